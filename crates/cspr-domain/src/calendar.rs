@@ -1,0 +1,1 @@
+//! England and Wales working-day calendar (to be written).
