@@ -3,5 +3,12 @@
 //! No IO, no async, no database or web types: the clock, calendar, actor and settings arrive
 //! in [`case::Ctx`].
 
+pub mod agency;
 pub mod calendar;
+pub mod case;
+pub mod deadlines;
+pub mod ids;
+pub mod report;
+pub mod settings;
 pub mod vocab;
+pub mod words;

@@ -1,0 +1,301 @@
+//! Commands: what a person asks the case to do, in the imperative. Each is decided against the
+//! case's state in [`super::decide`].
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::model::{
+    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionKind, FamilyContact,
+    Incident, IndependentReviewer, InequalitiesConsideration, LearningEventKind,
+    LocalReviewCriteria, PanelMember, ParallelProcessKind, PlannedAction, Practitioner,
+    PublicationDecision, Referral, ReviewOutcome, SafetyAction, TermsOfReference, TriageOutcome,
+};
+use crate::agency::SafeguardingPartner;
+use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, ProcessId};
+use crate::report::OverviewReport;
+use crate::vocab::{NonEmptyText, PersonName};
+
+/// Everything that can be asked of a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "command", rename_all = "kebab-case")]
+pub enum Command {
+    /// Stage 1: record a serious incident the local authority became aware of.
+    RecordSeriousIncident {
+        /// Partnership.
+        partnership_id: PartnershipId,
+        /// Case reference.
+        reference: String,
+        /// The incident.
+        incident: Incident,
+        /// The children (the national form takes four, with free text for more).
+        children: Vec<ChildDetails>,
+        /// The day the local authority became aware.
+        became_aware_on: Date,
+    },
+    /// Stage 1: record that the National Panel was notified.
+    NotifyNationalPanel {
+        /// Day the notification was sent.
+        notified_on: Date,
+        /// The Panel's reference, when given.
+        panel_reference: Option<String>,
+    },
+    /// Stage 2: receive a referral. A case not notified to the Panel opens with its referral.
+    ReceiveReferral {
+        /// The referral.
+        referral: Referral,
+        /// The case details, when the referral opens the case.
+        opening: Option<CaseOpening>,
+    },
+    /// Stage 2: the referrer's agency subgroup representative approves the referral.
+    ApproveReferral {
+        /// Who approved.
+        approver: PersonName,
+        /// Their agency.
+        agency: AgencyId,
+        /// When.
+        approved_on: Date,
+    },
+    /// Stage 3: the chair triages the referral.
+    TriageReferral {
+        /// Where it goes.
+        outcome: TriageOutcome,
+        /// Why.
+        reasons: NonEmptyText,
+    },
+    /// Ask agencies for a contribution (summary, scoping form, report, chronology, factual
+    /// accuracy). The due date comes from the settings when not given.
+    RequestContributions {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agencies: Vec<AgencyId>,
+        /// Due date, overriding the local timescale.
+        due_on: Option<Date>,
+    },
+    /// An agency's contribution arrives.
+    ReceiveContribution {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// When.
+        received_on: Date,
+        /// The content.
+        contribution: Contribution,
+    },
+    /// A requested contribution is no longer needed.
+    WaiveContribution {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// Stage 4: the rapid review meeting took place.
+    HoldRapidReviewMeeting {
+        /// When.
+        held_on: Date,
+        /// The facts gathered and key practice episodes.
+        notes: NonEmptyText,
+    },
+    /// Stage 4: an immediate action to keep children safe.
+    RecordSafetyAction {
+        /// The action.
+        action: SafetyAction,
+    },
+    /// Stage 4: the potential for improvement and learning.
+    RecordRapidReviewLearning {
+        /// The learning.
+        learning: NonEmptyText,
+        /// Learning themes (from the partnership's taxonomy).
+        themes: Vec<String>,
+    },
+    /// Stage 4: how racism, other inequalities and disability shaped experiences and practice.
+    RecordInequalitiesConsideration {
+        /// The consideration.
+        consideration: InequalitiesConsideration,
+    },
+    /// Stage 5: the scoping meeting took place.
+    HoldScopingMeeting {
+        /// When.
+        held_on: Date,
+        /// How learning will be identified and shared.
+        notes: NonEmptyText,
+    },
+    /// Stage 6: decide whether to hold a local review.
+    DecideOnLocalReview {
+        /// The criteria considered.
+        criteria: LocalReviewCriteria,
+        /// The outcome.
+        outcome: ReviewOutcome,
+        /// Why.
+        reasons: NonEmptyText,
+        /// When.
+        decided_on: Date,
+    },
+    /// Stage 4: a safeguarding partner signs off the rapid review.
+    SignOffRapidReview {
+        /// Which partner.
+        partner: SafeguardingPartner,
+        /// When.
+        signed_on: Date,
+    },
+    /// Stage 4: the rapid review report goes to the National Panel.
+    SubmitRapidReview {
+        /// When.
+        submitted_on: Date,
+    },
+    /// Stage 4: the Panel's response.
+    RecordPanelResponse {
+        /// Whether the Panel agrees with the decision.
+        agrees: bool,
+        /// What it said.
+        comments: Option<NonEmptyText>,
+        /// When.
+        received_on: Date,
+    },
+    /// Stage 7: appoint a panel member, checked for conflicts.
+    AppointPanelMember {
+        /// The member.
+        member: PanelMember,
+        /// When the member's agency is involved in the case, the reason they may still sit.
+        conflict_accepted_because: Option<NonEmptyText>,
+    },
+    /// Stage 7: agree the terms of reference.
+    AgreeTermsOfReference {
+        /// The terms.
+        terms: TermsOfReference,
+    },
+    /// Stage 7: appoint the independent reviewer.
+    AppointIndependentReviewer {
+        /// The reviewer.
+        reviewer: IndependentReviewer,
+    },
+    /// Stage 8: record a practitioner involved during the period under review.
+    RecordPractitioner {
+        /// The practitioner.
+        practitioner: Practitioner,
+    },
+    /// Stage 8: schedule a learning event and invite practitioners.
+    ScheduleLearningEvent {
+        /// Id.
+        id: LearningEventId,
+        /// Kind.
+        kind: LearningEventKind,
+        /// When.
+        on: Date,
+        /// Practitioners invited (their person ids).
+        invited: Vec<crate::ids::PersonId>,
+    },
+    /// Stage 8: advance information went to the invited practitioners.
+    SendAdvanceInformation {
+        /// Which event.
+        id: LearningEventId,
+        /// When.
+        sent_on: Date,
+    },
+    /// Stage 8: the learning event took place.
+    RecordLearningEventNotes {
+        /// Which event.
+        id: LearningEventId,
+        /// Notes.
+        notes: NonEmptyText,
+    },
+    /// Stage 8: a contact with a family member.
+    RecordFamilyContact {
+        /// The contact.
+        contact: FamilyContact,
+    },
+    /// Stage 8: someone cannot be contacted for now.
+    RecordContactConstraint {
+        /// The constraint.
+        constraint: ContactConstraint,
+    },
+    /// Stage 9: a parallel process starts.
+    StartParallelProcess {
+        /// Id.
+        id: ProcessId,
+        /// Kind.
+        kind: ParallelProcessKind,
+        /// When.
+        started_on: Date,
+        /// Whether it stops the local review clock.
+        stops_clock: bool,
+        /// How it affects the review.
+        reason: NonEmptyText,
+    },
+    /// Stage 9: a parallel process ends.
+    EndParallelProcess {
+        /// Which.
+        id: ProcessId,
+        /// When.
+        ended_on: Date,
+    },
+    /// Stage 10: the independent reviewer submits a draft overview report.
+    SubmitReportDraft {
+        /// The draft.
+        report: OverviewReport,
+    },
+    /// Stage 11: a safeguarding partner signs off the final report.
+    SignOffReport {
+        /// Which partner.
+        partner: SafeguardingPartner,
+        /// When.
+        signed_on: Date,
+    },
+    /// Stage 11: the final report goes to the National Panel and the Secretary of State.
+    SendReport {
+        /// When.
+        sent_on: Date,
+    },
+    /// Stage 12: decide about publication.
+    DecidePublication {
+        /// The decision.
+        decision: PublicationDecision,
+    },
+    /// Stage 12: publish (the report, or information about improvements).
+    Publish {
+        /// When.
+        published_on: Date,
+        /// Confirms the published text passed the anonymisation review.
+        anonymisation_reviewed: bool,
+    },
+    /// Stage 12: take the published report down.
+    Unpublish {
+        /// When.
+        removed_on: Date,
+    },
+    /// Stage 13: agree an action.
+    AgreeAction {
+        /// The action.
+        action: PlannedAction,
+    },
+    /// Stage 13: progress on an action.
+    RecordActionProgress {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// What was done.
+        note: NonEmptyText,
+        /// Evidence.
+        evidence: Option<NonEmptyText>,
+    },
+    /// Stage 13: an action is complete, with evidence of its impact.
+    CompleteAction {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        completed_on: Date,
+        /// The evidence of impact.
+        evidence_of_impact: NonEmptyText,
+    },
+    /// Close the case.
+    CloseCase {
+        /// When.
+        closed_on: Date,
+        /// Why now.
+        reason: NonEmptyText,
+    },
+}

@@ -1,0 +1,1377 @@
+//! `decide`: the rules of the process. Given a case and a command, either the events that
+//! record what happened, or a [`DomainError`] saying why not. Pure: the day, the calendar and
+//! the settings come in [`Ctx`].
+
+use time::Date;
+
+use super::command::Command;
+use super::error::DomainError;
+use super::event::Event;
+use super::model::{
+    AbuseOrNeglect, ChildDetails, ContributionKind, ContributionStatus, Harm, Incident,
+    NotifiableBecause, PublicationDecision, TriageOutcome,
+};
+use super::state::{Case, Stage};
+use crate::agency::SafeguardingPartner;
+use crate::calendar::Calendar;
+use crate::ids::UserId;
+use crate::settings::Settings;
+use crate::vocab::PersonName;
+use crate::words::{long_date, plural};
+
+/// What a decision may consult besides the case: today, the calendar, the settings, the actor.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// Today, in the partnership's time zone.
+    pub today: Date,
+    /// The working-day calendar with the partnership's closure days.
+    pub calendar: &'a Calendar,
+    /// The partnership's settings.
+    pub settings: &'a Settings,
+    /// Who is acting.
+    pub actor: UserId,
+}
+
+use Stage as S;
+
+/// The stages in which a command may be given. The transition table of the process.
+#[must_use]
+pub fn permitted_stages(command: &Command) -> &'static [Stage] {
+    match command {
+        Command::RecordSeriousIncident { .. } => &[S::New],
+        Command::NotifyNationalPanel { .. } => &[S::Incident, S::Referral, S::Triage],
+        Command::ReceiveReferral { .. } => &[S::New, S::Incident],
+        Command::ApproveReferral { .. } => &[S::Referral],
+        Command::TriageReferral { .. } => &[S::Triage],
+        Command::RequestContributions { kind, .. }
+        | Command::ReceiveContribution { kind, .. }
+        | Command::WaiveContribution { kind, .. } => contribution_stages(*kind),
+        Command::HoldRapidReviewMeeting { .. }
+        | Command::RecordSafetyAction { .. }
+        | Command::RecordRapidReviewLearning { .. }
+        | Command::RecordInequalitiesConsideration { .. }
+        | Command::SignOffRapidReview { .. }
+        | Command::SubmitRapidReview { .. } => &[S::RapidReview],
+        Command::HoldScopingMeeting { .. } => &[S::Scoping],
+        Command::DecideOnLocalReview { .. } => &[
+            S::RapidReview,
+            S::Scoping,
+            S::Decided,
+            S::Commissioning,
+            S::ActionPlan,
+        ],
+        Command::RecordPanelResponse { .. } => &[
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+        ],
+        Command::AppointPanelMember { .. }
+        | Command::AgreeTermsOfReference { .. }
+        | Command::AppointIndependentReviewer { .. } => &[S::Commissioning, S::Evidence],
+        Command::RecordPractitioner { .. }
+        | Command::ScheduleLearningEvent { .. }
+        | Command::SendAdvanceInformation { .. }
+        | Command::RecordLearningEventNotes { .. } => &[S::Commissioning, S::Evidence, S::Drafting],
+        Command::RecordFamilyContact { .. } | Command::RecordContactConstraint { .. } => &[
+            S::RapidReview,
+            S::Scoping,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+        ],
+        Command::StartParallelProcess { .. } | Command::EndParallelProcess { .. } => &[
+            S::Incident,
+            S::Referral,
+            S::Triage,
+            S::RapidReview,
+            S::Scoping,
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+        ],
+        Command::SubmitReportDraft { .. } => &[S::Evidence, S::Drafting],
+        Command::SignOffReport { .. } | Command::SendReport { .. } => &[S::Drafting],
+        Command::DecidePublication { .. } => &[S::Drafting, S::Publication],
+        Command::Publish { .. } => &[S::Publication],
+        Command::Unpublish { .. } => &[S::ActionPlan, S::Closed],
+        Command::AgreeAction { .. } => &[S::Publication, S::ActionPlan],
+        Command::RecordActionProgress { .. } | Command::CompleteAction { .. } => {
+            &[S::Publication, S::ActionPlan]
+        }
+        Command::CloseCase { .. } => &[S::Decided, S::ActionPlan],
+    }
+}
+
+const fn contribution_stages(kind: ContributionKind) -> &'static [Stage] {
+    match kind {
+        ContributionKind::AgencySummary => &[S::RapidReview],
+        ContributionKind::ScopingForm => &[S::Scoping],
+        ContributionKind::AgencyReport | ContributionKind::Chronology => {
+            &[S::Commissioning, S::Evidence, S::Drafting]
+        }
+        ContributionKind::FactualAccuracy => &[S::Drafting],
+    }
+}
+
+/// What the command does, in words for "You cannot … at this stage".
+#[must_use]
+pub const fn action_words(command: &Command) -> &'static str {
+    match command {
+        Command::RecordSeriousIncident { .. } => "record a serious incident",
+        Command::NotifyNationalPanel { .. } => "record the notification to the National Panel",
+        Command::ReceiveReferral { .. } => "receive a referral",
+        Command::ApproveReferral { .. } => "approve the referral",
+        Command::TriageReferral { .. } => "triage the referral",
+        Command::RequestContributions { .. } => "ask agencies for this contribution",
+        Command::ReceiveContribution { .. } => "record this contribution",
+        Command::WaiveContribution { .. } => "waive this contribution",
+        Command::HoldRapidReviewMeeting { .. } => "record the rapid review meeting",
+        Command::RecordSafetyAction { .. } => "record an immediate safety action",
+        Command::RecordRapidReviewLearning { .. } => "record the rapid review's learning",
+        Command::RecordInequalitiesConsideration { .. } => {
+            "record the consideration of racism, inequalities and disability"
+        }
+        Command::HoldScopingMeeting { .. } => "record the scoping meeting",
+        Command::DecideOnLocalReview { .. } => "decide on a local review",
+        Command::SignOffRapidReview { .. } => "sign off the rapid review",
+        Command::SubmitRapidReview { .. } => "send the rapid review to the National Panel",
+        Command::RecordPanelResponse { .. } => "record the National Panel's response",
+        Command::AppointPanelMember { .. } => "appoint a review panel member",
+        Command::AgreeTermsOfReference { .. } => "agree the terms of reference",
+        Command::AppointIndependentReviewer { .. } => "appoint the independent reviewer",
+        Command::RecordPractitioner { .. } => "record a practitioner",
+        Command::ScheduleLearningEvent { .. } => "schedule a learning event",
+        Command::SendAdvanceInformation { .. } => "record the advance information",
+        Command::RecordLearningEventNotes { .. } => "record the learning event's notes",
+        Command::RecordFamilyContact { .. } => "record a contact with the family",
+        Command::RecordContactConstraint { .. } => "record a contact constraint",
+        Command::StartParallelProcess { .. } => "record a parallel process",
+        Command::EndParallelProcess { .. } => "end a parallel process",
+        Command::SubmitReportDraft { .. } => "submit a draft overview report",
+        Command::SignOffReport { .. } => "sign off the overview report",
+        Command::SendReport { .. } => {
+            "send the report to the National Panel and the Secretary of State"
+        }
+        Command::DecidePublication { .. } => "decide about publication",
+        Command::Publish { .. } => "publish",
+        Command::Unpublish { .. } => "take the published report down",
+        Command::AgreeAction { .. } => "agree an action",
+        Command::RecordActionProgress { .. } => "record progress on an action",
+        Command::CompleteAction { .. } => "complete an action",
+        Command::CloseCase { .. } => "close the case",
+    }
+}
+
+/// Decides a command against a case.
+///
+/// # Errors
+/// A [`DomainError`] saying, in a chair's words, why the command cannot be carried out.
+pub fn decide(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Vec<Event>, DomainError> {
+    if !permitted_stages(&command).contains(&case.stage) {
+        return Err(DomainError::WrongStage {
+            action: action_words(&command),
+            stage: case.stage,
+        });
+    }
+    Decider { case, ctx }.decide(command)
+}
+
+/// Why an incident must be notified, or `None` when it need not be.
+#[must_use]
+pub fn notifiable_because(
+    incident: &Incident,
+    children: &[ChildDetails],
+) -> Option<NotifiableBecause> {
+    let abuse = matches!(
+        incident.abuse_or_neglect,
+        AbuseOrNeglect::Known | AbuseOrNeglect::Suspected
+    );
+    let death = incident.harm == Harm::Death;
+    if death && children.iter().any(|c| c.looked_after) {
+        // Children Act 2004 s16C(1)(b): a looked-after child's death is notified whatever the cause.
+        Some(NotifiableBecause::LookedAfterChildDeath)
+    } else if abuse && !children.iter().all(|c| c.care_leaver) {
+        // s16C(1): abuse or neglect known or suspected, and death or serious harm.
+        Some(NotifiableBecause::AbuseOrNeglect)
+    } else if death
+        && children
+            .iter()
+            .any(|c| c.care_leaver && c.age.age_on(incident.occurred_on) <= 24)
+    {
+        // WT2023 ch.5: care leavers' deaths up to and including age 24; no rapid review.
+        Some(NotifiableBecause::CareLeaverDeath)
+    } else if abuse {
+        Some(NotifiableBecause::AbuseOrNeglect)
+    } else {
+        None
+    }
+}
+
+struct Decider<'c> {
+    case: &'c Case,
+    ctx: &'c Ctx<'c>,
+}
+
+fn one(e: Event) -> Result<Vec<Event>, DomainError> {
+    Ok(vec![e])
+}
+
+fn same_name(a: &PersonName, b: &PersonName) -> bool {
+    let norm = |n: &PersonName| {
+        n.as_str()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    norm(a) == norm(b)
+}
+
+impl Decider<'_> {
+    fn today(&self) -> Date {
+        self.ctx.today
+    }
+
+    /// A date of something that has happened: not in the future.
+    fn past(&self, field: &'static str, what: &str, d: Date) -> Result<(), DomainError> {
+        if d > self.today() {
+            return Err(DomainError::invalid(
+                field,
+                format!("The date {what} must be today or in the past."),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A due date someone chooses: today or later, and a working day.
+    fn due(&self, field: &'static str, d: Date) -> Result<(), DomainError> {
+        if d < self.today() {
+            return Err(DomainError::invalid(
+                field,
+                "The due date must be today or in the future.",
+            ));
+        }
+        if let Some(reason) = self.ctx.calendar.non_working_reason(d) {
+            let why = match reason {
+                crate::calendar::NonWorkingReason::Weekend => "a weekend".to_owned(),
+                crate::calendar::NonWorkingReason::BankHoliday(name) => name.to_owned(),
+                crate::calendar::NonWorkingReason::ClosureDay => {
+                    "a partnership closure day".to_owned()
+                }
+            };
+            return Err(DomainError::invalid(
+                field,
+                format!(
+                    "Choose a working day for the due date: {} is {why}.",
+                    long_date(d)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn not_before(
+        field: &'static str,
+        d: Date,
+        earliest: Date,
+        what: &str,
+    ) -> Result<(), DomainError> {
+        if d < earliest {
+            return Err(DomainError::invalid(
+                field,
+                format!(
+                    "The date cannot be before {what} ({}).",
+                    long_date(earliest)
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_children(children: &[ChildDetails]) -> Result<(), DomainError> {
+        if children.is_empty() {
+            return Err(DomainError::invalid("children", "Add at least one child."));
+        }
+        let mut ids: Vec<_> = children.iter().map(|c| c.person_id).collect();
+        ids.sort();
+        ids.dedup();
+        if ids.len() != children.len() {
+            return Err(DomainError::invalid("children", "A child is listed twice."));
+        }
+        Ok(())
+    }
+
+    fn check_reference(reference: &str) -> Result<(), DomainError> {
+        let ok = (3..=40).contains(&reference.len())
+            && reference
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/');
+        if ok {
+            Ok(())
+        } else {
+            Err(DomainError::invalid(
+                "reference",
+                "Enter a case reference of 3 to 40 letters, digits, hyphens or slashes, like CSPR-2025-004. Never use a name.",
+            ))
+        }
+    }
+
+    #[expect(clippy::too_many_lines, reason = "one arm per command")]
+    fn decide(&self, command: Command) -> Result<Vec<Event>, DomainError> {
+        let case = self.case;
+        match command {
+            Command::RecordSeriousIncident {
+                partnership_id,
+                reference,
+                incident,
+                children,
+                became_aware_on,
+            } => {
+                Self::check_reference(&reference)?;
+                Self::check_children(&children)?;
+                self.past(
+                    "incident.occurred_on",
+                    "of the incident",
+                    incident.occurred_on,
+                )?;
+                self.past(
+                    "became_aware_on",
+                    "the local authority became aware",
+                    became_aware_on,
+                )?;
+                Self::not_before(
+                    "became_aware_on",
+                    became_aware_on,
+                    incident.occurred_on,
+                    "the incident",
+                )?;
+                let Some(because) = notifiable_because(&incident, &children) else {
+                    return Err(DomainError::rule(
+                        "This incident does not meet the criteria for a notification to the National Panel: abuse or neglect must be known or suspected and the child must have died or been seriously harmed (or a looked-after child or a care leaver aged 24 or under must have died). Record it as a referral instead.",
+                    ));
+                };
+                one(Event::SeriousIncidentRecorded {
+                    partnership_id,
+                    reference,
+                    incident,
+                    children,
+                    became_aware_on,
+                    notifiable_because: because,
+                })
+            }
+            Command::NotifyNationalPanel {
+                notified_on,
+                panel_reference,
+            } => {
+                if case.notified_on.is_some() {
+                    return Err(DomainError::rule(
+                        "The National Panel has already been notified of this incident: there is one notification per incident.",
+                    ));
+                }
+                self.past("notified_on", "of the notification", notified_on)?;
+                if let Some(aware) = case.became_aware_on {
+                    Self::not_before(
+                        "notified_on",
+                        notified_on,
+                        aware,
+                        "the day the local authority became aware",
+                    )?;
+                }
+                if !case.is_notified_route() {
+                    return Err(DomainError::rule(
+                        "This case came through a referral, not a serious incident notification: there is nothing to notify.",
+                    ));
+                }
+                one(Event::NationalPanelNotified {
+                    notified_on,
+                    panel_reference,
+                })
+            }
+            Command::ReceiveReferral { referral, opening } => {
+                self.past(
+                    "referral.received_on",
+                    "the referral was received",
+                    referral.received_on,
+                )?;
+                if referral.carers.is_empty() {
+                    return Err(DomainError::invalid(
+                        "referral.carers",
+                        "Add the adults caring for the child: their names, dates of birth and addresses.",
+                    ));
+                }
+                if let Some(i) = referral.carers.iter().position(|p| p.age.is_none()) {
+                    return Err(DomainError::invalid(
+                        "referral.carers",
+                        format!(
+                            "Add the date of birth or approximate age of carer {}.",
+                            i + 1
+                        ),
+                    ));
+                }
+                if let Some(i) = referral.carers.iter().position(|p| p.addresses.is_empty()) {
+                    return Err(DomainError::invalid(
+                        "referral.carers",
+                        format!("Add the address of carer {}.", i + 1),
+                    ));
+                }
+                match (case.stage, &opening) {
+                    (S::New, None) => Err(DomainError::invalid(
+                        "opening",
+                        "A referral that opens a case must say which child and incident it is about.",
+                    )),
+                    (S::New, Some(o)) => {
+                        Self::check_reference(&o.reference)?;
+                        Self::check_children(&o.children)?;
+                        self.past(
+                            "incident.occurred_on",
+                            "of the incident",
+                            o.incident.occurred_on,
+                        )?;
+                        one(Event::ReferralReceived { referral, opening })
+                    }
+                    (_, Some(_)) => Err(DomainError::invalid(
+                        "opening",
+                        "This case is already open: the referral adds to it.",
+                    )),
+                    (_, None) => one(Event::ReferralReceived { referral, opening }),
+                }
+            }
+            Command::ApproveReferral {
+                approver,
+                agency,
+                approved_on,
+            } => {
+                let Some(referral) = &case.referral else {
+                    return Err(DomainError::rule("There is no referral to approve."));
+                };
+                if agency != referral.referrer_agency {
+                    return Err(DomainError::rule(
+                        "The referral must be approved by the review subgroup representative of the referring agency.",
+                    ));
+                }
+                self.past("approved_on", "of the approval", approved_on)?;
+                Self::not_before(
+                    "approved_on",
+                    approved_on,
+                    referral.received_on,
+                    "the referral was received",
+                )?;
+                one(Event::ReferralApproved {
+                    approver,
+                    agency,
+                    approved_on,
+                })
+            }
+            Command::TriageReferral { outcome, reasons } => {
+                let scoping_meeting_on = match (&outcome, case.notifiable_because) {
+                    (TriageOutcome::RapidReview, Some(_)) => {
+                        if case.notified_on.is_none() {
+                            return Err(DomainError::rule(
+                                "Record the notification to the National Panel before starting the rapid review: its 15 working days count from the notification.",
+                            ));
+                        }
+                        None
+                    }
+                    (TriageOutcome::RapidReview, None) => {
+                        return Err(DomainError::rule(
+                            "A rapid review follows a serious incident notification. For a referral that came another way, choose scoping or no further action.",
+                        ));
+                    }
+                    (_, Some(n)) if n.needs_rapid_review() => {
+                        return Err(DomainError::rule(
+                            "A case notified to the National Panel always goes to a rapid review.",
+                        ));
+                    }
+                    (TriageOutcome::Scoping, _) => {
+                        let Some(meeting) =
+                            self.ctx.settings.next_meeting_on_or_after(self.today())
+                        else {
+                            return Err(DomainError::rule(format!(
+                                "No review subgroup meeting is scheduled on or after {}: add the next meetings to the partnership's meeting calendar first.",
+                                long_date(self.today())
+                            )));
+                        };
+                        Some(meeting)
+                    }
+                    (TriageOutcome::NoFurtherAction, _) => None,
+                };
+                one(Event::ReferralTriaged {
+                    outcome,
+                    reasons,
+                    triaged_on: self.today(),
+                    scoping_meeting_on,
+                })
+            }
+            Command::RequestContributions {
+                kind,
+                agencies,
+                due_on,
+            } => {
+                if agencies.is_empty() {
+                    return Err(DomainError::invalid(
+                        "agencies",
+                        "Choose at least one agency.",
+                    ));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for a in &agencies {
+                    if !seen.insert(*a) {
+                        return Err(DomainError::invalid(
+                            "agencies",
+                            "An agency is chosen twice.",
+                        ));
+                    }
+                    if let Some(r) = case.contributions.get(&(kind, *a))
+                        && !matches!(r.status, ContributionStatus::Waived { .. })
+                    {
+                        return Err(DomainError::rule(format!(
+                            "A {} has already been requested from one of these agencies.",
+                            kind.label()
+                        )));
+                    }
+                }
+                if kind == ContributionKind::FactualAccuracy && case.latest_draft().is_none() {
+                    return Err(DomainError::rule(
+                        "There is no draft report to check for factual accuracy yet.",
+                    ));
+                }
+                let due_on = match due_on {
+                    Some(d) => {
+                        self.due("due_on", d)?;
+                        d
+                    }
+                    None => self.default_due(kind),
+                };
+                one(Event::ContributionsRequested {
+                    kind,
+                    agencies,
+                    requested_on: self.today(),
+                    due_on,
+                })
+            }
+            Command::ReceiveContribution {
+                kind,
+                agency,
+                received_on,
+                contribution,
+            } => {
+                let request = self.pending_request(kind, agency)?;
+                self.past("received_on", "it was received", received_on)?;
+                Self::not_before(
+                    "received_on",
+                    received_on,
+                    request.requested_on,
+                    "it was requested",
+                )?;
+                if kind == ContributionKind::Chronology && contribution.chronology.is_empty() {
+                    return Err(DomainError::invalid(
+                        "chronology",
+                        "A chronology needs at least one entry.",
+                    ));
+                }
+                one(Event::ContributionReceived {
+                    kind,
+                    agency,
+                    received_on,
+                    contribution,
+                })
+            }
+            Command::WaiveContribution {
+                kind,
+                agency,
+                reason,
+            } => {
+                self.pending_request(kind, agency)?;
+                one(Event::ContributionWaived {
+                    kind,
+                    agency,
+                    reason,
+                })
+            }
+            Command::HoldRapidReviewMeeting { held_on, notes } => {
+                if case.rapid_review_meeting.is_some() {
+                    return Err(DomainError::rule(
+                        "The rapid review meeting has already been recorded.",
+                    ));
+                }
+                if case
+                    .requests(ContributionKind::AgencySummary)
+                    .next()
+                    .is_none()
+                {
+                    return Err(DomainError::rule(
+                        "Ask the agencies for their summaries before the rapid review meeting.",
+                    ));
+                }
+                self.past("held_on", "of the meeting", held_on)?;
+                if let Some(n) = case.notified_on {
+                    Self::not_before("held_on", held_on, n, "the notification")?;
+                }
+                one(Event::RapidReviewMeetingHeld { held_on, notes })
+            }
+            Command::RecordSafetyAction { action } => {
+                self.due("action.due_on", action.due_on)?;
+                if case
+                    .safety_actions
+                    .iter()
+                    .any(|a| a.action_id == action.action_id)
+                {
+                    return Err(DomainError::invalid(
+                        "action",
+                        "This action is already recorded.",
+                    ));
+                }
+                one(Event::SafetyActionRecorded { action })
+            }
+            Command::RecordRapidReviewLearning { learning, themes } => {
+                one(Event::RapidReviewLearningRecorded { learning, themes })
+            }
+            Command::RecordInequalitiesConsideration { consideration } => {
+                one(Event::InequalitiesConsidered { consideration })
+            }
+            Command::HoldScopingMeeting { held_on, notes } => {
+                if case.scoping_meeting.is_some() {
+                    return Err(DomainError::rule(
+                        "The scoping meeting has already been recorded.",
+                    ));
+                }
+                self.past("held_on", "of the meeting", held_on)?;
+                if let Some((_, _, triaged)) = &case.triage {
+                    Self::not_before("held_on", held_on, *triaged, "the triage")?;
+                }
+                let pending = case
+                    .requests(ContributionKind::ScopingForm)
+                    .filter(|r| !r.is_settled())
+                    .count();
+                if pending > 0 {
+                    return Err(DomainError::rule(format!(
+                        "The scoping meeting cannot be recorded before every requested scoping form is received or waived: still waiting for {}.",
+                        plural(
+                            i64::try_from(pending).unwrap_or(i64::MAX),
+                            "agency",
+                            "agencies"
+                        )
+                    )));
+                }
+                one(Event::ScopingMeetingHeld { held_on, notes })
+            }
+            Command::DecideOnLocalReview {
+                criteria,
+                outcome,
+                reasons,
+                decided_on,
+            } => {
+                self.past("decided_on", "of the decision", decided_on)?;
+                match case.stage {
+                    S::RapidReview => {
+                        let Some((held, _)) = &case.rapid_review_meeting else {
+                            return Err(DomainError::rule(
+                                "The decision on a local review is made at or after the rapid review meeting: record the meeting first.",
+                            ));
+                        };
+                        Self::not_before(
+                            "decided_on",
+                            decided_on,
+                            *held,
+                            "the rapid review meeting",
+                        )?;
+                    }
+                    S::Scoping => {
+                        let Some((held, _)) = &case.scoping_meeting else {
+                            return Err(DomainError::rule(
+                                "The decision on a local review is made at or after the scoping meeting: record the meeting first.",
+                            ));
+                        };
+                        Self::not_before("decided_on", decided_on, *held, "the scoping meeting")?;
+                    }
+                    _ => {
+                        let panel_disagreed = matches!(case.panel_response, Some((false, _, _)));
+                        let nothing_started = case.panel.is_empty()
+                            && case.terms_of_reference.is_none()
+                            && case.reviewer.is_none()
+                            && case.actions.is_empty();
+                        if !(panel_disagreed && nothing_started) {
+                            return Err(DomainError::rule(
+                                "The decision can be revised only when the National Panel disagreed with it, and before the review is commissioned or actions are agreed.",
+                            ));
+                        }
+                    }
+                }
+                one(Event::LocalReviewDecided {
+                    criteria,
+                    outcome,
+                    reasons,
+                    decided_on,
+                })
+            }
+            Command::SignOffRapidReview { partner, signed_on } => {
+                self.past("signed_on", "of the sign-off", signed_on)?;
+                if case.rapid_review_sign_offs.contains_key(&partner) {
+                    return Err(DomainError::rule(format!(
+                        "The rapid review has already been signed off for {}.",
+                        partner.label()
+                    )));
+                }
+                let pending = case
+                    .requests(ContributionKind::AgencySummary)
+                    .filter(|r| !r.is_settled())
+                    .count();
+                if pending > 0 {
+                    return Err(DomainError::rule(format!(
+                        "A rapid review cannot be signed off before every requested agency summary is received or waived: still waiting for {}.",
+                        plural(
+                            i64::try_from(pending).unwrap_or(i64::MAX),
+                            "agency",
+                            "agencies"
+                        )
+                    )));
+                }
+                let mut missing = Vec::new();
+                if case.rapid_review_meeting.is_none() {
+                    missing.push("the rapid review meeting");
+                }
+                if case.rapid_review_learning.is_none() {
+                    missing.push("the learning");
+                }
+                if case.inequalities.is_none() {
+                    missing.push("how racism, other inequalities and disability shaped experiences and practice");
+                }
+                if case.decision.is_none() {
+                    missing.push("the decision on a local review");
+                }
+                if !missing.is_empty() {
+                    return Err(DomainError::rule(format!(
+                        "A rapid review cannot be signed off until it records {}.",
+                        join_words(&missing)
+                    )));
+                }
+                one(Event::RapidReviewSignedOff { partner, signed_on })
+            }
+            Command::SubmitRapidReview { submitted_on } => {
+                self.past("submitted_on", "of the submission", submitted_on)?;
+                let missing: Vec<&str> = SafeguardingPartner::ALL
+                    .iter()
+                    .filter(|p| !case.rapid_review_sign_offs.contains_key(p))
+                    .map(|p| p.label())
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(DomainError::rule(format!(
+                        "The rapid review goes to the National Panel once all three safeguarding partners have signed it off: still waiting for {}.",
+                        join_words(&missing)
+                    )));
+                }
+                one(Event::RapidReviewSubmitted { submitted_on })
+            }
+            Command::RecordPanelResponse {
+                agrees,
+                comments,
+                received_on,
+            } => {
+                let Some(submitted) = case.rapid_review_submitted_on else {
+                    return Err(DomainError::rule(
+                        "The National Panel responds to a submitted rapid review; this case has none.",
+                    ));
+                };
+                if case.panel_response.is_some() {
+                    return Err(DomainError::rule(
+                        "The National Panel's response has already been recorded.",
+                    ));
+                }
+                self.past("received_on", "of the response", received_on)?;
+                Self::not_before(
+                    "received_on",
+                    received_on,
+                    submitted,
+                    "the rapid review was sent",
+                )?;
+                one(Event::PanelResponded {
+                    agrees,
+                    comments,
+                    received_on,
+                })
+            }
+            Command::AppointPanelMember {
+                member,
+                conflict_accepted_because,
+            } => {
+                if case
+                    .involved_names()
+                    .iter()
+                    .any(|n| same_name(n, &member.name))
+                {
+                    return Err(DomainError::rule(
+                        "This person is recorded as involved in the case, so they cannot sit on the review panel. Choose a senior manager who was not involved.",
+                    ));
+                }
+                if case.panel.iter().any(|m| same_name(&m.name, &member.name)) {
+                    return Err(DomainError::rule(
+                        "This person is already on the review panel.",
+                    ));
+                }
+                if case.involved_agencies().contains(&member.agency)
+                    && conflict_accepted_because.is_none()
+                {
+                    return Err(DomainError::invalid(
+                        "conflict_accepted_because",
+                        "This member's agency is recorded as involved in the case. Say why they can still sit on the panel (for example, they had no part in the work with the family), or choose someone else.",
+                    ));
+                }
+                self.with_commissioning_check(Event::PanelMemberAppointed {
+                    member,
+                    conflict_accepted_because,
+                })
+            }
+            Command::AgreeTermsOfReference { terms } => {
+                if terms.period_from > terms.period_to {
+                    return Err(DomainError::invalid(
+                        "period_from",
+                        "The period under review must start before it ends.",
+                    ));
+                }
+                if terms.key_lines_of_enquiry.is_empty() {
+                    return Err(DomainError::invalid(
+                        "key_lines_of_enquiry",
+                        "Add at least one key line of enquiry.",
+                    ));
+                }
+                if terms.methodology.is_empty() {
+                    return Err(DomainError::invalid(
+                        "methodology",
+                        "Choose at least one methodology.",
+                    ));
+                }
+                if case.panel.is_empty() {
+                    return Err(DomainError::rule(
+                        "The review panel sets the terms of reference: appoint at least one panel member first.",
+                    ));
+                }
+                self.with_commissioning_check(Event::TermsOfReferenceAgreed { terms })
+            }
+            Command::AppointIndependentReviewer { reviewer } => {
+                if case
+                    .involved_names()
+                    .iter()
+                    .any(|n| same_name(n, &reviewer.name))
+                {
+                    return Err(DomainError::rule(
+                        "This person is recorded as involved in the case, so they cannot be its independent reviewer.",
+                    ));
+                }
+                self.with_commissioning_check(Event::IndependentReviewerAppointed { reviewer })
+            }
+            Command::RecordPractitioner { practitioner } => {
+                if case
+                    .practitioners
+                    .iter()
+                    .any(|p| p.person_id == practitioner.person_id)
+                {
+                    return Err(DomainError::invalid(
+                        "practitioner",
+                        "This practitioner is already recorded.",
+                    ));
+                }
+                if case
+                    .panel
+                    .iter()
+                    .any(|m| same_name(&m.name, &practitioner.name))
+                {
+                    return Err(DomainError::rule(
+                        "This practitioner sits on the review panel. A panel member must not have been involved in the case: change the panel first.",
+                    ));
+                }
+                one(Event::PractitionerRecorded { practitioner })
+            }
+            Command::ScheduleLearningEvent {
+                id,
+                kind,
+                on,
+                invited,
+            } => {
+                if case.learning_events.contains_key(&id) {
+                    return Err(DomainError::invalid(
+                        "id",
+                        "This learning event is already scheduled.",
+                    ));
+                }
+                if invited.is_empty() {
+                    return Err(DomainError::invalid(
+                        "invited",
+                        "Invite at least one practitioner.",
+                    ));
+                }
+                if invited
+                    .iter()
+                    .any(|p| !case.practitioners.iter().any(|q| q.person_id == *p))
+                {
+                    return Err(DomainError::invalid(
+                        "invited",
+                        "Record a practitioner on the case before inviting them.",
+                    ));
+                }
+                if on < self.today() {
+                    return Err(DomainError::invalid(
+                        "on",
+                        "A learning event is scheduled for today or later.",
+                    ));
+                }
+                one(Event::LearningEventScheduled {
+                    id,
+                    kind,
+                    on,
+                    invited,
+                })
+            }
+            Command::SendAdvanceInformation { id, sent_on } => {
+                let Some(event) = case.learning_events.get(&id) else {
+                    return Err(DomainError::invalid(
+                        "id",
+                        "There is no such learning event.",
+                    ));
+                };
+                if event.notes.is_some() {
+                    return Err(DomainError::rule(
+                        "The learning event has already taken place.",
+                    ));
+                }
+                self.past("sent_on", "the information was sent", sent_on)?;
+                one(Event::AdvanceInformationSent { id, sent_on })
+            }
+            Command::RecordLearningEventNotes { id, notes } => {
+                let Some(event) = case.learning_events.get(&id) else {
+                    return Err(DomainError::invalid(
+                        "id",
+                        "There is no such learning event.",
+                    ));
+                };
+                if event.notes.is_some() {
+                    return Err(DomainError::rule(
+                        "Notes for this learning event are already recorded.",
+                    ));
+                }
+                if event.on > self.today() {
+                    return Err(DomainError::rule(format!(
+                        "The learning event takes place on {}: record its notes after it.",
+                        long_date(event.on)
+                    )));
+                }
+                one(Event::LearningEventHeld { id, notes })
+            }
+            Command::RecordFamilyContact { contact } => {
+                self.past("on", "of the contact", contact.on)?;
+                let constrained = case.contact_constraints.iter().any(|c| {
+                    same_name(&c.person, &contact.relative)
+                        && c.process.is_none_or(|p| {
+                            case.parallel_processes
+                                .get(&p)
+                                .is_some_and(|p| p.ended_on.is_none_or(|e| e > contact.on))
+                        })
+                });
+                if constrained {
+                    return Err(DomainError::rule(
+                        "A contact constraint is recorded for this family member while a parallel process runs. End the process, or record the contact after it.",
+                    ));
+                }
+                one(Event::FamilyContactRecorded { contact })
+            }
+            Command::RecordContactConstraint { constraint } => {
+                if let Some(p) = constraint.process
+                    && !case.parallel_processes.contains_key(&p)
+                {
+                    return Err(DomainError::invalid(
+                        "process",
+                        "Record the parallel process first.",
+                    ));
+                }
+                one(Event::ContactConstraintRecorded { constraint })
+            }
+            Command::StartParallelProcess {
+                id,
+                kind,
+                started_on,
+                stops_clock,
+                reason,
+            } => {
+                if case.parallel_processes.contains_key(&id) {
+                    return Err(DomainError::invalid(
+                        "id",
+                        "This parallel process is already recorded.",
+                    ));
+                }
+                self.past("started_on", "it started", started_on)?;
+                one(Event::ParallelProcessStarted {
+                    id,
+                    kind,
+                    started_on,
+                    stops_clock,
+                    reason,
+                })
+            }
+            Command::EndParallelProcess { id, ended_on } => {
+                let Some(p) = case.parallel_processes.get(&id) else {
+                    return Err(DomainError::invalid(
+                        "id",
+                        "There is no such parallel process.",
+                    ));
+                };
+                if p.ended_on.is_some() {
+                    return Err(DomainError::rule(format!(
+                        "The {} has already ended.",
+                        p.kind.label()
+                    )));
+                }
+                self.past("ended_on", "it ended", ended_on)?;
+                Self::not_before("ended_on", ended_on, p.started_on, "it started")?;
+                one(Event::ParallelProcessEnded { id, ended_on })
+            }
+            Command::SubmitReportDraft { report } => {
+                let mut ids: Vec<_> = report.recommendations.iter().map(|r| r.id).collect();
+                ids.sort();
+                ids.dedup();
+                if ids.len() != report.recommendations.len() {
+                    return Err(DomainError::invalid(
+                        "recommendations",
+                        "Two recommendations share an id.",
+                    ));
+                }
+                let version = u32::try_from(case.drafts.len())
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(1);
+                one(Event::ReportDraftSubmitted {
+                    version,
+                    submitted_on: self.today(),
+                    report,
+                })
+            }
+            Command::SignOffReport { partner, signed_on } => {
+                self.past("signed_on", "of the sign-off", signed_on)?;
+                let Some(draft) = case.latest_draft() else {
+                    return Err(DomainError::rule(
+                        "There is no overview report to sign off.",
+                    ));
+                };
+                let gaps = draft.report.gaps();
+                if !gaps.is_empty() {
+                    let words: Vec<String> = gaps.iter().map(ToString::to_string).collect();
+                    return Err(DomainError::rule(format!(
+                        "The report cannot be signed off yet: {}.",
+                        words.join("; ")
+                    )));
+                }
+                if case
+                    .requests(ContributionKind::FactualAccuracy)
+                    .next()
+                    .is_none()
+                {
+                    return Err(DomainError::rule(
+                        "Each agency sees the draft before sign-off: ask the agencies for factual-accuracy responses first.",
+                    ));
+                }
+                let pending = case
+                    .requests(ContributionKind::FactualAccuracy)
+                    .filter(|r| !r.is_settled())
+                    .count();
+                if pending > 0 {
+                    return Err(DomainError::rule(format!(
+                        "The report cannot be signed off before every factual-accuracy response is received or waived: still waiting for {}.",
+                        plural(
+                            i64::try_from(pending).unwrap_or(i64::MAX),
+                            "agency",
+                            "agencies"
+                        )
+                    )));
+                }
+                if case.report_sign_offs.contains_key(&partner) {
+                    return Err(DomainError::rule(format!(
+                        "The report has already been signed off for {}.",
+                        partner.label()
+                    )));
+                }
+                one(Event::ReportSignedOff { partner, signed_on })
+            }
+            Command::SendReport { sent_on } => {
+                self.past("sent_on", "the report was sent", sent_on)?;
+                let missing: Vec<&str> = SafeguardingPartner::ALL
+                    .iter()
+                    .filter(|p| !case.report_sign_offs.contains_key(p))
+                    .map(|p| p.label())
+                    .collect();
+                if !missing.is_empty() {
+                    return Err(DomainError::rule(format!(
+                        "The report goes to the National Panel and the Secretary of State once all three safeguarding partners have signed it off: still waiting for {}.",
+                        join_words(&missing)
+                    )));
+                }
+                if let Some(last) = case.report_sign_offs.values().max() {
+                    Self::not_before("sent_on", sent_on, *last, "the last sign-off")?;
+                }
+                one(Event::ReportSent { sent_on })
+            }
+            Command::DecidePublication { decision } => {
+                if SafeguardingPartner::ALL
+                    .iter()
+                    .any(|p| !case.report_sign_offs.contains_key(p))
+                {
+                    return Err(DomainError::rule(
+                        "The partners decide about publication once they have all signed off the report.",
+                    ));
+                }
+                one(Event::PublicationDecided {
+                    decision,
+                    decided_on: self.today(),
+                })
+            }
+            Command::Publish {
+                published_on,
+                anonymisation_reviewed,
+            } => {
+                let Some((decision, _)) = &case.publication_decision else {
+                    return Err(DomainError::rule(
+                        "Record the partners' decision about publication first.",
+                    ));
+                };
+                if let PublicationDecision::DoNotPublish { .. } = decision {
+                    return Err(DomainError::rule(
+                        "The partners decided not to publish this report.",
+                    ));
+                }
+                let Some(sent) = case.report_sent_on else {
+                    return Err(DomainError::rule(
+                        "Send the report to the National Panel and the Secretary of State before publishing it.",
+                    ));
+                };
+                self.past("published_on", "of publication", published_on)?;
+                let earliest = self
+                    .ctx
+                    .calendar
+                    .add_working_days(sent, self.ctx.settings.publication_notice_working_days);
+                if published_on < earliest {
+                    return Err(DomainError::rule(format!(
+                        "The report can be published from {}: {} working days after it was sent to the National Panel and the Secretary of State on {}.",
+                        long_date(earliest),
+                        self.ctx.settings.publication_notice_working_days,
+                        long_date(sent)
+                    )));
+                }
+                if !anonymisation_reviewed {
+                    return Err(DomainError::rule(
+                        "Only anonymised text that has passed the anonymisation review can be published.",
+                    ));
+                }
+                one(Event::Published { published_on })
+            }
+            Command::Unpublish { removed_on } => {
+                let Some(published) = case.published_on else {
+                    return Err(DomainError::rule(
+                        "Nothing has been published for this case.",
+                    ));
+                };
+                if case.unpublished_on.is_some() {
+                    return Err(DomainError::rule("The report has already been taken down."));
+                }
+                self.past("removed_on", "of removal", removed_on)?;
+                let until = online_until(published, self.ctx.settings.online_years);
+                if removed_on < until {
+                    return Err(DomainError::rule(format!(
+                        "A published report stays online for at least one year: it can be taken down from {}.",
+                        long_date(until)
+                    )));
+                }
+                one(Event::Unpublished { removed_on })
+            }
+            Command::AgreeAction { action } => {
+                if case.actions.contains_key(&action.action_id) {
+                    return Err(DomainError::invalid(
+                        "action",
+                        "This action is already agreed.",
+                    ));
+                }
+                self.due("action.due_on", action.due_on)?;
+                match (case.latest_draft(), action.recommendation) {
+                    (Some(draft), Some(r)) => {
+                        if !draft.report.recommendations.iter().any(|x| x.id == r) {
+                            return Err(DomainError::invalid(
+                                "action.recommendation",
+                                "This recommendation is not in the final report.",
+                            ));
+                        }
+                    }
+                    (Some(_), None) => {
+                        return Err(DomainError::invalid(
+                            "action.recommendation",
+                            "Choose the recommendation this action answers.",
+                        ));
+                    }
+                    (None, Some(_)) => {
+                        return Err(DomainError::invalid(
+                            "action.recommendation",
+                            "This case has no report recommendations.",
+                        ));
+                    }
+                    (None, None) => {}
+                }
+                one(Event::ActionAgreed { action })
+            }
+            Command::RecordActionProgress {
+                action_id,
+                on,
+                note,
+                evidence,
+            } => {
+                self.open_action(action_id)?;
+                self.past("on", "of the progress", on)?;
+                one(Event::ActionProgressRecorded {
+                    action_id,
+                    on,
+                    note,
+                    evidence,
+                })
+            }
+            Command::CompleteAction {
+                action_id,
+                completed_on,
+                evidence_of_impact,
+            } => {
+                self.open_action(action_id)?;
+                self.past("completed_on", "of completion", completed_on)?;
+                one(Event::ActionCompleted {
+                    action_id,
+                    completed_on,
+                    evidence_of_impact,
+                })
+            }
+            Command::CloseCase { closed_on, reason } => {
+                self.past("closed_on", "of closure", closed_on)?;
+                if case.stage == S::ActionPlan {
+                    if case.actions.is_empty() {
+                        return Err(DomainError::rule(
+                            "Agree the actions of the action plan before closing the case.",
+                        ));
+                    }
+                    let open = case
+                        .actions
+                        .values()
+                        .filter(|a| a.completed.is_none())
+                        .count();
+                    if open > 0 {
+                        return Err(DomainError::rule(format!(
+                            "The case can close when every action is complete with evidence of its impact: {} still open.",
+                            plural(
+                                i64::try_from(open).unwrap_or(i64::MAX),
+                                "action is",
+                                "actions are"
+                            )
+                        )));
+                    }
+                    if let Some(draft) = case.latest_draft()
+                        && let Some(i) = draft.report.recommendations.iter().position(|r| {
+                            !case
+                                .actions
+                                .values()
+                                .any(|a| a.action.recommendation == Some(r.id))
+                        })
+                    {
+                        return Err(DomainError::rule(format!(
+                            "Recommendation {} has no agreed action yet.",
+                            i + 1
+                        )));
+                    }
+                }
+                one(Event::CaseClosed { closed_on, reason })
+            }
+        }
+    }
+
+    fn default_due(&self, kind: ContributionKind) -> Date {
+        let cal = self.ctx.calendar;
+        let s = self.ctx.settings;
+        match (kind, self.case.notified_on) {
+            // Local plan: agency summaries due on working day N of the rapid review.
+            (ContributionKind::AgencySummary, Some(n)) => {
+                cal.add_working_days(n, s.agency_summary_due_working_day)
+            }
+            (ContributionKind::ScopingForm, _) => match self.case.scoping_meeting_on {
+                Some(m) if cal.working_days_between(self.today(), m) > 2 => {
+                    // Two working days before the meeting, so members can read them.
+                    let mut d = m;
+                    while cal.working_days_between(d, m) < 2 {
+                        d = d.previous_day().unwrap_or(d);
+                    }
+                    d
+                }
+                _ => cal.add_working_days(self.today(), s.contribution_working_days),
+            },
+            _ => cal.add_working_days(self.today(), s.contribution_working_days),
+        }
+    }
+
+    fn pending_request(
+        &self,
+        kind: ContributionKind,
+        agency: crate::ids::AgencyId,
+    ) -> Result<&super::model::ContributionRequest, DomainError> {
+        match self.case.contributions.get(&(kind, agency)) {
+            None => Err(DomainError::rule(format!(
+                "No {} was requested from this agency.",
+                kind.label()
+            ))),
+            Some(r) if r.is_settled() => Err(DomainError::rule(format!(
+                "The {} from this agency is already received or waived.",
+                kind.label()
+            ))),
+            Some(r) => Ok(r),
+        }
+    }
+
+    fn open_action(
+        &self,
+        id: crate::ids::ActionId,
+    ) -> Result<&super::model::ActionState, DomainError> {
+        match self.case.actions.get(&id) {
+            None => Err(DomainError::invalid(
+                "action_id",
+                "There is no such action.",
+            )),
+            Some(a) if a.completed.is_some() => {
+                Err(DomainError::rule("This action is already complete."))
+            }
+            Some(a) => Ok(a),
+        }
+    }
+
+    /// Adds `CommissioningCompleted` when this event completes panel, terms and reviewer.
+    fn with_commissioning_check(&self, event: Event) -> Result<Vec<Event>, DomainError> {
+        let case = self.case;
+        let panel = !case.panel.is_empty() || matches!(event, Event::PanelMemberAppointed { .. });
+        let terms = case.terms_of_reference.is_some()
+            || matches!(event, Event::TermsOfReferenceAgreed { .. });
+        let reviewer =
+            case.reviewer.is_some() || matches!(event, Event::IndependentReviewerAppointed { .. });
+        let mut events = vec![event];
+        if case.stage == S::Commissioning && panel && terms && reviewer {
+            events.push(Event::CommissioningCompleted { on: self.today() });
+        }
+        Ok(events)
+    }
+}
+
+/// The first day a published report may be taken down (WT2023 ch.5: at least one year online).
+#[must_use]
+pub fn online_until(published_on: Date, years: u8) -> Date {
+    crate::words::add_months(published_on, u32::from(years) * 12)
+}
+
+/// "a", "a and b", "a, b and c".
+fn join_words(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}

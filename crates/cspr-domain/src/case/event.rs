@@ -1,0 +1,318 @@
+//! Events: what happened to a case, in the past tense. A case is the fold of its events; the
+//! store keeps them for ever (who and when travel in the store's envelope).
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::model::{
+    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionKind, FamilyContact,
+    Incident, IndependentReviewer, InequalitiesConsideration, LearningEventKind,
+    LocalReviewCriteria, NotifiableBecause, PanelMember, ParallelProcessKind, PlannedAction,
+    Practitioner, PublicationDecision, Referral, ReviewOutcome, SafetyAction, TermsOfReference,
+    TriageOutcome,
+};
+use crate::agency::SafeguardingPartner;
+use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, PersonId, ProcessId};
+use crate::report::OverviewReport;
+use crate::vocab::{NonEmptyText, PersonName};
+
+/// Everything that can happen to a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// A serious incident was recorded.
+    SeriousIncidentRecorded {
+        /// Partnership.
+        partnership_id: PartnershipId,
+        /// Case reference.
+        reference: String,
+        /// The incident.
+        incident: Incident,
+        /// The children.
+        children: Vec<ChildDetails>,
+        /// When the local authority became aware.
+        became_aware_on: Date,
+        /// Why it must be notified.
+        notifiable_because: NotifiableBecause,
+    },
+    /// The National Panel was notified.
+    NationalPanelNotified {
+        /// When.
+        notified_on: Date,
+        /// The Panel's reference.
+        panel_reference: Option<String>,
+    },
+    /// A referral arrived.
+    ReferralReceived {
+        /// The referral.
+        referral: Referral,
+        /// The case details, when the referral opened the case.
+        opening: Option<CaseOpening>,
+    },
+    /// The subgroup representative approved the referral.
+    ReferralApproved {
+        /// Who.
+        approver: PersonName,
+        /// Their agency.
+        agency: AgencyId,
+        /// When.
+        approved_on: Date,
+    },
+    /// The chair triaged the referral.
+    ReferralTriaged {
+        /// Where it goes.
+        outcome: TriageOutcome,
+        /// Why.
+        reasons: NonEmptyText,
+        /// The day of the triage.
+        triaged_on: Date,
+        /// For scoping: the scheduled meeting it goes to.
+        scoping_meeting_on: Option<Date>,
+    },
+    /// Contributions were asked for.
+    ContributionsRequested {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agencies: Vec<AgencyId>,
+        /// When asked.
+        requested_on: Date,
+        /// When due.
+        due_on: Date,
+    },
+    /// A contribution arrived.
+    ContributionReceived {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// When.
+        received_on: Date,
+        /// The content.
+        contribution: Contribution,
+    },
+    /// A contribution is no longer needed.
+    ContributionWaived {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// The rapid review meeting took place.
+    RapidReviewMeetingHeld {
+        /// When.
+        held_on: Date,
+        /// Notes.
+        notes: NonEmptyText,
+    },
+    /// An immediate safety action was agreed.
+    SafetyActionRecorded {
+        /// The action.
+        action: SafetyAction,
+    },
+    /// The rapid review's learning was recorded.
+    RapidReviewLearningRecorded {
+        /// The learning.
+        learning: NonEmptyText,
+        /// Themes.
+        themes: Vec<String>,
+    },
+    /// The inequalities consideration was recorded.
+    InequalitiesConsidered {
+        /// The consideration.
+        consideration: InequalitiesConsideration,
+    },
+    /// The scoping meeting took place.
+    ScopingMeetingHeld {
+        /// When.
+        held_on: Date,
+        /// Notes.
+        notes: NonEmptyText,
+    },
+    /// The decision on a local review was made.
+    LocalReviewDecided {
+        /// The criteria.
+        criteria: LocalReviewCriteria,
+        /// The outcome.
+        outcome: ReviewOutcome,
+        /// Why.
+        reasons: NonEmptyText,
+        /// When.
+        decided_on: Date,
+    },
+    /// A partner signed off the rapid review.
+    RapidReviewSignedOff {
+        /// Which.
+        partner: SafeguardingPartner,
+        /// When.
+        signed_on: Date,
+    },
+    /// The rapid review went to the Panel.
+    RapidReviewSubmitted {
+        /// When.
+        submitted_on: Date,
+    },
+    /// The Panel responded.
+    PanelResponded {
+        /// Agrees with the decision.
+        agrees: bool,
+        /// Comments.
+        comments: Option<NonEmptyText>,
+        /// When.
+        received_on: Date,
+    },
+    /// A panel member was appointed.
+    PanelMemberAppointed {
+        /// The member.
+        member: PanelMember,
+        /// When their agency is involved, why they may still sit.
+        conflict_accepted_because: Option<NonEmptyText>,
+    },
+    /// The terms of reference were agreed.
+    TermsOfReferenceAgreed {
+        /// The terms.
+        terms: TermsOfReference,
+    },
+    /// The independent reviewer was appointed.
+    IndependentReviewerAppointed {
+        /// The reviewer.
+        reviewer: IndependentReviewer,
+    },
+    /// Panel, terms of reference and reviewer are all in place: the review begins.
+    CommissioningCompleted {
+        /// When.
+        on: Date,
+    },
+    /// A practitioner was recorded.
+    PractitionerRecorded {
+        /// The practitioner.
+        practitioner: Practitioner,
+    },
+    /// A learning event was scheduled.
+    LearningEventScheduled {
+        /// Id.
+        id: LearningEventId,
+        /// Kind.
+        kind: LearningEventKind,
+        /// When.
+        on: Date,
+        /// Invited practitioners.
+        invited: Vec<PersonId>,
+    },
+    /// Advance information was sent.
+    AdvanceInformationSent {
+        /// Which event.
+        id: LearningEventId,
+        /// When.
+        sent_on: Date,
+    },
+    /// A learning event took place.
+    LearningEventHeld {
+        /// Which.
+        id: LearningEventId,
+        /// Notes.
+        notes: NonEmptyText,
+    },
+    /// A family contact was recorded.
+    FamilyContactRecorded {
+        /// The contact.
+        contact: FamilyContact,
+    },
+    /// A contact constraint was recorded.
+    ContactConstraintRecorded {
+        /// The constraint.
+        constraint: ContactConstraint,
+    },
+    /// A parallel process started.
+    ParallelProcessStarted {
+        /// Id.
+        id: ProcessId,
+        /// Kind.
+        kind: ParallelProcessKind,
+        /// When.
+        started_on: Date,
+        /// Whether it stops the clock.
+        stops_clock: bool,
+        /// Why it affects the review.
+        reason: NonEmptyText,
+    },
+    /// A parallel process ended.
+    ParallelProcessEnded {
+        /// Which.
+        id: ProcessId,
+        /// When.
+        ended_on: Date,
+    },
+    /// A draft overview report was submitted.
+    ReportDraftSubmitted {
+        /// Version number.
+        version: u32,
+        /// When.
+        submitted_on: Date,
+        /// The draft.
+        report: OverviewReport,
+    },
+    /// A partner signed off the final report.
+    ReportSignedOff {
+        /// Which.
+        partner: SafeguardingPartner,
+        /// When.
+        signed_on: Date,
+    },
+    /// The final report went to the Panel and the Secretary of State (and Ofsted).
+    ReportSent {
+        /// When.
+        sent_on: Date,
+    },
+    /// The publication decision was made.
+    PublicationDecided {
+        /// The decision.
+        decision: PublicationDecision,
+        /// When.
+        decided_on: Date,
+    },
+    /// The report (or the improvements) was published.
+    Published {
+        /// When.
+        published_on: Date,
+    },
+    /// The published report was taken down.
+    Unpublished {
+        /// When.
+        removed_on: Date,
+    },
+    /// An action was agreed.
+    ActionAgreed {
+        /// The action.
+        action: PlannedAction,
+    },
+    /// Progress on an action.
+    ActionProgressRecorded {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// What.
+        note: NonEmptyText,
+        /// Evidence.
+        evidence: Option<NonEmptyText>,
+    },
+    /// An action was completed with evidence of impact.
+    ActionCompleted {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        completed_on: Date,
+        /// Evidence of impact.
+        evidence_of_impact: NonEmptyText,
+    },
+    /// The case was closed.
+    CaseClosed {
+        /// When.
+        closed_on: Date,
+        /// Why.
+        reason: NonEmptyText,
+    },
+}

@@ -1,0 +1,14 @@
+//! The case: commands, events, state and the rules between them.
+
+pub mod command;
+pub mod decide;
+pub mod error;
+pub mod event;
+pub mod model;
+pub mod state;
+
+pub use command::Command;
+pub use decide::{Ctx, decide, notifiable_because, permitted_stages};
+pub use error::DomainError;
+pub use event::Event;
+pub use state::{Case, Stage, apply};

@@ -1,0 +1,612 @@
+//! The facts a case records: the incident, the children, the adults around them, the referral,
+//! agency contributions, the review's commissioning, evidence, report and actions. Commands and
+//! events share these types so what was asked for is exactly what is recorded.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::agency::SafeguardingPartner;
+use crate::ids::{
+    ActionId, AgencyId, LearningEventId, PartnershipId, PersonId, ProcessId, RecommendationId,
+    UserId,
+};
+use crate::report::OverviewReport;
+use crate::vocab::{
+    AgeOrDateOfBirth, EmailAddress, NhsNumber, NonEmptyText, PersonName, Postcode, Relationship,
+    Sex,
+};
+
+/// Whether the child died or was seriously harmed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Harm {
+    /// The child died.
+    Death,
+    /// Serious or long-term impairment of health or development (WT2023 ch.5, not exhaustive).
+    SeriousHarm,
+}
+
+/// What is known about abuse or neglect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AbuseOrNeglect {
+    /// Abuse or neglect is known.
+    Known,
+    /// Abuse or neglect is suspected.
+    Suspected,
+    /// Neither known nor suspected.
+    NotSuspected,
+}
+
+/// The incident that started the case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// When it happened.
+    pub occurred_on: Date,
+    /// Where it happened (free text, may identify: personal).
+    pub place: String,
+    /// Death or serious harm.
+    pub harm: Harm,
+    /// Whether abuse or neglect is known or suspected.
+    pub abuse_or_neglect: AbuseOrNeglect,
+    /// What happened, briefly.
+    pub description: NonEmptyText,
+}
+
+/// A postal address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Address {
+    /// Street lines and town.
+    pub lines: Vec<String>,
+    /// Postcode, when known.
+    pub postcode: Option<Postcode>,
+}
+
+/// A child the case is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChildDetails {
+    /// The person id of the child.
+    pub person_id: PersonId,
+    /// Name.
+    pub name: PersonName,
+    /// Known aliases and alternative spellings.
+    pub aliases: Vec<PersonName>,
+    /// Date of birth or approximate age.
+    pub age: AgeOrDateOfBirth,
+    /// Sex.
+    pub sex: Sex,
+    /// Ethnicity, as recorded.
+    pub ethnicity: Option<String>,
+    /// Disability, as recorded.
+    pub disability: Option<String>,
+    /// NHS number when known.
+    pub nhs_number: Option<NhsNumber>,
+    /// Home address.
+    pub address: Option<Address>,
+    /// Looked after by a local authority at the time.
+    pub looked_after: bool,
+    /// A care leaver (previously looked after).
+    pub care_leaver: bool,
+    /// Subject of a child protection plan.
+    pub child_protection_plan: bool,
+    /// Subject of a child in need plan.
+    pub child_in_need_plan: bool,
+    /// Agencies that knew the child.
+    pub known_to: Vec<AgencyId>,
+}
+
+/// An adult or relative recorded on a case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonDetails {
+    /// Person id.
+    pub person_id: PersonId,
+    /// Name.
+    pub name: PersonName,
+    /// Known aliases and alternative spellings.
+    pub aliases: Vec<PersonName>,
+    /// Date of birth or approximate age, when known.
+    pub age: Option<AgeOrDateOfBirth>,
+    /// Addresses.
+    pub addresses: Vec<Address>,
+    /// Relationship to the child.
+    pub relationship: Relationship,
+}
+
+/// Why an incident must be notified to the National Panel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NotifiableBecause {
+    /// Abuse or neglect known or suspected, and the child died or was seriously harmed
+    /// (Children Act 2004 s16C(1)).
+    AbuseOrNeglect,
+    /// The death of a looked-after child, whatever the cause (s16C(1)(b); WT2023 ch.5).
+    LookedAfterChildDeath,
+    /// The death of a care leaver up to and including age 24 (WT2023 ch.5): notified, but no
+    /// rapid review is needed.
+    CareLeaverDeath,
+}
+
+impl NotifiableBecause {
+    /// Whether the notification requires a rapid review.
+    #[must_use]
+    pub const fn needs_rapid_review(self) -> bool {
+        !matches!(self, Self::CareLeaverDeath)
+    }
+}
+
+/// The analysis of practice a referral carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeAnalysis {
+    /// What happened in practice, briefly.
+    pub summary: NonEmptyText,
+    /// Strengths of practice.
+    pub strengths: NonEmptyText,
+    /// Areas of challenge.
+    pub challenges: NonEmptyText,
+}
+
+/// A referral to the review subgroup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    /// Who referred (name).
+    pub referrer: PersonName,
+    /// The referrer's agency.
+    pub referrer_agency: AgencyId,
+    /// When it arrived.
+    pub received_on: Date,
+    /// The adults caring for the child: names, dates of birth, addresses, aliases.
+    pub carers: Vec<PersonDetails>,
+    /// The other agencies working with the family.
+    pub other_agencies: Vec<AgencyId>,
+    /// Analysis of the practice in the case.
+    pub analysis: PracticeAnalysis,
+}
+
+/// What opens a case that did not come through a notification.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaseOpening {
+    /// The partnership the case belongs to.
+    pub partnership_id: PartnershipId,
+    /// The case reference ("CSPR-2025-004"): never the child's name.
+    pub reference: String,
+    /// The incident.
+    pub incident: Incident,
+    /// The children (at least one).
+    pub children: Vec<ChildDetails>,
+}
+
+/// How the chair triaged a referral.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "route", rename_all = "kebab-case")]
+pub enum TriageOutcome {
+    /// A rapid review.
+    RapidReview,
+    /// Scoping at the next scheduled subgroup meeting.
+    Scoping,
+    /// No further action.
+    NoFurtherAction,
+}
+
+/// The kinds of contribution a partnership asks agencies for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContributionKind {
+    /// Rapid review: individual agency summary (or practitioner scoping form).
+    AgencySummary,
+    /// Scoping: scoping form.
+    ScopingForm,
+    /// Local review: individual agency report.
+    AgencyReport,
+    /// Local review: agency chronology.
+    Chronology,
+    /// Draft overview report: factual-accuracy response.
+    FactualAccuracy,
+}
+
+impl ContributionKind {
+    /// Every kind.
+    pub const ALL: [Self; 5] = [
+        Self::AgencySummary,
+        Self::ScopingForm,
+        Self::AgencyReport,
+        Self::Chronology,
+        Self::FactualAccuracy,
+    ];
+
+    /// Plain words, singular.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::AgencySummary => "agency summary",
+            Self::ScopingForm => "scoping form",
+            Self::AgencyReport => "agency report",
+            Self::Chronology => "chronology",
+            Self::FactualAccuracy => "factual-accuracy response",
+        }
+    }
+}
+
+/// One entry of an agency chronology.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChronologyEntry {
+    /// When it happened.
+    pub date: Date,
+    /// What happened and what the agency did.
+    pub what: NonEmptyText,
+}
+
+/// What an agency sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Contribution {
+    /// The text (summary, form answers, report or factual-accuracy comments).
+    pub text: NonEmptyText,
+    /// Chronology entries, when the kind carries them.
+    pub chronology: Vec<ChronologyEntry>,
+}
+
+/// The state of one request to one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ContributionStatus {
+    /// Asked for, due on the date.
+    Requested,
+    /// Received on the date.
+    Received {
+        /// When.
+        on: Date,
+        /// What.
+        contribution: Contribution,
+    },
+    /// Not needed any more, with the reason.
+    Waived {
+        /// Why.
+        reason: NonEmptyText,
+    },
+}
+
+/// One request to one agency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContributionRequest {
+    /// What was asked for.
+    pub kind: ContributionKind,
+    /// From whom.
+    pub agency: AgencyId,
+    /// When it was asked for.
+    pub requested_on: Date,
+    /// When it is due.
+    pub due_on: Date,
+    /// Where it stands.
+    pub status: ContributionStatus,
+}
+
+impl ContributionRequest {
+    /// Received or waived.
+    #[must_use]
+    pub const fn is_settled(&self) -> bool {
+        !matches!(self.status, ContributionStatus::Requested)
+    }
+}
+
+/// An immediate action to keep children safe, decided during a rapid review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SafetyAction {
+    /// Id.
+    pub action_id: ActionId,
+    /// What must be done.
+    pub description: NonEmptyText,
+    /// Which agency does it.
+    pub agency: AgencyId,
+    /// By when.
+    pub due_on: Date,
+}
+
+/// The consideration of racism, other inequalities and disability (WT2023 ch.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InequalitiesConsideration {
+    /// How racism, ethnicity and culture shaped experiences and practice.
+    pub racism_and_culture: NonEmptyText,
+    /// Other inequalities (poverty, gender, sexuality, ...).
+    pub other_inequalities: NonEmptyText,
+    /// Disability of the child or the parents.
+    pub disability: NonEmptyText,
+}
+
+/// The criteria of regulation 11 (SI 2018/789) and the circumstances WT2023 asks partners to
+/// have regard to.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one flag per statutory criterion"
+)]
+pub struct LocalReviewCriteria {
+    /// (a) highlights or may highlight improvements needed, including ones identified before.
+    pub improvements_needed: bool,
+    /// (b) highlights or may highlight recurrent themes.
+    pub recurrent_themes: bool,
+    /// (c) concerns about two or more organisations working together.
+    pub multi_agency_concerns: bool,
+    /// (d) the National Panel concluded a local review may be more appropriate.
+    pub panel_suggested_local_review: bool,
+    /// Regard: serious concern about a single agency.
+    pub single_agency_concern: bool,
+    /// Regard: no agency involvement, which worries the partners.
+    pub no_agency_involvement: bool,
+    /// Regard: more than one local authority, police area or health area involved.
+    pub several_areas: bool,
+    /// Regard: an institutional setting.
+    pub institutional_setting: bool,
+}
+
+impl LocalReviewCriteria {
+    /// Whether any of the four regulation 11 criteria is met.
+    #[must_use]
+    pub const fn any_regulation_11(&self) -> bool {
+        self.improvements_needed
+            || self.recurrent_themes
+            || self.multi_agency_concerns
+            || self.panel_suggested_local_review
+    }
+}
+
+/// What the partners decided about a local review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum ReviewOutcome {
+    /// A local child safeguarding practice review.
+    LocalReview,
+    /// Another form of learning (single-agency review, learning event, thematic work).
+    OtherLearning {
+        /// Which form.
+        form: NonEmptyText,
+    },
+    /// No further action.
+    NoFurtherAction,
+}
+
+/// A review panel member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PanelMember {
+    /// Name.
+    pub name: PersonName,
+    /// Their agency.
+    pub agency: AgencyId,
+    /// Job title.
+    pub role_title: String,
+    /// Their account, when they have one.
+    pub user: Option<UserId>,
+}
+
+/// How the review gathers its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Methodology {
+    /// Practitioner workshops or learning events.
+    LearningEvents,
+    /// Individual agency reports.
+    AgencyReports,
+    /// Conversations with individual practitioners.
+    PractitionerConversations,
+    /// Another method, described in the terms of reference.
+    Other,
+}
+
+/// The terms of reference of a local review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TermsOfReference {
+    /// Start of the period under review.
+    pub period_from: Date,
+    /// End of the period under review.
+    pub period_to: Date,
+    /// Key lines of enquiry.
+    pub key_lines_of_enquiry: Vec<NonEmptyText>,
+    /// Methodology.
+    pub methodology: Vec<Methodology>,
+    /// How the family will be involved.
+    pub family_involvement: NonEmptyText,
+    /// How parallel processes will be handled.
+    pub parallel_processes: NonEmptyText,
+    /// Publication arrangements.
+    pub publication: NonEmptyText,
+}
+
+/// The independent reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndependentReviewer {
+    /// Name.
+    pub name: PersonName,
+    /// Their account, when they have one.
+    pub user: Option<UserId>,
+    /// Email.
+    pub email: Option<EmailAddress>,
+}
+
+/// A practitioner who worked with the family.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Practitioner {
+    /// Person id.
+    pub person_id: PersonId,
+    /// Name.
+    pub name: PersonName,
+    /// Their agency.
+    pub agency: AgencyId,
+    /// Role.
+    pub role_title: String,
+    /// Email for the invitation.
+    pub email: Option<EmailAddress>,
+}
+
+/// The kind of practitioner learning event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LearningEventKind {
+    /// A workshop for many practitioners.
+    Workshop,
+    /// A conversation with one or a few practitioners.
+    Conversation,
+}
+
+/// A practitioner learning event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LearningEvent {
+    /// Id.
+    pub id: LearningEventId,
+    /// Kind.
+    pub kind: LearningEventKind,
+    /// When.
+    pub on: Date,
+    /// Advance information sent on.
+    pub advance_information_sent_on: Option<Date>,
+    /// Notes, once held.
+    pub notes: Option<NonEmptyText>,
+    /// Practitioners invited.
+    pub invited: Vec<PersonId>,
+}
+
+/// A contact with a family member.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FamilyContact {
+    /// Who (a person recorded on the case, or a named relative).
+    pub relative: PersonName,
+    /// Relationship to the child.
+    pub relationship: Relationship,
+    /// When.
+    pub on: Date,
+    /// Through which professional they already know.
+    pub through: Option<String>,
+    /// What they said.
+    pub what_they_said: Option<NonEmptyText>,
+    /// Their views on publication.
+    pub views_on_publication: Option<NonEmptyText>,
+}
+
+/// The kinds of process that run beside a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ParallelProcessKind {
+    /// Police investigation.
+    PoliceInvestigation,
+    /// Criminal trial.
+    CriminalTrial,
+    /// Coroner's inquest.
+    Inquest,
+    /// Family proceedings.
+    FamilyProceedings,
+    /// Child death review.
+    ChildDeathReview,
+    /// Domestic homicide review.
+    DomesticHomicideReview,
+    /// Safeguarding adult review.
+    SafeguardingAdultReview,
+}
+
+impl ParallelProcessKind {
+    /// Plain words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::PoliceInvestigation => "police investigation",
+            Self::CriminalTrial => "criminal trial",
+            Self::Inquest => "coroner's inquest",
+            Self::FamilyProceedings => "family proceedings",
+            Self::ChildDeathReview => "child death review",
+            Self::DomesticHomicideReview => "domestic homicide review",
+            Self::SafeguardingAdultReview => "safeguarding adult review",
+        }
+    }
+}
+
+/// A process beside the review.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParallelProcess {
+    /// Id.
+    pub id: ProcessId,
+    /// Kind.
+    pub kind: ParallelProcessKind,
+    /// Started on.
+    pub started_on: Date,
+    /// Ended on.
+    pub ended_on: Option<Date>,
+    /// Whether it stops the local review clock while it runs.
+    pub stops_clock: bool,
+    /// Why it delays the review (recorded, not hidden).
+    pub reason: NonEmptyText,
+}
+
+/// A constraint on contacting a witness or relative (for example during criminal proceedings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContactConstraint {
+    /// Who cannot be contacted.
+    pub person: PersonName,
+    /// Because of which process, when one is recorded.
+    pub process: Option<ProcessId>,
+    /// Why.
+    pub reason: NonEmptyText,
+}
+
+/// What the partners decided about publication.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "kebab-case")]
+pub enum PublicationDecision {
+    /// Publish the report.
+    Publish,
+    /// Do not publish: it would harm other children or cannot be anonymised.
+    DoNotPublish {
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// Publish information about the improvements instead.
+    PublishImprovementsOnly {
+        /// Why.
+        reason: NonEmptyText,
+    },
+}
+
+/// One action of the action plan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedAction {
+    /// Id.
+    pub action_id: ActionId,
+    /// The recommendation it answers, when there is a report.
+    pub recommendation: Option<RecommendationId>,
+    /// Which agency does it.
+    pub agency: AgencyId,
+    /// What.
+    pub description: NonEmptyText,
+    /// By when.
+    pub due_on: Date,
+}
+
+/// Progress on an action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionProgress {
+    /// When.
+    pub on: Date,
+    /// What was done.
+    pub note: NonEmptyText,
+    /// Evidence, when there is some.
+    pub evidence: Option<NonEmptyText>,
+}
+
+/// An action and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActionState {
+    /// What was agreed.
+    pub action: PlannedAction,
+    /// Progress, oldest first.
+    pub progress: Vec<ActionProgress>,
+    /// Completed on, with the evidence of impact.
+    pub completed: Option<(Date, NonEmptyText)>,
+}
+
+/// The signatures a decision or report collects.
+pub type SignOffs = std::collections::BTreeMap<SafeguardingPartner, Date>;
+
+/// A draft of the overview report with its version number.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportDraft {
+    /// 1, 2, ...
+    pub version: u32,
+    /// Submitted on.
+    pub submitted_on: Date,
+    /// The report.
+    pub report: OverviewReport,
+}

@@ -1,0 +1,632 @@
+//! The state of one case: the fold of its events. `apply` never fails and never looks at the
+//! clock; every check belongs to `decide`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use super::event::Event;
+use super::model::{
+    ActionProgress, ActionState, CaseOpening, ChildDetails, ContactConstraint, ContributionKind,
+    ContributionRequest, ContributionStatus, FamilyContact, Incident, IndependentReviewer,
+    InequalitiesConsideration, LearningEvent, LocalReviewCriteria, NotifiableBecause, PanelMember,
+    ParallelProcess, Practitioner, PublicationDecision, Referral, ReportDraft, ReviewOutcome,
+    SafetyAction, SignOffs, TermsOfReference, TriageOutcome,
+};
+use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, ProcessId};
+use crate::vocab::{NonEmptyText, PersonName};
+
+/// Where a case stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// No events yet.
+    New,
+    /// A serious incident is recorded; the referral to the subgroup is awaited.
+    Incident,
+    /// A referral is received and awaits approval by the agency's subgroup representative.
+    Referral,
+    /// An approved referral awaits the chair's triage.
+    Triage,
+    /// A rapid review is under way.
+    RapidReview,
+    /// Scoping at a subgroup meeting.
+    Scoping,
+    /// A decision was made that needs no local review and no actions: the case can close.
+    Decided,
+    /// A local review is being commissioned.
+    Commissioning,
+    /// The review is gathering evidence.
+    Evidence,
+    /// The overview report is being drafted and checked.
+    Drafting,
+    /// The report is signed off and sent; publication is pending.
+    Publication,
+    /// Actions are agreed and monitored until they show impact.
+    ActionPlan,
+    /// Closed.
+    Closed,
+}
+
+impl Stage {
+    /// Every stage, in order.
+    pub const ALL: [Self; 13] = [
+        Self::New,
+        Self::Incident,
+        Self::Referral,
+        Self::Triage,
+        Self::RapidReview,
+        Self::Scoping,
+        Self::Decided,
+        Self::Commissioning,
+        Self::Evidence,
+        Self::Drafting,
+        Self::Publication,
+        Self::ActionPlan,
+        Self::Closed,
+    ];
+
+    /// The stage in plain words, as a page shows it.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::New => "New",
+            Self::Incident => "Serious incident",
+            Self::Referral => "Referral",
+            Self::Triage => "Triage",
+            Self::RapidReview => "Rapid review",
+            Self::Scoping => "Scoping",
+            Self::Decided => "Decision made",
+            Self::Commissioning => "Commissioning",
+            Self::Evidence => "Evidence gathering",
+            Self::Drafting => "Overview report",
+            Self::Publication => "Publication",
+            Self::ActionPlan => "Action plan",
+            Self::Closed => "Closed",
+        }
+    }
+
+    /// A stable machine name ("rapid-review").
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::New => "new",
+            Self::Incident => "incident",
+            Self::Referral => "referral",
+            Self::Triage => "triage",
+            Self::RapidReview => "rapid-review",
+            Self::Scoping => "scoping",
+            Self::Decided => "decided",
+            Self::Commissioning => "commissioning",
+            Self::Evidence => "evidence",
+            Self::Drafting => "drafting",
+            Self::Publication => "publication",
+            Self::ActionPlan => "action-plan",
+            Self::Closed => "closed",
+        }
+    }
+}
+
+/// One case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Case {
+    /// Where it stands.
+    pub stage: Stage,
+    /// Partnership, once known.
+    pub partnership_id: Option<PartnershipId>,
+    /// Reference, once known.
+    pub reference: Option<String>,
+    /// The incident.
+    pub incident: Option<Incident>,
+    /// The children.
+    pub children: Vec<ChildDetails>,
+    /// When the local authority became aware (notified route).
+    pub became_aware_on: Option<Date>,
+    /// Why it is notifiable (notified route).
+    pub notifiable_because: Option<NotifiableBecause>,
+    /// When the National Panel was notified.
+    pub notified_on: Option<Date>,
+    /// The Panel's reference.
+    pub panel_reference: Option<String>,
+    /// The referral.
+    pub referral: Option<Referral>,
+    /// Whether the referral opened the case.
+    pub opened_by_referral: bool,
+    /// Approval of the referral: who and when.
+    pub referral_approved: Option<(PersonName, AgencyId, Date)>,
+    /// Triage outcome, reasons, date.
+    pub triage: Option<(TriageOutcome, NonEmptyText, Date)>,
+    /// The scheduled scoping meeting.
+    pub scoping_meeting_on: Option<Date>,
+    /// Contribution requests by kind and agency.
+    pub contributions: BTreeMap<(ContributionKind, AgencyId), ContributionRequest>,
+    /// Rapid review meeting date and notes.
+    pub rapid_review_meeting: Option<(Date, NonEmptyText)>,
+    /// Immediate safety actions.
+    pub safety_actions: Vec<SafetyAction>,
+    /// Learning of the rapid review, with themes.
+    pub rapid_review_learning: Option<(NonEmptyText, Vec<String>)>,
+    /// Inequalities consideration.
+    pub inequalities: Option<InequalitiesConsideration>,
+    /// Scoping meeting date and notes.
+    pub scoping_meeting: Option<(Date, NonEmptyText)>,
+    /// The decision on a local review.
+    pub decision: Option<(LocalReviewCriteria, ReviewOutcome, NonEmptyText, Date)>,
+    /// Rapid review sign-offs.
+    pub rapid_review_sign_offs: SignOffs,
+    /// When the rapid review went to the Panel.
+    pub rapid_review_submitted_on: Option<Date>,
+    /// The Panel's response: agrees, comments, date.
+    pub panel_response: Option<(bool, Option<NonEmptyText>, Date)>,
+    /// Review panel.
+    pub panel: Vec<PanelMember>,
+    /// Terms of reference.
+    pub terms_of_reference: Option<TermsOfReference>,
+    /// Independent reviewer.
+    pub reviewer: Option<IndependentReviewer>,
+    /// When commissioning completed.
+    pub commissioned_on: Option<Date>,
+    /// Practitioners involved.
+    pub practitioners: Vec<Practitioner>,
+    /// Learning events.
+    pub learning_events: BTreeMap<LearningEventId, LearningEvent>,
+    /// Family contacts.
+    pub family_contacts: Vec<FamilyContact>,
+    /// Contact constraints.
+    pub contact_constraints: Vec<ContactConstraint>,
+    /// Parallel processes.
+    pub parallel_processes: BTreeMap<ProcessId, ParallelProcess>,
+    /// Report drafts, oldest first.
+    pub drafts: Vec<ReportDraft>,
+    /// Report sign-offs (of the latest draft).
+    pub report_sign_offs: SignOffs,
+    /// When the final report was sent to the Panel and the Secretary of State.
+    pub report_sent_on: Option<Date>,
+    /// Publication decision and date.
+    pub publication_decision: Option<(PublicationDecision, Date)>,
+    /// When published.
+    pub published_on: Option<Date>,
+    /// When taken down.
+    pub unpublished_on: Option<Date>,
+    /// The action plan.
+    pub actions: BTreeMap<ActionId, ActionState>,
+    /// Closure date and reason.
+    pub closed: Option<(Date, NonEmptyText)>,
+    /// Events applied.
+    pub version: u64,
+}
+
+impl Default for Case {
+    fn default() -> Self {
+        Self {
+            stage: Stage::New,
+            partnership_id: None,
+            reference: None,
+            incident: None,
+            children: Vec::new(),
+            became_aware_on: None,
+            notifiable_because: None,
+            notified_on: None,
+            panel_reference: None,
+            referral: None,
+            opened_by_referral: false,
+            referral_approved: None,
+            triage: None,
+            scoping_meeting_on: None,
+            contributions: BTreeMap::new(),
+            rapid_review_meeting: None,
+            safety_actions: Vec::new(),
+            rapid_review_learning: None,
+            inequalities: None,
+            scoping_meeting: None,
+            decision: None,
+            rapid_review_sign_offs: SignOffs::new(),
+            rapid_review_submitted_on: None,
+            panel_response: None,
+            panel: Vec::new(),
+            terms_of_reference: None,
+            reviewer: None,
+            commissioned_on: None,
+            practitioners: Vec::new(),
+            learning_events: BTreeMap::new(),
+            family_contacts: Vec::new(),
+            contact_constraints: Vec::new(),
+            parallel_processes: BTreeMap::new(),
+            drafts: Vec::new(),
+            report_sign_offs: SignOffs::new(),
+            report_sent_on: None,
+            publication_decision: None,
+            published_on: None,
+            unpublished_on: None,
+            actions: BTreeMap::new(),
+            closed: None,
+            version: 0,
+        }
+    }
+}
+
+impl Case {
+    /// Rebuilds a case from its events.
+    #[must_use]
+    pub fn replay<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        events.into_iter().fold(Self::default(), apply)
+    }
+
+    /// Whether the case came through a notification to the National Panel.
+    #[must_use]
+    pub const fn is_notified_route(&self) -> bool {
+        self.notifiable_because.is_some()
+    }
+
+    /// Contribution requests of one kind.
+    pub fn requests(&self, kind: ContributionKind) -> impl Iterator<Item = &ContributionRequest> {
+        self.contributions.values().filter(move |r| r.kind == kind)
+    }
+
+    /// The latest report draft.
+    #[must_use]
+    pub fn latest_draft(&self) -> Option<&ReportDraft> {
+        self.drafts.last()
+    }
+
+    /// The decision outcome, when decided.
+    #[must_use]
+    pub fn outcome(&self) -> Option<&ReviewOutcome> {
+        self.decision.as_ref().map(|d| &d.1)
+    }
+
+    /// Every agency recorded as involved: known to the children, named in the referral,
+    /// referring, or asked for a contribution.
+    #[must_use]
+    pub fn involved_agencies(&self) -> std::collections::BTreeSet<AgencyId> {
+        let mut set: std::collections::BTreeSet<AgencyId> = self
+            .children
+            .iter()
+            .flat_map(|c| c.known_to.iter().copied())
+            .collect();
+        if let Some(r) = &self.referral {
+            set.extend(r.other_agencies.iter().copied());
+            set.insert(r.referrer_agency);
+        }
+        set.extend(self.contributions.keys().map(|(_, a)| *a));
+        set.extend(self.practitioners.iter().map(|p| p.agency));
+        set
+    }
+
+    /// Every name recorded as involved (children, carers, referrer, practitioners), with
+    /// aliases: the people who may not sit on the panel or review the case.
+    #[must_use]
+    pub fn involved_names(&self) -> Vec<&PersonName> {
+        let mut names: Vec<&PersonName> = Vec::new();
+        for c in &self.children {
+            names.push(&c.name);
+            names.extend(c.aliases.iter());
+        }
+        if let Some(r) = &self.referral {
+            names.push(&r.referrer);
+            for p in &r.carers {
+                names.push(&p.name);
+                names.extend(p.aliases.iter());
+            }
+        }
+        names.extend(self.practitioners.iter().map(|p| &p.name));
+        names.extend(self.family_contacts.iter().map(|c| &c.relative));
+        names
+    }
+
+    fn open(&mut self, opening: &CaseOpening) {
+        self.partnership_id = Some(opening.partnership_id);
+        self.reference = Some(opening.reference.clone());
+        self.incident = Some(opening.incident.clone());
+        self.children.clone_from(&opening.children);
+    }
+
+    /// The stage a decision leads to.
+    fn stage_after_decision(&self) -> Stage {
+        match self.outcome() {
+            Some(ReviewOutcome::LocalReview) => Stage::Commissioning,
+            Some(ReviewOutcome::OtherLearning { .. }) => Stage::ActionPlan,
+            Some(ReviewOutcome::NoFurtherAction) | None => Stage::Decided,
+        }
+    }
+}
+
+/// Applies one event. Never fails: events are facts.
+#[must_use]
+#[expect(clippy::too_many_lines, reason = "one arm per event")]
+pub fn apply(mut case: Case, event: &Event) -> Case {
+    case.version += 1;
+    match event {
+        Event::SeriousIncidentRecorded {
+            partnership_id,
+            reference,
+            incident,
+            children,
+            became_aware_on,
+            notifiable_because,
+        } => {
+            case.open(&CaseOpening {
+                partnership_id: *partnership_id,
+                reference: reference.clone(),
+                incident: incident.clone(),
+                children: children.clone(),
+            });
+            case.became_aware_on = Some(*became_aware_on);
+            case.notifiable_because = Some(*notifiable_because);
+            case.stage = Stage::Incident;
+        }
+        Event::NationalPanelNotified {
+            notified_on,
+            panel_reference,
+        } => {
+            case.notified_on = Some(*notified_on);
+            case.panel_reference.clone_from(panel_reference);
+        }
+        Event::ReferralReceived { referral, opening } => {
+            if let Some(opening) = opening {
+                case.open(opening);
+                case.opened_by_referral = true;
+            }
+            case.referral = Some(referral.clone());
+            case.stage = Stage::Referral;
+        }
+        Event::ReferralApproved {
+            approver,
+            agency,
+            approved_on,
+        } => {
+            case.referral_approved = Some((approver.clone(), *agency, *approved_on));
+            case.stage = Stage::Triage;
+        }
+        Event::ReferralTriaged {
+            outcome,
+            reasons,
+            triaged_on,
+            scoping_meeting_on,
+        } => {
+            case.triage = Some((outcome.clone(), reasons.clone(), *triaged_on));
+            case.scoping_meeting_on = *scoping_meeting_on;
+            case.stage = match outcome {
+                TriageOutcome::RapidReview => Stage::RapidReview,
+                TriageOutcome::Scoping => Stage::Scoping,
+                TriageOutcome::NoFurtherAction => Stage::Decided,
+            };
+        }
+        Event::ContributionsRequested {
+            kind,
+            agencies,
+            requested_on,
+            due_on,
+        } => {
+            for agency in agencies {
+                case.contributions.insert(
+                    (*kind, *agency),
+                    ContributionRequest {
+                        kind: *kind,
+                        agency: *agency,
+                        requested_on: *requested_on,
+                        due_on: *due_on,
+                        status: ContributionStatus::Requested,
+                    },
+                );
+            }
+        }
+        Event::ContributionReceived {
+            kind,
+            agency,
+            received_on,
+            contribution,
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency)) {
+                r.status = ContributionStatus::Received {
+                    on: *received_on,
+                    contribution: contribution.clone(),
+                };
+            }
+        }
+        Event::ContributionWaived {
+            kind,
+            agency,
+            reason,
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency)) {
+                r.status = ContributionStatus::Waived {
+                    reason: reason.clone(),
+                };
+            }
+        }
+        Event::RapidReviewMeetingHeld { held_on, notes } => {
+            case.rapid_review_meeting = Some((*held_on, notes.clone()));
+        }
+        Event::SafetyActionRecorded { action } => case.safety_actions.push(action.clone()),
+        Event::RapidReviewLearningRecorded { learning, themes } => {
+            case.rapid_review_learning = Some((learning.clone(), themes.clone()));
+        }
+        Event::InequalitiesConsidered { consideration } => {
+            case.inequalities = Some(consideration.clone());
+        }
+        Event::ScopingMeetingHeld { held_on, notes } => {
+            case.scoping_meeting = Some((*held_on, notes.clone()));
+        }
+        Event::LocalReviewDecided {
+            criteria,
+            outcome,
+            reasons,
+            decided_on,
+        } => {
+            case.decision = Some((
+                criteria.clone(),
+                outcome.clone(),
+                reasons.clone(),
+                *decided_on,
+            ));
+            // On the rapid review route the case moves on when the review is submitted.
+            if case.stage != Stage::RapidReview {
+                case.stage = case.stage_after_decision();
+            }
+        }
+        Event::RapidReviewSignedOff { partner, signed_on } => {
+            case.rapid_review_sign_offs.insert(*partner, *signed_on);
+        }
+        Event::RapidReviewSubmitted { submitted_on } => {
+            case.rapid_review_submitted_on = Some(*submitted_on);
+            case.stage = case.stage_after_decision();
+        }
+        Event::PanelResponded {
+            agrees,
+            comments,
+            received_on,
+        } => {
+            case.panel_response = Some((*agrees, comments.clone(), *received_on));
+        }
+        Event::PanelMemberAppointed { member, .. } => case.panel.push(member.clone()),
+        Event::TermsOfReferenceAgreed { terms } => case.terms_of_reference = Some(terms.clone()),
+        Event::IndependentReviewerAppointed { reviewer } => case.reviewer = Some(reviewer.clone()),
+        Event::CommissioningCompleted { on } => {
+            case.commissioned_on = Some(*on);
+            case.stage = Stage::Evidence;
+        }
+        Event::PractitionerRecorded { practitioner } => {
+            case.practitioners.push(practitioner.clone());
+        }
+        Event::LearningEventScheduled {
+            id,
+            kind,
+            on,
+            invited,
+        } => {
+            case.learning_events.insert(
+                *id,
+                LearningEvent {
+                    id: *id,
+                    kind: *kind,
+                    on: *on,
+                    advance_information_sent_on: None,
+                    notes: None,
+                    invited: invited.clone(),
+                },
+            );
+        }
+        Event::AdvanceInformationSent { id, sent_on } => {
+            if let Some(e) = case.learning_events.get_mut(id) {
+                e.advance_information_sent_on = Some(*sent_on);
+            }
+        }
+        Event::LearningEventHeld { id, notes } => {
+            if let Some(e) = case.learning_events.get_mut(id) {
+                e.notes = Some(notes.clone());
+            }
+        }
+        Event::FamilyContactRecorded { contact } => case.family_contacts.push(contact.clone()),
+        Event::ContactConstraintRecorded { constraint } => {
+            case.contact_constraints.push(constraint.clone());
+        }
+        Event::ParallelProcessStarted {
+            id,
+            kind,
+            started_on,
+            stops_clock,
+            reason,
+        } => {
+            case.parallel_processes.insert(
+                *id,
+                ParallelProcess {
+                    id: *id,
+                    kind: *kind,
+                    started_on: *started_on,
+                    ended_on: None,
+                    stops_clock: *stops_clock,
+                    reason: reason.clone(),
+                },
+            );
+        }
+        Event::ParallelProcessEnded { id, ended_on } => {
+            if let Some(p) = case.parallel_processes.get_mut(id) {
+                p.ended_on = Some(*ended_on);
+            }
+        }
+        Event::ReportDraftSubmitted {
+            version,
+            submitted_on,
+            report,
+        } => {
+            case.drafts.push(ReportDraft {
+                version: *version,
+                submitted_on: *submitted_on,
+                report: report.clone(),
+            });
+            // A new draft needs signing off afresh.
+            case.report_sign_offs.clear();
+            case.stage = Stage::Drafting;
+        }
+        Event::ReportSignedOff { partner, signed_on } => {
+            case.report_sign_offs.insert(*partner, *signed_on);
+        }
+        Event::ReportSent { sent_on } => {
+            case.report_sent_on = Some(*sent_on);
+            case.stage = if matches!(
+                case.publication_decision,
+                Some((PublicationDecision::DoNotPublish { .. }, _))
+            ) {
+                Stage::ActionPlan
+            } else {
+                Stage::Publication
+            };
+        }
+        Event::PublicationDecided {
+            decision,
+            decided_on,
+        } => {
+            case.publication_decision = Some((decision.clone(), *decided_on));
+            if matches!(decision, PublicationDecision::DoNotPublish { .. })
+                && case.report_sent_on.is_some()
+            {
+                case.stage = Stage::ActionPlan;
+            }
+        }
+        Event::Published { published_on } => {
+            case.published_on = Some(*published_on);
+            case.stage = Stage::ActionPlan;
+        }
+        Event::Unpublished { removed_on } => case.unpublished_on = Some(*removed_on),
+        Event::ActionAgreed { action } => {
+            case.actions.insert(
+                action.action_id,
+                ActionState {
+                    action: action.clone(),
+                    progress: Vec::new(),
+                    completed: None,
+                },
+            );
+        }
+        Event::ActionProgressRecorded {
+            action_id,
+            on,
+            note,
+            evidence,
+        } => {
+            if let Some(a) = case.actions.get_mut(action_id) {
+                a.progress.push(ActionProgress {
+                    on: *on,
+                    note: note.clone(),
+                    evidence: evidence.clone(),
+                });
+            }
+        }
+        Event::ActionCompleted {
+            action_id,
+            completed_on,
+            evidence_of_impact,
+        } => {
+            if let Some(a) = case.actions.get_mut(action_id) {
+                a.completed = Some((*completed_on, evidence_of_impact.clone()));
+            }
+        }
+        Event::CaseClosed { closed_on, reason } => {
+            case.closed = Some((*closed_on, reason.clone()));
+            case.stage = Stage::Closed;
+        }
+    }
+    case
+}

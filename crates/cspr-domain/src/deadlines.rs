@@ -1,0 +1,410 @@
+//! Deadlines derived from a case's events, the working-day calendar and the settings: never
+//! typed in. Each carries a one-line explanation of how it was computed.
+//!
+//! Convention: the day of the event is day 0; "15 working days from X" is the 15th working day
+//! after X. Deadlines counted in calendar months that fall on a non-working day move to the next
+//! working day, so every deadline is a working day.
+
+use time::Date;
+
+use crate::calendar::Calendar;
+use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome};
+use crate::case::{Case, Stage};
+use crate::settings::Settings;
+use crate::words::{add_months, long_date, plural, short_day, working_days};
+
+/// Whether the date is a limit to meet or a day before which something may not happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineKind {
+    /// Must happen by the date.
+    DueBy,
+    /// May not happen before the date.
+    NotBefore,
+}
+
+/// One deadline of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    /// Stable key ("rapid-review", "agency-summary:<agency>", "action:<id>").
+    pub key: String,
+    /// What is due, in words.
+    pub label: String,
+    /// Limit or earliest day.
+    pub kind: DeadlineKind,
+    /// The date.
+    pub due: Date,
+    /// When it was met, if it was.
+    pub met_on: Option<Date>,
+    /// How the date was computed.
+    pub explanation: String,
+}
+
+/// Where a deadline stands today.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineState {
+    /// Due in so many working days (0 = today).
+    DueIn(i64),
+    /// Overdue by so many working days.
+    Overdue(i64),
+    /// Met on the date, late by so many working days (0 when on time).
+    Met {
+        /// When.
+        on: Date,
+        /// Working days late.
+        late_by: i64,
+    },
+    /// A not-before day still so many working days away.
+    NotYet(i64),
+    /// A not-before day that has come.
+    Reached,
+}
+
+impl Deadline {
+    /// Where the deadline stands on `today`.
+    #[must_use]
+    pub fn state(&self, today: Date, calendar: &Calendar) -> DeadlineState {
+        match (self.kind, self.met_on) {
+            (DeadlineKind::DueBy, Some(on)) => DeadlineState::Met {
+                on,
+                late_by: calendar.working_days_between(self.due, on).max(0),
+            },
+            (DeadlineKind::DueBy, None) => {
+                let n = calendar.working_days_between(today, self.due);
+                if n >= 0 {
+                    DeadlineState::DueIn(n)
+                } else {
+                    DeadlineState::Overdue(-n)
+                }
+            }
+            (DeadlineKind::NotBefore, _) => {
+                let n = calendar.working_days_between(today, self.due);
+                if n > 0 {
+                    DeadlineState::NotYet(n)
+                } else {
+                    DeadlineState::Reached
+                }
+            }
+        }
+    }
+
+    /// "Due in 3 working days (Thu 9 January)", "Overdue by 2 working days", "Met on 9 January 2025".
+    #[must_use]
+    pub fn state_line(&self, today: Date, calendar: &Calendar) -> String {
+        match self.state(today, calendar) {
+            DeadlineState::DueIn(0) => format!("Due today ({})", short_day(self.due)),
+            DeadlineState::DueIn(n) => {
+                format!("Due in {} ({})", working_days(n), short_day(self.due))
+            }
+            DeadlineState::Overdue(n) => format!(
+                "Overdue by {} (was due {})",
+                working_days(n),
+                short_day(self.due)
+            ),
+            DeadlineState::Met { on, late_by: 0 } => format!("Met on {}", long_date(on)),
+            DeadlineState::Met { on, late_by } => {
+                format!("Met on {}, {} late", long_date(on), working_days(late_by))
+            }
+            DeadlineState::NotYet(n) => format!(
+                "Not before {} (in {})",
+                short_day(self.due),
+                working_days(n)
+            ),
+            DeadlineState::Reached => format!("From {}", long_date(self.due)),
+        }
+    }
+
+    /// A stable machine word for the state: due, overdue, met, waiting, reached.
+    #[must_use]
+    pub fn state_key(&self, today: Date, calendar: &Calendar) -> &'static str {
+        match self.state(today, calendar) {
+            DeadlineState::DueIn(_) => "due",
+            DeadlineState::Overdue(_) => "overdue",
+            DeadlineState::Met { .. } => "met",
+            DeadlineState::NotYet(_) => "waiting",
+            DeadlineState::Reached => "reached",
+        }
+    }
+}
+
+struct Builder<'a> {
+    calendar: &'a Calendar,
+    out: Vec<Deadline>,
+}
+
+impl Builder<'_> {
+    fn working(
+        &mut self,
+        key: String,
+        label: &str,
+        (from, from_words): (Date, &str),
+        n: u32,
+        met_on: Option<Date>,
+        source: &str,
+    ) {
+        let due = self.calendar.add_working_days(from, n);
+        let skipped = self.calendar.skipped_between(from, due).describe();
+        self.out.push(Deadline {
+            key,
+            label: label.to_owned(),
+            kind: DeadlineKind::DueBy,
+            due,
+            met_on,
+            explanation: format!(
+                "{}: {} from {from_words} on {}; {skipped}. {source}",
+                long_date(due),
+                working_days(i64::from(n)),
+                long_date(from)
+            ),
+        });
+    }
+
+    /// Moves a calendar date to the next working day, saying so.
+    fn roll(&self, d: Date) -> (Date, String) {
+        let mut due = d;
+        while !self.calendar.is_working_day(due) {
+            due = due.next_day().unwrap_or(due);
+        }
+        if due == d {
+            (due, String::new())
+        } else {
+            (
+                due,
+                format!(
+                    " {} is not a working day, so the date moves to {}.",
+                    long_date(d),
+                    long_date(due)
+                ),
+            )
+        }
+    }
+}
+
+/// Every deadline of a case, in date order.
+#[must_use]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one block per statutory or local deadline"
+)]
+pub fn deadlines(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Vec<Deadline> {
+    let mut b = Builder {
+        calendar,
+        out: Vec::new(),
+    };
+
+    if let (Some(aware), Some(because)) = (case.became_aware_on, case.notifiable_because) {
+        b.working(
+            "notification".into(),
+            "Notify the National Panel",
+            (aware, "the day the local authority became aware"),
+            settings.notification_working_days,
+            case.notified_on,
+            "Children Act 2004 s16C; Working Together 2023 ch.5.",
+        );
+        if let Some(notified) = case.notified_on
+            && because.needs_rapid_review()
+        {
+            b.working(
+                "rapid-review".into(),
+                "Rapid review to the National Panel",
+                (notified, "the notification to the National Panel"),
+                settings.rapid_review_working_days,
+                case.rapid_review_submitted_on,
+                "Working Together 2023 ch.5; Panel guidance 2025 counts from the day the notification was sent.",
+            );
+        }
+    }
+
+    for r in case.contributions.values() {
+        let met_on = match &r.status {
+            ContributionStatus::Received { on, .. } => Some(*on),
+            ContributionStatus::Waived { .. } => continue,
+            ContributionStatus::Requested => None,
+        };
+        let n = calendar.working_days_between(r.requested_on, r.due_on);
+        b.out.push(Deadline {
+            key: format!("{}:{}", serde_key(r.kind), r.agency),
+            label: format!(
+                "{}{} from an agency",
+                r.kind.label()[..1].to_uppercase(),
+                &r.kind.label()[1..]
+            ),
+            kind: DeadlineKind::DueBy,
+            due: r.due_on,
+            met_on,
+            explanation: format!(
+                "{}: requested on {}, due {} later (local timescale set by the partnership).",
+                long_date(r.due_on),
+                long_date(r.requested_on),
+                working_days(n)
+            ),
+        });
+    }
+
+    if let Some(meeting) = case.scoping_meeting_on {
+        b.out.push(Deadline {
+            key: "scoping".into(),
+            label: "Scoping at the review subgroup".into(),
+            kind: DeadlineKind::DueBy,
+            due: meeting,
+            met_on: case.scoping_meeting.as_ref().map(|m| m.0),
+            explanation: format!(
+                "{}: the next scheduled review subgroup meeting after triage.",
+                long_date(meeting)
+            ),
+        });
+    }
+
+    if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision {
+        let months = u32::from(settings.local_review_months);
+        let base = add_months(*decided, months);
+        let mut stopped_days: i64 = 0;
+        let mut stops = Vec::new();
+        for p in case.parallel_processes.values().filter(|p| p.stops_clock) {
+            let start = p.started_on.max(*decided);
+            let end = p.ended_on.unwrap_or(today);
+            if end > start {
+                let days = (end - start).whole_days();
+                stopped_days += days;
+                let ongoing = if p.ended_on.is_none() {
+                    ", still running"
+                } else {
+                    ""
+                };
+                stops.push(format!(
+                    "{} for the {}{ongoing}",
+                    plural(days, "day", "days"),
+                    p.kind.label()
+                ));
+            }
+        }
+        let target = base
+            .checked_add(time::Duration::days(stopped_days))
+            .unwrap_or(base);
+        let (due, rolled) = b.roll(target);
+        let stop_words = if stops.is_empty() {
+            "no clock stops recorded".to_owned()
+        } else {
+            format!("clock stopped {}", stops.join(", "))
+        };
+        b.out.push(Deadline {
+            key: "local-review".into(),
+            label: "Complete the local review".into(),
+            kind: DeadlineKind::DueBy,
+            due,
+            met_on: case.report_sent_on,
+            explanation: format!(
+                "{}: {} from the decision on {}; {stop_words}.{rolled} Local aim, Working Together 2023 ch.5.",
+                long_date(due),
+                plural(i64::from(settings.local_review_months), "month", "months"),
+                long_date(*decided)
+            ),
+        });
+    }
+
+    if let Some(sent) = case.report_sent_on {
+        let publishes = !matches!(
+            case.publication_decision,
+            Some((PublicationDecision::DoNotPublish { .. }, _))
+        );
+        if publishes {
+            let n = settings.publication_notice_working_days;
+            let due = calendar.add_working_days(sent, n);
+            b.out.push(Deadline {
+                key: "earliest-publication".into(),
+                label: "Earliest publication".into(),
+                kind: DeadlineKind::NotBefore,
+                due,
+                met_on: case.published_on,
+                explanation: format!(
+                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}. Working Together 2023 ch.5.",
+                    long_date(due),
+                    working_days(i64::from(n)),
+                    long_date(sent),
+                    calendar.skipped_between(sent, due).describe()
+                ),
+            });
+        }
+    }
+
+    if let Some(published) = case.published_on {
+        let until = crate::case::decide::online_until(published, settings.online_years);
+        let (due, rolled) = b.roll(until);
+        b.out.push(Deadline {
+            key: "online-until".into(),
+            label: "Keep the report online until at least".into(),
+            kind: DeadlineKind::NotBefore,
+            due,
+            met_on: case.unpublished_on,
+            explanation: format!(
+                "{}: {} after publication on {}.{rolled} Working Together 2023 ch.5.",
+                long_date(due),
+                plural(i64::from(settings.online_years), "year", "years"),
+                long_date(published)
+            ),
+        });
+    }
+
+    for a in &case.safety_actions {
+        b.out.push(Deadline {
+            key: format!("safety-action:{}", a.action_id),
+            label: "Immediate safety action".into(),
+            kind: DeadlineKind::DueBy,
+            due: a.due_on,
+            met_on: None,
+            explanation: format!(
+                "{}: the date agreed at the rapid review.",
+                long_date(a.due_on)
+            ),
+        });
+    }
+
+    for a in case.actions.values() {
+        b.out.push(Deadline {
+            key: format!("action:{}", a.action.action_id),
+            label: "Action".into(),
+            kind: DeadlineKind::DueBy,
+            due: a.action.due_on,
+            met_on: a.completed.as_ref().map(|c| c.0),
+            explanation: format!(
+                "{}: the date agreed in the action plan.",
+                long_date(a.action.due_on)
+            ),
+        });
+    }
+
+    let mut out = b.out;
+    out.sort_by(|x, y| x.due.cmp(&y.due).then_with(|| x.key.cmp(&y.key)));
+    out
+}
+
+/// The next deadline to meet: the earliest unmet "due by" deadline of an open case.
+#[must_use]
+pub fn next_deadline(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Option<Deadline> {
+    if case.stage == Stage::Closed {
+        return None;
+    }
+    deadlines(case, calendar, settings, today)
+        .into_iter()
+        .find(|d| d.kind == DeadlineKind::DueBy && d.met_on.is_none())
+}
+
+fn serde_key(kind: crate::case::model::ContributionKind) -> &'static str {
+    use crate::case::model::ContributionKind as K;
+    match kind {
+        K::AgencySummary => "agency-summary",
+        K::ScopingForm => "scoping-form",
+        K::AgencyReport => "agency-report",
+        K::Chronology => "chronology",
+        K::FactualAccuracy => "factual-accuracy",
+    }
+}
