@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::calendar::Calendar;
+
 /// The timescales and calendar a partnership works to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -46,13 +48,14 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The first scheduled subgroup meeting on or after `day`.
+    /// The first scheduled subgroup meeting on or after `day` that falls on a working day (a
+    /// meeting set on a day the partnership later closed does not take place).
     #[must_use]
-    pub fn next_meeting_on_or_after(&self, day: Date) -> Option<Date> {
+    pub fn next_meeting_on_or_after(&self, day: Date, calendar: &Calendar) -> Option<Date> {
         self.subgroup_meetings
             .iter()
             .copied()
-            .filter(|d| *d >= day)
+            .filter(|d| *d >= day && calendar.is_working_day(*d))
             .min()
     }
 }

@@ -490,8 +490,10 @@ impl Decider<'_> {
                         ));
                     }
                     (TriageOutcome::Scoping, _) => {
-                        let Some(meeting) =
-                            self.ctx.settings.next_meeting_on_or_after(self.today())
+                        let Some(meeting) = self
+                            .ctx
+                            .settings
+                            .next_meeting_on_or_after(self.today(), self.ctx.calendar)
                         else {
                             return Err(DomainError::rule(format!(
                                 "No review subgroup meeting is scheduled on or after {}: add the next meetings to the partnership's meeting calendar first.",
@@ -1300,7 +1302,7 @@ impl Decider<'_> {
                 Some(m) if cal.working_days_between(self.today(), m) > 2 => {
                     // Two working days before the meeting, so members can read them.
                     let mut d = m;
-                    while cal.working_days_between(d, m) < 2 {
+                    while cal.working_days_between(d, m) < 2 || !cal.is_working_day(d) {
                         d = d.previous_day().unwrap_or(d);
                     }
                     d
