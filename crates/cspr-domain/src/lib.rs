@@ -7,6 +7,7 @@ pub mod agency;
 pub mod calendar;
 pub mod case;
 pub mod deadlines;
+pub mod examples;
 pub mod ids;
 pub mod report;
 pub mod settings;

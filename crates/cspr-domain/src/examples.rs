@@ -1,0 +1,709 @@
+//! Synthetic example cases: a partnership with five agencies and three scripts that walk a case
+//! through every stage of the process with realistic dates. Used by the tests and by
+//! `cspr demo`. Every name here is invented.
+
+use time::Date;
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::agency::SafeguardingPartner;
+use crate::calendar::Calendar;
+use crate::case::Command;
+use crate::case::model::*;
+use crate::ids::*;
+use crate::report::{OverviewReport, Recommendation, Section};
+use crate::settings::Settings;
+use crate::vocab::*;
+
+pub fn id(n: u128) -> Uuid {
+    Uuid::from_u128(n)
+}
+
+pub const POLICE: AgencyId = AgencyId(Uuid::from_u128(0xA1));
+pub const HEALTH: AgencyId = AgencyId(Uuid::from_u128(0xA2));
+pub const CSC: AgencyId = AgencyId(Uuid::from_u128(0xA3));
+pub const EDUCATION: AgencyId = AgencyId(Uuid::from_u128(0xA4));
+pub const PROBATION: AgencyId = AgencyId(Uuid::from_u128(0xA5));
+pub const PARTNERSHIP: PartnershipId = PartnershipId(Uuid::from_u128(0xB1));
+pub const CHILD: PersonId = PersonId(Uuid::from_u128(0xC1));
+pub const MOTHER: PersonId = PersonId(Uuid::from_u128(0xC2));
+pub const PRACTITIONER: PersonId = PersonId(Uuid::from_u128(0xC3));
+pub const REC1: RecommendationId = RecommendationId(Uuid::from_u128(0xD1));
+pub const REC2: RecommendationId = RecommendationId(Uuid::from_u128(0xD2));
+pub const ACTION1: ActionId = ActionId(Uuid::from_u128(0xE1));
+pub const ACTION2: ActionId = ActionId(Uuid::from_u128(0xE2));
+pub const SAFETY1: ActionId = ActionId(Uuid::from_u128(0xE9));
+pub const EVENT1: LearningEventId = LearningEventId(Uuid::from_u128(0xF1));
+pub const INQUEST: ProcessId = ProcessId(Uuid::from_u128(0xF2));
+
+pub fn text(s: &str) -> NonEmptyText {
+    NonEmptyText::parse(s).expect("example text is valid")
+}
+
+pub fn name(s: &str) -> PersonName {
+    PersonName::parse(s).expect("example name is valid")
+}
+
+/// The settings of the fixture partnership: default timescales, subgroup meetings on the
+/// second Thursday of each month of 2025.
+pub fn settings() -> Settings {
+    Settings {
+        subgroup_meetings: vec![
+            date!(2025 - 03 - 13),
+            date!(2025 - 04 - 10),
+            date!(2025 - 05 - 08),
+            date!(2025 - 06 - 12),
+        ],
+        ..Settings::default()
+    }
+}
+
+pub fn calendar() -> Calendar {
+    Calendar::england_and_wales()
+}
+
+pub fn child(looked_after: bool, care_leaver: bool, age: AgeOrDateOfBirth) -> ChildDetails {
+    ChildDetails {
+        person_id: CHILD,
+        name: name("Ada Example"),
+        aliases: vec![name("Addie Example")],
+        age,
+        sex: Sex::Female,
+        ethnicity: Some("White British".into()),
+        disability: None,
+        nhs_number: None,
+        address: Some(Address {
+            lines: vec!["1 Example Street".into(), "Northtown".into()],
+            postcode: Some(Postcode::parse("NT1 1AA").expect("postcode")),
+        }),
+        looked_after,
+        care_leaver,
+        child_protection_plan: true,
+        child_in_need_plan: false,
+        known_to: vec![POLICE, HEALTH, CSC],
+    }
+}
+
+pub fn incident(harm: Harm, abuse: AbuseOrNeglect) -> Incident {
+    Incident {
+        occurred_on: date!(2025 - 02 - 27),
+        place: "Family home".into(),
+        harm,
+        abuse_or_neglect: abuse,
+        description: text("Serious injury to an infant; non-accidental injury suspected."),
+    }
+}
+
+pub fn mother() -> PersonDetails {
+    PersonDetails {
+        person_id: MOTHER,
+        name: name("Beth Example"),
+        aliases: vec![name("Bethany Exampel")],
+        age: Some(AgeOrDateOfBirth::DateOfBirth(date!(1998 - 06 - 01))),
+        addresses: vec![Address {
+            lines: vec!["1 Example Street".into()],
+            postcode: None,
+        }],
+        relationship: Relationship::Mother,
+    }
+}
+
+pub fn referral(received_on: Date) -> Referral {
+    Referral {
+        referrer: name("Ray Referrer"),
+        referrer_agency: POLICE,
+        received_on,
+        carers: vec![mother()],
+        other_agencies: vec![HEALTH, CSC],
+        analysis: PracticeAnalysis {
+            summary: text("Agencies knew the family for a year."),
+            strengths: text("Prompt health visiting."),
+            challenges: text("Information was not shared about a new partner."),
+        },
+    }
+}
+
+pub fn opening() -> CaseOpening {
+    CaseOpening {
+        partnership_id: PARTNERSHIP,
+        reference: "CSPR-2025-002".into(),
+        incident: incident(Harm::SeriousHarm, AbuseOrNeglect::Suspected),
+        children: vec![child(false, false, AgeOrDateOfBirth::ApproximateAge(7))],
+    }
+}
+
+pub fn contribution() -> Contribution {
+    Contribution {
+        text: text("Our involvement with the family."),
+        chronology: vec![],
+    }
+}
+
+pub fn complete_report() -> OverviewReport {
+    let mut report = OverviewReport::default();
+    for s in Section::ALL {
+        report
+            .sections
+            .insert(s, format!("Text of {}", s.heading()));
+    }
+    report.recommendations = vec![
+        Recommendation {
+            id: REC1,
+            text: "Share information about new adults in the household.".into(),
+            agencies: vec![POLICE, HEALTH],
+            due_on: Some(date!(2025 - 12 - 31)),
+        },
+        Recommendation {
+            id: REC2,
+            text: "Train staff on safe sleep.".into(),
+            agencies: vec![HEALTH],
+            due_on: Some(date!(2025 - 12 - 31)),
+        },
+    ];
+    report
+}
+
+pub fn terms() -> TermsOfReference {
+    TermsOfReference {
+        period_from: date!(2024 - 01 - 01),
+        period_to: date!(2025 - 02 - 27),
+        key_lines_of_enquiry: vec![text("How information about new adults was shared.")],
+        methodology: vec![Methodology::LearningEvents, Methodology::AgencyReports],
+        family_involvement: text("Mother invited through her health visitor."),
+        parallel_processes: text("Inquest to be opened."),
+        publication: text("Publish, anonymised."),
+    }
+}
+
+pub fn action(id: ActionId, rec: Option<RecommendationId>, due_on: Date) -> PlannedAction {
+    PlannedAction {
+        action_id: id,
+        recommendation: rec,
+        agency: HEALTH,
+        description: text("Update the safe sleep guidance and train staff."),
+        due_on,
+    }
+}
+
+fn request(kind: ContributionKind, agencies: &[AgencyId]) -> Command {
+    Command::RequestContributions {
+        kind,
+        agencies: agencies.to_vec(),
+        due_on: None,
+    }
+}
+
+fn receive(kind: ContributionKind, agency: AgencyId, on: Date) -> Command {
+    let mut c = contribution();
+    if kind == ContributionKind::Chronology {
+        c.chronology = vec![ChronologyEntry {
+            date: date!(2024 - 05 - 01),
+            what: text("Home visit."),
+        }];
+    }
+    Command::ReceiveContribution {
+        kind,
+        agency,
+        received_on: on,
+        contribution: c,
+    }
+}
+
+/// A notified incident that goes all the way: rapid review, local review, publication,
+/// action plan, closure, and removal of the report after a year.
+#[expect(clippy::too_many_lines, reason = "one step per line of the process")]
+pub fn local_review_script() -> Vec<(Date, Command)> {
+    use ContributionKind as K;
+    vec![
+        (
+            date!(2025 - 03 - 03),
+            Command::RecordSeriousIncident {
+                partnership_id: PARTNERSHIP,
+                reference: "CSPR-2025-001".into(),
+                incident: incident(Harm::SeriousHarm, AbuseOrNeglect::Suspected),
+                children: vec![child(false, false, AgeOrDateOfBirth::ApproximateAge(0))],
+                became_aware_on: date!(2025 - 02 - 28),
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::NotifyNationalPanel {
+                notified_on: date!(2025 - 03 - 04),
+                panel_reference: Some("NP-123".into()),
+            },
+        ),
+        (
+            date!(2025 - 03 - 05),
+            Command::ReceiveReferral {
+                referral: referral(date!(2025 - 03 - 05)),
+                opening: None,
+            },
+        ),
+        (
+            date!(2025 - 03 - 05),
+            Command::ApproveReferral {
+                approver: name("Sam Subgroup"),
+                agency: POLICE,
+                approved_on: date!(2025 - 03 - 05),
+            },
+        ),
+        (
+            date!(2025 - 03 - 06),
+            Command::TriageReferral {
+                outcome: TriageOutcome::RapidReview,
+                reasons: text("Notified incident."),
+            },
+        ),
+        (
+            date!(2025 - 03 - 06),
+            request(K::AgencySummary, &[POLICE, HEALTH, CSC]),
+        ),
+        (
+            date!(2025 - 03 - 12),
+            receive(K::AgencySummary, POLICE, date!(2025 - 03 - 12)),
+        ),
+        (
+            date!(2025 - 03 - 13),
+            receive(K::AgencySummary, HEALTH, date!(2025 - 03 - 13)),
+        ),
+        (
+            date!(2025 - 03 - 14),
+            receive(K::AgencySummary, CSC, date!(2025 - 03 - 14)),
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::HoldRapidReviewMeeting {
+                held_on: date!(2025 - 03 - 19),
+                notes: text("Facts gathered; key practice episodes analysed."),
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::RecordSafetyAction {
+                action: SafetyAction {
+                    action_id: SAFETY1,
+                    description: text("Check the sibling's safety plan."),
+                    agency: CSC,
+                    due_on: date!(2025 - 04 - 01),
+                },
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::RecordRapidReviewLearning {
+                learning: text("Information about new adults was not shared."),
+                themes: vec!["information sharing".into()],
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::RecordInequalitiesConsideration {
+                consideration: InequalitiesConsideration {
+                    racism_and_culture: text("Considered; no evidence found."),
+                    other_inequalities: text("Poverty affected the family."),
+                    disability: text("Mother has a learning disability."),
+                },
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::DecideOnLocalReview {
+                criteria: LocalReviewCriteria {
+                    multi_agency_concerns: true,
+                    ..Default::default()
+                },
+                outcome: ReviewOutcome::LocalReview,
+                reasons: text("Concerns about agencies working together."),
+                decided_on: date!(2025 - 03 - 19),
+            },
+        ),
+        (
+            date!(2025 - 03 - 21),
+            Command::SignOffRapidReview {
+                partner: SafeguardingPartner::LocalAuthority,
+                signed_on: date!(2025 - 03 - 21),
+            },
+        ),
+        (
+            date!(2025 - 03 - 21),
+            Command::SignOffRapidReview {
+                partner: SafeguardingPartner::Police,
+                signed_on: date!(2025 - 03 - 21),
+            },
+        ),
+        (
+            date!(2025 - 03 - 21),
+            Command::SignOffRapidReview {
+                partner: SafeguardingPartner::IntegratedCareBoard,
+                signed_on: date!(2025 - 03 - 21),
+            },
+        ),
+        (
+            date!(2025 - 03 - 24),
+            Command::SubmitRapidReview {
+                submitted_on: date!(2025 - 03 - 24),
+            },
+        ),
+        (
+            date!(2025 - 04 - 10),
+            Command::RecordPanelResponse {
+                agrees: true,
+                comments: None,
+                received_on: date!(2025 - 04 - 10),
+            },
+        ),
+        (
+            date!(2025 - 04 - 14),
+            Command::AppointPanelMember {
+                member: PanelMember {
+                    name: name("Pat Panel"),
+                    agency: EDUCATION,
+                    role_title: "Head of inclusion".into(),
+                    user: None,
+                },
+                conflict_accepted_because: None,
+            },
+        ),
+        (
+            date!(2025 - 04 - 14),
+            Command::AgreeTermsOfReference { terms: terms() },
+        ),
+        (
+            date!(2025 - 04 - 15),
+            Command::AppointIndependentReviewer {
+                reviewer: IndependentReviewer {
+                    name: name("Indy Reviewer"),
+                    user: None,
+                    email: None,
+                },
+            },
+        ),
+        (
+            date!(2025 - 04 - 16),
+            request(K::AgencyReport, &[POLICE, HEALTH]),
+        ),
+        (date!(2025 - 04 - 16), request(K::Chronology, &[POLICE])),
+        (
+            date!(2025 - 04 - 30),
+            receive(K::AgencyReport, POLICE, date!(2025 - 04 - 30)),
+        ),
+        (
+            date!(2025 - 04 - 30),
+            receive(K::AgencyReport, HEALTH, date!(2025 - 04 - 30)),
+        ),
+        (
+            date!(2025 - 04 - 30),
+            receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
+        ),
+        (
+            date!(2025 - 05 - 01),
+            Command::StartParallelProcess {
+                id: INQUEST,
+                kind: ParallelProcessKind::Inquest,
+                started_on: date!(2025 - 05 - 01),
+                stops_clock: true,
+                reason: text("Witnesses cannot be seen until the inquest hears their evidence."),
+            },
+        ),
+        (
+            date!(2025 - 05 - 02),
+            Command::RecordPractitioner {
+                practitioner: Practitioner {
+                    person_id: PRACTITIONER,
+                    name: name("Harper Visitor"),
+                    agency: HEALTH,
+                    role_title: "Health visitor".into(),
+                    email: Some(EmailAddress::parse("harper@example.org").expect("email")),
+                },
+            },
+        ),
+        (
+            date!(2025 - 05 - 02),
+            Command::ScheduleLearningEvent {
+                id: EVENT1,
+                kind: LearningEventKind::Workshop,
+                on: date!(2025 - 05 - 20),
+                invited: vec![PRACTITIONER],
+            },
+        ),
+        (
+            date!(2025 - 05 - 06),
+            Command::SendAdvanceInformation {
+                id: EVENT1,
+                sent_on: date!(2025 - 05 - 06),
+            },
+        ),
+        (
+            date!(2025 - 05 - 20),
+            Command::RecordLearningEventNotes {
+                id: EVENT1,
+                notes: text("Practitioners described the pressure of caseloads."),
+            },
+        ),
+        (
+            date!(2025 - 05 - 21),
+            Command::RecordContactConstraint {
+                constraint: ContactConstraint {
+                    person: name("Uncle Example"),
+                    process: Some(INQUEST),
+                    reason: text("A witness at the inquest."),
+                },
+            },
+        ),
+        (
+            date!(2025 - 05 - 22),
+            Command::RecordFamilyContact {
+                contact: FamilyContact {
+                    relative: name("Beth Example"),
+                    relationship: Relationship::Mother,
+                    on: date!(2025 - 05 - 22),
+                    through: Some("Health visitor".into()),
+                    what_they_said: Some(text("She wanted agencies to listen.")),
+                    views_on_publication: Some(text("Content to publish with a pseudonym.")),
+                },
+            },
+        ),
+        (
+            date!(2025 - 06 - 02),
+            Command::EndParallelProcess {
+                id: INQUEST,
+                ended_on: date!(2025 - 06 - 02),
+            },
+        ),
+        (
+            date!(2025 - 07 - 01),
+            Command::SubmitReportDraft {
+                report: complete_report(),
+            },
+        ),
+        (
+            date!(2025 - 07 - 02),
+            request(K::FactualAccuracy, &[POLICE, HEALTH, CSC]),
+        ),
+        (
+            date!(2025 - 07 - 09),
+            receive(K::FactualAccuracy, POLICE, date!(2025 - 07 - 09)),
+        ),
+        (
+            date!(2025 - 07 - 09),
+            receive(K::FactualAccuracy, HEALTH, date!(2025 - 07 - 09)),
+        ),
+        (
+            date!(2025 - 07 - 10),
+            Command::WaiveContribution {
+                kind: K::FactualAccuracy,
+                agency: CSC,
+                reason: text("Agency confirmed by phone it has no comments."),
+            },
+        ),
+        (
+            date!(2025 - 07 - 15),
+            Command::SignOffReport {
+                partner: SafeguardingPartner::LocalAuthority,
+                signed_on: date!(2025 - 07 - 15),
+            },
+        ),
+        (
+            date!(2025 - 07 - 15),
+            Command::SignOffReport {
+                partner: SafeguardingPartner::Police,
+                signed_on: date!(2025 - 07 - 15),
+            },
+        ),
+        (
+            date!(2025 - 07 - 15),
+            Command::SignOffReport {
+                partner: SafeguardingPartner::IntegratedCareBoard,
+                signed_on: date!(2025 - 07 - 15),
+            },
+        ),
+        (
+            date!(2025 - 07 - 15),
+            Command::DecidePublication {
+                decision: PublicationDecision::Publish,
+            },
+        ),
+        (
+            date!(2025 - 07 - 16),
+            Command::SendReport {
+                sent_on: date!(2025 - 07 - 16),
+            },
+        ),
+        (
+            date!(2025 - 07 - 16),
+            Command::AgreeAction {
+                action: action(ACTION1, Some(REC1), date!(2025 - 09 - 30)),
+            },
+        ),
+        (
+            date!(2025 - 07 - 28),
+            Command::Publish {
+                published_on: date!(2025 - 07 - 28),
+                anonymisation_reviewed: true,
+            },
+        ),
+        (
+            date!(2025 - 07 - 29),
+            Command::AgreeAction {
+                action: action(ACTION2, Some(REC2), date!(2025 - 09 - 30)),
+            },
+        ),
+        (
+            date!(2025 - 08 - 15),
+            Command::RecordActionProgress {
+                action_id: ACTION1,
+                on: date!(2025 - 08 - 15),
+                note: text("Guidance drafted."),
+                evidence: None,
+            },
+        ),
+        (
+            date!(2025 - 09 - 15),
+            Command::CompleteAction {
+                action_id: ACTION1,
+                completed_on: date!(2025 - 09 - 15),
+                evidence_of_impact: text("Audit shows new adults recorded in 95% of cases."),
+            },
+        ),
+        (
+            date!(2025 - 09 - 16),
+            Command::CompleteAction {
+                action_id: ACTION2,
+                completed_on: date!(2025 - 09 - 16),
+                evidence_of_impact: text("Safe sleep audit improved."),
+            },
+        ),
+        (
+            date!(2025 - 09 - 30),
+            Command::CloseCase {
+                closed_on: date!(2025 - 09 - 30),
+                reason: text("All actions complete with evidence of impact."),
+            },
+        ),
+        (
+            date!(2026 - 07 - 28),
+            Command::Unpublish {
+                removed_on: date!(2026 - 07 - 28),
+            },
+        ),
+    ]
+}
+
+/// A referral that did not come through a notification: scoping, other learning, closure.
+pub fn scoping_script() -> Vec<(Date, Command)> {
+    use ContributionKind as K;
+    vec![
+        (
+            date!(2025 - 03 - 03),
+            Command::ReceiveReferral {
+                referral: referral(date!(2025 - 03 - 03)),
+                opening: Some(opening()),
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::ApproveReferral {
+                approver: name("Sam Subgroup"),
+                agency: POLICE,
+                approved_on: date!(2025 - 03 - 04),
+            },
+        ),
+        (
+            date!(2025 - 03 - 14),
+            Command::TriageReferral {
+                outcome: TriageOutcome::Scoping,
+                reasons: text("Possible learning about neglect."),
+            },
+        ),
+        (
+            date!(2025 - 03 - 14),
+            request(K::ScopingForm, &[HEALTH, CSC]),
+        ),
+        (
+            date!(2025 - 03 - 28),
+            receive(K::ScopingForm, HEALTH, date!(2025 - 03 - 28)),
+        ),
+        (
+            date!(2025 - 03 - 28),
+            receive(K::ScopingForm, CSC, date!(2025 - 03 - 28)),
+        ),
+        (
+            date!(2025 - 04 - 10),
+            Command::HoldScopingMeeting {
+                held_on: date!(2025 - 04 - 10),
+                notes: text("Learning to be shared through a practitioner event."),
+            },
+        ),
+        (
+            date!(2025 - 04 - 10),
+            Command::DecideOnLocalReview {
+                criteria: LocalReviewCriteria {
+                    recurrent_themes: true,
+                    ..Default::default()
+                },
+                outcome: ReviewOutcome::OtherLearning {
+                    form: text("Learning event on neglect."),
+                },
+                reasons: text("Learning is known; a local review would add little."),
+                decided_on: date!(2025 - 04 - 10),
+            },
+        ),
+        (
+            date!(2025 - 04 - 11),
+            Command::AgreeAction {
+                action: action(ACTION1, None, date!(2025 - 06 - 30)),
+            },
+        ),
+        (
+            date!(2025 - 06 - 20),
+            Command::CompleteAction {
+                action_id: ACTION1,
+                completed_on: date!(2025 - 06 - 20),
+                evidence_of_impact: text("Practitioners report using the neglect toolkit."),
+            },
+        ),
+        (
+            date!(2025 - 06 - 30),
+            Command::CloseCase {
+                closed_on: date!(2025 - 06 - 30),
+                reason: text("Learning shared and embedded."),
+            },
+        ),
+    ]
+}
+
+/// A referral triaged to no further action, then closed.
+pub fn no_further_action_script() -> Vec<(Date, Command)> {
+    vec![
+        (
+            date!(2025 - 03 - 03),
+            Command::ReceiveReferral {
+                referral: referral(date!(2025 - 03 - 03)),
+                opening: Some(opening()),
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::ApproveReferral {
+                approver: name("Sam Subgroup"),
+                agency: POLICE,
+                approved_on: date!(2025 - 03 - 04),
+            },
+        ),
+        (
+            date!(2025 - 03 - 05),
+            Command::TriageReferral {
+                outcome: TriageOutcome::NoFurtherAction,
+                reasons: text("Single-agency matter, already reviewed."),
+            },
+        ),
+        (
+            date!(2025 - 03 - 06),
+            Command::CloseCase {
+                closed_on: date!(2025 - 03 - 06),
+                reason: text("No further action."),
+            },
+        ),
+    ]
+}
+
