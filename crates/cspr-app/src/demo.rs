@@ -1,0 +1,257 @@
+//! Demo data: realistic synthetic cases at every stage of the process, dated so that their
+//! deadlines are live today. Built from the example scripts of `cspr_domain::examples`, moved in
+//! whole weeks (so weekdays stay weekdays) until every step is accepted. Every name is invented.
+
+use cspr_domain::case::{Command, Stage};
+use cspr_domain::examples::{local_review_script, no_further_action_script, scoping_script};
+use cspr_domain::ids::{CaseId, UserId};
+use time::{Date, Duration, OffsetDateTime, Time};
+use uuid::Uuid;
+
+use crate::{Actor, App, AppError};
+
+/// One seeded case.
+#[derive(Debug, Clone)]
+pub struct DemoCase {
+    /// Its id.
+    pub case_id: CaseId,
+    /// Its reference.
+    pub reference: String,
+    /// The stage it stands at.
+    pub stage: Stage,
+}
+
+/// The user the demo's events are recorded against.
+pub const DEMO_ACTOR: UserId = UserId(Uuid::from_u128(0xDE40));
+
+type Script = Vec<(Date, Command)>;
+
+/// Settings for a demo partnership: the default timescales and a review subgroup meeting on the
+/// second Thursday of every month, from a year before `today` to a year after.
+#[must_use]
+pub fn settings(today: Date) -> cspr_domain::settings::Settings {
+    let mut meetings = Vec::new();
+    let mut month_start =
+        Date::from_calendar_date(today.year() - 1, today.month(), 1).unwrap_or(today);
+    for _ in 0..25 {
+        let mut d = month_start;
+        let mut thursdays = 0;
+        while thursdays < 2 {
+            if d.weekday() == time::Weekday::Thursday {
+                thursdays += 1;
+            }
+            if thursdays < 2 {
+                d = d.next_day().unwrap_or(d);
+            }
+        }
+        meetings.push(d);
+        month_start = cspr_domain::words::add_months(month_start, 1);
+    }
+    cspr_domain::settings::Settings {
+        subgroup_meetings: meetings,
+        ..Default::default()
+    }
+}
+
+/// Which script, and how many of its steps, leave a case at each stage.
+fn plans() -> Vec<(Stage, Script, usize)> {
+    let local = local_review_script();
+    let upto = |script: &Script, stop: &dyn Fn(&Command) -> bool, extra: usize| -> usize {
+        script
+            .iter()
+            .position(|(_, c)| stop(c))
+            .map_or(script.len(), |i| (i + 1 + extra).min(script.len()))
+    };
+    vec![
+        (Stage::Incident, local.clone(), 2),
+        (
+            Stage::Referral,
+            local.clone(),
+            upto(&local, &|c| matches!(c, Command::ReceiveReferral { .. }), 0),
+        ),
+        (
+            Stage::Triage,
+            local.clone(),
+            upto(&local, &|c| matches!(c, Command::ApproveReferral { .. }), 0),
+        ),
+        (
+            Stage::RapidReview,
+            local.clone(),
+            upto(
+                &local,
+                &|c| matches!(c, Command::RequestContributions { .. }),
+                1,
+            ),
+        ),
+        (Stage::Scoping, scoping_script(), 5),
+        (Stage::Decided, no_further_action_script(), 3),
+        (
+            Stage::Commissioning,
+            local.clone(),
+            upto(
+                &local,
+                &|c| matches!(c, Command::AppointPanelMember { .. }),
+                0,
+            ),
+        ),
+        (
+            Stage::Evidence,
+            local.clone(),
+            upto(
+                &local,
+                &|c| matches!(c, Command::ScheduleLearningEvent { .. }),
+                0,
+            ),
+        ),
+        (
+            Stage::Drafting,
+            local.clone(),
+            upto(
+                &local,
+                &|c| {
+                    matches!(
+                        c,
+                        Command::RequestContributions {
+                            kind: cspr_domain::case::model::ContributionKind::FactualAccuracy,
+                            ..
+                        }
+                    )
+                },
+                1,
+            ),
+        ),
+        (
+            Stage::Publication,
+            local.clone(),
+            upto(&local, &|c| matches!(c, Command::SendReport { .. }), 1),
+        ),
+        (
+            Stage::ActionPlan,
+            local.clone(),
+            upto(
+                &local,
+                &|c| matches!(c, Command::RecordActionProgress { .. }),
+                0,
+            ),
+        ),
+        (Stage::Closed, scoping_script(), scoping_script().len()),
+    ]
+}
+
+/// Moves every date in a command by `days` (dates travel as "YYYY-MM-DD" strings in JSON) and
+/// gives the case its own reference.
+fn shifted(cmd: &Command, days: i64, reference: &str) -> Result<Command, AppError> {
+    fn walk(v: &mut serde_json::Value, days: i64, reference: &str) {
+        match v {
+            serde_json::Value::String(s) => {
+                let format = time::macros::format_description!("[year]-[month]-[day]");
+                if s.len() == 10
+                    && let Ok(d) = Date::parse(s, format)
+                    && let Some(moved) = d.checked_add(Duration::days(days))
+                    && let Ok(text) = moved.format(format)
+                {
+                    *s = text;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                items.iter_mut().for_each(|i| walk(i, days, reference))
+            }
+            serde_json::Value::Object(map) => {
+                for (k, item) in map.iter_mut() {
+                    if k == "reference" && item.is_string() {
+                        *item = serde_json::Value::String(reference.to_owned());
+                    } else {
+                        walk(item, days, reference);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut v = serde_json::to_value(cmd).map_err(|e| AppError::Corrupt(e.to_string()))?;
+    walk(&mut v, days, reference);
+    serde_json::from_value(v).map_err(|e| AppError::Corrupt(e.to_string()))
+}
+
+/// Seeds one case of every stage. Returns what it made, in stage order.
+///
+/// # Errors
+/// Store errors; a script that no week's shift can run (a bug in the examples).
+pub async fn seed(app: &App, today: Date) -> Result<Vec<DemoCase>, AppError> {
+    let mut made = Vec::new();
+    for (n, (stage, script, steps)) in plans().into_iter().enumerate() {
+        let steps = &script[..steps];
+        let Some(last) = steps.last().map(|s| s.0) else {
+            continue;
+        };
+        let reference = format!("CSPR-{}-{:03}", today.year(), n + 1);
+        // End a day or two before today, on the same weekday as in the script.
+        let base_weeks = (today - last).whole_days().div_euclid(7);
+        let mut seeded = None;
+        for back in 0..12 {
+            let days = (base_weeks - back) * 7;
+            let case_id = CaseId::from_uuid(Uuid::new_v4());
+            if run_shifted(app, case_id, steps, days, &reference, today).await? {
+                seeded = Some(case_id);
+                break;
+            }
+        }
+        let Some(case_id) = seeded else {
+            return Err(AppError::Corrupt(format!(
+                "the demo case for {} could not be seeded",
+                stage.label()
+            )));
+        };
+        made.push(DemoCase {
+            case_id,
+            reference,
+            stage,
+        });
+    }
+    Ok(made)
+}
+
+/// Runs the steps moved by `days`; false when the process refused a step (a moved date hit a
+/// bank holiday, say), in which case nothing was written and the caller tries another week.
+async fn run_shifted(
+    app: &App,
+    case_id: CaseId,
+    steps: &[(Date, Command)],
+    days: i64,
+    reference: &str,
+    today: Date,
+) -> Result<bool, AppError> {
+    let mut moved = Vec::with_capacity(steps.len());
+    for (day, cmd) in steps {
+        let Some(day) = day.checked_add(Duration::days(days)) else {
+            return Ok(false);
+        };
+        if day > today {
+            return Ok(false);
+        }
+        moved.push((day, shifted(cmd, days, reference)?));
+    }
+    // Dry run in memory first, so a refused step writes nothing.
+    let mut case = cspr_domain::case::Case::default();
+    for (day, cmd) in &moved {
+        let ctx = cspr_domain::case::Ctx {
+            today: *day,
+            calendar: app.calendar(),
+            settings: app.settings(),
+            actor: DEMO_ACTOR,
+        };
+        match cspr_domain::case::decide(&case, cmd.clone(), &ctx) {
+            Ok(events) => case = events.iter().fold(case, cspr_domain::case::apply),
+            Err(_) => return Ok(false),
+        }
+    }
+    for (day, cmd) in moved {
+        let actor = Actor {
+            user_id: DEMO_ACTOR,
+            now: OffsetDateTime::new_utc(day, Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT)),
+            today: day,
+        };
+        app.execute(case_id, None, cmd, actor).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,101 @@
+//! The read models of one case, computed from its state: the case-list row, its deadlines, its
+//! actions and its members. Replaced whole in the same transaction as the events.
+
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::Case;
+use cspr_domain::deadlines::{deadlines, next_deadline};
+use cspr_domain::ids::CaseId;
+use cspr_domain::settings::Settings;
+use cspr_store::{ActionRow, CaseMember, CaseSummary, DeadlineRow, ProjectionUpdate};
+
+use crate::Actor;
+
+/// The read models of a case as of `actor.today`.
+#[must_use]
+pub fn projection(
+    case_id: CaseId,
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    actor: Actor,
+) -> ProjectionUpdate {
+    let today = actor.today;
+    let next = next_deadline(case, calendar, settings, today);
+    let opened_on = case
+        .became_aware_on
+        .or_else(|| case.referral.as_ref().map(|r| r.received_on))
+        .unwrap_or(today);
+    let summary = CaseSummary {
+        case_id: case_id.as_uuid(),
+        partnership_id: case.partnership_id.map(|p| p.as_uuid()).unwrap_or_default(),
+        reference: case.reference.clone().unwrap_or_default(),
+        stage: case.stage.key().to_owned(),
+        stage_label: case.stage.label().to_owned(),
+        next_deadline: next.as_ref().map(|d| d.due),
+        next_deadline_label: next.as_ref().map(|d| d.label.clone()),
+        opened_on,
+        updated_at: actor.now,
+        closed: case.closed.is_some(),
+    };
+    let deadlines = deadlines(case, calendar, settings, today)
+        .into_iter()
+        .map(|d| DeadlineRow {
+            case_id: case_id.as_uuid(),
+            state: d.state_key(today, calendar).to_owned(),
+            key: d.key,
+            label: d.label,
+            due: d.due,
+            met_on: d.met_on,
+            explanation: d.explanation,
+        })
+        .collect();
+    let recommendation_number = |id| {
+        case.latest_draft()
+            .and_then(|d| d.report.recommendations.iter().position(|r| r.id == id))
+            .map(|i| format!("Recommendation {}", i + 1))
+    };
+    let actions = case
+        .actions
+        .values()
+        .map(|a| ActionRow {
+            case_id: case_id.as_uuid(),
+            action_id: a.action.action_id.as_uuid(),
+            recommendation: a
+                .action
+                .recommendation
+                .and_then(recommendation_number)
+                .unwrap_or_default(),
+            agency: a.action.agency.to_string(),
+            description: a.action.description.as_str().to_owned(),
+            due: Some(a.action.due_on),
+            status: if a.completed.is_some() {
+                "complete".to_owned()
+            } else if a.progress.is_empty() {
+                "agreed".to_owned()
+            } else {
+                "in-progress".to_owned()
+            },
+        })
+        .collect();
+    let mut members: Vec<CaseMember> = Vec::new();
+    if let Some(user) = case.reviewer.as_ref().and_then(|r| r.user) {
+        members.push(CaseMember {
+            user_id: user.as_uuid(),
+            role: "independent-reviewer".into(),
+        });
+    }
+    for m in &case.panel {
+        if let Some(user) = m.user {
+            members.push(CaseMember {
+                user_id: user.as_uuid(),
+                role: "panel-member".into(),
+            });
+        }
+    }
+    ProjectionUpdate {
+        summary,
+        deadlines,
+        actions,
+        members,
+    }
+}

@@ -1,0 +1,190 @@
+//! The application service against a real store, on SQLite and on PostgreSQL: commands become
+//! events and read models in one transaction; refusals and conflicts write nothing; the demo
+//! seeds a case at every stage.
+
+use cspr_app::{Actor, App, AppError};
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::{Command, Stage};
+use cspr_domain::examples::{PARTNERSHIP, local_review_script};
+use cspr_domain::ids::{CaseId, UserId};
+use cspr_domain::settings::Settings;
+use cspr_store::Backend;
+use cspr_store::testing::TestDb;
+use time::macros::date;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+fn actor(today: Date) -> Actor {
+    Actor {
+        user_id: UserId::from_uuid(Uuid::from_u128(7)),
+        now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
+        today,
+    }
+}
+
+fn settings() -> Settings {
+    Settings {
+        subgroup_meetings: vec![date!(2025 - 03 - 13), date!(2025 - 04 - 10)],
+        ..Settings::default()
+    }
+}
+
+async fn app(backend: Backend) -> (TestDb, App) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    (
+        db,
+        App::new(store, Calendar::england_and_wales(), settings()),
+    )
+}
+
+async fn commands_become_events_and_read_models(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = CaseId::random();
+    let script = local_review_script();
+    for (today, cmd) in script.iter().take(10) {
+        app.execute(case_id, None, cmd.clone(), actor(*today))
+            .await
+            .expect("step accepted");
+    }
+    let (case, events) = app.load(case_id).await.expect("load");
+    assert_eq!(case.stage, Stage::RapidReview);
+    assert_eq!(events.len() as u64, case.version);
+    let summary = app
+        .store()
+        .case_summary(case_id.as_uuid())
+        .await
+        .expect("summary")
+        .expect("present");
+    assert_eq!(summary.stage, "rapid-review");
+    assert_eq!(summary.reference, "CSPR-2025-001");
+    assert_eq!(summary.partnership_id, PARTNERSHIP.as_uuid());
+    assert_eq!(summary.next_deadline, Some(date!(2025 - 03 - 25)));
+    let deadlines = app
+        .store()
+        .deadlines(case_id.as_uuid())
+        .await
+        .expect("deadlines");
+    assert!(
+        deadlines
+            .iter()
+            .any(|d| d.key == "rapid-review" && d.due == date!(2025 - 03 - 25))
+    );
+    // The personal part is sealed: the plain part holds only the stage.
+    let stored = app
+        .store()
+        .load_stream(case_id.as_uuid())
+        .await
+        .expect("stream");
+    assert!(stored.iter().all(|e| {
+        e.plain
+            .as_object()
+            .is_some_and(|o| o.len() == 1 && o.contains_key("stage"))
+    }));
+}
+
+async fn a_refused_command_writes_nothing(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = CaseId::random();
+    let (today, first) = local_review_script()[0].clone();
+    app.execute(case_id, None, first, actor(today))
+        .await
+        .expect("opened");
+    let err = app
+        .execute(
+            case_id,
+            None,
+            Command::SubmitRapidReview {
+                submitted_on: today,
+            },
+            actor(today),
+        )
+        .await
+        .expect_err("not at this stage");
+    assert!(matches!(err, AppError::Domain(_)), "{err:?}");
+    assert_eq!(
+        app.store()
+            .stream_version(case_id.as_uuid())
+            .await
+            .expect("version"),
+        1
+    );
+}
+
+async fn a_stale_version_is_a_conflict(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = CaseId::random();
+    let script = local_review_script();
+    app.execute(case_id, Some(0), script[0].1.clone(), actor(script[0].0))
+        .await
+        .expect("opened");
+    let err = app
+        .execute(case_id, Some(0), script[1].1.clone(), actor(script[1].0))
+        .await
+        .expect_err("stale");
+    assert!(
+        matches!(
+            err,
+            AppError::Conflict {
+                expected: 0,
+                actual: 1
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(
+        app.store()
+            .stream_version(case_id.as_uuid())
+            .await
+            .expect("version"),
+        1
+    );
+}
+
+async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backend) {
+    let today = date!(2026 - 11 - 25);
+    let db = TestDb::new(backend).await;
+    let app = App::new(
+        db.store().await,
+        Calendar::england_and_wales(),
+        cspr_app::demo::settings(today),
+    );
+    let made = cspr_app::demo::seed(&app, today).await.expect("demo");
+    let stages: Vec<Stage> = made.iter().map(|c| c.stage).collect();
+    let expected: Vec<Stage> = Stage::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != Stage::New)
+        .collect();
+    assert_eq!(stages, expected);
+    for c in &made {
+        let (case, _) = app.load(c.case_id).await.expect("load");
+        assert_eq!(case.stage, c.stage, "{}", c.reference);
+        assert_eq!(case.reference.as_deref(), Some(c.reference.as_str()));
+    }
+    let summaries = app
+        .store()
+        .case_summaries(cspr_store::CaseScope::Partnership(PARTNERSHIP.as_uuid()))
+        .await
+        .expect("list");
+    assert_eq!(summaries.len(), made.len());
+    let rebuilt = app
+        .rebuild_projections(actor(today))
+        .await
+        .expect("rebuild");
+    assert_eq!(rebuilt, made.len());
+}
+
+macro_rules! on_both {
+    ($($name:ident),*) => {
+        mod sqlite { $( #[tokio::test] async fn $name() { super::$name(cspr_store::Backend::Sqlite).await } )* }
+        mod postgres { $( #[tokio::test] async fn $name() { super::$name(cspr_store::Backend::Postgres).await } )* }
+    };
+}
+
+on_both!(
+    commands_become_events_and_read_models,
+    a_refused_command_writes_nothing,
+    a_stale_version_is_a_conflict,
+    demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them
+);
