@@ -1,0 +1,401 @@
+//! The two backends behind one small query interface: statements are written once where the
+//! dialects agree and once per backend where they differ; values are bound and read through
+//! [`Arg`] and [`Row`], which store ids, times and dates natively on PostgreSQL and as text on SQLite.
+
+use sqlx::pool::PoolConnection;
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::sqlite::{SqliteArguments, SqliteRow};
+use sqlx::{Arguments, AssertSqlSafe, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
+use sqlx::Row as _;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::codec::{fmt_date, fmt_time, parse_date, parse_time};
+use crate::StoreError;
+
+/// A statement, with its text for each backend.
+#[derive(Debug, Clone)]
+pub(crate) struct Sql {
+    sqlite: Text,
+    pg: Text,
+}
+
+/// Statement text: a literal, or assembled from the store's own identifiers.
+#[derive(Debug, Clone)]
+enum Text {
+    Static(&'static str),
+    Owned(String),
+}
+
+/// A statement both backends accept as written (`$1`-style parameters work in both).
+pub(crate) const fn sql(both: &'static str) -> Sql {
+    Sql {
+        sqlite: Text::Static(both),
+        pg: Text::Static(both),
+    }
+}
+
+/// A statement written once per backend.
+pub(crate) const fn sql2(sqlite: &'static str, pg: &'static str) -> Sql {
+    Sql {
+        sqlite: Text::Static(sqlite),
+        pg: Text::Static(pg),
+    }
+}
+
+/// A statement assembled at run time from the store's own table and column names only (never
+/// from input), as the canonical export does.
+pub(crate) fn sql_owned(both: String) -> Sql {
+    Sql {
+        sqlite: Text::Owned(both.clone()),
+        pg: Text::Owned(both),
+    }
+}
+
+fn sql_text(text: &Text) -> sqlx::SqlStr {
+    use sqlx::SqlSafeStr;
+    match text {
+        Text::Static(s) => s.into_sql_str(),
+        Text::Owned(s) => AssertSqlSafe(s.clone()).into_sql_str(),
+    }
+}
+
+/// A bound parameter.
+#[derive(Debug, Clone)]
+pub(crate) enum Arg {
+    I64(i64),
+    Bool(bool),
+    Text(String),
+    OptText(Option<String>),
+    Uuid(Uuid),
+    OptUuid(Option<Uuid>),
+    Time(OffsetDateTime),
+    OptTime(Option<OffsetDateTime>),
+    Date(Date),
+    OptDate(Option<Date>),
+    Bytes(Vec<u8>),
+    OptBytes(Option<Vec<u8>>),
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+impl From<i64> for Arg {
+    fn from(n: i64) -> Arg {
+        Arg::I64(n)
+    }
+}
+impl From<Uuid> for Arg {
+    fn from(u: Uuid) -> Arg {
+        Arg::Uuid(u)
+    }
+}
+impl From<OffsetDateTime> for Arg {
+    fn from(t: OffsetDateTime) -> Arg {
+        Arg::Time(t)
+    }
+}
+
+fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
+    let mut out = SqliteArguments::default();
+    for arg in args {
+        let added = match arg {
+            Arg::I64(n) => out.add(*n),
+            Arg::Bool(b) => out.add(*b),
+            Arg::Text(s) => out.add(s.as_str()),
+            Arg::OptText(s) => out.add(s.as_deref()),
+            Arg::Uuid(u) => out.add(u.hyphenated().to_string()),
+            Arg::OptUuid(u) => out.add(u.map(|u| u.hyphenated().to_string())),
+            Arg::Time(t) => out.add(fmt_time(*t)),
+            Arg::OptTime(t) => out.add(t.map(fmt_time)),
+            Arg::Date(d) => out.add(fmt_date(*d)),
+            Arg::OptDate(d) => out.add(d.map(fmt_date)),
+            Arg::Bytes(b) => out.add(b.as_slice()),
+            Arg::OptBytes(b) => out.add(b.as_deref()),
+        };
+        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
+    }
+    Ok(out)
+}
+
+fn pg_args(args: &[Arg]) -> Result<PgArguments, StoreError> {
+    let mut out = PgArguments::default();
+    for arg in args {
+        let added = match arg {
+            Arg::I64(n) => out.add(*n),
+            Arg::Bool(b) => out.add(*b),
+            Arg::Text(s) => out.add(s.as_str()),
+            Arg::OptText(s) => out.add(s.as_deref()),
+            Arg::Uuid(u) => out.add(*u),
+            Arg::OptUuid(u) => out.add(*u),
+            Arg::Time(t) => out.add(*t),
+            Arg::OptTime(t) => out.add(*t),
+            Arg::Date(d) => out.add(*d),
+            Arg::OptDate(d) => out.add(*d),
+            Arg::Bytes(b) => out.add(b.as_slice()),
+            Arg::OptBytes(b) => out.add(b.as_deref()),
+        };
+        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
+    }
+    Ok(out)
+}
+
+/// The connection pool of one backend.
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl Pool {
+    /// A write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so two
+    /// writers queue on the busy timeout instead of failing to upgrade a read lock.
+    pub(crate) async fn write(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Pg(p.begin().await?),
+        })
+    }
+
+    /// A read-only transaction that sees one consistent snapshot for all its statements.
+    pub(crate) async fn read(&self) -> Result<Tx, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Pg(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        })
+    }
+
+    /// One pooled connection, in autocommit mode.
+    pub(crate) async fn conn(&self) -> Result<Conn, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+}
+
+/// An open transaction; dropping it without [`Tx::commit`] rolls back.
+#[derive(Debug)]
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Pg(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    /// The transaction's connection, for running statements.
+    pub(crate) fn cx(&mut self) -> Cx<'_> {
+        match self {
+            Tx::Sqlite(t) => Cx::Sqlite(t),
+            Tx::Pg(t) => Cx::Pg(t),
+        }
+    }
+
+    /// Commits.
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Pg(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// A pooled connection outside any transaction.
+#[derive(Debug)]
+pub(crate) enum Conn {
+    Sqlite(PoolConnection<Sqlite>),
+    Pg(PoolConnection<Postgres>),
+}
+
+impl Conn {
+    /// The connection, for running statements.
+    pub(crate) fn cx(&mut self) -> Cx<'_> {
+        match self {
+            Conn::Sqlite(c) => Cx::Sqlite(c),
+            Conn::Pg(c) => Cx::Pg(c),
+        }
+    }
+}
+
+/// A borrowed connection of either backend.
+#[derive(Debug)]
+pub(crate) enum Cx<'a> {
+    Sqlite(&'a mut SqliteConnection),
+    Pg(&'a mut PgConnection),
+}
+
+impl Cx<'_> {
+    /// Which backend this connection talks to.
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self, Cx::Pg(_))
+    }
+
+    /// Runs a statement and returns the number of rows it changed.
+    pub(crate) async fn execute(&mut self, q: &Sql, args: &[Arg]) -> Result<u64, StoreError> {
+        Ok(match self {
+            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs statements without parameters over the simple protocol (maintenance commands).
+    pub(crate) async fn execute_script(&mut self, q: &Sql) -> Result<(), StoreError> {
+        match self {
+            Cx::Sqlite(c) => {
+                sqlx::raw_sql(sql_text(&q.sqlite)).execute(&mut **c).await?;
+            }
+            Cx::Pg(c) => {
+                sqlx::raw_sql(sql_text(&q.pg)).execute(&mut **c).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs a query and returns all its rows.
+    pub(crate) async fn fetch_all(&mut self, q: &Sql, args: &[Arg]) -> Result<Vec<Row>, StoreError> {
+        Ok(match self {
+            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(Row::Sqlite)
+                .collect(),
+            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(Row::Pg)
+                .collect(),
+        })
+    }
+
+    /// Runs a query that returns at most one row.
+    pub(crate) async fn fetch_optional(&mut self, q: &Sql, args: &[Arg]) -> Result<Option<Row>, StoreError> {
+        Ok(match self {
+            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
+                .fetch_optional(&mut **c)
+                .await?
+                .map(Row::Sqlite),
+            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
+                .fetch_optional(&mut **c)
+                .await?
+                .map(Row::Pg),
+        })
+    }
+
+    /// Runs a query that returns exactly one row.
+    pub(crate) async fn fetch_one(&mut self, q: &Sql, args: &[Arg]) -> Result<Row, StoreError> {
+        self.fetch_optional(q, args)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("a query that always returns a row returned none".into()))
+    }
+}
+
+/// A result row of either backend, read by column name.
+#[derive(Debug)]
+pub(crate) enum Row {
+    Sqlite(SqliteRow),
+    Pg(PgRow),
+}
+
+fn unreadable(col: &str, e: &sqlx::Error) -> StoreError {
+    StoreError::Corrupt(format!("the column {col} holds an unreadable value ({e})"))
+}
+
+/// Getters whose Rust type is stored the same way on both backends.
+macro_rules! same_type_getter {
+    ($name:ident, $ty:ty) => {
+        pub(crate) fn $name(&self, col: &str) -> Result<$ty, StoreError> {
+            match self {
+                Row::Sqlite(r) => r.try_get::<$ty, _>(col),
+                Row::Pg(r) => r.try_get::<$ty, _>(col),
+            }
+            .map_err(|e| unreadable(col, &e))
+        }
+    };
+}
+
+impl Row {
+    same_type_getter!(i64, i64);
+    same_type_getter!(bool, bool);
+    same_type_getter!(text, String);
+    same_type_getter!(opt_text, Option<String>);
+    same_type_getter!(bytes, Vec<u8>);
+    same_type_getter!(opt_bytes, Option<Vec<u8>>);
+
+    /// A uuid column (text on SQLite).
+    pub(crate) fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
+        self.opt_uuid(col)?
+            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+    }
+
+    /// A nullable uuid column.
+    pub(crate) fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
+        match self {
+            Row::Sqlite(_) => self
+                .opt_text(col)?
+                .map(|s| {
+                    Uuid::parse_str(&s)
+                        .map_err(|_| StoreError::Corrupt(format!("the column {col} holds no uuid")))
+                })
+                .transpose(),
+            Row::Pg(r) => r
+                .try_get::<Option<Uuid>, _>(col)
+                .map_err(|e| unreadable(col, &e)),
+        }
+    }
+
+    /// A timestamp column (fixed-format text on SQLite).
+    pub(crate) fn time(&self, col: &str) -> Result<OffsetDateTime, StoreError> {
+        self.opt_time(col)?
+            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+    }
+
+    /// A nullable timestamp column.
+    pub(crate) fn opt_time(&self, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        match self {
+            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_time(&s)).transpose(),
+            Row::Pg(r) => r
+                .try_get::<Option<OffsetDateTime>, _>(col)
+                .map_err(|e| unreadable(col, &e)),
+        }
+    }
+
+    /// A date column (`YYYY-MM-DD` text on SQLite).
+    pub(crate) fn date(&self, col: &str) -> Result<Date, StoreError> {
+        self.opt_date(col)?
+            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+    }
+
+    /// A nullable date column.
+    pub(crate) fn opt_date(&self, col: &str) -> Result<Option<Date>, StoreError> {
+        match self {
+            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_date(&s)).transpose(),
+            Row::Pg(r) => r
+                .try_get::<Option<Date>, _>(col)
+                .map_err(|e| unreadable(col, &e)),
+        }
+    }
+
+    /// A non-negative integer column as `u64`.
+    pub(crate) fn u64(&self, col: &str) -> Result<u64, StoreError> {
+        let n = self.i64(col)?;
+        u64::try_from(n).map_err(|_| StoreError::Corrupt(format!("the column {col} is negative")))
+    }
+}

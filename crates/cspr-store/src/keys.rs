@@ -1,0 +1,303 @@
+//! Key material: the master key from configuration, the key-encryption key derived from it, and
+//! the per-case data keys that seal personal data (envelope encryption, XChaCha20-Poly1305).
+//! Destroying a case's wrapped key erases its personal data while the events stay in place.
+
+use std::fmt;
+use std::fs;
+use std::io::{self, Write};
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+
+use chacha20poly1305::aead::rand_core::RngCore;
+use chacha20poly1305::aead::{Aead, KeyInit, OsRng, Payload};
+use chacha20poly1305::{Key, XChaCha20Poly1305, XNonce};
+use hkdf::Hkdf;
+use secrecy::{ExposeSecret, SecretBox};
+use sha2::Sha256;
+use uuid::Uuid;
+use zeroize::Zeroize;
+
+use crate::StoreError;
+
+/// Layout version of every sealed value: `1 || nonce (24 bytes) || ciphertext+tag`.
+const SEALED_V1: u8 = 1;
+const NONCE_LEN: usize = 24;
+
+/// The 32-byte master key that wraps every case key; kept in memory only inside a zeroising box.
+pub struct MasterKey(SecretBox<[u8; 32]>);
+
+impl fmt::Debug for MasterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MasterKey([redacted])")
+    }
+}
+
+impl MasterKey {
+    /// Wraps 32 key bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> MasterKey {
+        let mut bytes = bytes;
+        let key = MasterKey(SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            k.copy_from_slice(&bytes);
+        }));
+        bytes.zeroize();
+        key
+    }
+
+    /// A fresh random key from the operating system's generator.
+    pub fn generate() -> MasterKey {
+        MasterKey(random_key())
+    }
+
+    /// Reads the key file (64 hex digits, or 32 raw bytes), creating it with mode 0600 and a
+    /// random key when it does not exist yet.
+    pub fn load_or_create(path: &Path) -> Result<MasterKey, StoreError> {
+        match fs::read(path) {
+            Ok(bytes) => Self::parse_file(path, bytes),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Self::create_file(path),
+            Err(e) => Err(StoreError::Config(format!(
+                "The master key file {} could not be read: {e}.",
+                path.display()
+            ))),
+        }
+    }
+
+    fn parse_file(path: &Path, mut bytes: Vec<u8>) -> Result<MasterKey, StoreError> {
+        let result = read_key_bytes(&bytes).map(MasterKey::from_bytes).ok_or_else(|| {
+            StoreError::Config(format!(
+                "The master key file {} must hold exactly 32 bytes, raw or as 64 hexadecimal digits.",
+                path.display()
+            ))
+        });
+        bytes.zeroize();
+        result
+    }
+
+    fn create_file(path: &Path) -> Result<MasterKey, StoreError> {
+        let cannot = |e: io::Error| {
+            StoreError::Config(format!(
+                "The master key file {} could not be created: {e}.",
+                path.display()
+            ))
+        };
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            fs::create_dir_all(parent).map_err(cannot)?;
+        }
+        let key = MasterKey::generate();
+        let mut text = hex::encode(key.0.expose_secret());
+        text.push('\n');
+        let created = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path);
+        let outcome = match created {
+            Ok(mut file) => file
+                .write_all(text.as_bytes())
+                .and_then(|()| file.sync_all())
+                .map(|()| key)
+                .map_err(cannot),
+            // Another process created it first: use theirs.
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                let bytes = fs::read(path).map_err(cannot)?;
+                Self::parse_file(path, bytes)
+            }
+            Err(e) => Err(cannot(e)),
+        };
+        text.zeroize();
+        outcome
+    }
+
+    pub(crate) fn expose(&self) -> &[u8; 32] {
+        self.0.expose_secret()
+    }
+}
+
+/// Reads 32 raw bytes, or 64 hex digits surrounded by optional whitespace.
+pub(crate) fn read_key_bytes(bytes: &[u8]) -> Option<[u8; 32]> {
+    if bytes.len() == 32 {
+        let mut out = [0u8; 32];
+        out.copy_from_slice(bytes);
+        return Some(out);
+    }
+    let text = std::str::from_utf8(bytes).ok()?.trim();
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(text, &mut out).ok()?;
+    Some(out)
+}
+
+fn random_key() -> SecretBox<[u8; 32]> {
+    SecretBox::init_with_mut(|k: &mut [u8; 32]| OsRng.fill_bytes(k))
+}
+
+/// Keys derived from the master key for one open store.
+pub(crate) struct Keys {
+    kek: SecretBox<[u8; 32]>,
+    check: String,
+}
+
+impl fmt::Debug for Keys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Keys([redacted])")
+    }
+}
+
+impl Keys {
+    /// Derives the key-encryption key and the key-check value with HKDF-SHA256.
+    pub(crate) fn derive(master: &MasterKey) -> Keys {
+        let hk = Hkdf::<Sha256>::new(Some(b"cspr-store"), master.expose());
+        let kek = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            // 32 bytes is far below HKDF-SHA256's output limit, so expand cannot fail.
+            let _ = hk.expand(b"cspr case-key wrapping v1", k);
+        });
+        let mut check = [0u8; 32];
+        let _ = hk.expand(b"cspr master-key check v1", &mut check);
+        let keys = Keys {
+            kek,
+            check: hex::encode(check),
+        };
+        check.zeroize();
+        keys
+    }
+
+    /// A value that identifies the master key without revealing it; stored in `meta`.
+    pub(crate) fn check_value(&self) -> &str {
+        &self.check
+    }
+
+    /// A new random data key for a case, and its wrapped form for the `case_keys` table.
+    pub(crate) fn new_case_key(&self, case_id: Uuid) -> Result<(CaseKey, Vec<u8>), StoreError> {
+        let key = CaseKey(random_key());
+        let wrapped = seal_with(self.kek.expose_secret(), &wrap_aad(case_id), key.0.expose_secret())?;
+        Ok((key, wrapped))
+    }
+
+    /// Unwraps a case key read from `case_keys`.
+    pub(crate) fn unwrap_case_key(&self, case_id: Uuid, wrapped: &[u8]) -> Result<CaseKey, StoreError> {
+        let mut plain = open_with(self.kek.expose_secret(), &wrap_aad(case_id), wrapped)
+            .map_err(|_| StoreError::Corrupt("a case key could not be unwrapped".into()))?;
+        let out = read_exact_key(&plain);
+        plain.zeroize();
+        out.map(|k| CaseKey(SecretBox::init_with_mut(|slot: &mut [u8; 32]| *slot = k)))
+            .ok_or_else(|| StoreError::Corrupt("a case key has the wrong length".into()))
+    }
+}
+
+fn read_exact_key(bytes: &[u8]) -> Option<[u8; 32]> {
+    (bytes.len() == 32).then(|| {
+        let mut k = [0u8; 32];
+        k.copy_from_slice(bytes);
+        k
+    })
+}
+
+fn wrap_aad(case_id: Uuid) -> Vec<u8> {
+    let mut aad = b"cspr-case-key\0".to_vec();
+    aad.extend_from_slice(case_id.as_bytes());
+    aad
+}
+
+/// A case's data key.
+pub(crate) struct CaseKey(SecretBox<[u8; 32]>);
+
+impl fmt::Debug for CaseKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CaseKey([redacted])")
+    }
+}
+
+impl CaseKey {
+    /// Encrypts with a fresh random nonce, binding the ciphertext to `aad`.
+    pub(crate) fn seal(&self, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
+        seal_with(self.0.expose_secret(), aad, plaintext)
+    }
+
+    /// Decrypts a value sealed with the same `aad`.
+    pub(crate) fn open(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        open_with(self.0.expose_secret(), aad, sealed)
+    }
+}
+
+/// Associated data of an event's sealed payload: the row's stream and version.
+pub(crate) fn event_aad(stream_id: Uuid, version: u64) -> Vec<u8> {
+    let mut aad = b"cspr-event\0".to_vec();
+    aad.extend_from_slice(stream_id.as_bytes());
+    aad.extend_from_slice(&version.to_be_bytes());
+    aad
+}
+
+/// Associated data of a blob's sealed parts: the blob, its case and which part.
+pub(crate) fn blob_aad(blob_id: Uuid, case_id: Uuid, part: &str) -> Vec<u8> {
+    let mut aad = b"cspr-blob\0".to_vec();
+    aad.extend_from_slice(blob_id.as_bytes());
+    aad.extend_from_slice(case_id.as_bytes());
+    aad.extend_from_slice(part.as_bytes());
+    aad
+}
+
+fn seal_with(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
+    let mut nonce = [0u8; NONCE_LEN];
+    OsRng.fill_bytes(&mut nonce);
+    let ct = cipher
+        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .map_err(|_| StoreError::Crypto("a value could not be encrypted".into()))?;
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
+    out.push(SEALED_V1);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    Ok(out)
+}
+
+fn open_with(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+    let damaged = || StoreError::Corrupt("an encrypted value failed its authenticity check".into());
+    if sealed.len() < 1 + NONCE_LEN + 16 || sealed[0] != SEALED_V1 {
+        return Err(damaged());
+    }
+    let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
+    let nonce = XNonce::from_slice(&sealed[1..=NONCE_LEN]);
+    cipher
+        .decrypt(nonce, Payload { msg: &sealed[1 + NONCE_LEN..], aad })
+        .map_err(|_| damaged())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_values_are_bound_to_their_row() {
+        let keys = Keys::derive(&MasterKey::from_bytes([7; 32]));
+        let case = Uuid::new_v4();
+        let (key, wrapped) = keys.new_case_key(case).unwrap();
+        let sealed = key.seal(&event_aad(case, 1), b"secret").unwrap();
+        assert_eq!(key.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
+        assert!(key.open(&event_aad(case, 2), &sealed).is_err());
+        let again = keys.unwrap_case_key(case, &wrapped).unwrap();
+        assert_eq!(again.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
+        assert!(keys.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
+    }
+
+    #[test]
+    fn key_files_accept_hex_or_raw() {
+        assert_eq!(read_key_bytes(&[1u8; 32]), Some([1u8; 32]));
+        let hex = format!("{}\n", "ab".repeat(32));
+        assert_eq!(read_key_bytes(hex.as_bytes()), Some([0xab; 32]));
+        assert_eq!(read_key_bytes(b"abcd"), None);
+    }
+
+    #[test]
+    fn load_or_create_writes_a_private_file_and_reads_it_back() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cspr-key-{}", Uuid::new_v4()));
+        let path = dir.join("nested").join("master.key");
+        let first = MasterKey::load_or_create(&path).unwrap();
+        let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let second = MasterKey::load_or_create(&path).unwrap();
+        assert_eq!(first.expose(), second.expose());
+        fs::write(&path, b"too short").unwrap();
+        let err = MasterKey::load_or_create(&path).unwrap_err();
+        assert!(matches!(err, StoreError::Config(_)), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+}

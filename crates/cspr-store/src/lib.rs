@@ -1,0 +1,32 @@
+//! cspr-store: the event store of cspr with its projections, access log, job outbox, encrypted
+//! blobs, integrity checks and backups, on SQLite (embedded default) or PostgreSQL with one
+//! behaviour. It knows nothing of the domain: callers map their events and read models to its rows.
+
+mod access;
+mod backup;
+mod blobs;
+mod codec;
+mod db;
+mod error;
+mod events;
+mod export;
+mod jobs;
+mod keys;
+mod projections;
+mod store;
+mod types;
+mod verify;
+
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use backup::BackupSecret;
+pub use error::StoreError;
+pub use jobs::{JOB_MAX_ATTEMPTS, job_backoff};
+pub use keys::MasterKey;
+pub use store::Store;
+pub use types::{
+    AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,
+    ChainBreak, DeadlineRow, ExportStats, Job, JobCounts, NewAccessEntry, NewEvent, NewJob,
+    ProjectionUpdate, StoredEvent, VerifyReport,
+};

@@ -1,0 +1,335 @@
+//! Read models: the case list, deadlines, actions and case membership. A case's projection is
+//! replaced as a whole; every listing is scoped inside its SQL query by partnership and, for
+//! members, by a semi-join on `case_members`, so unscoped rows never leave the database.
+
+use std::collections::BTreeSet;
+
+use uuid::Uuid;
+
+use crate::codec::{check_date, normalise_time};
+use crate::db::{Arg, Cx, Row, sql};
+use crate::{ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError};
+
+macro_rules! summary_cols {
+    () => {
+        "s.case_id, s.partnership_id, s.reference, s.stage, s.stage_label, s.next_deadline, \
+         s.next_deadline_label, s.opened_on, s.updated_at, s.closed"
+    };
+}
+macro_rules! deadline_cols {
+    () => {
+        "d.case_id, d.key, d.label, d.due, d.state, d.met_on, d.explanation"
+    };
+}
+macro_rules! action_cols {
+    () => {
+        "a.case_id, a.action_id, a.recommendation, a.agency, a.description, a.due, a.status"
+    };
+}
+/// The scope filter on `case_summaries s`: `$1` partnership, `$2` user or NULL for the whole
+/// partnership.
+macro_rules! scope_filter {
+    () => {
+        " s.partnership_id = $1 AND ($2 IS NULL OR EXISTS \
+         (SELECT 1 FROM case_members m WHERE m.case_id = s.case_id AND m.user_id = $2))"
+    };
+}
+
+fn scope_args(scope: CaseScope) -> [Arg; 2] {
+    match scope {
+        CaseScope::Partnership(p) => [Arg::Uuid(p), Arg::OptUuid(None)],
+        CaseScope::Member {
+            partnership_id,
+            user_id,
+        } => [Arg::Uuid(partnership_id), Arg::OptUuid(Some(user_id))],
+    }
+}
+
+/// Checks a projection before any of it is written.
+pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
+    let case = p.summary.case_id;
+    check_date(p.summary.opened_on)?;
+    if let Some(d) = p.summary.next_deadline {
+        check_date(d)?;
+    }
+    normalise_time(p.summary.updated_at)?;
+    let mut keys = BTreeSet::new();
+    for d in &p.deadlines {
+        if d.case_id != case {
+            return Err(StoreError::Invalid("a deadline belongs to another case".into()));
+        }
+        if !keys.insert(d.key.as_str()) {
+            return Err(StoreError::Invalid(format!("the deadline key {:?} appears twice", d.key)));
+        }
+        check_date(d.due)?;
+        if let Some(m) = d.met_on {
+            check_date(m)?;
+        }
+    }
+    let mut actions = BTreeSet::new();
+    for a in &p.actions {
+        if a.case_id != case {
+            return Err(StoreError::Invalid("an action belongs to another case".into()));
+        }
+        if !actions.insert(a.action_id) {
+            return Err(StoreError::Invalid("an action appears twice".into()));
+        }
+        if let Some(d) = a.due {
+            check_date(d)?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces a case's projection rows inside the caller's transaction.
+pub(crate) async fn write_projection(cx: &mut Cx<'_>, p: &ProjectionUpdate) -> Result<(), StoreError> {
+    let s = &p.summary;
+    cx.execute(
+        &sql("INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
+              next_deadline, next_deadline_label, opened_on, updated_at, closed) \
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+              ON CONFLICT (case_id) DO UPDATE SET partnership_id = excluded.partnership_id, \
+              reference = excluded.reference, stage = excluded.stage, \
+              stage_label = excluded.stage_label, next_deadline = excluded.next_deadline, \
+              next_deadline_label = excluded.next_deadline_label, opened_on = excluded.opened_on, \
+              updated_at = excluded.updated_at, closed = excluded.closed"),
+        &[
+            Arg::Uuid(s.case_id),
+            Arg::Uuid(s.partnership_id),
+            Arg::Text(s.reference.clone()),
+            Arg::Text(s.stage.clone()),
+            Arg::Text(s.stage_label.clone()),
+            Arg::OptDate(s.next_deadline),
+            Arg::OptText(s.next_deadline_label.clone()),
+            Arg::Date(s.opened_on),
+            Arg::Time(normalise_time(s.updated_at)?),
+            Arg::Bool(s.closed),
+        ],
+    )
+    .await?;
+    let case = [Arg::Uuid(s.case_id)];
+    cx.execute(&sql("DELETE FROM case_deadlines WHERE case_id = $1"), &case).await?;
+    for d in &p.deadlines {
+        cx.execute(
+            &sql("INSERT INTO case_deadlines (case_id, key, label, due, state, met_on, explanation) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &[
+                Arg::Uuid(d.case_id),
+                Arg::Text(d.key.clone()),
+                Arg::Text(d.label.clone()),
+                Arg::Date(d.due),
+                Arg::Text(d.state.clone()),
+                Arg::OptDate(d.met_on),
+                Arg::Text(d.explanation.clone()),
+            ],
+        )
+        .await?;
+    }
+    cx.execute(&sql("DELETE FROM case_actions WHERE case_id = $1"), &case).await?;
+    for a in &p.actions {
+        cx.execute(
+            &sql("INSERT INTO case_actions (case_id, action_id, recommendation, agency, description, \
+                  due, status) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &[
+                Arg::Uuid(a.case_id),
+                Arg::Uuid(a.action_id),
+                Arg::Text(a.recommendation.clone()),
+                Arg::Text(a.agency.clone()),
+                Arg::Text(a.description.clone()),
+                Arg::OptDate(a.due),
+                Arg::Text(a.status.clone()),
+            ],
+        )
+        .await?;
+    }
+    cx.execute(&sql("DELETE FROM case_members WHERE case_id = $1"), &case).await?;
+    let members: BTreeSet<&CaseMember> = p.members.iter().collect();
+    for m in members {
+        cx.execute(
+            &sql("INSERT INTO case_members (case_id, user_id, role) VALUES ($1, $2, $3)"),
+            &[Arg::Uuid(s.case_id), Arg::Uuid(m.user_id), Arg::Text(m.role.clone())],
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
+    Ok(CaseSummary {
+        case_id: r.uuid("case_id")?,
+        partnership_id: r.uuid("partnership_id")?,
+        reference: r.text("reference")?,
+        stage: r.text("stage")?,
+        stage_label: r.text("stage_label")?,
+        next_deadline: r.opt_date("next_deadline")?,
+        next_deadline_label: r.opt_text("next_deadline_label")?,
+        opened_on: r.date("opened_on")?,
+        updated_at: r.time("updated_at")?,
+        closed: r.bool("closed")?,
+    })
+}
+
+fn deadline_from_row(r: &Row) -> Result<DeadlineRow, StoreError> {
+    Ok(DeadlineRow {
+        case_id: r.uuid("case_id")?,
+        key: r.text("key")?,
+        label: r.text("label")?,
+        due: r.date("due")?,
+        state: r.text("state")?,
+        met_on: r.opt_date("met_on")?,
+        explanation: r.text("explanation")?,
+    })
+}
+
+fn action_from_row(r: &Row) -> Result<ActionRow, StoreError> {
+    Ok(ActionRow {
+        case_id: r.uuid("case_id")?,
+        action_id: r.uuid("action_id")?,
+        recommendation: r.text("recommendation")?,
+        agency: r.text("agency")?,
+        description: r.text("description")?,
+        due: r.opt_date("due")?,
+        status: r.text("status")?,
+    })
+}
+
+// Ordering happens in Rust with byte-wise string comparison so both backends list rows in the
+// same order whatever the PostgreSQL collation.
+fn sort_deadlines(rows: &mut [DeadlineRow]) {
+    rows.sort_by(|a, b| (a.due, a.case_id, &a.key).cmp(&(b.due, b.case_id, &b.key)));
+}
+
+fn sort_actions(rows: &mut [ActionRow]) {
+    // Actions without a due date come last.
+    rows.sort_by(|a, b| {
+        (a.due.is_none(), a.due, a.case_id, a.action_id).cmp(&(b.due.is_none(), b.due, b.case_id, b.action_id))
+    });
+}
+
+impl Store {
+    /// Replaces one case's projection outside an append (projection rebuilds).
+    pub async fn replace_projection(&self, update: ProjectionUpdate) -> Result<(), StoreError> {
+        check_projection(&update)?;
+        let mut tx = self.pool().write().await?;
+        write_projection(&mut tx.cx(), &update).await?;
+        tx.commit().await
+    }
+
+    /// The case list for a scope: newest opened first, then by reference.
+    pub async fn case_summaries(&self, scope: CaseScope) -> Result<Vec<CaseSummary>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(
+                &sql(concat!("SELECT ", summary_cols!(), " FROM case_summaries s WHERE", scope_filter!())),
+                &scope_args(scope),
+            )
+            .await?;
+        let mut out = rows.iter().map(summary_from_row).collect::<Result<Vec<_>, _>>()?;
+        out.sort_by(|a, b| {
+            (b.opened_on, &a.reference, a.case_id).cmp(&(a.opened_on, &b.reference, b.case_id))
+        });
+        Ok(out)
+    }
+
+    /// One case's summary, if the case has a projection. The caller checks access first.
+    pub async fn case_summary(&self, case_id: Uuid) -> Result<Option<CaseSummary>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        conn.cx()
+            .fetch_optional(
+                &sql(concat!("SELECT ", summary_cols!(), " FROM case_summaries s WHERE s.case_id = $1")),
+                &[Arg::Uuid(case_id)],
+            )
+            .await?
+            .as_ref()
+            .map(summary_from_row)
+            .transpose()
+    }
+
+    /// Who is a member of a case, and as what.
+    pub async fn case_members(&self, case_id: Uuid) -> Result<Vec<CaseMember>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let mut out = conn
+            .cx()
+            .fetch_all(
+                &sql("SELECT user_id, role FROM case_members WHERE case_id = $1"),
+                &[Arg::Uuid(case_id)],
+            )
+            .await?
+            .iter()
+            .map(|r| Ok(CaseMember { user_id: r.uuid("user_id")?, role: r.text("role")? }))
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        out.sort();
+        Ok(out)
+    }
+
+    /// One case's deadlines, soonest first.
+    pub async fn deadlines(&self, case_id: Uuid) -> Result<Vec<DeadlineRow>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(
+                &sql(concat!("SELECT ", deadline_cols!(), " FROM case_deadlines d WHERE d.case_id = $1")),
+                &[Arg::Uuid(case_id)],
+            )
+            .await?;
+        let mut out = rows.iter().map(deadline_from_row).collect::<Result<Vec<_>, _>>()?;
+        sort_deadlines(&mut out);
+        Ok(out)
+    }
+
+    /// Every deadline of the cases in scope, soonest first (the dashboard).
+    pub async fn all_deadlines(&self, scope: CaseScope) -> Result<Vec<DeadlineRow>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(
+                &sql(concat!(
+                    "SELECT ",
+                    deadline_cols!(),
+                    " FROM case_deadlines d JOIN case_summaries s ON s.case_id = d.case_id WHERE",
+                    scope_filter!()
+                )),
+                &scope_args(scope),
+            )
+            .await?;
+        let mut out = rows.iter().map(deadline_from_row).collect::<Result<Vec<_>, _>>()?;
+        sort_deadlines(&mut out);
+        Ok(out)
+    }
+
+    /// Every action of the cases in scope, soonest due first (the action tracker).
+    pub async fn actions(&self, scope: CaseScope) -> Result<Vec<ActionRow>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(
+                &sql(concat!(
+                    "SELECT ",
+                    action_cols!(),
+                    " FROM case_actions a JOIN case_summaries s ON s.case_id = a.case_id WHERE",
+                    scope_filter!()
+                )),
+                &scope_args(scope),
+            )
+            .await?;
+        let mut out = rows.iter().map(action_from_row).collect::<Result<Vec<_>, _>>()?;
+        sort_actions(&mut out);
+        Ok(out)
+    }
+
+    /// One case's actions, soonest due first.
+    pub async fn case_actions(&self, case_id: Uuid) -> Result<Vec<ActionRow>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(
+                &sql(concat!("SELECT ", action_cols!(), " FROM case_actions a WHERE a.case_id = $1")),
+                &[Arg::Uuid(case_id)],
+            )
+            .await?;
+        let mut out = rows.iter().map(action_from_row).collect::<Result<Vec<_>, _>>()?;
+        sort_actions(&mut out);
+        Ok(out)
+    }
+}

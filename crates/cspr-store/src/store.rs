@@ -1,0 +1,224 @@
+//! Opening a store: parsing the database URL, tuning the connection for durability, running the
+//! embedded migrations and refusing a master key the database was not created with.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use crate::db::{Arg, Cx, Pool, sql, sql2};
+use crate::keys::{Keys, MasterKey};
+use crate::{Backend, StoreError};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// How long a SQLite writer waits for another writer's lock before giving up.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a caller waits for a free pooled connection.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+const BAD_URL: &str =
+    "The database URL is not valid: use sqlite://PATH/TO/cspr.db or postgres://USER@HOST/DATABASE.";
+
+/// A handle on the store; cheap to clone, shared by every request and job.
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    pool: Pool,
+    keys: Keys,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Store {
+    /// Connects to `sqlite://path` (created with its directory when missing), `sqlite::memory:`
+    /// or `postgres://...`, and checks the master key against a migrated database.
+    pub async fn open(url: &str, master_key: MasterKey) -> Result<Store, StoreError> {
+        Store::open_with(url, master_key, &[]).await
+    }
+
+    /// [`Store::open`] with extra SQLite pragmas on every connection (tests use
+    /// `max_page_count` to run out of space on purpose).
+    pub(crate) async fn open_with(
+        url: &str,
+        master_key: MasterKey,
+        sqlite_pragmas: &[(&'static str, String)],
+    ) -> Result<Store, StoreError> {
+        let url = url.trim();
+        let pool = if url.starts_with("sqlite:") {
+            Pool::Sqlite(open_sqlite(url, sqlite_pragmas).await?)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Pool::Postgres(open_postgres(url).await?)
+        } else {
+            return Err(StoreError::Config(BAD_URL.into()));
+        };
+        let store = Store {
+            inner: Arc::new(Inner {
+                pool,
+                keys: Keys::derive(&master_key),
+            }),
+        };
+        store.check_master_key().await?;
+        Ok(store)
+    }
+
+    /// Brings the schema up to date and records the master key's check value on first use.
+    /// A database created with another master key is refused before anything is written.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        self.check_master_key().await?;
+        match self.pool() {
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
+        }
+        let mut conn = self.pool().conn().await?;
+        conn.cx()
+            .execute(
+                &sql("INSERT INTO meta (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING"),
+                &[Arg::from(self.keys().check_value())],
+            )
+            .await?;
+        drop(conn);
+        // Another process may have migrated first with a different key.
+        self.check_master_key().await?;
+        tracing::info!(backend = %self.backend(), "store schema up to date");
+        Ok(())
+    }
+
+    /// Which database this store runs on.
+    pub fn backend(&self) -> Backend {
+        match self.pool() {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Closes every pooled connection (SQLite checkpoints its WAL); clones stop working.
+    pub async fn close(&self) {
+        match self.pool() {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.inner.pool
+    }
+
+    pub(crate) fn keys(&self) -> &Keys {
+        &self.inner.keys
+    }
+
+    /// Fails with `WrongMasterKey` when the database holds another key's check value.
+    async fn check_master_key(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let mut cx = conn.cx();
+        if !table_exists(&mut cx, "meta").await? {
+            return Ok(());
+        }
+        let stored = cx
+            .fetch_optional(&sql("SELECT value FROM meta WHERE key = 'key_check'"), &[])
+            .await?;
+        match stored {
+            Some(row) if row.text("value")? != self.keys().check_value() => {
+                Err(StoreError::WrongMasterKey)
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Whether a table exists in the store's schema.
+pub(crate) async fn table_exists(cx: &mut Cx<'_>, name: &str) -> Result<bool, StoreError> {
+    let row = cx
+        .fetch_one(
+            &sql2(
+                "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = $1",
+                "SELECT COUNT(*) AS n FROM information_schema.tables \
+                 WHERE table_schema = current_schema() AND table_name = $1",
+            ),
+            &[Arg::from(name)],
+        )
+        .await?;
+    Ok(row.i64("n")? > 0)
+}
+
+async fn open_sqlite(url: &str, extra_pragmas: &[(&'static str, String)]) -> Result<sqlx::SqlitePool, StoreError> {
+    let options = SqliteConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
+    let file = options.get_filename().to_path_buf();
+    let in_memory = url.contains(":memory:")
+        || url.contains("mode=memory")
+        || file.to_string_lossy().starts_with("file:sqlx-in-memory");
+    if !in_memory {
+        if file.as_os_str().is_empty() {
+            return Err(StoreError::Config(BAD_URL.into()));
+        }
+        if let Some(parent) = file.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| {
+                StoreError::Config(format!(
+                    "The directory {} for the database could not be created: {e}.",
+                    parent.display()
+                ))
+            })?;
+        }
+    }
+    let options = extra_pragmas
+        .iter()
+        .fold(options, |o, (k, v)| o.pragma(*k, v.clone()))
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        // No acknowledged write is lost, even on power failure.
+        .synchronous(SqliteSynchronous::Full)
+        .foreign_keys(true)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        // Freed pages are zeroed, so shredded keys do not linger in the file.
+        .pragma("secure_delete", "ON");
+    let pool = if in_memory {
+        // An in-memory database lives as long as one connection to it: keep exactly one.
+        SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .idle_timeout(None)
+            .max_lifetime(None)
+    } else {
+        SqlitePoolOptions::new().max_connections(8)
+    };
+    pool.acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Database(e) => StoreError::Config(format!(
+                "The SQLite database {} could not be opened: {e}.",
+                file.display()
+            )),
+            other => other,
+        })
+}
+
+async fn open_postgres(url: &str) -> Result<sqlx::PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
+    PgPoolOptions::new()
+        .max_connections(10)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(|e| match StoreError::from(e) {
+            StoreError::Database(e) => StoreError::Unavailable(format!(
+                "the PostgreSQL server refused the connection: {e}"
+            )),
+            other => other,
+        })
+}

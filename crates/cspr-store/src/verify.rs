@@ -1,0 +1,238 @@
+//! Integrity checks: walks both hash chains row by row from the genesis hash and reports the
+//! first row that was changed, deleted or inserted behind the store's back, then runs the
+//! database's own checks (SQLite `integrity_check`) and cross-table consistency checks.
+
+use crate::codec::{AccessRowRef, EventRowRef, GENESIS_HASH, access_hash, event_hash};
+use crate::db::{Cx, Row, sql, sql2};
+use crate::events::{Chain, event_cols, read_head};
+use crate::access::access_cols;
+use crate::{BreakReason, ChainBreak, Store, StoreError, VerifyReport};
+
+/// Rows read per query while walking a chain.
+const PAGE: i64 = 1_000;
+
+/// Walks one chain; returns the rows checked and the first break.
+pub(crate) async fn walk_chain(cx: &mut Cx<'_>, chain: Chain) -> Result<(u64, Option<ChainBreak>), StoreError> {
+    let head = read_head(cx, chain, false).await?;
+    let page_sql = match chain {
+        Chain::Events => sql(concat!("SELECT ", event_cols!(), " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")),
+        Chain::AccessLog => sql(concat!("SELECT ", access_cols!(), " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2")),
+    };
+    let broken = |seq: i64, reason: BreakReason| ChainBreak {
+        table: chain.name().to_owned(),
+        seq,
+        reason,
+    };
+    // Rows at or below zero were never written by the store.
+    let stray = cx
+        .fetch_one(
+            &match chain {
+                Chain::Events => sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM events WHERE seq <= 0"),
+                Chain::AccessLog => sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM access_log WHERE seq <= 0"),
+            },
+            &[],
+        )
+        .await?;
+    if stray.i64("n")? > 0 {
+        return Ok((0, Some(broken(stray.i64("s")?, BreakReason::BeyondHead))));
+    }
+
+    let mut expected = 1i64;
+    let mut prev = GENESIS_HASH.to_owned();
+    let mut checked = 0u64;
+    loop {
+        let rows = cx
+            .fetch_all(&page_sql, &[crate::db::Arg::I64(expected - 1), crate::db::Arg::I64(PAGE)])
+            .await?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in &rows {
+            let seq = row.i64("seq")?;
+            if seq > head.seq {
+                return Ok((checked, Some(broken(seq, BreakReason::BeyondHead))));
+            }
+            if seq != expected {
+                return Ok((checked, Some(broken(expected, BreakReason::Missing))));
+            }
+            if row.text("prev_hash")? != prev {
+                return Ok((checked, Some(broken(seq, BreakReason::WrongPreviousHash))));
+            }
+            let computed = match chain {
+                Chain::Events => recompute_event(row, &prev)?,
+                Chain::AccessLog => recompute_access(row, &prev)?,
+            };
+            let stored = row.text("hash")?;
+            if computed != stored {
+                return Ok((checked, Some(broken(seq, BreakReason::HashMismatch))));
+            }
+            prev = stored;
+            expected += 1;
+            checked += 1;
+        }
+    }
+    if expected - 1 < head.seq {
+        return Ok((checked, Some(broken(expected, BreakReason::Missing))));
+    }
+    if prev != head.hash {
+        // The last row was replaced wholesale, hash and all.
+        return Ok((checked, Some(broken(head.seq, BreakReason::HashMismatch))));
+    }
+    Ok((checked, None))
+}
+
+fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
+    let event_type = row.text("event_type")?;
+    let actor = row.text("actor")?;
+    let plain = row.text("plain")?;
+    let sealed = row.bytes("sealed")?;
+    Ok(event_hash(
+        prev,
+        &EventRowRef {
+            seq: row.i64("seq")?,
+            stream_id: row.uuid("stream_id")?,
+            version: row.i64("version")?,
+            partnership_id: row.uuid("partnership_id")?,
+            event_type: &event_type,
+            actor: &actor,
+            occurred_at: row.time("occurred_at")?,
+            recorded_at: row.time("recorded_at")?,
+            plain: &plain,
+            sealed: &sealed,
+        },
+    ))
+}
+
+fn recompute_access(row: &Row, prev: &str) -> Result<String, StoreError> {
+    let actor = row.text("actor")?;
+    let action = row.text("action")?;
+    let detail = row.text("detail")?;
+    let source_ip = row.text("source_ip")?;
+    Ok(access_hash(
+        prev,
+        &AccessRowRef {
+            seq: row.i64("seq")?,
+            at: row.time("at")?,
+            actor: &actor,
+            action: &action,
+            case_id: row.opt_uuid("case_id")?,
+            detail: &detail,
+            source_ip: &source_ip,
+        },
+    ))
+}
+
+/// Walks both chains into a report.
+pub(crate) async fn walk_chains(cx: &mut Cx<'_>, report: &mut VerifyReport) -> Result<(), StoreError> {
+    let (events, events_break) = walk_chain(cx, Chain::Events).await?;
+    let (access, access_break) = walk_chain(cx, Chain::AccessLog).await?;
+    report.events_checked = events;
+    report.access_entries_checked = access;
+    report.breaks.extend(events_break);
+    report.breaks.extend(access_break);
+    Ok(())
+}
+
+/// Checks that hold across tables on both backends.
+async fn consistency_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Result<(), StoreError> {
+    let key_check = cx
+        .fetch_optional(&sql("SELECT value FROM meta WHERE key = 'key_check'"), &[])
+        .await?;
+    if key_check.is_none() {
+        problems.push("the master key check value is missing from meta".into());
+    }
+    let gaps = cx
+        .fetch_all(
+            &sql("SELECT stream_id FROM events GROUP BY stream_id HAVING COUNT(*) <> MAX(version) \
+                  OR MIN(version) <> 1 ORDER BY stream_id"),
+            &[],
+        )
+        .await?;
+    for row in gaps {
+        problems.push(format!("the stream of case {} has missing versions", row.uuid("stream_id")?));
+    }
+    let keyless = cx
+        .fetch_one(
+            &sql("SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS \
+                  (SELECT 1 FROM case_keys k WHERE k.case_id = e.stream_id)"),
+            &[],
+        )
+        .await?
+        .i64("n")?;
+    if keyless > 0 {
+        problems.push(format!("{keyless} events belong to cases without a key row"));
+    }
+    let orphans = cx
+        .fetch_one(
+            &sql("SELECT COUNT(*) AS n FROM blobs b WHERE NOT EXISTS \
+                  (SELECT 1 FROM case_keys k WHERE k.case_id = b.case_id)"),
+            &[],
+        )
+        .await?
+        .i64("n")?;
+    if orphans > 0 {
+        problems.push(format!("{orphans} files belong to cases without a key row"));
+    }
+    Ok(())
+}
+
+/// The database engine's own checks.
+async fn engine_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Result<(), StoreError> {
+    if cx.is_postgres() {
+        let invalid = cx
+            .fetch_all(
+                &sql2(
+                    "SELECT 1",
+                    "SELECT c.relname AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+                     JOIN pg_namespace n ON n.oid = c.relnamespace \
+                     WHERE n.nspname = current_schema() AND NOT i.indisvalid ORDER BY c.relname",
+                ),
+                &[],
+            )
+            .await?;
+        for row in invalid {
+            problems.push(format!("the index {} is invalid", row.text("name")?));
+        }
+        return Ok(());
+    }
+    let rows = cx
+        .fetch_all(&sql2("PRAGMA integrity_check", "SELECT 'ok'"), &[])
+        .await?;
+    for row in rows {
+        let line = match &row {
+            Row::Sqlite(r) => sqlx::Row::try_get::<String, _>(r, 0usize)
+                .map_err(|e| StoreError::Corrupt(format!("integrity_check: {e}")))?,
+            Row::Pg(_) => "ok".to_owned(),
+        };
+        if line != "ok" {
+            problems.push(format!("SQLite integrity check: {line}"));
+        }
+    }
+    let fk = cx
+        .fetch_all(&sql2("PRAGMA foreign_key_check", "SELECT 1 WHERE false"), &[])
+        .await?;
+    if !fk.is_empty() {
+        problems.push(format!("{} rows break a foreign key", fk.len()));
+    }
+    Ok(())
+}
+
+impl Store {
+    /// Walks both hash chains and runs the engine's and the cross-table checks in one
+    /// consistent snapshot; the report names the first broken row of each chain.
+    pub async fn verify(&self) -> Result<VerifyReport, StoreError> {
+        let mut tx = self.pool().read().await?;
+        let mut cx = tx.cx();
+        let mut report = VerifyReport::default();
+        walk_chains(&mut cx, &mut report).await?;
+        consistency_checks(&mut cx, &mut report.problems).await?;
+        engine_checks(&mut cx, &mut report.problems).await?;
+        tx.commit().await?;
+        if report.is_ok() {
+            tracing::info!(events = report.events_checked, access = report.access_entries_checked, "store verified");
+        } else {
+            tracing::error!(breaks = report.breaks.len(), problems = report.problems.len(), "store verification failed");
+        }
+        Ok(report)
+    }
+}

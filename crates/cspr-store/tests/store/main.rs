@@ -1,0 +1,141 @@
+//! The store's behaviour, one suite run against SQLite and PostgreSQL (see `backend_tests!`),
+//! plus the cross-backend export, import, backup and restore checks.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly, like the tests that call them")]
+
+mod access;
+mod backup;
+mod blobs;
+mod disk;
+mod events;
+mod export;
+mod jobs;
+mod open;
+mod projections;
+mod tamper;
+
+use cspr_store::{
+    ActionRow, CaseMember, CaseSummary, DeadlineRow, NewAccessEntry, NewEvent, NewJob, ProjectionUpdate, Store,
+};
+use serde_json::json;
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+/// A fixed instant for tests.
+pub const T0: OffsetDateTime = datetime!(2025-03-03 09:00:00 UTC);
+
+/// An event whose plain and sealed parts carry `n`.
+pub fn event(kind: &str, n: u64) -> NewEvent {
+    NewEvent {
+        event_type: kind.to_owned(),
+        actor: "user:0001".to_owned(),
+        occurred_at: T0 + time::Duration::minutes(n as i64),
+        plain: json!({"n": n, "stage": "referral", "nested": {"b": 2, "a": [1, 2, 3]}}),
+        sealed: json!({"child": format!("Child {n}"), "dob": "2019-05-01", "notes": "line one\nline two"}),
+    }
+}
+
+/// A case summary with sensible values.
+pub fn summary(case_id: Uuid, partnership_id: Uuid, reference: &str, opened_on: Date) -> CaseSummary {
+    CaseSummary {
+        case_id,
+        partnership_id,
+        reference: reference.to_owned(),
+        stage: "rapid-review".to_owned(),
+        stage_label: "Rapid review".to_owned(),
+        next_deadline: Some(date!(2025 - 03 - 20)),
+        next_deadline_label: Some("Rapid review due".to_owned()),
+        opened_on,
+        updated_at: T0,
+        closed: false,
+    }
+}
+
+/// A whole projection: one deadline, one action, the given members.
+pub fn projection(case_id: Uuid, partnership_id: Uuid, reference: &str, members: &[(Uuid, &str)]) -> ProjectionUpdate {
+    ProjectionUpdate {
+        summary: summary(case_id, partnership_id, reference, date!(2025 - 03 - 01)),
+        deadlines: vec![DeadlineRow {
+            case_id,
+            key: "rapid-review".to_owned(),
+            label: "Rapid review".to_owned(),
+            due: date!(2025 - 03 - 20),
+            state: "due".to_owned(),
+            met_on: None,
+            explanation: "15 working days from notification on 2025-02-27".to_owned(),
+        }],
+        actions: vec![ActionRow {
+            case_id,
+            action_id: Uuid::new_v4(),
+            recommendation: "R1".to_owned(),
+            agency: "police".to_owned(),
+            description: "Review joint visit protocol".to_owned(),
+            due: Some(date!(2025 - 09 - 01)),
+            status: "open".to_owned(),
+        }],
+        members: members
+            .iter()
+            .map(|(user_id, role)| CaseMember { user_id: *user_id, role: (*role).to_owned() })
+            .collect(),
+    }
+}
+
+/// A job due at `run_at`.
+pub fn job(kind: &str, run_at: OffsetDateTime) -> NewJob {
+    NewJob { kind: kind.to_owned(), payload: json!({"case": "x", "n": 1}), run_at }
+}
+
+/// An access-log entry.
+pub fn access(action: &str, case_id: Option<Uuid>, detail: &str) -> NewAccessEntry {
+    NewAccessEntry {
+        actor: "user:0001".to_owned(),
+        action: action.to_owned(),
+        case_id,
+        detail: detail.to_owned(),
+        source_ip: "192.0.2.10".to_owned(),
+        at: T0,
+    }
+}
+
+/// The canonical export as text.
+pub async fn export_text(store: &Store) -> String {
+    let mut out = Vec::new();
+    store.export_canonical(&mut out).await.unwrap();
+    String::from_utf8(out).unwrap()
+}
+
+/// Fills a store with a little of everything: streams, a shredded case, projections, the
+/// access log, jobs in several states and blobs. Returns the ids of the live and shredded case.
+pub async fn populate(store: &Store) -> (Uuid, Uuid) {
+    let partnership = Uuid::new_v4();
+    let live = Uuid::new_v4();
+    let gone = Uuid::new_v4();
+    let user = Uuid::new_v4();
+    store
+        .append(
+            live,
+            partnership,
+            0,
+            vec![event("NotificationRecorded", 1), event("ReferralMade", 2)],
+            Some(projection(live, partnership, "CSPR-2025-001", &[(user, "reviewer")])),
+            vec![job("notify-panel", T0)],
+        )
+        .await
+        .unwrap();
+    store
+        .append(gone, partnership, 0, vec![event("NotificationRecorded", 3)], None, vec![])
+        .await
+        .unwrap();
+    store
+        .append(live, partnership, 2, vec![event("TriageDecided", 4)], None, vec![job("send-chaser", T0)])
+        .await
+        .unwrap();
+    store.put_blob(live, "application/pdf", "Chronology of Child 1.pdf", b"%PDF-1.7 ...").await.unwrap();
+    store.put_blob(gone, "text/plain", "notes.txt", b"private").await.unwrap();
+    store.shred_case(gone).await.unwrap();
+    store.log_access(access("view-case", Some(live), "route=/cases")).await.unwrap();
+    store.log_access(access("sign-in-failed", None, "name=eve\r\nforged")).await.unwrap();
+    let claimed = store.claim_job(T0, time::Duration::minutes(5)).await.unwrap().unwrap();
+    store.fail_job(claimed.id, "smtp: connection refused", T0).await.unwrap();
+    (live, gone)
+}

@@ -1,0 +1,63 @@
+//! Read models: scoped listings (member, non-member, other partnership) and projection rebuilds.
+
+use cspr_store::CaseScope;
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::{event, projection};
+
+cspr_store::backend_tests! {
+    async fn listings_are_scoped_by_partnership_and_membership(db) {
+        let store = db.store().await;
+        let (p1, p2) = (Uuid::new_v4(), Uuid::new_v4());
+        let (alice, bob, carol) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let (a, b, c) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let mut pa = projection(a, p1, "P1-A", &[(alice, "reviewer"), (alice, "agency-rep")]);
+        pa.summary.opened_on = date!(2025 - 01 - 10);
+        let mut pb = projection(b, p1, "P1-B", &[(bob, "reviewer")]);
+        pb.summary.opened_on = date!(2025 - 02 - 10);
+        pb.deadlines[0].due = date!(2025 - 03 - 05);
+        let pc = projection(c, p2, "P2-C", &[(alice, "reviewer")]);
+        for (case, partnership, p) in [(a, p1, &pa), (b, p1, &pb), (c, p2, &pc)] {
+            store.append(case, partnership, 0, vec![event("Opened", 1)], Some(p.clone()), vec![]).await.unwrap();
+        }
+
+        let refs = |list: Vec<cspr_store::CaseSummary>| list.into_iter().map(|s| s.reference).collect::<Vec<_>>();
+        // Newest opened first.
+        assert_eq!(refs(store.case_summaries(CaseScope::Partnership(p1)).await.unwrap()), ["P1-B", "P1-A"]);
+        assert_eq!(refs(store.case_summaries(CaseScope::Partnership(p2)).await.unwrap()), ["P2-C"]);
+        let member = |partnership_id, user_id| CaseScope::Member { partnership_id, user_id };
+        assert_eq!(refs(store.case_summaries(member(p1, alice)).await.unwrap()), ["P1-A"], "one row despite two roles");
+        assert_eq!(refs(store.case_summaries(member(p1, bob)).await.unwrap()), ["P1-B"]);
+        assert!(store.case_summaries(member(p1, carol)).await.unwrap().is_empty(), "non-member sees nothing");
+        assert_eq!(refs(store.case_summaries(member(p2, alice)).await.unwrap()), ["P2-C"]);
+        assert!(store.case_summaries(member(p2, bob)).await.unwrap().is_empty(), "other partnership");
+
+        let deadlines = store.all_deadlines(CaseScope::Partnership(p1)).await.unwrap();
+        assert_eq!(deadlines.iter().map(|d| d.case_id).collect::<Vec<_>>(), [b, a], "soonest first");
+        assert_eq!(store.all_deadlines(member(p1, alice)).await.unwrap().len(), 1);
+        assert!(store.all_deadlines(member(p1, carol)).await.unwrap().is_empty());
+        assert_eq!(store.actions(CaseScope::Partnership(p1)).await.unwrap().len(), 2);
+        assert_eq!(store.actions(member(p1, bob)).await.unwrap()[0].case_id, b);
+        assert!(store.actions(member(p2, bob)).await.unwrap().is_empty());
+        assert_eq!(store.case_members(a).await.unwrap().len(), 2);
+    }
+
+    async fn replace_projection_swaps_the_whole_read_model(db) {
+        let store = db.store().await;
+        let (p, case, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        let first = projection(case, p, "REF", &[(user, "reviewer")]);
+        store.append(case, p, 0, vec![event("Opened", 1)], Some(first), vec![]).await.unwrap();
+        let mut rebuilt = projection(case, p, "REF", &[]);
+        rebuilt.deadlines.clear();
+        rebuilt.summary.closed = true;
+        rebuilt.summary.next_deadline = None;
+        rebuilt.summary.next_deadline_label = None;
+        store.replace_projection(rebuilt.clone()).await.unwrap();
+        assert_eq!(store.case_summary(case).await.unwrap(), Some(rebuilt.summary));
+        assert!(store.deadlines(case).await.unwrap().is_empty());
+        assert!(store.case_members(case).await.unwrap().is_empty());
+        assert_eq!(store.case_actions(case).await.unwrap(), rebuilt.actions);
+        assert_eq!(store.case_summary(Uuid::new_v4()).await.unwrap(), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! The command line: one binary, one subcommand per job an operator does.
+//! Values that need a clear, one-line error (dates, day counts) are taken as text here and
+//! parsed by the command, so a mistake never prints clap's multi-line usage block.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// cspr runs Child Safeguarding Practice Reviews for a safeguarding partnership.
+#[derive(Debug, Parser)]
+#[command(name = "cspr", version, propagate_version = true)]
+pub struct Cli {
+    /// Read settings from this TOML file instead of ./cspr.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web service (applies database migrations first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Seed realistic synthetic cases and users for a demonstration.
+    Demo,
+    /// Check both hash chains and the database's own integrity check.
+    Verify,
+    /// Write an encrypted, consistent backup of the database to FILE.
+    Backup(BackupArgs),
+    /// Restore an encrypted backup into an empty database.
+    Restore(BackupArgs),
+    /// Working-day arithmetic on the England and Wales calendar.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+    /// Write the canonical export of every event to FILE (used to compare a restore).
+    #[command(hide = true)]
+    ExportCanonical {
+        /// Where to write the export.
+        file: PathBuf,
+    },
+    /// Append events one at a time, acknowledging each on stdout (crash test only).
+    #[command(hide = true)]
+    CrashWriter(CrashWriterArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on [default: the `listen` setting, 127.0.0.1:8080].
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Seed demonstration data before serving.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// The backup file.
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub secret: BackupSecretArgs,
+}
+
+/// Where the backup's encryption secret comes from: exactly one of the two.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct BackupSecretArgs {
+    /// Name of an environment variable holding the backup passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// File holding the backup key.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// The date N working days after DATE (DATE is day 0).
+    Add {
+        /// Start date, YYYY-MM-DD.
+        #[arg(allow_hyphen_values = true)]
+        date: String,
+        /// Number of working days.
+        #[arg(allow_hyphen_values = true)]
+        n: String,
+    },
+    /// The number of working days from the first DATE to the second.
+    Between {
+        /// From, YYYY-MM-DD.
+        #[arg(allow_hyphen_values = true)]
+        from: String,
+        /// To, YYYY-MM-DD.
+        #[arg(allow_hyphen_values = true)]
+        to: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CrashWriterArgs {
+    /// How many events to append before exiting.
+    #[arg(long, default_value_t = 1000)]
+    pub count: u64,
+    /// How many streams to spread the events over.
+    #[arg(long, default_value_t = 3)]
+    pub streams: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    #[test]
+    fn the_clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}

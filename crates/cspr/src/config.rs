@@ -1,0 +1,500 @@
+//! Typed settings: built-in defaults, then `cspr.toml` (or `--config FILE`), then `CSPR_*`
+//! environment variables. Everything is parsed here, before anything touches the disk, so a bad
+//! setting stops the binary with one clear line and changes nothing.
+
+use std::{
+    fs,
+    io::{self, Write},
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use figment::{
+    Figment,
+    providers::{Env, Format, Toml},
+};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use time::Date;
+
+use crate::{dates, exit::Failure};
+
+/// The file read from the working directory when `--config` is not given.
+pub const DEFAULT_CONFIG_FILE: &str = "cspr.toml";
+pub const DEFAULT_DATA_DIR: &str = "./cspr-data";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_PARTNERSHIP_NAME: &str = "Safeguarding Children Partnership";
+pub const DEFAULT_LOG: &str = "info,sqlx=warn";
+pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
+pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Every key a file or the environment may set; `CSPR_` plus the key in capitals is its
+/// environment variable. Kept in step with docs/OPERATIONS.md.
+pub const KEYS: &[&str] = &[
+    "data_dir",
+    "database_url",
+    "master_key_file",
+    "listen",
+    "partnership_name",
+    "log",
+    "closure_days",
+    "request_timeout_secs",
+    "max_body_bytes",
+];
+
+/// Settings as they arrive from the file and the environment, before parsing.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSettings {
+    #[serde(default, deserialize_with = "text")]
+    data_dir: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    database_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    master_key_file: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    listen: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    partnership_name: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    log: Option<String>,
+    closure_days: Option<Vec<String>>,
+    request_timeout_secs: Option<u64>,
+    max_body_bytes: Option<u64>,
+}
+
+/// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
+/// would arrive as a number: text settings take any scalar as its text.
+fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Scalar {
+        Text(String),
+        Unsigned(u64),
+        Signed(i64),
+        Float(f64),
+        Bool(bool),
+    }
+    Ok(
+        Option::<Scalar>::deserialize(deserializer)?.map(|scalar| match scalar {
+            Scalar::Text(text) => text,
+            Scalar::Unsigned(n) => n.to_string(),
+            Scalar::Signed(n) => n.to_string(),
+            Scalar::Float(n) => n.to_string(),
+            Scalar::Bool(b) => b.to_string(),
+        }),
+    )
+}
+
+/// Parsed, valid settings.
+#[derive(Debug)]
+pub struct Settings {
+    pub data_dir: PathBuf,
+    pub database: DatabaseUrl,
+    pub master_key_file: PathBuf,
+    pub listen: SocketAddr,
+    pub partnership_name: String,
+    /// The log filter when one was set; see [`Settings::log_filter`].
+    pub log: Option<String>,
+    pub closure_days: Vec<Date>,
+    pub request_timeout_secs: u64,
+    pub max_body_bytes: u64,
+}
+
+/// Which database a URL points at. The URL itself may hold a password, so it stays secret.
+#[derive(Debug)]
+pub struct DatabaseUrl {
+    url: SecretString,
+    backend: Backend,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Backend {
+    /// An SQLite file (`None` for an in-memory database).
+    Sqlite(Option<PathBuf>),
+    Postgres,
+}
+
+impl DatabaseUrl {
+    const EXPECTED: &str =
+        "expected sqlite://PATH or postgres://[USER[:PASSWORD]@]HOST[:PORT]/DBNAME";
+
+    /// Parses a database URL. The error never repeats the URL, which may hold a password.
+    pub fn parse(url: &str) -> Result<Self, String> {
+        let url = url.trim();
+        let backend = if let Some(rest) = url.strip_prefix("sqlite:") {
+            let without_query = rest.split('?').next().unwrap_or_default();
+            let path = without_query.strip_prefix("//").unwrap_or(without_query);
+            if path == ":memory:" {
+                Backend::Sqlite(None)
+            } else if path.is_empty() || path.ends_with('/') {
+                return Err(format!("it names no database file ({})", Self::EXPECTED));
+            } else {
+                Backend::Sqlite(Some(PathBuf::from(path)))
+            }
+        } else if let Some(rest) = url
+            .strip_prefix("postgres://")
+            .or_else(|| url.strip_prefix("postgresql://"))
+        {
+            Self::check_postgres(rest)?;
+            Backend::Postgres
+        } else {
+            let scheme = url
+                .split_once("://")
+                .map(|(scheme, _)| scheme)
+                .filter(|scheme| {
+                    !scheme.is_empty()
+                        && scheme
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                });
+            return Err(match scheme {
+                Some(scheme) => format!("unsupported scheme '{scheme}' ({})", Self::EXPECTED),
+                None => format!("it is not a URL ({})", Self::EXPECTED),
+            });
+        };
+        Ok(Self {
+            url: SecretString::from(url.to_owned()),
+            backend,
+        })
+    }
+
+    fn check_postgres(rest: &str) -> Result<(), String> {
+        let authority_and_path = rest.split(['?', '#']).next().unwrap_or_default();
+        let (authority, _path) = authority_and_path
+            .split_once('/')
+            .unwrap_or((authority_and_path, ""));
+        let host_port = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        if host_port.contains(char::is_whitespace) {
+            return Err(format!("the host contains spaces ({})", Self::EXPECTED));
+        }
+        // A bracketed IPv6 address carries colons of its own.
+        let port = if let Some(after_bracket) = host_port.rsplit_once(']') {
+            after_bracket.1.strip_prefix(':')
+        } else {
+            host_port.split_once(':').map(|(_, port)| port)
+        };
+        if let Some(port) = port
+            && port.parse::<u16>().is_err()
+        {
+            return Err(format!(
+                "the port is not a number from 1 to 65535 ({})",
+                Self::EXPECTED
+            ));
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &Backend {
+        &self.backend
+    }
+
+    /// The URL for handing to the store; never log it.
+    pub fn expose(&self) -> &str {
+        self.url.expose_secret()
+    }
+}
+
+impl Settings {
+    /// Loads defaults, then the config file, then `CSPR_*` variables from the process
+    /// environment.
+    pub fn load(config_file: Option<&Path>) -> Result<Self, Failure> {
+        let file = match config_file {
+            Some(path) => {
+                if !path.is_file() {
+                    return Err(Failure::config(format!(
+                        "config file {} does not exist or is not a file",
+                        path.display()
+                    )));
+                }
+                path.to_path_buf()
+            }
+            None => PathBuf::from(DEFAULT_CONFIG_FILE),
+        };
+        let figment = Figment::new()
+            .merge(Toml::file(&file))
+            .merge(Env::prefixed("CSPR_").only(KEYS));
+        let raw: RawSettings = figment
+            .extract()
+            .map_err(|e| Failure::config(format!("invalid settings: {e}")))?;
+        Self::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawSettings) -> Result<Self, Failure> {
+        let data_dir = PathBuf::from(raw.data_dir.as_deref().unwrap_or(DEFAULT_DATA_DIR));
+        if data_dir.as_os_str().is_empty() {
+            return Err(Failure::config("data_dir (CSPR_DATA_DIR) is empty"));
+        }
+        let database = match raw.database_url {
+            Some(url) => DatabaseUrl::parse(&url).map_err(|why| {
+                Failure::config(format!(
+                    "database_url (CSPR_DATABASE_URL) is malformed: {why}"
+                ))
+            })?,
+            None => DatabaseUrl::parse(&format!("sqlite://{}", data_dir.join("cspr.db").display()))
+                .map_err(|why| {
+                    Failure::config(format!(
+                        "data_dir (CSPR_DATA_DIR) does not give a usable database path: {why}"
+                    ))
+                })?,
+        };
+        let master_key_file = raw
+            .master_key_file
+            .map_or_else(|| data_dir.join("master.key"), PathBuf::from);
+        let listen = parse_listen(raw.listen.as_deref().unwrap_or(DEFAULT_LISTEN))
+            .map_err(|why| Failure::config(format!("listen (CSPR_LISTEN) {why}")))?;
+        let partnership_name = raw
+            .partnership_name
+            .unwrap_or_else(|| DEFAULT_PARTNERSHIP_NAME.to_owned())
+            .trim()
+            .to_owned();
+        if partnership_name.is_empty() {
+            return Err(Failure::config(
+                "partnership_name (CSPR_PARTNERSHIP_NAME) is empty",
+            ));
+        }
+        let log = raw.log;
+        if let Some(filter) = &log
+            && let Err(e) = tracing_subscriber::EnvFilter::try_new(filter)
+        {
+            return Err(Failure::config(format!(
+                "log (CSPR_LOG) is not a valid log filter: {e}"
+            )));
+        }
+        let closure_days = raw
+            .closure_days
+            .unwrap_or_default()
+            .iter()
+            .map(|day| dates::parse(day))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| Failure::config(format!("closure_days (CSPR_CLOSURE_DAYS): {e}")))?;
+        let request_timeout_secs = raw
+            .request_timeout_secs
+            .unwrap_or(DEFAULT_REQUEST_TIMEOUT_SECS);
+        if request_timeout_secs == 0 {
+            return Err(Failure::config(
+                "request_timeout_secs (CSPR_REQUEST_TIMEOUT_SECS) must be at least 1",
+            ));
+        }
+        let max_body_bytes = raw.max_body_bytes.unwrap_or(DEFAULT_MAX_BODY_BYTES);
+        if max_body_bytes == 0 {
+            return Err(Failure::config(
+                "max_body_bytes (CSPR_MAX_BODY_BYTES) must be at least 1",
+            ));
+        }
+        Ok(Self {
+            data_dir,
+            database,
+            master_key_file,
+            listen,
+            partnership_name,
+            log,
+            closure_days,
+            request_timeout_secs,
+            max_body_bytes,
+        })
+    }
+
+    /// The tracing filter: the `log` setting if given; otherwise `serve` logs at info and the
+    /// one-shot commands log nothing, so their only output on failure is the one error line.
+    pub fn log_filter(&self, serving: bool) -> &str {
+        match (&self.log, serving) {
+            (Some(filter), _) => filter,
+            (None, true) => DEFAULT_LOG,
+            (None, false) => "off",
+        }
+    }
+
+    /// Checks the data directory can be used, creating it if it does not exist yet.
+    /// With `Access::ReadWrite` it also proves a byte can be written there, so a full disk
+    /// or a read-only mount is reported before any real work starts.
+    pub fn prepare_data_dir(&self, access: Access) -> Result<(), Failure> {
+        let dir = &self.data_dir;
+        let shown = dir.display();
+        match fs::metadata(dir) {
+            Ok(meta) if !meta.is_dir() => {
+                return Err(Failure::config(format!(
+                    "data directory {shown} is not a directory"
+                )));
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                if access == Access::ReadOnly {
+                    return Err(Failure::config(format!(
+                        "data directory {shown} does not exist (run `cspr migrate` first)"
+                    )));
+                }
+                fs::create_dir_all(dir).map_err(|e| {
+                    Failure::from_io(e, format!("cannot create data directory {shown}"))
+                })?;
+            }
+            Err(e) => {
+                return Err(Failure::from_io(
+                    e,
+                    format!("cannot use data directory {shown}"),
+                ));
+            }
+        }
+        fs::read_dir(dir)
+            .map_err(|e| Failure::from_io(e, format!("cannot read data directory {shown}")))?;
+        if access == Access::ReadWrite {
+            let probe = dir.join(format!(".cspr-write-check-{}", std::process::id()));
+            let written = fs::File::create(&probe).and_then(|mut file| {
+                file.write_all(b"cspr")?;
+                file.sync_all()
+            });
+            // Remove the probe whatever happened; a leftover would be harmless but untidy.
+            let _ = fs::remove_file(&probe);
+            written.map_err(|e| {
+                Failure::from_io(e, format!("cannot write to data directory {shown}"))
+            })?;
+        }
+        if let Backend::Sqlite(Some(path)) = self.database.backend()
+            && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(Failure::config(format!(
+                "the directory for the SQLite database, {}, does not exist",
+                parent.display()
+            )));
+        }
+        if let Some(parent) = self
+            .master_key_file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            && !parent.is_dir()
+        {
+            return Err(Failure::config(format!(
+                "the directory for the master key file, {}, does not exist",
+                parent.display()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Whether a command will write to the data directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadOnly,
+    ReadWrite,
+}
+
+pub fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    value.trim().parse::<SocketAddr>().map_err(|_| {
+        "is not an address to listen on: expected IP:PORT, e.g. 127.0.0.1:8080".to_owned()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_name_their_file() {
+        let url = DatabaseUrl::parse("sqlite://./cspr-data/cspr.db").unwrap();
+        assert_eq!(
+            url.backend(),
+            &Backend::Sqlite(Some(PathBuf::from("./cspr-data/cspr.db")))
+        );
+        let url = DatabaseUrl::parse("sqlite:/var/lib/cspr/cspr.db?mode=rwc").unwrap();
+        assert_eq!(
+            url.backend(),
+            &Backend::Sqlite(Some(PathBuf::from("/var/lib/cspr/cspr.db")))
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite::memory:").unwrap().backend(),
+            &Backend::Sqlite(None)
+        );
+    }
+
+    #[test]
+    fn postgres_urls_are_accepted() {
+        for url in [
+            "postgres://cspr@localhost/cspr",
+            "postgresql://cspr:secret@db.internal:5432/cspr?sslmode=require",
+            "postgres://[::1]:5432/cspr",
+            "postgres:///cspr?host=/run/postgresql",
+        ] {
+            assert_eq!(
+                DatabaseUrl::parse(url).unwrap().backend(),
+                &Backend::Postgres,
+                "{url}"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_urls_are_refused_without_echoing_secrets() {
+        for url in [
+            "not a url",
+            "mysql://root:hunter2@localhost/db",
+            "postgres://cspr:hunter2@localhost:port/db",
+            "sqlite://",
+            "",
+        ] {
+            let error = DatabaseUrl::parse(url).unwrap_err();
+            assert!(!error.contains("hunter2"), "{error}");
+        }
+    }
+
+    #[test]
+    fn defaults_put_everything_under_the_data_dir() {
+        let settings = Settings::from_raw(RawSettings::default()).unwrap();
+        assert_eq!(settings.data_dir, PathBuf::from("./cspr-data"));
+        assert_eq!(
+            settings.database.backend(),
+            &Backend::Sqlite(Some(PathBuf::from("./cspr-data/cspr.db")))
+        );
+        assert_eq!(
+            settings.master_key_file,
+            PathBuf::from("./cspr-data/master.key")
+        );
+        assert_eq!(settings.listen.to_string(), "127.0.0.1:8080");
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail returns figment's own error"
+    )]
+    fn layers_apply_in_order() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cspr.toml",
+                r#"
+                    data_dir = "/srv/cspr"
+                    listen = "0.0.0.0:9000"
+                    partnership_name = "Northshire Safeguarding Children Partnership"
+                "#,
+            )?;
+            jail.set_env("CSPR_LISTEN", "127.0.0.1:9001");
+            jail.set_env("CSPR_PARTNERSHIP_NAME", "2024");
+            let settings = Settings::load(None).unwrap();
+            assert_eq!(settings.data_dir, PathBuf::from("/srv/cspr"));
+            assert_eq!(settings.listen.to_string(), "127.0.0.1:9001");
+            assert_eq!(settings.partnership_name, "2024");
+            assert_eq!(
+                settings.master_key_file,
+                PathBuf::from("/srv/cspr/master.key")
+            );
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail returns figment's own error"
+    )]
+    fn unknown_keys_in_the_file_are_refused() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("cspr.toml", "databse_url = \"sqlite://x.db\"")?;
+            let error = Settings::load(None).unwrap_err();
+            assert!(error.to_string().contains("databse_url"), "{error}");
+            Ok(())
+        });
+    }
+}

@@ -1,0 +1,77 @@
+//! `cspr`: the one binary. It reads the settings, wires the store, the domain and (later) the
+//! web layer together, and runs one subcommand. Every failure ends as one line on stderr and an
+//! exit code from [`exit::Kind`].
+
+mod calendar;
+mod cli;
+mod config;
+mod crash_writer;
+mod dates;
+mod demo;
+mod exit;
+mod maintenance;
+mod serve;
+mod store;
+
+use std::{io::IsTerminal, process::ExitCode};
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+use crate::{
+    cli::{Cli, Command},
+    config::Settings,
+    exit::Failure,
+};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{}", failure.line());
+            failure.exit_code()
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    // The calendar needs no settings beyond closure days, and no runtime.
+    let settings = Settings::load(cli.config.as_deref())?;
+    init_logging(&settings, matches!(cli.command, Command::Serve(_)));
+    if let Command::Calendar(command) = cli.command {
+        return calendar::run(&settings, &command);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::from(anyhow::Error::new(e).context("cannot start the runtime")))?;
+    runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(settings, args).await,
+            Command::Migrate => maintenance::migrate(&settings).await,
+            Command::Demo => maintenance::demo(&settings).await,
+            Command::Verify => maintenance::verify(&settings).await,
+            Command::Backup(args) => maintenance::backup(&settings, &args).await,
+            Command::Restore(args) => maintenance::restore(&settings, &args).await,
+            Command::ExportCanonical { file } => {
+                maintenance::export_canonical(&settings, &file).await
+            }
+            Command::CrashWriter(args) => crash_writer::run(&settings, &args).await,
+            Command::Calendar(_) => Ok(()),
+        }
+    })
+}
+
+/// Logs go to stderr as text; the filter comes from the `log` setting (`CSPR_LOG`).
+/// Nothing personal is ever logged: the fields logged are ids, counts, routes and timings.
+fn init_logging(settings: &Settings, serving: bool) {
+    let filter =
+        EnvFilter::try_new(settings.log_filter(serving)).unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_target(false)
+        .try_init();
+}
