@@ -262,14 +262,15 @@ pub fn deadlines(
     if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision {
         let months = u32::from(settings.local_review_months);
         let base = add_months(*decided, months);
-        let mut stopped_days: i64 = 0;
+        // Clock stops: each stopping process from the decision (or its start) to its end (or
+        // today, while it runs). Overlapping stops count once.
+        let mut spans: Vec<(Date, Date)> = Vec::new();
         let mut stops = Vec::new();
         for p in case.parallel_processes.values().filter(|p| p.stops_clock) {
             let start = p.started_on.max(*decided);
             let end = p.ended_on.unwrap_or(today);
             if end > start {
-                let days = (end - start).whole_days();
-                stopped_days += days;
+                spans.push((start, end));
                 let ongoing = if p.ended_on.is_none() {
                     ", still running"
                 } else {
@@ -277,10 +278,26 @@ pub fn deadlines(
                 };
                 stops.push(format!(
                     "{} for the {}{ongoing}",
-                    plural(days, "day", "days"),
+                    plural((end - start).whole_days(), "day", "days"),
                     p.kind.label()
                 ));
             }
+        }
+        spans.sort();
+        let mut stopped_days: i64 = 0;
+        let mut covered_to: Option<Date> = None;
+        for (start, end) in spans {
+            let from = covered_to.map_or(start, |c| c.max(start));
+            if end > from {
+                stopped_days += (end - from).whole_days();
+            }
+            covered_to = Some(covered_to.map_or(end, |c| c.max(end)));
+        }
+        if stops.len() > 1 {
+            stops.push(format!(
+                "{} in all, overlaps counted once",
+                plural(stopped_days, "day", "days")
+            ));
         }
         let target = base
             .checked_add(time::Duration::days(stopped_days))
@@ -332,7 +349,7 @@ pub fn deadlines(
     }
 
     if let Some(published) = case.published_on {
-        let until = crate::case::decide::online_until(published, settings.online_years);
+        let until = add_months(published, u32::from(settings.online_years) * 12);
         let (due, rolled) = b.roll(until);
         b.out.push(Deadline {
             key: "online-until".into(),

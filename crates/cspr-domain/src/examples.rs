@@ -706,4 +706,3 @@ pub fn no_further_action_script() -> Vec<(Date, Command)> {
         ),
     ]
 }
-

@@ -197,8 +197,13 @@ pub fn notifiable_because(
     if death && children.iter().any(|c| c.looked_after) {
         // Children Act 2004 s16C(1)(b): a looked-after child's death is notified whatever the cause.
         Some(NotifiableBecause::LookedAfterChildDeath)
-    } else if abuse && !children.iter().all(|c| c.care_leaver) {
-        // s16C(1): abuse or neglect known or suspected, and death or serious harm.
+    } else if abuse
+        && children
+            .iter()
+            .any(|c| c.age.age_on(incident.occurred_on) < 18)
+    {
+        // s16C(1): abuse or neglect of a child (under 18) known or suspected, and death or
+        // serious harm.
         Some(NotifiableBecause::AbuseOrNeglect)
     } else if death
         && children
@@ -207,8 +212,6 @@ pub fn notifiable_because(
     {
         // WT2023 ch.5: care leavers' deaths up to and including age 24; no rapid review.
         Some(NotifiableBecause::CareLeaverDeath)
-    } else if abuse {
-        Some(NotifiableBecause::AbuseOrNeglect)
     } else {
         None
     }
@@ -534,8 +537,8 @@ impl Decider<'_> {
                         && !matches!(r.status, ContributionStatus::Waived { .. })
                     {
                         return Err(DomainError::rule(format!(
-                            "A {} has already been requested from one of these agencies.",
-                            kind.label()
+                            "{} has already been requested from one of these agencies.",
+                            kind.with_article()
                         )));
                     }
                 }
@@ -768,6 +771,9 @@ impl Decider<'_> {
                         "The rapid review goes to the National Panel once all three safeguarding partners have signed it off: still waiting for {}.",
                         join_words(&missing)
                     )));
+                }
+                if let Some(last) = case.rapid_review_sign_offs.values().max() {
+                    Self::not_before("submitted_on", submitted_on, *last, "the last sign-off")?;
                 }
                 one(Event::RapidReviewSubmitted { submitted_on })
             }
@@ -1178,7 +1184,8 @@ impl Decider<'_> {
                     return Err(DomainError::rule("The report has already been taken down."));
                 }
                 self.past("removed_on", "of removal", removed_on)?;
-                let until = online_until(published, self.ctx.settings.online_years);
+                let until =
+                    online_until(published, self.ctx.settings.online_years, self.ctx.calendar);
                 if removed_on < until {
                     return Err(DomainError::rule(format!(
                         "A published report stays online for at least one year: it can be taken down from {}.",
@@ -1307,6 +1314,8 @@ impl Decider<'_> {
                     }
                     d
                 }
+                // The meeting is close: the forms are due on the day itself.
+                Some(m) if m >= self.today() && cal.is_working_day(m) => m,
                 _ => cal.add_working_days(self.today(), s.contribution_working_days),
             },
             _ => cal.add_working_days(self.today(), s.contribution_working_days),
@@ -1363,10 +1372,27 @@ impl Decider<'_> {
     }
 }
 
-/// The first day a published report may be taken down (WT2023 ch.5: at least one year online).
+/// The first day a published report may be taken down: one year online (WT2023 ch.5), moved
+/// to the next working day when that falls on a weekend, bank holiday or closure day.
 #[must_use]
-pub fn online_until(published_on: Date, years: u8) -> Date {
-    crate::words::add_months(published_on, u32::from(years) * 12)
+pub fn online_until(published_on: Date, years: u8, calendar: &Calendar) -> Date {
+    next_working_day(
+        crate::words::add_months(published_on, u32::from(years) * 12),
+        calendar,
+    )
+}
+
+/// `d` itself when it is a working day, else the first working day after it.
+#[must_use]
+pub fn next_working_day(d: Date, calendar: &Calendar) -> Date {
+    let mut day = d;
+    while !calendar.is_working_day(day) {
+        match day.next_day() {
+            Some(next) => day = next,
+            None => break,
+        }
+    }
+    day
 }
 
 /// "a", "a and b", "a, b and c".

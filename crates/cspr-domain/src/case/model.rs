@@ -213,6 +213,18 @@ impl ContributionKind {
         Self::FactualAccuracy,
     ];
 
+    /// Plain words, singular, with the article, for the start of a sentence.
+    #[must_use]
+    pub const fn with_article(self) -> &'static str {
+        match self {
+            Self::AgencySummary => "An agency summary",
+            Self::ScopingForm => "A scoping form",
+            Self::AgencyReport => "An agency report",
+            Self::Chronology => "A chronology",
+            Self::FactualAccuracy => "A factual-accuracy response",
+        }
+    }
+
     /// Plain words, singular.
     #[must_use]
     pub const fn label(self) -> &'static str {

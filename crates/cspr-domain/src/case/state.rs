@@ -312,6 +312,7 @@ impl Case {
         }
         names.extend(self.practitioners.iter().map(|p| &p.name));
         names.extend(self.family_contacts.iter().map(|c| &c.relative));
+        names.extend(self.contact_constraints.iter().map(|c| &c.person));
         names
     }
 
@@ -461,8 +462,11 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                 reasons.clone(),
                 *decided_on,
             ));
-            // On the rapid review route the case moves on when the review is submitted.
-            if case.stage != Stage::RapidReview {
+            // On the rapid review route the case moves on when the review is submitted; a
+            // changed decision needs the partners' sign-off afresh.
+            if case.stage == Stage::RapidReview {
+                case.rapid_review_sign_offs.clear();
+            } else {
                 case.stage = case.stage_after_decision();
             }
         }
@@ -556,8 +560,10 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                 submitted_on: *submitted_on,
                 report: report.clone(),
             });
-            // A new draft needs signing off afresh.
+            // A new draft needs signing off and checking for factual accuracy afresh.
             case.report_sign_offs.clear();
+            case.contributions
+                .retain(|(kind, _), _| *kind != ContributionKind::FactualAccuracy);
             case.stage = Stage::Drafting;
         }
         Event::ReportSignedOff { partner, signed_on } => {
