@@ -52,7 +52,9 @@ impl Store {
         let detail = clean(&entry.detail);
         let source_ip = clean(&entry.source_ip);
         if action.is_empty() {
-            return Err(StoreError::Invalid("an access-log entry needs an action".into()));
+            return Err(StoreError::Invalid(
+                "an access-log entry needs an action".into(),
+            ));
         }
 
         let mut tx = self.pool().write().await?;
@@ -95,11 +97,18 @@ impl Store {
     }
 
     /// Every access-log entry about one case, oldest first.
-    pub async fn access_log_for_case(&self, case_id: Uuid) -> Result<Vec<AccessLogRow>, StoreError> {
+    pub async fn access_log_for_case(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Vec<AccessLogRow>, StoreError> {
         let mut conn = self.pool().conn().await?;
         conn.cx()
             .fetch_all(
-                &sql(concat!("SELECT ", access_cols!(), " FROM access_log WHERE case_id = $1 ORDER BY seq")),
+                &sql(concat!(
+                    "SELECT ",
+                    access_cols!(),
+                    " FROM access_log WHERE case_id = $1 ORDER BY seq"
+                )),
                 &[Arg::Uuid(case_id)],
             )
             .await?
@@ -109,11 +118,19 @@ impl Store {
     }
 
     /// Up to `limit` access-log entries after position `after_seq`, oldest first (audit review).
-    pub async fn read_access_log(&self, after_seq: i64, limit: i64) -> Result<Vec<AccessLogRow>, StoreError> {
+    pub async fn read_access_log(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<AccessLogRow>, StoreError> {
         let mut conn = self.pool().conn().await?;
         conn.cx()
             .fetch_all(
-                &sql(concat!("SELECT ", access_cols!(), " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2")),
+                &sql(concat!(
+                    "SELECT ",
+                    access_cols!(),
+                    " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+                )),
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
             )
             .await?

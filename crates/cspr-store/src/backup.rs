@@ -68,7 +68,9 @@ impl BackupSecret {
     pub fn passphrase(passphrase: impl Into<String>) -> Result<BackupSecret, StoreError> {
         let passphrase: String = passphrase.into();
         if passphrase.is_empty() {
-            return Err(StoreError::Invalid("The backup passphrase is empty.".into()));
+            return Err(StoreError::Invalid(
+                "The backup passphrase is empty.".into(),
+            ));
         }
         Ok(BackupSecret::Passphrase(SecretString::from(passphrase)))
     }
@@ -76,7 +78,10 @@ impl BackupSecret {
     /// Reads a key file holding 32 raw bytes or 64 hexadecimal digits.
     pub fn key_file(path: &Path) -> Result<BackupSecret, StoreError> {
         let mut bytes = fs::read(path).map_err(|e| {
-            StoreError::Config(format!("The backup key file {} could not be read: {e}.", path.display()))
+            StoreError::Config(format!(
+                "The backup key file {} could not be read: {e}.",
+                path.display()
+            ))
         })?;
         let key = read_key_bytes(&bytes);
         bytes.zeroize();
@@ -158,7 +163,9 @@ impl Header {
             return Err(damaged());
         }
         if header.kdf == KDF_ARGON2ID
-            && (header.m_kib > ARGON2_MAX_M_KIB || header.t > ARGON2_MAX_T || header.p > ARGON2_MAX_P)
+            && (header.m_kib > ARGON2_MAX_M_KIB
+                || header.t > ARGON2_MAX_T
+                || header.p > ARGON2_MAX_P)
         {
             return Err(damaged());
         }
@@ -194,7 +201,9 @@ async fn derive_keys(secret: &BackupSecret, header: &Header) -> Result<FileKeys,
             let header = header.clone();
             tokio::task::spawn_blocking(move || argon2id(&pass, &header))
                 .await
-                .map_err(|_| StoreError::Crypto("the backup key derivation was interrupted".into()))??
+                .map_err(|_| {
+                    StoreError::Crypto("the backup key derivation was interrupted".into())
+                })??
         }
     };
     let root_bytes = root.expose_secret();
@@ -207,18 +216,23 @@ async fn derive_keys(secret: &BackupSecret, header: &Header) -> Result<FileKeys,
 }
 
 fn argon2id(pass: &SecretString, header: &Header) -> Result<SecretBox<[u8; 32]>, StoreError> {
-    let params = argon2::Params::new(header.m_kib, header.t, header.p, Some(32))
-        .map_err(|e| StoreError::Corrupt(format!("the backup's key parameters are unusable: {e}")))?;
+    let params = argon2::Params::new(header.m_kib, header.t, header.p, Some(32)).map_err(|e| {
+        StoreError::Corrupt(format!("the backup's key parameters are unusable: {e}"))
+    })?;
     let hasher = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, params);
     let mut failure = None;
     let key = SecretBox::init_with_mut(|out: &mut [u8; 32]| {
-        if let Err(e) = hasher.hash_password_into(pass.expose_secret().as_bytes(), &header.salt, out) {
+        if let Err(e) =
+            hasher.hash_password_into(pass.expose_secret().as_bytes(), &header.salt, out)
+        {
             failure = Some(e);
         }
     });
     match failure {
         None => Ok(key),
-        Some(e) => Err(StoreError::Crypto(format!("the backup key could not be derived: {e}"))),
+        Some(e) => Err(StoreError::Crypto(format!(
+            "the backup key could not be derived: {e}"
+        ))),
     }
 }
 
@@ -235,9 +249,15 @@ impl<W: Write> ChunkWriter<W> {
     fn seal_full_chunks(&mut self) -> io::Result<()> {
         while self.buf.len() > self.chunk {
             let rest = self.buf.split_off(self.chunk);
-            let enc = self.enc.as_mut().ok_or_else(|| io::Error::other("backup writer already finished"))?;
+            let enc = self
+                .enc
+                .as_mut()
+                .ok_or_else(|| io::Error::other("backup writer already finished"))?;
             let sealed = enc
-                .encrypt_next(Payload { msg: &self.buf, aad: &self.aad })
+                .encrypt_next(Payload {
+                    msg: &self.buf,
+                    aad: &self.aad,
+                })
                 .map_err(|_| io::Error::other("backup encryption failed"))?;
             self.buf.zeroize();
             self.buf = rest;
@@ -248,9 +268,15 @@ impl<W: Write> ChunkWriter<W> {
 
     fn finish(mut self) -> io::Result<W> {
         self.seal_full_chunks()?;
-        let enc = self.enc.take().ok_or_else(|| io::Error::other("backup writer already finished"))?;
+        let enc = self
+            .enc
+            .take()
+            .ok_or_else(|| io::Error::other("backup writer already finished"))?;
         let sealed = enc
-            .encrypt_last(Payload { msg: &self.buf, aad: &self.aad })
+            .encrypt_last(Payload {
+                msg: &self.buf,
+                aad: &self.aad,
+            })
             .map_err(|_| io::Error::other("backup encryption failed"))?;
         self.buf.zeroize();
         self.out.write_all(&sealed)?;
@@ -294,19 +320,27 @@ impl<R: BufRead> ChunkReader<R> {
         }
         let want = self.chunk + TAG_LEN;
         let mut sealed = Vec::with_capacity(want);
-        (&mut self.input).take(want as u64).read_to_end(&mut sealed)?;
+        (&mut self.input)
+            .take(want as u64)
+            .read_to_end(&mut sealed)?;
         let is_last = sealed.len() < want || self.input.fill_buf()?.is_empty();
         self.plain.zeroize();
         self.pos = 0;
         if is_last {
             let dec = self.dec.take().ok_or_else(damaged)?;
             self.plain = dec
-                .decrypt_last(Payload { msg: &sealed, aad: &self.aad })
+                .decrypt_last(Payload {
+                    msg: &sealed,
+                    aad: &self.aad,
+                })
                 .map_err(|_| damaged())?;
         } else {
             let dec = self.dec.as_mut().ok_or_else(damaged)?;
             self.plain = dec
-                .decrypt_next(Payload { msg: &sealed, aad: &self.aad })
+                .decrypt_next(Payload {
+                    msg: &sealed,
+                    aad: &self.aad,
+                })
                 .map_err(|_| damaged())?;
         }
         Ok(true)
@@ -328,7 +362,10 @@ impl<R: BufRead> Read for ChunkReader<R> {
 }
 
 fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(format!(".partial-{}", uuid::Uuid::new_v4().simple()));
     path.with_file_name(name)
 }
@@ -370,7 +407,10 @@ impl Store {
             let cipher = XChaCha20Poly1305::new(Key::from_slice(keys.encryption.expose_secret()));
             let mut writer = ChunkWriter {
                 out,
-                enc: Some(EncryptorBE32::from_aead(cipher, header.prefix.as_ref().into())),
+                enc: Some(EncryptorBE32::from_aead(
+                    cipher,
+                    header.prefix.as_ref().into(),
+                )),
                 aad: full_header.clone(),
                 buf: Vec::with_capacity(CHUNK * 2),
                 chunk: CHUNK,
@@ -398,7 +438,10 @@ impl Store {
     /// a truncated or altered file leaves the database as it was (one transaction).
     pub async fn restore_from(&self, path: &Path, secret: &BackupSecret) -> Result<(), StoreError> {
         let file = fs::File::open(path).map_err(|e| {
-            StoreError::Config(format!("The backup file {} could not be opened: {e}.", path.display()))
+            StoreError::Config(format!(
+                "The backup file {} could not be opened: {e}.",
+                path.display()
+            ))
         })?;
         let mut input = BufReader::with_capacity(CHUNK + TAG_LEN, file);
         let mut raw = [0u8; HEADER_LEN];
@@ -423,12 +466,16 @@ impl Store {
         let cipher = XChaCha20Poly1305::new(Key::from_slice(keys.encryption.expose_secret()));
         let reader = ChunkReader {
             input,
-            dec: Some(DecryptorBE32::from_aead(cipher, header.prefix.as_ref().into())),
+            dec: Some(DecryptorBE32::from_aead(
+                cipher,
+                header.prefix.as_ref().into(),
+            )),
             aad: raw.to_vec(),
             chunk: header.chunk as usize,
             plain: Vec::new(),
             pos: 0,
         };
-        self.import_canonical(BufReader::with_capacity(CHUNK, reader)).await
+        self.import_canonical(BufReader::with_capacity(CHUNK, reader))
+            .await
     }
 }

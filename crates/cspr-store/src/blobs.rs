@@ -94,7 +94,10 @@ impl Store {
         let mut conn = self.pool().conn().await?;
         let flushed = conn
             .cx()
-            .execute_script(&sql2("PRAGMA wal_checkpoint(TRUNCATE)", "VACUUM FULL case_keys"))
+            .execute_script(&sql2(
+                "PRAGMA wal_checkpoint(TRUNCATE)",
+                "VACUUM FULL case_keys",
+            ))
             .await;
         if let Err(e) = flushed {
             tracing::warn!(error = %e, "could not compact after shredding; old key bytes may linger until the next checkpoint or vacuum");

@@ -60,7 +60,8 @@ pub(crate) fn fmt_date(d: Date) -> String {
 
 /// Parses a date written by [`fmt_date`].
 pub(crate) fn parse_date(s: &str) -> Result<Date, StoreError> {
-    Date::parse(s, DATE_FORMAT).map_err(|_| StoreError::Corrupt(format!("{s:?} is not a stored date")))
+    Date::parse(s, DATE_FORMAT)
+        .map_err(|_| StoreError::Corrupt(format!("{s:?} is not a stored date")))
 }
 
 /// Rejects dates outside years 1-9999, which not every backend can store.

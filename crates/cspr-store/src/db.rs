@@ -2,16 +2,19 @@
 //! dialects agree and once per backend where they differ; values are bound and read through
 //! [`Arg`] and [`Row`], which store ids, times and dates natively on PostgreSQL and as text on SQLite.
 
+use sqlx::Row as _;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::sqlite::{SqliteArguments, SqliteRow};
-use sqlx::{Arguments, AssertSqlSafe, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool, Transaction};
-use sqlx::Row as _;
+use sqlx::{
+    Arguments, AssertSqlSafe, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
+    Transaction,
+};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::codec::{fmt_date, fmt_time, parse_date, parse_time};
 use crate::StoreError;
+use crate::codec::{fmt_date, fmt_time, parse_date, parse_time};
 
 /// A statement, with its text for each backend.
 #[derive(Debug, Clone)]
@@ -268,7 +271,11 @@ impl Cx<'_> {
     }
 
     /// Runs a query and returns all its rows.
-    pub(crate) async fn fetch_all(&mut self, q: &Sql, args: &[Arg]) -> Result<Vec<Row>, StoreError> {
+    pub(crate) async fn fetch_all(
+        &mut self,
+        q: &Sql,
+        args: &[Arg],
+    ) -> Result<Vec<Row>, StoreError> {
         Ok(match self {
             Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
                 .fetch_all(&mut **c)
@@ -286,7 +293,11 @@ impl Cx<'_> {
     }
 
     /// Runs a query that returns at most one row.
-    pub(crate) async fn fetch_optional(&mut self, q: &Sql, args: &[Arg]) -> Result<Option<Row>, StoreError> {
+    pub(crate) async fn fetch_optional(
+        &mut self,
+        q: &Sql,
+        args: &[Arg],
+    ) -> Result<Option<Row>, StoreError> {
         Ok(match self {
             Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
                 .fetch_optional(&mut **c)
@@ -301,9 +312,9 @@ impl Cx<'_> {
 
     /// Runs a query that returns exactly one row.
     pub(crate) async fn fetch_one(&mut self, q: &Sql, args: &[Arg]) -> Result<Row, StoreError> {
-        self.fetch_optional(q, args)
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("a query that always returns a row returned none".into()))
+        self.fetch_optional(q, args).await?.ok_or_else(|| {
+            StoreError::Corrupt("a query that always returns a row returned none".into())
+        })
     }
 }
 

@@ -10,7 +10,9 @@ pub enum StoreError {
     #[error("{0}")]
     Config(String),
     /// The stream moved on since it was read: optimistic concurrency refused the write.
-    #[error("The case changed while you were editing it (expected version {expected}, found {actual})")]
+    #[error(
+        "The case changed while you were editing it (expected version {expected}, found {actual})"
+    )]
     Conflict {
         /// The version the caller based its change on.
         expected: u64,
@@ -87,9 +89,9 @@ impl From<sqlx::Error> for StoreError {
             }
             sqlx::Error::Io(io) if io.raw_os_error() == Some(ENOSPC) => StoreError::DiskFull,
             sqlx::Error::Io(io) => StoreError::Unavailable(format!("connection failed: {io}")),
-            sqlx::Error::PoolTimedOut => StoreError::Unavailable(
-                "no database connection became free in time".into(),
-            ),
+            sqlx::Error::PoolTimedOut => {
+                StoreError::Unavailable("no database connection became free in time".into())
+            }
             sqlx::Error::PoolClosed => {
                 StoreError::Unavailable("the connection pool has been closed".into())
             }
@@ -162,7 +164,11 @@ mod tests {
             self
         }
         fn kind(&self) -> ErrorKind {
-            if self.0 == "2067" { ErrorKind::UniqueViolation } else { ErrorKind::Other }
+            if self.0 == "2067" {
+                ErrorKind::UniqueViolation
+            } else {
+                ErrorKind::Other
+            }
         }
     }
 
@@ -172,16 +178,31 @@ mod tests {
 
     #[test]
     fn full_disks_map_to_disk_full() {
-        assert!(matches!(map("13", "database or disk is full"), StoreError::DiskFull));
-        assert!(matches!(map("53100", "could not extend file"), StoreError::DiskFull));
+        assert!(matches!(
+            map("13", "database or disk is full"),
+            StoreError::DiskFull
+        ));
+        assert!(matches!(
+            map("53100", "could not extend file"),
+            StoreError::DiskFull
+        ));
         let enospc = std::io::Error::from_raw_os_error(28);
-        assert!(matches!(StoreError::from(sqlx::Error::Io(enospc)), StoreError::DiskFull));
-        assert!(matches!(StoreError::from(std::io::Error::from_raw_os_error(28)), StoreError::DiskFull));
+        assert!(matches!(
+            StoreError::from(sqlx::Error::Io(enospc)),
+            StoreError::DiskFull
+        ));
+        assert!(matches!(
+            StoreError::from(std::io::Error::from_raw_os_error(28)),
+            StoreError::DiskFull
+        ));
     }
 
     #[test]
     fn busy_and_unique_violations_are_recognised() {
-        assert!(matches!(map("5", "database is locked"), StoreError::Unavailable(_)));
+        assert!(matches!(
+            map("5", "database is locked"),
+            StoreError::Unavailable(_)
+        ));
         assert!(map("2067", "UNIQUE constraint failed").is_unique_violation());
         assert!(!map("1", "other").is_unique_violation());
     }

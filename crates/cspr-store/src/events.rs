@@ -45,7 +45,11 @@ pub(crate) struct Head {
 
 /// Reads a chain head; with `lock`, PostgreSQL locks the row until the transaction ends so
 /// writers serialise on the chain (SQLite writers already hold the database's write lock).
-pub(crate) async fn read_head(cx: &mut Cx<'_>, chain: Chain, lock: bool) -> Result<Head, StoreError> {
+pub(crate) async fn read_head(
+    cx: &mut Cx<'_>,
+    chain: Chain,
+    lock: bool,
+) -> Result<Head, StoreError> {
     let q = if lock {
         sql2(
             "SELECT seq, hash FROM chain_heads WHERE chain = $1",
@@ -57,7 +61,9 @@ pub(crate) async fn read_head(cx: &mut Cx<'_>, chain: Chain, lock: bool) -> Resu
     let row = cx
         .fetch_optional(&q, &[Arg::from(chain.name())])
         .await?
-        .ok_or_else(|| StoreError::Corrupt(format!("the {} chain head is missing", chain.name())))?;
+        .ok_or_else(|| {
+            StoreError::Corrupt(format!("the {} chain head is missing", chain.name()))
+        })?;
     Ok(Head {
         seq: row.i64("seq")?,
         hash: row.text("hash")?,
@@ -65,7 +71,11 @@ pub(crate) async fn read_head(cx: &mut Cx<'_>, chain: Chain, lock: bool) -> Resu
 }
 
 /// Moves a chain head to its new last row.
-pub(crate) async fn write_head(cx: &mut Cx<'_>, chain: Chain, head: &Head) -> Result<(), StoreError> {
+pub(crate) async fn write_head(
+    cx: &mut Cx<'_>,
+    chain: Chain,
+    head: &Head,
+) -> Result<(), StoreError> {
     cx.execute(
         &sql("UPDATE chain_heads SET seq = $2, hash = $3 WHERE chain = $1"),
         &[
@@ -79,7 +89,11 @@ pub(crate) async fn write_head(cx: &mut Cx<'_>, chain: Chain, head: &Head) -> Re
 }
 
 /// The case's key for writing, created on first use; `Shredded` once destroyed.
-pub(crate) async fn case_key_for_write(cx: &mut Cx<'_>, keys: &Keys, case_id: Uuid) -> Result<CaseKey, StoreError> {
+pub(crate) async fn case_key_for_write(
+    cx: &mut Cx<'_>,
+    keys: &Keys,
+    case_id: Uuid,
+) -> Result<CaseKey, StoreError> {
     let select = sql("SELECT wrapped_key FROM case_keys WHERE case_id = $1");
     if let Some(row) = cx.fetch_optional(&select, &[Arg::Uuid(case_id)]).await? {
         return match row.opt_bytes("wrapped_key")? {
@@ -90,8 +104,10 @@ pub(crate) async fn case_key_for_write(cx: &mut Cx<'_>, keys: &Keys, case_id: Uu
     let (key, wrapped) = keys.new_case_key(case_id)?;
     let inserted = cx
         .execute(
-            &sql("INSERT INTO case_keys (case_id, wrapped_key, created_at) VALUES ($1, $2, $3) \
-                  ON CONFLICT (case_id) DO NOTHING"),
+            &sql(
+                "INSERT INTO case_keys (case_id, wrapped_key, created_at) VALUES ($1, $2, $3) \
+                  ON CONFLICT (case_id) DO NOTHING",
+            ),
             &[
                 Arg::Uuid(case_id),
                 Arg::Bytes(wrapped),
@@ -124,7 +140,11 @@ impl<'k> KeyRing<'k> {
         }
     }
 
-    pub(crate) async fn get(&mut self, cx: &mut Cx<'_>, case_id: Uuid) -> Result<Option<&CaseKey>, StoreError> {
+    pub(crate) async fn get(
+        &mut self,
+        cx: &mut Cx<'_>,
+        case_id: Uuid,
+    ) -> Result<Option<&CaseKey>, StoreError> {
         if !self.cache.contains_key(&case_id) {
             let row = cx
                 .fetch_optional(
@@ -151,18 +171,18 @@ pub(crate) fn event_from_row(row: &Row, key: Option<&CaseKey>) -> Result<StoredE
     let plain_text = row.text("plain")?;
     let plain = serde_json::from_str(&plain_text)
         .map_err(|_| StoreError::Corrupt(format!("event {seq} holds unreadable JSON")))?;
-    let sealed = match key {
-        Some(key) => {
-            let bytes = key
-                .open(&event_aad(stream_id, version), &row.bytes("sealed")?)
-                .map_err(|_| StoreError::Corrupt(format!("event {seq} cannot be decrypted")))?;
-            Some(
-                serde_json::from_slice(&bytes)
-                    .map_err(|_| StoreError::Corrupt(format!("event {seq} holds unreadable JSON")))?,
-            )
-        }
-        None => None,
-    };
+    let sealed =
+        match key {
+            Some(key) => {
+                let bytes = key
+                    .open(&event_aad(stream_id, version), &row.bytes("sealed")?)
+                    .map_err(|_| StoreError::Corrupt(format!("event {seq} cannot be decrypted")))?;
+                Some(serde_json::from_slice(&bytes).map_err(|_| {
+                    StoreError::Corrupt(format!("event {seq} holds unreadable JSON"))
+                })?)
+            }
+            None => None,
+        };
     Ok(StoredEvent {
         seq,
         stream_id,
@@ -213,8 +233,10 @@ pub(crate) async fn insert_jobs(cx: &mut Cx<'_>, jobs: &[PreparedJob]) -> Result
     let now = crate::codec::now();
     for job in jobs {
         cx.execute(
-            &sql("INSERT INTO jobs (kind, payload, state, attempts, run_at, created_at) \
-                  VALUES ($1, $2, 'pending', 0, $3, $4)"),
+            &sql(
+                "INSERT INTO jobs (kind, payload, state, attempts, run_at, created_at) \
+                  VALUES ($1, $2, 'pending', 0, $3, $4)",
+            ),
             &[
                 Arg::Text(job.kind.clone()),
                 Arg::Text(job.payload.clone()),
@@ -297,7 +319,9 @@ impl Store {
                 .await?
                 .uuid("partnership_id")?;
             if owner != partnership_id {
-                return Err(StoreError::Invalid("the case belongs to another partnership".into()));
+                return Err(StoreError::Invalid(
+                    "the case belongs to another partnership".into(),
+                ));
             }
         }
         if !prepared.is_empty() {
@@ -405,7 +429,11 @@ impl Store {
     }
 
     /// Up to `limit` events after global position `after_seq`, in global order (for rebuilds).
-    pub async fn read_all(&self, after_seq: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+    pub async fn read_all(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
         let mut tx = self.pool().read().await?;
         let mut cx = tx.cx();
         let rows = cx
@@ -431,7 +459,10 @@ impl Store {
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
         let mut conn = self.pool().conn().await?;
         conn.cx()
-            .fetch_all(&sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq"), &[])
+            .fetch_all(
+                &sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq"),
+                &[],
+            )
             .await?
             .iter()
             .map(|r| r.uuid("stream_id"))

@@ -9,7 +9,9 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::codec::{canonical_json, fmt_date, fmt_time, normalise_time, parse_date, parse_time, check_date};
+use crate::codec::{
+    canonical_json, check_date, fmt_date, fmt_time, normalise_time, parse_date, parse_time,
+};
 use crate::db::{Arg, Cx, Row, sql, sql_owned};
 use crate::events::{Chain, Head, read_head, write_head};
 use crate::store::table_exists;
@@ -157,7 +159,11 @@ const TABLES: &[Table] = &[
     },
     Table {
         name: "case_members",
-        cols: &[("case_id", Ty::Uuid), ("user_id", Ty::Uuid), ("role", Ty::Text)],
+        cols: &[
+            ("case_id", Ty::Uuid),
+            ("user_id", Ty::Uuid),
+            ("role", Ty::Text),
+        ],
         key: &["case_id", "user_id", "role"],
         paged: false,
     },
@@ -209,7 +215,11 @@ const DATA_TABLES: &[&str] = &[
 
 impl Table {
     fn col_list(&self) -> String {
-        self.cols.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
+        self.cols
+            .iter()
+            .map(|(c, _)| *c)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn key_ty(&self) -> Ty {
@@ -220,13 +230,23 @@ impl Table {
     }
 
     /// Reads every row, in key order, as JSON objects.
-    async fn read_rows(&self, cx: &mut Cx<'_>, mut emit: impl FnMut(Value) -> Result<(), StoreError>) -> Result<u64, StoreError> {
+    async fn read_rows(
+        &self,
+        cx: &mut Cx<'_>,
+        mut emit: impl FnMut(Value) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
         let mut count = 0u64;
         if !self.paged {
             let rows = cx
-                .fetch_all(&sql_owned(format!("SELECT {} FROM {}", self.col_list(), self.name)), &[])
+                .fetch_all(
+                    &sql_owned(format!("SELECT {} FROM {}", self.col_list(), self.name)),
+                    &[],
+                )
                 .await?;
-            let mut objects = rows.iter().map(|r| self.to_json(r)).collect::<Result<Vec<_>, _>>()?;
+            let mut objects = rows
+                .iter()
+                .map(|r| self.to_json(r))
+                .collect::<Result<Vec<_>, _>>()?;
             // Byte order of the key's text form: the same on every backend and collation.
             objects.sort_by_cached_key(|o| {
                 self.key
@@ -241,7 +261,11 @@ impl Table {
             return Ok(count);
         }
         let key = self.key[0];
-        let first = sql_owned(format!("SELECT {} FROM {} ORDER BY {key} LIMIT $1", self.col_list(), self.name));
+        let first = sql_owned(format!(
+            "SELECT {} FROM {} ORDER BY {key} LIMIT $1",
+            self.col_list(),
+            self.name
+        ));
         let next = sql_owned(format!(
             "SELECT {} FROM {} WHERE {key} > $1 ORDER BY {key} LIMIT $2",
             self.col_list(),
@@ -251,7 +275,10 @@ impl Table {
         loop {
             let rows = match &last {
                 None => cx.fetch_all(&first, &[Arg::I64(PAGE)]).await?,
-                Some(after) => cx.fetch_all(&next, &[after.clone(), Arg::I64(PAGE)]).await?,
+                Some(after) => {
+                    cx.fetch_all(&next, &[after.clone(), Arg::I64(PAGE)])
+                        .await?
+                }
             };
             let Some(tail) = rows.last() else { break };
             last = Some(match self.key_ty() {
@@ -313,32 +340,53 @@ impl Table {
             let opt = |v: &Value| v.is_null();
             let arg = match ty {
                 Ty::I64 => Arg::I64(v.as_i64().ok_or_else(|| bad(col, "must be an integer"))?),
-                Ty::Bool => Arg::Bool(v.as_bool().ok_or_else(|| bad(col, "must be true or false"))?),
+                Ty::Bool => Arg::Bool(
+                    v.as_bool()
+                        .ok_or_else(|| bad(col, "must be true or false"))?,
+                ),
                 Ty::Text => Arg::Text(text()?.to_owned()),
-                Ty::OptText => Arg::OptText(if opt(v) { None } else { Some(text()?.to_owned()) }),
-                Ty::Uuid => Arg::Uuid(parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"))?),
+                Ty::OptText => Arg::OptText(if opt(v) {
+                    None
+                } else {
+                    Some(text()?.to_owned())
+                }),
+                Ty::Uuid => {
+                    Arg::Uuid(parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"))?)
+                }
                 Ty::OptUuid => Arg::OptUuid(if opt(v) {
                     None
                 } else {
                     Some(parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"))?)
                 }),
-                Ty::Time => Arg::Time(import_time(text()?).ok_or_else(|| bad(col, "must be a time"))?),
+                Ty::Time => {
+                    Arg::Time(import_time(text()?).ok_or_else(|| bad(col, "must be a time"))?)
+                }
                 Ty::OptTime => Arg::OptTime(if opt(v) {
                     None
                 } else {
                     Some(import_time(text()?).ok_or_else(|| bad(col, "must be a time"))?)
                 }),
-                Ty::Date => Arg::Date(import_date(text()?).ok_or_else(|| bad(col, "must be a date"))?),
+                Ty::Date => {
+                    Arg::Date(import_date(text()?).ok_or_else(|| bad(col, "must be a date"))?)
+                }
                 Ty::OptDate => Arg::OptDate(if opt(v) {
                     None
                 } else {
                     Some(import_date(text()?).ok_or_else(|| bad(col, "must be a date"))?)
                 }),
-                Ty::Bytes => Arg::Bytes(BASE64.decode(text()?).map_err(|_| bad(col, "must be base64"))?),
+                Ty::Bytes => Arg::Bytes(
+                    BASE64
+                        .decode(text()?)
+                        .map_err(|_| bad(col, "must be base64"))?,
+                ),
                 Ty::OptBytes => Arg::OptBytes(if opt(v) {
                     None
                 } else {
-                    Some(BASE64.decode(text()?).map_err(|_| bad(col, "must be base64"))?)
+                    Some(
+                        BASE64
+                            .decode(text()?)
+                            .map_err(|_| bad(col, "must be base64"))?,
+                    )
                 }),
             };
             args.push(arg);
@@ -347,14 +395,23 @@ impl Table {
     }
 
     fn insert_sql(&self) -> crate::db::Sql {
-        let params = (1..=self.cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-        sql_owned(format!("INSERT INTO {} ({}) VALUES ({params})", self.name, self.col_list()))
+        let params = (1..=self.cols.len())
+            .map(|i| format!("${i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        sql_owned(format!(
+            "INSERT INTO {} ({}) VALUES ({params})",
+            self.name,
+            self.col_list()
+        ))
     }
 }
 
 /// Only the canonical, lowercase hyphenated form is accepted, so exports compare byte for byte.
 fn parse_uuid(s: &str) -> Option<Uuid> {
-    Uuid::parse_str(s).ok().filter(|u| u.hyphenated().to_string() == s)
+    Uuid::parse_str(s)
+        .ok()
+        .filter(|u| u.hyphenated().to_string() == s)
 }
 
 fn import_time(s: &str) -> Option<time::OffsetDateTime> {
@@ -391,7 +448,10 @@ fn read_error(e: std::io::Error) -> StoreError {
 impl Store {
     /// Writes every table as canonical JSON lines from one consistent snapshot (the database
     /// stays online); ciphertexts are written as stored, in base64.
-    pub async fn export_canonical(&self, out: &mut (impl Write + Send)) -> Result<ExportStats, StoreError> {
+    pub async fn export_canonical(
+        &self,
+        out: &mut (impl Write + Send),
+    ) -> Result<ExportStats, StoreError> {
         let mut tx = self.pool().read().await?;
         let mut cx = tx.cx();
         let mut stats = ExportStats::default();
@@ -403,7 +463,9 @@ impl Store {
         write_line(out, &json!({"format": FORMAT, "version": FORMAT_VERSION}))?;
         for table in TABLES {
             let n = table
-                .read_rows(&mut cx, |row| write_line(out, &json!({"table": table.name, "row": row})))
+                .read_rows(&mut cx, |row| {
+                    write_line(out, &json!({"table": table.name, "row": row}))
+                })
                 .await?;
             stats.tables.push((table.name.to_owned(), n));
             stats.total_rows += n;
@@ -427,7 +489,10 @@ impl Store {
         }
         for table in DATA_TABLES {
             let n = cx
-                .fetch_one(&sql_owned(format!("SELECT COUNT(*) AS n FROM {table}")), &[])
+                .fetch_one(
+                    &sql_owned(format!("SELECT COUNT(*) AS n FROM {table}")),
+                    &[],
+                )
                 .await?
                 .i64("n")?;
             if n > 0 {
@@ -453,13 +518,18 @@ impl Store {
             let n = i + 1;
             let line = line.map_err(read_error)?;
             if end_seen {
-                return Err(StoreError::Invalid(format!("Line {n} of the import comes after its end marker.")));
+                return Err(StoreError::Invalid(format!(
+                    "Line {n} of the import comes after its end marker."
+                )));
             }
-            let value: Value = serde_json::from_str(&line)
-                .map_err(|_| StoreError::Invalid(format!("Line {n} of the import is not valid JSON.")))?;
+            let value: Value = serde_json::from_str(&line).map_err(|_| {
+                StoreError::Invalid(format!("Line {n} of the import is not valid JSON."))
+            })?;
             if !header_seen {
                 if value.get("format").and_then(Value::as_str) != Some(FORMAT) {
-                    return Err(StoreError::Invalid("The input is not a cspr canonical export.".into()));
+                    return Err(StoreError::Invalid(
+                        "The input is not a cspr canonical export.".into(),
+                    ));
                 }
                 if value.get("version").and_then(Value::as_i64) != Some(FORMAT_VERSION) {
                     return Err(StoreError::Invalid(
@@ -478,17 +548,20 @@ impl Store {
                 end_seen = true;
                 continue;
             }
-            let name = value.get("table").and_then(Value::as_str).unwrap_or_default();
-            let row = value
-                .get("row")
-                .and_then(Value::as_object)
-                .ok_or_else(|| StoreError::Invalid(format!("Line {n} of the import has no row.")))?;
-            let position = TABLES
-                .iter()
-                .position(|t| t.name == name)
-                .ok_or_else(|| StoreError::Invalid(format!("Line {n} of the import names an unknown table.")))?;
+            let name = value
+                .get("table")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let row = value.get("row").and_then(Value::as_object).ok_or_else(|| {
+                StoreError::Invalid(format!("Line {n} of the import has no row."))
+            })?;
+            let position = TABLES.iter().position(|t| t.name == name).ok_or_else(|| {
+                StoreError::Invalid(format!("Line {n} of the import names an unknown table."))
+            })?;
             if position < table_index {
-                return Err(StoreError::Invalid(format!("Line {n} of the import is out of order.")));
+                return Err(StoreError::Invalid(format!(
+                    "Line {n} of the import is out of order."
+                )));
             }
             table_index = position;
             let table = &TABLES[position];
@@ -515,7 +588,11 @@ impl Store {
                     let chain = match text_arg(&args[0]) {
                         "events" => Chain::Events,
                         "access_log" => Chain::AccessLog,
-                        _ => return Err(StoreError::Invalid(format!("Line {n} of the import names an unknown chain."))),
+                        _ => {
+                            return Err(StoreError::Invalid(format!(
+                                "Line {n} of the import names an unknown chain."
+                            )));
+                        }
                     };
                     let head = Head {
                         seq: match args[1] {
@@ -527,12 +604,14 @@ impl Store {
                     write_head(&mut cx, chain, &head).await?;
                 }
                 _ => {
-                    cx.execute(&table.insert_sql(), &args).await.map_err(|e| match e {
-                        StoreError::Database(_) => StoreError::Invalid(format!(
-                            "Line {n} of the import could not be stored: {e}"
-                        )),
-                        other => other,
-                    })?;
+                    cx.execute(&table.insert_sql(), &args)
+                        .await
+                        .map_err(|e| match e {
+                            StoreError::Database(_) => StoreError::Invalid(format!(
+                                "Line {n} of the import could not be stored: {e}"
+                            )),
+                            other => other,
+                        })?;
                 }
             }
         }
@@ -542,11 +621,15 @@ impl Store {
             ));
         }
         if !key_check_seen {
-            return Err(StoreError::Invalid("The import has no master key check value.".into()));
+            return Err(StoreError::Invalid(
+                "The import has no master key check value.".into(),
+            ));
         }
         for chain in [Chain::Events, Chain::AccessLog] {
             if let (_, Some(broken)) = walk_chain(&mut cx, chain).await? {
-                return Err(StoreError::Corrupt(format!("the imported data fails its hash chain check at {broken}")));
+                return Err(StoreError::Corrupt(format!(
+                    "the imported data fails its hash chain check at {broken}"
+                )));
             }
         }
         if cx.is_postgres() {

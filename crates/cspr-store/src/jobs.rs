@@ -33,7 +33,11 @@ impl Store {
 
     /// Claims the next due job (or one whose worker's lease ran out) for `lease`, or `None`.
     /// Two workers never hold the same job at once.
-    pub async fn claim_job(&self, now: OffsetDateTime, lease: Duration) -> Result<Option<Job>, StoreError> {
+    pub async fn claim_job(
+        &self,
+        now: OffsetDateTime,
+        lease: Duration,
+    ) -> Result<Option<Job>, StoreError> {
         let now = normalise_time(now)?;
         let until = normalise_time(now + lease)?;
         let mut conn = self.pool().conn().await?;
@@ -76,19 +80,33 @@ impl Store {
         let changed = conn
             .cx()
             .execute(
-                &sql("UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $2 \
-                      WHERE id = $1 AND state = 'running'"),
+                &sql(
+                    "UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $2 \
+                      WHERE id = $1 AND state = 'running'",
+                ),
                 &[Arg::I64(id), Arg::Time(crate::codec::now())],
             )
             .await?;
-        if changed == 1 { Ok(()) } else { Err(StoreError::NotFound) }
+        if changed == 1 {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound)
+        }
     }
 
     /// Records a claimed job's failure: retried after [`job_backoff`], or dead after
     /// [`JOB_MAX_ATTEMPTS`] claims.
-    pub async fn fail_job(&self, id: i64, error: &str, now: OffsetDateTime) -> Result<(), StoreError> {
+    pub async fn fail_job(
+        &self,
+        id: i64,
+        error: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
         let now = normalise_time(now)?;
-        let mut message: String = escape_log_field(error).chars().take(MAX_ERROR_CHARS).collect();
+        let mut message: String = escape_log_field(error)
+            .chars()
+            .take(MAX_ERROR_CHARS)
+            .collect();
         if message.is_empty() {
             message.push_str("(no message)");
         }
@@ -107,17 +125,25 @@ impl Store {
         let attempts = u32::try_from(row.i64("attempts")?).unwrap_or(u32::MAX);
         if attempts >= JOB_MAX_ATTEMPTS {
             cx.execute(
-                &sql("UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = $2, \
-                      finished_at = $3 WHERE id = $1"),
+                &sql(
+                    "UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = $2, \
+                      finished_at = $3 WHERE id = $1",
+                ),
                 &[Arg::I64(id), Arg::Text(message), Arg::Time(now)],
             )
             .await?;
-            tracing::warn!(job = id, attempts, "job failed for the last time and is parked as dead");
+            tracing::warn!(
+                job = id,
+                attempts,
+                "job failed for the last time and is parked as dead"
+            );
         } else {
             let retry_at = normalise_time(now + job_backoff(attempts))?;
             cx.execute(
-                &sql("UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
-                      run_at = $3 WHERE id = $1"),
+                &sql(
+                    "UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
+                      run_at = $3 WHERE id = $1",
+                ),
                 &[Arg::I64(id), Arg::Text(message), Arg::Time(retry_at)],
             )
             .await?;
@@ -136,7 +162,10 @@ impl Store {
         let mut conn = self.pool().conn().await?;
         let rows = conn
             .cx()
-            .fetch_all(&sql("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"), &[])
+            .fetch_all(
+                &sql("SELECT state, COUNT(*) AS n FROM jobs GROUP BY state"),
+                &[],
+            )
             .await?;
         let mut counts = JobCounts::default();
         for row in rows {
@@ -146,7 +175,11 @@ impl Store {
                 "running" => counts.running = n,
                 "done" => counts.done = n,
                 "dead" => counts.dead = n,
-                other => return Err(StoreError::Corrupt(format!("a job has the unknown state {other:?}"))),
+                other => {
+                    return Err(StoreError::Corrupt(format!(
+                        "a job has the unknown state {other:?}"
+                    )));
+                }
             }
         }
         Ok(counts)

@@ -167,12 +167,20 @@ impl Keys {
     /// A new random data key for a case, and its wrapped form for the `case_keys` table.
     pub(crate) fn new_case_key(&self, case_id: Uuid) -> Result<(CaseKey, Vec<u8>), StoreError> {
         let key = CaseKey(random_key());
-        let wrapped = seal_with(self.kek.expose_secret(), &wrap_aad(case_id), key.0.expose_secret())?;
+        let wrapped = seal_with(
+            self.kek.expose_secret(),
+            &wrap_aad(case_id),
+            key.0.expose_secret(),
+        )?;
         Ok((key, wrapped))
     }
 
     /// Unwraps a case key read from `case_keys`.
-    pub(crate) fn unwrap_case_key(&self, case_id: Uuid, wrapped: &[u8]) -> Result<CaseKey, StoreError> {
+    pub(crate) fn unwrap_case_key(
+        &self,
+        case_id: Uuid,
+        wrapped: &[u8],
+    ) -> Result<CaseKey, StoreError> {
         let mut plain = open_with(self.kek.expose_secret(), &wrap_aad(case_id), wrapped)
             .map_err(|_| StoreError::Corrupt("a case key could not be unwrapped".into()))?;
         let out = read_exact_key(&plain);
@@ -239,7 +247,13 @@ fn seal_with(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>, St
     let mut nonce = [0u8; NONCE_LEN];
     OsRng.fill_bytes(&mut nonce);
     let ct = cipher
-        .encrypt(XNonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+        .encrypt(
+            XNonce::from_slice(&nonce),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
         .map_err(|_| StoreError::Crypto("a value could not be encrypted".into()))?;
     let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
     out.push(SEALED_V1);
@@ -256,7 +270,13 @@ fn open_with(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, Store
     let cipher = XChaCha20Poly1305::new(Key::from_slice(key));
     let nonce = XNonce::from_slice(&sealed[1..=NONCE_LEN]);
     cipher
-        .decrypt(nonce, Payload { msg: &sealed[1 + NONCE_LEN..], aad })
+        .decrypt(
+            nonce,
+            Payload {
+                msg: &sealed[1 + NONCE_LEN..],
+                aad,
+            },
+        )
         .map_err(|_| damaged())
 }
 

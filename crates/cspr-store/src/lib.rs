@@ -2,6 +2,8 @@
 //! blobs, integrity checks and backups, on SQLite (embedded default) or PostgreSQL with one
 //! behaviour. It knows nothing of the domain: callers map their events and read models to its rows.
 
+#![warn(missing_docs)]
+
 mod access;
 mod backup;
 mod blobs;

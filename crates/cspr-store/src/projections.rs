@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use crate::codec::{check_date, normalise_time};
 use crate::db::{Arg, Cx, Row, sql};
-use crate::{ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError};
+use crate::{
+    ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError,
+};
 
 macro_rules! summary_cols {
     () => {
@@ -56,10 +58,15 @@ pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
     let mut keys = BTreeSet::new();
     for d in &p.deadlines {
         if d.case_id != case {
-            return Err(StoreError::Invalid("a deadline belongs to another case".into()));
+            return Err(StoreError::Invalid(
+                "a deadline belongs to another case".into(),
+            ));
         }
         if !keys.insert(d.key.as_str()) {
-            return Err(StoreError::Invalid(format!("the deadline key {:?} appears twice", d.key)));
+            return Err(StoreError::Invalid(format!(
+                "the deadline key {:?} appears twice",
+                d.key
+            )));
         }
         check_date(d.due)?;
         if let Some(m) = d.met_on {
@@ -69,7 +76,9 @@ pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
     let mut actions = BTreeSet::new();
     for a in &p.actions {
         if a.case_id != case {
-            return Err(StoreError::Invalid("an action belongs to another case".into()));
+            return Err(StoreError::Invalid(
+                "an action belongs to another case".into(),
+            ));
         }
         if !actions.insert(a.action_id) {
             return Err(StoreError::Invalid("an action appears twice".into()));
@@ -82,17 +91,22 @@ pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
 }
 
 /// Replaces a case's projection rows inside the caller's transaction.
-pub(crate) async fn write_projection(cx: &mut Cx<'_>, p: &ProjectionUpdate) -> Result<(), StoreError> {
+pub(crate) async fn write_projection(
+    cx: &mut Cx<'_>,
+    p: &ProjectionUpdate,
+) -> Result<(), StoreError> {
     let s = &p.summary;
     cx.execute(
-        &sql("INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
+        &sql(
+            "INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
               next_deadline, next_deadline_label, opened_on, updated_at, closed) \
               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
               ON CONFLICT (case_id) DO UPDATE SET partnership_id = excluded.partnership_id, \
               reference = excluded.reference, stage = excluded.stage, \
               stage_label = excluded.stage_label, next_deadline = excluded.next_deadline, \
               next_deadline_label = excluded.next_deadline_label, opened_on = excluded.opened_on, \
-              updated_at = excluded.updated_at, closed = excluded.closed"),
+              updated_at = excluded.updated_at, closed = excluded.closed",
+        ),
         &[
             Arg::Uuid(s.case_id),
             Arg::Uuid(s.partnership_id),
@@ -108,11 +122,14 @@ pub(crate) async fn write_projection(cx: &mut Cx<'_>, p: &ProjectionUpdate) -> R
     )
     .await?;
     let case = [Arg::Uuid(s.case_id)];
-    cx.execute(&sql("DELETE FROM case_deadlines WHERE case_id = $1"), &case).await?;
+    cx.execute(&sql("DELETE FROM case_deadlines WHERE case_id = $1"), &case)
+        .await?;
     for d in &p.deadlines {
         cx.execute(
-            &sql("INSERT INTO case_deadlines (case_id, key, label, due, state, met_on, explanation) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &sql(
+                "INSERT INTO case_deadlines (case_id, key, label, due, state, met_on, explanation) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            ),
             &[
                 Arg::Uuid(d.case_id),
                 Arg::Text(d.key.clone()),
@@ -125,7 +142,8 @@ pub(crate) async fn write_projection(cx: &mut Cx<'_>, p: &ProjectionUpdate) -> R
         )
         .await?;
     }
-    cx.execute(&sql("DELETE FROM case_actions WHERE case_id = $1"), &case).await?;
+    cx.execute(&sql("DELETE FROM case_actions WHERE case_id = $1"), &case)
+        .await?;
     for a in &p.actions {
         cx.execute(
             &sql("INSERT INTO case_actions (case_id, action_id, recommendation, agency, description, \
@@ -142,12 +160,17 @@ pub(crate) async fn write_projection(cx: &mut Cx<'_>, p: &ProjectionUpdate) -> R
         )
         .await?;
     }
-    cx.execute(&sql("DELETE FROM case_members WHERE case_id = $1"), &case).await?;
+    cx.execute(&sql("DELETE FROM case_members WHERE case_id = $1"), &case)
+        .await?;
     let members: BTreeSet<&CaseMember> = p.members.iter().collect();
     for m in members {
         cx.execute(
             &sql("INSERT INTO case_members (case_id, user_id, role) VALUES ($1, $2, $3)"),
-            &[Arg::Uuid(s.case_id), Arg::Uuid(m.user_id), Arg::Text(m.role.clone())],
+            &[
+                Arg::Uuid(s.case_id),
+                Arg::Uuid(m.user_id),
+                Arg::Text(m.role.clone()),
+            ],
         )
         .await?;
     }
@@ -202,7 +225,12 @@ fn sort_deadlines(rows: &mut [DeadlineRow]) {
 fn sort_actions(rows: &mut [ActionRow]) {
     // Actions without a due date come last.
     rows.sort_by(|a, b| {
-        (a.due.is_none(), a.due, a.case_id, a.action_id).cmp(&(b.due.is_none(), b.due, b.case_id, b.action_id))
+        (a.due.is_none(), a.due, a.case_id, a.action_id).cmp(&(
+            b.due.is_none(),
+            b.due,
+            b.case_id,
+            b.action_id,
+        ))
     });
 }
 
@@ -221,11 +249,19 @@ impl Store {
         let rows = conn
             .cx()
             .fetch_all(
-                &sql(concat!("SELECT ", summary_cols!(), " FROM case_summaries s WHERE", scope_filter!())),
+                &sql(concat!(
+                    "SELECT ",
+                    summary_cols!(),
+                    " FROM case_summaries s WHERE",
+                    scope_filter!()
+                )),
                 &scope_args(scope),
             )
             .await?;
-        let mut out = rows.iter().map(summary_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows
+            .iter()
+            .map(summary_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (b.opened_on, &a.reference, a.case_id).cmp(&(a.opened_on, &b.reference, b.case_id))
         });
@@ -237,7 +273,11 @@ impl Store {
         let mut conn = self.pool().conn().await?;
         conn.cx()
             .fetch_optional(
-                &sql(concat!("SELECT ", summary_cols!(), " FROM case_summaries s WHERE s.case_id = $1")),
+                &sql(concat!(
+                    "SELECT ",
+                    summary_cols!(),
+                    " FROM case_summaries s WHERE s.case_id = $1"
+                )),
                 &[Arg::Uuid(case_id)],
             )
             .await?
@@ -257,7 +297,12 @@ impl Store {
             )
             .await?
             .iter()
-            .map(|r| Ok(CaseMember { user_id: r.uuid("user_id")?, role: r.text("role")? }))
+            .map(|r| {
+                Ok(CaseMember {
+                    user_id: r.uuid("user_id")?,
+                    role: r.text("role")?,
+                })
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         out.sort();
         Ok(out)
@@ -269,11 +314,18 @@ impl Store {
         let rows = conn
             .cx()
             .fetch_all(
-                &sql(concat!("SELECT ", deadline_cols!(), " FROM case_deadlines d WHERE d.case_id = $1")),
+                &sql(concat!(
+                    "SELECT ",
+                    deadline_cols!(),
+                    " FROM case_deadlines d WHERE d.case_id = $1"
+                )),
                 &[Arg::Uuid(case_id)],
             )
             .await?;
-        let mut out = rows.iter().map(deadline_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows
+            .iter()
+            .map(deadline_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         sort_deadlines(&mut out);
         Ok(out)
     }
@@ -293,7 +345,10 @@ impl Store {
                 &scope_args(scope),
             )
             .await?;
-        let mut out = rows.iter().map(deadline_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows
+            .iter()
+            .map(deadline_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         sort_deadlines(&mut out);
         Ok(out)
     }
@@ -313,7 +368,10 @@ impl Store {
                 &scope_args(scope),
             )
             .await?;
-        let mut out = rows.iter().map(action_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows
+            .iter()
+            .map(action_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         sort_actions(&mut out);
         Ok(out)
     }
@@ -324,11 +382,18 @@ impl Store {
         let rows = conn
             .cx()
             .fetch_all(
-                &sql(concat!("SELECT ", action_cols!(), " FROM case_actions a WHERE a.case_id = $1")),
+                &sql(concat!(
+                    "SELECT ",
+                    action_cols!(),
+                    " FROM case_actions a WHERE a.case_id = $1"
+                )),
                 &[Arg::Uuid(case_id)],
             )
             .await?;
-        let mut out = rows.iter().map(action_from_row).collect::<Result<Vec<_>, _>>()?;
+        let mut out = rows
+            .iter()
+            .map(action_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
         sort_actions(&mut out);
         Ok(out)
     }

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -156,8 +157,12 @@ pub(crate) async fn table_exists(cx: &mut Cx<'_>, name: &str) -> Result<bool, St
     Ok(row.i64("n")? > 0)
 }
 
-async fn open_sqlite(url: &str, extra_pragmas: &[(&'static str, String)]) -> Result<sqlx::SqlitePool, StoreError> {
-    let options = SqliteConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
+async fn open_sqlite(
+    url: &str,
+    extra_pragmas: &[(&'static str, String)],
+) -> Result<sqlx::SqlitePool, StoreError> {
+    let options =
+        SqliteConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
     let file = options.get_filename().to_path_buf();
     let in_memory = url.contains(":memory:")
         || url.contains("mode=memory")
@@ -197,6 +202,15 @@ async fn open_sqlite(url: &str, extra_pragmas: &[(&'static str, String)]) -> Res
         SqlitePoolOptions::new().max_connections(8)
     };
     pool.acquire_timeout(ACQUIRE_TIMEOUT)
+        // When SQLite rolls a transaction back by itself (disk full, I/O error) the driver's
+        // own ROLLBACK fails and it goes on believing the connection is inside a transaction.
+        // Such a connection is closed on release instead of poisoning the pool.
+        .after_release(|conn, _meta| {
+            Box::pin(async move {
+                conn.ping().await?;
+                Ok(!conn.is_in_transaction())
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| match StoreError::from(e) {
@@ -209,7 +223,8 @@ async fn open_sqlite(url: &str, extra_pragmas: &[(&'static str, String)]) -> Res
 }
 
 async fn open_postgres(url: &str) -> Result<sqlx::PgPool, StoreError> {
-    let options = PgConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
+    let options =
+        PgConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
     PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(ACQUIRE_TIMEOUT)

@@ -32,7 +32,9 @@ pub struct TestDb {
 
 impl fmt::Debug for TestDb {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("TestDb").field("backend", &self.backend).finish_non_exhaustive()
+        f.debug_struct("TestDb")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -63,7 +65,11 @@ impl TestDb {
     pub async fn postgres() -> TestDb {
         static NEXT: AtomicU64 = AtomicU64::new(1);
         let server = pg_server();
-        let name = format!("cspr_test_{}_{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed));
+        let name = format!(
+            "cspr_test_{}_{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
         let admin = server.url("postgres");
         let mut conn = sqlx::PgConnection::connect(&admin)
             .await
@@ -114,7 +120,11 @@ impl TestDb {
     /// Opens this SQLite database (migrated first) limited to `pages` pages of 4 KiB, so that
     /// writes beyond that fail as they would on a full disk.
     pub async fn sqlite_store_with_max_pages(&self, pages: u32) -> Result<Store, StoreError> {
-        assert_eq!(self.backend, Backend::Sqlite, "page limits are a SQLite feature");
+        assert_eq!(
+            self.backend,
+            Backend::Sqlite,
+            "page limits are a SQLite feature"
+        );
         Store::open_with(
             &self.url,
             MasterKey::from_bytes(TEST_KEY),
@@ -148,13 +158,19 @@ impl TestDb {
                 let mut conn = sqlx::SqliteConnection::connect_with(&options)
                     .await
                     .unwrap_or_else(|e| panic!("cannot connect: {e}"));
-                sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.map(|_| ())
+                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| ())
             }
             Backend::Postgres => {
                 let mut conn = sqlx::PgConnection::connect(&self.url)
                     .await
                     .unwrap_or_else(|e| panic!("cannot connect: {e}"));
-                sqlx::raw_sql(AssertSqlSafe(sql.to_owned())).execute(&mut conn).await.map(|_| ())
+                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+                    .execute(&mut conn)
+                    .await
+                    .map(|_| ())
             }
         }
     }
@@ -169,7 +185,10 @@ struct PgServer {
 
 impl PgServer {
     fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@localhost/{database}?host={}", self.socket_dir.display())
+        format!(
+            "postgres://postgres@localhost/{database}?host={}",
+            self.socket_dir.display()
+        )
     }
 }
 
@@ -207,7 +226,9 @@ fn pg_bin_dir() -> PathBuf {
 fn running_as_root() -> bool {
     use std::os::unix::fs::MetadataExt;
     // /proc/self belongs to the effective user of this process.
-    std::fs::metadata("/proc/self").map(|m| m.uid() == 0).unwrap_or(false)
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid() == 0)
+        .unwrap_or(false)
 }
 
 /// The wrapper: initdb, start, print `ready`, wait for stdin to close, stop, clean up.
@@ -242,7 +263,11 @@ fn start_pg_server() -> PgServer {
             .arg(&dir)
             .status()
             .unwrap_or_else(|e| panic!("cannot run chown: {e}"));
-        assert!(status.success(), "cannot give {} to the postgres user", dir.display());
+        assert!(
+            status.success(),
+            "cannot give {} to the postgres user",
+            dir.display()
+        );
     }
     // fsync stays off unless a benchmark asks for production-like durability.
     let fsync = match std::env::var("CSPR_TEST_PG_FSYNC").as_deref() {
@@ -250,7 +275,12 @@ fn start_pg_server() -> PgServer {
         _ => "off",
     };
     let mut cmd = Command::new("sh");
-    cmd.arg("-c").arg(WRAPPER).arg("cspr-pg").arg(&bin).arg(&dir).arg(fsync);
+    cmd.arg("-c")
+        .arg(WRAPPER)
+        .arg("cspr-pg")
+        .arg(&bin)
+        .arg(&dir)
+        .arg(fsync);
     if as_root {
         cmd.args(["runuser", "-u", "postgres", "--"]);
     }
@@ -261,7 +291,10 @@ fn start_pg_server() -> PgServer {
         .stderr(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start the PostgreSQL wrapper shell: {e}"));
-    let stdout = child.stdout.take().unwrap_or_else(|| panic!("the wrapper has no stdout"));
+    let stdout = child
+        .stdout
+        .take()
+        .unwrap_or_else(|| panic!("the wrapper has no stdout"));
     let mut lines = BufReader::new(stdout).lines();
     match lines.next() {
         Some(Ok(line)) if line == "ready" => {}

@@ -288,7 +288,9 @@ pub enum BreakReason {
 impl fmt::Display for BreakReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            BreakReason::HashMismatch => "its content does not match its hash (the row was changed)",
+            BreakReason::HashMismatch => {
+                "its content does not match its hash (the row was changed)"
+            }
             BreakReason::WrongPreviousHash => {
                 "it does not link to the row before it (a row before it was changed or replaced)"
             }

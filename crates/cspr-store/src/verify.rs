@@ -2,21 +2,32 @@
 //! first row that was changed, deleted or inserted behind the store's back, then runs the
 //! database's own checks (SQLite `integrity_check`) and cross-table consistency checks.
 
+use crate::access::access_cols;
 use crate::codec::{AccessRowRef, EventRowRef, GENESIS_HASH, access_hash, event_hash};
 use crate::db::{Cx, Row, sql, sql2};
 use crate::events::{Chain, event_cols, read_head};
-use crate::access::access_cols;
 use crate::{BreakReason, ChainBreak, Store, StoreError, VerifyReport};
 
 /// Rows read per query while walking a chain.
 const PAGE: i64 = 1_000;
 
 /// Walks one chain; returns the rows checked and the first break.
-pub(crate) async fn walk_chain(cx: &mut Cx<'_>, chain: Chain) -> Result<(u64, Option<ChainBreak>), StoreError> {
+pub(crate) async fn walk_chain(
+    cx: &mut Cx<'_>,
+    chain: Chain,
+) -> Result<(u64, Option<ChainBreak>), StoreError> {
     let head = read_head(cx, chain, false).await?;
     let page_sql = match chain {
-        Chain::Events => sql(concat!("SELECT ", event_cols!(), " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2")),
-        Chain::AccessLog => sql(concat!("SELECT ", access_cols!(), " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2")),
+        Chain::Events => sql(concat!(
+            "SELECT ",
+            event_cols!(),
+            " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+        )),
+        Chain::AccessLog => sql(concat!(
+            "SELECT ",
+            access_cols!(),
+            " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        )),
     };
     let broken = |seq: i64, reason: BreakReason| ChainBreak {
         table: chain.name().to_owned(),
@@ -27,8 +38,12 @@ pub(crate) async fn walk_chain(cx: &mut Cx<'_>, chain: Chain) -> Result<(u64, Op
     let stray = cx
         .fetch_one(
             &match chain {
-                Chain::Events => sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM events WHERE seq <= 0"),
-                Chain::AccessLog => sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM access_log WHERE seq <= 0"),
+                Chain::Events => {
+                    sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM events WHERE seq <= 0")
+                }
+                Chain::AccessLog => {
+                    sql("SELECT MIN(seq) AS s, COUNT(*) AS n FROM access_log WHERE seq <= 0")
+                }
             },
             &[],
         )
@@ -42,7 +57,10 @@ pub(crate) async fn walk_chain(cx: &mut Cx<'_>, chain: Chain) -> Result<(u64, Op
     let mut checked = 0u64;
     loop {
         let rows = cx
-            .fetch_all(&page_sql, &[crate::db::Arg::I64(expected - 1), crate::db::Arg::I64(PAGE)])
+            .fetch_all(
+                &page_sql,
+                &[crate::db::Arg::I64(expected - 1), crate::db::Arg::I64(PAGE)],
+            )
             .await?;
         if rows.is_empty() {
             break;
@@ -123,7 +141,10 @@ fn recompute_access(row: &Row, prev: &str) -> Result<String, StoreError> {
 }
 
 /// Walks both chains into a report.
-pub(crate) async fn walk_chains(cx: &mut Cx<'_>, report: &mut VerifyReport) -> Result<(), StoreError> {
+pub(crate) async fn walk_chains(
+    cx: &mut Cx<'_>,
+    report: &mut VerifyReport,
+) -> Result<(), StoreError> {
     let (events, events_break) = walk_chain(cx, Chain::Events).await?;
     let (access, access_break) = walk_chain(cx, Chain::AccessLog).await?;
     report.events_checked = events;
@@ -143,13 +164,18 @@ async fn consistency_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Resu
     }
     let gaps = cx
         .fetch_all(
-            &sql("SELECT stream_id FROM events GROUP BY stream_id HAVING COUNT(*) <> MAX(version) \
-                  OR MIN(version) <> 1 ORDER BY stream_id"),
+            &sql(
+                "SELECT stream_id FROM events GROUP BY stream_id HAVING COUNT(*) <> MAX(version) \
+                  OR MIN(version) <> 1 ORDER BY stream_id",
+            ),
             &[],
         )
         .await?;
     for row in gaps {
-        problems.push(format!("the stream of case {} has missing versions", row.uuid("stream_id")?));
+        problems.push(format!(
+            "the stream of case {} has missing versions",
+            row.uuid("stream_id")?
+        ));
     }
     let keyless = cx
         .fetch_one(
@@ -160,7 +186,9 @@ async fn consistency_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Resu
         .await?
         .i64("n")?;
     if keyless > 0 {
-        problems.push(format!("{keyless} events belong to cases without a key row"));
+        problems.push(format!(
+            "{keyless} events belong to cases without a key row"
+        ));
     }
     let orphans = cx
         .fetch_one(
@@ -209,7 +237,10 @@ async fn engine_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Result<()
         }
     }
     let fk = cx
-        .fetch_all(&sql2("PRAGMA foreign_key_check", "SELECT 1 WHERE false"), &[])
+        .fetch_all(
+            &sql2("PRAGMA foreign_key_check", "SELECT 1 WHERE false"),
+            &[],
+        )
         .await?;
     if !fk.is_empty() {
         problems.push(format!("{} rows break a foreign key", fk.len()));
@@ -229,9 +260,17 @@ impl Store {
         engine_checks(&mut cx, &mut report.problems).await?;
         tx.commit().await?;
         if report.is_ok() {
-            tracing::info!(events = report.events_checked, access = report.access_entries_checked, "store verified");
+            tracing::info!(
+                events = report.events_checked,
+                access = report.access_entries_checked,
+                "store verified"
+            );
         } else {
-            tracing::error!(breaks = report.breaks.len(), problems = report.problems.len(), "store verification failed");
+            tracing::error!(
+                breaks = report.breaks.len(),
+                problems = report.problems.len(),
+                "store verification failed"
+            );
         }
         Ok(report)
     }

@@ -10,7 +10,11 @@ use crate::{export_text, populate};
 
 /// Restoring must have failed without leaving anything behind: a good restore still works.
 async fn assert_still_empty(target: &Store, empty_export: &str) {
-    assert_eq!(export_text(target).await, empty_export, "the failed restore changed the target");
+    assert_eq!(
+        export_text(target).await,
+        empty_export,
+        "the failed restore changed the target"
+    );
 }
 
 fn key_file(dir: &Path) -> BackupSecret {

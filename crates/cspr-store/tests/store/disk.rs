@@ -13,17 +13,26 @@ async fn a_full_disk_fails_cleanly_and_recovers() {
     let db = TestDb::sqlite().await;
     let (case, partnership) = (Uuid::new_v4(), Uuid::new_v4());
     let store = db.store().await;
-    store.append(case, partnership, 0, vec![event("Opened", 0)], None, vec![]).await.unwrap();
+    store
+        .append(case, partnership, 0, vec![event("Opened", 0)], None, vec![])
+        .await
+        .unwrap();
     store.close().await;
     let file = db.url().trim_start_matches("sqlite://").to_owned();
     let used_pages = std::fs::metadata(&file).unwrap().len() / 4096;
 
-    let limited = db.sqlite_store_with_max_pages(used_pages as u32 + 8).await.unwrap();
+    let limited = db
+        .sqlite_store_with_max_pages(used_pages as u32 + 8)
+        .await
+        .unwrap();
     let mut version = 1;
     let err = loop {
         let mut e = event("Edited", version);
         e.sealed = json!({"notes": "x".repeat(6_000), "n": version});
-        match limited.append(case, partnership, version, vec![e], None, vec![]).await {
+        match limited
+            .append(case, partnership, version, vec![e], None, vec![])
+            .await
+        {
             Ok(v) => version = v,
             Err(err) => break err,
         }
@@ -31,8 +40,14 @@ async fn a_full_disk_fails_cleanly_and_recovers() {
     };
     assert!(matches!(err, StoreError::DiskFull), "{err:?}");
     assert_eq!(err.to_string(), "The disk is full, so nothing was written");
-    assert_eq!(limited.stream_version(case).await.unwrap(), version, "nothing partial");
-    let blob = limited.put_blob(case, "application/pdf", "big.pdf", &vec![7u8; 100_000]).await;
+    assert_eq!(
+        limited.stream_version(case).await.unwrap(),
+        version,
+        "nothing partial"
+    );
+    let blob = limited
+        .put_blob(case, "application/pdf", "big.pdf", &vec![7u8; 100_000])
+        .await;
     assert!(matches!(blob, Err(StoreError::DiskFull)), "{blob:?}");
     let report = limited.verify().await.unwrap();
     assert!(report.is_ok(), "{report}");
@@ -40,8 +55,24 @@ async fn a_full_disk_fails_cleanly_and_recovers() {
 
     // Room again: the same file takes writes and every acknowledged event is there.
     let store = db.store().await;
-    assert_eq!(store.append(case, partnership, version, vec![event("After", 99)], None, vec![]).await.unwrap(), version + 1);
-    store.log_access(access("view-case", Some(case), "after the disk filled")).await.unwrap();
+    assert_eq!(
+        store
+            .append(
+                case,
+                partnership,
+                version,
+                vec![event("After", 99)],
+                None,
+                vec![]
+            )
+            .await
+            .unwrap(),
+        version + 1
+    );
+    store
+        .log_access(access("view-case", Some(case), "after the disk filled"))
+        .await
+        .unwrap();
     let events = store.load_stream(case).await.unwrap();
     assert_eq!(events.len() as u64, version + 1);
     assert!(events.iter().all(|e| e.sealed.is_some()));

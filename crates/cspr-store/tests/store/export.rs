@@ -28,9 +28,25 @@ async fn round_trip(from: Backend, to: Backend) {
     assert_eq!(events.len(), 3);
     assert!(events.iter().all(|e| e.sealed.is_some()));
     assert!(target.load_stream(gone).await.unwrap()[0].sealed.is_none());
-    target.enqueue_jobs(vec![job("after-import", T0)]).await.unwrap();
-    target.append(live, events[0].partnership_id, 3, vec![event("After", 9)], None, vec![]).await.unwrap();
-    target.log_access(crate::access("view-case", Some(live), "after")).await.unwrap();
+    target
+        .enqueue_jobs(vec![job("after-import", T0)])
+        .await
+        .unwrap();
+    target
+        .append(
+            live,
+            events[0].partnership_id,
+            3,
+            vec![event("After", 9)],
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
+    target
+        .log_access(crate::access("view-case", Some(live), "after"))
+        .await
+        .unwrap();
     assert!(target.verify().await.unwrap().is_ok());
     let counts = target.job_counts().await.unwrap();
     assert_eq!(counts.pending, 3);

@@ -1,6 +1,9 @@
 //! The store's behaviour, one suite run against SQLite and PostgreSQL (see `backend_tests!`),
 //! plus the cross-backend export, import, backup and restore checks.
-#![expect(clippy::unwrap_used, reason = "test helpers fail loudly, like the tests that call them")]
+#![expect(
+    clippy::unwrap_used,
+    reason = "test helpers fail loudly, like the tests that call them"
+)]
 
 mod access;
 mod backup;
@@ -14,7 +17,8 @@ mod projections;
 mod tamper;
 
 use cspr_store::{
-    ActionRow, CaseMember, CaseSummary, DeadlineRow, NewAccessEntry, NewEvent, NewJob, ProjectionUpdate, Store,
+    ActionRow, CaseMember, CaseSummary, DeadlineRow, NewAccessEntry, NewEvent, NewJob,
+    ProjectionUpdate, Store,
 };
 use serde_json::json;
 use time::macros::{date, datetime};
@@ -36,7 +40,12 @@ pub fn event(kind: &str, n: u64) -> NewEvent {
 }
 
 /// A case summary with sensible values.
-pub fn summary(case_id: Uuid, partnership_id: Uuid, reference: &str, opened_on: Date) -> CaseSummary {
+pub fn summary(
+    case_id: Uuid,
+    partnership_id: Uuid,
+    reference: &str,
+    opened_on: Date,
+) -> CaseSummary {
     CaseSummary {
         case_id,
         partnership_id,
@@ -52,7 +61,12 @@ pub fn summary(case_id: Uuid, partnership_id: Uuid, reference: &str, opened_on: 
 }
 
 /// A whole projection: one deadline, one action, the given members.
-pub fn projection(case_id: Uuid, partnership_id: Uuid, reference: &str, members: &[(Uuid, &str)]) -> ProjectionUpdate {
+pub fn projection(
+    case_id: Uuid,
+    partnership_id: Uuid,
+    reference: &str,
+    members: &[(Uuid, &str)],
+) -> ProjectionUpdate {
     ProjectionUpdate {
         summary: summary(case_id, partnership_id, reference, date!(2025 - 03 - 01)),
         deadlines: vec![DeadlineRow {
@@ -75,14 +89,21 @@ pub fn projection(case_id: Uuid, partnership_id: Uuid, reference: &str, members:
         }],
         members: members
             .iter()
-            .map(|(user_id, role)| CaseMember { user_id: *user_id, role: (*role).to_owned() })
+            .map(|(user_id, role)| CaseMember {
+                user_id: *user_id,
+                role: (*role).to_owned(),
+            })
             .collect(),
     }
 }
 
 /// A job due at `run_at`.
 pub fn job(kind: &str, run_at: OffsetDateTime) -> NewJob {
-    NewJob { kind: kind.to_owned(), payload: json!({"case": "x", "n": 1}), run_at }
+    NewJob {
+        kind: kind.to_owned(),
+        payload: json!({"case": "x", "n": 1}),
+        run_at,
+    }
 }
 
 /// An access-log entry.
@@ -117,25 +138,68 @@ pub async fn populate(store: &Store) -> (Uuid, Uuid) {
             partnership,
             0,
             vec![event("NotificationRecorded", 1), event("ReferralMade", 2)],
-            Some(projection(live, partnership, "CSPR-2025-001", &[(user, "reviewer")])),
+            Some(projection(
+                live,
+                partnership,
+                "CSPR-2025-001",
+                &[(user, "reviewer")],
+            )),
             vec![job("notify-panel", T0)],
         )
         .await
         .unwrap();
     store
-        .append(gone, partnership, 0, vec![event("NotificationRecorded", 3)], None, vec![])
+        .append(
+            gone,
+            partnership,
+            0,
+            vec![event("NotificationRecorded", 3)],
+            None,
+            vec![],
+        )
         .await
         .unwrap();
     store
-        .append(live, partnership, 2, vec![event("TriageDecided", 4)], None, vec![job("send-chaser", T0)])
+        .append(
+            live,
+            partnership,
+            2,
+            vec![event("TriageDecided", 4)],
+            None,
+            vec![job("send-chaser", T0)],
+        )
         .await
         .unwrap();
-    store.put_blob(live, "application/pdf", "Chronology of Child 1.pdf", b"%PDF-1.7 ...").await.unwrap();
-    store.put_blob(gone, "text/plain", "notes.txt", b"private").await.unwrap();
+    store
+        .put_blob(
+            live,
+            "application/pdf",
+            "Chronology of Child 1.pdf",
+            b"%PDF-1.7 ...",
+        )
+        .await
+        .unwrap();
+    store
+        .put_blob(gone, "text/plain", "notes.txt", b"private")
+        .await
+        .unwrap();
     store.shred_case(gone).await.unwrap();
-    store.log_access(access("view-case", Some(live), "route=/cases")).await.unwrap();
-    store.log_access(access("sign-in-failed", None, "name=eve\r\nforged")).await.unwrap();
-    let claimed = store.claim_job(T0, time::Duration::minutes(5)).await.unwrap().unwrap();
-    store.fail_job(claimed.id, "smtp: connection refused", T0).await.unwrap();
+    store
+        .log_access(access("view-case", Some(live), "route=/cases"))
+        .await
+        .unwrap();
+    store
+        .log_access(access("sign-in-failed", None, "name=eve\r\nforged"))
+        .await
+        .unwrap();
+    let claimed = store
+        .claim_job(T0, time::Duration::minutes(5))
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .fail_job(claimed.id, "smtp: connection refused", T0)
+        .await
+        .unwrap();
     (live, gone)
 }

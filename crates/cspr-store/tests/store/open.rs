@@ -7,7 +7,14 @@ use crate::event;
 
 #[tokio::test]
 async fn malformed_urls_are_config_errors() {
-    for url in ["", "cspr.db", "mysql://localhost/cspr", "postgres://user:secret@host:notaport/db", "sqlite://", "http://x"] {
+    for url in [
+        "",
+        "cspr.db",
+        "mysql://localhost/cspr",
+        "postgres://user:secret@host:notaport/db",
+        "sqlite://",
+        "http://x",
+    ] {
         match Store::open(url, MasterKey::generate()).await {
             Err(StoreError::Config(message)) => {
                 assert!(message.ends_with('.'), "one sentence: {message}");
@@ -22,7 +29,12 @@ async fn malformed_urls_are_config_errors() {
 async fn sqlite_file_and_directories_are_created() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested/deeper/cspr.db");
-    let store = Store::open(&format!("sqlite://{}", path.display()), MasterKey::generate()).await.unwrap();
+    let store = Store::open(
+        &format!("sqlite://{}", path.display()),
+        MasterKey::generate(),
+    )
+    .await
+    .unwrap();
     store.migrate().await.unwrap();
     store.migrate().await.unwrap();
     assert_eq!(store.backend(), Backend::Sqlite);
@@ -31,10 +43,15 @@ async fn sqlite_file_and_directories_are_created() {
 
 #[tokio::test]
 async fn in_memory_sqlite_works_for_tests() {
-    let store = Store::open("sqlite::memory:", MasterKey::generate()).await.unwrap();
+    let store = Store::open("sqlite::memory:", MasterKey::generate())
+        .await
+        .unwrap();
     store.migrate().await.unwrap();
     let case = Uuid::new_v4();
-    store.append(case, Uuid::new_v4(), 0, vec![event("A", 1)], None, vec![]).await.unwrap();
+    store
+        .append(case, Uuid::new_v4(), 0, vec![event("A", 1)], None, vec![])
+        .await
+        .unwrap();
     assert_eq!(store.load_stream(case).await.unwrap().len(), 1);
 }
 

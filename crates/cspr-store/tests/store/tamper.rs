@@ -11,15 +11,30 @@ use crate::{access, event};
 async fn chained(db: &TestDb) -> Store {
     let store = db.store().await;
     let (p, a, b) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-    store.append(a, p, 0, vec![event("A1", 1), event("A2", 2)], None, vec![]).await.unwrap();
-    store.append(b, p, 0, vec![event("B1", 3)], None, vec![]).await.unwrap();
-    store.append(a, p, 2, vec![event("A3", 4), event("A4", 5)], None, vec![]).await.unwrap();
+    store
+        .append(a, p, 0, vec![event("A1", 1), event("A2", 2)], None, vec![])
+        .await
+        .unwrap();
+    store
+        .append(b, p, 0, vec![event("B1", 3)], None, vec![])
+        .await
+        .unwrap();
+    store
+        .append(a, p, 2, vec![event("A3", 4), event("A4", 5)], None, vec![])
+        .await
+        .unwrap();
     for i in 0..4 {
-        store.log_access(access("view-case", Some(a), &format!("n={i}"))).await.unwrap();
+        store
+            .log_access(access("view-case", Some(a), &format!("n={i}")))
+            .await
+            .unwrap();
     }
     let report = store.verify().await.unwrap();
     assert!(report.is_ok(), "{report}");
-    assert_eq!((report.events_checked, report.access_entries_checked), (5, 4));
+    assert_eq!(
+        (report.events_checked, report.access_entries_checked),
+        (5, 4)
+    );
     store
 }
 
@@ -35,7 +50,11 @@ async fn expect_break(db: &TestDb, sql: &str, table: &str, seq: i64, reason: Bre
     db.execute(sql).await;
     let report = store.verify().await.unwrap();
     let found = first_break(&report);
-    assert_eq!((found.table.as_str(), found.seq, &found.reason), (table, seq, &reason), "after {sql}: {report}");
+    assert_eq!(
+        (found.table.as_str(), found.seq, &found.reason),
+        (table, seq, &reason),
+        "after {sql}: {report}"
+    );
     assert!(report.to_string().contains(&format!("{table} row {seq}")));
 }
 
