@@ -77,21 +77,15 @@ pub fn projection(
             },
         })
         .collect();
-    let mut members: Vec<CaseMember> = Vec::new();
-    if let Some(user) = case.reviewer.as_ref().and_then(|r| r.user) {
-        members.push(CaseMember {
+    // Membership is granted and revoked only by events; the read model mirrors it.
+    let members = case
+        .members
+        .iter()
+        .map(|(user, m)| CaseMember {
             user_id: user.as_uuid(),
-            role: "independent-reviewer".into(),
-        });
-    }
-    for m in &case.panel {
-        if let Some(user) = m.user {
-            members.push(CaseMember {
-                user_id: user.as_uuid(),
-                role: "panel-member".into(),
-            });
-        }
-    }
+            role: m.role.key().to_owned(),
+        })
+        .collect();
     ProjectionUpdate {
         summary,
         deadlines,

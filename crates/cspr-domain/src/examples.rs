@@ -34,6 +34,10 @@ pub const ACTION1: ActionId = ActionId(Uuid::from_u128(0xE1));
 pub const ACTION2: ActionId = ActionId(Uuid::from_u128(0xE2));
 pub const SAFETY1: ActionId = ActionId(Uuid::from_u128(0xE9));
 pub const EVENT1: LearningEventId = LearningEventId(Uuid::from_u128(0xF1));
+/// The user account of the example independent reviewer.
+pub const REVIEWER_USER: UserId = UserId(Uuid::from_u128(0x5E1));
+/// The user account of the example health agency representative.
+pub const AGENCY_USER: UserId = UserId(Uuid::from_u128(0x5E2));
 pub const INQUEST: ProcessId = ProcessId(Uuid::from_u128(0xF2));
 
 pub fn text(s: &str) -> NonEmptyText {
@@ -370,6 +374,22 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         ),
         (
             date!(2025 - 04 - 15),
+            Command::GrantMembership {
+                user: REVIEWER_USER,
+                role: CaseRole::IndependentReviewer,
+                agency: None,
+            },
+        ),
+        (
+            date!(2025 - 04 - 15),
+            Command::GrantMembership {
+                user: AGENCY_USER,
+                role: CaseRole::AgencyRepresentative,
+                agency: Some(HEALTH),
+            },
+        ),
+        (
+            date!(2025 - 04 - 15),
             Command::AppointIndependentReviewer {
                 reviewer: IndependentReviewer {
                     name: name("Indy Reviewer"),
@@ -572,6 +592,10 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 completed_on: date!(2025 - 09 - 16),
                 evidence_of_impact: text("Safe sleep audit improved."),
             },
+        ),
+        (
+            date!(2025 - 09 - 30),
+            Command::RevokeMembership { user: AGENCY_USER },
         ),
         (
             date!(2025 - 09 - 30),

@@ -4423,3 +4423,113 @@ fn given_events_rebuilds_the_case_the_commands_made() {
             due_on: date!(2025 - 03 - 18),
         }]);
 }
+
+// ------------------------------------------------------------------------------------------
+// Case membership: who beyond the partnership team and the chair may see the case.
+// ------------------------------------------------------------------------------------------
+
+const SOMEONE: cspr_domain::ids::UserId = cspr_domain::ids::UserId(Uuid::from_u128(0x5E9));
+
+#[test]
+fn grant_membership_gives_a_user_access_in_a_role() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, TriageReferral { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::GrantMembership {
+                user: SOMEONE,
+                role: CaseRole::SubgroupMember,
+                agency: None,
+            },
+        )
+        .then_events(vec![Event::MembershipGranted {
+            user: SOMEONE,
+            role: CaseRole::SubgroupMember,
+            agency: None,
+        }]);
+}
+
+#[test]
+fn grant_membership_refused_for_an_agency_representative_without_an_agency() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, TriageReferral { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::GrantMembership {
+                user: SOMEONE,
+                role: CaseRole::AgencyRepresentative,
+                agency: None,
+            },
+        )
+        .then_invalid("agency", "Choose the agency this representative acts for.");
+}
+
+#[test]
+fn grant_membership_refused_for_someone_who_already_has_access() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, GrantMembership { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::GrantMembership {
+                user: REVIEWER_USER,
+                role: CaseRole::PanelMember,
+                agency: None,
+            },
+        )
+        .then_rule("already has access to the case as independent reviewer");
+}
+
+#[test]
+fn grant_membership_refused_once_the_case_is_closed() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, CloseCase { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::GrantMembership {
+                user: SOMEONE,
+                role: CaseRole::SubgroupMember,
+                agency: None,
+            },
+        )
+        .then_rule("The case is closed");
+}
+
+#[test]
+fn revoke_membership_takes_access_away() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, GrantMembership { .. });
+    let mut g = given(&w, case);
+    g = g.and(
+        today,
+        Command::RevokeMembership {
+            user: REVIEWER_USER,
+        },
+    );
+    assert!(!g.case.members.contains_key(&REVIEWER_USER));
+    g.when(
+        today,
+        Command::RevokeMembership {
+            user: REVIEWER_USER,
+        },
+    )
+    .then_rule("This person has no access to the case.");
+}
+
+#[test]
+fn grant_membership_refused_before_the_case_exists() {
+    let w = World::default();
+    given(&w, Case::default())
+        .when(
+            date!(2025 - 03 - 03),
+            Command::GrantMembership {
+                user: SOMEONE,
+                role: CaseRole::SubgroupMember,
+                agency: None,
+            },
+        )
+        .then_wrong_stage();
+}

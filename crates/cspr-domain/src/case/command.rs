@@ -291,6 +291,20 @@ pub enum Command {
         /// The evidence of impact.
         evidence_of_impact: NonEmptyText,
     },
+    /// Give a user access to the case in a role.
+    GrantMembership {
+        /// Who.
+        user: crate::ids::UserId,
+        /// Their part in the case.
+        role: super::model::CaseRole,
+        /// The agency they act for (required for an agency representative).
+        agency: Option<AgencyId>,
+    },
+    /// Take a user's access to the case away.
+    RevokeMembership {
+        /// Who.
+        user: crate::ids::UserId,
+    },
     /// Close the case.
     CloseCase {
         /// When.

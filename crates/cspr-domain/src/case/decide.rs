@@ -106,6 +106,20 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
             &[S::Publication, S::ActionPlan]
         }
         Command::CloseCase { .. } => &[S::Decided, S::ActionPlan],
+        Command::GrantMembership { .. } | Command::RevokeMembership { .. } => &[
+            S::Incident,
+            S::Referral,
+            S::Triage,
+            S::RapidReview,
+            S::Scoping,
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+            S::Closed,
+        ],
     }
 }
 
@@ -166,6 +180,8 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::RecordActionProgress { .. } => "record progress on an action",
         Command::CompleteAction { .. } => "complete an action",
         Command::CloseCase { .. } => "close the case",
+        Command::GrantMembership { .. } => "give someone access to the case",
+        Command::RevokeMembership { .. } => "take someone's access to the case away",
     }
 }
 
@@ -1254,6 +1270,32 @@ impl Decider<'_> {
                     completed_on,
                     evidence_of_impact,
                 })
+            }
+            Command::GrantMembership { user, role, agency } => {
+                if case.stage == S::Closed {
+                    return Err(DomainError::rule(
+                        "The case is closed: nobody new can be given access to it.",
+                    ));
+                }
+                if role == super::model::CaseRole::AgencyRepresentative && agency.is_none() {
+                    return Err(DomainError::invalid(
+                        "agency",
+                        "Choose the agency this representative acts for.",
+                    ));
+                }
+                if let Some(current) = case.members.get(&user) {
+                    return Err(DomainError::rule(format!(
+                        "This person already has access to the case as {}. Take that access away first to change it.",
+                        current.role.label().to_lowercase()
+                    )));
+                }
+                one(Event::MembershipGranted { user, role, agency })
+            }
+            Command::RevokeMembership { user } => {
+                if !case.members.contains_key(&user) {
+                    return Err(DomainError::rule("This person has no access to the case."));
+                }
+                one(Event::MembershipRevoked { user })
             }
             Command::CloseCase { closed_on, reason } => {
                 self.past("closed_on", "of closure", closed_on)?;

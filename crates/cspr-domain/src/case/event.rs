@@ -308,6 +308,20 @@ pub enum Event {
         /// Evidence of impact.
         evidence_of_impact: NonEmptyText,
     },
+    /// A user was given access to the case.
+    MembershipGranted {
+        /// Who.
+        user: crate::ids::UserId,
+        /// Their part in the case.
+        role: super::model::CaseRole,
+        /// The agency they act for.
+        agency: Option<AgencyId>,
+    },
+    /// A user's access to the case was taken away.
+    MembershipRevoked {
+        /// Who.
+        user: crate::ids::UserId,
+    },
     /// The case was closed.
     CaseClosed {
         /// When.

@@ -374,6 +374,67 @@ pub enum ReviewOutcome {
     NoFurtherAction,
 }
 
+/// The part a user plays on one case. Membership is what lets anyone outside the partnership
+/// team and the chair see the case (need to know).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CaseRole {
+    /// A member of the review subgroup discussing the case.
+    SubgroupMember,
+    /// The named representative or author of one agency.
+    AgencyRepresentative,
+    /// The independent reviewer of the case's local review.
+    IndependentReviewer,
+    /// A member of the review panel.
+    PanelMember,
+    /// A lead or delegated safeguarding partner who signs off.
+    SafeguardingPartner,
+}
+
+impl CaseRole {
+    /// Every case role.
+    pub const ALL: [Self; 5] = [
+        Self::SubgroupMember,
+        Self::AgencyRepresentative,
+        Self::IndependentReviewer,
+        Self::PanelMember,
+        Self::SafeguardingPartner,
+    ];
+
+    /// A stable machine name.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::SubgroupMember => "subgroup-member",
+            Self::AgencyRepresentative => "agency-representative",
+            Self::IndependentReviewer => "independent-reviewer",
+            Self::PanelMember => "panel-member",
+            Self::SafeguardingPartner => "safeguarding-partner",
+        }
+    }
+
+    /// Plain words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::SubgroupMember => "Subgroup member",
+            Self::AgencyRepresentative => "Agency representative",
+            Self::IndependentReviewer => "Independent reviewer",
+            Self::PanelMember => "Review panel member",
+            Self::SafeguardingPartner => "Safeguarding partner",
+        }
+    }
+}
+
+/// A user's membership of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// Their part in the case.
+    pub role: CaseRole,
+    /// The agency they act for, when they act for one.
+    pub agency: Option<AgencyId>,
+}
+
 /// A review panel member.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PanelMember {

@@ -191,6 +191,8 @@ pub struct Case {
     pub unpublished_on: Option<Date>,
     /// The action plan.
     pub actions: BTreeMap<ActionId, ActionState>,
+    /// Who may see the case beyond the partnership team and the chair.
+    pub members: BTreeMap<crate::ids::UserId, super::model::Membership>,
     /// Closure date and reason.
     pub closed: Option<(Date, NonEmptyText)>,
     /// Events applied.
@@ -240,6 +242,7 @@ impl Default for Case {
             published_on: None,
             unpublished_on: None,
             actions: BTreeMap::new(),
+            members: BTreeMap::new(),
             closed: None,
             version: 0,
         }
@@ -628,6 +631,18 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             if let Some(a) = case.actions.get_mut(action_id) {
                 a.completed = Some((*completed_on, evidence_of_impact.clone()));
             }
+        }
+        Event::MembershipGranted { user, role, agency } => {
+            case.members.insert(
+                *user,
+                super::model::Membership {
+                    role: *role,
+                    agency: *agency,
+                },
+            );
+        }
+        Event::MembershipRevoked { user } => {
+            case.members.remove(user);
         }
         Event::CaseClosed { closed_on, reason } => {
             case.closed = Some((*closed_on, reason.clone()));
