@@ -4,4 +4,4 @@
 # root for the binary's full-disk test (it mounts a small tmpfs); .ci/run installs the former.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec cargo test --workspace "$@"
+exec cargo test --workspace --no-fail-fast "$@"

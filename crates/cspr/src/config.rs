@@ -7,6 +7,7 @@ use std::{
     io::{self, Write},
     net::SocketAddr,
     path::{Path, PathBuf},
+    str::FromStr,
 };
 
 use figment::{
@@ -15,6 +16,7 @@ use figment::{
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
+use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
 use time::Date;
 
 use crate::{dates, exit::Failure};
@@ -153,6 +155,17 @@ impl DatabaseUrl {
                 None => format!("it is not a URL ({})", Self::EXPECTED),
             });
         };
+        // The driver's own parser has the last word, so a URL accepted here opens there.
+        let driver_accepts = match backend {
+            Backend::Sqlite(_) => SqliteConnectOptions::from_str(url).is_ok(),
+            Backend::Postgres => PgConnectOptions::from_str(url).is_ok(),
+        };
+        if !driver_accepts {
+            return Err(format!(
+                "the database driver cannot read it ({})",
+                Self::EXPECTED
+            ));
+        }
         Ok(Self {
             url: SecretString::from(url.to_owned()),
             backend,
@@ -177,7 +190,7 @@ impl DatabaseUrl {
             host_port.split_once(':').map(|(_, port)| port)
         };
         if let Some(port) = port
-            && port.parse::<u16>().is_err()
+            && port.parse::<u16>().map_or(true, |port| port == 0)
         {
             return Err(format!(
                 "the port is not a number from 1 to 65535 ({})",
@@ -432,6 +445,8 @@ mod tests {
             "not a url",
             "mysql://root:hunter2@localhost/db",
             "postgres://cspr:hunter2@localhost:port/db",
+            "postgres://cspr:hunter2@localhost:0/db",
+            "postgres://cspr:hunter2@localhost/db?sslmode=sometimes",
             "sqlite://",
             "",
         ] {

@@ -4,6 +4,7 @@
 
 use std::io::{self, Write};
 
+use cspr_store::{NewEvent, Store};
 use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -12,12 +13,17 @@ use crate::{
     cli::CrashWriterArgs,
     config::{Access, Settings},
     exit::Failure,
-    store::{self, store_failure},
+    store::{store_failure, with_store},
 };
 
 pub async fn run(settings: &Settings, args: &CrashWriterArgs) -> Result<(), Failure> {
-    let store = store::open(settings, Access::ReadWrite).await?;
-    store::migrate(&store).await?;
+    with_store(settings, Access::ReadWrite, true, async |store: &Store| {
+        write(store, args).await
+    })
+    .await
+}
+
+async fn write(store: &Store, args: &CrashWriterArgs) -> Result<(), Failure> {
     let run = Uuid::new_v4();
     let partnership = Uuid::nil();
     let mut streams: Vec<(Uuid, u64)> = (0..args.streams.max(1))
@@ -27,7 +33,7 @@ pub async fn run(settings: &Settings, args: &CrashWriterArgs) -> Result<(), Fail
     for seq in 0..args.count {
         let (stream, version) = streams[slot];
         // The sealed half goes through the case key, so the test covers encryption too.
-        let event = cspr_store::NewEvent {
+        let event = NewEvent {
             event_type: "CrashTestWriteRecorded".to_owned(),
             actor: "crash-writer".to_owned(),
             occurred_at: OffsetDateTime::now_utc(),
@@ -39,6 +45,7 @@ pub async fn run(settings: &Settings, args: &CrashWriterArgs) -> Result<(), Fail
             .await
             .map_err(|e| store_failure(e, "cannot append an event"))?;
         streams[slot].1 = committed;
+        // Printed and flushed only now that the append has committed.
         let mut out = io::stdout().lock();
         writeln!(out, "ack {stream} {committed}")
             .and_then(|()| out.flush())

@@ -2,7 +2,7 @@
 //! placeholder page, behind the layers every later route will share: request ids, tracing
 //! without personal data, a timeout, a body-size limit and strict security headers.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use axum::{
     Json, Router,
@@ -34,7 +34,7 @@ use crate::{
 /// What every handler can reach.
 #[derive(Clone, Debug)]
 struct AppState {
-    store: Arc<cspr_store::Store>,
+    store: cspr_store::Store,
 }
 
 pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
@@ -58,10 +58,12 @@ pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
     let bound = listener
         .local_addr()
         .map_err(|e| Failure::from_io(e, "cannot read the listening address".to_owned()))?;
-    let state = AppState {
-        store: Arc::new(store),
-    };
-    let app = router(state, &settings);
+    let app = router(
+        AppState {
+            store: store.clone(),
+        },
+        &settings,
+    );
     println!("cspr is running for {}", settings.partnership_name);
     println!("open http://{bound}/ in a browser to sign in");
     tracing::info!(address = %bound, "listening");
@@ -69,6 +71,8 @@ pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| Failure::from(anyhow::Error::new(e).context("the server stopped")))?;
+    // Requests have finished: close the pool so SQLite checkpoints its write-ahead log.
+    store.close().await;
     tracing::info!("stopped");
     Ok(())
 }

@@ -103,6 +103,11 @@ fn sigkill_at_random_moments_loses_no_acknowledged_write() {
         finished_on_their_own, 0,
         "raise --count: a writer finished before its kill"
     );
+    // A kill can catch at most one write between its commit and its acknowledgement.
+    assert!(
+        check.unacknowledged <= kills,
+        "{check:?}: more unacknowledged writes than kills"
+    );
 
     println!(
         "crash test figures: {kills} SIGKILLs ({killed_before_first_ack} before the first \

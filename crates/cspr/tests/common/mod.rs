@@ -74,7 +74,10 @@ impl Sandbox {
         self.env
             .iter()
             .find(|(key, _)| key == "CSPR_DATABASE_URL")
-            .map_or_else(|| format!("sqlite://{}", self.db_path().display()), |(_, url)| url.clone())
+            .map_or_else(
+                || format!("sqlite://{}", self.db_path().display()),
+                |(_, url)| url.clone(),
+            )
     }
 
     pub fn key_path(&self) -> PathBuf {
