@@ -52,6 +52,10 @@ pub enum StoreError {
     /// The caller passed input the store refuses (a malformed import line, a mismatched id).
     #[error("{0}")]
     Invalid(String),
+    /// The row would duplicate one that must be unique (an email address, a linked identity);
+    /// the message is written for the person who entered it.
+    #[error("{0}")]
+    Duplicate(String),
     /// The passphrase or key file given does not open this backup.
     #[error("The passphrase or key file does not open this backup")]
     WrongBackupSecret,

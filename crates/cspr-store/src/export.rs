@@ -198,6 +198,65 @@ const TABLES: &[Table] = &[
         key: &["id"],
         paged: true,
     },
+    // Identity, added after the case tables so exports written before it still import.
+    // Sessions and login-throttling counters are ephemeral and deliberately left out: a
+    // restored or moved store starts with everyone signed out and no counters.
+    Table {
+        name: "partnerships",
+        cols: &[("id", Ty::Uuid), ("name", Ty::Text)],
+        key: &["id"],
+        paged: false,
+    },
+    Table {
+        name: "partnership_settings",
+        cols: &[
+            ("partnership_id", Ty::Uuid),
+            ("settings", Ty::Text),
+            ("updated_at", Ty::Time),
+        ],
+        key: &["partnership_id"],
+        paged: false,
+    },
+    Table {
+        name: "agencies",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("partnership_id", Ty::Uuid),
+            ("kind", Ty::Text),
+            ("name", Ty::Text),
+            ("active", Ty::Bool),
+        ],
+        key: &["id"],
+        paged: false,
+    },
+    Table {
+        name: "users",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("partnership_id", Ty::Uuid),
+            ("email", Ty::Text),
+            ("display_name", Ty::Text),
+            ("role", Ty::Text),
+            ("agency_id", Ty::OptUuid),
+            ("password_hash", Ty::OptText),
+            ("totp_wrapped_key", Ty::OptBytes),
+            ("totp_secret", Ty::OptBytes),
+            ("totp_enabled", Ty::Bool),
+            ("last_totp_step", Ty::I64),
+            ("disabled", Ty::Bool),
+            ("created_at", Ty::Time),
+            ("oidc_issuer", Ty::OptText),
+            ("oidc_subject", Ty::OptText),
+        ],
+        key: &["id"],
+        paged: false,
+    },
+    Table {
+        name: "recovery_codes",
+        cols: &[("user_id", Ty::Uuid), ("code_hash", Ty::Text)],
+        key: &["user_id", "code_hash"],
+        paged: false,
+    },
 ];
 
 /// Tables that must be empty before an import (meta and chain_heads are seeded by migrate).
@@ -211,6 +270,13 @@ const DATA_TABLES: &[&str] = &[
     "case_members",
     "jobs",
     "blobs",
+    "partnerships",
+    "partnership_settings",
+    "agencies",
+    "users",
+    "recovery_codes",
+    // Not exported, but a target with sessions is in use all the same.
+    "sessions",
 ];
 
 impl Table {

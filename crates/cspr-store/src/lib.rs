@@ -12,6 +12,7 @@ mod db;
 mod error;
 mod events;
 mod export;
+mod identity;
 mod jobs;
 mod keys;
 mod projections;
@@ -24,6 +25,9 @@ pub mod testing;
 
 pub use backup::BackupSecret;
 pub use error::StoreError;
+pub use identity::{
+    AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRow, UserRow,
+};
 pub use jobs::{JOB_MAX_ATTEMPTS, job_backoff};
 pub use keys::MasterKey;
 pub use store::Store;

@@ -11,6 +11,7 @@ mod blobs;
 mod disk;
 mod events;
 mod export;
+mod identity;
 mod jobs;
 mod open;
 mod projections;

@@ -1,0 +1,537 @@
+//! Identity: accounts, sessions, the second factor, recovery codes, throttling counters,
+//! agencies and settings, on both backends; and the canonical export with identity rows in it.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use cspr_store::testing::TestDb;
+use cspr_store::{
+    AgencyRow, Backend, NewSession, NewUser, PartnershipRow, Store, StoreError, UserRow,
+};
+use serde_json::{Value, json};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{T0, export_text, populate};
+
+fn new_user(partnership_id: Uuid, email: &str, name: &str) -> NewUser {
+    NewUser {
+        id: Uuid::new_v4(),
+        partnership_id,
+        email: email.to_owned(),
+        display_name: name.to_owned(),
+        role: "reviewer".to_owned(),
+        agency_id: None,
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".to_owned()),
+    }
+}
+
+async fn add_user(store: &Store, partnership_id: Uuid, email: &str, name: &str) -> Uuid {
+    let u = new_user(partnership_id, email, name);
+    let id = u.id;
+    store.create_user(u, T0).await.unwrap();
+    id
+}
+
+fn session(token_hash: &str, user_id: Uuid, at: OffsetDateTime) -> NewSession {
+    NewSession {
+        token_hash: token_hash.to_owned(),
+        user_id,
+        created_at: at,
+        last_seen_at: at,
+        mfa_done: false,
+        reauth_at: None,
+    }
+}
+
+async fn user(store: &Store, id: Uuid) -> UserRow {
+    store.user_by_id(id).await.unwrap().unwrap()
+}
+
+/// The users rows of a canonical export.
+fn exported_users(export: &str) -> Vec<Value> {
+    export
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["table"] == "users")
+        .map(|v| v["row"].clone())
+        .collect()
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Identity rows of every kind, sessions and counters included (which the export leaves out).
+async fn populate_identity(store: &Store) -> Uuid {
+    let p = Uuid::new_v4();
+    store
+        .upsert_partnership(PartnershipRow {
+            id: p,
+            name: "Northshire Safeguarding Children Partnership".into(),
+        })
+        .await
+        .unwrap();
+    store
+        .save_partnership_settings(
+            p,
+            &json!({"working_days": {"bank_holidays": "england-and-wales"}, "idle_minutes": 30}),
+            T0,
+        )
+        .await
+        .unwrap();
+    let police = Uuid::new_v4();
+    store
+        .upsert_agency(AgencyRow {
+            id: police,
+            partnership_id: p,
+            kind: "police".into(),
+            name: "Northshire Police".into(),
+            active: true,
+        })
+        .await
+        .unwrap();
+    let chair = add_user(store, p, "Chair@Example.org", "Alex Chair").await;
+    let mut rep = new_user(p, "rep@example.org", "Sam Rep");
+    rep.role = "agency-representative".into();
+    rep.agency_id = Some(police);
+    rep.password_hash = None;
+    let rep_id = rep.id;
+    store.create_user(rep, T0).await.unwrap();
+    store
+        .link_oidc(rep_id, "https://login.example.org", "sub-1")
+        .await
+        .unwrap();
+    store
+        .set_totp_secret(chair, Some(b"12345678901234567890"), true)
+        .await
+        .unwrap();
+    assert!(store.set_last_totp_step(chair, 58_000_000).await.unwrap());
+    store
+        .replace_recovery_codes(chair, &["h1".into(), "h2".into(), "h3".into()])
+        .await
+        .unwrap();
+    store
+        .create_session(session("s1", chair, T0))
+        .await
+        .unwrap();
+    store
+        .record_login_failure("ip:192.0.2.1", T0)
+        .await
+        .unwrap();
+    chair
+}
+
+cspr_store::backend_tests! {
+    async fn users_are_found_by_id_email_and_identity(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let id = add_user(&store, p, "  Jo.Bloggs@Example.ORG ", "Jo Bloggs").await;
+        let row = user(&store, id).await;
+        assert_eq!(row.email, "jo.bloggs@example.org");
+        assert_eq!(row.partnership_id, p);
+        assert_eq!(row.created_at, T0);
+        assert!(!row.totp_enabled && !row.disabled);
+        assert_eq!(row.last_totp_step, None);
+        assert_eq!(store.user_by_email("JO.BLOGGS@example.org").await.unwrap().unwrap().id, id);
+        assert!(store.user_by_email("someone@example.org").await.unwrap().is_none());
+        assert!(store.user_by_email("").await.unwrap().is_none());
+        assert!(store.user_by_id(Uuid::new_v4()).await.unwrap().is_none());
+
+        // The same address in another letter case is a duplicate, whatever the partnership.
+        let err = store
+            .create_user(new_user(Uuid::new_v4(), "jo.bloggs@EXAMPLE.org", "Other"), T0)
+            .await
+            .unwrap_err();
+        match err {
+            StoreError::Duplicate(m) => assert_eq!(m, "A user with this email address already exists"),
+            other => panic!("{other:?}"),
+        }
+
+        store.link_oidc(id, "https://idp.example.org", "abc").await.unwrap();
+        store.link_oidc(id, "https://idp.example.org", "abc").await.unwrap();
+        let found = store.user_by_oidc("https://idp.example.org", "abc").await.unwrap().unwrap();
+        assert_eq!(found.id, id);
+        assert_eq!(found.oidc_subject.as_deref(), Some("abc"));
+        assert!(store.user_by_oidc("https://idp.example.org", "abd").await.unwrap().is_none());
+        let other = add_user(&store, p, "other@example.org", "Other").await;
+        let err = store.link_oidc(other, "https://idp.example.org", "abc").await.unwrap_err();
+        assert!(matches!(err, StoreError::Duplicate(_)), "{err:?}");
+        let err = store.link_oidc(Uuid::new_v4(), "https://idp.example.org", "new").await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+    }
+
+    async fn accounts_list_by_name_and_change(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let zed = add_user(&store, p, "z@example.org", "zed Smith").await;
+        let amy = add_user(&store, p, "a@example.org", "Amy Jones").await;
+        let bob = add_user(&store, p, "b@example.org", "Bob Brown").await;
+        add_user(&store, Uuid::new_v4(), "x@example.org", "Elsewhere").await;
+        let listed: Vec<Uuid> = store.users(p).await.unwrap().iter().map(|u| u.id).collect();
+        assert_eq!(listed, vec![amy, bob, zed]);
+
+        let agency = Uuid::new_v4();
+        store.set_user_role(bob, "agency-representative", Some(agency)).await.unwrap();
+        let row = user(&store, bob).await;
+        assert_eq!((row.role.as_str(), row.agency_id), ("agency-representative", Some(agency)));
+        store.set_password_hash(bob, "$argon2id$new").await.unwrap();
+        assert_eq!(user(&store, bob).await.password_hash.as_deref(), Some("$argon2id$new"));
+        assert!(matches!(
+            store.set_user_role(Uuid::new_v4(), "chair", None).await,
+            Err(StoreError::NotFound)
+        ));
+        assert!(matches!(
+            store.set_password_hash(Uuid::new_v4(), "x").await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    async fn disabling_an_account_ends_its_sessions(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let jo = add_user(&store, p, "jo@example.org", "Jo").await;
+        let kim = add_user(&store, p, "kim@example.org", "Kim").await;
+        store.create_session(session("jo-1", jo, T0)).await.unwrap();
+        store.create_session(session("jo-2", jo, T0)).await.unwrap();
+        store.create_session(session("kim-1", kim, T0)).await.unwrap();
+
+        store.set_user_disabled(jo, true).await.unwrap();
+        assert!(user(&store, jo).await.disabled);
+        assert!(store.session("jo-1").await.unwrap().is_none());
+        assert!(store.session("jo-2").await.unwrap().is_none());
+        assert!(store.session("kim-1").await.unwrap().is_some());
+        // No new session for a disabled account, nor for one that does not exist.
+        let err = store.create_session(session("jo-3", jo, T0)).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+        let err = store.create_session(session("ghost", Uuid::new_v4(), T0)).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotFound), "{err:?}");
+
+        store.set_user_disabled(jo, false).await.unwrap();
+        store.create_session(session("jo-3", jo, T0)).await.unwrap();
+        assert!(matches!(
+            store.set_user_disabled(Uuid::new_v4(), true).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    async fn sessions_are_created_touched_and_ended(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let jo = add_user(&store, p, "jo@example.org", "Jo").await;
+        let mut s = session("hash-a", jo, T0);
+        s.mfa_done = true;
+        store.create_session(s.clone()).await.unwrap();
+        let row = store.session("hash-a").await.unwrap().unwrap();
+        assert_eq!(
+            (row.token_hash.as_str(), row.user_id, row.created_at, row.last_seen_at, row.mfa_done, row.reauth_at),
+            ("hash-a", jo, T0, T0, true, None)
+        );
+        // A token hash is unique.
+        assert!(store.create_session(s).await.is_err());
+
+        let later = T0 + Duration::minutes(10);
+        store.touch_session("hash-a", later).await.unwrap();
+        store.set_session_reauth("hash-a", later).await.unwrap();
+        let row = store.session("hash-a").await.unwrap().unwrap();
+        assert_eq!((row.last_seen_at, row.reauth_at), (later, Some(later)));
+        assert_eq!(row.created_at, T0);
+
+        store.delete_session("hash-a").await.unwrap();
+        store.delete_session("hash-a").await.unwrap();
+        assert!(store.session("hash-a").await.unwrap().is_none());
+        assert!(matches!(store.touch_session("hash-a", later).await, Err(StoreError::NotFound)));
+        assert!(matches!(store.set_session_reauth("hash-a", later).await, Err(StoreError::NotFound)));
+
+        // Expiry: idle for more than 30 minutes, or older than 12 hours.
+        let now = T0 + Duration::hours(13);
+        let mut old = session("old-but-busy", jo, T0);
+        old.last_seen_at = now;
+        store.create_session(old).await.unwrap();
+        store.create_session(session("idle", jo, now - Duration::minutes(31))).await.unwrap();
+        store.create_session(session("fresh", jo, now - Duration::minutes(5))).await.unwrap();
+        let gone = store
+            .delete_expired_sessions(now - Duration::minutes(30), now - Duration::hours(12))
+            .await
+            .unwrap();
+        assert_eq!(gone, 2);
+        assert!(store.session("fresh").await.unwrap().is_some());
+        assert!(store.session("idle").await.unwrap().is_none());
+        assert!(store.session("old-but-busy").await.unwrap().is_none());
+
+        store.create_session(session("second", jo, now)).await.unwrap();
+        assert_eq!(store.delete_user_sessions(jo).await.unwrap(), 2);
+        assert!(store.session("fresh").await.unwrap().is_none());
+    }
+
+    async fn recovery_codes_work_once(db) {
+        let store = db.store().await;
+        let jo = add_user(&store, Uuid::new_v4(), "jo@example.org", "Jo").await;
+        let codes: Vec<String> = (0..10).map(|i| format!("hash-{i}")).collect();
+        store.replace_recovery_codes(jo, &codes).await.unwrap();
+        assert_eq!(store.recovery_codes_left(jo).await.unwrap(), 10);
+        assert!(store.use_recovery_code(jo, "hash-3").await.unwrap());
+        assert!(!store.use_recovery_code(jo, "hash-3").await.unwrap());
+        assert!(!store.use_recovery_code(jo, "unknown").await.unwrap());
+        let other = add_user(&store, Uuid::new_v4(), "kim@example.org", "Kim").await;
+        assert!(!store.use_recovery_code(other, "hash-4").await.unwrap(), "codes belong to one account");
+        assert_eq!(store.recovery_codes_left(jo).await.unwrap(), 9);
+
+        // Concurrent use of the same code: exactly one succeeds.
+        let tasks: Vec<_> = (0..8)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.use_recovery_code(jo, "hash-5").await.unwrap() })
+            })
+            .collect();
+        let mut wins = 0;
+        for t in tasks {
+            wins += usize::from(t.await.unwrap());
+        }
+        assert_eq!(wins, 1);
+
+        // A new set replaces the old one entirely.
+        store.replace_recovery_codes(jo, &["new-1".into(), "new-2".into()]).await.unwrap();
+        assert!(!store.use_recovery_code(jo, "hash-6").await.unwrap());
+        assert!(store.use_recovery_code(jo, "new-1").await.unwrap());
+        assert!(matches!(
+            store.replace_recovery_codes(Uuid::new_v4(), &codes).await,
+            Err(StoreError::NotFound)
+        ));
+    }
+
+    async fn totp_secrets_are_sealed_at_rest(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let jo = add_user(&store, p, "jo@example.org", "Jo").await;
+        let kim = add_user(&store, p, "kim@example.org", "Kim").await;
+        assert!(store.totp_secret(jo).await.unwrap().is_none());
+        let secret = b"\x01\x02TOTP-SECRET-BYTES\xfe\xff";
+        store.set_totp_secret(jo, Some(secret), false).await.unwrap();
+        assert!(!user(&store, jo).await.totp_enabled);
+        store.set_totp_secret(jo, Some(secret), true).await.unwrap();
+        assert!(user(&store, jo).await.totp_enabled);
+        let back = store.totp_secret(jo).await.unwrap().unwrap();
+        assert_eq!(back.as_slice(), secret);
+
+        // The stored columns (the export writes them as stored) never hold the secret.
+        let export = export_text(&store).await;
+        let rows = exported_users(&export);
+        let row = rows.iter().find(|r| r["id"] == jo.to_string()).unwrap();
+        for col in ["totp_secret", "totp_wrapped_key"] {
+            let raw = BASE64.decode(row[col].as_str().unwrap()).unwrap();
+            assert!(!contains(&raw, secret), "{col} holds the secret");
+            assert!(!contains(&raw, b"TOTP-SECRET"), "{col} holds part of the secret");
+        }
+        assert!(!export.contains(&BASE64.encode(secret)));
+
+        // Sealed values are bound to their account: copied to another, they do not open.
+        store.set_totp_secret(kim, Some(b"kim's own secret bytes"), true).await.unwrap();
+        db.execute(&format!(
+            "UPDATE users SET totp_wrapped_key = (SELECT totp_wrapped_key FROM users WHERE id = '{jo}'), \
+             totp_secret = (SELECT totp_secret FROM users WHERE id = '{jo}') WHERE id = '{kim}'"
+        ))
+        .await;
+        let err = store.totp_secret(kim).await.unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt(_)), "{err:?}");
+
+        // Clearing removes it; switching on without a secret is refused.
+        store.set_totp_secret(jo, None, false).await.unwrap();
+        assert!(store.totp_secret(jo).await.unwrap().is_none());
+        assert!(!user(&store, jo).await.totp_enabled);
+        assert!(matches!(store.set_totp_secret(jo, None, true).await, Err(StoreError::Invalid(_))));
+        assert!(matches!(store.totp_secret(Uuid::new_v4()).await, Err(StoreError::NotFound)));
+    }
+
+    async fn a_totp_step_is_accepted_once(db) {
+        let store = db.store().await;
+        let jo = add_user(&store, Uuid::new_v4(), "jo@example.org", "Jo").await;
+        store.set_totp_secret(jo, Some(b"12345678901234567890"), true).await.unwrap();
+        assert!(store.set_last_totp_step(jo, 100).await.unwrap());
+        assert!(!store.set_last_totp_step(jo, 100).await.unwrap(), "replay of the same step");
+        assert!(!store.set_last_totp_step(jo, 99).await.unwrap(), "an earlier step");
+        assert!(store.set_last_totp_step(jo, 101).await.unwrap());
+        assert_eq!(user(&store, jo).await.last_totp_step, Some(101));
+        // A new secret starts again.
+        store.set_totp_secret(jo, Some(b"another secret 12345"), true).await.unwrap();
+        assert_eq!(user(&store, jo).await.last_totp_step, None);
+        assert!(matches!(store.set_last_totp_step(Uuid::new_v4(), 1).await, Err(StoreError::NotFound)));
+
+        let tasks: Vec<_> = (0..6)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.set_last_totp_step(jo, 500).await.unwrap() })
+            })
+            .collect();
+        let mut wins = 0;
+        for t in tasks {
+            wins += usize::from(t.await.unwrap());
+        }
+        assert_eq!(wins, 1);
+    }
+
+    async fn login_failures_are_counted_per_key(db) {
+        let store = db.store().await;
+        assert!(store.login_failures("acct:abc").await.unwrap().is_none());
+        for i in 1..=4u32 {
+            let f = store
+                .record_login_failure("acct:abc", T0 + Duration::seconds(i64::from(i)))
+                .await
+                .unwrap();
+            assert_eq!(f.count, i);
+            assert_eq!(f.last_at, T0 + Duration::seconds(i64::from(i)));
+        }
+        store.record_login_failure("ip:192.0.2.7", T0).await.unwrap();
+        let f = store.login_failures("acct:abc").await.unwrap().unwrap();
+        assert_eq!((f.count, f.last_at), (4, T0 + Duration::seconds(4)));
+        assert_eq!(store.login_failures("ip:192.0.2.7").await.unwrap().unwrap().count, 1);
+
+        store.clear_login_failures("acct:abc").await.unwrap();
+        assert!(store.login_failures("acct:abc").await.unwrap().is_none());
+        assert_eq!(store.delete_stale_login_failures(T0 + Duration::seconds(1)).await.unwrap(), 1);
+        assert!(store.login_failures("ip:192.0.2.7").await.unwrap().is_none());
+
+        // Concurrent failures are all counted.
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let store = store.clone();
+                tokio::spawn(async move { store.record_login_failure("ip:x", T0).await.unwrap() })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap();
+        }
+        assert_eq!(store.login_failures("ip:x").await.unwrap().unwrap().count, 10);
+    }
+
+    async fn agencies_partnerships_and_settings_round_trip(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        assert!(store.partnership(p).await.unwrap().is_none());
+        store.upsert_partnership(PartnershipRow { id: p, name: "Old name".into() }).await.unwrap();
+        store.upsert_partnership(PartnershipRow { id: p, name: "Northshire SCP".into() }).await.unwrap();
+        assert_eq!(store.partnership(p).await.unwrap().unwrap().name, "Northshire SCP");
+        assert_eq!(store.partnerships().await.unwrap().len(), 1);
+
+        let police = AgencyRow {
+            id: Uuid::new_v4(),
+            partnership_id: p,
+            kind: "police".into(),
+            name: "Northshire Police".into(),
+            active: true,
+        };
+        let health = AgencyRow {
+            id: Uuid::new_v4(),
+            partnership_id: p,
+            kind: "health".into(),
+            name: "north ICB".into(),
+            active: true,
+        };
+        store.upsert_agency(police.clone()).await.unwrap();
+        store.upsert_agency(health.clone()).await.unwrap();
+        let mut closed = police.clone();
+        closed.active = false;
+        closed.name = "Northshire Constabulary".into();
+        store.upsert_agency(closed.clone()).await.unwrap();
+        assert_eq!(store.agencies(p).await.unwrap(), vec![health.clone(), closed.clone()]);
+        assert!(store.agencies(Uuid::new_v4()).await.unwrap().is_empty());
+        let mut moved = health.clone();
+        moved.partnership_id = Uuid::new_v4();
+        assert!(matches!(store.upsert_agency(moved).await, Err(StoreError::Invalid(_))));
+
+        assert!(store.partnership_settings(p).await.unwrap().is_none());
+        let settings = json!({"session": {"idle_minutes": 30, "absolute_hours": 12}, "name": "Ünïcode ✓"});
+        store.save_partnership_settings(p, &settings, T0).await.unwrap();
+        assert_eq!(store.partnership_settings(p).await.unwrap().unwrap(), settings);
+        let changed = json!({"session": {"idle_minutes": 20}});
+        store.save_partnership_settings(p, &changed, T0).await.unwrap();
+        assert_eq!(store.partnership_settings(p).await.unwrap().unwrap(), changed);
+        assert!(matches!(
+            store.save_partnership_settings(p, &json!([1, 2]), T0).await,
+            Err(StoreError::Invalid(_))
+        ));
+    }
+
+    async fn identity_export_leaves_out_sessions_and_counters(db) {
+        let store = db.store().await;
+        let chair = populate_identity(&store).await;
+        let export = export_text(&store).await;
+        for table in ["partnerships", "partnership_settings", "agencies", "users", "recovery_codes"] {
+            assert!(export.contains(&format!("\"table\":\"{table}\"")), "{table} missing");
+        }
+        assert!(!export.contains("\"table\":\"sessions\""));
+        assert!(!export.contains("\"table\":\"login_failures\""));
+        assert!(!export.contains("\"s1\""));
+        assert_eq!(exported_users(&export).len(), 2);
+        assert_eq!(store.session("s1").await.unwrap().unwrap().user_id, chair);
+
+        // A target that holds accounts is not empty.
+        let target_db = TestDb::new(db.backend()).await;
+        let target = target_db.store().await;
+        add_user(&target, Uuid::new_v4(), "someone@example.org", "Someone").await;
+        let err = target.import_canonical(export.as_bytes()).await.unwrap_err();
+        assert!(matches!(err, StoreError::NotEmpty(_)), "{err:?}");
+    }
+}
+
+async fn round_trip_with_identity(from: Backend, to: Backend) {
+    let source_db = TestDb::new(from).await;
+    let source = source_db.store().await;
+    populate(&source).await;
+    let chair = populate_identity(&source).await;
+    let before = export_text(&source).await;
+
+    let target_db = TestDb::new(to).await;
+    let target = target_db.store().await;
+    target.import_canonical(before.as_bytes()).await.unwrap();
+    let after = export_text(&target).await;
+    assert_eq!(before, after, "{from} -> {to}: canonical exports differ");
+
+    // The copy works: the sealed secret opens, codes and steps carry over, no one is signed in.
+    let secret = target.totp_secret(chair).await.unwrap().unwrap();
+    assert_eq!(secret.as_slice(), b"12345678901234567890");
+    assert!(!target.set_last_totp_step(chair, 58_000_000).await.unwrap());
+    assert!(target.use_recovery_code(chair, "h2").await.unwrap());
+    assert!(target.session("s1").await.unwrap().is_none());
+    assert!(
+        target
+            .login_failures("ip:192.0.2.1")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let rep = target
+        .user_by_email("REP@example.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        target
+            .user_by_oidc("https://login.example.org", "sub-1")
+            .await
+            .unwrap()
+            .unwrap()
+            .id,
+        rep.id
+    );
+    assert!(target.verify().await.unwrap().is_ok());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_export_sqlite_to_sqlite() {
+    round_trip_with_identity(Backend::Sqlite, Backend::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_export_postgres_to_postgres() {
+    round_trip_with_identity(Backend::Postgres, Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_export_sqlite_to_postgres() {
+    round_trip_with_identity(Backend::Sqlite, Backend::Postgres).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn identity_export_postgres_to_sqlite() {
+    round_trip_with_identity(Backend::Postgres, Backend::Sqlite).await;
+}

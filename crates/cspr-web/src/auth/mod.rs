@@ -1,0 +1,8 @@
+//! Sign-in building blocks: password hashing and rules, TOTP, recovery codes, throttling.
+//! Pure functions with no web types, so each rule is tested on its own; the sign-in routes
+//! combine them with the store's accounts, sessions and counters.
+
+pub mod password;
+pub mod recovery;
+pub mod throttle;
+pub mod totp;

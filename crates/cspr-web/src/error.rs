@@ -1,0 +1,144 @@
+//! Errors of the web layer and the generic pages they become: detail goes to the log (never
+//! personal data), the page says only what a user can act on.
+
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+/// What went wrong while handling a request.
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    /// Not signed in.
+    #[error("not signed in")]
+    SignedOut,
+    /// Signed in but not allowed.
+    #[error("forbidden")]
+    Forbidden,
+    /// No such page or record.
+    #[error("not found")]
+    NotFound,
+    /// The disk is full: nothing was written.
+    #[error("disk full")]
+    DiskFull,
+    /// Anything else (detail for the log only).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<cspr_store::StoreError> for WebError {
+    fn from(e: cspr_store::StoreError) -> Self {
+        match e {
+            cspr_store::StoreError::DiskFull => Self::DiskFull,
+            cspr_store::StoreError::NotFound => Self::NotFound,
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<askama::Error> for WebError {
+    fn from(e: askama::Error) -> Self {
+        Self::Internal(format!("template: {e}"))
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: crate::layout::Chrome,
+    status: u16,
+    title: &'static str,
+    message: &'static str,
+}
+
+/// The words of an error page, carried on the response until [`render`] draws the page.
+#[derive(Debug, Clone, Copy)]
+struct ErrorWords {
+    title: &'static str,
+    message: &'static str,
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, title, message) = match &self {
+            Self::SignedOut => (
+                StatusCode::UNAUTHORIZED,
+                "You need to sign in",
+                "Sign in to see this page.",
+            ),
+            Self::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "You do not have access to this page",
+                "If you think you should have access, contact your partnership team.",
+            ),
+            Self::NotFound => (
+                StatusCode::NOT_FOUND,
+                "Page not found",
+                "If you typed the web address, check it is correct.",
+            ),
+            Self::DiskFull => {
+                tracing::error!("disk full: request refused, nothing written");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sorry, the service cannot save anything at the moment",
+                    "Nothing you sent was saved. Try again later; the team running the service has been told.",
+                )
+            }
+            Self::Internal(detail) => {
+                tracing::error!(error = %detail, "request failed");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Sorry, there is a problem with the service",
+                    "Try again later. Nothing you sent was saved unless a page told you it was.",
+                )
+            }
+        };
+        let mut response = (status, title).into_response();
+        response
+            .extensions_mut()
+            .insert(ErrorWords { title, message });
+        response
+    }
+}
+
+/// Draws the generic error page for a response that carries error words (and for bare 404s
+/// and 405s from the router).
+pub async fn render(
+    axum::extract::State(state): axum::extract::State<crate::AppState>,
+    response: Response,
+) -> Response {
+    let status = response.status();
+    let words = response
+        .extensions()
+        .get::<ErrorWords>()
+        .copied()
+        .or(match status {
+            StatusCode::NOT_FOUND => Some(ErrorWords {
+                title: "Page not found",
+                message: "If you typed the web address, check it is correct.",
+            }),
+            StatusCode::METHOD_NOT_ALLOWED => Some(ErrorWords {
+                title: "Page not found",
+                message: "If you followed a link, go back and try again.",
+            }),
+            _ => None,
+        });
+    let Some(words) = words else { return response };
+    let page = ErrorPage {
+        chrome: crate::layout::Chrome::signed_out(&state),
+        status: status.as_u16(),
+        title: words.title,
+        message: words.message,
+    };
+    match page.render() {
+        Ok(html) => {
+            let (mut parts, _) = response.into_parts();
+            parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+            parts.headers.insert(
+                axum::http::header::CONTENT_TYPE,
+                axum::http::HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            Response::from_parts(parts, axum::body::Body::from(html))
+        }
+        Err(_) => (status, Html(words.title)).into_response(),
+    }
+}

@@ -1,0 +1,91 @@
+//! What every page's frame needs: the partnership's name, the signed-in user, the service
+//! navigation and the asset URLs. Pages embed a `Chrome` and extend `layout.html`.
+
+/// One item of the service navigation.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    /// Link text.
+    pub text: &'static str,
+    /// Where it goes.
+    pub href: &'static str,
+    /// Whether it is the current section.
+    pub current: bool,
+}
+
+/// The signed-in user as the header shows them.
+#[derive(Debug, Clone)]
+pub struct ChromeUser {
+    /// Their name.
+    pub display_name: String,
+    /// Their role in words.
+    pub role_label: &'static str,
+}
+
+/// The frame of a page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    /// The partnership's name, shown in the header instead of a crown and wordmark.
+    pub partnership_name: String,
+    /// The signed-in user, if any.
+    pub user: Option<ChromeUser>,
+    /// Service navigation (empty when signed out).
+    pub nav: Vec<NavItem>,
+    /// URL of the compiled stylesheet (with its content hash in the name).
+    pub css_href: &'static str,
+    /// URL of the JavaScript that initialises the components (hashed name).
+    pub js_src: &'static str,
+}
+
+impl Chrome {
+    /// The frame for someone not signed in.
+    #[must_use]
+    pub fn signed_out(state: &crate::AppState) -> Self {
+        Self {
+            partnership_name: state.config().partnership_name.clone(),
+            user: None,
+            nav: Vec::new(),
+            css_href: crate::assets::css_href(),
+            js_src: crate::assets::js_src(),
+        }
+    }
+
+    /// The frame for a signed-in person, with the navigation their role has; `current` is the
+    /// href of the section the page belongs to.
+    #[must_use]
+    pub fn signed_in(
+        state: &crate::AppState,
+        principal: &crate::access::Principal,
+        current: &str,
+    ) -> Self {
+        use crate::access::Role;
+        let mut nav = Vec::new();
+        if principal.role != Role::SystemAdministrator {
+            nav.push(("Dashboard", "/dashboard"));
+            nav.push(("Cases", "/cases"));
+        }
+        if matches!(
+            principal.role,
+            Role::SystemAdministrator | Role::PartnershipTeam
+        ) {
+            nav.push(("Administration", "/admin"));
+        }
+        nav.push(("Your account", "/account"));
+        Self {
+            partnership_name: state.config().partnership_name.clone(),
+            user: Some(ChromeUser {
+                display_name: principal.display_name.clone(),
+                role_label: principal.role.label(),
+            }),
+            nav: nav
+                .into_iter()
+                .map(|(text, href)| NavItem {
+                    text,
+                    href,
+                    current: href == current,
+                })
+                .collect(),
+            css_href: crate::assets::css_href(),
+            js_src: crate::assets::js_src(),
+        }
+    }
+}

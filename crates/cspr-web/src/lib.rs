@@ -1,0 +1,154 @@
+//! cspr's web front door: the axum application behind `cspr serve`. Pages follow the GOV.UK
+//! Design System (compiled from npm, Arial, no crown); every route has an access rule in one
+//! table (`routes::table`); every look at a case's personal data is written to the hash-chained
+//! access log in the same request, and the page fails if that write fails.
+
+pub mod access;
+pub mod assets;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod layout;
+pub mod reader;
+pub mod routes;
+mod security;
+pub mod session;
+
+use std::sync::{Arc, RwLock};
+
+use axum::Router;
+use cspr_app::App;
+use cspr_domain::ids::PartnershipId;
+use cspr_store::Store;
+use time::{Duration, OffsetDateTime};
+
+pub use error::WebError;
+
+/// Settings of the web layer.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The partnership this instance serves.
+    pub partnership_id: PartnershipId,
+    /// Its name, shown in the header.
+    pub partnership_name: String,
+    /// A session ends after this long without a request (ASVS 7.3.1: 30 minutes).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in whatever happens (ASVS 7.3.2: 12 hours).
+    pub session_absolute: Duration,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Longest a request may take.
+    pub request_timeout: std::time::Duration,
+}
+
+impl WebConfig {
+    /// Defaults for a partnership.
+    #[must_use]
+    pub fn new(partnership_id: PartnershipId, partnership_name: impl Into<String>) -> Self {
+        Self {
+            partnership_id,
+            partnership_name: partnership_name.into(),
+            session_idle: Duration::minutes(30),
+            session_absolute: Duration::hours(12),
+            max_body_bytes: 2 * 1024 * 1024,
+            request_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// Where the time comes from: the system clock in service, a fixed or moved clock in tests.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Now.
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+struct Inner {
+    app: RwLock<App>,
+    store: Store,
+    config: WebConfig,
+    clock: Arc<dyn Clock>,
+}
+
+/// Shared state of the web application.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("config", &self.0.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an application, with a clock.
+    #[must_use]
+    pub fn new(app: App, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
+        let store = app.store().clone();
+        Self(Arc::new(Inner {
+            app: RwLock::new(app),
+            store,
+            config,
+            clock,
+        }))
+    }
+
+    /// The application services (a cheap clone: the store is a pool handle).
+    #[must_use]
+    pub fn app(&self) -> App {
+        match self.0.app.read() {
+            Ok(app) => app.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Replaces the application services (after the partnership's settings change).
+    pub fn replace_app(&self, app: App) {
+        match self.0.app.write() {
+            Ok(mut slot) => *slot = app,
+            Err(poisoned) => *poisoned.into_inner() = app,
+        }
+    }
+
+    /// The store.
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The web settings.
+    #[must_use]
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    /// Now, from the state's clock.
+    #[must_use]
+    pub fn now(&self) -> OffsetDateTime {
+        self.0.clock.now()
+    }
+
+    /// Today (UTC date; England is within an hour of it and deadlines count whole days).
+    #[must_use]
+    pub fn today(&self) -> time::Date {
+        self.now().date()
+    }
+}
+
+/// The whole application: every route of the table behind its access rule, then the
+/// security layers.
+pub fn router(state: AppState) -> Router {
+    let routed = routes::build(state.clone());
+    security::layers(routed, &state)
+}

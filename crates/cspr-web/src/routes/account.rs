@@ -1,0 +1,146 @@
+//! Your account: who you are, changing your password (you re-enter the current one first,
+//! ASVS 7.5.1), and signing out everywhere.
+
+use axum::Form;
+use axum::extract::{Extension, State};
+use axum::response::Response;
+use cspr_store::NewAccessEntry;
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::form::{Field, FieldKind, FormPage};
+use crate::access::Principal;
+use crate::auth::password;
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::session::Live;
+use crate::{AppState, WebError};
+
+fn page(
+    state: &AppState,
+    p: &Principal,
+    live: &Live,
+    errors: Vec<(&'static str, String)>,
+    success: Option<String>,
+) -> FormPage {
+    FormPage {
+        chrome: Chrome::signed_in(state, p, "/account"),
+        heading: "Your account",
+        intro: vec![
+            format!(
+                "You are signed in as {} ({}).",
+                live.user.display_name, live.user.email
+            ),
+            format!("Your role: {}.", p.role.label()),
+            "To change your password, enter your current password and then the new one.".to_owned(),
+        ],
+        action: "/account/password".to_owned(),
+        fields: vec![
+            Field::new("current", "Current password", FieldKind::Password, ""),
+            Field::new("new", "New password", FieldKind::Password, "").hint(
+                "At least 15 characters. A few unrelated words together make a good password.",
+            ),
+            Field::new("confirm", "Confirm new password", FieldKind::Password, ""),
+        ],
+        errors,
+        submit: "Change password",
+        success,
+        back: None,
+        links: Vec::new(),
+        buttons: vec![(
+            "/sign-out-everywhere".to_owned(),
+            "Sign out on every device".to_owned(),
+        )],
+    }
+}
+
+/// The account page.
+pub async fn page_handler(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(live): Extension<Live>,
+) -> Result<Response, WebError> {
+    page(&state, &p, &live, Vec::new(), None).render_page()
+}
+
+/// The password form.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// Changes the password after checking the current one; other sessions end.
+pub async fn change_password(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(live): Extension<Live>,
+    Extension(source): Extension<Source>,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, WebError> {
+    let current = SecretString::from(form.current);
+    let ok = live
+        .user
+        .password_hash
+        .as_deref()
+        .is_some_and(|h| password::verify_password(&current, h));
+    if !ok {
+        return page(
+            &state,
+            &p,
+            &live,
+            vec![("current", "Your current password is not correct".to_owned())],
+            None,
+        )
+        .render_page();
+    }
+    if form.new != form.confirm {
+        return page(
+            &state,
+            &p,
+            &live,
+            vec![("confirm", "The new passwords do not match".to_owned())],
+            None,
+        )
+        .render_page();
+    }
+    let new = SecretString::from(form.new);
+    if let Err(problem) = password::check_new_password(
+        &new,
+        &[live.user.email.as_str(), live.user.display_name.as_str()],
+    ) {
+        return page(&state, &p, &live, vec![("new", problem.to_string())], None).render_page();
+    }
+    let hash = password::hash_password(&new).map_err(|e| WebError::Internal(e.to_string()))?;
+    state.store().set_password_hash(live.user.id, &hash).await?;
+    // Every other session of this account ends; this one carries on.
+    state.store().delete_user_sessions(live.user.id).await?;
+    let token = crate::session::start(&state, &live.user, true, None).await?;
+    state
+        .store()
+        .log_access(NewAccessEntry {
+            actor: live.user.id.to_string(),
+            action: "password-changed".to_owned(),
+            case_id: None,
+            detail: "own account".to_owned(),
+            source_ip: source.0,
+            at: state.now(),
+        })
+        .await?;
+    let response = page(
+        &state,
+        &p,
+        &live,
+        Vec::new(),
+        Some("Your password has been changed".to_owned()),
+    )
+    .render_page()?;
+    Ok(crate::session::with_cookie(
+        response,
+        &crate::session::set_cookie(&token),
+    ))
+}

@@ -1,0 +1,313 @@
+//! The route table: every route of cspr with its access rule. The router is built from this
+//! table only, so a route cannot exist without a rule; the authorisation-matrix test walks the
+//! same table against its own expectations (tests/authz_matrix.rs).
+
+mod account;
+mod admin;
+mod cases;
+pub mod form;
+mod public;
+mod signin;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, RawPathParams, Request, State};
+use axum::http::Method;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{MethodRouter, get, post};
+use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
+use cspr_store::NewAccessEntry;
+use uuid::Uuid;
+
+use crate::access::{CaseNeed, Denied, Principal, Role, Rule, authorize_case};
+use crate::reader::Source;
+use crate::session::{self, Ended};
+use crate::{AppState, WebError};
+
+const TEAM: &[Role] = &[Role::PartnershipTeam];
+const ADMINS: &[Role] = &[Role::SystemAdministrator];
+const SETTINGS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
+const CASEWORK: &[Role] = &[
+    Role::PartnershipTeam,
+    Role::Chair,
+    Role::SubgroupMember,
+    Role::AgencyRepresentative,
+    Role::IndependentReviewer,
+    Role::PanelMember,
+    Role::SafeguardingPartner,
+];
+
+/// One route: method, path, rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// GET or POST.
+    pub method: &'static str,
+    /// The axum path.
+    pub path: &'static str,
+    /// Who may use it.
+    pub rule: Rule,
+}
+
+const fn r(method: &'static str, path: &'static str, rule: Rule) -> RouteSpec {
+    RouteSpec { method, path, rule }
+}
+
+/// Every route and its rule: the policy table of docs/SECURITY.md.
+pub const ROUTES: &[RouteSpec] = &[
+    r("GET", "/", Rule::Public),
+    r("GET", "/health", Rule::Public),
+    r("GET", "/assets/{file}", Rule::Public),
+    r("GET", "/accessibility", Rule::Public),
+    r("GET", "/privacy", Rule::Public),
+    r("GET", "/sign-in", Rule::Public),
+    r("POST", "/sign-in", Rule::Public),
+    r("GET", "/signed-out", Rule::Public),
+    r("GET", "/sign-in/two-factor", Rule::FirstFactor),
+    r("POST", "/sign-in/two-factor", Rule::FirstFactor),
+    r("GET", "/sign-in/set-up-two-factor", Rule::FirstFactor),
+    r(
+        "GET",
+        "/sign-in/set-up-two-factor/qr.png",
+        Rule::FirstFactor,
+    ),
+    r("POST", "/sign-in/set-up-two-factor", Rule::FirstFactor),
+    r("POST", "/sign-out", Rule::FirstFactor),
+    r("POST", "/sign-out-everywhere", Rule::SignedIn),
+    r("GET", "/account", Rule::SignedIn),
+    r("POST", "/account/password", Rule::SignedIn),
+    r("GET", "/dashboard", Rule::Roles(CASEWORK)),
+    r("GET", "/cases", Rule::Roles(CASEWORK)),
+    r("GET", "/cases/{case_id}", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/access-history",
+        Rule::Case(CaseNeed::AccessHistory),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/agencies/{agency_id}/contributions",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/members",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/members",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/members/{user_id}/remove",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r("GET", "/admin", Rule::Roles(SETTINGS)),
+    r("GET", "/admin/users", Rule::Roles(ADMINS)),
+    r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
+    r("POST", "/admin/users/new", Rule::Roles(ADMINS)),
+    r("GET", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
+    r("POST", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
+    r("GET", "/admin/agencies", Rule::Roles(SETTINGS)),
+    r("POST", "/admin/agencies", Rule::Roles(SETTINGS)),
+    r("GET", "/admin/settings", Rule::Roles(TEAM)),
+    r("POST", "/admin/settings", Rule::Roles(TEAM)),
+];
+
+/// The handler of a route.
+fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
+    Some(match (method, path) {
+        ("GET", "/") => get(public::start),
+        ("GET", "/health") => get(public::health),
+        ("GET", "/assets/{file}") => get(crate::assets::serve),
+        ("GET", "/accessibility") => get(public::accessibility),
+        ("GET", "/privacy") => get(public::privacy),
+        ("GET", "/sign-in") => get(signin::form),
+        ("POST", "/sign-in") => post(signin::submit),
+        ("GET", "/signed-out") => get(signin::signed_out),
+        ("GET", "/sign-in/two-factor") => get(signin::two_factor_form),
+        ("POST", "/sign-in/two-factor") => post(signin::two_factor_submit),
+        ("GET", "/sign-in/set-up-two-factor") => get(signin::enrol_form),
+        ("GET", "/sign-in/set-up-two-factor/qr.png") => get(signin::enrol_qr),
+        ("POST", "/sign-in/set-up-two-factor") => post(signin::enrol_submit),
+        ("POST", "/sign-out") => post(signin::sign_out),
+        ("POST", "/sign-out-everywhere") => post(signin::sign_out_everywhere),
+        ("GET", "/account") => get(account::page_handler),
+        ("POST", "/account/password") => post(account::change_password),
+        ("GET", "/dashboard") => get(cases::dashboard),
+        ("GET", "/cases") => get(cases::list),
+        ("GET", "/cases/{case_id}") => get(cases::show),
+        ("GET", "/cases/{case_id}/access-history") => get(cases::access_history),
+        ("GET", "/cases/{case_id}/agencies/{agency_id}/contributions") => {
+            get(cases::agency_contributions)
+        }
+        ("GET", "/cases/{case_id}/members") => get(cases::members),
+        ("POST", "/cases/{case_id}/members") => post(cases::add_member),
+        ("POST", "/cases/{case_id}/members/{user_id}/remove") => post(cases::remove_member),
+        ("GET", "/admin") => get(admin::index),
+        ("GET", "/admin/users") => get(admin::users),
+        ("GET", "/admin/users/new") => get(admin::new_user_form),
+        ("POST", "/admin/users/new") => post(admin::new_user_submit),
+        ("GET", "/admin/users/{user_id}") => get(admin::user_form),
+        ("POST", "/admin/users/{user_id}") => post(admin::user_submit),
+        ("GET", "/admin/agencies") => get(admin::agencies),
+        ("POST", "/admin/agencies") => post(admin::agency_submit),
+        ("GET", "/admin/settings") => get(admin::settings_form),
+        ("POST", "/admin/settings") => post(admin::settings_submit),
+        _ => return None,
+    })
+}
+
+/// Builds the router from the table.
+///
+/// # Panics
+/// When a table row has no handler: a programming error caught by every test.
+pub fn build(state: AppState) -> Router {
+    let mut router: Router<AppState> = Router::new();
+    for spec in ROUTES {
+        let Some(h) = handler(spec.method, spec.path) else {
+            panic!("route {} {} has no handler", spec.method, spec.path);
+        };
+        let guarded = h.route_layer(middleware::from_fn_with_state(
+            (state.clone(), spec.rule),
+            guard,
+        ));
+        router = router.route(spec.path, guarded);
+    }
+    router.with_state(state)
+}
+
+/// Who the request comes from, for logs.
+pub(crate) fn source(request: &Request) -> Source {
+    Source(
+        request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+    )
+}
+
+fn param(params: &RawPathParams, name: &str) -> Option<Uuid> {
+    params
+        .iter()
+        .find(|(k, _)| *k == name)
+        .and_then(|(_, v)| Uuid::parse_str(v).ok())
+}
+
+/// Enforces a route's rule; puts the `Principal` (and the `CaseAccess`) into the request for the
+/// handler. Refusals of signed-in people are written to the access log.
+async fn guard(
+    State((state, rule)): State<(AppState, Rule)>,
+    params: RawPathParams,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let src = source(&request);
+    request.extensions_mut().insert(src.clone());
+    if rule == Rule::Public {
+        return next.run(request).await;
+    }
+    let live = match session::load(&state, request.headers()).await {
+        Ok(Ok(live)) => live,
+        Ok(Err(ended)) => return signed_out(&request, ended),
+        Err(e) => return WebError::from(e).into_response(),
+    };
+    if rule == Rule::FirstFactor {
+        request.extensions_mut().insert(live);
+        return next.run(request).await;
+    }
+    if !live.session.mfa_done {
+        return Redirect::to("/sign-in/two-factor").into_response();
+    }
+    let Some(role) = Role::parse(&live.user.role) else {
+        return WebError::Forbidden.into_response();
+    };
+    let principal = Principal {
+        user_id: UserId::from_uuid(live.user.id),
+        partnership_id: PartnershipId::from_uuid(live.user.partnership_id),
+        role,
+        agency_id: live.user.agency_id.map(AgencyId::from_uuid),
+        display_name: live.user.display_name.clone(),
+        session: session::token_hash(&session::token_from(request.headers()).unwrap_or_default()),
+    };
+    let outcome = match rule {
+        Rule::Public | Rule::FirstFactor | Rule::SignedIn => Ok(()),
+        Rule::Roles(roles) => {
+            if roles.contains(&role) && principal.partnership_id == state.config().partnership_id {
+                Ok(())
+            } else {
+                Err(Denied::Forbidden)
+            }
+        }
+        Rule::Case(need) => {
+            let Some(case_id) = param(&params, "case_id") else {
+                return WebError::NotFound.into_response();
+            };
+            let agency = param(&params, "agency_id").map(AgencyId::from_uuid);
+            match authorize_case(
+                state.store(),
+                &principal,
+                CaseId::from_uuid(case_id),
+                need,
+                agency,
+            )
+            .await
+            {
+                Ok(access) => {
+                    request.extensions_mut().insert(access);
+                    Ok(())
+                }
+                Err(d) => Err(d),
+            }
+        }
+    };
+    if let Err(denied) = outcome {
+        let entry = NewAccessEntry {
+            actor: principal.user_id.to_string(),
+            action: "authorisation-refused".to_owned(),
+            case_id: param(&params, "case_id"),
+            detail: format!("{} {}", request.method(), matched_route(&request)),
+            source_ip: src.0,
+            at: state.now(),
+        };
+        if let Err(e) = state.store().log_access(entry).await {
+            return WebError::from(e).into_response();
+        }
+        return match denied {
+            Denied::NotFound => WebError::NotFound.into_response(),
+            Denied::Forbidden | Denied::SignedOut => WebError::Forbidden.into_response(),
+        };
+    }
+    request.extensions_mut().insert(principal);
+    request.extensions_mut().insert(live);
+    next.run(request).await
+}
+
+fn matched_route(request: &Request) -> String {
+    request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or_else(|| "?".to_owned(), |m| m.as_str().to_owned())
+}
+
+/// Not signed in: pages send people to sign in (saying why when the session ran out); other
+/// methods get a plain refusal.
+fn signed_out(request: &Request, ended: Ended) -> Response {
+    let response = if request.method() == Method::GET {
+        let to = match ended {
+            Ended::Idle | Ended::Absolute => "/sign-in?ended=timeout",
+            Ended::Disabled | Ended::None => "/sign-in",
+        };
+        Redirect::to(to).into_response()
+    } else {
+        WebError::SignedOut.into_response()
+    };
+    if ended == Ended::None {
+        response
+    } else {
+        session::with_cookie(response, &session::clear_cookie())
+    }
+}

@@ -1,0 +1,498 @@
+//! Signing in and out: password, then the authenticator code (set up at first sign-in, with
+//! recovery codes), a new session token at each step, escalating delays after failures per
+//! account and per address, the same answer whether or not an account exists, and every
+//! attempt in the access log.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Extension, Query, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cspr_store::{NewAccessEntry, UserRow};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::access::Role;
+use crate::auth::{password, recovery, throttle, totp};
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::session::{self, Live};
+use crate::{AppState, WebError};
+
+const ISSUER: &str = "cspr";
+
+#[derive(Template)]
+#[template(path = "pages/sign_in.html")]
+struct SignInPage {
+    chrome: Chrome,
+    errors: Vec<(&'static str, String)>,
+    email: String,
+    notice: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/two_factor.html")]
+struct TwoFactorPage {
+    chrome: Chrome,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/enrol.html")]
+struct EnrolPage {
+    chrome: Chrome,
+    secret: String,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/recovery_codes.html")]
+struct RecoveryCodesPage {
+    chrome: Chrome,
+    codes: Vec<String>,
+    next: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/text.html")]
+struct SignedOutPage {
+    chrome: Chrome,
+    heading: &'static str,
+    paragraphs: &'static [&'static str],
+}
+
+/// Query of the sign-in page.
+#[derive(Debug, Deserialize)]
+pub struct SignInQuery {
+    ended: Option<String>,
+}
+
+/// The sign-in form as posted.
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// The code form as posted.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+fn landing(role: &str) -> &'static str {
+    if Role::parse(role) == Some(Role::SystemAdministrator) {
+        "/admin"
+    } else {
+        "/dashboard"
+    }
+}
+
+async fn log(
+    state: &AppState,
+    actor: String,
+    action: &str,
+    detail: &str,
+    source: &Source,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .log_access(NewAccessEntry {
+            actor,
+            action: action.to_owned(),
+            case_id: None,
+            detail: detail.to_owned(),
+            source_ip: source.0.clone(),
+            at: state.now(),
+        })
+        .await
+        .map_err(WebError::from)
+}
+
+/// The account key for throttling: a hash of the address typed, so failures are counted for
+/// addresses that have no account too (no enumeration) and no address is stored.
+fn account_key(email: &str) -> String {
+    format!(
+        "acct:{}",
+        blake3::hash(email.trim().to_lowercase().as_bytes()).to_hex()
+    )
+}
+
+fn address_key(source: &Source) -> String {
+    format!("ip:{}", source.0)
+}
+
+/// How long until this key may try again, if it is held back.
+async fn held_back(state: &AppState, key: &str) -> Result<Option<time::Duration>, WebError> {
+    let Some(f) = state.store().login_failures(key).await? else {
+        return Ok(None);
+    };
+    let until = f.last_at + throttle::delay_for(f.count);
+    let now = state.now();
+    Ok((until > now).then(|| until - now))
+}
+
+async fn record_failure(state: &AppState, keys: &[&str]) -> Result<(), WebError> {
+    for key in keys {
+        state.store().record_login_failure(key, state.now()).await?;
+    }
+    Ok(())
+}
+
+fn wait_words(wait: time::Duration) -> String {
+    let seconds = wait.whole_seconds().max(1);
+    if seconds < 90 {
+        format!("Too many attempts. Wait {seconds} seconds and try again.")
+    } else {
+        format!(
+            "Too many attempts. Wait {} minutes and try again.",
+            (seconds + 59) / 60
+        )
+    }
+}
+
+/// The sign-in page.
+pub async fn form(
+    State(state): State<AppState>,
+    Query(q): Query<SignInQuery>,
+) -> Result<Response, WebError> {
+    let notice = (q.ended.as_deref() == Some("timeout"))
+        .then_some("You were signed out because you had not done anything for a while. Sign in again to carry on.");
+    let page = SignInPage {
+        chrome: Chrome::signed_out(&state),
+        errors: Vec::new(),
+        email: String::new(),
+        notice,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+fn sign_in_error(state: &AppState, email: String, message: String) -> Result<Response, WebError> {
+    let page = SignInPage {
+        chrome: Chrome::signed_out(state),
+        errors: vec![("#email", message)],
+        email,
+        notice: None,
+    };
+    Ok((axum::http::StatusCode::OK, Html(page.render()?)).into_response())
+}
+
+/// Checks the password; on success starts a first-factor session and sends the person on to
+/// their code (or to set up their app).
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(source): Extension<Source>,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, WebError> {
+    let email = form.email.trim().to_owned();
+    if email.is_empty() || form.password.is_empty() {
+        return sign_in_error(
+            &state,
+            email,
+            "Enter your email address and password".to_owned(),
+        );
+    }
+    let acct = account_key(&email);
+    let addr = address_key(&source);
+    for key in [&acct, &addr] {
+        if let Some(wait) = held_back(&state, key).await? {
+            log(
+                &state,
+                acct.clone(),
+                "sign-in-held-back",
+                "throttled",
+                &source,
+            )
+            .await?;
+            return sign_in_error(&state, email, wait_words(wait));
+        }
+    }
+    let pw = SecretString::from(form.password);
+    let user = state.store().user_by_email(&email).await?;
+    let ok = match &user {
+        Some(u) if !u.disabled => u
+            .password_hash
+            .as_deref()
+            .is_some_and(|h| password::verify_password(&pw, h)),
+        _ => {
+            // Same work whether or not the account exists (ASVS 6.3.8).
+            password::dummy_verify(&pw);
+            false
+        }
+    };
+    let Some(user) = user.filter(|_| ok) else {
+        record_failure(&state, &[&acct, &addr]).await?;
+        log(&state, acct, "sign-in-failed", "password", &source).await?;
+        return sign_in_error(
+            &state,
+            email,
+            "Enter a correct email address and password".to_owned(),
+        );
+    };
+    state.store().clear_login_failures(&acct).await?;
+    log(
+        &state,
+        user.id.to_string(),
+        "sign-in-password-ok",
+        "password",
+        &source,
+    )
+    .await?;
+    let token = session::start(&state, &user, false, None).await?;
+    let next = if user.totp_enabled {
+        "/sign-in/two-factor"
+    } else {
+        "/sign-in/set-up-two-factor"
+    };
+    Ok(session::redirect_with_session(next, &token))
+}
+
+/// The code page.
+pub async fn two_factor_form(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+) -> Result<Response, WebError> {
+    if live.session.mfa_done {
+        return Ok(Redirect::to(landing(&live.user.role)).into_response());
+    }
+    if !live.user.totp_enabled {
+        return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
+    }
+    Ok(Html(
+        TwoFactorPage {
+            chrome: Chrome::signed_out(&state),
+            error: None,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+async fn check_code(state: &AppState, user: &UserRow, code: &str) -> Result<bool, WebError> {
+    let code = code.trim();
+    if code.len() > 6 || code.contains('-') {
+        let used = state
+            .store()
+            .use_recovery_code(user.id, &recovery::hash_code(code))
+            .await?;
+        return Ok(used);
+    }
+    let Some(secret) = state.store().totp_secret(user.id).await? else {
+        return Ok(false);
+    };
+    let now = u64::try_from(state.now().unix_timestamp()).unwrap_or(0);
+    match totp::verify(secret.as_slice(), code, now) {
+        // The store takes the step only if it is later than the last one used, in one
+        // statement: the same code cannot get two requests in.
+        Some(step) => Ok(state.store().set_last_totp_step(user.id, step).await?),
+        _ => Ok(false),
+    }
+}
+
+/// Checks the code; on success replaces the session with a fully signed-in one.
+pub async fn two_factor_submit(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+    Extension(source): Extension<Source>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let user = &live.user;
+    let acct = format!("mfa:{}", user.id);
+    if let Some(wait) = held_back(&state, &acct).await? {
+        let page = TwoFactorPage {
+            chrome: Chrome::signed_out(&state),
+            error: Some(wait_words(wait)),
+        };
+        return Ok(Html(page.render()?).into_response());
+    }
+    if !check_code(&state, user, &form.code).await? {
+        record_failure(&state, &[&acct]).await?;
+        log(
+            &state,
+            user.id.to_string(),
+            "sign-in-failed",
+            "second factor",
+            &source,
+        )
+        .await?;
+        let page = TwoFactorPage {
+            chrome: Chrome::signed_out(&state),
+            error: Some("Enter the code shown in your authenticator app".to_owned()),
+        };
+        return Ok(Html(page.render()?).into_response());
+    }
+    state.store().clear_login_failures(&acct).await?;
+    log(
+        &state,
+        user.id.to_string(),
+        "signed-in",
+        "second factor",
+        &source,
+    )
+    .await?;
+    let token = session::start(&state, user, true, Some(&live.session.token_hash)).await?;
+    Ok(session::redirect_with_session(landing(&user.role), &token))
+}
+
+/// The set-up page: makes a new secret (not yet active) and shows it.
+pub async fn enrol_form(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+) -> Result<Response, WebError> {
+    if live.user.totp_enabled {
+        return Ok(Redirect::to("/sign-in/two-factor").into_response());
+    }
+    let secret = match state.store().totp_secret(live.user.id).await? {
+        Some(s) => s.to_vec(),
+        None => {
+            let s = totp::new_secret();
+            state
+                .store()
+                .set_totp_secret(live.user.id, Some(&s), false)
+                .await?;
+            s
+        }
+    };
+    let page = EnrolPage {
+        chrome: Chrome::signed_out(&state),
+        secret: totp::secret_base32(&secret),
+        error: None,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The QR code of the pending secret.
+pub async fn enrol_qr(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+) -> Result<Response, WebError> {
+    if live.user.totp_enabled {
+        return Ok(Redirect::to("/sign-in/two-factor").into_response());
+    }
+    let Some(secret) = state.store().totp_secret(live.user.id).await? else {
+        return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
+    };
+    let label = format!("{} ({})", state.config().partnership_name, live.user.email);
+    let png = totp::qr_png(secret.as_slice(), &label, ISSUER)
+        .map_err(|e| WebError::Internal(e.to_string()))?;
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/png")], png).into_response())
+}
+
+/// Confirms the app works, turns the second factor on, and shows the recovery codes once.
+pub async fn enrol_submit(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+    Extension(source): Extension<Source>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, WebError> {
+    let user = &live.user;
+    if user.totp_enabled {
+        return Ok(Redirect::to("/sign-in/two-factor").into_response());
+    }
+    let Some(secret) = state.store().totp_secret(user.id).await? else {
+        return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
+    };
+    let now = u64::try_from(state.now().unix_timestamp()).unwrap_or(0);
+    let Some(step) = totp::verify(secret.as_slice(), form.code.trim(), now) else {
+        log(
+            &state,
+            user.id.to_string(),
+            "two-factor-setup-failed",
+            "code",
+            &source,
+        )
+        .await?;
+        let page = EnrolPage {
+            chrome: Chrome::signed_out(&state),
+            secret: totp::secret_base32(secret.as_slice()),
+            error: Some("Enter the 6-digit code shown in your authenticator app".to_owned()),
+        };
+        return Ok(Html(page.render()?).into_response());
+    };
+    state
+        .store()
+        .set_totp_secret(user.id, Some(secret.as_slice()), true)
+        .await?;
+    if !state.store().set_last_totp_step(user.id, step).await? {
+        return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
+    }
+    let codes = recovery::generate();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery::hash_code(c)).collect();
+    state
+        .store()
+        .replace_recovery_codes(user.id, &hashes)
+        .await?;
+    log(
+        &state,
+        user.id.to_string(),
+        "two-factor-set-up",
+        "authenticator app",
+        &source,
+    )
+    .await?;
+    let token = session::start(&state, user, true, Some(&live.session.token_hash)).await?;
+    let page = RecoveryCodesPage {
+        chrome: Chrome::signed_out(&state),
+        codes,
+        next: landing(&user.role),
+    };
+    let response = Html(page.render()?).into_response();
+    Ok(session::with_cookie(response, &session::set_cookie(&token)))
+}
+
+/// Signs out of this browser.
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+    Extension(source): Extension<Source>,
+) -> Result<Response, WebError> {
+    state
+        .store()
+        .delete_session(&live.session.token_hash)
+        .await?;
+    log(
+        &state,
+        live.user.id.to_string(),
+        "signed-out",
+        "this browser",
+        &source,
+    )
+    .await?;
+    Ok(session::with_cookie(
+        Redirect::to("/signed-out").into_response(),
+        &session::clear_cookie(),
+    ))
+}
+
+/// Signs out of every browser.
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    Extension(live): Extension<Live>,
+    Extension(source): Extension<Source>,
+) -> Result<Response, WebError> {
+    state.store().delete_user_sessions(live.user.id).await?;
+    log(
+        &state,
+        live.user.id.to_string(),
+        "signed-out",
+        "everywhere",
+        &source,
+    )
+    .await?;
+    Ok(session::with_cookie(
+        Redirect::to("/signed-out").into_response(),
+        &session::clear_cookie(),
+    ))
+}
+
+/// After signing out.
+pub async fn signed_out(State(state): State<AppState>) -> Result<Response, WebError> {
+    let page = SignedOutPage {
+        chrome: Chrome::signed_out(&state),
+        heading: "You have signed out",
+        paragraphs: &["You can close this window, or sign in again."],
+    };
+    Ok(Html(page.render()?).into_response())
+}

@@ -1,0 +1,167 @@
+//! Server-side sessions. The browser holds a random 256-bit token in a `__Host-` cookie
+//! (Secure, HttpOnly, SameSite=Strict); the database holds only the token's blake3 hash. A
+//! session ends after 30 minutes idle or 12 hours in all (configurable), at sign-out, at
+//! "sign out everywhere", and when the account is disabled. Signing in and passing the second
+//! factor each issue a new token (ASVS 7.2.4).
+
+use axum::http::HeaderMap;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::response::{IntoResponse, Response};
+use cspr_store::{NewSession, SessionRow, UserRow};
+use rand::RngCore;
+use time::OffsetDateTime;
+
+use crate::AppState;
+
+/// The session cookie's name: the `__Host-` prefix pins it to this host, path / and Secure.
+pub const COOKIE_NAME: &str = "__Host-cspr-session";
+
+/// A new random token (hex of 32 bytes).
+#[must_use]
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The stored form of a token.
+#[must_use]
+pub fn token_hash(token: &str) -> String {
+    blake3::hash(token.as_bytes()).to_hex().to_string()
+}
+
+/// The token the request carries, if any.
+#[must_use]
+pub fn token_from(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The `Set-Cookie` value that stores a token.
+#[must_use]
+pub fn set_cookie(token: &str) -> String {
+    format!("{COOKIE_NAME}={token}; Path=/; Secure; HttpOnly; SameSite=Strict")
+}
+
+/// The `Set-Cookie` value that removes the cookie.
+#[must_use]
+pub fn clear_cookie() -> String {
+    format!("{COOKIE_NAME}=; Path=/; Secure; HttpOnly; SameSite=Strict; Max-Age=0")
+}
+
+/// Adds a `Set-Cookie` header to a response.
+pub fn with_cookie(mut response: Response, cookie: &str) -> Response {
+    if let Ok(v) = cookie.parse() {
+        response.headers_mut().append(SET_COOKIE, v);
+    }
+    response
+}
+
+/// A live session and its user.
+#[derive(Debug, Clone)]
+pub struct Live {
+    /// The stored session.
+    pub session: SessionRow,
+    /// Its user.
+    pub user: UserRow,
+}
+
+/// Why there is no live session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// No cookie, or an unknown token.
+    None,
+    /// Idle too long.
+    Idle,
+    /// Older than the absolute limit.
+    Absolute,
+    /// The account is disabled.
+    Disabled,
+}
+
+/// Loads the request's session, ending it when it has expired or its user is disabled, and
+/// marks it as used now.
+///
+/// # Errors
+/// Store failures.
+pub async fn load(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Result<Live, Ended>, cspr_store::StoreError> {
+    let Some(token) = token_from(headers) else {
+        return Ok(Err(Ended::None));
+    };
+    let hash = token_hash(&token);
+    let store = state.store();
+    let Some(session) = store.session(&hash).await? else {
+        return Ok(Err(Ended::None));
+    };
+    let now = state.now();
+    let config = state.config();
+    let ended = if now - session.last_seen_at > config.session_idle {
+        Some(Ended::Idle)
+    } else if now - session.created_at > config.session_absolute {
+        Some(Ended::Absolute)
+    } else {
+        None
+    };
+    if let Some(why) = ended {
+        store.delete_session(&hash).await?;
+        return Ok(Err(why));
+    }
+    let Some(user) = store.user_by_id(session.user_id).await? else {
+        store.delete_session(&hash).await?;
+        return Ok(Err(Ended::None));
+    };
+    if user.disabled {
+        store.delete_user_sessions(user.id).await?;
+        return Ok(Err(Ended::Disabled));
+    }
+    store.touch_session(&hash, now).await?;
+    Ok(Ok(Live { session, user }))
+}
+
+/// Starts a session for a user (after the first factor, or again after the second): a new
+/// token every time. Returns the token for the cookie.
+///
+/// # Errors
+/// Store failures.
+pub async fn start(
+    state: &AppState,
+    user: &UserRow,
+    mfa_done: bool,
+    replaces: Option<&str>,
+) -> Result<String, cspr_store::StoreError> {
+    let store = state.store();
+    if let Some(old) = replaces {
+        store.delete_session(old).await?;
+    }
+    let token = new_token();
+    let now: OffsetDateTime = state.now();
+    store
+        .create_session(NewSession {
+            token_hash: token_hash(&token),
+            user_id: user.id,
+            created_at: now,
+            last_seen_at: now,
+            mfa_done,
+            reauth_at: Some(now),
+        })
+        .await?;
+    Ok(token)
+}
+
+/// A redirect that also sets the session cookie.
+pub fn redirect_with_session(to: &str, token: &str) -> Response {
+    with_cookie(
+        axum::response::Redirect::to(to).into_response(),
+        &set_cookie(token),
+    )
+}

@@ -1,0 +1,331 @@
+//! The authorisation matrix: every role × every route × every relation to the data (own case,
+//! other case, own agency's draft, other agency's draft, other partnership, signed out,
+//! disabled, membership revoked mid-session), against the expectations written here. A route of
+//! the application with no row here fails the test.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use axum::http::StatusCode;
+use common::*;
+use cspr_domain::case::model::CaseRole;
+use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE};
+use cspr_web::access::Role;
+use cspr_web::routes::ROUTES;
+
+/// How a request relates to the data it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Rel {
+    OwnCase,
+    OtherCase,
+    OwnAgencyDraft,
+    OtherAgencyDraft,
+    OtherPartnership,
+    SignedOut,
+    Disabled,
+    Revoked,
+}
+
+const RELS: [Rel; 8] = [
+    Rel::OwnCase,
+    Rel::OtherCase,
+    Rel::OwnAgencyDraft,
+    Rel::OtherAgencyDraft,
+    Rel::OtherPartnership,
+    Rel::SignedOut,
+    Rel::Disabled,
+    Rel::Revoked,
+];
+
+/// What should happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Expect {
+    /// Past the guard (the handler answered).
+    Allow,
+    /// Refused: 403 or 404.
+    Deny,
+    /// Sent to sign in (GET) or 401 (other methods).
+    SignIn,
+}
+
+use Expect::{Allow, Deny, SignIn};
+
+type Policy = fn(Role, Rel) -> Expect;
+
+fn signed(rel: Rel) -> Option<Expect> {
+    matches!(rel, Rel::SignedOut | Rel::Disabled).then_some(SignIn)
+}
+
+fn public(_: Role, _: Rel) -> Expect {
+    Allow
+}
+fn any_signed_in(_: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(Allow)
+}
+fn casework(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(if role == Role::SystemAdministrator {
+        Deny
+    } else {
+        Allow
+    })
+}
+fn admins(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(if role == Role::SystemAdministrator {
+        Allow
+    } else {
+        Deny
+    })
+}
+fn settings_people(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(
+        if matches!(role, Role::SystemAdministrator | Role::PartnershipTeam) {
+            Allow
+        } else {
+            Deny
+        },
+    )
+}
+fn team_only(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(if role == Role::PartnershipTeam {
+        Allow
+    } else {
+        Deny
+    })
+}
+/// A case page: the team and the chair see their partnership's cases; members see theirs.
+fn case_read(role: Role, rel: Rel) -> Expect {
+    if let Some(e) = signed(rel) {
+        return e;
+    }
+    match rel {
+        Rel::OtherPartnership => Deny,
+        _ if role.sees_partnership_cases() => Allow,
+        Rel::OwnCase | Rel::OwnAgencyDraft | Rel::OtherAgencyDraft
+            if role != Role::SystemAdministrator =>
+        {
+            Allow
+        }
+        _ => Deny,
+    }
+}
+/// Team-only case pages (access history, membership).
+fn case_team(role: Role, rel: Rel) -> Expect {
+    if let Some(e) = signed(rel) {
+        return e;
+    }
+    match rel {
+        Rel::OtherPartnership => Deny,
+        _ if role == Role::PartnershipTeam => Allow,
+        _ => Deny,
+    }
+}
+/// An agency's drafts: the team and chair; the member representative of that agency only.
+fn agency_draft(role: Role, rel: Rel) -> Expect {
+    if let Some(e) = signed(rel) {
+        return e;
+    }
+    match rel {
+        Rel::OtherPartnership => Deny,
+        _ if role.sees_partnership_cases() => Allow,
+        Rel::OwnAgencyDraft | Rel::OwnCase if role == Role::AgencyRepresentative => Allow,
+        _ => Deny,
+    }
+}
+
+/// The expectations: one row for every route of the application.
+fn expectations() -> BTreeMap<&'static str, Policy> {
+    BTreeMap::from([
+        ("GET /", public as Policy),
+        ("GET /health", public),
+        ("GET /assets/{file}", public),
+        ("GET /accessibility", public),
+        ("GET /privacy", public),
+        ("GET /sign-in", public),
+        ("POST /sign-in", public),
+        ("GET /signed-out", public),
+        ("GET /sign-in/two-factor", any_signed_in),
+        ("POST /sign-in/two-factor", any_signed_in),
+        ("GET /sign-in/set-up-two-factor", any_signed_in),
+        ("GET /sign-in/set-up-two-factor/qr.png", any_signed_in),
+        ("POST /sign-in/set-up-two-factor", any_signed_in),
+        ("POST /sign-out", any_signed_in),
+        ("POST /sign-out-everywhere", any_signed_in),
+        ("GET /account", any_signed_in),
+        ("POST /account/password", any_signed_in),
+        ("GET /dashboard", casework),
+        ("GET /cases", casework),
+        ("GET /cases/{case_id}", case_read),
+        ("GET /cases/{case_id}/access-history", case_team),
+        (
+            "GET /cases/{case_id}/agencies/{agency_id}/contributions",
+            agency_draft,
+        ),
+        ("GET /cases/{case_id}/members", case_team),
+        ("POST /cases/{case_id}/members", case_team),
+        ("POST /cases/{case_id}/members/{user_id}/remove", case_team),
+        ("GET /admin", settings_people),
+        ("GET /admin/users", admins),
+        ("GET /admin/users/new", admins),
+        ("POST /admin/users/new", admins),
+        ("GET /admin/users/{user_id}", admins),
+        ("POST /admin/users/{user_id}", admins),
+        ("GET /admin/agencies", settings_people),
+        ("POST /admin/agencies", settings_people),
+        ("GET /admin/settings", team_only),
+        ("POST /admin/settings", team_only),
+    ])
+}
+
+fn outcome(status: StatusCode, location: Option<&str>) -> Expect {
+    match status {
+        StatusCode::UNAUTHORIZED => SignIn,
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND => Deny,
+        s if s.is_redirection()
+            && location.is_some_and(|l| l.starts_with("/sign-in?") || l == "/sign-in") =>
+        {
+            SignIn
+        }
+        _ => Allow,
+    }
+}
+
+#[tokio::test]
+async fn every_role_every_route_every_relation() {
+    let t = TestApp::spawn().await;
+    let expectations = expectations();
+    for spec in ROUTES {
+        let key = format!("{} {}", spec.method, spec.path);
+        assert!(
+            expectations.contains_key(key.as_str()),
+            "route {key} has no row in the authorisation matrix"
+        );
+    }
+    assert_eq!(
+        expectations.len(),
+        ROUTES.len(),
+        "the matrix names a route the application does not have"
+    );
+
+    let own_case = t.case(PARTNERSHIP, "CSPR-2025-101").await;
+    let other_case = t.case(PARTNERSHIP, "CSPR-2025-102").await;
+    let foreign_case = t.case(OTHER_PARTNERSHIP, "CSPR-2025-901").await;
+    let target_user = t
+        .user(Role::SubgroupMember, PARTNERSHIP, "target@example.org")
+        .await;
+
+    let mut checked = 0;
+    for role in Role::ALL {
+        for rel in RELS {
+            // A fresh account per relation, so disabling and revoking do not leak between cells.
+            let email = format!("{}-{rel:?}@example.org", role.key()).to_lowercase();
+            let user = t.user(role, PARTNERSHIP, &email).await;
+            let case_role = match role {
+                Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
+                Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
+                Role::PanelMember => Some(CaseRole::PanelMember),
+                Role::SafeguardingPartner => Some(CaseRole::SafeguardingPartner),
+                Role::SubgroupMember => Some(CaseRole::SubgroupMember),
+                _ => None,
+            };
+            if let Some(cr) = case_role {
+                let agency = (cr == CaseRole::AgencyRepresentative).then_some(HEALTH);
+                t.grant(own_case, user, cr, agency).await;
+            }
+            if rel == Rel::Revoked && case_role.is_some() {
+                t.revoke(own_case, user).await;
+            }
+            for spec in ROUTES {
+                let key = format!("{} {}", spec.method, spec.path);
+                let expected = {
+                    let policy = expectations[key.as_str()];
+                    // Revoked membership: the person is now like anyone else without it.
+                    let as_rel = if rel == Rel::Revoked {
+                        Rel::OtherCase
+                    } else {
+                        rel
+                    };
+                    policy(role, as_rel)
+                };
+                let case = match rel {
+                    Rel::OtherCase | Rel::Revoked => other_case,
+                    Rel::OtherPartnership => foreign_case,
+                    _ => own_case,
+                };
+                let agency = if rel == Rel::OtherAgencyDraft {
+                    POLICE
+                } else {
+                    HEALTH
+                };
+                let path = spec
+                    .path
+                    .replace("{case_id}", &case.to_string())
+                    .replace("{agency_id}", &agency.to_string())
+                    .replace("{user_id}", &target_user.to_string())
+                    .replace("{file}", "nothing.css");
+                // A fresh session per request: signing out must not spill into the next route.
+                let cookie = match rel {
+                    Rel::SignedOut => None,
+                    Rel::Disabled => {
+                        // Signed in, then disabled: the session must stop working at once.
+                        t.store
+                            .set_user_disabled(user, false)
+                            .await
+                            .expect("enable");
+                        let cookie = t.session(user).await;
+                        t.store
+                            .set_user_disabled(user, true)
+                            .await
+                            .expect("disable");
+                        Some(cookie)
+                    }
+                    _ => Some(t.session(user).await),
+                };
+                let response = if spec.method == "GET" {
+                    t.get(&path, cookie.as_deref()).await
+                } else {
+                    t.post(&path, cookie.as_deref(), "").await
+                };
+                let got = outcome(response.status(), location(&response).as_deref());
+                // A public asset that does not exist is a 404 from the handler, not a refusal.
+                let got = if spec.path == "/assets/{file}"
+                    && response.status() == StatusCode::NOT_FOUND
+                {
+                    Allow
+                } else {
+                    got
+                };
+                assert_eq!(
+                    got,
+                    expected,
+                    "{role:?} {rel:?} {key} ({path}) -> {}",
+                    response.status()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, Role::ALL.len() * RELS.len() * ROUTES.len());
+}
+
+#[tokio::test]
+async fn refusals_are_written_to_the_access_log() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
+    let user = t
+        .user(Role::PanelMember, PARTNERSHIP, "panel@example.org")
+        .await;
+    let cookie = t.session(user).await;
+    let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let log = t
+        .store
+        .access_log_for_case(case.as_uuid())
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "authorisation-refused" && e.actor == user.to_string()),
+        "{log:?}"
+    );
+}
