@@ -1,0 +1,391 @@
+//! The security bar of the web layer: headers and cookie flags, session expiry with an injected
+//! clock, new session ids, CSRF refusal, a failing access-log write blocking the read, no user
+//! enumeration, permission changes taking effect on the next request.
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use common::*;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_web::access::Role;
+use tower::ServiceExt;
+
+fn set_cookie(response: &axum::http::Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn token_of(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// Signs in with the password; returns the first-factor cookie.
+async fn password_step(t: &TestApp, email: &str) -> String {
+    let form = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &form).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    token_of(&set_cookie(&response).expect("a session cookie"))
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let t = TestApp::spawn().await;
+    let response = t.get("/", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let h = response.headers();
+    let csp = h["content-security-policy"].to_str().expect("csp");
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(
+        h["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.contains_key("x-request-id"));
+    let html = body(response).await;
+    assert!(
+        !html.contains("<script>") && !html.contains("style=\""),
+        "no inline script or style"
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each_step() {
+    let t = TestApp::spawn().await;
+    let user = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let form = format!(
+        "email=team%40example.org&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &form).await;
+    let cookie = set_cookie(&response).expect("cookie");
+    assert!(cookie.starts_with("__Host-cspr-session="), "{cookie}");
+    for flag in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(cookie.contains(flag), "{flag} missing from {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let first = token_of(&cookie);
+    assert_eq!(
+        first.len(),
+        "__Host-cspr-session=".len() + 64,
+        "256-bit token"
+    );
+    // Second factor: a new token, and the first one stops working.
+    let secret = [7u8; 20];
+    let code = cspr_web::auth::totp::code_at(
+        &secret,
+        u64::try_from(t.now().unix_timestamp()).expect("time"),
+    );
+    let response = t
+        .post("/sign-in/two-factor", Some(&first), &format!("code={code}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response).as_deref(), Some("/dashboard"));
+    let second = token_of(&set_cookie(&response).expect("new cookie"));
+    assert_ne!(first, second);
+    assert_eq!(
+        t.get("/dashboard", Some(&second)).await.status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.get("/sign-in/two-factor", Some(&first)).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&first)).await).as_deref(),
+        Some("/sign-in")
+    );
+    // The same code cannot be used twice.
+    let again = password_step(&t, "team@example.org").await;
+    let response = t
+        .post("/sign-in/two-factor", Some(&again), &format!("code={code}"))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "a reused code is refused"
+    );
+    let _ = user;
+}
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
+    let t = TestApp::spawn().await;
+    let user = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "idle@example.org")
+        .await;
+    let cookie = t.session(user).await;
+    t.advance(time::Duration::minutes(29));
+    assert_eq!(
+        t.get("/dashboard", Some(&cookie)).await.status(),
+        StatusCode::OK
+    );
+    t.advance(time::Duration::minutes(31));
+    let response = t.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/sign-in?ended=timeout")
+    );
+    assert!(set_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")));
+    // Active all day: still ends at 12 hours.
+    let cookie = t.session(user).await;
+    for _ in 0..(12 * 60 / 25) {
+        t.advance(time::Duration::minutes(25));
+        assert_eq!(
+            t.get("/dashboard", Some(&cookie)).await.status(),
+            StatusCode::OK
+        );
+    }
+    t.advance(time::Duration::minutes(25));
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&cookie)).await).as_deref(),
+        Some("/sign-in?ended=timeout")
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_change_nothing() {
+    let t = TestApp::spawn().await;
+    let admin = t
+        .user(Role::SystemAdministrator, PARTNERSHIP, "admin@example.org")
+        .await;
+    let cookie = t.session(admin).await;
+    let form = "name=Evil+Agency&kind=police";
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let request = Request::post("/admin/agencies")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "cspr.example.org")
+            .header("cookie", &cookie)
+            .header(header, value)
+            .body(Body::from(form))
+            .expect("request");
+        let response = t.router.clone().oneshot(request).await.expect("response");
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
+    }
+    assert!(
+        t.store
+            .agencies(PARTNERSHIP.as_uuid())
+            .await
+            .expect("agencies")
+            .is_empty()
+    );
+    // The same post from the same origin goes through.
+    let response = t.post("/admin/agencies", Some(&cookie), form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .agencies(PARTNERSHIP.as_uuid())
+            .await
+            .expect("agencies")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_read_fails_when_its_access_log_write_fails() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
+    let team = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let cookie = t.session(team).await;
+    let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        body(ok).await.contains("Ada Example"),
+        "the page shows the child's name"
+    );
+    t.db.execute("CREATE TRIGGER refuse_log BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'refused'); END").await;
+    let refused = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = body(refused).await;
+    assert!(
+        !html.contains("Ada Example"),
+        "no personal data without its audit record"
+    );
+    assert!(html.contains("Sorry, there is a problem with the service"));
+}
+
+#[tokio::test]
+async fn every_case_read_is_in_the_case_access_history() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
+    let team = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let cookie = t.session(team).await;
+    t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    let history = body(
+        t.get(&format!("/cases/{case}/access-history"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        history.contains("view-case") && history.contains("Test Partnership team"),
+        "{history}"
+    );
+    let log = t
+        .store
+        .access_log_for_case(case.as_uuid())
+        .await
+        .expect("log");
+    assert_eq!(log.iter().filter(|e| e.action == "view-case").count(), 1);
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
+    let wrong = body(
+        t.post(
+            "/sign-in",
+            None,
+            "email=chair%40example.org&password=not+the+password+at+all",
+        )
+        .await,
+    )
+    .await;
+    let unknown = body(
+        t.post(
+            "/sign-in",
+            None,
+            "email=nobody%40example.org&password=not+the+password+at+all",
+        )
+        .await,
+    )
+    .await;
+    let strip = |s: &str| {
+        s.replace("chair%40example.org", "")
+            .replace("chair@example.org", "")
+            .replace("nobody@example.org", "")
+    };
+    assert_eq!(strip(&wrong), strip(&unknown));
+    assert!(wrong.contains("Enter a correct email address and password"));
+    let log = t.store.read_access_log(0, 100).await.expect("log");
+    assert_eq!(
+        log.iter().filter(|e| e.action == "sign-in-failed").count(),
+        2
+    );
+    assert!(
+        log.iter().all(|e| !e.actor.contains('@')),
+        "no email address in the log"
+    );
+}
+
+#[tokio::test]
+async fn failures_hold_an_account_back_with_an_escalating_delay() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair, PARTNERSHIP, "held@example.org").await;
+    for _ in 0..4 {
+        t.post(
+            "/sign-in",
+            None,
+            "email=held%40example.org&password=wrong+wrong+wrong+wrong",
+        )
+        .await;
+    }
+    let right = format!(
+        "email=held%40example.org&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &right).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body(response).await.contains("Too many attempts"));
+    t.advance(time::Duration::seconds(2));
+    assert_eq!(
+        t.post("/sign-in", None, &right).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_role_change_applies_on_the_next_request() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
+    let user = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "mover@example.org")
+        .await;
+    let cookie = t.session(user).await;
+    assert_eq!(
+        t.get(&format!("/cases/{case}"), Some(&cookie))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    t.store
+        .set_user_role(user, Role::PanelMember.key(), None)
+        .await
+        .expect("role");
+    assert_eq!(
+        t.get(&format!("/cases/{case}"), Some(&cookie))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session() {
+    let t = TestApp::spawn().await;
+    let user = t
+        .user(Role::Chair, PARTNERSHIP, "everywhere@example.org")
+        .await;
+    let phone = t.session(user).await;
+    let laptop = t.session(user).await;
+    assert_eq!(
+        t.post("/sign-out-everywhere", Some(&laptop), "")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&phone)).await).as_deref(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&laptop)).await).as_deref(),
+        Some("/sign-in")
+    );
+}
+
+#[tokio::test]
+async fn errors_show_a_generic_page() {
+    let t = TestApp::spawn().await;
+    let response = t.get("/no-such-page", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = body(response).await;
+    assert!(
+        html.contains("Page not found")
+            && html.contains("Northshire Safeguarding Children Partnership")
+    );
+}
