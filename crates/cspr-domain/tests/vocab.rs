@@ -678,3 +678,15 @@ fn non_empty_text_serde_round_trips_and_rejects_invalid() {
     assert_serde_rejects::<NonEmptyText>("\"  \"", "cannot be left blank");
     assert_serde_rejects::<NonEmptyText>("\"a\\u0000b\"", "cannot be saved");
 }
+
+#[test]
+fn debug_output_never_shows_personal_values() {
+    let name = cspr_domain::vocab::PersonName::parse("Ada Lovelace").expect("name");
+    let debug = format!("{name:?}");
+    assert!(!debug.contains("Ada"), "{debug}");
+    assert_eq!(debug, "PersonName(<redacted, 12 characters>)");
+    let email = cspr_domain::vocab::EmailAddress::parse("ada@example.org").expect("email");
+    assert!(!format!("{email:?}").contains("ada"));
+    let postcode = cspr_domain::vocab::Postcode::parse("SW1A 1AA").expect("postcode");
+    assert!(!format!("{postcode:?}").contains("SW1A"));
+}

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// An email address that passed the pragmatic check.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
 
@@ -163,5 +163,16 @@ impl TryFrom<String> for EmailAddress {
 impl From<EmailAddress> for String {
     fn from(value: EmailAddress) -> Self {
         value.0
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for EmailAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "EmailAddress(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A ten-digit NHS number whose check digit is correct.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NhsNumber(String);
 
@@ -132,5 +132,16 @@ impl TryFrom<String> for NhsNumber {
 impl From<NhsNumber> for String {
     fn from(value: NhsNumber) -> Self {
         value.0
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for NhsNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "NhsNumber(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// A person's name or alias as recorded: trimmed, not blank, at most 200 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PersonName(String);
 
@@ -205,5 +205,16 @@ impl fmt::Display for Relationship {
             Self::PartnerOfParent => f.write_str("Partner of parent"),
             Self::Other(what) => write!(f, "Other ({what})"),
         }
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for PersonName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PersonName(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }

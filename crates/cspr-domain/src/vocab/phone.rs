@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A UK phone number as national digits: a leading 0 then 9 or 10 more digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
 
@@ -180,5 +180,16 @@ impl TryFrom<String> for PhoneNumber {
 impl From<PhoneNumber> for String {
     fn from(value: PhoneNumber) -> Self {
         value.0
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for PhoneNumber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "PhoneNumber(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }

@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A UK postcode in its normal form: upper case, one space between outward and inward code.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Postcode(String);
 
@@ -139,5 +139,16 @@ impl TryFrom<String> for Postcode {
 impl From<Postcode> for String {
     fn from(value: Postcode) -> Self {
         value.0
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for Postcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Postcode(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }

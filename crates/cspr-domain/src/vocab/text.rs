@@ -8,7 +8,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// Text that is not blank once trimmed and fits in 20,000 characters.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NonEmptyText(String);
 
@@ -103,5 +103,16 @@ impl TryFrom<String> for NonEmptyText {
 impl From<NonEmptyText> for String {
     fn from(value: NonEmptyText) -> Self {
         value.0
+    }
+}
+
+/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
+impl std::fmt::Debug for NonEmptyText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "NonEmptyText(<redacted, {} characters>)",
+            self.0.chars().count()
+        )
     }
 }
