@@ -86,20 +86,19 @@ fn run() -> Result<(), String> {
         bytes: read(&web.join("images/favicon.svg"))?,
     });
     // init.js imports the two libraries by their logical names; point it at the hashed ones.
-    let init = String::from_utf8(read(&web.join("js/init.js"))?)
+    let mut init = String::from_utf8(read(&web.join("js/init.js"))?)
         .map_err(|_| "web/js/init.js is not UTF-8".to_string())?;
-    let mut init_rewritten = init.clone();
     for library in ["govuk-frontend.js", "moj-frontend.js"] {
         let specifier = format!("'./{library}'");
         if !init.contains(&specifier) {
             return Err(format!("web/js/init.js no longer imports {specifier}"));
         }
         let hashed = hashed_file_name(library, find(&built, library)?);
-        init_rewritten = init_rewritten.replace(&specifier, &format!("'./{hashed}'"));
+        init = init.replace(&specifier, &format!("'./{hashed}'"));
     }
     built.push(Built {
         name: "init.js".into(),
-        bytes: init_rewritten.into_bytes(),
+        bytes: init.into_bytes(),
     });
 
     write_table(&out_dir, &built)

@@ -110,8 +110,15 @@ impl App {
             .into_iter()
             .map(|s| {
                 let sealed = s.sealed.ok_or(AppError::Store(StoreError::Shredded))?;
+                // serde's message can quote the (decrypted, personal) value: keep only where.
                 serde_json::from_value::<Event>(sealed).map_err(|e| {
-                    AppError::Corrupt(format!("event {} of its stream: {e}", s.version))
+                    AppError::Corrupt(format!(
+                        "event {} of its stream does not match the event format ({:?} at line {}, column {})",
+                        s.version,
+                        e.classify(),
+                        e.line(),
+                        e.column()
+                    ))
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;

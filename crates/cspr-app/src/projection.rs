@@ -77,13 +77,18 @@ pub fn projection(
             },
         })
         .collect();
-    // Membership is granted and revoked only by events; the read model mirrors it.
+    // Membership is granted and revoked only by events; the read model mirrors it. A member
+    // acting for an agency carries it in the role ("agency-representative:<agency id>"), so
+    // access to drafts follows the agency recorded on the case, not the account's current one.
     let members = case
         .members
         .iter()
         .map(|(user, m)| CaseMember {
             user_id: user.as_uuid(),
-            role: m.role.key().to_owned(),
+            role: match m.agency {
+                Some(agency) => format!("{}:{agency}", m.role.key()),
+                None => m.role.key().to_owned(),
+            },
         })
         .collect();
     ProjectionUpdate {

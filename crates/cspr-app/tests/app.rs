@@ -81,6 +81,37 @@ async fn commands_become_events_and_read_models(backend: Backend) {
             .as_object()
             .is_some_and(|o| o.len() == 1 && o.contains_key("stage"))
     }));
+    // Members come from membership events: the reviewer, and the health representative with
+    // the agency recorded on the case.
+    for (today, cmd) in script
+        .iter()
+        .skip(10)
+        .take_while(|(_, c)| !matches!(c, Command::AppointIndependentReviewer { .. }))
+    {
+        app.execute(case_id, None, cmd.clone(), actor(*today))
+            .await
+            .expect("step accepted");
+    }
+    let mut members = app
+        .store()
+        .case_members(case_id.as_uuid())
+        .await
+        .expect("members");
+    members.sort_by_key(|m| m.user_id);
+    let members: Vec<(Uuid, String)> = members.into_iter().map(|m| (m.user_id, m.role)).collect();
+    assert_eq!(
+        members,
+        vec![
+            (
+                cspr_domain::examples::REVIEWER_USER.as_uuid(),
+                "independent-reviewer".to_owned()
+            ),
+            (
+                cspr_domain::examples::AGENCY_USER.as_uuid(),
+                format!("agency-representative:{}", cspr_domain::examples::HEALTH)
+            ),
+        ]
+    );
 }
 
 async fn a_refused_command_writes_nothing(backend: Backend) {

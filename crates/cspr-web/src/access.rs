@@ -214,10 +214,14 @@ pub fn allows(
         CaseNeed::Read => partnership_wide || membership.is_some(),
         CaseNeed::AccessHistory | CaseNeed::ManageMembers => team,
         CaseNeed::AgencyDraft => {
+            // The agency recorded on the membership and the account's agency must both be the
+            // agency whose drafts are asked for.
+            let member_agency = membership
+                .and_then(|m| m.role.strip_prefix("agency-representative:"))
+                .and_then(|a| uuid::Uuid::parse_str(a).ok())
+                .map(AgencyId::from_uuid);
             partnership_wide
-                || (membership.is_some_and(|m| m.role == "agency-representative")
-                    && agency.is_some()
-                    && principal.agency_id == agency)
+                || (agency.is_some() && member_agency == agency && principal.agency_id == agency)
         }
     }
 }

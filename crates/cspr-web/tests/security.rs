@@ -389,3 +389,121 @@ async fn errors_show_a_generic_page() {
             && html.contains("Northshire Safeguarding Children Partnership")
     );
 }
+
+#[tokio::test]
+async fn administrators_and_the_team_cannot_be_made_case_members() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
+    let team = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let admin = t
+        .user(Role::SystemAdministrator, PARTNERSHIP, "admin@example.org")
+        .await;
+    let cookie = t.session(team).await;
+    let response = t
+        .post(
+            &format!("/cases/{case}/members"),
+            Some(&cookie),
+            &format!("user={admin}&role=subgroup-member"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        body(response)
+            .await
+            .contains("Choose a person and their part in the case")
+    );
+    assert!(
+        t.store
+            .case_members(case.as_uuid())
+            .await
+            .expect("members")
+            .is_empty()
+    );
+    let admin_cookie = t.session(admin).await;
+    assert_eq!(
+        t.get(&format!("/cases/{case}"), Some(&admin_cookie))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
+    let rep = t
+        .user(Role::AgencyRepresentative, PARTNERSHIP, "rep@example.org")
+        .await;
+    t.grant(
+        case,
+        rep,
+        cspr_domain::case::model::CaseRole::AgencyRepresentative,
+        Some(cspr_domain::examples::HEALTH),
+    )
+    .await;
+    let cookie = t.session(rep).await;
+    let health = format!(
+        "/cases/{case}/agencies/{}/contributions",
+        cspr_domain::examples::HEALTH
+    );
+    let police = format!(
+        "/cases/{case}/agencies/{}/contributions",
+        cspr_domain::examples::POLICE
+    );
+    assert_eq!(t.get(&health, Some(&cookie)).await.status(), StatusCode::OK);
+    assert_eq!(
+        t.get(&police, Some(&cookie)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // Moved to the police: the case still records them for health, so neither opens.
+    t.store
+        .set_user_role(
+            rep,
+            Role::AgencyRepresentative.key(),
+            Some(cspr_domain::examples::POLICE.as_uuid()),
+        )
+        .await
+        .expect("move");
+    assert_eq!(
+        t.get(&police, Some(&cookie)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get(&health, Some(&cookie)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_is_logged_and_held_back() {
+    let t = TestApp::spawn().await;
+    let user = t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
+    let cookie = t.session(user).await;
+    let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
+    for _ in 0..4 {
+        let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
+        assert!(html.contains("Your current password is not correct"));
+    }
+    let right = format!(
+        "current={}&new=another+long+passphrase+here&confirm=another+long+passphrase+here",
+        PASSWORD.replace(' ', "+")
+    );
+    let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
+    assert!(
+        html.contains("Too many attempts"),
+        "held back after four failures"
+    );
+    let log = t.store.read_access_log(0, 100).await.expect("log");
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == "password-change-failed")
+            .count(),
+        4
+    );
+    t.advance(time::Duration::seconds(2));
+    let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
+    assert!(html.contains("Your password has been changed"), "{html}");
+}

@@ -82,6 +82,18 @@ pub async fn change_password(
     Extension(source): Extension<Source>,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, WebError> {
+    // Re-entering the current password is throttled and logged like signing in.
+    let key = format!("reauth:{}", live.user.id);
+    if let Some(wait) = super::signin::held_back(&state, &key).await? {
+        return page(
+            &state,
+            &p,
+            &live,
+            vec![("current", super::signin::wait_words(wait))],
+            None,
+        )
+        .render_page();
+    }
     let current = SecretString::from(form.current);
     let ok = live
         .user
@@ -89,6 +101,18 @@ pub async fn change_password(
         .as_deref()
         .is_some_and(|h| password::verify_password(&current, h));
     if !ok {
+        super::signin::record_failure(&state, &[&key]).await?;
+        state
+            .store()
+            .log_access(NewAccessEntry {
+                actor: live.user.id.to_string(),
+                action: "password-change-failed".to_owned(),
+                case_id: None,
+                detail: "wrong current password".to_owned(),
+                source_ip: source.0.clone(),
+                at: state.now(),
+            })
+            .await?;
         return page(
             &state,
             &p,
@@ -98,6 +122,7 @@ pub async fn change_password(
         )
         .render_page();
     }
+    state.store().clear_login_failures(&key).await?;
     if form.new != form.confirm {
         return page(
             &state,

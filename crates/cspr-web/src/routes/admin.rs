@@ -120,6 +120,22 @@ async fn agency_options(
     Ok(options)
 }
 
+/// The agency chosen, if it is one of this partnership's agencies.
+async fn known_agency(
+    state: &AppState,
+    p: &Principal,
+    chosen: &str,
+) -> Result<Option<Uuid>, WebError> {
+    let Ok(id) = Uuid::parse_str(chosen) else {
+        return Ok(None);
+    };
+    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    Ok(agencies
+        .iter()
+        .any(|a| a.id == id && a.active)
+        .then_some(id))
+}
+
 /// The new-account form as posted.
 #[derive(Deserialize, Default)]
 pub struct NewUserForm {
@@ -192,7 +208,7 @@ pub async fn new_user_submit(
     if role.is_none() {
         errors.push(("role", "Choose a role".to_owned()));
     }
-    let agency = Uuid::parse_str(&form.agency).ok();
+    let agency = known_agency(&state, &p, &form.agency).await?;
     if role == Some(Role::AgencyRepresentative) && agency.is_none() {
         errors.push((
             "agency",
@@ -341,7 +357,7 @@ pub async fn user_submit(
         )
         .await;
     };
-    let agency = Uuid::parse_str(&form.agency).ok();
+    let agency = known_agency(&state, &p, &form.agency).await?;
     if role == Role::AgencyRepresentative && agency.is_none() {
         return user_page(
             &state,

@@ -410,6 +410,13 @@ pub async fn add_member(
         .ok()
         .and_then(|id| users.into_iter().find(|u| u.id == id));
     let role = CaseRole::ALL.into_iter().find(|r| r.key() == form.role);
+    // Only people who need membership can be given it: not administrators (who see no case)
+    // and not the team or the chair (who see every case already).
+    let user = user.filter(|u| {
+        !u.disabled
+            && Role::parse(&u.role)
+                .is_some_and(|r| !r.sees_partnership_cases() && r != Role::SystemAdministrator)
+    });
     let (Some(user), Some(role)) = (user, role) else {
         return members_page(
             &state,

@@ -20,6 +20,9 @@ use crate::{AppState, WebError};
 
 const ISSUER: &str = "cspr";
 
+/// How long failed attempts count against an account or address.
+const FORGET_AFTER: time::Duration = time::Duration::hours(1);
+
 #[derive(Template)]
 #[template(path = "pages/sign_in.html")]
 struct SignInPage {
@@ -27,6 +30,7 @@ struct SignInPage {
     errors: Vec<(&'static str, String)>,
     email: String,
     notice: Option<&'static str>,
+    oidc: bool,
 }
 
 #[derive(Template)]
@@ -125,23 +129,36 @@ fn address_key(source: &Source) -> String {
 }
 
 /// How long until this key may try again, if it is held back.
-async fn held_back(state: &AppState, key: &str) -> Result<Option<time::Duration>, WebError> {
+pub(crate) async fn held_back(
+    state: &AppState,
+    key: &str,
+) -> Result<Option<time::Duration>, WebError> {
     let Some(f) = state.store().login_failures(key).await? else {
         return Ok(None);
     };
+    // Failures an hour old are forgotten, so a shared address is not held back for ever.
+    if state.now() - f.last_at > FORGET_AFTER {
+        state.store().clear_login_failures(key).await?;
+        return Ok(None);
+    }
     let until = f.last_at + throttle::delay_for(f.count);
     let now = state.now();
     Ok((until > now).then(|| until - now))
 }
 
-async fn record_failure(state: &AppState, keys: &[&str]) -> Result<(), WebError> {
+pub(crate) async fn record_failure(state: &AppState, keys: &[&str]) -> Result<(), WebError> {
     for key in keys {
+        if let Some(f) = state.store().login_failures(key).await?
+            && state.now() - f.last_at > FORGET_AFTER
+        {
+            state.store().clear_login_failures(key).await?;
+        }
         state.store().record_login_failure(key, state.now()).await?;
     }
     Ok(())
 }
 
-fn wait_words(wait: time::Duration) -> String {
+pub(crate) fn wait_words(wait: time::Duration) -> String {
     let seconds = wait.whole_seconds().max(1);
     if seconds < 90 {
         format!("Too many attempts. Wait {seconds} seconds and try again.")
@@ -165,6 +182,7 @@ pub async fn form(
         errors: Vec::new(),
         email: String::new(),
         notice,
+        oidc: state.config().oidc.is_some(),
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -175,6 +193,7 @@ fn sign_in_error(state: &AppState, email: String, message: String) -> Result<Res
         errors: vec![("#email", message)],
         email,
         notice: None,
+        oidc: state.config().oidc.is_some(),
     };
     Ok((axum::http::StatusCode::OK, Html(page.render()?)).into_response())
 }
