@@ -17,6 +17,10 @@ pub enum WebError {
     /// No such page or record.
     #[error("not found")]
     NotFound,
+    /// A form or query that could not be read at all (not a validation error: those re-render
+    /// the form).
+    #[error("bad request")]
+    BadRequest,
     /// The disk is full: nothing was written.
     #[error("disk full")]
     DiskFull,
@@ -74,6 +78,11 @@ impl IntoResponse for WebError {
                 StatusCode::NOT_FOUND,
                 "Page not found",
                 "If you typed the web address, check it is correct.",
+            ),
+            Self::BadRequest => (
+                StatusCode::BAD_REQUEST,
+                "Sorry, that could not be read",
+                "Go back to the form and try again. Nothing was saved.",
             ),
             Self::DiskFull => {
                 tracing::error!("disk full: request refused, nothing written");
@@ -140,5 +149,25 @@ pub async fn render(
             Response::from_parts(parts, axum::body::Body::from(html))
         }
         Err(_) => (status, Html(words.title)).into_response(),
+    }
+}
+
+/// A form that, when it cannot be read at all, gives the service's error page rather than
+/// axum's plain-text rejection. Validation of what was typed stays with each page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ValidForm<T>(pub T);
+
+impl<T, S> axum::extract::FromRequest<S> for ValidForm<T>
+where
+    axum::Form<T>: axum::extract::FromRequest<S>,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Self(value)),
+            Err(_) => Err(WebError::BadRequest),
+        }
     }
 }

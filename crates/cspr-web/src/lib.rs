@@ -9,6 +9,7 @@ pub mod auth;
 pub mod demo;
 mod error;
 pub mod layout;
+pub mod mail;
 pub mod reader;
 pub mod routes;
 mod security;
@@ -22,7 +23,7 @@ use cspr_domain::ids::PartnershipId;
 use cspr_store::Store;
 use time::{Duration, OffsetDateTime};
 
-pub use error::WebError;
+pub use error::{ValidForm, WebError};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -39,6 +40,10 @@ pub struct WebConfig {
     pub max_body_bytes: usize,
     /// Longest a request may take.
     pub request_timeout: std::time::Duration,
+    /// How to send email (practitioners' one-time codes); `None` when email is not set up.
+    pub mail: Option<mail::MailConfig>,
+    /// The organisation's OpenID Provider, when people may sign in through it.
+    pub oidc: Option<auth::oidc::OidcConfig>,
 }
 
 impl WebConfig {
@@ -52,6 +57,8 @@ impl WebConfig {
             session_absolute: Duration::hours(12),
             max_body_bytes: 2 * 1024 * 1024,
             request_timeout: std::time::Duration::from_secs(30),
+            mail: None,
+            oidc: None,
         }
     }
 }

@@ -28,7 +28,10 @@ pub async fn audit(
             actor: access.principal().user_id.to_string(),
             action: action.to_owned(),
             case_id: Some(access.case_id().as_uuid()),
-            detail: format!("{:?}", access.need()),
+            detail: match access.agency() {
+                Some(agency) => format!("{:?} agency {agency}", access.need()),
+                None => format!("{:?}", access.need()),
+            },
             source_ip: source.0.clone(),
             at: state.now(),
         })

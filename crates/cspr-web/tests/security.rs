@@ -507,3 +507,38 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
     let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
     assert!(html.contains("Your password has been changed"), "{html}");
 }
+
+#[tokio::test]
+async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
+    let team = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let cookie = t.session(team).await;
+    let before = t
+        .store
+        .stream_version(case.as_uuid())
+        .await
+        .expect("version");
+    let response = t
+        .post(
+            &format!("/cases/{case}/members"),
+            Some(&cookie),
+            "user=x&role=y&version=not-a-number",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = body(response).await;
+    assert!(
+        html.contains("Sorry, that could not be read") && html.contains("govuk-template"),
+        "{html}"
+    );
+    assert_eq!(
+        t.store
+            .stream_version(case.as_uuid())
+            .await
+            .expect("version"),
+        before
+    );
+}

@@ -1,7 +1,7 @@
 //! Your account: who you are, changing your password (you re-enter the current one first,
 //! ASVS 7.5.1), and signing out everywhere.
 
-use axum::Form;
+use crate::ValidForm;
 use axum::extract::{Extension, State};
 use axum::response::Response;
 use cspr_store::NewAccessEntry;
@@ -80,7 +80,7 @@ pub async fn change_password(
     Extension(p): Extension<Principal>,
     Extension(live): Extension<Live>,
     Extension(source): Extension<Source>,
-    Form(form): Form<PasswordForm>,
+    ValidForm(form): ValidForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     // Re-entering the current password is throttled and logged like signing in.
     let key = format!("reauth:{}", live.user.id);

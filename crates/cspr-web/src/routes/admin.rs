@@ -1,8 +1,8 @@
 //! Administration: accounts and roles (system administrators), agencies and the partnership's
 //! settings — closure days, local timescales, the meeting calendar (partnership team).
 
+use crate::ValidForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::agency::AgencyKind;
@@ -193,7 +193,7 @@ pub async fn new_user_submit(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Extension(source): Extension<Source>,
-    Form(form): Form<NewUserForm>,
+    ValidForm(form): ValidForm<NewUserForm>,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();
     let name = form.name.trim();
@@ -337,7 +337,7 @@ pub async fn user_submit(
     Extension(p): Extension<Principal>,
     Extension(source): Extension<Source>,
     Path(id): Path<Uuid>,
-    Form(form): Form<UserForm>,
+    ValidForm(form): ValidForm<UserForm>,
 ) -> Result<Response, WebError> {
     let Some(user) = state
         .store()
@@ -496,7 +496,7 @@ pub async fn agency_submit(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Extension(source): Extension<Source>,
-    Form(form): Form<AgencyForm>,
+    ValidForm(form): ValidForm<AgencyForm>,
 ) -> Result<Response, WebError> {
     let name = form.name.trim().to_owned();
     let mut errors = Vec::new();
@@ -630,7 +630,7 @@ pub async fn settings_submit(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
     Extension(source): Extension<Source>,
-    Form(form): Form<SettingsForm>,
+    ValidForm(form): ValidForm<SettingsForm>,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();
     let summary_day = form

@@ -2,8 +2,8 @@
 //! the person may see), the case page (audited), its access history (partnership team), one
 //! agency's contributions (that agency and the team), and case membership.
 
+use crate::ValidForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
@@ -400,7 +400,7 @@ pub async fn add_member(
     State(state): State<AppState>,
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
-    Form(form): Form<AddMember>,
+    ValidForm(form): ValidForm<AddMember>,
 ) -> Result<Response, WebError> {
     let users = state
         .store()
@@ -443,7 +443,7 @@ pub async fn remove_member(
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
     Path((_, user_id)): Path<(Uuid, Uuid)>,
-    Form(form): Form<RemoveMember>,
+    ValidForm(form): ValidForm<RemoveMember>,
 ) -> Result<Response, WebError> {
     match run(
         &state,

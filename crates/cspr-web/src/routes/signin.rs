@@ -3,8 +3,8 @@
 //! account and per address, the same answer whether or not an account exists, and every
 //! attempt in the access log.
 
+use crate::ValidForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Extension, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::{NewAccessEntry, UserRow};
@@ -203,7 +203,7 @@ fn sign_in_error(state: &AppState, email: String, message: String) -> Result<Res
 pub async fn submit(
     State(state): State<AppState>,
     Extension(source): Extension<Source>,
-    Form(form): Form<SignInForm>,
+    ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_owned();
     if email.is_empty() || form.password.is_empty() {
@@ -315,7 +315,7 @@ pub async fn two_factor_submit(
     State(state): State<AppState>,
     Extension(live): Extension<Live>,
     Extension(source): Extension<Source>,
-    Form(form): Form<CodeForm>,
+    ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let user = &live.user;
     let acct = format!("mfa:{}", user.id);
@@ -404,7 +404,7 @@ pub async fn enrol_submit(
     State(state): State<AppState>,
     Extension(live): Extension<Live>,
     Extension(source): Extension<Source>,
-    Form(form): Form<CodeForm>,
+    ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let user = &live.user;
     if user.totp_enabled {
