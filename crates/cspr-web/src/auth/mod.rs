@@ -2,6 +2,7 @@
 //! Pure functions with no web types, so each rule is tested on its own; the sign-in routes
 //! combine them with the store's accounts, sessions and counters.
 
+pub mod oidc;
 pub mod password;
 pub mod recovery;
 pub mod throttle;

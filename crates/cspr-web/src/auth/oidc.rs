@@ -1,0 +1,616 @@
+//! OpenID Connect sign-in for organisations that have their own identity provider: the
+//! authorization code flow with PKCE (S256), `state` and `nonce`, through the `openidconnect`
+//! crate over reqwest with rustls. Plain `http` is accepted only for a loopback issuer (tests,
+//! a provider on the same machine).
+//!
+//! The provider's metadata and keys are discovered on first use and kept for an hour (found
+//! again at once if a token's signature does not verify, in case the provider rotated its keys).
+//! What a sign-in in progress needs to finish (state, nonce, PKCE verifier) is kept here, in
+//! memory, for ten minutes under a random id that the browser holds in a cookie: nothing of it
+//! goes to the browser. The ID token's signature, issuer, audience, nonce and expiry are checked
+//! by the crate; this module adds the access-token hash, the RFC 9207 `iss` check and reads the
+//! claims cspr needs. It knows nothing of accounts, sessions or pages (routes/oidc.rs does).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::time::Instant;
+
+use openidconnect::core::{
+    CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata,
+};
+use openidconnect::url::{Host, Url};
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClaimsVerificationError, ClientId, ClientSecret, CsrfToken,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IssuerUrl, Nonce, OAuth2TokenResponse,
+    PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenResponse, reqwest,
+};
+use secrecy::{ExposeSecret, SecretString};
+use time::{Duration, OffsetDateTime};
+
+/// How long a sign-in may take at the provider.
+pub const PENDING_TTL: Duration = Duration::minutes(10);
+/// Most sign-ins in progress kept at once (the oldest goes first).
+const PENDING_MAX: usize = 10_000;
+/// Most sign-ins in progress kept for one address (its oldest goes first).
+const PENDING_PER_SOURCE: usize = 20;
+/// How long discovered metadata and keys are used before they are fetched again.
+const METADATA_TTL: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+/// Metadata younger than this is not fetched again after a signature failure.
+const METADATA_MIN_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+/// Longest wait for the provider.
+const HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Authentication methods (RFC 8176) that mean the organisation did multi-factor sign-in.
+const MFA_METHODS: [&str; 3] = ["mfa", "otp", "hwk"];
+
+/// The client built from the provider's metadata: authorization and token endpoints known.
+type Client = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// Why an OpenID Connect sign-in did not work. The text is for the service log (with the
+/// provider's words, on one line); people see only a general page, and the access log only
+/// [`OidcError::reason`].
+#[derive(Debug, thiserror::Error)]
+pub enum OidcError {
+    /// The settings are unusable.
+    #[error("OpenID Connect settings: {0}")]
+    Config(String),
+    /// The provider could not be discovered.
+    #[error("OpenID Connect discovery failed: {0}")]
+    Discovery(String),
+    /// No sign-in in progress for this browser (no cookie, expired, or already used).
+    #[error("no OpenID Connect sign-in in progress")]
+    NoPending,
+    /// The provider sent the person back with an error.
+    #[error("the provider refused: {0}")]
+    Refused(String),
+    /// `state` missing or not the one sent.
+    #[error("state did not match")]
+    StateMismatch,
+    /// The `iss` of the response is not the configured issuer (RFC 9207).
+    #[error("issuer of the response did not match")]
+    IssuerMismatch,
+    /// No authorization code came back.
+    #[error("no authorization code")]
+    NoCode,
+    /// The code could not be exchanged for tokens.
+    #[error("token exchange failed: {0}")]
+    Exchange(String),
+    /// The ID token is missing or did not verify.
+    #[error("ID token refused: {0}")]
+    IdToken(String),
+}
+
+impl OidcError {
+    /// A fixed phrase for the access log.
+    #[must_use]
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Config(_) => "settings",
+            Self::Discovery(_) => "provider unavailable",
+            Self::NoPending => "no sign-in in progress",
+            Self::Refused(_) => "refused by the provider",
+            Self::StateMismatch => "state did not match",
+            Self::IssuerMismatch => "issuer did not match",
+            Self::NoCode => "no code",
+            Self::Exchange(_) => "token exchange failed",
+            Self::IdToken(_) => "ID token refused",
+        }
+    }
+}
+
+/// Text from outside on one line, short: safe for the service log (ASVS 16.4.1).
+fn one_line(text: &str) -> String {
+    text.chars()
+        .take(300)
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+/// Whether a URL may be used: `https`, or `http` to a loopback address.
+fn allowed_url(url: &Url) -> bool {
+    url.scheme() == "https" || (url.scheme() == "http" && is_loopback(url))
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// What finishing a sign-in needs, kept on the server.
+struct Pending {
+    state: CsrfToken,
+    nonce: Nonce,
+    verifier: PkceCodeVerifier,
+    created: OffsetDateTime,
+    source: String,
+}
+
+struct Discovered {
+    client: Arc<Client>,
+    at: Instant,
+}
+
+struct Shared {
+    http: reqwest::Client,
+    discovered: RwLock<Option<Discovered>>,
+    pending: Mutex<HashMap<String, Pending>>,
+}
+
+/// An organisation's OpenID Provider and cspr's registration with it. Clones share the
+/// discovered metadata and the sign-ins in progress.
+#[derive(Clone)]
+pub struct OidcConfig {
+    issuer_url: IssuerUrl,
+    client_id: ClientId,
+    client_secret: SecretString,
+    redirect_url: RedirectUrl,
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer_url", &self.issuer_url.as_str())
+            .field("client_id", &self.client_id.as_str())
+            .field("client_secret", &"[redacted]")
+            .field("redirect_url", &self.redirect_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where to send the browser, and the id of the sign-in for its cookie.
+#[derive(Debug)]
+pub struct Started {
+    /// The random id of the sign-in in progress (for the cookie).
+    pub id: String,
+    /// The provider's authorization URL with this sign-in's parameters.
+    pub authorize_url: Url,
+}
+
+/// The query of the redirect back from the provider.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct CallbackParams {
+    /// The authorization code.
+    pub code: Option<String>,
+    /// The state sent.
+    pub state: Option<String>,
+    /// An error code instead of a code.
+    pub error: Option<String>,
+    /// The issuer of the response (RFC 9207), when the provider sends it.
+    pub iss: Option<String>,
+}
+
+/// Who the provider says signed in, from a verified ID token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The issuer (the configured one).
+    pub issuer: String,
+    /// The subject at that issuer.
+    pub subject: String,
+    /// The email address, only when the provider says it verified it.
+    pub verified_email: Option<String>,
+    /// Whether the organisation did multi-factor sign-in (`amr` has mfa, otp or hwk).
+    pub multi_factor: bool,
+}
+
+impl Identity {
+    /// A stable pseudonym of the identity for logs: blake3 of issuer and subject.
+    #[must_use]
+    pub fn pseudonym(&self) -> String {
+        let mut h = blake3::Hasher::new();
+        h.update(self.issuer.as_bytes());
+        h.update(b"\0");
+        h.update(self.subject.as_bytes());
+        format!("oidc:{}", h.finalize().to_hex())
+    }
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("who", &self.pseudonym())
+            .field("has_verified_email", &self.verified_email.is_some())
+            .field("multi_factor", &self.multi_factor)
+            .finish()
+    }
+}
+
+impl OidcConfig {
+    /// Settings for a provider. The issuer and the redirect URL must be `https`, or `http` to a
+    /// loopback address.
+    ///
+    /// # Errors
+    /// An unusable URL, or an HTTP client that cannot be built.
+    pub fn new(
+        issuer_url: &str,
+        client_id: &str,
+        client_secret: SecretString,
+        redirect_url: &str,
+    ) -> Result<Self, OidcError> {
+        let issuer = IssuerUrl::new(issuer_url.to_owned())
+            .map_err(|e| OidcError::Config(format!("issuer URL: {e}")))?;
+        let redirect = RedirectUrl::new(redirect_url.to_owned())
+            .map_err(|e| OidcError::Config(format!("redirect URL: {e}")))?;
+        if !allowed_url(issuer.url()) {
+            return Err(OidcError::Config(
+                "the issuer URL must use https (http only for a loopback address)".into(),
+            ));
+        }
+        if !allowed_url(redirect.url()) {
+            return Err(OidcError::Config(
+                "the redirect URL must use https (http only for a loopback address)".into(),
+            ));
+        }
+        if client_id.trim().is_empty() || client_secret.expose_secret().is_empty() {
+            return Err(OidcError::Config(
+                "a client id and a client secret are needed".into(),
+            ));
+        }
+        let http = reqwest::Client::builder()
+            // Following redirects would open the client to SSRF (openidconnect's advice).
+            .redirect(reqwest::redirect::Policy::none())
+            .https_only(!is_loopback(issuer.url()))
+            .timeout(HTTP_TIMEOUT)
+            .build()
+            .map_err(|e| OidcError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            issuer_url: issuer,
+            client_id: ClientId::new(client_id.trim().to_owned()),
+            client_secret,
+            redirect_url: redirect,
+            shared: Arc::new(Shared {
+                http,
+                discovered: RwLock::new(None),
+                pending: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The issuer URL.
+    #[must_use]
+    pub fn issuer_url(&self) -> &str {
+        self.issuer_url.as_str()
+    }
+
+    /// The client id at the provider.
+    #[must_use]
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_str()
+    }
+
+    /// The redirect URL registered at the provider.
+    #[must_use]
+    pub fn redirect_url(&self) -> &str {
+        self.redirect_url.as_str()
+    }
+
+    /// The client from the provider's metadata: the kept one unless it is old (or `refresh`
+    /// and it is more than a minute old).
+    async fn client(&self, refresh: bool) -> Result<Arc<Client>, OidcError> {
+        {
+            let kept = self
+                .shared
+                .discovered
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if let Some(d) = kept.as_ref() {
+                let age = d.at.elapsed();
+                let fresh_enough = if refresh {
+                    age < METADATA_MIN_AGE
+                } else {
+                    age < METADATA_TTL
+                };
+                if fresh_enough {
+                    return Ok(d.client.clone());
+                }
+            }
+        }
+        let metadata =
+            CoreProviderMetadata::discover_async(self.issuer_url.clone(), &self.shared.http)
+                .await
+                .map_err(|e| OidcError::Discovery(one_line(&e.to_string())))?;
+        if let Some(token) = metadata.token_endpoint()
+            && !allowed_url(token.url())
+        {
+            return Err(OidcError::Discovery(
+                "the token endpoint does not use https".into(),
+            ));
+        }
+        let client = Arc::new(
+            CoreClient::from_provider_metadata(
+                metadata,
+                self.client_id.clone(),
+                Some(ClientSecret::new(
+                    self.client_secret.expose_secret().to_owned(),
+                )),
+            )
+            .set_redirect_uri(self.redirect_url.clone()),
+        );
+        *self
+            .shared
+            .discovered
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Discovered {
+            client: client.clone(),
+            at: Instant::now(),
+        });
+        Ok(client)
+    }
+
+    /// Begins a sign-in: makes state, nonce and a PKCE verifier, keeps them for ten minutes
+    /// under a new random id, and gives the provider's URL to send the browser to.
+    ///
+    /// # Errors
+    /// The provider cannot be discovered.
+    pub async fn start(&self, now: OffsetDateTime, source: &str) -> Result<Started, OidcError> {
+        let client = self.client(false).await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (authorize_url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".to_owned()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let id = crate::session::new_token();
+        self.keep(
+            id.clone(),
+            Pending {
+                state,
+                nonce,
+                verifier,
+                created: now,
+                source: source.to_owned(),
+            },
+        );
+        Ok(Started { id, authorize_url })
+    }
+
+    fn keep(&self, id: String, pending: Pending) {
+        let now = pending.created;
+        let mut map = self
+            .shared
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, p| p.created + PENDING_TTL > now);
+        let oldest = |map: &HashMap<String, Pending>, source: Option<&str>| {
+            map.iter()
+                .filter(|(_, p)| source.is_none_or(|s| p.source == s))
+                .min_by_key(|(_, p)| p.created)
+                .map(|(k, _)| k.clone())
+        };
+        let from_source = map.values().filter(|p| p.source == pending.source).count();
+        if from_source >= PENDING_PER_SOURCE
+            && let Some(k) = oldest(&map, Some(&pending.source))
+        {
+            map.remove(&k);
+        }
+        if map.len() >= PENDING_MAX
+            && let Some(k) = oldest(&map, None)
+        {
+            map.remove(&k);
+        }
+        map.insert(id, pending);
+    }
+
+    /// Takes a sign-in in progress (once: a second callback finds nothing).
+    fn take(&self, id: &str, now: OffsetDateTime) -> Option<Pending> {
+        self.shared
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id)
+            .filter(|p| p.created + PENDING_TTL > now)
+    }
+
+    /// Finishes a sign-in when the provider sends the browser back: checks the state against
+    /// the one kept under the cookie's id, exchanges the code (with the PKCE verifier) and
+    /// verifies the ID token (signature, issuer, audience, nonce, expiry against `now`).
+    ///
+    /// # Errors
+    /// Any failed step; the sign-in in progress is used up whatever happens.
+    pub async fn finish(
+        &self,
+        pending_id: Option<&str>,
+        params: CallbackParams,
+        now: OffsetDateTime,
+    ) -> Result<Identity, OidcError> {
+        let pending = pending_id
+            .and_then(|id| self.take(id, now))
+            .ok_or(OidcError::NoPending)?;
+        if let Some(error) = params.error {
+            return Err(OidcError::Refused(one_line(&error)));
+        }
+        let state = params.state.ok_or(OidcError::StateMismatch)?;
+        // Compared as hashes: blake3's equality is constant-time.
+        if blake3::hash(state.as_bytes()) != blake3::hash(pending.state.secret().as_bytes()) {
+            return Err(OidcError::StateMismatch);
+        }
+        if params
+            .iss
+            .is_some_and(|iss| iss != self.issuer_url.as_str())
+        {
+            return Err(OidcError::IssuerMismatch);
+        }
+        let code = params
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or(OidcError::NoCode)?;
+        let client = self.client(false).await?;
+        let tokens = client
+            .exchange_code(AuthorizationCode::new(code))
+            .map_err(|e| OidcError::Config(e.to_string()))?
+            .set_pkce_verifier(pending.verifier)
+            .request_async(&self.shared.http)
+            .await
+            .map_err(|e| OidcError::Exchange(one_line(&error_chain(&e))))?;
+        let id_token = tokens
+            .id_token()
+            .ok_or_else(|| OidcError::IdToken("no ID token in the token response".into()))?;
+        let now_utc =
+            chrono::DateTime::<chrono::Utc>::from_timestamp(now.unix_timestamp(), now.nanosecond())
+                .ok_or_else(|| OidcError::IdToken("the clock is out of range".into()))?;
+        let verify = |client: &Client| -> Result<Identity, ClaimsVerificationError> {
+            let verifier = client.id_token_verifier().set_time_fn(move || now_utc);
+            let claims: &CoreIdTokenClaims = id_token.claims(&verifier, &pending.nonce)?;
+            // The access token must be the one the ID token was issued with.
+            if let Some(expected) = claims.access_token_hash() {
+                let alg = id_token
+                    .signing_alg()
+                    .map_err(|e| ClaimsVerificationError::Other(e.to_string()))?;
+                let key = id_token
+                    .signing_key(&verifier)
+                    .map_err(ClaimsVerificationError::SignatureVerification)?;
+                let actual = AccessTokenHash::from_token(tokens.access_token(), alg, key)
+                    .map_err(|e| ClaimsVerificationError::Other(e.to_string()))?;
+                if actual != *expected {
+                    return Err(ClaimsVerificationError::Other(
+                        "the access token hash did not match".into(),
+                    ));
+                }
+            }
+            Ok(identity(claims))
+        };
+        match verify(&client) {
+            Ok(identity) => Ok(identity),
+            Err(ClaimsVerificationError::SignatureVerification(first)) => {
+                // Perhaps the provider rotated its keys: fetch them again, once.
+                let client = self.client(true).await?;
+                verify(&client).map_err(|e| {
+                    OidcError::IdToken(one_line(&format!("{e} (before refresh: {first})")))
+                })
+            }
+            Err(e) => Err(OidcError::IdToken(one_line(&e.to_string()))),
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(": ");
+        text.push_str(&s.to_string());
+        source = s.source();
+    }
+    text
+}
+
+fn identity(claims: &CoreIdTokenClaims) -> Identity {
+    let verified_email = claims
+        .email()
+        .filter(|_| claims.email_verified() == Some(true))
+        .map(|e| e.as_str().trim().to_owned())
+        .filter(|e| !e.is_empty());
+    let multi_factor = claims
+        .auth_method_refs()
+        .is_some_and(|amr| amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())));
+    Identity {
+        issuer: claims.issuer().as_str().to_owned(),
+        subject: claims.subject().as_str().to_owned(),
+        verified_email,
+        multi_factor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret() -> SecretString {
+        SecretString::from("s3cret".to_owned())
+    }
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        let cb = "https://cspr.example.org/sign-in/oidc/callback";
+        assert!(OidcConfig::new("https://login.example.org", "c", secret(), cb).is_ok());
+        assert!(OidcConfig::new("http://127.0.0.1:9000", "c", secret(), cb).is_ok());
+        assert!(OidcConfig::new("http://[::1]:9000", "c", secret(), cb).is_ok());
+        assert!(OidcConfig::new("http://localhost:9000", "c", secret(), cb).is_ok());
+        assert!(OidcConfig::new("http://login.example.org", "c", secret(), cb).is_err());
+        assert!(
+            OidcConfig::new(
+                "https://login.example.org",
+                "c",
+                secret(),
+                "http://cspr.example.org/cb"
+            )
+            .is_err()
+        );
+        assert!(OidcConfig::new("https://login.example.org", "", secret(), cb).is_err());
+    }
+
+    #[test]
+    fn debug_hides_the_secret() {
+        let c = OidcConfig::new(
+            "https://login.example.org",
+            "client",
+            secret(),
+            "https://cspr.example.org/sign-in/oidc/callback",
+        )
+        .expect("config");
+        assert!(!format!("{c:?}").contains("s3cret"));
+    }
+
+    fn pending(source: &str, created: OffsetDateTime) -> Pending {
+        Pending {
+            state: CsrfToken::new_random(),
+            nonce: Nonce::new_random(),
+            verifier: PkceCodeChallenge::new_random_sha256().1,
+            created,
+            source: source.to_owned(),
+        }
+    }
+
+    #[test]
+    fn pending_sign_ins_expire_are_single_use_and_bounded_per_address() {
+        let c = OidcConfig::new(
+            "https://login.example.org",
+            "client",
+            secret(),
+            "https://cspr.example.org/sign-in/oidc/callback",
+        )
+        .expect("config");
+        let t0 = time::macros::datetime!(2025-09-01 09:00 UTC);
+        c.keep("a".into(), pending("1.2.3.4", t0));
+        assert!(c.take("a", t0 + Duration::minutes(9)).is_some());
+        assert!(
+            c.take("a", t0 + Duration::minutes(9)).is_none(),
+            "used once"
+        );
+        c.keep("b".into(), pending("1.2.3.4", t0));
+        assert!(c.take("b", t0 + Duration::minutes(10)).is_none(), "expired");
+        for i in 0..=PENDING_PER_SOURCE {
+            c.keep(
+                format!("x{i}"),
+                pending(
+                    "5.6.7.8",
+                    t0 + Duration::seconds(i64::try_from(i).unwrap_or(0)),
+                ),
+            );
+        }
+        c.keep("other".into(), pending("9.9.9.9", t0));
+        assert!(
+            c.take("x0", t0).is_none(),
+            "the address's oldest went first"
+        );
+        assert!(c.take("x1", t0 + Duration::minutes(1)).is_some());
+        assert!(c.take("other", t0).is_some());
+    }
+}
