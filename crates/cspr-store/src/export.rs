@@ -257,6 +257,29 @@ const TABLES: &[Table] = &[
         key: &["user_id", "code_hash"],
         paged: false,
     },
+    // Practitioner links: the durable record of who was invited to which form (the email
+    // address sealed with the case key, the token as a hash). The pending code, its tries, the
+    // count of codes sent and the short form session are ephemeral and left out: after a
+    // restore they start empty, as sessions do.
+    Table {
+        name: "practitioner_links",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("token_hash", Ty::Text),
+            ("partnership_id", Ty::Uuid),
+            ("case_id", Ty::Uuid),
+            ("form", Ty::Text),
+            ("sealed_email", Ty::Bytes),
+            ("created_by", Ty::Uuid),
+            ("created_at", Ty::Time),
+            ("expires_at", Ty::Time),
+            ("revoked", Ty::Bool),
+            ("used_at", Ty::OptTime),
+            ("contribution_blob_id", Ty::OptUuid),
+        ],
+        key: &["id"],
+        paged: false,
+    },
 ];
 
 /// Tables that must be empty before an import (meta and chain_heads are seeded by migrate).
@@ -275,6 +298,7 @@ const DATA_TABLES: &[&str] = &[
     "agencies",
     "users",
     "recovery_codes",
+    "practitioner_links",
     // Not exported, but a target with sessions is in use all the same.
     "sessions",
 ];

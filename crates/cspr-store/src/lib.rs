@@ -15,6 +15,7 @@ mod export;
 mod identity;
 mod jobs;
 mod keys;
+mod links;
 mod projections;
 mod store;
 mod types;
@@ -30,6 +31,7 @@ pub use identity::{
 };
 pub use jobs::{JOB_MAX_ATTEMPTS, job_backoff};
 pub use keys::MasterKey;
+pub use links::{NewPractitionerLink, PractitionerLink};
 pub use store::Store;
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,

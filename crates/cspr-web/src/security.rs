@@ -63,6 +63,18 @@ async fn csrf_page(response: Response) -> Response {
     response
 }
 
+/// The path as logged: a practitioner link's token is a secret (with the emailed code it opens
+/// a form), so it never reaches the log.
+fn loggable_path(path: &str) -> String {
+    match path.strip_prefix("/contribute/") {
+        Some(rest) => match rest.split_once('/') {
+            Some((_, tail)) => format!("/contribute/{{token}}/{tail}"),
+            None => "/contribute/{token}".to_owned(),
+        },
+        None => path.to_owned(),
+    }
+}
+
 /// Wraps the routed application in the security layers.
 pub fn layers(routed: Router, state: &AppState) -> Router {
     let config = state.config();
@@ -84,9 +96,24 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
             TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
                 // Method and route template only: paths are ids, never personal data, but the
                 // query string is left out all the same.
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+                tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
             }),
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
         .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn link_tokens_never_reach_the_log() {
+        assert_eq!(
+            loggable_path("/contribute/abc123/form"),
+            "/contribute/{token}/form"
+        );
+        assert_eq!(loggable_path("/contribute/abc123"), "/contribute/{token}");
+        assert_eq!(loggable_path("/cases/1"), "/cases/1");
+    }
 }

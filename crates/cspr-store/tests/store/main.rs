@@ -13,6 +13,7 @@ mod events;
 mod export;
 mod identity;
 mod jobs;
+mod links;
 mod open;
 mod projections;
 mod tamper;

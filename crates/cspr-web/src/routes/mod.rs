@@ -5,7 +5,9 @@
 mod account;
 mod admin;
 mod cases;
+mod contribute;
 pub mod form;
+mod oidc;
 mod public;
 mod signin;
 
@@ -64,6 +66,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/sign-in", Rule::Public),
     r("POST", "/sign-in", Rule::Public),
     r("GET", "/signed-out", Rule::Public),
+    r("GET", "/sign-in/oidc", Rule::Public),
+    r("GET", "/sign-in/oidc/callback", Rule::Public),
     r("GET", "/sign-in/two-factor", Rule::FirstFactor),
     r("POST", "/sign-in/two-factor", Rule::FirstFactor),
     r("GET", "/sign-in/set-up-two-factor", Rule::FirstFactor),
@@ -105,6 +109,28 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/members/{user_id}/remove",
         Rule::Case(CaseNeed::ManageMembers),
     ),
+    r(
+        "GET",
+        "/cases/{case_id}/practitioner-links",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/practitioner-links",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/practitioner-links/revoke",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    // A practitioner's link: public, the token in the path is the credential; the handlers
+    // check the link, its code and the contribute cookie bound to it (routes/contribute.rs).
+    r("GET", "/contribute/{token}", Rule::Public),
+    r("POST", "/contribute/{token}/code", Rule::Public),
+    r("POST", "/contribute/{token}", Rule::Public),
+    r("GET", "/contribute/{token}/form", Rule::Public),
+    r("POST", "/contribute/{token}/form", Rule::Public),
     r("GET", "/admin", Rule::Roles(SETTINGS)),
     r("GET", "/admin/users", Rule::Roles(ADMINS)),
     r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
@@ -128,6 +154,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/sign-in") => get(signin::form),
         ("POST", "/sign-in") => post(signin::submit),
         ("GET", "/signed-out") => get(signin::signed_out),
+        ("GET", "/sign-in/oidc") => get(oidc::start),
+        ("GET", "/sign-in/oidc/callback") => get(oidc::callback),
         ("GET", "/sign-in/two-factor") => get(signin::two_factor_form),
         ("POST", "/sign-in/two-factor") => post(signin::two_factor_submit),
         ("GET", "/sign-in/set-up-two-factor") => get(signin::enrol_form),
@@ -147,6 +175,14 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}/members") => get(cases::members),
         ("POST", "/cases/{case_id}/members") => post(cases::add_member),
         ("POST", "/cases/{case_id}/members/{user_id}/remove") => post(cases::remove_member),
+        ("GET", "/cases/{case_id}/practitioner-links") => get(contribute::links),
+        ("POST", "/cases/{case_id}/practitioner-links") => post(contribute::create),
+        ("POST", "/cases/{case_id}/practitioner-links/revoke") => post(contribute::revoke),
+        ("GET", "/contribute/{token}") => get(contribute::start),
+        ("POST", "/contribute/{token}/code") => post(contribute::send_code),
+        ("POST", "/contribute/{token}") => post(contribute::check_code),
+        ("GET", "/contribute/{token}/form") => get(contribute::form),
+        ("POST", "/contribute/{token}/form") => post(contribute::submit),
         ("GET", "/admin") => get(admin::index),
         ("GET", "/admin/users") => get(admin::users),
         ("GET", "/admin/users/new") => get(admin::new_user_form),
