@@ -1,0 +1,332 @@
+//! Signing in with the organisation's account (OpenID Connect, see auth/oidc.rs).
+//!
+//! `GET /sign-in/oidc` keeps the state, nonce and PKCE verifier on the server under a random
+//! id in the `__Host-cspr-oidc` cookie (SameSite=Lax: the provider sends the browser back from
+//! another site) and sends the browser to the provider. `GET /sign-in/oidc/callback` finishes:
+//! the account is the one linked to the provider's (issuer, subject), or else the one whose
+//! address the provider verified, which is then linked. No account is ever made here. The new
+//! session has passed the second factor only if the organisation says it did multi-factor
+//! sign-in (`amr`); otherwise the person goes on to their authenticator code as after a password.
+//!
+//! The session cookie is SameSite=Strict, and browsers do not send such cookies on a redirect
+//! chain that another site started: so the callback answers with a short page that moves on by
+//! itself (a `Refresh` header, and a Continue button), a navigation from cspr's own page.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Extension, Query, State};
+use axum::http::header::{COOKIE, REFRESH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cspr_store::{NewAccessEntry, StoreError, UserRow};
+
+use crate::access::Role;
+use crate::auth::oidc::{CallbackParams, Identity, OidcError};
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::session;
+use crate::{AppState, WebError};
+
+/// The cookie holding the id of a sign-in in progress.
+pub const PENDING_COOKIE: &str = "__Host-cspr-oidc";
+
+#[derive(Template)]
+#[template(
+    ext = "html",
+    source = r#"{% extends "layout.html" %}
+{% block title %}{{ title }}{% endblock %}
+{% block content %}
+<div class="govuk-grid-row">
+  <div class="govuk-grid-column-two-thirds">
+    <h1 class="govuk-heading-l">{{ title }}</h1>
+    {%- for p in paragraphs %}
+    <p class="govuk-body">{{ p }}</p>
+    {%- endfor %}
+    {%- if let Some(href) = next %}
+    <a href="{{ href }}" role="button" draggable="false" class="govuk-button" data-module="govuk-button">Continue</a>
+    {%- endif %}
+    {%- for (href, text) in links %}
+    <p class="govuk-body"><a href="{{ href }}" class="govuk-link">{{ text }}</a></p>
+    {%- endfor %}
+  </div>
+</div>
+{% endblock %}"#
+)]
+struct OidcPage {
+    chrome: Chrome,
+    title: &'static str,
+    paragraphs: &'static [&'static str],
+    next: Option<&'static str>,
+    links: &'static [(&'static str, &'static str)],
+}
+
+const PASSWORD_LINK: (&str, &str) = ("/sign-in", "Sign in with your email address and password");
+
+fn page(status: StatusCode, p: OidcPage) -> Result<Response, WebError> {
+    Ok((status, Html(p.render()?)).into_response())
+}
+
+/// The page for every failure: nothing of what went wrong (the provider's words go to the
+/// service log only).
+fn problem(state: &AppState, status: StatusCode) -> Result<Response, WebError> {
+    page(
+        status,
+        OidcPage {
+            chrome: Chrome::signed_out(state),
+            title: "Sorry, there is a problem signing you in",
+            paragraphs: &[
+                "Signing in with your organisation's account did not work. Try again, or sign in with your email address and password.",
+            ],
+            next: None,
+            links: &[("/sign-in/oidc", "Try again"), PASSWORD_LINK],
+        },
+    )
+}
+
+/// No account for this person, or a disabled one: the same words.
+fn not_linked(state: &AppState) -> Result<Response, WebError> {
+    page(
+        StatusCode::FORBIDDEN,
+        OidcPage {
+            chrome: Chrome::signed_out(state),
+            title: "Your organisation's account is not linked to cspr",
+            paragraphs: &["Ask your partnership team for access."],
+            next: None,
+            links: &[PASSWORD_LINK],
+        },
+    )
+}
+
+fn not_offered(state: &AppState) -> Result<Response, WebError> {
+    page(
+        StatusCode::OK,
+        OidcPage {
+            chrome: Chrome::signed_out(state),
+            title: "Signing in with your organisation's account is not available",
+            paragraphs: &["This service has not been set up for it."],
+            next: None,
+            links: &[PASSWORD_LINK],
+        },
+    )
+}
+
+fn pending_cookie(id: &str) -> String {
+    format!(
+        "{PENDING_COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
+        crate::auth::oidc::PENDING_TTL.whole_seconds()
+    )
+}
+
+fn clear_pending_cookie() -> String {
+    format!("{PENDING_COOKIE}=; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+fn pending_id(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == PENDING_COOKIE)
+        .map(|(_, value)| value.to_owned())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn landing(role: &str) -> &'static str {
+    if Role::parse(role) == Some(Role::SystemAdministrator) {
+        "/admin"
+    } else {
+        "/dashboard"
+    }
+}
+
+async fn log(
+    state: &AppState,
+    actor: String,
+    action: &str,
+    detail: &str,
+    source: &Source,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .log_access(NewAccessEntry {
+            actor,
+            action: action.to_owned(),
+            case_id: None,
+            detail: format!("openid connect: {detail}"),
+            source_ip: source.0.clone(),
+            at: state.now(),
+        })
+        .await
+        .map_err(WebError::from)
+}
+
+/// Sends the browser to the organisation's provider.
+pub async fn start(
+    State(state): State<AppState>,
+    Extension(source): Extension<Source>,
+) -> Result<Response, WebError> {
+    let Some(oidc) = state.config().oidc.clone() else {
+        return not_offered(&state);
+    };
+    match oidc.start(state.now(), &source.0).await {
+        Ok(started) => Ok(session::with_cookie(
+            Redirect::to(started.authorize_url.as_str()).into_response(),
+            &pending_cookie(&started.id),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "OpenID Connect sign-in could not start");
+            problem(&state, StatusCode::BAD_GATEWAY)
+        }
+    }
+}
+
+/// Why an identity has no account to sign in to: a phrase for the access log, and the
+/// account's id when there is one.
+type NoAccount = (&'static str, Option<String>);
+
+/// The account an identity signs in to, and whether it was linked just now (by the address the
+/// provider verified).
+async fn account_for(
+    state: &AppState,
+    who: &Identity,
+) -> Result<Result<(UserRow, bool), NoAccount>, WebError> {
+    let store = state.store();
+    let partnership = state.config().partnership_id.as_uuid();
+    let refused = |user: &UserRow| user.disabled || user.partnership_id != partnership;
+    if let Some(user) = store.user_by_oidc(&who.issuer, &who.subject).await? {
+        if refused(&user) {
+            return Ok(Err((
+                "account disabled or elsewhere",
+                Some(user.id.to_string()),
+            )));
+        }
+        return Ok(Ok((user, false)));
+    }
+    let Some(email) = who.verified_email.as_deref() else {
+        return Ok(Err(("not linked, no verified address", None)));
+    };
+    let Some(user) = store.user_by_email(email).await? else {
+        return Ok(Err(("not linked, no account", None)));
+    };
+    let id = Some(user.id.to_string());
+    if user.oidc_subject.is_some() {
+        // Linked to another identity already: an address is not enough to move it.
+        return Ok(Err(("not linked, account linked to another identity", id)));
+    }
+    if refused(&user) {
+        return Ok(Err(("account disabled or elsewhere", id)));
+    }
+    match store.link_oidc(user.id, &who.issuer, &who.subject).await {
+        Ok(()) => Ok(Ok((user, true))),
+        Err(StoreError::Duplicate(_)) => Ok(Err(("identity linked meanwhile", id))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The provider sends the browser back here.
+pub async fn callback(
+    State(state): State<AppState>,
+    Extension(source): Extension<Source>,
+    headers: HeaderMap,
+    query: Result<Query<CallbackParams>, QueryRejection>,
+) -> Result<Response, WebError> {
+    let Some(oidc) = state.config().oidc.clone() else {
+        return not_offered(&state);
+    };
+    let clear = clear_pending_cookie();
+    let params = query.map(|Query(q)| q).unwrap_or_default();
+    let who = match oidc
+        .finish(pending_id(&headers).as_deref(), params, state.now())
+        .await
+    {
+        Ok(who) => who,
+        Err(e) => {
+            tracing::warn!(error = %e, "OpenID Connect sign-in failed");
+            log(
+                &state,
+                "oidc:unknown".to_owned(),
+                "sign-in-failed",
+                e.reason(),
+                &source,
+            )
+            .await?;
+            let status = match e {
+                OidcError::Discovery(_) | OidcError::Exchange(_) | OidcError::Config(_) => {
+                    StatusCode::BAD_GATEWAY
+                }
+                _ => StatusCode::BAD_REQUEST,
+            };
+            return Ok(session::with_cookie(problem(&state, status)?, &clear));
+        }
+    };
+    let user = match account_for(&state, &who).await? {
+        Ok((user, linked_now)) => {
+            if linked_now {
+                log(
+                    &state,
+                    user.id.to_string(),
+                    "oidc-linked",
+                    "by the address the provider verified",
+                    &source,
+                )
+                .await?;
+            }
+            user
+        }
+        Err((why, account)) => {
+            log(
+                &state,
+                account.unwrap_or_else(|| who.pseudonym()),
+                "sign-in-failed",
+                why,
+                &source,
+            )
+            .await?;
+            return Ok(session::with_cookie(not_linked(&state)?, &clear));
+        }
+    };
+    log(
+        &state,
+        user.id.to_string(),
+        "sign-in-oidc",
+        if who.multi_factor {
+            "organisation's multi-factor"
+        } else {
+            "first factor only"
+        },
+        &source,
+    )
+    .await?;
+    let replaces = session::token_from(&headers).map(|t| session::token_hash(&t));
+    let token = session::start(&state, &user, who.multi_factor, replaces.as_deref()).await?;
+    let next = if who.multi_factor {
+        landing(&user.role)
+    } else if user.totp_enabled {
+        "/sign-in/two-factor"
+    } else {
+        "/sign-in/set-up-two-factor"
+    };
+    let mut response = page(
+        StatusCode::OK,
+        OidcPage {
+            chrome: Chrome::signed_out(&state),
+            title: "Your organisation has confirmed who you are",
+            paragraphs: if who.multi_factor {
+                &["You are signed in."]
+            } else {
+                &["Next, enter the code from your authenticator app."]
+            },
+            next: Some(next),
+            links: &[],
+        },
+    )?;
+    response.headers_mut().insert(
+        REFRESH,
+        HeaderValue::from_str(&format!("0; url={next}"))
+            .map_err(|e| WebError::Internal(e.to_string()))?,
+    );
+    let response = session::with_cookie(response, &clear);
+    Ok(session::with_cookie(response, &session::set_cookie(&token)))
+}
