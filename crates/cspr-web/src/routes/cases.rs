@@ -179,14 +179,24 @@ pub async fn show(
     let (case, _) = reader::load_case(&state, &access, "view-case", &source).await?;
     let app = state.app();
     let today = state.today();
+    let agencies = state
+        .store()
+        .agencies(access.principal().partnership_id.as_uuid())
+        .await?;
     let deadlines = cspr_domain::deadlines::deadlines(&case, app.calendar(), app.settings(), today)
         .into_iter()
         .map(|d| {
-            (
-                d.label.clone(),
-                d.state_line(today, app.calendar()),
-                d.explanation,
-            )
+            // "agency-summary:<agency id>": name the agency the domain knows only by id.
+            let label = d
+                .key
+                .split_once(':')
+                .and_then(|(_, id)| Uuid::parse_str(id).ok())
+                .and_then(|id| agencies.iter().find(|a| a.id == id))
+                .map_or_else(
+                    || d.label.clone(),
+                    |a| d.label.replace("an agency", &a.name),
+                );
+            (label, d.state_line(today, app.calendar()), d.explanation)
         })
         .collect();
     let p = access.principal();
