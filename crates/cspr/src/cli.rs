@@ -24,8 +24,13 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
-    /// Seed realistic synthetic cases and users for a demonstration.
+    /// Seed synthetic cases and one account for each role, for a demonstration (safe to repeat).
     Demo,
+    /// Print the current authenticator code of a demo account (made by `demo`), for signing in.
+    DemoCode {
+        /// The demo account's email address, e.g. team@demo.cspr.invalid.
+        email: String,
+    },
     /// Check both hash chains and the database's own integrity check.
     Verify,
     /// Write an encrypted, consistent backup of the database to FILE.

@@ -26,9 +26,17 @@ pub const DEFAULT_CONFIG_FILE: &str = "cspr.toml";
 pub const DEFAULT_DATA_DIR: &str = "./cspr-data";
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_PARTNERSHIP_NAME: &str = "Safeguarding Children Partnership";
-pub const DEFAULT_LOG: &str = "info,sqlx=warn";
+/// `serve`'s log filter: info, plus one line per response (method, route, status, latency),
+/// which tower-http's trace layer logs at debug.
+pub const DEFAULT_LOG: &str = "info,sqlx=warn,tower_http::trace::on_response=debug";
 pub const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 pub const DEFAULT_MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+/// ASVS 7.3.1: a session ends after 30 minutes without a request.
+pub const DEFAULT_SESSION_IDLE_MINUTES: u64 = 30;
+/// ASVS 7.3.2: a session ends 12 hours after sign-in whatever happens.
+pub const DEFAULT_SESSION_ABSOLUTE_HOURS: u64 = 12;
+/// The longest either session limit may be set to: a week.
+const MAX_SESSION_HOURS: u64 = 7 * 24;
 
 /// Every key a file or the environment may set; `CSPR_` plus the key in capitals is its
 /// environment variable. Kept in step with docs/OPERATIONS.md.
@@ -42,6 +50,8 @@ pub const KEYS: &[&str] = &[
     "closure_days",
     "request_timeout_secs",
     "max_body_bytes",
+    "session_idle_minutes",
+    "session_absolute_hours",
 ];
 
 /// Settings as they arrive from the file and the environment, before parsing.
@@ -63,6 +73,8 @@ struct RawSettings {
     closure_days: Option<Vec<String>>,
     request_timeout_secs: Option<u64>,
     max_body_bytes: Option<u64>,
+    session_idle_minutes: Option<u64>,
+    session_absolute_hours: Option<u64>,
 }
 
 /// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
@@ -101,6 +113,10 @@ pub struct Settings {
     pub closure_days: Vec<Date>,
     pub request_timeout_secs: u64,
     pub max_body_bytes: u64,
+    /// A signed-in session ends after this many minutes without a request.
+    pub session_idle_minutes: u64,
+    /// A signed-in session ends this many hours after sign-in.
+    pub session_absolute_hours: u64,
 }
 
 /// Which database a URL points at. The URL itself may hold a password, so it stays secret.
@@ -297,6 +313,30 @@ impl Settings {
                 "max_body_bytes (CSPR_MAX_BODY_BYTES) must be at least 1",
             ));
         }
+        let session_idle_minutes = raw
+            .session_idle_minutes
+            .unwrap_or(DEFAULT_SESSION_IDLE_MINUTES);
+        if !(1..=MAX_SESSION_HOURS * 60).contains(&session_idle_minutes) {
+            return Err(Failure::config(format!(
+                "session_idle_minutes (CSPR_SESSION_IDLE_MINUTES) must be from 1 to {}",
+                MAX_SESSION_HOURS * 60
+            )));
+        }
+        let session_absolute_hours = raw
+            .session_absolute_hours
+            .unwrap_or(DEFAULT_SESSION_ABSOLUTE_HOURS);
+        if !(1..=MAX_SESSION_HOURS).contains(&session_absolute_hours) {
+            return Err(Failure::config(format!(
+                "session_absolute_hours (CSPR_SESSION_ABSOLUTE_HOURS) must be from 1 to {MAX_SESSION_HOURS}"
+            )));
+        }
+        if session_idle_minutes > session_absolute_hours * 60 {
+            return Err(Failure::config(format!(
+                "session_idle_minutes (CSPR_SESSION_IDLE_MINUTES) is {session_idle_minutes}, longer than \
+                 session_absolute_hours (CSPR_SESSION_ABSOLUTE_HOURS) of {session_absolute_hours} hours: \
+                 a session could never sit idle that long"
+            )));
+        }
         Ok(Self {
             data_dir,
             database,
@@ -307,6 +347,8 @@ impl Settings {
             closure_days,
             request_timeout_secs,
             max_body_bytes,
+            session_idle_minutes,
+            session_absolute_hours,
         })
     }
 
@@ -497,6 +539,40 @@ mod tests {
             );
             Ok(())
         });
+    }
+
+    #[test]
+    fn session_limits_default_to_asvs_and_are_checked() {
+        let settings = Settings::from_raw(RawSettings::default()).unwrap();
+        assert_eq!(settings.session_idle_minutes, 30);
+        assert_eq!(settings.session_absolute_hours, 12);
+        for (idle, absolute, key) in [
+            (Some(0), None, "CSPR_SESSION_IDLE_MINUTES"),
+            (None, Some(0), "CSPR_SESSION_ABSOLUTE_HOURS"),
+            (None, Some(10_000), "CSPR_SESSION_ABSOLUTE_HOURS"),
+            (Some(120), Some(1), "longer than"),
+        ] {
+            let error = Settings::from_raw(RawSettings {
+                session_idle_minutes: idle,
+                session_absolute_hours: absolute,
+                ..RawSettings::default()
+            })
+            .unwrap_err();
+            assert!(error.to_string().contains(key), "{error}");
+        }
+        let settings = Settings::from_raw(RawSettings {
+            session_idle_minutes: Some(15),
+            session_absolute_hours: Some(8),
+            ..RawSettings::default()
+        })
+        .unwrap();
+        assert_eq!(
+            (
+                settings.session_idle_minutes,
+                settings.session_absolute_hours
+            ),
+            (15, 8)
+        );
     }
 
     #[test]

@@ -1,16 +1,311 @@
-//! Demonstration data. The seeding itself belongs to the application layer (`cspr-app`); until
-//! it is wired in, this build says so plainly instead of pretending.
+//! Demonstration data, for `cspr demo` and `cspr serve --demo`: synthetic cases at every stage
+//! (`cspr_app::demo`) and one account for each role with its second factor already set up
+//! (`cspr_web::demo`). Safe to repeat: cases are seeded only into a partnership that has none,
+//! and accounts that exist are left alone. Every name is invented.
 
-use anyhow::bail;
+use std::{
+    ffi::OsString,
+    fmt::Write as _,
+    path::{Path, PathBuf},
+};
 
-/// What seeding made, for printing where to sign in and which cases to look at.
-#[derive(Debug, Default)]
-pub struct DemoSummary {
-    /// Lines to print for the operator (sign-in names, case references).
-    pub lines: Vec<String>,
+use cspr_app::{App, AppError};
+use cspr_store::{CaseScope, Store};
+use cspr_web::{
+    access::Role,
+    auth::password::check_new_password,
+    demo::{DEMO_DOMAIN, DemoAccount},
+};
+use rand::{Rng, seq::IndexedRandom};
+use secrecy::{ExposeSecret, SecretString};
+use time::OffsetDateTime;
+
+use crate::{
+    exit::{Failure, Kind},
+    partnership::Partnership,
+    store::store_failure,
+};
+
+/// Common, concrete English words that are easy to read and type. None is a demo account's
+/// address or a word of a role's name, which the password check would refuse.
+const WORDS: &[&str] = &[
+    "acorn", "almond", "amber", "anchor", "apple", "apron", "arrow", "autumn", "badge", "bakery",
+    "banjo", "barley", "basket", "beacon", "beetle", "berry", "bicycle", "biscuit", "blanket",
+    "blossom", "bonnet", "bottle", "breeze", "brick", "bridge", "bucket", "butter", "button",
+    "cabin", "cactus", "camel", "candle", "canoe", "canyon", "carpet", "carrot", "castle", "cedar",
+    "cherry", "chess", "chimney", "cinema", "circus", "citrus", "clover", "cobalt", "coffee",
+    "comet", "copper", "coral", "cotton", "crayon", "cricket", "crystal", "cushion", "daisy",
+    "desert", "dolphin", "donkey", "dragon", "drum", "eagle", "easel", "ember", "engine", "falcon",
+    "feather", "fern", "fiddle", "flannel", "forest", "fossil", "fountain", "garden", "garlic",
+    "ginger", "glacier", "glove", "goose", "granite", "grape", "gravel", "guitar", "hammer",
+    "harbour", "harvest", "hazel", "hedge", "helmet", "heron", "honey", "horizon", "island",
+    "ivory", "jacket", "jasmine", "jelly", "jigsaw", "kettle", "kitten", "ladder", "lagoon",
+    "lantern", "lemon", "lettuce", "library", "lily", "lizard", "lobster", "locket", "magnet",
+    "mango", "maple", "marble", "meadow", "melon", "mirror", "mitten", "monkey", "mosaic", "moss",
+    "muffin", "mushroom", "napkin", "nectar", "needle", "nutmeg", "oasis", "ocean", "olive",
+    "onion", "orange", "orchard", "otter", "oyster", "paddle", "pancake", "panda", "paper",
+    "parrot", "pebble", "pencil", "pepper", "piano", "pickle", "pillow", "pine", "planet", "plum",
+    "pocket", "pond", "poppy", "potato", "pumpkin", "puzzle", "quartz", "quill", "rabbit",
+    "radish", "rainbow", "raven", "ribbon", "river", "rocket", "saddle", "saffron", "salmon",
+    "sandal", "satchel", "scarf", "shell", "shovel", "silver", "sketch", "sleigh", "slipper",
+    "snail", "sparrow", "spider", "spoon", "squirrel", "stable", "starfish", "statue", "stone",
+    "sugar", "summit", "sunset", "swan", "table", "teapot", "thimble", "thistle", "thunder",
+    "tiger", "timber", "toast", "tomato", "tortoise", "tractor", "trumpet", "tulip", "tunnel",
+    "turnip", "umbrella", "valley", "velvet", "violin", "volcano", "wagon", "walnut", "walrus",
+    "wander", "willow", "window", "winter", "wizard", "wolf", "yogurt", "zebra", "zipper",
+];
+
+/// The shortest demo password made.
+const MIN_PASSWORD_CHARS: usize = 20;
+
+/// What seeding found or made, for printing.
+#[derive(Debug)]
+pub struct Seeded {
+    /// Every case of the partnership: reference and stage, by reference.
+    pub cases: Vec<(String, String)>,
+    /// Whether the cases were seeded by this run (false: they were there already).
+    pub cases_seeded: bool,
+    /// Every demo account.
+    pub accounts: Vec<DemoAccount>,
+    /// The addresses of the accounts made by this run, which have `password`.
+    pub new_accounts: Vec<String>,
+    /// The password of the accounts made by this run.
+    pub password: SecretString,
 }
 
-/// Seeds synthetic cases at every stage, plus users. Placeholder until `cspr-app` provides it.
-pub async fn seed_demo_data(_store: &cspr_store::Store) -> anyhow::Result<DemoSummary> {
-    bail!("demo data is not available in this build yet")
+/// Seeds the demo cases (unless the partnership has cases) and the demo accounts (those that
+/// do not exist yet).
+pub async fn seed(
+    store: &Store,
+    app: &App,
+    partnership: &Partnership,
+    now: OffsetDateTime,
+) -> Result<Seeded, Failure> {
+    let existing = store
+        .case_summaries(CaseScope::Partnership(partnership.id.as_uuid()))
+        .await
+        .map_err(|e| store_failure(e, "cannot list the partnership's cases"))?;
+    let cases_seeded = existing.is_empty();
+    let mut cases: Vec<(String, String)> = if cases_seeded {
+        cspr_app::demo::seed(app, now.date())
+            .await
+            .map_err(|e| app_failure(e, "cannot seed the demo cases"))?
+            .into_iter()
+            .map(|case| (case.reference, case.stage.label().to_owned()))
+            .collect()
+    } else {
+        existing
+            .into_iter()
+            .map(|case| (case.reference, case.stage_label))
+            .collect()
+    };
+    cases.sort();
+
+    let had: Vec<String> = store
+        .users(partnership.id.as_uuid())
+        .await
+        .map_err(|e| store_failure(e, "cannot list the partnership's accounts"))?
+        .into_iter()
+        .map(|user| user.email.to_lowercase())
+        .filter(|email| cspr_web::demo::is_demo_email(email))
+        .collect();
+    let password = new_password()?;
+    let accounts = cspr_web::demo::seed(store, partnership.id, password.expose_secret(), now)
+        .await
+        .map_err(|e| store_failure(e, "cannot create the demo accounts"))?;
+    let new_accounts = accounts
+        .iter()
+        .map(|account| account.email.to_lowercase())
+        .filter(|email| !had.contains(email))
+        .collect();
+    Ok(Seeded {
+        cases,
+        cases_seeded,
+        accounts,
+        new_accounts,
+        password,
+    })
+}
+
+/// What to print for the demo: the cases, the accounts, the password (only for accounts made
+/// now), how to get an authenticator code, and `open` (where to go next).
+pub fn report(
+    seeded: &Seeded,
+    partnership_name: &str,
+    config: Option<&Path>,
+    open: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Demonstration data for {partnership_name}");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{} cases{}:",
+        seeded.cases.len(),
+        if seeded.cases_seeded {
+            ", seeded now"
+        } else {
+            ", already there (not seeded again)"
+        }
+    );
+    let width = seeded.cases.iter().map(|c| c.0.len()).max().unwrap_or(0);
+    for (reference, stage) in &seeded.cases {
+        let _ = writeln!(out, "  {reference:<width$}  {stage}");
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Demo accounts, one for each role:");
+    let width = seeded
+        .accounts
+        .iter()
+        .map(|a| a.email.len())
+        .max()
+        .unwrap_or(0);
+    for account in &seeded.accounts {
+        let _ = writeln!(out, "  {:<width$}  {}", account.email, account.role.label());
+    }
+    let _ = writeln!(out);
+    let made_now = seeded.new_accounts.len();
+    if made_now == 0 {
+        let _ = writeln!(
+            out,
+            "Password: the one printed when these accounts were made (it is stored only as a hash).\n\
+             To start again with a new password, use a new, empty data directory."
+        );
+    } else {
+        let whose = if made_now == seeded.accounts.len() {
+            "every demo account".to_owned()
+        } else {
+            format!("the accounts made now ({})", seeded.new_accounts.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "Password for {whose}:\n\n    {}\n\n\
+             It is shown only this once and stored only as a hash: copy it now.",
+            seeded.password.expose_secret()
+        );
+    }
+    let example = seeded
+        .accounts
+        .first()
+        .map_or_else(|| format!("team@{DEMO_DOMAIN}"), |a| a.email.clone());
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Second factor: every demo account has an authenticator already set up. When sign-in asks\n\
+         for the 6-digit code, run this in another terminal (the code changes every 30 seconds):\n\n    \
+         {} demo-code {example}\n",
+        invocation(config)
+    );
+    let _ = write!(out, "{open}");
+    out
+}
+
+/// A random memorable password: four common words and a two-digit number, checked by the same
+/// rules as any new password.
+pub fn new_password() -> Result<SecretString, Failure> {
+    let context: Vec<String> = Role::ALL
+        .iter()
+        .map(|role| role.label().to_owned())
+        .chain([DEMO_DOMAIN.to_owned()])
+        .collect();
+    let context: Vec<&str> = context.iter().map(String::as_str).collect();
+    let mut rng = rand::rng();
+    for _ in 0..100 {
+        let mut words: Vec<&str> = Vec::with_capacity(5);
+        for _ in 0..4 {
+            words.push(WORDS.choose(&mut rng).copied().unwrap_or("lantern"));
+        }
+        let number = rng.random_range(10..100).to_string();
+        words.push(&number);
+        let candidate = SecretString::from(words.join("-"));
+        if candidate.expose_secret().chars().count() >= MIN_PASSWORD_CHARS
+            && check_new_password(&candidate, &context).is_ok()
+        {
+            return Ok(candidate);
+        }
+    }
+    Err(Failure::new(
+        Kind::Failed,
+        anyhow::anyhow!("cannot make a demo password that passes the password rules"),
+    ))
+}
+
+/// How this binary was started, for a command the operator can paste: the program as invoked,
+/// plus `--config FILE` when one was given.
+pub fn invocation(config: Option<&Path>) -> String {
+    let program = std::env::args_os()
+        .next()
+        .filter(|p| Path::new(p).components().count() > 1)
+        .unwrap_or_else(|| OsString::from("cspr"));
+    let mut words = vec![shell_word(&PathBuf::from(program))];
+    if let Some(config) = config {
+        words.push("--config".to_owned());
+        words.push(shell_word(config));
+    }
+    words.join(" ")
+}
+
+/// A path as one shell word: quoted when it holds anything but plain characters.
+fn shell_word(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    if text
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+=:@".contains(c))
+    {
+        text.into_owned()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
+}
+
+/// An application error as a failure, keeping a store error's classification (a full disk).
+fn app_failure(error: AppError, doing: &str) -> Failure {
+    match error {
+        AppError::Store(e) => store_failure(e, doing),
+        other => Failure::from(anyhow::Error::new(other).context(doing.to_owned())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_long_random_and_pass_the_rules() {
+        let a = new_password().unwrap();
+        let b = new_password().unwrap();
+        assert_ne!(a.expose_secret(), b.expose_secret());
+        for pw in [&a, &b] {
+            let text = pw.expose_secret();
+            assert!(text.chars().count() >= MIN_PASSWORD_CHARS, "{text}");
+            assert_eq!(text.split('-').count(), 5, "{text}");
+            assert!(check_new_password(pw, &[]).is_ok(), "{text}");
+        }
+    }
+
+    #[test]
+    fn no_word_is_an_account_or_role_word() {
+        for role in Role::ALL {
+            for part in role.label().to_lowercase().split(' ') {
+                assert!(!WORDS.contains(&part), "{part}");
+            }
+        }
+        for local in [
+            "team", "chair", "subgroup", "agency", "reviewer", "panel", "partner", "admin",
+        ] {
+            assert!(!WORDS.iter().any(|w| w.contains(local)), "{local}");
+        }
+        let mut sorted = WORDS.to_vec();
+        sorted.dedup();
+        assert_eq!(sorted.len(), WORDS.len());
+    }
+
+    #[test]
+    fn paths_become_one_shell_word() {
+        assert_eq!(
+            shell_word(Path::new("target/release/cspr")),
+            "target/release/cspr"
+        );
+        assert_eq!(shell_word(Path::new("my dir/it's")), r"'my dir/it'\''s'");
+    }
 }

@@ -1,5 +1,5 @@
-//! `cspr`: the one binary. It reads the settings, wires the store, the domain and (later) the
-//! web layer together, and runs one subcommand. Every failure ends as one line on stderr and an
+//! `cspr`: the one binary. It reads the settings, wires the store, the application services and
+//! the web layer together, and runs one subcommand. Every failure ends as one line on stderr and an
 //! exit code from [`exit::Kind`].
 
 mod calendar;
@@ -10,6 +10,7 @@ mod dates;
 mod demo;
 mod exit;
 mod maintenance;
+mod partnership;
 mod serve;
 mod store;
 
@@ -48,9 +49,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         .map_err(|e| Failure::from(anyhow::Error::new(e).context("cannot start the runtime")))?;
     runtime.block_on(async move {
         match cli.command {
-            Command::Serve(args) => serve::run(settings, args).await,
+            Command::Serve(args) => serve::run(settings, args, cli.config.as_deref()).await,
             Command::Migrate => maintenance::migrate(&settings).await,
-            Command::Demo => maintenance::demo(&settings).await,
+            Command::Demo => maintenance::demo(&settings, cli.config.as_deref()).await,
+            Command::DemoCode { email } => maintenance::demo_code(&settings, &email).await,
             Command::Verify => maintenance::verify(&settings).await,
             Command::Backup(args) => maintenance::backup(&settings, &args).await,
             Command::Restore(args) => maintenance::restore(&settings, &args).await,

@@ -7,13 +7,15 @@ use std::{
     path::Path,
 };
 
-use cspr_store::{BackupSecret, Store};
+use cspr_store::{BackupSecret, Store, StoreError};
+use time::OffsetDateTime;
 
 use crate::{
     cli::{BackupArgs, BackupSecretArgs},
     config::{Access, Settings},
     demo,
     exit::{Failure, Kind},
+    partnership, serve,
     store::{store_failure, with_store},
 };
 
@@ -26,14 +28,45 @@ pub async fn migrate(settings: &Settings) -> Result<(), Failure> {
     Ok(())
 }
 
-pub async fn demo(settings: &Settings) -> Result<(), Failure> {
-    let summary = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
-        Ok(demo::seed_demo_data(store).await?)
+/// Seeds the demo partnership's cases and accounts (creating the partnership and its settings
+/// when the database has none), then says how to start the service and sign in.
+pub async fn demo(settings: &Settings, config: Option<&Path>) -> Result<(), Failure> {
+    let (seeded, name) = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
+        let now = OffsetDateTime::now_utc();
+        let partnership = partnership::resolve(store, settings, true).await?;
+        let app = partnership::app(store, settings, &partnership, true, now).await?;
+        let seeded = demo::seed(store, &app, &partnership, now).await?;
+        Ok((seeded, partnership.name))
     })
     .await?;
-    for line in summary.lines {
-        println!("{line}");
+    let open = format!(
+        "Start the service with:\n\n    {} serve\n\nthen open {} and choose \"Sign in\".\n",
+        demo::invocation(config),
+        serve::browser_url(settings.listen)
+    );
+    print!("{}", demo::report(&seeded, &name, config, &open));
+    Ok(())
+}
+
+/// Prints the current authenticator code of a demo account, and of nothing else.
+pub async fn demo_code(settings: &Settings, email: &str) -> Result<(), Failure> {
+    let email = email.trim();
+    let not_demo = || Failure::config(format!("{email} is not a demo account"));
+    if !cspr_web::demo::is_demo_email(email) {
+        return Err(not_demo());
     }
+    let code = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
+        match cspr_web::demo::current_code(store, email, OffsetDateTime::now_utc()).await {
+            Ok(code) => Ok(code),
+            Err(StoreError::NotFound) => Err(Failure::config(format!(
+                "{email} is not a demo account (the demo accounts are made by `cspr demo` or \
+                 `cspr serve --demo`)"
+            ))),
+            Err(e) => Err(store_failure(e, "cannot read the demo account")),
+        }
+    })
+    .await?;
+    println!("{code}");
     Ok(())
 }
 

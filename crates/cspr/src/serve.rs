@@ -1,43 +1,27 @@
-//! `cspr serve`: the HTTP service. Until the web crate lands it serves a health check and a
-//! placeholder page, behind the layers every later route will share: request ids, tracing
-//! without personal data, a timeout, a body-size limit and strict security headers.
+//! `cspr serve`: the web application (`cspr_web::router`) for the database's one partnership.
+//! Request ids, tracing without personal data, the timeout, the body-size limit and the
+//! security headers are all cspr-web's layers; this module wires the store, the partnership,
+//! its settings and the clock together, and stops gracefully on SIGTERM or Ctrl-C.
 
-use std::time::Duration;
+use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
-use axum::{
-    Json, Router,
-    extract::State,
-    http::{HeaderName, HeaderValue, Request, StatusCode, header},
-    response::{Html, IntoResponse, Response},
-    routing::get,
-};
-use serde_json::json;
+use cspr_web::{AppState, SystemClock, WebConfig};
+use time::OffsetDateTime;
 use tokio::net::TcpListener;
-use tower::ServiceBuilder;
-use tower_http::{
-    limit::RequestBodyLimitLayer,
-    request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer},
-    set_header::SetResponseHeaderLayer,
-    timeout::TimeoutLayer,
-    trace::{DefaultOnResponse, TraceLayer},
-};
-use tracing::Level;
 
 use crate::{
     cli::ServeArgs,
     config::{Access, Settings, parse_listen},
     demo,
     exit::Failure,
-    store,
+    partnership, store,
 };
 
-/// What every handler can reach.
-#[derive(Clone, Debug)]
-struct AppState {
-    store: cspr_store::Store,
-}
-
-pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
+pub async fn run(
+    settings: Settings,
+    args: ServeArgs,
+    config: Option<&Path>,
+) -> Result<(), Failure> {
     let listen = match &args.listen {
         Some(addr) => {
             parse_listen(addr).map_err(|why| Failure::config(format!("--listen {why}")))?
@@ -45,132 +29,79 @@ pub async fn run(settings: Settings, args: ServeArgs) -> Result<(), Failure> {
         None => settings.listen,
     };
     let store = store::open(&settings, Access::ReadWrite).await?;
-    store::migrate(&store).await?;
-    if args.demo {
-        let summary = demo::seed_demo_data(&store).await?;
-        for line in summary.lines {
-            println!("{line}");
-        }
-    }
+    let result = serve(&settings, &args, listen, &store, config).await;
+    // Requests have finished (or never started): close the pool so SQLite checkpoints its
+    // write-ahead log.
+    store.close().await;
+    result
+}
+
+async fn serve(
+    settings: &Settings,
+    args: &ServeArgs,
+    listen: SocketAddr,
+    store: &cspr_store::Store,
+    config: Option<&Path>,
+) -> Result<(), Failure> {
+    store::migrate(store).await?;
     let listener = TcpListener::bind(listen)
         .await
         .map_err(|e| Failure::from_io(e, format!("cannot listen on {listen}")))?;
     let bound = listener
         .local_addr()
         .map_err(|e| Failure::from_io(e, "cannot read the listening address".to_owned()))?;
-    let app = router(
-        AppState {
-            store: store.clone(),
-        },
-        &settings,
-    );
-    println!("cspr is running for {}", settings.partnership_name);
-    println!("open http://{bound}/ in a browser to sign in");
-    tracing::info!(address = %bound, "listening");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .map_err(|e| Failure::from(anyhow::Error::new(e).context("the server stopped")))?;
-    // Requests have finished: close the pool so SQLite checkpoints its write-ahead log.
-    store.close().await;
+    let url = browser_url(bound);
+
+    let now = OffsetDateTime::now_utc();
+    let partnership = partnership::resolve(store, settings, args.demo).await?;
+    let app = partnership::app(store, settings, &partnership, args.demo, now).await?;
+    if args.demo {
+        let seeded = demo::seed(store, &app, &partnership, now).await?;
+        // Ends with a blank line; the address follows below once the service is up.
+        print!("{}", demo::report(&seeded, &partnership.name, config, ""));
+    }
+
+    let web = web_config(settings, &partnership);
+    let state = AppState::new(app, web, Arc::new(SystemClock));
+    let router = cspr_web::router(state);
+    println!("cspr is running for {}", partnership.name);
+    println!("open {url} in a browser to sign in");
+    tracing::info!(address = %bound, partnership = %partnership.id.as_uuid(), "listening");
+    // Client addresses reach the handlers (the access log and sign-in throttling use them).
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|e| Failure::from(anyhow::Error::new(e).context("the server stopped")))?;
     tracing::info!("stopped");
     Ok(())
 }
 
-fn router(state: AppState, settings: &Settings) -> Router {
-    let x_request_id = HeaderName::from_static("x-request-id");
-    let timeout = Duration::from_secs(settings.request_timeout_secs);
-    let body_limit = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
-    let middleware = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::new(
-            x_request_id.clone(),
-            MakeRequestUuid,
-        ))
-        .layer(
-            TraceLayer::new_for_http()
-                // Method, route and request id only: query strings and bodies can carry
-                // personal data, so they are never logged.
-                .make_span_with(|request: &Request<_>| {
-                    let request_id = request
-                        .extensions()
-                        .get::<RequestId>()
-                        .and_then(|id| id.header_value().to_str().ok())
-                        .unwrap_or("-")
-                        .to_owned();
-                    tracing::info_span!(
-                        "request",
-                        method = %request.method(),
-                        path = %request.uri().path(),
-                        request_id = %request_id,
-                    )
-                })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
-        )
-        .layer(PropagateRequestIdLayer::new(x_request_id))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            timeout,
-        ))
-        .layer(RequestBodyLimitLayer::new(body_limit))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(
-                "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
-            ),
-        ))
-        .layer(SetResponseHeaderLayer::overriding(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("no-referrer"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ));
-    Router::new()
-        .route("/", get(index))
-        .route("/health", get(health))
-        .layer(middleware)
-        .with_state(state)
+/// The web layer's settings from the binary's.
+fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> WebConfig {
+    let mut web = WebConfig::new(partnership.id, partnership.name.clone());
+    // Both are bounded by the settings' checks (at most a week), so they fit an i64.
+    web.session_idle =
+        time::Duration::minutes(i64::try_from(settings.session_idle_minutes).unwrap_or(30));
+    web.session_absolute =
+        time::Duration::hours(i64::try_from(settings.session_absolute_hours).unwrap_or(12));
+    web.max_body_bytes = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
+    web.request_timeout = Duration::from_secs(settings.request_timeout_secs);
+    web
 }
 
-/// The placeholder page; a fixed document, so there is nothing to escape.
-const INDEX_HTML: &str = r#"<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>cspr</title>
-</head>
-<body>
-<main>
-<h1>cspr is running</h1>
-<p>The Child Safeguarding Practice Review service is up. Its pages are not in this build yet.</p>
-</main>
-</body>
-</html>
-"#;
-
-async fn index() -> Html<&'static str> {
-    Html(INDEX_HTML)
-}
-
-/// `{"status":"ok"}` once a cheap database round trip succeeds; 503 otherwise.
-async fn health(State(state): State<AppState>) -> Response {
-    match store::ping(&state.store).await {
-        Ok(()) => Json(json!({ "status": "ok" })).into_response(),
-        Err(error) => {
-            tracing::warn!(error = %error, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
-            )
-                .into_response()
-        }
-    }
+/// The address to type into a browser: a wildcard listening address is reached through the
+/// loopback address of the same family.
+pub fn browser_url(addr: SocketAddr) -> String {
+    let host = match addr {
+        SocketAddr::V4(a) if a.ip().is_unspecified() => "127.0.0.1".to_owned(),
+        SocketAddr::V4(a) => a.ip().to_string(),
+        SocketAddr::V6(a) if a.ip().is_unspecified() => "[::1]".to_owned(),
+        SocketAddr::V6(a) => format!("[{}]", a.ip()),
+    };
+    format!("http://{host}:{}/", addr.port())
 }
 
 /// Resolves on ctrl-c or SIGTERM, so in-flight requests finish before the process exits.
@@ -193,4 +124,25 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_addresses_open_on_loopback() {
+        assert_eq!(
+            browser_url("0.0.0.0:8080".parse().unwrap()),
+            "http://127.0.0.1:8080/"
+        );
+        assert_eq!(
+            browser_url("[::]:8080".parse().unwrap()),
+            "http://[::1]:8080/"
+        );
+        assert_eq!(
+            browser_url("192.0.2.7:80".parse().unwrap()),
+            "http://192.0.2.7:80/"
+        );
+    }
 }

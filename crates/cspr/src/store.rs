@@ -90,12 +90,6 @@ pub async fn migrate(store: &Store) -> Result<(), Failure> {
         .map_err(|e| store_failure(e, "cannot apply database migrations"))
 }
 
-/// A cheap round trip to the database, for the health check: the version of a stream that
-/// never exists is one indexed lookup.
-pub async fn ping(store: &Store) -> Result<(), StoreError> {
-    store.stream_version(uuid::Uuid::nil()).await.map(|_| ())
-}
-
 /// Wraps a store error with what the binary was doing, keeping its classification.
 pub fn store_failure(error: StoreError, doing: &str) -> Failure {
     let kind = classify(&error).unwrap_or(Kind::Failed);

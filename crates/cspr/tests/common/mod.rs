@@ -31,6 +31,8 @@ const SETTINGS: &[&str] = &[
     "CSPR_CLOSURE_DAYS",
     "CSPR_REQUEST_TIMEOUT_SECS",
     "CSPR_MAX_BODY_BYTES",
+    "CSPR_SESSION_IDLE_MINUTES",
+    "CSPR_SESSION_ABSOLUTE_HOURS",
 ];
 
 /// A working directory for one test, with the data directory at `./data` by default.

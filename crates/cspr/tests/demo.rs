@@ -1,0 +1,52 @@
+//! `cspr demo` through the real binary: it seeds the demo partnership's cases and accounts
+//! once; running it again seeds nothing more, prints the same cases and no new password.
+
+mod common;
+
+use common::Sandbox;
+
+/// The number of events `cspr verify` reports.
+fn events(sandbox: &Sandbox) -> u64 {
+    let verified = sandbox.ok(&["verify"]);
+    verified
+        .strip_prefix("verified: ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected verify output: {verified}"))
+}
+
+fn case_lines(output: &str) -> Vec<String> {
+    output
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("CSPR-"))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn demo_twice_seeds_once() {
+    let sandbox = Sandbox::new();
+    let first = sandbox.ok(&["demo"]);
+    assert!(first.contains("12 cases, seeded now"), "{first}");
+    assert!(first.contains("Password for every demo account"), "{first}");
+    assert!(first.contains("serve"), "{first}");
+    let first_cases = case_lines(&first);
+    assert_eq!(first_cases.len(), 12, "{first}");
+    let after_first = events(&sandbox);
+    assert!(after_first > 12, "{after_first} events");
+
+    let second = sandbox.ok(&["demo"]);
+    assert!(second.contains("already there"), "{second}");
+    assert!(!second.contains("Password for"), "{second}");
+    assert!(
+        second.contains("the one printed when these accounts were made"),
+        "{second}"
+    );
+    assert_eq!(case_lines(&second), first_cases);
+    assert_eq!(events(&sandbox), after_first, "the second run seeded cases");
+
+    // Addresses are matched whatever their letter case.
+    let code = sandbox.ok(&["demo-code", "Admin@Demo.CSPR.invalid"]);
+    assert_eq!(code.trim().len(), 6, "{code}");
+}
