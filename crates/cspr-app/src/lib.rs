@@ -179,7 +179,7 @@ impl App {
                 Vec::new(),
             )
             .await?;
-        tracing::info!(case = %case_id, version, events = events.len(), "command applied");
+        tracing::debug!(case = %case_id, version, events = events.len(), "command applied");
         Ok(version)
     }
 

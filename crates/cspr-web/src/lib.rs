@@ -24,6 +24,7 @@ use cspr_store::Store;
 use time::{Duration, OffsetDateTime};
 
 pub use error::{ValidForm, WebError};
+pub use routes::admin::StoredSettings;
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -150,6 +151,30 @@ impl AppState {
     #[must_use]
     pub fn today(&self) -> time::Date {
         self.now().date()
+    }
+}
+
+impl AppState {
+    /// Deletes sessions past their idle or absolute limit and sign-in failure counters older
+    /// than an hour. `cspr serve` runs it every few minutes; the checks on each request do not
+    /// depend on it.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn sweep(&self) -> Result<(u64, u64), cspr_store::StoreError> {
+        let now = self.now();
+        let sessions = self
+            .store()
+            .delete_expired_sessions(
+                now - self.config().session_idle,
+                now - self.config().session_absolute,
+            )
+            .await?;
+        let counters = self
+            .store()
+            .delete_stale_login_failures(now - time::Duration::hours(1))
+            .await?;
+        Ok((sessions, counters))
     }
 }
 

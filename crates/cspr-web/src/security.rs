@@ -93,7 +93,9 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
         ))
         .layer(middleware::from_fn(headers))
         .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request<axum::body::Body>| {
+            TraceLayer::new_for_http()
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO))
+                .make_span_with(|req: &Request<axum::body::Body>| {
                 // Method and route template only: paths are ids, never personal data, but the
                 // query string is left out all the same.
                 tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))

@@ -6,7 +6,7 @@
     reason = "test helpers fail loudly, like the tests that call them"
 )]
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::password_hash::PasswordHash;
 use argon2::{Algorithm, Params, Version};
@@ -96,33 +96,9 @@ fn an_unknown_account_costs_as_much_as_a_known_one() {
     let hash = hash_password(&secret("the account's real password, different")).unwrap();
     assert!(!dummy_verify(&pw));
     assert!(!dummy_verify(&secret("")));
-    // Same parameters (asserted above), so the same work; the clock agrees within a factor 3.
-    let median = |f: &dyn Fn()| {
-        let mut times: Vec<Duration> = (0..5)
-            .map(|_| {
-                let start = Instant::now();
-                f();
-                start.elapsed()
-            })
-            .collect();
-        times.sort();
-        times[2]
-    };
-    let real = median(&|| {
-        assert!(!verify_password(&pw, &hash));
-    });
-    let dummy = median(&|| {
-        assert!(!dummy_verify(&pw));
-    });
-    let (lo, hi) = if real < dummy {
-        (real, dummy)
-    } else {
-        (dummy, real)
-    };
-    assert!(
-        hi < lo * 3,
-        "verify {real:?} vs dummy {dummy:?} differ by more than 3x"
-    );
+    // Same parameters (asserted above), so the same argon2 work: no timed assertion here, a
+    // loaded machine makes timings meaningless (the brief keeps timing out of tests).
+    assert!(!verify_password(&pw, &hash));
 }
 
 #[test]

@@ -542,3 +542,25 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
         before
     );
 }
+
+#[tokio::test]
+async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
+    let t = TestApp::spawn().await;
+    let user = t.user(Role::Chair, PARTNERSHIP, "sweep@example.org").await;
+    let _old = t.session(user).await;
+    t.post(
+        "/sign-in",
+        None,
+        "email=sweep%40example.org&password=wrong+wrong+wrong+wrong",
+    )
+    .await;
+    t.advance(time::Duration::minutes(61));
+    let fresh = t.session(user).await;
+    let (sessions, counters) = t.state.sweep().await.expect("sweep");
+    assert_eq!(sessions, 1, "only the idle session goes");
+    assert!(counters >= 1, "the hour-old failure counters go");
+    assert_eq!(
+        t.get("/dashboard", Some(&fresh)).await.status(),
+        StatusCode::OK
+    );
+}

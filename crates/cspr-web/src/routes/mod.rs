@@ -3,7 +3,7 @@
 //! same table against its own expectations (tests/authz_matrix.rs).
 
 mod account;
-mod admin;
+pub(crate) mod admin;
 mod cases;
 mod contribute;
 pub mod form;
