@@ -372,7 +372,7 @@ pub fn deadlines(
             label: "Immediate safety action".into(),
             kind: DeadlineKind::DueBy,
             due: a.due_on,
-            met_on: None,
+            met_on: case.safety_actions_done.get(&a.action_id).copied(),
             explanation: format!(
                 "{}: the date agreed at the rapid review.",
                 long_date(a.due_on)

@@ -294,6 +294,13 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         ),
         (
             date!(2025 - 03 - 19),
+            Command::CompleteSafetyAction {
+                action_id: SAFETY1,
+                completed_on: date!(2025 - 03 - 19),
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
             Command::RecordRapidReviewLearning {
                 learning: text("Information about new adults was not shared."),
                 themes: vec!["information sharing".into()],

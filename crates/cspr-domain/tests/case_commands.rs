@@ -4533,3 +4533,85 @@ fn grant_membership_refused_before_the_case_exists() {
         )
         .then_wrong_stage();
 }
+
+// ------------------------------------------------------------------------------------------
+// Immediate safety actions are carried out and recorded as such.
+// ------------------------------------------------------------------------------------------
+
+#[test]
+fn complete_safety_action_records_when_it_was_carried_out() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::CompleteSafetyAction {
+                action_id: SAFETY1,
+                completed_on: today,
+            },
+        )
+        .then_events(vec![Event::SafetyActionCompleted {
+            action_id: SAFETY1,
+            completed_on: today,
+        }]);
+}
+
+#[test]
+fn complete_safety_action_refused_for_an_unknown_action() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::CompleteSafetyAction {
+                action_id: ACTION1,
+                completed_on: today,
+            },
+        )
+        .then_invalid("action_id", "There is no such immediate safety action.");
+}
+
+#[test]
+fn complete_safety_action_refused_twice() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, CompleteSafetyAction { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::CompleteSafetyAction {
+                action_id: SAFETY1,
+                completed_on: today,
+            },
+        )
+        .then_rule("already recorded as carried out");
+}
+
+#[test]
+fn complete_safety_action_refused_with_a_date_in_the_future() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::CompleteSafetyAction {
+                action_id: SAFETY1,
+                completed_on: today.next_day().expect("tomorrow"),
+            },
+        )
+        .then_invalid("completed_on", "must be today or in the past");
+}
+
+#[test]
+fn complete_safety_action_refused_before_the_rapid_review() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, ApproveReferral { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::CompleteSafetyAction {
+                action_id: SAFETY1,
+                completed_on: today,
+            },
+        )
+        .then_wrong_stage();
+}

@@ -276,3 +276,23 @@ fn a_closed_case_has_no_next_deadline() {
         .is_none()
     );
 }
+
+#[test]
+fn a_carried_out_safety_action_meets_its_deadline() {
+    let world = World::default();
+    let (case, _) = case_until(&world, &local_review_script(), |c| {
+        matches!(c, Command::CompleteSafetyAction { .. })
+    });
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 06 - 01),
+    );
+    let safety = find(&ds, &format!("safety-action:{SAFETY1}"));
+    assert_eq!(safety.met_on, Some(date!(2025 - 03 - 19)));
+    assert_eq!(
+        safety.state_line(date!(2025 - 06 - 01), &world.calendar),
+        "Met on 19 March 2025"
+    );
+}

@@ -345,7 +345,7 @@ async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes()
     assert_eq!(
         error_summary(&web).await,
         vec![(
-            "Too many attempts. Wait 1 seconds and try again.".to_owned(),
+            "Too many attempts. Wait 1 second and try again.".to_owned(),
             "#email".to_owned()
         )]
     );
@@ -500,5 +500,53 @@ async fn every_page_works_without_javascript() {
     web.goto("/cases").await;
     assert_eq!(web.path().await, "/sign-in");
 
+    web.close().await;
+}
+
+/// The demo data as a partnership sees it: a case at every stage, overdue ones first, dated so
+/// their deadlines are live on the server's day. Its screenshot is the one in the README.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_lists_the_demo_cases_overdue_first() {
+    let site = Site::start().await;
+    let app = site.app.state.app();
+    let made = cspr_app::demo::seed(&app, site.app.now().date())
+        .await
+        .unwrap_or_else(|e| panic!("demo cases: {e}"));
+    site.user(
+        Role::PartnershipTeam,
+        "jordan.lee@northshire.example",
+        "Jordan Lee",
+        Some(SECRET),
+    )
+    .await;
+    let mut web = Web::open(&site.server.base).await;
+    sign_in(&web, &site, "jordan.lee@northshire.example", SECRET).await;
+    assert_eq!(web.h1().await, "Dashboard");
+    let rows = web.find_all("main tbody tr").await;
+    let open = made
+        .iter()
+        .filter(|c| c.stage != cspr_domain::case::Stage::Closed)
+        .count();
+    assert_eq!(rows.len(), open, "every open demo case is listed");
+    let table = web.text("main table").await;
+    for c in made
+        .iter()
+        .filter(|c| c.stage != cspr_domain::case::Stage::Closed)
+    {
+        assert!(table.contains(&c.reference), "{} missing", c.reference);
+    }
+    // Overdue cases come first: no overdue tag after the first row without one.
+    let mut seen_not_overdue = false;
+    for row in &rows {
+        let overdue = row.text().await.unwrap_or_default().contains("Overdue");
+        assert!(
+            !(overdue && seen_not_overdue),
+            "an overdue case sorted below one that is not"
+        );
+        seen_not_overdue |= !overdue;
+    }
+    web.axe("demo dashboard").await;
+    web.screenshot("demo-dashboard").await;
+    web.assert_accessible();
     web.close().await;
 }

@@ -104,6 +104,13 @@ pub enum Command {
         /// The action.
         action: SafetyAction,
     },
+    /// An immediate safety action was carried out.
+    CompleteSafetyAction {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        completed_on: Date,
+    },
     /// Stage 4: the potential for improvement and learning.
     RecordRapidReviewLearning {
         /// The learning.

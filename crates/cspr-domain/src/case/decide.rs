@@ -105,6 +105,15 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         Command::RecordActionProgress { .. } | Command::CompleteAction { .. } => {
             &[S::Publication, S::ActionPlan]
         }
+        Command::CompleteSafetyAction { .. } => &[
+            S::RapidReview,
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+        ],
         Command::CloseCase { .. } => &[S::Decided, S::ActionPlan],
         Command::GrantMembership { .. } | Command::RevokeMembership { .. } => &[
             S::Incident,
@@ -148,6 +157,9 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::WaiveContribution { .. } => "waive this contribution",
         Command::HoldRapidReviewMeeting { .. } => "record the rapid review meeting",
         Command::RecordSafetyAction { .. } => "record an immediate safety action",
+        Command::CompleteSafetyAction { .. } => {
+            "record that an immediate safety action was carried out"
+        }
         Command::RecordRapidReviewLearning { .. } => "record the rapid review's learning",
         Command::RecordInequalitiesConsideration { .. } => {
             "record the consideration of racism, inequalities and disability"
@@ -650,6 +662,27 @@ impl Decider<'_> {
                     ));
                 }
                 one(Event::SafetyActionRecorded { action })
+            }
+            Command::CompleteSafetyAction {
+                action_id,
+                completed_on,
+            } => {
+                if !case.safety_actions.iter().any(|a| a.action_id == action_id) {
+                    return Err(DomainError::invalid(
+                        "action_id",
+                        "There is no such immediate safety action.",
+                    ));
+                }
+                if case.safety_actions_done.contains_key(&action_id) {
+                    return Err(DomainError::rule(
+                        "This immediate safety action is already recorded as carried out.",
+                    ));
+                }
+                self.past("completed_on", "it was carried out", completed_on)?;
+                one(Event::SafetyActionCompleted {
+                    action_id,
+                    completed_on,
+                })
             }
             Command::RecordRapidReviewLearning { learning, themes } => {
                 one(Event::RapidReviewLearningRecorded { learning, themes })

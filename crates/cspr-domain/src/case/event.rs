@@ -112,6 +112,13 @@ pub enum Event {
         /// The action.
         action: SafetyAction,
     },
+    /// An immediate safety action was carried out.
+    SafetyActionCompleted {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        completed_on: Date,
+    },
     /// The rapid review's learning was recorded.
     RapidReviewLearningRecorded {
         /// The learning.

@@ -145,6 +145,8 @@ pub struct Case {
     pub rapid_review_meeting: Option<(Date, NonEmptyText)>,
     /// Immediate safety actions.
     pub safety_actions: Vec<SafetyAction>,
+    /// When each immediate safety action was carried out.
+    pub safety_actions_done: BTreeMap<ActionId, Date>,
     /// Learning of the rapid review, with themes.
     pub rapid_review_learning: Option<(NonEmptyText, Vec<String>)>,
     /// Inequalities consideration.
@@ -219,6 +221,7 @@ impl Default for Case {
             contributions: BTreeMap::new(),
             rapid_review_meeting: None,
             safety_actions: Vec::new(),
+            safety_actions_done: BTreeMap::new(),
             rapid_review_learning: None,
             inequalities: None,
             scoping_meeting: None,
@@ -444,6 +447,12 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.rapid_review_meeting = Some((*held_on, notes.clone()));
         }
         Event::SafetyActionRecorded { action } => case.safety_actions.push(action.clone()),
+        Event::SafetyActionCompleted {
+            action_id,
+            completed_on,
+        } => {
+            case.safety_actions_done.insert(*action_id, *completed_on);
+        }
         Event::RapidReviewLearningRecorded { learning, themes } => {
             case.rapid_review_learning = Some((learning.clone(), themes.clone()));
         }

@@ -97,10 +97,13 @@ pub async fn users(
 }
 
 fn role_options() -> Vec<(String, String)> {
-    Role::ALL
-        .iter()
-        .map(|r| (r.key().to_owned(), r.label().to_owned()))
-        .collect()
+    let mut options = vec![(String::new(), "Choose a role".to_owned())];
+    options.extend(
+        Role::ALL
+            .iter()
+            .map(|r| (r.key().to_owned(), r.label().to_owned())),
+    );
+    options
 }
 
 async fn agency_options(

@@ -161,7 +161,10 @@ pub(crate) async fn record_failure(state: &AppState, keys: &[&str]) -> Result<()
 pub(crate) fn wait_words(wait: time::Duration) -> String {
     let seconds = wait.whole_seconds().max(1);
     if seconds < 90 {
-        format!("Too many attempts. Wait {seconds} seconds and try again.")
+        format!(
+            "Too many attempts. Wait {} and try again.",
+            cspr_domain::words::plural(seconds, "second", "seconds")
+        )
     } else {
         format!(
             "Too many attempts. Wait {} minutes and try again.",
