@@ -12,12 +12,14 @@ use std::{
 
 use figment::{
     Figment,
-    providers::{Env, Format, Toml},
+    providers::{Env, Format, Serialized, Toml},
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
 use time::Date;
+
+use cspr_web::{auth::oidc::OidcConfig, mail::MailConfig};
 
 use crate::{dates, exit::Failure};
 
@@ -52,7 +54,24 @@ pub const KEYS: &[&str] = &[
     "max_body_bytes",
     "session_idle_minutes",
     "session_absolute_hours",
+    "smtp_host",
+    "smtp_port",
+    "mail_from",
+    "smtp_tls",
+    "oidc_issuer_url",
+    "oidc_client_id",
+    "oidc_client_secret",
+    "oidc_client_secret_file",
+    "oidc_redirect_url",
 ];
+
+/// Keys whose environment variable is taken exactly as written. figment reads other variables
+/// as TOML-like values (`0123` becomes the number 123, `"x"` loses its quotes), which would
+/// quietly change an opaque identifier or a secret.
+const VERBATIM_ENV_KEYS: &[&str] = &["oidc_client_id", "oidc_client_secret"];
+
+pub const DEFAULT_SMTP_PORT: u16 = 587;
+pub const DEFAULT_SMTP_TLS: bool = true;
 
 /// Settings as they arrive from the file and the environment, before parsing.
 #[derive(Debug, Default, Deserialize)]
@@ -75,6 +94,22 @@ struct RawSettings {
     max_body_bytes: Option<u64>,
     session_idle_minutes: Option<u64>,
     session_absolute_hours: Option<u64>,
+    #[serde(default, deserialize_with = "text")]
+    smtp_host: Option<String>,
+    smtp_port: Option<u64>,
+    #[serde(default, deserialize_with = "text")]
+    mail_from: Option<String>,
+    smtp_tls: Option<bool>,
+    #[serde(default, deserialize_with = "text")]
+    oidc_issuer_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    oidc_client_id: Option<String>,
+    #[serde(default, deserialize_with = "secret_text")]
+    oidc_client_secret: Option<SecretString>,
+    #[serde(default, deserialize_with = "text")]
+    oidc_client_secret_file: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    oidc_redirect_url: Option<String>,
 }
 
 /// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
@@ -100,6 +135,13 @@ fn text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Stri
     )
 }
 
+/// [`text`] for a secret: taken as text whatever its type, so a type error never quotes it.
+fn secret_text<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<SecretString>, D::Error> {
+    Ok(text(deserializer)?.map(SecretString::from))
+}
+
 /// Parsed, valid settings.
 #[derive(Debug)]
 pub struct Settings {
@@ -117,6 +159,11 @@ pub struct Settings {
     pub session_idle_minutes: u64,
     /// A signed-in session ends this many hours after sign-in.
     pub session_absolute_hours: u64,
+    /// How to send email, when `smtp_host` is set.
+    pub mail: Option<MailConfig>,
+    /// The organisation's OpenID Provider, when `oidc_issuer_url` is set. Its client secret
+    /// never shows in `Debug`.
+    pub oidc: Option<OidcConfig>,
 }
 
 /// Which database a URL points at. The URL itself may hold a password, so it stays secret.
@@ -242,13 +289,7 @@ impl Settings {
             }
             None => PathBuf::from(DEFAULT_CONFIG_FILE),
         };
-        let figment = Figment::new()
-            .merge(Toml::file(&file))
-            .merge(Env::prefixed("CSPR_").only(KEYS));
-        let raw: RawSettings = figment
-            .extract()
-            .map_err(|e| Failure::config(format!("invalid settings: {e}")))?;
-        Self::from_raw(raw)
+        Self::from_raw(read_layers(&file)?)
     }
 
     fn from_raw(raw: RawSettings) -> Result<Self, Failure> {
@@ -256,8 +297,8 @@ impl Settings {
         if data_dir.as_os_str().is_empty() {
             return Err(Failure::config("data_dir (CSPR_DATA_DIR) is empty"));
         }
-        let database = match raw.database_url {
-            Some(url) => DatabaseUrl::parse(&url).map_err(|why| {
+        let database = match &raw.database_url {
+            Some(url) => DatabaseUrl::parse(url).map_err(|why| {
                 Failure::config(format!(
                     "database_url (CSPR_DATABASE_URL) is malformed: {why}"
                 ))
@@ -271,11 +312,13 @@ impl Settings {
         };
         let master_key_file = raw
             .master_key_file
+            .as_ref()
             .map_or_else(|| data_dir.join("master.key"), PathBuf::from);
         let listen = parse_listen(raw.listen.as_deref().unwrap_or(DEFAULT_LISTEN))
             .map_err(|why| Failure::config(format!("listen (CSPR_LISTEN) {why}")))?;
         let partnership_name = raw
             .partnership_name
+            .clone()
             .unwrap_or_else(|| DEFAULT_PARTNERSHIP_NAME.to_owned())
             .trim()
             .to_owned();
@@ -284,7 +327,7 @@ impl Settings {
                 "partnership_name (CSPR_PARTNERSHIP_NAME) is empty",
             ));
         }
-        let log = raw.log;
+        let log = raw.log.clone();
         if let Some(filter) = &log
             && let Err(e) = tracing_subscriber::EnvFilter::try_new(filter)
         {
@@ -294,6 +337,7 @@ impl Settings {
         }
         let closure_days = raw
             .closure_days
+            .as_deref()
             .unwrap_or_default()
             .iter()
             .map(|day| dates::parse(day))
@@ -337,6 +381,8 @@ impl Settings {
                  a session could never sit idle that long"
             )));
         }
+        let mail = mail_config(&raw)?;
+        let oidc = oidc_config(&raw)?;
         Ok(Self {
             data_dir,
             database,
@@ -349,6 +395,8 @@ impl Settings {
             max_body_bytes,
             session_idle_minutes,
             session_absolute_hours,
+            mail,
+            oidc,
         })
     }
 
@@ -428,6 +476,199 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// The file's settings overlaid with the environment's, not yet checked.
+fn read_layers(file: &Path) -> Result<RawSettings, Failure> {
+    let mut figment = Figment::new()
+        .merge(Toml::file(file))
+        .merge(Env::prefixed("CSPR_").only(KEYS).ignore(VERBATIM_ENV_KEYS));
+    for key in VERBATIM_ENV_KEYS {
+        let variable = env_name(key);
+        match std::env::var(&variable) {
+            Ok(value) => figment = figment.merge(Serialized::default(key, value)),
+            Err(std::env::VarError::NotPresent) => {}
+            Err(std::env::VarError::NotUnicode(_)) => {
+                return Err(Failure::config(format!("{variable} is not valid UTF-8")));
+            }
+        }
+    }
+    figment
+        .extract()
+        .map_err(|e| Failure::config(format!("invalid settings: {e}")))
+}
+
+/// `CSPR_` plus the key in capitals.
+fn env_name(key: &str) -> String {
+    format!("CSPR_{}", key.to_ascii_uppercase())
+}
+
+/// A key with its environment variable, for error lines: `smtp_host (CSPR_SMTP_HOST)`.
+fn named(key: &str) -> String {
+    format!("{key} ({})", env_name(key))
+}
+
+/// A text setting, with an empty or blank one taken as not set.
+fn given(value: Option<&String>) -> Option<&str> {
+    value.map(|v| v.trim()).filter(|v| !v.is_empty())
+}
+
+/// The email settings: none unless `smtp_host` is set, and then a usable sender and TLS unless
+/// the relay is on this machine.
+fn mail_config(raw: &RawSettings) -> Result<Option<MailConfig>, Failure> {
+    let Some(smtp_host) = given(raw.smtp_host.as_ref()) else {
+        let stray: Vec<String> = [
+            ("smtp_port", raw.smtp_port.is_some()),
+            ("mail_from", given(raw.mail_from.as_ref()).is_some()),
+            ("smtp_tls", raw.smtp_tls.is_some()),
+        ]
+        .into_iter()
+        .filter(|(_, set)| *set)
+        .map(|(key, _)| named(key))
+        .collect();
+        if stray.is_empty() {
+            return Ok(None);
+        }
+        return Err(Failure::config(format!(
+            "{} set but smtp_host (CSPR_SMTP_HOST) is not: set smtp_host to send email, or \
+             remove them",
+            stray.join(", ")
+        )));
+    };
+    let smtp_port = match raw.smtp_port {
+        None => DEFAULT_SMTP_PORT,
+        Some(port) => u16::try_from(port)
+            .ok()
+            .filter(|port| *port != 0)
+            .ok_or_else(|| {
+                Failure::config(format!("{} must be from 1 to 65535", named("smtp_port")))
+            })?,
+    };
+    let Some(from) = given(raw.mail_from.as_ref()) else {
+        return Err(Failure::config(format!(
+            "{} is needed when smtp_host (CSPR_SMTP_HOST) is set: the sender of the emails cspr \
+             sends, e.g. no-reply@example.org",
+            named("mail_from")
+        )));
+    };
+    let tls = raw.smtp_tls.unwrap_or(DEFAULT_SMTP_TLS);
+    // The sender checked on its own, with the rest of the settings known to be good.
+    let sender_only = MailConfig {
+        smtp_host: "localhost".to_owned(),
+        smtp_port: DEFAULT_SMTP_PORT,
+        from: from.to_owned(),
+        tls: false,
+    };
+    if sender_only.validate().is_err() {
+        return Err(Failure::config(format!(
+            "{} is not an email address: expected an address such as no-reply@example.org, or \
+             Name <no-reply@example.org>",
+            named("mail_from")
+        )));
+    }
+    if !tls && !cspr_web::mail::is_loopback(smtp_host) {
+        return Err(Failure::config(format!(
+            "{} is false, but email without TLS may only go to a relay on this machine: set \
+             smtp_host (CSPR_SMTP_HOST) to localhost or a loopback address, or use TLS",
+            named("smtp_tls")
+        )));
+    }
+    let mail = MailConfig {
+        smtp_host: smtp_host.to_owned(),
+        smtp_port,
+        from: from.to_owned(),
+        tls,
+    };
+    mail.validate().map_err(|e| {
+        Failure::config(format!(
+            "the email settings (smtp_host, smtp_port, mail_from, smtp_tls) are unusable: {e}"
+        ))
+    })?;
+    Ok(Some(mail))
+}
+
+/// The OpenID Connect settings: none unless one of them is set, and then all four (the secret
+/// given directly or in a file).
+fn oidc_config(raw: &RawSettings) -> Result<Option<OidcConfig>, Failure> {
+    let issuer = given(raw.oidc_issuer_url.as_ref());
+    let client_id = given(raw.oidc_client_id.as_ref());
+    let redirect = given(raw.oidc_redirect_url.as_ref());
+    let secret_file = given(raw.oidc_client_secret_file.as_ref());
+    let secret = raw
+        .oidc_client_secret
+        .as_ref()
+        .filter(|secret| !secret.expose_secret().is_empty());
+    if secret.is_some() && secret_file.is_some() {
+        return Err(Failure::config(format!(
+            "both {} and {} are set: give the client secret one way only",
+            named("oidc_client_secret"),
+            named("oidc_client_secret_file")
+        )));
+    }
+    let has_secret = secret.is_some() || secret_file.is_some();
+    if issuer.is_none() && client_id.is_none() && redirect.is_none() && !has_secret {
+        return Ok(None);
+    }
+    let missing: Vec<String> = [
+        (named("oidc_issuer_url"), issuer.is_some()),
+        (named("oidc_client_id"), client_id.is_some()),
+        (
+            format!(
+                "{} or {}",
+                named("oidc_client_secret"),
+                named("oidc_client_secret_file")
+            ),
+            has_secret,
+        ),
+        (named("oidc_redirect_url"), redirect.is_some()),
+    ]
+    .into_iter()
+    .filter(|(_, set)| !set)
+    .map(|(name, _)| name)
+    .collect();
+    let (issuer, client_id, redirect, secret) =
+        match (issuer, client_id, redirect, secret, secret_file) {
+            (Some(issuer), Some(id), Some(redirect), Some(secret), _) => {
+                (issuer, id, redirect, secret.clone())
+            }
+            (Some(issuer), Some(id), Some(redirect), None, Some(path)) => {
+                (issuer, id, redirect, read_secret_file(Path::new(path))?)
+            }
+            _ => {
+                return Err(Failure::config(format!(
+                    "sign-in through an OpenID Provider needs oidc_issuer_url, oidc_client_id, \
+                     oidc_client_secret (or oidc_client_secret_file) and oidc_redirect_url \
+                     together; missing: {}",
+                    missing.join(", ")
+                )));
+            }
+        };
+    OidcConfig::new(issuer, client_id, secret, redirect)
+        .map(Some)
+        .map_err(|e| {
+            Failure::config(format!(
+                "{e}; see oidc_issuer_url (CSPR_OIDC_ISSUER_URL) and oidc_redirect_url \
+                 (CSPR_OIDC_REDIRECT_URL)"
+            ))
+        })
+}
+
+/// The client secret from its file, surrounding whitespace (a final newline) removed. Errors
+/// name the file, never its content.
+fn read_secret_file(path: &Path) -> Result<SecretString, Failure> {
+    let key = named("oidc_client_secret_file");
+    let bytes = fs::read(path)
+        .map_err(|e| Failure::config(format!("{key}: cannot read {}: {e}", path.display())))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Failure::config(format!("{key}: {} is not UTF-8 text", path.display())))?;
+    let secret = text.trim();
+    if secret.is_empty() {
+        return Err(Failure::config(format!(
+            "{key}: {} is empty",
+            path.display()
+        )));
+    }
+    Ok(SecretString::from(secret.to_owned()))
 }
 
 /// Whether a command will write to the data directory.
@@ -585,6 +826,214 @@ mod tests {
             jail.create_file("cspr.toml", "databse_url = \"sqlite://x.db\"")?;
             let error = Settings::load(None).unwrap_err();
             assert!(error.to_string().contains("databse_url"), "{error}");
+            Ok(())
+        });
+    }
+
+    fn with_mail(host: &str, from: Option<&str>) -> RawSettings {
+        RawSettings {
+            smtp_host: Some(host.to_owned()),
+            mail_from: from.map(str::to_owned),
+            ..RawSettings::default()
+        }
+    }
+
+    #[test]
+    fn email_is_set_up_only_with_a_host_and_then_checked() {
+        let settings = Settings::from_raw(RawSettings::default()).unwrap();
+        assert!(settings.mail.is_none());
+
+        let settings = Settings::from_raw(with_mail(
+            "smtp.example.org",
+            Some("Northshire SCP <no-reply@northshire.example>"),
+        ))
+        .unwrap();
+        assert_eq!(
+            settings.mail,
+            Some(MailConfig {
+                smtp_host: "smtp.example.org".to_owned(),
+                smtp_port: 587,
+                from: "Northshire SCP <no-reply@northshire.example>".to_owned(),
+                tls: true,
+            })
+        );
+
+        let plain_local = RawSettings {
+            smtp_port: Some(25),
+            smtp_tls: Some(false),
+            ..with_mail("127.0.0.1", Some("no-reply@northshire.example"))
+        };
+        let mail = Settings::from_raw(plain_local).unwrap().mail.unwrap();
+        assert_eq!((mail.smtp_port, mail.tls), (25, false));
+
+        for (raw, expected) in [
+            (with_mail("smtp.example.org", None), "CSPR_MAIL_FROM"),
+            (
+                with_mail("smtp.example.org", Some("not an address")),
+                "is not an email address",
+            ),
+            (
+                RawSettings {
+                    smtp_tls: Some(false),
+                    ..with_mail("smtp.example.org", Some("no-reply@example.org"))
+                },
+                "CSPR_SMTP_TLS",
+            ),
+            (
+                RawSettings {
+                    smtp_port: Some(0),
+                    ..with_mail("smtp.example.org", Some("no-reply@example.org"))
+                },
+                "CSPR_SMTP_PORT",
+            ),
+            (
+                RawSettings {
+                    smtp_port: Some(70_000),
+                    ..with_mail("smtp.example.org", Some("no-reply@example.org"))
+                },
+                "CSPR_SMTP_PORT",
+            ),
+            (
+                RawSettings {
+                    mail_from: Some("no-reply@example.org".to_owned()),
+                    ..RawSettings::default()
+                },
+                "smtp_host (CSPR_SMTP_HOST) is not",
+            ),
+        ] {
+            let error = Settings::from_raw(raw).unwrap_err().to_string();
+            assert!(error.contains(expected), "{expected}: {error}");
+        }
+    }
+
+    fn with_oidc() -> RawSettings {
+        RawSettings {
+            oidc_issuer_url: Some("https://login.example.org/tenant".to_owned()),
+            oidc_client_id: Some("cspr".to_owned()),
+            oidc_client_secret: Some(SecretString::from("hunter2-secret")),
+            oidc_redirect_url: Some("https://cspr.example.org/sign-in/oidc/callback".to_owned()),
+            ..RawSettings::default()
+        }
+    }
+
+    #[test]
+    fn oidc_needs_all_four_settings_and_hides_its_secret() {
+        assert!(
+            Settings::from_raw(RawSettings::default())
+                .unwrap()
+                .oidc
+                .is_none()
+        );
+        let settings = Settings::from_raw(with_oidc()).unwrap();
+        let oidc = settings.oidc.as_ref().unwrap();
+        assert_eq!(oidc.issuer_url(), "https://login.example.org/tenant");
+        assert_eq!(oidc.client_id(), "cspr");
+        assert!(!format!("{settings:?}").contains("hunter2"));
+
+        let error = Settings::from_raw(RawSettings {
+            oidc_client_id: None,
+            oidc_client_secret: None,
+            ..with_oidc()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(
+            error.contains(
+                "missing: oidc_client_id (CSPR_OIDC_CLIENT_ID), oidc_client_secret \
+                 (CSPR_OIDC_CLIENT_SECRET) or oidc_client_secret_file"
+            ),
+            "{error}"
+        );
+        assert!(!error.contains("oidc_issuer_url (CSPR"), "{error}");
+
+        // Any one of them alone asks for the rest.
+        let error = Settings::from_raw(RawSettings {
+            oidc_redirect_url: Some("https://cspr.example.org/cb".to_owned()),
+            ..RawSettings::default()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("missing: oidc_issuer_url"), "{error}");
+
+        let error = Settings::from_raw(RawSettings {
+            oidc_issuer_url: Some("http://login.example.org/".to_owned()),
+            ..with_oidc()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("https"), "{error}");
+        assert!(!error.contains("hunter2"), "{error}");
+
+        let error = Settings::from_raw(RawSettings {
+            oidc_client_secret_file: Some("/run/secrets/oidc".to_owned()),
+            ..with_oidc()
+        })
+        .unwrap_err()
+        .to_string();
+        assert!(error.contains("one way only"), "{error}");
+    }
+
+    #[test]
+    fn the_oidc_secret_can_come_from_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("oidc-secret");
+        fs::write(&file, "from-the-file\n").unwrap();
+        let raw = RawSettings {
+            oidc_client_secret: None,
+            oidc_client_secret_file: Some(file.display().to_string()),
+            ..with_oidc()
+        };
+        assert!(Settings::from_raw(raw).unwrap().oidc.is_some());
+
+        fs::write(&file, "\n").unwrap();
+        let raw = RawSettings {
+            oidc_client_secret: None,
+            oidc_client_secret_file: Some(file.display().to_string()),
+            ..with_oidc()
+        };
+        let error = Settings::from_raw(raw).unwrap_err().to_string();
+        assert!(
+            error.contains("CSPR_OIDC_CLIENT_SECRET_FILE") && error.contains("is empty"),
+            "{error}"
+        );
+
+        let raw = RawSettings {
+            oidc_client_secret: None,
+            oidc_client_secret_file: Some(dir.path().join("absent").display().to_string()),
+            ..with_oidc()
+        };
+        let error = Settings::from_raw(raw).unwrap_err().to_string();
+        assert!(error.contains("cannot read"), "{error}");
+    }
+
+    #[test]
+    #[expect(
+        clippy::result_large_err,
+        reason = "figment's Jail returns figment's own error"
+    )]
+    fn the_oidc_client_id_and_secret_are_read_verbatim_from_the_environment() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file(
+                "cspr.toml",
+                r#"
+                    oidc_issuer_url = "https://login.example.org/"
+                    oidc_redirect_url = "https://cspr.example.org/sign-in/oidc/callback"
+                    oidc_client_secret = "from the file"
+                "#,
+            )?;
+            jail.set_env("CSPR_OIDC_CLIENT_ID", "0123");
+            jail.set_env("CSPR_OIDC_CLIENT_SECRET", "\"007\"");
+            jail.set_env("CSPR_SMTP_HOST", "localhost");
+            jail.set_env("CSPR_SMTP_PORT", "2525");
+            jail.set_env("CSPR_SMTP_TLS", "false");
+            jail.set_env("CSPR_MAIL_FROM", "no-reply@northshire.example");
+            let settings = Settings::load(None).unwrap();
+            assert_eq!(settings.oidc.as_ref().unwrap().client_id(), "0123");
+            let mail = settings.mail.unwrap();
+            assert_eq!((mail.smtp_port, mail.tls), (2525, false));
+            // The environment's secret, exactly as written, wins over the file's.
+            let raw = read_layers(Path::new(DEFAULT_CONFIG_FILE)).unwrap();
+            assert_eq!(raw.oidc_client_secret.unwrap().expose_secret(), "\"007\"");
             Ok(())
         });
     }

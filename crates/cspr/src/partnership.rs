@@ -9,8 +9,8 @@ use cspr_domain::{
     calendar::Calendar, examples, ids::PartnershipId, settings::Settings as DomainSettings,
 };
 use cspr_store::{PartnershipRow, Store};
-use serde::{Deserialize, Serialize};
-use time::{Date, OffsetDateTime};
+use cspr_web::StoredSettings;
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
@@ -24,14 +24,6 @@ use crate::{
 pub struct Partnership {
     pub id: PartnershipId,
     pub name: String,
-}
-
-/// What the settings page saves (`cspr_web`'s `StoredSettings`, which that crate does not
-/// export): the same JSON shape, read here so the service starts with the saved settings.
-#[derive(Debug, Serialize, Deserialize)]
-struct StoredSettings {
-    settings: DomainSettings,
-    closure_days: Vec<Date>,
 }
 
 /// Finds the database's one partnership, or creates it when there is none. With `demo` a new
@@ -142,13 +134,15 @@ pub async fn app(
 mod tests {
     use super::*;
 
+    /// The JSON the settings page saves is kept in databases: the shape read at start (the
+    /// web crate's own type) must go on reading it, and writing it back gives the same JSON.
     #[test]
     fn stored_settings_read_the_settings_page_shape() {
         let json = serde_json::json!({
             "settings": DomainSettings::default(),
             "closure_days": ["2025-12-29", "2025-12-30"],
         });
-        let stored: StoredSettings = serde_json::from_value(json).unwrap();
+        let stored: StoredSettings = serde_json::from_value(json.clone()).unwrap();
         assert_eq!(stored.settings, DomainSettings::default());
         assert_eq!(
             stored.closure_days,
@@ -157,5 +151,6 @@ mod tests {
                 time::macros::date!(2025 - 12 - 30)
             ]
         );
+        assert_eq!(serde_json::to_value(&stored).unwrap(), json);
     }
 }

@@ -1,13 +1,14 @@
 //! `cspr serve`: the web application (`cspr_web::router`) for the database's one partnership.
 //! Request ids, tracing without personal data, the timeout, the body-size limit and the
 //! security headers are all cspr-web's layers; this module wires the store, the partnership,
-//! its settings and the clock together, and stops gracefully on SIGTERM or Ctrl-C.
+//! its settings, email, OpenID Connect sign-in and the clock together, sweeps expired sessions
+//! every few minutes, and stops gracefully on SIGTERM or Ctrl-C.
 
 use std::{net::SocketAddr, path::Path, sync::Arc, time::Duration};
 
 use cspr_web::{AppState, SystemClock, WebConfig};
 use time::OffsetDateTime;
-use tokio::net::TcpListener;
+use tokio::{net::TcpListener, task::JoinHandle, time::MissedTickBehavior};
 
 use crate::{
     cli::ServeArgs,
@@ -16,6 +17,9 @@ use crate::{
     exit::Failure,
     partnership, store,
 };
+
+/// How often expired sessions and old sign-in failure counters are deleted.
+const SWEEP_EVERY: Duration = Duration::from_secs(5 * 60);
 
 pub async fn run(
     settings: Settings,
@@ -63,6 +67,8 @@ async fn serve(
 
     let web = web_config(settings, &partnership);
     let state = AppState::new(app, web, Arc::new(SystemClock));
+    // Ends when this function returns, however the server stopped.
+    let sweeper = Sweeper(tokio::spawn(sweep_periodically(state.clone())));
     let router = cspr_web::router(state);
     println!("cspr is running for {}", partnership.name);
     println!("open {url} in a browser to sign in");
@@ -75,8 +81,46 @@ async fn serve(
     .with_graceful_shutdown(shutdown_signal())
     .await
     .map_err(|e| Failure::from(anyhow::Error::new(e).context("the server stopped")))?;
+    sweeper.stop().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// The sweeping task; aborted when dropped, so it never outlives the server.
+struct Sweeper(JoinHandle<()>);
+
+impl Sweeper {
+    /// Stops the task and waits for it, so no sweep is left running on the store.
+    async fn stop(mut self) {
+        self.0.abort();
+        // Cancelled is the expected outcome; a panic in a sweep has nothing left to report.
+        let _ = (&mut self.0).await;
+    }
+}
+
+impl Drop for Sweeper {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Deletes expired sessions and old sign-in failure counters at start and every
+/// [`SWEEP_EVERY`] after. Logs only counts, and the store's error (the deletions take nothing
+/// but times, so it holds no personal data).
+async fn sweep_periodically(state: AppState) {
+    let mut ticks = tokio::time::interval(SWEEP_EVERY);
+    ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match state.sweep().await {
+            Ok((sessions, login_failure_counters)) => tracing::debug!(
+                sessions,
+                login_failure_counters,
+                "swept expired sessions and old sign-in failure counters"
+            ),
+            Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
+        }
+    }
 }
 
 /// The web layer's settings from the binary's.
@@ -89,6 +133,8 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
         time::Duration::hours(i64::try_from(settings.session_absolute_hours).unwrap_or(12));
     web.max_body_bytes = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
     web.request_timeout = Duration::from_secs(settings.request_timeout_secs);
+    web.mail = settings.mail.clone();
+    web.oidc = settings.oidc.clone();
     web
 }
 

@@ -1,5 +1,6 @@
-//! Bad settings through the real binary: a malformed database URL, an unusable data directory
-//! and a wrong master key each stop it with exit code 2, one clear line, and nothing changed.
+//! Bad settings through the real binary: a malformed database URL, an unusable data directory,
+//! a wrong master key, incomplete OpenID Connect settings and a bad email sender each stop it
+//! with exit code 2, one clear line, and nothing changed.
 
 mod common;
 
@@ -200,4 +201,67 @@ fn read_only_commands_create_nothing() {
     let line = one_error_line(&sandbox.run(&["verify"]), 2);
     assert!(line.contains("migrate"), "{line}");
     assert!(fs::read_dir(sandbox.data_dir()).unwrap().next().is_none());
+}
+
+#[test]
+fn incomplete_oidc_settings_name_what_is_missing() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set("CSPR_OIDC_ISSUER_URL", "https://login.example.org/tenant");
+    for command in [&["serve"][..], &["migrate"]] {
+        let line = one_error_line(&sandbox.run(command), 2);
+        for missing in [
+            "oidc_client_id (CSPR_OIDC_CLIENT_ID)",
+            "oidc_client_secret (CSPR_OIDC_CLIENT_SECRET) or oidc_client_secret_file",
+            "oidc_redirect_url (CSPR_OIDC_REDIRECT_URL)",
+        ] {
+            assert!(line.contains(missing), "{missing}: {line}");
+        }
+        assert!(!line.contains("oidc_issuer_url (CSPR"), "{line}");
+    }
+
+    // From the file too, and the secret given is never repeated.
+    let mut sandbox = Sandbox::new();
+    fs::write(
+        sandbox.path().join("cspr.toml"),
+        "oidc_issuer_url = \"https://login.example.org/tenant\"\n\
+         oidc_client_id = \"cspr\"\n\
+         oidc_client_secret = \"hunter2-secret\"\n",
+    )
+    .unwrap();
+    sandbox.set("CSPR_LOG", "debug");
+    let output = sandbox.run(&["serve"]);
+    let line = one_error_line(&output, 2);
+    assert!(
+        line.contains("missing: oidc_redirect_url (CSPR_OIDC_REDIRECT_URL)"),
+        "{line}"
+    );
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("hunter2"));
+    assert!(
+        !sandbox.data_dir().exists(),
+        "the data directory was created"
+    );
+}
+
+#[test]
+fn a_malformed_mail_sender_is_refused() {
+    let mut sandbox = Sandbox::new();
+    sandbox.set("CSPR_SMTP_HOST", "smtp.example.org");
+    sandbox.set("CSPR_MAIL_FROM", "Northshire partnership");
+    for command in [&["serve"][..], &["migrate"]] {
+        let line = one_error_line(&sandbox.run(command), 2);
+        assert!(
+            line.contains("mail_from (CSPR_MAIL_FROM) is not an email address"),
+            "{line}"
+        );
+    }
+
+    // Plain SMTP goes only to a relay on this machine.
+    sandbox.set("CSPR_MAIL_FROM", "no-reply@northshire.example");
+    sandbox.set("CSPR_SMTP_TLS", "false");
+    let line = one_error_line(&sandbox.run(&["serve"]), 2);
+    assert!(line.contains("smtp_tls (CSPR_SMTP_TLS)"), "{line}");
+    assert!(
+        !sandbox.data_dir().exists(),
+        "the data directory was created"
+    );
 }

@@ -2,7 +2,9 @@
 //! page, /health after a database round trip) behind its security headers, and stops cleanly
 //! on SIGTERM. With `--demo` it seeds the demo partnership, prints one account for each role,
 //! their password and how to get an authenticator code, and a demo account can then sign in
-//! with that password and a code from `cspr demo-code`.
+//! with that password and a code from `cspr demo-code`. With OpenID Connect and email set up it
+//! starts without reaching either (discovery waits for the first sign-in), and the sign-in page
+//! offers the organisation's account only then.
 
 mod common;
 
@@ -346,4 +348,53 @@ fn a_bad_listen_address_is_one_line() {
     let output = sandbox.run(&["serve", "--listen", "localhost"]);
     let line = common::one_error_line(&output, 2);
     assert!(line.contains("--listen"), "{line}");
+}
+
+#[test]
+fn the_organisations_sign_in_is_offered_only_when_oidc_is_set_up() {
+    const LINK: &str = "Sign in with your organisation's account";
+    let mut sandbox = Sandbox::new();
+    // The sweep at start is logged at debug.
+    sandbox.set("CSPR_LOG", "info,cspr=debug");
+    let (child, _, address) = start(&sandbox, &[]);
+    let page = get(&address, "/sign-in");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains("Password"), "{}", page.body);
+    assert!(!page.body.contains(LINK), "{}", page.body);
+    let stderr = stop(child);
+    assert!(
+        stderr.contains("swept expired sessions") && stderr.contains("sessions=0"),
+        "{stderr}"
+    );
+
+    // Loopback ports with nothing listening: neither the provider nor the relay is reached
+    // at start.
+    sandbox.set(
+        "CSPR_OIDC_ISSUER_URL",
+        "http://127.0.0.1:9/realms/northshire",
+    );
+    sandbox.set("CSPR_OIDC_CLIENT_ID", "cspr");
+    sandbox.set("CSPR_OIDC_CLIENT_SECRET", "hunter2-secret");
+    sandbox.set(
+        "CSPR_OIDC_REDIRECT_URL",
+        "http://127.0.0.1:8080/sign-in/oidc/callback",
+    );
+    sandbox.set("CSPR_SMTP_HOST", "127.0.0.1");
+    sandbox.set("CSPR_SMTP_PORT", "9");
+    sandbox.set("CSPR_SMTP_TLS", "false");
+    sandbox.set(
+        "CSPR_MAIL_FROM",
+        "Northshire SCP <no-reply@northshire.example>",
+    );
+    let (child, _, address) = start(&sandbox, &[]);
+    let page = get(&address, "/sign-in");
+    assert_eq!(page.status, 200, "{page:?}");
+    assert!(page.body.contains(LINK), "{}", page.body);
+    assert!(
+        page.body.contains("href=\"/sign-in/oidc\""),
+        "{}",
+        page.body
+    );
+    let stderr = stop(child);
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }

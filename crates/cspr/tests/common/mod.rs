@@ -33,6 +33,15 @@ const SETTINGS: &[&str] = &[
     "CSPR_MAX_BODY_BYTES",
     "CSPR_SESSION_IDLE_MINUTES",
     "CSPR_SESSION_ABSOLUTE_HOURS",
+    "CSPR_SMTP_HOST",
+    "CSPR_SMTP_PORT",
+    "CSPR_MAIL_FROM",
+    "CSPR_SMTP_TLS",
+    "CSPR_OIDC_ISSUER_URL",
+    "CSPR_OIDC_CLIENT_ID",
+    "CSPR_OIDC_CLIENT_SECRET",
+    "CSPR_OIDC_CLIENT_SECRET_FILE",
+    "CSPR_OIDC_REDIRECT_URL",
 ];
 
 /// A working directory for one test, with the data directory at `./data` by default.
