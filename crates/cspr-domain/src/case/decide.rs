@@ -810,11 +810,7 @@ impl Decider<'_> {
             }
             Command::SubmitRapidReview { submitted_on } => {
                 self.past("submitted_on", "of the submission", submitted_on)?;
-                let missing: Vec<&str> = SafeguardingPartner::ALL
-                    .iter()
-                    .filter(|p| !case.rapid_review_sign_offs.contains_key(p))
-                    .map(|p| p.label())
-                    .collect();
+                let missing = unsigned(&case.rapid_review_sign_offs);
                 if !missing.is_empty() {
                     return Err(DomainError::rule(format!(
                         "The rapid review goes to the National Panel once all three safeguarding partners have signed it off: still waiting for {}.",
@@ -1154,11 +1150,7 @@ impl Decider<'_> {
             }
             Command::SendReport { sent_on } => {
                 self.past("sent_on", "the report was sent", sent_on)?;
-                let missing: Vec<&str> = SafeguardingPartner::ALL
-                    .iter()
-                    .filter(|p| !case.report_sign_offs.contains_key(p))
-                    .map(|p| p.label())
-                    .collect();
+                let missing = unsigned(&case.report_sign_offs);
                 if !missing.is_empty() {
                     return Err(DomainError::rule(format!(
                         "The report goes to the National Panel and the Secretary of State once all three safeguarding partners have signed it off: still waiting for {}.",
@@ -1468,6 +1460,15 @@ pub fn next_working_day(d: Date, calendar: &Calendar) -> Date {
         }
     }
     day
+}
+
+/// The partners who have not signed yet, in words.
+fn unsigned(signed: &super::model::SignOffs) -> Vec<&'static str> {
+    SafeguardingPartner::ALL
+        .iter()
+        .filter(|p| !signed.contains_key(p))
+        .map(|p| p.label())
+        .collect()
 }
 
 /// "a", "a and b", "a, b and c".
