@@ -315,7 +315,7 @@ fn start_pg_server() -> PgServer {
 
 /// Instantiates each test for SQLite and for PostgreSQL, as `mod sqlite` and `mod postgres`:
 ///
-/// ```ignore
+/// ```text
 /// cspr_store::backend_tests! {
 ///     async fn round_trip(db) { let store = db.store().await; /* ... */ }
 /// }
