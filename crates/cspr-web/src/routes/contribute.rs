@@ -12,8 +12,8 @@
 //! Practitioners are contributors, not suspects: the words say what the form is for and how to
 //! get help, and never hint at blame.
 
+use crate::ValidForm;
 use askama::Template;
-use axum::Form;
 use axum::extract::{Extension, Path, State};
 use axum::http::header::{COOKIE, HOST};
 use axum::http::{HeaderMap, StatusCode};
@@ -446,7 +446,7 @@ pub async fn create(
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
     headers: HeaderMap,
-    Form(form): Form<NewLink>,
+    ValidForm(form): ValidForm<NewLink>,
 ) -> Result<Response, WebError> {
     let email = EmailAddress::parse(&form.email);
     let agencies = state
@@ -524,7 +524,7 @@ pub async fn revoke(
     State(state): State<AppState>,
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
-    Form(form): Form<RevokeLink>,
+    ValidForm(form): ValidForm<RevokeLink>,
 ) -> Result<Response, WebError> {
     let case_id = access.case_id().as_uuid();
     if let Ok(link_id) = Uuid::parse_str(&form.link)
@@ -694,7 +694,7 @@ pub async fn check_code(
     State(state): State<AppState>,
     Extension(source): Extension<Source>,
     Path(token): Path<String>,
-    Form(form): Form<CodeForm>,
+    ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let link = match live_link(&state, &token, &source).await? {
         Ok(link) => link,
@@ -815,7 +815,7 @@ pub async fn submit(
     Extension(source): Extension<Source>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    Form(form): Form<ContributionForm>,
+    ValidForm(form): ValidForm<ContributionForm>,
 ) -> Result<Response, WebError> {
     let link = match live_link(&state, &token, &source).await? {
         Ok(link) => link,
