@@ -827,6 +827,26 @@ impl Store {
         tx.commit().await
     }
 
+    /// Takes back one counted attempt (an attempt is counted before it is checked, so parallel
+    /// guesses cannot slip past the delay; a correct one is then forgiven).
+    pub async fn forgive_login_failure(&self, key: &str) -> Result<(), StoreError> {
+        // A counter never holds zero (the table says failures > 0): the last one is deleted.
+        let mut tx = self.pool().write().await?;
+        tx.cx()
+            .execute(
+                &sql("DELETE FROM login_failures WHERE key = $1 AND failures <= 1"),
+                &[Arg::from(key)],
+            )
+            .await?;
+        tx.cx()
+            .execute(
+                &sql("UPDATE login_failures SET failures = failures - 1 WHERE key = $1"),
+                &[Arg::from(key)],
+            )
+            .await?;
+        tx.commit().await
+    }
+
     /// Forgets counters whose latest failure is older than `before`; returns how many.
     pub async fn delete_stale_login_failures(
         &self,

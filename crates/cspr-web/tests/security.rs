@@ -564,3 +564,79 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
+    let user = t
+        .user(Role::SubgroupMember, PARTNERSHIP, "moved@example.org")
+        .await;
+    t.grant(
+        case,
+        user,
+        cspr_domain::case::model::CaseRole::SubgroupMember,
+        None,
+    )
+    .await;
+    let cookie = t.session(user).await;
+    assert_eq!(
+        t.get(&format!("/cases/{case}"), Some(&cookie))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    t.store
+        .set_user_role(user, Role::SystemAdministrator.key(), None)
+        .await
+        .expect("role");
+    assert_eq!(
+        t.get(&format!("/cases/{case}"), Some(&cookie))
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair, PARTNERSHIP, "parallel@example.org")
+        .await;
+    let mut handles = Vec::new();
+    for _ in 0..12 {
+        let router = t.router.clone();
+        handles.push(tokio::spawn(async move {
+            let request = axum::http::Request::post("/sign-in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(
+                    "email=parallel%40example.org&password=guess+guess+guess+guess",
+                ))
+                .expect("request");
+            body(router.oneshot(request).await.expect("response")).await
+        }));
+    }
+    let mut held = 0;
+    for h in handles {
+        if h.await.expect("task").contains("Too many attempts") {
+            held += 1;
+        }
+    }
+    // Each attempt is counted before it is checked: at most 3 free ones, whatever the timing,
+    // and every further one waits for the delay.
+    assert!(
+        held >= 8,
+        "at most four attempts are free, however they interleave: {held} held back"
+    );
+    let failures = t
+        .store
+        .login_failures(&format!(
+            "acct:{}",
+            blake3::hash(b"parallel@example.org").to_hex()
+        ))
+        .await
+        .expect("failures")
+        .expect("counted");
+    assert!(failures.count >= 4, "{failures:?}");
+}

@@ -84,7 +84,7 @@ pub async fn change_password(
 ) -> Result<Response, WebError> {
     // Re-entering the current password is throttled and logged like signing in.
     let key = format!("reauth:{}", live.user.id);
-    if let Some(wait) = super::signin::held_back(&state, &key).await? {
+    if let Some(wait) = super::signin::admit(&state, &[&key]).await? {
         return page(
             &state,
             &p,
@@ -101,7 +101,6 @@ pub async fn change_password(
         .as_deref()
         .is_some_and(|h| password::verify_password(&current, h));
     if !ok {
-        super::signin::record_failure(&state, &[&key]).await?;
         state
             .store()
             .log_access(NewAccessEntry {
@@ -141,9 +140,10 @@ pub async fn change_password(
         return page(&state, &p, &live, vec![("new", problem.to_string())], None).render_page();
     }
     let hash = password::hash_password(&new).map_err(|e| WebError::Internal(e.to_string()))?;
-    state.store().set_password_hash(live.user.id, &hash).await?;
-    // Every other session of this account ends; this one carries on.
+    // Every session of this account ends first (a half-done change then signs people out, it
+    // never leaves an old session alive with a new password); this browser gets a new one.
     state.store().delete_user_sessions(live.user.id).await?;
+    state.store().set_password_hash(live.user.id, &hash).await?;
     let token = crate::session::start(&state, &live.user, true, None).await?;
     state
         .store()

@@ -401,9 +401,14 @@ pub async fn user_submit(
         )
         .await;
     }
+    // Disabling first: if the second write fails, the account is at least shut (and its
+    // sessions ended, in the same transaction as the flag).
+    if disable && !user.disabled {
+        state.store().set_user_disabled(id, true).await?;
+    }
     state.store().set_user_role(id, role.key(), agency).await?;
-    if disable != user.disabled {
-        state.store().set_user_disabled(id, disable).await?;
+    if !disable && user.disabled {
+        state.store().set_user_disabled(id, false).await?;
     }
     audit(
         &state,

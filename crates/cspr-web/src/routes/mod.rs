@@ -259,6 +259,22 @@ async fn guard(
         return Redirect::to("/sign-in/two-factor").into_response();
     }
     let Some(role) = Role::parse(&live.user.role) else {
+        // An account whose role this build does not know: refused, and the refusal recorded.
+        let entry = NewAccessEntry {
+            actor: live.user.id.to_string(),
+            action: "authorisation-refused".to_owned(),
+            case_id: param(&params, "case_id"),
+            detail: format!(
+                "{} {} (unknown role)",
+                request.method(),
+                matched_route(&request)
+            ),
+            source_ip: src.0,
+            at: state.now(),
+        };
+        if let Err(e) = state.store().log_access(entry).await {
+            return WebError::from(e).into_response();
+        }
         return WebError::Forbidden.into_response();
     };
     let principal = Principal {

@@ -128,34 +128,39 @@ fn address_key(source: &Source) -> String {
     format!("ip:{}", source.0)
 }
 
-/// How long until this key may try again, if it is held back.
-pub(crate) async fn held_back(
+/// Counts an attempt against each key and says how long to wait if it may not go ahead. The
+/// count is taken first, in one statement, so attempts sent in parallel each get their own
+/// place and cannot all slip in before the delay (ASVS 6.3.1). A correct attempt takes its
+/// count back afterwards.
+pub(crate) async fn admit(
     state: &AppState,
-    key: &str,
+    keys: &[&str],
 ) -> Result<Option<time::Duration>, WebError> {
-    let Some(f) = state.store().login_failures(key).await? else {
-        return Ok(None);
-    };
-    // Failures an hour old are forgotten, so a shared address is not held back for ever.
-    if state.now() - f.last_at > FORGET_AFTER {
-        state.store().clear_login_failures(key).await?;
-        return Ok(None);
-    }
-    let until = f.last_at + throttle::delay_for(f.count);
     let now = state.now();
-    Ok((until > now).then(|| until - now))
-}
-
-pub(crate) async fn record_failure(state: &AppState, keys: &[&str]) -> Result<(), WebError> {
+    let mut wait: Option<time::Duration> = None;
     for key in keys {
-        if let Some(f) = state.store().login_failures(key).await?
-            && state.now() - f.last_at > FORGET_AFTER
+        let mut before = state.store().login_failures(key).await?;
+        // Failures an hour old are forgotten, so a shared address is not held back for ever.
+        if before
+            .as_ref()
+            .is_some_and(|f| now - f.last_at > FORGET_AFTER)
         {
             state.store().clear_login_failures(key).await?;
+            before = None;
         }
-        state.store().record_login_failure(key, state.now()).await?;
+        let counted = state.store().record_login_failure(key, now).await?;
+        let delay = throttle::delay_for(counted.count.saturating_sub(1));
+        if !delay.is_zero() {
+            // Measured from the attempt before this one; if that one is not seen yet (it is
+            // racing this one), from now.
+            let until = before.map_or(now, |f| f.last_at) + delay;
+            if until > now {
+                let w = until - now;
+                wait = Some(wait.map_or(w, |x| x.max(w)));
+            }
+        }
     }
-    Ok(())
+    Ok(wait)
 }
 
 pub(crate) fn wait_words(wait: time::Duration) -> String {
@@ -218,23 +223,21 @@ pub async fn submit(
     }
     let acct = account_key(&email);
     let addr = address_key(&source);
-    for key in [&acct, &addr] {
-        if let Some(wait) = held_back(&state, key).await? {
-            log(
-                &state,
-                acct.clone(),
-                "sign-in-held-back",
-                "throttled",
-                &source,
-            )
-            .await?;
-            return sign_in_error(&state, email, wait_words(wait));
-        }
+    if let Some(wait) = admit(&state, &[&acct, &addr]).await? {
+        log(
+            &state,
+            acct.clone(),
+            "sign-in-held-back",
+            "throttled",
+            &source,
+        )
+        .await?;
+        return sign_in_error(&state, email, wait_words(wait));
     }
     let pw = SecretString::from(form.password);
     let user = state.store().user_by_email(&email).await?;
     let ok = match &user {
-        Some(u) if !u.disabled => u
+        Some(u) if !u.disabled && u.password_hash.is_some() => u
             .password_hash
             .as_deref()
             .is_some_and(|h| password::verify_password(&pw, h)),
@@ -245,7 +248,6 @@ pub async fn submit(
         }
     };
     let Some(user) = user.filter(|_| ok) else {
-        record_failure(&state, &[&acct, &addr]).await?;
         log(&state, acct, "sign-in-failed", "password", &source).await?;
         return sign_in_error(
             &state,
@@ -254,6 +256,7 @@ pub async fn submit(
         );
     };
     state.store().clear_login_failures(&acct).await?;
+    state.store().forgive_login_failure(&addr).await?;
     log(
         &state,
         user.id.to_string(),
@@ -322,7 +325,7 @@ pub async fn two_factor_submit(
 ) -> Result<Response, WebError> {
     let user = &live.user;
     let acct = format!("mfa:{}", user.id);
-    if let Some(wait) = held_back(&state, &acct).await? {
+    if let Some(wait) = admit(&state, &[&acct]).await? {
         let page = TwoFactorPage {
             chrome: Chrome::signed_out(&state),
             error: Some(wait_words(wait)),
@@ -330,7 +333,6 @@ pub async fn two_factor_submit(
         return Ok(Html(page.render()?).into_response());
     }
     if !check_code(&state, user, &form.code).await? {
-        record_failure(&state, &[&acct]).await?;
         log(
             &state,
             user.id.to_string(),
@@ -433,6 +435,13 @@ pub async fn enrol_submit(
         };
         return Ok(Html(page.render()?).into_response());
     };
+    // Recovery codes first: the second factor is never switched on without them.
+    let codes = recovery::generate();
+    let hashes: Vec<String> = codes.iter().map(|c| recovery::hash_code(c)).collect();
+    state
+        .store()
+        .replace_recovery_codes(user.id, &hashes)
+        .await?;
     state
         .store()
         .set_totp_secret(user.id, Some(secret.as_slice()), true)
@@ -440,12 +449,6 @@ pub async fn enrol_submit(
     if !state.store().set_last_totp_step(user.id, step).await? {
         return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
     }
-    let codes = recovery::generate();
-    let hashes: Vec<String> = codes.iter().map(|c| recovery::hash_code(c)).collect();
-    state
-        .store()
-        .replace_recovery_codes(user.id, &hashes)
-        .await?;
     log(
         &state,
         user.id.to_string(),
