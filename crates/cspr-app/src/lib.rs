@@ -193,14 +193,31 @@ impl App {
         let mut n = 0;
         for id in ids {
             let case_id = CaseId::from_uuid(id);
-            match self.load(case_id).await {
-                Ok((case, _)) => {
-                    let update = projection(case_id, &case, &self.calendar, &self.settings, actor);
-                    self.store.replace_projection(update).await?;
-                    n += 1;
+            // A command may land on the case while it is being rebuilt: the projection is
+            // written only if the stream is still at the version it was computed from (the
+            // command wrote a newer one itself); otherwise it is computed again.
+            for _ in 0..3 {
+                match self.load(case_id).await {
+                    Ok((case, _)) => {
+                        let update =
+                            projection(case_id, &case, &self.calendar, &self.settings, actor);
+                        if self
+                            .store
+                            .replace_projection_at(update, case.version)
+                            .await?
+                        {
+                            n += 1;
+                            break;
+                        }
+                    }
+                    Err(AppError::Store(StoreError::Shredded)) => break,
+                    Err(AppError::Corrupt(why)) => {
+                        // One unreadable case must not stop the others being rebuilt.
+                        tracing::error!(case = %case_id, %why, "case skipped in rebuild");
+                        break;
+                    }
+                    Err(e) => return Err(e),
                 }
-                Err(AppError::Store(StoreError::Shredded)) => {}
-                Err(e) => return Err(e),
             }
         }
         Ok(n)

@@ -249,7 +249,7 @@ pub(crate) async fn insert_jobs(cx: &mut Cx<'_>, jobs: &[PreparedJob]) -> Result
     Ok(())
 }
 
-async fn version_of(cx: &mut Cx<'_>, stream_id: Uuid) -> Result<u64, StoreError> {
+pub(crate) async fn version_of(cx: &mut Cx<'_>, stream_id: Uuid) -> Result<u64, StoreError> {
     cx.fetch_one(
         &sql("SELECT COALESCE(MAX(version), 0) AS v FROM events WHERE stream_id = $1"),
         &[Arg::Uuid(stream_id)],

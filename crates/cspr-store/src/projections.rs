@@ -243,6 +243,25 @@ impl Store {
         tx.commit().await
     }
 
+    /// Replaces one case's projection only if the stream is still at `version` (the version it
+    /// was computed from); returns false, writing nothing, when an append has moved it on (that
+    /// append wrote a newer projection in its own transaction).
+    pub async fn replace_projection_at(
+        &self,
+        update: ProjectionUpdate,
+        version: u64,
+    ) -> Result<bool, StoreError> {
+        check_projection(&update)?;
+        let mut tx = self.pool().write().await?;
+        let current = crate::events::version_of(&mut tx.cx(), update.summary.case_id).await?;
+        if current != version {
+            return Ok(false);
+        }
+        write_projection(&mut tx.cx(), &update).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// The case list for a scope: newest opened first, then by reference.
     pub async fn case_summaries(&self, scope: CaseScope) -> Result<Vec<CaseSummary>, StoreError> {
         let mut conn = self.pool().conn().await?;

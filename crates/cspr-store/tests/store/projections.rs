@@ -60,4 +60,24 @@ cspr_store::backend_tests! {
         assert_eq!(store.case_actions(case).await.unwrap(), rebuilt.actions);
         assert_eq!(store.case_summary(Uuid::new_v4()).await.unwrap(), None);
     }
+
+    async fn a_rebuild_never_overwrites_a_newer_projection(db) {
+        let store = db.store().await;
+        let (case, partnership) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = projection(case, partnership, "CSPR-1", &[]);
+        store.append(case, partnership, 0, vec![event("Opened", 1)], Some(first.clone()), vec![]).await.unwrap();
+        // Computed from version 1 ...
+        let mut stale = first.clone();
+        stale.summary.stage = "stale".to_owned();
+        // ... but a command moves the case to version 2 first, with its own projection.
+        let mut newer = first.clone();
+        newer.summary.stage = "newer".to_owned();
+        store.append(case, partnership, 1, vec![event("Moved", 2)], Some(newer), vec![]).await.unwrap();
+        assert!(!store.replace_projection_at(stale, 1).await.unwrap(), "refused: the stream moved on");
+        assert_eq!(store.case_summary(case).await.unwrap().unwrap().stage, "newer");
+        let mut current = first;
+        current.summary.stage = "rebuilt".to_owned();
+        assert!(store.replace_projection_at(current, 2).await.unwrap());
+        assert_eq!(store.case_summary(case).await.unwrap().unwrap().stage, "rebuilt");
+    }
 }

@@ -703,11 +703,12 @@ pub async fn settings_submit(
         now: state.now(),
         today: state.today(),
     };
+    // The new settings serve every request from now on, then the read models catch up.
+    state.replace_app(new_app.clone());
     new_app
         .rebuild_projections(actor)
         .await
         .map_err(|e| WebError::Internal(e.to_string()))?;
-    state.replace_app(new_app);
     audit(
         &state,
         &p,
