@@ -11,5 +11,6 @@ pub mod examples;
 pub mod ids;
 pub mod report;
 pub mod settings;
+pub mod timeline;
 pub mod vocab;
 pub mod words;

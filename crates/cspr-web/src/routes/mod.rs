@@ -7,6 +7,7 @@ pub(crate) mod admin;
 mod cases;
 mod contribute;
 pub mod form;
+mod info;
 mod oidc;
 mod public;
 mod signin;
@@ -63,6 +64,11 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/assets/{file}", Rule::Public),
     r("GET", "/accessibility", Rule::Public),
     r("GET", "/privacy", Rule::Public),
+    r("GET", "/information", Rule::Public),
+    r("GET", "/information/what-a-review-is", Rule::Public),
+    r("GET", "/information/practitioners", Rule::Public),
+    r("GET", "/information/families", Rule::Public),
+    r("GET", "/information/referrals", Rule::Public),
     r("GET", "/sign-in", Rule::Public),
     r("POST", "/sign-in", Rule::Public),
     r("GET", "/signed-out", Rule::Public),
@@ -151,6 +157,11 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/assets/{file}") => get(crate::assets::serve),
         ("GET", "/accessibility") => get(public::accessibility),
         ("GET", "/privacy") => get(public::privacy),
+        ("GET", "/information") => get(info::index),
+        ("GET", "/information/what-a-review-is") => get(info::what_a_review_is),
+        ("GET", "/information/practitioners") => get(info::practitioners),
+        ("GET", "/information/families") => get(info::families),
+        ("GET", "/information/referrals") => get(info::referrals),
         ("GET", "/sign-in") => get(signin::form),
         ("POST", "/sign-in") => post(signin::submit),
         ("GET", "/signed-out") => get(signin::signed_out),
