@@ -1,0 +1,316 @@
+//! Anonymisation of review text. Text plus what the case already knows (people, names,
+//! aliases, dates of birth, addresses, pseudonyms) gives findings (span, label, reason,
+//! confidence), then redacted text with consistent pseudonyms and a residual-risk list.
+//!
+//! Pure: no I/O, no async. The word lists are compiled in (see `data/README.md`).
+
+mod identifiers;
+mod lexicon;
+mod people;
+mod phonetic;
+mod places;
+pub mod records;
+mod replace;
+mod text;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+pub use identifiers::nhs_number_is_valid;
+pub use replace::{DatePolicy, Policy, Redaction, Residual, ResidualKind, redact};
+
+/// The kinds of personal data found; the names are those of the redaction development set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Label {
+    Person,
+    DateOfBirth,
+    Date,
+    Address,
+    Postcode,
+    Location,
+    Org,
+    Phone,
+    Email,
+    NhsNumber,
+    NiNumber,
+}
+
+impl Label {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Person => "PERSON",
+            Self::DateOfBirth => "DATE_OF_BIRTH",
+            Self::Date => "DATE",
+            Self::Address => "ADDRESS",
+            Self::Postcode => "POSTCODE",
+            Self::Location => "LOCATION",
+            Self::Org => "ORG",
+            Self::Phone => "PHONE",
+            Self::Email => "EMAIL",
+            Self::NhsNumber => "NHS_NUMBER",
+            Self::NiNumber => "NI_NUMBER",
+        }
+    }
+
+    /// Which finding wins when two overlap: fixed-form identifiers first, places last.
+    fn priority(self) -> u8 {
+        match self {
+            Self::Email => 10,
+            Self::NhsNumber | Self::NiNumber => 9,
+            Self::Phone | Self::Postcode => 8,
+            Self::DateOfBirth => 7,
+            Self::Date => 6,
+            Self::Address => 5,
+            Self::Org => 4,
+            Self::Person => 3,
+            Self::Location => 2,
+        }
+    }
+}
+
+/// Why a span was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// A name, alias, nickname, date of birth or address the case lists.
+    CaseKnowledge,
+    /// A near spelling of a name the case lists (edit distance or sound).
+    NearSpelling,
+    /// Initials of a name.
+    Initials,
+    /// After a title or rank (Mr, Dr, PC, DS).
+    Title,
+    /// A first name or surname in the shipped name lists.
+    NameList,
+    /// A capitalised word that is in no list and no English word.
+    Unlisted,
+    /// A quoted nickname.
+    Nickname,
+    /// Reported speech, a message speaker.
+    Context,
+    /// Another mention of a name found elsewhere in the text.
+    Repeated,
+    /// A fixed pattern (date, phone, postcode, street address).
+    Pattern,
+    /// A pattern whose check digit is right.
+    Checksum,
+    /// A town or district in the shipped list.
+    Gazetteer,
+    /// The short form or initials of an organisation named in full elsewhere.
+    ShortForm,
+}
+
+/// One person the case knows about.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CasePerson {
+    #[serde(default)]
+    pub role: String,
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// YYYY-MM-DD or any common UK form.
+    #[serde(default)]
+    pub dob: Option<String>,
+    #[serde(default)]
+    pub addresses: Vec<String>,
+}
+
+/// What a referral already gives: the family and the pseudonyms chosen for them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CaseKnowledge {
+    #[serde(default)]
+    pub people: Vec<CasePerson>,
+    /// Full name (as in `people`) -> pseudonym ("Child W", "Mother").
+    #[serde(default)]
+    pub pseudonyms: BTreeMap<String, String>,
+}
+
+/// A span of personal data: code-point and byte offsets (end exclusive).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    pub start: usize,
+    pub end: usize,
+    pub byte_start: usize,
+    pub byte_end: usize,
+    pub label: Label,
+    pub reason: Reason,
+    pub confidence: f32,
+    /// Index into `CaseKnowledge::people` when the finding is a known person or their date of birth.
+    pub person: Option<usize>,
+}
+
+/// A detector's proposal, in bytes, before overlaps are resolved.
+#[derive(Debug, Clone)]
+pub(crate) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub label: Label,
+    pub reason: Reason,
+    pub confidence: f32,
+    pub person: Option<usize>,
+}
+
+impl Candidate {
+    pub(crate) fn new(start: usize, end: usize, label: Label, reason: Reason, confidence: f32) -> Self {
+        Self {
+            start,
+            end,
+            label,
+            reason,
+            confidence,
+            person: None,
+        }
+    }
+}
+
+/// Finds personal data in `text`. Findings are sorted, do not overlap, and lie on character
+/// boundaries.
+pub fn find(text: &str, case: &CaseKnowledge) -> Vec<Finding> {
+    let tokens = text::tokenize(text);
+    let known = people::Known::build(case);
+    let (streets, case_places) = places::case_places(case);
+    let mut cands = Vec::with_capacity(tokens.len() / 4);
+    identifiers::detect(text, &mut cands);
+    births(text, &tokens, case, &mut cands);
+    places::addresses(text, &tokens, &mut cands);
+    places::case_streets(&tokens, &streets, &mut cands);
+    places::organisations(text, &tokens, &mut cands);
+    let mut marks = vec![None; tokens.len()];
+    people::known(text, &tokens, &known, &mut marks);
+    people::unknown(text, &tokens, &mut marks);
+    people::extend_and_propagate(text, &tokens, &mut marks);
+    people::emit(text, &tokens, &marks, &mut cands);
+    places::locations(text, &tokens, &case_places, &mut cands);
+    let protected = protected_ranges(text, &tokens, case);
+    let chosen = resolve(cands, &protected);
+    to_findings(text, chosen)
+}
+
+/// A date the case gives as someone's birth date is a DATE_OF_BIRTH in any spelling; so is a
+/// date in brackets straight after a capitalised name: "BAILEY, Anthony (20/04/1977)".
+fn births(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge, cands: &mut [Candidate]) {
+    let dobs: Vec<(usize, (u32, u32, u32))> = case
+        .people
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            p.dob
+                .as_deref()
+                .and_then(identifiers::parse_full_date)
+                .map(|d| (i, d))
+        })
+        .collect();
+    for c in cands.iter_mut() {
+        if c.label != Label::Date {
+            continue;
+        }
+        if let Some(d) = identifiers::parse_full_date(&text[c.start..c.end])
+            && let Some(&(p, _)) = dobs.iter().find(|(_, b)| *b == d)
+        {
+            c.label = Label::DateOfBirth;
+            c.reason = Reason::CaseKnowledge;
+            c.person = Some(p);
+            continue;
+        }
+        let before = text[..c.start].trim_end();
+        if let Some(rest) = before.strip_suffix('(')
+            && text[c.end..].starts_with(')')
+        {
+            let rest = rest.trim_end();
+            let word_start = rest
+                .rfind(|ch: char| !(ch.is_alphanumeric() || ch == '\'' || ch == '-'))
+                .map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+            let word = &rest[word_start..];
+            if word.chars().next().is_some_and(char::is_uppercase)
+                && tokens.iter().any(|t| t.end == rest.len())
+            {
+                c.label = Label::DateOfBirth;
+            }
+        }
+    }
+}
+
+/// Spans that must stay: the case's pseudonyms ("Child W", "Sibling 1") and role phrases.
+fn protected_ranges(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for p in case.pseudonyms.values() {
+        let p = p.trim();
+        if p.is_empty() {
+            continue;
+        }
+        let mut from = 0;
+        while let Some(k) = text[from..].find(p) {
+            let s = from + k;
+            let e = s + p.len();
+            if !text::inside_word(text, s) && !text::inside_word(text, e) {
+                out.push((s, e));
+            }
+            from = e;
+        }
+    }
+    // "Child A", "Adult M", "Sibling 1", "Baby B": a role word then one capital or a number.
+    for w in tokens.windows(2) {
+        if matches!(w[0].lower.as_str(), "child" | "adult" | "sibling" | "baby" | "young" | "parent" | "person" | "subject")
+            && matches!(w[0].shape, text::Shape::Cap)
+            && (w[1].shape == text::Shape::Initial || w[1].text.bytes().all(|b| b.is_ascii_digit()))
+            && text[w[0].end..w[1].start] == *" "
+        {
+            out.push((w[0].start, w[1].end));
+        }
+    }
+    out
+}
+
+/// Picks non-overlapping candidates: higher-priority labels first, then longer spans.
+fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candidate> {
+    cands.retain(|c| c.start < c.end);
+    cands.retain(|c| {
+        !protected.iter().any(|&(s, e)| c.start < e && s < c.end && c.label == Label::Person)
+    });
+    cands.sort_by(|a, b| {
+        b.label
+            .priority()
+            .cmp(&a.label.priority())
+            .then((b.end - b.start).cmp(&(a.end - a.start)))
+            .then(a.start.cmp(&b.start))
+    });
+    // Chosen spans by start; a new span overlaps if the nearest chosen span before its end
+    // reaches past its start.
+    let mut chosen: BTreeMap<usize, Candidate> = BTreeMap::new();
+    for c in cands {
+        let overlaps = chosen
+            .range(..c.end)
+            .next_back()
+            .is_some_and(|(_, prev)| prev.end > c.start);
+        if !overlaps {
+            chosen.insert(c.start, c);
+        }
+    }
+    chosen.into_values().collect()
+}
+
+fn to_findings(text: &str, chosen: Vec<Candidate>) -> Vec<Finding> {
+    let bytes: Vec<usize> = chosen.iter().flat_map(|c| [c.start, c.end]).collect();
+    let chars = text::char_offsets(text, &bytes);
+    chosen
+        .into_iter()
+        .enumerate()
+        .map(|(k, c)| Finding {
+            start: chars[2 * k],
+            end: chars[2 * k + 1],
+            byte_start: c.start,
+            byte_end: c.end,
+            label: c.label,
+            reason: c.reason,
+            confidence: c.confidence,
+            person: c.person,
+        })
+        .collect()
+}
+
+/// The distinct labels found, for summaries.
+pub fn labels(findings: &[Finding]) -> BTreeSet<Label> {
+    findings.iter().map(|f| f.label).collect()
+}

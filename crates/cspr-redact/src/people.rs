@@ -1,0 +1,455 @@
+//! People: those the case knows (every spelling of their names, near spellings, initials) and
+//! those it does not (professionals, neighbours, associates), found from titles, name lists,
+//! reported speech, quoted nicknames and message speakers. Works token by token, then joins
+//! neighbouring name tokens into one finding.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::lexicon::LEXICON;
+use crate::phonetic::{distance, fold, soundex};
+use crate::text::{Shape, Token, gap, gap_before, starts_sentence};
+use crate::{CaseKnowledge, Candidate, Label, Reason};
+
+pub(crate) const TITLES: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mx", "dr", "pc", "pcso", "ds", "dc", "di", "dci", "dsi", "sgt",
+    "insp", "nurse", "cllr", "prof", "rev", "mstr", "sister",
+];
+
+/// Words for roles and services that stay in a published review (Mother, Child A, MASH).
+const ROLE_WORDS: &[&str] = &[
+    "mother", "mum", "mummy", "mam", "father", "dad", "daddy", "child", "children", "sibling",
+    "siblings", "baby", "adult", "partner", "grandmother", "grandfather", "grandparent", "nan",
+    "nana", "nanna", "grandma", "grandad", "granddad", "uncle", "aunt", "auntie", "aunty",
+    "brother", "sister", "son", "daughter", "cousin", "stepfather", "stepmother", "maternal",
+    "paternal", "chair", "manager", "officer", "nurse", "doctor", "health", "visitor", "social",
+    "worker", "police", "probation", "school", "early", "help", "care", "designated", "named",
+    "lead", "practitioner", "panel", "review", "mash", "marac", "camhs", "victim", "perpetrator",
+    "patient", "referrer", "parent", "carer", "subject", "young", "person", "family", "team",
+    "housing", "midwife", "health visitor", "gp", "hv", "sw", "iro", "dsl", "idva", "ewo",
+];
+
+/// Upper-case abbreviations common in safeguarding records that are never initials of a name.
+const ACRONYMS: &[&str] = &[
+    "gp", "hv", "sw", "ed", "ds", "dc", "di", "pc", "nhs", "dob", "ni", "cp", "iro", "dsl", "eh",
+    "cin", "la", "yot", "mash", "marac", "camhs", "idva", "ewo", "cme", "pnc", "abh", "gbh",
+    "dash", "icpc", "rcpc", "cspr", "edd", "epds", "abe", "sen", "send", "ehcp", "crn", "pru",
+    "rc", "ce", "uk", "ae", "aka", "nfa", "rui", "dva", "csc", "sgo", "hr", "am", "pm", "tel",
+    "re", "cc", "bcc", "ok", "csp", "lado", "mso", "ftb", "ppe", "sms", "tv", "dv", "asb", "nb",
+    "dwp", "ehe", "hmp", "ypi", "cse", "cce", "nrm", "mp", "ot", "ofsted", "sgt", "dci", "ico",
+    "pcso", "iv", "st", "mr", "mrs", "ms", "dr",
+];
+
+const SPEECH_VERBS: &[&str] = &[
+    "said", "says", "told", "asked", "reported", "denied", "stated", "explained", "confirmed",
+    "disclosed", "described", "noted", "agreed", "admitted", "claimed", "added", "replied",
+    "recalled", "texted", "wrote", "rang", "called", "summarised", "visited", "attended",
+];
+
+const NICK_CUES: &[&str] = &["aka", "a.k.a", "as", "call", "calls", "called", "nicknamed", "named"];
+
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "this", "that", "my", "his", "her", "their", "our", "your", "its", "some",
+    "no", "any", "every", "each", "little", "her", "of",
+];
+
+const MONTHS_AND_DAYS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "christmas", "easter",
+];
+
+pub(crate) fn is_role_word(lower: &str) -> bool {
+    ROLE_WORDS.contains(&lower)
+}
+
+fn never_a_name(lower: &str) -> bool {
+    is_role_word(lower)
+        || ACRONYMS.contains(&lower)
+        || MONTHS_AND_DAYS.contains(&lower)
+        || TITLES.contains(&lower)
+}
+
+/// What the case knows, arranged for matching.
+#[derive(Debug, Default)]
+pub(crate) struct Known {
+    /// Lower-case name part -> person index; `true` when the part came from the nickname list.
+    exact: HashMap<String, (usize, bool)>,
+    /// Parts for near-spelling matches.
+    parts: Vec<(Vec<u8>, [u8; 4], usize)>,
+    /// Initials of full names ("gw" for Gemma White).
+    initials: HashMap<String, usize>,
+}
+
+impl Known {
+    pub(crate) fn build(case: &CaseKnowledge) -> Self {
+        let mut known = Self::default();
+        for (p, person) in case.people.iter().enumerate() {
+            for (n, name) in std::iter::once(&person.name)
+                .chain(&person.aliases)
+                .enumerate()
+            {
+                let parts: Vec<String> = name
+                    .split(|c: char| c.is_whitespace() || c == ',')
+                    .filter(|s| !s.is_empty())
+                    .map(|s| {
+                        s.trim_matches(|c: char| !c.is_alphanumeric())
+                            .to_lowercase()
+                    })
+                    .filter(|s| s.chars().count() >= 2)
+                    .collect();
+                for part in &parts {
+                    known.exact.entry(part.clone()).or_insert((p, false));
+                    let folded = fold(part);
+                    if folded.len() >= 3 {
+                        let code = soundex(&folded);
+                        known.parts.push((folded, code, p));
+                    }
+                }
+                if let Some(first) = parts.first() {
+                    for v in LEXICON.nick_variants(first) {
+                        if v.chars().count() >= 2 {
+                            known.exact.entry(v.clone()).or_insert((p, true));
+                        }
+                    }
+                }
+                if n == 0 && parts.len() >= 2 {
+                    let first = parts.first().and_then(|s| s.chars().next());
+                    let last = parts.last().and_then(|s| s.chars().next());
+                    if let (Some(a), Some(b)) = (first, last) {
+                        let ini: String = [a, b].iter().collect();
+                        if !ACRONYMS.contains(&ini.as_str()) {
+                            known.initials.insert(ini, p);
+                        }
+                    }
+                }
+            }
+        }
+        known
+    }
+
+    fn near(&self, word: &str) -> Option<usize> {
+        let folded = fold(word);
+        if folded.len() < 3 {
+            return None;
+        }
+        let code = soundex(&folded);
+        for (part, pcode, person) in &self.parts {
+            let d = distance(&folded, part, 2);
+            let same_sound = *pcode == code;
+            let ok = (d == 1 && folded.len() >= 4 && part.len() >= 4)
+                || (d <= 2 && same_sound && folded.len() >= 5)
+                || (d <= 2 && same_sound && folded[0] == part[0] && folded.len() >= 3);
+            if ok && d > 0 {
+                return Some(*person);
+            }
+        }
+        None
+    }
+}
+
+/// One token judged to be (part of) a name.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    pub person: Option<usize>,
+    pub reason: Reason,
+    pub confidence: f32,
+}
+
+fn mark(marks: &mut [Option<Mark>], i: usize, person: Option<usize>, reason: Reason, c: f32) {
+    match &mut marks[i] {
+        Some(m) if m.confidence >= c => {}
+        slot => {
+            *slot = Some(Mark {
+                person,
+                reason,
+                confidence: c,
+            });
+        }
+    }
+}
+
+fn after_determiner(tokens: &[Token<'_>], i: usize) -> bool {
+    i > 0 && DETERMINERS.contains(&tokens[i - 1].lower.as_str())
+}
+
+/// Names and near spellings of the people the case lists.
+pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut [Option<Mark>]) {
+    if known.exact.is_empty() {
+        return;
+    }
+    for (i, t) in tokens.iter().enumerate() {
+        if t.shape == Shape::Digit || t.shape == Shape::Initial {
+            continue;
+        }
+        let word = LEXICON.is_word(&t.lower);
+        if let Some(&(p, from_nick)) = known.exact.get(&t.lower) {
+            let accept = match t.shape {
+                Shape::Cap | Shape::Upper => {
+                    !(word && after_determiner(tokens, i))
+                        && !(from_nick && word && starts_sentence(text, tokens, i))
+                        && !(t.shape == Shape::Upper && ACRONYMS.contains(&t.lower.as_str()))
+                }
+                _ => !word && !from_nick,
+            };
+            if accept && !never_a_name(&t.lower) {
+                mark(marks, i, Some(p), Reason::CaseKnowledge, 0.95);
+                continue;
+            }
+        }
+        // "rileys mum": a lower-case name with a possessive s and no apostrophe.
+        if t.shape == Shape::Lower
+            && let Some(stem) = t.lower.strip_suffix('s')
+            && let Some(&(p, false)) = known.exact.get(stem)
+            && !LEXICON.is_word(stem)
+            && !word
+        {
+            mark(marks, i, Some(p), Reason::CaseKnowledge, 0.85);
+            continue;
+        }
+        if t.shape == Shape::Upper
+            && (2..=3).contains(&t.text.len())
+            && let Some(&p) = known.initials.get(&t.lower)
+        {
+            mark(marks, i, Some(p), Reason::Initials, 0.7);
+            continue;
+        }
+        let candidate = matches!(t.shape, Shape::Cap | Shape::Upper)
+            || (t.shape == Shape::Lower && t.lower.chars().count() >= 4);
+        if candidate
+            && !word
+            && !never_a_name(&t.lower)
+            && !LEXICON.is_place(&t.lower)
+            && let Some(p) = known.near(&t.lower)
+        {
+            mark(marks, i, Some(p), Reason::NearSpelling, 0.75);
+        }
+    }
+}
+
+fn namey(t: &Token<'_>) -> bool {
+    matches!(t.shape, Shape::Cap | Shape::Upper) && t.text.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}')
+}
+
+/// A capitalised token that could carry a name on its own: in a name list, or no English word.
+fn name_like(t: &Token<'_>) -> bool {
+    namey(t)
+        && !never_a_name(&t.lower)
+        && (LEXICON.is_name(&t.lower) || !LEXICON.is_word(&t.lower))
+}
+
+/// People the case does not list.
+pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    let n = tokens.len();
+    for i in 0..n {
+        let t = &tokens[i];
+        let g = gap(text, tokens, i);
+        // Titles and ranks: "PC 2620 Derek Quinn", "Sgt A. Zapadka", "Dr Ogunleye".
+        if TITLES.contains(&t.lower.as_str())
+            && matches!(t.shape, Shape::Cap | Shape::Upper)
+            && matches!(g, " " | ". ")
+        {
+            let mut j = i + 1;
+            if tokens.get(j).is_some_and(|x| x.shape == Shape::Digit) && gap(text, tokens, j) == " "
+            {
+                j += 1;
+            }
+            let start = j;
+            while j < n && j < start + 4 {
+                let x = &tokens[j];
+                let ok = (namey(x) && !is_role_word(&x.lower) && !crate::places::is_org_head(&x.lower))
+                    || x.shape == Shape::Initial;
+                if !ok {
+                    break;
+                }
+                mark(marks, j, None, Reason::Title, 0.9);
+                if !matches!(gap(text, tokens, j), " " | ". " | "-") {
+                    j += 1;
+                    break;
+                }
+                j += 1;
+            }
+            continue;
+        }
+        if !namey(t) || never_a_name(&t.lower) {
+            continue;
+        }
+        let word = LEXICON.is_word(&t.lower);
+        let first = LEXICON.is_first_name(&t.lower);
+        let surname = LEXICON.is_surname(&t.lower);
+        let place = LEXICON.is_place(&t.lower);
+        let next = tokens.get(i + 1).filter(|_| g == " ");
+        let next_is_name = next.is_some_and(|x| {
+            name_like(x) && !LEXICON.is_word(&x.lower) || x.shape == Shape::Initial
+        }) || next.is_some_and(|x| namey(x) && LEXICON.is_surname(&x.lower) && !never_a_name(&x.lower));
+        let speech = next.is_some_and(|x| SPEECH_VERBS.contains(&x.lower.as_str()));
+        let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        let greeting = matches!(prev_lower, Some("dear" | "hi" | "hello" | "thanks" | "love" | "from"));
+        if t.shape == Shape::Upper {
+            // BAILEY, Anthony; TONY BAILEY; but not MASH or DASH.
+            let len = t.text.chars().count();
+            if len >= 3 && (LEXICON.is_name(&t.lower) && (!word || next_is_name || g.starts_with(','))) {
+                mark(marks, i, None, Reason::NameList, 0.75);
+            }
+            continue;
+        }
+        if first && !word && !(place && !next_is_name) {
+            mark(marks, i, None, Reason::NameList, 0.8);
+        } else if (first || surname) && (next_is_name || speech || greeting) {
+            mark(marks, i, None, Reason::NameList, 0.7);
+        } else if surname && !word && !place {
+            mark(marks, i, None, Reason::NameList, 0.7);
+        } else if !word && !place && !first && !surname && t.text.chars().count() >= 3 {
+            // No English word and in no list: most such capitalised words are names.
+            mark(marks, i, None, Reason::Unlisted, 0.55);
+        } else if speech && !word {
+            mark(marks, i, None, Reason::Context, 0.6);
+        }
+    }
+    quoted_and_speakers(text, tokens, marks);
+    initials(text, tokens, marks);
+}
+
+/// 'Tony', aka 'Red', and message speakers ("[21:24] skinny: ...").
+fn quoted_and_speakers(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    for i in 0..tokens.len() {
+        let t = &tokens[i];
+        let before = gap_before(text, tokens, i);
+        let after = gap(text, tokens, i);
+        if before.ends_with("] ") && after.starts_with(':') && t.shape != Shape::Digit {
+            mark(marks, i, None, Reason::Context, 0.8);
+            continue;
+        }
+        let opens = before.ends_with(['\'', '\u{2018}', '"', '\u{201c}']);
+        let closes = after.starts_with(['\'', '\u{2019}', '"', '\u{201d}']);
+        if opens && closes && namey(t) && !never_a_name(&t.lower) {
+            let cue = i > 0
+                && NICK_CUES.contains(&tokens[i - 1].lower.as_str())
+                || (i > 1 && tokens[i - 2].lower == "known");
+            if cue || !LEXICON.is_word(&t.lower) {
+                mark(marks, i, None, Reason::Nickname, 0.8);
+            }
+        }
+    }
+}
+
+/// K.L., C.W, A.A., and two- or three-letter initials in brackets after a name: "(HH)".
+fn initials(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    let n = tokens.len();
+    for i in 0..n {
+        let t = &tokens[i];
+        if t.shape != Shape::Initial {
+            continue;
+        }
+        let after_role = i > 0 && is_role_word(&tokens[i - 1].lower);
+        if after_role {
+            continue;
+        }
+        if gap(text, tokens, i) == "."
+            && tokens.get(i + 1).is_some_and(|x| x.shape == Shape::Initial)
+        {
+            mark(marks, i, None, Reason::Initials, 0.8);
+            mark(marks, i + 1, None, Reason::Initials, 0.8);
+        }
+    }
+    for i in 0..n {
+        let t = &tokens[i];
+        if t.shape == Shape::Upper
+            && (2..=3).contains(&t.text.chars().count())
+            && !ACRONYMS.contains(&t.lower.as_str())
+            && gap_before(text, tokens, i).ends_with('(')
+            && gap(text, tokens, i).starts_with(')')
+            && i > 0
+            && marks[i - 1].is_some()
+        {
+            mark(marks, i, None, Reason::Initials, 0.75);
+        }
+    }
+}
+
+/// Grows each name over the capitalised name-like words beside it ("Donna" -> "Donna Wilson"),
+/// then marks every other mention of a found name in the text.
+pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    let n = tokens.len();
+    for _ in 0..2 {
+        for i in 0..n {
+            let Some(m) = marks[i] else { continue };
+            if i + 1 < n && marks[i + 1].is_none() && matches!(gap(text, tokens, i), " " | "-") {
+                let x = &tokens[i + 1];
+                if (name_like(x) && !LEXICON.is_place(&x.lower) && !crate::places::is_org_head(&x.lower)
+                    && !crate::places::is_street_word(&x.lower))
+                    || (x.shape == Shape::Initial && tokens.get(i + 2).is_none_or(|_| true) && !gap(text, tokens, i+1).starts_with(['\'', '\u{2019}']))
+                {
+                    marks[i + 1] = Some(Mark { confidence: m.confidence * 0.9, ..m });
+                }
+            }
+            if i > 0 && marks[i - 1].is_none() && gap(text, tokens, i - 1) == " " {
+                let x = &tokens[i - 1];
+                if name_like(x)
+                    && (LEXICON.is_first_name(&x.lower) || !LEXICON.is_word(&x.lower))
+                    && !LEXICON.is_place(&x.lower)
+                {
+                    marks[i - 1] = Some(Mark { confidence: m.confidence * 0.9, ..m });
+                }
+            }
+        }
+    }
+    // Every other mention of a name found once.
+    let mut names: HashMap<String, Mark> = HashMap::new();
+    let mut word_names: HashSet<String> = HashSet::new();
+    for (i, m) in marks.iter().enumerate() {
+        let Some(m) = m else { continue };
+        let t = &tokens[i];
+        if t.text.chars().count() < 3 || t.shape == Shape::Digit {
+            continue;
+        }
+        if LEXICON.is_word(&t.lower) {
+            word_names.insert(t.lower.clone());
+        } else {
+            names.entry(t.lower.clone()).or_insert(*m);
+        }
+    }
+    for i in 0..n {
+        if marks[i].is_some() {
+            continue;
+        }
+        let t = &tokens[i];
+        if let Some(m) = names.get(&t.lower) {
+            marks[i] = Some(Mark { reason: Reason::Repeated, ..*m });
+        } else if word_names.contains(&t.lower)
+            && t.shape == Shape::Cap
+            && !after_determiner(tokens, i)
+            && !starts_sentence(text, tokens, i)
+        {
+            marks[i] = Some(Mark { person: None, reason: Reason::Repeated, confidence: 0.5 });
+        }
+    }
+}
+
+/// Joins neighbouring marked tokens of the same person into one PERSON candidate.
+pub(crate) fn emit(text: &str, tokens: &[Token<'_>], marks: &[Option<Mark>], out: &mut Vec<Candidate>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        let Some(m) = marks[i] else {
+            i += 1;
+            continue;
+        };
+        let mut j = i;
+        let mut conf = m.confidence;
+        while j + 1 < tokens.len() {
+            let Some(next) = marks[j + 1] else { break };
+            let g = gap(text, tokens, j);
+            let same = next.person == m.person || next.person.is_none() || m.person.is_none();
+            let surname_forename = g == ", " && tokens[j].shape == Shape::Upper && j == i;
+            if !same || !(matches!(g, " " | "." | ". " | "-") || surname_forename) {
+                break;
+            }
+            conf = conf.max(next.confidence);
+            j += 1;
+        }
+        let person = (i..=j).find_map(|k| marks[k].and_then(|m| m.person));
+        let mut c = Candidate::new(tokens[i].start, tokens[j].end, Label::Person, m.reason, conf);
+        c.person = person;
+        out.push(c);
+        i = j + 1;
+    }
+}

@@ -1,0 +1,487 @@
+//! Street addresses, named organisations (schools, nurseries, GP practices, hospitals) and towns
+//! or districts standing alone. Works on word tokens: an address is a unit and number, a street
+//! name ending in a street word, then comma-separated district and town.
+
+use crate::lexicon::LEXICON;
+use crate::text::{Shape, Token, gap, gap_before, starts_sentence};
+use crate::{Candidate, Label, Reason};
+
+const UNIT_WORDS: &[&str] = &["flat", "room", "plot", "apartment", "apt", "unit", "house"];
+
+/// Street words that say "this is a street" even with no number before them.
+const STREET_WORDS: &[&str] = &[
+    "road",
+    "rd",
+    "street",
+    "st",
+    "lane",
+    "ln",
+    "avenue",
+    "ave",
+    "drive",
+    "dr",
+    "close",
+    "cl",
+    "way",
+    "walk",
+    "mews",
+    "gardens",
+    "gdns",
+    "grove",
+    "gr",
+    "terrace",
+    "terr",
+    "crescent",
+    "cres",
+    "rise",
+    "view",
+    "square",
+    "sq",
+    "row",
+    "parade",
+    "place",
+    "pl",
+    "court",
+    "ct",
+    "croft",
+    "approach",
+    "boulevard",
+    "chase",
+    "fold",
+    "wharf",
+    "hill",
+    "park",
+    "green",
+    "vale",
+    "yard",
+    "gate",
+    "side",
+    "meadows",
+];
+/// Street words that are common enough elsewhere that a street needs a number before them.
+const WEAK_STREET_WORDS: &[&str] = &[
+    "st", "dr", "hill", "park", "green", "vale", "yard", "gate", "side", "view", "row", "way",
+    "place", "pl", "court", "ct", "gr", "rise",
+];
+const BUILDING_WORDS: &[&str] = &[
+    "house",
+    "tower",
+    "towers",
+    "lodge",
+    "court",
+    "block",
+    "buildings",
+    "mansions",
+    "apartments",
+    "heights",
+    "point",
+    "hall",
+];
+/// Words that end the name of a school, nursery, GP practice or hospital.
+const ORG_HEADS: &[&str] = &[
+    "school",
+    "academy",
+    "college",
+    "nursery",
+    "pre-school",
+    "preschool",
+    "hospital",
+    "infirmary",
+    "practice",
+    "surgery",
+    "clinic",
+    "pru",
+    "partners",
+    "centre",
+    "center",
+];
+/// A "Centre" is an organisation only with one of these before it.
+const CENTRE_KINDS: &[&str] = &["medical", "health", "children's", "family", "community"];
+/// Place words that make a capitalised name after "in", "near", "to" a place.
+const PLACE_TAILS: &[&str] = &[
+    "park", "rec", "hill", "green", "estate", "common", "heath", "fields", "end", "town", "vale",
+    "wood", "moor", "bridge", "village", "side", "gate", "cross", "bank",
+];
+const PLACE_PREPOSITIONS: &[&str] = &[
+    "in", "to", "near", "from", "at", "around", "towards", "outside", "of",
+];
+
+fn is_in(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+fn is_house_number(t: &Token<'_>) -> bool {
+    let b = t.text.as_bytes();
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=4).contains(&digits)
+        && b.len() - digits <= 1
+        && b[digits..].iter().all(u8::is_ascii_alphabetic)
+}
+
+fn separated_by(text: &str, tokens: &[Token<'_>], i: usize, seps: &[&str]) -> bool {
+    i + 1 < tokens.len() && seps.contains(&gap(text, tokens, i))
+}
+
+/// Street name tokens then a street or building word, from token `i`; returns the index of the
+/// street word. `loose` lets lower-case words in (messages write addresses in lower case).
+fn street_from(
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    loose: bool,
+    words: &[&str],
+) -> Option<usize> {
+    let mut j = i;
+    for _ in 0..4 {
+        let t = tokens.get(j)?;
+        let named = t.is_capitalised() || (loose && t.shape == Shape::Lower);
+        if !named {
+            return None;
+        }
+        if j > i && is_in(words, &t.lower) {
+            return Some(j);
+        }
+        if !separated_by(text, tokens, j, &[" "]) {
+            return None;
+        }
+        j += 1;
+    }
+    None
+}
+
+pub(crate) fn addresses(text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    let mut i = 0;
+    while i < tokens.len() {
+        if let Some((end_tok, confidence)) = address_at(text, tokens, i) {
+            let end_tok = extend_with_places(text, tokens, end_tok);
+            out.push(Candidate::new(
+                tokens[i].start,
+                tokens[end_tok].end,
+                Label::Address,
+                Reason::Pattern,
+                confidence,
+            ));
+            i = end_tok + 1;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)> {
+    let t = &tokens[i];
+    let mut j = i;
+    let mut numbered = false;
+    if is_in(UNIT_WORDS, &t.lower)
+        && tokens.get(i + 1).is_some_and(is_house_number)
+        && t.lower != "house"
+    {
+        numbered = true;
+        j = i + 2;
+        if !separated_by(text, tokens, j - 1, &[", ", " "]) {
+            return None;
+        }
+    }
+    if tokens.get(j).is_some_and(is_house_number) && separated_by(text, tokens, j, &[" "]) {
+        numbered = true;
+        j += 1;
+    } else if j == i {
+        // No number: a street alone after "on", "in", "at", ... with a strong street word.
+        let prev = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        if !prev.is_some_and(|p| matches!(p, "on" | "in" | "at" | "off" | "along" | "to" | "from"))
+            || !t.is_capitalised()
+        {
+            return None;
+        }
+        let end = street_from(text, tokens, i, false, STREET_WORDS)?;
+        if is_in(WEAK_STREET_WORDS, &tokens[end].lower) {
+            return None;
+        }
+        return Some((end, 0.7));
+    }
+    let loose = numbered && tokens[i].shape != Shape::Cap || tokens[j].shape == Shape::Lower;
+    if !numbered {
+        return None;
+    }
+    // A building ("Milton Tower") may come before the street.
+    if let Some(b) = street_from(text, tokens, j, loose, BUILDING_WORDS)
+        && separated_by(text, tokens, b, &[", "])
+    {
+        if let Some(s) = street_from(text, tokens, b + 1, loose, STREET_WORDS) {
+            return Some((s, 0.95));
+        }
+        if tokens.get(b + 1).is_some_and(is_house_number) {
+            if let Some(s) = street_from(text, tokens, b + 2, loose, STREET_WORDS) {
+                return Some((s, 0.95));
+            }
+        }
+        return Some((b, 0.85));
+    }
+    let s = street_from(text, tokens, j, loose, STREET_WORDS)?;
+    Some((s, 0.95))
+}
+
+/// After a street: ", District, Town" while each part is one to three capitalised words.
+fn extend_with_places(text: &str, tokens: &[Token<'_>], mut end: usize) -> usize {
+    for _ in 0..3 {
+        if !separated_by(text, tokens, end, &[", ", ","]) {
+            break;
+        }
+        let mut k = end + 1;
+        let mut last = None;
+        for _ in 0..3 {
+            let Some(t) = tokens.get(k) else { break };
+            if t.shape != Shape::Cap || is_title(&t.lower) {
+                break;
+            }
+            last = Some(k);
+            if !separated_by(text, tokens, k, &[" "]) {
+                break;
+            }
+            k += 1;
+        }
+        match last {
+            Some(l) => end = l,
+            None => break,
+        }
+    }
+    end
+}
+
+fn is_title(lower: &str) -> bool {
+    crate::people::TITLES.contains(&lower)
+}
+
+/// Named schools, nurseries, GP practices and hospitals: a run of capitalised words ending in
+/// a word such as School or Infirmary; then their short forms (first word, initials) elsewhere.
+pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    let mut found: Vec<(usize, usize)> = Vec::new();
+    for h in 0..tokens.len() {
+        let head = &tokens[h];
+        if !head.is_capitalised() || !is_in(ORG_HEADS, &head.lower) || h == 0 {
+            continue;
+        }
+        if matches!(head.lower.as_str(), "centre" | "center")
+            && !is_in(CENTRE_KINDS, &tokens[h - 1].lower)
+        {
+            continue;
+        }
+        // Skip a head followed by another head ("Centre Nursery"): the later one closes it.
+        if separated_by(text, tokens, h, &[" "])
+            && tokens
+                .get(h + 1)
+                .is_some_and(|n| n.is_capitalised() && is_in(ORG_HEADS, &n.lower))
+        {
+            continue;
+        }
+        let mut s = h;
+        while s > 0 {
+            let g = gap(text, tokens, s - 1);
+            if !matches!(g, " " | "'s " | "\u{2019}s ") {
+                break;
+            }
+            let p = &tokens[s - 1];
+            let joiner = matches!(p.lower.as_str(), "and" | "of" | "&");
+            if !(p.is_capitalised() || joiner || p.shape == Shape::Initial) {
+                break;
+            }
+            s -= 1;
+            // A sentence's first word is not part of the name unless it is "The".
+            if starts_sentence(text, tokens, s) {
+                break;
+            }
+        }
+        while s < h && matches!(tokens[s].lower.as_str(), "and" | "of") {
+            s += 1;
+        }
+        if s == h {
+            continue;
+        }
+        if s > 0 && tokens[s - 1].text == "The" && gap(text, tokens, s - 1) == " " {
+            s -= 1;
+        }
+        out.push(Candidate::new(
+            tokens[s].start,
+            head.end,
+            Label::Org,
+            Reason::Pattern,
+            0.9,
+        ));
+        found.push((s, h));
+    }
+    short_forms(tokens, &found, out);
+}
+
+fn short_forms(tokens: &[Token<'_>], found: &[(usize, usize)], out: &mut Vec<Candidate>) {
+    let mut forms: Vec<String> = Vec::new();
+    for &(s, h) in found {
+        let words: Vec<&Token<'_>> = tokens[s..=h]
+            .iter()
+            .filter(|t| t.text != "The" && t.is_capitalised())
+            .collect();
+        if let Some(first) = words.first()
+            && first.shape == Shape::Cap
+            && !LEXICON.is_word(&first.lower)
+            && first.lower.chars().count() >= 4
+            && !is_title(&first.lower)
+        {
+            forms.push(first.text.to_string());
+        }
+        let acronym: String = words
+            .iter()
+            .filter_map(|t| t.text.chars().next())
+            .collect();
+        if acronym.chars().count() >= 3 {
+            forms.push(acronym);
+        }
+    }
+    if forms.is_empty() {
+        return;
+    }
+    let inside = |i: usize| {
+        found
+            .iter()
+            .any(|&(s, h)| tokens[s].start <= tokens[i].start && tokens[i].end <= tokens[h].end)
+    };
+    for (i, t) in tokens.iter().enumerate() {
+        if forms.iter().any(|f| f == t.text) && !inside(i) {
+            out.push(Candidate::new(
+                t.start,
+                t.end,
+                Label::Org,
+                Reason::ShortForm,
+                0.8,
+            ));
+        }
+    }
+}
+
+/// Towns and districts from the shipped list, from the case's addresses, and capitalised names
+/// after "in", "near", "moved to" that end in a place word (Park, Rec, Hill) or are no English word.
+pub(crate) fn locations(
+    text: &str,
+    tokens: &[Token<'_>],
+    case_places: &[Vec<String>],
+    out: &mut Vec<Candidate>,
+) {
+    let mut buf = String::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if t.shape != Shape::Cap {
+            i += 1;
+            continue;
+        }
+        let after_prep = i > 0
+            && is_in(PLACE_PREPOSITIONS, &tokens[i - 1].lower)
+            && gap_before(text, tokens, i) == " ";
+        let mut matched = None;
+        // Longest first: "Great Yarmouth" before "Great".
+        for n in (1..=3).rev() {
+            if i + n > tokens.len() {
+                continue;
+            }
+            let run = &tokens[i..i + n];
+            if run.iter().any(|r| r.shape != Shape::Cap)
+                || (0..n - 1).any(|k| gap(text, tokens, i + k) != " ")
+            {
+                continue;
+            }
+            buf.clear();
+            for (k, r) in run.iter().enumerate() {
+                if k > 0 {
+                    buf.push(' ');
+                }
+                buf.push_str(&r.lower);
+            }
+            let in_case = case_places.iter().any(|p| {
+                p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower)
+            });
+            let listed = LEXICON.is_place(&buf);
+            let ordinary = n == 1 && (LEXICON.is_word(&buf) || LEXICON.is_name(&buf));
+            if in_case || (listed && (!ordinary || after_prep)) {
+                matched = Some((n, if in_case { 0.9 } else { 0.75 }));
+                break;
+            }
+            if after_prep && n >= 1 {
+                let last = &run[n - 1].lower;
+                let tail = n >= 2 && is_in(PLACE_TAILS, last);
+                let unknown = run.iter().all(|r| !LEXICON.is_word(&r.lower))
+                    && !run.iter().any(|r| crate::people::is_role_word(&r.lower));
+                if tail || (unknown && n == 1 && !LEXICON.is_first_name(last)) {
+                    matched = Some((n, 0.6));
+                    break;
+                }
+            }
+        }
+        if let Some((n, confidence)) = matched {
+            out.push(Candidate::new(
+                t.start,
+                tokens[i + n - 1].end,
+                Label::Location,
+                Reason::Gazetteer,
+                confidence,
+            ));
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+}
+
+pub(crate) fn is_org_head(lower: &str) -> bool {
+    is_in(ORG_HEADS, lower)
+}
+
+pub(crate) fn is_street_word(lower: &str) -> bool {
+    is_in(STREET_WORDS, lower) || is_in(BUILDING_WORDS, lower)
+}
+
+/// The place parts of the case's addresses: streets (as ADDRESS) and districts or towns (as
+/// LOCATION), each as lower-case words.
+pub(crate) fn case_places(case: &crate::CaseKnowledge) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+    let mut streets = Vec::new();
+    let mut places = Vec::new();
+    for person in &case.people {
+        for address in &person.addresses {
+            for part in address.split(',') {
+                let words: Vec<String> = part
+                    .split_whitespace()
+                    .filter(|w| !w.chars().any(|c| c.is_ascii_digit()))
+                    .map(str::to_lowercase)
+                    .collect();
+                // The postcode's words carry digits and were dropped above.
+                if words.is_empty() || words.len() > 4 {
+                    continue;
+                }
+                let is_street = words.last().is_some_and(|w| is_street_word(w))
+                    || part.chars().any(|c| c.is_ascii_digit());
+                let target = if is_street { &mut streets } else { &mut places };
+                if !target.contains(&words) {
+                    target.push(words);
+                }
+            }
+        }
+    }
+    (streets, places)
+}
+
+/// Streets of the case's addresses mentioned without a number ("on Laburnum Street").
+pub(crate) fn case_streets(tokens: &[Token<'_>], streets: &[Vec<String>], out: &mut Vec<Candidate>) {
+    for s in streets {
+        if s.len() < 2 {
+            continue;
+        }
+        for i in 0..tokens.len().saturating_sub(s.len() - 1) {
+            if tokens[i..i + s.len()].iter().zip(s).all(|(t, w)| t.lower == *w) {
+                out.push(Candidate::new(
+                    tokens[i].start,
+                    tokens[i + s.len() - 1].end,
+                    Label::Address,
+                    Reason::CaseKnowledge,
+                    0.9,
+                ));
+            }
+        }
+    }
+}

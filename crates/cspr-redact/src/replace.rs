@@ -1,0 +1,231 @@
+//! Replacement: known people get their pseudonym from the case's table, others a role
+//! placeholder ("a police officer"); identifiers become bracketed placeholders; dates follow
+//! the policy. Then a residual-risk list of what could still identify: exact ages and
+//! capitalised words no detector claimed.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::identifiers::{month_and_year, month_name};
+use crate::lexicon::LEXICON;
+use crate::text::{Shape, tokenize};
+use crate::{CaseKnowledge, Finding, Label, find};
+
+/// What to do with dates other than dates of birth (which are always removed).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePolicy {
+    Keep,
+    #[default]
+    MonthAndYear,
+    Remove,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub dates: DatePolicy,
+}
+
+/// Something left in the redacted text that could still identify someone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResidualKind {
+    /// An exact age ("13 months old", "aged 7").
+    Age,
+    /// A capitalised word that no detector claimed: perhaps a name, place or rare detail.
+    UnrecognisedName,
+}
+
+/// A residual risk in the redacted text, with code-point offsets into it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Residual {
+    pub start: usize,
+    pub end: usize,
+    pub kind: ResidualKind,
+    pub text: String,
+}
+
+/// The result of redacting one text.
+#[derive(Debug, Clone)]
+pub struct Redaction {
+    /// Findings in the original text.
+    pub findings: Vec<Finding>,
+    pub text: String,
+    pub residual: Vec<Residual>,
+}
+
+static AGE: LazyLock<Regex> = LazyLock::new(|| {
+    #[expect(clippy::expect_used, reason = "a fixed pattern, checked by the tests")]
+    Regex::new(r"(?i)(?-u:\b)(?:aged[ ]+[0-9]{1,2}|[0-9]{1,2}[ \-](?:years?|months?|weeks?|days?)[ \-]old|\([0-9]{1,2}\))")
+        .expect("valid pattern")
+});
+
+/// Redacts `text`: finds, replaces, and lists what is left to check.
+pub fn redact(text: &str, case: &CaseKnowledge, policy: Policy) -> Redaction {
+    let findings = find(text, case);
+    let mut out = String::with_capacity(text.len());
+    let mut pos = 0;
+    for f in &findings {
+        let mut start = f.byte_start;
+        let replacement = replacement(text, f, case, policy, &mut start);
+        if start < pos {
+            start = f.byte_start;
+        }
+        out.push_str(&text[pos..start]);
+        out.push_str(&replacement);
+        pos = f.byte_end;
+    }
+    out.push_str(&text[pos..]);
+    let residual = residual(&out);
+    Redaction {
+        findings,
+        text: out,
+        residual,
+    }
+}
+
+fn replacement(
+    text: &str,
+    f: &Finding,
+    case: &CaseKnowledge,
+    policy: Policy,
+    start: &mut usize,
+) -> String {
+    let original = &text[f.byte_start..f.byte_end];
+    match f.label {
+        Label::Person => match f.person.and_then(|p| case.people.get(p)) {
+            Some(person) => case
+                .pseudonyms
+                .get(&person.name)
+                .cloned()
+                .unwrap_or_else(|| role_name(&person.role)),
+            None => unknown_person(text, f, start),
+        },
+        Label::DateOfBirth => "[date of birth]".into(),
+        Label::Date => match policy.dates {
+            DatePolicy::Keep => original.into(),
+            DatePolicy::Remove => "[date]".into(),
+            DatePolicy::MonthAndYear => month_and_year(original)
+                .map_or_else(|| "[date]".into(), |(m, y)| format!("{} {y}", month_name(m))),
+        },
+        Label::Address => "[address]".into(),
+        Label::Postcode => "[postcode]".into(),
+        Label::Location => "[place]".into(),
+        Label::Org => org_kind(original).into(),
+        Label::Phone => "[phone number]".into(),
+        Label::Email => "[email address]".into(),
+        Label::NhsNumber => "[NHS number]".into(),
+        Label::NiNumber => "[NI number]".into(),
+    }
+}
+
+fn role_name(role: &str) -> String {
+    let mut chars = role.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect::<String>().replace('_', " "),
+        None => "Family member".into(),
+    }
+}
+
+fn org_kind(name: &str) -> &'static str {
+    let lower = name.to_lowercase();
+    if lower.contains("nursery") || lower.contains("pre-school") || lower.contains("preschool") {
+        "[nursery]"
+    } else if lower.contains("school") || lower.contains("academy") || lower.contains("college") {
+        "[school]"
+    } else if lower.contains("hospital") || lower.contains("infirmary") {
+        "[hospital]"
+    } else if lower.contains("practice")
+        || lower.contains("surgery")
+        || lower.contains("medical")
+        || lower.contains("partners")
+    {
+        "[GP practice]"
+    } else {
+        "[organisation]"
+    }
+}
+
+/// A role placeholder from the title before the name (swallowing the title) or from role words
+/// nearby.
+fn unknown_person(text: &str, f: &Finding, start: &mut usize) -> String {
+    let before = &text[..f.byte_start];
+    let trimmed = before.trim_end();
+    // "PC 2620 Derek Quinn": the collar number goes with the title.
+    let without_number = trimmed.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end();
+    let title_end = without_number.trim_end_matches('.');
+    let title_start = title_end
+        .rfind(|c: char| !c.is_alphabetic())
+        .map_or(0, |i| i + 1);
+    let title = &title_end[title_start..];
+    let role = match title.to_lowercase().as_str() {
+        "pc" | "pcso" | "ds" | "dc" | "di" | "dci" | "dsi" | "sgt" | "insp" => {
+            Some("a police officer")
+        }
+        "dr" => Some("a doctor"),
+        "nurse" | "sister" => Some("a nurse"),
+        "mr" | "mrs" | "ms" | "miss" | "mx" | "mstr" | "cllr" | "prof" | "rev" => Some(""),
+        _ => None,
+    };
+    if let Some(role) = role {
+        *start = title_start;
+        if !role.is_empty() {
+            return role.into();
+        }
+    }
+    let window_start = crate::identifiers::floor_char(text, f.byte_start.saturating_sub(80));
+    let window_end = crate::identifiers::floor_char(text, (f.byte_end + 40).min(text.len()));
+    let near = text[window_start..window_end].to_lowercase();
+    let cues: [(&str, &str); 10] = [
+        ("neighbour", "a neighbour"),
+        ("health visitor", "a health visitor"),
+        ("social worker", "a social worker"),
+        ("(sw)", "a social worker"),
+        ("(hv)", "a health visitor"),
+        ("midwife", "a midwife"),
+        ("police", "a police officer"),
+        ("teacher", "a member of school staff"),
+        ("(dsl", "a member of school staff"),
+        ("nurse", "a nurse"),
+    ];
+    cues.iter()
+        .find(|(cue, _)| near.contains(cue))
+        .map_or("another person", |(_, role)| role)
+        .into()
+}
+
+/// Exact ages, and capitalised words the detectors left that are no English word.
+fn residual(redacted: &str) -> Vec<Residual> {
+    let mut spans: Vec<(usize, usize, ResidualKind)> = AGE
+        .find_iter(redacted)
+        .map(|m| (m.start(), m.end(), ResidualKind::Age))
+        .collect();
+    let tokens = tokenize(redacted);
+    for (i, t) in tokens.iter().enumerate() {
+        let inside_placeholder = redacted[..t.start].rfind('[') > redacted[..t.start].rfind(']');
+        if t.shape == Shape::Cap
+            && !inside_placeholder
+            && !LEXICON.is_word(&t.lower)
+            && !crate::people::is_role_word(&t.lower)
+            && t.text.chars().count() >= 3
+            && !(i > 0 && crate::people::is_role_word(&tokens[i - 1].lower))
+        {
+            spans.push((t.start, t.end, ResidualKind::UnrecognisedName));
+        }
+    }
+    spans.sort_by_key(|s| s.0);
+    let bytes: Vec<usize> = spans.iter().flat_map(|s| [s.0, s.1]).collect();
+    let chars = crate::text::char_offsets(redacted, &bytes);
+    spans
+        .into_iter()
+        .enumerate()
+        .map(|(k, (s, e, kind))| Residual {
+            start: chars[2 * k],
+            end: chars[2 * k + 1],
+            kind,
+            text: redacted[s..e].to_string(),
+        })
+        .collect()
+}
