@@ -276,17 +276,45 @@ fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candi
             .then((b.end - b.start).cmp(&(a.end - a.start)))
             .then(a.start.cmp(&b.start))
     });
-    // Chosen spans by start; a new span overlaps if the nearest chosen span before its end
-    // reaches past its start.
+    // Chosen spans by start. A span that overlaps chosen ones replaces them when it contains
+    // them all, and is merged with them when it reaches further, so no letter of either is left
+    // out; fixed-form identifiers (dates and above) are never merged.
     let mut chosen: BTreeMap<usize, Candidate> = BTreeMap::new();
     for c in cands {
-        let overlaps = chosen
+        let overlapping: Vec<usize> = chosen
             .range(..c.end)
-            .next_back()
-            .is_some_and(|(_, prev)| prev.end > c.start);
-        if !overlaps {
+            .rev()
+            .take_while(|(_, prev)| prev.end > c.start)
+            .map(|(k, _)| *k)
+            .collect();
+        if overlapping.is_empty() {
             chosen.insert(c.start, c);
+            continue;
         }
+        let loose = |l: Label| l.priority() < Label::Date.priority();
+        let olds: Vec<&Candidate> = overlapping.iter().filter_map(|k| chosen.get(k)).collect();
+        let lo = olds.iter().map(|o| o.start).min().unwrap_or(c.start);
+        let hi = olds.iter().map(|o| o.end).max().unwrap_or(c.end);
+        if !loose(c.label) || olds.iter().any(|o| !loose(o.label)) || (c.start >= lo && c.end <= hi) {
+            continue;
+        }
+        let merged = if c.start <= lo && c.end >= hi {
+            c
+        } else {
+            let best = olds
+                .iter()
+                .max_by_key(|o| (o.label.priority(), o.end - o.start))
+                .map_or_else(|| c.clone(), |o| (*o).clone());
+            Candidate {
+                start: lo.min(c.start),
+                end: hi.max(c.end),
+                ..best
+            }
+        };
+        for k in overlapping {
+            chosen.remove(&k);
+        }
+        chosen.insert(merged.start, merged);
     }
     chosen.into_values().collect()
 }

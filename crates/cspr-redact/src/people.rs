@@ -30,13 +30,24 @@ const ROLE_WORDS: &[&str] = &[
 
 /// Upper-case abbreviations common in safeguarding records that are never initials of a name.
 const ACRONYMS: &[&str] = &[
-    "gp", "hv", "sw", "ed", "ds", "dc", "di", "pc", "nhs", "dob", "ni", "cp", "iro", "dsl", "eh",
+    "gp", "hv", "sw", "ds", "dc", "di", "pc", "dob", "ni", "cp", "iro", "dsl", "eh",
     "cin", "la", "yot", "mash", "marac", "camhs", "idva", "ewo", "cme", "pnc", "abh", "gbh",
     "dash", "icpc", "rcpc", "cspr", "edd", "epds", "abe", "sen", "send", "ehcp", "crn", "pru",
-    "rc", "ce", "uk", "ae", "aka", "nfa", "rui", "dva", "csc", "sgo", "hr", "am", "pm", "tel",
-    "re", "cc", "bcc", "ok", "csp", "lado", "mso", "ftb", "ppe", "sms", "tv", "dv", "asb", "nb",
+    "rc", "ce", "uk", "aka", "nfa", "rui", "dva", "csc", "sgo", "am", "pm", "tel",
+    "re", "cc", "bcc", "ok", "csp", "lado", "mso", "ftb", "ppe", "tv", "dv", "asb", "nb",
     "dwp", "ehe", "hmp", "ypi", "cse", "cce", "nrm", "mp", "ot", "ofsted", "sgt", "dci", "ico",
-    "pcso", "iv", "st", "mr", "mrs", "ms", "dr",
+    "pcso", "iv", "st", "mr", "mrs", "ms", "dr", "sms", "ae", "ed", "nhs", "cpp", "pep",
+    "cpn", "amhp", "mhst", "ypo", "vrr", "rrt", "bsl", "esol",
+];
+
+pub(crate) fn is_acronym(lower: &str) -> bool {
+    ACRONYMS.contains(&lower)
+}
+
+/// Street words that never end a surname.
+const STRONG_STREET_WORDS: &[&str] = &[
+    "road", "rd", "street", "avenue", "ave", "drive", "close", "cl", "mews", "gardens", "gdns",
+    "grove", "terrace", "crescent", "way", "walk",
 ];
 
 const SPEECH_VERBS: &[&str] = &[
@@ -48,8 +59,13 @@ const SPEECH_VERBS: &[&str] = &[
 const NICK_CUES: &[&str] = &["aka", "a.k.a", "as", "call", "calls", "called", "nicknamed", "named"];
 
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "this", "that", "my", "his", "her", "their", "our", "your", "its", "some",
-    "no", "any", "every", "each", "little", "her", "of",
+    "the", "a", "an", "its", "some", "no", "any", "every", "each", "little", "of", "what",
+];
+
+/// Words after "tell" or before "mum" that are not names.
+const FUNCTION_WORDS: &[&str] = &[
+    "him", "her", "them", "me", "us", "you", "it", "the", "a", "an", "my", "his", "your", "their",
+    "our", "mum", "dad", "nan", "that", "this", "someone", "anyone", "everyone", "no", "not",
 ];
 
 const MONTHS_AND_DAYS: &[&str] = &[
@@ -237,6 +253,11 @@ fn name_like(t: &Token<'_>) -> bool {
         && (LEXICON.is_name(&t.lower) || !LEXICON.is_word(&t.lower))
 }
 
+fn possessive_after(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
+    gap(text, tokens, i).starts_with(['\'', '\u{2019}'])
+        && gap(text, tokens, i)[1..].starts_with('s')
+}
+
 /// People the case does not list.
 pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
     let n = tokens.len();
@@ -256,18 +277,31 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             let start = j;
             while j < n && j < start + 4 {
                 let x = &tokens[j];
-                let ok = (namey(x) && !is_role_word(&x.lower) && !crate::places::is_org_head(&x.lower))
+                let ok = (namey(x)
+                    && !is_role_word(&x.lower)
+                    && !crate::places::is_org_head(&x.lower))
                     || x.shape == Shape::Initial;
                 if !ok {
                     break;
                 }
                 mark(marks, j, None, Reason::Title, 0.9);
                 if !matches!(gap(text, tokens, j), " " | ". " | "-") {
-                    j += 1;
                     break;
                 }
                 j += 1;
             }
+            continue;
+        }
+        let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        // Nicknames after "aka", "known as", "they call": 'Red', TINY, Ant.
+        let cue = matches!(prev_lower, Some("aka" | "a.k.a" | "nicknamed" | "call" | "calls"))
+            || (i > 1 && prev_lower == Some("as") && tokens[i - 2].lower == "known");
+        if cue && t.shape != Shape::Digit && !never_a_name(&t.lower) && !FUNCTION_WORDS.contains(&t.lower.as_str()) {
+            mark(marks, i, None, Reason::Nickname, 0.8);
+            continue;
+        }
+        if t.shape == Shape::Lower {
+            lower_case_name(text, tokens, i, marks);
             continue;
         }
         if !namey(t) || never_a_name(&t.lower) {
@@ -279,34 +313,79 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
         let place = LEXICON.is_place(&t.lower);
         let next = tokens.get(i + 1).filter(|_| g == " ");
         let next_is_name = next.is_some_and(|x| {
-            name_like(x) && !LEXICON.is_word(&x.lower) || x.shape == Shape::Initial
-        }) || next.is_some_and(|x| namey(x) && LEXICON.is_surname(&x.lower) && !never_a_name(&x.lower));
+            (name_like(x) && !LEXICON.is_word(&x.lower))
+                || x.shape == Shape::Initial
+                || (namey(x) && LEXICON.is_surname(&x.lower) && !never_a_name(&x.lower))
+        });
         let speech = next.is_some_and(|x| SPEECH_VERBS.contains(&x.lower.as_str()));
-        let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
-        let greeting = matches!(prev_lower, Some("dear" | "hi" | "hello" | "thanks" | "love" | "from"));
+        let greeting = matches!(
+            prev_lower,
+            Some("dear" | "hi" | "hello" | "thanks" | "love" | "from" | "and" | "with")
+        ) && !starts_sentence(text, tokens, i);
+        let after_prep = matches!(prev_lower, Some("in" | "to" | "at" | "near" | "from"));
+        let mid = !starts_sentence(text, tokens, i) && !after_determiner(tokens, i);
         if t.shape == Shape::Upper {
-            // BAILEY, Anthony; TONY BAILEY; but not MASH or DASH.
+            // BAILEY, Anthony; TONY BAILEY; PAWŁOWSKI, Dariusz; but not MASH or DASH.
             let len = t.text.chars().count();
-            if len >= 3 && (LEXICON.is_name(&t.lower) && (!word || next_is_name || g.starts_with(','))) {
+            let comma_name = g == ", "
+                && tokens.get(i + 1).is_some_and(|x| {
+                    namey(x) && (LEXICON.is_first_name(&x.lower) || !LEXICON.is_word(&x.lower))
+                });
+            if comma_name && !ACRONYMS.contains(&t.lower.as_str()) && len >= 2 {
+                mark(marks, i, None, Reason::NameList, 0.75);
+                mark(marks, i + 1, None, Reason::NameList, 0.75);
+            } else if len >= 3 && LEXICON.is_name(&t.lower) && (!word || next_is_name) {
                 mark(marks, i, None, Reason::NameList, 0.75);
             }
             continue;
         }
-        if first && !word && !(place && !next_is_name) {
+        let before_street = next.is_some_and(|x| {
+            crate::places::is_street_word(&x.lower) || crate::places::is_org_head(&x.lower)
+        });
+        if first && !word && !(place && after_prep) {
             mark(marks, i, None, Reason::NameList, 0.8);
-        } else if (first || surname) && (next_is_name || speech || greeting) {
+        } else if (first || surname) && (next_is_name || speech || greeting) && !before_street {
             mark(marks, i, None, Reason::NameList, 0.7);
         } else if surname && !word && !place {
             mark(marks, i, None, Reason::NameList, 0.7);
         } else if !word && !place && !first && !surname && t.text.chars().count() >= 3 {
             // No English word and in no list: most such capitalised words are names.
             mark(marks, i, None, Reason::Unlisted, 0.55);
+        } else if (first || (surname && possessive_after(text, tokens, i)))
+            && mid
+            && !before_street
+            && !(place && after_prep)
+        {
+            // A first name that is also a word, capitalised mid-sentence: "with Mason after school".
+            mark(marks, i, None, Reason::NameList, 0.6);
         } else if speech && !word {
             mark(marks, i, None, Reason::Context, 0.6);
         }
     }
     quoted_and_speakers(text, tokens, marks);
     initials(text, tokens, marks);
+}
+
+/// Lower-case names in messages: a first name that is no word ("riley"), a name after "tell",
+/// and "rileys mum".
+fn lower_case_name(text: &str, tokens: &[Token<'_>], i: usize, marks: &mut [Option<Mark>]) {
+    let t = &tokens[i];
+    if t.lower.chars().count() < 3 || FUNCTION_WORDS.contains(&t.lower.as_str()) || never_a_name(&t.lower) {
+        return;
+    }
+    let word = LEXICON.is_word(&t.lower);
+    let first = LEXICON.is_first_name(&t.lower);
+    let after_tell = i > 0 && matches!(tokens[i - 1].lower.as_str(), "tell" | "ask" | "told" | "asked");
+    let before_mum = gap(text, tokens, i) == " "
+        && tokens.get(i + 1).is_some_and(|x| matches!(x.lower.as_str(), "mum" | "mums" | "dad" | "nan" | "house" | "flat"))
+        && t.lower.ends_with('s');
+    let stem = t.lower.strip_suffix('s').unwrap_or(&t.lower);
+    if (first && !word)
+        || (after_tell && (first || !word))
+        || (before_mum && (LEXICON.is_first_name(stem) || !LEXICON.is_word(stem)))
+    {
+        mark(marks, i, None, Reason::Context, 0.6);
+    }
 }
 
 /// 'Tony', aka 'Red', and message speakers ("[21:24] skinny: ...").
@@ -340,7 +419,11 @@ fn initials(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
         if t.shape != Shape::Initial {
             continue;
         }
-        let after_role = i > 0 && is_role_word(&tokens[i - 1].lower);
+        let after_role = i > 0
+            && matches!(
+                tokens[i - 1].lower.as_str(),
+                "child" | "adult" | "sibling" | "baby" | "person" | "parent" | "subject" | "plan"
+            );
         if after_role {
             continue;
         }
@@ -373,24 +456,76 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
     for _ in 0..2 {
         for i in 0..n {
             let Some(m) = marks[i] else { continue };
+            let grown = Some(Mark {
+                confidence: m.confidence * 0.9,
+                ..m
+            });
             if i + 1 < n && marks[i + 1].is_none() && matches!(gap(text, tokens, i), " " | "-") {
                 let x = &tokens[i + 1];
-                if (name_like(x) && !LEXICON.is_place(&x.lower) && !crate::places::is_org_head(&x.lower)
-                    && !crate::places::is_street_word(&x.lower))
-                    || (x.shape == Shape::Initial && tokens.get(i + 2).is_none_or(|_| true) && !gap(text, tokens, i+1).starts_with(['\'', '\u{2019}']))
-                {
-                    marks[i + 1] = Some(Mark { confidence: m.confidence * 0.9, ..m });
+                let surname_like = namey(x)
+                    && !never_a_name(&x.lower)
+                    && !crate::places::is_org_head(&x.lower)
+                    && !STRONG_STREET_WORDS.contains(&x.lower.as_str())
+                    && (LEXICON.is_surname(&x.lower)
+                        || !LEXICON.is_word(&x.lower)
+                        || LEXICON.is_first_name(&tokens[i].lower));
+                if surname_like || x.shape == Shape::Initial {
+                    marks[i + 1] = grown;
                 }
             }
-            if i > 0 && marks[i - 1].is_none() && gap(text, tokens, i - 1) == " " {
+            if i > 0 && marks[i - 1].is_none() {
                 let x = &tokens[i - 1];
-                if name_like(x)
-                    && (LEXICON.is_first_name(&x.lower) || !LEXICON.is_word(&x.lower))
-                    && !LEXICON.is_place(&x.lower)
-                {
-                    marks[i - 1] = Some(Mark { confidence: m.confidence * 0.9, ..m });
+                let g = gap(text, tokens, i - 1);
+                let before_role = i > 1 && is_role_word(&tokens[i - 2].lower);
+                let initial = x.shape == Shape::Initial && matches!(g, " " | ". ") && !before_role;
+                let forename = g == " "
+                    && namey(x)
+                    && !never_a_name(&x.lower)
+                    && !after_determiner(tokens, i - 1)
+                    && (LEXICON.is_first_name(&x.lower)
+                        || !LEXICON.is_word(&x.lower)
+                        || !starts_sentence(text, tokens, i - 1))
+                    && !LEXICON.is_place(&x.lower);
+                if initial || forename {
+                    marks[i - 1] = grown;
                 }
             }
+        }
+    }
+    // Initials of the full names found: "Nathan Clegg" makes NC and N.C. names too.
+    let mut inits: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < n {
+        if marks[i].is_some() && tokens[i].shape == Shape::Cap {
+            let mut j = i;
+            while j + 1 < n && marks[j + 1].is_some() && gap(text, tokens, j) == " " {
+                j += 1;
+            }
+            if j > i && tokens[j].shape == Shape::Cap {
+                let a = tokens[i].text.chars().next();
+                let b = tokens[j].text.chars().next();
+                if let (Some(a), Some(b)) = (a, b) {
+                    inits.insert([a, b].iter().collect::<String>().to_lowercase());
+                }
+            }
+            i = j + 1;
+        } else {
+            i += 1;
+        }
+    }
+    for i in 0..n {
+        let t = &tokens[i];
+        if marks[i].is_none()
+            && t.shape == Shape::Upper
+            && t.text.len() == 2
+            && inits.contains(&t.lower)
+            && !ACRONYMS.contains(&t.lower.as_str())
+        {
+            marks[i] = Some(Mark {
+                person: None,
+                reason: Reason::Initials,
+                confidence: 0.6,
+            });
         }
     }
     // Every other mention of a name found once.

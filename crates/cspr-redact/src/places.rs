@@ -58,6 +58,13 @@ const STREET_WORDS: &[&str] = &[
     "side",
     "meadows",
 ];
+/// Short forms that only ever end a street name.
+const STREET_ABBREVIATIONS: &[&str] = &[
+    "rd", "st", "ln", "ave", "cl", "gdns", "gr", "terr", "cres", "sq", "ct", "pl", "dr", "road",
+    "street", "lane", "avenue", "close", "gardens", "grove", "terrace", "crescent", "mews",
+];
+const DETERMINERS: &[&str] = &["the", "a", "an", "my", "his", "her", "their", "our", "your", "this", "that"];
+
 /// Street words that are common enough elsewhere that a street needs a number before them.
 const WEAK_STREET_WORDS: &[&str] = &[
     "st", "dr", "hill", "park", "green", "vale", "yard", "gate", "side", "view", "row", "way",
@@ -76,6 +83,12 @@ const BUILDING_WORDS: &[&str] = &[
     "heights",
     "point",
     "hall",
+    "mill",
+    "works",
+    "chambers",
+    "cottages",
+    "flats",
+    "villas",
 ];
 /// Words that end the name of a school, nursery, GP practice or hospital.
 const ORG_HEADS: &[&str] = &[
@@ -141,7 +154,7 @@ fn street_from(
         if j > i && is_in(words, &t.lower) {
             return Some(j);
         }
-        if !separated_by(text, tokens, j, &[" "]) {
+        if !separated_by(text, tokens, j, &[" ", "'s ", "\u{2019}s "]) {
             return None;
         }
         j += 1;
@@ -186,15 +199,27 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
         numbered = true;
         j += 1;
     } else if j == i {
-        // No number: a street alone after "on", "in", "at", ... with a strong street word.
+        // No number: a street alone after "on", "in", "at", ... with a street word that is not
+        // common elsewhere; after "on" any street word will do ("on Clarence View").
         let prev = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
         if !prev.is_some_and(|p| matches!(p, "on" | "in" | "at" | "off" | "along" | "to" | "from"))
-            || !t.is_capitalised()
         {
             return None;
         }
+        if t.shape == Shape::Lower {
+            // Messages: "bring the stuff to bluebell st".
+            if DETERMINERS.contains(&t.lower.as_str()) || LEXICON.is_word(&t.lower) && t.lower.len() < 4 {
+                return None;
+            }
+            let end = street_from(text, tokens, i, true, STREET_ABBREVIATIONS)?;
+            return (end <= i + 2).then_some((end, 0.6));
+        }
+        if !t.is_capitalised() {
+            return None;
+        }
         let end = street_from(text, tokens, i, false, STREET_WORDS)?;
-        if is_in(WEAK_STREET_WORDS, &tokens[end].lower) {
+        let weak = is_in(WEAK_STREET_WORDS, &tokens[end].lower);
+        if weak && prev != Some("on") && !is_in(STREET_ABBREVIATIONS, &tokens[end].lower) {
             return None;
         }
         return Some((end, 0.7));
@@ -281,7 +306,8 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
                 break;
             }
             let p = &tokens[s - 1];
-            let joiner = matches!(p.lower.as_str(), "and" | "of" | "&");
+            let joiner = matches!(p.lower.as_str(), "of")
+                || (head.lower == "partners" && matches!(p.lower.as_str(), "and" | "&"));
             if !(p.is_capitalised() || joiner || p.shape == Shape::Initial) {
                 break;
             }
@@ -310,6 +336,19 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         found.push((s, h));
     }
     short_forms(tokens, &found, out);
+    // "seen at SDGH", "admitted to WRI": an unknown upper-case short form after "at" or "to".
+    for i in 1..tokens.len() {
+        let t = &tokens[i];
+        if t.shape == Shape::Upper
+            && (3..=5).contains(&t.text.len())
+            && matches!(tokens[i - 1].lower.as_str(), "at" | "to" | "from")
+            && !crate::people::is_acronym(&t.lower)
+            && !LEXICON.is_word(&t.lower)
+            && !LEXICON.is_name(&t.lower)
+        {
+            out.push(Candidate::new(t.start, t.end, Label::Org, Reason::ShortForm, 0.5));
+        }
+    }
 }
 
 fn short_forms(tokens: &[Token<'_>], found: &[(usize, usize)], out: &mut Vec<Candidate>) {
@@ -408,11 +447,22 @@ pub(crate) fn locations(
                 let tail = n >= 2 && is_in(PLACE_TAILS, last);
                 let unknown = run.iter().all(|r| !LEXICON.is_word(&r.lower))
                     && !run.iter().any(|r| crate::people::is_role_word(&r.lower));
-                if tail || (unknown && n == 1 && !LEXICON.is_first_name(last)) {
+                if tail || (unknown && n == 1 && last.chars().count() >= 3 && !LEXICON.is_first_name(last)) {
                     matched = Some((n, 0.6));
                     break;
                 }
             }
+        }
+        // "Craylands Park", "Foxhill Rec": a word in no dictionary and a place word.
+        if matched.is_none()
+            && i + 1 < tokens.len()
+            && gap(text, tokens, i) == " "
+            && tokens[i + 1].shape == Shape::Cap
+            && is_in(PLACE_TAILS, &tokens[i + 1].lower)
+            && !LEXICON.is_word(&t.lower)
+            && !LEXICON.is_name(&t.lower)
+        {
+            matched = Some((2, 0.5));
         }
         if let Some((n, confidence)) = matched {
             out.push(Candidate::new(

@@ -55,16 +55,16 @@ pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
                 let rest = &text[i + c.len_utf8()..];
                 let mut after = rest.chars();
                 let next = after.next();
-                let joins = match next {
-                    Some(n) if n.is_alphanumeric() => {
-                        // `'s` followed by a non-letter is a possessive, not part of the word.
-                        !(is_apostrophe(c)
-                            && (n == 's' || n == 't')
-                            && !after.next().is_some_and(char::is_alphanumeric))
-                    }
-                    _ => false,
-                };
-                if joins {
+                // `'s` followed by a non-letter is a possessive: it ends the word and is skipped.
+                let possessive = is_apostrophe(c)
+                    && next == Some('s')
+                    && !after.next().is_some_and(char::is_alphanumeric);
+                if possessive {
+                    chars.next();
+                    chars.next();
+                    break;
+                }
+                if next.is_some_and(char::is_alphanumeric) {
                     chars.next();
                     continue;
                 }
@@ -176,7 +176,7 @@ mod tests {
         let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
         assert_eq!(
             words,
-            ["Gemma", "s", "flat", "O'Brien", "and", "Mary-Jane", "nan", "s"]
+            ["Gemma", "flat", "O'Brien", "and", "Mary-Jane", "nan"]
         );
     }
 
