@@ -46,13 +46,21 @@ def main():
                 towns.add(name)
     write("gb_places.txt", sorted(towns))
     words = set()
+    proper = set()
     with open(dict_file, encoding="utf-8") as fh:
         for line in fh:
             w = line.strip()
             # Ordinary words only: lower-case entries, no possessives.
             if w and w.islower() and "'" not in w:
                 words.add(w)
+            # Capitalised entries (languages, peoples, faiths, brands) that no name or place
+            # list holds: never a person on their own.
+            elif w[:1].isupper() and w[1:].islower() and "'" not in w:
+                proper.add(w)
     write("english_words.txt", sorted(words))
+    names = {n.lower() for n in first} | {n.lower() for n in census(os.path.join(names_dir, "dist.all.last"))}
+    places = {t.lower() for t in towns}
+    write("proper_nouns.txt", sorted(p for p in proper if p.lower() not in names and p.lower() not in places))
 
 
 if __name__ == "__main__":

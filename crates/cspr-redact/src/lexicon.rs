@@ -9,6 +9,7 @@ static SURNAMES: &str = include_str!("../data/surnames.txt");
 static NICKNAMES: &str = include_str!("../data/nicknames.txt");
 static GB_PLACES: &str = include_str!("../data/gb_places.txt");
 static ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
+static PROPER_NOUNS: &str = include_str!("../data/proper_nouns.txt");
 
 /// Every list, keyed by lower-case text.
 #[derive(Debug)]
@@ -20,6 +21,8 @@ pub(crate) struct Lexicon {
     /// Town and place names, lower case, by their number of words.
     places: HashSet<String>,
     words: HashSet<String>,
+    /// Capitalised dictionary words that are no name or place: Urdu, Portuguese, Christmas.
+    proper: HashSet<String>,
 }
 
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
@@ -48,6 +51,7 @@ impl Lexicon {
             nick,
             places: lower_set(GB_PLACES),
             words: lower_set(ENGLISH_WORDS),
+            proper: lower_set(PROPER_NOUNS),
         }
     }
 
@@ -67,6 +71,10 @@ impl Lexicon {
     /// the dictionary leaves out.
     pub(crate) fn is_word(&self, lower: &str) -> bool {
         self.words.contains(lower)
+    }
+
+    pub(crate) fn is_proper_noun(&self, lower: &str) -> bool {
+        self.proper.contains(lower)
     }
 
     pub(crate) fn is_place(&self, lower: &str) -> bool {

@@ -24,7 +24,7 @@ const ROLE_WORDS: &[&str] = &[
     "paternal", "chair", "manager", "officer", "nurse", "doctor", "health", "visitor", "social",
     "worker", "police", "probation", "school", "early", "help", "care", "designated", "named",
     "lead", "practitioner", "panel", "review", "mash", "marac", "camhs", "victim", "perpetrator",
-    "patient", "referrer", "parent", "carer", "subject", "young", "person", "family", "team",
+    "patient", "referrer", "parent", "carer", "subject", "family", "team",
     "housing", "midwife", "health visitor", "gp", "hv", "sw", "iro", "dsl", "idva", "ewo",
 ];
 
@@ -59,13 +59,16 @@ const SPEECH_VERBS: &[&str] = &[
 const NICK_CUES: &[&str] = &["aka", "a.k.a", "as", "call", "calls", "called", "nicknamed", "named"];
 
 const DETERMINERS: &[&str] = &[
-    "the", "a", "an", "its", "some", "no", "any", "every", "each", "little", "of", "what",
+    "the", "a", "an", "its", "some", "no", "any", "every", "each", "little", "what",
 ];
 
-/// Words after "tell" or before "mum" that are not names.
+/// Pronouns and other words that say or do things in a sentence but are not names.
 const FUNCTION_WORDS: &[&str] = &[
     "him", "her", "them", "me", "us", "you", "it", "the", "a", "an", "my", "his", "your", "their",
     "our", "mum", "dad", "nan", "that", "this", "someone", "anyone", "everyone", "no", "not",
+    "she", "he", "they", "we", "i", "nobody", "who", "which", "one", "both", "neither", "all",
+    "staff", "officers", "parents", "professionals", "agencies", "there", "then", "later", "also",
+    "these", "those", "and", "but", "so", "nothing", "what", "when", "if", "as",
 ];
 
 const MONTHS_AND_DAYS: &[&str] = &[
@@ -78,8 +81,18 @@ pub(crate) fn is_role_word(lower: &str) -> bool {
     ROLE_WORDS.contains(&lower)
 }
 
+/// Record-keeping words the dictionary lacks.
+const DOMAIN_WORDS: &[&str] = &[
+    "antenatal", "postnatal", "perinatal", "neonatal", "attendees", "apologies", "subgroup",
+    "safeguarding", "chronology", "multi-agency", "referral", "re", "cc", "ref", "fwd", "tel",
+    "mob", "email", "outcome", "concern", "concerns", "action", "actions", "decision", "present",
+    "seen", "sent", "to", "from", "subject", "date", "time", "address", "postcode", "school",
+];
+
 fn never_a_name(lower: &str) -> bool {
-    is_role_word(lower)
+    DOMAIN_WORDS.contains(&lower)
+        || FUNCTION_WORDS.contains(&lower)
+        || is_role_word(lower)
         || ACRONYMS.contains(&lower)
         || MONTHS_AND_DAYS.contains(&lower)
         || TITLES.contains(&lower)
@@ -184,8 +197,11 @@ fn mark(marks: &mut [Option<Mark>], i: usize, person: Option<usize>, reason: Rea
     }
 }
 
+/// "the Moses basket", "a little hope": a lower-case determiner before the word.
 fn after_determiner(tokens: &[Token<'_>], i: usize) -> bool {
-    i > 0 && DETERMINERS.contains(&tokens[i - 1].lower.as_str())
+    i > 0
+        && DETERMINERS.contains(&tokens[i - 1].lower.as_str())
+        && (tokens[i - 1].shape == Shape::Lower || tokens[i - 1].text == "The")
 }
 
 /// Names and near spellings of the people the case lists.
@@ -231,8 +247,12 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
         }
         let candidate = matches!(t.shape, Shape::Cap | Shape::Upper)
             || (t.shape == Shape::Lower && t.lower.chars().count() >= 4);
+        let cap_mid = t.shape == Shape::Cap
+            && !starts_sentence(text, tokens, i)
+            && !after_determiner(tokens, i)
+            && t.lower.chars().count() >= 4;
         if candidate
-            && !word
+            && (!word || cap_mid)
             && !never_a_name(&t.lower)
             && !LEXICON.is_place(&t.lower)
             && let Some(p) = known.near(&t.lower)
@@ -296,7 +316,10 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
         // Nicknames after "aka", "known as", "they call": 'Red', TINY, Ant.
         let cue = matches!(prev_lower, Some("aka" | "a.k.a" | "nicknamed" | "call" | "calls"))
             || (i > 1 && prev_lower == Some("as") && tokens[i - 2].lower == "known");
-        if cue && t.shape != Shape::Digit && !never_a_name(&t.lower) && !FUNCTION_WORDS.contains(&t.lower.as_str()) {
+        if cue
+            && (t.is_capitalised() || gap_before(text, tokens, i).ends_with(['\'', '\u{2018}', '"']))
+            && !never_a_name(&t.lower)
+        {
             mark(marks, i, None, Reason::Nickname, 0.8);
             continue;
         }
@@ -304,7 +327,7 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             lower_case_name(text, tokens, i, marks);
             continue;
         }
-        if !namey(t) || never_a_name(&t.lower) {
+        if !namey(t) || never_a_name(&t.lower) || after_determiner(tokens, i) {
             continue;
         }
         let word = LEXICON.is_word(&t.lower);
@@ -329,9 +352,9 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             let len = t.text.chars().count();
             let comma_name = g == ", "
                 && tokens.get(i + 1).is_some_and(|x| {
-                    namey(x) && (LEXICON.is_first_name(&x.lower) || !LEXICON.is_word(&x.lower))
+                    namey(x) && !never_a_name(&x.lower)
                 });
-            if comma_name && !ACRONYMS.contains(&t.lower.as_str()) && len >= 2 {
+            if comma_name && !ACRONYMS.contains(&t.lower.as_str()) && len >= 3 {
                 mark(marks, i, None, Reason::NameList, 0.75);
                 mark(marks, i + 1, None, Reason::NameList, 0.75);
             } else if len >= 3 && LEXICON.is_name(&t.lower) && (!word || next_is_name) {
@@ -348,18 +371,38 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             mark(marks, i, None, Reason::NameList, 0.7);
         } else if surname && !word && !place {
             mark(marks, i, None, Reason::NameList, 0.7);
-        } else if !word && !place && !first && !surname && t.text.chars().count() >= 3 {
+        } else if !word
+            && !place
+            && !first
+            && !surname
+            && !LEXICON.is_proper_noun(&t.lower)
+            && t.text.chars().count() >= 3
+        {
             // No English word and in no list: most such capitalised words are names.
             mark(marks, i, None, Reason::Unlisted, 0.55);
-        } else if (first || (surname && possessive_after(text, tokens, i)))
+        } else if (first || possessive_after(text, tokens, i))
             && mid
             && !before_street
             && !(place && after_prep)
         {
             // A first name that is also a word, capitalised mid-sentence: "with Mason after school".
             mark(marks, i, None, Reason::NameList, 0.6);
-        } else if speech && !word {
+        } else if speech && (!word || first || surname) {
+            // Reported speech: "Rite said: ...".
             mark(marks, i, None, Reason::Context, 0.6);
+        } else if mid
+            && word
+            && !before_street
+            && !FUNCTION_WORDS.contains(&t.lower.as_str())
+            && next.is_some_and(|x| x.shape == Shape::Lower && LEXICON.is_word(&x.lower))
+            && i > 0
+            && tokens[i - 1].shape == Shape::Lower
+            && LEXICON.is_word(&tokens[i - 1].lower)
+            && !LEXICON.is_proper_noun(&t.lower)
+        {
+            // English capitalises no ordinary word mid-sentence between lower-case words, so
+            // "Gift was living at" names someone.
+            mark(marks, i, None, Reason::Context, 0.45);
         }
     }
     quoted_and_speakers(text, tokens, marks);
@@ -441,10 +484,9 @@ fn initials(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
             && !ACRONYMS.contains(&t.lower.as_str())
             && gap_before(text, tokens, i).ends_with('(')
             && gap(text, tokens, i).starts_with(')')
-            && i > 0
-            && marks[i - 1].is_some()
+            && (t.text.len() == 2 || (i > 0 && marks[i - 1].is_some()))
         {
-            mark(marks, i, None, Reason::Initials, 0.75);
+            mark(marks, i, None, Reason::Initials, 0.6);
         }
     }
 }
@@ -468,7 +510,8 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
                     && !STRONG_STREET_WORDS.contains(&x.lower.as_str())
                     && (LEXICON.is_surname(&x.lower)
                         || !LEXICON.is_word(&x.lower)
-                        || LEXICON.is_first_name(&tokens[i].lower));
+                        || LEXICON.is_first_name(&tokens[i].lower)
+                        || m.person.is_some());
                 if surname_like || x.shape == Shape::Initial {
                     marks[i + 1] = grown;
                 }
@@ -482,9 +525,11 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
                     && namey(x)
                     && !never_a_name(&x.lower)
                     && !after_determiner(tokens, i - 1)
+                    && !FUNCTION_WORDS.contains(&x.lower.as_str())
                     && (LEXICON.is_first_name(&x.lower)
                         || !LEXICON.is_word(&x.lower)
-                        || !starts_sentence(text, tokens, i - 1))
+                        || !starts_sentence(text, tokens, i - 1)
+                        || !LEXICON.is_word(&tokens[i].lower))
                     && !LEXICON.is_place(&x.lower);
                 if initial || forename {
                     marks[i - 1] = grown;

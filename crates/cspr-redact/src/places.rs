@@ -306,8 +306,12 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
                 break;
             }
             let p = &tokens[s - 1];
+            // "Dr Khan and Partners", "Jack and Jill Nursery", but not "... School and Elm ...".
             let joiner = matches!(p.lower.as_str(), "of")
-                || (head.lower == "partners" && matches!(p.lower.as_str(), "and" | "&"));
+                || (matches!(p.lower.as_str(), "and" | "&")
+                    && s >= 2
+                    && tokens[s - 2].is_capitalised()
+                    && !is_in(ORG_HEADS, &tokens[s - 2].lower));
             if !(p.is_capitalised() || joiner || p.shape == Shape::Initial) {
                 break;
             }
@@ -445,7 +449,7 @@ pub(crate) fn locations(
             if after_prep && n >= 1 {
                 let last = &run[n - 1].lower;
                 let tail = n >= 2 && is_in(PLACE_TAILS, last);
-                let unknown = run.iter().all(|r| !LEXICON.is_word(&r.lower))
+                let unknown = run.iter().all(|r| !LEXICON.is_word(&r.lower) && !is_title(&r.lower))
                     && !run.iter().any(|r| crate::people::is_role_word(&r.lower));
                 if tail || (unknown && n == 1 && last.chars().count() >= 3 && !LEXICON.is_first_name(last)) {
                     matched = Some((n, 0.6));
