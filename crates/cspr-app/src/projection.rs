@@ -36,6 +36,11 @@ pub fn projection(
         opened_on,
         updated_at: actor.now,
         closed: case.closed.is_some(),
+        agencies: case
+            .involved_agencies()
+            .into_iter()
+            .map(|a| a.as_uuid())
+            .collect(),
     };
     let deadlines = deadlines(case, calendar, settings, today)
         .into_iter()

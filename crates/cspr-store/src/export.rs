@@ -125,6 +125,7 @@ const TABLES: &[Table] = &[
             ("opened_on", Ty::Date),
             ("updated_at", Ty::Time),
             ("closed", Ty::Bool),
+            ("agencies", Ty::Text),
         ],
         key: &["case_id"],
         paged: false,

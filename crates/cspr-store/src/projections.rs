@@ -15,7 +15,7 @@ use crate::{
 macro_rules! summary_cols {
     () => {
         "s.case_id, s.partnership_id, s.reference, s.stage, s.stage_label, s.next_deadline, \
-         s.next_deadline_label, s.opened_on, s.updated_at, s.closed"
+         s.next_deadline_label, s.opened_on, s.updated_at, s.closed, s.agencies"
     };
 }
 macro_rules! deadline_cols {
@@ -99,13 +99,14 @@ pub(crate) async fn write_projection(
     cx.execute(
         &sql(
             "INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
-              next_deadline, next_deadline_label, opened_on, updated_at, closed) \
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+              next_deadline, next_deadline_label, opened_on, updated_at, closed, agencies) \
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
               ON CONFLICT (case_id) DO UPDATE SET partnership_id = excluded.partnership_id, \
               reference = excluded.reference, stage = excluded.stage, \
               stage_label = excluded.stage_label, next_deadline = excluded.next_deadline, \
               next_deadline_label = excluded.next_deadline_label, opened_on = excluded.opened_on, \
-              updated_at = excluded.updated_at, closed = excluded.closed",
+              updated_at = excluded.updated_at, closed = excluded.closed, \
+              agencies = excluded.agencies",
         ),
         &[
             Arg::Uuid(s.case_id),
@@ -118,6 +119,13 @@ pub(crate) async fn write_projection(
             Arg::Date(s.opened_on),
             Arg::Time(normalise_time(s.updated_at)?),
             Arg::Bool(s.closed),
+            Arg::Text(
+                s.agencies
+                    .iter()
+                    .map(Uuid::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
         ],
     )
     .await?;
@@ -189,6 +197,14 @@ fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
         opened_on: r.date("opened_on")?,
         updated_at: r.time("updated_at")?,
         closed: r.bool("closed")?,
+        agencies: r
+            .text("agencies")?
+            .split_whitespace()
+            .map(|a| {
+                Uuid::parse_str(a)
+                    .map_err(|_| StoreError::Invalid("an agency id in a case summary".into()))
+            })
+            .collect::<Result<_, _>>()?,
     })
 }
 

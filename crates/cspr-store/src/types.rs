@@ -103,6 +103,8 @@ pub struct CaseSummary {
     pub updated_at: OffsetDateTime,
     /// Whether the case is closed.
     pub closed: bool,
+    /// The agencies involved in the case.
+    pub agencies: Vec<Uuid>,
 }
 
 /// One derived deadline of a case.

@@ -109,6 +109,15 @@ fn case_read(role: Role, rel: Rel) -> Expect {
         _ => Deny,
     }
 }
+/// An action on a case (the rapid review meeting): seeing the case, and being the team or the
+/// chair.
+fn case_action(role: Role, rel: Rel) -> Expect {
+    match case_read(role, rel) {
+        Allow if matches!(role, Role::PartnershipTeam | Role::Chair) => Allow,
+        Allow => Deny,
+        other => other,
+    }
+}
 /// Team-only case pages (access history, membership).
 fn case_team(role: Role, rel: Rel) -> Expect {
     if let Some(e) = signed(rel) {
@@ -162,7 +171,13 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /account/password", any_signed_in),
         ("GET /dashboard", casework),
         ("GET /cases", casework),
+        ("GET /cases/new/{action}", team_only),
+        ("POST /cases/new/{action}", team_only),
         ("GET /cases/{case_id}", case_read),
+        ("GET /cases/{case_id}/print", case_read),
+        // The action checked is the rapid review meeting: the team's and the chair's.
+        ("GET /cases/{case_id}/actions/{action}", case_action),
+        ("POST /cases/{case_id}/actions/{action}", case_action),
         ("GET /cases/{case_id}/access-history", case_team),
         (
             "GET /cases/{case_id}/agencies/{agency_id}/contributions",
@@ -279,7 +294,15 @@ async fn every_role_every_route_every_relation() {
                     .replace("{case_id}", &case.to_string())
                     .replace("{agency_id}", &agency.to_string())
                     .replace("{user_id}", &target_user.to_string())
-                    .replace("{file}", "nothing.css");
+                    .replace("{file}", "nothing.css")
+                    .replace(
+                        "{action}",
+                        if spec.path.starts_with("/cases/new/") {
+                            "record-serious-incident"
+                        } else {
+                            "hold-rapid-review-meeting"
+                        },
+                    );
                 // A fresh session per request: signing out must not spill into the next route.
                 let cookie = match rel {
                     Rel::SignedOut => None,

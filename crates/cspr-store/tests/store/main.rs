@@ -59,6 +59,7 @@ pub fn summary(
         opened_on,
         updated_at: T0,
         closed: false,
+        agencies: vec![Uuid::from_u128(0xa1)],
     }
 }
 

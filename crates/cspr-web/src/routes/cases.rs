@@ -27,13 +27,35 @@ pub struct CaseRow {
     deadline: Option<(String, String, bool)>,
 }
 
+/// One task: (href, what, case reference, when, overdue).
+pub struct Task {
+    href: String,
+    what: String,
+    reference: String,
+    when: String,
+    overdue: bool,
+}
+
 #[derive(Template)]
 #[template(path = "pages/dashboard.html")]
 struct CasesPage {
     chrome: Chrome,
     heading: &'static str,
     caption: &'static str,
+    action: &'static str,
+    tasks: Option<Vec<Task>>,
     cases: Vec<CaseRow>,
+    stages: Vec<(String, String, bool)>,
+    agencies: Vec<(String, String, bool)>,
+    years: Vec<(String, String, bool)>,
+    filtered: bool,
+    can_open: bool,
+}
+/// One stage in the case's progress: (name, status words, tag colour class).
+pub struct StageRow {
+    name: &'static str,
+    status: &'static str,
+    tag: &'static str,
 }
 
 #[derive(Template)]
@@ -43,9 +65,77 @@ struct CasePage {
     case_id: Uuid,
     reference: String,
     stage: &'static str,
+    banner: Option<&'static str>,
+    actions: Vec<(String, &'static str)>,
+    progress: Vec<StageRow>,
     deadlines: Vec<(String, String, String)>,
-    children: Vec<String>,
+    /// (date, text), newest first.
+    timeline: Vec<(String, String)>,
+    children: Vec<(String, String)>,
+    agencies: Vec<String>,
+    /// (what, since, until or "Continuing", pauses the review)
+    processes: Vec<(String, String, String, bool)>,
+    /// (name, part)
+    people: Vec<(String, String)>,
     team: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/case_print.html")]
+struct CasePrint {
+    chrome: Chrome,
+    case_id: Uuid,
+    reference: String,
+    stage: &'static str,
+    decisions_only: bool,
+    summary: Vec<(String, String)>,
+    deadlines: Vec<(String, String, String)>,
+    timeline: Vec<(String, String)>,
+}
+
+/// The progress of a case through the stages, as the task list shows it.
+#[must_use]
+pub fn progress(case: &cspr_domain::case::Case) -> Vec<StageRow> {
+    use cspr_domain::case::Stage;
+    use cspr_domain::case::model::ReviewOutcome;
+    let at = Stage::ALL
+        .iter()
+        .position(|s| *s == case.stage)
+        .unwrap_or(0);
+    let local_review = matches!(case.outcome(), Some(ReviewOutcome::LocalReview));
+    let decided_other = case.outcome().is_some() && !local_review;
+    Stage::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s != Stage::New)
+        .map(|(i, s)| {
+            let skipped = match s {
+                Stage::Incident => case.incident.is_none() || case.opened_by_referral,
+                Stage::RapidReview => i < at && case.rapid_review_meeting.is_none(),
+                Stage::Scoping => i < at && case.scoping_meeting.is_none(),
+                Stage::Commissioning | Stage::Evidence | Stage::Drafting | Stage::Publication => {
+                    decided_other
+                }
+                _ => false,
+            };
+            let (status, tag) = if case.stage == Stage::Closed && *s == Stage::Closed {
+                ("Completed", "")
+            } else if skipped && i != at {
+                ("Not needed", "govuk-tag--grey")
+            } else if i < at {
+                ("Completed", "")
+            } else if i == at {
+                ("In progress", "govuk-tag--light-blue")
+            } else {
+                ("Not started", "govuk-tag--grey")
+            };
+            StageRow {
+                name: s.label(),
+                status,
+                tag,
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -92,27 +182,34 @@ fn scope(p: &Principal) -> CaseScope {
     }
 }
 
-fn rows(state: &AppState, summaries: Vec<CaseSummary>) -> Vec<CaseRow> {
-    let app = state.app();
-    let today = state.today();
+/// "Due in 3 working days (Fri 14 Mar)", "Due today", "Overdue by 2 working days".
+fn due_words(state: &AppState, due: time::Date) -> (String, bool) {
+    let n = state
+        .app()
+        .calendar()
+        .working_days_between(state.today(), due);
+    let words = cspr_domain::words::working_days(n.abs());
+    let line = if n < 0 {
+        format!("Overdue by {words}")
+    } else if n == 0 {
+        "Due today".to_owned()
+    } else {
+        format!("Due in {words} ({})", cspr_domain::words::short_day(due))
+    };
+    (line, n < 0)
+}
+
+fn rows(state: &AppState, summaries: &[CaseSummary]) -> Vec<CaseRow> {
     let mut rows: Vec<(bool, Option<time::Date>, CaseRow)> = summaries
-        .into_iter()
+        .iter()
         .filter(|s| !s.closed)
         .map(|s| {
             let deadline = s.next_deadline.map(|due| {
-                let n = app.calendar().working_days_between(today, due);
-                let words = cspr_domain::words::working_days(n.abs());
-                let line = if n < 0 {
-                    format!("Overdue by {words}")
-                } else if n == 0 {
-                    "Due today".to_owned()
-                } else {
-                    format!("Due in {words} ({})", cspr_domain::words::short_day(due))
-                };
+                let (line, overdue) = due_words(state, due);
                 (
                     s.next_deadline_label.clone().unwrap_or_default(),
                     line,
-                    n < 0,
+                    overdue,
                 )
             });
             let overdue = deadline.as_ref().is_some_and(|d| d.2);
@@ -121,8 +218,8 @@ fn rows(state: &AppState, summaries: Vec<CaseSummary>) -> Vec<CaseRow> {
                 s.next_deadline,
                 CaseRow {
                     case_id: s.case_id,
-                    reference: s.reference,
-                    stage: s.stage_label,
+                    reference: s.reference.clone(),
+                    stage: s.stage_label.clone(),
                     deadline,
                 },
             )
@@ -140,43 +237,192 @@ fn rows(state: &AppState, summaries: Vec<CaseSummary>) -> Vec<CaseRow> {
     rows.into_iter().map(|r| r.2).collect()
 }
 
-/// The dashboard: open cases with their next deadlines, overdue first.
+/// Who moves a case on at each stage.
+fn responsible(stage: &str) -> &'static [Role] {
+    use Role::{
+        AgencyRepresentative as A, Chair as C, IndependentReviewer as R, PartnershipTeam as T,
+        SafeguardingPartner as P, SubgroupMember as S,
+    };
+    match stage {
+        "incident" | "decided" => &[T],
+        "referral" => &[T, S],
+        "triage" => &[T, C],
+        "rapid-review" => &[T, C, P],
+        "scoping" => &[T, C, S],
+        "commissioning" => &[T, C],
+        "evidence" => &[T, R, A],
+        "drafting" => &[T, R, P],
+        "publication" => &[T, P],
+        "action-plan" => &[T, S, A],
+        _ => &[],
+    }
+}
+
+/// The dashboard's and the case list's filters.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    year: String,
+}
+
+async fn cases_page(
+    state: &AppState,
+    p: &Principal,
+    filters: &Filters,
+    dashboard: bool,
+) -> Result<Response, WebError> {
+    use cspr_domain::case::Stage;
+    let all = state.store().case_summaries(scope(p)).await?;
+    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    let agency = Uuid::parse_str(&filters.agency).ok();
+    let year: Option<i32> = filters.year.parse().ok();
+    let summaries: Vec<CaseSummary> = all
+        .iter()
+        .filter(|s| filters.stage.is_empty() || s.stage == filters.stage)
+        .filter(|s| agency.is_none_or(|a| s.agencies.contains(&a)))
+        .filter(|s| year.is_none_or(|y| s.opened_on.year() == y))
+        .cloned()
+        .collect();
+    let mut years: Vec<i32> = all.iter().map(|s| s.opened_on.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    years.reverse();
+    let tasks = if dashboard {
+        let mut tasks: Vec<(Option<time::Date>, Task)> = summaries
+            .iter()
+            .filter(|s| !s.closed && responsible(&s.stage).contains(&p.role))
+            .map(|s| {
+                let (when, overdue) = s
+                    .next_deadline
+                    .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                (
+                    s.next_deadline,
+                    Task {
+                        href: format!("/cases/{}", s.case_id),
+                        what: s.next_deadline_label.clone().unwrap_or_else(|| {
+                            format!("Move on from {}", s.stage_label.to_lowercase())
+                        }),
+                        reference: s.reference.clone(),
+                        when,
+                        overdue,
+                    },
+                )
+            })
+            .collect();
+        // An agency's open actions are its representative's tasks.
+        if p.role == Role::AgencyRepresentative
+            && let Some(own) = p.agency_id
+        {
+            {
+                let own = own.to_string();
+                for a in state.store().actions(scope(p)).await? {
+                    if a.agency != own || a.status == "completed" {
+                        continue;
+                    }
+                    let reference = summaries
+                        .iter()
+                        .find(|s| s.case_id == a.case_id)
+                        .map(|s| s.reference.clone());
+                    let Some(reference) = reference else { continue };
+                    let (when, overdue) = a
+                        .due
+                        .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                    tasks.push((
+                        a.due,
+                        Task {
+                            href: format!("/cases/{}/actions/record-action-progress", a.case_id),
+                            what: format!("Action: {}", a.description),
+                            reference,
+                            when,
+                            overdue,
+                        },
+                    ));
+                }
+            }
+        }
+        tasks.sort_by(|a, b| {
+            b.1.overdue
+                .cmp(&a.1.overdue)
+                .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        Some(tasks.into_iter().map(|t| t.1).collect())
+    } else {
+        None
+    };
+    let page = CasesPage {
+        chrome: Chrome::signed_in(state, p, if dashboard { "/dashboard" } else { "/cases" }),
+        heading: if dashboard { "Dashboard" } else { "Cases" },
+        caption: if dashboard {
+            "The partnership's open cases, overdue first"
+        } else {
+            "Open cases you can see"
+        },
+        action: if dashboard { "/dashboard" } else { "/cases" },
+        tasks,
+        cases: rows(state, &summaries),
+        stages: Stage::ALL
+            .iter()
+            .filter(|s| !matches!(s, Stage::New | Stage::Closed))
+            .map(|s| {
+                (
+                    s.key().to_owned(),
+                    s.label().to_owned(),
+                    filters.stage == s.key(),
+                )
+            })
+            .collect(),
+        agencies: agencies
+            .iter()
+            .map(|a| (a.id.to_string(), a.name.clone(), agency == Some(a.id)))
+            .collect(),
+        years: years
+            .iter()
+            .map(|y| (y.to_string(), y.to_string(), year == Some(*y)))
+            .collect(),
+        filtered: !filters.stage.is_empty() || agency.is_some() || year.is_some(),
+        can_open: p.role == Role::PartnershipTeam,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The dashboard: the person's tasks, and open cases with their next deadlines, overdue first.
 pub async fn dashboard(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
+    axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    let summaries = state.store().case_summaries(scope(&p)).await?;
-    let page = CasesPage {
-        chrome: Chrome::signed_in(&state, &p, "/dashboard"),
-        heading: "Dashboard",
-        caption: "Open cases and their next deadlines",
-        cases: rows(&state, summaries),
-    };
-    Ok(Html(page.render()?).into_response())
+    cases_page(&state, &p, &filters, true).await
 }
 
 /// The case list.
 pub async fn list(
     State(state): State<AppState>,
     Extension(p): Extension<Principal>,
+    axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    let summaries = state.store().case_summaries(scope(&p)).await?;
-    let page = CasesPage {
-        chrome: Chrome::signed_in(&state, &p, "/cases"),
-        heading: "Cases",
-        caption: "Open cases you can see",
-        cases: rows(&state, summaries),
-    };
-    Ok(Html(page.render()?).into_response())
+    cases_page(&state, &p, &filters, false).await
 }
 
-/// The case page.
-pub async fn show(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
-    let (case, _) = reader::load_case(&state, &access, "view-case", &source).await?;
+/// What the case page and its print views need, read once.
+struct CaseView {
+    case: cspr_domain::case::Case,
+    events: Vec<cspr_domain::case::Event>,
+    agencies: Vec<cspr_store::AgencyRow>,
+    deadlines: Vec<(String, String, String)>,
+}
+
+async fn case_view(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    action: &str,
+) -> Result<CaseView, WebError> {
+    let (case, events) = reader::load_case(state, access, action, source).await?;
     let app = state.app();
     let today = state.today();
     let agencies = state
@@ -199,19 +445,218 @@ pub async fn show(
             (label, d.state_line(today, app.calendar()), d.explanation)
         })
         .collect();
+    Ok(CaseView {
+        case,
+        events,
+        agencies,
+        deadlines,
+    })
+}
+
+impl CaseView {
+    fn agency_name(&self, id: cspr_domain::ids::AgencyId) -> String {
+        self.agencies
+            .iter()
+            .find(|a| a.id == id.as_uuid())
+            .map_or_else(|| "An agency".to_owned(), |a| a.name.clone())
+    }
+
+    /// (date, sentence) in event order.
+    fn timeline(&self, decisions_only: bool) -> Vec<(String, String)> {
+        use cspr_domain::case::Event;
+        let name = |a| self.agency_name(a);
+        self.events
+            .iter()
+            .filter(|e| {
+                !decisions_only
+                    || matches!(
+                        e,
+                        Event::ReferralApproved { .. }
+                            | Event::ReferralTriaged { .. }
+                            | Event::LocalReviewDecided { .. }
+                            | Event::RapidReviewSignedOff { .. }
+                            | Event::PanelResponded { .. }
+                            | Event::TermsOfReferenceAgreed { .. }
+                            | Event::ReportSignedOff { .. }
+                            | Event::PublicationDecided { .. }
+                            | Event::ActionAgreed { .. }
+                            | Event::ActionCompleted { .. }
+                            | Event::CaseClosed { .. }
+                    )
+            })
+            .map(|e| {
+                let entry = cspr_domain::timeline::describe(e, &name);
+                (
+                    entry
+                        .date
+                        .map_or_else(String::new, cspr_domain::words::long_date),
+                    entry.text,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The query of the case page: the action just finished, for its banner.
+#[derive(Debug, Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The case page.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    axum::extract::Query(query): axum::extract::Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    let view = case_view(&state, &access, &source, "view-case").await?;
     let p = access.principal();
+    let case = &view.case;
+    let mut timeline = view.timeline(false);
+    timeline.reverse();
+    let children = case
+        .children
+        .iter()
+        .map(|c| (c.name.as_str().to_owned(), c.sex.label().to_owned()))
+        .collect();
+    let agencies = case
+        .involved_agencies()
+        .into_iter()
+        .map(|a| view.agency_name(a))
+        .collect();
+    let processes = case
+        .parallel_processes
+        .values()
+        .map(|pp| {
+            let kind = pp.kind.label();
+            (
+                format!("{}{}", kind[..1].to_uppercase(), &kind[1..]),
+                cspr_domain::words::long_date(pp.started_on),
+                pp.ended_on.map_or_else(
+                    || "Continuing".to_owned(),
+                    |d| format!("Ended {}", cspr_domain::words::long_date(d)),
+                ),
+                pp.stops_clock,
+            )
+        })
+        .collect();
+    let mut people: Vec<(String, String)> = Vec::new();
+    if let Some(r) = &case.reviewer {
+        people.push((
+            r.name.as_str().to_owned(),
+            "Independent reviewer".to_owned(),
+        ));
+    }
+    for m in &case.panel {
+        people.push((
+            m.name.as_str().to_owned(),
+            format!("Panel member, {}", view.agency_name(m.agency)),
+        ));
+    }
+    for pr in &case.practitioners {
+        people.push((
+            pr.name.as_str().to_owned(),
+            format!("{}, {}", pr.role_title, view.agency_name(pr.agency)),
+        ));
+    }
+    let actions = super::actions::offered(&state, p, case, access.case_id()).await?;
     let page = CasePage {
         chrome: Chrome::signed_in(&state, p, "/cases"),
         case_id: access.case_id().as_uuid(),
         reference: access.summary().reference.clone(),
         stage: case.stage.label(),
-        deadlines,
-        children: case
-            .children
-            .iter()
-            .map(|c| c.name.as_str().to_owned())
-            .collect(),
+        banner: query.done.as_deref().and_then(super::actions::done_text),
+        actions,
+        progress: progress(case),
+        deadlines: view.deadlines.clone(),
+        timeline,
+        children,
+        agencies,
+        processes,
+        people,
         team: p.role == Role::PartnershipTeam,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// Which print view.
+#[derive(Debug, Deserialize)]
+pub struct PrintQuery {
+    #[serde(default)]
+    view: Option<String>,
+}
+
+/// A print view: the case summary, or the chronology of decisions.
+pub async fn print(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    axum::extract::Query(query): axum::extract::Query<PrintQuery>,
+) -> Result<Response, WebError> {
+    let decisions_only = query.view.as_deref() == Some("decisions");
+    let view = case_view(&state, &access, &source, "print-case").await?;
+    let case = &view.case;
+    let mut summary = vec![("Stage".to_owned(), case.stage.label().to_owned())];
+    if let Some(i) = &case.incident {
+        summary.push((
+            "Incident".to_owned(),
+            format!(
+                "{}, {}",
+                cspr_domain::words::long_date(i.occurred_on),
+                i.place
+            ),
+        ));
+    }
+    for c in &case.children {
+        summary.push(("Child".to_owned(), c.name.as_str().to_owned()));
+    }
+    if let Some(d) = case.notified_on {
+        summary.push((
+            "National Panel notified".to_owned(),
+            cspr_domain::words::long_date(d),
+        ));
+    }
+    if let Some((_, outcome, reasons, on)) = &case.decision {
+        use cspr_domain::case::model::ReviewOutcome;
+        let what = match outcome {
+            ReviewOutcome::LocalReview => "Hold a local review".to_owned(),
+            ReviewOutcome::OtherLearning { form } => format!("Learn in another way: {form}"),
+            ReviewOutcome::NoFurtherAction => "No further action".to_owned(),
+        };
+        summary.push((
+            "Decision".to_owned(),
+            format!(
+                "{what} ({}). {}",
+                cspr_domain::words::long_date(*on),
+                reasons.as_str()
+            ),
+        ));
+    }
+    if let Some(r) = &case.reviewer {
+        summary.push((
+            "Independent reviewer".to_owned(),
+            r.name.as_str().to_owned(),
+        ));
+    }
+    let agencies: Vec<String> = case
+        .involved_agencies()
+        .into_iter()
+        .map(|a| view.agency_name(a))
+        .collect();
+    if !agencies.is_empty() {
+        summary.push(("Agencies involved".to_owned(), agencies.join(", ")));
+    }
+    let page = CasePrint {
+        chrome: Chrome::signed_in(&state, access.principal(), "/cases"),
+        case_id: access.case_id().as_uuid(),
+        reference: access.summary().reference.clone(),
+        stage: case.stage.label(),
+        decisions_only,
+        summary,
+        deadlines: view.deadlines.clone(),
+        timeline: view.timeline(decisions_only),
     };
     Ok(Html(page.render()?).into_response())
 }

@@ -3,6 +3,7 @@
 //! same table against its own expectations (tests/authz_matrix.rs).
 
 mod account;
+pub mod actions;
 pub(crate) mod admin;
 mod cases;
 mod contribute;
@@ -89,7 +90,20 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/account/password", Rule::SignedIn),
     r("GET", "/dashboard", Rule::Roles(CASEWORK)),
     r("GET", "/cases", Rule::Roles(CASEWORK)),
+    r("GET", "/cases/new/{action}", Rule::Roles(TEAM)),
+    r("POST", "/cases/new/{action}", Rule::Roles(TEAM)),
     r("GET", "/cases/{case_id}", Rule::Case(CaseNeed::Read)),
+    r("GET", "/cases/{case_id}/print", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/actions/{action}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/actions/{action}",
+        Rule::Case(CaseNeed::Read),
+    ),
     r(
         "GET",
         "/cases/{case_id}/access-history",
@@ -178,7 +192,12 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/account/password") => post(account::change_password),
         ("GET", "/dashboard") => get(cases::dashboard),
         ("GET", "/cases") => get(cases::list),
+        ("GET", "/cases/new/{action}") => get(actions::new_form),
+        ("POST", "/cases/new/{action}") => post(actions::new_submit),
         ("GET", "/cases/{case_id}") => get(cases::show),
+        ("GET", "/cases/{case_id}/print") => get(cases::print),
+        ("GET", "/cases/{case_id}/actions/{action}") => get(actions::form),
+        ("POST", "/cases/{case_id}/actions/{action}") => post(actions::submit),
         ("GET", "/cases/{case_id}/access-history") => get(cases::access_history),
         ("GET", "/cases/{case_id}/agencies/{agency_id}/contributions") => {
             get(cases::agency_contributions)

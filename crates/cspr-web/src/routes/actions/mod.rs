@@ -1,0 +1,547 @@
+//! The pages that act on a case: one form per command of the domain (see [`catalogue`]),
+//! drawn and read by one pair of handlers. A form comes back with the GOV.UK error summary and
+//! what the user typed; a change someone else made meanwhile is a conflict, never an overwrite.
+
+pub mod catalogue;
+pub mod spec;
+
+use std::sync::LazyLock;
+
+use askama::Template;
+use axum::extract::{Extension, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cspr_domain::case::{Case, Command, Stage};
+use cspr_domain::ids::CaseId;
+use uuid::Uuid;
+
+use self::catalogue::{Action, Ctx};
+use self::spec::{Answers, FieldError, Kind, Q};
+use crate::access::{CaseAccess, Principal, Role};
+use crate::layout::Chrome;
+use crate::reader::{self, Source};
+use crate::{AppState, ValidForm, WebError};
+
+/// One choice of a radios or checkboxes question, ready to draw.
+struct Choice {
+    item_id: String,
+    value: String,
+    label: String,
+    hint: String,
+    checked: bool,
+    reveal: String,
+}
+
+#[derive(Template)]
+#[template(path = "actions/field.html")]
+struct FieldView<'a> {
+    q: &'a Q,
+    id: String,
+    value: String,
+    hint: String,
+    error: String,
+    day: String,
+    month: String,
+    year: String,
+    family: &'static str,
+    input_type: &'static str,
+    yes_no: bool,
+    choices: Vec<Choice>,
+    rows: Vec<String>,
+    min_rows: usize,
+}
+
+/// Draws one question (and what it reveals) with the user's answers and errors.
+fn draw(q: &Q, answers: &Answers, errors: &[FieldError]) -> Result<String, askama::Error> {
+    let id = q.id();
+    let error = errors
+        .iter()
+        .find(|e| e.0 == id)
+        .map(|e| e.1.clone())
+        .unwrap_or_default();
+    let value = match q.kind {
+        Kind::NewId => {
+            let typed = answers.get(&q.path);
+            if Uuid::parse_str(typed).is_ok() {
+                typed.to_owned()
+            } else {
+                Uuid::new_v4().to_string()
+            }
+        }
+        _ => answers.get(&q.path).to_owned(),
+    };
+    let part = |p: &str| answers.get(&format!("{}-{p}", q.path)).to_owned();
+    let chosen = answers.all(&q.path);
+    let mut family = "radios";
+    let mut input_type = "radio";
+    let mut choices = Vec::new();
+    let mut rows = Vec::new();
+    let mut min_rows = 0;
+    let mut yes_no = false;
+    let make = |opts: &[spec::Opt]| -> Result<Vec<Choice>, askama::Error> {
+        opts.iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let reveal = o
+                    .reveals
+                    .iter()
+                    .map(|r| draw(r, answers, errors))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .join("\n");
+                Ok(Choice {
+                    item_id: if i == 0 {
+                        id.clone()
+                    } else {
+                        format!("{id}-{}", i + 1)
+                    },
+                    value: o.value.clone(),
+                    label: o.label.clone(),
+                    hint: o.hint.clone().unwrap_or_default(),
+                    checked: chosen.contains(&o.value.as_str()),
+                    reveal,
+                })
+            })
+            .collect()
+    };
+    match &q.kind {
+        Kind::Radios(opts) => choices = make(opts)?,
+        Kind::Checkboxes(opts) | Kind::Flags(opts) => {
+            family = "checkboxes";
+            input_type = "checkbox";
+            choices = make(opts)?;
+        }
+        Kind::YesNo => {
+            yes_no = true;
+            choices = make(&[spec::Opt::new("yes", "Yes"), spec::Opt::new("no", "No")])?;
+        }
+        Kind::Repeat { rows: n, min, .. } => {
+            min_rows = *min.max(&1);
+            for i in 0..*n {
+                rows.push(
+                    q.row(i)
+                        .iter()
+                        .map(|r| draw(r, answers, errors))
+                        .collect::<Result<Vec<_>, _>>()?
+                        .join("\n"),
+                );
+            }
+        }
+        _ => {}
+    }
+    FieldView {
+        q,
+        id,
+        value,
+        hint: q.hint.clone().unwrap_or_default(),
+        error,
+        day: part("day"),
+        month: part("month"),
+        year: part("year"),
+        family,
+        input_type,
+        yes_no,
+        choices,
+        rows,
+        min_rows,
+    }
+    .render()
+}
+
+#[derive(Template)]
+#[template(path = "pages/action.html")]
+struct ActionPage {
+    chrome: Chrome,
+    title: &'static str,
+    caption: String,
+    back: String,
+    action: String,
+    notes: Vec<String>,
+    /// (href, message)
+    errors: Vec<(String, String)>,
+    fields: String,
+    version: u64,
+    button: &'static str,
+}
+
+/// A probe command for every command name, from the worked examples: used to ask the domain in
+/// which stages a command may be given, so the table lives in one place.
+static PROBES: LazyLock<Vec<Command>> = LazyLock::new(|| {
+    use cspr_domain::examples as ex;
+    ex::local_review_script()
+        .into_iter()
+        .chain(ex::scoping_script())
+        .chain(ex::no_further_action_script())
+        .map(|(_, c)| c)
+        .collect()
+});
+
+fn command_name(c: &Command) -> String {
+    serde_json::to_value(c)
+        .ok()
+        .and_then(|v| v.get("command").and_then(|n| n.as_str().map(str::to_owned)))
+        .unwrap_or_default()
+}
+
+/// Whether the action belongs to the case's stage and has something to act on.
+#[must_use]
+pub fn available(action: &Action, ctx: &Ctx) -> bool {
+    if action.opens_case || !action.who.contains(&ctx.role) {
+        return false;
+    }
+    let stage = ctx.case.stage;
+    let in_stage = match action.command {
+        "request-contributions" | "receive-contribution" | "waive-contribution" => matches!(
+            stage,
+            Stage::RapidReview
+                | Stage::Scoping
+                | Stage::Commissioning
+                | Stage::Evidence
+                | Stage::Drafting
+        ),
+        name => PROBES
+            .iter()
+            .find(|c| command_name(c) == name)
+            .is_some_and(|c| cspr_domain::case::permitted_stages(c).contains(&stage)),
+    };
+    // A required choice with nothing to choose from cannot be answered.
+    in_stage
+        && (action.questions)(ctx).iter().all(|q| match &q.kind {
+            Kind::Radios(opts) => q.optional || !opts.is_empty(),
+            _ => true,
+        })
+}
+
+async fn context<'a>(
+    state: &AppState,
+    principal: &Principal,
+    case: &'a Case,
+) -> Result<Ctx<'a>, WebError> {
+    let agencies = state
+        .store()
+        .agencies(principal.partnership_id.as_uuid())
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.name))
+        .collect();
+    let year = state.today().year();
+    let count = state
+        .store()
+        .case_summaries(cspr_store::CaseScope::Partnership(
+            principal.partnership_id.as_uuid(),
+        ))
+        .await?
+        .iter()
+        .filter(|s| s.reference.contains(&format!("-{year}-")))
+        .count();
+    Ok(Ctx {
+        case,
+        agencies,
+        partnership_id: principal.partnership_id.as_uuid(),
+        new_reference: format!("CSPR-{year}-{:03}", count + 1),
+        role: principal.role,
+        agency: principal.agency_id.map(|a| a.as_uuid()),
+    })
+}
+
+struct Rendering<'a> {
+    state: &'a AppState,
+    principal: &'a Principal,
+    action: &'a Action,
+    ctx: &'a Ctx<'a>,
+    post_to: String,
+    back: String,
+    caption: String,
+}
+
+impl Rendering<'_> {
+    fn page(
+        &self,
+        answers: &Answers,
+        errors: &[FieldError],
+        summary: &[String],
+    ) -> Result<Response, WebError> {
+        let questions = (self.action.questions)(self.ctx);
+        let fields = questions
+            .iter()
+            .map(|q| draw(q, answers, errors))
+            .collect::<Result<Vec<_>, _>>()?
+            .join("\n");
+        let first = questions
+            .iter()
+            .find(|q| !matches!(q.kind, Kind::NewId | Kind::Fixed(_)));
+        let mut listed: Vec<(String, String)> = summary
+            .iter()
+            .map(|m| {
+                (
+                    first.map_or_else(String::new, |q| format!("#{}", q.id())),
+                    m.clone(),
+                )
+            })
+            .collect();
+        listed.extend(errors.iter().map(|(id, m)| (format!("#{id}"), m.clone())));
+        let page = ActionPage {
+            chrome: Chrome::signed_in(self.state, self.principal, "/cases"),
+            title: self.action.title,
+            caption: self.caption.clone(),
+            back: self.back.clone(),
+            action: self.post_to.clone(),
+            notes: (self.action.notes)(self.ctx),
+            errors: listed,
+            fields,
+            version: self.ctx.case.version,
+            button: self.action.button,
+        };
+        let status = if errors.is_empty() && summary.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok((status, Html(page.render()?)).into_response())
+    }
+}
+
+fn find_action(slug: &str, opens_case: bool) -> Result<Action, WebError> {
+    catalogue::all()
+        .into_iter()
+        .find(|a| a.slug == slug && a.opens_case == opens_case)
+        .ok_or(WebError::NotFound)
+}
+
+async fn refuse(
+    state: &AppState,
+    principal: &Principal,
+    case_id: Option<Uuid>,
+    slug: &str,
+    source: &Source,
+) -> WebError {
+    let entry = cspr_store::NewAccessEntry {
+        actor: principal.user_id.to_string(),
+        action: "authorisation-refused".to_owned(),
+        case_id,
+        detail: format!("action {slug}"),
+        source_ip: source.0.clone(),
+        at: state.now(),
+    };
+    match state.store().log_access(entry).await {
+        Ok(()) => WebError::Forbidden,
+        Err(e) => WebError::from(e),
+    }
+}
+
+/// The form of an action on a case.
+pub async fn form(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug)): Path<(Uuid, String)>,
+) -> Result<Response, WebError> {
+    let action = find_action(&slug, false)?;
+    let p = access.principal();
+    if !action.who.contains(&p.role) {
+        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
+    }
+    let (case, _) = reader::load_case(&state, &access, "view-action-form", &source).await?;
+    let ctx = context(&state, p, &case).await?;
+    let r = rendering(&state, &access, &action, &ctx, &slug);
+    let answers = Answers((action.prefill)(&ctx));
+    r.page(&answers, &[], &[])
+}
+
+fn rendering<'a>(
+    state: &'a AppState,
+    access: &'a CaseAccess,
+    action: &'a Action,
+    ctx: &'a Ctx<'a>,
+    slug: &str,
+) -> Rendering<'a> {
+    let case_id = access.case_id();
+    Rendering {
+        state,
+        principal: access.principal(),
+        action,
+        ctx,
+        post_to: format!("/cases/{case_id}/actions/{slug}"),
+        back: format!("/cases/{case_id}"),
+        caption: format!("Case {}", access.summary().reference),
+    }
+}
+
+/// What the form sent, as (name, value) pairs.
+pub type Sent = Vec<(String, String)>;
+
+/// Reads the answers into a command, or the errors to show.
+fn assemble(action: &Action, ctx: &Ctx, answers: &Answers) -> Result<Command, Vec<FieldError>> {
+    let questions = (action.questions)(ctx);
+    let mut value = serde_json::json!({ "command": action.command });
+    let mut errors = Vec::new();
+    spec::read(&questions, answers, &mut value, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    (action.tidy)(&mut value);
+    spec::to_command(value, &questions).map_err(|e| vec![e])
+}
+
+/// An outcome the person must see on the form.
+fn refusal(e: &cspr_app::AppError) -> Option<String> {
+    match e {
+        cspr_app::AppError::Domain(d) => Some(d.to_string()),
+        cspr_app::AppError::Conflict { .. } => Some(
+            "Someone else changed this case while you were filling in this form. Nothing was saved: check the case page for their change, then try again.".to_owned(),
+        ),
+        _ => None,
+    }
+}
+
+fn internal(e: cspr_app::AppError) -> WebError {
+    match e {
+        cspr_app::AppError::Store(cspr_store::StoreError::DiskFull) => WebError::DiskFull,
+        cspr_app::AppError::NotFound => WebError::NotFound,
+        other => WebError::Internal(other.to_string()),
+    }
+}
+
+/// Takes an action on a case.
+pub async fn submit(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug)): Path<(Uuid, String)>,
+    ValidForm(sent): ValidForm<Sent>,
+) -> Result<Response, WebError> {
+    let action = find_action(&slug, false)?;
+    let p = access.principal();
+    if !action.who.contains(&p.role) {
+        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
+    }
+    let (case, _) = reader::load_case(&state, &access, "act-on-case", &source).await?;
+    let ctx = context(&state, p, &case).await?;
+    let r = rendering(&state, &access, &action, &ctx, &slug);
+    let answers = Answers(sent);
+    let command = match assemble(&action, &ctx, &answers) {
+        Ok(c) => c,
+        Err(errors) => return r.page(&answers, &errors, &[]),
+    };
+    // The version the person saw: a change since then is a conflict, not an overwrite.
+    let version = answers.get("version").parse::<u64>().ok();
+    let actor = cspr_app::Actor {
+        user_id: p.user_id,
+        now: state.now(),
+        today: state.today(),
+    };
+    match state
+        .app()
+        .execute(access.case_id(), version, command, actor)
+        .await
+    {
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/cases/{}?done={slug}", access.case_id())).into_response())
+        }
+        Err(e) => match refusal(&e) {
+            Some(message) => r.page(&answers, &[], &[message]),
+            None => Err(internal(e)),
+        },
+    }
+}
+
+/// The form that opens a new case.
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let action = find_action(&slug, true)?;
+    let case = Case::default();
+    let ctx = context(&state, &p, &case).await?;
+    new_rendering(&state, &p, &action, &ctx, &slug).page(&Answers::default(), &[], &[])
+}
+
+fn new_rendering<'a>(
+    state: &'a AppState,
+    p: &'a Principal,
+    action: &'a Action,
+    ctx: &'a Ctx<'a>,
+    slug: &str,
+) -> Rendering<'a> {
+    Rendering {
+        state,
+        principal: p,
+        action,
+        ctx,
+        post_to: format!("/cases/new/{slug}"),
+        back: "/cases".to_owned(),
+        caption: format!("New case {}", ctx.new_reference),
+    }
+}
+
+/// Opens a new case.
+pub async fn new_submit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(slug): Path<String>,
+    ValidForm(sent): ValidForm<Sent>,
+) -> Result<Response, WebError> {
+    let action = find_action(&slug, true)?;
+    let case = Case::default();
+    let ctx = context(&state, &p, &case).await?;
+    let r = new_rendering(&state, &p, &action, &ctx, &slug);
+    let answers = Answers(sent);
+    let command = match assemble(&action, &ctx, &answers) {
+        Ok(c) => c,
+        Err(errors) => return r.page(&answers, &errors, &[]),
+    };
+    let case_id = CaseId::from_uuid(Uuid::now_v7());
+    let actor = cspr_app::Actor {
+        user_id: p.user_id,
+        now: state.now(),
+        today: state.today(),
+    };
+    match state.app().execute(case_id, Some(0), command, actor).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{case_id}?done={slug}")).into_response()),
+        Err(e) => match refusal(&e) {
+            Some(message) => r.page(&answers, &[], &[message]),
+            None => Err(internal(e)),
+        },
+    }
+}
+
+/// The actions a person can take on a case now: (href, title).
+pub async fn offered(
+    state: &AppState,
+    principal: &Principal,
+    case: &Case,
+    case_id: CaseId,
+) -> Result<Vec<(String, &'static str)>, WebError> {
+    if principal.role == Role::SystemAdministrator {
+        return Ok(Vec::new());
+    }
+    let ctx = context(state, principal, case).await?;
+    Ok(catalogue::all()
+        .into_iter()
+        .filter(|a| available(a, &ctx))
+        .map(|a| (format!("/cases/{case_id}/actions/{}", a.slug), a.title))
+        .collect())
+}
+
+/// The banner text for a finished action.
+#[must_use]
+pub fn done_text(slug: &str) -> Option<&'static str> {
+    catalogue::all()
+        .into_iter()
+        .find(|a| a.slug == slug)
+        .map(|a| a.done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_question_draws_its_label_hint_and_value() {
+        let q = Q::new("a.b", "The label", Kind::Text).hint("The hint");
+        let html = draw(&q, &Answers(vec![("a.b".into(), "typed".into())]), &[]).expect("draw");
+        assert!(html.contains("The label"), "{html}");
+        assert!(html.contains("The hint"), "{html}");
+        assert!(html.contains(r#"value="typed""#), "{html}");
+        assert!(html.contains(r#"id="a-b""#), "{html}");
+    }
+}
