@@ -22,12 +22,12 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
 static NHS: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?-u:\b)[0-9]{3}[ \-]?[0-9]{3}[ \-]?[0-9]{4}(?-u:\b)"));
 static NI: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?-u:\b)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?-u:\b)",
-    )
+    re(r"(?-u:\b)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?[0-9]{2} ?[0-9]{2} ?[0-9]{2} ?[A-D](?-u:\b)")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:\+44[ ]?(?:\(0\)[ ]?)?[1-9]|\(0[0-9]{2,4}\)[ ]?[0-9]|(?-u:\b)0[0-9])[0-9 \-]{4,14}[0-9]")
+    re(
+        r"(?:\+44[ ]?(?:\(0\)[ ]?)?[1-9]|\(0[0-9]{2,4}\)[ ]?[0-9]|(?-u:\b)0[0-9])[0-9 \-]{4,14}[0-9]",
+    )
 });
 
 const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
@@ -176,9 +176,7 @@ fn dates(text: &str, out: &mut Vec<Candidate>) {
         }
         // A trailing ".5" or "/3" means this is part of a longer figure, not a date.
         let after = &text[m.end()..];
-        if after.starts_with(|c: char| c == '/' || c == '-')
-            && after[1..].starts_with(|c: char| c.is_ascii_digit())
-        {
+        if after.starts_with(['/', '-']) && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
             continue;
         }
         let before = &text[floor_char(text, m.start().saturating_sub(24))..m.start()];
@@ -364,10 +362,10 @@ mod tests {
                 (Label::Date, "Sept 2019")
             ]
         );
-        assert_eq!(found("on 3.7.16 and 2019-04-03"), [
-            (Label::Date, "3.7.16"),
-            (Label::Date, "2019-04-03")
-        ]);
+        assert_eq!(
+            found("on 3.7.16 and 2019-04-03"),
+            [(Label::Date, "3.7.16"), (Label::Date, "2019-04-03")]
+        );
         assert!(found("DASH 22/27 at 17:40, aged 7").is_empty());
     }
 

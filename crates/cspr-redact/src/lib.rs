@@ -153,7 +153,13 @@ pub(crate) struct Candidate {
 }
 
 impl Candidate {
-    pub(crate) fn new(start: usize, end: usize, label: Label, reason: Reason, confidence: f32) -> Self {
+    pub(crate) fn new(
+        start: usize,
+        end: usize,
+        label: Label,
+        reason: Reason,
+        confidence: f32,
+    ) -> Self {
         Self {
             start,
             end,
@@ -179,7 +185,13 @@ pub fn find(text: &str, case: &CaseKnowledge) -> Vec<Finding> {
     places::organisations(text, &tokens, &mut cands);
     let mut marks = vec![None; tokens.len()];
     people::known(text, &tokens, &known, &mut marks);
-    people::unknown(text, &tokens, &mut marks);
+    let place_words = case_places
+        .iter()
+        .filter(|p| p.len() == 1)
+        .flatten()
+        .cloned()
+        .collect();
+    people::unknown(text, &tokens, &place_words, &mut marks);
     people::extend_and_propagate(text, &tokens, &mut marks);
     people::emit(text, &tokens, &marks, &mut cands);
     places::locations(text, &tokens, &case_places, &mut cands);
@@ -221,7 +233,9 @@ fn births(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge, cands: &
             let rest = rest.trim_end();
             let word_start = rest
                 .rfind(|ch: char| !(ch.is_alphanumeric() || ch == '\'' || ch == '-'))
-                .map_or(0, |i| i + rest[i..].chars().next().map_or(1, char::len_utf8));
+                .map_or(0, |i| {
+                    i + rest[i..].chars().next().map_or(1, char::len_utf8)
+                });
             let word = &rest[word_start..];
             if word.chars().next().is_some_and(char::is_uppercase)
                 && tokens.iter().any(|t| t.end == rest.len())
@@ -233,7 +247,11 @@ fn births(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge, cands: &
 }
 
 /// Spans that must stay: the case's pseudonyms ("Child W", "Sibling 1") and role phrases.
-fn protected_ranges(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge) -> Vec<(usize, usize)> {
+fn protected_ranges(
+    text: &str,
+    tokens: &[text::Token<'_>],
+    case: &CaseKnowledge,
+) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for p in case.pseudonyms.values() {
         let p = p.trim();
@@ -250,10 +268,31 @@ fn protected_ranges(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge
             from = e;
         }
     }
+    // Placeholders written by an earlier redaction: "[address]", "another person".
+    for p in replace::PERSON_PLACEHOLDERS {
+        let mut from = 0;
+        while let Some(k) = text[from..].find(p) {
+            out.push((from + k, from + k + p.len()));
+            from += k + p.len();
+        }
+    }
+    let mut from = 0;
+    while let Some(k) = text[from..].find('[') {
+        let s = from + k;
+        match text[s..].find(']') {
+            Some(e) if e <= 40 => {
+                out.push((s, s + e + 1));
+                from = s + e + 1;
+            }
+            _ => from = s + 1,
+        }
+    }
     // "Child A", "Adult M", "Sibling 1", "Baby B": a role word then one capital or a number.
     for w in tokens.windows(2) {
-        if matches!(w[0].lower.as_str(), "child" | "adult" | "sibling" | "baby" | "young" | "parent" | "person" | "subject")
-            && matches!(w[0].shape, text::Shape::Cap)
+        if matches!(
+            w[0].lower.as_str(),
+            "child" | "adult" | "sibling" | "baby" | "young" | "parent" | "person" | "subject"
+        ) && matches!(w[0].shape, text::Shape::Cap)
             && (w[1].shape == text::Shape::Initial || w[1].text.bytes().all(|b| b.is_ascii_digit()))
             && text[w[0].end..w[1].start] == *" "
         {
@@ -266,8 +305,10 @@ fn protected_ranges(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge
 /// Picks non-overlapping candidates: higher-priority labels first, then longer spans.
 fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candidate> {
     cands.retain(|c| c.start < c.end);
+    // Pseudonyms and role phrases stay, and nothing grows over them ("Mother Academy").
     cands.retain(|c| {
-        !protected.iter().any(|&(s, e)| c.start < e && s < c.end && c.label == Label::Person)
+        c.label.priority() >= Label::Date.priority()
+            || !protected.iter().any(|&(s, e)| c.start < e && s < c.end)
     });
     cands.sort_by(|a, b| {
         b.label
@@ -295,7 +336,8 @@ fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candi
         let olds: Vec<&Candidate> = overlapping.iter().filter_map(|k| chosen.get(k)).collect();
         let lo = olds.iter().map(|o| o.start).min().unwrap_or(c.start);
         let hi = olds.iter().map(|o| o.end).max().unwrap_or(c.end);
-        if !loose(c.label) || olds.iter().any(|o| !loose(o.label)) || (c.start >= lo && c.end <= hi) {
+        if !loose(c.label) || olds.iter().any(|o| !loose(o.label)) || (c.start >= lo && c.end <= hi)
+        {
             continue;
         }
         let merged = if c.start <= lo && c.end >= hi {

@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use crate::lexicon::LEXICON;
 use crate::phonetic::{distance, fold, soundex};
 use crate::text::{Shape, Token, gap, gap_before, starts_sentence};
-use crate::{CaseKnowledge, Candidate, Label, Reason};
+use crate::{Candidate, CaseKnowledge, Label, Reason};
 
 pub(crate) const TITLES: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mx", "dr", "pc", "pcso", "ds", "dc", "di", "dci", "dsi", "sgt",
@@ -17,27 +17,97 @@ pub(crate) const TITLES: &[&str] = &[
 
 /// Words for roles and services that stay in a published review (Mother, Child A, MASH).
 const ROLE_WORDS: &[&str] = &[
-    "mother", "mum", "mummy", "mam", "father", "dad", "daddy", "child", "children", "sibling",
-    "siblings", "baby", "adult", "partner", "grandmother", "grandfather", "grandparent", "nan",
-    "nana", "nanna", "grandma", "grandad", "granddad", "uncle", "aunt", "auntie", "aunty",
-    "brother", "sister", "son", "daughter", "cousin", "stepfather", "stepmother", "maternal",
-    "paternal", "chair", "manager", "officer", "nurse", "doctor", "health", "visitor", "social",
-    "worker", "police", "probation", "school", "early", "help", "care", "designated", "named",
-    "lead", "practitioner", "panel", "review", "mash", "marac", "camhs", "victim", "perpetrator",
-    "patient", "referrer", "parent", "carer", "subject", "family", "team",
-    "housing", "midwife", "health visitor", "gp", "hv", "sw", "iro", "dsl", "idva", "ewo",
+    "mother",
+    "mum",
+    "mummy",
+    "mam",
+    "father",
+    "dad",
+    "daddy",
+    "child",
+    "children",
+    "sibling",
+    "siblings",
+    "baby",
+    "adult",
+    "partner",
+    "grandmother",
+    "grandfather",
+    "grandparent",
+    "nan",
+    "nana",
+    "nanna",
+    "grandma",
+    "grandad",
+    "granddad",
+    "uncle",
+    "aunt",
+    "auntie",
+    "aunty",
+    "brother",
+    "sister",
+    "son",
+    "daughter",
+    "cousin",
+    "stepfather",
+    "stepmother",
+    "maternal",
+    "paternal",
+    "chair",
+    "manager",
+    "officer",
+    "nurse",
+    "doctor",
+    "health",
+    "visitor",
+    "social",
+    "worker",
+    "police",
+    "probation",
+    "school",
+    "early",
+    "help",
+    "care",
+    "designated",
+    "named",
+    "lead",
+    "practitioner",
+    "panel",
+    "review",
+    "mash",
+    "marac",
+    "camhs",
+    "victim",
+    "perpetrator",
+    "patient",
+    "referrer",
+    "parent",
+    "carer",
+    "subject",
+    "family",
+    "team",
+    "housing",
+    "midwife",
+    "health visitor",
+    "gp",
+    "hv",
+    "sw",
+    "iro",
+    "dsl",
+    "idva",
+    "ewo",
 ];
 
 /// Upper-case abbreviations common in safeguarding records that are never initials of a name.
 const ACRONYMS: &[&str] = &[
-    "gp", "hv", "sw", "ds", "dc", "di", "pc", "dob", "ni", "cp", "iro", "dsl", "eh",
-    "cin", "la", "yot", "mash", "marac", "camhs", "idva", "ewo", "cme", "pnc", "abh", "gbh",
-    "dash", "icpc", "rcpc", "cspr", "edd", "epds", "abe", "sen", "send", "ehcp", "crn", "pru",
-    "rc", "ce", "uk", "aka", "nfa", "rui", "dva", "csc", "sgo", "am", "pm", "tel",
-    "re", "cc", "bcc", "ok", "csp", "lado", "mso", "ftb", "ppe", "tv", "dv", "asb", "nb",
-    "dwp", "ehe", "hmp", "ypi", "cse", "cce", "nrm", "mp", "ot", "ofsted", "sgt", "dci", "ico",
-    "pcso", "iv", "st", "mr", "mrs", "ms", "dr", "sms", "ae", "ed", "nhs", "cpp", "pep",
-    "cpn", "amhp", "mhst", "ypo", "vrr", "rrt", "bsl", "esol",
+    "gp", "hv", "sw", "ds", "dc", "di", "pc", "dob", "ni", "cp", "iro", "dsl", "eh", "cin", "la",
+    "yot", "mash", "marac", "camhs", "idva", "ewo", "cme", "pnc", "abh", "gbh", "dash", "icpc",
+    "rcpc", "cspr", "edd", "epds", "abe", "sen", "send", "ehcp", "crn", "pru", "rc", "ce", "uk",
+    "aka", "nfa", "rui", "dva", "csc", "sgo", "am", "pm", "tel", "re", "cc", "bcc", "ok", "csp",
+    "lado", "mso", "ftb", "ppe", "tv", "dv", "asb", "nb", "dwp", "ehe", "hmp", "ypi", "cse", "cce",
+    "nrm", "mp", "ot", "ofsted", "sgt", "dci", "ico", "pcso", "iv", "st", "mr", "mrs", "ms", "dr",
+    "sms", "ae", "ed", "nhs", "cpp", "pep", "cpn", "amhp", "mhst", "ypo", "vrr", "rrt", "bsl",
+    "esol",
 ];
 
 pub(crate) fn is_acronym(lower: &str) -> bool {
@@ -51,12 +121,43 @@ const STRONG_STREET_WORDS: &[&str] = &[
 ];
 
 const SPEECH_VERBS: &[&str] = &[
-    "said", "says", "told", "asked", "reported", "denied", "stated", "explained", "confirmed",
-    "disclosed", "described", "noted", "agreed", "admitted", "claimed", "added", "replied",
-    "recalled", "texted", "wrote", "rang", "called", "summarised", "visited", "attended",
+    "said",
+    "says",
+    "told",
+    "asked",
+    "reported",
+    "denied",
+    "stated",
+    "explained",
+    "confirmed",
+    "disclosed",
+    "described",
+    "noted",
+    "agreed",
+    "admitted",
+    "claimed",
+    "added",
+    "replied",
+    "recalled",
+    "texted",
+    "wrote",
+    "rang",
+    "called",
+    "summarised",
+    "visited",
+    "attended",
 ];
 
-const NICK_CUES: &[&str] = &["aka", "a.k.a", "as", "call", "calls", "called", "nicknamed", "named"];
+const NICK_CUES: &[&str] = &[
+    "aka",
+    "a.k.a",
+    "as",
+    "call",
+    "calls",
+    "called",
+    "nicknamed",
+    "named",
+];
 
 const DETERMINERS: &[&str] = &[
     "the", "a", "an", "its", "some", "no", "any", "every", "each", "little", "what",
@@ -64,18 +165,91 @@ const DETERMINERS: &[&str] = &[
 
 /// Pronouns and other words that say or do things in a sentence but are not names.
 const FUNCTION_WORDS: &[&str] = &[
-    "him", "her", "them", "me", "us", "you", "it", "the", "a", "an", "my", "his", "your", "their",
-    "our", "mum", "dad", "nan", "that", "this", "someone", "anyone", "everyone", "no", "not",
-    "she", "he", "they", "we", "i", "nobody", "who", "which", "one", "both", "neither", "all",
-    "staff", "officers", "parents", "professionals", "agencies", "there", "then", "later", "also",
-    "these", "those", "and", "but", "so", "nothing", "what", "when", "if", "as",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "you",
+    "it",
+    "the",
+    "a",
+    "an",
+    "my",
+    "his",
+    "your",
+    "their",
+    "our",
+    "mum",
+    "dad",
+    "nan",
+    "that",
+    "this",
+    "someone",
+    "anyone",
+    "everyone",
+    "no",
+    "not",
+    "she",
+    "he",
+    "they",
+    "we",
+    "i",
+    "nobody",
+    "who",
+    "which",
+    "one",
+    "both",
+    "neither",
+    "all",
+    "staff",
+    "officers",
+    "parents",
+    "professionals",
+    "agencies",
+    "there",
+    "then",
+    "later",
+    "also",
+    "these",
+    "those",
+    "and",
+    "but",
+    "so",
+    "nothing",
+    "what",
+    "when",
+    "if",
+    "as",
 ];
 
 const MONTHS_AND_DAYS: &[&str] = &[
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "christmas", "easter",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "christmas",
+    "easter",
 ];
+
+pub(crate) fn is_calendar_word(lower: &str) -> bool {
+    MONTHS_AND_DAYS.contains(&lower)
+}
 
 pub(crate) fn is_role_word(lower: &str) -> bool {
     ROLE_WORDS.contains(&lower)
@@ -83,10 +257,41 @@ pub(crate) fn is_role_word(lower: &str) -> bool {
 
 /// Record-keeping words the dictionary lacks.
 const DOMAIN_WORDS: &[&str] = &[
-    "antenatal", "postnatal", "perinatal", "neonatal", "attendees", "apologies", "subgroup",
-    "safeguarding", "chronology", "multi-agency", "referral", "re", "cc", "ref", "fwd", "tel",
-    "mob", "email", "outcome", "concern", "concerns", "action", "actions", "decision", "present",
-    "seen", "sent", "to", "from", "subject", "date", "time", "address", "postcode", "school",
+    "antenatal",
+    "postnatal",
+    "perinatal",
+    "neonatal",
+    "attendees",
+    "apologies",
+    "subgroup",
+    "safeguarding",
+    "chronology",
+    "multi-agency",
+    "referral",
+    "re",
+    "cc",
+    "ref",
+    "fwd",
+    "tel",
+    "mob",
+    "email",
+    "outcome",
+    "concern",
+    "concerns",
+    "action",
+    "actions",
+    "decision",
+    "present",
+    "seen",
+    "sent",
+    "to",
+    "from",
+    "subject",
+    "date",
+    "time",
+    "address",
+    "postcode",
+    "school",
 ];
 
 fn never_a_name(lower: &str) -> bool {
@@ -217,8 +422,9 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
         if let Some(&(p, from_nick)) = known.exact.get(&t.lower) {
             let accept = match t.shape {
                 Shape::Cap | Shape::Upper => {
-                    !(word && after_determiner(tokens, i))
-                        && !(from_nick && word && starts_sentence(text, tokens, i))
+                    !(word
+                        && (after_determiner(tokens, i)
+                            || (from_nick && starts_sentence(text, tokens, i))))
                         && !(t.shape == Shape::Upper && ACRONYMS.contains(&t.lower.as_str()))
                 }
                 _ => !word && !from_nick,
@@ -263,26 +469,36 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
 }
 
 fn namey(t: &Token<'_>) -> bool {
-    matches!(t.shape, Shape::Cap | Shape::Upper) && t.text.chars().all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}')
+    matches!(t.shape, Shape::Cap | Shape::Upper)
+        && t.text
+            .chars()
+            .all(|c| c.is_alphabetic() || c == '-' || c == '\'' || c == '\u{2019}')
 }
 
 /// A capitalised token that could carry a name on its own: in a name list, or no English word.
 fn name_like(t: &Token<'_>) -> bool {
-    namey(t)
-        && !never_a_name(&t.lower)
-        && (LEXICON.is_name(&t.lower) || !LEXICON.is_word(&t.lower))
+    namey(t) && !never_a_name(&t.lower) && (LEXICON.is_name(&t.lower) || !LEXICON.is_word(&t.lower))
 }
 
 fn possessive_after(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
-    gap(text, tokens, i).starts_with(['\'', '\u{2019}'])
-        && gap(text, tokens, i)[1..].starts_with('s')
+    let g = gap(text, tokens, i);
+    g.starts_with("'s") || g.starts_with("\u{2019}s")
 }
 
-/// People the case does not list.
-pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+/// People the case does not list. `places` holds the one-word places of the case's addresses,
+/// which are never taken for names.
+pub(crate) fn unknown(
+    text: &str,
+    tokens: &[Token<'_>],
+    places: &HashSet<String>,
+    marks: &mut [Option<Mark>],
+) {
     let n = tokens.len();
     for i in 0..n {
         let t = &tokens[i];
+        if places.contains(&t.lower) {
+            continue;
+        }
         let g = gap(text, tokens, i);
         // Titles and ranks: "PC 2620 Derek Quinn", "Sgt A. Zapadka", "Dr Ogunleye".
         if TITLES.contains(&t.lower.as_str())
@@ -297,15 +513,16 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             let start = j;
             while j < n && j < start + 4 {
                 let x = &tokens[j];
-                let ok = (namey(x)
-                    && !is_role_word(&x.lower)
-                    && !crate::places::is_org_head(&x.lower))
-                    || x.shape == Shape::Initial;
+                let ok =
+                    (namey(x) && !is_role_word(&x.lower) && !crate::places::is_org_head(&x.lower))
+                        || x.shape == Shape::Initial;
                 if !ok {
                     break;
                 }
                 mark(marks, j, None, Reason::Title, 0.9);
-                if !matches!(gap(text, tokens, j), " " | ". " | "-") {
+                let g = gap(text, tokens, j);
+                let initial_dot = x.shape == Shape::Initial && matches!(g, ". " | ".");
+                if !(matches!(g, " " | "-") || initial_dot) {
                     break;
                 }
                 j += 1;
@@ -314,10 +531,13 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
         }
         let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
         // Nicknames after "aka", "known as", "they call": 'Red', TINY, Ant.
-        let cue = matches!(prev_lower, Some("aka" | "a.k.a" | "nicknamed" | "call" | "calls"))
-            || (i > 1 && prev_lower == Some("as") && tokens[i - 2].lower == "known");
+        let cue = matches!(
+            prev_lower,
+            Some("aka" | "a.k.a" | "nicknamed" | "call" | "calls")
+        ) || (i > 1 && prev_lower == Some("as") && tokens[i - 2].lower == "known");
         if cue
-            && (t.is_capitalised() || gap_before(text, tokens, i).ends_with(['\'', '\u{2018}', '"']))
+            && (t.is_capitalised()
+                || gap_before(text, tokens, i).ends_with(['\'', '\u{2018}', '"']))
             && !never_a_name(&t.lower)
         {
             mark(marks, i, None, Reason::Nickname, 0.8);
@@ -351,9 +571,9 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
             // BAILEY, Anthony; TONY BAILEY; PAWŁOWSKI, Dariusz; but not MASH or DASH.
             let len = t.text.chars().count();
             let comma_name = g == ", "
-                && tokens.get(i + 1).is_some_and(|x| {
-                    namey(x) && !never_a_name(&x.lower)
-                });
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|x| namey(x) && !never_a_name(&x.lower));
             if comma_name && !ACRONYMS.contains(&t.lower.as_str()) && len >= 3 {
                 mark(marks, i, None, Reason::NameList, 0.75);
                 mark(marks, i + 1, None, Reason::NameList, 0.75);
@@ -367,9 +587,9 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
         });
         if first && !word && !(place && after_prep) {
             mark(marks, i, None, Reason::NameList, 0.8);
-        } else if (first || surname) && (next_is_name || speech || greeting) && !before_street {
-            mark(marks, i, None, Reason::NameList, 0.7);
-        } else if surname && !word && !place {
+        } else if ((first || surname) && (next_is_name || speech || greeting) && !before_street)
+            || (surname && !word && !place)
+        {
             mark(marks, i, None, Reason::NameList, 0.7);
         } else if !word
             && !place
@@ -413,14 +633,26 @@ pub(crate) fn unknown(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark
 /// and "rileys mum".
 fn lower_case_name(text: &str, tokens: &[Token<'_>], i: usize, marks: &mut [Option<Mark>]) {
     let t = &tokens[i];
-    if t.lower.chars().count() < 3 || FUNCTION_WORDS.contains(&t.lower.as_str()) || never_a_name(&t.lower) {
+    if t.lower.chars().count() < 3
+        || FUNCTION_WORDS.contains(&t.lower.as_str())
+        || never_a_name(&t.lower)
+    {
         return;
     }
     let word = LEXICON.is_word(&t.lower);
     let first = LEXICON.is_first_name(&t.lower);
-    let after_tell = i > 0 && matches!(tokens[i - 1].lower.as_str(), "tell" | "ask" | "told" | "asked");
+    let after_tell = i > 0
+        && matches!(
+            tokens[i - 1].lower.as_str(),
+            "tell" | "ask" | "told" | "asked"
+        );
     let before_mum = gap(text, tokens, i) == " "
-        && tokens.get(i + 1).is_some_and(|x| matches!(x.lower.as_str(), "mum" | "mums" | "dad" | "nan" | "house" | "flat"))
+        && tokens.get(i + 1).is_some_and(|x| {
+            matches!(
+                x.lower.as_str(),
+                "mum" | "mums" | "dad" | "nan" | "house" | "flat"
+            )
+        })
         && t.lower.ends_with('s');
     let stem = t.lower.strip_suffix('s').unwrap_or(&t.lower);
     if (first && !word)
@@ -444,8 +676,7 @@ fn quoted_and_speakers(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mar
         let opens = before.ends_with(['\'', '\u{2018}', '"', '\u{201c}']);
         let closes = after.starts_with(['\'', '\u{2019}', '"', '\u{201d}']);
         if opens && closes && namey(t) && !never_a_name(&t.lower) {
-            let cue = i > 0
-                && NICK_CUES.contains(&tokens[i - 1].lower.as_str())
+            let cue = i > 0 && NICK_CUES.contains(&tokens[i - 1].lower.as_str())
                 || (i > 1 && tokens[i - 2].lower == "known");
             if cue || !LEXICON.is_word(&t.lower) {
                 mark(marks, i, None, Reason::Nickname, 0.8);
@@ -594,19 +825,31 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
         }
         let t = &tokens[i];
         if let Some(m) = names.get(&t.lower) {
-            marks[i] = Some(Mark { reason: Reason::Repeated, ..*m });
+            marks[i] = Some(Mark {
+                reason: Reason::Repeated,
+                ..*m
+            });
         } else if word_names.contains(&t.lower)
             && t.shape == Shape::Cap
             && !after_determiner(tokens, i)
             && !starts_sentence(text, tokens, i)
         {
-            marks[i] = Some(Mark { person: None, reason: Reason::Repeated, confidence: 0.5 });
+            marks[i] = Some(Mark {
+                person: None,
+                reason: Reason::Repeated,
+                confidence: 0.5,
+            });
         }
     }
 }
 
 /// Joins neighbouring marked tokens of the same person into one PERSON candidate.
-pub(crate) fn emit(text: &str, tokens: &[Token<'_>], marks: &[Option<Mark>], out: &mut Vec<Candidate>) {
+pub(crate) fn emit(
+    text: &str,
+    tokens: &[Token<'_>],
+    marks: &[Option<Mark>],
+    out: &mut Vec<Candidate>,
+) {
     let mut i = 0;
     while i < tokens.len() {
         let Some(m) = marks[i] else {
@@ -620,14 +863,21 @@ pub(crate) fn emit(text: &str, tokens: &[Token<'_>], marks: &[Option<Mark>], out
             let g = gap(text, tokens, j);
             let same = next.person == m.person || next.person.is_none() || m.person.is_none();
             let surname_forename = g == ", " && tokens[j].shape == Shape::Upper && j == i;
-            if !same || !(matches!(g, " " | "." | ". " | "-") || surname_forename) {
+            let initial_dot = tokens[j].shape == Shape::Initial && matches!(g, "." | ". ");
+            if !same || !(matches!(g, " " | "-") || initial_dot || surname_forename) {
                 break;
             }
             conf = conf.max(next.confidence);
             j += 1;
         }
         let person = (i..=j).find_map(|k| marks[k].and_then(|m| m.person));
-        let mut c = Candidate::new(tokens[i].start, tokens[j].end, Label::Person, m.reason, conf);
+        let mut c = Candidate::new(
+            tokens[i].start,
+            tokens[j].end,
+            Label::Person,
+            m.reason,
+            conf,
+        );
         c.person = person;
         out.push(c);
         i = j + 1;

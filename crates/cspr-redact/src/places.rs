@@ -63,7 +63,9 @@ const STREET_ABBREVIATIONS: &[&str] = &[
     "rd", "st", "ln", "ave", "cl", "gdns", "gr", "terr", "cres", "sq", "ct", "pl", "dr", "road",
     "street", "lane", "avenue", "close", "gardens", "grove", "terrace", "crescent", "mews",
 ];
-const DETERMINERS: &[&str] = &["the", "a", "an", "my", "his", "her", "their", "our", "your", "this", "that"];
+const DETERMINERS: &[&str] = &[
+    "the", "a", "an", "my", "his", "her", "their", "our", "your", "this", "that",
+];
 
 /// Street words that are common enough elsewhere that a street needs a number before them.
 const WEAK_STREET_WORDS: &[&str] = &[
@@ -144,8 +146,7 @@ fn street_from(
     loose: bool,
     words: &[&str],
 ) -> Option<usize> {
-    let mut j = i;
-    for _ in 0..4 {
+    for j in i..i + 4 {
         let t = tokens.get(j)?;
         let named = t.is_capitalised() || (loose && t.shape == Shape::Lower);
         if !named {
@@ -157,7 +158,6 @@ fn street_from(
         if !separated_by(text, tokens, j, &[" ", "'s ", "\u{2019}s "]) {
             return None;
         }
-        j += 1;
     }
     None
 }
@@ -208,7 +208,9 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
         }
         if t.shape == Shape::Lower {
             // Messages: "bring the stuff to bluebell st".
-            if DETERMINERS.contains(&t.lower.as_str()) || LEXICON.is_word(&t.lower) && t.lower.len() < 4 {
+            if DETERMINERS.contains(&t.lower.as_str())
+                || LEXICON.is_word(&t.lower) && t.lower.len() < 4
+            {
                 return None;
             }
             let end = street_from(text, tokens, i, true, STREET_ABBREVIATIONS)?;
@@ -235,10 +237,10 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
         if let Some(s) = street_from(text, tokens, b + 1, loose, STREET_WORDS) {
             return Some((s, 0.95));
         }
-        if tokens.get(b + 1).is_some_and(is_house_number) {
-            if let Some(s) = street_from(text, tokens, b + 2, loose, STREET_WORDS) {
-                return Some((s, 0.95));
-            }
+        if tokens.get(b + 1).is_some_and(is_house_number)
+            && let Some(s) = street_from(text, tokens, b + 2, loose, STREET_WORDS)
+        {
+            return Some((s, 0.95));
         }
         return Some((b, 0.85));
     }
@@ -252,9 +254,8 @@ fn extend_with_places(text: &str, tokens: &[Token<'_>], mut end: usize) -> usize
         if !separated_by(text, tokens, end, &[", ", ","]) {
             break;
         }
-        let mut k = end + 1;
         let mut last = None;
-        for _ in 0..3 {
+        for k in end + 1..end + 4 {
             let Some(t) = tokens.get(k) else { break };
             if t.shape != Shape::Cap || is_title(&t.lower) {
                 break;
@@ -263,7 +264,6 @@ fn extend_with_places(text: &str, tokens: &[Token<'_>], mut end: usize) -> usize
             if !separated_by(text, tokens, k, &[" "]) {
                 break;
             }
-            k += 1;
         }
         match last {
             Some(l) => end = l,
@@ -350,7 +350,13 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
             && !LEXICON.is_word(&t.lower)
             && !LEXICON.is_name(&t.lower)
         {
-            out.push(Candidate::new(t.start, t.end, Label::Org, Reason::ShortForm, 0.5));
+            out.push(Candidate::new(
+                t.start,
+                t.end,
+                Label::Org,
+                Reason::ShortForm,
+                0.5,
+            ));
         }
     }
 }
@@ -370,10 +376,7 @@ fn short_forms(tokens: &[Token<'_>], found: &[(usize, usize)], out: &mut Vec<Can
         {
             forms.push(first.text.to_string());
         }
-        let acronym: String = words
-            .iter()
-            .filter_map(|t| t.text.chars().next())
-            .collect();
+        let acronym: String = words.iter().filter_map(|t| t.text.chars().next()).collect();
         if acronym.chars().count() >= 3 {
             forms.push(acronym);
         }
@@ -437,9 +440,9 @@ pub(crate) fn locations(
                 }
                 buf.push_str(&r.lower);
             }
-            let in_case = case_places.iter().any(|p| {
-                p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower)
-            });
+            let in_case = case_places
+                .iter()
+                .any(|p| p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower));
             let listed = LEXICON.is_place(&buf);
             let ordinary = n == 1 && (LEXICON.is_word(&buf) || LEXICON.is_name(&buf));
             if in_case || (listed && (!ordinary || after_prep)) {
@@ -449,9 +452,16 @@ pub(crate) fn locations(
             if after_prep && n >= 1 {
                 let last = &run[n - 1].lower;
                 let tail = n >= 2 && is_in(PLACE_TAILS, last);
-                let unknown = run.iter().all(|r| !LEXICON.is_word(&r.lower) && !is_title(&r.lower))
+                let unknown = run
+                    .iter()
+                    .all(|r| !LEXICON.is_word(&r.lower) && !is_title(&r.lower))
                     && !run.iter().any(|r| crate::people::is_role_word(&r.lower));
-                if tail || (unknown && n == 1 && last.chars().count() >= 3 && !LEXICON.is_first_name(last)) {
+                if tail
+                    || (unknown
+                        && n == 1
+                        && last.chars().count() >= 3
+                        && !LEXICON.is_first_name(last))
+                {
                     matched = Some((n, 0.6));
                     break;
                 }
@@ -521,13 +531,21 @@ pub(crate) fn case_places(case: &crate::CaseKnowledge) -> (Vec<Vec<String>>, Vec
 }
 
 /// Streets of the case's addresses mentioned without a number ("on Laburnum Street").
-pub(crate) fn case_streets(tokens: &[Token<'_>], streets: &[Vec<String>], out: &mut Vec<Candidate>) {
+pub(crate) fn case_streets(
+    tokens: &[Token<'_>],
+    streets: &[Vec<String>],
+    out: &mut Vec<Candidate>,
+) {
     for s in streets {
         if s.len() < 2 {
             continue;
         }
         for i in 0..tokens.len().saturating_sub(s.len() - 1) {
-            if tokens[i..i + s.len()].iter().zip(s).all(|(t, w)| t.lower == *w) {
+            if tokens[i..i + s.len()]
+                .iter()
+                .zip(s)
+                .all(|(t, w)| t.lower == *w)
+            {
                 out.push(Candidate::new(
                     tokens[i].start,
                     tokens[i + s.len() - 1].end,

@@ -137,8 +137,9 @@ pub(crate) fn starts_sentence(text: &str, tokens: &[Token<'_>], i: usize) -> boo
     if trimmed.is_empty() {
         return false;
     }
-    trimmed.ends_with(['.', '!', '?', ':', '\n', '\u{2014}', '\u{2013}', '|', '/', ';', ']'])
-        || before.contains('\n')
+    trimmed.ends_with([
+        '.', '!', '?', ':', '\n', '\u{2014}', '\u{2013}', '|', '/', ';', ']',
+    ]) || before.contains('\n')
 }
 
 /// Converts sorted-or-not byte offsets to code-point offsets in one pass over the text.

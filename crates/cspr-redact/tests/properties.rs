@@ -1,0 +1,131 @@
+//! Properties that hold for any text: no panic, offsets on character boundaries and in step
+//! with each other, findings sorted and apart, and redacting twice changes nothing more.
+
+use cspr_redact::{CaseKnowledge, CasePerson, Policy, find, redact};
+use proptest::prelude::*;
+
+/// Fragments that exercise the detectors: names, titles, roles, places, numbers, punctuation.
+const FRAGMENTS: &[&str] = &[
+    "Gemma",
+    "GEMMA",
+    "gemma",
+    "White",
+    "Mr",
+    "Dr",
+    "PC",
+    "2620",
+    "said",
+    "the",
+    "Mother",
+    "Child A",
+    "Hope",
+    "little",
+    "hope",
+    "Flat",
+    "12",
+    "Peel",
+    "Road",
+    "SO15 3GR",
+    "07700 900123",
+    "943 476 5919",
+    "AB 12 34 56 C",
+    "a.b@x.org",
+    "3rd April 2019",
+    "01/02/2003",
+    "'",
+    "’s",
+    "'s",
+    ",",
+    ".",
+    ":",
+    "(",
+    ")",
+    "[21:24]",
+    "K.L.",
+    "HH",
+    "Rochdale",
+    "in",
+    "to",
+    "at",
+    "on",
+    "Academy",
+    "St",
+    "Mary",
+    "Hospital",
+    "and",
+    "Partners",
+    "Tomás",
+    "Groń",
+    "ß",
+    "İ",
+    "é",
+    "\n",
+    "—",
+    "aka",
+    "Red",
+    "known",
+    "as",
+    "rileys",
+    "mum",
+    "tell",
+    "riley",
+    "Ogunleye",
+    "[address]",
+];
+
+fn case() -> CaseKnowledge {
+    CaseKnowledge {
+        people: vec![CasePerson {
+            role: "mother".into(),
+            name: "Gemma Rose White".into(),
+            aliases: vec!["Gem".into()],
+            dob: Some("1984-04-26".into()),
+            addresses: vec!["12 Peel Road, Bloomfield, Rochdale OL1 1AA".into()],
+        }],
+        pseudonyms: [("Gemma Rose White".to_string(), "Mother".to_string())]
+            .into_iter()
+            .collect(),
+    }
+}
+
+fn fragment_text() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        (
+            prop::sample::select(FRAGMENTS),
+            prop::sample::select(&[" ", "", ", ", ". "][..]),
+        ),
+        0..40,
+    )
+    .prop_map(|parts| parts.into_iter().map(|(a, b)| format!("{a}{b}")).collect())
+}
+
+fn check(text: &str) {
+    let case = case();
+    let findings = find(text, &case);
+    let mut last_end = 0;
+    for f in &findings {
+        assert!(text.is_char_boundary(f.byte_start) && text.is_char_boundary(f.byte_end));
+        assert!(f.byte_start < f.byte_end, "{f:?}");
+        assert!(f.byte_start >= last_end, "sorted and apart: {findings:?}");
+        last_end = f.byte_end;
+        assert_eq!(text[..f.byte_start].chars().count(), f.start);
+        assert_eq!(text[..f.byte_end].chars().count(), f.end);
+    }
+    let once = redact(text, &case, Policy::default());
+    let twice = redact(&once.text, &case, Policy::default());
+    assert_eq!(once.text, twice.text, "redacting again changed the text");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn any_utf8_text(text in any::<String>()) {
+        check(&text);
+    }
+
+    #[test]
+    fn text_made_of_names_places_and_numbers(text in fragment_text()) {
+        check(&text);
+    }
+}
