@@ -1,8 +1,9 @@
 //! The word lists shipped with the crate (see data/README.md for where each comes from), loaded
 //! once into hash sets keyed by lower-case text.
 
-use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 static FIRST_NAMES: &str = include_str!("../data/first_names.txt");
 static SURNAMES: &str = include_str!("../data/surnames.txt");
@@ -37,7 +38,7 @@ fn lower_set(list: &str) -> HashSet<String> {
 
 impl Lexicon {
     fn load() -> Self {
-        let mut nick: HashMap<String, Vec<String>> = HashMap::new();
+        let mut nick: HashMap<String, Vec<String>> = HashMap::default();
         for line in NICKNAMES.lines() {
             if let Some((formal, short)) = line.split_once(',') {
                 let (formal, short) = (formal.to_lowercase(), short.to_lowercase());

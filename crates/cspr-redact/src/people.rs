@@ -3,7 +3,9 @@
 //! reported speech, quoted nicknames and message speakers. Works token by token, then joins
 //! neighbouring name tokens into one finding.
 
-use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::lexicon::LEXICON;
 use crate::phonetic::{distance, fold, soundex};
@@ -294,13 +296,24 @@ const DOMAIN_WORDS: &[&str] = &[
     "school",
 ];
 
+/// Every word that never starts a name: one set, as it is asked about every word of the text.
+static NEVER_A_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    [
+        DOMAIN_WORDS,
+        FUNCTION_WORDS,
+        ROLE_WORDS,
+        ACRONYMS,
+        MONTHS_AND_DAYS,
+        TITLES,
+    ]
+    .into_iter()
+    .flatten()
+    .copied()
+    .collect()
+});
+
 fn never_a_name(lower: &str) -> bool {
-    DOMAIN_WORDS.contains(&lower)
-        || FUNCTION_WORDS.contains(&lower)
-        || is_role_word(lower)
-        || ACRONYMS.contains(&lower)
-        || MONTHS_AND_DAYS.contains(&lower)
-        || TITLES.contains(&lower)
+    NEVER_A_NAME.contains(lower)
 }
 
 /// What the case knows, arranged for matching.
@@ -368,8 +381,16 @@ impl Known {
         }
         let code = soundex(&folded);
         for (part, pcode, person) in &self.parts {
-            let d = distance(&folded, part, 2);
             let same_sound = *pcode == code;
+            // Without the same sound only one edit is allowed, between names of four letters.
+            if !same_sound && (folded.len() < 4 || part.len() < 4) {
+                continue;
+            }
+            let limit = if same_sound { 2 } else { 1 };
+            if folded.len().abs_diff(part.len()) > limit {
+                continue;
+            }
+            let d = distance(&folded, part, limit);
             let ok = (d == 1 && folded.len() >= 4 && part.len() >= 4)
                 || (d <= 2 && same_sound && folded.len() >= 5)
                 || (d <= 2 && same_sound && folded[0] == part[0] && folded.len() >= 3);
@@ -769,7 +790,7 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
         }
     }
     // Initials of the full names found: "Nathan Clegg" makes NC and N.C. names too.
-    let mut inits: HashSet<String> = HashSet::new();
+    let mut inits: HashSet<String> = HashSet::default();
     let mut i = 0;
     while i < n {
         if marks[i].is_some() && tokens[i].shape == Shape::Cap {
@@ -805,8 +826,8 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
         }
     }
     // Every other mention of a name found once.
-    let mut names: HashMap<String, Mark> = HashMap::new();
-    let mut word_names: HashSet<String> = HashSet::new();
+    let mut names: HashMap<String, Mark> = HashMap::default();
+    let mut word_names: HashSet<String> = HashSet::default();
     for (i, m) in marks.iter().enumerate() {
         let Some(m) = m else { continue };
         let t = &tokens[i];

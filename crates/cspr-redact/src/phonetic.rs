@@ -32,10 +32,17 @@ pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> usize {
     if a.len().abs_diff(b.len()) > limit {
         return limit + 1;
     }
+    // Names are short: rows live on the stack; longer words are cut (they are never names).
+    const MAX: usize = 48;
+    let a = &a[..a.len().min(MAX - 1)];
+    let b = &b[..b.len().min(MAX - 1)];
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    let mut prev2 = [0usize; MAX];
+    let mut prev = [0usize; MAX];
+    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
+        *p = j;
+    }
+    let mut cur = [0usize; MAX];
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
