@@ -386,6 +386,27 @@ async fn every_page_passes_axe() {
         ("start", "/", "Child safeguarding practice reviews"),
         ("accessibility", "/accessibility", "Accessibility statement"),
         ("privacy", "/privacy", "Privacy notice"),
+        ("information", "/information", "Information about reviews"),
+        (
+            "information-what-a-review-is",
+            "/information/what-a-review-is",
+            "What a child safeguarding practice review is",
+        ),
+        (
+            "information-practitioners",
+            "/information/practitioners",
+            "Information for practitioners",
+        ),
+        (
+            "information-families",
+            "/information/families",
+            "Information for families",
+        ),
+        (
+            "information-referrals",
+            "/information/referrals",
+            "How to refer a case for a review",
+        ),
     ] {
         web.goto(path).await;
         assert_eq!(web.h1().await, heading, "{path}");
