@@ -40,6 +40,8 @@ pub enum Command {
     /// Working-day arithmetic on the England and Wales calendar.
     #[command(subcommand)]
     Calendar(CalendarCommand),
+    /// Find personal data: JSON Lines records to findings, or one text file to its redacted text.
+    Redact(RedactArgs),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -101,6 +103,29 @@ pub enum CalendarCommand {
         #[arg(allow_hyphen_values = true)]
         to: String,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct RedactArgs {
+    /// A .txt file to redact; the redacted text goes to stdout or --out, what could still
+    /// identify someone to stderr.
+    #[arg(conflicts_with_all = ["input", "output"])]
+    pub file: Option<PathBuf>,
+    /// JSON Lines records {"id", "text", "case"?} to find personal data in.
+    #[arg(long, value_name = "RECORDS.jsonl")]
+    pub input: Option<PathBuf>,
+    /// Where to write the findings of --input, one line per record.
+    #[arg(long, value_name = "FINDINGS.jsonl")]
+    pub output: Option<PathBuf>,
+    /// Where to write the redacted text of FILE [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// What the case knows, for FILE: {"people": [...], "pseudonyms": {...}} as in the records.
+    #[arg(long, value_name = "CASE.json")]
+    pub case: Option<PathBuf>,
+    /// Dates other than dates of birth: keep, month-and-year or remove.
+    #[arg(long, default_value = "month-and-year", value_name = "POLICY")]
+    pub dates: String,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod demo;
 mod exit;
 mod maintenance;
 mod partnership;
+mod redact;
 mod serve;
 mod store;
 
@@ -37,6 +38,10 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
+    // Redaction works on files alone: no settings, no runtime.
+    if let Command::Redact(args) = &cli.command {
+        return redact::run(args);
+    }
     // The calendar needs no settings beyond closure days, and no runtime.
     let settings = Settings::load(cli.config.as_deref())?;
     init_logging(&settings, matches!(cli.command, Command::Serve(_)));
@@ -60,7 +65,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 maintenance::export_canonical(&settings, &file).await
             }
             Command::CrashWriter(args) => crash_writer::run(&settings, &args).await,
-            Command::Calendar(_) => Ok(()),
+            Command::Calendar(_) | Command::Redact(_) => Ok(()),
         }
     })
 }
