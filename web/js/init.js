@@ -17,3 +17,23 @@ initMojFrontend()
 // MOJ's initAll leaves out the filter's show and hide button: start it for filters marked
 // data-module="moj-filter".
 createAll(FilterToggleButton)
+
+// Questions that belong to one answer of a radio or checkbox question are shown only while
+// that answer is chosen. GOV.UK Frontend's own reveal marks the radio with aria-expanded,
+// which ARIA does not allow on a radio (axe-core reports it); this one leaves the answer's
+// ARIA alone (an aria-controls would bring GOV.UK Frontend's aria-expanded back). The
+// questions follow their answer in the form's order. Without JavaScript every question shows.
+function syncReveals () {
+  for (const input of document.querySelectorAll('input[data-cspr-reveals]')) {
+    const target = document.getElementById(input.dataset.csprReveals)
+    if (!target) continue
+    const family = target.classList.contains('govuk-checkboxes__conditional')
+      ? 'govuk-checkboxes'
+      : 'govuk-radios'
+    target.classList.toggle(`${family}__conditional--hidden`, !input.checked)
+  }
+}
+document.addEventListener('change', (event) => {
+  if (event.target instanceof HTMLInputElement) syncReveals()
+})
+syncReveals()

@@ -65,6 +65,12 @@ impl Chrome {
         }
         if matches!(
             principal.role,
+            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
+        ) {
+            nav.push(("Meetings", "/meetings"));
+        }
+        if matches!(
+            principal.role,
             Role::SystemAdministrator | Role::PartnershipTeam
         ) {
             nav.push(("Administration", "/admin"));

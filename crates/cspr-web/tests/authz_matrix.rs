@@ -118,6 +118,24 @@ fn case_action(role: Role, rel: Rel) -> Expect {
         other => other,
     }
 }
+fn subgroup(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(
+        if matches!(
+            role,
+            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
+        ) {
+            Allow
+        } else {
+            Deny
+        },
+    )
+}
+fn subgroup_post(role: Role, rel: Rel) -> Expect {
+    match subgroup(role, rel) {
+        Allow => Deny,
+        other => other,
+    }
+}
 /// Team-only case pages (access history, membership).
 fn case_team(role: Role, rel: Rel) -> Expect {
     if let Some(e) = signed(rel) {
@@ -196,6 +214,11 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /contribute/{token}", public),
         ("GET /contribute/{token}/form", public),
         ("POST /contribute/{token}/form", public),
+        ("GET /meetings", subgroup),
+        ("GET /meetings/{day}", subgroup),
+        // The guard lets the subgroup through; the handler lets only the team and the chair
+        // record, and only on a case waiting for the meeting (none in this matrix: 404).
+        ("POST /meetings/{day}/cases/{case_id}", subgroup_post),
         ("GET /admin", settings_people),
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),
@@ -295,6 +318,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{agency_id}", &agency.to_string())
                     .replace("{user_id}", &target_user.to_string())
                     .replace("{file}", "nothing.css")
+                    .replace("{day}", "2025-09-11")
                     .replace(
                         "{action}",
                         if spec.path.starts_with("/cases/new/") {

@@ -512,6 +512,42 @@ async fn every_page_works_without_javascript() {
         assert_eq!(web.path().await, path);
         assert_eq!(web.h1().await, heading, "{path} without JavaScript");
     }
+    // A form of the case, answered and sent by a plain post: the case page says it is done.
+    let id = case.as_uuid();
+    web.goto(&format!("/cases/{id}")).await;
+    web.click(&format!(
+        "#case-actions a[href='/cases/{id}/actions/hold-rapid-review-meeting']"
+    ))
+    .await;
+    web.fill("[name='notes']", "Facts gathered without JavaScript.")
+        .await;
+    web.fill("#held_on-day", "1").await;
+    web.fill("#held_on-month", "9").await;
+    web.fill("#held_on-year", "2025").await;
+    web.click("main form[method=post] button.govuk-button")
+        .await;
+    assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
+    assert!(
+        web.text(".govuk-notification-banner--success")
+            .await
+            .contains("Rapid review meeting recorded")
+    );
+    // A question that belongs to one answer shows without JavaScript.
+    web.goto(&format!("/cases/{id}/actions/decide-on-local-review"))
+        .await;
+    let shown = web
+        .find("#outcome-form")
+        .await
+        .is_displayed()
+        .await
+        .unwrap_or(false);
+    assert!(shown, "the revealed question is visible without JavaScript");
+    // The meetings and their agendas are plain pages.
+    web.goto("/meetings").await;
+    assert_eq!(web.h1().await, "Review subgroup meetings");
+    web.click("#upcoming a").await;
+    assert!(web.h1().await.starts_with("Meeting on"));
+
     // Navigation is by links; signing out is a form post.
     web.goto("/dashboard").await;
     web.click(".govuk-service-navigation a[href='/cases']")
@@ -543,13 +579,13 @@ async fn the_dashboard_lists_the_demo_cases_overdue_first() {
     let mut web = Web::open(&site.server.base).await;
     sign_in(&web, &site, "jordan.lee@northshire.example", SECRET).await;
     assert_eq!(web.h1().await, "Dashboard");
-    let rows = web.find_all("main tbody tr").await;
+    let rows = web.find_all("#cases tbody tr").await;
     let open = made
         .iter()
         .filter(|c| c.stage != cspr_domain::case::Stage::Closed)
         .count();
     assert_eq!(rows.len(), open, "every open demo case is listed");
-    let table = web.text("main table").await;
+    let table = web.text("#cases").await;
     for c in made
         .iter()
         .filter(|c| c.stage != cspr_domain::case::Stage::Closed)

@@ -401,3 +401,71 @@ async fn the_dashboard_filters_by_stage_agency_and_year() {
     let none = page_as(&t, people.team, "/cases?year=2019").await;
     assert!(none.contains("There are no cases to show."));
 }
+
+#[tokio::test]
+async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
+    let (t, people) = setup().await;
+    let steps = flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .expect("step");
+    let case = run(&t, &people, &steps[..upto]).await;
+    set_day(&t, time::macros::date!(2025 - 09 - 11));
+    let calendar = page_as(&t, people.chair, "/meetings").await;
+    assert!(
+        calendar.contains(r#"href="/meetings/2025-09-11""#),
+        "the next meeting is listed"
+    );
+    let agenda = page_as(&t, people.chair, "/meetings/2025-09-11").await;
+    assert!(
+        agenda.contains(&format!("/cases/{case}")),
+        "the scoping case is on the agenda"
+    );
+    assert!(agenda.contains("Scoping and a decision on a local review"));
+    let path = format!("/meetings/2025-09-11/cases/{case}");
+    // The decision without its reasons: nothing is recorded, what was typed comes back.
+    let cookie = t.session(people.chair).await;
+    let r = t
+        .post(
+            &path,
+            Some(&cookie),
+            "notes=Share+at+a+briefing&outcome=no-further-action",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(r).await;
+    assert!(html.contains("Enter the reasons"));
+    assert!(html.contains("Share at a briefing"));
+    // A subgroup member sees the agenda but does not record.
+    let member = t
+        .user(Role::SubgroupMember, PARTNERSHIP, "m@example.org")
+        .await;
+    let member_cookie = t.session(member).await;
+    let r = t
+        .post(
+            &path,
+            Some(&member_cookie),
+            "notes=x&outcome=no-further-action&reasons=y",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = t
+        .post(
+            &path,
+            Some(&cookie),
+            "notes=Share+at+a+briefing&outcome=no-further-action&reasons=Learning+in+hand",
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(
+        page.contains("<span class=\"govuk-caption-l\">Decision made</span>"),
+        "the case moved on"
+    );
+    let agenda = page_as(&t, people.chair, "/meetings/2025-09-11").await;
+    assert!(
+        !agenda.contains(&format!("/cases/{case}\"")),
+        "no longer waiting"
+    );
+}

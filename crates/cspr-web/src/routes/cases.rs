@@ -171,7 +171,7 @@ struct MembersPage {
 }
 
 /// The scope of what a person may list: in the query, never filtered after.
-fn scope(p: &Principal) -> CaseScope {
+pub(crate) fn scope(p: &Principal) -> CaseScope {
     if p.role.sees_partnership_cases() {
         CaseScope::Partnership(p.partnership_id.as_uuid())
     } else {

@@ -9,6 +9,7 @@ mod cases;
 mod contribute;
 pub mod form;
 mod info;
+mod meetings;
 mod oidc;
 mod public;
 mod signin;
@@ -33,6 +34,7 @@ use crate::{AppState, WebError};
 const TEAM: &[Role] = &[Role::PartnershipTeam];
 const ADMINS: &[Role] = &[Role::SystemAdministrator];
 const SETTINGS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
+const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
 const CASEWORK: &[Role] = &[
     Role::PartnershipTeam,
     Role::Chair,
@@ -151,6 +153,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/contribute/{token}", Rule::Public),
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
+    r("GET", "/meetings", Rule::Roles(SUBGROUP)),
+    r("GET", "/meetings/{day}", Rule::Roles(SUBGROUP)),
+    r(
+        "POST",
+        "/meetings/{day}/cases/{case_id}",
+        Rule::Roles(SUBGROUP),
+    ),
     r("GET", "/admin", Rule::Roles(SETTINGS)),
     r("GET", "/admin/users", Rule::Roles(ADMINS)),
     r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
@@ -213,6 +222,9 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/contribute/{token}") => post(contribute::check_code),
         ("GET", "/contribute/{token}/form") => get(contribute::form),
         ("POST", "/contribute/{token}/form") => post(contribute::submit),
+        ("GET", "/meetings") => get(meetings::index),
+        ("GET", "/meetings/{day}") => get(meetings::show),
+        ("POST", "/meetings/{day}/cases/{case_id}") => post(meetings::record),
         ("GET", "/admin") => get(admin::index),
         ("GET", "/admin/users") => get(admin::users),
         ("GET", "/admin/users/new") => get(admin::new_user_form),

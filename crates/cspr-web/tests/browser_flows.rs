@@ -1,0 +1,365 @@
+//! Whole cases in Chromium, as the people who would do each step: the partnership team, the
+//! chair, a safeguarding partner and the independent reviewer sign in with their password and
+//! authenticator code, find the action on the case page, fill in its form and see the case
+//! move on. Every page type is checked with axe-core; screenshots go to target/screenshots/.
+//! The steps are the same as tests/case_forms.rs drives over HTTP (tests/flows).
+
+// Shared with tests/browser.rs, which uses the rest of it.
+#[allow(dead_code)]
+mod browser_support;
+mod common;
+mod flows;
+
+use browser_support::{Site, Web};
+use common::PASSWORD;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_web::access::Role;
+use flows::{Step, Who};
+use uuid::Uuid;
+
+const SECRET: &[u8; 20] = b"cspr-browser-secret!";
+
+struct Cast {
+    partner: Uuid,
+    reviewer: Uuid,
+}
+
+fn email(who: Who) -> &'static str {
+    match who {
+        Who::Team => "jordan.lee@northshire.example",
+        Who::Chair => "morgan.hughes@northshire.example",
+        Who::Partner => "taylor.brooks@northshire.example",
+        Who::Reviewer => "alex.reid@northshire.example",
+    }
+}
+
+async fn cast(site: &Site) -> Cast {
+    cspr_web::demo::seed(&site.app.store, PARTNERSHIP, PASSWORD, site.app.now())
+        .await
+        .unwrap_or_else(|e| panic!("demo agencies: {e}"));
+    site.user(
+        Role::PartnershipTeam,
+        email(Who::Team),
+        "Jordan Lee",
+        Some(SECRET),
+    )
+    .await;
+    site.user(
+        Role::Chair,
+        email(Who::Chair),
+        "Morgan Hughes",
+        Some(SECRET),
+    )
+    .await;
+    let partner = site
+        .user(
+            Role::SafeguardingPartner,
+            email(Who::Partner),
+            "Taylor Brooks",
+            Some(SECRET),
+        )
+        .await;
+    let reviewer = site
+        .user(
+            Role::IndependentReviewer,
+            email(Who::Reviewer),
+            "Alex Reid",
+            Some(SECRET),
+        )
+        .await;
+    // The cases begin in March 2025; the clock moves on with them.
+    *site
+        .app
+        .clock
+        .0
+        .lock()
+        .unwrap_or_else(|e| panic!("clock: {e}")) = time::macros::datetime!(2025-03-01 09:00 UTC);
+    Cast { partner, reviewer }
+}
+
+/// Signs in as someone (a minute later, so an authenticator code is never used twice).
+async fn sign_in_as(web: &Web, site: &Site, who: Who) {
+    site.advance(time::Duration::minutes(1));
+    web.client()
+        .delete_all_cookies()
+        .await
+        .unwrap_or_else(|e| panic!("cookies: {e}"));
+    web.goto("/sign-in").await;
+    web.fill("#email", email(who)).await;
+    web.fill("#password", PASSWORD).await;
+    web.click("main form[action='/sign-in'] button[type=submit]")
+        .await;
+    assert_eq!(web.path().await, "/sign-in/two-factor", "{who:?} password");
+    web.fill("#code", &site.code(SECRET)).await;
+    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
+        .await;
+    assert_eq!(web.path().await, "/dashboard", "{who:?} signed in");
+}
+
+/// Answers a form the way a person would: types text, clicks radios and checkboxes (through
+/// the page's own script, which also opens their conditional questions), chooses options.
+async fn answer(web: &Web, answers: &[(String, String)]) {
+    for (name, value) in answers {
+        let sel = format!("[name=\"{name}\"]");
+        let kind = web
+            .js(&format!(
+                "const e = document.querySelector('{}'); return e ? (e.tagName + ':' + (e.type || '')) : 'missing';",
+                sel.replace('\'', "\\'")
+            ))
+            .await;
+        let kind = kind.as_str().unwrap_or_default().to_owned();
+        match kind.as_str() {
+            "INPUT:radio" | "INPUT:checkbox" => {
+                let clicked = web
+                    .js(&format!(
+                        "const e = document.querySelector('[name=\"{name}\"][value=\"{value}\"]'); if (!e) return false; e.click(); return true;"
+                    ))
+                    .await;
+                assert_eq!(
+                    clicked.as_bool(),
+                    Some(true),
+                    "no choice {value} for {name}"
+                );
+            }
+            "INPUT:hidden" | "SELECT:select-one" => {
+                let v = value.replace('\\', "\\\\").replace('\'', "\\'");
+                web.js(&format!(
+                    "document.querySelector('[name=\"{name}\"]').value = '{v}'; return true;"
+                ))
+                .await;
+            }
+            "missing" => panic!("the form has no question {name}"),
+            _ => web.fill(&sel, value).await,
+        }
+    }
+}
+
+/// Runs the steps in the browser; returns the case id. `check` names the steps after which
+/// the case page is checked with axe and photographed.
+async fn run(web: &mut Web, site: &Site, steps: &[Step], tag: &str, start: Option<Uuid>) -> Uuid {
+    let mut case: Option<Uuid> = start;
+    let mut signed_in: Option<(Who, time::Date)> = None;
+    let mut seen_forms = 0;
+    for (i, s) in steps.iter().enumerate() {
+        if let Some(day) = s.day() {
+            let at = day
+                .with_hms(10, 0, 0)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .assume_utc();
+            let mut now = site
+                .app
+                .clock
+                .0
+                .lock()
+                .unwrap_or_else(|e| panic!("clock: {e}"));
+            if at > *now {
+                *now = at;
+            }
+        }
+        let today = site.app.now().date();
+        if signed_in != Some((s.who, today)) {
+            sign_in_as(web, site, s.who).await;
+            signed_in = Some((s.who, site.app.now().date()));
+        }
+        if let Some(slug) = s.form.strip_prefix("new:") {
+            web.goto("/dashboard").await;
+            web.click(&format!("main a[href='/cases/new/{slug}']"))
+                .await;
+        } else if s.form == "members" {
+            let id = case.unwrap_or_else(|| panic!("no case yet"));
+            web.goto(&format!("/cases/{id}/members")).await;
+            answer(web, &s.answers).await;
+            web.click("main form[action$='/members'] button[type=submit]")
+                .await;
+            continue;
+        } else {
+            // The action is offered on the case page to the person whose part it is.
+            let id = case.unwrap_or_else(|| panic!("no case yet"));
+            web.goto(&format!("/cases/{id}")).await;
+            web.click(&format!(
+                "#case-actions a[href='/cases/{id}/actions/{}']",
+                s.form
+            ))
+            .await;
+        }
+        if seen_forms < 3 || s.form == "decide-on-local-review" || s.form == "submit-report-draft" {
+            web.axe(&format!("{tag} form {}", s.form)).await;
+            web.screenshot(&format!("{tag}-form-{}", s.form.trim_start_matches("new:")))
+                .await;
+            seen_forms += 1;
+        }
+        answer(web, &s.answers).await;
+        web.click("main form[method=post] button.govuk-button")
+            .await;
+        let path = web.path().await;
+        if !path.starts_with("/cases/") || path.contains("/actions/") || path.contains("/new/") {
+            let errors = web.text("main").await;
+            panic!("step {i} {} was refused: {errors}", s.form);
+        }
+        if s.form.starts_with("new:") {
+            let id = path
+                .trim_start_matches("/cases/")
+                .split(['?', '/'])
+                .next()
+                .unwrap_or_default();
+            case = Some(Uuid::parse_str(id).unwrap_or_else(|e| panic!("case id {id}: {e}")));
+        }
+        let banner = web.text(".govuk-notification-banner--success").await;
+        assert!(!banner.is_empty(), "step {i} {}: no banner", s.form);
+        if !s.expect.is_empty() {
+            let main = web.text("main").await;
+            assert!(
+                main.contains(s.expect),
+                "step {i} {}: the case page does not show {:?}",
+                s.form,
+                s.expect
+            );
+        }
+        if matches!(
+            s.form,
+            "triage-referral" | "decide-on-local-review" | "publish" | "close-case"
+        ) {
+            web.axe(&format!("{tag} case after {}", s.form)).await;
+            web.screenshot(&format!("{tag}-case-after-{}", s.form))
+                .await;
+        }
+    }
+    case.unwrap_or_else(|| panic!("no case was opened"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_notified_incident_goes_through_a_local_review_to_closure() {
+    let site = Site::start().await;
+    let cast = cast(&site).await;
+    let mut web = Web::open(&site.server.base).await;
+    let steps = flows::local_review(&cast.partner.to_string(), &cast.reviewer.to_string());
+    let case = run(&mut web, &site, &steps, "local-review", None).await;
+
+    // The closed case: every stage done, its story told, its decisions printable.
+    web.goto(&format!("/cases/{case}")).await;
+    assert_eq!(web.h1().await, "Case CSPR-2025-001");
+    let progress = web.text("#progress").await;
+    assert!(progress.contains("Rapid review") && progress.contains("Action plan"));
+    let timeline = web.text("#timeline").await;
+    for phrase in [
+        "became aware of a serious incident",
+        "hold a local review",
+        "Harper Visitor",
+    ] {
+        assert!(
+            timeline.contains(phrase),
+            "timeline lacks {phrase:?}: {timeline}"
+        );
+    }
+    web.goto(&format!("/cases/{case}/print?view=decisions"))
+        .await;
+    assert_eq!(web.h1().await, "Chronology of decisions");
+    web.axe("print view of decisions").await;
+    web.screenshot("print-decisions").await;
+    web.goto(&format!("/cases/{case}/print")).await;
+    assert_eq!(web.h1().await, "Case summary");
+    web.axe("print view of the case").await;
+    web.screenshot("print-summary").await;
+
+    // A form sent with mistakes: the error summary, the typed answers kept.
+    web.goto("/cases/new/record-serious-incident").await;
+    web.fill("[name='incident.place']", "Kept as typed").await;
+    web.click("main form[method=post] button.govuk-button")
+        .await;
+    assert!(web.title().await.starts_with("Error: "));
+    let summary = web.text(".govuk-error-summary").await;
+    assert!(summary.contains("Enter date of the incident"), "{summary}");
+    let kept = web
+        .js("return document.querySelector('[name=\"incident.place\"]').value;")
+        .await;
+    assert_eq!(kept.as_str(), Some("Kept as typed"));
+    web.axe("form with errors").await;
+    web.screenshot("form-with-errors").await;
+
+    web.goto("/dashboard").await;
+    web.axe("dashboard after a case").await;
+    web.assert_accessible();
+    web.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
+    let site = Site::start().await;
+    cast(&site).await;
+    let mut web = Web::open(&site.server.base).await;
+    let steps = flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .unwrap_or_else(|| panic!("no scoping meeting step"));
+    let case = run(&mut web, &site, &steps[..upto], "scoping", None).await;
+
+    // The subgroup meets: the case is on the agenda, and the outcome is recorded there.
+    {
+        let mut now = site
+            .app
+            .clock
+            .0
+            .lock()
+            .unwrap_or_else(|e| panic!("clock: {e}"));
+        *now = time::macros::datetime!(2025-09-11 10:00 UTC);
+    }
+    sign_in_as(&web, &site, Who::Chair).await;
+    web.click(".govuk-service-navigation a[href='/meetings']")
+        .await;
+    assert_eq!(web.h1().await, "Review subgroup meetings");
+    web.axe("meetings").await;
+    web.screenshot("meetings").await;
+    web.click("#upcoming a[href='/meetings/2025-09-11']").await;
+    assert!(
+        web.h1().await.contains("11 September 2025"),
+        "{}",
+        web.h1().await
+    );
+    let agenda = web.text("#agenda").await;
+    assert!(
+        agenda.contains("Scoping and a decision on a local review"),
+        "{agenda}"
+    );
+    web.axe("meeting agenda").await;
+    web.screenshot("meeting-agenda").await;
+    let form = format!("main form[action='/meetings/2025-09-11/cases/{case}']");
+    web.fill(
+        &format!("{form} [name=notes]"),
+        "Learning is known and in hand.",
+    )
+    .await;
+    web.js(&format!(
+        "document.querySelector(\"{form} [name=outcome][value=no-further-action]\").click(); return true;"
+    ))
+    .await;
+    web.fill(
+        &format!("{form} [name=reasons]"),
+        "A briefing will share it.",
+    )
+    .await;
+    web.click(&format!("{form} button")).await;
+    let banner = web.text(".govuk-notification-banner--success").await;
+    assert!(banner.contains("Outcome recorded"), "{banner}");
+    assert!(
+        web.text("main")
+            .await
+            .contains("No case is waiting for this meeting.")
+    );
+
+    // The team closes the case.
+    let close = &steps[steps.len() - 1];
+    run(
+        &mut web,
+        &site,
+        std::slice::from_ref(close),
+        "scoping-close",
+        Some(case),
+    )
+    .await;
+    web.goto(&format!("/cases/{case}")).await;
+    let progress = web.text("#progress").await;
+    assert!(progress.contains("Not needed"), "{progress}");
+    web.assert_accessible();
+    web.close().await;
+}
