@@ -3,11 +3,13 @@
 //! No IO, no async, no database or web types: the clock, calendar, actor and settings arrive
 //! in [`case::Ctx`].
 
+pub mod actions;
 pub mod agency;
 pub mod calendar;
 pub mod case;
 pub mod deadlines;
 pub mod examples;
+pub mod figures;
 pub mod ids;
 pub mod report;
 pub mod settings;
