@@ -334,103 +334,95 @@ impl YearlyFigures {
     /// nothing to count), themes last as "Theme: <name>".
     #[must_use]
     pub fn to_csv_rows(&self) -> Vec<(String, String)> {
-        let mut rows: Vec<(String, String)> = Vec::new();
-        let mut row = |k: &str, v: String| rows.push((k.to_owned(), v));
-        row("Period from", self.period.from.to_string());
-        row("Period to", self.period.to.to_string());
-        row(
-            "Notifications to the National Panel",
-            self.notifications.to_string(),
-        );
-        row(
-            "Rapid review meetings held",
-            self.rapid_review_meetings_held.to_string(),
-        );
-        row(
-            "Rapid reviews sent to the National Panel",
-            self.rapid_reviews_submitted.to_string(),
-        );
-        let within = format!(
+        let rr = format!(
             "Rapid reviews sent within {} working days",
             self.rapid_review_working_days
-        );
-        row(&within, self.rapid_reviews_on_time.count.to_string());
-        row(
-            &format!("{within} (%)"),
-            self.rapid_reviews_on_time.percent_text(),
-        );
-        row(
-            "Rapid reviews overdue at the end of the period",
-            self.rapid_reviews_overdue_at_end.to_string(),
-        );
-        row(
-            "Referrals closed at triage (no further action)",
-            self.closed_at_triage.to_string(),
-        );
-        row(
-            "Decisions on a local review",
-            self.decisions.total.to_string(),
-        );
-        row(
-            "Decisions: local review",
-            self.decisions.local_review.to_string(),
-        );
-        row(
-            "Decisions: other learning",
-            self.decisions.other_learning.to_string(),
-        );
-        row(
-            "Decisions: no further action",
-            self.decisions.no_further_action.to_string(),
-        );
-        row(
-            "Local reviews started",
-            self.local_reviews_started.to_string(),
-        );
-        row(
-            "Local reviews completed (report sent)",
-            self.local_reviews_completed.to_string(),
-        );
-        row(
-            "Median days from decision to report sent",
-            self.median_days_to_complete
-                .map_or_else(String::new, |m| format!("{m:.1}")),
         );
         let months = format!(
             "Local reviews completed within {} months of the decision",
             self.local_review_months
         );
-        row(&months, self.completed_within_months.count.to_string());
-        row(
-            &format!("{months} (%)"),
-            self.completed_within_months.percent_text(),
+        let extended = "Local reviews completed within the timescale allowing for clock stops";
+        let (d, a) = (&self.decisions, &self.actions);
+        let median = self
+            .median_days_to_complete
+            .map_or_else(String::new, |m| format!("{m:.1}"));
+        let mut rows: Vec<(String, String)> = [
+            ("Period from", self.period.from.to_string()),
+            ("Period to", self.period.to.to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let counts = [
+            ("Notifications to the National Panel", self.notifications),
+            (
+                "Rapid review meetings held",
+                self.rapid_review_meetings_held,
+            ),
+            (
+                "Rapid reviews sent to the National Panel",
+                self.rapid_reviews_submitted,
+            ),
+        ];
+        rows.extend(counts.map(|(k, n)| (k.to_owned(), n.to_string())));
+        rows.extend(share_rows(&rr, self.rapid_reviews_on_time));
+        let counts = [
+            (
+                "Rapid reviews overdue at the end of the period",
+                self.rapid_reviews_overdue_at_end,
+            ),
+            (
+                "Referrals closed at triage (no further action)",
+                self.closed_at_triage,
+            ),
+            ("Decisions on a local review", d.total),
+            ("Decisions: local review", d.local_review),
+            ("Decisions: other learning", d.other_learning),
+            ("Decisions: no further action", d.no_further_action),
+            ("Local reviews started", self.local_reviews_started),
+            (
+                "Local reviews completed (report sent)",
+                self.local_reviews_completed,
+            ),
+        ];
+        rows.extend(counts.map(|(k, n)| (k.to_owned(), n.to_string())));
+        rows.push((
+            "Median days from decision to report sent".to_owned(),
+            median,
+        ));
+        rows.extend(share_rows(&months, self.completed_within_months));
+        rows.extend(share_rows(
+            extended,
+            self.completed_within_extended_timescale,
+        ));
+        let counts = [
+            ("Reports published", self.reports_published),
+            ("Actions", a.total),
+            ("Actions open", a.open),
+            ("Actions not started", a.not_started),
+            ("Actions on track", a.on_track),
+            ("Actions at risk", a.at_risk),
+            ("Actions overdue", a.overdue),
+            ("Actions completed", a.completed),
+            ("Actions with impact evidenced", a.impact_evidenced),
+        ];
+        rows.extend(counts.map(|(k, n)| (k.to_owned(), n.to_string())));
+        rows.extend(
+            self.themes
+                .iter()
+                .map(|t| (format!("Theme: {}", t.theme), t.cases.to_string())),
         );
-        row(
-            "Local reviews completed within the timescale allowing for clock stops",
-            self.completed_within_extended_timescale.count.to_string(),
-        );
-        row(
-            "Local reviews completed within the timescale allowing for clock stops (%)",
-            self.completed_within_extended_timescale.percent_text(),
-        );
-        row("Reports published", self.reports_published.to_string());
-        let a = &self.actions;
-        row("Actions", a.total.to_string());
-        row("Actions open", a.open.to_string());
-        row("Actions not started", a.not_started.to_string());
-        row("Actions on track", a.on_track.to_string());
-        row("Actions at risk", a.at_risk.to_string());
-        row("Actions overdue", a.overdue.to_string());
-        row("Actions completed", a.completed.to_string());
-        row(
-            "Actions with impact evidenced",
-            a.impact_evidenced.to_string(),
-        );
-        for t in &self.themes {
-            row(&format!("Theme: {}", t.theme), t.cases.to_string());
-        }
         rows
     }
+}
+
+/// A share as two rows: the count, and the percentage ("<name> (%)").
+fn share_rows(name: &str, share: Share) -> [(String, String); 2] {
+    [
+        (name.to_owned(), share.count.to_string()),
+        (format!("{name} (%)"), share.percent_text()),
+    ]
 }
 
 /// Met, and on or before its due date.
