@@ -66,6 +66,18 @@ fn digits_of(s: &str) -> Vec<u8> {
 }
 
 pub(crate) fn detect(text: &str, out: &mut Vec<Candidate>) {
+    // Every pattern but the email needs a digit, and the email needs an @: a text without them
+    // is not searched at all.
+    if text.contains('@') {
+        emails(text, out);
+    }
+    if !text.bytes().any(|b| b.is_ascii_digit()) {
+        return;
+    }
+    numbers(text, out);
+}
+
+fn emails(text: &str, out: &mut Vec<Candidate>) {
     for m in EMAIL.find_iter(text) {
         let s = m.as_str().trim_end_matches(['.', '-']);
         out.push(Candidate::new(
@@ -76,6 +88,9 @@ pub(crate) fn detect(text: &str, out: &mut Vec<Candidate>) {
             0.99,
         ));
     }
+}
+
+fn numbers(text: &str, out: &mut Vec<Candidate>) {
     for m in NHS.find_iter(text) {
         let digits = digits_of(m.as_str());
         let cue = text[..m.start()]

@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use rustc_hash::FxHashMap as HashMap;
 
 static FIRST_NAMES: &str = include_str!("../data/first_names.txt");
 static SURNAMES: &str = include_str!("../data/surnames.txt");
@@ -12,28 +12,42 @@ static GB_PLACES: &str = include_str!("../data/gb_places.txt");
 static ENGLISH_WORDS: &str = include_str!("../data/english_words.txt");
 static PROPER_NOUNS: &str = include_str!("../data/proper_nouns.txt");
 
-/// Every list, keyed by lower-case text.
+pub(crate) const WORD: u16 = 1;
+pub(crate) const FIRST: u16 = 2;
+pub(crate) const SURNAME: u16 = 4;
+pub(crate) const PLACE: u16 = 8;
+pub(crate) const PROPER: u16 = 16;
+/// Never the start of a name: function, role, domain and calendar words, titles, acronyms.
+pub(crate) const NEVER: u16 = 32;
+// The detectors' own short lists, asked about nearly every token.
+pub(crate) const TITLE: u16 = 1 << 6;
+pub(crate) const ROLE: u16 = 1 << 7;
+pub(crate) const ACRONYM: u16 = 1 << 8;
+pub(crate) const FUNCTION: u16 = 1 << 9;
+pub(crate) const SPEECH: u16 = 1 << 10;
+/// People's determiners ("the", "a", "little"), before which a word is no name.
+pub(crate) const DETERMINER: u16 = 1 << 11;
+pub(crate) const ORG_HEAD: u16 = 1 << 12;
+/// A street or building word.
+pub(crate) const STREET: u16 = 1 << 13;
+
+/// Every list, keyed by lower-case text: one map from a word to the lists it is in, so a token
+/// costs one lookup however many lists the detectors ask about.
 #[derive(Debug)]
 pub(crate) struct Lexicon {
-    first: HashSet<String>,
-    surnames: HashSet<String>,
+    flags: HashMap<Box<str>, u16>,
     /// Formal name -> nicknames, and nickname -> formal names.
     nick: HashMap<String, Vec<String>>,
-    /// Town and place names, lower case, by their number of words.
-    places: HashSet<String>,
-    words: HashSet<String>,
-    /// Capitalised dictionary words that are no name or place: Urdu, Portuguese, Christmas.
-    proper: HashSet<String>,
 }
 
 pub(crate) static LEXICON: LazyLock<Lexicon> = LazyLock::new(Lexicon::load);
 
-fn lower_set(list: &str) -> HashSet<String> {
-    list.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .map(str::to_lowercase)
-        .collect()
+fn add(flags: &mut HashMap<Box<str>, u16>, list: &str, flag: u16) {
+    for line in list.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        *flags
+            .entry(line.to_lowercase().into_boxed_str())
+            .or_default() |= flag;
+    }
 }
 
 impl Lexicon {
@@ -46,40 +60,39 @@ impl Lexicon {
                 nick.entry(short).or_default().push(formal);
             }
         }
-        Self {
-            first: lower_set(FIRST_NAMES),
-            surnames: lower_set(SURNAMES),
-            nick,
-            places: lower_set(GB_PLACES),
-            words: lower_set(ENGLISH_WORDS),
-            proper: lower_set(PROPER_NOUNS),
+        let mut flags = HashMap::default();
+        add(&mut flags, ENGLISH_WORDS, WORD);
+        add(&mut flags, FIRST_NAMES, FIRST);
+        add(&mut flags, SURNAMES, SURNAME);
+        add(&mut flags, GB_PLACES, PLACE);
+        add(&mut flags, PROPER_NOUNS, PROPER);
+        for w in crate::people::never_a_name_words() {
+            *flags.entry(Box::from(w)).or_default() |= NEVER;
         }
+        for (list, flag) in crate::people::word_lists()
+            .into_iter()
+            .chain(crate::places::word_lists())
+        {
+            for w in list {
+                *flags.entry(Box::from(*w)).or_default() |= flag;
+            }
+        }
+        Self { flags, nick }
+    }
+
+    /// The lists a lower-case word is in, as `WORD | FIRST | ...`.
+    pub(crate) fn flags(&self, lower: &str) -> u16 {
+        self.flags.get(lower).copied().unwrap_or(0)
     }
 
     pub(crate) fn is_first_name(&self, lower: &str) -> bool {
-        self.first.contains(lower)
-    }
-
-    pub(crate) fn is_surname(&self, lower: &str) -> bool {
-        self.surnames.contains(lower)
-    }
-
-    pub(crate) fn is_name(&self, lower: &str) -> bool {
-        self.is_first_name(lower) || self.is_surname(lower)
+        self.flags(lower) & FIRST != 0
     }
 
     /// An ordinary English word (the lower-case entries of the dictionary), or an inflection
     /// the dictionary leaves out.
     pub(crate) fn is_word(&self, lower: &str) -> bool {
-        self.words.contains(lower)
-    }
-
-    pub(crate) fn is_proper_noun(&self, lower: &str) -> bool {
-        self.proper.contains(lower)
-    }
-
-    pub(crate) fn is_place(&self, lower: &str) -> bool {
-        self.places.contains(lower)
+        self.flags(lower) & WORD != 0
     }
 
     /// Nicknames of a formal name and formal names of a nickname.
@@ -95,10 +108,11 @@ mod tests {
     #[test]
     fn lists_load_and_answer_in_lower_case() {
         assert!(LEXICON.is_first_name("mary"));
-        assert!(LEXICON.is_surname("smith"));
+        assert!(LEXICON.flags("smith") & super::SURNAME != 0);
         assert!(LEXICON.is_word("hope"));
         assert!(!LEXICON.is_word("gemma"));
-        assert!(LEXICON.is_place("rochdale"));
+        assert!(LEXICON.flags("rochdale") & super::PLACE != 0);
+        assert!(LEXICON.flags("mother") & super::NEVER != 0);
         assert!(LEXICON.nick_variants("anthony").iter().any(|n| n == "tony"));
         assert!(LEXICON.nick_variants("tony").iter().any(|n| n == "anthony"));
     }

@@ -14,7 +14,9 @@ mod replace;
 mod text;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 pub use identifiers::nhs_number_is_valid;
@@ -174,46 +176,87 @@ impl Candidate {
 /// Finds personal data in `text`. Findings are sorted, do not overlap, and lie on character
 /// boundaries.
 pub fn find(text: &str, case: &CaseKnowledge) -> Vec<Finding> {
-    let tokens = text::tokenize(text);
-    let known = people::Known::build(case);
-    let (streets, case_places) = places::case_places(case);
+    find_prepared(text, &Prepared::new(case))
+}
+
+/// What the case knows, arranged once for matching, so that scanning a text again (as `redact`
+/// does to check its output) does not arrange it again.
+#[derive(Debug)]
+pub(crate) struct Prepared {
+    /// The case's pseudonyms, trimmed.
+    pseudonyms: Vec<String>,
+    known: people::Known,
+    streets: Vec<Vec<String>>,
+    places: Vec<Vec<String>>,
+    place_words: rustc_hash::FxHashSet<String>,
+    dobs: Vec<(usize, (u32, u32, u32))>,
+}
+
+impl Prepared {
+    pub(crate) fn new(case: &CaseKnowledge) -> Self {
+        let (streets, places) = places::case_places(case);
+        let place_words = places
+            .iter()
+            .filter(|p| p.len() == 1)
+            .flatten()
+            .cloned()
+            .collect();
+        let dobs = case
+            .people
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.dob
+                    .as_deref()
+                    .and_then(identifiers::parse_full_date)
+                    .map(|d| (i, d))
+            })
+            .collect();
+        let pseudonyms = case
+            .pseudonyms
+            .values()
+            .map(|p| p.trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect();
+        Self {
+            pseudonyms,
+            known: people::Known::build(case),
+            streets,
+            places,
+            place_words,
+            dobs,
+        }
+    }
+}
+
+pub(crate) fn find_prepared(text: &str, prepared: &Prepared) -> Vec<Finding> {
+    let mut buffer = String::new();
+    let tokens = text::tokenize(text, &mut buffer);
     let mut cands = Vec::with_capacity(tokens.len() / 4);
     identifiers::detect(text, &mut cands);
-    births(text, &tokens, case, &mut cands);
+    births(text, &tokens, &prepared.dobs, &mut cands);
     places::addresses(text, &tokens, &mut cands);
-    places::case_streets(&tokens, &streets, &mut cands);
+    places::case_streets(&tokens, &prepared.streets, &mut cands);
     places::organisations(text, &tokens, &mut cands);
     let mut marks = vec![None; tokens.len()];
-    people::known(text, &tokens, &known, &mut marks);
-    let place_words = case_places
-        .iter()
-        .filter(|p| p.len() == 1)
-        .flatten()
-        .cloned()
-        .collect();
-    people::unknown(text, &tokens, &place_words, &mut marks);
+    people::known(text, &tokens, &prepared.known, &mut marks);
+    people::unknown(text, &tokens, &prepared.place_words, &mut marks);
     people::extend_and_propagate(text, &tokens, &mut marks);
     people::emit(text, &tokens, &marks, &mut cands);
-    places::locations(text, &tokens, &case_places, &mut cands);
-    let protected = protected_ranges(text, &tokens, case);
+    places::locations(text, &tokens, &prepared.places, &mut cands);
+    let protected = protected_ranges(text, &tokens, &prepared.pseudonyms);
     let chosen = resolve(cands, &protected);
     to_findings(text, chosen)
 }
 
 /// A date the case gives as someone's birth date is a DATE_OF_BIRTH in any spelling; so is a
 /// date in brackets straight after a capitalised name: "BAILEY, Anthony (20/04/1977)".
-fn births(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge, cands: &mut [Candidate]) {
-    let dobs: Vec<(usize, (u32, u32, u32))> = case
-        .people
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| {
-            p.dob
-                .as_deref()
-                .and_then(identifiers::parse_full_date)
-                .map(|d| (i, d))
-        })
-        .collect();
+fn births(
+    text: &str,
+    tokens: &[text::Token<'_>],
+    dobs: &[(usize, (u32, u32, u32))],
+    cands: &mut [Candidate],
+) {
     for c in cands.iter_mut() {
         if c.label != Label::Date {
             continue;
@@ -246,20 +289,25 @@ fn births(text: &str, tokens: &[text::Token<'_>], case: &CaseKnowledge, cands: &
     }
 }
 
+/// The engine's placeholders for people, searched for together.
+static PLACEHOLDERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    #[expect(
+        clippy::expect_used,
+        reason = "a few short literal patterns, checked by the tests"
+    )]
+    AhoCorasick::new(replace::PERSON_PLACEHOLDERS).expect("patterns build")
+});
+
 /// Spans that must stay: the case's pseudonyms ("Child W", "Sibling 1") and role phrases.
 fn protected_ranges(
     text: &str,
     tokens: &[text::Token<'_>],
-    case: &CaseKnowledge,
+    pseudonyms: &[String],
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
-    for p in case.pseudonyms.values() {
-        let p = p.trim();
-        if p.is_empty() {
-            continue;
-        }
+    for p in pseudonyms {
         let mut from = 0;
-        while let Some(k) = text[from..].find(p) {
+        while let Some(k) = text[from..].find(p.as_str()) {
             let s = from + k;
             let e = s + p.len();
             if !text::inside_word(text, s) && !text::inside_word(text, e) {
@@ -268,14 +316,17 @@ fn protected_ranges(
             from = e;
         }
     }
-    // Placeholders written by an earlier redaction: "[address]", "another person".
-    for p in replace::PERSON_PLACEHOLDERS {
-        let mut from = 0;
-        while let Some(k) = text[from..].find(p) {
-            out.push((from + k, from + k + p.len()));
-            from += k + p.len();
+    // Placeholders written by an earlier redaction ("another person"), all in one pass: each
+    // one's matches are taken left to right without overlap, as a search for it alone would.
+    let mut last_end = [0; replace::PERSON_PLACEHOLDERS.len()];
+    for m in PLACEHOLDERS.find_overlapping_iter(text) {
+        let (id, s, e) = (m.pattern().as_usize(), m.start(), m.end());
+        if s >= last_end[id] {
+            last_end[id] = e;
+            out.push((s, e));
         }
     }
+    // "[address]", "[date]": any short bracketed text.
     let mut from = 0;
     while let Some(k) = text[from..].find('[') {
         let s = from + k;
@@ -290,7 +341,7 @@ fn protected_ranges(
     // "Child A", "Adult M", "Sibling 1", "Baby B": a role word then one capital or a number.
     for w in tokens.windows(2) {
         if matches!(
-            w[0].lower.as_str(),
+            w[0].lower,
             "child" | "adult" | "sibling" | "baby" | "young" | "parent" | "person" | "subject"
         ) && matches!(w[0].shape, text::Shape::Cap)
             && (w[1].shape == text::Shape::Initial || w[1].text.bytes().all(|b| b.is_ascii_digit()))

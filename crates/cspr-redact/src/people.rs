@@ -3,11 +3,9 @@
 //! reported speech, quoted nicknames and message speakers. Works token by token, then joins
 //! neighbouring name tokens into one finding.
 
-use std::sync::LazyLock;
-
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::lexicon::LEXICON;
+use crate::lexicon::{self, LEXICON};
 use crate::phonetic::{distance, fold, soundex};
 use crate::text::{Shape, Token, gap, gap_before, starts_sentence};
 use crate::{Candidate, CaseKnowledge, Label, Reason};
@@ -111,10 +109,6 @@ const ACRONYMS: &[&str] = &[
     "sms", "ae", "ed", "nhs", "cpp", "pep", "cpn", "amhp", "mhst", "ypo", "vrr", "rrt", "bsl",
     "esol",
 ];
-
-pub(crate) fn is_acronym(lower: &str) -> bool {
-    ACRONYMS.contains(&lower)
-}
 
 /// Street words that never end a surname.
 const STRONG_STREET_WORDS: &[&str] = &[
@@ -253,10 +247,6 @@ pub(crate) fn is_calendar_word(lower: &str) -> bool {
     MONTHS_AND_DAYS.contains(&lower)
 }
 
-pub(crate) fn is_role_word(lower: &str) -> bool {
-    ROLE_WORDS.contains(&lower)
-}
-
 /// Record-keeping words the dictionary lacks.
 const DOMAIN_WORDS: &[&str] = &[
     "antenatal",
@@ -296,8 +286,22 @@ const DOMAIN_WORDS: &[&str] = &[
     "school",
 ];
 
-/// Every word that never starts a name: one set, as it is asked about every word of the text.
-static NEVER_A_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+/// The short lists the lexicon keeps as flags of each word.
+pub(crate) fn word_lists() -> [(&'static [&'static str], u16); 6] {
+    use crate::lexicon::{ACRONYM, DETERMINER, FUNCTION, ROLE, SPEECH, TITLE};
+    [
+        (TITLES, TITLE),
+        (ROLE_WORDS, ROLE),
+        (ACRONYMS, ACRONYM),
+        (FUNCTION_WORDS, FUNCTION),
+        (SPEECH_VERBS, SPEECH),
+        (DETERMINERS, DETERMINER),
+    ]
+}
+
+/// Every word that never starts a name; the lexicon keeps them as one flag, as it is asked
+/// about every word of the text.
+pub(crate) fn never_a_name_words() -> impl Iterator<Item = &'static str> {
     [
         DOMAIN_WORDS,
         FUNCTION_WORDS,
@@ -309,11 +313,6 @@ static NEVER_A_NAME: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     .into_iter()
     .flatten()
     .copied()
-    .collect()
-});
-
-fn never_a_name(lower: &str) -> bool {
-    NEVER_A_NAME.contains(lower)
 }
 
 /// What the case knows, arranged for matching.
@@ -426,7 +425,7 @@ fn mark(marks: &mut [Option<Mark>], i: usize, person: Option<usize>, reason: Rea
 /// "the Moses basket", "a little hope": a lower-case determiner before the word.
 fn after_determiner(tokens: &[Token<'_>], i: usize) -> bool {
     i > 0
-        && DETERMINERS.contains(&tokens[i - 1].lower.as_str())
+        && tokens[i - 1].has(lexicon::DETERMINER)
         && (tokens[i - 1].shape == Shape::Lower || tokens[i - 1].text == "The")
 }
 
@@ -439,18 +438,18 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
         if t.shape == Shape::Digit || t.shape == Shape::Initial {
             continue;
         }
-        let word = LEXICON.is_word(&t.lower);
-        if let Some(&(p, from_nick)) = known.exact.get(&t.lower) {
+        let word = t.is_word();
+        if let Some(&(p, from_nick)) = known.exact.get(t.lower) {
             let accept = match t.shape {
                 Shape::Cap | Shape::Upper => {
                     !(word
                         && (after_determiner(tokens, i)
                             || (from_nick && starts_sentence(text, tokens, i))))
-                        && !(t.shape == Shape::Upper && ACRONYMS.contains(&t.lower.as_str()))
+                        && !(t.shape == Shape::Upper && t.has(lexicon::ACRONYM))
                 }
                 _ => !word && !from_nick,
             };
-            if accept && !never_a_name(&t.lower) {
+            if accept && !t.never() {
                 mark(marks, i, Some(p), Reason::CaseKnowledge, 0.95);
                 continue;
             }
@@ -467,7 +466,7 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
         }
         if t.shape == Shape::Upper
             && (2..=3).contains(&t.text.len())
-            && let Some(&p) = known.initials.get(&t.lower)
+            && let Some(&p) = known.initials.get(t.lower)
         {
             mark(marks, i, Some(p), Reason::Initials, 0.7);
             continue;
@@ -480,9 +479,9 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
             && t.lower.chars().count() >= 4;
         if candidate
             && (!word || cap_mid)
-            && !never_a_name(&t.lower)
-            && !LEXICON.is_place(&t.lower)
-            && let Some(p) = known.near(&t.lower)
+            && !t.never()
+            && !t.is_place()
+            && let Some(p) = known.near(t.lower)
         {
             mark(marks, i, Some(p), Reason::NearSpelling, 0.75);
         }
@@ -498,7 +497,7 @@ fn namey(t: &Token<'_>) -> bool {
 
 /// A capitalised token that could carry a name on its own: in a name list, or no English word.
 fn name_like(t: &Token<'_>) -> bool {
-    namey(t) && !never_a_name(&t.lower) && (LEXICON.is_name(&t.lower) || !LEXICON.is_word(&t.lower))
+    namey(t) && !t.never() && (t.is_name() || !t.is_word())
 }
 
 fn possessive_after(text: &str, tokens: &[Token<'_>], i: usize) -> bool {
@@ -517,12 +516,12 @@ pub(crate) fn unknown(
     let n = tokens.len();
     for i in 0..n {
         let t = &tokens[i];
-        if places.contains(&t.lower) {
+        if places.contains(t.lower) {
             continue;
         }
         let g = gap(text, tokens, i);
         // Titles and ranks: "PC 2620 Derek Quinn", "Sgt A. Zapadka", "Dr Ogunleye".
-        if TITLES.contains(&t.lower.as_str())
+        if t.has(lexicon::TITLE)
             && matches!(t.shape, Shape::Cap | Shape::Upper)
             && matches!(g, " " | ". ")
         {
@@ -534,9 +533,8 @@ pub(crate) fn unknown(
             let start = j;
             while j < n && j < start + 4 {
                 let x = &tokens[j];
-                let ok =
-                    (namey(x) && !is_role_word(&x.lower) && !crate::places::is_org_head(&x.lower))
-                        || x.shape == Shape::Initial;
+                let ok = (namey(x) && !x.has(lexicon::ROLE) && !x.has(lexicon::ORG_HEAD))
+                    || x.shape == Shape::Initial;
                 if !ok {
                     break;
                 }
@@ -550,7 +548,7 @@ pub(crate) fn unknown(
             }
             continue;
         }
-        let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        let prev_lower = i.checked_sub(1).map(|p| tokens[p].lower);
         // Nicknames after "aka", "known as", "they call": 'Red', TINY, Ant.
         let cue = matches!(
             prev_lower,
@@ -559,7 +557,7 @@ pub(crate) fn unknown(
         if cue
             && (t.is_capitalised()
                 || gap_before(text, tokens, i).ends_with(['\'', '\u{2018}', '"']))
-            && !never_a_name(&t.lower)
+            && !t.never()
         {
             mark(marks, i, None, Reason::Nickname, 0.8);
             continue;
@@ -568,20 +566,20 @@ pub(crate) fn unknown(
             lower_case_name(text, tokens, i, marks);
             continue;
         }
-        if !namey(t) || never_a_name(&t.lower) || after_determiner(tokens, i) {
+        if !namey(t) || t.never() || after_determiner(tokens, i) {
             continue;
         }
-        let word = LEXICON.is_word(&t.lower);
-        let first = LEXICON.is_first_name(&t.lower);
-        let surname = LEXICON.is_surname(&t.lower);
-        let place = LEXICON.is_place(&t.lower);
+        let word = t.is_word();
+        let first = t.is_first_name();
+        let surname = t.is_surname();
+        let place = t.is_place();
         let next = tokens.get(i + 1).filter(|_| g == " ");
         let next_is_name = next.is_some_and(|x| {
-            (name_like(x) && !LEXICON.is_word(&x.lower))
+            (name_like(x) && !x.is_word())
                 || x.shape == Shape::Initial
-                || (namey(x) && LEXICON.is_surname(&x.lower) && !never_a_name(&x.lower))
+                || (namey(x) && x.is_surname() && !x.never())
         });
-        let speech = next.is_some_and(|x| SPEECH_VERBS.contains(&x.lower.as_str()));
+        let speech = next.is_some_and(|x| x.has(lexicon::SPEECH));
         let greeting = matches!(
             prev_lower,
             Some("dear" | "hi" | "hello" | "thanks" | "love" | "from" | "and" | "with")
@@ -591,21 +589,17 @@ pub(crate) fn unknown(
         if t.shape == Shape::Upper {
             // BAILEY, Anthony; TONY BAILEY; PAWŁOWSKI, Dariusz; but not MASH or DASH.
             let len = t.text.chars().count();
-            let comma_name = g == ", "
-                && tokens
-                    .get(i + 1)
-                    .is_some_and(|x| namey(x) && !never_a_name(&x.lower));
-            if comma_name && !ACRONYMS.contains(&t.lower.as_str()) && len >= 3 {
+            let comma_name = g == ", " && tokens.get(i + 1).is_some_and(|x| namey(x) && !x.never());
+            if comma_name && !t.has(lexicon::ACRONYM) && len >= 3 {
                 mark(marks, i, None, Reason::NameList, 0.75);
                 mark(marks, i + 1, None, Reason::NameList, 0.75);
-            } else if len >= 3 && LEXICON.is_name(&t.lower) && (!word || next_is_name) {
+            } else if len >= 3 && t.is_name() && (!word || next_is_name) {
                 mark(marks, i, None, Reason::NameList, 0.75);
             }
             continue;
         }
-        let before_street = next.is_some_and(|x| {
-            crate::places::is_street_word(&x.lower) || crate::places::is_org_head(&x.lower)
-        });
+        let before_street =
+            next.is_some_and(|x| x.has(lexicon::STREET) || x.has(lexicon::ORG_HEAD));
         if first && !word && !(place && after_prep) {
             mark(marks, i, None, Reason::NameList, 0.8);
         } else if ((first || surname) && (next_is_name || speech || greeting) && !before_street)
@@ -616,7 +610,7 @@ pub(crate) fn unknown(
             && !place
             && !first
             && !surname
-            && !LEXICON.is_proper_noun(&t.lower)
+            && !t.is_proper_noun()
             && t.text.chars().count() >= 3
         {
             // No English word and in no list: most such capitalised words are names.
@@ -634,12 +628,12 @@ pub(crate) fn unknown(
         } else if mid
             && word
             && !before_street
-            && !FUNCTION_WORDS.contains(&t.lower.as_str())
-            && next.is_some_and(|x| x.shape == Shape::Lower && LEXICON.is_word(&x.lower))
+            && !t.has(lexicon::FUNCTION)
+            && next.is_some_and(|x| x.shape == Shape::Lower && x.is_word())
             && i > 0
             && tokens[i - 1].shape == Shape::Lower
-            && LEXICON.is_word(&tokens[i - 1].lower)
-            && !LEXICON.is_proper_noun(&t.lower)
+            && tokens[i - 1].is_word()
+            && !t.is_proper_noun()
         {
             // English capitalises no ordinary word mid-sentence between lower-case words, so
             // "Gift was living at" names someone.
@@ -654,28 +648,18 @@ pub(crate) fn unknown(
 /// and "rileys mum".
 fn lower_case_name(text: &str, tokens: &[Token<'_>], i: usize, marks: &mut [Option<Mark>]) {
     let t = &tokens[i];
-    if t.lower.chars().count() < 3
-        || FUNCTION_WORDS.contains(&t.lower.as_str())
-        || never_a_name(&t.lower)
-    {
+    if t.lower.chars().count() < 3 || t.has(lexicon::FUNCTION) || t.never() {
         return;
     }
-    let word = LEXICON.is_word(&t.lower);
-    let first = LEXICON.is_first_name(&t.lower);
-    let after_tell = i > 0
-        && matches!(
-            tokens[i - 1].lower.as_str(),
-            "tell" | "ask" | "told" | "asked"
-        );
+    let word = t.is_word();
+    let first = t.is_first_name();
+    let after_tell = i > 0 && matches!(tokens[i - 1].lower, "tell" | "ask" | "told" | "asked");
     let before_mum = gap(text, tokens, i) == " "
-        && tokens.get(i + 1).is_some_and(|x| {
-            matches!(
-                x.lower.as_str(),
-                "mum" | "mums" | "dad" | "nan" | "house" | "flat"
-            )
-        })
+        && tokens
+            .get(i + 1)
+            .is_some_and(|x| matches!(x.lower, "mum" | "mums" | "dad" | "nan" | "house" | "flat"))
         && t.lower.ends_with('s');
-    let stem = t.lower.strip_suffix('s').unwrap_or(&t.lower);
+    let stem = t.lower.strip_suffix('s').unwrap_or(t.lower);
     if (first && !word)
         || (after_tell && (first || !word))
         || (before_mum && (LEXICON.is_first_name(stem) || !LEXICON.is_word(stem)))
@@ -696,10 +680,10 @@ fn quoted_and_speakers(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mar
         }
         let opens = before.ends_with(['\'', '\u{2018}', '"', '\u{201c}']);
         let closes = after.starts_with(['\'', '\u{2019}', '"', '\u{201d}']);
-        if opens && closes && namey(t) && !never_a_name(&t.lower) {
-            let cue = i > 0 && NICK_CUES.contains(&tokens[i - 1].lower.as_str())
+        if opens && closes && namey(t) && !t.never() {
+            let cue = i > 0 && NICK_CUES.contains(&tokens[i - 1].lower)
                 || (i > 1 && tokens[i - 2].lower == "known");
-            if cue || !LEXICON.is_word(&t.lower) {
+            if cue || !t.is_word() {
                 mark(marks, i, None, Reason::Nickname, 0.8);
             }
         }
@@ -716,7 +700,7 @@ fn initials(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
         }
         let after_role = i > 0
             && matches!(
-                tokens[i - 1].lower.as_str(),
+                tokens[i - 1].lower,
                 "child" | "adult" | "sibling" | "baby" | "person" | "parent" | "subject" | "plan"
             );
         if after_role {
@@ -733,7 +717,7 @@ fn initials(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
         let t = &tokens[i];
         if t.shape == Shape::Upper
             && (2..=3).contains(&t.text.chars().count())
-            && !ACRONYMS.contains(&t.lower.as_str())
+            && !t.has(lexicon::ACRONYM)
             && gap_before(text, tokens, i).ends_with('(')
             && gap(text, tokens, i).starts_with(')')
             && (t.text.len() == 2 || (i > 0 && marks[i - 1].is_some()))
@@ -757,12 +741,12 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
             if i + 1 < n && marks[i + 1].is_none() && matches!(gap(text, tokens, i), " " | "-") {
                 let x = &tokens[i + 1];
                 let surname_like = namey(x)
-                    && !never_a_name(&x.lower)
-                    && !crate::places::is_org_head(&x.lower)
-                    && !STRONG_STREET_WORDS.contains(&x.lower.as_str())
-                    && (LEXICON.is_surname(&x.lower)
-                        || !LEXICON.is_word(&x.lower)
-                        || LEXICON.is_first_name(&tokens[i].lower)
+                    && !x.never()
+                    && !x.has(lexicon::ORG_HEAD)
+                    && !STRONG_STREET_WORDS.contains(&x.lower)
+                    && (x.is_surname()
+                        || !x.is_word()
+                        || tokens[i].is_first_name()
                         || m.person.is_some());
                 if surname_like || x.shape == Shape::Initial {
                     marks[i + 1] = grown;
@@ -771,18 +755,18 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
             if i > 0 && marks[i - 1].is_none() {
                 let x = &tokens[i - 1];
                 let g = gap(text, tokens, i - 1);
-                let before_role = i > 1 && is_role_word(&tokens[i - 2].lower);
+                let before_role = i > 1 && tokens[i - 2].has(lexicon::ROLE);
                 let initial = x.shape == Shape::Initial && matches!(g, " " | ". ") && !before_role;
                 let forename = g == " "
                     && namey(x)
-                    && !never_a_name(&x.lower)
+                    && !x.never()
                     && !after_determiner(tokens, i - 1)
-                    && !FUNCTION_WORDS.contains(&x.lower.as_str())
-                    && (LEXICON.is_first_name(&x.lower)
-                        || !LEXICON.is_word(&x.lower)
+                    && !x.has(lexicon::FUNCTION)
+                    && (x.is_first_name()
+                        || !x.is_word()
                         || !starts_sentence(text, tokens, i - 1)
-                        || !LEXICON.is_word(&tokens[i].lower))
-                    && !LEXICON.is_place(&x.lower);
+                        || !tokens[i].is_word())
+                    && !x.is_place();
                 if initial || forename {
                     marks[i - 1] = grown;
                 }
@@ -815,8 +799,8 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
         if marks[i].is_none()
             && t.shape == Shape::Upper
             && t.text.len() == 2
-            && inits.contains(&t.lower)
-            && !ACRONYMS.contains(&t.lower.as_str())
+            && inits.contains(t.lower)
+            && !t.has(lexicon::ACRONYM)
         {
             marks[i] = Some(Mark {
                 person: None,
@@ -826,18 +810,18 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
         }
     }
     // Every other mention of a name found once.
-    let mut names: HashMap<String, Mark> = HashMap::default();
-    let mut word_names: HashSet<String> = HashSet::default();
+    let mut names: HashMap<&str, Mark> = HashMap::default();
+    let mut word_names: HashSet<&str> = HashSet::default();
     for (i, m) in marks.iter().enumerate() {
         let Some(m) = m else { continue };
         let t = &tokens[i];
         if t.text.chars().count() < 3 || t.shape == Shape::Digit {
             continue;
         }
-        if LEXICON.is_word(&t.lower) {
-            word_names.insert(t.lower.clone());
+        if t.is_word() {
+            word_names.insert(t.lower);
         } else {
-            names.entry(t.lower.clone()).or_insert(*m);
+            names.entry(t.lower).or_insert(*m);
         }
     }
     for i in 0..n {
@@ -845,12 +829,12 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
             continue;
         }
         let t = &tokens[i];
-        if let Some(m) = names.get(&t.lower) {
+        if let Some(m) = names.get(t.lower) {
             marks[i] = Some(Mark {
                 reason: Reason::Repeated,
                 ..*m
             });
-        } else if word_names.contains(&t.lower)
+        } else if word_names.contains(t.lower)
             && t.shape == Shape::Cap
             && !after_determiner(tokens, i)
             && !starts_sentence(text, tokens, i)

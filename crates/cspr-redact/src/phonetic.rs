@@ -3,6 +3,13 @@
 
 /// Lower-case ASCII letters of a name, with common Latin accents folded.
 pub(crate) fn fold(name: &str) -> Vec<u8> {
+    if name.is_ascii() {
+        return name
+            .bytes()
+            .filter(u8::is_ascii_alphabetic)
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+    }
     let mut out = Vec::with_capacity(name.len());
     for c in name.chars().flat_map(char::to_lowercase) {
         let folded = match c {
@@ -32,6 +39,33 @@ pub(crate) fn distance(a: &[u8], b: &[u8], limit: usize) -> usize {
     if a.len().abs_diff(b.len()) > limit {
         return limit + 1;
     }
+    if limit <= 1 {
+        // Most comparisons allow one edit: answered in one pass, without the table.
+        return within_one(a, b).unwrap_or(limit + 1).min(limit + 1);
+    }
+    table_distance(a, b, limit)
+}
+
+/// 0 or 1 when `a` and `b` are equal or one edit apart (insert, delete, substitute, swap
+/// neighbours); `None` otherwise.
+fn within_one(a: &[u8], b: &[u8]) -> Option<usize> {
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if p == a.len() && p == b.len() {
+        return Some(0);
+    }
+    let (ra, rb) = (&a[p..], &b[p..]);
+    let one = match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Equal => {
+            ra[1..] == rb[1..]
+                || (ra.len() >= 2 && ra[0] == rb[1] && ra[1] == rb[0] && ra[2..] == rb[2..])
+        }
+        std::cmp::Ordering::Greater => ra[1..] == *rb,
+        std::cmp::Ordering::Less => *ra == rb[1..],
+    };
+    one.then_some(1)
+}
+
+fn table_distance(a: &[u8], b: &[u8], limit: usize) -> usize {
     // Names are short: rows live on the stack; longer words are cut (they are never names).
     const MAX: usize = 48;
     let a = &a[..a.len().min(MAX - 1)];
@@ -112,6 +146,31 @@ mod tests {
         assert_eq!(distance(b"nadia", b"nadai", 3), 1);
         assert_eq!(distance(b"sky", b"skie", 3), 2);
         assert_eq!(distance(b"abcdefgh", b"zzzzzzzz", 2), 3);
+    }
+
+    /// The one-pass answer for one edit agrees with the table on every pair of short words
+    /// over a small alphabet.
+    #[test]
+    fn one_edit_shortcut_agrees_with_the_table() {
+        let words: Vec<Vec<u8>> = (0..4usize)
+            .flat_map(|len| {
+                (0..3usize.pow(u32::try_from(len).unwrap_or(0))).map(move |mut k| {
+                    (0..len)
+                        .map(|_| {
+                            let c = b"abc"[k % 3];
+                            k /= 3;
+                            c
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        for a in &words {
+            for b in &words {
+                let table = table_distance(a, b, 1).min(2);
+                assert_eq!(distance(a, b, 1), table, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! or districts standing alone. Works on word tokens: an address is a unit and number, a street
 //! name ending in a street word, then comma-separated district and town.
 
-use crate::lexicon::LEXICON;
+use crate::lexicon::{self, LEXICON};
 use crate::text::{Shape, Token, gap, gap_before, starts_sentence};
 use crate::{Candidate, Label, Reason};
 
@@ -121,6 +121,15 @@ const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "to", "near", "from", "at", "around", "towards", "outside", "of",
 ];
 
+/// The short lists the lexicon keeps as flags of each word.
+pub(crate) fn word_lists() -> [(&'static [&'static str], u16); 3] {
+    [
+        (ORG_HEADS, lexicon::ORG_HEAD),
+        (STREET_WORDS, lexicon::STREET),
+        (BUILDING_WORDS, lexicon::STREET),
+    ]
+}
+
 fn is_in(list: &[&str], w: &str) -> bool {
     list.contains(&w)
 }
@@ -152,7 +161,7 @@ fn street_from(
         if !named {
             return None;
         }
-        if j > i && is_in(words, &t.lower) {
+        if j > i && is_in(words, t.lower) {
             return Some(j);
         }
         if !separated_by(text, tokens, j, &[" ", "'s ", "\u{2019}s "]) {
@@ -185,7 +194,7 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
     let t = &tokens[i];
     let mut j = i;
     let mut numbered = false;
-    if is_in(UNIT_WORDS, &t.lower)
+    if is_in(UNIT_WORDS, t.lower)
         && tokens.get(i + 1).is_some_and(is_house_number)
         && t.lower != "house"
     {
@@ -201,16 +210,14 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
     } else if j == i {
         // No number: a street alone after "on", "in", "at", ... with a street word that is not
         // common elsewhere; after "on" any street word will do ("on Clarence View").
-        let prev = i.checked_sub(1).map(|p| tokens[p].lower.as_str());
+        let prev = i.checked_sub(1).map(|p| tokens[p].lower);
         if !prev.is_some_and(|p| matches!(p, "on" | "in" | "at" | "off" | "along" | "to" | "from"))
         {
             return None;
         }
         if t.shape == Shape::Lower {
             // Messages: "bring the stuff to bluebell st".
-            if DETERMINERS.contains(&t.lower.as_str())
-                || LEXICON.is_word(&t.lower) && t.lower.len() < 4
-            {
+            if DETERMINERS.contains(&t.lower) || t.is_word() && t.lower.len() < 4 {
                 return None;
             }
             let end = street_from(text, tokens, i, true, STREET_ABBREVIATIONS)?;
@@ -220,8 +227,8 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
             return None;
         }
         let end = street_from(text, tokens, i, false, STREET_WORDS)?;
-        let weak = is_in(WEAK_STREET_WORDS, &tokens[end].lower);
-        if weak && prev != Some("on") && !is_in(STREET_ABBREVIATIONS, &tokens[end].lower) {
+        let weak = is_in(WEAK_STREET_WORDS, tokens[end].lower);
+        if weak && prev != Some("on") && !is_in(STREET_ABBREVIATIONS, tokens[end].lower) {
             return None;
         }
         return Some((end, 0.7));
@@ -257,7 +264,7 @@ fn extend_with_places(text: &str, tokens: &[Token<'_>], mut end: usize) -> usize
         let mut last = None;
         for k in end + 1..end + 4 {
             let Some(t) = tokens.get(k) else { break };
-            if t.shape != Shape::Cap || is_title(&t.lower) {
+            if t.shape != Shape::Cap || is_title(t.lower) {
                 break;
             }
             last = Some(k);
@@ -283,19 +290,17 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
     let mut found: Vec<(usize, usize)> = Vec::new();
     for h in 0..tokens.len() {
         let head = &tokens[h];
-        if !head.is_capitalised() || !is_in(ORG_HEADS, &head.lower) || h == 0 {
+        if !head.is_capitalised() || !head.has(lexicon::ORG_HEAD) || h == 0 {
             continue;
         }
-        if matches!(head.lower.as_str(), "centre" | "center")
-            && !is_in(CENTRE_KINDS, &tokens[h - 1].lower)
-        {
+        if matches!(head.lower, "centre" | "center") && !is_in(CENTRE_KINDS, tokens[h - 1].lower) {
             continue;
         }
         // Skip a head followed by another head ("Centre Nursery"): the later one closes it.
         if separated_by(text, tokens, h, &[" "])
             && tokens
                 .get(h + 1)
-                .is_some_and(|n| n.is_capitalised() && is_in(ORG_HEADS, &n.lower))
+                .is_some_and(|n| n.is_capitalised() && n.has(lexicon::ORG_HEAD))
         {
             continue;
         }
@@ -307,11 +312,11 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
             }
             let p = &tokens[s - 1];
             // "Dr Khan and Partners", "Jack and Jill Nursery", but not "... School and Elm ...".
-            let joiner = matches!(p.lower.as_str(), "of")
-                || (matches!(p.lower.as_str(), "and" | "&")
+            let joiner = matches!(p.lower, "of")
+                || (matches!(p.lower, "and" | "&")
                     && s >= 2
                     && tokens[s - 2].is_capitalised()
-                    && !is_in(ORG_HEADS, &tokens[s - 2].lower));
+                    && !tokens[s - 2].has(lexicon::ORG_HEAD));
             if !(p.is_capitalised() || joiner || p.shape == Shape::Initial) {
                 break;
             }
@@ -321,7 +326,7 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
                 break;
             }
         }
-        while s < h && matches!(tokens[s].lower.as_str(), "and" | "of") {
+        while s < h && matches!(tokens[s].lower, "and" | "of") {
             s += 1;
         }
         if s == h {
@@ -345,10 +350,10 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         let t = &tokens[i];
         if t.shape == Shape::Upper
             && (3..=5).contains(&t.text.len())
-            && matches!(tokens[i - 1].lower.as_str(), "at" | "to" | "from")
-            && !crate::people::is_acronym(&t.lower)
-            && !LEXICON.is_word(&t.lower)
-            && !LEXICON.is_name(&t.lower)
+            && matches!(tokens[i - 1].lower, "at" | "to" | "from")
+            && !t.has(lexicon::ACRONYM)
+            && !t.is_word()
+            && !t.is_name()
         {
             out.push(Candidate::new(
                 t.start,
@@ -370,9 +375,9 @@ fn short_forms(tokens: &[Token<'_>], found: &[(usize, usize)], out: &mut Vec<Can
             .collect();
         if let Some(first) = words.first()
             && first.shape == Shape::Cap
-            && !LEXICON.is_word(&first.lower)
+            && !first.is_word()
             && first.lower.chars().count() >= 4
-            && !is_title(&first.lower)
+            && !is_title(first.lower)
         {
             forms.push(first.text.to_string());
         }
@@ -419,7 +424,7 @@ pub(crate) fn locations(
             continue;
         }
         let after_prep = i > 0
-            && is_in(PLACE_PREPOSITIONS, &tokens[i - 1].lower)
+            && is_in(PLACE_PREPOSITIONS, tokens[i - 1].lower)
             && gap_before(text, tokens, i) == " ";
         let mut matched = None;
         // Longest first: "Great Yarmouth" before "Great".
@@ -433,18 +438,25 @@ pub(crate) fn locations(
             {
                 continue;
             }
-            buf.clear();
-            for (k, r) in run.iter().enumerate() {
-                if k > 0 {
-                    buf.push(' ');
+            // A single word's lists were looked up by the tokeniser.
+            let flags = if n == 1 {
+                run[0].lex
+            } else {
+                buf.clear();
+                for (k, r) in run.iter().enumerate() {
+                    if k > 0 {
+                        buf.push(' ');
+                    }
+                    buf.push_str(r.lower);
                 }
-                buf.push_str(&r.lower);
-            }
+                LEXICON.flags(&buf)
+            };
             let in_case = case_places
                 .iter()
                 .any(|p| p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower));
-            let listed = LEXICON.is_place(&buf);
-            let ordinary = n == 1 && (LEXICON.is_word(&buf) || LEXICON.is_name(&buf));
+            let listed = flags & lexicon::PLACE != 0;
+            let ordinary =
+                n == 1 && flags & (lexicon::WORD | lexicon::FIRST | lexicon::SURNAME) != 0;
             if in_case || (listed && (!ordinary || after_prep)) {
                 matched = Some((n, if in_case { 0.9 } else { 0.75 }));
                 break;
@@ -452,10 +464,8 @@ pub(crate) fn locations(
             if after_prep && n >= 1 {
                 let last = &run[n - 1].lower;
                 let tail = n >= 2 && is_in(PLACE_TAILS, last);
-                let unknown = run
-                    .iter()
-                    .all(|r| !LEXICON.is_word(&r.lower) && !is_title(&r.lower))
-                    && !run.iter().any(|r| crate::people::is_role_word(&r.lower));
+                let unknown = run.iter().all(|r| !r.is_word() && !is_title(r.lower))
+                    && !run.iter().any(|r| r.has(lexicon::ROLE));
                 if tail
                     || (unknown
                         && n == 1
@@ -472,9 +482,9 @@ pub(crate) fn locations(
             && i + 1 < tokens.len()
             && gap(text, tokens, i) == " "
             && tokens[i + 1].shape == Shape::Cap
-            && is_in(PLACE_TAILS, &tokens[i + 1].lower)
-            && !LEXICON.is_word(&t.lower)
-            && !LEXICON.is_name(&t.lower)
+            && is_in(PLACE_TAILS, tokens[i + 1].lower)
+            && !t.is_word()
+            && !t.is_name()
         {
             matched = Some((2, 0.5));
         }
@@ -491,14 +501,6 @@ pub(crate) fn locations(
             i += 1;
         }
     }
-}
-
-pub(crate) fn is_org_head(lower: &str) -> bool {
-    is_in(ORG_HEADS, lower)
-}
-
-pub(crate) fn is_street_word(lower: &str) -> bool {
-    is_in(STREET_WORDS, lower) || is_in(BUILDING_WORDS, lower)
 }
 
 /// The place parts of the case's addresses: streets (as ADDRESS) and districts or towns (as
@@ -518,7 +520,9 @@ pub(crate) fn case_places(case: &crate::CaseKnowledge) -> (Vec<Vec<String>>, Vec
                 if words.is_empty() || words.len() > 4 {
                     continue;
                 }
-                let is_street = words.last().is_some_and(|w| is_street_word(w))
+                let is_street = words
+                    .last()
+                    .is_some_and(|w| LEXICON.flags(w) & lexicon::STREET != 0)
                     || part.chars().any(|c| c.is_ascii_digit());
                 let target = if is_street { &mut streets } else { &mut places };
                 if !target.contains(&words) {

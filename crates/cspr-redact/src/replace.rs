@@ -9,9 +9,9 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::identifiers::{month_and_year, month_name};
-use crate::lexicon::LEXICON;
+use crate::lexicon;
 use crate::text::{Shape, tokenize};
-use crate::{CaseKnowledge, Finding, Label, find};
+use crate::{CaseKnowledge, Finding, Label, Prepared, find_prepared};
 
 /// What to do with dates other than dates of birth (which are always removed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -66,12 +66,13 @@ static AGE: LazyLock<Regex> = LazyLock::new(|| {
 /// scanned again, and redacted again while anything is found, so that redacting the result
 /// changes nothing more.
 pub fn redact(text: &str, case: &CaseKnowledge, policy: Policy) -> Redaction {
-    let findings = find(text, case);
+    let prepared = Prepared::new(case);
+    let findings = find_prepared(text, &prepared);
     let mut out = replace_all(text, &findings, case, policy);
     // A replacement can make new context ("Mr. Mother Academy"); three passes have always been
     // enough in the property tests.
     for _ in 0..3 {
-        let again = replace_all(&out, &find(&out, case), case, policy);
+        let again = replace_all(&out, &find_prepared(&out, &prepared), case, policy);
         if again == out {
             break;
         }
@@ -241,17 +242,18 @@ fn residual(redacted: &str) -> Vec<Residual> {
         .find_iter(redacted)
         .map(|m| (m.start(), m.end(), ResidualKind::Age))
         .collect();
-    let tokens = tokenize(redacted);
+    let mut buffer = String::new();
+    let tokens = tokenize(redacted, &mut buffer);
     for (i, t) in tokens.iter().enumerate() {
         let inside_placeholder = redacted[..t.start].rfind('[') > redacted[..t.start].rfind(']');
         if t.shape == Shape::Cap
             && !inside_placeholder
-            && !LEXICON.is_word(&t.lower)
-            && !LEXICON.is_proper_noun(&t.lower)
-            && !crate::people::is_calendar_word(&t.lower)
-            && !crate::people::is_role_word(&t.lower)
+            && !t.is_word()
+            && !t.is_proper_noun()
+            && !crate::people::is_calendar_word(t.lower)
+            && !t.has(lexicon::ROLE)
             && t.text.chars().count() >= 3
-            && !(i > 0 && crate::people::is_role_word(&tokens[i - 1].lower))
+            && !(i > 0 && tokens[i - 1].has(lexicon::ROLE))
         {
             spans.push((t.start, t.end, ResidualKind::UnrecognisedName));
         }

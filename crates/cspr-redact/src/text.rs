@@ -1,6 +1,8 @@
 //! Word tokens with byte offsets, their shape (Capitalised, UPPER, lower), and the small
 //! questions the detectors ask about the text around a token.
 
+use crate::lexicon;
+
 /// How a word is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Shape {
@@ -21,13 +23,52 @@ pub(crate) struct Token<'a> {
     pub start: usize,
     pub end: usize,
     pub text: &'a str,
-    pub lower: String,
+    /// The word in lower case: a slice of the text itself when it has no capital, else of the
+    /// tokeniser's one buffer, so no word costs an allocation.
+    pub lower: &'a str,
     pub shape: Shape,
+    /// The word lists the lower-case word is in (`lexicon::WORD` ...), looked up once here.
+    pub lex: u16,
 }
 
 impl Token<'_> {
     pub fn is_capitalised(&self) -> bool {
         matches!(self.shape, Shape::Cap | Shape::Upper)
+    }
+
+    /// Whether the word is in any of the lists `flags` (`lexicon::TITLE | lexicon::ROLE`).
+    pub fn has(&self, flags: u16) -> bool {
+        self.lex & flags != 0
+    }
+
+    pub fn is_word(&self) -> bool {
+        self.lex & lexicon::WORD != 0
+    }
+
+    pub fn is_first_name(&self) -> bool {
+        self.lex & lexicon::FIRST != 0
+    }
+
+    pub fn is_surname(&self) -> bool {
+        self.lex & lexicon::SURNAME != 0
+    }
+
+    pub fn is_name(&self) -> bool {
+        self.lex & (lexicon::FIRST | lexicon::SURNAME) != 0
+    }
+
+    pub fn is_place(&self) -> bool {
+        self.lex & lexicon::PLACE != 0
+    }
+
+    pub fn is_proper_noun(&self) -> bool {
+        self.lex & lexicon::PROPER != 0
+    }
+
+    /// A word that never starts a name (function, role, domain and calendar words, titles,
+    /// acronyms).
+    pub fn never(&self) -> bool {
+        self.lex & lexicon::NEVER != 0
     }
 }
 
@@ -36,51 +77,101 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Splits text into word tokens. Hyphens and apostrophes inside a word join it (`Mary-Jane`,
-/// `O'Brien`), but a possessive `'s` does not: `Gemma's` gives `Gemma`.
-pub(crate) fn tokenize(text: &str) -> Vec<Token<'_>> {
+/// `O'Brien`), but a possessive `'s` does not: `Gemma's` gives `Gemma`. Lower-case forms of
+/// words with capitals are written to `buffer`, which the tokens then borrow.
+pub(crate) fn tokenize<'a>(text: &'a str, buffer: &'a mut String) -> Vec<Token<'a>> {
+    buffer.clear();
+    // Spans first, with where each word's lower case lies (in the text or in the buffer).
+    let spans = spans(text, buffer);
+    let buffer: &'a String = buffer;
+    spans
+        .into_iter()
+        .map(|(start, end, lower, shape)| {
+            let lower = match lower {
+                Some((s, e)) => &buffer[s..e],
+                None => &text[start..end],
+            };
+            Token {
+                start,
+                end,
+                text: &text[start..end],
+                lower,
+                shape,
+                lex: lexicon::LEXICON.flags(lower),
+            }
+        })
+        .collect()
+}
+
+type Span = (usize, usize, Option<(usize, usize)>, Shape);
+
+fn spans(text: &str, buffer: &mut String) -> Vec<Span> {
+    let bytes = text.as_bytes();
     let mut tokens = Vec::with_capacity(text.len() / 5);
-    let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let (c, len) = char_at(text, i);
+        i += len;
         if !c.is_alphanumeric() {
             continue;
         }
-        let mut end = start + c.len_utf8();
-        while let Some(&(i, c)) = chars.peek() {
+        let start = i - len;
+        let mut end = i;
+        while i < bytes.len() {
+            let (c, len) = char_at(text, i);
             if c.is_alphanumeric() {
-                end = i + c.len_utf8();
-                chars.next();
+                i += len;
+                end = i;
                 continue;
             }
             if c == '-' || is_apostrophe(c) {
-                let rest = &text[i + c.len_utf8()..];
-                let mut after = rest.chars();
+                let mut after = text[i + len..].chars();
                 let next = after.next();
                 // `'s` followed by a non-letter is a possessive: it ends the word and is skipped.
                 let possessive = is_apostrophe(c)
                     && next == Some('s')
                     && !after.next().is_some_and(char::is_alphanumeric);
                 if possessive {
-                    chars.next();
-                    chars.next();
+                    i += len + 1;
                     break;
                 }
                 if next.is_some_and(char::is_alphanumeric) {
-                    chars.next();
+                    i += len;
                     continue;
                 }
             }
             break;
         }
         let word = &text[start..end];
-        tokens.push(Token {
-            start,
-            end,
-            text: word,
-            lower: word.to_lowercase(),
-            shape: shape_of(word),
-        });
+        let lower = if word.is_ascii() {
+            if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                let s = buffer.len();
+                buffer.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                Some((s, buffer.len()))
+            } else {
+                None
+            }
+        } else {
+            // Full Unicode lower case (İ, titlecase letters) can change the length.
+            let s = buffer.len();
+            buffer.push_str(&word.to_lowercase());
+            Some((s, buffer.len()))
+        };
+        tokens.push((start, end, lower, shape_of(word)));
     }
     tokens
+}
+
+/// The character at byte `i` (a character boundary) and its length, ASCII without decoding.
+fn char_at(text: &str, i: usize) -> (char, usize) {
+    let b = text.as_bytes()[i];
+    if b.is_ascii() {
+        return (char::from(b), 1);
+    }
+    text[i..]
+        .chars()
+        .next()
+        .map_or((char::REPLACEMENT_CHARACTER, 1), |c| (c, c.len_utf8()))
 }
 
 pub(crate) fn shape_of(word: &str) -> Shape {
@@ -173,7 +264,8 @@ mod tests {
 
     #[test]
     fn possessives_split_and_inner_apostrophes_join() {
-        let toks = tokenize("Gemma's flat; O'Brien and Mary-Jane, nan's");
+        let mut buffer = String::new();
+        let toks = tokenize("Gemma's flat; O'Brien and Mary-Jane, nan's", &mut buffer);
         let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
         assert_eq!(
             words,
