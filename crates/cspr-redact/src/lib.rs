@@ -183,7 +183,7 @@ pub fn find(text: &str, case: &CaseKnowledge) -> Vec<Finding> {
 /// does to check its output) does not arrange it again.
 #[derive(Debug)]
 pub(crate) struct Prepared {
-    /// The case's pseudonyms, trimmed.
+    /// The case's pseudonyms, trimmed, and the role names written for people without one.
     pseudonyms: Vec<String>,
     known: people::Known,
     streets: Vec<Vec<String>>,
@@ -212,10 +212,18 @@ impl Prepared {
                     .map(|d| (i, d))
             })
             .collect();
+        // What `redact` writes for the case's people: their pseudonym, or their role for those
+        // the table leaves out ("Step father"), so that a later scan leaves it be.
         let pseudonyms = case
             .pseudonyms
             .values()
             .map(|p| p.trim().to_string())
+            .chain(
+                case.people
+                    .iter()
+                    .filter(|p| !case.pseudonyms.contains_key(&p.name))
+                    .map(|p| replace::role_name(&p.role)),
+            )
             .filter(|p| !p.is_empty())
             .collect();
         Self {

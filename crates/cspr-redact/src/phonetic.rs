@@ -3,14 +3,15 @@
 
 /// Lower-case ASCII letters of a name, with common Latin accents folded.
 pub(crate) fn fold(name: &str) -> Vec<u8> {
-    if name.is_ascii() {
-        return name
-            .bytes()
-            .filter(u8::is_ascii_alphabetic)
-            .map(|b| b.to_ascii_lowercase())
-            .collect();
-    }
     let mut out = Vec::with_capacity(name.len());
+    if name.is_ascii() {
+        out.extend(
+            name.bytes()
+                .filter(u8::is_ascii_alphabetic)
+                .map(|b| b.to_ascii_lowercase()),
+        );
+        return out;
+    }
     for c in name.chars().flat_map(char::to_lowercase) {
         let folded = match c {
             'a'..='z' => c,
