@@ -41,6 +41,7 @@ pub fn projection(
             .into_iter()
             .map(|a| a.as_uuid())
             .collect(),
+        themes: case.themes.iter().cloned().collect(),
     };
     let deadlines = deadlines(case, calendar, settings, today)
         .into_iter()
@@ -80,6 +81,10 @@ pub fn projection(
             } else {
                 "in-progress".to_owned()
             },
+            owner: a.action.owner.clone().unwrap_or_default(),
+            themes: a.action.themes.clone(),
+            last_progress: a.progress.iter().map(|p| p.on).max(),
+            completed_on: a.completed.as_ref().map(|c| c.0),
         })
         .collect();
     // Membership is granted and revoked only by events; the read model mirrors it. A member

@@ -186,6 +186,9 @@ pub fn action(id: ActionId, rec: Option<RecommendationId>, due_on: Date) -> Plan
         agency: HEALTH,
         description: text("Update the safe sleep guidance and train staff."),
         due_on,
+        owner: Some("Named nurse for safeguarding".into()),
+        measure_of_success: Some("Safe sleep advice recorded at every new birth visit.".into()),
+        themes: vec!["safe sleep".into()],
     }
 }
 
@@ -304,6 +307,12 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::RecordRapidReviewLearning {
                 learning: text("Information about new adults was not shared."),
                 themes: vec!["information sharing".into()],
+            },
+        ),
+        (
+            date!(2025 - 03 - 19),
+            Command::TagThemes {
+                themes: vec!["information sharing".into(), "voice of the child".into()],
             },
         ),
         (
@@ -585,6 +594,19 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             },
         ),
         (
+            date!(2025 - 08 - 15),
+            Command::AttachActionEvidence {
+                action_id: ACTION1,
+                on: date!(2025 - 08 - 15),
+                attachment: Attachment {
+                    blob_id: Uuid::from_u128(0xB10B),
+                    file_name: "guidance-draft.pdf".into(),
+                    content_type: "application/pdf".into(),
+                    size: 2048,
+                },
+            },
+        ),
+        (
             date!(2025 - 09 - 15),
             Command::CompleteAction {
                 action_id: ACTION1,
@@ -598,6 +620,19 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 action_id: ACTION2,
                 completed_on: date!(2025 - 09 - 16),
                 evidence_of_impact: text("Safe sleep audit improved."),
+            },
+        ),
+        (
+            date!(2025 - 09 - 20),
+            Command::RecordDissemination {
+                dissemination: Dissemination {
+                    on: date!(2025 - 09 - 20),
+                    kind: DisseminationKind::Briefing,
+                    description: text(
+                        "Seven-minute briefing for health visitors and social workers.",
+                    ),
+                    reach: Some(120),
+                },
             },
         ),
         (

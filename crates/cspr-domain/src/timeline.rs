@@ -496,6 +496,50 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             None,
         ),
+        Event::ActionEvidenceAttached { on, attachment, .. } => (
+            Some(*on),
+            format!(
+                "Evidence was attached to an action: {}",
+                excerpt(&attachment.file_name)
+            ),
+            None,
+        ),
+        Event::ThemesTagged { themes } => (
+            None,
+            if themes.is_empty() {
+                "The case's learning themes were cleared".to_owned()
+            } else {
+                format!(
+                    "The case was tagged with the themes {}",
+                    excerpt(&themes.join(", "))
+                )
+            },
+            None,
+        ),
+        Event::LearningDisseminated { dissemination } => {
+            use crate::case::model::DisseminationKind as K;
+            let how = match dissemination.kind {
+                K::Briefing => "a briefing",
+                K::LearningEvent => "a learning event",
+                K::Training => "training",
+                K::Newsletter => "a newsletter",
+                K::Other => "other means",
+            };
+            let reach = dissemination.reach.map_or_else(String::new, |n| {
+                format!(
+                    " reaching {}",
+                    crate::words::plural(i64::from(n), "person", "people")
+                )
+            });
+            (
+                Some(dissemination.on),
+                format!(
+                    "The learning was shared through {how}{reach}: {}",
+                    excerpt(dissemination.description.as_str())
+                ),
+                None,
+            )
+        }
         Event::ActionCompleted {
             completed_on,
             evidence_of_impact,

@@ -23,6 +23,7 @@ fn state(due: Date, progress: &[Date], completed: Option<Date>) -> ActionState {
             })
             .collect(),
         completed: completed.map(|on| (on, text("Audit shows the change in practice."))),
+        attachments: Vec::new(),
     }
 }
 

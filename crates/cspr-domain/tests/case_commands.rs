@@ -4615,3 +4615,176 @@ fn complete_safety_action_refused_before_the_rapid_review() {
         )
         .then_wrong_stage();
 }
+
+// ------------------------------------------------------------------------------------------
+// AttachActionEvidence, TagThemes, RecordDissemination
+// ------------------------------------------------------------------------------------------
+
+fn evidence_file(size: u64) -> cspr_domain::case::model::Attachment {
+    cspr_domain::case::model::Attachment {
+        blob_id: Uuid::from_u128(0xB10B),
+        file_name: "audit.pdf".into(),
+        content_type: "application/pdf".into(),
+        size,
+    }
+}
+
+#[test]
+fn attach_action_evidence_records_the_file() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::AttachActionEvidence {
+                action_id: ACTION1,
+                on: today,
+                attachment: evidence_file(10),
+            },
+        )
+        .then_events(vec![Event::ActionEvidenceAttached {
+            action_id: ACTION1,
+            on: today,
+            attachment: evidence_file(10),
+        }]);
+}
+
+#[test]
+fn attach_action_evidence_refused_for_an_empty_file() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::AttachActionEvidence {
+                action_id: ACTION1,
+                on: today,
+                attachment: evidence_file(0),
+            },
+        )
+        .then_invalid(
+            "attachment",
+            "The file is empty: choose the file of evidence again.",
+        );
+}
+
+#[test]
+fn attach_action_evidence_refused_for_an_unknown_action() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::AttachActionEvidence {
+                action_id: cspr_domain::ids::ActionId::from_uuid(Uuid::from_u128(0xDEAD)),
+                on: today,
+                attachment: evidence_file(10),
+            },
+        )
+        .then_invalid("action_id", "There is no such action.");
+}
+
+#[test]
+fn tag_themes_keeps_each_theme_once_in_order() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, TagThemes { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::TagThemes {
+                themes: vec![
+                    " voice of the child ".into(),
+                    "information sharing".into(),
+                    "voice of the child".into(),
+                    String::new(),
+                ],
+            },
+        )
+        .then_events(vec![Event::ThemesTagged {
+            themes: vec!["information sharing".into(), "voice of the child".into()],
+        }]);
+}
+
+#[test]
+fn tag_themes_refused_for_a_theme_too_long() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, TagThemes { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::TagThemes {
+                themes: vec!["x".repeat(101)],
+            },
+        )
+        .then_invalid("themes", "A theme must be 100 characters or fewer.");
+}
+
+#[test]
+fn tag_themes_refused_once_the_case_is_closed() {
+    let w = World::default();
+    let (case, today) = lr_until!(&w, CloseCase { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::TagThemes {
+                themes: vec!["neglect".into()],
+            },
+        )
+        .then_wrong_stage();
+}
+
+fn briefing(on: Date) -> cspr_domain::case::model::Dissemination {
+    cspr_domain::case::model::Dissemination {
+        on,
+        kind: cspr_domain::case::model::DisseminationKind::Training,
+        description: text("Training for designated safeguarding leads."),
+        reach: None,
+    }
+}
+
+#[test]
+fn record_dissemination_records_how_the_learning_was_shared() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, RecordDissemination { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::RecordDissemination {
+                dissemination: briefing(today),
+            },
+        )
+        .then_events(vec![Event::LearningDisseminated {
+            dissemination: briefing(today),
+        }]);
+}
+
+#[test]
+fn record_dissemination_refused_with_a_date_in_the_future() {
+    let w = World::default();
+    let (case, today, _) = lr_before!(&w, RecordDissemination { .. });
+    given(&w, case)
+        .when(
+            today,
+            Command::RecordDissemination {
+                dissemination: briefing(date!(2025 - 12 - 01)),
+            },
+        )
+        .then_invalid(
+            "dissemination.on",
+            "The date the learning was shared must be today or in the past.",
+        );
+}
+
+#[test]
+fn record_dissemination_refused_before_a_decision() {
+    let w = World::default();
+    let (case, today) = case_at(&w, Stage::Triage);
+    given(&w, case)
+        .when(
+            today,
+            Command::RecordDissemination {
+                dissemination: briefing(today),
+            },
+        )
+        .then_wrong_stage();
+}

@@ -63,6 +63,7 @@ const LOCAL_REVIEW: &str = r#"
 - | An immediate safety action was agreed for Northshire Children's Social Care, due 1 April 2025: Check the sibling's safety plan.
 19 March 2025 | An immediate safety action was carried out.
 - | The rapid review's learning was recorded (themes: information sharing): Information about new adults was not shared.
+- | The case was tagged with the themes information sharing, voice of the child.
 - | The consideration of racism, other inequalities and disability was recorded.
 19 March 2025 | The local review decision: hold a local review.
 21 March 2025 | The local authority signed off the rapid review.
@@ -103,8 +104,10 @@ const LOCAL_REVIEW: &str = r#"
 28 July 2025 | The report was published.
 - | An action was agreed for Northshire Health, due 30 September 2025: Update the safe sleep guidance and train staff.
 15 August 2025 | Progress on an action was recorded: Guidance drafted.
+15 August 2025 | Evidence was attached to an action: guidance-draft.pdf.
 15 September 2025 | An action was completed, with evidence of impact: Audit shows new adults recorded in 95% of cases.
 16 September 2025 | An action was completed, with evidence of impact: Safe sleep audit improved.
+20 September 2025 | The learning was shared through a briefing reaching 120 people: Seven-minute briefing for health visitors and social workers.
 - | A user's access to the case was taken away.
 30 September 2025 | The case was closed: All actions complete with evidence of impact.
 28 July 2026 | The published report was taken down.

@@ -15,7 +15,7 @@ use crate::{
 macro_rules! summary_cols {
     () => {
         "s.case_id, s.partnership_id, s.reference, s.stage, s.stage_label, s.next_deadline, \
-         s.next_deadline_label, s.opened_on, s.updated_at, s.closed, s.agencies"
+         s.next_deadline_label, s.opened_on, s.updated_at, s.closed, s.agencies, s.themes"
     };
 }
 macro_rules! deadline_cols {
@@ -25,7 +25,8 @@ macro_rules! deadline_cols {
 }
 macro_rules! action_cols {
     () => {
-        "a.case_id, a.action_id, a.recommendation, a.agency, a.description, a.due, a.status"
+        "a.case_id, a.action_id, a.recommendation, a.agency, a.description, a.due, a.status, \
+         a.owner, a.themes, a.last_progress, a.completed_on"
     };
 }
 /// The scope filter on `case_summaries s`: `$1` partnership, `$2` user or NULL for the whole
@@ -99,14 +100,14 @@ pub(crate) async fn write_projection(
     cx.execute(
         &sql(
             "INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
-              next_deadline, next_deadline_label, opened_on, updated_at, closed, agencies) \
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+              next_deadline, next_deadline_label, opened_on, updated_at, closed, agencies, themes) \
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
               ON CONFLICT (case_id) DO UPDATE SET partnership_id = excluded.partnership_id, \
               reference = excluded.reference, stage = excluded.stage, \
               stage_label = excluded.stage_label, next_deadline = excluded.next_deadline, \
               next_deadline_label = excluded.next_deadline_label, opened_on = excluded.opened_on, \
               updated_at = excluded.updated_at, closed = excluded.closed, \
-              agencies = excluded.agencies",
+              agencies = excluded.agencies, themes = excluded.themes",
         ),
         &[
             Arg::Uuid(s.case_id),
@@ -126,6 +127,7 @@ pub(crate) async fn write_projection(
                     .collect::<Vec<_>>()
                     .join(" "),
             ),
+            Arg::Text(s.themes.join("\n")),
         ],
     )
     .await?;
@@ -155,7 +157,8 @@ pub(crate) async fn write_projection(
     for a in &p.actions {
         cx.execute(
             &sql("INSERT INTO case_actions (case_id, action_id, recommendation, agency, description, \
-                  due, status) VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+                  due, status, owner, themes, last_progress, completed_on) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
             &[
                 Arg::Uuid(a.case_id),
                 Arg::Uuid(a.action_id),
@@ -164,6 +167,10 @@ pub(crate) async fn write_projection(
                 Arg::Text(a.description.clone()),
                 Arg::OptDate(a.due),
                 Arg::Text(a.status.clone()),
+                Arg::Text(a.owner.clone()),
+                Arg::Text(a.themes.join("\n")),
+                Arg::OptDate(a.last_progress),
+                Arg::OptDate(a.completed_on),
             ],
         )
         .await?;
@@ -197,6 +204,7 @@ fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
         opened_on: r.date("opened_on")?,
         updated_at: r.time("updated_at")?,
         closed: r.bool("closed")?,
+        themes: lines(&r.text("themes")?),
         agencies: r
             .text("agencies")?
             .split_whitespace()
@@ -229,7 +237,19 @@ fn action_from_row(r: &Row) -> Result<ActionRow, StoreError> {
         description: r.text("description")?,
         due: r.opt_date("due")?,
         status: r.text("status")?,
+        owner: r.text("owner")?,
+        themes: lines(&r.text("themes")?),
+        last_progress: r.opt_date("last_progress")?,
+        completed_on: r.opt_date("completed_on")?,
     })
+}
+
+/// A list kept one item per line.
+fn lines(text: &str) -> Vec<String> {
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 // Ordering happens in Rust with byte-wise string comparison so both backends list rows in the

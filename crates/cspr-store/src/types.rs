@@ -105,6 +105,8 @@ pub struct CaseSummary {
     pub closed: bool,
     /// The agencies involved in the case.
     pub agencies: Vec<Uuid>,
+    /// The case's learning themes.
+    pub themes: Vec<String>,
 }
 
 /// One derived deadline of a case.
@@ -143,6 +145,14 @@ pub struct ActionRow {
     pub due: Option<Date>,
     /// Its progress.
     pub status: String,
+    /// Who in the agency owns it.
+    pub owner: String,
+    /// Its learning themes.
+    pub themes: Vec<String>,
+    /// The day of its latest progress.
+    pub last_progress: Option<Date>,
+    /// The day it was completed.
+    pub completed_on: Option<Date>,
 }
 
 /// A user's membership of a case.

@@ -289,6 +289,25 @@ pub enum Command {
         /// Evidence.
         evidence: Option<NonEmptyText>,
     },
+    /// Stage 13: a file of evidence for an action.
+    AttachActionEvidence {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// The file (already stored, sealed with the case key).
+        attachment: super::model::Attachment,
+    },
+    /// Tag the case with learning themes (replacing its tags).
+    TagThemes {
+        /// The themes (from the partnership's taxonomy).
+        themes: Vec<String>,
+    },
+    /// Record how the case's learning was shared.
+    RecordDissemination {
+        /// How, when and to whom.
+        dissemination: super::model::Dissemination,
+    },
     /// Stage 13: an action is complete, with evidence of its impact.
     CompleteAction {
         /// Which.

@@ -102,9 +102,30 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         Command::Publish { .. } => &[S::Publication],
         Command::Unpublish { .. } => &[S::ActionPlan, S::Closed],
         Command::AgreeAction { .. } => &[S::Publication, S::ActionPlan],
-        Command::RecordActionProgress { .. } | Command::CompleteAction { .. } => {
-            &[S::Publication, S::ActionPlan]
-        }
+        Command::RecordActionProgress { .. }
+        | Command::CompleteAction { .. }
+        | Command::AttachActionEvidence { .. } => &[S::Publication, S::ActionPlan],
+        Command::TagThemes { .. } => &[
+            S::Incident,
+            S::Referral,
+            S::Triage,
+            S::RapidReview,
+            S::Scoping,
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+        ],
+        Command::RecordDissemination { .. } => &[
+            S::Decided,
+            S::Commissioning,
+            S::Evidence,
+            S::Drafting,
+            S::Publication,
+            S::ActionPlan,
+        ],
         Command::CompleteSafetyAction { .. } => &[
             S::RapidReview,
             S::Decided,
@@ -190,6 +211,9 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::Unpublish { .. } => "take the published report down",
         Command::AgreeAction { .. } => "agree an action",
         Command::RecordActionProgress { .. } => "record progress on an action",
+        Command::AttachActionEvidence { .. } => "attach evidence to an action",
+        Command::TagThemes { .. } => "tag the case with learning themes",
+        Command::RecordDissemination { .. } => "record how the learning was shared",
         Command::CompleteAction { .. } => "complete an action",
         Command::CloseCase { .. } => "close the case",
         Command::GrantMembership { .. } => "give someone access to the case",
@@ -1282,6 +1306,49 @@ impl Decider<'_> {
                     note,
                     evidence,
                 })
+            }
+            Command::AttachActionEvidence {
+                action_id,
+                on,
+                attachment,
+            } => {
+                self.open_action(action_id)?;
+                self.past("on", "of the evidence", on)?;
+                if attachment.file_name.trim().is_empty() || attachment.size == 0 {
+                    return Err(DomainError::invalid(
+                        "attachment",
+                        "The file is empty: choose the file of evidence again.",
+                    ));
+                }
+                one(Event::ActionEvidenceAttached {
+                    action_id,
+                    on,
+                    attachment,
+                })
+            }
+            Command::TagThemes { themes } => {
+                let mut tidy: Vec<String> = themes
+                    .iter()
+                    .map(|t| t.trim().to_owned())
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                tidy.sort();
+                tidy.dedup();
+                if tidy.iter().any(|t| t.chars().count() > 100) {
+                    return Err(DomainError::invalid(
+                        "themes",
+                        "A theme must be 100 characters or fewer.",
+                    ));
+                }
+                one(Event::ThemesTagged { themes: tidy })
+            }
+            Command::RecordDissemination { dissemination } => {
+                self.past(
+                    "dissemination.on",
+                    "the learning was shared",
+                    dissemination.on,
+                )?;
+                one(Event::LearningDisseminated { dissemination })
             }
             Command::CompleteAction {
                 action_id,

@@ -306,6 +306,25 @@ pub enum Event {
         /// Evidence.
         evidence: Option<NonEmptyText>,
     },
+    /// A file of evidence was attached to an action.
+    ActionEvidenceAttached {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// The file.
+        attachment: super::model::Attachment,
+    },
+    /// The case was tagged with learning themes.
+    ThemesTagged {
+        /// The themes, replacing any before.
+        themes: Vec<String>,
+    },
+    /// The case's learning was shared.
+    LearningDisseminated {
+        /// How, when and to whom.
+        dissemination: super::model::Dissemination,
+    },
     /// An action was completed with evidence of impact.
     ActionCompleted {
         /// Which.

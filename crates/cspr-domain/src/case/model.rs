@@ -646,6 +646,80 @@ pub struct PlannedAction {
     pub description: NonEmptyText,
     /// By when.
     pub due_on: Date,
+    /// Who in the agency owns it (a job title or a name).
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// How the agency will know it made a difference.
+    #[serde(default)]
+    pub measure_of_success: Option<String>,
+    /// Learning themes (from the partnership's taxonomy).
+    #[serde(default)]
+    pub themes: Vec<String>,
+}
+
+/// A file kept as evidence (the bytes are a sealed blob of the case).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    /// The blob's id in the store.
+    pub blob_id: uuid::Uuid,
+    /// The file's name as uploaded.
+    pub file_name: String,
+    /// Its checked media type.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// How the learning of a case was shared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DisseminationKind {
+    /// A written or spoken briefing.
+    Briefing,
+    /// A learning event.
+    LearningEvent,
+    /// Training.
+    Training,
+    /// A newsletter.
+    Newsletter,
+    /// Another way.
+    Other,
+}
+
+impl DisseminationKind {
+    /// Every kind.
+    pub const ALL: [Self; 5] = [
+        Self::Briefing,
+        Self::LearningEvent,
+        Self::Training,
+        Self::Newsletter,
+        Self::Other,
+    ];
+
+    /// Plain words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Briefing => "briefing",
+            Self::LearningEvent => "learning event",
+            Self::Training => "training",
+            Self::Newsletter => "newsletter",
+            Self::Other => "other",
+        }
+    }
+}
+
+/// One sharing of a case's learning.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Dissemination {
+    /// When.
+    pub on: Date,
+    /// How.
+    pub kind: DisseminationKind,
+    /// Who it was for and what was shared.
+    pub description: NonEmptyText,
+    /// How many people it reached, when known.
+    pub reach: Option<u32>,
 }
 
 /// Progress on an action.
@@ -668,6 +742,9 @@ pub struct ActionState {
     pub progress: Vec<ActionProgress>,
     /// Completed on, with the evidence of impact.
     pub completed: Option<(Date, NonEmptyText)>,
+    /// Files of evidence: (the day attached, the file).
+    #[serde(default)]
+    pub attachments: Vec<(Date, Attachment)>,
 }
 
 /// The signatures a decision or report collects.

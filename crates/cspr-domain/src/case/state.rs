@@ -193,6 +193,12 @@ pub struct Case {
     pub unpublished_on: Option<Date>,
     /// The action plan.
     pub actions: BTreeMap<ActionId, ActionState>,
+    /// Learning themes the case is tagged with.
+    #[serde(default)]
+    pub themes: std::collections::BTreeSet<String>,
+    /// How the case's learning was shared.
+    #[serde(default)]
+    pub disseminations: Vec<super::model::Dissemination>,
     /// Who may see the case beyond the partnership team and the chair.
     pub members: BTreeMap<crate::ids::UserId, super::model::Membership>,
     /// Closure date and reason.
@@ -245,6 +251,8 @@ impl Default for Case {
             published_on: None,
             unpublished_on: None,
             actions: BTreeMap::new(),
+            themes: std::collections::BTreeSet::new(),
+            disseminations: Vec::new(),
             members: BTreeMap::new(),
             closed: None,
             version: 0,
@@ -615,6 +623,7 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                     action: action.clone(),
                     progress: Vec::new(),
                     completed: None,
+                    attachments: Vec::new(),
                 },
             );
         }
@@ -631,6 +640,21 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                     evidence: evidence.clone(),
                 });
             }
+        }
+        Event::ActionEvidenceAttached {
+            action_id,
+            on,
+            attachment,
+        } => {
+            if let Some(a) = case.actions.get_mut(action_id) {
+                a.attachments.push((*on, attachment.clone()));
+            }
+        }
+        Event::ThemesTagged { themes } => {
+            case.themes = themes.iter().cloned().collect();
+        }
+        Event::LearningDisseminated { dissemination } => {
+            case.disseminations.push(dissemination.clone());
         }
         Event::ActionCompleted {
             action_id,

@@ -60,6 +60,7 @@ pub fn summary(
         updated_at: T0,
         closed: false,
         agencies: vec![Uuid::from_u128(0xa1)],
+        themes: vec!["neglect".to_owned()],
     }
 }
 
@@ -89,6 +90,10 @@ pub fn projection(
             description: "Review joint visit protocol".to_owned(),
             due: Some(date!(2025 - 09 - 01)),
             status: "open".to_owned(),
+            owner: "Head of service".to_owned(),
+            themes: vec!["information sharing".to_owned(), "escalation".to_owned()],
+            last_progress: Some(date!(2025 - 08 - 01)),
+            completed_on: None,
         }],
         members: members
             .iter()

@@ -320,7 +320,7 @@ async fn cases_page(
             {
                 let own = own.to_string();
                 for a in state.store().actions(scope(p)).await? {
-                    if a.agency != own || a.status == "completed" {
+                    if a.agency != own || a.status == "complete" {
                         continue;
                     }
                     let reference = summaries
