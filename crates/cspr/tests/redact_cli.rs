@@ -1,9 +1,10 @@
 //! `cspr redact` through the real binary: records to findings in the development set's format,
-//! a text file to its redacted text, and one clear line for bad input with no file left behind.
+//! a text or Word file to its redacted text, and one clear line for bad input with no file left
+//! behind.
 
 mod common;
 
-use std::fs;
+use std::{fs, io::Write, path::Path};
 
 use common::{Sandbox, one_error_line};
 
@@ -41,14 +42,20 @@ fn records_give_findings_as_code_point_spans_with_labels() {
     assert_eq!(labels, ["ADDRESS", "POSTCODE"]);
 }
 
-#[test]
-fn a_text_file_is_redacted_to_stdout_or_a_file() {
+/// A sandbox with case.json: Tony Bailey, the child, known as Child W.
+fn with_case() -> Sandbox {
     let sandbox = Sandbox::new();
     fs::write(
         sandbox.path().join("case.json"),
         r#"{"people": [{"role": "child", "name": "Tony Bailey"}], "pseudonyms": {"Tony Bailey": "Child W"}}"#,
     )
     .expect("write");
+    sandbox
+}
+
+#[test]
+fn a_text_file_is_redacted_to_stdout_or_a_file() {
+    let sandbox = with_case();
     fs::write(
         sandbox.path().join("note.txt"),
         "On 3rd April 2019 Tony was seen by Dr Ogunleye at 12 Peel Road.\n",
@@ -100,4 +107,91 @@ fn unreadable_input_and_bad_options_get_one_line() {
     assert!(line.contains("--dates"), "{line}");
     let output = sandbox.run(&["redact", "--input", "a.txt"]);
     one_error_line(&output, 2);
+}
+
+/// A minimal Word document: the content types, the package relationship and the given
+/// word/document.xml, deflated as Word writes them.
+fn write_docx(path: &Path, document_xml: &str) {
+    let file = fs::File::create(path).expect("create");
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#,
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#,
+        ),
+        ("word/document.xml", document_xml),
+    ];
+    for (name, content) in parts {
+        zip.start_file(name, options).expect("start entry");
+        zip.write_all(content.as_bytes()).expect("write entry");
+    }
+    zip.finish().expect("finish zip");
+}
+
+const DOCUMENT_XML: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr><w:r><w:t xml:space="preserve">On 3rd April 2019 </w:t></w:r><w:r><w:rPr><w:b/></w:rPr><w:t>Tony</w:t></w:r><w:r><w:t xml:space="preserve"> was seen by Dr Ogunleye.</w:t></w:r></w:p>
+<w:p><w:r><w:t>Address:</w:t><w:tab/><w:t>12 Peel Road</w:t><w:br/><w:t>Tony &amp; his sister were at home.</w:t></w:r></w:p>
+</w:body></w:document>"#;
+
+#[test]
+fn a_word_document_is_redacted_to_its_text() {
+    let sandbox = with_case();
+    write_docx(&sandbox.path().join("review.docx"), DOCUMENT_XML);
+    let out = sandbox.ok(&["redact", "review.docx", "--case", "case.json"]);
+    assert_eq!(
+        out,
+        "On April 2019 Child W was seen by a doctor.\nAddress:\t[address]\nChild W & his sister were at home.\n"
+    );
+    assert!(!out.contains("Tony") && !out.contains("Ogunleye") && !out.contains("Peel"));
+    sandbox.ok(&[
+        "redact",
+        "review.docx",
+        "--case",
+        "case.json",
+        "--out",
+        "red.txt",
+    ]);
+    let red = fs::read_to_string(sandbox.path().join("red.txt")).expect("output");
+    assert_eq!(red, out);
+}
+
+#[test]
+fn a_corrupt_word_document_gets_one_line_and_no_output() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path();
+    fs::write(dir.join("not-a-zip.docx"), "Tony Bailey, plain text").expect("write");
+    let mut zip =
+        zip::ZipWriter::new(fs::File::create(dir.join("no-document.docx")).expect("create"));
+    zip.start_file("word/styles.xml", zip::write::SimpleFileOptions::default())
+        .expect("start");
+    zip.write_all(b"<w:styles/>").expect("write");
+    zip.finish().expect("finish");
+    write_docx(
+        &dir.join("malformed.docx"),
+        "<w:document><w:body><w:p><w:r><w:t>Tony Bailey</w:r></w:p></w:body></w:document>",
+    );
+    let cases = [
+        ("not-a-zip.docx", "not a Word document"),
+        ("no-document.docx", "word/document.xml"),
+        ("malformed.docx", "not well-formed"),
+    ];
+    for (name, expected) in cases {
+        let output = sandbox.run(&["redact", name, "--out", "red.txt"]);
+        let line = one_error_line(&output, 2);
+        assert!(line.contains(name) && line.contains(expected), "{line}");
+        assert!(output.stdout.is_empty(), "{name}: nothing on stdout");
+        assert!(
+            !sandbox.path().join("red.txt").exists(),
+            "{name}: no output file"
+        );
+    }
 }
