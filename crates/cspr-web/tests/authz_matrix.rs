@@ -118,6 +118,21 @@ fn case_action(role: Role, rel: Rel) -> Expect {
         other => other,
     }
 }
+fn figures_people(role: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(
+        if matches!(
+            role,
+            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember | Role::SafeguardingPartner
+        ) {
+            Allow
+        } else {
+            Deny
+        },
+    )
+}
+fn nothing_there(_: Role, rel: Rel) -> Expect {
+    signed(rel).unwrap_or(Deny)
+}
 fn subgroup(role: Role, rel: Rel) -> Expect {
     signed(rel).unwrap_or(
         if matches!(
@@ -214,6 +229,18 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /contribute/{token}", public),
         ("GET /contribute/{token}/form", public),
         ("POST /contribute/{token}/form", public),
+        ("GET /actions", casework),
+        ("GET /actions.csv", casework),
+        ("GET /themes", casework),
+        ("GET /figures", figures_people),
+        ("GET /figures.csv", figures_people),
+        // No such action on the case: everyone who may see the case gets "not found".
+        ("GET /cases/{case_id}/evidence/{action_id}", nothing_there),
+        ("POST /cases/{case_id}/evidence/{action_id}", nothing_there),
+        (
+            "GET /cases/{case_id}/evidence/{action_id}/{blob_id}",
+            nothing_there,
+        ),
         ("GET /meetings", subgroup),
         ("GET /meetings/{day}", subgroup),
         // The guard lets the subgroup through; the handler lets only the team and the chair
@@ -319,6 +346,8 @@ async fn every_role_every_route_every_relation() {
                     .replace("{user_id}", &target_user.to_string())
                     .replace("{file}", "nothing.css")
                     .replace("{day}", "2025-09-11")
+                    .replace("{action_id}", "00000000-0000-0000-0000-00000000abcd")
+                    .replace("{blob_id}", "00000000-0000-0000-0000-00000000b10b")
                     .replace(
                         "{action}",
                         if spec.path.starts_with("/cases/new/") {

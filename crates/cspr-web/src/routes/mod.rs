@@ -7,12 +7,16 @@ pub mod actions;
 pub(crate) mod admin;
 mod cases;
 mod contribute;
+mod evidence;
+mod figures;
 pub mod form;
 mod info;
 mod meetings;
 mod oidc;
 mod public;
 mod signin;
+mod themes;
+mod tracker;
 
 use std::net::SocketAddr;
 
@@ -35,6 +39,13 @@ const TEAM: &[Role] = &[Role::PartnershipTeam];
 const ADMINS: &[Role] = &[Role::SystemAdministrator];
 const SETTINGS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
 const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
+/// The partnership's yearly figures: the people who answer for the partnership.
+const FIGURES: &[Role] = &[
+    Role::PartnershipTeam,
+    Role::Chair,
+    Role::SubgroupMember,
+    Role::SafeguardingPartner,
+];
 const CASEWORK: &[Role] = &[
     Role::PartnershipTeam,
     Role::Chair,
@@ -153,6 +164,26 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/contribute/{token}", Rule::Public),
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
+    r("GET", "/actions", Rule::Roles(CASEWORK)),
+    r("GET", "/actions.csv", Rule::Roles(CASEWORK)),
+    r("GET", "/themes", Rule::Roles(CASEWORK)),
+    r("GET", "/figures", Rule::Roles(FIGURES)),
+    r("GET", "/figures.csv", Rule::Roles(FIGURES)),
+    r(
+        "GET",
+        "/cases/{case_id}/evidence/{action_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/evidence/{action_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/evidence/{action_id}/{blob_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
     r("GET", "/meetings", Rule::Roles(SUBGROUP)),
     r("GET", "/meetings/{day}", Rule::Roles(SUBGROUP)),
     r(
@@ -222,6 +253,14 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/contribute/{token}") => post(contribute::check_code),
         ("GET", "/contribute/{token}/form") => get(contribute::form),
         ("POST", "/contribute/{token}/form") => post(contribute::submit),
+        ("GET", "/actions") => get(tracker::index),
+        ("GET", "/actions.csv") => get(tracker::csv),
+        ("GET", "/themes") => get(themes::index),
+        ("GET", "/figures") => get(figures::index),
+        ("GET", "/figures.csv") => get(figures::csv),
+        ("GET", "/cases/{case_id}/evidence/{action_id}") => get(evidence::form),
+        ("POST", "/cases/{case_id}/evidence/{action_id}") => post(evidence::upload),
+        ("GET", "/cases/{case_id}/evidence/{action_id}/{blob_id}") => get(evidence::download),
         ("GET", "/meetings") => get(meetings::index),
         ("GET", "/meetings/{day}") => get(meetings::show),
         ("POST", "/meetings/{day}/cases/{case_id}") => post(meetings::record),
