@@ -1,0 +1,470 @@
+//! Page-speed benchmark (issue 5): the dashboard with 1,000 cases and the case page of a case
+//! with 1,000 events, served by the real router on loopback.
+//!
+//! Seeds a fresh SQLite store (in a temporary directory) with the demo agencies and accounts,
+//! 1,000 cases spread over every stage (prefixes of the domain's example scripts) and one case
+//! with at least 1,000 events; signs the partnership team's demo account in; then measures
+//!
+//! 1. the store reads the two pages rest on, on their own (where the time goes);
+//! 2. server time in-process: `router.oneshot(request)` timed around each request, body read,
+//!    in wall time and in CPU time of all the process's threads; a 12-event case page,
+//!    `/account` and `/health` alongside, for the fixed costs;
+//! 3. `wrk --latency` on loopback, one connection (no queueing) then four.
+//!
+//! Run with `cargo run --release -p cspr-web --example page_bench` (needs `wrk` on the PATH
+//! for part 3; without it, part 3 only says so). Figures: docs/PERFORMANCE.md, "Page speed". `BENCH_SECONDS` sets each wrk run's length
+//! (default 10).
+#![allow(
+    clippy::print_stdout,
+    reason = "a benchmark reports on standard output"
+)]
+
+use std::error::Error;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::http::{Request, StatusCode};
+use cspr_app::{Actor, App};
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::Command;
+use cspr_domain::case::model::{CaseRole, FamilyContact};
+use cspr_domain::examples::{
+    PARTNERSHIP, local_review_script, name, no_further_action_script, scoping_script, text,
+};
+use cspr_domain::ids::{CaseId, UserId};
+use cspr_domain::vocab::Relationship;
+use cspr_store::testing::TestDb;
+use cspr_store::{CaseScope, NewSession, Store};
+use cspr_web::{AppState, Clock, WebConfig};
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
+use tower::ServiceExt;
+use uuid::Uuid;
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// Cases on the dashboard.
+const CASES: usize = 1000;
+/// Events in the big case's stream, at least.
+const BIG_EVENTS: u64 = 1000;
+/// In-process requests per page.
+const ONESHOT: usize = 500;
+/// When the benchmark's clock starts: after the example scripts' last step.
+const START: OffsetDateTime = datetime!(2025-10-06 09:00 UTC);
+
+/// A clock that starts at [`START`] and runs in real time, so sessions stay live and the access
+/// log's times increase.
+#[derive(Debug)]
+struct BenchClock(Instant);
+
+impl Clock for BenchClock {
+    fn now(&self) -> OffsetDateTime {
+        START + self.0.elapsed()
+    }
+}
+
+fn actor(today: Date) -> Actor {
+    Actor {
+        user_id: cspr_app::demo::DEMO_ACTOR,
+        now: OffsetDateTime::new_utc(today, time::macros::time!(10:00)),
+        today,
+    }
+}
+
+/// Gives a case-opening command the case's own reference.
+fn with_reference(mut cmd: Command, reference: &str) -> Command {
+    match &mut cmd {
+        Command::RecordSeriousIncident { reference: r, .. } => *r = reference.to_owned(),
+        Command::ReceiveReferral {
+            opening: Some(o), ..
+        } => o.reference = reference.to_owned(),
+        _ => {}
+    }
+    cmd
+}
+
+/// Runs a script's steps against a new case.
+async fn run(app: &App, steps: &[(Date, Command)], reference: &str) -> Result<CaseId> {
+    let case_id = CaseId::from_uuid(Uuid::new_v4());
+    for (today, cmd) in steps {
+        app.execute(
+            case_id,
+            None,
+            with_reference(cmd.clone(), reference),
+            actor(*today),
+        )
+        .await?;
+    }
+    Ok(case_id)
+}
+
+/// Every prefix of every example script: cases at every stage, a few of them closed.
+fn plans() -> Vec<Vec<(Date, Command)>> {
+    let mut plans = Vec::new();
+    for script in [
+        local_review_script(),
+        scoping_script(),
+        no_further_action_script(),
+    ] {
+        for n in 1..=script.len() {
+            plans.push(script[..n].to_vec());
+        }
+    }
+    plans
+}
+
+/// One case at the evidence stage, then family contacts and grants and revocations of access
+/// until its stream holds at least [`BIG_EVENTS`] events.
+async fn big_case(app: &App) -> Result<(CaseId, u64)> {
+    let script = local_review_script();
+    let upto = script
+        .iter()
+        .position(|(_, c)| matches!(c, Command::ScheduleLearningEvent { .. }))
+        .ok_or("no learning event in the script")?;
+    let case_id = run(app, &script[..=upto], "BENCH-BIG").await?;
+    let today = date!(2025 - 09 - 01);
+    let mut version = 0;
+    let mut member = UserId::from_uuid(Uuid::new_v4());
+    let mut i = 0u64;
+    while version < BIG_EVENTS {
+        let cmd = match i % 3 {
+            0 => Command::RecordFamilyContact {
+                contact: FamilyContact {
+                    relative: name("Beth Example"),
+                    relationship: Relationship::Mother,
+                    on: today,
+                    through: Some("Health visitor".into()),
+                    what_they_said: Some(text(&format!(
+                        "Conversation {i}: she wanted agencies to listen."
+                    ))),
+                    views_on_publication: None,
+                },
+            },
+            1 => {
+                member = UserId::from_uuid(Uuid::new_v4());
+                Command::GrantMembership {
+                    user: member,
+                    role: CaseRole::SubgroupMember,
+                    agency: None,
+                }
+            }
+            _ => Command::RevokeMembership { user: member },
+        };
+        version = app.execute(case_id, None, cmd, actor(today)).await?;
+        i += 1;
+    }
+    Ok((case_id, version))
+}
+
+/// A signed-in session (second factor done) for the team's demo account; the cookie header.
+async fn session(store: &Store, now: OffsetDateTime) -> Result<String> {
+    let email = format!("team@{}", cspr_web::demo::DEMO_DOMAIN);
+    let user = store
+        .user_by_email(&email)
+        .await?
+        .ok_or("no demo team account")?;
+    let token = cspr_web::session::new_token();
+    store
+        .create_session(NewSession {
+            token_hash: cspr_web::session::token_hash(&token),
+            user_id: user.id,
+            created_at: now,
+            last_seen_at: now,
+            mfa_done: true,
+            reauth_at: Some(now),
+        })
+        .await?;
+    Ok(format!("{}={token}", cspr_web::session::COOKIE_NAME))
+}
+
+/// Milliseconds at a percentile of sorted durations (nearest rank).
+fn pct(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss,
+        reason = "a rank within a short list"
+    )]
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
+fn summary(sorted: &[Duration]) -> String {
+    format!(
+        "p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms",
+        pct(sorted, 50.0),
+        pct(sorted, 90.0),
+        pct(sorted, 99.0),
+        sorted.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+    )
+}
+
+/// CPU time this process's threads have run, in nanoseconds (Linux: the first field of each
+/// thread's `schedstat`); `None` elsewhere.
+fn cpu_ns() -> Option<u64> {
+    let mut total = 0;
+    for task in std::fs::read_dir("/proc/self/task").ok()? {
+        let Ok(task) = task else { continue };
+        // A thread that ended between the listing and the read counts for nothing.
+        if let Ok(stat) = std::fs::read_to_string(task.path().join("schedstat")) {
+            total += stat
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse::<u64>().ok())
+                .unwrap_or(0);
+        }
+    }
+    Some(total)
+}
+
+/// The load average over the last minute, to judge how quiet the machine was.
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
+}
+
+/// What `n` requests through the router in-process took.
+struct Timed {
+    /// Wall-clock time per request, body read, sorted.
+    wall: Vec<Duration>,
+    /// CPU time of all the process's threads per request, sorted (empty off Linux).
+    cpu: Vec<Duration>,
+    /// The last response's body.
+    body: String,
+}
+
+/// Times `n` requests through the router in-process, one at a time.
+async fn oneshot(router: &axum::Router, path: &str, cookie: &str, n: usize) -> Result<Timed> {
+    let peer: SocketAddr = ([127, 0, 0, 1], 40000).into();
+    let mut wall = Vec::with_capacity(n);
+    let mut cpu = Vec::with_capacity(n);
+    let mut body = String::new();
+    for _ in 0..n {
+        let mut req = Request::get(path)
+            .header("cookie", cookie)
+            .body(Body::empty())?;
+        req.extensions_mut().insert(ConnectInfo(peer));
+        let cpu_before = cpu_ns();
+        let started = Instant::now();
+        let response = router.clone().oneshot(req).await?;
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), 64 * 1024 * 1024).await?;
+        wall.push(started.elapsed());
+        if let (Some(a), Some(b)) = (cpu_before, cpu_ns()) {
+            cpu.push(Duration::from_nanos(b.saturating_sub(a)));
+        }
+        if status != StatusCode::OK {
+            return Err(format!("GET {path}: {status}").into());
+        }
+        body = String::from_utf8_lossy(&bytes).into_owned();
+    }
+    wall.sort_unstable();
+    cpu.sort_unstable();
+    Ok(Timed { wall, cpu, body })
+}
+
+/// wrk's report, with a Lua `done` hook printing p50/p90/p99/max in milliseconds.
+const WRK_LUA: &str = r#"
+done = function(summary, latency, requests)
+  io.write(string.format(
+    "  requests %d, errors %d, %.0f req/s\n  p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms\n",
+    summary.requests,
+    summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000))
+end
+"#;
+
+async fn wrk(script: &std::path::Path, url: &str, cookie: &str, conns: u32, secs: u64) {
+    println!("wrk -t1 -c{conns} (load {})", load());
+    println!("  wrk -t1 -c{conns} -d{secs}s --latency -H 'Cookie: …' {url}");
+    let out = tokio::process::Command::new("wrk")
+        .args([
+            "-t1",
+            &format!("-c{conns}"),
+            &format!("-d{secs}s"),
+            "--latency",
+        ])
+        .arg("-H")
+        .arg(format!("Cookie: {cookie}"))
+        .arg("-s")
+        .arg(script)
+        .arg(url)
+        .output()
+        .await;
+    match out {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            // The Latency Distribution and the hook's lines.
+            for line in text.lines() {
+                let t = line.trim_start();
+                if t.starts_with("50%")
+                    || t.starts_with("90%")
+                    || t.starts_with("99%")
+                    || t.starts_with("Latency ")
+                    || t.starts_with("requests")
+                    || t.starts_with("p50")
+                    || t.starts_with("Non-2xx")
+                {
+                    println!("  {t}");
+                }
+            }
+        }
+        Err(e) => println!("  wrk did not run: {e}"),
+    }
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let db = TestDb::sqlite().await;
+    let store = db.store().await;
+    let clock = Arc::new(BenchClock(Instant::now()));
+    let app = App::new(
+        store.clone(),
+        Calendar::england_and_wales(),
+        cspr_app::demo::settings(START.date()),
+    );
+    cspr_web::demo::seed(
+        &store,
+        PARTNERSHIP,
+        "correct horse battery staple kettle",
+        START,
+    )
+    .await?;
+
+    let seeding = Instant::now();
+    let plans = plans();
+    let mut small = None;
+    for i in 0..CASES - 1 {
+        let plan = &plans[i % plans.len()];
+        let case_id = run(&app, plan, &format!("BENCH-{i:04}")).await?;
+        // A case at the rapid-review stage with a dozen events: the case page's fixed cost.
+        if plan.len() == 12 && small.is_none() {
+            small = Some(case_id);
+        }
+    }
+    let small = small.ok_or("no small case")?;
+    let (big, events) = big_case(&app).await?;
+    let summaries = store
+        .case_summaries(CaseScope::Partnership(PARTNERSHIP.as_uuid()))
+        .await?;
+    let open = summaries.iter().filter(|s| !s.closed).count();
+    println!(
+        "seeded {} cases ({open} open) in {:.1} s; case {big} has {events} events",
+        summaries.len(),
+        seeding.elapsed().as_secs_f64()
+    );
+    let small_stage = summaries
+        .iter()
+        .find(|s| s.case_id == small.as_uuid())
+        .map_or_else(String::new, |s| s.stage_label.clone());
+    println!("small case {small}: 12 events, stage {small_stage}");
+
+    let state = AppState::new(
+        app.clone(),
+        WebConfig::new(PARTNERSHIP, "Northshire Safeguarding Children Partnership"),
+        clock.clone(),
+    );
+    let router = cspr_web::router(state);
+    let cookie = session(&store, clock.now()).await?;
+    let case_path = format!("/cases/{big}");
+    let small_path = format!("/cases/{small}");
+
+    // Where the time goes: the reads each page makes, outside the router.
+    let mut reads = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        store
+            .case_summaries(CaseScope::Partnership(PARTNERSHIP.as_uuid()))
+            .await?;
+        let summaries_time = t.elapsed();
+        let t = Instant::now();
+        let stream = store.load_stream(big.as_uuid()).await?;
+        let stream_time = t.elapsed();
+        let t = Instant::now();
+        let (_case, _events) = app.load(big).await?;
+        let load_time = t.elapsed();
+        drop(stream);
+        reads.push((summaries_time, stream_time, load_time));
+    }
+    let col = |f: fn(&(Duration, Duration, Duration)) -> Duration| {
+        let mut v: Vec<Duration> = reads.iter().map(f).collect();
+        v.sort_unstable();
+        summary(&v)
+    };
+    println!("\nreads outside the router (50 each; load {}):", load());
+    println!("  store.case_summaries (all cases) {}", col(|r| r.0));
+    println!("  store.load_stream (big case)     {}", col(|r| r.1));
+    println!("  app.load (decode + replay)       {}", col(|r| r.2));
+
+    println!(
+        "\nin-process, router.oneshot, {ONESHOT} requests each after 20 to warm up \
+         (wall time, then CPU time of all threads):"
+    );
+    for (label, path) in [
+        ("GET /dashboard", "/dashboard"),
+        ("GET /cases/{big}", case_path.as_str()),
+        ("GET /cases/{small}", small_path.as_str()),
+        ("GET /account", "/account"),
+        ("GET /health", "/health"),
+    ] {
+        oneshot(&router, path, &cookie, 20).await?;
+        let before = load();
+        let t = oneshot(&router, path, &cookie, ONESHOT).await?;
+        println!(
+            "  {label:<19} wall {}\n  {:<19} cpu  {}\n  {:<19} {} KiB, {} links to cases, {} <li>; load {before} -> {}",
+            summary(&t.wall),
+            "",
+            summary(&t.cpu),
+            "",
+            t.body.len() / 1024,
+            t.body.matches("href=\"/cases/").count(),
+            t.body.matches("<li").count(),
+            load()
+        );
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let service = router.into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move { axum::serve(listener, service).await });
+    let secs: u64 = std::env::var("BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let lua = db_dir_file("wrk-report.lua")?;
+    std::fs::write(lua.path(), WRK_LUA)?;
+    println!("\nwrk on loopback (http://{addr}), {secs} s each:");
+    for conns in [1, 4] {
+        for path in ["/dashboard", case_path.as_str()] {
+            wrk(
+                lua.path(),
+                &format!("http://{addr}{path}"),
+                &cookie,
+                conns,
+                secs,
+            )
+            .await;
+        }
+    }
+    server.abort();
+    Ok(())
+}
+
+/// A temporary file for wrk's script (removed on drop).
+fn db_dir_file(suffix: &str) -> Result<tempfile::NamedTempFile> {
+    Ok(tempfile::Builder::new()
+        .prefix("cspr-bench-")
+        .suffix(suffix)
+        .tempfile()?)
+}
