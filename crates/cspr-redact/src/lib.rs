@@ -240,19 +240,28 @@ impl Prepared {
 pub(crate) fn find_prepared(text: &str, prepared: &Prepared) -> Vec<Finding> {
     let mut buffer = String::new();
     let tokens = text::tokenize(text, &mut buffer);
+    find_tokens(text, &tokens, prepared)
+}
+
+/// `find` on a text already split into tokens.
+pub(crate) fn find_tokens(
+    text: &str,
+    tokens: &[text::Token<'_>],
+    prepared: &Prepared,
+) -> Vec<Finding> {
     let mut cands = Vec::with_capacity(tokens.len() / 4);
     identifiers::detect(text, &mut cands);
-    births(text, &tokens, &prepared.dobs, &mut cands);
-    places::addresses(text, &tokens, &mut cands);
-    places::case_streets(&tokens, &prepared.streets, &mut cands);
-    places::organisations(text, &tokens, &mut cands);
+    births(text, tokens, &prepared.dobs, &mut cands);
+    places::addresses(text, tokens, &mut cands);
+    places::case_streets(tokens, &prepared.streets, &mut cands);
+    places::organisations(text, tokens, &mut cands);
     let mut marks = vec![None; tokens.len()];
-    people::known(text, &tokens, &prepared.known, &mut marks);
-    people::unknown(text, &tokens, &prepared.place_words, &mut marks);
-    people::extend_and_propagate(text, &tokens, &mut marks);
-    people::emit(text, &tokens, &marks, &mut cands);
-    places::locations(text, &tokens, &prepared.places, &mut cands);
-    let protected = protected_ranges(text, &tokens, &prepared.pseudonyms);
+    people::known(text, tokens, &prepared.known, &mut marks);
+    people::unknown(text, tokens, &prepared.place_words, &mut marks);
+    people::extend_and_propagate(text, tokens, &mut marks);
+    people::emit(text, tokens, &marks, &mut cands);
+    places::locations(text, tokens, &prepared.places, &mut cands);
+    let protected = protected_ranges(text, tokens, &prepared.pseudonyms);
     let chosen = resolve(cands, &protected);
     to_findings(text, chosen)
 }
@@ -269,7 +278,8 @@ fn births(
         if c.label != Label::Date {
             continue;
         }
-        if let Some(d) = identifiers::parse_full_date(&text[c.start..c.end])
+        if !dobs.is_empty()
+            && let Some(d) = identifiers::parse_full_date(&text[c.start..c.end])
             && let Some(&(p, _)) = dobs.iter().find(|(_, b)| *b == d)
         {
             c.label = Label::DateOfBirth;

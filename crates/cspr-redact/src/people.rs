@@ -3,6 +3,8 @@
 //! reported speech, quoted nicknames and message speakers. Works token by token, then joins
 //! neighbouring name tokens into one finding.
 
+use std::borrow::Cow;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use crate::lexicon::{self, LEXICON};
@@ -319,7 +321,8 @@ pub(crate) fn never_a_name_words() -> impl Iterator<Item = &'static str> {
 #[derive(Debug, Default)]
 pub(crate) struct Known {
     /// Lower-case name part -> person index; `true` when the part came from the nickname list.
-    exact: HashMap<String, (usize, bool)>,
+    /// Nicknames are borrowed from the lexicon, not copied.
+    exact: HashMap<Cow<'static, str>, (usize, bool)>,
     /// Parts for near-spelling matches.
     parts: Vec<(Vec<u8>, [u8; 4], usize)>,
     /// Initials of full names ("gw" for Gemma White).
@@ -344,7 +347,10 @@ impl Known {
                     .filter(|s| s.chars().count() >= 2)
                     .collect();
                 for part in &parts {
-                    known.exact.entry(part.clone()).or_insert((p, false));
+                    known
+                        .exact
+                        .entry(Cow::Owned(part.clone()))
+                        .or_insert((p, false));
                     let folded = fold(part);
                     if folded.len() >= 3 {
                         let code = soundex(&folded);
@@ -354,7 +360,10 @@ impl Known {
                 if let Some(first) = parts.first() {
                     for v in LEXICON.nick_variants(first) {
                         if v.chars().count() >= 2 {
-                            known.exact.entry(v.clone()).or_insert((p, true));
+                            known
+                                .exact
+                                .entry(Cow::Borrowed(v.as_str()))
+                                .or_insert((p, true));
                         }
                     }
                 }
@@ -516,7 +525,7 @@ pub(crate) fn unknown(
     let n = tokens.len();
     for i in 0..n {
         let t = &tokens[i];
-        if places.contains(t.lower) {
+        if !places.is_empty() && places.contains(t.lower) {
             continue;
         }
         let g = gap(text, tokens, i);

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::identifiers::{month_and_year, month_name};
 use crate::lexicon;
-use crate::text::{Shape, tokenize};
-use crate::{CaseKnowledge, Finding, Label, Prepared, find_prepared};
+use crate::text::{Shape, Token, tokenize};
+use crate::{CaseKnowledge, Finding, Label, Prepared, find_prepared, find_tokens};
 
 /// What to do with dates other than dates of birth (which are always removed).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,14 +74,26 @@ pub fn redact(text: &str, case: &CaseKnowledge, policy: Policy) -> Redaction {
     // form), so that scan finds nothing nearly always; three passes have always been enough.
     // Nothing found means nothing replaced: the text is its own redaction already.
     let passes = if findings.is_empty() { 0 } else { 3 };
+    let mut residual_risks = None;
     for _ in 0..passes {
-        let again = replace_all(&out, &find_prepared(&out, &prepared), case, policy);
+        let mut buffer = String::new();
+        let tokens = tokenize(&out, &mut buffer);
+        let found = find_tokens(&out, &tokens, &prepared);
+        if found.is_empty() {
+            // The last scan's words serve the residual-risk list too.
+            residual_risks = Some(residual(&out, &tokens));
+            break;
+        }
+        let again = replace_all(&out, &found, case, policy);
         if again == out {
             break;
         }
         out = again;
     }
-    let residual = residual(&out);
+    let residual = residual_risks.unwrap_or_else(|| {
+        let mut buffer = String::new();
+        residual(&out, &tokenize(&out, &mut buffer))
+    });
     Redaction {
         findings,
         text: out,
@@ -240,15 +252,22 @@ fn unknown_person(text: &str, f: &Finding, start: &mut usize) -> String {
 }
 
 /// Exact ages, and capitalised words the detectors left that are no English word.
-fn residual(redacted: &str) -> Vec<Residual> {
+fn residual(redacted: &str, tokens: &[Token<'_>]) -> Vec<Residual> {
     let mut spans: Vec<(usize, usize, ResidualKind)> = AGE
         .find_iter(redacted)
         .map(|m| (m.start(), m.end(), ResidualKind::Age))
         .collect();
-    let mut buffer = String::new();
-    let tokens = tokenize(redacted, &mut buffer);
+    // Whether the last bracket before the word opens a placeholder, read once left to right.
+    let (mut seen, mut inside_placeholder) = (0, false);
     for (i, t) in tokens.iter().enumerate() {
-        let inside_placeholder = redacted[..t.start].rfind('[') > redacted[..t.start].rfind(']');
+        for b in &redacted.as_bytes()[seen..t.start] {
+            match b {
+                b'[' => inside_placeholder = true,
+                b']' => inside_placeholder = false,
+                _ => {}
+            }
+        }
+        seen = t.start;
         if t.shape == Shape::Cap
             && !inside_placeholder
             && !t.is_word()

@@ -117,9 +117,12 @@ fn spans(text: &str, buffer: &mut String) -> Vec<Span> {
         }
         let start = i - len;
         let mut end = i;
+        let mut stats = WordStats::default();
+        stats.note(c);
         while i < bytes.len() {
             let (c, len) = char_at(text, i);
             if c.is_alphanumeric() {
+                stats.note(c);
                 i += len;
                 end = i;
                 continue;
@@ -136,6 +139,7 @@ fn spans(text: &str, buffer: &mut String) -> Vec<Span> {
                     break;
                 }
                 if next.is_some_and(char::is_alphanumeric) {
+                    stats.note(c);
                     i += len;
                     continue;
                 }
@@ -143,23 +147,63 @@ fn spans(text: &str, buffer: &mut String) -> Vec<Span> {
             break;
         }
         let word = &text[start..end];
-        let lower = if word.is_ascii() {
-            if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                let s = buffer.len();
-                buffer.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
-                Some((s, buffer.len()))
-            } else {
-                None
-            }
-        } else {
+        let (lower, shape) = if stats.non_ascii {
             // Full Unicode lower case (İ, titlecase letters) can change the length.
             let s = buffer.len();
             buffer.push_str(&word.to_lowercase());
-            Some((s, buffer.len()))
+            (Some((s, buffer.len())), shape_of(word))
+        } else if stats.upper {
+            let s = buffer.len();
+            buffer.extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            (Some((s, buffer.len())), stats.shape())
+        } else {
+            (None, stats.shape())
         };
-        tokens.push((start, end, lower, shape_of(word)));
+        tokens.push((start, end, lower, shape));
     }
     tokens
+}
+
+/// What the tokeniser notes of an ASCII word as it reads it, so that the word's shape and
+/// whether it needs lowering take no second pass.
+#[derive(Default)]
+struct WordStats {
+    non_ascii: bool,
+    digit: bool,
+    upper: bool,
+    /// Whether the first letter is upper case, once there is one.
+    first_upper: Option<bool>,
+    lower_after_first: bool,
+    letters: usize,
+}
+
+impl WordStats {
+    fn note(&mut self, c: char) {
+        if !c.is_ascii() {
+            self.non_ascii = true;
+        } else if c.is_ascii_digit() {
+            self.digit = true;
+        } else if c.is_ascii_alphabetic() {
+            let up = c.is_ascii_uppercase();
+            self.upper |= up;
+            match self.first_upper {
+                None => self.first_upper = Some(up),
+                Some(_) => self.lower_after_first |= !up,
+            }
+            self.letters += 1;
+        }
+    }
+
+    /// The same answer as `shape_of`, for an ASCII word.
+    fn shape(&self) -> Shape {
+        match self.first_upper {
+            _ if self.digit => Shape::Digit,
+            None | Some(false) => Shape::Lower,
+            Some(true) if self.lower_after_first => Shape::Cap,
+            Some(true) if self.letters == 1 => Shape::Initial,
+            Some(true) => Shape::Upper,
+        }
+    }
 }
 
 /// The character at byte `i` (a character boundary) and its length, ASCII without decoding.
@@ -271,6 +315,32 @@ mod tests {
             words,
             ["Gemma", "flat", "O'Brien", "and", "Mary-Jane", "nan"]
         );
+    }
+
+    #[test]
+    fn ascii_shapes_as_read_agree_with_shape_of() {
+        for word in [
+            "McGinley",
+            "BAILEY",
+            "A",
+            "riley",
+            "46c",
+            "O'Brien",
+            "Mary-Jane",
+            "x-Ray",
+            "ABC-d",
+            "a",
+            "Z9",
+            "HH",
+            "Ab",
+            "aB",
+            "'",
+            "-",
+        ] {
+            let mut stats = WordStats::default();
+            word.chars().for_each(|c| stats.note(c));
+            assert_eq!(stats.shape(), shape_of(word), "{word}");
+        }
     }
 
     #[test]
