@@ -346,35 +346,39 @@ impl Known {
                     })
                     .filter(|s| s.chars().count() >= 2)
                     .collect();
-                for part in &parts {
-                    known
-                        .exact
-                        .entry(Cow::Owned(part.clone()))
-                        .or_insert((p, false));
-                    let folded = fold(part);
-                    if folded.len() >= 3 {
-                        let code = soundex(&folded);
-                        known.parts.push((folded, code, p));
+                let nicks: &'static [String] = parts
+                    .first()
+                    .map_or(&[], |first| LEXICON.nick_variants(first));
+                let initials = match (parts.first(), parts.last()) {
+                    (Some(a), Some(b)) if n == 0 && parts.len() >= 2 => {
+                        a.chars().next().zip(b.chars().next())
+                    }
+                    _ => None,
+                };
+                for part in parts {
+                    // A part already listed ("Rose" of two sisters) matches as that one did.
+                    if known.exact.contains_key(part.as_str()) {
+                        if known.exact[part.as_str()].1 {
+                            // Listed only as a nickname so far: now a part too, for near spellings.
+                            push_part(&mut known.parts, &part, p);
+                        }
+                        continue;
+                    }
+                    push_part(&mut known.parts, &part, p);
+                    known.exact.insert(Cow::Owned(part), (p, false));
+                }
+                for v in nicks {
+                    if v.chars().count() >= 2 {
+                        known
+                            .exact
+                            .entry(Cow::Borrowed(v.as_str()))
+                            .or_insert((p, true));
                     }
                 }
-                if let Some(first) = parts.first() {
-                    for v in LEXICON.nick_variants(first) {
-                        if v.chars().count() >= 2 {
-                            known
-                                .exact
-                                .entry(Cow::Borrowed(v.as_str()))
-                                .or_insert((p, true));
-                        }
-                    }
-                }
-                if n == 0 && parts.len() >= 2 {
-                    let first = parts.first().and_then(|s| s.chars().next());
-                    let last = parts.last().and_then(|s| s.chars().next());
-                    if let (Some(a), Some(b)) = (first, last) {
-                        let ini: String = [a, b].iter().collect();
-                        if !ACRONYMS.contains(&ini.as_str()) {
-                            known.initials.insert(ini, p);
-                        }
+                if let Some((a, b)) = initials {
+                    let ini: String = [a, b].iter().collect();
+                    if !ACRONYMS.contains(&ini.as_str()) {
+                        known.initials.insert(ini, p);
                     }
                 }
             }
@@ -407,6 +411,15 @@ impl Known {
             }
         }
         None
+    }
+}
+
+/// A name part for near-spelling matches, folded, with its sound.
+fn push_part(parts: &mut Vec<(Vec<u8>, [u8; 4], usize)>, part: &str, person: usize) {
+    let folded = fold(part);
+    if folded.len() >= 3 {
+        let code = soundex(&folded);
+        parts.push((folded, code, person));
     }
 }
 

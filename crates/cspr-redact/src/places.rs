@@ -508,8 +508,14 @@ pub(crate) fn locations(
 pub(crate) fn case_places(case: &crate::CaseKnowledge) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
     let mut streets = Vec::new();
     let mut places = Vec::new();
+    // A family often shares its addresses: each is read once.
+    let mut seen: Vec<&str> = Vec::new();
     for person in &case.people {
         for address in &person.addresses {
+            if seen.contains(&address.as_str()) {
+                continue;
+            }
+            seen.push(address);
             for part in address.split(',') {
                 let words: Vec<String> = part
                     .split_whitespace()
