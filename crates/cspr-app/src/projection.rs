@@ -41,7 +41,14 @@ pub fn projection(
             .into_iter()
             .map(|a| a.as_uuid())
             .collect(),
-        themes: case.themes.iter().cloned().collect(),
+        // The themes the case is tagged with and those its rapid review's learning named.
+        themes: {
+            let mut themes: std::collections::BTreeSet<String> = case.themes.clone();
+            if let Some((_, named)) = &case.rapid_review_learning {
+                themes.extend(named.iter().map(|t| t.trim().to_owned()));
+            }
+            themes.into_iter().filter(|t| !t.is_empty()).collect()
+        },
     };
     let deadlines = deadlines(case, calendar, settings, today)
         .into_iter()

@@ -30,6 +30,45 @@ pub struct Settings {
     pub online_years: u8,
     /// The dates of scheduled review subgroup meetings.
     pub subgroup_meetings: Vec<Date>,
+    /// The learning themes cases, recommendations and actions are tagged with: data the
+    /// partnership extends, not a fixed list. Starts from [`default_themes`].
+    #[serde(default = "default_themes")]
+    pub themes: Vec<String>,
+}
+
+/// The themes a partnership starts with: the National Panel's recent themes and the practice
+/// themes that recur in reviews.
+#[must_use]
+pub fn default_themes() -> Vec<String> {
+    [
+        "adolescents and exploitation",
+        "agency thresholds",
+        "children not in school",
+        "children's complex mental health",
+        "disabled children and parenting capacity",
+        "domestic abuse",
+        "escalation",
+        "Gypsy, Roma and Traveller communities",
+        "information sharing",
+        "leadership and culture for critical thinking",
+        "neglect",
+        "non-accidental injury to infants",
+        "parental mental health",
+        "parental substance misuse",
+        "professional curiosity",
+        "racial, ethnic and cultural identity",
+        "risk assessment",
+        "risks outside the family",
+        "safe sleep",
+        "think family",
+        "voice of the child",
+        "vulnerability of babies",
+        "whole-family approach",
+        "young carers",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
 }
 
 impl Default for Settings {
@@ -43,6 +82,7 @@ impl Default for Settings {
             publication_notice_working_days: 7,
             online_years: 1,
             subgroup_meetings: Vec::new(),
+            themes: default_themes(),
         }
     }
 }

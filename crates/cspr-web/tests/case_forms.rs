@@ -469,3 +469,102 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
         "no longer waiting"
     );
 }
+
+#[tokio::test]
+async fn recurring_themes_show_where_the_learning_arose_before() {
+    let (t, people) = setup().await;
+    let steps = flows::local_review(
+        &people.partner_id.to_string(),
+        &people.reviewer_id.to_string(),
+    );
+    let first = run(&t, &people, &steps).await;
+    // The closed case's action plan: owner, measure, and impact evidenced.
+    let page = page_as(&t, people.team, &format!("/cases/{first}")).await;
+    let plan = page
+        .split(r#"id="action-plan""#)
+        .nth(1)
+        .expect("action plan");
+    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert!(plan.contains("owned by Named nurse for safeguarding"));
+    assert!(plan.contains("New adults recorded in nine visits out of ten."));
+    assert!(page.contains("Seven-minute briefing for health visitors."));
+    assert!(page.contains("85 people"));
+
+    // A new referral, scoped and tagged with a theme the first case had.
+    let steps = flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .expect("step");
+    let second = run(&t, &people, &steps[..upto]).await;
+    let tag = form(&[("themes".to_owned(), "information sharing".to_owned())]);
+    let cookie = t.session(people.chair).await;
+    let r = t
+        .post(
+            &format!("/cases/{second}/actions/tag-themes"),
+            Some(&cookie),
+            &tag,
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let page = page_as(&t, people.chair, &format!("/cases/{second}")).await;
+    let earlier = page
+        .split(r#"id="earlier""#)
+        .nth(1)
+        .expect("the earlier-learning panel");
+    assert!(earlier.contains("CSPR-2025-001"), "{earlier}");
+    assert!(earlier.contains("Share information about new adults."));
+
+    // The themes view: both cases under the theme, and the first one's recommendations.
+    let themes = page_as(&t, people.chair, "/themes").await;
+    let row = themes
+        .split("information sharing</a>")
+        .nth(1)
+        .and_then(|s| s.split("</tr>").next())
+        .expect("row");
+    assert!(row.contains(">2</td>"), "{row}");
+    let one = page_as(&t, people.chair, "/themes?theme=information%20sharing").await;
+    assert!(one.contains("Share information about new adults."));
+    assert!(one.contains(&format!("/cases/{first}")));
+    // Every case read for the view was written to the access log.
+    let log = t.store.access_log_for_case(first).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "view-recurrent-themes"));
+}
+
+#[tokio::test]
+async fn the_partnership_keeps_its_own_list_of_themes() {
+    let (t, people) = setup().await;
+    let cookie = t.session(people.team).await;
+    let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
+    assert!(page.contains("voice of the child"), "shipped themes");
+    let sent = form(&[
+        ("summary_day".to_owned(), "10".to_owned()),
+        ("contribution_days".to_owned(), "20".to_owned()),
+        ("closure_days".to_owned(), String::new()),
+        ("meetings".to_owned(), "2025-09-11".to_owned()),
+        (
+            "themes".to_owned(),
+            "Cuckooing\nvoice of the child\nVoice of the child\n".to_owned(),
+        ),
+    ]);
+    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
+    assert!(
+        page.contains("Cuckooing\nvoice of the child</textarea>"),
+        "sorted, once each"
+    );
+    // An empty list is refused and changes nothing.
+    let empty = form(&[
+        ("summary_day".to_owned(), "10".to_owned()),
+        ("contribution_days".to_owned(), "20".to_owned()),
+        ("meetings".to_owned(), "2025-09-11".to_owned()),
+        ("themes".to_owned(), "  \n".to_owned()),
+    ]);
+    let r = t.post("/admin/settings", Some(&cookie), &empty).await;
+    assert!(body(r).await.contains("Enter at least one learning theme"));
+    assert_eq!(
+        t.state.app().settings().themes,
+        vec!["Cuckooing", "voice of the child"]
+    );
+}

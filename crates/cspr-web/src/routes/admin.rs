@@ -576,6 +576,8 @@ fn settings_page(
                 .hint("One date a line, like 2026-12-29. Bank holidays are already counted."),
             Field::new("meetings", "Review subgroup meetings", FieldKind::Textarea, form.meetings.clone())
                 .hint("One date a line, like 2027-01-14. Referrals for scoping go to the next meeting."),
+            Field::new("themes", "Learning themes", FieldKind::Textarea, form.themes.clone())
+                .hint("One theme a line. Cases, recommendations and actions are tagged with these; removing one here leaves it on the cases that have it."),
         ],
         errors,
         submit: "Save settings",
@@ -598,6 +600,8 @@ pub struct SettingsForm {
     closure_days: String,
     #[serde(default)]
     meetings: String,
+    #[serde(default)]
+    themes: String,
 }
 
 /// The settings.
@@ -611,6 +615,7 @@ pub async fn settings_form(
         contribution_days: app.settings().contribution_working_days.to_string(),
         closure_days: dates_text(&app.calendar().closure_days().collect::<Vec<_>>()),
         meetings: dates_text(&app.settings().subgroup_meetings),
+        themes: app.settings().themes.join("\n"),
     };
     settings_page(&state, &p, &form, Vec::new(), None)
 }
@@ -671,6 +676,25 @@ pub async fn settings_submit(
     let meetings = parse_dates(&form.meetings)
         .map_err(|m| errors.push(("meetings", m)))
         .ok();
+    let mut themes: Vec<String> = form
+        .themes
+        .lines()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .collect();
+    themes.sort_by_key(|t| t.to_lowercase());
+    themes.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    if let Some(long) = themes.iter().find(|t| t.chars().count() > 100) {
+        errors.push((
+            "themes",
+            format!(
+                "A theme must be 100 characters or fewer: {}…",
+                long.chars().take(30).collect::<String>()
+            ),
+        ));
+    } else if themes.is_empty() {
+        errors.push(("themes", "Enter at least one learning theme".to_owned()));
+    }
     let (Some(summary_day), Some(contribution_days), Some(closure), Some(meetings), true) = (
         summary_day,
         contribution_days,
@@ -685,6 +709,7 @@ pub async fn settings_submit(
         agency_summary_due_working_day: summary_day,
         contribution_working_days: contribution_days,
         subgroup_meetings: meetings,
+        themes,
         ..app.settings().clone()
     };
     let stored = StoredSettings {

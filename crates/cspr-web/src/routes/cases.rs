@@ -78,6 +78,43 @@ struct CasePage {
     /// (name, part)
     people: Vec<(String, String)>,
     team: bool,
+    plan: Vec<ActionView>,
+    themes: Vec<String>,
+    /// (date, how, what, reach)
+    shared: Vec<(String, String, String, String)>,
+    earlier: Vec<super::themes::Earlier>,
+}
+
+/// One action of the plan as the case page shows it.
+pub struct ActionView {
+    description: String,
+    agency: String,
+    owner: String,
+    measure: String,
+    due: String,
+    status: &'static str,
+    tag: &'static str,
+    reason: String,
+    /// (date, note)
+    progress: Vec<(String, String)>,
+    /// (href, file name, date)
+    files: Vec<(String, String, String)>,
+    completed: Option<(String, String)>,
+    evidence_href: String,
+}
+
+/// The GOV.UK tag colour of an action status (the words carry the meaning).
+#[must_use]
+pub const fn status_tag(status: cspr_domain::actions::ActionStatus) -> &'static str {
+    use cspr_domain::actions::ActionStatus as S;
+    match status {
+        S::NotStarted => "govuk-tag--grey",
+        S::OnTrack => "govuk-tag--blue",
+        S::AtRisk => "govuk-tag--yellow",
+        S::Overdue => "govuk-tag--red",
+        S::Completed => "govuk-tag--turquoise",
+        S::ImpactEvidenced => "govuk-tag--green",
+    }
 }
 
 #[derive(Template)]
@@ -562,6 +599,93 @@ pub async fn show(
         ));
     }
     let actions = super::actions::offered(&state, p, case, access.case_id()).await?;
+    let today = state.today();
+    let app = state.app();
+    let case_id = access.case_id();
+    let plan =
+        case.actions
+            .values()
+            .map(|a| {
+                let assessed = cspr_domain::actions::status(
+                    a,
+                    today,
+                    app.calendar(),
+                    &cspr_domain::actions::ActionRules::default(),
+                );
+                ActionView {
+                    description: a.action.description.as_str().to_owned(),
+                    agency: view.agency_name(a.action.agency),
+                    owner: a.action.owner.clone().unwrap_or_default(),
+                    measure: a.action.measure_of_success.clone().unwrap_or_default(),
+                    due: cspr_domain::words::long_date(a.action.due_on),
+                    status: assessed.status.label(),
+                    tag: status_tag(assessed.status),
+                    reason: assessed.reason,
+                    progress: a
+                        .progress
+                        .iter()
+                        .map(|pr| {
+                            (
+                                cspr_domain::words::long_date(pr.on),
+                                pr.note.as_str().to_owned(),
+                            )
+                        })
+                        .collect(),
+                    files: a
+                        .attachments
+                        .iter()
+                        .map(|(on, f)| {
+                            (
+                                format!(
+                                    "/cases/{case_id}/evidence/{}/{}",
+                                    a.action.action_id, f.blob_id
+                                ),
+                                f.file_name.clone(),
+                                cspr_domain::words::long_date(*on),
+                            )
+                        })
+                        .collect(),
+                    completed: a.completed.as_ref().map(|(on, ev)| {
+                        (cspr_domain::words::long_date(*on), ev.as_str().to_owned())
+                    }),
+                    evidence_href: format!("/cases/{case_id}/evidence/{}", a.action.action_id),
+                }
+            })
+            .collect();
+    let mut themes: Vec<String> = case.themes.iter().cloned().collect();
+    if let Some((_, learning_themes)) = &case.rapid_review_learning {
+        themes.extend(learning_themes.iter().cloned());
+    }
+    themes.sort();
+    themes.dedup();
+    let shared = case
+        .disseminations
+        .iter()
+        .map(|d| {
+            let kind = d.kind.label();
+            (
+                cspr_domain::words::long_date(d.on),
+                format!("{}{}", kind[..1].to_uppercase(), &kind[1..]),
+                d.description.as_str().to_owned(),
+                d.reach.map_or_else(String::new, |n| {
+                    cspr_domain::words::plural(i64::from(n), "person", "people")
+                }),
+            )
+        })
+        .collect();
+    // While the learning is being weighed, show where the same themes arose before.
+    let earlier = if matches!(
+        case.stage,
+        cspr_domain::case::Stage::Triage
+            | cspr_domain::case::Stage::RapidReview
+            | cspr_domain::case::Stage::Scoping
+            | cspr_domain::case::Stage::Decided
+    ) && !themes.is_empty()
+    {
+        super::themes::earlier(&state, p, &source, &themes, case_id).await?
+    } else {
+        Vec::new()
+    };
     let page = CasePage {
         chrome: Chrome::signed_in(&state, p, "/cases"),
         case_id: access.case_id().as_uuid(),
@@ -577,6 +701,10 @@ pub async fn show(
         processes,
         people,
         team: p.role == Role::PartnershipTeam,
+        plan,
+        themes,
+        shared,
+        earlier,
     };
     Ok(Html(page.render()?).into_response())
 }

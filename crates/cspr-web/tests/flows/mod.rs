@@ -25,7 +25,7 @@ pub struct Step {
 }
 
 /// The names of the date questions that say when a step was done (not when something is due).
-const DONE_ON: [&str; 17] = [
+const DONE_ON: [&str; 18] = [
     "became_aware_on",
     "notified_on",
     "received_on",
@@ -42,6 +42,7 @@ const DONE_ON: [&str; 17] = [
     "published_on",
     "closed_on",
     "contact.on",
+    "dissemination.on",
     "on",
 ];
 
@@ -275,6 +276,16 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             ],
             &[],
             "learning",
+        ),
+        step(
+            Who::Chair,
+            "tag-themes",
+            &[
+                ("themes", "information sharing"),
+                ("themes", "voice of the child"),
+            ],
+            &[],
+            "voice of the child",
         ),
         step(
             Who::Chair,
@@ -628,6 +639,12 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
                     "action.description",
                     "Record new adults in the household at every visit.",
                 ),
+                ("action.owner", "Named nurse for safeguarding"),
+                (
+                    "action.measure_of_success",
+                    "New adults recorded in nine visits out of ten.",
+                ),
+                ("action.themes", "information sharing"),
             ],
             &[("action.due_on", "2025-08-29")],
             "Record new adults",
@@ -638,6 +655,20 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             &[("confirm", "anonymisation_reviewed")],
             &[("published_on", "2025-07-28")],
             "published",
+        ),
+        step(
+            Who::Team,
+            "record-dissemination",
+            &[
+                ("dissemination.kind", "briefing"),
+                (
+                    "dissemination.description",
+                    "Seven-minute briefing for health visitors.",
+                ),
+                ("dissemination.reach", "85"),
+            ],
+            &[("dissemination.on", "2025-08-01")],
+            "Seven-minute briefing",
         ),
         step(
             Who::Team,

@@ -8,7 +8,8 @@ use uuid::Uuid;
 use cspr_domain::agency::SafeguardingPartner;
 use cspr_domain::case::Case;
 use cspr_domain::case::model::{
-    ContributionKind, ContributionStatus, LearningEventKind, Methodology, ParallelProcessKind,
+    ContributionKind, ContributionStatus, DisseminationKind, LearningEventKind, Methodology,
+    ParallelProcessKind,
 };
 use cspr_domain::report::Section;
 
@@ -24,8 +25,10 @@ pub struct Ctx<'a> {
     pub agencies: Vec<(Uuid, String)>,
     /// The partnership.
     pub partnership_id: Uuid,
-    /// A reference for a new case.
+    /// A reference for a new case (empty for a case that exists).
     pub new_reference: String,
+    /// The partnership's learning themes.
+    pub themes: Vec<String>,
     /// The person's role.
     pub role: Role,
     /// Their agency.
@@ -114,6 +117,19 @@ fn agency_select(path: &str, label: &str, ctx: &Ctx) -> Q {
 }
 fn agency_checkboxes(path: &str, label: &str, ctx: &Ctx) -> Q {
     Q::new(path, label, Kind::Checkboxes(agency_opts(ctx)))
+}
+fn theme_checkboxes(path: &str, label: &str, ctx: &Ctx) -> Q {
+    Q::new(
+        path,
+        label,
+        Kind::Checkboxes(
+            ctx.themes
+                .iter()
+                .map(|t| Opt::new(t.clone(), t.clone()))
+                .collect(),
+        ),
+    )
+    .optional()
 }
 fn agency_name(ctx: &Ctx, id: Uuid) -> String {
     ctx.agencies
@@ -1248,6 +1264,15 @@ pub fn all() -> Vec<Action> {
                     agency_select("action.agency", "Which agency owns it", ctx),
                     area("action.description", "What will be done"),
                     date("action.due_on", "Due date"),
+                    text("action.owner", "Who in the agency owns it")
+                        .optional()
+                        .hint("A job title is enough, for example: head of safeguarding"),
+                    area(
+                        "action.measure_of_success",
+                        "How the agency will know it made a difference",
+                    )
+                    .optional(),
+                    theme_checkboxes("action.themes", "Learning themes", ctx),
                 ]
             },
         ),
@@ -1278,6 +1303,65 @@ pub fn all() -> Vec<Action> {
                     date("completed_on", "Date completed"),
                     area("evidence_of_impact", "Evidence of impact")
                         .hint("What difference the action made for children"),
+                ]
+            },
+        ),
+        Action {
+            prefill: |ctx| {
+                ctx.case
+                    .themes
+                    .iter()
+                    .map(|t| ("themes".to_owned(), t.clone()))
+                    .collect()
+            },
+            ..a(
+                "tag-themes",
+                "Tag the case with learning themes",
+                SUBGROUP,
+                "Save the themes",
+                "Learning themes saved",
+                |ctx| {
+                    let mut themes = ctx.themes.clone();
+                    themes.extend(ctx.case.themes.iter().cloned());
+                    themes.sort();
+                    themes.dedup();
+                    vec![Q::new(
+                        "themes",
+                        "Which themes does the learning of this case touch?",
+                        Kind::Checkboxes(themes.into_iter().map(|t| Opt::new(t.clone(), t)).collect()),
+                    )
+                    .optional()
+                    .hint("The partnership team keeps the list of themes in the partnership settings")]
+                },
+            )
+        },
+        a(
+            "record-dissemination",
+            "Record how the learning was shared",
+            TEAM,
+            "Save",
+            "Sharing of the learning recorded",
+            |_| {
+                vec![
+                    radios(
+                        "dissemination.kind",
+                        "How was it shared?",
+                        DisseminationKind::ALL
+                            .iter()
+                            .map(|k| Opt::new(key(k), capital(k.label())))
+                            .collect(),
+                    ),
+                    date("dissemination.on", "Date"),
+                    area(
+                        "dissemination.description",
+                        "Who it was for and what was shared",
+                    ),
+                    Q::new(
+                        "dissemination.reach",
+                        "How many people it reached",
+                        Kind::Number,
+                    )
+                    .optional(),
                 ]
             },
         ),

@@ -222,21 +222,28 @@ async fn context<'a>(
         .into_iter()
         .map(|a| (a.id, a.name))
         .collect();
-    let year = state.today().year();
-    let count = state
-        .store()
-        .case_summaries(cspr_store::CaseScope::Partnership(
-            principal.partnership_id.as_uuid(),
-        ))
-        .await?
-        .iter()
-        .filter(|s| s.reference.contains(&format!("-{year}-")))
-        .count();
+    // Only a form that opens a case needs the next reference (it reads every case summary).
+    let new_reference = if case.version == 0 {
+        let year = state.today().year();
+        let count = state
+            .store()
+            .case_summaries(cspr_store::CaseScope::Partnership(
+                principal.partnership_id.as_uuid(),
+            ))
+            .await?
+            .iter()
+            .filter(|s| s.reference.contains(&format!("-{year}-")))
+            .count();
+        format!("CSPR-{year}-{:03}", count + 1)
+    } else {
+        String::new()
+    };
     Ok(Ctx {
         case,
         agencies,
         partnership_id: principal.partnership_id.as_uuid(),
-        new_reference: format!("CSPR-{year}-{:03}", count + 1),
+        themes: state.app().settings().themes.clone(),
+        new_reference,
         role: principal.role,
         agency: principal.agency_id.map(|a| a.as_uuid()),
     })
@@ -525,6 +532,9 @@ pub async fn offered(
 /// The banner text for a finished action.
 #[must_use]
 pub fn done_text(slug: &str) -> Option<&'static str> {
+    if slug == "evidence" {
+        return Some("Evidence added to the action");
+    }
     catalogue::all()
         .into_iter()
         .find(|a| a.slug == slug)
