@@ -5,6 +5,10 @@
 pub mod demo;
 mod projection;
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::{Case, Command, Ctx, DomainError, Event, decide};
 use cspr_domain::ids::{CaseId, PartnershipId, UserId};
@@ -66,17 +70,90 @@ pub struct App {
     store: Store,
     calendar: Calendar,
     settings: Settings,
+    cache: Arc<Mutex<LoadCache>>,
 }
+
+/// Cases recently loaded, decoded: a page of a case with a long history is read from here when
+/// the stream has not moved on since (checked with one indexed query on every load). Entries
+/// live at most [`CACHE_TTL`], so a case shredded by another process stops being served from
+/// memory within that time; [`App::shred_case`] evicts at once.
+#[derive(Debug, Default)]
+struct LoadCache {
+    entries: HashMap<CaseId, Cached>,
+}
+
+#[derive(Debug)]
+struct Cached {
+    version: u64,
+    at: Instant,
+    case: Case,
+    events: Arc<Vec<Event>>,
+}
+
+/// How long a decoded case may be served from memory.
+pub const CACHE_TTL: Duration = Duration::from_secs(60);
+/// How many decoded cases are kept.
+const CACHE_CASES: usize = 64;
 
 impl App {
     /// Services over `store` with a partnership's calendar and settings.
     #[must_use]
-    pub const fn new(store: Store, calendar: Calendar, settings: Settings) -> Self {
+    pub fn new(store: Store, calendar: Calendar, settings: Settings) -> Self {
         Self {
             store,
             calendar,
             settings,
+            cache: Arc::default(),
         }
+    }
+
+    /// Crypto-shreds a case (its key destroyed) and forgets any decoded copy in memory.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn shred_case(&self, case_id: CaseId) -> Result<(), AppError> {
+        self.forget(case_id);
+        self.store.shred_case(case_id.as_uuid()).await?;
+        self.forget(case_id);
+        Ok(())
+    }
+
+    fn forget(&self, case_id: CaseId) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.entries.remove(&case_id);
+        }
+    }
+
+    fn cached(&self, case_id: CaseId, version: u64) -> Option<(Case, Vec<Event>)> {
+        let cache = self.cache.lock().ok()?;
+        let hit = cache.entries.get(&case_id)?;
+        (hit.version == version && hit.at.elapsed() < CACHE_TTL)
+            .then(|| (hit.case.clone(), hit.events.as_ref().clone()))
+    }
+
+    fn remember(&self, case_id: CaseId, version: u64, case: &Case, events: &[Event]) {
+        let Ok(mut cache) = self.cache.lock() else {
+            return;
+        };
+        if cache.entries.len() >= CACHE_CASES && !cache.entries.contains_key(&case_id) {
+            let oldest = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, c)| c.at)
+                .map(|(id, _)| *id);
+            if let Some(id) = oldest {
+                cache.entries.remove(&id);
+            }
+        }
+        cache.entries.insert(
+            case_id,
+            Cached {
+                version,
+                at: Instant::now(),
+                case: case.clone(),
+                events: Arc::new(events.to_vec()),
+            },
+        );
     }
 
     /// The store underneath.
@@ -102,10 +179,17 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] for a case with no events; store and decoding errors.
     pub async fn load(&self, case_id: CaseId) -> Result<(Case, Vec<Event>), AppError> {
+        let version = self.store.stream_version(case_id.as_uuid()).await?;
+        if version > 0
+            && let Some(hit) = self.cached(case_id, version)
+        {
+            return Ok(hit);
+        }
         let stored = self.store.load_stream(case_id.as_uuid()).await?;
         if stored.is_empty() {
             return Err(AppError::NotFound);
         }
+        let stored_version = stored.last().map_or(0, |s| s.version);
         let events = stored
             .into_iter()
             .map(|s| {
@@ -122,7 +206,9 @@ impl App {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok((Case::replay(&events), events))
+        let case = Case::replay(&events);
+        self.remember(case_id, stored_version, &case, &events);
+        Ok((case, events))
     }
 
     /// Runs a command against a case. `expected_version` is the version the user saw (`None`

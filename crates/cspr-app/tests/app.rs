@@ -206,6 +206,42 @@ async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backen
     assert_eq!(rebuilt, made.len());
 }
 
+/// A decoded case kept in memory is served only while its stream has not moved on, and never
+/// after the case is shredded.
+async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = CaseId::random();
+    let script = local_review_script();
+    app.execute(case_id, Some(0), script[0].1.clone(), actor(script[0].0))
+        .await
+        .expect("opened");
+    let (first, events) = app.load(case_id).await.expect("load");
+    assert_eq!((first.version, events.len()), (1, 1));
+    // Loaded again: the same case.
+    let (again, _) = app.load(case_id).await.expect("load");
+    assert_eq!(again, first);
+    // Another App on the same store (another process) changes the case: this one sees it.
+    let other = App::new(
+        app.store().clone(),
+        Calendar::england_and_wales(),
+        settings(),
+    );
+    other
+        .execute(case_id, Some(1), script[1].1.clone(), actor(script[1].0))
+        .await
+        .expect("notified");
+    let (moved, events) = app.load(case_id).await.expect("load");
+    assert_eq!((moved.version, events.len()), (2, 2));
+    assert!(moved.notified_on.is_some());
+    // Shredded: nothing of it is served from memory.
+    app.shred_case(case_id).await.expect("shred");
+    let err = app.load(case_id).await.expect_err("shredded");
+    assert!(
+        matches!(err, AppError::Store(cspr_store::StoreError::Shredded)),
+        "{err:?}"
+    );
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name(cspr_store::Backend::Sqlite).await } )* }
@@ -217,5 +253,6 @@ on_both!(
     commands_become_events_and_read_models,
     a_refused_command_writes_nothing,
     a_stale_version_is_a_conflict,
-    demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them
+    demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them,
+    a_kept_copy_never_outlives_a_change_or_a_shred
 );
