@@ -62,12 +62,19 @@ impl Chrome {
         if principal.role != Role::SystemAdministrator {
             nav.push(("Dashboard", "/dashboard"));
             nav.push(("Cases", "/cases"));
+            nav.push(("Actions", "/actions"));
         }
         if matches!(
             principal.role,
             Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
         ) {
             nav.push(("Meetings", "/meetings"));
+        }
+        if matches!(
+            principal.role,
+            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember | Role::SafeguardingPartner
+        ) {
+            nav.push(("Figures", "/figures"));
         }
         if matches!(
             principal.role,

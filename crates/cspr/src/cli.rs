@@ -42,6 +42,8 @@ pub enum Command {
     Calendar(CalendarCommand),
     /// Find personal data: JSON Lines records to findings, or one text file to its redacted text.
     Redact(RedactArgs),
+    /// The partnership's yearly figures for a period, as CSV or JSON.
+    Stats(StatsArgs),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -126,6 +128,22 @@ pub struct RedactArgs {
     /// Dates other than dates of birth: keep, month-and-year or remove.
     #[arg(long, default_value = "month-and-year", value_name = "POLICY")]
     pub dates: String,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// The first day of the period, YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub from: String,
+    /// The last day of the period, YYYY-MM-DD (included).
+    #[arg(long, value_name = "DATE", allow_hyphen_values = true)]
+    pub to: String,
+    /// csv or json.
+    #[arg(long, default_value = "csv", value_name = "FORMAT")]
+    pub format: String,
+    /// Where to write the figures [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ mod maintenance;
 mod partnership;
 mod redact;
 mod serve;
+mod stats;
 mod store;
 
 use std::{io::IsTerminal, process::ExitCode};
@@ -65,6 +66,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 maintenance::export_canonical(&settings, &file).await
             }
             Command::CrashWriter(args) => crash_writer::run(&settings, &args).await,
+            Command::Stats(args) => stats::run(&settings, &args).await,
             Command::Calendar(_) | Command::Redact(_) => Ok(()),
         }
     })
