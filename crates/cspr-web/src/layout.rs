@@ -62,7 +62,6 @@ impl Chrome {
         if principal.role != Role::SystemAdministrator {
             nav.push(("Dashboard", "/dashboard"));
             nav.push(("Cases", "/cases"));
-            nav.push(("Actions", "/actions"));
         }
         if matches!(
             principal.role,
