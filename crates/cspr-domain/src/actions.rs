@@ -132,19 +132,42 @@ pub fn status(
     calendar: &Calendar,
     rules: &ActionRules,
 ) -> ActionAssessment {
-    let due = action.action.due_on;
-    if let Some((on, _)) = action.completed.as_ref().filter(|c| c.0 <= today) {
-        return ActionAssessment {
-            status: ActionStatus::ImpactEvidenced,
-            reason: format!("Completed on {} with evidence of impact", long_date(*on)),
-        };
-    }
     let last = action
         .progress
         .iter()
         .map(|p| p.on)
         .filter(|on| *on <= today)
         .max();
+    status_on_record(
+        action.action.due_on,
+        last,
+        action.completed.as_ref().map(|c| c.0),
+        today,
+        calendar,
+        rules,
+    )
+}
+
+/// Where an action stands on `today` from the three facts the derivation uses: its due date,
+/// the day of its latest progress and the day it was completed (as a read model keeps them, for
+/// the action tracker). Progress and completion dated after `today` are ignored, as in
+/// [`status`]; a `last_progress` after `today` counts as none.
+#[must_use]
+pub fn status_on_record(
+    due: Date,
+    last_progress: Option<Date>,
+    completed_on: Option<Date>,
+    today: Date,
+    calendar: &Calendar,
+    rules: &ActionRules,
+) -> ActionAssessment {
+    if let Some(on) = completed_on.filter(|on| *on <= today) {
+        return ActionAssessment {
+            status: ActionStatus::ImpactEvidenced,
+            reason: format!("Completed on {} with evidence of impact", long_date(on)),
+        };
+    }
+    let last = last_progress.filter(|on| *on <= today);
     let progress_words = last.map_or_else(
         || "no progress recorded".to_owned(),
         |on| format!("last progress {}", ago(today, on)),
@@ -242,4 +265,73 @@ fn upper_first(s: &str) -> String {
     c.next().map_or_else(String::new, |f| {
         f.to_uppercase().chain(c).collect::<String>()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    /// The tracker's derivation from a read model's row agrees with the one from the action.
+    #[test]
+    fn the_record_of_an_action_gives_the_same_status_as_the_action() {
+        let calendar = Calendar::england_and_wales();
+        let rules = ActionRules::default();
+        let today = date!(2025 - 10 - 06);
+        let due_dates = [
+            date!(2025 - 09 - 30),
+            date!(2025 - 10 - 06),
+            date!(2025 - 10 - 10),
+            date!(2026 - 03 - 31),
+        ];
+        let progress = [
+            None,
+            Some(date!(2025 - 10 - 01)),
+            Some(date!(2025 - 08 - 01)),
+            Some(date!(2025 - 05 - 01)),
+        ];
+        let completion = [
+            None,
+            Some(date!(2025 - 10 - 02)),
+            Some(date!(2025 - 10 - 20)),
+        ];
+        for due in due_dates {
+            for last in progress {
+                for done in completion {
+                    let mut action: ActionState = serde_json::from_value(serde_json::json!({
+                        "action": {
+                            "action_id": "00000000-0000-0000-0000-000000000001",
+                            "recommendation": null,
+                            "agency": "00000000-0000-0000-0000-000000000002",
+                            "description": "Train staff",
+                            "due_on": due,
+                        },
+                        "progress": [],
+                        "completed": null,
+                    }))
+                    .expect("an action");
+                    if let Some(on) = last {
+                        action.progress.push(
+                            serde_json::from_value(serde_json::json!({
+                                "on": on, "note": "Done some", "evidence": null
+                            }))
+                            .expect("progress"),
+                        );
+                    }
+                    if let Some(on) = done {
+                        action.completed = Some((
+                            on,
+                            serde_json::from_value(serde_json::json!("Audit shows it"))
+                                .expect("text"),
+                        ));
+                    }
+                    assert_eq!(
+                        status(&action, today, &calendar, &rules),
+                        status_on_record(due, last, done, today, &calendar, &rules),
+                        "due {due}, progress {last:?}, completed {done:?}"
+                    );
+                }
+            }
+        }
+    }
 }

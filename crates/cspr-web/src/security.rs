@@ -75,6 +75,56 @@ fn loggable_path(path: &str) -> String {
     }
 }
 
+/// The largest request body of an upload of evidence: a file of up to 10 MiB (the limit the
+/// handler checks and names in its error) plus the multipart framing and the form's fields.
+pub const UPLOAD_BODY_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
+
+/// Whether the request uploads a file of evidence (`POST /cases/{case_id}/evidence/{action_id}`),
+/// the one route whose body may be larger than [`crate::WebConfig::max_body_bytes`].
+fn is_upload(method: &axum::http::Method, path: &str) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    method == axum::http::Method::POST
+        && matches!(parts.as_slice(), ["", "cases", case, "evidence", action]
+            if !case.is_empty() && !action.is_empty())
+}
+
+/// The request body limit: `max_body_bytes` everywhere, [`UPLOAD_BODY_BYTES`] on the upload
+/// route only (the limit is chosen per request, so no other route accepts more). Extractors'
+/// own default limit (2 MiB in axum) is lifted on the upload route alone, where this limit
+/// already bounds the body.
+async fn limit_body(
+    axum::extract::State(max): axum::extract::State<usize>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    use tower::{Layer, ServiceExt};
+    let upload = is_upload(request.method(), request.uri().path());
+    let limit = if upload {
+        UPLOAD_BODY_BYTES.max(max)
+    } else {
+        max
+    };
+    // tower-http checks Content-Length and wraps the body in a counting limit; the routed
+    // service takes axum's body type back.
+    let inner = tower::util::MapRequestLayer::new(|r: Request<_>| r.map(axum::body::Body::new));
+    let outcome = if upload {
+        let next = axum::extract::DefaultBodyLimit::max(limit).layer(next);
+        RequestBodyLimitLayer::new(limit)
+            .layer(inner.layer(next))
+            .oneshot(request)
+            .await
+    } else {
+        RequestBodyLimitLayer::new(limit)
+            .layer(inner.layer(next))
+            .oneshot(request)
+            .await
+    };
+    match outcome {
+        Ok(response) => response.map(axum::body::Body::new),
+        Err(never) => match never {},
+    }
+}
+
 /// Wraps the routed application in the security layers.
 pub fn layers(routed: Router, state: &AppState) -> Router {
     let config = state.config();
@@ -86,7 +136,10 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
             state.clone(),
             crate::error::render,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(middleware::from_fn_with_state(
+            config.max_body_bytes,
+            limit_body,
+        ))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
@@ -107,7 +160,18 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
 
 #[cfg(test)]
 mod tests {
-    use super::loggable_path;
+    use super::{is_upload, loggable_path};
+    use axum::http::Method;
+
+    #[test]
+    fn only_the_upload_of_evidence_gets_the_larger_body_limit() {
+        assert!(is_upload(&Method::POST, "/cases/1/evidence/2"));
+        assert!(!is_upload(&Method::GET, "/cases/1/evidence/2"));
+        assert!(!is_upload(&Method::POST, "/cases/1/evidence/2/3"));
+        assert!(!is_upload(&Method::POST, "/cases/1/actions/2"));
+        assert!(!is_upload(&Method::POST, "/cases//evidence/2"));
+        assert!(!is_upload(&Method::POST, "/sign-in"));
+    }
 
     #[test]
     fn link_tokens_never_reach_the_log() {

@@ -1,15 +1,491 @@
-//! The action tracker across all cases (to be written).
+//! The action tracker: every action of every case the person may see (scoped in the query,
+//! [`super::cases::scope`]), with its derived status and the reason for it, filters by agency,
+//! theme, status and due period, what each agency owes, and the filtered list as CSV.
+//!
+//! A row's status comes from the read model's three facts (due date, latest progress,
+//! completion) through [`cspr_domain::actions::status_on_record`], the derivation the case
+//! pages and the yearly figures use.
 
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Extension, Query, State};
+use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
+use cspr_domain::actions::{ActionRules, ActionStatus, status_on_record};
+use serde::Deserialize;
+use time::Date;
+use uuid::Uuid;
 
-use crate::WebError;
+use crate::access::{Principal, Role};
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::{AppState, WebError};
 
-/// The tracker.
-pub async fn index() -> Result<Response, WebError> {
-    Ok(Html("").into_response())
+/// The tracker's filters, from the query string (the CSV takes the same).
+#[derive(Debug, Default, Clone, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    theme: String,
+    #[serde(default)]
+    status: String,
+    /// "", "overdue" or "next-30-days".
+    #[serde(default)]
+    due: String,
+    #[serde(default, rename = "from-day")]
+    from_day: String,
+    #[serde(default, rename = "from-month")]
+    from_month: String,
+    #[serde(default, rename = "from-year")]
+    from_year: String,
+    #[serde(default, rename = "to-day")]
+    to_day: String,
+    #[serde(default, rename = "to-month")]
+    to_month: String,
+    #[serde(default, rename = "to-year")]
+    to_year: String,
 }
 
-/// The tracker as CSV.
-pub async fn csv() -> Result<Response, WebError> {
-    Ok(Html("").into_response())
+/// The due periods offered: (value, words).
+const PERIODS: [(&str, &str); 2] = [
+    ("overdue", "Overdue"),
+    ("next-30-days", "Due in the next 30 days"),
+];
+
+/// One action as the tracker shows it.
+pub struct Row {
+    case_id: Uuid,
+    action_id: Uuid,
+    reference: String,
+    agency_id: String,
+    agency: String,
+    description: String,
+    owner: String,
+    due: Option<Date>,
+    due_text: String,
+    status: ActionStatus,
+    reason: String,
+    themes: Vec<String>,
+    last_progress: Option<Date>,
+    completed_on: Option<Date>,
+    can_upload: bool,
+}
+
+impl Row {
+    fn tag_class(&self) -> &'static str {
+        tag_class(self.status)
+    }
+
+    fn status_label(&self) -> &'static str {
+        self.status.label()
+    }
+}
+
+/// The colour of a status tag (the words carry the meaning; the colour only helps).
+const fn tag_class(status: ActionStatus) -> &'static str {
+    match status {
+        ActionStatus::NotStarted => "govuk-tag--grey",
+        ActionStatus::OnTrack => "govuk-tag--blue",
+        ActionStatus::AtRisk => "govuk-tag--yellow",
+        ActionStatus::Overdue => "govuk-tag--red",
+        ActionStatus::Completed => "govuk-tag--light-blue",
+        ActionStatus::ImpactEvidenced => "govuk-tag--green",
+    }
+}
+
+/// What one agency owes: (agency, open, overdue, at risk).
+pub struct Owed {
+    agency: String,
+    open: usize,
+    overdue: usize,
+    at_risk: usize,
+}
+
+#[derive(Template)]
+#[template(path = "pages/tracker.html")]
+struct TrackerPage {
+    chrome: Chrome,
+    rows: Vec<Row>,
+    owed: Vec<Owed>,
+    total: usize,
+    /// (value, words, selected)
+    agencies: Vec<(String, String, bool)>,
+    themes: Vec<(String, String, bool)>,
+    statuses: Vec<(String, String, bool)>,
+    periods: Vec<(String, String, bool)>,
+    filters: Filters,
+    /// (href, message) for the error summary.
+    errors: Vec<(String, String)>,
+    from_error: String,
+    to_error: String,
+    filtered: bool,
+    csv_href: String,
+}
+
+/// A day typed in three boxes: `Ok(None)` when all are empty.
+fn typed_date(day: &str, month: &str, year: &str, what: &str) -> Result<Option<Date>, String> {
+    let (d, m, y) = (day.trim(), month.trim(), year.trim());
+    if d.is_empty() && m.is_empty() && y.is_empty() {
+        return Ok(None);
+    }
+    let bad = || format!("{what} must be a real date, for example 31 3 2026");
+    let d: u8 = d.parse().map_err(|_| bad())?;
+    let m: u8 = m.parse().map_err(|_| bad())?;
+    let y: i32 = y.parse().map_err(|_| bad())?;
+    if !(1900..=2200).contains(&y) {
+        return Err(bad());
+    }
+    let month = time::Month::try_from(m).map_err(|_| bad())?;
+    Date::from_calendar_date(y, month, d)
+        .map(Some)
+        .map_err(|_| bad())
+}
+
+/// Everything the page and the CSV need, filtered.
+struct Listing {
+    rows: Vec<Row>,
+    all_themes: Vec<String>,
+    agencies: Vec<cspr_store::AgencyRow>,
+    errors: Vec<(String, String)>,
+    from_error: String,
+    to_error: String,
+}
+
+fn may_upload(p: &Principal, agency: &str) -> bool {
+    match p.role {
+        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember => true,
+        Role::AgencyRepresentative => p.agency_id.is_some_and(|a| a.to_string() == agency),
+        _ => false,
+    }
+}
+
+async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
+    let scope = super::cases::scope(p);
+    let actions = state.store().actions(scope).await?;
+    let references: BTreeMap<Uuid, String> = state
+        .store()
+        .case_summaries(scope)
+        .await?
+        .into_iter()
+        .map(|s| (s.case_id, s.reference))
+        .collect();
+    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    let app = state.app();
+    let today = state.today();
+    let rules = ActionRules::default();
+
+    let mut errors = Vec::new();
+    let from =
+        typed_date(&f.from_day, &f.from_month, &f.from_year, "Due from").unwrap_or_else(|m| {
+            errors.push(("#from-day".to_owned(), m));
+            None
+        });
+    let to = typed_date(&f.to_day, &f.to_month, &f.to_year, "Due to").unwrap_or_else(|m| {
+        errors.push(("#to-day".to_owned(), m));
+        None
+    });
+    if let (Some(a), Some(b)) = (from, to)
+        && b < a
+    {
+        errors.push((
+            "#to-day".to_owned(),
+            "Due to must be the same as or after due from".to_owned(),
+        ));
+    }
+    let error_for = |id: &str| {
+        errors
+            .iter()
+            .find(|e| e.0 == id)
+            .map(|e| e.1.clone())
+            .unwrap_or_default()
+    };
+    let (from_error, to_error) = (error_for("#from-day"), error_for("#to-day"));
+    let in_30_days = today.saturating_add(time::Duration::days(30));
+
+    let mut all_themes: Vec<String> = actions.iter().flat_map(|a| a.themes.clone()).collect();
+    all_themes.sort();
+    all_themes.dedup();
+
+    let rows = actions
+        .into_iter()
+        .filter_map(|a| {
+            // A case outside the person's scope never shows, whatever the read model holds.
+            let reference = references.get(&a.case_id)?.clone();
+            let assessment = a.due.map(|due| {
+                status_on_record(
+                    due,
+                    a.last_progress,
+                    a.completed_on,
+                    today,
+                    app.calendar(),
+                    &rules,
+                )
+            });
+            let (status, reason) = match assessment {
+                Some(x) => (x.status, x.reason),
+                None if a.completed_on.is_some() => (
+                    ActionStatus::ImpactEvidenced,
+                    "Completed with evidence of impact".to_owned(),
+                ),
+                None => (ActionStatus::NotStarted, "No due date recorded".to_owned()),
+            };
+            let agency = agencies
+                .iter()
+                .find(|g| g.id.to_string() == a.agency)
+                .map_or_else(|| "An agency".to_owned(), |g| g.name.clone());
+            Some(Row {
+                case_id: a.case_id,
+                action_id: a.action_id,
+                reference,
+                can_upload: may_upload(p, &a.agency) && status.is_open(),
+                agency_id: a.agency,
+                agency,
+                description: a.description,
+                owner: if a.owner.trim().is_empty() {
+                    "Not recorded".to_owned()
+                } else {
+                    a.owner
+                },
+                due: a.due,
+                due_text: a
+                    .due
+                    .map_or_else(|| "Not set".to_owned(), cspr_domain::words::long_date),
+                status,
+                reason,
+                themes: a.themes,
+                last_progress: a.last_progress,
+                completed_on: a.completed_on,
+            })
+        })
+        .filter(|r| f.agency.is_empty() || r.agency_id == f.agency)
+        .filter(|r| f.theme.is_empty() || r.themes.contains(&f.theme))
+        .filter(|r| f.status.is_empty() || r.status.key() == f.status)
+        .filter(|r| match f.due.as_str() {
+            "overdue" => r.status == ActionStatus::Overdue,
+            "next-30-days" => {
+                r.status.is_open() && r.due.is_some_and(|d| d >= today && d <= in_30_days)
+            }
+            _ => true,
+        })
+        .filter(|r| from.is_none_or(|a| r.due.is_some_and(|d| d >= a)))
+        .filter(|r| to.is_none_or(|b| r.due.is_some_and(|d| d <= b)))
+        .collect();
+    Ok(Listing {
+        rows,
+        all_themes,
+        agencies,
+        errors,
+        from_error,
+        to_error,
+    })
+}
+
+/// What each agency owes among the rows, by agency name.
+fn owed(rows: &[Row]) -> Vec<Owed> {
+    let mut by: BTreeMap<&str, Owed> = BTreeMap::new();
+    for r in rows {
+        let o = by.entry(r.agency.as_str()).or_insert_with(|| Owed {
+            agency: r.agency.clone(),
+            open: 0,
+            overdue: 0,
+            at_risk: 0,
+        });
+        if r.status.is_open() {
+            o.open += 1;
+        }
+        if r.status == ActionStatus::Overdue {
+            o.overdue += 1;
+        }
+        if r.status == ActionStatus::AtRisk {
+            o.at_risk += 1;
+        }
+    }
+    by.into_values().collect()
+}
+
+/// The query string of the filters, for the CSV link.
+fn query(f: &Filters) -> String {
+    let pairs = [
+        ("agency", &f.agency),
+        ("theme", &f.theme),
+        ("status", &f.status),
+        ("due", &f.due),
+        ("from-day", &f.from_day),
+        ("from-month", &f.from_month),
+        ("from-year", &f.from_year),
+        ("to-day", &f.to_day),
+        ("to-month", &f.to_month),
+        ("to-year", &f.to_year),
+    ];
+    pairs
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a value for a query string or a header's `filename*` (RFC 3986 unreserved
+/// characters kept).
+pub(crate) fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// The tracker.
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Query(f): Query<Filters>,
+) -> Result<Response, WebError> {
+    let l = listing(&state, &p, &f).await?;
+    let chosen = |v: &str, picked: &str| v == picked;
+    let q = query(&f);
+    let page = TrackerPage {
+        chrome: Chrome::signed_in(&state, &p, "/actions"),
+        owed: owed(&l.rows),
+        total: l.rows.len(),
+        agencies: l
+            .agencies
+            .iter()
+            .map(|a| {
+                let id = a.id.to_string();
+                let on = chosen(&id, &f.agency);
+                (id, a.name.clone(), on)
+            })
+            .collect(),
+        themes: l
+            .all_themes
+            .iter()
+            .map(|t| (t.clone(), t.clone(), chosen(t, &f.theme)))
+            .collect(),
+        statuses: ActionStatus::ALL
+            .iter()
+            .map(|s| {
+                (
+                    s.key().to_owned(),
+                    s.label().to_owned(),
+                    chosen(s.key(), &f.status),
+                )
+            })
+            .collect(),
+        periods: PERIODS
+            .iter()
+            .map(|(v, w)| ((*v).to_owned(), (*w).to_owned(), chosen(v, &f.due)))
+            .collect(),
+        filtered: !q.is_empty(),
+        csv_href: if q.is_empty() {
+            "/actions.csv".to_owned()
+        } else {
+            format!("/actions.csv?{q}")
+        },
+        rows: l.rows,
+        errors: l.errors,
+        from_error: l.from_error,
+        to_error: l.to_error,
+        filters: f,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A CSV cell: quoted, quotes doubled, and a leading apostrophe on anything a spreadsheet
+/// would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return).
+#[must_use]
+pub fn cell(value: &str) -> String {
+    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    };
+    format!("\"{}\"", guarded.replace('"', "\"\""))
+}
+
+fn iso(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The filtered tracker as CSV. The export is written to the access log.
+pub async fn csv(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(source): Extension<Source>,
+    Query(f): Query<Filters>,
+) -> Result<Response, WebError> {
+    let l = listing(&state, &p, &f).await?;
+    state
+        .store()
+        .log_access(cspr_store::NewAccessEntry {
+            actor: p.user_id.to_string(),
+            action: "export-action-tracker".to_owned(),
+            case_id: None,
+            detail: format!("{} actions", l.rows.len()),
+            source_ip: source.0.clone(),
+            at: state.now(),
+        })
+        .await
+        .map_err(|e| WebError::Internal(format!("access log write failed, export refused: {e}")))?;
+    let mut out = String::from(
+        "Case,Agency,Action,Owner,Due,Status,Reason,Themes,Last progress,Completed\r\n",
+    );
+    for r in &l.rows {
+        let cells = [
+            r.reference.clone(),
+            r.agency.clone(),
+            r.description.clone(),
+            r.owner.clone(),
+            iso(r.due),
+            r.status.label().to_owned(),
+            r.reason.clone(),
+            r.themes.join("; "),
+            iso(r.last_progress),
+            iso(r.completed_on),
+        ];
+        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    let name = format!("attachment; filename=\"actions-{}.csv\"", state.today());
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, name),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_defused() {
+        assert_eq!(cell("plain"), "\"plain\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("=SUM(A1)"), "\"'=SUM(A1)\"");
+        assert_eq!(cell("+1"), "\"'+1\"");
+        assert_eq!(cell("-1"), "\"'-1\"");
+        assert_eq!(cell("@x"), "\"'@x\"");
+        assert_eq!(cell("a, b\nc"), "\"a, b\nc\"");
+    }
+
+    #[test]
+    fn typed_dates_are_checked() {
+        assert_eq!(typed_date("", "", "", "Due from"), Ok(None));
+        assert_eq!(
+            typed_date("31", "3", "2026", "Due from"),
+            Ok(Some(time::macros::date!(2026 - 03 - 31)))
+        );
+        assert!(typed_date("31", "2", "2026", "Due from").is_err());
+        assert!(typed_date("1", "", "2026", "Due from").is_err());
+    }
 }
