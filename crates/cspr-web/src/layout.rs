@@ -62,6 +62,7 @@ impl Chrome {
         if principal.role != Role::SystemAdministrator {
             nav.push(("Dashboard", "/dashboard"));
             nav.push(("Cases", "/cases"));
+            nav.push(("Actions", "/actions"));
         }
         if matches!(
             principal.role,

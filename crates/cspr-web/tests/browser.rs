@@ -76,6 +76,7 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
     vec![
         ("dashboard", "/dashboard".into(), "Dashboard".into()),
         ("cases", "/cases".into(), "Cases".into()),
+        ("actions", "/actions".into(), "Action tracker".into()),
         (
             "case",
             format!("/cases/{case}"),

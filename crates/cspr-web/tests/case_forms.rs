@@ -490,7 +490,9 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
     assert!(page.contains("Seven-minute briefing for health visitors."));
     assert!(page.contains("85 people"));
 
-    // A new referral, scoped and tagged with a theme the first case had.
+    // A new referral, scoped and tagged with a theme the first case had (its steps are dated
+    // from August 2025: the clock goes back for them).
+    *t.clock.0.lock().expect("clock") = time::macros::datetime!(2025-07-31 09:00 UTC);
     let steps = flows::scoping_no_further_action();
     let upto = steps
         .iter()
