@@ -79,21 +79,30 @@ async fn cast(site: &Site) -> Cast {
 
 /// Signs in as someone (a minute later, so an authenticator code is never used twice).
 async fn sign_in_as(web: &Web, site: &Site, who: Who) {
+    sign_in_with(web, site, email(who), SECRET).await;
+}
+
+/// Signs in with an address and an authenticator secret.
+async fn sign_in_with(web: &Web, site: &Site, address: &str, secret: &[u8]) {
     site.advance(time::Duration::minutes(1));
     web.client()
         .delete_all_cookies()
         .await
         .unwrap_or_else(|e| panic!("cookies: {e}"));
     web.goto("/sign-in").await;
-    web.fill("#email", email(who)).await;
+    web.fill("#email", address).await;
     web.fill("#password", PASSWORD).await;
     web.click("main form[action='/sign-in'] button[type=submit]")
         .await;
-    assert_eq!(web.path().await, "/sign-in/two-factor", "{who:?} password");
-    web.fill("#code", &site.code(SECRET)).await;
+    assert_eq!(
+        web.path().await,
+        "/sign-in/two-factor",
+        "{address} password"
+    );
+    web.fill("#code", &site.code(secret)).await;
     web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
         .await;
-    assert_eq!(web.path().await, "/dashboard", "{who:?} signed in");
+    assert_eq!(web.path().await, "/dashboard", "{address} signed in");
 }
 
 /// Answers a form the way a person would: types text, clicks radios and checkboxes (through
@@ -360,6 +369,181 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.goto(&format!("/cases/{case}")).await;
     let progress = web.text("#progress").await;
     assert!(progress.contains("Not needed"), "{progress}");
+    web.assert_accessible();
+    web.close().await;
+}
+
+/// Sets the server clock to 10:00 on a day.
+fn set_day(site: &Site, day: time::Date) {
+    let mut now = site
+        .app
+        .clock
+        .0
+        .lock()
+        .unwrap_or_else(|e| panic!("clock: {e}"));
+    *now = day
+        .with_hms(10, 0, 0)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .assume_utc();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_action_is_progressed_evidenced_and_signed_off() {
+    use cspr_domain::case::Command;
+    let site = Site::start().await;
+    cast(&site).await;
+    // A local review up to its first agreed action (Northshire Community Health's).
+    let app = site.app.state.app();
+    let case = cspr_domain::ids::CaseId::random();
+    let script = cspr_domain::examples::local_review_script();
+    let upto = script
+        .iter()
+        .position(|(_, c)| matches!(c, Command::AgreeAction { .. }))
+        .unwrap_or_else(|| panic!("no agreed action"));
+    for (day, command) in script.iter().take(upto + 1) {
+        let actor = cspr_app::Actor {
+            user_id: cspr_domain::ids::UserId::from_uuid(Uuid::nil()),
+            now: day
+                .with_hms(10, 0, 0)
+                .unwrap_or_else(|e| panic!("{e}"))
+                .assume_utc(),
+            today: *day,
+        };
+        app.execute(case, None, command.clone(), actor)
+            .await
+            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
+    }
+    // The health agency's safeguarding lead, a member of the case for their agency.
+    let lead = site
+        .app
+        .user(
+            Role::AgencyRepresentative,
+            PARTNERSHIP,
+            "casey.morgan@northshire.example",
+        )
+        .await;
+    site.app
+        .grant(
+            case,
+            lead,
+            cspr_domain::case::model::CaseRole::AgencyRepresentative,
+            Some(cspr_domain::examples::HEALTH),
+        )
+        .await;
+    let lead_secret = [7u8; 20];
+    let id = case.as_uuid();
+    let mut web = Web::open(&site.server.base).await;
+
+    // The lead records progress from their task on the dashboard.
+    set_day(&site, time::macros::date!(2025 - 08 - 15));
+    sign_in_with(&web, &site, "casey.morgan@northshire.example", &lead_secret).await;
+    let tasks = web.text("#tasks").await;
+    assert!(tasks.contains("Update the safe sleep guidance"), "{tasks}");
+    web.click("#tasks a[href$='/actions/record-action-progress']")
+        .await;
+    web.axe("progress form").await;
+    answer(
+        &web,
+        &[
+            (
+                "note".to_owned(),
+                "Guidance drafted and shared with the team.".to_owned(),
+            ),
+            ("on-day".to_owned(), "15".to_owned()),
+            ("on-month".to_owned(), "8".to_owned()),
+            ("on-year".to_owned(), "2025".to_owned()),
+        ],
+    )
+    .await;
+    web.js("document.querySelector('[name=\"action_id\"]').click(); return true;")
+        .await;
+    web.click("main form[method=post] button.govuk-button")
+        .await;
+    assert!(
+        web.text(".govuk-notification-banner--success")
+            .await
+            .contains("Progress recorded")
+    );
+
+    // Then attaches the new guidance as a file of evidence.
+    web.click("#action-plan a[href^='/cases/']").await;
+    assert!(
+        web.path()
+            .await
+            .starts_with(&format!("/cases/{id}/evidence/"))
+    );
+    web.axe("evidence upload").await;
+    web.screenshot("evidence-upload").await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("safe-sleep-guidance.pdf");
+    std::fs::write(
+        &file,
+        b"%PDF-1.4\n% cspr test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    web.find("#file")
+        .await
+        .send_keys(&file.to_string_lossy())
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    web.click("main form[method=post] button.govuk-button")
+        .await;
+    assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
+    let plan = web.text("#action-plan").await;
+    assert!(plan.contains("safe-sleep-guidance.pdf"), "{plan}");
+
+    // The chair signs the action off with its evidence of impact.
+    set_day(&site, time::macros::date!(2025 - 09 - 15));
+    sign_in_as(&web, &site, Who::Chair).await;
+    web.goto(&format!("/cases/{id}")).await;
+    web.click(&format!(
+        "#case-actions a[href='/cases/{id}/actions/complete-action']"
+    ))
+    .await;
+    web.js("document.querySelector('[name=\"action_id\"]').click(); return true;")
+        .await;
+    answer(
+        &web,
+        &[
+            (
+                "evidence_of_impact".to_owned(),
+                "Audit: safe sleep advice recorded at 96% of new birth visits.".to_owned(),
+            ),
+            ("completed_on-day".to_owned(), "15".to_owned()),
+            ("completed_on-month".to_owned(), "9".to_owned()),
+            ("completed_on-year".to_owned(), "2025".to_owned()),
+        ],
+    )
+    .await;
+    web.click("main form[method=post] button.govuk-button")
+        .await;
+    let plan = web.text("#action-plan").await;
+    assert!(plan.contains("Impact evidenced"), "{plan}");
+    web.axe("case with its action plan").await;
+    web.screenshot("action-plan").await;
+
+    // The tracker and the yearly figures reflect it.
+    web.click(".govuk-service-navigation a[href='/actions']")
+        .await;
+    let tracker = web.text("#actions").await;
+    assert!(
+        tracker.contains("Update the safe sleep guidance"),
+        "{tracker}"
+    );
+    assert!(tracker.contains("Impact evidenced"), "{tracker}");
+    web.axe("action tracker").await;
+    web.screenshot("action-tracker").await;
+    web.goto("/figures?from=2025-04-01&to=2026-03-31").await;
+    assert_eq!(web.h1().await, "Yearly figures");
+    let figures = web.text("main").await;
+    assert!(figures.contains("1 April 2025"), "{figures}");
+    web.axe("yearly figures").await;
+    web.screenshot("yearly-figures").await;
+    web.goto("/themes").await;
+    assert_eq!(web.h1().await, "Recurrent learning themes");
+    assert!(web.text("#themes").await.contains("information sharing"));
+    web.axe("recurrent themes").await;
+    web.screenshot("recurrent-themes").await;
     web.assert_accessible();
     web.close().await;
 }
