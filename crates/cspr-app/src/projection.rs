@@ -47,6 +47,14 @@ pub fn projection(
             if let Some((_, named)) = &case.rapid_review_learning {
                 themes.extend(named.iter().map(|t| t.trim().to_owned()));
             }
+            if let Some(draft) = case.latest_draft() {
+                for r in &draft.report.recommendations {
+                    themes.extend(r.themes.iter().map(|t| t.trim().to_owned()));
+                }
+            }
+            for a in case.actions.values() {
+                themes.extend(a.action.themes.iter().map(|t| t.trim().to_owned()));
+            }
             themes.into_iter().filter(|t| !t.is_empty()).collect()
         },
     };

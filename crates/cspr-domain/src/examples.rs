@@ -156,12 +156,14 @@ pub fn complete_report() -> OverviewReport {
             text: "Share information about new adults in the household.".into(),
             agencies: vec![POLICE, HEALTH],
             due_on: Some(date!(2025 - 12 - 31)),
+            themes: vec!["information sharing".into()],
         },
         Recommendation {
             id: REC2,
             text: "Train staff on safe sleep.".into(),
             agencies: vec![HEALTH],
             due_on: Some(date!(2025 - 12 - 31)),
+            themes: vec!["safe sleep".into()],
         },
     ];
     report

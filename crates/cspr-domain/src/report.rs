@@ -60,6 +60,9 @@ pub struct Recommendation {
     pub agencies: Vec<AgencyId>,
     /// By when.
     pub due_on: Option<Date>,
+    /// Learning themes (from the partnership's taxonomy).
+    #[serde(default)]
+    pub themes: Vec<String>,
 }
 
 /// The overview report.

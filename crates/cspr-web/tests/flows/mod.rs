@@ -556,6 +556,7 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
                 ),
                 ("report.recommendations.0.agencies", &p),
                 ("report.recommendations.0.agencies", &h),
+                ("report.recommendations.0.themes", "information sharing"),
             ],
             &[("report.recommendations.0.due_on", "2025-12-31")],
             "draft",

@@ -500,6 +500,9 @@ fn draft_prefill(ctx: &Ctx) -> Vec<(String, String)> {
         for a in &r.agencies {
             out.push((format!("{p}.agencies"), a.to_string()));
         }
+        for t in &r.themes {
+            out.push((format!("{p}.themes"), t.clone()));
+        }
         if let Some(d) = r.due_on {
             out.push((format!("{p}.due_on-day"), d.day().to_string()));
             out.push((format!("{p}.due_on-month"), u8::from(d.month()).to_string()));
@@ -1171,6 +1174,7 @@ pub fn all() -> Vec<Action> {
                                 agency_checkboxes("agencies", "Which agencies must act", ctx)
                                     .optional(),
                                 date("due_on", "By when").optional(),
+                                theme_checkboxes("themes", "Learning themes", ctx),
                             ],
                         },
                     ));
