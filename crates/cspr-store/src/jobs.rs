@@ -4,7 +4,7 @@
 
 use time::{Duration, OffsetDateTime};
 
-use crate::codec::{escape_log_field, normalise_time};
+use crate::codec::{canonical_json, escape_log_field, normalise_time};
 use crate::db::{Arg, sql, sql2};
 use crate::events::{insert_jobs, prepare_jobs};
 use crate::{Job, JobCounts, NewJob, Store, StoreError};
@@ -183,6 +183,151 @@ impl Store {
             }
         }
         Ok(counts)
+    }
+}
+
+/// What became of a keyed job's work, recorded with its completion.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// The work was done (the email went).
+    Done,
+    /// The work was found unnecessary when the job ran (the action was completed meanwhile).
+    Skipped,
+}
+
+impl JobOutcome {
+    const fn key(self) -> &'static str {
+        match self {
+            Self::Done => "done",
+            Self::Skipped => "skipped",
+        }
+    }
+}
+
+/// Idempotency keys: planners enqueue work under a stable key (`reminder/<action>/<kind>/...`)
+/// as often as they like and it is enqueued once; the key is marked done in the transaction
+/// that completes its job, and workers check it before acting.
+impl Store {
+    /// Enqueues each job whose key has never been enqueued, in one transaction; returns how
+    /// many were enqueued. A key is taken for good: a finished, skipped or dead job's key is
+    /// not enqueued again.
+    pub async fn enqueue_keyed_jobs(&self, jobs: Vec<(String, NewJob)>) -> Result<u64, StoreError> {
+        if jobs.iter().any(|(key, _)| key.trim().is_empty()) {
+            return Err(StoreError::Invalid("a keyed job needs a key".into()));
+        }
+        let jobs = jobs
+            .into_iter()
+            .map(|(key, job)| {
+                if job.kind.trim().is_empty() {
+                    return Err(StoreError::Invalid("a job needs a kind".into()));
+                }
+                Ok((
+                    key,
+                    job.kind,
+                    canonical_json(&job.payload),
+                    normalise_time(job.run_at)?,
+                ))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        let now = crate::codec::now();
+        let mut tx = self.pool().write().await?;
+        let mut cx = tx.cx();
+        let mut enqueued = 0;
+        for (key, kind, payload, run_at) in jobs {
+            // ON CONFLICT: a concurrent planner's insert of the same key waits, then does nothing.
+            let taken = cx
+                .execute(
+                    &sql("INSERT INTO job_keys (key, created_at) VALUES ($1, $2) \
+                          ON CONFLICT (key) DO NOTHING"),
+                    &[Arg::Text(key.clone()), Arg::Time(now)],
+                )
+                .await?;
+            if taken == 0 {
+                continue;
+            }
+            let id = cx
+                .fetch_one(
+                    &sql(
+                        "INSERT INTO jobs (kind, payload, state, attempts, run_at, created_at) \
+                          VALUES ($1, $2, 'pending', 0, $3, $4) RETURNING id",
+                    ),
+                    &[
+                        Arg::Text(kind),
+                        Arg::Text(payload),
+                        Arg::Time(run_at),
+                        Arg::Time(now),
+                    ],
+                )
+                .await?
+                .i64("id")?;
+            cx.execute(
+                &sql("UPDATE job_keys SET job_id = $2 WHERE key = $1"),
+                &[Arg::Text(key), Arg::I64(id)],
+            )
+            .await?;
+            enqueued += 1;
+        }
+        tx.commit().await?;
+        Ok(enqueued)
+    }
+
+    /// Whether a key's job has finished its work (done or skipped): a worker handed the job
+    /// again checks this before acting.
+    pub async fn job_key_done(&self, key: &str) -> Result<bool, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let row = conn
+            .cx()
+            .fetch_optional(
+                &sql("SELECT done_at FROM job_keys WHERE key = $1"),
+                &[Arg::Text(key.to_owned())],
+            )
+            .await?;
+        match row {
+            Some(row) => Ok(row.opt_time("done_at")?.is_some()),
+            None => Ok(false),
+        }
+    }
+
+    /// Marks a claimed job done and its key's work finished with `outcome`, in one transaction:
+    /// after this, neither the job nor any other under the key acts again.
+    pub async fn complete_keyed_job(
+        &self,
+        id: i64,
+        key: &str,
+        outcome: JobOutcome,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let now = normalise_time(now)?;
+        let mut tx = self.pool().write().await?;
+        let mut cx = tx.cx();
+        let changed = cx
+            .execute(
+                &sql(
+                    "UPDATE jobs SET state = 'done', locked_until = NULL, finished_at = $2 \
+                      WHERE id = $1 AND state = 'running'",
+                ),
+                &[Arg::I64(id), Arg::Time(now)],
+            )
+            .await?;
+        if changed != 1 {
+            return Err(StoreError::NotFound);
+        }
+        let marked = cx
+            .execute(
+                &sql("UPDATE job_keys SET done_at = $2, outcome = $3 \
+                      WHERE key = $1 AND done_at IS NULL"),
+                &[
+                    Arg::Text(key.to_owned()),
+                    Arg::Time(now),
+                    Arg::Text(outcome.key().to_owned()),
+                ],
+            )
+            .await?;
+        if marked != 1 {
+            // Unknown key, or its work was already finished by another job: nothing is written.
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
     }
 }
 

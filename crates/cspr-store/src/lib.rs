@@ -29,7 +29,7 @@ pub use error::StoreError;
 pub use identity::{
     AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRow, UserRow,
 };
-pub use jobs::{JOB_MAX_ATTEMPTS, job_backoff};
+pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
 pub use links::{NewPractitionerLink, PractitionerLink};
 pub use store::Store;

@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod jobs;
 pub mod layout;
 pub mod mail;
 pub mod reader;
@@ -45,6 +46,9 @@ pub struct WebConfig {
     pub mail: Option<mail::MailConfig>,
     /// The organisation's OpenID Provider, when people may sign in through it.
     pub oidc: Option<auth::oidc::OidcConfig>,
+    /// The address people open cspr at (`https://cspr.example.org`), for links in emails;
+    /// reminders are not sent without it.
+    pub public_url: Option<String>,
 }
 
 impl WebConfig {
@@ -60,6 +64,7 @@ impl WebConfig {
             request_timeout: std::time::Duration::from_secs(30),
             mail: None,
             oidc: None,
+            public_url: None,
         }
     }
 }

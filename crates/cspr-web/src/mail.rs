@@ -1,7 +1,8 @@
-//! Email out: the one-time codes that open a practitioner's form. Sent over SMTP with lettre on
-//! tokio, with TLS through rustls (implicit TLS on port 465, STARTTLS required on any other
-//! port); plain SMTP only to a relay on this machine (loopback). The email says only what the
-//! code is and how long it works: no case details, no names, nothing about the child.
+//! Email out: the one-time codes that open a practitioner's form, and the reminders and chasers
+//! about actions that `jobs` writes. Sent over SMTP with lettre on tokio, with TLS through
+//! rustls (implicit TLS on port 465, STARTTLS required on any other port); plain SMTP only to a
+//! relay on this machine (loopback). No email holds personal data: a code email says only what
+//! the code is and how long it works; a reminder only a case reference, a due date and a link.
 //! Addresses are never logged, and neither are the server's replies (they can quote them).
 
 use std::net::IpAddr;
@@ -129,10 +130,34 @@ pub async fn send_code(
     code: &str,
     partnership_name: &str,
 ) -> Result<(), MailError> {
+    let (subject, body) = code_email(code, partnership_name);
+    send_plain(config, to, subject, body).await
+}
+
+/// Emails a reminder or chaser whose subject and text the caller wrote (`jobs::reminder_email`):
+/// plain text, no personal data.
+///
+/// # Errors
+/// As [`send_code`].
+pub async fn send_reminder(
+    config: &MailConfig,
+    to: &str,
+    subject: String,
+    body: String,
+) -> Result<(), MailError> {
+    send_plain(config, to, subject, body).await
+}
+
+/// Sends one plain-text email to one recipient.
+async fn send_plain(
+    config: &MailConfig,
+    to: &str,
+    subject: String,
+    body: String,
+) -> Result<(), MailError> {
     let transport = config.transport()?;
     let from = config.sender()?;
     let to: Mailbox = to.trim().parse().map_err(|_| MailError::Recipient)?;
-    let (subject, body) = code_email(code, partnership_name);
     let message = Message::builder()
         .from(from)
         .to(to)

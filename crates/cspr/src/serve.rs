@@ -104,7 +104,8 @@ impl Drop for Sweeper {
     }
 }
 
-/// Deletes expired sessions and old sign-in failure counters at start and every
+/// Deletes expired sessions and old sign-in failure counters, and runs the job outbox
+/// (reminders) when email and the public address are set up, at start and every
 /// [`SWEEP_EVERY`] after. Logs only counts, and the store's error (the deletions take nothing
 /// but times, so it holds no personal data).
 async fn sweep_periodically(state: AppState) {
@@ -119,6 +120,19 @@ async fn sweep_periodically(state: AppState) {
                 "swept expired sessions and old sign-in failure counters"
             ),
             Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
+        }
+        // Reminders and chasers by email (counts only in the log; jobs log their own failures).
+        if state.config().mail.is_some() && state.config().public_url.is_some() {
+            match cspr_web::jobs::run_jobs(&state).await {
+                Ok(run) => tracing::debug!(
+                    enqueued = run.enqueued,
+                    sent = run.sent,
+                    skipped = run.skipped,
+                    failed = run.failed,
+                    "ran jobs"
+                ),
+                Err(e) => tracing::warn!(error = %e, "running jobs failed"),
+            }
         }
     }
 }

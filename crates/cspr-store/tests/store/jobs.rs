@@ -1,9 +1,10 @@
-//! The job outbox: claim, lease expiry, complete, fail with backoff until dead, and concurrent
-//! claimers that never share a job.
+//! The job outbox: claim, lease expiry, complete, fail with backoff until dead, concurrent
+//! claimers that never share a job, and idempotency keys that enqueue a job once and mark its
+//! work done with its completion.
 
 use std::collections::HashSet;
 
-use cspr_store::{JOB_MAX_ATTEMPTS, StoreError, job_backoff};
+use cspr_store::{JOB_MAX_ATTEMPTS, JobOutcome, StoreError, job_backoff};
 use time::Duration;
 
 use crate::{T0, job};
@@ -75,5 +76,63 @@ cspr_store::backend_tests! {
         assert_eq!(all.len(), JOBS, "every job claimed once");
         assert_eq!(unique.len(), JOBS, "no job claimed twice");
         assert_eq!(store.pending_jobs().await.unwrap(), 0);
+    }
+
+    async fn a_key_is_enqueued_once_and_done_with_its_job(db) {
+        let store = db.store().await;
+        let lease = Duration::minutes(10);
+        let keyed = |key: &str| (key.to_owned(), job("send-reminder", T0));
+        assert_eq!(store.enqueue_keyed_jobs(vec![keyed("a"), keyed("b"), keyed("a")]).await.unwrap(), 2);
+        assert_eq!(store.enqueue_keyed_jobs(vec![keyed("a"), keyed("b"), keyed("c")]).await.unwrap(), 1);
+        assert!(matches!(store.enqueue_keyed_jobs(vec![keyed(" ")]).await, Err(StoreError::Invalid(_))));
+        assert_eq!(store.pending_jobs().await.unwrap(), 3);
+        assert!(!store.job_key_done("a").await.unwrap());
+        assert!(!store.job_key_done("unknown").await.unwrap());
+
+        // A worker claims "a" and dies before completing; the job is handed out again after
+        // its lease, its key still not done, and completed with the key in one go.
+        let first = store.claim_job(T0, lease).await.unwrap().unwrap();
+        let again = store.claim_job(T0 + lease, lease).await.unwrap().unwrap();
+        assert_eq!(first.id, again.id);
+        assert!(!store.job_key_done("a").await.unwrap());
+        store.complete_keyed_job(again.id, "a", JobOutcome::Done, T0 + lease).await.unwrap();
+        assert!(store.job_key_done("a").await.unwrap());
+        assert!(matches!(
+            store.complete_keyed_job(again.id, "a", JobOutcome::Done, T0 + lease).await,
+            Err(StoreError::NotFound)
+        ));
+
+        // Completing under a key another job already finished writes nothing.
+        let b = store.claim_job(T0 + lease, lease).await.unwrap().unwrap();
+        assert!(matches!(
+            store.complete_keyed_job(b.id, "a", JobOutcome::Skipped, T0 + lease).await,
+            Err(StoreError::NotFound)
+        ));
+        assert_eq!(store.job_counts().await.unwrap().running, 1, "b is still running");
+        store.complete_keyed_job(b.id, "b", JobOutcome::Skipped, T0 + lease).await.unwrap();
+        assert!(store.job_key_done("b").await.unwrap());
+
+        // A finished key is never enqueued again.
+        assert_eq!(store.enqueue_keyed_jobs(vec![keyed("a"), keyed("b")]).await.unwrap(), 0);
+        let counts = store.job_counts().await.unwrap();
+        assert_eq!((counts.done, counts.pending, counts.running), (2, 1, 0));
+    }
+
+    async fn concurrent_planners_enqueue_a_key_once(db) {
+        let store = db.store().await;
+        let mut planners = Vec::new();
+        for _ in 0..4 {
+            let store = store.clone();
+            planners.push(tokio::spawn(async move {
+                let jobs = (0..20).map(|n| (format!("key-{n}"), job("send-reminder", T0))).collect();
+                store.enqueue_keyed_jobs(jobs).await.unwrap()
+            }));
+        }
+        let mut total = 0;
+        for p in planners {
+            total += p.await.unwrap();
+        }
+        assert_eq!(total, 20);
+        assert_eq!(store.pending_jobs().await.unwrap(), 20);
     }
 }

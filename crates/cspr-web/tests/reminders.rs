@@ -1,0 +1,582 @@
+//! Reminders and overdue chasers about actions, sent through a real SMTP server on loopback
+//! (aiosmtpd writing to a Maildir) with the clock moved by the test: an action's life (before
+//! due, on the day, overdue, escalation) with exact recipients and subjects and no personal data
+//! in the emails; nothing sent twice when the runner runs again, after a worker died holding a
+//! job, or when a job is enqueued twice; completion cancels later reminders; a failed send is
+//! retried after the outbox's backoff; escalation falls back to the partnership team.
+//!
+//! Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`; .ci/run installs it). Missing
+//! tools fail the tests: they are never skipped.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command as Process, Stdio};
+use std::time::{Duration as StdDuration, Instant};
+
+use common::*;
+use cspr_app::{Actor, App};
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::Command;
+use cspr_domain::examples::{ACTION1, HEALTH, PARTNERSHIP, POLICE, local_review_script, text};
+use cspr_domain::ids::{CaseId, UserId};
+use cspr_store::{AgencyRow, NewJob, NewUser};
+use cspr_web::jobs::{self, JOB_LEASE, JobRun, REMINDER_JOB};
+use cspr_web::mail::MailConfig;
+use cspr_web::{AppState, WebConfig};
+use time::macros::{date, datetime};
+use time::{Date, Duration, OffsetDateTime};
+use uuid::Uuid;
+
+const PARTNERSHIP_NAME: &str = "Northshire Safeguarding Children Partnership";
+const PUBLIC_URL: &str = "https://cspr.northshire.example/";
+const REFERENCE: &str = "CSPR-2025-042";
+const REP1: &str = "rep.one@health.example";
+const REP2: &str = "rep.two@health.example";
+const POLICE_REP: &str = "rep@police.example";
+const SUBGROUP: &str = "subgroup@health.example";
+const TEAM: &str = "team@northshire.example";
+
+// ---------------------------------------------------------------------------------------------
+// A real SMTP server on loopback
+
+struct Smtp {
+    child: Child,
+    port: u16,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+    seen: BTreeSet<String>,
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+fn mail_config(port: u16) -> MailConfig {
+    MailConfig {
+        smtp_host: "127.0.0.1".to_owned(),
+        smtp_port: port,
+        from: "Northshire SCP <no-reply@northshire.example>".to_owned(),
+        tls: false,
+    }
+}
+
+impl Smtp {
+    fn start_on(port: u16) -> Self {
+        let have = Process::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        assert!(
+            have.is_ok_and(|s| s.success()),
+            "these tests need python3 with aiosmtpd: run `python3 -m pip install aiosmtpd` \
+             (.ci/run installs it)"
+        );
+        let dir = tempfile::tempdir().expect("temp dir");
+        let maildir = dir.path().join("maildir");
+        let mut child = Process::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start aiosmtpd");
+        let started = Instant::now();
+        while !(TcpStream::connect(("127.0.0.1", port)).is_ok() && maildir.join("new").is_dir()) {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("aiosmtpd ended at start: {status}");
+            }
+            assert!(
+                started.elapsed() < StdDuration::from_secs(20),
+                "aiosmtpd did not start listening on 127.0.0.1:{port}"
+            );
+            std::thread::sleep(StdDuration::from_millis(50));
+        }
+        Self {
+            child,
+            port,
+            maildir,
+            _dir: dir,
+            seen: BTreeSet::new(),
+        }
+    }
+
+    /// Emails delivered since the last call, as (to, subject, body), sorted. The runner has
+    /// finished sending when it returns, and aiosmtpd writes a message before it answers.
+    fn take(&mut self) -> Vec<Mail> {
+        let mut names: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
+            .expect("maildir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        let mut out = Vec::new();
+        for name in names {
+            if self.seen.insert(name.clone()) {
+                let raw = std::fs::read(self.maildir.join("new").join(&name)).expect("message");
+                out.push(Mail::parse(&String::from_utf8_lossy(&raw)));
+            }
+        }
+        out.sort_by(|a, b| (&a.to, &a.subject).cmp(&(&b.to, &b.subject)));
+        out
+    }
+}
+
+#[derive(Debug)]
+struct Mail {
+    to: String,
+    subject: String,
+    body: String,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Self {
+        let raw = raw.replace("\r\n", "\n");
+        let (head, body) = raw.split_once("\n\n").expect("headers and body");
+        // Unfold long headers; undo soft line breaks of quoted-printable bodies.
+        let head = head.replace("\n ", " ").replace("\n\t", " ");
+        let header = |name: &str| {
+            head.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .unwrap_or_else(|| panic!("no {name} header in {head}"))
+                .to_owned()
+        };
+        Self {
+            to: header("To"),
+            subject: header("Subject"),
+            body: body.replace("=\n", ""),
+        }
+    }
+}
+
+/// (to, subject) of each email.
+fn sent(mails: &[Mail]) -> Vec<(&str, &str)> {
+    mails
+        .iter()
+        .map(|m| (m.to.as_str(), m.subject.as_str()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application: email, the public address, agencies, people, and a case at the action plan
+
+async fn app_with(mail: MailConfig) -> TestApp {
+    let mut t = TestApp::spawn().await;
+    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
+    config.mail = Some(mail);
+    config.public_url = Some(PUBLIC_URL.to_owned());
+    let app = App::new(
+        t.store.clone(),
+        Calendar::england_and_wales(),
+        cspr_app::demo::settings(START.date()),
+    );
+    t.state = AppState::new(app, config, t.clock.clone());
+    t.router = cspr_web::router(t.state.clone());
+    for (id, kind, name) in [
+        (HEALTH, "health", "Northshire Community Health"),
+        (POLICE, "police", "Northshire Police"),
+    ] {
+        t.store
+            .upsert_agency(AgencyRow {
+                id: id.as_uuid(),
+                partnership_id: PARTNERSHIP.as_uuid(),
+                kind: kind.to_owned(),
+                name: name.to_owned(),
+                active: true,
+            })
+            .await
+            .expect("agency");
+    }
+    t
+}
+
+/// An account without a password (reminders need only the address).
+async fn person(t: &TestApp, email: &str, role: &str, agency: Option<Uuid>) -> Uuid {
+    let id = Uuid::new_v4();
+    t.store
+        .create_user(
+            NewUser {
+                id,
+                partnership_id: PARTNERSHIP.as_uuid(),
+                email: email.to_owned(),
+                display_name: format!("Pat {role}"),
+                role: role.to_owned(),
+                agency_id: agency,
+                password_hash: None,
+            },
+            t.now(),
+        )
+        .await
+        .expect("user");
+    id
+}
+
+/// Two health representatives, a police one, and the partnership team; the health subgroup
+/// member when `subgroup`.
+async fn people(t: &TestApp, subgroup: bool) {
+    let health = Some(HEALTH.as_uuid());
+    person(t, REP1, "agency-representative", health).await;
+    person(t, REP2, "agency-representative", health).await;
+    person(
+        t,
+        POLICE_REP,
+        "agency-representative",
+        Some(POLICE.as_uuid()),
+    )
+    .await;
+    person(t, TEAM, "partnership-team", None).await;
+    // A disabled representative gets nothing.
+    let gone = person(t, "gone@health.example", "agency-representative", health).await;
+    t.store
+        .set_user_disabled(gone, true)
+        .await
+        .expect("disable");
+    if subgroup {
+        person(t, SUBGROUP, "subgroup-member", health).await;
+    }
+}
+
+/// A case run through the example script up to its first agreed action: ACTION1, owned by
+/// health, due Tuesday 30 September 2025.
+async fn case_with_action(t: &TestApp) -> CaseId {
+    let case_id = CaseId::random();
+    let app = t.state.app();
+    for (today, mut cmd) in local_review_script() {
+        if let Command::RecordSeriousIncident { reference, .. } = &mut cmd {
+            *reference = REFERENCE.to_owned();
+        }
+        let agreed = matches!(cmd, Command::AgreeAction { .. });
+        app.execute(case_id, None, cmd, actor(today))
+            .await
+            .expect("case step");
+        if agreed {
+            return case_id;
+        }
+    }
+    panic!("the script agrees no action");
+}
+
+fn actor(today: Date) -> Actor {
+    Actor {
+        user_id: UserId::from_uuid(Uuid::nil()),
+        now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
+        today,
+    }
+}
+
+fn set_clock(t: &TestApp, at: OffsetDateTime) {
+    *t.clock.0.lock().expect("clock") = at;
+}
+
+/// 09:00 on a day.
+fn morning(d: Date) -> OffsetDateTime {
+    OffsetDateTime::new_utc(d, time::Time::from_hms(9, 0, 0).expect("time"))
+}
+
+async fn run(t: &TestApp) -> JobRun {
+    jobs::run_jobs(&t.state).await.expect("run jobs")
+}
+
+fn link(case: CaseId) -> String {
+    format!("https://cspr.northshire.example/cases/{case}/actions/record-action-progress")
+}
+
+/// What no email may show: the children's and family's names, the action's words, and
+/// people's names.
+async fn secrets(t: &TestApp, case: CaseId) -> Vec<String> {
+    let (loaded, events) = t.state.app().load(case).await.expect("case");
+    let mut out: Vec<String> = loaded
+        .children
+        .iter()
+        .map(|c| c.name.as_str().to_owned())
+        .collect();
+    assert!(!out.is_empty(), "the example case names a child");
+    let json = serde_json::to_value(&events).expect("events json");
+    collect_names(&json, &mut out);
+    out.extend(
+        [
+            "safe sleep",
+            "Named nurse",
+            "Pat ",
+            "Northshire Community Health",
+        ]
+        .map(str::to_owned),
+    );
+    out
+}
+
+/// Every `name` string in the case's events (children, family members, practitioners).
+fn collect_names(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, v) in m {
+                match v {
+                    serde_json::Value::String(s) if k == "name" && s.len() > 2 => {
+                        out.push(s.clone());
+                    }
+                    _ => collect_names(v, out),
+                }
+            }
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|v| collect_names(v, out)),
+        _ => {}
+    }
+}
+
+fn assert_clean(mails: &[Mail], secrets: &[String]) {
+    for m in mails {
+        for s in secrets {
+            assert!(
+                !m.body.contains(s.as_str()) && !m.subject.contains(s.as_str()),
+                "an email shows {s:?}: {}\n{}",
+                m.subject,
+                m.body
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tests
+
+#[tokio::test]
+async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
+    let mut smtp = Smtp::start_on(free_port());
+    let t = app_with(mail_config(smtp.port)).await;
+    people(&t, true).await;
+    let case = case_with_action(&t).await;
+    let secrets = secrets(&t, case).await;
+    let before = format!("Action due in 5 working days: case {REFERENCE}");
+    let today = format!("Action due today: case {REFERENCE}");
+    let overdue = format!("Action overdue: case {REFERENCE}");
+    let escalated = format!("Escalation: action overdue by 5 working days: case {REFERENCE}");
+
+    // Day by day from Monday 1 September to Friday 10 October, running twice a day.
+    let mut all = Vec::new();
+    let mut day = date!(2025 - 09 - 01);
+    while day <= date!(2025 - 10 - 10) {
+        set_clock(&t, morning(day));
+        run(&t).await;
+        t.advance(Duration::hours(6));
+        let again = run(&t).await;
+        assert_eq!(
+            again.enqueued + again.sent,
+            0,
+            "{day}: the second run sends nothing"
+        );
+        let mails = smtp.take();
+        let got: Vec<(String, String)> = sent(&mails)
+            .into_iter()
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .collect();
+        let want: Vec<(String, String)> = match day {
+            d if d == date!(2025 - 09 - 23) => vec![(REP1, &before), (REP2, &before)],
+            d if d == date!(2025 - 09 - 30) => vec![(REP1, &today), (REP2, &today)],
+            d if d == date!(2025 - 10 - 01) => vec![(REP1, &overdue), (REP2, &overdue)],
+            d if d == date!(2025 - 10 - 07) => vec![(SUBGROUP, &escalated)],
+            _ => vec![],
+        }
+        .into_iter()
+        .map(|(a, b)| (a.to_owned(), b.clone()))
+        .collect();
+        assert_eq!(got, want, "{day}");
+        all.extend(mails);
+        day = day.next_day().expect("day");
+    }
+    assert_eq!(all.len(), 7);
+
+    // The words: the reference, the due date, the link, and nothing of the case.
+    assert_clean(&all, &secrets);
+    for m in &all {
+        assert!(m.body.contains(&link(case)), "{}", m.body);
+        assert!(m.body.contains("30 September 2025"), "{}", m.body);
+        assert!(!m.body.contains("@"), "no address in the text: {}", m.body);
+    }
+    assert!(all[0].body.starts_with(&format!(
+        "An action your agency owns in case {REFERENCE} is due in 5 working days, on Tuesday \
+         30 September 2025."
+    )));
+    let counts = t.store.job_counts().await.expect("counts");
+    assert_eq!(
+        (counts.done, counts.pending, counts.running, counts.dead),
+        (7, 0, 0, 0)
+    );
+}
+
+#[tokio::test]
+async fn a_job_held_by_a_worker_that_died_is_sent_once() {
+    let mut smtp = Smtp::start_on(free_port());
+    let t = app_with(mail_config(smtp.port)).await;
+    people(&t, true).await;
+    let case = case_with_action(&t).await;
+    set_clock(&t, morning(date!(2025 - 09 - 23)));
+
+    // Planned twice: enqueued once.
+    assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 2);
+    assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 0);
+
+    // A worker claims one and dies before sending or completing it.
+    let held = t
+        .store
+        .claim_job(t.now(), JOB_LEASE)
+        .await
+        .expect("claim")
+        .expect("a job");
+    let first = run(&t).await;
+    assert_eq!((first.enqueued, first.sent), (0, 1), "the other job goes");
+    assert_eq!(smtp.take().len(), 1);
+
+    // While its lease lasts the held job is left alone; after it, it goes once.
+    t.advance(JOB_LEASE - Duration::seconds(1));
+    assert_eq!(run(&t).await.sent, 0);
+    t.advance(Duration::seconds(2));
+    let second = run(&t).await;
+    assert_eq!(second.sent, 1);
+    let mails = smtp.take();
+    assert_eq!(mails.len(), 1);
+    let payload: jobs::Reminder = serde_json::from_value(held.payload).expect("payload");
+    assert_eq!(payload.case_id, case.as_uuid());
+    for _ in 0..3 {
+        t.advance(JOB_LEASE * 2);
+        assert_eq!(run(&t).await, JobRun::default());
+    }
+    assert!(smtp.take().is_empty());
+
+    // The same reminder enqueued again without its key (an operator re-running a job) is
+    // finished without sending: the key says it went.
+    t.store
+        .enqueue_jobs(vec![NewJob {
+            kind: REMINDER_JOB.to_owned(),
+            payload: serde_json::to_value(&payload).expect("json"),
+            run_at: t.now(),
+        }])
+        .await
+        .expect("enqueue");
+    let rerun = run(&t).await;
+    assert_eq!((rerun.sent, rerun.skipped), (0, 1));
+    assert!(smtp.take().is_empty());
+    assert_eq!(t.store.pending_jobs().await.expect("pending"), 0);
+}
+
+#[tokio::test]
+async fn completion_cancels_later_reminders() {
+    let mut smtp = Smtp::start_on(free_port());
+    let t = app_with(mail_config(smtp.port)).await;
+    people(&t, true).await;
+    let case = case_with_action(&t).await;
+    set_clock(&t, morning(date!(2025 - 09 - 23)));
+    assert_eq!(run(&t).await.sent, 2);
+    assert_eq!(smtp.take().len(), 2);
+
+    // The due-day reminders are enqueued, then the action is completed before they run.
+    set_clock(&t, morning(date!(2025 - 09 - 30)));
+    assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 2);
+    t.state
+        .app()
+        .execute(
+            case,
+            None,
+            Command::CompleteAction {
+                action_id: ACTION1,
+                completed_on: date!(2025 - 09 - 30),
+                evidence_of_impact: text("Audit shows safe sleep advice at every visit."),
+            },
+            actor(date!(2025 - 09 - 30)),
+        )
+        .await
+        .expect("complete");
+    let cancelled = run(&t).await;
+    assert_eq!((cancelled.sent, cancelled.skipped), (0, 2));
+    for day in [
+        date!(2025 - 10 - 01),
+        date!(2025 - 10 - 07),
+        date!(2025 - 11 - 03),
+    ] {
+        set_clock(&t, morning(day));
+        assert_eq!(run(&t).await, JobRun::default(), "{day}");
+    }
+    assert!(smtp.take().is_empty());
+    assert_eq!(t.store.pending_jobs().await.expect("pending"), 0);
+}
+
+#[tokio::test]
+async fn a_failed_send_is_retried_after_the_backoff_and_sent_once() {
+    // The mail server is down at first.
+    let port = free_port();
+    let t = app_with(mail_config(port)).await;
+    people(&t, true).await;
+    case_with_action(&t).await;
+    set_clock(&t, morning(date!(2025 - 09 - 23)));
+    let down = run(&t).await;
+    assert_eq!((down.enqueued, down.sent, down.failed), (2, 0, 2));
+    assert_eq!(t.store.pending_jobs().await.expect("pending"), 2);
+
+    let mut smtp = Smtp::start_on(port);
+    assert_eq!(run(&t).await.sent, 0, "not before the backoff");
+    t.advance(Duration::seconds(31));
+    assert_eq!(run(&t).await.sent, 2);
+    let mails = smtp.take();
+    assert_eq!(
+        mails.iter().map(|m| m.to.as_str()).collect::<Vec<_>>(),
+        [REP1, REP2]
+    );
+    t.advance(Duration::hours(1));
+    assert_eq!(run(&t).await, JobRun::default());
+    assert!(smtp.take().is_empty());
+}
+
+#[tokio::test]
+async fn escalation_goes_to_the_team_when_the_agency_has_no_subgroup_member() {
+    let mut smtp = Smtp::start_on(free_port());
+    let t = app_with(mail_config(smtp.port)).await;
+    people(&t, false).await;
+    case_with_action(&t).await;
+    // The runner was not running until the escalation was due: only the latest reminder of
+    // the representatives goes, not a burst of stale ones.
+    set_clock(&t, morning(date!(2025 - 10 - 08)));
+    assert_eq!(run(&t).await.sent, 3);
+    assert_eq!(
+        sent(&smtp.take()),
+        [
+            (REP1, format!("Action overdue: case {REFERENCE}").as_str()),
+            (REP2, format!("Action overdue: case {REFERENCE}").as_str()),
+            (
+                TEAM,
+                format!("Escalation: action overdue by 6 working days: case {REFERENCE}").as_str()
+            ),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_planned_or_claimed_without_the_public_address() {
+    let t = app_with(mail_config(free_port())).await;
+    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
+    config.mail = Some(mail_config(1));
+    let state = AppState::new(t.state.app(), config, t.clock.clone());
+    people(&t, true).await;
+    case_with_action(&t).await;
+    set_clock(&t, datetime!(2025-09-23 09:00 UTC));
+    let err = jobs::run_jobs(&state).await.expect_err("not configured");
+    assert_eq!(
+        err.to_string(),
+        "reminders are not sent: public_url is not set"
+    );
+    assert_eq!(t.store.pending_jobs().await.expect("pending"), 0);
+}
