@@ -63,6 +63,7 @@ pub const KEYS: &[&str] = &[
     "oidc_client_secret",
     "oidc_client_secret_file",
     "oidc_redirect_url",
+    "public_url",
 ];
 
 /// Keys whose environment variable is taken exactly as written. figment reads other variables
@@ -110,6 +111,8 @@ struct RawSettings {
     oidc_client_secret_file: Option<String>,
     #[serde(default, deserialize_with = "text")]
     oidc_redirect_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    public_url: Option<String>,
 }
 
 /// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
@@ -164,6 +167,9 @@ pub struct Settings {
     /// The organisation's OpenID Provider, when `oidc_issuer_url` is set. Its client secret
     /// never shows in `Debug`.
     pub oidc: Option<OidcConfig>,
+    /// The address people reach this service at (`https://cspr.example.org`), for links in
+    /// emails; reminders are sent only when it and email are set.
+    pub public_url: Option<String>,
 }
 
 /// Which database a URL points at. The URL itself may hold a password, so it stays secret.
@@ -383,6 +389,24 @@ impl Settings {
         }
         let mail = mail_config(&raw)?;
         let oidc = oidc_config(&raw)?;
+        let public_url = match raw.public_url.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(url) => {
+                let url = url.trim_end_matches('/');
+                let loopback = url.starts_with("http://127.0.0.1")
+                    || url.starts_with("http://localhost")
+                    || url.starts_with("http://[::1]");
+                if !(url.starts_with("https://") || loopback)
+                    || url.contains(char::is_whitespace)
+                    || url.len() <= "https://".len()
+                {
+                    return Err(Failure::config(
+                        "public_url (CSPR_PUBLIC_URL) must be the service's https:// address, like https://cspr.example.org (http:// only on loopback)",
+                    ));
+                }
+                Some(url.to_owned())
+            }
+        };
         Ok(Self {
             data_dir,
             database,
@@ -397,6 +421,7 @@ impl Settings {
             session_absolute_hours,
             mail,
             oidc,
+            public_url,
         })
     }
 
@@ -835,6 +860,34 @@ mod tests {
             smtp_host: Some(host.to_owned()),
             mail_from: from.map(str::to_owned),
             ..RawSettings::default()
+        }
+    }
+
+    #[test]
+    fn the_public_address_is_https_or_loopback() {
+        let url = |u: &str| {
+            Settings::from_raw(RawSettings {
+                public_url: Some(u.to_owned()),
+                ..RawSettings::default()
+            })
+        };
+        assert_eq!(
+            url("https://cspr.example.org/")
+                .unwrap()
+                .public_url
+                .as_deref(),
+            Some("https://cspr.example.org")
+        );
+        assert!(url("http://127.0.0.1:8080").unwrap().public_url.is_some());
+        assert!(url("").unwrap().public_url.is_none());
+        for bad in [
+            "http://cspr.example.org",
+            "cspr.example.org",
+            "https://",
+            "https://a b",
+        ] {
+            let e = url(bad).unwrap_err().to_string();
+            assert!(e.contains("public_url (CSPR_PUBLIC_URL)"), "{bad}: {e}");
         }
     }
 

@@ -149,6 +149,7 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.request_timeout = Duration::from_secs(settings.request_timeout_secs);
     web.mail = settings.mail.clone();
     web.oidc = settings.oidc.clone();
+    web.public_url = settings.public_url.clone();
     web
 }
 
