@@ -1,0 +1,72 @@
+//! Times the export of a 60-page overview report to PDF and to DOCX (goal: under 1 s each).
+//!
+//! `cargo run --release -p cspr-export --example export_bench [paragraphs-per-section] [runs]`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::{Duration, Instant};
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let per_section: usize = args.next().map_or(Ok(74), |a| a.parse())?;
+    let runs: usize = args.next().map_or(Ok(5), |a| a.parse())?;
+    let doc = common::document(per_section);
+
+    let started = Instant::now();
+    let first = cspr_export::to_pdf(&doc)?;
+    let cold = started.elapsed();
+    let path = std::env::temp_dir().join("cspr-export-bench.pdf");
+    std::fs::write(&path, &first)?;
+    // Page count from poppler's pdfinfo when it is installed.
+    let pages = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_owned()))
+        })
+        .unwrap_or_else(|| "? (pdfinfo missing)".to_owned());
+
+    let mut pdf = Vec::new();
+    let mut docx = Vec::new();
+    let mut html = Vec::new();
+    let mut sizes = (0, 0);
+    for _ in 0..runs {
+        let t = Instant::now();
+        sizes.0 = cspr_export::to_pdf(&doc)?.len();
+        pdf.push(t.elapsed());
+        let t = Instant::now();
+        sizes.1 = cspr_export::to_docx(&doc)?.len();
+        docx.push(t.elapsed());
+        let t = Instant::now();
+        let _ = cspr_export::to_html(&doc);
+        html.push(t.elapsed());
+    }
+    println!(
+        "report: {per_section} paragraphs per section, PDF pages: {pages} ({})",
+        path.display()
+    );
+    println!("PDF  first run (fonts loaded, cold caches): {cold:.2?}");
+    println!(
+        "PDF  {runs} runs: median {:.2?}, max {:.2?}, {} KiB",
+        median(pdf.clone()),
+        pdf.iter().max().copied().unwrap_or_default(),
+        sizes.0 / 1024
+    );
+    println!(
+        "DOCX {runs} runs: median {:.2?}, max {:.2?}, {} KiB",
+        median(docx.clone()),
+        docx.iter().max().copied().unwrap_or_default(),
+        sizes.1 / 1024
+    );
+    println!("HTML {runs} runs: median {:.2?}", median(html));
+    Ok(())
+}

@@ -1,0 +1,27 @@
+//! The document engine: a small document model (headings, paragraphs, lists, tables, emphasis),
+//! builders from the domain's reports, and exports to tagged PDF (typst), DOCX (docx-rs) and
+//! HTML. The heavy typesetting crates live here alone so the rest of the workspace rebuilds
+//! without them.
+
+mod docx;
+mod html;
+pub mod model;
+mod pdf;
+pub mod report;
+
+pub use docx::to_docx;
+pub use html::{escape as escape_html, to_html};
+pub use model::{Block, Document, Inline, text_blocks};
+pub use pdf::to_pdf;
+pub use report::{TitlePage, overview_report};
+
+/// Why an export failed. Both carry a description for the log, never the document's text.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// Typst could not lay the document out or write the PDF.
+    #[error("PDF export failed: {0}")]
+    Pdf(String),
+    /// The DOCX package could not be written.
+    #[error("DOCX export failed: {0}")]
+    Docx(String),
+}
