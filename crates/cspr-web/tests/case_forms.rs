@@ -551,6 +551,41 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
     ]);
     let r = t.post("/admin/settings", Some(&cookie), &sent).await;
     assert_eq!(r.status(), StatusCode::OK);
+    // The reminder timings are kept with the settings, defaults when left empty.
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("saved");
+    assert_eq!(
+        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        cspr_web::jobs::ReminderRules::default()
+    );
+    let base = sent.clone();
+    let sent = format!("{base}&remind_days=3&escalate_days=7");
+    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("saved");
+    assert_eq!(
+        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        cspr_web::jobs::ReminderRules {
+            before_due_working_days: 3,
+            escalate_after_working_days: 7
+        }
+    );
+    let bad = format!("{base}&remind_days=31&escalate_days=7");
+    let r = t.post("/admin/settings", Some(&cookie), &bad).await;
+    assert!(
+        body(r)
+            .await
+            .contains("Enter a whole number of working days from 0 to 30")
+    );
     let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
     assert!(
         page.contains("Cuckooing\nvoice of the child</textarea>"),

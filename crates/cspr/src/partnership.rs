@@ -111,6 +111,7 @@ pub async fn app(
             let stored = StoredSettings {
                 settings: cspr_app::demo::settings(now.date()),
                 closure_days: settings.closure_days.clone(),
+                reminders: cspr_web::jobs::ReminderRules::default(),
             };
             let value = serde_json::to_value(&stored).map_err(|e| {
                 Failure::from(anyhow::Error::new(e).context("cannot write the demo settings"))
@@ -124,6 +125,7 @@ pub async fn app(
         None => StoredSettings {
             settings: DomainSettings::default(),
             closure_days: settings.closure_days.clone(),
+            reminders: cspr_web::jobs::ReminderRules::default(),
         },
     };
     let calendar = Calendar::england_and_wales().with_closure_days(stored.closure_days);

@@ -545,6 +545,9 @@ pub struct StoredSettings {
     pub settings: Settings,
     /// Closure days.
     pub closure_days: Vec<time::Date>,
+    /// When action reminders and chasers go (read by `jobs::ReminderRules::from_settings`).
+    #[serde(default)]
+    pub reminders: crate::jobs::ReminderRules,
 }
 
 fn dates_text(dates: &[time::Date]) -> String {
@@ -576,6 +579,10 @@ fn settings_page(
                 .hint("One date a line, like 2026-12-29. Bank holidays are already counted."),
             Field::new("meetings", "Review subgroup meetings", FieldKind::Textarea, form.meetings.clone())
                 .hint("One date a line, like 2027-01-14. Referrals for scoping go to the next meeting."),
+            Field::new("remind_days", "Working days before an action is due to remind its agency", FieldKind::Text, form.remind_days.clone())
+                .hint("From 0 (no early reminder) to 30. Agencies are also reminded on the day and when an action is overdue."),
+            Field::new("escalate_days", "Working days an action is overdue before the agency's subgroup member is told", FieldKind::Text, form.escalate_days.clone())
+                .hint("From 1 to 30."),
             Field::new("themes", "Learning themes", FieldKind::Textarea, form.themes.clone())
                 .hint("One theme a line. Cases, recommendations and actions are tagged with these; removing one here leaves it on the cases that have it."),
         ],
@@ -602,6 +609,10 @@ pub struct SettingsForm {
     meetings: String,
     #[serde(default)]
     themes: String,
+    #[serde(default)]
+    remind_days: String,
+    #[serde(default)]
+    escalate_days: String,
 }
 
 /// The settings.
@@ -616,6 +627,20 @@ pub async fn settings_form(
         closure_days: dates_text(&app.calendar().closure_days().collect::<Vec<_>>()),
         meetings: dates_text(&app.settings().subgroup_meetings),
         themes: app.settings().themes.join("\n"),
+        remind_days: String::new(),
+        escalate_days: String::new(),
+    };
+    let rules = crate::jobs::ReminderRules::from_settings(
+        state
+            .store()
+            .partnership_settings(p.partnership_id.as_uuid())
+            .await?
+            .as_ref(),
+    );
+    let form = SettingsForm {
+        remind_days: rules.before_due_working_days.to_string(),
+        escalate_days: rules.escalate_after_working_days.to_string(),
+        ..form
     };
     settings_page(&state, &p, &form, Vec::new(), None)
 }
@@ -676,6 +701,29 @@ pub async fn settings_submit(
     let meetings = parse_dates(&form.meetings)
         .map_err(|m| errors.push(("meetings", m)))
         .ok();
+    // Left empty: the defaults (5 and 5).
+    let days = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            Some(5)
+        } else {
+            text.parse::<u32>().ok()
+        }
+    };
+    let remind_days = days(&form.remind_days).filter(|d| *d <= 30);
+    if remind_days.is_none() {
+        errors.push((
+            "remind_days",
+            "Enter a whole number of working days from 0 to 30".to_owned(),
+        ));
+    }
+    let escalate_days = days(&form.escalate_days).filter(|d| (1..=30).contains(d));
+    if escalate_days.is_none() {
+        errors.push((
+            "escalate_days",
+            "Enter a whole number of working days from 1 to 30".to_owned(),
+        ));
+    }
     let mut themes: Vec<String> = form
         .themes
         .lines()
@@ -715,6 +763,10 @@ pub async fn settings_submit(
     let stored = StoredSettings {
         settings: settings.clone(),
         closure_days: closure.clone(),
+        reminders: crate::jobs::ReminderRules {
+            before_due_working_days: remind_days.unwrap_or(5),
+            escalate_after_working_days: escalate_days.unwrap_or(5),
+        },
     };
     let value = serde_json::to_value(&stored).map_err(|e| WebError::Internal(e.to_string()))?;
     state
