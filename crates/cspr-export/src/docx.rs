@@ -340,6 +340,14 @@ fn core_properties(doc: &Document) -> Vec<u8> {
     .into_bytes()
 }
 
+/// Rewrites a package part docx-rs wrote (always UTF-8 XML).
+fn patch(part: &mut Vec<u8>, f: impl FnOnce(String) -> String) {
+    *part = match String::from_utf8(std::mem::take(part)) {
+        Ok(xml) => f(xml).into_bytes(),
+        Err(e) => e.into_bytes(),
+    };
+}
+
 /// The document as a DOCX file.
 ///
 /// # Errors
@@ -460,15 +468,19 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, ExportError> {
         "<w:lang w:val=\"{0}\" w:eastAsia=\"{0}\" w:bidi=\"{0}\" />",
         xml_escape(&doc.language_tag())
     );
-    if let Ok(styles) = String::from_utf8(std::mem::take(&mut xml.styles)) {
-        xml.styles = styles
-            .replacen(
-                "<w:rPrDefault><w:rPr>",
-                &format!("<w:rPrDefault><w:rPr>{lang}"),
-                1,
-            )
-            .into_bytes();
-    }
+    patch(&mut xml.styles, |styles| {
+        // Last in the run properties, where the schema's sequence has it.
+        styles.replacen(
+            "</w:rPr></w:rPrDefault>",
+            &format!("{lang}</w:rPr></w:rPrDefault>"),
+            1,
+        )
+    });
+    // docx-rs puts the contents' page-number tab stop at 80000 twips, far off the page; put it
+    // at the right margin, where Word's own contents put it.
+    patch(&mut xml.document, |document| {
+        document.replace("w:pos=\"80000\"", &format!("w:pos=\"{TEXT_WIDTH}\""))
+    });
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out)
         .map_err(|e| ExportError::Docx(e.to_string()))?;

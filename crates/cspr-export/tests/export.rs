@@ -268,6 +268,10 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
         .filter(|t| !t.is_empty())
         .collect();
     assert_eq!(toc_entries, headings(), "contents entries");
+    assert!(
+        !document.contains("w:pos=\"80000\""),
+        "contents tab stop on the page"
+    );
     // Lists and the recommendations table.
     assert!(document.contains("<w:numId w:val=\"2\""), "bullets");
     assert!(document.contains("<w:tbl>"), "table");
