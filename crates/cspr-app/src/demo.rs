@@ -53,6 +53,9 @@ pub fn settings(today: Date) -> cspr_domain::settings::Settings {
     }
 }
 
+/// The demo's file of evidence: a one-page PDF saying what it is.
+const DEMO_EVIDENCE: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
 /// Which script, and how many of its steps, leave a case at each stage.
 fn plans() -> Vec<(Stage, Script, usize)> {
     let local = local_review_script();
@@ -250,6 +253,31 @@ async fn run_shifted(
             user_id: DEMO_ACTOR,
             now: OffsetDateTime::new_utc(day, Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT)),
             today: day,
+        };
+        // The worked example names a file of evidence; the demo stores one for it to point at.
+        let cmd = match cmd {
+            Command::AttachActionEvidence {
+                action_id,
+                on,
+                mut attachment,
+            } => {
+                attachment.blob_id = app
+                    .store()
+                    .put_blob(
+                        case_id.as_uuid(),
+                        &attachment.content_type,
+                        &attachment.file_name,
+                        DEMO_EVIDENCE,
+                    )
+                    .await?;
+                attachment.size = DEMO_EVIDENCE.len() as u64;
+                Command::AttachActionEvidence {
+                    action_id,
+                    on,
+                    attachment,
+                }
+            }
+            other => other,
         };
         app.execute(case_id, None, cmd, actor).await?;
     }

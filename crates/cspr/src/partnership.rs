@@ -153,6 +153,14 @@ mod tests {
                 time::macros::date!(2025 - 12 - 30)
             ]
         );
-        assert_eq!(serde_json::to_value(&stored).unwrap(), json);
+        // Settings saved before reminder timings existed read with the defaults, and are
+        // written back with them.
+        assert_eq!(stored.reminders, cspr_web::jobs::ReminderRules::default());
+        let mut written = json;
+        written["reminders"] = serde_json::json!({
+            "before_due_working_days": 5,
+            "escalate_after_working_days": 5,
+        });
+        assert_eq!(serde_json::to_value(&stored).unwrap(), written);
     }
 }
