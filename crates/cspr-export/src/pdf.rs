@@ -194,14 +194,24 @@ fn document_json(doc: &Document, coverage: Coverage) -> Value {
             })
             .collect()
     };
-    let blocks: Vec<Value> = doc
-        .normalised_blocks()
+    let normalised = doc.normalised_blocks();
+    let blocks: Vec<Value> = normalised
         .iter()
-        .map(|b| match b {
+        .enumerate()
+        .map(|(i, b)| match b {
             Block::Heading { level, text } => {
                 json!({ "kind": "heading", "level": level, "text": shown(text) })
             }
-            Block::Paragraph(parts) => json!({ "kind": "paragraph", "parts": inlines(parts) }),
+            Block::Paragraph(parts) => json!({
+                "kind": "paragraph",
+                "parts": inlines(parts),
+                // "The key circumstances were:" stays on the page of the list it introduces.
+                "lead": parts.last().is_some_and(|p| p.text().trim_end().ends_with(':'))
+                    && matches!(
+                        normalised.get(i + 1),
+                        Some(Block::BulletList(_) | Block::NumberedList(_) | Block::Table { .. })
+                    ),
+            }),
             Block::BulletList(items) => json!({
                 "kind": "bullets",
                 "items": items.iter().map(|i| inlines(i)).collect::<Vec<_>>(),
