@@ -299,19 +299,20 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
     assert!(core.contains("<dc:creator>Northshire Safeguarding Children Partnership</dc:creator>"));
 }
 
+/// LibreOffice is not installed by CI (it is large); this check runs on request, where it is:
+/// `cargo test -p cspr-export --test export -- --ignored`.
 #[test]
-fn docx_opens_in_libreoffice_when_installed() {
-    let Ok(which) = Command::new("sh")
+#[ignore = "needs LibreOffice (soffice); run with --ignored where it is installed"]
+fn docx_opens_in_libreoffice() {
+    let which = Command::new("sh")
         .args(["-c", "command -v soffice || command -v libreoffice"])
         .output()
-    else {
-        return;
-    };
+        .expect("sh runs");
     let soffice = String::from_utf8_lossy(&which.stdout).trim().to_owned();
-    if soffice.is_empty() {
-        eprintln!("LibreOffice not installed: conversion check skipped (the unzip checks stand)");
-        return;
-    }
+    assert!(
+        !soffice.is_empty(),
+        "LibreOffice (soffice) is not installed"
+    );
     let dir = artefacts().join("libreoffice");
     std::fs::create_dir_all(&dir).expect("dir");
     let input = dir.join("overview-report.docx");
