@@ -299,41 +299,6 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
     assert!(core.contains("<dc:creator>Northshire Safeguarding Children Partnership</dc:creator>"));
 }
 
-/// LibreOffice is not installed by CI (it is large); this check runs on request, where it is:
-/// `cargo test -p cspr-export --test export -- --ignored`.
-#[test]
-#[ignore = "needs LibreOffice (soffice); run with --ignored where it is installed"]
-fn docx_opens_in_libreoffice() {
-    let which = Command::new("sh")
-        .args(["-c", "command -v soffice || command -v libreoffice"])
-        .output()
-        .expect("sh runs");
-    let soffice = String::from_utf8_lossy(&which.stdout).trim().to_owned();
-    assert!(
-        !soffice.is_empty(),
-        "LibreOffice (soffice) is not installed"
-    );
-    let dir = artefacts().join("libreoffice");
-    std::fs::create_dir_all(&dir).expect("dir");
-    let input = dir.join("overview-report.docx");
-    std::fs::write(&input, to_docx(&common::document(3)).expect("docx")).expect("write");
-    let status = Command::new(&soffice)
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(&dir)
-        .arg(&input)
-        .status()
-        .expect("soffice runs");
-    assert!(status.success());
-    let text = flat(&poppler(
-        "pdftotext",
-        &[
-            dir.join("overview-report.pdf").to_str().expect("utf-8"),
-            "-",
-        ],
-    ));
-    assert_in_order(&text, &headings());
-}
-
 #[test]
 fn html_is_standalone_accessible_and_escaped() {
     let html = to_html(&common::document(2));
