@@ -284,6 +284,12 @@ impl Case {
         self.drafts.last()
     }
 
+    /// The latest version of the overview report (what the reviewer last saved or submitted).
+    #[must_use]
+    pub fn current_report(&self) -> Option<&crate::report::OverviewReport> {
+        self.drafts.last().map(|d| &d.report)
+    }
+
     /// The decision outcome, when decided.
     #[must_use]
     pub fn outcome(&self) -> Option<&ReviewOutcome> {
