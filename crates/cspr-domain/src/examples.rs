@@ -31,6 +31,8 @@ pub const PRACTITIONER: PersonId = PersonId(Uuid::from_u128(0xC3));
 pub const REC1: RecommendationId = RecommendationId(Uuid::from_u128(0xD1));
 pub const REC2: RecommendationId = RecommendationId(Uuid::from_u128(0xD2));
 pub const ACTION1: ActionId = ActionId(Uuid::from_u128(0xE1));
+/// The chronology entry of the examples.
+pub const ENTRY1: Uuid = Uuid::from_u128(0xF7);
 pub const ACTION2: ActionId = ActionId(Uuid::from_u128(0xE2));
 pub const SAFETY1: ActionId = ActionId(Uuid::from_u128(0xE9));
 pub const EVENT1: LearningEventId = LearningEventId(Uuid::from_u128(0xF1));
@@ -140,6 +142,7 @@ pub fn contribution() -> Contribution {
     Contribution {
         text: text("Our involvement with the family."),
         chronology: vec![],
+        form: crate::case::model::FormResponse::default(),
     }
 }
 
@@ -208,6 +211,10 @@ fn receive(kind: ContributionKind, agency: AgencyId, on: Date) -> Command {
         c.chronology = vec![ChronologyEntry {
             date: date!(2024 - 05 - 01),
             what: text("Home visit."),
+            detail: crate::case::model::EntryDetail {
+                id: Some(ENTRY1),
+                ..crate::case::model::EntryDetail::default()
+            },
         }];
     }
     Command::ReceiveContribution {
@@ -422,6 +429,23 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         ),
         (date!(2025 - 04 - 16), request(K::Chronology, &[POLICE])),
         (
+            date!(2025 - 04 - 17),
+            Command::ChangeContributionDue {
+                kind: K::Chronology,
+                agencies: vec![POLICE],
+                due_on: date!(2025 - 05 - 30),
+                reason: text("Records are archived off site."),
+            },
+        ),
+        (
+            date!(2025 - 04 - 22),
+            Command::SaveContributionDraft {
+                kind: K::Chronology,
+                agency: POLICE,
+                draft: crate::case::model::ContributionDraft::default(),
+            },
+        ),
+        (
             date!(2025 - 04 - 30),
             receive(K::AgencyReport, POLICE, date!(2025 - 04 - 30)),
         ),
@@ -432,6 +456,25 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         (
             date!(2025 - 04 - 30),
             receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
+        ),
+        (
+            date!(2025 - 04 - 30),
+            Command::ReopenContribution {
+                kind: K::Chronology,
+                agency: POLICE,
+                reason: text("One visit is missing."),
+            },
+        ),
+        (
+            date!(2025 - 04 - 30),
+            receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
+        ),
+        (
+            date!(2025 - 04 - 30),
+            Command::MarkKeyPracticeEpisode {
+                entry: ENTRY1,
+                key: true,
+            },
         ),
         (
             date!(2025 - 05 - 01),
@@ -515,8 +558,87 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             },
         ),
         (
+            date!(2025 - 07 - 01),
+            Command::SaveDocumentSection {
+                document: crate::documents::DocumentKind::OverviewReport,
+                section: "overview".into(),
+                text: "<p>What happened, <em>told plainly</em>.</p>".into(),
+                saved_at: date!(2025 - 07 - 01).midnight().assume_utc(),
+            },
+        ),
+        (
+            date!(2025 - 07 - 01),
+            Command::SaveRecommendation {
+                recommendation: Recommendation {
+                    id: RecommendationId(Uuid::from_u128(0xD9)),
+                    text: "A recommendation written in error.".into(),
+                    agencies: vec![POLICE],
+                    due_on: Some(date!(2025 - 12 - 31)),
+                    themes: Vec::new(),
+                },
+                saved_at: date!(2025 - 07 - 01).midnight().assume_utc(),
+            },
+        ),
+        (
+            date!(2025 - 07 - 01),
+            Command::WithdrawRecommendation {
+                id: RecommendationId(Uuid::from_u128(0xD9)),
+                saved_at: date!(2025 - 07 - 01).midnight().assume_utc(),
+            },
+        ),
+        (
             date!(2025 - 07 - 02),
             request(K::FactualAccuracy, &[POLICE, HEALTH, CSC]),
+        ),
+        (
+            date!(2025 - 07 - 03),
+            Command::CommentOnSection {
+                comment: crate::documents::SectionComment {
+                    id: Uuid::from_u128(0xC01),
+                    document: crate::documents::DocumentKind::OverviewReport,
+                    section: "overview".into(),
+                    agency: Some(POLICE),
+                    reply_to: None,
+                    author: REVIEWER_USER,
+                    at: date!(2025 - 07 - 03).midnight().assume_utc(),
+                    text: text("The arrest was on the 4th, not the 5th."),
+                    resolved: None,
+                },
+            },
+        ),
+        (
+            date!(2025 - 07 - 04),
+            Command::ResolveSectionComment {
+                comment_id: Uuid::from_u128(0xC01),
+                note: Some(text("Date corrected.")),
+                at: date!(2025 - 07 - 04).midnight().assume_utc(),
+            },
+        ),
+        (
+            date!(2025 - 07 - 04),
+            Command::RecordFamilyComment {
+                comment: crate::documents::FamilyComment {
+                    from: text("The child's mother"),
+                    received_on: date!(2025 - 07 - 04),
+                    section: Some("overview".into()),
+                    text: text("She asked that her son's love of football be mentioned."),
+                    response: None,
+                },
+            },
+        ),
+        (
+            date!(2025 - 07 - 04),
+            Command::RecordDocumentExport {
+                export: crate::documents::DocumentExport {
+                    export_id: Uuid::from_u128(0xE01),
+                    document: crate::documents::DocumentKind::OverviewReport,
+                    format: crate::documents::ExportFormat::Pdf,
+                    blob_id: Uuid::from_u128(0xB01),
+                    size: 1000,
+                    requested_by: REVIEWER_USER,
+                    made_at: date!(2025 - 07 - 04).midnight().assume_utc(),
+                },
+            },
         ),
         (
             date!(2025 - 07 - 09),
@@ -559,6 +681,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             date!(2025 - 07 - 15),
             Command::DecidePublication {
                 decision: PublicationDecision::Publish,
+                reasons: Some(text("The family agreed and the report can be anonymised.")),
             },
         ),
         (
@@ -574,10 +697,33 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             },
         ),
         (
+            date!(2025 - 07 - 17),
+            Command::ScanReport {
+                // Draft 1, then a section saved and a recommendation added and withdrawn
+                // (each save is a version of the report).
+                version: 4,
+                findings: vec![anonymisation_finding()],
+            },
+        ),
+        (
+            date!(2025 - 07 - 17),
+            Command::ReviewFinding {
+                finding: 0,
+                decision: crate::anonymisation::FindingDecision::Accept,
+            },
+        ),
+        (
+            date!(2025 - 07 - 17),
+            Command::CheckAnonymisation {
+                remaining: Vec::new(),
+            },
+        ),
+        (
             date!(2025 - 07 - 28),
             Command::Publish {
                 published_on: date!(2025 - 07 - 28),
                 anonymisation_reviewed: true,
+                online_until: None,
             },
         ),
         (
@@ -652,9 +798,26 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             date!(2026 - 07 - 28),
             Command::Unpublish {
                 removed_on: date!(2026 - 07 - 28),
+                reason: Some(text("A year online; the learning is in the yearly report.")),
             },
         ),
     ]
+}
+
+/// What the redaction engine finds in the worked example's report: the first word of its first
+/// section, standing for a name.
+#[must_use]
+pub fn anonymisation_finding() -> crate::anonymisation::ScanFinding {
+    crate::anonymisation::ScanFinding {
+        part: crate::anonymisation::ReportPart::Section(Section::Overview),
+        start: 3,
+        end: 7,
+        label: "PERSON".into(),
+        reason: "case_knowledge".into(),
+        confidence: 99,
+        known_person: true,
+        replacement: "Child A".into(),
+    }
 }
 
 /// A referral that did not come through a notification: scoping, other learning, closure.

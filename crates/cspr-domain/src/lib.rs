@@ -5,11 +5,15 @@
 
 pub mod actions;
 pub mod agency;
+pub mod anonymisation;
 pub mod calendar;
 pub mod case;
+pub mod chronology;
 pub mod deadlines;
+pub mod documents;
 pub mod examples;
 pub mod figures;
+pub mod forms;
 pub mod ids;
 pub mod report;
 pub mod settings;

@@ -179,6 +179,65 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
                 None,
             )
         }
+        Event::ContributionDraftSaved {
+            kind,
+            agency,
+            saved_on,
+            ..
+        } => (
+            Some(*saved_on),
+            format!(
+                "{} saved a draft of {}",
+                agency_name(*agency),
+                a_kind(*kind)
+            ),
+            None,
+        ),
+        Event::ContributionReopened {
+            kind,
+            agency,
+            reason,
+            reopened_on,
+        } => (
+            Some(*reopened_on),
+            format!(
+                "The partnership team reopened {} from {}: {}",
+                a_kind(*kind),
+                agency_name(*agency),
+                excerpt(reason.as_str())
+            ),
+            None,
+        ),
+        Event::ContributionDueChanged {
+            kind,
+            agencies,
+            due_on,
+            reason,
+        } => {
+            let names: Vec<String> = agencies.iter().map(|a| agency_name(*a)).collect();
+            (
+                None,
+                format!(
+                    "{} from {} is now due {}: {}",
+                    kind.with_article(),
+                    and_list(&names),
+                    long_date(*due_on),
+                    excerpt(reason.as_str())
+                ),
+                None,
+            )
+        }
+        Event::KeyPracticeEpisodeMarked { key, .. } => (
+            None,
+            if *key {
+                "An entry of the integrated chronology was marked as a key practice episode"
+                    .to_owned()
+            } else {
+                "An entry of the integrated chronology is no longer marked as a key practice episode"
+                    .to_owned()
+            },
+            None,
+        ),
         Event::ContributionWaived {
             kind,
             agency,
@@ -441,6 +500,7 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
         Event::PublicationDecided {
             decision,
             decided_on,
+            ..
         } => (
             Some(*decided_on),
             match decision {
@@ -458,14 +518,71 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             },
             None,
         ),
-        Event::Published { published_on } => (
+        Event::ReportScanned {
+            version,
+            scanned_on,
+            findings,
+        } => (
+            Some(*scanned_on),
+            format!(
+                "Version {version} of the report was scanned for personal data: {} to review",
+                crate::words::plural(
+                    i64::try_from(findings.len()).unwrap_or(i64::MAX),
+                    "finding",
+                    "findings"
+                )
+            ),
+            None,
+        ),
+        Event::FindingReviewed {
+            finding,
+            decision,
+            reviewed_on,
+            ..
+        } => (
+            Some(*reviewed_on),
+            format!(
+                "Finding {} of the anonymisation scan was {}",
+                u64::from(*finding) + 1,
+                match decision {
+                    crate::anonymisation::FindingDecision::Accept => "accepted",
+                    crate::anonymisation::FindingDecision::Reject => "rejected",
+                    crate::anonymisation::FindingDecision::Widen { .. } => "widened",
+                }
+            ),
+            None,
+        ),
+        Event::AnonymisationChecked {
+            checked_on,
+            remaining,
+            ..
+        } => (
+            Some(*checked_on),
+            if remaining.is_empty() {
+                "The redacted report was checked again and names no one the case records".to_owned()
+            } else {
+                format!(
+                    "The redacted report was checked again and still names {}",
+                    crate::words::plural(
+                        i64::try_from(remaining.len()).unwrap_or(i64::MAX),
+                        "known person",
+                        "known people"
+                    )
+                )
+            },
+            None,
+        ),
+        Event::Published { published_on, .. } => (
             Some(*published_on),
             "The report was published".to_owned(),
             Some(Stage::ActionPlan),
         ),
-        Event::Unpublished { removed_on } => (
+        Event::Unpublished { removed_on, reason } => (
             Some(*removed_on),
-            "The published report was taken down".to_owned(),
+            match reason {
+                Some(r) => format!("The published report was taken down: {}", excerpt(r.as_str())),
+                None => "The published report was taken down".to_owned(),
+            },
             None,
         ),
         Event::ActionAgreed { action } => (
@@ -580,6 +697,16 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             format!("The case was closed: {}", excerpt(reason.as_str())),
             Some(Stage::Closed),
         ),
+        e @ (Event::DocumentSectionSaved { .. }
+        | Event::RecommendationSaved { .. }
+        | Event::RecommendationWithdrawn { .. }
+        | Event::SectionCommented { .. }
+        | Event::SectionCommentResolved { .. }
+        | Event::FamilyCommentRecorded { .. }
+        | Event::DocumentExported { .. }) => {
+            let (date, text) = crate::documents::describe(e, agency_name);
+            (date, text, None)
+        }
     };
     Entry {
         date,

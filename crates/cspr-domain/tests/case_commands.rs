@@ -489,6 +489,7 @@ fn publish(on: Date) -> Command {
     Command::Publish {
         published_on: on,
         anonymisation_reviewed: true,
+        online_until: None,
     }
 }
 
@@ -3726,6 +3727,7 @@ fn decide_to_publish() {
         .then_events(vec![Event::PublicationDecided {
             decision: PublicationDecision::Publish,
             decided_on: date!(2025 - 07 - 15),
+            reasons: Some(text("The family agreed and the report can be anonymised.")),
         }]);
 }
 
@@ -3747,11 +3749,13 @@ fn decide_not_to_publish_after_sending() {
             date!(2025 - 07 - 17),
             Command::DecidePublication {
                 decision: decision.clone(),
+                reasons: None,
             },
         )
         .then_events(vec![Event::PublicationDecided {
             decision,
             decided_on: date!(2025 - 07 - 17),
+            reasons: None,
         }]);
 }
 
@@ -3764,6 +3768,7 @@ fn decide_publication_refused_before_a_draft_exists() {
             today,
             Command::DecidePublication {
                 decision: PublicationDecision::Publish,
+                reasons: Some(reasons()),
             },
         )
         .then_wrong_stage();
@@ -3784,6 +3789,7 @@ fn decide_publication_refused_until_all_partners_signed_off() {
             today,
             Command::DecidePublication {
                 decision: PublicationDecision::Publish,
+                reasons: Some(reasons()),
             },
         )
         .then_rule(
@@ -3803,6 +3809,7 @@ fn publish_the_report() {
         .when(today, command)
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 28),
+            online_until: Some(date!(2026 - 07 - 28)),
         }]);
 }
 
@@ -3814,6 +3821,7 @@ fn publish_on_the_seventh_working_day_after_sending() {
         .when(date!(2025 - 07 - 25), publish(date!(2025 - 07 - 25)))
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 25),
+            online_until: Some(date!(2026 - 07 - 27)),
         }]);
 }
 
@@ -3828,11 +3836,13 @@ fn publish_information_about_improvements_instead_of_the_report() {
                 decision: PublicationDecision::PublishImprovementsOnly {
                     reason: text("The family would be identified."),
                 },
+                reasons: None,
             },
         )
         .when(date!(2025 - 07 - 28), publish(date!(2025 - 07 - 28)))
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 28),
+            online_until: Some(date!(2026 - 07 - 28)),
         }]);
 }
 
@@ -3919,6 +3929,7 @@ fn publish_refused_without_the_anonymisation_review() {
             Command::Publish {
                 published_on: today,
                 anonymisation_reviewed: false,
+                online_until: None,
             },
         )
         .then_rule(
@@ -3938,6 +3949,7 @@ fn take_the_report_down_after_a_year_online() {
         .when(today, command)
         .then_events(vec![Event::Unpublished {
             removed_on: date!(2026 - 07 - 28),
+            reason: Some(text("A year online; the learning is in the yearly report.")),
         }]);
 }
 
@@ -3950,10 +3962,12 @@ fn take_the_report_down_during_the_action_plan_after_a_year() {
             date!(2026 - 08 - 03),
             Command::Unpublish {
                 removed_on: date!(2026 - 08 - 03),
+                reason: Some(reasons()),
             },
         )
         .then_events(vec![Event::Unpublished {
             removed_on: date!(2026 - 08 - 03),
+            reason: Some(reasons()),
         }]);
 }
 
@@ -3962,7 +3976,10 @@ fn unpublish_refused_before_publication() {
     let w = World::default();
     let (case, today) = case_at(&w, Stage::Publication);
     given(&w, case)
-        .when(today, Command::Unpublish { removed_on: today })
+        .when(today, Command::Unpublish {
+            removed_on: today,
+            reason: Some(reasons()),
+        })
         .then_wrong_stage();
 }
 
@@ -3971,7 +3988,10 @@ fn unpublish_refused_when_nothing_was_published() {
     let w = World::default();
     let (case, today) = sc_until!(&w, DecideOnLocalReview { .. });
     given(&w, case)
-        .when(today, Command::Unpublish { removed_on: today })
+        .when(today, Command::Unpublish {
+            removed_on: today,
+            reason: Some(reasons()),
+        })
         .then_rule("Nothing has been published for this case.");
 }
 
@@ -3980,7 +4000,10 @@ fn unpublish_refused_when_already_taken_down() {
     let w = World::default();
     let (case, today) = lr_until!(&w, Unpublish { .. });
     given(&w, case)
-        .when(today, Command::Unpublish { removed_on: today })
+        .when(today, Command::Unpublish {
+            removed_on: today,
+            reason: Some(reasons()),
+        })
         .then_rule("The report has already been taken down.");
 }
 
@@ -3993,6 +4016,7 @@ fn unpublish_refused_with_a_date_in_the_future() {
             today,
             Command::Unpublish {
                 removed_on: date!(2026 - 07 - 29),
+                reason: Some(reasons()),
             },
         )
         .then_invalid(
@@ -4010,6 +4034,7 @@ fn removal_before_one_year_online_refused() {
             date!(2026 - 07 - 27),
             Command::Unpublish {
                 removed_on: date!(2026 - 07 - 27),
+                reason: Some(reasons()),
             },
         )
         .then_rule("A published report stays online for at least one year: it can be taken down from 28 July 2026.");

@@ -332,6 +332,7 @@ fn the_routes_the_scripts_do_not_take() {
                     reason: text("It would identify a sibling."),
                 },
                 decided_on: date!(2025 - 07 - 15),
+                reasons: None,
             },
             "The partners decided not to publish the report: It would identify a sibling.",
         ),
@@ -341,6 +342,7 @@ fn the_routes_the_scripts_do_not_take() {
                     reason: text("The family cannot be anonymised"),
                 },
                 decided_on: date!(2025 - 07 - 15),
+                reasons: None,
             },
             "The partners decided to publish the improvements instead of the report: \
              The family cannot be anonymised.",

@@ -20,7 +20,9 @@ use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 pub use identifiers::nhs_number_is_valid;
-pub use replace::{DatePolicy, Policy, Redaction, Residual, ResidualKind, redact};
+pub use replace::{
+    DatePolicy, Policy, Redaction, Residual, ResidualKind, redact, replacement_for, residual_risks,
+};
 
 /// The kinds of personal data found; the names are those of the redaction development set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

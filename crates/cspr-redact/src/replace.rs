@@ -101,6 +101,29 @@ pub fn redact(text: &str, case: &CaseKnowledge, policy: Policy) -> Redaction {
     }
 }
 
+/// What `redact` writes for one finding of `text`, and the byte where the replaced span starts
+/// (before the finding when a title goes with it: "Dr Lee" becomes "a doctor"). For a review
+/// screen that shows each finding with its replacement before anything is replaced.
+#[must_use]
+pub fn replacement_for(
+    text: &str,
+    finding: &Finding,
+    case: &CaseKnowledge,
+    policy: Policy,
+) -> (usize, String) {
+    let mut start = finding.byte_start;
+    let replacement = replacement(text, finding, case, policy, &mut start);
+    (start, replacement)
+}
+
+/// The residual-risk list of a text already redacted (by `redact` or by hand after a review):
+/// exact ages and capitalised words no detector claimed.
+#[must_use]
+pub fn residual_risks(redacted: &str) -> Vec<Residual> {
+    let mut buffer = String::new();
+    residual(redacted, &tokenize(redacted, &mut buffer))
+}
+
 fn replace_all(text: &str, findings: &[Finding], case: &CaseKnowledge, policy: Policy) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pos = 0;

@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::model::{
-    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionKind, FamilyContact,
+    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionDraft, ContributionKind,
+    FamilyContact,
     Incident, IndependentReviewer, InequalitiesConsideration, LearningEventKind,
     LocalReviewCriteria, PanelMember, ParallelProcessKind, PlannedAction, Practitioner,
     PublicationDecision, Referral, ReviewOutcome, SafetyAction, TermsOfReference, TriageOutcome,
@@ -91,6 +92,42 @@ pub enum Command {
         agency: AgencyId,
         /// Why.
         reason: NonEmptyText,
+    },
+    /// Save an agency's response so far (answers, files, chronology entries) without sending it.
+    SaveContributionDraft {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// The response so far.
+        draft: ContributionDraft,
+    },
+    /// The partnership team reopens a sent response so the agency can change it.
+    ReopenContribution {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// Move the due date of open requests, with the reason.
+    ChangeContributionDue {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agencies: Vec<AgencyId>,
+        /// The new due date.
+        due_on: Date,
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// Mark (or unmark) an entry of the integrated chronology as a key practice episode.
+    MarkKeyPracticeEpisode {
+        /// The entry's id.
+        entry: uuid::Uuid,
+        /// Whether it is a key practice episode.
+        key: bool,
     },
     /// Stage 4: the rapid review meeting took place.
     HoldRapidReviewMeeting {
@@ -260,6 +297,28 @@ pub enum Command {
     DecidePublication {
         /// The decision.
         decision: PublicationDecision,
+        /// Why the partners decided so (required for a decision to publish the report).
+        #[serde(default)]
+        reasons: Option<NonEmptyText>,
+    },
+    /// Stage 12: the redaction engine's findings in the latest version of the report.
+    ScanReport {
+        /// The report version scanned.
+        version: u32,
+        /// What the engine found.
+        findings: Vec<crate::anonymisation::ScanFinding>,
+    },
+    /// Stage 12: the partnership team's decision on one finding of the anonymisation scan.
+    ReviewFinding {
+        /// Which finding (its index in the scan).
+        finding: u32,
+        /// Accept, reject or widen.
+        decision: crate::anonymisation::FindingDecision,
+    },
+    /// Stage 12: the redacted text after the review, scanned again for known names.
+    CheckAnonymisation {
+        /// Names of known people still in the redacted text (where and whose, never the name).
+        remaining: Vec<crate::anonymisation::RemainingName>,
     },
     /// Stage 12: publish (the report, or information about improvements).
     Publish {
@@ -267,11 +326,17 @@ pub enum Command {
         published_on: Date,
         /// Confirms the published text passed the anonymisation review.
         anonymisation_reviewed: bool,
+        /// Until when it stays online at least (one year or more); a year when not given.
+        #[serde(default)]
+        online_until: Option<Date>,
     },
     /// Stage 12: take the published report down.
     Unpublish {
         /// When.
         removed_on: Date,
+        /// Why.
+        #[serde(default)]
+        reason: Option<NonEmptyText>,
     },
     /// Stage 13: agree an action.
     AgreeAction {
@@ -337,5 +402,54 @@ pub enum Command {
         closed_on: Date,
         /// Why now.
         reason: NonEmptyText,
+    },
+    /// Save one section of a document (a new version).
+    SaveDocumentSection {
+        /// Which document.
+        document: crate::documents::DocumentKind,
+        /// Which section (its key).
+        section: String,
+        /// The text (sanitised rich text).
+        text: String,
+        /// When (the author is the actor).
+        saved_at: time::OffsetDateTime,
+    },
+    /// Add or change one recommendation of the overview report (a new version).
+    SaveRecommendation {
+        /// The recommendation (a new id adds one).
+        recommendation: crate::report::Recommendation,
+        /// When.
+        saved_at: time::OffsetDateTime,
+    },
+    /// Take a recommendation out of the overview report (a new version).
+    WithdrawRecommendation {
+        /// Which.
+        id: crate::ids::RecommendationId,
+        /// When.
+        saved_at: time::OffsetDateTime,
+    },
+    /// Comment on a section for factual accuracy, or reply in a comment's thread.
+    CommentOnSection {
+        /// The comment (its author is the actor).
+        comment: crate::documents::SectionComment,
+    },
+    /// The reviewer resolves a comment's thread.
+    ResolveSectionComment {
+        /// Which comment.
+        comment_id: uuid::Uuid,
+        /// What was done about it.
+        note: Option<NonEmptyText>,
+        /// When.
+        at: time::OffsetDateTime,
+    },
+    /// Record the family's comments on the report before publication.
+    RecordFamilyComment {
+        /// The comments.
+        comment: crate::documents::FamilyComment,
+    },
+    /// Record an export of a document and the sealed file that holds it.
+    RecordDocumentExport {
+        /// The export.
+        export: crate::documents::DocumentExport,
     },
 }

@@ -34,6 +34,9 @@ pub struct Ctx<'a> {
 
 use Stage as S;
 
+/// Most chronology entries one agency may send (a chronology of years of daily contact).
+pub const MAX_CHRONOLOGY_ENTRIES: usize = 10_000;
+
 /// The stages in which a command may be given. The transition table of the process.
 #[must_use]
 pub fn permitted_stages(command: &Command) -> &'static [Stage] {
@@ -46,6 +49,10 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         Command::RequestContributions { kind, .. }
         | Command::ReceiveContribution { kind, .. }
         | Command::WaiveContribution { kind, .. } => contribution_stages(*kind),
+        Command::SaveContributionDraft { kind, .. }
+        | Command::ReopenContribution { kind, .. }
+        | Command::ChangeContributionDue { kind, .. } => contribution_stages(*kind),
+        Command::MarkKeyPracticeEpisode { .. } => contribution_stages(ContributionKind::Chronology),
         Command::HoldRapidReviewMeeting { .. }
         | Command::RecordSafetyAction { .. }
         | Command::RecordRapidReviewLearning { .. }
@@ -99,6 +106,9 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         Command::SubmitReportDraft { .. } => &[S::Evidence, S::Drafting],
         Command::SignOffReport { .. } | Command::SendReport { .. } => &[S::Drafting],
         Command::DecidePublication { .. } => &[S::Drafting, S::Publication],
+        Command::ScanReport { .. }
+        | Command::ReviewFinding { .. }
+        | Command::CheckAnonymisation { .. } => &[S::Drafting, S::Publication],
         Command::Publish { .. } => &[S::Publication],
         Command::Unpublish { .. } => &[S::ActionPlan, S::Closed],
         Command::AgreeAction { .. } => &[S::Publication, S::ActionPlan],
@@ -136,6 +146,14 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
             S::ActionPlan,
         ],
         Command::CloseCase { .. } => &[S::Decided, S::ActionPlan],
+        Command::SaveDocumentSection { .. }
+        | Command::CommentOnSection { .. }
+        | Command::ResolveSectionComment { .. }
+        | Command::RecordDocumentExport { .. } => crate::documents::DOCUMENT_STAGES,
+        Command::SaveRecommendation { .. } | Command::WithdrawRecommendation { .. } => {
+            &[S::Evidence, S::Drafting]
+        }
+        Command::RecordFamilyComment { .. } => &[S::Drafting, S::Publication],
         Command::GrantMembership { .. } | Command::RevokeMembership { .. } => &[
             S::Incident,
             S::Referral,
@@ -176,6 +194,10 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::RequestContributions { .. } => "ask agencies for this contribution",
         Command::ReceiveContribution { .. } => "record this contribution",
         Command::WaiveContribution { .. } => "waive this contribution",
+        Command::SaveContributionDraft { .. } => "save a draft of this contribution",
+        Command::ReopenContribution { .. } => "reopen this contribution",
+        Command::ChangeContributionDue { .. } => "change when this contribution is due",
+        Command::MarkKeyPracticeEpisode { .. } => "mark key practice episodes",
         Command::HoldRapidReviewMeeting { .. } => "record the rapid review meeting",
         Command::RecordSafetyAction { .. } => "record an immediate safety action",
         Command::CompleteSafetyAction { .. } => {
@@ -207,6 +229,9 @@ pub const fn action_words(command: &Command) -> &'static str {
             "send the report to the National Panel and the Secretary of State"
         }
         Command::DecidePublication { .. } => "decide about publication",
+        Command::ScanReport { .. } => "scan the report for personal data",
+        Command::ReviewFinding { .. } => "review a finding of the anonymisation scan",
+        Command::CheckAnonymisation { .. } => "check the redacted report for names",
         Command::Publish { .. } => "publish",
         Command::Unpublish { .. } => "take the published report down",
         Command::AgreeAction { .. } => "agree an action",
@@ -216,6 +241,13 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::RecordDissemination { .. } => "record how the learning was shared",
         Command::CompleteAction { .. } => "complete an action",
         Command::CloseCase { .. } => "close the case",
+        Command::SaveDocumentSection { .. } => "save this section",
+        Command::SaveRecommendation { .. } => "save a recommendation",
+        Command::WithdrawRecommendation { .. } => "withdraw a recommendation",
+        Command::CommentOnSection { .. } => "comment on this section",
+        Command::ResolveSectionComment { .. } => "resolve this comment",
+        Command::RecordFamilyComment { .. } => "record the family's comments on the report",
+        Command::RecordDocumentExport { .. } => "record an export",
         Command::GrantMembership { .. } => "give someone access to the case",
         Command::RevokeMembership { .. } => "take someone's access to the case away",
     }
@@ -382,6 +414,15 @@ impl Decider<'_> {
     fn decide(&self, command: Command) -> Result<Vec<Event>, DomainError> {
         let case = self.case;
         match command {
+            c @ (Command::SaveDocumentSection { .. }
+            | Command::SaveRecommendation { .. }
+            | Command::WithdrawRecommendation { .. }
+            | Command::CommentOnSection { .. }
+            | Command::ResolveSectionComment { .. }
+            | Command::RecordFamilyComment { .. }
+            | Command::RecordDocumentExport { .. }) => {
+                crate::documents::decide(case, c, self.ctx)
+            }
             Command::RecordSeriousIncident {
                 partnership_id,
                 reference,
@@ -651,6 +692,94 @@ impl Decider<'_> {
                     agency,
                     reason,
                 })
+            }
+            Command::SaveContributionDraft {
+                kind,
+                agency,
+                draft,
+            } => {
+                self.pending_request(kind, agency)?;
+                if draft.chronology.len() > MAX_CHRONOLOGY_ENTRIES {
+                    return Err(DomainError::invalid(
+                        "chronology",
+                        format!(
+                            "A chronology can have at most {MAX_CHRONOLOGY_ENTRIES} entries from one agency."
+                        ),
+                    ));
+                }
+                one(Event::ContributionDraftSaved {
+                    kind,
+                    agency,
+                    draft,
+                    saved_on: self.today(),
+                })
+            }
+            Command::ReopenContribution {
+                kind,
+                agency,
+                reason,
+            } => {
+                match case.contributions.get(&(kind, agency)).map(|r| &r.status) {
+                    Some(ContributionStatus::Received { .. }) => {}
+                    _ => {
+                        return Err(DomainError::rule(format!(
+                            "Only a sent {} can be reopened.",
+                            kind.label()
+                        )));
+                    }
+                }
+                one(Event::ContributionReopened {
+                    kind,
+                    agency,
+                    reason,
+                    reopened_on: self.today(),
+                })
+            }
+            Command::ChangeContributionDue {
+                kind,
+                agencies,
+                due_on,
+                reason,
+            } => {
+                if agencies.is_empty() {
+                    return Err(DomainError::invalid(
+                        "agencies",
+                        "Choose at least one agency.",
+                    ));
+                }
+                for a in &agencies {
+                    self.pending_request(kind, *a)?;
+                }
+                self.due("due_on", due_on)?;
+                one(Event::ContributionDueChanged {
+                    kind,
+                    agencies,
+                    due_on,
+                    reason,
+                })
+            }
+            Command::MarkKeyPracticeEpisode { entry, key } => {
+                let known = case.contributions.values().any(|r| match &r.status {
+                    ContributionStatus::Received { contribution, .. } => contribution
+                        .chronology
+                        .iter()
+                        .any(|e| e.detail.id == Some(entry)),
+                    _ => false,
+                });
+                if !known {
+                    return Err(DomainError::invalid(
+                        "entry",
+                        "There is no such entry in the agencies' sent chronologies.",
+                    ));
+                }
+                if case.key_episodes.contains(&entry) == key {
+                    return Err(DomainError::rule(if key {
+                        "This entry is already marked as a key practice episode."
+                    } else {
+                        "This entry is not marked as a key practice episode."
+                    }));
+                }
+                one(Event::KeyPracticeEpisodeMarked { entry, key })
             }
             Command::HoldRapidReviewMeeting { held_on, notes } => {
                 if case.rapid_review_meeting.is_some() {
@@ -1186,7 +1315,7 @@ impl Decider<'_> {
                 }
                 one(Event::ReportSent { sent_on })
             }
-            Command::DecidePublication { decision } => {
+            Command::DecidePublication { decision, reasons } => {
                 if SafeguardingPartner::ALL
                     .iter()
                     .any(|p| !case.report_sign_offs.contains_key(p))
@@ -1195,14 +1324,68 @@ impl Decider<'_> {
                         "The partners decide about publication once they have all signed off the report.",
                     ));
                 }
+                if matches!(decision, PublicationDecision::Publish) && reasons.is_none() {
+                    return Err(DomainError::invalid(
+                        "reasons",
+                        "Say why the partners decided to publish the report.",
+                    ));
+                }
                 one(Event::PublicationDecided {
                     decision,
                     decided_on: self.today(),
+                    reasons,
+                })
+            }
+            Command::ScanReport { version, findings } => {
+                let Some(draft) = case.latest_draft() else {
+                    return Err(DomainError::rule("There is no report to scan yet."));
+                };
+                if version != draft.version {
+                    return Err(DomainError::invalid(
+                        "version",
+                        format!(
+                            "Scan the latest version of the report (version {}).",
+                            draft.version
+                        ),
+                    ));
+                }
+                crate::anonymisation::check_findings(&draft.report, &findings)?;
+                one(Event::ReportScanned {
+                    version,
+                    scanned_on: self.today(),
+                    findings,
+                })
+            }
+            Command::ReviewFinding { finding, decision } => {
+                let (review, draft) = current_review(case)?;
+                crate::anonymisation::check_decision(review, &draft.report, finding, decision)?;
+                one(Event::FindingReviewed {
+                    version: review.version,
+                    finding,
+                    decision,
+                    reviewed_on: self.today(),
+                })
+            }
+            Command::CheckAnonymisation { remaining } => {
+                let (review, draft) = current_review(case)?;
+                let open = review.unreviewed();
+                if open > 0 {
+                    return Err(DomainError::rule(format!(
+                        "Review every finding before checking the redacted text: {} still to review.",
+                        plural(i64::try_from(open).unwrap_or(i64::MAX), "finding is", "findings are")
+                    )));
+                }
+                crate::anonymisation::check_remaining(&draft.report, &remaining)?;
+                one(Event::AnonymisationChecked {
+                    version: review.version,
+                    checked_on: self.today(),
+                    remaining,
                 })
             }
             Command::Publish {
                 published_on,
                 anonymisation_reviewed,
+                online_until: chosen_until,
             } => {
                 let Some((decision, _)) = &case.publication_decision else {
                     return Err(DomainError::rule(
@@ -1237,9 +1420,41 @@ impl Decider<'_> {
                         "Only anonymised text that has passed the anonymisation review can be published.",
                     ));
                 }
-                one(Event::Published { published_on })
+                // The full report is published only once every finding is reviewed and the
+                // redacted text names no one the case records.
+                if matches!(decision, PublicationDecision::Publish) {
+                    let blocker = match (&case.anonymisation, case.latest_draft()) {
+                        (Some(review), Some(draft)) => review.blocker(draft.version),
+                        _ => Some(
+                            "Scan the report for personal data and review what the scan finds before publication."
+                                .to_owned(),
+                        ),
+                    };
+                    if let Some(message) = blocker {
+                        return Err(DomainError::rule(message));
+                    }
+                }
+                let year =
+                    online_until(published_on, self.ctx.settings.online_years, self.ctx.calendar);
+                let until = match chosen_until {
+                    Some(d) if d < year => {
+                        return Err(DomainError::invalid(
+                            "online_until",
+                            format!(
+                                "A published report stays online for at least one year: choose {} or later.",
+                                long_date(year)
+                            ),
+                        ));
+                    }
+                    Some(d) => d,
+                    None => year,
+                };
+                one(Event::Published {
+                    published_on,
+                    online_until: Some(until),
+                })
             }
-            Command::Unpublish { removed_on } => {
+            Command::Unpublish { removed_on, reason } => {
                 let Some(published) = case.published_on else {
                     return Err(DomainError::rule(
                         "Nothing has been published for this case.",
@@ -1249,15 +1464,22 @@ impl Decider<'_> {
                     return Err(DomainError::rule("The report has already been taken down."));
                 }
                 self.past("removed_on", "of removal", removed_on)?;
-                let until =
-                    online_until(published, self.ctx.settings.online_years, self.ctx.calendar);
+                let until = case.online_until.unwrap_or_else(|| {
+                    online_until(published, self.ctx.settings.online_years, self.ctx.calendar)
+                });
                 if removed_on < until {
                     return Err(DomainError::rule(format!(
                         "A published report stays online for at least one year: it can be taken down from {}.",
                         long_date(until)
                     )));
                 }
-                one(Event::Unpublished { removed_on })
+                if reason.is_none() {
+                    return Err(DomainError::invalid(
+                        "reason",
+                        "Say why the report is taken down.",
+                    ));
+                }
+                one(Event::Unpublished { removed_on, reason })
             }
             Command::AgreeAction { action } => {
                 if case.actions.contains_key(&action.action_id) {
@@ -1527,6 +1749,29 @@ pub fn next_working_day(d: Date, calendar: &Calendar) -> Date {
         }
     }
     day
+}
+
+/// The anonymisation review of the latest report version, with that version.
+fn current_review(
+    case: &Case,
+) -> Result<
+    (
+        &crate::anonymisation::AnonymisationReview,
+        &super::model::ReportDraft,
+    ),
+    DomainError,
+> {
+    let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
+        return Err(DomainError::rule(
+            "Scan the report for personal data first.",
+        ));
+    };
+    if review.version != draft.version {
+        return Err(DomainError::rule(
+            "The report changed after its anonymisation scan: scan it again.",
+        ));
+    }
+    Ok((review, draft))
 }
 
 /// The partners who have not signed yet, in words.

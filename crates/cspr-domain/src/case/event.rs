@@ -5,7 +5,8 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::model::{
-    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionKind, FamilyContact,
+    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionDraft, ContributionKind,
+    FamilyContact,
     Incident, IndependentReviewer, InequalitiesConsideration, LearningEventKind,
     LocalReviewCriteria, NotifiableBecause, PanelMember, ParallelProcessKind, PlannedAction,
     Practitioner, PublicationDecision, Referral, ReviewOutcome, SafetyAction, TermsOfReference,
@@ -99,6 +100,46 @@ pub enum Event {
         agency: AgencyId,
         /// Why.
         reason: NonEmptyText,
+    },
+    /// An agency's response so far was saved.
+    ContributionDraftSaved {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// The response so far.
+        draft: ContributionDraft,
+        /// When.
+        saved_on: Date,
+    },
+    /// A sent response was reopened by the partnership team.
+    ContributionReopened {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agency: AgencyId,
+        /// Why.
+        reason: NonEmptyText,
+        /// When.
+        reopened_on: Date,
+    },
+    /// Open requests got a new due date.
+    ContributionDueChanged {
+        /// What.
+        kind: ContributionKind,
+        /// From whom.
+        agencies: Vec<AgencyId>,
+        /// The new due date.
+        due_on: Date,
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// An entry of the integrated chronology was marked (or unmarked) as a key practice episode.
+    KeyPracticeEpisodeMarked {
+        /// The entry's id.
+        entry: uuid::Uuid,
+        /// Whether it is one.
+        key: bool,
     },
     /// The rapid review meeting took place.
     RapidReviewMeetingHeld {
@@ -279,16 +320,54 @@ pub enum Event {
         decision: PublicationDecision,
         /// When.
         decided_on: Date,
+        /// Why.
+        #[serde(default)]
+        reasons: Option<NonEmptyText>,
+    },
+    /// The report was scanned for personal data before publication.
+    ReportScanned {
+        /// The report version scanned.
+        version: u32,
+        /// When.
+        scanned_on: Date,
+        /// What the redaction engine found.
+        findings: Vec<crate::anonymisation::ScanFinding>,
+    },
+    /// The partnership team decided about one finding of the scan.
+    FindingReviewed {
+        /// The report version of the scan.
+        version: u32,
+        /// Which finding.
+        finding: u32,
+        /// Accept, reject or widen.
+        decision: crate::anonymisation::FindingDecision,
+        /// When.
+        reviewed_on: Date,
+    },
+    /// The redacted text was scanned again for known names.
+    AnonymisationChecked {
+        /// The report version.
+        version: u32,
+        /// When.
+        checked_on: Date,
+        /// Known names still in it.
+        remaining: Vec<crate::anonymisation::RemainingName>,
     },
     /// The report (or the improvements) was published.
     Published {
         /// When.
         published_on: Date,
+        /// It stays online at least until then.
+        #[serde(default)]
+        online_until: Option<Date>,
     },
     /// The published report was taken down.
     Unpublished {
         /// When.
         removed_on: Date,
+        /// Why.
+        #[serde(default)]
+        reason: Option<NonEmptyText>,
     },
     /// An action was agreed.
     ActionAgreed {
@@ -354,5 +433,58 @@ pub enum Event {
         closed_on: Date,
         /// Why.
         reason: NonEmptyText,
+    },
+    /// A section of a document was saved: a new version.
+    DocumentSectionSaved {
+        /// Which document.
+        document: crate::documents::DocumentKind,
+        /// Which section.
+        section: String,
+        /// The text.
+        text: String,
+        /// Who saved it.
+        saved_by: crate::ids::UserId,
+        /// When.
+        saved_at: time::OffsetDateTime,
+    },
+    /// A recommendation of the overview report was added or changed.
+    RecommendationSaved {
+        /// The recommendation.
+        recommendation: crate::report::Recommendation,
+        /// Who saved it.
+        saved_by: crate::ids::UserId,
+        /// When.
+        saved_at: time::OffsetDateTime,
+    },
+    /// A recommendation was taken out of the overview report.
+    RecommendationWithdrawn {
+        /// Which.
+        id: crate::ids::RecommendationId,
+        /// Who.
+        saved_by: crate::ids::UserId,
+        /// When.
+        saved_at: time::OffsetDateTime,
+    },
+    /// A comment on a section, or a reply.
+    SectionCommented {
+        /// The comment.
+        comment: crate::documents::SectionComment,
+    },
+    /// The reviewer resolved a comment's thread.
+    SectionCommentResolved {
+        /// Which comment.
+        comment_id: uuid::Uuid,
+        /// The resolution.
+        resolution: crate::documents::Resolution,
+    },
+    /// The family's comments on the report were recorded.
+    FamilyCommentRecorded {
+        /// The comments.
+        comment: crate::documents::FamilyComment,
+    },
+    /// A document was exported.
+    DocumentExported {
+        /// The export.
+        export: crate::documents::DocumentExport,
     },
 }

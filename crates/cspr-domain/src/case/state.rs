@@ -141,6 +141,8 @@ pub struct Case {
     pub scoping_meeting_on: Option<Date>,
     /// Contribution requests by kind and agency.
     pub contributions: BTreeMap<(ContributionKind, AgencyId), ContributionRequest>,
+    /// Entries of the integrated chronology marked as key practice episodes.
+    pub key_episodes: std::collections::BTreeSet<uuid::Uuid>,
     /// Rapid review meeting date and notes.
     pub rapid_review_meeting: Option<(Date, NonEmptyText)>,
     /// Immediate safety actions.
@@ -191,6 +193,18 @@ pub struct Case {
     pub published_on: Option<Date>,
     /// When taken down.
     pub unpublished_on: Option<Date>,
+    /// Why the partners decided about publication as they did.
+    #[serde(default)]
+    pub publication_reasons: Option<NonEmptyText>,
+    /// The anonymisation review of the report.
+    #[serde(default)]
+    pub anonymisation: Option<crate::anonymisation::AnonymisationReview>,
+    /// The published report stays online at least until then.
+    #[serde(default)]
+    pub online_until: Option<Date>,
+    /// Why the published report was taken down.
+    #[serde(default)]
+    pub unpublished_because: Option<NonEmptyText>,
     /// The action plan.
     pub actions: BTreeMap<ActionId, ActionState>,
     /// Learning themes the case is tagged with.
@@ -199,6 +213,9 @@ pub struct Case {
     /// How the case's learning was shared.
     #[serde(default)]
     pub disseminations: Vec<super::model::Dissemination>,
+    /// The documents' versions, comments, family comments and exports.
+    #[serde(default)]
+    pub documents: crate::documents::Documents,
     /// Who may see the case beyond the partnership team and the chair.
     pub members: BTreeMap<crate::ids::UserId, super::model::Membership>,
     /// Closure date and reason.
@@ -225,6 +242,7 @@ impl Default for Case {
             triage: None,
             scoping_meeting_on: None,
             contributions: BTreeMap::new(),
+            key_episodes: std::collections::BTreeSet::new(),
             rapid_review_meeting: None,
             safety_actions: Vec::new(),
             safety_actions_done: BTreeMap::new(),
@@ -250,9 +268,14 @@ impl Default for Case {
             publication_decision: None,
             published_on: None,
             unpublished_on: None,
+            publication_reasons: None,
+            anonymisation: None,
+            online_until: None,
+            unpublished_because: None,
             actions: BTreeMap::new(),
             themes: std::collections::BTreeSet::new(),
             disseminations: Vec::new(),
+            documents: crate::documents::Documents::default(),
             members: BTreeMap::new(),
             closed: None,
             version: 0,
@@ -359,6 +382,13 @@ impl Case {
 pub fn apply(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     match event {
+        e @ (Event::DocumentSectionSaved { .. }
+        | Event::RecommendationSaved { .. }
+        | Event::RecommendationWithdrawn { .. }
+        | Event::SectionCommented { .. }
+        | Event::SectionCommentResolved { .. }
+        | Event::FamilyCommentRecorded { .. }
+        | Event::DocumentExported { .. }) => crate::documents::apply(&mut case, e),
         Event::SeriousIncidentRecorded {
             partnership_id,
             reference,
@@ -429,6 +459,8 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                         requested_on: *requested_on,
                         due_on: *due_on,
                         status: ContributionStatus::Requested,
+                        draft: None,
+                        reopened: 0,
                     },
                 );
             }
@@ -444,6 +476,48 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                     on: *received_on,
                     contribution: contribution.clone(),
                 };
+                r.draft = None;
+            }
+        }
+        Event::ContributionDraftSaved {
+            kind,
+            agency,
+            draft,
+            ..
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency)) {
+                r.draft = Some(draft.clone());
+            }
+        }
+        Event::ContributionReopened { kind, agency, .. } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency))
+                && let ContributionStatus::Received { contribution, .. } = &r.status
+            {
+                r.draft = Some(super::model::ContributionDraft {
+                    form: contribution.form.clone(),
+                    chronology: contribution.chronology.clone(),
+                });
+                r.status = ContributionStatus::Requested;
+                r.reopened += 1;
+            }
+        }
+        Event::ContributionDueChanged {
+            kind,
+            agencies,
+            due_on,
+            ..
+        } => {
+            for a in agencies {
+                if let Some(r) = case.contributions.get_mut(&(*kind, *a)) {
+                    r.due_on = *due_on;
+                }
+            }
+        }
+        Event::KeyPracticeEpisodeMarked { entry, key } => {
+            if *key {
+                case.key_episodes.insert(*entry);
+            } else {
+                case.key_episodes.remove(entry);
             }
         }
         Event::ContributionWaived {
@@ -581,6 +655,8 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             submitted_on,
             report,
         } => {
+            let previous = case.current_report().cloned();
+            crate::documents::record_draft(&mut case, previous.as_ref(), report, *submitted_on);
             case.drafts.push(ReportDraft {
                 version: *version,
                 submitted_on: *submitted_on,
@@ -609,19 +685,60 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::PublicationDecided {
             decision,
             decided_on,
+            reasons,
         } => {
             case.publication_decision = Some((decision.clone(), *decided_on));
+            case.publication_reasons.clone_from(reasons);
             if matches!(decision, PublicationDecision::DoNotPublish { .. })
                 && case.report_sent_on.is_some()
             {
                 case.stage = Stage::ActionPlan;
             }
         }
-        Event::Published { published_on } => {
+        Event::ReportScanned {
+            version,
+            scanned_on,
+            findings,
+        } => {
+            case.anonymisation = Some(crate::anonymisation::AnonymisationReview::new(
+                *version,
+                *scanned_on,
+                findings.clone(),
+            ));
+        }
+        Event::FindingReviewed {
+            finding, decision, ..
+        } => {
+            if let Some(review) = case.anonymisation.as_mut() {
+                review.decisions.insert(*finding, *decision);
+                review.reviews += 1;
+            }
+        }
+        Event::AnonymisationChecked {
+            checked_on,
+            remaining,
+            ..
+        } => {
+            if let Some(review) = case.anonymisation.as_mut() {
+                review.check = Some(crate::anonymisation::AnonymisationCheck {
+                    checked_on: *checked_on,
+                    after_reviews: review.reviews,
+                    remaining: remaining.clone(),
+                });
+            }
+        }
+        Event::Published {
+            published_on,
+            online_until,
+        } => {
             case.published_on = Some(*published_on);
+            case.online_until = *online_until;
             case.stage = Stage::ActionPlan;
         }
-        Event::Unpublished { removed_on } => case.unpublished_on = Some(*removed_on),
+        Event::Unpublished { removed_on, reason } => {
+            case.unpublished_on = Some(*removed_on);
+            case.unpublished_because.clone_from(reason);
+        }
         Event::ActionAgreed { action } => {
             case.actions.insert(
                 action.action_id,
