@@ -12,7 +12,7 @@ pub mod report;
 pub use docx::to_docx;
 pub use html::{escape as escape_html, to_html};
 pub use model::{Block, Document, Inline, text_blocks};
-pub use pdf::to_pdf;
+pub use pdf::{to_pdf, to_public_pdf};
 pub use report::{TitlePage, overview_report};
 
 /// Why an export failed. Both carry a description for the log, never the document's text.

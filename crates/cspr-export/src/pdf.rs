@@ -296,8 +296,33 @@ pub fn to_pdf(doc: &Document) -> Result<Vec<u8>, ExportError> {
     }
 }
 
+/// The document as [`to_pdf`] makes it, without the document metadata a published file must
+/// not carry (ASVS 5.x, 14.2.8): no author, no creator tool, no creation or modification date,
+/// in the information dictionary or the XMP packet. Title and language stay: PDF/UA needs them.
+///
+/// # Errors
+/// As [`to_pdf`].
+pub fn to_public_pdf(doc: &Document) -> Result<Vec<u8>, ExportError> {
+    match pdf_with_metadata(doc, Coverage::Any, false) {
+        Err(ExportError::Pdf(e)) if e.contains("could not be displayed") => {
+            pdf_with_metadata(doc, Coverage::Primary, false)
+        }
+        other => other,
+    }
+}
+
 fn pdf_with(doc: &Document, coverage: Coverage) -> Result<Vec<u8>, ExportError> {
-    let data = serde_json::to_vec(&document_json(doc, coverage))
+    pdf_with_metadata(doc, coverage, true)
+}
+
+fn pdf_with_metadata(
+    doc: &Document,
+    coverage: Coverage,
+    metadata: bool,
+) -> Result<Vec<u8>, ExportError> {
+    let mut json = document_json(doc, coverage);
+    json["metadata"] = serde_json::Value::Bool(metadata);
+    let data = serde_json::to_vec(&json)
         .map_err(|e| ExportError::Pdf(format!("document data: {e}")))?;
     let world = ExportWorld {
         main: Source::new(file_id("/main.typ")?, TEMPLATE.to_owned()),
@@ -314,7 +339,7 @@ fn pdf_with(doc: &Document, coverage: Coverage) -> Result<Vec<u8>, ExportError> 
     let options = PdfOptions {
         standards,
         tagged: true,
-        creator: typst::foundations::Smart::Custom(Some("cspr".to_owned())),
+        creator: typst::foundations::Smart::Custom(metadata.then(|| "cspr".to_owned())),
         ..PdfOptions::default()
     };
     typst_pdf::pdf(&paged, &options).map_err(|e| ExportError::Pdf(diagnostics(&e)))
