@@ -11,7 +11,8 @@ fn local_review_route_runs_from_incident_to_closure_and_removal() {
     let world = World::default();
     let (case, events) = run(&world, &local_review_script());
     assert_eq!(case.stage, Stage::Closed);
-    assert_eq!(case.drafts.len(), 1);
+    // The submitted draft, then a section save and a recommendation added and withdrawn.
+    assert_eq!(case.drafts.len(), 4);
     assert!(case.unpublished_on.is_some());
     assert_eq!(Case::replay(&events), case);
 }

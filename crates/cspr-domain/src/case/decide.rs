@@ -182,6 +182,24 @@ const fn contribution_stages(kind: ContributionKind) -> &'static [Stage] {
     }
 }
 
+/// The due date a request of this kind gets by the case's deadlines when none is chosen.
+#[must_use]
+pub fn default_contribution_due(
+    case: &Case,
+    kind: ContributionKind,
+    today: Date,
+    calendar: &Calendar,
+    settings: &Settings,
+) -> Date {
+    let ctx = Ctx {
+        today,
+        calendar,
+        settings,
+        actor: UserId::from_uuid(uuid::Uuid::nil()),
+    };
+    Decider { case, ctx: &ctx }.default_due(kind)
+}
+
 /// What the command does, in words for "You cannot … at this stage".
 #[must_use]
 pub const fn action_words(command: &Command) -> &'static str {
@@ -1268,6 +1286,15 @@ impl Decider<'_> {
                     return Err(DomainError::rule(format!(
                         "The report cannot be signed off yet: {}.",
                         words.join("; ")
+                    )));
+                }
+                let open = case
+                    .documents
+                    .open_comments(crate::documents::DocumentKind::OverviewReport);
+                if open > 0 {
+                    return Err(DomainError::rule(format!(
+                        "The report cannot be signed off while the reviewer has not resolved every factual-accuracy comment: {} open.",
+                        plural(i64::try_from(open).unwrap_or(i64::MAX), "comment is", "comments are")
                     )));
                 }
                 if case
