@@ -17,6 +17,7 @@ mod jobs;
 mod keys;
 mod links;
 mod projections;
+mod published;
 mod store;
 mod types;
 mod verify;
@@ -32,6 +33,7 @@ pub use identity::{
 pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
 pub use links::{NewPractitionerLink, PractitionerLink};
+pub use published::{NewPublishedReport, PublishedReport};
 pub use store::Store;
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,

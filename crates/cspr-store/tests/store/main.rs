@@ -16,6 +16,7 @@ mod jobs;
 mod links;
 mod open;
 mod projections;
+mod published;
 mod tamper;
 
 use cspr_store::{

@@ -1,0 +1,19 @@
+-- Published reports (PostgreSQL): what the public page shows, stored when a report is published
+-- so that the page reads no case data. Public by definition (anonymised and reviewed before it
+-- gets here): title, date, themes, summary, and the PDF with its document metadata stripped.
+-- A withdrawn report keeps its row, with the day and the reason, and leaves the page.
+CREATE TABLE published_reports (
+    id             UUID PRIMARY KEY,
+    partnership_id UUID NOT NULL,
+    case_id        UUID NOT NULL,
+    title          TEXT NOT NULL,
+    summary        TEXT NOT NULL,
+    themes         TEXT NOT NULL,
+    published_on   DATE NOT NULL,
+    online_until   DATE NOT NULL,
+    pdf            BYTEA NOT NULL,
+    created_at     TIMESTAMPTZ NOT NULL,
+    withdrawn_on   DATE,
+    CONSTRAINT published_reports_case UNIQUE (case_id)
+);
+CREATE INDEX published_reports_by_partnership ON published_reports (partnership_id, published_on);

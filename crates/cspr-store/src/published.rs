@@ -1,0 +1,227 @@
+//! Published reports: what the public page lists and serves, stored when a report is published
+//! so that the page never reads a case. Everything here is public by definition (anonymised and
+//! reviewed before it gets here), so nothing is sealed. A withdrawn report keeps its row and
+//! leaves the page.
+
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::codec::normalise_time;
+use crate::db::{Arg, Row, sql};
+use crate::{Store, StoreError};
+
+/// Largest PDF kept (a long overview report is a few hundred KiB).
+const MAX_PDF_BYTES: usize = 20 * 1024 * 1024;
+
+/// A report to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPublishedReport {
+    /// Id (in the public PDF's address).
+    pub id: Uuid,
+    /// The partnership that publishes it.
+    pub partnership_id: Uuid,
+    /// The case it comes from (never shown).
+    pub case_id: Uuid,
+    /// Title, such as "Child Safeguarding Practice Review: Child A".
+    pub title: String,
+    /// A short summary, already anonymised.
+    pub summary: String,
+    /// Learning themes.
+    pub themes: Vec<String>,
+    /// Day of publication.
+    pub published_on: Date,
+    /// It stays online at least until then.
+    pub online_until: Date,
+    /// The PDF, its document metadata stripped.
+    pub pdf: Vec<u8>,
+    /// When the row was written.
+    pub created_at: OffsetDateTime,
+}
+
+/// A published report, without its PDF.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedReport {
+    /// Id.
+    pub id: Uuid,
+    /// The case it comes from.
+    pub case_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Summary.
+    pub summary: String,
+    /// Learning themes.
+    pub themes: Vec<String>,
+    /// Day of publication.
+    pub published_on: Date,
+    /// Online at least until then.
+    pub online_until: Date,
+    /// Size of the PDF in bytes.
+    pub pdf_size: u64,
+    /// When it was taken down, if it was.
+    pub withdrawn_on: Option<Date>,
+}
+
+const COLS: &str = "id, case_id, title, summary, themes, published_on, online_until, \
+                    CAST(LENGTH(pdf) AS BIGINT) AS pdf_size, withdrawn_on";
+
+fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
+    let themes: Vec<String> = serde_json::from_str(&r.text("themes")?).map_err(|_| {
+        StoreError::Corrupt("the themes of a published report are unreadable".into())
+    })?;
+    Ok(PublishedReport {
+        id: r.uuid("id")?,
+        case_id: r.uuid("case_id")?,
+        title: r.text("title")?,
+        summary: r.text("summary")?,
+        themes,
+        published_on: r.date("published_on")?,
+        online_until: r.date("online_until")?,
+        pdf_size: r.u64("pdf_size")?,
+        withdrawn_on: r.opt_date("withdrawn_on")?,
+    })
+}
+
+impl Store {
+    /// Stores a published report. A second report for the same case is `Duplicate`.
+    pub async fn publish_report(&self, report: NewPublishedReport) -> Result<(), StoreError> {
+        if report.title.trim().is_empty() || report.summary.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "A published report needs a title and a summary".into(),
+            ));
+        }
+        if !report.pdf.starts_with(b"%PDF-") || report.pdf.len() > MAX_PDF_BYTES {
+            return Err(StoreError::Invalid(
+                "A published report needs its PDF".into(),
+            ));
+        }
+        if report.online_until <= report.published_on {
+            return Err(StoreError::Invalid(
+                "A published report stays online after the day it is published".into(),
+            ));
+        }
+        let themes = serde_json::to_string(&report.themes)
+            .map_err(|e| StoreError::Invalid(format!("themes: {e}")))?;
+        let mut tx = self.pool().write().await?;
+        let inserted = tx
+            .cx()
+            .execute(
+                &sql(
+                    "INSERT INTO published_reports (id, partnership_id, case_id, title, summary, \
+                     themes, published_on, online_until, pdf, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                ),
+                &[
+                    Arg::Uuid(report.id),
+                    Arg::Uuid(report.partnership_id),
+                    Arg::Uuid(report.case_id),
+                    Arg::Text(report.title.trim().to_owned()),
+                    Arg::Text(report.summary.trim().to_owned()),
+                    Arg::Text(themes),
+                    Arg::Date(report.published_on),
+                    Arg::Date(report.online_until),
+                    Arg::Bytes(report.pdf),
+                    Arg::Time(normalise_time(report.created_at)?),
+                ],
+            )
+            .await;
+        match inserted {
+            Err(e) if e.is_unique_violation() => Err(StoreError::Duplicate(
+                "This case's report is already published".into(),
+            )),
+            Err(e) => Err(e),
+            Ok(_) => tx.commit().await,
+        }
+    }
+
+    /// Removes a report that was stored for a publication the case then refused (nothing else
+    /// deletes a published report: withdrawal keeps the row).
+    pub async fn discard_published_report(&self, id: Uuid) -> Result<(), StoreError> {
+        let mut tx = self.pool().write().await?;
+        tx.cx()
+            .execute(
+                &sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL"),
+                &[Arg::Uuid(id)],
+            )
+            .await?;
+        tx.commit().await
+    }
+
+    /// The partnership's reports on the public page: published, not withdrawn, newest first.
+    pub async fn published_reports(
+        &self,
+        partnership_id: Uuid,
+    ) -> Result<Vec<PublishedReport>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        conn.cx()
+            .fetch_all(
+                &crate::db::sql_owned(format!(
+                    "SELECT {COLS} FROM published_reports \
+                     WHERE partnership_id = $1 AND withdrawn_on IS NULL \
+                     ORDER BY published_on DESC, title"
+                )),
+                &[Arg::Uuid(partnership_id)],
+            )
+            .await?
+            .iter()
+            .map(from_row)
+            .collect()
+    }
+
+    /// The case's published report, withdrawn or not.
+    pub async fn published_report_for_case(
+        &self,
+        case_id: Uuid,
+    ) -> Result<Option<PublishedReport>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        conn.cx()
+            .fetch_optional(
+                &crate::db::sql_owned(format!(
+                    "SELECT {COLS} FROM published_reports WHERE case_id = $1"
+                )),
+                &[Arg::Uuid(case_id)],
+            )
+            .await?
+            .as_ref()
+            .map(from_row)
+            .transpose()
+    }
+
+    /// The PDF of a report on the public page: `None` when there is no such report in the
+    /// partnership or it was withdrawn.
+    pub async fn published_pdf(
+        &self,
+        partnership_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let mut conn = self.pool().conn().await?;
+        let row = conn
+            .cx()
+            .fetch_optional(
+                &sql("SELECT title, pdf FROM published_reports \
+                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL"),
+                &[Arg::Uuid(id), Arg::Uuid(partnership_id)],
+            )
+            .await?;
+        row.map(|r| Ok((r.text("title")?, r.bytes("pdf")?)))
+            .transpose()
+    }
+
+    /// Takes the case's report off the public page. Returns whether a report was online.
+    pub async fn withdraw_published_report(
+        &self,
+        case_id: Uuid,
+        withdrawn_on: Date,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool().write().await?;
+        let n = tx
+            .cx()
+            .execute(
+                &sql("UPDATE published_reports SET withdrawn_on = $2 \
+                     WHERE case_id = $1 AND withdrawn_on IS NULL"),
+                &[Arg::Uuid(case_id), Arg::Date(withdrawn_on)],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n == 1)
+    }
+}

@@ -1,0 +1,90 @@
+//! Published reports on both backends: stored once per case, listed for the public page newest
+//! first without withdrawn ones, the PDF served only while online, bad rows refused.
+
+use cspr_store::{NewPublishedReport, StoreError};
+use time::macros::date;
+use uuid::Uuid;
+
+use crate::T0;
+
+const PARTNERSHIP: Uuid = Uuid::from_u128(0xB1);
+
+fn report(case_id: Uuid, title: &str, published_on: time::Date) -> NewPublishedReport {
+    NewPublishedReport {
+        id: Uuid::new_v4(),
+        partnership_id: PARTNERSHIP,
+        case_id,
+        title: title.to_owned(),
+        summary: "How agencies worked together for Child A.".to_owned(),
+        themes: vec!["information sharing".to_owned(), "safe sleep".to_owned()],
+        published_on,
+        online_until: date!(2026 - 07 - 28),
+        pdf: b"%PDF-1.7 test".to_vec(),
+        created_at: T0,
+    }
+}
+
+cspr_store::backend_tests! {
+    async fn published_reports_are_listed_served_and_withdrawn(db) {
+        let store = db.store().await;
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        let first = report(a, "Review: Child A", date!(2025 - 07 - 28));
+        let second = report(b, "Review: Child B", date!(2025 - 09 - 01));
+        store.publish_report(first.clone()).await.unwrap();
+        store.publish_report(second.clone()).await.unwrap();
+        let mut elsewhere = report(Uuid::new_v4(), "Another partnership", date!(2025 - 09 - 02));
+        elsewhere.partnership_id = Uuid::from_u128(0xB2);
+        store.publish_report(elsewhere.clone()).await.unwrap();
+
+        let listed = store.published_reports(PARTNERSHIP).await.unwrap();
+        assert_eq!(
+            listed.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+            ["Review: Child B", "Review: Child A"],
+            "newest first, this partnership only"
+        );
+        assert_eq!(listed[1].themes, first.themes);
+        assert_eq!(listed[1].online_until, date!(2026 - 07 - 28));
+        assert_eq!(listed[1].pdf_size, first.pdf.len() as u64);
+        let (title, pdf) = store.published_pdf(PARTNERSHIP, first.id).await.unwrap().unwrap();
+        assert_eq!((title.as_str(), pdf), ("Review: Child A", first.pdf.clone()));
+        assert!(store.published_pdf(PARTNERSHIP, elsewhere.id).await.unwrap().is_none());
+
+        // Withdrawn: off the list, the PDF gone, the row kept with its day.
+        assert!(store.withdraw_published_report(a, date!(2026 - 08 - 01)).await.unwrap());
+        assert!(!store.withdraw_published_report(a, date!(2026 - 08 - 02)).await.unwrap());
+        let listed = store.published_reports(PARTNERSHIP).await.unwrap();
+        assert_eq!(listed.iter().map(|r| r.id).collect::<Vec<_>>(), [second.id]);
+        assert!(store.published_pdf(PARTNERSHIP, first.id).await.unwrap().is_none());
+        let kept = store.published_report_for_case(a).await.unwrap().unwrap();
+        assert_eq!(kept.withdrawn_on, Some(date!(2026 - 08 - 01)));
+    }
+
+    async fn bad_published_reports_are_refused(db) {
+        let store = db.store().await;
+        let case = Uuid::new_v4();
+        store.publish_report(report(case, "Review", date!(2025 - 07 - 28))).await.unwrap();
+        assert!(matches!(
+            store.publish_report(report(case, "Again", date!(2025 - 07 - 28))).await,
+            Err(StoreError::Duplicate(_))
+        ));
+        let mut no_pdf = report(Uuid::new_v4(), "Review", date!(2025 - 07 - 28));
+        no_pdf.pdf = b"not a pdf".to_vec();
+        assert!(matches!(store.publish_report(no_pdf).await, Err(StoreError::Invalid(_))));
+        let mut no_title = report(Uuid::new_v4(), "  ", date!(2025 - 07 - 28));
+        no_title.title = " ".into();
+        assert!(matches!(store.publish_report(no_title).await, Err(StoreError::Invalid(_))));
+        let mut too_short = report(Uuid::new_v4(), "Review", date!(2025 - 07 - 28));
+        too_short.online_until = date!(2025 - 07 - 28);
+        assert!(matches!(store.publish_report(too_short).await, Err(StoreError::Invalid(_))));
+        assert_eq!(store.published_reports(PARTNERSHIP).await.unwrap().len(), 1);
+    }
+
+    async fn a_refused_publication_can_be_discarded(db) {
+        let store = db.store().await;
+        let r = report(Uuid::new_v4(), "Review", date!(2025 - 07 - 28));
+        store.publish_report(r.clone()).await.unwrap();
+        store.discard_published_report(r.id).await.unwrap();
+        assert!(store.published_reports(PARTNERSHIP).await.unwrap().is_empty());
+        assert!(store.published_report_for_case(r.case_id).await.unwrap().is_none());
+    }
+}
