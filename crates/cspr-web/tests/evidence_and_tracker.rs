@@ -551,13 +551,13 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(
         lines.iter().any(|l| l.starts_with(&format!(
-            "\"{REFERENCE}\",\"Northshire Community Health\",\"Update the safe sleep guidance and train staff.\",\"Named nurse for safeguarding\",\"2025-09-30\",\"Not started\","
+            "{REFERENCE},Northshire Community Health,Update the safe sleep guidance and train staff.,Named nurse for safeguarding,2025-09-30,Not started,"
         ))),
         "{csv}"
     );
     // Formulas are defused, quotes doubled.
     assert!(
-        csv.contains("\"'=HYPERLINK(\"\"http://example.com\"\")\",\"'-Head of public protection\""),
+        csv.contains("\"'=HYPERLINK(\"\"http://example.com\"\")\",'-Head of public protection,"),
         "{csv}"
     );
     // The same filters as the page.

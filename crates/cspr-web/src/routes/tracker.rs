@@ -397,17 +397,8 @@ pub async fn index(
     Ok(Html(page.render()?).into_response())
 }
 
-/// A CSV cell: quoted, quotes doubled, and a leading apostrophe on anything a spreadsheet
-/// would read as a formula (`=`, `+`, `-`, `@`, tab, carriage return).
-#[must_use]
-pub fn cell(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_owned()
-    };
-    format!("\"{}\"", guarded.replace('"', "\"\""))
-}
+/// A CSV cell (one rule for every export: `cspr_domain::csv`).
+pub use cspr_domain::csv::field as cell;
 
 fn iso(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
@@ -449,8 +440,7 @@ pub async fn csv(
             iso(r.last_progress),
             iso(r.completed_on),
         ];
-        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.push_str(&cspr_domain::csv::record(&cells));
     }
     let name = format!("attachment; filename=\"actions-{}.csv\"", state.today());
     Ok((
@@ -466,17 +456,6 @@ pub async fn csv(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cells_are_quoted_and_formulas_defused() {
-        assert_eq!(cell("plain"), "\"plain\"");
-        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("=SUM(A1)"), "\"'=SUM(A1)\"");
-        assert_eq!(cell("+1"), "\"'+1\"");
-        assert_eq!(cell("-1"), "\"'-1\"");
-        assert_eq!(cell("@x"), "\"'@x\"");
-        assert_eq!(cell("a, b\nc"), "\"a, b\nc\"");
-    }
 
     #[test]
     fn typed_dates_are_checked() {
