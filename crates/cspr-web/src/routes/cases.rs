@@ -598,7 +598,15 @@ pub async fn show(
             format!("{}, {}", pr.role_title, view.agency_name(pr.agency)),
         ));
     }
-    let actions = super::actions::offered(&state, p, case, access.case_id()).await?;
+    let mut actions = super::actions::offered(&state, p, case, access.case_id()).await?;
+    // The anonymisation review can start once there is a report (routes/publication.rs).
+    let publication = format!("/cases/{}/publication", access.case_id());
+    if p.role == crate::access::Role::PartnershipTeam
+        && case.stage == cspr_domain::case::Stage::Drafting
+        && !actions.iter().any(|a| a.0 == publication)
+    {
+        actions.push((publication, "Anonymisation review and publication"));
+    }
     let today = state.today();
     let app = state.app();
     let case_id = access.case_id();

@@ -14,6 +14,9 @@ mod info;
 mod meetings;
 mod oidc;
 mod public;
+mod publication;
+mod published;
+mod requests;
 mod signin;
 mod themes;
 mod tracker;
@@ -164,6 +167,73 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/contribute/{token}", Rule::Public),
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
+    // Requests to agencies, their answers, and the integrated chronology (routes/requests.rs).
+    r("GET", "/cases/{case_id}/requests", Rule::Case(CaseNeed::Read)),
+    r(
+        "POST",
+        "/cases/{case_id}/requests",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/requests/{kind}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/requests/{kind}/due",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/requests/{kind}/reopen",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/requests/{kind}/files/{blob_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r("GET", "/cases/{case_id}/chronology", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology.csv",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology.docx",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/chronology/key-episodes",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r("GET", "/chronology-template.csv", Rule::Roles(CASEWORK)),
+    r("GET", "/admin/forms", Rule::Roles(TEAM)),
+    r("GET", "/admin/forms/{kind}", Rule::Roles(TEAM)),
+    r("POST", "/admin/forms/{kind}", Rule::Roles(TEAM)),
     r("GET", "/actions", Rule::Roles(CASEWORK)),
     r("GET", "/actions.csv", Rule::Roles(CASEWORK)),
     r("GET", "/themes", Rule::Roles(CASEWORK)),
@@ -191,6 +261,54 @@ pub const ROUTES: &[RouteSpec] = &[
         "/meetings/{day}/cases/{case_id}",
         Rule::Roles(SUBGROUP),
     ),
+    // Publication: the handlers let only the partnership team through (routes/publication.rs).
+    r(
+        "GET",
+        "/cases/{case_id}/publication",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/scan",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/publication/review",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/findings/{finding}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/check",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/accept-rest",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/publication/publish",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/publish",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/withdraw",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r("GET", "/published-reviews", Rule::Public),
+    r("GET", "/published-reviews/{report_id}/report.pdf", Rule::Public),
     r("GET", "/admin", Rule::Roles(SETTINGS)),
     r("GET", "/admin/users", Rule::Roles(ADMINS)),
     r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
@@ -253,6 +371,30 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/contribute/{token}") => post(contribute::check_code),
         ("GET", "/contribute/{token}/form") => get(contribute::form),
         ("POST", "/contribute/{token}/form") => post(contribute::submit),
+        ("GET", "/cases/{case_id}/requests") => get(requests::index),
+        ("POST", "/cases/{case_id}/requests") => post(requests::create),
+        ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated),
+        ("POST", "/cases/{case_id}/requests/{kind}/due") => post(requests::change_due),
+        ("POST", "/cases/{case_id}/requests/{kind}/reopen") => post(requests::reopen),
+        ("GET", "/cases/{case_id}/requests/{kind}/files/{blob_id}") => get(requests::download),
+        ("GET", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => get(requests::respond),
+        ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => {
+            post(requests::respond_submit)
+        }
+        ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files") => {
+            post(requests::attach)
+        }
+        ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import") => {
+            post(requests::import)
+        }
+        ("GET", "/cases/{case_id}/chronology") => get(requests::chronology_page),
+        ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology_csv),
+        ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology_docx),
+        ("POST", "/cases/{case_id}/chronology/key-episodes") => post(requests::mark),
+        ("GET", "/chronology-template.csv") => get(requests::template),
+        ("GET", "/admin/forms") => get(requests::forms_index),
+        ("GET", "/admin/forms/{kind}") => get(requests::form_edit),
+        ("POST", "/admin/forms/{kind}") => post(requests::form_save),
         ("GET", "/actions") => get(tracker::index),
         ("GET", "/actions.csv") => get(tracker::csv),
         ("GET", "/themes") => get(themes::index),
@@ -264,6 +406,19 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/meetings") => get(meetings::index),
         ("GET", "/meetings/{day}") => get(meetings::show),
         ("POST", "/meetings/{day}/cases/{case_id}") => post(meetings::record),
+        ("GET", "/cases/{case_id}/publication") => get(publication::show),
+        ("POST", "/cases/{case_id}/publication/scan") => post(publication::scan),
+        ("GET", "/cases/{case_id}/publication/review") => get(publication::review),
+        ("POST", "/cases/{case_id}/publication/findings/{finding}") => {
+            post(publication::decide_finding)
+        }
+        ("POST", "/cases/{case_id}/publication/check") => post(publication::check),
+        ("POST", "/cases/{case_id}/publication/accept-rest") => post(publication::accept_rest),
+        ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
+        ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
+        ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
+        ("GET", "/published-reviews") => get(published::index),
+        ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/admin") => get(admin::index),
         ("GET", "/admin/users") => get(admin::users),
         ("GET", "/admin/users/new") => get(admin::new_user_form),

@@ -1218,12 +1218,15 @@ pub fn all() -> Vec<Action> {
                         Opt::new("do-not-publish", "Do not publish")
                             .reveals(vec![area("decision.reason", "Why")]),
                     ],
-                )]
+                ),
+                area("reasons", "The partners' reasons")
+                    .hint("Needed for a decision to publish the report.")
+                    .optional()]
             },
         ),
         a(
             "publish",
-            "Record the publication",
+            "Review anonymisation and publish",
             TEAM,
             "Record the publication",
             "Publication recorded",

@@ -346,6 +346,9 @@ pub async fn form(
     if !action.who.contains(&p.role) {
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
     }
+    if matches!(slug.as_str(), "publish" | "unpublish") {
+        return Ok(Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response());
+    }
     let (case, _) = reader::load_case(&state, &access, "view-action-form", &source).await?;
     let ctx = context(&state, p, &case).await?;
     let r = rendering(&state, &access, &action, &ctx, &slug);
@@ -419,6 +422,9 @@ pub async fn submit(
     let p = access.principal();
     if !action.who.contains(&p.role) {
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
+    }
+    if matches!(slug.as_str(), "publish" | "unpublish") {
+        return Ok(Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response());
     }
     let (case, _) = reader::load_case(&state, &access, "act-on-case", &source).await?;
     let ctx = context(&state, p, &case).await?;
@@ -525,7 +531,11 @@ pub async fn offered(
     Ok(catalogue::all()
         .into_iter()
         .filter(|a| available(a, &ctx))
-        .map(|a| (format!("/cases/{case_id}/actions/{}", a.slug), a.title))
+        .map(|a| match a.slug {
+            // Publishing and taking down have their own pages: they keep the public copy.
+            "publish" | "unpublish" => (format!("/cases/{case_id}/publication"), a.title),
+            _ => (format!("/cases/{case_id}/actions/{}", a.slug), a.title),
+        })
         .collect())
 }
 
