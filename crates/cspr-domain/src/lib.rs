@@ -9,6 +9,7 @@ pub mod anonymisation;
 pub mod calendar;
 pub mod case;
 pub mod chronology;
+pub mod csv;
 pub mod deadlines;
 pub mod documents;
 pub mod examples;
