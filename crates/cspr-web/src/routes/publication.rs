@@ -123,14 +123,18 @@ fn relationship_words(r: &Relationship) -> String {
 pub fn knowledge(case: &Case) -> CaseKnowledge {
     let mut people = People(CaseKnowledge::default());
     for (i, child) in case.children.iter().enumerate() {
-        let letter = u8::try_from(i)
-            .ok()
-            .filter(|i| *i < 26)
-            .map_or_else(|| format!("{}", i + 1), |i| char::from(b'A' + i).to_string());
+        let letter = u8::try_from(i).ok().filter(|i| *i < 26).map_or_else(
+            || format!("{}", i + 1),
+            |i| char::from(b'A' + i).to_string(),
+        );
         people.add(
             "child",
             child.name.as_str(),
-            child.aliases.iter().map(|a| a.as_str().to_owned()).collect(),
+            child
+                .aliases
+                .iter()
+                .map(|a| a.as_str().to_owned())
+                .collect(),
             dob_text(Some(&child.age)),
             child.address.iter().map(address_text).collect(),
             &format!("Child {letter}"),
@@ -142,17 +146,35 @@ pub fn knowledge(case: &Case) -> CaseKnowledge {
             people.add(
                 &words.to_lowercase(),
                 carer.name.as_str(),
-                carer.aliases.iter().map(|a| a.as_str().to_owned()).collect(),
+                carer
+                    .aliases
+                    .iter()
+                    .map(|a| a.as_str().to_owned())
+                    .collect(),
                 dob_text(carer.age.as_ref()),
                 carer.addresses.iter().map(address_text).collect(),
                 &words,
             );
         }
-        people.add("referrer", referral.referrer.as_str(), vec![], None, vec![], "The referrer");
+        people.add(
+            "referrer",
+            referral.referrer.as_str(),
+            vec![],
+            None,
+            vec![],
+            "The referrer",
+        );
     }
     for contact in &case.family_contacts {
         let words = relationship_words(&contact.relationship);
-        people.add(&words.to_lowercase(), contact.relative.as_str(), vec![], None, vec![], &words);
+        people.add(
+            &words.to_lowercase(),
+            contact.relative.as_str(),
+            vec![],
+            None,
+            vec![],
+            &words,
+        );
     }
     for p in &case.practitioners {
         let role = if p.role_title.trim().is_empty() {
@@ -163,13 +185,34 @@ pub fn knowledge(case: &Case) -> CaseKnowledge {
         people.add("practitioner", p.name.as_str(), vec![], None, vec![], &role);
     }
     if let Some((approver, _, _)) = &case.referral_approved {
-        people.add("subgroup member", approver.as_str(), vec![], None, vec![], "A subgroup member");
+        people.add(
+            "subgroup member",
+            approver.as_str(),
+            vec![],
+            None,
+            vec![],
+            "A subgroup member",
+        );
     }
     for m in &case.panel {
-        people.add("panel member", m.name.as_str(), vec![], None, vec![], "A panel member");
+        people.add(
+            "panel member",
+            m.name.as_str(),
+            vec![],
+            None,
+            vec![],
+            "A panel member",
+        );
     }
     if let Some(r) = &case.reviewer {
-        people.add("reviewer", r.name.as_str(), vec![], None, vec![], "The independent reviewer");
+        people.add(
+            "reviewer",
+            r.name.as_str(),
+            vec![],
+            None,
+            vec![],
+            "The independent reviewer",
+        );
     }
     people.0
 }
@@ -216,6 +259,7 @@ pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFi
             continue;
         };
         let plain = masked(text);
+        let start_of_part = out.len();
         for f in cspr_redact::find(&plain, known) {
             let (byte_start, replacement) =
                 cspr_redact::replacement_for(&plain, &f, known, Policy::default());
@@ -237,8 +281,41 @@ pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFi
                 replacement,
             });
         }
+        merge_names(&plain, &mut out, start_of_part);
     }
     out
+}
+
+/// Joins a person's names found as separate spans ("Beth" and "Example", the surname shared
+/// with the child) into one finding, so the text reads "Mother", not "Mother Child A". The first
+/// name says whose name it is.
+fn merge_names(plain: &str, findings: &mut Vec<ScanFinding>, from: usize) {
+    let chars: Vec<char> = plain.chars().collect();
+    let mut i = from;
+    while i + 1 < findings.len() {
+        let (a, b) = (&findings[i], &findings[i + 1]);
+        let gap = chars
+            .get(a.end as usize..b.start as usize)
+            .unwrap_or_default();
+        if a.label == "PERSON"
+            && b.label == "PERSON"
+            && a.part == b.part
+            && !gap.is_empty()
+            && gap.iter().all(|c| *c == ' ')
+        {
+            let b = findings.remove(i + 1);
+            let a = &mut findings[i];
+            a.end = b.end;
+            a.confidence = a.confidence.min(b.confidence);
+            if !a.known_person && b.known_person {
+                a.replacement = b.replacement;
+                a.reason = b.reason;
+            }
+            a.known_person |= b.known_person;
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// The text of each part of the report after the review: accepted findings and widened spans
@@ -310,13 +387,24 @@ pub fn names_left(
     parts: &BTreeMap<ReportPart, String>,
     known: &CaseKnowledge,
 ) -> Vec<RemainingName> {
-    let mut out = Vec::new();
+    let mut out: Vec<RemainingName> = Vec::new();
     for (part, text) in parts {
+        let plain: Vec<char> = masked(text).chars().collect();
         for f in cspr_redact::find(&masked(text), known) {
             let Some(person) = f.person.and_then(|p| known.people.get(p)) else {
                 continue;
             };
             if !matches!(f.label, Label::Person | Label::DateOfBirth) {
+                continue;
+            }
+            // A name in two spans ("Beth" "Example") is one name, whose first name says whose.
+            if let Some(last) = out.last_mut()
+                && last.part == *part
+                && plain
+                    .get(last.end as usize..f.start)
+                    .is_some_and(|gap| !gap.is_empty() && gap.iter().all(|c| *c == ' '))
+            {
+                last.end = u32::try_from(f.end).unwrap_or(u32::MAX);
                 continue;
             }
             out.push(RemainingName {
@@ -343,7 +431,11 @@ struct Risk {
 
 /// What could still identify someone in the redacted text: exact ages and unrecognised
 /// capitalised words (the engine's residual list), and places the team chose to keep.
-fn residual(parts: &BTreeMap<ReportPart, String>, review: &AnonymisationReview, report: &OverviewReport) -> Vec<Risk> {
+fn residual(
+    parts: &BTreeMap<ReportPart, String>,
+    review: &AnonymisationReview,
+    report: &OverviewReport,
+) -> Vec<Risk> {
     let mut out = Vec::new();
     for (part, text) in parts {
         for r in cspr_redact::residual_risks(&masked(text)) {
@@ -364,7 +456,12 @@ fn residual(parts: &BTreeMap<ReportPart, String>, review: &AnonymisationReview, 
             .ok()
             .and_then(|i| review.decisions.get(&i))
             .is_some_and(|d| *d == FindingDecision::Reject);
-        if rejected && matches!(f.label.as_str(), "LOCATION" | "ADDRESS" | "POSTCODE" | "ORG") {
+        if rejected
+            && matches!(
+                f.label.as_str(),
+                "LOCATION" | "ADDRESS" | "POSTCODE" | "ORG"
+            )
+        {
             out.push(Risk {
                 part: f.part.label(),
                 what: "A place name kept in the text",
@@ -551,7 +648,10 @@ fn decision_words(case: &Case) -> String {
                     format!("Do not publish: {}", reason.as_str())
                 }
                 PublicationDecision::PublishImprovementsOnly { reason } => {
-                    format!("Publish information about the improvements only: {}", reason.as_str())
+                    format!(
+                        "Publish information about the improvements only: {}",
+                        reason.as_str()
+                    )
                 }
             };
             let why = case
@@ -794,14 +894,20 @@ pub async fn check(
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "check-anonymisation", &source).await?;
     let remaining = match (&case.anonymisation, case.latest_draft()) {
-        (Some(review), Some(draft)) => names_left(
-            &redacted_parts(&draft.report, review),
-            &knowledge(&case),
-        ),
+        (Some(review), Some(draft)) => {
+            names_left(&redacted_parts(&draft.report, review), &knowledge(&case))
+        }
         _ => Vec::new(),
     };
     let found = remaining.len();
-    match run(&state, &access, &case, Command::CheckAnonymisation { remaining }).await? {
+    match run(
+        &state,
+        &access,
+        &case,
+        Command::CheckAnonymisation { remaining },
+    )
+    .await?
+    {
         Ok(()) => {
             // How many, never whose: the log holds no personal data.
             tracing::info!(case = %access.case_id(), names_left = found, "anonymisation checked");
@@ -914,7 +1020,9 @@ fn finding_view(
     errors: &HashMap<usize, String>,
     typed: Option<&DecisionForm>,
 ) -> FindingView {
-    let text: Vec<char> = masked(f.part.text(report).unwrap_or_default()).chars().collect();
+    let text: Vec<char> = masked(f.part.text(report).unwrap_or_default())
+        .chars()
+        .collect();
     let decided = u32::try_from(i).ok().and_then(|k| review.decisions.get(&k));
     let (s, e) = match decided {
         Some(FindingDecision::Widen { start, end }) => (*start as usize, *end as usize),
@@ -926,8 +1034,16 @@ fn finding_view(
     let tidy = |c: &[char]| {
         let t: String = c.iter().collect();
         let squeezed = t.split_whitespace().collect::<Vec<_>>().join(" ");
-        let lead = if t.starts_with(char::is_whitespace) && !squeezed.is_empty() { " " } else { "" };
-        let trail = if t.ends_with(char::is_whitespace) && !squeezed.is_empty() { " " } else { "" };
+        let lead = if t.starts_with(char::is_whitespace) && !squeezed.is_empty() {
+            " "
+        } else {
+            ""
+        };
+        let trail = if t.ends_with(char::is_whitespace) && !squeezed.is_empty() {
+            " "
+        } else {
+            ""
+        };
         format!("{lead}{squeezed}{trail}")
     };
     let (status, status_class, decision) = match decided {
@@ -939,9 +1055,17 @@ fn finding_view(
     FindingView {
         n: i + 1,
         part: f.part.label(),
-        before: format!("{}{}", if from > 0 { "\u{2026}" } else { "" }, tidy(&text[from..s])),
+        before: format!(
+            "{}{}",
+            if from > 0 { "\u{2026}" } else { "" },
+            tidy(&text[from..s])
+        ),
         found: tidy(&text[s..e]).trim().to_owned(),
-        after: format!("{}{}", tidy(&text[e..to]), if to < text.len() { "\u{2026}" } else { "" }),
+        after: format!(
+            "{}{}",
+            tidy(&text[e..to]),
+            if to < text.len() { "\u{2026}" } else { "" }
+        ),
         what: label_words(&f.label, f.known_person),
         why: reason_words(&f.reason),
         confidence: f.confidence,
@@ -989,10 +1113,7 @@ async fn review_page(
             .iter()
             .enumerate()
             .map(|(i, f)| {
-                let typed = error
-                    .as_ref()
-                    .filter(|(k, _)| *k == i)
-                    .and(typed);
+                let typed = error.as_ref().filter(|(k, _)| *k == i).and(typed);
                 finding_view(&draft.report, review, i, f, &inline, typed)
             })
             .collect()
@@ -1004,7 +1125,9 @@ async fn review_page(
         banner,
         errors,
         scanned: current.is_some(),
-        version: current.map(|(r, _)| r.version.to_string()).unwrap_or_default(),
+        version: current
+            .map(|(r, _)| r.version.to_string())
+            .unwrap_or_default(),
         key: current.map(|(r, _)| scan_key(r)).unwrap_or_default(),
         total: current.map_or(0, |(r, _)| r.findings.len()),
         open: current.map_or(0, |(r, _)| r.unreviewed()),
@@ -1026,7 +1149,8 @@ pub async fn review(
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "view-anonymisation-review", &source).await?;
+    let (case, _) =
+        reader::load_case(&state, &access, "view-anonymisation-review", &source).await?;
     review_page(&state, &access, &case, banner_for(&done.done), None, None).await
 }
 
@@ -1088,19 +1212,32 @@ pub async fn decide_finding(
                 return fail("Choose up to 5 words before and after the finding").await;
             };
             if before == 0 && after == 0 {
-                return fail("Choose how many words before or after the finding to replace as well").await;
+                return fail(
+                    "Choose how many words before or after the finding to replace as well",
+                )
+                .await;
             }
             let text = f.part.text(&draft.report).unwrap_or_default();
             let (start, end) = widen(text, f.start, f.end, before, after);
             if (start, end) == (f.start, f.end) {
-                return fail("There are no more words on that side of the finding: choose the other side").await;
+                return fail(
+                    "There are no more words on that side of the finding: choose the other side",
+                )
+                .await;
             }
             FindingDecision::Widen { start, end }
         }
         _ => return fail("Choose whether to accept, reject or widen the finding").await,
     };
     let finding = u32::try_from(i).map_err(|_| WebError::NotFound)?;
-    match run(&state, &access, &case, Command::ReviewFinding { finding, decision }).await? {
+    match run(
+        &state,
+        &access,
+        &case,
+        Command::ReviewFinding { finding, decision },
+    )
+    .await?
+    {
         Ok(()) => {
             let next = (n + 1).min(review.findings.len());
             Ok(Redirect::to(&format!(
@@ -1140,14 +1277,23 @@ pub async fn accept_rest(
             &access,
             &case,
             None,
-            vec![("#scan".to_owned(), "Scan the report for personal data first".to_owned())],
+            vec![(
+                "#scan".to_owned(),
+                "Scan the report for personal data first".to_owned(),
+            )],
             WithdrawForm::default(),
             HashMap::new(),
         )
         .await;
     };
     if form.scan != scan_key(review) {
-        return review_error(&state, &access, &case, "The report was scanned again since this page was opened: look at the findings again").await;
+        return review_error(
+            &state,
+            &access,
+            &case,
+            "The report was scanned again since this page was opened: look at the findings again",
+        )
+        .await;
     }
     let open: Vec<u32> = (0..review.findings.len())
         .filter_map(|i| u32::try_from(i).ok())
@@ -1181,7 +1327,11 @@ pub async fn accept_rest(
             Err(other) => return Err(WebError::Internal(other.to_string())),
         }
     }
-    Ok(Redirect::to(&format!("/cases/{}/publication?done=reviewed", access.case_id())).into_response())
+    Ok(Redirect::to(&format!(
+        "/cases/{}/publication?done=reviewed",
+        access.case_id()
+    ))
+    .into_response())
 }
 
 /// The review screen with one error for the whole page.
@@ -1191,7 +1341,15 @@ async fn review_error(
     case: &Case,
     message: &str,
 ) -> Result<Response, WebError> {
-    review_page(state, access, case, None, Some((usize::MAX, message.to_owned())), None).await
+    review_page(
+        state,
+        access,
+        case,
+        None,
+        Some((usize::MAX, message.to_owned())),
+        None,
+    )
+    .await
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1342,7 +1500,9 @@ fn date_of(day: &str, month: &str, year: &str) -> Result<Option<Date>, ()> {
         return Err(());
     }
     let month = time::Month::try_from(m).map_err(|_| ())?;
-    Date::from_calendar_date(y, month, d).map(Some).map_err(|_| ())
+    Date::from_calendar_date(y, month, d)
+        .map(Some)
+        .map_err(|_| ())
 }
 
 /// Which known people a text names, by pseudonym.
@@ -1374,9 +1534,15 @@ pub async fn publish(
     let title = form.title.trim().to_owned();
     let summary = form.summary.trim().to_owned();
     if title.is_empty() {
-        errors.push(("title", "Enter the title of the published report".to_owned()));
+        errors.push((
+            "title",
+            "Enter the title of the published report".to_owned(),
+        ));
     } else if title.chars().count() > 200 {
-        errors.push(("title", "The title must be 200 characters or fewer".to_owned()));
+        errors.push((
+            "title",
+            "The title must be 200 characters or fewer".to_owned(),
+        ));
     } else if let Some(who) = names_in(&title, &known).first() {
         errors.push((
             "title",
@@ -1384,9 +1550,15 @@ pub async fn publish(
         ));
     }
     if summary.is_empty() {
-        errors.push(("summary", "Enter a summary for the list of published reports".to_owned()));
+        errors.push((
+            "summary",
+            "Enter a summary for the list of published reports".to_owned(),
+        ));
     } else if summary.chars().count() > 2000 {
-        errors.push(("summary", "The summary must be 2,000 characters or fewer".to_owned()));
+        errors.push((
+            "summary",
+            "The summary must be 2,000 characters or fewer".to_owned(),
+        ));
     } else if let Some(who) = names_in(&summary, &known).first() {
         errors.push((
             "summary",
@@ -1396,18 +1568,27 @@ pub async fn publish(
     let published_on = match date_of(&form.day, &form.month, &form.year) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
-            errors.push(("published_on-day", "Enter the date of publication".to_owned()));
+            errors.push((
+                "published_on-day",
+                "Enter the date of publication".to_owned(),
+            ));
             None
         }
         Err(()) => {
-            errors.push(("published_on-day", "The date of publication must be a real date".to_owned()));
+            errors.push((
+                "published_on-day",
+                "The date of publication must be a real date".to_owned(),
+            ));
             None
         }
     };
     let online_until = match date_of(&form.until_day, &form.until_month, &form.until_year) {
         Ok(d) => d,
         Err(()) => {
-            errors.push(("online_until-day", "The date it stays online until must be a real date".to_owned()));
+            errors.push((
+                "online_until-day",
+                "The date it stays online until must be a real date".to_owned(),
+            ));
             None
         }
     };
@@ -1444,11 +1625,22 @@ pub async fn publish(
             _ => None,
         }),
         Err(DomainError::Invalid { field, message }) => {
-            let field = if field == "online_until" { "online_until-day" } else { "published_on-day" };
+            let field = if field == "online_until" {
+                "online_until-day"
+            } else {
+                "published_on-day"
+            };
             return publish_page(&state, &access, &case, form, vec![(field, message)]).await;
         }
         Err(other) => {
-            return publish_page(&state, &access, &case, form, vec![("published_on-day", other.to_string())]).await;
+            return publish_page(
+                &state,
+                &access,
+                &case,
+                form,
+                vec![("published_on-day", other.to_string())],
+            )
+            .await;
         }
     };
     let full_report = matches!(
@@ -1457,7 +1649,9 @@ pub async fn publish(
     );
     let stored = if full_report {
         let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
-            return Err(WebError::Internal("publication allowed without a review".into()));
+            return Err(WebError::Internal(
+                "publication allowed without a review".into(),
+            ));
         };
         let report = redacted_report(&draft.report, review);
         let agencies: HashMap<cspr_domain::ids::AgencyId, String> = state
@@ -1499,7 +1693,10 @@ pub async fn publish(
                     &access,
                     &case,
                     form,
-                    vec![("published_on-day", "This case's report is already on the public page".to_owned())],
+                    vec![(
+                        "published_on-day",
+                        "This case's report is already on the public page".to_owned(),
+                    )],
                 )
                 .await;
             }
@@ -1523,7 +1720,14 @@ pub async fn publish(
             }
             match other {
                 Ok(Err((_, message))) => {
-                    publish_page(&state, &access, &case, form, vec![("published_on-day", message)]).await
+                    publish_page(
+                        &state,
+                        &access,
+                        &case,
+                        form,
+                        vec![("published_on-day", message)],
+                    )
+                    .await
                 }
                 Err(e) => Err(e),
                 Ok(Ok(())) => Err(WebError::Internal("unreachable".into())),
@@ -1546,11 +1750,17 @@ pub async fn withdraw(
     let removed_on = match date_of(&form.day, &form.month, &form.year) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
-            errors.insert("removed_on", "Enter the date the report is taken down".to_owned());
+            errors.insert(
+                "removed_on",
+                "Enter the date the report is taken down".to_owned(),
+            );
             None
         }
         Err(()) => {
-            errors.insert("removed_on", "The date it is taken down must be a real date".to_owned());
+            errors.insert(
+                "removed_on",
+                "The date it is taken down must be a real date".to_owned(),
+            );
             None
         }
     };
@@ -1563,7 +1773,11 @@ pub async fn withdraw(
             .iter()
             .map(|(f, m)| {
                 (
-                    if *f == "reason" { "#reason".to_owned() } else { "#removed_on-day".to_owned() },
+                    if *f == "reason" {
+                        "#reason".to_owned()
+                    } else {
+                        "#removed_on-day".to_owned()
+                    },
                     m.clone(),
                 )
             })
@@ -1596,7 +1810,11 @@ pub async fn withdraw(
             .into_response())
         }
         Err((field, message)) => {
-            let key = if field == Some("reason") { "reason" } else { "removed_on" };
+            let key = if field == Some("reason") {
+                "reason"
+            } else {
+                "removed_on"
+            };
             again(HashMap::from([(key, message)]), form).await
         }
     }
@@ -1611,7 +1829,10 @@ mod tests {
         let html = "<p>Jane <em>Smith</em> \u{e9}t\u{e9}</p>";
         let plain = masked(html);
         assert_eq!(plain.chars().count(), html.chars().count());
-        assert_eq!(plain.split_whitespace().collect::<Vec<_>>(), ["Jane", "Smith", "\u{e9}t\u{e9}"]);
+        assert_eq!(
+            plain.split_whitespace().collect::<Vec<_>>(),
+            ["Jane", "Smith", "\u{e9}t\u{e9}"]
+        );
     }
 
     #[test]
