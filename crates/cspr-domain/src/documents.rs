@@ -600,8 +600,9 @@ fn p(text: &str) -> String {
     format!("<p>{}</p>", escape(text.trim()))
 }
 
-fn h3(text: &str) -> String {
-    format!("<h3>{}</h3>", escape(text))
+/// A sub-heading inside a section (level 2 of the document; the section is level 1).
+fn h2(text: &str) -> String {
+    format!("<h2>{}</h2>", escape(text))
 }
 
 fn ul(items: &[String]) -> String {
@@ -660,6 +661,7 @@ const fn methodology_words(m: Methodology) -> &'static str {
 /// nothing).
 #[must_use]
 #[expect(clippy::too_many_lines, reason = "one arm per section")]
+#[allow(clippy::collapsible_match, reason = "an arm per section reads better")]
 pub fn assembled(
     case: &Case,
     document: DocumentKind,
@@ -671,10 +673,10 @@ pub fn assembled(
         (DocumentKind::RapidReview, "facts") => {
             if let Some(i) = &case.incident {
                 out.push_str(&p(&format!(
-                    "On {} {}",
-                    long_date(i.occurred_on),
-                    i.description.as_str()
+                    "The incident happened on {}.",
+                    long_date(i.occurred_on)
                 )));
+                out.push_str(&paragraphs(i.description.as_str()));
             }
             let agencies: Vec<String> = case
                 .involved_agencies()
@@ -689,7 +691,7 @@ pub fn assembled(
             }
             for r in case.requests(ContributionKind::AgencySummary) {
                 if let ContributionStatus::Received { contribution, .. } = &r.status {
-                    out.push_str(&h3(&agency_name(r.agency)));
+                    out.push_str(&h2(&agency_name(r.agency)));
                     out.push_str(&paragraphs(contribution.text.as_str()));
                 }
             }
@@ -709,7 +711,7 @@ pub fn assembled(
                 })
                 .flatten()
                 .collect();
-            rows.sort_by(|a, b| a.0.cmp(&b.0));
+            rows.sort_by_key(|r| r.0);
             if !rows.is_empty() {
                 out.push_str(&table(
                     &["Date", "Agency", "What happened"],
@@ -756,11 +758,11 @@ pub fn assembled(
         }
         (DocumentKind::RapidReview, "inequalities") => {
             if let Some(c) = &case.inequalities {
-                out.push_str(&h3("Racism, ethnicity and culture"));
+                out.push_str(&h2("Racism, ethnicity and culture"));
                 out.push_str(&paragraphs(c.racism_and_culture.as_str()));
-                out.push_str(&h3("Other inequalities"));
+                out.push_str(&h2("Other inequalities"));
                 out.push_str(&paragraphs(c.other_inequalities.as_str()));
-                out.push_str(&h3("Disability"));
+                out.push_str(&h2("Disability"));
                 out.push_str(&paragraphs(c.disability.as_str()));
             }
         }
@@ -802,7 +804,7 @@ pub fn assembled(
                     out.push_str(&p("The criteria considered met:"));
                     out.push_str(&ul(&met));
                 }
-                out.push_str(&h3("Reasons"));
+                out.push_str(&h2("Reasons"));
                 out.push_str(&paragraphs(reasons.as_str()));
             }
         }
@@ -959,60 +961,6 @@ pub fn compare(old: &str, new: &str) -> Vec<(Change, String)> {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_document_has_distinct_section_keys_and_guidance() {
-        for kind in DocumentKind::ALL {
-            let keys: std::collections::BTreeSet<_> =
-                kind.sections().iter().map(|s| s.key).collect();
-            assert_eq!(keys.len(), kind.sections().len(), "{kind:?}");
-            assert!(kind.sections().iter().all(|s| s.guidance.len() > 40));
-            assert_eq!(DocumentKind::from_slug(kind.slug()), Some(kind));
-        }
-        assert_eq!(DocumentKind::OverviewReport.sections().len(), 6);
-        for s in Section::ALL {
-            assert_eq!(overview_section(overview_key(s)), Some(s));
-            assert_eq!(
-                DocumentKind::OverviewReport
-                    .section(overview_key(s))
-                    .map(|x| x.heading),
-                Some(s.heading())
-            );
-        }
-    }
-
-    #[test]
-    fn comparison_marks_words_added_and_removed() {
-        let c = compare("The visit was late.", "The home visit was not late.");
-        let added: Vec<_> = c
-            .iter()
-            .filter(|(k, _)| *k == Change::Added)
-            .map(|(_, t)| t.trim())
-            .collect();
-        assert_eq!(added, ["home", "not"]);
-        assert!(c.iter().all(|(k, _)| *k != Change::Removed));
-        let c = compare("a b c", "a c");
-        assert_eq!(
-            c.iter()
-                .filter(|(k, _)| *k == Change::Removed)
-                .map(|(_, t)| t.trim())
-                .collect::<Vec<_>>(),
-            ["b"]
-        );
-        assert_eq!(
-            compare("same", "same"),
-            vec![(Change::Same, "same".to_owned())]
-        );
-    }
-
-    #[test]
-    fn escaping_keeps_markup_out() {
-        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
-    }
-}
 
 /// The stages in which documents are worked on and exported: any once a case exists.
 pub(crate) const DOCUMENT_STAGES: &[crate::case::Stage] = {
@@ -1517,5 +1465,60 @@ pub fn describe(
             ),
         ),
         _ => (None, String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_document_has_distinct_section_keys_and_guidance() {
+        for kind in DocumentKind::ALL {
+            let keys: std::collections::BTreeSet<_> =
+                kind.sections().iter().map(|s| s.key).collect();
+            assert_eq!(keys.len(), kind.sections().len(), "{kind:?}");
+            assert!(kind.sections().iter().all(|s| s.guidance.len() > 40));
+            assert_eq!(DocumentKind::from_slug(kind.slug()), Some(kind));
+        }
+        assert_eq!(DocumentKind::OverviewReport.sections().len(), 6);
+        for s in Section::ALL {
+            assert_eq!(overview_section(overview_key(s)), Some(s));
+            assert_eq!(
+                DocumentKind::OverviewReport
+                    .section(overview_key(s))
+                    .map(|x| x.heading),
+                Some(s.heading())
+            );
+        }
+    }
+
+    #[test]
+    fn comparison_marks_words_added_and_removed() {
+        let c = compare("The visit was late.", "The home visit was not late.");
+        let added: Vec<_> = c
+            .iter()
+            .filter(|(k, _)| *k == Change::Added)
+            .map(|(_, t)| t.trim())
+            .collect();
+        assert_eq!(added, ["home", "not"]);
+        assert!(c.iter().all(|(k, _)| *k != Change::Removed));
+        let c = compare("a b c", "a c");
+        assert_eq!(
+            c.iter()
+                .filter(|(k, _)| *k == Change::Removed)
+                .map(|(_, t)| t.trim())
+                .collect::<Vec<_>>(),
+            ["b"]
+        );
+        assert_eq!(
+            compare("same", "same"),
+            vec![(Change::Same, "same".to_owned())]
+        );
+    }
+
+    #[test]
+    fn escaping_keeps_markup_out() {
+        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
     }
 }

@@ -322,7 +322,7 @@ fn the_rapid_review_report_is_assembled_from_the_case_and_edited_section_by_sect
         by("decision").text.contains("<li>"),
         "the criteria met are listed"
     );
-    assert!(by("inequalities").text.contains("<h3>Disability</h3>"));
+    assert!(by("inequalities").text.contains("<h2>Disability</h2>"));
     assert!(!case.rapid_review_sign_offs.is_empty());
     let at = today.midnight().assume_utc();
     let case = step(

@@ -3,11 +3,13 @@
 //! HTML. The heavy typesetting crates live here alone so the rest of the workspace rebuilds
 //! without them.
 
+pub mod documents;
 mod docx;
 mod html;
 pub mod model;
 mod pdf;
 pub mod report;
+pub mod richtext;
 
 pub use docx::to_docx;
 pub use html::{escape as escape_html, to_html};

@@ -6,7 +6,7 @@ use cspr_domain::ids::AgencyId;
 use cspr_domain::report::{OverviewReport, Section};
 use time::Date;
 
-use crate::model::{Block, Document, Inline, text_blocks};
+use crate::model::{Block, Document, Inline};
 
 /// What the title page says about a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +44,7 @@ pub fn overview_report(
             text: section.heading().to_owned(),
         });
         let text = report.section(section);
-        let body = text_blocks(text);
+        let body = crate::richtext::blocks(text);
         if section == Section::Recommendations {
             doc.blocks.extend(body);
             if report.recommendations.is_empty() {

@@ -1,0 +1,242 @@
+//! A case's three documents, built from the worked example case as the web's export job and
+//! `cspr export` build them, exported and read back: the PDF through pdfinfo / pdftotext
+//! (tagged, titled, sections in order), the DOCX unzipped (heading styles, contents), pages
+//! rendered to PNG in the artefact folder to be looked at.
+
+use std::collections::HashMap;
+use std::io::{Cursor, Read};
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use cspr_domain::case::{Case, Command, Ctx, apply, decide};
+use cspr_domain::documents::{DocumentKind, ExportFormat};
+use cspr_domain::examples::{self, CSC, EDUCATION, HEALTH, POLICE};
+use cspr_domain::ids::{AgencyId, UserId};
+use cspr_export::documents::{case_document, file_name, render, title_page};
+use time::macros::date;
+
+fn artefacts() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
+        .join("export-artefacts");
+    std::fs::create_dir_all(&dir).expect("artefact folder");
+    dir
+}
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Process::new(tool).args(args).output().unwrap_or_else(|e| {
+        panic!("{tool} is missing ({e}): install Debian's poppler-utils (.ci/run does)")
+    });
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_in_order(hay: &str, needles: &[&str]) {
+    let mut from = 0;
+    for n in needles {
+        let at = hay[from..]
+            .find(n)
+            .unwrap_or_else(|| panic!("{n:?} missing (or out of order) after byte {from}: {hay}"));
+        from += at + n.len();
+    }
+}
+
+fn names() -> HashMap<AgencyId, String> {
+    [
+        (POLICE, "Northshire Police"),
+        (HEALTH, "Northshire Integrated Care Board"),
+        (CSC, "Northshire Children's Social Care"),
+        (EDUCATION, "Northshire Education"),
+    ]
+    .into_iter()
+    .map(|(a, n)| (a, n.to_owned()))
+    .collect()
+}
+
+/// The worked example case, run up to (not including) the first step `stop` picks.
+fn case_before(stop: impl Fn(&Command) -> bool) -> Case {
+    let calendar = examples::calendar();
+    let settings = examples::settings();
+    let mut case = Case::default();
+    for (today, cmd) in examples::local_review_script() {
+        if stop(&cmd) {
+            break;
+        }
+        let ctx = Ctx {
+            today,
+            calendar: &calendar,
+            settings: &settings,
+            actor: UserId(examples::id(0x99)),
+        };
+        for e in decide(&case, cmd, &ctx).expect("script step") {
+            case = apply(case, &e);
+        }
+    }
+    case
+}
+
+fn unzip(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
+    let mut s = String::new();
+    zip.by_name(name)
+        .expect("part")
+        .read_to_string(&mut s)
+        .expect("utf-8");
+    s
+}
+
+/// (style, text) of each paragraph of document.xml.
+fn paragraphs(xml: &str) -> Vec<(String, String)> {
+    xml.split("</w:p>")
+        .map(|p| {
+            let style = p
+                .split("<w:pStyle w:val=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            let text: String = p
+                .split("<w:t")
+                .skip(1)
+                .filter_map(|t| t.split_once('>').map(|(_, r)| r))
+                .filter_map(|r| r.split("</w:t>").next())
+                .collect();
+            (style, text)
+        })
+        .collect()
+}
+
+fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_needles: &[&str]) {
+    let page = title_page(
+        case,
+        kind,
+        "Northshire Safeguarding Children Partnership",
+        date!(2025 - 07 - 20),
+    );
+    let doc = case_document(case, kind, &page, &names());
+    let dir = artefacts();
+
+    // PDF: tagged, titled, A4, sections in order; pages as pictures.
+    let pdf = render(&doc, ExportFormat::Pdf).expect("pdf");
+    let name = file_name(case, kind, ExportFormat::Pdf);
+    let path = dir.join(&name);
+    std::fs::write(&path, &pdf).expect("write");
+    let p = path.to_str().expect("utf-8");
+    let info = poppler("pdfinfo", &[p]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Title:") && l.contains(title)),
+        "{info}"
+    );
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{info}"
+    );
+    let text = flat(&poppler("pdftotext", &["-f", "3", p, "-"]));
+    let numbered: Vec<String> = headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("{} {h}", i + 1))
+        .collect();
+    assert_in_order(
+        &text,
+        &numbered.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert_in_order(&text, body_needles);
+    let prefix = dir.join(name.trim_end_matches(".pdf"));
+    poppler(
+        "pdftoppm",
+        &["-r", "60", "-png", p, prefix.to_str().expect("utf-8")],
+    );
+
+    // DOCX: the section headings as Heading 1, in order, and the contents field.
+    let docx = render(&doc, ExportFormat::Docx).expect("docx");
+    std::fs::write(dir.join(file_name(case, kind, ExportFormat::Docx)), &docx).expect("write");
+    let xml = unzip(&docx, "word/document.xml");
+    let h1: Vec<String> = paragraphs(&xml)
+        .into_iter()
+        .filter(|(s, _)| s == "Heading1")
+        .map(|(_, t)| t)
+        .collect();
+    assert_eq!(h1, headings, "{kind:?}: sections as Heading 1, in order");
+    assert!(xml.contains("TOC \\o"), "contents field");
+    assert!(unzip(&docx, "word/styles.xml").contains("w:styleId=\"Heading2\""));
+
+    // HTML: one h1, the sections as h2.
+    let html = String::from_utf8(render(&doc, ExportFormat::Html).expect("html")).expect("utf-8");
+    assert_eq!(html.matches("<h1").count(), 1);
+    for h in headings {
+        assert!(html.contains(&cspr_export::escape_html(h)), "{h}");
+    }
+}
+
+#[test]
+fn the_rapid_review_report_exports_with_its_six_sections() {
+    let case = case_before(|c| matches!(c, Command::SubmitRapidReview { .. }));
+    let headings: Vec<&str> = DocumentKind::RapidReview
+        .sections()
+        .iter()
+        .map(|s| s.heading)
+        .collect();
+    check(
+        DocumentKind::RapidReview,
+        &case,
+        "Rapid review: report to the National Panel",
+        &headings,
+        &[
+            "Northshire Police",
+            "Immediate safety action",
+            "Disability",
+            "Reasons",
+        ],
+    );
+}
+
+#[test]
+fn the_terms_of_reference_export_with_the_panel_and_timescale() {
+    let case = case_before(|c| matches!(c, Command::AppointIndependentReviewer { .. }));
+    let headings: Vec<&str> = DocumentKind::TermsOfReference
+        .sections()
+        .iter()
+        .map(|s| s.heading)
+        .collect();
+    check(
+        DocumentKind::TermsOfReference,
+        &case,
+        "terms of reference",
+        &headings,
+        &["Pat Panel", "Northshire Education", "six months"],
+    );
+}
+
+#[test]
+fn the_overview_report_exports_its_rich_text_sections_in_order() {
+    let case = case_before(|c| matches!(c, Command::SendReport { .. }));
+    let headings: Vec<&str> = cspr_domain::report::Section::ALL
+        .iter()
+        .map(|s| s.heading())
+        .collect();
+    // The example saved the first section as rich text with emphasis.
+    check(
+        DocumentKind::OverviewReport,
+        &case,
+        "Local child safeguarding practice review",
+        &headings,
+        &[
+            "What happened, told plainly",
+            "No.",
+            "Recommendation",
+            "Northshire Police",
+        ],
+    );
+}
