@@ -34,6 +34,10 @@ pub struct Settings {
     /// partnership extends, not a fixed list. Starts from [`default_themes`].
     #[serde(default = "default_themes")]
     pub themes: Vec<String>,
+    /// The forms agencies fill in, as data the partnership edits. Starts from the shipped
+    /// [`crate::forms::default_forms`].
+    #[serde(default = "crate::forms::default_forms")]
+    pub forms: Vec<crate::forms::FormDefinition>,
 }
 
 /// The themes a partnership starts with: the National Panel's recent themes and the practice
@@ -83,6 +87,7 @@ impl Default for Settings {
             online_years: 1,
             subgroup_meetings: Vec::new(),
             themes: default_themes(),
+            forms: crate::forms::default_forms(),
         }
     }
 }

@@ -1572,7 +1572,9 @@ fn receive_a_chronology_with_its_entries() {
         chronology: vec![ChronologyEntry {
             date: date!(2024 - 05 - 01),
             what: text("Home visit."),
+            detail: Default::default(),
         }],
+        form: Default::default(),
     };
     given(&w, case)
         .when(

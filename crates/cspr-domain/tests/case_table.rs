@@ -63,6 +63,10 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("request-contributions/factual-accuracy", vec!["drafting"]),
         ("receive-contribution/factual-accuracy", vec!["drafting"]),
         ("waive-contribution/factual-accuracy", vec!["drafting"]),
+        ("change-contribution-due/chronology", review.clone()),
+        ("save-contribution-draft/chronology", review.clone()),
+        ("reopen-contribution/chronology", review.clone()),
+        ("mark-key-practice-episode", review.clone()),
         ("hold-rapid-review-meeting", vec!["rapid-review"]),
         ("record-safety-action", vec!["rapid-review"]),
         ("record-rapid-review-learning", vec!["rapid-review"]),
@@ -200,7 +204,7 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
         .collect();
     commands.dedup();
     // Every variant of `Command` (44): a new command must join a script and this table.
-    assert_eq!(commands.len(), 44 + 7);
+    assert_eq!(commands.len(), 44 + 7 + 4);
 }
 
 #[test]

@@ -275,12 +275,15 @@ fn the_routes_the_scripts_do_not_take() {
                         ChronologyEntry {
                             date: date!(2024 - 05 - 01),
                             what: text("Home visit."),
+                            detail: Default::default(),
                         },
                         ChronologyEntry {
                             date: date!(2024 - 06 - 01),
                             what: text("Clinic."),
+                            detail: Default::default(),
                         },
                     ],
+                    form: Default::default(),
                 },
             },
             "Northshire Health sent a chronology (2 entries).",

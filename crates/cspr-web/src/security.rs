@@ -84,8 +84,11 @@ pub const UPLOAD_BODY_BYTES: usize = 10 * 1024 * 1024 + 64 * 1024;
 fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     let parts: Vec<&str> = path.split('/').collect();
     method == axum::http::Method::POST
-        && matches!(parts.as_slice(), ["", "cases", case, "evidence", action]
+        && (matches!(parts.as_slice(), ["", "cases", case, "evidence", action]
             if !case.is_empty() && !action.is_empty())
+            // Files and chronologies sent with an agency's response (routes/requests.rs).
+            || matches!(parts.as_slice(),
+                ["", "cases", _, "agencies", _, "requests", _, "files" | "import"]))
 }
 
 /// The request body limit: `max_body_bytes` everywhere, [`UPLOAD_BODY_BYTES`] on the upload

@@ -241,10 +241,150 @@ impl ContributionKind {
 /// One entry of an agency chronology.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChronologyEntry {
-    /// When it happened.
+    /// When it happened (the first day of the month or year when only that is known).
     pub date: Date,
     /// What happened and what the agency did.
     pub what: NonEmptyText,
+    /// The rest of the entry: how exact the date is, the time, source, who, significance,
+    /// analysis and its id (entries recorded before these existed read with the defaults).
+    #[serde(default)]
+    pub detail: EntryDetail,
+}
+
+/// How exactly a chronology entry's date is known.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DatePrecision {
+    /// The day is known.
+    #[default]
+    Day,
+    /// Only the month is known (the date is its first day).
+    Month,
+    /// Only the year is known (the date is 1 January).
+    Year,
+}
+
+/// A time of day, minutes after midnight, written `HH:MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct TimeOfDay(u16);
+
+impl TimeOfDay {
+    /// Parses `HH:MM` (or `H:MM`, 24-hour clock).
+    ///
+    /// # Errors
+    /// A message in words when the text is not a time of day.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("\"{}\" is not a time like 14:30", text.trim());
+        let (h, m) = text.trim().split_once(':').ok_or_else(bad)?;
+        let (h, m): (u16, u16) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if h > 23 || m > 59 || text.trim().len() > 5 {
+            return Err(bad());
+        }
+        Ok(Self(h * 60 + m))
+    }
+
+    /// Minutes after midnight.
+    #[must_use]
+    pub const fn minutes(self) -> u16 {
+        self.0
+    }
+}
+
+impl std::fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}:{:02}", self.0 / 60, self.0 % 60)
+    }
+}
+
+impl TryFrom<String> for TimeOfDay {
+    type Error = String;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<TimeOfDay> for String {
+    fn from(t: TimeOfDay) -> Self {
+        t.to_string()
+    }
+}
+
+/// The parts of a chronology entry beyond its date and what happened.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EntryDetail {
+    /// The entry's id (made at the edge), so the reviewer can mark it as a key practice episode.
+    pub id: Option<uuid::Uuid>,
+    /// How exactly the date is known.
+    pub precision: DatePrecision,
+    /// The time of day, when known.
+    pub time: Option<TimeOfDay>,
+    /// Where the agency found it (case notes, GP record, ...).
+    pub source: String,
+    /// Who was involved, by role (never by name).
+    pub who: String,
+    /// Why it matters.
+    pub significance: String,
+    /// The agency's analysis.
+    pub analysis: String,
+}
+
+/// An answer to one question of a form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The question's id in the form definition.
+    pub question: String,
+    /// The question as it was asked (forms change; the answer keeps its question).
+    pub asked: String,
+    /// The answer.
+    pub answer: String,
+}
+
+/// A file sent with a response, stored sealed with the case key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseFile {
+    /// The stored file.
+    pub blob: uuid::Uuid,
+    /// Its name as uploaded.
+    pub name: String,
+    /// Its checked type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+}
+
+/// Who answered a request.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Responder {
+    /// The agency's representative, signed in.
+    #[default]
+    Agency,
+    /// A named practitioner, through their single-form link.
+    Practitioner,
+}
+
+/// The answers, files and responder of a response to a form.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FormResponse {
+    /// Answers by question, in the form's order.
+    pub answers: Vec<Answer>,
+    /// Files sent with it.
+    pub attachments: Vec<ResponseFile>,
+    /// Who answered.
+    pub by: Responder,
+}
+
+/// A response being written: saved as often as wanted, sent separately.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContributionDraft {
+    /// The answers and files so far.
+    pub form: FormResponse,
+    /// Chronology entries so far.
+    pub chronology: Vec<ChronologyEntry>,
 }
 
 /// What an agency sent.
@@ -254,6 +394,9 @@ pub struct Contribution {
     pub text: NonEmptyText,
     /// Chronology entries, when the kind carries them.
     pub chronology: Vec<ChronologyEntry>,
+    /// The answers by question and the files (responses recorded before forms read empty).
+    #[serde(default)]
+    pub form: FormResponse,
 }
 
 /// The state of one request to one agency.
@@ -288,6 +431,12 @@ pub struct ContributionRequest {
     pub due_on: Date,
     /// Where it stands.
     pub status: ContributionStatus,
+    /// The response being written, until it is sent.
+    #[serde(default)]
+    pub draft: Option<ContributionDraft>,
+    /// Times the partnership team reopened a sent response.
+    #[serde(default)]
+    pub reopened: u32,
 }
 
 impl ContributionRequest {

@@ -381,6 +381,34 @@ async fn cases_page(
                 }
             }
         }
+        // Requests to the agency are its representatives' tasks (routes/requests.rs).
+        if p.role == Role::AgencyRepresentative
+            && let Some(own) = p.agency_id
+        {
+            for d in state.store().all_deadlines(scope(p)).await? {
+                let Some(kind) = super::requests::open_request_of(&d, own) else {
+                    continue;
+                };
+                let Some(s) = summaries.iter().find(|s| s.case_id == d.case_id && !s.closed) else {
+                    continue;
+                };
+                let (when, overdue) = due_words(state, d.due);
+                tasks.push((
+                    Some(d.due),
+                    Task {
+                        href: format!(
+                            "/cases/{}/agencies/{own}/requests/{}",
+                            d.case_id,
+                            super::requests::kind_slug(kind)
+                        ),
+                        what: format!("Request: {}", kind.label()),
+                        reference: s.reference.clone(),
+                        when,
+                        overdue,
+                    },
+                ));
+            }
+        }
         tasks.sort_by(|a, b| {
             b.1.overdue
                 .cmp(&a.1.overdue)

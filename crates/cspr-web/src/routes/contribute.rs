@@ -18,7 +18,9 @@ use axum::extract::{Extension, Path, State};
 use axum::http::header::{COOKIE, HOST};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_domain::case::model::ContributionKind;
+use cspr_domain::case::Command;
+use cspr_domain::case::model::{ContributionDraft, ContributionKind, Responder};
+use cspr_domain::ids::{AgencyId, CaseId, UserId};
 use cspr_domain::vocab::EmailAddress;
 use cspr_store::{NewAccessEntry, NewPractitionerLink, PractitionerLink};
 use rand::Rng as _;
@@ -50,10 +52,12 @@ pub const MAX_CONTRIBUTION_CHARS: usize = 50_000;
 /// copy of the database cannot be searched for the 6-digit code.
 const CODE_KEY_CONTEXT: &str = "cspr-web 2025-06 practitioner one-time code v1";
 
-/// The forms a link can open: (key prefix, kind).
-const FORM_KINDS: [(&str, ContributionKind); 2] = [
+/// The forms a link can open: (key prefix, kind). When the case has an open request of the kind
+/// to the agency, the link answers that request's form (routes/requests.rs).
+const FORM_KINDS: [(&str, ContributionKind); 3] = [
     ("scoping-form", ContributionKind::ScopingForm),
     ("agency-summary", ContributionKind::AgencySummary),
+    ("agency-report", ContributionKind::AgencyReport),
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -107,6 +111,11 @@ struct FormPage {
     form_name: String,
     text: String,
     error: String,
+    /// The request's questions, when the link answers a request (else one free text).
+    sections: Vec<super::requests::SectionView>,
+    intro: String,
+    errors: Vec<(String, String)>,
+    saved: bool,
 }
 
 #[derive(Template)]
@@ -555,13 +564,6 @@ pub struct CodeForm {
     code: String,
 }
 
-/// The contribution form.
-#[derive(Debug, Deserialize)]
-pub struct ContributionForm {
-    #[serde(default)]
-    contribution: String,
-}
-
 fn start_page(
     state: &AppState,
     token: &str,
@@ -779,6 +781,78 @@ fn contribution_page(
             form_name: form_name(&link.form).unwrap_or_else(|| "Form".to_owned()),
             text,
             error: error.to_owned(),
+            sections: Vec::new(),
+            intro: String::new(),
+            errors: Vec::new(),
+            saved: false,
+        },
+    )
+}
+
+/// The request a link answers: its kind and agency, when the case has it open.
+async fn open_request(
+    state: &AppState,
+    link: &PractitionerLink,
+) -> Result<Option<(ContributionKind, AgencyId, ContributionDraft)>, WebError> {
+    let Some((prefix, agency)) = link.form.split_once(':') else {
+        return Ok(None);
+    };
+    let (Some((_, kind)), Ok(agency)) = (
+        FORM_KINDS.iter().find(|(p, _)| *p == prefix),
+        Uuid::parse_str(agency),
+    ) else {
+        return Ok(None);
+    };
+    let agency = AgencyId::from_uuid(agency);
+    let case = match state.app().load(CaseId::from_uuid(link.case_id)).await {
+        Ok((case, _)) => case,
+        Err(cspr_app::AppError::NotFound) => return Ok(None),
+        Err(e) => return Err(WebError::Internal(e.to_string())),
+    };
+    Ok(case
+        .contributions
+        .get(&(*kind, agency))
+        .filter(|r| !r.is_settled())
+        .map(|r| {
+            // A draft the agency's own representative saved is not shown to the practitioner.
+            let draft = r
+                .draft
+                .clone()
+                .filter(|d| d.form.by == Responder::Practitioner)
+                .unwrap_or_default();
+            (*kind, agency, draft)
+        }))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn request_page(
+    state: &AppState,
+    token: &str,
+    link: &PractitionerLink,
+    kind: ContributionKind,
+    answers: &[cspr_domain::case::model::Answer],
+    missing: &std::collections::BTreeSet<String>,
+    errors: Vec<(String, String)>,
+    saved: bool,
+) -> Result<Response, WebError> {
+    let form = cspr_domain::forms::form_for(&state.app().settings().forms, kind);
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    html(
+        status,
+        &FormPage {
+            chrome: Chrome::signed_out(state),
+            token: token.to_owned(),
+            form_name: form_name(&link.form).unwrap_or_else(|| "Form".to_owned()),
+            text: String::new(),
+            error: String::new(),
+            sections: super::requests::sections(&form, answers, missing),
+            intro: form.intro.clone(),
+            errors,
+            saved,
         },
     )
 }
@@ -805,6 +879,18 @@ pub async fn form(
         &source,
     )
     .await?;
+    if let Some((kind, _, draft)) = open_request(&state, &link).await? {
+        return request_page(
+            &state,
+            &token,
+            &link,
+            kind,
+            &draft.form.answers,
+            &std::collections::BTreeSet::new(),
+            Vec::new(),
+            false,
+        );
+    }
     contribution_page(&state, &token, &link, StatusCode::OK, String::new(), "")
 }
 
@@ -815,7 +901,7 @@ pub async fn submit(
     Extension(source): Extension<Source>,
     Path(token): Path<String>,
     headers: HeaderMap,
-    ValidForm(form): ValidForm<ContributionForm>,
+    ValidForm(pairs): ValidForm<super::requests::Pairs>,
 ) -> Result<Response, WebError> {
     let link = match live_link(&state, &token, &source).await? {
         Ok(link) => link,
@@ -840,7 +926,14 @@ pub async fn submit(
             ),
         );
     }
-    let text = form.contribution.replace("\r\n", "\n");
+    if let Some((kind, agency, draft)) = open_request(&state, &link).await? {
+        return answer_request(&state, &source, &token, &link, kind, agency, draft, &pairs).await;
+    }
+    let contribution = pairs
+        .iter()
+        .find(|(k, _)| k == "contribution")
+        .map_or("", |(_, v)| v.as_str());
+    let text = contribution.replace("\r\n", "\n");
     let error = if text.trim().is_empty() {
         "Enter what you would like the review to know"
     } else if text.chars().count() > MAX_CONTRIBUTION_CHARS {
@@ -878,6 +971,134 @@ pub async fn submit(
     .await?;
     let page = DonePage {
         chrome: Chrome::signed_out(&state),
+    };
+    Ok(session::with_cookie(
+        html(StatusCode::OK, &page)?,
+        &clear_cookie(),
+    ))
+}
+
+/// Saves the practitioner's answers as the request's draft, or sends them as the agency's
+/// response (which uses the link up).
+#[allow(clippy::too_many_arguments)]
+async fn answer_request(
+    state: &AppState,
+    source: &Source,
+    token: &str,
+    link: &PractitionerLink,
+    kind: ContributionKind,
+    agency: AgencyId,
+    draft: ContributionDraft,
+    pairs: &super::requests::Pairs,
+) -> Result<Response, WebError> {
+    let form = cspr_domain::forms::form_for(&state.app().settings().forms, kind);
+    let answers = super::requests::posted_answers(&form, pairs);
+    let none = std::collections::BTreeSet::new();
+    if let Some(long) = answers
+        .iter()
+        .find(|a| a.answer.chars().count() > cspr_domain::forms::MAX_ANSWER_CHARS)
+    {
+        let errors = vec![(
+            format!("#q-{}", long.question),
+            format!(
+                "Each answer must be {} characters or fewer",
+                cspr_domain::forms::MAX_ANSWER_CHARS
+            ),
+        )];
+        return request_page(state, token, link, kind, &answers, &none, errors, false);
+    }
+    let mut response = draft.form.clone();
+    response.answers.clone_from(&answers);
+    response.by = Responder::Practitioner;
+    let actor = UserId::from_uuid(link.created_by);
+    let case_id = CaseId::from_uuid(link.case_id);
+    let sending = pairs.iter().any(|(k, v)| k == "intent" && v == "send");
+    if !sending {
+        let command = Command::SaveContributionDraft {
+            kind,
+            agency,
+            draft: ContributionDraft {
+                form: response,
+                chronology: draft.chronology,
+            },
+        };
+        if let Err(m) = super::requests::execute_as(state, actor, case_id, command).await? {
+            return request_page(
+                state,
+                token,
+                link,
+                kind,
+                &answers,
+                &none,
+                vec![(String::new(), m)],
+                false,
+            );
+        }
+        log(
+            state,
+            Some(link),
+            "practitioner-draft-saved",
+            String::new(),
+            source,
+        )
+        .await?;
+        return request_page(state, token, link, kind, &answers, &none, Vec::new(), true);
+    }
+    let missing: std::collections::BTreeSet<String> = form
+        .unanswered(&answers)
+        .iter()
+        .map(|q| q.id.clone())
+        .collect();
+    let contribution = super::requests::contribution_of(kind, response, draft.chronology);
+    let (Some(contribution), true) = (contribution, missing.is_empty()) else {
+        let mut errors: Vec<(String, String)> = form
+            .questions()
+            .filter(|q| missing.contains(&q.id))
+            .map(|q| (format!("#q-{}", q.id), format!("Answer \"{}\"", q.text)))
+            .collect();
+        if errors.is_empty() {
+            errors.push((String::new(), "Answer at least one question".to_owned()));
+        }
+        return request_page(state, token, link, kind, &answers, &missing, errors, false);
+    };
+    let command = Command::ReceiveContribution {
+        kind,
+        agency,
+        received_on: state.today(),
+        contribution,
+    };
+    if let Err(m) = super::requests::execute_as(state, actor, case_id, command).await? {
+        return request_page(
+            state,
+            token,
+            link,
+            kind,
+            &answers,
+            &none,
+            vec![(String::new(), m)],
+            false,
+        );
+    }
+    if !state
+        .store()
+        .mark_link_used(&link.token_hash, state.now(), None)
+        .await?
+    {
+        return not_valid(state);
+    }
+    log(
+        state,
+        Some(link),
+        "practitioner-contribution-sent",
+        format!(
+            "link {} for {}, recorded as the agency's response",
+            link.id, link.form
+        ),
+        source,
+    )
+    .await?;
+    let page = DonePage {
+        chrome: Chrome::signed_out(state),
     };
     Ok(session::with_cookie(
         html(StatusCode::OK, &page)?,

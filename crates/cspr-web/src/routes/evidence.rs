@@ -113,7 +113,7 @@ async fn refuse(state: &AppState, access: &CaseAccess, source: &Source, what: &s
 }
 
 /// "1.2 MB", "340 KB", "12 bytes".
-fn size_words(size: u64) -> String {
+pub(crate) fn size_words(size: u64) -> String {
     const KB: u64 = 1024;
     const MB: u64 = 1024 * 1024;
     if size >= MB {
@@ -208,15 +208,15 @@ pub async fn form(
 }
 
 /// A file as it arrived.
-struct Upload {
-    name: String,
-    bytes: Vec<u8>,
-    too_large: bool,
+pub(crate) struct Upload {
+    pub(crate) name: String,
+    pub(crate) bytes: Vec<u8>,
+    pub(crate) too_large: bool,
 }
 
 /// Reads the file field of the form; `Ok(None)` when no file was chosen. Stops reading past
 /// [`MAX_FILE_BYTES`].
-async fn read_upload(multipart: &mut Multipart) -> Result<Option<Upload>, String> {
+pub(crate) async fn read_upload(multipart: &mut Multipart) -> Result<Option<Upload>, String> {
     let unreadable = "The file could not be read: choose it again".to_owned();
     while let Some(mut field) = multipart
         .next_field()
@@ -311,7 +311,7 @@ fn is_word_document(bytes: &[u8]) -> bool {
 }
 
 /// A checked file: (kept name, media type), or the message to show.
-fn check(upload: &Upload) -> Result<(String, &'static str), String> {
+pub(crate) fn check(upload: &Upload) -> Result<(String, &'static str), String> {
     let name = clean_name(&upload.name);
     let ext = name
         .rsplit_once('.')
@@ -435,7 +435,7 @@ pub async fn upload(
 }
 
 /// `attachment; filename="..."; filename*=UTF-8''...`: an ASCII fallback and the exact name.
-fn disposition(name: &str) -> String {
+pub(crate) fn disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
