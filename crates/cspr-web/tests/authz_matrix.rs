@@ -130,6 +130,9 @@ fn figures_people(role: Role, rel: Rel) -> Expect {
         },
     )
 }
+fn nobody(_: Role, _: Rel) -> Expect {
+    Deny
+}
 fn nothing_there(_: Role, rel: Rel) -> Expect {
     signed(rel).unwrap_or(Deny)
 }
@@ -246,6 +249,23 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         // The guard lets the subgroup through; the handler lets only the team and the chair
         // record, and only on a case waiting for the meeting (none in this matrix: 404).
         ("POST /meetings/{day}/cases/{case_id}", subgroup_post),
+        // Publication: the team's alone, refused by the handler to anyone else who sees the
+        // case; a finding that does not exist is "not found" even for the team.
+        ("GET /cases/{case_id}/publication", case_team),
+        ("POST /cases/{case_id}/publication/scan", case_team),
+        ("GET /cases/{case_id}/publication/review", case_team),
+        (
+            "POST /cases/{case_id}/publication/findings/{finding}",
+            nothing_there,
+        ),
+        ("POST /cases/{case_id}/publication/check", case_team),
+        ("POST /cases/{case_id}/publication/accept-rest", case_team),
+        ("GET /cases/{case_id}/publication/publish", case_team),
+        ("POST /cases/{case_id}/publication/publish", case_team),
+        ("POST /cases/{case_id}/publication/withdraw", case_team),
+        // Public: anyone; a report that was never published is "not found" to everyone.
+        ("GET /published-reviews", public),
+        ("GET /published-reviews/{report_id}/report.pdf", nobody),
         ("GET /admin", settings_people),
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),
@@ -348,6 +368,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{day}", "2025-09-11")
                     .replace("{action_id}", "00000000-0000-0000-0000-00000000abcd")
                     .replace("{blob_id}", "00000000-0000-0000-0000-00000000b10b")
+                    .replace("{report_id}", "00000000-0000-0000-0000-00000000beef")
                     .replace(
                         "{action}",
                         if spec.path.starts_with("/cases/new/") {
