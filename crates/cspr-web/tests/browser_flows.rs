@@ -181,6 +181,17 @@ async fn run(web: &mut Web, site: &Site, steps: &[Step], tag: &str, start: Optio
             web.click("main form[action$='/members'] button[type=submit]")
                 .await;
             continue;
+        } else if let Some(rest) = s.form.strip_prefix("publication/") {
+            // Publication has its own pages (routes/publication.rs), reached from the case page.
+            let id = case.unwrap_or_else(|| panic!("no case yet"));
+            web.goto(&format!("/cases/{id}/publication")).await;
+            match rest {
+                "accept-rest" => {
+                    web.click("main a[href$='/publication/review']").await;
+                }
+                "publish" => web.click("#publish-link").await,
+                _ => {}
+            }
         } else {
             // The action is offered on the case page to the person whose part it is.
             let id = case.unwrap_or_else(|| panic!("no case yet"));
@@ -198,8 +209,18 @@ async fn run(web: &mut Web, site: &Site, steps: &[Step], tag: &str, start: Optio
             seen_forms += 1;
         }
         answer(web, &s.answers).await;
-        web.click("main form[method=post] button.govuk-button")
-            .await;
+        match s.form.strip_prefix("publication/") {
+            Some(rest) => {
+                web.click(&format!(
+                    "main form[action$='/publication/{rest}'] button.govuk-button"
+                ))
+                .await;
+            }
+            None => {
+                web.click("main form[method=post] button.govuk-button")
+                    .await;
+            }
+        }
         let path = web.path().await;
         if !path.starts_with("/cases/") || path.contains("/actions/") || path.contains("/new/") {
             let errors = web.text("main").await;

@@ -108,15 +108,36 @@ async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
             format!("/cases/new/{slug}")
         } else if s.form == "members" {
             format!("/cases/{}/members", case.expect("case"))
+        } else if s.form.starts_with("publication/") {
+            format!("/cases/{}/{}", case.expect("case"), s.form)
         } else {
             format!("/cases/{}/actions/{}", case.expect("case"), s.form)
         };
-        // The form draws before it is sent.
-        let page = t.get(&path, Some(cookie)).await;
-        if s.form != "members" {
-            assert_eq!(page.status(), StatusCode::OK, "step {i} {} form", s.form);
+        let mut answers = s.answers.clone();
+        if let Some(rest) = s.form.strip_prefix("publication/") {
+            // The page that holds the form draws first; its hidden scan key goes with it.
+            let holder = match rest {
+                "accept-rest" => "publication/review",
+                "publish" => "publication/publish",
+                _ => "publication",
+            };
+            let page = t
+                .get(&format!("/cases/{}/{holder}", case.expect("case")), Some(cookie))
+                .await;
+            assert_eq!(page.status(), StatusCode::OK, "step {i} {} page", s.form);
+            let html = body(page).await;
+            if let Some(at) = html.find("name=\"scan\" value=\"") {
+                let key: String = html[at + 19..].chars().take_while(|c| *c != '"').collect();
+                answers.push(("scan".to_owned(), key));
+            }
+        } else {
+            // The form draws before it is sent.
+            let page = t.get(&path, Some(cookie)).await;
+            if s.form != "members" {
+                assert_eq!(page.status(), StatusCode::OK, "step {i} {} form", s.form);
+            }
         }
-        let response = t.post(&path, Some(cookie), &form(&s.answers)).await;
+        let response = t.post(&path, Some(cookie), &form(&answers)).await;
         let status = response.status();
         let to = location(&response);
         if !status.is_redirection() {

@@ -534,7 +534,10 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             Who::Reviewer,
             "submit-report-draft",
             &[
-                ("report.sections.overview", "What happened to Child A."),
+                (
+                    "report.sections.overview",
+                    "What happened to Child A, seen at home by Dr Lee.",
+                ),
                 ("report.sections.systemic-analysis", "Why it happened."),
                 (
                     "report.sections.multi-agency-critique",
@@ -618,7 +621,10 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
         step(
             Who::Partner,
             "decide-publication",
-            &[("decision.decision", "publish")],
+            &[
+                ("decision.decision", "publish"),
+                ("reasons", "The family agreed and the report can be anonymised."),
+            ],
             &[],
             "publication",
         ),
@@ -650,10 +656,40 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             &[("action.due_on", "2025-08-29")],
             "Record new adults",
         ),
+        // Publication goes through the anonymisation review (routes/publication.rs): scan,
+        // review (the findings shown are accepted), check again for names, publish.
         step(
             Who::Team,
-            "publish",
-            &[("confirm", "anonymisation_reviewed")],
+            "publication/scan",
+            &[],
+            &[],
+            "Anonymisation review",
+        ),
+        step(
+            Who::Team,
+            "publication/accept-rest",
+            &[],
+            &[],
+            "Every finding is reviewed",
+        ),
+        step(
+            Who::Team,
+            "publication/check",
+            &[],
+            &[],
+            "names no one the case records",
+        ),
+        step(
+            Who::Team,
+            "publication/publish",
+            &[
+                ("title", "Child Safeguarding Practice Review: Child A"),
+                (
+                    "summary",
+                    "How agencies worked together before Child A was harmed.",
+                ),
+                ("confirm", "anonymisation_reviewed"),
+            ],
             &[("published_on", "2025-07-28")],
             "published",
         ),
