@@ -10,14 +10,9 @@
 
 mod common;
 
-use std::collections::BTreeSet;
-use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration as StdDuration, Instant};
-
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
+use common::smtp::Smtp;
 use common::*;
 use cspr_app::App;
 use cspr_domain::calendar::Calendar;
@@ -32,120 +27,6 @@ use time::Duration;
 const EMAIL: &str = "sam.practitioner@nhs.example";
 const PARTNERSHIP_NAME: &str = "Northshire Safeguarding Children Partnership";
 const NOT_VALID: &str = "This link has expired or is not valid";
-
-// ---------------------------------------------------------------------------------------------
-// A real SMTP server on loopback
-
-struct Smtp {
-    child: Child,
-    port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
-    seen: BTreeSet<String>,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Smtp {
-    fn start() -> Self {
-        let have = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        assert!(
-            have.is_ok_and(|s| s.success()),
-            "these tests need python3 with aiosmtpd: run `python3 -m pip install aiosmtpd` \
-             (.ci/run installs it)"
-        );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let maildir = dir.path().join("maildir");
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let mut child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start aiosmtpd");
-        let started = Instant::now();
-        loop {
-            if TcpStream::connect(("127.0.0.1", port)).is_ok() && maildir.join("new").is_dir() {
-                break;
-            }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("aiosmtpd ended at start: {status}");
-            }
-            assert!(
-                started.elapsed() < StdDuration::from_secs(20),
-                "aiosmtpd did not start listening on 127.0.0.1:{port}"
-            );
-            std::thread::sleep(StdDuration::from_millis(50));
-        }
-        Self {
-            child,
-            port,
-            maildir,
-            _dir: dir,
-            seen: BTreeSet::new(),
-        }
-    }
-
-    fn config(&self) -> MailConfig {
-        MailConfig {
-            smtp_host: "127.0.0.1".to_owned(),
-            smtp_port: self.port,
-            from: "Northshire SCP <no-reply@northshire.example>".to_owned(),
-            tls: false,
-        }
-    }
-
-    /// Messages delivered since the last call, as raw text.
-    fn new_messages(&mut self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut names: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
-            .expect("maildir")
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        for name in names {
-            if self.seen.insert(name.clone()) {
-                let raw = std::fs::read(self.maildir.join("new").join(&name)).expect("message");
-                out.push(String::from_utf8_lossy(&raw).into_owned());
-            }
-        }
-        out
-    }
-
-    /// The one message delivered since the last call (waiting briefly for it).
-    fn one_message(&mut self) -> String {
-        let started = Instant::now();
-        loop {
-            let mut got = self.new_messages();
-            if !got.is_empty() {
-                assert_eq!(got.len(), 1, "one email expected");
-                return got.remove(0);
-            }
-            assert!(
-                started.elapsed() < StdDuration::from_secs(10),
-                "no email arrived"
-            );
-            std::thread::sleep(StdDuration::from_millis(50));
-        }
-    }
-}
 
 /// The code in an email.
 fn code_in(message: &str) -> String {

@@ -2,6 +2,8 @@
 //! of every role with sessions ready, and cases to look at.
 #![allow(dead_code, reason = "each test binary uses part of the harness")]
 
+pub mod smtp;
+
 use std::sync::{Arc, Mutex};
 
 use axum::Router;
