@@ -3,14 +3,20 @@
 //! by email. Each email is one job under a stable key (case, action, kind, due date, recipient),
 //! so planning again enqueues nothing new; the key is marked done in the transaction that
 //! completes the job and checked before sending, so a job handed out again after a crash or an
-//! expired lease does not send again (docs/ARCHITECTURE.md section 6 on the trade-off). Other
-//! chasers (agencies' contributions) plug in as another planner and another job kind.
+//! expired lease does not send again (docs/ARCHITECTURE.md section 6 on the trade-off). Requests
+//! to agencies (agency summaries, scoping forms, reports, chronologies) have chasers of their
+//! own: the request itself, before due, on the day, overdue and escalation, planned from the
+//! deadlines read model and cancelled (skipped) once the response arrives or the request is
+//! waived.
 
 use std::collections::HashMap;
 
 use cspr_domain::calendar::Calendar;
+use cspr_domain::case::model::ContributionKind;
 use cspr_domain::words::{full_date, working_days};
-use cspr_store::{ActionRow, CaseScope, CaseSummary, Job, JobOutcome, NewJob, StoreError, UserRow};
+use cspr_store::{
+    ActionRow, CaseScope, CaseSummary, DeadlineRow, Job, JobOutcome, NewJob, StoreError, UserRow,
+};
 use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 use uuid::Uuid;
@@ -21,6 +27,9 @@ use crate::mail;
 
 /// The job kind of one reminder email to one person.
 pub const REMINDER_JOB: &str = "send-action-reminder";
+
+/// The job kind of one chaser email about a request to an agency, to one person.
+pub const CHASER_JOB: &str = "send-request-chaser";
 
 /// How long a worker holds a claimed job. Far above a send's worst case (a few SMTP commands of
 /// at most 10 s each), so a live worker's job is never handed to another.
@@ -39,6 +48,13 @@ pub struct ReminderRules {
     /// Escalate to the agency's subgroup member this many working days after an action fell
     /// overdue (default 5).
     pub escalate_after_working_days: u32,
+    /// Email the agency's representatives when a request is made (default yes).
+    pub request_email: bool,
+    /// Remind an agency this many working days before a request is due (default 3; 0: never).
+    pub request_before_due_working_days: u32,
+    /// Escalate to the agency's subgroup member this many working days after a request fell
+    /// overdue (default 3).
+    pub request_escalate_after_working_days: u32,
 }
 
 impl Default for ReminderRules {
@@ -46,6 +62,9 @@ impl Default for ReminderRules {
         Self {
             before_due_working_days: 5,
             escalate_after_working_days: 5,
+            request_email: true,
+            request_before_due_working_days: 3,
+            request_escalate_after_working_days: 3,
         }
     }
 }
@@ -283,6 +302,213 @@ pub fn reminder_email(
     (subject, body)
 }
 
+/// Which chaser of a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChaserKind {
+    /// The request itself, to the agency's representatives.
+    Requested,
+    /// Some working days before the due date.
+    BeforeDue,
+    /// On the due date.
+    DueToday,
+    /// From the first working day after the due date.
+    Overdue,
+    /// To the agency's subgroup member (or the partnership team), some working days overdue.
+    Escalation,
+}
+
+impl ChaserKind {
+    /// A stable machine name, as in keys.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Requested => "requested",
+            Self::BeforeDue => "before-due",
+            Self::DueToday => "due-today",
+            Self::Overdue => "overdue",
+            Self::Escalation => "escalation",
+        }
+    }
+}
+
+/// One chaser email about one request to one person: the job's payload. Ids and dates only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chaser {
+    /// The case.
+    pub case_id: Uuid,
+    /// What was asked for.
+    pub kind: ContributionKind,
+    /// Of which agency.
+    pub agency: Uuid,
+    /// Which chaser.
+    pub chaser: ChaserKind,
+    /// The due date it was planned for (a later change of date plans chasers of its own).
+    pub due: Date,
+    /// Working days until the due date (before it) or since it (escalation, overdue).
+    pub working_days: i64,
+    /// The user it goes to.
+    pub recipient: Uuid,
+}
+
+impl Chaser {
+    /// The idempotency key: the same chaser is enqueued, and sent, once. The request email is
+    /// one per request and person whatever the due date.
+    #[must_use]
+    pub fn key(&self) -> String {
+        let kind = crate::routes::requests::kind_slug(self.kind);
+        match self.chaser {
+            ChaserKind::Requested => format!(
+                "chaser/{}/{kind}/{}/requested/{}",
+                self.case_id, self.agency, self.recipient
+            ),
+            other => format!(
+                "chaser/{}/{kind}/{}/{}/{}/{}",
+                self.case_id,
+                self.agency,
+                other.key(),
+                self.due,
+                self.recipient
+            ),
+        }
+    }
+}
+
+/// The open request a deadline row stands for: (kind, agency).
+fn open_request(d: &DeadlineRow) -> Option<(ContributionKind, Uuid)> {
+    let (slug, agency) = d.key.split_once(':')?;
+    let kind = crate::routes::requests::kind_from_slug(slug)?;
+    let agency = Uuid::parse_str(agency).ok()?;
+    d.met_on.is_none().then_some((kind, agency))
+}
+
+/// The chasers due on `today` for every open request of the open cases, to every person they go
+/// to. Pure, and the same on every call on the same day.
+#[must_use]
+pub fn plan_chasers(
+    deadlines: &[DeadlineRow],
+    open_cases: &std::collections::HashSet<Uuid>,
+    users: &[UserRow],
+    today: Date,
+    calendar: &Calendar,
+    rules: &ReminderRules,
+) -> Vec<Chaser> {
+    let windows = ReminderRules {
+        before_due_working_days: rules.request_before_due_working_days,
+        escalate_after_working_days: rules.request_escalate_after_working_days,
+        ..*rules
+    };
+    let mut out = Vec::new();
+    for d in deadlines {
+        let Some((kind, agency)) = open_request(d) else {
+            continue;
+        };
+        if !open_cases.contains(&d.case_id) {
+            continue;
+        }
+        let due = d.due;
+        let mut push = |chaser: ChaserKind, days: i64, to: Vec<Uuid>| {
+            out.extend(to.into_iter().map(|recipient| Chaser {
+                case_id: d.case_id,
+                kind,
+                agency,
+                chaser,
+                due,
+                working_days: days,
+                recipient,
+            }));
+        };
+        if rules.request_email {
+            push(ChaserKind::Requested, 0, representatives(users, agency));
+        }
+        if let Some((kind, days)) = agency_reminder(today, due, calendar, &windows) {
+            let chaser = match kind {
+                ReminderKind::BeforeDue => ChaserKind::BeforeDue,
+                ReminderKind::DueToday => ChaserKind::DueToday,
+                _ => ChaserKind::Overdue,
+            };
+            push(chaser, days, representatives(users, agency));
+        }
+        let escalate_on =
+            calendar.add_working_days(due, windows.escalate_after_working_days.max(1));
+        if today > due && today >= escalate_on {
+            let days = calendar.working_days_between(due, today);
+            push(ChaserKind::Escalation, days, escalation_to(users, agency));
+        }
+    }
+    out
+}
+
+/// The subject and text of a chaser. Only the case reference, what is asked for, the due date
+/// and a link: no names, nothing of the case.
+#[must_use]
+pub fn chaser_email(
+    chaser: &Chaser,
+    reference: &str,
+    link: &str,
+    partnership_name: &str,
+) -> (String, String) {
+    let due = full_date(chaser.due);
+    let days = working_days(chaser.working_days);
+    let what = chaser.kind.label();
+    let (subject, opening, ask) = match chaser.chaser {
+        ChaserKind::Requested => (
+            format!("Request for {}: case {reference}", a_or_an(what)),
+            format!(
+                "Your agency has been asked for {} for case {reference}, due on {due}.",
+                a_or_an(what)
+            ),
+            "Fill in the form here",
+        ),
+        ChaserKind::BeforeDue => (
+            format!("{} due in {days}: case {reference}", capital(what)),
+            format!(
+                "Your agency's {what} for case {reference} is due in {days}, on {due}, and has not been sent yet."
+            ),
+            "Fill in the form here",
+        ),
+        ChaserKind::DueToday => (
+            format!("{} due today: case {reference}", capital(what)),
+            format!("Your agency's {what} for case {reference} is due today, {due}."),
+            "Fill in the form here",
+        ),
+        ChaserKind::Overdue => (
+            format!("{} overdue: case {reference}", capital(what)),
+            format!(
+                "Your agency's {what} for case {reference} was due on {due} and has not been sent."
+            ),
+            "Fill in the form here",
+        ),
+        ChaserKind::Escalation => (
+            format!("Escalation: {what} overdue by {days}: case {reference}"),
+            format!(
+                "An agency's {what} for case {reference} was due on {due} and is overdue by {days}.                  The agency's representatives have been reminded. It comes to you as the agency's                  subgroup member, or to the partnership team when the agency has none."
+            ),
+            "See the requests of the case here",
+        ),
+    };
+    let body = format!(
+        "{opening}\n\n{ask} (you will be asked to sign in):\n{link}\n\nThis email holds no \
+         details of the case: they are in cspr.\n\n{partnership_name}\n"
+    );
+    (subject, body)
+}
+
+fn capital(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+fn a_or_an(text: &str) -> String {
+    if text.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {text}")
+    } else {
+        format!("a {text}")
+    }
+}
+
 /// Why jobs could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum JobError {
@@ -351,7 +577,7 @@ pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
         ReminderRules::from_settings(store.partnership_settings(partnership).await?.as_ref());
     let app = state.app();
     let now = state.now();
-    let jobs = plan_reminders(&actions, &users, state.today(), app.calendar(), &rules)
+    let mut jobs = plan_reminders(&actions, &users, state.today(), app.calendar(), &rules)
         .into_iter()
         .filter_map(|r| {
             let payload = serde_json::to_value(&r).ok()?;
@@ -365,6 +591,37 @@ pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
             ))
         })
         .collect::<Vec<_>>();
+    let scope = CaseScope::Partnership(partnership);
+    let open_cases = store
+        .case_summaries(scope.clone())
+        .await?
+        .into_iter()
+        .filter(|c| !c.closed)
+        .map(|c| c.case_id)
+        .collect();
+    let deadlines = store.all_deadlines(scope).await?;
+    jobs.extend(
+        plan_chasers(
+            &deadlines,
+            &open_cases,
+            &users,
+            state.today(),
+            app.calendar(),
+            &rules,
+        )
+        .into_iter()
+        .filter_map(|c| {
+            let payload = serde_json::to_value(&c).ok()?;
+            Some((
+                c.key(),
+                NewJob {
+                    kind: CHASER_JOB.to_owned(),
+                    payload,
+                    run_at: now,
+                },
+            ))
+        }),
+    );
     if jobs.is_empty() {
         return Ok(0);
     }
@@ -391,6 +648,8 @@ struct World {
     actions: HashMap<(Uuid, Uuid), ActionRow>,
     users: Vec<UserRow>,
     cases: HashMap<Uuid, CaseSummary>,
+    /// Requests' deadlines by (case, key).
+    deadlines: HashMap<(Uuid, String), DeadlineRow>,
 }
 
 impl World {
@@ -412,6 +671,12 @@ impl World {
                 .into_iter()
                 .map(|c| (c.case_id, c))
                 .collect(),
+            deadlines: store
+                .all_deadlines(scope())
+                .await?
+                .into_iter()
+                .map(|d| ((d.case_id, d.key.clone()), d))
+                .collect(),
         })
     }
 }
@@ -423,12 +688,22 @@ async fn run_job(
     job: &Job,
     world: &mut Option<World>,
 ) -> Result<JobOutcome, String> {
-    if job.kind != REMINDER_JOB {
-        return Err(format!("no worker for jobs of kind {:?}", job.kind));
+    if job.kind == crate::exports::EXPORT_JOB {
+        return crate::exports::run_job(state, job).await;
     }
-    let reminder: Reminder = serde_json::from_value(job.payload.clone())
-        .map_err(|_| "the reminder's payload is unreadable".to_owned())?;
-    let key = reminder.key();
+    let (key, label, case_id) = match job.kind.as_str() {
+        REMINDER_JOB => {
+            let r: Reminder = serde_json::from_value(job.payload.clone())
+                .map_err(|_| "the reminder's payload is unreadable".to_owned())?;
+            (r.key(), r.kind.key(), r.case_id)
+        }
+        CHASER_JOB => {
+            let c: Chaser = serde_json::from_value(job.payload.clone())
+                .map_err(|_| "the chaser's payload is unreadable".to_owned())?;
+            (c.key(), c.chaser.key(), c.case_id)
+        }
+        other => return Err(format!("no worker for jobs of kind {other:?}")),
+    };
     let store = state.store();
     if store.job_key_done(&key).await.map_err(|e| e.to_string())? {
         // Sent (or skipped) under another job already: finish this one without sending.
@@ -444,7 +719,15 @@ async fn run_job(
     let Some(world) = world.as_ref() else {
         return Err("the run's data did not load".to_owned());
     };
-    let email = prepare(state, &reminder, world);
+    let email = if job.kind == CHASER_JOB {
+        serde_json::from_value::<Chaser>(job.payload.clone())
+            .ok()
+            .and_then(|c| prepare_chaser(state, &c, world))
+    } else {
+        serde_json::from_value::<Reminder>(job.payload.clone())
+            .ok()
+            .and_then(|r| prepare(state, &r, world))
+    };
     let outcome = match email {
         None => JobOutcome::Skipped,
         Some((to, subject, body)) => {
@@ -468,7 +751,7 @@ async fn run_job(
         Err(e) => return Err(e.to_string()),
     }
     if outcome == JobOutcome::Done {
-        tracing::info!(job = job.id, kind = reminder.kind.key(), case = %reminder.case_id, "reminder sent");
+        tracing::info!(job = job.id, job_kind = %job.kind, kind = label, case = %case_id, "reminder sent");
     }
     Ok(outcome)
 }
@@ -498,6 +781,48 @@ fn prepare(
     );
     let (subject, body) = reminder_email(
         reminder,
+        &case.reference,
+        &link,
+        &state.config().partnership_name,
+    );
+    Some((user.email.clone(), subject, body))
+}
+
+/// The address, subject and text of a chaser that should still go, or `None` when it should
+/// not: the response arrived, the request was waived, its due date moved, the case closed, or
+/// the person no longer receives it.
+fn prepare_chaser(
+    state: &AppState,
+    chaser: &Chaser,
+    world: &World,
+) -> Option<(String, String, String)> {
+    let slug = crate::routes::requests::kind_slug(chaser.kind);
+    let d = world
+        .deadlines
+        .get(&(chaser.case_id, format!("{slug}:{}", chaser.agency)))?;
+    if d.met_on.is_some() || (chaser.chaser != ChaserKind::Requested && d.due != chaser.due) {
+        return None;
+    }
+    let case = world.cases.get(&chaser.case_id).filter(|c| !c.closed)?;
+    let to = match chaser.chaser {
+        ChaserKind::Escalation => escalation_to(&world.users, chaser.agency),
+        _ => representatives(&world.users, chaser.agency),
+    };
+    if !to.contains(&chaser.recipient) {
+        return None;
+    }
+    let user = world.users.iter().find(|u| u.id == chaser.recipient)?;
+    let (_, base) = configured(state).ok()?;
+    let base = base.trim_end_matches('/');
+    let link = match chaser.chaser {
+        ChaserKind::Escalation => format!("{base}/cases/{}/requests", chaser.case_id),
+        _ => format!(
+            "{base}/cases/{}/agencies/{}/requests/{slug}",
+            chaser.case_id, chaser.agency
+        ),
+    };
+    let (subject, body) = chaser_email(
+        chaser,
         &case.reference,
         &link,
         &state.config().partnership_name,
@@ -584,6 +909,51 @@ mod tests {
     }
 
     #[test]
+    fn chaser_emails_hold_the_reference_what_when_and_the_link_only() {
+        let c = Chaser {
+            case_id: Uuid::from_u128(1),
+            kind: ContributionKind::AgencySummary,
+            agency: Uuid::from_u128(0xA2),
+            chaser: ChaserKind::Requested,
+            due: date!(2025 - 09 - 30),
+            working_days: 0,
+            recipient: Uuid::from_u128(3),
+        };
+        let (subject, body) = chaser_email(&c, "CSPR-2025-001", "https://x.example/l", "NSCP");
+        assert_eq!(subject, "Request for an agency summary: case CSPR-2025-001");
+        assert!(body.starts_with(
+            "Your agency has been asked for an agency summary for case CSPR-2025-001, due on \
+             Tuesday 30 September 2025."
+        ));
+        let later = Chaser {
+            due: date!(2025 - 10 - 14),
+            ..c.clone()
+        };
+        assert_eq!(
+            c.key(),
+            later.key(),
+            "one request email whatever the due date"
+        );
+        let before = Chaser {
+            chaser: ChaserKind::BeforeDue,
+            working_days: 1,
+            ..c.clone()
+        };
+        assert_eq!(
+            chaser_email(&before, "R", "L", "P").0,
+            "Agency summary due in 1 working day: case R"
+        );
+        assert_ne!(
+            before.key(),
+            Chaser {
+                due: date!(2025 - 10 - 14),
+                ..before.clone()
+            }
+            .key()
+        );
+    }
+
+    #[test]
     fn rules_come_from_the_settings_with_defaults() {
         assert_eq!(ReminderRules::from_settings(None), ReminderRules::default());
         let stored =
@@ -592,7 +962,8 @@ mod tests {
             ReminderRules::from_settings(Some(&stored)),
             ReminderRules {
                 before_due_working_days: 3,
-                escalate_after_working_days: 5
+                escalate_after_working_days: 5,
+                ..ReminderRules::default()
             }
         );
         let junk = serde_json::json!({"reminders": "soon"});

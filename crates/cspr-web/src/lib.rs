@@ -8,6 +8,7 @@ pub mod assets;
 pub mod auth;
 pub mod demo;
 mod error;
+pub mod exports;
 pub mod jobs;
 pub mod layout;
 pub mod mail;

@@ -154,6 +154,36 @@ fn subgroup_post(role: Role, rel: Rel) -> Expect {
         other => other,
     }
 }
+/// Documents: reading the case, less the roles a handler refuses (routes/reports.rs).
+fn case_read_but(role: Role, rel: Rel, allowed: &[Role]) -> Expect {
+    match case_read(role, rel) {
+        Allow if allowed.contains(&role) => Allow,
+        Allow => Deny,
+        other => other,
+    }
+}
+fn document_export(role: Role, rel: Rel) -> Expect {
+    let exporters = [
+        Role::PartnershipTeam,
+        Role::Chair,
+        Role::SubgroupMember,
+        Role::IndependentReviewer,
+        Role::SafeguardingPartner,
+    ];
+    case_read_but(role, rel, &exporters)
+}
+/// The rapid review report (the matrix's document) is edited by the team and the subgroup.
+fn rapid_review_edit(role: Role, rel: Rel) -> Expect {
+    case_read_but(
+        role,
+        rel,
+        &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember],
+    )
+}
+/// The overview report's recommendations and the family's comments: the team and the reviewer.
+fn overview_edit(role: Role, rel: Rel) -> Expect {
+    case_read_but(role, rel, &[Role::PartnershipTeam, Role::IndependentReviewer])
+}
 /// Team-only case pages (access history, membership).
 fn case_team(role: Role, rel: Rel) -> Expect {
     if let Some(e) = signed(rel) {
@@ -263,6 +293,40 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /cases/{case_id}/publication/publish", case_team),
         ("POST /cases/{case_id}/publication/publish", case_team),
         ("POST /cases/{case_id}/publication/withdraw", case_team),
+        // Documents (the matrix's case is at its rapid review: the rapid review report).
+        ("GET /cases/{case_id}/documents/{document}", case_read),
+        (
+            "POST /cases/{case_id}/documents/{document}/exports",
+            document_export,
+        ),
+        // No such export or comment: "not found" to those who may, refused to the rest.
+        (
+            "GET /cases/{case_id}/documents/{document}/exports/{export_id}",
+            nothing_there,
+        ),
+        (
+            "GET /cases/{case_id}/documents/{document}/sections/{section}",
+            case_read,
+        ),
+        (
+            "POST /cases/{case_id}/documents/{document}/sections/{section}",
+            rapid_review_edit,
+        ),
+        (
+            "GET /cases/{case_id}/documents/{document}/sections/{section}/history",
+            case_read,
+        ),
+        (
+            "POST /cases/{case_id}/documents/{document}/sections/{section}/comments",
+            case_read,
+        ),
+        (
+            "POST /cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
+            nothing_there,
+        ),
+        ("GET /cases/{case_id}/report/recommendations", overview_edit),
+        ("POST /cases/{case_id}/report/recommendations", overview_edit),
+        ("POST /cases/{case_id}/report/family-comments", overview_edit),
         // Public: anyone; a report that was never published is "not found" to everyone.
         ("GET /published-reviews", public),
         ("GET /published-reviews/{report_id}/report.pdf", nobody),
@@ -369,6 +433,10 @@ async fn every_role_every_route_every_relation() {
                     .replace("{action_id}", "00000000-0000-0000-0000-00000000abcd")
                     .replace("{blob_id}", "00000000-0000-0000-0000-00000000b10b")
                     .replace("{report_id}", "00000000-0000-0000-0000-00000000beef")
+                    .replace("{document}", "rapid-review")
+                    .replace("{section}", "facts")
+                    .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")
+                    .replace("{comment_id}", "00000000-0000-0000-0000-00000000c0c0")
                     .replace(
                         "{action}",
                         if spec.path.starts_with("/cases/new/") {

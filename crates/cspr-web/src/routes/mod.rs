@@ -15,8 +15,9 @@ mod meetings;
 mod oidc;
 mod public;
 mod publication;
+mod reports;
 mod published;
-mod requests;
+pub mod requests;
 mod signin;
 mod themes;
 mod tracker;
@@ -307,6 +308,62 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/publication/withdraw",
         Rule::Case(CaseNeed::Read),
     ),
+    // Documents: the handlers apply each document's editing rules (routes/reports.rs).
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/exports",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/exports/{export_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/sections/{section}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/sections/{section}/history",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}/comments",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/report/recommendations",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/report/recommendations",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/report/family-comments",
+        Rule::Case(CaseNeed::Read),
+    ),
     r("GET", "/published-reviews", Rule::Public),
     r("GET", "/published-reviews/{report_id}/report.pdf", Rule::Public),
     r("GET", "/admin", Rule::Roles(SETTINGS)),
@@ -417,6 +474,30 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
         ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
         ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
+        ("GET", "/cases/{case_id}/documents/{document}") => get(reports::show),
+        ("POST", "/cases/{case_id}/documents/{document}/exports") => post(reports::export),
+        ("GET", "/cases/{case_id}/documents/{document}/exports/{export_id}") => {
+            get(reports::download)
+        }
+        ("GET", "/cases/{case_id}/documents/{document}/sections/{section}") => {
+            get(reports::section)
+        }
+        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}") => {
+            post(reports::save)
+        }
+        ("GET", "/cases/{case_id}/documents/{document}/sections/{section}/history") => {
+            get(reports::history)
+        }
+        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}/comments") => {
+            post(reports::comment)
+        }
+        (
+            "POST",
+            "/cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
+        ) => post(reports::resolve),
+        ("GET", "/cases/{case_id}/report/recommendations") => get(reports::recommendation),
+        ("POST", "/cases/{case_id}/report/recommendations") => post(reports::recommendation_save),
+        ("POST", "/cases/{case_id}/report/family-comments") => post(reports::family),
         ("GET", "/published-reviews") => get(published::index),
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/admin") => get(admin::index),

@@ -1,0 +1,251 @@
+//! Exports of a case's documents (rapid review report, terms of reference, overview report)
+//! as PDF, DOCX or HTML, made in the background.
+//!
+//! Asking for an export enqueues one keyed job on the store's outbox (`export/<export id>`)
+//! and starts the work at once in a task of its own. The work renders the document (the same
+//! code as `cspr export`: [`produce`]), stores the file as a sealed blob of the case and
+//! records it on the case (`RecordDocumentExport`). The case is the record of what was made:
+//! when the outbox hands the job to the job runner later (after a crash, or once the task has
+//! finished), the runner finds the export recorded and completes the job without making it
+//! again; when the task failed, the runner makes it. Nothing personal goes in the job's
+//! payload: ids and the document's kind only.
+
+use std::collections::HashMap;
+
+use cspr_app::{App, AppError};
+use cspr_domain::case::{Case, Command};
+use cspr_domain::documents::{DocumentExport, DocumentKind, ExportFormat};
+use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_store::{Job, JobOutcome, NewJob, Store, StoreError};
+use serde::{Deserialize, Serialize};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::AppState;
+
+/// The job kind of one export.
+pub const EXPORT_JOB: &str = "export-document";
+
+/// What an export job carries: ids, the document and the format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExportRequest {
+    /// The case.
+    pub case_id: Uuid,
+    /// The export's id (made when it was asked for).
+    pub export_id: Uuid,
+    /// Which document.
+    pub document: DocumentKind,
+    /// Which format.
+    pub format: ExportFormat,
+    /// Who asked.
+    pub requested_by: Uuid,
+}
+
+impl ExportRequest {
+    /// The job's key on the outbox.
+    #[must_use]
+    pub fn key(&self) -> String {
+        format!("export/{}", self.export_id)
+    }
+}
+
+/// A made file: its bytes, name and media type.
+#[derive(Debug, Clone)]
+pub struct Produced {
+    /// The bytes.
+    pub bytes: Vec<u8>,
+    /// The file name ("overview-report-CSPR-2025-001.pdf").
+    pub file_name: String,
+    /// The media type.
+    pub media_type: &'static str,
+}
+
+/// Renders a case's document in a format: the one path of the export job and `cspr export`.
+/// The layout runs on the blocking pool (a long PDF takes a few hundred milliseconds).
+///
+/// # Errors
+/// A description for the log (no document text): store failures or a failed export.
+pub async fn produce(
+    store: &Store,
+    partnership_id: Uuid,
+    partnership_name: &str,
+    case: &Case,
+    document: DocumentKind,
+    format: ExportFormat,
+    today: Date,
+) -> Result<Produced, String> {
+    let names: HashMap<AgencyId, String> = store
+        .agencies(partnership_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .into_iter()
+        .map(|a| (AgencyId::from_uuid(a.id), a.name))
+        .collect();
+    let page = cspr_export::documents::title_page(case, document, partnership_name, today);
+    let doc = cspr_export::documents::case_document(case, document, &page, &names);
+    let file_name = cspr_export::documents::file_name(case, document, format);
+    let bytes = tokio::task::spawn_blocking(move || cspr_export::documents::render(&doc, format))
+        .await
+        .map_err(|e| format!("the export task stopped: {e}"))?
+        .map_err(|e| e.to_string())?;
+    Ok(Produced {
+        bytes,
+        file_name,
+        media_type: format.media_type(),
+    })
+}
+
+/// Asks for an export: enqueues its job and starts the work now.
+///
+/// # Errors
+/// Store failures while enqueueing.
+pub async fn request(state: &AppState, request: ExportRequest) -> Result<(), StoreError> {
+    let payload = serde_json::to_value(request).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    state
+        .store()
+        .enqueue_keyed_jobs(vec![(
+            request.key(),
+            NewJob {
+                kind: EXPORT_JOB.to_owned(),
+                payload,
+                run_at: state.now() + time::Duration::minutes(2),
+            },
+        )])
+        .await?;
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(why) = make(&state, request).await {
+            tracing::warn!(case = %request.case_id, export = %request.export_id, error = %why,
+                "an export failed; the job runner will try again");
+        }
+    });
+    Ok(())
+}
+
+/// Whether the case already records this export.
+fn recorded(case: &Case, export_id: Uuid) -> bool {
+    case.documents.export(export_id).is_some()
+}
+
+/// Makes one export and records it on the case, unless it is recorded already. Returns
+/// whether it made it.
+///
+/// # Errors
+/// A description for the log.
+pub async fn make(state: &AppState, request: ExportRequest) -> Result<bool, String> {
+    let app: App = state.app();
+    let case_id = CaseId::from_uuid(request.case_id);
+    let (case, _) = app.load(case_id).await.map_err(|e| e.to_string())?;
+    if recorded(&case, request.export_id) {
+        return Ok(false);
+    }
+    let partnership = state.config().partnership_id.as_uuid();
+    let made = produce(
+        state.store(),
+        partnership,
+        &state.config().partnership_name,
+        &case,
+        request.document,
+        request.format,
+        state.today(),
+    )
+    .await?;
+    let size = made.bytes.len() as u64;
+    let blob_id = state
+        .store()
+        .put_blob(
+            request.case_id,
+            made.media_type,
+            &made.file_name,
+            &made.bytes,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+    let command = Command::RecordDocumentExport {
+        export: DocumentExport {
+            export_id: request.export_id,
+            document: request.document,
+            format: request.format,
+            blob_id,
+            size,
+            requested_by: UserId::from_uuid(request.requested_by),
+            made_at: state.now(),
+        },
+    };
+    let actor = cspr_app::Actor {
+        user_id: UserId::from_uuid(request.requested_by),
+        now: state.now(),
+        today: state.today(),
+    };
+    for _ in 0..3 {
+        match app.execute(case_id, None, command.clone(), actor).await {
+            Ok(_) => {
+                tracing::info!(case = %request.case_id, export = %request.export_id, bytes = size, "export made");
+                return Ok(true);
+            }
+            Err(AppError::Conflict { .. }) => {}
+            // Recorded meanwhile by the other worker: its file stands.
+            Err(AppError::Domain(_)) => return Ok(false),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+    Err("the case kept changing while the export was recorded".to_owned())
+}
+
+/// Runs an export job handed out by the outbox (jobs.rs hands jobs of [`EXPORT_JOB`] here).
+///
+/// # Errors
+/// Why it failed, for the outbox to retry.
+pub async fn run_job(state: &AppState, job: &Job) -> Result<JobOutcome, String> {
+    let request: ExportRequest = serde_json::from_value(job.payload.clone())
+        .map_err(|_| "the export's payload is unreadable".to_owned())?;
+    let outcome = if make(state, request).await? {
+        JobOutcome::Done
+    } else {
+        JobOutcome::Skipped
+    };
+    match state
+        .store()
+        .complete_keyed_job(job.id, &request.key(), outcome, state.now())
+        .await
+    {
+        Ok(()) | Err(StoreError::NotFound) => Ok(outcome),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// Runs the due export jobs now (for `cspr serve`'s sweep and tests): claims jobs until none is
+/// due, handing other kinds back untouched is not possible with one queue, so this is only
+/// called where every due job is an export (tests) — the serve loop goes through
+/// [`crate::jobs::run_jobs`], which hands exports here.
+#[doc(hidden)]
+pub async fn run_due_exports_for_tests(state: &AppState) -> Result<u32, String> {
+    let mut n = 0;
+    while let Some(job) = state
+        .store()
+        .claim_job(
+            state.now() + time::Duration::hours(1),
+            time::Duration::minutes(5),
+        )
+        .await
+        .map_err(|e| e.to_string())?
+    {
+        if job.kind != EXPORT_JOB {
+            return Err(format!("a job of kind {:?} is due", job.kind));
+        }
+        run_job(state, &job).await?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// When an export was made, for the page.
+#[must_use]
+pub fn made_words(at: OffsetDateTime) -> String {
+    format!(
+        "{} at {:02}:{:02}",
+        cspr_domain::words::long_date(at.date()),
+        at.hour(),
+        at.minute()
+    )
+}
