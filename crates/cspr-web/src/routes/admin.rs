@@ -583,6 +583,10 @@ fn settings_page(
                 .hint("From 0 (no early reminder) to 30. Agencies are also reminded on the day and when an action is overdue."),
             Field::new("escalate_days", "Working days an action is overdue before the agency's subgroup member is told", FieldKind::Text, form.escalate_days.clone())
                 .hint("From 1 to 30."),
+            Field::new("request_remind_days", "Working days before a request to an agency is due to remind the agency", FieldKind::Text, form.request_remind_days.clone())
+                .hint("From 0 (no early reminder) to 30. Agencies are emailed when asked, on the day and when a request is overdue."),
+            Field::new("request_escalate_days", "Working days a request is overdue before the agency's subgroup member is told", FieldKind::Text, form.request_escalate_days.clone())
+                .hint("From 1 to 30."),
             Field::new("themes", "Learning themes", FieldKind::Textarea, form.themes.clone())
                 .hint("One theme a line. Cases, recommendations and actions are tagged with these; removing one here leaves it on the cases that have it."),
         ],
@@ -613,6 +617,10 @@ pub struct SettingsForm {
     remind_days: String,
     #[serde(default)]
     escalate_days: String,
+    #[serde(default)]
+    request_remind_days: String,
+    #[serde(default)]
+    request_escalate_days: String,
 }
 
 /// The settings.
@@ -629,6 +637,8 @@ pub async fn settings_form(
         themes: app.settings().themes.join("\n"),
         remind_days: String::new(),
         escalate_days: String::new(),
+        request_remind_days: String::new(),
+        request_escalate_days: String::new(),
     };
     let rules = crate::jobs::ReminderRules::from_settings(
         state
@@ -640,6 +650,8 @@ pub async fn settings_form(
     let form = SettingsForm {
         remind_days: rules.before_due_working_days.to_string(),
         escalate_days: rules.escalate_after_working_days.to_string(),
+        request_remind_days: rules.request_before_due_working_days.to_string(),
+        request_escalate_days: rules.request_escalate_after_working_days.to_string(),
         ..form
     };
     settings_page(&state, &p, &form, Vec::new(), None)
@@ -724,6 +736,26 @@ pub async fn settings_submit(
             "Enter a whole number of working days from 1 to 30".to_owned(),
         ));
     }
+    // Requests to agencies: left empty, the defaults (3 and 3).
+    let request_days = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() { Some(3) } else { text.parse::<u32>().ok() }
+    };
+    let request_remind_days = request_days(&form.request_remind_days).filter(|d| *d <= 30);
+    if request_remind_days.is_none() {
+        errors.push((
+            "request_remind_days",
+            "Enter a whole number of working days from 0 to 30".to_owned(),
+        ));
+    }
+    let request_escalate_days =
+        request_days(&form.request_escalate_days).filter(|d| (1..=30).contains(d));
+    if request_escalate_days.is_none() {
+        errors.push((
+            "request_escalate_days",
+            "Enter a whole number of working days from 1 to 30".to_owned(),
+        ));
+    }
     let mut themes: Vec<String> = form
         .themes
         .lines()
@@ -766,6 +798,9 @@ pub async fn settings_submit(
         reminders: crate::jobs::ReminderRules {
             before_due_working_days: remind_days.unwrap_or(5),
             escalate_after_working_days: escalate_days.unwrap_or(5),
+            request_before_due_working_days: request_remind_days.unwrap_or(3),
+            request_escalate_after_working_days: request_escalate_days.unwrap_or(3),
+            ..crate::jobs::ReminderRules::default()
         },
     };
     let value = serde_json::to_value(&stored).map_err(|e| WebError::Internal(e.to_string()))?;

@@ -1741,6 +1741,7 @@ pub async fn download(
 // The integrated chronology
 
 /// One row of the integrated chronology.
+#[derive(Debug)]
 pub struct ChronologyRow {
     id: String,
     date: String,
