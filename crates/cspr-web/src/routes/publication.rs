@@ -1029,8 +1029,15 @@ fn finding_view(
         _ => (f.start as usize, f.end as usize),
     };
     let (s, e) = (s.min(text.len()), e.min(text.len()));
-    let from = s.saturating_sub(CONTEXT_CHARS);
-    let to = (e + CONTEXT_CHARS).min(text.len());
+    // Whole words of context: the cut moves to the nearest space inside the window.
+    let mut from = s.saturating_sub(CONTEXT_CHARS);
+    while from > 0 && from < s && !text[from - 1].is_whitespace() {
+        from += 1;
+    }
+    let mut to = (e + CONTEXT_CHARS).min(text.len());
+    while to < text.len() && to > e && !text[to].is_whitespace() {
+        to -= 1;
+    }
     let tidy = |c: &[char]| {
         let t: String = c.iter().collect();
         let squeezed = t.split_whitespace().collect::<Vec<_>>().join(" ");
