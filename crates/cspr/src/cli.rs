@@ -44,6 +44,8 @@ pub enum Command {
     Redact(RedactArgs),
     /// The partnership's yearly figures for a period, as CSV or JSON.
     Stats(StatsArgs),
+    /// One of a case's documents as PDF, DOCX or HTML (the same file as the web's export).
+    Export(ExportArgs),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -144,6 +146,22 @@ pub struct StatsArgs {
     /// Where to write the figures [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The case's reference, such as CSPR-2025-001.
+    #[arg(long, value_name = "REF")]
+    pub case: String,
+    /// rapid-review, terms-of-reference or overview-report.
+    #[arg(long, value_name = "DOCUMENT")]
+    pub document: String,
+    /// pdf, docx or html.
+    #[arg(long, value_name = "FORMAT")]
+    pub format: String,
+    /// Where to write the file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,7 @@ mod crash_writer;
 mod dates;
 mod demo;
 mod exit;
+mod export;
 mod maintenance;
 mod partnership;
 mod redact;
@@ -67,6 +68,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             Command::CrashWriter(args) => crash_writer::run(&settings, &args).await,
             Command::Stats(args) => stats::run(&settings, &args).await,
+            Command::Export(args) => export::run(&settings, &args).await,
             Command::Calendar(_) | Command::Redact(_) => Ok(()),
         }
     })
