@@ -682,3 +682,127 @@ async fn without_email_set_up_the_page_says_so() {
         .expect("link");
     assert_eq!(link.code_hash, None, "no code was made");
 }
+
+#[tokio::test]
+async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
+    use cspr_domain::case::model::{ContributionKind, ContributionStatus, Responder};
+    use cspr_domain::examples::CSC;
+    let mut smtp = Smtp::start();
+    let t = app_with(Some(smtp.config())).await;
+    t.store
+        .upsert_agency(AgencyRow {
+            id: CSC.as_uuid(),
+            partnership_id: PARTNERSHIP.as_uuid(),
+            kind: "local-authority".to_owned(),
+            name: "Northshire Children's Services".to_owned(),
+            active: true,
+        })
+        .await
+        .expect("agency");
+    let team_id = t
+        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .await;
+    let team = t.session(team_id).await;
+    // The example case at the rapid review: children's services' summary is still awaited.
+    let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;
+    let response = t
+        .post(
+            &format!("/cases/{case}/practitioner-links"),
+            Some(&team),
+            &format!(
+                "email={}&form={}",
+                enc(EMAIL),
+                enc(&format!("agency-summary:{CSC}"))
+            ),
+        )
+        .await;
+    let page = body(response).await;
+    let at = page.find("/contribute/").expect("the link") + "/contribute/".len();
+    let token: String = page[at..].chars().take(64).collect();
+    let cookie = open_form(&t, &mut smtp, &token).await;
+
+    // The request's questions, not the free text.
+    let page = body(
+        t.get(&format!("/contribute/{token}/form"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        page.contains("involvement with the child and family?"),
+        "{page}"
+    );
+    assert!(page.contains("name=\"q-known-risks\""));
+    assert!(!page.contains("name=\"contribution\""));
+
+    // Saved, not sent: the draft is the practitioner's, the request still open.
+    let saved = t
+        .post(
+            &format!("/contribute/{token}/form"),
+            Some(&cookie),
+            "intent=save&q-involvement=School+nurse+saw+the+child+weekly.",
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert!(body(saved).await.contains("Your answers are saved"));
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    let r = &loaded.contributions[&(ContributionKind::AgencySummary, CSC)];
+    assert!(matches!(r.status, ContributionStatus::Requested));
+    let draft = r.draft.as_ref().expect("draft");
+    assert_eq!(draft.form.by, Responder::Practitioner);
+    assert_eq!(
+        draft.form.answers[0].answer,
+        "School nurse saw the child weekly."
+    );
+
+    // Sending with required answers missing: the errors, nothing sent, the link still works.
+    let missing = t
+        .post(
+            &format!("/contribute/{token}/form"),
+            Some(&cookie),
+            "intent=send&q-involvement=School+nurse+saw+the+child+weekly.",
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    let page = body(missing).await;
+    assert!(page.contains("govuk-error-summary"));
+    assert!(page.contains("href=\"#q-known-risks\""));
+
+    let sent = t
+        .post(
+            &format!("/contribute/{token}/form"),
+            Some(&cookie),
+            "intent=send&q-involvement=School+nurse+saw+the+child+weekly.&q-known-risks=None+known.\
+             &q-worked-well=Quick+referral.&q-early-learning=Share+attendance+sooner.",
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    let ContributionStatus::Received { contribution, .. } =
+        &loaded.contributions[&(ContributionKind::AgencySummary, CSC)].status
+    else {
+        panic!("the practitioner's answers are the agency's response");
+    };
+    assert_eq!(contribution.form.by, Responder::Practitioner);
+    assert_eq!(contribution.form.answers.len(), 5);
+    assert!(
+        contribution
+            .text
+            .as_str()
+            .contains("Share attendance sooner.")
+    );
+
+    // The link is spent: the same page as any bad link, and the refusal is logged.
+    let again = t.get(&format!("/contribute/{token}"), None).await;
+    assert_eq!(again.status(), StatusCode::GONE);
+    assert!(body(again).await.contains(NOT_VALID));
+    let log = t
+        .store
+        .access_log_for_case(case.as_uuid())
+        .await
+        .expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e.action == "practitioner-link-refused" && e.detail == "link used"),
+        "{log:?}"
+    );
+}
