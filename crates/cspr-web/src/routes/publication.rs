@@ -1719,11 +1719,11 @@ pub async fn publish(
         ))
         .into_response()),
         other => {
-            if let Some(id) = stored {
-                if let Err(e) = state.store().discard_published_report(id).await {
-                    tracing::error!(case = %access.case_id(), report = %id, error = %e,
-                        "a public copy of a refused publication could not be removed");
-                }
+            if let Some(id) = stored
+                && let Err(e) = state.store().discard_published_report(id).await
+            {
+                tracing::error!(case = %access.case_id(), report = %id, error = %e,
+                    "a public copy of a refused publication could not be removed");
             }
             match other {
                 Ok(Err((_, message))) => {
