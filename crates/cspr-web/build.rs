@@ -100,6 +100,11 @@ fn run() -> Result<(), String> {
         name: "init.js".into(),
         bytes: init.into_bytes(),
     });
+    // The section editor of the document pages (routes/reports.rs), loaded on those pages.
+    built.push(Built {
+        name: "report-editor.js".into(),
+        bytes: read(&web.join("js/report-editor.js"))?,
+    });
 
     write_table(&out_dir, &built)
 }
