@@ -42,10 +42,15 @@ fn cleaner() -> ammonia::Builder<'static> {
     b
 }
 
-/// Whether a stored text is rich text (HTML) rather than plain text.
+/// Whether a stored text is rich text rather than plain text: what [`sanitise`] keeps always
+/// starts with a block tag. Plain text (older drafts, the draft form) never counts as markup,
+/// whatever it holds: "<label>" in it stays text.
 #[must_use]
 pub fn is_html(text: &str) -> bool {
-    text.trim_start().starts_with('<')
+    let t = text.trim_start();
+    ["<p>", "<h2>", "<h3>", "<ul>", "<ol>", "<table>"]
+        .iter()
+        .any(|tag| t.starts_with(tag))
 }
 
 /// Sanitises what a person typed or pasted into the canonical rich text kept in events.
@@ -53,15 +58,26 @@ pub fn is_html(text: &str) -> bool {
 /// bullets, "1. " lines numbered).
 #[must_use]
 pub fn sanitise(input: &str) -> String {
-    to_html(&blocks(input), 2)
+    let blocks = if looks_like_html(input) {
+        read_html(input)
+    } else {
+        text_blocks(input)
+    };
+    to_html(&blocks, 2)
 }
 
-/// The blocks of a section's text (rich or plain).
+/// The blocks of a stored section's text: rich text as [`sanitise`] keeps it (read through the
+/// allow-list again), anything else as plain text.
 #[must_use]
 pub fn blocks(text: &str) -> Vec<Block> {
-    if !looks_like_html(text) {
-        return text_blocks(&decode_plain(text));
+    if is_html(text) {
+        read_html(text)
+    } else {
+        text_blocks(text)
     }
+}
+
+fn read_html(text: &str) -> Vec<Block> {
     let clean = cleaner().clean(text).to_string();
     Reader::default().read(&clean)
 }
@@ -74,11 +90,6 @@ fn looks_like_html(text: &str) -> bool {
             .next()
             .is_some_and(|c| c.is_ascii_alphabetic() || c == '/' || c == '!')
     })
-}
-
-/// Plain text needs no decoding; kept as a hook so a typed "&amp;" stays what was typed.
-fn decode_plain(text: &str) -> String {
-    text.to_owned()
 }
 
 /// The plain text of a section (for comparing versions): one block a line, list items with a

@@ -72,7 +72,7 @@ p.MsoNormal {margin:0cm;} </style><!--[if gte mso 9]><xml><w:WordDocument><w:Vie
 
 #[test]
 fn pasted_word_keeps_its_structure() {
-    let b = blocks(WORD);
+    let b = blocks(&sanitise(WORD));
     assert_eq!(
         b,
         vec![
@@ -106,4 +106,17 @@ fn pasted_word_keeps_its_structure() {
     assert!(!clean.contains("mso"), "{clean}");
     assert!(plain_text(&clean).contains("\u{2022} GP was not told"));
     assert!(plain_text(&clean).contains("2. Train staff"));
+}
+
+#[test]
+fn stored_plain_text_is_never_read_as_markup() {
+    let plain = "Keep <label> and <script>alert(1)</script> as typed.";
+    assert_eq!(
+        blocks(plain),
+        vec![Block::Paragraph(vec![Inline::Text(plain.into())])]
+    );
+    assert!(cspr_export::richtext::is_html("<p>x</p>"));
+    assert!(!cspr_export::richtext::is_html("x <p>y</p>"));
+    // Typed input with tags is read as markup (the form says so); without, as text.
+    assert_eq!(sanitise("5 < 6"), "<p>5 &lt; 6</p>");
 }

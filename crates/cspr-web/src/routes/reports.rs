@@ -644,7 +644,7 @@ async fn section_page(
         if current.text.trim().is_empty() {
             String::new()
         } else {
-            richtext::sanitise(&current.text)
+            richtext::to_html(&richtext::blocks(&current.text), 2)
         }
     });
     let view = SectionPage {
