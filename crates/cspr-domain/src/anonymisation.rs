@@ -153,6 +153,9 @@ pub struct AnonymisationReview {
     pub reviews: u32,
     /// The last scan of the redacted text.
     pub check: Option<AnonymisationCheck>,
+    /// A pseudonym changed after the scan: its replacements are out of date.
+    #[serde(default)]
+    pub stale: bool,
 }
 
 impl AnonymisationReview {
@@ -166,6 +169,7 @@ impl AnonymisationReview {
             decisions: BTreeMap::new(),
             reviews: 0,
             check: None,
+            stale: false,
         }
     }
 
@@ -211,6 +215,12 @@ impl AnonymisationReview {
     /// passed the review.
     #[must_use]
     pub fn blocker(&self, latest_version: u32) -> Option<String> {
+        if self.stale {
+            return Some(
+                "A pseudonym changed after the anonymisation scan: scan the report again and review the findings."
+                    .to_owned(),
+            );
+        }
         if self.version != latest_version {
             return Some(format!(
                 "The report changed after its anonymisation scan (version {} was scanned, the report is at version {latest_version}): scan it again and review the findings.",
@@ -350,4 +360,73 @@ pub fn check_remaining(
         }
     }
     Ok(())
+}
+
+/// Checks a pseudonym the family chose for `person`: a child or carer the case records, a
+/// pseudonym of at most 60 characters that shares no word with the person's own names and is
+/// not already another person's.
+///
+/// # Errors
+/// An unknown person, an empty or long pseudonym, one made from the person's names, or one
+/// already taken.
+pub fn check_pseudonym(
+    case: &crate::case::Case,
+    person: crate::ids::PersonId,
+    pseudonym: &str,
+) -> Result<String, DomainError> {
+    let names: Option<Vec<&str>> = case
+        .children
+        .iter()
+        .find(|c| c.person_id == person)
+        .map(|c| {
+            std::iter::once(c.name.as_str())
+                .chain(c.aliases.iter().map(crate::vocab::PersonName::as_str))
+                .collect()
+        })
+        .or_else(|| {
+            case.referral.as_ref().and_then(|r| {
+                r.carers.iter().find(|c| c.person_id == person).map(|c| {
+                    std::iter::once(c.name.as_str())
+                        .chain(c.aliases.iter().map(crate::vocab::PersonName::as_str))
+                        .collect()
+                })
+            })
+        });
+    let Some(names) = names else {
+        return Err(DomainError::invalid(
+            "person",
+            "Choose a child or an adult the case records.",
+        ));
+    };
+    let chosen = pseudonym.split_whitespace().collect::<Vec<_>>().join(" ");
+    if chosen.is_empty() || chosen.chars().count() > 60 {
+        return Err(DomainError::invalid(
+            "pseudonym",
+            "Enter a pseudonym of 60 characters or fewer.",
+        ));
+    }
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let own: Vec<String> = names.iter().flat_map(|n| words(n)).collect();
+    if words(&chosen).iter().any(|w| own.contains(w)) {
+        return Err(DomainError::invalid(
+            "pseudonym",
+            "A pseudonym must not use any part of the person's own name.",
+        ));
+    }
+    if case
+        .pseudonyms
+        .iter()
+        .any(|(p, n)| *p != person && n.eq_ignore_ascii_case(&chosen))
+    {
+        return Err(DomainError::invalid(
+            "pseudonym",
+            "Another person already has this pseudonym.",
+        ));
+    }
+    Ok(chosen)
 }

@@ -698,6 +698,13 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         ),
         (
             date!(2025 - 07 - 17),
+            Command::ChoosePseudonym {
+                person: CHILD,
+                pseudonym: "Child A".into(),
+            },
+        ),
+        (
+            date!(2025 - 07 - 17),
             Command::ScanReport {
                 // Draft 1, then a section saved and a recommendation added and withdrawn
                 // (each save is a version of the report).

@@ -518,6 +518,11 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             },
             None,
         ),
+        Event::PseudonymChosen { .. } => (
+            None,
+            "A pseudonym was chosen for the published report".to_owned(),
+            None,
+        ),
         Event::ReportScanned {
             version,
             scanned_on,

@@ -9,6 +9,7 @@ use common::*;
 use cspr_domain::anonymisation::{FindingDecision, RemainingName, ReportPart, ScanFinding};
 use cspr_domain::case::{Case, Command, DomainError, Event, apply};
 use cspr_domain::examples::anonymisation_finding;
+use cspr_domain::ids::PersonId;
 use time::Date;
 use time::macros::date;
 
@@ -478,4 +479,92 @@ fn a_withdrawal_says_why() {
         case.unpublished_because.as_ref().map(NonEmptyText::as_str),
         Some("Learning now in the yearly report.")
     );
+}
+
+#[test]
+fn the_family_chooses_a_pseudonym_that_is_none_of_their_names() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let choose = |person, pseudonym: &str| Command::ChoosePseudonym {
+        person,
+        pseudonym: pseudonym.into(),
+    };
+    assert_eq!(
+        w.decide(&case, DAY, choose(CHILD, "  Poppy  "))
+            .expect("chosen"),
+        vec![Event::PseudonymChosen {
+            person: CHILD,
+            pseudonym: "Poppy".into(),
+        }]
+    );
+    invalid(
+        w.decide(&case, DAY, choose(CHILD, "Little Addie")),
+        "pseudonym",
+        "must not use any part of the person's own name",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(MOTHER, "Mum Example")),
+        "pseudonym",
+        "must not use any part of the person's own name",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(PersonId(Uuid::from_u128(0xDEAD)), "Sam")),
+        "person",
+        "Choose a child or an adult the case records.",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(CHILD, " ")),
+        "pseudonym",
+        "Enter a pseudonym of 60 characters or fewer.",
+    );
+    let case = given(&w, &case, &[(DAY, choose(CHILD, "Poppy"))]);
+    assert_eq!(
+        case.pseudonyms.get(&CHILD).map(String::as_str),
+        Some("Poppy")
+    );
+    invalid(
+        w.decide(&case, DAY, choose(MOTHER, "poppy")),
+        "pseudonym",
+        "Another person already has this pseudonym.",
+    );
+}
+
+#[test]
+fn a_pseudonym_chosen_after_the_scan_needs_a_new_scan() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+            (
+                DAY,
+                Command::ChoosePseudonym {
+                    person: CHILD,
+                    pseudonym: "Poppy".into(),
+                },
+            ),
+        ],
+    );
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "A pseudonym changed after the anonymisation scan",
+    );
+    rule(
+        w.decide(&case, DAY, review(0, FindingDecision::Reject).1),
+        "A pseudonym changed after the anonymisation scan: scan the report again.",
+    );
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+        ],
+    );
+    assert!(w.decide(&case, PUBLISH_DAY, publish(None)).is_ok());
 }

@@ -107,6 +107,7 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("send-report", vec!["drafting"]),
         ("decide-publication", vec!["drafting", "publication"]),
         ("scan-report", vec!["drafting", "publication"]),
+        ("choose-pseudonym", vec!["drafting", "publication"]),
         ("review-finding", vec!["drafting", "publication"]),
         ("check-anonymisation", vec!["drafting", "publication"]),
         ("publish", vec!["publication"]),

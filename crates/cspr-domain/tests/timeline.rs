@@ -101,6 +101,10 @@ const LOCAL_REVIEW: &str = r#"
 15 July 2025 | The partners decided to publish the report.
 16 July 2025 | The overview report was sent to the National Panel, the Secretary of State and Ofsted.
 - | An action was agreed for Northshire Health, due 30 September 2025: Update the safe sleep guidance and train staff.
+- | A pseudonym was chosen for the published report.
+17 July 2025 | Version 4 of the report was scanned for personal data: 1 finding to review.
+17 July 2025 | Finding 1 of the anonymisation scan was accepted.
+17 July 2025 | The redacted report was checked again and names no one the case records.
 28 July 2025 | The report was published.
 - | An action was agreed for Northshire Health, due 30 September 2025: Update the safe sleep guidance and train staff.
 15 August 2025 | Progress on an action was recorded: Guidance drafted.
@@ -110,7 +114,7 @@ const LOCAL_REVIEW: &str = r#"
 20 September 2025 | The learning was shared through a briefing reaching 120 people: Seven-minute briefing for health visitors and social workers.
 - | A user's access to the case was taken away.
 30 September 2025 | The case was closed: All actions complete with evidence of impact.
-28 July 2026 | The published report was taken down.
+28 July 2026 | The published report was taken down: A year online; the learning is in the yearly report.
 "#;
 
 const SCOPING: &str = r#"

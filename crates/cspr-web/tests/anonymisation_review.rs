@@ -404,9 +404,12 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
     // Whose name is left is said on the page, by role; never the name, never in the address.
     assert!(page.contains("The redacted text still names:"), "{page}");
     assert!(page.contains("Mother (in What happened)"), "{page}");
+    let at = page.find("id=\"names-left\"").expect("names left");
+    let block = &page[at..at + page[at..].find("</div>").expect("end")];
+    assert!(block.contains("Mother"), "{block}");
     assert!(
-        !page.contains("Beth"),
-        "the page does not repeat the name outside the review"
+        !block.contains("Beth"),
+        "the name itself is not repeated: {block}"
     );
     let case = w.case().await;
     let check = case
@@ -630,4 +633,42 @@ async fn a_withdrawn_report_leaves_the_public_page() {
         page.contains("Taken down on 28 July 2026: A year online"),
         "{page}"
     );
+}
+
+#[tokio::test]
+async fn a_pseudonym_the_family_chose_replaces_child_a() {
+    let w = world().await;
+    let child = cspr_domain::examples::CHILD.as_uuid().to_string();
+    let before = w.case().await.version;
+    for (form, message) in [
+        (vec![("pseudonym", "Poppy")], "Choose whose pseudonym it is"),
+        (
+            vec![("person", child.as_str()), ("pseudonym", "Little Addie")],
+            "A pseudonym must not use any part of the person&#39;s own name.",
+        ),
+    ] {
+        let r = w.post("/pseudonyms", &form).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
+        let html = body(r).await;
+        assert!(
+            error_summary(&html).contains(message),
+            "{}",
+            error_summary(&html)
+        );
+    }
+    assert_eq!(w.case().await.version, before, "nothing recorded");
+    let r = w
+        .post(
+            "/pseudonyms",
+            &[("person", child.as_str()), ("pseudonym", "Poppy")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = w.get("?done=pseudonym").await;
+    assert!(page.contains("scan the report again to use it"), "{page}");
+    w.scan().await;
+    let case = w.case().await;
+    let review = case.anonymisation.as_ref().expect("scan");
+    let ada = w.finding("Ada Example").await;
+    assert_eq!(review.findings[ada - 1].replacement, "Poppy");
 }

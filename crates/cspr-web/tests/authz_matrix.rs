@@ -290,6 +290,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ),
         ("POST /cases/{case_id}/publication/check", case_team),
         ("POST /cases/{case_id}/publication/accept-rest", case_team),
+        ("POST /cases/{case_id}/publication/pseudonyms", case_team),
         ("GET /cases/{case_id}/publication/publish", case_team),
         ("POST /cases/{case_id}/publication/publish", case_team),
         ("POST /cases/{case_id}/publication/withdraw", case_team),

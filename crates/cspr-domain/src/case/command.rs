@@ -301,6 +301,14 @@ pub enum Command {
         #[serde(default)]
         reasons: Option<NonEmptyText>,
     },
+    /// A pseudonym the family chose for a child or an adult, used instead of "Child A" or
+    /// "Mother" in the published report.
+    ChoosePseudonym {
+        /// Who.
+        person: crate::ids::PersonId,
+        /// The pseudonym.
+        pseudonym: String,
+    },
     /// Stage 12: the redaction engine's findings in the latest version of the report.
     ScanReport {
         /// The report version scanned.

@@ -107,6 +107,7 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         Command::SignOffReport { .. } | Command::SendReport { .. } => &[S::Drafting],
         Command::DecidePublication { .. } => &[S::Drafting, S::Publication],
         Command::ScanReport { .. }
+        | Command::ChoosePseudonym { .. }
         | Command::ReviewFinding { .. }
         | Command::CheckAnonymisation { .. } => &[S::Drafting, S::Publication],
         Command::Publish { .. } => &[S::Publication],
@@ -248,6 +249,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         }
         Command::DecidePublication { .. } => "decide about publication",
         Command::ScanReport { .. } => "scan the report for personal data",
+        Command::ChoosePseudonym { .. } => "choose a pseudonym",
         Command::ReviewFinding { .. } => "review a finding of the anonymisation scan",
         Command::CheckAnonymisation { .. } => "check the redacted report for names",
         Command::Publish { .. } => "publish",
@@ -1363,6 +1365,10 @@ impl Decider<'_> {
                     reasons,
                 })
             }
+            Command::ChoosePseudonym { person, pseudonym } => {
+                let pseudonym = crate::anonymisation::check_pseudonym(case, person, &pseudonym)?;
+                one(Event::PseudonymChosen { person, pseudonym })
+            }
             Command::ScanReport { version, findings } => {
                 let Some(draft) = case.latest_draft() else {
                     return Err(DomainError::rule("There is no report to scan yet."));
@@ -1796,6 +1802,11 @@ fn current_review(
     if review.version != draft.version {
         return Err(DomainError::rule(
             "The report changed after its anonymisation scan: scan it again.",
+        ));
+    }
+    if review.stale {
+        return Err(DomainError::rule(
+            "A pseudonym changed after the anonymisation scan: scan the report again.",
         ));
     }
     Ok((review, draft))

@@ -324,6 +324,13 @@ pub enum Event {
         #[serde(default)]
         reasons: Option<NonEmptyText>,
     },
+    /// A pseudonym was chosen for someone.
+    PseudonymChosen {
+        /// Who.
+        person: crate::ids::PersonId,
+        /// The pseudonym.
+        pseudonym: String,
+    },
     /// The report was scanned for personal data before publication.
     ReportScanned {
         /// The report version scanned.

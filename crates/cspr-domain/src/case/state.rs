@@ -196,6 +196,9 @@ pub struct Case {
     /// Why the partners decided about publication as they did.
     #[serde(default)]
     pub publication_reasons: Option<NonEmptyText>,
+    /// Pseudonyms the family chose, by person.
+    #[serde(default)]
+    pub pseudonyms: BTreeMap<crate::ids::PersonId, String>,
     /// The anonymisation review of the report.
     #[serde(default)]
     pub anonymisation: Option<crate::anonymisation::AnonymisationReview>,
@@ -270,6 +273,7 @@ impl Default for Case {
             unpublished_on: None,
             publication_reasons: None,
             anonymisation: None,
+            pseudonyms: BTreeMap::new(),
             online_until: None,
             unpublished_because: None,
             actions: BTreeMap::new(),
@@ -693,6 +697,12 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                 && case.report_sent_on.is_some()
             {
                 case.stage = Stage::ActionPlan;
+            }
+        }
+        Event::PseudonymChosen { person, pseudonym } => {
+            case.pseudonyms.insert(*person, pseudonym.clone());
+            if let Some(review) = case.anonymisation.as_mut() {
+                review.stale = true;
             }
         }
         Event::ReportScanned {

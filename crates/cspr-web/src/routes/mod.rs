@@ -294,6 +294,11 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Case(CaseNeed::Read),
     ),
     r(
+        "POST",
+        "/cases/{case_id}/publication/pseudonyms",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
         "GET",
         "/cases/{case_id}/publication/publish",
         Rule::Case(CaseNeed::Read),
@@ -471,6 +476,9 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         }
         ("POST", "/cases/{case_id}/publication/check") => post(publication::check),
         ("POST", "/cases/{case_id}/publication/accept-rest") => post(publication::accept_rest),
+        ("POST", "/cases/{case_id}/publication/pseudonyms") => {
+            post(publication::choose_pseudonym)
+        }
         ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
         ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
         ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),

@@ -137,7 +137,11 @@ pub fn knowledge(case: &Case) -> CaseKnowledge {
                 .collect(),
             dob_text(Some(&child.age)),
             child.address.iter().map(address_text).collect(),
-            &format!("Child {letter}"),
+            &case
+                .pseudonyms
+                .get(&child.person_id)
+                .cloned()
+                .unwrap_or_else(|| format!("Child {letter}")),
         );
     }
     if let Some(referral) = &case.referral {
@@ -153,7 +157,7 @@ pub fn knowledge(case: &Case) -> CaseKnowledge {
                     .collect(),
                 dob_text(carer.age.as_ref()),
                 carer.addresses.iter().map(address_text).collect(),
-                &words,
+                case.pseudonyms.get(&carer.person_id).unwrap_or(&words),
             );
         }
         people.add(
@@ -624,6 +628,8 @@ struct PublicationPage {
     may_withdraw: bool,
     withdraw: WithdrawForm,
     withdraw_errors: HashMap<&'static str, String>,
+    /// (person id, who, pseudonym now).
+    pseudonyms: Vec<(String, String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -801,6 +807,11 @@ async fn publication_page(
         may_withdraw: case.published_on.is_some() && case.unpublished_on.is_none(),
         withdraw,
         withdraw_errors,
+        pseudonyms: if case.published_on.is_none() {
+            pseudonym_choices(case)
+        } else {
+            Vec::new()
+        },
     };
     let status = if view.errors.is_empty() {
         StatusCode::OK
@@ -821,6 +832,7 @@ fn banner_for(done: &str) -> Option<String> {
         match done {
             "scanned" => "The report was scanned: review each finding",
             "reviewed" => "Every finding is reviewed: check the redacted text",
+            "pseudonym" => "The pseudonym is saved: scan the report again to use it",
             "checked" => "The redacted text was checked again",
             "published" => "The report is published",
             "withdrawn" => "The report was taken down from the public page",
@@ -928,6 +940,95 @@ pub async fn check(
                 HashMap::new(),
             )
             .await
+        }
+    }
+}
+
+/// The people whose pseudonym the family may choose: (person id, who, pseudonym now).
+fn pseudonym_choices(case: &Case) -> Vec<(String, String, String)> {
+    let known = knowledge(case);
+    let now = |name: &str| {
+        known
+            .pseudonyms
+            .get(name.trim())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out: Vec<(String, String, String)> = case
+        .children
+        .iter()
+        .map(|c| {
+            (
+                c.person_id.as_uuid().to_string(),
+                format!("{}, the child", c.name.as_str()),
+                now(c.name.as_str()),
+            )
+        })
+        .collect();
+    if let Some(r) = &case.referral {
+        out.extend(r.carers.iter().map(|c| {
+            (
+                c.person_id.as_uuid().to_string(),
+                format!(
+                    "{}, {}",
+                    c.name.as_str(),
+                    relationship_words(&c.relationship).to_lowercase()
+                ),
+                now(c.name.as_str()),
+            )
+        }));
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PseudonymForm {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    pseudonym: String,
+}
+
+/// Records a pseudonym the family chose; the report must be scanned again afterwards.
+pub async fn choose_pseudonym(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    ValidForm(form): ValidForm<PseudonymForm>,
+) -> Result<Response, WebError> {
+    team_only(&state, &access, &source).await?;
+    let (case, _) = reader::load_case(&state, &access, "choose-pseudonym", &source).await?;
+    let fail = |href: &str, message: String| {
+        publication_page(
+            &state,
+            &access,
+            &case,
+            None,
+            vec![(href.to_owned(), message)],
+            WithdrawForm::default(),
+            HashMap::new(),
+        )
+    };
+    let Ok(person) = Uuid::parse_str(form.person.trim()) else {
+        return fail("#person", "Choose whose pseudonym it is".to_owned()).await;
+    };
+    let command = Command::ChoosePseudonym {
+        person: cspr_domain::ids::PersonId::from_uuid(person),
+        pseudonym: form.pseudonym.clone(),
+    };
+    match run(&state, &access, &case, command).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/publication?done=pseudonym",
+            access.case_id()
+        ))
+        .into_response()),
+        Err((field, message)) => {
+            let href = if field == Some("person") {
+                "#person"
+            } else {
+                "#pseudonym"
+            };
+            fail(href, message).await
         }
     }
 }
