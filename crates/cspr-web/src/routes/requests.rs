@@ -1463,15 +1463,11 @@ pub mod import {
         for record in reader.records() {
             match record {
                 Ok(r) => {
-                    let line = r
-                        .position()
-                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                    let line = r.position().map_or(0, |p| line_at(text, p.byte()));
                     out.push((line, r.iter().map(str::to_owned).collect()));
                 }
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(0, |p| usize::try_from(p.line()).unwrap_or(usize::MAX));
+                    let line = e.position().map_or(0, |p| line_at(text, p.byte()));
                     return Err(ImportError::Rows(vec![(
                         line,
                         vec!["The line cannot be read as CSV (check its quotes)".to_owned()],
@@ -1480,6 +1476,17 @@ pub mod import {
             }
         }
         Ok(out)
+    }
+
+    /// The line (from 1) where a record that the reader places at `byte` starts: the reader
+    /// puts a record where the previous one ended, before its line ending (and any blank lines).
+    fn line_at(text: &str, byte: u64) -> usize {
+        let bytes = text.as_bytes();
+        let mut start = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
+        }
+        bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
     }
 
     fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
@@ -2249,7 +2256,10 @@ pub async fn form_save(
     let form = match forms::parse_form(kind, &text) {
         Ok(f) => f,
         Err((line, why)) => {
-            return form_edit_page(&state, &p, kind, text, Some(format!("Line {line}: {why}")));
+            let mut page =
+                form_edit_page(&state, &p, kind, text, Some(format!("Line {line}: {why}")))?;
+            *page.status_mut() = StatusCode::BAD_REQUEST;
+            return Ok(page);
         }
     };
     let app = state.app();
