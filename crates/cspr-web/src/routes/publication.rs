@@ -267,7 +267,11 @@ pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFi
         for f in cspr_redact::find(&plain, known) {
             let (byte_start, replacement) =
                 cspr_redact::replacement_for(&plain, &f, known, Policy::default());
-            let start = chars_before(&plain, byte_start.min(f.byte_start));
+            let mut byte_start = byte_start.min(f.byte_start);
+            if f.person.is_some() && f.label == Label::Person {
+                byte_start = title_before(&plain, byte_start);
+            }
+            let start = chars_before(&plain, byte_start);
             #[expect(
                 clippy::cast_possible_truncation,
                 clippy::cast_sign_loss,
@@ -288,6 +292,26 @@ pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFi
         merge_names(&plain, &mut out, start_of_part);
     }
     out
+}
+
+/// Where a courtesy title right before a known person's name starts ("Mrs Beth Example"
+/// becomes "Mother", not "Mrs Mother"); `at` when there is none.
+fn title_before(plain: &str, at: usize) -> usize {
+    const TITLES: [&str; 7] = ["mr", "mrs", "ms", "miss", "mx", "dr", "master"];
+    let Some(head) = plain[..at].strip_suffix(' ') else {
+        return at;
+    };
+    let word_start = head
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !(c.is_alphabetic() || *c == '.'))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let word = head[word_start..].trim_end_matches('.').to_lowercase();
+    if TITLES.contains(&word.as_str()) {
+        word_start
+    } else {
+        at
+    }
 }
 
 /// Joins a person's names found as separate spans ("Beth" and "Example", the surname shared
@@ -1941,6 +1965,14 @@ mod tests {
             plain.split_whitespace().collect::<Vec<_>>(),
             ["Jane", "Smith", "\u{e9}t\u{e9}"]
         );
+    }
+
+    #[test]
+    fn a_title_goes_with_a_known_name() {
+        let text = "She told Mrs. Beth Example and Dr Lee.";
+        assert_eq!(title_before(text, 14), 9);
+        assert_eq!(title_before(text, 30), 30, "no title before \"Dr\"");
+        assert_eq!(title_before("Beth", 0), 0);
     }
 
     #[test]
