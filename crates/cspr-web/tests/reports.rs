@@ -403,6 +403,10 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
     assert!(is_redirect(r.status()));
     let page = ok_page(&t, &format!("/cases/{case}/documents/rapid-review"), &cc).await;
     assert!(page.contains("<p>Edited learning</p>"));
+    assert!(
+        page.contains("Police: not signed off yet"),
+        "sign-offs shown; an edit clears them"
+    );
     // Documents that do not exist yet, and unknown ones, are not found.
     let r = t
         .get(

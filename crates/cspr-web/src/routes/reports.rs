@@ -235,6 +235,10 @@ struct DocumentPage {
     errors: Vec<(String, String)>,
     family_form: FamilyForm,
     section_options: Vec<(String, String)>,
+    /// Who signed the document off, and when (rapid review and overview reports).
+    sign_offs: Vec<String>,
+    /// When it was sent to the National Panel, if it was.
+    sent: String,
 }
 
 impl DocumentPage {
@@ -401,7 +405,35 @@ async fn document_page(
                 .map(|s| (s.key.to_owned(), s.heading.to_owned())),
         )
         .collect();
+    let (signed, sent) = match kind {
+        DocumentKind::RapidReview => (
+            Some(&case.rapid_review_sign_offs),
+            case.rapid_review_submitted_on,
+        ),
+        DocumentKind::OverviewReport => (Some(&case.report_sign_offs), case.report_sent_on),
+        DocumentKind::TermsOfReference => (None, None),
+    };
+    let sign_offs = signed.map_or_else(Vec::new, |s| {
+        cspr_domain::agency::SafeguardingPartner::ALL
+            .iter()
+            .map(|p| {
+                let mut who = p.label().trim_start_matches("the ").to_owned();
+                if let Some(first) = who.get_mut(0..1) {
+                    first.make_ascii_uppercase();
+                }
+                match s.get(p) {
+                    Some(on) => format!("{who}: signed off on {}", long_date(*on)),
+                    None => format!("{who}: not signed off yet"),
+                }
+            })
+            .collect()
+    });
+    let sent = sent.map_or_else(String::new, |d| {
+        format!("Sent to the National Panel on {}.", long_date(d))
+    });
     let view = DocumentPage {
+        sign_offs,
+        sent,
         chrome: Chrome::signed_in(state, p, "/cases"),
         case_id,
         reference: access.summary().reference.clone(),
