@@ -374,12 +374,12 @@ mod tests {
         );
         assert_eq!(e.detail.who, "Health visitor");
         assert_eq!(e.detail.id, Some(id));
-        let errs = parse_row(&cells(&["soon", "25:00", "", ""]), id).unwrap_err();
+        let errs = parse_row(&cells(&["soon", "25:00", "", ""]), id).expect_err("an error");
         assert_eq!(errs.len(), 3, "{errs:?}");
         assert!(errs[0].contains("\"soon\" is not a date"));
         assert!(errs[1].contains("not a time"));
         assert_eq!(errs[2], "Enter what happened");
-        let approx = parse_row(&cells(&["2024", "09:00", "", "x"]), id).unwrap_err();
+        let approx = parse_row(&cells(&["2024", "09:00", "", "x"]), id).expect_err("an error");
         assert_eq!(
             approx,
             vec!["A time can only go with an exact date".to_owned()]

@@ -449,11 +449,19 @@ mod tests {
     #[test]
     fn bad_lines_are_reported_with_their_number() {
         let k = ContributionKind::AgencySummary;
-        assert_eq!(parse_form(k, "- [a] Before any section").unwrap_err().0, 1);
-        let err = parse_form(k, "# S\n- [a] One\n- [a] Two").unwrap_err();
+        assert_eq!(
+            parse_form(k, "- [a] Before any section")
+                .expect_err("an error")
+                .0,
+            1
+        );
+        let err = parse_form(k, "# S\n- [a] One\n- [a] Two").expect_err("an error");
         assert_eq!(err, (3, "The id [a] is used twice".to_owned()));
-        assert_eq!(parse_form(k, "# S\n* what").unwrap_err().0, 2);
-        assert_eq!(parse_form(k, "# S\n- [Bad Id] x").unwrap_err().0, 2);
+        assert_eq!(parse_form(k, "# S\n* what").expect_err("an error").0, 2);
+        assert_eq!(
+            parse_form(k, "# S\n- [Bad Id] x").expect_err("an error").0,
+            2
+        );
         assert!(parse_form(k, "# Only a heading").is_err());
         let f = parse_form(k, "! Hello\n# S\n> Guide\n~ What now? | a hint").expect("ok");
         assert_eq!(f.intro, "Hello");

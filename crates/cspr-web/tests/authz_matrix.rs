@@ -208,6 +208,22 @@ fn agency_draft(role: Role, rel: Rel) -> Expect {
     }
 }
 
+/// Answering an agency's request: as its drafts, less the chair (who reads but does not answer).
+fn agency_answer(role: Role, rel: Rel) -> Expect {
+    match agency_draft(role, rel) {
+        Allow if role == Role::Chair => Deny,
+        other => other,
+    }
+}
+/// Key practice episodes: reading the case, and being the team, the chair or the reviewer.
+fn key_episodes(role: Role, rel: Rel) -> Expect {
+    case_read_but(
+        role,
+        rel,
+        &[Role::PartnershipTeam, Role::Chair, Role::IndependentReviewer],
+    )
+}
+
 /// The expectations: one row for every route of the application.
 fn expectations() -> BTreeMap<&'static str, Policy> {
     BTreeMap::from([
@@ -262,6 +278,43 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /contribute/{token}", public),
         ("GET /contribute/{token}/form", public),
         ("POST /contribute/{token}/form", public),
+        // Requests to agencies (routes/requests.rs): the matrix's case has agency summaries
+        // asked of three agencies, two sent.
+        ("GET /cases/{case_id}/requests", case_read),
+        ("POST /cases/{case_id}/requests", case_team),
+        ("GET /cases/{case_id}/requests/{kind}", case_read),
+        ("POST /cases/{case_id}/requests/{kind}/due", case_team),
+        ("POST /cases/{case_id}/requests/{kind}/reopen", case_team),
+        // No such file: "not found" to those who may see the case, refused to the rest.
+        (
+            "GET /cases/{case_id}/requests/{kind}/files/{blob_id}",
+            nothing_there,
+        ),
+        (
+            "GET /cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+            agency_draft,
+        ),
+        (
+            "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+            agency_answer,
+        ),
+        (
+            "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}/files",
+            agency_answer,
+        ),
+        // Only chronologies are imported: an agency summary's import is "not found".
+        (
+            "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
+            nothing_there,
+        ),
+        ("GET /cases/{case_id}/chronology", case_read),
+        ("GET /cases/{case_id}/chronology.csv", case_read),
+        ("GET /cases/{case_id}/chronology.docx", case_read),
+        ("POST /cases/{case_id}/chronology/key-episodes", key_episodes),
+        ("GET /chronology-template.csv", casework),
+        ("GET /admin/forms", team_only),
+        ("GET /admin/forms/{kind}", team_only),
+        ("POST /admin/forms/{kind}", team_only),
         ("GET /actions", casework),
         ("GET /actions.csv", casework),
         ("GET /themes", casework),
@@ -438,6 +491,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{section}", "facts")
                     .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")
                     .replace("{comment_id}", "00000000-0000-0000-0000-00000000c0c0")
+                    .replace("{kind}", "agency-summary")
                     .replace(
                         "{action}",
                         if spec.path.starts_with("/cases/new/") {
