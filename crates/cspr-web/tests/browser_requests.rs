@@ -1,0 +1,472 @@
+//! Requests to agencies in Chromium: the partnership team asks three agencies for their rapid
+//! review summaries; health's representative answers from the dashboard (a draft, then sent);
+//! police's answer comes from a named practitioner through a link and a one-time code emailed
+//! through a real SMTP server on loopback; children's services do not answer and are chased
+//! (the request, overdue, escalation), with the clock moved. The team reads the two answers side
+//! by side. Then chronologies: health uploads a CSV, police types an entry, and the integrated
+//! chronology shows both in date order, filtered by agency, with a key practice episode marked.
+//! Every page type is checked with axe-core (WCAG 2.2 A and AA).
+
+#[allow(dead_code)]
+mod browser_support;
+mod common;
+
+use browser_support::{Server, Site, Web};
+use common::smtp::{Smtp, sent};
+use common::{PASSWORD, TestApp};
+use cspr_app::{Actor, App};
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::Command;
+use cspr_domain::case::model::ContributionKind;
+use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_script};
+use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_store::{AgencyRow, NewUser};
+use cspr_web::access::Role;
+use cspr_web::{AppState, WebConfig};
+use time::macros::{date, datetime};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+const SECRET: &[u8; 20] = b"cspr-browser-secret!";
+const TEAM: &str = "jordan.lee@northshire.example";
+const HEALTH_REP: &str = "sam.khan@health.example";
+const POLICE_REP: &str = "lee.morgan@police.example";
+const CSC_REP: &str = "ash.patel@csc.example";
+const CSC_SUBGROUP: &str = "robin.shaw@csc.example";
+const PRACTITIONER: &str = "pc.jones@police.example";
+
+async fn site(smtp: &Smtp) -> Site {
+    let mut app = TestApp::spawn().await;
+    let mut config = WebConfig::new(PARTNERSHIP, "Northshire Safeguarding Children Partnership");
+    config.mail = Some(smtp.config());
+    config.public_url = Some("https://cspr.northshire.example".to_owned());
+    app.state = AppState::new(
+        App::new(
+            app.store.clone(),
+            Calendar::england_and_wales(),
+            cspr_app::demo::settings(common::START.date()),
+        ),
+        config,
+        app.clock.clone(),
+    );
+    app.router = cspr_web::router(app.state.clone());
+    let server = Server::start(app.router.clone()).await;
+    Site { app, server }
+}
+
+async fn person(site: &Site, role: Role, email: &str, name: &str, agency: Option<AgencyId>) {
+    let hash =
+        cspr_web::auth::password::hash_password(&secrecy::SecretString::from(PASSWORD.to_owned()))
+            .unwrap_or_else(|e| panic!("hash: {e}"));
+    let id = Uuid::new_v4();
+    site.app
+        .store
+        .create_user(
+            NewUser {
+                id,
+                partnership_id: PARTNERSHIP.as_uuid(),
+                email: email.to_owned(),
+                display_name: name.to_owned(),
+                role: role.key().to_owned(),
+                agency_id: agency.map(|a| a.as_uuid()),
+                password_hash: Some(hash),
+            },
+            site.app.now(),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("user: {e}"));
+    site.app
+        .store
+        .set_totp_secret(id, Some(SECRET), true)
+        .await
+        .unwrap_or_else(|e| panic!("totp: {e}"));
+}
+
+fn set_clock(site: &Site, at: OffsetDateTime) {
+    *site
+        .app
+        .clock
+        .0
+        .lock()
+        .unwrap_or_else(|e| panic!("clock: {e}")) = at;
+}
+
+fn morning(d: Date) -> OffsetDateTime {
+    OffsetDateTime::new_utc(d, time::macros::time!(09:00))
+}
+
+/// The example case run until the first command `stop` matches.
+async fn case_until(site: &Site, reference: &str, stop: impl Fn(&Command) -> bool) -> CaseId {
+    let case_id = CaseId::random();
+    let app = site.app.state.app();
+    for (today, mut cmd) in local_review_script() {
+        if let Command::RecordSeriousIncident { reference: r, .. } = &mut cmd {
+            *r = reference.to_owned();
+        }
+        if stop(&cmd) {
+            return case_id;
+        }
+        let actor = Actor {
+            user_id: UserId::from_uuid(Uuid::nil()),
+            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
+            today,
+        };
+        app.execute(case_id, None, cmd, actor)
+            .await
+            .unwrap_or_else(|e| panic!("case step: {e}"));
+    }
+    panic!("the script never reached the stop");
+}
+
+async fn sign_in(web: &Web, site: &Site, address: &str) {
+    site.advance(time::Duration::minutes(1));
+    web.client()
+        .delete_all_cookies()
+        .await
+        .unwrap_or_else(|e| panic!("cookies: {e}"));
+    web.goto("/sign-in").await;
+    web.fill("#email", address).await;
+    web.fill("#password", PASSWORD).await;
+    web.click("main form[action='/sign-in'] button[type=submit]")
+        .await;
+    web.fill("#code", &site.code(SECRET)).await;
+    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
+        .await;
+    assert_eq!(web.path().await, "/dashboard", "{address} signed in");
+}
+
+async fn check(web: &Web, css: &str) {
+    let done = web
+        .js(&format!(
+            "const e = document.querySelector(`{css}`); if (!e) return false; if (!e.checked) e.click(); return true;"
+        ))
+        .await;
+    assert_eq!(done.as_bool(), Some(true), "no {css}");
+}
+
+async fn page_text(web: &Web) -> String {
+    web.text("main").await
+}
+
+#[tokio::test]
+async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() {
+    let mut smtp = Smtp::start();
+    let site = site(&smtp).await;
+    for (id, kind, name) in [
+        (HEALTH, "health", "Northshire Community Health"),
+        (POLICE, "police", "Northshire Police"),
+        (CSC, "local-authority", "Northshire Children's Services"),
+    ] {
+        site.app
+            .store
+            .upsert_agency(AgencyRow {
+                id: id.as_uuid(),
+                partnership_id: PARTNERSHIP.as_uuid(),
+                kind: kind.to_owned(),
+                name: name.to_owned(),
+                active: true,
+            })
+            .await
+            .unwrap_or_else(|e| panic!("agency: {e}"));
+    }
+    person(&site, Role::PartnershipTeam, TEAM, "Jordan Lee", None).await;
+    person(
+        &site,
+        Role::AgencyRepresentative,
+        HEALTH_REP,
+        "Sam Khan",
+        Some(HEALTH),
+    )
+    .await;
+    person(
+        &site,
+        Role::AgencyRepresentative,
+        POLICE_REP,
+        "Lee Morgan",
+        Some(POLICE),
+    )
+    .await;
+    person(
+        &site,
+        Role::AgencyRepresentative,
+        CSC_REP,
+        "Ash Patel",
+        Some(CSC),
+    )
+    .await;
+    person(
+        &site,
+        Role::SubgroupMember,
+        CSC_SUBGROUP,
+        "Robin Shaw",
+        Some(CSC),
+    )
+    .await;
+    let case = case_until(&site, "CSPR-2025-071", |c| {
+        matches!(
+            c,
+            Command::RequestContributions {
+                kind: ContributionKind::AgencySummary,
+                ..
+            }
+        )
+    })
+    .await;
+    set_clock(&site, datetime!(2025-03-06 09:00 UTC));
+    let mut web = Web::open(&site.server.base).await;
+
+    // The team asks three agencies for their summaries.
+    sign_in(&web, &site, TEAM).await;
+    web.goto(&format!("/cases/{case}")).await;
+    web.click(&format!("a[href='/cases/{case}/requests']"))
+        .await;
+    web.axe("requests, empty").await;
+    check(&web, "input[name=kind][value=agency-summary]").await;
+    for a in [HEALTH, POLICE, CSC] {
+        check(
+            &web,
+            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
+        )
+        .await;
+    }
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+    let text = page_text(&web).await;
+    assert!(text.contains("The agencies have been asked"), "{text}");
+    assert!(text.contains("Not started, due 18 March 2025"), "{text}");
+    web.axe("requests").await;
+    web.screenshot("requests").await;
+
+    // The request emails: one to each agency's representative.
+    jobs(&site).await;
+    assert_eq!(
+        sent(&smtp.take()),
+        vec![
+            (CSC_REP, "Request for an agency summary: case CSPR-2025-071"),
+            (
+                POLICE_REP,
+                "Request for an agency summary: case CSPR-2025-071"
+            ),
+            (
+                HEALTH_REP,
+                "Request for an agency summary: case CSPR-2025-071"
+            ),
+        ]
+    );
+
+    // Police's summary will come from a named practitioner: the team makes the link.
+    web.goto(&format!("/cases/{case}/practitioner-links")).await;
+    web.fill("#email", PRACTITIONER).await;
+    check(
+        &web,
+        &format!("input[name=form][value='agency-summary:{POLICE}']"),
+    )
+    .await;
+    web.click("form[action$='/practitioner-links'] button[type=submit]")
+        .await;
+    web.axe("practitioner links").await;
+    let links = web.text("main").await;
+    let at = links.find("/contribute/").expect("the new link") + "/contribute/".len();
+    let token: String = links[at..].chars().take(64).collect();
+
+    // Health's representative answers from the dashboard: a draft, then sent.
+    sign_in(&web, &site, HEALTH_REP).await;
+    let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
+    web.click(&format!("a[href='{respond}']")).await;
+    web.axe("answer form").await;
+    web.fill(
+        "#q-involvement",
+        "The health visitor saw the baby at home twice.",
+    )
+    .await;
+    web.click("button[value=save]").await;
+    assert!(page_text(&web).await.contains("Your draft is saved"));
+    web.click("button[value=send]").await;
+    let text = page_text(&web).await;
+    assert!(text.contains("There is a problem"), "{text}");
+    web.axe("answer form with errors").await;
+    web.fill(
+        "#q-known-risks",
+        "A new partner in the home was not known to us.",
+    )
+    .await;
+    web.fill("#q-worked-well", "Visits happened on time.").await;
+    web.fill(
+        "#q-early-learning",
+        "Ask who lives in the home at each visit.",
+    )
+    .await;
+    web.click("button[value=send]").await;
+    assert!(
+        page_text(&web)
+            .await
+            .contains("Your response has been sent")
+    );
+
+    // The practitioner: the link, a code by email, the form, sent.
+    web.client()
+        .delete_all_cookies()
+        .await
+        .unwrap_or_else(|e| panic!("cookies: {e}"));
+    web.goto(&format!("/contribute/{token}")).await;
+    web.axe("practitioner start").await;
+    web.click(&format!("form[action='/contribute/{token}/code'] button"))
+        .await;
+    let mail = smtp.one_message();
+    let flat = mail.replace("=\r\n", "").replace("=\n", "");
+    let marker = "Your code to open the form is ";
+    let at = flat.find(marker).expect("the code") + marker.len();
+    let code: String = flat[at..].chars().take(6).collect();
+    web.fill("#code", &code).await;
+    web.click(&format!("form[action='/contribute/{token}'] button"))
+        .await;
+    assert_eq!(web.path().await, format!("/contribute/{token}/form"));
+    web.axe("practitioner form").await;
+    web.fill(
+        "#q-involvement",
+        "Officers went to the address twice after calls.",
+    )
+    .await;
+    web.fill("#q-known-risks", "A domestic abuse call in May.")
+        .await;
+    web.fill("#q-worked-well", "The call was shared the next day.")
+        .await;
+    web.fill("#q-early-learning", "Check a new partner's history sooner.")
+        .await;
+    web.click("button[value=send]").await;
+    web.axe("practitioner done").await;
+
+    // Children's services do not answer: overdue on the first working day after 18 March, then
+    // escalated to their subgroup member three working days after.
+    for day in [date!(2025 - 03 - 19), date!(2025 - 03 - 21)] {
+        set_clock(&site, morning(day));
+        jobs(&site).await;
+    }
+    assert_eq!(
+        sent(&smtp.take()),
+        vec![
+            (CSC_REP, "Agency summary overdue: case CSPR-2025-071"),
+            (
+                CSC_SUBGROUP,
+                "Escalation: agency summary overdue by 3 working days: case CSPR-2025-071"
+            ),
+        ]
+    );
+
+    // The team reads the two answers side by side; children's services still to come.
+    sign_in(&web, &site, TEAM).await;
+    web.goto(&format!("/cases/{case}/requests/agency-summary"))
+        .await;
+    web.axe("responses side by side").await;
+    web.screenshot("responses-side-by-side").await;
+    let table = web.text("#consolidated").await;
+    for words in [
+        "A new partner in the home was not known to us.",
+        "A domestic abuse call in May.",
+        "by a practitioner's link",
+    ] {
+        assert!(table.contains(words), "{words} in {table}");
+    }
+    assert!(
+        web.text("#waiting")
+            .await
+            .contains("Northshire Children's Services")
+    );
+
+    // Chronologies, on a case at its local review.
+    let review = case_until(&site, "CSPR-2025-072", |c| {
+        matches!(
+            c,
+            Command::RequestContributions {
+                kind: ContributionKind::Chronology,
+                ..
+            }
+        )
+    })
+    .await;
+    set_clock(&site, datetime!(2025-04-16 09:00 UTC));
+    sign_in(&web, &site, TEAM).await;
+    web.goto(&format!("/cases/{review}/requests")).await;
+    check(&web, "input[name=kind][value=chronology]").await;
+    check(
+        &web,
+        &format!("form[action$='/requests'] input[name=agencies][value='{HEALTH}']"),
+    )
+    .await;
+    check(
+        &web,
+        &format!("form[action$='/requests'] input[name=agencies][value='{POLICE}']"),
+    )
+    .await;
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+
+    sign_in(&web, &site, HEALTH_REP).await;
+    let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
+    web.goto(&health_form).await;
+    web.axe("chronology form").await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("health-chronology.csv");
+    std::fs::write(
+        &file,
+        "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
+         2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
+         2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    web.find("#import")
+        .await
+        .send_keys(&file.to_string_lossy())
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    web.click("form[action$='/import'] button").await;
+    assert!(
+        page_text(&web)
+            .await
+            .contains("The entries in the file are added")
+    );
+    web.click("button[value=send]").await;
+
+    sign_in(&web, &site, POLICE_REP).await;
+    web.goto(&format!(
+        "/cases/{review}/agencies/{POLICE}/requests/chronology"
+    ))
+    .await;
+    web.fill("#entry-date", "2024-05-20").await;
+    web.fill("#entry-time", "23:15").await;
+    web.fill("#entry-what", "Domestic abuse call to the address.")
+        .await;
+    web.fill("#entry-who", "Response officer").await;
+    web.click("button[value=add-entry]").await;
+    assert!(page_text(&web).await.contains("The entry is added"));
+    web.click("button[value=send]").await;
+
+    // The integrated chronology: both agencies, in date order; filtered; a key episode.
+    sign_in(&web, &site, TEAM).await;
+    web.goto(&format!("/cases/{review}/chronology")).await;
+    web.axe("integrated chronology").await;
+    web.screenshot("integrated-chronology").await;
+    let table = web.text("#chronology").await;
+    let a = table.find("New birth visit").expect("health, 1 May");
+    let b = table.find("Domestic abuse call").expect("police, 20 May");
+    let c = table.find("Missed appointment").expect("health, 10 June");
+    assert!(a < b && b < c, "{table}");
+    assert!(web.text("#count").await.contains("Showing 3 of 3 entries."));
+    check(&web, &format!("input[name=agency][value='{POLICE}']")).await;
+    web.click("form[method=get] button").await;
+    assert!(web.text("#count").await.contains("Showing 1 of 3 entries."));
+    web.click("#chronology form button").await;
+    let text = page_text(&web).await;
+    assert!(text.contains("Key practice episode"), "{text}");
+    web.axe("integrated chronology, filtered, key episode")
+        .await;
+
+    web.assert_accessible();
+    web.close().await;
+}
+
+async fn jobs(site: &Site) {
+    cspr_web::jobs::run_jobs(&site.app.state)
+        .await
+        .unwrap_or_else(|e| panic!("jobs: {e}"));
+}
