@@ -224,20 +224,34 @@ pub fn knowledge(case: &Case) -> CaseKnowledge {
 /// The text with its markup (`<p>`, `<em>`) turned into spaces, character for character, so the
 /// engine reads words and its offsets are offsets into the stored text.
 fn masked(text: &str) -> String {
+    // Only a real tag is markup: `<` then a letter or `/`, closed by `>` before any other `<`.
+    // A lone `<` ("aged < 5") stays text, so nothing after it escapes the scan.
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut inside = false;
-    for c in text.chars() {
-        match c {
-            '<' => {
-                inside = true;
-                out.push(' ');
+    let mut i = 0;
+    while i < chars.len() {
+        let opens = chars[i] == '<'
+            && chars
+                .get(i + 1)
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '/');
+        let close = if opens {
+            chars[i + 1..]
+                .iter()
+                .position(|c| *c == '>' || *c == '<')
+                .filter(|k| chars[i + 1 + k] == '>')
+                .map(|k| i + 1 + k)
+        } else {
+            None
+        };
+        match close {
+            Some(end) => {
+                out.extend(std::iter::repeat_n(' ', end + 1 - i));
+                i = end + 1;
             }
-            '>' if inside => {
-                inside = false;
-                out.push(' ');
+            None => {
+                out.push(chars[i]);
+                i += 1;
             }
-            _ if inside => out.push(' '),
-            _ => out.push(c),
         }
     }
     out
@@ -1965,6 +1979,16 @@ mod tests {
             plain.split_whitespace().collect::<Vec<_>>(),
             ["Jane", "Smith", "\u{e9}t\u{e9}"]
         );
+    }
+
+    #[test]
+    fn a_lone_angle_bracket_hides_nothing_from_the_scan() {
+        let text = "Aged < 5, Jane Smith > said <b>Lee</b>";
+        let plain = masked(text);
+        assert_eq!(plain.chars().count(), text.chars().count());
+        assert!(plain.contains("< 5, Jane Smith > said"), "{plain}");
+        assert!(plain.contains(" Lee "), "{plain}");
+        assert!(!plain.contains("<b>"), "{plain}");
     }
 
     #[test]
