@@ -286,6 +286,25 @@ const TABLES: &[Table] = &[
         key: &["id"],
         paged: false,
     },
+    // The public copies of published reports: a restore must keep the public page as it was.
+    Table {
+        name: "published_reports",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("partnership_id", Ty::Uuid),
+            ("case_id", Ty::Uuid),
+            ("title", Ty::Text),
+            ("summary", Ty::Text),
+            ("themes", Ty::Text),
+            ("published_on", Ty::Date),
+            ("online_until", Ty::Date),
+            ("pdf", Ty::Bytes),
+            ("created_at", Ty::Time),
+            ("withdrawn_on", Ty::OptDate),
+        ],
+        key: &["id"],
+        paged: false,
+    },
 ];
 
 /// Tables that must be empty before an import (meta and chain_heads are seeded by migrate).
@@ -305,6 +324,7 @@ const DATA_TABLES: &[&str] = &[
     "users",
     "recovery_codes",
     "practitioner_links",
+    "published_reports",
     // Not exported, but a target with sessions is in use all the same.
     "sessions",
 ];

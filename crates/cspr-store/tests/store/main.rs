@@ -193,6 +193,27 @@ pub async fn populate(store: &Store) -> (Uuid, Uuid) {
         .await
         .unwrap();
     store.shred_case(gone).await.unwrap();
+    for (n, title) in [(1_u128, "Review of Child A"), (2, "Review of Child B")] {
+        store
+            .publish_report(cspr_store::NewPublishedReport {
+                id: Uuid::from_u128(n),
+                partnership_id: partnership,
+                case_id: Uuid::from_u128(100 + n),
+                title: title.to_owned(),
+                summary: "What was learned, and what changes.".to_owned(),
+                themes: vec!["Neglect".to_owned(), "Safe sleep".to_owned()],
+                published_on: date!(2025 - 06 - 02),
+                online_until: date!(2026 - 06 - 02),
+                pdf: b"%PDF-1.7 public".to_vec(),
+                created_at: T0,
+            })
+            .await
+            .unwrap();
+    }
+    store
+        .withdraw_published_report(Uuid::from_u128(102), date!(2025 - 07 - 01))
+        .await
+        .unwrap();
     store
         .log_access(access("view-case", Some(live), "route=/cases"))
         .await
