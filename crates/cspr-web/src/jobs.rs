@@ -593,7 +593,7 @@ pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
         .collect::<Vec<_>>();
     let scope = CaseScope::Partnership(partnership);
     let open_cases = store
-        .case_summaries(scope.clone())
+        .case_summaries(scope)
         .await?
         .into_iter()
         .filter(|c| !c.closed)

@@ -597,7 +597,8 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
         cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
         cspr_web::jobs::ReminderRules {
             before_due_working_days: 3,
-            escalate_after_working_days: 7
+            escalate_after_working_days: 7,
+            ..cspr_web::jobs::ReminderRules::default()
         }
     );
     let bad = format!("{base}&remind_days=31&escalate_days=7");
