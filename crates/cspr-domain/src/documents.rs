@@ -961,7 +961,6 @@ pub fn compare(old: &str, new: &str) -> Vec<(Change, String)> {
     out
 }
 
-
 /// The stages in which documents are worked on and exported: any once a case exists.
 pub(crate) const DOCUMENT_STAGES: &[crate::case::Stage] = {
     use crate::case::Stage as S;

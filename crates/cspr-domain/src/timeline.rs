@@ -585,7 +585,10 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
         Event::Unpublished { removed_on, reason } => (
             Some(*removed_on),
             match reason {
-                Some(r) => format!("The published report was taken down: {}", excerpt(r.as_str())),
+                Some(r) => format!(
+                    "The published report was taken down: {}",
+                    excerpt(r.as_str())
+                ),
                 None => "The published report was taken down".to_owned(),
             },
             None,

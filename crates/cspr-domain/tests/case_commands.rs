@@ -3978,10 +3978,13 @@ fn unpublish_refused_before_publication() {
     let w = World::default();
     let (case, today) = case_at(&w, Stage::Publication);
     given(&w, case)
-        .when(today, Command::Unpublish {
-            removed_on: today,
-            reason: Some(reasons()),
-        })
+        .when(
+            today,
+            Command::Unpublish {
+                removed_on: today,
+                reason: Some(reasons()),
+            },
+        )
         .then_wrong_stage();
 }
 
@@ -3990,10 +3993,13 @@ fn unpublish_refused_when_nothing_was_published() {
     let w = World::default();
     let (case, today) = sc_until!(&w, DecideOnLocalReview { .. });
     given(&w, case)
-        .when(today, Command::Unpublish {
-            removed_on: today,
-            reason: Some(reasons()),
-        })
+        .when(
+            today,
+            Command::Unpublish {
+                removed_on: today,
+                reason: Some(reasons()),
+            },
+        )
         .then_rule("Nothing has been published for this case.");
 }
 
@@ -4002,10 +4008,13 @@ fn unpublish_refused_when_already_taken_down() {
     let w = World::default();
     let (case, today) = lr_until!(&w, Unpublish { .. });
     given(&w, case)
-        .when(today, Command::Unpublish {
-            removed_on: today,
-            reason: Some(reasons()),
-        })
+        .when(
+            today,
+            Command::Unpublish {
+                removed_on: today,
+                reason: Some(reasons()),
+            },
+        )
         .then_rule("The report has already been taken down.");
 }
 

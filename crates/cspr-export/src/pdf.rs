@@ -322,8 +322,8 @@ fn pdf_with_metadata(
 ) -> Result<Vec<u8>, ExportError> {
     let mut json = document_json(doc, coverage);
     json["metadata"] = serde_json::Value::Bool(metadata);
-    let data = serde_json::to_vec(&json)
-        .map_err(|e| ExportError::Pdf(format!("document data: {e}")))?;
+    let data =
+        serde_json::to_vec(&json).map_err(|e| ExportError::Pdf(format!("document data: {e}")))?;
     let world = ExportWorld {
         main: Source::new(file_id("/main.typ")?, TEMPLATE.to_owned()),
         data_id: file_id("/document.json")?,

@@ -182,7 +182,11 @@ fn rapid_review_edit(role: Role, rel: Rel) -> Expect {
 }
 /// The overview report's recommendations and the family's comments: the team and the reviewer.
 fn overview_edit(role: Role, rel: Rel) -> Expect {
-    case_read_but(role, rel, &[Role::PartnershipTeam, Role::IndependentReviewer])
+    case_read_but(
+        role,
+        rel,
+        &[Role::PartnershipTeam, Role::IndependentReviewer],
+    )
 }
 /// Team-only case pages (access history, membership).
 fn case_team(role: Role, rel: Rel) -> Expect {
@@ -220,7 +224,11 @@ fn key_episodes(role: Role, rel: Rel) -> Expect {
     case_read_but(
         role,
         rel,
-        &[Role::PartnershipTeam, Role::Chair, Role::IndependentReviewer],
+        &[
+            Role::PartnershipTeam,
+            Role::Chair,
+            Role::IndependentReviewer,
+        ],
     )
 }
 
@@ -310,7 +318,10 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /cases/{case_id}/chronology", case_read),
         ("GET /cases/{case_id}/chronology.csv", case_read),
         ("GET /cases/{case_id}/chronology.docx", case_read),
-        ("POST /cases/{case_id}/chronology/key-episodes", key_episodes),
+        (
+            "POST /cases/{case_id}/chronology/key-episodes",
+            key_episodes,
+        ),
         ("GET /chronology-template.csv", casework),
         ("GET /admin/forms", team_only),
         ("GET /admin/forms/{kind}", team_only),
@@ -379,8 +390,14 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
             nothing_there,
         ),
         ("GET /cases/{case_id}/report/recommendations", overview_edit),
-        ("POST /cases/{case_id}/report/recommendations", overview_edit),
-        ("POST /cases/{case_id}/report/family-comments", overview_edit),
+        (
+            "POST /cases/{case_id}/report/recommendations",
+            overview_edit,
+        ),
+        (
+            "POST /cases/{case_id}/report/family-comments",
+            overview_edit,
+        ),
         // Public: anyone; a report that was never published is "not found" to everyone.
         ("GET /published-reviews", public),
         ("GET /published-reviews/{report_id}/report.pdf", nobody),

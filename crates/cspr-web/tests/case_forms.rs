@@ -122,7 +122,10 @@ async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
                 _ => "publication",
             };
             let page = t
-                .get(&format!("/cases/{}/{holder}", case.expect("case")), Some(cookie))
+                .get(
+                    &format!("/cases/{}/{holder}", case.expect("case")),
+                    Some(cookie),
+                )
                 .await;
             assert_eq!(page.status(), StatusCode::OK, "step {i} {} page", s.form);
             let html = body(page).await;

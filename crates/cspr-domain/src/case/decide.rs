@@ -440,9 +440,7 @@ impl Decider<'_> {
             | Command::CommentOnSection { .. }
             | Command::ResolveSectionComment { .. }
             | Command::RecordFamilyComment { .. }
-            | Command::RecordDocumentExport { .. }) => {
-                crate::documents::decide(case, c, self.ctx)
-            }
+            | Command::RecordDocumentExport { .. }) => crate::documents::decide(case, c, self.ctx),
             Command::RecordSeriousIncident {
                 partnership_id,
                 reference,
@@ -1296,7 +1294,11 @@ impl Decider<'_> {
                 if open > 0 {
                     return Err(DomainError::rule(format!(
                         "The report cannot be signed off while the reviewer has not resolved every factual-accuracy comment: {} open.",
-                        plural(i64::try_from(open).unwrap_or(i64::MAX), "comment is", "comments are")
+                        plural(
+                            i64::try_from(open).unwrap_or(i64::MAX),
+                            "comment is",
+                            "comments are"
+                        )
                     )));
                 }
                 if case
@@ -1405,7 +1407,11 @@ impl Decider<'_> {
                 if open > 0 {
                     return Err(DomainError::rule(format!(
                         "Review every finding before checking the redacted text: {} still to review.",
-                        plural(i64::try_from(open).unwrap_or(i64::MAX), "finding is", "findings are")
+                        plural(
+                            i64::try_from(open).unwrap_or(i64::MAX),
+                            "finding is",
+                            "findings are"
+                        )
                     )));
                 }
                 crate::anonymisation::check_remaining(&draft.report, &remaining)?;
@@ -1467,8 +1473,11 @@ impl Decider<'_> {
                         return Err(DomainError::rule(message));
                     }
                 }
-                let year =
-                    online_until(published_on, self.ctx.settings.online_years, self.ctx.calendar);
+                let year = online_until(
+                    published_on,
+                    self.ctx.settings.online_years,
+                    self.ctx.calendar,
+                );
                 let until = match chosen_until {
                     Some(d) if d < year => {
                         return Err(DomainError::invalid(

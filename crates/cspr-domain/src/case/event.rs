@@ -5,12 +5,11 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 
 use super::model::{
-    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionDraft, ContributionKind,
-    FamilyContact,
-    Incident, IndependentReviewer, InequalitiesConsideration, LearningEventKind,
-    LocalReviewCriteria, NotifiableBecause, PanelMember, ParallelProcessKind, PlannedAction,
-    Practitioner, PublicationDecision, Referral, ReviewOutcome, SafetyAction, TermsOfReference,
-    TriageOutcome,
+    CaseOpening, ChildDetails, ContactConstraint, Contribution, ContributionDraft,
+    ContributionKind, FamilyContact, Incident, IndependentReviewer, InequalitiesConsideration,
+    LearningEventKind, LocalReviewCriteria, NotifiableBecause, PanelMember, ParallelProcessKind,
+    PlannedAction, Practitioner, PublicationDecision, Referral, ReviewOutcome, SafetyAction,
+    TermsOfReference, TriageOutcome,
 };
 use crate::agency::SafeguardingPartner;
 use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, PersonId, ProcessId};

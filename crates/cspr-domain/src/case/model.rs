@@ -252,7 +252,9 @@ pub struct ChronologyEntry {
 }
 
 /// How exactly a chronology entry's date is known.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DatePrecision {
     /// The day is known.

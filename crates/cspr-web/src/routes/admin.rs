@@ -739,7 +739,11 @@ pub async fn settings_submit(
     // Requests to agencies: left empty, the defaults (3 and 3).
     let request_days = |text: &str| {
         let text = text.trim();
-        if text.is_empty() { Some(3) } else { text.parse::<u32>().ok() }
+        if text.is_empty() {
+            Some(3)
+        } else {
+            text.parse::<u32>().ok()
+        }
     };
     let request_remind_days = request_days(&form.request_remind_days).filter(|d| *d <= 30);
     if request_remind_days.is_none() {

@@ -391,7 +391,10 @@ async fn cases_page(
                 let Some(kind) = super::requests::open_request_of(&d, own) else {
                     continue;
                 };
-                let Some(s) = summaries.iter().find(|s| s.case_id == d.case_id && !s.closed) else {
+                let Some(s) = summaries
+                    .iter()
+                    .find(|s| s.case_id == d.case_id && !s.closed)
+                else {
                     continue;
                 };
                 let (when, overdue) = due_words(state, d.due);

@@ -15,8 +15,8 @@ mod meetings;
 mod oidc;
 mod public;
 mod publication;
-mod reports;
 mod published;
+mod reports;
 pub mod requests;
 mod signin;
 mod themes;
@@ -169,7 +169,11 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
     // Requests to agencies, their answers, and the integrated chronology (routes/requests.rs).
-    r("GET", "/cases/{case_id}/requests", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/requests",
+        Rule::Case(CaseNeed::Read),
+    ),
     r(
         "POST",
         "/cases/{case_id}/requests",
@@ -215,7 +219,11 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
         Rule::Case(CaseNeed::AgencyDraft),
     ),
-    r("GET", "/cases/{case_id}/chronology", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology",
+        Rule::Case(CaseNeed::Read),
+    ),
     r(
         "GET",
         "/cases/{case_id}/chronology.csv",
@@ -370,7 +378,11 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Case(CaseNeed::Read),
     ),
     r("GET", "/published-reviews", Rule::Public),
-    r("GET", "/published-reviews/{report_id}/report.pdf", Rule::Public),
+    r(
+        "GET",
+        "/published-reviews/{report_id}/report.pdf",
+        Rule::Public,
+    ),
     r("GET", "/admin", Rule::Roles(SETTINGS)),
     r("GET", "/admin/users", Rule::Roles(ADMINS)),
     r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
@@ -476,9 +488,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         }
         ("POST", "/cases/{case_id}/publication/check") => post(publication::check),
         ("POST", "/cases/{case_id}/publication/accept-rest") => post(publication::accept_rest),
-        ("POST", "/cases/{case_id}/publication/pseudonyms") => {
-            post(publication::choose_pseudonym)
-        }
+        ("POST", "/cases/{case_id}/publication/pseudonyms") => post(publication::choose_pseudonym),
         ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
         ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
         ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
@@ -490,9 +500,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}/documents/{document}/sections/{section}") => {
             get(reports::section)
         }
-        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}") => {
-            post(reports::save)
-        }
+        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}") => post(reports::save),
         ("GET", "/cases/{case_id}/documents/{document}/sections/{section}/history") => {
             get(reports::history)
         }

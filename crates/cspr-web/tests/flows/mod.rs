@@ -623,7 +623,10 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             "decide-publication",
             &[
                 ("decision.decision", "publish"),
-                ("reasons", "The family agreed and the report can be anonymised."),
+                (
+                    "reasons",
+                    "The family agreed and the report can be anonymised.",
+                ),
             ],
             &[],
             "publication",

@@ -1205,23 +1205,25 @@ pub fn all() -> Vec<Action> {
             "Record the decision",
             "Publication decision recorded",
             |_| {
-                vec![radios(
-                    "decision.decision",
-                    "What did the safeguarding partners decide?",
-                    vec![
-                        Opt::new("publish", "Publish the report"),
-                        Opt::new(
-                            "publish-improvements-only",
-                            "Publish information about the improvements only",
-                        )
-                        .reveals(vec![area("decision.reason", "Why not the full report")]),
-                        Opt::new("do-not-publish", "Do not publish")
-                            .reveals(vec![area("decision.reason", "Why")]),
-                    ],
-                ),
-                area("reasons", "The partners' reasons")
-                    .hint("Needed for a decision to publish the report.")
-                    .optional()]
+                vec![
+                    radios(
+                        "decision.decision",
+                        "What did the safeguarding partners decide?",
+                        vec![
+                            Opt::new("publish", "Publish the report"),
+                            Opt::new(
+                                "publish-improvements-only",
+                                "Publish information about the improvements only",
+                            )
+                            .reveals(vec![area("decision.reason", "Why not the full report")]),
+                            Opt::new("do-not-publish", "Do not publish")
+                                .reveals(vec![area("decision.reason", "Why")]),
+                        ],
+                    ),
+                    area("reasons", "The partners' reasons")
+                        .hint("Needed for a decision to publish the report.")
+                        .optional(),
+                ]
             },
         ),
         a(

@@ -347,7 +347,9 @@ pub async fn form(
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
     }
     if matches!(slug.as_str(), "publish" | "unpublish") {
-        return Ok(Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response());
+        return Ok(
+            Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response(),
+        );
     }
     let (case, _) = reader::load_case(&state, &access, "view-action-form", &source).await?;
     let ctx = context(&state, p, &case).await?;
@@ -424,7 +426,9 @@ pub async fn submit(
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
     }
     if matches!(slug.as_str(), "publish" | "unpublish") {
-        return Ok(Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response());
+        return Ok(
+            Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response(),
+        );
     }
     let (case, _) = reader::load_case(&state, &access, "act-on-case", &source).await?;
     let ctx = context(&state, p, &case).await?;
