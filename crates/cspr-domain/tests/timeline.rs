@@ -79,9 +79,14 @@ const LOCAL_REVIEW: &str = r#"
 15 April 2025 | Commissioning was completed and the review began.
 16 April 2025 | Northshire Police and Northshire Health were asked for an agency report, due 19 May 2025.
 16 April 2025 | Northshire Police were asked for a chronology, due 19 May 2025.
+- | A chronology from Northshire Police is now due 30 May 2025: Records are archived off site.
+22 April 2025 | Northshire Police saved a draft of a chronology.
 30 April 2025 | Northshire Police sent an agency report.
 30 April 2025 | Northshire Health sent an agency report.
 30 April 2025 | Northshire Police sent a chronology (1 entry).
+30 April 2025 | The partnership team reopened a chronology from Northshire Police: One visit is missing.
+30 April 2025 | Northshire Police sent a chronology (1 entry).
+- | An entry of the integrated chronology was marked as a key practice episode.
 1 May 2025 | A coroner's inquest began, stopping the review clock: Witnesses cannot be seen until the inquest hears their evidence.
 - | Harper Visitor (Health visitor, Northshire Health) was recorded as a practitioner.
 - | A practitioner workshop was scheduled for 20 May 2025, with 1 practitioner invited.
@@ -91,7 +96,14 @@ const LOCAL_REVIEW: &str = r#"
 22 May 2025 | Beth Example (mother) was contacted through Health visitor, and gave their views, including on publication.
 2 June 2025 | A parallel process ended.
 1 July 2025 | Draft 1 of the overview report was submitted.
+1 July 2025 | A new version of “What happened” in the overview report was saved.
+1 July 2025 | A recommendation of the overview report was saved.
+1 July 2025 | A recommendation was taken out of the overview report.
 2 July 2025 | Northshire Police, Northshire Health and Northshire Children's Social Care were asked for a factual-accuracy response, due 30 July 2025.
+3 July 2025 | A factual-accuracy comment on “What happened” of the overview report was made for Northshire Police.
+4 July 2025 | A factual-accuracy comment was resolved.
+4 July 2025 | The family's comments on the overview report were recorded.
+4 July 2025 | The overview report was exported as a PDF.
 9 July 2025 | Northshire Police sent a factual-accuracy response.
 9 July 2025 | Northshire Health sent a factual-accuracy response.
 - | A factual-accuracy response from Northshire Children's Social Care is no longer needed: Agency confirmed by phone it has no comments.

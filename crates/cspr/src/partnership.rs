@@ -160,6 +160,9 @@ mod tests {
         written["reminders"] = serde_json::json!({
             "before_due_working_days": 5,
             "escalate_after_working_days": 5,
+            "request_before_due_working_days": 3,
+            "request_email": true,
+            "request_escalate_after_working_days": 3,
         });
         assert_eq!(serde_json::to_value(&stored).unwrap(), written);
     }
