@@ -269,3 +269,25 @@ pub async fn authorize_case(
         Err(Denied::Forbidden)
     }
 }
+
+/// Writes a refusal to the case to the access log and answers 403 (or the store's error, when
+/// the refusal could not be written: nothing is refused silently).
+pub(crate) async fn refuse(
+    state: &crate::AppState,
+    access: &CaseAccess,
+    source: &crate::reader::Source,
+    what: &str,
+) -> crate::WebError {
+    let entry = cspr_store::NewAccessEntry {
+        actor: access.principal().user_id.to_string(),
+        action: "authorisation-refused".to_owned(),
+        case_id: Some(access.case_id().as_uuid()),
+        detail: what.to_owned(),
+        source_ip: source.0.clone(),
+        at: state.now(),
+    };
+    match state.store().log_access(entry).await {
+        Ok(()) => crate::WebError::Forbidden,
+        Err(e) => crate::WebError::from(e),
+    }
+}

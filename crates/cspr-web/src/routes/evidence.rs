@@ -15,6 +15,7 @@
 //! - a download is written to the access log first, is served as an attachment with the type
 //!   the upload was checked against (and `nosniff`, a header of every response).
 
+use crate::access::refuse;
 use std::io::Cursor;
 
 use askama::Template;
@@ -94,22 +95,6 @@ fn find_action<'a>(case: &'a Case, action_id: &str) -> Result<&'a ActionState, W
     case.actions
         .get(&ActionId::from_uuid(id))
         .ok_or(WebError::NotFound)
-}
-
-/// Writes the refusal to the access log and answers 403.
-async fn refuse(state: &AppState, access: &CaseAccess, source: &Source, what: &str) -> WebError {
-    let entry = cspr_store::NewAccessEntry {
-        actor: access.principal().user_id.to_string(),
-        action: "authorisation-refused".to_owned(),
-        case_id: Some(access.case_id().as_uuid()),
-        detail: what.to_owned(),
-        source_ip: source.0.clone(),
-        at: state.now(),
-    };
-    match state.store().log_access(entry).await {
-        Ok(()) => WebError::Forbidden,
-        Err(e) => WebError::from(e),
-    }
 }
 
 /// "1.2 MB", "340 KB", "12 bytes".

@@ -580,18 +580,7 @@ async fn team_only(state: &AppState, access: &CaseAccess, source: &Source) -> Re
     if access.principal().role == Role::PartnershipTeam {
         return Ok(());
     }
-    let entry = cspr_store::NewAccessEntry {
-        actor: access.principal().user_id.to_string(),
-        action: "authorisation-refused".to_owned(),
-        case_id: Some(access.case_id().as_uuid()),
-        detail: "publication of the report".to_owned(),
-        source_ip: source.0.clone(),
-        at: state.now(),
-    };
-    match state.store().log_access(entry).await {
-        Ok(()) => Err(WebError::Forbidden),
-        Err(e) => Err(WebError::from(e)),
-    }
+    Err(crate::access::refuse(state, access, source, "publication of the report").await)
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {

@@ -14,6 +14,7 @@
 //! resolve comments and record the family's comments. Exports: everyone who can read the case
 //! but agency representatives and panel members (who see the pages, not the files).
 
+use crate::access::refuse;
 use std::collections::HashMap;
 
 use askama::Template;
@@ -66,22 +67,6 @@ fn may_export(p: &Principal) -> bool {
 
 fn kind_of(slug: &str) -> Result<DocumentKind, WebError> {
     DocumentKind::from_slug(slug).ok_or(WebError::NotFound)
-}
-
-/// Writes a refusal to the access log and answers 403.
-async fn refuse(state: &AppState, access: &CaseAccess, source: &Source, what: &str) -> WebError {
-    let entry = cspr_store::NewAccessEntry {
-        actor: access.principal().user_id.to_string(),
-        action: "authorisation-refused".to_owned(),
-        case_id: Some(access.case_id().as_uuid()),
-        detail: what.to_owned(),
-        source_ip: source.0.clone(),
-        at: state.now(),
-    };
-    match state.store().log_access(entry).await {
-        Ok(()) => WebError::Forbidden,
-        Err(e) => WebError::from(e),
-    }
 }
 
 /// Names of the partnership's agencies and people.

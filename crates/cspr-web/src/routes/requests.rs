@@ -11,6 +11,7 @@
 //! Drafts are an agency's own: only its representatives and the partnership team open them
 //! (route rule `CaseNeed::AgencyDraft`), and the consolidated pages show sent responses only.
 
+use crate::access::refuse;
 use std::collections::BTreeSet;
 use std::io::Cursor;
 
@@ -140,22 +141,6 @@ pub(crate) async fn execute_as(
             }
             Err(e) => return Err(WebError::Internal(e.to_string())),
         }
-    }
-}
-
-/// Writes a refusal to the access log and answers 403.
-async fn refuse(state: &AppState, access: &CaseAccess, source: &Source, what: &str) -> WebError {
-    let entry = cspr_store::NewAccessEntry {
-        actor: access.principal().user_id.to_string(),
-        action: "authorisation-refused".to_owned(),
-        case_id: Some(access.case_id().as_uuid()),
-        detail: what.to_owned(),
-        source_ip: source.0.clone(),
-        at: state.now(),
-    };
-    match state.store().log_access(entry).await {
-        Ok(()) => WebError::Forbidden,
-        Err(e) => WebError::from(e),
     }
 }
 
