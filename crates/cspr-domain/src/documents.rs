@@ -962,23 +962,7 @@ pub fn compare(old: &str, new: &str) -> Vec<(Change, String)> {
 }
 
 /// The stages in which documents are worked on and exported: any once a case exists.
-pub(crate) const DOCUMENT_STAGES: &[crate::case::Stage] = {
-    use crate::case::Stage as S;
-    &[
-        S::Incident,
-        S::Referral,
-        S::Triage,
-        S::RapidReview,
-        S::Scoping,
-        S::Decided,
-        S::Commissioning,
-        S::Evidence,
-        S::Drafting,
-        S::Publication,
-        S::ActionPlan,
-        S::Closed,
-    ]
-};
+pub(crate) const DOCUMENT_STAGES: &[crate::case::Stage] = crate::case::Stage::EXISTING;
 
 /// The stages in which a document may still be edited, and the words for a refusal.
 fn editable(case: &Case, document: DocumentKind) -> Result<(), crate::case::DomainError> {

@@ -155,20 +155,7 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
             &[S::Evidence, S::Drafting]
         }
         Command::RecordFamilyComment { .. } => &[S::Drafting, S::Publication],
-        Command::GrantMembership { .. } | Command::RevokeMembership { .. } => &[
-            S::Incident,
-            S::Referral,
-            S::Triage,
-            S::RapidReview,
-            S::Scoping,
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-            S::Closed,
-        ],
+        Command::GrantMembership { .. } | Command::RevokeMembership { .. } => S::EXISTING,
     }
 }
 

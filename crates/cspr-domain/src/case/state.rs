@@ -67,6 +67,12 @@ impl Stage {
         Self::Closed,
     ];
 
+    /// Every stage a case can be in once it exists (all but [`Stage::New`]).
+    pub const EXISTING: &'static [Self] = match Self::ALL.split_first() {
+        Some((_, rest)) => rest,
+        None => &[],
+    };
+
     /// The stage in plain words, as a page shows it.
     #[must_use]
     pub const fn label(self) -> &'static str {
