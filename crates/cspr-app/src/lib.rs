@@ -1,9 +1,23 @@
-//! Application services: the one way a command reaches a case. Load the stream, replay it,
-//! decide, and append the events with the case's read models and follow-up jobs in one
-//! transaction. The web pages, the API and the CLI all call this.
+//! The application layer: the one way a user action reaches a case. Load the stream, replay
+//! it, decide each command of the action against the case as the ones before left it, and
+//! append all the events with the case's read models, follow-up jobs and anything else the
+//! action writes in one transaction ([`App::transact`]). Every workflow lives here (one module
+//! each), with the access policy ([`policy`]), settings, jobs, email and exports; the web
+//! pages, the API and the CLI are adapters over it.
 
+pub mod cases;
 pub mod demo;
+pub mod exports;
+pub mod files;
+pub mod jobs;
+pub mod mail;
+pub mod meetings;
+pub mod policy;
 mod projection;
+pub mod publication;
+pub mod requests;
+mod services;
+pub mod settings;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -13,10 +27,11 @@ use cspr_domain::calendar::Calendar;
 use cspr_domain::case::{Case, Command, Ctx, DomainError, Event, decide};
 use cspr_domain::ids::{CaseId, PartnershipId, UserId};
 use cspr_domain::settings::Settings;
-use cspr_store::{NewEvent, Store, StoreError};
+use cspr_store::{AppendExtras, NewEvent, NewPublishedReport, Store, StoreError};
 use time::{Date, OffsetDateTime};
 
 pub use projection::projection;
+pub use services::{Clock, Services, SystemClock};
 
 /// Why a command did not go through.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +86,16 @@ pub struct App {
     calendar: Calendar,
     settings: Settings,
     cache: Arc<Mutex<LoadCache>>,
+    fault: Option<Fault>,
+}
+
+/// A failure to inject into every user action, for tests that show an action is written whole
+/// or not at all. Never set in service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The action fails when it comes to its n-th command (1 for the first), after deciding
+    /// the ones before it.
+    OnCommand(usize),
 }
 
 /// Cases recently loaded, decoded: a page of a case with a long history is read from here when
@@ -104,7 +129,16 @@ impl App {
             calendar,
             settings,
             cache: Arc::default(),
+            fault: None,
         }
+    }
+
+    /// The same services with a failure injected into every user action (tests only).
+    #[doc(hidden)]
+    #[must_use]
+    pub fn with_fault(mut self, fault: Fault) -> Self {
+        self.fault = Some(fault);
+        self
     }
 
     /// Crypto-shreds a case (its key destroyed) and forgets any decoded copy in memory.
@@ -224,49 +258,146 @@ impl App {
         command: Command,
         actor: Actor,
     ) -> Result<u64, AppError> {
-        let (case, _) = match self.load(case_id).await {
-            Ok(x) => x,
-            Err(AppError::NotFound) => (Case::default(), Vec::new()),
-            Err(e) => return Err(e),
-        };
-        if let Some(expected) = expected_version
-            && expected != case.version
-        {
-            return Err(AppError::Conflict {
-                expected,
-                actual: case.version,
-            });
-        }
-        let ctx = Ctx {
+        self.transact(case_id, expected_version, actor, |unit| {
+            unit.run(command.clone())?;
+            Ok(())
+        })
+        .await
+        .map(|((), version)| version)
+    }
+
+    /// Runs several commands against a case as one user action: each is decided against the
+    /// case as the ones before it left it, and their events are appended in one transaction,
+    /// or none are.
+    ///
+    /// # Errors
+    /// As [`App::execute`]; the first refusal stops the rest and nothing is written.
+    pub async fn execute_all(
+        &self,
+        case_id: CaseId,
+        expected_version: Option<u64>,
+        commands: Vec<Command>,
+        actor: Actor,
+    ) -> Result<u64, AppError> {
+        self.transact(case_id, expected_version, actor, |unit| {
+            for command in commands.iter().cloned() {
+                unit.run(command)?;
+            }
+            Ok(())
+        })
+        .await
+        .map(|((), version)| version)
+    }
+
+    /// Asks the case whether it would accept a command now, without writing anything: the
+    /// events it would record, or its refusal (for a page that must know before it does
+    /// something costly, such as rendering the public copy of a report).
+    ///
+    /// # Errors
+    /// [`AppError::Domain`] with the refusal; store errors while loading.
+    pub async fn check(
+        &self,
+        case_id: CaseId,
+        command: Command,
+        actor: Actor,
+    ) -> Result<Vec<Event>, AppError> {
+        let (case, _) = self.load(case_id).await?;
+        Ok(decide(&case, command, &self.ctx(actor))?)
+    }
+
+    fn ctx(&self, actor: Actor) -> Ctx<'_> {
+        Ctx {
             today: actor.today,
             calendar: &self.calendar,
             settings: &self.settings,
             actor: actor.user_id,
-        };
-        let events = decide(&case, command, &ctx)?;
-        let mut next = case.clone();
-        let mut new_events = Vec::with_capacity(events.len());
-        for e in &events {
-            next = cspr_domain::case::apply(next, e);
-            new_events.push(to_new_event(e, &next, actor)?);
         }
-        let partnership = next
-            .partnership_id
-            .unwrap_or(PartnershipId::from_uuid(uuid::Uuid::nil()));
-        let update = projection(case_id, &next, &self.calendar, &self.settings, actor);
-        let version = self
-            .store
-            .append(
-                case_id.as_uuid(),
-                partnership.as_uuid(),
-                case.version,
-                new_events,
-                Some(update),
-                Vec::new(),
-            )
-            .await?;
-        tracing::debug!(case = %case_id, version, events = events.len(), "command applied");
-        Ok(version)
+    }
+
+    /// One user action on one case: `work` runs commands on a [`Unit`] (each decided against
+    /// the case as the ones before left it) and may add what else the action writes (the
+    /// public copy of a report); then everything is appended in one transaction. With no
+    /// `expected_version` a concurrent change is retried (the work runs again on the new
+    /// state, up to three times); with one, it is a [`AppError::Conflict`].
+    ///
+    /// # Errors
+    /// What `work` returns (nothing is written), [`AppError::Conflict`], store errors.
+    pub async fn transact<T>(
+        &self,
+        case_id: CaseId,
+        expected_version: Option<u64>,
+        actor: Actor,
+        mut work: impl FnMut(&mut Unit<'_>) -> Result<T, AppError>,
+    ) -> Result<(T, u64), AppError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            let (case, _) = match self.load(case_id).await {
+                Ok(x) => x,
+                Err(AppError::NotFound) => (Case::default(), Vec::new()),
+                Err(e) => return Err(e),
+            };
+            if let Some(expected) = expected_version
+                && expected != case.version
+            {
+                return Err(AppError::Conflict {
+                    expected,
+                    actual: case.version,
+                });
+            }
+            let start = case.version;
+            let mut unit = Unit {
+                case,
+                fault: self.fault,
+                decided: 0,
+                events: Vec::new(),
+                extras: AppendExtras::default(),
+                ctx: self.ctx(actor),
+                actor,
+            };
+            let value = work(&mut unit)?;
+            let Unit {
+                case: next,
+                decided,
+                events,
+                mut extras,
+                ..
+            } = unit;
+            if events.is_empty()
+                && extras.publish.is_none()
+                && extras.withdraw_published_on.is_none()
+            {
+                return Ok((value, start));
+            }
+            let partnership = next
+                .partnership_id
+                .unwrap_or(PartnershipId::from_uuid(uuid::Uuid::nil()));
+            extras.projection = Some(projection(
+                case_id,
+                &next,
+                &self.calendar,
+                &self.settings,
+                actor,
+            ));
+            match self
+                .store
+                .append_with(
+                    case_id.as_uuid(),
+                    partnership.as_uuid(),
+                    start,
+                    events,
+                    extras,
+                )
+                .await
+            {
+                Ok(version) => {
+                    tracing::debug!(case = %case_id, version, commands = decided, "user action applied");
+                    return Ok((value, version));
+                }
+                Err(StoreError::Conflict { .. }) if expected_version.is_none() && tries < 3 => {}
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 
     /// Rebuilds every case's read models from its events (after a settings change, or to
@@ -307,6 +438,62 @@ impl App {
             }
         }
         Ok(n)
+    }
+}
+
+/// The work of one user action on one case, before it is written: the case as the commands
+/// so far left it, their events, and what else the action writes in the same transaction.
+#[derive(Debug)]
+pub struct Unit<'a> {
+    case: Case,
+    fault: Option<Fault>,
+    decided: usize,
+    events: Vec<NewEvent>,
+    extras: AppendExtras,
+    ctx: Ctx<'a>,
+    actor: Actor,
+}
+
+impl Unit<'_> {
+    /// The case as the commands run so far leave it.
+    #[must_use]
+    pub const fn case(&self) -> &Case {
+        &self.case
+    }
+
+    /// Decides a command against the case as it now stands and keeps its events.
+    ///
+    /// # Errors
+    /// [`AppError::Domain`] when the case refuses it (the action then writes nothing).
+    pub fn run(&mut self, command: Command) -> Result<Vec<Event>, AppError> {
+        if self.fault == Some(Fault::OnCommand(self.decided + 1)) {
+            return Err(AppError::Corrupt(format!(
+                "a failure injected on command {} of the action",
+                self.decided + 1
+            )));
+        }
+        let events = decide(&self.case, command, &self.ctx)?;
+        for e in &events {
+            self.case = cspr_domain::case::apply(std::mem::take(&mut self.case), e);
+            self.events.push(to_new_event(e, &self.case, self.actor)?);
+        }
+        self.decided += 1;
+        Ok(events)
+    }
+
+    /// Writes the public copy of a report with the events.
+    pub fn publish(&mut self, report: NewPublishedReport) {
+        self.extras.publish = Some(report);
+    }
+
+    /// Takes the case's public report down with the events.
+    pub fn withdraw_public_copy(&mut self, on: Date) {
+        self.extras.withdraw_published_on = Some(on);
+    }
+
+    /// Enqueues a follow-up job with the events.
+    pub fn enqueue(&mut self, job: cspr_store::NewJob) {
+        self.extras.jobs.push(job);
     }
 }
 

@@ -3,6 +3,8 @@
 //! HTML. The heavy typesetting crates live here alone so the rest of the workspace rebuilds
 //! without them.
 
+pub mod chronology;
+pub mod csv;
 pub mod documents;
 mod docx;
 mod html;

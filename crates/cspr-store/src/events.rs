@@ -10,7 +10,22 @@ use crate::codec::{EventRowRef, canonical_json, event_hash, normalise_time};
 use crate::db::{Arg, Cx, Row, sql, sql2};
 use crate::keys::{CaseKey, Keys, event_aad};
 use crate::projections::{check_projection, write_projection};
-use crate::{NewEvent, NewJob, ProjectionUpdate, Store, StoreError, StoredEvent};
+use crate::{
+    NewEvent, NewJob, NewPublishedReport, ProjectionUpdate, Store, StoreError, StoredEvent,
+};
+
+/// What one append writes beside the events, in the same transaction.
+#[derive(Debug, Default)]
+pub struct AppendExtras {
+    /// The case's read models after the events.
+    pub projection: Option<ProjectionUpdate>,
+    /// Follow-up jobs (the outbox).
+    pub jobs: Vec<NewJob>,
+    /// The public copy of a report published by these events.
+    pub publish: Option<NewPublishedReport>,
+    /// The case's public report taken down on this day by these events.
+    pub withdraw_published_on: Option<time::Date>,
+}
 
 macro_rules! event_cols {
     () => {
@@ -274,6 +289,45 @@ impl Store {
         projection: Option<ProjectionUpdate>,
         jobs: Vec<NewJob>,
     ) -> Result<u64, StoreError> {
+        self.append_with(
+            stream_id,
+            partnership_id,
+            expected_version,
+            events,
+            AppendExtras {
+                projection,
+                jobs,
+                ..AppendExtras::default()
+            },
+        )
+        .await
+    }
+
+    /// [`Store::append`] with everything else one user action writes beside its events (the
+    /// public copy of a published report, or its withdrawal), all in the one transaction: a
+    /// refusal or a failure anywhere leaves none of it written.
+    pub async fn append_with(
+        &self,
+        stream_id: Uuid,
+        partnership_id: Uuid,
+        expected_version: u64,
+        events: Vec<NewEvent>,
+        extras: AppendExtras,
+    ) -> Result<u64, StoreError> {
+        let AppendExtras {
+            projection,
+            jobs,
+            publish,
+            withdraw_published_on,
+        } = extras;
+        if let Some(report) = &publish {
+            crate::published::check_report(report)?;
+            if report.case_id != stream_id || report.partnership_id != partnership_id {
+                return Err(StoreError::Invalid(
+                    "the published report belongs to another case or partnership".into(),
+                ));
+            }
+        }
         let prepared = events
             .into_iter()
             .map(|e| {
@@ -390,6 +444,12 @@ impl Store {
             write_projection(&mut cx, p).await?;
         }
         insert_jobs(&mut cx, &jobs).await?;
+        if let Some(report) = publish {
+            crate::published::insert_report(&mut cx, report).await?;
+        }
+        if let Some(on) = withdraw_published_on {
+            crate::published::withdraw_report(&mut cx, stream_id, on).await?;
+        }
         match tx.commit().await {
             Ok(()) => Ok(new_version),
             Err(err) if err.is_unique_violation() => Err(StoreError::Conflict {

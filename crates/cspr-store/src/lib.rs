@@ -27,6 +27,7 @@ pub mod testing;
 
 pub use backup::BackupSecret;
 pub use error::StoreError;
+pub use events::AppendExtras;
 pub use identity::{
     AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRow, UserRow,
 };

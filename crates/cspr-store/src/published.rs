@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Row, sql};
+use crate::db::{Arg, Cx, Row, sql};
 use crate::{Store, StoreError};
 
 /// Largest PDF kept (a long overview report is a few hundred KiB).
@@ -82,55 +82,14 @@ fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
 }
 
 impl Store {
-    /// Stores a published report. A second report for the same case is `Duplicate`.
+    /// Stores a published report on its own (restores and tests; a publication writes it with
+    /// its event through [`Store::append_with`]). A second report for the same case is
+    /// `Duplicate`.
     pub async fn publish_report(&self, report: NewPublishedReport) -> Result<(), StoreError> {
-        if report.title.trim().is_empty() || report.summary.trim().is_empty() {
-            return Err(StoreError::Invalid(
-                "A published report needs a title and a summary".into(),
-            ));
-        }
-        if !report.pdf.starts_with(b"%PDF-") || report.pdf.len() > MAX_PDF_BYTES {
-            return Err(StoreError::Invalid(
-                "A published report needs its PDF".into(),
-            ));
-        }
-        if report.online_until <= report.published_on {
-            return Err(StoreError::Invalid(
-                "A published report stays online after the day it is published".into(),
-            ));
-        }
-        let themes = serde_json::to_string(&report.themes)
-            .map_err(|e| StoreError::Invalid(format!("themes: {e}")))?;
+        check_report(&report)?;
         let mut tx = self.pool().write().await?;
-        let inserted = tx
-            .cx()
-            .execute(
-                &sql(
-                    "INSERT INTO published_reports (id, partnership_id, case_id, title, summary, \
-                     themes, published_on, online_until, pdf, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                ),
-                &[
-                    Arg::Uuid(report.id),
-                    Arg::Uuid(report.partnership_id),
-                    Arg::Uuid(report.case_id),
-                    Arg::Text(report.title.trim().to_owned()),
-                    Arg::Text(report.summary.trim().to_owned()),
-                    Arg::Text(themes),
-                    Arg::Date(report.published_on),
-                    Arg::Date(report.online_until),
-                    Arg::Bytes(report.pdf),
-                    Arg::Time(normalise_time(report.created_at)?),
-                ],
-            )
-            .await;
-        match inserted {
-            Err(e) if e.is_unique_violation() => Err(StoreError::Duplicate(
-                "This case's report is already published".into(),
-            )),
-            Err(e) => Err(e),
-            Ok(_) => tx.commit().await,
-        }
+        insert_report(&mut tx.cx(), report).await?;
+        tx.commit().await
     }
 
     /// Removes a report that was stored for a publication the case then refused (nothing else
@@ -213,15 +172,81 @@ impl Store {
         withdrawn_on: Date,
     ) -> Result<bool, StoreError> {
         let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql("UPDATE published_reports SET withdrawn_on = $2 \
-                     WHERE case_id = $1 AND withdrawn_on IS NULL"),
-                &[Arg::Uuid(case_id), Arg::Date(withdrawn_on)],
-            )
-            .await?;
+        let n = withdraw_report(&mut tx.cx(), case_id, withdrawn_on).await?;
         tx.commit().await?;
-        Ok(n == 1)
+        Ok(n)
     }
+}
+
+/// Checks a report before it is stored: title, summary, a PDF, a sensible stay online.
+pub(crate) fn check_report(report: &NewPublishedReport) -> Result<(), StoreError> {
+    if report.title.trim().is_empty() || report.summary.trim().is_empty() {
+        return Err(StoreError::Invalid(
+            "A published report needs a title and a summary".into(),
+        ));
+    }
+    if !report.pdf.starts_with(b"%PDF-") || report.pdf.len() > MAX_PDF_BYTES {
+        return Err(StoreError::Invalid(
+            "A published report needs its PDF".into(),
+        ));
+    }
+    if report.online_until <= report.published_on {
+        return Err(StoreError::Invalid(
+            "A published report stays online after the day it is published".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// Writes a checked report inside a transaction.
+pub(crate) async fn insert_report(
+    cx: &mut Cx<'_>,
+    report: NewPublishedReport,
+) -> Result<(), StoreError> {
+    let themes = serde_json::to_string(&report.themes)
+        .map_err(|e| StoreError::Invalid(format!("themes: {e}")))?;
+    let inserted = cx
+        .execute(
+            &sql(
+                "INSERT INTO published_reports (id, partnership_id, case_id, title, summary, \
+                 themes, published_on, online_until, pdf, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            ),
+            &[
+                Arg::Uuid(report.id),
+                Arg::Uuid(report.partnership_id),
+                Arg::Uuid(report.case_id),
+                Arg::Text(report.title.trim().to_owned()),
+                Arg::Text(report.summary.trim().to_owned()),
+                Arg::Text(themes),
+                Arg::Date(report.published_on),
+                Arg::Date(report.online_until),
+                Arg::Bytes(report.pdf),
+                Arg::Time(normalise_time(report.created_at)?),
+            ],
+        )
+        .await;
+    match inserted {
+        Err(e) if e.is_unique_violation() => Err(StoreError::Duplicate(
+            "This case's report is already published".into(),
+        )),
+        Err(e) => Err(e),
+        Ok(_) => Ok(()),
+    }
+}
+
+/// Takes a case's report down inside a transaction; whether one was online.
+pub(crate) async fn withdraw_report(
+    cx: &mut Cx<'_>,
+    case_id: Uuid,
+    withdrawn_on: Date,
+) -> Result<bool, StoreError> {
+    let n = cx
+        .execute(
+            &sql("UPDATE published_reports SET withdrawn_on = $2 \
+                 WHERE case_id = $1 AND withdrawn_on IS NULL"),
+            &[Arg::Uuid(case_id), Arg::Date(withdrawn_on)],
+        )
+        .await?;
+    Ok(n == 1)
 }

@@ -39,6 +39,33 @@ impl From<cspr_store::StoreError> for WebError {
     }
 }
 
+/// An application error that a page did not turn into a message of its own: a case that is
+/// not there is "not found", a full disk says so, anything else is logged as internal. (The
+/// process's refusals and concurrent changes are shown on the form by the page itself, through
+/// [`refused`].)
+impl From<cspr_app::AppError> for WebError {
+    fn from(e: cspr_app::AppError) -> Self {
+        match e {
+            cspr_app::AppError::NotFound => Self::NotFound,
+            cspr_app::AppError::Store(store) => Self::from(store),
+            other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Sorts an application error for a page: the process's refusal or a concurrent change is a
+/// message to show on the form (`Ok`); anything else is the page's error (`Err`).
+///
+/// # Errors
+/// Every error that is not a message for the user.
+pub fn refused(e: cspr_app::AppError) -> Result<String, WebError> {
+    match e {
+        cspr_app::AppError::Domain(d) => Ok(d.to_string()),
+        e @ cspr_app::AppError::Conflict { .. } => Ok(e.to_string()),
+        other => Err(WebError::from(other)),
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))
@@ -153,20 +180,21 @@ pub async fn render(
 }
 
 /// A form that, when it cannot be read at all, gives the service's error page rather than
-/// axum's plain-text rejection. Validation of what was typed stays with each page.
+/// axum's plain-text rejection. Read by axum-extra's `Form`, so a repeated key (checkboxes)
+/// fills a `Vec` field. Validation of what was typed stays with each page.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ValidForm<T>(pub T);
 
 impl<T, S> axum::extract::FromRequest<S> for ValidForm<T>
 where
-    axum::Form<T>: axum::extract::FromRequest<S>,
+    axum_extra::extract::Form<T>: axum::extract::FromRequest<S>,
     S: Send + Sync,
 {
     type Rejection = WebError;
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(Self(value)),
+        match axum_extra::extract::Form::<T>::from_request(req, state).await {
+            Ok(axum_extra::extract::Form(value)) => Ok(Self(value)),
             Err(_) => Err(WebError::BadRequest),
         }
     }

@@ -6,27 +6,26 @@
 pub mod access;
 pub mod assets;
 pub mod auth;
+pub mod date_input;
 pub mod demo;
+pub mod download;
 mod error;
-pub mod exports;
-pub mod jobs;
 pub mod layout;
-pub mod mail;
 pub mod reader;
 pub mod routes;
 mod security;
 pub mod session;
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use axum::Router;
 use cspr_app::App;
 use cspr_domain::ids::PartnershipId;
-use cspr_store::Store;
-use time::{Duration, OffsetDateTime};
+use time::Duration;
 
-pub use error::{ValidForm, WebError};
-pub use routes::admin::StoredSettings;
+pub use cspr_app::settings::StoredSettings;
+pub use cspr_app::{exports, jobs, mail};
+pub use error::{ValidForm, WebError, refused};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]
@@ -44,7 +43,7 @@ pub struct WebConfig {
     /// Longest a request may take.
     pub request_timeout: std::time::Duration,
     /// How to send email (practitioners' one-time codes); `None` when email is not set up.
-    pub mail: Option<mail::MailConfig>,
+    pub mail: Option<cspr_app::mail::MailConfig>,
     /// The organisation's OpenID Provider, when people may sign in through it.
     pub oidc: Option<auth::oidc::OidcConfig>,
     /// The address people open cspr at (`https://cspr.example.org`), for links in emails;
@@ -70,30 +69,15 @@ impl WebConfig {
     }
 }
 
-/// Where the time comes from: the system clock in service, a fixed or moved clock in tests.
-pub trait Clock: Send + Sync + std::fmt::Debug {
-    /// Now.
-    fn now(&self) -> OffsetDateTime;
-}
-
-/// The system clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> OffsetDateTime {
-        OffsetDateTime::now_utc()
-    }
-}
+pub use cspr_app::{Clock, Services, SystemClock};
 
 struct Inner {
-    app: RwLock<App>,
-    store: Store,
+    services: Services,
     config: WebConfig,
-    clock: Arc<dyn Clock>,
 }
 
-/// Shared state of the web application.
+/// Shared state of the web application: the partnership's services (every workflow goes
+/// through them; `AppState` derefs to them) and the web's own settings.
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
 
@@ -105,58 +89,38 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0.services
+    }
+}
+
 impl AppState {
     /// State over an application, with a clock.
     #[must_use]
     pub fn new(app: App, config: WebConfig, clock: Arc<dyn Clock>) -> Self {
-        let store = app.store().clone();
-        Self(Arc::new(Inner {
-            app: RwLock::new(app),
-            store,
-            config,
+        let services = Services::new(
+            app,
+            config.partnership_id,
+            config.partnership_name.clone(),
             clock,
-        }))
+        )
+        .with_mail(config.mail.clone(), config.public_url.clone());
+        Self(Arc::new(Inner { services, config }))
     }
 
-    /// The application services (a cheap clone: the store is a pool handle).
+    /// The partnership's services.
     #[must_use]
-    pub fn app(&self) -> App {
-        match self.0.app.read() {
-            Ok(app) => app.clone(),
-            Err(poisoned) => poisoned.into_inner().clone(),
-        }
-    }
-
-    /// Replaces the application services (after the partnership's settings change).
-    pub fn replace_app(&self, app: App) {
-        match self.0.app.write() {
-            Ok(mut slot) => *slot = app,
-            Err(poisoned) => *poisoned.into_inner() = app,
-        }
-    }
-
-    /// The store.
-    #[must_use]
-    pub fn store(&self) -> &Store {
-        &self.0.store
+    pub fn services(&self) -> &Services {
+        &self.0.services
     }
 
     /// The web settings.
     #[must_use]
     pub fn config(&self) -> &WebConfig {
         &self.0.config
-    }
-
-    /// Now, from the state's clock.
-    #[must_use]
-    pub fn now(&self) -> OffsetDateTime {
-        self.0.clock.now()
-    }
-
-    /// Today (UTC date; England is within an hour of it and deadlines count whole days).
-    #[must_use]
-    pub fn today(&self) -> time::Date {
-        self.now().date()
     }
 }
 

@@ -5,7 +5,7 @@
 //! factor each issue a new token (ASVS 7.2.4).
 
 use axum::http::HeaderMap;
-use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use cspr_store::{NewSession, SessionRow, UserRow};
 use rand::RngCore;
@@ -33,15 +33,21 @@ pub fn token_hash(token: &str) -> String {
 /// The token the request carries, if any.
 #[must_use]
 pub fn token_from(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    cookie(headers, COOKIE_NAME).filter(|v| is_token(v))
+}
+
+/// A cookie's value, read with axum-extra's parser.
+#[must_use]
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    axum_extra::extract::CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_owned())
+}
+
+/// Whether a value has the shape of the tokens cspr makes (64 hexadecimal characters).
+#[must_use]
+pub fn is_token(value: &str) -> bool {
+    value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The `Set-Cookie` value that stores a token.

@@ -19,7 +19,8 @@ use serde::Deserialize;
 use sqlx::{postgres::PgConnectOptions, sqlite::SqliteConnectOptions};
 use time::Date;
 
-use cspr_web::{auth::oidc::OidcConfig, mail::MailConfig};
+use cspr_app::mail::MailConfig;
+use cspr_web::auth::oidc::OidcConfig;
 
 use crate::{dates, exit::Failure};
 
@@ -591,7 +592,7 @@ fn mail_config(raw: &RawSettings) -> Result<Option<MailConfig>, Failure> {
             named("mail_from")
         )));
     }
-    if !tls && !cspr_web::mail::is_loopback(smtp_host) {
+    if !tls && !cspr_app::mail::is_loopback(smtp_host) {
         return Err(Failure::config(format!(
             "{} is false, but email without TLS may only go to a relay on this machine: set \
              smtp_host (CSPR_SMTP_HOST) to localhost or a loopback address, or use TLS",

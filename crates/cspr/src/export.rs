@@ -1,6 +1,6 @@
 //! `cspr export`: one of a case's documents (rapid review report, terms of reference, overview
 //! report) as PDF, DOCX or HTML, through the same code as the web's export job
-//! (`cspr_web::exports::produce`), so the files are the same. The read is written to the access
+//! (`cspr_app::exports::produce`), so the files are the same. The read is written to the access
 //! log first, as a read on the web is. Bad input changes nothing and exits with code 2: an
 //! unknown document or format before anything is opened, a reference no case has once the
 //! database is read.
@@ -108,7 +108,7 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<(), Failure> 
                 case.stage.label()
             )));
         }
-        cspr_web::exports::produce(
+        cspr_app::exports::produce(
             store,
             partnership.id.as_uuid(),
             &partnership.name,

@@ -5,11 +5,9 @@
 //! `closure_days` setting.
 
 use cspr_app::App;
-use cspr_domain::{
-    calendar::Calendar, examples, ids::PartnershipId, settings::Settings as DomainSettings,
-};
+use cspr_app::settings::StoredSettings;
+use cspr_domain::{examples, ids::PartnershipId, settings::Settings as DomainSettings};
 use cspr_store::{PartnershipRow, Store};
-use cspr_web::StoredSettings;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -96,23 +94,25 @@ pub async fn app(
     now: OffsetDateTime,
 ) -> Result<App, Failure> {
     let id = partnership.id.as_uuid();
-    let saved = store
-        .partnership_settings(id)
+    let saved = cspr_app::settings::load(store, id)
         .await
-        .map_err(|e| store_failure(e, "cannot read the partnership's settings"))?;
-    let stored = match saved {
-        Some(value) => serde_json::from_value::<StoredSettings>(value).map_err(|e| {
-            Failure::new(
+        .map_err(|e| match e {
+            cspr_app::AppError::Store(e) => {
+                store_failure(e, "cannot read the partnership's settings")
+            }
+            other => Failure::new(
                 Kind::Failed,
-                anyhow::Error::new(e).context("the partnership's saved settings cannot be read"),
-            )
-        })?,
+                anyhow::Error::new(other)
+                    .context("the partnership's saved settings cannot be read"),
+            ),
+        })?;
+    let stored = match saved {
+        Some(stored) => stored,
         None if demo => {
-            let stored = StoredSettings {
-                settings: cspr_app::demo::settings(now.date()),
-                closure_days: settings.closure_days.clone(),
-                reminders: cspr_web::jobs::ReminderRules::default(),
-            };
+            let stored = StoredSettings::with_closure_days(
+                cspr_app::demo::settings(now.date()),
+                settings.closure_days.clone(),
+            );
             let value = serde_json::to_value(&stored).map_err(|e| {
                 Failure::from(anyhow::Error::new(e).context("cannot write the demo settings"))
             })?;
@@ -122,19 +122,18 @@ pub async fn app(
                 .map_err(|e| store_failure(e, "cannot save the demo settings"))?;
             stored
         }
-        None => StoredSettings {
-            settings: DomainSettings::default(),
-            closure_days: settings.closure_days.clone(),
-            reminders: cspr_web::jobs::ReminderRules::default(),
-        },
+        None => StoredSettings::with_closure_days(
+            DomainSettings::default(),
+            settings.closure_days.clone(),
+        ),
     };
-    let calendar = Calendar::england_and_wales().with_closure_days(stored.closure_days);
-    Ok(App::new(store.clone(), calendar, stored.settings))
+    Ok(stored.app(store))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cspr_app::settings::ReminderRules;
 
     /// The JSON the settings page saves is kept in databases: the shape read at start (the
     /// web crate's own type) must go on reading it, and writing it back gives the same JSON.
@@ -155,7 +154,7 @@ mod tests {
         );
         // Settings saved before reminder timings existed read with the defaults, and are
         // written back with them.
-        assert_eq!(stored.reminders, cspr_web::jobs::ReminderRules::default());
+        assert_eq!(stored.reminders, ReminderRules::default());
         let mut written = json;
         written["reminders"] = serde_json::json!({
             "before_due_working_days": 5,

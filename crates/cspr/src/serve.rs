@@ -105,7 +105,7 @@ impl Drop for Sweeper {
 }
 
 /// Deletes expired sessions and old sign-in failure counters, and runs the job outbox
-/// (reminders) when email and the public address are set up, at start and every
+/// (exports; reminders when email and the public address are set up), at start and every
 /// [`SWEEP_EVERY`] after. Logs only counts, and the store's error (the deletions take nothing
 /// but times, so it holds no personal data).
 async fn sweep_periodically(state: AppState) {
@@ -121,18 +121,17 @@ async fn sweep_periodically(state: AppState) {
             ),
             Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
         }
-        // Reminders and chasers by email (counts only in the log; jobs log their own failures).
-        if state.config().mail.is_some() && state.config().public_url.is_some() {
-            match cspr_web::jobs::run_jobs(&state).await {
-                Ok(run) => tracing::debug!(
-                    enqueued = run.enqueued,
-                    sent = run.sent,
-                    skipped = run.skipped,
-                    failed = run.failed,
-                    "ran jobs"
-                ),
-                Err(e) => tracing::warn!(error = %e, "running jobs failed"),
-            }
+        // Exports left unfinished, and reminders and chasers when email is set up (counts
+        // only in the log; jobs log their own failures).
+        match cspr_app::jobs::run_jobs(state.services()).await {
+            Ok(run) => tracing::debug!(
+                enqueued = run.enqueued,
+                sent = run.sent,
+                skipped = run.skipped,
+                failed = run.failed,
+                "ran jobs"
+            ),
+            Err(e) => tracing::warn!(error = %e, "running jobs failed"),
         }
     }
 }

@@ -169,7 +169,7 @@ async fn load_cases(
 fn to_csv(figures: &YearlyFigures) -> String {
     let mut out = String::from("Figure,Value\r\n");
     for (figure, value) in figures.to_csv_rows() {
-        out.push_str(&cspr_domain::csv::record(&[figure, value]));
+        out.push_str(&cspr_export::csv::record(&[figure, value]));
     }
     out
 }

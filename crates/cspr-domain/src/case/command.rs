@@ -16,9 +16,25 @@ use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, ProcessId};
 use crate::report::OverviewReport;
 use crate::vocab::{NonEmptyText, PersonName};
 
-/// Everything that can be asked of a case.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Everything that can be asked of a case. Its kinds, without their data, are [`CommandKind`]:
+/// the transition table ([`CommandKind::permitted_stages`]), the access policy and the pages'
+/// catalogue of actions are written in them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, strum::EnumDiscriminants)]
 #[serde(tag = "command", rename_all = "kebab-case")]
+#[strum_discriminants(
+    name(CommandKind),
+    vis(pub),
+    derive(
+        Hash,
+        PartialOrd,
+        Ord,
+        strum::EnumIter,
+        strum::IntoStaticStr,
+        strum::EnumString
+    ),
+    strum(serialize_all = "kebab-case"),
+    doc = "The kind of a [`Command`]: its name without its data (`record-serious-incident`)."
+)]
 pub enum Command {
     /// Stage 1: record a serious incident the local authority became aware of.
     RecordSeriousIncident {
@@ -460,4 +476,54 @@ pub enum Command {
         /// The export.
         export: crate::documents::DocumentExport,
     },
+}
+
+impl CommandKind {
+    /// Every kind.
+    pub fn all() -> impl Iterator<Item = Self> {
+        <Self as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The kind's name, as in a command's JSON and in addresses (`record-serious-incident`).
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    /// The kind a name names.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        name.parse().ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A kind's name is the command's tag in its JSON, for every command of the worked
+    /// examples, and every kind's name reads back as that kind.
+    #[test]
+    fn kind_names_are_the_commands_tags() {
+        let examples = crate::examples::local_review_script()
+            .into_iter()
+            .chain(crate::examples::scoping_script())
+            .chain(crate::examples::no_further_action_script());
+        for (_, command) in examples {
+            let json = serde_json::to_value(&command).expect("json");
+            let tag = json["command"].as_str().expect("tagged");
+            assert_eq!(CommandKind::from(&command).name(), tag);
+        }
+        let kinds: Vec<CommandKind> = CommandKind::all().collect();
+        assert!(kinds.len() > 50, "{}", kinds.len());
+        for kind in kinds {
+            assert_eq!(CommandKind::parse(kind.name()), Some(kind));
+            assert!(
+                !kind.permitted_stages().is_empty(),
+                "{} is permitted somewhere",
+                kind.name()
+            );
+        }
+        assert_eq!(CommandKind::parse("no-such-command"), None);
+    }
 }

@@ -4,7 +4,7 @@
 
 use time::Date;
 
-use super::command::Command;
+use super::command::{Command, CommandKind};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{
@@ -37,125 +37,148 @@ use Stage as S;
 /// Most chronology entries one agency may send (a chronology of years of daily contact).
 pub const MAX_CHRONOLOGY_ENTRIES: usize = 10_000;
 
-/// The stages in which a command may be given. The transition table of the process.
+/// The stages in which a command may be given. The transition table of the process: each
+/// kind's stages ([`CommandKind::permitted_stages`]), narrowed for a request's own kind of
+/// contribution.
 #[must_use]
 pub fn permitted_stages(command: &Command) -> &'static [Stage] {
     match command {
-        Command::RecordSeriousIncident { .. } => &[S::New],
-        Command::NotifyNationalPanel { .. } => &[S::Incident, S::Referral, S::Triage],
-        Command::ReceiveReferral { .. } => &[S::New, S::Incident],
-        Command::ApproveReferral { .. } => &[S::Referral],
-        Command::TriageReferral { .. } => &[S::Triage],
         Command::RequestContributions { kind, .. }
         | Command::ReceiveContribution { kind, .. }
-        | Command::WaiveContribution { kind, .. } => contribution_stages(*kind),
-        Command::SaveContributionDraft { kind, .. }
+        | Command::WaiveContribution { kind, .. }
+        | Command::SaveContributionDraft { kind, .. }
         | Command::ReopenContribution { kind, .. }
         | Command::ChangeContributionDue { kind, .. } => contribution_stages(*kind),
-        Command::MarkKeyPracticeEpisode { .. } => contribution_stages(ContributionKind::Chronology),
-        Command::HoldRapidReviewMeeting { .. }
-        | Command::RecordSafetyAction { .. }
-        | Command::RecordRapidReviewLearning { .. }
-        | Command::RecordInequalitiesConsideration { .. }
-        | Command::SignOffRapidReview { .. }
-        | Command::SubmitRapidReview { .. } => &[S::RapidReview],
-        Command::HoldScopingMeeting { .. } => &[S::Scoping],
-        Command::DecideOnLocalReview { .. } => &[
-            S::RapidReview,
-            S::Scoping,
-            S::Decided,
-            S::Commissioning,
-            S::ActionPlan,
-        ],
-        Command::RecordPanelResponse { .. } => &[
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-        ],
-        Command::AppointPanelMember { .. }
-        | Command::AgreeTermsOfReference { .. }
-        | Command::AppointIndependentReviewer { .. } => &[S::Commissioning, S::Evidence],
-        Command::RecordPractitioner { .. }
-        | Command::ScheduleLearningEvent { .. }
-        | Command::SendAdvanceInformation { .. }
-        | Command::RecordLearningEventNotes { .. } => &[S::Commissioning, S::Evidence, S::Drafting],
-        Command::RecordFamilyContact { .. } | Command::RecordContactConstraint { .. } => &[
-            S::RapidReview,
-            S::Scoping,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-        ],
-        Command::StartParallelProcess { .. } | Command::EndParallelProcess { .. } => &[
-            S::Incident,
-            S::Referral,
-            S::Triage,
-            S::RapidReview,
-            S::Scoping,
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-        ],
-        Command::SubmitReportDraft { .. } => &[S::Evidence, S::Drafting],
-        Command::SignOffReport { .. } | Command::SendReport { .. } => &[S::Drafting],
-        Command::DecidePublication { .. } => &[S::Drafting, S::Publication],
-        Command::ScanReport { .. }
-        | Command::ChoosePseudonym { .. }
-        | Command::ReviewFinding { .. }
-        | Command::CheckAnonymisation { .. } => &[S::Drafting, S::Publication],
-        Command::Publish { .. } => &[S::Publication],
-        Command::Unpublish { .. } => &[S::ActionPlan, S::Closed],
-        Command::AgreeAction { .. } => &[S::Publication, S::ActionPlan],
-        Command::RecordActionProgress { .. }
-        | Command::CompleteAction { .. }
-        | Command::AttachActionEvidence { .. } => &[S::Publication, S::ActionPlan],
-        Command::TagThemes { .. } => &[
-            S::Incident,
-            S::Referral,
-            S::Triage,
-            S::RapidReview,
-            S::Scoping,
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-        ],
-        Command::RecordDissemination { .. } => &[
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-        ],
-        Command::CompleteSafetyAction { .. } => &[
-            S::RapidReview,
-            S::Decided,
-            S::Commissioning,
-            S::Evidence,
-            S::Drafting,
-            S::Publication,
-            S::ActionPlan,
-        ],
-        Command::CloseCase { .. } => &[S::Decided, S::ActionPlan],
-        Command::SaveDocumentSection { .. }
-        | Command::CommentOnSection { .. }
-        | Command::ResolveSectionComment { .. }
-        | Command::RecordDocumentExport { .. } => crate::documents::DOCUMENT_STAGES,
-        Command::SaveRecommendation { .. } | Command::WithdrawRecommendation { .. } => {
-            &[S::Evidence, S::Drafting]
+        other => CommandKind::from(other).permitted_stages(),
+    }
+}
+
+impl CommandKind {
+    /// The stages in which a command of this kind may be given (for requests to agencies, the
+    /// stages of any kind of contribution: [`permitted_stages`] narrows them by the kind).
+    #[must_use]
+    pub const fn permitted_stages(self) -> &'static [Stage] {
+        use CommandKind as K;
+        match self {
+            K::RecordSeriousIncident => &[S::New],
+            K::NotifyNationalPanel => &[S::Incident, S::Referral, S::Triage],
+            K::ReceiveReferral => &[S::New, S::Incident],
+            K::ApproveReferral => &[S::Referral],
+            K::TriageReferral => &[S::Triage],
+            K::RequestContributions
+            | K::ReceiveContribution
+            | K::WaiveContribution
+            | K::SaveContributionDraft
+            | K::ReopenContribution
+            | K::ChangeContributionDue => &[
+                S::RapidReview,
+                S::Scoping,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+            ],
+            K::MarkKeyPracticeEpisode => contribution_stages(ContributionKind::Chronology),
+            K::HoldRapidReviewMeeting
+            | K::RecordSafetyAction
+            | K::RecordRapidReviewLearning
+            | K::RecordInequalitiesConsideration
+            | K::SignOffRapidReview
+            | K::SubmitRapidReview => &[S::RapidReview],
+            K::HoldScopingMeeting => &[S::Scoping],
+            K::DecideOnLocalReview => &[
+                S::RapidReview,
+                S::Scoping,
+                S::Decided,
+                S::Commissioning,
+                S::ActionPlan,
+            ],
+            K::RecordPanelResponse => &[
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::AppointPanelMember | K::AgreeTermsOfReference | K::AppointIndependentReviewer => {
+                &[S::Commissioning, S::Evidence]
+            }
+            K::RecordPractitioner
+            | K::ScheduleLearningEvent
+            | K::SendAdvanceInformation
+            | K::RecordLearningEventNotes => &[S::Commissioning, S::Evidence, S::Drafting],
+            K::RecordFamilyContact | K::RecordContactConstraint => &[
+                S::RapidReview,
+                S::Scoping,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+            ],
+            K::StartParallelProcess | K::EndParallelProcess => &[
+                S::Incident,
+                S::Referral,
+                S::Triage,
+                S::RapidReview,
+                S::Scoping,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::SubmitReportDraft => &[S::Evidence, S::Drafting],
+            K::SignOffReport | K::SendReport => &[S::Drafting],
+            K::DecidePublication => &[S::Drafting, S::Publication],
+            K::ScanReport | K::ChoosePseudonym | K::ReviewFinding | K::CheckAnonymisation => {
+                &[S::Drafting, S::Publication]
+            }
+            K::Publish => &[S::Publication],
+            K::Unpublish => &[S::ActionPlan, S::Closed],
+            K::AgreeAction => &[S::Publication, S::ActionPlan],
+            K::RecordActionProgress | K::CompleteAction | K::AttachActionEvidence => {
+                &[S::Publication, S::ActionPlan]
+            }
+            K::TagThemes => &[
+                S::Incident,
+                S::Referral,
+                S::Triage,
+                S::RapidReview,
+                S::Scoping,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::RecordDissemination => &[
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::CompleteSafetyAction => &[
+                S::RapidReview,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::CloseCase => &[S::Decided, S::ActionPlan],
+            K::SaveDocumentSection
+            | K::CommentOnSection
+            | K::ResolveSectionComment
+            | K::RecordDocumentExport => crate::documents::DOCUMENT_STAGES,
+            K::SaveRecommendation | K::WithdrawRecommendation => &[S::Evidence, S::Drafting],
+            K::RecordFamilyComment => &[S::Drafting, S::Publication],
+            K::GrantMembership | K::RevokeMembership => S::EXISTING,
         }
-        Command::RecordFamilyComment { .. } => &[S::Drafting, S::Publication],
-        Command::GrantMembership { .. } | Command::RevokeMembership { .. } => S::EXISTING,
     }
 }
 

@@ -7,7 +7,7 @@ pub mod event;
 pub mod model;
 pub mod state;
 
-pub use command::Command;
+pub use command::{Command, CommandKind};
 pub use decide::{Ctx, decide, notifiable_because, permitted_stages};
 pub use error::DomainError;
 pub use event::Event;

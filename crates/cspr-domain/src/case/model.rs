@@ -225,6 +225,24 @@ impl ContributionKind {
         }
     }
 
+    /// The stable name in addresses and keys (`agency-summary`).
+    #[must_use]
+    pub const fn slug(self) -> &'static str {
+        match self {
+            Self::AgencySummary => "agency-summary",
+            Self::ScopingForm => "scoping-form",
+            Self::AgencyReport => "agency-report",
+            Self::Chronology => "chronology",
+            Self::FactualAccuracy => "factual-accuracy",
+        }
+    }
+
+    /// The kind a slug names.
+    #[must_use]
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.slug() == slug)
+    }
+
     /// Plain words, singular.
     #[must_use]
     pub const fn label(self) -> &'static str {

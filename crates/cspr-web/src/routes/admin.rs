@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::agency::AgencyKind;
-use cspr_domain::calendar::Calendar;
 use cspr_domain::settings::Settings;
 use cspr_store::{AgencyRow, NewAccessEntry, NewUser};
 use secrecy::SecretString;
@@ -538,18 +537,6 @@ pub async fn agency_submit(
     Ok(Redirect::to("/admin/agencies").into_response())
 }
 
-/// What the partnership's settings record holds.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub struct StoredSettings {
-    /// Timescales and meetings.
-    pub settings: Settings,
-    /// Closure days.
-    pub closure_days: Vec<time::Date>,
-    /// When action reminders and chasers go (read by `jobs::ReminderRules::from_settings`).
-    #[serde(default)]
-    pub reminders: crate::jobs::ReminderRules,
-}
-
 fn dates_text(dates: &[time::Date]) -> String {
     dates
         .iter()
@@ -796,35 +783,20 @@ pub async fn settings_submit(
         themes,
         ..app.settings().clone()
     };
-    let stored = StoredSettings {
+    let stored = cspr_app::settings::StoredSettings {
         settings: settings.clone(),
         closure_days: closure.clone(),
-        reminders: crate::jobs::ReminderRules {
+        reminders: cspr_app::settings::ReminderRules {
             before_due_working_days: remind_days.unwrap_or(5),
             escalate_after_working_days: escalate_days.unwrap_or(5),
             request_before_due_working_days: request_remind_days.unwrap_or(3),
             request_escalate_after_working_days: request_escalate_days.unwrap_or(3),
-            ..crate::jobs::ReminderRules::default()
+            ..cspr_app::settings::ReminderRules::default()
         },
     };
-    let value = serde_json::to_value(&stored).map_err(|e| WebError::Internal(e.to_string()))?;
-    state
-        .store()
-        .save_partnership_settings(p.partnership_id.as_uuid(), &value, state.now())
-        .await?;
-    let calendar = Calendar::england_and_wales().with_closure_days(closure);
-    let new_app = cspr_app::App::new(state.store().clone(), calendar, settings);
-    let actor = cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    };
-    // The new settings serve every request from now on, then the read models catch up.
-    state.replace_app(new_app.clone());
-    new_app
-        .rebuild_projections(actor)
+    cspr_app::settings::save(state.services(), &stored, state.actor(p.user_id))
         .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
+        .map_err(crate::WebError::from)?;
     audit(
         &state,
         &p,

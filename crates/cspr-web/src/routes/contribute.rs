@@ -15,7 +15,7 @@
 use crate::ValidForm;
 use askama::Template;
 use axum::extract::{Extension, Path, State};
-use axum::http::header::{COOKIE, HOST};
+use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
@@ -209,15 +209,7 @@ fn usable(state: &AppState, link: &PractitionerLink, now: OffsetDateTime) -> boo
 
 /// The contribute cookie's value, if the request has one.
 fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| is_token(v))
+    crate::session::cookie(headers, COOKIE_NAME).filter(|v| is_token(v))
 }
 
 /// Whether the request carries the live form cookie of this link.
@@ -789,10 +781,12 @@ fn contribution_page(
     )
 }
 
-/// The request a link answers: its kind and agency, when the case has it open.
+/// The request a link answers: its kind and agency, when the case has it open. The read of
+/// the case is written to the access log first, under the link.
 async fn open_request(
     state: &AppState,
     link: &PractitionerLink,
+    source: &Source,
 ) -> Result<Option<(ContributionKind, AgencyId, ContributionDraft)>, WebError> {
     let Some((prefix, agency)) = link.form.split_once(':') else {
         return Ok(None);
@@ -804,10 +798,18 @@ async fn open_request(
         return Ok(None);
     };
     let agency = AgencyId::from_uuid(agency);
+    log(
+        state,
+        Some(link),
+        "practitioner-read-request",
+        format!("link {} for {}", link.id, link.form),
+        source,
+    )
+    .await?;
     let case = match state.app().load(CaseId::from_uuid(link.case_id)).await {
         Ok((case, _)) => case,
         Err(cspr_app::AppError::NotFound) => return Ok(None),
-        Err(e) => return Err(WebError::Internal(e.to_string())),
+        Err(e) => return Err(WebError::from(e)),
     };
     Ok(case
         .contributions
@@ -879,7 +881,7 @@ pub async fn form(
         &source,
     )
     .await?;
-    if let Some((kind, _, draft)) = open_request(&state, &link).await? {
+    if let Some((kind, _, draft)) = open_request(&state, &link, &source).await? {
         return request_page(
             &state,
             &token,
@@ -926,7 +928,7 @@ pub async fn submit(
             ),
         );
     }
-    if let Some((kind, agency, draft)) = open_request(&state, &link).await? {
+    if let Some((kind, agency, draft)) = open_request(&state, &link, &source).await? {
         return answer_request(&state, &source, &token, &link, kind, agency, draft, &pairs).await;
     }
     let contribution = pairs

@@ -21,14 +21,14 @@ use std::io::Cursor;
 use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Extension, Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::{ActionState, Attachment};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::ids::ActionId;
 use uuid::Uuid;
 
-use crate::access::{CaseAccess, Principal, Role};
+use crate::access::{CaseAccess, Principal};
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, WebError};
@@ -78,15 +78,6 @@ struct EvidencePage {
     error: String,
     /// Files already attached: (href, name, what and when).
     files: Vec<(String, String, String)>,
-}
-
-/// Whether this person may attach evidence to this action.
-fn may_upload(p: &Principal, action: &ActionState) -> bool {
-    match p.role {
-        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember => true,
-        Role::AgencyRepresentative => p.agency_id == Some(action.action.agency),
-        _ => false,
-    }
 }
 
 /// The action of the path on the case, or "not found" (an id that is not a uuid included).
@@ -186,7 +177,7 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let (case, _) = reader::load_case(&state, &access, "view-evidence-form", &source).await?;
     let action = find_action(&case, &action_id)?;
-    if !may_upload(access.principal(), action) {
+    if !cspr_app::policy::may_add_evidence(access.principal(), action.action.agency) {
         return Err(refuse(&state, &access, &source, "attach evidence to an action").await);
     }
     page(&state, &access, action, &[]).await
@@ -348,7 +339,7 @@ pub async fn upload(
     let (case, _) = reader::load_case(&state, &access, "upload-evidence", &source).await?;
     let action = find_action(&case, &action_id)?;
     let p = access.principal();
-    if !may_upload(p, action) {
+    if !cspr_app::policy::may_add_evidence(p, action.action.agency) {
         return Err(refuse(&state, &access, &source, "attach evidence to an action").await);
     }
     let fail = |m: String| again(&state, &access, action, m);
@@ -374,65 +365,16 @@ pub async fn upload(
             size: upload.bytes.len() as u64,
         },
     };
-    // Ask the case first, so that a refused command stores nothing (the store keeps files
-    // for good: there is no deleting one).
-    let app = state.app();
-    let ctx = cspr_domain::case::Ctx {
-        today: state.today(),
-        calendar: app.calendar(),
-        settings: app.settings(),
-        actor: p.user_id,
-    };
-    if let Err(e) = cspr_domain::case::decide(&case, command(Uuid::nil()), &ctx) {
-        return fail(e.to_string()).await;
-    }
     let case_id = access.case_id();
-    let blob_id = state
-        .store()
-        .put_blob(case_id.as_uuid(), media, &name, &upload.bytes)
-        .await?;
-    // Attaching a file does not depend on what else changed on the case since it was read, so
-    // a concurrent change is retried rather than reported (the domain checks the action again).
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match app
-            .execute(case_id, None, command(blob_id), actor(&state, p))
-            .await
-        {
-            Ok(_) => {
-                return Ok(Redirect::to(&format!("/cases/{case_id}?done=evidence")).into_response());
-            }
-            Err(cspr_app::AppError::Conflict { .. }) if tries < 3 => {}
-            Err(e) => {
-                tracing::warn!(case = %case_id, blob = %blob_id, error = %e,
-                    "a stored file of evidence was not attached to its action");
-                return match e {
-                    cspr_app::AppError::Domain(d) => fail(d.to_string()).await,
-                    cspr_app::AppError::Store(cspr_store::StoreError::DiskFull) => {
-                        Err(WebError::DiskFull)
-                    }
-                    other => Err(WebError::Internal(other.to_string())),
-                };
-            }
-        }
+    let file = cspr_app::files::NewFile {
+        name: &name,
+        media_type: media,
+        bytes: &upload.bytes,
+    };
+    match cspr_app::files::attach(&state.app(), case_id, file, command, actor(&state, p)).await {
+        Ok(_) => Ok(Redirect::to(&format!("/cases/{case_id}?done=evidence")).into_response()),
+        Err(e) => fail(crate::refused(e)?).await,
     }
-}
-
-/// `attachment; filename="..."; filename*=UTF-8''...`: an ASCII fallback and the exact name.
-pub(crate) fn disposition(name: &str) -> String {
-    let ascii: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_graphic() && c != '"' && c != '\\' || c == ' ' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded = super::tracker::encode(name);
-    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}")
 }
 
 /// A file of evidence, as an attachment. The download is written to the access log first.
@@ -464,17 +406,11 @@ pub async fn download(
     } else {
         "application/octet-stream".to_owned()
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, content_type),
-            (
-                header::CONTENT_DISPOSITION,
-                disposition(&attachment.file_name),
-            ),
-        ],
+    Ok(crate::download::file(
         blob.bytes,
-    )
-        .into_response())
+        &content_type,
+        &attachment.file_name,
+    ))
 }
 
 #[cfg(test)]
@@ -499,14 +435,6 @@ mod tests {
         assert!(content_matches("png", b"\x89PNG\r\n\x1a\nrest"));
         assert!(content_matches("jpeg", &[0xFF, 0xD8, 0xFF, 0xE0]));
         assert!(!content_matches("docx", b"PK\x03\x04 not really a zip"));
-    }
-
-    #[test]
-    fn a_download_names_the_file_safely() {
-        assert_eq!(
-            disposition("plan \"v2\".pdf"),
-            "attachment; filename=\"plan _v2_.pdf\"; filename*=UTF-8''plan%20%22v2%22.pdf"
-        );
     }
 
     #[test]

@@ -6,7 +6,7 @@ use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::{ContributionStatus, ReviewOutcome};
-use cspr_domain::case::{Case, Command, Stage};
+use cspr_domain::case::{Case, Stage};
 use cspr_domain::ids::CaseId;
 use cspr_domain::vocab::NonEmptyText;
 use serde::Deserialize;
@@ -332,37 +332,23 @@ pub async fn record(
     if !errors.is_empty() {
         return back(errors, None).await;
     }
-    let mut commands = Vec::new();
-    if scoping && let Ok(notes) = notes {
-        commands.push(Command::HoldScopingMeeting {
-            held_on: day,
-            notes,
-        });
-    }
-    commands.push(Command::DecideOnLocalReview {
-        criteria: cspr_domain::case::model::LocalReviewCriteria::default(),
+    let outcome = cspr_app::meetings::MeetingOutcome {
+        held_on: day,
+        scoping_notes: notes.ok().filter(|_| scoping),
         outcome,
         reasons,
-        decided_on: day,
-    });
-    let mut version = Some(case.version);
-    for command in commands {
-        let actor = cspr_app::Actor {
-            user_id: p.user_id,
-            now: state.now(),
-            today: state.today(),
-        };
-        match state
-            .app()
-            .execute(access.case_id(), version, command, actor)
-            .await
-        {
-            Ok(v) => version = Some(v),
-            Err(e @ (cspr_app::AppError::Domain(_) | cspr_app::AppError::Conflict { .. })) => {
-                return back(Vec::new(), Some(e.to_string())).await;
-            }
-            Err(e) => return Err(WebError::Internal(e.to_string())),
-        }
+    };
+    if let Err(e) = cspr_app::meetings::record_outcome(
+        &state.app(),
+        access.case_id(),
+        case.version,
+        &outcome,
+        state.actor(p.user_id),
+    )
+    .await
+    {
+        let message = crate::refused(e)?;
+        return back(Vec::new(), Some(message)).await;
     }
     Ok(Redirect::to(&format!(
         "/meetings/{day}?recorded={}",

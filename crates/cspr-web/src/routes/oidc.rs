@@ -15,7 +15,7 @@
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Extension, Query, State};
-use axum::http::header::{COOKIE, REFRESH};
+use axum::http::header::REFRESH;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::{NewAccessEntry, StoreError, UserRow};
@@ -122,15 +122,7 @@ fn clear_pending_cookie() -> String {
 }
 
 fn pending_id(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PENDING_COOKIE)
-        .map(|(_, value)| value.to_owned())
-        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+    crate::session::cookie(headers, PENDING_COOKIE).filter(|v| crate::session::is_token(v))
 }
 
 fn landing(role: &str) -> &'static str {

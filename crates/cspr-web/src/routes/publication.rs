@@ -14,562 +14,32 @@
 //! - the public copy (title, summary, themes, dates, the PDF without document metadata) is
 //!   stored before the publication is recorded, and removed again when the case refuses it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_domain::anonymisation::{
-    AnonymisationReview, FindingDecision, RemainingName, ReportPart, ScanFinding,
-};
+use cspr_domain::anonymisation::{AnonymisationReview, FindingDecision, ScanFinding};
 use cspr_domain::case::model::PublicationDecision;
 use cspr_domain::case::{Case, Command, DomainError};
 use cspr_domain::report::OverviewReport;
-use cspr_domain::vocab::{AgeOrDateOfBirth, Relationship};
 use cspr_domain::words::long_date;
-use cspr_redact::{CaseKnowledge, CasePerson, Label, Policy};
+use cspr_redact::CaseKnowledge;
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use crate::access::{CaseAccess, Principal, Role};
+use cspr_app::policy::may_publish;
+use cspr_app::publication::{
+    Risk, earliest_publication, knowledge, masked, names_left, redacted_parts, relationship_words,
+    residual, scan_key, scan_report, themes, widen,
+};
+
+use crate::access::{CaseAccess, Principal};
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
-
-// ------------------------------------------------------------------------------------------
-// What the case knows, and the engine run on the report
-// ------------------------------------------------------------------------------------------
-
-/// The people the case records, with the pseudonyms the published text uses for them.
-struct People(CaseKnowledge);
-
-impl People {
-    fn add(
-        &mut self,
-        role: &str,
-        name: &str,
-        aliases: Vec<String>,
-        dob: Option<String>,
-        addresses: Vec<String>,
-        pseudonym: &str,
-    ) {
-        let name = name.trim();
-        if name.is_empty() || self.0.people.iter().any(|p| p.name == name) {
-            return;
-        }
-        // Two mothers recorded get "Mother" and "Mother 2": a pseudonym names one person.
-        let mut chosen = pseudonym.to_owned();
-        let mut n = 2;
-        while self.0.pseudonyms.values().any(|v| *v == chosen) {
-            chosen = format!("{pseudonym} {n}");
-            n += 1;
-        }
-        self.0.people.push(CasePerson {
-            role: role.to_owned(),
-            name: name.to_owned(),
-            aliases,
-            dob,
-            addresses,
-        });
-        self.0.pseudonyms.insert(name.to_owned(), chosen);
-    }
-}
-
-fn address_text(a: &cspr_domain::case::model::Address) -> String {
-    let mut parts: Vec<String> = a
-        .lines
-        .iter()
-        .map(|l| l.trim().to_owned())
-        .filter(|l| !l.is_empty())
-        .collect();
-    if let Some(p) = &a.postcode {
-        parts.push(p.as_str().to_owned());
-    }
-    parts.join(", ")
-}
-
-fn dob_text(age: Option<&AgeOrDateOfBirth>) -> Option<String> {
-    match age {
-        Some(AgeOrDateOfBirth::DateOfBirth(d)) => Some(format!(
-            "{:04}-{:02}-{:02}",
-            d.year(),
-            u8::from(d.month()),
-            d.day()
-        )),
-        _ => None,
-    }
-}
-
-fn relationship_words(r: &Relationship) -> String {
-    match r {
-        Relationship::OtherRelative(w) | Relationship::Other(w) => {
-            let mut c = w.trim().chars();
-            c.next().map_or_else(
-                || "Relative".to_owned(),
-                |f| f.to_uppercase().chain(c).collect(),
-            )
-        }
-        Relationship::PartnerOfParent => "Partner of a parent".to_owned(),
-        other => other.to_string(),
-    }
-}
-
-/// What the case knows about everyone in it, for the redaction engine: the children ("Child A",
-/// "Child B"), the family by relationship ("Mother"), practitioners by role, the review's own
-/// people. The pseudonym table comes from the same records.
-#[must_use]
-pub fn knowledge(case: &Case) -> CaseKnowledge {
-    let mut people = People(CaseKnowledge::default());
-    for (i, child) in case.children.iter().enumerate() {
-        let letter = u8::try_from(i).ok().filter(|i| *i < 26).map_or_else(
-            || format!("{}", i + 1),
-            |i| char::from(b'A' + i).to_string(),
-        );
-        people.add(
-            "child",
-            child.name.as_str(),
-            child
-                .aliases
-                .iter()
-                .map(|a| a.as_str().to_owned())
-                .collect(),
-            dob_text(Some(&child.age)),
-            child.address.iter().map(address_text).collect(),
-            &case
-                .pseudonyms
-                .get(&child.person_id)
-                .cloned()
-                .unwrap_or_else(|| format!("Child {letter}")),
-        );
-    }
-    if let Some(referral) = &case.referral {
-        for carer in &referral.carers {
-            let words = relationship_words(&carer.relationship);
-            people.add(
-                &words.to_lowercase(),
-                carer.name.as_str(),
-                carer
-                    .aliases
-                    .iter()
-                    .map(|a| a.as_str().to_owned())
-                    .collect(),
-                dob_text(carer.age.as_ref()),
-                carer.addresses.iter().map(address_text).collect(),
-                case.pseudonyms.get(&carer.person_id).unwrap_or(&words),
-            );
-        }
-        people.add(
-            "referrer",
-            referral.referrer.as_str(),
-            vec![],
-            None,
-            vec![],
-            "The referrer",
-        );
-    }
-    for contact in &case.family_contacts {
-        let words = relationship_words(&contact.relationship);
-        people.add(
-            &words.to_lowercase(),
-            contact.relative.as_str(),
-            vec![],
-            None,
-            vec![],
-            &words,
-        );
-    }
-    for p in &case.practitioners {
-        let role = if p.role_title.trim().is_empty() {
-            "Practitioner".to_owned()
-        } else {
-            relationship_words(&Relationship::Other(p.role_title.clone()))
-        };
-        people.add("practitioner", p.name.as_str(), vec![], None, vec![], &role);
-    }
-    if let Some((approver, _, _)) = &case.referral_approved {
-        people.add(
-            "subgroup member",
-            approver.as_str(),
-            vec![],
-            None,
-            vec![],
-            "A subgroup member",
-        );
-    }
-    for m in &case.panel {
-        people.add(
-            "panel member",
-            m.name.as_str(),
-            vec![],
-            None,
-            vec![],
-            "A panel member",
-        );
-    }
-    if let Some(r) = &case.reviewer {
-        people.add(
-            "reviewer",
-            r.name.as_str(),
-            vec![],
-            None,
-            vec![],
-            "The independent reviewer",
-        );
-    }
-    people.0
-}
-
-/// The text with its markup (`<p>`, `<em>`) turned into spaces, character for character, so the
-/// engine reads words and its offsets are offsets into the stored text.
-fn masked(text: &str) -> String {
-    // Only a real tag is markup: `<` then a letter or `/`, closed by `>` before any other `<`.
-    // A lone `<` ("aged < 5") stays text, so nothing after it escapes the scan.
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let opens = chars[i] == '<'
-            && chars
-                .get(i + 1)
-                .is_some_and(|c| c.is_ascii_alphabetic() || *c == '/');
-        let close = if opens {
-            chars[i + 1..]
-                .iter()
-                .position(|c| *c == '>' || *c == '<')
-                .filter(|k| chars[i + 1 + k] == '>')
-                .map(|k| i + 1 + k)
-        } else {
-            None
-        };
-        match close {
-            Some(end) => {
-                out.extend(std::iter::repeat_n(' ', end + 1 - i));
-                i = end + 1;
-            }
-            None => {
-                out.push(chars[i]);
-                i += 1;
-            }
-        }
-    }
-    out
-}
-
-fn chars_before(text: &str, byte: usize) -> u32 {
-    u32::try_from(text[..byte].chars().count()).unwrap_or(u32::MAX)
-}
-
-fn reason_name(r: cspr_redact::Reason) -> String {
-    serde_json::to_value(r)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-/// The engine's findings in every part of the report.
-#[must_use]
-pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFinding> {
-    let mut out = Vec::new();
-    for part in ReportPart::all(report) {
-        let Some(text) = part.text(report) else {
-            continue;
-        };
-        let plain = masked(text);
-        let start_of_part = out.len();
-        for f in cspr_redact::find(&plain, known) {
-            let (byte_start, replacement) =
-                cspr_redact::replacement_for(&plain, &f, known, Policy::default());
-            let mut byte_start = byte_start.min(f.byte_start);
-            if f.person.is_some() && f.label == Label::Person {
-                byte_start = title_before(&plain, byte_start);
-            }
-            let start = chars_before(&plain, byte_start);
-            #[expect(
-                clippy::cast_possible_truncation,
-                clippy::cast_sign_loss,
-                reason = "a confidence between 0 and 1 in percent"
-            )]
-            let confidence = (f.confidence.clamp(0.0, 1.0) * 100.0).round() as u8;
-            out.push(ScanFinding {
-                part,
-                start,
-                end: u32::try_from(f.end).unwrap_or(u32::MAX),
-                label: f.label.as_str().to_owned(),
-                reason: reason_name(f.reason),
-                confidence,
-                known_person: f.person.is_some(),
-                replacement,
-            });
-        }
-        merge_names(&plain, &mut out, start_of_part);
-    }
-    out
-}
-
-/// Where a courtesy title right before a known person's name starts ("Mrs Beth Example"
-/// becomes "Mother", not "Mrs Mother"); `at` when there is none.
-fn title_before(plain: &str, at: usize) -> usize {
-    const TITLES: [&str; 7] = ["mr", "mrs", "ms", "miss", "mx", "dr", "master"];
-    let Some(head) = plain[..at].strip_suffix(' ') else {
-        return at;
-    };
-    let word_start = head
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !(c.is_alphabetic() || *c == '.'))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let word = head[word_start..].trim_end_matches('.').to_lowercase();
-    if TITLES.contains(&word.as_str()) {
-        word_start
-    } else {
-        at
-    }
-}
-
-/// Joins a person's names found as separate spans ("Beth" and "Example", the surname shared
-/// with the child) into one finding, so the text reads "Mother", not "Mother Child A". The first
-/// name says whose name it is.
-fn merge_names(plain: &str, findings: &mut Vec<ScanFinding>, from: usize) {
-    let chars: Vec<char> = plain.chars().collect();
-    let mut i = from;
-    while i + 1 < findings.len() {
-        let (a, b) = (&findings[i], &findings[i + 1]);
-        let gap = chars
-            .get(a.end as usize..b.start as usize)
-            .unwrap_or_default();
-        if a.label == "PERSON"
-            && b.label == "PERSON"
-            && a.part == b.part
-            && !gap.is_empty()
-            && gap.iter().all(|c| *c == ' ')
-        {
-            let b = findings.remove(i + 1);
-            let a = &mut findings[i];
-            a.end = b.end;
-            a.confidence = a.confidence.min(b.confidence);
-            if !a.known_person && b.known_person {
-                a.replacement = b.replacement;
-                a.reason = b.reason;
-            }
-            a.known_person |= b.known_person;
-        } else {
-            i += 1;
-        }
-    }
-}
-
-/// The text of each part of the report after the review: accepted findings and widened spans
-/// replaced, rejected ones left. Overlapping spans are replaced once, by the first.
-#[must_use]
-pub fn redacted_parts(
-    report: &OverviewReport,
-    review: &AnonymisationReview,
-) -> BTreeMap<ReportPart, String> {
-    let mut spans: BTreeMap<ReportPart, Vec<(u32, u32, &str)>> = BTreeMap::new();
-    for (part, start, end, f) in review.replaced_spans() {
-        spans
-            .entry(part)
-            .or_default()
-            .push((start, end, f.replacement.as_str()));
-    }
-    let mut out = BTreeMap::new();
-    for part in ReportPart::all(report) {
-        let Some(text) = part.text(report) else {
-            continue;
-        };
-        let mut list = spans.remove(&part).unwrap_or_default();
-        list.sort_by_key(|s| (s.0, std::cmp::Reverse(s.1)));
-        let chars: Vec<char> = text.chars().collect();
-        let mut redacted = String::with_capacity(text.len());
-        let mut pos = 0usize;
-        for (start, end, replacement) in list {
-            let (s, e) = (start as usize, (end as usize).min(chars.len()));
-            if e <= pos {
-                continue;
-            }
-            let s = s.max(pos);
-            redacted.extend(&chars[pos..s]);
-            redacted.push_str(replacement);
-            pos = e;
-        }
-        redacted.extend(&chars[pos.min(chars.len())..]);
-        out.insert(part, redacted);
-    }
-    out
-}
-
-/// The report as it will be published: every part redacted.
-#[must_use]
-pub fn redacted_report(report: &OverviewReport, review: &AnonymisationReview) -> OverviewReport {
-    let mut out = report.clone();
-    for (part, text) in redacted_parts(report, review) {
-        match part {
-            ReportPart::Section(s) => {
-                out.sections.insert(s, text);
-            }
-            ReportPart::Recommendation(i) => {
-                if let Some(r) = usize::try_from(i)
-                    .ok()
-                    .and_then(|i| out.recommendations.get_mut(i))
-                {
-                    r.text = text;
-                }
-            }
-        }
-    }
-    out
-}
-
-/// Whose names the redacted text still holds: the engine run again on it, keeping what it
-/// finds of the case's people. Each is named by pseudonym, never by name.
-#[must_use]
-pub fn names_left(
-    parts: &BTreeMap<ReportPart, String>,
-    known: &CaseKnowledge,
-) -> Vec<RemainingName> {
-    let mut out: Vec<RemainingName> = Vec::new();
-    for (part, text) in parts {
-        let plain: Vec<char> = masked(text).chars().collect();
-        for f in cspr_redact::find(&masked(text), known) {
-            let Some(person) = f.person.and_then(|p| known.people.get(p)) else {
-                continue;
-            };
-            if !matches!(f.label, Label::Person | Label::DateOfBirth) {
-                continue;
-            }
-            // A name in two spans ("Beth" "Example") is one name, whose first name says whose.
-            if let Some(last) = out.last_mut()
-                && last.part == *part
-                && plain
-                    .get(last.end as usize..f.start)
-                    .is_some_and(|gap| !gap.is_empty() && gap.iter().all(|c| *c == ' '))
-            {
-                last.end = u32::try_from(f.end).unwrap_or(u32::MAX);
-                continue;
-            }
-            out.push(RemainingName {
-                part: *part,
-                start: u32::try_from(f.start).unwrap_or(u32::MAX),
-                end: u32::try_from(f.end).unwrap_or(u32::MAX),
-                who: known
-                    .pseudonyms
-                    .get(&person.name)
-                    .cloned()
-                    .unwrap_or_else(|| "someone the case records".to_owned()),
-            });
-        }
-    }
-    out
-}
-
-/// One line of the residual-risk report.
-struct Risk {
-    part: String,
-    what: &'static str,
-    text: String,
-}
-
-/// What could still identify someone in the redacted text: exact ages and unrecognised
-/// capitalised words (the engine's residual list), and places the team chose to keep.
-fn residual(
-    parts: &BTreeMap<ReportPart, String>,
-    review: &AnonymisationReview,
-    report: &OverviewReport,
-) -> Vec<Risk> {
-    let mut out = Vec::new();
-    for (part, text) in parts {
-        for r in cspr_redact::residual_risks(&masked(text)) {
-            out.push(Risk {
-                part: part.label(),
-                what: match r.kind {
-                    cspr_redact::ResidualKind::Age => "An exact age",
-                    cspr_redact::ResidualKind::UnrecognisedName => {
-                        "A rare detail or name no detector recognised"
-                    }
-                },
-                text: r.text,
-            });
-        }
-    }
-    for (i, f) in review.findings.iter().enumerate() {
-        let rejected = u32::try_from(i)
-            .ok()
-            .and_then(|i| review.decisions.get(&i))
-            .is_some_and(|d| *d == FindingDecision::Reject);
-        if rejected
-            && matches!(
-                f.label.as_str(),
-                "LOCATION" | "ADDRESS" | "POSTCODE" | "ORG"
-            )
-        {
-            out.push(Risk {
-                part: f.part.label(),
-                what: "A place name kept in the text",
-                text: span_text(report, f.part, f.start, f.end),
-            });
-        }
-    }
-    out
-}
-
-fn span_text(report: &OverviewReport, part: ReportPart, start: u32, end: u32) -> String {
-    let text = masked(part.text(report).unwrap_or_default());
-    text.chars()
-        .skip(start as usize)
-        .take(end.saturating_sub(start) as usize)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// A finding grown by whole words on either side (character offsets of the part's text).
-fn widen(text: &str, start: u32, end: u32, before: usize, after: usize) -> (u32, u32) {
-    let chars: Vec<char> = masked(text).chars().collect();
-    let word = |c: char| c.is_alphanumeric() || c == '\'' || c == '\u{2019}' || c == '-';
-    let mut s = (start as usize).min(chars.len());
-    for _ in 0..before {
-        let mut i = s;
-        while i > 0 && !word(chars[i - 1]) {
-            i -= 1;
-        }
-        if i == 0 {
-            break;
-        }
-        while i > 0 && word(chars[i - 1]) {
-            i -= 1;
-        }
-        s = i;
-    }
-    let mut e = (end as usize).min(chars.len());
-    for _ in 0..after {
-        let mut i = e;
-        while i < chars.len() && !word(chars[i]) {
-            i += 1;
-        }
-        if i == chars.len() {
-            break;
-        }
-        while i < chars.len() && word(chars[i]) {
-            i += 1;
-        }
-        e = i;
-    }
-    (
-        u32::try_from(s).unwrap_or(u32::MAX),
-        u32::try_from(e).unwrap_or(u32::MAX),
-    )
-}
-
-/// A key of the scan a page showed, so a decision made on a page older than the last scan is
-/// not applied to a different finding.
-fn scan_key(review: &AnonymisationReview) -> String {
-    let json = serde_json::to_vec(&(review.version, review.scanned_on, &review.findings))
-        .unwrap_or_default();
-    blake3::hash(&json).to_hex()[..16].to_owned()
-}
 
 // ------------------------------------------------------------------------------------------
 // Access and commands
@@ -577,18 +47,14 @@ fn scan_key(review: &AnonymisationReview) -> String {
 
 /// The partnership team only; anyone else is refused, and the refusal is written to the log.
 async fn team_only(state: &AppState, access: &CaseAccess, source: &Source) -> Result<(), WebError> {
-    if access.principal().role == Role::PartnershipTeam {
+    if may_publish(access.principal()) {
         return Ok(());
     }
     Err(crate::access::refuse(state, access, source, "publication of the report").await)
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    }
+    state.actor(p.user_id)
 }
 
 /// Runs a command on the case as read (a change meanwhile is a conflict, told in words).
@@ -610,17 +76,21 @@ async fn run(
         .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(cspr_app::AppError::Domain(d)) => Ok(Err(match d {
-            DomainError::Invalid { field, message } => (Some(field), message),
-            other => (None, other.to_string()),
-        })),
-        Err(cspr_app::AppError::Conflict { .. }) => Ok(Err((
+        Err(e) => Ok(Err(refusal(e)?)),
+    }
+}
+
+/// The process's refusal as (field, message) for the page; anything else is the page's error.
+fn refusal(e: cspr_app::AppError) -> Result<(Option<&'static str>, String), WebError> {
+    match e {
+        cspr_app::AppError::Domain(DomainError::Invalid { field, message }) => {
+            Ok((Some(field), message))
+        }
+        cspr_app::AppError::Conflict { .. } => Ok((
             None,
             "Someone else changed this case while you were looking at it: look at the page again and try once more.".to_owned(),
-        ))),
-        Err(cspr_app::AppError::Store(cspr_store::StoreError::DiskFull)) => Err(WebError::DiskFull),
-        Err(cspr_app::AppError::NotFound) => Err(WebError::NotFound),
-        Err(other) => Err(WebError::Internal(other.to_string())),
+        )),
+        other => crate::refused(other).map(|m| (None, m)),
     }
 }
 
@@ -697,15 +167,6 @@ fn decision_words(case: &Case) -> String {
     }
 }
 
-/// The earliest day of publication: 7 working days after sending (WT2023 ch.5).
-fn earliest(state: &AppState, case: &Case) -> Option<Date> {
-    let app = state.app();
-    case.report_sent_on.map(|sent| {
-        app.calendar()
-            .add_working_days(sent, app.settings().publication_notice_working_days)
-    })
-}
-
 #[expect(clippy::too_many_lines, reason = "one view model, field by field")]
 async fn publication_page(
     state: &AppState,
@@ -737,7 +198,7 @@ async fn publication_page(
             "Record the date sent".to_owned(),
         ),
     ];
-    if let Some(day) = earliest(state, case) {
+    if let Some(day) = earliest_publication(&state.app(), case) {
         facts.push((
             "Earliest publication".to_owned(),
             format!(
@@ -1430,36 +891,21 @@ pub async fn accept_rest(
         )
         .await;
     }
-    let open: Vec<u32> = (0..review.findings.len())
-        .filter_map(|i| u32::try_from(i).ok())
-        .filter(|i| !review.decisions.contains_key(i))
-        .collect();
-    let mut version = Some(case.version);
-    for finding in open {
-        match state
-            .app()
-            .execute(
-                access.case_id(),
-                version,
-                Command::ReviewFinding {
-                    finding,
-                    decision: FindingDecision::Accept,
-                },
-                actor(&state, access.principal()),
-            )
-            .await
-        {
-            Ok(v) => version = Some(v),
-            Err(cspr_app::AppError::Domain(d)) => {
-                return review_error(&state, &access, &case, &d.to_string()).await;
-            }
-            Err(cspr_app::AppError::Conflict { .. }) => {
-                return review_error(&state, &access, &case, "Someone else changed this case while you were looking at it: look at the findings again").await;
-            }
-            Err(cspr_app::AppError::Store(cspr_store::StoreError::DiskFull)) => {
-                return Err(WebError::DiskFull);
-            }
-            Err(other) => return Err(WebError::Internal(other.to_string())),
+    match cspr_app::publication::accept_rest(
+        &state.app(),
+        access.case_id(),
+        case.version,
+        actor(&state, access.principal()),
+    )
+    .await
+    {
+        Ok(_) => {}
+        Err(cspr_app::AppError::Conflict { .. }) => {
+            return review_error(&state, &access, &case, "Someone else changed this case while you were looking at it: look at the findings again").await;
+        }
+        Err(e) => {
+            let message = crate::refused(e)?;
+            return review_error(&state, &access, &case, &message).await;
         }
     }
     Ok(Redirect::to(&format!(
@@ -1534,18 +980,6 @@ impl PublishPage {
 }
 
 /// The themes a published report lists: the case's tags and its recommendations' themes.
-fn themes(case: &Case) -> Vec<String> {
-    let mut all: Vec<String> = case.themes.iter().cloned().collect();
-    if let Some(d) = case.latest_draft() {
-        for r in &d.report.recommendations {
-            all.extend(r.themes.iter().cloned());
-        }
-    }
-    all.sort();
-    all.dedup();
-    all
-}
-
 fn default_title(case: &Case) -> String {
     let known = knowledge(case);
     let child = case
@@ -1592,7 +1026,9 @@ async fn publish_page(
             .collect(),
         form,
         themes: themes(case).join(", "),
-        earliest: earliest(state, case).map(long_date).unwrap_or_default(),
+        earliest: earliest_publication(&state.app(), case)
+            .map(long_date)
+            .unwrap_or_default(),
         blocker,
     };
     let status = if view.errors.is_empty() {
@@ -1624,20 +1060,7 @@ pub async fn publish_form(
 
 /// A date from its three boxes; `Ok(None)` when all three are empty.
 fn date_of(day: &str, month: &str, year: &str) -> Result<Option<Date>, ()> {
-    let (d, m, y) = (day.trim(), month.trim(), year.trim());
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        return Ok(None);
-    }
-    let d: u8 = d.parse().map_err(|_| ())?;
-    let m: u8 = m.parse().map_err(|_| ())?;
-    let y: i32 = y.parse().map_err(|_| ())?;
-    if !(1000..=9999).contains(&y) {
-        return Err(());
-    }
-    let month = time::Month::try_from(m).map_err(|_| ())?;
-    Date::from_calendar_date(y, month, d)
-        .map(Some)
-        .map_err(|_| ())
+    crate::date_input::parse(day, month, year).map_err(|_| ())
 }
 
 /// Which known people a text names, by pseudonym.
@@ -1740,133 +1163,48 @@ pub async fn publish(
     if !errors.is_empty() {
         return publish_page(&state, &access, &case, form, errors).await;
     }
-    let command = Command::Publish {
+    let publication = cspr_app::publication::Publication {
+        title,
+        summary,
         published_on,
-        anonymisation_reviewed: confirmed,
         online_until,
+        anonymisation_reviewed: confirmed,
     };
-    // Ask the case first, so that a refusal (7 working days, findings not reviewed, a name
-    // left) stores nothing.
-    let app = state.app();
-    let ctx = cspr_domain::case::Ctx {
-        today: state.today(),
-        calendar: app.calendar(),
-        settings: app.settings(),
-        actor: access.principal().user_id,
-    };
-    let until = match cspr_domain::case::decide(&case, command.clone(), &ctx) {
-        Ok(events) => events.iter().find_map(|e| match e {
-            cspr_domain::case::Event::Published { online_until, .. } => *online_until,
-            _ => None,
-        }),
-        Err(DomainError::Invalid { field, message }) => {
-            let field = if field == "online_until" {
-                "online_until-day"
-            } else {
-                "published_on-day"
-            };
-            return publish_page(&state, &access, &case, form, vec![(field, message)]).await;
-        }
-        Err(other) => {
-            return publish_page(
-                &state,
-                &access,
-                &case,
-                form,
-                vec![("published_on-day", other.to_string())],
-            )
-            .await;
-        }
-    };
-    let full_report = matches!(
-        case.publication_decision,
-        Some((PublicationDecision::Publish, _))
-    );
-    let stored = if full_report {
-        let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
-            return Err(WebError::Internal(
-                "publication allowed without a review".into(),
-            ));
-        };
-        let report = redacted_report(&draft.report, review);
-        let agencies: HashMap<cspr_domain::ids::AgencyId, String> = state
-            .store()
-            .agencies(access.principal().partnership_id.as_uuid())
-            .await?
-            .into_iter()
-            .map(|a| (cspr_domain::ids::AgencyId::from_uuid(a.id), a.name))
-            .collect();
-        let title_page = cspr_export::TitlePage {
-            title: title.clone(),
-            subtitle: None,
-            author: state.config().partnership_name.clone(),
-            date: Some(published_on),
-        };
-        let doc = cspr_export::overview_report(&report, &title_page, &agencies);
-        let pdf = tokio::task::spawn_blocking(move || cspr_export::to_public_pdf(&doc))
-            .await
-            .map_err(|e| WebError::Internal(format!("the PDF task failed: {e}")))?
-            .map_err(|e| WebError::Internal(format!("the public PDF could not be made: {e}")))?;
-        let id = Uuid::new_v4();
-        let row = cspr_store::NewPublishedReport {
-            id,
-            partnership_id: access.principal().partnership_id.as_uuid(),
-            case_id: access.case_id().as_uuid(),
-            title,
-            summary,
-            themes: themes(&case),
-            published_on,
-            online_until: until.unwrap_or(published_on),
-            pdf,
-            created_at: state.now(),
-        };
-        match state.store().publish_report(row).await {
-            Ok(()) => Some(id),
-            Err(cspr_store::StoreError::Duplicate(_)) => {
-                return publish_page(
-                    &state,
-                    &access,
-                    &case,
-                    form,
-                    vec![(
-                        "published_on-day",
-                        "This case's report is already on the public page".to_owned(),
-                    )],
-                )
-                .await;
-            }
-            Err(e) => return Err(WebError::from(e)),
-        }
-    } else {
-        None
-    };
-    match run(&state, &access, &case, command).await {
-        Ok(Ok(())) => Ok(Redirect::to(&format!(
+    match cspr_app::publication::publish(
+        state.services(),
+        access.case_id(),
+        case.version,
+        &publication,
+        actor(&state, access.principal()),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
             "/cases/{}/publication?done=published",
             access.case_id()
         ))
         .into_response()),
-        other => {
-            if let Some(id) = stored
-                && let Err(e) = state.store().discard_published_report(id).await
-            {
-                tracing::error!(case = %access.case_id(), report = %id, error = %e,
-                    "a public copy of a refused publication could not be removed");
-            }
-            match other {
-                Ok(Err((_, message))) => {
-                    publish_page(
-                        &state,
-                        &access,
-                        &case,
-                        form,
-                        vec![("published_on-day", message)],
-                    )
-                    .await
-                }
-                Err(e) => Err(e),
-                Ok(Ok(())) => Err(WebError::Internal("unreachable".into())),
-            }
+        Err(cspr_app::AppError::Store(cspr_store::StoreError::Duplicate(_))) => {
+            publish_page(
+                &state,
+                &access,
+                &case,
+                form,
+                vec![(
+                    "published_on-day",
+                    "This case's report is already on the public page".to_owned(),
+                )],
+            )
+            .await
+        }
+        Err(e) => {
+            let (field, message) = refusal(e)?;
+            let field = if field == Some("online_until") {
+                "online_until-day"
+            } else {
+                "published_on-day"
+            };
+            publish_page(&state, &access, &case, form, vec![(field, message)]).await
         }
     }
 }
@@ -1922,28 +1260,22 @@ pub async fn withdraw(
     let (Some(removed_on), Some(reason)) = (removed_on, reason) else {
         return again(errors, form).await;
     };
-    match run(
-        &state,
-        &access,
-        &case,
-        Command::Unpublish {
-            removed_on,
-            reason: Some(reason),
-        },
+    match cspr_app::publication::withdraw(
+        &state.app(),
+        access.case_id(),
+        case.version,
+        removed_on,
+        reason,
+        actor(&state, access.principal()),
     )
-    .await?
+    .await
+    .map_or_else(|e| refusal(e).map(Err), |_| Ok(Ok(())))?
     {
-        Ok(()) => {
-            state
-                .store()
-                .withdraw_published_report(access.case_id().as_uuid(), removed_on)
-                .await?;
-            Ok(Redirect::to(&format!(
-                "/cases/{}/publication?done=withdrawn",
-                access.case_id()
-            ))
-            .into_response())
-        }
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/publication?done=withdrawn",
+            access.case_id()
+        ))
+        .into_response()),
         Err((field, message)) => {
             let key = if field == Some("reason") {
                 "reason"
@@ -1952,49 +1284,5 @@ pub async fn withdraw(
             };
             again(HashMap::from([(key, message)]), form).await
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_becomes_spaces_character_for_character() {
-        let html = "<p>Jane <em>Smith</em> \u{e9}t\u{e9}</p>";
-        let plain = masked(html);
-        assert_eq!(plain.chars().count(), html.chars().count());
-        assert_eq!(
-            plain.split_whitespace().collect::<Vec<_>>(),
-            ["Jane", "Smith", "\u{e9}t\u{e9}"]
-        );
-    }
-
-    #[test]
-    fn a_lone_angle_bracket_hides_nothing_from_the_scan() {
-        let text = "Aged < 5, Jane Smith > said <b>Lee</b>";
-        let plain = masked(text);
-        assert_eq!(plain.chars().count(), text.chars().count());
-        assert!(plain.contains("< 5, Jane Smith > said"), "{plain}");
-        assert!(plain.contains(" Lee "), "{plain}");
-        assert!(!plain.contains("<b>"), "{plain}");
-    }
-
-    #[test]
-    fn a_title_goes_with_a_known_name() {
-        let text = "She told Mrs. Beth Example and Dr Lee.";
-        assert_eq!(title_before(text, 14), 9);
-        assert_eq!(title_before(text, 30), 30, "no title before \"Dr\"");
-        assert_eq!(title_before("Beth", 0), 0);
-    }
-
-    #[test]
-    fn widening_takes_whole_words_and_stops_at_the_ends() {
-        let text = "Seen by Dr Jane Lee at home.";
-        // "Jane" is 11..15.
-        assert_eq!(widen(text, 11, 15, 1, 1), (8, 19));
-        assert_eq!(widen(text, 11, 15, 0, 2), (11, 22));
-        assert_eq!(widen(text, 11, 15, 9, 0), (0, 15));
-        assert_eq!(widen(text, 11, 15, 0, 9), (11, 27));
     }
 }

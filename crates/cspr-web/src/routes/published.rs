@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::words::long_date;
 use uuid::Uuid;
@@ -75,15 +74,9 @@ pub async fn pdf(
     else {
         return Err(WebError::NotFound);
     };
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"published-review-{id}.pdf\""),
-            ),
-        ],
+    Ok(crate::download::file(
         bytes,
-    )
-        .into_response())
+        "application/pdf",
+        &format!("published-review-{id}.pdf"),
+    ))
 }

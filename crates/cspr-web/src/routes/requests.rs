@@ -13,15 +13,14 @@
 
 use crate::access::refuse;
 use std::collections::BTreeSet;
-use std::io::Cursor;
 
 use askama::Template;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Extension, Path, Query, RawQuery, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::{
-    Answer, CaseRole, ChronologyEntry, Contribution, ContributionDraft, ContributionKind,
+    Answer, ChronologyEntry, Contribution, ContributionDraft, ContributionKind,
     ContributionRequest, ContributionStatus, FormResponse, ResponseFile,
 };
 use cspr_domain::case::{Case, Command};
@@ -57,16 +56,23 @@ fn all<'a>(pairs: &'a Pairs, name: &str) -> Vec<&'a str> {
         .collect()
 }
 
-/// The kind's name in paths (the same as in stored events).
+/// The request form: what to ask for, of which agencies, and a different due date with why.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    agencies: Vec<String>,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The slug of a kind of request (in addresses and keys).
 #[must_use]
 pub const fn kind_slug(kind: ContributionKind) -> &'static str {
-    match kind {
-        ContributionKind::AgencySummary => "agency-summary",
-        ContributionKind::ScopingForm => "scoping-form",
-        ContributionKind::AgencyReport => "agency-report",
-        ContributionKind::Chronology => "chronology",
-        ContributionKind::FactualAccuracy => "factual-accuracy",
-    }
+    kind.slug()
 }
 
 /// The open request a deadline row stands for, when it is one to this agency: its key is
@@ -82,9 +88,7 @@ pub fn open_request_of(d: &cspr_store::DeadlineRow, agency: AgencyId) -> Option<
 /// The kind a path names.
 #[must_use]
 pub fn kind_from_slug(slug: &str) -> Option<ContributionKind> {
-    ContributionKind::ALL
-        .into_iter()
-        .find(|k| kind_slug(*k) == slug)
+    ContributionKind::from_slug(slug)
 }
 
 fn capitalised(text: &str) -> String {
@@ -112,35 +116,20 @@ async fn execute(
     execute_as(state, p.user_id, case_id, command).await
 }
 
-/// [`execute`] for a given user id (a practitioner's link acts as the team member who made it).
+/// [`execute`] for a given user id.
 pub(crate) async fn execute_as(
     state: &AppState,
     user: UserId,
     case_id: CaseId,
     command: Command,
 ) -> Result<Result<(), String>, WebError> {
-    let actor = cspr_app::Actor {
-        user_id: user,
-        now: state.now(),
-        today: state.today(),
-    };
-    let mut tries = 0;
-    loop {
-        tries += 1;
-        match state
-            .app()
-            .execute(case_id, None, command.clone(), actor)
-            .await
-        {
-            Ok(_) => return Ok(Ok(())),
-            Err(cspr_app::AppError::Conflict { .. }) if tries < 3 => {}
-            Err(cspr_app::AppError::Domain(e)) => return Ok(Err(e.to_string())),
-            Err(e @ cspr_app::AppError::Conflict { .. }) => return Ok(Err(e.to_string())),
-            Err(cspr_app::AppError::Store(cspr_store::StoreError::DiskFull)) => {
-                return Err(WebError::DiskFull);
-            }
-            Err(e) => return Err(WebError::Internal(e.to_string())),
-        }
+    match state
+        .app()
+        .execute(case_id, None, command, state.actor(user))
+        .await
+    {
+        Ok(_) => Ok(Ok(())),
+        Err(e) => crate::refused(e).map(Err),
     }
 }
 
@@ -222,11 +211,6 @@ struct RequestInput {
     other: Vec<(String, String)>,
 }
 
-fn may_open_draft(p: &Principal, agency: AgencyId) -> bool {
-    p.role.sees_partnership_cases()
-        || (p.role == Role::AgencyRepresentative && p.agency_id == Some(agency))
-}
-
 async fn requests_page(
     state: &AppState,
     access: &CaseAccess,
@@ -250,7 +234,7 @@ async fn requests_page(
                         agency_id: r.agency.as_uuid(),
                         status,
                         tag,
-                        respond: may_open_draft(p, r.agency).then(|| {
+                        respond: cspr_app::policy::may_open_agency_draft(p, r.agency).then(|| {
                             format!(
                                 "/cases/{case_id}/agencies/{}/requests/{}",
                                 r.agency,
@@ -379,13 +363,7 @@ fn parse_due(text: &str) -> Result<Option<time::Date>, String> {
 }
 
 fn check_due(state: &AppState, d: time::Date) -> Result<(), String> {
-    if d <= state.today() {
-        return Err("The due date must be in the future".to_owned());
-    }
-    if !state.app().calendar().is_working_day(d) {
-        return Err("The due date must be a working day".to_owned());
-    }
-    Ok(())
+    cspr_app::requests::check_due(&state.app(), state.today(), d)
 }
 
 /// Asks agencies for a contribution; a due date other than the case's needs a reason. The
@@ -394,18 +372,15 @@ pub async fn create(
     State(state): State<AppState>,
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
-    ValidForm(form): ValidForm<Pairs>,
+    ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
     let p = access.principal().clone();
     let all_agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let mut input = RequestInput {
-        kind: get(&form, "kind").to_owned(),
-        agencies: all(&form, "agencies")
-            .into_iter()
-            .map(str::to_owned)
-            .collect(),
-        due: get(&form, "due").trim().to_owned(),
-        reason: get(&form, "reason").trim().to_owned(),
+        kind: form.kind,
+        agencies: form.agencies,
+        due: form.due.trim().to_owned(),
+        reason: form.reason.trim().to_owned(),
         ..RequestInput::default()
     };
     let kind = kind_from_slug(&input.kind);
@@ -457,82 +432,27 @@ pub async fn create(
     {
         return requests_page(&state, &access, &source, input, "").await;
     }
-    let command = Command::RequestContributions {
+    let request = cspr_app::requests::NewRequest {
         kind,
-        agencies: chosen.clone(),
-        due_on: None,
+        agencies: chosen,
+        due: due.zip(reason),
     };
-    if let Err(message) = execute(&state, &p, access.case_id(), command).await? {
-        input.kind_error = message;
+    if let Err(e) = cspr_app::requests::request_contributions(
+        &state.app(),
+        access.case_id(),
+        &request,
+        state.actor(p.user_id),
+    )
+    .await
+    {
+        input.kind_error = crate::refused(e)?;
         return requests_page(&state, &access, &source, input, "").await;
     }
-    let (case, _) = state
-        .app()
-        .load(access.case_id())
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
-    if let (Some(due), Some(reason)) = (due, reason) {
-        let moved: Vec<AgencyId> = chosen
-            .iter()
-            .copied()
-            .filter(|a| {
-                case.contributions
-                    .get(&(kind, *a))
-                    .is_some_and(|r| r.due_on != due)
-            })
-            .collect();
-        if !moved.is_empty() {
-            let command = Command::ChangeContributionDue {
-                kind,
-                agencies: moved,
-                due_on: due,
-                reason,
-            };
-            if let Err(message) = execute(&state, &p, access.case_id(), command).await? {
-                input.due_error = message;
-                return requests_page(&state, &access, &source, input, "").await;
-            }
-        }
-    }
-    grant_representatives(&state, &p, &case, access.case_id(), &chosen).await?;
     Ok(Redirect::to(&format!(
         "/cases/{}/requests?done=requested",
         access.case_id()
     ))
     .into_response())
-}
-
-/// Gives the agencies' active representatives access to the case, so they can answer.
-async fn grant_representatives(
-    state: &AppState,
-    p: &Principal,
-    case: &Case,
-    case_id: CaseId,
-    agencies: &[AgencyId],
-) -> Result<(), WebError> {
-    let users = state.store().users(p.partnership_id.as_uuid()).await?;
-    for u in users {
-        let Some(agency) = u.agency_id.map(AgencyId::from_uuid) else {
-            continue;
-        };
-        if u.disabled
-            || u.role != Role::AgencyRepresentative.key()
-            || !agencies.contains(&agency)
-            || case.members.contains_key(&UserId::from_uuid(u.id))
-        {
-            continue;
-        }
-        let command = Command::GrantMembership {
-            user: UserId::from_uuid(u.id),
-            role: CaseRole::AgencyRepresentative,
-            agency: Some(agency),
-        };
-        if let Err(message) = execute(state, p, case_id, command).await? {
-            tracing::warn!(case = %case_id, user = %u.id, reason = %message,
-                "an agency representative was not given access to a case they were asked about");
-        }
-    }
-    Ok(())
 }
 
 /// Moves the due date of open requests of one kind, with the reason.
@@ -541,20 +461,21 @@ pub async fn change_due(
     Extension(access): Extension<CaseAccess>,
     Extension(source): Extension<Source>,
     Path((_, slug)): Path<(Uuid, String)>,
-    ValidForm(form): ValidForm<Pairs>,
+    ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
     let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
     let anchor = format!("#due-{slug}");
     let mut problems = Vec::new();
-    let agencies: Vec<AgencyId> = all(&form, "agencies")
-        .into_iter()
+    let agencies: Vec<AgencyId> = form
+        .agencies
+        .iter()
         .filter_map(|a| Uuid::parse_str(a).ok())
         .map(AgencyId::from_uuid)
         .collect();
     if agencies.is_empty() {
         problems.push("Choose the agencies whose due date changes".to_owned());
     }
-    let due = match parse_due(get(&form, "due")) {
+    let due = match parse_due(&form.due) {
         Ok(Some(d)) => check_due(&state, d)
             .map(|()| d)
             .map_err(|m| problems.push(m))
@@ -568,7 +489,7 @@ pub async fn change_due(
             None
         }
     };
-    let reason = NonEmptyText::parse(get(&form, "reason"))
+    let reason = NonEmptyText::parse(&form.reason)
         .map_err(|_| problems.push("Enter why the due date changes".to_owned()))
         .ok();
     let (Some(due), Some(reason), true) = (due, reason, problems.is_empty()) else {
@@ -849,11 +770,6 @@ impl Default for RespondInput {
     }
 }
 
-fn may_answer(p: &Principal, agency: AgencyId) -> bool {
-    p.role == Role::PartnershipTeam
-        || (p.role == Role::AgencyRepresentative && p.agency_id == Some(agency))
-}
-
 struct Target {
     kind: ContributionKind,
     agency: AgencyId,
@@ -903,7 +819,7 @@ async fn respond_page(
         }
         ContributionStatus::Requested => String::new(),
     };
-    let editable = !request.is_settled() && may_answer(p, t.agency);
+    let editable = !request.is_settled() && cspr_app::policy::may_answer_for_agency(p, t.agency);
     let files = draft
         .form
         .attachments
@@ -996,7 +912,7 @@ pub async fn respond_submit(
 ) -> Result<Response, WebError> {
     let t = target(&access, &slug)?;
     let p = access.principal().clone();
-    if !may_answer(&p, t.agency) {
+    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
         return Err(refuse(
             &state,
             &access,
@@ -1163,7 +1079,7 @@ pub async fn attach(
 ) -> Result<Response, WebError> {
     let t = target(&access, &slug)?;
     let p = access.principal().clone();
-    if !may_answer(&p, t.agency) {
+    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
         return Err(refuse(
             &state,
             &access,
@@ -1220,30 +1136,46 @@ pub async fn attach(
         )
         .await;
     }
-    let blob = state
-        .store()
-        .put_blob(access.case_id().as_uuid(), media, &name, &upload.bytes)
-        .await?;
-    let mut draft = draft_of(request);
-    draft.form.attachments.push(ResponseFile {
-        blob,
-        name,
-        media_type: media.to_owned(),
-        size: upload.bytes.len() as u64,
-    });
-    let command = Command::SaveContributionDraft {
-        kind: t.kind,
-        agency: t.agency,
-        draft,
+    let draft = draft_of(request);
+    let size = upload.bytes.len() as u64;
+    let attach = |blob| {
+        let mut draft = draft.clone();
+        draft.form.attachments.push(ResponseFile {
+            blob,
+            name: name.clone(),
+            media_type: media.to_owned(),
+            size,
+        });
+        Command::SaveContributionDraft {
+            kind: t.kind,
+            agency: t.agency,
+            draft,
+        }
     };
-    match execute(&state, &p, access.case_id(), command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
+    let file = cspr_app::files::NewFile {
+        name: &name,
+        media_type: media,
+        bytes: &upload.bytes,
+    };
+    match cspr_app::files::attach(
+        &state.app(),
+        access.case_id(),
+        file,
+        attach,
+        state.actor(p.user_id),
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!(
             "/cases/{}/agencies/{}/requests/{slug}?done=file",
             access.case_id(),
             t.agency
         ))
         .into_response()),
-        Err(m) => respond_page(&state, &access, &source, &t, fail(m)).await,
+        Err(e) => {
+            let m = crate::refused(e)?;
+            respond_page(&state, &access, &source, &t, fail(m)).await
+        }
     }
 }
 
@@ -1258,7 +1190,7 @@ pub async fn import(
 ) -> Result<Response, WebError> {
     let t = target(&access, &slug)?;
     let p = access.principal().clone();
-    if !may_answer(&p, t.agency) {
+    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
         return Err(refuse(
             &state,
             &access,
@@ -1527,24 +1459,19 @@ pub mod import {
 
 /// The template for uploaded chronologies, as CSV.
 pub async fn template() -> Response {
-    let mut csv = TEMPLATE_COLUMNS
-        .iter()
-        .map(|c| super::tracker::cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-    csv.push_str("\r\n");
-    csv.push_str("\"2024-03-05\",\"14:30\",\"Case notes\",\"Home visit by the health visitor; the baby was seen.\",\"Health visitor\",\"First sight of the new partner\",\"\"\r\n");
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"chronology-template.csv\"",
-            ),
-        ],
-        csv,
-    )
-        .into_response()
+    let csv = cspr_export::csv::Csv::new()
+        .record(&TEMPLATE_COLUMNS)
+        .record(&[
+            "2024-03-05",
+            "14:30",
+            "Case notes",
+            "Home visit by the health visitor; the baby was seen.",
+            "Health visitor",
+            "First sight of the new partner",
+            "",
+        ])
+        .finish();
+    crate::download::file(csv, "text/csv; charset=utf-8", "chronology-template.csv")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1703,7 +1630,7 @@ pub async fn download(
             .draft
             .as_ref()
             .and_then(|d| d.form.attachments.iter().find(|f| f.blob == blob))
-            .filter(|_| may_open_draft(p, r.agency));
+            .filter(|_| cspr_app::policy::may_open_agency_draft(p, r.agency));
         sent.or(drafted).cloned()
     });
     let Some(file) = found else {
@@ -1716,17 +1643,11 @@ pub async fn download(
     if stored.case_id != access.case_id().as_uuid() {
         return Err(WebError::NotFound);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, file.media_type.clone()),
-            (
-                header::CONTENT_DISPOSITION,
-                evidence::disposition(&file.name),
-            ),
-        ],
+    Ok(crate::download::file(
         stored.bytes,
-    )
-        .into_response())
+        &file.media_type,
+        &file.name,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1763,13 +1684,6 @@ struct ChronologyPage {
     query: String,
     can_mark: bool,
     errors: Vec<(String, String)>,
-}
-
-fn may_mark(p: &Principal) -> bool {
-    matches!(
-        p.role,
-        Role::PartnershipTeam | Role::Chair | Role::IndependentReviewer
-    )
 }
 
 /// The chronology's filter as asked, with any errors.
@@ -1912,7 +1826,7 @@ pub async fn chronology_page(
         &agencies,
         &pairs,
         raw.as_deref().unwrap_or_default(),
-        may_mark(p),
+        cspr_app::policy::may_mark_key_episodes(p),
     )?;
     let status = if ok {
         StatusCode::OK
@@ -1930,7 +1844,7 @@ pub async fn mark(
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
     let p = access.principal().clone();
-    if !may_mark(&p) {
+    if !cspr_app::policy::may_mark_key_episodes(&p) {
         return Err(refuse(&state, &access, &source, "mark key practice episodes").await);
     }
     let entry = Uuid::parse_str(get(&pairs, "entry")).map_err(|_| WebError::BadRequest)?;
@@ -1974,8 +1888,7 @@ pub async fn chronology_csv(
         .await?;
     let (filter, _) = read_filter(&pairs);
     let (rows, _) = chronology_rows(&case, &agencies, &filter);
-    let cell = super::tracker::cell;
-    let mut out = [
+    let mut out = cspr_export::csv::Csv::new().record(&[
         "Date",
         "Time",
         "Agency",
@@ -1985,15 +1898,10 @@ pub async fn chronology_csv(
         "Significance",
         "Analysis",
         "Key practice episode",
-    ]
-    .iter()
-    .map(|h| cell(h))
-    .collect::<Vec<_>>()
-    .join(",");
-    out.push_str("\r\n");
+    ]);
     for r in rows {
-        let line = [
-            &r.date,
+        out.push(&[
+            r.date.as_str(),
             &r.time,
             &r.agency,
             &r.source,
@@ -2001,29 +1909,18 @@ pub async fn chronology_csv(
             &r.who,
             &r.significance,
             &r.analysis,
-            &(if r.key { "Yes" } else { "" }).to_owned(),
-        ]
-        .iter()
-        .map(|c| cell(c))
-        .collect::<Vec<_>>()
-        .join(",");
-        out.push_str(&line);
-        out.push_str("\r\n");
+            if r.key { "Yes" } else { "" },
+        ]);
     }
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"integrated-chronology-{}.csv\"",
-                    safe_reference(&access.summary().reference)
-                ),
-            ),
-        ],
+    let out = out.finish();
+    Ok(crate::download::file(
         out,
-    )
-        .into_response())
+        "text/csv; charset=utf-8",
+        &format!(
+            "integrated-chronology-{}.csv",
+            safe_reference(&access.summary().reference)
+        ),
+    ))
 }
 
 fn safe_reference(reference: &str) -> String {
@@ -2061,93 +1958,32 @@ pub async fn chronology_docx(
     let (rows, _) = chronology_rows(&case, &agencies, &filter);
     let bytes = docx(&access.summary().reference, &rows)
         .map_err(|e| WebError::Internal(format!("the chronology's DOCX failed: {e}")))?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!(
-                    "attachment; filename=\"integrated-chronology-{}.docx\"",
-                    safe_reference(&access.summary().reference)
-                ),
-            ),
-        ],
+    Ok(crate::download::file(
         bytes,
-    )
-        .into_response())
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &format!(
+            "integrated-chronology-{}.docx",
+            safe_reference(&access.summary().reference)
+        ),
+    ))
 }
 
-fn docx(reference: &str, rows: &[ChronologyRow]) -> Result<Vec<u8>, String> {
-    use docx_rs::{Docx, Paragraph, Run, Table, TableCell, TableRow};
-    let cell = |text: &str, bold: bool| {
-        let mut run = Run::new().add_text(text);
-        if bold {
-            run = run.bold();
-        }
-        TableCell::new().add_paragraph(Paragraph::new().add_run(run))
-    };
-    let headings = [
-        "Date",
-        "Agency",
-        "What happened",
-        "Who was involved",
-        "Source",
-        "Significance and analysis",
-    ];
-    let mut table_rows = vec![TableRow::new(
-        headings.iter().map(|h| cell(h, true)).collect(),
-    )];
-    for r in rows {
-        let when = if r.time.is_empty() {
-            r.date.clone()
-        } else {
-            format!("{} {}", r.date, r.time)
-        };
-        let what = if r.key {
-            format!("Key practice episode. {}", r.what)
-        } else {
-            r.what.clone()
-        };
-        let analysis = [r.significance.as_str(), r.analysis.as_str()]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .copied()
-            .collect::<Vec<_>>()
-            .join(" ");
-        table_rows.push(TableRow::new(vec![
-            cell(&when, false),
-            cell(&r.agency, false),
-            cell(&what, r.key),
-            cell(&r.who, false),
-            cell(&r.source, false),
-            cell(&analysis, false),
-        ]));
-    }
-    let doc = Docx::new()
-        .add_paragraph(
-            Paragraph::new().add_run(
-                Run::new()
-                    .add_text(format!("Integrated chronology: case {reference}"))
-                    .bold()
-                    .size(32),
-            ),
-        )
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_text(format!(
-            "{} in date order, from every agency's sent chronology.",
-            cspr_domain::words::plural(
-                i64::try_from(rows.len()).unwrap_or(i64::MAX),
-                "entry",
-                "entries"
-            )
-        ))))
-        .add_table(Table::new(table_rows));
-    let mut out = Cursor::new(Vec::new());
-    doc.build().pack(&mut out).map_err(|e| e.to_string())?;
-    Ok(out.into_inner())
+fn docx(reference: &str, rows: &[ChronologyRow]) -> Result<Vec<u8>, cspr_export::ExportError> {
+    let entries: Vec<cspr_export::chronology::Entry<'_>> = rows
+        .iter()
+        .map(|r| cspr_export::chronology::Entry {
+            date: &r.date,
+            time: &r.time,
+            agency: &r.agency,
+            what: &r.what,
+            who: &r.who,
+            source: &r.source,
+            significance: &r.significance,
+            analysis: &r.analysis,
+            key: r.key,
+        })
+        .collect();
+    cspr_export::chronology::to_docx(reference, &entries)
 }
 
 // ---------------------------------------------------------------------------------------------

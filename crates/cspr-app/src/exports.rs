@@ -12,16 +12,17 @@
 
 use std::collections::HashMap;
 
-use cspr_app::{App, AppError};
+use crate::{App, AppError};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::documents::{DocumentExport, DocumentKind, ExportFormat};
 use cspr_domain::ids::{AgencyId, CaseId, UserId};
-use cspr_store::{Job, JobOutcome, NewJob, Store, StoreError};
+use cspr_store::{Job, JobOutcome, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::AppState;
+use crate::Services;
+use crate::jobs::BackgroundJob;
 
 /// The job kind of one export.
 pub const EXPORT_JOB: &str = "export-document";
@@ -41,10 +42,10 @@ pub struct ExportRequest {
     pub requested_by: Uuid,
 }
 
-impl ExportRequest {
-    /// The job's key on the outbox.
-    #[must_use]
-    pub fn key(&self) -> String {
+impl BackgroundJob for ExportRequest {
+    const KIND: &'static str = EXPORT_JOB;
+
+    fn key(&self) -> String {
         format!("export/{}", self.export_id)
     }
 }
@@ -99,22 +100,14 @@ pub async fn produce(
 ///
 /// # Errors
 /// Store failures while enqueueing.
-pub async fn request(state: &AppState, request: ExportRequest) -> Result<(), StoreError> {
-    let payload = serde_json::to_value(request).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    state
-        .store()
-        .enqueue_keyed_jobs(vec![(
-            request.key(),
-            NewJob {
-                kind: EXPORT_JOB.to_owned(),
-                payload,
-                run_at: state.now() + time::Duration::minutes(2),
-            },
-        )])
-        .await?;
-    let state = state.clone();
+pub async fn request(services: &Services, request: ExportRequest) -> Result<(), StoreError> {
+    let job = request
+        .keyed(services.now() + time::Duration::minutes(2))
+        .ok_or_else(|| StoreError::Invalid("the export request cannot be written".into()))?;
+    services.store().enqueue_keyed_jobs(vec![job]).await?;
+    let services = services.clone();
     tokio::spawn(async move {
-        if let Err(why) = make(&state, request).await {
+        if let Err(why) = make(&services, request).await {
             tracing::warn!(case = %request.case_id, export = %request.export_id, error = %why,
                 "an export failed; the job runner will try again");
         }
@@ -132,26 +125,26 @@ fn recorded(case: &Case, export_id: Uuid) -> bool {
 ///
 /// # Errors
 /// A description for the log.
-pub async fn make(state: &AppState, request: ExportRequest) -> Result<bool, String> {
-    let app: App = state.app();
+pub async fn make(services: &Services, request: ExportRequest) -> Result<bool, String> {
+    let app: App = services.app();
     let case_id = CaseId::from_uuid(request.case_id);
     let (case, _) = app.load(case_id).await.map_err(|e| e.to_string())?;
     if recorded(&case, request.export_id) {
         return Ok(false);
     }
-    let partnership = state.config().partnership_id.as_uuid();
+    let partnership = services.partnership_id().as_uuid();
     let made = produce(
-        state.store(),
+        services.store(),
         partnership,
-        &state.config().partnership_name,
+        services.partnership_name(),
         &case,
         request.document,
         request.format,
-        state.today(),
+        services.today(),
     )
     .await?;
     let size = made.bytes.len() as u64;
-    let blob_id = state
+    let blob_id = services
         .store()
         .put_blob(
             request.case_id,
@@ -169,14 +162,10 @@ pub async fn make(state: &AppState, request: ExportRequest) -> Result<bool, Stri
             blob_id,
             size,
             requested_by: UserId::from_uuid(request.requested_by),
-            made_at: state.now(),
+            made_at: services.now(),
         },
     };
-    let actor = cspr_app::Actor {
-        user_id: UserId::from_uuid(request.requested_by),
-        now: state.now(),
-        today: state.today(),
-    };
+    let actor = services.actor(UserId::from_uuid(request.requested_by));
     for _ in 0..3 {
         match app.execute(case_id, None, command.clone(), actor).await {
             Ok(_) => {
@@ -192,21 +181,20 @@ pub async fn make(state: &AppState, request: ExportRequest) -> Result<bool, Stri
     Err("the case kept changing while the export was recorded".to_owned())
 }
 
-/// Runs an export job handed out by the outbox (jobs.rs hands jobs of [`EXPORT_JOB`] here).
+/// Runs an export job handed out by the outbox ([`crate::jobs::run_jobs`] hands jobs of [`EXPORT_JOB`] here).
 ///
 /// # Errors
 /// Why it failed, for the outbox to retry.
-pub async fn run_job(state: &AppState, job: &Job) -> Result<JobOutcome, String> {
-    let request: ExportRequest = serde_json::from_value(job.payload.clone())
-        .map_err(|_| "the export's payload is unreadable".to_owned())?;
-    let outcome = if make(state, request).await? {
+pub async fn run_job(services: &Services, job: &Job) -> Result<JobOutcome, String> {
+    let request = ExportRequest::read(job)?;
+    let outcome = if make(services, request).await? {
         JobOutcome::Done
     } else {
         JobOutcome::Skipped
     };
-    match state
+    match services
         .store()
-        .complete_keyed_job(job.id, &request.key(), outcome, state.now())
+        .complete_keyed_job(job.id, &request.key(), outcome, services.now())
         .await
     {
         Ok(()) | Err(StoreError::NotFound) => Ok(outcome),
@@ -219,12 +207,12 @@ pub async fn run_job(state: &AppState, job: &Job) -> Result<JobOutcome, String> 
 /// called where every due job is an export (tests) — the serve loop goes through
 /// [`crate::jobs::run_jobs`], which hands exports here.
 #[doc(hidden)]
-pub async fn run_due_exports_for_tests(state: &AppState) -> Result<u32, String> {
+pub async fn run_due_exports_for_tests(services: &Services) -> Result<u32, String> {
     let mut n = 0;
-    while let Some(job) = state
+    while let Some(job) = services
         .store()
         .claim_job(
-            state.now() + time::Duration::hours(1),
+            services.now() + time::Duration::hours(1),
             time::Duration::minutes(5),
         )
         .await
@@ -233,7 +221,7 @@ pub async fn run_due_exports_for_tests(state: &AppState) -> Result<u32, String> 
         if job.kind != EXPORT_JOB {
             return Err(format!("a job of kind {:?} is due", job.kind));
         }
-        run_job(state, &job).await?;
+        run_job(services, &job).await?;
         n += 1;
     }
     Ok(n)

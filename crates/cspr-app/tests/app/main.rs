@@ -249,6 +249,8 @@ macro_rules! on_both {
     };
 }
 
+mod workflows;
+
 on_both!(
     commands_become_events_and_read_models,
     a_refused_command_writes_nothing,

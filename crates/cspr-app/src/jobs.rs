@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration};
 use uuid::Uuid;
 
-use crate::AppState;
-use crate::access::Role;
+use crate::Services;
 use crate::mail;
+use crate::policy::Role;
+pub use crate::settings::ReminderRules;
 
 /// The job kind of one reminder email to one person.
 pub const REMINDER_JOB: &str = "send-action-reminder";
@@ -37,49 +38,6 @@ pub const JOB_LEASE: Duration = Duration::minutes(10);
 
 /// Most jobs one run works through; the rest wait for the next run.
 const MAX_JOBS_PER_RUN: usize = 500;
-
-/// When reminders go: local practice, kept in the partnership's stored settings under
-/// `"reminders"` (each value optional; the defaults below otherwise).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ReminderRules {
-    /// Remind the agency this many working days before an action is due (default 5; 0: never).
-    pub before_due_working_days: u32,
-    /// Escalate to the agency's subgroup member this many working days after an action fell
-    /// overdue (default 5).
-    pub escalate_after_working_days: u32,
-    /// Email the agency's representatives when a request is made (default yes).
-    pub request_email: bool,
-    /// Remind an agency this many working days before a request is due (default 3; 0: never).
-    pub request_before_due_working_days: u32,
-    /// Escalate to the agency's subgroup member this many working days after a request fell
-    /// overdue (default 3).
-    pub request_escalate_after_working_days: u32,
-}
-
-impl Default for ReminderRules {
-    fn default() -> Self {
-        Self {
-            before_due_working_days: 5,
-            escalate_after_working_days: 5,
-            request_email: true,
-            request_before_due_working_days: 3,
-            request_escalate_after_working_days: 3,
-        }
-    }
-}
-
-impl ReminderRules {
-    /// The rules in a partnership's stored settings document, defaults where it says nothing
-    /// (or nothing readable).
-    #[must_use]
-    pub fn from_settings(stored: Option<&serde_json::Value>) -> Self {
-        stored
-            .and_then(|s| s.get("reminders"))
-            .and_then(|r| serde_json::from_value(r.clone()).ok())
-            .unwrap_or_default()
-    }
-}
 
 /// Which reminder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -356,7 +314,7 @@ impl Chaser {
     /// one per request and person whatever the due date.
     #[must_use]
     pub fn key(&self) -> String {
-        let kind = crate::routes::requests::kind_slug(self.kind);
+        let kind = self.kind.slug();
         match self.chaser {
             ChaserKind::Requested => format!(
                 "chaser/{}/{kind}/{}/requested/{}",
@@ -377,7 +335,7 @@ impl Chaser {
 /// The open request a deadline row stands for: (kind, agency).
 fn open_request(d: &DeadlineRow) -> Option<(ContributionKind, Uuid)> {
     let (slug, agency) = d.key.split_once(':')?;
-    let kind = crate::routes::requests::kind_from_slug(slug)?;
+    let kind = ContributionKind::from_slug(slug)?;
     let agency = Uuid::parse_str(agency).ok()?;
     d.met_on.is_none().then_some((kind, agency))
 }
@@ -533,29 +491,86 @@ pub struct JobRun {
     pub failed: u64,
 }
 
+/// A kind of background job on the outbox: a stable kind name, a payload of ids and dates
+/// (never personal data) and an idempotency key, so the same job is enqueued, and done, once.
+pub trait BackgroundJob: Serialize + serde::de::DeserializeOwned {
+    /// The job's kind on the outbox.
+    const KIND: &'static str;
+
+    /// The idempotency key.
+    fn key(&self) -> String;
+
+    /// The outbox row that runs it at `run_at`, under its key.
+    fn keyed(&self, run_at: time::OffsetDateTime) -> Option<(String, NewJob)> {
+        let payload = serde_json::to_value(self).ok()?;
+        Some((
+            self.key(),
+            NewJob {
+                kind: Self::KIND.to_owned(),
+                payload,
+                run_at,
+            },
+        ))
+    }
+
+    /// Reads a claimed job's payload back.
+    ///
+    /// # Errors
+    /// A payload of another shape (for the outbox to park).
+    fn read(job: &Job) -> Result<Self, String> {
+        serde_json::from_value(job.payload.clone())
+            .map_err(|_| format!("the payload of a {} job is unreadable", Self::KIND))
+    }
+}
+
+impl BackgroundJob for Reminder {
+    const KIND: &'static str = REMINDER_JOB;
+    fn key(&self) -> String {
+        Reminder::key(self)
+    }
+}
+
+impl BackgroundJob for Chaser {
+    const KIND: &'static str = CHASER_JOB;
+    fn key(&self) -> String {
+        Chaser::key(self)
+    }
+}
+
 /// Plans and enqueues what is due now, then works through the due jobs: send, then complete;
-/// a failure is handed to the outbox to retry with backoff.
+/// a failure is handed to the outbox to retry with backoff. Jobs run whether or not email is
+/// set up (exports need none); without email or `public_url` no reminder or chaser is
+/// planned, and one already queued waits (it fails and is retried) until email is set up.
 ///
 /// # Errors
-/// [`JobError::NotConfigured`] without email or `public_url` (nothing is planned or claimed);
-/// store failures.
-pub async fn run_jobs(state: &AppState) -> Result<JobRun, JobError> {
-    configured(state)?;
+/// Store failures.
+pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
     let mut run = JobRun {
-        enqueued: enqueue_due(state).await?,
+        enqueued: match enqueue_due(services).await {
+            Ok(n) => n,
+            Err(JobError::NotConfigured(_)) => 0,
+            Err(e) => return Err(e),
+        },
         ..JobRun::default()
     };
     let mut world: Option<World> = None;
     for _ in 0..MAX_JOBS_PER_RUN {
-        let Some(job) = state.store().claim_job(state.now(), JOB_LEASE).await? else {
+        let Some(job) = services
+            .store()
+            .claim_job(services.now(), JOB_LEASE)
+            .await?
+        else {
             break;
         };
-        match run_job(state, &job, &mut world).await {
+        match run_job(services, &job, &mut world).await {
             Ok(JobOutcome::Done) => run.sent += 1,
             Ok(JobOutcome::Skipped) => run.skipped += 1,
             Err(why) => {
                 tracing::warn!(job = job.id, kind = %job.kind, attempts = job.attempts, error = %why, "a job failed");
-                state.store().fail_job(job.id, &why, state.now()).await?;
+                services
+                    .store()
+                    .fail_job(job.id, &why, services.now())
+                    .await?;
                 run.failed += 1;
             }
         }
@@ -567,29 +582,19 @@ pub async fn run_jobs(state: &AppState) -> Result<JobRun, JobError> {
 ///
 /// # Errors
 /// [`JobError::NotConfigured`], store failures.
-pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
-    configured(state)?;
-    let partnership = state.config().partnership_id.as_uuid();
-    let store = state.store();
+pub async fn enqueue_due(services: &Services) -> Result<u64, JobError> {
+    configured(services)?;
+    let partnership = services.partnership_id().as_uuid();
+    let store = services.store();
     let actions = store.actions(CaseScope::Partnership(partnership)).await?;
     let users = store.users(partnership).await?;
     let rules =
         ReminderRules::from_settings(store.partnership_settings(partnership).await?.as_ref());
-    let app = state.app();
-    let now = state.now();
-    let mut jobs = plan_reminders(&actions, &users, state.today(), app.calendar(), &rules)
+    let app = services.app();
+    let now = services.now();
+    let mut jobs = plan_reminders(&actions, &users, services.today(), app.calendar(), &rules)
         .into_iter()
-        .filter_map(|r| {
-            let payload = serde_json::to_value(&r).ok()?;
-            Some((
-                r.key(),
-                NewJob {
-                    kind: REMINDER_JOB.to_owned(),
-                    payload,
-                    run_at: now,
-                },
-            ))
-        })
+        .filter_map(|r| r.keyed(now))
         .collect::<Vec<_>>();
     let scope = CaseScope::Partnership(partnership);
     let open_cases = store
@@ -605,22 +610,12 @@ pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
             &deadlines,
             &open_cases,
             &users,
-            state.today(),
+            services.today(),
             app.calendar(),
             &rules,
         )
         .into_iter()
-        .filter_map(|c| {
-            let payload = serde_json::to_value(&c).ok()?;
-            Some((
-                c.key(),
-                NewJob {
-                    kind: CHASER_JOB.to_owned(),
-                    payload,
-                    run_at: now,
-                },
-            ))
-        }),
+        .filter_map(|c| c.keyed(now)),
     );
     if jobs.is_empty() {
         return Ok(0);
@@ -628,17 +623,12 @@ pub async fn enqueue_due(state: &AppState) -> Result<u64, JobError> {
     Ok(store.enqueue_keyed_jobs(jobs).await?)
 }
 
-fn configured(state: &AppState) -> Result<(&mail::MailConfig, &str), JobError> {
-    let mail = state
-        .config()
-        .mail
-        .as_ref()
+fn configured(services: &Services) -> Result<(&mail::MailConfig, &str), JobError> {
+    let mail = services
+        .mail()
         .ok_or(JobError::NotConfigured("smtp_host"))?;
-    let url = state
-        .config()
-        .public_url
-        .as_deref()
-        .filter(|u| !u.trim().is_empty())
+    let url = services
+        .public_url()
         .ok_or(JobError::NotConfigured("public_url"))?;
     Ok((mail, url))
 }
@@ -653,9 +643,9 @@ struct World {
 }
 
 impl World {
-    async fn load(state: &AppState) -> Result<Self, StoreError> {
-        let partnership = state.config().partnership_id.as_uuid();
-        let store = state.store();
+    async fn load(services: &Services) -> Result<Self, StoreError> {
+        let partnership = services.partnership_id().as_uuid();
+        let store = services.store();
         let scope = || CaseScope::Partnership(partnership);
         Ok(Self {
             actions: store
@@ -684,27 +674,26 @@ impl World {
 /// Runs one claimed job to its end (completed) or returns why it failed (the caller records
 /// the failure). The message holds no address and no personal data.
 async fn run_job(
-    state: &AppState,
+    services: &Services,
     job: &Job,
     world: &mut Option<World>,
 ) -> Result<JobOutcome, String> {
-    if job.kind == crate::exports::EXPORT_JOB {
-        return crate::exports::run_job(state, job).await;
+    if job.kind == crate::exports::ExportRequest::KIND {
+        return crate::exports::run_job(services, job).await;
     }
     let (key, label, case_id) = match job.kind.as_str() {
         REMINDER_JOB => {
-            let r: Reminder = serde_json::from_value(job.payload.clone())
-                .map_err(|_| "the reminder's payload is unreadable".to_owned())?;
-            (r.key(), r.kind.key(), r.case_id)
+            let r = Reminder::read(job)?;
+            (BackgroundJob::key(&r), r.kind.key(), r.case_id)
         }
         CHASER_JOB => {
-            let c: Chaser = serde_json::from_value(job.payload.clone())
-                .map_err(|_| "the chaser's payload is unreadable".to_owned())?;
-            (c.key(), c.chaser.key(), c.case_id)
+            let c = Chaser::read(job)?;
+            (BackgroundJob::key(&c), c.chaser.key(), c.case_id)
         }
         other => return Err(format!("no worker for jobs of kind {other:?}")),
     };
-    let store = state.store();
+    configured(services).map_err(|e| e.to_string())?;
+    let store = services.store();
     if store.job_key_done(&key).await.map_err(|e| e.to_string())? {
         // Sent (or skipped) under another job already: finish this one without sending.
         store
@@ -714,7 +703,7 @@ async fn run_job(
         return Ok(JobOutcome::Skipped);
     }
     if world.is_none() {
-        *world = Some(World::load(state).await.map_err(|e| e.to_string())?);
+        *world = Some(World::load(services).await.map_err(|e| e.to_string())?);
     }
     let Some(world) = world.as_ref() else {
         return Err("the run's data did not load".to_owned());
@@ -722,16 +711,16 @@ async fn run_job(
     let email = if job.kind == CHASER_JOB {
         serde_json::from_value::<Chaser>(job.payload.clone())
             .ok()
-            .and_then(|c| prepare_chaser(state, &c, world))
+            .and_then(|c| prepare_chaser(services, &c, world))
     } else {
         serde_json::from_value::<Reminder>(job.payload.clone())
             .ok()
-            .and_then(|r| prepare(state, &r, world))
+            .and_then(|r| prepare(services, &r, world))
     };
     let outcome = match email {
         None => JobOutcome::Skipped,
         Some((to, subject, body)) => {
-            let (config, _) = configured(state).map_err(|e| e.to_string())?;
+            let (config, _) = configured(services).map_err(|e| e.to_string())?;
             mail::send_reminder(config, &to, subject, body)
                 .await
                 .map_err(|e| e.to_string())?;
@@ -741,7 +730,7 @@ async fn run_job(
     // The send and this write are not atomic: a crash between them sends again on the retry
     // (at least once; docs/ARCHITECTURE.md section 6).
     match store
-        .complete_keyed_job(job.id, &key, outcome, state.now())
+        .complete_keyed_job(job.id, &key, outcome, services.now())
         .await
     {
         Ok(()) => {}
@@ -759,7 +748,7 @@ async fn run_job(
 /// The address, subject and text of a reminder that should still go, or `None` when it should
 /// not: the action was completed, its due date moved, or the person no longer receives it.
 fn prepare(
-    state: &AppState,
+    services: &Services,
     reminder: &Reminder,
     world: &World,
 ) -> Option<(String, String, String)> {
@@ -773,7 +762,7 @@ fn prepare(
     }
     let user = world.users.iter().find(|u| u.id == reminder.recipient)?;
     let case = world.cases.get(&reminder.case_id)?;
-    let (_, base) = configured(state).ok()?;
+    let (_, base) = configured(services).ok()?;
     let link = format!(
         "{}/cases/{}/actions/record-action-progress",
         base.trim_end_matches('/'),
@@ -783,7 +772,7 @@ fn prepare(
         reminder,
         &case.reference,
         &link,
-        &state.config().partnership_name,
+        services.partnership_name(),
     );
     Some((user.email.clone(), subject, body))
 }
@@ -792,11 +781,11 @@ fn prepare(
 /// not: the response arrived, the request was waived, its due date moved, the case closed, or
 /// the person no longer receives it.
 fn prepare_chaser(
-    state: &AppState,
+    services: &Services,
     chaser: &Chaser,
     world: &World,
 ) -> Option<(String, String, String)> {
-    let slug = crate::routes::requests::kind_slug(chaser.kind);
+    let slug = chaser.kind.slug();
     let d = world
         .deadlines
         .get(&(chaser.case_id, format!("{slug}:{}", chaser.agency)))?;
@@ -812,7 +801,7 @@ fn prepare_chaser(
         return None;
     }
     let user = world.users.iter().find(|u| u.id == chaser.recipient)?;
-    let (_, base) = configured(state).ok()?;
+    let (_, base) = configured(services).ok()?;
     let base = base.trim_end_matches('/');
     let link = match chaser.chaser {
         ChaserKind::Escalation => format!("{base}/cases/{}/requests", chaser.case_id),
@@ -821,12 +810,7 @@ fn prepare_chaser(
             chaser.case_id, chaser.agency
         ),
     };
-    let (subject, body) = chaser_email(
-        chaser,
-        &case.reference,
-        &link,
-        &state.config().partnership_name,
-    );
+    let (subject, body) = chaser_email(chaser, &case.reference, &link, services.partnership_name());
     Some((user.email.clone(), subject, body))
 }
 

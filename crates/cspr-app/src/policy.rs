@@ -1,0 +1,359 @@
+//! The access policy, in one place: who may see a case and for what need (role, partnership,
+//! membership, agency), and who may do what on it. Every read of a case goes through
+//! [`authorize_case`], which hands back a [`CaseAccess`] capability: the only way to load a
+//! case's personal data (`cspr_web::reader`, the API, the CLI).
+//!
+//! The rules (docs/SECURITY.md): the partnership team and the chair see their partnership's
+//! cases; everyone else sees only the cases they are members of; an agency representative sees
+//! their own agency's drafts, not another agency's; the access history is the partnership
+//! team's; a system administrator runs accounts and settings but sees no case.
+
+use std::fmt;
+
+use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
+use cspr_store::{CaseMember, CaseSummary, Store};
+
+/// The roles of accounts (PROCESS.md, "Who takes part").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// Staff of the partnership's business unit.
+    PartnershipTeam,
+    /// Chair of the review subgroup.
+    Chair,
+    /// A member of the review subgroup.
+    SubgroupMember,
+    /// An agency's representative or author.
+    AgencyRepresentative,
+    /// An independent reviewer.
+    IndependentReviewer,
+    /// A review panel member.
+    PanelMember,
+    /// A lead or delegated safeguarding partner.
+    SafeguardingPartner,
+    /// Runs accounts and settings; sees no case.
+    SystemAdministrator,
+}
+
+impl Role {
+    /// Every role.
+    pub const ALL: [Self; 8] = [
+        Self::PartnershipTeam,
+        Self::Chair,
+        Self::SubgroupMember,
+        Self::AgencyRepresentative,
+        Self::IndependentReviewer,
+        Self::PanelMember,
+        Self::SafeguardingPartner,
+        Self::SystemAdministrator,
+    ];
+
+    /// Stable machine name, as stored.
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::PartnershipTeam => "partnership-team",
+            Self::Chair => "chair",
+            Self::SubgroupMember => "subgroup-member",
+            Self::AgencyRepresentative => "agency-representative",
+            Self::IndependentReviewer => "independent-reviewer",
+            Self::PanelMember => "panel-member",
+            Self::SafeguardingPartner => "safeguarding-partner",
+            Self::SystemAdministrator => "system-administrator",
+        }
+    }
+
+    /// Plain words.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::PartnershipTeam => "Partnership team",
+            Self::Chair => "Review subgroup chair",
+            Self::SubgroupMember => "Subgroup member",
+            Self::AgencyRepresentative => "Agency representative",
+            Self::IndependentReviewer => "Independent reviewer",
+            Self::PanelMember => "Review panel member",
+            Self::SafeguardingPartner => "Safeguarding partner",
+            Self::SystemAdministrator => "System administrator",
+        }
+    }
+
+    /// The role with this machine name.
+    #[must_use]
+    pub fn parse(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.key() == key)
+    }
+
+    /// Whether the role sees every case of its partnership.
+    #[must_use]
+    pub const fn sees_partnership_cases(self) -> bool {
+        matches!(self, Self::PartnershipTeam | Self::Chair)
+    }
+}
+
+/// A signed-in person who has passed the second factor.
+#[derive(Clone)]
+pub struct Principal {
+    /// Who.
+    pub user_id: UserId,
+    /// Their partnership.
+    pub partnership_id: PartnershipId,
+    /// Their role.
+    pub role: Role,
+    /// Their agency, when they act for one.
+    pub agency_id: Option<AgencyId>,
+    /// Their name, for the header (personal: never logged).
+    pub display_name: String,
+    /// Hash of their session token.
+    pub session: String,
+}
+
+impl fmt::Debug for Principal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Principal")
+            .field("user_id", &self.user_id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What a route needs of a case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaseNeed {
+    /// The case's personal data and its progress.
+    Read,
+    /// One agency's draft contributions.
+    AgencyDraft,
+    /// Who looked at the case.
+    AccessHistory,
+    /// Give and take away case membership.
+    ManageMembers,
+}
+
+/// Why access was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Denied {
+    /// Not signed in (or the session ended).
+    SignedOut,
+    /// Signed in, but not allowed.
+    Forbidden,
+    /// No such case (or not visible: the same answer, so ids cannot be probed).
+    NotFound,
+}
+
+/// The capability to read one case for one need. Only [`authorize_case`] makes one.
+#[derive(Debug, Clone)]
+pub struct CaseAccess {
+    case_id: CaseId,
+    need: CaseNeed,
+    agency: Option<AgencyId>,
+    principal: Principal,
+    summary: CaseSummary,
+}
+
+impl CaseAccess {
+    /// The case.
+    #[must_use]
+    pub const fn case_id(&self) -> CaseId {
+        self.case_id
+    }
+
+    /// What it was granted for.
+    #[must_use]
+    pub const fn need(&self) -> CaseNeed {
+        self.need
+    }
+
+    /// The agency whose drafts it opens, for [`CaseNeed::AgencyDraft`].
+    #[must_use]
+    pub const fn agency(&self) -> Option<AgencyId> {
+        self.agency
+    }
+
+    /// Who holds it.
+    #[must_use]
+    pub const fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// The case's list row (non-personal).
+    #[must_use]
+    pub const fn summary(&self) -> &CaseSummary {
+        &self.summary
+    }
+}
+
+/// The pure decision: may this principal, related to the case like this, have this need?
+#[must_use]
+pub fn allows(
+    principal: &Principal,
+    case_partnership: PartnershipId,
+    membership: Option<&CaseMember>,
+    need: CaseNeed,
+    agency: Option<AgencyId>,
+) -> bool {
+    // An administrator runs accounts and settings and sees no case, whatever memberships an
+    // earlier role left behind.
+    if principal.partnership_id != case_partnership || principal.role == Role::SystemAdministrator {
+        return false;
+    }
+    let team = principal.role == Role::PartnershipTeam;
+    let partnership_wide = principal.role.sees_partnership_cases();
+    match need {
+        CaseNeed::Read => partnership_wide || membership.is_some(),
+        CaseNeed::AccessHistory | CaseNeed::ManageMembers => team,
+        CaseNeed::AgencyDraft => {
+            // The agency recorded on the membership and the account's agency must both be the
+            // agency whose drafts are asked for.
+            let member_agency = membership
+                .and_then(|m| m.role.strip_prefix("agency-representative:"))
+                .and_then(|a| uuid::Uuid::parse_str(a).ok())
+                .map(AgencyId::from_uuid);
+            partnership_wide
+                || (agency.is_some() && member_agency == agency && principal.agency_id == agency)
+        }
+    }
+}
+
+/// Checks a principal's need of a case against the rules and the case's membership, and hands
+/// back the capability.
+///
+/// # Errors
+/// [`Denied::NotFound`] for a case that does not exist, [`Denied::Forbidden`] otherwise;
+/// store failures become `Forbidden` too (fail closed) and are logged by the caller.
+pub async fn authorize_case(
+    store: &Store,
+    principal: &Principal,
+    case_id: CaseId,
+    need: CaseNeed,
+    agency: Option<AgencyId>,
+) -> Result<CaseAccess, Denied> {
+    let summary = store
+        .case_summary(case_id.as_uuid())
+        .await
+        .map_err(|_| Denied::Forbidden)?
+        .ok_or(Denied::NotFound)?;
+    let members = store
+        .case_members(case_id.as_uuid())
+        .await
+        .map_err(|_| Denied::Forbidden)?;
+    let membership = members
+        .iter()
+        .find(|m| m.user_id == principal.user_id.as_uuid());
+    let case_partnership = PartnershipId::from_uuid(summary.partnership_id);
+    if allows(principal, case_partnership, membership, need, agency) {
+        Ok(CaseAccess {
+            case_id,
+            need,
+            agency,
+            principal: principal.clone(),
+            summary,
+        })
+    } else if principal.partnership_id != case_partnership {
+        // Another partnership's case: do not confirm it exists.
+        Err(Denied::NotFound)
+    } else {
+        Err(Denied::Forbidden)
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Who may do what on a case they can read. The pages offer only what these allow, and the
+// services and routes refuse the rest: one table, here.
+// ------------------------------------------------------------------------------------------
+
+/// Who edits which document: the rapid review report is the subgroup's, the terms of
+/// reference the chair's and the reviewer's, the overview report the reviewer's (with the
+/// partnership team for all three).
+#[must_use]
+pub const fn may_edit_document(p: &Principal, kind: cspr_domain::documents::DocumentKind) -> bool {
+    use cspr_domain::documents::DocumentKind;
+    match kind {
+        DocumentKind::RapidReview => matches!(
+            p.role,
+            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
+        ),
+        DocumentKind::TermsOfReference => matches!(
+            p.role,
+            Role::PartnershipTeam | Role::Chair | Role::IndependentReviewer
+        ),
+        DocumentKind::OverviewReport => {
+            matches!(p.role, Role::PartnershipTeam | Role::IndependentReviewer)
+        }
+    }
+}
+
+/// Who resolves comments on a document and records the family's comments.
+#[must_use]
+pub const fn may_resolve_comments(p: &Principal) -> bool {
+    matches!(p.role, Role::PartnershipTeam | Role::IndependentReviewer)
+}
+
+/// Who may export and download a case's documents.
+#[must_use]
+pub const fn may_export_documents(p: &Principal) -> bool {
+    !matches!(p.role, Role::AgencyRepresentative | Role::PanelMember)
+}
+
+/// Who may open one agency's drafts and files: the partnership-wide roles, and that agency's
+/// own representative.
+#[must_use]
+pub fn may_open_agency_draft(p: &Principal, agency: AgencyId) -> bool {
+    p.role.sees_partnership_cases()
+        || (p.role == Role::AgencyRepresentative && p.agency_id == Some(agency))
+}
+
+/// Who may answer a request for an agency: the partnership team, and that agency's own
+/// representative.
+#[must_use]
+pub fn may_answer_for_agency(p: &Principal, agency: AgencyId) -> bool {
+    p.role == Role::PartnershipTeam
+        || (p.role == Role::AgencyRepresentative && p.agency_id == Some(agency))
+}
+
+/// Who marks key practice episodes on the integrated chronology.
+#[must_use]
+pub const fn may_mark_key_episodes(p: &Principal) -> bool {
+    matches!(
+        p.role,
+        Role::PartnershipTeam | Role::Chair | Role::IndependentReviewer
+    )
+}
+
+/// Who may add evidence to an action owned by `agency`: the subgroup, and the owning
+/// agency's representative.
+#[must_use]
+pub fn may_add_evidence(p: &Principal, agency: AgencyId) -> bool {
+    match p.role {
+        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember => true,
+        Role::AgencyRepresentative => p.agency_id == Some(agency),
+        _ => false,
+    }
+}
+
+/// Who runs the anonymisation review and publishes: the partnership team.
+#[must_use]
+pub fn may_publish(p: &Principal) -> bool {
+    p.role == Role::PartnershipTeam
+}
+
+/// Who moves a case on at each stage (by the stage's key), for the dashboard's tasks.
+#[must_use]
+pub fn responsible_for_stage(stage: &str) -> &'static [Role] {
+    use Role::{
+        AgencyRepresentative as A, Chair as C, IndependentReviewer as R, PartnershipTeam as T,
+        SafeguardingPartner as P, SubgroupMember as S,
+    };
+    match stage {
+        "incident" | "decided" => &[T],
+        "referral" => &[T, S],
+        "triage" => &[T, C],
+        "rapid-review" => &[T, C, P],
+        "scoping" => &[T, C, S],
+        "commissioning" => &[T, C],
+        "evidence" => &[T, R, A],
+        "drafting" => &[T, R, P],
+        "publication" => &[T, P],
+        "action-plan" => &[T, S, A],
+        _ => &[],
+    }
+}

@@ -1,0 +1,175 @@
+//! What every workflow of one partnership runs with: the application services over the store,
+//! the partnership, the clock, and how email goes out. The web's state and the binary's
+//! commands each hold one; jobs and exports take it instead of anything of the web.
+
+use std::sync::{Arc, RwLock};
+
+use cspr_domain::ids::PartnershipId;
+use cspr_store::Store;
+use time::{Date, OffsetDateTime};
+
+use crate::mail::MailConfig;
+use crate::{Actor, App};
+
+/// Where the time comes from: the system clock in service, a fixed or moved clock in tests.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Now.
+    fn now(&self) -> OffsetDateTime;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc()
+    }
+}
+
+#[derive(Debug)]
+struct Inner {
+    app: RwLock<App>,
+    store: Store,
+    partnership_id: PartnershipId,
+    partnership_name: String,
+    clock: Arc<dyn Clock>,
+    mail: Option<MailConfig>,
+    public_url: Option<String>,
+}
+
+/// One partnership's services (a cheap clone).
+#[derive(Debug, Clone)]
+pub struct Services(Arc<Inner>);
+
+impl Services {
+    /// Services of a partnership over an application, with a clock; no email until
+    /// [`Services::with_mail`].
+    #[must_use]
+    pub fn new(
+        app: App,
+        partnership_id: PartnershipId,
+        partnership_name: impl Into<String>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self::build(
+            app,
+            partnership_id,
+            partnership_name.into(),
+            clock,
+            None,
+            None,
+        )
+    }
+
+    /// The same services, sending email with `mail` and linking to `public_url`.
+    #[must_use]
+    pub fn with_mail(self, mail: Option<MailConfig>, public_url: Option<String>) -> Self {
+        let inner = &self.0;
+        Self::build(
+            inner_app(inner),
+            inner.partnership_id,
+            inner.partnership_name.clone(),
+            inner.clock.clone(),
+            mail,
+            public_url,
+        )
+    }
+
+    fn build(
+        app: App,
+        partnership_id: PartnershipId,
+        partnership_name: String,
+        clock: Arc<dyn Clock>,
+        mail: Option<MailConfig>,
+        public_url: Option<String>,
+    ) -> Self {
+        let store = app.store().clone();
+        Self(Arc::new(Inner {
+            app: RwLock::new(app),
+            store,
+            partnership_id,
+            partnership_name,
+            clock,
+            mail,
+            public_url,
+        }))
+    }
+
+    /// The application services (a cheap clone: the store is a pool handle).
+    #[must_use]
+    pub fn app(&self) -> App {
+        inner_app(&self.0)
+    }
+
+    /// Replaces the application services (after the partnership's settings change).
+    pub fn replace_app(&self, app: App) {
+        match self.0.app.write() {
+            Ok(mut slot) => *slot = app,
+            Err(poisoned) => *poisoned.into_inner() = app,
+        }
+    }
+
+    /// The store.
+    #[must_use]
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The partnership served.
+    #[must_use]
+    pub fn partnership_id(&self) -> PartnershipId {
+        self.0.partnership_id
+    }
+
+    /// Its name.
+    #[must_use]
+    pub fn partnership_name(&self) -> &str {
+        &self.0.partnership_name
+    }
+
+    /// How email goes out, when it is set up.
+    #[must_use]
+    pub fn mail(&self) -> Option<&MailConfig> {
+        self.0.mail.as_ref()
+    }
+
+    /// The address people open cspr at, for links in emails.
+    #[must_use]
+    pub fn public_url(&self) -> Option<&str> {
+        self.0
+            .public_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+    }
+
+    /// Now, from the clock.
+    #[must_use]
+    pub fn now(&self) -> OffsetDateTime {
+        self.0.clock.now()
+    }
+
+    /// Today (UTC date; England is within an hour of it and deadlines count whole days).
+    #[must_use]
+    pub fn today(&self) -> Date {
+        self.now().date()
+    }
+
+    /// A user acting now.
+    #[must_use]
+    pub fn actor(&self, user_id: cspr_domain::ids::UserId) -> Actor {
+        let now = self.now();
+        Actor {
+            user_id,
+            now,
+            today: now.date(),
+        }
+    }
+}
+
+fn inner_app(inner: &Inner) -> App {
+    match inner.app.read() {
+        Ok(app) => app.clone(),
+        Err(poisoned) => poisoned.into_inner().clone(),
+    }
+}
