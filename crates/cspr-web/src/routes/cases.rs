@@ -62,7 +62,7 @@ pub struct StageRow {
 #[template(path = "pages/case.html")]
 struct CasePage {
     chrome: Chrome,
-    /// The case's documents: (href, title) (routes/reports.rs).
+    /// The case's documents: (href, title) (routes/documents/).
     documents: Vec<(String, &'static str)>,
     case_id: Uuid,
     reference: String,
@@ -728,7 +728,7 @@ pub async fn show(
         Vec::new()
     };
     let page = CasePage {
-        documents: super::reports::links(case, access.case_id().as_uuid()),
+        documents: super::documents::links(case, access.case_id().as_uuid()),
         chrome: Chrome::signed_in(&state, p, "/cases"),
         case_id: access.case_id().as_uuid(),
         reference: access.summary().reference.clone(),

@@ -8,6 +8,7 @@ pub mod actions;
 pub(crate) mod admin;
 mod cases;
 mod contribute;
+mod documents;
 mod evidence;
 mod figures;
 pub mod form;
@@ -18,7 +19,6 @@ mod oidc;
 mod public;
 mod publication;
 mod published;
-mod reports;
 pub mod requests;
 mod signin;
 pub mod table;
@@ -129,28 +129,36 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
         ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
         ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
-        ("GET", "/cases/{case_id}/documents/{document}") => get(reports::show),
-        ("POST", "/cases/{case_id}/documents/{document}/exports") => post(reports::export),
+        ("GET", "/cases/{case_id}/documents/{document}") => get(documents::page::show),
+        ("POST", "/cases/{case_id}/documents/{document}/exports") => {
+            post(documents::exports::export)
+        }
         ("GET", "/cases/{case_id}/documents/{document}/exports/{export_id}") => {
-            get(reports::download)
+            get(documents::exports::download)
         }
         ("GET", "/cases/{case_id}/documents/{document}/sections/{section}") => {
-            get(reports::section)
+            get(documents::sections::section)
         }
-        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}") => post(reports::save),
+        ("POST", "/cases/{case_id}/documents/{document}/sections/{section}") => {
+            post(documents::sections::save)
+        }
         ("GET", "/cases/{case_id}/documents/{document}/sections/{section}/history") => {
-            get(reports::history)
+            get(documents::history::history)
         }
         ("POST", "/cases/{case_id}/documents/{document}/sections/{section}/comments") => {
-            post(reports::comment)
+            post(documents::comments::comment)
         }
         (
             "POST",
             "/cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
-        ) => post(reports::resolve),
-        ("GET", "/cases/{case_id}/report/recommendations") => get(reports::recommendation),
-        ("POST", "/cases/{case_id}/report/recommendations") => post(reports::recommendation_save),
-        ("POST", "/cases/{case_id}/report/family-comments") => post(reports::family),
+        ) => post(documents::comments::resolve),
+        ("GET", "/cases/{case_id}/report/recommendations") => {
+            get(documents::recommendations::recommendation)
+        }
+        ("POST", "/cases/{case_id}/report/recommendations") => {
+            post(documents::recommendations::recommendation_save)
+        }
+        ("POST", "/cases/{case_id}/report/family-comments") => post(documents::family::family),
         ("GET", "/published-reviews") => get(published::index),
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/admin") => get(admin::index),

@@ -286,7 +286,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/publication/withdraw",
         Rule::Case(CaseNeed::Read),
     ),
-    // Documents: the handlers apply each document's editing rules (routes/reports.rs).
+    // Documents: the handlers apply each document's editing rules (routes/documents/).
     r(
         "GET",
         "/cases/{case_id}/documents/{document}",
