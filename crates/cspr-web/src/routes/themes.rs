@@ -71,7 +71,10 @@ pub async fn earlier(
     exclude: CaseId,
 ) -> Result<Vec<Earlier>, WebError> {
     let wanted: BTreeSet<String> = themes.iter().map(|t| norm(t)).collect();
-    let summaries = state.store().case_summaries(super::cases::scope(p)).await?;
+    let summaries = state
+        .store()
+        .case_summaries(super::listing::scope(p))
+        .await?;
     let mut out = Vec::new();
     for s in summaries.iter().filter(|s| s.case_id != exclude.as_uuid()) {
         let shared: Vec<String> = s
@@ -146,7 +149,7 @@ pub async fn index(
 ) -> Result<Response, WebError> {
     let summaries = state
         .store()
-        .case_summaries(super::cases::scope(&p))
+        .case_summaries(super::listing::scope(&p))
         .await?;
     // theme (as first written) → year → cases
     let mut names: BTreeMap<String, String> = BTreeMap::new();

@@ -3,6 +3,7 @@
 //! what the user typed; a change someone else made meanwhile is a conflict, never an overwrite.
 
 pub mod catalogue;
+pub mod reading;
 pub mod spec;
 
 use std::sync::LazyLock;
@@ -385,12 +386,12 @@ fn assemble(action: &Action, ctx: &Ctx, answers: &Answers) -> Result<Command, Ve
     let questions = (action.questions)(ctx);
     let mut value = serde_json::json!({ "command": action.command });
     let mut errors = Vec::new();
-    spec::read(&questions, answers, &mut value, &mut errors);
+    reading::read(&questions, answers, &mut value, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
     (action.tidy)(&mut value);
-    spec::to_command(value, &questions).map_err(|e| vec![e])
+    reading::to_command(value, &questions).map_err(|e| vec![e])
 }
 
 /// An outcome the person must see on the form.

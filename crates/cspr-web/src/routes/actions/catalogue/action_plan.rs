@@ -1,0 +1,184 @@
+//! The actions of the action plan and the close of a case: agreeing actions, their progress
+//! and completion, learning themes, dissemination, closing.
+
+use super::super::spec::{Kind, Opt, Q};
+use super::{
+    AGENCY, Action, Ctx, SUBGROUP, TEAM, a, agency_name, agency_select, area, capital, date, key,
+    radios, text, theme_checkboxes,
+};
+use crate::access::Role;
+use cspr_domain::case::model::DisseminationKind;
+
+fn action_opts(ctx: &Ctx) -> Vec<Opt> {
+    ctx.case
+        .actions
+        .values()
+        .filter(|a| a.completed.is_none())
+        .filter(|a| {
+            ctx.role != Role::AgencyRepresentative || ctx.agency == Some(a.action.agency.as_uuid())
+        })
+        .map(|a| {
+            Opt::new(
+                a.action.action_id.to_string(),
+                a.action.description.as_str(),
+            )
+            .hint(format!(
+                "{}, due {}",
+                agency_name(ctx, a.action.agency.as_uuid()),
+                cspr_domain::words::long_date(a.action.due_on)
+            ))
+        })
+        .collect()
+}
+
+fn recommendation_opts(ctx: &Ctx) -> Vec<Opt> {
+    let mut opts = vec![Opt::new("", "Not from a recommendation")];
+    if let Some(d) = ctx.case.latest_draft() {
+        opts.extend(
+            d.report
+                .recommendations
+                .iter()
+                .map(|r| Opt::new(r.id.to_string(), r.text.clone())),
+        );
+    }
+    opts
+}
+
+/// The actions of this stage, in the order of the process.
+#[allow(clippy::too_many_lines)]
+pub(super) fn actions() -> Vec<Action> {
+    vec![
+        a(
+            "agree-action",
+            "Agree an action",
+            SUBGROUP,
+            "Agree the action",
+            "Action agreed",
+            |ctx| {
+                vec![
+                    Q::new("action.action_id", "", Kind::NewId),
+                    Q::new(
+                        "action.recommendation",
+                        "Which recommendation it answers",
+                        Kind::Select(recommendation_opts(ctx)),
+                    )
+                    .optional(),
+                    agency_select("action.agency", "Which agency owns it", ctx),
+                    area("action.description", "What will be done"),
+                    date("action.due_on", "Due date"),
+                    text("action.owner", "Who in the agency owns it")
+                        .optional()
+                        .hint("A job title is enough, for example: head of safeguarding"),
+                    area(
+                        "action.measure_of_success",
+                        "How the agency will know it made a difference",
+                    )
+                    .optional(),
+                    theme_checkboxes("action.themes", "Learning themes", ctx),
+                ]
+            },
+        ),
+        a(
+            "record-action-progress",
+            "Record progress on an action",
+            AGENCY,
+            "Save",
+            "Progress recorded",
+            |ctx| {
+                vec![
+                    radios("action_id", "Which action?", action_opts(ctx)),
+                    date("on", "Date"),
+                    area("note", "What was done"),
+                    area("evidence", "Evidence").optional(),
+                ]
+            },
+        ),
+        a(
+            "complete-action",
+            "Complete an action",
+            SUBGROUP,
+            "Complete the action",
+            "Action completed",
+            |ctx| {
+                vec![
+                    radios("action_id", "Which action?", action_opts(ctx)),
+                    date("completed_on", "Date completed"),
+                    area("evidence_of_impact", "Evidence of impact")
+                        .hint("What difference the action made for children"),
+                ]
+            },
+        ),
+        Action {
+            prefill: |ctx| {
+                ctx.case
+                    .themes
+                    .iter()
+                    .map(|t| ("themes".to_owned(), t.clone()))
+                    .collect()
+            },
+            ..a(
+                "tag-themes",
+                "Tag the case with learning themes",
+                SUBGROUP,
+                "Save the themes",
+                "Learning themes saved",
+                |ctx| {
+                    let mut themes = ctx.themes.clone();
+                    themes.extend(ctx.case.themes.iter().cloned());
+                    themes.sort();
+                    themes.dedup();
+                    vec![Q::new(
+                        "themes",
+                        "Which themes does the learning of this case touch?",
+                        Kind::Checkboxes(themes.into_iter().map(|t| Opt::new(t.clone(), t)).collect()),
+                    )
+                    .optional()
+                    .hint("The partnership team keeps the list of themes in the partnership settings")]
+                },
+            )
+        },
+        a(
+            "record-dissemination",
+            "Record how the learning was shared",
+            TEAM,
+            "Save",
+            "Sharing of the learning recorded",
+            |_| {
+                vec![
+                    radios(
+                        "dissemination.kind",
+                        "How was it shared?",
+                        DisseminationKind::ALL
+                            .iter()
+                            .map(|k| Opt::new(key(k), capital(k.label())))
+                            .collect(),
+                    ),
+                    date("dissemination.on", "Date"),
+                    area(
+                        "dissemination.description",
+                        "Who it was for and what was shared",
+                    ),
+                    Q::new(
+                        "dissemination.reach",
+                        "How many people it reached",
+                        Kind::Number,
+                    )
+                    .optional(),
+                ]
+            },
+        ),
+        a(
+            "close-case",
+            "Close the case",
+            TEAM,
+            "Close the case",
+            "Case closed",
+            |_| {
+                vec![
+                    date("closed_on", "Date closed"),
+                    area("reason", "Why the case can close now"),
+                ]
+            },
+        ),
+    ]
+}

@@ -1,0 +1,306 @@
+//! The dashboard and the case list, scoped in the query to what the person may see: the
+//! person's tasks, and open cases with their next deadlines, overdue first.
+
+use askama::Template;
+use axum::extract::{Extension, State};
+use axum::response::{Html, IntoResponse, Response};
+use cspr_store::CaseSummary;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::scope;
+use crate::access::{Principal, Role};
+use crate::layout::Chrome;
+use crate::routes::requests;
+use crate::{AppState, WebError};
+
+/// One row of a case table.
+pub struct CaseRow {
+    case_id: Uuid,
+    reference: String,
+    stage: String,
+    /// (label, state line, overdue)
+    deadline: Option<(String, String, bool)>,
+}
+
+/// One task: (href, what, case reference, when, overdue).
+pub struct Task {
+    href: String,
+    what: String,
+    reference: String,
+    when: String,
+    overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+struct CasesPage {
+    chrome: Chrome,
+    heading: &'static str,
+    caption: &'static str,
+    action: &'static str,
+    tasks: Option<Vec<Task>>,
+    cases: Vec<CaseRow>,
+    stages: Vec<(String, String, bool)>,
+    agencies: Vec<(String, String, bool)>,
+    years: Vec<(String, String, bool)>,
+    filtered: bool,
+    can_open: bool,
+}
+
+/// "Due in 3 working days (Fri 14 Mar)", "Due today", "Overdue by 2 working days".
+fn due_words(state: &AppState, due: time::Date) -> (String, bool) {
+    let n = state
+        .app()
+        .calendar()
+        .working_days_between(state.today(), due);
+    let words = cspr_domain::words::working_days(n.abs());
+    let line = if n < 0 {
+        format!("Overdue by {words}")
+    } else if n == 0 {
+        "Due today".to_owned()
+    } else {
+        format!("Due in {words} ({})", cspr_domain::words::short_day(due))
+    };
+    (line, n < 0)
+}
+
+fn rows(state: &AppState, summaries: &[CaseSummary]) -> Vec<CaseRow> {
+    let mut rows: Vec<(bool, Option<time::Date>, CaseRow)> = summaries
+        .iter()
+        .filter(|s| !s.closed)
+        .map(|s| {
+            let deadline = s.next_deadline.map(|due| {
+                let (line, overdue) = due_words(state, due);
+                (
+                    s.next_deadline_label.clone().unwrap_or_default(),
+                    line,
+                    overdue,
+                )
+            });
+            let overdue = deadline.as_ref().is_some_and(|d| d.2);
+            (
+                overdue,
+                s.next_deadline,
+                CaseRow {
+                    case_id: s.case_id,
+                    reference: s.reference.clone(),
+                    stage: s.stage_label.clone(),
+                    deadline,
+                },
+            )
+        })
+        .collect();
+    // Overdue first, then by the next deadline, cases without one last.
+    rows.sort_by(|a, b| {
+        b.0.cmp(&a.0).then_with(|| match (a.1, b.1) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => std::cmp::Ordering::Less,
+            (None, Some(_)) => std::cmp::Ordering::Greater,
+            (None, None) => std::cmp::Ordering::Equal,
+        })
+    });
+    rows.into_iter().map(|r| r.2).collect()
+}
+
+/// Who moves a case on at each stage.
+fn responsible(stage: &str) -> &'static [Role] {
+    use Role::{
+        AgencyRepresentative as A, Chair as C, IndependentReviewer as R, PartnershipTeam as T,
+        SafeguardingPartner as P, SubgroupMember as S,
+    };
+    match stage {
+        "incident" | "decided" => &[T],
+        "referral" => &[T, S],
+        "triage" => &[T, C],
+        "rapid-review" => &[T, C, P],
+        "scoping" => &[T, C, S],
+        "commissioning" => &[T, C],
+        "evidence" => &[T, R, A],
+        "drafting" => &[T, R, P],
+        "publication" => &[T, P],
+        "action-plan" => &[T, S, A],
+        _ => &[],
+    }
+}
+
+/// The dashboard's and the case list's filters.
+#[derive(Debug, Default, Deserialize)]
+pub struct Filters {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    year: String,
+}
+
+async fn cases_page(
+    state: &AppState,
+    p: &Principal,
+    filters: &Filters,
+    dashboard: bool,
+) -> Result<Response, WebError> {
+    use cspr_domain::case::Stage;
+    let all = state.store().case_summaries(scope(p)).await?;
+    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    let agency = Uuid::parse_str(&filters.agency).ok();
+    let year: Option<i32> = filters.year.parse().ok();
+    let summaries: Vec<CaseSummary> = all
+        .iter()
+        .filter(|s| filters.stage.is_empty() || s.stage == filters.stage)
+        .filter(|s| agency.is_none_or(|a| s.agencies.contains(&a)))
+        .filter(|s| year.is_none_or(|y| s.opened_on.year() == y))
+        .cloned()
+        .collect();
+    let mut years: Vec<i32> = all.iter().map(|s| s.opened_on.year()).collect();
+    years.sort_unstable();
+    years.dedup();
+    years.reverse();
+    let tasks = if dashboard {
+        let mut tasks: Vec<(Option<time::Date>, Task)> = summaries
+            .iter()
+            .filter(|s| !s.closed && responsible(&s.stage).contains(&p.role))
+            .map(|s| {
+                let (when, overdue) = s
+                    .next_deadline
+                    .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                (
+                    s.next_deadline,
+                    Task {
+                        href: format!("/cases/{}", s.case_id),
+                        what: s.next_deadline_label.clone().unwrap_or_else(|| {
+                            format!("Move on from {}", s.stage_label.to_lowercase())
+                        }),
+                        reference: s.reference.clone(),
+                        when,
+                        overdue,
+                    },
+                )
+            })
+            .collect();
+        // An agency's open actions are its representative's tasks.
+        if p.role == Role::AgencyRepresentative
+            && let Some(own) = p.agency_id
+        {
+            {
+                let own = own.to_string();
+                for a in state.store().actions(scope(p)).await? {
+                    if a.agency != own || a.status == "complete" {
+                        continue;
+                    }
+                    let reference = summaries
+                        .iter()
+                        .find(|s| s.case_id == a.case_id)
+                        .map(|s| s.reference.clone());
+                    let Some(reference) = reference else { continue };
+                    let (when, overdue) = a
+                        .due
+                        .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                    tasks.push((
+                        a.due,
+                        Task {
+                            href: format!("/cases/{}/actions/record-action-progress", a.case_id),
+                            what: format!("Action: {}", a.description),
+                            reference,
+                            when,
+                            overdue,
+                        },
+                    ));
+                }
+            }
+        }
+        // Requests to the agency are its representatives' tasks (routes/requests.rs).
+        if p.role == Role::AgencyRepresentative
+            && let Some(own) = p.agency_id
+        {
+            for d in state.store().all_deadlines(scope(p)).await? {
+                let Some(kind) = requests::open_request_of(&d, own) else {
+                    continue;
+                };
+                let Some(s) = summaries
+                    .iter()
+                    .find(|s| s.case_id == d.case_id && !s.closed)
+                else {
+                    continue;
+                };
+                let (when, overdue) = due_words(state, d.due);
+                tasks.push((
+                    Some(d.due),
+                    Task {
+                        href: format!(
+                            "/cases/{}/agencies/{own}/requests/{}",
+                            d.case_id,
+                            requests::kind_slug(kind)
+                        ),
+                        what: format!("Request: {}", kind.label()),
+                        reference: s.reference.clone(),
+                        when,
+                        overdue,
+                    },
+                ));
+            }
+        }
+        tasks.sort_by(|a, b| {
+            b.1.overdue
+                .cmp(&a.1.overdue)
+                .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        Some(tasks.into_iter().map(|t| t.1).collect())
+    } else {
+        None
+    };
+    let page = CasesPage {
+        chrome: Chrome::signed_in(state, p, if dashboard { "/dashboard" } else { "/cases" }),
+        heading: if dashboard { "Dashboard" } else { "Cases" },
+        caption: if dashboard {
+            "The partnership's open cases, overdue first"
+        } else {
+            "Open cases you can see"
+        },
+        action: if dashboard { "/dashboard" } else { "/cases" },
+        tasks,
+        cases: rows(state, &summaries),
+        stages: Stage::ALL
+            .iter()
+            .filter(|s| !matches!(s, Stage::New | Stage::Closed))
+            .map(|s| {
+                (
+                    s.key().to_owned(),
+                    s.label().to_owned(),
+                    filters.stage == s.key(),
+                )
+            })
+            .collect(),
+        agencies: agencies
+            .iter()
+            .map(|a| (a.id.to_string(), a.name.clone(), agency == Some(a.id)))
+            .collect(),
+        years: years
+            .iter()
+            .map(|y| (y.to_string(), y.to_string(), year == Some(*y)))
+            .collect(),
+        filtered: !filters.stage.is_empty() || agency.is_some() || year.is_some(),
+        can_open: p.role == Role::PartnershipTeam,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// The dashboard: the person's tasks, and open cases with their next deadlines, overdue first.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    axum::extract::Query(filters): axum::extract::Query<Filters>,
+) -> Result<Response, WebError> {
+    cases_page(&state, &p, &filters, true).await
+}
+
+/// The case list.
+pub async fn list(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    axum::extract::Query(filters): axum::extract::Query<Filters>,
+) -> Result<Response, WebError> {
+    cases_page(&state, &p, &filters, false).await
+}

@@ -1,0 +1,112 @@
+//! The case pages of the foundation: the dashboard and case list (scoped in the query to what
+//! the person may see), the case page (audited), its access history (partnership team), one
+//! agency's contributions (that agency and the team), and case membership.
+//!
+//! One module per page: [`dashboard`] (the dashboard and the case list), [`show`] (the case
+//! page), [`print`] (its print views), [`access_history`], [`contributions`] and [`members`].
+//! This module holds what the case page and its print views both read.
+
+pub mod access_history;
+pub mod contributions;
+pub mod dashboard;
+pub mod members;
+pub mod print;
+pub mod show;
+
+use uuid::Uuid;
+
+use crate::access::CaseAccess;
+use crate::reader::{self, Source};
+use crate::{AppState, WebError};
+
+/// The scope of what a person may list, where it was first defined (meetings.rs reads it here).
+pub(crate) use super::listing::scope;
+
+/// What the case page and its print views need, read once.
+struct CaseView {
+    case: cspr_domain::case::Case,
+    events: Vec<cspr_domain::case::Event>,
+    agencies: Vec<cspr_store::AgencyRow>,
+    deadlines: Vec<(String, String, String)>,
+}
+
+async fn case_view(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    action: &str,
+) -> Result<CaseView, WebError> {
+    let (case, events) = reader::load_case(state, access, action, source).await?;
+    let app = state.app();
+    let today = state.today();
+    let agencies = state
+        .store()
+        .agencies(access.principal().partnership_id.as_uuid())
+        .await?;
+    let deadlines = cspr_domain::deadlines::deadlines(&case, app.calendar(), app.settings(), today)
+        .into_iter()
+        .map(|d| {
+            // "agency-summary:<agency id>": name the agency the domain knows only by id.
+            let label = d
+                .key
+                .split_once(':')
+                .and_then(|(_, id)| Uuid::parse_str(id).ok())
+                .and_then(|id| agencies.iter().find(|a| a.id == id))
+                .map_or_else(
+                    || d.label.clone(),
+                    |a| d.label.replace("an agency", &a.name),
+                );
+            (label, d.state_line(today, app.calendar()), d.explanation)
+        })
+        .collect();
+    Ok(CaseView {
+        case,
+        events,
+        agencies,
+        deadlines,
+    })
+}
+
+impl CaseView {
+    fn agency_name(&self, id: cspr_domain::ids::AgencyId) -> String {
+        self.agencies
+            .iter()
+            .find(|a| a.id == id.as_uuid())
+            .map_or_else(|| "An agency".to_owned(), |a| a.name.clone())
+    }
+
+    /// (date, sentence) in event order.
+    fn timeline(&self, decisions_only: bool) -> Vec<(String, String)> {
+        use cspr_domain::case::Event;
+        let name = |a| self.agency_name(a);
+        self.events
+            .iter()
+            .filter(|e| {
+                !decisions_only
+                    || matches!(
+                        e,
+                        Event::ReferralApproved { .. }
+                            | Event::ReferralTriaged { .. }
+                            | Event::LocalReviewDecided { .. }
+                            | Event::RapidReviewSignedOff { .. }
+                            | Event::PanelResponded { .. }
+                            | Event::TermsOfReferenceAgreed { .. }
+                            | Event::ReportSignedOff { .. }
+                            | Event::PublicationDecided { .. }
+                            | Event::ActionAgreed { .. }
+                            | Event::ActionCompleted { .. }
+                            | Event::CaseClosed { .. }
+                    )
+            })
+            .map(|e| {
+                let entry = cspr_domain::timeline::describe(e, &name);
+                (
+                    entry
+                        .date
+                        .map_or_else(String::new, cspr_domain::words::long_date),
+                    entry.text,
+                )
+            })
+            .collect()
+    }
+}

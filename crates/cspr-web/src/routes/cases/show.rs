@@ -1,0 +1,312 @@
+//! The case page (audited): where the case stands, what can be done next, its deadlines,
+//! timeline, people, action plan, themes and documents.
+
+use askama::Template;
+use axum::extract::{Extension, State};
+use axum::response::{Html, IntoResponse, Response};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::case_view;
+use crate::access::{CaseAccess, Role};
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::routes::{actions, documents, themes};
+use crate::{AppState, WebError};
+
+/// One stage in the case's progress: (name, status words, tag colour class).
+pub struct StageRow {
+    name: &'static str,
+    status: &'static str,
+    tag: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pages/case.html")]
+struct CasePage {
+    chrome: Chrome,
+    /// The case's documents: (href, title) (routes/documents/).
+    documents: Vec<(String, &'static str)>,
+    case_id: Uuid,
+    reference: String,
+    stage: &'static str,
+    banner: Option<&'static str>,
+    actions: Vec<(String, &'static str)>,
+    progress: Vec<StageRow>,
+    deadlines: Vec<(String, String, String)>,
+    /// (date, text), newest first.
+    timeline: Vec<(String, String)>,
+    children: Vec<(String, String)>,
+    agencies: Vec<String>,
+    /// (what, since, until or "Continuing", pauses the review)
+    processes: Vec<(String, String, String, bool)>,
+    /// (name, part)
+    people: Vec<(String, String)>,
+    team: bool,
+    plan: Vec<ActionView>,
+    themes: Vec<String>,
+    /// (date, how, what, reach)
+    shared: Vec<(String, String, String, String)>,
+    earlier: Vec<themes::Earlier>,
+}
+
+/// One action of the plan as the case page shows it.
+pub struct ActionView {
+    description: String,
+    agency: String,
+    owner: String,
+    measure: String,
+    due: String,
+    status: &'static str,
+    tag: &'static str,
+    reason: String,
+    /// (date, note)
+    progress: Vec<(String, String)>,
+    /// (href, file name, date)
+    files: Vec<(String, String, String)>,
+    completed: Option<(String, String)>,
+    evidence_href: String,
+}
+
+/// The GOV.UK tag colour of an action status (the words carry the meaning).
+#[must_use]
+pub const fn status_tag(status: cspr_domain::actions::ActionStatus) -> &'static str {
+    use cspr_domain::actions::ActionStatus as S;
+    match status {
+        S::NotStarted => "govuk-tag--grey",
+        S::OnTrack => "govuk-tag--blue",
+        S::AtRisk => "govuk-tag--yellow",
+        S::Overdue => "govuk-tag--red",
+        S::Completed => "govuk-tag--turquoise",
+        S::ImpactEvidenced => "govuk-tag--green",
+    }
+}
+
+/// The progress of a case through the stages, as the task list shows it.
+#[must_use]
+pub fn progress(case: &cspr_domain::case::Case) -> Vec<StageRow> {
+    use cspr_domain::case::Stage;
+    use cspr_domain::case::model::ReviewOutcome;
+    let at = Stage::ALL
+        .iter()
+        .position(|s| *s == case.stage)
+        .unwrap_or(0);
+    let local_review = matches!(case.outcome(), Some(ReviewOutcome::LocalReview));
+    let decided_other = case.outcome().is_some() && !local_review;
+    Stage::ALL
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| **s != Stage::New)
+        .map(|(i, s)| {
+            let skipped = match s {
+                Stage::Incident => case.incident.is_none() || case.opened_by_referral,
+                Stage::RapidReview => i < at && case.rapid_review_meeting.is_none(),
+                Stage::Scoping => i < at && case.scoping_meeting.is_none(),
+                Stage::Commissioning | Stage::Evidence | Stage::Drafting | Stage::Publication => {
+                    decided_other
+                }
+                _ => false,
+            };
+            let (status, tag) = if case.stage == Stage::Closed && *s == Stage::Closed {
+                ("Completed", "")
+            } else if skipped && i != at {
+                ("Not needed", "govuk-tag--grey")
+            } else if i < at {
+                ("Completed", "")
+            } else if i == at {
+                ("In progress", "govuk-tag--light-blue")
+            } else {
+                ("Not started", "govuk-tag--grey")
+            };
+            StageRow {
+                name: s.label(),
+                status,
+                tag,
+            }
+        })
+        .collect()
+}
+
+/// The query of the case page: the action just finished, for its banner.
+#[derive(Debug, Deserialize)]
+pub struct CaseQuery {
+    #[serde(default)]
+    done: Option<String>,
+}
+
+/// The case page.
+pub async fn show(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    axum::extract::Query(query): axum::extract::Query<CaseQuery>,
+) -> Result<Response, WebError> {
+    let view = case_view(&state, &access, &source, "view-case").await?;
+    let p = access.principal();
+    let case = &view.case;
+    let mut timeline = view.timeline(false);
+    timeline.reverse();
+    let children = case
+        .children
+        .iter()
+        .map(|c| (c.name.as_str().to_owned(), c.sex.label().to_owned()))
+        .collect();
+    let agencies = case
+        .involved_agencies()
+        .into_iter()
+        .map(|a| view.agency_name(a))
+        .collect();
+    let processes = case
+        .parallel_processes
+        .values()
+        .map(|pp| {
+            let kind = pp.kind.label();
+            (
+                format!("{}{}", kind[..1].to_uppercase(), &kind[1..]),
+                cspr_domain::words::long_date(pp.started_on),
+                pp.ended_on.map_or_else(
+                    || "Continuing".to_owned(),
+                    |d| format!("Ended {}", cspr_domain::words::long_date(d)),
+                ),
+                pp.stops_clock,
+            )
+        })
+        .collect();
+    let mut people: Vec<(String, String)> = Vec::new();
+    if let Some(r) = &case.reviewer {
+        people.push((
+            r.name.as_str().to_owned(),
+            "Independent reviewer".to_owned(),
+        ));
+    }
+    for m in &case.panel {
+        people.push((
+            m.name.as_str().to_owned(),
+            format!("Panel member, {}", view.agency_name(m.agency)),
+        ));
+    }
+    for pr in &case.practitioners {
+        people.push((
+            pr.name.as_str().to_owned(),
+            format!("{}, {}", pr.role_title, view.agency_name(pr.agency)),
+        ));
+    }
+    let mut actions = actions::offered(&state, p, case, access.case_id()).await?;
+    // The anonymisation review can start once there is a report (routes/publication.rs).
+    let publication = format!("/cases/{}/publication", access.case_id());
+    if p.role == crate::access::Role::PartnershipTeam
+        && case.stage == cspr_domain::case::Stage::Drafting
+        && !actions.iter().any(|a| a.0 == publication)
+    {
+        actions.push((publication, "Anonymisation review and publication"));
+    }
+    let today = state.today();
+    let app = state.app();
+    let case_id = access.case_id();
+    let plan =
+        case.actions
+            .values()
+            .map(|a| {
+                let assessed = cspr_domain::actions::status(
+                    a,
+                    today,
+                    app.calendar(),
+                    &cspr_domain::actions::ActionRules::default(),
+                );
+                ActionView {
+                    description: a.action.description.as_str().to_owned(),
+                    agency: view.agency_name(a.action.agency),
+                    owner: a.action.owner.clone().unwrap_or_default(),
+                    measure: a.action.measure_of_success.clone().unwrap_or_default(),
+                    due: cspr_domain::words::long_date(a.action.due_on),
+                    status: assessed.status.label(),
+                    tag: status_tag(assessed.status),
+                    reason: assessed.reason,
+                    progress: a
+                        .progress
+                        .iter()
+                        .map(|pr| {
+                            (
+                                cspr_domain::words::long_date(pr.on),
+                                pr.note.as_str().to_owned(),
+                            )
+                        })
+                        .collect(),
+                    files: a
+                        .attachments
+                        .iter()
+                        .map(|(on, f)| {
+                            (
+                                format!(
+                                    "/cases/{case_id}/evidence/{}/{}",
+                                    a.action.action_id, f.blob_id
+                                ),
+                                f.file_name.clone(),
+                                cspr_domain::words::long_date(*on),
+                            )
+                        })
+                        .collect(),
+                    completed: a.completed.as_ref().map(|(on, ev)| {
+                        (cspr_domain::words::long_date(*on), ev.as_str().to_owned())
+                    }),
+                    evidence_href: format!("/cases/{case_id}/evidence/{}", a.action.action_id),
+                }
+            })
+            .collect();
+    let mut themes: Vec<String> = case.themes.iter().cloned().collect();
+    if let Some((_, learning_themes)) = &case.rapid_review_learning {
+        themes.extend(learning_themes.iter().cloned());
+    }
+    themes.sort();
+    themes.dedup();
+    let shared = case
+        .disseminations
+        .iter()
+        .map(|d| {
+            let kind = d.kind.label();
+            (
+                cspr_domain::words::long_date(d.on),
+                format!("{}{}", kind[..1].to_uppercase(), &kind[1..]),
+                d.description.as_str().to_owned(),
+                d.reach.map_or_else(String::new, |n| {
+                    cspr_domain::words::plural(i64::from(n), "person", "people")
+                }),
+            )
+        })
+        .collect();
+    // While the learning is being weighed, show where the same themes arose before.
+    let earlier = if matches!(
+        case.stage,
+        cspr_domain::case::Stage::Triage
+            | cspr_domain::case::Stage::RapidReview
+            | cspr_domain::case::Stage::Scoping
+            | cspr_domain::case::Stage::Decided
+    ) && !themes.is_empty()
+    {
+        themes::earlier(&state, p, &source, &themes, case_id).await?
+    } else {
+        Vec::new()
+    };
+    let page = CasePage {
+        documents: documents::links(case, access.case_id().as_uuid()),
+        chrome: Chrome::signed_in(&state, p, "/cases"),
+        case_id: access.case_id().as_uuid(),
+        reference: access.summary().reference.clone(),
+        stage: case.stage.label(),
+        banner: query.done.as_deref().and_then(actions::done_text),
+        actions,
+        progress: progress(case),
+        deadlines: view.deadlines.clone(),
+        timeline,
+        children,
+        agencies,
+        processes,
+        people,
+        team: p.role == Role::PartnershipTeam,
+        plan,
+        themes,
+        shared,
+        earlier,
+    };
+    Ok(Html(page.render()?).into_response())
+}

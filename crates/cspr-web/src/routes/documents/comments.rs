@@ -1,0 +1,159 @@
+//! Comments on a section of a document: a comment or a reply in a thread (everyone who reads
+//! the case, an agency representative for their own agency), and resolving a thread (the
+//! independent reviewer and the partnership team).
+
+use axum::extract::{Extension, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use cspr_domain::case::Command;
+use cspr_domain::documents::SectionComment;
+use cspr_domain::vocab::NonEmptyText;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::sections::{find_section, section_page};
+use super::{execute, kind_of, may_resolve};
+use crate::access::{CaseAccess, Role, refuse};
+use crate::reader::{self, Source};
+use crate::{AppState, ValidForm, WebError};
+
+#[derive(Debug, Deserialize)]
+pub struct CommentForm {
+    #[serde(default)]
+    comment: String,
+    #[serde(default)]
+    reply_to: String,
+}
+
+/// `POST /cases/{case_id}/documents/{document}/sections/{section}/comments`: a comment, or a
+/// reply in a thread.
+pub async fn comment(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug, key)): Path<(Uuid, String, String)>,
+    ValidForm(form): ValidForm<CommentForm>,
+) -> Result<Response, WebError> {
+    let kind = kind_of(&slug)?;
+    let spec = find_section(kind, &key)?;
+    let (case, _) = reader::load_case(&state, &access, "comment-on-document", &source).await?;
+    if !kind.exists_for(&case) {
+        return Err(WebError::NotFound);
+    }
+    let p = access.principal();
+    let reply_to = if form.reply_to.trim().is_empty() {
+        None
+    } else {
+        Some(Uuid::parse_str(form.reply_to.trim()).map_err(|_| WebError::BadRequest)?)
+    };
+    let field = reply_to.map_or_else(|| "#comment".to_owned(), |r| format!("#reply-{r}"));
+    let Ok(text) = NonEmptyText::parse(form.comment.trim()) else {
+        return section_page(
+            &state,
+            &access,
+            &case,
+            kind,
+            spec,
+            None,
+            String::new(),
+            vec![(field, "Enter your comment".to_owned())],
+        )
+        .await;
+    };
+    let command = Command::CommentOnSection {
+        comment: SectionComment {
+            id: Uuid::new_v4(),
+            document: kind,
+            section: spec.key.to_owned(),
+            agency: if p.role == Role::AgencyRepresentative {
+                p.agency_id
+            } else {
+                None
+            },
+            reply_to,
+            author: p.user_id,
+            at: state.now(),
+            text,
+            resolved: None,
+        },
+    };
+    match execute(&state, &access, None, command).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/documents/{}/sections/{}#comments",
+            access.case_id(),
+            kind.slug(),
+            spec.key
+        ))
+        .into_response()),
+        Err(message) => {
+            section_page(
+                &state,
+                &access,
+                &case,
+                kind,
+                spec,
+                None,
+                form.comment,
+                vec![(field, message)],
+            )
+            .await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ResolveForm {
+    #[serde(default)]
+    note: String,
+}
+
+/// `POST /cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve`.
+pub async fn resolve(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug, key, comment_id)): Path<(Uuid, String, String, String)>,
+    ValidForm(form): ValidForm<ResolveForm>,
+) -> Result<Response, WebError> {
+    let kind = kind_of(&slug)?;
+    let spec = find_section(kind, &key)?;
+    let comment_id = Uuid::parse_str(&comment_id).map_err(|_| WebError::NotFound)?;
+    let (case, _) = reader::load_case(&state, &access, "resolve-document-comment", &source).await?;
+    if !may_resolve(access.principal()) {
+        return Err(refuse(&state, &access, &source, "resolve a comment").await);
+    }
+    if case
+        .documents
+        .comment(comment_id)
+        .is_none_or(|c| c.document != kind || c.section != spec.key)
+    {
+        return Err(WebError::NotFound);
+    }
+    let note = NonEmptyText::parse(form.note.trim()).ok();
+    let command = Command::ResolveSectionComment {
+        comment_id,
+        note,
+        at: state.now(),
+    };
+    match execute(&state, &access, None, command).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/documents/{}/sections/{}#comments",
+            access.case_id(),
+            kind.slug(),
+            spec.key
+        ))
+        .into_response()),
+        Err(message) => {
+            section_page(
+                &state,
+                &access,
+                &case,
+                kind,
+                spec,
+                None,
+                String::new(),
+                vec![(format!("#resolve-{comment_id}"), message)],
+            )
+            .await
+        }
+    }
+}

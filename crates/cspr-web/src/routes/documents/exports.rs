@@ -1,0 +1,114 @@
+//! The exports of a document: made in the background, listed on the document page, and
+//! downloaded from there, each download written to the access log.
+
+use axum::extract::{Extension, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use cspr_domain::documents::ExportFormat;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::page::document_page;
+use super::{FamilyForm, kind_of, may_export};
+use crate::access::{CaseAccess, refuse};
+use crate::reader::{self, Source};
+use crate::{AppState, ValidForm, WebError};
+
+#[derive(Debug, Deserialize)]
+pub struct ExportForm {
+    #[serde(default)]
+    format: String,
+}
+
+/// `POST /cases/{case_id}/documents/{document}/exports`: asks for an export.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug)): Path<(Uuid, String)>,
+    ValidForm(form): ValidForm<ExportForm>,
+) -> Result<Response, WebError> {
+    let kind = kind_of(&slug)?;
+    let (case, _) = reader::load_case(&state, &access, "request-document-export", &source).await?;
+    if !kind.exists_for(&case) {
+        return Err(WebError::NotFound);
+    }
+    if !may_export(access.principal()) {
+        return Err(refuse(&state, &access, &source, "export a document").await);
+    }
+    let Some(format) = ExportFormat::parse(&form.format) else {
+        return document_page(
+            &state,
+            &access,
+            &case,
+            kind,
+            "",
+            vec![(
+                "#format".to_owned(),
+                "Select the format of the export".to_owned(),
+            )],
+            FamilyForm::default(),
+        )
+        .await;
+    };
+    let request = crate::exports::ExportRequest {
+        case_id: access.case_id().as_uuid(),
+        export_id: Uuid::new_v4(),
+        document: kind,
+        format,
+        requested_by: access.principal().user_id.as_uuid(),
+    };
+    crate::exports::request(&state, request).await?;
+    Ok(Redirect::to(&format!(
+        "/cases/{}/documents/{}?done=export#exports",
+        request.case_id,
+        kind.slug()
+    ))
+    .into_response())
+}
+
+/// `GET /cases/{case_id}/documents/{document}/exports/{export_id}`: the file, as an
+/// attachment; the download is written to the access log first.
+pub async fn download(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    Path((_, slug, export_id)): Path<(Uuid, String, String)>,
+) -> Result<Response, WebError> {
+    let kind = kind_of(&slug)?;
+    let export_id = Uuid::parse_str(&export_id).map_err(|_| WebError::NotFound)?;
+    if !may_export(access.principal()) {
+        return Err(refuse(&state, &access, &source, "download a document export").await);
+    }
+    let (case, _) = reader::load_case(&state, &access, "download-document-export", &source).await?;
+    let Some(export) = case
+        .documents
+        .export(export_id)
+        .filter(|e| e.document == kind)
+    else {
+        return Err(WebError::NotFound);
+    };
+    let blob = state
+        .store()
+        .get_blob(export.blob_id)
+        .await
+        .map_err(|e| match e {
+            cspr_store::StoreError::Shredded => WebError::NotFound,
+            other => WebError::from(other),
+        })?;
+    if blob.case_id != access.case_id().as_uuid() {
+        return Err(WebError::NotFound);
+    }
+    let name = cspr_export::documents::file_name(&case, kind, export.format);
+    Ok((
+        [
+            (header::CONTENT_TYPE, export.format.media_type().to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        blob.bytes,
+    )
+        .into_response())
+}

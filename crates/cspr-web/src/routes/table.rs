@@ -1,0 +1,361 @@
+//! The route table: every route of cspr with its access rule. The router is built from this
+//! table only, so a route cannot exist without a rule; the authorisation-matrix test walks the
+//! same table against its own expectations (tests/authz_matrix.rs).
+
+use crate::access::{CaseNeed, Role, Rule};
+
+const TEAM: &[Role] = &[Role::PartnershipTeam];
+const ADMINS: &[Role] = &[Role::SystemAdministrator];
+const SETTINGS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
+const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
+/// The partnership's yearly figures: the people who answer for the partnership.
+const FIGURES: &[Role] = &[
+    Role::PartnershipTeam,
+    Role::Chair,
+    Role::SubgroupMember,
+    Role::SafeguardingPartner,
+];
+const CASEWORK: &[Role] = &[
+    Role::PartnershipTeam,
+    Role::Chair,
+    Role::SubgroupMember,
+    Role::AgencyRepresentative,
+    Role::IndependentReviewer,
+    Role::PanelMember,
+    Role::SafeguardingPartner,
+];
+
+/// One route: method, path, rule.
+#[derive(Debug, Clone, Copy)]
+pub struct RouteSpec {
+    /// GET or POST.
+    pub method: &'static str,
+    /// The axum path.
+    pub path: &'static str,
+    /// Who may use it.
+    pub rule: Rule,
+}
+
+const fn r(method: &'static str, path: &'static str, rule: Rule) -> RouteSpec {
+    RouteSpec { method, path, rule }
+}
+
+/// Every route and its rule: the policy table of docs/SECURITY.md.
+pub const ROUTES: &[RouteSpec] = &[
+    r("GET", "/", Rule::Public),
+    r("GET", "/health", Rule::Public),
+    r("GET", "/assets/{file}", Rule::Public),
+    r("GET", "/accessibility", Rule::Public),
+    r("GET", "/privacy", Rule::Public),
+    r("GET", "/information", Rule::Public),
+    r("GET", "/information/what-a-review-is", Rule::Public),
+    r("GET", "/information/practitioners", Rule::Public),
+    r("GET", "/information/families", Rule::Public),
+    r("GET", "/information/referrals", Rule::Public),
+    r("GET", "/sign-in", Rule::Public),
+    r("POST", "/sign-in", Rule::Public),
+    r("GET", "/signed-out", Rule::Public),
+    r("GET", "/sign-in/oidc", Rule::Public),
+    r("GET", "/sign-in/oidc/callback", Rule::Public),
+    r("GET", "/sign-in/two-factor", Rule::FirstFactor),
+    r("POST", "/sign-in/two-factor", Rule::FirstFactor),
+    r("GET", "/sign-in/set-up-two-factor", Rule::FirstFactor),
+    r(
+        "GET",
+        "/sign-in/set-up-two-factor/qr.png",
+        Rule::FirstFactor,
+    ),
+    r("POST", "/sign-in/set-up-two-factor", Rule::FirstFactor),
+    r("POST", "/sign-out", Rule::FirstFactor),
+    r("POST", "/sign-out-everywhere", Rule::SignedIn),
+    r("GET", "/account", Rule::SignedIn),
+    r("POST", "/account/password", Rule::SignedIn),
+    r("GET", "/dashboard", Rule::Roles(CASEWORK)),
+    r("GET", "/cases", Rule::Roles(CASEWORK)),
+    r("GET", "/cases/new/{action}", Rule::Roles(TEAM)),
+    r("POST", "/cases/new/{action}", Rule::Roles(TEAM)),
+    r("GET", "/cases/{case_id}", Rule::Case(CaseNeed::Read)),
+    r("GET", "/cases/{case_id}/print", Rule::Case(CaseNeed::Read)),
+    r(
+        "GET",
+        "/cases/{case_id}/actions/{action}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/actions/{action}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/access-history",
+        Rule::Case(CaseNeed::AccessHistory),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/agencies/{agency_id}/contributions",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/members",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/members",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/members/{user_id}/remove",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/practitioner-links",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/practitioner-links",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/practitioner-links/revoke",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    // A practitioner's link: public, the token in the path is the credential; the handlers
+    // check the link, its code and the contribute cookie bound to it (routes/contribute.rs).
+    r("GET", "/contribute/{token}", Rule::Public),
+    r("POST", "/contribute/{token}/code", Rule::Public),
+    r("POST", "/contribute/{token}", Rule::Public),
+    r("GET", "/contribute/{token}/form", Rule::Public),
+    r("POST", "/contribute/{token}/form", Rule::Public),
+    // Requests to agencies, their answers, and the integrated chronology (routes/requests.rs).
+    r(
+        "GET",
+        "/cases/{case_id}/requests",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/requests",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/requests/{kind}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/requests/{kind}/due",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/requests/{kind}/reopen",
+        Rule::Case(CaseNeed::ManageMembers),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/requests/{kind}/files/{blob_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
+        Rule::Case(CaseNeed::AgencyDraft),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology.csv",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/chronology.docx",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/chronology/key-episodes",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r("GET", "/chronology-template.csv", Rule::Roles(CASEWORK)),
+    r("GET", "/admin/forms", Rule::Roles(TEAM)),
+    r("GET", "/admin/forms/{kind}", Rule::Roles(TEAM)),
+    r("POST", "/admin/forms/{kind}", Rule::Roles(TEAM)),
+    r("GET", "/actions", Rule::Roles(CASEWORK)),
+    r("GET", "/actions.csv", Rule::Roles(CASEWORK)),
+    r("GET", "/themes", Rule::Roles(CASEWORK)),
+    r("GET", "/figures", Rule::Roles(FIGURES)),
+    r("GET", "/figures.csv", Rule::Roles(FIGURES)),
+    r(
+        "GET",
+        "/cases/{case_id}/evidence/{action_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/evidence/{action_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/evidence/{action_id}/{blob_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r("GET", "/meetings", Rule::Roles(SUBGROUP)),
+    r("GET", "/meetings/{day}", Rule::Roles(SUBGROUP)),
+    r(
+        "POST",
+        "/meetings/{day}/cases/{case_id}",
+        Rule::Roles(SUBGROUP),
+    ),
+    // Publication: the handlers let only the partnership team through (routes/publication.rs).
+    r(
+        "GET",
+        "/cases/{case_id}/publication",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/scan",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/publication/review",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/findings/{finding}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/check",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/accept-rest",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/pseudonyms",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/publication/publish",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/publish",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/publication/withdraw",
+        Rule::Case(CaseNeed::Read),
+    ),
+    // Documents: the handlers apply each document's editing rules (routes/documents/).
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/exports",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/exports/{export_id}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/sections/{section}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/sections/{section}/history",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}/comments",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "GET",
+        "/cases/{case_id}/report/recommendations",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/report/recommendations",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/report/family-comments",
+        Rule::Case(CaseNeed::Read),
+    ),
+    r("GET", "/published-reviews", Rule::Public),
+    r(
+        "GET",
+        "/published-reviews/{report_id}/report.pdf",
+        Rule::Public,
+    ),
+    r("GET", "/admin", Rule::Roles(SETTINGS)),
+    r("GET", "/admin/users", Rule::Roles(ADMINS)),
+    r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
+    r("POST", "/admin/users/new", Rule::Roles(ADMINS)),
+    r("GET", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
+    r("POST", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
+    r("GET", "/admin/agencies", Rule::Roles(SETTINGS)),
+    r("POST", "/admin/agencies", Rule::Roles(SETTINGS)),
+    r("GET", "/admin/settings", Rule::Roles(TEAM)),
+    r("POST", "/admin/settings", Rule::Roles(TEAM)),
+];
