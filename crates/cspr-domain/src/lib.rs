@@ -9,7 +9,6 @@ pub mod anonymisation;
 pub mod calendar;
 pub mod case;
 pub mod chronology;
-pub mod csv;
 pub mod deadlines;
 pub mod documents;
 pub mod examples;

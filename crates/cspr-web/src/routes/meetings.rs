@@ -142,7 +142,10 @@ async fn agenda(
     source: &Source,
     day: Date,
 ) -> Result<Vec<Item>, WebError> {
-    let summaries = state.store().case_summaries(super::cases::scope(p)).await?;
+    let summaries = state
+        .store()
+        .case_summaries(super::listing::scope(p))
+        .await?;
     let mut items = Vec::new();
     for s in summaries
         .iter()

@@ -10,14 +10,13 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Extension, Query, State};
-use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::actions::{ActionRules, ActionStatus, status_on_record};
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use crate::access::{Principal, Role};
+use crate::access::Principal;
 use crate::layout::Chrome;
 use crate::reader::Source;
 use crate::{AppState, WebError};
@@ -126,21 +125,8 @@ struct TrackerPage {
 
 /// A day typed in three boxes: `Ok(None)` when all are empty.
 fn typed_date(day: &str, month: &str, year: &str, what: &str) -> Result<Option<Date>, String> {
-    let (d, m, y) = (day.trim(), month.trim(), year.trim());
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        return Ok(None);
-    }
-    let bad = || format!("{what} must be a real date, for example 31 3 2026");
-    let d: u8 = d.parse().map_err(|_| bad())?;
-    let m: u8 = m.parse().map_err(|_| bad())?;
-    let y: i32 = y.parse().map_err(|_| bad())?;
-    if !(1900..=2200).contains(&y) {
-        return Err(bad());
-    }
-    let month = time::Month::try_from(m).map_err(|_| bad())?;
-    Date::from_calendar_date(y, month, d)
-        .map(Some)
-        .map_err(|_| bad())
+    crate::date_input::parse(day, month, year)
+        .map_err(|_| format!("{what} must be a real date, for example 31 3 2026"))
 }
 
 /// Everything the page and the CSV need, filtered.
@@ -154,11 +140,9 @@ struct Listing {
 }
 
 fn may_upload(p: &Principal, agency: &str) -> bool {
-    match p.role {
-        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember => true,
-        Role::AgencyRepresentative => p.agency_id.is_some_and(|a| a.to_string() == agency),
-        _ => false,
-    }
+    uuid::Uuid::parse_str(agency).is_ok_and(|a| {
+        cspr_app::policy::may_add_evidence(p, cspr_domain::ids::AgencyId::from_uuid(a))
+    })
 }
 
 async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
@@ -322,23 +306,9 @@ fn query(f: &Filters) -> String {
     pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::download::encode(v)))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// Percent-encodes a value for a query string or a header's `filename*` (RFC 3986 unreserved
-/// characters kept).
-pub(crate) fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// The tracker.
@@ -397,9 +367,6 @@ pub async fn index(
     Ok(Html(page.render()?).into_response())
 }
 
-/// A CSV cell (one rule for every export: `cspr_domain::csv`).
-pub use cspr_domain::csv::field as cell;
-
 fn iso(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -424,9 +391,18 @@ pub async fn csv(
         })
         .await
         .map_err(|e| WebError::Internal(format!("access log write failed, export refused: {e}")))?;
-    let mut out = String::from(
-        "Case,Agency,Action,Owner,Due,Status,Reason,Themes,Last progress,Completed\r\n",
-    );
+    let mut out = cspr_export::csv::Csv::new().record(&[
+        "Case",
+        "Agency",
+        "Action",
+        "Owner",
+        "Due",
+        "Status",
+        "Reason",
+        "Themes",
+        "Last progress",
+        "Completed",
+    ]);
     for r in &l.rows {
         let cells = [
             r.reference.clone(),
@@ -440,17 +416,13 @@ pub async fn csv(
             iso(r.last_progress),
             iso(r.completed_on),
         ];
-        out.push_str(&cspr_domain::csv::record(&cells));
+        out.push(&cells);
     }
-    let name = format!("attachment; filename=\"actions-{}.csv\"", state.today());
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, name),
-        ],
-        out,
-    )
-        .into_response())
+    Ok(crate::download::file(
+        out.finish(),
+        "text/csv; charset=utf-8",
+        &format!("actions-{}.csv", state.today()),
+    ))
 }
 
 #[cfg(test)]

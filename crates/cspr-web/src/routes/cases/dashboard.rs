@@ -8,7 +8,7 @@ use cspr_store::CaseSummary;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::scope;
+use super::super::listing::scope;
 use crate::access::{Principal, Role};
 use crate::layout::Chrome;
 use crate::routes::requests;
@@ -103,27 +103,6 @@ fn rows(state: &AppState, summaries: &[CaseSummary]) -> Vec<CaseRow> {
     rows.into_iter().map(|r| r.2).collect()
 }
 
-/// Who moves a case on at each stage.
-fn responsible(stage: &str) -> &'static [Role] {
-    use Role::{
-        AgencyRepresentative as A, Chair as C, IndependentReviewer as R, PartnershipTeam as T,
-        SafeguardingPartner as P, SubgroupMember as S,
-    };
-    match stage {
-        "incident" | "decided" => &[T],
-        "referral" => &[T, S],
-        "triage" => &[T, C],
-        "rapid-review" => &[T, C, P],
-        "scoping" => &[T, C, S],
-        "commissioning" => &[T, C],
-        "evidence" => &[T, R, A],
-        "drafting" => &[T, R, P],
-        "publication" => &[T, P],
-        "action-plan" => &[T, S, A],
-        _ => &[],
-    }
-}
-
 /// The dashboard's and the case list's filters.
 #[derive(Debug, Default, Deserialize)]
 pub struct Filters {
@@ -160,7 +139,9 @@ async fn cases_page(
     let tasks = if dashboard {
         let mut tasks: Vec<(Option<time::Date>, Task)> = summaries
             .iter()
-            .filter(|s| !s.closed && responsible(&s.stage).contains(&p.role))
+            .filter(|s| {
+                !s.closed && cspr_app::policy::responsible_for_stage(&s.stage).contains(&p.role)
+            })
             .map(|s| {
                 let (when, overdue) = s
                     .next_deadline

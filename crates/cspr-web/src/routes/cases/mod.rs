@@ -19,9 +19,6 @@ use crate::access::CaseAccess;
 use crate::reader::{self, Source};
 use crate::{AppState, WebError};
 
-/// The scope of what a person may list, where it was first defined (meetings.rs reads it here).
-pub(crate) use super::listing::scope;
-
 /// What the case page and its print views need, read once.
 struct CaseView {
     case: cspr_domain::case::Case,

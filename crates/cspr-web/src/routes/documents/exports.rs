@@ -2,7 +2,6 @@
 //! downloaded from there, each download written to the access log.
 
 use axum::extract::{Extension, Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::documents::ExportFormat;
 use serde::Deserialize;
@@ -100,15 +99,9 @@ pub async fn download(
         return Err(WebError::NotFound);
     }
     let name = cspr_export::documents::file_name(&case, kind, export.format);
-    Ok((
-        [
-            (header::CONTENT_TYPE, export.format.media_type().to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
+    Ok(crate::download::file(
         blob.bytes,
-    )
-        .into_response())
+        export.format.media_type(),
+        &name,
+    ))
 }

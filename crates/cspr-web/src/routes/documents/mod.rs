@@ -37,35 +37,13 @@ use cspr_export::richtext;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::access::{CaseAccess, Principal, Role};
+use crate::access::{CaseAccess, Principal};
 use crate::{AppState, WebError};
 
-/// Who edits which document.
-fn may_edit(p: &Principal, kind: DocumentKind) -> bool {
-    match kind {
-        DocumentKind::RapidReview => matches!(
-            p.role,
-            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
-        ),
-        DocumentKind::TermsOfReference => matches!(
-            p.role,
-            Role::PartnershipTeam | Role::Chair | Role::IndependentReviewer
-        ),
-        DocumentKind::OverviewReport => {
-            matches!(p.role, Role::PartnershipTeam | Role::IndependentReviewer)
-        }
-    }
-}
-
-/// Who resolves comments and records the family's comments.
-fn may_resolve(p: &Principal) -> bool {
-    matches!(p.role, Role::PartnershipTeam | Role::IndependentReviewer)
-}
-
-/// Who may export and download.
-fn may_export(p: &Principal) -> bool {
-    !matches!(p.role, Role::AgencyRepresentative | Role::PanelMember)
-}
+use cspr_app::policy::{
+    may_edit_document as may_edit, may_export_documents as may_export,
+    may_resolve_comments as may_resolve,
+};
 
 fn kind_of(slug: &str) -> Result<DocumentKind, WebError> {
     DocumentKind::from_slug(slug).ok_or(WebError::NotFound)
@@ -158,13 +136,11 @@ async fn execute(
         .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(cspr_app::AppError::Domain(d)) => Ok(Err(d.to_string())),
         Err(cspr_app::AppError::Conflict { .. }) => Ok(Err(
             "Someone else changed this case while you were working: your text is below. Check the latest version, then save again."
                 .to_owned(),
         )),
-        Err(cspr_app::AppError::Store(cspr_store::StoreError::DiskFull)) => Err(WebError::DiskFull),
-        Err(e) => Err(WebError::Internal(e.to_string())),
+        Err(e) => crate::refused(e).map(Err),
     }
 }
 
@@ -177,13 +153,7 @@ fn error_of(errors: &[(String, String)], field: &str) -> String {
 }
 
 fn date_of(day: &str, month: &str, year: &str) -> Option<time::Date> {
-    let d: u8 = day.trim().parse().ok()?;
-    let m: u8 = month.trim().parse().ok()?;
-    let y: i32 = year.trim().parse().ok()?;
-    if !(1900..=2200).contains(&y) {
-        return None;
-    }
-    time::Date::from_calendar_date(y, time::Month::try_from(m).ok()?, d).ok()
+    crate::date_input::parse(day, month, year).ok().flatten()
 }
 
 /// The family's comments form, on the overview report's page.

@@ -10,7 +10,7 @@ mod period;
 
 use askama::Template;
 use axum::extract::{Extension, Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::actions::ActionRules;
 use cspr_domain::figures::{Period, YearlyFigures};
@@ -145,20 +145,13 @@ pub async fn csv(
         rows.push(("Cases counted".to_owned(), counted.to_string()));
         rows.push(("Cases of the partnership".to_owned(), all.to_string()));
     }
-    let mut body = String::from("Figure,Value\r\n");
+    let mut body = cspr_export::csv::Csv::new().record(&["Figure", "Value"]);
     for (figure, value) in &rows {
-        body.push_str(&cspr_domain::csv::record(&[figure, value]));
+        body.push(&[figure, value]);
     }
-    let disposition = format!(
-        "attachment; filename=\"cspr-figures-{}-{}.csv\"",
-        period.from, period.to
-    );
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(crate::download::file(
+        body.finish(),
+        "text/csv; charset=utf-8",
+        &format!("cspr-figures-{}-{}.csv", period.from, period.to),
+    ))
 }
