@@ -10,6 +10,7 @@
 
 use std::fmt;
 
+use cspr_domain::case::CommandKind;
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_store::{CaseMember, CaseSummary, Store};
 
@@ -356,4 +357,66 @@ pub fn responsible_for_stage(stage: &str) -> &'static [Role] {
         "action-plan" => &[T, S, A],
         _ => &[],
     }
+}
+
+/// Who may give each kind of command on a case they can read, through the case's forms: the
+/// one table of the access policy for commands. Kinds given only through pages of their own
+/// (documents, requests, the anonymisation review, memberships, exports) have their own rules
+/// above and are given by no form (`&[]`).
+#[must_use]
+pub const fn runners(kind: CommandKind) -> &'static [Role] {
+    use CommandKind as K;
+    const TEAM: &[Role] = &[Role::PartnershipTeam];
+    const TEAM_CHAIR: &[Role] = &[Role::PartnershipTeam, Role::Chair];
+    const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
+    const PARTNERS: &[Role] = &[Role::PartnershipTeam, Role::SafeguardingPartner];
+    const REVIEWER: &[Role] = &[Role::PartnershipTeam, Role::IndependentReviewer];
+    const AGENCY: &[Role] = &[Role::PartnershipTeam, Role::AgencyRepresentative];
+    match kind {
+        K::RecordSeriousIncident
+        | K::ReceiveReferral
+        | K::NotifyNationalPanel
+        | K::RequestContributions
+        | K::WaiveContribution
+        | K::SubmitRapidReview
+        | K::RecordPanelResponse
+        | K::AppointPanelMember
+        | K::AppointIndependentReviewer
+        | K::StartParallelProcess
+        | K::EndParallelProcess
+        | K::SendReport
+        | K::Publish
+        | K::Unpublish
+        | K::RecordDissemination
+        | K::CloseCase => TEAM,
+        K::TriageReferral
+        | K::HoldRapidReviewMeeting
+        | K::RecordSafetyAction
+        | K::CompleteSafetyAction
+        | K::RecordRapidReviewLearning
+        | K::RecordInequalitiesConsideration
+        | K::DecideOnLocalReview
+        | K::AgreeTermsOfReference => TEAM_CHAIR,
+        K::ApproveReferral
+        | K::HoldScopingMeeting
+        | K::AgreeAction
+        | K::CompleteAction
+        | K::TagThemes => SUBGROUP,
+        K::SignOffRapidReview | K::SignOffReport | K::DecidePublication => PARTNERS,
+        K::SubmitReportDraft
+        | K::RecordPractitioner
+        | K::ScheduleLearningEvent
+        | K::SendAdvanceInformation
+        | K::RecordLearningEventNotes
+        | K::RecordFamilyContact
+        | K::RecordContactConstraint => REVIEWER,
+        K::ReceiveContribution | K::RecordActionProgress => AGENCY,
+        _ => &[],
+    }
+}
+
+/// Whether someone in this role may give a kind of command through the case's forms.
+#[must_use]
+pub fn may_run(role: Role, kind: CommandKind) -> bool {
+    runners(kind).contains(&role)
 }

@@ -66,6 +66,17 @@ pub fn refused(e: cspr_app::AppError) -> Result<String, WebError> {
     }
 }
 
+/// [`refused`], with the page's own words for a concurrent change.
+///
+/// # Errors
+/// Every error that is not a message for the user.
+pub fn refused_or(e: cspr_app::AppError, on_conflict: &str) -> Result<String, WebError> {
+    match e {
+        cspr_app::AppError::Conflict { .. } => Ok(on_conflict.to_owned()),
+        other => refused(other),
+    }
+}
+
 impl From<askama::Error> for WebError {
     fn from(e: askama::Error) -> Self {
         Self::Internal(format!("template: {e}"))

@@ -25,7 +25,7 @@ use time::Duration;
 
 pub use cspr_app::settings::StoredSettings;
 pub use cspr_app::{exports, jobs, mail};
-pub use error::{ValidForm, WebError, refused};
+pub use error::{ValidForm, WebError, refused, refused_or};
 
 /// Settings of the web layer.
 #[derive(Debug, Clone)]

@@ -50,12 +50,5 @@ pub async fn load_case(
     source: &Source,
 ) -> Result<(Case, Vec<Event>), WebError> {
     audit(state, access, action, source).await?;
-    state
-        .app()
-        .load(access.case_id())
-        .await
-        .map_err(|e| match e {
-            cspr_app::AppError::NotFound => WebError::NotFound,
-            other => WebError::Internal(other.to_string()),
-        })
+    Ok(state.app().load(access.case_id()).await?)
 }

@@ -321,11 +321,7 @@ pub(crate) fn check(upload: &Upload) -> Result<(String, &'static str), String> {
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    }
+    state.actor(p.user_id)
 }
 
 /// Attaches a file of evidence to an action.

@@ -6,12 +6,10 @@ pub mod catalogue;
 pub mod reading;
 pub mod spec;
 
-use std::sync::LazyLock;
-
 use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_domain::case::{Case, Command, Stage};
+use cspr_domain::case::{Case, Command};
 use cspr_domain::ids::CaseId;
 use uuid::Uuid;
 
@@ -163,46 +161,14 @@ struct ActionPage {
     button: &'static str,
 }
 
-/// A probe command for every command name, from the worked examples: used to ask the domain in
-/// which stages a command may be given, so the table lives in one place.
-static PROBES: LazyLock<Vec<Command>> = LazyLock::new(|| {
-    use cspr_domain::examples as ex;
-    ex::local_review_script()
-        .into_iter()
-        .chain(ex::scoping_script())
-        .chain(ex::no_further_action_script())
-        .map(|(_, c)| c)
-        .collect()
-});
-
-fn command_name(c: &Command) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.get("command").and_then(|n| n.as_str().map(str::to_owned)))
-        .unwrap_or_default()
-}
-
 /// Whether the action belongs to the case's stage and has something to act on.
 #[must_use]
 pub fn available(action: &Action, ctx: &Ctx) -> bool {
-    if action.opens_case || !action.who.contains(&ctx.role) {
+    if action.opens_case || !cspr_app::policy::may_run(ctx.role, action.command) {
         return false;
     }
     let stage = ctx.case.stage;
-    let in_stage = match action.command {
-        "request-contributions" | "receive-contribution" | "waive-contribution" => matches!(
-            stage,
-            Stage::RapidReview
-                | Stage::Scoping
-                | Stage::Commissioning
-                | Stage::Evidence
-                | Stage::Drafting
-        ),
-        name => PROBES
-            .iter()
-            .find(|c| command_name(c) == name)
-            .is_some_and(|c| cspr_domain::case::permitted_stages(c).contains(&stage)),
-    };
+    let in_stage = action.command.permitted_stages().contains(&stage);
     // A required choice with nothing to choose from cannot be answered.
     in_stage
         && (action.questions)(ctx).iter().all(|q| match &q.kind {
@@ -225,17 +191,12 @@ async fn context<'a>(
         .collect();
     // Only a form that opens a case needs the next reference (it reads every case summary).
     let new_reference = if case.version == 0 {
-        let year = state.today().year();
-        let count = state
-            .store()
-            .case_summaries(cspr_store::CaseScope::Partnership(
-                principal.partnership_id.as_uuid(),
-            ))
-            .await?
-            .iter()
-            .filter(|s| s.reference.contains(&format!("-{year}-")))
-            .count();
-        format!("CSPR-{year}-{:03}", count + 1)
+        cspr_app::cases::next_reference(
+            state.store(),
+            principal.partnership_id.as_uuid(),
+            state.today().year(),
+        )
+        .await?
     } else {
         String::new()
     };
@@ -344,7 +305,7 @@ pub async fn form(
 ) -> Result<Response, WebError> {
     let action = find_action(&slug, false)?;
     let p = access.principal();
-    if !action.who.contains(&p.role) {
+    if !cspr_app::policy::may_run(p.role, action.command) {
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
     }
     if matches!(slug.as_str(), "publish" | "unpublish") {
@@ -384,7 +345,7 @@ pub type Sent = Vec<(String, String)>;
 /// Reads the answers into a command, or the errors to show.
 fn assemble(action: &Action, ctx: &Ctx, answers: &Answers) -> Result<Command, Vec<FieldError>> {
     let questions = (action.questions)(ctx);
-    let mut value = serde_json::json!({ "command": action.command });
+    let mut value = serde_json::json!({ "command": action.command.name() });
     let mut errors = Vec::new();
     reading::read(&questions, answers, &mut value, &mut errors);
     if !errors.is_empty() {
@@ -395,23 +356,8 @@ fn assemble(action: &Action, ctx: &Ctx, answers: &Answers) -> Result<Command, Ve
 }
 
 /// An outcome the person must see on the form.
-fn refusal(e: &cspr_app::AppError) -> Option<String> {
-    match e {
-        cspr_app::AppError::Domain(d) => Some(d.to_string()),
-        cspr_app::AppError::Conflict { .. } => Some(
-            "Someone else changed this case while you were filling in this form. Nothing was saved: check the case page for their change, then try again.".to_owned(),
-        ),
-        _ => None,
-    }
-}
-
-fn internal(e: cspr_app::AppError) -> WebError {
-    match e {
-        cspr_app::AppError::Store(cspr_store::StoreError::DiskFull) => WebError::DiskFull,
-        cspr_app::AppError::NotFound => WebError::NotFound,
-        other => WebError::Internal(other.to_string()),
-    }
-}
+/// What the form says when the case changed since it was drawn.
+const CONFLICT: &str = "Someone else changed this case while you were filling in this form. Nothing was saved: check the case page for their change, then try again.";
 
 /// Takes an action on a case.
 pub async fn submit(
@@ -423,7 +369,7 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let action = find_action(&slug, false)?;
     let p = access.principal();
-    if !action.who.contains(&p.role) {
+    if !cspr_app::policy::may_run(p.role, action.command) {
         return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
     }
     if matches!(slug.as_str(), "publish" | "unpublish") {
@@ -441,11 +387,7 @@ pub async fn submit(
     };
     // The version the person saw: a change since then is a conflict, not an overwrite.
     let version = answers.get("version").parse::<u64>().ok();
-    let actor = cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    };
+    let actor = state.actor(p.user_id);
     match state
         .app()
         .execute(access.case_id(), version, command, actor)
@@ -454,10 +396,7 @@ pub async fn submit(
         Ok(_) => {
             Ok(Redirect::to(&format!("/cases/{}?done={slug}", access.case_id())).into_response())
         }
-        Err(e) => match refusal(&e) {
-            Some(message) => r.page(&answers, &[], &[message]),
-            None => Err(internal(e)),
-        },
+        Err(e) => r.page(&answers, &[], &[crate::refused_or(e, CONFLICT)?]),
     }
 }
 
@@ -508,17 +447,10 @@ pub async fn new_submit(
         Err(errors) => return r.page(&answers, &errors, &[]),
     };
     let case_id = CaseId::from_uuid(Uuid::now_v7());
-    let actor = cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    };
+    let actor = state.actor(p.user_id);
     match state.app().execute(case_id, Some(0), command, actor).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{case_id}?done={slug}")).into_response()),
-        Err(e) => match refusal(&e) {
-            Some(message) => r.page(&answers, &[], &[message]),
-            None => Err(internal(e)),
-        },
+        Err(e) => r.page(&answers, &[], &[crate::refused_or(e, CONFLICT)?]),
     }
 }
 

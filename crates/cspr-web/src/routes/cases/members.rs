@@ -104,21 +104,14 @@ async fn run(
     version: Option<u64>,
     command: Command,
 ) -> Result<Result<(), String>, WebError> {
-    let actor = cspr_app::Actor {
-        user_id: access.principal().user_id,
-        now: state.now(),
-        today: state.today(),
-    };
+    let actor = state.actor(access.principal().user_id);
     match state
         .app()
         .execute(access.case_id(), version, command, actor)
         .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(cspr_app::AppError::Domain(e)) => Ok(Err(e.to_string())),
-        Err(e @ cspr_app::AppError::Conflict { .. }) => Ok(Err(e.to_string())),
-        Err(cspr_app::AppError::Store(cspr_store::StoreError::DiskFull)) => Err(WebError::DiskFull),
-        Err(e) => Err(WebError::Internal(e.to_string())),
+        Err(e) => crate::refused(e).map(Err),
     }
 }
 

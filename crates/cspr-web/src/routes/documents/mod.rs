@@ -111,11 +111,7 @@ fn shown(text: &str) -> String {
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    cspr_app::Actor {
-        user_id: p.user_id,
-        now: state.now(),
-        today: state.today(),
-    }
+    state.actor(p.user_id)
 }
 
 /// Runs a command; `Err(message)` for a refusal to show on the form.
@@ -136,11 +132,11 @@ async fn execute(
         .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(cspr_app::AppError::Conflict { .. }) => Ok(Err(
-            "Someone else changed this case while you were working: your text is below. Check the latest version, then save again."
-                .to_owned(),
-        )),
-        Err(e) => crate::refused(e).map(Err),
+        Err(e) => crate::refused_or(
+            e,
+            "Someone else changed this case while you were working: your text is below. Check the latest version, then save again.",
+        )
+        .map(Err),
     }
 }
 

@@ -2,9 +2,11 @@
 //! and completion, learning themes, dissemination, closing.
 
 use super::super::spec::{Kind, Opt, Q};
+use cspr_domain::case::CommandKind as K;
+
 use super::{
-    AGENCY, Action, Ctx, SUBGROUP, TEAM, a, agency_name, agency_select, area, capital, date, key,
-    radios, text, theme_checkboxes,
+    Action, Ctx, a, agency_name, agency_select, area, capital, date, key, radios, text,
+    theme_checkboxes,
 };
 use crate::access::Role;
 use cspr_domain::case::model::DisseminationKind;
@@ -49,9 +51,8 @@ fn recommendation_opts(ctx: &Ctx) -> Vec<Opt> {
 pub(super) fn actions() -> Vec<Action> {
     vec![
         a(
-            "agree-action",
+            K::AgreeAction,
             "Agree an action",
-            SUBGROUP,
             "Agree the action",
             "Action agreed",
             |ctx| {
@@ -79,9 +80,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-action-progress",
+            K::RecordActionProgress,
             "Record progress on an action",
-            AGENCY,
             "Save",
             "Progress recorded",
             |ctx| {
@@ -94,9 +94,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "complete-action",
+            K::CompleteAction,
             "Complete an action",
-            SUBGROUP,
             "Complete the action",
             "Action completed",
             |ctx| {
@@ -117,9 +116,8 @@ pub(super) fn actions() -> Vec<Action> {
                     .collect()
             },
             ..a(
-                "tag-themes",
+                K::TagThemes,
                 "Tag the case with learning themes",
-                SUBGROUP,
                 "Save the themes",
                 "Learning themes saved",
                 |ctx| {
@@ -138,9 +136,8 @@ pub(super) fn actions() -> Vec<Action> {
             )
         },
         a(
-            "record-dissemination",
+            K::RecordDissemination,
             "Record how the learning was shared",
-            TEAM,
             "Save",
             "Sharing of the learning recorded",
             |_| {
@@ -168,9 +165,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "close-case",
+            K::CloseCase,
             "Close the case",
-            TEAM,
             "Close the case",
             "Case closed",
             |_| {

@@ -17,7 +17,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use cspr_domain::agency::SafeguardingPartner;
-use cspr_domain::case::Case;
+use cspr_domain::case::{Case, CommandKind};
 
 use super::spec::{Kind, Opt, Q};
 use crate::access::Role;
@@ -46,12 +46,11 @@ pub struct Ctx<'a> {
 pub struct Action {
     /// The URL slug.
     pub slug: &'static str,
-    /// The command it gives.
-    pub command: &'static str,
+    /// The kind of command it gives (who may give it is the policy's:
+    /// `cspr_app::policy::runners`).
+    pub command: CommandKind,
     /// Page heading.
     pub title: &'static str,
-    /// Who may take it (besides having the case in sight).
-    pub who: &'static [Role],
     /// The submit button.
     pub button: &'static str,
     /// The banner after it is done.
@@ -67,13 +66,6 @@ pub struct Action {
     /// Final touches to the assembled command.
     pub tidy: fn(&mut Value),
 }
-
-const TEAM: &[Role] = &[Role::PartnershipTeam];
-const TEAM_CHAIR: &[Role] = &[Role::PartnershipTeam, Role::Chair];
-const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
-const PARTNERS: &[Role] = &[Role::PartnershipTeam, Role::SafeguardingPartner];
-const REVIEWER: &[Role] = &[Role::PartnershipTeam, Role::IndependentReviewer];
-const AGENCY: &[Role] = &[Role::PartnershipTeam, Role::AgencyRepresentative];
 
 fn no_notes(_: &Ctx) -> Vec<String> {
     Vec::new()
@@ -170,20 +162,19 @@ fn relationship_opts() -> Vec<Opt> {
     .collect()
 }
 
-/// An action as most are: its command is its slug, with no notes, no prefill and no tidying.
+/// An action as most are: its slug is its command's name, with no notes, no prefill and no
+/// tidying.
 fn a(
-    slug: &'static str,
+    command: CommandKind,
     title: &'static str,
-    who: &'static [Role],
     button: &'static str,
     done: &'static str,
     questions: fn(&Ctx) -> Vec<Q>,
 ) -> Action {
     Action {
-        slug,
-        command: slug,
+        slug: command.name(),
+        command,
         title,
-        who,
         button,
         done,
         opens_case: false,

@@ -2,10 +2,9 @@
 //! the decision on a local review, sign-off and the National Panel's response, the panel.
 
 use super::super::spec::{Kind, Opt, Q};
-use super::{
-    Action, Ctx, PARTNERS, SUBGROUP, TEAM, TEAM_CHAIR, a, agency_name, agency_select, area, date,
-    partner_radios, radios, text,
-};
+use cspr_domain::case::CommandKind as K;
+
+use super::{Action, Ctx, a, agency_name, agency_select, area, date, partner_radios, radios, text};
 use serde_json::Value;
 
 fn safety_action_opts(ctx: &Ctx) -> Vec<Opt> {
@@ -42,9 +41,8 @@ fn involved_warning(ctx: &Ctx) -> Vec<String> {
 pub(super) fn actions() -> Vec<Action> {
     vec![
         a(
-            "hold-rapid-review-meeting",
+            K::HoldRapidReviewMeeting,
             "Record the rapid review meeting",
-            TEAM_CHAIR,
             "Save",
             "Rapid review meeting recorded",
             |_| {
@@ -55,9 +53,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-safety-action",
+            K::RecordSafetyAction,
             "Record an immediate safety action",
-            TEAM_CHAIR,
             "Save the action",
             "Safety action recorded",
             |ctx| {
@@ -73,9 +70,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "complete-safety-action",
+            K::CompleteSafetyAction,
             "Record a safety action as done",
-            TEAM_CHAIR,
             "Save",
             "Safety action recorded as done",
             |ctx| {
@@ -86,9 +82,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-rapid-review-learning",
+            K::RecordRapidReviewLearning,
             "Record the rapid review's learning",
-            TEAM_CHAIR,
             "Save",
             "Learning recorded",
             |_| {
@@ -101,9 +96,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-inequalities-consideration",
+            K::RecordInequalitiesConsideration,
             "Record the consideration of racism, inequalities and disability",
-            TEAM_CHAIR,
             "Save",
             "Consideration recorded",
             |_| {
@@ -121,9 +115,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "hold-scoping-meeting",
+            K::HoldScopingMeeting,
             "Record the scoping meeting",
-            SUBGROUP,
             "Save",
             "Scoping meeting recorded",
             |_| {
@@ -134,9 +127,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "decide-on-local-review",
+            K::DecideOnLocalReview,
             "Decide whether to hold a local review",
-            TEAM_CHAIR,
             "Record the decision",
             "Decision recorded",
             |_| {
@@ -198,25 +190,22 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "sign-off-rapid-review",
+            K::SignOffRapidReview,
             "Sign off the rapid review",
-            PARTNERS,
             "Sign off",
             "Rapid review signed off",
             |_| vec![partner_radios(), date("signed_on", "Date signed off")],
         ),
         a(
-            "submit-rapid-review",
+            K::SubmitRapidReview,
             "Send the rapid review to the National Panel",
-            TEAM,
             "Save",
             "Rapid review sent",
             |_| vec![date("submitted_on", "Date sent")],
         ),
         a(
-            "record-panel-response",
+            K::RecordPanelResponse,
             "Record the National Panel's response",
-            TEAM,
             "Save",
             "Panel response recorded",
             |_| {
@@ -234,9 +223,8 @@ pub(super) fn actions() -> Vec<Action> {
         Action {
             notes: involved_warning,
             ..a(
-                "appoint-panel-member",
+                K::AppointPanelMember,
                 "Appoint a review panel member",
-                TEAM,
                 "Appoint",
                 "Panel member appointed",
                 |ctx| {

@@ -3,9 +3,11 @@
 //! The questions about the people involved (children, parents and carers) are here.
 
 use super::super::spec::{Kind, Opt, Q};
+use cspr_domain::case::CommandKind as K;
+
 use super::{
-    AGENCY, Action, Ctx, SUBGROUP, TEAM, TEAM_CHAIR, a, agency_checkboxes, agency_select, area,
-    capital, date, key, radios, relationship_opts, text,
+    Action, Ctx, a, agency_checkboxes, agency_select, area, capital, date, key, radios,
+    relationship_opts, text,
 };
 use cspr_domain::case::model::{ContributionKind, ContributionStatus};
 use serde_json::Value;
@@ -250,9 +252,8 @@ pub(super) fn actions() -> Vec<Action> {
             opens_case: true,
             tidy: tidy_people,
             ..a(
-                "record-serious-incident",
+                K::RecordSeriousIncident,
                 "Record a serious incident",
-                TEAM,
                 "Record the incident",
                 "Serious incident recorded",
                 |ctx| {
@@ -270,9 +271,8 @@ pub(super) fn actions() -> Vec<Action> {
             opens_case: true,
             tidy: tidy_people,
             ..a(
-                "receive-referral",
+                K::ReceiveReferral,
                 "Open a case with a referral",
-                TEAM,
                 "Record the referral",
                 "Referral recorded",
                 |ctx| {
@@ -283,9 +283,8 @@ pub(super) fn actions() -> Vec<Action> {
             )
         },
         a(
-            "notify-national-panel",
+            K::NotifyNationalPanel,
             "Record the notification to the National Panel",
-            TEAM,
             "Save",
             "Notification recorded",
             |_| {
@@ -301,18 +300,16 @@ pub(super) fn actions() -> Vec<Action> {
                 v["opening"] = Value::Null;
             },
             ..a(
-                "receive-referral",
+                K::ReceiveReferral,
                 "Record the referral",
-                TEAM,
                 "Record the referral",
                 "Referral recorded",
                 referral_questions,
             )
         },
         a(
-            "approve-referral",
+            K::ApproveReferral,
             "Record the approval of the referral",
-            SUBGROUP,
             "Save",
             "Referral approved",
             |ctx| {
@@ -324,9 +321,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "triage-referral",
+            K::TriageReferral,
             "Triage the referral",
-            TEAM_CHAIR,
             "Save the triage",
             "Referral triaged",
             |_| {
@@ -346,9 +342,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "request-contributions",
+            K::RequestContributions,
             "Ask agencies for information",
-            TEAM,
             "Send the requests",
             "Requests sent",
             |ctx| {
@@ -362,9 +357,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "receive-contribution",
+            K::ReceiveContribution,
             "Record an agency's contribution",
-            AGENCY,
             "Save the contribution",
             "Contribution recorded",
             |ctx| {
@@ -382,9 +376,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "waive-contribution",
+            K::WaiveContribution,
             "Waive a contribution",
-            TEAM,
             "Waive it",
             "Contribution waived",
             |ctx| {

@@ -2,9 +2,10 @@
 //! publication.
 
 use super::super::spec::{Kind, Opt, Q};
+use cspr_domain::case::CommandKind as K;
+
 use super::{
-    Action, Ctx, PARTNERS, REVIEWER, TEAM, a, agency_checkboxes, area, date, key, partner_radios,
-    radios, theme_checkboxes,
+    Action, Ctx, a, agency_checkboxes, area, date, key, partner_radios, radios, theme_checkboxes,
 };
 use cspr_domain::report::Section;
 
@@ -44,9 +45,8 @@ pub(super) fn actions() -> Vec<Action> {
         Action {
             prefill: draft_prefill,
             ..a(
-                "submit-report-draft",
+                K::SubmitReportDraft,
                 "Submit a draft of the overview report",
-                REVIEWER,
                 "Submit the draft",
                 "Draft submitted",
                 |ctx| {
@@ -78,25 +78,22 @@ pub(super) fn actions() -> Vec<Action> {
             )
         },
         a(
-            "sign-off-report",
+            K::SignOffReport,
             "Sign off the overview report",
-            PARTNERS,
             "Sign off",
             "Report signed off",
             |_| vec![partner_radios(), date("signed_on", "Date signed off")],
         ),
         a(
-            "send-report",
+            K::SendReport,
             "Send the report to the National Panel and the Secretary of State",
-            TEAM,
             "Save",
             "Report sent",
             |_| vec![date("sent_on", "Date sent")],
         ),
         a(
-            "decide-publication",
+            K::DecidePublication,
             "Decide about publication",
-            PARTNERS,
             "Record the decision",
             "Publication decision recorded",
             |_| {
@@ -122,9 +119,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "publish",
+            K::Publish,
             "Review anonymisation and publish",
-            TEAM,
             "Record the publication",
             "Publication recorded",
             |_| {
@@ -143,9 +139,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "unpublish",
+            K::Unpublish,
             "Take the published report down",
-            TEAM,
             "Save",
             "Publication withdrawn",
             |_| vec![date("removed_on", "Date taken down")],

@@ -2,9 +2,10 @@
 //! reference, the reviewer, practitioners, learning events, the family, parallel processes.
 
 use super::super::spec::{Kind, Opt, Q};
+use cspr_domain::case::CommandKind as K;
+
 use super::{
-    Action, Ctx, REVIEWER, TEAM, TEAM_CHAIR, a, agency_select, area, capital, date, key, radios,
-    relationship_opts, text,
+    Action, Ctx, a, agency_select, area, capital, date, key, radios, relationship_opts, text,
 };
 use cspr_domain::case::model::{LearningEventKind, Methodology, ParallelProcessKind};
 use serde_json::Value;
@@ -50,9 +51,8 @@ fn process_opts(ctx: &Ctx, open_only: bool) -> Vec<Opt> {
 pub(super) fn actions() -> Vec<Action> {
     vec![
         a(
-            "agree-terms-of-reference",
+            K::AgreeTermsOfReference,
             "Agree the terms of reference",
-            TEAM_CHAIR,
             "Agree the terms",
             "Terms of reference agreed",
             |_| {
@@ -103,9 +103,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "appoint-independent-reviewer",
+            K::AppointIndependentReviewer,
             "Appoint the independent reviewer",
-            TEAM,
             "Appoint",
             "Independent reviewer appointed",
             |_| {
@@ -117,9 +116,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-practitioner",
+            K::RecordPractitioner,
             "Record a practitioner",
-            REVIEWER,
             "Save",
             "Practitioner recorded",
             |ctx| {
@@ -133,9 +131,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "schedule-learning-event",
+            K::ScheduleLearningEvent,
             "Schedule a learning event",
-            REVIEWER,
             "Schedule",
             "Learning event scheduled",
             |ctx| {
@@ -174,9 +171,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "send-advance-information",
+            K::SendAdvanceInformation,
             "Record the advance information sent",
-            REVIEWER,
             "Save",
             "Advance information recorded",
             |ctx| {
@@ -187,9 +183,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-learning-event-notes",
+            K::RecordLearningEventNotes,
             "Record a learning event's notes",
-            REVIEWER,
             "Save",
             "Notes recorded",
             |ctx| {
@@ -200,9 +195,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-family-contact",
+            K::RecordFamilyContact,
             "Record a contact with the family",
-            REVIEWER,
             "Save",
             "Family contact recorded",
             |_| {
@@ -223,9 +217,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "record-contact-constraint",
+            K::RecordContactConstraint,
             "Record that someone cannot be contacted for now",
-            REVIEWER,
             "Save",
             "Contact constraint recorded",
             |ctx| {
@@ -239,9 +232,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "start-parallel-process",
+            K::StartParallelProcess,
             "Record a parallel process",
-            TEAM,
             "Save",
             "Parallel process recorded",
             |_| {
@@ -274,9 +266,8 @@ pub(super) fn actions() -> Vec<Action> {
             },
         ),
         a(
-            "end-parallel-process",
+            K::EndParallelProcess,
             "Record that a parallel process ended",
-            TEAM,
             "Save",
             "Parallel process ended",
             |ctx| {
