@@ -8,147 +8,41 @@
 //! Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`; .ci/run installs it). Missing
 //! tools fail the tests: they are never skipped.
 
-mod common;
-
-use common::smtp::{Smtp, sent};
-use common::*;
-use cspr_app::{Actor, App};
-use cspr_domain::calendar::Calendar;
+use crate::common::smtp::{
+    POLICE_REP, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, people, sending, sent,
+};
+use crate::common::*;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{Contribution, ContributionKind, FormResponse};
-use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE, local_review_script, text};
-use cspr_domain::ids::{CaseId, UserId};
-use cspr_store::{AgencyRow, NewUser};
+use cspr_domain::examples::{HEALTH, POLICE, text};
+use cspr_domain::ids::CaseId;
+use cspr_web::AppState;
 use cspr_web::jobs::{self, JOB_LEASE, JobRun};
-use cspr_web::mail::MailConfig;
-use cspr_web::{AppState, WebConfig};
 use time::macros::date;
-use time::{Date, Duration, OffsetDateTime};
+use time::{Date, Duration};
 use uuid::Uuid;
 
-const PARTNERSHIP_NAME: &str = "Northshire Safeguarding Children Partnership";
-const PUBLIC_URL: &str = "https://cspr.northshire.example/";
 const REFERENCE: &str = "CSPR-2025-077";
-const REP1: &str = "rep.one@health.example";
-const REP2: &str = "rep.two@health.example";
-const POLICE_REP: &str = "rep@police.example";
-const SUBGROUP: &str = "subgroup@health.example";
-const TEAM: &str = "team@northshire.example";
 /// Tuesday 16 September 2025.
 const DUE: Date = date!(2025 - 09 - 16);
-
-fn state_with(t: &TestApp, mail: MailConfig) -> AppState {
-    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
-    config.mail = Some(mail);
-    config.public_url = Some(PUBLIC_URL.to_owned());
-    let app = App::new(
-        t.store.clone(),
-        Calendar::england_and_wales(),
-        cspr_app::demo::settings(START.date()),
-    );
-    AppState::new(app, config, t.clock.clone())
-}
-
-async fn app_with(mail: MailConfig) -> TestApp {
-    let mut t = TestApp::spawn().await;
-    t.state = state_with(&t, mail);
-    t.router = cspr_web::router(t.state.clone());
-    for (id, kind, name) in [
-        (HEALTH, "health", "Northshire Community Health"),
-        (POLICE, "police", "Northshire Police"),
-    ] {
-        t.store
-            .upsert_agency(AgencyRow {
-                id: id.as_uuid(),
-                partnership_id: PARTNERSHIP.as_uuid(),
-                kind: kind.to_owned(),
-                name: name.to_owned(),
-                active: true,
-            })
-            .await
-            .expect("agency");
-    }
-    t
-}
-
-async fn person(t: &TestApp, email: &str, role: &str, agency: Option<Uuid>) -> Uuid {
-    let id = Uuid::new_v4();
-    t.store
-        .create_user(
-            NewUser {
-                id,
-                partnership_id: PARTNERSHIP.as_uuid(),
-                email: email.to_owned(),
-                display_name: format!("Pat {role}"),
-                role: role.to_owned(),
-                agency_id: agency,
-                password_hash: None,
-            },
-            t.now(),
-        )
-        .await
-        .expect("user");
-    id
-}
-
-/// Two health representatives (and a disabled one), a police one, the health subgroup member
-/// and the partnership team.
-async fn people(t: &TestApp) {
-    let health = Some(HEALTH.as_uuid());
-    person(t, REP1, "agency-representative", health).await;
-    person(t, REP2, "agency-representative", health).await;
-    person(
-        t,
-        POLICE_REP,
-        "agency-representative",
-        Some(POLICE.as_uuid()),
-    )
-    .await;
-    person(t, SUBGROUP, "subgroup-member", health).await;
-    person(t, TEAM, "partnership-team", None).await;
-    let gone = person(t, "gone@health.example", "agency-representative", health).await;
-    t.store
-        .set_user_disabled(gone, true)
-        .await
-        .expect("disable");
-}
-
-fn actor(today: Date) -> Actor {
-    Actor {
-        user_id: UserId::from_uuid(Uuid::nil()),
-        now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-        today,
-    }
-}
-
-fn set_clock(t: &TestApp, d: Date) {
-    *t.clock.0.lock().expect("clock") =
-        OffsetDateTime::new_utc(d, time::Time::from_hms(9, 0, 0).expect("time"));
-}
 
 /// A local review in commissioning, then agency reports asked of health and police on Monday
 /// 1 September 2025, due Tuesday 16 September.
 async fn case_with_requests(t: &TestApp) -> CaseId {
-    let case_id = CaseId::random();
+    let (case_id, _) = t
+        .example(REFERENCE)
+        .before(|c| {
+            matches!(
+                c,
+                Command::RequestContributions {
+                    kind: ContributionKind::AgencyReport,
+                    ..
+                }
+            )
+        })
+        .await;
+    t.set_now(on(date!(2025 - 09 - 01), 9));
     let app = t.state.app();
-    for (today, mut cmd) in local_review_script() {
-        if let Command::RecordSeriousIncident { reference, .. } = &mut cmd {
-            *reference = REFERENCE.to_owned();
-        }
-        if matches!(
-            cmd,
-            Command::RequestContributions {
-                kind: ContributionKind::AgencyReport,
-                ..
-            }
-        ) {
-            break;
-        }
-        app.execute(case_id, None, cmd, actor(today))
-            .await
-            .expect("case step");
-    }
-    set_clock(t, date!(2025 - 09 - 01));
     app.execute(
         case_id,
         None,
@@ -174,13 +68,7 @@ fn form_link(case: CaseId, agency: Uuid) -> String {
 
 /// What no email may show: the children's names, people's names and the agencies' names.
 async fn secrets(t: &TestApp, case: CaseId) -> Vec<String> {
-    let (loaded, _) = t.state.app().load(case).await.expect("case");
-    let mut out: Vec<String> = loaded
-        .children
-        .iter()
-        .map(|c| c.name.as_str().to_owned())
-        .collect();
-    assert!(!out.is_empty());
+    let mut out = t.children(case).await;
     out.extend(["Pat ", "Northshire Community Health", "Northshire Police"].map(str::to_owned));
     out
 }
@@ -210,11 +98,11 @@ async fn respond(t: &TestApp, case: CaseId, agency: cspr_domain::ids::AgencyId, 
 #[tokio::test]
 async fn a_requests_life_sends_exactly_these_emails() {
     let mut smtp = Smtp::start();
-    let t = app_with(smtp.config()).await;
-    people(&t).await;
+    let t = mail_app(smtp.config()).await;
+    people(&t, true).await;
     let case = case_with_requests(&t).await;
     let secrets = secrets(&t, case).await;
-    let check_private = |mails: &[common::smtp::Mail]| {
+    let check_private = |mails: &[crate::common::smtp::Mail]| {
         for m in mails {
             for s in &secrets {
                 assert!(!m.body.contains(s.as_str()), "{s} in {}", m.body);
@@ -253,9 +141,9 @@ async fn a_requests_life_sends_exactly_these_emails() {
     assert_eq!(run(&t.state).await, JobRun::default());
 
     // Wednesday 10 September: 4 working days before: nothing. Thursday 11: 3 before.
-    set_clock(&t, date!(2025 - 09 - 10));
+    t.set_now(on(date!(2025 - 09 - 10), 9));
     assert_eq!(run(&t.state).await.sent, 0);
-    set_clock(&t, date!(2025 - 09 - 11));
+    t.set_now(on(date!(2025 - 09 - 11), 9));
     assert_eq!(run(&t.state).await.sent, 3);
     let mails = smtp.take();
     assert_eq!(
@@ -279,7 +167,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
 
     // Tuesday 16 September: the due-today chasers are planned; then police sends its report
     // before they go: police's is cancelled (skipped), health's go.
-    set_clock(&t, DUE);
+    t.set_now(on(DUE, 9));
     assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 3);
     respond(&t, case, POLICE, DUE).await;
     let day = run(&t.state).await;
@@ -295,7 +183,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     check_private(&mails);
 
     // Wednesday 17: overdue, to health only.
-    set_clock(&t, date!(2025 - 09 - 17));
+    t.set_now(on(date!(2025 - 09 - 17), 9));
     assert_eq!(run(&t.state).await.sent, 2);
     assert_eq!(
         sent(&smtp.take()),
@@ -304,11 +192,11 @@ async fn a_requests_life_sends_exactly_these_emails() {
             (REP2, "Agency report overdue: case CSPR-2025-077"),
         ]
     );
-    set_clock(&t, date!(2025 - 09 - 18));
+    t.set_now(on(date!(2025 - 09 - 18), 9));
     assert_eq!(run(&t.state).await.sent, 0, "overdue goes once");
 
     // Friday 19: 3 working days overdue, escalation to health's subgroup member.
-    set_clock(&t, date!(2025 - 09 - 19));
+    t.set_now(on(date!(2025 - 09 - 19), 9));
     assert_eq!(run(&t.state).await.sent, 1);
     let mails = smtp.take();
     assert_eq!(
@@ -334,7 +222,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
         date!(2025 - 09 - 29),
         date!(2025 - 10 - 20),
     ] {
-        set_clock(&t, day);
+        t.set_now(on(day, 9));
         assert_eq!(run(&t.state).await, JobRun::default(), "{day}");
     }
     assert!(smtp.take().is_empty());
@@ -346,8 +234,8 @@ async fn a_requests_life_sends_exactly_these_emails() {
 #[tokio::test]
 async fn nothing_is_sent_twice_after_a_restart_mid_job() {
     let mut smtp = Smtp::start();
-    let t = app_with(smtp.config()).await;
-    people(&t).await;
+    let t = mail_app(smtp.config()).await;
+    people(&t, true).await;
     let case = case_with_requests(&t).await;
 
     // The request's three emails are planned; a worker claims one and the server stops before
@@ -363,7 +251,7 @@ async fn nothing_is_sent_twice_after_a_restart_mid_job() {
 
     // A new server over the same store (a restart): the other two go at once, the held one
     // after its lease, each once.
-    let restarted = state_with(&t, smtp.config());
+    let restarted = t.state_with(sending(smtp.config()));
     let after = run(&restarted).await;
     assert_eq!((after.enqueued, after.sent), (0, 2));
     assert_eq!(smtp.take().len(), 2);
@@ -376,7 +264,7 @@ async fn nothing_is_sent_twice_after_a_restart_mid_job() {
     assert_eq!(payload.chaser, jobs::ChaserKind::Requested);
 
     // Another restart and more runs: nothing again.
-    let again = state_with(&t, smtp.config());
+    let again = t.state_with(sending(smtp.config()));
     for _ in 0..3 {
         t.advance(JOB_LEASE * 2);
         assert_eq!(run(&again).await, JobRun::default());
@@ -388,8 +276,8 @@ async fn nothing_is_sent_twice_after_a_restart_mid_job() {
 #[tokio::test]
 async fn a_waived_request_and_a_moved_due_date_change_what_goes() {
     let mut smtp = Smtp::start();
-    let t = app_with(smtp.config()).await;
-    people(&t).await;
+    let t = mail_app(smtp.config()).await;
+    people(&t, true).await;
     let case = case_with_requests(&t).await;
     assert_eq!(run(&t.state).await.sent, 3);
     smtp.take();
@@ -421,9 +309,9 @@ async fn a_waived_request_and_a_moved_due_date_change_what_goes() {
     .await
     .expect("move");
     // On the old due date nothing goes; three working days before the new one, health's reps.
-    set_clock(&t, DUE);
+    t.set_now(on(DUE, 9));
     assert_eq!(run(&t.state).await.sent, 0);
-    set_clock(&t, date!(2025 - 09 - 18));
+    t.set_now(on(date!(2025 - 09 - 18), 9));
     assert_eq!(run(&t.state).await.sent, 2);
     assert_eq!(
         sent(&smtp.take()),

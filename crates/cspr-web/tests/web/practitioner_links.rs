@@ -8,24 +8,17 @@
 //! Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`; .ci/run installs it). Missing
 //! tools fail the tests: they are never skipped.
 
-mod common;
-
+use crate::common::smtp::Smtp;
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
-use common::smtp::Smtp;
-use common::*;
-use cspr_app::App;
-use cspr_domain::calendar::Calendar;
 use cspr_domain::examples::{HEALTH, PARTNERSHIP};
 use cspr_domain::ids::CaseId;
-use cspr_store::AgencyRow;
 use cspr_web::access::Role;
 use cspr_web::mail::MailConfig;
-use cspr_web::{AppState, WebConfig};
 use time::Duration;
 
 const EMAIL: &str = "sam.practitioner@nhs.example";
-const PARTNERSHIP_NAME: &str = "Northshire Safeguarding Children Partnership";
 const NOT_VALID: &str = "This link has expired or is not valid";
 
 /// The code in an email.
@@ -42,38 +35,9 @@ fn code_in(message: &str) -> String {
 // The application, with email and an agency
 
 async fn app_with(mail: Option<MailConfig>) -> TestApp {
-    let mut t = TestApp::spawn().await;
-    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
-    config.mail = mail;
-    let app = App::new(
-        t.store.clone(),
-        Calendar::england_and_wales(),
-        cspr_app::demo::settings(START.date()),
-    );
-    t.state = AppState::new(app, config, t.clock.clone());
-    t.router = cspr_web::router(t.state.clone());
-    t.store
-        .upsert_agency(AgencyRow {
-            id: HEALTH.as_uuid(),
-            partnership_id: PARTNERSHIP.as_uuid(),
-            kind: "health".to_owned(),
-            name: "Northshire Community Health".to_owned(),
-            active: true,
-        })
-        .await
-        .expect("agency");
+    let t = TestApp::with_config(|config| config.mail = mail).await;
+    t.agencies(&[HEALTH]).await;
     t
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 fn form_key() -> String {
@@ -102,16 +66,6 @@ async fn make_link(t: &TestApp, team: &str, case: CaseId) -> String {
         "form emptied"
     );
     token
-}
-
-fn set_cookies(response: &Response<Body>) -> Vec<String> {
-    response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// Asks for a code and reads it from the email.
@@ -156,13 +110,7 @@ async fn open_form(t: &TestApp, smtp: &mut Smtp, token: &str) -> String {
 
 /// What the practitioner must never see: the case reference and the children's names.
 async fn case_secrets(t: &TestApp, case: CaseId, reference: &str) -> Vec<String> {
-    let (loaded, _) = t.state.app().load(case).await.expect("case");
-    let mut out: Vec<String> = loaded
-        .children
-        .iter()
-        .map(|c| c.name.as_str().to_owned())
-        .collect();
-    assert!(!out.is_empty(), "the example case names a child");
+    let mut out = t.children(case).await;
     out.push(reference.to_owned());
     out.push(case.to_string());
     out
@@ -183,10 +131,11 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-301").await;
     let secrets = case_secrets(&t, case, "CSPR-2025-301").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (team_user, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
 
     let token = make_link(&t, &team, case).await;
     let stored = t
@@ -355,7 +304,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     assert!(!page.contains(&token), "the link is shown only once");
 
     // The access log has the story, and no email address anywhere.
-    let log = t.store.read_access_log(0, 10_000).await.expect("log");
+    let log = t.log().await;
     let actions: Vec<&str> = log
         .iter()
         .filter(|e| e.case_id == Some(case.as_uuid()))
@@ -391,15 +340,16 @@ async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-302").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     let token = make_link(&t, &team, case).await;
 
     t.advance(Duration::days(14) - Duration::minutes(1));
     assert_eq!(
-        t.get(&format!("/contribute/{token}"), None).await.status(),
+        t.status(&format!("/contribute/{token}"), None).await,
         StatusCode::OK
     );
 
@@ -433,10 +383,11 @@ async fn codes_last_10_minutes_and_5_tries() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-303").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     let token = make_link(&t, &team, case).await;
 
     // Expiry: a right code 10 minutes late is refused.
@@ -484,10 +435,11 @@ async fn a_links_cookie_opens_that_form_only() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-304").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-305").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     let a = make_link(&t, &team, case).await;
     let b = make_link(&t, &team, case).await;
     let c = make_link(&t, &team, other_case).await;
@@ -592,10 +544,11 @@ async fn withdrawn_links_stop_working() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-306").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     let token = make_link(&t, &team, case).await;
     let cookie = open_form(&t, &mut smtp, &token).await;
     let link = t
@@ -629,10 +582,11 @@ async fn withdrawn_links_stop_working() {
 async fn bad_requests_for_links_change_nothing() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-307").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     for form in [
         format!("email=not-an-address&form={}", enc(&form_key())),
         format!("email={}&form=scoping-form%3Anope", enc(EMAIL)),
@@ -666,10 +620,11 @@ async fn bad_requests_for_links_change_nothing() {
 async fn without_email_set_up_the_page_says_so() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-308").await;
-    let team_user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_user).await;
     let token = make_link(&t, &team, case).await;
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -689,20 +644,12 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     use cspr_domain::examples::CSC;
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
-    t.store
-        .upsert_agency(AgencyRow {
-            id: CSC.as_uuid(),
-            partnership_id: PARTNERSHIP.as_uuid(),
-            kind: "local-authority".to_owned(),
-            name: "Northshire Children's Services".to_owned(),
-            active: true,
-        })
-        .await
-        .expect("agency");
-    let team_id = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    t.agencies(&[CSC]).await;
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let team = t.session(team_id).await;
     // The example case at the rapid review: children's services' summary is still awaited.
     let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;
     let response = t
@@ -795,11 +742,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     let again = t.get(&format!("/contribute/{token}"), None).await;
     assert_eq!(again.status(), StatusCode::GONE);
     assert!(body(again).await.contains(NOT_VALID));
-    let log = t
-        .store
-        .access_log_for_case(case.as_uuid())
-        .await
-        .expect("log");
+    let log = t.case_log(case).await;
     assert!(
         log.iter()
             .any(|e| e.action == "practitioner-link-refused" && e.detail == "link used"),

@@ -14,8 +14,10 @@ use std::time::Duration;
 use cspr_app::App;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::examples::PARTNERSHIP;
+use cspr_store::Store;
 use cspr_store::testing::TestDb;
-use cspr_store::{NewUser, Store};
+
+use crate::common::{NewPerson, free_port};
 use cspr_web::access::Role;
 use cspr_web::auth::oidc::OidcConfig;
 use cspr_web::{AppState, Clock, SystemClock, WebConfig};
@@ -78,13 +80,6 @@ impl Drop for Provider {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
 }
 
 fn start_provider(redirect_uri: &str) -> Provider {
@@ -203,27 +198,16 @@ impl Harness {
     /// A partnership-team account with no password (it signs in only through its organisation)
     /// and the second factor set up.
     async fn user(&self, email: &str) -> Uuid {
-        let id = Uuid::new_v4();
-        self.store
-            .create_user(
-                NewUser {
-                    id,
-                    partnership_id: PARTNERSHIP.as_uuid(),
-                    email: email.to_owned(),
-                    display_name: "Olu Idowu".to_owned(),
-                    role: Role::PartnershipTeam.key().to_owned(),
-                    agency_id: None,
-                    password_hash: None,
-                },
-                OffsetDateTime::now_utc(),
-            )
-            .await
-            .expect("user");
-        self.store
-            .set_totp_secret(id, Some(&[7u8; 20]), true)
-            .await
-            .expect("totp");
-        id
+        NewPerson::new(
+            &self.store,
+            OffsetDateTime::now_utc(),
+            Role::PartnershipTeam,
+        )
+        .email(email)
+        .name("Olu Idowu")
+        .no_password()
+        .create()
+        .await
     }
 
     /// A browser: keeps cookies, follows redirects, except the provider's redirect back to

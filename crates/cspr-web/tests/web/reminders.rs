@@ -8,146 +8,29 @@
 //! Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`; .ci/run installs it). Missing
 //! tools fail the tests: they are never skipped.
 
-mod common;
-
-use common::smtp::{Mail, Smtp, free_port, mail_config, sent};
-use common::*;
-use cspr_app::{Actor, App};
-use cspr_domain::calendar::Calendar;
+use crate::common::smtp::{
+    Mail, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, mail_config, people, sent,
+};
+use crate::common::*;
 use cspr_domain::case::Command;
-use cspr_domain::examples::{ACTION1, HEALTH, PARTNERSHIP, POLICE, local_review_script, text};
-use cspr_domain::ids::{CaseId, UserId};
-use cspr_store::{AgencyRow, NewJob, NewUser};
+use cspr_domain::examples::{ACTION1, text};
+use cspr_domain::ids::CaseId;
+use cspr_store::NewJob;
 use cspr_web::jobs::{self, JOB_LEASE, JobRun, REMINDER_JOB};
-use cspr_web::mail::MailConfig;
-use cspr_web::{AppState, WebConfig};
+use time::Duration;
 use time::macros::{date, datetime};
-use time::{Date, Duration, OffsetDateTime};
-use uuid::Uuid;
 
-const PARTNERSHIP_NAME: &str = "Northshire Safeguarding Children Partnership";
-const PUBLIC_URL: &str = "https://cspr.northshire.example/";
 const REFERENCE: &str = "CSPR-2025-042";
-const REP1: &str = "rep.one@health.example";
-const REP2: &str = "rep.two@health.example";
-const POLICE_REP: &str = "rep@police.example";
-const SUBGROUP: &str = "subgroup@health.example";
-const TEAM: &str = "team@northshire.example";
 
 // ---------------------------------------------------------------------------------------------
 // The application: email, the public address, agencies, people, and a case at the action plan
 
-async fn app_with(mail: MailConfig) -> TestApp {
-    let mut t = TestApp::spawn().await;
-    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
-    config.mail = Some(mail);
-    config.public_url = Some(PUBLIC_URL.to_owned());
-    let app = App::new(
-        t.store.clone(),
-        Calendar::england_and_wales(),
-        cspr_app::demo::settings(START.date()),
-    );
-    t.state = AppState::new(app, config, t.clock.clone());
-    t.router = cspr_web::router(t.state.clone());
-    for (id, kind, name) in [
-        (HEALTH, "health", "Northshire Community Health"),
-        (POLICE, "police", "Northshire Police"),
-    ] {
-        t.store
-            .upsert_agency(AgencyRow {
-                id: id.as_uuid(),
-                partnership_id: PARTNERSHIP.as_uuid(),
-                kind: kind.to_owned(),
-                name: name.to_owned(),
-                active: true,
-            })
-            .await
-            .expect("agency");
-    }
-    t
-}
-
-/// An account without a password (reminders need only the address).
-async fn person(t: &TestApp, email: &str, role: &str, agency: Option<Uuid>) -> Uuid {
-    let id = Uuid::new_v4();
-    t.store
-        .create_user(
-            NewUser {
-                id,
-                partnership_id: PARTNERSHIP.as_uuid(),
-                email: email.to_owned(),
-                display_name: format!("Pat {role}"),
-                role: role.to_owned(),
-                agency_id: agency,
-                password_hash: None,
-            },
-            t.now(),
-        )
-        .await
-        .expect("user");
-    id
-}
-
-/// Two health representatives, a police one, and the partnership team; the health subgroup
-/// member when `subgroup`.
-async fn people(t: &TestApp, subgroup: bool) {
-    let health = Some(HEALTH.as_uuid());
-    person(t, REP1, "agency-representative", health).await;
-    person(t, REP2, "agency-representative", health).await;
-    person(
-        t,
-        POLICE_REP,
-        "agency-representative",
-        Some(POLICE.as_uuid()),
-    )
-    .await;
-    person(t, TEAM, "partnership-team", None).await;
-    // A disabled representative gets nothing.
-    let gone = person(t, "gone@health.example", "agency-representative", health).await;
-    t.store
-        .set_user_disabled(gone, true)
-        .await
-        .expect("disable");
-    if subgroup {
-        person(t, SUBGROUP, "subgroup-member", health).await;
-    }
-}
-
 /// A case run through the example script up to its first agreed action: ACTION1, owned by
 /// health, due Tuesday 30 September 2025.
 async fn case_with_action(t: &TestApp) -> CaseId {
-    let case_id = CaseId::random();
-    let app = t.state.app();
-    for (today, mut cmd) in local_review_script() {
-        if let Command::RecordSeriousIncident { reference, .. } = &mut cmd {
-            *reference = REFERENCE.to_owned();
-        }
-        let agreed = matches!(cmd, Command::AgreeAction { .. });
-        app.execute(case_id, None, cmd, actor(today))
-            .await
-            .expect("case step");
-        if agreed {
-            return case_id;
-        }
-    }
-    panic!("the script agrees no action");
-}
-
-fn actor(today: Date) -> Actor {
-    Actor {
-        user_id: UserId::from_uuid(Uuid::nil()),
-        now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-        today,
-    }
-}
-
-fn set_clock(t: &TestApp, at: OffsetDateTime) {
-    *t.clock.0.lock().expect("clock") = at;
-}
-
-/// 09:00 on a day.
-fn morning(d: Date) -> OffsetDateTime {
-    OffsetDateTime::new_utc(d, time::Time::from_hms(9, 0, 0).expect("time"))
+    t.example(REFERENCE)
+        .through(|c| matches!(c, Command::AgreeAction { .. }))
+        .await
 }
 
 async fn run(t: &TestApp) -> JobRun {
@@ -161,13 +44,8 @@ fn link(case: CaseId) -> String {
 /// What no email may show: the children's and family's names, the action's words, and
 /// people's names.
 async fn secrets(t: &TestApp, case: CaseId) -> Vec<String> {
-    let (loaded, events) = t.state.app().load(case).await.expect("case");
-    let mut out: Vec<String> = loaded
-        .children
-        .iter()
-        .map(|c| c.name.as_str().to_owned())
-        .collect();
-    assert!(!out.is_empty(), "the example case names a child");
+    let mut out = t.children(case).await;
+    let (_, events) = t.state.app().load(case).await.expect("case");
     let json = serde_json::to_value(&events).expect("events json");
     collect_names(&json, &mut out);
     out.extend(
@@ -219,7 +97,7 @@ fn assert_clean(mails: &[Mail], secrets: &[String]) {
 #[tokio::test]
 async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
     let mut smtp = Smtp::start_on(free_port());
-    let t = app_with(mail_config(smtp.port)).await;
+    let t = mail_app(mail_config(smtp.port)).await;
     people(&t, true).await;
     let case = case_with_action(&t).await;
     let secrets = secrets(&t, case).await;
@@ -232,7 +110,7 @@ async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
     let mut all = Vec::new();
     let mut day = date!(2025 - 09 - 01);
     while day <= date!(2025 - 10 - 10) {
-        set_clock(&t, morning(day));
+        t.set_now(on(day, 9));
         run(&t).await;
         t.advance(Duration::hours(6));
         let again = run(&t).await;
@@ -283,10 +161,10 @@ async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
 #[tokio::test]
 async fn a_job_held_by_a_worker_that_died_is_sent_once() {
     let mut smtp = Smtp::start_on(free_port());
-    let t = app_with(mail_config(smtp.port)).await;
+    let t = mail_app(mail_config(smtp.port)).await;
     people(&t, true).await;
     let case = case_with_action(&t).await;
-    set_clock(&t, morning(date!(2025 - 09 - 23)));
+    t.set_now(on(date!(2025 - 09 - 23), 9));
 
     // Planned twice: enqueued once.
     assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 2);
@@ -338,15 +216,15 @@ async fn a_job_held_by_a_worker_that_died_is_sent_once() {
 #[tokio::test]
 async fn completion_cancels_later_reminders() {
     let mut smtp = Smtp::start_on(free_port());
-    let t = app_with(mail_config(smtp.port)).await;
+    let t = mail_app(mail_config(smtp.port)).await;
     people(&t, true).await;
     let case = case_with_action(&t).await;
-    set_clock(&t, morning(date!(2025 - 09 - 23)));
+    t.set_now(on(date!(2025 - 09 - 23), 9));
     assert_eq!(run(&t).await.sent, 2);
     assert_eq!(smtp.take().len(), 2);
 
     // The due-day reminders are enqueued, then the action is completed before they run.
-    set_clock(&t, morning(date!(2025 - 09 - 30)));
+    t.set_now(on(date!(2025 - 09 - 30), 9));
     assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 2);
     t.state
         .app()
@@ -369,7 +247,7 @@ async fn completion_cancels_later_reminders() {
         date!(2025 - 10 - 07),
         date!(2025 - 11 - 03),
     ] {
-        set_clock(&t, morning(day));
+        t.set_now(on(day, 9));
         assert_eq!(run(&t).await, JobRun::default(), "{day}");
     }
     assert!(smtp.take().is_empty());
@@ -380,10 +258,10 @@ async fn completion_cancels_later_reminders() {
 async fn a_failed_send_is_retried_after_the_backoff_and_sent_once() {
     // The mail server is down at first.
     let port = free_port();
-    let t = app_with(mail_config(port)).await;
+    let t = mail_app(mail_config(port)).await;
     people(&t, true).await;
     case_with_action(&t).await;
-    set_clock(&t, morning(date!(2025 - 09 - 23)));
+    t.set_now(on(date!(2025 - 09 - 23), 9));
     let down = run(&t).await;
     assert_eq!((down.enqueued, down.sent, down.failed), (2, 0, 2));
     assert_eq!(t.store.pending_jobs().await.expect("pending"), 2);
@@ -405,12 +283,12 @@ async fn a_failed_send_is_retried_after_the_backoff_and_sent_once() {
 #[tokio::test]
 async fn escalation_goes_to_the_team_when_the_agency_has_no_subgroup_member() {
     let mut smtp = Smtp::start_on(free_port());
-    let t = app_with(mail_config(smtp.port)).await;
+    let t = mail_app(mail_config(smtp.port)).await;
     people(&t, false).await;
     case_with_action(&t).await;
     // The runner was not running until the escalation was due: only the latest reminder of
     // the representatives goes, not a burst of stale ones.
-    set_clock(&t, morning(date!(2025 - 10 - 08)));
+    t.set_now(on(date!(2025 - 10 - 08), 9));
     assert_eq!(run(&t).await.sent, 3);
     assert_eq!(
         sent(&smtp.take()),
@@ -427,13 +305,11 @@ async fn escalation_goes_to_the_team_when_the_agency_has_no_subgroup_member() {
 
 #[tokio::test]
 async fn nothing_is_planned_or_claimed_without_the_public_address() {
-    let t = app_with(mail_config(free_port())).await;
-    let mut config = WebConfig::new(PARTNERSHIP, PARTNERSHIP_NAME);
-    config.mail = Some(mail_config(1));
-    let state = AppState::new(t.state.app(), config, t.clock.clone());
+    let t = mail_app(mail_config(free_port())).await;
+    let state = t.state_with(|config| config.mail = Some(mail_config(1)));
     people(&t, true).await;
     case_with_action(&t).await;
-    set_clock(&t, datetime!(2025-09-23 09:00 UTC));
+    t.set_now(datetime!(2025-09-23 09:00 UTC));
     let err = jobs::run_jobs(&state).await.expect_err("not configured");
     assert_eq!(
         err.to_string(),

@@ -1,7 +1,5 @@
 //! Whole cases as the people who run them would fill in cspr's forms: one list of steps, driven
-//! over HTTP (tests/case_forms.rs) and in Chromium (tests/browser.rs).
-
-#![allow(dead_code)]
+//! over HTTP (case_forms.rs) and in Chromium (browser_flows.rs).
 
 use cspr_domain::examples::{CSC, HEALTH, POLICE};
 

@@ -2,22 +2,12 @@
 //! chair, a safeguarding partner and the independent reviewer sign in with their password and
 //! authenticator code, find the action on the case page, fill in its form and see the case
 //! move on. Every page type is checked with axe-core; screenshots go to target/screenshots/.
-//! The steps are the same as tests/case_forms.rs drives over HTTP (tests/flows).
+//! The steps are the same as case_forms.rs drives over HTTP (flows/).
 
-// Shared with tests/browser.rs, which uses the rest of it.
-#[allow(dead_code)]
-mod browser_support;
-mod common;
-mod flows;
-
-use browser_support::{Site, Web};
-use common::PASSWORD;
-use cspr_domain::examples::PARTNERSHIP;
+use crate::browser_support::{SECRET, Site, Web};
+use crate::flows::{Step, Who};
 use cspr_web::access::Role;
-use flows::{Step, Who};
 use uuid::Uuid;
-
-const SECRET: &[u8; 20] = b"cspr-browser-secret!";
 
 struct Cast {
     partner: Uuid,
@@ -34,75 +24,46 @@ fn email(who: Who) -> &'static str {
 }
 
 async fn cast(site: &Site) -> Cast {
-    cspr_web::demo::seed(&site.app.store, PARTNERSHIP, PASSWORD, site.app.now())
-        .await
-        .unwrap_or_else(|e| panic!("demo agencies: {e}"));
-    site.user(
-        Role::PartnershipTeam,
-        email(Who::Team),
-        "Jordan Lee",
-        Some(SECRET),
-    )
-    .await;
-    site.user(
-        Role::Chair,
-        email(Who::Chair),
-        "Morgan Hughes",
-        Some(SECRET),
-    )
-    .await;
+    site.app.demo_people().await;
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(email(Who::Team))
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::Chair)
+        .email(email(Who::Chair))
+        .name("Morgan Hughes")
+        .secret(SECRET)
+        .create()
+        .await;
     let partner = site
-        .user(
-            Role::SafeguardingPartner,
-            email(Who::Partner),
-            "Taylor Brooks",
-            Some(SECRET),
-        )
+        .app
+        .user(Role::SafeguardingPartner)
+        .email(email(Who::Partner))
+        .name("Taylor Brooks")
+        .secret(SECRET)
+        .create()
         .await;
     let reviewer = site
-        .user(
-            Role::IndependentReviewer,
-            email(Who::Reviewer),
-            "Alex Reid",
-            Some(SECRET),
-        )
+        .app
+        .user(Role::IndependentReviewer)
+        .email(email(Who::Reviewer))
+        .name("Alex Reid")
+        .secret(SECRET)
+        .create()
         .await;
     // The cases begin in March 2025; the clock moves on with them.
-    *site
-        .app
-        .clock
-        .0
-        .lock()
-        .unwrap_or_else(|e| panic!("clock: {e}")) = time::macros::datetime!(2025-03-01 09:00 UTC);
+    site.app
+        .set_now(time::macros::datetime!(2025-03-01 09:00 UTC));
     Cast { partner, reviewer }
 }
 
 /// Signs in as someone (a minute later, so an authenticator code is never used twice).
 async fn sign_in_as(web: &Web, site: &Site, who: Who) {
-    sign_in_with(web, site, email(who), SECRET).await;
-}
-
-/// Signs in with an address and an authenticator secret.
-async fn sign_in_with(web: &Web, site: &Site, address: &str, secret: &[u8]) {
-    site.advance(time::Duration::minutes(1));
-    web.client()
-        .delete_all_cookies()
-        .await
-        .unwrap_or_else(|e| panic!("cookies: {e}"));
-    web.goto("/sign-in").await;
-    web.fill("#email", address).await;
-    web.fill("#password", PASSWORD).await;
-    web.click("main form[action='/sign-in'] button[type=submit]")
-        .await;
-    assert_eq!(
-        web.path().await,
-        "/sign-in/two-factor",
-        "{address} password"
-    );
-    web.fill("#code", &site.code(secret)).await;
-    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
-        .await;
-    assert_eq!(web.path().await, "/dashboard", "{address} signed in");
+    web.sign_in(site, email(who), SECRET, "/dashboard").await;
 }
 
 /// Answers a form the way a person would: types text, clicks radios and checkboxes (through
@@ -151,19 +112,7 @@ async fn run(web: &mut Web, site: &Site, steps: &[Step], tag: &str, start: Optio
     let mut seen_forms = 0;
     for (i, s) in steps.iter().enumerate() {
         if let Some(day) = s.day() {
-            let at = day
-                .with_hms(10, 0, 0)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .assume_utc();
-            let mut now = site
-                .app
-                .clock
-                .0
-                .lock()
-                .unwrap_or_else(|e| panic!("clock: {e}"));
-            if at > *now {
-                *now = at;
-            }
+            site.app.move_on_to(day);
         }
         let today = site.app.now().date();
         if signed_in != Some((s.who, today)) {
@@ -262,7 +211,7 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
     let site = Site::start().await;
     let cast = cast(&site).await;
     let mut web = Web::open(&site.server.base).await;
-    let steps = flows::local_review(&cast.partner.to_string(), &cast.reviewer.to_string());
+    let steps = crate::flows::local_review(&cast.partner.to_string(), &cast.reviewer.to_string());
     let case = run(&mut web, &site, &steps, "local-review", None).await;
 
     // The closed case: every stage done, its story told, its decisions printable.
@@ -317,7 +266,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     let site = Site::start().await;
     cast(&site).await;
     let mut web = Web::open(&site.server.base).await;
-    let steps = flows::scoping_no_further_action();
+    let steps = crate::flows::scoping_no_further_action();
     let upto = steps
         .iter()
         .position(|s| s.form == "hold-scoping-meeting")
@@ -325,15 +274,8 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     let case = run(&mut web, &site, &steps[..upto], "scoping", None).await;
 
     // The subgroup meets: the case is on the agenda, and the outcome is recorded there.
-    {
-        let mut now = site
-            .app
-            .clock
-            .0
-            .lock()
-            .unwrap_or_else(|e| panic!("clock: {e}"));
-        *now = time::macros::datetime!(2025-09-11 10:00 UTC);
-    }
+    site.app
+        .set_now(time::macros::datetime!(2025-09-11 10:00 UTC));
     sign_in_as(&web, &site, Who::Chair).await;
     web.click(".govuk-service-navigation a[href='/meetings']")
         .await;
@@ -394,54 +336,24 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.close().await;
 }
 
-/// Sets the server clock to 10:00 on a day.
-fn set_day(site: &Site, day: time::Date) {
-    let mut now = site
-        .app
-        .clock
-        .0
-        .lock()
-        .unwrap_or_else(|e| panic!("clock: {e}"));
-    *now = day
-        .with_hms(10, 0, 0)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .assume_utc();
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_action_is_progressed_evidenced_and_signed_off() {
     use cspr_domain::case::Command;
     let site = Site::start().await;
     cast(&site).await;
     // A local review up to its first agreed action (Northshire Community Health's).
-    let app = site.app.state.app();
-    let case = cspr_domain::ids::CaseId::random();
-    let script = cspr_domain::examples::local_review_script();
-    let upto = script
-        .iter()
-        .position(|(_, c)| matches!(c, Command::AgreeAction { .. }))
-        .unwrap_or_else(|| panic!("no agreed action"));
-    for (day, command) in script.iter().take(upto + 1) {
-        let actor = cspr_app::Actor {
-            user_id: cspr_domain::ids::UserId::from_uuid(Uuid::nil()),
-            now: day
-                .with_hms(10, 0, 0)
-                .unwrap_or_else(|e| panic!("{e}"))
-                .assume_utc(),
-            today: *day,
-        };
-        app.execute(case, None, command.clone(), actor)
-            .await
-            .unwrap_or_else(|e| panic!("{command:?}: {e}"));
-    }
+    let case = site
+        .app
+        .example("CSPR-2025-001")
+        .through(|c| matches!(c, Command::AgreeAction { .. }))
+        .await;
     // The health agency's safeguarding lead, a member of the case for their agency.
     let lead = site
         .app
-        .user(
-            Role::AgencyRepresentative,
-            PARTNERSHIP,
-            "casey.morgan@northshire.example",
-        )
+        .user(Role::AgencyRepresentative)
+        .email("casey.morgan@northshire.example")
+        .secret(SECRET)
+        .create()
         .await;
     site.app
         .grant(
@@ -451,13 +363,18 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
             Some(cspr_domain::examples::HEALTH),
         )
         .await;
-    let lead_secret = [7u8; 20];
     let id = case.as_uuid();
     let mut web = Web::open(&site.server.base).await;
 
     // The lead records progress from their task on the dashboard.
-    set_day(&site, time::macros::date!(2025 - 08 - 15));
-    sign_in_with(&web, &site, "casey.morgan@northshire.example", &lead_secret).await;
+    site.app.set_day(time::macros::date!(2025 - 08 - 15));
+    web.sign_in(
+        &site,
+        "casey.morgan@northshire.example",
+        SECRET,
+        "/dashboard",
+    )
+    .await;
     let tasks = web.text("#tasks").await;
     assert!(tasks.contains("Update the safe sleep guidance"), "{tasks}");
     web.click("#tasks a[href$='/actions/record-action-progress']")
@@ -514,7 +431,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     assert!(plan.contains("safe-sleep-guidance.pdf"), "{plan}");
 
     // The chair signs the action off with its evidence of impact.
-    set_day(&site, time::macros::date!(2025 - 09 - 15));
+    site.app.set_day(time::macros::date!(2025 - 09 - 15));
     sign_in_as(&web, &site, Who::Chair).await;
     web.goto(&format!("/cases/{id}")).await;
     web.click(&format!(

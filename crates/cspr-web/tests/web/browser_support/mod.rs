@@ -7,28 +7,26 @@
 
 use std::fmt::Write as _;
 use std::io::{Read as _, Write as _};
-use std::net::{Ipv4Addr, SocketAddr, TcpListener as StdTcpListener, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use cspr_domain::examples::PARTNERSHIP;
-use cspr_store::NewUser;
-use cspr_web::access::Role;
+use crate::common::{PASSWORD, TestApp, free_port};
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
-use uuid::Uuid;
-
-use crate::common::{PASSWORD, TestApp};
 
 /// Debian's Chromium launcher.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's chromedriver (package chromium-driver).
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A known 160-bit authenticator secret for accounts set up in advance.
+pub const SECRET: &[u8; 20] = b"cspr-browser-secret!";
 
 /// The window every test uses.
 pub const WIDTH: u32 = 1280;
@@ -59,16 +57,6 @@ fn require_browser() {
              (apt-get install chromium chromium-driver); these tests do not skip"
         );
     }
-}
-
-/// A loopback port nobody listens on right now.
-fn free_port() -> u16 {
-    let listener = StdTcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap_or_else(|e| panic!("cannot bind a loopback port: {e}"));
-    listener
-        .local_addr()
-        .unwrap_or_else(|e| panic!("no local address: {e}"))
-        .port()
 }
 
 /// One plain HTTP/1.1 request to chromedriver, blocking, for use where no runtime can be
@@ -249,7 +237,11 @@ impl std::fmt::Debug for Site {
 impl Site {
     /// A fresh application, served.
     pub async fn start() -> Self {
-        let app = TestApp::spawn().await;
+        Self::serve(TestApp::spawn().await).await
+    }
+
+    /// An application, served.
+    pub async fn serve(app: TestApp) -> Self {
         let server = Server::start(app.router.clone()).await;
         Self { app, server }
     }
@@ -281,40 +273,6 @@ impl Site {
             .map(|d| d.to_string().repeat(6))
             .find(|c| !valid.contains(c))
             .unwrap_or_else(|| unreachable!("three codes cannot cover ten"))
-    }
-
-    /// Makes an account of the example partnership with the common test password; with a
-    /// secret, its authenticator app is already set up.
-    pub async fn user(&self, role: Role, email: &str, name: &str, secret: Option<&[u8]>) -> Uuid {
-        let id = Uuid::new_v4();
-        let hash = cspr_web::auth::password::hash_password(&secrecy::SecretString::from(
-            PASSWORD.to_owned(),
-        ))
-        .unwrap_or_else(|e| panic!("hash: {e}"));
-        self.app
-            .store
-            .create_user(
-                NewUser {
-                    id,
-                    partnership_id: PARTNERSHIP.as_uuid(),
-                    email: email.to_owned(),
-                    display_name: name.to_owned(),
-                    role: role.key().to_owned(),
-                    agency_id: None,
-                    password_hash: Some(hash),
-                },
-                self.app.now(),
-            )
-            .await
-            .unwrap_or_else(|e| panic!("create user: {e}"));
-        if let Some(secret) = secret {
-            self.app
-                .store
-                .set_totp_secret(id, Some(secret), true)
-                .await
-                .unwrap_or_else(|e| panic!("set the authenticator secret: {e}"));
-        }
-        id
     }
 }
 
@@ -484,6 +442,31 @@ impl Web {
                 .unwrap_or_else(|e| panic!("cannot end the browser session: {e}"));
             self.session_id = None;
         }
+    }
+
+    /// Signs in from scratch with an address, the password and the authenticator code of
+    /// `secret`, a minute after the last sign-in (so a code is never used twice), and checks
+    /// the page it lands on.
+    pub async fn sign_in(&self, site: &Site, address: &str, secret: &[u8], landing: &str) {
+        site.advance(time::Duration::minutes(1));
+        self.client()
+            .delete_all_cookies()
+            .await
+            .unwrap_or_else(|e| panic!("cookies: {e}"));
+        self.goto("/sign-in").await;
+        self.fill("#email", address).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("main form[action='/sign-in'] button[type=submit]")
+            .await;
+        assert_eq!(
+            self.path().await,
+            "/sign-in/two-factor",
+            "{address} password"
+        );
+        self.fill("#code", &site.code(secret)).await;
+        self.click("main form[action='/sign-in/two-factor'] button[type=submit]")
+            .await;
+        assert_eq!(self.path().await, landing, "{address} signed in");
     }
 
     /// The full URL of a path on the site.

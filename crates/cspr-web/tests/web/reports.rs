@@ -4,100 +4,36 @@
 //! check on the page, the family's comments, exports made in the background and downloaded
 //! with an entry in the access log; and who may do what.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
-use cspr_app::Actor;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
-use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE, local_review_script};
-use cspr_domain::ids::{CaseId, UserId};
-use cspr_store::AgencyRow;
+use cspr_domain::examples::{HEALTH, POLICE};
 use cspr_web::access::Role;
-use time::OffsetDateTime;
-use uuid::Uuid;
-
-/// A case of the partnership run through the example script up to (not including) the first
-/// step `stop` picks.
-async fn case_before(t: &TestApp, reference: &str, stop: impl Fn(&Command) -> bool) -> CaseId {
-    let app = t.state.app();
-    let case_id = CaseId::random();
-    for (today, mut cmd) in local_review_script() {
-        if stop(&cmd) {
-            break;
-        }
-        if let Command::RecordSeriousIncident { reference: r, .. } = &mut cmd {
-            *r = reference.to_owned();
-        }
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case_id, None, cmd, actor)
-            .await
-            .expect("case step");
-    }
-    case_id
-}
-
-async fn agencies(t: &TestApp) {
-    for (id, name) in [(POLICE, "Northshire Police"), (HEALTH, "Northshire Health")] {
-        t.store
-            .upsert_agency(AgencyRow {
-                id: id.as_uuid(),
-                partnership_id: PARTNERSHIP.as_uuid(),
-                kind: "police".into(),
-                name: name.into(),
-                active: true,
-            })
-            .await
-            .expect("agency");
-    }
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            b' ' => "+".to_owned(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-async fn ok_page(t: &TestApp, path: &str, cookie: &str) -> String {
-    let r = t.get(path, Some(cookie)).await;
-    assert_eq!(r.status(), StatusCode::OK, "{path}");
-    body(r).await
-}
 
 #[tokio::test]
 async fn the_overview_report_is_written_compared_checked_commented_and_exported() {
     let t = TestApp::spawn().await;
-    agencies(&t).await;
-    let case = case_before(&t, "CSPR-2025-201", |c| {
-        matches!(c, Command::SubmitReportDraft { .. })
-    })
-    .await;
-    let reviewer = t
-        .user(
-            Role::IndependentReviewer,
-            PARTNERSHIP,
-            "reviewer@example.org",
-        )
+    t.agencies(&[POLICE, HEALTH]).await;
+    let (case, _) = t
+        .example("CSPR-2025-201")
+        .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
+        .await;
+    let (reviewer, rc) = t
+        .user(Role::IndependentReviewer)
+        .email("reviewer@example.org")
+        .signed_in()
         .await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
-    let rc = t.session(reviewer).await;
+
     let doc = format!("/cases/{case}/documents/overview-report");
 
     // The case page links the document; the page shows the six sections with guidance and
     // the completeness check.
-    let page = ok_page(&t, &format!("/cases/{case}"), &rc).await;
+    let page = t.page(&format!("/cases/{case}"), Some(&rc)).await;
     assert!(page.contains(&doc), "documents linked from the case page");
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     for h in cspr_domain::report::Section::ALL {
         assert!(
             page.contains(&cspr_export::escape_html(h.heading())),
@@ -132,7 +68,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert!(is_redirect(r.status()));
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     assert!(
         page.contains("Version 2, saved by Test Independent reviewer"),
         "author shown"
@@ -141,7 +77,9 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     assert!(!page.contains("x()"), "script removed on save");
 
     // History and comparison: words added and removed are marked in text, not colour alone.
-    let history = ok_page(&t, &format!("{section}/history?from=1&to=2"), &rc).await;
+    let history = t
+        .page(&format!("{section}/history?from=1&to=2"), Some(&rc))
+        .await;
     assert!(history.contains("Test Independent reviewer"));
     assert!(
         history.contains(
@@ -189,7 +127,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert!(is_redirect(r.status()), "{}", r.status());
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     assert!(page.contains("Northshire Police"));
     assert!(
         page.contains("recommendation 1 does not say by when"),
@@ -209,16 +147,14 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
 
     // An agency's comment, a reply, then the reviewer resolves it.
-    let rep = t
-        .user(
-            Role::AgencyRepresentative,
-            PARTNERSHIP,
-            "health@example.org",
-        )
+    let (rep, hc) = t
+        .user(Role::AgencyRepresentative)
+        .email("health@example.org")
+        .signed_in()
         .await;
     t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
         .await;
-    let hc = t.session(rep).await;
+
     let r = t
         .post(
             &format!("{section}/comments"),
@@ -230,7 +166,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     // The representative may not edit the report.
     let r = t.post(&section, Some(&hc), "text=mine").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     assert!(page.contains("1 open comment"));
     assert!(page.contains("factual-accuracy comment is not resolved yet"));
     let (state, _) = t.state.app().load(case).await.expect("load");
@@ -268,7 +204,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert!(is_redirect(r.status()));
-    let s = ok_page(&t, &section, &rc).await;
+    let s = t.page(&section, Some(&rc)).await;
     assert!(s.contains("Thank you") && s.contains("Resolved by Test Independent reviewer"));
 
     // Exports: made in the background, listed, downloaded with an access-log entry; an
@@ -308,7 +244,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     assert_eq!(finished, 3);
     let (state, _) = t.state.app().load(case).await.expect("load");
     assert_eq!(state.documents.exports.len(), 3, "no export made twice");
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     assert!(page.contains("Word document"));
     let pdf = made
         .iter()
@@ -327,11 +263,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
     let bytes = body(r).await;
     assert!(bytes.starts_with("%PDF-"));
-    let log = t
-        .store
-        .access_log_for_case(case.as_uuid())
-        .await
-        .expect("log");
+    let log = t.case_log(case).await;
     assert!(
         log.iter()
             .any(|e| e.action == "download-document-export" && e.actor == reviewer.to_string())
@@ -358,29 +290,36 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = ok_page(&t, &doc, &rc).await;
+    let page = t.page(&doc, Some(&rc)).await;
     assert!(page.contains("Please say he loved football."));
 }
 
 #[tokio::test]
 async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() {
     let t = TestApp::spawn().await;
-    agencies(&t).await;
-    let case = case_before(&t, "CSPR-2025-202", |c| {
-        matches!(c, Command::SignOffRapidReview { .. })
-    })
-    .await;
-    let chair = t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
-    let cc = t.session(chair).await;
-    let page = ok_page(&t, &format!("/cases/{case}/documents/rapid-review"), &cc).await;
+    t.agencies(&[POLICE, HEALTH]).await;
+    let (case, _) = t
+        .example("CSPR-2025-202")
+        .before(|c| matches!(c, Command::SignOffRapidReview { .. }))
+        .await;
+    let (_chair, cc) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
+    let page = t
+        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+        .await;
     assert!(page.contains("Assembled from the case"));
     assert!(page.contains("Northshire Police"));
-    let reviewer = t
-        .user(Role::IndependentReviewer, PARTNERSHIP, "ir@example.org")
+    let (reviewer, rc) = t
+        .user(Role::IndependentReviewer)
+        .email("ir@example.org")
+        .signed_in()
         .await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
-    let rc = t.session(reviewer).await;
+
     let r = t
         .post(
             &format!("/cases/{case}/documents/rapid-review/sections/learning"),
@@ -401,7 +340,9 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         )
         .await;
     assert!(is_redirect(r.status()));
-    let page = ok_page(&t, &format!("/cases/{case}/documents/rapid-review"), &cc).await;
+    let page = t
+        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+        .await;
     assert!(page.contains("<p>Edited learning</p>"));
     assert!(
         page.contains("Police: not signed off yet"),

@@ -1,12 +1,10 @@
 //! The public information pages: readable without signing in, one heading each, linked to one
 //! another, and finished (no placeholder text).
 
-mod common;
-
 use std::collections::BTreeSet;
 
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 
 /// Each page and its heading.
 const PAGES: [(&str, &str); 5] = [
@@ -42,17 +40,11 @@ fn h1s(html: &str) -> Vec<String> {
         .collect()
 }
 
-async fn page(t: &TestApp, path: &str) -> String {
-    let response = t.get(path, None).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    body(response).await
-}
-
 #[tokio::test]
 async fn every_page_opens_without_signing_in_with_its_heading() {
     let t = TestApp::spawn().await;
     for (path, heading) in PAGES {
-        let html = page(&t, path).await;
+        let html = t.page(path, None).await;
         assert_eq!(h1s(&html), vec![heading.to_owned()], "{path}");
         assert!(
             html.contains(&format!("<title>{heading} – ")),
@@ -72,7 +64,7 @@ async fn the_pages_link_to_one_another_and_every_link_works() {
     let t = TestApp::spawn().await;
     let mut checked = BTreeSet::new();
     for (path, _) in PAGES {
-        let html = page(&t, path).await;
+        let html = t.page(path, None).await;
         let links = hrefs(&html);
         // The index and the "Related" lists reach every other page.
         for (other, _) in PAGES.iter().skip(1) {
@@ -102,7 +94,7 @@ async fn the_pages_link_to_one_another_and_every_link_works() {
 #[tokio::test]
 async fn the_start_page_and_the_footer_link_to_the_information() {
     let t = TestApp::spawn().await;
-    let html = page(&t, "/").await;
+    let html = t.page("/", None).await;
     let to_index = hrefs(&html)
         .into_iter()
         .filter(|l| l == "/information")
@@ -111,7 +103,7 @@ async fn the_start_page_and_the_footer_link_to_the_information() {
         to_index >= 2,
         "the start page and its footer link to /information"
     );
-    let sign_in = page(&t, "/sign-in").await;
+    let sign_in = t.page("/sign-in", None).await;
     assert!(
         sign_in.contains(r#"<a class="govuk-footer__link" href="/information">"#),
         "the footer of every page links to /information"
@@ -122,13 +114,13 @@ async fn the_start_page_and_the_footer_link_to_the_information() {
 async fn the_pages_quote_the_partnerships_settings() {
     let t = TestApp::spawn().await;
     let settings = t.state.app().settings().clone();
-    let html = page(&t, "/information/what-a-review-is").await;
+    let html = t.page("/information/what-a-review-is", None).await;
     assert!(html.contains(&format!(
         "within {} working days",
         settings.rapid_review_working_days
     )));
     assert!(html.contains(&format!("within {} months", settings.local_review_months)));
-    let referrals = page(&t, "/information/referrals").await;
+    let referrals = t.page("/information/referrals", None).await;
     assert!(referrals.contains(&format!(
         "within {} working days",
         settings.rapid_review_working_days

@@ -2,11 +2,9 @@
 //! clock, new session ids, CSRF refusal, a failing access-log write blocking the read, no user
 //! enumeration, permission changes taking effect on the next request.
 
-mod common;
-
+use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use common::*;
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_web::access::Role;
 use tower::ServiceExt;
@@ -73,7 +71,9 @@ async fn pages_carry_the_security_headers() {
 async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each_step() {
     let t = TestApp::spawn().await;
     let user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .create()
         .await;
     let form = format!(
         "email=team%40example.org&password={}",
@@ -105,12 +105,9 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     assert_eq!(location(&response).as_deref(), Some("/dashboard"));
     let second = token_of(&set_cookie(&response).expect("new cookie"));
     assert_ne!(first, second);
+    assert_eq!(t.status("/dashboard", Some(&second)).await, StatusCode::OK);
     assert_eq!(
-        t.get("/dashboard", Some(&second)).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        t.get("/sign-in/two-factor", Some(&first)).await.status(),
+        t.status("/sign-in/two-factor", Some(&first)).await,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
@@ -133,15 +130,13 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
 #[tokio::test]
 async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let t = TestApp::spawn().await;
-    let user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "idle@example.org")
+    let (user, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("idle@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(user).await;
     t.advance(time::Duration::minutes(29));
-    assert_eq!(
-        t.get("/dashboard", Some(&cookie)).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
     t.advance(time::Duration::minutes(31));
     let response = t.get("/dashboard", Some(&cookie)).await;
     assert_eq!(
@@ -153,10 +148,7 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let cookie = t.session(user).await;
     for _ in 0..(12 * 60 / 25) {
         t.advance(time::Duration::minutes(25));
-        assert_eq!(
-            t.get("/dashboard", Some(&cookie)).await.status(),
-            StatusCode::OK
-        );
+        assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
     }
     t.advance(time::Duration::minutes(25));
     assert_eq!(
@@ -168,10 +160,11 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
-    let admin = t
-        .user(Role::SystemAdministrator, PARTNERSHIP, "admin@example.org")
+    let (_, cookie) = t
+        .user(Role::SystemAdministrator)
+        .email("admin@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(admin).await;
     let form = "name=Evil+Agency&kind=police";
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
@@ -184,7 +177,7 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
             .header(header, value)
             .body(Body::from(form))
             .expect("request");
-        let response = t.router.clone().oneshot(request).await.expect("response");
+        let response = t.send(request).await;
         assert_eq!(
             response.status(),
             StatusCode::FORBIDDEN,
@@ -215,10 +208,11 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 async fn a_read_fails_when_its_access_log_write_fails() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(team).await;
     let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(ok.status(), StatusCode::OK);
     assert!(
@@ -240,10 +234,11 @@ async fn a_read_fails_when_its_access_log_write_fails() {
 async fn every_case_read_is_in_the_case_access_history() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(team).await;
     t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     let history = body(
         t.get(&format!("/cases/{case}/access-history"), Some(&cookie))
@@ -254,18 +249,17 @@ async fn every_case_read_is_in_the_case_access_history() {
         history.contains("view-case") && history.contains("Test Partnership team"),
         "{history}"
     );
-    let log = t
-        .store
-        .access_log_for_case(case.as_uuid())
-        .await
-        .expect("log");
+    let log = t.case_log(case).await;
     assert_eq!(log.iter().filter(|e| e.action == "view-case").count(), 1);
 }
 
 #[tokio::test]
 async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
+    t.user(Role::Chair)
+        .email("chair@example.org")
+        .create()
+        .await;
     let wrong = body(
         t.post(
             "/sign-in",
@@ -305,7 +299,7 @@ async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
 #[tokio::test]
 async fn failures_hold_an_account_back_with_an_escalating_delay() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair, PARTNERSHIP, "held@example.org").await;
+    t.user(Role::Chair).email("held@example.org").create().await;
     for _ in 0..4 {
         t.post(
             "/sign-in",
@@ -332,14 +326,13 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
 async fn a_role_change_applies_on_the_next_request() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
-    let user = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "mover@example.org")
+    let (user, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("mover@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(user).await;
     assert_eq!(
-        t.get(&format!("/cases/{case}"), Some(&cookie))
-            .await
-            .status(),
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
         StatusCode::OK
     );
     t.store
@@ -347,9 +340,7 @@ async fn a_role_change_applies_on_the_next_request() {
         .await
         .expect("role");
     assert_eq!(
-        t.get(&format!("/cases/{case}"), Some(&cookie))
-            .await
-            .status(),
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
         StatusCode::FORBIDDEN
     );
 }
@@ -357,10 +348,11 @@ async fn a_role_change_applies_on_the_next_request() {
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_session() {
     let t = TestApp::spawn().await;
-    let user = t
-        .user(Role::Chair, PARTNERSHIP, "everywhere@example.org")
+    let (user, phone) = t
+        .user(Role::Chair)
+        .email("everywhere@example.org")
+        .signed_in()
         .await;
-    let phone = t.session(user).await;
     let laptop = t.session(user).await;
     assert_eq!(
         t.post("/sign-out-everywhere", Some(&laptop), "")
@@ -394,13 +386,16 @@ async fn errors_show_a_generic_page() {
 async fn administrators_and_the_team_cannot_be_made_case_members() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
     let admin = t
-        .user(Role::SystemAdministrator, PARTNERSHIP, "admin@example.org")
+        .user(Role::SystemAdministrator)
+        .email("admin@example.org")
+        .create()
         .await;
-    let cookie = t.session(team).await;
     let response = t
         .post(
             &format!("/cases/{case}/members"),
@@ -423,9 +418,8 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
     );
     let admin_cookie = t.session(admin).await;
     assert_eq!(
-        t.get(&format!("/cases/{case}"), Some(&admin_cookie))
-            .await
-            .status(),
+        t.status(&format!("/cases/{case}"), Some(&admin_cookie))
+            .await,
         StatusCode::FORBIDDEN
     );
 }
@@ -434,8 +428,10 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
 async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
-    let rep = t
-        .user(Role::AgencyRepresentative, PARTNERSHIP, "rep@example.org")
+    let (rep, cookie) = t
+        .user(Role::AgencyRepresentative)
+        .email("rep@example.org")
+        .signed_in()
         .await;
     t.grant(
         case,
@@ -444,7 +440,7 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         Some(cspr_domain::examples::HEALTH),
     )
     .await;
-    let cookie = t.session(rep).await;
+
     let health = format!(
         "/cases/{case}/agencies/{}/contributions",
         cspr_domain::examples::HEALTH
@@ -453,9 +449,9 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         "/cases/{case}/agencies/{}/contributions",
         cspr_domain::examples::POLICE
     );
-    assert_eq!(t.get(&health, Some(&cookie)).await.status(), StatusCode::OK);
+    assert_eq!(t.status(&health, Some(&cookie)).await, StatusCode::OK);
     assert_eq!(
-        t.get(&police, Some(&cookie)).await.status(),
+        t.status(&police, Some(&cookie)).await,
         StatusCode::FORBIDDEN
     );
     // Moved to the police: the case still records them for health, so neither opens.
@@ -468,11 +464,11 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         .await
         .expect("move");
     assert_eq!(
-        t.get(&police, Some(&cookie)).await.status(),
+        t.status(&police, Some(&cookie)).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        t.get(&health, Some(&cookie)).await.status(),
+        t.status(&health, Some(&cookie)).await,
         StatusCode::FORBIDDEN
     );
 }
@@ -480,8 +476,11 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
 #[tokio::test]
 async fn a_wrong_current_password_is_logged_and_held_back() {
     let t = TestApp::spawn().await;
-    let user = t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
-    let cookie = t.session(user).await;
+    let (_, cookie) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
     let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
     for _ in 0..4 {
         let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
@@ -512,10 +511,11 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
 async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(team).await;
     let before = t
         .store
         .stream_version(case.as_uuid())
@@ -546,8 +546,11 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
 #[tokio::test]
 async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let t = TestApp::spawn().await;
-    let user = t.user(Role::Chair, PARTNERSHIP, "sweep@example.org").await;
-    let _old = t.session(user).await;
+    let (user, _old) = t
+        .user(Role::Chair)
+        .email("sweep@example.org")
+        .signed_in()
+        .await;
     t.post(
         "/sign-in",
         None,
@@ -559,18 +562,17 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let (sessions, counters) = t.state.sweep().await.expect("sweep");
     assert_eq!(sessions, 1, "only the idle session goes");
     assert!(counters >= 1, "the hour-old failure counters go");
-    assert_eq!(
-        t.get("/dashboard", Some(&fresh)).await.status(),
-        StatusCode::OK
-    );
+    assert_eq!(t.status("/dashboard", Some(&fresh)).await, StatusCode::OK);
 }
 
 #[tokio::test]
 async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
-    let user = t
-        .user(Role::SubgroupMember, PARTNERSHIP, "moved@example.org")
+    let (user, cookie) = t
+        .user(Role::SubgroupMember)
+        .email("moved@example.org")
+        .signed_in()
         .await;
     t.grant(
         case,
@@ -579,11 +581,9 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
         None,
     )
     .await;
-    let cookie = t.session(user).await;
+
     assert_eq!(
-        t.get(&format!("/cases/{case}"), Some(&cookie))
-            .await
-            .status(),
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
         StatusCode::OK
     );
     t.store
@@ -591,9 +591,7 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
         .await
         .expect("role");
     assert_eq!(
-        t.get(&format!("/cases/{case}"), Some(&cookie))
-            .await
-            .status(),
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
         StatusCode::FORBIDDEN
     );
 }
@@ -601,7 +599,9 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
 #[tokio::test]
 async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair, PARTNERSHIP, "parallel@example.org")
+    t.user(Role::Chair)
+        .email("parallel@example.org")
+        .create()
         .await;
     let mut handles = Vec::new();
     for _ in 0..12 {

@@ -4,94 +4,28 @@
 //! publishes on that date, and the public page lists the report to someone signed out. Every
 //! page is checked with axe-core (WCAG 2.2 AA, zero violations).
 
-#[allow(dead_code)]
-mod browser_support;
-mod common;
-
-use browser_support::{Site, Web};
-use common::PASSWORD;
-use cspr_app::Actor;
+use crate::browser_support::{SECRET, Site, Web};
+use crate::common::overview;
 use cspr_domain::anonymisation::FindingDecision;
 use cspr_domain::case::Command;
-use cspr_domain::examples::{PARTNERSHIP, local_review_script};
-use cspr_domain::ids::{CaseId, UserId};
-use cspr_domain::report::Section;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
+use time::Date;
 use time::macros::date;
-use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
-const SECRET: &[u8; 20] = b"cspr-browser-secret!";
 const EMAIL: &str = "jordan.lee@northshire.example";
 const OVERVIEW: &str = "Ada Example lived with her mother Beth Example at 1 Example Street, Northtown NT1 1AA. Dr Priya Nandra saw Ada on 3 March 2025 when she was 7 years old.";
 
-fn set_day(site: &Site, day: Date) {
-    *site
-        .app
-        .clock
-        .0
-        .lock()
-        .unwrap_or_else(|e| panic!("clock: {e}")) = OffsetDateTime::new_utc(
-        day,
-        time::Time::from_hms(10, 0, 0).unwrap_or(time::Time::MIDNIGHT),
-    );
-}
-
-async fn sign_in(web: &Web, site: &Site) {
-    site.advance(time::Duration::minutes(1));
-    web.client()
-        .delete_all_cookies()
-        .await
-        .unwrap_or_else(|e| panic!("cookies: {e}"));
-    web.goto("/sign-in").await;
-    web.fill("#email", EMAIL).await;
-    web.fill("#password", PASSWORD).await;
-    web.click("main form[action='/sign-in'] button[type=submit]")
-        .await;
-    web.fill("#code", &site.code(SECRET)).await;
-    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
-        .await;
-    assert_eq!(web.path().await, "/dashboard", "signed in");
-}
-
 /// The worked example, with a report that names people, up to its anonymisation scan.
 async fn case_before_scan(site: &Site) -> CaseId {
-    cspr_web::demo::seed(&site.app.store, PARTNERSHIP, PASSWORD, site.app.now())
+    site.app.demo_people().await;
+    site.app
+        .example("CSPR-2025-802")
+        .edit(overview(OVERVIEW))
+        .before(|c| matches!(c, Command::ScanReport { .. }))
         .await
-        .unwrap_or_else(|e| panic!("demo agencies: {e}"));
-    let case = CaseId::random();
-    let app = site.app.state.app();
-    for (today, mut cmd) in local_review_script() {
-        match &mut cmd {
-            Command::ScanReport { .. } => break,
-            Command::RecordSeriousIncident {
-                partnership_id,
-                reference,
-                ..
-            } => {
-                *partnership_id = PARTNERSHIP;
-                *reference = "CSPR-2025-802".to_owned();
-            }
-            Command::SubmitReportDraft { report } => {
-                report
-                    .sections
-                    .insert(Section::Overview, OVERVIEW.to_owned());
-            }
-            Command::SaveDocumentSection { section, text, .. } if section == "overview" => {
-                *text = format!("<p>{OVERVIEW}</p>");
-            }
-            _ => {}
-        }
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case, None, cmd, actor)
-            .await
-            .unwrap_or_else(|e| panic!("case step: {e}"));
-    }
-    case
+        .0
 }
 
 /// Fills the publish form and sends it.
@@ -116,11 +50,16 @@ async fn publish_on(web: &Web, day: Date) {
 async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_working_days() {
     let site = Site::start().await;
     let case = case_before_scan(&site).await;
-    site.user(Role::PartnershipTeam, EMAIL, "Jordan Lee", Some(SECRET))
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(EMAIL)
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
         .await;
-    set_day(&site, date!(2025 - 07 - 17));
+    site.app.set_day(date!(2025 - 07 - 17));
     let mut web = Web::open(&site.server.base).await;
-    sign_in(&web, &site).await;
+    web.sign_in(&site, EMAIL, SECRET, "/dashboard").await;
 
     // From the case page to the publication page.
     web.goto(&format!("/cases/{case}")).await;
@@ -203,8 +142,8 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     web.screenshot("publication-after-check").await;
 
     // 24 July 2025, the sixth working day after sending on 16 July: refused, with the date.
-    set_day(&site, date!(2025 - 07 - 24));
-    sign_in(&web, &site).await;
+    site.app.set_day(date!(2025 - 07 - 24));
+    web.sign_in(&site, EMAIL, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{case}/publication")).await;
     web.click("#publish-link").await;
     assert_eq!(web.h1().await, "Publish the report");
@@ -234,8 +173,8 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     );
 
     // On 25 July it is published, and anyone can find it.
-    set_day(&site, date!(2025 - 07 - 25));
-    sign_in(&web, &site).await;
+    site.app.set_day(date!(2025 - 07 - 25));
+    web.sign_in(&site, EMAIL, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{case}/publication/publish"))
         .await;
     publish_on(&web, date!(2025 - 07 - 25)).await;

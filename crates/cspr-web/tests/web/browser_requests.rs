@@ -7,27 +7,15 @@
 //! chronology shows both in date order, filtered by agency, with a key practice episode marked.
 //! Every page type is checked with axe-core (WCAG 2.2 A and AA).
 
-#[allow(dead_code)]
-mod browser_support;
-mod common;
-
-use browser_support::{Server, Site, Web};
-use common::smtp::{Smtp, sent};
-use common::{PASSWORD, TestApp};
-use cspr_app::{Actor, App};
-use cspr_domain::calendar::Calendar;
+use crate::browser_support::{SECRET, Site, Web};
+use crate::common::smtp::{Smtp, sent};
+use crate::common::{TestApp, on};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::ContributionKind;
-use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_script};
-use cspr_domain::ids::{AgencyId, CaseId, UserId};
-use cspr_store::{AgencyRow, NewUser};
+use cspr_domain::examples::{CSC, HEALTH, POLICE};
 use cspr_web::access::Role;
-use cspr_web::{AppState, WebConfig};
 use time::macros::{date, datetime};
-use time::{Date, OffsetDateTime};
-use uuid::Uuid;
 
-const SECRET: &[u8; 20] = b"cspr-browser-secret!";
 const TEAM: &str = "jordan.lee@northshire.example";
 const HEALTH_REP: &str = "sam.khan@health.example";
 const POLICE_REP: &str = "lee.morgan@police.example";
@@ -36,103 +24,12 @@ const CSC_SUBGROUP: &str = "robin.shaw@csc.example";
 const PRACTITIONER: &str = "pc.jones@police.example";
 
 async fn site(smtp: &Smtp) -> Site {
-    let mut app = TestApp::spawn().await;
-    let mut config = WebConfig::new(PARTNERSHIP, "Northshire Safeguarding Children Partnership");
-    config.mail = Some(smtp.config());
-    config.public_url = Some("https://cspr.northshire.example".to_owned());
-    app.state = AppState::new(
-        App::new(
-            app.store.clone(),
-            Calendar::england_and_wales(),
-            cspr_app::demo::settings(common::START.date()),
-        ),
-        config,
-        app.clock.clone(),
-    );
-    app.router = cspr_web::router(app.state.clone());
-    let server = Server::start(app.router.clone()).await;
-    Site { app, server }
-}
-
-async fn person(site: &Site, role: Role, email: &str, name: &str, agency: Option<AgencyId>) {
-    let hash =
-        cspr_web::auth::password::hash_password(&secrecy::SecretString::from(PASSWORD.to_owned()))
-            .unwrap_or_else(|e| panic!("hash: {e}"));
-    let id = Uuid::new_v4();
-    site.app
-        .store
-        .create_user(
-            NewUser {
-                id,
-                partnership_id: PARTNERSHIP.as_uuid(),
-                email: email.to_owned(),
-                display_name: name.to_owned(),
-                role: role.key().to_owned(),
-                agency_id: agency.map(|a| a.as_uuid()),
-                password_hash: Some(hash),
-            },
-            site.app.now(),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("user: {e}"));
-    site.app
-        .store
-        .set_totp_secret(id, Some(SECRET), true)
-        .await
-        .unwrap_or_else(|e| panic!("totp: {e}"));
-}
-
-fn set_clock(site: &Site, at: OffsetDateTime) {
-    *site
-        .app
-        .clock
-        .0
-        .lock()
-        .unwrap_or_else(|e| panic!("clock: {e}")) = at;
-}
-
-fn morning(d: Date) -> OffsetDateTime {
-    OffsetDateTime::new_utc(d, time::macros::time!(09:00))
-}
-
-/// The example case run until the first command `stop` matches.
-async fn case_until(site: &Site, reference: &str, stop: impl Fn(&Command) -> bool) -> CaseId {
-    let case_id = CaseId::random();
-    let app = site.app.state.app();
-    for (today, mut cmd) in local_review_script() {
-        if let Command::RecordSeriousIncident { reference: r, .. } = &mut cmd {
-            *r = reference.to_owned();
-        }
-        if stop(&cmd) {
-            return case_id;
-        }
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case_id, None, cmd, actor)
-            .await
-            .unwrap_or_else(|e| panic!("case step: {e}"));
-    }
-    panic!("the script never reached the stop");
-}
-
-async fn sign_in(web: &Web, site: &Site, address: &str) {
-    site.advance(time::Duration::minutes(1));
-    web.client()
-        .delete_all_cookies()
-        .await
-        .unwrap_or_else(|e| panic!("cookies: {e}"));
-    web.goto("/sign-in").await;
-    web.fill("#email", address).await;
-    web.fill("#password", PASSWORD).await;
-    web.click("main form[action='/sign-in'] button[type=submit]")
-        .await;
-    web.fill("#code", &site.code(SECRET)).await;
-    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
-        .await;
-    assert_eq!(web.path().await, "/dashboard", "{address} signed in");
+    let app = TestApp::with_config(|config| {
+        config.mail = Some(smtp.config());
+        config.public_url = Some("https://cspr.northshire.example".to_owned());
+    })
+    .await;
+    Site::serve(app).await
 }
 
 async fn check(web: &Web, css: &str) {
@@ -152,71 +49,64 @@ async fn page_text(web: &Web) -> String {
 async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() {
     let mut smtp = Smtp::start();
     let site = site(&smtp).await;
-    for (id, kind, name) in [
-        (HEALTH, "health", "Northshire Community Health"),
-        (POLICE, "police", "Northshire Police"),
-        (CSC, "local-authority", "Northshire Children's Services"),
-    ] {
-        site.app
-            .store
-            .upsert_agency(AgencyRow {
-                id: id.as_uuid(),
-                partnership_id: PARTNERSHIP.as_uuid(),
-                kind: kind.to_owned(),
-                name: name.to_owned(),
-                active: true,
-            })
-            .await
-            .unwrap_or_else(|e| panic!("agency: {e}"));
-    }
-    person(&site, Role::PartnershipTeam, TEAM, "Jordan Lee", None).await;
-    person(
-        &site,
-        Role::AgencyRepresentative,
-        HEALTH_REP,
-        "Sam Khan",
-        Some(HEALTH),
-    )
-    .await;
-    person(
-        &site,
-        Role::AgencyRepresentative,
-        POLICE_REP,
-        "Lee Morgan",
-        Some(POLICE),
-    )
-    .await;
-    person(
-        &site,
-        Role::AgencyRepresentative,
-        CSC_REP,
-        "Ash Patel",
-        Some(CSC),
-    )
-    .await;
-    person(
-        &site,
-        Role::SubgroupMember,
-        CSC_SUBGROUP,
-        "Robin Shaw",
-        Some(CSC),
-    )
-    .await;
-    let case = case_until(&site, "CSPR-2025-071", |c| {
-        matches!(
-            c,
-            Command::RequestContributions {
-                kind: ContributionKind::AgencySummary,
-                ..
-            }
-        )
-    })
-    .await;
-    set_clock(&site, datetime!(2025-03-06 09:00 UTC));
+    site.app.agencies(&[HEALTH, POLICE, CSC]).await;
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(TEAM)
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(HEALTH_REP)
+        .name("Sam Khan")
+        .agency(HEALTH)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(POLICE_REP)
+        .name("Lee Morgan")
+        .agency(POLICE)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(CSC_REP)
+        .name("Ash Patel")
+        .agency(CSC)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::SubgroupMember)
+        .email(CSC_SUBGROUP)
+        .name("Robin Shaw")
+        .agency(CSC)
+        .secret(SECRET)
+        .create()
+        .await;
+    let (case, _) = site
+        .app
+        .example("CSPR-2025-071")
+        .before(|c| {
+            matches!(
+                c,
+                Command::RequestContributions {
+                    kind: ContributionKind::AgencySummary,
+                    ..
+                }
+            )
+        })
+        .await;
+    site.app.set_now(datetime!(2025-03-06 09:00 UTC));
     let mut web = Web::open(&site.server.base).await;
 
     // The team asks three agencies for their summaries.
-    sign_in(&web, &site, TEAM).await;
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{case}")).await;
     web.click(&format!("a[href='/cases/{case}/requests']"))
         .await;
@@ -270,7 +160,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let token: String = links[at..].chars().take(64).collect();
 
     // Health's representative answers from the dashboard: a draft, then sent.
-    sign_in(&web, &site, HEALTH_REP).await;
+    web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
     let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
     web.click(&format!("a[href='{respond}']")).await;
     web.axe("answer form").await;
@@ -339,7 +229,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     // Children's services do not answer: overdue on the first working day after 18 March, then
     // escalated to their subgroup member three working days after.
     for day in [date!(2025 - 03 - 19), date!(2025 - 03 - 21)] {
-        set_clock(&site, morning(day));
+        site.app.set_now(on(day, 9));
         jobs(&site).await;
     }
     assert_eq!(
@@ -354,7 +244,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     );
 
     // The team reads the two answers side by side; children's services still to come.
-    sign_in(&web, &site, TEAM).await;
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{case}/requests/agency-summary"))
         .await;
     web.axe("responses side by side").await;
@@ -374,18 +264,21 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     );
 
     // Chronologies, on a case at its local review.
-    let review = case_until(&site, "CSPR-2025-072", |c| {
-        matches!(
-            c,
-            Command::RequestContributions {
-                kind: ContributionKind::Chronology,
-                ..
-            }
-        )
-    })
-    .await;
-    set_clock(&site, datetime!(2025-04-16 09:00 UTC));
-    sign_in(&web, &site, TEAM).await;
+    let (review, _) = site
+        .app
+        .example("CSPR-2025-072")
+        .before(|c| {
+            matches!(
+                c,
+                Command::RequestContributions {
+                    kind: ContributionKind::Chronology,
+                    ..
+                }
+            )
+        })
+        .await;
+    site.app.set_now(datetime!(2025-04-16 09:00 UTC));
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{review}/requests")).await;
     check(&web, "input[name=kind][value=chronology]").await;
     check(
@@ -401,7 +294,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click("form[action$='/requests'] button[type=submit]")
         .await;
 
-    sign_in(&web, &site, HEALTH_REP).await;
+    web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
     let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
     web.goto(&health_form).await;
     web.axe("chronology form").await;
@@ -427,7 +320,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     );
     web.click("button[value=send]").await;
 
-    sign_in(&web, &site, POLICE_REP).await;
+    web.sign_in(&site, POLICE_REP, SECRET, "/dashboard").await;
     web.goto(&format!(
         "/cases/{review}/agencies/{POLICE}/requests/chronology"
     ))
@@ -442,7 +335,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click("button[value=send]").await;
 
     // The integrated chronology: both agencies, in date order; filtered; a key episode.
-    sign_in(&web, &site, TEAM).await;
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{review}/chronology")).await;
     web.axe("integrated chronology").await;
     web.screenshot("integrated-chronology").await;

@@ -1,15 +1,20 @@
 //! A real SMTP server on loopback for the email tests: aiosmtpd writing every message to a
 //! Maildir the test reads. Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`;
 //! .ci/run installs it). A missing tool fails the test: it is never skipped.
-#![allow(dead_code, reason = "each test binary uses part of the harness")]
 
 use std::collections::BTreeSet;
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
+use cspr_domain::examples::{HEALTH, POLICE};
+use cspr_web::WebConfig;
+use cspr_web::access::Role;
 use cspr_web::mail::MailConfig;
+use uuid::Uuid;
+
+use super::{TestApp, free_port};
 
 /// A running aiosmtpd and the messages already read from it.
 pub struct Smtp {
@@ -26,14 +31,6 @@ impl Drop for Smtp {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
-}
-
-/// A port nothing listens on now.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
 }
 
 /// Email settings that send to 127.0.0.1:`port` without TLS.
@@ -187,4 +184,78 @@ pub fn sent(mails: &[Mail]) -> Vec<(&str, &str)> {
         .iter()
         .map(|m| (m.to.as_str(), m.subject.as_str()))
         .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The application the reminder and chaser tests send from, and the people they write to
+
+/// The address links in emails start with.
+pub const PUBLIC_URL: &str = "https://cspr.northshire.example/";
+/// Health's first representative.
+pub const REP1: &str = "rep.one@health.example";
+/// Health's second representative.
+pub const REP2: &str = "rep.two@health.example";
+/// The police's representative.
+pub const POLICE_REP: &str = "rep@police.example";
+/// Health's member of the review subgroup.
+pub const SUBGROUP: &str = "subgroup@health.example";
+/// The partnership team.
+pub const TEAM: &str = "team@northshire.example";
+
+/// Settings that send email through `mail` with links to [`PUBLIC_URL`].
+pub fn sending(mail: MailConfig) -> impl FnOnce(&mut WebConfig) {
+    move |config| {
+        config.mail = Some(mail);
+        config.public_url = Some(PUBLIC_URL.to_owned());
+    }
+}
+
+/// The application sending through `mail`, with health and the police as agencies.
+pub async fn mail_app(mail: MailConfig) -> TestApp {
+    let t = TestApp::with_config(sending(mail)).await;
+    t.agencies(&[HEALTH, POLICE]).await;
+    t
+}
+
+/// An account without a password or second factor (it only gets email), named "Pat" and its
+/// role's key.
+pub async fn person(
+    t: &TestApp,
+    email: &str,
+    role: Role,
+    agency: Option<cspr_domain::ids::AgencyId>,
+) -> Uuid {
+    let person = t
+        .user(role)
+        .email(email)
+        .name(&format!("Pat {}", role.key()))
+        .no_password()
+        .no_second_factor();
+    match agency {
+        Some(agency) => person.agency(agency).create().await,
+        None => person.create().await,
+    }
+}
+
+/// Two health representatives, a police one and the partnership team, a disabled health
+/// representative (who gets nothing), and health's subgroup member when `subgroup`.
+pub async fn people(t: &TestApp, subgroup: bool) {
+    person(t, REP1, Role::AgencyRepresentative, Some(HEALTH)).await;
+    person(t, REP2, Role::AgencyRepresentative, Some(HEALTH)).await;
+    person(t, POLICE_REP, Role::AgencyRepresentative, Some(POLICE)).await;
+    person(t, TEAM, Role::PartnershipTeam, None).await;
+    let gone = person(
+        t,
+        "gone@health.example",
+        Role::AgencyRepresentative,
+        Some(HEALTH),
+    )
+    .await;
+    t.store
+        .set_user_disabled(gone, true)
+        .await
+        .expect("disable");
+    if subgroup {
+        person(t, SUBGROUP, Role::SubgroupMember, Some(HEALTH)).await;
+    }
 }

@@ -4,36 +4,12 @@
 //! downloaded. Every page type is checked with axe-core (WCAG 2.2 AA); screenshots go to
 //! target/screenshots/.
 
-#[allow(dead_code)]
-mod browser_support;
-mod common;
-
-use browser_support::{Site, Web};
-use common::PASSWORD;
-use cspr_app::Actor;
+use crate::browser_support::{SECRET, Site, Web};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
-use cspr_domain::examples::PARTNERSHIP;
-use cspr_domain::ids::{CaseId, UserId};
 use cspr_web::access::Role;
-use time::OffsetDateTime;
-use uuid::Uuid;
 
-const SECRET: &[u8; 20] = b"cspr-report-secret!!";
 const EMAIL: &str = "alex.reid@northshire.example";
-
-async fn sign_in(web: &Web, site: &Site) {
-    site.advance(time::Duration::minutes(1));
-    web.goto("/sign-in").await;
-    web.fill("#email", EMAIL).await;
-    web.fill("#password", PASSWORD).await;
-    web.click("main form[action='/sign-in'] button[type=submit]")
-        .await;
-    web.fill("#code", &site.code(SECRET)).await;
-    web.click("main form[action='/sign-in/two-factor'] button[type=submit]")
-        .await;
-    assert_eq!(web.path().await, "/dashboard");
-}
 
 /// Types into the section editor as a person would (select all, then insert), or pastes HTML.
 async fn write(web: &Web, html: &str) {
@@ -51,34 +27,27 @@ async fn write(web: &Web, html: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     let site = Site::start().await;
-    cspr_web::demo::seed(&site.app.store, PARTNERSHIP, PASSWORD, site.app.now())
-        .await
-        .unwrap_or_else(|e| panic!("demo agencies: {e}"));
+    site.app.demo_people().await;
     let reviewer = site
-        .user(Role::IndependentReviewer, EMAIL, "Alex Reid", Some(SECRET))
+        .app
+        .user(Role::IndependentReviewer)
+        .email(EMAIL)
+        .name("Alex Reid")
+        .secret(SECRET)
+        .create()
         .await;
     // A local review gathering its evidence: no report yet.
-    let app = site.app.state.app();
-    let case = CaseId::random();
-    for (today, cmd) in cspr_domain::examples::local_review_script() {
-        if matches!(cmd, Command::SubmitReportDraft { .. }) {
-            break;
-        }
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case, None, cmd, actor)
-            .await
-            .unwrap_or_else(|e| panic!("case step: {e}"));
-    }
+    let (case, _) = site
+        .app
+        .example("CSPR-2025-001")
+        .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
+        .await;
     site.app
         .grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
     let mut web = Web::open(&site.server.base).await;
-    sign_in(&web, &site).await;
+    web.sign_in(&site, EMAIL, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{case}")).await;
     web.click("#documents a[href$='/documents/overview-report']")
         .await;

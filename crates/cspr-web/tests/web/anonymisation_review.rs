@@ -4,19 +4,16 @@
 //! "online until" at least a year, the public page without sign-in (only published, not
 //! withdrawn reports, with a PDF whose metadata pdfinfo finds empty), and withdrawal.
 
-mod common;
-
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
-use cspr_app::Actor;
 use cspr_domain::anonymisation::FindingDecision;
 use cspr_domain::case::{Case, Command};
-use cspr_domain::examples::{PARTNERSHIP, local_review_script};
-use cspr_domain::ids::{CaseId, UserId};
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_domain::ids::CaseId;
 use cspr_domain::report::Section;
 use cspr_web::access::Role;
+use time::Date;
 use time::macros::date;
-use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 /// The overview as the reviewer wrote it: the child, her alias, her mother, their address, a
@@ -32,69 +29,41 @@ struct World {
     chair: String,
 }
 
-fn set_day(t: &TestApp, day: Date) {
-    *t.clock.0.lock().expect("clock") =
-        OffsetDateTime::new_utc(day, time::Time::from_hms(10, 0, 0).expect("time"));
-}
-
 /// The worked example with a report that names people, run up to its anonymisation scan (the
 /// report signed off, the decision to publish made, the report sent on 16 July 2025).
 async fn world() -> World {
     let t = TestApp::spawn().await;
-    cspr_web::demo::seed(&t.store, PARTNERSHIP, PASSWORD, t.now())
-        .await
-        .expect("demo agencies");
-    let case = CaseId::random();
-    let app = t.state.app();
-    for (today, mut cmd) in local_review_script() {
-        match &mut cmd {
-            Command::ScanReport { .. } => break,
-            Command::RecordSeriousIncident {
-                partnership_id,
-                reference,
-                ..
-            } => {
-                *partnership_id = PARTNERSHIP;
-                *reference = "CSPR-2025-801".to_owned();
-            }
-            Command::SubmitReportDraft { report } => {
-                report
-                    .sections
-                    .insert(Section::Overview, OVERVIEW.to_owned());
-            }
-            Command::SaveDocumentSection { section, text, .. } if section == "overview" => {
-                *text = format!("<p>{OVERVIEW}</p>");
-            }
-            _ => {}
-        }
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case, None, cmd, actor)
-            .await
-            .expect("case step");
-    }
-    set_day(&t, date!(2025 - 07 - 17));
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    t.demo_people().await;
+    let (case, _) = t
+        .example("CSPR-2025-801")
+        .edit(overview(OVERVIEW))
+        .before(|c| matches!(c, Command::ScanReport { .. }))
         .await;
-    let chair = t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
+    t.set_day(date!(2025 - 07 - 17));
+    let (team_id, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let (chair_id, chair) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
     World {
-        team: t.session(team).await,
-        chair: t.session(chair).await,
         t,
         case,
-        team_id: team,
-        chair_id: chair,
+        team_id,
+        chair_id,
+        team,
+        chair,
     }
 }
 
 impl World {
     /// Moves to another day, with fresh sessions (the old ones ran out).
     async fn day(&mut self, day: Date) {
-        set_day(&self.t, day);
+        self.t.set_day(day);
         self.team = self.t.session(self.team_id).await;
         self.chair = self.t.session(self.chair_id).await;
     }
@@ -353,7 +322,7 @@ async fn bad_input_on_the_review_screen_changes_nothing() {
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     assert_eq!(
-        w.t.get(&w.path(""), Some(&w.chair)).await.status(),
+        w.t.status(&w.path(""), Some(&w.chair)).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(w.case().await.version, before, "nothing recorded");
@@ -602,7 +571,7 @@ async fn a_withdrawn_report_leaves_the_public_page() {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(error_summary(&body(r).await).contains("Say why the report is taken down"));
     assert_eq!(w.case().await.version, version, "nothing recorded");
-    assert_eq!(w.t.get(&pdf, None).await.status(), StatusCode::OK);
+    assert_eq!(w.t.status(&pdf, None).await, StatusCode::OK);
 
     let r = w
         .post(
@@ -627,7 +596,7 @@ async fn a_withdrawn_report_leaves_the_public_page() {
         "{html}"
     );
     assert!(!html.contains("Child A"));
-    assert_eq!(w.t.get(&pdf, None).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(w.t.status(&pdf, None).await, StatusCode::NOT_FOUND);
     let (_, page) = w.get("").await;
     assert!(
         page.contains("Taken down on 28 July 2026: A year online"),

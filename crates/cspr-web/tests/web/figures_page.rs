@@ -6,11 +6,8 @@
 //! overdue on 31 December 2099, 1 completed with evidence of impact), "information sharing"
 //! from 5 rapid reviews.
 
-mod common;
-
+use crate::common::{TestApp, body};
 use axum::http::StatusCode;
-use common::{TestApp, body};
-use cspr_domain::examples::PARTNERSHIP;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 
@@ -23,7 +20,7 @@ struct Site {
 
 async fn site() -> Site {
     let t = TestApp::spawn().await;
-    let cases = cspr_app::demo::seed(&t.state.app(), common::START.date())
+    let cases = cspr_app::demo::seed(&t.state.app(), crate::common::START.date())
         .await
         .expect("demo cases")
         .into_iter()
@@ -34,17 +31,11 @@ async fn site() -> Site {
 
 impl Site {
     async fn signed_in(&self, role: Role, email: &str) -> (uuid::Uuid, String) {
-        let user = self.t.user(role, PARTNERSHIP, email).await;
-        (user, self.t.session(user).await)
+        self.t.user(role).email(email).signed_in().await
     }
 
     async fn log_len(&self) -> usize {
-        self.t
-            .store
-            .read_access_log(0, 10_000)
-            .await
-            .expect("log")
-            .len()
+        self.t.log().await.len()
     }
 }
 
@@ -120,11 +111,7 @@ async fn the_page_shows_the_figures_tables_and_charts_and_audits_each_case() {
 
     // Every case was read for the figures, and every read is in the access log.
     for case in &s.cases {
-        let log =
-            s.t.store
-                .access_log_for_case(case.as_uuid())
-                .await
-                .expect("log");
+        let log = s.t.case_log(*case).await;
         let reads: Vec<_> = log
             .iter()
             .filter(|e| e.action == "view-yearly-figures")
@@ -334,7 +321,7 @@ async fn a_member_sees_figures_of_their_cases_and_an_agency_representative_none(
         assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
     }
     // The refusals are logged; no case was read.
-    let log = s.t.store.read_access_log(0, 10_000).await.expect("log");
+    let log = s.t.log().await;
     assert!(
         log[before..]
             .iter()

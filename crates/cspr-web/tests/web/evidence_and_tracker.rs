@@ -1,29 +1,21 @@
 //! Files of evidence on actions (upload, checks, download) and the action tracker (status,
 //! filters, what each agency owes, CSV), through the real router.
 
-mod common;
-
 use std::io::Write;
 
+use crate::common::{TestApp, body, location};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
-use common::{PASSWORD, TestApp, body, location};
 use cspr_app::Actor;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{CaseRole, PlannedAction};
-use cspr_domain::examples::{
-    ACTION1, HEALTH, PARTNERSHIP, POLICE, REC1, local_review_script, text,
-};
-use cspr_domain::ids::{ActionId, AgencyId, CaseId, UserId};
-use cspr_store::NewUser;
+use cspr_domain::examples::{ACTION1, HEALTH, POLICE, REC1, text};
+use cspr_domain::ids::{ActionId, CaseId, UserId};
 use cspr_web::access::Role;
-use time::OffsetDateTime;
 use time::macros::date;
-use tower::ServiceExt;
 use uuid::Uuid;
 
 const REFERENCE: &str = "CSPR-2025-007";
-const BOUNDARY: &str = "----cspr-test-boundary";
 
 /// A small but real PDF.
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
@@ -43,106 +35,57 @@ struct World {
 /// Northshire Community Health, due 30 September 2025), with people around it.
 async fn world() -> World {
     let t = TestApp::spawn().await;
-    cspr_web::demo::seed(&t.store, PARTNERSHIP, PASSWORD, t.now())
-        .await
-        .expect("demo agencies");
-    let case = CaseId::random();
-    let app = t.state.app();
-    for (today, mut cmd) in local_review_script() {
-        if let Command::RecordSeriousIncident {
-            partnership_id,
-            reference,
-            ..
-        } = &mut cmd
-        {
-            *partnership_id = PARTNERSHIP;
-            *reference = REFERENCE.to_owned();
-        }
-        let last = matches!(cmd, Command::AgreeAction { .. });
-        let actor = Actor {
-            user_id: UserId::from_uuid(Uuid::nil()),
-            now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-            today,
-        };
-        app.execute(case, None, cmd, actor)
-            .await
-            .expect("case step");
-        if last {
-            break;
-        }
-    }
-    let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
+    t.demo_people().await;
+    let case = t
+        .example(REFERENCE)
+        .through(|c| matches!(c, Command::AgreeAction { .. }))
         .await;
-    let health = t
-        .user(
-            Role::AgencyRepresentative,
-            PARTNERSHIP,
-            "health@example.org",
-        )
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
         .await;
-    let police = agency_rep(&t, POLICE, "police@example.org").await;
-    let reviewer = t
-        .user(
-            Role::IndependentReviewer,
-            PARTNERSHIP,
-            "reviewer@example.org",
-        )
+    let (health_id, health) = t
+        .user(Role::AgencyRepresentative)
+        .email("health@example.org")
+        .signed_in()
         .await;
-    t.grant(case, health, CaseRole::AgencyRepresentative, Some(HEALTH))
+    let (police_id, police) = t
+        .user(Role::AgencyRepresentative)
+        .agency(POLICE)
+        .email("police@example.org")
+        .name("Test police representative")
+        .signed_in()
         .await;
-    t.grant(case, police, CaseRole::AgencyRepresentative, Some(POLICE))
+    let (reviewer_id, reviewer) = t
+        .user(Role::IndependentReviewer)
+        .email("reviewer@example.org")
+        .signed_in()
         .await;
-    t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
+    t.grant(
+        case,
+        health_id,
+        CaseRole::AgencyRepresentative,
+        Some(HEALTH),
+    )
+    .await;
+    t.grant(
+        case,
+        police_id,
+        CaseRole::AgencyRepresentative,
+        Some(POLICE),
+    )
+    .await;
+    t.grant(case, reviewer_id, CaseRole::IndependentReviewer, None)
         .await;
     World {
-        case,
-        team: t.session(team).await,
-        health: t.session(health).await,
-        police: t.session(police).await,
-        reviewer: t.session(reviewer).await,
         t,
+        case,
+        team,
+        health,
+        police,
+        reviewer,
     }
-}
-
-/// An agency representative of `agency` (the harness makes them of Health only).
-async fn agency_rep(t: &TestApp, agency: AgencyId, email: &str) -> Uuid {
-    let id = Uuid::new_v4();
-    let hash =
-        cspr_web::auth::password::hash_password(&secrecy::SecretString::from(PASSWORD.to_owned()))
-            .expect("hash");
-    t.store
-        .create_user(
-            NewUser {
-                id,
-                partnership_id: PARTNERSHIP.as_uuid(),
-                email: email.to_owned(),
-                display_name: "Test police representative".to_owned(),
-                role: Role::AgencyRepresentative.key().to_owned(),
-                agency_id: Some(agency.as_uuid()),
-                password_hash: Some(hash),
-            },
-            t.now(),
-        )
-        .await
-        .expect("user");
-    t.store
-        .set_totp_secret(id, Some(&[7u8; 20]), true)
-        .await
-        .expect("totp");
-    id
-}
-
-fn multipart(file_name: &str, content_type: &str, bytes: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    write!(
-        out,
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-    )
-    .expect("write");
-    out.extend_from_slice(bytes);
-    write!(out, "\r\n--{BOUNDARY}--\r\n").expect("write");
-    out
 }
 
 impl World {
@@ -151,20 +94,9 @@ impl World {
     }
 
     async fn upload(&self, cookie: &str, name: &str, bytes: &[u8]) -> Response<Body> {
-        let req = Request::post(self.evidence_path())
-            .header(
-                "content-type",
-                format!("multipart/form-data; boundary={BOUNDARY}"),
-            )
-            .header("sec-fetch-site", "same-origin")
-            .header("cookie", cookie)
-            .body(Body::from(multipart(
-                name,
-                "application/octet-stream",
-                bytes,
-            )))
-            .expect("request");
-        self.t.router.clone().oneshot(req).await.expect("response")
+        self.t
+            .upload(&self.evidence_path(), cookie, name, bytes)
+            .await
     }
 
     async fn attachments(&self) -> Vec<cspr_domain::case::model::Attachment> {
@@ -192,10 +124,8 @@ impl World {
 
     async fn logged(&self, action: &str) -> usize {
         self.t
-            .store
-            .access_log_for_case(self.case.as_uuid())
+            .case_log(self.case)
             .await
-            .expect("log")
             .iter()
             .filter(|e| e.action == action)
             .count()
@@ -349,7 +279,7 @@ async fn a_file_over_10_mib_is_refused() {
             .header("cookie", &w.team)
             .body(Body::from(vec![b'a'; size]))
             .expect("request");
-        let response = w.t.router.clone().oneshot(req).await.expect("response");
+        let response = w.t.send(req).await;
         assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE, "{path}");
     }
 }
@@ -376,7 +306,7 @@ async fn only_the_team_the_subgroup_and_the_actions_own_agency_may_upload() {
     let missing = format!("/cases/{}/evidence/{}", w.case, Uuid::new_v4());
     for cookie in [&w.team, &w.health, &w.reviewer] {
         assert_eq!(
-            w.t.get(&missing, Some(cookie)).await.status(),
+            w.t.status(&missing, Some(cookie)).await,
             StatusCode::NOT_FOUND
         );
         assert_eq!(
@@ -476,7 +406,9 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
     // afresh: the first session has long timed out).
     w.t.advance(time::Duration::days(32));
     let later =
-        w.t.user(Role::PartnershipTeam, PARTNERSHIP, "later@example.org")
+        w.t.user(Role::PartnershipTeam)
+            .email("later@example.org")
+            .create()
             .await;
     let later = w.t.session(later).await;
     let page = |q: String| {
@@ -507,7 +439,9 @@ async fn people_see_only_the_actions_of_cases_they_may_see() {
     let w = world().await;
     // A Health representative who is not a member of the case sees nothing of it.
     let outsider =
-        w.t.user(Role::AgencyRepresentative, PARTNERSHIP, "other@example.org")
+        w.t.user(Role::AgencyRepresentative)
+            .email("other@example.org")
+            .create()
             .await;
     let outsider = w.t.session(outsider).await;
     let html = body(w.t.get("/actions", Some(&outsider)).await).await;
@@ -570,7 +504,7 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
     assert_eq!(csv.lines().count(), 2, "{csv}");
     assert!(csv.contains("Northshire Police"), "{csv}");
     // The export is in the access log.
-    let entries = w.t.store.read_access_log(0, 10_000).await.expect("log");
+    let entries = w.t.log().await;
     assert!(
         entries.iter().any(|e| e.action == "export-action-tracker"),
         "the export is logged"

@@ -2,14 +2,11 @@
 //! what a form does with bad input, a stale page, a person not allowed to act, and the case
 //! page, print views and dashboard filters that show the result.
 
-mod common;
-mod flows;
-
+use crate::common::{TestApp, body, location};
+use crate::flows::{Step, Who};
 use axum::http::StatusCode;
-use common::{TestApp, body, location};
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_web::access::Role;
-use flows::{Step, Who};
 use uuid::Uuid;
 
 struct People {
@@ -21,29 +18,24 @@ struct People {
     reviewer_id: Uuid,
 }
 
-/// Sets the test clock to 10:00 on a day (forward only).
-fn set_day(t: &TestApp, day: time::Date) {
-    let mut now = t.clock.0.lock().expect("clock");
-    let at = day.with_hms(10, 0, 0).expect("time").assume_utc();
-    if at > *now {
-        *now = at;
-    }
-}
-
 async fn setup() -> (TestApp, People) {
     let t = TestApp::spawn().await;
-    cspr_web::demo::seed(&t.store, PARTNERSHIP, common::PASSWORD, t.now())
-        .await
-        .expect("agencies");
+    t.demo_people().await;
     let team = t
-        .user(Role::PartnershipTeam, PARTNERSHIP, "t@example.org")
+        .user(Role::PartnershipTeam)
+        .email("t@example.org")
+        .create()
         .await;
-    let chair = t.user(Role::Chair, PARTNERSHIP, "c@example.org").await;
+    let chair = t.user(Role::Chair).email("c@example.org").create().await;
     let partner = t
-        .user(Role::SafeguardingPartner, PARTNERSHIP, "p@example.org")
+        .user(Role::SafeguardingPartner)
+        .email("p@example.org")
+        .create()
         .await;
     let reviewer = t
-        .user(Role::IndependentReviewer, PARTNERSHIP, "r@example.org")
+        .user(Role::IndependentReviewer)
+        .email("r@example.org")
+        .create()
         .await;
     let people = People {
         team,
@@ -54,7 +46,7 @@ async fn setup() -> (TestApp, People) {
         reviewer_id: reviewer,
     };
     // The cases start in March 2025; the clock moves on with them.
-    *t.clock.0.lock().expect("clock") = time::macros::datetime!(2025-03-01 09:00 UTC);
+    t.set_now(time::macros::datetime!(2025-03-01 09:00 UTC));
     (t, people)
 }
 
@@ -93,7 +85,7 @@ async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
     let mut missing = Vec::new();
     for (i, s) in steps.iter().enumerate() {
         if let Some(day) = s.day() {
-            set_day(t, day);
+            t.move_on_to(day);
         }
         // A fresh session each step: days pass between steps.
         let user = match s.who {
@@ -185,7 +177,7 @@ async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
 #[tokio::test]
 async fn a_local_review_from_notification_to_closure() {
     let (t, people) = setup().await;
-    let steps = flows::local_review(
+    let steps = crate::flows::local_review(
         &people.partner_id.to_string(),
         &people.reviewer_id.to_string(),
     );
@@ -226,7 +218,7 @@ async fn a_local_review_from_notification_to_closure() {
 #[tokio::test]
 async fn a_referral_that_is_scoped_and_needs_no_further_action() {
     let (t, people) = setup().await;
-    let case = run(&t, &people, &flows::scoping_no_further_action()).await;
+    let case = run(&t, &people, &crate::flows::scoping_no_further_action()).await;
     let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
     assert!(page.contains("<span class=\"govuk-caption-l\">Closed</span>"));
     // Rapid review and the local review's stages were not needed.
@@ -234,7 +226,7 @@ async fn a_referral_that_is_scoped_and_needs_no_further_action() {
 }
 
 async fn rapid_review_case(t: &TestApp, people: &People) -> Uuid {
-    let steps = flows::local_review(
+    let steps = crate::flows::local_review(
         &people.partner_id.to_string(),
         &people.reviewer_id.to_string(),
     );
@@ -305,7 +297,7 @@ async fn a_change_made_meanwhile_is_a_conflict_not_an_overwrite() {
         .and_then(|s| s.split('"').next())
         .expect("version")
         .to_owned();
-    set_day(&t, time::macros::date!(2025 - 03 - 19));
+    t.move_on_to(time::macros::date!(2025 - 03 - 19));
     // Someone else acts first.
     let other = form(&[
         ("notes".to_owned(), "Held.".to_owned()),
@@ -403,7 +395,7 @@ async fn people_act_only_in_their_part_and_see_what_they_can_do() {
 async fn the_dashboard_filters_by_stage_agency_and_year() {
     let (t, people) = setup().await;
     let rapid = rapid_review_case(&t, &people).await;
-    let steps = flows::scoping_no_further_action();
+    let steps = crate::flows::scoping_no_further_action();
     let upto = steps
         .iter()
         .position(|s| s.form == "hold-scoping-meeting")
@@ -418,7 +410,7 @@ async fn the_dashboard_filters_by_stage_agency_and_year() {
     let by_agency = page_as(
         &t,
         people.team,
-        &format!("/dashboard?agency={}", flows::police()),
+        &format!("/dashboard?agency={}", crate::flows::police()),
     )
     .await;
     assert!(by_agency.contains(&rapid.to_string()) && !by_agency.contains(&scoping.to_string()));
@@ -429,13 +421,13 @@ async fn the_dashboard_filters_by_stage_agency_and_year() {
 #[tokio::test]
 async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     let (t, people) = setup().await;
-    let steps = flows::scoping_no_further_action();
+    let steps = crate::flows::scoping_no_further_action();
     let upto = steps
         .iter()
         .position(|s| s.form == "hold-scoping-meeting")
         .expect("step");
     let case = run(&t, &people, &steps[..upto]).await;
-    set_day(&t, time::macros::date!(2025 - 09 - 11));
+    t.move_on_to(time::macros::date!(2025 - 09 - 11));
     let calendar = page_as(&t, people.chair, "/meetings").await;
     assert!(
         calendar.contains(r#"href="/meetings/2025-09-11""#),
@@ -462,10 +454,11 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     assert!(html.contains("Enter the reasons"));
     assert!(html.contains("Share at a briefing"));
     // A subgroup member sees the agenda but does not record.
-    let member = t
-        .user(Role::SubgroupMember, PARTNERSHIP, "m@example.org")
+    let (_, member_cookie) = t
+        .user(Role::SubgroupMember)
+        .email("m@example.org")
+        .signed_in()
         .await;
-    let member_cookie = t.session(member).await;
     let r = t
         .post(
             &path,
@@ -497,7 +490,7 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
 #[tokio::test]
 async fn recurring_themes_show_where_the_learning_arose_before() {
     let (t, people) = setup().await;
-    let steps = flows::local_review(
+    let steps = crate::flows::local_review(
         &people.partner_id.to_string(),
         &people.reviewer_id.to_string(),
     );
@@ -517,7 +510,7 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
     // A new referral, scoped and tagged with a theme the first case had (its steps are dated
     // from August 2025: the clock goes back for them).
     *t.clock.0.lock().expect("clock") = time::macros::datetime!(2025-07-31 09:00 UTC);
-    let steps = flows::scoping_no_further_action();
+    let steps = crate::flows::scoping_no_further_action();
     let upto = steps
         .iter()
         .position(|s| s.form == "hold-scoping-meeting")

@@ -7,139 +7,17 @@
 //! with its lines and reasons) and as XLSX; merged in date order; filtered by agency and period;
 //! key practice episodes; exported to CSV (formulas defused) and DOCX.
 
-mod common;
-
 use std::io::{Read as _, Write as _};
 
-use axum::body::Body;
-use axum::http::{Request, Response, StatusCode};
-use common::*;
-use cspr_app::Actor;
+use crate::common::*;
+use axum::http::StatusCode;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{CaseRole, ContributionKind, ContributionStatus};
-use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_script};
+use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE};
 use cspr_domain::ids::{AgencyId, CaseId, UserId};
-use cspr_store::{AgencyRow, NewUser};
 use cspr_web::access::Role;
-use time::macros::{date, datetime};
-use time::{Date, OffsetDateTime};
-use tower::ServiceExt;
+use time::macros::date;
 use uuid::Uuid;
-
-const BOUNDARY: &str = "cspr-test-boundary-7d1f";
-
-async fn agencies(t: &TestApp) {
-    for (id, kind, name) in [
-        (HEALTH, "health", "Northshire Community Health"),
-        (POLICE, "police", "Northshire Police"),
-        (CSC, "local-authority", "Northshire Children's Services"),
-    ] {
-        t.store
-            .upsert_agency(AgencyRow {
-                id: id.as_uuid(),
-                partnership_id: PARTNERSHIP.as_uuid(),
-                kind: kind.to_owned(),
-                name: name.to_owned(),
-                active: true,
-            })
-            .await
-            .expect("agency");
-    }
-}
-
-/// A representative of `agency` with a signed-in session.
-async fn rep(t: &TestApp, agency: AgencyId, email: &str) -> (Uuid, String) {
-    let id = Uuid::new_v4();
-    let hash =
-        cspr_web::auth::password::hash_password(&secrecy::SecretString::from(PASSWORD.to_owned()))
-            .expect("hash");
-    t.store
-        .create_user(
-            NewUser {
-                id,
-                partnership_id: PARTNERSHIP.as_uuid(),
-                email: email.to_owned(),
-                display_name: "Pat Representative".to_owned(),
-                role: Role::AgencyRepresentative.key().to_owned(),
-                agency_id: Some(agency.as_uuid()),
-                password_hash: Some(hash),
-            },
-            t.now(),
-        )
-        .await
-        .expect("user");
-    t.store
-        .set_totp_secret(id, Some(&[7u8; 20]), true)
-        .await
-        .expect("totp");
-    (id, t.session(id).await)
-}
-
-fn set_clock(t: &TestApp, at: OffsetDateTime) {
-    *t.clock.0.lock().expect("clock") = at;
-}
-
-fn actor(today: Date) -> Actor {
-    Actor {
-        user_id: UserId::from_uuid(Uuid::nil()),
-        now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
-        today,
-    }
-}
-
-/// The example case run until just before the first command `stop` matches, on its own dates;
-/// the clock is then set to that command's day.
-async fn case_until(t: &TestApp, reference: &str, stop: impl Fn(&Command) -> bool) -> CaseId {
-    let case_id = CaseId::random();
-    let app = t.state.app();
-    for (today, mut cmd) in local_review_script() {
-        if let Command::RecordSeriousIncident { reference: r, .. } = &mut cmd {
-            *r = reference.to_owned();
-        }
-        if stop(&cmd) {
-            set_clock(
-                t,
-                OffsetDateTime::new_utc(today, time::Time::from_hms(9, 0, 0).expect("time")),
-            );
-            return case_id;
-        }
-        app.execute(case_id, None, cmd, actor(today))
-            .await
-            .expect("case step");
-    }
-    panic!("the script never reached the stop");
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-async fn upload(t: &TestApp, path: &str, cookie: &str, name: &str, bytes: &[u8]) -> Response<Body> {
-    let mut body = format!(
-        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\n\
-         Content-Type: application/octet-stream\r\n\r\n"
-    )
-    .into_bytes();
-    body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
-    let request = Request::post(path)
-        .header(
-            "content-type",
-            format!("multipart/form-data; boundary={BOUNDARY}"),
-        )
-        .header("sec-fetch-site", "same-origin")
-        .header("cookie", cookie)
-        .body(Body::from(body))
-        .expect("request");
-    t.router.clone().oneshot(request).await.expect("response")
-}
 
 async fn status_of(t: &TestApp, case: CaseId, kind: ContributionKind, agency: AgencyId) -> String {
     let (loaded, _) = t.state.app().load(case).await.expect("case");
@@ -150,35 +28,71 @@ async fn status_of(t: &TestApp, case: CaseId, kind: ContributionKind, agency: Ag
     }
 }
 
+/// The example case on the day its team asks agencies for contributions of one kind (before
+/// they do), with the agencies, and the team and health's and the police's representatives
+/// signed in.
+struct Asking {
+    t: TestApp,
+    case: CaseId,
+    team: String,
+    health_id: Uuid,
+    health: String,
+    police: String,
+}
+
+async fn asking(reference: &str, kind: ContributionKind) -> Asking {
+    let t = TestApp::spawn().await;
+    t.agencies(&[HEALTH, POLICE, CSC]).await;
+    let (case, day) = t
+        .example(reference)
+        .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
+        .await;
+    t.set_now(on(day, 9));
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let (health_id, health) = t
+        .user(Role::AgencyRepresentative)
+        .agency(HEALTH)
+        .email("rep@health.example")
+        .signed_in()
+        .await;
+    let (_, police) = t
+        .user(Role::AgencyRepresentative)
+        .agency(POLICE)
+        .email("rep@police.example")
+        .signed_in()
+        .await;
+    Asking {
+        t,
+        case,
+        team,
+        health_id,
+        health,
+        police,
+    }
+}
+
 const SUMMARY: &str = "q-involvement=Health+visitor+saw+the+baby+twice.&q-known-risks=New+partner+not+known.\
                        &q-worked-well=Visits+on+time.&q-early-learning=Ask+who+lives+at+home.";
 
 #[tokio::test]
 async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
-    let t = TestApp::spawn().await;
-    agencies(&t).await;
-    let case = case_until(&t, "CSPR-2025-061", |c| {
-        matches!(
-            c,
-            Command::RequestContributions {
-                kind: ContributionKind::AgencySummary,
-                ..
-            }
-        )
-    })
-    .await;
-    let team = {
-        let id = t
-            .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
-            .await;
-        t.session(id).await
-    };
-    let chair = {
-        let id = t.user(Role::Chair, PARTNERSHIP, "chair@example.org").await;
-        t.session(id).await
-    };
-    let (health_id, health) = rep(&t, HEALTH, "rep@health.example").await;
-    let (_, police) = rep(&t, POLICE, "rep@police.example").await;
+    let Asking {
+        t,
+        case,
+        team,
+        health_id,
+        health,
+        police,
+    } = asking("CSPR-2025-061", ContributionKind::AgencySummary).await;
+    let (_, chair) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
 
     // The form names the case's own due date for each kind.
     let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
@@ -322,16 +236,20 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 
     // A file: a PDF is kept; a PNG named .pdf and an executable are refused.
     let files = format!("{respond}/files");
-    let bad = upload(&t, &files, &health, "notes.pdf", b"\x89PNG\r\n\x1a\nrest").await;
+    let bad = t
+        .upload(&files, &health, "notes.pdf", b"\x89PNG\r\n\x1a\nrest")
+        .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         body(bad)
             .await
             .contains("its contents do not match its name ending .pdf")
     );
-    let bad = upload(&t, &files, &health, "tool.exe", b"MZ").await;
+    let bad = t.upload(&files, &health, "tool.exe", b"MZ").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let good = upload(&t, &files, &health, "visit-notes.pdf", b"%PDF-1.4\nnotes").await;
+    let good = t
+        .upload(&files, &health, "visit-notes.pdf", b"%PDF-1.4\nnotes")
+        .await;
     assert_eq!(good.status(), StatusCode::SEE_OTHER);
 
     // Sent.
@@ -506,26 +424,14 @@ fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
 
 #[tokio::test]
 async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
-    let t = TestApp::spawn().await;
-    agencies(&t).await;
-    let case = case_until(&t, "CSPR-2025-062", |c| {
-        matches!(
-            c,
-            Command::RequestContributions {
-                kind: ContributionKind::Chronology,
-                ..
-            }
-        )
-    })
-    .await;
-    let team = {
-        let id = t
-            .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
-            .await;
-        t.session(id).await
-    };
-    let (_, health) = rep(&t, HEALTH, "rep@health.example").await;
-    let (_, police) = rep(&t, POLICE, "rep@police.example").await;
+    let Asking {
+        t,
+        case,
+        team,
+        health,
+        police,
+        ..
+    } = asking("CSPR-2025-062", ContributionKind::Chronology).await;
     let response = t
         .post(
             &format!("/cases/{case}/requests"),
@@ -542,14 +448,14 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
                    2024-05-01,10:00,Case notes,New birth visit.,Health visitor,,\r\n\
                    sometime,,Case notes,Clinic.,,,\r\n\
                    2024-06-03,25:61,GP record,,,,\r\n";
-    let response = upload(
-        &t,
-        &format!("{health_form}/import"),
-        &health,
-        "chronology.csv",
-        bad_csv.as_bytes(),
-    )
-    .await;
+    let response = t
+        .upload(
+            &format!("{health_form}/import"),
+            &health,
+            "chronology.csv",
+            bad_csv.as_bytes(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(response).await;
     assert!(
@@ -577,14 +483,14 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     let good_csv = "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\r\n\
                     2024-05-01,10:00,Case notes,New birth visit.,Health visitor,Baby seen,\r\n\
                     March 2024,,GP record,=HYPERLINK(\"x\") antenatal booking.,Midwife,,\r\n";
-    let response = upload(
-        &t,
-        &format!("{health_form}/import"),
-        &health,
-        "chronology.csv",
-        good_csv.as_bytes(),
-    )
-    .await;
+    let response = t
+        .upload(
+            &format!("{health_form}/import"),
+            &health,
+            "chronology.csv",
+            good_csv.as_bytes(),
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let bad_entry = t
         .post(
@@ -637,23 +543,23 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
             "",
         ],
     ]);
-    let response = upload(
-        &t,
-        &format!("{police_form}/import"),
-        &police,
-        "police.xlsx",
-        &book,
-    )
-    .await;
+    let response = t
+        .upload(
+            &format!("{police_form}/import"),
+            &police,
+            "police.xlsx",
+            &book,
+        )
+        .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let not_a_book = upload(
-        &t,
-        &format!("{police_form}/import"),
-        &police,
-        "police.xlsx",
-        b"PK\x03\x04 nope",
-    )
-    .await;
+    let not_a_book = t
+        .upload(
+            &format!("{police_form}/import"),
+            &police,
+            "police.xlsx",
+            b"PK\x03\x04 nope",
+        )
+        .await;
     assert_eq!(not_a_book.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         t.post(&police_form, Some(&police), "intent=send")
@@ -777,11 +683,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     assert!(!xml.contains("Welfare check."), "filtered to health");
 
     // The export and the page reads are in the access log.
-    let log = t
-        .store
-        .access_log_for_case(case.as_uuid())
-        .await
-        .expect("log");
+    let log = t.case_log(case).await;
     for action in [
         "view-integrated-chronology",
         "export-integrated-chronology-csv",
@@ -789,18 +691,16 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     ] {
         assert!(log.iter().any(|e| e.action == action), "{action}");
     }
-    let _ = datetime!(2025-01-01 00:00 UTC);
 }
 
 #[tokio::test]
 async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     let t = TestApp::spawn().await;
-    let team = {
-        let id = t
-            .user(Role::PartnershipTeam, PARTNERSHIP, "team@example.org")
-            .await;
-        t.session(id).await
-    };
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
     let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
     assert!(
         page.contains("- [contact] Did your agency have contact"),
@@ -846,7 +746,12 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     // Other forms keep their defaults; a representative cannot edit forms.
     let index = body(t.get("/admin/forms", Some(&team)).await).await;
     assert!(index.contains("Agency summary"));
-    let (_, rep_cookie) = rep(&t, HEALTH, "rep@health.example").await;
+    let (_, rep_cookie) = t
+        .user(Role::AgencyRepresentative)
+        .agency(HEALTH)
+        .email("rep@health.example")
+        .signed_in()
+        .await;
     let refused = t.get("/admin/forms/scoping-form", Some(&rep_cookie)).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

@@ -3,12 +3,10 @@
 //! disabled, membership revoked mid-session), against the expectations written here. A route of
 //! the application with no row here fails the test.
 
-mod common;
-
 use std::collections::BTreeMap;
 
+use crate::common::*;
 use axum::http::StatusCode;
-use common::*;
 use cspr_domain::case::model::CaseRole;
 use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE};
 use cspr_web::access::Role;
@@ -280,7 +278,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /cases/{case_id}/practitioner-links", case_team),
         ("POST /cases/{case_id}/practitioner-links/revoke", case_team),
         // Public: the link's token is the credential, checked by the handler (an unknown
-        // token gets the "not valid" page); tests/practitioner_links.rs covers the rest.
+        // token gets the "not valid" page); practitioner_links.rs covers the rest.
         ("GET /contribute/{token}", public),
         ("POST /contribute/{token}/code", public),
         ("POST /contribute/{token}", public),
@@ -448,7 +446,9 @@ async fn every_role_every_route_every_relation() {
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-102").await;
     let foreign_case = t.case(OTHER_PARTNERSHIP, "CSPR-2025-901").await;
     let target_user = t
-        .user(Role::SubgroupMember, PARTNERSHIP, "target@example.org")
+        .user(Role::SubgroupMember)
+        .email("target@example.org")
+        .create()
         .await;
 
     let mut checked = 0;
@@ -456,7 +456,7 @@ async fn every_role_every_route_every_relation() {
         for rel in RELS {
             // A fresh account per relation, so disabling and revoking do not leak between cells.
             let email = format!("{}-{rel:?}@example.org", role.key()).to_lowercase();
-            let user = t.user(role, PARTNERSHIP, &email).await;
+            let user = t.user(role).email(&email).create().await;
             let case_role = match role {
                 Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
                 Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
@@ -566,17 +566,14 @@ async fn every_role_every_route_every_relation() {
 async fn refusals_are_written_to_the_access_log() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
-    let user = t
-        .user(Role::PanelMember, PARTNERSHIP, "panel@example.org")
+    let (user, cookie) = t
+        .user(Role::PanelMember)
+        .email("panel@example.org")
+        .signed_in()
         .await;
-    let cookie = t.session(user).await;
     let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    let log = t
-        .store
-        .access_log_for_case(case.as_uuid())
-        .await
-        .expect("log");
+    let log = t.case_log(case).await;
     assert!(
         log.iter()
             .any(|e| e.action == "authorisation-refused" && e.actor == user.to_string()),

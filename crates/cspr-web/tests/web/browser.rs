@@ -5,21 +5,15 @@
 //!
 //! Screenshots are written to target/screenshots/. Each test starts its own chromedriver on
 //! its own port, so the tests may run in parallel; on a small machine run them one at a time:
-//! `cargo test -p cspr-web --test browser -- --test-threads=1`.
-
-mod browser_support;
-mod common;
+//! `cargo test -p cspr-web --test web browser -- --test-threads=1`.
 
 use std::time::Duration;
 
-use browser_support::{Site, Web, base32_decode};
-use common::PASSWORD;
+use crate::browser_support::{SECRET, Site, Web, base32_decode};
+use crate::common::PASSWORD;
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
-
-/// A known 160-bit authenticator secret for accounts set up in advance.
-const SECRET: &[u8; 20] = b"cspr-browser-secret!";
 
 /// Types the email address and password on the sign-in page and continues.
 async fn enter_password(web: &Web, email: &str, password: &str) {
@@ -37,18 +31,6 @@ async fn enter_code(web: &Web, code: &str) {
          main form[action='/sign-in/set-up-two-factor'] button[type=submit]",
     )
     .await;
-}
-
-/// Signs in from scratch with a password and the current authenticator code.
-async fn sign_in(web: &Web, site: &Site, email: &str, secret: &[u8]) {
-    web.goto("/sign-in").await;
-    enter_password(web, email, PASSWORD).await;
-    assert_eq!(
-        web.path().await,
-        "/sign-in/two-factor",
-        "after the password"
-    );
-    enter_code(web, &site.code(secret)).await;
 }
 
 /// Signs out with the button in the header.
@@ -108,23 +90,21 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
 /// their authenticator set up) and one case at the rapid-review stage.
 async fn seeded_site() -> (Site, CaseId) {
     let site = Site::start().await;
-    cspr_web::demo::seed(&site.app.store, PARTNERSHIP, PASSWORD, site.app.now())
-        .await
-        .unwrap_or_else(|e| panic!("demo agencies: {e}"));
-    site.user(
-        Role::PartnershipTeam,
-        "jordan.lee@northshire.example",
-        "Jordan Lee",
-        Some(SECRET),
-    )
-    .await;
-    site.user(
-        Role::SystemAdministrator,
-        "robin.admin@northshire.example",
-        "Robin Ashe",
-        Some(SECRET),
-    )
-    .await;
+    site.app.demo_people().await;
+    site.app
+        .user(Role::PartnershipTeam)
+        .email("jordan.lee@northshire.example")
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::SystemAdministrator)
+        .email("robin.admin@northshire.example")
+        .name("Robin Ashe")
+        .secret(SECRET)
+        .create()
+        .await;
     let case = site.app.case(PARTNERSHIP, REFERENCE).await;
     (site, case)
 }
@@ -135,7 +115,12 @@ const REFERENCE: &str = "CSPR-2025-014";
 async fn signs_in_with_password_and_code_then_signs_out() {
     let site = Site::start().await;
     let email = "jordan.patel@northshire.example";
-    site.user(Role::PartnershipTeam, email, "Jordan Patel", Some(SECRET))
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(email)
+        .name("Jordan Patel")
+        .secret(SECRET)
+        .create()
         .await;
     let mut web = Web::open(&site.server.base).await;
 
@@ -255,7 +240,12 @@ async fn signs_in_with_password_and_code_then_signs_out() {
 async fn first_sign_in_sets_up_the_authenticator_app() {
     let site = Site::start().await;
     let email = "sam.new@northshire.example";
-    site.user(Role::PartnershipTeam, email, "Sam Newman", None)
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(email)
+        .name("Sam Newman")
+        .no_second_factor()
+        .create()
         .await;
     let mut web = Web::open(&site.server.base).await;
 
@@ -319,7 +309,12 @@ async fn first_sign_in_sets_up_the_authenticator_app() {
 async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes() {
     let site = Site::start().await;
     let email = "casey.held@northshire.example";
-    site.user(Role::PartnershipTeam, email, "Casey Held", Some(SECRET))
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(email)
+        .name("Casey Held")
+        .secret(SECRET)
+        .create()
         .await;
     let mut web = Web::open(&site.server.base).await;
     web.goto("/sign-in").await;
@@ -429,7 +424,8 @@ async fn every_page_passes_axe() {
     web.screenshot("sign-in-error").await;
 
     // The partnership team's pages.
-    sign_in(&web, &site, "jordan.lee@northshire.example", SECRET).await;
+    web.sign_in(&site, "jordan.lee@northshire.example", SECRET, "/dashboard")
+        .await;
     assert_eq!(web.path().await, "/dashboard");
     for (name, path, heading) in team_pages(case, REFERENCE) {
         web.goto(&path).await;
@@ -441,7 +437,8 @@ async fn every_page_passes_axe() {
     sign_out(&web).await;
 
     // A system administrator's pages.
-    sign_in(&web, &site, "robin.admin@northshire.example", SECRET).await;
+    web.sign_in(&site, "robin.admin@northshire.example", SECRET, "/admin")
+        .await;
     assert_eq!(web.path().await, "/admin");
     for (name, path, heading) in [
         ("admin-admin", "/admin", "Administration"),
@@ -571,15 +568,16 @@ async fn the_dashboard_lists_the_demo_cases_overdue_first() {
     let made = cspr_app::demo::seed(&app, site.app.now().date())
         .await
         .unwrap_or_else(|e| panic!("demo cases: {e}"));
-    site.user(
-        Role::PartnershipTeam,
-        "jordan.lee@northshire.example",
-        "Jordan Lee",
-        Some(SECRET),
-    )
-    .await;
+    site.app
+        .user(Role::PartnershipTeam)
+        .email("jordan.lee@northshire.example")
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
+        .await;
     let mut web = Web::open(&site.server.base).await;
-    sign_in(&web, &site, "jordan.lee@northshire.example", SECRET).await;
+    web.sign_in(&site, "jordan.lee@northshire.example", SECRET, "/dashboard")
+        .await;
     assert_eq!(web.h1().await, "Dashboard");
     let rows = web.find_all("#cases tbody tr").await;
     let open = made
