@@ -32,9 +32,7 @@
 //! "Information sharing" and "domestic abuse" (18 Jun); E "Domestic abuse" (18 Mar 2026); F
 //! "information sharing" (2 Apr). Themes are trimmed and lower-cased before counting.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::actions::ActionRules;
 use cspr_domain::case::{Case, Command};
 use cspr_domain::deadlines::deadlines;

@@ -2,9 +2,7 @@
 //! section versions with author and time, comparison, threaded factual-accuracy comments, and
 //! the completeness check that gates the overview report's sign-off.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::case::{Case, Command, DomainError, Stage, apply};
 use cspr_domain::documents::{self, Change, DocumentKind, Origin, SectionComment, content};
 use cspr_domain::ids::{AgencyId, RecommendationId, UserId};

@@ -1,9 +1,7 @@
 //! Property tests over random command sequences: deciding never panics, replaying the events
 //! rebuilds the same case, and every deadline falls on a working day.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::{Case, Command, apply};
 use cspr_domain::deadlines::deadlines;

@@ -1,8 +1,6 @@
 //! Deadlines derived from events: dates, states and explanations.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{AbuseOrNeglect, Harm};
 use cspr_domain::deadlines::{DeadlineKind, DeadlineState, deadlines, next_deadline};

@@ -1,9 +1,7 @@
 //! The case timeline: every event of the example scripts reads as one plain sentence, the
 //! sentences are the ones a case page should show, and free text is cut short safely.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::case::{Case, Event, apply};
 use cspr_domain::ids::{AgencyId, PersonId, UserId};
 use cspr_domain::timeline::{EXCERPT_CHARS, Entry, describe, excerpt, timeline};

@@ -2,11 +2,9 @@
 //! refused with `WrongStage`; inside them it is never refused for the stage. The table below is
 //! the process as PROCESS.md describes it, written independently of `permitted_stages`.
 
-mod common;
-
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use cspr_domain::case::{Command, DomainError, Stage};
 
 /// Command (and contribution kind) -> the stages in which it may be given.

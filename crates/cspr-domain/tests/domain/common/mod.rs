@@ -1,10 +1,5 @@
 //! Shared fixtures for the case tests: a partnership world, and scripts that walk a case
 //! through every stage of the process with realistic dates.
-#![allow(
-    dead_code,
-    unused_imports,
-    reason = "each test binary uses a different part of the fixtures"
-)]
 
 pub use cspr_domain::agency::SafeguardingPartner;
 use cspr_domain::calendar::Calendar;
@@ -12,7 +7,7 @@ pub use cspr_domain::case::model::*;
 use cspr_domain::case::{Case, Command, Ctx, DomainError, Event, Stage, apply, decide};
 pub use cspr_domain::examples::*;
 use cspr_domain::ids::*;
-pub use cspr_domain::report::{OverviewReport, Recommendation, Section};
+pub use cspr_domain::report::{Recommendation, Section};
 use cspr_domain::settings::Settings;
 pub use cspr_domain::vocab::*;
 use time::Date;

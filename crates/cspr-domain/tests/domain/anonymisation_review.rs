@@ -3,9 +3,7 @@
 //! checked again for known names, and publication waits for all of it; then "online until"
 //! and the reasons for the decision and for a withdrawal.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::anonymisation::{FindingDecision, RemainingName, ReportPart, ScanFinding};
 use cspr_domain::case::{Case, Command, DomainError, Event, apply};
 use cspr_domain::examples::anonymisation_finding;

@@ -1,9 +1,7 @@
 //! The three routes through the process run end to end, and replaying their events rebuilds the
 //! same case.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::case::{Case, Stage};
 
 #[test]

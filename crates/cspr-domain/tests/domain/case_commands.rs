@@ -6,9 +6,7 @@
 //! closed with no further action. Each is cut just before or just after one of its steps,
 //! sometimes with a few more commands on top.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use cspr_domain::agency::SafeguardingPartner as Partner;
 use cspr_domain::case::decide::action_words;
 use cspr_domain::case::{Case, Command, DomainError, Event, Stage, apply};
