@@ -1,0 +1,568 @@
+//! Given / when / then tests of the anonymisation review before publication: the scan's
+//! findings come in a command, each is accepted, rejected or widened, the redacted text is
+//! checked again for known names, and publication waits for all of it; then "online until"
+//! and the reasons for the decision and for a withdrawal.
+
+use crate::common::*;
+use cspr_domain::anonymisation::{FindingDecision, RemainingName, ReportPart, ScanFinding};
+use cspr_domain::case::{Case, Command, DomainError, Event, apply};
+use cspr_domain::examples::anonymisation_finding;
+use cspr_domain::ids::PersonId;
+use time::Date;
+use time::macros::date;
+
+fn text(s: &str) -> NonEmptyText {
+    NonEmptyText::parse(s).expect("text")
+}
+
+/// The local review just before its anonymisation scan (report sent, decision to publish).
+fn before_scan(w: &World) -> (Case, Date) {
+    let (case, day, _) = case_before(w, &local_review_script(), |c| {
+        matches!(c, Command::ScanReport { .. })
+    });
+    (case, day)
+}
+
+/// Applies commands that must be accepted.
+#[track_caller]
+fn given(w: &World, case: &Case, steps: &[(Date, Command)]) -> Case {
+    let mut case = case.clone();
+    for (day, cmd) in steps {
+        let events = w
+            .decide(&case, *day, cmd.clone())
+            .unwrap_or_else(|e| panic!("given step {cmd:?} was refused: {e}"));
+        for e in &events {
+            case = apply(case, e);
+        }
+    }
+    case
+}
+
+fn finding(part: ReportPart, start: u32, end: u32, known: bool) -> ScanFinding {
+    ScanFinding {
+        part,
+        start,
+        end,
+        label: "PERSON".into(),
+        reason: if known { "case_knowledge" } else { "title" }.into(),
+        confidence: 90,
+        known_person: known,
+        replacement: if known { "Mother" } else { "a neighbour" }.into(),
+    }
+}
+
+const DAY: Date = date!(2025 - 07 - 17);
+const PUBLISH_DAY: Date = date!(2025 - 07 - 28);
+
+/// Two findings: "Text" and "What" in "Text of What happened".
+fn two_findings() -> Vec<ScanFinding> {
+    vec![
+        finding(ReportPart::Section(Section::Overview), 0, 4, true),
+        finding(ReportPart::Section(Section::Overview), 8, 12, false),
+    ]
+}
+
+/// The version of the report the case holds now.
+fn version(case: &Case) -> u32 {
+    case.latest_draft().expect("a draft").version
+}
+
+fn scan(case: &Case, findings: Vec<ScanFinding>) -> (Date, Command) {
+    (
+        DAY,
+        Command::ScanReport {
+            version: version(case),
+            findings,
+        },
+    )
+}
+
+fn review(finding: u32, decision: FindingDecision) -> (Date, Command) {
+    (DAY, Command::ReviewFinding { finding, decision })
+}
+
+fn check(remaining: Vec<RemainingName>) -> (Date, Command) {
+    (DAY, Command::CheckAnonymisation { remaining })
+}
+
+fn publish(online_until: Option<Date>) -> Command {
+    Command::Publish {
+        published_on: PUBLISH_DAY,
+        anonymisation_reviewed: true,
+        online_until,
+    }
+}
+
+#[track_caller]
+fn rule(result: Result<Vec<Event>, DomainError>, words: &str) {
+    match result {
+        Err(DomainError::Rule(m)) => assert!(m.contains(words), "{m:?} lacks {words:?}"),
+        other => panic!("expected a rule saying {words:?}, got {other:?}"),
+    }
+}
+
+#[track_caller]
+fn invalid(result: Result<Vec<Event>, DomainError>, field: &str, words: &str) {
+    match result {
+        Err(DomainError::Invalid { field: f, message }) => {
+            assert_eq!(f, field, "{message}");
+            assert!(message.contains(words), "{message:?} lacks {words:?}");
+        }
+        other => panic!("expected {field} refused with {words:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_scan_records_its_findings_for_the_latest_version() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let events = w
+        .decide(&case, DAY, scan(&case, two_findings()).1)
+        .expect("scan accepted");
+    assert_eq!(
+        events,
+        vec![Event::ReportScanned {
+            version: version(&case),
+            scanned_on: DAY,
+            findings: two_findings(),
+        }]
+    );
+    let case = apply(case, &events[0]);
+    let review = case.anonymisation.as_ref().expect("review");
+    assert_eq!(review.unreviewed(), 2);
+    assert!(review.blocker(review.version).is_some_and(|b| {
+        b.contains("2 findings of the anonymisation review are not reviewed yet")
+    }));
+}
+
+#[test]
+fn a_scan_of_an_old_version_or_outside_the_text_is_refused() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    invalid(
+        w.decide(
+            &case,
+            DAY,
+            Command::ScanReport {
+                version: version(&case) + 1,
+                findings: vec![],
+            },
+        ),
+        "version",
+        &format!(
+            "Scan the latest version of the report (version {}).",
+            version(&case)
+        ),
+    );
+    invalid(
+        w.decide(
+            &case,
+            DAY,
+            scan(
+                &case,
+                vec![finding(
+                    ReportPart::Section(Section::Overview),
+                    3,
+                    999,
+                    true,
+                )],
+            )
+            .1,
+        ),
+        "findings",
+        "Finding 1 is outside the text of What happened.",
+    );
+    invalid(
+        w.decide(
+            &case,
+            DAY,
+            scan(
+                &case,
+                vec![finding(ReportPart::Recommendation(7), 0, 2, true)],
+            )
+            .1,
+        ),
+        "findings",
+        "in a part the report does not have",
+    );
+}
+
+#[test]
+fn findings_are_accepted_rejected_or_widened() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(&w, &case, &[scan(&case, two_findings())]);
+    for decision in [
+        FindingDecision::Accept,
+        FindingDecision::Reject,
+        FindingDecision::Widen { start: 0, end: 7 },
+    ] {
+        assert_eq!(
+            w.decide(&case, DAY, review(0, decision).1)
+                .expect("decision"),
+            vec![Event::FindingReviewed {
+                version: version(&case),
+                finding: 0,
+                decision,
+                reviewed_on: DAY,
+            }]
+        );
+    }
+    let case = given(
+        &w,
+        &case,
+        &[
+            review(0, FindingDecision::Widen { start: 0, end: 7 }),
+            review(1, FindingDecision::Reject),
+        ],
+    );
+    let review = case.anonymisation.as_ref().expect("review");
+    assert_eq!(review.unreviewed(), 0);
+    let spans: Vec<(u32, u32)> = review.replaced_spans().iter().map(|s| (s.1, s.2)).collect();
+    assert_eq!(
+        spans,
+        vec![(0, 7)],
+        "the rejected finding stays, the widened one grows"
+    );
+}
+
+#[test]
+fn a_wider_span_must_contain_the_finding_and_stay_in_its_part() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(&w, &case, &[scan(&case, two_findings())]);
+    for (start, end) in [(1, 7), (0, 4), (0, 3)] {
+        invalid(
+            w.decide(
+                &case,
+                DAY,
+                review(0, FindingDecision::Widen { start, end }).1,
+            ),
+            "span",
+            "contains the whole finding and is longer",
+        );
+    }
+    invalid(
+        w.decide(
+            &case,
+            DAY,
+            review(0, FindingDecision::Widen { start: 0, end: 500 }).1,
+        ),
+        "span",
+        "runs past the end of What happened",
+    );
+    invalid(
+        w.decide(&case, DAY, review(5, FindingDecision::Accept).1),
+        "finding",
+        "There is no such finding",
+    );
+}
+
+#[test]
+fn nothing_is_reviewed_or_checked_before_a_scan() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    rule(
+        w.decide(&case, DAY, review(0, FindingDecision::Accept).1),
+        "Scan the report for personal data first.",
+    );
+    rule(
+        w.decide(&case, DAY, check(vec![]).1),
+        "Scan the report for personal data first.",
+    );
+}
+
+#[test]
+fn the_check_waits_for_every_finding() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, two_findings()),
+            review(0, FindingDecision::Accept),
+        ],
+    );
+    rule(
+        w.decide(&case, DAY, check(vec![]).1),
+        "Review every finding before checking the redacted text: 1 finding is still to review.",
+    );
+}
+
+#[test]
+fn unreviewed_findings_block_publication() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, two_findings()),
+            review(0, FindingDecision::Accept),
+        ],
+    );
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "1 finding of the anonymisation review is not reviewed yet",
+    );
+}
+
+#[test]
+fn publication_is_refused_without_a_scan() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "Scan the report for personal data and review what the scan finds before publication.",
+    );
+}
+
+#[test]
+fn a_known_name_left_after_the_review_blocks_publication() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, two_findings()),
+            review(0, FindingDecision::Reject),
+            review(1, FindingDecision::Accept),
+            check(vec![RemainingName {
+                part: ReportPart::Section(Section::Overview),
+                start: 0,
+                end: 4,
+                who: "Mother".into(),
+            }]),
+        ],
+    );
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "The redacted text still names Mother",
+    );
+    // Accepting the finding makes the check stale: check again first.
+    let case = given(&w, &case, &[review(0, FindingDecision::Accept)]);
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "A decision changed after the redacted text was checked",
+    );
+    let case = given(&w, &case, &[check(vec![])]);
+    let events = w
+        .decide(&case, PUBLISH_DAY, publish(None))
+        .expect("published once clear");
+    assert_eq!(
+        events,
+        vec![Event::Published {
+            published_on: PUBLISH_DAY,
+            online_until: Some(date!(2026 - 07 - 28)),
+        }]
+    );
+}
+
+#[test]
+fn a_new_version_of_the_report_needs_a_new_scan() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let mut case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+        ],
+    );
+    // Defensive: a draft submitted at the publication stage is not a command of that stage.
+    let mut next = case.drafts.last().expect("draft").clone();
+    next.version += 1;
+    case.drafts.push(next);
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "The report changed after its anonymisation scan",
+    );
+    rule(
+        w.decide(&case, DAY, review(0, FindingDecision::Accept).1),
+        "The report changed after its anonymisation scan: scan it again.",
+    );
+}
+
+#[test]
+fn online_until_is_at_least_a_year() {
+    let w = World::default();
+    let (case, _, _) = case_before(&w, &local_review_script(), |c| {
+        matches!(c, Command::Publish { .. })
+    });
+    invalid(
+        w.decide(&case, PUBLISH_DAY, publish(Some(date!(2026 - 07 - 27)))),
+        "online_until",
+        "A published report stays online for at least one year: choose 28 July 2026 or later.",
+    );
+    let events = w
+        .decide(&case, PUBLISH_DAY, publish(Some(date!(2027 - 12 - 31))))
+        .expect("longer is fine");
+    assert_eq!(
+        events,
+        vec![Event::Published {
+            published_on: PUBLISH_DAY,
+            online_until: Some(date!(2027 - 12 - 31)),
+        }]
+    );
+    // Taking it down follows the date chosen.
+    let case = apply(case, &events[0]);
+    rule(
+        w.decide(
+            &case,
+            date!(2026 - 08 - 03),
+            Command::Unpublish {
+                removed_on: date!(2026 - 08 - 03),
+                reason: Some(text("Learning now in the yearly report.")),
+            },
+        ),
+        "it can be taken down from 31 December 2027",
+    );
+}
+
+#[test]
+fn a_decision_to_publish_says_why() {
+    let w = World::default();
+    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
+        matches!(c, Command::DecidePublication { .. })
+    });
+    invalid(
+        w.decide(
+            &case,
+            day,
+            Command::DecidePublication {
+                decision: cspr_domain::case::model::PublicationDecision::Publish,
+                reasons: None,
+            },
+        ),
+        "reasons",
+        "Say why the partners decided to publish the report.",
+    );
+}
+
+#[test]
+fn a_withdrawal_says_why() {
+    let w = World::default();
+    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
+        matches!(c, Command::Unpublish { .. })
+    });
+    invalid(
+        w.decide(
+            &case,
+            day,
+            Command::Unpublish {
+                removed_on: day,
+                reason: None,
+            },
+        ),
+        "reason",
+        "Say why the report is taken down.",
+    );
+    let events = w
+        .decide(
+            &case,
+            day,
+            Command::Unpublish {
+                removed_on: day,
+                reason: Some(text("Learning now in the yearly report.")),
+            },
+        )
+        .expect("withdrawn");
+    let case = apply(case, &events[0]);
+    assert_eq!(case.unpublished_on, Some(day));
+    assert_eq!(
+        case.unpublished_because.as_ref().map(NonEmptyText::as_str),
+        Some("Learning now in the yearly report.")
+    );
+}
+
+#[test]
+fn the_family_chooses_a_pseudonym_that_is_none_of_their_names() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let choose = |person, pseudonym: &str| Command::ChoosePseudonym {
+        person,
+        pseudonym: pseudonym.into(),
+    };
+    assert_eq!(
+        w.decide(&case, DAY, choose(CHILD, "  Poppy  "))
+            .expect("chosen"),
+        vec![Event::PseudonymChosen {
+            person: CHILD,
+            pseudonym: "Poppy".into(),
+        }]
+    );
+    invalid(
+        w.decide(&case, DAY, choose(CHILD, "Little Addie")),
+        "pseudonym",
+        "must not use any part of the person's own name",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(MOTHER, "Mum Example")),
+        "pseudonym",
+        "must not use any part of the person's own name",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(PersonId(Uuid::from_u128(0xDEAD)), "Sam")),
+        "person",
+        "Choose a child or an adult the case records.",
+    );
+    invalid(
+        w.decide(&case, DAY, choose(CHILD, " ")),
+        "pseudonym",
+        "Enter a pseudonym of 60 characters or fewer.",
+    );
+    let case = given(&w, &case, &[(DAY, choose(CHILD, "Poppy"))]);
+    assert_eq!(
+        case.pseudonyms.get(&CHILD).map(String::as_str),
+        Some("Poppy")
+    );
+    invalid(
+        w.decide(&case, DAY, choose(MOTHER, "poppy")),
+        "pseudonym",
+        "Another person already has this pseudonym.",
+    );
+}
+
+#[test]
+fn a_pseudonym_chosen_after_the_scan_needs_a_new_scan() {
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+            (
+                DAY,
+                Command::ChoosePseudonym {
+                    person: CHILD,
+                    pseudonym: "Poppy".into(),
+                },
+            ),
+        ],
+    );
+    rule(
+        w.decide(&case, PUBLISH_DAY, publish(None)),
+        "A pseudonym changed after the anonymisation scan",
+    );
+    rule(
+        w.decide(&case, DAY, review(0, FindingDecision::Reject).1),
+        "A pseudonym changed after the anonymisation scan: scan the report again.",
+    );
+    let case = given(
+        &w,
+        &case,
+        &[
+            scan(&case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+        ],
+    );
+    assert!(w.decide(&case, PUBLISH_DAY, publish(None)).is_ok());
+}

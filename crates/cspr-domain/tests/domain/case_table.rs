@@ -1,0 +1,255 @@
+//! The whole transition table: every command in every stage. A command outside its stages is
+//! refused with `WrongStage`; inside them it is never refused for the stage. The table below is
+//! the process as PROCESS.md describes it, written independently of `permitted_stages`.
+
+use std::collections::BTreeMap;
+
+use crate::common::*;
+use cspr_domain::case::{Command, DomainError, Stage};
+
+/// Command (and contribution kind) -> the stages in which it may be given.
+fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
+    let open_stages = vec![
+        "incident",
+        "referral",
+        "triage",
+        "rapid-review",
+        "scoping",
+        "decided",
+        "commissioning",
+        "evidence",
+        "drafting",
+        "publication",
+        "action-plan",
+    ];
+    let mut membership = open_stages.clone();
+    membership.push("closed");
+    let review = vec!["commissioning", "evidence", "drafting"];
+    let family = vec![
+        "rapid-review",
+        "scoping",
+        "commissioning",
+        "evidence",
+        "drafting",
+        "publication",
+    ];
+    let after_submission = vec![
+        "decided",
+        "commissioning",
+        "evidence",
+        "drafting",
+        "publication",
+        "action-plan",
+    ];
+    BTreeMap::from([
+        ("record-serious-incident", vec!["new"]),
+        (
+            "notify-national-panel",
+            vec!["incident", "referral", "triage"],
+        ),
+        ("receive-referral", vec!["new", "incident"]),
+        ("approve-referral", vec!["referral"]),
+        ("triage-referral", vec!["triage"]),
+        ("request-contributions/agency-summary", vec!["rapid-review"]),
+        ("receive-contribution/agency-summary", vec!["rapid-review"]),
+        ("request-contributions/scoping-form", vec!["scoping"]),
+        ("receive-contribution/scoping-form", vec!["scoping"]),
+        ("request-contributions/agency-report", review.clone()),
+        ("receive-contribution/agency-report", review.clone()),
+        ("request-contributions/chronology", review.clone()),
+        ("receive-contribution/chronology", review.clone()),
+        ("request-contributions/factual-accuracy", vec!["drafting"]),
+        ("receive-contribution/factual-accuracy", vec!["drafting"]),
+        ("waive-contribution/factual-accuracy", vec!["drafting"]),
+        ("change-contribution-due/chronology", review.clone()),
+        ("save-contribution-draft/chronology", review.clone()),
+        ("reopen-contribution/chronology", review.clone()),
+        ("mark-key-practice-episode", review.clone()),
+        ("hold-rapid-review-meeting", vec!["rapid-review"]),
+        ("record-safety-action", vec!["rapid-review"]),
+        ("record-rapid-review-learning", vec!["rapid-review"]),
+        ("record-inequalities-consideration", vec!["rapid-review"]),
+        ("sign-off-rapid-review", vec!["rapid-review"]),
+        ("submit-rapid-review", vec!["rapid-review"]),
+        ("hold-scoping-meeting", vec!["scoping"]),
+        (
+            "decide-on-local-review",
+            vec![
+                "rapid-review",
+                "scoping",
+                "decided",
+                "commissioning",
+                "action-plan",
+            ],
+        ),
+        ("record-panel-response", after_submission),
+        ("appoint-panel-member", vec!["commissioning", "evidence"]),
+        (
+            "agree-terms-of-reference",
+            vec!["commissioning", "evidence"],
+        ),
+        (
+            "appoint-independent-reviewer",
+            vec!["commissioning", "evidence"],
+        ),
+        ("record-practitioner", review.clone()),
+        ("schedule-learning-event", review.clone()),
+        ("send-advance-information", review.clone()),
+        ("record-learning-event-notes", review),
+        ("record-family-contact", family.clone()),
+        ("record-contact-constraint", family),
+        ("start-parallel-process", open_stages.clone()),
+        ("end-parallel-process", open_stages.clone()),
+        ("submit-report-draft", vec!["evidence", "drafting"]),
+        ("sign-off-report", vec!["drafting"]),
+        ("send-report", vec!["drafting"]),
+        ("decide-publication", vec!["drafting", "publication"]),
+        ("scan-report", vec!["drafting", "publication"]),
+        ("choose-pseudonym", vec!["drafting", "publication"]),
+        ("review-finding", vec!["drafting", "publication"]),
+        ("check-anonymisation", vec!["drafting", "publication"]),
+        ("publish", vec!["publication"]),
+        ("unpublish", vec!["action-plan", "closed"]),
+        ("agree-action", vec!["publication", "action-plan"]),
+        ("record-action-progress", vec!["publication", "action-plan"]),
+        ("attach-action-evidence", vec!["publication", "action-plan"]),
+        (
+            "tag-themes",
+            vec![
+                "incident",
+                "referral",
+                "triage",
+                "rapid-review",
+                "scoping",
+                "decided",
+                "commissioning",
+                "evidence",
+                "drafting",
+                "publication",
+                "action-plan",
+            ],
+        ),
+        (
+            "record-dissemination",
+            vec![
+                "decided",
+                "commissioning",
+                "evidence",
+                "drafting",
+                "publication",
+                "action-plan",
+            ],
+        ),
+        ("complete-action", vec!["publication", "action-plan"]),
+        ("close-case", vec!["decided", "action-plan"]),
+        (
+            "complete-safety-action",
+            vec![
+                "rapid-review",
+                "decided",
+                "commissioning",
+                "evidence",
+                "drafting",
+                "publication",
+                "action-plan",
+            ],
+        ),
+        ("save-document-section", membership.clone()),
+        ("comment-on-section", membership.clone()),
+        ("resolve-section-comment", membership.clone()),
+        ("record-document-export", membership.clone()),
+        ("save-recommendation", vec!["evidence", "drafting"]),
+        ("withdraw-recommendation", vec!["evidence", "drafting"]),
+        ("record-family-comment", vec!["drafting", "publication"]),
+        ("grant-membership", membership.clone()),
+        ("revoke-membership", membership),
+    ])
+}
+
+fn key(cmd: &Command) -> String {
+    let v = serde_json::to_value(cmd).expect("command serialises");
+    let name = v["command"].as_str().expect("tagged").to_owned();
+    match v.get("kind").and_then(|k| k.as_str()) {
+        Some(kind) if name.contains("contribution") => format!("{name}/{kind}"),
+        _ => name,
+    }
+}
+
+/// One sample of every command key, taken from the scripts.
+fn samples() -> BTreeMap<String, Command> {
+    let mut out = BTreeMap::new();
+    for script in [
+        local_review_script(),
+        scoping_script(),
+        no_further_action_script(),
+    ] {
+        for (_, cmd) in script {
+            out.entry(key(&cmd)).or_insert(cmd);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_table_names_every_command_the_scripts_use_and_no_other() {
+    let table = expected_table();
+    let samples = samples();
+    let in_table: Vec<&str> = table.keys().copied().collect();
+    let in_samples: Vec<&str> = samples.keys().map(String::as_str).collect();
+    assert_eq!(in_table, in_samples);
+    let mut commands: Vec<&str> = in_table
+        .iter()
+        .map(|k| k.split('/').next().unwrap_or(k))
+        .collect();
+    commands.dedup();
+    // Every variant of `Command` (44): a new command must join a script and this table.
+    // 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents, pseudonyms).
+    assert_eq!(commands.len(), 44 + 7 + 4 + 4);
+}
+
+#[test]
+fn every_command_in_every_stage_follows_the_table() {
+    let world = World::default();
+    let table = expected_table();
+    let mut checked = 0;
+    for stage in Stage::ALL {
+        let (case, today) = case_at(&world, stage);
+        for (key, cmd) in samples() {
+            let allowed = table[key.as_str()].contains(&stage.key());
+            let result = world.decide(&case, today, cmd.clone());
+            let wrong_stage = matches!(result, Err(DomainError::WrongStage { .. }));
+            assert_eq!(
+                !wrong_stage,
+                allowed,
+                "{key} at stage {}: got {result:?}",
+                stage.key()
+            );
+            if let Err(e @ DomainError::WrongStage { .. }) = &result {
+                assert!(e.to_string().starts_with("You cannot "), "{e}");
+                assert!(e.to_string().contains(stage.label()), "{e}");
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, Stage::ALL.len() * table.len());
+}
+
+#[test]
+fn wrong_stage_message_reads_as_a_sentence() {
+    let world = World::default();
+    let (case, today) = case_at(&world, Stage::Triage);
+    let err = world
+        .decide(
+            &case,
+            today,
+            Command::HoldRapidReviewMeeting {
+                held_on: today,
+                notes: text("x"),
+            },
+        )
+        .expect_err("not at triage");
+    assert_eq!(
+        err.to_string(),
+        "You cannot record the rapid review meeting while the case is at the \u{201c}Triage\u{201d} stage."
+    );
+}

@@ -1,0 +1,21 @@
+//! The domain's integration tests, in one test binary (each former `tests/*.rs` is a module).
+//! Run one part with a filter, e.g. `cargo test -p cspr-domain --test domain calendar::`.
+//!
+//! proptest keeps the seeds of past failures in `tests/proptest-regressions/<module>.txt` (with
+//! a `main.rs` beside the module it looks there, not beside the module's file), e.g.
+//! `case_props.txt`.
+
+mod common;
+
+mod actions;
+mod anonymisation_review;
+mod calendar;
+mod case_commands;
+mod case_flow;
+mod case_props;
+mod case_table;
+mod deadlines;
+mod documents;
+mod figures;
+mod timeline;
+mod vocab;

@@ -1,0 +1,10 @@
+//! The redaction engine's integration tests, in one test binary (each former `tests/*.rs` is a
+//! module). Run one part with a filter, e.g. `cargo test -p cspr-redact --test redact dev_set::`.
+//!
+//! proptest keeps the seeds of past failures in `tests/proptest-regressions/<module>.txt` (with
+//! a `main.rs` beside the module it looks there, not beside the module's file), e.g.
+//! `properties.txt`.
+
+mod detectors;
+mod dev_set;
+mod properties;

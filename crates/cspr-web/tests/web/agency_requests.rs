@@ -1,0 +1,757 @@
+//! Requests to agencies through the real router: the partnership team asks three agencies for
+//! summaries (a due date other than the case's needs a reason; bad input changes nothing); the
+//! agency's representative finds the request on the dashboard, saves a draft (seen only by the
+//! agency and the team), sends it (required answers checked); the team alone reopens it, with a
+//! reason; files are checked like evidence; sent responses side by side by question. Then the
+//! integrated chronology: entries typed, uploaded as CSV (a file with a bad row is refused whole,
+//! with its lines and reasons) and as XLSX; merged in date order; filtered by agency and period;
+//! key practice episodes; exported to CSV (formulas defused) and DOCX.
+
+use std::io::{Read as _, Write as _};
+
+use crate::common::*;
+use axum::http::StatusCode;
+use cspr_domain::case::Command;
+use cspr_domain::case::model::{CaseRole, ContributionKind, ContributionStatus};
+use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE};
+use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_web::access::Role;
+use time::macros::date;
+use uuid::Uuid;
+
+async fn status_of(t: &TestApp, case: CaseId, kind: ContributionKind, agency: AgencyId) -> String {
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    match &loaded.contributions[&(kind, agency)].status {
+        ContributionStatus::Requested => "requested".to_owned(),
+        ContributionStatus::Received { .. } => "received".to_owned(),
+        ContributionStatus::Waived { .. } => "waived".to_owned(),
+    }
+}
+
+/// The example case on the day its team asks agencies for contributions of one kind (before
+/// they do), with the agencies, and the team and health's and the police's representatives
+/// signed in.
+struct Asking {
+    t: TestApp,
+    case: CaseId,
+    team: String,
+    health_id: Uuid,
+    health: String,
+    police: String,
+}
+
+async fn asking(reference: &str, kind: ContributionKind) -> Asking {
+    let t = TestApp::spawn().await;
+    t.agencies(&[HEALTH, POLICE, CSC]).await;
+    let (case, day) = t
+        .example(reference)
+        .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
+        .await;
+    t.set_now(on(day, 9));
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let (health_id, health) = t
+        .user(Role::AgencyRepresentative)
+        .agency(HEALTH)
+        .email("rep@health.example")
+        .signed_in()
+        .await;
+    let (_, police) = t
+        .user(Role::AgencyRepresentative)
+        .agency(POLICE)
+        .email("rep@police.example")
+        .signed_in()
+        .await;
+    Asking {
+        t,
+        case,
+        team,
+        health_id,
+        health,
+        police,
+    }
+}
+
+const SUMMARY: &str = "q-involvement=Health+visitor+saw+the+baby+twice.&q-known-risks=New+partner+not+known.\
+                       &q-worked-well=Visits+on+time.&q-early-learning=Ask+who+lives+at+home.";
+
+#[tokio::test]
+async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
+    let Asking {
+        t,
+        case,
+        team,
+        health_id,
+        health,
+        police,
+    } = asking("CSPR-2025-061", ContributionKind::AgencySummary).await;
+    let (_, chair) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
+
+    // The form names the case's own due date for each kind.
+    let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
+    assert!(page.contains("Ask agencies for a contribution"), "{page}");
+    assert!(
+        page.contains("Due 18 March 2025 by the case&#39;s deadlines"),
+        "{page}"
+    );
+
+    // Bad input: errors, nothing asked.
+    for (form, error) in [
+        (
+            "kind=agency-summary&due=".to_owned(),
+            "Choose the agencies to ask",
+        ),
+        (
+            format!("kind=agency-summary&agencies={HEALTH}&due=31%2F02%2F2025"),
+            "Enter the due date like 2025-10-27",
+        ),
+        (
+            format!("kind=agency-summary&agencies={HEALTH}&due=2025-03-20"),
+            "Enter why the due date differs from the case&#39;s deadlines",
+        ),
+        (
+            format!("kind=agency-summary&agencies={HEALTH}&due=2025-03-22&reason=Weekend"),
+            "The due date must be a working day",
+        ),
+        (
+            format!("kind=nonsense&agencies={HEALTH}"),
+            "Choose what to ask for",
+        ),
+    ] {
+        let response = t
+            .post(&format!("/cases/{case}/requests"), Some(&team), &form)
+            .await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{form}");
+        let page = body(response).await;
+        assert!(page.contains("govuk-error-summary"), "{form}");
+        assert!(page.contains(error), "{form}: {page}");
+    }
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    assert!(loaded.contributions.is_empty(), "bad input asked nothing");
+
+    // Only the team asks.
+    let refused = t
+        .post(
+            &format!("/cases/{case}/requests"),
+            Some(&health),
+            &format!("kind=agency-summary&agencies={HEALTH}"),
+        )
+        .await;
+    assert!(matches!(
+        refused.status(),
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+
+    // Three agencies asked, due later than the case's date, with the reason.
+    let response = t
+        .post(
+            &format!("/cases/{case}/requests"),
+            Some(&team),
+            &format!(
+                "kind=agency-summary&agencies={HEALTH}&agencies={POLICE}&agencies={CSC}\
+                 &due=2025-03-20&reason={}",
+                enc("The rapid review meeting moved to 21 March.")
+            ),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (loaded, events) = t.state.app().load(case).await.expect("case");
+    for a in [HEALTH, POLICE, CSC] {
+        let r = &loaded.contributions[&(ContributionKind::AgencySummary, a)];
+        assert_eq!(r.due_on, date!(2025 - 03 - 20));
+    }
+    assert!(events.iter().any(|e| matches!(e,
+        cspr_domain::case::Event::ContributionDueChanged { reason, .. }
+            if reason.as_str() == "The rapid review meeting moved to 21 March.")));
+    // The representatives were given access to answer.
+    assert_eq!(
+        loaded
+            .members
+            .get(&UserId::from_uuid(health_id))
+            .map(|m| m.role),
+        Some(CaseRole::AgencyRepresentative)
+    );
+
+    // The representative's dashboard has the request as a task.
+    let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
+    let dash = body(t.get("/dashboard", Some(&health)).await).await;
+    assert!(dash.contains(&respond), "{dash}");
+    assert!(dash.contains("Request: agency summary"));
+
+    // Another agency's form is not theirs to open.
+    let other = t
+        .get(
+            &format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary"),
+            Some(&health),
+        )
+        .await;
+    assert!(matches!(
+        other.status(),
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+
+    // A draft: saved, not sent, not in the consolidated view.
+    let saved = t
+        .post(
+            &respond,
+            Some(&health),
+            "intent=save&q-involvement=Health+visitor+saw+the+baby+twice.",
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
+        "requested"
+    );
+    let page = body(t.get(&format!("{respond}?done=saved"), Some(&health)).await).await;
+    assert!(page.contains("Your draft is saved"));
+    assert!(page.contains("Health visitor saw the baby twice."));
+    let consolidated = format!("/cases/{case}/requests/agency-summary");
+    let page = body(t.get(&consolidated, Some(&chair)).await).await;
+    assert!(!page.contains("Health visitor saw"), "drafts are not shown");
+    assert!(page.contains("No agency has sent its response yet"));
+
+    // Sending with required answers missing: the errors, still a draft.
+    let missing = t
+        .post(
+            &respond,
+            Some(&health),
+            "intent=send&q-involvement=Health+visitor+saw+the+baby+twice.",
+        )
+        .await;
+    assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
+    let page = body(missing).await;
+    assert!(page.contains("href=\"#q-known-risks\""), "{page}");
+    assert_eq!(
+        status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
+        "requested"
+    );
+
+    // A file: a PDF is kept; a PNG named .pdf and an executable are refused.
+    let files = format!("{respond}/files");
+    let bad = t
+        .upload(&files, &health, "notes.pdf", b"\x89PNG\r\n\x1a\nrest")
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body(bad)
+            .await
+            .contains("its contents do not match its name ending .pdf")
+    );
+    let bad = t.upload(&files, &health, "tool.exe", b"MZ").await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let good = t
+        .upload(&files, &health, "visit-notes.pdf", b"%PDF-1.4\nnotes")
+        .await;
+    assert_eq!(good.status(), StatusCode::SEE_OTHER);
+
+    // Sent.
+    let sent = t
+        .post(&respond, Some(&health), &format!("intent=send&{SUMMARY}"))
+        .await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
+        "received"
+    );
+    let sent_again = t
+        .post(&respond, Some(&health), &format!("intent=save&{SUMMARY}"))
+        .await;
+    assert_eq!(
+        sent_again.status(),
+        StatusCode::BAD_REQUEST,
+        "sent is final"
+    );
+
+    // Police sends too; children's services has not.
+    let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary");
+    let response = t
+        .post(
+            &police_form,
+            Some(&police),
+            "intent=send&q-involvement=Two+calls+to+the+address.&q-known-risks=Domestic+abuse+call+in+May.\
+             &q-worked-well=Shared+with+children%27s+services.&q-early-learning=Check+partners+history.",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    // Side by side by question, for anyone who can see the case.
+    let page = body(t.get(&consolidated, Some(&chair)).await).await;
+    let row = page
+        .find("What did your agency know about risks to the child?")
+        .expect("the question's row");
+    let next_row = page[row..].find("scope=\"row\"").expect("next row") + row;
+    let h = page[row..]
+        .find("New partner not known.")
+        .expect("health's answer")
+        + row;
+    let p = page[row..]
+        .find("Domestic abuse call in May.")
+        .expect("police's answer")
+        + row;
+    assert!(
+        h < next_row && p < next_row,
+        "both answers in the question's row"
+    );
+    assert!(page.contains("visit-notes.pdf"));
+    assert!(
+        page.contains("Northshire Children&#39;s Services: Due 20 March 2025"),
+        "{page}"
+    );
+    let file_href = page
+        .split("href=\"")
+        .find(|s| s.contains("/files/"))
+        .and_then(|s| s.split('"').next())
+        .expect("file link")
+        .to_owned();
+    let file = t.get(&file_href, Some(&chair)).await;
+    assert_eq!(file.status(), StatusCode::OK);
+    assert_eq!(body(file).await, "%PDF-1.4\nnotes");
+
+    // Reopening: not the agency; the team only with a reason.
+    let reopen = format!("/cases/{case}/requests/agency-summary/reopen");
+    let refused = t
+        .post(
+            &reopen,
+            Some(&health),
+            &format!("agency={HEALTH}&reason=Typo"),
+        )
+        .await;
+    assert!(matches!(
+        refused.status(),
+        StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+    ));
+    let no_reason = t
+        .post(&reopen, Some(&team), &format!("agency={HEALTH}&reason=+"))
+        .await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        body(no_reason)
+            .await
+            .contains("Enter why the response is reopened")
+    );
+    assert_eq!(
+        status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
+        "received"
+    );
+    let ok = t
+        .post(
+            &reopen,
+            Some(&team),
+            &format!(
+                "agency={HEALTH}&reason={}",
+                enc("Please add the GP's view.")
+            ),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
+        "requested"
+    );
+    let page = body(t.get(&respond, Some(&health)).await).await;
+    assert!(page.contains("Reopened by the partnership team"));
+    assert!(
+        page.contains("New partner not known."),
+        "answers kept to change"
+    );
+    let case_page = body(t.get(&format!("/cases/{case}"), Some(&team)).await).await;
+    assert!(
+        case_page.contains("Please add the GP"),
+        "the reason is in the timeline"
+    );
+}
+
+/// A one-sheet workbook with these rows of text cells.
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
+        for (c, cell) in row.iter().enumerate() {
+            let col = char::from(b'A' + u8::try_from(c).expect("column"));
+            let text = cell
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            sheet.push_str(&format!(
+                "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{text}</t></is></c>",
+                r + 1
+            ));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let parts = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Chronology" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut out = std::io::Cursor::new(Vec::new());
+    {
+        let mut zip = zip::ZipWriter::new(&mut out);
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .expect("zip entry");
+            zip.write_all(text.as_bytes()).expect("zip write");
+        }
+        zip.finish().expect("zip");
+    }
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
+    let Asking {
+        t,
+        case,
+        team,
+        health,
+        police,
+        ..
+    } = asking("CSPR-2025-062", ContributionKind::Chronology).await;
+    let response = t
+        .post(
+            &format!("/cases/{case}/requests"),
+            Some(&team),
+            &format!("kind=chronology&agencies={HEALTH}&agencies={POLICE}"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let health_form = format!("/cases/{case}/agencies/{HEALTH}/requests/chronology");
+    let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/chronology");
+
+    // A CSV with two bad rows: refused whole, each bad line named.
+    let bad_csv = "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\r\n\
+                   2024-05-01,10:00,Case notes,New birth visit.,Health visitor,,\r\n\
+                   sometime,,Case notes,Clinic.,,,\r\n\
+                   2024-06-03,25:61,GP record,,,,\r\n";
+    let response = t
+        .upload(
+            &format!("{health_form}/import"),
+            &health,
+            "chronology.csv",
+            bad_csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = body(response).await;
+    assert!(
+        page.contains("Nothing was added: 2 rows of the file cannot be read"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Line 3: &#34;sometime&#34; is not a date"),
+        "{page}"
+    );
+    assert!(
+        page.contains("Line 4: &#34;25:61&#34; is not a time like 14:30. Enter what happened"),
+        "{page}"
+    );
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    assert!(
+        loaded.contributions[&(ContributionKind::Chronology, HEALTH)]
+            .draft
+            .as_ref()
+            .is_none_or(|d| d.chronology.is_empty()),
+        "nothing imported"
+    );
+
+    // A good CSV (one entry with a formula-like text), then one typed entry, then sent.
+    let good_csv = "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\r\n\
+                    2024-05-01,10:00,Case notes,New birth visit.,Health visitor,Baby seen,\r\n\
+                    March 2024,,GP record,=HYPERLINK(\"x\") antenatal booking.,Midwife,,\r\n";
+    let response = t
+        .upload(
+            &format!("{health_form}/import"),
+            &health,
+            "chronology.csv",
+            good_csv.as_bytes(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let bad_entry = t
+        .post(
+            &health_form,
+            Some(&health),
+            "intent=add-entry&entry-date=yesterday&entry-what=",
+        )
+        .await;
+    assert_eq!(bad_entry.status(), StatusCode::BAD_REQUEST);
+    let typed = t
+        .post(
+            &health_form,
+            Some(&health),
+            "intent=add-entry&entry-date=2024-06-10&entry-time=&entry-source=Case+notes\
+             &entry-what=Missed+appointment.&entry-who=Health+visitor&entry-significance=\
+             &entry-analysis=Not+followed+up.",
+        )
+        .await;
+    assert_eq!(typed.status(), StatusCode::SEE_OTHER);
+    let sent = t.post(&health_form, Some(&health), "intent=send").await;
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+
+    // Police upload an XLSX (with a heading row) and send.
+    let book = xlsx(&[
+        &[
+            "Date",
+            "Time",
+            "Source",
+            "What happened",
+            "Who",
+            "Significance",
+            "Analysis",
+        ],
+        &[
+            "2024-05-20",
+            "23:15",
+            "Call log",
+            "Domestic abuse call to the address.",
+            "Response officer",
+            "High",
+            "Not shared",
+        ],
+        &[
+            "2024-05-01",
+            "09:00",
+            "Call log",
+            "Welfare check.",
+            "PCSO",
+            "",
+            "",
+        ],
+    ]);
+    let response = t
+        .upload(
+            &format!("{police_form}/import"),
+            &police,
+            "police.xlsx",
+            &book,
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let not_a_book = t
+        .upload(
+            &format!("{police_form}/import"),
+            &police,
+            "police.xlsx",
+            b"PK\x03\x04 nope",
+        )
+        .await;
+    assert_eq!(not_a_book.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        t.post(&police_form, Some(&police), "intent=send")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // Merged in date order: March 2024 (approximate), 1 May 09:00 police, 1 May 10:00 health,
+    // 20 May police, 10 June health.
+    let chronology = format!("/cases/{case}/chronology");
+    let page = body(t.get(&chronology, Some(&team)).await).await;
+    assert!(page.contains("Showing 5 of 5 entries."), "{page}");
+    let order = [
+        "antenatal booking.",
+        "Welfare check.",
+        "New birth visit.",
+        "Domestic abuse call to the address.",
+        "Missed appointment.",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|w| page.find(w).unwrap_or_else(|| panic!("{w} missing")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{at:?}");
+    assert!(page.contains("March 2024"));
+
+    // Filters: one agency; a period.
+    let page = body(
+        t.get(&format!("{chronology}?agency={POLICE}"), Some(&team))
+            .await,
+    )
+    .await;
+    assert!(page.contains("Showing 2 of 5 entries."), "{page}");
+    assert!(!page.contains("Missed appointment."));
+    let page = body(
+        t.get(
+            &format!("{chronology}?from=2024-05-01&to=2024-05-31"),
+            Some(&team),
+        )
+        .await,
+    )
+    .await;
+    assert!(page.contains("Showing 3 of 5 entries."), "{page}");
+    let bad = t.get(&format!("{chronology}?from=soon"), Some(&team)).await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+
+    // A key practice episode, marked by the team; not by an agency's representative.
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    let merged = cspr_domain::chronology::merge(&loaded);
+    let call = merged
+        .iter()
+        .find(|m| m.entry.what.as_str().starts_with("Domestic abuse call"))
+        .and_then(|m| m.entry.detail.id)
+        .expect("entry id");
+    let refused = t
+        .post(
+            &format!("{chronology}/key-episodes"),
+            Some(&police),
+            &format!("entry={call}&key=yes"),
+        )
+        .await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let marked = t
+        .post(
+            &format!("{chronology}/key-episodes"),
+            Some(&team),
+            &format!("entry={call}&key=yes&back="),
+        )
+        .await;
+    assert_eq!(marked.status(), StatusCode::SEE_OTHER);
+    let page = body(t.get(&format!("{chronology}?key=yes"), Some(&team)).await).await;
+    assert!(page.contains("Showing 1 of 5 entries."), "{page}");
+    assert!(page.contains("Key practice episode"));
+
+    // CSV: every entry, formulas defused.
+    let csv = t.get(&format!("{chronology}.csv"), Some(&team)).await;
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(
+        csv.headers()["content-disposition"]
+            .to_str()
+            .expect("header")
+            .starts_with("attachment;")
+    );
+    let text = body(csv).await;
+    assert_eq!(text.lines().count(), 6, "{text}");
+    assert!(
+        text.contains("\"'=HYPERLINK(\"\"x\"\") antenatal booking.\""),
+        "{text}"
+    );
+    assert!(!text.contains(",\"=HYPERLINK") && !text.contains(",=HYPERLINK"));
+    assert!(
+        text.lines().any(
+            |l| l.starts_with("20 May 2024,23:15,Northshire Police,Call log,")
+                && l.ends_with(
+                    "Domestic abuse call to the address.,Response officer,High,Not shared,Yes"
+                )
+        ),
+        "{text}"
+    );
+
+    // DOCX: a Word document whose text has the entries, in order, filtered like the page.
+    let docx = t
+        .get(&format!("{chronology}.docx?agency={HEALTH}"), Some(&team))
+        .await;
+    assert_eq!(docx.status(), StatusCode::OK);
+    let bytes = axum::body::to_bytes(docx.into_body(), 10 * 1024 * 1024)
+        .await
+        .expect("bytes");
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).expect("docx zip");
+    let mut xml = String::new();
+    archive
+        .by_name("word/document.xml")
+        .expect("document part")
+        .read_to_string(&mut xml)
+        .expect("xml");
+    assert!(xml.contains("Integrated chronology: case CSPR-2025-062"));
+    let a = xml.find("antenatal booking.").expect("health entry");
+    let b = xml.find("Missed appointment.").expect("health entry");
+    assert!(a < b);
+    assert!(!xml.contains("Welfare check."), "filtered to health");
+
+    // The export and the page reads are in the access log.
+    let log = t.case_log(case).await;
+    for action in [
+        "view-integrated-chronology",
+        "export-integrated-chronology-csv",
+        "export-integrated-chronology-docx",
+    ] {
+        assert!(log.iter().any(|e| e.action == action), "{action}");
+    }
+}
+
+#[tokio::test]
+async fn the_partnership_edits_a_form_and_new_answers_use_it() {
+    let t = TestApp::spawn().await;
+    let (_, team) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
+    assert!(
+        page.contains("- [contact] Did your agency have contact"),
+        "{page}"
+    );
+    let bad = t
+        .post(
+            "/admin/forms/scoping-form",
+            Some(&team),
+            "form=%23+Section%0A*+not+a+question",
+        )
+        .await;
+    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    assert!(body(bad).await.contains("Line 2: Start the line with"));
+    let ok = t
+        .post(
+            "/admin/forms/scoping-form",
+            Some(&team),
+            &format!(
+                "form={}",
+                enc("! Our own scoping form.\n# Contact\n- [contact] Did your service know the family? | Say which team.\n~ [else] Anything else?")
+            ),
+        )
+        .await;
+    assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+    let form = cspr_domain::forms::form_for(
+        &t.state.app().settings().forms,
+        ContributionKind::ScopingForm,
+    );
+    assert_eq!(form.intro, "Our own scoping form.");
+    assert_eq!(form.questions().count(), 2);
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("stored");
+    assert!(
+        stored["settings"]["forms"]
+            .to_string()
+            .contains("Did your service know the family?")
+    );
+    // Other forms keep their defaults; a representative cannot edit forms.
+    let index = body(t.get("/admin/forms", Some(&team)).await).await;
+    assert!(index.contains("Agency summary"));
+    let (_, rep_cookie) = t
+        .user(Role::AgencyRepresentative)
+        .agency(HEALTH)
+        .email("rep@health.example")
+        .signed_in()
+        .await;
+    let refused = t.get("/admin/forms/scoping-form", Some(&rep_cookie)).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}

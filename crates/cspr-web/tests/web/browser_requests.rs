@@ -1,0 +1,365 @@
+//! Requests to agencies in Chromium: the partnership team asks three agencies for their rapid
+//! review summaries; health's representative answers from the dashboard (a draft, then sent);
+//! police's answer comes from a named practitioner through a link and a one-time code emailed
+//! through a real SMTP server on loopback; children's services do not answer and are chased
+//! (the request, overdue, escalation), with the clock moved. The team reads the two answers side
+//! by side. Then chronologies: health uploads a CSV, police types an entry, and the integrated
+//! chronology shows both in date order, filtered by agency, with a key practice episode marked.
+//! Every page type is checked with axe-core (WCAG 2.2 A and AA).
+
+use crate::browser_support::{SECRET, Site, Web};
+use crate::common::smtp::{Smtp, sent};
+use crate::common::{TestApp, on};
+use cspr_domain::case::Command;
+use cspr_domain::case::model::ContributionKind;
+use cspr_domain::examples::{CSC, HEALTH, POLICE};
+use cspr_web::access::Role;
+use time::macros::{date, datetime};
+
+const TEAM: &str = "jordan.lee@northshire.example";
+const HEALTH_REP: &str = "sam.khan@health.example";
+const POLICE_REP: &str = "lee.morgan@police.example";
+const CSC_REP: &str = "ash.patel@csc.example";
+const CSC_SUBGROUP: &str = "robin.shaw@csc.example";
+const PRACTITIONER: &str = "pc.jones@police.example";
+
+async fn site(smtp: &Smtp) -> Site {
+    let app = TestApp::with_config(|config| {
+        config.mail = Some(smtp.config());
+        config.public_url = Some("https://cspr.northshire.example".to_owned());
+    })
+    .await;
+    Site::serve(app).await
+}
+
+async fn check(web: &Web, css: &str) {
+    let done = web
+        .js(&format!(
+            "const e = document.querySelector(`{css}`); if (!e) return false; if (!e.checked) e.click(); return true;"
+        ))
+        .await;
+    assert_eq!(done.as_bool(), Some(true), "no {css}");
+}
+
+async fn page_text(web: &Web) -> String {
+    web.text("main").await
+}
+
+#[tokio::test]
+async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() {
+    let mut smtp = Smtp::start();
+    let site = site(&smtp).await;
+    site.app.agencies(&[HEALTH, POLICE, CSC]).await;
+    site.app
+        .user(Role::PartnershipTeam)
+        .email(TEAM)
+        .name("Jordan Lee")
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(HEALTH_REP)
+        .name("Sam Khan")
+        .agency(HEALTH)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(POLICE_REP)
+        .name("Lee Morgan")
+        .agency(POLICE)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::AgencyRepresentative)
+        .email(CSC_REP)
+        .name("Ash Patel")
+        .agency(CSC)
+        .secret(SECRET)
+        .create()
+        .await;
+    site.app
+        .user(Role::SubgroupMember)
+        .email(CSC_SUBGROUP)
+        .name("Robin Shaw")
+        .agency(CSC)
+        .secret(SECRET)
+        .create()
+        .await;
+    let (case, _) = site
+        .app
+        .example("CSPR-2025-071")
+        .before(|c| {
+            matches!(
+                c,
+                Command::RequestContributions {
+                    kind: ContributionKind::AgencySummary,
+                    ..
+                }
+            )
+        })
+        .await;
+    site.app.set_now(datetime!(2025-03-06 09:00 UTC));
+    let mut web = Web::open(&site.server.base).await;
+
+    // The team asks three agencies for their summaries.
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
+    web.goto(&format!("/cases/{case}")).await;
+    web.click(&format!("a[href='/cases/{case}/requests']"))
+        .await;
+    web.axe("requests, empty").await;
+    check(&web, "input[name=kind][value=agency-summary]").await;
+    for a in [HEALTH, POLICE, CSC] {
+        check(
+            &web,
+            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
+        )
+        .await;
+    }
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+    let text = page_text(&web).await;
+    assert!(text.contains("The agencies have been asked"), "{text}");
+    assert!(text.contains("Not started, due 18 March 2025"), "{text}");
+    web.axe("requests").await;
+    web.screenshot("requests").await;
+
+    // The request emails: one to each agency's representative.
+    jobs(&site).await;
+    assert_eq!(
+        sent(&smtp.take()),
+        vec![
+            (CSC_REP, "Request for an agency summary: case CSPR-2025-071"),
+            (
+                POLICE_REP,
+                "Request for an agency summary: case CSPR-2025-071"
+            ),
+            (
+                HEALTH_REP,
+                "Request for an agency summary: case CSPR-2025-071"
+            ),
+        ]
+    );
+
+    // Police's summary will come from a named practitioner: the team makes the link.
+    web.goto(&format!("/cases/{case}/practitioner-links")).await;
+    web.fill("#email", PRACTITIONER).await;
+    check(
+        &web,
+        &format!("input[name=form][value='agency-summary:{POLICE}']"),
+    )
+    .await;
+    web.click("form[action$='/practitioner-links'] button[type=submit]")
+        .await;
+    web.axe("practitioner links").await;
+    let links = web.text("main").await;
+    let at = links.find("/contribute/").expect("the new link") + "/contribute/".len();
+    let token: String = links[at..].chars().take(64).collect();
+
+    // Health's representative answers from the dashboard: a draft, then sent.
+    web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
+    let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
+    web.click(&format!("a[href='{respond}']")).await;
+    web.axe("answer form").await;
+    web.fill(
+        "#q-involvement",
+        "The health visitor saw the baby at home twice.",
+    )
+    .await;
+    web.click("button[value=save]").await;
+    assert!(page_text(&web).await.contains("Your draft is saved"));
+    web.click("button[value=send]").await;
+    let text = page_text(&web).await;
+    assert!(text.contains("There is a problem"), "{text}");
+    web.axe("answer form with errors").await;
+    web.fill(
+        "#q-known-risks",
+        "A new partner in the home was not known to us.",
+    )
+    .await;
+    web.fill("#q-worked-well", "Visits happened on time.").await;
+    web.fill(
+        "#q-early-learning",
+        "Ask who lives in the home at each visit.",
+    )
+    .await;
+    web.click("button[value=send]").await;
+    assert!(
+        page_text(&web)
+            .await
+            .contains("Your response has been sent")
+    );
+
+    // The practitioner: the link, a code by email, the form, sent.
+    web.client()
+        .delete_all_cookies()
+        .await
+        .unwrap_or_else(|e| panic!("cookies: {e}"));
+    web.goto(&format!("/contribute/{token}")).await;
+    web.axe("practitioner start").await;
+    web.click(&format!("form[action='/contribute/{token}/code'] button"))
+        .await;
+    let mail = smtp.one_message();
+    let flat = mail.replace("=\r\n", "").replace("=\n", "");
+    let marker = "Your code to open the form is ";
+    let at = flat.find(marker).expect("the code") + marker.len();
+    let code: String = flat[at..].chars().take(6).collect();
+    web.fill("#code", &code).await;
+    web.click(&format!("form[action='/contribute/{token}'] button"))
+        .await;
+    assert_eq!(web.path().await, format!("/contribute/{token}/form"));
+    web.axe("practitioner form").await;
+    web.fill(
+        "#q-involvement",
+        "Officers went to the address twice after calls.",
+    )
+    .await;
+    web.fill("#q-known-risks", "A domestic abuse call in May.")
+        .await;
+    web.fill("#q-worked-well", "The call was shared the next day.")
+        .await;
+    web.fill("#q-early-learning", "Check a new partner's history sooner.")
+        .await;
+    web.click("button[value=send]").await;
+    web.axe("practitioner done").await;
+
+    // Children's services do not answer: overdue on the first working day after 18 March, then
+    // escalated to their subgroup member three working days after.
+    for day in [date!(2025 - 03 - 19), date!(2025 - 03 - 21)] {
+        site.app.set_now(on(day, 9));
+        jobs(&site).await;
+    }
+    assert_eq!(
+        sent(&smtp.take()),
+        vec![
+            (CSC_REP, "Agency summary overdue: case CSPR-2025-071"),
+            (
+                CSC_SUBGROUP,
+                "Escalation: agency summary overdue by 3 working days: case CSPR-2025-071"
+            ),
+        ]
+    );
+
+    // The team reads the two answers side by side; children's services still to come.
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
+    web.goto(&format!("/cases/{case}/requests/agency-summary"))
+        .await;
+    web.axe("responses side by side").await;
+    web.screenshot("responses-side-by-side").await;
+    let table = web.text("#consolidated").await;
+    for words in [
+        "A new partner in the home was not known to us.",
+        "A domestic abuse call in May.",
+        "by a practitioner's link",
+    ] {
+        assert!(table.contains(words), "{words} in {table}");
+    }
+    assert!(
+        web.text("#waiting")
+            .await
+            .contains("Northshire Children's Services")
+    );
+
+    // Chronologies, on a case at its local review.
+    let (review, _) = site
+        .app
+        .example("CSPR-2025-072")
+        .before(|c| {
+            matches!(
+                c,
+                Command::RequestContributions {
+                    kind: ContributionKind::Chronology,
+                    ..
+                }
+            )
+        })
+        .await;
+    site.app.set_now(datetime!(2025-04-16 09:00 UTC));
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
+    web.goto(&format!("/cases/{review}/requests")).await;
+    check(&web, "input[name=kind][value=chronology]").await;
+    check(
+        &web,
+        &format!("form[action$='/requests'] input[name=agencies][value='{HEALTH}']"),
+    )
+    .await;
+    check(
+        &web,
+        &format!("form[action$='/requests'] input[name=agencies][value='{POLICE}']"),
+    )
+    .await;
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+
+    web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
+    let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
+    web.goto(&health_form).await;
+    web.axe("chronology form").await;
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+    let file = dir.path().join("health-chronology.csv");
+    std::fs::write(
+        &file,
+        "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
+         2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
+         2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    web.find("#import")
+        .await
+        .send_keys(&file.to_string_lossy())
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    web.click("form[action$='/import'] button").await;
+    assert!(
+        page_text(&web)
+            .await
+            .contains("The entries in the file are added")
+    );
+    web.click("button[value=send]").await;
+
+    web.sign_in(&site, POLICE_REP, SECRET, "/dashboard").await;
+    web.goto(&format!(
+        "/cases/{review}/agencies/{POLICE}/requests/chronology"
+    ))
+    .await;
+    web.fill("#entry-date", "2024-05-20").await;
+    web.fill("#entry-time", "23:15").await;
+    web.fill("#entry-what", "Domestic abuse call to the address.")
+        .await;
+    web.fill("#entry-who", "Response officer").await;
+    web.click("button[value=add-entry]").await;
+    assert!(page_text(&web).await.contains("The entry is added"));
+    web.click("button[value=send]").await;
+
+    // The integrated chronology: both agencies, in date order; filtered; a key episode.
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
+    web.goto(&format!("/cases/{review}/chronology")).await;
+    web.axe("integrated chronology").await;
+    web.screenshot("integrated-chronology").await;
+    let table = web.text("#chronology").await;
+    let a = table.find("New birth visit").expect("health, 1 May");
+    let b = table.find("Domestic abuse call").expect("police, 20 May");
+    let c = table.find("Missed appointment").expect("health, 10 June");
+    assert!(a < b && b < c, "{table}");
+    assert!(web.text("#count").await.contains("Showing 3 of 3 entries."));
+    check(&web, &format!("input[name=agency][value='{POLICE}']")).await;
+    web.click("form[method=get] button").await;
+    assert!(web.text("#count").await.contains("Showing 1 of 3 entries."));
+    web.click("#chronology form button").await;
+    let text = page_text(&web).await;
+    assert!(text.contains("Key practice episode"), "{text}");
+    web.axe("integrated chronology, filtered, key episode")
+        .await;
+
+    web.assert_accessible();
+    web.close().await;
+}
+
+async fn jobs(site: &Site) {
+    cspr_web::jobs::run_jobs(&site.app.state)
+        .await
+        .unwrap_or_else(|e| panic!("jobs: {e}"));
+}

@@ -1,0 +1,625 @@
+//! The forms of every stage, over HTTP: two whole cases as their people would run them, then
+//! what a form does with bad input, a stale page, a person not allowed to act, and the case
+//! page, print views and dashboard filters that show the result.
+
+use crate::common::{TestApp, body, location};
+use crate::flows::{Step, Who};
+use axum::http::StatusCode;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_web::access::Role;
+use uuid::Uuid;
+
+struct People {
+    team: Uuid,
+    chair: Uuid,
+    partner: Uuid,
+    reviewer: Uuid,
+    partner_id: Uuid,
+    reviewer_id: Uuid,
+}
+
+async fn setup() -> (TestApp, People) {
+    let t = TestApp::spawn().await;
+    t.demo_people().await;
+    let team = t
+        .user(Role::PartnershipTeam)
+        .email("t@example.org")
+        .create()
+        .await;
+    let chair = t.user(Role::Chair).email("c@example.org").create().await;
+    let partner = t
+        .user(Role::SafeguardingPartner)
+        .email("p@example.org")
+        .create()
+        .await;
+    let reviewer = t
+        .user(Role::IndependentReviewer)
+        .email("r@example.org")
+        .create()
+        .await;
+    let people = People {
+        team,
+        chair,
+        partner,
+        reviewer,
+        partner_id: partner,
+        reviewer_id: reviewer,
+    };
+    // The cases start in March 2025; the clock moves on with them.
+    t.set_now(time::macros::datetime!(2025-03-01 09:00 UTC));
+    (t, people)
+}
+
+fn form(answers: &[(String, String)]) -> String {
+    serde_urlencoded::to_string(answers).expect("encode")
+}
+
+fn error_summary(html: &str) -> String {
+    html.split("govuk-error-summary__list")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .map_or_else(
+            || "(no error summary)".to_owned(),
+            |s| s.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+}
+
+/// A page as a person sees it.
+async fn page_as(t: &TestApp, user: Uuid, path: &str) -> String {
+    let cookie = t.session(user).await;
+    body(t.get(path, Some(&cookie)).await).await
+}
+
+/// The sentences of the case page's timeline.
+fn timeline(html: &str) -> String {
+    html.split("moj-timeline__title\">")
+        .skip(1)
+        .filter_map(|s| s.split("</h3>").next())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// Runs the steps; returns the case id.
+async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
+    let mut case: Option<Uuid> = None;
+    let mut missing = Vec::new();
+    for (i, s) in steps.iter().enumerate() {
+        if let Some(day) = s.day() {
+            t.move_on_to(day);
+        }
+        // A fresh session each step: days pass between steps.
+        let user = match s.who {
+            Who::Team => people.team,
+            Who::Chair => people.chair,
+            Who::Partner => people.partner,
+            Who::Reviewer => people.reviewer,
+        };
+        let cookie = &t.session(user).await;
+        let team = &t.session(people.team).await;
+        let path = if let Some(slug) = s.form.strip_prefix("new:") {
+            format!("/cases/new/{slug}")
+        } else if s.form == "members" {
+            format!("/cases/{}/members", case.expect("case"))
+        } else if s.form.starts_with("publication/") {
+            format!("/cases/{}/{}", case.expect("case"), s.form)
+        } else {
+            format!("/cases/{}/actions/{}", case.expect("case"), s.form)
+        };
+        let mut answers = s.answers.clone();
+        if let Some(rest) = s.form.strip_prefix("publication/") {
+            // The page that holds the form draws first; its hidden scan key goes with it.
+            let holder = match rest {
+                "accept-rest" => "publication/review",
+                "publish" => "publication/publish",
+                _ => "publication",
+            };
+            let page = t
+                .get(
+                    &format!("/cases/{}/{holder}", case.expect("case")),
+                    Some(cookie),
+                )
+                .await;
+            assert_eq!(page.status(), StatusCode::OK, "step {i} {} page", s.form);
+            let html = body(page).await;
+            if let Some(at) = html.find("name=\"scan\" value=\"") {
+                let key: String = html[at + 19..].chars().take_while(|c| *c != '"').collect();
+                answers.push(("scan".to_owned(), key));
+            }
+        } else {
+            // The form draws before it is sent.
+            let page = t.get(&path, Some(cookie)).await;
+            if s.form != "members" {
+                assert_eq!(page.status(), StatusCode::OK, "step {i} {} form", s.form);
+            }
+        }
+        let response = t.post(&path, Some(cookie), &form(&answers)).await;
+        let status = response.status();
+        let to = location(&response);
+        if !status.is_redirection() {
+            let html = body(response).await;
+            panic!(
+                "step {i} {} refused ({status}): {}",
+                s.form,
+                error_summary(&html)
+            );
+        }
+        let to = to.expect("location");
+        if s.form.starts_with("new:") {
+            let id = to
+                .trim_start_matches("/cases/")
+                .split('?')
+                .next()
+                .expect("id");
+            case = Some(Uuid::parse_str(id).expect("case id"));
+        }
+        if !s.expect.is_empty() {
+            let page = body(t.get(&to, Some(team)).await).await;
+            assert!(
+                page.contains("govuk-notification-banner--success"),
+                "step {i} {}: no success banner",
+                s.form
+            );
+            if !page.contains(s.expect) {
+                let tl = timeline(&page);
+                missing.push(format!(
+                    "step {i} {}: the case page does not show {:?}; latest: {}",
+                    s.form,
+                    s.expect,
+                    tl.split(" | ").next().unwrap_or_default()
+                ));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    case.expect("a case was opened")
+}
+
+#[tokio::test]
+async fn a_local_review_from_notification_to_closure() {
+    let (t, people) = setup().await;
+    let steps = crate::flows::local_review(
+        &people.partner_id.to_string(),
+        &people.reviewer_id.to_string(),
+    );
+    let case = run(&t, &people, &steps).await;
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(
+        page.contains("<span class=\"govuk-caption-l\">Closed</span>"),
+        "stage shown"
+    );
+    // A closed case's one remaining action: taking the published report down.
+    let offered = page
+        .split(r#"id="case-actions""#)
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .expect("actions");
+    assert_eq!(offered.matches("<li>").count(), 1, "{offered}");
+    assert!(offered.contains("Take the published report down"));
+    // Every stage of a local review was passed through.
+    assert_eq!(
+        page.matches("Not needed").count(),
+        1,
+        "only scoping was skipped"
+    );
+    let decisions = page_as(
+        &t,
+        people.team,
+        &format!("/cases/{case}/print?view=decisions"),
+    )
+    .await;
+    assert!(decisions.contains("Chronology of decisions"));
+    assert!(decisions.contains("hold a local review"));
+    assert!(!decisions.contains("Harper Visitor"), "decisions only");
+    let summary = page_as(&t, people.team, &format!("/cases/{case}/print")).await;
+    assert!(summary.contains("Ada Example"));
+    assert!(summary.contains("Harper Visitor"));
+}
+
+#[tokio::test]
+async fn a_referral_that_is_scoped_and_needs_no_further_action() {
+    let (t, people) = setup().await;
+    let case = run(&t, &people, &crate::flows::scoping_no_further_action()).await;
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(page.contains("<span class=\"govuk-caption-l\">Closed</span>"));
+    // Rapid review and the local review's stages were not needed.
+    assert!(page.matches("Not needed").count() >= 5, "{page}");
+}
+
+async fn rapid_review_case(t: &TestApp, people: &People) -> Uuid {
+    let steps = crate::flows::local_review(
+        &people.partner_id.to_string(),
+        &people.reviewer_id.to_string(),
+    );
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-rapid-review-meeting")
+        .expect("step");
+    run(t, people, &steps[..upto]).await
+}
+
+#[tokio::test]
+async fn errors_are_listed_and_what_was_typed_comes_back() {
+    let (t, people) = setup().await;
+    let case = rapid_review_case(&t, &people).await;
+    let path = format!("/cases/{case}/actions/hold-rapid-review-meeting");
+    let sent = form(&[
+        ("notes".to_owned(), "Typed <notes> & kept".to_owned()),
+        ("held_on-day".to_owned(), "31".to_owned()),
+        ("held_on-month".to_owned(), "2".to_owned()),
+        ("held_on-year".to_owned(), "2025".to_owned()),
+    ]);
+    let response = t
+        .post(&path, Some(&t.session(people.chair).await), &sent)
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(response).await;
+    assert!(html.contains("<title>Error: "));
+    assert!(
+        html.contains(r##"<a href="#held_on">Date of the meeting must be a real date</a>"##),
+        "{}",
+        error_summary(&html)
+    );
+    assert!(
+        html.contains("Typed &#60;notes&#62; &#38; kept"),
+        "typed text kept, escaped"
+    );
+    assert!(html.contains(r#"value="31""#), "the day typed is kept");
+    // Nothing was recorded.
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(!page.contains("rapid review meeting was held"));
+
+    // Empty answers: every required question is named.
+    let response = t
+        .post(&path, Some(&t.session(people.chair).await), "")
+        .await;
+    let html = body(response).await;
+    assert!(
+        html.contains("Enter date of the meeting"),
+        "{}",
+        error_summary(&html)
+    );
+    assert!(html.contains("Enter facts gathered and key practice episodes"));
+}
+
+#[tokio::test]
+async fn a_change_made_meanwhile_is_a_conflict_not_an_overwrite() {
+    let (t, people) = setup().await;
+    let case = rapid_review_case(&t, &people).await;
+    let page = page_as(
+        &t,
+        people.chair,
+        &format!("/cases/{case}/actions/record-rapid-review-learning"),
+    )
+    .await;
+    let version: String = page
+        .split(r#"name="version" value=""#)
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("version")
+        .to_owned();
+    t.move_on_to(time::macros::date!(2025 - 03 - 19));
+    // Someone else acts first.
+    let other = form(&[
+        ("notes".to_owned(), "Held.".to_owned()),
+        ("held_on-day".to_owned(), "19".to_owned()),
+        ("held_on-month".to_owned(), "3".to_owned()),
+        ("held_on-year".to_owned(), "2025".to_owned()),
+    ]);
+    let r = t
+        .post(
+            &format!("/cases/{case}/actions/hold-rapid-review-meeting"),
+            Some(&t.session(people.team).await),
+            &other,
+        )
+        .await;
+    assert!(r.status().is_redirection());
+    let stale = form(&[
+        ("version".to_owned(), version),
+        ("learning".to_owned(), "Typed learning".to_owned()),
+    ]);
+    let r = t
+        .post(
+            &format!("/cases/{case}/actions/record-rapid-review-learning"),
+            Some(&t.session(people.chair).await),
+            &stale,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(r).await;
+    assert!(html.contains("Someone else changed this case"));
+    assert!(html.contains("Typed learning"));
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(!page.contains("Typed learning"), "nothing was saved");
+}
+
+#[tokio::test]
+async fn people_act_only_in_their_part_and_see_what_they_can_do() {
+    let (t, people) = setup().await;
+    let case = rapid_review_case(&t, &people).await;
+    // The partner is not a member yet: the case is not theirs to see.
+    let r = t
+        .get(
+            &format!("/cases/{case}/actions/sign-off-rapid-review"),
+            Some(&t.session(people.partner).await),
+        )
+        .await;
+    assert!(
+        matches!(r.status(), StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        r.status()
+    );
+    // The team sees the rapid review's actions, and not those of later stages.
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(page.contains("Record the rapid review meeting"));
+    assert!(!page.contains("Agree the terms of reference"));
+    // The chair may not record the Panel's response (the team's), even by typing the address.
+    let r = t
+        .post(
+            &format!("/cases/{case}/actions/record-panel-response"),
+            Some(&t.session(people.chair).await),
+            "agrees=yes",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // An action the domain refuses at this stage says why.
+    let r = t
+        .post(
+            &format!("/cases/{case}/actions/close-case"),
+            Some(&t.session(people.team).await),
+            &form(&[
+                ("reason".to_owned(), "Too early".to_owned()),
+                ("closed_on-day".to_owned(), "1".to_owned()),
+                ("closed_on-month".to_owned(), "9".to_owned()),
+                ("closed_on-year".to_owned(), "2025".to_owned()),
+            ]),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(r).await;
+    assert!(
+        html.contains("You cannot close the case while the case is at the"),
+        "{}",
+        error_summary(&html)
+    );
+    // An unknown action is not found.
+    let r = t
+        .get(
+            &format!("/cases/{case}/actions/no-such-thing"),
+            Some(&t.session(people.team).await),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_dashboard_filters_by_stage_agency_and_year() {
+    let (t, people) = setup().await;
+    let rapid = rapid_review_case(&t, &people).await;
+    let steps = crate::flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .expect("step");
+    let scoping = run(&t, &people, &steps[..upto]).await;
+    let all = page_as(&t, people.team, "/dashboard").await;
+    assert!(all.contains(&rapid.to_string()) && all.contains(&scoping.to_string()));
+    assert!(all.contains("Your tasks"));
+    let by_stage = page_as(&t, people.team, "/dashboard?stage=scoping").await;
+    assert!(by_stage.contains(&scoping.to_string()) && !by_stage.contains(&rapid.to_string()));
+    // Police were involved only in the notified case.
+    let by_agency = page_as(
+        &t,
+        people.team,
+        &format!("/dashboard?agency={}", crate::flows::police()),
+    )
+    .await;
+    assert!(by_agency.contains(&rapid.to_string()) && !by_agency.contains(&scoping.to_string()));
+    let none = page_as(&t, people.team, "/cases?year=2019").await;
+    assert!(none.contains("There are no cases to show."));
+}
+
+#[tokio::test]
+async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
+    let (t, people) = setup().await;
+    let steps = crate::flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .expect("step");
+    let case = run(&t, &people, &steps[..upto]).await;
+    t.move_on_to(time::macros::date!(2025 - 09 - 11));
+    let calendar = page_as(&t, people.chair, "/meetings").await;
+    assert!(
+        calendar.contains(r#"href="/meetings/2025-09-11""#),
+        "the next meeting is listed"
+    );
+    let agenda = page_as(&t, people.chair, "/meetings/2025-09-11").await;
+    assert!(
+        agenda.contains(&format!("/cases/{case}")),
+        "the scoping case is on the agenda"
+    );
+    assert!(agenda.contains("Scoping and a decision on a local review"));
+    let path = format!("/meetings/2025-09-11/cases/{case}");
+    // The decision without its reasons: nothing is recorded, what was typed comes back.
+    let cookie = t.session(people.chair).await;
+    let r = t
+        .post(
+            &path,
+            Some(&cookie),
+            "notes=Share+at+a+briefing&outcome=no-further-action",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(r).await;
+    assert!(html.contains("Enter the reasons"));
+    assert!(html.contains("Share at a briefing"));
+    // A subgroup member sees the agenda but does not record.
+    let (_, member_cookie) = t
+        .user(Role::SubgroupMember)
+        .email("m@example.org")
+        .signed_in()
+        .await;
+    let r = t
+        .post(
+            &path,
+            Some(&member_cookie),
+            "notes=x&outcome=no-further-action&reasons=y",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = t
+        .post(
+            &path,
+            Some(&cookie),
+            "notes=Share+at+a+briefing&outcome=no-further-action&reasons=Learning+in+hand",
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
+    assert!(
+        page.contains("<span class=\"govuk-caption-l\">Decision made</span>"),
+        "the case moved on"
+    );
+    let agenda = page_as(&t, people.chair, "/meetings/2025-09-11").await;
+    assert!(
+        !agenda.contains(&format!("/cases/{case}\"")),
+        "no longer waiting"
+    );
+}
+
+#[tokio::test]
+async fn recurring_themes_show_where_the_learning_arose_before() {
+    let (t, people) = setup().await;
+    let steps = crate::flows::local_review(
+        &people.partner_id.to_string(),
+        &people.reviewer_id.to_string(),
+    );
+    let first = run(&t, &people, &steps).await;
+    // The closed case's action plan: owner, measure, and impact evidenced.
+    let page = page_as(&t, people.team, &format!("/cases/{first}")).await;
+    let plan = page
+        .split(r#"id="action-plan""#)
+        .nth(1)
+        .expect("action plan");
+    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert!(plan.contains("owned by Named nurse for safeguarding"));
+    assert!(plan.contains("New adults recorded in nine visits out of ten."));
+    assert!(page.contains("Seven-minute briefing for health visitors."));
+    assert!(page.contains("85 people"));
+
+    // A new referral, scoped and tagged with a theme the first case had (its steps are dated
+    // from August 2025: the clock goes back for them).
+    *t.clock.0.lock().expect("clock") = time::macros::datetime!(2025-07-31 09:00 UTC);
+    let steps = crate::flows::scoping_no_further_action();
+    let upto = steps
+        .iter()
+        .position(|s| s.form == "hold-scoping-meeting")
+        .expect("step");
+    let second = run(&t, &people, &steps[..upto]).await;
+    let tag = form(&[("themes".to_owned(), "information sharing".to_owned())]);
+    let cookie = t.session(people.chair).await;
+    let r = t
+        .post(
+            &format!("/cases/{second}/actions/tag-themes"),
+            Some(&cookie),
+            &tag,
+        )
+        .await;
+    assert!(r.status().is_redirection(), "{}", r.status());
+    let page = page_as(&t, people.chair, &format!("/cases/{second}")).await;
+    let earlier = page
+        .split(r#"id="earlier""#)
+        .nth(1)
+        .expect("the earlier-learning panel");
+    assert!(earlier.contains("CSPR-2025-001"), "{earlier}");
+    assert!(earlier.contains("Share information about new adults."));
+
+    // The themes view: both cases under the theme, and the first one's recommendations.
+    let themes = page_as(&t, people.chair, "/themes").await;
+    let row = themes
+        .split("information sharing</a>")
+        .nth(1)
+        .and_then(|s| s.split("</tr>").next())
+        .expect("row");
+    assert!(row.contains(">2</td>"), "{row}");
+    let one = page_as(&t, people.chair, "/themes?theme=information%20sharing").await;
+    assert!(one.contains("Share information about new adults."));
+    assert!(one.contains(&format!("/cases/{first}")));
+    // Every case read for the view was written to the access log.
+    let log = t.store.access_log_for_case(first).await.expect("log");
+    assert!(log.iter().any(|e| e.action == "view-recurrent-themes"));
+}
+
+#[tokio::test]
+async fn the_partnership_keeps_its_own_list_of_themes() {
+    let (t, people) = setup().await;
+    let cookie = t.session(people.team).await;
+    let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
+    assert!(page.contains("voice of the child"), "shipped themes");
+    let sent = form(&[
+        ("summary_day".to_owned(), "10".to_owned()),
+        ("contribution_days".to_owned(), "20".to_owned()),
+        ("closure_days".to_owned(), String::new()),
+        ("meetings".to_owned(), "2025-09-11".to_owned()),
+        (
+            "themes".to_owned(),
+            "Cuckooing\nvoice of the child\nVoice of the child\n".to_owned(),
+        ),
+    ]);
+    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    // The reminder timings are kept with the settings, defaults when left empty.
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("saved");
+    assert_eq!(
+        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        cspr_web::jobs::ReminderRules::default()
+    );
+    let base = sent.clone();
+    let sent = format!("{base}&remind_days=3&escalate_days=7");
+    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("saved");
+    assert_eq!(
+        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        cspr_web::jobs::ReminderRules {
+            before_due_working_days: 3,
+            escalate_after_working_days: 7,
+            ..cspr_web::jobs::ReminderRules::default()
+        }
+    );
+    let bad = format!("{base}&remind_days=31&escalate_days=7");
+    let r = t.post("/admin/settings", Some(&cookie), &bad).await;
+    assert!(
+        body(r)
+            .await
+            .contains("Enter a whole number of working days from 0 to 30")
+    );
+    let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
+    assert!(
+        page.contains("Cuckooing\nvoice of the child</textarea>"),
+        "sorted, once each"
+    );
+    // An empty list is refused and changes nothing.
+    let empty = form(&[
+        ("summary_day".to_owned(), "10".to_owned()),
+        ("contribution_days".to_owned(), "20".to_owned()),
+        ("meetings".to_owned(), "2025-09-11".to_owned()),
+        ("themes".to_owned(), "  \n".to_owned()),
+    ]);
+    let r = t.post("/admin/settings", Some(&cookie), &empty).await;
+    assert!(body(r).await.contains("Enter at least one learning theme"));
+    assert_eq!(
+        t.state.app().settings().themes,
+        vec!["Cuckooing", "voice of the child"]
+    );
+}

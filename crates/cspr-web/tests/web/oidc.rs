@@ -1,0 +1,631 @@
+//! OpenID Connect sign-in against a real OpenID Provider: the certified `oidc-provider` npm
+//! package, run by node on loopback (tests/oidc-provider/server.js), with cspr served on a real
+//! loopback port and driven by an HTTP client that keeps cookies, as a browser would: to the
+//! provider, through its login and consent pages, back to the callback and on to the dashboard.
+//! Node.js and npm must be installed: without them these tests fail (they never skip).
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use cspr_app::App;
+use cspr_domain::calendar::Calendar;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_store::Store;
+use cspr_store::testing::TestDb;
+
+use crate::common::{NewPerson, free_port};
+use cspr_web::access::Role;
+use cspr_web::auth::oidc::OidcConfig;
+use cspr_web::{AppState, Clock, SystemClock, WebConfig};
+use reqwest::StatusCode;
+use reqwest::redirect::Policy;
+use secrecy::SecretString;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+const CLIENT_ID: &str = "cspr-test";
+const CLIENT_SECRET: &str = "a-client-secret-for-the-loopback-provider-only";
+const CALLBACK: &str = "/sign-in/oidc/callback";
+const STAFF_EMAIL: &str = "oidc.user@example.org";
+
+fn fixture() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oidc-provider")
+}
+
+fn run(cmd: &mut Command, what: &str) {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run it ({e}); Node.js and npm are required"));
+    assert!(
+        out.status.success(),
+        "{what} failed: {}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Installs the provider's npm packages once per test run.
+fn install_provider() {
+    static DONE: OnceLock<()> = OnceLock::new();
+    DONE.get_or_init(|| {
+        run(Command::new("node").arg("--version"), "node --version");
+        run(Command::new("npm").arg("--version"), "npm --version");
+        let dir = fixture();
+        let sub = if dir.join("package-lock.json").exists() {
+            "ci"
+        } else {
+            "install"
+        };
+        run(
+            Command::new("npm")
+                .args([sub, "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(&dir),
+            &format!("npm {sub} in tests/oidc-provider"),
+        );
+    });
+}
+
+/// The node process of the provider; killed when dropped.
+struct Provider {
+    child: Child,
+    issuer: String,
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_provider(redirect_uri: &str) -> Provider {
+    install_provider();
+    let port = free_port();
+    let mut child = Command::new("node")
+        .arg("server.js")
+        .arg(port.to_string())
+        .args([CLIENT_ID, CLIENT_SECRET, redirect_uri])
+        .current_dir(fixture())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node must be installed to run the OpenID Provider");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let errors = Arc::new(Mutex::new(String::new()));
+    let sink = errors.clone();
+    std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        sink.lock().expect("stderr").push_str(&text);
+    });
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if line.trim() == "ready" {
+                let _ = tx.send(());
+            }
+        }
+    });
+    let provider = Provider {
+        child,
+        issuer: format!("http://127.0.0.1:{port}"),
+    };
+    if rx.recv_timeout(Duration::from_secs(60)).is_err() {
+        std::thread::sleep(Duration::from_millis(200));
+        panic!(
+            "the OpenID Provider did not start: {}",
+            errors.lock().expect("stderr")
+        );
+    }
+    provider
+}
+
+struct Harness {
+    _provider: Provider,
+    _db: TestDb,
+    store: Store,
+    base: String,
+    issuer: String,
+}
+
+/// The system clock moved by a fixed amount (for an expired ID token).
+#[derive(Debug)]
+struct ShiftedClock(time::Duration);
+
+impl Clock for ShiftedClock {
+    fn now(&self) -> OffsetDateTime {
+        OffsetDateTime::now_utc() + self.0
+    }
+}
+
+impl Harness {
+    async fn start() -> Self {
+        Self::start_with_clock(Arc::new(SystemClock)).await
+    }
+
+    async fn start_with_clock(clock: Arc<dyn Clock>) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        let redirect = format!("{base}{CALLBACK}");
+        let provider = start_provider(&redirect);
+        let db = TestDb::sqlite().await;
+        let store = db.store().await;
+        let today = OffsetDateTime::now_utc().date();
+        let app = App::new(
+            store.clone(),
+            Calendar::england_and_wales(),
+            cspr_app::demo::settings(today),
+        );
+        let mut config =
+            WebConfig::new(PARTNERSHIP, "Northshire Safeguarding Children Partnership");
+        config.oidc = Some(
+            OidcConfig::new(
+                &provider.issuer,
+                CLIENT_ID,
+                SecretString::from(CLIENT_SECRET.to_owned()),
+                &redirect,
+            )
+            .expect("OpenID Connect settings"),
+        );
+        let state = AppState::new(app, config, clock);
+        let router = cspr_web::router(state);
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
+        });
+        Self {
+            issuer: provider.issuer.clone(),
+            _provider: provider,
+            _db: db,
+            store,
+            base,
+        }
+    }
+
+    /// A partnership-team account with no password (it signs in only through its organisation)
+    /// and the second factor set up.
+    async fn user(&self, email: &str) -> Uuid {
+        NewPerson::new(
+            &self.store,
+            OffsetDateTime::now_utc(),
+            Role::PartnershipTeam,
+        )
+        .email(email)
+        .name("Olu Idowu")
+        .no_password()
+        .create()
+        .await
+    }
+
+    /// A browser: keeps cookies, follows redirects, except the provider's redirect back to
+    /// cspr, so a test can look at (or tamper with) the callback URL.
+    fn browser() -> reqwest::Client {
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(Policy::custom(|attempt| {
+                if attempt.url().path() == CALLBACK {
+                    attempt.stop()
+                } else if attempt.previous().len() > 10 {
+                    attempt.error("too many redirects")
+                } else {
+                    attempt.follow()
+                }
+            }))
+            .build()
+            .expect("client")
+    }
+
+    /// Starts at cspr, signs in at the provider as `login`, consents, and returns the callback
+    /// URL the provider sends the browser back to.
+    async fn to_callback(&self, browser: &reqwest::Client, login: &str) -> String {
+        let mut response = browser
+            .get(format!("{}/sign-in/oidc", self.base))
+            .send()
+            .await
+            .expect("start");
+        for _ in 0..5 {
+            if response.status().is_redirection() {
+                let to = response
+                    .headers()
+                    .get("location")
+                    .and_then(|v| v.to_str().ok())
+                    .expect("location")
+                    .to_owned();
+                assert!(to.starts_with(&format!("{}{CALLBACK}?", self.base)), "{to}");
+                return to;
+            }
+            assert_eq!(response.status(), StatusCode::OK, "{}", response.url());
+            let at = response.url().clone();
+            assert!(
+                at.as_str().starts_with(&self.issuer),
+                "expected the provider's page, got {at}"
+            );
+            let html = response.text().await.expect("page");
+            let (action, mut fields) = form(&html);
+            if fields.iter().any(|(k, v)| k == "prompt" && v == "login") {
+                fields.push(("login".into(), login.into()));
+                fields.push(("password".into(), "anything".into()));
+            }
+            let action = at.join(&action).expect("form action");
+            response = browser
+                .post(action)
+                .form(&fields)
+                .send()
+                .await
+                .expect("submit");
+        }
+        panic!("the provider never sent the browser back");
+    }
+
+    /// The whole flow up to the page the callback answers with.
+    async fn sign_in(&self, browser: &reqwest::Client, login: &str) -> reqwest::Response {
+        let callback = self.to_callback(browser, login).await;
+        browser.get(callback).send().await.expect("callback")
+    }
+
+    async fn log(&self) -> Vec<cspr_store::AccessLogRow> {
+        self.store.read_access_log(0, 1000).await.expect("log")
+    }
+
+    async fn dashboard(&self, browser: &reqwest::Client) -> reqwest::Response {
+        browser
+            .get(format!("{}/dashboard", self.base))
+            .send()
+            .await
+            .expect("dashboard")
+    }
+}
+
+fn unescape(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let end = tag[start..].find('"')? + start;
+    Some(unescape(&tag[start..end]))
+}
+
+/// The first form of a page: its action and hidden fields.
+fn form(html: &str) -> (String, Vec<(String, String)>) {
+    let start = html.find("<form").expect("a form on the provider's page");
+    let end = html[start..].find("</form>").expect("form end") + start;
+    let body = &html[start..end];
+    let open = &body[..body.find('>').expect("form tag")];
+    let action = attr(open, "action").expect("form action");
+    let fields = body
+        .match_indices("<input")
+        .filter_map(|(i, _)| {
+            let tag = &body[i..i + body[i..].find('>')?];
+            (attr(tag, "type").as_deref() == Some("hidden"))
+                .then(|| Some((attr(tag, "name")?, attr(tag, "value").unwrap_or_default())))
+                .flatten()
+        })
+        .collect();
+    (action, fields)
+}
+
+fn refresh_target(response: &reqwest::Response) -> String {
+    let refresh = response
+        .headers()
+        .get("refresh")
+        .and_then(|v| v.to_str().ok())
+        .expect("the callback page moves on by itself");
+    refresh
+        .split_once("url=")
+        .map(|(_, to)| to.to_owned())
+        .expect("refresh url")
+}
+
+fn set_cookies(response: &reqwest::Response) -> Vec<String> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn signs_in_with_the_organisations_account_and_its_multi_factor() {
+    let h = Harness::start().await;
+    let user = h.user(STAFF_EMAIL).await;
+    let browser = Harness::browser();
+
+    let page = browser
+        .get(format!("{}/sign-in", h.base))
+        .send()
+        .await
+        .expect("sign-in page")
+        .text()
+        .await
+        .expect("text");
+    assert!(page.contains("href=\"/sign-in/oidc\""), "{page}");
+
+    // The start sets the cookie that holds the sign-in in progress, and nothing else.
+    let no_follow = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .expect("client");
+    let start = no_follow
+        .get(format!("{}/sign-in/oidc", h.base))
+        .send()
+        .await
+        .expect("start");
+    assert_eq!(start.status(), StatusCode::SEE_OTHER);
+    let cookie = set_cookies(&start).join("\n");
+    assert!(cookie.starts_with("__Host-cspr-oidc="), "{cookie}");
+    for flag in [
+        "Path=/",
+        "Secure",
+        "HttpOnly",
+        "SameSite=Lax",
+        "Max-Age=600",
+    ] {
+        assert!(cookie.contains(flag), "{cookie} lacks {flag}");
+    }
+    let to = start.headers()["location"].to_str().expect("location");
+    for param in [
+        "response_type=code",
+        "code_challenge_method=S256",
+        "code_challenge=",
+        "state=",
+        "nonce=",
+        "scope=openid+email",
+    ] {
+        assert!(to.contains(param), "{to} lacks {param}");
+    }
+
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(refresh_target(&response), "/dashboard");
+    let cookies = set_cookies(&response).join("\n");
+    assert!(cookies.contains("__Host-cspr-session="), "{cookies}");
+    assert!(cookies.contains("__Host-cspr-oidc=;"), "{cookies}");
+    let html = response.text().await.expect("text");
+    assert!(html.contains("href=\"/dashboard\""), "{html}");
+
+    let dashboard = h.dashboard(&browser).await;
+    assert_eq!(dashboard.url().path(), "/dashboard");
+    assert_eq!(dashboard.status(), StatusCode::OK);
+    assert!(dashboard.text().await.expect("text").contains("Olu Idowu"));
+
+    // Linked by the verified address; the organisation's multi-factor counted.
+    let linked = h
+        .store
+        .user_by_oidc(&h.issuer, "staff-123")
+        .await
+        .expect("lookup")
+        .expect("linked");
+    assert_eq!(linked.id, user);
+    assert_eq!(
+        h.log()
+            .await
+            .iter()
+            .filter(|e| e.action == "oidc-linked" && e.actor == user.to_string())
+            .count(),
+        1
+    );
+
+    // Signing in again goes by the link.
+    let again = Harness::browser();
+    let response = h.sign_in(&again, "staff-123").await;
+    assert_eq!(refresh_target(&response), "/dashboard");
+    assert_eq!(h.dashboard(&again).await.url().path(), "/dashboard");
+
+    let log = h.log().await;
+    let signed_in: Vec<_> = log.iter().filter(|e| e.action == "sign-in-oidc").collect();
+    assert_eq!(signed_in.len(), 2, "{log:?}");
+    assert!(signed_in.iter().all(|e| e.actor == user.to_string()));
+    for e in &log {
+        let text = format!("{} {} {}", e.actor, e.action, e.detail);
+        assert!(
+            !text.contains(STAFF_EMAIL) && !text.contains("staff-123"),
+            "{text}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn without_the_organisations_multi_factor_the_code_is_still_asked() {
+    let h = Harness::start().await;
+    h.user("no.mfa@example.org").await;
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-no-mfa").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(refresh_target(&response), "/sign-in/two-factor");
+    let dashboard = h.dashboard(&browser).await;
+    assert_eq!(dashboard.url().path(), "/sign-in/two-factor");
+}
+
+#[tokio::test]
+async fn a_wrong_state_is_refused() {
+    let h = Harness::start().await;
+    h.user(STAFF_EMAIL).await;
+    let browser = Harness::browser();
+    let callback = h.to_callback(&browser, "staff-123").await;
+    let mut url = reqwest::Url::parse(&callback).expect("url");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "state" {
+                format!("{v}x")
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(&pairs);
+    let response = browser.get(url).send().await.expect("callback");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        !set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("__Host-cspr-session=")),
+    );
+    let html = response.text().await.expect("text");
+    assert!(
+        html.contains("Sorry, there is a problem signing you in"),
+        "{html}"
+    );
+    assert!(!html.contains("invalid_") && !html.contains("error_description"));
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    // The sign-in in progress is used up: the genuine answer does not work after a wrong one.
+    let response = browser.get(&callback).send().await.expect("callback");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    // Nor does a callback without the cookie of the browser that started it.
+    let other = Harness::browser();
+    let response = other.get(&callback).send().await.expect("callback");
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let log = h.log().await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "sign-in-failed" && e.detail.contains("state did not match")),
+        "{log:?}"
+    );
+    assert!(!log.iter().any(|e| e.action == "sign-in-oidc"));
+}
+
+#[tokio::test]
+async fn an_unknown_account_is_not_linked_and_none_is_made() {
+    let h = Harness::start().await;
+    let staff = h.user(STAFF_EMAIL).await;
+
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "stranger").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let html = response.text().await.expect("text");
+    assert!(html.contains("account is not linked to cspr"), "{html}");
+    assert!(
+        html.contains("Ask your partnership team for access."),
+        "{html}"
+    );
+    assert!(
+        h.store
+            .user_by_email("stranger@example.org")
+            .await
+            .expect("lookup")
+            .is_none()
+    );
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    // An address the organisation has not verified does not link an account.
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-unverified").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    let user = h.store.user_by_id(staff).await.expect("user").expect("row");
+    assert!(user.oidc_subject.is_none());
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    let log = h.log().await;
+    let failed: Vec<_> = log
+        .iter()
+        .filter(|e| e.action == "sign-in-failed")
+        .collect();
+    assert_eq!(failed.len(), 2, "{log:?}");
+    assert!(
+        failed
+            .iter()
+            .all(|e| e.actor.starts_with("oidc:") && !e.actor.contains("stranger")),
+        "{failed:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_account_is_refused() {
+    let h = Harness::start().await;
+    let user = h.user(STAFF_EMAIL).await;
+    h.store
+        .set_user_disabled(user, true)
+        .await
+        .expect("disable");
+
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert!(
+        !set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("__Host-cspr-session="))
+    );
+    let html = response.text().await.expect("text");
+    assert!(html.contains("account is not linked to cspr"), "{html}");
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    // Linked before it was disabled: refused all the same.
+    h.store
+        .set_user_disabled(user, false)
+        .await
+        .expect("enable");
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    h.store
+        .set_user_disabled(user, true)
+        .await
+        .expect("disable");
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+
+    let log = h.log().await;
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == "sign-in-failed" && e.actor == user.to_string())
+            .count(),
+        2,
+        "{log:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_id_token_is_refused() {
+    // cspr's clock is two hours ahead of the provider's: the ID token has expired on arrival.
+    let h = Harness::start_with_clock(Arc::new(ShiftedClock(time::Duration::hours(2)))).await;
+    h.user(STAFF_EMAIL).await;
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        !set_cookies(&response)
+            .iter()
+            .any(|c| c.starts_with("__Host-cspr-session="))
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .expect("text")
+            .contains("Sorry, there is a problem signing you in")
+    );
+    let log = h.log().await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "sign-in-failed" && e.detail.contains("ID token refused")),
+        "{log:?}"
+    );
+}

@@ -1,0 +1,370 @@
+//! Documents on the web: the overview report written section by section (each save a version,
+//! shown with its author), two versions compared with words marked added and removed (not by
+//! colour alone), comments threaded and resolved, structured recommendations, the completeness
+//! check on the page, the family's comments, exports made in the background and downloaded
+//! with an entry in the access log; and who may do what.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use cspr_domain::case::Command;
+use cspr_domain::case::model::CaseRole;
+use cspr_domain::examples::{HEALTH, POLICE};
+use cspr_web::access::Role;
+
+#[tokio::test]
+async fn the_overview_report_is_written_compared_checked_commented_and_exported() {
+    let t = TestApp::spawn().await;
+    t.agencies(&[POLICE, HEALTH]).await;
+    let (case, _) = t
+        .example("CSPR-2025-201")
+        .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
+        .await;
+    let (reviewer, rc) = t
+        .user(Role::IndependentReviewer)
+        .email("reviewer@example.org")
+        .signed_in()
+        .await;
+    t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
+        .await;
+
+    let doc = format!("/cases/{case}/documents/overview-report");
+
+    // The case page links the document; the page shows the six sections with guidance and
+    // the completeness check.
+    let page = t.page(&format!("/cases/{case}"), Some(&rc)).await;
+    assert!(page.contains(&doc), "documents linked from the case page");
+    let page = t.page(&doc, Some(&rc)).await;
+    for h in cspr_domain::report::Section::ALL {
+        assert!(
+            page.contains(&cspr_export::escape_html(h.heading())),
+            "{h:?}"
+        );
+    }
+    assert!(page.contains("What this section should say"));
+    assert!(
+        page.contains("the report has no recommendations"),
+        "gaps shown"
+    );
+
+    // Two saves of one section: two versions, each with its author.
+    let section = format!("{doc}/sections/overview");
+    let r = t
+        .post(
+            &section,
+            Some(&rc),
+            &format!("text={}", enc("The visit was late.\n\n- first\n- second")),
+        )
+        .await;
+    assert!(is_redirect(r.status()), "{}", r.status());
+    t.advance(time::Duration::minutes(5));
+    let r = t
+        .post(
+            &section,
+            Some(&rc),
+            &format!(
+                "text={}",
+                enc("<p>The <em>home</em> visit was not late.</p><script>x()</script>")
+            ),
+        )
+        .await;
+    assert!(is_redirect(r.status()));
+    let page = t.page(&doc, Some(&rc)).await;
+    assert!(
+        page.contains("Version 2, saved by Test Independent reviewer"),
+        "author shown"
+    );
+    assert!(page.contains("<p>The <em>home</em> visit was not late.</p>"));
+    assert!(!page.contains("x()"), "script removed on save");
+
+    // History and comparison: words added and removed are marked in text, not colour alone.
+    let history = t
+        .page(&format!("{section}/history?from=1&to=2"), Some(&rc))
+        .await;
+    assert!(history.contains("Test Independent reviewer"));
+    assert!(
+        history.contains(
+            "<ins class=\"cspr-ins\"><span class=\"govuk-visually-hidden\">[added: </span>home"
+        ),
+        "{history}"
+    );
+    assert!(history.contains("[removed: </span>"), "removals marked");
+    assert!(
+        history.contains("struck through"),
+        "the legend explains the marks"
+    );
+    let bad = t
+        .get(&format!("{section}/history?from=x&to=2"), Some(&rc))
+        .await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    // An empty save is refused with the error summary and changes nothing.
+    let r = t.post(&section, Some(&rc), "text=").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let b = body(r).await;
+    assert!(b.contains("govuk-error-summary") && b.contains("Enter the text of the section"));
+    let (state, _) = t.state.app().load(case).await.expect("load");
+    assert_eq!(
+        state
+            .documents
+            .history(
+                cspr_domain::documents::DocumentKind::OverviewReport,
+                "overview"
+            )
+            .count(),
+        2
+    );
+
+    // A recommendation without a date is kept but keeps the report from sign-off.
+    let r = t
+        .post(
+            &format!("/cases/{case}/report/recommendations"),
+            Some(&rc),
+            &format!(
+                "text={}&agencies={}",
+                enc("Share information about new adults."),
+                POLICE.as_uuid()
+            ),
+        )
+        .await;
+    assert!(is_redirect(r.status()), "{}", r.status());
+    let page = t.page(&doc, Some(&rc)).await;
+    assert!(page.contains("Northshire Police"));
+    assert!(
+        page.contains("recommendation 1 does not say by when"),
+        "gap on the page"
+    );
+    let r = t
+        .post(
+            &format!("/cases/{case}/report/recommendations"),
+            Some(&rc),
+            "text=x&due-day=31&due-month=2&due-year=2026",
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not a real date"
+    );
+
+    // An agency's comment, a reply, then the reviewer resolves it.
+    let (rep, hc) = t
+        .user(Role::AgencyRepresentative)
+        .email("health@example.org")
+        .signed_in()
+        .await;
+    t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
+        .await;
+
+    let r = t
+        .post(
+            &format!("{section}/comments"),
+            Some(&hc),
+            "comment=The+visit+was+on+the+4th.",
+        )
+        .await;
+    assert!(is_redirect(r.status()));
+    // The representative may not edit the report.
+    let r = t.post(&section, Some(&hc), "text=mine").await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let page = t.page(&doc, Some(&rc)).await;
+    assert!(page.contains("1 open comment"));
+    assert!(page.contains("factual-accuracy comment is not resolved yet"));
+    let (state, _) = t.state.app().load(case).await.expect("load");
+    let comment = state.documents.comments[0].clone();
+    assert_eq!(
+        comment.agency,
+        Some(HEALTH),
+        "the comment speaks for the agency"
+    );
+    let r = t
+        .post(
+            &format!("{section}/comments"),
+            Some(&rc),
+            &format!("comment=Thank+you&reply_to={}", comment.id),
+        )
+        .await;
+    assert!(is_redirect(r.status()));
+    let r = t
+        .post(
+            &format!("{section}/comments/{}/resolve", comment.id),
+            Some(&hc),
+            "note=",
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "only the reviewer resolves"
+    );
+    let r = t
+        .post(
+            &format!("{section}/comments/{}/resolve", comment.id),
+            Some(&rc),
+            "note=Date+corrected",
+        )
+        .await;
+    assert!(is_redirect(r.status()));
+    let s = t.page(&section, Some(&rc)).await;
+    assert!(s.contains("Thank you") && s.contains("Resolved by Test Independent reviewer"));
+
+    // Exports: made in the background, listed, downloaded with an access-log entry; an
+    // agency representative cannot export.
+    let r = t
+        .post(&format!("{doc}/exports"), Some(&hc), "format=pdf")
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = t
+        .post(&format!("{doc}/exports"), Some(&rc), "format=")
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for format in ["pdf", "docx", "html"] {
+        let r = t
+            .post(
+                &format!("{doc}/exports"),
+                Some(&rc),
+                &format!("format={format}"),
+            )
+            .await;
+        assert!(is_redirect(r.status()));
+    }
+    // The task made them; the outbox's jobs then find them made and finish without remaking.
+    let mut made = Vec::new();
+    for _ in 0..200 {
+        let (state, _) = t.state.app().load(case).await.expect("load");
+        made = state.documents.exports.clone();
+        if made.len() == 3 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(made.len(), 3, "three exports made in the background");
+    let finished = cspr_web::exports::run_due_exports_for_tests(&t.state)
+        .await
+        .expect("jobs");
+    assert_eq!(finished, 3);
+    let (state, _) = t.state.app().load(case).await.expect("load");
+    assert_eq!(state.documents.exports.len(), 3, "no export made twice");
+    let page = t.page(&doc, Some(&rc)).await;
+    assert!(page.contains("Word document"));
+    let pdf = made
+        .iter()
+        .find(|e| e.format == cspr_domain::documents::ExportFormat::Pdf)
+        .expect("pdf");
+    let r = t
+        .get(&format!("{doc}/exports/{}", pdf.export_id), Some(&rc))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    assert!(
+        r.headers()["content-disposition"]
+            .to_str()
+            .unwrap_or("")
+            .contains("overview-report-CSPR-2025-201.pdf")
+    );
+    let bytes = body(r).await;
+    assert!(bytes.starts_with("%PDF-"));
+    let log = t.case_log(case).await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "download-document-export" && e.actor == reviewer.to_string())
+    );
+    let r = t
+        .get(&format!("{doc}/exports/{}", pdf.export_id), Some(&hc))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // The family's comments.
+    let r = t
+        .post(
+            &format!("/cases/{case}/report/family-comments"),
+            Some(&rc),
+            "from=The+child%27s+mother&received-day=1&received-month=9&received-year=2025&section=overview&text=Please+say+he+loved+football.",
+        )
+        .await;
+    assert!(is_redirect(r.status()), "{}", r.status());
+    let r = t
+        .post(
+            &format!("/cases/{case}/report/family-comments"),
+            Some(&rc),
+            "from=&text=",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = t.page(&doc, Some(&rc)).await;
+    assert!(page.contains("Please say he loved football."));
+}
+
+#[tokio::test]
+async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() {
+    let t = TestApp::spawn().await;
+    t.agencies(&[POLICE, HEALTH]).await;
+    let (case, _) = t
+        .example("CSPR-2025-202")
+        .before(|c| matches!(c, Command::SignOffRapidReview { .. }))
+        .await;
+    let (_chair, cc) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
+    let page = t
+        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+        .await;
+    assert!(page.contains("Assembled from the case"));
+    assert!(page.contains("Northshire Police"));
+    let (reviewer, rc) = t
+        .user(Role::IndependentReviewer)
+        .email("ir@example.org")
+        .signed_in()
+        .await;
+    t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
+        .await;
+
+    let r = t
+        .post(
+            &format!("/cases/{case}/documents/rapid-review/sections/learning"),
+            Some(&rc),
+            "text=x",
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::FORBIDDEN,
+        "the reviewer does not edit the rapid review"
+    );
+    let r = t
+        .post(
+            &format!("/cases/{case}/documents/rapid-review/sections/learning"),
+            Some(&cc),
+            "text=Edited+learning",
+        )
+        .await;
+    assert!(is_redirect(r.status()));
+    let page = t
+        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+        .await;
+    assert!(page.contains("<p>Edited learning</p>"));
+    assert!(
+        page.contains("Police: not signed off yet"),
+        "sign-offs shown; an edit clears them"
+    );
+    // Documents that do not exist yet, and unknown ones, are not found.
+    let r = t
+        .get(
+            &format!("/cases/{case}/documents/overview-report"),
+            Some(&cc),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = t
+        .get(&format!("/cases/{case}/documents/minutes"), Some(&cc))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = t
+        .get(
+            &format!("/cases/{case}/documents/rapid-review/sections/nope"),
+            Some(&cc),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

@@ -1,0 +1,642 @@
+//! The security bar of the web layer: headers and cookie flags, session expiry with an injected
+//! clock, new session ids, CSRF refusal, a failing access-log write blocking the read, no user
+//! enumeration, permission changes taking effect on the next request.
+
+use crate::common::*;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_web::access::Role;
+use tower::ServiceExt;
+
+fn set_cookie(response: &axum::http::Response<Body>) -> Option<String> {
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn token_of(set_cookie: &str) -> String {
+    set_cookie.split(';').next().unwrap_or_default().to_owned()
+}
+
+/// Signs in with the password; returns the first-factor cookie.
+async fn password_step(t: &TestApp, email: &str) -> String {
+    let form = format!(
+        "email={}&password={}",
+        email.replace('@', "%40"),
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &form).await;
+    assert_eq!(
+        response.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        body(response).await
+    );
+    token_of(&set_cookie(&response).expect("a session cookie"))
+}
+
+#[tokio::test]
+async fn pages_carry_the_security_headers() {
+    let t = TestApp::spawn().await;
+    let response = t.get("/", None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let h = response.headers();
+    let csp = h["content-security-policy"].to_str().expect("csp");
+    assert!(
+        csp.contains("script-src 'self'")
+            && !csp.contains("unsafe-inline")
+            && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert_eq!(
+        h["strict-transport-security"],
+        "max-age=31536000; includeSubDomains"
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    assert!(h.contains_key("x-request-id"));
+    let html = body(response).await;
+    assert!(
+        !html.contains("<script>") && !html.contains("style=\""),
+        "no inline script or style"
+    );
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each_step() {
+    let t = TestApp::spawn().await;
+    let user = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .create()
+        .await;
+    let form = format!(
+        "email=team%40example.org&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &form).await;
+    let cookie = set_cookie(&response).expect("cookie");
+    assert!(cookie.starts_with("__Host-cspr-session="), "{cookie}");
+    for flag in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
+        assert!(cookie.contains(flag), "{flag} missing from {cookie}");
+    }
+    assert!(!cookie.contains("Domain="), "{cookie}");
+    let first = token_of(&cookie);
+    assert_eq!(
+        first.len(),
+        "__Host-cspr-session=".len() + 64,
+        "256-bit token"
+    );
+    // Second factor: a new token, and the first one stops working.
+    let secret = [7u8; 20];
+    let code = cspr_web::auth::totp::code_at(
+        &secret,
+        u64::try_from(t.now().unix_timestamp()).expect("time"),
+    );
+    let response = t
+        .post("/sign-in/two-factor", Some(&first), &format!("code={code}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response).as_deref(), Some("/dashboard"));
+    let second = token_of(&set_cookie(&response).expect("new cookie"));
+    assert_ne!(first, second);
+    assert_eq!(t.status("/dashboard", Some(&second)).await, StatusCode::OK);
+    assert_eq!(
+        t.status("/sign-in/two-factor", Some(&first)).await,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&first)).await).as_deref(),
+        Some("/sign-in")
+    );
+    // The same code cannot be used twice.
+    let again = password_step(&t, "team@example.org").await;
+    let response = t
+        .post("/sign-in/two-factor", Some(&again), &format!("code={code}"))
+        .await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "a reused code is refused"
+    );
+    let _ = user;
+}
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
+    let t = TestApp::spawn().await;
+    let (user, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("idle@example.org")
+        .signed_in()
+        .await;
+    t.advance(time::Duration::minutes(29));
+    assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+    t.advance(time::Duration::minutes(31));
+    let response = t.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(
+        location(&response).as_deref(),
+        Some("/sign-in?ended=timeout")
+    );
+    assert!(set_cookie(&response).is_some_and(|c| c.contains("Max-Age=0")));
+    // Active all day: still ends at 12 hours.
+    let cookie = t.session(user).await;
+    for _ in 0..(12 * 60 / 25) {
+        t.advance(time::Duration::minutes(25));
+        assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+    }
+    t.advance(time::Duration::minutes(25));
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&cookie)).await).as_deref(),
+        Some("/sign-in?ended=timeout")
+    );
+}
+
+#[tokio::test]
+async fn cross_site_posts_are_refused_and_change_nothing() {
+    let t = TestApp::spawn().await;
+    let (_, cookie) = t
+        .user(Role::SystemAdministrator)
+        .email("admin@example.org")
+        .signed_in()
+        .await;
+    let form = "name=Evil+Agency&kind=police";
+    for (header, value) in [
+        ("sec-fetch-site", "cross-site"),
+        ("origin", "https://evil.example"),
+    ] {
+        let request = Request::post("/admin/agencies")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("host", "cspr.example.org")
+            .header("cookie", &cookie)
+            .header(header, value)
+            .body(Body::from(form))
+            .expect("request");
+        let response = t.send(request).await;
+        assert_eq!(
+            response.status(),
+            StatusCode::FORBIDDEN,
+            "{header}: {value}"
+        );
+    }
+    assert!(
+        t.store
+            .agencies(PARTNERSHIP.as_uuid())
+            .await
+            .expect("agencies")
+            .is_empty()
+    );
+    // The same post from the same origin goes through.
+    let response = t.post("/admin/agencies", Some(&cookie), form).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .agencies(PARTNERSHIP.as_uuid())
+            .await
+            .expect("agencies")
+            .len(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_read_fails_when_its_access_log_write_fails() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    assert_eq!(ok.status(), StatusCode::OK);
+    assert!(
+        body(ok).await.contains("Ada Example"),
+        "the page shows the child's name"
+    );
+    t.db.execute("CREATE TRIGGER refuse_log BEFORE INSERT ON access_log BEGIN SELECT RAISE(ABORT, 'refused'); END").await;
+    let refused = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    assert_eq!(refused.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let html = body(refused).await;
+    assert!(
+        !html.contains("Ada Example"),
+        "no personal data without its audit record"
+    );
+    assert!(html.contains("Sorry, there is a problem with the service"));
+}
+
+#[tokio::test]
+async fn every_case_read_is_in_the_case_access_history() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    t.get(&format!("/cases/{case}"), Some(&cookie)).await;
+    let history = body(
+        t.get(&format!("/cases/{case}/access-history"), Some(&cookie))
+            .await,
+    )
+    .await;
+    assert!(
+        history.contains("view-case") && history.contains("Test Partnership team"),
+        "{history}"
+    );
+    let log = t.case_log(case).await;
+    assert_eq!(log.iter().filter(|e| e.action == "view-case").count(), 1);
+}
+
+#[tokio::test]
+async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair)
+        .email("chair@example.org")
+        .create()
+        .await;
+    let wrong = body(
+        t.post(
+            "/sign-in",
+            None,
+            "email=chair%40example.org&password=not+the+password+at+all",
+        )
+        .await,
+    )
+    .await;
+    let unknown = body(
+        t.post(
+            "/sign-in",
+            None,
+            "email=nobody%40example.org&password=not+the+password+at+all",
+        )
+        .await,
+    )
+    .await;
+    let strip = |s: &str| {
+        s.replace("chair%40example.org", "")
+            .replace("chair@example.org", "")
+            .replace("nobody@example.org", "")
+    };
+    assert_eq!(strip(&wrong), strip(&unknown));
+    assert!(wrong.contains("Enter a correct email address and password"));
+    let log = t.store.read_access_log(0, 100).await.expect("log");
+    assert_eq!(
+        log.iter().filter(|e| e.action == "sign-in-failed").count(),
+        2
+    );
+    assert!(
+        log.iter().all(|e| !e.actor.contains('@')),
+        "no email address in the log"
+    );
+}
+
+#[tokio::test]
+async fn failures_hold_an_account_back_with_an_escalating_delay() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair).email("held@example.org").create().await;
+    for _ in 0..4 {
+        t.post(
+            "/sign-in",
+            None,
+            "email=held%40example.org&password=wrong+wrong+wrong+wrong",
+        )
+        .await;
+    }
+    let right = format!(
+        "email=held%40example.org&password={}",
+        PASSWORD.replace(' ', "+")
+    );
+    let response = t.post("/sign-in", None, &right).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(body(response).await.contains("Too many attempts"));
+    t.advance(time::Duration::seconds(2));
+    assert_eq!(
+        t.post("/sign-in", None, &right).await.status(),
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn a_role_change_applies_on_the_next_request() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
+    let (user, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("mover@example.org")
+        .signed_in()
+        .await;
+    assert_eq!(
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
+        StatusCode::OK
+    );
+    t.store
+        .set_user_role(user, Role::PanelMember.key(), None)
+        .await
+        .expect("role");
+    assert_eq!(
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session() {
+    let t = TestApp::spawn().await;
+    let (user, phone) = t
+        .user(Role::Chair)
+        .email("everywhere@example.org")
+        .signed_in()
+        .await;
+    let laptop = t.session(user).await;
+    assert_eq!(
+        t.post("/sign-out-everywhere", Some(&laptop), "")
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&phone)).await).as_deref(),
+        Some("/sign-in")
+    );
+    assert_eq!(
+        location(&t.get("/dashboard", Some(&laptop)).await).as_deref(),
+        Some("/sign-in")
+    );
+}
+
+#[tokio::test]
+async fn errors_show_a_generic_page() {
+    let t = TestApp::spawn().await;
+    let response = t.get("/no-such-page", None).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let html = body(response).await;
+    assert!(
+        html.contains("Page not found")
+            && html.contains("Northshire Safeguarding Children Partnership")
+    );
+}
+
+#[tokio::test]
+async fn administrators_and_the_team_cannot_be_made_case_members() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let admin = t
+        .user(Role::SystemAdministrator)
+        .email("admin@example.org")
+        .create()
+        .await;
+    let response = t
+        .post(
+            &format!("/cases/{case}/members"),
+            Some(&cookie),
+            &format!("user={admin}&role=subgroup-member"),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        body(response)
+            .await
+            .contains("Choose a person and their part in the case")
+    );
+    assert!(
+        t.store
+            .case_members(case.as_uuid())
+            .await
+            .expect("members")
+            .is_empty()
+    );
+    let admin_cookie = t.session(admin).await;
+    assert_eq!(
+        t.status(&format!("/cases/{case}"), Some(&admin_cookie))
+            .await,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
+    let (rep, cookie) = t
+        .user(Role::AgencyRepresentative)
+        .email("rep@example.org")
+        .signed_in()
+        .await;
+    t.grant(
+        case,
+        rep,
+        cspr_domain::case::model::CaseRole::AgencyRepresentative,
+        Some(cspr_domain::examples::HEALTH),
+    )
+    .await;
+
+    let health = format!(
+        "/cases/{case}/agencies/{}/contributions",
+        cspr_domain::examples::HEALTH
+    );
+    let police = format!(
+        "/cases/{case}/agencies/{}/contributions",
+        cspr_domain::examples::POLICE
+    );
+    assert_eq!(t.status(&health, Some(&cookie)).await, StatusCode::OK);
+    assert_eq!(
+        t.status(&police, Some(&cookie)).await,
+        StatusCode::FORBIDDEN
+    );
+    // Moved to the police: the case still records them for health, so neither opens.
+    t.store
+        .set_user_role(
+            rep,
+            Role::AgencyRepresentative.key(),
+            Some(cspr_domain::examples::POLICE.as_uuid()),
+        )
+        .await
+        .expect("move");
+    assert_eq!(
+        t.status(&police, Some(&cookie)).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.status(&health, Some(&cookie)).await,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_current_password_is_logged_and_held_back() {
+    let t = TestApp::spawn().await;
+    let (_, cookie) = t
+        .user(Role::Chair)
+        .email("chair@example.org")
+        .signed_in()
+        .await;
+    let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
+    for _ in 0..4 {
+        let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
+        assert!(html.contains("Your current password is not correct"));
+    }
+    let right = format!(
+        "current={}&new=another+long+passphrase+here&confirm=another+long+passphrase+here",
+        PASSWORD.replace(' ', "+")
+    );
+    let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
+    assert!(
+        html.contains("Too many attempts"),
+        "held back after four failures"
+    );
+    let log = t.store.read_access_log(0, 100).await.expect("log");
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == "password-change-failed")
+            .count(),
+        4
+    );
+    t.advance(time::Duration::seconds(2));
+    let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
+    assert!(html.contains("Your password has been changed"), "{html}");
+}
+
+#[tokio::test]
+async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
+    let (_, cookie) = t
+        .user(Role::PartnershipTeam)
+        .email("team@example.org")
+        .signed_in()
+        .await;
+    let before = t
+        .store
+        .stream_version(case.as_uuid())
+        .await
+        .expect("version");
+    let response = t
+        .post(
+            &format!("/cases/{case}/members"),
+            Some(&cookie),
+            "user=x&role=y&version=not-a-number",
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = body(response).await;
+    assert!(
+        html.contains("Sorry, that could not be read") && html.contains("govuk-template"),
+        "{html}"
+    );
+    assert_eq!(
+        t.store
+            .stream_version(case.as_uuid())
+            .await
+            .expect("version"),
+        before
+    );
+}
+
+#[tokio::test]
+async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
+    let t = TestApp::spawn().await;
+    let (user, _old) = t
+        .user(Role::Chair)
+        .email("sweep@example.org")
+        .signed_in()
+        .await;
+    t.post(
+        "/sign-in",
+        None,
+        "email=sweep%40example.org&password=wrong+wrong+wrong+wrong",
+    )
+    .await;
+    t.advance(time::Duration::minutes(61));
+    let fresh = t.session(user).await;
+    let (sessions, counters) = t.state.sweep().await.expect("sweep");
+    assert_eq!(sessions, 1, "only the idle session goes");
+    assert!(counters >= 1, "the hour-old failure counters go");
+    assert_eq!(t.status("/dashboard", Some(&fresh)).await, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
+    let (user, cookie) = t
+        .user(Role::SubgroupMember)
+        .email("moved@example.org")
+        .signed_in()
+        .await;
+    t.grant(
+        case,
+        user,
+        cspr_domain::case::model::CaseRole::SubgroupMember,
+        None,
+    )
+    .await;
+
+    assert_eq!(
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
+        StatusCode::OK
+    );
+    t.store
+        .set_user_role(user, Role::SystemAdministrator.key(), None)
+        .await
+        .expect("role");
+    assert_eq!(
+        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
+    let t = TestApp::spawn().await;
+    t.user(Role::Chair)
+        .email("parallel@example.org")
+        .create()
+        .await;
+    let mut handles = Vec::new();
+    for _ in 0..12 {
+        let router = t.router.clone();
+        handles.push(tokio::spawn(async move {
+            let request = axum::http::Request::post("/sign-in")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(
+                    "email=parallel%40example.org&password=guess+guess+guess+guess",
+                ))
+                .expect("request");
+            body(router.oneshot(request).await.expect("response")).await
+        }));
+    }
+    let mut held = 0;
+    for h in handles {
+        if h.await.expect("task").contains("Too many attempts") {
+            held += 1;
+        }
+    }
+    // Each attempt is counted before it is checked: at most 3 free ones, whatever the timing,
+    // and every further one waits for the delay.
+    assert!(
+        held >= 8,
+        "at most four attempts are free, however they interleave: {held} held back"
+    );
+    let failures = t
+        .store
+        .login_failures(&format!(
+            "acct:{}",
+            blake3::hash(b"parallel@example.org").to_hex()
+        ))
+        .await
+        .expect("failures")
+        .expect("counted");
+    assert!(failures.count >= 4, "{failures:?}");
+}
