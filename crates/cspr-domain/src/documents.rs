@@ -525,13 +525,44 @@ pub enum Origin {
     Empty,
 }
 
-/// A section as the document shows it now.
+/// A piece of a section assembled from the case's records. Plain text only: the export
+/// crate draws it as markup (escaped there), so no HTML is made here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SectionContent {
+pub enum Part {
+    /// A paragraph.
+    Paragraph(String),
+    /// A sub-heading inside the section (level 2 of the document; the section is level 1).
+    Heading(String),
+    /// A bulleted list.
+    Bullets(Vec<String>),
+    /// A numbered list.
+    Numbered(Vec<String>),
+    /// A table: its column headings and its rows.
+    Table {
+        /// The column headings.
+        header: Vec<String>,
+        /// The rows, one text a cell.
+        rows: Vec<Vec<String>>,
+    },
+}
+
+/// What a section holds before it is drawn: text someone saved (rich text, or plain text of
+/// older drafts), or the parts the case's records give.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Saved text.
+    Saved(String),
+    /// Assembled from the records.
+    Assembled(Vec<Part>),
+}
+
+/// One section of a document as it stands, before it is drawn.
+#[derive(Debug, Clone)]
+pub struct SectionSource {
     /// The section.
     pub spec: &'static SectionSpec,
-    /// The text (rich text HTML, or plain text from older drafts).
-    pub text: String,
+    /// What it holds.
+    pub body: Body,
     /// Where it came from.
     pub origin: Origin,
 }
@@ -541,11 +572,11 @@ pub struct SectionContent {
 /// text is the current report's (section 6 holds its introduction; the recommendations are
 /// [`Case::current_report`]'s).
 #[must_use]
-pub fn content(
+pub fn sources(
     case: &Case,
     document: DocumentKind,
     agency_name: &dyn Fn(AgencyId) -> String,
-) -> Vec<SectionContent> {
+) -> Vec<SectionSource> {
     document
         .sections()
         .iter()
@@ -559,92 +590,64 @@ pub fn content(
                     None if text.trim().is_empty() => Origin::Empty,
                     None => Origin::Saved(0),
                 };
-                return SectionContent { spec, text, origin };
+                return SectionSource {
+                    spec,
+                    body: Body::Saved(text),
+                    origin,
+                };
             }
             if let Some(v) = case.documents.latest(document, spec.key) {
-                return SectionContent {
+                return SectionSource {
                     spec,
-                    text: v.text.clone(),
+                    body: Body::Saved(v.text.clone()),
                     origin: Origin::Saved(v.number),
                 };
             }
-            let text = assembled(case, document, spec.key, agency_name);
-            let origin = if text.is_empty() {
+            let parts = assembled(case, document, spec.key, agency_name);
+            let origin = if parts.is_empty() {
                 Origin::Empty
             } else {
                 Origin::Assembled
             };
-            SectionContent { spec, text, origin }
+            SectionSource {
+                spec,
+                body: Body::Assembled(parts),
+                origin,
+            }
         })
         .collect()
 }
 
-/// Escapes text for HTML.
-#[must_use]
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+fn p(text: &str) -> Vec<Part> {
+    vec![Part::Paragraph(text.trim().to_owned())]
 }
 
-fn p(text: &str) -> String {
-    format!("<p>{}</p>", escape(text.trim()))
+/// A sub-heading inside a section.
+fn h2(text: &str) -> Vec<Part> {
+    vec![Part::Heading(text.to_owned())]
 }
 
-/// A sub-heading inside a section (level 2 of the document; the section is level 1).
-fn h2(text: &str) -> String {
-    format!("<h2>{}</h2>", escape(text))
+fn ul(items: &[String]) -> Vec<Part> {
+    vec![Part::Bullets(items.to_vec())]
 }
 
-fn ul(items: &[String]) -> String {
-    let li: String = items
-        .iter()
-        .map(|i| format!("<li>{}</li>", escape(i)))
-        .collect();
-    format!("<ul>{li}</ul>")
+fn ol(items: &[String]) -> Vec<Part> {
+    vec![Part::Numbered(items.to_vec())]
 }
 
-fn ol(items: &[String]) -> String {
-    let li: String = items
-        .iter()
-        .map(|i| format!("<li>{}</li>", escape(i)))
-        .collect();
-    format!("<ol>{li}</ol>")
-}
-
-fn table(header: &[&str], rows: &[Vec<String>]) -> String {
-    let th: String = header
-        .iter()
-        .map(|h| format!("<th>{}</th>", escape(h)))
-        .collect();
-    let body: String = rows
-        .iter()
-        .map(|r| {
-            let td: String = r
-                .iter()
-                .map(|c| format!("<td>{}</td>", escape(c)))
-                .collect();
-            format!("<tr>{td}</tr>")
-        })
-        .collect();
-    format!("<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+fn table(header: &[&str], rows: &[Vec<String>]) -> Vec<Part> {
+    vec![Part::Table {
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows: rows.to_vec(),
+    }]
 }
 
 /// Paragraphs of a free text (blank lines split them).
-fn paragraphs(text: &str) -> String {
+fn paragraphs(text: &str) -> Vec<Part> {
     text.split("\n\n")
         .map(str::trim)
         .filter(|t| !t.is_empty())
-        .map(p)
+        .flat_map(p)
         .collect()
 }
 
@@ -667,16 +670,16 @@ pub fn assembled(
     document: DocumentKind,
     key: &str,
     agency_name: &dyn Fn(AgencyId) -> String,
-) -> String {
-    let mut out = String::new();
+) -> Vec<Part> {
+    let mut out = Vec::new();
     match (document, key) {
         (DocumentKind::RapidReview, "facts") => {
             if let Some(i) = &case.incident {
-                out.push_str(&p(&format!(
+                out.extend(p(&format!(
                     "The incident happened on {}.",
                     long_date(i.occurred_on)
                 )));
-                out.push_str(&paragraphs(i.description.as_str()));
+                out.extend(paragraphs(i.description.as_str()));
             }
             let agencies: Vec<String> = case
                 .involved_agencies()
@@ -684,15 +687,13 @@ pub fn assembled(
                 .map(agency_name)
                 .collect();
             if !agencies.is_empty() {
-                out.push_str(&p(
-                    "These agencies were involved with the child and family:",
-                ));
-                out.push_str(&ul(&agencies));
+                out.extend(p("These agencies were involved with the child and family:"));
+                out.extend(ul(&agencies));
             }
             for r in case.requests(ContributionKind::AgencySummary) {
                 if let ContributionStatus::Received { contribution, .. } = &r.status {
-                    out.push_str(&h2(&agency_name(r.agency)));
-                    out.push_str(&paragraphs(contribution.text.as_str()));
+                    out.extend(h2(&agency_name(r.agency)));
+                    out.extend(paragraphs(contribution.text.as_str()));
                 }
             }
         }
@@ -713,7 +714,7 @@ pub fn assembled(
                 .collect();
             rows.sort_by_key(|r| r.0);
             if !rows.is_empty() {
-                out.push_str(&table(
+                out.extend(table(
                     &["Date", "Agency", "What happened"],
                     &rows
                         .into_iter()
@@ -738,32 +739,32 @@ pub fn assembled(
                         ]
                     })
                     .collect();
-                out.push_str(&table(&["Action", "Agency", "By", "Done"], &rows));
+                out.extend(table(&["Action", "Agency", "By", "Done"], &rows));
             }
         }
         (DocumentKind::RapidReview, "learning") => {
             if let Some((held_on, _)) = &case.rapid_review_meeting {
-                out.push_str(&p(&format!(
+                out.extend(p(&format!(
                     "The partners met for the rapid review on {}.",
                     long_date(*held_on)
                 )));
             }
             if let Some((learning, themes)) = &case.rapid_review_learning {
-                out.push_str(&paragraphs(learning.as_str()));
+                out.extend(paragraphs(learning.as_str()));
                 if !themes.is_empty() {
-                    out.push_str(&p("Themes:"));
-                    out.push_str(&ul(themes));
+                    out.extend(p("Themes:"));
+                    out.extend(ul(themes));
                 }
             }
         }
         (DocumentKind::RapidReview, "inequalities") => {
             if let Some(c) = &case.inequalities {
-                out.push_str(&h2("Racism, ethnicity and culture"));
-                out.push_str(&paragraphs(c.racism_and_culture.as_str()));
-                out.push_str(&h2("Other inequalities"));
-                out.push_str(&paragraphs(c.other_inequalities.as_str()));
-                out.push_str(&h2("Disability"));
-                out.push_str(&paragraphs(c.disability.as_str()));
+                out.extend(h2("Racism, ethnicity and culture"));
+                out.extend(paragraphs(c.racism_and_culture.as_str()));
+                out.extend(h2("Other inequalities"));
+                out.extend(paragraphs(c.other_inequalities.as_str()));
+                out.extend(h2("Disability"));
+                out.extend(paragraphs(c.disability.as_str()));
             }
         }
         (DocumentKind::RapidReview, "decision") => {
@@ -780,7 +781,7 @@ pub fn assembled(
                     }
                     ReviewOutcome::NoFurtherAction => "that no further review is needed".to_owned(),
                 };
-                out.push_str(&p(&format!(
+                out.extend(p(&format!(
                     "On {} the partners decided {what}.",
                     long_date(*on)
                 )));
@@ -799,13 +800,13 @@ pub fn assembled(
                 .map(|(_, w)| w.to_owned())
                 .collect();
                 if met.is_empty() {
-                    out.push_str(&p("None of the criteria for a local review is met."));
+                    out.extend(p("None of the criteria for a local review is met."));
                 } else {
-                    out.push_str(&p("The criteria considered met:"));
-                    out.push_str(&ul(&met));
+                    out.extend(p("The criteria considered met:"));
+                    out.extend(ul(&met));
                 }
-                out.push_str(&h2("Reasons"));
-                out.push_str(&paragraphs(reasons.as_str()));
+                out.extend(h2("Reasons"));
+                out.extend(paragraphs(reasons.as_str()));
             }
         }
         (DocumentKind::TermsOfReference, key) => {
@@ -813,7 +814,7 @@ pub fn assembled(
             match key {
                 "period" => {
                     if let Some(t) = terms {
-                        out.push_str(&p(&format!(
+                        out.extend(p(&format!(
                             "The review looks at the period from {} to {}.",
                             long_date(t.period_from),
                             long_date(t.period_to)
@@ -829,7 +830,7 @@ pub fn assembled(
                             .iter()
                             .map(|l| l.as_str().to_owned())
                             .collect();
-                        out.push_str(&ol(&items));
+                        out.extend(ol(&items));
                     }
                 }
                 "methodology" => {
@@ -841,7 +842,7 @@ pub fn assembled(
                             .iter()
                             .map(|m| methodology_words(*m).to_owned())
                             .collect();
-                        out.push_str(&ul(&items));
+                        out.extend(ul(&items));
                     }
                 }
                 "panel" => {
@@ -857,12 +858,12 @@ pub fn assembled(
                                 ]
                             })
                             .collect();
-                        out.push_str(&table(&["Name", "Agency", "Role"], &rows));
+                        out.extend(table(&["Name", "Agency", "Role"], &rows));
                     }
                 }
                 "reviewer" => {
                     if let Some(r) = &case.reviewer {
-                        out.push_str(&p(&format!(
+                        out.extend(p(&format!(
                             "The independent reviewer is {}.",
                             r.name.as_str()
                         )));
@@ -871,12 +872,12 @@ pub fn assembled(
                 "timescale" => {
                     if let Some((_, _, _, decided_on)) = &case.decision {
                         if let Some(on) = case.commissioned_on {
-                            out.push_str(&p(&format!(
+                            out.extend(p(&format!(
                                 "The review was commissioned on {}.",
                                 long_date(on)
                             )));
                         }
-                        out.push_str(&p(&format!(
+                        out.extend(p(&format!(
                             "The partners decided to hold the review on {}. The final report is due within six months of that decision, by {}, unless a parallel process stops the clock.",
                             long_date(*decided_on),
                             long_date(add_months(*decided_on, 6))
@@ -885,12 +886,12 @@ pub fn assembled(
                 }
                 "family" => {
                     if let Some(t) = terms {
-                        out.push_str(&paragraphs(t.family_involvement.as_str()));
+                        out.extend(paragraphs(t.family_involvement.as_str()));
                     }
                 }
                 "parallel-processes" => {
                     if let Some(t) = terms {
-                        out.push_str(&paragraphs(t.parallel_processes.as_str()));
+                        out.extend(paragraphs(t.parallel_processes.as_str()));
                     }
                     if !case.parallel_processes.is_empty() {
                         let rows: Vec<Vec<String>> = case
@@ -911,7 +912,7 @@ pub fn assembled(
                                 ]
                             })
                             .collect();
-                        out.push_str(&table(
+                        out.extend(table(
                             &["Process", "Started", "Ended", "Stops the review's clock"],
                             &rows,
                         ));
@@ -919,7 +920,7 @@ pub fn assembled(
                 }
                 "publication" => {
                     if let Some(t) = terms {
-                        out.push_str(&paragraphs(t.publication.as_str()));
+                        out.extend(paragraphs(t.publication.as_str()));
                     }
                 }
                 _ => {}
@@ -1498,10 +1499,5 @@ mod tests {
             compare("same", "same"),
             vec![(Change::Same, "same".to_owned())]
         );
-    }
-
-    #[test]
-    fn escaping_keeps_markup_out() {
-        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
     }
 }

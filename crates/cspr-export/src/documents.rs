@@ -6,12 +6,85 @@
 use std::collections::HashMap;
 
 use cspr_domain::case::Case;
-use cspr_domain::documents::{DocumentKind, ExportFormat, content};
+use cspr_domain::documents::{
+    Body, DocumentKind, ExportFormat, Origin, Part, SectionSpec, sources,
+};
 use cspr_domain::ids::AgencyId;
 
 use crate::model::{Block, Document, Inline};
 use crate::report::{TitlePage, overview_report};
 use crate::{ExportError, richtext};
+
+/// A section as the document shows it now: its rich text (what was saved, or the case's
+/// records drawn as markup here, every text escaped), and where it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionContent {
+    /// The section.
+    pub spec: &'static SectionSpec,
+    /// The text (rich text HTML, or plain text from older drafts).
+    pub text: String,
+    /// Where it came from.
+    pub origin: Origin,
+}
+
+/// The sections of a case's document as they stand, drawn as rich text.
+#[must_use]
+pub fn content(
+    case: &Case,
+    kind: DocumentKind,
+    agency_name: &dyn Fn(AgencyId) -> String,
+) -> Vec<SectionContent> {
+    sources(case, kind, agency_name)
+        .into_iter()
+        .map(|s| SectionContent {
+            spec: s.spec,
+            text: match s.body {
+                Body::Saved(text) => text,
+                Body::Assembled(parts) => parts_html(&parts),
+            },
+            origin: s.origin,
+        })
+        .collect()
+}
+
+/// Parts assembled from a case's records as the rich text the section editor keeps.
+#[must_use]
+pub fn parts_html(parts: &[Part]) -> String {
+    use crate::html::escape;
+    let items = |tag: &str, items: &[String]| {
+        let li: String = items
+            .iter()
+            .map(|i| format!("<li>{}</li>", escape(i)))
+            .collect();
+        format!("<{tag}>{li}</{tag}>")
+    };
+    parts
+        .iter()
+        .map(|part| match part {
+            Part::Paragraph(text) => format!("<p>{}</p>", escape(text)),
+            Part::Heading(text) => format!("<h2>{}</h2>", escape(text)),
+            Part::Bullets(list) => items("ul", list),
+            Part::Numbered(list) => items("ol", list),
+            Part::Table { header, rows } => {
+                let th: String = header
+                    .iter()
+                    .map(|h| format!("<th>{}</th>", escape(h)))
+                    .collect();
+                let body: String = rows
+                    .iter()
+                    .map(|r| {
+                        let td: String = r
+                            .iter()
+                            .map(|c| format!("<td>{}</td>", escape(c)))
+                            .collect();
+                        format!("<tr>{td}</tr>")
+                    })
+                    .collect();
+                format!("<table><thead><tr>{th}</tr></thead><tbody>{body}</tbody></table>")
+            }
+        })
+        .collect()
+}
 
 /// The title page of a case's document.
 #[must_use]

@@ -240,3 +240,26 @@ fn the_overview_report_exports_its_rich_text_sections_in_order() {
         ],
     );
 }
+
+/// Parts assembled from a case's records become the editor's rich text here, every text
+/// escaped: a name typed with markup stays text.
+#[test]
+fn assembled_parts_are_drawn_as_escaped_rich_text() {
+    use cspr_domain::documents::Part;
+    let html = cspr_export::documents::parts_html(&[
+        Part::Paragraph("Seen by <script>Dr Lee</script>".into()),
+        Part::Heading("Disability".into()),
+        Part::Bullets(vec!["Police".into(), "A & B".into()]),
+        Part::Numbered(vec!["First".into()]),
+        Part::Table {
+            header: vec!["Date".into()],
+            rows: vec![vec!["1 March 2025".into()]],
+        },
+    ]);
+    assert_eq!(
+        html,
+        "<p>Seen by &lt;script&gt;Dr Lee&lt;/script&gt;</p><h2>Disability</h2>\
+         <ul><li>Police</li><li>A &amp; B</li></ul><ol><li>First</li></ol>\
+         <table><thead><tr><th>Date</th></tr></thead><tbody><tr><td>1 March 2025</td></tr></tbody></table>"
+    );
+}

@@ -474,7 +474,7 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
         .to_owned();
     assert_eq!(
         disposition,
-        "attachment; filename=\"actions-2025-09-01.csv\""
+        "attachment; filename=\"actions-2025-09-01.csv\"; filename*=UTF-8''actions-2025-09-01.csv"
     );
     let csv = body(response).await;
     let lines: Vec<&str> = csv.lines().collect();

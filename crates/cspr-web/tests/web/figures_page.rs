@@ -262,7 +262,9 @@ async fn the_csv_has_a_header_and_a_row_a_figure() {
     );
     assert_eq!(
         header("content-disposition").as_deref(),
-        Some(r#"attachment; filename="cspr-figures-2000-01-01-2099-12-31.csv""#)
+        Some(
+            r#"attachment; filename="cspr-figures-2000-01-01-2099-12-31.csv"; filename*=UTF-8''cspr-figures-2000-01-01-2099-12-31.csv"#
+        )
     );
     let csv = body(response).await;
     assert!(

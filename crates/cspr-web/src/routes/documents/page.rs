@@ -7,7 +7,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::case::Case;
-use cspr_domain::documents::{self, DocumentKind, Origin};
+use cspr_domain::documents::{DocumentKind, Origin};
 use cspr_domain::ids::AgencyId;
 use cspr_domain::words::long_date;
 use serde::Deserialize;
@@ -104,7 +104,7 @@ pub(super) async fn document_page(
     let p = access.principal();
     let names = Names::load(state, p).await?;
     let agency = |a: AgencyId| names.agency(a);
-    let sections = documents::content(case, kind, &agency)
+    let sections = cspr_export::documents::content(case, kind, &agency)
         .into_iter()
         .enumerate()
         .map(|(i, s)| {

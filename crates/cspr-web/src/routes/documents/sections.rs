@@ -78,7 +78,7 @@ pub(super) async fn section_page(
     let p = access.principal();
     let names = Names::load(state, p).await?;
     let agency = |a: AgencyId| names.agency(a);
-    let current = documents::content(case, kind, &agency)
+    let current = cspr_export::documents::content(case, kind, &agency)
         .into_iter()
         .find(|s| s.spec.key == spec.key)
         .ok_or(WebError::NotFound)?;
