@@ -151,18 +151,11 @@ async fn agenda(
         .iter()
         .filter(|s| s.stage == "scoping" || s.stage == "rapid-review")
     {
-        let Ok(access) = authorize_case(
-            state.store(),
-            p,
-            CaseId::from_uuid(s.case_id),
-            CaseNeed::Read,
-            None,
-        )
-        .await
+        let Some(case) =
+            reader::load_if_readable(state, p, s.case_id, "view-meeting-agenda", source).await?
         else {
             continue;
         };
-        let (case, _) = reader::load_case(state, &access, "view-meeting-agenda", source).await?;
         // A scoping case belongs to the meeting it was triaged to (or any later one).
         if case.scoping_meeting_on.is_some_and(|on| on > day) {
             continue;

@@ -18,9 +18,8 @@ use axum::extract::{Extension, Query, State};
 use axum::http::header::REFRESH;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_store::{NewAccessEntry, StoreError, UserRow};
+use cspr_store::{StoreError, UserRow};
 
-use crate::access::Role;
 use crate::auth::oidc::{CallbackParams, Identity, OidcError};
 use crate::layout::Chrome;
 use crate::reader::Source;
@@ -125,13 +124,7 @@ fn pending_id(headers: &HeaderMap) -> Option<String> {
     crate::session::cookie(headers, PENDING_COOKIE).filter(|v| crate::session::is_token(v))
 }
 
-fn landing(role: &str) -> &'static str {
-    if Role::parse(role) == Some(Role::SystemAdministrator) {
-        "/admin"
-    } else {
-        "/dashboard"
-    }
-}
+use super::signin::landing;
 
 async fn log(
     state: &AppState,
@@ -140,18 +133,14 @@ async fn log(
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
-    state
-        .store()
-        .log_access(NewAccessEntry {
-            actor,
-            action: action.to_owned(),
-            case_id: None,
-            detail: format!("openid connect: {detail}"),
-            source_ip: source.0.clone(),
-            at: state.now(),
-        })
-        .await
-        .map_err(WebError::from)
+    crate::reader::log_event(
+        state,
+        actor,
+        action,
+        format!("openid connect: {detail}"),
+        source,
+    )
+    .await
 }
 
 /// Sends the browser to the organisation's provider.

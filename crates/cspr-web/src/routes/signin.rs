@@ -7,7 +7,7 @@ use crate::ValidForm;
 use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_store::{NewAccessEntry, UserRow};
+use cspr_store::UserRow;
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -86,7 +86,7 @@ pub struct CodeForm {
     code: String,
 }
 
-fn landing(role: &str) -> &'static str {
+pub(super) fn landing(role: &str) -> &'static str {
     if Role::parse(role) == Some(Role::SystemAdministrator) {
         "/admin"
     } else {
@@ -101,18 +101,7 @@ async fn log(
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
-    state
-        .store()
-        .log_access(NewAccessEntry {
-            actor,
-            action: action.to_owned(),
-            case_id: None,
-            detail: detail.to_owned(),
-            source_ip: source.0.clone(),
-            at: state.now(),
-        })
-        .await
-        .map_err(WebError::from)
+    crate::reader::log_event(state, actor, action, detail.to_owned(), source).await
 }
 
 /// The account key for throttling: a hash of the address typed, so failures are counted for

@@ -7,11 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::response::{Html, IntoResponse, Response};
-use cspr_domain::ids::CaseId;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::access::{CaseNeed, Principal, authorize_case};
+use cspr_domain::ids::CaseId;
+
+use crate::access::Principal;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, WebError};
@@ -86,18 +87,11 @@ pub async fn earlier(
         if shared.is_empty() {
             continue;
         }
-        let Ok(access) = authorize_case(
-            state.store(),
-            p,
-            CaseId::from_uuid(s.case_id),
-            CaseNeed::Read,
-            None,
-        )
-        .await
+        let Some(case) =
+            reader::load_if_readable(state, p, s.case_id, "view-recurrent-themes", source).await?
         else {
             continue;
         };
-        let (case, _) = reader::load_case(state, &access, "view-recurrent-themes", source).await?;
         out.push(Earlier {
             case_id: s.case_id,
             reference: s.reference.clone(),

@@ -14,12 +14,11 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::actions::ActionRules;
 use cspr_domain::figures::{Period, YearlyFigures};
-use cspr_domain::ids::CaseId;
 use cspr_store::CaseScope;
 
 use self::charts::{BAR_MAX, CHART_WIDTH, View};
 use self::period::{Asked, DateBoxes, PeriodQuery, asked};
-use crate::access::{CaseNeed, Principal, authorize_case};
+use crate::access::Principal;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, WebError};
@@ -40,18 +39,11 @@ async fn load_cases(
         .await?;
     let mut cases = Vec::with_capacity(summaries.len());
     for s in &summaries {
-        let Ok(access) = authorize_case(
-            state.store(),
-            p,
-            CaseId::from_uuid(s.case_id),
-            CaseNeed::Read,
-            None,
-        )
-        .await
+        let Some(case) =
+            reader::load_if_readable(state, p, s.case_id, AUDIT_ACTION, source).await?
         else {
             continue;
         };
-        let (case, _) = reader::load_case(state, &access, AUDIT_ACTION, source).await?;
         cases.push(case);
     }
     Ok((cases, summaries.len()))
