@@ -97,7 +97,7 @@ mod tests {
         assert_eq!(field("+1"), "'+1");
         assert_eq!(field("-1"), "'-1");
         assert_eq!(field("@x, y"), "\"'@x, y\"");
-        assert_eq!(field("\tx"), "\"'\tx\"");
+        assert_eq!(field("\tx"), "'\tx");
     }
 
     #[test]

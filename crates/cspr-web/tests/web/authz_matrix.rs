@@ -562,6 +562,72 @@ async fn every_role_every_route_every_relation() {
     assert_eq!(checked, Role::ALL.len() * RELS.len() * ROUTES.len());
 }
 
+/// Every kind of command × every role, on a case the person can see: the form of a kind opens
+/// exactly for the roles the policy gives that kind (`cspr_app::policy::runners`), and the
+/// catalogue has a form (on a case, or opening one) for exactly the kinds the policy gives to
+/// someone.
+#[tokio::test]
+async fn every_role_every_command_form() {
+    use cspr_domain::case::CommandKind;
+    use cspr_web::routes::actions::catalogue;
+
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-111").await;
+    let all = catalogue::all();
+    let forms: Vec<_> = all.iter().filter(|a| !a.opens_case).collect();
+    for kind in CommandKind::all() {
+        let has_form = all.iter().any(|a| a.command == kind);
+        assert_eq!(
+            has_form,
+            !cspr_app::policy::runners(kind).is_empty(),
+            "{}: the catalogue and the policy disagree on whether it has a form",
+            kind.name()
+        );
+    }
+    let mut checked = 0;
+    for role in Role::ALL {
+        let user = t
+            .user(role)
+            .email(&format!("{}-forms@example.org", role.key()))
+            .create()
+            .await;
+        let case_role = match role {
+            Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
+            Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
+            Role::PanelMember => Some(CaseRole::PanelMember),
+            Role::SafeguardingPartner => Some(CaseRole::SafeguardingPartner),
+            Role::SubgroupMember => Some(CaseRole::SubgroupMember),
+            _ => None,
+        };
+        if let Some(cr) = case_role {
+            let agency = (cr == CaseRole::AgencyRepresentative).then_some(HEALTH);
+            t.grant(case, user, cr, agency).await;
+        }
+        let cookie = t.session(user).await;
+        for kind in CommandKind::all() {
+            let path = format!("/cases/{case}/actions/{}", kind.name());
+            let response = t.get(&path, Some(&cookie)).await;
+            let got = outcome(response.status(), location(&response).as_deref());
+            let expected = if role != Role::SystemAdministrator
+                && forms.iter().any(|a| a.command == kind)
+                && cspr_app::policy::may_run(role, kind)
+            {
+                Allow
+            } else {
+                Deny
+            };
+            assert_eq!(
+                got,
+                expected,
+                "{role:?} GET {path} -> {}",
+                response.status()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, Role::ALL.len() * CommandKind::all().count());
+}
+
 #[tokio::test]
 async fn refusals_are_written_to_the_access_log() {
     let t = TestApp::spawn().await;
