@@ -1,9 +1,7 @@
 //! Tampering through the real binary: an event or access-log row edited or deleted directly in
 //! the database makes `cspr verify` fail (exit 3) in one line that names the row.
 
-mod common;
-
-use common::{Sandbox, log_accesses, one_error_line, tamper};
+use crate::common::{Sandbox, log_accesses, one_error_line, tamper};
 
 fn sandbox_with_history() -> Sandbox {
     let sandbox = Sandbox::new();

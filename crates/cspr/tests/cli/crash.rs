@@ -3,15 +3,13 @@
 //! exactly once, with no duplicates and no gaps, and `cspr verify` must pass.
 //! The seed is printed; set CRASH_TEST_SEED to replay a run.
 
-mod common;
-
 use std::{
     process::Stdio,
     thread,
     time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 
-use common::{Ack, Sandbox, check_acks, collect_acks};
+use crate::common::{Ack, Sandbox, check_acks, collect_acks};
 
 const KILLS: usize = 50;
 /// Longest a writer lives before it is killed; the mean is half this.

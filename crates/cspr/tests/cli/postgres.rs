@@ -2,11 +2,9 @@
 //! from the system binaries by the store's harness (a failure, never a skip, if they are
 //! missing). Also moves a backup across backends and compares the canonical exports.
 
-mod common;
-
 use std::{fs, process::Stdio, thread, time::Duration};
 
-use common::{Ack, Sandbox, check_acks, collect_acks, log_accesses, one_error_line};
+use crate::common::{Ack, Sandbox, check_acks, collect_acks, log_accesses, one_error_line};
 use cspr_store::testing::TestDb;
 
 fn postgres_databases(n: usize) -> Vec<TestDb> {

@@ -1,9 +1,7 @@
 //! `cspr calendar` through the real binary: the worked example from the statutory timescales
 //! and clear, one-line refusals of bad input.
 
-mod common;
-
-use common::{Sandbox, one_error_line};
+use crate::common::{Sandbox, one_error_line};
 
 #[test]
 fn fifteen_working_days_from_16_december_2024_is_9_january_2025() {

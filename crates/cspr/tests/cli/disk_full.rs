@@ -3,8 +3,6 @@
 //! space is freed the store verifies clean with every acknowledged write present.
 //! Needs root (it mounts a tmpfs); CI runs as root. It fails rather than skips without it.
 
-mod common;
-
 use std::{
     fs::{self, File, OpenOptions},
     io::{ErrorKind, Write},
@@ -12,7 +10,7 @@ use std::{
     process::{Command, Stdio},
 };
 
-use common::{Ack, Sandbox, check_acks, collect_acks, one_error_line};
+use crate::common::{Ack, Sandbox, check_acks, collect_acks, one_error_line};
 
 /// A tmpfs mounted for the test's lifetime.
 struct Tmpfs {

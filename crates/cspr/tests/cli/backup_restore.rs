@@ -2,11 +2,9 @@
 //! a canonical export equal to the original's, byte for byte; a restore refuses a database that
 //! holds data, a wrong passphrase and a damaged file, and changes nothing when it refuses.
 
-mod common;
-
 use std::fs;
 
-use common::{Sandbox, log_accesses, one_error_line};
+use crate::common::{Sandbox, log_accesses, one_error_line};
 
 const PASSPHRASE_VAR: &str = "CSPR_TEST_BACKUP_PASSPHRASE";
 

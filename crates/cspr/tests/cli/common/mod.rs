@@ -1,11 +1,6 @@
 //! Helpers for tests that run the real `cspr` binary: a throwaway working directory with its
 //! own data directory, a clean `CSPR_*` environment, and checks on what the binary printed.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses a different part of this module"
-)]
-
 use std::{
     collections::BTreeSet,
     fs,

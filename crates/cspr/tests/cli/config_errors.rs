@@ -2,11 +2,9 @@
 //! a wrong master key, incomplete OpenID Connect settings and a bad email sender each stop it
 //! with exit code 2, one clear line, and nothing changed.
 
-mod common;
-
 use std::fs;
 
-use common::{Sandbox, one_error_line, snapshot};
+use crate::common::{Sandbox, one_error_line, snapshot};
 
 #[test]
 fn a_malformed_database_url_is_refused_before_anything_is_created() {

@@ -1,9 +1,7 @@
 //! `cspr demo` through the real binary: it seeds the demo partnership's cases and accounts
 //! once; running it again seeds nothing more, prints the same cases and no new password.
 
-mod common;
-
-use common::Sandbox;
+use crate::common::Sandbox;
 
 /// The number of events `cspr verify` reports.
 fn events(sandbox: &Sandbox) -> u64 {

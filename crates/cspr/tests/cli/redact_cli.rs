@@ -2,11 +2,9 @@
 //! a text or Word file to its redacted text, and one clear line for bad input with no file left
 //! behind.
 
-mod common;
-
 use std::{fs, io::Write, path::Path};
 
-use common::{Sandbox, one_error_line};
+use crate::common::{Sandbox, one_error_line};
 
 const RECORDS: &str = r#"{"id": "r1", "text": "Gemma White (DOB 26/04/1984) rang PC Noble from 07700 900701.", "case": {"people": [{"role": "mother", "name": "Gemma White", "dob": "1984-04-26"}], "pseudonyms": {"Gemma White": "Mother"}}}
 {"id": "r2", "text": "Seen at 168 Oak Close, Rochdale OL11 1AA."}

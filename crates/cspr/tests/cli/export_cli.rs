@@ -2,11 +2,9 @@
 //! each stage, numbered in stage order: CSPR-<year>-004 is at its rapid review, -008 gathers
 //! evidence under agreed terms of reference, -009 has its overview report drafted).
 
-mod common;
-
 use std::process::Command;
 
-use common::{Sandbox, one_error_line};
+use crate::common::{Sandbox, one_error_line};
 
 fn reference(n: u32) -> String {
     format!("CSPR-{}-{n:03}", time::OffsetDateTime::now_utc().year())

@@ -26,9 +26,7 @@
 //! completed with evidence of impact. Learning theme: "information sharing", from the 5 rapid
 //! reviews held.
 
-mod common;
-
-use common::{Sandbox, one_error_line};
+use crate::common::{Sandbox, one_error_line};
 
 const WIDE: [&str; 4] = ["--from", "2000-01-01", "--to", "2099-12-31"];
 

@@ -6,8 +6,6 @@
 //! starts without reaching either (discovery waits for the first sign-in), and the sign-in page
 //! offers the organisation's account only then.
 
-mod common;
-
 use std::{
     io::{BufRead, BufReader, Read, Write},
     net::TcpStream,
@@ -15,7 +13,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{Sandbox, one_error_line};
+use crate::common::{Sandbox, one_error_line};
 
 /// A response read off the wire: status line and headers (lower-cased names), then the body.
 #[derive(Debug)]
@@ -346,7 +344,7 @@ fn sign_in(sandbox: &Sandbox, address: &str, email: &str, password: &str) -> Str
 fn a_bad_listen_address_is_one_line() {
     let sandbox = Sandbox::new();
     let output = sandbox.run(&["serve", "--listen", "localhost"]);
-    let line = common::one_error_line(&output, 2);
+    let line = crate::common::one_error_line(&output, 2);
     assert!(line.contains("--listen"), "{line}");
 }
 
