@@ -2,8 +2,6 @@
 //! XML inspected, the PDF through poppler's pdfinfo / pdftotext (Debian poppler-utils), the
 //! pages rendered to PNG in the test artefact folder for people to look at.
 
-mod common;
-
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -55,7 +53,7 @@ fn headings() -> Vec<&'static str> {
 
 #[test]
 fn pdf_is_tagged_titled_complete_and_literal() {
-    let pdf = to_pdf(&common::document(6)).expect("pdf");
+    let pdf = to_pdf(&crate::common::document(6)).expect("pdf");
     let dir = artefacts();
     let path = dir.join("overview-report.pdf");
     std::fs::write(&path, &pdf).expect("write pdf");
@@ -214,7 +212,7 @@ fn paragraphs(xml: &str) -> Vec<(String, String)> {
 
 #[test]
 fn docx_has_heading_styles_contents_footer_and_properties() {
-    let docx = to_docx(&common::document(6)).expect("docx");
+    let docx = to_docx(&crate::common::document(6)).expect("docx");
     std::fs::write(artefacts().join("overview-report.docx"), &docx).expect("write docx");
     assert_well_formed(&docx);
 
@@ -301,7 +299,7 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
 
 #[test]
 fn html_is_standalone_accessible_and_escaped() {
-    let html = to_html(&common::document(2));
+    let html = to_html(&crate::common::document(2));
     std::fs::write(artefacts().join("overview-report.html"), &html).expect("write html");
     assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"en-GB\">"));
     assert!(html.contains("<title>Child Safeguarding Practice Review: Child A</title>"));

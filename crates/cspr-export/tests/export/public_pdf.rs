@@ -1,8 +1,6 @@
 //! The PDF published on the public page carries no document metadata that could identify
 //! people or say when it was made: read back with poppler's pdfinfo (Debian poppler-utils).
 
-mod common;
-
 use std::process::Command;
 
 use cspr_export::{to_pdf, to_public_pdf};
@@ -44,7 +42,7 @@ fn field<'a>(info: &'a str, name: &str) -> Option<&'a str> {
 
 #[test]
 fn the_public_pdf_has_no_author_creator_or_dates() {
-    let doc = common::document(1);
+    let doc = crate::common::document(1);
     assert!(
         !doc.author.is_empty() && doc.date.is_some(),
         "the document has both to strip"
