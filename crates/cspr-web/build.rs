@@ -100,7 +100,7 @@ fn run() -> Result<(), String> {
         name: "init.js".into(),
         bytes: init.into_bytes(),
     });
-    // The section editor of the document pages (routes/reports.rs), loaded on those pages.
+    // The section editor of the document pages (routes/documents/), loaded on those pages.
     built.push(Built {
         name: "report-editor.js".into(),
         bytes: read(&web.join("js/report-editor.js"))?,

@@ -1,4 +1,4 @@
-// The section editor of the document pages (cspr-web routes/reports.rs): progressive
+// The section editor of the document pages (cspr-web routes/documents/): progressive
 // enhancement of the section's textarea. Without JavaScript the textarea takes plain text and
 // the few HTML tags reports allow. With it, a small editor shows the text formatted, with a
 // toolbar for what reports need (sub-headings, paragraphs, bulleted and numbered lists, bold

@@ -7,6 +7,7 @@
 
 pub mod cases;
 pub mod demo;
+pub mod documents;
 pub mod exports;
 pub mod files;
 pub mod jobs;

@@ -420,3 +420,46 @@ pub const fn runners(kind: CommandKind) -> &'static [Role] {
 pub fn may_run(role: Role, kind: CommandKind) -> bool {
     runners(kind).contains(&role)
 }
+
+/// The capability to edit one document of one case. Only [`document_editor`] makes one, from
+/// the capability to read the case and the person's right to edit that document; the document
+/// services take it, so no path writes a document without both checks.
+#[derive(Debug, Clone)]
+pub struct DocumentEditor {
+    case_id: CaseId,
+    document: cspr_domain::documents::DocumentKind,
+    user_id: UserId,
+}
+
+impl DocumentEditor {
+    /// The case.
+    #[must_use]
+    pub const fn case_id(&self) -> CaseId {
+        self.case_id
+    }
+
+    /// The document.
+    #[must_use]
+    pub const fn document(&self) -> cspr_domain::documents::DocumentKind {
+        self.document
+    }
+
+    /// Who edits.
+    #[must_use]
+    pub const fn user_id(&self) -> UserId {
+        self.user_id
+    }
+}
+
+/// The capability to edit `document` of the case `access` opens, if the person may.
+#[must_use]
+pub fn document_editor(
+    access: &CaseAccess,
+    document: cspr_domain::documents::DocumentKind,
+) -> Option<DocumentEditor> {
+    may_edit_document(access.principal(), document).then(|| DocumentEditor {
+        case_id: access.case_id(),
+        document,
+        user_id: access.principal().user_id,
+    })
+}

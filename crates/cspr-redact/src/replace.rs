@@ -70,7 +70,7 @@ pub fn redact(text: &str, case: &CaseKnowledge, policy: Policy) -> Redaction {
     let findings = find_prepared(text, &prepared);
     let mut out = replace_all(text, &findings, case, policy);
     // The redacted text is scanned once more: a replacement can make new context ("Mr. Mother
-    // Academy"). The placeholders themselves are inert (`tests/properties.rs` checks every
+    // Academy"). The placeholders themselves are inert (`tests/redact/properties.rs` checks every
     // form), so that scan finds nothing nearly always; three passes have always been enough.
     // Nothing found means nothing replaced: the text is its own redaction already.
     let passes = if findings.is_empty() { 0 } else { 3 };

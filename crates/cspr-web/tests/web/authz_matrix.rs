@@ -152,7 +152,7 @@ fn subgroup_post(role: Role, rel: Rel) -> Expect {
         other => other,
     }
 }
-/// Documents: reading the case, less the roles a handler refuses (routes/reports.rs).
+/// Documents: reading the case, less the roles a handler refuses (routes/documents/).
 fn case_read_but(role: Role, rel: Rel, allowed: &[Role]) -> Expect {
     match case_read(role, rel) {
         Allow if allowed.contains(&role) => Allow,

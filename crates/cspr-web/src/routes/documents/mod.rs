@@ -45,6 +45,9 @@ use cspr_app::policy::{
     may_resolve_comments as may_resolve,
 };
 
+/// What a document page says when the case changed since it was drawn.
+const CONFLICT: &str = "Someone else changed this case while you were working: your text is below. Check the latest version, then save again.";
+
 fn kind_of(slug: &str) -> Result<DocumentKind, WebError> {
     DocumentKind::from_slug(slug).ok_or(WebError::NotFound)
 }
@@ -132,11 +135,7 @@ async fn execute(
         .await
     {
         Ok(_) => Ok(Ok(())),
-        Err(e) => crate::refused_or(
-            e,
-            "Someone else changed this case while you were working: your text is below. Check the latest version, then save again.",
-        )
-        .map(Err),
+        Err(e) => crate::refused_or(e, CONFLICT).map(Err),
     }
 }
 

@@ -5,14 +5,14 @@ use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_domain::case::{Case, Command};
+use cspr_domain::case::Case;
 use cspr_domain::documents::{self, DocumentKind, Origin, SectionComment};
 use cspr_domain::ids::AgencyId;
 use cspr_export::richtext;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Names, error_of, execute, kind_of, may_edit, may_resolve, shown, when};
+use super::{Names, error_of, kind_of, may_edit, may_resolve, shown, when};
 use crate::access::{CaseAccess, refuse};
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -206,9 +206,9 @@ pub async fn save(
     let kind = kind_of(&slug)?;
     let spec = find_section(kind, &key)?;
     let (case, _) = reader::load_case(&state, &access, "save-document-section", &source).await?;
-    if !may_edit(access.principal(), kind) {
+    let Some(editor) = cspr_app::policy::document_editor(&access, kind) else {
         return Err(refuse(&state, &access, &source, "edit a document").await);
-    }
+    };
     let text = richtext::sanitise(&form.text);
     if text.trim().is_empty() {
         return section_page(
@@ -226,13 +226,21 @@ pub async fn save(
         )
         .await;
     }
-    let command = Command::SaveDocumentSection {
-        document: kind,
-        section: spec.key.to_owned(),
-        text: text.clone(),
-        saved_at: state.now(),
+    let saved = cspr_app::documents::save_section(
+        &state.app(),
+        &editor,
+        form.version,
+        spec.key,
+        text.clone(),
+        state.now(),
+        state.actor(access.principal().user_id),
+    )
+    .await;
+    let refused = match saved {
+        Ok(_) => None,
+        Err(e) => Some(crate::refused_or(e, super::CONFLICT)?),
     };
-    match execute(&state, &access, form.version, command).await? {
+    match refused.map_or(Ok(()), Err) {
         Ok(()) => Ok(Redirect::to(&format!(
             "/cases/{}/documents/{}?done=saved#{}",
             access.case_id(),
