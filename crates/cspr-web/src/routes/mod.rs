@@ -91,30 +91,34 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/contribute/{token}") => post(contribute::check_code),
         ("GET", "/contribute/{token}/form") => get(contribute::form),
         ("POST", "/contribute/{token}/form") => post(contribute::submit),
-        ("GET", "/cases/{case_id}/requests") => get(requests::index),
-        ("POST", "/cases/{case_id}/requests") => post(requests::create),
-        ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated),
-        ("POST", "/cases/{case_id}/requests/{kind}/due") => post(requests::change_due),
-        ("POST", "/cases/{case_id}/requests/{kind}/reopen") => post(requests::reopen),
-        ("GET", "/cases/{case_id}/requests/{kind}/files/{blob_id}") => get(requests::download),
-        ("GET", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => get(requests::respond),
+        ("GET", "/cases/{case_id}/requests") => get(requests::create::index),
+        ("POST", "/cases/{case_id}/requests") => post(requests::create::create),
+        ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated::consolidated),
+        ("POST", "/cases/{case_id}/requests/{kind}/due") => post(requests::create::change_due),
+        ("POST", "/cases/{case_id}/requests/{kind}/reopen") => post(requests::create::reopen),
+        ("GET", "/cases/{case_id}/requests/{kind}/files/{blob_id}") => {
+            get(requests::consolidated::download)
+        }
+        ("GET", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => {
+            get(requests::respond::respond)
+        }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => {
-            post(requests::respond_submit)
+            post(requests::respond::respond_submit)
         }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files") => {
-            post(requests::attach)
+            post(requests::upload::attach)
         }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import") => {
-            post(requests::import)
+            post(requests::upload::import)
         }
-        ("GET", "/cases/{case_id}/chronology") => get(requests::chronology_page),
-        ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology_csv),
-        ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology_docx),
-        ("POST", "/cases/{case_id}/chronology/key-episodes") => post(requests::mark),
-        ("GET", "/chronology-template.csv") => get(requests::template),
-        ("GET", "/admin/forms") => get(requests::forms_index),
-        ("GET", "/admin/forms/{kind}") => get(requests::form_edit),
-        ("POST", "/admin/forms/{kind}") => post(requests::form_save),
+        ("GET", "/cases/{case_id}/chronology") => get(requests::chronology::chronology_page),
+        ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology::chronology_csv),
+        ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology::chronology_docx),
+        ("POST", "/cases/{case_id}/chronology/key-episodes") => post(requests::chronology::mark),
+        ("GET", "/chronology-template.csv") => get(requests::upload::template),
+        ("GET", "/admin/forms") => get(requests::forms::forms_index),
+        ("GET", "/admin/forms/{kind}") => get(requests::forms::form_edit),
+        ("POST", "/admin/forms/{kind}") => post(requests::forms::form_save),
         ("GET", "/actions") => get(tracker::index),
         ("GET", "/actions.csv") => get(tracker::csv),
         ("GET", "/themes") => get(themes::index),
