@@ -130,18 +130,22 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/meetings") => get(meetings::index),
         ("GET", "/meetings/{day}") => get(meetings::show),
         ("POST", "/meetings/{day}/cases/{case_id}") => post(meetings::record),
-        ("GET", "/cases/{case_id}/publication") => get(publication::show),
-        ("POST", "/cases/{case_id}/publication/scan") => post(publication::scan),
-        ("GET", "/cases/{case_id}/publication/review") => get(publication::review),
+        ("GET", "/cases/{case_id}/publication") => get(publication::page::show),
+        ("POST", "/cases/{case_id}/publication/scan") => post(publication::scan::scan),
+        ("GET", "/cases/{case_id}/publication/review") => get(publication::review::review),
         ("POST", "/cases/{case_id}/publication/findings/{finding}") => {
-            post(publication::decide_finding)
+            post(publication::review::decide_finding)
         }
-        ("POST", "/cases/{case_id}/publication/check") => post(publication::check),
-        ("POST", "/cases/{case_id}/publication/accept-rest") => post(publication::accept_rest),
-        ("POST", "/cases/{case_id}/publication/pseudonyms") => post(publication::choose_pseudonym),
-        ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
-        ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
-        ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
+        ("POST", "/cases/{case_id}/publication/check") => post(publication::scan::check),
+        ("POST", "/cases/{case_id}/publication/accept-rest") => {
+            post(publication::review::accept_rest)
+        }
+        ("POST", "/cases/{case_id}/publication/pseudonyms") => {
+            post(publication::scan::choose_pseudonym)
+        }
+        ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish::publish_form),
+        ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish::publish),
+        ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::publish::withdraw),
         ("GET", "/cases/{case_id}/documents/{document}") => get(documents::page::show),
         ("POST", "/cases/{case_id}/documents/{document}/exports") => {
             post(documents::exports::export)
