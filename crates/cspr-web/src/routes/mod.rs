@@ -83,14 +83,14 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases/{case_id}/members/{user_id}/remove") => {
             post(cases::members::remove_member)
         }
-        ("GET", "/cases/{case_id}/practitioner-links") => get(contribute::links),
-        ("POST", "/cases/{case_id}/practitioner-links") => post(contribute::create),
-        ("POST", "/cases/{case_id}/practitioner-links/revoke") => post(contribute::revoke),
-        ("GET", "/contribute/{token}") => get(contribute::start),
-        ("POST", "/contribute/{token}/code") => post(contribute::send_code),
-        ("POST", "/contribute/{token}") => post(contribute::check_code),
-        ("GET", "/contribute/{token}/form") => get(contribute::form),
-        ("POST", "/contribute/{token}/form") => post(contribute::submit),
+        ("GET", "/cases/{case_id}/practitioner-links") => get(contribute::links::links),
+        ("POST", "/cases/{case_id}/practitioner-links") => post(contribute::links::create),
+        ("POST", "/cases/{case_id}/practitioner-links/revoke") => post(contribute::links::revoke),
+        ("GET", "/contribute/{token}") => get(contribute::code::start),
+        ("POST", "/contribute/{token}/code") => post(contribute::code::send_code),
+        ("POST", "/contribute/{token}") => post(contribute::code::check_code),
+        ("GET", "/contribute/{token}/form") => get(contribute::answer::form),
+        ("POST", "/contribute/{token}/form") => post(contribute::answer::submit),
         ("GET", "/cases/{case_id}/requests") => get(requests::create::index),
         ("POST", "/cases/{case_id}/requests") => post(requests::create::create),
         ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated::consolidated),
