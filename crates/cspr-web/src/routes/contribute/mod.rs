@@ -53,7 +53,7 @@ pub const MAX_CONTRIBUTION_CHARS: usize = 50_000;
 const CODE_KEY_CONTEXT: &str = "cspr-web 2025-06 practitioner one-time code v1";
 
 /// The forms a link can open: (key prefix, kind). When the case has an open request of the kind
-/// to the agency, the link answers that request's form (routes/requests.rs).
+/// to the agency, the link answers that request's form (routes/requests/).
 const FORM_KINDS: [(&str, ContributionKind); 3] = [
     ("scoping-form", ContributionKind::ScopingForm),
     ("agency-summary", ContributionKind::AgencySummary),
