@@ -18,7 +18,7 @@ use super::{
 };
 use crate::layout::Chrome;
 use crate::reader::Source;
-use crate::session::{self};
+use crate::session;
 use crate::{AppState, WebError};
 
 #[derive(Template)]

@@ -6,7 +6,7 @@ use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::case::model::{
     Contribution, ContributionKind, ContributionRequest, ContributionStatus,
 };
-use cspr_domain::forms::{self};
+use cspr_domain::forms;
 use cspr_domain::words::long_date;
 use uuid::Uuid;
 

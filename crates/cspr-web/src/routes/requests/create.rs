@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{ContributionKind, ContributionStatus};
-use cspr_domain::chronology::{self};
+use cspr_domain::chronology;
 use cspr_domain::ids::AgencyId;
 use cspr_domain::vocab::NonEmptyText;
 use cspr_domain::words::long_date;

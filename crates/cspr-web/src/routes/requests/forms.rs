@@ -5,7 +5,7 @@ use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::ContributionKind;
-use cspr_domain::forms::{self};
+use cspr_domain::forms;
 
 use super::create::DoneQuery;
 use super::{Pairs, capitalised, get, kind_from_slug, kind_slug};

@@ -6,7 +6,7 @@ use askama::Template;
 use cspr_domain::case::model::{
     Answer, ChronologyEntry, Contribution, ContributionKind, FormResponse,
 };
-use cspr_domain::chronology::{self};
+use cspr_domain::chronology;
 use cspr_domain::forms::{self, FormDefinition, MAX_ANSWER_CHARS};
 use cspr_domain::vocab::NonEmptyText;
 

@@ -11,7 +11,7 @@ use cspr_domain::case::Command;
 use cspr_domain::case::model::{
     Answer, ContributionDraft, ContributionKind, ContributionRequest, ContributionStatus,
 };
-use cspr_domain::chronology::{self};
+use cspr_domain::chronology;
 use cspr_domain::forms::{self, MAX_ANSWER_CHARS};
 use cspr_domain::ids::AgencyId;
 use cspr_domain::words::long_date;
