@@ -86,7 +86,7 @@ fn is_upload(method: &axum::http::Method, path: &str) -> bool {
     method == axum::http::Method::POST
         && (matches!(parts.as_slice(), ["", "cases", case, "evidence", action]
             if !case.is_empty() && !action.is_empty())
-            // Files and chronologies sent with an agency's response (routes/requests.rs).
+            // Files and chronologies sent with an agency's response (routes/requests/).
             || matches!(parts.as_slice(),
                 ["", "cases", _, "agencies", _, "requests", _, "files" | "import"]))
 }

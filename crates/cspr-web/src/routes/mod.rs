@@ -83,38 +83,42 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases/{case_id}/members/{user_id}/remove") => {
             post(cases::members::remove_member)
         }
-        ("GET", "/cases/{case_id}/practitioner-links") => get(contribute::links),
-        ("POST", "/cases/{case_id}/practitioner-links") => post(contribute::create),
-        ("POST", "/cases/{case_id}/practitioner-links/revoke") => post(contribute::revoke),
-        ("GET", "/contribute/{token}") => get(contribute::start),
-        ("POST", "/contribute/{token}/code") => post(contribute::send_code),
-        ("POST", "/contribute/{token}") => post(contribute::check_code),
-        ("GET", "/contribute/{token}/form") => get(contribute::form),
-        ("POST", "/contribute/{token}/form") => post(contribute::submit),
-        ("GET", "/cases/{case_id}/requests") => get(requests::index),
-        ("POST", "/cases/{case_id}/requests") => post(requests::create),
-        ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated),
-        ("POST", "/cases/{case_id}/requests/{kind}/due") => post(requests::change_due),
-        ("POST", "/cases/{case_id}/requests/{kind}/reopen") => post(requests::reopen),
-        ("GET", "/cases/{case_id}/requests/{kind}/files/{blob_id}") => get(requests::download),
-        ("GET", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => get(requests::respond),
+        ("GET", "/cases/{case_id}/practitioner-links") => get(contribute::links::links),
+        ("POST", "/cases/{case_id}/practitioner-links") => post(contribute::links::create),
+        ("POST", "/cases/{case_id}/practitioner-links/revoke") => post(contribute::links::revoke),
+        ("GET", "/contribute/{token}") => get(contribute::code::start),
+        ("POST", "/contribute/{token}/code") => post(contribute::code::send_code),
+        ("POST", "/contribute/{token}") => post(contribute::code::check_code),
+        ("GET", "/contribute/{token}/form") => get(contribute::answer::form),
+        ("POST", "/contribute/{token}/form") => post(contribute::answer::submit),
+        ("GET", "/cases/{case_id}/requests") => get(requests::create::index),
+        ("POST", "/cases/{case_id}/requests") => post(requests::create::create),
+        ("GET", "/cases/{case_id}/requests/{kind}") => get(requests::consolidated::consolidated),
+        ("POST", "/cases/{case_id}/requests/{kind}/due") => post(requests::create::change_due),
+        ("POST", "/cases/{case_id}/requests/{kind}/reopen") => post(requests::create::reopen),
+        ("GET", "/cases/{case_id}/requests/{kind}/files/{blob_id}") => {
+            get(requests::consolidated::download)
+        }
+        ("GET", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => {
+            get(requests::respond::respond)
+        }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}") => {
-            post(requests::respond_submit)
+            post(requests::respond::respond_submit)
         }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files") => {
-            post(requests::attach)
+            post(requests::upload::attach)
         }
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import") => {
-            post(requests::import)
+            post(requests::upload::import)
         }
-        ("GET", "/cases/{case_id}/chronology") => get(requests::chronology_page),
-        ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology_csv),
-        ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology_docx),
-        ("POST", "/cases/{case_id}/chronology/key-episodes") => post(requests::mark),
-        ("GET", "/chronology-template.csv") => get(requests::template),
-        ("GET", "/admin/forms") => get(requests::forms_index),
-        ("GET", "/admin/forms/{kind}") => get(requests::form_edit),
-        ("POST", "/admin/forms/{kind}") => post(requests::form_save),
+        ("GET", "/cases/{case_id}/chronology") => get(requests::chronology::chronology_page),
+        ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology::chronology_csv),
+        ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology::chronology_docx),
+        ("POST", "/cases/{case_id}/chronology/key-episodes") => post(requests::chronology::mark),
+        ("GET", "/chronology-template.csv") => get(requests::upload::template),
+        ("GET", "/admin/forms") => get(requests::forms::forms_index),
+        ("GET", "/admin/forms/{kind}") => get(requests::forms::form_edit),
+        ("POST", "/admin/forms/{kind}") => post(requests::forms::form_save),
         ("GET", "/actions") => get(tracker::index),
         ("GET", "/actions.csv") => get(tracker::csv),
         ("GET", "/themes") => get(themes::index),
@@ -126,18 +130,22 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/meetings") => get(meetings::index),
         ("GET", "/meetings/{day}") => get(meetings::show),
         ("POST", "/meetings/{day}/cases/{case_id}") => post(meetings::record),
-        ("GET", "/cases/{case_id}/publication") => get(publication::show),
-        ("POST", "/cases/{case_id}/publication/scan") => post(publication::scan),
-        ("GET", "/cases/{case_id}/publication/review") => get(publication::review),
+        ("GET", "/cases/{case_id}/publication") => get(publication::page::show),
+        ("POST", "/cases/{case_id}/publication/scan") => post(publication::scan::scan),
+        ("GET", "/cases/{case_id}/publication/review") => get(publication::review::review),
         ("POST", "/cases/{case_id}/publication/findings/{finding}") => {
-            post(publication::decide_finding)
+            post(publication::review::decide_finding)
         }
-        ("POST", "/cases/{case_id}/publication/check") => post(publication::check),
-        ("POST", "/cases/{case_id}/publication/accept-rest") => post(publication::accept_rest),
-        ("POST", "/cases/{case_id}/publication/pseudonyms") => post(publication::choose_pseudonym),
-        ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish_form),
-        ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish),
-        ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::withdraw),
+        ("POST", "/cases/{case_id}/publication/check") => post(publication::scan::check),
+        ("POST", "/cases/{case_id}/publication/accept-rest") => {
+            post(publication::review::accept_rest)
+        }
+        ("POST", "/cases/{case_id}/publication/pseudonyms") => {
+            post(publication::scan::choose_pseudonym)
+        }
+        ("GET", "/cases/{case_id}/publication/publish") => get(publication::publish::publish_form),
+        ("POST", "/cases/{case_id}/publication/publish") => post(publication::publish::publish),
+        ("POST", "/cases/{case_id}/publication/withdraw") => post(publication::publish::withdraw),
         ("GET", "/cases/{case_id}/documents/{document}") => get(documents::page::show),
         ("POST", "/cases/{case_id}/documents/{document}/exports") => {
             post(documents::exports::export)
@@ -171,15 +179,15 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/published-reviews") => get(published::index),
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/admin") => get(admin::index),
-        ("GET", "/admin/users") => get(admin::users),
-        ("GET", "/admin/users/new") => get(admin::new_user_form),
-        ("POST", "/admin/users/new") => post(admin::new_user_submit),
-        ("GET", "/admin/users/{user_id}") => get(admin::user_form),
-        ("POST", "/admin/users/{user_id}") => post(admin::user_submit),
-        ("GET", "/admin/agencies") => get(admin::agencies),
-        ("POST", "/admin/agencies") => post(admin::agency_submit),
-        ("GET", "/admin/settings") => get(admin::settings_form),
-        ("POST", "/admin/settings") => post(admin::settings_submit),
+        ("GET", "/admin/users") => get(admin::users::users),
+        ("GET", "/admin/users/new") => get(admin::users::new_user_form),
+        ("POST", "/admin/users/new") => post(admin::users::new_user_submit),
+        ("GET", "/admin/users/{user_id}") => get(admin::users::user_form),
+        ("POST", "/admin/users/{user_id}") => post(admin::users::user_submit),
+        ("GET", "/admin/agencies") => get(admin::agencies::agencies),
+        ("POST", "/admin/agencies") => post(admin::agencies::agency_submit),
+        ("GET", "/admin/settings") => get(admin::settings::settings_form),
+        ("POST", "/admin/settings") => post(admin::settings::settings_submit),
         _ => return None,
     })
 }

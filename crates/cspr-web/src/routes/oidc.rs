@@ -1,4 +1,4 @@
-//! Signing in with the organisation's account (OpenID Connect, see auth/oidc.rs).
+//! Signing in with the organisation's account (OpenID Connect, see auth/oidc/).
 //!
 //! `GET /sign-in/oidc` keeps the state, nonce and PKCE verifier on the server under a random
 //! id in the `__Host-cspr-oidc` cookie (SameSite=Lax: the provider sends the browser back from

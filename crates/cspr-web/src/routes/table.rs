@@ -127,13 +127,13 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Case(CaseNeed::ManageMembers),
     ),
     // A practitioner's link: public, the token in the path is the credential; the handlers
-    // check the link, its code and the contribute cookie bound to it (routes/contribute.rs).
+    // check the link, its code and the contribute cookie bound to it (routes/contribute/).
     r("GET", "/contribute/{token}", Rule::Public),
     r("POST", "/contribute/{token}/code", Rule::Public),
     r("POST", "/contribute/{token}", Rule::Public),
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
-    // Requests to agencies, their answers, and the integrated chronology (routes/requests.rs).
+    // Requests to agencies, their answers, and the integrated chronology (routes/requests/).
     r(
         "GET",
         "/cases/{case_id}/requests",
@@ -235,7 +235,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "/meetings/{day}/cases/{case_id}",
         Rule::Roles(SUBGROUP),
     ),
-    // Publication: the handlers let only the partnership team through (routes/publication.rs).
+    // Publication: the handlers let only the partnership team through (routes/publication/).
     r(
         "GET",
         "/cases/{case_id}/publication",

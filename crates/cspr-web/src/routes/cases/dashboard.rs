@@ -191,7 +191,7 @@ async fn cases_page(
                 }
             }
         }
-        // Requests to the agency are its representatives' tasks (routes/requests.rs).
+        // Requests to the agency are its representatives' tasks (routes/requests/).
         if p.role == Role::AgencyRepresentative
             && let Some(own) = p.agency_id
         {

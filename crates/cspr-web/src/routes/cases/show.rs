@@ -192,7 +192,7 @@ pub async fn show(
         ));
     }
     let mut actions = actions::offered(&state, p, case, access.case_id()).await?;
-    // The anonymisation review can start once there is a report (routes/publication.rs).
+    // The anonymisation review can start once there is a report (routes/publication/).
     let publication = format!("/cases/{}/publication", access.case_id());
     if p.role == crate::access::Role::PartnershipTeam
         && case.stage == cspr_domain::case::Stage::Drafting

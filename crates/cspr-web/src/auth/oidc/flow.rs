@@ -1,0 +1,239 @@
+//! The sign-in flow: starting it (state, nonce, PKCE), keeping what it needs for ten minutes,
+//! and finishing it (the token exchange and the checks of the ID token).
+
+use std::collections::HashMap;
+use std::sync::PoisonError;
+
+use openidconnect::core::{CoreAuthenticationFlow, CoreIdTokenClaims};
+use openidconnect::{
+    AccessTokenHash, AuthorizationCode, ClaimsVerificationError, CsrfToken, Nonce,
+    OAuth2TokenResponse, PkceCodeChallenge, Scope, TokenResponse,
+};
+use time::OffsetDateTime;
+
+use super::{
+    CallbackParams, Client, Identity, MFA_METHODS, OidcConfig, OidcError, PENDING_MAX,
+    PENDING_PER_SOURCE, PENDING_TTL, Pending, Started, error_chain, one_line,
+};
+
+impl OidcConfig {
+    /// Begins a sign-in: makes state, nonce and a PKCE verifier, keeps them for ten minutes
+    /// under a new random id, and gives the provider's URL to send the browser to.
+    ///
+    /// # Errors
+    /// The provider cannot be discovered.
+    pub async fn start(&self, now: OffsetDateTime, source: &str) -> Result<Started, OidcError> {
+        let client = self.client(false).await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (authorize_url, state, nonce) = client
+            .authorize_url(
+                CoreAuthenticationFlow::AuthorizationCode,
+                CsrfToken::new_random,
+                Nonce::new_random,
+            )
+            .add_scope(Scope::new("email".to_owned()))
+            .set_pkce_challenge(challenge)
+            .url();
+        let id = crate::session::new_token();
+        self.keep(
+            id.clone(),
+            Pending {
+                state,
+                nonce,
+                verifier,
+                created: now,
+                source: source.to_owned(),
+            },
+        );
+        Ok(Started { id, authorize_url })
+    }
+
+    fn keep(&self, id: String, pending: Pending) {
+        let now = pending.created;
+        let mut map = self
+            .shared
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        map.retain(|_, p| p.created + PENDING_TTL > now);
+        let oldest = |map: &HashMap<String, Pending>, source: Option<&str>| {
+            map.iter()
+                .filter(|(_, p)| source.is_none_or(|s| p.source == s))
+                .min_by_key(|(_, p)| p.created)
+                .map(|(k, _)| k.clone())
+        };
+        let from_source = map.values().filter(|p| p.source == pending.source).count();
+        if from_source >= PENDING_PER_SOURCE
+            && let Some(k) = oldest(&map, Some(&pending.source))
+        {
+            map.remove(&k);
+        }
+        if map.len() >= PENDING_MAX
+            && let Some(k) = oldest(&map, None)
+        {
+            map.remove(&k);
+        }
+        map.insert(id, pending);
+    }
+
+    /// Takes a sign-in in progress (once: a second callback finds nothing).
+    fn take(&self, id: &str, now: OffsetDateTime) -> Option<Pending> {
+        self.shared
+            .pending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(id)
+            .filter(|p| p.created + PENDING_TTL > now)
+    }
+
+    /// Finishes a sign-in when the provider sends the browser back: checks the state against
+    /// the one kept under the cookie's id, exchanges the code (with the PKCE verifier) and
+    /// verifies the ID token (signature, issuer, audience, nonce, expiry against `now`).
+    ///
+    /// # Errors
+    /// Any failed step; the sign-in in progress is used up whatever happens.
+    pub async fn finish(
+        &self,
+        pending_id: Option<&str>,
+        params: CallbackParams,
+        now: OffsetDateTime,
+    ) -> Result<Identity, OidcError> {
+        let pending = pending_id
+            .and_then(|id| self.take(id, now))
+            .ok_or(OidcError::NoPending)?;
+        if let Some(error) = params.error {
+            return Err(OidcError::Refused(one_line(&error)));
+        }
+        let state = params.state.ok_or(OidcError::StateMismatch)?;
+        // Compared as hashes: blake3's equality is constant-time.
+        if blake3::hash(state.as_bytes()) != blake3::hash(pending.state.secret().as_bytes()) {
+            return Err(OidcError::StateMismatch);
+        }
+        if params
+            .iss
+            .is_some_and(|iss| iss != self.issuer_url.as_str())
+        {
+            return Err(OidcError::IssuerMismatch);
+        }
+        let code = params
+            .code
+            .filter(|c| !c.is_empty())
+            .ok_or(OidcError::NoCode)?;
+        let client = self.client(false).await?;
+        let tokens = client
+            .exchange_code(AuthorizationCode::new(code))
+            .map_err(|e| OidcError::Config(e.to_string()))?
+            .set_pkce_verifier(pending.verifier)
+            .request_async(&self.shared.http)
+            .await
+            .map_err(|e| OidcError::Exchange(one_line(&error_chain(&e))))?;
+        let id_token = tokens
+            .id_token()
+            .ok_or_else(|| OidcError::IdToken("no ID token in the token response".into()))?;
+        let now_utc =
+            chrono::DateTime::<chrono::Utc>::from_timestamp(now.unix_timestamp(), now.nanosecond())
+                .ok_or_else(|| OidcError::IdToken("the clock is out of range".into()))?;
+        let verify = |client: &Client| -> Result<Identity, ClaimsVerificationError> {
+            let verifier = client.id_token_verifier().set_time_fn(move || now_utc);
+            let claims: &CoreIdTokenClaims = id_token.claims(&verifier, &pending.nonce)?;
+            // The access token must be the one the ID token was issued with.
+            if let Some(expected) = claims.access_token_hash() {
+                let alg = id_token
+                    .signing_alg()
+                    .map_err(|e| ClaimsVerificationError::Other(e.to_string()))?;
+                let key = id_token
+                    .signing_key(&verifier)
+                    .map_err(ClaimsVerificationError::SignatureVerification)?;
+                let actual = AccessTokenHash::from_token(tokens.access_token(), alg, key)
+                    .map_err(|e| ClaimsVerificationError::Other(e.to_string()))?;
+                if actual != *expected {
+                    return Err(ClaimsVerificationError::Other(
+                        "the access token hash did not match".into(),
+                    ));
+                }
+            }
+            Ok(identity(claims))
+        };
+        match verify(&client) {
+            Ok(identity) => Ok(identity),
+            Err(ClaimsVerificationError::SignatureVerification(first)) => {
+                // Perhaps the provider rotated its keys: fetch them again, once.
+                let client = self.client(true).await?;
+                verify(&client).map_err(|e| {
+                    OidcError::IdToken(one_line(&format!("{e} (before refresh: {first})")))
+                })
+            }
+            Err(e) => Err(OidcError::IdToken(one_line(&e.to_string()))),
+        }
+    }
+}
+
+fn identity(claims: &CoreIdTokenClaims) -> Identity {
+    let verified_email = claims
+        .email()
+        .filter(|_| claims.email_verified() == Some(true))
+        .map(|e| e.as_str().trim().to_owned())
+        .filter(|e| !e.is_empty());
+    let multi_factor = claims
+        .auth_method_refs()
+        .is_some_and(|amr| amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())));
+    Identity {
+        issuer: claims.issuer().as_str().to_owned(),
+        subject: claims.subject().as_str().to_owned(),
+        verified_email,
+        multi_factor,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::oidc::tests::secret;
+    use time::Duration;
+
+    fn pending(source: &str, created: OffsetDateTime) -> Pending {
+        Pending {
+            state: CsrfToken::new_random(),
+            nonce: Nonce::new_random(),
+            verifier: PkceCodeChallenge::new_random_sha256().1,
+            created,
+            source: source.to_owned(),
+        }
+    }
+
+    #[test]
+    fn pending_sign_ins_expire_are_single_use_and_bounded_per_address() {
+        let c = OidcConfig::new(
+            "https://login.example.org",
+            "client",
+            secret(),
+            "https://cspr.example.org/sign-in/oidc/callback",
+        )
+        .expect("config");
+        let t0 = time::macros::datetime!(2025-09-01 09:00 UTC);
+        c.keep("a".into(), pending("1.2.3.4", t0));
+        assert!(c.take("a", t0 + Duration::minutes(9)).is_some());
+        assert!(
+            c.take("a", t0 + Duration::minutes(9)).is_none(),
+            "used once"
+        );
+        c.keep("b".into(), pending("1.2.3.4", t0));
+        assert!(c.take("b", t0 + Duration::minutes(10)).is_none(), "expired");
+        for i in 0..=PENDING_PER_SOURCE {
+            c.keep(
+                format!("x{i}"),
+                pending(
+                    "5.6.7.8",
+                    t0 + Duration::seconds(i64::try_from(i).unwrap_or(0)),
+                ),
+            );
+        }
+        c.keep("other".into(), pending("9.9.9.9", t0));
+        assert!(
+            c.take("x0", t0).is_none(),
+            "the address's oldest went first"
+        );
+        assert!(c.take("x1", t0 + Duration::minutes(1)).is_some());
+        assert!(c.take("other", t0).is_some());
+    }
+}

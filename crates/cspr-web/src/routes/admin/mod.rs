@@ -1,0 +1,61 @@
+//! Administration: accounts and roles (system administrators), agencies and the partnership's
+//! settings — closure days, local timescales, the meeting calendar (partnership team).
+//!
+//! One module per resource: [`users`] (accounts and roles), [`agencies`] and [`settings`]. This
+//! module holds the start page and the audit entry every change writes.
+
+pub mod agencies;
+pub mod settings;
+pub mod users;
+
+use askama::Template;
+use axum::extract::{Extension, State};
+use axum::response::{Html, IntoResponse, Response};
+use cspr_store::NewAccessEntry;
+
+use crate::access::{Principal, Role};
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "pages/admin.html")]
+struct AdminIndex {
+    chrome: Chrome,
+    users: bool,
+    settings: bool,
+}
+
+async fn audit(
+    state: &AppState,
+    p: &Principal,
+    action: &str,
+    detail: String,
+    source: &Source,
+) -> Result<(), WebError> {
+    state
+        .store()
+        .log_access(NewAccessEntry {
+            actor: p.user_id.to_string(),
+            action: action.to_owned(),
+            case_id: None,
+            detail,
+            source_ip: source.0.clone(),
+            at: state.now(),
+        })
+        .await
+        .map_err(WebError::from)
+}
+
+/// The administration start page.
+pub async fn index(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> Result<Response, WebError> {
+    let page = AdminIndex {
+        chrome: Chrome::signed_in(&state, &p, "/admin"),
+        users: p.role == Role::SystemAdministrator,
+        settings: p.role == Role::PartnershipTeam,
+    };
+    Ok(Html(page.render()?).into_response())
+}

@@ -1,0 +1,291 @@
+//! The partnership's settings: closure days, local timescales and the meeting calendar.
+
+use crate::ValidForm;
+use axum::extract::{Extension, State};
+use axum::response::Response;
+use cspr_domain::settings::Settings;
+use serde::Deserialize;
+
+use super::audit;
+use crate::access::Principal;
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::routes::form::{Field, FieldKind, FormPage};
+use crate::{AppState, WebError};
+
+fn dates_text(dates: &[time::Date]) -> String {
+    dates
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn settings_page(
+    state: &AppState,
+    p: &Principal,
+    form: &SettingsForm,
+    errors: Vec<(&'static str, String)>,
+    success: Option<String>,
+) -> Result<Response, WebError> {
+    FormPage {
+        chrome: Chrome::signed_in(state, p, "/admin"),
+        heading: "Partnership settings",
+        intro: vec!["Statutory timescales are fixed by law; these are the partnership's own.".to_owned()],
+        action: "/admin/settings".to_owned(),
+        fields: vec![
+            Field::new("summary_day", "Working day of the rapid review on which agency summaries are due", FieldKind::Text, form.summary_day.clone())
+                .hint("A number from 1 to 15. Counted from the notification to the National Panel."),
+            Field::new("contribution_days", "Working days agencies have for other contributions", FieldKind::Text, form.contribution_days.clone())
+                .hint("Scoping forms, agency reports, chronologies and factual-accuracy responses. From 1 to 60."),
+            Field::new("closure_days", "Days the partnership is closed", FieldKind::Textarea, form.closure_days.clone())
+                .hint("One date a line, like 2026-12-29. Bank holidays are already counted."),
+            Field::new("meetings", "Review subgroup meetings", FieldKind::Textarea, form.meetings.clone())
+                .hint("One date a line, like 2027-01-14. Referrals for scoping go to the next meeting."),
+            Field::new("remind_days", "Working days before an action is due to remind its agency", FieldKind::Text, form.remind_days.clone())
+                .hint("From 0 (no early reminder) to 30. Agencies are also reminded on the day and when an action is overdue."),
+            Field::new("escalate_days", "Working days an action is overdue before the agency's subgroup member is told", FieldKind::Text, form.escalate_days.clone())
+                .hint("From 1 to 30."),
+            Field::new("request_remind_days", "Working days before a request to an agency is due to remind the agency", FieldKind::Text, form.request_remind_days.clone())
+                .hint("From 0 (no early reminder) to 30. Agencies are emailed when asked, on the day and when a request is overdue."),
+            Field::new("request_escalate_days", "Working days a request is overdue before the agency's subgroup member is told", FieldKind::Text, form.request_escalate_days.clone())
+                .hint("From 1 to 30."),
+            Field::new("themes", "Learning themes", FieldKind::Textarea, form.themes.clone())
+                .hint("One theme a line. Cases, recommendations and actions are tagged with these; removing one here leaves it on the cases that have it."),
+        ],
+        errors,
+        submit: "Save settings",
+        success,
+        back: Some("/admin"),
+        links: Vec::new(),
+        buttons: Vec::new(),
+    }
+    .render_page()
+}
+
+/// The settings form as posted (and as shown).
+#[derive(Deserialize, Default)]
+pub struct SettingsForm {
+    #[serde(default)]
+    summary_day: String,
+    #[serde(default)]
+    contribution_days: String,
+    #[serde(default)]
+    closure_days: String,
+    #[serde(default)]
+    meetings: String,
+    #[serde(default)]
+    themes: String,
+    #[serde(default)]
+    remind_days: String,
+    #[serde(default)]
+    escalate_days: String,
+    #[serde(default)]
+    request_remind_days: String,
+    #[serde(default)]
+    request_escalate_days: String,
+}
+
+/// The settings.
+pub async fn settings_form(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> Result<Response, WebError> {
+    let app = state.app();
+    let form = SettingsForm {
+        summary_day: app.settings().agency_summary_due_working_day.to_string(),
+        contribution_days: app.settings().contribution_working_days.to_string(),
+        closure_days: dates_text(&app.calendar().closure_days().collect::<Vec<_>>()),
+        meetings: dates_text(&app.settings().subgroup_meetings),
+        themes: app.settings().themes.join("\n"),
+        remind_days: String::new(),
+        escalate_days: String::new(),
+        request_remind_days: String::new(),
+        request_escalate_days: String::new(),
+    };
+    let rules = crate::jobs::ReminderRules::from_settings(
+        state
+            .store()
+            .partnership_settings(p.partnership_id.as_uuid())
+            .await?
+            .as_ref(),
+    );
+    let form = SettingsForm {
+        remind_days: rules.before_due_working_days.to_string(),
+        escalate_days: rules.escalate_after_working_days.to_string(),
+        request_remind_days: rules.request_before_due_working_days.to_string(),
+        request_escalate_days: rules.request_escalate_after_working_days.to_string(),
+        ..form
+    };
+    settings_page(&state, &p, &form, Vec::new(), None)
+}
+
+fn parse_dates(text: &str) -> Result<Vec<time::Date>, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let d = time::Date::parse(line, format)
+            .map_err(|_| format!("Line {} is not a date like 2026-12-29", i + 1))?;
+        out.push(d);
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Saves the settings; deadlines of every case are recomputed.
+pub async fn settings_submit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(source): Extension<Source>,
+    ValidForm(form): ValidForm<SettingsForm>,
+) -> Result<Response, WebError> {
+    let mut errors = Vec::new();
+    let summary_day = form
+        .summary_day
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=15).contains(d));
+    if summary_day.is_none() {
+        errors.push((
+            "summary_day",
+            "Enter a whole number of working days from 1 to 15".to_owned(),
+        ));
+    }
+    let contribution_days = form
+        .contribution_days
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|d| (1..=60).contains(d));
+    if contribution_days.is_none() {
+        errors.push((
+            "contribution_days",
+            "Enter a whole number of working days from 1 to 60".to_owned(),
+        ));
+    }
+    let closure = parse_dates(&form.closure_days)
+        .map_err(|m| errors.push(("closure_days", m)))
+        .ok();
+    let meetings = parse_dates(&form.meetings)
+        .map_err(|m| errors.push(("meetings", m)))
+        .ok();
+    // Left empty: the defaults (5 and 5).
+    let days = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            Some(5)
+        } else {
+            text.parse::<u32>().ok()
+        }
+    };
+    let remind_days = days(&form.remind_days).filter(|d| *d <= 30);
+    if remind_days.is_none() {
+        errors.push((
+            "remind_days",
+            "Enter a whole number of working days from 0 to 30".to_owned(),
+        ));
+    }
+    let escalate_days = days(&form.escalate_days).filter(|d| (1..=30).contains(d));
+    if escalate_days.is_none() {
+        errors.push((
+            "escalate_days",
+            "Enter a whole number of working days from 1 to 30".to_owned(),
+        ));
+    }
+    // Requests to agencies: left empty, the defaults (3 and 3).
+    let request_days = |text: &str| {
+        let text = text.trim();
+        if text.is_empty() {
+            Some(3)
+        } else {
+            text.parse::<u32>().ok()
+        }
+    };
+    let request_remind_days = request_days(&form.request_remind_days).filter(|d| *d <= 30);
+    if request_remind_days.is_none() {
+        errors.push((
+            "request_remind_days",
+            "Enter a whole number of working days from 0 to 30".to_owned(),
+        ));
+    }
+    let request_escalate_days =
+        request_days(&form.request_escalate_days).filter(|d| (1..=30).contains(d));
+    if request_escalate_days.is_none() {
+        errors.push((
+            "request_escalate_days",
+            "Enter a whole number of working days from 1 to 30".to_owned(),
+        ));
+    }
+    let mut themes: Vec<String> = form
+        .themes
+        .lines()
+        .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|t| !t.is_empty())
+        .collect();
+    themes.sort_by_key(|t| t.to_lowercase());
+    themes.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    if let Some(long) = themes.iter().find(|t| t.chars().count() > 100) {
+        errors.push((
+            "themes",
+            format!(
+                "A theme must be 100 characters or fewer: {}…",
+                long.chars().take(30).collect::<String>()
+            ),
+        ));
+    } else if themes.is_empty() {
+        errors.push(("themes", "Enter at least one learning theme".to_owned()));
+    }
+    let (Some(summary_day), Some(contribution_days), Some(closure), Some(meetings), true) = (
+        summary_day,
+        contribution_days,
+        closure,
+        meetings,
+        errors.is_empty(),
+    ) else {
+        return settings_page(&state, &p, &form, errors, None);
+    };
+    let app = state.app();
+    let settings = Settings {
+        agency_summary_due_working_day: summary_day,
+        contribution_working_days: contribution_days,
+        subgroup_meetings: meetings,
+        themes,
+        ..app.settings().clone()
+    };
+    let stored = cspr_app::settings::StoredSettings {
+        settings: settings.clone(),
+        closure_days: closure.clone(),
+        reminders: cspr_app::settings::ReminderRules {
+            before_due_working_days: remind_days.unwrap_or(5),
+            escalate_after_working_days: escalate_days.unwrap_or(5),
+            request_before_due_working_days: request_remind_days.unwrap_or(3),
+            request_escalate_after_working_days: request_escalate_days.unwrap_or(3),
+            ..cspr_app::settings::ReminderRules::default()
+        },
+    };
+    cspr_app::settings::save(state.services(), &stored, state.actor(p.user_id))
+        .await
+        .map_err(crate::WebError::from)?;
+    audit(
+        &state,
+        &p,
+        "settings-changed",
+        "partnership settings".to_owned(),
+        &source,
+    )
+    .await?;
+    settings_page(
+        &state,
+        &p,
+        &form,
+        Vec::new(),
+        Some("The settings are saved and every deadline has been recalculated".to_owned()),
+    )
+}

@@ -1,0 +1,384 @@
+//! Accounts and roles (system administrators): the list, a new account, and changing one.
+
+use crate::ValidForm;
+use askama::Template;
+use axum::extract::{Extension, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use cspr_store::NewUser;
+use secrecy::SecretString;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::audit;
+use crate::access::{Principal, Role};
+use crate::auth::password;
+use crate::layout::Chrome;
+use crate::reader::Source;
+use crate::routes::form::{Field, FieldKind, FormPage};
+use crate::{AppState, WebError};
+
+#[derive(Template)]
+#[template(path = "pages/users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<(Uuid, String, String, &'static str, bool)>,
+}
+
+/// Every account of the partnership.
+pub async fn users(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> Result<Response, WebError> {
+    let users = state
+        .store()
+        .users(p.partnership_id.as_uuid())
+        .await?
+        .into_iter()
+        .map(|u| {
+            (
+                u.id,
+                u.display_name,
+                u.email,
+                Role::parse(&u.role).map_or("Unknown", Role::label),
+                u.disabled,
+            )
+        })
+        .collect();
+    let page = UsersPage {
+        chrome: Chrome::signed_in(&state, &p, "/admin"),
+        users,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+fn role_options() -> Vec<(String, String)> {
+    let mut options = vec![(String::new(), "Choose a role".to_owned())];
+    options.extend(
+        Role::ALL
+            .iter()
+            .map(|r| (r.key().to_owned(), r.label().to_owned())),
+    );
+    options
+}
+
+async fn agency_options(
+    state: &AppState,
+    p: &Principal,
+) -> Result<Vec<(String, String)>, WebError> {
+    let mut options = vec![(String::new(), "None".to_owned())];
+    options.extend(
+        state
+            .store()
+            .agencies(p.partnership_id.as_uuid())
+            .await?
+            .into_iter()
+            .filter(|a| a.active)
+            .map(|a| (a.id.to_string(), a.name)),
+    );
+    Ok(options)
+}
+
+/// The agency chosen, if it is one of this partnership's agencies.
+async fn known_agency(
+    state: &AppState,
+    p: &Principal,
+    chosen: &str,
+) -> Result<Option<Uuid>, WebError> {
+    let Ok(id) = Uuid::parse_str(chosen) else {
+        return Ok(None);
+    };
+    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    Ok(agencies
+        .iter()
+        .any(|a| a.id == id && a.active)
+        .then_some(id))
+}
+
+/// The new-account form as posted.
+#[derive(Deserialize, Default)]
+pub struct NewUserForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn new_user_page(
+    state: &AppState,
+    p: &Principal,
+    form: &NewUserForm,
+    errors: Vec<(&'static str, String)>,
+) -> Result<Response, WebError> {
+    FormPage {
+        chrome: Chrome::signed_in(state, p, "/admin"),
+        heading: "Add a user",
+        intro: vec!["The person signs in with this email address and password, then sets up an authenticator app.".to_owned()],
+        action: "/admin/users/new".to_owned(),
+        fields: vec![
+            Field::new("name", "Full name", FieldKind::Text, form.name.clone()),
+            Field::new("email", "Email address", FieldKind::Email, form.email.clone()),
+            Field::new("role", "Role", FieldKind::Select(role_options()), form.role.clone()),
+            Field::new("agency", "Agency", FieldKind::Select(agency_options(state, p).await?), form.agency.clone())
+                .hint("Needed for an agency representative"),
+            Field::new("password", "First password", FieldKind::Password, "").hint("At least 15 characters. Give it to the person in a separate message."),
+        ],
+        errors,
+        submit: "Add user",
+        success: None,
+        back: Some("/admin/users"),
+        links: Vec::new(),
+        buttons: Vec::new(),
+    }
+    .render_page()
+}
+
+/// The new-account form.
+pub async fn new_user_form(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> Result<Response, WebError> {
+    new_user_page(&state, &p, &NewUserForm::default(), Vec::new()).await
+}
+
+/// Creates an account.
+pub async fn new_user_submit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(source): Extension<Source>,
+    ValidForm(form): ValidForm<NewUserForm>,
+) -> Result<Response, WebError> {
+    let mut errors = Vec::new();
+    let name = form.name.trim();
+    if name.is_empty() {
+        errors.push(("name", "Enter the person's full name".to_owned()));
+    }
+    let email = cspr_domain::vocab::EmailAddress::parse(&form.email);
+    if let Err(e) = &email {
+        errors.push(("email", e.to_string()));
+    }
+    let role = Role::parse(&form.role);
+    if role.is_none() {
+        errors.push(("role", "Choose a role".to_owned()));
+    }
+    let agency = known_agency(&state, &p, &form.agency).await?;
+    if role == Some(Role::AgencyRepresentative) && agency.is_none() {
+        errors.push((
+            "agency",
+            "Choose the agency this representative acts for".to_owned(),
+        ));
+    }
+    let pw = SecretString::from(form.password.clone());
+    if let Err(problem) = password::check_new_password(&pw, &[form.email.as_str(), name]) {
+        errors.push(("password", problem.to_string()));
+    }
+    let (Ok(email), Some(role), true) = (email, role, errors.is_empty()) else {
+        return new_user_page(&state, &p, &form, errors).await;
+    };
+    let hash = password::hash_password(&pw).map_err(|e| WebError::Internal(e.to_string()))?;
+    let id = Uuid::new_v4();
+    let created = state
+        .store()
+        .create_user(
+            NewUser {
+                id,
+                partnership_id: p.partnership_id.as_uuid(),
+                email: email.as_str().to_owned(),
+                display_name: name.to_owned(),
+                role: role.key().to_owned(),
+                agency_id: agency,
+                password_hash: Some(hash),
+            },
+            state.now(),
+        )
+        .await;
+    match created {
+        Ok(()) => {}
+        Err(cspr_store::StoreError::Duplicate(message)) => {
+            return new_user_page(&state, &p, &form, vec![("email", message)]).await;
+        }
+        Err(e) => return Err(e.into()),
+    }
+    audit(
+        &state,
+        &p,
+        "user-created",
+        format!("user {id} as {}", role.key()),
+        &source,
+    )
+    .await?;
+    Ok(Redirect::to("/admin/users").into_response())
+}
+
+/// The account form as posted.
+#[derive(Deserialize, Default)]
+pub struct UserForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    agency: String,
+    #[serde(default)]
+    status: String,
+}
+
+async fn user_page(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    errors: Vec<(&'static str, String)>,
+    success: Option<String>,
+) -> Result<Response, WebError> {
+    let Some(user) = state
+        .store()
+        .user_by_id(id)
+        .await?
+        .filter(|u| u.partnership_id == p.partnership_id.as_uuid())
+    else {
+        return Err(WebError::NotFound);
+    };
+    FormPage {
+        chrome: Chrome::signed_in(state, p, "/admin"),
+        heading: "Change a user",
+        intro: vec![format!("{} ({})", user.display_name, user.email)],
+        action: format!("/admin/users/{id}"),
+        fields: vec![
+            Field::new(
+                "role",
+                "Role",
+                FieldKind::Select(role_options()),
+                user.role.clone(),
+            ),
+            Field::new(
+                "agency",
+                "Agency",
+                FieldKind::Select(agency_options(state, p).await?),
+                user.agency_id.map(|a| a.to_string()).unwrap_or_default(),
+            ),
+            Field::new(
+                "status",
+                "Account",
+                FieldKind::Select(vec![
+                    ("active".to_owned(), "Active".to_owned()),
+                    ("disabled".to_owned(), "Disabled: cannot sign in".to_owned()),
+                ]),
+                if user.disabled { "disabled" } else { "active" },
+            )
+            .hint("Disabling an account signs the person out everywhere at once."),
+        ],
+        errors,
+        submit: "Save changes",
+        success,
+        back: Some("/admin/users"),
+        links: Vec::new(),
+        buttons: Vec::new(),
+    }
+    .render_page()
+}
+
+/// The account form.
+pub async fn user_form(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    user_page(&state, &p, id, Vec::new(), None).await
+}
+
+/// Changes an account's role, agency or status; takes effect on the person's next request.
+pub async fn user_submit(
+    State(state): State<AppState>,
+    Extension(p): Extension<Principal>,
+    Extension(source): Extension<Source>,
+    Path(id): Path<Uuid>,
+    ValidForm(form): ValidForm<UserForm>,
+) -> Result<Response, WebError> {
+    let Some(user) = state
+        .store()
+        .user_by_id(id)
+        .await?
+        .filter(|u| u.partnership_id == p.partnership_id.as_uuid())
+    else {
+        return Err(WebError::NotFound);
+    };
+    let Some(role) = Role::parse(&form.role) else {
+        return user_page(
+            &state,
+            &p,
+            id,
+            vec![("role", "Choose a role".to_owned())],
+            None,
+        )
+        .await;
+    };
+    let agency = known_agency(&state, &p, &form.agency).await?;
+    if role == Role::AgencyRepresentative && agency.is_none() {
+        return user_page(
+            &state,
+            &p,
+            id,
+            vec![(
+                "agency",
+                "Choose the agency this representative acts for".to_owned(),
+            )],
+            None,
+        )
+        .await;
+    }
+    let disable = match form.status.as_str() {
+        "active" => false,
+        "disabled" => true,
+        _ => {
+            return user_page(
+                &state,
+                &p,
+                id,
+                vec![("status", "Choose whether the account is active".to_owned())],
+                None,
+            )
+            .await;
+        }
+    };
+    if id == p.user_id.as_uuid() && (disable || role != p.role) {
+        return user_page(
+            &state,
+            &p,
+            id,
+            vec![(
+                "status",
+                "You cannot disable your own account or change your own role".to_owned(),
+            )],
+            None,
+        )
+        .await;
+    }
+    // Disabling first: if the second write fails, the account is at least shut (and its
+    // sessions ended, in the same transaction as the flag).
+    if disable && !user.disabled {
+        state.store().set_user_disabled(id, true).await?;
+    }
+    state.store().set_user_role(id, role.key(), agency).await?;
+    if !disable && user.disabled {
+        state.store().set_user_disabled(id, false).await?;
+    }
+    audit(
+        &state,
+        &p,
+        "user-changed",
+        format!("user {id}: role {}, disabled {disable}", role.key()),
+        &source,
+    )
+    .await?;
+    user_page(
+        &state,
+        &p,
+        id,
+        Vec::new(),
+        Some("The changes are saved".to_owned()),
+    )
+    .await
+}

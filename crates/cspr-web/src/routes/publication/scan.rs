@@ -1,0 +1,190 @@
+//! The anonymisation scan of the latest version, the check for names the case records, and
+//! the choice of pseudonyms.
+
+use std::collections::HashMap;
+
+use axum::extract::{Extension, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use cspr_domain::case::{Case, Command};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use cspr_app::publication::{
+    knowledge, names_left, redacted_parts, relationship_words, scan_report,
+};
+
+use super::page::{WithdrawForm, publication_page};
+use super::{run, team_only};
+use crate::access::CaseAccess;
+use crate::reader::{self, Source};
+use crate::{AppState, ValidForm, WebError};
+
+/// Scans the latest version of the report.
+pub async fn scan(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+) -> Result<Response, WebError> {
+    team_only(&state, &access, &source).await?;
+    let (case, _) = reader::load_case(&state, &access, "scan-report", &source).await?;
+    let (version, findings) = match case.latest_draft() {
+        Some(d) => (d.version, scan_report(&d.report, &knowledge(&case))),
+        None => (0, Vec::new()),
+    };
+    let command = Command::ScanReport { version, findings };
+    match run(&state, &access, &case, command).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/publication/review?done=scanned",
+            access.case_id()
+        ))
+        .into_response()),
+        Err((_, message)) => {
+            publication_page(
+                &state,
+                &access,
+                &case,
+                None,
+                vec![("#scan".to_owned(), message)],
+                WithdrawForm::default(),
+                HashMap::new(),
+            )
+            .await
+        }
+    }
+}
+
+/// Scans the redacted text again for names the case records, and records what it found.
+pub async fn check(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+) -> Result<Response, WebError> {
+    team_only(&state, &access, &source).await?;
+    let (case, _) = reader::load_case(&state, &access, "check-anonymisation", &source).await?;
+    let remaining = match (&case.anonymisation, case.latest_draft()) {
+        (Some(review), Some(draft)) => {
+            names_left(&redacted_parts(&draft.report, review), &knowledge(&case))
+        }
+        _ => Vec::new(),
+    };
+    let found = remaining.len();
+    match run(
+        &state,
+        &access,
+        &case,
+        Command::CheckAnonymisation { remaining },
+    )
+    .await?
+    {
+        Ok(()) => {
+            // How many, never whose: the log holds no personal data.
+            tracing::info!(case = %access.case_id(), names_left = found, "anonymisation checked");
+            Ok(Redirect::to(&format!(
+                "/cases/{}/publication?done=checked",
+                access.case_id()
+            ))
+            .into_response())
+        }
+        Err((_, message)) => {
+            publication_page(
+                &state,
+                &access,
+                &case,
+                None,
+                vec![("#check".to_owned(), message)],
+                WithdrawForm::default(),
+                HashMap::new(),
+            )
+            .await
+        }
+    }
+}
+
+/// The people whose pseudonym the family may choose: (person id, who, pseudonym now).
+pub(super) fn pseudonym_choices(case: &Case) -> Vec<(String, String, String)> {
+    let known = knowledge(case);
+    let now = |name: &str| {
+        known
+            .pseudonyms
+            .get(name.trim())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut out: Vec<(String, String, String)> = case
+        .children
+        .iter()
+        .map(|c| {
+            (
+                c.person_id.as_uuid().to_string(),
+                format!("{}, the child", c.name.as_str()),
+                now(c.name.as_str()),
+            )
+        })
+        .collect();
+    if let Some(r) = &case.referral {
+        out.extend(r.carers.iter().map(|c| {
+            (
+                c.person_id.as_uuid().to_string(),
+                format!(
+                    "{}, {}",
+                    c.name.as_str(),
+                    relationship_words(&c.relationship).to_lowercase()
+                ),
+                now(c.name.as_str()),
+            )
+        }));
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PseudonymForm {
+    #[serde(default)]
+    person: String,
+    #[serde(default)]
+    pseudonym: String,
+}
+
+/// Records a pseudonym the family chose; the report must be scanned again afterwards.
+pub async fn choose_pseudonym(
+    State(state): State<AppState>,
+    Extension(access): Extension<CaseAccess>,
+    Extension(source): Extension<Source>,
+    ValidForm(form): ValidForm<PseudonymForm>,
+) -> Result<Response, WebError> {
+    team_only(&state, &access, &source).await?;
+    let (case, _) = reader::load_case(&state, &access, "choose-pseudonym", &source).await?;
+    let fail = |href: &str, message: String| {
+        publication_page(
+            &state,
+            &access,
+            &case,
+            None,
+            vec![(href.to_owned(), message)],
+            WithdrawForm::default(),
+            HashMap::new(),
+        )
+    };
+    let Ok(person) = Uuid::parse_str(form.person.trim()) else {
+        return fail("#person", "Choose whose pseudonym it is".to_owned()).await;
+    };
+    let command = Command::ChoosePseudonym {
+        person: cspr_domain::ids::PersonId::from_uuid(person),
+        pseudonym: form.pseudonym.clone(),
+    };
+    match run(&state, &access, &case, command).await? {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/cases/{}/publication?done=pseudonym",
+            access.case_id()
+        ))
+        .into_response()),
+        Err((field, message)) => {
+            let href = if field == Some("person") {
+                "#person"
+            } else {
+                "#pseudonym"
+            };
+            fail(href, message).await
+        }
+    }
+}

@@ -1,0 +1,167 @@
+//! Requests to agencies without email attachments: the partnership team asks chosen agencies
+//! for an agency summary, scoping form, agency report, chronology or factual-accuracy response
+//! (due dates from the case's deadlines, moved only with a reason); agency representatives
+//! answer the form (questions as data, `cspr_domain::forms`) with drafts kept apart from the
+//! sent response, files checked like evidence, and chronology entries typed or uploaded (CSV or
+//! XLSX, every row checked, nothing kept from a file with a bad row); the team reopens a sent
+//! response only with a reason. Everyone who can see the case reads the sent responses side by
+//! side by question and the integrated chronology (all agencies' entries in date order, filtered
+//! by agency and period, key practice episodes marked by the reviewer, exported to CSV and DOCX).
+//!
+//! Drafts are an agency's own: only its representatives and the partnership team open them
+//! (route rule `CaseNeed::AgencyDraft`), and the consolidated pages show sent responses only.
+//!
+//! One module per part: [`create`] (the requests of a case: asking, due dates, reopening),
+//! [`questions`] (the form as drawn and as posted, shared with practitioners' contributions),
+//! [`respond`] (the agency's answer form), [`upload`] (files and chronology uploads),
+//! [`import`] (reading uploaded chronologies), [`consolidated`] (sent responses side by side),
+//! [`chronology`] (the integrated chronology and its exports) and [`forms`] (the partnership's
+//! forms). This module holds what they share: posted pairs, kinds and their slugs, and running a
+//! command.
+
+pub mod chronology;
+pub mod consolidated;
+pub mod create;
+pub mod forms;
+pub mod import;
+pub mod questions;
+pub mod respond;
+pub mod upload;
+
+use cspr_domain::case::Command;
+use cspr_domain::case::model::{ContributionKind, ContributionRequest, ContributionStatus};
+use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_domain::words::long_date;
+use cspr_store::AgencyRow;
+use uuid::Uuid;
+
+use crate::access::Principal;
+use crate::{AppState, WebError};
+
+pub use self::chronology::{ChronologyRow, chronology_rows, render_chronology};
+pub(crate) use self::questions::{SectionView, contribution_of, posted_answers, sections};
+
+/// A posted form as name/value pairs (checkboxes repeat a name).
+pub type Pairs = Vec<(String, String)>;
+
+fn get<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+fn all<'a>(pairs: &'a Pairs, name: &str) -> Vec<&'a str> {
+    pairs
+        .iter()
+        .filter(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .collect()
+}
+
+/// The request form: what to ask for, of which agencies, and a different due date with why.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct RequestForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    agencies: Vec<String>,
+    #[serde(default)]
+    due: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// The slug of a kind of request (in addresses and keys).
+#[must_use]
+pub const fn kind_slug(kind: ContributionKind) -> &'static str {
+    kind.slug()
+}
+
+/// The open request a deadline row stands for, when it is one to this agency: its key is
+/// `<kind>:<agency id>` and it is not met yet.
+#[must_use]
+pub fn open_request_of(d: &cspr_store::DeadlineRow, agency: AgencyId) -> Option<ContributionKind> {
+    let (slug, id) = d.key.split_once(':')?;
+    (d.met_on.is_none() && Uuid::parse_str(id).ok()? == agency.as_uuid())
+        .then(|| kind_from_slug(slug))
+        .flatten()
+}
+
+/// The kind a path names.
+#[must_use]
+pub fn kind_from_slug(slug: &str) -> Option<ContributionKind> {
+    ContributionKind::from_slug(slug)
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
+}
+
+fn agency_name(agencies: &[AgencyRow], id: AgencyId) -> String {
+    agencies
+        .iter()
+        .find(|a| a.id == id.as_uuid())
+        .map_or_else(|| "An agency".to_owned(), |a| a.name.clone())
+}
+
+/// Runs a command as the person; a concurrent change is retried (the domain checks again).
+/// `Ok(Err(message))` when the case refuses it.
+async fn execute(
+    state: &AppState,
+    p: &Principal,
+    case_id: CaseId,
+    command: Command,
+) -> Result<Result<(), String>, WebError> {
+    execute_as(state, p.user_id, case_id, command).await
+}
+
+/// [`execute`] for a given user id.
+pub(crate) async fn execute_as(
+    state: &AppState,
+    user: UserId,
+    case_id: CaseId,
+    command: Command,
+) -> Result<Result<(), String>, WebError> {
+    match state
+        .app()
+        .execute(case_id, None, command, state.actor(user))
+        .await
+    {
+        Ok(_) => Ok(Ok(())),
+        Err(e) => crate::refused(e).map(Err),
+    }
+}
+
+fn status_words(r: &ContributionRequest) -> (String, &'static str) {
+    match &r.status {
+        ContributionStatus::Requested if r.draft.is_some() => (
+            format!("Draft saved, due {}", long_date(r.due_on)),
+            "govuk-tag--light-blue",
+        ),
+        ContributionStatus::Requested => (
+            format!("Not started, due {}", long_date(r.due_on)),
+            "govuk-tag--grey",
+        ),
+        ContributionStatus::Received { on, .. } => {
+            (format!("Sent {}", long_date(*on)), "govuk-tag--green")
+        }
+        ContributionStatus::Waived { .. } => ("Not needed".to_owned(), "govuk-tag--grey"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_round_trip_through_their_slugs() {
+        for k in ContributionKind::ALL {
+            assert_eq!(kind_from_slug(kind_slug(k)), Some(k));
+        }
+        assert_eq!(kind_from_slug("nope"), None);
+    }
+}
