@@ -4,7 +4,7 @@
 //! fault.
 
 use serde_json::{Map, Value};
-use time::{Date, Month};
+use time::Date;
 
 use cspr_domain::case::Command;
 
@@ -16,44 +16,8 @@ use super::spec::{Answers, FieldError, Kind, Opt, Q, find};
 /// A message in the GOV.UK pattern's words.
 pub fn read_date(answers: &Answers, q: &Q) -> Result<Option<Date>, String> {
     let part = |p: &str| answers.get(&format!("{}-{p}", q.path)).to_owned();
-    let (d, m, y) = (part("day"), part("month"), part("year"));
-    if d.is_empty() && m.is_empty() && y.is_empty() {
-        return Ok(None);
-    }
-    let what = q.label.to_lowercase();
-    let mut missing = Vec::new();
-    if d.is_empty() {
-        missing.push("day");
-    }
-    if m.is_empty() {
-        missing.push("month");
-    }
-    if y.is_empty() {
-        missing.push("year");
-    }
-    if !missing.is_empty() {
-        return Err(format!(
-            "{} must include a {}",
-            q.label,
-            missing.join(" and ")
-        ));
-    }
-    let day: u8 = d
-        .parse()
-        .map_err(|_| format!("{} must be a real date", q.label))?;
-    let month: u8 = m
-        .parse()
-        .map_err(|_| format!("{} must be a real date", q.label))?;
-    let year: i32 = y
-        .parse()
-        .map_err(|_| format!("{} must be a real date", q.label))?;
-    if !(1900..=2200).contains(&year) {
-        return Err(format!("Enter {what} with a year of 4 numbers, like 2025"));
-    }
-    let month = Month::try_from(month).map_err(|_| format!("{} must be a real date", q.label))?;
-    Date::from_calendar_date(year, month, day)
-        .map(Some)
-        .map_err(|_| format!("{} must be a real date", q.label))
+    crate::date_input::parse(&part("day"), &part("month"), &part("year"))
+        .map_err(|problem| problem.message(&q.label))
 }
 
 /// Puts `value` at a dotted path, creating objects and lists on the way.

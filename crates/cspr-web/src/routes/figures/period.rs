@@ -110,43 +110,10 @@ fn read_date(
             }
         };
     }
-    let missing = [d.is_empty(), m.is_empty(), y.is_empty()];
-    if missing.iter().any(|x| *x) {
-        let words: Vec<&str> = ["day", "month", "year"]
-            .into_iter()
-            .zip(missing)
-            .filter_map(|(w, gone)| gone.then_some(w))
-            .collect();
-        typed.fail(
-            format!("{label} must include a {}", words.join(" and ")),
-            missing,
-        );
-        return (typed, None);
-    }
-    let numbers = (d.parse::<u8>(), m.parse::<u8>(), y.parse::<i32>());
-    let (Ok(day), Ok(month), Ok(year)) = numbers else {
-        let bad = [numbers.0.is_err(), numbers.1.is_err(), numbers.2.is_err()];
-        typed.fail(format!("{label} must be a real date"), bad);
-        return (typed, None);
-    };
-    if !(1900..=2200).contains(&year) || y.len() != 4 {
-        typed.fail(
-            format!(
-                "Enter the {} with a year of 4 numbers, like 2025",
-                label.to_lowercase()
-            ),
-            [false, false, true],
-        );
-        return (typed, None);
-    }
-    let Ok(month) = Month::try_from(month) else {
-        typed.fail(format!("{label} must be a real date"), [false, true, false]);
-        return (typed, None);
-    };
-    match Date::from_calendar_date(year, month, day) {
-        Ok(date) => (typed, Some(date)),
-        Err(_) => {
-            typed.fail(format!("{label} must be a real date"), [true, false, false]);
+    match crate::date_input::parse(&d, &m, &y) {
+        Ok(date) => (typed, date),
+        Err(problem) => {
+            typed.fail(problem.message(label), problem.boxes());
             (typed, None)
         }
     }
