@@ -284,7 +284,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /contribute/{token}", public),
         ("GET /contribute/{token}/form", public),
         ("POST /contribute/{token}/form", public),
-        // Requests to agencies (routes/requests.rs): the matrix's case has agency summaries
+        // Requests to agencies (routes/requests/): the matrix's case has agency summaries
         // asked of three agencies, two sent.
         ("GET /cases/{case_id}/requests", case_read),
         ("POST /cases/{case_id}/requests", case_team),

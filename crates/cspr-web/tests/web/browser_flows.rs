@@ -131,7 +131,7 @@ async fn run(web: &mut Web, site: &Site, steps: &[Step], tag: &str, start: Optio
                 .await;
             continue;
         } else if let Some(rest) = s.form.strip_prefix("publication/") {
-            // Publication has its own pages (routes/publication.rs), reached from the case page.
+            // Publication has its own pages (routes/publication/), reached from the case page.
             let id = case.unwrap_or_else(|| panic!("no case yet"));
             web.goto(&format!("/cases/{id}/publication")).await;
             match rest {

@@ -657,7 +657,7 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             &[("action.due_on", "2025-08-29")],
             "Record new adults",
         ),
-        // Publication goes through the anonymisation review (routes/publication.rs): scan,
+        // Publication goes through the anonymisation review (routes/publication/): scan,
         // review (the findings shown are accepted), check again for names, publish.
         step(
             Who::Team,
