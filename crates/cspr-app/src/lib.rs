@@ -5,8 +5,10 @@
 //! each), with the access policy ([`policy`]), settings, jobs, email and exports; the web
 //! pages, the API and the CLI are adapters over it.
 
+pub mod accounts;
 pub mod cases;
 pub mod demo;
+pub mod demo_accounts;
 pub mod documents;
 pub mod exports;
 pub mod files;

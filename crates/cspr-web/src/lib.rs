@@ -7,7 +7,6 @@ pub mod access;
 pub mod assets;
 pub mod auth;
 pub mod date_input;
-pub mod demo;
 pub mod download;
 mod error;
 pub mod layout;
@@ -23,6 +22,7 @@ use cspr_app::App;
 use cspr_domain::ids::PartnershipId;
 use time::Duration;
 
+pub use cspr_app::demo_accounts as demo;
 pub use cspr_app::settings::StoredSettings;
 pub use cspr_app::{exports, jobs, mail};
 pub use error::{ValidForm, WebError, refused, refused_or};

@@ -1,6 +1,6 @@
 //! Demonstration data, for `cspr demo` and `cspr serve --demo`: synthetic cases at every stage
 //! (`cspr_app::demo`) and one account for each role with its second factor already set up
-//! (`cspr_web::demo`). Safe to repeat: cases are seeded only into a partnership that has none,
+//! (`cspr_app::demo_accounts`). Safe to repeat: cases are seeded only into a partnership that has none,
 //! and accounts that exist are left alone. Every name is invented.
 
 use std::{
@@ -10,12 +10,12 @@ use std::{
 };
 
 use cspr_app::{App, AppError};
-use cspr_store::{CaseScope, Store};
-use cspr_web::{
-    access::Role,
-    auth::password::check_new_password,
-    demo::{DEMO_DOMAIN, DemoAccount},
+use cspr_app::{
+    accounts::password::check_new_password,
+    demo_accounts::{DEMO_DOMAIN, DemoAccount},
+    policy::Role,
 };
+use cspr_store::{CaseScope, Store};
 use rand::{Rng, seq::IndexedRandom};
 use secrecy::{ExposeSecret, SecretString};
 use time::OffsetDateTime;
@@ -107,12 +107,13 @@ pub async fn seed(
         .map_err(|e| store_failure(e, "cannot list the partnership's accounts"))?
         .into_iter()
         .map(|user| user.email.to_lowercase())
-        .filter(|email| cspr_web::demo::is_demo_email(email))
+        .filter(|email| cspr_app::demo_accounts::is_demo_email(email))
         .collect();
     let password = new_password()?;
-    let accounts = cspr_web::demo::seed(store, partnership.id, password.expose_secret(), now)
-        .await
-        .map_err(|e| store_failure(e, "cannot create the demo accounts"))?;
+    let accounts =
+        cspr_app::demo_accounts::seed(store, partnership.id, password.expose_secret(), now)
+            .await
+            .map_err(|e| store_failure(e, "cannot create the demo accounts"))?;
     let new_accounts = accounts
         .iter()
         .map(|account| account.email.to_lowercase())

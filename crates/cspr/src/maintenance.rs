@@ -52,11 +52,11 @@ pub async fn demo(settings: &Settings, config: Option<&Path>) -> Result<(), Fail
 pub async fn demo_code(settings: &Settings, email: &str) -> Result<(), Failure> {
     let email = email.trim();
     let not_demo = || Failure::config(format!("{email} is not a demo account"));
-    if !cspr_web::demo::is_demo_email(email) {
+    if !cspr_app::demo_accounts::is_demo_email(email) {
         return Err(not_demo());
     }
     let code = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
-        match cspr_web::demo::current_code(store, email, OffsetDateTime::now_utc()).await {
+        match cspr_app::demo_accounts::current_code(store, email, OffsetDateTime::now_utc()).await {
             Ok(code) => Ok(code),
             Err(StoreError::NotFound) => Err(Failure::config(format!(
                 "{email} is not a demo account (the demo accounts are made by `cspr demo` or \

@@ -2,8 +2,8 @@
 //! Pure functions with no web types, so each rule is tested on its own; the sign-in routes
 //! combine them with the store's accounts, sessions and counters.
 
+pub use cspr_app::accounts::{password, totp};
+
 pub mod oidc;
-pub mod password;
 pub mod recovery;
 pub mod throttle;
-pub mod totp;

@@ -11,8 +11,8 @@ use secrecy::SecretString;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::access::Role;
-use crate::auth::{password, totp};
+use crate::accounts::{password, totp};
+use crate::policy::Role;
 
 /// Demo accounts' addresses end with this (a reserved domain that can receive no mail).
 pub const DEMO_DOMAIN: &str = "demo.cspr.invalid";
