@@ -305,7 +305,20 @@ impl App {
         actor: Actor,
     ) -> Result<Vec<Event>, AppError> {
         let (case, _) = self.load(case_id).await?;
-        Ok(decide(&case, command, &self.ctx(actor))?)
+        self.check_case(&case, command, actor)
+    }
+
+    /// [`App::check`] on a case already loaded.
+    ///
+    /// # Errors
+    /// [`AppError::Domain`] with the refusal.
+    pub fn check_case(
+        &self,
+        case: &Case,
+        command: Command,
+        actor: Actor,
+    ) -> Result<Vec<Event>, AppError> {
+        Ok(decide(case, command, &self.ctx(actor))?)
     }
 
     fn ctx(&self, actor: Actor) -> Ctx<'_> {

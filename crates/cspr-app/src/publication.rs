@@ -662,7 +662,7 @@ pub async fn publish(
         online_until: publication.online_until,
     };
     let (case, _) = app.load(case_id).await?;
-    let events = app.check(case_id, command.clone(), actor).await?;
+    let events = app.check_case(&case, command.clone(), actor)?;
     let until = events.iter().find_map(|e| match e {
         Event::Published { online_until, .. } => *online_until,
         _ => None,

@@ -272,17 +272,23 @@ impl Clock for Fixed {
     }
 }
 
-/// Publication: the event and the public copy together. A copy that cannot be written (one is
-/// there already) means no publication; a refused publication leaves no copy; withdrawal
-/// takes the copy down with its event.
-async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
-    let (_db, app) = app(backend).await;
+/// A case of the worked example with everything done but publishing, the services on the
+/// day it publishes, and what the team publishes.
+struct Ready {
+    case_id: CaseId,
+    today: Date,
+    now: OffsetDateTime,
+    services: Services,
+    publication: Publication,
+}
+
+async fn ready_to_publish(app: &App) -> Ready {
     let script = local_review_script();
     let at = script
         .iter()
         .position(|(_, c)| matches!(c, Command::Publish { .. }))
         .expect("the script publishes");
-    let case_id = case_after(&app, &script, at).await;
+    let case_id = case_after(app, &script, at).await;
     let (today, _) = script[at];
     let now = OffsetDateTime::new_utc(today, time::Time::MIDNIGHT);
     let services = Services::new(
@@ -298,6 +304,27 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
         online_until: None,
         anonymisation_reviewed: true,
     };
+    Ready {
+        case_id,
+        today,
+        now,
+        services,
+        publication,
+    }
+}
+
+/// Publication: the event and the public copy together. A copy that cannot be written (one is
+/// there already) means no publication; a refused publication leaves no copy; withdrawal
+/// takes the copy down with its event.
+async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let Ready {
+        case_id,
+        today,
+        now,
+        services,
+        publication,
+    } = ready_to_publish(&app).await;
     let (case, _) = app.load(case_id).await.expect("load");
 
     // A refusal (published before the report was sent) writes no copy.
@@ -354,28 +381,14 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
 /// On a fresh store: publish whole, then withdraw with the copy taken down.
 async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let script = local_review_script();
-    let at = script
-        .iter()
-        .position(|(_, c)| matches!(c, Command::Publish { .. }))
-        .expect("the script publishes");
-    let case_id = case_after(&app, &script, at).await;
-    let (today, _) = script[at];
-    let now = OffsetDateTime::new_utc(today, time::Time::MIDNIGHT);
-    let services = Services::new(
-        app.clone(),
-        PARTNERSHIP,
-        "Test partnership",
-        Arc::new(Fixed(now)),
-    );
+    let Ready {
+        case_id,
+        today,
+        services,
+        publication,
+        ..
+    } = ready_to_publish(&app).await;
     let (case, _) = app.load(case_id).await.expect("load");
-    let publication = Publication {
-        title: "Child Safeguarding Practice Review: Child A".into(),
-        summary: "What agencies learned.".into(),
-        published_on: today,
-        online_until: None,
-        anonymisation_reviewed: true,
-    };
     let id = publish(&services, case_id, case.version, &publication, actor(today))
         .await
         .expect("published")

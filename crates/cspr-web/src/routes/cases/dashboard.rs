@@ -212,7 +212,7 @@ async fn cases_page(
                         href: format!(
                             "/cases/{}/agencies/{own}/requests/{}",
                             d.case_id,
-                            requests::kind_slug(kind)
+                            kind.slug()
                         ),
                         what: format!("Request: {}", kind.label()),
                         reference: s.reference.clone(),

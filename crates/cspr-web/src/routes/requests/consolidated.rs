@@ -10,7 +10,7 @@ use cspr_domain::forms;
 use cspr_domain::words::long_date;
 use uuid::Uuid;
 
-use super::{agency_name, capitalised, kind_from_slug};
+use super::{agency_name, capitalised};
 use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -48,7 +48,7 @@ pub async fn consolidated(
     Extension(source): Extension<Source>,
     Path((_, slug)): Path<(Uuid, String)>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let (case, _) =
         reader::load_case(&state, &access, "view-consolidated-responses", &source).await?;
     let p = access.principal();
@@ -152,7 +152,7 @@ pub async fn download(
     Extension(source): Extension<Source>,
     Path((_, slug, blob)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let blob = Uuid::parse_str(&blob).map_err(|_| WebError::NotFound)?;
     let (case, _) = reader::load_case(&state, &access, "download-response-file", &source).await?;
     let p = access.principal();

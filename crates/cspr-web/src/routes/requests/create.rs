@@ -13,10 +13,7 @@ use cspr_domain::vocab::NonEmptyText;
 use cspr_domain::words::long_date;
 use uuid::Uuid;
 
-use super::{
-    Pairs, RequestForm, agency_name, capitalised, execute, get, kind_from_slug, kind_slug,
-    status_words,
-};
+use super::{Pairs, RequestForm, agency_name, capitalised, execute, get, status_words};
 use crate::access::{CaseAccess, Role};
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -107,7 +104,7 @@ async fn requests_page(
                             format!(
                                 "/cases/{case_id}/agencies/{}/requests/{}",
                                 r.agency,
-                                kind_slug(kind)
+                                kind.slug()
                             )
                         }),
                         received: matches!(r.status, ContributionStatus::Received { .. }),
@@ -115,7 +112,7 @@ async fn requests_page(
                 })
                 .collect();
             (!rows.is_empty()).then(|| Group {
-                slug: kind_slug(kind),
+                slug: kind.slug(),
                 label: capitalised(kind.label()),
                 open: case
                     .requests(kind)
@@ -139,10 +136,10 @@ async fn requests_page(
                 app.settings(),
             );
             (
-                kind_slug(k).to_owned(),
+                k.slug().to_owned(),
                 capitalised(k.label()),
                 format!("Due {} by the case's deadlines", long_date(due)),
-                input.kind == kind_slug(k),
+                input.kind == k.slug(),
             )
         })
         .collect();
@@ -252,7 +249,7 @@ pub async fn create(
         reason: form.reason.trim().to_owned(),
         ..RequestInput::default()
     };
-    let kind = kind_from_slug(&input.kind);
+    let kind = ContributionKind::from_slug(&input.kind);
     if kind.is_none() {
         input.kind_error = "Choose what to ask for".to_owned();
     }
@@ -332,7 +329,7 @@ pub async fn change_due(
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let anchor = format!("#due-{slug}");
     let mut problems = Vec::new();
     let agencies: Vec<AgencyId> = form
@@ -396,7 +393,7 @@ pub async fn reopen(
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let agency = Uuid::parse_str(get(&form, "agency"))
         .map(AgencyId::from_uuid)
         .map_err(|_| WebError::BadRequest)?;

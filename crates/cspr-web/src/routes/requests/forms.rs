@@ -8,7 +8,7 @@ use cspr_domain::case::model::ContributionKind;
 use cspr_domain::forms;
 
 use super::create::DoneQuery;
-use super::{Pairs, capitalised, get, kind_from_slug, kind_slug};
+use super::{Pairs, capitalised, get};
 use crate::access::Principal;
 use crate::layout::Chrome;
 use crate::reader::Source;
@@ -36,7 +36,7 @@ pub async fn forms_index(
             .map(|k| {
                 let f = forms::form_for(&app.settings().forms, k);
                 (
-                    kind_slug(k).to_owned(),
+                    k.slug().to_owned(),
                     capitalised(k.label()),
                     f.questions().count(),
                 )
@@ -67,7 +67,7 @@ fn form_edit_page(
             format!("The {} form, as text.", kind.label()),
             "Start each line with ! for the introduction, # for a section heading, > for guidance on the section, - for a question that must be answered or ~ for one that may be left blank. After a question, | starts its hint. Keep the [id] of a question when you change its words.".to_owned(),
         ],
-        action: format!("/admin/forms/{}", kind_slug(kind)),
+        action: format!("/admin/forms/{}", kind.slug()),
         fields: vec![
             Field::new("form", "The form", FieldKind::Textarea, text)
                 .hint("Questions are in our own words: describe people by their role, not by name."),
@@ -88,7 +88,7 @@ pub async fn form_edit(
     Extension(p): Extension<Principal>,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let text = forms::form_for(&state.app().settings().forms, kind).to_text();
     form_edit_page(&state, &p, kind, text, None)
 }
@@ -101,7 +101,7 @@ pub async fn form_save(
     Path(slug): Path<String>,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let kind = kind_from_slug(&slug).ok_or(WebError::NotFound)?;
+    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let text = get(&pairs, "form").replace("\r\n", "\n");
     let form = match forms::parse_form(kind, &text) {
         Ok(f) => f,

@@ -72,26 +72,14 @@ pub struct RequestForm {
     reason: String,
 }
 
-/// The slug of a kind of request (in addresses and keys).
-#[must_use]
-pub const fn kind_slug(kind: ContributionKind) -> &'static str {
-    kind.slug()
-}
-
 /// The open request a deadline row stands for, when it is one to this agency: its key is
 /// `<kind>:<agency id>` and it is not met yet.
 #[must_use]
 pub fn open_request_of(d: &cspr_store::DeadlineRow, agency: AgencyId) -> Option<ContributionKind> {
     let (slug, id) = d.key.split_once(':')?;
     (d.met_on.is_none() && Uuid::parse_str(id).ok()? == agency.as_uuid())
-        .then(|| kind_from_slug(slug))
+        .then(|| ContributionKind::from_slug(slug))
         .flatten()
-}
-
-/// The kind a path names.
-#[must_use]
-pub fn kind_from_slug(slug: &str) -> Option<ContributionKind> {
-    ContributionKind::from_slug(slug)
 }
 
 fn capitalised(text: &str) -> String {
@@ -160,8 +148,8 @@ mod tests {
     #[test]
     fn kinds_round_trip_through_their_slugs() {
         for k in ContributionKind::ALL {
-            assert_eq!(kind_from_slug(kind_slug(k)), Some(k));
+            assert_eq!(ContributionKind::from_slug(k.slug()), Some(k));
         }
-        assert_eq!(kind_from_slug("nope"), None);
+        assert_eq!(ContributionKind::from_slug("nope"), None);
     }
 }

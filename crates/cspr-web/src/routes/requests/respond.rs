@@ -21,7 +21,7 @@ use super::create::DoneQuery;
 use super::questions::{
     ENTRY_FIELDS, RespondPage, contribution_of, entry_view, posted_answers, sections,
 };
-use super::{Pairs, agency_name, capitalised, execute, get, kind_from_slug, kind_slug};
+use super::{Pairs, agency_name, capitalised, execute, get};
 use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -65,7 +65,7 @@ pub(super) struct Target {
 
 pub(super) fn target(access: &CaseAccess, slug: &str) -> Result<Target, WebError> {
     Ok(Target {
-        kind: kind_from_slug(slug).ok_or(WebError::NotFound)?,
+        kind: ContributionKind::from_slug(slug).ok_or(WebError::NotFound)?,
         agency: access.agency().ok_or(WebError::NotFound)?,
     })
 }
@@ -99,7 +99,7 @@ pub(super) async fn respond_page(
     let draft = draft_of(request);
     let answers = input.answers.unwrap_or_else(|| draft.form.answers.clone());
     let case_id = access.case_id().as_uuid();
-    let slug = kind_slug(t.kind);
+    let slug = t.kind.slug();
     let sent = match &request.status {
         ContributionStatus::Received { on, .. } => format!("Sent on {}", long_date(*on)),
         ContributionStatus::Waived { reason } => {
