@@ -6,6 +6,7 @@
 //! pages, the API and the CLI are adapters over it.
 
 pub mod accounts;
+pub mod answers;
 pub mod cases;
 pub mod demo;
 pub mod demo_accounts;
@@ -13,11 +14,13 @@ pub mod documents;
 pub mod exports;
 pub mod files;
 pub mod jobs;
+pub mod learning;
 pub mod mail;
 pub mod meetings;
 pub mod policy;
 mod projection;
 pub mod publication;
+pub mod reader;
 pub mod requests;
 mod services;
 pub mod settings;

@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use cspr_domain::case::CommandKind;
+use cspr_domain::case::{CommandKind, Stage};
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_store::{CaseMember, CaseSummary, Store};
 
@@ -337,26 +337,19 @@ pub fn may_publish(p: &Principal) -> bool {
     p.role == Role::PartnershipTeam
 }
 
-/// Who moves a case on at each stage (by the stage's key), for the dashboard's tasks.
+/// Who moves a case on at each stage (by the stage's key), for the dashboard's tasks: the roles
+/// that may give one of the commands the stage waits on ([`Stage::awaits`] in the domain,
+/// [`runners`] here), so the tasks follow the process and this policy without a table of their
+/// own.
 #[must_use]
-pub fn responsible_for_stage(stage: &str) -> &'static [Role] {
-    use Role::{
-        AgencyRepresentative as A, Chair as C, IndependentReviewer as R, PartnershipTeam as T,
-        SafeguardingPartner as P, SubgroupMember as S,
+pub fn responsible_for_stage(stage: &str) -> Vec<Role> {
+    let Some(stage) = Stage::from_key(stage) else {
+        return Vec::new();
     };
-    match stage {
-        "incident" | "decided" => &[T],
-        "referral" => &[T, S],
-        "triage" => &[T, C],
-        "rapid-review" => &[T, C, P],
-        "scoping" => &[T, C, S],
-        "commissioning" => &[T, C],
-        "evidence" => &[T, R, A],
-        "drafting" => &[T, R, P],
-        "publication" => &[T, P],
-        "action-plan" => &[T, S, A],
-        _ => &[],
-    }
+    Role::ALL
+        .into_iter()
+        .filter(|role| stage.awaits().iter().any(|kind| may_run(*role, *kind)))
+        .collect()
 }
 
 /// Who may give each kind of command on a case they can read, through the case's forms: the
@@ -462,4 +455,62 @@ pub fn document_editor(
         document,
         user_id: access.principal().user_id,
     })
+}
+
+/// The capability to answer one request of one case for one agency. Only [`answerer`] makes one,
+/// from the capability to read the case (opened for that agency's drafts) and the person's
+/// right to answer for the agency; the answering services take it.
+#[derive(Debug, Clone)]
+pub struct Answerer {
+    case_id: CaseId,
+    kind: cspr_domain::case::model::ContributionKind,
+    agency: AgencyId,
+}
+
+impl Answerer {
+    /// The case.
+    #[must_use]
+    pub const fn case_id(&self) -> CaseId {
+        self.case_id
+    }
+
+    /// What was asked for.
+    #[must_use]
+    pub const fn kind(&self) -> cspr_domain::case::model::ContributionKind {
+        self.kind
+    }
+
+    /// The agency answered for.
+    #[must_use]
+    pub const fn agency(&self) -> AgencyId {
+        self.agency
+    }
+}
+
+/// The capability to answer the request of `kind` to the agency whose drafts `access` opens, if
+/// the person may answer for that agency ([`may_answer_for_agency`]).
+#[must_use]
+pub fn answerer(
+    access: &CaseAccess,
+    kind: cspr_domain::case::model::ContributionKind,
+) -> Option<Answerer> {
+    let agency = access.agency()?;
+    may_answer_for_agency(access.principal(), agency).then(|| Answerer {
+        case_id: access.case_id(),
+        kind,
+        agency,
+    })
+}
+
+/// The scope of what a person may list: in the query, never filtered after.
+#[must_use]
+pub fn listing_scope(p: &Principal) -> cspr_store::CaseScope {
+    if p.role.sees_partnership_cases() {
+        cspr_store::CaseScope::Partnership(p.partnership_id.as_uuid())
+    } else {
+        cspr_store::CaseScope::Member {
+            partnership_id: p.partnership_id.as_uuid(),
+            user_id: p.user_id.as_uuid(),
+        }
+    }
 }

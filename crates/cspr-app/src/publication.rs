@@ -1,7 +1,8 @@
 //! The anonymisation review and publication of the overview report: what the case knows
 //! about everyone in it (for the redaction engine, `cspr-redact`), the scan of the report, the
 //! redacted text, the check for names left, the residual risks, and the workflows that record
-//! them: accepting every finding left in one action, publishing with the public copy written in
+//! them: the scan, each finding's review and accepting every finding left in one action, the
+//! check for names left, publishing with the public copy written in
 //! the same transaction as the event, and withdrawing with the public copy taken down with it.
 
 use std::collections::{BTreeMap, HashMap};
@@ -584,6 +585,154 @@ pub fn themes(case: &Case) -> Vec<String> {
     all.sort();
     all.dedup();
     all
+}
+
+/// Scans the latest version of the report (nothing to scan before there is one) and records the
+/// findings. Returns how many there are.
+///
+/// # Errors
+/// The case's refusal, a change since the case was read, store failures.
+pub async fn scan(
+    app: &App,
+    case_id: CaseId,
+    case: &Case,
+    actor: Actor,
+) -> Result<usize, AppError> {
+    let (version, findings) = match case.latest_draft() {
+        Some(d) => (d.version, scan_report(&d.report, &knowledge(case))),
+        None => (0, Vec::new()),
+    };
+    let found = findings.len();
+    app.execute(
+        case_id,
+        Some(case.version),
+        Command::ScanReport { version, findings },
+        actor,
+    )
+    .await?;
+    Ok(found)
+}
+
+/// Scans the redacted text again for names the case records and records what it found. Returns
+/// how many names are left (how many, never whose: callers may log it).
+///
+/// # Errors
+/// The case's refusal, a change since the case was read, store failures.
+pub async fn check(
+    app: &App,
+    case_id: CaseId,
+    case: &Case,
+    actor: Actor,
+) -> Result<usize, AppError> {
+    let remaining = match (&case.anonymisation, case.latest_draft()) {
+        (Some(review), Some(draft)) => {
+            names_left(&redacted_parts(&draft.report, review), &knowledge(case))
+        }
+        _ => Vec::new(),
+    };
+    let found = remaining.len();
+    app.execute(
+        case_id,
+        Some(case.version),
+        Command::CheckAnonymisation { remaining },
+        actor,
+    )
+    .await?;
+    Ok(found)
+}
+
+/// How many words on either side a finding may be widened by.
+pub const MAX_WIDEN_WORDS: usize = 5;
+
+/// The reviewer's choice on one finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// Replace the text found.
+    Accept,
+    /// Keep the text: it is not personal.
+    Reject,
+    /// Replace the text found and some words on either side.
+    Widen {
+        /// Words before.
+        before: usize,
+        /// Words after.
+        after: usize,
+    },
+}
+
+/// Why a choice on a finding was not recorded. Nothing is written.
+#[derive(Debug)]
+pub enum ReviewError {
+    /// No such finding on the current scan.
+    NoFinding,
+    /// The report was scanned again since the page was opened.
+    Rescanned,
+    /// Widened by more than [`MAX_WIDEN_WORDS`] on a side.
+    TooWide,
+    /// Widened by no words at all.
+    NotWidened,
+    /// No more words on the side asked for.
+    NoMoreWords,
+    /// The case refused, or the store failed.
+    App(AppError),
+}
+
+impl From<AppError> for ReviewError {
+    fn from(e: AppError) -> Self {
+        Self::App(e)
+    }
+}
+
+/// Records the choice on finding `index` (from 0) of the scan the page showed (`scan`, its
+/// [`scan_key`]), on the case as it was read.
+///
+/// # Errors
+/// [`ReviewError`].
+pub async fn review_finding(
+    app: &App,
+    case_id: CaseId,
+    case: &Case,
+    index: usize,
+    scan: &str,
+    choice: Choice,
+    actor: Actor,
+) -> Result<(), ReviewError> {
+    let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
+        return Err(ReviewError::NoFinding);
+    };
+    let Some(f) = review.findings.get(index) else {
+        return Err(ReviewError::NoFinding);
+    };
+    if review.version != draft.version || scan != scan_key(review) {
+        return Err(ReviewError::Rescanned);
+    }
+    let decision = match choice {
+        Choice::Accept => FindingDecision::Accept,
+        Choice::Reject => FindingDecision::Reject,
+        Choice::Widen { before, after } => {
+            if before > MAX_WIDEN_WORDS || after > MAX_WIDEN_WORDS {
+                return Err(ReviewError::TooWide);
+            }
+            if before == 0 && after == 0 {
+                return Err(ReviewError::NotWidened);
+            }
+            let text = f.part.text(&draft.report).unwrap_or_default();
+            let (start, end) = widen(text, f.start, f.end, before, after);
+            if (start, end) == (f.start, f.end) {
+                return Err(ReviewError::NoMoreWords);
+            }
+            FindingDecision::Widen { start, end }
+        }
+    };
+    let finding = u32::try_from(index).map_err(|_| ReviewError::NoFinding)?;
+    app.execute(
+        case_id,
+        Some(case.version),
+        Command::ReviewFinding { finding, decision },
+        actor,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Accepts every finding of the current scan not reviewed yet (the cautious choice: the text is

@@ -8,6 +8,7 @@ pub mod csv;
 pub mod documents;
 mod docx;
 mod html;
+pub mod import;
 pub mod model;
 mod pdf;
 pub mod report;

@@ -249,6 +249,8 @@ macro_rules! on_both {
     };
 }
 
+mod answers;
+mod policy;
 mod workflows;
 
 on_both!(

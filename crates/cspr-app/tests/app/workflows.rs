@@ -24,7 +24,7 @@ use time::macros::date;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-fn actor(today: Date) -> Actor {
+pub(super) fn actor(today: Date) -> Actor {
     Actor {
         user_id: UserId::from_uuid(Uuid::from_u128(7)),
         now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
@@ -32,7 +32,7 @@ fn actor(today: Date) -> Actor {
     }
 }
 
-async fn app(backend: Backend) -> (TestDb, App) {
+pub(super) async fn app(backend: Backend) -> (TestDb, App) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
     (
@@ -46,7 +46,7 @@ async fn app(backend: Backend) -> (TestDb, App) {
 }
 
 /// Runs the first `n` steps of a script on a new case.
-async fn case_after(app: &App, script: &[(Date, Command)], n: usize) -> CaseId {
+pub(super) async fn case_after(app: &App, script: &[(Date, Command)], n: usize) -> CaseId {
     let case_id = CaseId::random();
     for (today, command) in script.iter().take(n) {
         app.execute(case_id, None, command.clone(), actor(*today))
@@ -134,7 +134,7 @@ async fn a_meeting_outcome_is_recorded_whole_or_not_at_all(backend: Backend) {
     assert_ne!(after.stage, Stage::Scoping);
 }
 
-async fn health_representative(app: &App) -> UserId {
+pub(super) async fn health_representative(app: &App) -> UserId {
     let store = app.store();
     store
         .upsert_partnership(PartnershipRow {

@@ -1,5 +1,6 @@
 //! The case: commands, events, state and the rules between them.
 
+mod awaits;
 pub mod command;
 pub mod decide;
 pub mod error;

@@ -17,5 +17,6 @@ mod case_table;
 mod deadlines;
 mod documents;
 mod figures;
+mod stage_awaits;
 mod timeline;
 mod vocab;

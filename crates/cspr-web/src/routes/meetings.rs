@@ -144,7 +144,7 @@ async fn agenda(
 ) -> Result<Vec<Item>, WebError> {
     let summaries = state
         .store()
-        .case_summaries(super::listing::scope(p))
+        .case_summaries(cspr_app::policy::listing_scope(p))
         .await?;
     let mut items = Vec::new();
     for s in summaries

@@ -4,10 +4,11 @@
 //! against its own expectations (tests/authz_matrix.rs).
 //!
 //! Route modules by resource; the order in which they use one another (none uses one that uses
-//! it back): `listing` and `form` use no route module; `tracker` and `themes` use `listing`;
-//! `evidence` uses `tracker`; `requests` uses `evidence`, `tracker` and `form`; `contribute` uses
-//! `requests`; `cases` uses `listing`, `requests`, `actions`, `themes` and `documents`;
-//! `meetings` uses `cases`; `account` uses `form` and `signin`; `admin` uses `form`.
+//! it back): `form`, `tracker` and `themes` use no route module (what a person may list is the
+//! policy's `listing_scope`); `evidence` uses `tracker`; `requests` uses `evidence`, `tracker`
+//! and `form`; `contribute` uses `requests`; `cases` uses `requests`, `actions`, `themes` and
+//! `documents`; `meetings` uses `cases`; `account` uses `form` and `signin`; `oidc` uses
+//! `signin`; `admin` uses `form`.
 
 mod account;
 pub mod actions;
@@ -20,7 +21,6 @@ mod figures;
 pub mod form;
 mod guard;
 mod info;
-mod listing;
 mod meetings;
 mod oidc;
 mod public;

@@ -133,11 +133,11 @@ async fn log(
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
-    crate::reader::log_event(
+    super::signin::log(
         state,
         actor,
         action,
-        format!("openid connect: {detail}"),
+        &format!("openid connect: {detail}"),
         source,
     )
     .await

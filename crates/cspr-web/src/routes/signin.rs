@@ -94,14 +94,15 @@ pub(super) fn landing(role: &str) -> &'static str {
     }
 }
 
-async fn log(
+/// Writes a sign-in event (no case) to the access log.
+pub(crate) async fn log(
     state: &AppState,
     actor: String,
     action: &str,
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
-    crate::reader::log_event(state, actor, action, detail.to_owned(), source).await
+    Ok(crate::reader::log_event(state, actor, action, detail.to_owned(), source).await?)
 }
 
 /// The account key for throttling: a hash of the address typed, so failures are counted for

@@ -1,5 +1,5 @@
 //! The action tracker: every action of every case the person may see (scoped in the query,
-//! [`super::listing::scope`]), with its derived status and the reason for it, filters by agency,
+//! `cspr_app::policy::listing_scope`), with its derived status and the reason for it, filters by agency,
 //! theme, status and due period, what each agency owes, and the filtered list as CSV.
 //!
 //! A row's status comes from the read model's three facts (due date, latest progress,
@@ -146,7 +146,7 @@ fn may_upload(p: &Principal, agency: &str) -> bool {
 }
 
 async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
-    let scope = super::listing::scope(p);
+    let scope = cspr_app::policy::listing_scope(p);
     let actions = state.store().actions(scope).await?;
     let references: BTreeMap<Uuid, String> = state
         .store()

@@ -8,11 +8,11 @@ use cspr_store::CaseSummary;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::super::listing::scope;
 use crate::access::{Principal, Role};
 use crate::layout::Chrome;
 use crate::routes::requests;
 use crate::{AppState, WebError};
+use cspr_app::policy::listing_scope as scope;
 
 /// One row of a case table.
 pub struct CaseRow {

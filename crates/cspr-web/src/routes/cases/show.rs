@@ -11,7 +11,7 @@ use super::case_view;
 use crate::access::{CaseAccess, Role};
 use crate::layout::Chrome;
 use crate::reader::Source;
-use crate::routes::{actions, documents, themes};
+use crate::routes::{actions, documents};
 use crate::{AppState, WebError};
 
 /// One stage in the case's progress: (name, status words, tag colour class).
@@ -47,7 +47,7 @@ struct CasePage {
     themes: Vec<String>,
     /// (date, how, what, reach)
     shared: Vec<(String, String, String, String)>,
-    earlier: Vec<themes::Earlier>,
+    earlier: Vec<cspr_app::learning::Earlier>,
 }
 
 /// One action of the plan as the case page shows it.
@@ -283,7 +283,7 @@ pub async fn show(
             | cspr_domain::case::Stage::Decided
     ) && !themes.is_empty()
     {
-        themes::earlier(&state, p, &source, &themes, case_id).await?
+        cspr_app::learning::earlier(&state, p, &source, &themes, case_id).await?
     } else {
         Vec::new()
     };

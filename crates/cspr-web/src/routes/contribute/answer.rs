@@ -5,8 +5,8 @@ use askama::Template;
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use cspr_domain::case::Command;
-use cspr_domain::case::model::{ContributionDraft, ContributionKind, Responder};
+use cspr_app::answers::{self, AnswerError, Answered};
+use cspr_domain::case::model::{ContributionDraft, ContributionKind};
 use cspr_domain::ids::{AgencyId, CaseId, UserId};
 use cspr_store::PractitionerLink;
 use uuid::Uuid;
@@ -18,6 +18,7 @@ use super::{
 };
 use crate::layout::Chrome;
 use crate::reader::Source;
+use crate::routes::requests::{answer_error, lack_error};
 use crate::session;
 use crate::{AppState, WebError};
 
@@ -100,15 +101,7 @@ async fn open_request(
         .contributions
         .get(&(*kind, agency))
         .filter(|r| !r.is_settled())
-        .map(|r| {
-            // A draft the agency's own representative saved is not shown to the practitioner.
-            let draft = r
-                .draft
-                .clone()
-                .filter(|d| d.form.by == Responder::Practitioner)
-                .unwrap_or_default();
-            (*kind, agency, draft)
-        }))
+        .map(|r| (*kind, agency, answers::practitioners_draft(r))))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -213,8 +206,8 @@ pub async fn submit(
             ),
         );
     }
-    if let Some((kind, agency, draft)) = open_request(&state, &link, &source).await? {
-        return answer_request(&state, &source, &token, &link, kind, agency, draft, &pairs).await;
+    if let Some((kind, agency, _)) = open_request(&state, &link, &source).await? {
+        return answer_request(&state, &source, &token, &link, kind, agency, &pairs).await;
     }
     let contribution = pairs
         .iter()
@@ -275,96 +268,45 @@ async fn answer_request(
     link: &PractitionerLink,
     kind: ContributionKind,
     agency: AgencyId,
-    draft: ContributionDraft,
     pairs: &crate::routes::requests::Pairs,
 ) -> Result<Response, WebError> {
     let form = cspr_domain::forms::form_for(&state.app().settings().forms, kind);
     let answers = crate::routes::requests::posted_answers(&form, pairs);
     let none = std::collections::BTreeSet::new();
-    if let Some(long) = answers
-        .iter()
-        .find(|a| a.answer.chars().count() > cspr_domain::forms::MAX_ANSWER_CHARS)
-    {
-        let errors = vec![(
-            format!("#q-{}", long.question),
-            format!(
-                "Each answer must be {} characters or fewer",
-                cspr_domain::forms::MAX_ANSWER_CHARS
-            ),
-        )];
-        return request_page(state, token, link, kind, &answers, &none, errors, false);
-    }
-    let mut response = draft.form.clone();
-    response.answers.clone_from(&answers);
-    response.by = Responder::Practitioner;
-    let actor = UserId::from_uuid(link.created_by);
+    let actor = state.actor(UserId::from_uuid(link.created_by));
     let case_id = CaseId::from_uuid(link.case_id);
     let sending = pairs.iter().any(|(k, v)| k == "intent" && v == "send");
-    if !sending {
-        let command = Command::SaveContributionDraft {
-            kind,
-            agency,
-            draft: ContributionDraft {
-                form: response,
-                chronology: draft.chronology,
-            },
-        };
-        if let Err(m) = crate::routes::requests::execute_as(state, actor, case_id, command).await? {
-            return request_page(
-                state,
-                token,
-                link,
-                kind,
-                &answers,
-                &none,
-                vec![(String::new(), m)],
-                false,
-            );
-        }
-        log(
-            state,
-            Some(link),
-            "practitioner-draft-saved",
-            String::new(),
-            source,
-        )
-        .await?;
-        return request_page(state, token, link, kind, &answers, &none, Vec::new(), true);
-    }
-    let missing: std::collections::BTreeSet<String> = form
-        .unanswered(&answers)
-        .iter()
-        .map(|q| q.id.clone())
-        .collect();
-    let contribution = crate::routes::requests::contribution_of(kind, response, draft.chronology);
-    let (Some(contribution), true) = (contribution, missing.is_empty()) else {
-        let mut errors: Vec<(String, String)> = form
-            .questions()
-            .filter(|q| missing.contains(&q.id))
-            .map(|q| (format!("#q-{}", q.id), format!("Answer \"{}\"", q.text)))
-            .collect();
-        if errors.is_empty() {
-            errors.push((String::new(), "Answer at least one question".to_owned()));
-        }
-        return request_page(state, token, link, kind, &answers, &missing, errors, false);
-    };
-    let command = Command::ReceiveContribution {
+    let outcome = answers::answer_by_link(
+        &state.app(),
+        case_id,
         kind,
         agency,
-        received_on: state.today(),
-        contribution,
-    };
-    if let Err(m) = crate::routes::requests::execute_as(state, actor, case_id, command).await? {
-        return request_page(
-            state,
-            token,
-            link,
-            kind,
-            &answers,
-            &none,
-            vec![(String::new(), m)],
-            false,
-        );
+        answers.clone(),
+        sending,
+        actor,
+    )
+    .await;
+    match outcome {
+        Ok(Answered::Sent) => {}
+        Ok(_) => {
+            log(
+                state,
+                Some(link),
+                "practitioner-draft-saved",
+                String::new(),
+                source,
+            )
+            .await?;
+            return request_page(state, token, link, kind, &answers, &none, Vec::new(), true);
+        }
+        Err(AnswerError::Incomplete { lacks, missing }) => {
+            let errors = lacks.iter().map(lack_error).collect();
+            return request_page(state, token, link, kind, &answers, &missing, errors, false);
+        }
+        Err(e) => {
+            let errors = vec![answer_error(e)?];
+            return request_page(state, token, link, kind, &answers, &none, errors, false);
+        }
     }
     if !state
         .store()

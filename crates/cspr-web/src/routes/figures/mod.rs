@@ -2,8 +2,8 @@
 //! charts drawn on the server as SVG (each bar carries its words and its number, so nothing
 //! rests on colour), and the same figures as CSV. Every case read for them is audited.
 //!
-//! [`period`] reads the period asked for; [`charts`] draws the figures; this module reads the
-//! cases and answers the page and the CSV.
+//! [`period`] reads the period asked for; [`charts`] draws the figures; this module answers the
+//! page and the CSV from the figures `cspr_app::learning` counts.
 
 mod charts;
 mod period;
@@ -12,60 +12,14 @@ use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use cspr_domain::actions::ActionRules;
-use cspr_domain::figures::{Period, YearlyFigures};
-use cspr_store::CaseScope;
+use cspr_app::learning;
 
 use self::charts::{BAR_MAX, CHART_WIDTH, View};
 use self::period::{Asked, DateBoxes, PeriodQuery, asked};
 use crate::access::Principal;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::Source;
 use crate::{AppState, WebError};
-
-/// What the access log records for each case read for the figures.
-const AUDIT_ACTION: &str = "view-yearly-figures";
-
-/// Every case of the partnership the person may read, each read audited; and how many of the
-/// partnership's cases there are in all (some roles see only the cases they are members of).
-async fn load_cases(
-    state: &AppState,
-    p: &Principal,
-    source: &Source,
-) -> Result<(Vec<cspr_domain::case::Case>, usize), WebError> {
-    let summaries = state
-        .store()
-        .case_summaries(CaseScope::Partnership(p.partnership_id.as_uuid()))
-        .await?;
-    let mut cases = Vec::with_capacity(summaries.len());
-    for s in &summaries {
-        let Some(case) =
-            reader::load_if_readable(state, p, s.case_id, AUDIT_ACTION, source).await?
-        else {
-            continue;
-        };
-        cases.push(case);
-    }
-    Ok((cases, summaries.len()))
-}
-
-async fn compute(
-    state: &AppState,
-    p: &Principal,
-    source: &Source,
-    period: Period,
-) -> Result<(YearlyFigures, usize, usize), WebError> {
-    let (cases, all) = load_cases(state, p, source).await?;
-    let app = state.app();
-    let figures = YearlyFigures::compute(
-        &cases,
-        period,
-        app.calendar(),
-        app.settings(),
-        &ActionRules::default(),
-    );
-    Ok((figures, cases.len(), all))
-}
 
 #[derive(Template)]
 #[template(path = "pages/figures.html")]
@@ -114,8 +68,8 @@ pub async fn index(
     let Some(period) = asked.period else {
         return page(&state, &p, asked, None);
     };
-    let (figures, counted, all) = compute(&state, &p, &source, period).await?;
-    let view = View::new(&figures, counted, all);
+    let f = learning::yearly_figures(&state, &p, &source, period).await?;
+    let view = View::new(&f.figures, f.counted, f.all);
     page(&state, &p, asked, Some(view))
 }
 
@@ -131,14 +85,9 @@ pub async fn csv(
     let Some(period) = asked.period else {
         return page(&state, &p, asked, None);
     };
-    let (figures, counted, all) = compute(&state, &p, &source, period).await?;
-    let mut rows = figures.to_csv_rows();
-    if counted < all {
-        rows.push(("Cases counted".to_owned(), counted.to_string()));
-        rows.push(("Cases of the partnership".to_owned(), all.to_string()));
-    }
+    let f = learning::yearly_figures(&state, &p, &source, period).await?;
     let mut body = cspr_export::csv::Csv::new().record(&["Figure", "Value"]);
-    for (figure, value) in &rows {
+    for (figure, value) in &f.rows() {
         body.push(&[figure, value]);
     }
     Ok(crate::download::file(

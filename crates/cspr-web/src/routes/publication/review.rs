@@ -7,15 +7,15 @@ use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::anonymisation::{AnonymisationReview, FindingDecision, ScanFinding};
-use cspr_domain::case::{Case, Command};
+use cspr_domain::case::Case;
 use cspr_domain::report::OverviewReport;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use cspr_app::publication::{masked, scan_key, widen};
+use cspr_app::publication::{self, Choice, ReviewError, masked, scan_key};
 
 use super::page::{Done, WithdrawForm, banner_for, publication_page};
-use super::{actor, run, team_only};
+use super::{actor, refusal, team_only};
 use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -270,13 +270,10 @@ pub async fn decide_finding(
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "review-finding", &source).await?;
     let n: usize = finding.parse().map_err(|_| WebError::NotFound)?;
-    let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
+    let findings = case.anonymisation.as_ref().map_or(0, |r| r.findings.len());
+    let Some(i) = n.checked_sub(1).filter(|i| *i < findings) else {
         return Err(WebError::NotFound);
     };
-    let Some(i) = n.checked_sub(1).filter(|i| *i < review.findings.len()) else {
-        return Err(WebError::NotFound);
-    };
-    let f = &review.findings[i];
     let fail = |message: &str| {
         review_page(
             &state,
@@ -287,60 +284,56 @@ pub async fn decide_finding(
             Some(&form),
         )
     };
-    if review.version != draft.version || form.scan != scan_key(review) {
-        return fail("The report was scanned again since this page was opened: look at this finding again and choose once more").await;
-    }
     let words = |s: &str| -> Option<usize> {
         match s.trim() {
             "" => Some(0),
-            t => t.parse::<usize>().ok().filter(|n| *n <= 5),
+            t => t.parse::<usize>().ok(),
         }
     };
-    let decision = match form.decision.as_str() {
-        "accept" => FindingDecision::Accept,
-        "reject" => FindingDecision::Reject,
-        "widen" => {
-            let (Some(before), Some(after)) = (words(&form.before), words(&form.after)) else {
-                return fail("Choose up to 5 words before and after the finding").await;
-            };
-            if before == 0 && after == 0 {
-                return fail(
-                    "Choose how many words before or after the finding to replace as well",
-                )
-                .await;
-            }
-            let text = f.part.text(&draft.report).unwrap_or_default();
-            let (start, end) = widen(text, f.start, f.end, before, after);
-            if (start, end) == (f.start, f.end) {
-                return fail(
-                    "There are no more words on that side of the finding: choose the other side",
-                )
-                .await;
-            }
-            FindingDecision::Widen { start, end }
-        }
+    let choice = match form.decision.as_str() {
+        "accept" => Choice::Accept,
+        "reject" => Choice::Reject,
+        "widen" => match (words(&form.before), words(&form.after)) {
+            (Some(before), Some(after)) => Choice::Widen { before, after },
+            _ => return fail(TOO_WIDE).await,
+        },
         _ => return fail("Choose whether to accept, reject or widen the finding").await,
     };
-    let finding = u32::try_from(i).map_err(|_| WebError::NotFound)?;
-    match run(
-        &state,
-        &access,
+    let actor = actor(&state, access.principal());
+    let recorded = publication::review_finding(
+        &state.app(),
+        access.case_id(),
         &case,
-        Command::ReviewFinding { finding, decision },
+        i,
+        &form.scan,
+        choice,
+        actor,
     )
-    .await?
-    {
+    .await;
+    let message = match recorded {
         Ok(()) => {
-            let next = (n + 1).min(review.findings.len());
-            Ok(Redirect::to(&format!(
+            let next = (n + 1).min(findings);
+            return Ok(Redirect::to(&format!(
                 "/cases/{}/publication/review#finding-{next}",
                 access.case_id()
             ))
-            .into_response())
+            .into_response());
         }
-        Err((_, message)) => fail(&message).await,
-    }
+        Err(ReviewError::NoFinding) => return Err(WebError::NotFound),
+        Err(ReviewError::Rescanned) => "The report was scanned again since this page was opened: look at this finding again and choose once more".to_owned(),
+        Err(ReviewError::TooWide) => TOO_WIDE.to_owned(),
+        Err(ReviewError::NotWidened) => {
+            "Choose how many words before or after the finding to replace as well".to_owned()
+        }
+        Err(ReviewError::NoMoreWords) => {
+            "There are no more words on that side of the finding: choose the other side".to_owned()
+        }
+        Err(ReviewError::App(e)) => refusal(e)?.1,
+    };
+    fail(&message).await
 }
+
+const TOO_WIDE: &str = "Choose up to 5 words before and after the finding";
 
 /// The scan a bulk decision was made on.
 #[derive(Debug, Default, Deserialize)]

@@ -9,12 +9,10 @@ use cspr_domain::case::{Case, Command};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use cspr_app::publication::{
-    knowledge, names_left, redacted_parts, relationship_words, scan_report,
-};
+use cspr_app::publication::{self, knowledge, relationship_words};
 
 use super::page::{WithdrawForm, publication_page};
-use super::{run, team_only};
+use super::{actor, refusal, run, team_only};
 use crate::access::CaseAccess;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
@@ -27,29 +25,14 @@ pub async fn scan(
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "scan-report", &source).await?;
-    let (version, findings) = match case.latest_draft() {
-        Some(d) => (d.version, scan_report(&d.report, &knowledge(&case))),
-        None => (0, Vec::new()),
-    };
-    let command = Command::ScanReport { version, findings };
-    match run(&state, &access, &case, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
+    let actor = actor(&state, access.principal());
+    match publication::scan(&state.app(), access.case_id(), &case, actor).await {
+        Ok(_) => Ok(Redirect::to(&format!(
             "/cases/{}/publication/review?done=scanned",
             access.case_id()
         ))
         .into_response()),
-        Err((_, message)) => {
-            publication_page(
-                &state,
-                &access,
-                &case,
-                None,
-                vec![("#scan".to_owned(), message)],
-                WithdrawForm::default(),
-                HashMap::new(),
-            )
-            .await
-        }
+        Err(e) => page_error(&state, &access, &case, "#scan", e).await,
     }
 }
 
@@ -61,22 +44,9 @@ pub async fn check(
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "check-anonymisation", &source).await?;
-    let remaining = match (&case.anonymisation, case.latest_draft()) {
-        (Some(review), Some(draft)) => {
-            names_left(&redacted_parts(&draft.report, review), &knowledge(&case))
-        }
-        _ => Vec::new(),
-    };
-    let found = remaining.len();
-    match run(
-        &state,
-        &access,
-        &case,
-        Command::CheckAnonymisation { remaining },
-    )
-    .await?
-    {
-        Ok(()) => {
+    let actor = actor(&state, access.principal());
+    match publication::check(&state.app(), access.case_id(), &case, actor).await {
+        Ok(found) => {
             // How many, never whose: the log holds no personal data.
             tracing::info!(case = %access.case_id(), names_left = found, "anonymisation checked");
             Ok(Redirect::to(&format!(
@@ -85,19 +55,29 @@ pub async fn check(
             ))
             .into_response())
         }
-        Err((_, message)) => {
-            publication_page(
-                &state,
-                &access,
-                &case,
-                None,
-                vec![("#check".to_owned(), message)],
-                WithdrawForm::default(),
-                HashMap::new(),
-            )
-            .await
-        }
+        Err(e) => page_error(&state, &access, &case, "#check", e).await,
     }
+}
+
+/// The publication page with the refusal of an action at `href`.
+async fn page_error(
+    state: &AppState,
+    access: &CaseAccess,
+    case: &Case,
+    href: &str,
+    e: cspr_app::AppError,
+) -> Result<Response, WebError> {
+    let (_, message) = refusal(e)?;
+    publication_page(
+        state,
+        access,
+        case,
+        None,
+        vec![(href.to_owned(), message)],
+        WithdrawForm::default(),
+        HashMap::new(),
+    )
+    .await
 }
 
 /// The people whose pseudonym the family may choose: (person id, who, pseudonym now).

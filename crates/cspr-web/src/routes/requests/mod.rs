@@ -13,8 +13,8 @@
 //!
 //! One module per part: [`create`] (the requests of a case: asking, due dates, reopening),
 //! [`questions`] (the form as drawn and as posted, shared with practitioners' contributions),
-//! [`respond`] (the agency's answer form), [`upload`] (files and chronology uploads),
-//! [`import`] (reading uploaded chronologies), [`consolidated`] (sent responses side by side),
+//! [`respond`] (the agency's answer form; the answering itself is `cspr_app::answers`),
+//! [`upload`] (files and chronology uploads), [`consolidated`] (sent responses side by side),
 //! [`chronology`] (the integrated chronology and its exports) and [`forms`] (the partnership's
 //! forms). This module holds what they share: posted pairs, kinds and their slugs, and running a
 //! command.
@@ -23,7 +23,6 @@ pub mod chronology;
 pub mod consolidated;
 pub mod create;
 pub mod forms;
-pub mod import;
 pub mod questions;
 pub mod respond;
 pub mod upload;
@@ -39,7 +38,8 @@ use crate::access::Principal;
 use crate::{AppState, WebError};
 
 pub use self::chronology::{ChronologyRow, chronology_rows, render_chronology};
-pub(crate) use self::questions::{SectionView, contribution_of, posted_answers, sections};
+pub(crate) use self::questions::{SectionView, posted_answers, sections};
+pub(crate) use self::respond::{answer_error, lack_error};
 
 /// A posted form as name/value pairs (checkboxes repeat a name).
 pub type Pairs = Vec<(String, String)>;

@@ -3,12 +3,9 @@
 use std::collections::BTreeSet;
 
 use askama::Template;
-use cspr_domain::case::model::{
-    Answer, ChronologyEntry, Contribution, ContributionKind, FormResponse,
-};
+use cspr_domain::case::model::{Answer, ChronologyEntry};
 use cspr_domain::chronology;
-use cspr_domain::forms::{self, FormDefinition, MAX_ANSWER_CHARS};
-use cspr_domain::vocab::NonEmptyText;
+use cspr_domain::forms::{FormDefinition, MAX_ANSWER_CHARS};
 
 use super::{Pairs, get};
 use crate::layout::Chrome;
@@ -157,35 +154,4 @@ pub(crate) fn posted_answers(form: &FormDefinition, pairs: &Pairs) -> Vec<Answer
                 .collect(),
         })
         .collect()
-}
-
-/// The contribution a sent response records.
-pub(crate) fn contribution_of(
-    kind: ContributionKind,
-    form: FormResponse,
-    chronology: Vec<ChronologyEntry>,
-) -> Option<Contribution> {
-    let mut text = forms::answers_text(&form.answers);
-    if text.is_empty() {
-        text = match kind {
-            ContributionKind::Chronology => format!(
-                "A chronology of {}.",
-                cspr_domain::words::plural(
-                    i64::try_from(chronology.len()).unwrap_or(i64::MAX),
-                    "entry",
-                    "entries"
-                )
-            ),
-            _ => return None,
-        };
-    }
-    if text.chars().count() > NonEmptyText::MAX_CHARS {
-        text = text.chars().take(NonEmptyText::MAX_CHARS - 1).collect();
-        text.push('…');
-    }
-    Some(Contribution {
-        text: NonEmptyText::parse(&text).ok()?,
-        chronology,
-        form,
-    })
 }

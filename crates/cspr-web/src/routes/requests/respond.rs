@@ -7,21 +7,17 @@ use askama::Template;
 use axum::extract::{Extension, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use cspr_domain::case::Command;
-use cspr_domain::case::model::{
-    Answer, ContributionDraft, ContributionKind, ContributionRequest, ContributionStatus,
-};
-use cspr_domain::chronology;
+use cspr_app::answers::{self, AnswerError, Answered, Lack, Step, draft_of};
+use cspr_app::policy::answerer;
+use cspr_domain::case::model::{Answer, ContributionKind, ContributionStatus};
 use cspr_domain::forms::{self, MAX_ANSWER_CHARS};
 use cspr_domain::ids::AgencyId;
 use cspr_domain::words::long_date;
 use uuid::Uuid;
 
 use super::create::DoneQuery;
-use super::questions::{
-    ENTRY_FIELDS, RespondPage, contribution_of, entry_view, posted_answers, sections,
-};
-use super::{Pairs, agency_name, capitalised, execute, get};
+use super::questions::{ENTRY_FIELDS, RespondPage, entry_view, posted_answers, sections};
+use super::{Pairs, agency_name, capitalised, get};
 use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
@@ -68,17 +64,6 @@ pub(super) fn target(access: &CaseAccess, slug: &str) -> Result<Target, WebError
         kind: ContributionKind::from_slug(slug).ok_or(WebError::NotFound)?,
         agency: access.agency().ok_or(WebError::NotFound)?,
     })
-}
-
-pub(super) fn draft_of(r: &ContributionRequest) -> ContributionDraft {
-    match (&r.draft, &r.status) {
-        (Some(d), _) => d.clone(),
-        (None, ContributionStatus::Received { contribution, .. }) => ContributionDraft {
-            form: contribution.form.clone(),
-            chronology: contribution.chronology.clone(),
-        },
-        _ => ContributionDraft::default(),
-    }
 }
 
 pub(super) async fn respond_page(
@@ -199,8 +184,7 @@ pub async fn respond_submit(
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
     let t = target(&access, &slug)?;
-    let p = access.principal().clone();
-    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
+    let Some(who) = answerer(&access, t.kind) else {
         return Err(refuse(
             &state,
             &access,
@@ -208,151 +192,95 @@ pub async fn respond_submit(
             "answer a request for another agency",
         )
         .await);
-    }
-    let (case, _) = reader::load_case(&state, &access, "answer-request", &source).await?;
-    let request = case
-        .contributions
-        .get(&(t.kind, t.agency))
-        .ok_or(WebError::NotFound)?;
+    };
     let form = forms::form_for(&state.app().settings().forms, t.kind);
     let answers = posted_answers(&form, &pairs);
-    let mut draft = draft_of(request);
-    draft.form.answers.clone_from(&answers);
     let intent = get(&pairs, "intent");
-    let back = |done: &str| {
-        Redirect::to(&format!(
-            "/cases/{}/agencies/{}/requests/{slug}?done={done}",
-            access.case_id(),
-            t.agency
-        ))
-        .into_response()
-    };
-    if let Some(long) = answers
-        .iter()
-        .find(|a| a.answer.chars().count() > MAX_ANSWER_CHARS)
-    {
-        let input = RespondInput {
-            errors: vec![(
-                format!("#q-{}", long.question),
-                format!("Each answer must be {MAX_ANSWER_CHARS} characters or fewer"),
-            )],
-            answers: Some(answers.clone()),
-            status: StatusCode::BAD_REQUEST,
-            ..RespondInput::default()
-        };
-        return respond_page(&state, &access, &source, &t, input).await;
-    }
-    let failed = |message: String, answers: Vec<Answer>, new_entry: Pairs| RespondInput {
-        errors: vec![(String::new(), message)],
-        answers: Some(answers),
-        new_entry,
-        status: StatusCode::BAD_REQUEST,
-        ..RespondInput::default()
-    };
-    match intent {
-        "add-entry" => {
-            let cells: Vec<String> = ENTRY_FIELDS
+    let step = match intent {
+        "add-entry" => Step::AddEntry(
+            ENTRY_FIELDS
                 .iter()
                 .map(|(name, _, _)| get(&pairs, name).to_owned())
-                .collect();
-            match chronology::parse_row(&cells, Uuid::new_v4()) {
-                Ok(entry) => draft.chronology.push(entry),
-                Err(reasons) => {
-                    let input = RespondInput {
-                        entry_error: reasons.join(". "),
-                        answers: Some(answers),
-                        new_entry: pairs.clone(),
-                        status: StatusCode::BAD_REQUEST,
-                        ..RespondInput::default()
-                    };
-                    return respond_page(&state, &access, &source, &t, input).await;
-                }
-            }
-            let command = Command::SaveContributionDraft {
-                kind: t.kind,
-                agency: t.agency,
-                draft,
+                .collect(),
+        ),
+        remove if remove.starts_with("remove:") => Step::RemoveEntry(
+            Uuid::parse_str(&remove["remove:".len()..]).map_err(|_| WebError::BadRequest)?,
+        ),
+        "send" => Step::Send,
+        _ => Step::Save,
+    };
+    let actor = state.actor(access.principal().user_id);
+    let input = match answers::answer(&state.app(), &who, answers.clone(), step, actor).await {
+        Ok(done) => {
+            let done = match done {
+                Answered::Saved => "saved",
+                Answered::EntryAdded => "entry",
+                Answered::Sent => "sent",
             };
-            match execute(&state, &p, access.case_id(), command).await? {
-                Ok(()) => Ok(back("entry")),
-                Err(m) => {
-                    respond_page(&state, &access, &source, &t, failed(m, answers, pairs)).await
-                }
-            }
+            return Ok(Redirect::to(&format!(
+                "/cases/{}/agencies/{}/requests/{slug}?done={done}",
+                access.case_id(),
+                t.agency
+            ))
+            .into_response());
         }
-        remove if remove.starts_with("remove:") => {
-            let id =
-                Uuid::parse_str(&remove["remove:".len()..]).map_err(|_| WebError::BadRequest)?;
-            draft.chronology.retain(|e| e.detail.id != Some(id));
-            let command = Command::SaveContributionDraft {
-                kind: t.kind,
-                agency: t.agency,
-                draft,
-            };
-            match execute(&state, &p, access.case_id(), command).await? {
-                Ok(()) => Ok(back("saved")),
-                Err(m) => {
-                    respond_page(&state, &access, &source, &t, failed(m, answers, Vec::new())).await
-                }
-            }
-        }
-        "send" => {
-            let missing: BTreeSet<String> = form
-                .unanswered(&answers)
-                .iter()
-                .map(|q| q.id.clone())
-                .collect();
-            let mut errors: Vec<(String, String)> = form
-                .questions()
-                .filter(|q| missing.contains(&q.id))
-                .map(|q| (format!("#q-{}", q.id), format!("Answer \"{}\"", q.text)))
-                .collect();
-            if t.kind == ContributionKind::Chronology && draft.chronology.is_empty() {
-                errors.push((
-                    "#entry-date".to_owned(),
-                    "Add at least one chronology entry before sending".to_owned(),
-                ));
-            }
-            let contribution =
-                contribution_of(t.kind, draft.form.clone(), draft.chronology.clone());
-            if contribution.is_none() && errors.is_empty() {
-                errors.push((String::new(), "Answer at least one question".to_owned()));
-            }
-            let (Some(contribution), true) = (contribution, errors.is_empty()) else {
-                let input = RespondInput {
-                    errors,
-                    missing,
-                    answers: Some(answers),
-                    status: StatusCode::BAD_REQUEST,
-                    ..RespondInput::default()
-                };
-                return respond_page(&state, &access, &source, &t, input).await;
-            };
-            let command = Command::ReceiveContribution {
-                kind: t.kind,
-                agency: t.agency,
-                received_on: state.today(),
-                contribution,
-            };
-            match execute(&state, &p, access.case_id(), command).await? {
-                Ok(()) => Ok(back("sent")),
-                Err(m) => {
-                    respond_page(&state, &access, &source, &t, failed(m, answers, Vec::new())).await
-                }
-            }
-        }
-        _ => {
-            let command = Command::SaveContributionDraft {
-                kind: t.kind,
-                agency: t.agency,
-                draft,
-            };
-            match execute(&state, &p, access.case_id(), command).await? {
-                Ok(()) => Ok(back("saved")),
-                Err(m) => {
-                    respond_page(&state, &access, &source, &t, failed(m, answers, Vec::new())).await
-                }
-            }
-        }
+        Err(AnswerError::Entry(reasons)) => RespondInput {
+            entry_error: reasons.join(". "),
+            new_entry: pairs,
+            ..RespondInput::default()
+        },
+        Err(AnswerError::Incomplete { lacks, missing }) => RespondInput {
+            errors: lacks.iter().map(lack_error).collect(),
+            missing,
+            ..RespondInput::default()
+        },
+        Err(e) => RespondInput {
+            errors: vec![answer_error(e)?],
+            new_entry: if intent == "add-entry" {
+                pairs
+            } else {
+                Vec::new()
+            },
+            ..RespondInput::default()
+        },
+    };
+    let input = RespondInput {
+        answers: Some(answers),
+        status: StatusCode::BAD_REQUEST,
+        ..input
+    };
+    respond_page(&state, &access, &source, &t, input).await
+}
+
+/// The error summary's line for what a response lacks before it is sent.
+pub(crate) fn lack_error(lack: &Lack) -> (String, String) {
+    match lack {
+        Lack::Question { id, text } => (format!("#q-{id}"), format!("Answer \"{text}\"")),
+        Lack::Entries => (
+            "#entry-date".to_owned(),
+            "Add at least one chronology entry before sending".to_owned(),
+        ),
+        Lack::Anything => (String::new(), "Answer at least one question".to_owned()),
     }
+}
+
+/// The error summary's line for an answer not taken (other than an entry or a lack).
+pub(crate) fn answer_error(e: AnswerError) -> Result<(String, String), WebError> {
+    Ok(match e {
+        AnswerError::TooLong(question) => (
+            format!("#q-{question}"),
+            format!("Each answer must be {MAX_ANSWER_CHARS} characters or fewer"),
+        ),
+        AnswerError::Entry(reasons) => ("#entry-what".to_owned(), reasons.join(". ")),
+        AnswerError::Incomplete { lacks, .. } => lacks
+            .first()
+            .map_or_else(|| lack_error(&Lack::Anything), lack_error),
+        AnswerError::Settled => (
+            String::new(),
+            "The response has been sent: it can be changed while it is a draft".to_owned(),
+        ),
+        AnswerError::NoRequest => return Err(WebError::NotFound),
+        AnswerError::Import(_) => (String::new(), "The file cannot be read".to_owned()),
+        AnswerError::App(e) => (String::new(), crate::refused(e)?),
+    })
 }

@@ -6,17 +6,16 @@ use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use cspr_domain::case::Command;
-use cspr_domain::case::model::{ContributionKind, ResponseFile};
+use cspr_app::answers::{self, AnswerError};
+use cspr_app::policy::{Answerer, answerer};
+use cspr_domain::case::model::ContributionKind;
 use cspr_domain::chronology::TEMPLATE_COLUMNS;
+use cspr_export::import::ImportError;
 use uuid::Uuid;
 
-use super::import;
-
-use super::execute;
-use super::respond::{RespondInput, draft_of, respond_page, target};
+use super::respond::{RespondInput, Target, answer_error, respond_page, target};
 use crate::access::CaseAccess;
-use crate::reader::{self, Source};
+use crate::reader::Source;
 use crate::routes::evidence;
 use crate::{AppState, WebError};
 
@@ -28,106 +27,40 @@ pub async fn attach(
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let t = target(&access, &slug)?;
-    let p = access.principal().clone();
-    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
-        return Err(refuse(
-            &state,
-            &access,
-            &source,
-            "answer a request for another agency",
-        )
-        .await);
-    }
-    let (case, _) = reader::load_case(&state, &access, "answer-request", &source).await?;
-    let request = case
-        .contributions
-        .get(&(t.kind, t.agency))
-        .ok_or(WebError::NotFound)?;
-    let fail = |m: String| RespondInput {
-        file_error: m,
+    let (t, who) = answering(&state, &access, &source, &slug).await?;
+    let upload = match multipart {
+        Ok(mut m) => evidence::read_upload(&mut m).await,
+        Err(_) => Ok(None),
+    };
+    let checked = match upload {
+        Ok(Some(u)) => evidence::check(&u).map(|(name, media)| (u, name, media)),
+        Ok(None) => Err("Select a file".to_owned()),
+        Err(m) => Err(m),
+    };
+    let message = match checked {
+        Err(m) => m,
+        Ok((upload, name, media)) => {
+            let file = cspr_app::files::NewFile {
+                name: &name,
+                media_type: media,
+                bytes: &upload.bytes,
+            };
+            let actor = state.actor(access.principal().user_id);
+            match answers::attach_file(&state.app(), &who, file, actor).await {
+                Ok(_) => return Ok(done(&access, &t, &slug, "file")),
+                Err(AnswerError::Settled) => {
+                    "The response has been sent: files can be added while it is a draft".to_owned()
+                }
+                Err(e) => answer_error(e)?.1,
+            }
+        }
+    };
+    let input = RespondInput {
+        file_error: message,
         status: StatusCode::UNPROCESSABLE_ENTITY,
         ..RespondInput::default()
     };
-    let Ok(mut multipart) = multipart else {
-        return respond_page(
-            &state,
-            &access,
-            &source,
-            &t,
-            fail("Select a file".to_owned()),
-        )
-        .await;
-    };
-    let upload = match evidence::read_upload(&mut multipart).await {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            return respond_page(
-                &state,
-                &access,
-                &source,
-                &t,
-                fail("Select a file".to_owned()),
-            )
-            .await;
-        }
-        Err(m) => return respond_page(&state, &access, &source, &t, fail(m)).await,
-    };
-    let (name, media) = match evidence::check(&upload) {
-        Ok(x) => x,
-        Err(m) => return respond_page(&state, &access, &source, &t, fail(m)).await,
-    };
-    if request.is_settled() {
-        return respond_page(
-            &state,
-            &access,
-            &source,
-            &t,
-            fail("The response has been sent: files can be added while it is a draft".to_owned()),
-        )
-        .await;
-    }
-    let draft = draft_of(request);
-    let size = upload.bytes.len() as u64;
-    let attach = |blob| {
-        let mut draft = draft.clone();
-        draft.form.attachments.push(ResponseFile {
-            blob,
-            name: name.clone(),
-            media_type: media.to_owned(),
-            size,
-        });
-        Command::SaveContributionDraft {
-            kind: t.kind,
-            agency: t.agency,
-            draft,
-        }
-    };
-    let file = cspr_app::files::NewFile {
-        name: &name,
-        media_type: media,
-        bytes: &upload.bytes,
-    };
-    match cspr_app::files::attach(
-        &state.app(),
-        access.case_id(),
-        file,
-        attach,
-        state.actor(p.user_id),
-    )
-    .await
-    {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/cases/{}/agencies/{}/requests/{slug}?done=file",
-            access.case_id(),
-            t.agency
-        ))
-        .into_response()),
-        Err(e) => {
-            let m = crate::refused(e)?;
-            respond_page(&state, &access, &source, &t, fail(m)).await
-        }
-    }
+    respond_page(&state, &access, &source, &t, input).await
 }
 
 /// Reads an uploaded chronology (CSV or XLSX) and adds its entries to the draft; a file with any
@@ -139,97 +72,87 @@ pub async fn import(
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let t = target(&access, &slug)?;
-    let p = access.principal().clone();
-    if !cspr_app::policy::may_answer_for_agency(&p, t.agency) {
-        return Err(refuse(
-            &state,
-            &access,
-            &source,
-            "answer a request for another agency",
-        )
-        .await);
-    }
+    let (t, who) = answering(&state, &access, &source, &slug).await?;
     if t.kind != ContributionKind::Chronology {
         return Err(WebError::NotFound);
     }
-    let (case, _) = reader::load_case(&state, &access, "answer-request", &source).await?;
-    let request = case
-        .contributions
-        .get(&(t.kind, t.agency))
-        .ok_or(WebError::NotFound)?;
-    let fail = |m: String, rows: Vec<String>| RespondInput {
-        import_error: m,
-        import_errors: rows,
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        ..RespondInput::default()
-    };
     let upload = match multipart {
         Ok(mut m) => evidence::read_upload(&mut m).await,
         Err(_) => Ok(None),
     };
-    let upload = match upload {
-        Ok(Some(u)) => u,
-        Ok(None) => {
-            return respond_page(
-                &state,
-                &access,
-                &source,
-                &t,
-                fail("Select a CSV or XLSX file".to_owned(), Vec::new()),
+    let (message, lines) = match upload {
+        Ok(None) => ("Select a CSV or XLSX file".to_owned(), Vec::new()),
+        Err(m) => (m, Vec::new()),
+        Ok(Some(upload)) => {
+            let actor = state.actor(access.principal().user_id);
+            let added = answers::import_chronology(
+                &state.app(),
+                &who,
+                &upload.name,
+                &upload.bytes,
+                upload.too_large,
+                actor,
             )
             .await;
+            match added {
+                Ok(_) => return Ok(done(&access, &t, &slug, "imported")),
+                Err(AnswerError::Settled) => (
+                    "The chronology has been sent: entries can be added while it is a draft"
+                        .to_owned(),
+                    Vec::new(),
+                ),
+                Err(AnswerError::Import(ImportError::File(m))) => (m, Vec::new()),
+                Err(AnswerError::Import(ImportError::Rows(rows))) => bad_rows(rows),
+                Err(e) => (answer_error(e)?.1, Vec::new()),
+            }
         }
-        Err(m) => return respond_page(&state, &access, &source, &t, fail(m, Vec::new())).await,
     };
-    if request.is_settled() {
-        return respond_page(
-            &state,
-            &access,
-            &source,
-            &t,
-            fail(
-                "The chronology has been sent: entries can be added while it is a draft".to_owned(),
-                Vec::new(),
-            ),
-        )
-        .await;
+    let input = RespondInput {
+        import_error: message,
+        import_errors: lines,
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        ..RespondInput::default()
+    };
+    respond_page(&state, &access, &source, &t, input).await
+}
+
+/// The request a file is for and the capability to answer it, or the refusal (logged).
+async fn answering(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    slug: &str,
+) -> Result<(Target, Answerer), WebError> {
+    let t = target(access, slug)?;
+    match answerer(access, t.kind) {
+        Some(who) => Ok((t, who)),
+        None => Err(refuse(state, access, source, "answer a request for another agency").await),
     }
-    let entries = match import::read_chronology(&upload.name, &upload.bytes, upload.too_large) {
-        Ok(entries) => entries,
-        Err(import::ImportError::File(m)) => {
-            return respond_page(&state, &access, &source, &t, fail(m, Vec::new())).await;
-        }
-        Err(import::ImportError::Rows(rows)) => {
-            let n = rows.len();
-            let lines = rows
-                .into_iter()
-                .map(|(line, reasons)| format!("Line {line}: {}", reasons.join(". ")))
-                .collect();
-            let message = format!(
-                "Nothing was added: {} of the file cannot be read. Correct {} and upload the file again",
-                cspr_domain::words::plural(i64::try_from(n).unwrap_or(i64::MAX), "row", "rows"),
-                if n == 1 { "it" } else { "them" }
-            );
-            return respond_page(&state, &access, &source, &t, fail(message, lines)).await;
-        }
-    };
-    let mut draft = draft_of(request);
-    draft.chronology.extend(entries);
-    let command = Command::SaveContributionDraft {
-        kind: t.kind,
-        agency: t.agency,
-        draft,
-    };
-    match execute(&state, &p, access.case_id(), command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/agencies/{}/requests/{slug}?done=imported",
-            access.case_id(),
-            t.agency
-        ))
-        .into_response()),
-        Err(m) => respond_page(&state, &access, &source, &t, fail(m, Vec::new())).await,
-    }
+}
+
+/// Back to the request with the banner for what was done.
+fn done(access: &CaseAccess, t: &Target, slug: &str, what: &str) -> Response {
+    Redirect::to(&format!(
+        "/cases/{}/agencies/{}/requests/{slug}?done={what}",
+        access.case_id(),
+        t.agency
+    ))
+    .into_response()
+}
+
+/// The message and the list of lines for a file with bad rows.
+fn bad_rows(rows: Vec<(usize, Vec<String>)>) -> (String, Vec<String>) {
+    let n = rows.len();
+    let lines = rows
+        .into_iter()
+        .map(|(line, reasons)| format!("Line {line}: {}", reasons.join(". ")))
+        .collect();
+    let message = format!(
+        "Nothing was added: {} of the file cannot be read. Correct {} and upload the file again",
+        cspr_domain::words::plural(i64::try_from(n).unwrap_or(i64::MAX), "row", "rows"),
+        if n == 1 { "it" } else { "them" }
+    );
+    (message, lines)
 }
 
 /// The template for uploaded chronologies, as CSV.

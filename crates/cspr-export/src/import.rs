@@ -1,4 +1,4 @@
-//! Reading uploaded chronologies.
+//! Reading uploaded chronologies: CSV or XLSX in the template's columns, every row checked.
 
 use cspr_domain::case::model::ChronologyEntry;
 use cspr_domain::chronology::{self, TEMPLATE_COLUMNS};
@@ -92,7 +92,7 @@ fn csv_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
             )
         },
     )?;
-    let mut reader = csv::ReaderBuilder::new()
+    let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());

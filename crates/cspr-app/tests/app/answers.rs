@@ -1,0 +1,151 @@
+//! Answering a request through `cspr_app::answers`: the capability comes from the access policy
+//! for the agency's own representative only; a response that lacks an answer, or a typed entry
+//! that cannot be read, writes nothing; a saved draft and a sent response are one event each.
+
+use cspr_app::answers::{self, AnswerError, Answered, Lack, Step};
+use cspr_app::policy::{CaseNeed, Principal, Role, answerer, authorize_case};
+use cspr_app::requests::{NewRequest, request_contributions};
+use cspr_domain::case::model::{Answer, ContributionKind, ContributionStatus};
+use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE, local_review_script};
+use cspr_domain::ids::CaseId;
+use cspr_store::Backend;
+use time::macros::date;
+
+use super::workflows::{actor, app, case_after, health_representative};
+
+fn representative(agency: cspr_domain::ids::AgencyId) -> Principal {
+    Principal {
+        user_id: cspr_domain::examples::AGENCY_USER,
+        partnership_id: PARTNERSHIP,
+        role: Role::AgencyRepresentative,
+        agency_id: Some(agency),
+        display_name: String::new(),
+        session: String::new(),
+    }
+}
+
+fn answered(text: &str) -> Vec<Answer> {
+    let form = cspr_domain::forms::form_for(
+        &cspr_domain::examples::settings().forms,
+        ContributionKind::AgencySummary,
+    );
+    form.questions()
+        .map(|q| Answer {
+            question: q.id.clone(),
+            asked: q.text.clone(),
+            answer: text.to_owned(),
+        })
+        .collect()
+}
+
+async fn version(app: &cspr_app::App, case_id: CaseId) -> u64 {
+    app.store()
+        .stream_version(case_id.as_uuid())
+        .await
+        .expect("version")
+}
+
+/// The health representative answers the health summary: not the police's, not by typing
+/// another agency into the address.
+async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = case_after(&app, &local_review_script(), 5).await;
+    health_representative(&app).await;
+    let today = date!(2025 - 03 - 06);
+    let request = NewRequest {
+        kind: ContributionKind::AgencySummary,
+        agencies: vec![POLICE, HEALTH],
+        due: None,
+    };
+    request_contributions(&app, case_id, &request, actor(today))
+        .await
+        .expect("requested");
+    let p = representative(HEALTH);
+    let own = authorize_case(
+        app.store(),
+        &p,
+        case_id,
+        CaseNeed::AgencyDraft,
+        Some(HEALTH),
+    )
+    .await
+    .expect("own agency's drafts");
+    assert!(answerer(&own, ContributionKind::AgencySummary).is_some());
+    assert!(
+        authorize_case(
+            app.store(),
+            &p,
+            case_id,
+            CaseNeed::AgencyDraft,
+            Some(POLICE)
+        )
+        .await
+        .is_err(),
+        "another agency's drafts stay shut"
+    );
+
+    let who = answerer(&own, ContributionKind::AgencySummary).expect("answerer");
+    let before = version(&app, case_id).await;
+    let refused = answers::answer(&app, &who, Vec::new(), Step::Send, actor(today)).await;
+    let Err(AnswerError::Incomplete { lacks, .. }) = refused else {
+        panic!("an empty response is incomplete: {refused:?}");
+    };
+    assert!(!lacks.is_empty());
+    assert!(
+        lacks
+            .iter()
+            .all(|l| matches!(l, Lack::Question { .. } | Lack::Anything))
+    );
+    let bad_entry = Step::AddEntry(vec!["someday".into(), String::new(), "Notes".into()]);
+    assert!(matches!(
+        answers::answer(&app, &who, Vec::new(), bad_entry, actor(today)).await,
+        Err(AnswerError::Entry(_))
+    ));
+    assert_eq!(version(&app, case_id).await, before, "nothing written");
+
+    let saved = answers::answer(
+        &app,
+        &who,
+        answered("Seen twice."),
+        Step::Save,
+        actor(today),
+    )
+    .await
+    .expect("saved");
+    assert_eq!(saved, Answered::Saved);
+    assert_eq!(version(&app, case_id).await, before + 1);
+    let sent = answers::answer(
+        &app,
+        &who,
+        answered("Seen twice."),
+        Step::Send,
+        actor(today),
+    )
+    .await
+    .expect("sent");
+    assert_eq!(sent, Answered::Sent);
+    let (case, _) = app.load(case_id).await.expect("load");
+    let health = &case.contributions[&(ContributionKind::AgencySummary, HEALTH)];
+    assert!(matches!(health.status, ContributionStatus::Received { .. }));
+    let police = &case.contributions[&(ContributionKind::AgencySummary, POLICE)];
+    assert!(matches!(police.status, ContributionStatus::Requested));
+    assert!(police.draft.is_none(), "the police's request is untouched");
+
+    assert!(
+        matches!(
+            answers::import_chronology(
+                &app,
+                &who,
+                "c.csv",
+                b"2024-03-05,,Notes,Visit.\n",
+                false,
+                actor(today)
+            )
+            .await,
+            Err(AnswerError::NoRequest)
+        ),
+        "a summary takes no chronology file"
+    );
+}
+
+on_both!(a_representative_answers_for_their_own_agency_only);
