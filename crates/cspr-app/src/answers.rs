@@ -211,6 +211,39 @@ pub async fn answer(
     step: Step,
     actor: Actor,
 ) -> Result<Answered, AnswerError> {
+    let request = (who.case_id(), who.kind(), who.agency());
+    take(app, request, answers, step, Responder::Agency, actor).await
+}
+
+/// A practitioner's answers through the link the team sent them: kept as the agency's draft,
+/// or sent as its response (by the practitioner, given in the name of whoever made the link).
+///
+/// # Errors
+/// [`AnswerError`].
+pub async fn answer_by_link(
+    app: &App,
+    case_id: CaseId,
+    kind: ContributionKind,
+    agency: AgencyId,
+    answers: Vec<Answer>,
+    send: bool,
+    actor: Actor,
+) -> Result<Answered, AnswerError> {
+    let step = if send { Step::Send } else { Step::Save };
+    let request = (case_id, kind, agency);
+    take(app, request, answers, step, Responder::Practitioner, actor).await
+}
+
+/// One step on the draft of the request (case, kind, agency), answered by `by`: a practitioner
+/// builds on their own draft only, never the representative's.
+async fn take(
+    app: &App,
+    (case_id, kind, agency): (CaseId, ContributionKind, AgencyId),
+    answers: Vec<Answer>,
+    step: Step,
+    by: Responder,
+    actor: Actor,
+) -> Result<Answered, AnswerError> {
     check_lengths(&answers)?;
     let entry = match &step {
         Step::AddEntry(cells) => Some(
@@ -219,14 +252,17 @@ pub async fn answer(
         ),
         _ => None,
     };
-    let (kind, agency) = (who.kind(), who.agency());
     let (outcome, _) = app
-        .transact(who.case_id(), None, actor, |unit| {
+        .transact(case_id, None, actor, |unit| {
             let Some(request) = unit.case().contributions.get(&(kind, agency)) else {
                 return Ok(Err(AnswerError::NoRequest));
             };
-            let mut draft = draft_of(request);
+            let mut draft = match by {
+                Responder::Agency => draft_of(request),
+                Responder::Practitioner => practitioners_draft(request),
+            };
             draft.form.answers.clone_from(&answers);
+            draft.form.by = by;
             let (command, done) = match &step {
                 Step::Save => (save(kind, agency, draft), Answered::Saved),
                 Step::AddEntry(_) => {
@@ -249,53 +285,6 @@ pub async fn answer(
                     ),
                     Err(e) => return Ok(Err(e)),
                 },
-            };
-            unit.run(command)?;
-            Ok(Ok(done))
-        })
-        .await?;
-    outcome
-}
-
-/// A practitioner's answers through the link the team sent them: kept as the agency's draft,
-/// or sent as its response (by the practitioner, given in the name of whoever made the link).
-///
-/// # Errors
-/// [`AnswerError`].
-pub async fn answer_by_link(
-    app: &App,
-    case_id: CaseId,
-    kind: ContributionKind,
-    agency: AgencyId,
-    answers: Vec<Answer>,
-    send: bool,
-    actor: Actor,
-) -> Result<Answered, AnswerError> {
-    check_lengths(&answers)?;
-    let (outcome, _) = app
-        .transact(case_id, None, actor, |unit| {
-            let Some(request) = unit.case().contributions.get(&(kind, agency)) else {
-                return Ok(Err(AnswerError::NoRequest));
-            };
-            // The practitioner builds on their own draft only: the representative's is not theirs.
-            let mut draft = practitioners_draft(request);
-            draft.form.answers.clone_from(&answers);
-            draft.form.by = Responder::Practitioner;
-            let (command, done) = if send {
-                match ready_to_send(app, kind, &draft) {
-                    Ok(contribution) => (
-                        Command::ReceiveContribution {
-                            kind,
-                            agency,
-                            received_on: actor.today,
-                            contribution,
-                        },
-                        Answered::Sent,
-                    ),
-                    Err(e) => return Ok(Err(e)),
-                }
-            } else {
-                (save(kind, agency, draft), Answered::Saved)
             };
             unit.run(command)?;
             Ok(Ok(done))
