@@ -102,3 +102,33 @@ impl Chrome {
         }
     }
 }
+
+/// Draws a page with its status.
+///
+/// # Errors
+/// The template failed.
+pub fn render(
+    status: axum::http::StatusCode,
+    page: &impl askama::Template,
+) -> Result<axum::response::Response, crate::WebError> {
+    use axum::response::IntoResponse;
+    Ok((status, axum::response::Html(page.render()?)).into_response())
+}
+
+/// Draws a form's page: 200 when `ok`, else `invalid` (422, or 400 where the form says so), so
+/// a page that shows errors never answers as a success.
+///
+/// # Errors
+/// The template failed.
+pub fn render_form(
+    page: &impl askama::Template,
+    ok: bool,
+    invalid: axum::http::StatusCode,
+) -> Result<axum::response::Response, crate::WebError> {
+    let status = if ok {
+        axum::http::StatusCode::OK
+    } else {
+        invalid
+    };
+    render(status, page)
+}

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod date_input;
 pub mod download;
 mod error;
+pub mod extract;
 pub mod layout;
 pub mod reader;
 pub mod routes;

@@ -16,13 +16,14 @@
 //!   the upload was checked against (and `nosniff`, a header of every response).
 
 use crate::access::refuse;
+use crate::extract::OnCase;
 use std::io::Cursor;
 
 use askama::Template;
+use axum::extract::Path;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::model::{ActionState, Attachment};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::ids::ActionId;
@@ -30,7 +31,7 @@ use uuid::Uuid;
 
 use crate::access::{CaseAccess, Principal};
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, WebError};
 
 /// The largest file accepted: 10 MiB.
@@ -150,12 +151,7 @@ async fn page(
         error: errors.first().cloned().unwrap_or_default(),
         files,
     };
-    let status = if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(&view, errors.is_empty(), StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 /// The form again with one error (422).
@@ -170,9 +166,7 @@ async fn again(
 
 /// The upload form of one action, with the files already attached.
 pub async fn form(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, action_id)): Path<(Uuid, String)>,
 ) -> Result<Response, WebError> {
     let (case, _) = reader::load_case(&state, &access, "view-evidence-form", &source).await?;
@@ -326,9 +320,7 @@ fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
 
 /// Attaches a file of evidence to an action.
 pub async fn upload(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, action_id)): Path<(Uuid, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
@@ -375,9 +367,7 @@ pub async fn upload(
 
 /// A file of evidence, as an attachment. The download is written to the access log first.
 pub async fn download(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, action_id, blob_id)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
     let (case, _) = reader::load_case(&state, &access, "download-evidence", &source).await?;

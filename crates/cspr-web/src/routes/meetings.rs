@@ -3,7 +3,7 @@
 //! review). Outcomes recorded at the meeting are the cases' own commands, dated the meeting day.
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::{ContributionStatus, ReviewOutcome};
 use cspr_domain::case::{Case, Stage};
@@ -14,6 +14,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::access::{CaseNeed, Principal, Role, authorize_case};
+use crate::extract::Signed;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
@@ -64,10 +65,7 @@ fn parse_day(s: &str) -> Result<Date, WebError> {
 }
 
 /// The meeting calendar.
-pub async fn index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn index(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     let today = state.today();
     let app = state.app();
     let meetings = &app.settings().subgroup_meetings;
@@ -188,9 +186,7 @@ pub struct MeetingQuery {
 
 /// One meeting's agenda.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Path(day): Path<String>,
     axum::extract::Query(query): axum::extract::Query<MeetingQuery>,
 ) -> Result<Response, WebError> {
@@ -249,9 +245,7 @@ pub struct Outcome {
 /// Records the subgroup's outcome for one case on the agenda: the scoping meeting (for a
 /// scoping case) and the decision, both dated the meeting day.
 pub async fn record(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Path((day, case_id)): Path<(String, Uuid)>,
     ValidForm(form): ValidForm<Outcome>,
 ) -> Result<Response, WebError> {

@@ -13,14 +13,15 @@
 //! itself (a `Refresh` header, and a Continue button), a navigation from cspr's own page.
 
 use askama::Template;
+use axum::extract::Query;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Extension, Query, State};
 use axum::http::header::REFRESH;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::{StoreError, UserRow};
 
 use crate::auth::oidc::{CallbackParams, Identity, OidcError};
+use crate::extract::Visit;
 use crate::layout::Chrome;
 use crate::reader::Source;
 use crate::session;
@@ -144,10 +145,7 @@ async fn log(
 }
 
 /// Sends the browser to the organisation's provider.
-pub async fn start(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn start(Visit(state, source): Visit) -> Result<Response, WebError> {
     let Some(oidc) = state.config().oidc.clone() else {
         return not_offered(&state);
     };
@@ -208,8 +206,7 @@ async fn account_for(
 
 /// The provider sends the browser back here.
 pub async fn callback(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     headers: HeaderMap,
     query: Result<Query<CallbackParams>, QueryRejection>,
 ) -> Result<Response, WebError> {

@@ -4,6 +4,7 @@
 //! attempt in the access log.
 
 use crate::ValidForm;
+use crate::extract::{Session, Visit};
 use askama::Template;
 use axum::extract::{Extension, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -199,8 +200,7 @@ fn sign_in_error(state: &AppState, email: String, message: String) -> Result<Res
 /// Checks the password; on success starts a first-factor session and sends the person on to
 /// their code (or to set up their app).
 pub async fn submit(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     ValidForm(form): ValidForm<SignInForm>,
 ) -> Result<Response, WebError> {
     let email = form.email.trim().to_owned();
@@ -308,9 +308,7 @@ async fn check_code(state: &AppState, user: &UserRow, code: &str) -> Result<bool
 
 /// Checks the code; on success replaces the session with a fully signed-in one.
 pub async fn two_factor_submit(
-    State(state): State<AppState>,
-    Extension(live): Extension<Live>,
-    Extension(source): Extension<Source>,
+    Session(state, live, source): Session,
     ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let user = &live.user;
@@ -396,9 +394,7 @@ pub async fn enrol_qr(
 
 /// Confirms the app works, turns the second factor on, and shows the recovery codes once.
 pub async fn enrol_submit(
-    State(state): State<AppState>,
-    Extension(live): Extension<Live>,
-    Extension(source): Extension<Source>,
+    Session(state, live, source): Session,
     ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let user = &live.user;
@@ -458,44 +454,30 @@ pub async fn enrol_submit(
 }
 
 /// Signs out of this browser.
-pub async fn sign_out(
-    State(state): State<AppState>,
-    Extension(live): Extension<Live>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn sign_out(Session(state, live, source): Session) -> Result<Response, WebError> {
     state
         .store()
         .delete_session(&live.session.token_hash)
         .await?;
-    log(
-        &state,
-        live.user.id.to_string(),
-        "signed-out",
-        "this browser",
-        &source,
-    )
-    .await?;
-    Ok(session::with_cookie(
-        Redirect::to("/signed-out").into_response(),
-        &session::clear_cookie(),
-    ))
+    signed_out_of(&state, &live, "this browser", &source).await
 }
 
 /// Signs out of every browser.
 pub async fn sign_out_everywhere(
-    State(state): State<AppState>,
-    Extension(live): Extension<Live>,
-    Extension(source): Extension<Source>,
+    Session(state, live, source): Session,
 ) -> Result<Response, WebError> {
     state.store().delete_user_sessions(live.user.id).await?;
-    log(
-        &state,
-        live.user.id.to_string(),
-        "signed-out",
-        "everywhere",
-        &source,
-    )
-    .await?;
+    signed_out_of(&state, &live, "everywhere", &source).await
+}
+
+/// Logs the signing out (of `which` sessions) and clears this browser's cookie.
+async fn signed_out_of(
+    state: &AppState,
+    live: &Live,
+    which: &str,
+    source: &Source,
+) -> Result<Response, WebError> {
+    log(state, live.user.id.to_string(), "signed-out", which, source).await?;
     Ok(session::with_cookie(
         Redirect::to("/signed-out").into_response(),
         &session::clear_cookie(),

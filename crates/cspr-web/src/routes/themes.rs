@@ -2,17 +2,16 @@
 //! recommendations made each time (the counting is `cspr_app::learning`).
 
 use askama::Template;
-use axum::extract::{Extension, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_app::learning::{self, Earlier, ThemeCount};
 use cspr_domain::ids::CaseId;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::access::Principal;
+use crate::WebError;
+use crate::extract::Signed;
 use crate::layout::Chrome;
-use crate::reader::Source;
-use crate::{AppState, WebError};
 
 #[derive(Template)]
 #[template(path = "pages/themes.html")]
@@ -33,9 +32,7 @@ pub struct ThemeQuery {
 
 /// The recurrent-themes view.
 pub async fn index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Query(query): Query<ThemeQuery>,
 ) -> Result<Response, WebError> {
     let table = learning::theme_table(&state, &p).await?;

@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use askama::Template;
-use axum::extract::{Extension, Query, State};
+use axum::extract::Query;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::actions::{ActionRules, ActionStatus, status_on_record};
 use serde::Deserialize;
@@ -17,8 +17,8 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::access::Principal;
+use crate::extract::Signed;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::{AppState, WebError};
 
 /// The tracker's filters, from the query string (the CSV takes the same).
@@ -313,8 +313,7 @@ fn query(f: &Filters) -> String {
 
 /// The tracker.
 pub async fn index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, &p, &f).await?;
@@ -373,9 +372,7 @@ fn iso(d: Option<Date>) -> String {
 
 /// The filtered tracker as CSV. The export is written to the access log.
 pub async fn csv(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, &p, &f).await?;

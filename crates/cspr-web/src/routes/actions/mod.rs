@@ -7,7 +7,7 @@ pub mod reading;
 pub mod spec;
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::ids::CaseId;
@@ -16,6 +16,7 @@ use uuid::Uuid;
 use self::catalogue::{Action, Ctx};
 use self::spec::{Answers, FieldError, Kind, Q};
 use crate::access::{CaseAccess, Principal, Role};
+use crate::extract::{OnCase, Signed};
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
@@ -296,23 +297,36 @@ async fn refuse(
     }
 }
 
-/// The form of an action on a case.
-pub async fn form(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-    Path((_, slug)): Path<(Uuid, String)>,
-) -> Result<Response, WebError> {
-    let action = find_action(&slug, false)?;
+/// The action a form's address names, if the person may take it (a refusal is logged);
+/// `Err` with the page that takes it instead (publishing has a page of its own).
+async fn allowed(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    slug: &str,
+) -> Result<Result<Action, Response>, WebError> {
+    let action = find_action(slug, false)?;
     let p = access.principal();
     if !cspr_app::policy::may_run(p.role, action.command) {
-        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
+        return Err(refuse(state, p, Some(access.case_id().as_uuid()), slug, source).await);
     }
-    if matches!(slug.as_str(), "publish" | "unpublish") {
-        return Ok(
-            Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response(),
-        );
+    if matches!(slug, "publish" | "unpublish") {
+        let page = format!("/cases/{}/publication", access.case_id());
+        return Ok(Err(Redirect::to(&page).into_response()));
     }
+    Ok(Ok(action))
+}
+
+/// The form of an action on a case.
+pub async fn form(
+    OnCase(state, access, source): OnCase,
+    Path((_, slug)): Path<(Uuid, String)>,
+) -> Result<Response, WebError> {
+    let action = match allowed(&state, &access, &source, &slug).await? {
+        Ok(action) => action,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
+    let p = access.principal();
     let (case, _) = reader::load_case(&state, &access, "view-action-form", &source).await?;
     let ctx = context(&state, p, &case).await?;
     let r = rendering(&state, &access, &action, &ctx, &slug);
@@ -361,22 +375,15 @@ const CONFLICT: &str = "Someone else changed this case while you were filling in
 
 /// Takes an action on a case.
 pub async fn submit(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(sent): ValidForm<Sent>,
 ) -> Result<Response, WebError> {
-    let action = find_action(&slug, false)?;
+    let action = match allowed(&state, &access, &source, &slug).await? {
+        Ok(action) => action,
+        Err(elsewhere) => return Ok(elsewhere),
+    };
     let p = access.principal();
-    if !cspr_app::policy::may_run(p.role, action.command) {
-        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &slug, &source).await);
-    }
-    if matches!(slug.as_str(), "publish" | "unpublish") {
-        return Ok(
-            Redirect::to(&format!("/cases/{}/publication", access.case_id())).into_response(),
-        );
-    }
     let (case, _) = reader::load_case(&state, &access, "act-on-case", &source).await?;
     let ctx = context(&state, p, &case).await?;
     let r = rendering(&state, &access, &action, &ctx, &slug);
@@ -402,8 +409,7 @@ pub async fn submit(
 
 /// The form that opens a new case.
 pub async fn new_form(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let action = find_action(&slug, true)?;
@@ -432,8 +438,7 @@ fn new_rendering<'a>(
 
 /// Opens a new case.
 pub async fn new_submit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Path(slug): Path<String>,
     ValidForm(sent): ValidForm<Sent>,
 ) -> Result<Response, WebError> {

@@ -1,8 +1,8 @@
 //! The partnership's agencies: the list and adding one.
 
 use crate::ValidForm;
+use crate::extract::Signed;
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::agency::AgencyKind;
 use cspr_store::AgencyRow;
@@ -12,7 +12,6 @@ use uuid::Uuid;
 use super::audit;
 use crate::access::Principal;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -70,10 +69,7 @@ async fn agencies_page(
 }
 
 /// The agencies.
-pub async fn agencies(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn agencies(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     agencies_page(&state, &p, Vec::new(), String::new()).await
 }
 
@@ -88,9 +84,7 @@ pub struct AgencyForm {
 
 /// Adds an agency.
 pub async fn agency_submit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     ValidForm(form): ValidForm<AgencyForm>,
 ) -> Result<Response, WebError> {
     let name = form.name.trim().to_owned();

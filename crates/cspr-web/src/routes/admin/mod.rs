@@ -9,11 +9,11 @@ pub mod settings;
 pub mod users;
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use cspr_store::NewAccessEntry;
 
 use crate::access::{Principal, Role};
+use crate::extract::Signed;
 use crate::layout::Chrome;
 use crate::reader::Source;
 use crate::{AppState, WebError};
@@ -48,10 +48,7 @@ async fn audit(
 }
 
 /// The administration start page.
-pub async fn index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn index(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     let page = AdminIndex {
         chrome: Chrome::signed_in(&state, &p, "/admin"),
         users: p.role == Role::SystemAdministrator,

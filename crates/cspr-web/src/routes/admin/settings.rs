@@ -1,7 +1,7 @@
 //! The partnership's settings: closure days, local timescales and the meeting calendar.
 
 use crate::ValidForm;
-use axum::extract::{Extension, State};
+use crate::extract::Signed;
 use axum::response::Response;
 use cspr_domain::settings::Settings;
 use serde::Deserialize;
@@ -9,7 +9,6 @@ use serde::Deserialize;
 use super::audit;
 use crate::access::Principal;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::routes::form::{Field, FieldKind, FormPage};
 use crate::{AppState, WebError};
 
@@ -87,10 +86,7 @@ pub struct SettingsForm {
 }
 
 /// The settings.
-pub async fn settings_form(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn settings_form(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     let app = state.app();
     let form = SettingsForm {
         summary_day: app.settings().agency_summary_due_working_day.to_string(),
@@ -140,9 +136,7 @@ fn parse_dates(text: &str) -> Result<Vec<time::Date>, String> {
 
 /// Saves the settings; deadlines of every case are recomputed.
 pub async fn settings_submit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     ValidForm(form): ValidForm<SettingsForm>,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();

@@ -1,8 +1,9 @@
 //! Accounts and roles (system administrators): the list, a new account, and changing one.
 
 use crate::ValidForm;
+use crate::extract::Signed;
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::NewUser;
 use secrecy::SecretString;
@@ -13,7 +14,6 @@ use super::audit;
 use crate::access::{Principal, Role};
 use crate::auth::password;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::routes::form::{Field, FieldKind, FormPage};
 use crate::{AppState, WebError};
 
@@ -25,10 +25,7 @@ struct UsersPage {
 }
 
 /// Every account of the partnership.
-pub async fn users(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn users(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     let users = state
         .store()
         .users(p.partnership_id.as_uuid())
@@ -139,18 +136,13 @@ async fn new_user_page(
 }
 
 /// The new-account form.
-pub async fn new_user_form(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> Result<Response, WebError> {
+pub async fn new_user_form(Signed(state, p, _): Signed) -> Result<Response, WebError> {
     new_user_page(&state, &p, &NewUserForm::default(), Vec::new()).await
 }
 
 /// Creates an account.
 pub async fn new_user_submit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     ValidForm(form): ValidForm<NewUserForm>,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();
@@ -282,8 +274,7 @@ async fn user_page(
 
 /// The account form.
 pub async fn user_form(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     user_page(&state, &p, id, Vec::new(), None).await
@@ -291,9 +282,7 @@ pub async fn user_form(
 
 /// Changes an account's role, agency or status; takes effect on the person's next request.
 pub async fn user_submit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Path(id): Path<Uuid>,
     ValidForm(form): ValidForm<UserForm>,
 ) -> Result<Response, WebError> {

@@ -1,14 +1,13 @@
 //! The access history of a case: who looked at it (the partnership team).
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use uuid::Uuid;
 
-use crate::access::CaseAccess;
+use crate::WebError;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
-use crate::{AppState, WebError};
+use crate::reader::{self};
 
 #[derive(Template)]
 #[template(path = "pages/access_history.html")]
@@ -20,11 +19,7 @@ struct AccessHistoryPage {
 }
 
 /// Who looked at the case.
-pub async fn access_history(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn access_history(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     reader::audit(&state, &access, "view-access-history", &source).await?;
     let mut entries = state
         .store()

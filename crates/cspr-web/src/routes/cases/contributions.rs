@@ -1,15 +1,14 @@
 //! One agency's contributions to a case (that agency and the team).
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::case::model::ContributionStatus;
 use uuid::Uuid;
 
-use crate::access::CaseAccess;
+use crate::WebError;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
-use crate::{AppState, WebError};
+use crate::reader::{self};
 
 #[derive(Template)]
 #[template(path = "pages/contributions.html")]
@@ -23,9 +22,7 @@ struct ContributionsPage {
 
 /// One agency's contributions to the case (its drafts are its own).
 pub async fn agency_contributions(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
 ) -> Result<Response, WebError> {
     let (case, _) =
         reader::load_case(&state, &access, "view-agency-contributions", &source).await?;

@@ -2,13 +2,13 @@
 //! person's tasks, and open cases with their next deadlines, overdue first.
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use cspr_store::CaseSummary;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::access::{Principal, Role};
+use crate::extract::Signed;
 use crate::layout::Chrome;
 use crate::routes::requests;
 use crate::{AppState, WebError};
@@ -270,8 +270,7 @@ async fn cases_page(
 
 /// The dashboard: the person's tasks, and open cases with their next deadlines, overdue first.
 pub async fn dashboard(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
     cases_page(&state, &p, &filters, true).await
@@ -279,8 +278,7 @@ pub async fn dashboard(
 
 /// The case list.
 pub async fn list(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
     cases_page(&state, &p, &filters, false).await

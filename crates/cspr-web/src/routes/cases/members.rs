@@ -1,7 +1,7 @@
 //! Case membership: who can see the case, giving someone access and taking it away.
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::access::{CaseAccess, Role};
+use crate::extract::OnCase;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
@@ -72,11 +73,7 @@ async fn members_page(
 }
 
 /// Who can see the case.
-pub async fn members(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn members(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     members_page(&state, &access, &source, None).await
 }
 
@@ -117,9 +114,7 @@ async fn run(
 
 /// Gives someone access to the case.
 pub async fn add_member(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<AddMember>,
 ) -> Result<Response, WebError> {
     let users = state
@@ -159,9 +154,7 @@ pub async fn add_member(
 
 /// Takes someone's access to the case away.
 pub async fn remove_member(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, user_id)): Path<(Uuid, Uuid)>,
     ValidForm(form): ValidForm<RemoveMember>,
 ) -> Result<Response, WebError> {

@@ -1,16 +1,14 @@
 //! The print views of a case: its summary, or the chronology of its decisions.
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::case_view;
-use crate::access::CaseAccess;
+use crate::WebError;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::Source;
-use crate::{AppState, WebError};
 
 #[derive(Template)]
 #[template(path = "pages/case_print.html")]
@@ -34,9 +32,7 @@ pub struct PrintQuery {
 
 /// A print view: the case summary, or the chronology of decisions.
 pub async fn print(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     axum::extract::Query(query): axum::extract::Query<PrintQuery>,
 ) -> Result<Response, WebError> {
     let decisions_only = query.view.as_deref() == Some("decisions");

@@ -2,17 +2,16 @@
 //! timeline, people, action plan, themes and documents.
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::response::{Html, IntoResponse, Response};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::case_view;
-use crate::access::{CaseAccess, Role};
+use crate::WebError;
+use crate::access::Role;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::routes::{actions, documents};
-use crate::{AppState, WebError};
 
 /// One stage in the case's progress: (name, status words, tag colour class).
 pub struct StageRow {
@@ -136,9 +135,7 @@ pub struct CaseQuery {
 
 /// The case page.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     axum::extract::Query(query): axum::extract::Query<CaseQuery>,
 ) -> Result<Response, WebError> {
     let view = case_view(&state, &access, &source, "view-case").await?;

@@ -1,8 +1,9 @@
 //! The practitioner's form, for a free text or a request's questions, and sending it.
 
 use crate::ValidForm;
+use crate::extract::Visit;
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_app::answers::{self, AnswerError, Answered};
@@ -139,8 +140,7 @@ fn request_page(
 
 /// The one form of the link, for the holder of its cookie; without it, back to the start.
 pub async fn form(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -177,8 +177,7 @@ pub async fn form(
 /// Stores what the practitioner wrote (sealed with the case key), uses the link up and thanks
 /// them.
 pub async fn submit(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     Path(token): Path<String>,
     headers: HeaderMap,
     ValidForm(pairs): ValidForm<crate::routes::requests::Pairs>,

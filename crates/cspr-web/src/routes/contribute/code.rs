@@ -1,8 +1,9 @@
 //! The practitioner opening a link: the start page, asking for a code and giving it.
 
 use crate::ValidForm;
+use crate::extract::Visit;
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -14,7 +15,6 @@ use super::{
 };
 use crate::layout::Chrome;
 use crate::mail::{self, CODE_MINUTES};
-use crate::reader::Source;
 use crate::session::{self, new_token, token_hash};
 use crate::{AppState, WebError};
 
@@ -75,8 +75,7 @@ fn code_page(
 
 /// The link's first page: what happens next, and the button that emails a code.
 pub async fn start(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     Path(token): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
@@ -92,8 +91,7 @@ pub async fn start(
 
 /// Emails a new code to the link's address and asks for it.
 pub async fn send_code(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     Path(token): Path<String>,
 ) -> Result<Response, WebError> {
     let link = match live_link(&state, &token, &source).await? {
@@ -170,8 +168,7 @@ pub async fn send_code(
 
 /// Checks a code: 5 tries per code; a right one opens the form for 60 minutes.
 pub async fn check_code(
-    State(state): State<AppState>,
-    Extension(source): Extension<Source>,
+    Visit(state, source): Visit,
     Path(token): Path<String>,
     ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {

@@ -1,8 +1,8 @@
 //! The partnership team's side: the links of a case, making one and revoking them.
 
 use crate::ValidForm;
+use crate::extract::OnCase;
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::http::header::HOST;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -163,11 +163,7 @@ async fn links_page(
 }
 
 /// The team's page of a case's practitioner links, with the form to make one.
-pub async fn links(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn links(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     let input = LinksInput {
         created_url: None,
         email: String::new(),
@@ -180,9 +176,7 @@ pub async fn links(
 
 /// Makes a link for one practitioner and one form; shows its address once.
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     headers: HeaderMap,
     ValidForm(form): ValidForm<NewLink>,
 ) -> Result<Response, WebError> {
@@ -259,9 +253,7 @@ pub async fn create(
 
 /// Withdraws an unused link of the case.
 pub async fn revoke(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<RevokeLink>,
 ) -> Result<Response, WebError> {
     let case_id = access.case_id().as_uuid();

@@ -2,19 +2,20 @@
 //! the case, an agency representative for their own agency), and resolving a thread (the
 //! independent reviewer and the partnership team).
 
-use axum::extract::{Extension, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::Path;
+use axum::response::Response;
 use cspr_domain::case::Command;
 use cspr_domain::documents::SectionComment;
 use cspr_domain::vocab::NonEmptyText;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::sections::{find_section, section_page};
+use super::sections::{Section, find_section};
 use super::{execute, kind_of, may_resolve};
-use crate::access::{CaseAccess, Role, refuse};
-use crate::reader::{self, Source};
-use crate::{AppState, ValidForm, WebError};
+use crate::access::{Role, refuse};
+use crate::extract::OnCase;
+use crate::reader::{self};
+use crate::{ValidForm, WebError};
 
 #[derive(Debug, Deserialize)]
 pub struct CommentForm {
@@ -27,9 +28,7 @@ pub struct CommentForm {
 /// `POST /cases/{case_id}/documents/{document}/sections/{section}/comments`: a comment, or a
 /// reply in a thread.
 pub async fn comment(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<CommentForm>,
 ) -> Result<Response, WebError> {
@@ -46,18 +45,16 @@ pub async fn comment(
         Some(Uuid::parse_str(form.reply_to.trim()).map_err(|_| WebError::BadRequest)?)
     };
     let field = reply_to.map_or_else(|| "#comment".to_owned(), |r| format!("#reply-{r}"));
+    let at = Section {
+        state: &state,
+        access: &access,
+        case: &case,
+        kind,
+        spec,
+    };
     let Ok(text) = NonEmptyText::parse(form.comment.trim()) else {
-        return section_page(
-            &state,
-            &access,
-            &case,
-            kind,
-            spec,
-            None,
-            String::new(),
-            vec![(field, "Enter your comment".to_owned())],
-        )
-        .await;
+        let error = (field, "Enter your comment".to_owned());
+        return at.page(None, String::new(), vec![error]).await;
     };
     let command = Command::CommentOnSection {
         comment: SectionComment {
@@ -77,26 +74,8 @@ pub async fn comment(
         },
     };
     match execute(&state, &access, None, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/documents/{}/sections/{}#comments",
-            access.case_id(),
-            kind.slug(),
-            spec.key
-        ))
-        .into_response()),
-        Err(message) => {
-            section_page(
-                &state,
-                &access,
-                &case,
-                kind,
-                spec,
-                None,
-                form.comment,
-                vec![(field, message)],
-            )
-            .await
-        }
+        Ok(()) => Ok(at.back(&at.comments())),
+        Err(message) => at.page(None, form.comment, vec![(field, message)]).await,
     }
 }
 
@@ -108,9 +87,7 @@ pub struct ResolveForm {
 
 /// `POST /cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve`.
 pub async fn resolve(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, key, comment_id)): Path<(Uuid, String, String, String)>,
     ValidForm(form): ValidForm<ResolveForm>,
 ) -> Result<Response, WebError> {
@@ -134,26 +111,18 @@ pub async fn resolve(
         note,
         at: state.now(),
     };
+    let at = Section {
+        state: &state,
+        access: &access,
+        case: &case,
+        kind,
+        spec,
+    };
     match execute(&state, &access, None, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/documents/{}/sections/{}#comments",
-            access.case_id(),
-            kind.slug(),
-            spec.key
-        ))
-        .into_response()),
+        Ok(()) => Ok(at.back(&at.comments())),
         Err(message) => {
-            section_page(
-                &state,
-                &access,
-                &case,
-                kind,
-                spec,
-                None,
-                String::new(),
-                vec![(format!("#resolve-{comment_id}"), message)],
-            )
-            .await
+            let error = (format!("#resolve-{comment_id}"), message);
+            at.page(None, String::new(), vec![error]).await
         }
     }
 }

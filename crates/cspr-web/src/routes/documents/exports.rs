@@ -1,7 +1,7 @@
 //! The exports of a document: made in the background, listed on the document page, and
 //! downloaded from there, each download written to the access log.
 
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::documents::ExportFormat;
 use serde::Deserialize;
@@ -9,9 +9,10 @@ use uuid::Uuid;
 
 use super::page::document_page;
 use super::{FamilyForm, kind_of, may_export};
-use crate::access::{CaseAccess, refuse};
-use crate::reader::{self, Source};
-use crate::{AppState, ValidForm, WebError};
+use crate::access::refuse;
+use crate::extract::OnCase;
+use crate::reader::{self};
+use crate::{ValidForm, WebError};
 
 #[derive(Debug, Deserialize)]
 pub struct ExportForm {
@@ -21,9 +22,7 @@ pub struct ExportForm {
 
 /// `POST /cases/{case_id}/documents/{document}/exports`: asks for an export.
 pub async fn export(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<ExportForm>,
 ) -> Result<Response, WebError> {
@@ -69,9 +68,7 @@ pub async fn export(
 /// `GET /cases/{case_id}/documents/{document}/exports/{export_id}`: the file, as an
 /// attachment; the download is written to the access log first.
 pub async fn download(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, export_id)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
     let kind = kind_of(&slug)?;

@@ -1,7 +1,6 @@
 //! The family's comments on the overview report, recorded by the independent reviewer or the
 //! partnership team and shown on the report's page.
 
-use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
 use cspr_domain::documents::{DocumentKind, FamilyComment};
@@ -9,15 +8,14 @@ use cspr_domain::vocab::NonEmptyText;
 
 use super::page::document_page;
 use super::{FamilyForm, date_of, execute, may_resolve};
-use crate::access::{CaseAccess, refuse};
-use crate::reader::{self, Source};
-use crate::{AppState, ValidForm, WebError};
+use crate::access::refuse;
+use crate::extract::OnCase;
+use crate::reader::{self};
+use crate::{ValidForm, WebError};
 
 /// `POST /cases/{case_id}/documents/overview-report/family-comments`.
 pub async fn family(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<FamilyForm>,
 ) -> Result<Response, WebError> {
     let kind = DocumentKind::OverviewReport;

@@ -1,9 +1,9 @@
 //! The history of a section: its versions, and any two of them compared word by word.
 
 use askama::Template;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use cspr_domain::documents::{self, Change};
 use cspr_domain::words::long_date;
 use cspr_export::richtext;
@@ -12,10 +12,10 @@ use uuid::Uuid;
 
 use super::sections::find_section;
 use super::{Names, kind_of, when};
-use crate::access::CaseAccess;
+use crate::WebError;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
-use crate::{AppState, WebError};
+use crate::reader::{self};
 
 struct VersionView {
     number: u32,
@@ -79,9 +79,7 @@ fn comparable(v: &documents::SectionVersion, names: &Names) -> String {
 
 /// `GET /cases/{case_id}/documents/{document}/sections/{section}/history?from=&to=`.
 pub async fn history(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, WebError> {
@@ -180,10 +178,9 @@ pub async fn history(
         removed,
         errors,
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }

@@ -3,9 +3,9 @@
 //! sign-off and the family's comments; the exports made of it.
 
 use askama::Template;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use cspr_domain::case::Case;
 use cspr_domain::documents::{DocumentKind, Origin};
 use cspr_domain::ids::AgencyId;
@@ -18,8 +18,9 @@ use super::{
     when,
 };
 use crate::access::CaseAccess;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, WebError};
 
 /// One section on the document page.
@@ -276,19 +277,16 @@ pub(super) async fn document_page(
         family_form,
         section_options,
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// `GET /cases/{case_id}/documents/{document}`.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {

@@ -2,9 +2,9 @@
 //! withdrawal (the independent reviewer and the partnership team).
 
 use askama::Template;
-use axum::extract::{Extension, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::documents::DocumentKind;
 use cspr_domain::ids::{AgencyId, RecommendationId};
@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use super::{date_of, execute, may_edit};
 use crate::access::{CaseAccess, refuse};
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, ValidForm, WebError};
 
 #[derive(Template)]
@@ -94,12 +95,11 @@ async fn recommendation_page(
         agencies,
         errors,
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 fn find_recommendation(case: &Case, id: &str) -> Option<Recommendation> {
@@ -114,9 +114,7 @@ fn find_recommendation(case: &Case, id: &str) -> Option<Recommendation> {
 /// `GET /cases/{case_id}/documents/overview-report/recommendations?id=`: a new one, or one
 /// to change.
 pub async fn recommendation(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Query(q): Query<RecommendationQuery>,
 ) -> Result<Response, WebError> {
     let (case, _) = reader::load_case(&state, &access, "view-recommendation", &source).await?;
@@ -148,9 +146,7 @@ pub async fn recommendation(
 
 /// `POST /cases/{case_id}/documents/overview-report/recommendations`: saves or withdraws one.
 pub async fn recommendation_save(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(pairs): ValidForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
     let form = parse_recommendation_form(pairs)?;

@@ -2,9 +2,9 @@
 //! factual-accuracy comments.
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Case;
 use cspr_domain::documents::{self, DocumentKind, Origin, SectionComment};
 use cspr_domain::ids::AgencyId;
@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use super::{Names, error_of, kind_of, may_edit, may_resolve, shown, when};
 use crate::access::{CaseAccess, refuse};
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, ValidForm, WebError};
 
 struct CommentView {
@@ -64,17 +65,57 @@ pub(super) fn find_section(
     kind.section(key).ok_or(WebError::NotFound)
 }
 
-#[expect(clippy::too_many_arguments, reason = "the page's parts")]
-pub(super) async fn section_page(
-    state: &AppState,
-    access: &CaseAccess,
-    case: &Case,
-    kind: DocumentKind,
-    spec: &'static documents::SectionSpec,
+/// One section of one document of a case, as a handler works on it: its page, and the way back
+/// to it after a change.
+pub(super) struct Section<'a> {
+    pub(super) state: &'a AppState,
+    pub(super) access: &'a CaseAccess,
+    pub(super) case: &'a Case,
+    pub(super) kind: DocumentKind,
+    pub(super) spec: &'static documents::SectionSpec,
+}
+
+impl Section<'_> {
+    /// The section's page, with the text and comment typed (when a form goes back) and errors.
+    pub(super) async fn page(
+        &self,
+        text: Option<String>,
+        comment_text: String,
+        errors: Vec<(String, String)>,
+    ) -> Result<Response, WebError> {
+        section_page(self, text, comment_text, errors).await
+    }
+
+    /// Back to the document after a change: `path` after the document's address (its
+    /// section's, or the document's with a banner) .
+    pub(super) fn back(&self, path: &str) -> Response {
+        Redirect::to(&format!(
+            "/cases/{}/documents/{}{path}",
+            self.access.case_id(),
+            self.kind.slug(),
+        ))
+        .into_response()
+    }
+
+    /// The address of the section's comments.
+    pub(super) fn comments(&self) -> String {
+        format!("/sections/{}#comments", self.spec.key)
+    }
+}
+
+async fn section_page(
+    at: &Section<'_>,
     text: Option<String>,
     comment_text: String,
     errors: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
+    let Section {
+        state,
+        access,
+        case,
+        kind,
+        spec,
+    } = *at;
     let p = access.principal();
     let names = Names::load(state, p).await?;
     let agency = |a: AgencyId| names.agency(a);
@@ -126,12 +167,11 @@ pub(super) async fn section_page(
             .find(|a| a.name == "report-editor.js")
             .map_or("", |a| a.path),
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 fn comment_view(c: &SectionComment, replies: &[&SectionComment], names: &Names) -> CommentView {
@@ -163,9 +203,7 @@ fn comment_view(c: &SectionComment, replies: &[&SectionComment], names: &Names) 
 
 /// `GET /cases/{case_id}/documents/{document}/sections/{section}`.
 pub async fn section(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
     let kind = kind_of(&slug)?;
@@ -174,17 +212,14 @@ pub async fn section(
     if !kind.exists_for(&case) {
         return Err(WebError::NotFound);
     }
-    section_page(
-        &state,
-        &access,
-        &case,
+    let at = Section {
+        state: &state,
+        access: &access,
+        case: &case,
         kind,
         spec,
-        None,
-        String::new(),
-        Vec::new(),
-    )
-    .await
+    };
+    at.page(None, String::new(), Vec::new()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -197,9 +232,7 @@ pub struct SaveForm {
 
 /// `POST /cases/{case_id}/documents/{document}/sections/{section}`: saves a new version.
 pub async fn save(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<SaveForm>,
 ) -> Result<Response, WebError> {
@@ -209,22 +242,22 @@ pub async fn save(
     let Some(editor) = cspr_app::policy::document_editor(&access, kind) else {
         return Err(refuse(&state, &access, &source, "edit a document").await);
     };
+    let at = Section {
+        state: &state,
+        access: &access,
+        case: &case,
+        kind,
+        spec,
+    };
     let text = richtext::sanitise(&form.text);
     if text.trim().is_empty() {
-        return section_page(
-            &state,
-            &access,
-            &case,
-            kind,
-            spec,
-            Some(String::new()),
-            String::new(),
-            vec![(
-                "#text".to_owned(),
-                "Enter the text of the section".to_owned(),
-            )],
-        )
-        .await;
+        let error = (
+            "#text".to_owned(),
+            "Enter the text of the section".to_owned(),
+        );
+        return at
+            .page(Some(String::new()), String::new(), vec![error])
+            .await;
     }
     let saved = cspr_app::documents::save_section(
         &state.app(),
@@ -240,26 +273,11 @@ pub async fn save(
         Ok(_) => None,
         Err(e) => Some(crate::refused_or(e, super::CONFLICT)?),
     };
-    match refused.map_or(Ok(()), Err) {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/documents/{}?done=saved#{}",
-            access.case_id(),
-            kind.slug(),
-            spec.key
-        ))
-        .into_response()),
-        Err(message) => {
-            section_page(
-                &state,
-                &access,
-                &case,
-                kind,
-                spec,
-                Some(text),
-                String::new(),
-                vec![("#text".to_owned(), message)],
-            )
-            .await
+    match refused {
+        None => Ok(at.back(&format!("?done=saved#{}", spec.key))),
+        Some(message) => {
+            let error = ("#text".to_owned(), message);
+            at.page(Some(text), String::new(), vec![error]).await
         }
     }
 }

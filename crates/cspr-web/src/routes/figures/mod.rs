@@ -9,7 +9,7 @@ mod charts;
 mod period;
 
 use askama::Template;
-use axum::extract::{Extension, Query, State};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_app::learning;
@@ -17,8 +17,8 @@ use cspr_app::learning;
 use self::charts::{BAR_MAX, CHART_WIDTH, View};
 use self::period::{Asked, DateBoxes, PeriodQuery, asked};
 use crate::access::Principal;
+use crate::extract::Signed;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -59,9 +59,7 @@ fn page(
 /// The figures page: the form for the period, then the figures (the last financial year when
 /// no period is asked for). A period that cannot be read shows the errors and reads no case.
 pub async fn index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let asked = asked(&query, state.today());
@@ -76,9 +74,7 @@ pub async fn index(
 /// The figures as CSV: "Figure,Value" then one row a figure. A period that cannot be read
 /// gives the page with its errors instead.
 pub async fn csv(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
     let asked = asked(&query, state.today());

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use cspr_domain::case::Case;
 use cspr_domain::case::model::PublicationDecision;
 use cspr_domain::words::long_date;
@@ -17,8 +16,9 @@ use cspr_app::publication::{Risk, earliest_publication, redacted_parts, residual
 use super::scan::pseudonym_choices;
 use super::team_only;
 use crate::access::CaseAccess;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -224,12 +224,11 @@ pub(super) async fn publication_page(
             Vec::new()
         },
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -255,9 +254,7 @@ pub(super) fn banner_for(done: &str) -> Option<String> {
 
 /// The publication page of a case.
 pub async fn show(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;

@@ -3,9 +3,8 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Extension, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Case;
 use cspr_domain::words::long_date;
 use cspr_redact::CaseKnowledge;
@@ -18,8 +17,9 @@ use cspr_app::publication::{earliest_publication, knowledge, themes};
 use super::page::{WithdrawForm, publication_page};
 use super::{actor, refusal, team_only};
 use crate::access::CaseAccess;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, ValidForm, WebError};
 
 #[derive(Debug, Default, Deserialize)]
@@ -116,20 +116,15 @@ async fn publish_page(
             .unwrap_or_default(),
         blocker,
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// The publish form.
-pub async fn publish_form(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn publish_form(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "view-publish-form", &source).await?;
     let today = state.today();
@@ -165,9 +160,7 @@ fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
 /// again when the case refuses it).
 #[expect(clippy::too_many_lines, reason = "the steps of publication, in order")]
 pub async fn publish(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<PublishForm>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
@@ -297,9 +290,7 @@ pub async fn publish(
 /// Takes the published report down: recorded on the case with its reason, then off the public
 /// page.
 pub async fn withdraw(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<WithdrawForm>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;

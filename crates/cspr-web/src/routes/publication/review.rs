@@ -3,9 +3,9 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::anonymisation::{AnonymisationReview, FindingDecision, ScanFinding};
 use cspr_domain::case::Case;
 use cspr_domain::report::OverviewReport;
@@ -17,8 +17,9 @@ use cspr_app::publication::{self, Choice, ReviewError, masked, scan_key};
 use super::page::{Done, WithdrawForm, banner_for, publication_page};
 use super::{actor, refusal, team_only};
 use crate::access::CaseAccess;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
+use crate::reader::{self};
 use crate::{AppState, ValidForm, WebError};
 
 /// One finding as the review screen shows it.
@@ -225,19 +226,16 @@ async fn review_page(
         open: current.map_or(0, |(r, _)| r.unreviewed()),
         findings,
     };
-    let status = if view.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    Ok((status, Html(view.render()?)).into_response())
+    crate::layout::render_form(
+        &view,
+        view.errors.is_empty(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
 }
 
 /// The review screen: every finding in its context, with its decision.
 pub async fn review(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
@@ -261,9 +259,7 @@ pub struct DecisionForm {
 
 /// Records the decision on one finding, then back to the review screen at the next one.
 pub async fn decide_finding(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, finding)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<DecisionForm>,
 ) -> Result<Response, WebError> {
@@ -345,9 +341,7 @@ pub struct ScanForm {
 /// Accepts every finding not reviewed yet: the cautious choice (the text is replaced), for a
 /// team that has read them on the review screen. Findings already decided keep their decision.
 pub async fn accept_rest(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<ScanForm>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;

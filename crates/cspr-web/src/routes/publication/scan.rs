@@ -3,7 +3,6 @@
 
 use std::collections::HashMap;
 
-use axum::extract::{Extension, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::{Case, Command};
 use serde::Deserialize;
@@ -14,15 +13,12 @@ use cspr_app::publication::{self, knowledge, relationship_words};
 use super::page::{WithdrawForm, publication_page};
 use super::{actor, refusal, run, team_only};
 use crate::access::CaseAccess;
-use crate::reader::{self, Source};
+use crate::extract::OnCase;
+use crate::reader::{self};
 use crate::{AppState, ValidForm, WebError};
 
 /// Scans the latest version of the report.
-pub async fn scan(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "scan-report", &source).await?;
     let actor = actor(&state, access.principal());
@@ -37,11 +33,7 @@ pub async fn scan(
 }
 
 /// Scans the redacted text again for names the case records, and records what it found.
-pub async fn check(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
-) -> Result<Response, WebError> {
+pub async fn check(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;
     let (case, _) = reader::load_case(&state, &access, "check-anonymisation", &source).await?;
     let actor = actor(&state, access.principal());
@@ -127,9 +119,7 @@ pub struct PseudonymForm {
 
 /// Records a pseudonym the family chose; the report must be scanned again afterwards.
 pub async fn choose_pseudonym(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<PseudonymForm>,
 ) -> Result<Response, WebError> {
     team_only(&state, &access, &source).await?;

@@ -2,10 +2,11 @@
 //! marked, exported to CSV and DOCX.
 
 use crate::access::refuse;
+use crate::extract::OnCase;
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::{Extension, Query, RawQuery, State};
+use axum::extract::{Query, RawQuery};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::ContributionKind;
@@ -17,10 +18,9 @@ use uuid::Uuid;
 
 use super::questions::entry_view;
 use super::{Pairs, agency_name, all, execute, get};
-use crate::access::CaseAccess;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
-use crate::{AppState, ValidForm, WebError};
+use crate::reader::{self};
+use crate::{ValidForm, WebError};
 
 /// One row of the integrated chronology.
 #[derive(Debug)]
@@ -177,9 +177,7 @@ pub fn render_chronology(
 
 /// The integrated chronology, filtered by agency and period.
 pub async fn chronology_page(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     RawQuery(raw): RawQuery,
     Query(pairs): Query<Pairs>,
 ) -> Result<Response, WebError> {
@@ -207,9 +205,7 @@ pub async fn chronology_page(
 
 /// Marks or unmarks a key practice episode (the team, the chair and the independent reviewer).
 pub async fn mark(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
     let p = access.principal().clone();
@@ -244,9 +240,7 @@ pub async fn mark(
 
 /// The filtered chronology as CSV (cells that would read as formulas are defused).
 pub async fn chronology_csv(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Query(pairs): Query<Pairs>,
 ) -> Result<Response, WebError> {
     let (case, _) =
@@ -307,9 +301,7 @@ fn safe_reference(reference: &str) -> String {
 
 /// The filtered chronology as a Word document: a heading and one table.
 pub async fn chronology_docx(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Query(pairs): Query<Pairs>,
 ) -> Result<Response, WebError> {
     let (case, _) = reader::load_case(

@@ -1,7 +1,7 @@
 //! Sent responses side by side by question, and their files.
 
 use askama::Template;
-use axum::extract::{Extension, Path, State};
+use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::case::model::{
     Contribution, ContributionKind, ContributionRequest, ContributionStatus,
@@ -11,10 +11,10 @@ use cspr_domain::words::long_date;
 use uuid::Uuid;
 
 use super::{agency_name, capitalised};
-use crate::access::CaseAccess;
+use crate::WebError;
+use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self, Source};
-use crate::{AppState, WebError};
+use crate::reader::{self};
 
 struct ConsolidatedColumn {
     agency: String,
@@ -43,9 +43,7 @@ struct ConsolidatedPage {
 
 /// Every sent response to one kind of request, side by side by question. Drafts never show.
 pub async fn consolidated(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
 ) -> Result<Response, WebError> {
     let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
@@ -147,9 +145,7 @@ pub async fn consolidated(
 /// A file of a response: of any sent response to whoever can see the case; of a draft only to
 /// those who may open that agency's draft. Logged before it is served.
 pub async fn download(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug, blob)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
     let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;

@@ -2,9 +2,9 @@
 //! reopening a sent response.
 
 use askama::Template;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{ContributionKind, ContributionStatus};
 use cspr_domain::chronology;
@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{Pairs, RequestForm, agency_name, capitalised, execute, get, status_words};
 use crate::access::{CaseAccess, Role};
+use crate::extract::OnCase;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
@@ -184,12 +185,7 @@ async fn requests_page(
         reason_error: input.reason_error,
         errors,
     };
-    let status = if page.errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    Ok((status, Html(page.render()?)).into_response())
+    crate::layout::render_form(&page, page.errors.is_empty(), StatusCode::BAD_REQUEST)
 }
 
 /// The query of the requests page: what was just done, for its banner.
@@ -201,9 +197,7 @@ pub struct DoneQuery {
 
 /// The requests of a case, and (for the partnership team) the form to make one.
 pub async fn index(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let success = match q.done.as_str() {
@@ -235,9 +229,7 @@ fn check_due(state: &AppState, d: time::Date) -> Result<(), String> {
 /// Asks agencies for a contribution; a due date other than the case's needs a reason. The
 /// agencies' representatives are given access to the case so they can answer.
 pub async fn create(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
     let p = access.principal().clone();
@@ -323,9 +315,7 @@ pub async fn create(
 
 /// Moves the due date of open requests of one kind, with the reason.
 pub async fn change_due(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
@@ -387,9 +377,7 @@ pub async fn change_due(
 
 /// Reopens a sent response, with the reason (the partnership team only).
 pub async fn reopen(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {

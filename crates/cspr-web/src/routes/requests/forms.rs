@@ -1,7 +1,7 @@
 //! The partnership's forms: the questions each kind of request asks.
 
 use askama::Template;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::ContributionKind;
@@ -10,8 +10,8 @@ use cspr_domain::forms;
 use super::create::DoneQuery;
 use super::{Pairs, capitalised, get};
 use crate::access::Principal;
+use crate::extract::Signed;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::{AppState, ValidForm, WebError};
 
 #[derive(Template)]
@@ -24,8 +24,7 @@ struct FormsPage {
 
 /// The forms agencies fill in.
 pub async fn forms_index(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
     let app = state.app();
@@ -84,8 +83,7 @@ fn form_edit_page(
 
 /// One form as editable text.
 pub async fn form_edit(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
+    Signed(state, p, _): Signed,
     Path(slug): Path<String>,
 ) -> Result<Response, WebError> {
     let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
@@ -95,9 +93,7 @@ pub async fn form_edit(
 
 /// Saves a form: kept with the partnership's stored settings.
 pub async fn form_save(
-    State(state): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Extension(source): Extension<Source>,
+    Signed(state, p, source): Signed,
     Path(slug): Path<String>,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {

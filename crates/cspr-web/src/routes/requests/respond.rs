@@ -1,10 +1,11 @@
 //! The agency's answer to a request: the form, its draft and sending it.
 
 use crate::access::refuse;
+use crate::extract::OnCase;
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::{Extension, Path, Query, State};
+use axum::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_app::answers::{self, AnswerError, Answered, Lack, Step, draft_of};
@@ -153,9 +154,7 @@ pub(super) async fn respond_page(
 
 /// The form of a request to one agency: its draft, or the sent response to read.
 pub async fn respond(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
@@ -177,9 +176,7 @@ pub async fn respond(
 
 /// Saves the draft, adds or removes a chronology entry, or sends the response (`intent`).
 pub async fn respond_submit(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {

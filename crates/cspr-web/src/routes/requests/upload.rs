@@ -1,9 +1,10 @@
 //! Files added to a draft and chronologies uploaded as CSV or XLSX, and the template for them.
 
 use crate::access::refuse;
+use crate::extract::OnCase;
 
+use axum::extract::Path;
 use axum::extract::multipart::{Multipart, MultipartRejection};
-use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_app::answers::{self, AnswerError};
@@ -21,9 +22,7 @@ use crate::{AppState, WebError};
 
 /// Adds a file (PDF, DOCX, PNG, JPEG; checked like evidence) to the draft.
 pub async fn attach(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
@@ -66,9 +65,7 @@ pub async fn attach(
 /// Reads an uploaded chronology (CSV or XLSX) and adds its entries to the draft; a file with any
 /// bad row adds nothing, and every bad row is reported with its line and reason.
 pub async fn import(
-    State(state): State<AppState>,
-    Extension(access): Extension<CaseAccess>,
-    Extension(source): Extension<Source>,
+    OnCase(state, access, source): OnCase,
     Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
