@@ -134,89 +134,53 @@ fn parse_dates(text: &str) -> Result<Vec<time::Date>, String> {
     Ok(out)
 }
 
+/// A number of working days typed in a box: a whole number from `low` to `high`, or `default`
+/// when the box is left empty (where there is one).
+fn working_days(text: &str, default: Option<u32>, (low, high): (u32, u32)) -> Result<u32, String> {
+    let text = text.trim();
+    let days = if text.is_empty() {
+        default
+    } else {
+        text.parse::<u32>().ok()
+    };
+    days.filter(|d| (low..=high).contains(d))
+        .ok_or_else(|| format!("Enter a whole number of working days from {low} to {high}"))
+}
+
 /// Saves the settings; deadlines of every case are recomputed.
 pub async fn settings_submit(
     Signed(state, p, source): Signed,
     ValidForm(form): ValidForm<SettingsForm>,
 ) -> Result<Response, WebError> {
     let mut errors = Vec::new();
-    let summary_day = form
-        .summary_day
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|d| (1..=15).contains(d));
-    if summary_day.is_none() {
-        errors.push((
-            "summary_day",
-            "Enter a whole number of working days from 1 to 15".to_owned(),
-        ));
-    }
-    let contribution_days = form
-        .contribution_days
-        .trim()
-        .parse::<u32>()
-        .ok()
-        .filter(|d| (1..=60).contains(d));
-    if contribution_days.is_none() {
-        errors.push((
-            "contribution_days",
-            "Enter a whole number of working days from 1 to 60".to_owned(),
-        ));
-    }
+    let mut days = |field: &'static str, text: &str, default: Option<u32>, range: (u32, u32)| {
+        working_days(text, default, range)
+            .map_err(|m| errors.push((field, m)))
+            .ok()
+    };
+    let summary_day = days("summary_day", &form.summary_day, None, (1, 15));
+    let contribution_days = days("contribution_days", &form.contribution_days, None, (1, 60));
+    // Reminders left empty: the defaults (5 and 5); requests to agencies: 3 and 3.
+    let remind_days = days("remind_days", &form.remind_days, Some(5), (0, 30));
+    let escalate_days = days("escalate_days", &form.escalate_days, Some(5), (1, 30));
+    let request_remind_days = days(
+        "request_remind_days",
+        &form.request_remind_days,
+        Some(3),
+        (0, 30),
+    );
+    let request_escalate_days = days(
+        "request_escalate_days",
+        &form.request_escalate_days,
+        Some(3),
+        (1, 30),
+    );
     let closure = parse_dates(&form.closure_days)
         .map_err(|m| errors.push(("closure_days", m)))
         .ok();
     let meetings = parse_dates(&form.meetings)
         .map_err(|m| errors.push(("meetings", m)))
         .ok();
-    // Left empty: the defaults (5 and 5).
-    let days = |text: &str| {
-        let text = text.trim();
-        if text.is_empty() {
-            Some(5)
-        } else {
-            text.parse::<u32>().ok()
-        }
-    };
-    let remind_days = days(&form.remind_days).filter(|d| *d <= 30);
-    if remind_days.is_none() {
-        errors.push((
-            "remind_days",
-            "Enter a whole number of working days from 0 to 30".to_owned(),
-        ));
-    }
-    let escalate_days = days(&form.escalate_days).filter(|d| (1..=30).contains(d));
-    if escalate_days.is_none() {
-        errors.push((
-            "escalate_days",
-            "Enter a whole number of working days from 1 to 30".to_owned(),
-        ));
-    }
-    // Requests to agencies: left empty, the defaults (3 and 3).
-    let request_days = |text: &str| {
-        let text = text.trim();
-        if text.is_empty() {
-            Some(3)
-        } else {
-            text.parse::<u32>().ok()
-        }
-    };
-    let request_remind_days = request_days(&form.request_remind_days).filter(|d| *d <= 30);
-    if request_remind_days.is_none() {
-        errors.push((
-            "request_remind_days",
-            "Enter a whole number of working days from 0 to 30".to_owned(),
-        ));
-    }
-    let request_escalate_days =
-        request_days(&form.request_escalate_days).filter(|d| (1..=30).contains(d));
-    if request_escalate_days.is_none() {
-        errors.push((
-            "request_escalate_days",
-            "Enter a whole number of working days from 1 to 30".to_owned(),
-        ));
-    }
     let mut themes: Vec<String> = form
         .themes
         .lines()
