@@ -32,22 +32,6 @@ fn from_guard<T: Clone + Send + Sync + 'static>(parts: &Parts) -> Result<T, WebE
     })
 }
 
-impl FromRequestParts<AppState> for OnCase {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        Ok(Self(state.clone(), from_guard(parts)?, from_guard(parts)?))
-    }
-}
-
-impl FromRequestParts<AppState> for Signed {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        Ok(Self(state.clone(), from_guard(parts)?, from_guard(parts)?))
-    }
-}
-
 /// A request from someone part-way through signing in (a first factor given), with where it
 /// came from: handlers take it as `Session(state, live, source): Session`.
 #[derive(Debug, Clone)]
@@ -58,18 +42,25 @@ pub struct Session(pub AppState, pub Live, pub Source);
 #[derive(Debug, Clone)]
 pub struct Visit(pub AppState, pub Source);
 
-impl FromRequestParts<AppState> for Session {
-    type Rejection = WebError;
+/// Makes a handler's tuple from the state and what the guard put into the request.
+macro_rules! from_guard {
+    ($($name:ident($($part:ty),+);)+) => {$(
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        Ok(Self(state.clone(), from_guard(parts)?, from_guard(parts)?))
-    }
+            async fn from_request_parts(
+                parts: &mut Parts,
+                state: &AppState,
+            ) -> Result<Self, WebError> {
+                Ok(Self(state.clone(), $(from_guard::<$part>(parts)?),+))
+            }
+        }
+    )+};
 }
 
-impl FromRequestParts<AppState> for Visit {
-    type Rejection = WebError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        Ok(Self(state.clone(), from_guard(parts)?))
-    }
+from_guard! {
+    OnCase(CaseAccess, Source);
+    Signed(Principal, Source);
+    Session(Live, Source);
+    Visit(Source);
 }

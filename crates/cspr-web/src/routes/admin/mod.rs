@@ -10,7 +10,6 @@ pub mod users;
 
 use askama::Template;
 use axum::response::{Html, IntoResponse, Response};
-use cspr_store::NewAccessEntry;
 
 use crate::access::{Principal, Role};
 use crate::extract::Signed;
@@ -33,18 +32,7 @@ async fn audit(
     detail: String,
     source: &Source,
 ) -> Result<(), WebError> {
-    state
-        .store()
-        .log_access(NewAccessEntry {
-            actor: p.user_id.to_string(),
-            action: action.to_owned(),
-            case_id: None,
-            detail,
-            source_ip: source.0.clone(),
-            at: state.now(),
-        })
-        .await
-        .map_err(WebError::from)
+    Ok(crate::reader::log_event(state, p.user_id.to_string(), action, detail, source).await?)
 }
 
 /// The administration start page.

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::sections::{Section, find_section};
-use super::{execute, kind_of, may_resolve};
+use super::{execute, may_resolve};
 use crate::access::{Role, refuse};
 use crate::extract::OnCase;
 use crate::reader::{self};
@@ -32,8 +32,7 @@ pub async fn comment(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<CommentForm>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let spec = find_section(kind, &key)?;
+    let (kind, spec) = find_section(&slug, &key)?;
     let (case, _) = reader::load_case(&state, &access, "comment-on-document", &source).await?;
     if !kind.exists_for(&case) {
         return Err(WebError::NotFound);
@@ -91,8 +90,7 @@ pub async fn resolve(
     Path((_, slug, key, comment_id)): Path<(Uuid, String, String, String)>,
     ValidForm(form): ValidForm<ResolveForm>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let spec = find_section(kind, &key)?;
+    let (kind, spec) = find_section(&slug, &key)?;
     let comment_id = Uuid::parse_str(&comment_id).map_err(|_| WebError::NotFound)?;
     let (case, _) = reader::load_case(&state, &access, "resolve-document-comment", &source).await?;
     if !may_resolve(access.principal()) {

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::sections::find_section;
-use super::{Names, kind_of, when};
+use super::{Names, when};
 use crate::WebError;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
@@ -83,8 +83,7 @@ pub async fn history(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let spec = find_section(kind, &key)?;
+    let (kind, spec) = find_section(&slug, &key)?;
     let (case, _) = reader::load_case(&state, &access, "view-document-history", &source).await?;
     let p = access.principal();
     let names = Names::load(&state, p).await?;

@@ -58,11 +58,13 @@ impl SectionPage {
     }
 }
 
+/// The document and section an address names.
 pub(super) fn find_section(
-    kind: DocumentKind,
+    slug: &str,
     key: &str,
-) -> Result<&'static documents::SectionSpec, WebError> {
-    kind.section(key).ok_or(WebError::NotFound)
+) -> Result<(DocumentKind, &'static documents::SectionSpec), WebError> {
+    let kind = kind_of(slug)?;
+    Ok((kind, kind.section(key).ok_or(WebError::NotFound)?))
 }
 
 /// One section of one document of a case, as a handler works on it: its page, and the way back
@@ -206,8 +208,7 @@ pub async fn section(
     OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let spec = find_section(kind, &key)?;
+    let (kind, spec) = find_section(&slug, &key)?;
     let (case, _) = reader::load_case(&state, &access, "view-document-section", &source).await?;
     if !kind.exists_for(&case) {
         return Err(WebError::NotFound);
@@ -236,8 +237,7 @@ pub async fn save(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<SaveForm>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let spec = find_section(kind, &key)?;
+    let (kind, spec) = find_section(&slug, &key)?;
     let (case, _) = reader::load_case(&state, &access, "save-document-section", &source).await?;
     let Some(editor) = cspr_app::policy::document_editor(&access, kind) else {
         return Err(refuse(&state, &access, &source, "edit a document").await);

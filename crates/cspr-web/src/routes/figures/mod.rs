@@ -19,6 +19,7 @@ use self::period::{Asked, DateBoxes, PeriodQuery, asked};
 use crate::access::Principal;
 use crate::extract::Signed;
 use crate::layout::Chrome;
+use crate::reader::Source;
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -56,17 +57,31 @@ fn page(
     Ok((status, Html(page.render()?)).into_response())
 }
 
+/// The period asked for and its figures, or the page with the period's errors (no case read).
+async fn figures_asked(
+    state: &AppState,
+    p: &Principal,
+    source: &Source,
+    query: &PeriodQuery,
+) -> Result<Result<(Asked, learning::Figures), Response>, WebError> {
+    let asked = asked(query, state.today());
+    let Some(period) = asked.period else {
+        return page(state, p, asked, None).map(Err);
+    };
+    let f = learning::yearly_figures(state, p, source, period).await?;
+    Ok(Ok((asked, f)))
+}
+
 /// The figures page: the form for the period, then the figures (the last financial year when
 /// no period is asked for). A period that cannot be read shows the errors and reads no case.
 pub async fn index(
     Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
-    let asked = asked(&query, state.today());
-    let Some(period) = asked.period else {
-        return page(&state, &p, asked, None);
+    let (asked, f) = match figures_asked(&state, &p, &source, &query).await? {
+        Ok(x) => x,
+        Err(errors) => return Ok(errors),
     };
-    let f = learning::yearly_figures(&state, &p, &source, period).await?;
     let view = View::new(&f.figures, f.counted, f.all);
     page(&state, &p, asked, Some(view))
 }
@@ -77,11 +92,11 @@ pub async fn csv(
     Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, WebError> {
-    let asked = asked(&query, state.today());
-    let Some(period) = asked.period else {
-        return page(&state, &p, asked, None);
+    let (_, f) = match figures_asked(&state, &p, &source, &query).await? {
+        Ok(x) => x,
+        Err(errors) => return Ok(errors),
     };
-    let f = learning::yearly_figures(&state, &p, &source, period).await?;
+    let period = f.figures.period;
     let mut body = cspr_export::csv::Csv::new().record(&["Figure", "Value"]);
     for (figure, value) in &f.rows() {
         body.push(&[figure, value]);

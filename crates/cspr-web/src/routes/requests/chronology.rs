@@ -18,9 +18,10 @@ use uuid::Uuid;
 
 use super::questions::entry_view;
 use super::{Pairs, agency_name, all, execute, get};
+use crate::access::CaseAccess;
 use crate::layout::Chrome;
-use crate::reader::{self};
-use crate::{ValidForm, WebError};
+use crate::reader::{self, Source};
+use crate::{AppState, ValidForm, WebError};
 
 /// One row of the integrated chronology.
 #[derive(Debug)]
@@ -238,19 +239,31 @@ pub async fn mark(
     }
 }
 
+/// The rows of the filtered chronology for an export in `format`, the case's read audited as
+/// that export.
+async fn exported_rows(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    pairs: &Pairs,
+    format: &str,
+) -> Result<Vec<ChronologyRow>, WebError> {
+    let action = format!("export-integrated-chronology-{format}");
+    let (case, _) = reader::load_case(state, access, &action, source).await?;
+    let agencies = state
+        .store()
+        .agencies(access.principal().partnership_id.as_uuid())
+        .await?;
+    let (filter, _) = read_filter(pairs);
+    Ok(chronology_rows(&case, &agencies, &filter).0)
+}
+
 /// The filtered chronology as CSV (cells that would read as formulas are defused).
 pub async fn chronology_csv(
     OnCase(state, access, source): OnCase,
     Query(pairs): Query<Pairs>,
 ) -> Result<Response, WebError> {
-    let (case, _) =
-        reader::load_case(&state, &access, "export-integrated-chronology-csv", &source).await?;
-    let agencies = state
-        .store()
-        .agencies(access.principal().partnership_id.as_uuid())
-        .await?;
-    let (filter, _) = read_filter(&pairs);
-    let (rows, _) = chronology_rows(&case, &agencies, &filter);
+    let rows = exported_rows(&state, &access, &source, &pairs, "csv").await?;
     let mut out = cspr_export::csv::Csv::new().record(&[
         "Date",
         "Time",
@@ -304,19 +317,7 @@ pub async fn chronology_docx(
     OnCase(state, access, source): OnCase,
     Query(pairs): Query<Pairs>,
 ) -> Result<Response, WebError> {
-    let (case, _) = reader::load_case(
-        &state,
-        &access,
-        "export-integrated-chronology-docx",
-        &source,
-    )
-    .await?;
-    let agencies = state
-        .store()
-        .agencies(access.principal().partnership_id.as_uuid())
-        .await?;
-    let (filter, _) = read_filter(&pairs);
-    let (rows, _) = chronology_rows(&case, &agencies, &filter);
+    let rows = exported_rows(&state, &access, &source, &pairs, "docx").await?;
     let bytes = docx(&access.summary().reference, &rows)
         .map_err(|e| WebError::Internal(format!("the chronology's DOCX failed: {e}")))?;
     Ok(crate::download::file(
