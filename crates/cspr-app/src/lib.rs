@@ -264,12 +264,8 @@ impl App {
         command: Command,
         actor: Actor,
     ) -> Result<u64, AppError> {
-        self.transact(case_id, expected_version, actor, |unit| {
-            unit.run(command.clone())?;
-            Ok(())
-        })
-        .await
-        .map(|((), version)| version)
+        self.execute_all(case_id, expected_version, vec![command], actor)
+            .await
     }
 
     /// Runs several commands against a case as one user action: each is decided against the

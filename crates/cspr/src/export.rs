@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 
 use cspr_domain::documents::{DocumentKind, ExportFormat};
-use cspr_domain::ids::{CaseId, PartnershipId};
+use cspr_domain::ids::CaseId;
 use cspr_store::{CaseScope, NewAccessEntry, Store};
 use time::OffsetDateTime;
 
@@ -17,7 +17,7 @@ use crate::{
     cli::ExportArgs,
     config::{Access, Settings},
     exit::{Failure, Kind},
-    partnership::{self, Partnership},
+    partnership::{self},
     store::{store_failure, with_store},
 };
 
@@ -59,7 +59,7 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<(), Failure> 
     }
     let made = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
         let now = OffsetDateTime::now_utc();
-        let partnership = served(store).await?;
+        let partnership = crate::partnership::served(store, "there is no case").await?;
         let app = partnership::app(store, settings, &partnership, false, now).await?;
         let summary = store
             .case_summaries(CaseScope::Partnership(partnership.id.as_uuid()))
@@ -134,27 +134,6 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<(), Failure> 
         made.bytes.len()
     );
     Ok(())
-}
-
-/// The database's one partnership, found without changing anything.
-async fn served(store: &Store) -> Result<Partnership, Failure> {
-    let rows = store
-        .partnerships()
-        .await
-        .map_err(|e| store_failure(e, "cannot read the partnership"))?;
-    match rows.as_slice() {
-        [row] => Ok(Partnership {
-            id: PartnershipId::from_uuid(row.id),
-            name: row.name.clone(),
-        }),
-        [] => Err(Failure::config(
-            "the database serves no partnership yet, so there is no case: run `cspr serve` (or `cspr demo`) first",
-        )),
-        several => Err(Failure::config(format!(
-            "the database holds {} partnerships, but cspr serves exactly one per database",
-            several.len()
-        ))),
-    }
 }
 
 fn write_out(out: &Path, bytes: &[u8]) -> Result<(), Failure> {

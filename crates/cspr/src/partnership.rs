@@ -24,6 +24,29 @@ pub struct Partnership {
     pub name: String,
 }
 
+/// The database's one partnership, found without changing anything (unlike [`resolve`], which
+/// creates it or renames it). `without` says what a command cannot do without one ("there are
+/// no figures").
+pub async fn served(store: &Store, without: &str) -> Result<Partnership, Failure> {
+    let rows = store
+        .partnerships()
+        .await
+        .map_err(|e| store_failure(e, "cannot read the partnership"))?;
+    match rows.as_slice() {
+        [row] => Ok(Partnership {
+            id: PartnershipId::from_uuid(row.id),
+            name: row.name.clone(),
+        }),
+        [] => Err(Failure::config(format!(
+            "the database serves no partnership yet, so {without}: run `cspr serve` (or `cspr demo`) first"
+        ))),
+        several => Err(Failure::config(format!(
+            "the database holds {} partnerships, but cspr serves exactly one per database",
+            several.len()
+        ))),
+    }
+}
+
 /// Finds the database's one partnership, or creates it when there is none. With `demo` a new
 /// partnership takes the id the example cases belong to, and an existing one must have it.
 pub async fn resolve(

@@ -70,7 +70,7 @@ pub async fn run(settings: &Settings, args: &StatsArgs) -> Result<(), Failure> {
     }
     let figures = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
         let now = OffsetDateTime::now_utc();
-        let partnership = served(store).await?;
+        let partnership = crate::partnership::served(store, "there are no figures").await?;
         let app = partnership::app(store, settings, &partnership, false, now).await?;
         let cases = load_cases(store, &app, &partnership, now).await?;
         Ok(YearlyFigures::compute(
@@ -98,29 +98,6 @@ pub async fn run(settings: &Settings, args: &StatsArgs) -> Result<(), Failure> {
             print!("{text}");
             Ok(())
         }
-    }
-}
-
-/// The database's one partnership, found without changing anything (unlike `serve`, which
-/// creates it or renames it).
-async fn served(store: &Store) -> Result<Partnership, Failure> {
-    let rows = store
-        .partnerships()
-        .await
-        .map_err(|e| store_failure(e, "cannot read the partnership"))?;
-    match rows.as_slice() {
-        [] => Err(Failure::config(
-            "the database serves no partnership yet, so there are no figures: run `cspr serve` \
-             (or `cspr demo`) first",
-        )),
-        [row] => Ok(Partnership {
-            id: cspr_domain::ids::PartnershipId::from_uuid(row.id),
-            name: row.name.clone(),
-        }),
-        several => Err(Failure::config(format!(
-            "the database holds {} partnerships, but cspr serves exactly one per database",
-            several.len()
-        ))),
     }
 }
 

@@ -3,10 +3,9 @@
 //! (tagged, titled, sections in order), the DOCX unzipped (heading styles, contents), pages
 //! rendered to PNG in the artefact folder to be looked at.
 
+use super::files::{artefacts, assert_in_order, flat, poppler};
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::process::Command as Process;
 
 use cspr_domain::case::{Case, Command, Ctx, apply, decide};
 use cspr_domain::documents::{DocumentKind, ExportFormat};
@@ -14,41 +13,6 @@ use cspr_domain::examples::{self, CSC, EDUCATION, HEALTH, POLICE};
 use cspr_domain::ids::{AgencyId, UserId};
 use cspr_export::documents::{case_document, file_name, render, title_page};
 use time::macros::date;
-
-fn artefacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
-        .join("export-artefacts");
-    std::fs::create_dir_all(&dir).expect("artefact folder");
-    dir
-}
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let out = Process::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!("{tool} is missing ({e}): install Debian's poppler-utils (.ci/run does)")
-    });
-    assert!(
-        out.status.success(),
-        "{tool}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn assert_in_order(hay: &str, needles: &[&str]) {
-    let mut from = 0;
-    for n in needles {
-        let at = hay[from..]
-            .find(n)
-            .unwrap_or_else(|| panic!("{n:?} missing (or out of order) after byte {from}: {hay}"));
-        from += at + n.len();
-    }
-}
 
 fn names() -> HashMap<AgencyId, String> {
     [

@@ -2,50 +2,11 @@
 //! XML inspected, the PDF through poppler's pdfinfo / pdftotext (Debian poppler-utils), the
 //! pages rendered to PNG in the test artefact folder for people to look at.
 
+use super::files::{artefacts, assert_in_order, flat, poppler};
 use std::io::{Cursor, Read};
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use cspr_domain::report::Section;
 use cspr_export::{Block, Document, Inline, to_docx, to_html, to_pdf};
-
-/// target/export-artefacts: kept after the run so the rendered pages can be looked at.
-fn artefacts() -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .map_or_else(|| PathBuf::from("target"), Path::to_path_buf)
-        .join("export-artefacts");
-    std::fs::create_dir_all(&dir).expect("artefact folder");
-    dir
-}
-
-fn poppler(tool: &str, args: &[&str]) -> String {
-    let out = Command::new(tool).args(args).output().unwrap_or_else(|e| {
-        panic!("{tool} is missing ({e}): install Debian's poppler-utils (.ci/run does)")
-    });
-    assert!(
-        out.status.success(),
-        "{tool} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// Collapses every run of whitespace to one space, so line breaks do not matter.
-fn flat(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// Asserts that `needles` occur in `hay` in this order.
-fn assert_in_order(hay: &str, needles: &[&str]) {
-    let mut from = 0;
-    for n in needles {
-        let at = hay[from..]
-            .find(n)
-            .unwrap_or_else(|| panic!("{n:?} missing (or out of order) after byte {from}"));
-        from += at + n.len();
-    }
-}
 
 fn headings() -> Vec<&'static str> {
     Section::ALL.iter().map(|s| s.heading()).collect()

@@ -7,6 +7,7 @@ mod common;
 
 mod case_documents;
 mod export;
+mod files;
 mod props;
 mod public_pdf;
 mod richtext;
