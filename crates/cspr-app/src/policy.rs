@@ -514,3 +514,39 @@ pub fn listing_scope(p: &Principal) -> cspr_store::CaseScope {
         }
     }
 }
+
+/// Who may use the pages that are not about one case: the route table's role lists, here with
+/// the rest of the policy.
+pub mod pages {
+    use super::Role;
+
+    /// Opening a case (a serious incident or a referral): the partnership team, who alone give
+    /// the first command of a case (see [`super::runners`]).
+    pub const OPEN_CASES: &[Role] = &[Role::PartnershipTeam];
+    /// The partnership's settings and its forms for agencies.
+    pub const SETTINGS: &[Role] = &[Role::PartnershipTeam];
+    /// User accounts: the system administrator.
+    pub const ACCOUNTS: &[Role] = &[Role::SystemAdministrator];
+    /// The administration start page and the partnership's agencies.
+    pub const PARTNERSHIP_SETUP: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
+    /// The subgroup's meetings and their agendas.
+    pub const MEETINGS: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
+    /// The partnership's yearly figures: the people who answer for the partnership.
+    pub const FIGURES: &[Role] = &[
+        Role::PartnershipTeam,
+        Role::Chair,
+        Role::SubgroupMember,
+        Role::SafeguardingPartner,
+    ];
+    /// The lists of cases, the action tracker, the themes and the chronology template: everyone
+    /// who works on cases (not the system administrator, who sees no case).
+    pub const CASEWORK: &[Role] = &[
+        Role::PartnershipTeam,
+        Role::Chair,
+        Role::SubgroupMember,
+        Role::AgencyRepresentative,
+        Role::IndependentReviewer,
+        Role::PanelMember,
+        Role::SafeguardingPartner,
+    ];
+}

@@ -48,3 +48,21 @@ fn the_roles_each_stage_waits_on() {
     }
     assert!(responsible_for_stage("nope").is_empty());
 }
+
+/// Opening a case is for whoever may give a case's first command (a serious incident or a
+/// referral): the page's role list and the command table agree.
+#[test]
+fn who_opens_a_case_is_who_gives_its_first_command() {
+    use cspr_app::policy::pages::OPEN_CASES;
+    use cspr_domain::case::CommandKind;
+    for role in Role::ALL {
+        let first = [
+            CommandKind::RecordSeriousIncident,
+            CommandKind::ReceiveReferral,
+        ]
+        .iter()
+        .any(|k| may_run(role, *k));
+        assert_eq!(OPEN_CASES.contains(&role), first, "{}", role.key());
+    }
+    assert!(!cspr_app::policy::pages::CASEWORK.contains(&Role::SystemAdministrator));
+}

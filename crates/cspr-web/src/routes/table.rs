@@ -2,28 +2,11 @@
 //! table only, so a route cannot exist without a rule; the authorisation-matrix test walks the
 //! same table against its own expectations (tests/authz_matrix.rs).
 
-use crate::access::{CaseNeed, Role, Rule};
+use cspr_app::policy::pages::{
+    ACCOUNTS, CASEWORK, FIGURES, MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
+};
 
-const TEAM: &[Role] = &[Role::PartnershipTeam];
-const ADMINS: &[Role] = &[Role::SystemAdministrator];
-const SETTINGS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
-const SUBGROUP: &[Role] = &[Role::PartnershipTeam, Role::Chair, Role::SubgroupMember];
-/// The partnership's yearly figures: the people who answer for the partnership.
-const FIGURES: &[Role] = &[
-    Role::PartnershipTeam,
-    Role::Chair,
-    Role::SubgroupMember,
-    Role::SafeguardingPartner,
-];
-const CASEWORK: &[Role] = &[
-    Role::PartnershipTeam,
-    Role::Chair,
-    Role::SubgroupMember,
-    Role::AgencyRepresentative,
-    Role::IndependentReviewer,
-    Role::PanelMember,
-    Role::SafeguardingPartner,
-];
+use crate::access::{CaseNeed, Rule};
 
 /// One route: method, path, rule.
 #[derive(Debug, Clone, Copy)]
@@ -72,8 +55,8 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/account/password", Rule::SignedIn),
     r("GET", "/dashboard", Rule::Roles(CASEWORK)),
     r("GET", "/cases", Rule::Roles(CASEWORK)),
-    r("GET", "/cases/new/{action}", Rule::Roles(TEAM)),
-    r("POST", "/cases/new/{action}", Rule::Roles(TEAM)),
+    r("GET", "/cases/new/{action}", Rule::Roles(OPEN_CASES)),
+    r("POST", "/cases/new/{action}", Rule::Roles(OPEN_CASES)),
     r("GET", "/cases/{case_id}", Rule::Case(CaseNeed::Read)),
     r("GET", "/cases/{case_id}/print", Rule::Case(CaseNeed::Read)),
     r(
@@ -205,9 +188,9 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Case(CaseNeed::Read),
     ),
     r("GET", "/chronology-template.csv", Rule::Roles(CASEWORK)),
-    r("GET", "/admin/forms", Rule::Roles(TEAM)),
-    r("GET", "/admin/forms/{kind}", Rule::Roles(TEAM)),
-    r("POST", "/admin/forms/{kind}", Rule::Roles(TEAM)),
+    r("GET", "/admin/forms", Rule::Roles(SETTINGS)),
+    r("GET", "/admin/forms/{kind}", Rule::Roles(SETTINGS)),
+    r("POST", "/admin/forms/{kind}", Rule::Roles(SETTINGS)),
     r("GET", "/actions", Rule::Roles(CASEWORK)),
     r("GET", "/actions.csv", Rule::Roles(CASEWORK)),
     r("GET", "/themes", Rule::Roles(CASEWORK)),
@@ -228,12 +211,12 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/evidence/{action_id}/{blob_id}",
         Rule::Case(CaseNeed::Read),
     ),
-    r("GET", "/meetings", Rule::Roles(SUBGROUP)),
-    r("GET", "/meetings/{day}", Rule::Roles(SUBGROUP)),
+    r("GET", "/meetings", Rule::Roles(MEETINGS)),
+    r("GET", "/meetings/{day}", Rule::Roles(MEETINGS)),
     r(
         "POST",
         "/meetings/{day}/cases/{case_id}",
-        Rule::Roles(SUBGROUP),
+        Rule::Roles(MEETINGS),
     ),
     // Publication: the handlers let only the partnership team through (routes/publication/).
     r(
@@ -348,14 +331,14 @@ pub const ROUTES: &[RouteSpec] = &[
         "/published-reviews/{report_id}/report.pdf",
         Rule::Public,
     ),
-    r("GET", "/admin", Rule::Roles(SETTINGS)),
-    r("GET", "/admin/users", Rule::Roles(ADMINS)),
-    r("GET", "/admin/users/new", Rule::Roles(ADMINS)),
-    r("POST", "/admin/users/new", Rule::Roles(ADMINS)),
-    r("GET", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
-    r("POST", "/admin/users/{user_id}", Rule::Roles(ADMINS)),
-    r("GET", "/admin/agencies", Rule::Roles(SETTINGS)),
-    r("POST", "/admin/agencies", Rule::Roles(SETTINGS)),
-    r("GET", "/admin/settings", Rule::Roles(TEAM)),
-    r("POST", "/admin/settings", Rule::Roles(TEAM)),
+    r("GET", "/admin", Rule::Roles(PARTNERSHIP_SETUP)),
+    r("GET", "/admin/users", Rule::Roles(ACCOUNTS)),
+    r("GET", "/admin/users/new", Rule::Roles(ACCOUNTS)),
+    r("POST", "/admin/users/new", Rule::Roles(ACCOUNTS)),
+    r("GET", "/admin/users/{user_id}", Rule::Roles(ACCOUNTS)),
+    r("POST", "/admin/users/{user_id}", Rule::Roles(ACCOUNTS)),
+    r("GET", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),
+    r("POST", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),
+    r("GET", "/admin/settings", Rule::Roles(SETTINGS)),
+    r("POST", "/admin/settings", Rule::Roles(SETTINGS)),
 ];
