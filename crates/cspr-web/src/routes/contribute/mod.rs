@@ -23,7 +23,7 @@ pub mod links;
 
 use askama::Template;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use cspr_domain::case::model::ContributionKind;
 use cspr_store::{NewAccessEntry, PractitionerLink};
 use rand::Rng as _;
@@ -61,7 +61,7 @@ const FORM_KINDS: [(&str, ContributionKind); 3] = [
 ];
 
 #[derive(Template)]
-#[template(path = "pages/contribute_message.html")]
+#[template(path = "pages/text.html")]
 struct MessagePage {
     chrome: Chrome,
     heading: &'static str,
@@ -69,7 +69,7 @@ struct MessagePage {
 }
 
 fn html(status: StatusCode, page: &impl Template) -> Result<Response, WebError> {
-    Ok((status, Html(page.render()?)).into_response())
+    crate::layout::render(status, page)
 }
 
 fn message(
