@@ -3,7 +3,6 @@
 //! kept as national digits ("02079460000") and shown grouped ("020 7946 0000").
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
@@ -155,41 +154,4 @@ impl fmt::Display for PhoneNumber {
     }
 }
 
-impl AsRef<str> for PhoneNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for PhoneNumber {
-    type Err = PhoneNumberError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for PhoneNumber {
-    type Error = PhoneNumberError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for PhoneNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "PhoneNumber(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(PhoneNumber, PhoneNumberError);
