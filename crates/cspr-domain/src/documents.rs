@@ -1222,6 +1222,22 @@ pub(crate) fn decide(
     }
 }
 
+/// The pattern matching the events this module owns, so that the case's
+/// [`apply`](crate::case::apply) and the timeline hand over the same set to [`apply`] and
+/// [`describe`].
+macro_rules! document_event {
+    () => {
+        $crate::case::Event::DocumentSectionSaved { .. }
+            | $crate::case::Event::RecommendationSaved { .. }
+            | $crate::case::Event::RecommendationWithdrawn { .. }
+            | $crate::case::Event::SectionCommented { .. }
+            | $crate::case::Event::SectionCommentResolved { .. }
+            | $crate::case::Event::FamilyCommentRecorded { .. }
+            | $crate::case::Event::DocumentExported { .. }
+    };
+}
+pub(crate) use document_event;
+
 /// Applies the document events (called from [`crate::case::apply`]).
 pub(crate) fn apply(case: &mut Case, event: &crate::case::Event) {
     use crate::case::model::ReportDraft;
