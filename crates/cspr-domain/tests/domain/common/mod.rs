@@ -46,6 +46,14 @@ impl World {
     ) -> Result<Vec<Event>, DomainError> {
         decide(case, cmd, &self.ctx(today))
     }
+
+    /// Decides one script step and applies its events; panics when the step is refused.
+    pub fn step(&self, mut case: Case, today: Date, cmd: &Command) -> Case {
+        for e in self.decide(&case, today, cmd.clone()).expect("script step") {
+            case = apply(case, &e);
+        }
+        case
+    }
 }
 
 /// Runs a script; panics with the step and the error when a step is refused.
@@ -77,12 +85,7 @@ pub fn case_at(world: &World, stage: Stage) -> (Case, Date) {
     ] {
         let mut case = Case::default();
         for (today, cmd) in &script {
-            for e in world
-                .decide(&case, *today, cmd.clone())
-                .expect("script step")
-            {
-                case = apply(case, &e);
-            }
+            case = world.step(case, *today, cmd);
             if case.stage == stage {
                 return (case, *today);
             }
@@ -99,12 +102,7 @@ pub fn case_until(
 ) -> (Case, Date) {
     let mut case = Case::default();
     for (today, cmd) in script {
-        for e in world
-            .decide(&case, *today, cmd.clone())
-            .expect("script step")
-        {
-            case = apply(case, &e);
-        }
+        case = world.step(case, *today, cmd);
         if stop(cmd) {
             return (case, *today);
         }
@@ -124,12 +122,7 @@ pub fn case_before(
         if stop(cmd) {
             return (case, *today, cmd.clone());
         }
-        for e in world
-            .decide(&case, *today, cmd.clone())
-            .expect("script step")
-        {
-            case = apply(case, &e);
-        }
+        case = world.step(case, *today, cmd);
     }
     panic!("the script has no such step")
 }
