@@ -1,16 +1,61 @@
 //! Deadlines derived from events: dates, states and explanations.
 
 use crate::common::*;
+use cspr_domain::case::Case;
 use cspr_domain::case::Command;
-use cspr_domain::case::model::{AbuseOrNeglect, Harm};
-use cspr_domain::deadlines::{DeadlineKind, DeadlineState, deadlines, next_deadline};
+use cspr_domain::case::model::{AbuseOrNeglect, ChildDetails, Harm, Incident};
+use cspr_domain::deadlines::{Deadline, DeadlineKind, DeadlineState, deadlines, next_deadline};
 use cspr_domain::settings::Settings;
+use time::Date;
 use time::macros::date;
 
-fn find<'a>(
-    ds: &'a [cspr_domain::deadlines::Deadline],
-    key: &str,
-) -> &'a cspr_domain::deadlines::Deadline {
+/// The deadlines of `case` in `world` as they stand on `today`.
+fn deadlines_on(world: &World, case: &Case, today: Date) -> Vec<Deadline> {
+    deadlines(case, &world.calendar, &world.settings, today)
+}
+
+/// Asserts that a deadline's explanation holds `words`, showing the explanation when not.
+fn assert_explains(deadline: &Deadline, words: &str) {
+    assert!(
+        deadline.explanation.contains(words),
+        "{}",
+        deadline.explanation
+    );
+}
+
+/// The first two steps of a case: the serious incident recorded on `recorded_on` for one
+/// child, and the National Panel notified on `notified_on`.
+fn incident_then_notification(
+    recorded_on: Date,
+    reference: &str,
+    incident: Incident,
+    child: ChildDetails,
+    became_aware_on: Date,
+    notified_on: Date,
+) -> Vec<(Date, Command)> {
+    vec![
+        (
+            recorded_on,
+            Command::RecordSeriousIncident {
+                partnership_id: PARTNERSHIP,
+                reference: reference.into(),
+                incident,
+                children: vec![child],
+                became_aware_on,
+            },
+        ),
+        (
+            notified_on,
+            Command::NotifyNationalPanel {
+                notified_on,
+                panel_reference: None,
+            },
+        ),
+    ]
+}
+
+/// The deadline with `key`; panics listing them all when there is none.
+fn find<'a>(ds: &'a [Deadline], key: &str) -> &'a Deadline {
     ds.iter()
         .find(|d| d.key == key)
         .unwrap_or_else(|| panic!("no deadline {key}: {ds:?}"))
@@ -19,39 +64,19 @@ fn find<'a>(
 #[test]
 fn rapid_review_is_due_15_working_days_from_notification_over_christmas() {
     let world = World::default();
-    let script = vec![
-        (
-            date!(2024 - 12 - 16),
-            Command::RecordSeriousIncident {
-                partnership_id: PARTNERSHIP,
-                reference: "CSPR-2024-009".into(),
-                incident: cspr_domain::case::model::Incident {
-                    occurred_on: date!(2024 - 12 - 12),
-                    ..incident(Harm::Death, AbuseOrNeglect::Suspected)
-                },
-                children: vec![child(
-                    false,
-                    false,
-                    cspr_domain::vocab::AgeOrDateOfBirth::ApproximateAge(1),
-                )],
-                became_aware_on: date!(2024 - 12 - 13),
-            },
-        ),
-        (
-            date!(2024 - 12 - 16),
-            Command::NotifyNationalPanel {
-                notified_on: date!(2024 - 12 - 16),
-                panel_reference: None,
-            },
-        ),
-    ];
-    let (case, _) = run(&world, &script);
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
+    let script = incident_then_notification(
+        date!(2024 - 12 - 16),
+        "CSPR-2024-009",
+        Incident {
+            occurred_on: date!(2024 - 12 - 12),
+            ..incident(Harm::Death, AbuseOrNeglect::Suspected)
+        },
+        child(false, false, AgeOrDateOfBirth::ApproximateAge(1)),
+        date!(2024 - 12 - 13),
         date!(2024 - 12 - 16),
     );
+    let (case, _) = run(&world, &script);
+    let ds = deadlines_on(&world, &case, date!(2024 - 12 - 16));
     let notification = find(&ds, "notification");
     assert_eq!(notification.due, date!(2024 - 12 - 20));
     assert_eq!(
@@ -101,32 +126,18 @@ fn agency_summaries_are_due_on_the_local_working_day_of_the_rapid_review() {
     let (case, _) = case_until(&world, &local_review_script(), |c| {
         matches!(c, Command::RequestContributions { .. })
     });
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 03 - 06),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 03 - 06));
     // Notified Tuesday 4 March 2025; working day 8 is Friday 14 March.
     let police = find(&ds, &format!("agency-summary:{POLICE}"));
     assert_eq!(police.due, date!(2025 - 03 - 14));
-    assert!(
-        police.explanation.contains("requested on 6 March 2025"),
-        "{}",
-        police.explanation
-    );
+    assert_explains(police, "requested on 6 March 2025");
 }
 
 #[test]
 fn a_late_rapid_review_shows_how_late_it_was() {
     let world = World::default();
     let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 10 - 01),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 10 - 01));
     let rr = find(&ds, "rapid-review");
     // Notified 4 March 2025: due 25 March; submitted 24 March.
     assert_eq!(rr.due, date!(2025 - 03 - 25));
@@ -140,17 +151,15 @@ fn a_late_rapid_review_shows_how_late_it_was() {
 fn local_review_target_is_six_months_from_the_decision_extended_by_clock_stops() {
     let world = World::default();
     let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 10 - 01),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 10 - 01));
     let lr = find(&ds, "local-review");
     // Decided 19 March 2025 + 6 months = 19 September; the inquest stopped the clock for
     // 32 days (1 May to 2 June): 21 October 2025.
     assert_eq!(lr.due, date!(2025 - 10 - 21));
-    assert!(lr.explanation.contains("6 months from the decision on 19 March 2025; clock stopped 32 days for the coroner's inquest"), "{}", lr.explanation);
+    assert_explains(
+        lr,
+        "6 months from the decision on 19 March 2025; clock stopped 32 days for the coroner's inquest",
+    );
     assert_eq!(lr.met_on, Some(date!(2025 - 07 - 16)));
 }
 
@@ -158,12 +167,7 @@ fn local_review_target_is_six_months_from_the_decision_extended_by_clock_stops()
 fn publication_dates_follow_sending_and_publication() {
     let world = World::default();
     let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 07 - 17),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 07 - 17));
     let earliest = find(&ds, "earliest-publication");
     assert_eq!(earliest.kind, DeadlineKind::NotBefore);
     assert_eq!(earliest.due, date!(2025 - 07 - 25));
@@ -177,13 +181,7 @@ fn publication_dates_follow_sending_and_publication() {
     );
     let online = find(&ds, "online-until");
     assert_eq!(online.due, date!(2026 - 07 - 28));
-    assert!(
-        online
-            .explanation
-            .contains("1 year after publication on 28 July 2025"),
-        "{}",
-        online.explanation
-    );
+    assert_explains(online, "1 year after publication on 28 July 2025");
 }
 
 #[test]
@@ -206,56 +204,25 @@ fn calendar_month_deadlines_move_off_non_working_days() {
         )
         .collect();
     let (case, _) = run(&world, &script);
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 09 - 01),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 09 - 01));
     let online = find(&ds, "online-until");
     assert_eq!(online.due, date!(2026 - 09 - 01));
-    assert!(
-        online
-            .explanation
-            .contains("29 August 2026 is not a working day"),
-        "{}",
-        online.explanation
-    );
+    assert_explains(online, "29 August 2026 is not a working day");
 }
 
 #[test]
 fn care_leaver_notification_has_no_rapid_review_deadline() {
     let world = World::default();
-    let script = vec![
-        (
-            date!(2025 - 03 - 03),
-            Command::RecordSeriousIncident {
-                partnership_id: PARTNERSHIP,
-                reference: "CSPR-2025-010".into(),
-                incident: incident(Harm::Death, AbuseOrNeglect::NotSuspected),
-                children: vec![child(
-                    false,
-                    true,
-                    cspr_domain::vocab::AgeOrDateOfBirth::ApproximateAge(22),
-                )],
-                became_aware_on: date!(2025 - 02 - 28),
-            },
-        ),
-        (
-            date!(2025 - 03 - 04),
-            Command::NotifyNationalPanel {
-                notified_on: date!(2025 - 03 - 04),
-                panel_reference: None,
-            },
-        ),
-    ];
-    let (case, _) = run(&world, &script);
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
+    let script = incident_then_notification(
+        date!(2025 - 03 - 03),
+        "CSPR-2025-010",
+        incident(Harm::Death, AbuseOrNeglect::NotSuspected),
+        child(false, true, AgeOrDateOfBirth::ApproximateAge(22)),
+        date!(2025 - 02 - 28),
         date!(2025 - 03 - 04),
     );
+    let (case, _) = run(&world, &script);
+    let ds = deadlines_on(&world, &case, date!(2025 - 03 - 04));
     assert!(ds.iter().any(|d| d.key == "notification"));
     assert!(!ds.iter().any(|d| d.key == "rapid-review"));
 }
@@ -281,12 +248,7 @@ fn a_carried_out_safety_action_meets_its_deadline() {
     let (case, _) = case_until(&world, &local_review_script(), |c| {
         matches!(c, Command::CompleteSafetyAction { .. })
     });
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 06 - 01),
-    );
+    let ds = deadlines_on(&world, &case, date!(2025 - 06 - 01));
     let safety = find(&ds, &format!("safety-action:{SAFETY1}"));
     assert_eq!(safety.met_on, Some(date!(2025 - 03 - 19)));
     assert_eq!(
