@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An email address that passed the pragmatic check.
+/// An email address that passed the pragmatic check, e.g. "Jo.Bloggs@example.gov.uk".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
@@ -51,10 +51,7 @@ impl EmailAddress {
     /// # Errors
     /// [`EmailAddressError`] naming the first problem found.
     pub fn parse(input: &str) -> Result<Self, EmailAddressError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(EmailAddressError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(EmailAddressError::Empty)?;
         if trimmed
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(&c))
@@ -86,12 +83,6 @@ impl EmailAddress {
             return Err(EmailAddressError::InvalidDomain);
         }
         Ok(Self(format!("{local}@{domain}")))
-    }
-
-    /// The address, e.g. "Jo.Bloggs@example.gov.uk".
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The part before the @, as typed.

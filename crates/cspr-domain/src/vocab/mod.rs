@@ -4,7 +4,7 @@
 /// only its rule (`parse`) and how it is displayed.
 ///
 /// For a tuple struct `$name(String)` with `fn parse(&str) -> Result<$name, $error>`, this gives:
-/// `AsRef<str>`, `FromStr` and `TryFrom<String>` (both through `parse`, so serde and forms
+/// `as_str` and `AsRef<str>` (the value as stored), `FromStr` and `TryFrom<String>` (both through `parse`, so serde and forms
 /// check the same rule), `From<$name> for String`, and a `Debug` that never shows the value
 /// (it is personal data, and debug output ends up in logs).
 ///
@@ -20,6 +20,14 @@ macro_rules! validated_text_impls {
         }
     };
     ($name:ident, $error:ident) => {
+        impl $name {
+            /// The value as recorded: the stored and serialised form.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
                 &self.0
@@ -59,6 +67,13 @@ macro_rules! validated_text_impls {
             }
         }
     };
+}
+
+/// The input without surrounding whitespace, or `None` when nothing else is left: the first
+/// check of every free-text parser, whose blank input is its `Empty` error.
+fn trimmed_non_empty(input: &str) -> Option<&str> {
+    let trimmed = input.trim();
+    (!trimmed.is_empty()).then_some(trimmed)
 }
 
 pub mod email;

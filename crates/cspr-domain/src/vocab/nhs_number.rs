@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A ten-digit NHS number whose check digit is correct.
+/// A ten-digit NHS number whose check digit is correct; stored and serialised as the ten digits
+/// with no spaces, e.g. "9434765919".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NhsNumber(String);
@@ -63,12 +64,6 @@ impl NhsNumber {
             Some(expected) if expected == given => Ok(Self(digits)),
             Some(_) => Err(NhsNumberError::CheckDigitMismatch),
         }
-    }
-
-    /// The ten digits with no spaces, e.g. "9434765919"; the stored and serialised form.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The number as people read it, e.g. "943 476 5919"; the same as `Display`.

@@ -32,10 +32,7 @@ impl PersonName {
     /// # Errors
     /// [`PersonNameError`] when the name is blank, too long or holds control characters.
     pub fn parse(input: &str) -> Result<Self, PersonNameError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(PersonNameError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(PersonNameError::Empty)?;
         if trimmed.chars().any(char::is_control) {
             return Err(PersonNameError::InvalidCharacter);
         }
@@ -43,12 +40,6 @@ impl PersonName {
             return Err(PersonNameError::TooLong);
         }
         Ok(Self(trimmed.to_owned()))
-    }
-
-    /// The name as recorded.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 

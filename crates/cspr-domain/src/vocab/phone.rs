@@ -6,7 +6,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-/// A UK phone number as national digits: a leading 0 then 9 or 10 more digits.
+/// A UK phone number as national digits: a leading 0 then 9 or 10 more digits, e.g.
+/// "02079460000" (the stored and serialised form).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
@@ -40,10 +41,7 @@ impl PhoneNumber {
     /// # Errors
     /// [`PhoneNumberError`] naming the first problem found.
     pub fn parse(input: &str) -> Result<Self, PhoneNumberError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(PhoneNumberError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(PhoneNumberError::Empty)?;
         let (international, rest) = match trimmed.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (false, trimmed),
@@ -90,12 +88,6 @@ impl PhoneNumber {
             return Err(PhoneNumberError::WrongLength);
         }
         Ok(Self(national))
-    }
-
-    /// The national digits, e.g. "02079460000"; the stored and serialised form.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The number as people write it, e.g. "020 7946 0000"; the same as `Display`.

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// A UK postcode in its normal form: upper case, one space between outward and inward code.
+/// A UK postcode in its normal form: upper case, one space between outward and inward code,
+/// e.g. "SW1A 1AA".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Postcode(String);
@@ -56,12 +57,6 @@ impl Postcode {
             return Err(PostcodeError::InvalidFormat);
         }
         Ok(Self(format!("{outward} {inward}")))
-    }
-
-    /// The normal form, e.g. "SW1A 1AA".
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The outward code (postcode area and district), e.g. "SW1A".

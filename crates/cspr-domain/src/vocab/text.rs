@@ -35,10 +35,7 @@ impl NonEmptyText {
     /// # Errors
     /// [`NonEmptyTextError`] when the text is blank, too long or holds a NUL character.
     pub fn parse(input: &str) -> Result<Self, NonEmptyTextError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(NonEmptyTextError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(NonEmptyTextError::Empty)?;
         if trimmed.contains('\0') {
             return Err(NonEmptyTextError::ContainsNul);
         }
@@ -47,12 +44,6 @@ impl NonEmptyText {
             return Err(NonEmptyTextError::TooLong { actual });
         }
         Ok(Self(trimmed.to_owned()))
-    }
-
-    /// The text as recorded.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
