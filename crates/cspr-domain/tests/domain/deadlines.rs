@@ -14,6 +14,12 @@ fn deadlines_on(world: &World, case: &Case, today: Date) -> Vec<Deadline> {
     deadlines(case, &world.calendar, &world.settings, today)
 }
 
+/// The deadlines at the end of the whole local-review route, as they stand on `today`.
+fn local_review_deadlines_on(world: &World, today: Date) -> Vec<Deadline> {
+    let (case, _) = run(world, &local_review_script());
+    deadlines_on(world, &case, today)
+}
+
 /// Asserts that a deadline's explanation holds `words`, showing the explanation when not.
 fn assert_explains(deadline: &Deadline, words: &str) {
     assert!(
@@ -136,8 +142,7 @@ fn agency_summaries_are_due_on_the_local_working_day_of_the_rapid_review() {
 #[test]
 fn a_late_rapid_review_shows_how_late_it_was() {
     let world = World::default();
-    let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines_on(&world, &case, date!(2025 - 10 - 01));
+    let ds = local_review_deadlines_on(&world, date!(2025 - 10 - 01));
     let rr = find(&ds, "rapid-review");
     // Notified 4 March 2025: due 25 March; submitted 24 March.
     assert_eq!(rr.due, date!(2025 - 03 - 25));
@@ -150,8 +155,7 @@ fn a_late_rapid_review_shows_how_late_it_was() {
 #[test]
 fn local_review_target_is_six_months_from_the_decision_extended_by_clock_stops() {
     let world = World::default();
-    let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines_on(&world, &case, date!(2025 - 10 - 01));
+    let ds = local_review_deadlines_on(&world, date!(2025 - 10 - 01));
     let lr = find(&ds, "local-review");
     // Decided 19 March 2025 + 6 months = 19 September; the inquest stopped the clock for
     // 32 days (1 May to 2 June): 21 October 2025.
@@ -166,8 +170,7 @@ fn local_review_target_is_six_months_from_the_decision_extended_by_clock_stops()
 #[test]
 fn publication_dates_follow_sending_and_publication() {
     let world = World::default();
-    let (case, _) = run(&world, &local_review_script());
-    let ds = deadlines_on(&world, &case, date!(2025 - 07 - 17));
+    let ds = local_review_deadlines_on(&world, date!(2025 - 07 - 17));
     let earliest = find(&ds, "earliest-publication");
     assert_eq!(earliest.kind, DeadlineKind::NotBefore);
     assert_eq!(earliest.due, date!(2025 - 07 - 25));

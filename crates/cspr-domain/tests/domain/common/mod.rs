@@ -100,14 +100,8 @@ pub fn case_until(
     script: &[(Date, Command)],
     stop: impl Fn(&Command) -> bool,
 ) -> (Case, Date) {
-    let mut case = Case::default();
-    for (today, cmd) in script {
-        case = world.step(case, *today, cmd);
-        if stop(cmd) {
-            return (case, *today);
-        }
-    }
-    panic!("the script has no such step")
+    let (case, today, cmd) = case_before(world, script, stop);
+    (world.step(case, today, &cmd), today)
 }
 
 /// Runs the script up to, but not including, the first step for which `stop` is true; returns
