@@ -17,9 +17,7 @@ fn text(s: &str) -> NonEmptyText {
 
 /// The local review just before its anonymisation scan (report sent, decision to publish).
 fn before_scan(w: &World) -> (Case, Date) {
-    let (case, day, _) = case_before(w, &local_review_script(), |c| {
-        matches!(c, Command::ScanReport { .. })
-    });
+    let (case, day, _) = lr_before(w, step!(ScanReport { .. }));
     (case, day)
 }
 
@@ -390,9 +388,7 @@ fn a_new_version_of_the_report_needs_a_new_scan() {
 #[test]
 fn online_until_is_at_least_a_year() {
     let w = World::default();
-    let (case, _, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::Publish { .. })
-    });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     invalid(
         w.decide(&case, PUBLISH_DAY, publish(Some(date!(2026 - 07 - 27)))),
         "online_until",
@@ -426,9 +422,7 @@ fn online_until_is_at_least_a_year() {
 #[test]
 fn a_decision_to_publish_says_why() {
     let w = World::default();
-    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::DecidePublication { .. })
-    });
+    let (case, day, _) = lr_before(&w, step!(DecidePublication { .. }));
     invalid(
         w.decide(
             &case,
@@ -446,9 +440,7 @@ fn a_decision_to_publish_says_why() {
 #[test]
 fn a_withdrawal_says_why() {
     let w = World::default();
-    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::Unpublish { .. })
-    });
+    let (case, day, _) = lr_before(&w, step!(Unpublish { .. }));
     invalid(
         w.decide(
             &case,

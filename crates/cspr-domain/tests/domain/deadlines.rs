@@ -129,9 +129,7 @@ fn agency_summaries_are_due_on_the_local_working_day_of_the_rapid_review() {
         },
         ..World::default()
     };
-    let (case, _) = case_until(&world, &local_review_script(), |c| {
-        matches!(c, Command::RequestContributions { .. })
-    });
+    let (case, _) = lr_until(&world, step!(RequestContributions { .. }));
     let ds = deadlines_on(&world, &case, date!(2025 - 03 - 06));
     // Notified Tuesday 4 March 2025; working day 8 is Friday 14 March.
     let police = find(&ds, &format!("agency-summary:{POLICE}"));
@@ -248,9 +246,7 @@ fn a_closed_case_has_no_next_deadline() {
 #[test]
 fn a_carried_out_safety_action_meets_its_deadline() {
     let world = World::default();
-    let (case, _) = case_until(&world, &local_review_script(), |c| {
-        matches!(c, Command::CompleteSafetyAction { .. })
-    });
+    let (case, _) = lr_until(&world, step!(CompleteSafetyAction { .. }));
     let ds = deadlines_on(&world, &case, date!(2025 - 06 - 01));
     let safety = find(&ds, &format!("safety-action:{SAFETY1}"));
     assert_eq!(safety.met_on, Some(date!(2025 - 03 - 19)));

@@ -47,12 +47,14 @@ impl World {
         decide(case, cmd, &self.ctx(today))
     }
 
-    /// Decides one script step and applies its events; panics when the step is refused.
-    pub fn step(&self, mut case: Case, today: Date, cmd: &Command) -> Case {
-        for e in self.decide(&case, today, cmd.clone()).expect("script step") {
-            case = apply(case, &e);
-        }
-        case
+    /// Decides one step and applies its events; panics with the command and the error when
+    /// the step is refused.
+    #[track_caller]
+    pub fn step(&self, case: Case, today: Date, cmd: &Command) -> Case {
+        self.decide(&case, today, cmd.clone())
+            .unwrap_or_else(|e| panic!("step {cmd:?} was refused: {e}"))
+            .iter()
+            .fold(case, apply)
     }
 }
 
@@ -119,4 +121,34 @@ pub fn case_before(
         case = world.step(case, *today, cmd);
     }
     panic!("the script has no such step")
+}
+
+/// A test for a script step by its `Command` pattern, for the cuts below:
+/// `lr_before(&world, step!(Publish { .. }))`.
+macro_rules! step {
+    ($($pattern:tt)+) => {
+        |c: &cspr_domain::case::Command| matches!(c, cspr_domain::case::Command::$($pattern)+)
+    };
+}
+
+/// The local-review script up to, not including, the first step for which `stop` is true:
+/// `(case, that step's day, that step's command)`.
+pub fn lr_before(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date, Command) {
+    case_before(world, &local_review_script(), stop)
+}
+
+/// The local-review script up to and including the first step for which `stop` is true:
+/// `(case, that step's day)`.
+pub fn lr_until(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date) {
+    case_until(world, &local_review_script(), stop)
+}
+
+/// The scoping script up to, not including, the first step for which `stop` is true.
+pub fn sc_before(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date, Command) {
+    case_before(world, &scoping_script(), stop)
+}
+
+/// The scoping script up to and including the first step for which `stop` is true.
+pub fn sc_until(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date) {
+    case_until(world, &scoping_script(), stop)
 }
