@@ -1601,13 +1601,8 @@ impl Decider<'_> {
                 })
             }
             Command::TagThemes { themes } => {
-                let mut tidy: Vec<String> = themes
-                    .iter()
-                    .map(|t| t.trim().to_owned())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                tidy.sort();
-                tidy.dedup();
+                let tidy =
+                    crate::words::distinct_sorted(themes.iter().map(|t| t.trim().to_owned()));
                 if tidy.iter().any(|t| t.chars().count() > 100) {
                     return Err(DomainError::invalid(
                         "themes",
