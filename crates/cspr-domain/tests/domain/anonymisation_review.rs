@@ -24,16 +24,9 @@ fn before_scan(w: &World) -> (Case, Date) {
 /// Applies commands that must be accepted.
 #[track_caller]
 fn given(w: &World, case: &Case, steps: &[(Date, Command)]) -> Case {
-    let mut case = case.clone();
-    for (day, cmd) in steps {
-        let events = w
-            .decide(&case, *day, cmd.clone())
-            .unwrap_or_else(|e| panic!("given step {cmd:?} was refused: {e}"));
-        for e in &events {
-            case = apply(case, e);
-        }
-    }
-    case
+    steps
+        .iter()
+        .fold(case.clone(), |case, (day, cmd)| w.step(case, *day, cmd))
 }
 
 fn finding(part: ReportPart, start: u32, end: u32, known: bool) -> ScanFinding {

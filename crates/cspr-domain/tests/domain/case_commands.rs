@@ -9,7 +9,7 @@
 use crate::common::*;
 use cspr_domain::agency::SafeguardingPartner as Partner;
 use cspr_domain::case::decide::action_words;
-use cspr_domain::case::{Case, Command, DomainError, Event, Stage, apply};
+use cspr_domain::case::{Case, Command, DomainError, Event, Stage};
 use cspr_domain::ids::{AgencyId, PersonId, ProcessId, RecommendationId};
 use cspr_domain::report::{OverviewReport, Section};
 use cspr_domain::vocab::{AgeOrDateOfBirth, EmailAddress, NonEmptyText, Relationship};
@@ -41,15 +41,7 @@ impl Given<'_> {
     /// And this command was accepted on that day (its events are applied).
     #[track_caller]
     fn and(mut self, today: Date, command: Command) -> Self {
-        let events = self
-            .world
-            .decide(&self.case, today, command.clone())
-            .unwrap_or_else(|e| panic!("given step {command:?} was refused: {e}"));
-        let mut case = self.case;
-        for e in &events {
-            case = apply(case, e);
-        }
-        self.case = case;
+        self.case = self.world.step(self.case, today, &command);
         self
     }
 
