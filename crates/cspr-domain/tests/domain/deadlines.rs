@@ -14,10 +14,21 @@ fn deadlines_on(world: &World, case: &Case, today: Date) -> Vec<Deadline> {
     deadlines(case, &world.calendar, &world.settings, today)
 }
 
+/// The next deadline of `case` in `world` as it stands on `today`.
+fn next_deadline_on(world: &World, case: &Case, today: Date) -> Option<Deadline> {
+    next_deadline(case, &world.calendar, &world.settings, today)
+}
+
 /// The deadlines at the end of the whole local-review route, as they stand on `today`.
 fn local_review_deadlines_on(world: &World, today: Date) -> Vec<Deadline> {
     let (case, _) = run(world, &local_review_script());
     deadlines_on(world, &case, today)
+}
+
+/// Asserts when a deadline falls due and that its explanation holds `words`.
+fn assert_due(deadline: &Deadline, due: Date, words: &str) {
+    assert_eq!(deadline.due, due, "{}", deadline.key);
+    assert_explains(deadline, words);
 }
 
 /// Asserts that a deadline's explanation holds `words`, showing the explanation when not.
@@ -96,26 +107,21 @@ fn rapid_review_is_due_15_working_days_from_notification_over_christmas() {
     assert_eq!(rr.due, date!(2025 - 01 - 09));
     assert_eq!(rr.kind, DeadlineKind::DueBy);
     assert!(rr.explanation.starts_with("9 January 2025: 15 working days from the notification to the National Panel on 16 December 2024; 3 bank holidays skipped (Christmas Day, Boxing Day, New Year"), "{}", rr.explanation);
+    for (on, line) in [
+        (
+            date!(2025 - 01 - 06),
+            "Due in 3 working days (Thu 9 January)",
+        ),
+        (date!(2025 - 01 - 09), "Due today (Thu 9 January)"),
+        (
+            date!(2025 - 01 - 13),
+            "Overdue by 2 working days (was due Thu 9 January)",
+        ),
+    ] {
+        assert_eq!(rr.state_line(on, &world.calendar), line, "on {on}");
+    }
     assert_eq!(
-        rr.state_line(date!(2025 - 01 - 06), &world.calendar),
-        "Due in 3 working days (Thu 9 January)"
-    );
-    assert_eq!(
-        rr.state_line(date!(2025 - 01 - 09), &world.calendar),
-        "Due today (Thu 9 January)"
-    );
-    assert_eq!(
-        rr.state_line(date!(2025 - 01 - 13), &world.calendar),
-        "Overdue by 2 working days (was due Thu 9 January)"
-    );
-    assert_eq!(
-        next_deadline(
-            &case,
-            &world.calendar,
-            &world.settings,
-            date!(2024 - 12 - 16)
-        )
-        .map(|d| d.key),
+        next_deadline_on(&world, &case, date!(2024 - 12 - 16)).map(|d| d.key),
         Some("rapid-review".to_owned())
     );
 }
@@ -133,8 +139,7 @@ fn agency_summaries_are_due_on_the_local_working_day_of_the_rapid_review() {
     let ds = deadlines_on(&world, &case, date!(2025 - 03 - 06));
     // Notified Tuesday 4 March 2025; working day 8 is Friday 14 March.
     let police = find(&ds, &format!("agency-summary:{POLICE}"));
-    assert_eq!(police.due, date!(2025 - 03 - 14));
-    assert_explains(police, "requested on 6 March 2025");
+    assert_due(police, date!(2025 - 03 - 14), "requested on 6 March 2025");
 }
 
 #[test]
@@ -157,9 +162,9 @@ fn local_review_target_is_six_months_from_the_decision_extended_by_clock_stops()
     let lr = find(&ds, "local-review");
     // Decided 19 March 2025 + 6 months = 19 September; the inquest stopped the clock for
     // 32 days (1 May to 2 June): 21 October 2025.
-    assert_eq!(lr.due, date!(2025 - 10 - 21));
-    assert_explains(
+    assert_due(
         lr,
+        date!(2025 - 10 - 21),
         "6 months from the decision on 19 March 2025; clock stopped 32 days for the coroner's inquest",
     );
     assert_eq!(lr.met_on, Some(date!(2025 - 07 - 16)));
@@ -172,17 +177,18 @@ fn publication_dates_follow_sending_and_publication() {
     let earliest = find(&ds, "earliest-publication");
     assert_eq!(earliest.kind, DeadlineKind::NotBefore);
     assert_eq!(earliest.due, date!(2025 - 07 - 25));
-    assert_eq!(
-        earliest.state(date!(2025 - 07 - 17), &world.calendar),
-        DeadlineState::NotYet(6)
-    );
-    assert_eq!(
-        earliest.state(date!(2025 - 07 - 25), &world.calendar),
-        DeadlineState::Reached
-    );
+    for (on, state) in [
+        (date!(2025 - 07 - 17), DeadlineState::NotYet(6)),
+        (date!(2025 - 07 - 25), DeadlineState::Reached),
+    ] {
+        assert_eq!(earliest.state(on, &world.calendar), state, "on {on}");
+    }
     let online = find(&ds, "online-until");
-    assert_eq!(online.due, date!(2026 - 07 - 28));
-    assert_explains(online, "1 year after publication on 28 July 2025");
+    assert_due(
+        online,
+        date!(2026 - 07 - 28),
+        "1 year after publication on 28 July 2025",
+    );
 }
 
 #[test]
@@ -207,8 +213,11 @@ fn calendar_month_deadlines_move_off_non_working_days() {
     let (case, _) = run(&world, &script);
     let ds = deadlines_on(&world, &case, date!(2025 - 09 - 01));
     let online = find(&ds, "online-until");
-    assert_eq!(online.due, date!(2026 - 09 - 01));
-    assert_explains(online, "29 August 2026 is not a working day");
+    assert_due(
+        online,
+        date!(2026 - 09 - 01),
+        "29 August 2026 is not a working day",
+    );
 }
 
 #[test]
@@ -232,15 +241,7 @@ fn care_leaver_notification_has_no_rapid_review_deadline() {
 fn a_closed_case_has_no_next_deadline() {
     let world = World::default();
     let (case, _) = run(&world, &no_further_action_script());
-    assert!(
-        next_deadline(
-            &case,
-            &world.calendar,
-            &world.settings,
-            date!(2025 - 04 - 01)
-        )
-        .is_none()
-    );
+    assert!(next_deadline_on(&world, &case, date!(2025 - 04 - 01)).is_none());
 }
 
 #[test]
