@@ -1191,12 +1191,12 @@ pub(crate) fn decide(
             }])
         }
         Command::RecordFamilyComment { comment } => {
-            if comment.received_on > ctx.today {
-                return Err(DomainError::invalid(
-                    "comment.received_on",
-                    "The date the comments were received must be today or in the past.",
-                ));
-            }
+            crate::case::decide::happened_by(
+                "comment.received_on",
+                "the comments were received",
+                comment.received_on,
+                ctx.today,
+            )?;
             if let Some(s) = &comment.section
                 && DocumentKind::OverviewReport.section(s).is_none()
             {
