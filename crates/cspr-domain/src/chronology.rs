@@ -171,35 +171,25 @@ pub fn parse_date(text: &str) -> Result<(Date, DatePrecision), String> {
         let d = u8::try_from(d).map_err(|_| bad())?;
         Date::from_calendar_date(y, month, d).map_err(|_| bad())
     };
+    // A date from its year, month and day as written, checked in that order.
+    let ymd = |y: &str, m: &str, d: &str| day(num(y)?, num(m)?, num(d)?);
     let parts_dash: Vec<&str> = t.split('-').collect();
     let parts_slash: Vec<&str> = t.split('/').collect();
     let words: Vec<&str> = t.split_whitespace().collect();
     let (date, precision) = if parts_dash.len() == 3 && parts_dash[0].len() == 4 {
-        (
-            day(
-                num(parts_dash[0])?,
-                num(parts_dash[1])?,
-                num(parts_dash[2])?,
-            )?,
-            DatePrecision::Day,
-        )
+        let [y, m, d] = [parts_dash[0], parts_dash[1], parts_dash[2]];
+        (ymd(y, m, d)?, DatePrecision::Day)
     } else if parts_slash.len() == 3 {
-        (
-            day(
-                num(parts_slash[2])?,
-                num(parts_slash[1])?,
-                num(parts_slash[0])?,
-            )?,
-            DatePrecision::Day,
-        )
+        let [d, m, y] = [parts_slash[0], parts_slash[1], parts_slash[2]];
+        (ymd(y, m, d)?, DatePrecision::Day)
     } else if parts_dash.len() == 2 && parts_dash[0].len() == 4 {
         (
-            day(num(parts_dash[0])?, num(parts_dash[1])?, 1)?,
+            ymd(parts_dash[0], parts_dash[1], "1")?,
             DatePrecision::Month,
         )
     } else if parts_slash.len() == 2 {
         (
-            day(num(parts_slash[1])?, num(parts_slash[0])?, 1)?,
+            ymd(parts_slash[1], parts_slash[0], "1")?,
             DatePrecision::Month,
         )
     } else if words.len() == 2 {
@@ -316,30 +306,16 @@ mod tests {
 
     #[test]
     fn dates_exact_and_approximate() {
-        assert_eq!(
-            parse_date("2024-03-05"),
-            Ok((date!(2024 - 03 - 05), DatePrecision::Day))
-        );
-        assert_eq!(
-            parse_date("05/03/2024"),
-            Ok((date!(2024 - 03 - 05), DatePrecision::Day))
-        );
-        assert_eq!(
-            parse_date("March 2024"),
-            Ok((date!(2024 - 03 - 01), DatePrecision::Month))
-        );
-        assert_eq!(
-            parse_date("mar 2024"),
-            Ok((date!(2024 - 03 - 01), DatePrecision::Month))
-        );
-        assert_eq!(
-            parse_date("2024-03"),
-            Ok((date!(2024 - 03 - 01), DatePrecision::Month))
-        );
-        assert_eq!(
-            parse_date("2023"),
-            Ok((date!(2023 - 01 - 01), DatePrecision::Year))
-        );
+        for (input, first_day, precision) in [
+            ("2024-03-05", date!(2024 - 03 - 05), DatePrecision::Day),
+            ("05/03/2024", date!(2024 - 03 - 05), DatePrecision::Day),
+            ("March 2024", date!(2024 - 03 - 01), DatePrecision::Month),
+            ("mar 2024", date!(2024 - 03 - 01), DatePrecision::Month),
+            ("2024-03", date!(2024 - 03 - 01), DatePrecision::Month),
+            ("2023", date!(2023 - 01 - 01), DatePrecision::Year),
+        ] {
+            assert_eq!(parse_date(input), Ok((first_day, precision)), "{input}");
+        }
         for bad in [
             "31/02/2024",
             "yesterday",

@@ -1191,12 +1191,12 @@ pub(crate) fn decide(
             }])
         }
         Command::RecordFamilyComment { comment } => {
-            if comment.received_on > ctx.today {
-                return Err(DomainError::invalid(
-                    "comment.received_on",
-                    "The date the comments were received must be today or in the past.",
-                ));
-            }
+            crate::case::decide::happened_by(
+                "comment.received_on",
+                "the comments were received",
+                comment.received_on,
+                ctx.today,
+            )?;
             if let Some(s) = &comment.section
                 && DocumentKind::OverviewReport.section(s).is_none()
             {
@@ -1221,6 +1221,22 @@ pub(crate) fn decide(
         _ => Err(DomainError::rule("Not a document command.")),
     }
 }
+
+/// The pattern matching the events this module owns, so that the case's
+/// [`apply`](crate::case::apply) and the timeline hand over the same set to [`apply`] and
+/// [`describe`].
+macro_rules! document_event {
+    () => {
+        $crate::case::Event::DocumentSectionSaved { .. }
+            | $crate::case::Event::RecommendationSaved { .. }
+            | $crate::case::Event::RecommendationWithdrawn { .. }
+            | $crate::case::Event::SectionCommented { .. }
+            | $crate::case::Event::SectionCommentResolved { .. }
+            | $crate::case::Event::FamilyCommentRecorded { .. }
+            | $crate::case::Event::DocumentExported { .. }
+    };
+}
+pub(crate) use document_event;
 
 /// Applies the document events (called from [`crate::case::apply`]).
 pub(crate) fn apply(case: &mut Case, event: &crate::case::Event) {

@@ -205,7 +205,8 @@ fn request(kind: ContributionKind, agencies: &[AgencyId]) -> Command {
     }
 }
 
-fn receive(kind: ContributionKind, agency: AgencyId, on: Date) -> Command {
+/// The step in which `agency` sends its contribution of `kind` on `on`.
+fn receive(kind: ContributionKind, agency: AgencyId, on: Date) -> (Date, Command) {
     let mut c = contribution();
     if kind == ContributionKind::Chronology {
         c.chronology = vec![ChronologyEntry {
@@ -217,12 +218,37 @@ fn receive(kind: ContributionKind, agency: AgencyId, on: Date) -> Command {
             },
         }];
     }
-    Command::ReceiveContribution {
-        kind,
-        agency,
-        received_on: on,
-        contribution: c,
-    }
+    (
+        on,
+        Command::ReceiveContribution {
+            kind,
+            agency,
+            received_on: on,
+            contribution: c,
+        },
+    )
+}
+
+/// The step in which `partner` signs off the rapid review on `on`.
+fn sign_rapid_review(partner: SafeguardingPartner, on: Date) -> (Date, Command) {
+    (
+        on,
+        Command::SignOffRapidReview {
+            partner,
+            signed_on: on,
+        },
+    )
+}
+
+/// The step in which `partner` signs off the overview report on `on`.
+fn sign_report(partner: SafeguardingPartner, on: Date) -> (Date, Command) {
+    (
+        on,
+        Command::SignOffReport {
+            partner,
+            signed_on: on,
+        },
+    )
 }
 
 /// A notified incident that goes all the way: rapid review, local review, publication,
@@ -274,18 +300,9 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             date!(2025 - 03 - 06),
             request(K::AgencySummary, &[POLICE, HEALTH, CSC]),
         ),
-        (
-            date!(2025 - 03 - 12),
-            receive(K::AgencySummary, POLICE, date!(2025 - 03 - 12)),
-        ),
-        (
-            date!(2025 - 03 - 13),
-            receive(K::AgencySummary, HEALTH, date!(2025 - 03 - 13)),
-        ),
-        (
-            date!(2025 - 03 - 14),
-            receive(K::AgencySummary, CSC, date!(2025 - 03 - 14)),
-        ),
+        receive(K::AgencySummary, POLICE, date!(2025 - 03 - 12)),
+        receive(K::AgencySummary, HEALTH, date!(2025 - 03 - 13)),
+        receive(K::AgencySummary, CSC, date!(2025 - 03 - 14)),
         (
             date!(2025 - 03 - 19),
             Command::HoldRapidReviewMeeting {
@@ -346,26 +363,11 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 decided_on: date!(2025 - 03 - 19),
             },
         ),
-        (
+        sign_rapid_review(SafeguardingPartner::LocalAuthority, date!(2025 - 03 - 21)),
+        sign_rapid_review(SafeguardingPartner::Police, date!(2025 - 03 - 21)),
+        sign_rapid_review(
+            SafeguardingPartner::IntegratedCareBoard,
             date!(2025 - 03 - 21),
-            Command::SignOffRapidReview {
-                partner: SafeguardingPartner::LocalAuthority,
-                signed_on: date!(2025 - 03 - 21),
-            },
-        ),
-        (
-            date!(2025 - 03 - 21),
-            Command::SignOffRapidReview {
-                partner: SafeguardingPartner::Police,
-                signed_on: date!(2025 - 03 - 21),
-            },
-        ),
-        (
-            date!(2025 - 03 - 21),
-            Command::SignOffRapidReview {
-                partner: SafeguardingPartner::IntegratedCareBoard,
-                signed_on: date!(2025 - 03 - 21),
-            },
         ),
         (
             date!(2025 - 03 - 24),
@@ -445,18 +447,9 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 draft: crate::case::model::ContributionDraft::default(),
             },
         ),
-        (
-            date!(2025 - 04 - 30),
-            receive(K::AgencyReport, POLICE, date!(2025 - 04 - 30)),
-        ),
-        (
-            date!(2025 - 04 - 30),
-            receive(K::AgencyReport, HEALTH, date!(2025 - 04 - 30)),
-        ),
-        (
-            date!(2025 - 04 - 30),
-            receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
-        ),
+        receive(K::AgencyReport, POLICE, date!(2025 - 04 - 30)),
+        receive(K::AgencyReport, HEALTH, date!(2025 - 04 - 30)),
+        receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
         (
             date!(2025 - 04 - 30),
             Command::ReopenContribution {
@@ -465,10 +458,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 reason: text("One visit is missing."),
             },
         ),
-        (
-            date!(2025 - 04 - 30),
-            receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
-        ),
+        receive(K::Chronology, POLICE, date!(2025 - 04 - 30)),
         (
             date!(2025 - 04 - 30),
             Command::MarkKeyPracticeEpisode {
@@ -640,14 +630,8 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 },
             },
         ),
-        (
-            date!(2025 - 07 - 09),
-            receive(K::FactualAccuracy, POLICE, date!(2025 - 07 - 09)),
-        ),
-        (
-            date!(2025 - 07 - 09),
-            receive(K::FactualAccuracy, HEALTH, date!(2025 - 07 - 09)),
-        ),
+        receive(K::FactualAccuracy, POLICE, date!(2025 - 07 - 09)),
+        receive(K::FactualAccuracy, HEALTH, date!(2025 - 07 - 09)),
         (
             date!(2025 - 07 - 10),
             Command::WaiveContribution {
@@ -656,26 +640,11 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 reason: text("Agency confirmed by phone it has no comments."),
             },
         ),
-        (
+        sign_report(SafeguardingPartner::LocalAuthority, date!(2025 - 07 - 15)),
+        sign_report(SafeguardingPartner::Police, date!(2025 - 07 - 15)),
+        sign_report(
+            SafeguardingPartner::IntegratedCareBoard,
             date!(2025 - 07 - 15),
-            Command::SignOffReport {
-                partner: SafeguardingPartner::LocalAuthority,
-                signed_on: date!(2025 - 07 - 15),
-            },
-        ),
-        (
-            date!(2025 - 07 - 15),
-            Command::SignOffReport {
-                partner: SafeguardingPartner::Police,
-                signed_on: date!(2025 - 07 - 15),
-            },
-        ),
-        (
-            date!(2025 - 07 - 15),
-            Command::SignOffReport {
-                partner: SafeguardingPartner::IntegratedCareBoard,
-                signed_on: date!(2025 - 07 - 15),
-            },
         ),
         (
             date!(2025 - 07 - 15),
@@ -827,9 +796,9 @@ pub fn anonymisation_finding() -> crate::anonymisation::ScanFinding {
     }
 }
 
-/// A referral that did not come through a notification: scoping, other learning, closure.
-pub fn scoping_script() -> Vec<(Date, Command)> {
-    use ContributionKind as K;
+/// The first steps of a case opened by a referral rather than a notification: the referral
+/// received on 3 March 2025 with what opens the case, and approved the next day.
+fn referral_received_and_approved() -> Vec<(Date, Command)> {
     vec![
         (
             date!(2025 - 03 - 03),
@@ -846,6 +815,14 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
                 approved_on: date!(2025 - 03 - 04),
             },
         ),
+    ]
+}
+
+/// A referral that did not come through a notification: scoping, other learning, closure.
+pub fn scoping_script() -> Vec<(Date, Command)> {
+    use ContributionKind as K;
+    let mut script = referral_received_and_approved();
+    script.extend([
         (
             date!(2025 - 03 - 14),
             Command::TriageReferral {
@@ -857,14 +834,8 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
             date!(2025 - 03 - 14),
             request(K::ScopingForm, &[HEALTH, CSC]),
         ),
-        (
-            date!(2025 - 03 - 28),
-            receive(K::ScopingForm, HEALTH, date!(2025 - 03 - 28)),
-        ),
-        (
-            date!(2025 - 03 - 28),
-            receive(K::ScopingForm, CSC, date!(2025 - 03 - 28)),
-        ),
+        receive(K::ScopingForm, HEALTH, date!(2025 - 03 - 28)),
+        receive(K::ScopingForm, CSC, date!(2025 - 03 - 28)),
         (
             date!(2025 - 04 - 10),
             Command::HoldScopingMeeting {
@@ -907,27 +878,14 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
                 reason: text("Learning shared and embedded."),
             },
         ),
-    ]
+    ]);
+    script
 }
 
 /// A referral triaged to no further action, then closed.
 pub fn no_further_action_script() -> Vec<(Date, Command)> {
-    vec![
-        (
-            date!(2025 - 03 - 03),
-            Command::ReceiveReferral {
-                referral: referral(date!(2025 - 03 - 03)),
-                opening: Some(opening()),
-            },
-        ),
-        (
-            date!(2025 - 03 - 04),
-            Command::ApproveReferral {
-                approver: name("Sam Subgroup"),
-                agency: POLICE,
-                approved_on: date!(2025 - 03 - 04),
-            },
-        ),
+    let mut script = referral_received_and_approved();
+    script.extend([
         (
             date!(2025 - 03 - 05),
             Command::TriageReferral {
@@ -942,5 +900,6 @@ pub fn no_further_action_script() -> Vec<(Date, Command)> {
                 reason: text("No further action."),
             },
         ),
-    ]
+    ]);
+    script
 }

@@ -247,13 +247,9 @@ impl YearlyFigures {
                 .map(|l| (&l.1, meeting.or(case.rapid_review_submitted_on)))
                 && period.holds(on)
             {
-                let mut seen: Vec<String> = learning_themes
-                    .iter()
-                    .map(|t| t.trim().to_lowercase())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                seen.sort();
-                seen.dedup();
+                let seen = crate::words::distinct_sorted(
+                    learning_themes.iter().map(|t| t.trim().to_lowercase()),
+                );
                 for t in seen {
                     *themes.entry(t).or_default() += 1;
                 }

@@ -705,13 +705,7 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             format!("The case was closed: {}", excerpt(reason.as_str())),
             Some(Stage::Closed),
         ),
-        e @ (Event::DocumentSectionSaved { .. }
-        | Event::RecommendationSaved { .. }
-        | Event::RecommendationWithdrawn { .. }
-        | Event::SectionCommented { .. }
-        | Event::SectionCommentResolved { .. }
-        | Event::FamilyCommentRecorded { .. }
-        | Event::DocumentExported { .. }) => {
+        e @ crate::documents::document_event!() => {
             let (date, text) = crate::documents::describe(e, agency_name);
             (date, text, None)
         }

@@ -94,3 +94,12 @@ pub fn add_months(d: Date, months: u32) -> Date {
     let last = time::util::days_in_month(month, year);
     Date::from_calendar_date(year, month, d.day().min(last)).unwrap_or(d)
 }
+
+/// The distinct entries of a list someone typed (learning themes), blanks left out, in
+/// alphabetical order; the caller trims or folds case first.
+pub(crate) fn distinct_sorted(items: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = items.into_iter().filter(|t| !t.is_empty()).collect();
+    out.sort();
+    out.dedup();
+    out
+}

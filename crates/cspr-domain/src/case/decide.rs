@@ -331,6 +331,22 @@ pub fn notifiable_because(
     }
 }
 
+/// A date of something that has happened (`what`, e.g. "it started"): not after `today`.
+pub(crate) fn happened_by(
+    field: &'static str,
+    what: &str,
+    d: Date,
+    today: Date,
+) -> Result<(), DomainError> {
+    if d > today {
+        return Err(DomainError::invalid(
+            field,
+            format!("The date {what} must be today or in the past."),
+        ));
+    }
+    Ok(())
+}
+
 struct Decider<'c> {
     case: &'c Case,
     ctx: &'c Ctx<'c>,
@@ -358,13 +374,7 @@ impl Decider<'_> {
 
     /// A date of something that has happened: not in the future.
     fn past(&self, field: &'static str, what: &str, d: Date) -> Result<(), DomainError> {
-        if d > self.today() {
-            return Err(DomainError::invalid(
-                field,
-                format!("The date {what} must be today or in the past."),
-            ));
-        }
-        Ok(())
+        happened_by(field, what, d, self.today())
     }
 
     /// A due date someone chooses: today or later, and a working day.
@@ -1601,13 +1611,8 @@ impl Decider<'_> {
                 })
             }
             Command::TagThemes { themes } => {
-                let mut tidy: Vec<String> = themes
-                    .iter()
-                    .map(|t| t.trim().to_owned())
-                    .filter(|t| !t.is_empty())
-                    .collect();
-                tidy.sort();
-                tidy.dedup();
+                let tidy =
+                    crate::words::distinct_sorted(themes.iter().map(|t| t.trim().to_owned()));
                 if tidy.iter().any(|t| t.chars().count() > 100) {
                     return Err(DomainError::invalid(
                         "themes",

@@ -392,13 +392,7 @@ impl Case {
 pub fn apply(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     match event {
-        e @ (Event::DocumentSectionSaved { .. }
-        | Event::RecommendationSaved { .. }
-        | Event::RecommendationWithdrawn { .. }
-        | Event::SectionCommented { .. }
-        | Event::SectionCommentResolved { .. }
-        | Event::FamilyCommentRecorded { .. }
-        | Event::DocumentExported { .. }) => crate::documents::apply(&mut case, e),
+        e @ crate::documents::document_event!() => crate::documents::apply(&mut case, e),
         Event::SeriousIncidentRecorded {
             partnership_id,
             reference,

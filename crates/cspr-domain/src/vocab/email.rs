@@ -2,12 +2,9 @@
 //! A pragmatic check, not full RFC 5322: one @, a sensible local part and a real-looking
 //! domain; the domain is lower-cased, the local part kept as typed.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-/// An email address that passed the pragmatic check.
+/// An email address that passed the pragmatic check, e.g. "Jo.Bloggs@example.gov.uk".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct EmailAddress(String);
@@ -54,10 +51,7 @@ impl EmailAddress {
     /// # Errors
     /// [`EmailAddressError`] naming the first problem found.
     pub fn parse(input: &str) -> Result<Self, EmailAddressError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(EmailAddressError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(EmailAddressError::Empty)?;
         if trimmed
             .chars()
             .any(|c| c.is_whitespace() || c.is_control() || FORBIDDEN.contains(&c))
@@ -89,12 +83,6 @@ impl EmailAddress {
             return Err(EmailAddressError::InvalidDomain);
         }
         Ok(Self(format!("{local}@{domain}")))
-    }
-
-    /// The address, e.g. "Jo.Bloggs@example.gov.uk".
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The part before the @, as typed.
@@ -132,47 +120,4 @@ fn domain_is_valid(domain: &str) -> bool {
     labels_ok && top_level_ok
 }
 
-impl fmt::Display for EmailAddress {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for EmailAddress {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for EmailAddress {
-    type Err = EmailAddressError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for EmailAddress {
-    type Error = EmailAddressError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<EmailAddress> for String {
-    fn from(value: EmailAddress) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for EmailAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "EmailAddress(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(EmailAddress, EmailAddressError, display_as_stored);

@@ -3,11 +3,11 @@
 //! the number is shown in the NHS's 3-3-4 grouping ("943 476 5919").
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A ten-digit NHS number whose check digit is correct.
+/// A ten-digit NHS number whose check digit is correct; stored and serialised as the ten digits
+/// with no spaces, e.g. "9434765919".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct NhsNumber(String);
@@ -66,12 +66,6 @@ impl NhsNumber {
         }
     }
 
-    /// The ten digits with no spaces, e.g. "9434765919"; the stored and serialised form.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The number as people read it, e.g. "943 476 5919"; the same as `Display`.
     #[must_use]
     pub fn formatted(&self) -> String {
@@ -107,41 +101,4 @@ impl fmt::Display for NhsNumber {
     }
 }
 
-impl AsRef<str> for NhsNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for NhsNumber {
-    type Err = NhsNumberError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for NhsNumber {
-    type Error = NhsNumberError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<NhsNumber> for String {
-    fn from(value: NhsNumber) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for NhsNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "NhsNumber(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(NhsNumber, NhsNumberError);

@@ -3,7 +3,6 @@
 //! endlessly; age, sex and relationship are small closed sets with free text where needed.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -33,10 +32,7 @@ impl PersonName {
     /// # Errors
     /// [`PersonNameError`] when the name is blank, too long or holds control characters.
     pub fn parse(input: &str) -> Result<Self, PersonNameError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(PersonNameError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(PersonNameError::Empty)?;
         if trimmed.chars().any(char::is_control) {
             return Err(PersonNameError::InvalidCharacter);
         }
@@ -45,47 +41,9 @@ impl PersonName {
         }
         Ok(Self(trimmed.to_owned()))
     }
-
-    /// The name as recorded.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl fmt::Display for PersonName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for PersonName {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for PersonName {
-    type Err = PersonNameError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for PersonName {
-    type Error = PersonNameError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PersonName> for String {
-    fn from(value: PersonName) -> Self {
-        value.0
-    }
-}
+validated_text_impls!(PersonName, PersonNameError, display_as_stored);
 
 /// What is known of a person's age: the date of birth where known (referrals ask for it for
 /// the adults caring for the child), otherwise an approximate age.
@@ -205,16 +163,5 @@ impl fmt::Display for Relationship {
             Self::PartnerOfParent => f.write_str("Partner of parent"),
             Self::Other(what) => write!(f, "Other ({what})"),
         }
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for PersonName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "PersonName(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
     }
 }

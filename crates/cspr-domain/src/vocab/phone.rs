@@ -3,11 +3,11 @@
 //! kept as national digits ("02079460000") and shown grouped ("020 7946 0000").
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A UK phone number as national digits: a leading 0 then 9 or 10 more digits.
+/// A UK phone number as national digits: a leading 0 then 9 or 10 more digits, e.g.
+/// "02079460000" (the stored and serialised form).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct PhoneNumber(String);
@@ -41,10 +41,7 @@ impl PhoneNumber {
     /// # Errors
     /// [`PhoneNumberError`] naming the first problem found.
     pub fn parse(input: &str) -> Result<Self, PhoneNumberError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(PhoneNumberError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(PhoneNumberError::Empty)?;
         let (international, rest) = match trimmed.strip_prefix('+') {
             Some(rest) => (true, rest),
             None => (false, trimmed),
@@ -91,12 +88,6 @@ impl PhoneNumber {
             return Err(PhoneNumberError::WrongLength);
         }
         Ok(Self(national))
-    }
-
-    /// The national digits, e.g. "02079460000"; the stored and serialised form.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 
     /// The number as people write it, e.g. "020 7946 0000"; the same as `Display`.
@@ -155,41 +146,4 @@ impl fmt::Display for PhoneNumber {
     }
 }
 
-impl AsRef<str> for PhoneNumber {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for PhoneNumber {
-    type Err = PhoneNumberError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for PhoneNumber {
-    type Error = PhoneNumberError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<PhoneNumber> for String {
-    fn from(value: PhoneNumber) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for PhoneNumber {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "PhoneNumber(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(PhoneNumber, PhoneNumberError);

@@ -2,12 +2,10 @@
 //! Input in any case and spacing is accepted; the stored form is upper case with one space
 //! before the three-character inward code ("SW1A 1AA").
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-/// A UK postcode in its normal form: upper case, one space between outward and inward code.
+/// A UK postcode in its normal form: upper case, one space between outward and inward code,
+/// e.g. "SW1A 1AA".
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Postcode(String);
@@ -61,12 +59,6 @@ impl Postcode {
         Ok(Self(format!("{outward} {inward}")))
     }
 
-    /// The normal form, e.g. "SW1A 1AA".
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The outward code (postcode area and district), e.g. "SW1A".
     #[must_use]
     pub fn outward(&self) -> &str {
@@ -108,47 +100,4 @@ fn inward_is_valid(inward: &str) -> bool {
         && b[2].is_ascii_alphabetic()
 }
 
-impl fmt::Display for Postcode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for Postcode {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for Postcode {
-    type Err = PostcodeError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for Postcode {
-    type Error = PostcodeError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<Postcode> for String {
-    fn from(value: Postcode) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for Postcode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "Postcode(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(Postcode, PostcodeError, display_as_stored);

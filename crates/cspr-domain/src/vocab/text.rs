@@ -2,9 +2,6 @@
 //! Trimmed, never blank, at most 20,000 characters, and free of the NUL character that
 //! databases cannot store; line breaks and tabs are kept.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
 /// Text that is not blank once trimmed and fits in 20,000 characters.
@@ -38,10 +35,7 @@ impl NonEmptyText {
     /// # Errors
     /// [`NonEmptyTextError`] when the text is blank, too long or holds a NUL character.
     pub fn parse(input: &str) -> Result<Self, NonEmptyTextError> {
-        let trimmed = input.trim();
-        if trimmed.is_empty() {
-            return Err(NonEmptyTextError::Empty);
-        }
+        let trimmed = super::trimmed_non_empty(input).ok_or(NonEmptyTextError::Empty)?;
         if trimmed.contains('\0') {
             return Err(NonEmptyTextError::ContainsNul);
         }
@@ -50,12 +44,6 @@ impl NonEmptyText {
             return Err(NonEmptyTextError::TooLong { actual });
         }
         Ok(Self(trimmed.to_owned()))
-    }
-
-    /// The text as recorded.
-    #[must_use]
-    pub fn as_str(&self) -> &str {
-        &self.0
     }
 }
 
@@ -72,47 +60,4 @@ fn grouped(n: &usize) -> String {
     out
 }
 
-impl fmt::Display for NonEmptyText {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl AsRef<str> for NonEmptyText {
-    fn as_ref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl FromStr for NonEmptyText {
-    type Err = NonEmptyTextError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::parse(s)
-    }
-}
-
-impl TryFrom<String> for NonEmptyText {
-    type Error = NonEmptyTextError;
-
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<NonEmptyText> for String {
-    fn from(value: NonEmptyText) -> Self {
-        value.0
-    }
-}
-
-/// Debug output never shows the value: it is personal data, and debug output ends up in logs.
-impl std::fmt::Debug for NonEmptyText {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "NonEmptyText(<redacted, {} characters>)",
-            self.0.chars().count()
-        )
-    }
-}
+validated_text_impls!(NonEmptyText, NonEmptyTextError, display_as_stored);

@@ -133,38 +133,28 @@ fn status_table() {
 
 #[test]
 fn thresholds_are_parameters() {
+    use ActionStatus::*;
+    /// The default rules with one threshold changed.
+    fn with(change: impl FnOnce(&mut ActionRules)) -> ActionRules {
+        let mut rules = ActionRules::default();
+        change(&mut rules);
+        rules
+    }
+    // Each row: the rules, progress dates, today, the expected status and why.
+    #[rustfmt::skip]
+    let rows: Vec<(ActionRules, Vec<Date>, Date, ActionStatus, &str)> = vec![
+        (with(|r| r.due_soon_working_days = 5), vec![], date!(2025 - 09 - 16), NotStarted,
+         "10 working days left: at risk by default, not started when \"due soon\" means 5"),
+        (with(|r| r.recent_progress_days = 40), vec![date!(2025 - 08 - 15)], date!(2025 - 09 - 16), OnTrack,
+         "32 days since progress with 10 working days left: on track when progress stays recent for 40 days"),
+        (with(|r| r.stale_progress_days = 100), vec![date!(2025 - 05 - 01)], date!(2025 - 08 - 01), OnTrack,
+         "progress 92 days old is not stalled when stalling takes 100 days"),
+    ];
     let calendar = Calendar::england_and_wales();
-    let a = state(DUE, &[], None);
-    // 10 working days left: at risk by default, not started when "due soon" means 5.
-    let tight = ActionRules {
-        due_soon_working_days: 5,
-        ..ActionRules::default()
-    };
-    assert_eq!(
-        status(&a, date!(2025 - 09 - 16), &calendar, &tight).status,
-        ActionStatus::NotStarted
-    );
-    // 32 days since progress with 10 working days left: on track when progress stays recent
-    // for 40 days.
-    let lenient = ActionRules {
-        recent_progress_days: 40,
-        ..ActionRules::default()
-    };
-    let b = state(DUE, &[date!(2025 - 08 - 15)], None);
-    assert_eq!(
-        status(&b, date!(2025 - 09 - 16), &calendar, &lenient).status,
-        ActionStatus::OnTrack
-    );
-    // Progress 92 days old is not stalled when stalling takes 100 days.
-    let patient = ActionRules {
-        stale_progress_days: 100,
-        ..ActionRules::default()
-    };
-    let c = state(DUE, &[date!(2025 - 05 - 01)], None);
-    assert_eq!(
-        status(&c, date!(2025 - 08 - 01), &calendar, &patient).status,
-        ActionStatus::OnTrack
-    );
+    for (rules, progress, today, want, why) in rows {
+        let got = status(&state(DUE, &progress, None), today, &calendar, &rules);
+        assert_eq!(got.status, want, "{why}");
+    }
     assert_eq!(
         ActionRules::default(),
         ActionRules {

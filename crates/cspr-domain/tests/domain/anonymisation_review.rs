@@ -17,25 +17,21 @@ fn text(s: &str) -> NonEmptyText {
 
 /// The local review just before its anonymisation scan (report sent, decision to publish).
 fn before_scan(w: &World) -> (Case, Date) {
-    let (case, day, _) = case_before(w, &local_review_script(), |c| {
-        matches!(c, Command::ScanReport { .. })
-    });
+    let (case, day, _) = lr_before(w, step!(ScanReport { .. }));
     (case, day)
 }
 
 /// Applies commands that must be accepted.
 #[track_caller]
 fn given(w: &World, case: &Case, steps: &[(Date, Command)]) -> Case {
-    let mut case = case.clone();
-    for (day, cmd) in steps {
-        let events = w
-            .decide(&case, *day, cmd.clone())
-            .unwrap_or_else(|e| panic!("given step {cmd:?} was refused: {e}"));
-        for e in &events {
-            case = apply(case, e);
-        }
-    }
-    case
+    steps
+        .iter()
+        .fold(case.clone(), |case, (day, cmd)| w.step(case, *day, cmd))
+}
+
+/// Decides a step (a day and a command) on the case as it stands.
+fn when(w: &World, case: &Case, (day, cmd): (Date, Command)) -> Result<Vec<Event>, DomainError> {
+    w.decide(case, day, cmd)
 }
 
 fn finding(part: ReportPart, start: u32, end: u32, known: bool) -> ScanFinding {
@@ -85,6 +81,40 @@ fn check(remaining: Vec<RemainingName>) -> (Date, Command) {
     (DAY, Command::CheckAnonymisation { remaining })
 }
 
+/// The case just before its scan, scanned with [`two_findings`], then these decisions
+/// recorded in order from finding 0.
+fn two_findings_reviewed(w: &World, decisions: &[FindingDecision]) -> Case {
+    let (case, _) = before_scan(w);
+    let case = given(w, &case, &[scan(&case, two_findings())]);
+    let reviews: Vec<_> = (0..).zip(decisions).map(|(i, d)| review(i, *d)).collect();
+    given(w, &case, &reviews)
+}
+
+/// The case scanned again for the example finding, the finding accepted and the redacted text
+/// checked clear.
+fn cleared(w: &World, case: &Case) -> Case {
+    given(
+        w,
+        case,
+        &[
+            scan(case, vec![anonymisation_finding()]),
+            review(0, FindingDecision::Accept),
+            check(vec![]),
+        ],
+    )
+}
+
+/// Taking the report down on `on`, with the reason given.
+fn unpublish(on: Date, reason: Option<&str>) -> (Date, Command) {
+    (
+        on,
+        Command::Unpublish {
+            removed_on: on,
+            reason: reason.map(text),
+        },
+    )
+}
+
 fn publish(online_until: Option<Date>) -> Command {
     Command::Publish {
         published_on: PUBLISH_DAY,
@@ -116,9 +146,7 @@ fn invalid(result: Result<Vec<Event>, DomainError>, field: &str, words: &str) {
 fn a_scan_records_its_findings_for_the_latest_version() {
     let w = World::default();
     let (case, _) = before_scan(&w);
-    let events = w
-        .decide(&case, DAY, scan(&case, two_findings()).1)
-        .expect("scan accepted");
+    let events = when(&w, &case, scan(&case, two_findings())).expect("scan accepted");
     assert_eq!(
         events,
         vec![Event::ReportScanned {
@@ -155,9 +183,9 @@ fn a_scan_of_an_old_version_or_outside_the_text_is_refused() {
         ),
     );
     invalid(
-        w.decide(
+        when(
+            &w,
             &case,
-            DAY,
             scan(
                 &case,
                 vec![finding(
@@ -166,21 +194,19 @@ fn a_scan_of_an_old_version_or_outside_the_text_is_refused() {
                     999,
                     true,
                 )],
-            )
-            .1,
+            ),
         ),
         "findings",
         "Finding 1 is outside the text of What happened.",
     );
     invalid(
-        w.decide(
+        when(
+            &w,
             &case,
-            DAY,
             scan(
                 &case,
                 vec![finding(ReportPart::Recommendation(7), 0, 2, true)],
-            )
-            .1,
+            ),
         ),
         "findings",
         "in a part the report does not have",
@@ -190,16 +216,14 @@ fn a_scan_of_an_old_version_or_outside_the_text_is_refused() {
 #[test]
 fn findings_are_accepted_rejected_or_widened() {
     let w = World::default();
-    let (case, _) = before_scan(&w);
-    let case = given(&w, &case, &[scan(&case, two_findings())]);
+    let case = two_findings_reviewed(&w, &[]);
     for decision in [
         FindingDecision::Accept,
         FindingDecision::Reject,
         FindingDecision::Widen { start: 0, end: 7 },
     ] {
         assert_eq!(
-            w.decide(&case, DAY, review(0, decision).1)
-                .expect("decision"),
+            when(&w, &case, review(0, decision)).expect("decision"),
             vec![Event::FindingReviewed {
                 version: version(&case),
                 finding: 0,
@@ -229,30 +253,25 @@ fn findings_are_accepted_rejected_or_widened() {
 #[test]
 fn a_wider_span_must_contain_the_finding_and_stay_in_its_part() {
     let w = World::default();
-    let (case, _) = before_scan(&w);
-    let case = given(&w, &case, &[scan(&case, two_findings())]);
+    let case = two_findings_reviewed(&w, &[]);
     for (start, end) in [(1, 7), (0, 4), (0, 3)] {
         invalid(
-            w.decide(
-                &case,
-                DAY,
-                review(0, FindingDecision::Widen { start, end }).1,
-            ),
+            when(&w, &case, review(0, FindingDecision::Widen { start, end })),
             "span",
             "contains the whole finding and is longer",
         );
     }
     invalid(
-        w.decide(
+        when(
+            &w,
             &case,
-            DAY,
-            review(0, FindingDecision::Widen { start: 0, end: 500 }).1,
+            review(0, FindingDecision::Widen { start: 0, end: 500 }),
         ),
         "span",
         "runs past the end of What happened",
     );
     invalid(
-        w.decide(&case, DAY, review(5, FindingDecision::Accept).1),
+        when(&w, &case, review(5, FindingDecision::Accept)),
         "finding",
         "There is no such finding",
     );
@@ -263,11 +282,11 @@ fn nothing_is_reviewed_or_checked_before_a_scan() {
     let w = World::default();
     let (case, _) = before_scan(&w);
     rule(
-        w.decide(&case, DAY, review(0, FindingDecision::Accept).1),
+        when(&w, &case, review(0, FindingDecision::Accept)),
         "Scan the report for personal data first.",
     );
     rule(
-        w.decide(&case, DAY, check(vec![]).1),
+        when(&w, &case, check(vec![])),
         "Scan the report for personal data first.",
     );
 }
@@ -275,17 +294,9 @@ fn nothing_is_reviewed_or_checked_before_a_scan() {
 #[test]
 fn the_check_waits_for_every_finding() {
     let w = World::default();
-    let (case, _) = before_scan(&w);
-    let case = given(
-        &w,
-        &case,
-        &[
-            scan(&case, two_findings()),
-            review(0, FindingDecision::Accept),
-        ],
-    );
+    let case = two_findings_reviewed(&w, &[FindingDecision::Accept]);
     rule(
-        w.decide(&case, DAY, check(vec![]).1),
+        when(&w, &case, check(vec![])),
         "Review every finding before checking the redacted text: 1 finding is still to review.",
     );
 }
@@ -293,15 +304,7 @@ fn the_check_waits_for_every_finding() {
 #[test]
 fn unreviewed_findings_block_publication() {
     let w = World::default();
-    let (case, _) = before_scan(&w);
-    let case = given(
-        &w,
-        &case,
-        &[
-            scan(&case, two_findings()),
-            review(0, FindingDecision::Accept),
-        ],
-    );
+    let case = two_findings_reviewed(&w, &[FindingDecision::Accept]);
     rule(
         w.decide(&case, PUBLISH_DAY, publish(None)),
         "1 finding of the anonymisation review is not reviewed yet",
@@ -321,21 +324,16 @@ fn publication_is_refused_without_a_scan() {
 #[test]
 fn a_known_name_left_after_the_review_blocks_publication() {
     let w = World::default();
-    let (case, _) = before_scan(&w);
+    let case = two_findings_reviewed(&w, &[FindingDecision::Reject, FindingDecision::Accept]);
     let case = given(
         &w,
         &case,
-        &[
-            scan(&case, two_findings()),
-            review(0, FindingDecision::Reject),
-            review(1, FindingDecision::Accept),
-            check(vec![RemainingName {
-                part: ReportPart::Section(Section::Overview),
-                start: 0,
-                end: 4,
-                who: "Mother".into(),
-            }]),
-        ],
+        &[check(vec![RemainingName {
+            part: ReportPart::Section(Section::Overview),
+            start: 0,
+            end: 4,
+            who: "Mother".into(),
+        }])],
     );
     rule(
         w.decide(&case, PUBLISH_DAY, publish(None)),
@@ -364,15 +362,7 @@ fn a_known_name_left_after_the_review_blocks_publication() {
 fn a_new_version_of_the_report_needs_a_new_scan() {
     let w = World::default();
     let (case, _) = before_scan(&w);
-    let mut case = given(
-        &w,
-        &case,
-        &[
-            scan(&case, vec![anonymisation_finding()]),
-            review(0, FindingDecision::Accept),
-            check(vec![]),
-        ],
-    );
+    let mut case = cleared(&w, &case);
     // Defensive: a draft submitted at the publication stage is not a command of that stage.
     let mut next = case.drafts.last().expect("draft").clone();
     next.version += 1;
@@ -382,7 +372,7 @@ fn a_new_version_of_the_report_needs_a_new_scan() {
         "The report changed after its anonymisation scan",
     );
     rule(
-        w.decide(&case, DAY, review(0, FindingDecision::Accept).1),
+        when(&w, &case, review(0, FindingDecision::Accept)),
         "The report changed after its anonymisation scan: scan it again.",
     );
 }
@@ -390,9 +380,7 @@ fn a_new_version_of_the_report_needs_a_new_scan() {
 #[test]
 fn online_until_is_at_least_a_year() {
     let w = World::default();
-    let (case, _, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::Publish { .. })
-    });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     invalid(
         w.decide(&case, PUBLISH_DAY, publish(Some(date!(2026 - 07 - 27)))),
         "online_until",
@@ -411,13 +399,13 @@ fn online_until_is_at_least_a_year() {
     // Taking it down follows the date chosen.
     let case = apply(case, &events[0]);
     rule(
-        w.decide(
+        when(
+            &w,
             &case,
-            date!(2026 - 08 - 03),
-            Command::Unpublish {
-                removed_on: date!(2026 - 08 - 03),
-                reason: Some(text("Learning now in the yearly report.")),
-            },
+            unpublish(
+                date!(2026 - 08 - 03),
+                Some("Learning now in the yearly report."),
+            ),
         ),
         "it can be taken down from 31 December 2027",
     );
@@ -426,9 +414,7 @@ fn online_until_is_at_least_a_year() {
 #[test]
 fn a_decision_to_publish_says_why() {
     let w = World::default();
-    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::DecidePublication { .. })
-    });
+    let (case, day, _) = lr_before(&w, step!(DecidePublication { .. }));
     invalid(
         w.decide(
             &case,
@@ -446,31 +432,18 @@ fn a_decision_to_publish_says_why() {
 #[test]
 fn a_withdrawal_says_why() {
     let w = World::default();
-    let (case, day, _) = case_before(&w, &local_review_script(), |c| {
-        matches!(c, Command::Unpublish { .. })
-    });
+    let (case, day, _) = lr_before(&w, step!(Unpublish { .. }));
     invalid(
-        w.decide(
-            &case,
-            day,
-            Command::Unpublish {
-                removed_on: day,
-                reason: None,
-            },
-        ),
+        when(&w, &case, unpublish(day, None)),
         "reason",
         "Say why the report is taken down.",
     );
-    let events = w
-        .decide(
-            &case,
-            day,
-            Command::Unpublish {
-                removed_on: day,
-                reason: Some(text("Learning now in the yearly report.")),
-            },
-        )
-        .expect("withdrawn");
+    let events = when(
+        &w,
+        &case,
+        unpublish(day, Some("Learning now in the yearly report.")),
+    )
+    .expect("withdrawn");
     let case = apply(case, &events[0]);
     assert_eq!(case.unpublished_on, Some(day));
     assert_eq!(
@@ -531,38 +504,26 @@ fn the_family_chooses_a_pseudonym_that_is_none_of_their_names() {
 fn a_pseudonym_chosen_after_the_scan_needs_a_new_scan() {
     let w = World::default();
     let (case, _) = before_scan(&w);
+    let case = cleared(&w, &case);
     let case = given(
         &w,
         &case,
-        &[
-            scan(&case, vec![anonymisation_finding()]),
-            review(0, FindingDecision::Accept),
-            check(vec![]),
-            (
-                DAY,
-                Command::ChoosePseudonym {
-                    person: CHILD,
-                    pseudonym: "Poppy".into(),
-                },
-            ),
-        ],
+        &[(
+            DAY,
+            Command::ChoosePseudonym {
+                person: CHILD,
+                pseudonym: "Poppy".into(),
+            },
+        )],
     );
     rule(
         w.decide(&case, PUBLISH_DAY, publish(None)),
         "A pseudonym changed after the anonymisation scan",
     );
     rule(
-        w.decide(&case, DAY, review(0, FindingDecision::Reject).1),
+        when(&w, &case, review(0, FindingDecision::Reject)),
         "A pseudonym changed after the anonymisation scan: scan the report again.",
     );
-    let case = given(
-        &w,
-        &case,
-        &[
-            scan(&case, vec![anonymisation_finding()]),
-            review(0, FindingDecision::Accept),
-            check(vec![]),
-        ],
-    );
+    let case = cleared(&w, &case);
     assert!(w.decide(&case, PUBLISH_DAY, publish(None)).is_ok());
 }

@@ -9,7 +9,7 @@
 use crate::common::*;
 use cspr_domain::agency::SafeguardingPartner as Partner;
 use cspr_domain::case::decide::action_words;
-use cspr_domain::case::{Case, Command, DomainError, Event, Stage, apply};
+use cspr_domain::case::{Case, Command, DomainError, Event, Stage};
 use cspr_domain::ids::{AgencyId, PersonId, ProcessId, RecommendationId};
 use cspr_domain::report::{OverviewReport, Section};
 use cspr_domain::vocab::{AgeOrDateOfBirth, EmailAddress, NonEmptyText, Relationship};
@@ -41,15 +41,7 @@ impl Given<'_> {
     /// And this command was accepted on that day (its events are applied).
     #[track_caller]
     fn and(mut self, today: Date, command: Command) -> Self {
-        let events = self
-            .world
-            .decide(&self.case, today, command.clone())
-            .unwrap_or_else(|e| panic!("given step {command:?} was refused: {e}"));
-        let mut case = self.case;
-        for e in &events {
-            case = apply(case, e);
-        }
-        self.case = case;
+        self.case = self.world.step(self.case, today, &command);
         self
     }
 
@@ -142,36 +134,6 @@ impl Then {
             )
         );
     }
-}
-
-/// The local-review script up to, not including, the first step matching the pattern:
-/// `(case, that step's day, that step's command)`.
-macro_rules! lr_before {
-    ($world:expr, $($pattern:tt)+) => {
-        case_before($world, &local_review_script(), |c| matches!(c, Command::$($pattern)+))
-    };
-}
-
-/// The local-review script up to and including the first step matching the pattern:
-/// `(case, that step's day)`.
-macro_rules! lr_until {
-    ($world:expr, $($pattern:tt)+) => {
-        case_until($world, &local_review_script(), |c| matches!(c, Command::$($pattern)+))
-    };
-}
-
-/// The scoping script up to, not including, the first step matching the pattern.
-macro_rules! sc_before {
-    ($world:expr, $($pattern:tt)+) => {
-        case_before($world, &scoping_script(), |c| matches!(c, Command::$($pattern)+))
-    };
-}
-
-/// The scoping script up to and including the first step matching the pattern.
-macro_rules! sc_until {
-    ($world:expr, $($pattern:tt)+) => {
-        case_until($world, &scoping_script(), |c| matches!(c, Command::$($pattern)+))
-    };
 }
 
 // ------------------------------------------------------------------------------------------
@@ -526,7 +488,7 @@ fn notified_at_triage(world: &World, incident: Incident, children: Vec<ChildDeta
 
 /// The local-review case at the rapid review, with everything recorded but the decision.
 fn rapid_review_before_decision(world: &World) -> Given<'_> {
-    let (case, _, _) = lr_before!(world, DecideOnLocalReview { .. });
+    let (case, _, _) = lr_before(world, step!(DecideOnLocalReview { .. }));
     given(world, case)
 }
 
@@ -555,14 +517,14 @@ fn rapid_review_submitted_with(world: &World, outcome: ReviewOutcome) -> Given<'
 
 /// The local-review case in evidence gathering, just after commissioning (15 April 2025).
 fn evidence(world: &World) -> Given<'_> {
-    let (case, _) = lr_until!(world, AppointIndependentReviewer { .. });
+    let (case, _) = lr_until(world, step!(AppointIndependentReviewer { .. }));
     given(world, case)
 }
 
 /// The local-review case in drafting with this report as its only draft, submitted on
 /// 1 July 2025, before any factual-accuracy request.
 fn drafted(world: &World, report: OverviewReport) -> Given<'_> {
-    let (case, today, _) = lr_before!(world, SubmitReportDraft { .. });
+    let (case, today, _) = lr_before(world, step!(SubmitReportDraft { .. }));
     given(world, case).and(today, Command::SubmitReportDraft { report })
 }
 
@@ -813,7 +775,7 @@ fn care_leaver_death_at_25_is_not_notifiable_even_when_abuse_is_suspected() {
 #[test]
 fn notify_national_panel_records_the_notification() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, NotifyNationalPanel { .. });
+    let (case, today, command) = lr_before(&w, step!(NotifyNationalPanel { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::NationalPanelNotified {
@@ -825,7 +787,7 @@ fn notify_national_panel_records_the_notification() {
 #[test]
 fn notify_national_panel_allowed_after_the_referral_is_approved() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordSeriousIncident { .. });
+    let (case, _) = lr_until(&w, step!(RecordSeriousIncident { .. }));
     given(&w, case)
         .and(date!(2025 - 03 - 05), refer(date!(2025 - 03 - 05)))
         .and(date!(2025 - 03 - 05), approve(date!(2025 - 03 - 05)))
@@ -847,7 +809,7 @@ fn notify_national_panel_refused_before_an_incident_is_recorded() {
 #[test]
 fn notify_national_panel_refused_a_second_time_one_notification_per_incident() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     given(&w, case)
         .when(date!(2025 - 03 - 05), notify(date!(2025 - 03 - 05)))
         .then_rule(
@@ -858,7 +820,7 @@ fn notify_national_panel_refused_a_second_time_one_notification_per_incident() {
 #[test]
 fn notify_national_panel_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordSeriousIncident { .. });
+    let (case, _) = lr_until(&w, step!(RecordSeriousIncident { .. }));
     given(&w, case)
         .when(date!(2025 - 03 - 04), notify(date!(2025 - 03 - 05)))
         .then_invalid(
@@ -870,7 +832,7 @@ fn notify_national_panel_refused_with_a_date_in_the_future() {
 #[test]
 fn notify_national_panel_refused_before_the_authority_became_aware() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordSeriousIncident { .. });
+    let (case, _) = lr_until(&w, step!(RecordSeriousIncident { .. }));
     given(&w, case)
         .when(date!(2025 - 03 - 04), notify(date!(2025 - 02 - 27)))
         .then_invalid(
@@ -882,7 +844,7 @@ fn notify_national_panel_refused_before_the_authority_became_aware() {
 #[test]
 fn notify_national_panel_refused_for_a_case_that_came_through_a_referral() {
     let w = World::default();
-    let (case, today) = sc_until!(&w, ReceiveReferral { .. });
+    let (case, today) = sc_until(&w, step!(ReceiveReferral { .. }));
     given(&w, case)
         .when(today, notify(today))
         .then_rule("This case came through a referral, not a serious incident notification: there is nothing to notify.");
@@ -912,7 +874,7 @@ fn receive_referral_opens_a_case_that_was_not_notified() {
 #[test]
 fn receive_referral_adds_to_a_notified_incident() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, ReceiveReferral { .. });
+    let (case, today, command) = lr_before(&w, step!(ReceiveReferral { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ReferralReceived {
@@ -931,7 +893,7 @@ fn receive_referral_refused_when_a_referral_is_already_received() {
 #[test]
 fn receive_referral_refused_when_received_in_the_future() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     given(&w, case)
         .when(date!(2025 - 03 - 05), refer(date!(2025 - 03 - 06)))
         .then_invalid(
@@ -943,7 +905,7 @@ fn receive_referral_refused_when_received_in_the_future() {
 #[test]
 fn receive_referral_refused_without_the_adults_caring_for_the_child() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     let mut r = referral(date!(2025 - 03 - 05));
     r.carers.clear();
     given(&w, case)
@@ -963,7 +925,7 @@ fn receive_referral_refused_without_the_adults_caring_for_the_child() {
 #[test]
 fn receive_referral_refused_when_a_carer_has_no_date_of_birth_or_age() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     let mut r = referral(date!(2025 - 03 - 05));
     let mut father = mother();
     father.person_id = PersonId(id(0xC7));
@@ -987,7 +949,7 @@ fn receive_referral_refused_when_a_carer_has_no_date_of_birth_or_age() {
 #[test]
 fn receive_referral_refused_when_a_carer_has_no_address() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     let mut r = referral(date!(2025 - 03 - 05));
     r.carers[0].addresses.clear();
     given(&w, case)
@@ -1066,7 +1028,7 @@ fn receive_referral_refused_when_the_opening_incident_is_in_the_future() {
 #[test]
 fn receive_referral_refused_when_it_tries_to_open_a_case_already_open() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, NotifyNationalPanel { .. });
+    let (case, _) = lr_until(&w, step!(NotifyNationalPanel { .. }));
     given(&w, case)
         .when(
             date!(2025 - 03 - 05),
@@ -1088,7 +1050,7 @@ fn receive_referral_refused_when_it_tries_to_open_a_case_already_open() {
 #[test]
 fn approve_referral_by_the_referring_agencys_representative() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, ApproveReferral { .. });
+    let (case, today, command) = lr_before(&w, step!(ApproveReferral { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ReferralApproved {
@@ -1120,7 +1082,7 @@ fn approve_referral_refused_when_there_is_no_referral() {
 #[test]
 fn approve_referral_refused_from_another_agency_than_the_referrers() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ApproveReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(ApproveReferral { .. }));
     given(&w, case)
         .when(
             today,
@@ -1138,7 +1100,7 @@ fn approve_referral_refused_from_another_agency_than_the_referrers() {
 #[test]
 fn approve_referral_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ApproveReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(ApproveReferral { .. }));
     given(&w, case)
         .when(today, approve(date!(2025 - 03 - 06)))
         .then_invalid(
@@ -1150,7 +1112,7 @@ fn approve_referral_refused_with_a_date_in_the_future() {
 #[test]
 fn approve_referral_refused_before_the_referral_was_received() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ApproveReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(ApproveReferral { .. }));
     given(&w, case)
         .when(today, approve(date!(2025 - 03 - 04)))
         .then_invalid(
@@ -1166,7 +1128,7 @@ fn approve_referral_refused_before_the_referral_was_received() {
 #[test]
 fn triage_sends_a_notified_case_to_rapid_review() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, TriageReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::RapidReview))
         .then_events(vec![triaged(
@@ -1179,7 +1141,7 @@ fn triage_sends_a_notified_case_to_rapid_review() {
 #[test]
 fn triage_to_scoping_books_the_next_subgroup_meeting() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, TriageReferral { .. });
+    let (case, today, _) = sc_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::Scoping))
         .then_events(vec![triaged(
@@ -1192,7 +1154,7 @@ fn triage_to_scoping_books_the_next_subgroup_meeting() {
 #[test]
 fn triage_to_scoping_on_a_meeting_day_books_that_days_meeting() {
     let w = World::default();
-    let (case, _, _) = sc_before!(&w, TriageReferral { .. });
+    let (case, _, _) = sc_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(date!(2025 - 04 - 10), triage(TriageOutcome::Scoping))
         .then_events(vec![triaged(
@@ -1205,7 +1167,7 @@ fn triage_to_scoping_on_a_meeting_day_books_that_days_meeting() {
 #[test]
 fn triage_of_a_referral_to_no_further_action() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, TriageReferral { .. });
+    let (case, today, _) = sc_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::NoFurtherAction))
         .then_events(vec![triaged(
@@ -1227,7 +1189,7 @@ fn triage_refused_before_the_referral_is_approved() {
 #[test]
 fn rapid_review_cannot_be_triaged_before_the_panel_is_notified() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordSeriousIncident { .. });
+    let (case, _) = lr_until(&w, step!(RecordSeriousIncident { .. }));
     given(&w, case)
         .and(date!(2025 - 03 - 05), refer(date!(2025 - 03 - 05)))
         .and(date!(2025 - 03 - 05), approve(date!(2025 - 03 - 05)))
@@ -1238,7 +1200,7 @@ fn rapid_review_cannot_be_triaged_before_the_panel_is_notified() {
 #[test]
 fn rapid_review_refused_for_a_referral_that_was_not_notified() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, TriageReferral { .. });
+    let (case, today, _) = sc_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::RapidReview))
         .then_rule("A rapid review follows a serious incident notification. For a referral that came another way, choose scoping or no further action.");
@@ -1247,7 +1209,7 @@ fn rapid_review_refused_for_a_referral_that_was_not_notified() {
 #[test]
 fn notified_case_must_go_to_rapid_review_not_scoping() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, TriageReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::Scoping))
         .then_rule("A case notified to the National Panel always goes to a rapid review.");
@@ -1256,7 +1218,7 @@ fn notified_case_must_go_to_rapid_review_not_scoping() {
 #[test]
 fn notified_case_must_go_to_rapid_review_not_no_further_action() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, TriageReferral { .. });
+    let (case, today, _) = lr_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(today, triage(TriageOutcome::NoFurtherAction))
         .then_rule("always goes to a rapid review");
@@ -1312,7 +1274,7 @@ fn care_leaver_death_may_be_triaged_to_no_further_action() {
 #[test]
 fn triage_to_scoping_refused_when_no_subgroup_meeting_is_scheduled() {
     let w = World::default();
-    let (case, _, _) = sc_before!(&w, TriageReferral { .. });
+    let (case, _, _) = sc_before(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(date!(2025 - 06 - 13), triage(TriageOutcome::Scoping))
         .then_rule("No review subgroup meeting is scheduled on or after 13 June 2025: add the next meetings to the partnership's meeting calendar first.");
@@ -1325,7 +1287,7 @@ fn triage_to_scoping_refused_when_no_subgroup_meeting_is_scheduled() {
 #[test]
 fn request_agency_summaries_due_on_working_day_10_of_the_rapid_review() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::AgencySummary, &[POLICE, HEALTH, CSC]))
         .then_events(vec![Event::ContributionsRequested {
@@ -1340,7 +1302,7 @@ fn request_agency_summaries_due_on_working_day_10_of_the_rapid_review() {
 #[test]
 fn request_scoping_forms_due_two_working_days_before_the_meeting() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, RequestContributions { .. });
+    let (case, today, _) = sc_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::ScopingForm, &[HEALTH, CSC]))
         .then_events(vec![Event::ContributionsRequested {
@@ -1355,12 +1317,12 @@ fn request_scoping_forms_due_two_working_days_before_the_meeting() {
 #[test]
 fn request_factual_accuracy_due_after_the_local_number_of_working_days() {
     let w = World::default();
-    let (case, today, _) = lr_before!(
+    let (case, today, _) = lr_before(
         &w,
-        RequestContributions {
+        step!(RequestContributions {
             kind: K::FactualAccuracy,
             ..
-        }
+        }),
     );
     given(&w, case)
         .when(today, ask(K::FactualAccuracy, &[POLICE, HEALTH, CSC]))
@@ -1376,7 +1338,7 @@ fn request_factual_accuracy_due_after_the_local_number_of_working_days() {
 #[test]
 fn request_with_a_chosen_working_day_as_the_due_date() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             today,
@@ -1393,7 +1355,7 @@ fn request_with_a_chosen_working_day_as_the_due_date() {
 #[test]
 fn request_again_from_an_agency_whose_contribution_was_waived() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RequestContributions { .. });
+    let (case, _) = lr_until(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .and(date!(2025 - 03 - 07), waive(K::AgencySummary, CSC))
         .when(date!(2025 - 03 - 10), ask(K::AgencySummary, &[CSC]))
@@ -1426,7 +1388,7 @@ fn request_factual_accuracy_refused_before_the_report_is_drafted() {
 #[test]
 fn request_refused_without_an_agency() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::AgencySummary, &[]))
         .then_invalid("agencies", "Choose at least one agency.");
@@ -1435,7 +1397,7 @@ fn request_refused_without_an_agency() {
 #[test]
 fn request_refused_when_an_agency_is_chosen_twice() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::AgencySummary, &[POLICE, HEALTH, POLICE]))
         .then_invalid("agencies", "An agency is chosen twice.");
@@ -1444,7 +1406,7 @@ fn request_refused_when_an_agency_is_chosen_twice() {
 #[test]
 fn request_refused_when_already_requested_from_one_of_the_agencies() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RequestContributions { .. });
+    let (case, today) = lr_until(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::AgencySummary, &[EDUCATION, HEALTH]))
         .then_rule("has already been requested from one of these agencies.");
@@ -1454,7 +1416,7 @@ fn request_refused_when_already_requested_from_one_of_the_agencies() {
 #[test]
 fn request_refused_when_already_requested_says_an_agency_summary() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RequestContributions { .. });
+    let (case, today) = lr_until(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(today, ask(K::AgencySummary, &[HEALTH]))
         .then_rule("An agency summary has already been requested from one of these agencies.");
@@ -1473,7 +1435,7 @@ fn request_factual_accuracy_refused_without_a_draft() {
 #[test]
 fn request_refused_with_a_due_date_in_the_past() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             today,
@@ -1485,7 +1447,7 @@ fn request_refused_with_a_due_date_in_the_past() {
 #[test]
 fn request_refused_with_a_due_date_on_a_weekend() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             today,
@@ -1500,7 +1462,7 @@ fn request_refused_with_a_due_date_on_a_weekend() {
 #[test]
 fn request_refused_with_a_due_date_on_christmas_day() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             today,
@@ -1512,7 +1474,7 @@ fn request_refused_with_a_due_date_on_christmas_day() {
 #[test]
 fn request_refused_with_a_due_date_on_good_friday() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             today,
@@ -1524,7 +1486,7 @@ fn request_refused_with_a_due_date_on_good_friday() {
 #[test]
 fn request_refused_with_a_due_date_on_a_partnership_closure_day() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RequestContributions { .. });
+    let (case, today, _) = lr_before(&w, step!(RequestContributions { .. }));
     let closed_friday = World {
         calendar: calendar().with_closure_days([date!(2025 - 03 - 21)]),
         settings: settings(),
@@ -1544,7 +1506,7 @@ fn request_refused_with_a_due_date_on_a_partnership_closure_day() {
 #[test]
 fn receive_an_agency_summary() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, ReceiveContribution { .. });
+    let (case, today, command) = lr_before(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ContributionReceived {
@@ -1558,12 +1520,12 @@ fn receive_an_agency_summary() {
 #[test]
 fn receive_a_chronology_with_its_entries() {
     let w = World::default();
-    let (case, today, _) = lr_before!(
+    let (case, today, _) = lr_before(
         &w,
-        ReceiveContribution {
+        step!(ReceiveContribution {
             kind: K::Chronology,
             ..
-        }
+        }),
     );
     let chronology = Contribution {
         text: text("Our chronology."),
@@ -1604,7 +1566,7 @@ fn receive_an_agency_summary_refused_after_the_rapid_review() {
 #[test]
 fn receive_refused_from_an_agency_that_was_not_asked() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ReceiveContribution { .. });
+    let (case, today, _) = lr_before(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(today, got(K::AgencySummary, EDUCATION, today))
         .then_rule("No agency summary was requested from this agency.");
@@ -1613,7 +1575,7 @@ fn receive_refused_from_an_agency_that_was_not_asked() {
 #[test]
 fn receive_refused_when_the_contribution_is_already_received() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, ReceiveContribution { .. });
+    let (case, today) = lr_until(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(today, got(K::AgencySummary, POLICE, today))
         .then_rule("The agency summary from this agency is already received or waived.");
@@ -1622,7 +1584,7 @@ fn receive_refused_when_the_contribution_is_already_received() {
 #[test]
 fn receive_refused_when_the_contribution_was_waived() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RequestContributions { .. });
+    let (case, today) = lr_until(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .and(today, waive(K::AgencySummary, CSC))
         .when(today, got(K::AgencySummary, CSC, today))
@@ -1632,7 +1594,7 @@ fn receive_refused_when_the_contribution_was_waived() {
 #[test]
 fn receive_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ReceiveContribution { .. });
+    let (case, today, _) = lr_before(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(today, got(K::AgencySummary, POLICE, date!(2025 - 03 - 13)))
         .then_invalid(
@@ -1644,7 +1606,7 @@ fn receive_refused_with_a_date_in_the_future() {
 #[test]
 fn receive_refused_before_it_was_requested() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ReceiveContribution { .. });
+    let (case, today, _) = lr_before(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(today, got(K::AgencySummary, POLICE, date!(2025 - 03 - 05)))
         .then_invalid(
@@ -1656,12 +1618,12 @@ fn receive_refused_before_it_was_requested() {
 #[test]
 fn receive_a_chronology_refused_without_entries() {
     let w = World::default();
-    let (case, today, _) = lr_before!(
+    let (case, today, _) = lr_before(
         &w,
-        ReceiveContribution {
+        step!(ReceiveContribution {
             kind: K::Chronology,
             ..
-        }
+        }),
     );
     given(&w, case)
         .when(today, got(K::Chronology, POLICE, today))
@@ -1675,7 +1637,7 @@ fn receive_a_chronology_refused_without_entries() {
 #[test]
 fn waive_a_factual_accuracy_response() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, WaiveContribution { .. });
+    let (case, today, command) = lr_before(&w, step!(WaiveContribution { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ContributionWaived {
@@ -1697,7 +1659,7 @@ fn waive_refused_outside_the_contributions_stage() {
 #[test]
 fn waive_refused_for_an_agency_that_was_not_asked() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, WaiveContribution { .. });
+    let (case, today, _) = lr_before(&w, step!(WaiveContribution { .. }));
     given(&w, case)
         .when(today, waive(K::FactualAccuracy, EDUCATION))
         .then_rule("No factual-accuracy response was requested from this agency.");
@@ -1706,7 +1668,7 @@ fn waive_refused_for_an_agency_that_was_not_asked() {
 #[test]
 fn waive_refused_when_the_contribution_is_already_received() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, WaiveContribution { .. });
+    let (case, today, _) = lr_before(&w, step!(WaiveContribution { .. }));
     given(&w, case)
         .when(today, waive(K::FactualAccuracy, POLICE))
         .then_rule("The factual-accuracy response from this agency is already received or waived.");
@@ -1719,7 +1681,7 @@ fn waive_refused_when_the_contribution_is_already_received() {
 #[test]
 fn hold_the_rapid_review_meeting() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today, command) = lr_before(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::RapidReviewMeetingHeld {
@@ -1740,7 +1702,7 @@ fn hold_rapid_review_meeting_refused_in_scoping() {
 #[test]
 fn hold_rapid_review_meeting_refused_a_second_time() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today) = lr_until(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, hold_rapid_review_meeting(today))
         .then_rule("The rapid review meeting has already been recorded.");
@@ -1749,7 +1711,7 @@ fn hold_rapid_review_meeting_refused_a_second_time() {
 #[test]
 fn hold_rapid_review_meeting_refused_before_agency_summaries_are_requested() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, TriageReferral { .. });
+    let (case, _) = lr_until(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(
             date!(2025 - 03 - 19),
@@ -1761,7 +1723,7 @@ fn hold_rapid_review_meeting_refused_before_agency_summaries_are_requested() {
 #[test]
 fn hold_rapid_review_meeting_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today, _) = lr_before(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, hold_rapid_review_meeting(date!(2025 - 03 - 20)))
         .then_invalid(
@@ -1773,7 +1735,7 @@ fn hold_rapid_review_meeting_refused_with_a_date_in_the_future() {
 #[test]
 fn hold_rapid_review_meeting_refused_before_the_notification() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today, _) = lr_before(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, hold_rapid_review_meeting(date!(2025 - 03 - 03)))
         .then_invalid(
@@ -1789,7 +1751,7 @@ fn hold_rapid_review_meeting_refused_before_the_notification() {
 #[test]
 fn record_an_immediate_safety_action() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordSafetyAction { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -1819,7 +1781,7 @@ fn record_safety_action_refused_outside_the_rapid_review() {
 #[test]
 fn record_safety_action_refused_with_a_due_date_in_the_past() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordSafetyAction { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -1836,7 +1798,7 @@ fn record_safety_action_refused_with_a_due_date_in_the_past() {
 #[test]
 fn record_safety_action_refused_with_a_due_date_on_a_bank_holiday() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordSafetyAction { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -1853,7 +1815,7 @@ fn record_safety_action_refused_with_a_due_date_on_a_bank_holiday() {
 #[test]
 fn record_safety_action_refused_when_already_recorded() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    let (case, today) = lr_until(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -1871,7 +1833,7 @@ fn record_safety_action_refused_when_already_recorded() {
 #[test]
 fn record_the_rapid_reviews_learning() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordRapidReviewLearning { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordRapidReviewLearning { .. }));
     given(&w, case)
         .when(today, learning())
         .then_events(vec![Event::RapidReviewLearningRecorded {
@@ -1890,7 +1852,7 @@ fn record_rapid_review_learning_refused_outside_the_rapid_review() {
 #[test]
 fn record_the_consideration_of_racism_inequalities_and_disability() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordInequalitiesConsideration { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordInequalitiesConsideration { .. }));
     given(&w, case)
         .when(
             today,
@@ -1924,7 +1886,7 @@ fn record_inequalities_consideration_refused_outside_the_rapid_review() {
 #[test]
 fn hold_the_scoping_meeting() {
     let w = World::default();
-    let (case, today, command) = sc_before!(&w, HoldScopingMeeting { .. });
+    let (case, today, command) = sc_before(&w, step!(HoldScopingMeeting { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ScopingMeetingHeld {
@@ -1945,7 +1907,7 @@ fn hold_scoping_meeting_refused_in_a_rapid_review() {
 #[test]
 fn hold_scoping_meeting_refused_a_second_time() {
     let w = World::default();
-    let (case, today) = sc_until!(&w, HoldScopingMeeting { .. });
+    let (case, today) = sc_until(&w, step!(HoldScopingMeeting { .. }));
     given(&w, case)
         .when(today, hold_scoping_meeting(today))
         .then_rule("The scoping meeting has already been recorded.");
@@ -1954,7 +1916,7 @@ fn hold_scoping_meeting_refused_a_second_time() {
 #[test]
 fn hold_scoping_meeting_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, HoldScopingMeeting { .. });
+    let (case, today, _) = sc_before(&w, step!(HoldScopingMeeting { .. }));
     given(&w, case)
         .when(today, hold_scoping_meeting(date!(2025 - 04 - 11)))
         .then_invalid(
@@ -1966,7 +1928,7 @@ fn hold_scoping_meeting_refused_with_a_date_in_the_future() {
 #[test]
 fn hold_scoping_meeting_refused_before_the_triage() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, HoldScopingMeeting { .. });
+    let (case, today, _) = sc_before(&w, step!(HoldScopingMeeting { .. }));
     given(&w, case)
         .when(today, hold_scoping_meeting(date!(2025 - 03 - 13)))
         .then_invalid(
@@ -1978,7 +1940,7 @@ fn hold_scoping_meeting_refused_before_the_triage() {
 #[test]
 fn hold_scoping_meeting_refused_while_a_scoping_form_is_outstanding() {
     let w = World::default();
-    let (case, _) = sc_until!(&w, ReceiveContribution { .. });
+    let (case, _) = sc_until(&w, step!(ReceiveContribution { .. }));
     given(&w, case)
         .when(
             date!(2025 - 04 - 10),
@@ -1990,7 +1952,7 @@ fn hold_scoping_meeting_refused_while_a_scoping_form_is_outstanding() {
 #[test]
 fn hold_scoping_meeting_refused_while_two_scoping_forms_are_outstanding() {
     let w = World::default();
-    let (case, _) = sc_until!(&w, RequestContributions { .. });
+    let (case, _) = sc_until(&w, step!(RequestContributions { .. }));
     given(&w, case)
         .when(
             date!(2025 - 04 - 10),
@@ -2020,7 +1982,7 @@ fn decide_on_a_local_review_at_the_rapid_review() {
 #[test]
 fn decide_on_other_learning_after_the_scoping_meeting() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, DecideOnLocalReview { .. });
+    let (case, today, _) = sc_before(&w, step!(DecideOnLocalReview { .. }));
     given(&w, case)
         .when(today, decide_on(other_learning(), today))
         .then_events(vec![decided(other_learning(), date!(2025 - 04 - 10))]);
@@ -2029,7 +1991,7 @@ fn decide_on_other_learning_after_the_scoping_meeting() {
 #[test]
 fn decision_revised_after_the_panel_disagreed_before_commissioning() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, _, _) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .and(
             date!(2025 - 04 - 10),
@@ -2086,7 +2048,7 @@ fn decide_on_local_review_refused_with_a_date_in_the_future() {
 #[test]
 fn decide_on_local_review_refused_before_the_rapid_review_meeting_is_recorded() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today, _) = lr_before(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, decide_on(ReviewOutcome::LocalReview, today))
         .then_rule("The decision on a local review is made at or after the rapid review meeting: record the meeting first.");
@@ -2109,7 +2071,7 @@ fn decide_on_local_review_refused_before_the_rapid_review_meetings_date() {
 #[test]
 fn decide_on_local_review_refused_before_the_scoping_meeting_is_recorded() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, HoldScopingMeeting { .. });
+    let (case, today, _) = sc_before(&w, step!(HoldScopingMeeting { .. }));
     given(&w, case)
         .when(today, decide_on(other_learning(), today))
         .then_rule("The decision on a local review is made at or after the scoping meeting: record the meeting first.");
@@ -2118,7 +2080,7 @@ fn decide_on_local_review_refused_before_the_scoping_meeting_is_recorded() {
 #[test]
 fn decide_on_local_review_refused_before_the_scoping_meetings_date() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, DecideOnLocalReview { .. });
+    let (case, today, _) = sc_before(&w, step!(DecideOnLocalReview { .. }));
     given(&w, case)
         .when(today, decide_on(other_learning(), date!(2025 - 04 - 09)))
         .then_invalid(
@@ -2130,7 +2092,7 @@ fn decide_on_local_review_refused_before_the_scoping_meetings_date() {
 #[test]
 fn decision_revision_refused_when_the_panel_agreed() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordPanelResponse { .. });
+    let (case, _) = lr_until(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(
             date!(2025 - 04 - 11),
@@ -2142,7 +2104,7 @@ fn decision_revision_refused_when_the_panel_agreed() {
 #[test]
 fn decision_revision_refused_before_the_panel_responds() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, _, _) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(
             date!(2025 - 04 - 10),
@@ -2154,7 +2116,7 @@ fn decision_revision_refused_before_the_panel_responds() {
 #[test]
 fn decision_revision_refused_once_a_panel_member_is_appointed() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, _, _) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .and(
             date!(2025 - 04 - 10),
@@ -2205,7 +2167,7 @@ fn decision_revision_refused_for_a_referral_closed_at_triage() {
 #[test]
 fn sign_off_the_rapid_review() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SignOffRapidReview { .. });
+    let (case, today, command) = lr_before(&w, step!(SignOffRapidReview { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::RapidReviewSignedOff {
@@ -2226,7 +2188,7 @@ fn sign_off_rapid_review_refused_once_submitted() {
 #[test]
 fn sign_off_rapid_review_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SignOffRapidReview { .. });
+    let (case, today, _) = lr_before(&w, step!(SignOffRapidReview { .. }));
     given(&w, case)
         .when(
             today,
@@ -2241,7 +2203,7 @@ fn sign_off_rapid_review_refused_with_a_date_in_the_future() {
 #[test]
 fn sign_off_rapid_review_refused_twice_for_the_same_partner() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, SignOffRapidReview { .. });
+    let (case, today) = lr_until(&w, step!(SignOffRapidReview { .. }));
     given(&w, case)
         .when(today, sign_rapid_review(Partner::LocalAuthority, today))
         .then_rule("The rapid review has already been signed off for the local authority.");
@@ -2250,7 +2212,10 @@ fn sign_off_rapid_review_refused_twice_for_the_same_partner() {
 #[test]
 fn sign_off_rapid_review_refused_while_an_agency_summary_is_outstanding() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, ReceiveContribution { agency, .. } if *agency == CSC);
+    let (case, _, _) = lr_before(
+        &w,
+        step!(ReceiveContribution { agency, .. } if *agency == CSC),
+    );
     given(&w, case)
         .when(
             date!(2025 - 03 - 13),
@@ -2262,7 +2227,7 @@ fn sign_off_rapid_review_refused_while_an_agency_summary_is_outstanding() {
 #[test]
 fn sign_off_rapid_review_refused_until_it_records_meeting_learning_inequalities_and_decision() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, HoldRapidReviewMeeting { .. });
+    let (case, today, _) = lr_before(&w, step!(HoldRapidReviewMeeting { .. }));
     given(&w, case)
         .when(today, sign_rapid_review(Partner::LocalAuthority, today))
         .then_rule("A rapid review cannot be signed off until it records the rapid review meeting, the learning, how racism, other inequalities and disability shaped experiences and practice and the decision on a local review.");
@@ -2288,7 +2253,7 @@ fn sign_off_rapid_review_refused_until_it_records_the_decision() {
 #[test]
 fn submit_the_rapid_review_to_the_national_panel() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SubmitRapidReview { .. });
+    let (case, today, command) = lr_before(&w, step!(SubmitRapidReview { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::RapidReviewSubmitted {
@@ -2313,7 +2278,7 @@ fn submit_rapid_review_refused_once_submitted() {
 #[test]
 fn submit_rapid_review_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SubmitRapidReview { .. });
+    let (case, today, _) = lr_before(&w, step!(SubmitRapidReview { .. }));
     given(&w, case)
         .when(
             today,
@@ -2330,7 +2295,7 @@ fn submit_rapid_review_refused_with_a_date_in_the_future() {
 #[test]
 fn submit_rapid_review_refused_until_all_three_partners_signed_off() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, SignOffRapidReview { .. });
+    let (case, today) = lr_until(&w, step!(SignOffRapidReview { .. }));
     given(&w, case)
         .when(
             today,
@@ -2348,7 +2313,7 @@ fn submit_rapid_review_refused_until_all_three_partners_signed_off() {
 #[test]
 fn record_the_national_panels_response() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, today, command) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::PanelResponded {
@@ -2379,7 +2344,7 @@ fn record_panel_response_refused_when_no_rapid_review_was_submitted() {
 #[test]
 fn record_panel_response_refused_a_second_time() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordPanelResponse { .. });
+    let (case, today) = lr_until(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(today, panel_response(false, today))
         .then_rule("The National Panel's response has already been recorded.");
@@ -2388,7 +2353,7 @@ fn record_panel_response_refused_a_second_time() {
 #[test]
 fn record_panel_response_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(today, panel_response(true, date!(2025 - 04 - 11)))
         .then_invalid(
@@ -2400,7 +2365,7 @@ fn record_panel_response_refused_with_a_date_in_the_future() {
 #[test]
 fn record_panel_response_refused_before_the_rapid_review_was_sent() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordPanelResponse { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordPanelResponse { .. }));
     given(&w, case)
         .when(today, panel_response(true, date!(2025 - 03 - 21)))
         .then_invalid(
@@ -2416,7 +2381,7 @@ fn record_panel_response_refused_before_the_rapid_review_was_sent() {
 #[test]
 fn appoint_a_panel_member_from_an_uninvolved_agency() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, command) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::PanelMemberAppointed {
@@ -2428,7 +2393,7 @@ fn appoint_a_panel_member_from_an_uninvolved_agency() {
 #[test]
 fn appoint_a_panel_member_from_an_involved_agency_with_a_reason() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(
             today,
@@ -2468,7 +2433,7 @@ const INVOLVED: &str = "This person is recorded as involved in the case, so they
 #[test]
 fn panel_member_refused_when_named_as_the_child() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("Ada Example", EDUCATION))
         .then_rule(INVOLVED);
@@ -2477,7 +2442,7 @@ fn panel_member_refused_when_named_as_the_child() {
 #[test]
 fn panel_member_refused_when_named_as_an_alias_of_the_child() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("Addie Example", EDUCATION))
         .then_rule(INVOLVED);
@@ -2486,7 +2451,7 @@ fn panel_member_refused_when_named_as_an_alias_of_the_child() {
 #[test]
 fn panel_member_refused_when_named_as_an_alias_of_a_carer() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("Bethany Exampel", EDUCATION))
         .then_rule(INVOLVED);
@@ -2495,7 +2460,7 @@ fn panel_member_refused_when_named_as_an_alias_of_a_carer() {
 #[test]
 fn panel_member_conflict_check_ignores_case_and_spacing() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("  bETH    example ", EDUCATION))
         .then_rule(INVOLVED);
@@ -2504,7 +2469,7 @@ fn panel_member_conflict_check_ignores_case_and_spacing() {
 #[test]
 fn panel_member_refused_when_named_as_the_referrer() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("Ray Referrer", EDUCATION))
         .then_rule(INVOLVED);
@@ -2513,7 +2478,7 @@ fn panel_member_refused_when_named_as_the_referrer() {
 #[test]
 fn panel_member_refused_when_named_as_a_practitioner() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordPractitioner { .. });
+    let (case, _) = lr_until(&w, step!(RecordPractitioner { .. }));
     given(&w, case)
         .when(date!(2025 - 05 - 02), appoint("Harper Visitor", EDUCATION))
         .then_rule(INVOLVED);
@@ -2538,7 +2503,7 @@ fn panel_member_refused_when_named_as_a_family_member_contacted() {
 #[test]
 fn panel_member_refused_when_named_in_a_contact_constraint() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordContactConstraint { .. });
+    let (case, today) = lr_until(&w, step!(RecordContactConstraint { .. }));
     given(&w, case)
         .when(today, appoint("Uncle Example", EDUCATION))
         .then_rule(INVOLVED);
@@ -2547,7 +2512,7 @@ fn panel_member_refused_when_named_in_a_contact_constraint() {
 #[test]
 fn panel_member_refused_when_already_on_the_panel() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, AppointPanelMember { .. });
+    let (case, today) = lr_until(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("PAT  panel", PROBATION))
         .then_rule("This person is already on the review panel.");
@@ -2556,7 +2521,7 @@ fn panel_member_refused_when_already_on_the_panel() {
 #[test]
 fn panel_member_from_an_involved_agency_needs_a_reason() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint("Polly Police", POLICE))
         .then_invalid(
@@ -2568,7 +2533,7 @@ fn panel_member_from_an_involved_agency_needs_a_reason() {
 #[test]
 fn panel_member_from_an_agency_asked_for_a_contribution_needs_a_reason() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .and(today, ask(K::AgencyReport, &[PROBATION]))
         .when(today, appoint("Perry Probation", PROBATION))
@@ -2585,7 +2550,7 @@ fn panel_member_from_an_agency_asked_for_a_contribution_needs_a_reason() {
 #[test]
 fn agree_the_terms_of_reference() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeTermsOfReference { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeTermsOfReference { .. }));
     given(&w, case)
         .when(today, Command::AgreeTermsOfReference { terms: terms() })
         .then_events(vec![Event::TermsOfReferenceAgreed { terms: terms() }]);
@@ -2594,7 +2559,7 @@ fn agree_the_terms_of_reference() {
 #[test]
 fn terms_of_reference_agreed_last_complete_commissioning() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeTermsOfReference { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeTermsOfReference { .. }));
     given(&w, case)
         .and(today, appoint_reviewer("Indy Reviewer"))
         .when(today, Command::AgreeTermsOfReference { terms: terms() })
@@ -2618,7 +2583,7 @@ fn agree_terms_of_reference_refused_once_the_report_is_drafted() {
 #[test]
 fn terms_of_reference_refused_when_the_period_ends_before_it_starts() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeTermsOfReference { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeTermsOfReference { .. }));
     let mut t = terms();
     t.period_from = date!(2025 - 03 - 01);
     given(&w, case)
@@ -2632,7 +2597,7 @@ fn terms_of_reference_refused_when_the_period_ends_before_it_starts() {
 #[test]
 fn terms_of_reference_refused_without_a_key_line_of_enquiry() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeTermsOfReference { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeTermsOfReference { .. }));
     let mut t = terms();
     t.key_lines_of_enquiry.clear();
     given(&w, case)
@@ -2646,7 +2611,7 @@ fn terms_of_reference_refused_without_a_key_line_of_enquiry() {
 #[test]
 fn terms_of_reference_refused_without_a_methodology() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeTermsOfReference { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeTermsOfReference { .. }));
     let mut t = terms();
     t.methodology.clear();
     given(&w, case)
@@ -2657,7 +2622,7 @@ fn terms_of_reference_refused_without_a_methodology() {
 #[test]
 fn terms_of_reference_refused_before_a_panel_member_is_appointed() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, Command::AgreeTermsOfReference { terms: terms() })
         .then_rule("The review panel sets the terms of reference: appoint at least one panel member first.");
@@ -2670,7 +2635,7 @@ fn terms_of_reference_refused_before_a_panel_member_is_appointed() {
 #[test]
 fn the_third_commissioning_piece_appends_commissioning_completed() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, AppointIndependentReviewer { .. });
+    let (case, today, command) = lr_before(&w, step!(AppointIndependentReviewer { .. }));
     given(&w, case).when(today, command).then_events(vec![
         Event::IndependentReviewerAppointed {
             reviewer: reviewer("Indy Reviewer"),
@@ -2684,7 +2649,7 @@ fn the_third_commissioning_piece_appends_commissioning_completed() {
 #[test]
 fn appoint_the_reviewer_first_leaves_commissioning_open() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointPanelMember { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(today, appoint_reviewer("Indy Reviewer"))
         .then_events(vec![Event::IndependentReviewerAppointed {
@@ -2714,7 +2679,7 @@ fn appoint_reviewer_refused_once_the_report_is_drafted() {
 #[test]
 fn reviewer_refused_when_recorded_as_involved_in_the_case() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AppointIndependentReviewer { .. });
+    let (case, today, _) = lr_before(&w, step!(AppointIndependentReviewer { .. }));
     given(&w, case)
         .when(today, appoint_reviewer("ray  REFERRER"))
         .then_rule("This person is recorded as involved in the case, so they cannot be its independent reviewer.");
@@ -2727,7 +2692,7 @@ fn reviewer_refused_when_recorded_as_involved_in_the_case() {
 #[test]
 fn record_a_practitioner() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordPractitioner { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordPractitioner { .. }));
     given(&w, case)
         .when(
             today,
@@ -2757,7 +2722,7 @@ fn record_practitioner_refused_once_the_report_is_sent() {
 #[test]
 fn record_practitioner_refused_when_already_recorded() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordPractitioner { .. });
+    let (case, today) = lr_until(&w, step!(RecordPractitioner { .. }));
     given(&w, case)
         .when(
             today,
@@ -2788,7 +2753,7 @@ fn record_practitioner_refused_when_they_sit_on_the_review_panel() {
 #[test]
 fn schedule_a_learning_event_for_recorded_practitioners() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, command) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::LearningEventScheduled {
@@ -2811,7 +2776,7 @@ fn schedule_learning_event_refused_once_the_report_is_sent() {
 #[test]
 fn schedule_learning_event_refused_when_already_scheduled() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, ScheduleLearningEvent { .. });
+    let (case, today) = lr_until(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(today, schedule(date!(2025 - 05 - 21), vec![PRACTITIONER]))
         .then_invalid("id", "This learning event is already scheduled.");
@@ -2820,7 +2785,7 @@ fn schedule_learning_event_refused_when_already_scheduled() {
 #[test]
 fn schedule_learning_event_refused_without_an_invitee() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, _) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(today, schedule(date!(2025 - 05 - 20), vec![]))
         .then_invalid("invited", "Invite at least one practitioner.");
@@ -2829,7 +2794,7 @@ fn schedule_learning_event_refused_without_an_invitee() {
 #[test]
 fn schedule_learning_event_refused_for_a_practitioner_not_recorded() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, _) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(
             today,
@@ -2847,7 +2812,7 @@ fn schedule_learning_event_refused_for_a_practitioner_not_recorded() {
 #[test]
 fn schedule_learning_event_refused_in_the_past() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, _) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(today, schedule(date!(2025 - 05 - 01), vec![PRACTITIONER]))
         .then_invalid("on", "A learning event is scheduled for today or later.");
@@ -2860,7 +2825,7 @@ fn schedule_learning_event_refused_in_the_past() {
 #[test]
 fn send_advance_information_for_a_learning_event() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SendAdvanceInformation { .. });
+    let (case, today, command) = lr_before(&w, step!(SendAdvanceInformation { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::AdvanceInformationSent {
@@ -2887,7 +2852,7 @@ fn send_advance_information_refused_once_the_report_is_sent() {
 #[test]
 fn send_advance_information_refused_for_an_unknown_learning_event() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, _) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(
             today,
@@ -2902,7 +2867,7 @@ fn send_advance_information_refused_for_an_unknown_learning_event() {
 #[test]
 fn send_advance_information_refused_after_the_learning_event() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordLearningEventNotes { .. });
+    let (case, today) = lr_until(&w, step!(RecordLearningEventNotes { .. }));
     given(&w, case)
         .when(
             today,
@@ -2917,7 +2882,7 @@ fn send_advance_information_refused_after_the_learning_event() {
 #[test]
 fn send_advance_information_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SendAdvanceInformation { .. });
+    let (case, today, _) = lr_before(&w, step!(SendAdvanceInformation { .. }));
     given(&w, case)
         .when(
             today,
@@ -2939,7 +2904,7 @@ fn send_advance_information_refused_with_a_date_in_the_future() {
 #[test]
 fn record_the_notes_of_a_learning_event() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, RecordLearningEventNotes { .. });
+    let (case, today, command) = lr_before(&w, step!(RecordLearningEventNotes { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::LearningEventHeld {
@@ -2966,7 +2931,7 @@ fn record_learning_event_notes_refused_once_the_report_is_sent() {
 #[test]
 fn record_learning_event_notes_refused_for_an_unknown_learning_event() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, ScheduleLearningEvent { .. });
+    let (case, today, _) = lr_before(&w, step!(ScheduleLearningEvent { .. }));
     given(&w, case)
         .when(
             today,
@@ -2981,7 +2946,7 @@ fn record_learning_event_notes_refused_for_an_unknown_learning_event() {
 #[test]
 fn record_learning_event_notes_refused_a_second_time() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordLearningEventNotes { .. });
+    let (case, today) = lr_until(&w, step!(RecordLearningEventNotes { .. }));
     given(&w, case)
         .when(
             today,
@@ -2996,7 +2961,7 @@ fn record_learning_event_notes_refused_a_second_time() {
 #[test]
 fn record_learning_event_notes_refused_before_the_event_takes_place() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, RecordLearningEventNotes { .. });
+    let (case, _, _) = lr_before(&w, step!(RecordLearningEventNotes { .. }));
     given(&w, case)
         .when(
             date!(2025 - 05 - 19),
@@ -3015,7 +2980,7 @@ fn record_learning_event_notes_refused_before_the_event_takes_place() {
 #[test]
 fn record_a_contact_with_a_family_member() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, RecordFamilyContact { .. });
+    let (case, today, command) = lr_before(&w, step!(RecordFamilyContact { .. }));
     let Command::RecordFamilyContact { contact } = command.clone() else {
         unreachable!()
     };
@@ -3058,7 +3023,7 @@ fn record_family_contact_refused_with_a_date_in_the_future() {
 #[test]
 fn family_contact_refused_while_a_constraint_holds_for_a_running_process() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, RecordContactConstraint { .. });
+    let (case, _) = lr_until(&w, step!(RecordContactConstraint { .. }));
     given(&w, case)
         .when(
             date!(2025 - 05 - 22),
@@ -3072,7 +3037,7 @@ fn family_contact_refused_while_a_constraint_holds_for_a_running_process() {
 #[test]
 fn family_contact_allowed_once_the_constraining_process_has_ended() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, EndParallelProcess { .. });
+    let (case, _) = lr_until(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(
             date!(2025 - 06 - 03),
@@ -3088,7 +3053,7 @@ fn family_contact_allowed_once_the_constraining_process_has_ended() {
 #[test]
 fn family_contact_refused_when_dated_before_the_constraining_process_ended() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, EndParallelProcess { .. });
+    let (case, _) = lr_until(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(
             date!(2025 - 06 - 03),
@@ -3125,7 +3090,7 @@ fn family_contact_refused_under_a_constraint_without_a_process() {
 #[test]
 fn record_a_contact_constraint_tied_to_a_parallel_process() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordContactConstraint { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordContactConstraint { .. }));
     given(&w, case)
         .when(
             today,
@@ -3187,7 +3152,7 @@ fn record_contact_constraint_refused_for_an_unknown_process() {
 #[test]
 fn start_a_parallel_process() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, StartParallelProcess { .. });
+    let (case, today, _) = lr_before(&w, step!(StartParallelProcess { .. }));
     given(&w, case)
         .when(today, start_inquest(today))
         .then_events(vec![Event::ParallelProcessStarted {
@@ -3219,7 +3184,7 @@ fn start_parallel_process_refused_once_the_case_is_closed() {
 #[test]
 fn start_parallel_process_refused_when_already_recorded() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, StartParallelProcess { .. });
+    let (case, today) = lr_until(&w, step!(StartParallelProcess { .. }));
     given(&w, case)
         .when(today, start_inquest(today))
         .then_invalid("id", "This parallel process is already recorded.");
@@ -3228,7 +3193,7 @@ fn start_parallel_process_refused_when_already_recorded() {
 #[test]
 fn start_parallel_process_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, StartParallelProcess { .. });
+    let (case, today, _) = lr_before(&w, step!(StartParallelProcess { .. }));
     given(&w, case)
         .when(today, start_inquest(date!(2025 - 05 - 02)))
         .then_invalid(
@@ -3244,7 +3209,7 @@ fn start_parallel_process_refused_with_a_date_in_the_future() {
 #[test]
 fn end_a_parallel_process() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, EndParallelProcess { .. });
+    let (case, today, command) = lr_before(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ParallelProcessEnded {
@@ -3285,7 +3250,7 @@ fn end_parallel_process_refused_for_an_unknown_process() {
 #[test]
 fn end_parallel_process_refused_when_already_ended() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, EndParallelProcess { .. });
+    let (case, today) = lr_until(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(
             today,
@@ -3300,7 +3265,7 @@ fn end_parallel_process_refused_when_already_ended() {
 #[test]
 fn end_parallel_process_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, EndParallelProcess { .. });
+    let (case, today, _) = lr_before(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(
             today,
@@ -3318,7 +3283,7 @@ fn end_parallel_process_refused_with_a_date_in_the_future() {
 #[test]
 fn end_parallel_process_refused_before_it_started() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, EndParallelProcess { .. });
+    let (case, today, _) = lr_before(&w, step!(EndParallelProcess { .. }));
     given(&w, case)
         .when(
             today,
@@ -3340,7 +3305,7 @@ fn end_parallel_process_refused_before_it_started() {
 #[test]
 fn submit_the_first_draft_of_the_overview_report() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SubmitReportDraft { .. });
+    let (case, today, command) = lr_before(&w, step!(SubmitReportDraft { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ReportDraftSubmitted {
@@ -3370,12 +3335,12 @@ fn a_second_draft_is_version_2() {
 #[test]
 fn a_new_draft_clears_the_sign_offs() {
     let w = World::default();
-    let (case, today) = lr_until!(
+    let (case, today) = lr_until(
         &w,
-        SignOffReport {
+        step!(SignOffReport {
             partner: Partner::Police,
             ..
-        }
+        }),
     );
     given(&w, case)
         .and(
@@ -3393,12 +3358,12 @@ fn a_new_draft_clears_the_sign_offs() {
 #[test]
 fn a_new_draft_needs_factual_accuracy_responses_and_sign_off_afresh() {
     let w = World::default();
-    let (case, today) = lr_until!(
+    let (case, today) = lr_until(
         &w,
-        SignOffReport {
+        step!(SignOffReport {
             partner: Partner::Police,
             ..
-        }
+        }),
     );
     given(&w, case)
         .and(
@@ -3414,7 +3379,7 @@ fn a_new_draft_needs_factual_accuracy_responses_and_sign_off_afresh() {
 #[test]
 fn submit_report_draft_refused_before_commissioning_completes() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, AppointPanelMember { .. });
+    let (case, today) = lr_until(&w, step!(AppointPanelMember { .. }));
     given(&w, case)
         .when(
             today,
@@ -3428,7 +3393,7 @@ fn submit_report_draft_refused_before_commissioning_completes() {
 #[test]
 fn submit_report_draft_refused_when_two_recommendations_share_an_id() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SubmitReportDraft { .. });
+    let (case, today, _) = lr_before(&w, step!(SubmitReportDraft { .. }));
     let report = report_with(|r| r.recommendations[1].id = REC1);
     given(&w, case)
         .when(today, Command::SubmitReportDraft { report })
@@ -3442,7 +3407,7 @@ fn submit_report_draft_refused_when_two_recommendations_share_an_id() {
 #[test]
 fn sign_off_the_overview_report() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SignOffReport { .. });
+    let (case, today, command) = lr_before(&w, step!(SignOffReport { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ReportSignedOff {
@@ -3463,7 +3428,7 @@ fn sign_off_report_refused_once_the_report_is_sent() {
 #[test]
 fn sign_off_report_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SignOffReport { .. });
+    let (case, today, _) = lr_before(&w, step!(SignOffReport { .. }));
     given(&w, case)
         .when(
             today,
@@ -3617,7 +3582,7 @@ fn sign_off_report_refused_before_factual_accuracy_responses_are_asked_for() {
 #[test]
 fn sign_off_report_refused_while_a_factual_accuracy_response_is_outstanding() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, WaiveContribution { .. });
+    let (case, _, _) = lr_before(&w, step!(WaiveContribution { .. }));
     given(&w, case)
         .when(
             date!(2025 - 07 - 10),
@@ -3629,12 +3594,12 @@ fn sign_off_report_refused_while_a_factual_accuracy_response_is_outstanding() {
 #[test]
 fn sign_off_report_refused_twice_for_the_same_partner() {
     let w = World::default();
-    let (case, today) = lr_until!(
+    let (case, today) = lr_until(
         &w,
-        SignOffReport {
+        step!(SignOffReport {
             partner: Partner::Police,
             ..
-        }
+        }),
     );
     given(&w, case)
         .when(today, sign_report(Partner::Police, today))
@@ -3648,7 +3613,7 @@ fn sign_off_report_refused_twice_for_the_same_partner() {
 #[test]
 fn send_the_report_to_the_national_panel_and_the_secretary_of_state() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, SendReport { .. });
+    let (case, today, command) = lr_before(&w, step!(SendReport { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::ReportSent {
@@ -3668,7 +3633,7 @@ fn send_report_refused_before_a_draft_exists() {
 #[test]
 fn send_report_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SendReport { .. });
+    let (case, today, _) = lr_before(&w, step!(SendReport { .. }));
     given(&w, case)
         .when(
             today,
@@ -3685,12 +3650,12 @@ fn send_report_refused_with_a_date_in_the_future() {
 #[test]
 fn send_report_refused_until_all_three_partners_signed_off() {
     let w = World::default();
-    let (case, today) = lr_until!(
+    let (case, today) = lr_until(
         &w,
-        SignOffReport {
+        step!(SignOffReport {
             partner: Partner::Police,
             ..
-        }
+        }),
     );
     given(&w, case)
         .when(today, Command::SendReport { sent_on: today })
@@ -3700,7 +3665,7 @@ fn send_report_refused_until_all_three_partners_signed_off() {
 #[test]
 fn send_report_refused_before_the_last_sign_off() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, SendReport { .. });
+    let (case, today, _) = lr_before(&w, step!(SendReport { .. }));
     given(&w, case)
         .when(
             today,
@@ -3721,7 +3686,7 @@ fn send_report_refused_before_the_last_sign_off() {
 #[test]
 fn decide_to_publish() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, DecidePublication { .. });
+    let (case, today, command) = lr_before(&w, step!(DecidePublication { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::PublicationDecided {
@@ -3734,7 +3699,7 @@ fn decide_to_publish() {
 #[test]
 fn decide_not_to_publish_after_sending() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, DecidePublication { .. });
+    let (case, _, _) = lr_before(&w, step!(DecidePublication { .. }));
     let decision = PublicationDecision::DoNotPublish {
         reason: text("Publication would harm the child's siblings."),
     };
@@ -3777,12 +3742,12 @@ fn decide_publication_refused_before_a_draft_exists() {
 #[test]
 fn decide_publication_refused_until_all_partners_signed_off() {
     let w = World::default();
-    let (case, today) = lr_until!(
+    let (case, today) = lr_until(
         &w,
-        SignOffReport {
+        step!(SignOffReport {
             partner: Partner::Police,
             ..
-        }
+        }),
     );
     given(&w, case)
         .when(
@@ -3804,7 +3769,7 @@ fn decide_publication_refused_until_all_partners_signed_off() {
 #[test]
 fn publish_the_report() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, Publish { .. });
+    let (case, today, command) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::Published {
@@ -3816,7 +3781,7 @@ fn publish_the_report() {
 #[test]
 fn publish_on_the_seventh_working_day_after_sending() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, Publish { .. });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .when(date!(2025 - 07 - 25), publish(date!(2025 - 07 - 25)))
         .then_events(vec![Event::Published {
@@ -3828,7 +3793,7 @@ fn publish_on_the_seventh_working_day_after_sending() {
 #[test]
 fn publish_information_about_improvements_instead_of_the_report() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, Publish { .. });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .and(
             date!(2025 - 07 - 17),
@@ -3858,7 +3823,7 @@ fn publish_refused_before_the_report_is_sent() {
 #[test]
 fn publish_refused_without_a_publication_decision() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, DecidePublication { .. });
+    let (case, _, _) = lr_before(&w, step!(DecidePublication { .. }));
     given(&w, case)
         .and(
             date!(2025 - 07 - 16),
@@ -3875,7 +3840,7 @@ fn publish_refused_when_the_partners_decided_not_to_publish() {
     let w = World::default();
     // Defensive: deciding not to publish once the report is sent moves the case to its action
     // plan, so no sequence of events holds this decision at the Publication stage.
-    let (case, _, _) = lr_before!(&w, Publish { .. });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .tampered(|c| {
             c.publication_decision = Some((
@@ -3891,7 +3856,7 @@ fn publish_refused_when_the_partners_decided_not_to_publish() {
 fn publish_refused_before_the_report_is_sent_to_the_panel() {
     let w = World::default();
     // Defensive: the Publication stage is only reached by sending the report.
-    let (case, _, _) = lr_before!(&w, Publish { .. });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .tampered(|c| c.report_sent_on = None)
         .when(date!(2025 - 07 - 28), publish(date!(2025 - 07 - 28)))
@@ -3901,7 +3866,7 @@ fn publish_refused_before_the_report_is_sent_to_the_panel() {
 #[test]
 fn publish_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, Publish { .. });
+    let (case, today, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .when(today, publish(date!(2025 - 07 - 29)))
         .then_invalid(
@@ -3913,7 +3878,7 @@ fn publish_refused_with_a_date_in_the_future() {
 #[test]
 fn publication_not_before_7_working_days_after_sending() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, Publish { .. });
+    let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .when(date!(2025 - 07 - 24), publish(date!(2025 - 07 - 24)))
         .then_rule("The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025.");
@@ -3922,7 +3887,7 @@ fn publication_not_before_7_working_days_after_sending() {
 #[test]
 fn publish_refused_without_the_anonymisation_review() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, Publish { .. });
+    let (case, today, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .when(
             today,
@@ -3944,7 +3909,7 @@ fn publish_refused_without_the_anonymisation_review() {
 #[test]
 fn take_the_report_down_after_a_year_online() {
     let w = World::default();
-    let (case, today, command) = lr_before!(&w, Unpublish { .. });
+    let (case, today, command) = lr_before(&w, step!(Unpublish { .. }));
     given(&w, case)
         .when(today, command)
         .then_events(vec![Event::Unpublished {
@@ -3956,7 +3921,7 @@ fn take_the_report_down_after_a_year_online() {
 #[test]
 fn take_the_report_down_during_the_action_plan_after_a_year() {
     let w = World::default();
-    let (case, _) = lr_until!(&w, Publish { .. });
+    let (case, _) = lr_until(&w, step!(Publish { .. }));
     given(&w, case)
         .when(
             date!(2026 - 08 - 03),
@@ -3989,7 +3954,7 @@ fn unpublish_refused_before_publication() {
 #[test]
 fn unpublish_refused_when_nothing_was_published() {
     let w = World::default();
-    let (case, today) = sc_until!(&w, DecideOnLocalReview { .. });
+    let (case, today) = sc_until(&w, step!(DecideOnLocalReview { .. }));
     given(&w, case)
         .when(
             today,
@@ -4004,7 +3969,7 @@ fn unpublish_refused_when_nothing_was_published() {
 #[test]
 fn unpublish_refused_when_already_taken_down() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, Unpublish { .. });
+    let (case, today) = lr_until(&w, step!(Unpublish { .. }));
     given(&w, case)
         .when(
             today,
@@ -4019,7 +3984,7 @@ fn unpublish_refused_when_already_taken_down() {
 #[test]
 fn unpublish_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, Unpublish { .. });
+    let (case, today, _) = lr_before(&w, step!(Unpublish { .. }));
     given(&w, case)
         .when(
             today,
@@ -4037,7 +4002,7 @@ fn unpublish_refused_with_a_date_in_the_future() {
 #[test]
 fn removal_before_one_year_online_refused() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, Unpublish { .. });
+    let (case, _, _) = lr_before(&w, step!(Unpublish { .. }));
     given(&w, case)
         .when(
             date!(2026 - 07 - 27),
@@ -4056,7 +4021,7 @@ fn removal_before_one_year_online_refused() {
 #[test]
 fn agree_an_action_answering_a_recommendation() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4072,7 +4037,7 @@ fn agree_an_action_answering_a_recommendation() {
 #[test]
 fn agree_an_action_of_other_learning_without_a_report() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, AgreeAction { .. });
+    let (case, today, _) = sc_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4102,7 +4067,7 @@ fn agree_action_refused_before_the_report_is_sent() {
 #[test]
 fn agree_action_refused_when_already_agreed() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, AgreeAction { .. });
+    let (case, today) = lr_until(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4116,7 +4081,7 @@ fn agree_action_refused_when_already_agreed() {
 #[test]
 fn agree_action_refused_with_a_due_date_in_the_past() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4133,7 +4098,7 @@ fn agree_action_refused_with_a_due_date_in_the_past() {
 #[test]
 fn agree_action_refused_when_due_on_christmas_day() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4150,7 +4115,7 @@ fn agree_action_refused_when_due_on_christmas_day() {
 #[test]
 fn agree_action_refused_when_due_on_a_substitute_bank_holiday() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4167,7 +4132,7 @@ fn agree_action_refused_when_due_on_a_substitute_bank_holiday() {
 #[test]
 fn agree_action_refused_when_due_on_a_weekend() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4181,7 +4146,7 @@ fn agree_action_refused_when_due_on_a_weekend() {
 #[test]
 fn agree_action_refused_for_a_recommendation_not_in_the_report() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     let unknown = RecommendationId(Uuid::from_u128(0xD9));
     given(&w, case)
         .when(
@@ -4199,7 +4164,7 @@ fn agree_action_refused_for_a_recommendation_not_in_the_report() {
 #[test]
 fn agree_action_refused_without_the_recommendation_it_answers() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AgreeAction { .. });
+    let (case, today, _) = lr_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4216,7 +4181,7 @@ fn agree_action_refused_without_the_recommendation_it_answers() {
 #[test]
 fn agree_action_refused_with_a_recommendation_when_there_is_no_report() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, AgreeAction { .. });
+    let (case, today, _) = sc_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4237,7 +4202,7 @@ fn agree_action_refused_with_a_recommendation_when_there_is_no_report() {
 #[test]
 fn record_progress_on_an_action() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordActionProgress { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordActionProgress { .. }));
     given(&w, case)
         .when(today, progress(ACTION1, today))
         .then_events(vec![Event::ActionProgressRecorded {
@@ -4260,7 +4225,7 @@ fn record_action_progress_refused_before_the_report_is_sent() {
 #[test]
 fn record_action_progress_refused_for_an_unknown_action() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, AgreeAction { .. });
+    let (case, today, _) = sc_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(today, progress(ACTION1, today))
         .then_invalid("action_id", "There is no such action.");
@@ -4269,7 +4234,7 @@ fn record_action_progress_refused_for_an_unknown_action() {
 #[test]
 fn record_action_progress_refused_once_the_action_is_complete() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CompleteAction { .. });
+    let (case, today) = lr_until(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, progress(ACTION1, today))
         .then_rule("This action is already complete.");
@@ -4278,7 +4243,7 @@ fn record_action_progress_refused_once_the_action_is_complete() {
 #[test]
 fn record_action_progress_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordActionProgress { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordActionProgress { .. }));
     given(&w, case)
         .when(today, progress(ACTION1, date!(2025 - 08 - 16)))
         .then_invalid(
@@ -4294,7 +4259,7 @@ fn record_action_progress_refused_with_a_date_in_the_future() {
 #[test]
 fn complete_an_action_with_evidence_of_impact() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CompleteAction { .. });
+    let (case, today, _) = lr_before(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, complete(ACTION1, today))
         .then_events(vec![Event::ActionCompleted {
@@ -4316,7 +4281,7 @@ fn complete_action_refused_before_the_report_is_sent() {
 #[test]
 fn complete_action_refused_for_an_unknown_action() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CompleteAction { .. });
+    let (case, today, _) = lr_before(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, complete(SAFETY1, today))
         .then_invalid("action_id", "There is no such action.");
@@ -4325,7 +4290,7 @@ fn complete_action_refused_for_an_unknown_action() {
 #[test]
 fn complete_action_refused_a_second_time() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CompleteAction { .. });
+    let (case, today) = lr_until(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, complete(ACTION1, today))
         .then_rule("This action is already complete.");
@@ -4334,7 +4299,7 @@ fn complete_action_refused_a_second_time() {
 #[test]
 fn complete_action_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CompleteAction { .. });
+    let (case, today, _) = lr_before(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, complete(ACTION1, date!(2025 - 09 - 16)))
         .then_invalid(
@@ -4364,7 +4329,7 @@ fn close_a_case_decided_with_no_further_action() {
 #[test]
 fn close_a_case_when_every_action_is_complete() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CloseCase { .. });
+    let (case, today, _) = lr_before(&w, step!(CloseCase { .. }));
     given(&w, case)
         .when(today, close(today))
         .then_events(vec![Event::CaseClosed {
@@ -4390,7 +4355,7 @@ fn close_case_refused_once_closed() {
 #[test]
 fn close_case_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CloseCase { .. });
+    let (case, today, _) = lr_before(&w, step!(CloseCase { .. }));
     given(&w, case)
         .when(today, close(date!(2025 - 10 - 01)))
         .then_invalid(
@@ -4402,7 +4367,7 @@ fn close_case_refused_with_a_date_in_the_future() {
 #[test]
 fn closure_refused_before_any_action_is_agreed() {
     let w = World::default();
-    let (case, today, _) = sc_before!(&w, AgreeAction { .. });
+    let (case, today, _) = sc_before(&w, step!(AgreeAction { .. }));
     given(&w, case)
         .when(today, close(today))
         .then_rule("Agree the actions of the action plan before closing the case.");
@@ -4411,7 +4376,10 @@ fn closure_refused_before_any_action_is_agreed() {
 #[test]
 fn closure_refused_while_an_action_is_open() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CompleteAction { action_id, .. } if *action_id == ACTION1);
+    let (case, today) = lr_until(
+        &w,
+        step!(CompleteAction { action_id, .. } if *action_id == ACTION1),
+    );
     given(&w, case)
         .when(today, close(today))
         .then_rule("The case can close when every action is complete with evidence of its impact: 1 action is still open.");
@@ -4420,7 +4388,7 @@ fn closure_refused_while_an_action_is_open() {
 #[test]
 fn closure_refused_while_two_actions_are_open() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, CompleteAction { .. });
+    let (case, today, _) = lr_before(&w, step!(CompleteAction { .. }));
     given(&w, case)
         .when(today, close(today))
         .then_rule("2 actions are still open.");
@@ -4429,7 +4397,10 @@ fn closure_refused_while_two_actions_are_open() {
 #[test]
 fn closure_refused_while_a_recommendation_has_no_action() {
     let w = World::default();
-    let (case, _, _) = lr_before!(&w, AgreeAction { action } if action.action_id == ACTION2);
+    let (case, _, _) = lr_before(
+        &w,
+        step!(AgreeAction { action } if action.action_id == ACTION2),
+    );
     given(&w, case)
         .and(
             date!(2025 - 09 - 15),
@@ -4467,7 +4438,7 @@ const SOMEONE: cspr_domain::ids::UserId = cspr_domain::ids::UserId(Uuid::from_u1
 #[test]
 fn grant_membership_gives_a_user_access_in_a_role() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, TriageReferral { .. });
+    let (case, today) = lr_until(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(
             today,
@@ -4487,7 +4458,7 @@ fn grant_membership_gives_a_user_access_in_a_role() {
 #[test]
 fn grant_membership_refused_for_an_agency_representative_without_an_agency() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, TriageReferral { .. });
+    let (case, today) = lr_until(&w, step!(TriageReferral { .. }));
     given(&w, case)
         .when(
             today,
@@ -4503,7 +4474,7 @@ fn grant_membership_refused_for_an_agency_representative_without_an_agency() {
 #[test]
 fn grant_membership_refused_for_someone_who_already_has_access() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, GrantMembership { .. });
+    let (case, today) = lr_until(&w, step!(GrantMembership { .. }));
     given(&w, case)
         .when(
             today,
@@ -4519,7 +4490,7 @@ fn grant_membership_refused_for_someone_who_already_has_access() {
 #[test]
 fn grant_membership_refused_once_the_case_is_closed() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CloseCase { .. });
+    let (case, today) = lr_until(&w, step!(CloseCase { .. }));
     given(&w, case)
         .when(
             today,
@@ -4535,7 +4506,7 @@ fn grant_membership_refused_once_the_case_is_closed() {
 #[test]
 fn revoke_membership_takes_access_away() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, GrantMembership { .. });
+    let (case, today) = lr_until(&w, step!(GrantMembership { .. }));
     let mut g = given(&w, case);
     g = g.and(
         today,
@@ -4575,7 +4546,7 @@ fn grant_membership_refused_before_the_case_exists() {
 #[test]
 fn complete_safety_action_records_when_it_was_carried_out() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    let (case, today) = lr_until(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4593,7 +4564,7 @@ fn complete_safety_action_records_when_it_was_carried_out() {
 #[test]
 fn complete_safety_action_refused_for_an_unknown_action() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    let (case, today) = lr_until(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4608,7 +4579,7 @@ fn complete_safety_action_refused_for_an_unknown_action() {
 #[test]
 fn complete_safety_action_refused_twice() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CompleteSafetyAction { .. });
+    let (case, today) = lr_until(&w, step!(CompleteSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4623,7 +4594,7 @@ fn complete_safety_action_refused_twice() {
 #[test]
 fn complete_safety_action_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, RecordSafetyAction { .. });
+    let (case, today) = lr_until(&w, step!(RecordSafetyAction { .. }));
     given(&w, case)
         .when(
             today,
@@ -4638,7 +4609,7 @@ fn complete_safety_action_refused_with_a_date_in_the_future() {
 #[test]
 fn complete_safety_action_refused_before_the_rapid_review() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, ApproveReferral { .. });
+    let (case, today) = lr_until(&w, step!(ApproveReferral { .. }));
     given(&w, case)
         .when(
             today,
@@ -4666,7 +4637,7 @@ fn evidence_file(size: u64) -> cspr_domain::case::model::Attachment {
 #[test]
 fn attach_action_evidence_records_the_file() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    let (case, today, _) = lr_before(&w, step!(AttachActionEvidence { .. }));
     given(&w, case)
         .when(
             today,
@@ -4686,7 +4657,7 @@ fn attach_action_evidence_records_the_file() {
 #[test]
 fn attach_action_evidence_refused_for_an_empty_file() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    let (case, today, _) = lr_before(&w, step!(AttachActionEvidence { .. }));
     given(&w, case)
         .when(
             today,
@@ -4705,7 +4676,7 @@ fn attach_action_evidence_refused_for_an_empty_file() {
 #[test]
 fn attach_action_evidence_refused_for_an_unknown_action() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, AttachActionEvidence { .. });
+    let (case, today, _) = lr_before(&w, step!(AttachActionEvidence { .. }));
     given(&w, case)
         .when(
             today,
@@ -4721,7 +4692,7 @@ fn attach_action_evidence_refused_for_an_unknown_action() {
 #[test]
 fn tag_themes_keeps_each_theme_once_in_order() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, TagThemes { .. });
+    let (case, today, _) = lr_before(&w, step!(TagThemes { .. }));
     given(&w, case)
         .when(
             today,
@@ -4742,7 +4713,7 @@ fn tag_themes_keeps_each_theme_once_in_order() {
 #[test]
 fn tag_themes_refused_for_a_theme_too_long() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, TagThemes { .. });
+    let (case, today, _) = lr_before(&w, step!(TagThemes { .. }));
     given(&w, case)
         .when(
             today,
@@ -4756,7 +4727,7 @@ fn tag_themes_refused_for_a_theme_too_long() {
 #[test]
 fn tag_themes_refused_once_the_case_is_closed() {
     let w = World::default();
-    let (case, today) = lr_until!(&w, CloseCase { .. });
+    let (case, today) = lr_until(&w, step!(CloseCase { .. }));
     given(&w, case)
         .when(
             today,
@@ -4779,7 +4750,7 @@ fn briefing(on: Date) -> cspr_domain::case::model::Dissemination {
 #[test]
 fn record_dissemination_records_how_the_learning_was_shared() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordDissemination { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordDissemination { .. }));
     given(&w, case)
         .when(
             today,
@@ -4795,7 +4766,7 @@ fn record_dissemination_records_how_the_learning_was_shared() {
 #[test]
 fn record_dissemination_refused_with_a_date_in_the_future() {
     let w = World::default();
-    let (case, today, _) = lr_before!(&w, RecordDissemination { .. });
+    let (case, today, _) = lr_before(&w, step!(RecordDissemination { .. }));
     given(&w, case)
         .when(
             today,

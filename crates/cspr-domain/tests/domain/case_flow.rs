@@ -2,13 +2,20 @@
 //! same case.
 
 use crate::common::*;
-use cspr_domain::case::{Case, Stage};
+use cspr_domain::case::{Case, Command, Event, Stage};
+use time::Date;
+
+/// Runs a whole route's script in the default world and checks that it ends with the case
+/// closed; returns the case and every event.
+fn run_to_closure(script: &[(Date, Command)]) -> (Case, Vec<Event>) {
+    let (case, events) = run(&World::default(), script);
+    assert_eq!(case.stage, Stage::Closed);
+    (case, events)
+}
 
 #[test]
 fn local_review_route_runs_from_incident_to_closure_and_removal() {
-    let world = World::default();
-    let (case, events) = run(&world, &local_review_script());
-    assert_eq!(case.stage, Stage::Closed);
+    let (case, events) = run_to_closure(&local_review_script());
     // The submitted draft, then a section save and a recommendation added and withdrawn.
     assert_eq!(case.drafts.len(), 4);
     assert!(case.unpublished_on.is_some());
@@ -17,18 +24,14 @@ fn local_review_route_runs_from_incident_to_closure_and_removal() {
 
 #[test]
 fn scoping_route_runs_to_other_learning_and_closure() {
-    let world = World::default();
-    let (case, events) = run(&world, &scoping_script());
-    assert_eq!(case.stage, Stage::Closed);
+    let (case, events) = run_to_closure(&scoping_script());
     assert!(case.opened_by_referral);
     assert_eq!(Case::replay(&events), case);
 }
 
 #[test]
 fn no_further_action_route_closes() {
-    let world = World::default();
-    let (case, _) = run(&world, &no_further_action_script());
-    assert_eq!(case.stage, Stage::Closed);
+    run_to_closure(&no_further_action_script());
 }
 
 #[test]

@@ -7,40 +7,45 @@ use std::collections::BTreeMap;
 use crate::common::*;
 use cspr_domain::case::{Command, DomainError, Stage};
 
+/// Every stage key in the order a case moves through them.
+const STAGE_ORDER: [&str; 13] = [
+    "new",
+    "incident",
+    "referral",
+    "triage",
+    "rapid-review",
+    "scoping",
+    "decided",
+    "commissioning",
+    "evidence",
+    "drafting",
+    "publication",
+    "action-plan",
+    "closed",
+];
+
+/// The stages from `first` to `last`, both included, in process order.
+fn stages(first: &str, last: &str) -> Vec<&'static str> {
+    let at = |key: &str| {
+        STAGE_ORDER
+            .iter()
+            .position(|k| *k == key)
+            .unwrap_or_else(|| panic!("no stage {key}"))
+    };
+    STAGE_ORDER[at(first)..=at(last)].to_vec()
+}
+
 /// Command (and contribution kind) -> the stages in which it may be given.
 fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
-    let open_stages = vec![
-        "incident",
-        "referral",
-        "triage",
-        "rapid-review",
-        "scoping",
-        "decided",
-        "commissioning",
-        "evidence",
-        "drafting",
-        "publication",
-        "action-plan",
-    ];
-    let mut membership = open_stages.clone();
-    membership.push("closed");
-    let review = vec!["commissioning", "evidence", "drafting"];
-    let family = vec![
-        "rapid-review",
-        "scoping",
-        "commissioning",
-        "evidence",
-        "drafting",
-        "publication",
-    ];
-    let after_submission = vec![
-        "decided",
-        "commissioning",
-        "evidence",
-        "drafting",
-        "publication",
-        "action-plan",
-    ];
+    let open_stages = stages("incident", "action-plan");
+    let membership = stages("incident", "closed");
+    let review = stages("commissioning", "drafting");
+    let family = [
+        vec!["rapid-review", "scoping"],
+        stages("commissioning", "publication"),
+    ]
+    .concat();
+    let after_submission = stages("decided", "action-plan");
     BTreeMap::from([
         ("record-serious-incident", vec!["new"]),
         (
@@ -74,15 +79,9 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("hold-scoping-meeting", vec!["scoping"]),
         (
             "decide-on-local-review",
-            vec![
-                "rapid-review",
-                "scoping",
-                "decided",
-                "commissioning",
-                "action-plan",
-            ],
+            [stages("rapid-review", "commissioning"), vec!["action-plan"]].concat(),
         ),
-        ("record-panel-response", after_submission),
+        ("record-panel-response", after_submission.clone()),
         ("appoint-panel-member", vec!["commissioning", "evidence"]),
         (
             "agree-terms-of-reference",
@@ -113,46 +112,13 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("agree-action", vec!["publication", "action-plan"]),
         ("record-action-progress", vec!["publication", "action-plan"]),
         ("attach-action-evidence", vec!["publication", "action-plan"]),
-        (
-            "tag-themes",
-            vec![
-                "incident",
-                "referral",
-                "triage",
-                "rapid-review",
-                "scoping",
-                "decided",
-                "commissioning",
-                "evidence",
-                "drafting",
-                "publication",
-                "action-plan",
-            ],
-        ),
-        (
-            "record-dissemination",
-            vec![
-                "decided",
-                "commissioning",
-                "evidence",
-                "drafting",
-                "publication",
-                "action-plan",
-            ],
-        ),
+        ("tag-themes", open_stages),
+        ("record-dissemination", after_submission.clone()),
         ("complete-action", vec!["publication", "action-plan"]),
         ("close-case", vec!["decided", "action-plan"]),
         (
             "complete-safety-action",
-            vec![
-                "rapid-review",
-                "decided",
-                "commissioning",
-                "evidence",
-                "drafting",
-                "publication",
-                "action-plan",
-            ],
+            [vec!["rapid-review"], after_submission].concat(),
         ),
         ("save-document-section", membership.clone()),
         ("comment-on-section", membership.clone()),

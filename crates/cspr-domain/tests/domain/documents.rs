@@ -3,7 +3,7 @@
 //! the completeness check that gates the overview report's sign-off.
 
 use crate::common::*;
-use cspr_domain::case::{Case, Command, DomainError, Stage, apply};
+use cspr_domain::case::{Case, Command, DomainError, Stage};
 use cspr_domain::documents::{
     self, Body, Change, DocumentKind, Origin, Part, SectionComment, SectionSource, sources,
 };
@@ -21,14 +21,6 @@ fn names(a: AgencyId) -> String {
     }
 }
 
-fn step(world: &World, case: Case, today: Date, cmd: Command) -> Case {
-    world
-        .decide(&case, today, cmd.clone())
-        .unwrap_or_else(|e| panic!("{cmd:?} refused: {e}"))
-        .iter()
-        .fold(case, apply)
-}
-
 fn refused(world: &World, case: &Case, today: Date, cmd: Command) -> String {
     match world.decide(case, today, cmd) {
         Err(e) => e.to_string(),
@@ -36,13 +28,32 @@ fn refused(world: &World, case: &Case, today: Date, cmd: Command) -> String {
     }
 }
 
+/// Saves a section of the overview report.
 fn save(section: &str, text: &str, at: OffsetDateTime) -> Command {
+    save_in(DocumentKind::OverviewReport, section, text, at)
+}
+
+/// Saves a section of any document.
+fn save_in(document: DocumentKind, section: &str, text: &str, at: OffsetDateTime) -> Command {
     Command::SaveDocumentSection {
-        document: DocumentKind::OverviewReport,
+        document,
         section: section.into(),
         text: text.into(),
         saved_at: at,
     }
+}
+
+/// The case after `section` of `document` is saved with `text` at the start of `today`.
+fn saved_at_start_of(
+    world: &World,
+    case: Case,
+    today: Date,
+    document: DocumentKind,
+    section: &str,
+    text: &str,
+) -> Case {
+    let at = today.midnight().assume_utc();
+    world.step(case, today, &save_in(document, section, text, at))
 }
 
 /// The local-review case when its evidence is being gathered (no report yet).
@@ -58,22 +69,20 @@ fn every_save_is_a_version_with_author_and_time_and_versions_compare() {
     let (case, today) = evidence_case(&world);
     let t1 = today.midnight().assume_utc() + time::Duration::hours(9);
     let t2 = t1 + time::Duration::hours(2);
-    let case = step(
-        &world,
+    let case = world.step(
         case,
         today,
-        save("overview", "<p>The visit was late.</p>", t1),
+        &save("overview", "<p>The visit was late.</p>", t1),
     );
     assert_eq!(
         case.stage,
         Stage::Drafting,
         "the first save starts the draft"
     );
-    let case = step(
-        &world,
+    let case = world.step(
         case,
         today,
-        save("overview", "<p>The home visit was not late.</p>", t2),
+        &save("overview", "<p>The home visit was not late.</p>", t2),
     );
     let history: Vec<_> = case
         .documents
@@ -113,11 +122,10 @@ fn every_save_is_a_version_with_author_and_time_and_versions_compare() {
 fn complete(world: &World, mut case: Case, today: Date) -> Case {
     let at = today.midnight().assume_utc();
     for spec in DocumentKind::OverviewReport.sections().iter().take(5) {
-        case = step(
-            world,
+        case = world.step(
             case,
             today,
-            save(spec.key, &format!("<p>Text of {}</p>", spec.heading), at),
+            &save(spec.key, &format!("<p>Text of {}</p>", spec.heading), at),
         );
     }
     case
@@ -148,12 +156,7 @@ fn sign_off_is_refused_while_a_section_is_empty_or_a_recommendation_is_incomplet
     let world = World::default();
     let (case, today) = evidence_case(&world);
     let at = today.midnight().assume_utc();
-    let case = step(
-        &world,
-        case,
-        today,
-        save("overview", "<p>What happened.</p>", at),
-    );
+    let case = world.step(case, today, &save("overview", "<p>What happened.</p>", at));
     let err = refused(&world, &case, today, sign_off(today));
     assert!(
         err.contains("the section \u{201c}Why things happened as they did\u{201d} is empty"),
@@ -162,7 +165,7 @@ fn sign_off_is_refused_while_a_section_is_empty_or_a_recommendation_is_incomplet
     assert!(err.contains("the report has no recommendations"), "{err}");
     let case = complete(&world, case, today);
     // A recommendation without agencies or a date keeps the report from sign-off.
-    let case = step(&world, case, today, rec_at(0xA1, Vec::new(), None, at));
+    let case = world.step(case, today, &rec_at(0xA1, Vec::new(), None, at));
     let err = refused(&world, &case, today, sign_off(today));
     assert!(
         err.contains("recommendation 1 does not say which agencies must act"),
@@ -173,11 +176,10 @@ fn sign_off_is_refused_while_a_section_is_empty_or_a_recommendation_is_incomplet
         "{err}"
     );
     assert!(!err.contains("is empty"), "{err}");
-    let case = step(
-        &world,
+    let case = world.step(
         case,
         today,
-        rec_at(0xA1, vec![POLICE], Some(date!(2026 - 03 - 31)), at),
+        &rec_at(0xA1, vec![POLICE], Some(date!(2026 - 03 - 31)), at),
     );
     assert!(case.current_report().is_some_and(|r| r.is_complete()));
     // Complete: what stops sign-off now is the factual-accuracy round, not the report.
@@ -185,11 +187,10 @@ fn sign_off_is_refused_while_a_section_is_empty_or_a_recommendation_is_incomplet
     assert!(err.contains("factual-accuracy"), "{err}");
     assert!(!err.contains("cannot be signed off yet"), "{err}");
     // A withdrawn recommendation leaves the report without any.
-    let case = step(
-        &world,
+    let case = world.step(
         case,
         today,
-        Command::WithdrawRecommendation {
+        &Command::WithdrawRecommendation {
             id: RecommendationId(Uuid::from_u128(0xA1)),
             saved_at: at,
         },
@@ -225,23 +226,21 @@ fn comment(n: u128, reply_to: Option<u128>, at: OffsetDateTime) -> Command {
 #[test]
 fn comments_are_threaded_per_section_and_resolved_and_open_ones_block_sign_off() {
     let world = World::default();
-    let (case, today) = case_until(&world, &local_review_script(), |c| {
-        matches!(
-            c,
-            Command::WaiveContribution {
-                kind: ContributionKind::FactualAccuracy,
-                ..
-            }
-        )
-    });
+    let (case, today) = lr_until(
+        &world,
+        step!(WaiveContribution {
+            kind: ContributionKind::FactualAccuracy,
+            ..
+        }),
+    );
     let at = today.midnight().assume_utc();
     // The script's own comment was resolved; sign-off goes ahead with none open.
     assert_eq!(
         case.documents.open_comments(DocumentKind::OverviewReport),
         0
     );
-    let case = step(&world, case, today, comment(0x71, None, at));
-    let case = step(&world, case, today, comment(0x72, Some(0x71), at));
+    let case = world.step(case, today, &comment(0x71, None, at));
+    let case = world.step(case, today, &comment(0x72, Some(0x71), at));
     let threads = case
         .documents
         .threads(DocumentKind::OverviewReport, "overview");
@@ -261,11 +260,10 @@ fn comments_are_threaded_per_section_and_resolved_and_open_ones_block_sign_off()
     // A reply to a reply, or to no comment, is refused.
     let err = refused(&world, &case, today, comment(0x73, Some(0x72), at));
     assert!(err.contains("no such comment"), "{err}");
-    let case = step(
-        &world,
+    let case = world.step(
         case,
         today,
-        Command::ResolveSectionComment {
+        &Command::ResolveSectionComment {
             comment_id: Uuid::from_u128(0x71),
             note: Some(text("Corrected.")),
             at,
@@ -277,13 +275,13 @@ fn comments_are_threaded_per_section_and_resolved_and_open_ones_block_sign_off()
     );
     let err = refused(&world, &case, today, comment(0x74, Some(0x71), at));
     assert!(err.contains("resolved"), "{err}");
-    let case = step(&world, case, today, sign_off(today));
+    let case = world.step(case, today, &sign_off(today));
     assert!(
         case.report_sign_offs
             .contains_key(&SafeguardingPartner::Police)
     );
     // Changing a section afterwards asks for sign-off afresh.
-    let case = step(&world, case, today, save("overview", "<p>Changed.</p>", at));
+    let case = world.step(case, today, &save("overview", "<p>Changed.</p>", at));
     assert!(case.report_sign_offs.is_empty());
 }
 
@@ -320,9 +318,7 @@ fn has(s: &SectionSource, like: impl Fn(&Part) -> bool) -> bool {
 #[test]
 fn the_rapid_review_report_is_assembled_from_the_case_and_edited_section_by_section() {
     let world = World::default();
-    let (case, today) = case_until(&world, &local_review_script(), |c| {
-        matches!(c, Command::SignOffRapidReview { .. })
-    });
+    let (case, today) = lr_until(&world, step!(SignOffRapidReview { .. }));
     let sections = sources(&case, DocumentKind::RapidReview, &names);
     let keys: Vec<&str> = sections.iter().map(|s| s.spec.key).collect();
     assert_eq!(
@@ -354,17 +350,13 @@ fn the_rapid_review_report_is_assembled_from_the_case_and_edited_section_by_sect
     assert!(has(by("inequalities"), |p| *p
         == Part::Heading("Disability".into())));
     assert!(!case.rapid_review_sign_offs.is_empty());
-    let at = today.midnight().assume_utc();
-    let case = step(
+    let case = saved_at_start_of(
         &world,
         case,
         today,
-        Command::SaveDocumentSection {
-            document: DocumentKind::RapidReview,
-            section: "learning".into(),
-            text: "<p>Edited learning.</p>".into(),
-            saved_at: at,
-        },
+        DocumentKind::RapidReview,
+        "learning",
+        "<p>Edited learning.</p>",
     );
     let sections = sources(&case, DocumentKind::RapidReview, &names);
     let learning = sections
@@ -389,9 +381,7 @@ fn the_rapid_review_report_is_assembled_from_the_case_and_edited_section_by_sect
 #[test]
 fn the_terms_of_reference_come_from_the_commissioning_records() {
     let world = World::default();
-    let (case, today) = case_until(&world, &local_review_script(), |c| {
-        matches!(c, Command::AgreeTermsOfReference { .. })
-    });
+    let (case, today) = lr_until(&world, step!(AgreeTermsOfReference { .. }));
     let sections = sources(&case, DocumentKind::TermsOfReference, &names);
     assert_eq!(sections.len(), 9);
     let by = |k: &str| sections.iter().find(|s| s.spec.key == k).expect(k);
@@ -405,17 +395,13 @@ fn the_terms_of_reference_come_from_the_commissioning_records() {
     assert!(words(by("panel")).contains("Education"));
     assert!(words(by("timescale")).contains("six months"));
     assert_eq!(by("lines-of-enquiry").origin, Origin::Assembled);
-    let at = today.midnight().assume_utc();
-    let case = step(
+    let case = saved_at_start_of(
         &world,
         case,
         today,
-        Command::SaveDocumentSection {
-            document: DocumentKind::TermsOfReference,
-            section: "publication".into(),
-            text: "<p>Published on the partnership's website.</p>".into(),
-            saved_at: at,
-        },
+        DocumentKind::TermsOfReference,
+        "publication",
+        "<p>Published on the partnership's website.</p>",
     );
     let history: Vec<_> = case
         .documents
@@ -427,12 +413,12 @@ fn the_terms_of_reference_come_from_the_commissioning_records() {
         &world,
         &case,
         today,
-        Command::SaveDocumentSection {
-            document: DocumentKind::RapidReview,
-            section: "learning".into(),
-            text: "<p>Late edit.</p>".into(),
-            saved_at: at,
-        },
+        save_in(
+            DocumentKind::RapidReview,
+            "learning",
+            "<p>Late edit.</p>",
+            today.midnight().assume_utc(),
+        ),
     );
     assert!(err.contains("sent to the National Panel"), "{err}");
 }

@@ -5,6 +5,7 @@
 //! a `main.rs` beside the module it looks there, not beside the module's file), e.g.
 //! `case_props.txt`.
 
+#[macro_use]
 mod common;
 
 mod actions;

@@ -46,6 +46,16 @@ impl World {
     ) -> Result<Vec<Event>, DomainError> {
         decide(case, cmd, &self.ctx(today))
     }
+
+    /// Decides one step and applies its events; panics with the command and the error when
+    /// the step is refused.
+    #[track_caller]
+    pub fn step(&self, case: Case, today: Date, cmd: &Command) -> Case {
+        self.decide(&case, today, cmd.clone())
+            .unwrap_or_else(|e| panic!("step {cmd:?} was refused: {e}"))
+            .iter()
+            .fold(case, apply)
+    }
 }
 
 /// Runs a script; panics with the step and the error when a step is refused.
@@ -77,12 +87,7 @@ pub fn case_at(world: &World, stage: Stage) -> (Case, Date) {
     ] {
         let mut case = Case::default();
         for (today, cmd) in &script {
-            for e in world
-                .decide(&case, *today, cmd.clone())
-                .expect("script step")
-            {
-                case = apply(case, &e);
-            }
+            case = world.step(case, *today, cmd);
             if case.stage == stage {
                 return (case, *today);
             }
@@ -97,19 +102,8 @@ pub fn case_until(
     script: &[(Date, Command)],
     stop: impl Fn(&Command) -> bool,
 ) -> (Case, Date) {
-    let mut case = Case::default();
-    for (today, cmd) in script {
-        for e in world
-            .decide(&case, *today, cmd.clone())
-            .expect("script step")
-        {
-            case = apply(case, &e);
-        }
-        if stop(cmd) {
-            return (case, *today);
-        }
-    }
-    panic!("the script has no such step")
+    let (case, today, cmd) = case_before(world, script, stop);
+    (world.step(case, today, &cmd), today)
 }
 
 /// Runs the script up to, but not including, the first step for which `stop` is true; returns
@@ -124,12 +118,37 @@ pub fn case_before(
         if stop(cmd) {
             return (case, *today, cmd.clone());
         }
-        for e in world
-            .decide(&case, *today, cmd.clone())
-            .expect("script step")
-        {
-            case = apply(case, &e);
-        }
+        case = world.step(case, *today, cmd);
     }
     panic!("the script has no such step")
+}
+
+/// A test for a script step by its `Command` pattern, for the cuts below:
+/// `lr_before(&world, step!(Publish { .. }))`.
+macro_rules! step {
+    ($($pattern:tt)+) => {
+        |c: &cspr_domain::case::Command| matches!(c, cspr_domain::case::Command::$($pattern)+)
+    };
+}
+
+/// The local-review script up to, not including, the first step for which `stop` is true:
+/// `(case, that step's day, that step's command)`.
+pub fn lr_before(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date, Command) {
+    case_before(world, &local_review_script(), stop)
+}
+
+/// The local-review script up to and including the first step for which `stop` is true:
+/// `(case, that step's day)`.
+pub fn lr_until(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date) {
+    case_until(world, &local_review_script(), stop)
+}
+
+/// The scoping script up to, not including, the first step for which `stop` is true.
+pub fn sc_before(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date, Command) {
+    case_before(world, &scoping_script(), stop)
+}
+
+/// The scoping script up to and including the first step for which `stop` is true.
+pub fn sc_until(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date) {
+    case_until(world, &scoping_script(), stop)
 }
