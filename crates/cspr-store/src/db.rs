@@ -10,6 +10,8 @@ use sqlx::{
     Arguments, AssertSqlSafe, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
     Transaction,
 };
+use std::convert::identity;
+
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -106,48 +108,40 @@ impl From<OffsetDateTime> for Arg {
     }
 }
 
-fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
-    let mut out = SqliteArguments::default();
-    for arg in args {
-        let added = match arg {
-            Arg::I64(n) => out.add(*n),
-            Arg::Bool(b) => out.add(*b),
-            Arg::Text(s) => out.add(s.as_str()),
-            Arg::OptText(s) => out.add(s.as_deref()),
-            Arg::Uuid(u) => out.add(u.hyphenated().to_string()),
-            Arg::OptUuid(u) => out.add(u.map(|u| u.hyphenated().to_string())),
-            Arg::Time(t) => out.add(fmt_time(*t)),
-            Arg::OptTime(t) => out.add(t.map(fmt_time)),
-            Arg::Date(d) => out.add(fmt_date(*d)),
-            Arg::OptDate(d) => out.add(d.map(fmt_date)),
-            Arg::Bytes(b) => out.add(b.as_slice()),
-            Arg::OptBytes(b) => out.add(b.as_deref()),
-        };
-        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
-    }
-    Ok(out)
+/// Binds every argument in turn into a new `$arguments`, encoding ids, times and dates with
+/// the given functions (the only values the backends store differently).
+macro_rules! bind_args {
+    ($args:expr, $arguments:ty, uuid: $uuid:expr, time: $time:expr, date: $date:expr) => {{
+        let mut out = <$arguments>::default();
+        for arg in $args {
+            let added = match arg {
+                Arg::I64(n) => out.add(*n),
+                Arg::Bool(b) => out.add(*b),
+                Arg::Text(s) => out.add(s.as_str()),
+                Arg::OptText(s) => out.add(s.as_deref()),
+                Arg::Uuid(u) => out.add($uuid(*u)),
+                Arg::OptUuid(u) => out.add(u.map($uuid)),
+                Arg::Time(t) => out.add($time(*t)),
+                Arg::OptTime(t) => out.add(t.map($time)),
+                Arg::Date(d) => out.add($date(*d)),
+                Arg::OptDate(d) => out.add(d.map($date)),
+                Arg::Bytes(b) => out.add(b.as_slice()),
+                Arg::OptBytes(b) => out.add(b.as_deref()),
+            };
+            added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
+        }
+        Ok(out)
+    }};
 }
 
+/// SQLite keeps ids, times and dates as text.
+fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
+    bind_args!(args, SqliteArguments, uuid: |u: Uuid| u.hyphenated().to_string(), time: fmt_time, date: fmt_date)
+}
+
+/// PostgreSQL keeps ids, times and dates in their native types.
 fn pg_args(args: &[Arg]) -> Result<PgArguments, StoreError> {
-    let mut out = PgArguments::default();
-    for arg in args {
-        let added = match arg {
-            Arg::I64(n) => out.add(*n),
-            Arg::Bool(b) => out.add(*b),
-            Arg::Text(s) => out.add(s.as_str()),
-            Arg::OptText(s) => out.add(s.as_deref()),
-            Arg::Uuid(u) => out.add(*u),
-            Arg::OptUuid(u) => out.add(*u),
-            Arg::Time(t) => out.add(*t),
-            Arg::OptTime(t) => out.add(*t),
-            Arg::Date(d) => out.add(*d),
-            Arg::OptDate(d) => out.add(*d),
-            Arg::Bytes(b) => out.add(b.as_slice()),
-            Arg::OptBytes(b) => out.add(b.as_deref()),
-        };
-        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
-    }
-    Ok(out)
+    bind_args!(args, PgArguments, uuid: identity, time: identity, date: identity)
 }
 
 /// The connection pool of one backend.
@@ -230,6 +224,25 @@ impl Conn {
     }
 }
 
+/// Prepares `$q` with `$args` bound for the backend of `$cx` and evaluates `$run` with the
+/// query and the connection: the one place that picks a statement's text per backend.
+macro_rules! with_query {
+    ($cx:expr, $q:expr, $args:expr, |$query:ident, $conn:ident| $run:expr) => {
+        match $cx {
+            Cx::Sqlite(c) => {
+                let $query = sqlx::query_with(sql_text(&$q.sqlite), sqlite_args($args)?);
+                let $conn = &mut **c;
+                $run
+            }
+            Cx::Pg(c) => {
+                let $query = sqlx::query_with(sql_text(&$q.pg), pg_args($args)?);
+                let $conn = &mut **c;
+                $run
+            }
+        }
+    };
+}
+
 /// A borrowed connection of either backend.
 #[derive(Debug)]
 pub(crate) enum Cx<'a> {
@@ -245,16 +258,10 @@ impl Cx<'_> {
 
     /// Runs a statement and returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, q: &Sql, args: &[Arg]) -> Result<u64, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .execute(c)
+            .await?
+            .rows_affected()))
     }
 
     /// Runs statements without parameters over the simple protocol (maintenance commands).
@@ -276,20 +283,12 @@ impl Cx<'_> {
         q: &Sql,
         args: &[Arg],
     ) -> Result<Vec<Row>, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::Sqlite)
-                .collect(),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::Pg)
-                .collect(),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(Row::from)
+            .collect()))
     }
 
     /// Runs a query that returns at most one row.
@@ -298,16 +297,10 @@ impl Cx<'_> {
         q: &Sql,
         args: &[Arg],
     ) -> Result<Option<Row>, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .fetch_optional(&mut **c)
-                .await?
-                .map(Row::Sqlite),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .fetch_optional(&mut **c)
-                .await?
-                .map(Row::Pg),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .fetch_optional(c)
+            .await?
+            .map(Row::from)))
     }
 
     /// Runs a query that returns exactly one row.
@@ -325,8 +318,25 @@ pub(crate) enum Row {
     Pg(PgRow),
 }
 
+impl From<SqliteRow> for Row {
+    fn from(row: SqliteRow) -> Row {
+        Row::Sqlite(row)
+    }
+}
+
+impl From<PgRow> for Row {
+    fn from(row: PgRow) -> Row {
+        Row::Pg(row)
+    }
+}
+
 fn unreadable(col: &str, e: &sqlx::Error) -> StoreError {
     StoreError::Corrupt(format!("the column {col} holds an unreadable value ({e})"))
+}
+
+/// The value of a column that must not be NULL.
+fn required<T>(col: &str, value: Option<T>) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
 }
 
 /// Getters whose Rust type is stored the same way on both backends.
@@ -352,54 +362,51 @@ impl Row {
 
     /// A uuid column (text on SQLite).
     pub(crate) fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
-        self.opt_uuid(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_uuid(col)?)
     }
 
     /// A nullable uuid column.
     pub(crate) fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
-        match self {
-            Row::Sqlite(_) => self
-                .opt_text(col)?
-                .map(|s| {
-                    Uuid::parse_str(&s)
-                        .map_err(|_| StoreError::Corrupt(format!("the column {col} holds no uuid")))
-                })
-                .transpose(),
-            Row::Pg(r) => r
-                .try_get::<Option<Uuid>, _>(col)
-                .map_err(|e| unreadable(col, &e)),
-        }
+        self.opt_native(col, |s| {
+            Uuid::parse_str(s)
+                .map_err(|_| StoreError::Corrupt(format!("the column {col} holds no uuid")))
+        })
     }
 
     /// A timestamp column (fixed-format text on SQLite).
     pub(crate) fn time(&self, col: &str) -> Result<OffsetDateTime, StoreError> {
-        self.opt_time(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_time(col)?)
     }
 
     /// A nullable timestamp column.
     pub(crate) fn opt_time(&self, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-        match self {
-            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_time(&s)).transpose(),
-            Row::Pg(r) => r
-                .try_get::<Option<OffsetDateTime>, _>(col)
-                .map_err(|e| unreadable(col, &e)),
-        }
+        self.opt_native(col, parse_time)
     }
 
     /// A date column (`YYYY-MM-DD` text on SQLite).
     pub(crate) fn date(&self, col: &str) -> Result<Date, StoreError> {
-        self.opt_date(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_date(col)?)
     }
 
     /// A nullable date column.
     pub(crate) fn opt_date(&self, col: &str) -> Result<Option<Date>, StoreError> {
+        self.opt_native(col, parse_date)
+    }
+
+    /// A nullable column of a type PostgreSQL stores natively and SQLite as text, which
+    /// `parse` reads.
+    fn opt_native<T>(
+        &self,
+        col: &str,
+        parse: impl FnOnce(&str) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
         match self {
-            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_date(&s)).transpose(),
+            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse(&s)).transpose(),
             Row::Pg(r) => r
-                .try_get::<Option<Date>, _>(col)
+                .try_get::<Option<T>, _>(col)
                 .map_err(|e| unreadable(col, &e)),
         }
     }
