@@ -101,8 +101,7 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -110,11 +109,9 @@ impl Store {
                     " FROM access_log WHERE case_id = $1 ORDER BY seq"
                 )),
                 &[Arg::Uuid(case_id)],
+                access_from_row,
             )
-            .await?
-            .iter()
-            .map(access_from_row)
-            .collect()
+            .await
     }
 
     /// Up to `limit` access-log entries after position `after_seq`, oldest first (audit review).
@@ -123,8 +120,7 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -132,10 +128,8 @@ impl Store {
                     " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
                 )),
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
+                access_from_row,
             )
-            .await?
-            .iter()
-            .map(access_from_row)
-            .collect()
+            .await
     }
 }

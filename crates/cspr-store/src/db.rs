@@ -179,6 +179,63 @@ impl Pool {
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
         })
     }
+
+    /// Runs one query on a pooled connection and maps every row it returns (the many reads
+    /// that are a single statement).
+    pub(crate) async fn fetch_all<T>(
+        &self,
+        q: &Sql,
+        args: &[Arg],
+        map: impl FnMut(&Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx()
+            .fetch_all(q, args)
+            .await?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
+    /// Runs one query that returns at most one row on a pooled connection and maps that row.
+    pub(crate) async fn fetch_optional<T>(
+        &self,
+        q: &Sql,
+        args: &[Arg],
+        map: impl FnOnce(&Row) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx()
+            .fetch_optional(q, args)
+            .await?
+            .as_ref()
+            .map(map)
+            .transpose()
+    }
+
+    /// Runs one query that returns exactly one row on a pooled connection.
+    pub(crate) async fn fetch_one(&self, q: &Sql, args: &[Arg]) -> Result<Row, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx().fetch_one(q, args).await
+    }
+
+    /// Runs one statement in a write transaction of its own and commits it; returns the number
+    /// of rows it changed (the many writes that are a single statement).
+    pub(crate) async fn write_one(&self, q: &Sql, args: &[Arg]) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let changed = tx.cx().execute(q, args).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// [`Pool::write_one`] for a statement about a row that must exist: `NotFound` when it
+    /// changed no row (and so wrote nothing).
+    pub(crate) async fn write_found(&self, q: &Sql, args: &[Arg]) -> Result<(), StoreError> {
+        match self.write_one(q, args).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
+    }
 }
 
 /// An open transaction; dropping it without [`Tx::commit`] rolls back.

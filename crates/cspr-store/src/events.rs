@@ -517,15 +517,12 @@ impl Store {
 
     /// Every stream (case) that has events, in the order the cases were opened.
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_all(
                 &sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq"),
                 &[],
+                |r| r.uuid("stream_id"),
             )
-            .await?
-            .iter()
-            .map(|r| r.uuid("stream_id"))
-            .collect()
+            .await
     }
 }

@@ -274,18 +274,15 @@ impl Store {
     /// Whether a key's job has finished its work (done or skipped): a worker handed the job
     /// again checks this before acting.
     pub async fn job_key_done(&self, key: &str) -> Result<bool, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let row = conn
-            .cx()
+        let done = self
+            .pool()
             .fetch_optional(
                 &sql("SELECT done_at FROM job_keys WHERE key = $1"),
                 &[Arg::Text(key.to_owned())],
+                |row| Ok(row.opt_time("done_at")?.is_some()),
             )
             .await?;
-        match row {
-            Some(row) => Ok(row.opt_time("done_at")?.is_some()),
-            None => Ok(false),
-        }
+        Ok(done.unwrap_or(false))
     }
 
     /// Marks a claimed job done and its key's work finished with `outcome`, in one transaction:

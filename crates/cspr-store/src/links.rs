@@ -235,8 +235,7 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<PractitionerLink>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_optional(
                 &sql(concat!(
                     "SELECT ",
@@ -245,17 +244,14 @@ impl Store {
                       WHERE l.token_hash = $1"
                 )),
                 &[Arg::from(token_hash)],
+                |r| link_from_row(self.keys(), r),
             )
-            .await?
-            .as_ref()
-            .map(|r| link_from_row(self.keys(), r))
-            .transpose()
+            .await
     }
 
     /// Every link of a case, oldest first.
     pub async fn links_for_case(&self, case_id: Uuid) -> Result<Vec<PractitionerLink>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -264,11 +260,9 @@ impl Store {
                       WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
                 )),
                 &[Arg::Uuid(case_id)],
+                |r| link_from_row(self.keys(), r),
             )
-            .await?
-            .iter()
-            .map(|r| link_from_row(self.keys(), r))
-            .collect()
+            .await
     }
 
     /// Puts a new code on a live (not revoked, not used) link, replacing any earlier one and
@@ -281,10 +275,9 @@ impl Store {
         expires_at: OffsetDateTime,
         max_codes: u32,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
+        let n = self
+            .pool()
+            .write_one(
                 &sql(
                     "UPDATE practitioner_links SET code_hash = $2, code_expires_at = $3, \
                      code_attempts = 0, codes_sent = codes_sent + 1 \
@@ -298,7 +291,6 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -334,10 +326,9 @@ impl Store {
         session_hash: &str,
         session_expires_at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
+        let n = self
+            .pool()
+            .write_one(
                 &sql(
                     "UPDATE practitioner_links SET session_hash = $3, session_expires_at = $4, \
                      code_hash = NULL, code_expires_at = NULL, code_attempts = 0 \
@@ -351,7 +342,6 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -363,10 +353,9 @@ impl Store {
         at: OffsetDateTime,
         contribution_blob_id: Option<Uuid>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
+        let n = self
+            .pool()
+            .write_one(
                 &sql(
                     "UPDATE practitioner_links SET used_at = $2, contribution_blob_id = $3, \
                      code_hash = NULL, code_expires_at = NULL, \
@@ -380,17 +369,15 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
     /// Withdraws an unused link of a case, ending its code and form session. Returns false when
     /// the case has no such link, or it was already used or revoked.
     pub async fn revoke_link(&self, case_id: Uuid, link_id: Uuid) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
+        let n = self
+            .pool()
+            .write_one(
                 &sql("UPDATE practitioner_links SET revoked = TRUE, \
                      code_hash = NULL, code_expires_at = NULL, \
                      session_hash = NULL, session_expires_at = NULL \
@@ -398,7 +385,6 @@ impl Store {
                 &[Arg::Uuid(link_id), Arg::Uuid(case_id)],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 }

@@ -300,9 +300,8 @@ impl Store {
 
     /// The case list for a scope: newest opened first, then by reference.
     pub async fn case_summaries(&self, scope: CaseScope) -> Result<Vec<CaseSummary>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -311,12 +310,9 @@ impl Store {
                     scope_filter!()
                 )),
                 &scope_args(scope),
+                summary_from_row,
             )
             .await?;
-        let mut out = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (b.opened_on, &a.reference, a.case_id).cmp(&(a.opened_on, &b.reference, b.case_id))
         });
@@ -325,8 +321,7 @@ impl Store {
 
     /// One case's summary, if the case has a projection. The caller checks access first.
     pub async fn case_summary(&self, case_id: Uuid) -> Result<Option<CaseSummary>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_optional(
                 &sql(concat!(
                     "SELECT ",
@@ -334,40 +329,34 @@ impl Store {
                     " FROM case_summaries s WHERE s.case_id = $1"
                 )),
                 &[Arg::Uuid(case_id)],
+                summary_from_row,
             )
-            .await?
-            .as_ref()
-            .map(summary_from_row)
-            .transpose()
+            .await
     }
 
     /// Who is a member of a case, and as what.
     pub async fn case_members(&self, case_id: Uuid) -> Result<Vec<CaseMember>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let mut out = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql("SELECT user_id, role FROM case_members WHERE case_id = $1"),
                 &[Arg::Uuid(case_id)],
+                |r| {
+                    Ok(CaseMember {
+                        user_id: r.uuid("user_id")?,
+                        role: r.text("role")?,
+                    })
+                },
             )
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(CaseMember {
-                    user_id: r.uuid("user_id")?,
-                    role: r.text("role")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .await?;
         out.sort();
         Ok(out)
     }
 
     /// One case's deadlines, soonest first.
     pub async fn deadlines(&self, case_id: Uuid) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -375,21 +364,17 @@ impl Store {
                     " FROM case_deadlines d WHERE d.case_id = $1"
                 )),
                 &[Arg::Uuid(case_id)],
+                deadline_from_row,
             )
             .await?;
-        let mut out = rows
-            .iter()
-            .map(deadline_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         sort_deadlines(&mut out);
         Ok(out)
     }
 
     /// Every deadline of the cases in scope, soonest first (the dashboard).
     pub async fn all_deadlines(&self, scope: CaseScope) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -398,21 +383,17 @@ impl Store {
                     scope_filter!()
                 )),
                 &scope_args(scope),
+                deadline_from_row,
             )
             .await?;
-        let mut out = rows
-            .iter()
-            .map(deadline_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         sort_deadlines(&mut out);
         Ok(out)
     }
 
     /// Every action of the cases in scope, soonest due first (the action tracker).
     pub async fn actions(&self, scope: CaseScope) -> Result<Vec<ActionRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -421,21 +402,17 @@ impl Store {
                     scope_filter!()
                 )),
                 &scope_args(scope),
+                action_from_row,
             )
             .await?;
-        let mut out = rows
-            .iter()
-            .map(action_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         sort_actions(&mut out);
         Ok(out)
     }
 
     /// One case's actions, soonest due first.
     pub async fn case_actions(&self, case_id: Uuid) -> Result<Vec<ActionRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
+        let mut out = self
+            .pool()
             .fetch_all(
                 &sql(concat!(
                     "SELECT ",
@@ -443,12 +420,9 @@ impl Store {
                     " FROM case_actions a WHERE a.case_id = $1"
                 )),
                 &[Arg::Uuid(case_id)],
+                action_from_row,
             )
             .await?;
-        let mut out = rows
-            .iter()
-            .map(action_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         sort_actions(&mut out);
         Ok(out)
     }

@@ -95,14 +95,13 @@ impl Store {
     /// Removes a report that was stored for a publication the case then refused (nothing else
     /// deletes a published report: withdrawal keeps the row).
     pub async fn discard_published_report(&self, id: Uuid) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
+        self.pool()
+            .write_one(
                 &sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL"),
                 &[Arg::Uuid(id)],
             )
             .await?;
-        tx.commit().await
+        Ok(())
     }
 
     /// The partnership's reports on the public page: published, not withdrawn, newest first.
@@ -110,8 +109,7 @@ impl Store {
         &self,
         partnership_id: Uuid,
     ) -> Result<Vec<PublishedReport>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_all(
                 &crate::db::sql_owned(format!(
                     "SELECT {COLS} FROM published_reports \
@@ -119,11 +117,9 @@ impl Store {
                      ORDER BY published_on DESC, title"
                 )),
                 &[Arg::Uuid(partnership_id)],
+                from_row,
             )
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
+            .await
     }
 
     /// The case's published report, withdrawn or not.
@@ -131,18 +127,15 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Option<PublishedReport>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        self.pool()
             .fetch_optional(
                 &crate::db::sql_owned(format!(
                     "SELECT {COLS} FROM published_reports WHERE case_id = $1"
                 )),
                 &[Arg::Uuid(case_id)],
+                from_row,
             )
-            .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()
+            .await
     }
 
     /// The PDF of a report on the public page: `None` when there is no such report in the
@@ -152,17 +145,14 @@ impl Store {
         partnership_id: Uuid,
         id: Uuid,
     ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let row = conn
-            .cx()
+        self.pool()
             .fetch_optional(
                 &sql("SELECT title, pdf FROM published_reports \
                      WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL"),
                 &[Arg::Uuid(id), Arg::Uuid(partnership_id)],
+                |r| Ok((r.text("title")?, r.bytes("pdf")?)),
             )
-            .await?;
-        row.map(|r| Ok((r.text("title")?, r.bytes("pdf")?)))
-            .transpose()
+            .await
     }
 
     /// Takes the case's report off the public page. Returns whether a report was online.
