@@ -123,30 +123,33 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let attempts = u32::try_from(row.i64("attempts")?).unwrap_or(u32::MAX);
-        if attempts >= JOB_MAX_ATTEMPTS {
-            cx.execute(
-                &sql(
+        let dead = attempts >= JOB_MAX_ATTEMPTS;
+        // Parked as dead (finished now), or pending again until its retry time.
+        let (q, at) = if dead {
+            (
+                sql(
                     "UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = $2, \
-                      finished_at = $3 WHERE id = $1",
+                     finished_at = $3 WHERE id = $1",
                 ),
-                &[Arg::I64(id), Arg::Text(message), Arg::Time(now)],
+                now,
             )
+        } else {
+            (
+                sql(
+                    "UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
+                     run_at = $3 WHERE id = $1",
+                ),
+                normalise_time(now + job_backoff(attempts))?,
+            )
+        };
+        cx.execute(&q, &[Arg::I64(id), Arg::Text(message), Arg::Time(at)])
             .await?;
+        if dead {
             tracing::warn!(
                 job = id,
                 attempts,
                 "job failed for the last time and is parked as dead"
             );
-        } else {
-            let retry_at = normalise_time(now + job_backoff(attempts))?;
-            cx.execute(
-                &sql(
-                    "UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
-                      run_at = $3 WHERE id = $1",
-                ),
-                &[Arg::I64(id), Arg::Text(message), Arg::Time(retry_at)],
-            )
-            .await?;
         }
         tx.commit().await
     }
