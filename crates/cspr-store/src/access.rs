@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::codec::{AccessRowRef, access_hash, escape_log_field, normalise_time};
-use crate::db::{Arg, Row, sql};
+use crate::db::{Arg, Row, select, sql};
 use crate::events::{Chain, Head, read_head, write_head};
 use crate::{AccessLogRow, NewAccessEntry, Store, StoreError};
 
@@ -103,11 +103,10 @@ impl Store {
     ) -> Result<Vec<AccessLogRow>, StoreError> {
         self.pool()
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     access_cols!(),
                     " FROM access_log WHERE case_id = $1 ORDER BY seq"
-                )),
+                ),
                 &[Arg::Uuid(case_id)],
                 access_from_row,
             )
@@ -122,11 +121,10 @@ impl Store {
     ) -> Result<Vec<AccessLogRow>, StoreError> {
         self.pool()
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     access_cols!(),
                     " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-                )),
+                ),
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
                 access_from_row,
             )

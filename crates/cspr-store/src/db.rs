@@ -40,6 +40,16 @@ pub(crate) const fn sql(both: &'static str) -> Sql {
     }
 }
 
+/// A `SELECT` of a column list (one of the `*_cols!()` macros) followed by the rest of the
+/// statement, all literal and the same on both backends:
+/// `select!(user_cols!(), " FROM users WHERE id = $1")`.
+macro_rules! select {
+    ($cols:expr, $($rest:expr),+ $(,)?) => {
+        $crate::db::sql(concat!("SELECT ", $cols, $($rest),+))
+    };
+}
+pub(crate) use select;
+
 /// A statement written once per backend.
 pub(crate) const fn sql2(sqlite: &'static str, pg: &'static str) -> Sql {
     Sql {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::codec::{EventRowRef, canonical_json, event_hash, normalise_time};
-use crate::db::{Arg, Cx, Row, sql, sql2};
+use crate::db::{Arg, Cx, Row, select, sql, sql2};
 use crate::keys::{CaseKey, Keys, event_aad};
 use crate::projections::{check_projection, write_projection};
 use crate::{
@@ -466,11 +466,10 @@ impl Store {
         let mut cx = tx.cx();
         let rows = cx
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     event_cols!(),
                     " FROM events WHERE stream_id = $1 ORDER BY version"
-                )),
+                ),
                 &[Arg::Uuid(stream_id)],
             )
             .await?;
@@ -498,11 +497,10 @@ impl Store {
         let mut cx = tx.cx();
         let rows = cx
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     event_cols!(),
                     " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-                )),
+                ),
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
             )
             .await?;

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::codec::{canonical_json, normalise_time};
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, select, sql};
 use crate::{Store, StoreError};
 
 const DUPLICATE_EMAIL: &str = "A user with this email address already exists";
@@ -24,12 +24,6 @@ macro_rules! user_cols {
     () => {
         "id, partnership_id, email, display_name, role, agency_id, password_hash, totp_enabled, \
          last_totp_step, disabled, created_at, oidc_issuer, oidc_subject"
-    };
-}
-/// A `SELECT` of every user column, followed by the given `FROM` and `WHERE`.
-macro_rules! user_query {
-    ($from_where:literal) => {
-        sql(concat!("SELECT ", user_cols!(), $from_where))
     };
 }
 macro_rules! session_cols {
@@ -354,7 +348,7 @@ impl Store {
     pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
         self.pool()
             .fetch_optional(
-                &user_query!(" FROM users WHERE id = $1"),
+                &select!(user_cols!(), " FROM users WHERE id = $1"),
                 &[Arg::Uuid(id)],
                 user_from_row,
             )
@@ -368,7 +362,7 @@ impl Store {
         };
         self.pool()
             .fetch_optional(
-                &user_query!(" FROM users WHERE email = $1"),
+                &select!(user_cols!(), " FROM users WHERE email = $1"),
                 &[Arg::Text(email)],
                 user_from_row,
             )
@@ -383,7 +377,10 @@ impl Store {
     ) -> Result<Option<UserRow>, StoreError> {
         self.pool()
             .fetch_optional(
-                &user_query!(" FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"),
+                &select!(
+                    user_cols!(),
+                    " FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
+                ),
                 &[Arg::from(issuer), Arg::from(subject)],
                 user_from_row,
             )
@@ -395,7 +392,7 @@ impl Store {
         let mut out = self
             .pool()
             .fetch_all(
-                &user_query!(" FROM users WHERE partnership_id = $1"),
+                &select!(user_cols!(), " FROM users WHERE partnership_id = $1"),
                 &[Arg::Uuid(partnership_id)],
                 user_from_row,
             )
@@ -653,11 +650,7 @@ impl Store {
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
         self.pool()
             .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    session_cols!(),
-                    " FROM sessions WHERE token_hash = $1"
-                )),
+                &select!(session_cols!(), " FROM sessions WHERE token_hash = $1"),
                 &[Arg::from(token_hash)],
                 session_from_row,
             )

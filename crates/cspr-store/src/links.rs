@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Row, sql};
+use crate::db::{Arg, Row, select, sql};
 use crate::events::case_key_for_write;
 use crate::keys::Keys;
 use crate::{Store, StoreError};
@@ -237,12 +237,11 @@ impl Store {
     ) -> Result<Option<PractitionerLink>, StoreError> {
         self.pool()
             .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     link_cols!(),
                     " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
                       WHERE l.token_hash = $1"
-                )),
+                ),
                 &[Arg::from(token_hash)],
                 |r| link_from_row(self.keys(), r),
             )
@@ -253,12 +252,11 @@ impl Store {
     pub async fn links_for_case(&self, case_id: Uuid) -> Result<Vec<PractitionerLink>, StoreError> {
         self.pool()
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     link_cols!(),
                     " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
                       WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
-                )),
+                ),
                 &[Arg::Uuid(case_id)],
                 |r| link_from_row(self.keys(), r),
             )

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::codec::{check_date, normalise_time};
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, Sql, select, sql};
 use crate::{
     ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError,
 };
@@ -35,6 +35,19 @@ macro_rules! scope_filter {
     () => {
         " s.partnership_id = $1 AND ($2 IS NULL OR EXISTS \
          (SELECT 1 FROM case_members m WHERE m.case_id = s.case_id AND m.user_id = $2))"
+    };
+}
+
+/// Joins the rows of the table aliased `$alias` to their case's summary `s` and keeps those
+/// in scope (see `scope_filter!()`).
+macro_rules! in_scope {
+    ($alias:literal) => {
+        concat!(
+            " JOIN case_summaries s ON s.case_id = ",
+            $alias,
+            ".case_id WHERE",
+            scope_filter!()
+        )
     };
 }
 
@@ -303,12 +316,11 @@ impl Store {
         let mut out = self
             .pool()
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     summary_cols!(),
                     " FROM case_summaries s WHERE",
                     scope_filter!()
-                )),
+                ),
                 &scope_args(scope),
                 summary_from_row,
             )
@@ -323,11 +335,10 @@ impl Store {
     pub async fn case_summary(&self, case_id: Uuid) -> Result<Option<CaseSummary>, StoreError> {
         self.pool()
             .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
+                &select!(
                     summary_cols!(),
                     " FROM case_summaries s WHERE s.case_id = $1"
-                )),
+                ),
                 &[Arg::Uuid(case_id)],
                 summary_from_row,
             )
@@ -355,74 +366,41 @@ impl Store {
 
     /// One case's deadlines, soonest first.
     pub async fn deadlines(&self, case_id: Uuid) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut out = self
-            .pool()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    deadline_cols!(),
-                    " FROM case_deadlines d WHERE d.case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-                deadline_from_row,
-            )
-            .await?;
-        sort_deadlines(&mut out);
-        Ok(out)
+        let q = select!(
+            deadline_cols!(),
+            " FROM case_deadlines d WHERE d.case_id = $1"
+        );
+        self.deadlines_of(&q, &[Arg::Uuid(case_id)]).await
     }
 
     /// Every deadline of the cases in scope, soonest first (the dashboard).
     pub async fn all_deadlines(&self, scope: CaseScope) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut out = self
-            .pool()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    deadline_cols!(),
-                    " FROM case_deadlines d JOIN case_summaries s ON s.case_id = d.case_id WHERE",
-                    scope_filter!()
-                )),
-                &scope_args(scope),
-                deadline_from_row,
-            )
-            .await?;
-        sort_deadlines(&mut out);
-        Ok(out)
+        let q = select!(deadline_cols!(), " FROM case_deadlines d", in_scope!("d"));
+        self.deadlines_of(&q, &scope_args(scope)).await
     }
 
     /// Every action of the cases in scope, soonest due first (the action tracker).
     pub async fn actions(&self, scope: CaseScope) -> Result<Vec<ActionRow>, StoreError> {
-        let mut out = self
-            .pool()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    action_cols!(),
-                    " FROM case_actions a JOIN case_summaries s ON s.case_id = a.case_id WHERE",
-                    scope_filter!()
-                )),
-                &scope_args(scope),
-                action_from_row,
-            )
-            .await?;
-        sort_actions(&mut out);
-        Ok(out)
+        let q = select!(action_cols!(), " FROM case_actions a", in_scope!("a"));
+        self.actions_of(&q, &scope_args(scope)).await
     }
 
     /// One case's actions, soonest due first.
     pub async fn case_actions(&self, case_id: Uuid) -> Result<Vec<ActionRow>, StoreError> {
-        let mut out = self
-            .pool()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    action_cols!(),
-                    " FROM case_actions a WHERE a.case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-                action_from_row,
-            )
-            .await?;
+        let q = select!(action_cols!(), " FROM case_actions a WHERE a.case_id = $1");
+        self.actions_of(&q, &[Arg::Uuid(case_id)]).await
+    }
+
+    /// The deadlines found by a query of `deadline_cols!()`, soonest first.
+    async fn deadlines_of(&self, q: &Sql, args: &[Arg]) -> Result<Vec<DeadlineRow>, StoreError> {
+        let mut out = self.pool().fetch_all(q, args, deadline_from_row).await?;
+        sort_deadlines(&mut out);
+        Ok(out)
+    }
+
+    /// The actions found by a query of `action_cols!()`, soonest due first.
+    async fn actions_of(&self, q: &Sql, args: &[Arg]) -> Result<Vec<ActionRow>, StoreError> {
+        let mut out = self.pool().fetch_all(q, args, action_from_row).await?;
         sort_actions(&mut out);
         Ok(out)
     }

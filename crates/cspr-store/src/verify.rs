@@ -4,7 +4,7 @@
 
 use crate::access::access_cols;
 use crate::codec::{AccessRowRef, EventRowRef, GENESIS_HASH, access_hash, event_hash};
-use crate::db::{Cx, Row, sql, sql2};
+use crate::db::{Cx, Row, select, sql, sql2};
 use crate::events::{Chain, event_cols, read_head};
 use crate::{BreakReason, ChainBreak, Store, StoreError, VerifyReport};
 
@@ -18,16 +18,14 @@ pub(crate) async fn walk_chain(
 ) -> Result<(u64, Option<ChainBreak>), StoreError> {
     let head = read_head(cx, chain, false).await?;
     let page_sql = match chain {
-        Chain::Events => sql(concat!(
-            "SELECT ",
+        Chain::Events => select!(
             event_cols!(),
             " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )),
-        Chain::AccessLog => sql(concat!(
-            "SELECT ",
+        ),
+        Chain::AccessLog => select!(
             access_cols!(),
             " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )),
+        ),
     };
     let broken = |seq: i64, reason: BreakReason| ChainBreak {
         table: chain.name().to_owned(),
