@@ -5,24 +5,15 @@ use cspr_store::testing::TestDb;
 use cspr_store::{BreakReason, ChainBreak, Store};
 use uuid::Uuid;
 
-use crate::{access, event};
+use crate::{access, append_events, event};
 
 /// Five events over two streams and four access-log entries, verified clean.
 async fn chained(db: &TestDb) -> Store {
     let store = db.store().await;
     let (p, a, b) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
-    store
-        .append(a, p, 0, vec![event("A1", 1), event("A2", 2)], None, vec![])
-        .await
-        .unwrap();
-    store
-        .append(b, p, 0, vec![event("B1", 3)], None, vec![])
-        .await
-        .unwrap();
-    store
-        .append(a, p, 2, vec![event("A3", 4), event("A4", 5)], None, vec![])
-        .await
-        .unwrap();
+    append_events(&store, a, p, 0, vec![event("A1", 1), event("A2", 2)]).await;
+    append_events(&store, b, p, 0, vec![event("B1", 3)]).await;
+    append_events(&store, a, p, 2, vec![event("A3", 4), event("A4", 5)]).await;
     for i in 0..4 {
         store
             .log_access(access("view-case", Some(a), &format!("n={i}")))
