@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::codec::{AccessRowRef, access_hash, escape_log_field, normalise_time};
-use crate::db::{Arg, Row, select, sql};
+use crate::db::{Arg, Row, read_row, select, sql};
 use crate::events::{Chain, Head, read_head, write_head};
 use crate::{AccessLogRow, NewAccessEntry, Store, StoreError};
 
@@ -31,16 +31,10 @@ fn clean(field: &str) -> String {
 }
 
 fn access_from_row(r: &Row) -> Result<AccessLogRow, StoreError> {
-    Ok(AccessLogRow {
-        seq: r.i64("seq")?,
-        at: r.time("at")?,
-        actor: r.text("actor")?,
-        action: r.text("action")?,
-        case_id: r.opt_uuid("case_id")?,
-        detail: r.text("detail")?,
-        source_ip: r.text("source_ip")?,
-        hash: r.text("hash")?,
-    })
+    Ok(read_row!(r => AccessLogRow {
+        seq: i64, at: time, actor: text, action: text, case_id: opt_uuid, detail: text,
+        source_ip: text, hash: text,
+    }))
 }
 
 impl Store {

@@ -50,6 +50,30 @@ macro_rules! select {
 }
 pub(crate) use select;
 
+/// Builds a `$ty` from a row whose columns are named as its fields. Each field is read with
+/// the [`Row`] getter named after it, given as a `{ block }` where it needs more, or taken
+/// from the local variable of its name when it stands alone:
+///
+/// ```text
+/// read_row!(r => AgencyRow { id, partnership_id: uuid, kind: text, name: text,
+///     active: { r.bool("active")? } })
+/// ```
+macro_rules! read_row {
+    ($row:ident => $ty:ident { $($field:ident $(: $how:tt)?),* $(,)? }) => {
+        $ty { $($field: $crate::db::read_row!(@field $row, $field $(, $how)?),)* }
+    };
+    (@field $row:ident, $field:ident) => {
+        $field
+    };
+    (@field $row:ident, $field:ident, $get:ident) => {
+        $row.$get(stringify!($field))?
+    };
+    (@field $row:ident, $field:ident, $value:block) => {
+        $value
+    };
+}
+pub(crate) use read_row;
+
 /// A statement written once per backend.
 pub(crate) const fn sql2(sqlite: &'static str, pg: &'static str) -> Sql {
     Sql {

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::codec::{EventRowRef, canonical_json, event_hash, normalise_time};
-use crate::db::{Arg, Cx, Row, select, sql, sql2};
+use crate::db::{Arg, Cx, Row, read_row, select, sql, sql2};
 use crate::keys::{CaseKey, Keys, event_aad};
 use crate::projections::{check_projection, write_projection};
 use crate::{
@@ -198,19 +198,10 @@ pub(crate) fn event_from_row(row: &Row, key: Option<&CaseKey>) -> Result<StoredE
             }
             None => None,
         };
-    Ok(StoredEvent {
-        seq,
-        stream_id,
-        version,
-        partnership_id: row.uuid("partnership_id")?,
-        event_type: row.text("event_type")?,
-        actor: row.text("actor")?,
-        occurred_at: row.time("occurred_at")?,
-        recorded_at: row.time("recorded_at")?,
-        plain,
-        sealed,
-        hash: row.text("hash")?,
-    })
+    Ok(read_row!(row => StoredEvent {
+        seq, stream_id, version, partnership_id: uuid, event_type: text, actor: text,
+        occurred_at: time, recorded_at: time, plain, sealed, hash: text,
+    }))
 }
 
 /// An event checked and serialised before the transaction starts.

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::codec::{canonical_json, normalise_time};
-use crate::db::{Arg, Cx, Row, select, sql};
+use crate::db::{Arg, Cx, Row, read_row, select, sql};
 use crate::{Store, StoreError};
 
 const DUPLICATE_EMAIL: &str = "A user with this email address already exists";
@@ -229,43 +229,26 @@ fn totp_aad(user_id: Uuid) -> Vec<u8> {
 }
 
 fn user_from_row(r: &Row) -> Result<UserRow, StoreError> {
-    Ok(UserRow {
-        id: r.uuid("id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        email: r.text("email")?,
-        display_name: r.text("display_name")?,
-        role: r.text("role")?,
-        agency_id: r.opt_uuid("agency_id")?,
-        password_hash: r.opt_text("password_hash")?,
-        totp_enabled: r.bool("totp_enabled")?,
+    Ok(read_row!(r => UserRow {
+        id: uuid, partnership_id: uuid, email: text, display_name: text, role: text,
+        agency_id: opt_uuid, password_hash: opt_text, totp_enabled: bool,
         // Stored as 0 when no step has been used: time step 0 (1970) is never a valid code.
-        last_totp_step: Some(r.u64("last_totp_step")?).filter(|&s| s > 0),
-        disabled: r.bool("disabled")?,
-        created_at: r.time("created_at")?,
-        oidc_issuer: r.opt_text("oidc_issuer")?,
-        oidc_subject: r.opt_text("oidc_subject")?,
-    })
+        last_totp_step: { Some(r.u64("last_totp_step")?).filter(|&s| s > 0) },
+        disabled: bool, created_at: time, oidc_issuer: opt_text, oidc_subject: opt_text,
+    }))
 }
 
 fn session_from_row(r: &Row) -> Result<SessionRow, StoreError> {
-    Ok(SessionRow {
-        token_hash: r.text("token_hash")?,
-        user_id: r.uuid("user_id")?,
-        created_at: r.time("created_at")?,
-        last_seen_at: r.time("last_seen_at")?,
-        mfa_done: r.bool("mfa_done")?,
-        reauth_at: r.opt_time("reauth_at")?,
-    })
+    Ok(read_row!(r => SessionRow {
+        token_hash: text, user_id: uuid, created_at: time, last_seen_at: time, mfa_done: bool,
+        reauth_at: opt_time,
+    }))
 }
 
 fn agency_from_row(r: &Row) -> Result<AgencyRow, StoreError> {
-    Ok(AgencyRow {
-        id: r.uuid("id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        kind: r.text("kind")?,
-        name: r.text("name")?,
-        active: r.bool("active")?,
-    })
+    Ok(read_row!(r => AgencyRow {
+        id: uuid, partnership_id: uuid, kind: text, name: text, active: bool,
+    }))
 }
 
 fn partnership_from_row(r: &Row) -> Result<PartnershipRow, StoreError> {

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Row, select, sql};
+use crate::db::{Arg, Row, read_row, select, sql};
 use crate::events::case_key_for_write;
 use crate::keys::Keys;
 use crate::{Store, StoreError};
@@ -151,26 +151,15 @@ fn link_from_row(keys: &Keys, r: &Row) -> Result<PractitionerLink, StoreError> {
             })?)
         }
     };
-    Ok(PractitionerLink {
-        id,
-        token_hash: r.text("token_hash")?,
-        partnership_id: r.uuid("partnership_id")?,
-        case_id,
-        form: r.text("form")?,
-        email,
-        created_by: r.uuid("created_by")?,
-        created_at: r.time("created_at")?,
-        expires_at: r.time("expires_at")?,
-        revoked: r.bool("revoked")?,
-        used_at: r.opt_time("used_at")?,
-        contribution_blob_id: r.opt_uuid("contribution_blob_id")?,
-        code_hash: r.opt_text("code_hash")?,
-        code_expires_at: r.opt_time("code_expires_at")?,
-        code_attempts: u32_of(r, "code_attempts")?,
-        codes_sent: u32_of(r, "codes_sent")?,
-        session_hash: r.opt_text("session_hash")?,
-        session_expires_at: r.opt_time("session_expires_at")?,
-    })
+    Ok(read_row!(r => PractitionerLink {
+        id, token_hash: text, partnership_id: uuid, case_id, form: text, email,
+        created_by: uuid, created_at: time, expires_at: time, revoked: bool,
+        used_at: opt_time, contribution_blob_id: opt_uuid, code_hash: opt_text,
+        code_expires_at: opt_time,
+        code_attempts: { u32_of(r, "code_attempts")? },
+        codes_sent: { u32_of(r, "codes_sent")? },
+        session_hash: opt_text, session_expires_at: opt_time,
+    }))
 }
 
 impl Store {

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::codec::{check_date, normalise_time};
-use crate::db::{Arg, Cx, Row, Sql, select, sql};
+use crate::db::{Arg, Cx, Row, Sql, read_row, select, sql};
 use crate::{
     ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError,
 };
@@ -206,55 +206,39 @@ pub(crate) async fn write_projection(
 }
 
 fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
-    Ok(CaseSummary {
-        case_id: r.uuid("case_id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        reference: r.text("reference")?,
-        stage: r.text("stage")?,
-        stage_label: r.text("stage_label")?,
-        next_deadline: r.opt_date("next_deadline")?,
-        next_deadline_label: r.opt_text("next_deadline_label")?,
-        opened_on: r.date("opened_on")?,
-        updated_at: r.time("updated_at")?,
-        closed: r.bool("closed")?,
-        themes: lines(&r.text("themes")?),
-        agencies: r
-            .text("agencies")?
-            .split_whitespace()
-            .map(|a| {
-                Uuid::parse_str(a)
-                    .map_err(|_| StoreError::Invalid("an agency id in a case summary".into()))
-            })
-            .collect::<Result<_, _>>()?,
-    })
+    Ok(read_row!(r => CaseSummary {
+        case_id: uuid, partnership_id: uuid, reference: text, stage: text, stage_label: text,
+        next_deadline: opt_date, next_deadline_label: opt_text, opened_on: date,
+        updated_at: time, closed: bool,
+        themes: { lines(&r.text("themes")?) },
+        agencies: { agency_ids(&r.text("agencies")?)? },
+    }))
 }
 
 fn deadline_from_row(r: &Row) -> Result<DeadlineRow, StoreError> {
-    Ok(DeadlineRow {
-        case_id: r.uuid("case_id")?,
-        key: r.text("key")?,
-        label: r.text("label")?,
-        due: r.date("due")?,
-        state: r.text("state")?,
-        met_on: r.opt_date("met_on")?,
-        explanation: r.text("explanation")?,
-    })
+    Ok(read_row!(r => DeadlineRow {
+        case_id: uuid, key: text, label: text, due: date, state: text, met_on: opt_date,
+        explanation: text,
+    }))
 }
 
 fn action_from_row(r: &Row) -> Result<ActionRow, StoreError> {
-    Ok(ActionRow {
-        case_id: r.uuid("case_id")?,
-        action_id: r.uuid("action_id")?,
-        recommendation: r.text("recommendation")?,
-        agency: r.text("agency")?,
-        description: r.text("description")?,
-        due: r.opt_date("due")?,
-        status: r.text("status")?,
-        owner: r.text("owner")?,
-        themes: lines(&r.text("themes")?),
-        last_progress: r.opt_date("last_progress")?,
-        completed_on: r.opt_date("completed_on")?,
-    })
+    Ok(read_row!(r => ActionRow {
+        case_id: uuid, action_id: uuid, recommendation: text, agency: text, description: text,
+        due: opt_date, status: text, owner: text,
+        themes: { lines(&r.text("themes")?) },
+        last_progress: opt_date, completed_on: opt_date,
+    }))
+}
+
+/// The agency ids of a case summary, kept space-separated.
+fn agency_ids(text: &str) -> Result<Vec<Uuid>, StoreError> {
+    text.split_whitespace()
+        .map(|a| {
+            Uuid::parse_str(a)
+                .map_err(|_| StoreError::Invalid("an agency id in a case summary".into()))
+        })
+        .collect()
 }
 
 /// A list kept one item per line.

@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, read_row, sql};
 use crate::{Store, StoreError};
 
 /// Largest PDF kept (a long overview report is a few hundred KiB).
@@ -68,17 +68,10 @@ fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
     let themes: Vec<String> = serde_json::from_str(&r.text("themes")?).map_err(|_| {
         StoreError::Corrupt("the themes of a published report are unreadable".into())
     })?;
-    Ok(PublishedReport {
-        id: r.uuid("id")?,
-        case_id: r.uuid("case_id")?,
-        title: r.text("title")?,
-        summary: r.text("summary")?,
-        themes,
-        published_on: r.date("published_on")?,
-        online_until: r.date("online_until")?,
-        pdf_size: r.u64("pdf_size")?,
-        withdrawn_on: r.opt_date("withdrawn_on")?,
-    })
+    Ok(read_row!(r => PublishedReport {
+        id: uuid, case_id: uuid, title: text, summary: text, themes, published_on: date,
+        online_until: date, pdf_size: u64, withdrawn_on: opt_date,
+    }))
 }
 
 impl Store {
