@@ -451,6 +451,15 @@ impl Row {
     same_type_getter!(bytes, Vec<u8>);
     same_type_getter!(opt_bytes, Option<Vec<u8>>);
 
+    /// Several text columns at once, in the order named.
+    pub(crate) fn texts<const N: usize>(&self, cols: [&str; N]) -> Result<[String; N], StoreError> {
+        let mut out = [const { String::new() }; N];
+        for (value, col) in out.iter_mut().zip(cols) {
+            *value = self.text(col)?;
+        }
+        Ok(out)
+    }
+
     /// A uuid column (text on SQLite).
     pub(crate) fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
         required(col, self.opt_uuid(col)?)

@@ -98,9 +98,7 @@ pub(crate) async fn walk_chain(
 }
 
 fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
-    let event_type = row.text("event_type")?;
-    let actor = row.text("actor")?;
-    let plain = row.text("plain")?;
+    let [event_type, actor, plain] = row.texts(["event_type", "actor", "plain"])?;
     let sealed = row.bytes("sealed")?;
     let event = read_row!(row => EventRowRef {
         seq: i64, stream_id: uuid, version: i64, partnership_id: uuid,
@@ -111,10 +109,8 @@ fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
 }
 
 fn recompute_access(row: &Row, prev: &str) -> Result<String, StoreError> {
-    let actor = row.text("actor")?;
-    let action = row.text("action")?;
-    let detail = row.text("detail")?;
-    let source_ip = row.text("source_ip")?;
+    let [actor, action, detail, source_ip] =
+        row.texts(["actor", "action", "detail", "source_ip"])?;
     let entry = read_row!(row => AccessRowRef {
         seq: i64, at: time, actor: { &actor }, action: { &action }, case_id: opt_uuid,
         detail: { &detail }, source_ip: { &source_ip },
