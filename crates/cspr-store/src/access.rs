@@ -95,15 +95,12 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
+        let q = select!(
+            access_cols!(),
+            " FROM access_log WHERE case_id = $1 ORDER BY seq"
+        );
         self.pool()
-            .fetch_all(
-                &select!(
-                    access_cols!(),
-                    " FROM access_log WHERE case_id = $1 ORDER BY seq"
-                ),
-                &[Arg::Uuid(case_id)],
-                access_from_row,
-            )
+            .fetch_all(&q, &[Arg::Uuid(case_id)], access_from_row)
             .await
     }
 
@@ -113,12 +110,13 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
+        let q = select!(
+            access_cols!(),
+            " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        );
         self.pool()
             .fetch_all(
-                &select!(
-                    access_cols!(),
-                    " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-                ),
+                &q,
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
                 access_from_row,
             )

@@ -497,12 +497,9 @@ impl Store {
 
     /// Every stream (case) that has events, in the order the cases were opened.
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
+        let q = sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq");
         self.pool()
-            .fetch_all(
-                &sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq"),
-                &[],
-                |r| r.uuid("stream_id"),
-            )
+            .fetch_all(&q, &[], |r| r.uuid("stream_id"))
             .await
     }
 }

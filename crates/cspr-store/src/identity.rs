@@ -329,12 +329,9 @@ impl Store {
 
     /// One account by id.
     pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
+        let q = select!(user_cols!(), " FROM users WHERE id = $1");
         self.pool()
-            .fetch_optional(
-                &select!(user_cols!(), " FROM users WHERE id = $1"),
-                &[Arg::Uuid(id)],
-                user_from_row,
-            )
+            .fetch_optional(&q, &[Arg::Uuid(id)], user_from_row)
             .await
     }
 
@@ -343,12 +340,9 @@ impl Store {
         let Ok(email) = normalise_email(email) else {
             return Ok(None);
         };
+        let q = select!(user_cols!(), " FROM users WHERE email = $1");
         self.pool()
-            .fetch_optional(
-                &select!(user_cols!(), " FROM users WHERE email = $1"),
-                &[Arg::Text(email)],
-                user_from_row,
-            )
+            .fetch_optional(&q, &[Arg::Text(email)], user_from_row)
             .await
     }
 
@@ -358,27 +352,21 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<Option<UserRow>, StoreError> {
+        let q = select!(
+            user_cols!(),
+            " FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
+        );
         self.pool()
-            .fetch_optional(
-                &select!(
-                    user_cols!(),
-                    " FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
-                ),
-                &[Arg::from(issuer), Arg::from(subject)],
-                user_from_row,
-            )
+            .fetch_optional(&q, &[Arg::from(issuer), Arg::from(subject)], user_from_row)
             .await
     }
 
     /// A partnership's accounts, by display name (case-insensitive), then id.
     pub async fn users(&self, partnership_id: Uuid) -> Result<Vec<UserRow>, StoreError> {
+        let q = select!(user_cols!(), " FROM users WHERE partnership_id = $1");
         let mut out = self
             .pool()
-            .fetch_all(
-                &select!(user_cols!(), " FROM users WHERE partnership_id = $1"),
-                &[Arg::Uuid(partnership_id)],
-                user_from_row,
-            )
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], user_from_row)
             .await?;
         sort_by_name(&mut out, |u| &u.display_name, |u| u.id);
         Ok(out)
@@ -391,9 +379,10 @@ impl Store {
         role: &str,
         agency_id: Option<Uuid>,
     ) -> Result<(), StoreError> {
+        let q = sql("UPDATE users SET role = $2, agency_id = $3 WHERE id = $1");
         self.pool()
             .write_found(
-                &sql("UPDATE users SET role = $2, agency_id = $3 WHERE id = $1"),
+                &q,
                 &[Arg::Uuid(id), Arg::from(role), Arg::OptUuid(agency_id)],
             )
             .await
@@ -425,11 +414,9 @@ impl Store {
 
     /// Replaces an account's password hash (an argon2id PHC string).
     pub async fn set_password_hash(&self, id: Uuid, hash: &str) -> Result<(), StoreError> {
+        let q = sql("UPDATE users SET password_hash = $2 WHERE id = $1");
         self.pool()
-            .write_found(
-                &sql("UPDATE users SET password_hash = $2 WHERE id = $1"),
-                &[Arg::Uuid(id), Arg::from(hash)],
-            )
+            .write_found(&q, &[Arg::Uuid(id), Arg::from(hash)])
             .await
     }
 
@@ -492,12 +479,13 @@ impl Store {
             }
             None => (None, None),
         };
+        let q = sql(
+            "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
+             last_totp_step = 0 WHERE id = $1",
+        );
         self.pool()
             .write_found(
-                &sql(
-                    "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
-                  last_totp_step = 0 WHERE id = $1",
-                ),
+                &q,
                 &[
                     Arg::Uuid(id),
                     Arg::OptBytes(wrapped),
@@ -586,37 +574,31 @@ impl Store {
 
     /// Uses up one recovery code: `true` exactly once per code, even under concurrent use.
     pub async fn use_recovery_code(&self, id: Uuid, code_hash: &str) -> Result<bool, StoreError> {
+        let q = sql("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2");
         let used = self
             .pool()
-            .write_one(
-                &sql("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2"),
-                &[Arg::Uuid(id), Arg::from(code_hash)],
-            )
+            .write_one(&q, &[Arg::Uuid(id), Arg::from(code_hash)])
             .await?;
         Ok(used == 1)
     }
 
     /// How many unused recovery codes an account has left.
     pub async fn recovery_codes_left(&self, id: Uuid) -> Result<u64, StoreError> {
-        self.pool()
-            .fetch_one(
-                &sql("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1"),
-                &[Arg::Uuid(id)],
-            )
-            .await?
-            .u64("n")
+        let q = sql("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1");
+        self.pool().fetch_one(&q, &[Arg::Uuid(id)]).await?.u64("n")
     }
 
     /// Starts a session. `NotFound` when the account does not exist or is disabled, checked in
     /// the same statement so a session cannot outlive a concurrent disabling.
     pub async fn create_session(&self, s: NewSession) -> Result<(), StoreError> {
+        let q = sql(concat!(
+            "INSERT INTO sessions (",
+            session_cols!(),
+            ") SELECT $1, id, $3, $4, $5, $6 FROM users WHERE id = $2 AND NOT disabled"
+        ));
         self.pool()
             .write_found(
-                &sql(concat!(
-                    "INSERT INTO sessions (",
-                    session_cols!(),
-                    ") SELECT $1, id, $3, $4, $5, $6 FROM users WHERE id = $2 AND NOT disabled"
-                )),
+                &q,
                 &[
                     Arg::Text(s.token_hash),
                     Arg::Uuid(s.user_id),
@@ -631,12 +613,9 @@ impl Store {
 
     /// A session by the hash of its token.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
+        let q = select!(session_cols!(), " FROM sessions WHERE token_hash = $1");
         self.pool()
-            .fetch_optional(
-                &select!(session_cols!(), " FROM sessions WHERE token_hash = $1"),
-                &[Arg::from(token_hash)],
-                session_from_row,
-            )
+            .fetch_optional(&q, &[Arg::from(token_hash)], session_from_row)
             .await
     }
 
@@ -646,11 +625,9 @@ impl Store {
         token_hash: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let q = sql("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1");
         self.pool()
-            .write_found(
-                &sql("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1"),
-                &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)],
-            )
+            .write_found(&q, &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)])
             .await
     }
 
@@ -660,33 +637,23 @@ impl Store {
         token_hash: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
+        let q = sql("UPDATE sessions SET reauth_at = $2 WHERE token_hash = $1");
         self.pool()
-            .write_found(
-                &sql("UPDATE sessions SET reauth_at = $2 WHERE token_hash = $1"),
-                &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)],
-            )
+            .write_found(&q, &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)])
             .await
     }
 
     /// Ends one session (sign-out); ending one that is already gone is not an error.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        self.pool()
-            .write_one(
-                &sql("DELETE FROM sessions WHERE token_hash = $1"),
-                &[Arg::from(token_hash)],
-            )
-            .await?;
+        let q = sql("DELETE FROM sessions WHERE token_hash = $1");
+        self.pool().write_one(&q, &[Arg::from(token_hash)]).await?;
         Ok(())
     }
 
     /// Ends every session of an account; returns how many there were.
     pub async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError> {
-        self.pool()
-            .write_one(
-                &sql("DELETE FROM sessions WHERE user_id = $1"),
-                &[Arg::Uuid(user_id)],
-            )
-            .await
+        let q = sql("DELETE FROM sessions WHERE user_id = $1");
+        self.pool().write_one(&q, &[Arg::Uuid(user_id)]).await
     }
 
     /// Ends sessions idle since before `idle_before` or begun before `created_before`
@@ -696,9 +663,10 @@ impl Store {
         idle_before: OffsetDateTime,
         created_before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
+        let q = sql("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
         self.pool()
             .write_one(
-                &sql("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2"),
+                &q,
                 &[
                     Arg::Time(normalise_time(idle_before)?),
                     Arg::Time(normalise_time(created_before)?),
@@ -733,23 +701,16 @@ impl Store {
 
     /// The failures counted against a key, if any.
     pub async fn login_failures(&self, key: &str) -> Result<Option<LoginFailures>, StoreError> {
+        let q = sql("SELECT failures, last_at FROM login_failures WHERE key = $1");
         self.pool()
-            .fetch_optional(
-                &sql("SELECT failures, last_at FROM login_failures WHERE key = $1"),
-                &[Arg::from(key)],
-                failures_from_row,
-            )
+            .fetch_optional(&q, &[Arg::from(key)], failures_from_row)
             .await
     }
 
     /// Forgets the failures counted against a key (after a successful sign-in).
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        self.pool()
-            .write_one(
-                &sql("DELETE FROM login_failures WHERE key = $1"),
-                &[Arg::from(key)],
-            )
-            .await?;
+        let q = sql("DELETE FROM login_failures WHERE key = $1");
+        self.pool().write_one(&q, &[Arg::from(key)]).await?;
         Ok(())
     }
 
@@ -778,11 +739,9 @@ impl Store {
         &self,
         before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
+        let q = sql("DELETE FROM login_failures WHERE last_at < $1");
         self.pool()
-            .write_one(
-                &sql("DELETE FROM login_failures WHERE last_at < $1"),
-                &[Arg::Time(normalise_time(before)?)],
-            )
+            .write_one(&q, &[Arg::Time(normalise_time(before)?)])
             .await
     }
 
@@ -823,16 +782,13 @@ impl Store {
 
     /// A partnership's agencies, by name (case-insensitive), then id.
     pub async fn agencies(&self, partnership_id: Uuid) -> Result<Vec<AgencyRow>, StoreError> {
+        let q = sql(
+            "SELECT id, partnership_id, kind, name, active FROM agencies \
+             WHERE partnership_id = $1",
+        );
         let mut out = self
             .pool()
-            .fetch_all(
-                &sql(
-                    "SELECT id, partnership_id, kind, name, active FROM agencies \
-                      WHERE partnership_id = $1",
-                ),
-                &[Arg::Uuid(partnership_id)],
-                agency_from_row,
-            )
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], agency_from_row)
             .await?;
         sort_by_name(&mut out, |a| &a.name, |a| a.id);
         Ok(out)
@@ -843,16 +799,13 @@ impl Store {
         &self,
         partnership_id: Uuid,
     ) -> Result<Option<Value>, StoreError> {
+        let q = sql("SELECT settings FROM partnership_settings WHERE partnership_id = $1");
         self.pool()
-            .fetch_optional(
-                &sql("SELECT settings FROM partnership_settings WHERE partnership_id = $1"),
-                &[Arg::Uuid(partnership_id)],
-                |row| {
-                    serde_json::from_str(&row.text("settings")?).map_err(|_| {
-                        StoreError::Corrupt("a partnership's settings are not JSON".into())
-                    })
-                },
-            )
+            .fetch_optional(&q, &[Arg::Uuid(partnership_id)], |row| {
+                serde_json::from_str(&row.text("settings")?).map_err(|_| {
+                    StoreError::Corrupt("a partnership's settings are not JSON".into())
+                })
+            })
             .await
     }
 
@@ -868,13 +821,14 @@ impl Store {
                 "a partnership's settings must be a JSON object".into(),
             ));
         }
+        let q = sql(
+            "INSERT INTO partnership_settings (partnership_id, settings, updated_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (partnership_id) DO UPDATE SET \
+             settings = excluded.settings, updated_at = excluded.updated_at",
+        );
         self.pool()
             .write_one(
-                &sql(
-                    "INSERT INTO partnership_settings (partnership_id, settings, updated_at) \
-                      VALUES ($1, $2, $3) ON CONFLICT (partnership_id) DO UPDATE SET \
-                      settings = excluded.settings, updated_at = excluded.updated_at",
-                ),
+                &q,
                 &[
                     Arg::Uuid(partnership_id),
                     Arg::Text(canonical_json(settings)),
@@ -887,37 +841,26 @@ impl Store {
 
     /// One partnership.
     pub async fn partnership(&self, id: Uuid) -> Result<Option<PartnershipRow>, StoreError> {
+        let q = sql("SELECT id, name FROM partnerships WHERE id = $1");
         self.pool()
-            .fetch_optional(
-                &sql("SELECT id, name FROM partnerships WHERE id = $1"),
-                &[Arg::Uuid(id)],
-                partnership_from_row,
-            )
+            .fetch_optional(&q, &[Arg::Uuid(id)], partnership_from_row)
             .await
     }
 
     /// Every partnership, by name (case-insensitive), then id.
     pub async fn partnerships(&self) -> Result<Vec<PartnershipRow>, StoreError> {
-        let mut out = self
-            .pool()
-            .fetch_all(
-                &sql("SELECT id, name FROM partnerships"),
-                &[],
-                partnership_from_row,
-            )
-            .await?;
+        let q = sql("SELECT id, name FROM partnerships");
+        let mut out = self.pool().fetch_all(&q, &[], partnership_from_row).await?;
         sort_by_name(&mut out, |p| &p.name, |p| p.id);
         Ok(out)
     }
 
     /// Creates or renames a partnership.
     pub async fn upsert_partnership(&self, p: PartnershipRow) -> Result<(), StoreError> {
+        let q = sql("INSERT INTO partnerships (id, name) VALUES ($1, $2) \
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name");
         self.pool()
-            .write_one(
-                &sql("INSERT INTO partnerships (id, name) VALUES ($1, $2) \
-                      ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
-                &[Arg::Uuid(p.id), Arg::Text(p.name)],
-            )
+            .write_one(&q, &[Arg::Uuid(p.id), Arg::Text(p.name)])
             .await?;
         Ok(())
     }

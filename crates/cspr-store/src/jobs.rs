@@ -277,13 +277,12 @@ impl Store {
     /// Whether a key's job has finished its work (done or skipped): a worker handed the job
     /// again checks this before acting.
     pub async fn job_key_done(&self, key: &str) -> Result<bool, StoreError> {
+        let q = sql("SELECT done_at FROM job_keys WHERE key = $1");
         let done = self
             .pool()
-            .fetch_optional(
-                &sql("SELECT done_at FROM job_keys WHERE key = $1"),
-                &[Arg::Text(key.to_owned())],
-                |row| Ok(row.opt_time("done_at")?.is_some()),
-            )
+            .fetch_optional(&q, &[Arg::Text(key.to_owned())], |row| {
+                Ok(row.opt_time("done_at")?.is_some())
+            })
             .await?;
         Ok(done.unwrap_or(false))
     }

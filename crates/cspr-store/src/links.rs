@@ -224,31 +224,27 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<PractitionerLink>, StoreError> {
+        let q = select!(
+            link_cols!(),
+            " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
+             WHERE l.token_hash = $1"
+        );
         self.pool()
-            .fetch_optional(
-                &select!(
-                    link_cols!(),
-                    " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
-                      WHERE l.token_hash = $1"
-                ),
-                &[Arg::from(token_hash)],
-                |r| link_from_row(self.keys(), r),
-            )
+            .fetch_optional(&q, &[Arg::from(token_hash)], |r| {
+                link_from_row(self.keys(), r)
+            })
             .await
     }
 
     /// Every link of a case, oldest first.
     pub async fn links_for_case(&self, case_id: Uuid) -> Result<Vec<PractitionerLink>, StoreError> {
+        let q = select!(
+            link_cols!(),
+            " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
+             WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
+        );
         self.pool()
-            .fetch_all(
-                &select!(
-                    link_cols!(),
-                    " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
-                      WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
-                ),
-                &[Arg::Uuid(case_id)],
-                |r| link_from_row(self.keys(), r),
-            )
+            .fetch_all(&q, &[Arg::Uuid(case_id)], |r| link_from_row(self.keys(), r))
             .await
     }
 
@@ -262,14 +258,15 @@ impl Store {
         expires_at: OffsetDateTime,
         max_codes: u32,
     ) -> Result<bool, StoreError> {
+        let q = sql(
+            "UPDATE practitioner_links SET code_hash = $2, code_expires_at = $3, \
+             code_attempts = 0, codes_sent = codes_sent + 1 \
+             WHERE token_hash = $1 AND NOT revoked AND used_at IS NULL AND codes_sent < $4",
+        );
         let n = self
             .pool()
             .write_one(
-                &sql(
-                    "UPDATE practitioner_links SET code_hash = $2, code_expires_at = $3, \
-                     code_attempts = 0, codes_sent = codes_sent + 1 \
-                     WHERE token_hash = $1 AND NOT revoked AND used_at IS NULL AND codes_sent < $4",
-                ),
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::from(code_hash),
@@ -313,14 +310,15 @@ impl Store {
         session_hash: &str,
         session_expires_at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
+        let q = sql(
+            "UPDATE practitioner_links SET session_hash = $3, session_expires_at = $4, \
+             code_hash = NULL, code_expires_at = NULL, code_attempts = 0 \
+             WHERE token_hash = $1 AND code_hash = $2 AND NOT revoked AND used_at IS NULL",
+        );
         let n = self
             .pool()
             .write_one(
-                &sql(
-                    "UPDATE practitioner_links SET session_hash = $3, session_expires_at = $4, \
-                     code_hash = NULL, code_expires_at = NULL, code_attempts = 0 \
-                     WHERE token_hash = $1 AND code_hash = $2 AND NOT revoked AND used_at IS NULL",
-                ),
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::from(code_hash),
@@ -340,15 +338,16 @@ impl Store {
         at: OffsetDateTime,
         contribution_blob_id: Option<Uuid>,
     ) -> Result<bool, StoreError> {
+        let q = sql(
+            "UPDATE practitioner_links SET used_at = $2, contribution_blob_id = $3, \
+             code_hash = NULL, code_expires_at = NULL, \
+             session_hash = NULL, session_expires_at = NULL \
+             WHERE token_hash = $1 AND used_at IS NULL AND NOT revoked",
+        );
         let n = self
             .pool()
             .write_one(
-                &sql(
-                    "UPDATE practitioner_links SET used_at = $2, contribution_blob_id = $3, \
-                     code_hash = NULL, code_expires_at = NULL, \
-                     session_hash = NULL, session_expires_at = NULL \
-                     WHERE token_hash = $1 AND used_at IS NULL AND NOT revoked",
-                ),
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::Time(normalise_time(at)?),
@@ -362,15 +361,13 @@ impl Store {
     /// Withdraws an unused link of a case, ending its code and form session. Returns false when
     /// the case has no such link, or it was already used or revoked.
     pub async fn revoke_link(&self, case_id: Uuid, link_id: Uuid) -> Result<bool, StoreError> {
-        let n = self
-            .pool()
-            .write_one(
-                &sql("UPDATE practitioner_links SET revoked = TRUE, \
+        let q = sql("UPDATE practitioner_links SET revoked = TRUE, \
                      code_hash = NULL, code_expires_at = NULL, \
                      session_hash = NULL, session_expires_at = NULL \
-                     WHERE id = $1 AND case_id = $2 AND NOT revoked AND used_at IS NULL"),
-                &[Arg::Uuid(link_id), Arg::Uuid(case_id)],
-            )
+                     WHERE id = $1 AND case_id = $2 AND NOT revoked AND used_at IS NULL");
+        let n = self
+            .pool()
+            .write_one(&q, &[Arg::Uuid(link_id), Arg::Uuid(case_id)])
             .await?;
         Ok(n == 1)
     }

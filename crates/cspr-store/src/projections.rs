@@ -297,17 +297,14 @@ impl Store {
 
     /// The case list for a scope: newest opened first, then by reference.
     pub async fn case_summaries(&self, scope: CaseScope) -> Result<Vec<CaseSummary>, StoreError> {
+        let q = select!(
+            summary_cols!(),
+            " FROM case_summaries s WHERE",
+            scope_filter!()
+        );
         let mut out = self
             .pool()
-            .fetch_all(
-                &select!(
-                    summary_cols!(),
-                    " FROM case_summaries s WHERE",
-                    scope_filter!()
-                ),
-                &scope_args(scope),
-                summary_from_row,
-            )
+            .fetch_all(&q, &scope_args(scope), summary_from_row)
             .await?;
         out.sort_by(|a, b| {
             (b.opened_on, &a.reference, a.case_id).cmp(&(a.opened_on, &b.reference, b.case_id))
@@ -317,32 +314,26 @@ impl Store {
 
     /// One case's summary, if the case has a projection. The caller checks access first.
     pub async fn case_summary(&self, case_id: Uuid) -> Result<Option<CaseSummary>, StoreError> {
+        let q = select!(
+            summary_cols!(),
+            " FROM case_summaries s WHERE s.case_id = $1"
+        );
         self.pool()
-            .fetch_optional(
-                &select!(
-                    summary_cols!(),
-                    " FROM case_summaries s WHERE s.case_id = $1"
-                ),
-                &[Arg::Uuid(case_id)],
-                summary_from_row,
-            )
+            .fetch_optional(&q, &[Arg::Uuid(case_id)], summary_from_row)
             .await
     }
 
     /// Who is a member of a case, and as what.
     pub async fn case_members(&self, case_id: Uuid) -> Result<Vec<CaseMember>, StoreError> {
+        let q = sql("SELECT user_id, role FROM case_members WHERE case_id = $1");
         let mut out = self
             .pool()
-            .fetch_all(
-                &sql("SELECT user_id, role FROM case_members WHERE case_id = $1"),
-                &[Arg::Uuid(case_id)],
-                |r| {
-                    Ok(CaseMember {
-                        user_id: r.uuid("user_id")?,
-                        role: r.text("role")?,
-                    })
-                },
-            )
+            .fetch_all(&q, &[Arg::Uuid(case_id)], |r| {
+                Ok(CaseMember {
+                    user_id: r.uuid("user_id")?,
+                    role: r.text("role")?,
+                })
+            })
             .await?;
         out.sort();
         Ok(out)

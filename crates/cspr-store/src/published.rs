@@ -88,12 +88,8 @@ impl Store {
     /// Removes a report that was stored for a publication the case then refused (nothing else
     /// deletes a published report: withdrawal keeps the row).
     pub async fn discard_published_report(&self, id: Uuid) -> Result<(), StoreError> {
-        self.pool()
-            .write_one(
-                &sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL"),
-                &[Arg::Uuid(id)],
-            )
-            .await?;
+        let q = sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL");
+        self.pool().write_one(&q, &[Arg::Uuid(id)]).await?;
         Ok(())
     }
 
@@ -102,16 +98,13 @@ impl Store {
         &self,
         partnership_id: Uuid,
     ) -> Result<Vec<PublishedReport>, StoreError> {
+        let q = crate::db::sql_owned(format!(
+            "SELECT {COLS} FROM published_reports \
+             WHERE partnership_id = $1 AND withdrawn_on IS NULL \
+             ORDER BY published_on DESC, title"
+        ));
         self.pool()
-            .fetch_all(
-                &crate::db::sql_owned(format!(
-                    "SELECT {COLS} FROM published_reports \
-                     WHERE partnership_id = $1 AND withdrawn_on IS NULL \
-                     ORDER BY published_on DESC, title"
-                )),
-                &[Arg::Uuid(partnership_id)],
-                from_row,
-            )
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], from_row)
             .await
     }
 
@@ -120,14 +113,11 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Option<PublishedReport>, StoreError> {
+        let q = crate::db::sql_owned(format!(
+            "SELECT {COLS} FROM published_reports WHERE case_id = $1"
+        ));
         self.pool()
-            .fetch_optional(
-                &crate::db::sql_owned(format!(
-                    "SELECT {COLS} FROM published_reports WHERE case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-                from_row,
-            )
+            .fetch_optional(&q, &[Arg::Uuid(case_id)], from_row)
             .await
     }
 
@@ -138,13 +128,12 @@ impl Store {
         partnership_id: Uuid,
         id: Uuid,
     ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
+        let q = sql("SELECT title, pdf FROM published_reports \
+                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL");
         self.pool()
-            .fetch_optional(
-                &sql("SELECT title, pdf FROM published_reports \
-                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL"),
-                &[Arg::Uuid(id), Arg::Uuid(partnership_id)],
-                |r| Ok((r.text("title")?, r.bytes("pdf")?)),
-            )
+            .fetch_optional(&q, &[Arg::Uuid(id), Arg::Uuid(partnership_id)], |r| {
+                Ok((r.text("title")?, r.bytes("pdf")?))
+            })
             .await
     }
 
