@@ -2,6 +2,8 @@
 //! dialects agree and once per backend where they differ; values are bound and read through
 //! [`Arg`] and [`Row`], which store ids, times and dates natively on PostgreSQL and as text on SQLite.
 
+use std::convert::identity;
+
 use sqlx::Row as _;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgRow};
@@ -10,8 +12,6 @@ use sqlx::{
     Arguments, AssertSqlSafe, PgConnection, PgPool, Postgres, Sqlite, SqliteConnection, SqlitePool,
     Transaction,
 };
-use std::convert::identity;
-
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -170,7 +170,13 @@ macro_rules! bind_args {
 
 /// SQLite keeps ids, times and dates as text.
 fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
-    bind_args!(args, SqliteArguments, uuid: |u: Uuid| u.hyphenated().to_string(), time: fmt_time, date: fmt_date)
+    bind_args!(
+        args,
+        SqliteArguments,
+        uuid: |u: Uuid| u.hyphenated().to_string(),
+        time: fmt_time,
+        date: fmt_date
+    )
 }
 
 /// PostgreSQL keeps ids, times and dates in their native types.
