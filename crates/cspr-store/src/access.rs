@@ -5,7 +5,7 @@
 use uuid::Uuid;
 
 use crate::codec::{AccessRowRef, access_hash, escape_log_field, normalise_time};
-use crate::db::{Arg, Row, sql};
+use crate::db::{Arg, Row, read_row, select, sql};
 use crate::events::{Chain, Head, read_head, write_head};
 use crate::{AccessLogRow, NewAccessEntry, Store, StoreError};
 
@@ -31,16 +31,10 @@ fn clean(field: &str) -> String {
 }
 
 fn access_from_row(r: &Row) -> Result<AccessLogRow, StoreError> {
-    Ok(AccessLogRow {
-        seq: r.i64("seq")?,
-        at: r.time("at")?,
-        actor: r.text("actor")?,
-        action: r.text("action")?,
-        case_id: r.opt_uuid("case_id")?,
-        detail: r.text("detail")?,
-        source_ip: r.text("source_ip")?,
-        hash: r.text("hash")?,
-    })
+    Ok(read_row!(r => AccessLogRow {
+        seq: i64, at: time, actor: text, action: text, case_id: opt_uuid, detail: text,
+        source_ip: text, hash: text,
+    }))
 }
 
 impl Store {
@@ -101,20 +95,13 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    access_cols!(),
-                    " FROM access_log WHERE case_id = $1 ORDER BY seq"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?
-            .iter()
-            .map(access_from_row)
-            .collect()
+        let q = select!(
+            access_cols!(),
+            " FROM access_log WHERE case_id = $1 ORDER BY seq"
+        );
+        self.pool()
+            .fetch_all(&q, &[Arg::Uuid(case_id)], access_from_row)
+            .await
     }
 
     /// Up to `limit` access-log entries after position `after_seq`, oldest first (audit review).
@@ -123,19 +110,16 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<AccessLogRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
+        let q = select!(
+            access_cols!(),
+            " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
+        );
+        self.pool()
             .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    access_cols!(),
-                    " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-                )),
+                &q,
                 &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
+                access_from_row,
             )
-            .await?
-            .iter()
-            .map(access_from_row)
-            .collect()
+            .await
     }
 }

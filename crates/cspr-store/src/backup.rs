@@ -249,17 +249,7 @@ impl<W: Write> ChunkWriter<W> {
     fn seal_full_chunks(&mut self) -> io::Result<()> {
         while self.buf.len() > self.chunk {
             let rest = self.buf.split_off(self.chunk);
-            let enc = self
-                .enc
-                .as_mut()
-                .ok_or_else(|| io::Error::other("backup writer already finished"))?;
-            let sealed = enc
-                .encrypt_next(Payload {
-                    msg: &self.buf,
-                    aad: &self.aad,
-                })
-                .map_err(|_| io::Error::other("backup encryption failed"))?;
-            self.buf.zeroize();
+            let sealed = self.seal_buf(false)?;
             self.buf = rest;
             self.out.write_all(&sealed)?;
         }
@@ -268,20 +258,31 @@ impl<W: Write> ChunkWriter<W> {
 
     fn finish(mut self) -> io::Result<W> {
         self.seal_full_chunks()?;
-        let enc = self
-            .enc
-            .take()
-            .ok_or_else(|| io::Error::other("backup writer already finished"))?;
-        let sealed = enc
-            .encrypt_last(Payload {
-                msg: &self.buf,
-                aad: &self.aad,
-            })
-            .map_err(|_| io::Error::other("backup encryption failed"))?;
-        self.buf.zeroize();
+        let sealed = self.seal_buf(true)?;
         self.out.write_all(&sealed)?;
         self.out.flush()?;
         Ok(self.out)
+    }
+
+    /// Encrypts the buffered plaintext as the next chunk, or as the last one (which ends the
+    /// stream), and wipes the plaintext.
+    fn seal_buf(&mut self, last: bool) -> io::Result<Vec<u8>> {
+        let finished = || io::Error::other("backup writer already finished");
+        let payload = Payload {
+            msg: &self.buf,
+            aad: &self.aad,
+        };
+        let sealed = if last {
+            self.enc.take().ok_or_else(finished)?.encrypt_last(payload)
+        } else {
+            self.enc
+                .as_mut()
+                .ok_or_else(finished)?
+                .encrypt_next(payload)
+        }
+        .map_err(|_| io::Error::other("backup encryption failed"))?;
+        self.buf.zeroize();
+        Ok(sealed)
     }
 }
 
@@ -326,23 +327,16 @@ impl<R: BufRead> ChunkReader<R> {
         let is_last = sealed.len() < want || self.input.fill_buf()?.is_empty();
         self.plain.zeroize();
         self.pos = 0;
-        if is_last {
-            let dec = self.dec.take().ok_or_else(damaged)?;
-            self.plain = dec
-                .decrypt_last(Payload {
-                    msg: &sealed,
-                    aad: &self.aad,
-                })
-                .map_err(|_| damaged())?;
+        let payload = Payload {
+            msg: &sealed,
+            aad: &self.aad,
+        };
+        self.plain = if is_last {
+            self.dec.take().ok_or_else(damaged)?.decrypt_last(payload)
         } else {
-            let dec = self.dec.as_mut().ok_or_else(damaged)?;
-            self.plain = dec
-                .decrypt_next(Payload {
-                    msg: &sealed,
-                    aad: &self.aad,
-                })
-                .map_err(|_| damaged())?;
+            self.dec.as_mut().ok_or_else(damaged)?.decrypt_next(payload)
         }
+        .map_err(|_| damaged())?;
         Ok(true)
     }
 }

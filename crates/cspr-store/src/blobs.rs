@@ -76,19 +76,13 @@ impl Store {
     /// Destroys a case's data key: its sealed event parts and blobs become unreadable for good,
     /// while plain event data, projections and both hash chains stay intact.
     pub async fn shred_case(&self, case_id: Uuid) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        let changed = tx
-            .cx()
-            .execute(
-                &sql("UPDATE case_keys SET wrapped_key = NULL, shredded_at = COALESCE(shredded_at, $2) \
-                      WHERE case_id = $1"),
-                &[Arg::Uuid(case_id), Arg::Time(crate::codec::now())],
-            )
+        let q = sql(
+            "UPDATE case_keys SET wrapped_key = NULL, shredded_at = COALESCE(shredded_at, $2) \
+             WHERE case_id = $1",
+        );
+        self.pool()
+            .write_found(&q, &[Arg::Uuid(case_id), Arg::Time(crate::codec::now())])
             .await?;
-        if changed == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await?;
         tracing::info!(case = %case_id, "case key destroyed (crypto-shredded)");
         // Best effort: push the old key bytes out of the WAL (SQLite) or dead tuples (PostgreSQL).
         let mut conn = self.pool().conn().await?;

@@ -2,6 +2,8 @@
 //! dialects agree and once per backend where they differ; values are bound and read through
 //! [`Arg`] and [`Row`], which store ids, times and dates natively on PostgreSQL and as text on SQLite.
 
+use std::convert::identity;
+
 use sqlx::Row as _;
 use sqlx::pool::PoolConnection;
 use sqlx::postgres::{PgArguments, PgRow};
@@ -37,6 +39,40 @@ pub(crate) const fn sql(both: &'static str) -> Sql {
         pg: Text::Static(both),
     }
 }
+
+/// A `SELECT` of a column list (one of the `*_cols!()` macros) followed by the rest of the
+/// statement, all literal and the same on both backends:
+/// `select!(user_cols!(), " FROM users WHERE id = $1")`.
+macro_rules! select {
+    ($cols:expr, $($rest:expr),+ $(,)?) => {
+        $crate::db::sql(concat!("SELECT ", $cols, $($rest),+))
+    };
+}
+pub(crate) use select;
+
+/// Builds a `$ty` from a row whose columns are named as its fields. Each field is read with
+/// the [`Row`] getter named after it, given as a `{ block }` where it needs more, or taken
+/// from the local variable of its name when it stands alone:
+///
+/// ```text
+/// read_row!(r => AgencyRow { id, partnership_id: uuid, kind: text, name: text,
+///     active: { r.bool("active")? } })
+/// ```
+macro_rules! read_row {
+    ($row:ident => $ty:ident { $($field:ident $(: $how:tt)?),* $(,)? }) => {
+        $ty { $($field: $crate::db::read_row!(@field $row, $field $(, $how)?),)* }
+    };
+    (@field $row:ident, $field:ident) => {
+        $field
+    };
+    (@field $row:ident, $field:ident, $get:ident) => {
+        $row.$get(stringify!($field))?
+    };
+    (@field $row:ident, $field:ident, $value:block) => {
+        $value
+    };
+}
+pub(crate) use read_row;
 
 /// A statement written once per backend.
 pub(crate) const fn sql2(sqlite: &'static str, pg: &'static str) -> Sql {
@@ -106,48 +142,46 @@ impl From<OffsetDateTime> for Arg {
     }
 }
 
-fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
-    let mut out = SqliteArguments::default();
-    for arg in args {
-        let added = match arg {
-            Arg::I64(n) => out.add(*n),
-            Arg::Bool(b) => out.add(*b),
-            Arg::Text(s) => out.add(s.as_str()),
-            Arg::OptText(s) => out.add(s.as_deref()),
-            Arg::Uuid(u) => out.add(u.hyphenated().to_string()),
-            Arg::OptUuid(u) => out.add(u.map(|u| u.hyphenated().to_string())),
-            Arg::Time(t) => out.add(fmt_time(*t)),
-            Arg::OptTime(t) => out.add(t.map(fmt_time)),
-            Arg::Date(d) => out.add(fmt_date(*d)),
-            Arg::OptDate(d) => out.add(d.map(fmt_date)),
-            Arg::Bytes(b) => out.add(b.as_slice()),
-            Arg::OptBytes(b) => out.add(b.as_deref()),
-        };
-        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
-    }
-    Ok(out)
+/// Binds every argument in turn into a new `$arguments`, encoding ids, times and dates with
+/// the given functions (the only values the backends store differently).
+macro_rules! bind_args {
+    ($args:expr, $arguments:ty, uuid: $uuid:expr, time: $time:expr, date: $date:expr) => {{
+        let mut out = <$arguments>::default();
+        for arg in $args {
+            let added = match arg {
+                Arg::I64(n) => out.add(*n),
+                Arg::Bool(b) => out.add(*b),
+                Arg::Text(s) => out.add(s.as_str()),
+                Arg::OptText(s) => out.add(s.as_deref()),
+                Arg::Uuid(u) => out.add($uuid(*u)),
+                Arg::OptUuid(u) => out.add(u.map($uuid)),
+                Arg::Time(t) => out.add($time(*t)),
+                Arg::OptTime(t) => out.add(t.map($time)),
+                Arg::Date(d) => out.add($date(*d)),
+                Arg::OptDate(d) => out.add(d.map($date)),
+                Arg::Bytes(b) => out.add(b.as_slice()),
+                Arg::OptBytes(b) => out.add(b.as_deref()),
+            };
+            added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
+        }
+        Ok(out)
+    }};
 }
 
+/// SQLite keeps ids, times and dates as text.
+fn sqlite_args(args: &[Arg]) -> Result<SqliteArguments, StoreError> {
+    bind_args!(
+        args,
+        SqliteArguments,
+        uuid: |u: Uuid| u.hyphenated().to_string(),
+        time: fmt_time,
+        date: fmt_date
+    )
+}
+
+/// PostgreSQL keeps ids, times and dates in their native types.
 fn pg_args(args: &[Arg]) -> Result<PgArguments, StoreError> {
-    let mut out = PgArguments::default();
-    for arg in args {
-        let added = match arg {
-            Arg::I64(n) => out.add(*n),
-            Arg::Bool(b) => out.add(*b),
-            Arg::Text(s) => out.add(s.as_str()),
-            Arg::OptText(s) => out.add(s.as_deref()),
-            Arg::Uuid(u) => out.add(*u),
-            Arg::OptUuid(u) => out.add(*u),
-            Arg::Time(t) => out.add(*t),
-            Arg::OptTime(t) => out.add(*t),
-            Arg::Date(d) => out.add(*d),
-            Arg::OptDate(d) => out.add(*d),
-            Arg::Bytes(b) => out.add(b.as_slice()),
-            Arg::OptBytes(b) => out.add(b.as_deref()),
-        };
-        added.map_err(|e| StoreError::Invalid(format!("a value could not be bound: {e}")))?;
-    }
-    Ok(out)
+    bind_args!(args, PgArguments, uuid: identity, time: identity, date: identity)
 }
 
 /// The connection pool of one backend.
@@ -184,6 +218,63 @@ impl Pool {
             Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
         })
+    }
+
+    /// Runs one query on a pooled connection and maps every row it returns (the many reads
+    /// that are a single statement).
+    pub(crate) async fn fetch_all<T>(
+        &self,
+        q: &Sql,
+        args: &[Arg],
+        map: impl FnMut(&Row) -> Result<T, StoreError>,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx()
+            .fetch_all(q, args)
+            .await?
+            .iter()
+            .map(map)
+            .collect()
+    }
+
+    /// Runs one query that returns at most one row on a pooled connection and maps that row.
+    pub(crate) async fn fetch_optional<T>(
+        &self,
+        q: &Sql,
+        args: &[Arg],
+        map: impl FnOnce(&Row) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx()
+            .fetch_optional(q, args)
+            .await?
+            .as_ref()
+            .map(map)
+            .transpose()
+    }
+
+    /// Runs one query that returns exactly one row on a pooled connection.
+    pub(crate) async fn fetch_one(&self, q: &Sql, args: &[Arg]) -> Result<Row, StoreError> {
+        let mut conn = self.conn().await?;
+        conn.cx().fetch_one(q, args).await
+    }
+
+    /// Runs one statement in a write transaction of its own and commits it; returns the number
+    /// of rows it changed (the many writes that are a single statement).
+    pub(crate) async fn write_one(&self, q: &Sql, args: &[Arg]) -> Result<u64, StoreError> {
+        let mut tx = self.write().await?;
+        let changed = tx.cx().execute(q, args).await?;
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// [`Pool::write_one`] for a statement about a row that must exist: `NotFound` when it
+    /// changed no row (and so wrote nothing).
+    pub(crate) async fn write_found(&self, q: &Sql, args: &[Arg]) -> Result<(), StoreError> {
+        match self.write_one(q, args).await? {
+            0 => Err(StoreError::NotFound),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -230,6 +321,25 @@ impl Conn {
     }
 }
 
+/// Prepares `$q` with `$args` bound for the backend of `$cx` and evaluates `$run` with the
+/// query and the connection: the one place that picks a statement's text per backend.
+macro_rules! with_query {
+    ($cx:expr, $q:expr, $args:expr, |$query:ident, $conn:ident| $run:expr) => {
+        match $cx {
+            Cx::Sqlite(c) => {
+                let $query = sqlx::query_with(sql_text(&$q.sqlite), sqlite_args($args)?);
+                let $conn = &mut **c;
+                $run
+            }
+            Cx::Pg(c) => {
+                let $query = sqlx::query_with(sql_text(&$q.pg), pg_args($args)?);
+                let $conn = &mut **c;
+                $run
+            }
+        }
+    };
+}
+
 /// A borrowed connection of either backend.
 #[derive(Debug)]
 pub(crate) enum Cx<'a> {
@@ -245,16 +355,10 @@ impl Cx<'_> {
 
     /// Runs a statement and returns the number of rows it changed.
     pub(crate) async fn execute(&mut self, q: &Sql, args: &[Arg]) -> Result<u64, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .execute(c)
+            .await?
+            .rows_affected()))
     }
 
     /// Runs statements without parameters over the simple protocol (maintenance commands).
@@ -276,20 +380,12 @@ impl Cx<'_> {
         q: &Sql,
         args: &[Arg],
     ) -> Result<Vec<Row>, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::Sqlite)
-                .collect(),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(Row::Pg)
-                .collect(),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .fetch_all(c)
+            .await?
+            .into_iter()
+            .map(Row::from)
+            .collect()))
     }
 
     /// Runs a query that returns at most one row.
@@ -298,16 +394,10 @@ impl Cx<'_> {
         q: &Sql,
         args: &[Arg],
     ) -> Result<Option<Row>, StoreError> {
-        Ok(match self {
-            Cx::Sqlite(c) => sqlx::query_with(sql_text(&q.sqlite), sqlite_args(args)?)
-                .fetch_optional(&mut **c)
-                .await?
-                .map(Row::Sqlite),
-            Cx::Pg(c) => sqlx::query_with(sql_text(&q.pg), pg_args(args)?)
-                .fetch_optional(&mut **c)
-                .await?
-                .map(Row::Pg),
-        })
+        Ok(with_query!(self, q, args, |query, c| query
+            .fetch_optional(c)
+            .await?
+            .map(Row::from)))
     }
 
     /// Runs a query that returns exactly one row.
@@ -325,8 +415,25 @@ pub(crate) enum Row {
     Pg(PgRow),
 }
 
+impl From<SqliteRow> for Row {
+    fn from(row: SqliteRow) -> Row {
+        Row::Sqlite(row)
+    }
+}
+
+impl From<PgRow> for Row {
+    fn from(row: PgRow) -> Row {
+        Row::Pg(row)
+    }
+}
+
 fn unreadable(col: &str, e: &sqlx::Error) -> StoreError {
     StoreError::Corrupt(format!("the column {col} holds an unreadable value ({e})"))
+}
+
+/// The value of a column that must not be NULL.
+fn required<T>(col: &str, value: Option<T>) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
 }
 
 /// Getters whose Rust type is stored the same way on both backends.
@@ -350,56 +457,62 @@ impl Row {
     same_type_getter!(bytes, Vec<u8>);
     same_type_getter!(opt_bytes, Option<Vec<u8>>);
 
+    /// Several text columns at once, in the order named.
+    pub(crate) fn texts<const N: usize>(&self, cols: [&str; N]) -> Result<[String; N], StoreError> {
+        let mut out = [const { String::new() }; N];
+        for (value, col) in out.iter_mut().zip(cols) {
+            *value = self.text(col)?;
+        }
+        Ok(out)
+    }
+
     /// A uuid column (text on SQLite).
     pub(crate) fn uuid(&self, col: &str) -> Result<Uuid, StoreError> {
-        self.opt_uuid(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_uuid(col)?)
     }
 
     /// A nullable uuid column.
     pub(crate) fn opt_uuid(&self, col: &str) -> Result<Option<Uuid>, StoreError> {
-        match self {
-            Row::Sqlite(_) => self
-                .opt_text(col)?
-                .map(|s| {
-                    Uuid::parse_str(&s)
-                        .map_err(|_| StoreError::Corrupt(format!("the column {col} holds no uuid")))
-                })
-                .transpose(),
-            Row::Pg(r) => r
-                .try_get::<Option<Uuid>, _>(col)
-                .map_err(|e| unreadable(col, &e)),
-        }
+        self.opt_native(col, |s| {
+            Uuid::parse_str(s)
+                .map_err(|_| StoreError::Corrupt(format!("the column {col} holds no uuid")))
+        })
     }
 
     /// A timestamp column (fixed-format text on SQLite).
     pub(crate) fn time(&self, col: &str) -> Result<OffsetDateTime, StoreError> {
-        self.opt_time(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_time(col)?)
     }
 
     /// A nullable timestamp column.
     pub(crate) fn opt_time(&self, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
-        match self {
-            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_time(&s)).transpose(),
-            Row::Pg(r) => r
-                .try_get::<Option<OffsetDateTime>, _>(col)
-                .map_err(|e| unreadable(col, &e)),
-        }
+        self.opt_native(col, parse_time)
     }
 
     /// A date column (`YYYY-MM-DD` text on SQLite).
     pub(crate) fn date(&self, col: &str) -> Result<Date, StoreError> {
-        self.opt_date(col)?
-            .ok_or_else(|| StoreError::Corrupt(format!("the column {col} is empty")))
+        required(col, self.opt_date(col)?)
     }
 
     /// A nullable date column.
     pub(crate) fn opt_date(&self, col: &str) -> Result<Option<Date>, StoreError> {
+        self.opt_native(col, parse_date)
+    }
+
+    /// A nullable column of a type PostgreSQL stores natively and SQLite as text, which
+    /// `parse` reads.
+    fn opt_native<T>(
+        &self,
+        col: &str,
+        parse: impl FnOnce(&str) -> Result<T, StoreError>,
+    ) -> Result<Option<T>, StoreError>
+    where
+        T: for<'r> sqlx::Decode<'r, Postgres> + sqlx::Type<Postgres>,
+    {
         match self {
-            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse_date(&s)).transpose(),
+            Row::Sqlite(_) => self.opt_text(col)?.map(|s| parse(&s)).transpose(),
             Row::Pg(r) => r
-                .try_get::<Option<Date>, _>(col)
+                .try_get::<Option<T>, _>(col)
                 .map_err(|e| unreadable(col, &e)),
         }
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use uuid::Uuid;
 
 use crate::codec::{EventRowRef, canonical_json, event_hash, normalise_time};
-use crate::db::{Arg, Cx, Row, sql, sql2};
+use crate::db::{Arg, Cx, Row, Sql, read_row, select, sql, sql2};
 use crate::keys::{CaseKey, Keys, event_aad};
 use crate::projections::{check_projection, write_projection};
 use crate::{
@@ -198,19 +198,10 @@ pub(crate) fn event_from_row(row: &Row, key: Option<&CaseKey>) -> Result<StoredE
             }
             None => None,
         };
-    Ok(StoredEvent {
-        seq,
-        stream_id,
-        version,
-        partnership_id: row.uuid("partnership_id")?,
-        event_type: row.text("event_type")?,
-        actor: row.text("actor")?,
-        occurred_at: row.time("occurred_at")?,
-        recorded_at: row.time("recorded_at")?,
-        plain,
-        sealed,
-        hash: row.text("hash")?,
-    })
+    Ok(read_row!(row => StoredEvent {
+        seq, stream_id, version, partnership_id: uuid, event_type: text, actor: text,
+        occurred_at: time, recorded_at: time, plain, sealed, hash: text,
+    }))
 }
 
 /// An event checked and serialised before the transaction starts.
@@ -462,24 +453,11 @@ impl Store {
 
     /// Every event of a case's stream in version order, personal parts decrypted.
     pub async fn load_stream(&self, stream_id: Uuid) -> Result<Vec<StoredEvent>, StoreError> {
-        let mut tx = self.pool().read().await?;
-        let mut cx = tx.cx();
-        let rows = cx
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    event_cols!(),
-                    " FROM events WHERE stream_id = $1 ORDER BY version"
-                )),
-                &[Arg::Uuid(stream_id)],
-            )
-            .await?;
-        if rows.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut ring = KeyRing::new(self.keys());
-        let key = ring.get(&mut cx, stream_id).await?;
-        rows.iter().map(|r| event_from_row(r, key)).collect()
+        let q = select!(
+            event_cols!(),
+            " FROM events WHERE stream_id = $1 ORDER BY version"
+        );
+        self.read_events(&q, &[Arg::Uuid(stream_id)]).await
     }
 
     /// The stream's current version (0 when it has no events).
@@ -494,18 +472,20 @@ impl Store {
         after_seq: i64,
         limit: i64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
+        let q = select!(
+            event_cols!(),
+            " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
+        );
+        self.read_events(&q, &[Arg::I64(after_seq), Arg::I64(limit.max(0))])
+            .await
+    }
+
+    /// The events a query of `event_cols!()` finds, in its order, each decrypted with its
+    /// case's key (looked up once per case); rows and keys come from one read snapshot.
+    async fn read_events(&self, q: &Sql, args: &[Arg]) -> Result<Vec<StoredEvent>, StoreError> {
         let mut tx = self.pool().read().await?;
         let mut cx = tx.cx();
-        let rows = cx
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    event_cols!(),
-                    " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-                )),
-                &[Arg::I64(after_seq), Arg::I64(limit.max(0))],
-            )
-            .await?;
+        let rows = cx.fetch_all(q, args).await?;
         let mut ring = KeyRing::new(self.keys());
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
@@ -517,15 +497,9 @@ impl Store {
 
     /// Every stream (case) that has events, in the order the cases were opened.
     pub async fn stream_ids(&self) -> Result<Vec<Uuid>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_all(
-                &sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq"),
-                &[],
-            )
-            .await?
-            .iter()
-            .map(|r| r.uuid("stream_id"))
-            .collect()
+        let q = sql("SELECT stream_id FROM events WHERE version = 1 ORDER BY seq");
+        self.pool()
+            .fetch_all(&q, &[], |r| r.uuid("stream_id"))
+            .await
     }
 }

@@ -453,7 +453,14 @@ impl Table {
         for (col, ty) in self.cols {
             let v = row.get(*col).ok_or_else(|| bad(col, "is missing"))?;
             let text = || v.as_str().ok_or_else(|| bad(col, "must be a string"));
-            let opt = |v: &Value| v.is_null();
+            let uuid = || parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"));
+            let time = || import_time(text()?).ok_or_else(|| bad(col, "must be a time"));
+            let date = || import_date(text()?).ok_or_else(|| bad(col, "must be a date"));
+            let bytes = || {
+                BASE64
+                    .decode(text()?)
+                    .map_err(|_| bad(col, "must be base64"))
+            };
             let arg = match ty {
                 Ty::I64 => Arg::I64(v.as_i64().ok_or_else(|| bad(col, "must be an integer"))?),
                 Ty::Bool => Arg::Bool(
@@ -461,49 +468,15 @@ impl Table {
                         .ok_or_else(|| bad(col, "must be true or false"))?,
                 ),
                 Ty::Text => Arg::Text(text()?.to_owned()),
-                Ty::OptText => Arg::OptText(if opt(v) {
-                    None
-                } else {
-                    Some(text()?.to_owned())
-                }),
-                Ty::Uuid => {
-                    Arg::Uuid(parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"))?)
-                }
-                Ty::OptUuid => Arg::OptUuid(if opt(v) {
-                    None
-                } else {
-                    Some(parse_uuid(text()?).ok_or_else(|| bad(col, "must be a uuid"))?)
-                }),
-                Ty::Time => {
-                    Arg::Time(import_time(text()?).ok_or_else(|| bad(col, "must be a time"))?)
-                }
-                Ty::OptTime => Arg::OptTime(if opt(v) {
-                    None
-                } else {
-                    Some(import_time(text()?).ok_or_else(|| bad(col, "must be a time"))?)
-                }),
-                Ty::Date => {
-                    Arg::Date(import_date(text()?).ok_or_else(|| bad(col, "must be a date"))?)
-                }
-                Ty::OptDate => Arg::OptDate(if opt(v) {
-                    None
-                } else {
-                    Some(import_date(text()?).ok_or_else(|| bad(col, "must be a date"))?)
-                }),
-                Ty::Bytes => Arg::Bytes(
-                    BASE64
-                        .decode(text()?)
-                        .map_err(|_| bad(col, "must be base64"))?,
-                ),
-                Ty::OptBytes => Arg::OptBytes(if opt(v) {
-                    None
-                } else {
-                    Some(
-                        BASE64
-                            .decode(text()?)
-                            .map_err(|_| bad(col, "must be base64"))?,
-                    )
-                }),
+                Ty::OptText => Arg::OptText(nullable(v, || Ok(text()?.to_owned()))?),
+                Ty::Uuid => Arg::Uuid(uuid()?),
+                Ty::OptUuid => Arg::OptUuid(nullable(v, uuid)?),
+                Ty::Time => Arg::Time(time()?),
+                Ty::OptTime => Arg::OptTime(nullable(v, time)?),
+                Ty::Date => Arg::Date(date()?),
+                Ty::OptDate => Arg::OptDate(nullable(v, date)?),
+                Ty::Bytes => Arg::Bytes(bytes()?),
+                Ty::OptBytes => Arg::OptBytes(nullable(v, bytes)?),
             };
             args.push(arg);
         }
@@ -524,6 +497,18 @@ impl Table {
 }
 
 /// Only the canonical, lowercase hyphenated form is accepted, so exports compare byte for byte.
+/// An imported nullable value: `None` for JSON null, else what `read` makes of it.
+fn nullable<T>(
+    v: &Value,
+    read: impl FnOnce() -> Result<T, StoreError>,
+) -> Result<Option<T>, StoreError> {
+    if v.is_null() {
+        Ok(None)
+    } else {
+        read().map(Some)
+    }
+}
+
 fn parse_uuid(s: &str) -> Option<Uuid> {
     Uuid::parse_str(s)
         .ok()

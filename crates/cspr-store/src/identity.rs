@@ -11,7 +11,7 @@ use uuid::Uuid;
 use zeroize::Zeroizing;
 
 use crate::codec::{canonical_json, normalise_time};
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, read_row, select, sql};
 use crate::{Store, StoreError};
 
 const DUPLICATE_EMAIL: &str = "A user with this email address already exists";
@@ -229,42 +229,32 @@ fn totp_aad(user_id: Uuid) -> Vec<u8> {
 }
 
 fn user_from_row(r: &Row) -> Result<UserRow, StoreError> {
-    Ok(UserRow {
-        id: r.uuid("id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        email: r.text("email")?,
-        display_name: r.text("display_name")?,
-        role: r.text("role")?,
-        agency_id: r.opt_uuid("agency_id")?,
-        password_hash: r.opt_text("password_hash")?,
-        totp_enabled: r.bool("totp_enabled")?,
+    Ok(read_row!(r => UserRow {
+        id: uuid, partnership_id: uuid, email: text, display_name: text, role: text,
+        agency_id: opt_uuid, password_hash: opt_text, totp_enabled: bool,
         // Stored as 0 when no step has been used: time step 0 (1970) is never a valid code.
-        last_totp_step: Some(r.u64("last_totp_step")?).filter(|&s| s > 0),
-        disabled: r.bool("disabled")?,
-        created_at: r.time("created_at")?,
-        oidc_issuer: r.opt_text("oidc_issuer")?,
-        oidc_subject: r.opt_text("oidc_subject")?,
-    })
+        last_totp_step: { Some(r.u64("last_totp_step")?).filter(|&s| s > 0) },
+        disabled: bool, created_at: time, oidc_issuer: opt_text, oidc_subject: opt_text,
+    }))
 }
 
 fn session_from_row(r: &Row) -> Result<SessionRow, StoreError> {
-    Ok(SessionRow {
-        token_hash: r.text("token_hash")?,
-        user_id: r.uuid("user_id")?,
-        created_at: r.time("created_at")?,
-        last_seen_at: r.time("last_seen_at")?,
-        mfa_done: r.bool("mfa_done")?,
-        reauth_at: r.opt_time("reauth_at")?,
-    })
+    Ok(read_row!(r => SessionRow {
+        token_hash: text, user_id: uuid, created_at: time, last_seen_at: time, mfa_done: bool,
+        reauth_at: opt_time,
+    }))
 }
 
 fn agency_from_row(r: &Row) -> Result<AgencyRow, StoreError> {
-    Ok(AgencyRow {
+    Ok(read_row!(r => AgencyRow {
+        id: uuid, partnership_id: uuid, kind: text, name: text, active: bool,
+    }))
+}
+
+fn partnership_from_row(r: &Row) -> Result<PartnershipRow, StoreError> {
+    Ok(PartnershipRow {
         id: r.uuid("id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        kind: r.text("kind")?,
         name: r.text("name")?,
-        active: r.bool("active")?,
     })
 }
 
@@ -339,20 +329,10 @@ impl Store {
 
     /// One account by id.
     pub async fn user_by_id(&self, id: Uuid) -> Result<Option<UserRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    user_cols!(),
-                    " FROM users WHERE id = $1"
-                )),
-                &[Arg::Uuid(id)],
-            )
-            .await?
-            .as_ref()
-            .map(user_from_row)
-            .transpose()
+        let q = select!(user_cols!(), " FROM users WHERE id = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(id)], user_from_row)
+            .await
     }
 
     /// One account by email address, in any letter case.
@@ -360,20 +340,10 @@ impl Store {
         let Ok(email) = normalise_email(email) else {
             return Ok(None);
         };
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    user_cols!(),
-                    " FROM users WHERE email = $1"
-                )),
-                &[Arg::Text(email)],
-            )
-            .await?
-            .as_ref()
-            .map(user_from_row)
-            .transpose()
+        let q = select!(user_cols!(), " FROM users WHERE email = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Text(email)], user_from_row)
+            .await
     }
 
     /// The account linked to an OpenID Connect identity.
@@ -382,50 +352,24 @@ impl Store {
         issuer: &str,
         subject: &str,
     ) -> Result<Option<UserRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    user_cols!(),
-                    " FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
-                )),
-                &[Arg::from(issuer), Arg::from(subject)],
-            )
-            .await?
-            .as_ref()
-            .map(user_from_row)
-            .transpose()
+        let q = select!(
+            user_cols!(),
+            " FROM users WHERE oidc_issuer = $1 AND oidc_subject = $2"
+        );
+        self.pool()
+            .fetch_optional(&q, &[Arg::from(issuer), Arg::from(subject)], user_from_row)
+            .await
     }
 
     /// A partnership's accounts, by display name (case-insensitive), then id.
     pub async fn users(&self, partnership_id: Uuid) -> Result<Vec<UserRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let mut out = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    user_cols!(),
-                    " FROM users WHERE partnership_id = $1"
-                )),
-                &[Arg::Uuid(partnership_id)],
-            )
-            .await?
-            .iter()
-            .map(user_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let q = select!(user_cols!(), " FROM users WHERE partnership_id = $1");
+        let mut out = self
+            .pool()
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], user_from_row)
+            .await?;
         sort_by_name(&mut out, |u| &u.display_name, |u| u.id);
         Ok(out)
-    }
-
-    /// Runs one `UPDATE users ... WHERE id = $1`; `NotFound` when there is no such account.
-    async fn update_user(&self, q: &crate::db::Sql, args: &[Arg]) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        if tx.cx().execute(q, args).await? == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await
     }
 
     /// Changes an account's role and agency; takes effect on its next request.
@@ -435,11 +379,13 @@ impl Store {
         role: &str,
         agency_id: Option<Uuid>,
     ) -> Result<(), StoreError> {
-        self.update_user(
-            &sql("UPDATE users SET role = $2, agency_id = $3 WHERE id = $1"),
-            &[Arg::Uuid(id), Arg::from(role), Arg::OptUuid(agency_id)],
-        )
-        .await
+        let q = sql("UPDATE users SET role = $2, agency_id = $3 WHERE id = $1");
+        self.pool()
+            .write_found(
+                &q,
+                &[Arg::Uuid(id), Arg::from(role), Arg::OptUuid(agency_id)],
+            )
+            .await
     }
 
     /// Disables or re-enables an account. Disabling ends all its sessions in the same
@@ -468,11 +414,10 @@ impl Store {
 
     /// Replaces an account's password hash (an argon2id PHC string).
     pub async fn set_password_hash(&self, id: Uuid, hash: &str) -> Result<(), StoreError> {
-        self.update_user(
-            &sql("UPDATE users SET password_hash = $2 WHERE id = $1"),
-            &[Arg::Uuid(id), Arg::from(hash)],
-        )
-        .await
+        let q = sql("UPDATE users SET password_hash = $2 WHERE id = $1");
+        self.pool()
+            .write_found(&q, &[Arg::Uuid(id), Arg::from(hash)])
+            .await
     }
 
     /// Links an account to an OpenID Connect identity; `Duplicate` when that identity is
@@ -534,36 +479,40 @@ impl Store {
             }
             None => (None, None),
         };
-        self.update_user(
-            &sql(
-                "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
-                  last_totp_step = 0 WHERE id = $1",
-            ),
-            &[
-                Arg::Uuid(id),
-                Arg::OptBytes(wrapped),
-                Arg::OptBytes(sealed),
-                Arg::Bool(enabled),
-            ],
-        )
-        .await
+        let q = sql(
+            "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
+             last_totp_step = 0 WHERE id = $1",
+        );
+        self.pool()
+            .write_found(
+                &q,
+                &[
+                    Arg::Uuid(id),
+                    Arg::OptBytes(wrapped),
+                    Arg::OptBytes(sealed),
+                    Arg::Bool(enabled),
+                ],
+            )
+            .await
     }
 
     /// An account's TOTP secret, decrypted into a buffer wiped on drop; `None` when it has none.
     pub async fn totp_secret(&self, id: Uuid) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let row = conn
-            .cx()
+        let (wrapped, sealed) = self
+            .pool()
             .fetch_optional(
                 &sql("SELECT totp_wrapped_key, totp_secret FROM users WHERE id = $1"),
                 &[Arg::Uuid(id)],
+                |row| {
+                    Ok((
+                        row.opt_bytes("totp_wrapped_key")?,
+                        row.opt_bytes("totp_secret")?,
+                    ))
+                },
             )
             .await?
             .ok_or(StoreError::NotFound)?;
-        let (Some(wrapped), Some(sealed)) = (
-            row.opt_bytes("totp_wrapped_key")?,
-            row.opt_bytes("totp_secret")?,
-        ) else {
+        let (Some(wrapped), Some(sealed)) = (wrapped, sealed) else {
             return Ok(None);
         };
         let key = self.keys().unwrap_case_key(totp_key_id(id), &wrapped)?;
@@ -625,42 +574,31 @@ impl Store {
 
     /// Uses up one recovery code: `true` exactly once per code, even under concurrent use.
     pub async fn use_recovery_code(&self, id: Uuid, code_hash: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let used = tx
-            .cx()
-            .execute(
-                &sql("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2"),
-                &[Arg::Uuid(id), Arg::from(code_hash)],
-            )
+        let q = sql("DELETE FROM recovery_codes WHERE user_id = $1 AND code_hash = $2");
+        let used = self
+            .pool()
+            .write_one(&q, &[Arg::Uuid(id), Arg::from(code_hash)])
             .await?;
-        tx.commit().await?;
         Ok(used == 1)
     }
 
     /// How many unused recovery codes an account has left.
     pub async fn recovery_codes_left(&self, id: Uuid) -> Result<u64, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_one(
-                &sql("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1"),
-                &[Arg::Uuid(id)],
-            )
-            .await?
-            .u64("n")
+        let q = sql("SELECT COUNT(*) AS n FROM recovery_codes WHERE user_id = $1");
+        self.pool().fetch_one(&q, &[Arg::Uuid(id)]).await?.u64("n")
     }
 
     /// Starts a session. `NotFound` when the account does not exist or is disabled, checked in
     /// the same statement so a session cannot outlive a concurrent disabling.
     pub async fn create_session(&self, s: NewSession) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        let inserted = tx
-            .cx()
-            .execute(
-                &sql(concat!(
-                    "INSERT INTO sessions (",
-                    session_cols!(),
-                    ") SELECT $1, id, $3, $4, $5, $6 FROM users WHERE id = $2 AND NOT disabled"
-                )),
+        let q = sql(concat!(
+            "INSERT INTO sessions (",
+            session_cols!(),
+            ") SELECT $1, id, $3, $4, $5, $6 FROM users WHERE id = $2 AND NOT disabled"
+        ));
+        self.pool()
+            .write_found(
+                &q,
                 &[
                     Arg::Text(s.token_hash),
                     Arg::Uuid(s.user_id),
@@ -670,37 +608,15 @@ impl Store {
                     Arg::OptTime(s.reauth_at.map(normalise_time).transpose()?),
                 ],
             )
-            .await?;
-        if inserted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await
+            .await
     }
 
     /// A session by the hash of its token.
     pub async fn session(&self, token_hash: &str) -> Result<Option<SessionRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    session_cols!(),
-                    " FROM sessions WHERE token_hash = $1"
-                )),
-                &[Arg::from(token_hash)],
-            )
-            .await?
-            .as_ref()
-            .map(session_from_row)
-            .transpose()
-    }
-
-    async fn update_session(&self, q: &crate::db::Sql, args: &[Arg]) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        if tx.cx().execute(q, args).await? == 0 {
-            return Err(StoreError::NotFound);
-        }
-        tx.commit().await
+        let q = select!(session_cols!(), " FROM sessions WHERE token_hash = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::from(token_hash)], session_from_row)
+            .await
     }
 
     /// Marks a session as used now (idle timeout); `NotFound` once it has ended.
@@ -709,11 +625,10 @@ impl Store {
         token_hash: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.update_session(
-            &sql("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1"),
-            &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)],
-        )
-        .await
+        let q = sql("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1");
+        self.pool()
+            .write_found(&q, &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)])
+            .await
     }
 
     /// Records that the user re-entered their credentials in this session (step-up).
@@ -722,37 +637,23 @@ impl Store {
         token_hash: &str,
         at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        self.update_session(
-            &sql("UPDATE sessions SET reauth_at = $2 WHERE token_hash = $1"),
-            &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)],
-        )
-        .await
+        let q = sql("UPDATE sessions SET reauth_at = $2 WHERE token_hash = $1");
+        self.pool()
+            .write_found(&q, &[Arg::from(token_hash), Arg::Time(normalise_time(at)?)])
+            .await
     }
 
     /// Ends one session (sign-out); ending one that is already gone is not an error.
     pub async fn delete_session(&self, token_hash: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
-                &sql("DELETE FROM sessions WHERE token_hash = $1"),
-                &[Arg::from(token_hash)],
-            )
-            .await?;
-        tx.commit().await
+        let q = sql("DELETE FROM sessions WHERE token_hash = $1");
+        self.pool().write_one(&q, &[Arg::from(token_hash)]).await?;
+        Ok(())
     }
 
     /// Ends every session of an account; returns how many there were.
     pub async fn delete_user_sessions(&self, user_id: Uuid) -> Result<u64, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql("DELETE FROM sessions WHERE user_id = $1"),
-                &[Arg::Uuid(user_id)],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(n)
+        let q = sql("DELETE FROM sessions WHERE user_id = $1");
+        self.pool().write_one(&q, &[Arg::Uuid(user_id)]).await
     }
 
     /// Ends sessions idle since before `idle_before` or begun before `created_before`
@@ -762,19 +663,16 @@ impl Store {
         idle_before: OffsetDateTime,
         created_before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2"),
+        let q = sql("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2");
+        self.pool()
+            .write_one(
+                &q,
                 &[
                     Arg::Time(normalise_time(idle_before)?),
                     Arg::Time(normalise_time(created_before)?),
                 ],
             )
-            .await?;
-        tx.commit().await?;
-        Ok(n)
+            .await
     }
 
     /// Counts one failed sign-in against a throttling key (built by the caller, holding no
@@ -803,28 +701,17 @@ impl Store {
 
     /// The failures counted against a key, if any.
     pub async fn login_failures(&self, key: &str) -> Result<Option<LoginFailures>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql("SELECT failures, last_at FROM login_failures WHERE key = $1"),
-                &[Arg::from(key)],
-            )
-            .await?
-            .as_ref()
-            .map(failures_from_row)
-            .transpose()
+        let q = sql("SELECT failures, last_at FROM login_failures WHERE key = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::from(key)], failures_from_row)
+            .await
     }
 
     /// Forgets the failures counted against a key (after a successful sign-in).
     pub async fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
-                &sql("DELETE FROM login_failures WHERE key = $1"),
-                &[Arg::from(key)],
-            )
-            .await?;
-        tx.commit().await
+        let q = sql("DELETE FROM login_failures WHERE key = $1");
+        self.pool().write_one(&q, &[Arg::from(key)]).await?;
+        Ok(())
     }
 
     /// Takes back one counted attempt (an attempt is counted before it is checked, so parallel
@@ -852,16 +739,10 @@ impl Store {
         &self,
         before: OffsetDateTime,
     ) -> Result<u64, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql("DELETE FROM login_failures WHERE last_at < $1"),
-                &[Arg::Time(normalise_time(before)?)],
-            )
-            .await?;
-        tx.commit().await?;
-        Ok(n)
+        let q = sql("DELETE FROM login_failures WHERE last_at < $1");
+        self.pool()
+            .write_one(&q, &[Arg::Time(normalise_time(before)?)])
+            .await
     }
 
     /// Creates or updates an agency.
@@ -901,20 +782,14 @@ impl Store {
 
     /// A partnership's agencies, by name (case-insensitive), then id.
     pub async fn agencies(&self, partnership_id: Uuid) -> Result<Vec<AgencyRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let mut out = conn
-            .cx()
-            .fetch_all(
-                &sql(
-                    "SELECT id, partnership_id, kind, name, active FROM agencies \
-                      WHERE partnership_id = $1",
-                ),
-                &[Arg::Uuid(partnership_id)],
-            )
-            .await?
-            .iter()
-            .map(agency_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let q = sql(
+            "SELECT id, partnership_id, kind, name, active FROM agencies \
+             WHERE partnership_id = $1",
+        );
+        let mut out = self
+            .pool()
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], agency_from_row)
+            .await?;
         sort_by_name(&mut out, |a| &a.name, |a| a.id);
         Ok(out)
     }
@@ -924,20 +799,14 @@ impl Store {
         &self,
         partnership_id: Uuid,
     ) -> Result<Option<Value>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let Some(row) = conn
-            .cx()
-            .fetch_optional(
-                &sql("SELECT settings FROM partnership_settings WHERE partnership_id = $1"),
-                &[Arg::Uuid(partnership_id)],
-            )
-            .await?
-        else {
-            return Ok(None);
-        };
-        serde_json::from_str(&row.text("settings")?)
-            .map(Some)
-            .map_err(|_| StoreError::Corrupt("a partnership's settings are not JSON".into()))
+        let q = sql("SELECT settings FROM partnership_settings WHERE partnership_id = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(partnership_id)], |row| {
+                serde_json::from_str(&row.text("settings")?).map_err(|_| {
+                    StoreError::Corrupt("a partnership's settings are not JSON".into())
+                })
+            })
+            .await
     }
 
     /// Saves a partnership's settings document (replacing the last one).
@@ -952,14 +821,14 @@ impl Store {
                 "a partnership's settings must be a JSON object".into(),
             ));
         }
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
-                &sql(
-                    "INSERT INTO partnership_settings (partnership_id, settings, updated_at) \
-                      VALUES ($1, $2, $3) ON CONFLICT (partnership_id) DO UPDATE SET \
-                      settings = excluded.settings, updated_at = excluded.updated_at",
-                ),
+        let q = sql(
+            "INSERT INTO partnership_settings (partnership_id, settings, updated_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (partnership_id) DO UPDATE SET \
+             settings = excluded.settings, updated_at = excluded.updated_at",
+        );
+        self.pool()
+            .write_one(
+                &q,
                 &[
                     Arg::Uuid(partnership_id),
                     Arg::Text(canonical_json(settings)),
@@ -967,57 +836,33 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await
+        Ok(())
     }
 
     /// One partnership.
     pub async fn partnership(&self, id: Uuid) -> Result<Option<PartnershipRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql("SELECT id, name FROM partnerships WHERE id = $1"),
-                &[Arg::Uuid(id)],
-            )
-            .await?
-            .map(|r| {
-                Ok(PartnershipRow {
-                    id: r.uuid("id")?,
-                    name: r.text("name")?,
-                })
-            })
-            .transpose()
+        let q = sql("SELECT id, name FROM partnerships WHERE id = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(id)], partnership_from_row)
+            .await
     }
 
     /// Every partnership, by name (case-insensitive), then id.
     pub async fn partnerships(&self) -> Result<Vec<PartnershipRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let mut out = conn
-            .cx()
-            .fetch_all(&sql("SELECT id, name FROM partnerships"), &[])
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(PartnershipRow {
-                    id: r.uuid("id")?,
-                    name: r.text("name")?,
-                })
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let q = sql("SELECT id, name FROM partnerships");
+        let mut out = self.pool().fetch_all(&q, &[], partnership_from_row).await?;
         sort_by_name(&mut out, |p| &p.name, |p| p.id);
         Ok(out)
     }
 
     /// Creates or renames a partnership.
     pub async fn upsert_partnership(&self, p: PartnershipRow) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
-                &sql("INSERT INTO partnerships (id, name) VALUES ($1, $2) \
-                      ON CONFLICT (id) DO UPDATE SET name = excluded.name"),
-                &[Arg::Uuid(p.id), Arg::Text(p.name)],
-            )
+        let q = sql("INSERT INTO partnerships (id, name) VALUES ($1, $2) \
+                     ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+        self.pool()
+            .write_one(&q, &[Arg::Uuid(p.id), Arg::Text(p.name)])
             .await?;
-        tx.commit().await
+        Ok(())
     }
 }
 

@@ -123,30 +123,33 @@ impl Store {
             .await?
             .ok_or(StoreError::NotFound)?;
         let attempts = u32::try_from(row.i64("attempts")?).unwrap_or(u32::MAX);
-        if attempts >= JOB_MAX_ATTEMPTS {
-            cx.execute(
-                &sql(
+        let dead = attempts >= JOB_MAX_ATTEMPTS;
+        // Parked as dead (finished now), or pending again until its retry time.
+        let (q, at) = if dead {
+            (
+                sql(
                     "UPDATE jobs SET state = 'dead', locked_until = NULL, last_error = $2, \
-                      finished_at = $3 WHERE id = $1",
+                     finished_at = $3 WHERE id = $1",
                 ),
-                &[Arg::I64(id), Arg::Text(message), Arg::Time(now)],
+                now,
             )
+        } else {
+            (
+                sql(
+                    "UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
+                     run_at = $3 WHERE id = $1",
+                ),
+                normalise_time(now + job_backoff(attempts))?,
+            )
+        };
+        cx.execute(&q, &[Arg::I64(id), Arg::Text(message), Arg::Time(at)])
             .await?;
+        if dead {
             tracing::warn!(
                 job = id,
                 attempts,
                 "job failed for the last time and is parked as dead"
             );
-        } else {
-            let retry_at = normalise_time(now + job_backoff(attempts))?;
-            cx.execute(
-                &sql(
-                    "UPDATE jobs SET state = 'pending', locked_until = NULL, last_error = $2, \
-                      run_at = $3 WHERE id = $1",
-                ),
-                &[Arg::I64(id), Arg::Text(message), Arg::Time(retry_at)],
-            )
-            .await?;
         }
         tx.commit().await
     }
@@ -274,18 +277,14 @@ impl Store {
     /// Whether a key's job has finished its work (done or skipped): a worker handed the job
     /// again checks this before acting.
     pub async fn job_key_done(&self, key: &str) -> Result<bool, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let row = conn
-            .cx()
-            .fetch_optional(
-                &sql("SELECT done_at FROM job_keys WHERE key = $1"),
-                &[Arg::Text(key.to_owned())],
-            )
+        let q = sql("SELECT done_at FROM job_keys WHERE key = $1");
+        let done = self
+            .pool()
+            .fetch_optional(&q, &[Arg::Text(key.to_owned())], |row| {
+                Ok(row.opt_time("done_at")?.is_some())
+            })
             .await?;
-        match row {
-            Some(row) => Ok(row.opt_time("done_at")?.is_some()),
-            None => Ok(false),
-        }
+        Ok(done.unwrap_or(false))
     }
 
     /// Marks a claimed job done and its key's work finished with `outcome`, in one transaction:

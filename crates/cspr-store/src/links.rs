@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Row, sql};
+use crate::db::{Arg, Row, read_row, select, sql};
 use crate::events::case_key_for_write;
 use crate::keys::Keys;
 use crate::{Store, StoreError};
@@ -151,26 +151,15 @@ fn link_from_row(keys: &Keys, r: &Row) -> Result<PractitionerLink, StoreError> {
             })?)
         }
     };
-    Ok(PractitionerLink {
-        id,
-        token_hash: r.text("token_hash")?,
-        partnership_id: r.uuid("partnership_id")?,
-        case_id,
-        form: r.text("form")?,
-        email,
-        created_by: r.uuid("created_by")?,
-        created_at: r.time("created_at")?,
-        expires_at: r.time("expires_at")?,
-        revoked: r.bool("revoked")?,
-        used_at: r.opt_time("used_at")?,
-        contribution_blob_id: r.opt_uuid("contribution_blob_id")?,
-        code_hash: r.opt_text("code_hash")?,
-        code_expires_at: r.opt_time("code_expires_at")?,
-        code_attempts: u32_of(r, "code_attempts")?,
-        codes_sent: u32_of(r, "codes_sent")?,
-        session_hash: r.opt_text("session_hash")?,
-        session_expires_at: r.opt_time("session_expires_at")?,
-    })
+    Ok(read_row!(r => PractitionerLink {
+        id, token_hash: text, partnership_id: uuid, case_id, form: text, email,
+        created_by: uuid, created_at: time, expires_at: time, revoked: bool,
+        used_at: opt_time, contribution_blob_id: opt_uuid, code_hash: opt_text,
+        code_expires_at: opt_time,
+        code_attempts: { u32_of(r, "code_attempts")? },
+        codes_sent: { u32_of(r, "codes_sent")? },
+        session_hash: opt_text, session_expires_at: opt_time,
+    }))
 }
 
 impl Store {
@@ -235,40 +224,28 @@ impl Store {
         &self,
         token_hash: &str,
     ) -> Result<Option<PractitionerLink>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    link_cols!(),
-                    " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
-                      WHERE l.token_hash = $1"
-                )),
-                &[Arg::from(token_hash)],
-            )
-            .await?
-            .as_ref()
-            .map(|r| link_from_row(self.keys(), r))
-            .transpose()
+        let q = select!(
+            link_cols!(),
+            " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
+             WHERE l.token_hash = $1"
+        );
+        self.pool()
+            .fetch_optional(&q, &[Arg::from(token_hash)], |r| {
+                link_from_row(self.keys(), r)
+            })
+            .await
     }
 
     /// Every link of a case, oldest first.
     pub async fn links_for_case(&self, case_id: Uuid) -> Result<Vec<PractitionerLink>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    link_cols!(),
-                    " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
-                      WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| link_from_row(self.keys(), r))
-            .collect()
+        let q = select!(
+            link_cols!(),
+            " FROM practitioner_links l LEFT JOIN case_keys k ON k.case_id = l.case_id \
+             WHERE l.case_id = $1 ORDER BY l.created_at, l.id"
+        );
+        self.pool()
+            .fetch_all(&q, &[Arg::Uuid(case_id)], |r| link_from_row(self.keys(), r))
+            .await
     }
 
     /// Puts a new code on a live (not revoked, not used) link, replacing any earlier one and
@@ -281,15 +258,15 @@ impl Store {
         expires_at: OffsetDateTime,
         max_codes: u32,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql(
-                    "UPDATE practitioner_links SET code_hash = $2, code_expires_at = $3, \
-                     code_attempts = 0, codes_sent = codes_sent + 1 \
-                     WHERE token_hash = $1 AND NOT revoked AND used_at IS NULL AND codes_sent < $4",
-                ),
+        let q = sql(
+            "UPDATE practitioner_links SET code_hash = $2, code_expires_at = $3, \
+             code_attempts = 0, codes_sent = codes_sent + 1 \
+             WHERE token_hash = $1 AND NOT revoked AND used_at IS NULL AND codes_sent < $4",
+        );
+        let n = self
+            .pool()
+            .write_one(
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::from(code_hash),
@@ -298,7 +275,6 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -334,15 +310,15 @@ impl Store {
         session_hash: &str,
         session_expires_at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql(
-                    "UPDATE practitioner_links SET session_hash = $3, session_expires_at = $4, \
-                     code_hash = NULL, code_expires_at = NULL, code_attempts = 0 \
-                     WHERE token_hash = $1 AND code_hash = $2 AND NOT revoked AND used_at IS NULL",
-                ),
+        let q = sql(
+            "UPDATE practitioner_links SET session_hash = $3, session_expires_at = $4, \
+             code_hash = NULL, code_expires_at = NULL, code_attempts = 0 \
+             WHERE token_hash = $1 AND code_hash = $2 AND NOT revoked AND used_at IS NULL",
+        );
+        let n = self
+            .pool()
+            .write_one(
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::from(code_hash),
@@ -351,7 +327,6 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
@@ -363,16 +338,16 @@ impl Store {
         at: OffsetDateTime,
         contribution_blob_id: Option<Uuid>,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql(
-                    "UPDATE practitioner_links SET used_at = $2, contribution_blob_id = $3, \
-                     code_hash = NULL, code_expires_at = NULL, \
-                     session_hash = NULL, session_expires_at = NULL \
-                     WHERE token_hash = $1 AND used_at IS NULL AND NOT revoked",
-                ),
+        let q = sql(
+            "UPDATE practitioner_links SET used_at = $2, contribution_blob_id = $3, \
+             code_hash = NULL, code_expires_at = NULL, \
+             session_hash = NULL, session_expires_at = NULL \
+             WHERE token_hash = $1 AND used_at IS NULL AND NOT revoked",
+        );
+        let n = self
+            .pool()
+            .write_one(
+                &q,
                 &[
                     Arg::from(token_hash),
                     Arg::Time(normalise_time(at)?),
@@ -380,25 +355,20 @@ impl Store {
                 ],
             )
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 
     /// Withdraws an unused link of a case, ending its code and form session. Returns false when
     /// the case has no such link, or it was already used or revoked.
     pub async fn revoke_link(&self, case_id: Uuid, link_id: Uuid) -> Result<bool, StoreError> {
-        let mut tx = self.pool().write().await?;
-        let n = tx
-            .cx()
-            .execute(
-                &sql("UPDATE practitioner_links SET revoked = TRUE, \
+        let q = sql("UPDATE practitioner_links SET revoked = TRUE, \
                      code_hash = NULL, code_expires_at = NULL, \
                      session_hash = NULL, session_expires_at = NULL \
-                     WHERE id = $1 AND case_id = $2 AND NOT revoked AND used_at IS NULL"),
-                &[Arg::Uuid(link_id), Arg::Uuid(case_id)],
-            )
+                     WHERE id = $1 AND case_id = $2 AND NOT revoked AND used_at IS NULL");
+        let n = self
+            .pool()
+            .write_one(&q, &[Arg::Uuid(link_id), Arg::Uuid(case_id)])
             .await?;
-        tx.commit().await?;
         Ok(n == 1)
     }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use uuid::Uuid;
 
 use crate::codec::{check_date, normalise_time};
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, Sql, read_row, select, sql};
 use crate::{
     ActionRow, CaseMember, CaseScope, CaseSummary, DeadlineRow, ProjectionUpdate, Store, StoreError,
 };
@@ -35,6 +35,19 @@ macro_rules! scope_filter {
     () => {
         " s.partnership_id = $1 AND ($2 IS NULL OR EXISTS \
          (SELECT 1 FROM case_members m WHERE m.case_id = s.case_id AND m.user_id = $2))"
+    };
+}
+
+/// Joins the rows of the table aliased `$alias` to their case's summary `s` and keeps those
+/// in scope (see `scope_filter!()`).
+macro_rules! in_scope {
+    ($alias:literal) => {
+        concat!(
+            " JOIN case_summaries s ON s.case_id = ",
+            $alias,
+            ".case_id WHERE",
+            scope_filter!()
+        )
     };
 }
 
@@ -193,55 +206,39 @@ pub(crate) async fn write_projection(
 }
 
 fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
-    Ok(CaseSummary {
-        case_id: r.uuid("case_id")?,
-        partnership_id: r.uuid("partnership_id")?,
-        reference: r.text("reference")?,
-        stage: r.text("stage")?,
-        stage_label: r.text("stage_label")?,
-        next_deadline: r.opt_date("next_deadline")?,
-        next_deadline_label: r.opt_text("next_deadline_label")?,
-        opened_on: r.date("opened_on")?,
-        updated_at: r.time("updated_at")?,
-        closed: r.bool("closed")?,
-        themes: lines(&r.text("themes")?),
-        agencies: r
-            .text("agencies")?
-            .split_whitespace()
-            .map(|a| {
-                Uuid::parse_str(a)
-                    .map_err(|_| StoreError::Invalid("an agency id in a case summary".into()))
-            })
-            .collect::<Result<_, _>>()?,
-    })
+    Ok(read_row!(r => CaseSummary {
+        case_id: uuid, partnership_id: uuid, reference: text, stage: text, stage_label: text,
+        next_deadline: opt_date, next_deadline_label: opt_text, opened_on: date,
+        updated_at: time, closed: bool,
+        themes: { lines(&r.text("themes")?) },
+        agencies: { agency_ids(&r.text("agencies")?)? },
+    }))
 }
 
 fn deadline_from_row(r: &Row) -> Result<DeadlineRow, StoreError> {
-    Ok(DeadlineRow {
-        case_id: r.uuid("case_id")?,
-        key: r.text("key")?,
-        label: r.text("label")?,
-        due: r.date("due")?,
-        state: r.text("state")?,
-        met_on: r.opt_date("met_on")?,
-        explanation: r.text("explanation")?,
-    })
+    Ok(read_row!(r => DeadlineRow {
+        case_id: uuid, key: text, label: text, due: date, state: text, met_on: opt_date,
+        explanation: text,
+    }))
 }
 
 fn action_from_row(r: &Row) -> Result<ActionRow, StoreError> {
-    Ok(ActionRow {
-        case_id: r.uuid("case_id")?,
-        action_id: r.uuid("action_id")?,
-        recommendation: r.text("recommendation")?,
-        agency: r.text("agency")?,
-        description: r.text("description")?,
-        due: r.opt_date("due")?,
-        status: r.text("status")?,
-        owner: r.text("owner")?,
-        themes: lines(&r.text("themes")?),
-        last_progress: r.opt_date("last_progress")?,
-        completed_on: r.opt_date("completed_on")?,
-    })
+    Ok(read_row!(r => ActionRow {
+        case_id: uuid, action_id: uuid, recommendation: text, agency: text, description: text,
+        due: opt_date, status: text, owner: text,
+        themes: { lines(&r.text("themes")?) },
+        last_progress: opt_date, completed_on: opt_date,
+    }))
+}
+
+/// The agency ids of a case summary, kept space-separated.
+fn agency_ids(text: &str) -> Result<Vec<Uuid>, StoreError> {
+    text.split_whitespace()
+        .map(|a| {
+            Uuid::parse_str(a)
+                .map_err(|_| StoreError::Invalid("an agency id in a case summary".into()))
+        })
+        .collect()
 }
 
 /// A list kept one item per line.
@@ -300,23 +297,15 @@ impl Store {
 
     /// The case list for a scope: newest opened first, then by reference.
     pub async fn case_summaries(&self, scope: CaseScope) -> Result<Vec<CaseSummary>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    summary_cols!(),
-                    " FROM case_summaries s WHERE",
-                    scope_filter!()
-                )),
-                &scope_args(scope),
-            )
+        let q = select!(
+            summary_cols!(),
+            " FROM case_summaries s WHERE",
+            scope_filter!()
+        );
+        let mut out = self
+            .pool()
+            .fetch_all(&q, &scope_args(scope), summary_from_row)
             .await?;
-        let mut out = rows
-            .iter()
-            .map(summary_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
         out.sort_by(|a, b| {
             (b.opened_on, &a.reference, a.case_id).cmp(&(a.opened_on, &b.reference, b.case_id))
         });
@@ -325,130 +314,68 @@ impl Store {
 
     /// One case's summary, if the case has a projection. The caller checks access first.
     pub async fn case_summary(&self, case_id: Uuid) -> Result<Option<CaseSummary>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &sql(concat!(
-                    "SELECT ",
-                    summary_cols!(),
-                    " FROM case_summaries s WHERE s.case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?
-            .as_ref()
-            .map(summary_from_row)
-            .transpose()
+        let q = select!(
+            summary_cols!(),
+            " FROM case_summaries s WHERE s.case_id = $1"
+        );
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(case_id)], summary_from_row)
+            .await
     }
 
     /// Who is a member of a case, and as what.
     pub async fn case_members(&self, case_id: Uuid) -> Result<Vec<CaseMember>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let mut out = conn
-            .cx()
-            .fetch_all(
-                &sql("SELECT user_id, role FROM case_members WHERE case_id = $1"),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?
-            .iter()
-            .map(|r| {
+        let q = sql("SELECT user_id, role FROM case_members WHERE case_id = $1");
+        let mut out = self
+            .pool()
+            .fetch_all(&q, &[Arg::Uuid(case_id)], |r| {
                 Ok(CaseMember {
                     user_id: r.uuid("user_id")?,
                     role: r.text("role")?,
                 })
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .await?;
         out.sort();
         Ok(out)
     }
 
     /// One case's deadlines, soonest first.
     pub async fn deadlines(&self, case_id: Uuid) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    deadline_cols!(),
-                    " FROM case_deadlines d WHERE d.case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?;
-        let mut out = rows
-            .iter()
-            .map(deadline_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        sort_deadlines(&mut out);
-        Ok(out)
+        let q = select!(
+            deadline_cols!(),
+            " FROM case_deadlines d WHERE d.case_id = $1"
+        );
+        self.deadlines_of(&q, &[Arg::Uuid(case_id)]).await
     }
 
     /// Every deadline of the cases in scope, soonest first (the dashboard).
     pub async fn all_deadlines(&self, scope: CaseScope) -> Result<Vec<DeadlineRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    deadline_cols!(),
-                    " FROM case_deadlines d JOIN case_summaries s ON s.case_id = d.case_id WHERE",
-                    scope_filter!()
-                )),
-                &scope_args(scope),
-            )
-            .await?;
-        let mut out = rows
-            .iter()
-            .map(deadline_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        sort_deadlines(&mut out);
-        Ok(out)
+        let q = select!(deadline_cols!(), " FROM case_deadlines d", in_scope!("d"));
+        self.deadlines_of(&q, &scope_args(scope)).await
     }
 
     /// Every action of the cases in scope, soonest due first (the action tracker).
     pub async fn actions(&self, scope: CaseScope) -> Result<Vec<ActionRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    action_cols!(),
-                    " FROM case_actions a JOIN case_summaries s ON s.case_id = a.case_id WHERE",
-                    scope_filter!()
-                )),
-                &scope_args(scope),
-            )
-            .await?;
-        let mut out = rows
-            .iter()
-            .map(action_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
-        sort_actions(&mut out);
-        Ok(out)
+        let q = select!(action_cols!(), " FROM case_actions a", in_scope!("a"));
+        self.actions_of(&q, &scope_args(scope)).await
     }
 
     /// One case's actions, soonest due first.
     pub async fn case_actions(&self, case_id: Uuid) -> Result<Vec<ActionRow>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let rows = conn
-            .cx()
-            .fetch_all(
-                &sql(concat!(
-                    "SELECT ",
-                    action_cols!(),
-                    " FROM case_actions a WHERE a.case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?;
-        let mut out = rows
-            .iter()
-            .map(action_from_row)
-            .collect::<Result<Vec<_>, _>>()?;
+        let q = select!(action_cols!(), " FROM case_actions a WHERE a.case_id = $1");
+        self.actions_of(&q, &[Arg::Uuid(case_id)]).await
+    }
+
+    /// The deadlines found by a query of `deadline_cols!()`, soonest first.
+    async fn deadlines_of(&self, q: &Sql, args: &[Arg]) -> Result<Vec<DeadlineRow>, StoreError> {
+        let mut out = self.pool().fetch_all(q, args, deadline_from_row).await?;
+        sort_deadlines(&mut out);
+        Ok(out)
+    }
+
+    /// The actions found by a query of `action_cols!()`, soonest due first.
+    async fn actions_of(&self, q: &Sql, args: &[Arg]) -> Result<Vec<ActionRow>, StoreError> {
+        let mut out = self.pool().fetch_all(q, args, action_from_row).await?;
         sort_actions(&mut out);
         Ok(out)
     }

@@ -7,7 +7,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use crate::codec::normalise_time;
-use crate::db::{Arg, Cx, Row, sql};
+use crate::db::{Arg, Cx, Row, read_row, sql};
 use crate::{Store, StoreError};
 
 /// Largest PDF kept (a long overview report is a few hundred KiB).
@@ -68,17 +68,10 @@ fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
     let themes: Vec<String> = serde_json::from_str(&r.text("themes")?).map_err(|_| {
         StoreError::Corrupt("the themes of a published report are unreadable".into())
     })?;
-    Ok(PublishedReport {
-        id: r.uuid("id")?,
-        case_id: r.uuid("case_id")?,
-        title: r.text("title")?,
-        summary: r.text("summary")?,
-        themes,
-        published_on: r.date("published_on")?,
-        online_until: r.date("online_until")?,
-        pdf_size: r.u64("pdf_size")?,
-        withdrawn_on: r.opt_date("withdrawn_on")?,
-    })
+    Ok(read_row!(r => PublishedReport {
+        id: uuid, case_id: uuid, title: text, summary: text, themes, published_on: date,
+        online_until: date, pdf_size: u64, withdrawn_on: opt_date,
+    }))
 }
 
 impl Store {
@@ -95,14 +88,9 @@ impl Store {
     /// Removes a report that was stored for a publication the case then refused (nothing else
     /// deletes a published report: withdrawal keeps the row).
     pub async fn discard_published_report(&self, id: Uuid) -> Result<(), StoreError> {
-        let mut tx = self.pool().write().await?;
-        tx.cx()
-            .execute(
-                &sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL"),
-                &[Arg::Uuid(id)],
-            )
-            .await?;
-        tx.commit().await
+        let q = sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL");
+        self.pool().write_one(&q, &[Arg::Uuid(id)]).await?;
+        Ok(())
     }
 
     /// The partnership's reports on the public page: published, not withdrawn, newest first.
@@ -110,20 +98,14 @@ impl Store {
         &self,
         partnership_id: Uuid,
     ) -> Result<Vec<PublishedReport>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_all(
-                &crate::db::sql_owned(format!(
-                    "SELECT {COLS} FROM published_reports \
-                     WHERE partnership_id = $1 AND withdrawn_on IS NULL \
-                     ORDER BY published_on DESC, title"
-                )),
-                &[Arg::Uuid(partnership_id)],
-            )
-            .await?
-            .iter()
-            .map(from_row)
-            .collect()
+        let q = crate::db::sql_owned(format!(
+            "SELECT {COLS} FROM published_reports \
+             WHERE partnership_id = $1 AND withdrawn_on IS NULL \
+             ORDER BY published_on DESC, title"
+        ));
+        self.pool()
+            .fetch_all(&q, &[Arg::Uuid(partnership_id)], from_row)
+            .await
     }
 
     /// The case's published report, withdrawn or not.
@@ -131,18 +113,12 @@ impl Store {
         &self,
         case_id: Uuid,
     ) -> Result<Option<PublishedReport>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        conn.cx()
-            .fetch_optional(
-                &crate::db::sql_owned(format!(
-                    "SELECT {COLS} FROM published_reports WHERE case_id = $1"
-                )),
-                &[Arg::Uuid(case_id)],
-            )
-            .await?
-            .as_ref()
-            .map(from_row)
-            .transpose()
+        let q = crate::db::sql_owned(format!(
+            "SELECT {COLS} FROM published_reports WHERE case_id = $1"
+        ));
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(case_id)], from_row)
+            .await
     }
 
     /// The PDF of a report on the public page: `None` when there is no such report in the
@@ -152,17 +128,13 @@ impl Store {
         partnership_id: Uuid,
         id: Uuid,
     ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
-        let mut conn = self.pool().conn().await?;
-        let row = conn
-            .cx()
-            .fetch_optional(
-                &sql("SELECT title, pdf FROM published_reports \
-                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL"),
-                &[Arg::Uuid(id), Arg::Uuid(partnership_id)],
-            )
-            .await?;
-        row.map(|r| Ok((r.text("title")?, r.bytes("pdf")?)))
-            .transpose()
+        let q = sql("SELECT title, pdf FROM published_reports \
+                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(id), Arg::Uuid(partnership_id)], |r| {
+                Ok((r.text("title")?, r.bytes("pdf")?))
+            })
+            .await
     }
 
     /// Takes the case's report off the public page. Returns whether a report was online.

@@ -155,25 +155,25 @@ impl TestDb {
                 let options = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)
                     .unwrap_or_else(|e| panic!("bad test URL: {e}"))
                     .busy_timeout(std::time::Duration::from_secs(5));
-                let mut conn = sqlx::SqliteConnection::connect_with(&options)
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot connect: {e}"));
-                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-                    .execute(&mut conn)
-                    .await
-                    .map(|_| ())
+                run_raw(sqlx::SqliteConnection::connect_with(&options).await, sql).await
             }
-            Backend::Postgres => {
-                let mut conn = sqlx::PgConnection::connect(&self.url)
-                    .await
-                    .unwrap_or_else(|e| panic!("cannot connect: {e}"));
-                sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
-                    .execute(&mut conn)
-                    .await
-                    .map(|_| ())
-            }
+            Backend::Postgres => run_raw(sqlx::PgConnection::connect(&self.url).await, sql).await,
         }
     }
+}
+
+/// Runs raw SQL on a freshly opened connection of either backend; panics when the connection
+/// could not be opened.
+async fn run_raw<C>(connected: Result<C, sqlx::Error>, sql: &str) -> Result<(), sqlx::Error>
+where
+    C: Connection,
+    for<'c> &'c mut C: sqlx::Executor<'c, Database = C::Database>,
+{
+    let mut conn = connected.unwrap_or_else(|e| panic!("cannot connect: {e}"));
+    sqlx::raw_sql(AssertSqlSafe(sql.to_owned()))
+        .execute(&mut conn)
+        .await
+        .map(|_| ())
 }
 
 /// The PostgreSQL server of this test process.

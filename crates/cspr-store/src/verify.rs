@@ -4,7 +4,7 @@
 
 use crate::access::access_cols;
 use crate::codec::{AccessRowRef, EventRowRef, GENESIS_HASH, access_hash, event_hash};
-use crate::db::{Cx, Row, sql, sql2};
+use crate::db::{Cx, Row, read_row, select, sql, sql2};
 use crate::events::{Chain, event_cols, read_head};
 use crate::{BreakReason, ChainBreak, Store, StoreError, VerifyReport};
 
@@ -18,16 +18,14 @@ pub(crate) async fn walk_chain(
 ) -> Result<(u64, Option<ChainBreak>), StoreError> {
     let head = read_head(cx, chain, false).await?;
     let page_sql = match chain {
-        Chain::Events => sql(concat!(
-            "SELECT ",
+        Chain::Events => select!(
             event_cols!(),
             " FROM events WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )),
-        Chain::AccessLog => sql(concat!(
-            "SELECT ",
+        ),
+        Chain::AccessLog => select!(
             access_cols!(),
             " FROM access_log WHERE seq > $1 ORDER BY seq LIMIT $2"
-        )),
+        ),
     };
     let broken = |seq: i64, reason: BreakReason| ChainBreak {
         table: chain.name().to_owned(),
@@ -100,44 +98,24 @@ pub(crate) async fn walk_chain(
 }
 
 fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
-    let event_type = row.text("event_type")?;
-    let actor = row.text("actor")?;
-    let plain = row.text("plain")?;
+    let [event_type, actor, plain] = row.texts(["event_type", "actor", "plain"])?;
     let sealed = row.bytes("sealed")?;
-    Ok(event_hash(
-        prev,
-        &EventRowRef {
-            seq: row.i64("seq")?,
-            stream_id: row.uuid("stream_id")?,
-            version: row.i64("version")?,
-            partnership_id: row.uuid("partnership_id")?,
-            event_type: &event_type,
-            actor: &actor,
-            occurred_at: row.time("occurred_at")?,
-            recorded_at: row.time("recorded_at")?,
-            plain: &plain,
-            sealed: &sealed,
-        },
-    ))
+    let event = read_row!(row => EventRowRef {
+        seq: i64, stream_id: uuid, version: i64, partnership_id: uuid,
+        event_type: { &event_type }, actor: { &actor }, occurred_at: time, recorded_at: time,
+        plain: { &plain }, sealed: { &sealed },
+    });
+    Ok(event_hash(prev, &event))
 }
 
 fn recompute_access(row: &Row, prev: &str) -> Result<String, StoreError> {
-    let actor = row.text("actor")?;
-    let action = row.text("action")?;
-    let detail = row.text("detail")?;
-    let source_ip = row.text("source_ip")?;
-    Ok(access_hash(
-        prev,
-        &AccessRowRef {
-            seq: row.i64("seq")?,
-            at: row.time("at")?,
-            actor: &actor,
-            action: &action,
-            case_id: row.opt_uuid("case_id")?,
-            detail: &detail,
-            source_ip: &source_ip,
-        },
-    ))
+    let [actor, action, detail, source_ip] =
+        row.texts(["actor", "action", "detail", "source_ip"])?;
+    let entry = read_row!(row => AccessRowRef {
+        seq: i64, at: time, actor: { &actor }, action: { &action }, case_id: opt_uuid,
+        detail: { &detail }, source_ip: { &source_ip },
+    });
+    Ok(access_hash(prev, &entry))
 }
 
 /// Walks both chains into a report.
@@ -177,29 +155,23 @@ async fn consistency_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Resu
             row.uuid("stream_id")?
         ));
     }
-    let keyless = cx
-        .fetch_one(
-            &sql("SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS \
+    // Rows whose case has no key row: they could never be read or shredded.
+    for (q, what) in [
+        (
+            sql("SELECT COUNT(*) AS n FROM events e WHERE NOT EXISTS \
                   (SELECT 1 FROM case_keys k WHERE k.case_id = e.stream_id)"),
-            &[],
-        )
-        .await?
-        .i64("n")?;
-    if keyless > 0 {
-        problems.push(format!(
-            "{keyless} events belong to cases without a key row"
-        ));
-    }
-    let orphans = cx
-        .fetch_one(
-            &sql("SELECT COUNT(*) AS n FROM blobs b WHERE NOT EXISTS \
+            "events belong to cases without a key row",
+        ),
+        (
+            sql("SELECT COUNT(*) AS n FROM blobs b WHERE NOT EXISTS \
                   (SELECT 1 FROM case_keys k WHERE k.case_id = b.case_id)"),
-            &[],
-        )
-        .await?
-        .i64("n")?;
-    if orphans > 0 {
-        problems.push(format!("{orphans} files belong to cases without a key row"));
+            "files belong to cases without a key row",
+        ),
+    ] {
+        let n = cx.fetch_one(&q, &[]).await?.i64("n")?;
+        if n > 0 {
+            problems.push(format!("{n} {what}"));
+        }
     }
     Ok(())
 }

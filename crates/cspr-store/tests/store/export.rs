@@ -5,19 +5,13 @@ use cspr_store::testing::TestDb;
 use cspr_store::{Backend, MasterKey, StoreError};
 use uuid::Uuid;
 
-use crate::{T0, event, export_text, job, populate};
+use crate::{T0, append_events, event, export_text, fresh_store, imported, job, populate};
 
 async fn round_trip(from: Backend, to: Backend) {
-    let source_db = TestDb::new(from).await;
-    let source = source_db.store().await;
+    let (_source_db, source) = fresh_store(from).await;
     let (live, gone) = populate(&source).await;
     let before = export_text(&source).await;
-
-    let target_db = TestDb::new(to).await;
-    let target = target_db.store().await;
-    target.import_canonical(before.as_bytes()).await.unwrap();
-    let after = export_text(&target).await;
-    assert_eq!(before, after, "{from} -> {to}: canonical exports differ");
+    let (_target_db, target) = imported(&before, from, to).await;
 
     // The copy is a working store: chains verify, sealed data decrypts, shredding persists,
     // sequences continue after the imported rows.
@@ -32,17 +26,14 @@ async fn round_trip(from: Backend, to: Backend) {
         .enqueue_jobs(vec![job("after-import", T0)])
         .await
         .unwrap();
-    target
-        .append(
-            live,
-            events[0].partnership_id,
-            3,
-            vec![event("After", 9)],
-            None,
-            vec![],
-        )
-        .await
-        .unwrap();
+    append_events(
+        &target,
+        live,
+        events[0].partnership_id,
+        3,
+        vec![event("After", 9)],
+    )
+    .await;
     target
         .log_access(crate::access("view-case", Some(live), "after"))
         .await
@@ -52,25 +43,12 @@ async fn round_trip(from: Backend, to: Backend) {
     assert_eq!(counts.pending, 3);
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn export_import_sqlite_to_sqlite() {
-    round_trip(Backend::Sqlite, Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn export_import_postgres_to_postgres() {
-    round_trip(Backend::Postgres, Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn export_import_sqlite_to_postgres() {
-    round_trip(Backend::Sqlite, Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn export_import_postgres_to_sqlite() {
-    round_trip(Backend::Postgres, Backend::Sqlite).await;
-}
+cross_backend_tests!(round_trip:
+    export_import_sqlite_to_sqlite,
+    export_import_postgres_to_postgres,
+    export_import_sqlite_to_postgres,
+    export_import_postgres_to_sqlite
+);
 
 cspr_store::backend_tests! {
     async fn export_is_deterministic_and_has_no_export_time(db) {

@@ -3,15 +3,14 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use cspr_store::testing::TestDb;
 use cspr_store::{
     AgencyRow, Backend, NewSession, NewUser, PartnershipRow, Store, StoreError, UserRow,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{T0, export_text, populate};
+use crate::{T0, assert_not_found, export_text, exported_rows, fresh_store, imported, populate};
 
 fn new_user(partnership_id: Uuid, email: &str, name: &str) -> NewUser {
     NewUser {
@@ -45,16 +44,6 @@ fn session(token_hash: &str, user_id: Uuid, at: OffsetDateTime) -> NewSession {
 
 async fn user(store: &Store, id: Uuid) -> UserRow {
     store.user_by_id(id).await.unwrap().unwrap()
-}
-
-/// The users rows of a canonical export.
-fn exported_users(export: &str) -> Vec<Value> {
-    export
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["table"] == "users")
-        .map(|v| v["row"].clone())
-        .collect()
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
@@ -176,14 +165,8 @@ cspr_store::backend_tests! {
         assert_eq!((row.role.as_str(), row.agency_id), ("agency-representative", Some(agency)));
         store.set_password_hash(bob, "$argon2id$new").await.unwrap();
         assert_eq!(user(&store, bob).await.password_hash.as_deref(), Some("$argon2id$new"));
-        assert!(matches!(
-            store.set_user_role(Uuid::new_v4(), "chair", None).await,
-            Err(StoreError::NotFound)
-        ));
-        assert!(matches!(
-            store.set_password_hash(Uuid::new_v4(), "x").await,
-            Err(StoreError::NotFound)
-        ));
+        assert_not_found(store.set_user_role(Uuid::new_v4(), "chair", None).await);
+        assert_not_found(store.set_password_hash(Uuid::new_v4(), "x").await);
     }
 
     async fn disabling_an_account_ends_its_sessions(db) {
@@ -208,10 +191,7 @@ cspr_store::backend_tests! {
 
         store.set_user_disabled(jo, false).await.unwrap();
         store.create_session(session("jo-3", jo, T0)).await.unwrap();
-        assert!(matches!(
-            store.set_user_disabled(Uuid::new_v4(), true).await,
-            Err(StoreError::NotFound)
-        ));
+        assert_not_found(store.set_user_disabled(Uuid::new_v4(), true).await);
     }
 
     async fn sessions_are_created_touched_and_ended(db) {
@@ -239,8 +219,8 @@ cspr_store::backend_tests! {
         store.delete_session("hash-a").await.unwrap();
         store.delete_session("hash-a").await.unwrap();
         assert!(store.session("hash-a").await.unwrap().is_none());
-        assert!(matches!(store.touch_session("hash-a", later).await, Err(StoreError::NotFound)));
-        assert!(matches!(store.set_session_reauth("hash-a", later).await, Err(StoreError::NotFound)));
+        assert_not_found(store.touch_session("hash-a", later).await);
+        assert_not_found(store.set_session_reauth("hash-a", later).await);
 
         // Expiry: idle for more than 30 minutes, or older than 12 hours.
         let now = T0 + Duration::hours(13);
@@ -293,10 +273,7 @@ cspr_store::backend_tests! {
         store.replace_recovery_codes(jo, &["new-1".into(), "new-2".into()]).await.unwrap();
         assert!(!store.use_recovery_code(jo, "hash-6").await.unwrap());
         assert!(store.use_recovery_code(jo, "new-1").await.unwrap());
-        assert!(matches!(
-            store.replace_recovery_codes(Uuid::new_v4(), &codes).await,
-            Err(StoreError::NotFound)
-        ));
+        assert_not_found(store.replace_recovery_codes(Uuid::new_v4(), &codes).await);
     }
 
     async fn totp_secrets_are_sealed_at_rest(db) {
@@ -315,7 +292,7 @@ cspr_store::backend_tests! {
 
         // The stored columns (the export writes them as stored) never hold the secret.
         let export = export_text(&store).await;
-        let rows = exported_users(&export);
+        let rows = exported_rows(&export, "users");
         let row = rows.iter().find(|r| r["id"] == jo.to_string()).unwrap();
         for col in ["totp_secret", "totp_wrapped_key"] {
             let raw = BASE64.decode(row[col].as_str().unwrap()).unwrap();
@@ -339,7 +316,7 @@ cspr_store::backend_tests! {
         assert!(store.totp_secret(jo).await.unwrap().is_none());
         assert!(!user(&store, jo).await.totp_enabled);
         assert!(matches!(store.set_totp_secret(jo, None, true).await, Err(StoreError::Invalid(_))));
-        assert!(matches!(store.totp_secret(Uuid::new_v4()).await, Err(StoreError::NotFound)));
+        assert_not_found(store.totp_secret(Uuid::new_v4()).await);
     }
 
     async fn a_totp_step_is_accepted_once(db) {
@@ -354,7 +331,7 @@ cspr_store::backend_tests! {
         // A new secret starts again.
         store.set_totp_secret(jo, Some(b"another secret 12345"), true).await.unwrap();
         assert_eq!(user(&store, jo).await.last_totp_step, None);
-        assert!(matches!(store.set_last_totp_step(Uuid::new_v4(), 1).await, Err(StoreError::NotFound)));
+        assert_not_found(store.set_last_totp_step(Uuid::new_v4(), 1).await);
 
         let tasks: Vec<_> = (0..6)
             .map(|_| {
@@ -461,12 +438,11 @@ cspr_store::backend_tests! {
         assert!(!export.contains("\"table\":\"sessions\""));
         assert!(!export.contains("\"table\":\"login_failures\""));
         assert!(!export.contains("\"s1\""));
-        assert_eq!(exported_users(&export).len(), 2);
+        assert_eq!(exported_rows(&export, "users").len(), 2);
         assert_eq!(store.session("s1").await.unwrap().unwrap().user_id, chair);
 
         // A target that holds accounts is not empty.
-        let target_db = TestDb::new(db.backend()).await;
-        let target = target_db.store().await;
+        let (_target_db, target) = fresh_store(db.backend()).await;
         add_user(&target, Uuid::new_v4(), "someone@example.org", "Someone").await;
         let err = target.import_canonical(export.as_bytes()).await.unwrap_err();
         assert!(matches!(err, StoreError::NotEmpty(_)), "{err:?}");
@@ -474,17 +450,11 @@ cspr_store::backend_tests! {
 }
 
 async fn round_trip_with_identity(from: Backend, to: Backend) {
-    let source_db = TestDb::new(from).await;
-    let source = source_db.store().await;
+    let (_source_db, source) = fresh_store(from).await;
     populate(&source).await;
     let chair = populate_identity(&source).await;
     let before = export_text(&source).await;
-
-    let target_db = TestDb::new(to).await;
-    let target = target_db.store().await;
-    target.import_canonical(before.as_bytes()).await.unwrap();
-    let after = export_text(&target).await;
-    assert_eq!(before, after, "{from} -> {to}: canonical exports differ");
+    let (_target_db, target) = imported(&before, from, to).await;
 
     // The copy works: the sealed secret opens, codes and steps carry over, no one is signed in.
     let secret = target.totp_secret(chair).await.unwrap().unwrap();
@@ -516,22 +486,9 @@ async fn round_trip_with_identity(from: Backend, to: Backend) {
     assert!(target.verify().await.unwrap().is_ok());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identity_export_sqlite_to_sqlite() {
-    round_trip_with_identity(Backend::Sqlite, Backend::Sqlite).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identity_export_postgres_to_postgres() {
-    round_trip_with_identity(Backend::Postgres, Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identity_export_sqlite_to_postgres() {
-    round_trip_with_identity(Backend::Sqlite, Backend::Postgres).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn identity_export_postgres_to_sqlite() {
-    round_trip_with_identity(Backend::Postgres, Backend::Sqlite).await;
-}
+cross_backend_tests!(round_trip_with_identity:
+    identity_export_sqlite_to_sqlite,
+    identity_export_postgres_to_postgres,
+    identity_export_sqlite_to_postgres,
+    identity_export_postgres_to_sqlite
+);

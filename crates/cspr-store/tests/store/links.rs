@@ -2,13 +2,11 @@
 //! the form session, single use, revocation, crypto-shredding, and the canonical export (the
 //! durable record in, the ephemeral code and session out).
 
-use cspr_store::testing::TestDb;
 use cspr_store::{Backend, NewPractitionerLink, PractitionerLink, Store, StoreError};
-use serde_json::Value;
 use time::Duration;
 use uuid::Uuid;
 
-use crate::{T0, export_text, populate};
+use crate::{T0, export_text, exported_rows, fresh_store, imported, populate};
 
 const EMAIL: &str = "sam.practitioner@nhs.example";
 
@@ -28,16 +26,6 @@ fn new_link(case_id: Uuid, token_hash: &str) -> NewPractitionerLink {
 
 async fn link(store: &Store, token_hash: &str) -> PractitionerLink {
     store.link_by_token_hash(token_hash).await.unwrap().unwrap()
-}
-
-/// The practitioner_links rows of a canonical export.
-fn exported_links(export: &str) -> Vec<Value> {
-    export
-        .lines()
-        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|v| v["table"] == "practitioner_links")
-        .map(|v| v["row"].clone())
-        .collect()
 }
 
 cspr_store::backend_tests! {
@@ -196,7 +184,7 @@ cspr_store::backend_tests! {
         store.create_link(new_link(live, "t2")).await.unwrap();
         assert!(store.set_link_code("t2", "code-hash-z", T0 + Duration::minutes(10), 5).await.unwrap());
         let export = export_text(&store).await;
-        let rows = exported_links(&export);
+        let rows = exported_rows(&export, "practitioner_links");
         assert_eq!(rows.len(), 2);
         for row in &rows {
             for col in ["code_hash", "code_expires_at", "code_attempts", "codes_sent", "session_hash", "session_expires_at"] {
@@ -212,18 +200,14 @@ cspr_store::backend_tests! {
             Backend::Sqlite => Backend::Postgres,
             Backend::Postgres => Backend::Sqlite,
         };
-        let target_db = TestDb::new(other).await;
-        let target = target_db.store().await;
-        target.import_canonical(export.as_bytes()).await.unwrap();
-        assert_eq!(export_text(&target).await, export);
+        let (_target_db, target) = imported(&export, db.backend(), other).await;
         let got = link(&target, "t1").await;
         assert_eq!(got.email.as_deref(), Some(EMAIL));
         assert_eq!((got.code_hash, got.session_hash, got.codes_sent), (None, None, 0));
         assert!(target.set_link_code("t1", "c", T0 + Duration::minutes(10), 5).await.unwrap());
 
         // A target that holds a link (and so its case key) is not empty.
-        let busy_db = TestDb::new(db.backend()).await;
-        let busy = busy_db.store().await;
+        let (_busy_db, busy) = fresh_store(db.backend()).await;
         busy.create_link(new_link(Uuid::new_v4(), "t9")).await.unwrap();
         assert!(matches!(busy.import_canonical(export.as_bytes()).await, Err(StoreError::NotEmpty(_))));
     }

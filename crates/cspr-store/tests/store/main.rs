@@ -5,6 +5,23 @@
     reason = "test helpers fail loudly, like the tests that call them"
 )]
 
+/// Runs `$check(from, to)` once per pair of backends, as four tests named in the order
+/// SQLite to SQLite, PostgreSQL to PostgreSQL, SQLite to PostgreSQL, PostgreSQL to SQLite.
+macro_rules! cross_backend_tests {
+    ($check:ident: $sqlite_sqlite:ident, $pg_pg:ident, $sqlite_pg:ident, $pg_sqlite:ident) => {
+        cross_backend_tests!(@one $check, $sqlite_sqlite, Sqlite, Sqlite);
+        cross_backend_tests!(@one $check, $pg_pg, Postgres, Postgres);
+        cross_backend_tests!(@one $check, $sqlite_pg, Sqlite, Postgres);
+        cross_backend_tests!(@one $check, $pg_sqlite, Postgres, Sqlite);
+    };
+    (@one $check:ident, $name:ident, $from:ident, $to:ident) => {
+        #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+        async fn $name() {
+            $check(cspr_store::Backend::$from, cspr_store::Backend::$to).await;
+        }
+    };
+}
+
 mod access;
 mod backup;
 mod blobs;
@@ -19,11 +36,12 @@ mod projections;
 mod published;
 mod tamper;
 
+use cspr_store::testing::TestDb;
 use cspr_store::{
-    ActionRow, CaseMember, CaseSummary, DeadlineRow, NewAccessEntry, NewEvent, NewJob,
-    ProjectionUpdate, Store,
+    ActionRow, Backend, CaseMember, CaseSummary, DeadlineRow, NewAccessEntry, NewEvent, NewJob,
+    ProjectionUpdate, Store, StoreError,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -134,6 +152,54 @@ pub async fn export_text(store: &Store) -> String {
     String::from_utf8(out).unwrap()
 }
 
+/// The rows of one table in a canonical export.
+pub fn exported_rows(export: &str, table: &str) -> Vec<Value> {
+    export
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v["table"] == table)
+        .map(|v| v["row"].clone())
+        .collect()
+}
+
+/// A migrated store on a new database of `backend`; the database lives as long as the
+/// returned [`TestDb`] (keep it bound).
+pub async fn fresh_store(backend: Backend) -> (TestDb, Store) {
+    let db = TestDb::new(backend).await;
+    let store = db.store().await;
+    (db, store)
+}
+
+/// Imports a canonical export made on `from` into a fresh store of `to` and checks that the
+/// copy exports byte for byte the same.
+pub async fn imported(export: &str, from: Backend, to: Backend) -> (TestDb, Store) {
+    let (db, store) = fresh_store(to).await;
+    store.import_canonical(export.as_bytes()).await.unwrap();
+    let after = export_text(&store).await;
+    assert_eq!(export, after, "{from} -> {to}: canonical exports differ");
+    (db, store)
+}
+
+/// Asserts that a store call failed with `NotFound`.
+#[track_caller]
+pub fn assert_not_found<T: std::fmt::Debug>(result: Result<T, StoreError>) {
+    assert!(matches!(result, Err(StoreError::NotFound)), "{result:?}");
+}
+
+/// Appends events with no projection and no jobs; returns the stream's new version.
+pub async fn append_events(
+    store: &Store,
+    stream: Uuid,
+    partnership: Uuid,
+    version: u64,
+    events: Vec<NewEvent>,
+) -> u64 {
+    store
+        .append(stream, partnership, version, events, None, vec![])
+        .await
+        .unwrap()
+}
+
 /// Fills a store with a little of everything: streams, a shredded case, projections, the
 /// access log, jobs in several states and blobs. Returns the ids of the live and shredded case.
 pub async fn populate(store: &Store) -> (Uuid, Uuid) {
@@ -157,17 +223,14 @@ pub async fn populate(store: &Store) -> (Uuid, Uuid) {
         )
         .await
         .unwrap();
-    store
-        .append(
-            gone,
-            partnership,
-            0,
-            vec![event("NotificationRecorded", 3)],
-            None,
-            vec![],
-        )
-        .await
-        .unwrap();
+    append_events(
+        store,
+        gone,
+        partnership,
+        0,
+        vec![event("NotificationRecorded", 3)],
+    )
+    .await;
     store
         .append(
             live,
