@@ -225,14 +225,7 @@ async fn user_page(
     errors: Vec<(&'static str, String)>,
     success: Option<String>,
 ) -> Result<Response, WebError> {
-    let Some(user) = state
-        .store()
-        .user_by_id(id)
-        .await?
-        .filter(|u| u.partnership_id == p.partnership_id.as_uuid())
-    else {
-        return Err(WebError::NotFound);
-    };
+    let user = account_of(&state, &p, id).await?;
     FormPage {
         chrome: Chrome::signed_in(state, p, "/admin"),
         heading: "Change a user",
@@ -286,14 +279,7 @@ pub async fn user_submit(
     Path(id): Path<Uuid>,
     ValidForm(form): ValidForm<UserForm>,
 ) -> Result<Response, WebError> {
-    let Some(user) = state
-        .store()
-        .user_by_id(id)
-        .await?
-        .filter(|u| u.partnership_id == p.partnership_id.as_uuid())
-    else {
-        return Err(WebError::NotFound);
-    };
+    let user = account_of(&state, &p, id).await?;
     let Some(role) = Role::parse(&form.role) else {
         return user_page(
             &state,
@@ -370,4 +356,18 @@ pub async fn user_submit(
         Some("The changes are saved".to_owned()),
     )
     .await
+}
+
+/// An account of the administrator's own partnership (another partnership's answers 404).
+async fn account_of(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+) -> Result<cspr_store::UserRow, WebError> {
+    state
+        .store()
+        .user_by_id(id)
+        .await?
+        .filter(|u| u.partnership_id == p.partnership_id.as_uuid())
+        .ok_or(WebError::NotFound)
 }

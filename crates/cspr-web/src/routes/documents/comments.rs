@@ -10,11 +10,10 @@ use cspr_domain::vocab::NonEmptyText;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::sections::{Section, find_section};
+use super::sections::Section;
 use super::{execute, may_resolve};
 use crate::access::{Role, refuse};
 use crate::extract::OnCase;
-use crate::reader::{self};
 use crate::{ValidForm, WebError};
 
 #[derive(Debug, Deserialize)]
@@ -32,9 +31,14 @@ pub async fn comment(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<CommentForm>,
 ) -> Result<Response, WebError> {
-    let (kind, spec) = find_section(&slug, &key)?;
-    let (case, _) = reader::load_case(&state, &access, "comment-on-document", &source).await?;
-    if !kind.exists_for(&case) {
+    let at = Section::open(
+        (&state, &access, &source),
+        (&slug, &key),
+        "comment-on-document",
+    )
+    .await?;
+    let (kind, spec) = (at.kind, at.spec);
+    if !kind.exists_for(&at.case) {
         return Err(WebError::NotFound);
     }
     let p = access.principal();
@@ -44,13 +48,6 @@ pub async fn comment(
         Some(Uuid::parse_str(form.reply_to.trim()).map_err(|_| WebError::BadRequest)?)
     };
     let field = reply_to.map_or_else(|| "#comment".to_owned(), |r| format!("#reply-{r}"));
-    let at = Section {
-        state: &state,
-        access: &access,
-        case: &case,
-        kind,
-        spec,
-    };
     let Ok(text) = NonEmptyText::parse(form.comment.trim()) else {
         let error = (field, "Enter your comment".to_owned());
         return at.page(None, String::new(), vec![error]).await;
@@ -90,9 +87,14 @@ pub async fn resolve(
     Path((_, slug, key, comment_id)): Path<(Uuid, String, String, String)>,
     ValidForm(form): ValidForm<ResolveForm>,
 ) -> Result<Response, WebError> {
-    let (kind, spec) = find_section(&slug, &key)?;
     let comment_id = Uuid::parse_str(&comment_id).map_err(|_| WebError::NotFound)?;
-    let (case, _) = reader::load_case(&state, &access, "resolve-document-comment", &source).await?;
+    let at = Section::open(
+        (&state, &access, &source),
+        (&slug, &key),
+        "resolve-document-comment",
+    )
+    .await?;
+    let (kind, spec, case) = (at.kind, at.spec, &at.case);
     if !may_resolve(access.principal()) {
         return Err(refuse(&state, &access, &source, "resolve a comment").await);
     }
@@ -108,13 +110,6 @@ pub async fn resolve(
         comment_id,
         note,
         at: state.now(),
-    };
-    let at = Section {
-        state: &state,
-        access: &access,
-        case: &case,
-        kind,
-        spec,
     };
     match execute(&state, &access, None, command).await? {
         Ok(()) => Ok(at.back(&at.comments())),

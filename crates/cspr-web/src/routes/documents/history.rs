@@ -10,12 +10,11 @@ use cspr_export::richtext;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::sections::find_section;
+use super::sections::Section;
 use super::{Names, when};
 use crate::WebError;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
 
 struct VersionView {
     number: u32,
@@ -83,8 +82,13 @@ pub async fn history(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     Query(q): Query<CompareQuery>,
 ) -> Result<Response, WebError> {
-    let (kind, spec) = find_section(&slug, &key)?;
-    let (case, _) = reader::load_case(&state, &access, "view-document-history", &source).await?;
+    let at = Section::open(
+        (&state, &access, &source),
+        (&slug, &key),
+        "view-document-history",
+    )
+    .await?;
+    let (kind, spec, case) = (at.kind, at.spec, &at.case);
     let p = access.principal();
     let names = Names::load(&state, p).await?;
     let history: Vec<&documents::SectionVersion> = case.documents.history(kind, spec.key).collect();

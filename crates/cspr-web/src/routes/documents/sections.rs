@@ -16,7 +16,7 @@ use super::{Names, error_of, kind_of, may_edit, may_resolve, shown, when};
 use crate::access::{CaseAccess, refuse};
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
+use crate::reader::{self, Source};
 use crate::{AppState, ValidForm, WebError};
 
 struct CommentView {
@@ -72,12 +72,29 @@ pub(super) fn find_section(
 pub(super) struct Section<'a> {
     pub(super) state: &'a AppState,
     pub(super) access: &'a CaseAccess,
-    pub(super) case: &'a Case,
+    pub(super) case: Case,
     pub(super) kind: DocumentKind,
     pub(super) spec: &'static documents::SectionSpec,
 }
 
-impl Section<'_> {
+impl<'a> Section<'a> {
+    /// The section an address names, with the case read (audited as `action`).
+    pub(super) async fn open(
+        (state, access, source): (&'a AppState, &'a CaseAccess, &Source),
+        (slug, key): (&str, &str),
+        action: &str,
+    ) -> Result<Self, WebError> {
+        let (kind, spec) = find_section(slug, key)?;
+        let (case, _) = reader::load_case(state, access, action, source).await?;
+        Ok(Self {
+            state,
+            access,
+            case,
+            kind,
+            spec,
+        })
+    }
+
     /// The section's page, with the text and comment typed (when a form goes back) and errors.
     pub(super) async fn page(
         &self,
@@ -111,13 +128,7 @@ async fn section_page(
     comment_text: String,
     errors: Vec<(String, String)>,
 ) -> Result<Response, WebError> {
-    let Section {
-        state,
-        access,
-        case,
-        kind,
-        spec,
-    } = *at;
+    let (state, access, case, kind, spec) = (at.state, at.access, &at.case, at.kind, at.spec);
     let p = access.principal();
     let names = Names::load(state, p).await?;
     let agency = |a: AgencyId| names.agency(a);
@@ -208,18 +219,15 @@ pub async fn section(
     OnCase(state, access, source): OnCase,
     Path((_, slug, key)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
-    let (kind, spec) = find_section(&slug, &key)?;
-    let (case, _) = reader::load_case(&state, &access, "view-document-section", &source).await?;
-    if !kind.exists_for(&case) {
+    let at = Section::open(
+        (&state, &access, &source),
+        (&slug, &key),
+        "view-document-section",
+    )
+    .await?;
+    if !at.kind.exists_for(&at.case) {
         return Err(WebError::NotFound);
     }
-    let at = Section {
-        state: &state,
-        access: &access,
-        case: &case,
-        kind,
-        spec,
-    };
     at.page(None, String::new(), Vec::new()).await
 }
 
@@ -237,17 +245,14 @@ pub async fn save(
     Path((_, slug, key)): Path<(Uuid, String, String)>,
     ValidForm(form): ValidForm<SaveForm>,
 ) -> Result<Response, WebError> {
-    let (kind, spec) = find_section(&slug, &key)?;
-    let (case, _) = reader::load_case(&state, &access, "save-document-section", &source).await?;
-    let Some(editor) = cspr_app::policy::document_editor(&access, kind) else {
+    let at = Section::open(
+        (&state, &access, &source),
+        (&slug, &key),
+        "save-document-section",
+    )
+    .await?;
+    let Some(editor) = cspr_app::policy::document_editor(&access, at.kind) else {
         return Err(refuse(&state, &access, &source, "edit a document").await);
-    };
-    let at = Section {
-        state: &state,
-        access: &access,
-        case: &case,
-        kind,
-        spec,
     };
     let text = richtext::sanitise(&form.text);
     if text.trim().is_empty() {
@@ -263,7 +268,7 @@ pub async fn save(
         &state.app(),
         &editor,
         form.version,
-        spec.key,
+        at.spec.key,
         text.clone(),
         state.now(),
         state.actor(access.principal().user_id),
@@ -274,7 +279,7 @@ pub async fn save(
         Err(e) => Some(crate::refused_or(e, super::CONFLICT)?),
     };
     match refused {
-        None => Ok(at.back(&format!("?done=saved#{}", spec.key))),
+        None => Ok(at.back(&format!("?done=saved#{}", at.spec.key))),
         Some(message) => {
             let error = ("#text".to_owned(), message);
             at.page(Some(text), String::new(), vec![error]).await
