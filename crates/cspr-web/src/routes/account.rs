@@ -64,13 +64,11 @@ pub async fn page_handler(
 }
 
 /// The password form.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct PasswordForm {
-    #[serde(default)]
     current: String,
-    #[serde(default)]
     new: String,
-    #[serde(default)]
     confirm: String,
 }
 

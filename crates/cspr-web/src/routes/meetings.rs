@@ -178,9 +178,9 @@ async fn agenda(
 }
 
 /// The banner after an outcome is recorded.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MeetingQuery {
-    #[serde(default)]
     recorded: Option<String>,
 }
 
@@ -230,15 +230,12 @@ fn render(
 }
 
 /// What the subgroup decided about one case.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Outcome {
-    #[serde(default)]
     notes: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     form: String,
-    #[serde(default)]
     reasons: String,
 }
 

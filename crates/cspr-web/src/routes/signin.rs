@@ -72,18 +72,17 @@ pub struct SignInQuery {
 }
 
 /// The sign-in form as posted.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct SignInForm {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     password: String,
 }
 
 /// The code form as posted.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct CodeForm {
-    #[serde(default)]
     code: String,
 }
 

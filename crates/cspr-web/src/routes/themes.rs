@@ -24,9 +24,9 @@ struct ThemesPage {
 }
 
 /// Which theme to open.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ThemeQuery {
-    #[serde(default)]
     theme: String,
 }
 

@@ -74,11 +74,10 @@ pub async fn agencies(Signed(state, p, _): Signed) -> Result<Response, WebError>
 }
 
 /// The agency form as posted.
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
+#[serde(default)]
 pub struct AgencyForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     kind: String,
 }
 

@@ -64,24 +64,16 @@ fn settings_page(
 
 /// The settings form as posted (and as shown).
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SettingsForm {
-    #[serde(default)]
     summary_day: String,
-    #[serde(default)]
     contribution_days: String,
-    #[serde(default)]
     closure_days: String,
-    #[serde(default)]
     meetings: String,
-    #[serde(default)]
     themes: String,
-    #[serde(default)]
     remind_days: String,
-    #[serde(default)]
     escalate_days: String,
-    #[serde(default)]
     request_remind_days: String,
-    #[serde(default)]
     request_escalate_days: String,
 }
 

@@ -93,16 +93,12 @@ async fn known_agency(
 
 /// The new-account form as posted.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct NewUserForm {
-    #[serde(default)]
     name: String,
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -209,12 +205,10 @@ pub async fn new_user_submit(
 
 /// The account form as posted.
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct UserForm {
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     status: String,
 }
 

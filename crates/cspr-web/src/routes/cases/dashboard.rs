@@ -105,12 +105,10 @@ fn rows(state: &AppState, summaries: &[CaseSummary]) -> Vec<CaseRow> {
 
 /// The dashboard's and the case list's filters.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Filters {
-    #[serde(default)]
     stage: String,
-    #[serde(default)]
     agency: String,
-    #[serde(default)]
     year: String,
 }
 

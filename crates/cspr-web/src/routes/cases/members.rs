@@ -78,20 +78,18 @@ pub async fn members(OnCase(state, access, source): OnCase) -> Result<Response, 
 }
 
 /// The add-member form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct AddMember {
-    #[serde(default)]
     user: String,
-    #[serde(default)]
     role: String,
-    #[serde(default)]
     version: Option<u64>,
 }
 
 /// The remove-member form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RemoveMember {
-    #[serde(default)]
     version: Option<u64>,
 }
 

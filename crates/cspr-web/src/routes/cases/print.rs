@@ -24,9 +24,9 @@ struct CasePrint {
 }
 
 /// Which print view.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PrintQuery {
-    #[serde(default)]
     view: Option<String>,
 }
 

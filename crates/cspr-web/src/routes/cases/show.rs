@@ -127,9 +127,9 @@ pub fn progress(case: &cspr_domain::case::Case) -> Vec<StageRow> {
 }
 
 /// The query of the case page: the action just finished, for its banner.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CaseQuery {
-    #[serde(default)]
     done: Option<String>,
 }
 

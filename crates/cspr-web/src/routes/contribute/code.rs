@@ -35,9 +35,9 @@ struct CodePage {
 }
 
 /// The code form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CodeForm {
-    #[serde(default)]
     code: String,
 }
 

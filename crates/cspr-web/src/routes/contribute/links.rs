@@ -44,18 +44,17 @@ struct LinksPage {
 }
 
 /// The new-link form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct NewLink {
-    #[serde(default)]
     email: String,
-    #[serde(default)]
     form: String,
 }
 
 /// The revoke form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RevokeLink {
-    #[serde(default)]
     link: String,
 }
 

@@ -16,11 +16,10 @@ use crate::access::{Role, refuse};
 use crate::extract::OnCase;
 use crate::{ValidForm, WebError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CommentForm {
-    #[serde(default)]
     comment: String,
-    #[serde(default)]
     reply_to: String,
 }
 
@@ -75,9 +74,9 @@ pub async fn comment(
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ResolveForm {
-    #[serde(default)]
     note: String,
 }
 

@@ -14,9 +14,9 @@ use crate::extract::OnCase;
 use crate::reader::{self};
 use crate::{ValidForm, WebError};
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ExportForm {
-    #[serde(default)]
     format: String,
 }
 

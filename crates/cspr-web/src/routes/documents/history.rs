@@ -43,10 +43,9 @@ struct HistoryPage {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CompareQuery {
-    #[serde(default)]
     from: Option<String>,
-    #[serde(default)]
     to: Option<String>,
 }
 

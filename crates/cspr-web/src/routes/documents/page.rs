@@ -88,8 +88,8 @@ impl DocumentPage {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PageQuery {
-    #[serde(default)]
     done: String,
 }
 

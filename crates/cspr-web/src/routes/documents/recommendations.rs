@@ -61,8 +61,8 @@ impl RecommendationForm {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct RecommendationQuery {
-    #[serde(default)]
     id: String,
 }
 

@@ -231,11 +231,10 @@ pub async fn section(
     at.page(None, String::new(), Vec::new()).await
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct SaveForm {
-    #[serde(default)]
     text: String,
-    #[serde(default)]
     version: Option<u64>,
 }
 

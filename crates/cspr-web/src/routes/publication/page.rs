@@ -232,8 +232,8 @@ pub(super) async fn publication_page(
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct Done {
-    #[serde(default)]
     pub(super) done: String,
 }
 

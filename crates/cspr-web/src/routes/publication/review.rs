@@ -246,14 +246,11 @@ pub async fn review(
 
 /// A decision on one finding.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct DecisionForm {
-    #[serde(default)]
     decision: String,
-    #[serde(default)]
     before: String,
-    #[serde(default)]
     after: String,
-    #[serde(default)]
     scan: String,
 }
 
@@ -333,8 +330,8 @@ const TOO_WIDE: &str = "Choose up to 5 words before and after the finding";
 
 /// The scan a bulk decision was made on.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ScanForm {
-    #[serde(default)]
     scan: String,
 }
 

@@ -110,10 +110,9 @@ pub(super) fn pseudonym_choices(case: &Case) -> Vec<(String, String, String)> {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct PseudonymForm {
-    #[serde(default)]
     person: String,
-    #[serde(default)]
     pseudonym: String,
 }
 

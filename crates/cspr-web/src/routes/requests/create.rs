@@ -189,9 +189,9 @@ async fn requests_page(
 }
 
 /// The query of the requests page: what was just done, for its banner.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct DoneQuery {
-    #[serde(default)]
     pub(super) done: String,
 }
 

@@ -61,14 +61,11 @@ fn all<'a>(pairs: &'a Pairs, name: &str) -> Vec<&'a str> {
 
 /// The request form: what to ask for, of which agencies, and a different due date with why.
 #[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct RequestForm {
-    #[serde(default)]
     kind: String,
-    #[serde(default)]
     agencies: Vec<String>,
-    #[serde(default)]
     due: String,
-    #[serde(default)]
     reason: String,
 }
 
