@@ -171,9 +171,9 @@ fn shifted(cmd: &Command, days: i64, reference: &str) -> Result<Command, AppErro
             _ => {}
         }
     }
-    let mut v = serde_json::to_value(cmd).map_err(|e| AppError::Corrupt(e.to_string()))?;
+    let mut v = serde_json::to_value(cmd).map_err(|e| AppError::Internal(e.to_string()))?;
     walk(&mut v, days, reference);
-    serde_json::from_value(v).map_err(|e| AppError::Corrupt(e.to_string()))
+    serde_json::from_value(v).map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// Seeds one case of every stage. Returns what it made, in stage order.
@@ -200,7 +200,7 @@ pub async fn seed(app: &App, today: Date) -> Result<Vec<DemoCase>, AppError> {
             }
         }
         let Some(case_id) = seeded else {
-            return Err(AppError::Corrupt(format!(
+            return Err(AppError::Internal(format!(
                 "the demo case for {} could not be seeded",
                 stage.label()
             )));

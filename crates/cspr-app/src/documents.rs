@@ -22,7 +22,7 @@ pub async fn save_section(
     actor: Actor,
 ) -> Result<u64, AppError> {
     if actor.user_id != editor.user_id() {
-        return Err(AppError::Corrupt(
+        return Err(AppError::Internal(
             "a document editor's capability was used by someone else".into(),
         ));
     }

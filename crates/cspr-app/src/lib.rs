@@ -56,9 +56,13 @@ pub enum AppError {
     /// No such case.
     #[error("There is no such case.")]
     NotFound,
-    /// A stored event could not be read back as a domain event.
+    /// A stored event or record could not be read back.
     #[error("A stored event of this case could not be read: {0}")]
     Corrupt(String),
+    /// Something other than the case and the store failed (a rendering, a capability misused,
+    /// a failure injected by a test): a fault of the service, not of the data.
+    #[error("The service could not complete this: {0}")]
+    Internal(String),
     /// The store failed.
     #[error(transparent)]
     Store(StoreError),
@@ -482,7 +486,7 @@ impl Unit<'_> {
     /// [`AppError::Domain`] when the case refuses it (the action then writes nothing).
     pub fn run(&mut self, command: Command) -> Result<Vec<Event>, AppError> {
         if self.fault == Some(Fault::OnCommand(self.decided + 1)) {
-            return Err(AppError::Corrupt(format!(
+            return Err(AppError::Internal(format!(
                 "a failure injected on command {} of the action",
                 self.decided + 1
             )));
@@ -515,7 +519,7 @@ impl Unit<'_> {
 /// The stored form of a domain event: its name and the new stage in the clear, the event itself
 /// (which may hold personal data) sealed under the case key.
 fn to_new_event(event: &Event, after: &Case, actor: Actor) -> Result<NewEvent, AppError> {
-    let sealed = serde_json::to_value(event).map_err(|e| AppError::Corrupt(e.to_string()))?;
+    let sealed = serde_json::to_value(event).map_err(|e| AppError::Internal(e.to_string()))?;
     let event_type = sealed
         .get("event")
         .and_then(serde_json::Value::as_str)

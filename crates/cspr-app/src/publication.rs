@@ -822,7 +822,7 @@ pub async fn publish(
     );
     let copy = if full_report {
         let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
-            return Err(AppError::Corrupt(
+            return Err(AppError::Internal(
                 "the case allowed publication without an anonymisation review".into(),
             ));
         };
@@ -843,8 +843,8 @@ pub async fn publish(
         let doc = cspr_export::overview_report(&report, &title_page, &agencies);
         let pdf = tokio::task::spawn_blocking(move || cspr_export::to_public_pdf(&doc))
             .await
-            .map_err(|e| AppError::Corrupt(format!("the PDF task failed: {e}")))?
-            .map_err(|e| AppError::Corrupt(format!("the public PDF could not be made: {e}")))?;
+            .map_err(|e| AppError::Internal(format!("the PDF task failed: {e}")))?
+            .map_err(|e| AppError::Internal(format!("the public PDF could not be made: {e}")))?;
         Some(NewPublishedReport {
             id: Uuid::new_v4(),
             partnership_id: services.partnership_id().as_uuid(),

@@ -72,7 +72,7 @@ pub async fn save(
     stored: &StoredSettings,
     actor: Actor,
 ) -> Result<App, AppError> {
-    let value = serde_json::to_value(stored).map_err(|e| AppError::Corrupt(e.to_string()))?;
+    let value = serde_json::to_value(stored).map_err(|e| AppError::Internal(e.to_string()))?;
     services
         .store()
         .save_partnership_settings(services.partnership_id().as_uuid(), &value, actor.now)

@@ -85,14 +85,6 @@ impl Store {
         tx.commit().await
     }
 
-    /// Removes a report that was stored for a publication the case then refused (nothing else
-    /// deletes a published report: withdrawal keeps the row).
-    pub async fn discard_published_report(&self, id: Uuid) -> Result<(), StoreError> {
-        let q = sql("DELETE FROM published_reports WHERE id = $1 AND withdrawn_on IS NULL");
-        self.pool().write_one(&q, &[Arg::Uuid(id)]).await?;
-        Ok(())
-    }
-
     /// The partnership's reports on the public page: published, not withdrawn, newest first.
     pub async fn published_reports(
         &self,

@@ -4,6 +4,7 @@
 //! access log in the same request, and the page fails if that write fails.
 
 pub mod access;
+pub mod act;
 pub mod assets;
 pub mod auth;
 pub mod date_input;

@@ -111,7 +111,7 @@ async fn a_meeting_outcome_is_recorded_whole_or_not_at_all(backend: Backend) {
     )
     .await
     .expect_err("the decision fails");
-    assert!(matches!(err, AppError::Corrupt(_)), "{err:?}");
+    assert!(matches!(err, AppError::Internal(_)), "{err:?}");
     assert_eq!(
         footprint(&app, case_id).await,
         before,

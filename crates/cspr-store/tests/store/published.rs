@@ -78,13 +78,4 @@ cspr_store::backend_tests! {
         assert!(matches!(store.publish_report(too_short).await, Err(StoreError::Invalid(_))));
         assert_eq!(store.published_reports(PARTNERSHIP).await.unwrap().len(), 1);
     }
-
-    async fn a_refused_publication_can_be_discarded(db) {
-        let store = db.store().await;
-        let r = report(Uuid::new_v4(), "Review", date!(2025 - 07 - 28));
-        store.publish_report(r.clone()).await.unwrap();
-        store.discard_published_report(r.id).await.unwrap();
-        assert!(store.published_reports(PARTNERSHIP).await.unwrap().is_empty());
-        assert!(store.published_report_for_case(r.case_id).await.unwrap().is_none());
-    }
 }

@@ -219,7 +219,7 @@ async fn user_page(
     errors: Vec<(&'static str, String)>,
     success: Option<String>,
 ) -> Result<Response, WebError> {
-    let user = account_of(&state, &p, id).await?;
+    let user = account_of(state, p, id).await?;
     FormPage {
         chrome: Chrome::signed_in(state, p, "/admin"),
         heading: "Change a user",

@@ -113,10 +113,6 @@ fn shown(text: &str) -> String {
     richtext::to_html(&richtext::blocks(text), 3)
 }
 
-fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    state.actor(p.user_id)
-}
-
 /// Runs a command; `Err(message)` for a refusal to show on the form.
 async fn execute(
     state: &AppState,
@@ -124,19 +120,7 @@ async fn execute(
     expected: Option<u64>,
     command: Command,
 ) -> Result<Result<(), String>, WebError> {
-    match state
-        .app()
-        .execute(
-            access.case_id(),
-            expected,
-            command,
-            actor(state, access.principal()),
-        )
-        .await
-    {
-        Ok(_) => Ok(Ok(())),
-        Err(e) => crate::refused_or(e, CONFLICT).map(Err),
-    }
+    crate::act::run(state, access, expected, command, Some(CONFLICT)).await
 }
 
 fn error_of(errors: &[(String, String)], field: &str) -> String {

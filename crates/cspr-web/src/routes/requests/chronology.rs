@@ -226,7 +226,7 @@ pub async fn mark(
     } else {
         ""
     };
-    match execute(&state, &p, access.case_id(), command).await? {
+    match execute(&state, &access, command).await? {
         Ok(()) => Ok(Redirect::to(&format!(
             "/cases/{}/chronology?{back}#entry-{entry}",
             access.case_id()

@@ -361,7 +361,7 @@ pub async fn change_due(
         due_on: due,
         reason,
     };
-    match execute(&state, access.principal(), access.case_id(), command).await? {
+    match execute(&state, &access, command).await? {
         Ok(()) => Ok(
             Redirect::to(&format!("/cases/{}/requests?done=due", access.case_id())).into_response(),
         ),
@@ -398,7 +398,7 @@ pub async fn reopen(
         agency,
         reason,
     };
-    match execute(&state, access.principal(), access.case_id(), command).await? {
+    match execute(&state, &access, command).await? {
         Ok(()) => Ok(Redirect::to(&format!(
             "/cases/{}/requests?done=reopened",
             access.case_id()

@@ -29,12 +29,12 @@ pub mod upload;
 
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{ContributionKind, ContributionRequest, ContributionStatus};
-use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_domain::ids::AgencyId;
 use cspr_domain::words::long_date;
 use cspr_store::AgencyRow;
 use uuid::Uuid;
 
-use crate::access::Principal;
+use crate::access::CaseAccess;
 use crate::{AppState, WebError};
 
 pub use self::chronology::{ChronologyRow, chronology_rows, render_chronology};
@@ -93,32 +93,14 @@ fn agency_name(agencies: &[AgencyRow], id: AgencyId) -> String {
         .map_or_else(|| "An agency".to_owned(), |a| a.name.clone())
 }
 
-/// Runs a command as the person; a concurrent change is retried (the domain checks again).
-/// `Ok(Err(message))` when the case refuses it.
+/// Runs a command as the holder of the case capability; a concurrent change is retried (the
+/// domain checks again). `Ok(Err(message))` when the case refuses it.
 async fn execute(
     state: &AppState,
-    p: &Principal,
-    case_id: CaseId,
+    access: &CaseAccess,
     command: Command,
 ) -> Result<Result<(), String>, WebError> {
-    execute_as(state, p.user_id, case_id, command).await
-}
-
-/// [`execute`] for a given user id.
-pub(crate) async fn execute_as(
-    state: &AppState,
-    user: UserId,
-    case_id: CaseId,
-    command: Command,
-) -> Result<Result<(), String>, WebError> {
-    match state
-        .app()
-        .execute(case_id, None, command, state.actor(user))
-        .await
-    {
-        Ok(_) => Ok(Ok(())),
-        Err(e) => crate::refused(e).map(Err),
-    }
+    crate::act::run(state, access, None, command, None).await
 }
 
 fn status_words(r: &ContributionRequest) -> (String, &'static str) {
