@@ -8,6 +8,15 @@ use cspr_app::policy::pages::{
 
 use crate::access::{CaseNeed, Rule};
 
+/// Reading the case in the path.
+const READ: Rule = Rule::Case(CaseNeed::Read);
+/// An agency's drafts on the case (`{agency_id}` in the path).
+const DRAFTS: Rule = Rule::Case(CaseNeed::AgencyDraft);
+/// Who looked at the case.
+const HISTORY: Rule = Rule::Case(CaseNeed::AccessHistory);
+/// The case's members and practitioners' links.
+const MEMBERS: Rule = Rule::Case(CaseNeed::ManageMembers);
+
 /// One route: method, path, rule.
 #[derive(Debug, Clone, Copy)]
 pub struct RouteSpec {
@@ -57,57 +66,25 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/cases", Rule::Roles(CASEWORK)),
     r("GET", "/cases/new/{action}", Rule::Roles(OPEN_CASES)),
     r("POST", "/cases/new/{action}", Rule::Roles(OPEN_CASES)),
-    r("GET", "/cases/{case_id}", Rule::Case(CaseNeed::Read)),
-    r("GET", "/cases/{case_id}/print", Rule::Case(CaseNeed::Read)),
-    r(
-        "GET",
-        "/cases/{case_id}/actions/{action}",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/actions/{action}",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/access-history",
-        Rule::Case(CaseNeed::AccessHistory),
-    ),
+    r("GET", "/cases/{case_id}", READ),
+    r("GET", "/cases/{case_id}/print", READ),
+    r("GET", "/cases/{case_id}/actions/{action}", READ),
+    r("POST", "/cases/{case_id}/actions/{action}", READ),
+    r("GET", "/cases/{case_id}/access-history", HISTORY),
     r(
         "GET",
         "/cases/{case_id}/agencies/{agency_id}/contributions",
-        Rule::Case(CaseNeed::AgencyDraft),
+        DRAFTS,
     ),
-    r(
-        "GET",
-        "/cases/{case_id}/members",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/members",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/members/{user_id}/remove",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/practitioner-links",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/practitioner-links",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
+    r("GET", "/cases/{case_id}/members", MEMBERS),
+    r("POST", "/cases/{case_id}/members", MEMBERS),
+    r("POST", "/cases/{case_id}/members/{user_id}/remove", MEMBERS),
+    r("GET", "/cases/{case_id}/practitioner-links", MEMBERS),
+    r("POST", "/cases/{case_id}/practitioner-links", MEMBERS),
     r(
         "POST",
         "/cases/{case_id}/practitioner-links/revoke",
-        Rule::Case(CaseNeed::ManageMembers),
+        MEMBERS,
     ),
     // A practitioner's link: public, the token in the path is the credential; the handlers
     // check the link, its code and the contribute cookie bound to it (routes/contribute/).
@@ -117,76 +94,40 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/contribute/{token}/form", Rule::Public),
     r("POST", "/contribute/{token}/form", Rule::Public),
     // Requests to agencies, their answers, and the integrated chronology (routes/requests/).
-    r(
-        "GET",
-        "/cases/{case_id}/requests",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/requests",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/requests/{kind}",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/requests/{kind}/due",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/requests/{kind}/reopen",
-        Rule::Case(CaseNeed::ManageMembers),
-    ),
+    r("GET", "/cases/{case_id}/requests", READ),
+    r("POST", "/cases/{case_id}/requests", MEMBERS),
+    r("GET", "/cases/{case_id}/requests/{kind}", READ),
+    r("POST", "/cases/{case_id}/requests/{kind}/due", MEMBERS),
+    r("POST", "/cases/{case_id}/requests/{kind}/reopen", MEMBERS),
     r(
         "GET",
         "/cases/{case_id}/requests/{kind}/files/{blob_id}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "GET",
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
-        Rule::Case(CaseNeed::AgencyDraft),
+        DRAFTS,
     ),
     r(
         "POST",
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}",
-        Rule::Case(CaseNeed::AgencyDraft),
+        DRAFTS,
     ),
     r(
         "POST",
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/files",
-        Rule::Case(CaseNeed::AgencyDraft),
+        DRAFTS,
     ),
     r(
         "POST",
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
-        Rule::Case(CaseNeed::AgencyDraft),
+        DRAFTS,
     ),
-    r(
-        "GET",
-        "/cases/{case_id}/chronology",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/chronology.csv",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/chronology.docx",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/chronology/key-episodes",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("GET", "/cases/{case_id}/chronology", READ),
+    r("GET", "/cases/{case_id}/chronology.csv", READ),
+    r("GET", "/cases/{case_id}/chronology.docx", READ),
+    r("POST", "/cases/{case_id}/chronology/key-episodes", READ),
     r("GET", "/chronology-template.csv", Rule::Roles(CASEWORK)),
     r("GET", "/admin/forms", Rule::Roles(SETTINGS)),
     r("GET", "/admin/forms/{kind}", Rule::Roles(SETTINGS)),
@@ -196,20 +137,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/themes", Rule::Roles(CASEWORK)),
     r("GET", "/figures", Rule::Roles(FIGURES)),
     r("GET", "/figures.csv", Rule::Roles(FIGURES)),
-    r(
-        "GET",
-        "/cases/{case_id}/evidence/{action_id}",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/evidence/{action_id}",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("GET", "/cases/{case_id}/evidence/{action_id}", READ),
+    r("POST", "/cases/{case_id}/evidence/{action_id}", READ),
     r(
         "GET",
         "/cases/{case_id}/evidence/{action_id}/{blob_id}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r("GET", "/meetings", Rule::Roles(MEETINGS)),
     r("GET", "/meetings/{day}", Rule::Roles(MEETINGS)),
@@ -219,112 +152,60 @@ pub const ROUTES: &[RouteSpec] = &[
         Rule::Roles(MEETINGS),
     ),
     // Publication: the handlers let only the partnership team through (routes/publication/).
-    r(
-        "GET",
-        "/cases/{case_id}/publication",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/scan",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/publication/review",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("GET", "/cases/{case_id}/publication", READ),
+    r("POST", "/cases/{case_id}/publication/scan", READ),
+    r("GET", "/cases/{case_id}/publication/review", READ),
     r(
         "POST",
         "/cases/{case_id}/publication/findings/{finding}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/check",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/accept-rest",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/pseudonyms",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "GET",
-        "/cases/{case_id}/publication/publish",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/publish",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/publication/withdraw",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("POST", "/cases/{case_id}/publication/check", READ),
+    r("POST", "/cases/{case_id}/publication/accept-rest", READ),
+    r("POST", "/cases/{case_id}/publication/pseudonyms", READ),
+    r("GET", "/cases/{case_id}/publication/publish", READ),
+    r("POST", "/cases/{case_id}/publication/publish", READ),
+    r("POST", "/cases/{case_id}/publication/withdraw", READ),
     // Documents: the handlers apply each document's editing rules (routes/documents/).
-    r(
-        "GET",
-        "/cases/{case_id}/documents/{document}",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("GET", "/cases/{case_id}/documents/{document}", READ),
     r(
         "POST",
         "/cases/{case_id}/documents/{document}/exports",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "GET",
         "/cases/{case_id}/documents/{document}/exports/{export_id}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "GET",
         "/cases/{case_id}/documents/{document}/sections/{section}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "POST",
         "/cases/{case_id}/documents/{document}/sections/{section}",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "GET",
         "/cases/{case_id}/documents/{document}/sections/{section}/history",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "POST",
         "/cases/{case_id}/documents/{document}/sections/{section}/comments",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
     r(
         "POST",
         "/cases/{case_id}/documents/{document}/sections/{section}/comments/{comment_id}/resolve",
-        Rule::Case(CaseNeed::Read),
+        READ,
     ),
-    r(
-        "GET",
-        "/cases/{case_id}/report/recommendations",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/report/recommendations",
-        Rule::Case(CaseNeed::Read),
-    ),
-    r(
-        "POST",
-        "/cases/{case_id}/report/family-comments",
-        Rule::Case(CaseNeed::Read),
-    ),
+    r("GET", "/cases/{case_id}/report/recommendations", READ),
+    r("POST", "/cases/{case_id}/report/recommendations", READ),
+    r("POST", "/cases/{case_id}/report/family-comments", READ),
     r("GET", "/published-reviews", Rule::Public),
     r(
         "GET",

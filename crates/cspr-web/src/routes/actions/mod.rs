@@ -394,16 +394,11 @@ pub async fn submit(
     };
     // The version the person saw: a change since then is a conflict, not an overwrite.
     let version = answers.get("version").parse::<u64>().ok();
-    let actor = state.actor(p.user_id);
-    match state
-        .app()
-        .execute(access.case_id(), version, command, actor)
-        .await
-    {
-        Ok(_) => {
+    match crate::act::run(&state, &access, version, command, Some(CONFLICT)).await? {
+        Ok(()) => {
             Ok(Redirect::to(&format!("/cases/{}?done={slug}", access.case_id())).into_response())
         }
-        Err(e) => r.page(&answers, &[], &[crate::refused_or(e, CONFLICT)?]),
+        Err(message) => r.page(&answers, &[], &[message]),
     }
 }
 

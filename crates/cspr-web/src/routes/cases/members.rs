@@ -93,23 +93,6 @@ pub struct RemoveMember {
     version: Option<u64>,
 }
 
-async fn run(
-    state: &AppState,
-    access: &CaseAccess,
-    version: Option<u64>,
-    command: Command,
-) -> Result<Result<(), String>, WebError> {
-    let actor = state.actor(access.principal().user_id);
-    match state
-        .app()
-        .execute(access.case_id(), version, command, actor)
-        .await
-    {
-        Ok(_) => Ok(Ok(())),
-        Err(e) => crate::refused(e).map(Err),
-    }
-}
-
 /// Gives someone access to the case.
 pub async fn add_member(
     OnCase(state, access, source): OnCase,
@@ -144,7 +127,7 @@ pub async fn add_member(
         role,
         agency: user.agency_id.map(cspr_domain::ids::AgencyId::from_uuid),
     };
-    match run(&state, &access, form.version, command).await? {
+    match crate::act::run(&state, &access, form.version, command, None).await? {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{}/members", access.case_id())).into_response()),
         Err(message) => members_page(&state, &access, &source, Some(message)).await,
     }
@@ -156,16 +139,10 @@ pub async fn remove_member(
     Path((_, user_id)): Path<(Uuid, Uuid)>,
     ValidForm(form): ValidForm<RemoveMember>,
 ) -> Result<Response, WebError> {
-    match run(
-        &state,
-        &access,
-        form.version,
-        Command::RevokeMembership {
-            user: UserId::from_uuid(user_id),
-        },
-    )
-    .await?
-    {
+    let command = Command::RevokeMembership {
+        user: UserId::from_uuid(user_id),
+    };
+    match crate::act::run(&state, &access, form.version, command, None).await? {
         Ok(()) => Ok(Redirect::to(&format!("/cases/{}/members", access.case_id())).into_response()),
         Err(message) => members_page(&state, &access, &source, Some(message)).await,
     }
