@@ -772,6 +772,53 @@ pub async fn accept_rest(
     .map(|(n, _)| n)
 }
 
+/// Why a text for the public page (a published report's title or summary) cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublicTextError {
+    /// It is empty.
+    Missing,
+    /// It is longer than the page allows.
+    TooLong,
+    /// It names someone the case records: the pseudonym to use instead.
+    Names(String),
+}
+
+/// Which people the case records a text names, by the pseudonyms the public text uses.
+#[must_use]
+pub fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
+    let mut out: Vec<String> = cspr_redact::find(text, known)
+        .into_iter()
+        .filter_map(|f| f.person.and_then(|p| known.people.get(p)))
+        .filter_map(|p| known.pseudonyms.get(&p.name).cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A text for the public page, trimmed: present, at most `max_chars` long, and naming no one
+/// the case records (a published title or summary is read by anyone).
+///
+/// # Errors
+/// [`PublicTextError`].
+pub fn public_text(
+    text: &str,
+    max_chars: usize,
+    known: &CaseKnowledge,
+) -> Result<String, PublicTextError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(PublicTextError::Missing);
+    }
+    if text.chars().count() > max_chars {
+        return Err(PublicTextError::TooLong);
+    }
+    match names_in(text, known).into_iter().next() {
+        Some(pseudonym) => Err(PublicTextError::Names(pseudonym)),
+        None => Ok(text.to_owned()),
+    }
+}
+
 /// What the partnership team publishes.
 #[derive(Debug, Clone)]
 pub struct Publication {

@@ -7,12 +7,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Case;
 use cspr_domain::words::long_date;
-use cspr_redact::CaseKnowledge;
 use serde::Deserialize;
 use time::Date;
 use uuid::Uuid;
 
-use cspr_app::publication::{earliest_publication, knowledge, themes};
+use cspr_app::publication::{PublicTextError, earliest_publication, knowledge, themes};
 
 use super::page::{WithdrawForm, publication_page};
 use super::{actor, refusal, team_only};
@@ -143,16 +142,16 @@ fn date_of(day: &str, month: &str, year: &str) -> Result<Option<Date>, ()> {
     crate::date_input::parse(day, month, year).map_err(|_| ())
 }
 
-/// Which known people a text names, by pseudonym.
-fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
-    let mut out: Vec<String> = cspr_redact::find(text, known)
-        .into_iter()
-        .filter_map(|f| f.person.and_then(|p| known.people.get(p)))
-        .filter_map(|p| known.pseudonyms.get(&p.name).cloned())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
+/// The error summary's words for a title or summary that cannot be published: `missing` when
+/// empty, else `what` ("The title") and its longest length in words.
+fn public_text_error(e: PublicTextError, [missing, what, max]: [&str; 3]) -> String {
+    match e {
+        PublicTextError::Missing => missing.to_owned(),
+        PublicTextError::TooLong => format!("{what} must be {max} characters or fewer"),
+        PublicTextError::Names(who) => {
+            format!("{what} names someone the case records ({who}): use their pseudonym")
+        }
+    }
 }
 
 /// Publishes the report: checks the form and asks the case first, makes the public PDF from
@@ -167,40 +166,31 @@ pub async fn publish(
     let (case, _) = reader::load_case(&state, &access, "publish-report", &source).await?;
     let known = knowledge(&case);
     let mut errors: Vec<(&'static str, String)> = Vec::new();
-    let title = form.title.trim().to_owned();
-    let summary = form.summary.trim().to_owned();
-    if title.is_empty() {
-        errors.push((
-            "title",
-            "Enter the title of the published report".to_owned(),
-        ));
-    } else if title.chars().count() > 200 {
-        errors.push((
-            "title",
-            "The title must be 200 characters or fewer".to_owned(),
-        ));
-    } else if let Some(who) = names_in(&title, &known).first() {
-        errors.push((
-            "title",
-            format!("The title names someone the case records ({who}): use their pseudonym"),
-        ));
-    }
-    if summary.is_empty() {
-        errors.push((
-            "summary",
-            "Enter a summary for the list of published reports".to_owned(),
-        ));
-    } else if summary.chars().count() > 2000 {
-        errors.push((
-            "summary",
-            "The summary must be 2,000 characters or fewer".to_owned(),
-        ));
-    } else if let Some(who) = names_in(&summary, &known).first() {
-        errors.push((
-            "summary",
-            format!("The summary names someone the case records ({who}): use their pseudonym"),
-        ));
-    }
+    let mut public = |field: &'static str, text: &str, max: usize, words: [&str; 3]| {
+        cspr_app::publication::public_text(text, max, &known)
+            .map_err(|e| errors.push((field, public_text_error(e, words))))
+            .unwrap_or_default()
+    };
+    let title = public(
+        "title",
+        &form.title,
+        200,
+        [
+            "Enter the title of the published report",
+            "The title",
+            "200",
+        ],
+    );
+    let summary = public(
+        "summary",
+        &form.summary,
+        2000,
+        [
+            "Enter a summary for the list of published reports",
+            "The summary",
+            "2,000",
+        ],
+    );
     let published_on = match date_of(&form.day, &form.month, &form.year) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
