@@ -251,6 +251,7 @@ macro_rules! on_both {
 
 mod answers;
 mod policy;
+mod public_text;
 mod workflows;
 
 on_both!(
