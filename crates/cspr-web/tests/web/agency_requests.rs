@@ -49,9 +49,7 @@ async fn asking(reference: &str, kind: ContributionKind) -> Asking {
         .await;
     t.set_now(on(day, 9));
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let (health_id, health) = t
         .user(Role::AgencyRepresentative)
@@ -88,11 +86,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         health,
         police,
     } = asking("CSPR-2025-061", ContributionKind::AgencySummary).await;
-    let (_, chair) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (_, chair) = t.signed_in_as(Role::Chair, "chair@example.org").await;
 
     // The form names the case's own due date for each kind.
     let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
@@ -697,9 +691,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
 async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     let t = TestApp::spawn().await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
     assert!(

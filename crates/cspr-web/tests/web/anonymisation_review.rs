@@ -41,15 +41,9 @@ async fn world() -> World {
         .await;
     t.set_day(date!(2025 - 07 - 17));
     let (team_id, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
-    let (chair_id, chair) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (chair_id, chair) = t.signed_in_as(Role::Chair, "chair@example.org").await;
     World {
         t,
         case,

@@ -632,11 +632,7 @@ async fn every_role_every_command_form() {
 async fn refusals_are_written_to_the_access_log() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
-    let (user, cookie) = t
-        .user(Role::PanelMember)
-        .email("panel@example.org")
-        .signed_in()
-        .await;
+    let (user, cookie) = t.signed_in_as(Role::PanelMember, "panel@example.org").await;
     let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let log = t.case_log(case).await;

@@ -454,11 +454,7 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     assert!(html.contains("Enter the reasons"));
     assert!(html.contains("Share at a briefing"));
     // A subgroup member sees the agenda but does not record.
-    let (_, member_cookie) = t
-        .user(Role::SubgroupMember)
-        .email("m@example.org")
-        .signed_in()
-        .await;
+    let (_, member_cookie) = t.signed_in_as(Role::SubgroupMember, "m@example.org").await;
     let r = t
         .post(
             &path,

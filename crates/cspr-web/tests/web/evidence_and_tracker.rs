@@ -41,14 +41,10 @@ async fn world() -> World {
         .through(|c| matches!(c, Command::AgreeAction { .. }))
         .await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let (health_id, health) = t
-        .user(Role::AgencyRepresentative)
-        .email("health@example.org")
-        .signed_in()
+        .signed_in_as(Role::AgencyRepresentative, "health@example.org")
         .await;
     let (police_id, police) = t
         .user(Role::AgencyRepresentative)
@@ -58,9 +54,7 @@ async fn world() -> World {
         .signed_in()
         .await;
     let (reviewer_id, reviewer) = t
-        .user(Role::IndependentReviewer)
-        .email("reviewer@example.org")
-        .signed_in()
+        .signed_in_as(Role::IndependentReviewer, "reviewer@example.org")
         .await;
     t.grant(
         case,

@@ -132,9 +132,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let case = t.case(PARTNERSHIP, "CSPR-2025-301").await;
     let secrets = case_secrets(&t, case, "CSPR-2025-301").await;
     let (team_user, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
 
     let token = make_link(&t, &team, case).await;
@@ -341,17 +339,13 @@ async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-302").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let token = make_link(&t, &team, case).await;
 
     t.advance(Duration::days(14) - Duration::minutes(1));
-    assert_eq!(
-        t.status(&format!("/contribute/{token}"), None).await,
-        StatusCode::OK
-    );
+    t.assert_status(&format!("/contribute/{token}"), None, StatusCode::OK)
+        .await;
 
     t.advance(Duration::minutes(1));
     let expired = t.get(&format!("/contribute/{token}"), None).await;
@@ -384,9 +378,7 @@ async fn codes_last_10_minutes_and_5_tries() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-303").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let token = make_link(&t, &team, case).await;
 
@@ -436,9 +428,7 @@ async fn a_links_cookie_opens_that_form_only() {
     let case = t.case(PARTNERSHIP, "CSPR-2025-304").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-305").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let a = make_link(&t, &team, case).await;
     let b = make_link(&t, &team, case).await;
@@ -545,9 +535,7 @@ async fn withdrawn_links_stop_working() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-306").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let token = make_link(&t, &team, case).await;
     let cookie = open_form(&t, &mut smtp, &token).await;
@@ -583,9 +571,7 @@ async fn bad_requests_for_links_change_nothing() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-307").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     for form in [
         format!("email=not-an-address&form={}", enc(&form_key())),
@@ -621,9 +607,7 @@ async fn without_email_set_up_the_page_says_so() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-308").await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let token = make_link(&t, &team, case).await;
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
@@ -646,9 +630,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     let t = app_with(Some(smtp.config())).await;
     t.agencies(&[CSC]).await;
     let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     // The example case at the rapid review: children's services' summary is still awaited.
     let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;

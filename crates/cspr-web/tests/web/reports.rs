@@ -20,9 +20,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
         .await;
     let (reviewer, rc) = t
-        .user(Role::IndependentReviewer)
-        .email("reviewer@example.org")
-        .signed_in()
+        .signed_in_as(Role::IndependentReviewer, "reviewer@example.org")
         .await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
@@ -148,9 +146,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
 
     // An agency's comment, a reply, then the reviewer resolves it.
     let (rep, hc) = t
-        .user(Role::AgencyRepresentative)
-        .email("health@example.org")
-        .signed_in()
+        .signed_in_as(Role::AgencyRepresentative, "health@example.org")
         .await;
     t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
         .await;
@@ -302,20 +298,14 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         .example("CSPR-2025-202")
         .before(|c| matches!(c, Command::SignOffRapidReview { .. }))
         .await;
-    let (_chair, cc) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (_chair, cc) = t.signed_in_as(Role::Chair, "chair@example.org").await;
     let page = t
         .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
         .await;
     assert!(page.contains("Assembled from the case"));
     assert!(page.contains("Northshire Police"));
     let (reviewer, rc) = t
-        .user(Role::IndependentReviewer)
-        .email("ir@example.org")
-        .signed_in()
+        .signed_in_as(Role::IndependentReviewer, "ir@example.org")
         .await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;

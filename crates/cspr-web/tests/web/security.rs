@@ -105,15 +105,12 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     assert_eq!(location(&response).as_deref(), Some("/dashboard"));
     let second = token_of(&set_cookie(&response).expect("new cookie"));
     assert_ne!(first, second);
-    assert_eq!(t.status("/dashboard", Some(&second)).await, StatusCode::OK);
-    assert_eq!(
-        t.status("/sign-in/two-factor", Some(&first)).await,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&first)).await).as_deref(),
-        Some("/sign-in")
-    );
+    t.assert_status("/dashboard", Some(&second), StatusCode::OK)
+        .await;
+    t.assert_status("/sign-in/two-factor", Some(&first), StatusCode::SEE_OTHER)
+        .await;
+    t.assert_redirects("/dashboard", Some(&first), "/sign-in")
+        .await;
     // The same code cannot be used twice.
     let again = password_step(&t, "team@example.org").await;
     let response = t
@@ -131,12 +128,11 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
 async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let t = TestApp::spawn().await;
     let (user, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("idle@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "idle@example.org")
         .await;
     t.advance(time::Duration::minutes(29));
-    assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+    t.assert_status("/dashboard", Some(&cookie), StatusCode::OK)
+        .await;
     t.advance(time::Duration::minutes(31));
     let response = t.get("/dashboard", Some(&cookie)).await;
     assert_eq!(
@@ -148,22 +144,19 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let cookie = t.session(user).await;
     for _ in 0..(12 * 60 / 25) {
         t.advance(time::Duration::minutes(25));
-        assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+        t.assert_status("/dashboard", Some(&cookie), StatusCode::OK)
+            .await;
     }
     t.advance(time::Duration::minutes(25));
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&cookie)).await).as_deref(),
-        Some("/sign-in?ended=timeout")
-    );
+    t.assert_redirects("/dashboard", Some(&cookie), "/sign-in?ended=timeout")
+        .await;
 }
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
     let (_, cookie) = t
-        .user(Role::SystemAdministrator)
-        .email("admin@example.org")
-        .signed_in()
+        .signed_in_as(Role::SystemAdministrator, "admin@example.org")
         .await;
     let form = "name=Evil+Agency&kind=police";
     for (header, value) in [
@@ -209,9 +202,7 @@ async fn a_read_fails_when_its_access_log_write_fails() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
     let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(ok.status(), StatusCode::OK);
@@ -235,9 +226,7 @@ async fn every_case_read_is_in_the_case_access_history() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
     let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     let history = body(
@@ -327,32 +316,26 @@ async fn a_role_change_applies_on_the_next_request() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
     let (user, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("mover@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "mover@example.org")
         .await;
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::OK
-    );
+    t.assert_status(&format!("/cases/{case}"), Some(&cookie), StatusCode::OK)
+        .await;
     t.store
         .set_user_role(user, Role::PanelMember.key(), None)
         .await
         .expect("role");
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    t.assert_status(
+        &format!("/cases/{case}"),
+        Some(&cookie),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_session() {
     let t = TestApp::spawn().await;
-    let (user, phone) = t
-        .user(Role::Chair)
-        .email("everywhere@example.org")
-        .signed_in()
-        .await;
+    let (user, phone) = t.signed_in_as(Role::Chair, "everywhere@example.org").await;
     let laptop = t.session(user).await;
     assert_eq!(
         t.post("/sign-out-everywhere", Some(&laptop), "")
@@ -360,14 +343,10 @@ async fn signing_out_everywhere_ends_every_session() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&phone)).await).as_deref(),
-        Some("/sign-in")
-    );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&laptop)).await).as_deref(),
-        Some("/sign-in")
-    );
+    t.assert_redirects("/dashboard", Some(&phone), "/sign-in")
+        .await;
+    t.assert_redirects("/dashboard", Some(&laptop), "/sign-in")
+        .await;
 }
 
 #[tokio::test]
@@ -387,9 +366,7 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
     let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let admin = t
         .user(Role::SystemAdministrator)
@@ -417,11 +394,12 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
             .is_empty()
     );
     let admin_cookie = t.session(admin).await;
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&admin_cookie))
-            .await,
-        StatusCode::FORBIDDEN
-    );
+    t.assert_status(
+        &format!("/cases/{case}"),
+        Some(&admin_cookie),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -429,9 +407,7 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
     let (rep, cookie) = t
-        .user(Role::AgencyRepresentative)
-        .email("rep@example.org")
-        .signed_in()
+        .signed_in_as(Role::AgencyRepresentative, "rep@example.org")
         .await;
     t.grant(
         case,
@@ -449,11 +425,10 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         "/cases/{case}/agencies/{}/contributions",
         cspr_domain::examples::POLICE
     );
-    assert_eq!(t.status(&health, Some(&cookie)).await, StatusCode::OK);
-    assert_eq!(
-        t.status(&police, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    t.assert_status(&health, Some(&cookie), StatusCode::OK)
+        .await;
+    t.assert_status(&police, Some(&cookie), StatusCode::FORBIDDEN)
+        .await;
     // Moved to the police: the case still records them for health, so neither opens.
     t.store
         .set_user_role(
@@ -463,24 +438,16 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         )
         .await
         .expect("move");
-    assert_eq!(
-        t.status(&police, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        t.status(&health, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    t.assert_status(&police, Some(&cookie), StatusCode::FORBIDDEN)
+        .await;
+    t.assert_status(&health, Some(&cookie), StatusCode::FORBIDDEN)
+        .await;
 }
 
 #[tokio::test]
 async fn a_wrong_current_password_is_logged_and_held_back() {
     let t = TestApp::spawn().await;
-    let (_, cookie) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (_, cookie) = t.signed_in_as(Role::Chair, "chair@example.org").await;
     let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
     for _ in 0..4 {
         let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
@@ -512,9 +479,7 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
     let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
+        .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let before = t
         .store
@@ -546,11 +511,7 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
 #[tokio::test]
 async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let t = TestApp::spawn().await;
-    let (user, _old) = t
-        .user(Role::Chair)
-        .email("sweep@example.org")
-        .signed_in()
-        .await;
+    let (user, _old) = t.signed_in_as(Role::Chair, "sweep@example.org").await;
     t.post(
         "/sign-in",
         None,
@@ -562,7 +523,8 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let (sessions, counters) = t.state.sweep().await.expect("sweep");
     assert_eq!(sessions, 1, "only the idle session goes");
     assert!(counters >= 1, "the hour-old failure counters go");
-    assert_eq!(t.status("/dashboard", Some(&fresh)).await, StatusCode::OK);
+    t.assert_status("/dashboard", Some(&fresh), StatusCode::OK)
+        .await;
 }
 
 #[tokio::test]
@@ -570,9 +532,7 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
     let (user, cookie) = t
-        .user(Role::SubgroupMember)
-        .email("moved@example.org")
-        .signed_in()
+        .signed_in_as(Role::SubgroupMember, "moved@example.org")
         .await;
     t.grant(
         case,
@@ -582,18 +542,18 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
     )
     .await;
 
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::OK
-    );
+    t.assert_status(&format!("/cases/{case}"), Some(&cookie), StatusCode::OK)
+        .await;
     t.store
         .set_user_role(user, Role::SystemAdministrator.key(), None)
         .await
         .expect("role");
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    t.assert_status(
+        &format!("/cases/{case}"),
+        Some(&cookie),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -125,6 +125,12 @@ impl TestApp {
         NewPerson::new(&self.store, self.now(), role)
     }
 
+    /// An account of `role` with the address `email`, signed in past both factors: its id and
+    /// session cookie. Short for `t.user(role).email(email).signed_in()`.
+    pub async fn signed_in_as(&self, role: Role, email: &str) -> (Uuid, String) {
+        self.user(role).email(email).signed_in().await
+    }
+
     /// A fully signed-in session for a user; returns the cookie header value.
     pub async fn session(&self, user: Uuid) -> String {
         session(&self.store, user, self.now()).await
@@ -213,6 +219,18 @@ impl TestApp {
     /// The status a GET answers with.
     pub async fn status(&self, path: &str, cookie: Option<&str>) -> StatusCode {
         self.get(path, cookie).await.status()
+    }
+
+    /// Asserts the status a GET of `path` answers with; a failure names the path.
+    pub async fn assert_status(&self, path: &str, cookie: Option<&str>, expected: StatusCode) {
+        assert_eq!(self.status(path, cookie).await, expected, "GET {path}");
+    }
+
+    /// Asserts that a GET of `path` sends the browser to `to` (its Location header); a failure
+    /// names the path.
+    pub async fn assert_redirects(&self, path: &str, cookie: Option<&str>, to: &str) {
+        let response = self.get(path, cookie).await;
+        assert_eq!(location(&response).as_deref(), Some(to), "GET {path}");
     }
 
     /// A page that must open (200 OK); its HTML.
