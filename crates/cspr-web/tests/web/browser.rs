@@ -91,20 +91,21 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
 async fn seeded_site() -> (Site, CaseId) {
     let site = Site::start().await;
     site.app.demo_people().await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email("jordan.lee@northshire.example")
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::SystemAdministrator)
-        .email("robin.admin@northshire.example")
-        .name("Robin Ashe")
-        .secret(SECRET)
-        .create()
-        .await;
+    site.people(&[
+        (
+            Role::PartnershipTeam,
+            "jordan.lee@northshire.example",
+            "Jordan Lee",
+            None,
+        ),
+        (
+            Role::SystemAdministrator,
+            "robin.admin@northshire.example",
+            "Robin Ashe",
+            None,
+        ),
+    ])
+    .await;
     let case = site.app.case(PARTNERSHIP, REFERENCE).await;
     (site, case)
 }
@@ -115,11 +116,7 @@ const REFERENCE: &str = "CSPR-2025-014";
 async fn signs_in_with_password_and_code_then_signs_out() {
     let site = Site::start().await;
     let email = "jordan.patel@northshire.example";
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email)
-        .name("Jordan Patel")
-        .secret(SECRET)
+    site.person(Role::PartnershipTeam, email, "Jordan Patel")
         .create()
         .await;
     let mut web = Web::open(&site.server.base).await;
@@ -309,11 +306,7 @@ async fn first_sign_in_sets_up_the_authenticator_app() {
 async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes() {
     let site = Site::start().await;
     let email = "casey.held@northshire.example";
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email)
-        .name("Casey Held")
-        .secret(SECRET)
+    site.person(Role::PartnershipTeam, email, "Casey Held")
         .create()
         .await;
     let mut web = Web::open(&site.server.base).await;
@@ -568,13 +561,13 @@ async fn the_dashboard_lists_the_demo_cases_overdue_first() {
     let made = cspr_app::demo::seed(&app, site.app.now().date())
         .await
         .unwrap_or_else(|e| panic!("demo cases: {e}"));
-    site.app
-        .user(Role::PartnershipTeam)
-        .email("jordan.lee@northshire.example")
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
+    site.person(
+        Role::PartnershipTeam,
+        "jordan.lee@northshire.example",
+        "Jordan Lee",
+    )
+    .create()
+    .await;
     let mut web = Web::open(&site.server.base).await;
     web.sign_in(&site, "jordan.lee@northshire.example", SECRET, "/dashboard")
         .await;

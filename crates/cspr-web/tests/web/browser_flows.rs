@@ -25,36 +25,25 @@ fn email(who: Who) -> &'static str {
 
 async fn cast(site: &Site) -> Cast {
     site.app.demo_people().await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email(Who::Team))
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
+    let ids = site
+        .people(&[
+            (Role::PartnershipTeam, email(Who::Team), "Jordan Lee", None),
+            (Role::Chair, email(Who::Chair), "Morgan Hughes", None),
+            (
+                Role::SafeguardingPartner,
+                email(Who::Partner),
+                "Taylor Brooks",
+                None,
+            ),
+            (
+                Role::IndependentReviewer,
+                email(Who::Reviewer),
+                "Alex Reid",
+                None,
+            ),
+        ])
         .await;
-    site.app
-        .user(Role::Chair)
-        .email(email(Who::Chair))
-        .name("Morgan Hughes")
-        .secret(SECRET)
-        .create()
-        .await;
-    let partner = site
-        .app
-        .user(Role::SafeguardingPartner)
-        .email(email(Who::Partner))
-        .name("Taylor Brooks")
-        .secret(SECRET)
-        .create()
-        .await;
-    let reviewer = site
-        .app
-        .user(Role::IndependentReviewer)
-        .email(email(Who::Reviewer))
-        .name("Alex Reid")
-        .secret(SECRET)
-        .create()
-        .await;
+    let (partner, reviewer) = (ids[2], ids[3]);
     // The cases begin in March 2025; the clock moves on with them.
     site.app
         .set_now(time::macros::datetime!(2025-03-01 09:00 UTC));

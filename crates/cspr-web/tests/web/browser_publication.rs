@@ -50,11 +50,7 @@ async fn publish_on(web: &Web, day: Date) {
 async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_working_days() {
     let site = Site::start().await;
     let case = case_before_scan(&site).await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(EMAIL)
-        .name("Jordan Lee")
-        .secret(SECRET)
+    site.person(Role::PartnershipTeam, EMAIL, "Jordan Lee")
         .create()
         .await;
     site.app.set_day(date!(2025 - 07 - 17));

@@ -29,11 +29,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     let site = Site::start().await;
     site.app.demo_people().await;
     let reviewer = site
-        .app
-        .user(Role::IndependentReviewer)
-        .email(EMAIL)
-        .name("Alex Reid")
-        .secret(SECRET)
+        .person(Role::IndependentReviewer, EMAIL, "Alex Reid")
         .create()
         .await;
     // A local review gathering its evidence: no report yet.

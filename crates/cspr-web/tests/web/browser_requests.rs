@@ -50,45 +50,24 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let mut smtp = Smtp::start();
     let site = site(&smtp).await;
     site.app.agencies(&[HEALTH, POLICE, CSC]).await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(TEAM)
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(HEALTH_REP)
-        .name("Sam Khan")
-        .agency(HEALTH)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(POLICE_REP)
-        .name("Lee Morgan")
-        .agency(POLICE)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(CSC_REP)
-        .name("Ash Patel")
-        .agency(CSC)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::SubgroupMember)
-        .email(CSC_SUBGROUP)
-        .name("Robin Shaw")
-        .agency(CSC)
-        .secret(SECRET)
-        .create()
-        .await;
+    site.people(&[
+        (Role::PartnershipTeam, TEAM, "Jordan Lee", None),
+        (
+            Role::AgencyRepresentative,
+            HEALTH_REP,
+            "Sam Khan",
+            Some(HEALTH),
+        ),
+        (
+            Role::AgencyRepresentative,
+            POLICE_REP,
+            "Lee Morgan",
+            Some(POLICE),
+        ),
+        (Role::AgencyRepresentative, CSC_REP, "Ash Patel", Some(CSC)),
+        (Role::SubgroupMember, CSC_SUBGROUP, "Robin Shaw", Some(CSC)),
+    ])
+    .await;
     let (case, _) = site
         .app
         .example("CSPR-2025-071")

@@ -14,11 +14,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::common::{PASSWORD, TestApp, free_port};
+use crate::common::{NewPerson, PASSWORD, TestApp, free_port};
+use cspr_domain::ids::AgencyId;
+use cspr_web::access::Role;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 /// Debian's Chromium launcher.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -244,6 +247,27 @@ impl Site {
     pub async fn serve(app: TestApp) -> Self {
         let server = Server::start(app.router.clone()).await;
         Self { app, server }
+    }
+
+    /// An account of `role` with the address `email`, the display name `name` and the browser
+    /// tests' authenticator [`SECRET`], made by `.create()` (after `.agency(..)`, if need be).
+    pub fn person(&self, role: Role, email: &str, name: &str) -> NewPerson<'_> {
+        self.app.user(role).email(email).name(name).secret(SECRET)
+    }
+
+    /// Makes several accounts as [`Site::person`] does, each `(role, email, name, agency)`; an
+    /// agency of `None` keeps the role's default. Returns their ids in the same order.
+    pub async fn people(&self, people: &[(Role, &str, &str, Option<AgencyId>)]) -> Vec<Uuid> {
+        let mut ids = Vec::with_capacity(people.len());
+        for &(role, email, name, agency) in people {
+            let person = self.person(role, email, name);
+            let person = match agency {
+                Some(agency) => person.agency(agency),
+                None => person,
+            };
+            ids.push(person.create().await);
+        }
+        ids
     }
 
     /// The server clock's time, in Unix seconds (for authenticator codes).
