@@ -90,11 +90,8 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 
     // The form names the case's own due date for each kind.
     let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
-    assert!(page.contains("Ask agencies for a contribution"), "{page}");
-    assert!(
-        page.contains("Due 18 March 2025 by the case&#39;s deadlines"),
-        "{page}"
-    );
+    assert_contains(&page, "Ask agencies for a contribution");
+    assert_contains(&page, "Due 18 March 2025 by the case&#39;s deadlines");
 
     // Bad input: errors, nothing asked.
     for (form, error) in [
@@ -176,7 +173,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     // The representative's dashboard has the request as a task.
     let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
     let dash = body(t.get("/dashboard", Some(&health)).await).await;
-    assert!(dash.contains(&respond), "{dash}");
+    assert_contains(&dash, &respond);
     assert!(dash.contains("Request: agency summary"));
 
     // Another agency's form is not theirs to open.
@@ -222,7 +219,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         .await;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let page = body(missing).await;
-    assert!(page.contains("href=\"#q-known-risks\""), "{page}");
+    assert_contains(&page, "href=\"#q-known-risks\"");
     assert_eq!(
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "requested"
@@ -295,9 +292,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         "both answers in the question's row"
     );
     assert!(page.contains("visit-notes.pdf"));
-    assert!(
-        page.contains("Northshire Children&#39;s Services: Due 20 March 2025"),
-        "{page}"
+    assert_contains(
+        &page,
+        "Northshire Children&#39;s Services: Due 20 March 2025",
     );
     let file_href = page
         .split("href=\"")
@@ -452,17 +449,14 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(response).await;
-    assert!(
-        page.contains("Nothing was added: 2 rows of the file cannot be read"),
-        "{page}"
+    assert_contains(
+        &page,
+        "Nothing was added: 2 rows of the file cannot be read",
     );
-    assert!(
-        page.contains("Line 3: &#34;sometime&#34; is not a date"),
-        "{page}"
-    );
-    assert!(
-        page.contains("Line 4: &#34;25:61&#34; is not a time like 14:30. Enter what happened"),
-        "{page}"
+    assert_contains(&page, "Line 3: &#34;sometime&#34; is not a date");
+    assert_contains(
+        &page,
+        "Line 4: &#34;25:61&#34; is not a time like 14:30. Enter what happened",
     );
     let (loaded, _) = t.state.app().load(case).await.expect("case");
     assert!(
@@ -566,7 +560,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     // 20 May police, 10 June health.
     let chronology = format!("/cases/{case}/chronology");
     let page = body(t.get(&chronology, Some(&team)).await).await;
-    assert!(page.contains("Showing 5 of 5 entries."), "{page}");
+    assert_contains(&page, "Showing 5 of 5 entries.");
     let order = [
         "antenatal booking.",
         "Welfare check.",
@@ -587,7 +581,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
             .await,
     )
     .await;
-    assert!(page.contains("Showing 2 of 5 entries."), "{page}");
+    assert_contains(&page, "Showing 2 of 5 entries.");
     assert!(!page.contains("Missed appointment."));
     let page = body(
         t.get(
@@ -597,7 +591,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         .await,
     )
     .await;
-    assert!(page.contains("Showing 3 of 5 entries."), "{page}");
+    assert_contains(&page, "Showing 3 of 5 entries.");
     let bad = t.get(&format!("{chronology}?from=soon"), Some(&team)).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
@@ -626,7 +620,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         .await;
     assert_eq!(marked.status(), StatusCode::SEE_OTHER);
     let page = body(t.get(&format!("{chronology}?key=yes"), Some(&team)).await).await;
-    assert!(page.contains("Showing 1 of 5 entries."), "{page}");
+    assert_contains(&page, "Showing 1 of 5 entries.");
     assert!(page.contains("Key practice episode"));
 
     // CSV: every entry, formulas defused.
@@ -694,10 +688,7 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
         .signed_in_as(Role::PartnershipTeam, "team@example.org")
         .await;
     let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
-    assert!(
-        page.contains("- [contact] Did your agency have contact"),
-        "{page}"
-    );
+    assert_contains(&page, "- [contact] Did your agency have contact");
     let bad = t
         .post(
             "/admin/forms/scoping-form",

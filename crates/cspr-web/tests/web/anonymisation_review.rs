@@ -203,10 +203,7 @@ async fn the_review_screen_shows_every_finding_in_context_and_records_decisions(
         );
     }
     // In context, highlighted, with what replaces it.
-    assert!(
-        html.contains("<mark class=\"cspr-finding\">Beth Example</mark>"),
-        "{html}"
-    );
+    assert_contains(&html, "<mark class=\"cspr-finding\">Beth Example</mark>");
     assert!(html.contains("Replaced with"));
     assert!(html.contains("Mother"));
     assert!(html.contains("A person the case records"));
@@ -365,11 +362,11 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
     w.accept_rest().await;
     let page = w.check().await;
     // Whose name is left is said on the page, by role; never the name, never in the address.
-    assert!(page.contains("The redacted text still names:"), "{page}");
+    assert_contains(&page, "The redacted text still names:");
     assert!(page.contains("Mother (in What happened)"), "{page}");
     let at = page.find("id=\"names-left\"").expect("names left");
     let block = &page[at..at + page[at..].find("</div>").expect("end")];
-    assert!(block.contains("Mother"), "{block}");
+    assert_contains(&block, "Mother");
     assert!(
         !block.contains("Beth"),
         "the name itself is not repeated: {block}"
@@ -399,7 +396,7 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
     // Accepting the finding and checking again clears the way.
     w.decide(beth, &[("decision", "accept")]).await;
     let page = w.check().await;
-    assert!(page.contains("names no one the case records"), "{page}");
+    assert_contains(&page, "names no one the case records");
     assert!(page.contains("The report passed the anonymisation review"));
 }
 
@@ -409,9 +406,9 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     w.scan().await;
     w.accept_rest().await;
     let page = w.check().await;
-    assert!(page.contains("names no one the case records"), "{page}");
+    assert_contains(&page, "names no one the case records");
     // The residual-risk report: the exact age is still in the text.
-    assert!(page.contains("What could still identify someone"), "{page}");
+    assert_contains(&page, "What could still identify someone");
     assert!(
         page.contains("An exact age") && page.contains("7 years old"),
         "{page}"
@@ -493,10 +490,7 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
         .expect("pdfinfo (poppler-utils)");
     assert!(info.status.success());
     let info = String::from_utf8_lossy(&info.stdout).into_owned();
-    assert!(
-        info.contains("Child Safeguarding Practice Review: Child A"),
-        "{info}"
-    );
+    assert_contains(&info, "Child Safeguarding Practice Review: Child A");
     for field in [
         "Author:",
         "Creator:",
@@ -585,17 +579,11 @@ async fn a_withdrawn_report_leaves_the_public_page() {
     let case = w.case().await;
     assert_eq!(case.unpublished_on, Some(date!(2026 - 07 - 28)));
     let html = body(w.t.get("/published-reviews", None).await).await;
-    assert!(
-        html.contains("There are no published reviews at the moment."),
-        "{html}"
-    );
+    assert_contains(&html, "There are no published reviews at the moment.");
     assert!(!html.contains("Child A"));
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::NOT_FOUND);
     let (_, page) = w.get("").await;
-    assert!(
-        page.contains("Taken down on 28 July 2026: A year online"),
-        "{page}"
-    );
+    assert_contains(&page, "Taken down on 28 July 2026: A year online");
 }
 
 #[tokio::test]
@@ -628,7 +616,7 @@ async fn a_pseudonym_the_family_chose_replaces_child_a() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = w.get("?done=pseudonym").await;
-    assert!(page.contains("scan the report again to use it"), "{page}");
+    assert_contains(&page, "scan the report again to use it");
     w.scan().await;
     let case = w.case().await;
     let review = case.anonymisation.as_ref().expect("scan");

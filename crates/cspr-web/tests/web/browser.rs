@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use crate::browser_support::{SECRET, Site, Web, base32_decode};
-use crate::common::PASSWORD;
+use crate::common::{PASSWORD, assert_contains};
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
@@ -212,10 +212,7 @@ async fn signs_in_with_password_and_code_then_signs_out() {
         .ok()
         .flatten()
         .unwrap_or_default();
-    assert!(
-        body_class.contains("govuk-frontend-supported"),
-        "{body_class}"
-    );
+    assert_contains(&body_class, "govuk-frontend-supported");
     web.axe("dashboard").await;
     web.screenshot("dashboard").await;
 

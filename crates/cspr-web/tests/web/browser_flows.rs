@@ -5,6 +5,7 @@
 //! The steps are the same as case_forms.rs drives over HTTP (flows/).
 
 use crate::browser_support::{SECRET, Site, Web};
+use crate::common::assert_contains;
 use crate::flows::{Step, Who};
 use cspr_web::access::Role;
 use uuid::Uuid;
@@ -236,7 +237,7 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
         .await;
     assert!(web.title().await.starts_with("Error: "));
     let summary = web.text(".govuk-error-summary").await;
-    assert!(summary.contains("Enter date of the incident"), "{summary}");
+    assert_contains(&summary, "Enter date of the incident");
     let kept = web
         .js("return document.querySelector('[name=\"incident.place\"]').value;")
         .await;
@@ -278,10 +279,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
         web.h1().await
     );
     let agenda = web.text("#agenda").await;
-    assert!(
-        agenda.contains("Scoping and a decision on a local review"),
-        "{agenda}"
-    );
+    assert_contains(&agenda, "Scoping and a decision on a local review");
     web.axe("meeting agenda").await;
     web.screenshot("meeting-agenda").await;
     let form = format!("main form[action='/meetings/2025-09-11/cases/{case}']");
@@ -301,7 +299,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     .await;
     web.click(&format!("{form} button")).await;
     let banner = web.text(".govuk-notification-banner--success").await;
-    assert!(banner.contains("Outcome recorded"), "{banner}");
+    assert_contains(&banner, "Outcome recorded");
     assert!(
         web.text("main")
             .await
@@ -320,7 +318,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     .await;
     web.goto(&format!("/cases/{case}")).await;
     let progress = web.text("#progress").await;
-    assert!(progress.contains("Not needed"), "{progress}");
+    assert_contains(&progress, "Not needed");
     web.assert_accessible();
     web.close().await;
 }
@@ -365,7 +363,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     )
     .await;
     let tasks = web.text("#tasks").await;
-    assert!(tasks.contains("Update the safe sleep guidance"), "{tasks}");
+    assert_contains(&tasks, "Update the safe sleep guidance");
     web.click("#tasks a[href$='/actions/record-action-progress']")
         .await;
     web.axe("progress form").await;
@@ -417,7 +415,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .await;
     assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
     let plan = web.text("#action-plan").await;
-    assert!(plan.contains("safe-sleep-guidance.pdf"), "{plan}");
+    assert_contains(&plan, "safe-sleep-guidance.pdf");
 
     // The chair signs the action off with its evidence of impact.
     site.app.set_day(time::macros::date!(2025 - 09 - 15));
@@ -445,7 +443,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     web.click("main form[method=post] button.govuk-button")
         .await;
     let plan = web.text("#action-plan").await;
-    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert_contains(&plan, "Impact evidenced");
     web.axe("case with its action plan").await;
     web.screenshot("action-plan").await;
 
@@ -453,17 +451,14 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     web.click(".govuk-service-navigation a[href='/actions']")
         .await;
     let tracker = web.text("#actions").await;
-    assert!(
-        tracker.contains("Update the safe sleep guidance"),
-        "{tracker}"
-    );
-    assert!(tracker.contains("Impact evidenced"), "{tracker}");
+    assert_contains(&tracker, "Update the safe sleep guidance");
+    assert_contains(&tracker, "Impact evidenced");
     web.axe("action tracker").await;
     web.screenshot("action-tracker").await;
     web.goto("/figures?from=2025-04-01&to=2026-03-31").await;
     assert_eq!(web.h1().await, "Yearly figures");
     let figures = web.text("main").await;
-    assert!(figures.contains("1 April 2025"), "{figures}");
+    assert_contains(&figures, "1 April 2025");
     web.axe("yearly figures").await;
     web.screenshot("yearly-figures").await;
     web.goto("/themes").await;

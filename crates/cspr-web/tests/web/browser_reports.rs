@@ -5,6 +5,7 @@
 //! target/screenshots/.
 
 use crate::browser_support::{SECRET, Site, Web};
+use crate::common::assert_contains;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
 use cspr_web::access::Role;
@@ -85,7 +86,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.click("main form[action$='/sections/overview'] button[type=submit]")
         .await;
     let section = web.text("#overview").await;
-    assert!(section.contains("Version 2"), "{section}");
+    assert_contains(&section, "Version 2");
     let structure = web
         .js("const s = document.querySelector('#overview .cspr-document-text'); return [s.querySelectorAll('h3').length, s.querySelectorAll('ul li').length, s.querySelectorAll('table th').length, s.querySelectorAll('strong').length];")
         .await;

@@ -9,7 +9,7 @@
 
 use crate::browser_support::{SECRET, Site, Web};
 use crate::common::smtp::{Smtp, sent};
-use crate::common::{TestApp, on};
+use crate::common::{TestApp, assert_contains, on};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::ContributionKind;
 use cspr_domain::examples::{CSC, HEALTH, POLICE};
@@ -101,8 +101,8 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click("form[action$='/requests'] button[type=submit]")
         .await;
     let text = page_text(&web).await;
-    assert!(text.contains("The agencies have been asked"), "{text}");
-    assert!(text.contains("Not started, due 18 March 2025"), "{text}");
+    assert_contains(&text, "The agencies have been asked");
+    assert_contains(&text, "Not started, due 18 March 2025");
     web.axe("requests").await;
     web.screenshot("requests").await;
 
@@ -152,7 +152,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     assert!(page_text(&web).await.contains("Your draft is saved"));
     web.click("button[value=send]").await;
     let text = page_text(&web).await;
-    assert!(text.contains("There is a problem"), "{text}");
+    assert_contains(&text, "There is a problem");
     web.axe("answer form with errors").await;
     web.fill(
         "#q-known-risks",
@@ -329,7 +329,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     assert!(web.text("#count").await.contains("Showing 1 of 3 entries."));
     web.click("#chronology form button").await;
     let text = page_text(&web).await;
-    assert!(text.contains("Key practice episode"), "{text}");
+    assert_contains(&text, "Key practice episode");
     web.axe("integrated chronology, filtered, key episode")
         .await;
 

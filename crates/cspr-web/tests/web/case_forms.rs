@@ -2,7 +2,7 @@
 //! what a form does with bad input, a stale page, a person not allowed to act, and the case
 //! page, print views and dashboard filters that show the result.
 
-use crate::common::{TestApp, body, location};
+use crate::common::{TestApp, assert_contains, between, body, location};
 use crate::flows::{Step, Who};
 use axum::http::StatusCode;
 use cspr_domain::examples::PARTNERSHIP;
@@ -188,11 +188,7 @@ async fn a_local_review_from_notification_to_closure() {
         "stage shown"
     );
     // A closed case's one remaining action: taking the published report down.
-    let offered = page
-        .split(r#"id="case-actions""#)
-        .nth(1)
-        .and_then(|s| s.split("</ul>").next())
-        .expect("actions");
+    let offered = between(&page, r#"id="case-actions""#, "</ul>");
     assert_eq!(offered.matches("<li>").count(), 1, "{offered}");
     assert!(offered.contains("Take the published report down"));
     // Every stage of a local review was passed through.
@@ -291,12 +287,7 @@ async fn a_change_made_meanwhile_is_a_conflict_not_an_overwrite() {
         &format!("/cases/{case}/actions/record-rapid-review-learning"),
     )
     .await;
-    let version: String = page
-        .split(r#"name="version" value=""#)
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("version")
-        .to_owned();
+    let version: String = between(&page, r#"name="version" value=""#, "\"").to_owned();
     t.move_on_to(time::macros::date!(2025 - 03 - 19));
     // Someone else acts first.
     let other = form(&[
@@ -497,7 +488,7 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
         .split(r#"id="action-plan""#)
         .nth(1)
         .expect("action plan");
-    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert_contains(&plan, "Impact evidenced");
     assert!(plan.contains("owned by Named nurse for safeguarding"));
     assert!(plan.contains("New adults recorded in nine visits out of ten."));
     assert!(page.contains("Seven-minute briefing for health visitors."));
@@ -527,17 +518,13 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
         .split(r#"id="earlier""#)
         .nth(1)
         .expect("the earlier-learning panel");
-    assert!(earlier.contains("CSPR-2025-001"), "{earlier}");
+    assert_contains(&earlier, "CSPR-2025-001");
     assert!(earlier.contains("Share information about new adults."));
 
     // The themes view: both cases under the theme, and the first one's recommendations.
     let themes = page_as(&t, people.chair, "/themes").await;
-    let row = themes
-        .split("information sharing</a>")
-        .nth(1)
-        .and_then(|s| s.split("</tr>").next())
-        .expect("row");
-    assert!(row.contains(">2</td>"), "{row}");
+    let row = between(&themes, "information sharing</a>", "</tr>");
+    assert_contains(&row, ">2</td>");
     let one = page_as(&t, people.chair, "/themes?theme=information%20sharing").await;
     assert!(one.contains("Share information about new adults."));
     assert!(one.contains(&format!("/cases/{first}")));

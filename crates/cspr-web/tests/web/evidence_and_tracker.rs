@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::common::{TestApp, body, location};
+use crate::common::{TestApp, assert_contains, assert_lacks, between, body, location};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use cspr_app::Actor;
@@ -132,9 +132,9 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
     let form = w.t.get(&w.evidence_path(), Some(&w.team)).await;
     assert_eq!(form.status(), StatusCode::OK);
     let html = body(form).await;
-    assert!(html.contains("Add evidence to an action"), "{html}");
-    assert!(html.contains(r#"enctype="multipart/form-data""#), "{html}");
-    assert!(html.contains("Update the safe sleep guidance"), "{html}");
+    assert_contains(&html, "Add evidence to an action");
+    assert_contains(&html, r#"enctype="multipart/form-data""#);
+    assert_contains(&html, "Update the safe sleep guidance");
 
     let response = w.upload(&w.team, "C:\\Users\\me\\plan.pdf", PDF).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -179,7 +179,7 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
 
     // The form now lists the file.
     let html = body(w.t.get(&w.evidence_path(), Some(&w.team)).await).await;
-    assert!(html.contains("plan.pdf"), "{html}");
+    assert_contains(&html, "plan.pdf");
 
     // A file id that is not this action's is not found.
     let other =
@@ -197,9 +197,9 @@ async fn a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_stored()
     let response = w.upload(&w.team, "plan.pdf", PNG).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(response).await;
-    assert!(html.contains("govuk-error-summary"), "{html}");
-    assert!(html.contains("The file is not a PDF"), "{html}");
-    assert!(html.contains(r##"href="#file""##), "{html}");
+    assert_contains(&html, "govuk-error-summary");
+    assert_contains(&html, "The file is not a PDF");
+    assert_contains(&html, r##"href="#file""##);
     assert_eq!(w.blob_count().await, 0);
     assert!(w.attachments().await.is_empty());
 
@@ -350,22 +350,16 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
     let police = POLICE.as_uuid();
 
     let html = body(w.t.get("/actions", Some(&w.team)).await).await;
-    assert!(
-        html.contains("<h1 class=\"govuk-heading-l\">Action tracker</h1>"),
-        "{html}"
-    );
-    assert!(html.contains(REFERENCE), "{html}");
-    assert!(
-        html.contains(&format!("href=\"/cases/{}\"", w.case)),
-        "{html}"
-    );
-    assert!(html.contains("Update the safe sleep guidance"), "{html}");
-    assert!(html.contains("Northshire Community Health"), "{html}");
-    assert!(html.contains("Named nurse for safeguarding"), "{html}");
-    assert!(html.contains("30 September 2025"), "{html}");
-    assert!(html.contains("Not started"), "{html}");
-    assert!(html.contains("No progress recorded yet"), "{html}");
-    assert!(html.contains("What each agency owes"), "{html}");
+    assert_contains(&html, "<h1 class=\"govuk-heading-l\">Action tracker</h1>");
+    assert_contains(&html, REFERENCE);
+    assert_contains(&html, &format!("href=\"/cases/{}\"", w.case));
+    assert_contains(&html, "Update the safe sleep guidance");
+    assert_contains(&html, "Northshire Community Health");
+    assert_contains(&html, "Named nurse for safeguarding");
+    assert_contains(&html, "30 September 2025");
+    assert_contains(&html, "Not started");
+    assert_contains(&html, "No progress recorded yet");
+    assert_contains(&html, "What each agency owes");
     assert!(
         html.contains("Actions</a>") || html.contains(">Actions<"),
         "{html}"
@@ -393,8 +387,8 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
         &page("from-day=1&from-month=10&from-year=2025".into()).await
     ));
     let bad = page("from-day=31&from-month=2&from-year=2026".into()).await;
-    assert!(bad.contains("govuk-error-summary"), "{bad}");
-    assert!(bad.contains("Due from must be a real date"), "{bad}");
+    assert_contains(&bad, "govuk-error-summary");
+    assert_contains(&bad, "Due from must be a real date");
 
     // Two days after the due date, the action is overdue, and Health owes it (signed in
     // afresh: the first session has long timed out).
@@ -411,15 +405,11 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
         async move { body(t.get(&format!("/actions?{q}"), Some(&cookie)).await).await }
     };
     let html = page(format!("agency={health}")).await;
-    assert!(html.contains("Overdue"), "{html}");
-    assert!(html.contains("Overdue by"), "{html}");
+    assert_contains(&html, "Overdue");
+    assert_contains(&html, "Overdue by");
     assert!(shows(&page("due=overdue".into()).await));
-    let owed = html
-        .split("id=\"owed\"")
-        .nth(1)
-        .and_then(|s| s.split("</table>").next())
-        .expect("what each agency owes");
-    assert!(owed.contains("Northshire Community Health"), "{owed}");
+    let owed = between(&html, "id=\"owed\"", "</table>");
+    assert_contains(&owed, "Northshire Community Health");
     let numbers: Vec<&str> = owed
         .split("govuk-table__cell--numeric\">")
         .skip(1)
@@ -439,8 +429,8 @@ async fn people_see_only_the_actions_of_cases_they_may_see() {
             .await;
     let outsider = w.t.session(outsider).await;
     let html = body(w.t.get("/actions", Some(&outsider)).await).await;
-    assert!(!html.contains(REFERENCE), "{html}");
-    assert!(html.contains("There are no actions to show"), "{html}");
+    assert_lacks(&html, REFERENCE);
+    assert_contains(&html, "There are no actions to show");
     let csv = body(w.t.get("/actions.csv", Some(&outsider)).await).await;
     assert_eq!(csv.lines().count(), 1, "{csv}");
     // A member sees it; Health's representative is offered to add evidence, Police's is not.
@@ -496,7 +486,7 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
     )
     .await;
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.contains("Northshire Police"), "{csv}");
+    assert_contains(&csv, "Northshire Police");
     // The export is in the access log.
     let entries = w.t.log().await;
     assert!(

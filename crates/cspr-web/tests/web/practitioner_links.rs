@@ -73,7 +73,7 @@ async fn request_code(t: &TestApp, smtp: &mut Smtp, token: &str) -> String {
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
-    assert!(page.contains("Enter the code from your email"), "{page}");
+    assert_contains(&page, "Enter the code from your email");
     code_in(&smtp.one_message())
 }
 
@@ -153,9 +153,9 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let response = t.get(&format!("/contribute/{token}"), None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
-    assert!(
-        page.contains("email a code to the address the partnership has for you"),
-        "{page}"
+    assert_contains(
+        &page,
+        "email a code to the address the partnership has for you",
     );
     assert!(page.contains(&format!("action=\"/contribute/{token}/code\"")));
     assert_hides("the start page", &page, &secrets);
@@ -397,9 +397,9 @@ async fn codes_last_10_minutes_and_5_tries() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "try {n}");
         let page = body(response).await;
         if n == 5 {
-            assert!(page.contains("entered wrongly too many times"), "{page}");
+            assert_contains(&page, "entered wrongly too many times");
         } else {
-            assert!(page.contains("The code is not right"), "{page}");
+            assert_contains(&page, "The code is not right");
         }
     }
     let response = enter_code(&t, &token, &code).await;
@@ -656,10 +656,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
             .await,
     )
     .await;
-    assert!(
-        page.contains("involvement with the child and family?"),
-        "{page}"
-    );
+    assert_contains(&page, "involvement with the child and family?");
     assert!(page.contains("name=\"q-known-risks\""));
     assert!(!page.contains("name=\"contribution\""));
 

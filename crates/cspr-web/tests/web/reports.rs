@@ -79,11 +79,9 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         .page(&format!("{section}/history?from=1&to=2"), Some(&rc))
         .await;
     assert!(history.contains("Test Independent reviewer"));
-    assert!(
-        history.contains(
-            "<ins class=\"cspr-ins\"><span class=\"govuk-visually-hidden\">[added: </span>home"
-        ),
-        "{history}"
+    assert_contains(
+        &history,
+        "<ins class=\"cspr-ins\"><span class=\"govuk-visually-hidden\">[added: </span>home",
     );
     assert!(history.contains("[removed: </span>"), "removals marked");
     assert!(

@@ -85,7 +85,7 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     for flag in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
         assert!(cookie.contains(flag), "{flag} missing from {cookie}");
     }
-    assert!(!cookie.contains("Domain="), "{cookie}");
+    assert_lacks(&cookie, "Domain=");
     let first = token_of(&cookie);
     assert_eq!(
         first.len(),
@@ -471,7 +471,7 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
     );
     t.advance(time::Duration::seconds(2));
     let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
-    assert!(html.contains("Your password has been changed"), "{html}");
+    assert_contains(&html, "Your password has been changed");
 }
 
 #[tokio::test]

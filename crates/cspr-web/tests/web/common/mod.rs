@@ -608,6 +608,32 @@ pub fn enc(s: &str) -> String {
         .collect()
 }
 
+/// Asserts that `text` (a page, a file, an email) contains `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+}
+
+/// Asserts that `text` does not contain `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{needle:?} should not be in:\n{text}"
+    );
+}
+
+/// The part of `text` after the first `start` and before the next `end` or `start` (a table
+/// row, a section of a page); panics, naming `start`, when `text` has no `start`.
+#[track_caller]
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let after = text
+        .split(start)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{start:?} is not in:\n{text}"));
+    after.split(end).next().unwrap_or(after)
+}
+
 pub async fn body(response: Response<Body>) -> String {
     let bytes = axum::body::to_bytes(response.into_body(), 4 * 1024 * 1024)
         .await
