@@ -48,21 +48,9 @@ async fn asking(reference: &str, kind: ContributionKind) -> Asking {
         .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
         .await;
     t.set_now(on(day, 9));
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
-    let (health_id, health) = t
-        .user(Role::AgencyRepresentative)
-        .agency(HEALTH)
-        .email("rep@health.example")
-        .signed_in()
-        .await;
-    let (_, police) = t
-        .user(Role::AgencyRepresentative)
-        .agency(POLICE)
-        .email("rep@police.example")
-        .signed_in()
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (health_id, health) = signed_in_rep(&t, HEALTH, "rep@health.example").await;
+    let (_, police) = signed_in_rep(&t, POLICE, "rep@police.example").await;
     Asking {
         t,
         case,
@@ -86,7 +74,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         health,
         police,
     } = asking("CSPR-2025-061", ContributionKind::AgencySummary).await;
-    let (_, chair) = t.signed_in_as(Role::Chair, "chair@example.org").await;
+    let (_, chair) = signed_in(&t, Role::Chair, "chair@example.org").await;
 
     // The form names the case's own due date for each kind.
     let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
@@ -684,9 +672,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
 #[tokio::test]
 async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     let t = TestApp::spawn().await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
     assert_contains(&page, "- [contact] Did your agency have contact");
     let bad = t
@@ -729,12 +715,7 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     // Other forms keep their defaults; a representative cannot edit forms.
     let index = body(t.get("/admin/forms", Some(&team)).await).await;
     assert!(index.contains("Agency summary"));
-    let (_, rep_cookie) = t
-        .user(Role::AgencyRepresentative)
-        .agency(HEALTH)
-        .email("rep@health.example")
-        .signed_in()
-        .await;
+    let (_, rep_cookie) = signed_in_rep(&t, HEALTH, "rep@health.example").await;
     let refused = t.get("/admin/forms/scoping-form", Some(&rep_cookie)).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

@@ -40,10 +40,8 @@ async fn world() -> World {
         .before(|c| matches!(c, Command::ScanReport { .. }))
         .await;
     t.set_day(date!(2025 - 07 - 17));
-    let (team_id, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
-    let (chair_id, chair) = t.signed_in_as(Role::Chair, "chair@example.org").await;
+    let (team_id, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (chair_id, chair) = signed_in(&t, Role::Chair, "chair@example.org").await;
     World {
         t,
         case,

@@ -445,11 +445,7 @@ async fn every_role_every_route_every_relation() {
     let own_case = t.case(PARTNERSHIP, "CSPR-2025-101").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-102").await;
     let foreign_case = t.case(OTHER_PARTNERSHIP, "CSPR-2025-901").await;
-    let target_user = t
-        .user(Role::SubgroupMember)
-        .email("target@example.org")
-        .create()
-        .await;
+    let target_user = account(&t, Role::SubgroupMember, "target@example.org").await;
 
     let mut checked = 0;
     for role in Role::ALL {
@@ -632,7 +628,7 @@ async fn every_role_every_command_form() {
 async fn refusals_are_written_to_the_access_log() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
-    let (user, cookie) = t.signed_in_as(Role::PanelMember, "panel@example.org").await;
+    let (user, cookie) = signed_in(&t, Role::PanelMember, "panel@example.org").await;
     let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let log = t.case_log(case).await;

@@ -2,7 +2,7 @@
 //! what a form does with bad input, a stale page, a person not allowed to act, and the case
 //! page, print views and dashboard filters that show the result.
 
-use crate::common::{TestApp, assert_contains, between, body, location};
+use crate::common::{TestApp, account, assert_contains, between, body, location, signed_in};
 use crate::flows::{Step, Who};
 use axum::http::StatusCode;
 use cspr_domain::examples::PARTNERSHIP;
@@ -21,22 +21,10 @@ struct People {
 async fn setup() -> (TestApp, People) {
     let t = TestApp::spawn().await;
     t.demo_people().await;
-    let team = t
-        .user(Role::PartnershipTeam)
-        .email("t@example.org")
-        .create()
-        .await;
-    let chair = t.user(Role::Chair).email("c@example.org").create().await;
-    let partner = t
-        .user(Role::SafeguardingPartner)
-        .email("p@example.org")
-        .create()
-        .await;
-    let reviewer = t
-        .user(Role::IndependentReviewer)
-        .email("r@example.org")
-        .create()
-        .await;
+    let team = account(&t, Role::PartnershipTeam, "t@example.org").await;
+    let chair = account(&t, Role::Chair, "c@example.org").await;
+    let partner = account(&t, Role::SafeguardingPartner, "p@example.org").await;
+    let reviewer = account(&t, Role::IndependentReviewer, "r@example.org").await;
     let people = People {
         team,
         chair,
@@ -445,7 +433,7 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     assert!(html.contains("Enter the reasons"));
     assert!(html.contains("Share at a briefing"));
     // A subgroup member sees the agenda but does not record.
-    let (_, member_cookie) = t.signed_in_as(Role::SubgroupMember, "m@example.org").await;
+    let (_, member_cookie) = signed_in(&t, Role::SubgroupMember, "m@example.org").await;
     let r = t
         .post(
             &path,

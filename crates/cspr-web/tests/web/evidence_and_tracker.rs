@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use crate::common::{TestApp, assert_contains, assert_lacks, between, body, location};
+use crate::common::{
+    TestApp, account, assert_contains, assert_lacks, between, body, location, signed_in,
+};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use cspr_app::Actor;
@@ -40,12 +42,8 @@ async fn world() -> World {
         .example(REFERENCE)
         .through(|c| matches!(c, Command::AgreeAction { .. }))
         .await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
-    let (health_id, health) = t
-        .signed_in_as(Role::AgencyRepresentative, "health@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (health_id, health) = signed_in(&t, Role::AgencyRepresentative, "health@example.org").await;
     let (police_id, police) = t
         .user(Role::AgencyRepresentative)
         .agency(POLICE)
@@ -53,9 +51,8 @@ async fn world() -> World {
         .name("Test police representative")
         .signed_in()
         .await;
-    let (reviewer_id, reviewer) = t
-        .signed_in_as(Role::IndependentReviewer, "reviewer@example.org")
-        .await;
+    let (reviewer_id, reviewer) =
+        signed_in(&t, Role::IndependentReviewer, "reviewer@example.org").await;
     t.grant(
         case,
         health_id,
@@ -393,11 +390,7 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
     // Two days after the due date, the action is overdue, and Health owes it (signed in
     // afresh: the first session has long timed out).
     w.t.advance(time::Duration::days(32));
-    let later =
-        w.t.user(Role::PartnershipTeam)
-            .email("later@example.org")
-            .create()
-            .await;
+    let later = account(&w.t, Role::PartnershipTeam, "later@example.org").await;
     let later = w.t.session(later).await;
     let page = |q: String| {
         let t = &w.t;
@@ -422,11 +415,7 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
 async fn people_see_only_the_actions_of_cases_they_may_see() {
     let w = world().await;
     // A Health representative who is not a member of the case sees nothing of it.
-    let outsider =
-        w.t.user(Role::AgencyRepresentative)
-            .email("other@example.org")
-            .create()
-            .await;
+    let outsider = account(&w.t, Role::AgencyRepresentative, "other@example.org").await;
     let outsider = w.t.session(outsider).await;
     let html = body(w.t.get("/actions", Some(&outsider)).await).await;
     assert_lacks(&html, REFERENCE);

@@ -131,9 +131,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-301").await;
     let secrets = case_secrets(&t, case, "CSPR-2025-301").await;
-    let (team_user, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (team_user, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
 
     let token = make_link(&t, &team, case).await;
     let stored = t
@@ -338,9 +336,7 @@ async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-302").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let token = make_link(&t, &team, case).await;
 
     t.advance(Duration::days(14) - Duration::minutes(1));
@@ -377,9 +373,7 @@ async fn codes_last_10_minutes_and_5_tries() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-303").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let token = make_link(&t, &team, case).await;
 
     // Expiry: a right code 10 minutes late is refused.
@@ -427,9 +421,7 @@ async fn a_links_cookie_opens_that_form_only() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-304").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-305").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let a = make_link(&t, &team, case).await;
     let b = make_link(&t, &team, case).await;
     let c = make_link(&t, &team, other_case).await;
@@ -534,9 +526,7 @@ async fn withdrawn_links_stop_working() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-306").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let token = make_link(&t, &team, case).await;
     let cookie = open_form(&t, &mut smtp, &token).await;
     let link = t
@@ -570,9 +560,7 @@ async fn withdrawn_links_stop_working() {
 async fn bad_requests_for_links_change_nothing() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-307").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     for form in [
         format!("email=not-an-address&form={}", enc(&form_key())),
         format!("email={}&form=scoping-form%3Anope", enc(EMAIL)),
@@ -606,9 +594,7 @@ async fn bad_requests_for_links_change_nothing() {
 async fn without_email_set_up_the_page_says_so() {
     let t = app_with(None).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-308").await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let token = make_link(&t, &team, case).await;
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
@@ -629,9 +615,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     t.agencies(&[CSC]).await;
-    let (_, team) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     // The example case at the rapid review: children's services' summary is still awaited.
     let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;
     let response = t

@@ -19,9 +19,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         .example("CSPR-2025-201")
         .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
         .await;
-    let (reviewer, rc) = t
-        .signed_in_as(Role::IndependentReviewer, "reviewer@example.org")
-        .await;
+    let (reviewer, rc) = signed_in(&t, Role::IndependentReviewer, "reviewer@example.org").await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
@@ -143,9 +141,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
 
     // An agency's comment, a reply, then the reviewer resolves it.
-    let (rep, hc) = t
-        .signed_in_as(Role::AgencyRepresentative, "health@example.org")
-        .await;
+    let (rep, hc) = signed_in(&t, Role::AgencyRepresentative, "health@example.org").await;
     t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
         .await;
 
@@ -296,15 +292,13 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         .example("CSPR-2025-202")
         .before(|c| matches!(c, Command::SignOffRapidReview { .. }))
         .await;
-    let (_chair, cc) = t.signed_in_as(Role::Chair, "chair@example.org").await;
+    let (_chair, cc) = signed_in(&t, Role::Chair, "chair@example.org").await;
     let page = t
         .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
         .await;
     assert!(page.contains("Assembled from the case"));
     assert!(page.contains("Northshire Police"));
-    let (reviewer, rc) = t
-        .signed_in_as(Role::IndependentReviewer, "ir@example.org")
-        .await;
+    let (reviewer, rc) = signed_in(&t, Role::IndependentReviewer, "ir@example.org").await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 

@@ -70,11 +70,7 @@ async fn pages_carry_the_security_headers() {
 #[tokio::test]
 async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each_step() {
     let t = TestApp::spawn().await;
-    let user = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .create()
-        .await;
+    let user = account(&t, Role::PartnershipTeam, "team@example.org").await;
     let form = format!(
         "email=team%40example.org&password={}",
         PASSWORD.replace(' ', "+")
@@ -127,9 +123,7 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
 #[tokio::test]
 async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let t = TestApp::spawn().await;
-    let (user, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "idle@example.org")
-        .await;
+    let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "idle@example.org").await;
     t.advance(time::Duration::minutes(29));
     t.assert_status("/dashboard", Some(&cookie), StatusCode::OK)
         .await;
@@ -155,9 +149,7 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
-    let (_, cookie) = t
-        .signed_in_as(Role::SystemAdministrator, "admin@example.org")
-        .await;
+    let (_, cookie) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
     let form = "name=Evil+Agency&kind=police";
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
@@ -201,9 +193,7 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 async fn a_read_fails_when_its_access_log_write_fails() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
-    let (_, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(ok.status(), StatusCode::OK);
     assert!(
@@ -225,9 +215,7 @@ async fn a_read_fails_when_its_access_log_write_fails() {
 async fn every_case_read_is_in_the_case_access_history() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
-    let (_, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     let history = body(
         t.get(&format!("/cases/{case}/access-history"), Some(&cookie))
@@ -245,10 +233,7 @@ async fn every_case_read_is_in_the_case_access_history() {
 #[tokio::test]
 async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair)
-        .email("chair@example.org")
-        .create()
-        .await;
+    account(&t, Role::Chair, "chair@example.org").await;
     let wrong = body(
         t.post(
             "/sign-in",
@@ -288,7 +273,7 @@ async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
 #[tokio::test]
 async fn failures_hold_an_account_back_with_an_escalating_delay() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair).email("held@example.org").create().await;
+    account(&t, Role::Chair, "held@example.org").await;
     for _ in 0..4 {
         t.post(
             "/sign-in",
@@ -315,9 +300,7 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
 async fn a_role_change_applies_on_the_next_request() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
-    let (user, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "mover@example.org")
-        .await;
+    let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "mover@example.org").await;
     t.assert_status(&format!("/cases/{case}"), Some(&cookie), StatusCode::OK)
         .await;
     t.store
@@ -335,7 +318,7 @@ async fn a_role_change_applies_on_the_next_request() {
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_session() {
     let t = TestApp::spawn().await;
-    let (user, phone) = t.signed_in_as(Role::Chair, "everywhere@example.org").await;
+    let (user, phone) = signed_in(&t, Role::Chair, "everywhere@example.org").await;
     let laptop = t.session(user).await;
     assert_eq!(
         t.post("/sign-out-everywhere", Some(&laptop), "")
@@ -365,14 +348,8 @@ async fn errors_show_a_generic_page() {
 async fn administrators_and_the_team_cannot_be_made_case_members() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
-    let (_, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
-    let admin = t
-        .user(Role::SystemAdministrator)
-        .email("admin@example.org")
-        .create()
-        .await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let admin = account(&t, Role::SystemAdministrator, "admin@example.org").await;
     let response = t
         .post(
             &format!("/cases/{case}/members"),
@@ -406,9 +383,7 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
 async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
-    let (rep, cookie) = t
-        .signed_in_as(Role::AgencyRepresentative, "rep@example.org")
-        .await;
+    let (rep, cookie) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
     t.grant(
         case,
         rep,
@@ -447,7 +422,7 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
 #[tokio::test]
 async fn a_wrong_current_password_is_logged_and_held_back() {
     let t = TestApp::spawn().await;
-    let (_, cookie) = t.signed_in_as(Role::Chair, "chair@example.org").await;
+    let (_, cookie) = signed_in(&t, Role::Chair, "chair@example.org").await;
     let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
     for _ in 0..4 {
         let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
@@ -478,9 +453,7 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
 async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
-    let (_, cookie) = t
-        .signed_in_as(Role::PartnershipTeam, "team@example.org")
-        .await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let before = t
         .store
         .stream_version(case.as_uuid())
@@ -511,7 +484,7 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
 #[tokio::test]
 async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let t = TestApp::spawn().await;
-    let (user, _old) = t.signed_in_as(Role::Chair, "sweep@example.org").await;
+    let (user, _old) = signed_in(&t, Role::Chair, "sweep@example.org").await;
     t.post(
         "/sign-in",
         None,
@@ -531,9 +504,7 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
 async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
     let t = TestApp::spawn().await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
-    let (user, cookie) = t
-        .signed_in_as(Role::SubgroupMember, "moved@example.org")
-        .await;
+    let (user, cookie) = signed_in(&t, Role::SubgroupMember, "moved@example.org").await;
     t.grant(
         case,
         user,
@@ -559,10 +530,7 @@ async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earli
 #[tokio::test]
 async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair)
-        .email("parallel@example.org")
-        .create()
-        .await;
+    account(&t, Role::Chair, "parallel@example.org").await;
     let mut handles = Vec::new();
     for _ in 0..12 {
         let router = t.router.clone();

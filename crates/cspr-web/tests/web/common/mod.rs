@@ -125,12 +125,6 @@ impl TestApp {
         NewPerson::new(&self.store, self.now(), role)
     }
 
-    /// An account of `role` with the address `email`, signed in past both factors: its id and
-    /// session cookie. Short for `t.user(role).email(email).signed_in()`.
-    pub async fn signed_in_as(&self, role: Role, email: &str) -> (Uuid, String) {
-        self.user(role).email(email).signed_in().await
-    }
-
     /// A fully signed-in session for a user; returns the cookie header value.
     pub async fn session(&self, user: Uuid) -> String {
         session(&self.store, user, self.now()).await
@@ -314,6 +308,28 @@ impl TestApp {
         assert!(!names.is_empty(), "the example case names a child");
         names
     }
+}
+
+/// An account of `role` with the address `email`, signed in past both factors: its id and
+/// session cookie. Short for `t.user(role).email(email).signed_in()`.
+pub async fn signed_in(t: &TestApp, role: Role, email: &str) -> (Uuid, String) {
+    t.user(role).email(email).signed_in().await
+}
+
+/// A representative of `agency` with the address `email`, signed in past both factors: its id
+/// and session cookie.
+pub async fn signed_in_rep(t: &TestApp, agency: AgencyId, email: &str) -> (Uuid, String) {
+    t.user(Role::AgencyRepresentative)
+        .agency(agency)
+        .email(email)
+        .signed_in()
+        .await
+}
+
+/// An account of `role` with the address `email`, not signed in; its id. Short for
+/// `t.user(role).email(email).create()`.
+pub async fn account(t: &TestApp, role: Role, email: &str) -> Uuid {
+    t.user(role).email(email).create().await
 }
 
 /// The example partnership's application over a store, its settings changed by `edit`.
