@@ -399,18 +399,13 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     );
     web.axe("evidence upload").await;
     web.screenshot("evidence-upload").await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let file = dir.path().join("safe-sleep-guidance.pdf");
-    std::fs::write(
-        &file,
-        b"%PDF-1.4\n% cspr test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    web.find("#file")
-        .await
-        .send_keys(&file.to_string_lossy())
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    let _dir = web
+        .choose_file(
+            "#file",
+            "safe-sleep-guidance.pdf",
+            b"%PDF-1.4\n% cspr test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+        )
+        .await;
     web.click("main form[method=post] button.govuk-button")
         .await;
     assert!(web.path().await.starts_with(&format!("/cases/{id}?")));

@@ -277,20 +277,15 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
     web.goto(&health_form).await;
     web.axe("chronology form").await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let file = dir.path().join("health-chronology.csv");
-    std::fs::write(
-        &file,
-        "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
-         2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
-         2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    web.find("#import")
-        .await
-        .send_keys(&file.to_string_lossy())
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    let _dir = web
+        .choose_file(
+            "#import",
+            "health-chronology.csv",
+            b"Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
+              2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
+              2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
+        )
+        .await;
     web.click("form[action$='/import'] button").await;
     assert!(
         page_text(&web)

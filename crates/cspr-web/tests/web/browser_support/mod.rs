@@ -583,6 +583,20 @@ impl Web {
             .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
     }
 
+    /// Writes `contents` to a file called `name` in a new temporary folder and chooses it in the
+    /// file input `css`. Returns the folder: keep it until the form is sent.
+    pub async fn choose_file(&self, css: &str, name: &str, contents: &[u8]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join(name);
+        std::fs::write(&file, contents).unwrap_or_else(|e| panic!("{e}"));
+        self.find(css)
+            .await
+            .send_keys(&file.to_string_lossy())
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+        dir
+    }
+
     /// Clicks an element and, if that loads a new page, waits for it to load.
     pub async fn click(&self, css: &str) {
         let old = self

@@ -24,7 +24,7 @@ use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_scrip
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_domain::report::Section;
 use cspr_store::testing::TestDb;
-use cspr_store::{AccessLogRow, AgencyRow, NewSession, NewUser, Store};
+use cspr_store::{AccessLogRow, AgencyRow, Job, NewSession, NewUser, Store};
 use cspr_web::access::Role;
 use cspr_web::{AppState, Clock, WebConfig};
 use time::macros::datetime;
@@ -282,6 +282,16 @@ impl TestApp {
             .oneshot(request)
             .await
             .expect("response")
+    }
+
+    /// Claims the next due job now, as a worker does, with the workers' lease
+    /// ([`cspr_web::jobs::JOB_LEASE`]); panics when no job is due.
+    pub async fn claim_job(&self) -> Job {
+        self.store
+            .claim_job(self.now(), cspr_web::jobs::JOB_LEASE)
+            .await
+            .expect("claim")
+            .expect("a job")
     }
 
     /// The access log entries about a case.
@@ -648,6 +658,19 @@ pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
         .nth(1)
         .unwrap_or_else(|| panic!("{start:?} is not in:\n{text}"));
     after.split(end).next().unwrap_or(after)
+}
+
+/// Asserts that a response is a PDF (200 OK, `application/pdf`); returns its
+/// Content-Disposition header, for the caller to check the file's name.
+#[track_caller]
+pub fn pdf_disposition(response: &Response<Body>) -> String {
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["content-type"], "application/pdf");
+    headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
 }
 
 pub async fn body(response: Response<Body>) -> String {
