@@ -5,7 +5,8 @@
 //! withdrawn reports, with a PDF whose metadata pdfinfo finds empty), and withdrawal.
 
 use crate::common::*;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
 use cspr_domain::anonymisation::FindingDecision;
 use cspr_domain::case::{Case, Command};
 use cspr_domain::examples::PARTNERSHIP;
@@ -185,6 +186,19 @@ fn error_summary(html: &str) -> String {
     html[at..end].to_owned()
 }
 
+/// Asserts that a form was refused (422 Unprocessable Entity) with `message` in its error
+/// summary; `what` names the attempt in a failure. Returns the page.
+async fn assert_refused(r: Response<Body>, what: &str, message: &str) -> String {
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    let html = body(r).await;
+    let summary = error_summary(&html);
+    assert!(
+        summary.contains(message),
+        "{what}: {message:?} is not in the error summary: {summary}"
+    );
+    html
+}
+
 #[tokio::test]
 async fn the_review_screen_shows_every_finding_in_context_and_records_decisions() {
     let w = world().await;
@@ -278,13 +292,7 @@ async fn bad_input_on_the_review_screen_changes_nothing() {
         ),
     ] {
         let r = w.post("/findings/1", &form).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
-        let html = body(r).await;
-        assert!(
-            error_summary(&html).contains(message),
-            "{form:?}: {}",
-            error_summary(&html)
-        );
+        let html = assert_refused(r, &format!("{form:?}"), message).await;
         assert!(
             html.contains("href=\"#decision-1\""),
             "the summary links to the finding"
@@ -325,13 +333,12 @@ async fn unreviewed_findings_block_publication() {
     w.decide(beth, &[("decision", "accept")]).await;
     w.day(date!(2025 - 07 - 28)).await;
     let r = w.publish(date!(2025 - 07 - 28), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("of the anonymisation review are not reviewed yet"),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(
+        r,
+        "publishing",
+        "of the anonymisation review are not reviewed yet",
+    )
+    .await;
     // The check is refused too while findings wait.
     let r = w.post("/check", &[]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -382,13 +389,7 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
 
     w.day(date!(2025 - 07 - 28)).await;
     let r = w.publish(date!(2025 - 07 - 28), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("The redacted text still names Mother"),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(r, "publishing", "The redacted text still names Mother").await;
     assert!(w.case().await.published_on.is_none());
 
     // Accepting the finding and checking again clears the way.
@@ -415,22 +416,18 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     // 24 July is the sixth working day after sending on 16 July: refused, with the date.
     w.day(date!(2025 - 07 - 24)).await;
     let r = w.publish(date!(2025 - 07 - 24), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025."),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(r, "publishing on 24 July", "The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025.").await;
     // Online for less than a year: refused.
     w.day(date!(2025 - 07 - 28)).await;
     let r = w
         .publish(date!(2025 - 07 - 28), Some(date!(2026 - 03 - 31)))
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error_summary(&body(r).await).contains("at least one year: choose 28 July 2026 or later")
-    );
+    assert_refused(
+        r,
+        "online until 31 March 2026",
+        "at least one year: choose 28 July 2026 or later",
+    )
+    .await;
     assert!(
         w.t.store
             .published_reports(PARTNERSHIP.as_uuid())
@@ -547,8 +544,7 @@ async fn a_withdrawn_report_leaves_the_public_page() {
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_summary(&body(r).await).contains("Say why the report is taken down"));
+    assert_refused(r, "no reason", "Say why the report is taken down").await;
     assert_eq!(w.case().await.version, version, "nothing recorded");
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::OK);
 
@@ -590,13 +586,7 @@ async fn a_pseudonym_the_family_chose_replaces_child_a() {
         ),
     ] {
         let r = w.post("/pseudonyms", &form).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
-        let html = body(r).await;
-        assert!(
-            error_summary(&html).contains(message),
-            "{}",
-            error_summary(&html)
-        );
+        assert_refused(r, &format!("{form:?}"), message).await;
     }
     assert_eq!(w.case().await.version, before, "nothing recorded");
     let r = w
