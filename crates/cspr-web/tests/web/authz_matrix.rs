@@ -567,8 +567,7 @@ async fn every_role_every_command_form() {
     use cspr_domain::case::CommandKind;
     use cspr_web::routes::actions::catalogue;
 
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-111").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-111").await;
     let all = catalogue::all();
     let forms: Vec<_> = all.iter().filter(|a| !a.opens_case).collect();
     for kind in CommandKind::all() {
@@ -626,8 +625,7 @@ async fn every_role_every_command_form() {
 
 #[tokio::test]
 async fn refusals_are_written_to_the_access_log() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-103").await;
     let (user, cookie) = signed_in(&t, Role::PanelMember, "panel@example.org").await;
     let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

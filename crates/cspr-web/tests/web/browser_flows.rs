@@ -7,6 +7,7 @@
 use crate::browser_support::{SECRET, Site, Web};
 use crate::common::assert_contains;
 use crate::flows::{Step, Who};
+use cspr_domain::case::model::CaseRole;
 use cspr_web::access::Role;
 use uuid::Uuid;
 
@@ -346,7 +347,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .grant(
             case,
             lead,
-            cspr_domain::case::model::CaseRole::AgencyRepresentative,
+            CaseRole::AgencyRepresentative,
             Some(cspr_domain::examples::HEALTH),
         )
         .await;

@@ -8,6 +8,7 @@
 
 use crate::common::{TestApp, assert_contains, assert_lacks, body};
 use axum::http::StatusCode;
+use cspr_domain::case::model::CaseRole;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 
@@ -281,13 +282,8 @@ async fn the_csv_has_a_header_and_a_row_a_figure() {
 async fn a_member_sees_figures_of_their_cases_and_an_agency_representative_none() {
     let s = site().await;
     let (member, cookie) = s.signed_in(Role::SubgroupMember, "m@example.org").await;
-    s.t.grant(
-        s.cases[0],
-        member,
-        cspr_domain::case::model::CaseRole::SubgroupMember,
-        None,
-    )
-    .await;
+    s.t.grant(s.cases[0], member, CaseRole::SubgroupMember, None)
+        .await;
     let response = s.t.get(WIDE, Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let words = text(&body(response).await);

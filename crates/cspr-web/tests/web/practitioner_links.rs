@@ -340,8 +340,7 @@ async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
     let token = make_link(&t, &team, case).await;
 
     t.advance(Duration::days(14) - Duration::minutes(1));
-    t.assert_status(&format!("/contribute/{token}"), None, StatusCode::OK)
-        .await;
+    assert_status(&t, &format!("/contribute/{token}"), None, StatusCode::OK).await;
 
     t.advance(Duration::minutes(1));
     let expired = t.get(&format!("/contribute/{token}"), None).await;

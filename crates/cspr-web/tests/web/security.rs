@@ -5,9 +5,12 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use cspr_domain::case::model::CaseRole;
 use cspr_domain::examples::PARTNERSHIP;
+use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 use tower::ServiceExt;
+use uuid::Uuid;
 
 fn set_cookie(response: &axum::http::Response<Body>) -> Option<String> {
     response
@@ -38,10 +41,27 @@ async fn password_step(t: &TestApp, email: &str) -> String {
     token_of(&set_cookie(&response).expect("a session cookie"))
 }
 
+/// Asserts that the signed-in `user` opens the case page and, moved to `role`, is refused it
+/// at the very next request with the same session.
+async fn assert_a_new_role_closes_the_case(
+    t: &TestApp,
+    case: CaseId,
+    user: Uuid,
+    cookie: &str,
+    role: Role,
+) {
+    let path = format!("/cases/{case}");
+    assert_status(t, &path, Some(cookie), StatusCode::OK).await;
+    t.store
+        .set_user_role(user, role.key(), None)
+        .await
+        .expect("role");
+    assert_status(t, &path, Some(cookie), StatusCode::FORBIDDEN).await;
+}
+
 #[tokio::test]
 async fn pages_carry_the_security_headers() {
-    let t = TestApp::spawn().await;
-    let response = t.get("/", None).await;
+    let response = TestApp::spawn().await.get("/", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let h = response.headers();
     let csp = h["content-security-policy"].to_str().expect("csp");
@@ -101,12 +121,15 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     assert_eq!(location(&response).as_deref(), Some("/dashboard"));
     let second = token_of(&set_cookie(&response).expect("new cookie"));
     assert_ne!(first, second);
-    t.assert_status("/dashboard", Some(&second), StatusCode::OK)
-        .await;
-    t.assert_status("/sign-in/two-factor", Some(&first), StatusCode::SEE_OTHER)
-        .await;
-    t.assert_redirects("/dashboard", Some(&first), "/sign-in")
-        .await;
+    assert_status(&t, "/dashboard", Some(&second), StatusCode::OK).await;
+    assert_status(
+        &t,
+        "/sign-in/two-factor",
+        Some(&first),
+        StatusCode::SEE_OTHER,
+    )
+    .await;
+    assert_redirects(&t, "/dashboard", Some(&first), "/sign-in").await;
     // The same code cannot be used twice.
     let again = password_step(&t, "team@example.org").await;
     let response = t
@@ -125,8 +148,7 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let t = TestApp::spawn().await;
     let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "idle@example.org").await;
     t.advance(time::Duration::minutes(29));
-    t.assert_status("/dashboard", Some(&cookie), StatusCode::OK)
-        .await;
+    assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
     t.advance(time::Duration::minutes(31));
     let response = t.get("/dashboard", Some(&cookie)).await;
     assert_eq!(
@@ -138,12 +160,10 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let cookie = t.session(user).await;
     for _ in 0..(12 * 60 / 25) {
         t.advance(time::Duration::minutes(25));
-        t.assert_status("/dashboard", Some(&cookie), StatusCode::OK)
-            .await;
+        assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
     }
     t.advance(time::Duration::minutes(25));
-    t.assert_redirects("/dashboard", Some(&cookie), "/sign-in?ended=timeout")
-        .await;
+    assert_redirects(&t, "/dashboard", Some(&cookie), "/sign-in?ended=timeout").await;
 }
 
 #[tokio::test]
@@ -169,30 +189,25 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
             "{header}: {value}"
         );
     }
-    assert!(
-        t.store
-            .agencies(PARTNERSHIP.as_uuid())
-            .await
-            .expect("agencies")
-            .is_empty()
-    );
+    assert_eq!(agency_count(&t).await, 0);
     // The same post from the same origin goes through.
     let response = t.post("/admin/agencies", Some(&cookie), form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        t.store
-            .agencies(PARTNERSHIP.as_uuid())
-            .await
-            .expect("agencies")
-            .len(),
-        1
-    );
+    assert_eq!(agency_count(&t).await, 1);
+}
+
+/// How many agencies the example partnership has.
+async fn agency_count(t: &TestApp) -> usize {
+    t.store
+        .agencies(PARTNERSHIP.as_uuid())
+        .await
+        .expect("agencies")
+        .len()
 }
 
 #[tokio::test]
 async fn a_read_fails_when_its_access_log_write_fails() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-201").await;
     let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(ok.status(), StatusCode::OK);
@@ -213,8 +228,7 @@ async fn a_read_fails_when_its_access_log_write_fails() {
 
 #[tokio::test]
 async fn every_case_read_is_in_the_case_access_history() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-202").await;
     let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     let history = body(
@@ -298,21 +312,9 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
 
 #[tokio::test]
 async fn a_role_change_applies_on_the_next_request() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-203").await;
     let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "mover@example.org").await;
-    t.assert_status(&format!("/cases/{case}"), Some(&cookie), StatusCode::OK)
-        .await;
-    t.store
-        .set_user_role(user, Role::PanelMember.key(), None)
-        .await
-        .expect("role");
-    t.assert_status(
-        &format!("/cases/{case}"),
-        Some(&cookie),
-        StatusCode::FORBIDDEN,
-    )
-    .await;
+    assert_a_new_role_closes_the_case(&t, case, user, &cookie, Role::PanelMember).await;
 }
 
 #[tokio::test]
@@ -326,16 +328,13 @@ async fn signing_out_everywhere_ends_every_session() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    t.assert_redirects("/dashboard", Some(&phone), "/sign-in")
-        .await;
-    t.assert_redirects("/dashboard", Some(&laptop), "/sign-in")
-        .await;
+    assert_redirects(&t, "/dashboard", Some(&phone), "/sign-in").await;
+    assert_redirects(&t, "/dashboard", Some(&laptop), "/sign-in").await;
 }
 
 #[tokio::test]
 async fn errors_show_a_generic_page() {
-    let t = TestApp::spawn().await;
-    let response = t.get("/no-such-page", None).await;
+    let response = TestApp::spawn().await.get("/no-such-page", None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let html = body(response).await;
     assert!(
@@ -346,8 +345,7 @@ async fn errors_show_a_generic_page() {
 
 #[tokio::test]
 async fn administrators_and_the_team_cannot_be_made_case_members() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-204").await;
     let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let admin = account(&t, Role::SystemAdministrator, "admin@example.org").await;
     let response = t
@@ -371,7 +369,8 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
             .is_empty()
     );
     let admin_cookie = t.session(admin).await;
-    t.assert_status(
+    assert_status(
+        &t,
         &format!("/cases/{case}"),
         Some(&admin_cookie),
         StatusCode::FORBIDDEN,
@@ -381,13 +380,12 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
 
 #[tokio::test]
 async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-205").await;
     let (rep, cookie) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
     t.grant(
         case,
         rep,
-        cspr_domain::case::model::CaseRole::AgencyRepresentative,
+        CaseRole::AgencyRepresentative,
         Some(cspr_domain::examples::HEALTH),
     )
     .await;
@@ -400,10 +398,8 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         "/cases/{case}/agencies/{}/contributions",
         cspr_domain::examples::POLICE
     );
-    t.assert_status(&health, Some(&cookie), StatusCode::OK)
-        .await;
-    t.assert_status(&police, Some(&cookie), StatusCode::FORBIDDEN)
-        .await;
+    assert_status(&t, &health, Some(&cookie), StatusCode::OK).await;
+    assert_status(&t, &police, Some(&cookie), StatusCode::FORBIDDEN).await;
     // Moved to the police: the case still records them for health, so neither opens.
     t.store
         .set_user_role(
@@ -413,10 +409,8 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         )
         .await
         .expect("move");
-    t.assert_status(&police, Some(&cookie), StatusCode::FORBIDDEN)
-        .await;
-    t.assert_status(&health, Some(&cookie), StatusCode::FORBIDDEN)
-        .await;
+    assert_status(&t, &police, Some(&cookie), StatusCode::FORBIDDEN).await;
+    assert_status(&t, &health, Some(&cookie), StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]
@@ -451,8 +445,7 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
 
 #[tokio::test]
 async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-206").await;
     let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let before = t
         .store
@@ -496,35 +489,16 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let (sessions, counters) = t.state.sweep().await.expect("sweep");
     assert_eq!(sessions, 1, "only the idle session goes");
     assert!(counters >= 1, "the hour-old failure counters go");
-    t.assert_status("/dashboard", Some(&fresh), StatusCode::OK)
-        .await;
+    assert_status(&t, "/dashboard", Some(&fresh), StatusCode::OK).await;
 }
 
 #[tokio::test]
 async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-207").await;
     let (user, cookie) = signed_in(&t, Role::SubgroupMember, "moved@example.org").await;
-    t.grant(
-        case,
-        user,
-        cspr_domain::case::model::CaseRole::SubgroupMember,
-        None,
-    )
-    .await;
+    t.grant(case, user, CaseRole::SubgroupMember, None).await;
 
-    t.assert_status(&format!("/cases/{case}"), Some(&cookie), StatusCode::OK)
-        .await;
-    t.store
-        .set_user_role(user, Role::SystemAdministrator.key(), None)
-        .await
-        .expect("role");
-    t.assert_status(
-        &format!("/cases/{case}"),
-        Some(&cookie),
-        StatusCode::FORBIDDEN,
-    )
-    .await;
+    assert_a_new_role_closes_the_case(&t, case, user, &cookie, Role::SystemAdministrator).await;
 }
 
 #[tokio::test]

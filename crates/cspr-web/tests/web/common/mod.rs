@@ -70,6 +70,14 @@ impl TestApp {
         Self::with_config(|_| {}).await
     }
 
+    /// The application with one case, `reference`, at the rapid-review stage in the example
+    /// partnership (see [`TestApp::case`]).
+    pub async fn with_case(reference: &str) -> (Self, CaseId) {
+        let t = Self::spawn().await;
+        let case = t.case(PARTNERSHIP, reference).await;
+        (t, case)
+    }
+
     /// The application with its settings changed by `edit` (email, the public address).
     pub async fn with_config(edit: impl FnOnce(&mut WebConfig)) -> Self {
         let db = TestDb::sqlite().await;
@@ -215,18 +223,6 @@ impl TestApp {
         self.get(path, cookie).await.status()
     }
 
-    /// Asserts the status a GET of `path` answers with; a failure names the path.
-    pub async fn assert_status(&self, path: &str, cookie: Option<&str>, expected: StatusCode) {
-        assert_eq!(self.status(path, cookie).await, expected, "GET {path}");
-    }
-
-    /// Asserts that a GET of `path` sends the browser to `to` (its Location header); a failure
-    /// names the path.
-    pub async fn assert_redirects(&self, path: &str, cookie: Option<&str>, to: &str) {
-        let response = self.get(path, cookie).await;
-        assert_eq!(location(&response).as_deref(), Some(to), "GET {path}");
-    }
-
     /// A page that must open (200 OK); its HTML.
     pub async fn page(&self, path: &str, cookie: Option<&str>) -> String {
         let response = self.get(path, cookie).await;
@@ -318,6 +314,18 @@ impl TestApp {
         assert!(!names.is_empty(), "the example case names a child");
         names
     }
+}
+
+/// Asserts the status a GET of `path` answers with; a failure names the path.
+pub async fn assert_status(t: &TestApp, path: &str, cookie: Option<&str>, expected: StatusCode) {
+    assert_eq!(t.status(path, cookie).await, expected, "GET {path}");
+}
+
+/// Asserts that a GET of `path` sends the browser to `to` (its Location header); a failure
+/// names the path.
+pub async fn assert_redirects(t: &TestApp, path: &str, cookie: Option<&str>, to: &str) {
+    let response = t.get(path, cookie).await;
+    assert_eq!(location(&response).as_deref(), Some(to), "GET {path}");
 }
 
 /// An account of `role` with the address `email`, signed in past both factors: its id and
