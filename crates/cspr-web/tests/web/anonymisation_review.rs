@@ -144,6 +144,20 @@ impl World {
         self.get("?done=checked").await.1
     }
 
+    /// Takes the published report down on 28 July 2026 for `reason`.
+    async fn withdraw(&self, reason: &str) -> axum::response::Response {
+        self.post(
+            "/withdraw",
+            &[
+                ("removed_on-day", "28"),
+                ("removed_on-month", "7"),
+                ("removed_on-year", "2026"),
+                ("reason", reason),
+            ],
+        )
+        .await
+    }
+
     async fn publish(&self, day: Date, until: Option<Date>) -> axum::response::Response {
         let (d, m, y) = (
             day.day().to_string(),
@@ -533,34 +547,13 @@ async fn a_withdrawn_report_leaves_the_public_page() {
 
     w.day(date!(2026 - 07 - 28)).await;
     let version = w.case().await.version;
-    let r = w
-        .post(
-            "/withdraw",
-            &[
-                ("removed_on-day", "28"),
-                ("removed_on-month", "7"),
-                ("removed_on-year", "2026"),
-                ("reason", "  "),
-            ],
-        )
-        .await;
+    let r = w.withdraw("  ").await;
     assert_refused(r, "no reason", "Say why the report is taken down").await;
     assert_eq!(w.case().await.version, version, "nothing recorded");
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::OK);
 
     let r = w
-        .post(
-            "/withdraw",
-            &[
-                ("removed_on-day", "28"),
-                ("removed_on-month", "7"),
-                ("removed_on-year", "2026"),
-                (
-                    "reason",
-                    "A year online; the learning is in the yearly report.",
-                ),
-            ],
-        )
+        .withdraw("A year online; the learning is in the yearly report.")
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = w.case().await;

@@ -516,10 +516,9 @@ async fn every_page_works_without_javascript() {
     web.click("main form[method=post] button.govuk-button")
         .await;
     assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
-    assert!(
-        web.text(".govuk-notification-banner--success")
-            .await
-            .contains("Rapid review meeting recorded")
+    assert_contains(
+        &web.text(".govuk-notification-banner--success").await,
+        "Rapid review meeting recorded",
     );
     // A question that belongs to one answer shows without JavaScript.
     web.goto(&format!("/cases/{id}/actions/decide-on-local-review"))

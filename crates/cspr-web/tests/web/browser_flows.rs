@@ -274,11 +274,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.axe("meetings").await;
     web.screenshot("meetings").await;
     web.click("#upcoming a[href='/meetings/2025-09-11']").await;
-    assert!(
-        web.h1().await.contains("11 September 2025"),
-        "{}",
-        web.h1().await
-    );
+    assert_contains(&web.h1().await, "11 September 2025");
     let agenda = web.text("#agenda").await;
     assert_contains(&agenda, "Scoping and a decision on a local review");
     web.axe("meeting agenda").await;
@@ -301,10 +297,9 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.click(&format!("{form} button")).await;
     let banner = web.text(".govuk-notification-banner--success").await;
     assert_contains(&banner, "Outcome recorded");
-    assert!(
-        web.text("main")
-            .await
-            .contains("No case is waiting for this meeting.")
+    assert_contains(
+        &web.text("main").await,
+        "No case is waiting for this meeting.",
     );
 
     // The team closes the case.
@@ -385,10 +380,9 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .await;
     web.click("main form[method=post] button.govuk-button")
         .await;
-    assert!(
-        web.text(".govuk-notification-banner--success")
-            .await
-            .contains("Progress recorded")
+    assert_contains(
+        &web.text(".govuk-notification-banner--success").await,
+        "Progress recorded",
     );
 
     // Then attaches the new guidance as a file of evidence.
@@ -459,7 +453,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     web.screenshot("yearly-figures").await;
     web.goto("/themes").await;
     assert_eq!(web.h1().await, "Recurrent learning themes");
-    assert!(web.text("#themes").await.contains("information sharing"));
+    assert_contains(&web.text("#themes").await, "information sharing");
     web.axe("recurrent themes").await;
     web.screenshot("recurrent-themes").await;
     web.assert_accessible();

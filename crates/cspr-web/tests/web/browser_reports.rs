@@ -49,7 +49,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.click("#documents a[href$='/documents/overview-report']")
         .await;
     assert_eq!(web.h1().await, "Overview report");
-    assert!(web.text("#gaps").await.contains("is empty"));
+    assert_contains(&web.text("#gaps").await, "is empty");
     web.axe("overview report").await;
 
     // Version 1, typed; version 2, pasted from Word.
@@ -67,10 +67,9 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     write(&web, "<p>The health visitor saw the baby twice.</p>").await;
     web.click("main form[action$='/sections/overview'] button[type=submit]")
         .await;
-    assert!(
-        web.text("#overview-status")
-            .await
-            .contains("Version 1, saved by Alex Reid")
+    assert_contains(
+        &web.text("#overview-status").await,
+        "Version 1, saved by Alex Reid",
     );
     site.advance(time::Duration::minutes(3));
     web.click("a[href$='/sections/overview']").await;
@@ -136,11 +135,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.fill("#due-month", "3").await;
     web.fill("#due-year", "2026").await;
     web.click("main form button[type=submit]:not([name])").await;
-    assert!(
-        web.text("#recommendations-list")
-            .await
-            .contains("31 March 2026")
-    );
+    assert_contains(&web.text("#recommendations-list").await, "31 March 2026");
 
     // The export, made in the background, then downloaded.
     web.js("document.querySelector('input[name=format][value=pdf]').click(); return true;")

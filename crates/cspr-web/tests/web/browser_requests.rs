@@ -236,10 +236,9 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     ] {
         assert!(table.contains(words), "{words} in {table}");
     }
-    assert!(
-        web.text("#waiting")
-            .await
-            .contains("Northshire Children's Services")
+    assert_contains(
+        &web.text("#waiting").await,
+        "Northshire Children's Services",
     );
 
     // Chronologies, on a case at its local review.
@@ -318,10 +317,10 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let b = table.find("Domestic abuse call").expect("police, 20 May");
     let c = table.find("Missed appointment").expect("health, 10 June");
     assert!(a < b && b < c, "{table}");
-    assert!(web.text("#count").await.contains("Showing 3 of 3 entries."));
+    assert_contains(&web.text("#count").await, "Showing 3 of 3 entries.");
     check(&web, &format!("input[name=agency][value='{POLICE}']")).await;
     web.click("form[method=get] button").await;
-    assert!(web.text("#count").await.contains("Showing 1 of 3 entries."));
+    assert_contains(&web.text("#count").await, "Showing 1 of 3 entries.");
     web.click("#chronology form button").await;
     let text = page_text(&web).await;
     assert_contains(&text, "Key practice episode");

@@ -35,6 +35,11 @@ impl Site {
         self.t.user(role).email(email).signed_in().await
     }
 
+    /// A GET's body, whatever its status.
+    async fn html(&self, path: &str, cookie: &str) -> String {
+        body(self.t.get(path, Some(cookie)).await).await
+    }
+
     async fn log_len(&self) -> usize {
         self.t.log().await.len()
     }
@@ -152,14 +157,12 @@ async fn the_default_period_is_the_last_financial_year() {
 async fn the_form_boxes_give_the_same_figures() {
     let s = site().await;
     let (_, cookie) = s.signed_in(Role::PartnershipTeam, "t@example.org").await;
-    let html = body(
-        s.t.get(
+    let html = s
+        .html(
             "/figures?from-day=1&from-month=1&from-year=2000&to-day=31&to-month=12&to-year=2099",
-            Some(&cookie),
+            &cookie,
         )
-        .await,
-    )
-    .await;
+        .await;
     let words = text(&html);
     assert_contains(&words, "Figures for 1 January 2000 to 31 December 2099");
     assert_contains(&words, "Serious incidents notified to the National Panel 9");
@@ -200,14 +203,12 @@ async fn bad_dates_show_the_errors_keep_the_input_and_read_nothing() {
     assert!(html.contains(r#"name="to-day" type="text" value="31""#));
 
     // A year that is not four numbers, and the CSV with a bad date.
-    let html = body(
-        s.t.get(
+    let html = s
+        .html(
             "/figures?from-day=1&from-month=4&from-year=25&to-day=31&to-month=3&to-year=2026",
-            Some(&cookie),
+            &cookie,
         )
-        .await,
-    )
-    .await;
+        .await;
     assert_contains(
         &html,
         r##"<a href="#from-year">Enter the start date with a year of 4 numbers, like 2025</a>"##,
