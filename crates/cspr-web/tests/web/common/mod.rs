@@ -334,6 +334,39 @@ pub async fn signed_in(t: &TestApp, role: Role, email: &str) -> (Uuid, String) {
     t.user(role).email(email).signed_in().await
 }
 
+/// A signed-in person as the router sees them: every request carries their session cookie.
+pub struct Client<'a> {
+    t: &'a TestApp,
+    /// The account's id.
+    pub id: Uuid,
+    /// The session cookie (`name=value`).
+    pub cookie: String,
+}
+
+/// An account of `role` with the address `email`, signed in past both factors, as a
+/// [`Client`].
+pub async fn client<'a>(t: &'a TestApp, role: Role, email: &str) -> Client<'a> {
+    let (id, cookie) = signed_in(t, role, email).await;
+    Client { t, id, cookie }
+}
+
+impl Client<'_> {
+    /// GETs `path` with the session.
+    pub async fn get(&self, path: &str) -> Response<Body> {
+        self.t.get(path, Some(&self.cookie)).await
+    }
+
+    /// A page that must open (200 OK) with the session; its HTML.
+    pub async fn page(&self, path: &str) -> String {
+        self.t.page(path, Some(&self.cookie)).await
+    }
+
+    /// POSTs a form (already encoded) to `path` with the session.
+    pub async fn post(&self, path: &str, form: &str) -> Response<Body> {
+        self.t.post(path, Some(&self.cookie), form).await
+    }
+}
+
 /// A representative of `agency` with the address `email`, signed in past both factors: its id
 /// and session cookie.
 pub async fn signed_in_rep(t: &TestApp, agency: AgencyId, email: &str) -> (Uuid, String) {
