@@ -26,6 +26,22 @@ const REFERENCE: &str = "CSPR-2025-077";
 /// Tuesday 16 September 2025.
 const DUE: Date = date!(2025 - 09 - 16);
 
+/// The emails that give each of `recipients`, in order, one message with `subject`, as
+/// [`sent`] lists them.
+fn to<'a>(recipients: &[&'a str], subject: &'a str) -> Vec<(&'a str, &'a str)> {
+    recipients.iter().map(|&r| (r, subject)).collect()
+}
+
+/// Email through a real SMTP server, the people (with a subgroup member) and a case with its
+/// requests to agencies: the server, the application and the case.
+async fn with_requests() -> (Smtp, TestApp, CaseId) {
+    let smtp = Smtp::start();
+    let t = mail_app(smtp.config()).await;
+    people(&t, true).await;
+    let case = case_with_requests(&t).await;
+    (smtp, t, case)
+}
+
 /// A local review in commissioning, then agency reports asked of health and police on Monday
 /// 1 September 2025, due Tuesday 16 September.
 async fn case_with_requests(t: &TestApp) -> CaseId {
@@ -97,10 +113,7 @@ async fn respond(t: &TestApp, case: CaseId, agency: cspr_domain::ids::AgencyId, 
 
 #[tokio::test]
 async fn a_requests_life_sends_exactly_these_emails() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
     let secrets = secrets(&t, case).await;
     let check_private = |mails: &[crate::common::smtp::Mail]| {
         for m in mails {
@@ -117,14 +130,10 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (REP1, "Request for an agency report: case CSPR-2025-077"),
-            (REP2, "Request for an agency report: case CSPR-2025-077"),
-            (
-                POLICE_REP,
-                "Request for an agency report: case CSPR-2025-077"
-            ),
-        ]
+        to(
+            &[REP1, REP2, POLICE_REP],
+            "Request for an agency report: case CSPR-2025-077"
+        )
     );
     assert_eq!(
         mails[0].body.trim_end(),
@@ -148,20 +157,10 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (
-                REP1,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-            (
-                REP2,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-            (
-                POLICE_REP,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-        ]
+        to(
+            &[REP1, REP2, POLICE_REP],
+            "Agency report due in 3 working days: case CSPR-2025-077"
+        )
     );
     check_private(&mails);
 
@@ -175,10 +174,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (REP1, "Agency report due today: case CSPR-2025-077"),
-            (REP2, "Agency report due today: case CSPR-2025-077"),
-        ]
+        to(&[REP1, REP2], "Agency report due today: case CSPR-2025-077")
     );
     check_private(&mails);
 
@@ -233,10 +229,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
 
 #[tokio::test]
 async fn nothing_is_sent_twice_after_a_restart_mid_job() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
 
     // The request's three emails are planned; a worker claims one and the server stops before
     // it sends or completes it.
@@ -270,10 +263,7 @@ async fn nothing_is_sent_twice_after_a_restart_mid_job() {
 
 #[tokio::test]
 async fn a_waived_request_and_a_moved_due_date_change_what_goes() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
     assert_eq!(run(&t.state).await.sent, 3);
     smtp.take();
     let app = t.state.app();
