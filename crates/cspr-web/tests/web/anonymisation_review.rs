@@ -385,7 +385,7 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
     assert!(page.contains("Mother (in What happened)"), "{page}");
     let at = page.find("id=\"names-left\"").expect("names left");
     let block = &page[at..at + page[at..].find("</div>").expect("end")];
-    assert_contains(&block, "Mother");
+    assert_contains(block, "Mother");
     assert!(
         !block.contains("Beth"),
         "the name itself is not repeated: {block}"

@@ -481,7 +481,7 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
         .split(r#"id="action-plan""#)
         .nth(1)
         .expect("action plan");
-    assert_contains(&plan, "Impact evidenced");
+    assert_contains(plan, "Impact evidenced");
     assert!(plan.contains("owned by Named nurse for safeguarding"));
     assert!(plan.contains("New adults recorded in nine visits out of ten."));
     assert!(page.contains("Seven-minute briefing for health visitors."));
@@ -506,13 +506,13 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
         .split(r#"id="earlier""#)
         .nth(1)
         .expect("the earlier-learning panel");
-    assert_contains(&earlier, "CSPR-2025-001");
+    assert_contains(earlier, "CSPR-2025-001");
     assert!(earlier.contains("Share information about new adults."));
 
     // The themes view: both cases under the theme, and the first one's recommendations.
     let themes = page_as(&t, people.chair, "/themes").await;
     let row = between(&themes, "information sharing</a>", "</tr>");
-    assert_contains(&row, ">2</td>");
+    assert_contains(row, ">2</td>");
     let one = page_as(&t, people.chair, "/themes?theme=information%20sharing").await;
     assert!(one.contains("Share information about new adults."));
     assert!(one.contains(&format!("/cases/{first}")));

@@ -402,7 +402,7 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
     assert_contains(&html, "Overdue by");
     assert!(shows(&page("due=overdue".into()).await));
     let owed = between(&html, "id=\"owed\"", "</table>");
-    assert_contains(&owed, "Northshire Community Health");
+    assert_contains(owed, "Northshire Community Health");
     let numbers: Vec<&str> = owed
         .split("govuk-table__cell--numeric\">")
         .skip(1)

@@ -445,13 +445,13 @@ async fn a_links_cookie_opens_that_form_only() {
 
     // Link A's cookie does not open link B's form (same case) or C's (another case).
     for other in [&b, &c] {
-        let response = get_form(&t, &other, &cookie_a).await;
+        let response = get_form(&t, other, &cookie_a).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             location(&response).as_deref(),
             Some(format!("/contribute/{other}").as_str())
         );
-        let response = post_form(&t, &other, &cookie_a, "contribution=not+mine").await;
+        let response = post_form(&t, other, &cookie_a, "contribution=not+mine").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let link = stored_link(&t, other).await;
         assert_eq!(link.used_at, None);
