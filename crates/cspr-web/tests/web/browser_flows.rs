@@ -248,8 +248,7 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
 
     web.goto("/dashboard").await;
     web.axe("dashboard after a case").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -315,8 +314,7 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.goto(&format!("/cases/{case}")).await;
     let progress = web.text("#progress").await;
     assert_contains(&progress, "Not needed");
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -456,6 +454,5 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     assert_contains(&web.text("#themes").await, "information sharing");
     web.axe("recurrent themes").await;
     web.screenshot("recurrent-themes").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }

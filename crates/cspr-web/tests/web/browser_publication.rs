@@ -190,6 +190,5 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     web.axe("published reviews, signed out").await;
     web.screenshot("published-reviews").await;
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }

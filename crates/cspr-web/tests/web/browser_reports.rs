@@ -174,8 +174,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     );
     web.axe("overview report with an export").await;
     web.screenshot("report-exports").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
     let log = site
         .app
         .store

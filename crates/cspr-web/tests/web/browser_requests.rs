@@ -327,8 +327,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.axe("integrated chronology, filtered, key episode")
         .await;
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 async fn jobs(site: &Site) {

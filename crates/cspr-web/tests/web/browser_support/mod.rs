@@ -468,6 +468,24 @@ impl Web {
         }
     }
 
+    /// The end of a test: fails it if axe found anything on any page (see
+    /// [`Web::assert_accessible`]), then ends the session.
+    pub async fn finish(self) {
+        self.assert_accessible();
+        self.close().await;
+    }
+
+    /// The value of an attribute of the first element `css` finds, or "" without one.
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.find(css)
+            .await
+            .attr(name)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
     /// Signs in from scratch with an address, the password and the authenticator code of
     /// `secret`, a minute after the last sign-in (so a code is never used twice), and checks
     /// the page it lands on.
