@@ -453,7 +453,7 @@ async fn every_role_every_route_every_relation() {
         for rel in RELS {
             // A fresh account per relation, so disabling and revoking do not leak between cells.
             let email = format!("{}-{rel:?}@example.org", role.key()).to_lowercase();
-            let user = t.user(role).email(&email).create().await;
+            let user = account(&t, role, &email).await;
             let case_role = grant_as_role(&t, own_case, user, role).await;
             if rel == Rel::Revoked && case_role.is_some() {
                 t.revoke(own_case, user).await;
@@ -571,25 +571,19 @@ async fn every_role_every_command_form() {
     }
     let mut checked = 0;
     for role in Role::ALL {
-        let user = t
-            .user(role)
-            .email(&format!("{}-forms@example.org", role.key()))
-            .create()
-            .await;
+        let email = format!("{}-forms@example.org", role.key());
+        let user = account(&t, role, &email).await;
         grant_as_role(&t, case, user, role).await;
         let cookie = t.session(user).await;
         for kind in CommandKind::all() {
             let path = format!("/cases/{case}/actions/{}", kind.name());
             let response = t.get(&path, Some(&cookie)).await;
             let got = outcome(response.status(), location(&response).as_deref());
-            let expected = if role != Role::SystemAdministrator
-                && forms.iter().any(|a| a.command == kind)
-                && cspr_app::policy::may_run(role, kind)
-            {
-                Allow
-            } else {
-                Deny
-            };
+            let expected = allow_if(
+                role != Role::SystemAdministrator
+                    && forms.iter().any(|a| a.command == kind)
+                    && cspr_app::policy::may_run(role, kind),
+            );
             assert_eq!(
                 got,
                 expected,
