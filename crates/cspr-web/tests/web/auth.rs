@@ -145,6 +145,17 @@ fn new_passwords_of_the_wrong_length_are_refused() {
     );
 }
 
+/// Asserts that each of `passwords` is refused for `problem` (a failure names the password).
+fn assert_each_refused(context: &[&str], passwords: &[&str], problem: PasswordProblem) {
+    for pw in passwords {
+        assert_eq!(
+            check_new_password(&secret(pw), context),
+            Err(problem),
+            "{pw}"
+        );
+    }
+}
+
 #[test]
 fn common_and_guessable_passwords_are_refused() {
     let ctx = ["jo.bloggs@example.org", "Jo Bloggs"];
@@ -167,30 +178,20 @@ fn common_and_guessable_passwords_are_refused() {
         );
     }
     // Whole entries of zxcvbn's leaked-password list, in any letter case.
-    for pw in ["passwordstandard", "PasswordStandard", "1qaz2wsx3edc4rfv"] {
-        assert_eq!(
-            check_new_password(&secret(pw), &ctx),
-            Err(PasswordProblem::Common),
-            "{pw}"
-        );
-    }
+    let leaked = ["passwordstandard", "PasswordStandard", "1qaz2wsx3edc4rfv"];
+    assert_each_refused(&ctx, &leaked, PasswordProblem::Common);
 }
 
 #[test]
 fn passwords_must_not_contain_the_email_or_name() {
     let ctx = ["jo.bloggs@example.org", "Josephine Bloggs"];
-    for pw in [
+    let personal = [
         "jo.bloggs-walks-7-dogs-daily",
         "JO.BLOGGS walks seven huskies",
         "walking with josephine 77 umbrellas",
         "umbrella BLOGGS kettle 42 violet",
-    ] {
-        assert_eq!(
-            check_new_password(&secret(pw), &ctx),
-            Err(PasswordProblem::Personal),
-            "{pw}"
-        );
-    }
+    ];
+    assert_each_refused(&ctx, &personal, PasswordProblem::Personal);
     assert_eq!(
         check_new_password(&secret("violet tractor quietly hums 88 mangoes"), &ctx)
             .map_err(|e| e.to_string()),

@@ -146,6 +146,14 @@ impl Clock for ShiftedClock {
 }
 
 impl Harness {
+    /// Disables or re-enables an account.
+    async fn set_disabled(&self, user: Uuid, disabled: bool) {
+        self.store
+            .set_user_disabled(user, disabled)
+            .await
+            .expect("disable or enable");
+    }
+
     async fn start() -> Self {
         Self::start_with_clock(Arc::new(SystemClock)).await
     }
@@ -552,10 +560,7 @@ async fn an_unknown_account_is_not_linked_and_none_is_made() {
 async fn a_disabled_account_is_refused() {
     let h = Harness::start().await;
     let user = h.user(STAFF_EMAIL).await;
-    h.store
-        .set_user_disabled(user, true)
-        .await
-        .expect("disable");
+    h.set_disabled(user, true).await;
 
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
@@ -570,17 +575,11 @@ async fn a_disabled_account_is_refused() {
     assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
 
     // Linked before it was disabled: refused all the same.
-    h.store
-        .set_user_disabled(user, false)
-        .await
-        .expect("enable");
+    h.set_disabled(user, false).await;
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::OK);
-    h.store
-        .set_user_disabled(user, true)
-        .await
-        .expect("disable");
+    h.set_disabled(user, true).await;
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -198,11 +198,8 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
 
 /// How many agencies the example partnership has.
 async fn agency_count(t: &TestApp) -> usize {
-    t.store
-        .agencies(PARTNERSHIP.as_uuid())
-        .await
-        .expect("agencies")
-        .len()
+    let agencies = t.store.agencies(PARTNERSHIP.as_uuid()).await;
+    agencies.expect("agencies").len()
 }
 
 #[tokio::test]
