@@ -59,6 +59,14 @@ async fn sign_in_as(web: &Web, site: &Site, who: Who) {
 
 /// Answers a form the way a person would: types text, clicks radios and checkboxes (through
 /// the page's own script, which also opens their conditional questions), chooses options.
+/// Form answers as [`answer`] takes them.
+fn owned(answers: &[(&str, &str)]) -> Vec<(String, String)> {
+    answers
+        .iter()
+        .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
 async fn answer(web: &Web, answers: &[(String, String)]) {
     for (name, value) in answers {
         let sel = format!("[name=\"{name}\"]");
@@ -363,15 +371,12 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     web.axe("progress form").await;
     answer(
         &web,
-        &[
-            (
-                "note".to_owned(),
-                "Guidance drafted and shared with the team.".to_owned(),
-            ),
-            ("on-day".to_owned(), "15".to_owned()),
-            ("on-month".to_owned(), "8".to_owned()),
-            ("on-year".to_owned(), "2025".to_owned()),
-        ],
+        &owned(&[
+            ("note", "Guidance drafted and shared with the team."),
+            ("on-day", "15"),
+            ("on-month", "8"),
+            ("on-year", "2025"),
+        ]),
     )
     .await;
     web.js("document.querySelector('[name=\"action_id\"]').click(); return true;")
@@ -417,15 +422,15 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .await;
     answer(
         &web,
-        &[
+        &owned(&[
             (
-                "evidence_of_impact".to_owned(),
-                "Audit: safe sleep advice recorded at 96% of new birth visits.".to_owned(),
+                "evidence_of_impact",
+                "Audit: safe sleep advice recorded at 96% of new birth visits.",
             ),
-            ("completed_on-day".to_owned(), "15".to_owned()),
-            ("completed_on-month".to_owned(), "9".to_owned()),
-            ("completed_on-year".to_owned(), "2025".to_owned()),
-        ],
+            ("completed_on-day", "15"),
+            ("completed_on-month", "9"),
+            ("completed_on-year", "2025"),
+        ]),
     )
     .await;
     web.click("main form[method=post] button.govuk-button")
