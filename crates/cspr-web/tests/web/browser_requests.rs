@@ -8,11 +8,12 @@
 //! Every page type is checked with axe-core (WCAG 2.2 A and AA).
 
 use crate::browser_support::{SECRET, Site, Web};
-use crate::common::smtp::{Smtp, sent};
+use crate::common::smtp::{Smtp, sent, to_each};
 use crate::common::{TestApp, assert_contains, on};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::ContributionKind;
 use cspr_domain::examples::{CSC, HEALTH, POLICE};
+use cspr_domain::ids::{AgencyId, CaseId};
 use cspr_web::access::Role;
 use time::macros::{date, datetime};
 
@@ -39,6 +40,31 @@ async fn check(web: &Web, css: &str) {
         ))
         .await;
     assert_eq!(done.as_bool(), Some(true), "no {css}");
+}
+
+/// On a case's requests page: asks `agencies` for a contribution of `kind` (its form value).
+async fn ask(web: &Web, kind: &str, agencies: &[AgencyId]) {
+    check(web, &format!("input[name=kind][value={kind}]")).await;
+    for a in agencies {
+        check(
+            web,
+            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
+        )
+        .await;
+    }
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+}
+
+/// The example case `reference` run up to (not including) the team's asking agencies for
+/// contributions of `kind`.
+async fn before_asking(site: &Site, reference: &str, kind: ContributionKind) -> CaseId {
+    let (case, _) = site
+        .app
+        .example(reference)
+        .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
+        .await;
+    case
 }
 
 async fn page_text(web: &Web) -> String {
@@ -68,19 +94,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
         (Role::SubgroupMember, CSC_SUBGROUP, "Robin Shaw", Some(CSC)),
     ])
     .await;
-    let (case, _) = site
-        .app
-        .example("CSPR-2025-071")
-        .before(|c| {
-            matches!(
-                c,
-                Command::RequestContributions {
-                    kind: ContributionKind::AgencySummary,
-                    ..
-                }
-            )
-        })
-        .await;
+    let case = before_asking(&site, "CSPR-2025-071", ContributionKind::AgencySummary).await;
     site.app.set_now(datetime!(2025-03-06 09:00 UTC));
     let mut web = Web::open(&site.server.base).await;
 
@@ -90,16 +104,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click(&format!("a[href='/cases/{case}/requests']"))
         .await;
     web.axe("requests, empty").await;
-    check(&web, "input[name=kind][value=agency-summary]").await;
-    for a in [HEALTH, POLICE, CSC] {
-        check(
-            &web,
-            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
-        )
-        .await;
-    }
-    web.click("form[action$='/requests'] button[type=submit]")
-        .await;
+    ask(&web, "agency-summary", &[HEALTH, POLICE, CSC]).await;
     let text = page_text(&web).await;
     assert_contains(&text, "The agencies have been asked");
     assert_contains(&text, "Not started, due 18 March 2025");
@@ -110,17 +115,10 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     jobs(&site).await;
     assert_eq!(
         sent(&smtp.take()),
-        vec![
-            (CSC_REP, "Request for an agency summary: case CSPR-2025-071"),
-            (
-                POLICE_REP,
-                "Request for an agency summary: case CSPR-2025-071"
-            ),
-            (
-                HEALTH_REP,
-                "Request for an agency summary: case CSPR-2025-071"
-            ),
-        ]
+        to_each(
+            &[CSC_REP, POLICE_REP, HEALTH_REP],
+            "Request for an agency summary: case CSPR-2025-071"
+        )
     );
 
     // Police's summary will come from a named practitioner: the team makes the link.
@@ -149,7 +147,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     )
     .await;
     web.click("button[value=save]").await;
-    assert!(page_text(&web).await.contains("Your draft is saved"));
+    assert_contains(&page_text(&web).await, "Your draft is saved");
     web.click("button[value=send]").await;
     let text = page_text(&web).await;
     assert_contains(&text, "There is a problem");
@@ -166,11 +164,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     )
     .await;
     web.click("button[value=send]").await;
-    assert!(
-        page_text(&web)
-            .await
-            .contains("Your response has been sent")
-    );
+    assert_contains(&page_text(&web).await, "Your response has been sent");
 
     // The practitioner: the link, a code by email, the form, sent.
     web.client()
@@ -242,35 +236,11 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     );
 
     // Chronologies, on a case at its local review.
-    let (review, _) = site
-        .app
-        .example("CSPR-2025-072")
-        .before(|c| {
-            matches!(
-                c,
-                Command::RequestContributions {
-                    kind: ContributionKind::Chronology,
-                    ..
-                }
-            )
-        })
-        .await;
+    let review = before_asking(&site, "CSPR-2025-072", ContributionKind::Chronology).await;
     site.app.set_now(datetime!(2025-04-16 09:00 UTC));
     web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{review}/requests")).await;
-    check(&web, "input[name=kind][value=chronology]").await;
-    check(
-        &web,
-        &format!("form[action$='/requests'] input[name=agencies][value='{HEALTH}']"),
-    )
-    .await;
-    check(
-        &web,
-        &format!("form[action$='/requests'] input[name=agencies][value='{POLICE}']"),
-    )
-    .await;
-    web.click("form[action$='/requests'] button[type=submit]")
-        .await;
+    ask(&web, "chronology", &[HEALTH, POLICE]).await;
 
     web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
     let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
@@ -286,11 +256,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
         )
         .await;
     web.click("form[action$='/import'] button").await;
-    assert!(
-        page_text(&web)
-            .await
-            .contains("The entries in the file are added")
-    );
+    assert_contains(&page_text(&web).await, "The entries in the file are added");
     web.click("button[value=send]").await;
 
     web.sign_in(&site, POLICE_REP, SECRET, "/dashboard").await;
@@ -304,7 +270,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
         .await;
     web.fill("#entry-who", "Response officer").await;
     web.click("button[value=add-entry]").await;
-    assert!(page_text(&web).await.contains("The entry is added"));
+    assert_contains(&page_text(&web).await, "The entry is added");
     web.click("button[value=send]").await;
 
     // The integrated chronology: both agencies, in date order; filtered; a key episode.

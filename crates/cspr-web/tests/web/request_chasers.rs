@@ -9,7 +9,7 @@
 //! tools fail the tests: they are never skipped.
 
 use crate::common::smtp::{
-    POLICE_REP, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, people, sending, sent,
+    POLICE_REP, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, people, sending, sent, to_each,
 };
 use crate::common::*;
 use cspr_domain::case::Command;
@@ -25,12 +25,6 @@ use uuid::Uuid;
 const REFERENCE: &str = "CSPR-2025-077";
 /// Tuesday 16 September 2025.
 const DUE: Date = date!(2025 - 09 - 16);
-
-/// The emails that give each of `recipients`, in order, one message with `subject`, as
-/// [`sent`] lists them.
-fn to<'a>(recipients: &[&'a str], subject: &'a str) -> Vec<(&'a str, &'a str)> {
-    recipients.iter().map(|&r| (r, subject)).collect()
-}
 
 /// Email through a real SMTP server, the people (with a subgroup member) and a case with its
 /// requests to agencies: the server, the application and the case.
@@ -130,7 +124,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        to(
+        to_each(
             &[REP1, REP2, POLICE_REP],
             "Request for an agency report: case CSPR-2025-077"
         )
@@ -157,7 +151,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        to(
+        to_each(
             &[REP1, REP2, POLICE_REP],
             "Agency report due in 3 working days: case CSPR-2025-077"
         )
@@ -174,7 +168,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        to(&[REP1, REP2], "Agency report due today: case CSPR-2025-077")
+        to_each(&[REP1, REP2], "Agency report due today: case CSPR-2025-077")
     );
     check_private(&mails);
 
