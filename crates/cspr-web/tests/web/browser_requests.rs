@@ -152,17 +152,19 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let text = page_text(&web).await;
     assert_contains(&text, "There is a problem");
     web.axe("answer form with errors").await;
-    web.fill(
-        "#q-known-risks",
-        "A new partner in the home was not known to us.",
-    )
-    .await;
-    web.fill("#q-worked-well", "Visits happened on time.").await;
-    web.fill(
-        "#q-early-learning",
-        "Ask who lives in the home at each visit.",
-    )
-    .await;
+    for (field, answer) in [
+        (
+            "#q-known-risks",
+            "A new partner in the home was not known to us.",
+        ),
+        ("#q-worked-well", "Visits happened on time."),
+        (
+            "#q-early-learning",
+            "Ask who lives in the home at each visit.",
+        ),
+    ] {
+        web.fill(field, answer).await;
+    }
     web.click("button[value=send]").await;
     assert_contains(&page_text(&web).await, "Your response has been sent");
 

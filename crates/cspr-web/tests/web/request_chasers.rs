@@ -23,6 +23,8 @@ use time::{Date, Duration};
 use uuid::Uuid;
 
 const REFERENCE: &str = "CSPR-2025-077";
+/// Every representative asked: health's two and the police's one.
+const ALL_REPS: [&str; 3] = [REP1, REP2, POLICE_REP];
 /// Tuesday 16 September 2025.
 const DUE: Date = date!(2025 - 09 - 16);
 
@@ -125,7 +127,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     assert_eq!(
         sent(&mails),
         to_each(
-            &[REP1, REP2, POLICE_REP],
+            &ALL_REPS,
             "Request for an agency report: case CSPR-2025-077"
         )
     );
@@ -152,7 +154,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     assert_eq!(
         sent(&mails),
         to_each(
-            &[REP1, REP2, POLICE_REP],
+            &ALL_REPS,
             "Agency report due in 3 working days: case CSPR-2025-077"
         )
     );
