@@ -27,8 +27,8 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         matches!(c, Command::SubmitReportDraft { .. })
     })
     .await;
-    let rc = client(&t, Role::IndependentReviewer, "reviewer@example.org").await;
-    t.grant(case, rc.id, CaseRole::IndependentReviewer, None)
+    let (reviewer, rc) = client(&t, Role::IndependentReviewer, "reviewer@example.org").await;
+    t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
     let doc = format!("/cases/{case}/documents/overview-report");
@@ -141,8 +141,8 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
 
     // An agency's comment, a reply, then the reviewer resolves it.
-    let hc = client(&t, Role::AgencyRepresentative, "health@example.org").await;
-    t.grant(case, hc.id, CaseRole::AgencyRepresentative, Some(HEALTH))
+    let (rep, hc) = client(&t, Role::AgencyRepresentative, "health@example.org").await;
+    t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
         .await;
 
     let r = hc
@@ -235,7 +235,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     let log = t.case_log(case).await;
     assert!(
         log.iter()
-            .any(|e| e.action == "download-document-export" && e.actor == rc.id.to_string())
+            .any(|e| e.action == "download-document-export" && e.actor == reviewer.to_string())
     );
     let r = hc.get(&format!("{doc}/exports/{}", pdf.export_id)).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
@@ -262,14 +262,14 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         matches!(c, Command::SignOffRapidReview { .. })
     })
     .await;
-    let cc = client(&t, Role::Chair, "chair@example.org").await;
+    let (_, cc) = client(&t, Role::Chair, "chair@example.org").await;
     let page = cc
         .page(&format!("/cases/{case}/documents/rapid-review"))
         .await;
     assert!(page.contains("Assembled from the case"));
     assert!(page.contains("Northshire Police"));
-    let rc = client(&t, Role::IndependentReviewer, "ir@example.org").await;
-    t.grant(case, rc.id, CaseRole::IndependentReviewer, None)
+    let (reviewer, rc) = client(&t, Role::IndependentReviewer, "ir@example.org").await;
+    t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
     let r = rc

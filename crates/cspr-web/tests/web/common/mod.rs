@@ -337,17 +337,22 @@ pub async fn signed_in(t: &TestApp, role: Role, email: &str) -> (Uuid, String) {
 /// A signed-in person as the router sees them: every request carries their session cookie.
 pub struct Client<'a> {
     t: &'a TestApp,
-    /// The account's id.
-    pub id: Uuid,
     /// The session cookie (`name=value`).
     pub cookie: String,
 }
 
-/// An account of `role` with the address `email`, signed in past both factors, as a
-/// [`Client`].
-pub async fn client<'a>(t: &'a TestApp, role: Role, email: &str) -> Client<'a> {
+/// An account of `role` with the address `email`, signed in past both factors: its id, and a
+/// [`Client`] with its session.
+pub async fn client<'a>(t: &'a TestApp, role: Role, email: &str) -> (Uuid, Client<'a>) {
     let (id, cookie) = signed_in(t, role, email).await;
-    Client { t, id, cookie }
+    (id, t.client(cookie))
+}
+
+impl TestApp {
+    /// A [`Client`] whose requests carry the session `cookie`.
+    pub fn client(&self, cookie: String) -> Client<'_> {
+        Client { t: self, cookie }
+    }
 }
 
 impl Client<'_> {
@@ -364,6 +369,11 @@ impl Client<'_> {
     /// POSTs a form (already encoded) to `path` with the session.
     pub async fn post(&self, path: &str, form: &str) -> Response<Body> {
         self.t.post(path, Some(&self.cookie), form).await
+    }
+
+    /// Uploads one file to `path` with the session (see [`TestApp::upload`]).
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> Response<Body> {
+        self.t.upload(path, &self.cookie, file_name, bytes).await
     }
 }
 
