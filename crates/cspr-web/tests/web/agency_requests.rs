@@ -213,10 +213,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         .upload(&files, "notes.pdf", b"\x89PNG\r\n\x1a\nrest")
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body(bad)
-            .await
-            .contains("its contents do not match its name ending .pdf")
+    assert_contains(
+        &body(bad).await,
+        "its contents do not match its name ending .pdf",
     );
     let bad = health.upload(&files, "tool.exe", b"MZ").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -297,11 +296,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         .post(&reopen, &format!("agency={HEALTH}&reason=+"))
         .await;
     assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body(no_reason)
-            .await
-            .contains("Enter why the response is reopened")
-    );
+    assert_contains(&body(no_reason).await, "Enter why the response is reopened");
     assert_eq!(
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "received"
@@ -646,7 +641,7 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
         )
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(body(bad).await.contains("Line 2: Start the line with"));
+    assert_contains(&body(bad).await, "Line 2: Start the line with");
     let ok = team.post("/admin/forms/scoping-form", &format!(
                 "form={}",
                 enc("! Our own scoping form.\n# Contact\n- [contact] Did your service know the family? | Say which team.\n~ [else] Anything else?")

@@ -33,8 +33,7 @@ struct World {
 /// The worked example with a report that names people, run up to its anonymisation scan (the
 /// report signed off, the decision to publish made, the report sent on 16 July 2025).
 async fn world() -> World {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
+    let t = TestApp::with_demo_people().await;
     let (case, _) = t
         .example("CSPR-2025-801")
         .edit(overview(OVERVIEW))
@@ -356,10 +355,9 @@ async fn unreviewed_findings_block_publication() {
     // The check is refused too while findings wait.
     let r = w.post("/check", &[]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body(r)
-            .await
-            .contains("Review every finding before checking the redacted text")
+    assert_contains(
+        &body(r).await,
+        "Review every finding before checking the redacted text",
     );
     assert!(w.case().await.published_on.is_none());
     assert!(

@@ -20,8 +20,7 @@ struct People {
 }
 
 async fn setup() -> (TestApp, People) {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
+    let t = TestApp::with_demo_people().await;
     let team = account(&t, Role::PartnershipTeam, "t@example.org").await;
     let chair = account(&t, Role::Chair, "c@example.org").await;
     let partner = account(&t, Role::SafeguardingPartner, "p@example.org").await;
@@ -568,10 +567,9 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
     );
     let bad = format!("{base}&remind_days=31&escalate_days=7");
     let r = t.post("/admin/settings", Some(&cookie), &bad).await;
-    assert!(
-        body(r)
-            .await
-            .contains("Enter a whole number of working days from 0 to 30")
+    assert_contains(
+        &body(r).await,
+        "Enter a whole number of working days from 0 to 30",
     );
     let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
     assert!(
@@ -586,7 +584,7 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
         ("themes".to_owned(), "  \n".to_owned()),
     ]);
     let r = t.post("/admin/settings", Some(&cookie), &empty).await;
-    assert!(body(r).await.contains("Enter at least one learning theme"));
+    assert_contains(&body(r).await, "Enter at least one learning theme");
     assert_eq!(
         t.state.app().settings().themes,
         vec!["Cuckooing", "voice of the child"]

@@ -36,8 +36,7 @@ struct World {
 /// A case run through the worked example up to and including its first agreed action (ACTION1,
 /// Northshire Community Health, due 30 September 2025), with people around it.
 async fn world() -> World {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
+    let t = TestApp::with_demo_people().await;
     let case = t
         .example(REFERENCE)
         .through(|c| matches!(c, Command::AgreeAction { .. }))
@@ -150,7 +149,7 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
     let page =
         w.t.get(&format!("/cases/{}?done=evidence", w.case), Some(&w.team))
             .await;
-    assert!(body(page).await.contains("Evidence added to the action"));
+    assert_contains(&body(page).await, "Evidence added to the action");
 
     let before = w.logged("download-evidence").await;
     let download =
@@ -203,14 +202,14 @@ async fn a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_stored()
     // The wrong kind of file altogether.
     let response = w.upload(&w.team, "run.exe", b"MZ\x90\0").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("must be a PDF"));
+    assert_contains(&body(response).await, "must be a PDF");
 
     // A zip that is no Word document, then a real one.
     let response = w
         .upload(&w.team, "notes.docx", &zip_with("other.xml"))
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("is not a Word document"));
+    assert_contains(&body(response).await, "is not a Word document");
     assert_eq!(w.blob_count().await, 0);
     let response = w
         .upload(&w.team, "notes.docx", &zip_with("word/document.xml"))
@@ -221,7 +220,7 @@ async fn a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_stored()
     // No file chosen.
     let response = w.upload(&w.team, "", b"").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("Select a file"));
+    assert_contains(&body(response).await, "Select a file");
     assert_eq!(w.blob_count().await, 1);
 }
 
@@ -248,7 +247,7 @@ async fn a_file_over_10_mib_is_refused() {
     big.resize(10 * 1024 * 1024 + 1, b' ');
     let response = w.upload(&w.team, "big.pdf", &big).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("smaller than 10 MB"));
+    assert_contains(&body(response).await, "smaller than 10 MB");
     assert_eq!(w.blob_count().await, 0);
 
     // Exactly 10 MiB is accepted (the route's body limit is larger than the default 2 MiB).

@@ -231,7 +231,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let response = enter_code(&t, &token, &wrong(&code)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(set_cookies(&response).is_empty());
-    assert!(body(response).await.contains("The code is not right"));
+    assert_contains(&body(response).await, "The code is not right");
     let response = enter_code(&t, &token, &code).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let set = set_cookies(&response);
@@ -398,7 +398,7 @@ async fn codes_last_10_minutes_and_5_tries() {
     let response = enter_code(&t, &token, &code).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(set_cookies(&response).is_empty());
-    assert!(body(response).await.contains("Your code has expired"));
+    assert_contains(&body(response).await, "Your code has expired");
 
     // Five tries: after five wrong codes, even the right one is refused.
     let code = request_code(&t, &mut smtp, &token).await;
@@ -511,7 +511,7 @@ async fn a_links_cookie_opens_that_form_only() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let response = post_form(&t, &a, &cookie_a, "contribution=late").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(body(response).await.contains("closes 60 minutes after"));
+    assert_contains(&body(response).await, "closes 60 minutes after");
 }
 
 #[tokio::test]
@@ -566,7 +566,7 @@ async fn bad_requests_for_links_change_nothing() {
             )
             .await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{form}");
-        assert!(body(response).await.contains("There is a problem"));
+        assert_contains(&body(response).await, "There is a problem");
     }
     assert!(
         t.store
@@ -584,7 +584,7 @@ async fn without_email_set_up_the_page_says_so() {
     let token = make_link(&t, &team, case).await;
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(body(response).await.contains("email is not set up"));
+    assert_contains(&body(response).await, "email is not set up");
     let link = stored_link(&t, &token).await;
     assert_eq!(link.code_hash, None, "no code was made");
 }
@@ -624,7 +624,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     // Saved, not sent: the draft is the practitioner's, the request still open.
     let saved = post_form(&t, &token, &cookie, &format!("intent=save&{INVOLVEMENT}")).await;
     assert_eq!(saved.status(), StatusCode::OK);
-    assert!(body(saved).await.contains("Your answers are saved"));
+    assert_contains(&body(saved).await, "Your answers are saved");
     let (loaded, _) = t.state.app().load(case).await.expect("case");
     let r = &loaded.contributions[&(ContributionKind::AgencySummary, CSC)];
     assert!(matches!(r.status, ContributionStatus::Requested));

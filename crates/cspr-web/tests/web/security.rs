@@ -299,7 +299,7 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
     );
     let response = t.post("/sign-in", None, &right).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(body(response).await.contains("Too many attempts"));
+    assert_contains(&body(response).await, "Too many attempts");
     t.advance(time::Duration::seconds(2));
     assert_eq!(
         t.post("/sign-in", None, &right).await.status(),
@@ -353,10 +353,9 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        body(response)
-            .await
-            .contains("Choose a person and their part in the case")
+    assert_contains(
+        &body(response).await,
+        "Choose a person and their part in the case",
     );
     assert!(
         t.store

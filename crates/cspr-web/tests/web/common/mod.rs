@@ -70,6 +70,14 @@ impl TestApp {
         Self::with_config(|_| {}).await
     }
 
+    /// The application with the demo partnership's agencies and people (see
+    /// [`TestApp::demo_people`]).
+    pub async fn with_demo_people() -> Self {
+        let t = Self::spawn().await;
+        t.demo_people().await;
+        t
+    }
+
     /// The application with one case, `reference`, at the rapid-review stage in the example
     /// partnership (see [`TestApp::case`]).
     pub async fn with_case(reference: &str) -> (Self, CaseId) {
