@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::common::assert_contains;
 use argon2::password_hash::PasswordHash;
 use argon2::{Algorithm, Params, Version};
 use cspr_web::auth::password::{
