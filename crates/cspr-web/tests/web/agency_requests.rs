@@ -48,23 +48,9 @@ async fn asking(reference: &str, kind: ContributionKind) -> Asking {
         .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
         .await;
     t.set_now(on(day, 9));
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let (health_id, health) = t
-        .user(Role::AgencyRepresentative)
-        .agency(HEALTH)
-        .email("rep@health.example")
-        .signed_in()
-        .await;
-    let (_, police) = t
-        .user(Role::AgencyRepresentative)
-        .agency(POLICE)
-        .email("rep@police.example")
-        .signed_in()
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (health_id, health) = signed_in_rep(&t, HEALTH, "rep@health.example").await;
+    let (_, police) = signed_in_rep(&t, POLICE, "rep@police.example").await;
     Asking {
         t,
         case,
@@ -88,19 +74,13 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         health,
         police,
     } = asking("CSPR-2025-061", ContributionKind::AgencySummary).await;
-    let (_, chair) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (team, health, police) = (t.client(team), t.client(health), t.client(police));
+    let (_, chair) = client(&t, Role::Chair, "chair@example.org").await;
 
     // The form names the case's own due date for each kind.
-    let page = body(t.get(&format!("/cases/{case}/requests"), Some(&team)).await).await;
-    assert!(page.contains("Ask agencies for a contribution"), "{page}");
-    assert!(
-        page.contains("Due 18 March 2025 by the case&#39;s deadlines"),
-        "{page}"
-    );
+    let page = body(team.get(&format!("/cases/{case}/requests")).await).await;
+    assert_contains(&page, "Ask agencies for a contribution");
+    assert_contains(&page, "Due 18 March 2025 by the case&#39;s deadlines");
 
     // Bad input: errors, nothing asked.
     for (form, error) in [
@@ -125,9 +105,7 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
             "Choose what to ask for",
         ),
     ] {
-        let response = t
-            .post(&format!("/cases/{case}/requests"), Some(&team), &form)
-            .await;
+        let response = team.post(&format!("/cases/{case}/requests"), &form).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{form}");
         let page = body(response).await;
         assert!(page.contains("govuk-error-summary"), "{form}");
@@ -137,10 +115,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     assert!(loaded.contributions.is_empty(), "bad input asked nothing");
 
     // Only the team asks.
-    let refused = t
+    let refused = health
         .post(
             &format!("/cases/{case}/requests"),
-            Some(&health),
             &format!("kind=agency-summary&agencies={HEALTH}"),
         )
         .await;
@@ -150,10 +127,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     ));
 
     // Three agencies asked, due later than the case's date, with the reason.
-    let response = t
+    let response = team
         .post(
             &format!("/cases/{case}/requests"),
-            Some(&team),
             &format!(
                 "kind=agency-summary&agencies={HEALTH}&agencies={POLICE}&agencies={CSC}\
                  &due=2025-03-20&reason={}",
@@ -181,16 +157,15 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 
     // The representative's dashboard has the request as a task.
     let respond = format!("/cases/{case}/agencies/{HEALTH}/requests/agency-summary");
-    let dash = body(t.get("/dashboard", Some(&health)).await).await;
-    assert!(dash.contains(&respond), "{dash}");
+    let dash = body(health.get("/dashboard").await).await;
+    assert_contains(&dash, &respond);
     assert!(dash.contains("Request: agency summary"));
 
     // Another agency's form is not theirs to open.
-    let other = t
-        .get(
-            &format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary"),
-            Some(&health),
-        )
+    let other = health
+        .get(&format!(
+            "/cases/{case}/agencies/{POLICE}/requests/agency-summary"
+        ))
         .await;
     assert!(matches!(
         other.status(),
@@ -198,10 +173,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     ));
 
     // A draft: saved, not sent, not in the consolidated view.
-    let saved = t
+    let saved = health
         .post(
             &respond,
-            Some(&health),
             "intent=save&q-involvement=Health+visitor+saw+the+baby+twice.",
         )
         .await;
@@ -210,25 +184,24 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "requested"
     );
-    let page = body(t.get(&format!("{respond}?done=saved"), Some(&health)).await).await;
+    let page = body(health.get(&format!("{respond}?done=saved")).await).await;
     assert!(page.contains("Your draft is saved"));
     assert!(page.contains("Health visitor saw the baby twice."));
     let consolidated = format!("/cases/{case}/requests/agency-summary");
-    let page = body(t.get(&consolidated, Some(&chair)).await).await;
+    let page = body(chair.get(&consolidated).await).await;
     assert!(!page.contains("Health visitor saw"), "drafts are not shown");
     assert!(page.contains("No agency has sent its response yet"));
 
     // Sending with required answers missing: the errors, still a draft.
-    let missing = t
+    let missing = health
         .post(
             &respond,
-            Some(&health),
             "intent=send&q-involvement=Health+visitor+saw+the+baby+twice.",
         )
         .await;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let page = body(missing).await;
-    assert!(page.contains("href=\"#q-known-risks\""), "{page}");
+    assert_contains(&page, "href=\"#q-known-risks\"");
     assert_eq!(
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "requested"
@@ -236,33 +209,32 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 
     // A file: a PDF is kept; a PNG named .pdf and an executable are refused.
     let files = format!("{respond}/files");
-    let bad = t
-        .upload(&files, &health, "notes.pdf", b"\x89PNG\r\n\x1a\nrest")
+    let bad = health
+        .upload(&files, "notes.pdf", b"\x89PNG\r\n\x1a\nrest")
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body(bad)
-            .await
-            .contains("its contents do not match its name ending .pdf")
+    assert_contains(
+        &body(bad).await,
+        "its contents do not match its name ending .pdf",
     );
-    let bad = t.upload(&files, &health, "tool.exe", b"MZ").await;
+    let bad = health.upload(&files, "tool.exe", b"MZ").await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let good = t
-        .upload(&files, &health, "visit-notes.pdf", b"%PDF-1.4\nnotes")
+    let good = health
+        .upload(&files, "visit-notes.pdf", b"%PDF-1.4\nnotes")
         .await;
     assert_eq!(good.status(), StatusCode::SEE_OTHER);
 
     // Sent.
-    let sent = t
-        .post(&respond, Some(&health), &format!("intent=send&{SUMMARY}"))
+    let sent = health
+        .post(&respond, &format!("intent=send&{SUMMARY}"))
         .await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
     assert_eq!(
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "received"
     );
-    let sent_again = t
-        .post(&respond, Some(&health), &format!("intent=save&{SUMMARY}"))
+    let sent_again = health
+        .post(&respond, &format!("intent=save&{SUMMARY}"))
         .await;
     assert_eq!(
         sent_again.status(),
@@ -272,18 +244,14 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 
     // Police sends too; children's services has not.
     let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary");
-    let response = t
-        .post(
-            &police_form,
-            Some(&police),
-            "intent=send&q-involvement=Two+calls+to+the+address.&q-known-risks=Domestic+abuse+call+in+May.\
+    let response = police.post(&police_form, "intent=send&q-involvement=Two+calls+to+the+address.&q-known-risks=Domestic+abuse+call+in+May.\
              &q-worked-well=Shared+with+children%27s+services.&q-early-learning=Check+partners+history.",
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     // Side by side by question, for anyone who can see the case.
-    let page = body(t.get(&consolidated, Some(&chair)).await).await;
+    let page = body(chair.get(&consolidated).await).await;
     let row = page
         .find("What did your agency know about risks to the child?")
         .expect("the question's row");
@@ -301,9 +269,9 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         "both answers in the question's row"
     );
     assert!(page.contains("visit-notes.pdf"));
-    assert!(
-        page.contains("Northshire Children&#39;s Services: Due 20 March 2025"),
-        "{page}"
+    assert_contains(
+        &page,
+        "Northshire Children&#39;s Services: Due 20 March 2025",
     );
     let file_href = page
         .split("href=\"")
@@ -311,40 +279,31 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         .and_then(|s| s.split('"').next())
         .expect("file link")
         .to_owned();
-    let file = t.get(&file_href, Some(&chair)).await;
+    let file = chair.get(&file_href).await;
     assert_eq!(file.status(), StatusCode::OK);
     assert_eq!(body(file).await, "%PDF-1.4\nnotes");
 
     // Reopening: not the agency; the team only with a reason.
     let reopen = format!("/cases/{case}/requests/agency-summary/reopen");
-    let refused = t
-        .post(
-            &reopen,
-            Some(&health),
-            &format!("agency={HEALTH}&reason=Typo"),
-        )
+    let refused = health
+        .post(&reopen, &format!("agency={HEALTH}&reason=Typo"))
         .await;
     assert!(matches!(
         refused.status(),
         StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
     ));
-    let no_reason = t
-        .post(&reopen, Some(&team), &format!("agency={HEALTH}&reason=+"))
+    let no_reason = team
+        .post(&reopen, &format!("agency={HEALTH}&reason=+"))
         .await;
     assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        body(no_reason)
-            .await
-            .contains("Enter why the response is reopened")
-    );
+    assert_contains(&body(no_reason).await, "Enter why the response is reopened");
     assert_eq!(
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "received"
     );
-    let ok = t
+    let ok = team
         .post(
             &reopen,
-            Some(&team),
             &format!(
                 "agency={HEALTH}&reason={}",
                 enc("Please add the GP's view.")
@@ -356,13 +315,13 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
         status_of(&t, case, ContributionKind::AgencySummary, HEALTH).await,
         "requested"
     );
-    let page = body(t.get(&respond, Some(&health)).await).await;
+    let page = body(health.get(&respond).await).await;
     assert!(page.contains("Reopened by the partnership team"));
     assert!(
         page.contains("New partner not known."),
         "answers kept to change"
     );
-    let case_page = body(t.get(&format!("/cases/{case}"), Some(&team)).await).await;
+    let case_page = body(team.get(&format!("/cases/{case}")).await).await;
     assert!(
         case_page.contains("Please add the GP"),
         "the reason is in the timeline"
@@ -432,10 +391,10 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         police,
         ..
     } = asking("CSPR-2025-062", ContributionKind::Chronology).await;
-    let response = t
+    let (team, health, police) = (t.client(team), t.client(health), t.client(police));
+    let response = team
         .post(
             &format!("/cases/{case}/requests"),
-            Some(&team),
             &format!("kind=chronology&agencies={HEALTH}&agencies={POLICE}"),
         )
         .await;
@@ -448,27 +407,23 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
                    2024-05-01,10:00,Case notes,New birth visit.,Health visitor,,\r\n\
                    sometime,,Case notes,Clinic.,,,\r\n\
                    2024-06-03,25:61,GP record,,,,\r\n";
-    let response = t
+    let response = health
         .upload(
             &format!("{health_form}/import"),
-            &health,
             "chronology.csv",
             bad_csv.as_bytes(),
         )
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = body(response).await;
-    assert!(
-        page.contains("Nothing was added: 2 rows of the file cannot be read"),
-        "{page}"
+    assert_contains(
+        &page,
+        "Nothing was added: 2 rows of the file cannot be read",
     );
-    assert!(
-        page.contains("Line 3: &#34;sometime&#34; is not a date"),
-        "{page}"
-    );
-    assert!(
-        page.contains("Line 4: &#34;25:61&#34; is not a time like 14:30. Enter what happened"),
-        "{page}"
+    assert_contains(&page, "Line 3: &#34;sometime&#34; is not a date");
+    assert_contains(
+        &page,
+        "Line 4: &#34;25:61&#34; is not a time like 14:30. Enter what happened",
     );
     let (loaded, _) = t.state.app().load(case).await.expect("case");
     assert!(
@@ -483,34 +438,31 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     let good_csv = "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\r\n\
                     2024-05-01,10:00,Case notes,New birth visit.,Health visitor,Baby seen,\r\n\
                     March 2024,,GP record,=HYPERLINK(\"x\") antenatal booking.,Midwife,,\r\n";
-    let response = t
+    let response = health
         .upload(
             &format!("{health_form}/import"),
-            &health,
             "chronology.csv",
             good_csv.as_bytes(),
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let bad_entry = t
+    let bad_entry = health
         .post(
             &health_form,
-            Some(&health),
             "intent=add-entry&entry-date=yesterday&entry-what=",
         )
         .await;
     assert_eq!(bad_entry.status(), StatusCode::BAD_REQUEST);
-    let typed = t
+    let typed = health
         .post(
             &health_form,
-            Some(&health),
             "intent=add-entry&entry-date=2024-06-10&entry-time=&entry-source=Case+notes\
              &entry-what=Missed+appointment.&entry-who=Health+visitor&entry-significance=\
              &entry-analysis=Not+followed+up.",
         )
         .await;
     assert_eq!(typed.status(), StatusCode::SEE_OTHER);
-    let sent = t.post(&health_form, Some(&health), "intent=send").await;
+    let sent = health.post(&health_form, "intent=send").await;
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
 
     // Police upload an XLSX (with a heading row) and send.
@@ -543,36 +495,28 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
             "",
         ],
     ]);
-    let response = t
-        .upload(
-            &format!("{police_form}/import"),
-            &police,
-            "police.xlsx",
-            &book,
-        )
+    let response = police
+        .upload(&format!("{police_form}/import"), "police.xlsx", &book)
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let not_a_book = t
+    let not_a_book = police
         .upload(
             &format!("{police_form}/import"),
-            &police,
             "police.xlsx",
             b"PK\x03\x04 nope",
         )
         .await;
     assert_eq!(not_a_book.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
-        t.post(&police_form, Some(&police), "intent=send")
-            .await
-            .status(),
+        police.post(&police_form, "intent=send").await.status(),
         StatusCode::SEE_OTHER
     );
 
     // Merged in date order: March 2024 (approximate), 1 May 09:00 police, 1 May 10:00 health,
     // 20 May police, 10 June health.
     let chronology = format!("/cases/{case}/chronology");
-    let page = body(t.get(&chronology, Some(&team)).await).await;
-    assert!(page.contains("Showing 5 of 5 entries."), "{page}");
+    let page = body(team.get(&chronology).await).await;
+    assert_contains(&page, "Showing 5 of 5 entries.");
     let order = [
         "antenatal booking.",
         "Welfare check.",
@@ -588,23 +532,16 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     assert!(page.contains("March 2024"));
 
     // Filters: one agency; a period.
+    let page = body(team.get(&format!("{chronology}?agency={POLICE}")).await).await;
+    assert_contains(&page, "Showing 2 of 5 entries.");
+    assert!(!page.contains("Missed appointment."));
     let page = body(
-        t.get(&format!("{chronology}?agency={POLICE}"), Some(&team))
+        team.get(&format!("{chronology}?from=2024-05-01&to=2024-05-31"))
             .await,
     )
     .await;
-    assert!(page.contains("Showing 2 of 5 entries."), "{page}");
-    assert!(!page.contains("Missed appointment."));
-    let page = body(
-        t.get(
-            &format!("{chronology}?from=2024-05-01&to=2024-05-31"),
-            Some(&team),
-        )
-        .await,
-    )
-    .await;
-    assert!(page.contains("Showing 3 of 5 entries."), "{page}");
-    let bad = t.get(&format!("{chronology}?from=soon"), Some(&team)).await;
+    assert_contains(&page, "Showing 3 of 5 entries.");
+    let bad = team.get(&format!("{chronology}?from=soon")).await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
 
     // A key practice episode, marked by the team; not by an agency's representative.
@@ -615,28 +552,26 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         .find(|m| m.entry.what.as_str().starts_with("Domestic abuse call"))
         .and_then(|m| m.entry.detail.id)
         .expect("entry id");
-    let refused = t
+    let refused = police
         .post(
             &format!("{chronology}/key-episodes"),
-            Some(&police),
             &format!("entry={call}&key=yes"),
         )
         .await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let marked = t
+    let marked = team
         .post(
             &format!("{chronology}/key-episodes"),
-            Some(&team),
             &format!("entry={call}&key=yes&back="),
         )
         .await;
     assert_eq!(marked.status(), StatusCode::SEE_OTHER);
-    let page = body(t.get(&format!("{chronology}?key=yes"), Some(&team)).await).await;
-    assert!(page.contains("Showing 1 of 5 entries."), "{page}");
+    let page = body(team.get(&format!("{chronology}?key=yes")).await).await;
+    assert_contains(&page, "Showing 1 of 5 entries.");
     assert!(page.contains("Key practice episode"));
 
     // CSV: every entry, formulas defused.
-    let csv = t.get(&format!("{chronology}.csv"), Some(&team)).await;
+    let csv = team.get(&format!("{chronology}.csv")).await;
     assert_eq!(csv.status(), StatusCode::OK);
     assert!(
         csv.headers()["content-disposition"]
@@ -662,8 +597,8 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     );
 
     // DOCX: a Word document whose text has the entries, in order, filtered like the page.
-    let docx = t
-        .get(&format!("{chronology}.docx?agency={HEALTH}"), Some(&team))
+    let docx = team
+        .get(&format!("{chronology}.docx?agency={HEALTH}"))
         .await;
     assert_eq!(docx.status(), StatusCode::OK);
     let bytes = axum::body::to_bytes(docx.into_body(), 10 * 1024 * 1024)
@@ -696,30 +631,18 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
 #[tokio::test]
 async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     let t = TestApp::spawn().await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let page = body(t.get("/admin/forms/scoping-form", Some(&team)).await).await;
-    assert!(
-        page.contains("- [contact] Did your agency have contact"),
-        "{page}"
-    );
-    let bad = t
+    let (_, team) = client(&t, Role::PartnershipTeam, "team@example.org").await;
+    let page = body(team.get("/admin/forms/scoping-form").await).await;
+    assert_contains(&page, "- [contact] Did your agency have contact");
+    let bad = team
         .post(
             "/admin/forms/scoping-form",
-            Some(&team),
             "form=%23+Section%0A*+not+a+question",
         )
         .await;
     assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
-    assert!(body(bad).await.contains("Line 2: Start the line with"));
-    let ok = t
-        .post(
-            "/admin/forms/scoping-form",
-            Some(&team),
-            &format!(
+    assert_contains(&body(bad).await, "Line 2: Start the line with");
+    let ok = team.post("/admin/forms/scoping-form", &format!(
                 "form={}",
                 enc("! Our own scoping form.\n# Contact\n- [contact] Did your service know the family? | Say which team.\n~ [else] Anything else?")
             ),
@@ -744,14 +667,10 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
             .contains("Did your service know the family?")
     );
     // Other forms keep their defaults; a representative cannot edit forms.
-    let index = body(t.get("/admin/forms", Some(&team)).await).await;
+    let index = body(team.get("/admin/forms").await).await;
     assert!(index.contains("Agency summary"));
-    let (_, rep_cookie) = t
-        .user(Role::AgencyRepresentative)
-        .agency(HEALTH)
-        .email("rep@health.example")
-        .signed_in()
-        .await;
-    let refused = t.get("/admin/forms/scoping-form", Some(&rep_cookie)).await;
+    let (_, rep_cookie) = signed_in_rep(&t, HEALTH, "rep@health.example").await;
+    let rep_cookie = t.client(rep_cookie);
+    let refused = rep_cookie.get("/admin/forms/scoping-form").await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 }

@@ -5,7 +5,8 @@
 //! withdrawn reports, with a PDF whose metadata pdfinfo finds empty), and withdrawal.
 
 use crate::common::*;
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
 use cspr_domain::anonymisation::FindingDecision;
 use cspr_domain::case::{Case, Command};
 use cspr_domain::examples::PARTNERSHIP;
@@ -32,24 +33,15 @@ struct World {
 /// The worked example with a report that names people, run up to its anonymisation scan (the
 /// report signed off, the decision to publish made, the report sent on 16 July 2025).
 async fn world() -> World {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
+    let t = TestApp::with_demo_people().await;
     let (case, _) = t
         .example("CSPR-2025-801")
         .edit(overview(OVERVIEW))
         .before(|c| matches!(c, Command::ScanReport { .. }))
         .await;
     t.set_day(date!(2025 - 07 - 17));
-    let (team_id, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let (chair_id, chair) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (team_id, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (chair_id, chair) = signed_in(&t, Role::Chair, "chair@example.org").await;
     World {
         t,
         case,
@@ -151,6 +143,20 @@ impl World {
         self.get("?done=checked").await.1
     }
 
+    /// Takes the published report down on 28 July 2026 for `reason`.
+    async fn withdraw(&self, reason: &str) -> axum::response::Response {
+        self.post(
+            "/withdraw",
+            &[
+                ("removed_on-day", "28"),
+                ("removed_on-month", "7"),
+                ("removed_on-year", "2026"),
+                ("reason", reason),
+            ],
+        )
+        .await
+    }
+
     async fn publish(&self, day: Date, until: Option<Date>) -> axum::response::Response {
         let (d, m, y) = (
             day.day().to_string(),
@@ -193,6 +199,19 @@ fn error_summary(html: &str) -> String {
     html[at..end].to_owned()
 }
 
+/// Asserts that a form was refused (422 Unprocessable Entity) with `message` in its error
+/// summary; `what` names the attempt in a failure. Returns the page.
+async fn assert_refused(r: Response<Body>, what: &str, message: &str) -> String {
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+    let html = body(r).await;
+    let summary = error_summary(&html);
+    assert!(
+        summary.contains(message),
+        "{what}: {message:?} is not in the error summary: {summary}"
+    );
+    html
+}
+
 #[tokio::test]
 async fn the_review_screen_shows_every_finding_in_context_and_records_decisions() {
     let w = world().await;
@@ -209,10 +228,7 @@ async fn the_review_screen_shows_every_finding_in_context_and_records_decisions(
         );
     }
     // In context, highlighted, with what replaces it.
-    assert!(
-        html.contains("<mark class=\"cspr-finding\">Beth Example</mark>"),
-        "{html}"
-    );
+    assert_contains(&html, "<mark class=\"cspr-finding\">Beth Example</mark>");
     assert!(html.contains("Replaced with"));
     assert!(html.contains("Mother"));
     assert!(html.contains("A person the case records"));
@@ -289,13 +305,7 @@ async fn bad_input_on_the_review_screen_changes_nothing() {
         ),
     ] {
         let r = w.post("/findings/1", &form).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
-        let html = body(r).await;
-        assert!(
-            error_summary(&html).contains(message),
-            "{form:?}: {}",
-            error_summary(&html)
-        );
+        let html = assert_refused(r, &format!("{form:?}"), message).await;
         assert!(
             html.contains("href=\"#decision-1\""),
             "the summary links to the finding"
@@ -336,20 +346,18 @@ async fn unreviewed_findings_block_publication() {
     w.decide(beth, &[("decision", "accept")]).await;
     w.day(date!(2025 - 07 - 28)).await;
     let r = w.publish(date!(2025 - 07 - 28), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("of the anonymisation review are not reviewed yet"),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(
+        r,
+        "publishing",
+        "of the anonymisation review are not reviewed yet",
+    )
+    .await;
     // The check is refused too while findings wait.
     let r = w.post("/check", &[]).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        body(r)
-            .await
-            .contains("Review every finding before checking the redacted text")
+    assert_contains(
+        &body(r).await,
+        "Review every finding before checking the redacted text",
     );
     assert!(w.case().await.published_on.is_none());
     assert!(
@@ -371,11 +379,11 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
     w.accept_rest().await;
     let page = w.check().await;
     // Whose name is left is said on the page, by role; never the name, never in the address.
-    assert!(page.contains("The redacted text still names:"), "{page}");
+    assert_contains(&page, "The redacted text still names:");
     assert!(page.contains("Mother (in What happened)"), "{page}");
     let at = page.find("id=\"names-left\"").expect("names left");
     let block = &page[at..at + page[at..].find("</div>").expect("end")];
-    assert!(block.contains("Mother"), "{block}");
+    assert_contains(block, "Mother");
     assert!(
         !block.contains("Beth"),
         "the name itself is not repeated: {block}"
@@ -393,19 +401,13 @@ async fn a_known_name_left_after_the_review_blocks_publication() {
 
     w.day(date!(2025 - 07 - 28)).await;
     let r = w.publish(date!(2025 - 07 - 28), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("The redacted text still names Mother"),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(r, "publishing", "The redacted text still names Mother").await;
     assert!(w.case().await.published_on.is_none());
 
     // Accepting the finding and checking again clears the way.
     w.decide(beth, &[("decision", "accept")]).await;
     let page = w.check().await;
-    assert!(page.contains("names no one the case records"), "{page}");
+    assert_contains(&page, "names no one the case records");
     assert!(page.contains("The report passed the anonymisation review"));
 }
 
@@ -415,9 +417,9 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     w.scan().await;
     w.accept_rest().await;
     let page = w.check().await;
-    assert!(page.contains("names no one the case records"), "{page}");
+    assert_contains(&page, "names no one the case records");
     // The residual-risk report: the exact age is still in the text.
-    assert!(page.contains("What could still identify someone"), "{page}");
+    assert_contains(&page, "What could still identify someone");
     assert!(
         page.contains("An exact age") && page.contains("7 years old"),
         "{page}"
@@ -426,22 +428,18 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     // 24 July is the sixth working day after sending on 16 July: refused, with the date.
     w.day(date!(2025 - 07 - 24)).await;
     let r = w.publish(date!(2025 - 07 - 24), None).await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let html = body(r).await;
-    assert!(
-        error_summary(&html).contains("The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025."),
-        "{}",
-        error_summary(&html)
-    );
+    assert_refused(r, "publishing on 24 July", "The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025.").await;
     // Online for less than a year: refused.
     w.day(date!(2025 - 07 - 28)).await;
     let r = w
         .publish(date!(2025 - 07 - 28), Some(date!(2026 - 03 - 31)))
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(
-        error_summary(&body(r).await).contains("at least one year: choose 28 July 2026 or later")
-    );
+    assert_refused(
+        r,
+        "online until 31 March 2026",
+        "at least one year: choose 28 July 2026 or later",
+    )
+    .await;
     assert!(
         w.t.store
             .published_reports(PARTNERSHIP.as_uuid())
@@ -479,14 +477,7 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     let at = html.find("/published-reviews/").expect("pdf link");
     let href: String = html[at..].chars().take_while(|c| *c != '"').collect();
     let r = w.t.get(&href, None).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["content-type"], "application/pdf");
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .expect("ascii")
-            .starts_with("attachment")
-    );
+    assert!(pdf_disposition(&r).starts_with("attachment"));
     let pdf = axum::body::to_bytes(r.into_body(), 16 * 1024 * 1024)
         .await
         .expect("pdf");
@@ -499,10 +490,7 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
         .expect("pdfinfo (poppler-utils)");
     assert!(info.status.success());
     let info = String::from_utf8_lossy(&info.stdout).into_owned();
-    assert!(
-        info.contains("Child Safeguarding Practice Review: Child A"),
-        "{info}"
-    );
+    assert_contains(&info, "Child Safeguarding Practice Review: Child A");
     for field in [
         "Author:",
         "Creator:",
@@ -557,51 +545,23 @@ async fn a_withdrawn_report_leaves_the_public_page() {
 
     w.day(date!(2026 - 07 - 28)).await;
     let version = w.case().await.version;
-    let r = w
-        .post(
-            "/withdraw",
-            &[
-                ("removed_on-day", "28"),
-                ("removed_on-month", "7"),
-                ("removed_on-year", "2026"),
-                ("reason", "  "),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(error_summary(&body(r).await).contains("Say why the report is taken down"));
+    let r = w.withdraw("  ").await;
+    assert_refused(r, "no reason", "Say why the report is taken down").await;
     assert_eq!(w.case().await.version, version, "nothing recorded");
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::OK);
 
     let r = w
-        .post(
-            "/withdraw",
-            &[
-                ("removed_on-day", "28"),
-                ("removed_on-month", "7"),
-                ("removed_on-year", "2026"),
-                (
-                    "reason",
-                    "A year online; the learning is in the yearly report.",
-                ),
-            ],
-        )
+        .withdraw("A year online; the learning is in the yearly report.")
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let case = w.case().await;
     assert_eq!(case.unpublished_on, Some(date!(2026 - 07 - 28)));
     let html = body(w.t.get("/published-reviews", None).await).await;
-    assert!(
-        html.contains("There are no published reviews at the moment."),
-        "{html}"
-    );
+    assert_contains(&html, "There are no published reviews at the moment.");
     assert!(!html.contains("Child A"));
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::NOT_FOUND);
     let (_, page) = w.get("").await;
-    assert!(
-        page.contains("Taken down on 28 July 2026: A year online"),
-        "{page}"
-    );
+    assert_contains(&page, "Taken down on 28 July 2026: A year online");
 }
 
 #[tokio::test]
@@ -617,13 +577,7 @@ async fn a_pseudonym_the_family_chose_replaces_child_a() {
         ),
     ] {
         let r = w.post("/pseudonyms", &form).await;
-        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{form:?}");
-        let html = body(r).await;
-        assert!(
-            error_summary(&html).contains(message),
-            "{}",
-            error_summary(&html)
-        );
+        assert_refused(r, &format!("{form:?}"), message).await;
     }
     assert_eq!(w.case().await.version, before, "nothing recorded");
     let r = w
@@ -634,7 +588,7 @@ async fn a_pseudonym_the_family_chose_replaces_child_a() {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = w.get("?done=pseudonym").await;
-    assert!(page.contains("scan the report again to use it"), "{page}");
+    assert_contains(&page, "scan the report again to use it");
     w.scan().await;
     let case = w.case().await;
     let review = case.anonymisation.as_ref().expect("scan");

@@ -8,6 +8,7 @@
 
 use std::time::Duration;
 
+use crate::common::assert_contains;
 use argon2::password_hash::PasswordHash;
 use argon2::{Algorithm, Params, Version};
 use cspr_web::auth::password::{
@@ -145,6 +146,17 @@ fn new_passwords_of_the_wrong_length_are_refused() {
     );
 }
 
+/// Asserts that each of `passwords` is refused for `problem` (a failure names the password).
+fn assert_each_refused(context: &[&str], passwords: &[&str], problem: PasswordProblem) {
+    for pw in passwords {
+        assert_eq!(
+            check_new_password(&secret(pw), context),
+            Err(problem),
+            "{pw}"
+        );
+    }
+}
+
 #[test]
 fn common_and_guessable_passwords_are_refused() {
     let ctx = ["jo.bloggs@example.org", "Jo Bloggs"];
@@ -167,30 +179,20 @@ fn common_and_guessable_passwords_are_refused() {
         );
     }
     // Whole entries of zxcvbn's leaked-password list, in any letter case.
-    for pw in ["passwordstandard", "PasswordStandard", "1qaz2wsx3edc4rfv"] {
-        assert_eq!(
-            check_new_password(&secret(pw), &ctx),
-            Err(PasswordProblem::Common),
-            "{pw}"
-        );
-    }
+    let leaked = ["passwordstandard", "PasswordStandard", "1qaz2wsx3edc4rfv"];
+    assert_each_refused(&ctx, &leaked, PasswordProblem::Common);
 }
 
 #[test]
 fn passwords_must_not_contain_the_email_or_name() {
     let ctx = ["jo.bloggs@example.org", "Josephine Bloggs"];
-    for pw in [
+    let personal = [
         "jo.bloggs-walks-7-dogs-daily",
         "JO.BLOGGS walks seven huskies",
         "walking with josephine 77 umbrellas",
         "umbrella BLOGGS kettle 42 violet",
-    ] {
-        assert_eq!(
-            check_new_password(&secret(pw), &ctx),
-            Err(PasswordProblem::Personal),
-            "{pw}"
-        );
-    }
+    ];
+    assert_each_refused(&ctx, &personal, PasswordProblem::Personal);
     assert_eq!(
         check_new_password(&secret("violet tractor quietly hums 88 mangoes"), &ctx)
             .map_err(|e| e.to_string()),
@@ -310,12 +312,9 @@ fn totp_secrets_are_random_and_160_bits() {
 fn enrolment_link_and_qr_code() {
     let url = totp::otpauth_url(RFC_SECRET, "jo@example.org", "Northshire: SCP").unwrap();
     assert!(url.starts_with("otpauth://totp/"), "{url}");
-    assert!(
-        url.contains("secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
-        "{url}"
-    );
-    assert!(url.contains("jo%40example.org"), "{url}");
-    assert!(url.contains("issuer=Northshire"), "{url}");
+    assert_contains(&url, "secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ");
+    assert_contains(&url, "jo%40example.org");
+    assert_contains(&url, "issuer=Northshire");
     assert!(
         !url.contains("Northshire:"),
         "colons in labels are replaced: {url}"

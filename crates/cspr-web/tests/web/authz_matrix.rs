@@ -9,6 +9,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use cspr_domain::case::model::CaseRole;
 use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE};
+use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 use cspr_web::routes::ROUTES;
 
@@ -61,35 +62,22 @@ fn public(_: Role, _: Rel) -> Expect {
 fn any_signed_in(_: Role, rel: Rel) -> Expect {
     signed(rel).unwrap_or(Allow)
 }
+/// Allow when `allowed`, else Deny.
+fn allow_if(allowed: bool) -> Expect {
+    if allowed { Allow } else { Deny }
+}
 fn casework(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(if role == Role::SystemAdministrator {
-        Deny
-    } else {
-        Allow
-    })
+    signed(rel).unwrap_or(allow_if(role != Role::SystemAdministrator))
 }
 fn admins(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(if role == Role::SystemAdministrator {
-        Allow
-    } else {
-        Deny
-    })
+    signed(rel).unwrap_or(allow_if(role == Role::SystemAdministrator))
 }
 fn settings_people(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(
-        if matches!(role, Role::SystemAdministrator | Role::PartnershipTeam) {
-            Allow
-        } else {
-            Deny
-        },
-    )
+    let allowed = matches!(role, Role::SystemAdministrator | Role::PartnershipTeam);
+    signed(rel).unwrap_or(allow_if(allowed))
 }
 fn team_only(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(if role == Role::PartnershipTeam {
-        Allow
-    } else {
-        Deny
-    })
+    signed(rel).unwrap_or(allow_if(role == Role::PartnershipTeam))
 }
 /// A case page: the team and the chair see their partnership's cases; members see theirs.
 fn case_read(role: Role, rel: Rel) -> Expect {
@@ -117,16 +105,11 @@ fn case_action(role: Role, rel: Rel) -> Expect {
     }
 }
 fn figures_people(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(
-        if matches!(
-            role,
-            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember | Role::SafeguardingPartner
-        ) {
-            Allow
-        } else {
-            Deny
-        },
-    )
+    let allowed = matches!(
+        role,
+        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember | Role::SafeguardingPartner
+    );
+    signed(rel).unwrap_or(allow_if(allowed))
 }
 fn nobody(_: Role, _: Rel) -> Expect {
     Deny
@@ -135,16 +118,11 @@ fn nothing_there(_: Role, rel: Rel) -> Expect {
     signed(rel).unwrap_or(Deny)
 }
 fn subgroup(role: Role, rel: Rel) -> Expect {
-    signed(rel).unwrap_or(
-        if matches!(
-            role,
-            Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
-        ) {
-            Allow
-        } else {
-            Deny
-        },
-    )
+    let allowed = matches!(
+        role,
+        Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
+    );
+    signed(rel).unwrap_or(allow_if(allowed))
 }
 fn subgroup_post(role: Role, rel: Rel) -> Expect {
     match subgroup(role, rel) {
@@ -425,6 +403,29 @@ fn outcome(status: StatusCode, location: Option<&str>) -> Expect {
     }
 }
 
+/// Makes `user` a member of `case` in the case role that goes with their `role`, if one does
+/// (a representative for Northshire Community Health); returns that case role.
+async fn grant_as_role(
+    t: &TestApp,
+    case: CaseId,
+    user: uuid::Uuid,
+    role: Role,
+) -> Option<CaseRole> {
+    let case_role = match role {
+        Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
+        Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
+        Role::PanelMember => Some(CaseRole::PanelMember),
+        Role::SafeguardingPartner => Some(CaseRole::SafeguardingPartner),
+        Role::SubgroupMember => Some(CaseRole::SubgroupMember),
+        _ => None,
+    };
+    if let Some(cr) = case_role {
+        let agency = (cr == CaseRole::AgencyRepresentative).then_some(HEALTH);
+        t.grant(case, user, cr, agency).await;
+    }
+    case_role
+}
+
 #[tokio::test]
 async fn every_role_every_route_every_relation() {
     let t = TestApp::spawn().await;
@@ -445,30 +446,15 @@ async fn every_role_every_route_every_relation() {
     let own_case = t.case(PARTNERSHIP, "CSPR-2025-101").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-102").await;
     let foreign_case = t.case(OTHER_PARTNERSHIP, "CSPR-2025-901").await;
-    let target_user = t
-        .user(Role::SubgroupMember)
-        .email("target@example.org")
-        .create()
-        .await;
+    let target_user = account(&t, Role::SubgroupMember, "target@example.org").await;
 
     let mut checked = 0;
     for role in Role::ALL {
         for rel in RELS {
             // A fresh account per relation, so disabling and revoking do not leak between cells.
             let email = format!("{}-{rel:?}@example.org", role.key()).to_lowercase();
-            let user = t.user(role).email(&email).create().await;
-            let case_role = match role {
-                Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
-                Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
-                Role::PanelMember => Some(CaseRole::PanelMember),
-                Role::SafeguardingPartner => Some(CaseRole::SafeguardingPartner),
-                Role::SubgroupMember => Some(CaseRole::SubgroupMember),
-                _ => None,
-            };
-            if let Some(cr) = case_role {
-                let agency = (cr == CaseRole::AgencyRepresentative).then_some(HEALTH);
-                t.grant(own_case, user, cr, agency).await;
-            }
+            let user = account(&t, role, &email).await;
+            let case_role = grant_as_role(&t, own_case, user, role).await;
             if rel == Rel::Revoked && case_role.is_some() {
                 t.revoke(own_case, user).await;
             }
@@ -571,8 +557,7 @@ async fn every_role_every_command_form() {
     use cspr_domain::case::CommandKind;
     use cspr_web::routes::actions::catalogue;
 
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-111").await;
+    let (t, case) = TestApp::with_case("CSPR-2025-111").await;
     let all = catalogue::all();
     let forms: Vec<_> = all.iter().filter(|a| !a.opens_case).collect();
     for kind in CommandKind::all() {
@@ -586,36 +571,19 @@ async fn every_role_every_command_form() {
     }
     let mut checked = 0;
     for role in Role::ALL {
-        let user = t
-            .user(role)
-            .email(&format!("{}-forms@example.org", role.key()))
-            .create()
-            .await;
-        let case_role = match role {
-            Role::AgencyRepresentative => Some(CaseRole::AgencyRepresentative),
-            Role::IndependentReviewer => Some(CaseRole::IndependentReviewer),
-            Role::PanelMember => Some(CaseRole::PanelMember),
-            Role::SafeguardingPartner => Some(CaseRole::SafeguardingPartner),
-            Role::SubgroupMember => Some(CaseRole::SubgroupMember),
-            _ => None,
-        };
-        if let Some(cr) = case_role {
-            let agency = (cr == CaseRole::AgencyRepresentative).then_some(HEALTH);
-            t.grant(case, user, cr, agency).await;
-        }
+        let email = format!("{}-forms@example.org", role.key());
+        let user = account(&t, role, &email).await;
+        grant_as_role(&t, case, user, role).await;
         let cookie = t.session(user).await;
         for kind in CommandKind::all() {
             let path = format!("/cases/{case}/actions/{}", kind.name());
             let response = t.get(&path, Some(&cookie)).await;
             let got = outcome(response.status(), location(&response).as_deref());
-            let expected = if role != Role::SystemAdministrator
-                && forms.iter().any(|a| a.command == kind)
-                && cspr_app::policy::may_run(role, kind)
-            {
-                Allow
-            } else {
-                Deny
-            };
+            let expected = allow_if(
+                role != Role::SystemAdministrator
+                    && forms.iter().any(|a| a.command == kind)
+                    && cspr_app::policy::may_run(role, kind),
+            );
             assert_eq!(
                 got,
                 expected,
@@ -630,13 +598,8 @@ async fn every_role_every_command_form() {
 
 #[tokio::test]
 async fn refusals_are_written_to_the_access_log() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-103").await;
-    let (user, cookie) = t
-        .user(Role::PanelMember)
-        .email("panel@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-103").await;
+    let (user, cookie) = signed_in(&t, Role::PanelMember, "panel@example.org").await;
     let response = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let log = t.case_log(case).await;

@@ -10,7 +10,7 @@
 use std::time::Duration;
 
 use crate::browser_support::{SECRET, Site, Web, base32_decode};
-use crate::common::PASSWORD;
+use crate::common::{PASSWORD, assert_contains};
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
@@ -39,6 +39,11 @@ async fn sign_out(web: &Web) {
         .await;
     assert_eq!(web.path().await, "/signed-out");
     assert_eq!(web.h1().await, "You have signed out");
+}
+
+/// An error summary with one error: its text and where it points.
+fn only_error(text: &str, href: &str) -> Vec<(String, String)> {
+    vec![(text.to_owned(), href.to_owned())]
 }
 
 /// The texts of the error summary's links and where they point.
@@ -91,38 +96,42 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
 async fn seeded_site() -> (Site, CaseId) {
     let site = Site::start().await;
     site.app.demo_people().await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email("jordan.lee@northshire.example")
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::SystemAdministrator)
-        .email("robin.admin@northshire.example")
-        .name("Robin Ashe")
-        .secret(SECRET)
-        .create()
-        .await;
+    site.people(&[
+        (
+            Role::PartnershipTeam,
+            "jordan.lee@northshire.example",
+            "Jordan Lee",
+            None,
+        ),
+        (
+            Role::SystemAdministrator,
+            "robin.admin@northshire.example",
+            "Robin Ashe",
+            None,
+        ),
+    ])
+    .await;
     let case = site.app.case(PARTNERSHIP, REFERENCE).await;
     (site, case)
 }
 
 const REFERENCE: &str = "CSPR-2025-014";
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn signs_in_with_password_and_code_then_signs_out() {
+/// A fresh site with one partnership-team member (`email`, `name`, the authenticator set up),
+/// and a browser on it, not signed in.
+async fn team_member_site(email: &str, name: &str) -> (Site, Web) {
     let site = Site::start().await;
-    let email = "jordan.patel@northshire.example";
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email)
-        .name("Jordan Patel")
-        .secret(SECRET)
+    site.person(Role::PartnershipTeam, email, name)
         .create()
         .await;
-    let mut web = Web::open(&site.server.base).await;
+    let web = Web::open(&site.server.base).await;
+    (site, web)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signs_in_with_password_and_code_then_signs_out() {
+    let email = "jordan.patel@northshire.example";
+    let (site, mut web) = team_member_site(email, "Jordan Patel").await;
 
     web.goto("/sign-in").await;
     assert_eq!(web.h1().await, "Sign in");
@@ -207,18 +216,8 @@ async fn signs_in_with_password_and_code_then_signs_out() {
         "a new session token after the second factor"
     );
     // JavaScript ran here (GOV.UK Frontend marks the body): the contrast for the no-JS test.
-    let body_class = web
-        .find("body")
-        .await
-        .attr("class")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    assert!(
-        body_class.contains("govuk-frontend-supported"),
-        "{body_class}"
-    );
+    let body_class = web.attr("body", "class").await;
+    assert_contains(&body_class, "govuk-frontend-supported");
     web.axe("dashboard").await;
     web.screenshot("dashboard").await;
 
@@ -232,8 +231,7 @@ async fn signs_in_with_password_and_code_then_signs_out() {
     );
     assert_eq!(web.h1().await, "Sign in");
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -301,22 +299,13 @@ async fn first_sign_in_sets_up_the_authenticator_app() {
     assert_eq!(web.path().await, "/dashboard");
     assert_eq!(web.h1().await, "Dashboard");
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes() {
-    let site = Site::start().await;
     let email = "casey.held@northshire.example";
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email)
-        .name("Casey Held")
-        .secret(SECRET)
-        .create()
-        .await;
-    let mut web = Web::open(&site.server.base).await;
+    let (site, mut web) = team_member_site(email, "Casey Held").await;
     web.goto("/sign-in").await;
 
     // Three failures cost nothing; the fourth starts a 1-second delay (auth/throttle.rs).
@@ -325,10 +314,7 @@ async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes()
         assert_eq!(web.path().await, "/sign-in");
         assert_eq!(
             error_summary(&web).await,
-            vec![(
-                "Enter a correct email address and password".to_owned(),
-                "#email".to_owned()
-            )],
+            only_error("Enter a correct email address and password", "#email"),
             "attempt {attempt}"
         );
         // The address typed is kept; the password is not.
@@ -341,10 +327,7 @@ async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes()
     assert_eq!(web.path().await, "/sign-in", "held back");
     assert_eq!(
         error_summary(&web).await,
-        vec![(
-            "Too many attempts. Wait 1 second and try again.".to_owned(),
-            "#email".to_owned()
-        )]
+        only_error("Too many attempts. Wait 1 second and try again.", "#email")
     );
     web.axe("sign-in held back").await;
     web.screenshot("sign-in-held-back").await;
@@ -355,8 +338,7 @@ async fn repeated_wrong_passwords_hold_the_account_back_until_the_delay_passes()
     assert_eq!(web.path().await, "/sign-in/two-factor");
     assert_eq!(web.h1().await, "Enter your security code");
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -415,10 +397,7 @@ async fn every_page_passes_axe() {
         .await;
     assert_eq!(
         error_summary(&web).await,
-        vec![(
-            "Enter your email address and password".to_owned(),
-            "#email".to_owned()
-        )]
+        only_error("Enter your email address and password", "#email")
     );
     web.axe("sign-in with an error").await;
     web.screenshot("sign-in-error").await;
@@ -466,8 +445,7 @@ async fn every_page_passes_axe() {
     web.axe("add a user with errors").await;
     web.screenshot("admin-users-new-error").await;
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -477,14 +455,7 @@ async fn every_page_works_without_javascript() {
 
     web.goto("/sign-in").await;
     // The page's own scripts did not run: GOV.UK Frontend never marked the body.
-    let body_class = web
-        .find("body")
-        .await
-        .attr("class")
-        .await
-        .ok()
-        .flatten()
-        .unwrap_or_default();
+    let body_class = web.attr("body", "class").await;
     assert!(
         !body_class.contains("govuk-frontend-supported"),
         "JavaScript should be off: {body_class}"
@@ -496,10 +467,7 @@ async fn every_page_works_without_javascript() {
     enter_code(&web, &site.wrong_code(SECRET)).await;
     assert_eq!(
         error_summary(&web).await,
-        vec![(
-            "Enter the code shown in your authenticator app".to_owned(),
-            "#code".to_owned()
-        )]
+        only_error("Enter the code shown in your authenticator app", "#code")
     );
     enter_code(&web, &site.code(SECRET)).await;
     assert_eq!(web.path().await, "/dashboard");
@@ -526,10 +494,9 @@ async fn every_page_works_without_javascript() {
     web.click("main form[method=post] button.govuk-button")
         .await;
     assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
-    assert!(
-        web.text(".govuk-notification-banner--success")
-            .await
-            .contains("Rapid review meeting recorded")
+    assert_contains(
+        &web.text(".govuk-notification-banner--success").await,
+        "Rapid review meeting recorded",
     );
     // A question that belongs to one answer shows without JavaScript.
     web.goto(&format!("/cases/{id}/actions/decide-on-local-review"))
@@ -568,13 +535,13 @@ async fn the_dashboard_lists_the_demo_cases_overdue_first() {
     let made = cspr_app::demo::seed(&app, site.app.now().date())
         .await
         .unwrap_or_else(|e| panic!("demo cases: {e}"));
-    site.app
-        .user(Role::PartnershipTeam)
-        .email("jordan.lee@northshire.example")
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
+    site.person(
+        Role::PartnershipTeam,
+        "jordan.lee@northshire.example",
+        "Jordan Lee",
+    )
+    .create()
+    .await;
     let mut web = Web::open(&site.server.base).await;
     web.sign_in(&site, "jordan.lee@northshire.example", SECRET, "/dashboard")
         .await;
@@ -604,6 +571,5 @@ async fn the_dashboard_lists_the_demo_cases_overdue_first() {
     }
     web.axe("demo dashboard").await;
     web.screenshot("demo-dashboard").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }

@@ -5,7 +5,9 @@
 //! The steps are the same as case_forms.rs drives over HTTP (flows/).
 
 use crate::browser_support::{SECRET, Site, Web};
+use crate::common::assert_contains;
 use crate::flows::{Step, Who};
+use cspr_domain::case::model::CaseRole;
 use cspr_web::access::Role;
 use uuid::Uuid;
 
@@ -25,36 +27,25 @@ fn email(who: Who) -> &'static str {
 
 async fn cast(site: &Site) -> Cast {
     site.app.demo_people().await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(email(Who::Team))
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
+    let ids = site
+        .people(&[
+            (Role::PartnershipTeam, email(Who::Team), "Jordan Lee", None),
+            (Role::Chair, email(Who::Chair), "Morgan Hughes", None),
+            (
+                Role::SafeguardingPartner,
+                email(Who::Partner),
+                "Taylor Brooks",
+                None,
+            ),
+            (
+                Role::IndependentReviewer,
+                email(Who::Reviewer),
+                "Alex Reid",
+                None,
+            ),
+        ])
         .await;
-    site.app
-        .user(Role::Chair)
-        .email(email(Who::Chair))
-        .name("Morgan Hughes")
-        .secret(SECRET)
-        .create()
-        .await;
-    let partner = site
-        .app
-        .user(Role::SafeguardingPartner)
-        .email(email(Who::Partner))
-        .name("Taylor Brooks")
-        .secret(SECRET)
-        .create()
-        .await;
-    let reviewer = site
-        .app
-        .user(Role::IndependentReviewer)
-        .email(email(Who::Reviewer))
-        .name("Alex Reid")
-        .secret(SECRET)
-        .create()
-        .await;
+    let (partner, reviewer) = (ids[2], ids[3]);
     // The cases begin in March 2025; the clock moves on with them.
     site.app
         .set_now(time::macros::datetime!(2025-03-01 09:00 UTC));
@@ -68,6 +59,14 @@ async fn sign_in_as(web: &Web, site: &Site, who: Who) {
 
 /// Answers a form the way a person would: types text, clicks radios and checkboxes (through
 /// the page's own script, which also opens their conditional questions), chooses options.
+/// Form answers as [`answer`] takes them.
+fn owned(answers: &[(&str, &str)]) -> Vec<(String, String)> {
+    answers
+        .iter()
+        .map(|&(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
 async fn answer(web: &Web, answers: &[(String, String)]) {
     for (name, value) in answers {
         let sel = format!("[name=\"{name}\"]");
@@ -247,7 +246,7 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
         .await;
     assert!(web.title().await.starts_with("Error: "));
     let summary = web.text(".govuk-error-summary").await;
-    assert!(summary.contains("Enter date of the incident"), "{summary}");
+    assert_contains(&summary, "Enter date of the incident");
     let kept = web
         .js("return document.querySelector('[name=\"incident.place\"]').value;")
         .await;
@@ -257,8 +256,7 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
 
     web.goto("/dashboard").await;
     web.axe("dashboard after a case").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -283,16 +281,9 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     web.axe("meetings").await;
     web.screenshot("meetings").await;
     web.click("#upcoming a[href='/meetings/2025-09-11']").await;
-    assert!(
-        web.h1().await.contains("11 September 2025"),
-        "{}",
-        web.h1().await
-    );
+    assert_contains(&web.h1().await, "11 September 2025");
     let agenda = web.text("#agenda").await;
-    assert!(
-        agenda.contains("Scoping and a decision on a local review"),
-        "{agenda}"
-    );
+    assert_contains(&agenda, "Scoping and a decision on a local review");
     web.axe("meeting agenda").await;
     web.screenshot("meeting-agenda").await;
     let form = format!("main form[action='/meetings/2025-09-11/cases/{case}']");
@@ -312,11 +303,10 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     .await;
     web.click(&format!("{form} button")).await;
     let banner = web.text(".govuk-notification-banner--success").await;
-    assert!(banner.contains("Outcome recorded"), "{banner}");
-    assert!(
-        web.text("main")
-            .await
-            .contains("No case is waiting for this meeting.")
+    assert_contains(&banner, "Outcome recorded");
+    assert_contains(
+        &web.text("main").await,
+        "No case is waiting for this meeting.",
     );
 
     // The team closes the case.
@@ -331,9 +321,8 @@ async fn a_referral_is_scoped_at_the_meeting_and_ends_in_no_further_action() {
     .await;
     web.goto(&format!("/cases/{case}")).await;
     let progress = web.text("#progress").await;
-    assert!(progress.contains("Not needed"), "{progress}");
-    web.assert_accessible();
-    web.close().await;
+    assert_contains(&progress, "Not needed");
+    web.finish().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -359,7 +348,7 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .grant(
             case,
             lead,
-            cspr_domain::case::model::CaseRole::AgencyRepresentative,
+            CaseRole::AgencyRepresentative,
             Some(cspr_domain::examples::HEALTH),
         )
         .await;
@@ -376,31 +365,27 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     )
     .await;
     let tasks = web.text("#tasks").await;
-    assert!(tasks.contains("Update the safe sleep guidance"), "{tasks}");
+    assert_contains(&tasks, "Update the safe sleep guidance");
     web.click("#tasks a[href$='/actions/record-action-progress']")
         .await;
     web.axe("progress form").await;
     answer(
         &web,
-        &[
-            (
-                "note".to_owned(),
-                "Guidance drafted and shared with the team.".to_owned(),
-            ),
-            ("on-day".to_owned(), "15".to_owned()),
-            ("on-month".to_owned(), "8".to_owned()),
-            ("on-year".to_owned(), "2025".to_owned()),
-        ],
+        &owned(&[
+            ("note", "Guidance drafted and shared with the team."),
+            ("on-day", "15"),
+            ("on-month", "8"),
+            ("on-year", "2025"),
+        ]),
     )
     .await;
     web.js("document.querySelector('[name=\"action_id\"]').click(); return true;")
         .await;
     web.click("main form[method=post] button.govuk-button")
         .await;
-    assert!(
-        web.text(".govuk-notification-banner--success")
-            .await
-            .contains("Progress recorded")
+    assert_contains(
+        &web.text(".govuk-notification-banner--success").await,
+        "Progress recorded",
     );
 
     // Then attaches the new guidance as a file of evidence.
@@ -412,23 +397,18 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     );
     web.axe("evidence upload").await;
     web.screenshot("evidence-upload").await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let file = dir.path().join("safe-sleep-guidance.pdf");
-    std::fs::write(
-        &file,
-        b"%PDF-1.4\n% cspr test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    web.find("#file")
-        .await
-        .send_keys(&file.to_string_lossy())
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    let _dir = web
+        .choose_file(
+            "#file",
+            "safe-sleep-guidance.pdf",
+            b"%PDF-1.4\n% cspr test\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+        )
+        .await;
     web.click("main form[method=post] button.govuk-button")
         .await;
     assert!(web.path().await.starts_with(&format!("/cases/{id}?")));
     let plan = web.text("#action-plan").await;
-    assert!(plan.contains("safe-sleep-guidance.pdf"), "{plan}");
+    assert_contains(&plan, "safe-sleep-guidance.pdf");
 
     // The chair signs the action off with its evidence of impact.
     site.app.set_day(time::macros::date!(2025 - 09 - 15));
@@ -442,21 +422,21 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
         .await;
     answer(
         &web,
-        &[
+        &owned(&[
             (
-                "evidence_of_impact".to_owned(),
-                "Audit: safe sleep advice recorded at 96% of new birth visits.".to_owned(),
+                "evidence_of_impact",
+                "Audit: safe sleep advice recorded at 96% of new birth visits.",
             ),
-            ("completed_on-day".to_owned(), "15".to_owned()),
-            ("completed_on-month".to_owned(), "9".to_owned()),
-            ("completed_on-year".to_owned(), "2025".to_owned()),
-        ],
+            ("completed_on-day", "15"),
+            ("completed_on-month", "9"),
+            ("completed_on-year", "2025"),
+        ]),
     )
     .await;
     web.click("main form[method=post] button.govuk-button")
         .await;
     let plan = web.text("#action-plan").await;
-    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert_contains(&plan, "Impact evidenced");
     web.axe("case with its action plan").await;
     web.screenshot("action-plan").await;
 
@@ -464,24 +444,20 @@ async fn an_action_is_progressed_evidenced_and_signed_off() {
     web.click(".govuk-service-navigation a[href='/actions']")
         .await;
     let tracker = web.text("#actions").await;
-    assert!(
-        tracker.contains("Update the safe sleep guidance"),
-        "{tracker}"
-    );
-    assert!(tracker.contains("Impact evidenced"), "{tracker}");
+    assert_contains(&tracker, "Update the safe sleep guidance");
+    assert_contains(&tracker, "Impact evidenced");
     web.axe("action tracker").await;
     web.screenshot("action-tracker").await;
     web.goto("/figures?from=2025-04-01&to=2026-03-31").await;
     assert_eq!(web.h1().await, "Yearly figures");
     let figures = web.text("main").await;
-    assert!(figures.contains("1 April 2025"), "{figures}");
+    assert_contains(&figures, "1 April 2025");
     web.axe("yearly figures").await;
     web.screenshot("yearly-figures").await;
     web.goto("/themes").await;
     assert_eq!(web.h1().await, "Recurrent learning themes");
-    assert!(web.text("#themes").await.contains("information sharing"));
+    assert_contains(&web.text("#themes").await, "information sharing");
     web.axe("recurrent themes").await;
     web.screenshot("recurrent-themes").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }

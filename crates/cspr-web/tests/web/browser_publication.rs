@@ -5,7 +5,7 @@
 //! page is checked with axe-core (WCAG 2.2 AA, zero violations).
 
 use crate::browser_support::{SECRET, Site, Web};
-use crate::common::overview;
+use crate::common::{assert_contains, overview};
 use cspr_domain::anonymisation::FindingDecision;
 use cspr_domain::case::Command;
 use cspr_domain::examples::PARTNERSHIP;
@@ -50,11 +50,7 @@ async fn publish_on(web: &Web, day: Date) {
 async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_working_days() {
     let site = Site::start().await;
     let case = case_before_scan(&site).await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(EMAIL)
-        .name("Jordan Lee")
-        .secret(SECRET)
+    site.person(Role::PartnershipTeam, EMAIL, "Jordan Lee")
         .create()
         .await;
     site.app.set_day(date!(2025 - 07 - 17));
@@ -122,9 +118,9 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     // A decision without a choice comes back with the error summary, linked to the finding.
     web.click("#save-1").await;
     let summary = web.text(".govuk-error-summary").await;
-    assert!(
-        summary.contains("Choose whether to accept, reject or widen the finding"),
-        "{summary}"
+    assert_contains(
+        &summary,
+        "Choose whether to accept, reject or widen the finding",
     );
     web.axe("review screen with an error").await;
 
@@ -133,7 +129,7 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     assert_eq!(web.h1().await, "Publication");
     web.click("#check").await;
     let main = web.text("main").await;
-    assert!(main.contains("names no one the case records"), "{main}");
+    assert_contains(&main, "names no one the case records");
     assert!(
         main.contains("An exact age"),
         "the residual-risk report: {main}"
@@ -150,9 +146,9 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     web.axe("publish form").await;
     publish_on(&web, date!(2025 - 07 - 24)).await;
     let summary = web.text(".govuk-error-summary").await;
-    assert!(
-        summary.contains("The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025."),
-        "{summary}"
+    assert_contains(
+        &summary,
+        "The report can be published from 25 July 2025: 7 working days after it was sent to the National Panel and the Secretary of State on 16 July 2025.",
     );
     assert_eq!(
         web.js("return document.activeElement && document.activeElement.closest('.govuk-error-summary') !== null;")
@@ -179,7 +175,7 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
         .await;
     publish_on(&web, date!(2025 - 07 - 25)).await;
     let banner = web.text(".govuk-notification-banner--success").await;
-    assert!(banner.contains("The report is published"), "{banner}");
+    assert_contains(&banner, "The report is published");
     web.client()
         .delete_all_cookies()
         .await
@@ -188,15 +184,11 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     web.click("footer a[href='/published-reviews']").await;
     assert_eq!(web.h1().await, "Published reviews");
     let listed = web.text("#published-reports").await;
-    assert!(
-        listed.contains("Child Safeguarding Practice Review: Child A"),
-        "{listed}"
-    );
-    assert!(listed.contains("Published 25 July 2025"), "{listed}");
+    assert_contains(&listed, "Child Safeguarding Practice Review: Child A");
+    assert_contains(&listed, "Published 25 July 2025");
     assert!(!listed.contains("Example"), "no name on the public page");
     web.axe("published reviews, signed out").await;
     web.screenshot("published-reviews").await;
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }

@@ -5,6 +5,7 @@
 //! target/screenshots/.
 
 use crate::browser_support::{SECRET, Site, Web};
+use crate::common::assert_contains;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
 use cspr_web::access::Role;
@@ -29,11 +30,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     let site = Site::start().await;
     site.app.demo_people().await;
     let reviewer = site
-        .app
-        .user(Role::IndependentReviewer)
-        .email(EMAIL)
-        .name("Alex Reid")
-        .secret(SECRET)
+        .person(Role::IndependentReviewer, EMAIL, "Alex Reid")
         .create()
         .await;
     // A local review gathering its evidence: no report yet.
@@ -52,7 +49,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.click("#documents a[href$='/documents/overview-report']")
         .await;
     assert_eq!(web.h1().await, "Overview report");
-    assert!(web.text("#gaps").await.contains("is empty"));
+    assert_contains(&web.text("#gaps").await, "is empty");
     web.axe("overview report").await;
 
     // Version 1, typed; version 2, pasted from Word.
@@ -70,10 +67,9 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     write(&web, "<p>The health visitor saw the baby twice.</p>").await;
     web.click("main form[action$='/sections/overview'] button[type=submit]")
         .await;
-    assert!(
-        web.text("#overview-status")
-            .await
-            .contains("Version 1, saved by Alex Reid")
+    assert_contains(
+        &web.text("#overview-status").await,
+        "Version 1, saved by Alex Reid",
     );
     site.advance(time::Duration::minutes(3));
     web.click("a[href$='/sections/overview']").await;
@@ -89,7 +85,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.click("main form[action$='/sections/overview'] button[type=submit]")
         .await;
     let section = web.text("#overview").await;
-    assert!(section.contains("Version 2"), "{section}");
+    assert_contains(&section, "Version 2");
     let structure = web
         .js("const s = document.querySelector('#overview .cspr-document-text'); return [s.querySelectorAll('h3').length, s.querySelectorAll('ul li').length, s.querySelectorAll('table th').length, s.querySelectorAll('strong').length];")
         .await;
@@ -139,11 +135,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     web.fill("#due-month", "3").await;
     web.fill("#due-year", "2026").await;
     web.click("main form button[type=submit]:not([name])").await;
-    assert!(
-        web.text("#recommendations-list")
-            .await
-            .contains("31 March 2026")
-    );
+    assert_contains(&web.text("#recommendations-list").await, "31 March 2026");
 
     // The export, made in the background, then downloaded.
     web.js("document.querySelector('input[name=format][value=pdf]').click(); return true;")
@@ -182,8 +174,7 @@ async fn the_reviewer_writes_compares_and_exports_the_overview_report() {
     );
     web.axe("overview report with an export").await;
     web.screenshot("report-exports").await;
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
     let log = site
         .app
         .store

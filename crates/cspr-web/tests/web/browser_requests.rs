@@ -8,11 +8,12 @@
 //! Every page type is checked with axe-core (WCAG 2.2 A and AA).
 
 use crate::browser_support::{SECRET, Site, Web};
-use crate::common::smtp::{Smtp, sent};
-use crate::common::{TestApp, on};
+use crate::common::smtp::{Smtp, sent, to_each};
+use crate::common::{TestApp, assert_contains, on};
 use cspr_domain::case::Command;
 use cspr_domain::case::model::ContributionKind;
 use cspr_domain::examples::{CSC, HEALTH, POLICE};
+use cspr_domain::ids::{AgencyId, CaseId};
 use cspr_web::access::Role;
 use time::macros::{date, datetime};
 
@@ -41,6 +42,31 @@ async fn check(web: &Web, css: &str) {
     assert_eq!(done.as_bool(), Some(true), "no {css}");
 }
 
+/// On a case's requests page: asks `agencies` for a contribution of `kind` (its form value).
+async fn ask(web: &Web, kind: &str, agencies: &[AgencyId]) {
+    check(web, &format!("input[name=kind][value={kind}]")).await;
+    for a in agencies {
+        check(
+            web,
+            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
+        )
+        .await;
+    }
+    web.click("form[action$='/requests'] button[type=submit]")
+        .await;
+}
+
+/// The example case `reference` run up to (not including) the team's asking agencies for
+/// contributions of `kind`.
+async fn before_asking(site: &Site, reference: &str, kind: ContributionKind) -> CaseId {
+    let (case, _) = site
+        .app
+        .example(reference)
+        .before(|c| matches!(c, Command::RequestContributions { kind: k, .. } if *k == kind))
+        .await;
+    case
+}
+
 async fn page_text(web: &Web) -> String {
     web.text("main").await
 }
@@ -50,58 +76,25 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let mut smtp = Smtp::start();
     let site = site(&smtp).await;
     site.app.agencies(&[HEALTH, POLICE, CSC]).await;
-    site.app
-        .user(Role::PartnershipTeam)
-        .email(TEAM)
-        .name("Jordan Lee")
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(HEALTH_REP)
-        .name("Sam Khan")
-        .agency(HEALTH)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(POLICE_REP)
-        .name("Lee Morgan")
-        .agency(POLICE)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::AgencyRepresentative)
-        .email(CSC_REP)
-        .name("Ash Patel")
-        .agency(CSC)
-        .secret(SECRET)
-        .create()
-        .await;
-    site.app
-        .user(Role::SubgroupMember)
-        .email(CSC_SUBGROUP)
-        .name("Robin Shaw")
-        .agency(CSC)
-        .secret(SECRET)
-        .create()
-        .await;
-    let (case, _) = site
-        .app
-        .example("CSPR-2025-071")
-        .before(|c| {
-            matches!(
-                c,
-                Command::RequestContributions {
-                    kind: ContributionKind::AgencySummary,
-                    ..
-                }
-            )
-        })
-        .await;
+    site.people(&[
+        (Role::PartnershipTeam, TEAM, "Jordan Lee", None),
+        (
+            Role::AgencyRepresentative,
+            HEALTH_REP,
+            "Sam Khan",
+            Some(HEALTH),
+        ),
+        (
+            Role::AgencyRepresentative,
+            POLICE_REP,
+            "Lee Morgan",
+            Some(POLICE),
+        ),
+        (Role::AgencyRepresentative, CSC_REP, "Ash Patel", Some(CSC)),
+        (Role::SubgroupMember, CSC_SUBGROUP, "Robin Shaw", Some(CSC)),
+    ])
+    .await;
+    let case = before_asking(&site, "CSPR-2025-071", ContributionKind::AgencySummary).await;
     site.app.set_now(datetime!(2025-03-06 09:00 UTC));
     let mut web = Web::open(&site.server.base).await;
 
@@ -111,19 +104,10 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click(&format!("a[href='/cases/{case}/requests']"))
         .await;
     web.axe("requests, empty").await;
-    check(&web, "input[name=kind][value=agency-summary]").await;
-    for a in [HEALTH, POLICE, CSC] {
-        check(
-            &web,
-            &format!("form[action$='/requests'] input[name=agencies][value='{a}']"),
-        )
-        .await;
-    }
-    web.click("form[action$='/requests'] button[type=submit]")
-        .await;
+    ask(&web, "agency-summary", &[HEALTH, POLICE, CSC]).await;
     let text = page_text(&web).await;
-    assert!(text.contains("The agencies have been asked"), "{text}");
-    assert!(text.contains("Not started, due 18 March 2025"), "{text}");
+    assert_contains(&text, "The agencies have been asked");
+    assert_contains(&text, "Not started, due 18 March 2025");
     web.axe("requests").await;
     web.screenshot("requests").await;
 
@@ -131,17 +115,10 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     jobs(&site).await;
     assert_eq!(
         sent(&smtp.take()),
-        vec![
-            (CSC_REP, "Request for an agency summary: case CSPR-2025-071"),
-            (
-                POLICE_REP,
-                "Request for an agency summary: case CSPR-2025-071"
-            ),
-            (
-                HEALTH_REP,
-                "Request for an agency summary: case CSPR-2025-071"
-            ),
-        ]
+        to_each(
+            &[CSC_REP, POLICE_REP, HEALTH_REP],
+            "Request for an agency summary: case CSPR-2025-071"
+        )
     );
 
     // Police's summary will come from a named practitioner: the team makes the link.
@@ -170,28 +147,26 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     )
     .await;
     web.click("button[value=save]").await;
-    assert!(page_text(&web).await.contains("Your draft is saved"));
+    assert_contains(&page_text(&web).await, "Your draft is saved");
     web.click("button[value=send]").await;
     let text = page_text(&web).await;
-    assert!(text.contains("There is a problem"), "{text}");
+    assert_contains(&text, "There is a problem");
     web.axe("answer form with errors").await;
-    web.fill(
-        "#q-known-risks",
-        "A new partner in the home was not known to us.",
-    )
-    .await;
-    web.fill("#q-worked-well", "Visits happened on time.").await;
-    web.fill(
-        "#q-early-learning",
-        "Ask who lives in the home at each visit.",
-    )
-    .await;
+    for (field, answer) in [
+        (
+            "#q-known-risks",
+            "A new partner in the home was not known to us.",
+        ),
+        ("#q-worked-well", "Visits happened on time."),
+        (
+            "#q-early-learning",
+            "Ask who lives in the home at each visit.",
+        ),
+    ] {
+        web.fill(field, answer).await;
+    }
     web.click("button[value=send]").await;
-    assert!(
-        page_text(&web)
-            .await
-            .contains("Your response has been sent")
-    );
+    assert_contains(&page_text(&web).await, "Your response has been sent");
 
     // The practitioner: the link, a code by email, the form, sent.
     web.client()
@@ -257,67 +232,33 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     ] {
         assert!(table.contains(words), "{words} in {table}");
     }
-    assert!(
-        web.text("#waiting")
-            .await
-            .contains("Northshire Children's Services")
+    assert_contains(
+        &web.text("#waiting").await,
+        "Northshire Children's Services",
     );
 
     // Chronologies, on a case at its local review.
-    let (review, _) = site
-        .app
-        .example("CSPR-2025-072")
-        .before(|c| {
-            matches!(
-                c,
-                Command::RequestContributions {
-                    kind: ContributionKind::Chronology,
-                    ..
-                }
-            )
-        })
-        .await;
+    let review = before_asking(&site, "CSPR-2025-072", ContributionKind::Chronology).await;
     site.app.set_now(datetime!(2025-04-16 09:00 UTC));
     web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
     web.goto(&format!("/cases/{review}/requests")).await;
-    check(&web, "input[name=kind][value=chronology]").await;
-    check(
-        &web,
-        &format!("form[action$='/requests'] input[name=agencies][value='{HEALTH}']"),
-    )
-    .await;
-    check(
-        &web,
-        &format!("form[action$='/requests'] input[name=agencies][value='{POLICE}']"),
-    )
-    .await;
-    web.click("form[action$='/requests'] button[type=submit]")
-        .await;
+    ask(&web, "chronology", &[HEALTH, POLICE]).await;
 
     web.sign_in(&site, HEALTH_REP, SECRET, "/dashboard").await;
     let health_form = format!("/cases/{review}/agencies/{HEALTH}/requests/chronology");
     web.goto(&health_form).await;
     web.axe("chronology form").await;
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
-    let file = dir.path().join("health-chronology.csv");
-    std::fs::write(
-        &file,
-        "Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
-         2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
-         2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    web.find("#import")
-        .await
-        .send_keys(&file.to_string_lossy())
-        .await
-        .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+    let _dir = web
+        .choose_file(
+            "#import",
+            "health-chronology.csv",
+            b"Date,Time,Source,What happened,Who was involved (by role),Significance,Analysis\n\
+              2024-05-01,10:00,Case notes,New birth visit; the baby was seen.,Health visitor,,\n\
+              2024-06-10,,Case notes,Missed appointment not followed up.,Health visitor,High,\n",
+        )
+        .await;
     web.click("form[action$='/import'] button").await;
-    assert!(
-        page_text(&web)
-            .await
-            .contains("The entries in the file are added")
-    );
+    assert_contains(&page_text(&web).await, "The entries in the file are added");
     web.click("button[value=send]").await;
 
     web.sign_in(&site, POLICE_REP, SECRET, "/dashboard").await;
@@ -331,7 +272,7 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
         .await;
     web.fill("#entry-who", "Response officer").await;
     web.click("button[value=add-entry]").await;
-    assert!(page_text(&web).await.contains("The entry is added"));
+    assert_contains(&page_text(&web).await, "The entry is added");
     web.click("button[value=send]").await;
 
     // The integrated chronology: both agencies, in date order; filtered; a key episode.
@@ -344,18 +285,17 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     let b = table.find("Domestic abuse call").expect("police, 20 May");
     let c = table.find("Missed appointment").expect("health, 10 June");
     assert!(a < b && b < c, "{table}");
-    assert!(web.text("#count").await.contains("Showing 3 of 3 entries."));
+    assert_contains(&web.text("#count").await, "Showing 3 of 3 entries.");
     check(&web, &format!("input[name=agency][value='{POLICE}']")).await;
     web.click("form[method=get] button").await;
-    assert!(web.text("#count").await.contains("Showing 1 of 3 entries."));
+    assert_contains(&web.text("#count").await, "Showing 1 of 3 entries.");
     web.click("#chronology form button").await;
     let text = page_text(&web).await;
-    assert!(text.contains("Key practice episode"), "{text}");
+    assert_contains(&text, "Key practice episode");
     web.axe("integrated chronology, filtered, key episode")
         .await;
 
-    web.assert_accessible();
-    web.close().await;
+    web.finish().await;
 }
 
 async fn jobs(site: &Site) {

@@ -2,9 +2,10 @@
 //! what a form does with bad input, a stale page, a person not allowed to act, and the case
 //! page, print views and dashboard filters that show the result.
 
-use crate::common::{TestApp, body, location};
+use crate::common::{TestApp, account, assert_contains, between, body, location, signed_in};
 use crate::flows::{Step, Who};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::http::{Response, StatusCode};
 use cspr_domain::examples::PARTNERSHIP;
 use cspr_web::access::Role;
 use uuid::Uuid;
@@ -19,24 +20,11 @@ struct People {
 }
 
 async fn setup() -> (TestApp, People) {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
-    let team = t
-        .user(Role::PartnershipTeam)
-        .email("t@example.org")
-        .create()
-        .await;
-    let chair = t.user(Role::Chair).email("c@example.org").create().await;
-    let partner = t
-        .user(Role::SafeguardingPartner)
-        .email("p@example.org")
-        .create()
-        .await;
-    let reviewer = t
-        .user(Role::IndependentReviewer)
-        .email("r@example.org")
-        .create()
-        .await;
+    let t = TestApp::with_demo_people().await;
+    let team = account(&t, Role::PartnershipTeam, "t@example.org").await;
+    let chair = account(&t, Role::Chair, "c@example.org").await;
+    let partner = account(&t, Role::SafeguardingPartner, "p@example.org").await;
+    let reviewer = account(&t, Role::IndependentReviewer, "r@example.org").await;
     let people = People {
         team,
         chair,
@@ -177,22 +165,14 @@ async fn run(t: &TestApp, people: &People, steps: &[Step]) -> Uuid {
 #[tokio::test]
 async fn a_local_review_from_notification_to_closure() {
     let (t, people) = setup().await;
-    let steps = crate::flows::local_review(
-        &people.partner_id.to_string(),
-        &people.reviewer_id.to_string(),
-    );
-    let case = run(&t, &people, &steps).await;
+    let case = run(&t, &people, &local_review(&people)).await;
     let page = page_as(&t, people.team, &format!("/cases/{case}")).await;
     assert!(
         page.contains("<span class=\"govuk-caption-l\">Closed</span>"),
         "stage shown"
     );
     // A closed case's one remaining action: taking the published report down.
-    let offered = page
-        .split(r#"id="case-actions""#)
-        .nth(1)
-        .and_then(|s| s.split("</ul>").next())
-        .expect("actions");
+    let offered = between(&page, r#"id="case-actions""#, "</ul>");
     assert_eq!(offered.matches("<li>").count(), 1, "{offered}");
     assert!(offered.contains("Take the published report down"));
     // Every stage of a local review was passed through.
@@ -226,15 +206,54 @@ async fn a_referral_that_is_scoped_and_needs_no_further_action() {
 }
 
 async fn rapid_review_case(t: &TestApp, people: &People) -> Uuid {
-    let steps = crate::flows::local_review(
+    run_before(
+        t,
+        people,
+        &local_review(people),
+        "hold-rapid-review-meeting",
+    )
+    .await
+}
+
+/// The local review's steps, with these people's partner and reviewer.
+fn local_review(people: &People) -> Vec<Step> {
+    crate::flows::local_review(
         &people.partner_id.to_string(),
         &people.reviewer_id.to_string(),
-    );
+    )
+}
+
+/// Runs `steps` up to (not including) the first step of the form `form`; returns the case id.
+async fn run_before(t: &TestApp, people: &People, steps: &[Step], form: &str) -> Uuid {
     let upto = steps
         .iter()
-        .position(|s| s.form == "hold-rapid-review-meeting")
-        .expect("step");
+        .position(|s| s.form == form)
+        .unwrap_or_else(|| panic!("no step {form}"));
     run(t, people, &steps[..upto]).await
+}
+
+/// A case of the scoping flow, waiting for its scoping meeting.
+async fn scoping_case(t: &TestApp, people: &People) -> Uuid {
+    let steps = crate::flows::scoping_no_further_action();
+    run_before(t, people, &steps, "hold-scoping-meeting").await
+}
+
+/// Posts the form of a case's action (`/cases/{case}/actions/{action}`) as a person, in a
+/// new session; the response.
+async fn post_action(
+    t: &TestApp,
+    user: Uuid,
+    case: Uuid,
+    action: &str,
+    form: &str,
+) -> Response<Body> {
+    post_as(t, user, &format!("/cases/{case}/actions/{action}"), form).await
+}
+
+/// Posts a form as a person, in a new session; the response.
+async fn post_as(t: &TestApp, user: Uuid, path: &str, form: &str) -> Response<Body> {
+    let cookie = t.session(user).await;
+    t.post(path, Some(&cookie), form).await
 }
 
 #[tokio::test]
@@ -248,9 +267,7 @@ async fn errors_are_listed_and_what_was_typed_comes_back() {
         ("held_on-month".to_owned(), "2".to_owned()),
         ("held_on-year".to_owned(), "2025".to_owned()),
     ]);
-    let response = t
-        .post(&path, Some(&t.session(people.chair).await), &sent)
-        .await;
+    let response = post_as(&t, people.chair, &path, &sent).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(response).await;
     assert!(html.contains("<title>Error: "));
@@ -269,9 +286,7 @@ async fn errors_are_listed_and_what_was_typed_comes_back() {
     assert!(!page.contains("rapid review meeting was held"));
 
     // Empty answers: every required question is named.
-    let response = t
-        .post(&path, Some(&t.session(people.chair).await), "")
-        .await;
+    let response = post_as(&t, people.chair, &path, "").await;
     let html = body(response).await;
     assert!(
         html.contains("Enter date of the meeting"),
@@ -291,12 +306,7 @@ async fn a_change_made_meanwhile_is_a_conflict_not_an_overwrite() {
         &format!("/cases/{case}/actions/record-rapid-review-learning"),
     )
     .await;
-    let version: String = page
-        .split(r#"name="version" value=""#)
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .expect("version")
-        .to_owned();
+    let version: String = between(&page, r#"name="version" value=""#, "\"").to_owned();
     t.move_on_to(time::macros::date!(2025 - 03 - 19));
     // Someone else acts first.
     let other = form(&[
@@ -305,25 +315,20 @@ async fn a_change_made_meanwhile_is_a_conflict_not_an_overwrite() {
         ("held_on-month".to_owned(), "3".to_owned()),
         ("held_on-year".to_owned(), "2025".to_owned()),
     ]);
-    let r = t
-        .post(
-            &format!("/cases/{case}/actions/hold-rapid-review-meeting"),
-            Some(&t.session(people.team).await),
-            &other,
-        )
-        .await;
+    let r = post_action(&t, people.team, case, "hold-rapid-review-meeting", &other).await;
     assert!(r.status().is_redirection());
     let stale = form(&[
         ("version".to_owned(), version),
         ("learning".to_owned(), "Typed learning".to_owned()),
     ]);
-    let r = t
-        .post(
-            &format!("/cases/{case}/actions/record-rapid-review-learning"),
-            Some(&t.session(people.chair).await),
-            &stale,
-        )
-        .await;
+    let r = post_action(
+        &t,
+        people.chair,
+        case,
+        "record-rapid-review-learning",
+        &stale,
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(r).await;
     assert!(html.contains("Someone else changed this case"));
@@ -353,27 +358,29 @@ async fn people_act_only_in_their_part_and_see_what_they_can_do() {
     assert!(page.contains("Record the rapid review meeting"));
     assert!(!page.contains("Agree the terms of reference"));
     // The chair may not record the Panel's response (the team's), even by typing the address.
-    let r = t
-        .post(
-            &format!("/cases/{case}/actions/record-panel-response"),
-            Some(&t.session(people.chair).await),
-            "agrees=yes",
-        )
-        .await;
+    let r = post_action(
+        &t,
+        people.chair,
+        case,
+        "record-panel-response",
+        "agrees=yes",
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // An action the domain refuses at this stage says why.
-    let r = t
-        .post(
-            &format!("/cases/{case}/actions/close-case"),
-            Some(&t.session(people.team).await),
-            &form(&[
-                ("reason".to_owned(), "Too early".to_owned()),
-                ("closed_on-day".to_owned(), "1".to_owned()),
-                ("closed_on-month".to_owned(), "9".to_owned()),
-                ("closed_on-year".to_owned(), "2025".to_owned()),
-            ]),
-        )
-        .await;
+    let r = post_action(
+        &t,
+        people.team,
+        case,
+        "close-case",
+        &form(&[
+            ("reason".to_owned(), "Too early".to_owned()),
+            ("closed_on-day".to_owned(), "1".to_owned()),
+            ("closed_on-month".to_owned(), "9".to_owned()),
+            ("closed_on-year".to_owned(), "2025".to_owned()),
+        ]),
+    )
+    .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(r).await;
     assert!(
@@ -395,12 +402,7 @@ async fn people_act_only_in_their_part_and_see_what_they_can_do() {
 async fn the_dashboard_filters_by_stage_agency_and_year() {
     let (t, people) = setup().await;
     let rapid = rapid_review_case(&t, &people).await;
-    let steps = crate::flows::scoping_no_further_action();
-    let upto = steps
-        .iter()
-        .position(|s| s.form == "hold-scoping-meeting")
-        .expect("step");
-    let scoping = run(&t, &people, &steps[..upto]).await;
+    let scoping = scoping_case(&t, &people).await;
     let all = page_as(&t, people.team, "/dashboard").await;
     assert!(all.contains(&rapid.to_string()) && all.contains(&scoping.to_string()));
     assert!(all.contains("Your tasks"));
@@ -421,12 +423,7 @@ async fn the_dashboard_filters_by_stage_agency_and_year() {
 #[tokio::test]
 async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     let (t, people) = setup().await;
-    let steps = crate::flows::scoping_no_further_action();
-    let upto = steps
-        .iter()
-        .position(|s| s.form == "hold-scoping-meeting")
-        .expect("step");
-    let case = run(&t, &people, &steps[..upto]).await;
+    let case = scoping_case(&t, &people).await;
     t.move_on_to(time::macros::date!(2025 - 09 - 11));
     let calendar = page_as(&t, people.chair, "/meetings").await;
     assert!(
@@ -442,30 +439,16 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     let path = format!("/meetings/2025-09-11/cases/{case}");
     // The decision without its reasons: nothing is recorded, what was typed comes back.
     let cookie = t.session(people.chair).await;
-    let r = t
-        .post(
-            &path,
-            Some(&cookie),
-            "notes=Share+at+a+briefing&outcome=no-further-action",
-        )
-        .await;
+    let without_reasons = "notes=Share+at+a+briefing&outcome=no-further-action";
+    let r = t.post(&path, Some(&cookie), without_reasons).await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(r).await;
     assert!(html.contains("Enter the reasons"));
     assert!(html.contains("Share at a briefing"));
     // A subgroup member sees the agenda but does not record.
-    let (_, member_cookie) = t
-        .user(Role::SubgroupMember)
-        .email("m@example.org")
-        .signed_in()
-        .await;
-    let r = t
-        .post(
-            &path,
-            Some(&member_cookie),
-            "notes=x&outcome=no-further-action&reasons=y",
-        )
-        .await;
+    let (_, member_cookie) = signed_in(&t, Role::SubgroupMember, "m@example.org").await;
+    let decision = "notes=x&outcome=no-further-action&reasons=y";
+    let r = t.post(&path, Some(&member_cookie), decision).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let r = t
         .post(
@@ -490,18 +473,14 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
 #[tokio::test]
 async fn recurring_themes_show_where_the_learning_arose_before() {
     let (t, people) = setup().await;
-    let steps = crate::flows::local_review(
-        &people.partner_id.to_string(),
-        &people.reviewer_id.to_string(),
-    );
-    let first = run(&t, &people, &steps).await;
+    let first = run(&t, &people, &local_review(&people)).await;
     // The closed case's action plan: owner, measure, and impact evidenced.
     let page = page_as(&t, people.team, &format!("/cases/{first}")).await;
     let plan = page
         .split(r#"id="action-plan""#)
         .nth(1)
         .expect("action plan");
-    assert!(plan.contains("Impact evidenced"), "{plan}");
+    assert_contains(plan, "Impact evidenced");
     assert!(plan.contains("owned by Named nurse for safeguarding"));
     assert!(plan.contains("New adults recorded in nine visits out of ten."));
     assert!(page.contains("Seven-minute briefing for health visitors."));
@@ -510,12 +489,7 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
     // A new referral, scoped and tagged with a theme the first case had (its steps are dated
     // from August 2025: the clock goes back for them).
     *t.clock.0.lock().expect("clock") = time::macros::datetime!(2025-07-31 09:00 UTC);
-    let steps = crate::flows::scoping_no_further_action();
-    let upto = steps
-        .iter()
-        .position(|s| s.form == "hold-scoping-meeting")
-        .expect("step");
-    let second = run(&t, &people, &steps[..upto]).await;
+    let second = scoping_case(&t, &people).await;
     let tag = form(&[("themes".to_owned(), "information sharing".to_owned())]);
     let cookie = t.session(people.chair).await;
     let r = t
@@ -531,23 +505,33 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
         .split(r#"id="earlier""#)
         .nth(1)
         .expect("the earlier-learning panel");
-    assert!(earlier.contains("CSPR-2025-001"), "{earlier}");
+    assert_contains(earlier, "CSPR-2025-001");
     assert!(earlier.contains("Share information about new adults."));
 
     // The themes view: both cases under the theme, and the first one's recommendations.
     let themes = page_as(&t, people.chair, "/themes").await;
-    let row = themes
-        .split("information sharing</a>")
-        .nth(1)
-        .and_then(|s| s.split("</tr>").next())
-        .expect("row");
-    assert!(row.contains(">2</td>"), "{row}");
+    let row = between(&themes, "information sharing</a>", "</tr>");
+    assert_contains(row, ">2</td>");
     let one = page_as(&t, people.chair, "/themes?theme=information%20sharing").await;
     assert!(one.contains("Share information about new adults."));
     assert!(one.contains(&format!("/cases/{first}")));
     // Every case read for the view was written to the access log.
     let log = t.store.access_log_for_case(first).await.expect("log");
     assert!(log.iter().any(|e| e.action == "view-recurrent-themes"));
+}
+
+/// Saves the partnership's settings form (`sent`, encoded); returns the reminder timings stored
+/// with them.
+async fn save_settings(t: &TestApp, cookie: &str, sent: &str) -> cspr_web::jobs::ReminderRules {
+    let r = t.post("/admin/settings", Some(cookie), sent).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let stored = t
+        .store
+        .partnership_settings(PARTNERSHIP.as_uuid())
+        .await
+        .expect("settings")
+        .expect("saved");
+    cspr_web::jobs::ReminderRules::from_settings(Some(&stored))
 }
 
 #[tokio::test]
@@ -566,31 +550,15 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
             "Cuckooing\nvoice of the child\nVoice of the child\n".to_owned(),
         ),
     ]);
-    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
-    assert_eq!(r.status(), StatusCode::OK);
     // The reminder timings are kept with the settings, defaults when left empty.
-    let stored = t
-        .store
-        .partnership_settings(PARTNERSHIP.as_uuid())
-        .await
-        .expect("settings")
-        .expect("saved");
     assert_eq!(
-        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        save_settings(&t, &cookie, &sent).await,
         cspr_web::jobs::ReminderRules::default()
     );
     let base = sent.clone();
     let sent = format!("{base}&remind_days=3&escalate_days=7");
-    let r = t.post("/admin/settings", Some(&cookie), &sent).await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let stored = t
-        .store
-        .partnership_settings(PARTNERSHIP.as_uuid())
-        .await
-        .expect("settings")
-        .expect("saved");
     assert_eq!(
-        cspr_web::jobs::ReminderRules::from_settings(Some(&stored)),
+        save_settings(&t, &cookie, &sent).await,
         cspr_web::jobs::ReminderRules {
             before_due_working_days: 3,
             escalate_after_working_days: 7,
@@ -599,10 +567,9 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
     );
     let bad = format!("{base}&remind_days=31&escalate_days=7");
     let r = t.post("/admin/settings", Some(&cookie), &bad).await;
-    assert!(
-        body(r)
-            .await
-            .contains("Enter a whole number of working days from 0 to 30")
+    assert_contains(
+        &body(r).await,
+        "Enter a whole number of working days from 0 to 30",
     );
     let page = body(t.get("/admin/settings", Some(&cookie)).await).await;
     assert!(
@@ -617,7 +584,7 @@ async fn the_partnership_keeps_its_own_list_of_themes() {
         ("themes".to_owned(), "  \n".to_owned()),
     ]);
     let r = t.post("/admin/settings", Some(&cookie), &empty).await;
-    assert!(body(r).await.contains("Enter at least one learning theme"));
+    assert_contains(&body(r).await, "Enter at least one learning theme");
     assert_eq!(
         t.state.app().settings().themes,
         vec!["Cuckooing", "voice of the child"]

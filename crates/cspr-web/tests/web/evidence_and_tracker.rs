@@ -3,7 +3,9 @@
 
 use std::io::Write;
 
-use crate::common::{TestApp, body, location};
+use crate::common::{
+    TestApp, account, assert_contains, assert_lacks, between, body, location, signed_in,
+};
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode};
 use cspr_app::Actor;
@@ -34,22 +36,13 @@ struct World {
 /// A case run through the worked example up to and including its first agreed action (ACTION1,
 /// Northshire Community Health, due 30 September 2025), with people around it.
 async fn world() -> World {
-    let t = TestApp::spawn().await;
-    t.demo_people().await;
+    let t = TestApp::with_demo_people().await;
     let case = t
         .example(REFERENCE)
         .through(|c| matches!(c, Command::AgreeAction { .. }))
         .await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let (health_id, health) = t
-        .user(Role::AgencyRepresentative)
-        .email("health@example.org")
-        .signed_in()
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let (health_id, health) = signed_in(&t, Role::AgencyRepresentative, "health@example.org").await;
     let (police_id, police) = t
         .user(Role::AgencyRepresentative)
         .agency(POLICE)
@@ -57,11 +50,8 @@ async fn world() -> World {
         .name("Test police representative")
         .signed_in()
         .await;
-    let (reviewer_id, reviewer) = t
-        .user(Role::IndependentReviewer)
-        .email("reviewer@example.org")
-        .signed_in()
-        .await;
+    let (reviewer_id, reviewer) =
+        signed_in(&t, Role::IndependentReviewer, "reviewer@example.org").await;
     t.grant(
         case,
         health_id,
@@ -138,9 +128,9 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
     let form = w.t.get(&w.evidence_path(), Some(&w.team)).await;
     assert_eq!(form.status(), StatusCode::OK);
     let html = body(form).await;
-    assert!(html.contains("Add evidence to an action"), "{html}");
-    assert!(html.contains(r#"enctype="multipart/form-data""#), "{html}");
-    assert!(html.contains("Update the safe sleep guidance"), "{html}");
+    assert_contains(&html, "Add evidence to an action");
+    assert_contains(&html, r#"enctype="multipart/form-data""#);
+    assert_contains(&html, "Update the safe sleep guidance");
 
     let response = w.upload(&w.team, "C:\\Users\\me\\plan.pdf", PDF).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -159,7 +149,7 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
     let page =
         w.t.get(&format!("/cases/{}?done=evidence", w.case), Some(&w.team))
             .await;
-    assert!(body(page).await.contains("Evidence added to the action"));
+    assert_contains(&body(page).await, "Evidence added to the action");
 
     let before = w.logged("download-evidence").await;
     let download =
@@ -185,7 +175,7 @@ async fn a_pdf_is_stored_attached_and_downloaded_as_it_was() {
 
     // The form now lists the file.
     let html = body(w.t.get(&w.evidence_path(), Some(&w.team)).await).await;
-    assert!(html.contains("plan.pdf"), "{html}");
+    assert_contains(&html, "plan.pdf");
 
     // A file id that is not this action's is not found.
     let other =
@@ -203,23 +193,23 @@ async fn a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_stored()
     let response = w.upload(&w.team, "plan.pdf", PNG).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(response).await;
-    assert!(html.contains("govuk-error-summary"), "{html}");
-    assert!(html.contains("The file is not a PDF"), "{html}");
-    assert!(html.contains(r##"href="#file""##), "{html}");
+    assert_contains(&html, "govuk-error-summary");
+    assert_contains(&html, "The file is not a PDF");
+    assert_contains(&html, r##"href="#file""##);
     assert_eq!(w.blob_count().await, 0);
     assert!(w.attachments().await.is_empty());
 
     // The wrong kind of file altogether.
     let response = w.upload(&w.team, "run.exe", b"MZ\x90\0").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("must be a PDF"));
+    assert_contains(&body(response).await, "must be a PDF");
 
     // A zip that is no Word document, then a real one.
     let response = w
         .upload(&w.team, "notes.docx", &zip_with("other.xml"))
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("is not a Word document"));
+    assert_contains(&body(response).await, "is not a Word document");
     assert_eq!(w.blob_count().await, 0);
     let response = w
         .upload(&w.team, "notes.docx", &zip_with("word/document.xml"))
@@ -230,7 +220,7 @@ async fn a_file_whose_content_is_not_its_type_is_refused_and_nothing_is_stored()
     // No file chosen.
     let response = w.upload(&w.team, "", b"").await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("Select a file"));
+    assert_contains(&body(response).await, "Select a file");
     assert_eq!(w.blob_count().await, 1);
 }
 
@@ -257,7 +247,7 @@ async fn a_file_over_10_mib_is_refused() {
     big.resize(10 * 1024 * 1024 + 1, b' ');
     let response = w.upload(&w.team, "big.pdf", &big).await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(body(response).await.contains("smaller than 10 MB"));
+    assert_contains(&body(response).await, "smaller than 10 MB");
     assert_eq!(w.blob_count().await, 0);
 
     // Exactly 10 MiB is accepted (the route's body limit is larger than the default 2 MiB).
@@ -356,22 +346,16 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
     let police = POLICE.as_uuid();
 
     let html = body(w.t.get("/actions", Some(&w.team)).await).await;
-    assert!(
-        html.contains("<h1 class=\"govuk-heading-l\">Action tracker</h1>"),
-        "{html}"
-    );
-    assert!(html.contains(REFERENCE), "{html}");
-    assert!(
-        html.contains(&format!("href=\"/cases/{}\"", w.case)),
-        "{html}"
-    );
-    assert!(html.contains("Update the safe sleep guidance"), "{html}");
-    assert!(html.contains("Northshire Community Health"), "{html}");
-    assert!(html.contains("Named nurse for safeguarding"), "{html}");
-    assert!(html.contains("30 September 2025"), "{html}");
-    assert!(html.contains("Not started"), "{html}");
-    assert!(html.contains("No progress recorded yet"), "{html}");
-    assert!(html.contains("What each agency owes"), "{html}");
+    assert_contains(&html, "<h1 class=\"govuk-heading-l\">Action tracker</h1>");
+    assert_contains(&html, REFERENCE);
+    assert_contains(&html, &format!("href=\"/cases/{}\"", w.case));
+    assert_contains(&html, "Update the safe sleep guidance");
+    assert_contains(&html, "Northshire Community Health");
+    assert_contains(&html, "Named nurse for safeguarding");
+    assert_contains(&html, "30 September 2025");
+    assert_contains(&html, "Not started");
+    assert_contains(&html, "No progress recorded yet");
+    assert_contains(&html, "What each agency owes");
     assert!(
         html.contains("Actions</a>") || html.contains(">Actions<"),
         "{html}"
@@ -399,17 +383,13 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
         &page("from-day=1&from-month=10&from-year=2025".into()).await
     ));
     let bad = page("from-day=31&from-month=2&from-year=2026".into()).await;
-    assert!(bad.contains("govuk-error-summary"), "{bad}");
-    assert!(bad.contains("Due from must be a real date"), "{bad}");
+    assert_contains(&bad, "govuk-error-summary");
+    assert_contains(&bad, "Due from must be a real date");
 
     // Two days after the due date, the action is overdue, and Health owes it (signed in
     // afresh: the first session has long timed out).
     w.t.advance(time::Duration::days(32));
-    let later =
-        w.t.user(Role::PartnershipTeam)
-            .email("later@example.org")
-            .create()
-            .await;
+    let later = account(&w.t, Role::PartnershipTeam, "later@example.org").await;
     let later = w.t.session(later).await;
     let page = |q: String| {
         let t = &w.t;
@@ -417,15 +397,11 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
         async move { body(t.get(&format!("/actions?{q}"), Some(&cookie)).await).await }
     };
     let html = page(format!("agency={health}")).await;
-    assert!(html.contains("Overdue"), "{html}");
-    assert!(html.contains("Overdue by"), "{html}");
+    assert_contains(&html, "Overdue");
+    assert_contains(&html, "Overdue by");
     assert!(shows(&page("due=overdue".into()).await));
-    let owed = html
-        .split("id=\"owed\"")
-        .nth(1)
-        .and_then(|s| s.split("</table>").next())
-        .expect("what each agency owes");
-    assert!(owed.contains("Northshire Community Health"), "{owed}");
+    let owed = between(&html, "id=\"owed\"", "</table>");
+    assert_contains(owed, "Northshire Community Health");
     let numbers: Vec<&str> = owed
         .split("govuk-table__cell--numeric\">")
         .skip(1)
@@ -438,15 +414,11 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
 async fn people_see_only_the_actions_of_cases_they_may_see() {
     let w = world().await;
     // A Health representative who is not a member of the case sees nothing of it.
-    let outsider =
-        w.t.user(Role::AgencyRepresentative)
-            .email("other@example.org")
-            .create()
-            .await;
+    let outsider = account(&w.t, Role::AgencyRepresentative, "other@example.org").await;
     let outsider = w.t.session(outsider).await;
     let html = body(w.t.get("/actions", Some(&outsider)).await).await;
-    assert!(!html.contains(REFERENCE), "{html}");
-    assert!(html.contains("There are no actions to show"), "{html}");
+    assert_lacks(&html, REFERENCE);
+    assert_contains(&html, "There are no actions to show");
     let csv = body(w.t.get("/actions.csv", Some(&outsider)).await).await;
     assert_eq!(csv.lines().count(), 1, "{csv}");
     // A member sees it; Health's representative is offered to add evidence, Police's is not.
@@ -502,7 +474,7 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
     )
     .await;
     assert_eq!(csv.lines().count(), 2, "{csv}");
-    assert!(csv.contains("Northshire Police"), "{csv}");
+    assert_contains(&csv, "Northshire Police");
     // The export is in the access log.
     let entries = w.t.log().await;
     assert!(

@@ -6,8 +6,9 @@
 //! overdue on 31 December 2099, 1 completed with evidence of impact), "information sharing"
 //! from 5 rapid reviews.
 
-use crate::common::{TestApp, body};
+use crate::common::{TestApp, assert_contains, assert_lacks, body};
 use axum::http::StatusCode;
+use cspr_domain::case::model::CaseRole;
 use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 
@@ -32,6 +33,11 @@ async fn site() -> Site {
 impl Site {
     async fn signed_in(&self, role: Role, email: &str) -> (uuid::Uuid, String) {
         self.t.user(role).email(email).signed_in().await
+    }
+
+    /// A GET's body, whatever its status.
+    async fn html(&self, path: &str, cookie: &str) -> String {
+        body(self.t.get(path, Some(cookie)).await).await
     }
 
     async fn log_len(&self) -> usize {
@@ -87,27 +93,27 @@ async fn the_page_shows_the_figures_tables_and_charts_and_audits_each_case() {
     ] {
         assert!(words.contains(expected), "missing {expected:?} in {words}");
     }
-    assert!(!words.contains("cases you are a member of"), "{words}");
+    assert_lacks(&words, "cases you are a member of");
     // Charts: SVG with a text alternative, every bar with its words and its number.
-    assert!(
-        html.contains(r#"role="img" aria-labelledby="chart-decisions-title chart-decisions-desc""#),
-        "{html}"
+    assert_contains(
+        &html,
+        r#"role="img" aria-labelledby="chart-decisions-title chart-decisions-desc""#,
     );
     assert!(html.contains(
         r#"<desc id="chart-decisions-desc">Local review: 5; Other learning: 1; No further action: 0.</desc>"#
     ));
     assert!(html.contains(r#"<title id="chart-themes-title">"#));
-    assert!(html.contains(">information sharing</text>"), "{html}");
+    assert_contains(&html, ">information sharing</text>");
     assert!(html.contains(
         r#"<title id="chart-rapid-reviews-title">Rapid reviews sent within 15 working days: 5 of 5 (100.0%)</title>"#
     ));
     assert!(!html.contains("style="), "the CSP refuses inline styles");
-    assert!(
-        html.contains(r#"href="/figures.csv?from=2000-01-01&#38;to=2099-12-31""#),
-        "{html}"
+    assert_contains(
+        &html,
+        r#"href="/figures.csv?from=2000-01-01&#38;to=2099-12-31""#,
     );
     // The navigation has the page, marked current.
-    assert!(html.contains(r#"href="/figures""#), "{html}");
+    assert_contains(&html, r#"href="/figures""#);
 
     // Every case was read for the figures, and every read is in the access log.
     for case in &s.cases {
@@ -151,23 +157,15 @@ async fn the_default_period_is_the_last_financial_year() {
 async fn the_form_boxes_give_the_same_figures() {
     let s = site().await;
     let (_, cookie) = s.signed_in(Role::PartnershipTeam, "t@example.org").await;
-    let html = body(
-        s.t.get(
+    let html = s
+        .html(
             "/figures?from-day=1&from-month=1&from-year=2000&to-day=31&to-month=12&to-year=2099",
-            Some(&cookie),
+            &cookie,
         )
-        .await,
-    )
-    .await;
+        .await;
     let words = text(&html);
-    assert!(
-        words.contains("Figures for 1 January 2000 to 31 December 2099"),
-        "{words}"
-    );
-    assert!(
-        words.contains("Serious incidents notified to the National Panel 9"),
-        "{words}"
-    );
+    assert_contains(&words, "Figures for 1 January 2000 to 31 December 2099");
+    assert_contains(&words, "Serious incidents notified to the National Panel 9");
 }
 
 #[tokio::test]
@@ -184,7 +182,7 @@ async fn bad_dates_show_the_errors_keep_the_input_and_read_nothing() {
         .await;
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = body(response).await;
-    assert!(html.contains("govuk-error-summary"), "{html}");
+    assert_contains(&html, "govuk-error-summary");
     assert!(html.contains(r##"<a href="#from-day">Start date must be a real date</a>"##));
     assert!(html.contains(r##"<a href="#to-day">End date must include a day</a>"##));
     assert!(html.contains(r#"id="from-error""#));
@@ -205,19 +203,15 @@ async fn bad_dates_show_the_errors_keep_the_input_and_read_nothing() {
     assert!(html.contains(r#"name="to-day" type="text" value="31""#));
 
     // A year that is not four numbers, and the CSV with a bad date.
-    let html = body(
-        s.t.get(
+    let html = s
+        .html(
             "/figures?from-day=1&from-month=4&from-year=25&to-day=31&to-month=3&to-year=2026",
-            Some(&cookie),
+            &cookie,
         )
-        .await,
-    )
-    .await;
-    assert!(
-        html.contains(
-            r##"<a href="#from-year">Enter the start date with a year of 4 numbers, like 2025</a>"##
-        ),
-        "{html}"
+        .await;
+    assert_contains(
+        &html,
+        r##"<a href="#from-year">Enter the start date with a year of 4 numbers, like 2025</a>"##,
     );
     let response =
         s.t.get("/figures.csv?from=2025-13-01&to=2026-03-31", Some(&cookie))
@@ -239,10 +233,7 @@ async fn the_csv_has_a_header_and_a_row_a_figure() {
             .await;
     assert_eq!(response.status(), StatusCode::OK);
     let csv = body(response).await;
-    assert!(
-        csv.contains("Cases counted,0\r\nCases of the partnership,12\r\n"),
-        "{csv}"
-    );
+    assert_contains(&csv, "Cases counted,0\r\nCases of the partnership,12\r\n");
 
     let (_, cookie) = s.signed_in(Role::PartnershipTeam, "t@example.org").await;
     let response =
@@ -285,34 +276,24 @@ async fn the_csv_has_a_header_and_a_row_a_figure() {
             "missing {row}: {csv}"
         );
     }
-    assert!(!csv.contains("Cases counted"), "{csv}");
+    assert_lacks(&csv, "Cases counted");
 }
 
 #[tokio::test]
 async fn a_member_sees_figures_of_their_cases_and_an_agency_representative_none() {
     let s = site().await;
     let (member, cookie) = s.signed_in(Role::SubgroupMember, "m@example.org").await;
-    s.t.grant(
-        s.cases[0],
-        member,
-        cspr_domain::case::model::CaseRole::SubgroupMember,
-        None,
-    )
-    .await;
+    s.t.grant(s.cases[0], member, CaseRole::SubgroupMember, None)
+        .await;
     let response = s.t.get(WIDE, Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let words = text(&body(response).await);
-    assert!(
-        words.contains(
-            "These figures count only the cases you are a member of: 1 of the partnership's 12."
-        ),
-        "{words}"
+    assert_contains(
+        &words,
+        "These figures count only the cases you are a member of: 1 of the partnership's 12.",
     );
     // The one case is the serious incident just notified.
-    assert!(
-        words.contains("Serious incidents notified to the National Panel 1"),
-        "{words}"
-    );
+    assert_contains(&words, "Serious incidents notified to the National Panel 1");
 
     let (_, agency) = s
         .signed_in(Role::AgencyRepresentative, "a@example.org")

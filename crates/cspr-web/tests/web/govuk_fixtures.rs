@@ -94,6 +94,34 @@ fn text(value: &Value) -> String {
     }
 }
 
+/// A text option, or `default` when it is absent or empty.
+fn text_or(value: &Value, default: &str) -> String {
+    let text = text(value);
+    if text.is_empty() {
+        default.to_owned()
+    } else {
+        text
+    }
+}
+
+/// A boolean option, false when absent.
+fn flag(value: &Value) -> bool {
+    value.as_bool().unwrap_or(false)
+}
+
+/// [`check_component`] for a macro that can express every fixture whose options are all among
+/// `supported`: `page` makes its template from such a fixture's options.
+fn check_covered<T: Template>(
+    component: &str,
+    required: &[&str],
+    supported: &[&str],
+    page: impl Fn(&Value) -> T,
+) {
+    check_component(component, required, |o| {
+        covered(o, supported).then(|| page(o).render().expect("renders"))
+    });
+}
+
 /// Runs `render` over each fixture of `component` that it accepts (it returns `None` for one
 /// it cannot express), compares, and checks that the `required` variants were among them.
 fn check_component(component: &str, required: &[&str], render: impl Fn(&Value) -> Option<String>) {
@@ -414,41 +442,27 @@ fn input_matches_govuk_frontend() {
         "inputmode",
         "spellcheck",
     ];
-    check_component(
-        "input",
-        &[
-            "default",
-            "with hint text",
-            "with error message",
-            "with error and hint",
-        ],
-        |o| {
-            if !covered(o, &supported) {
-                return None;
-            }
-            let input_type = text(&o["type"]);
-            let page = Input {
-                name: text(&o["name"]),
-                label: text(&o["label"]["text"]),
-                value: text(&o["value"]),
-                id: text(&o["id"]),
-                hint: text(&o["hint"]["text"]),
-                error: text(&o["errorMessage"]["text"]),
-                input_type: if input_type.is_empty() {
-                    "text".into()
-                } else {
-                    input_type
-                },
-                classes: text(&o["classes"]),
-                autocomplete: text(&o["autocomplete"]),
-                inputmode: text(&o["inputmode"]),
-                spellcheck: text(&o["spellcheck"]),
-                label_classes: text(&o["label"]["classes"]),
-                is_page_heading: o["label"]["isPageHeading"].as_bool().unwrap_or(false),
-            };
-            Some(page.render().expect("renders"))
-        },
-    );
+    let required = [
+        "default",
+        "with hint text",
+        "with error message",
+        "with error and hint",
+    ];
+    check_covered("input", &required, &supported, |o| Input {
+        name: text(&o["name"]),
+        label: text(&o["label"]["text"]),
+        value: text(&o["value"]),
+        id: text(&o["id"]),
+        hint: text(&o["hint"]["text"]),
+        error: text(&o["errorMessage"]["text"]),
+        input_type: text_or(&o["type"], "text"),
+        classes: text(&o["classes"]),
+        autocomplete: text(&o["autocomplete"]),
+        inputmode: text(&o["inputmode"]),
+        spellcheck: text(&o["spellcheck"]),
+        label_classes: text(&o["label"]["classes"]),
+        is_page_heading: flag(&o["label"]["isPageHeading"]),
+    });
 }
 
 #[derive(Template)]
@@ -487,34 +501,25 @@ fn textarea_matches_govuk_frontend() {
         "autocomplete",
         "spellcheck",
     ];
-    check_component(
-        "textarea",
-        &[
-            "default",
-            "with error message",
-            "with hint and error message",
-        ],
-        |o| {
-            if !covered(o, &supported) {
-                return None;
-            }
-            let page = Textarea {
-                name: text(&o["name"]),
-                label: text(&o["label"]["text"]),
-                value: text(&o["value"]),
-                id: text(&o["id"]),
-                hint: text(&o["hint"]["text"]),
-                error: text(&o["errorMessage"]["text"]),
-                rows: o["rows"].as_u64().unwrap_or(5),
-                classes: text(&o["classes"]),
-                autocomplete: text(&o["autocomplete"]),
-                spellcheck: text(&o["spellcheck"]),
-                label_classes: text(&o["label"]["classes"]),
-                is_page_heading: o["label"]["isPageHeading"].as_bool().unwrap_or(false),
-            };
-            Some(page.render().expect("renders"))
-        },
-    );
+    let required = [
+        "default",
+        "with error message",
+        "with hint and error message",
+    ];
+    check_covered("textarea", &required, &supported, |o| Textarea {
+        name: text(&o["name"]),
+        label: text(&o["label"]["text"]),
+        value: text(&o["value"]),
+        id: text(&o["id"]),
+        hint: text(&o["hint"]["text"]),
+        error: text(&o["errorMessage"]["text"]),
+        rows: o["rows"].as_u64().unwrap_or(5),
+        classes: text(&o["classes"]),
+        autocomplete: text(&o["autocomplete"]),
+        spellcheck: text(&o["spellcheck"]),
+        label_classes: text(&o["label"]["classes"]),
+        is_page_heading: flag(&o["label"]["isPageHeading"]),
+    });
 }
 
 #[derive(Template)]
@@ -588,9 +593,7 @@ fn choices(o: &Value, checkboxes: bool) -> Option<String> {
         error: text(&o["errorMessage"]["text"]),
         classes: text(&o["classes"]),
         legend_classes: text(&o["fieldset"]["legend"]["classes"]),
-        is_page_heading: o["fieldset"]["legend"]["isPageHeading"]
-            .as_bool()
-            .unwrap_or(false),
+        is_page_heading: flag(&o["fieldset"]["legend"]["isPageHeading"]),
     };
     Some(page.render().expect("renders"))
 }
@@ -715,9 +718,7 @@ fn date_input_matches_govuk_frontend() {
                 month_error: parts[1].3,
                 year_error: parts[2].3,
                 legend_classes: text(&o["fieldset"]["legend"]["classes"]),
-                is_page_heading: o["fieldset"]["legend"]["isPageHeading"]
-                    .as_bool()
-                    .unwrap_or(false),
+                is_page_heading: flag(&o["fieldset"]["legend"]["isPageHeading"]),
             };
             Some(page.render().expect("renders"))
         },
@@ -781,22 +782,17 @@ fn button_matches_govuk_frontend() {
             if !covered(o, &supported) || !element_fits || o["preventDoubleClick"] == false {
                 return None;
             }
-            let button_type = text(&o["type"]);
             let page = Button {
                 text: text(&o["text"]),
                 classes: text(&o["classes"]),
                 href,
                 name: text(&o["name"]),
                 value: text(&o["value"]),
-                button_type: if button_type.is_empty() {
-                    "submit".into()
-                } else {
-                    button_type
-                },
+                button_type: text_or(&o["type"], "submit"),
                 id: text(&o["id"]),
-                is_start: o["isStartButton"].as_bool().unwrap_or(false),
-                disabled: o["disabled"].as_bool().unwrap_or(false),
-                prevent_double_click: o["preventDoubleClick"].as_bool().unwrap_or(false),
+                is_start: flag(&o["isStartButton"]),
+                disabled: flag(&o["disabled"]),
+                prevent_double_click: flag(&o["preventDoubleClick"]),
             };
             Some(page.render().expect("renders"))
         },
@@ -818,15 +814,10 @@ struct Tag {
 
 #[test]
 fn tag_matches_govuk_frontend() {
-    check_component("tag", &["default", "grey", "green", "red", "yellow"], |o| {
-        if !covered(o, &["text", "classes"]) {
-            return None;
-        }
-        let page = Tag {
-            text: text(&o["text"]),
-            classes: text(&o["classes"]),
-        };
-        Some(page.render().expect("renders"))
+    let required = ["default", "grey", "green", "red", "yellow"];
+    check_covered("tag", &required, &["text", "classes"], |o| Tag {
+        text: text(&o["text"]),
+        classes: text(&o["classes"]),
     });
 }
 
@@ -843,21 +834,11 @@ struct WarningText {
 
 #[test]
 fn warning_text_matches_govuk_frontend() {
-    check_component("warning-text", &["default"], |o| {
-        if !covered(o, &["text", "iconFallbackText", "classes"]) {
-            return None;
-        }
-        let fallback = text(&o["iconFallbackText"]);
-        let page = WarningText {
-            text: text(&o["text"]),
-            icon_fallback: if fallback.is_empty() {
-                "Warning".into()
-            } else {
-                fallback
-            },
-            classes: text(&o["classes"]),
-        };
-        Some(page.render().expect("renders"))
+    let supported = ["text", "iconFallbackText", "classes"];
+    check_covered("warning-text", &["default"], &supported, |o| WarningText {
+        text: text(&o["text"]),
+        icon_fallback: text_or(&o["iconFallbackText"], "Warning"),
+        classes: text(&o["classes"]),
     });
 }
 
@@ -874,16 +855,11 @@ struct InsetText {
 
 #[test]
 fn inset_text_matches_govuk_frontend() {
-    check_component("inset-text", &["default"], |o| {
-        if !covered(o, &["text", "id", "classes"]) {
-            return None;
-        }
-        let page = InsetText {
-            text: text(&o["text"]),
-            id: text(&o["id"]),
-            classes: text(&o["classes"]),
-        };
-        Some(page.render().expect("renders"))
+    let supported = ["text", "id", "classes"];
+    check_covered("inset-text", &["default"], &supported, |o| InsetText {
+        text: text(&o["text"]),
+        id: text(&o["id"]),
+        classes: text(&o["classes"]),
     });
 }
 
@@ -900,26 +876,13 @@ struct BackLink {
 
 #[test]
 fn back_link_matches_govuk_frontend() {
-    check_component(
-        "back-link",
-        &["default", "with custom text and link"],
-        |o| {
-            if !covered(o, &["href", "text", "classes"]) {
-                return None;
-            }
-            let (href, link_text) = (text(&o["href"]), text(&o["text"]));
-            let page = BackLink {
-                href: if href.is_empty() { "#".into() } else { href },
-                text: if link_text.is_empty() {
-                    "Back".into()
-                } else {
-                    link_text
-                },
-                classes: text(&o["classes"]),
-            };
-            Some(page.render().expect("renders"))
-        },
-    );
+    let required = ["default", "with custom text and link"];
+    let supported = ["href", "text", "classes"];
+    check_covered("back-link", &required, &supported, |o| BackLink {
+        href: text_or(&o["href"], "#"),
+        text: text_or(&o["text"], "Back"),
+        classes: text(&o["classes"]),
+    });
 }
 
 #[derive(Template)]
@@ -1088,7 +1051,7 @@ fn table_matches_govuk_frontend() {
                 .collect::<Option<_>>()?,
             caption: text(&o["caption"]),
             caption_classes: text(&o["captionClasses"]),
-            first_cell_is_header: o["firstCellIsHeader"].as_bool().unwrap_or(false),
+            first_cell_is_header: flag(&o["firstCellIsHeader"]),
         };
         Some(page.render().expect("renders"))
     });

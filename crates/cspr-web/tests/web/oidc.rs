@@ -17,7 +17,7 @@ use cspr_domain::examples::PARTNERSHIP;
 use cspr_store::Store;
 use cspr_store::testing::TestDb;
 
-use crate::common::{NewPerson, free_port};
+use crate::common::{NewPerson, assert_contains, free_port};
 use cspr_web::access::Role;
 use cspr_web::auth::oidc::OidcConfig;
 use cspr_web::{AppState, Clock, SystemClock, WebConfig};
@@ -146,6 +146,14 @@ impl Clock for ShiftedClock {
 }
 
 impl Harness {
+    /// Disables or re-enables an account.
+    async fn set_disabled(&self, user: Uuid, disabled: bool) {
+        self.store
+            .set_user_disabled(user, disabled)
+            .await
+            .expect("disable or enable");
+    }
+
     async fn start() -> Self {
         Self::start_with_clock(Arc::new(SystemClock)).await
     }
@@ -358,7 +366,7 @@ async fn signs_in_with_the_organisations_account_and_its_multi_factor() {
         .text()
         .await
         .expect("text");
-    assert!(page.contains("href=\"/sign-in/oidc\""), "{page}");
+    assert_contains(&page, "href=\"/sign-in/oidc\"");
 
     // The start sets the cookie that holds the sign-in in progress, and nothing else.
     let no_follow = reqwest::Client::builder()
@@ -398,10 +406,10 @@ async fn signs_in_with_the_organisations_account_and_its_multi_factor() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(refresh_target(&response), "/dashboard");
     let cookies = set_cookies(&response).join("\n");
-    assert!(cookies.contains("__Host-cspr-session="), "{cookies}");
-    assert!(cookies.contains("__Host-cspr-oidc=;"), "{cookies}");
+    assert_contains(&cookies, "__Host-cspr-session=");
+    assert_contains(&cookies, "__Host-cspr-oidc=;");
     let html = response.text().await.expect("text");
-    assert!(html.contains("href=\"/dashboard\""), "{html}");
+    assert_contains(&html, "href=\"/dashboard\"");
 
     let dashboard = h.dashboard(&browser).await;
     assert_eq!(dashboard.url().path(), "/dashboard");
@@ -483,10 +491,7 @@ async fn a_wrong_state_is_refused() {
             .any(|c| c.starts_with("__Host-cspr-session=")),
     );
     let html = response.text().await.expect("text");
-    assert!(
-        html.contains("Sorry, there is a problem signing you in"),
-        "{html}"
-    );
+    assert_contains(&html, "Sorry, there is a problem signing you in");
     assert!(!html.contains("invalid_") && !html.contains("error_description"));
     assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
 
@@ -518,11 +523,8 @@ async fn an_unknown_account_is_not_linked_and_none_is_made() {
     let response = h.sign_in(&browser, "stranger").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let html = response.text().await.expect("text");
-    assert!(html.contains("account is not linked to cspr"), "{html}");
-    assert!(
-        html.contains("Ask your partnership team for access."),
-        "{html}"
-    );
+    assert_contains(&html, "account is not linked to cspr");
+    assert_contains(&html, "Ask your partnership team for access.");
     assert!(
         h.store
             .user_by_email("stranger@example.org")
@@ -558,10 +560,7 @@ async fn an_unknown_account_is_not_linked_and_none_is_made() {
 async fn a_disabled_account_is_refused() {
     let h = Harness::start().await;
     let user = h.user(STAFF_EMAIL).await;
-    h.store
-        .set_user_disabled(user, true)
-        .await
-        .expect("disable");
+    h.set_disabled(user, true).await;
 
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
@@ -572,21 +571,15 @@ async fn a_disabled_account_is_refused() {
             .any(|c| c.starts_with("__Host-cspr-session="))
     );
     let html = response.text().await.expect("text");
-    assert!(html.contains("account is not linked to cspr"), "{html}");
+    assert_contains(&html, "account is not linked to cspr");
     assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
 
     // Linked before it was disabled: refused all the same.
-    h.store
-        .set_user_disabled(user, false)
-        .await
-        .expect("enable");
+    h.set_disabled(user, false).await;
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::OK);
-    h.store
-        .set_user_disabled(user, true)
-        .await
-        .expect("disable");
+    h.set_disabled(user, true).await;
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);

@@ -14,12 +14,15 @@ use axum::body::Body;
 use axum::http::{Response, StatusCode};
 use cspr_domain::examples::{HEALTH, PARTNERSHIP};
 use cspr_domain::ids::CaseId;
+use cspr_store::PractitionerLink;
 use cspr_web::access::Role;
 use cspr_web::mail::MailConfig;
 use time::Duration;
 
 const EMAIL: &str = "sam.practitioner@nhs.example";
 const NOT_VALID: &str = "This link has expired or is not valid";
+/// A practitioner's answer to the agency-summary form's first question, form-encoded.
+const INVOLVEMENT: &str = "q-involvement=School+nurse+saw+the+child+weekly.";
 
 /// The code in an email.
 fn code_in(message: &str) -> String {
@@ -73,7 +76,7 @@ async fn request_code(t: &TestApp, smtp: &mut Smtp, token: &str) -> String {
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
-    assert!(page.contains("Enter the code from your email"), "{page}");
+    assert_contains(&page, "Enter the code from your email");
     code_in(&smtp.one_message())
 }
 
@@ -122,6 +125,66 @@ fn assert_hides(what: &str, text: &str, secrets: &[String]) {
     }
 }
 
+/// A case `reference` at the rapid review, and the partnership team signed in: the case and the
+/// team's cookie.
+async fn case_and_team(t: &TestApp, reference: &str) -> (CaseId, String) {
+    let case = t.case(PARTNERSHIP, reference).await;
+    let (_, team) = signed_in(t, Role::PartnershipTeam, "team@example.org").await;
+    (case, team)
+}
+
+/// An application with email through a real SMTP server, a case at the rapid review, the team
+/// signed in and one link made by the team to [`EMAIL`].
+struct Linked {
+    smtp: Smtp,
+    t: TestApp,
+    case: CaseId,
+    team: String,
+    token: String,
+}
+
+/// See [`Linked`]; `reference` is the case's.
+async fn linked(reference: &str) -> Linked {
+    let smtp = Smtp::start();
+    let t = app_with(Some(smtp.config())).await;
+    let (case, team) = case_and_team(&t, reference).await;
+    let token = make_link(&t, &team, case).await;
+    Linked {
+        smtp,
+        t,
+        case,
+        team,
+        token,
+    }
+}
+
+/// How many links the case has.
+async fn link_count(t: &TestApp, case: CaseId) -> usize {
+    let links = t.store.links_for_case(case.as_uuid()).await;
+    links.expect("links").len()
+}
+
+/// The stored link of a token, found by the token's hash as the server finds it.
+async fn stored_link(t: &TestApp, token: &str) -> PractitionerLink {
+    t.store
+        .link_by_token_hash(&cspr_web::session::token_hash(token))
+        .await
+        .expect("read")
+        .expect("the link is stored by its hash")
+}
+
+/// Opens a link's form with a contribute cookie.
+async fn get_form(t: &TestApp, token: &str, cookie: &str) -> Response<Body> {
+    t.get(&format!("/contribute/{token}/form"), Some(cookie))
+        .await
+}
+
+/// Posts a link's form with a contribute cookie.
+async fn post_form(t: &TestApp, token: &str, cookie: &str, form: &str) -> Response<Body> {
+    t.post(&format!("/contribute/{token}/form"), Some(cookie), form)
+        .await
+}
+
 // ---------------------------------------------------------------------------------------------
 // Tests
 
@@ -131,19 +194,10 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-301").await;
     let secrets = case_secrets(&t, case, "CSPR-2025-301").await;
-    let (team_user, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (team_user, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
 
     let token = make_link(&t, &team, case).await;
-    let stored = t
-        .store
-        .link_by_token_hash(&cspr_web::session::token_hash(&token))
-        .await
-        .expect("read")
-        .expect("the link is stored by its hash");
+    let stored = stored_link(&t, &token).await;
     assert_eq!(stored.email.as_deref(), Some(EMAIL));
     assert_eq!(stored.form, form_key());
     assert_eq!(stored.case_id, case.as_uuid());
@@ -155,9 +209,9 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let response = t.get(&format!("/contribute/{token}"), None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
-    assert!(
-        page.contains("email a code to the address the partnership has for you"),
-        "{page}"
+    assert_contains(
+        &page,
+        "email a code to the address the partnership has for you",
     );
     assert!(page.contains(&format!("action=\"/contribute/{token}/code\"")));
     assert_hides("the start page", &page, &secrets);
@@ -183,7 +237,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     let response = enter_code(&t, &token, &wrong(&code)).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(set_cookies(&response).is_empty());
-    assert!(body(response).await.contains("The code is not right"));
+    assert_contains(&body(response).await, "The code is not right");
     let response = enter_code(&t, &token, &code).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let set = set_cookies(&response);
@@ -212,9 +266,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
         location(&response).as_deref(),
         Some(format!("/contribute/{token}").as_str())
     );
-    let response = t
-        .get(&format!("/contribute/{token}/form"), Some(&cookie))
-        .await;
+    let response = get_form(&t, &token, &cookie).await;
     assert_eq!(response.status(), StatusCode::OK);
     let page = body(response).await;
     assert!(page.contains("What you would like the review to know"));
@@ -223,24 +275,12 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     assert_hides("the form", &page, &secrets);
 
     // An empty form is refused and changes nothing.
-    let response = t
-        .post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            "contribution=+++",
-        )
-        .await;
+    let response = post_form(&t, &token, &cookie, "contribution=+++").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
     // Sending it stores the text sealed with the case key and spends the link.
     let text = "I visited the family twice in March.\nThe referral form was hard to find.";
-    let response = t
-        .post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            &format!("contribution={}", enc(text)),
-        )
-        .await;
+    let response = post_form(&t, &token, &cookie, &format!("contribution={}", enc(text))).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(
         set_cookies(&response)
@@ -252,12 +292,7 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
     assert!(page.contains("Thank you. Your contribution has been sent to the review team."));
     assert_hides("the confirmation", &page, &secrets);
 
-    let used = t
-        .store
-        .link_by_token_hash(&stored.token_hash)
-        .await
-        .expect("read")
-        .expect("link");
+    let used = stored_link(&t, &token).await;
     assert_eq!(used.used_at, Some(t.now()));
     let blob_id = used.contribution_blob_id.expect("the contribution's file");
     let blob = t.store.get_blob(blob_id).await.expect("blob");
@@ -271,26 +306,14 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
         t.get(&format!("/contribute/{token}"), None).await,
         t.post(&format!("/contribute/{token}/code"), None, "").await,
         enter_code(&t, &token, &code).await,
-        t.get(&format!("/contribute/{token}/form"), Some(&cookie))
-            .await,
-        t.post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            "contribution=again",
-        )
-        .await,
+        get_form(&t, &token, &cookie).await,
+        post_form(&t, &token, &cookie, "contribution=again").await,
     ] {
         assert_eq!(response.status(), StatusCode::GONE);
         assert!(body(response).await.contains(NOT_VALID));
     }
     assert!(smtp.new_messages().is_empty());
-    let blobs_after = t
-        .store
-        .link_by_token_hash(&stored.token_hash)
-        .await
-        .expect("read")
-        .expect("link")
-        .contribution_blob_id;
+    let blobs_after = stored_link(&t, &token).await.contribution_blob_id;
     assert_eq!(blobs_after, Some(blob_id));
 
     // The team sees the link as used.
@@ -337,21 +360,12 @@ async fn the_whole_flow_from_link_to_stored_contribution() {
 
 #[tokio::test]
 async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
-    let mut smtp = Smtp::start();
-    let t = app_with(Some(smtp.config())).await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-302").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let token = make_link(&t, &team, case).await;
+    let Linked {
+        mut smtp, t, token, ..
+    } = linked("CSPR-2025-302").await;
 
     t.advance(Duration::days(14) - Duration::minutes(1));
-    assert_eq!(
-        t.status(&format!("/contribute/{token}"), None).await,
-        StatusCode::OK
-    );
+    assert_status(&t, &format!("/contribute/{token}"), None, StatusCode::OK).await;
 
     t.advance(Duration::minutes(1));
     let expired = t.get(&format!("/contribute/{token}"), None).await;
@@ -380,15 +394,9 @@ async fn links_expire_after_14_days_with_the_same_page_as_unknown_ones() {
 
 #[tokio::test]
 async fn codes_last_10_minutes_and_5_tries() {
-    let mut smtp = Smtp::start();
-    let t = app_with(Some(smtp.config())).await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-303").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let token = make_link(&t, &team, case).await;
+    let Linked {
+        mut smtp, t, token, ..
+    } = linked("CSPR-2025-303").await;
 
     // Expiry: a right code 10 minutes late is refused.
     let code = request_code(&t, &mut smtp, &token).await;
@@ -396,7 +404,7 @@ async fn codes_last_10_minutes_and_5_tries() {
     let response = enter_code(&t, &token, &code).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert!(set_cookies(&response).is_empty());
-    assert!(body(response).await.contains("Your code has expired"));
+    assert_contains(&body(response).await, "Your code has expired");
 
     // Five tries: after five wrong codes, even the right one is refused.
     let code = request_code(&t, &mut smtp, &token).await;
@@ -405,9 +413,9 @@ async fn codes_last_10_minutes_and_5_tries() {
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "try {n}");
         let page = body(response).await;
         if n == 5 {
-            assert!(page.contains("entered wrongly too many times"), "{page}");
+            assert_contains(&page, "entered wrongly too many times");
         } else {
-            assert!(page.contains("The code is not right"), "{page}");
+            assert_contains(&page, "The code is not right");
         }
     }
     let response = enter_code(&t, &token, &code).await;
@@ -435,11 +443,7 @@ async fn a_links_cookie_opens_that_form_only() {
     let t = app_with(Some(smtp.config())).await;
     let case = t.case(PARTNERSHIP, "CSPR-2025-304").await;
     let other_case = t.case(PARTNERSHIP, "CSPR-2025-305").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let a = make_link(&t, &team, case).await;
     let b = make_link(&t, &team, case).await;
     let c = make_link(&t, &team, other_case).await;
@@ -447,28 +451,15 @@ async fn a_links_cookie_opens_that_form_only() {
 
     // Link A's cookie does not open link B's form (same case) or C's (another case).
     for other in [&b, &c] {
-        let response = t
-            .get(&format!("/contribute/{other}/form"), Some(&cookie_a))
-            .await;
+        let response = get_form(&t, other, &cookie_a).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
         assert_eq!(
             location(&response).as_deref(),
             Some(format!("/contribute/{other}").as_str())
         );
-        let response = t
-            .post(
-                &format!("/contribute/{other}/form"),
-                Some(&cookie_a),
-                "contribution=not+mine",
-            )
-            .await;
+        let response = post_form(&t, other, &cookie_a, "contribution=not+mine").await;
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
-        let link = t
-            .store
-            .link_by_token_hash(&cspr_web::session::token_hash(other))
-            .await
-            .expect("read")
-            .expect("link");
+        let link = stored_link(&t, other).await;
         assert_eq!(link.used_at, None);
         assert_eq!(link.contribution_blob_id, None);
     }
@@ -509,54 +500,30 @@ async fn a_links_cookie_opens_that_form_only() {
             .await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
     }
-    assert_eq!(
-        t.store
-            .links_for_case(case.as_uuid())
-            .await
-            .expect("links")
-            .len(),
-        2
-    );
+    assert_eq!(link_count(&t, case).await, 2);
 
     // It still opens A's own form, until its 60 minutes are up.
-    let response = t
-        .get(&format!("/contribute/{a}/form"), Some(&cookie_a))
-        .await;
+    let response = get_form(&t, &a, &cookie_a).await;
     assert_eq!(response.status(), StatusCode::OK);
     t.advance(Duration::minutes(60));
-    let response = t
-        .get(&format!("/contribute/{a}/form"), Some(&cookie_a))
-        .await;
+    let response = get_form(&t, &a, &cookie_a).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let response = t
-        .post(
-            &format!("/contribute/{a}/form"),
-            Some(&cookie_a),
-            "contribution=late",
-        )
-        .await;
+    let response = post_form(&t, &a, &cookie_a, "contribution=late").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(body(response).await.contains("closes 60 minutes after"));
+    assert_contains(&body(response).await, "closes 60 minutes after");
 }
 
 #[tokio::test]
 async fn withdrawn_links_stop_working() {
-    let mut smtp = Smtp::start();
-    let t = app_with(Some(smtp.config())).await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-306").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let token = make_link(&t, &team, case).await;
+    let Linked {
+        mut smtp,
+        t,
+        case,
+        team,
+        token,
+    } = linked("CSPR-2025-306").await;
     let cookie = open_form(&t, &mut smtp, &token).await;
-    let link = t
-        .store
-        .link_by_token_hash(&cspr_web::session::token_hash(&token))
-        .await
-        .expect("read")
-        .expect("link");
+    let link = stored_link(&t, &token).await;
 
     let response = t
         .post(
@@ -566,9 +533,7 @@ async fn withdrawn_links_stop_working() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let response = t
-        .get(&format!("/contribute/{token}/form"), Some(&cookie))
-        .await;
+    let response = get_form(&t, &token, &cookie).await;
     assert_eq!(response.status(), StatusCode::GONE);
     let page = body(
         t.get(&format!("/cases/{case}/practitioner-links"), Some(&team))
@@ -581,12 +546,7 @@ async fn withdrawn_links_stop_working() {
 #[tokio::test]
 async fn bad_requests_for_links_change_nothing() {
     let t = app_with(None).await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-307").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (case, team) = case_and_team(&t, "CSPR-2025-307").await;
     for form in [
         format!("email=not-an-address&form={}", enc(&form_key())),
         format!("email={}&form=scoping-form%3Anope", enc(EMAIL)),
@@ -597,44 +557,23 @@ async fn bad_requests_for_links_change_nothing() {
         ),
         String::new(),
     ] {
-        let response = t
-            .post(
-                &format!("/cases/{case}/practitioner-links"),
-                Some(&team),
-                &form,
-            )
-            .await;
+        let path = format!("/cases/{case}/practitioner-links");
+        let response = t.post(&path, Some(&team), &form).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{form}");
-        assert!(body(response).await.contains("There is a problem"));
+        assert_contains(&body(response).await, "There is a problem");
     }
-    assert!(
-        t.store
-            .links_for_case(case.as_uuid())
-            .await
-            .expect("links")
-            .is_empty()
-    );
+    assert_eq!(link_count(&t, case).await, 0);
 }
 
 #[tokio::test]
 async fn without_email_set_up_the_page_says_so() {
     let t = app_with(None).await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-308").await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (case, team) = case_and_team(&t, "CSPR-2025-308").await;
     let token = make_link(&t, &team, case).await;
     let response = t.post(&format!("/contribute/{token}/code"), None, "").await;
     assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert!(body(response).await.contains("email is not set up"));
-    let link = t
-        .store
-        .link_by_token_hash(&cspr_web::session::token_hash(&token))
-        .await
-        .expect("read")
-        .expect("link");
+    assert_contains(&body(response).await, "email is not set up");
+    let link = stored_link(&t, &token).await;
     assert_eq!(link.code_hash, None, "no code was made");
 }
 
@@ -645,11 +584,7 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     t.agencies(&[CSC]).await;
-    let (_, team) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     // The example case at the rapid review: children's services' summary is still awaited.
     let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;
     let response = t
@@ -669,28 +604,15 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     let cookie = open_form(&t, &mut smtp, &token).await;
 
     // The request's questions, not the free text.
-    let page = body(
-        t.get(&format!("/contribute/{token}/form"), Some(&cookie))
-            .await,
-    )
-    .await;
-    assert!(
-        page.contains("involvement with the child and family?"),
-        "{page}"
-    );
+    let page = body(get_form(&t, &token, &cookie).await).await;
+    assert_contains(&page, "involvement with the child and family?");
     assert!(page.contains("name=\"q-known-risks\""));
     assert!(!page.contains("name=\"contribution\""));
 
     // Saved, not sent: the draft is the practitioner's, the request still open.
-    let saved = t
-        .post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            "intent=save&q-involvement=School+nurse+saw+the+child+weekly.",
-        )
-        .await;
+    let saved = post_form(&t, &token, &cookie, &format!("intent=save&{INVOLVEMENT}")).await;
     assert_eq!(saved.status(), StatusCode::OK);
-    assert!(body(saved).await.contains("Your answers are saved"));
+    assert_contains(&body(saved).await, "Your answers are saved");
     let (loaded, _) = t.state.app().load(case).await.expect("case");
     let r = &loaded.contributions[&(ContributionKind::AgencySummary, CSC)];
     assert!(matches!(r.status, ContributionStatus::Requested));
@@ -702,26 +624,22 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     );
 
     // Sending with required answers missing: the errors, nothing sent, the link still works.
-    let missing = t
-        .post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            "intent=send&q-involvement=School+nurse+saw+the+child+weekly.",
-        )
-        .await;
+    let missing = post_form(&t, &token, &cookie, &format!("intent=send&{INVOLVEMENT}")).await;
     assert_eq!(missing.status(), StatusCode::BAD_REQUEST);
     let page = body(missing).await;
     assert!(page.contains("govuk-error-summary"));
     assert!(page.contains("href=\"#q-known-risks\""));
 
-    let sent = t
-        .post(
-            &format!("/contribute/{token}/form"),
-            Some(&cookie),
-            "intent=send&q-involvement=School+nurse+saw+the+child+weekly.&q-known-risks=None+known.\
-             &q-worked-well=Quick+referral.&q-early-learning=Share+attendance+sooner.",
-        )
-        .await;
+    let sent = post_form(
+        &t,
+        &token,
+        &cookie,
+        &format!(
+            "intent=send&{INVOLVEMENT}&q-known-risks=None+known.\
+             &q-worked-well=Quick+referral.&q-early-learning=Share+attendance+sooner."
+        ),
+    )
+    .await;
     assert_eq!(sent.status(), StatusCode::OK);
     let (loaded, _) = t.state.app().load(case).await.expect("case");
     let ContributionStatus::Received { contribution, .. } =

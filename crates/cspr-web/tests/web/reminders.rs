@@ -25,6 +25,16 @@ const REFERENCE: &str = "CSPR-2025-042";
 // ---------------------------------------------------------------------------------------------
 // The application: email, the public address, agencies, people, and a case at the action plan
 
+/// Email through a real SMTP server, the people (with a subgroup member) and a case with an
+/// agreed action: the server, the application and the case.
+async fn with_action() -> (Smtp, TestApp, CaseId) {
+    let smtp = Smtp::start_on(free_port());
+    let t = mail_app(mail_config(smtp.port)).await;
+    people(&t, true).await;
+    let case = case_with_action(&t).await;
+    (smtp, t, case)
+}
+
 /// A case run through the example script up to its first agreed action: ACTION1, owned by
 /// health, due Tuesday 30 September 2025.
 async fn case_with_action(t: &TestApp) -> CaseId {
@@ -96,10 +106,7 @@ fn assert_clean(mails: &[Mail], secrets: &[String]) {
 
 #[tokio::test]
 async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
-    let mut smtp = Smtp::start_on(free_port());
-    let t = mail_app(mail_config(smtp.port)).await;
-    people(&t, true).await;
-    let case = case_with_action(&t).await;
+    let (mut smtp, t, case) = with_action().await;
     let secrets = secrets(&t, case).await;
     let before = format!("Action due in 5 working days: case {REFERENCE}");
     let today = format!("Action due today: case {REFERENCE}");
@@ -160,10 +167,7 @@ async fn an_actions_life_before_due_on_the_day_overdue_and_escalated() {
 
 #[tokio::test]
 async fn a_job_held_by_a_worker_that_died_is_sent_once() {
-    let mut smtp = Smtp::start_on(free_port());
-    let t = mail_app(mail_config(smtp.port)).await;
-    people(&t, true).await;
-    let case = case_with_action(&t).await;
+    let (mut smtp, t, case) = with_action().await;
     t.set_now(on(date!(2025 - 09 - 23), 9));
 
     // Planned twice: enqueued once.
@@ -171,12 +175,7 @@ async fn a_job_held_by_a_worker_that_died_is_sent_once() {
     assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 0);
 
     // A worker claims one and dies before sending or completing it.
-    let held = t
-        .store
-        .claim_job(t.now(), JOB_LEASE)
-        .await
-        .expect("claim")
-        .expect("a job");
+    let held = t.claim_job().await;
     let first = run(&t).await;
     assert_eq!((first.enqueued, first.sent), (0, 1), "the other job goes");
     assert_eq!(smtp.take().len(), 1);
@@ -215,10 +214,7 @@ async fn a_job_held_by_a_worker_that_died_is_sent_once() {
 
 #[tokio::test]
 async fn completion_cancels_later_reminders() {
-    let mut smtp = Smtp::start_on(free_port());
-    let t = mail_app(mail_config(smtp.port)).await;
-    people(&t, true).await;
-    let case = case_with_action(&t).await;
+    let (mut smtp, t, case) = with_action().await;
     t.set_now(on(date!(2025 - 09 - 23), 9));
     assert_eq!(run(&t).await.sent, 2);
     assert_eq!(smtp.take().len(), 2);

@@ -9,21 +9,25 @@ use axum::http::StatusCode;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::CaseRole;
 use cspr_domain::examples::{HEALTH, POLICE};
+use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
+
+/// An application with the police and health agencies and the example case `reference` run up
+/// to (not including) the first command `stop` picks.
+async fn app_before(reference: &str, stop: impl Fn(&Command) -> bool) -> (TestApp, CaseId) {
+    let t = TestApp::spawn().await;
+    t.agencies(&[POLICE, HEALTH]).await;
+    let (case, _) = t.example(reference).before(stop).await;
+    (t, case)
+}
 
 #[tokio::test]
 async fn the_overview_report_is_written_compared_checked_commented_and_exported() {
-    let t = TestApp::spawn().await;
-    t.agencies(&[POLICE, HEALTH]).await;
-    let (case, _) = t
-        .example("CSPR-2025-201")
-        .before(|c| matches!(c, Command::SubmitReportDraft { .. }))
-        .await;
-    let (reviewer, rc) = t
-        .user(Role::IndependentReviewer)
-        .email("reviewer@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = app_before("CSPR-2025-201", |c| {
+        matches!(c, Command::SubmitReportDraft { .. })
+    })
+    .await;
+    let (reviewer, rc) = client(&t, Role::IndependentReviewer, "reviewer@example.org").await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
@@ -31,9 +35,9 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
 
     // The case page links the document; the page shows the six sections with guidance and
     // the completeness check.
-    let page = t.page(&format!("/cases/{case}"), Some(&rc)).await;
+    let page = rc.page(&format!("/cases/{case}")).await;
     assert!(page.contains(&doc), "documents linked from the case page");
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     for h in cspr_domain::report::Section::ALL {
         assert!(
             page.contains(&cspr_export::escape_html(h.heading())),
@@ -48,19 +52,17 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
 
     // Two saves of one section: two versions, each with its author.
     let section = format!("{doc}/sections/overview");
-    let r = t
+    let r = rc
         .post(
             &section,
-            Some(&rc),
             &format!("text={}", enc("The visit was late.\n\n- first\n- second")),
         )
         .await;
     assert!(is_redirect(r.status()), "{}", r.status());
     t.advance(time::Duration::minutes(5));
-    let r = t
+    let r = rc
         .post(
             &section,
-            Some(&rc),
             &format!(
                 "text={}",
                 enc("<p>The <em>home</em> visit was not late.</p><script>x()</script>")
@@ -68,7 +70,7 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert!(is_redirect(r.status()));
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     assert!(
         page.contains("Version 2, saved by Test Independent reviewer"),
         "author shown"
@@ -77,28 +79,22 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     assert!(!page.contains("x()"), "script removed on save");
 
     // History and comparison: words added and removed are marked in text, not colour alone.
-    let history = t
-        .page(&format!("{section}/history?from=1&to=2"), Some(&rc))
-        .await;
+    let history = rc.page(&format!("{section}/history?from=1&to=2")).await;
     assert!(history.contains("Test Independent reviewer"));
-    assert!(
-        history.contains(
-            "<ins class=\"cspr-ins\"><span class=\"govuk-visually-hidden\">[added: </span>home"
-        ),
-        "{history}"
+    assert_contains(
+        &history,
+        "<ins class=\"cspr-ins\"><span class=\"govuk-visually-hidden\">[added: </span>home",
     );
     assert!(history.contains("[removed: </span>"), "removals marked");
     assert!(
         history.contains("struck through"),
         "the legend explains the marks"
     );
-    let bad = t
-        .get(&format!("{section}/history?from=x&to=2"), Some(&rc))
-        .await;
+    let bad = rc.get(&format!("{section}/history?from=x&to=2")).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // An empty save is refused with the error summary and changes nothing.
-    let r = t.post(&section, Some(&rc), "text=").await;
+    let r = rc.post(&section, "text=").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let b = body(r).await;
     assert!(b.contains("govuk-error-summary") && b.contains("Enter the text of the section"));
@@ -115,10 +111,9 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
 
     // A recommendation without a date is kept but keeps the report from sign-off.
-    let r = t
+    let r = rc
         .post(
             &format!("/cases/{case}/report/recommendations"),
-            Some(&rc),
             &format!(
                 "text={}&agencies={}",
                 enc("Share information about new adults."),
@@ -127,16 +122,15 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         )
         .await;
     assert!(is_redirect(r.status()), "{}", r.status());
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     assert!(page.contains("Northshire Police"));
     assert!(
         page.contains("recommendation 1 does not say by when"),
         "gap on the page"
     );
-    let r = t
+    let r = rc
         .post(
             &format!("/cases/{case}/report/recommendations"),
-            Some(&rc),
             "text=x&due-day=31&due-month=2&due-year=2026",
         )
         .await;
@@ -147,26 +141,21 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     );
 
     // An agency's comment, a reply, then the reviewer resolves it.
-    let (rep, hc) = t
-        .user(Role::AgencyRepresentative)
-        .email("health@example.org")
-        .signed_in()
-        .await;
+    let (rep, hc) = client(&t, Role::AgencyRepresentative, "health@example.org").await;
     t.grant(case, rep, CaseRole::AgencyRepresentative, Some(HEALTH))
         .await;
 
-    let r = t
+    let r = hc
         .post(
             &format!("{section}/comments"),
-            Some(&hc),
             "comment=The+visit+was+on+the+4th.",
         )
         .await;
     assert!(is_redirect(r.status()));
     // The representative may not edit the report.
-    let r = t.post(&section, Some(&hc), "text=mine").await;
+    let r = hc.post(&section, "text=mine").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     assert!(page.contains("1 open comment"));
     assert!(page.contains("factual-accuracy comment is not resolved yet"));
     let (state, _) = t.state.app().load(case).await.expect("load");
@@ -176,18 +165,16 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         Some(HEALTH),
         "the comment speaks for the agency"
     );
-    let r = t
+    let r = rc
         .post(
             &format!("{section}/comments"),
-            Some(&rc),
             &format!("comment=Thank+you&reply_to={}", comment.id),
         )
         .await;
     assert!(is_redirect(r.status()));
-    let r = t
+    let r = hc
         .post(
             &format!("{section}/comments/{}/resolve", comment.id),
-            Some(&hc),
             "note=",
         )
         .await;
@@ -196,34 +183,25 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         StatusCode::FORBIDDEN,
         "only the reviewer resolves"
     );
-    let r = t
+    let r = rc
         .post(
             &format!("{section}/comments/{}/resolve", comment.id),
-            Some(&rc),
             "note=Date+corrected",
         )
         .await;
     assert!(is_redirect(r.status()));
-    let s = t.page(&section, Some(&rc)).await;
+    let s = rc.page(&section).await;
     assert!(s.contains("Thank you") && s.contains("Resolved by Test Independent reviewer"));
 
     // Exports: made in the background, listed, downloaded with an access-log entry; an
     // agency representative cannot export.
-    let r = t
-        .post(&format!("{doc}/exports"), Some(&hc), "format=pdf")
-        .await;
+    let r = hc.post(&format!("{doc}/exports"), "format=pdf").await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
-    let r = t
-        .post(&format!("{doc}/exports"), Some(&rc), "format=")
-        .await;
+    let r = rc.post(&format!("{doc}/exports"), "format=").await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     for format in ["pdf", "docx", "html"] {
-        let r = t
-            .post(
-                &format!("{doc}/exports"),
-                Some(&rc),
-                &format!("format={format}"),
-            )
+        let r = rc
+            .post(&format!("{doc}/exports"), &format!("format={format}"))
             .await;
         assert!(is_redirect(r.status()));
     }
@@ -244,23 +222,14 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     assert_eq!(finished, 3);
     let (state, _) = t.state.app().load(case).await.expect("load");
     assert_eq!(state.documents.exports.len(), 3, "no export made twice");
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     assert!(page.contains("Word document"));
     let pdf = made
         .iter()
         .find(|e| e.format == cspr_domain::documents::ExportFormat::Pdf)
         .expect("pdf");
-    let r = t
-        .get(&format!("{doc}/exports/{}", pdf.export_id), Some(&rc))
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(r.headers()["content-type"], "application/pdf");
-    assert!(
-        r.headers()["content-disposition"]
-            .to_str()
-            .unwrap_or("")
-            .contains("overview-report-CSPR-2025-201.pdf")
-    );
+    let r = rc.get(&format!("{doc}/exports/{}", pdf.export_id)).await;
+    assert_contains(&pdf_disposition(&r), "overview-report-CSPR-2025-201.pdf");
     let bytes = body(r).await;
     assert!(bytes.starts_with("%PDF-"));
     let log = t.case_log(case).await;
@@ -268,62 +237,44 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
         log.iter()
             .any(|e| e.action == "download-document-export" && e.actor == reviewer.to_string())
     );
-    let r = t
-        .get(&format!("{doc}/exports/{}", pdf.export_id), Some(&hc))
-        .await;
+    let r = hc.get(&format!("{doc}/exports/{}", pdf.export_id)).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
     // The family's comments.
-    let r = t
-        .post(
-            &format!("/cases/{case}/report/family-comments"),
-            Some(&rc),
-            "from=The+child%27s+mother&received-day=1&received-month=9&received-year=2025&section=overview&text=Please+say+he+loved+football.",
+    let r = rc.post(&format!("/cases/{case}/report/family-comments"), "from=The+child%27s+mother&received-day=1&received-month=9&received-year=2025&section=overview&text=Please+say+he+loved+football.",
         )
         .await;
     assert!(is_redirect(r.status()), "{}", r.status());
-    let r = t
+    let r = rc
         .post(
             &format!("/cases/{case}/report/family-comments"),
-            Some(&rc),
             "from=&text=",
         )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let page = t.page(&doc, Some(&rc)).await;
+    let page = rc.page(&doc).await;
     assert!(page.contains("Please say he loved football."));
 }
 
 #[tokio::test]
 async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() {
-    let t = TestApp::spawn().await;
-    t.agencies(&[POLICE, HEALTH]).await;
-    let (case, _) = t
-        .example("CSPR-2025-202")
-        .before(|c| matches!(c, Command::SignOffRapidReview { .. }))
-        .await;
-    let (_chair, cc) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
-    let page = t
-        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+    let (t, case) = app_before("CSPR-2025-202", |c| {
+        matches!(c, Command::SignOffRapidReview { .. })
+    })
+    .await;
+    let (_, cc) = client(&t, Role::Chair, "chair@example.org").await;
+    let page = cc
+        .page(&format!("/cases/{case}/documents/rapid-review"))
         .await;
     assert!(page.contains("Assembled from the case"));
     assert!(page.contains("Northshire Police"));
-    let (reviewer, rc) = t
-        .user(Role::IndependentReviewer)
-        .email("ir@example.org")
-        .signed_in()
-        .await;
+    let (reviewer, rc) = client(&t, Role::IndependentReviewer, "ir@example.org").await;
     t.grant(case, reviewer, CaseRole::IndependentReviewer, None)
         .await;
 
-    let r = t
+    let r = rc
         .post(
             &format!("/cases/{case}/documents/rapid-review/sections/learning"),
-            Some(&rc),
             "text=x",
         )
         .await;
@@ -332,16 +283,15 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         StatusCode::FORBIDDEN,
         "the reviewer does not edit the rapid review"
     );
-    let r = t
+    let r = cc
         .post(
             &format!("/cases/{case}/documents/rapid-review/sections/learning"),
-            Some(&cc),
             "text=Edited+learning",
         )
         .await;
     assert!(is_redirect(r.status()));
-    let page = t
-        .page(&format!("/cases/{case}/documents/rapid-review"), Some(&cc))
+    let page = cc
+        .page(&format!("/cases/{case}/documents/rapid-review"))
         .await;
     assert!(page.contains("<p>Edited learning</p>"));
     assert!(
@@ -349,22 +299,16 @@ async fn the_rapid_review_report_is_assembled_and_edited_by_the_subgroup_only() 
         "sign-offs shown; an edit clears them"
     );
     // Documents that do not exist yet, and unknown ones, are not found.
-    let r = t
-        .get(
-            &format!("/cases/{case}/documents/overview-report"),
-            Some(&cc),
-        )
+    let r = cc
+        .get(&format!("/cases/{case}/documents/overview-report"))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = t
-        .get(&format!("/cases/{case}/documents/minutes"), Some(&cc))
-        .await;
+    let r = cc.get(&format!("/cases/{case}/documents/minutes")).await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
-    let r = t
-        .get(
-            &format!("/cases/{case}/documents/rapid-review/sections/nope"),
-            Some(&cc),
-        )
+    let r = cc
+        .get(&format!(
+            "/cases/{case}/documents/rapid-review/sections/nope"
+        ))
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
 }

@@ -9,7 +9,7 @@
 //! tools fail the tests: they are never skipped.
 
 use crate::common::smtp::{
-    POLICE_REP, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, people, sending, sent,
+    POLICE_REP, REP1, REP2, SUBGROUP, Smtp, TEAM, mail_app, people, sending, sent, to_each,
 };
 use crate::common::*;
 use cspr_domain::case::Command;
@@ -23,8 +23,20 @@ use time::{Date, Duration};
 use uuid::Uuid;
 
 const REFERENCE: &str = "CSPR-2025-077";
+/// Every representative asked: health's two and the police's one.
+const ALL_REPS: [&str; 3] = [REP1, REP2, POLICE_REP];
 /// Tuesday 16 September 2025.
 const DUE: Date = date!(2025 - 09 - 16);
+
+/// Email through a real SMTP server, the people (with a subgroup member) and a case with its
+/// requests to agencies: the server, the application and the case.
+async fn with_requests() -> (Smtp, TestApp, CaseId) {
+    let smtp = Smtp::start();
+    let t = mail_app(smtp.config()).await;
+    people(&t, true).await;
+    let case = case_with_requests(&t).await;
+    (smtp, t, case)
+}
 
 /// A local review in commissioning, then agency reports asked of health and police on Monday
 /// 1 September 2025, due Tuesday 16 September.
@@ -97,10 +109,7 @@ async fn respond(t: &TestApp, case: CaseId, agency: cspr_domain::ids::AgencyId, 
 
 #[tokio::test]
 async fn a_requests_life_sends_exactly_these_emails() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
     let secrets = secrets(&t, case).await;
     let check_private = |mails: &[crate::common::smtp::Mail]| {
         for m in mails {
@@ -117,14 +126,10 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (REP1, "Request for an agency report: case CSPR-2025-077"),
-            (REP2, "Request for an agency report: case CSPR-2025-077"),
-            (
-                POLICE_REP,
-                "Request for an agency report: case CSPR-2025-077"
-            ),
-        ]
+        to_each(
+            &ALL_REPS,
+            "Request for an agency report: case CSPR-2025-077"
+        )
     );
     assert_eq!(
         mails[0].body.trim_end(),
@@ -148,20 +153,10 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (
-                REP1,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-            (
-                REP2,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-            (
-                POLICE_REP,
-                "Agency report due in 3 working days: case CSPR-2025-077"
-            ),
-        ]
+        to_each(
+            &ALL_REPS,
+            "Agency report due in 3 working days: case CSPR-2025-077"
+        )
     );
     check_private(&mails);
 
@@ -175,10 +170,7 @@ async fn a_requests_life_sends_exactly_these_emails() {
     let mails = smtp.take();
     assert_eq!(
         sent(&mails),
-        vec![
-            (REP1, "Agency report due today: case CSPR-2025-077"),
-            (REP2, "Agency report due today: case CSPR-2025-077"),
-        ]
+        to_each(&[REP1, REP2], "Agency report due today: case CSPR-2025-077")
     );
     check_private(&mails);
 
@@ -233,20 +225,12 @@ async fn a_requests_life_sends_exactly_these_emails() {
 
 #[tokio::test]
 async fn nothing_is_sent_twice_after_a_restart_mid_job() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
 
     // The request's three emails are planned; a worker claims one and the server stops before
     // it sends or completes it.
     assert_eq!(jobs::enqueue_due(&t.state).await.expect("plan"), 3);
-    let held = t
-        .store
-        .claim_job(t.now(), JOB_LEASE)
-        .await
-        .expect("claim")
-        .expect("a job");
+    let held = t.claim_job().await;
     assert_eq!(held.kind, jobs::CHASER_JOB);
 
     // A new server over the same store (a restart): the other two go at once, the held one
@@ -275,10 +259,7 @@ async fn nothing_is_sent_twice_after_a_restart_mid_job() {
 
 #[tokio::test]
 async fn a_waived_request_and_a_moved_due_date_change_what_goes() {
-    let mut smtp = Smtp::start();
-    let t = mail_app(smtp.config()).await;
-    people(&t, true).await;
-    let case = case_with_requests(&t).await;
+    let (mut smtp, t, case) = with_requests().await;
     assert_eq!(run(&t.state).await.sent, 3);
     smtp.take();
     let app = t.state.app();

@@ -5,9 +5,12 @@
 use crate::common::*;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use cspr_domain::case::model::CaseRole;
 use cspr_domain::examples::PARTNERSHIP;
+use cspr_domain::ids::CaseId;
 use cspr_web::access::Role;
 use tower::ServiceExt;
+use uuid::Uuid;
 
 fn set_cookie(response: &axum::http::Response<Body>) -> Option<String> {
     response
@@ -38,10 +41,27 @@ async fn password_step(t: &TestApp, email: &str) -> String {
     token_of(&set_cookie(&response).expect("a session cookie"))
 }
 
+/// Asserts that the signed-in `user` opens the case page and, moved to `role`, is refused it
+/// at the very next request with the same session.
+async fn assert_a_new_role_closes_the_case(
+    t: &TestApp,
+    case: CaseId,
+    user: Uuid,
+    cookie: &str,
+    role: Role,
+) {
+    let path = format!("/cases/{case}");
+    assert_status(t, &path, Some(cookie), StatusCode::OK).await;
+    t.store
+        .set_user_role(user, role.key(), None)
+        .await
+        .expect("role");
+    assert_status(t, &path, Some(cookie), StatusCode::FORBIDDEN).await;
+}
+
 #[tokio::test]
 async fn pages_carry_the_security_headers() {
-    let t = TestApp::spawn().await;
-    let response = t.get("/", None).await;
+    let response = TestApp::spawn().await.get("/", None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let h = response.headers();
     let csp = h["content-security-policy"].to_str().expect("csp");
@@ -70,11 +90,7 @@ async fn pages_carry_the_security_headers() {
 #[tokio::test]
 async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each_step() {
     let t = TestApp::spawn().await;
-    let user = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .create()
-        .await;
+    let user = account(&t, Role::PartnershipTeam, "team@example.org").await;
     let form = format!(
         "email=team%40example.org&password={}",
         PASSWORD.replace(' ', "+")
@@ -85,7 +101,7 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     for flag in ["Path=/", "Secure", "HttpOnly", "SameSite=Strict"] {
         assert!(cookie.contains(flag), "{flag} missing from {cookie}");
     }
-    assert!(!cookie.contains("Domain="), "{cookie}");
+    assert_lacks(&cookie, "Domain=");
     let first = token_of(&cookie);
     assert_eq!(
         first.len(),
@@ -105,15 +121,15 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
     assert_eq!(location(&response).as_deref(), Some("/dashboard"));
     let second = token_of(&set_cookie(&response).expect("new cookie"));
     assert_ne!(first, second);
-    assert_eq!(t.status("/dashboard", Some(&second)).await, StatusCode::OK);
-    assert_eq!(
-        t.status("/sign-in/two-factor", Some(&first)).await,
-        StatusCode::SEE_OTHER
-    );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&first)).await).as_deref(),
-        Some("/sign-in")
-    );
+    assert_status(&t, "/dashboard", Some(&second), StatusCode::OK).await;
+    assert_status(
+        &t,
+        "/sign-in/two-factor",
+        Some(&first),
+        StatusCode::SEE_OTHER,
+    )
+    .await;
+    assert_redirects(&t, "/dashboard", Some(&first), "/sign-in").await;
     // The same code cannot be used twice.
     let again = password_step(&t, "team@example.org").await;
     let response = t
@@ -130,13 +146,9 @@ async fn the_session_cookie_is_host_only_secure_http_only_strict_and_new_at_each
 #[tokio::test]
 async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let t = TestApp::spawn().await;
-    let (user, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("idle@example.org")
-        .signed_in()
-        .await;
+    let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "idle@example.org").await;
     t.advance(time::Duration::minutes(29));
-    assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+    assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
     t.advance(time::Duration::minutes(31));
     let response = t.get("/dashboard", Some(&cookie)).await;
     assert_eq!(
@@ -148,23 +160,16 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     let cookie = t.session(user).await;
     for _ in 0..(12 * 60 / 25) {
         t.advance(time::Duration::minutes(25));
-        assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
+        assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
     }
     t.advance(time::Duration::minutes(25));
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&cookie)).await).as_deref(),
-        Some("/sign-in?ended=timeout")
-    );
+    assert_redirects(&t, "/dashboard", Some(&cookie), "/sign-in?ended=timeout").await;
 }
 
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
-    let (_, cookie) = t
-        .user(Role::SystemAdministrator)
-        .email("admin@example.org")
-        .signed_in()
-        .await;
+    let (_, cookie) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
     let form = "name=Evil+Agency&kind=police";
     for (header, value) in [
         ("sec-fetch-site", "cross-site"),
@@ -184,35 +189,23 @@ async fn cross_site_posts_are_refused_and_change_nothing() {
             "{header}: {value}"
         );
     }
-    assert!(
-        t.store
-            .agencies(PARTNERSHIP.as_uuid())
-            .await
-            .expect("agencies")
-            .is_empty()
-    );
+    assert_eq!(agency_count(&t).await, 0);
     // The same post from the same origin goes through.
     let response = t.post("/admin/agencies", Some(&cookie), form).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(
-        t.store
-            .agencies(PARTNERSHIP.as_uuid())
-            .await
-            .expect("agencies")
-            .len(),
-        1
-    );
+    assert_eq!(agency_count(&t).await, 1);
+}
+
+/// How many agencies the example partnership has.
+async fn agency_count(t: &TestApp) -> usize {
+    let agencies = t.store.agencies(PARTNERSHIP.as_uuid()).await;
+    agencies.expect("agencies").len()
 }
 
 #[tokio::test]
 async fn a_read_fails_when_its_access_log_write_fails() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-201").await;
-    let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-201").await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let ok = t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     assert_eq!(ok.status(), StatusCode::OK);
     assert!(
@@ -232,13 +225,8 @@ async fn a_read_fails_when_its_access_log_write_fails() {
 
 #[tokio::test]
 async fn every_case_read_is_in_the_case_access_history() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-202").await;
-    let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-202").await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     t.get(&format!("/cases/{case}"), Some(&cookie)).await;
     let history = body(
         t.get(&format!("/cases/{case}/access-history"), Some(&cookie))
@@ -256,10 +244,7 @@ async fn every_case_read_is_in_the_case_access_history() {
 #[tokio::test]
 async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair)
-        .email("chair@example.org")
-        .create()
-        .await;
+    account(&t, Role::Chair, "chair@example.org").await;
     let wrong = body(
         t.post(
             "/sign-in",
@@ -299,7 +284,7 @@ async fn unknown_accounts_and_wrong_passwords_get_the_same_answer() {
 #[tokio::test]
 async fn failures_hold_an_account_back_with_an_escalating_delay() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair).email("held@example.org").create().await;
+    account(&t, Role::Chair, "held@example.org").await;
     for _ in 0..4 {
         t.post(
             "/sign-in",
@@ -314,7 +299,7 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
     );
     let response = t.post("/sign-in", None, &right).await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(body(response).await.contains("Too many attempts"));
+    assert_contains(&body(response).await, "Too many attempts");
     t.advance(time::Duration::seconds(2));
     assert_eq!(
         t.post("/sign-in", None, &right).await.status(),
@@ -324,35 +309,15 @@ async fn failures_hold_an_account_back_with_an_escalating_delay() {
 
 #[tokio::test]
 async fn a_role_change_applies_on_the_next_request() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-203").await;
-    let (user, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("mover@example.org")
-        .signed_in()
-        .await;
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::OK
-    );
-    t.store
-        .set_user_role(user, Role::PanelMember.key(), None)
-        .await
-        .expect("role");
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    let (t, case) = TestApp::with_case("CSPR-2025-203").await;
+    let (user, cookie) = signed_in(&t, Role::PartnershipTeam, "mover@example.org").await;
+    assert_a_new_role_closes_the_case(&t, case, user, &cookie, Role::PanelMember).await;
 }
 
 #[tokio::test]
 async fn signing_out_everywhere_ends_every_session() {
     let t = TestApp::spawn().await;
-    let (user, phone) = t
-        .user(Role::Chair)
-        .email("everywhere@example.org")
-        .signed_in()
-        .await;
+    let (user, phone) = signed_in(&t, Role::Chair, "everywhere@example.org").await;
     let laptop = t.session(user).await;
     assert_eq!(
         t.post("/sign-out-everywhere", Some(&laptop), "")
@@ -360,20 +325,13 @@ async fn signing_out_everywhere_ends_every_session() {
             .status(),
         StatusCode::SEE_OTHER
     );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&phone)).await).as_deref(),
-        Some("/sign-in")
-    );
-    assert_eq!(
-        location(&t.get("/dashboard", Some(&laptop)).await).as_deref(),
-        Some("/sign-in")
-    );
+    assert_redirects(&t, "/dashboard", Some(&phone), "/sign-in").await;
+    assert_redirects(&t, "/dashboard", Some(&laptop), "/sign-in").await;
 }
 
 #[tokio::test]
 async fn errors_show_a_generic_page() {
-    let t = TestApp::spawn().await;
-    let response = t.get("/no-such-page", None).await;
+    let response = TestApp::spawn().await.get("/no-such-page", None).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let html = body(response).await;
     assert!(
@@ -384,18 +342,9 @@ async fn errors_show_a_generic_page() {
 
 #[tokio::test]
 async fn administrators_and_the_team_cannot_be_made_case_members() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-204").await;
-    let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
-    let admin = t
-        .user(Role::SystemAdministrator)
-        .email("admin@example.org")
-        .create()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-204").await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let admin = account(&t, Role::SystemAdministrator, "admin@example.org").await;
     let response = t
         .post(
             &format!("/cases/{case}/members"),
@@ -404,10 +353,9 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        body(response)
-            .await
-            .contains("Choose a person and their part in the case")
+    assert_contains(
+        &body(response).await,
+        "Choose a person and their part in the case",
     );
     assert!(
         t.store
@@ -417,26 +365,23 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
             .is_empty()
     );
     let admin_cookie = t.session(admin).await;
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&admin_cookie))
-            .await,
-        StatusCode::FORBIDDEN
-    );
+    assert_status(
+        &t,
+        &format!("/cases/{case}"),
+        Some(&admin_cookie),
+        StatusCode::FORBIDDEN,
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-205").await;
-    let (rep, cookie) = t
-        .user(Role::AgencyRepresentative)
-        .email("rep@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-205").await;
+    let (rep, cookie) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
     t.grant(
         case,
         rep,
-        cspr_domain::case::model::CaseRole::AgencyRepresentative,
+        CaseRole::AgencyRepresentative,
         Some(cspr_domain::examples::HEALTH),
     )
     .await;
@@ -449,11 +394,8 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         "/cases/{case}/agencies/{}/contributions",
         cspr_domain::examples::POLICE
     );
-    assert_eq!(t.status(&health, Some(&cookie)).await, StatusCode::OK);
-    assert_eq!(
-        t.status(&police, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    assert_status(&t, &health, Some(&cookie), StatusCode::OK).await;
+    assert_status(&t, &police, Some(&cookie), StatusCode::FORBIDDEN).await;
     // Moved to the police: the case still records them for health, so neither opens.
     t.store
         .set_user_role(
@@ -463,24 +405,14 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         )
         .await
         .expect("move");
-    assert_eq!(
-        t.status(&police, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        t.status(&health, Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    assert_status(&t, &police, Some(&cookie), StatusCode::FORBIDDEN).await;
+    assert_status(&t, &health, Some(&cookie), StatusCode::FORBIDDEN).await;
 }
 
 #[tokio::test]
 async fn a_wrong_current_password_is_logged_and_held_back() {
     let t = TestApp::spawn().await;
-    let (_, cookie) = t
-        .user(Role::Chair)
-        .email("chair@example.org")
-        .signed_in()
-        .await;
+    let (_, cookie) = signed_in(&t, Role::Chair, "chair@example.org").await;
     let wrong = "current=not+my+password+at+all&new=another+long+passphrase+here&confirm=another+long+passphrase+here";
     for _ in 0..4 {
         let html = body(t.post("/account/password", Some(&cookie), wrong).await).await;
@@ -504,18 +436,13 @@ async fn a_wrong_current_password_is_logged_and_held_back() {
     );
     t.advance(time::Duration::seconds(2));
     let html = body(t.post("/account/password", Some(&cookie), &right).await).await;
-    assert!(html.contains("Your password has been changed"), "{html}");
+    assert_contains(&html, "Your password has been changed");
 }
 
 #[tokio::test]
 async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-206").await;
-    let (_, cookie) = t
-        .user(Role::PartnershipTeam)
-        .email("team@example.org")
-        .signed_in()
-        .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-206").await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     let before = t
         .store
         .stream_version(case.as_uuid())
@@ -546,11 +473,7 @@ async fn a_form_that_cannot_be_read_gets_the_error_page_and_changes_nothing() {
 #[tokio::test]
 async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let t = TestApp::spawn().await;
-    let (user, _old) = t
-        .user(Role::Chair)
-        .email("sweep@example.org")
-        .signed_in()
-        .await;
+    let (user, _old) = signed_in(&t, Role::Chair, "sweep@example.org").await;
     t.post(
         "/sign-in",
         None,
@@ -562,47 +485,22 @@ async fn the_sweep_clears_expired_sessions_and_old_failure_counters() {
     let (sessions, counters) = t.state.sweep().await.expect("sweep");
     assert_eq!(sessions, 1, "only the idle session goes");
     assert!(counters >= 1, "the hour-old failure counters go");
-    assert_eq!(t.status("/dashboard", Some(&fresh)).await, StatusCode::OK);
+    assert_status(&t, "/dashboard", Some(&fresh), StatusCode::OK).await;
 }
 
 #[tokio::test]
 async fn an_administrator_sees_no_case_even_with_a_membership_left_from_an_earlier_role() {
-    let t = TestApp::spawn().await;
-    let case = t.case(PARTNERSHIP, "CSPR-2025-207").await;
-    let (user, cookie) = t
-        .user(Role::SubgroupMember)
-        .email("moved@example.org")
-        .signed_in()
-        .await;
-    t.grant(
-        case,
-        user,
-        cspr_domain::case::model::CaseRole::SubgroupMember,
-        None,
-    )
-    .await;
+    let (t, case) = TestApp::with_case("CSPR-2025-207").await;
+    let (user, cookie) = signed_in(&t, Role::SubgroupMember, "moved@example.org").await;
+    t.grant(case, user, CaseRole::SubgroupMember, None).await;
 
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::OK
-    );
-    t.store
-        .set_user_role(user, Role::SystemAdministrator.key(), None)
-        .await
-        .expect("role");
-    assert_eq!(
-        t.status(&format!("/cases/{case}"), Some(&cookie)).await,
-        StatusCode::FORBIDDEN
-    );
+    assert_a_new_role_closes_the_case(&t, case, user, &cookie, Role::SystemAdministrator).await;
 }
 
 #[tokio::test]
 async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
     let t = TestApp::spawn().await;
-    t.user(Role::Chair)
-        .email("parallel@example.org")
-        .create()
-        .await;
+    account(&t, Role::Chair, "parallel@example.org").await;
     let mut handles = Vec::new();
     for _ in 0..12 {
         let router = t.router.clone();

@@ -14,11 +14,14 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use crate::common::{PASSWORD, TestApp, free_port};
+use crate::common::{NewPerson, PASSWORD, TestApp, free_port};
+use cspr_domain::ids::AgencyId;
+use cspr_web::access::Role;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 use tokio::task::JoinHandle;
+use uuid::Uuid;
 
 /// Debian's Chromium launcher.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
@@ -246,6 +249,27 @@ impl Site {
         Self { app, server }
     }
 
+    /// An account of `role` with the address `email`, the display name `name` and the browser
+    /// tests' authenticator [`SECRET`], made by `.create()` (after `.agency(..)`, if need be).
+    pub fn person(&self, role: Role, email: &str, name: &str) -> NewPerson<'_> {
+        self.app.user(role).email(email).name(name).secret(SECRET)
+    }
+
+    /// Makes several accounts as [`Site::person`] does, each `(role, email, name, agency)`; an
+    /// agency of `None` keeps the role's default. Returns their ids in the same order.
+    pub async fn people(&self, people: &[(Role, &str, &str, Option<AgencyId>)]) -> Vec<Uuid> {
+        let mut ids = Vec::with_capacity(people.len());
+        for &(role, email, name, agency) in people {
+            let person = self.person(role, email, name);
+            let person = match agency {
+                Some(agency) => person.agency(agency),
+                None => person,
+            };
+            ids.push(person.create().await);
+        }
+        ids
+    }
+
     /// The server clock's time, in Unix seconds (for authenticator codes).
     pub fn now_unix(&self) -> u64 {
         u64::try_from(self.app.now().unix_timestamp()).unwrap_or(0)
@@ -444,6 +468,24 @@ impl Web {
         }
     }
 
+    /// The end of a test: fails it if axe found anything on any page (see
+    /// [`Web::assert_accessible`]), then ends the session.
+    pub async fn finish(self) {
+        self.assert_accessible();
+        self.close().await;
+    }
+
+    /// The value of an attribute of the first element `css` finds, or "" without one.
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.find(css)
+            .await
+            .attr(name)
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
     /// Signs in from scratch with an address, the password and the authenticator code of
     /// `secret`, a minute after the last sign-in (so a code is never used twice), and checks
     /// the page it lands on.
@@ -557,6 +599,20 @@ impl Web {
             .send_keys(value)
             .await
             .unwrap_or_else(|e| panic!("cannot type into `{css}`: {e}"));
+    }
+
+    /// Writes `contents` to a file called `name` in a new temporary folder and chooses it in the
+    /// file input `css`. Returns the folder: keep it until the form is sent.
+    pub async fn choose_file(&self, css: &str, name: &str, contents: &[u8]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.path().join(name);
+        std::fs::write(&file, contents).unwrap_or_else(|e| panic!("{e}"));
+        self.find(css)
+            .await
+            .send_keys(&file.to_string_lossy())
+            .await
+            .unwrap_or_else(|e| panic!("cannot choose the file: {e}"));
+        dir
     }
 
     /// Clicks an element and, if that loads a new page, waits for it to load.

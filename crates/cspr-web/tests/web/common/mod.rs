@@ -24,7 +24,7 @@ use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_scrip
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_domain::report::Section;
 use cspr_store::testing::TestDb;
-use cspr_store::{AccessLogRow, AgencyRow, NewSession, NewUser, Store};
+use cspr_store::{AccessLogRow, AgencyRow, Job, NewSession, NewUser, Store};
 use cspr_web::access::Role;
 use cspr_web::{AppState, Clock, WebConfig};
 use time::macros::datetime;
@@ -68,6 +68,22 @@ impl TestApp {
     /// The application with the example partnership's settings, at [`START`].
     pub async fn spawn() -> Self {
         Self::with_config(|_| {}).await
+    }
+
+    /// The application with the demo partnership's agencies and people (see
+    /// [`TestApp::demo_people`]).
+    pub async fn with_demo_people() -> Self {
+        let t = Self::spawn().await;
+        t.demo_people().await;
+        t
+    }
+
+    /// The application with one case, `reference`, at the rapid-review stage in the example
+    /// partnership (see [`TestApp::case`]).
+    pub async fn with_case(reference: &str) -> (Self, CaseId) {
+        let t = Self::spawn().await;
+        let case = t.case(PARTNERSHIP, reference).await;
+        (t, case)
     }
 
     /// The application with its settings changed by `edit` (email, the public address).
@@ -272,6 +288,16 @@ impl TestApp {
             .expect("response")
     }
 
+    /// Claims the next due job now, as a worker does, with the workers' lease
+    /// ([`cspr_web::jobs::JOB_LEASE`]); panics when no job is due.
+    pub async fn claim_job(&self) -> Job {
+        self.store
+            .claim_job(self.now(), cspr_web::jobs::JOB_LEASE)
+            .await
+            .expect("claim")
+            .expect("a job")
+    }
+
     /// The access log entries about a case.
     pub async fn case_log(&self, case: CaseId) -> Vec<AccessLogRow> {
         self.store
@@ -296,6 +322,83 @@ impl TestApp {
         assert!(!names.is_empty(), "the example case names a child");
         names
     }
+}
+
+/// Asserts the status a GET of `path` answers with; a failure names the path.
+pub async fn assert_status(t: &TestApp, path: &str, cookie: Option<&str>, expected: StatusCode) {
+    assert_eq!(t.status(path, cookie).await, expected, "GET {path}");
+}
+
+/// Asserts that a GET of `path` sends the browser to `to` (its Location header); a failure
+/// names the path.
+pub async fn assert_redirects(t: &TestApp, path: &str, cookie: Option<&str>, to: &str) {
+    let response = t.get(path, cookie).await;
+    assert_eq!(location(&response).as_deref(), Some(to), "GET {path}");
+}
+
+/// An account of `role` with the address `email`, signed in past both factors: its id and
+/// session cookie. Short for `t.user(role).email(email).signed_in()`.
+pub async fn signed_in(t: &TestApp, role: Role, email: &str) -> (Uuid, String) {
+    t.user(role).email(email).signed_in().await
+}
+
+/// A signed-in person as the router sees them: every request carries their session cookie.
+pub struct Client<'a> {
+    t: &'a TestApp,
+    /// The session cookie (`name=value`).
+    pub cookie: String,
+}
+
+/// An account of `role` with the address `email`, signed in past both factors: its id, and a
+/// [`Client`] with its session.
+pub async fn client<'a>(t: &'a TestApp, role: Role, email: &str) -> (Uuid, Client<'a>) {
+    let (id, cookie) = signed_in(t, role, email).await;
+    (id, t.client(cookie))
+}
+
+impl TestApp {
+    /// A [`Client`] whose requests carry the session `cookie`.
+    pub fn client(&self, cookie: String) -> Client<'_> {
+        Client { t: self, cookie }
+    }
+}
+
+impl Client<'_> {
+    /// GETs `path` with the session.
+    pub async fn get(&self, path: &str) -> Response<Body> {
+        self.t.get(path, Some(&self.cookie)).await
+    }
+
+    /// A page that must open (200 OK) with the session; its HTML.
+    pub async fn page(&self, path: &str) -> String {
+        self.t.page(path, Some(&self.cookie)).await
+    }
+
+    /// POSTs a form (already encoded) to `path` with the session.
+    pub async fn post(&self, path: &str, form: &str) -> Response<Body> {
+        self.t.post(path, Some(&self.cookie), form).await
+    }
+
+    /// Uploads one file to `path` with the session (see [`TestApp::upload`]).
+    pub async fn upload(&self, path: &str, file_name: &str, bytes: &[u8]) -> Response<Body> {
+        self.t.upload(path, &self.cookie, file_name, bytes).await
+    }
+}
+
+/// A representative of `agency` with the address `email`, signed in past both factors: its id
+/// and session cookie.
+pub async fn signed_in_rep(t: &TestApp, agency: AgencyId, email: &str) -> (Uuid, String) {
+    t.user(Role::AgencyRepresentative)
+        .agency(agency)
+        .email(email)
+        .signed_in()
+        .await
+}
+
+/// An account of `role` with the address `email`, not signed in; its id. Short for
+/// `t.user(role).email(email).create()`.
+pub async fn account(t: &TestApp, role: Role, email: &str) -> Uuid {
+    t.user(role).email(email).create().await
 }
 
 /// The example partnership's application over a store, its settings changed by `edit`.
@@ -588,6 +691,45 @@ pub fn enc(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+/// Asserts that `text` (a page, a file, an email) contains `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
+}
+
+/// Asserts that `text` does not contain `needle`; a failure shows both.
+#[track_caller]
+pub fn assert_lacks(text: &str, needle: &str) {
+    assert!(
+        !text.contains(needle),
+        "{needle:?} should not be in:\n{text}"
+    );
+}
+
+/// The part of `text` after the first `start` and before the next `end` or `start` (a table
+/// row, a section of a page); panics, naming `start`, when `text` has no `start`.
+#[track_caller]
+pub fn between<'a>(text: &'a str, start: &str, end: &str) -> &'a str {
+    let after = text
+        .split(start)
+        .nth(1)
+        .unwrap_or_else(|| panic!("{start:?} is not in:\n{text}"));
+    after.split(end).next().unwrap_or(after)
+}
+
+/// Asserts that a response is a PDF (200 OK, `application/pdf`); returns its
+/// Content-Disposition header, for the caller to check the file's name.
+#[track_caller]
+pub fn pdf_disposition(response: &Response<Body>) -> String {
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers();
+    assert_eq!(headers["content-type"], "application/pdf");
+    headers["content-disposition"]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
 }
 
 pub async fn body(response: Response<Body>) -> String {

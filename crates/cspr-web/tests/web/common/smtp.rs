@@ -178,6 +178,11 @@ impl Mail {
     }
 }
 
+/// What [`sent`] lists when each of `recipients`, in order, got one message with `subject`.
+pub fn to_each<'a>(recipients: &[&'a str], subject: &'a str) -> Vec<(&'a str, &'a str)> {
+    recipients.iter().map(|&r| (r, subject)).collect()
+}
+
 /// (to, subject) of each email.
 pub fn sent(mails: &[Mail]) -> Vec<(&str, &str)> {
     mails
