@@ -132,3 +132,18 @@ pub fn render_form(
     };
     render(status, page)
 }
+
+/// Draws a form's page with the errors it shows: 200 without, 422 with.
+///
+/// # Errors
+/// The template failed.
+pub fn render_checked<T>(
+    page: &impl askama::Template,
+    errors: &[T],
+) -> Result<axum::response::Response, crate::WebError> {
+    render_form(
+        page,
+        errors.is_empty(),
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}

@@ -2,7 +2,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::Response;
 use cspr_domain::documents::{self, Change};
 use cspr_domain::words::long_date;
@@ -180,9 +179,5 @@ pub async fn history(
         removed,
         errors,
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }

@@ -4,7 +4,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query};
-use axum::http::StatusCode;
 use axum::response::Response;
 use cspr_domain::case::Case;
 use cspr_domain::documents::{DocumentKind, Origin};
@@ -277,11 +276,7 @@ pub(super) async fn document_page(
         family_form,
         section_options,
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 /// `GET /cases/{case_id}/documents/{document}`.

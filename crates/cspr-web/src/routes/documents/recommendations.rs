@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::Query;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::{Case, Command};
 use cspr_domain::documents::DocumentKind;
@@ -95,11 +94,7 @@ async fn recommendation_page(
         agencies,
         errors,
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 fn find_recommendation(case: &Case, id: &str) -> Option<Recommendation> {

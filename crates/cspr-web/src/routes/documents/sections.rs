@@ -3,7 +3,6 @@
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Case;
 use cspr_domain::documents::{self, DocumentKind, Origin, SectionComment};
@@ -180,11 +179,7 @@ async fn section_page(
             .find(|a| a.name == "report-editor.js")
             .map_or("", |a| a.path),
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 fn comment_view(c: &SectionComment, replies: &[&SectionComment], names: &Names) -> CommentView {

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::Response;
 use cspr_domain::case::Case;
 use cspr_domain::case::model::PublicationDecision;
@@ -224,11 +223,7 @@ pub(super) async fn publication_page(
             Vec::new()
         },
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 #[derive(Debug, Default, Deserialize)]

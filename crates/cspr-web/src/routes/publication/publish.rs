@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Case;
 use cspr_domain::words::long_date;
@@ -115,11 +114,7 @@ async fn publish_page(
             .unwrap_or_default(),
         blocker,
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 /// The publish form.

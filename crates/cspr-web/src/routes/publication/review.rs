@@ -4,7 +4,6 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::Path;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::anonymisation::{AnonymisationReview, FindingDecision, ScanFinding};
 use cspr_domain::case::Case;
@@ -226,11 +225,7 @@ async fn review_page(
         open: current.map_or(0, |(r, _)| r.unreviewed()),
         findings,
     };
-    crate::layout::render_form(
-        &view,
-        view.errors.is_empty(),
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
+    crate::layout::render_checked(&view, &view.errors)
 }
 
 /// The review screen: every finding in its context, with its decision.
