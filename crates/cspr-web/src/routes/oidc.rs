@@ -127,6 +127,7 @@ fn pending_id(headers: &HeaderMap) -> Option<String> {
 
 use super::signin::landing;
 
+/// Writes a sign-in event through OpenID Connect to the access log.
 async fn log(
     state: &AppState,
     actor: String,
@@ -134,14 +135,8 @@ async fn log(
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
-    super::signin::log(
-        state,
-        actor,
-        action,
-        &format!("openid connect: {detail}"),
-        source,
-    )
-    .await
+    let detail = format!("openid connect: {detail}");
+    super::signin::log(state, actor, action, &detail, source).await
 }
 
 /// Sends the browser to the organisation's provider.

@@ -188,7 +188,7 @@ fn identity(claims: &CoreIdTokenClaims) -> Identity {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::oidc::tests::secret;
+
     use time::Duration;
 
     fn pending(source: &str, created: OffsetDateTime) -> Pending {
@@ -203,13 +203,7 @@ mod tests {
 
     #[test]
     fn pending_sign_ins_expire_are_single_use_and_bounded_per_address() {
-        let c = OidcConfig::new(
-            "https://login.example.org",
-            "client",
-            secret(),
-            "https://cspr.example.org/sign-in/oidc/callback",
-        )
-        .expect("config");
+        let c = crate::auth::oidc::tests::example_config();
         let t0 = time::macros::datetime!(2025-09-01 09:00 UTC);
         c.keep("a".into(), pending("1.2.3.4", t0));
         assert!(c.take("a", t0 + Duration::minutes(9)).is_some());

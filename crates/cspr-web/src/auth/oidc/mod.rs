@@ -371,6 +371,17 @@ mod tests {
         SecretString::from("s3cret".to_owned())
     }
 
+    /// A configuration for an example provider, with the secret `s3cret`.
+    pub(super) fn example_config() -> OidcConfig {
+        OidcConfig::new(
+            "https://login.example.org",
+            "client",
+            secret(),
+            "https://cspr.example.org/sign-in/oidc/callback",
+        )
+        .expect("config")
+    }
+
     #[test]
     fn plain_http_only_for_loopback() {
         let cb = "https://cspr.example.org/sign-in/oidc/callback";
@@ -393,13 +404,7 @@ mod tests {
 
     #[test]
     fn debug_hides_the_secret() {
-        let c = OidcConfig::new(
-            "https://login.example.org",
-            "client",
-            secret(),
-            "https://cspr.example.org/sign-in/oidc/callback",
-        )
-        .expect("config");
+        let c = example_config();
         assert!(!format!("{c:?}").contains("s3cret"));
     }
 }
