@@ -153,7 +153,7 @@ pub fn contribution_of(
 ///
 /// # Errors
 /// [`AnswerError::TooLong`] naming its question.
-pub fn check_lengths(answers: &[Answer]) -> Result<(), AnswerError> {
+fn check_lengths(answers: &[Answer]) -> Result<(), AnswerError> {
     match answers
         .iter()
         .find(|a| a.answer.chars().count() > MAX_ANSWER_CHARS)
@@ -167,7 +167,7 @@ pub fn check_lengths(answers: &[Answer]) -> Result<(), AnswerError> {
 ///
 /// # Errors
 /// [`AnswerError::Incomplete`].
-pub fn ready_to_send(
+fn ready_to_send(
     app: &App,
     kind: ContributionKind,
     draft: &ContributionDraft,

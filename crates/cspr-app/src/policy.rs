@@ -343,13 +343,18 @@ pub fn may_publish(p: &Principal) -> bool {
 /// own.
 #[must_use]
 pub fn responsible_for_stage(stage: &str) -> Vec<Role> {
-    let Some(stage) = Stage::from_key(stage) else {
-        return Vec::new();
-    };
     Role::ALL
         .into_iter()
-        .filter(|role| stage.awaits().iter().any(|kind| may_run(*role, *kind)))
+        .filter(|role| moves_case_on(*role, stage))
         .collect()
+}
+
+/// Whether someone in `role` moves a case on at `stage` (by its key): one of the commands the
+/// stage waits on is theirs to give. Asked once per case on the dashboard, so it allocates
+/// nothing.
+#[must_use]
+pub fn moves_case_on(role: Role, stage: &str) -> bool {
+    Stage::from_key(stage).is_some_and(|s| s.awaits().iter().any(|kind| may_run(role, *kind)))
 }
 
 /// Who may give each kind of command on a case they can read, through the case's forms: the

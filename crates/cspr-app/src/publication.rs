@@ -785,7 +785,7 @@ pub enum PublicTextError {
 
 /// Which people the case records a text names, by the pseudonyms the public text uses.
 #[must_use]
-pub fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
+fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
     let mut out: Vec<String> = cspr_redact::find(text, known)
         .into_iter()
         .filter_map(|f| f.person.and_then(|p| known.people.get(p)))

@@ -137,9 +137,7 @@ async fn cases_page(
     let tasks = if dashboard {
         let mut tasks: Vec<(Option<time::Date>, Task)> = summaries
             .iter()
-            .filter(|s| {
-                !s.closed && cspr_app::policy::responsible_for_stage(&s.stage).contains(&p.role)
-            })
+            .filter(|s| !s.closed && cspr_app::policy::moves_case_on(p.role, &s.stage))
             .map(|s| {
                 let (when, overdue) = s
                     .next_deadline
