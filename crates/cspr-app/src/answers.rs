@@ -6,11 +6,11 @@
 
 use std::collections::BTreeSet;
 
-use cspr_domain::case::Command;
 use cspr_domain::case::model::{
     Answer, ChronologyEntry, Contribution, ContributionDraft, ContributionKind,
     ContributionRequest, ContributionStatus, FormResponse, Responder, ResponseFile,
 };
+use cspr_domain::case::{Case, Command};
 use cspr_domain::forms::{self, MAX_ANSWER_CHARS};
 use cspr_domain::ids::{AgencyId, CaseId};
 use cspr_domain::vocab::NonEmptyText;
@@ -313,10 +313,14 @@ pub async fn attach_file(
     if request.is_settled() {
         return Err(AnswerError::Settled);
     }
-    let draft = draft_of(request);
     let (name, media_type, size) = (file.name, file.media_type, file.bytes.len() as u64);
-    let attach = |blob| {
-        let mut draft = draft.clone();
+    // The draft as the case holds it when the file is attached, not as it was read above.
+    let attach = |case: &Case, blob| {
+        let mut draft = case
+            .contributions
+            .get(&(kind, agency))
+            .map(draft_of)
+            .unwrap_or_default();
         draft.form.attachments.push(ResponseFile {
             blob,
             name: name.to_owned(),

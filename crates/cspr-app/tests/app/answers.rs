@@ -114,6 +114,25 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
     .expect("saved");
     assert_eq!(saved, Answered::Saved);
     assert_eq!(version(&app, case_id).await, before + 1);
+    let file = cspr_app::files::NewFile {
+        name: "visit-notes.pdf",
+        media_type: "application/pdf",
+        bytes: b"%PDF-1.7 notes",
+    };
+    let blob = answers::attach_file(&app, &who, file, actor(today))
+        .await
+        .expect("attached");
+    let (case, _) = app.load(case_id).await.expect("load");
+    let draft = case.contributions[&(ContributionKind::AgencySummary, HEALTH)]
+        .draft
+        .clone()
+        .expect("a draft");
+    assert_eq!(draft.form.attachments.len(), 1, "the file is on the draft");
+    assert_eq!(draft.form.attachments[0].blob, blob);
+    assert!(
+        draft.form.answers.iter().all(|a| a.answer == "Seen twice."),
+        "attaching keeps the answers saved before"
+    );
     let sent = answers::answer(
         &app,
         &who,

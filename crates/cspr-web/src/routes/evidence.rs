@@ -359,7 +359,15 @@ pub async fn upload(
         media_type: media,
         bytes: &upload.bytes,
     };
-    match cspr_app::files::attach(&state.app(), case_id, file, command, actor(&state, p)).await {
+    match cspr_app::files::attach(
+        &state.app(),
+        case_id,
+        file,
+        |_, blob| command(blob),
+        actor(&state, p),
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{case_id}?done=evidence")).into_response()),
         Err(e) => fail(crate::refused(e)?).await,
     }
