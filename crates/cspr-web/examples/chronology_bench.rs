@@ -12,13 +12,12 @@
     reason = "a benchmark reports on standard output"
 )]
 
-use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use cspr_app::{Actor, App};
+use cspr_app::App;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{
@@ -29,36 +28,25 @@ use cspr_domain::examples::{PARTNERSHIP, local_review_script};
 use cspr_domain::ids::{AgencyId, CaseId, UserId};
 use cspr_domain::vocab::NonEmptyText;
 use cspr_store::testing::TestDb;
-use cspr_store::{AgencyRow, NewSession, NewUser};
+use cspr_store::{AgencyRow, NewUser};
 use cspr_web::layout::Chrome;
-use cspr_web::{AppState, Clock, WebConfig};
+use cspr_web::{AppState, WebConfig};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-type Result<T> = std::result::Result<T, Box<dyn Error>>;
+mod bench;
+
+use bench::{BenchClock, Result};
 
 const AGENCIES: usize = 8;
 const ENTRIES: usize = 5_000;
 const RUNS: usize = 50;
 const START: OffsetDateTime = datetime!(2025-04-16 09:00 UTC);
 
-#[derive(Debug)]
-struct BenchClock(Instant);
-
-impl Clock for BenchClock {
-    fn now(&self) -> OffsetDateTime {
-        START + self.0.elapsed()
-    }
-}
-
-fn actor(today: Date) -> Actor {
-    Actor {
-        user_id: UserId::from_uuid(Uuid::nil()),
-        now: OffsetDateTime::new_utc(today, time::macros::time!(10:00)),
-        today,
-    }
+fn actor(today: Date) -> cspr_app::Actor {
+    bench::actor(UserId::from_uuid(Uuid::nil()), today)
 }
 
 /// One agency's entries: spread over three years, some approximate, some timed.
@@ -234,7 +222,7 @@ async fn main() -> Result<()> {
     let state = AppState::new(
         app.clone(),
         WebConfig::new(PARTNERSHIP, "Bench SCP"),
-        Arc::new(BenchClock(Instant::now())),
+        Arc::new(BenchClock::from(START)),
     );
     let router = cspr_web::router(state);
     let user = Uuid::new_v4();
@@ -252,18 +240,7 @@ async fn main() -> Result<()> {
             START,
         )
         .await?;
-    let token = cspr_web::session::new_token();
-    store
-        .create_session(NewSession {
-            token_hash: cspr_web::session::token_hash(&token),
-            user_id: user,
-            created_at: START,
-            last_seen_at: START,
-            mfa_done: true,
-            reauth_at: Some(START),
-        })
-        .await?;
-    let cookie = format!("{}={token}", cspr_web::session::COOKIE_NAME);
+    let cookie = bench::signed_in(&store, user, START).await?;
     let mut times = Vec::with_capacity(RUNS);
     for _ in 0..RUNS {
         let request = Request::get(format!("/cases/{case_id}/chronology"))

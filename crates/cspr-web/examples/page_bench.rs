@@ -19,7 +19,6 @@
     reason = "a benchmark reports on standard output"
 )]
 
-use std::error::Error;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -27,7 +26,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode};
-use cspr_app::{Actor, App};
+use cspr_app::App;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{CaseRole, FamilyContact};
@@ -37,14 +36,16 @@ use cspr_domain::examples::{
 use cspr_domain::ids::{CaseId, UserId};
 use cspr_domain::vocab::Relationship;
 use cspr_store::testing::TestDb;
-use cspr_store::{CaseScope, NewSession, Store};
+use cspr_store::{CaseScope, Store};
 use cspr_web::{AppState, Clock, WebConfig};
 use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use tower::ServiceExt;
 use uuid::Uuid;
 
-type Result<T> = std::result::Result<T, Box<dyn Error>>;
+mod bench;
+
+use bench::{BenchClock, Result};
 
 /// Cases on the dashboard.
 const CASES: usize = 1000;
@@ -55,23 +56,8 @@ const ONESHOT: usize = 500;
 /// When the benchmark's clock starts: after the example scripts' last step.
 const START: OffsetDateTime = datetime!(2025-10-06 09:00 UTC);
 
-/// A clock that starts at [`START`] and runs in real time, so sessions stay live and the access
-/// log's times increase.
-#[derive(Debug)]
-struct BenchClock(Instant);
-
-impl Clock for BenchClock {
-    fn now(&self) -> OffsetDateTime {
-        START + self.0.elapsed()
-    }
-}
-
-fn actor(today: Date) -> Actor {
-    Actor {
-        user_id: cspr_app::demo::DEMO_ACTOR,
-        now: OffsetDateTime::new_utc(today, time::macros::time!(10:00)),
-        today,
-    }
+fn actor(today: Date) -> cspr_app::Actor {
+    bench::actor(cspr_app::demo::DEMO_ACTOR, today)
 }
 
 /// Gives a case-opening command the case's own reference.
@@ -166,18 +152,7 @@ async fn session(store: &Store, now: OffsetDateTime) -> Result<String> {
         .user_by_email(&email)
         .await?
         .ok_or("no demo team account")?;
-    let token = cspr_web::session::new_token();
-    store
-        .create_session(NewSession {
-            token_hash: cspr_web::session::token_hash(&token),
-            user_id: user.id,
-            created_at: now,
-            last_seen_at: now,
-            mfa_done: true,
-            reauth_at: Some(now),
-        })
-        .await?;
-    Ok(format!("{}={token}", cspr_web::session::COOKIE_NAME))
+    bench::signed_in(store, user.id, now).await
 }
 
 /// Milliseconds at a percentile of sorted durations (nearest rank).
@@ -328,7 +303,7 @@ async fn wrk(script: &std::path::Path, url: &str, cookie: &str, conns: u32, secs
 async fn main() -> Result<()> {
     let db = TestDb::sqlite().await;
     let store = db.store().await;
-    let clock = Arc::new(BenchClock(Instant::now()));
+    let clock = Arc::new(BenchClock::from(START));
     let app = App::new(
         store.clone(),
         Calendar::england_and_wales(),

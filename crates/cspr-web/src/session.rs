@@ -149,12 +149,26 @@ pub async fn start(
     if let Some(old) = replaces {
         store.delete_session(old).await?;
     }
+    open(store, user.id, state.now(), mfa_done).await
+}
+
+/// Opens a new session for `user_id` at `now` (re-authenticated then), with or without the
+/// second factor done; returns its token. [`start`] is the sign-in's way in; tests and
+/// benchmarks use this to be signed in without the forms.
+///
+/// # Errors
+/// Store failures.
+pub async fn open(
+    store: &cspr_store::Store,
+    user_id: uuid::Uuid,
+    now: OffsetDateTime,
+    mfa_done: bool,
+) -> Result<String, cspr_store::StoreError> {
     let token = new_token();
-    let now: OffsetDateTime = state.now();
     store
         .create_session(NewSession {
             token_hash: token_hash(&token),
-            user_id: user.id,
+            user_id,
             created_at: now,
             last_seen_at: now,
             mfa_done,

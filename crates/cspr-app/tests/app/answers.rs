@@ -7,10 +7,10 @@ use cspr_app::policy::{CaseNeed, Principal, Role, answerer, authorize_case};
 use cspr_app::requests::{NewRequest, request_contributions};
 use cspr_domain::case::model::{Answer, ContributionKind, ContributionStatus};
 use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE, local_review_script};
-use cspr_domain::ids::CaseId;
 use cspr_store::Backend;
 use time::macros::date;
 
+use super::version;
 use super::workflows::{actor, app, case_after, health_representative};
 
 fn representative(agency: cspr_domain::ids::AgencyId) -> Principal {
@@ -36,13 +36,6 @@ fn answered(text: &str) -> Vec<Answer> {
             answer: text.to_owned(),
         })
         .collect()
-}
-
-async fn version(app: &cspr_app::App, case_id: CaseId) -> u64 {
-    app.store()
-        .stream_version(case_id.as_uuid())
-        .await
-        .expect("version")
 }
 
 /// The health representative answers the health summary: not the police's, not by typing

@@ -29,6 +29,24 @@ fn settings() -> Settings {
     }
 }
 
+/// A new case opened by the first step of the local review script; the case and the script.
+async fn opened(app: &App) -> (CaseId, Vec<(Date, Command)>) {
+    let case_id = CaseId::random();
+    let script = local_review_script();
+    app.execute(case_id, Some(0), script[0].1.clone(), actor(script[0].0))
+        .await
+        .expect("opened");
+    (case_id, script)
+}
+
+/// The case's stream version as stored.
+async fn version(app: &App, case_id: CaseId) -> u64 {
+    app.store()
+        .stream_version(case_id.as_uuid())
+        .await
+        .expect("version")
+}
+
 async fn app(backend: Backend) -> (TestDb, App) {
     let db = TestDb::new(backend).await;
     let store = db.store().await;
@@ -116,11 +134,8 @@ async fn commands_become_events_and_read_models(backend: Backend) {
 
 async fn a_refused_command_writes_nothing(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let case_id = CaseId::random();
-    let (today, first) = local_review_script()[0].clone();
-    app.execute(case_id, None, first, actor(today))
-        .await
-        .expect("opened");
+    let (case_id, script) = opened(&app).await;
+    let today = script[0].0;
     let err = app
         .execute(
             case_id,
@@ -133,22 +148,12 @@ async fn a_refused_command_writes_nothing(backend: Backend) {
         .await
         .expect_err("not at this stage");
     assert!(matches!(err, AppError::Domain(_)), "{err:?}");
-    assert_eq!(
-        app.store()
-            .stream_version(case_id.as_uuid())
-            .await
-            .expect("version"),
-        1
-    );
+    assert_eq!(version(&app, case_id).await, 1);
 }
 
 async fn a_stale_version_is_a_conflict(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let case_id = CaseId::random();
-    let script = local_review_script();
-    app.execute(case_id, Some(0), script[0].1.clone(), actor(script[0].0))
-        .await
-        .expect("opened");
+    let (case_id, script) = opened(&app).await;
     let err = app
         .execute(case_id, Some(0), script[1].1.clone(), actor(script[1].0))
         .await
@@ -163,13 +168,7 @@ async fn a_stale_version_is_a_conflict(backend: Backend) {
         ),
         "{err:?}"
     );
-    assert_eq!(
-        app.store()
-            .stream_version(case_id.as_uuid())
-            .await
-            .expect("version"),
-        1
-    );
+    assert_eq!(version(&app, case_id).await, 1);
 }
 
 async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backend) {
@@ -210,11 +209,7 @@ async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backen
 /// after the case is shredded.
 async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let case_id = CaseId::random();
-    let script = local_review_script();
-    app.execute(case_id, Some(0), script[0].1.clone(), actor(script[0].0))
-        .await
-        .expect("opened");
+    let (case_id, script) = opened(&app).await;
     let (first, events) = app.load(case_id).await.expect("load");
     assert_eq!((first.version, events.len()), (1, 1));
     // Loaded again: the same case.

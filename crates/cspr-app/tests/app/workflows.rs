@@ -60,10 +60,7 @@ pub(super) async fn case_after(app: &App, script: &[(Date, Command)], n: usize) 
 /// case list, the members and the public copy.
 async fn footprint(app: &App, case_id: CaseId) -> (u64, String, usize, bool) {
     let store = app.store();
-    let version = store
-        .stream_version(case_id.as_uuid())
-        .await
-        .expect("version");
+    let version = super::version(app, case_id).await;
     let stage = store
         .case_summary(case_id.as_uuid())
         .await
@@ -364,13 +361,7 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
         matches!(err, AppError::Store(StoreError::Duplicate(_))),
         "{err:?}"
     );
-    assert_eq!(
-        app.store()
-            .stream_version(case_id.as_uuid())
-            .await
-            .expect("v"),
-        case.version
-    );
+    assert_eq!(super::version(&app, case_id).await, case.version);
     let (after, _) = app.load(case_id).await.expect("load");
     assert!(
         after.published_on.is_none(),

@@ -3,9 +3,8 @@
 //! (tagged, titled, sections in order), the DOCX unzipped (heading styles, contents), pages
 //! rendered to PNG in the artefact folder to be looked at.
 
-use super::files::{artefacts, assert_in_order, flat, poppler};
+use super::files::{artefacts, assert_in_order, flat, paragraphs, poppler, unzip};
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 
 use cspr_domain::case::{Case, Command, Ctx, apply, decide};
 use cspr_domain::documents::{DocumentKind, ExportFormat};
@@ -48,35 +47,9 @@ fn case_before(stop: impl Fn(&Command) -> bool) -> Case {
     case
 }
 
-fn unzip(docx: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
-    let mut s = String::new();
-    zip.by_name(name)
-        .expect("part")
-        .read_to_string(&mut s)
-        .expect("utf-8");
-    s
-}
-
-/// (style, text) of each paragraph of document.xml.
-fn paragraphs(xml: &str) -> Vec<(String, String)> {
-    xml.split("</w:p>")
-        .map(|p| {
-            let style = p
-                .split("<w:pStyle w:val=\"")
-                .nth(1)
-                .and_then(|s| s.split('"').next())
-                .unwrap_or("")
-                .to_owned();
-            let text: String = p
-                .split("<w:t")
-                .skip(1)
-                .filter_map(|t| t.split_once('>').map(|(_, r)| r))
-                .filter_map(|r| r.split("</w:t>").next())
-                .collect();
-            (style, text)
-        })
-        .collect()
+/// The headings of the kind's sections, in order.
+fn headings_of(kind: DocumentKind) -> Vec<&'static str> {
+    kind.sections().iter().map(|s| s.heading).collect()
 }
 
 fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_needles: &[&str]) {
@@ -147,11 +120,7 @@ fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_n
 #[test]
 fn the_rapid_review_report_exports_with_its_six_sections() {
     let case = case_before(|c| matches!(c, Command::SubmitRapidReview { .. }));
-    let headings: Vec<&str> = DocumentKind::RapidReview
-        .sections()
-        .iter()
-        .map(|s| s.heading)
-        .collect();
+    let headings = headings_of(DocumentKind::RapidReview);
     check(
         DocumentKind::RapidReview,
         &case,
@@ -169,11 +138,7 @@ fn the_rapid_review_report_exports_with_its_six_sections() {
 #[test]
 fn the_terms_of_reference_export_with_the_panel_and_timescale() {
     let case = case_before(|c| matches!(c, Command::AppointIndependentReviewer { .. }));
-    let headings: Vec<&str> = DocumentKind::TermsOfReference
-        .sections()
-        .iter()
-        .map(|s| s.heading)
-        .collect();
+    let headings = headings_of(DocumentKind::TermsOfReference);
     check(
         DocumentKind::TermsOfReference,
         &case,

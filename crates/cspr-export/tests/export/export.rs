@@ -2,7 +2,7 @@
 //! XML inspected, the PDF through poppler's pdfinfo / pdftotext (Debian poppler-utils), the
 //! pages rendered to PNG in the test artefact folder for people to look at.
 
-use super::files::{artefacts, assert_in_order, flat, poppler};
+use super::files::{artefacts, assert_in_order, flat, paragraphs, poppler, unzip};
 use std::io::{Cursor, Read};
 
 use cspr_domain::report::Section;
@@ -116,16 +116,6 @@ fn pdf_is_tagged_titled_complete_and_literal() {
     );
 }
 
-fn unzip(docx: &[u8], name: &str) -> String {
-    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
-    let mut file = zip
-        .by_name(name)
-        .unwrap_or_else(|_| panic!("{name} in the package"));
-    let mut s = String::new();
-    file.read_to_string(&mut s).expect("utf-8 part");
-    s
-}
-
 /// Every XML part parses.
 fn assert_well_formed(docx: &[u8]) {
     let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
@@ -146,29 +136,6 @@ fn assert_well_formed(docx: &[u8]) {
             }
         }
     }
-}
-
-/// (style, text) of each paragraph of word/document.xml, text still XML-escaped.
-fn paragraphs(xml: &str) -> Vec<(String, String)> {
-    xml.split("</w:p>")
-        .map(|p| {
-            let style = p
-                .split("<w:pStyle w:val=\"")
-                .nth(1)
-                .and_then(|s| s.split('"').next())
-                .unwrap_or("")
-                .to_owned();
-            let text = p
-                .split("<w:t")
-                .skip(1)
-                // <w:t> and <w:t xml:space=..>, not <w:tabs>, <w:tbl>, ...
-                .filter(|t| t.starts_with('>') || t.starts_with(' '))
-                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
-                .filter_map(|t| t.split("</w:t>").next())
-                .collect::<String>();
-            (style, text)
-        })
-        .collect()
 }
 
 #[test]

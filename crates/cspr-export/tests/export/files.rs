@@ -1,6 +1,7 @@
 //! What the export tests share for reading files back: the artefact folder, poppler's tools,
-//! and text comparisons that ignore line breaks.
+//! a DOCX package's parts, and text comparisons that ignore line breaks.
 
+use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -41,4 +42,38 @@ pub fn assert_in_order(hay: &str, needles: &[&str]) {
             .unwrap_or_else(|| panic!("{n:?} missing (or out of order) after byte {from}"));
         from += at + n.len();
     }
+}
+
+/// The part `name` of a DOCX package, as text.
+pub fn unzip(docx: &[u8], name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");
+    let mut file = zip
+        .by_name(name)
+        .unwrap_or_else(|_| panic!("{name} in the package"));
+    let mut s = String::new();
+    file.read_to_string(&mut s).expect("utf-8 part");
+    s
+}
+
+/// (style, text) of each paragraph of word/document.xml, text still XML-escaped.
+pub fn paragraphs(xml: &str) -> Vec<(String, String)> {
+    xml.split("</w:p>")
+        .map(|p| {
+            let style = p
+                .split("<w:pStyle w:val=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("")
+                .to_owned();
+            let text = p
+                .split("<w:t")
+                .skip(1)
+                // <w:t> and <w:t xml:space=..>, not <w:tabs>, <w:tbl>, ...
+                .filter(|t| t.starts_with('>') || t.starts_with(' '))
+                .filter_map(|t| t.split_once('>').map(|(_, rest)| rest))
+                .filter_map(|t| t.split("</w:t>").next())
+                .collect::<String>();
+            (style, text)
+        })
+        .collect()
 }

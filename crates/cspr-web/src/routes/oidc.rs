@@ -23,7 +23,6 @@ use cspr_store::{StoreError, UserRow};
 use crate::auth::oidc::{CallbackParams, Identity, OidcError};
 use crate::extract::Visit;
 use crate::layout::Chrome;
-use crate::reader::Source;
 use crate::session;
 use crate::{AppState, WebError};
 
@@ -125,18 +124,11 @@ fn pending_id(headers: &HeaderMap) -> Option<String> {
     crate::session::cookie(headers, PENDING_COOKIE).filter(|v| crate::session::is_token(v))
 }
 
-use super::signin::landing;
+use super::signin::{landing, log};
 
-/// Writes a sign-in event through OpenID Connect to the access log.
-async fn log(
-    state: &AppState,
-    actor: String,
-    action: &str,
-    detail: &str,
-    source: &Source,
-) -> Result<(), WebError> {
-    let detail = format!("openid connect: {detail}");
-    super::signin::log(state, actor, action, &detail, source).await
+/// The access log's detail for a sign-in event through OpenID Connect.
+fn via_oidc(detail: &str) -> String {
+    format!("openid connect: {detail}")
 }
 
 /// Sends the browser to the organisation's provider.
@@ -221,7 +213,7 @@ pub async fn callback(
                 &state,
                 "oidc:unknown".to_owned(),
                 "sign-in-failed",
-                e.reason(),
+                &via_oidc(e.reason()),
                 &source,
             )
             .await?;
@@ -241,7 +233,7 @@ pub async fn callback(
                     &state,
                     user.id.to_string(),
                     "oidc-linked",
-                    "by the address the provider verified",
+                    &via_oidc("by the address the provider verified"),
                     &source,
                 )
                 .await?;
@@ -253,7 +245,7 @@ pub async fn callback(
                 &state,
                 account.unwrap_or_else(|| who.pseudonym()),
                 "sign-in-failed",
-                why,
+                &via_oidc(why),
                 &source,
             )
             .await?;
@@ -264,11 +256,11 @@ pub async fn callback(
         &state,
         user.id.to_string(),
         "sign-in-oidc",
-        if who.multi_factor {
+        &via_oidc(if who.multi_factor {
             "organisation's multi-factor"
         } else {
             "first factor only"
-        },
+        }),
         &source,
     )
     .await?;

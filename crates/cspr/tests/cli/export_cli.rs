@@ -29,26 +29,42 @@ fn pdfinfo(path: &std::path::Path) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Exports one document of the case with that reference into the sandbox as `file`.
+fn export(
+    sandbox: &Sandbox,
+    reference: &str,
+    document: &str,
+    format: &str,
+    file: &str,
+) -> std::path::PathBuf {
+    let out = sandbox.path().join(file);
+    sandbox.ok(&[
+        "export",
+        "--case",
+        reference,
+        "--document",
+        document,
+        "--format",
+        format,
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    out
+}
+
 #[test]
 fn the_three_documents_export_in_every_format() {
     let sandbox = Sandbox::new();
     sandbox.ok(&["demo"]);
-    let dir = sandbox.path().to_path_buf();
 
     // The overview report as a tagged PDF with its six sections in order.
-    let pdf = dir.join("overview.pdf");
-    let r9 = reference(9);
-    sandbox.ok(&[
-        "export",
-        "--case",
-        &r9,
-        "--document",
+    let pdf = export(
+        &sandbox,
+        &reference(9),
         "overview-report",
-        "--format",
         "pdf",
-        "--out",
-        pdf.to_str().expect("utf-8"),
-    ]);
+        "overview.pdf",
+    );
     let info = pdfinfo(&pdf);
     assert!(
         info.lines()
@@ -71,18 +87,13 @@ fn the_three_documents_export_in_every_format() {
     }
 
     // The rapid review report as a Word document, the terms of reference as a web page.
-    let docx = dir.join("rapid-review.docx");
-    sandbox.ok(&[
-        "export",
-        "--case",
+    let docx = export(
+        &sandbox,
         &reference(4),
-        "--document",
         "rapid-review",
-        "--format",
         "docx",
-        "--out",
-        docx.to_str().expect("utf-8"),
-    ]);
+        "rapid-review.docx",
+    );
     let bytes = std::fs::read(&docx).expect("docx");
     assert!(bytes.starts_with(b"PK\x03\x04"));
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("zip");
@@ -94,18 +105,13 @@ fn the_three_documents_export_in_every_format() {
     .expect("utf-8");
     assert!(xml.contains("Heading1") && xml.contains("Key practice episodes"));
 
-    let html = dir.join("terms.html");
-    sandbox.ok(&[
-        "export",
-        "--case",
+    let html = export(
+        &sandbox,
         &reference(8),
-        "--document",
         "terms-of-reference",
-        "--format",
         "html",
-        "--out",
-        html.to_str().expect("utf-8"),
-    ]);
+        "terms.html",
+    );
     let page = std::fs::read_to_string(&html).expect("html");
     assert!(page.contains("<html lang=\"en-GB\"") || page.contains("lang=\"en-GB\""));
     assert!(page.contains("Key lines of enquiry") && page.contains("Review panel"));

@@ -10,6 +10,16 @@ const RECORDS: &str = r#"{"id": "r1", "text": "Gemma White (DOB 26/04/1984) rang
 {"id": "r2", "text": "Seen at 168 Oak Close, Rochdale OL11 1AA."}
 "#;
 
+/// The labels of an output line's spans, in order.
+fn labels(line: &serde_json::Value) -> Vec<&str> {
+    line["spans"]
+        .as_array()
+        .expect("spans")
+        .iter()
+        .map(|s| s["label"].as_str().expect("label"))
+        .collect()
+}
+
 #[test]
 fn records_give_findings_as_code_point_spans_with_labels() {
     let sandbox = Sandbox::new();
@@ -22,22 +32,13 @@ fn records_give_findings_as_code_point_spans_with_labels() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["id"], "r1");
-    let labels: Vec<&str> = lines[0]["spans"]
-        .as_array()
-        .expect("spans")
-        .iter()
-        .map(|s| s["label"].as_str().expect("label"))
-        .collect();
-    assert_eq!(labels, ["PERSON", "DATE_OF_BIRTH", "PERSON", "PHONE"]);
+    assert_eq!(
+        labels(&lines[0]),
+        ["PERSON", "DATE_OF_BIRTH", "PERSON", "PHONE"]
+    );
     assert_eq!(lines[0]["spans"][0]["start"], 0);
     assert_eq!(lines[0]["spans"][0]["end"], 11);
-    let labels: Vec<&str> = lines[1]["spans"]
-        .as_array()
-        .expect("spans")
-        .iter()
-        .map(|s| s["label"].as_str().expect("label"))
-        .collect();
-    assert_eq!(labels, ["ADDRESS", "POSTCODE"]);
+    assert_eq!(labels(&lines[1]), ["ADDRESS", "POSTCODE"]);
 }
 
 /// A sandbox with case.json: Tony Bailey, the child, known as Child W.

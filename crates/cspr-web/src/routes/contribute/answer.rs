@@ -1,9 +1,7 @@
 //! The practitioner's form, for a free text or a request's questions, and sending it.
 
 use crate::ValidForm;
-use crate::extract::Visit;
 use askama::Template;
-use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_app::answers::{self, AnswerError, Answered};
@@ -14,7 +12,7 @@ use uuid::Uuid;
 
 use super::code::start_page;
 use super::{
-    FORM_KINDS, MAX_CONTRIBUTION_CHARS, clear_cookie, form_name, form_open, html, live_link, log,
+    FORM_KINDS, MAX_CONTRIBUTION_CHARS, OnLink, clear_cookie, form_name, form_open, html, log,
     not_valid,
 };
 use crate::layout::Chrome;
@@ -44,6 +42,24 @@ struct DonePage {
     chrome: Chrome,
 }
 
+impl FormPage {
+    /// The link's form with nothing entered yet: one free text unless the caller adds a
+    /// request's questions.
+    fn of(state: &AppState, token: &str, link: &PractitionerLink) -> Self {
+        Self {
+            chrome: Chrome::signed_out(state),
+            token: token.to_owned(),
+            form_name: form_name(&link.form).unwrap_or_else(|| "Form".to_owned()),
+            text: String::new(),
+            error: String::new(),
+            sections: Vec::new(),
+            intro: String::new(),
+            errors: Vec::new(),
+            saved: false,
+        }
+    }
+}
+
 fn contribution_page(
     state: &AppState,
     token: &str,
@@ -52,20 +68,12 @@ fn contribution_page(
     text: String,
     error: &str,
 ) -> Result<Response, WebError> {
-    html(
-        status,
-        &FormPage {
-            chrome: Chrome::signed_out(state),
-            token: token.to_owned(),
-            form_name: form_name(&link.form).unwrap_or_else(|| "Form".to_owned()),
-            text,
-            error: error.to_owned(),
-            sections: Vec::new(),
-            intro: String::new(),
-            errors: Vec::new(),
-            saved: false,
-        },
-    )
+    let page = FormPage {
+        text,
+        error: error.to_owned(),
+        ..FormPage::of(state, token, link)
+    };
+    html(status, &page)
 }
 
 /// The request a link answers: its kind and agency, when the case has it open. The read of
@@ -122,32 +130,21 @@ fn request_page(
     } else {
         StatusCode::BAD_REQUEST
     };
-    html(
-        status,
-        &FormPage {
-            chrome: Chrome::signed_out(state),
-            token: token.to_owned(),
-            form_name: form_name(&link.form).unwrap_or_else(|| "Form".to_owned()),
-            text: String::new(),
-            error: String::new(),
-            sections: crate::routes::requests::sections(&form, answers, missing),
-            intro: form.intro.clone(),
-            errors,
-            saved,
-        },
-    )
+    let page = FormPage {
+        sections: crate::routes::requests::sections(&form, answers, missing),
+        intro: form.intro.clone(),
+        errors,
+        saved,
+        ..FormPage::of(state, token, link)
+    };
+    html(status, &page)
 }
 
 /// The one form of the link, for the holder of its cookie; without it, back to the start.
 pub async fn form(
-    Visit(state, source): Visit,
-    Path(token): Path<String>,
+    OnLink(state, source, token, link): OnLink,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let link = match live_link(&state, &token, &source).await? {
-        Ok(link) => link,
-        Err(page) => return Ok(page),
-    };
     if !form_open(&link, &headers, state.now()) {
         return Ok(Redirect::to(&format!("/contribute/{token}")).into_response());
     }
@@ -177,15 +174,10 @@ pub async fn form(
 /// Stores what the practitioner wrote (sealed with the case key), uses the link up and thanks
 /// them.
 pub async fn submit(
-    Visit(state, source): Visit,
-    Path(token): Path<String>,
+    OnLink(state, source, token, link): OnLink,
     headers: HeaderMap,
     ValidForm(pairs): ValidForm<crate::routes::requests::Pairs>,
 ) -> Result<Response, WebError> {
-    let link = match live_link(&state, &token, &source).await? {
-        Ok(link) => link,
-        Err(page) => return Ok(page),
-    };
     let now = state.now();
     if !form_open(&link, &headers, now) {
         log(

@@ -1,17 +1,15 @@
 //! The practitioner opening a link: the start page, asking for a code and giving it.
 
 use crate::ValidForm;
-use crate::extract::Visit;
 use askama::Template;
-use axum::extract::Path;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use time::Duration;
 
 use super::{
-    FORM_MINUTES, MAX_CODE_ATTEMPTS, MAX_CODES_PER_LINK, code_hash, form_open, html, live_link,
-    log, message, new_code, not_valid, same_hash, set_cookie,
+    FORM_MINUTES, MAX_CODE_ATTEMPTS, MAX_CODES_PER_LINK, OnLink, code_hash, form_open, html, log,
+    message, new_code, not_valid, same_hash, set_cookie,
 };
 use crate::layout::Chrome;
 use crate::mail::{self, CODE_MINUTES};
@@ -75,14 +73,9 @@ fn code_page(
 
 /// The link's first page: what happens next, and the button that emails a code.
 pub async fn start(
-    Visit(state, source): Visit,
-    Path(token): Path<String>,
+    OnLink(state, _, token, link): OnLink,
     headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let link = match live_link(&state, &token, &source).await? {
-        Ok(link) => link,
-        Err(page) => return Ok(page),
-    };
     if form_open(&link, &headers, state.now()) {
         return Ok(Redirect::to(&format!("/contribute/{token}/form")).into_response());
     }
@@ -90,14 +83,7 @@ pub async fn start(
 }
 
 /// Emails a new code to the link's address and asks for it.
-pub async fn send_code(
-    Visit(state, source): Visit,
-    Path(token): Path<String>,
-) -> Result<Response, WebError> {
-    let link = match live_link(&state, &token, &source).await? {
-        Ok(link) => link,
-        Err(page) => return Ok(page),
-    };
+pub async fn send_code(OnLink(state, source, token, link): OnLink) -> Result<Response, WebError> {
     let Some(config) = state.config().mail.clone() else {
         tracing::error!("a practitioner asked for a code but email is not set up");
         return message(
@@ -168,14 +154,9 @@ pub async fn send_code(
 
 /// Checks a code: 5 tries per code; a right one opens the form for 60 minutes.
 pub async fn check_code(
-    Visit(state, source): Visit,
-    Path(token): Path<String>,
+    OnLink(state, source, token, link): OnLink,
     ValidForm(form): ValidForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    let link = match live_link(&state, &token, &source).await? {
-        Ok(link) => link,
-        Err(page) => return Ok(page),
-    };
     let now = state.now();
     let expired = "Your code has expired. Send a new code and enter it within 10 minutes";
     if link.code_hash.is_none() || link.code_expires_at.is_none_or(|until| now >= until) {

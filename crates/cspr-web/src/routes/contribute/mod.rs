@@ -22,14 +22,17 @@ pub mod code;
 pub mod links;
 
 use askama::Template;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use cspr_domain::case::model::ContributionKind;
 use cspr_store::{NewAccessEntry, PractitionerLink};
 use rand::Rng as _;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::extract::Visit;
 use crate::layout::Chrome;
 use crate::reader::Source;
 use crate::session::token_hash;
@@ -192,6 +195,30 @@ async fn log(
 
 /// Looks up the link of a path token; refuses (logged, one page for every reason) a link that
 /// cannot be used now.
+/// A request on a practitioner link that is still usable: the application, where the request
+/// came from, the link's token (from the path) and the link. A link that is unknown, used,
+/// revoked or expired is refused (and logged) before the handler runs, with the page that says
+/// so. Handlers take it as `OnLink(state, source, token, link): OnLink`.
+pub struct OnLink(pub AppState, pub Source, pub String, pub PractitionerLink);
+
+impl FromRequestParts<AppState> for OnLink {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let Visit(state, source) = Visit::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let Path(token) = Path::<String>::from_request_parts(parts, &state)
+            .await
+            .map_err(|_| WebError::NotFound.into_response())?;
+        match live_link(&state, &token, &source).await {
+            Ok(Ok(link)) => Ok(Self(state, source, token, link)),
+            Ok(Err(page)) => Err(page),
+            Err(e) => Err(e.into_response()),
+        }
+    }
+}
+
 async fn live_link(
     state: &AppState,
     token: &str,

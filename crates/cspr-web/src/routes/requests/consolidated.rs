@@ -19,7 +19,8 @@ use crate::reader::{self};
 struct ConsolidatedColumn {
     agency: String,
     sent: String,
-    files: Vec<(String, String)>,
+    /// (address, name, size in words)
+    files: Vec<(String, String, String)>,
     practitioner: bool,
 }
 
@@ -112,17 +113,7 @@ pub async fn consolidated(
             .map(|(r, on, c)| ConsolidatedColumn {
                 agency: agency_name(&agencies, r.agency),
                 sent: format!("Sent {}", long_date(*on)),
-                files: c
-                    .form
-                    .attachments
-                    .iter()
-                    .map(|f| {
-                        (
-                            format!("/cases/{case_id}/requests/{slug}/files/{}", f.blob),
-                            f.name.clone(),
-                        )
-                    })
-                    .collect(),
+                files: super::attachments(case_id, kind, &c.form),
                 practitioner: c.form.by == cspr_domain::case::model::Responder::Practitioner,
             })
             .collect(),

@@ -55,12 +55,8 @@ struct RequestsPage {
     kinds: Vec<(String, String, String, bool)>,
     /// (value, label, hint, checked)
     agencies: Vec<(String, String, String, bool)>,
-    due: String,
-    reason: String,
-    kind_error: String,
-    agencies_error: String,
-    due_error: String,
-    reason_error: String,
+    /// What the new-request form came back with (empty when it was not sent).
+    input: RequestInput,
 }
 
 /// What the new-request form came back with.
@@ -177,12 +173,7 @@ async fn requests_page(
         success: success.to_owned(),
         kinds,
         agencies: agency_boxes,
-        due: input.due,
-        reason: input.reason,
-        kind_error: input.kind_error,
-        agencies_error: input.agencies_error,
-        due_error: input.due_error,
-        reason_error: input.reason_error,
+        input,
         errors,
     };
     crate::layout::render_form(&page, page.errors.is_empty(), StatusCode::BAD_REQUEST)

@@ -79,6 +79,25 @@ pub fn open_request_of(d: &cspr_store::DeadlineRow, agency: AgencyId) -> Option<
         .flatten()
 }
 
+/// The files attached to an answer: (address, name, size in words).
+fn attachments(
+    case_id: Uuid,
+    kind: ContributionKind,
+    form: &cspr_domain::case::model::FormResponse,
+) -> Vec<(String, String, String)> {
+    let slug = kind.slug();
+    form.attachments
+        .iter()
+        .map(|f| {
+            (
+                format!("/cases/{case_id}/requests/{slug}/files/{}", f.blob),
+                f.name.clone(),
+                crate::routes::evidence::size_words(f.size),
+            )
+        })
+        .collect()
+}
+
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |c| {

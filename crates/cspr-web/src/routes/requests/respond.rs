@@ -22,7 +22,6 @@ use super::{Pairs, agency_name, capitalised, get};
 use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self, Source};
-use crate::routes::evidence;
 use crate::{AppState, ValidForm, WebError};
 
 pub(super) struct RespondInput {
@@ -94,18 +93,7 @@ pub(super) async fn respond_page(
         ContributionStatus::Requested => String::new(),
     };
     let editable = !request.is_settled() && cspr_app::policy::may_answer_for_agency(p, t.agency);
-    let files = draft
-        .form
-        .attachments
-        .iter()
-        .map(|f| {
-            (
-                format!("/cases/{case_id}/requests/{slug}/files/{}", f.blob),
-                f.name.clone(),
-                evidence::size_words(f.size),
-            )
-        })
-        .collect();
+    let files = super::attachments(case_id, t.kind, &draft.form);
     let mut errors = input.errors;
     if !input.entry_error.is_empty() {
         errors.push(("#entry-what".to_owned(), input.entry_error.clone()));

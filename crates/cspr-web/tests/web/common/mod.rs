@@ -24,7 +24,7 @@ use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE, local_review_scrip
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_domain::report::Section;
 use cspr_store::testing::TestDb;
-use cspr_store::{AccessLogRow, AgencyRow, Job, NewSession, NewUser, Store};
+use cspr_store::{AccessLogRow, AgencyRow, Job, NewUser, Store};
 use cspr_web::access::Role;
 use cspr_web::{AppState, Clock, WebConfig};
 use time::macros::datetime;
@@ -419,16 +419,7 @@ fn state_over(
 
 /// A fully signed-in session (both factors done); returns the cookie header value.
 pub async fn session(store: &Store, user: Uuid, now: OffsetDateTime) -> String {
-    let token = cspr_web::session::new_token();
-    store
-        .create_session(NewSession {
-            token_hash: cspr_web::session::token_hash(&token),
-            user_id: user,
-            created_at: now,
-            last_seen_at: now,
-            mfa_done: true,
-            reauth_at: Some(now),
-        })
+    let token = cspr_web::session::open(store, user, now, true)
         .await
         .expect("session");
     format!("{}={token}", cspr_web::session::COOKIE_NAME)

@@ -226,15 +226,7 @@ pub fn snapshot(dir: &Path) -> BTreeSet<(PathBuf, Vec<u8>)> {
 /// Every event in the sandbox's store, read through the store's own API (which decrypts the
 /// sealed half, so a damaged case key would show here too).
 pub fn stored_events(sandbox: &Sandbox) -> Vec<cspr_store::StoredEvent> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let key = cspr_store::MasterKey::load_or_create(&sandbox.key_path()).expect("master key");
-        let store = cspr_store::Store::open(&sandbox.database_url(), key)
-            .await
-            .expect("open store");
+    with_store(sandbox, |store| async move {
         let mut events = Vec::new();
         loop {
             let after = events.last().map_or(0, |e: &cspr_store::StoredEvent| e.seq);
@@ -246,6 +238,24 @@ pub fn stored_events(sandbox: &Sandbox) -> Vec<cspr_store::StoredEvent> {
         }
         store.close().await;
         events
+    })
+}
+
+/// Runs `work` on the sandbox's store, opened with its master key, on a runtime of its own.
+fn with_store<T, F>(sandbox: &Sandbox, work: impl FnOnce(cspr_store::Store) -> F) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let key = cspr_store::MasterKey::load_or_create(&sandbox.key_path()).expect("master key");
+        let store = cspr_store::Store::open(&sandbox.database_url(), key)
+            .await
+            .expect("open store");
+        work(store).await
     })
 }
 
@@ -311,15 +321,7 @@ pub fn check_acks(sandbox: &Sandbox, acks: &[Ack]) -> AckCheck {
 /// Records `n` access-log entries through the store's API (the binary has no command that
 /// reads personal data yet, so nothing else writes them).
 pub fn log_accesses(sandbox: &Sandbox, n: usize) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
-        let key = cspr_store::MasterKey::load_or_create(&sandbox.key_path()).expect("master key");
-        let store = cspr_store::Store::open(&sandbox.database_url(), key)
-            .await
-            .expect("open store");
+    with_store(sandbox, |store| async move {
         store.migrate().await.expect("migrate");
         for i in 0..n {
             store
