@@ -120,20 +120,34 @@ fn install_packages_if_needed(web: &Path) -> Result<(), String> {
     if !needs_install(web) {
         return Ok(());
     }
-    let output = Command::new(npm_program())
-        .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+    run_in(
+        web,
+        Command::new(npm_program()).args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"]),
+        |status| {
+            format!(
+                "`npm ci` in {} failed ({status}); its output is above",
+                web.display()
+            )
+        },
+    )?;
+    Ok(())
+}
+
+/// Runs `command` in `web`; when it fails, shows its output and gives `failed`'s message.
+fn run_in(
+    web: &Path,
+    command: &mut Command,
+    failed: impl FnOnce(std::process::ExitStatus) -> String,
+) -> Result<std::process::Output, String> {
+    let output = command
         .current_dir(web)
         .output()
         .map_err(|e| spawn_error(&e))?;
     if !output.status.success() {
         show_output(&output);
-        return Err(format!(
-            "`npm ci` in {} failed ({}); its output is above",
-            web.display(),
-            output.status
-        ));
+        return Err(failed(output.status));
     }
-    Ok(())
+    Ok(output)
 }
 
 /// Locks web/.build.lock until the returned file is dropped: exclusively to change
@@ -189,28 +203,24 @@ fn compile_stylesheet(web: &Path, out_dir: &Path) -> Result<String, String> {
             sass.display()
         ));
     }
-    let output = Command::new(node_program())
-        .arg(&sass)
-        .args([
-            "--style=compressed",
-            "--no-source-map",
-            "--no-error-css",
-            "--quiet-deps",
-        ])
-        .arg("--load-path")
-        .arg(web)
-        .arg(web.join("scss/app.scss"))
-        .arg(&css_path)
-        .current_dir(web)
-        .output()
-        .map_err(|e| spawn_error(&e))?;
-    if !output.status.success() {
-        show_output(&output);
-        return Err(format!(
-            "sass could not compile web/scss/app.scss ({}); its messages are above",
-            output.status
-        ));
-    }
+    let output = run_in(
+        web,
+        Command::new(node_program())
+            .arg(&sass)
+            .args([
+                "--style=compressed",
+                "--no-source-map",
+                "--no-error-css",
+                "--quiet-deps",
+            ])
+            .arg("--load-path")
+            .arg(web)
+            .arg(web.join("scss/app.scss"))
+            .arg(&css_path),
+        |status| {
+            format!("sass could not compile web/scss/app.scss ({status}); its messages are above")
+        },
+    )?;
     // Warnings about our own Sass (dependencies' are quieted) are worth seeing.
     show_output(&output);
     let css = fs::read_to_string(&css_path)

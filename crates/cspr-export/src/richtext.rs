@@ -200,44 +200,18 @@ struct Tag {
     attrs: String,
 }
 
+/// The text with its character references decoded (the sanitiser writes only well-formed ones;
+/// anything else is left as it is), a no-break space as a plain one.
 fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let Some(end) = rest.find(';').filter(|e| *e <= 10) else {
-            out.push('&');
-            rest = &rest[1..];
-            continue;
-        };
-        let name = &rest[1..end];
-        let c = match name {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            "nbsp" => Some(' '),
-            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        };
-        if let Some(c) = c {
-            out.push(if c == '\u{a0}' { ' ' } else { c });
-            rest = &rest[end + 1..];
-        } else {
-            out.push('&');
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
+    let nbsp = |entity: &str| {
+        quick_xml::escape::resolve_predefined_entity(entity)
+            .or_else(|| (entity == "nbsp").then_some("\u{a0}"))
+    };
+    quick_xml::escape::unescape_with(text, nbsp)
+        .map_or_else(|_| text.to_owned(), |t| t.replace('\u{a0}', " "))
 }
 
 /// Where the reader is.

@@ -271,8 +271,10 @@ impl Clock for Fixed {
 
 /// A case of the worked example with everything done but publishing, the services on the
 /// day it publishes, and what the team publishes.
+/// A case whose report is ready to publish (at `version`), and the publication to make.
 struct Ready {
     case_id: CaseId,
+    version: u64,
     today: Date,
     now: OffsetDateTime,
     services: Services,
@@ -301,8 +303,10 @@ async fn ready_to_publish(app: &App) -> Ready {
         online_until: None,
         anonymisation_reviewed: true,
     };
+    let (case, _) = app.load(case_id).await.expect("load");
     Ready {
         case_id,
+        version: case.version,
         today,
         now,
         services,
@@ -315,21 +319,20 @@ async fn ready_to_publish(app: &App) -> Ready {
 /// takes the copy down with its event.
 async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let Ready {
-        case_id,
-        today,
-        now,
-        services,
-        publication,
-    } = ready_to_publish(&app).await;
-    let (case, _) = app.load(case_id).await.expect("load");
+    let ready = ready_to_publish(&app).await;
+    let (case_id, today, services, publication) = (
+        ready.case_id,
+        ready.today,
+        &ready.services,
+        &ready.publication,
+    );
 
     // A refusal (published before the report was sent) writes no copy.
     let early = Publication {
         published_on: date!(2025 - 01 - 02),
         ..publication.clone()
     };
-    let err = publish(&services, case_id, case.version, &early, actor(today))
+    let err = publish(services, case_id, ready.version, &early, actor(today))
         .await
         .expect_err("refused");
     assert!(matches!(err, AppError::Domain(_)), "{err:?}");
@@ -348,20 +351,20 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
         published_on: today,
         online_until: date!(2026 - 12 - 31),
         pdf: b"%PDF-1.7 test".to_vec(),
-        created_at: now,
+        created_at: ready.now,
     };
     app.store()
         .publish_report(squatter.clone())
         .await
         .expect("stored");
-    let err = publish(&services, case_id, case.version, &publication, actor(today))
+    let err = publish(services, case_id, ready.version, publication, actor(today))
         .await
         .expect_err("the copy cannot be written");
     assert!(
         matches!(err, AppError::Store(StoreError::Duplicate(_))),
         "{err:?}"
     );
-    assert_eq!(super::version(&app, case_id).await, case.version);
+    assert_eq!(super::version(&app, case_id).await, ready.version);
     let (after, _) = app.load(case_id).await.expect("load");
     assert!(
         after.published_on.is_none(),
@@ -372,18 +375,18 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
 /// On a fresh store: publish whole, then withdraw with the copy taken down.
 async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     let (_db, app) = app(backend).await;
-    let Ready {
+    let ready = ready_to_publish(&app).await;
+    let (case_id, today) = (ready.case_id, ready.today);
+    let id = publish(
+        &ready.services,
         case_id,
-        today,
-        services,
-        publication,
-        ..
-    } = ready_to_publish(&app).await;
-    let (case, _) = app.load(case_id).await.expect("load");
-    let id = publish(&services, case_id, case.version, &publication, actor(today))
-        .await
-        .expect("published")
-        .expect("a public copy");
+        ready.version,
+        &ready.publication,
+        actor(today),
+    )
+    .await
+    .expect("published")
+    .expect("a public copy");
     let copy = app
         .store()
         .published_report_for_case(case_id.as_uuid())

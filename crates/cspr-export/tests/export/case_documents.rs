@@ -3,7 +3,9 @@
 //! (tagged, titled, sections in order), the DOCX unzipped (heading styles, contents), pages
 //! rendered to PNG in the artefact folder to be looked at.
 
-use super::files::{artefacts, assert_in_order, flat, paragraphs, poppler, unzip};
+use super::files::{
+    artefacts, assert_in_order, assert_numbered_in_order, flat, paragraphs, poppler, unzip,
+};
 use std::collections::HashMap;
 
 use cspr_domain::case::{Case, Command, Ctx, apply, decide};
@@ -52,7 +54,10 @@ fn headings_of(kind: DocumentKind) -> Vec<&'static str> {
     kind.sections().iter().map(|s| s.heading).collect()
 }
 
-fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_needles: &[&str]) {
+/// Renders the kind's document of `case` in every format and checks each: the title, the
+/// section headings in order (numbered in the PDF), and `body_needles` in order.
+fn check(kind: DocumentKind, case: &Case, title: &str, body_needles: &[&str]) {
+    let headings = headings_of(kind);
     let page = title_page(
         case,
         kind,
@@ -80,15 +85,7 @@ fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_n
         "{info}"
     );
     let text = flat(&poppler("pdftotext", &["-f", "3", p, "-"]));
-    let numbered: Vec<String> = headings
-        .iter()
-        .enumerate()
-        .map(|(i, h)| format!("{} {h}", i + 1))
-        .collect();
-    assert_in_order(
-        &text,
-        &numbered.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    assert_numbered_in_order(&text, &headings);
     assert_in_order(&text, body_needles);
     let prefix = dir.join(name.trim_end_matches(".pdf"));
     poppler(
@@ -120,12 +117,10 @@ fn check(kind: DocumentKind, case: &Case, title: &str, headings: &[&str], body_n
 #[test]
 fn the_rapid_review_report_exports_with_its_six_sections() {
     let case = case_before(|c| matches!(c, Command::SubmitRapidReview { .. }));
-    let headings = headings_of(DocumentKind::RapidReview);
     check(
         DocumentKind::RapidReview,
         &case,
         "Rapid review: report to the National Panel",
-        &headings,
         &[
             "Northshire Police",
             "Immediate safety action",
@@ -138,12 +133,10 @@ fn the_rapid_review_report_exports_with_its_six_sections() {
 #[test]
 fn the_terms_of_reference_export_with_the_panel_and_timescale() {
     let case = case_before(|c| matches!(c, Command::AppointIndependentReviewer { .. }));
-    let headings = headings_of(DocumentKind::TermsOfReference);
     check(
         DocumentKind::TermsOfReference,
         &case,
         "terms of reference",
-        &headings,
         &["Pat Panel", "Northshire Education", "six months"],
     );
 }
@@ -151,16 +144,11 @@ fn the_terms_of_reference_export_with_the_panel_and_timescale() {
 #[test]
 fn the_overview_report_exports_its_rich_text_sections_in_order() {
     let case = case_before(|c| matches!(c, Command::SendReport { .. }));
-    let headings: Vec<&str> = cspr_domain::report::Section::ALL
-        .iter()
-        .map(|s| s.heading())
-        .collect();
     // The example saved the first section as rich text with emphasis.
     check(
         DocumentKind::OverviewReport,
         &case,
         "Local child safeguarding practice review",
-        &headings,
         &[
             "What happened, told plainly",
             "No.",

@@ -2,7 +2,9 @@
 //! XML inspected, the PDF through poppler's pdfinfo / pdftotext (Debian poppler-utils), the
 //! pages rendered to PNG in the test artefact folder for people to look at.
 
-use super::files::{artefacts, assert_in_order, flat, paragraphs, poppler, unzip};
+use super::files::{
+    artefacts, assert_in_order, assert_numbered_in_order, flat, paragraphs, poppler, unzip,
+};
 use std::io::{Cursor, Read};
 
 use cspr_domain::report::Section;
@@ -66,15 +68,7 @@ fn pdf_is_tagged_titled_complete_and_literal() {
     // The body (from page 3, after the title page and contents) has all six sections in
     // order, numbered, and the recommendations table.
     let body = flat(&poppler("pdftotext", &["-f", "3", path_s, "-"]));
-    let numbered: Vec<String> = headings()
-        .iter()
-        .enumerate()
-        .map(|(i, h)| format!("{} {h}", i + 1))
-        .collect();
-    assert_in_order(
-        &body,
-        &numbered.iter().map(String::as_str).collect::<Vec<_>>(),
-    );
+    assert_numbered_in_order(&body, &headings());
     assert_in_order(
         &body,
         &[

@@ -44,6 +44,20 @@ pub fn assert_in_order(hay: &str, needles: &[&str]) {
     }
 }
 
+/// The headings appear in `hay` in order, each numbered as the documents number them ("1 What
+/// happened", "2 ...").
+pub fn assert_numbered_in_order(hay: &str, headings: &[&str]) {
+    let numbered: Vec<String> = headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("{} {h}", i + 1))
+        .collect();
+    assert_in_order(
+        hay,
+        &numbered.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+}
+
 /// The part `name` of a DOCX package, as text.
 pub fn unzip(docx: &[u8], name: &str) -> String {
     let mut zip = zip::ZipArchive::new(Cursor::new(docx)).expect("docx is a zip");

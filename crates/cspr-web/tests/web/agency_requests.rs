@@ -13,7 +13,7 @@ use crate::common::*;
 use axum::http::StatusCode;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{CaseRole, ContributionKind, ContributionStatus};
-use cspr_domain::examples::{CSC, HEALTH, PARTNERSHIP, POLICE};
+use cspr_domain::examples::{CSC, HEALTH, POLICE};
 use cspr_domain::ids::{AgencyId, CaseId, UserId};
 use cspr_web::access::Role;
 use time::macros::date;
@@ -655,12 +655,7 @@ async fn the_partnership_edits_a_form_and_new_answers_use_it() {
     );
     assert_eq!(form.intro, "Our own scoping form.");
     assert_eq!(form.questions().count(), 2);
-    let stored = t
-        .store
-        .partnership_settings(PARTNERSHIP.as_uuid())
-        .await
-        .expect("settings")
-        .expect("stored");
+    let stored = t.stored_settings().await;
     assert!(
         stored["settings"]["forms"]
             .to_string()

@@ -6,7 +6,6 @@ use crate::common::{TestApp, account, assert_contains, between, body, location, 
 use crate::flows::{Step, Who};
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
-use cspr_domain::examples::PARTNERSHIP;
 use cspr_web::access::Role;
 use uuid::Uuid;
 
@@ -525,12 +524,7 @@ async fn recurring_themes_show_where_the_learning_arose_before() {
 async fn save_settings(t: &TestApp, cookie: &str, sent: &str) -> cspr_web::jobs::ReminderRules {
     let r = t.post("/admin/settings", Some(cookie), sent).await;
     assert_eq!(r.status(), StatusCode::OK);
-    let stored = t
-        .store
-        .partnership_settings(PARTNERSHIP.as_uuid())
-        .await
-        .expect("settings")
-        .expect("saved");
+    let stored = t.stored_settings().await;
     cspr_web::jobs::ReminderRules::from_settings(Some(&stored))
 }
 

@@ -312,41 +312,16 @@ fn start_tag<'a>(mut rest: &'a str, tokens: &mut Vec<Token>) -> &'a str {
     }
 }
 
-/// Decodes the character references that templates write: named basics and numeric ones.
+/// Decodes the character references that templates write (named basics, a no-break space and
+/// numeric ones).
 fn decode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        let decoded = rest.find(';').filter(|end| *end <= 10).and_then(|end| {
-            let entity = &rest[1..end];
-            let c = match entity {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => entity
-                    .strip_prefix("#x")
-                    .or_else(|| entity.strip_prefix("#X"))
-                    .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-                    .or_else(|| entity.strip_prefix('#').and_then(|dec| dec.parse().ok()))
-                    .and_then(char::from_u32),
-            };
-            c.map(|c| (c, end))
-        });
-        if let Some((c, end)) = decoded {
-            out.push(c);
-            rest = &rest[end + 1..];
-        } else {
-            out.push('&');
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
+    let nbsp = |entity: &str| {
+        quick_xml::escape::resolve_predefined_entity(entity)
+            .or_else(|| (entity == "nbsp").then_some("\u{a0}"))
+    };
+    quick_xml::escape::unescape_with(text, nbsp)
+        .unwrap_or_else(|e| panic!("{e}: {text}"))
+        .into_owned()
 }
 
 #[test]

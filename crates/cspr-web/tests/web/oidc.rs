@@ -343,6 +343,17 @@ fn refresh_target(response: &reqwest::Response) -> String {
         .expect("refresh url")
 }
 
+/// The response gives no session cookie.
+fn assert_no_session(response: &reqwest::Response) {
+    let cookies = set_cookies(response);
+    assert!(
+        !cookies
+            .iter()
+            .any(|c| c.starts_with("__Host-cspr-session=")),
+        "{cookies:?}"
+    );
+}
+
 fn set_cookies(response: &reqwest::Response) -> Vec<String> {
     response
         .headers()
@@ -485,11 +496,7 @@ async fn a_wrong_state_is_refused() {
     url.query_pairs_mut().clear().extend_pairs(&pairs);
     let response = browser.get(url).send().await.expect("callback");
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        !set_cookies(&response)
-            .iter()
-            .any(|c| c.starts_with("__Host-cspr-session=")),
-    );
+    assert_no_session(&response);
     let html = response.text().await.expect("text");
     assert_contains(&html, "Sorry, there is a problem signing you in");
     assert!(!html.contains("invalid_") && !html.contains("error_description"));
@@ -565,11 +572,7 @@ async fn a_disabled_account_is_refused() {
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert!(
-        !set_cookies(&response)
-            .iter()
-            .any(|c| c.starts_with("__Host-cspr-session="))
-    );
+    assert_no_session(&response);
     let html = response.text().await.expect("text");
     assert_contains(&html, "account is not linked to cspr");
     assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
@@ -603,11 +606,7 @@ async fn an_expired_id_token_is_refused() {
     let browser = Harness::browser();
     let response = h.sign_in(&browser, "staff-123").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        !set_cookies(&response)
-            .iter()
-            .any(|c| c.starts_with("__Host-cspr-session="))
-    );
+    assert_no_session(&response);
     assert!(
         response
             .text()

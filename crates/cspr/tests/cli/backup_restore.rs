@@ -17,20 +17,30 @@ fn empty_target_with_key_of(source: &Sandbox) -> Sandbox {
     target
 }
 
+/// Backs the sandbox up with a passphrase; the backup file.
+fn backed_up(source: &Sandbox, passphrase: &str) -> std::path::PathBuf {
+    let backup = source.path().join("cspr.backup");
+    let out = source
+        .command(&[
+            "backup",
+            backup.to_str().unwrap(),
+            "--passphrase-env",
+            PASSPHRASE_VAR,
+        ])
+        .env(PASSPHRASE_VAR, passphrase)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    backup
+}
+
 #[test]
 fn backup_then_restore_into_an_empty_database_exports_equal() {
     let source = Sandbox::new();
     source.write_events(40);
     log_accesses(&source, 7);
-    let backup = source.path().join("cspr.backup");
+    let backup = backed_up(&source, "correct horse battery staple");
     let backup_arg = backup.to_str().unwrap();
-
-    let out = source
-        .command(&["backup", backup_arg, "--passphrase-env", PASSPHRASE_VAR])
-        .env(PASSPHRASE_VAR, "correct horse battery staple")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
     let bytes = fs::read(&backup).unwrap();
     assert!(
         !bytes
@@ -100,14 +110,8 @@ fn a_key_file_backup_round_trips() {
 fn wrong_secrets_and_damaged_files_are_refused_and_change_nothing() {
     let source = Sandbox::new();
     source.write_events(5);
-    let backup = source.path().join("cspr.backup");
+    let backup = backed_up(&source, "the right passphrase");
     let backup_arg = backup.to_str().unwrap();
-    let out = source
-        .command(&["backup", backup_arg, "--passphrase-env", PASSPHRASE_VAR])
-        .env(PASSPHRASE_VAR, "the right passphrase")
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
 
     let target = empty_target_with_key_of(&source);
     target.ok(&["migrate"]);

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::page::document_page;
-use super::{FamilyForm, kind_of, may_export};
+use super::{FamilyForm, document_of, kind_of, may_export};
 use crate::access::refuse;
 use crate::extract::OnCase;
 use crate::reader::{self};
@@ -26,11 +26,8 @@ pub async fn export(
     Path((_, slug)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<ExportForm>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let (case, _) = reader::load_case(&state, &access, "request-document-export", &source).await?;
-    if !kind.exists_for(&case) {
-        return Err(WebError::NotFound);
-    }
+    let (kind, case) =
+        document_of((&state, &access, &source), &slug, "request-document-export").await?;
     if !may_export(access.principal()) {
         return Err(refuse(&state, &access, &source, "export a document").await);
     }

@@ -38,6 +38,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::access::{CaseAccess, Principal};
+use crate::reader::{self, Source};
 use crate::{AppState, WebError};
 
 use cspr_app::policy::{
@@ -50,6 +51,21 @@ const CONFLICT: &str = "Someone else changed this case while you were working: y
 
 fn kind_of(slug: &str) -> Result<DocumentKind, WebError> {
     DocumentKind::from_slug(slug).ok_or(WebError::NotFound)
+}
+
+/// The document an address names and the case, read for `action` (audited); a document the case
+/// does not have (yet) is not found.
+async fn document_of(
+    (state, access, source): (&AppState, &CaseAccess, &Source),
+    slug: &str,
+    action: &str,
+) -> Result<(DocumentKind, Case), WebError> {
+    let kind = kind_of(slug)?;
+    let (case, _) = reader::load_case(state, access, action, source).await?;
+    if !kind.exists_for(&case) {
+        return Err(WebError::NotFound);
+    }
+    Ok((kind, case))
 }
 
 /// Names of the partnership's agencies and people.

@@ -13,13 +13,13 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{
-    FamilyForm, Names, error_of, kind_of, may_edit, may_export, may_resolve, shown, size_words,
+    FamilyForm, Names, document_of, error_of, may_edit, may_export, may_resolve, shown, size_words,
     when,
 };
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
+
 use crate::{AppState, WebError};
 
 /// One section on the document page.
@@ -285,11 +285,7 @@ pub async fn show(
     Path((_, slug)): Path<(Uuid, String)>,
     Query(q): Query<PageQuery>,
 ) -> Result<Response, WebError> {
-    let kind = kind_of(&slug)?;
-    let (case, _) = reader::load_case(&state, &access, "view-document", &source).await?;
-    if !kind.exists_for(&case) {
-        return Err(WebError::NotFound);
-    }
+    let (kind, case) = document_of((&state, &access, &source), &slug, "view-document").await?;
     let notice = match q.done.as_str() {
         "saved" => "The section was saved as a new version.",
         "export" => {

@@ -40,6 +40,18 @@ async fn team_only(state: &AppState, access: &CaseAccess, source: &Source) -> Re
     Err(crate::access::refuse(state, access, source, "publication of the report").await)
 }
 
+/// The case, read for `action` (audited), for the partnership team only (see [`team_only`]).
+async fn team_case(
+    state: &AppState,
+    access: &CaseAccess,
+    source: &Source,
+    action: &str,
+) -> Result<Case, WebError> {
+    team_only(state, access, source).await?;
+    let (case, _) = crate::reader::load_case(state, access, action, source).await?;
+    Ok(case)
+}
+
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
     state.actor(p.user_id)
 }

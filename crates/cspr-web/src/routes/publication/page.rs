@@ -13,11 +13,11 @@ use uuid::Uuid;
 use cspr_app::publication::{Risk, earliest_publication, redacted_parts, residual};
 
 use super::scan::pseudonym_choices;
-use super::team_only;
+use super::team_case;
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
+
 use crate::{AppState, WebError};
 
 #[derive(Template)]
@@ -252,8 +252,7 @@ pub async fn show(
     OnCase(state, access, source): OnCase,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "view-publication", &source).await?;
+    let case = team_case(&state, &access, &source, "view-publication").await?;
     publication_page(
         &state,
         &access,

@@ -13,11 +13,11 @@ use uuid::Uuid;
 use cspr_app::publication::{PublicTextError, earliest_publication, knowledge, themes};
 
 use super::page::{WithdrawForm, publication_page};
-use super::{actor, refusal, team_only};
+use super::{actor, refusal, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
+
 use crate::{AppState, ValidForm, WebError};
 
 #[derive(Debug, Default, Deserialize)]
@@ -119,8 +119,7 @@ async fn publish_page(
 
 /// The publish form.
 pub async fn publish_form(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "view-publish-form", &source).await?;
+    let case = team_case(&state, &access, &source, "view-publish-form").await?;
     let today = state.today();
     let form = PublishForm {
         title: default_title(&case),
@@ -157,8 +156,7 @@ pub async fn publish(
     OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<PublishForm>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "publish-report", &source).await?;
+    let case = team_case(&state, &access, &source, "publish-report").await?;
     let known = knowledge(&case);
     let mut errors: Vec<(&'static str, String)> = Vec::new();
     let mut public = |field: &'static str, text: &str, max: usize, words: [&str; 3]| {
@@ -278,8 +276,7 @@ pub async fn withdraw(
     OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<WithdrawForm>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "withdraw-report", &source).await?;
+    let case = team_case(&state, &access, &source, "withdraw-report").await?;
     let mut errors: HashMap<&'static str, String> = HashMap::new();
     let removed_on = match date_of(&form.day, &form.month, &form.year) {
         Ok(Some(d)) => Some(d),

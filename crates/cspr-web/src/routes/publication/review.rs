@@ -14,11 +14,11 @@ use uuid::Uuid;
 use cspr_app::publication::{self, Choice, ReviewError, masked, scan_key};
 
 use super::page::{Done, WithdrawForm, banner_for, publication_page};
-use super::{actor, refusal, team_only};
+use super::{actor, refusal, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
-use crate::reader::{self};
+
 use crate::{AppState, ValidForm, WebError};
 
 /// One finding as the review screen shows it.
@@ -233,9 +233,7 @@ pub async fn review(
     OnCase(state, access, source): OnCase,
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) =
-        reader::load_case(&state, &access, "view-anonymisation-review", &source).await?;
+    let case = team_case(&state, &access, &source, "view-anonymisation-review").await?;
     review_page(&state, &access, &case, banner_for(&done.done), None, None).await
 }
 
@@ -255,8 +253,7 @@ pub async fn decide_finding(
     Path((_, finding)): Path<(Uuid, String)>,
     ValidForm(form): ValidForm<DecisionForm>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "review-finding", &source).await?;
+    let case = team_case(&state, &access, &source, "review-finding").await?;
     let n: usize = finding.parse().map_err(|_| WebError::NotFound)?;
     let findings = case.anonymisation.as_ref().map_or(0, |r| r.findings.len());
     let Some(i) = n.checked_sub(1).filter(|i| *i < findings) else {
@@ -336,8 +333,7 @@ pub async fn accept_rest(
     OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<ScanForm>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "review-finding", &source).await?;
+    let case = team_case(&state, &access, &source, "review-finding").await?;
     let current = match (&case.anonymisation, case.latest_draft()) {
         (Some(r), Some(d)) if r.version == d.version => Some(r),
         _ => None,

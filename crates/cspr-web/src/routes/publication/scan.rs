@@ -11,16 +11,15 @@ use uuid::Uuid;
 use cspr_app::publication::{self, knowledge, relationship_words};
 
 use super::page::{WithdrawForm, publication_page};
-use super::{actor, refusal, run, team_only};
+use super::{actor, refusal, run, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
-use crate::reader::{self};
+
 use crate::{AppState, ValidForm, WebError};
 
 /// Scans the latest version of the report.
 pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "scan-report", &source).await?;
+    let case = team_case(&state, &access, &source, "scan-report").await?;
     let actor = actor(&state, access.principal());
     match publication::scan(&state.app(), access.case_id(), &case, actor).await {
         Ok(_) => Ok(Redirect::to(&format!(
@@ -34,8 +33,7 @@ pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, Web
 
 /// Scans the redacted text again for names the case records, and records what it found.
 pub async fn check(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "check-anonymisation", &source).await?;
+    let case = team_case(&state, &access, &source, "check-anonymisation").await?;
     let actor = actor(&state, access.principal());
     match publication::check(&state.app(), access.case_id(), &case, actor).await {
         Ok(found) => {
@@ -121,8 +119,7 @@ pub async fn choose_pseudonym(
     OnCase(state, access, source): OnCase,
     ValidForm(form): ValidForm<PseudonymForm>,
 ) -> Result<Response, WebError> {
-    team_only(&state, &access, &source).await?;
-    let (case, _) = reader::load_case(&state, &access, "choose-pseudonym", &source).await?;
+    let case = team_case(&state, &access, &source, "choose-pseudonym").await?;
     let fail = |href: &str, message: String| {
         publication_page(
             &state,

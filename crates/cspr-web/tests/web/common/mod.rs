@@ -218,6 +218,15 @@ impl TestApp {
         self.execute(case, Command::RevokeMembership { user }).await;
     }
 
+    /// The partnership's settings as stored (after a change saved them).
+    pub async fn stored_settings(&self) -> serde_json::Value {
+        self.store
+            .partnership_settings(PARTNERSHIP.as_uuid())
+            .await
+            .expect("settings")
+            .expect("stored")
+    }
+
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Response<Body> {
         let mut req = Request::get(path);
         if let Some(c) = cookie {
