@@ -19,6 +19,14 @@ pub enum Rule {
     Case(CaseNeed),
 }
 
+/// A redirect to `rest` under the case's address (`/cases/{case_id}/{rest}`), after a change.
+pub(crate) fn to_case(access: &CaseAccess, rest: &str) -> axum::response::Response {
+    axum::response::IntoResponse::into_response(axum::response::Redirect::to(&format!(
+        "/cases/{}/{rest}",
+        access.case_id()
+    )))
+}
+
 /// Writes a refusal to the case to the access log and answers 403 (or the store's error, when
 /// the refusal could not be written: nothing is refused silently).
 pub(crate) async fn refuse(

@@ -96,16 +96,12 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
     ));
     assert_eq!(version(&app, case_id).await, before, "nothing written");
 
-    let saved = answers::answer(
-        &app,
-        &who,
-        answered("Seen twice."),
-        Step::Save,
-        actor(today),
-    )
-    .await
-    .expect("saved");
-    assert_eq!(saved, Answered::Saved);
+    let seen_twice =
+        |step| answers::answer(&app, &who, answered("Seen twice."), step, actor(today));
+    assert_eq!(
+        seen_twice(Step::Save).await.expect("saved"),
+        Answered::Saved
+    );
     assert_eq!(version(&app, case_id).await, before + 1);
     let file = cspr_app::files::NewFile {
         name: "visit-notes.pdf",
@@ -126,16 +122,7 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
         draft.form.answers.iter().all(|a| a.answer == "Seen twice."),
         "attaching keeps the answers saved before"
     );
-    let sent = answers::answer(
-        &app,
-        &who,
-        answered("Seen twice."),
-        Step::Send,
-        actor(today),
-    )
-    .await
-    .expect("sent");
-    assert_eq!(sent, Answered::Sent);
+    assert_eq!(seen_twice(Step::Send).await.expect("sent"), Answered::Sent);
     let (case, _) = app.load(case_id).await.expect("load");
     let health = &case.contributions[&(ContributionKind::AgencySummary, HEALTH)];
     assert!(matches!(health.status, ContributionStatus::Received { .. }));

@@ -56,6 +56,14 @@ pub(super) async fn case_after(app: &App, script: &[(Date, Command)], n: usize) 
     case_id
 }
 
+/// The case's public copy, if it has one (withdrawn or not).
+async fn public_copy(app: &App, case_id: CaseId) -> Option<cspr_store::PublishedReport> {
+    app.store()
+        .published_report_for_case(case_id.as_uuid())
+        .await
+        .expect("public copy")
+}
+
 /// Everything a failed action could have left behind: the stream's version, the stage on the
 /// case list, the members and the public copy.
 async fn footprint(app: &App, case_id: CaseId) -> (u64, String, usize, bool) {
@@ -72,11 +80,7 @@ async fn footprint(app: &App, case_id: CaseId) -> (u64, String, usize, bool) {
         .await
         .expect("members")
         .len();
-    let public = store
-        .published_report_for_case(case_id.as_uuid())
-        .await
-        .expect("public copy")
-        .is_some();
+    let public = public_copy(app, case_id).await.is_some();
     (version, stage, members, public)
 }
 
@@ -387,12 +391,7 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     .await
     .expect("published")
     .expect("a public copy");
-    let copy = app
-        .store()
-        .published_report_for_case(case_id.as_uuid())
-        .await
-        .expect("read")
-        .expect("stored");
+    let copy = public_copy(&app, case_id).await.expect("stored");
     assert_eq!(copy.id, id);
     assert!(copy.withdrawn_on.is_none());
     let (case, _) = app.load(case_id).await.expect("load");
@@ -410,12 +409,7 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     )
     .await
     .expect("withdrawn");
-    let copy = app
-        .store()
-        .published_report_for_case(case_id.as_uuid())
-        .await
-        .expect("read")
-        .expect("kept");
+    let copy = public_copy(&app, case_id).await.expect("kept");
     assert_eq!(copy.withdrawn_on, Some(removed_on));
 }
 

@@ -81,16 +81,13 @@ pub async fn change_password(
     ValidForm(form): ValidForm<PasswordForm>,
 ) -> Result<Response, WebError> {
     // Re-entering the current password is throttled and logged like signing in.
+    // The form again with one field's error.
+    let refused = |field: &'static str, message: String| {
+        page(&state, &p, &live, vec![(field, message)], None).render_page()
+    };
     let key = format!("reauth:{}", live.user.id);
     if let Some(wait) = super::signin::admit(&state, &[&key]).await? {
-        return page(
-            &state,
-            &p,
-            &live,
-            vec![("current", super::signin::wait_words(wait))],
-            None,
-        )
-        .render_page();
+        return refused("current", super::signin::wait_words(wait));
     }
     let current = SecretString::from(form.current);
     let ok = live
@@ -110,32 +107,18 @@ pub async fn change_password(
                 at: state.now(),
             })
             .await?;
-        return page(
-            &state,
-            &p,
-            &live,
-            vec![("current", "Your current password is not correct".to_owned())],
-            None,
-        )
-        .render_page();
+        return refused("current", "Your current password is not correct".to_owned());
     }
     state.store().clear_login_failures(&key).await?;
     if form.new != form.confirm {
-        return page(
-            &state,
-            &p,
-            &live,
-            vec![("confirm", "The new passwords do not match".to_owned())],
-            None,
-        )
-        .render_page();
+        return refused("confirm", "The new passwords do not match".to_owned());
     }
     let new = SecretString::from(form.new);
     if let Err(problem) = password::check_new_password(
         &new,
         &[live.user.email.as_str(), live.user.display_name.as_str()],
     ) {
-        return page(&state, &p, &live, vec![("new", problem.to_string())], None).render_page();
+        return refused("new", problem.to_string());
     }
     let hash = password::hash_password(&new).map_err(|e| WebError::Internal(e.to_string()))?;
     // Every session of this account ends first (a half-done change then signs people out, it

@@ -34,32 +34,44 @@ pub async fn start(State(state): State<AppState>) -> Result<Response, WebError> 
     .into_response())
 }
 
-/// The accessibility statement.
-pub async fn accessibility(State(state): State<AppState>) -> Result<Response, WebError> {
+/// A page of plain paragraphs under a heading, for anyone.
+fn text_page(
+    state: &AppState,
+    heading: &'static str,
+    paragraphs: &'static [&'static str],
+) -> Result<Response, WebError> {
     let page = Text {
-        chrome: Chrome::signed_out(&state),
-        heading: "Accessibility statement",
-        paragraphs: &[
-            "This service is built to the GOV.UK Design System and aims to meet the Web Content Accessibility Guidelines version 2.2 at level AA.",
-            "Every page works without JavaScript, can be used with a keyboard alone, and is tested with an automated accessibility checker in a real browser.",
-            "If you find a part of the service hard to use, tell the partnership team: they will answer within 5 working days.",
-        ],
+        chrome: Chrome::signed_out(state),
+        heading,
+        paragraphs,
     };
     Ok(Html(page.render()?).into_response())
 }
 
+/// The accessibility statement.
+pub async fn accessibility(State(state): State<AppState>) -> Result<Response, WebError> {
+    text_page(
+        &state,
+        "Accessibility statement",
+        &[
+            "This service is built to the GOV.UK Design System and aims to meet the Web Content Accessibility Guidelines version 2.2 at level AA.",
+            "Every page works without JavaScript, can be used with a keyboard alone, and is tested with an automated accessibility checker in a real browser.",
+            "If you find a part of the service hard to use, tell the partnership team: they will answer within 5 working days.",
+        ],
+    )
+}
+
 /// The privacy notice.
 pub async fn privacy(State(state): State<AppState>) -> Result<Response, WebError> {
-    let page = Text {
-        chrome: Chrome::signed_out(&state),
-        heading: "Privacy notice",
-        paragraphs: &[
+    text_page(
+        &state,
+        "Privacy notice",
+        &[
             "The safeguarding partnership holds information about children, their families and the practitioners who worked with them so that it can carry out reviews under the Children Act 2004.",
             "Only people who need to see a case can see it, and every look at a case is recorded. Personal data is encrypted when stored.",
             "Records are kept for the partnership's retention period and then erased. You can ask for a copy of the information held about you: the partnership will reply within one calendar month.",
         ],
-    };
-    Ok(Html(page.render()?).into_response())
+    )
 }
 
 /// Health check: the database answers.

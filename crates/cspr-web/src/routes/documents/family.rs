@@ -1,7 +1,7 @@
 //! The family's comments on the overview report, recorded by the independent reviewer or the
 //! partnership team and shown on the report's page.
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use cspr_domain::case::Command;
 use cspr_domain::documents::{DocumentKind, FamilyComment};
 use cspr_domain::vocab::NonEmptyText;
@@ -69,11 +69,10 @@ pub async fn family(
         },
     };
     match execute(&state, &access, None, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/documents/overview-report?done=family#family",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(()) => Ok(crate::access::to_case(
+            &access,
+            "documents/overview-report?done=family#family",
+        )),
         Err(m) => {
             let field = if m.contains("date") {
                 "#received-day"

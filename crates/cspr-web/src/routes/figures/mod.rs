@@ -63,13 +63,15 @@ async fn figures_asked(
     p: &Principal,
     source: &Source,
     query: &PeriodQuery,
-) -> Result<Result<(Asked, learning::Figures), Response>, WebError> {
+) -> Result<(Asked, learning::Figures), Response> {
     let asked = asked(query, state.today());
     let Some(period) = asked.period else {
-        return page(state, p, asked, None).map(Err);
+        return Err(page(state, p, asked, None).into_response());
     };
-    let f = learning::yearly_figures(state, p, source, period).await?;
-    Ok(Ok((asked, f)))
+    let f = learning::yearly_figures(state, p, source, period)
+        .await
+        .map_err(|e| WebError::from(e).into_response())?;
+    Ok((asked, f))
 }
 
 /// The figures page: the form for the period, then the figures (the last financial year when
@@ -77,13 +79,10 @@ async fn figures_asked(
 pub async fn index(
     Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
-) -> Result<Response, WebError> {
-    let (asked, f) = match figures_asked(&state, &p, &source, &query).await? {
-        Ok(x) => x,
-        Err(errors) => return Ok(errors),
-    };
+) -> Result<Response, Response> {
+    let (asked, f) = figures_asked(&state, &p, &source, &query).await?;
     let view = View::new(&f.figures, f.counted, f.all);
-    page(&state, &p, asked, Some(view))
+    Ok(page(&state, &p, asked, Some(view)).into_response())
 }
 
 /// The figures as CSV: "Figure,Value" then one row a figure. A period that cannot be read
@@ -91,11 +90,8 @@ pub async fn index(
 pub async fn csv(
     Signed(state, p, source): Signed,
     Query(query): Query<PeriodQuery>,
-) -> Result<Response, WebError> {
-    let (_, f) = match figures_asked(&state, &p, &source, &query).await? {
-        Ok(x) => x,
-        Err(errors) => return Ok(errors),
-    };
+) -> Result<Response, Response> {
+    let (_, f) = figures_asked(&state, &p, &source, &query).await?;
     let period = f.figures.period;
     let mut body = cspr_export::csv::Csv::new().record(&["Figure", "Value"]);
     for (figure, value) in &f.rows() {

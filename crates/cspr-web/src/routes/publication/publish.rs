@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use askama::Template;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use cspr_domain::case::Case;
 use cspr_domain::words::long_date;
 use serde::Deserialize;
@@ -240,11 +240,10 @@ pub async fn publish(
     )
     .await
     {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/cases/{}/publication?done=published",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(_) => Ok(crate::access::to_case(
+            &access,
+            "publication?done=published",
+        )),
         Err(cspr_app::AppError::Store(cspr_store::StoreError::Duplicate(_))) => {
             publish_page(
                 &state,
@@ -329,11 +328,10 @@ pub async fn withdraw(
     .await
     .map_or_else(|e| refusal(e).map(Err), |_| Ok(Ok(())))?
     {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/publication?done=withdrawn",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(()) => Ok(crate::access::to_case(
+            &access,
+            "publication?done=withdrawn",
+        )),
         Err((field, message)) => {
             let key = if field == Some("reason") {
                 "reason"

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use askama::Template;
 use axum::extract::Path;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use cspr_domain::anonymisation::{AnonymisationReview, FindingDecision, ScanFinding};
 use cspr_domain::case::Case;
 use cspr_domain::report::OverviewReport;
@@ -298,11 +298,7 @@ pub async fn decide_finding(
     let message = match recorded {
         Ok(()) => {
             let next = (n + 1).min(findings);
-            return Ok(Redirect::to(&format!(
-                "/cases/{}/publication/review#finding-{next}",
-                access.case_id()
-            ))
-            .into_response());
+            return Ok(crate::access::to_case(&access, &format!("publication/review#finding-{next}")));
         }
         Err(ReviewError::NoFinding) => return Err(WebError::NotFound),
         Err(ReviewError::Rescanned) => "The report was scanned again since this page was opened: look at this finding again and choose once more".to_owned(),
@@ -379,11 +375,7 @@ pub async fn accept_rest(
             return review_error(&state, &access, &case, &message).await;
         }
     }
-    Ok(Redirect::to(&format!(
-        "/cases/{}/publication?done=reviewed",
-        access.case_id()
-    ))
-    .into_response())
+    Ok(crate::access::to_case(&access, "publication?done=reviewed"))
 }
 
 /// The review screen with one error for the whole page.

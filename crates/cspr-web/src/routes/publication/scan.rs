@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use cspr_domain::case::{Case, Command};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -22,11 +22,10 @@ pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, Web
     let case = team_case(&state, &access, &source, "scan-report").await?;
     let actor = actor(&state, access.principal());
     match publication::scan(&state.app(), access.case_id(), &case, actor).await {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/cases/{}/publication/review?done=scanned",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(_) => Ok(crate::access::to_case(
+            &access,
+            "publication/review?done=scanned",
+        )),
         Err(e) => page_error(&state, &access, &case, "#scan", e).await,
     }
 }
@@ -39,11 +38,7 @@ pub async fn check(OnCase(state, access, source): OnCase) -> Result<Response, We
         Ok(found) => {
             // How many, never whose: the log holds no personal data.
             tracing::info!(case = %access.case_id(), names_left = found, "anonymisation checked");
-            Ok(Redirect::to(&format!(
-                "/cases/{}/publication?done=checked",
-                access.case_id()
-            ))
-            .into_response())
+            Ok(crate::access::to_case(&access, "publication?done=checked"))
         }
         Err(e) => page_error(&state, &access, &case, "#check", e).await,
     }
@@ -139,11 +134,10 @@ pub async fn choose_pseudonym(
         pseudonym: form.pseudonym.clone(),
     };
     match run(&state, &access, &case, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/publication?done=pseudonym",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(()) => Ok(crate::access::to_case(
+            &access,
+            "publication?done=pseudonym",
+        )),
         Err((field, message)) => {
             let href = if field == Some("person") {
                 "#person"

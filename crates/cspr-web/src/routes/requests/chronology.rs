@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 use askama::Template;
 use axum::extract::{Query, RawQuery};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use cspr_domain::case::model::ContributionKind;
 use cspr_domain::case::{Case, Command};
 use cspr_domain::chronology::{self, Filter, Merged};
@@ -227,11 +227,10 @@ pub async fn mark(
         ""
     };
     match execute(&state, &access, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/chronology?{back}#entry-{entry}",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(()) => Ok(crate::access::to_case(
+            &access,
+            &format!("chronology?{back}#entry-{entry}"),
+        )),
         Err(m) => {
             tracing::info!(case = %access.case_id(), reason = %m, "a key practice episode mark was refused");
             Err(WebError::BadRequest)

@@ -1,5 +1,6 @@
 //! Sent responses side by side by question, and their files.
 
+use super::Kind;
 use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Response};
@@ -45,9 +46,8 @@ struct ConsolidatedPage {
 /// Every sent response to one kind of request, side by side by question. Drafts never show.
 pub async fn consolidated(
     OnCase(state, access, source): OnCase,
-    Path((_, slug)): Path<(Uuid, String)>,
+    Kind(kind): Kind,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let (case, _) =
         reader::load_case(&state, &access, "view-consolidated-responses", &source).await?;
     let p = access.principal();
@@ -137,9 +137,9 @@ pub async fn consolidated(
 /// those who may open that agency's draft. Logged before it is served.
 pub async fn download(
     OnCase(state, access, source): OnCase,
-    Path((_, slug, blob)): Path<(Uuid, String, String)>,
+    Kind(kind): Kind,
+    Path((_, _, blob)): Path<(Uuid, String, String)>,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let blob = Uuid::parse_str(&blob).map_err(|_| WebError::NotFound)?;
     let (case, _) = reader::load_case(&state, &access, "download-response-file", &source).await?;
     let p = access.principal();

@@ -1,8 +1,9 @@
 //! The requests of a case: asking chosen agencies, moving a due date with a reason, and
 //! reopening a sent response.
 
+use super::Kind;
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_domain::case::Command;
@@ -297,21 +298,16 @@ pub async fn create(
         input.kind_error = crate::refused(e)?;
         return requests_page(&state, &access, &source, input, "").await;
     }
-    Ok(Redirect::to(&format!(
-        "/cases/{}/requests?done=requested",
-        access.case_id()
-    ))
-    .into_response())
+    Ok(crate::access::to_case(&access, "requests?done=requested"))
 }
 
 /// Moves the due date of open requests of one kind, with the reason.
 pub async fn change_due(
     OnCase(state, access, source): OnCase,
-    Path((_, slug)): Path<(Uuid, String)>,
+    Kind(kind): Kind,
     ValidForm(form): ValidForm<RequestForm>,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
-    let anchor = format!("#due-{slug}");
+    let anchor = format!("#due-{}", kind.slug());
     let mut problems = Vec::new();
     let agencies: Vec<AgencyId> = form
         .agencies
@@ -369,14 +365,13 @@ pub async fn change_due(
 /// Reopens a sent response, with the reason (the partnership team only).
 pub async fn reopen(
     OnCase(state, access, source): OnCase,
-    Path((_, slug)): Path<(Uuid, String)>,
+    Kind(kind): Kind,
     ValidForm(form): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let agency = Uuid::parse_str(get(&form, "agency"))
         .map(AgencyId::from_uuid)
         .map_err(|_| WebError::BadRequest)?;
-    let anchor = format!("#reopen-{slug}-{agency}");
+    let anchor = format!("#reopen-{}-{agency}", kind.slug());
     let Ok(reason) = NonEmptyText::parse(get(&form, "reason")) else {
         let input = RequestInput {
             other: vec![(anchor, "Enter why the response is reopened".to_owned())],
@@ -390,11 +385,7 @@ pub async fn reopen(
         reason,
     };
     match execute(&state, &access, command).await? {
-        Ok(()) => Ok(Redirect::to(&format!(
-            "/cases/{}/requests?done=reopened",
-            access.case_id()
-        ))
-        .into_response()),
+        Ok(()) => Ok(crate::access::to_case(&access, "requests?done=reopened")),
         Err(message) => {
             let input = RequestInput {
                 other: vec![(anchor, message)],

@@ -1,7 +1,8 @@
 //! The partnership's forms: the questions each kind of request asks.
 
+use super::Kind;
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_domain::case::model::ContributionKind;
@@ -84,9 +85,8 @@ fn form_edit_page(
 /// One form as editable text.
 pub async fn form_edit(
     Signed(state, p, _): Signed,
-    Path(slug): Path<String>,
+    Kind(kind): Kind,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let text = forms::form_for(&state.app().settings().forms, kind).to_text();
     form_edit_page(&state, &p, kind, text, None)
 }
@@ -94,10 +94,9 @@ pub async fn form_edit(
 /// Saves a form: kept with the partnership's stored settings.
 pub async fn form_save(
     Signed(state, p, source): Signed,
-    Path(slug): Path<String>,
+    Kind(kind): Kind,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let kind = ContributionKind::from_slug(&slug).ok_or(WebError::NotFound)?;
     let text = get(&pairs, "form").replace("\r\n", "\n");
     let form = match forms::parse_form(kind, &text) {
         Ok(f) => f,
@@ -140,7 +139,7 @@ pub async fn form_save(
             actor: p.user_id.to_string(),
             action: "form-changed".to_owned(),
             case_id: None,
-            detail: format!("form {slug}"),
+            detail: format!("form {}", kind.slug()),
             source_ip: source.0.clone(),
             at: state.now(),
         })

@@ -27,6 +27,8 @@ pub mod questions;
 pub mod respond;
 pub mod upload;
 
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{ContributionKind, ContributionRequest, ContributionStatus};
 use cspr_domain::ids::AgencyId;
@@ -77,6 +79,28 @@ pub fn open_request_of(d: &cspr_store::DeadlineRow, agency: AgencyId) -> Option<
     (d.met_on.is_none() && Uuid::parse_str(id).ok()? == agency.as_uuid())
         .then(|| ContributionKind::from_slug(slug))
         .flatten()
+}
+
+/// The kind of request a path names (its `{kind}` segment, the kind's slug); an unknown kind is
+/// not found. Handlers take it as `Kind(kind): Kind`.
+#[derive(Debug, Clone, Copy)]
+pub struct Kind(pub ContributionKind);
+
+impl<S: Send + Sync> FromRequestParts<S> for Kind {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, WebError> {
+        #[derive(serde::Deserialize)]
+        struct Named {
+            kind: String,
+        }
+        let Path(Named { kind }) = Path::<Named>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| WebError::NotFound)?;
+        ContributionKind::from_slug(&kind)
+            .map(Self)
+            .ok_or(WebError::NotFound)
+    }
 }
 
 /// The files attached to an answer: (address, name, size in words).

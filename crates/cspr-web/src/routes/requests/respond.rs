@@ -1,13 +1,14 @@
 //! The agency's answer to a request: the form, its draft and sending it.
 
+use super::Kind;
 use crate::access::refuse;
 use crate::extract::OnCase;
 use std::collections::BTreeSet;
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::Query;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{Html, IntoResponse, Response};
 use cspr_app::answers::{self, AnswerError, Answered, Lack, Step, draft_of};
 use cspr_app::policy::answerer;
 use cspr_domain::case::model::{Answer, ContributionKind, ContributionStatus};
@@ -59,9 +60,9 @@ pub(super) struct Target {
     pub(super) agency: AgencyId,
 }
 
-pub(super) fn target(access: &CaseAccess, slug: &str) -> Result<Target, WebError> {
+pub(super) fn target(access: &CaseAccess, kind: ContributionKind) -> Result<Target, WebError> {
     Ok(Target {
-        kind: ContributionKind::from_slug(slug).ok_or(WebError::NotFound)?,
+        kind,
         agency: access.agency().ok_or(WebError::NotFound)?,
     })
 }
@@ -143,10 +144,10 @@ pub(super) async fn respond_page(
 /// The form of a request to one agency: its draft, or the sent response to read.
 pub async fn respond(
     OnCase(state, access, source): OnCase,
-    Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
+    Kind(kind): Kind,
     Query(q): Query<DoneQuery>,
 ) -> Result<Response, WebError> {
-    let t = target(&access, &slug)?;
+    let t = target(&access, kind)?;
     let success = match q.done.as_str() {
         "saved" => "Your draft is saved. It has not been sent yet.",
         "sent" => "Your response has been sent to the partnership team. Thank you.",
@@ -165,10 +166,10 @@ pub async fn respond(
 /// Saves the draft, adds or removes a chronology entry, or sends the response (`intent`).
 pub async fn respond_submit(
     OnCase(state, access, source): OnCase,
-    Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
+    Kind(kind): Kind,
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let t = target(&access, &slug)?;
+    let t = target(&access, kind)?;
     let Some(who) = answerer(&access, t.kind) else {
         return Err(refuse(
             &state,
@@ -202,12 +203,7 @@ pub async fn respond_submit(
                 Answered::EntryAdded => "entry",
                 Answered::Sent => "sent",
             };
-            return Ok(Redirect::to(&format!(
-                "/cases/{}/agencies/{}/requests/{slug}?done={done}",
-                access.case_id(),
-                t.agency
-            ))
-            .into_response());
+            return Ok(super::upload::done(&access, &t, done));
         }
         Err(AnswerError::Entry(reasons)) => RespondInput {
             entry_error: reasons.join(". "),

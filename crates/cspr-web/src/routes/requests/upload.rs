@@ -1,18 +1,17 @@
 //! Files added to a draft and chronologies uploaded as CSV or XLSX, and the template for them.
 
+use super::Kind;
 use crate::access::refuse;
 use crate::extract::OnCase;
 
-use axum::extract::Path;
 use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use cspr_app::answers::{self, AnswerError};
 use cspr_app::policy::{Answerer, answerer};
 use cspr_domain::case::model::ContributionKind;
 use cspr_domain::chronology::TEMPLATE_COLUMNS;
 use cspr_export::import::ImportError;
-use uuid::Uuid;
 
 use super::respond::{RespondInput, Target, answer_error, respond_page, target};
 use crate::access::CaseAccess;
@@ -23,10 +22,10 @@ use crate::{AppState, WebError};
 /// Adds a file (PDF, DOCX, PNG, JPEG; checked like evidence) to the draft.
 pub async fn attach(
     OnCase(state, access, source): OnCase,
-    Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
+    Kind(kind): Kind,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let (t, who) = answering(&state, &access, &source, &slug).await?;
+    let (t, who) = answering(&state, &access, &source, kind).await?;
     let upload = match multipart {
         Ok(mut m) => evidence::read_upload(&mut m).await,
         Err(_) => Ok(None),
@@ -46,7 +45,7 @@ pub async fn attach(
             };
             let actor = state.actor(access.principal().user_id);
             match answers::attach_file(&state.app(), &who, file, actor).await {
-                Ok(_) => return Ok(done(&access, &t, &slug, "file")),
+                Ok(_) => return Ok(done(&access, &t, "file")),
                 Err(AnswerError::Settled) => {
                     "The response has been sent: files can be added while it is a draft".to_owned()
                 }
@@ -66,10 +65,10 @@ pub async fn attach(
 /// bad row adds nothing, and every bad row is reported with its line and reason.
 pub async fn import(
     OnCase(state, access, source): OnCase,
-    Path((_, _, slug)): Path<(Uuid, Uuid, String)>,
+    Kind(kind): Kind,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<Response, WebError> {
-    let (t, who) = answering(&state, &access, &source, &slug).await?;
+    let (t, who) = answering(&state, &access, &source, kind).await?;
     if t.kind != ContributionKind::Chronology {
         return Err(WebError::NotFound);
     }
@@ -92,7 +91,7 @@ pub async fn import(
             )
             .await;
             match added {
-                Ok(_) => return Ok(done(&access, &t, &slug, "imported")),
+                Ok(_) => return Ok(done(&access, &t, "imported")),
                 Err(AnswerError::Settled) => (
                     "The chronology has been sent: entries can be added while it is a draft"
                         .to_owned(),
@@ -118,9 +117,9 @@ async fn answering(
     state: &AppState,
     access: &CaseAccess,
     source: &Source,
-    slug: &str,
+    kind: ContributionKind,
 ) -> Result<(Target, Answerer), WebError> {
-    let t = target(access, slug)?;
+    let t = target(access, kind)?;
     match answerer(access, t.kind) {
         Some(who) => Ok((t, who)),
         None => Err(refuse(state, access, source, "answer a request for another agency").await),
@@ -128,13 +127,16 @@ async fn answering(
 }
 
 /// Back to the request with the banner for what was done.
-fn done(access: &CaseAccess, t: &Target, slug: &str, what: &str) -> Response {
-    Redirect::to(&format!(
-        "/cases/{}/agencies/{}/requests/{slug}?done={what}",
-        access.case_id(),
-        t.agency
-    ))
-    .into_response()
+/// Back to the answer, with a banner saying what was just `done`.
+pub(super) fn done(access: &CaseAccess, t: &Target, what: &str) -> Response {
+    crate::access::to_case(
+        access,
+        &format!(
+            "agencies/{}/requests/{}?done={what}",
+            t.agency,
+            t.kind.slug()
+        ),
+    )
 }
 
 /// The message and the list of lines for a file with bad rows.
