@@ -288,14 +288,19 @@ pub async fn chronology_csv(
         ]);
     }
     let out = out.finish();
-    Ok(crate::download::file(
-        out,
-        "text/csv; charset=utf-8",
+    Ok(download(&access, out, "text/csv; charset=utf-8", "csv"))
+}
+
+/// The chronology as a file to download, named after the case's reference.
+fn download(access: &CaseAccess, bytes: Vec<u8>, media_type: &str, extension: &str) -> Response {
+    crate::download::file(
+        bytes,
+        media_type,
         &format!(
-            "integrated-chronology-{}.csv",
+            "integrated-chronology-{}.{extension}",
             safe_reference(&access.summary().reference)
         ),
-    ))
+    )
 }
 
 fn safe_reference(reference: &str) -> String {
@@ -319,13 +324,11 @@ pub async fn chronology_docx(
     let rows = exported_rows(&state, &access, &source, &pairs, "docx").await?;
     let bytes = docx(&access.summary().reference, &rows)
         .map_err(|e| WebError::Internal(format!("the chronology's DOCX failed: {e}")))?;
-    Ok(crate::download::file(
+    Ok(download(
+        &access,
         bytes,
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        &format!(
-            "integrated-chronology-{}.docx",
-            safe_reference(&access.summary().reference)
-        ),
+        "docx",
     ))
 }
 
