@@ -23,13 +23,13 @@ fn backed_up(source: &Sandbox, passphrase: &str) -> std::path::PathBuf {
     let out = source
         .command(&[
             "backup",
-            backup.to_str().unwrap(),
+            backup.to_str().expect("utf-8"),
             "--passphrase-env",
             PASSPHRASE_VAR,
         ])
         .env(PASSPHRASE_VAR, passphrase)
         .output()
-        .unwrap();
+        .expect("run cspr backup");
     assert!(out.status.success(), "{out:?}");
     backup
 }
