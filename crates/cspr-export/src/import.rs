@@ -7,6 +7,14 @@ use uuid::Uuid;
 
 /// Most rows one file may hold.
 pub const MAX_ROWS: usize = 10_000;
+/// Most columns read from a sheet: the template has 7; a cell further right is refused.
+pub const MAX_COLUMNS: u32 = 64;
+/// Most an XLSX package may unpack to, all its parts together (10,000 rows of chronology are a
+/// few MiB). Past it the file is refused before calamine reads it: a small zip can unpack to
+/// gigabytes.
+pub const MAX_XLSX_UNPACKED: u64 = 64 * 1024 * 1024;
+/// Most parts an XLSX package may have.
+pub const MAX_XLSX_PARTS: usize = 1_000;
 
 /// Why a file was not imported.
 #[derive(Debug, PartialEq, Eq)]
@@ -126,38 +134,86 @@ fn line_at(text: &str, byte: u64) -> usize {
     bytes[..start].iter().filter(|b| **b == b'\n').count() + 1
 }
 
+/// The text of an XLSX file that is not a workbook.
+fn not_a_workbook() -> ImportError {
+    ImportError::File(
+        "The file is not an Excel workbook: its contents do not match its name ending .xlsx"
+            .to_owned(),
+    )
+}
+
+/// Refuses a package with too many parts or that unpacks to more than
+/// [`MAX_XLSX_UNPACKED`]. Each part is unpacked (to nowhere) up to what is left of the limit,
+/// so a size the zip directory understates cannot slip through.
+fn xlsx_within_limits(bytes: &[u8]) -> Result<(), ImportError> {
+    let too_big = || {
+        ImportError::File(format!(
+            "The workbook is too big when unpacked (over {} MB): save the chronology's sheet on its own and try again",
+            MAX_XLSX_UNPACKED / 1024 / 1024
+        ))
+    };
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
+    if zip.len() > MAX_XLSX_PARTS {
+        return Err(too_big());
+    }
+    let mut left = MAX_XLSX_UNPACKED;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|_| not_a_workbook())?;
+        if part.size() > left {
+            return Err(too_big());
+        }
+        let unpacked = std::io::copy(
+            &mut std::io::Read::take(part, left + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|_| not_a_workbook())?;
+        left = left.checked_sub(unpacked).ok_or_else(too_big)?;
+    }
+    Ok(())
+}
+
+/// The first sheet's rows: (line number, cells), read cell by cell so that a sheet naming a
+/// far cell (XFD1048576) is refused rather than laid out in memory.
 fn xlsx_rows(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
     use calamine::{Data, Reader, Xlsx};
-    let unreadable = || {
-        ImportError::File(
-            "The file is not an Excel workbook: its contents do not match its name ending .xlsx"
-                .to_owned(),
-        )
-    };
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| unreadable())?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| ImportError::File("The workbook has no sheet".to_owned()))?
-        .map_err(|_| unreadable())?;
-    let first_row = range.start().map_or(0, |(r, _)| r as usize);
-    let mut out = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let cells = row
-            .iter()
-            .enumerate()
-            .map(|(col, cell)| match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Float(f) if col == 0 && f.fract() == 0.0 && (1900.0..2200.0).contains(f) => {
-                    format!("{f:.0}")
-                }
-                Data::DateTime(d) => excel_serial(d.as_f64(), col == 1),
-                other => other.to_string(),
-            })
-            .collect();
-        out.push((first_row + i + 1, cells));
+    xlsx_within_limits(bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
+    let first = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or_else(|| ImportError::File("The workbook has no sheet".to_owned()))?;
+    let mut cells = book
+        .worksheet_cells_reader(&first)
+        .map_err(|_| not_a_workbook())?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| not_a_workbook())? {
+        let (row, col) = cell.get_position();
+        if usize::try_from(row).map_or(true, |r| r > MAX_ROWS) || col >= MAX_COLUMNS {
+            return Err(ImportError::File(format!(
+                "The sheet has cells outside the chronology: keep to the template's columns and at most {MAX_ROWS} rows below the headings"
+            )));
+        }
+        let text = match Data::from(cell.get_value().clone()) {
+            Data::Empty => String::new(),
+            Data::String(s) => s,
+            Data::Float(f) if col == 0 && f.fract() == 0.0 && (1900.0..2200.0).contains(&f) => {
+                format!("{f:.0}")
+            }
+            Data::DateTime(d) => excel_serial(d.as_f64(), col == 1),
+            other => other.to_string(),
+        };
+        let line = rows.entry(row).or_default();
+        let col = col as usize;
+        if line.len() <= col {
+            line.resize(col + 1, String::new());
+        }
+        line[col] = text;
     }
-    Ok(out)
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| (row as usize + 1, cells))
+        .collect())
 }
 
 /// An Excel serial date (days since 30 December 1899, the fraction the time of day) as the
@@ -174,9 +230,136 @@ fn excel_serial(serial: f64, time_column: bool) -> String {
         .map_or_else(|| serial.to_string(), |d| d.to_string())
 }
 
+/// Workbooks made for tests (feature `testing`): one sheet, saved as a spreadsheet program
+/// would.
+#[cfg(any(test, feature = "testing"))]
+pub mod testing {
+    use std::io::Write as _;
+
+    /// A one-sheet workbook with these rows of text cells.
+    #[must_use]
+    pub fn workbook_of(rows: &[&[&str]]) -> Vec<u8> {
+        let mut data = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            data.push_str(&format!("<row r=\"{}\">", r + 1));
+            for (c, cell) in row.iter().enumerate() {
+                let col = char::from(b'A' + u8::try_from(c).expect("column"));
+                let text = cell
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                data.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{text}</t></is></c>",
+                    r + 1
+                ));
+            }
+            data.push_str("</row>");
+        }
+        workbook(&data, &[])
+    }
+
+    /// A one-sheet workbook whose sheet holds `sheet_data` (the rows inside `<sheetData>`),
+    /// with `extra` parts (name, bytes) beside the workbook's own.
+    #[must_use]
+    pub fn workbook(sheet_data: &str, extra: &[(&str, &[u8])]) -> Vec<u8> {
+        let sheet = format!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>"#
+        );
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Chronology" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
+            ),
+            ("xl/worksheets/sheet1.xml", sheet),
+        ];
+        let mut out = std::io::Cursor::new(Vec::new());
+        {
+            let mut zip = zip::ZipWriter::new(&mut out);
+            let parts = parts
+                .iter()
+                .map(|(name, text)| (*name, text.as_bytes()))
+                .chain(extra.iter().copied());
+            for (name, bytes) in parts {
+                zip.start_file(name, zip::write::SimpleFileOptions::default())
+                    .expect("zip entry");
+                zip.write_all(bytes).expect("zip write");
+            }
+            zip.finish().expect("zip");
+        }
+        out.into_inner()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 16, finding 5: a sheet naming cells A1 and XFD1048576 made calamine lay out the
+    /// whole range (17 billion cells) and the allocation aborted the server. It is refused,
+    /// at once, with words the person can act on.
+    #[test]
+    fn a_sheet_naming_a_far_cell_is_refused_not_laid_out() {
+        let sheet = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#;
+        let err =
+            read_chronology("c.xlsx", &testing::workbook(sheet, &[]), false).expect_err("refused");
+        let ImportError::File(message) = err else {
+            panic!("a file error expected: {err:?}");
+        };
+        assert!(message.contains("outside the chronology"), "{message}");
+    }
+
+    /// A cell far to the right, within the rows, is refused the same way.
+    #[test]
+    fn a_sheet_wider_than_the_template_allows_is_refused() {
+        let sheet = r#"<row r="2"><c r="A2" t="inlineStr"><is><t>2024-03-05</t></is></c><c r="ZZ2" t="inlineStr"><is><t>x</t></is></c></row>"#;
+        let err =
+            read_chronology("c.xlsx", &testing::workbook(sheet, &[]), false).expect_err("refused");
+        assert!(
+            matches!(&err, ImportError::File(m) if m.contains("outside the chronology")),
+            "{err:?}"
+        );
+    }
+
+    /// A small upload that unpacks past the limit (here 65 MiB of zeros beside the sheet) is
+    /// refused before calamine reads any of it.
+    #[test]
+    fn a_package_that_unpacks_too_far_is_refused() {
+        let zeros = vec![0u8; 65 * 1024 * 1024];
+        let sheet = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>2024-03-05</t></is></c></row>"#;
+        let bytes = testing::workbook(sheet, &[("xl/media/padding.bin", &zeros)]);
+        assert!(bytes.len() < 1024 * 1024, "the upload itself is small");
+        let err = read_chronology("c.xlsx", &bytes, false).expect_err("refused");
+        assert!(
+            matches!(&err, ImportError::File(m) if m.contains("too big when unpacked")),
+            "{err:?}"
+        );
+    }
+
+    /// Cells are read where they stand: a chronology that starts in column B keeps its columns.
+    #[test]
+    fn a_workbook_of_the_template_reads_row_by_row() {
+        let bytes = testing::workbook_of(&[
+            &["Date", "Time", "Source", "What happened"],
+            &["2024-03-05", "09:00", "Notes", "Visit."],
+            &[],
+            &["2024-03-07", "", "Notes", "Call."],
+        ]);
+        let entries = read_chronology("c.xlsx", &bytes, false).expect("reads");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(entries[1].what.as_str(), "Call.");
+    }
 
     #[test]
     fn a_csv_with_a_bad_row_imports_nothing_and_names_the_line() {

@@ -7,7 +7,7 @@
 //! with its lines and reasons) and as XLSX; merged in date order; filtered by agency and period;
 //! key practice episodes; exported to CSV (formulas defused) and DOCX.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 
 use crate::common::*;
 use axum::http::StatusCode;
@@ -328,59 +328,6 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     );
 }
 
-/// A one-sheet workbook with these rows of text cells.
-fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
-    let mut sheet = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
-    );
-    for (r, row) in rows.iter().enumerate() {
-        sheet.push_str(&format!("<row r=\"{}\">", r + 1));
-        for (c, cell) in row.iter().enumerate() {
-            let col = char::from(b'A' + u8::try_from(c).expect("column"));
-            let text = cell
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            sheet.push_str(&format!(
-                "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{text}</t></is></c>",
-                r + 1
-            ));
-        }
-        sheet.push_str("</row>");
-    }
-    sheet.push_str("</sheetData></worksheet>");
-    let parts = [
-        (
-            "[Content_Types].xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_owned(),
-        ),
-        (
-            "_rels/.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_owned(),
-        ),
-        (
-            "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Chronology" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_owned(),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels",
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_owned(),
-        ),
-        ("xl/worksheets/sheet1.xml", sheet),
-    ];
-    let mut out = std::io::Cursor::new(Vec::new());
-    {
-        let mut zip = zip::ZipWriter::new(&mut out);
-        for (name, text) in parts {
-            zip.start_file(name, zip::write::SimpleFileOptions::default())
-                .expect("zip entry");
-            zip.write_all(text.as_bytes()).expect("zip write");
-        }
-        zip.finish().expect("zip");
-    }
-    out.into_inner()
-}
-
 #[tokio::test]
 async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     let Asking {
@@ -466,7 +413,7 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     assert_eq!(sent.status(), StatusCode::SEE_OTHER);
 
     // Police upload an XLSX (with a heading row) and send.
-    let book = xlsx(&[
+    let book = cspr_export::import::testing::workbook_of(&[
         &[
             "Date",
             "Time",
@@ -507,6 +454,18 @@ async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
         )
         .await;
     assert_eq!(not_a_book.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    // Issue 16, finding 5: cells at A1 and XFD1048576 once made the server lay out 17 billion
+    // cells and abort. Refused with words to act on; the server goes on answering.
+    let far_cell = cspr_export::import::testing::workbook(
+        r#"<row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>"#,
+        &[],
+    );
+    let refused = police
+        .upload(&format!("{police_form}/import"), "police.xlsx", &far_cell)
+        .await;
+    assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(&body(refused).await, "outside the chronology");
+    assert_eq!(police.get(&police_form).await.status(), StatusCode::OK);
     assert_eq!(
         police.post(&police_form, "intent=send").await.status(),
         StatusCode::SEE_OTHER
