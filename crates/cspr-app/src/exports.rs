@@ -232,7 +232,7 @@ pub async fn run_due_exports_for_tests(services: &Services) -> Result<u32, Strin
 pub fn made_words(at: OffsetDateTime) -> String {
     format!(
         "{} at {:02}:{:02}",
-        cspr_domain::words::long_date(at.date()),
+        cspr_domain::words::long_date(crate::date_in_england(at)),
         at.hour(),
         at.minute()
     )

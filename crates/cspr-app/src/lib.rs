@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod answers;
 pub mod cases;
+mod dates;
 pub mod demo;
 pub mod demo_accounts;
 pub mod documents;
@@ -36,6 +37,7 @@ use cspr_domain::settings::Settings;
 use cspr_store::{AppendExtras, NewEvent, NewPublishedReport, Store, StoreError};
 use time::{Date, OffsetDateTime};
 
+pub use dates::{date_in_england, in_england};
 pub use projection::projection;
 pub use services::{Clock, Services, SystemClock};
 

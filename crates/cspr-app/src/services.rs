@@ -149,10 +149,10 @@ impl Services {
         self.0.clock.now()
     }
 
-    /// Today (UTC date; England is within an hour of it and deadlines count whole days).
+    /// Today in England (Europe/London), whatever the UTC date.
     #[must_use]
     pub fn today(&self) -> Date {
-        self.now().date()
+        crate::date_in_england(self.now())
     }
 
     /// A user acting now.
@@ -162,7 +162,7 @@ impl Services {
         Actor {
             user_id,
             now,
-            today: now.date(),
+            today: crate::date_in_england(now),
         }
     }
 }

@@ -67,7 +67,7 @@ pub async fn seed(
         .map_err(|e| store_failure(e, "cannot list the partnership's cases"))?;
     let cases_seeded = existing.is_empty();
     let mut cases: Vec<(String, String)> = if cases_seeded {
-        cspr_app::demo::seed(app, now.date())
+        cspr_app::demo::seed(app, cspr_app::date_in_england(now))
             .await
             .map_err(|e| app_failure(e, "cannot seed the demo cases"))?
             .into_iter()

@@ -115,7 +115,7 @@ pub async fn run(settings: &Settings, args: &ExportArgs) -> Result<(), Failure> 
             &case,
             kind,
             format,
-            now.date(),
+            cspr_app::date_in_england(now),
         )
         .await
         .map_err(|e| {

@@ -133,7 +133,7 @@ pub async fn app(
         Some(stored) => stored,
         None if demo => {
             let stored = StoredSettings::with_closure_days(
-                cspr_app::demo::settings(now.date()),
+                cspr_app::demo::settings(cspr_app::date_in_england(now)),
                 settings.closure_days.clone(),
             );
             let value = serde_json::to_value(&stored).map_err(|e| {

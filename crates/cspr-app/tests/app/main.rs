@@ -245,6 +245,7 @@ macro_rules! on_both {
 }
 
 mod answers;
+mod dates;
 mod policy;
 mod public_text;
 mod workflows;

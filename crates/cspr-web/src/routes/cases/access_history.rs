@@ -39,8 +39,8 @@ pub async fn access_history(OnCase(state, access, source): OnCase) -> Result<Res
     let rows = entries
         .into_iter()
         .map(|e| {
-            let when =
-                e.at.format(time::macros::format_description!(
+            let when = cspr_app::in_england(e.at)
+                .format(time::macros::format_description!(
                     "[day] [month repr:long] [year], [hour]:[minute]"
                 ))
                 .unwrap_or_default();

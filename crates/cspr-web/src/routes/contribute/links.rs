@@ -91,7 +91,10 @@ async fn links_page(
         .rev()
         .map(|l| {
             let status = if let Some(at) = l.used_at {
-                format!("Form sent {}", cspr_domain::words::long_date(at.date()))
+                format!(
+                    "Form sent {}",
+                    cspr_domain::words::long_date(cspr_app::date_in_england(at))
+                )
             } else if l.revoked {
                 "Withdrawn".to_owned()
             } else if now >= l.expires_at {
@@ -99,7 +102,7 @@ async fn links_page(
             } else {
                 format!(
                     "Waiting, works until {}",
-                    cspr_domain::words::long_date(l.expires_at.date())
+                    cspr_domain::words::long_date(cspr_app::date_in_england(l.expires_at))
                 )
             };
             let form = match (form_name(&l.form), agency_name(&l.form)) {
