@@ -253,6 +253,7 @@ async fn run_shifted(
             user_id: DEMO_ACTOR,
             now: OffsetDateTime::new_utc(day, Time::from_hms(10, 0, 0).unwrap_or(Time::MIDNIGHT)),
             today: day,
+            acting_for: None,
         };
         // The worked example names a file of evidence; the demo stores one for it to point at.
         let cmd = match cmd {

@@ -87,8 +87,12 @@ pub struct Actor {
     pub user_id: UserId,
     /// The moment of the request.
     pub now: OffsetDateTime,
-    /// Today in the partnership's time zone.
+    /// Today in England.
     pub today: Date,
+    /// The one agency the person acts for (an agency representative), or `None` when they act
+    /// for the partnership. Commands that act for another agency are refused
+    /// ([`cspr_domain::case::within_agency`]).
+    pub acting_for: Option<cspr_domain::ids::AgencyId>,
 }
 
 /// A partnership's services over one store.

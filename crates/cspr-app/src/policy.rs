@@ -10,7 +10,7 @@
 
 use std::fmt;
 
-use cspr_domain::case::{CommandKind, Stage};
+use cspr_domain::case::{Case, Command, CommandKind, Stage};
 use cspr_domain::ids::{AgencyId, CaseId, PartnershipId, UserId};
 use cspr_store::{CaseMember, CaseSummary, Store};
 
@@ -309,6 +309,24 @@ pub fn may_open_agency_draft(p: &Principal, agency: AgencyId) -> bool {
 pub fn may_answer_for_agency(p: &Principal, agency: AgencyId) -> bool {
     p.role == Role::PartnershipTeam
         || (p.role == Role::AgencyRepresentative && p.agency_id == Some(agency))
+}
+
+/// The one agency a person acts for: an agency representative's own (an account without one
+/// acts for none, so every command naming an agency is refused), `None` for the partnership's
+/// roles, who act for the partnership as a whole.
+#[must_use]
+pub fn acting_for(p: &Principal) -> Option<AgencyId> {
+    (p.role == Role::AgencyRepresentative).then(|| {
+        p.agency_id
+            .unwrap_or(AgencyId::from_uuid(uuid::Uuid::nil()))
+    })
+}
+
+/// Whether the person may give `command` on `case` for the agencies it names: anyone acting for
+/// the partnership may; an agency representative only for their own agency.
+#[must_use]
+pub fn may_give(p: &Principal, case: &Case, command: &Command) -> bool {
+    acting_for(p).is_none_or(|agency| cspr_domain::case::within_agency(agency, case, command))
 }
 
 /// Who marks key practice episodes on the integrated chronology.

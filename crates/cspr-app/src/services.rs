@@ -163,6 +163,17 @@ impl Services {
             user_id,
             now,
             today: crate::date_in_england(now),
+            acting_for: None,
+        }
+    }
+
+    /// A signed-in person acting now, for their agency when they act for one
+    /// ([`crate::policy::acting_for`]).
+    #[must_use]
+    pub fn actor_for(&self, p: &crate::policy::Principal) -> Actor {
+        Actor {
+            acting_for: crate::policy::acting_for(p),
+            ..self.actor(p.user_id)
         }
     }
 }

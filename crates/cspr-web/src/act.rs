@@ -19,7 +19,7 @@ pub async fn run(
     command: Command,
     on_conflict: Option<&str>,
 ) -> Result<Result<(), String>, WebError> {
-    let actor = state.actor(access.principal().user_id);
+    let actor = state.actor_for(access.principal());
     match state
         .app()
         .execute(access.case_id(), expected, command, actor)

@@ -66,3 +66,68 @@ fn who_opens_a_case_is_who_gives_its_first_command() {
     }
     assert!(!cspr_app::policy::pages::CASEWORK.contains(&Role::SystemAdministrator));
 }
+
+/// Issue 16, finding 1: an agency representative acts for their own agency only. Given the
+/// worked example after its first action is agreed (ACTION1, Northshire Community Health),
+/// Health's representative may record Health's progress and contribution; the police's
+/// representative may do neither for Health; the partnership team acts for any agency.
+#[tokio::test]
+async fn a_representative_may_give_commands_for_their_own_agency_only() {
+    use cspr_app::policy::{Principal, acting_for, may_give};
+    use cspr_domain::case::Command;
+    use cspr_domain::case::model::{Contribution, ContributionKind};
+    use cspr_domain::examples::{ACTION1, HEALTH, PARTNERSHIP, POLICE, local_review_script, text};
+    use cspr_domain::ids::UserId;
+
+    let (_db, app) = super::workflows::app(cspr_store::Backend::Sqlite).await;
+    let script = local_review_script();
+    let agreed = script
+        .iter()
+        .position(|(_, c)| matches!(c, Command::AgreeAction { .. }))
+        .expect("the script agrees an action");
+    let case_id = super::workflows::case_after(&app, &script, agreed + 1).await;
+    let (case, _) = app.load(case_id).await.expect("load");
+    let today = script[agreed].0;
+
+    let person = |role: Role, agency| Principal {
+        user_id: UserId::random(),
+        partnership_id: PARTNERSHIP,
+        role,
+        agency_id: agency,
+        display_name: String::new(),
+        session: String::new(),
+    };
+    let health = person(Role::AgencyRepresentative, Some(HEALTH));
+    let police = person(Role::AgencyRepresentative, Some(POLICE));
+    let no_agency = person(Role::AgencyRepresentative, None);
+    let team = person(Role::PartnershipTeam, None);
+    assert_eq!(acting_for(&health), Some(HEALTH));
+    assert_eq!(acting_for(&team), None);
+
+    let progress = Command::RecordActionProgress {
+        action_id: ACTION1,
+        on: today,
+        note: text("Guidance drafted."),
+        evidence: None,
+    };
+    let contribution = |agency| Command::ReceiveContribution {
+        kind: ContributionKind::FactualAccuracy,
+        agency,
+        received_on: today,
+        contribution: Contribution {
+            text: text("No factual errors."),
+            chronology: Vec::new(),
+            form: Default::default(),
+        },
+    };
+    assert!(may_give(&health, &case, &progress));
+    assert!(!may_give(&police, &case, &progress));
+    assert!(!may_give(&no_agency, &case, &progress));
+    assert!(may_give(&team, &case, &progress));
+    assert!(may_give(&health, &case, &contribution(HEALTH)));
+    assert!(!may_give(&health, &case, &contribution(POLICE)));
+    assert!(may_give(&team, &case, &contribution(POLICE)));
+    // Commands that name no agency are not the policy's concern here.
+    let themes = Command::TagThemes { themes: Vec::new() };
+    assert!(may_give(&police, &case, &themes));
+}

@@ -29,6 +29,7 @@ pub(super) fn actor(today: Date) -> Actor {
         user_id: UserId::from_uuid(Uuid::from_u128(7)),
         now: OffsetDateTime::new_utc(today, time::Time::MIDNIGHT),
         today,
+        acting_for: None,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The case: commands, events, state and the rules between them.
 
+mod acting;
 mod awaits;
 pub mod command;
 pub mod decide;
@@ -8,6 +9,7 @@ pub mod event;
 pub mod model;
 pub mod state;
 
+pub use acting::within_agency;
 pub use command::{Command, CommandKind};
 pub use decide::{Ctx, decide, notifiable_because, permitted_stages};
 pub use error::DomainError;

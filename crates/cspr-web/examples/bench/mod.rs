@@ -42,6 +42,7 @@ pub fn actor(user_id: UserId, today: Date) -> Actor {
         user_id,
         now: OffsetDateTime::new_utc(today, time::macros::time!(10:00)),
         today,
+        acting_for: None,
     }
 }
 

@@ -315,7 +315,7 @@ pub(crate) fn check(upload: &Upload) -> Result<(String, &'static str), String> {
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    state.actor(p.user_id)
+    state.actor_for(p)
 }
 
 /// Attaches a file of evidence to an action.

@@ -330,7 +330,7 @@ pub async fn record(
         access.case_id(),
         case.version,
         &outcome,
-        state.actor(p.user_id),
+        state.actor_for(&p),
     )
     .await
     {

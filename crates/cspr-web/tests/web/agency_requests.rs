@@ -328,6 +328,85 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
     );
 }
 
+/// Issue 16, finding 1: signed in as Health's representative, the "record a contribution"
+/// form listed every agency and a response recorded for the police was accepted (wiping the
+/// police's draft). A representative acts for their own agency only: the form offers only
+/// Health, and a response for another agency is refused with nothing written (the policy and
+/// the case refuse it too: `cspr-app/tests/app/policy.rs`).
+#[tokio::test]
+async fn a_representative_records_contributions_for_their_own_agency_only() {
+    let Asking {
+        t,
+        case,
+        team,
+        health,
+        police,
+        ..
+    } = asking("CSPR-2025-063", ContributionKind::AgencySummary).await;
+    let (team, health, police) = (t.client(team), t.client(health), t.client(police));
+    let asked = team
+        .post(
+            &format!("/cases/{case}/requests"),
+            &format!("kind=agency-summary&agencies={HEALTH}&agencies={POLICE}"),
+        )
+        .await;
+    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    // The police save a draft of their own.
+    let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary");
+    let saved = police
+        .post(&police_form, &format!("intent=save&{SUMMARY}"))
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let action = format!("/cases/{case}/actions/receive-contribution");
+    let today = t.state.today();
+    let received = format!(
+        "received_on-day={}&received_on-month={}&received_on-year={}",
+        today.day(),
+        u8::from(today.month()),
+        today.year()
+    );
+    let form = body(health.get(&action).await).await;
+    assert_contains(&form, &HEALTH.to_string());
+    assert!(
+        !form.contains(&POLICE.to_string()) && !form.contains(&CSC.to_string()),
+        "only the representative's own agency is offered"
+    );
+    let (before, _) = t.state.app().load(case).await.expect("case");
+    let for_police = health
+        .post(
+            &action,
+            &format!(
+                "version={}&kind=agency-summary&agency={POLICE}&{received}\
+                 &contribution.text=Recorded+by+someone+else.",
+                before.version
+            ),
+        )
+        .await;
+    // Not an agency the form offers: refused as the form's error, nothing written.
+    assert_eq!(for_police.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let (after, _) = t.state.app().load(case).await.expect("case");
+    assert_eq!(after.version, before.version, "nothing written");
+    let police_request = &after.contributions[&(ContributionKind::AgencySummary, POLICE)];
+    assert!(police_request.draft.is_some(), "the police's draft is kept");
+    assert!(matches!(
+        police_request.status,
+        cspr_domain::case::model::ContributionStatus::Requested
+    ));
+    // Their own agency's response goes through the same form.
+    let for_health = health
+        .post(
+            &action,
+            &format!(
+                "version={}&kind=agency-summary&agency={HEALTH}&{received}\
+                 &contribution.text=Seen+twice.",
+                after.version
+            ),
+        )
+        .await;
+    assert_eq!(for_health.status(), StatusCode::SEE_OTHER);
+}
+
 #[tokio::test]
 async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
     let Asking {

@@ -313,6 +313,7 @@ async fn agree_formula_action(w: &World) -> ActionId {
         user_id: UserId::from_uuid(Uuid::nil()),
         now: w.t.now(),
         today: w.t.now().date(),
+        acting_for: None,
     };
     w.t.state
         .app()

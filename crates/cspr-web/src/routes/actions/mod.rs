@@ -183,11 +183,14 @@ async fn context<'a>(
     principal: &Principal,
     case: &'a Case,
 ) -> Result<Ctx<'a>, WebError> {
+    // Someone who acts for one agency is offered that agency alone.
+    let acting_for = cspr_app::policy::acting_for(principal);
     let agencies = state
         .store()
         .agencies(principal.partnership_id.as_uuid())
         .await?
         .into_iter()
+        .filter(|a| acting_for.is_none_or(|own| own.as_uuid() == a.id))
         .map(|a| (a.id, a.name))
         .collect();
     // Only a form that opens a case needs the next reference (it reads every case summary).
@@ -392,6 +395,10 @@ pub async fn submit(
         Ok(c) => c,
         Err(errors) => return r.page(&answers, &errors, &[]),
     };
+    if !cspr_app::policy::may_give(p, &case, &command) {
+        let what = format!("{slug} for another agency");
+        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &what, &source).await);
+    }
     // The version the person saw: a change since then is a conflict, not an overwrite.
     let version = answers.get("version").parse::<u64>().ok();
     match crate::act::run(&state, &access, version, command, Some(CONFLICT)).await? {
@@ -447,7 +454,7 @@ pub async fn new_submit(
         Err(errors) => return r.page(&answers, &errors, &[]),
     };
     let case_id = CaseId::from_uuid(Uuid::now_v7());
-    let actor = state.actor(p.user_id);
+    let actor = state.actor_for(&p);
     match state.app().execute(case_id, Some(0), command, actor).await {
         Ok(_) => Ok(Redirect::to(&format!("/cases/{case_id}?done={slug}")).into_response()),
         Err(e) => r.page(&answers, &[], &[crate::refused_or(e, CONFLICT)?]),

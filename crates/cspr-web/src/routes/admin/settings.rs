@@ -220,7 +220,7 @@ pub async fn settings_submit(
             ..cspr_app::settings::ReminderRules::default()
         },
     };
-    cspr_app::settings::save(state.services(), &stored, state.actor(p.user_id))
+    cspr_app::settings::save(state.services(), &stored, state.actor_for(&p))
         .await
         .map_err(crate::WebError::from)?;
     audit(

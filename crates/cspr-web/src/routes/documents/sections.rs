@@ -265,7 +265,7 @@ pub async fn save(
         at.spec.key,
         text.clone(),
         state.now(),
-        state.actor(access.principal().user_id),
+        state.actor_for(access.principal()),
     )
     .await;
     let refused = match saved {

@@ -53,7 +53,7 @@ async fn team_case(
 }
 
 fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    state.actor(p.user_id)
+    state.actor_for(p)
 }
 
 /// Runs a command on the case as read (a change meanwhile is a conflict, told in words).

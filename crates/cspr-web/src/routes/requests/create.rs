@@ -291,7 +291,7 @@ pub async fn create(
         &state.app(),
         access.case_id(),
         &request,
-        state.actor(p.user_id),
+        state.actor_for(&p),
     )
     .await
     {

@@ -195,7 +195,7 @@ pub async fn respond_submit(
         "send" => Step::Send,
         _ => Step::Save,
     };
-    let actor = state.actor(access.principal().user_id);
+    let actor = state.actor_for(access.principal());
     let input = match answers::answer(&state.app(), &who, answers.clone(), step, actor).await {
         Ok(done) => {
             let done = match done {

@@ -43,7 +43,7 @@ pub async fn attach(
                 media_type: media,
                 bytes: &upload.bytes,
             };
-            let actor = state.actor(access.principal().user_id);
+            let actor = state.actor_for(access.principal());
             match answers::attach_file(&state.app(), &who, file, actor).await {
                 Ok(_) => return Ok(done(&access, &t, "file")),
                 Err(AnswerError::Settled) => {
@@ -80,7 +80,7 @@ pub async fn import(
         Ok(None) => ("Select a CSV or XLSX file".to_owned(), Vec::new()),
         Err(m) => (m, Vec::new()),
         Ok(Some(upload)) => {
-            let actor = state.actor(access.principal().user_id);
+            let actor = state.actor_for(access.principal());
             let added = answers::import_chronology(
                 &state.app(),
                 &who,

@@ -665,6 +665,7 @@ pub fn actor_at(now: OffsetDateTime) -> Actor {
         user_id: UserId::from_uuid(Uuid::nil()),
         now,
         today: now.date(),
+        acting_for: None,
     }
 }
 
