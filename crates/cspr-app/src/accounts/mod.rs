@@ -1,5 +1,7 @@
-//! Accounts: how passwords are hashed and judged, and the authenticator codes of the second
-//! factor. Pure functions, used by sign-in on the web and by the demo accounts of the binary.
+//! Accounts: how passwords are hashed and judged, the authenticator codes of the second
+//! factor (pure functions, used by sign-in on the web and by the demo accounts of the binary),
+//! and an administrator's changes to an account ([`change`]).
 
+pub mod change;
 pub mod password;
 pub mod totp;

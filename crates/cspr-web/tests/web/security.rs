@@ -409,6 +409,71 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
     assert_status(&t, &health, Some(&cookie), StatusCode::FORBIDDEN).await;
 }
 
+/// Issue 16, finding 9: case access survived a change of role or agency (a representative
+/// moved to the police kept the case, now for the wrong agency). When an administrator changes
+/// a person's role or agency, their memberships of cases end, as events on each case; a change
+/// of status alone keeps them.
+#[tokio::test]
+async fn memberships_end_when_an_administrator_changes_role_or_agency() {
+    let (t, case) = TestApp::with_case("CSPR-2025-206").await;
+    t.agencies(&[cspr_domain::examples::HEALTH, cspr_domain::examples::POLICE])
+        .await;
+    let (rep, _) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
+    t.grant(
+        case,
+        rep,
+        CaseRole::AgencyRepresentative,
+        Some(cspr_domain::examples::HEALTH),
+    )
+    .await;
+    let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let members = |t: &TestApp| {
+        let store = t.store.clone();
+        async move { store.case_members(case.as_uuid()).await.expect("members") }
+    };
+    assert_eq!(members(&t).await.len(), 1);
+    let form = |agency: cspr_domain::ids::AgencyId, status: &str| {
+        format!("role=agency-representative&agency={agency}&status={status}")
+    };
+
+    // Disabled and enabled again, same role and agency: still a member.
+    let path = format!("/admin/users/{rep}");
+    for status in ["disabled", "active"] {
+        let r = t
+            .post(
+                &path,
+                Some(&admin),
+                &form(cspr_domain::examples::HEALTH, status),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    assert_eq!(
+        members(&t).await.len(),
+        1,
+        "a change of status keeps access"
+    );
+
+    // Moved to the police: the membership ends, as an event of the case.
+    let r = t
+        .post(
+            &path,
+            Some(&admin),
+            &form(cspr_domain::examples::POLICE, "active"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(members(&t).await.is_empty(), "the membership ended");
+    let (loaded, events) = t.state.app().load(case).await.expect("case");
+    assert!(loaded.members.is_empty());
+    assert!(
+        events
+            .iter()
+            .any(|e| matches!(e, cspr_domain::case::Event::MembershipRevoked { .. })),
+        "ended by an event"
+    );
+}
+
 #[tokio::test]
 async fn a_wrong_current_password_is_logged_and_held_back() {
     let t = TestApp::spawn().await;

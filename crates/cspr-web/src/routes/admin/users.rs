@@ -325,20 +325,21 @@ pub async fn user_submit(
         )
         .await;
     }
-    // Disabling first: if the second write fails, the account is at least shut (and its
-    // sessions ended, in the same transaction as the flag).
-    if disable && !user.disabled {
-        state.store().set_user_disabled(id, true).await?;
-    }
-    state.store().set_user_role(id, role.key(), agency).await?;
-    if !disable && user.disabled {
-        state.store().set_user_disabled(id, false).await?;
-    }
+    let change = cspr_app::accounts::change::AccountChange {
+        role,
+        agency: agency.map(cspr_domain::ids::AgencyId::from_uuid),
+        disabled: disable,
+    };
+    let ended =
+        cspr_app::accounts::change::change_account(state.services(), &p, &user, change).await?;
     audit(
         &state,
         &p,
         "user-changed",
-        format!("user {id}: role {}, disabled {disable}", role.key()),
+        format!(
+            "user {id}: role {}, disabled {disable}, {ended} case memberships ended",
+            role.key()
+        ),
         &source,
     )
     .await?;
