@@ -206,7 +206,10 @@ async fn main() -> Result<()> {
                 &rows,
                 &query,
                 "",
-                true,
+                cspr_web::routes::requests::Offers {
+                    mark: true,
+                    export: true,
+                },
             )?;
             times.push(started.elapsed());
             size = html.len();

@@ -292,8 +292,10 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
             nothing_there,
         ),
         ("GET /cases/{case_id}/chronology", case_read),
-        ("GET /cases/{case_id}/chronology.csv", case_read),
-        ("GET /cases/{case_id}/chronology.docx", case_read),
+        // One export rule (issue 16, finding 13): the chronology leaves the service only
+        // with those who may export the case's documents.
+        ("GET /cases/{case_id}/chronology.csv", document_export),
+        ("GET /cases/{case_id}/chronology.docx", document_export),
         (
             "POST /cases/{case_id}/chronology/key-episodes",
             key_episodes,

@@ -52,8 +52,17 @@ struct ChronologyPage {
     key_only: bool,
     filtered: bool,
     query: String,
-    can_mark: bool,
+    offers: Offers,
     errors: Vec<(String, String)>,
+}
+
+/// What the chronology page offers the person beyond reading it.
+#[derive(Debug, Clone, Copy)]
+pub struct Offers {
+    /// Marking key practice episodes.
+    pub mark: bool,
+    /// Downloading what is shown (CSV, Word).
+    pub export: bool,
 }
 
 /// The chronology's filter as asked, with any errors.
@@ -140,7 +149,7 @@ pub fn render_chronology(
     agencies: &[AgencyRow],
     pairs: &Pairs,
     query: &str,
-    can_mark: bool,
+    offers: Offers,
 ) -> Result<(bool, String), askama::Error> {
     let (filter, errors) = read_filter(pairs);
     let (rows, total) = chronology_rows(case, agencies, &filter);
@@ -170,7 +179,7 @@ pub fn render_chronology(
         key_only: filter.key_only,
         filtered: filter != Filter::default(),
         query: query.to_owned(),
-        can_mark,
+        offers,
         errors,
     };
     Ok((page.errors.is_empty(), page.render()?))
@@ -194,7 +203,10 @@ pub async fn chronology_page(
         &agencies,
         &pairs,
         raw.as_deref().unwrap_or_default(),
-        cspr_app::policy::may_mark_key_episodes(p),
+        Offers {
+            mark: cspr_app::policy::may_mark_key_episodes(p),
+            export: cspr_app::policy::may_export_documents(p),
+        },
     )?;
     let status = if ok {
         StatusCode::OK
@@ -247,6 +259,10 @@ async fn exported_rows(
     pairs: &Pairs,
     format: &str,
 ) -> Result<Vec<ChronologyRow>, WebError> {
+    // One export rule for everything that leaves the service as a file of the case.
+    if !cspr_app::policy::may_export_documents(access.principal()) {
+        return Err(refuse(state, access, source, "export the integrated chronology").await);
+    }
     let action = format!("export-integrated-chronology-{format}");
     let (case, _) = reader::load_case(state, access, &action, source).await?;
     let agencies = state

@@ -39,7 +39,7 @@ use uuid::Uuid;
 use crate::access::CaseAccess;
 use crate::{AppState, WebError};
 
-pub use self::chronology::{ChronologyRow, chronology_rows, render_chronology};
+pub use self::chronology::{ChronologyRow, Offers, chronology_rows, render_chronology};
 pub(crate) use self::questions::{SectionView, posted_answers, sections};
 pub(crate) use self::respond::{answer_error, lack_error};
 
