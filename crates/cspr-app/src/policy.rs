@@ -89,6 +89,17 @@ impl Role {
     pub const fn sees_partnership_cases(self) -> bool {
         matches!(self, Self::PartnershipTeam | Self::Chair)
     }
+
+    /// Whether a first sign-in through the organisation's identity provider may link an
+    /// account of this role by its verified address alone. Not the roles that see every case
+    /// or run the service: an address at the provider is not enough to take one of those.
+    #[must_use]
+    pub const fn links_by_address(self) -> bool {
+        !matches!(
+            self,
+            Self::PartnershipTeam | Self::Chair | Self::SystemAdministrator
+        )
+    }
 }
 
 /// A signed-in person who has passed the second factor.

@@ -184,6 +184,9 @@ async fn account_for(
     if refused(&user) {
         return Ok(Err(("account disabled or elsewhere", id)));
     }
+    if !crate::access::Role::parse(&user.role).is_some_and(crate::access::Role::links_by_address) {
+        return Ok(Err(("not linked, the role is not linked by address", id)));
+    }
     match store.link_oidc(user.id, &who.issuer, &who.subject).await {
         Ok(()) => Ok(Ok((user, true))),
         Err(StoreError::Duplicate(_)) => Ok(Err(("identity linked meanwhile", id))),

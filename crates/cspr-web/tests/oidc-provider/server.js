@@ -14,6 +14,9 @@ if (!port || !clientId || !clientSecret || !redirectUri) {
 const ACCOUNTS = {
   'staff-123': { email: 'oidc.user@example.org', email_verified: true, amr: ['pwd', 'mfa'] },
   'staff-no-mfa': { email: 'no.mfa@example.org', email_verified: true, amr: ['pwd'] },
+  // One factor each, whatever its kind: a one-time code alone, a hardware key alone.
+  'staff-otp-only': { email: 'otp.only@example.org', email_verified: true, amr: ['otp'] },
+  'staff-hwk-only': { email: 'hwk.only@example.org', email_verified: true, amr: ['hwk'] },
   // Claims the address of a cspr account without the organisation having verified it.
   'staff-unverified': { email: 'oidc.user@example.org', email_verified: false, amr: ['pwd', 'mfa'] },
 };

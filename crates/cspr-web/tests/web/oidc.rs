@@ -205,17 +205,18 @@ impl Harness {
 
     /// A partnership-team account with no password (it signs in only through its organisation)
     /// and the second factor set up.
+    /// An account that a first sign-in may link by its address (a subgroup member's).
     async fn user(&self, email: &str) -> Uuid {
-        NewPerson::new(
-            &self.store,
-            OffsetDateTime::now_utc(),
-            Role::PartnershipTeam,
-        )
-        .email(email)
-        .name("Olu Idowu")
-        .no_password()
-        .create()
-        .await
+        self.user_as(email, Role::SubgroupMember).await
+    }
+
+    async fn user_as(&self, email: &str, role: Role) -> Uuid {
+        NewPerson::new(&self.store, OffsetDateTime::now_utc(), role)
+            .email(email)
+            .name("Olu Idowu")
+            .no_password()
+            .create()
+            .await
     }
 
     /// A browser: keeps cookies, follows redirects, except the provider's redirect back to
@@ -473,6 +474,59 @@ async fn without_the_organisations_multi_factor_the_code_is_still_asked() {
     assert_eq!(refresh_target(&response), "/sign-in/two-factor");
     let dashboard = h.dashboard(&browser).await;
     assert_eq!(dashboard.url().path(), "/sign-in/two-factor");
+}
+
+/// Issue 16, finding 11: an `amr` of just `otp` (a one-time code) or just `hwk` (a hardware
+/// key) is one factor (RFC 8176), yet it skipped cspr's second factor. Only `mfa` says the
+/// organisation did multi-factor sign-in; anything else still asks for the code.
+#[tokio::test]
+async fn a_single_factor_of_any_kind_still_asks_for_the_code() {
+    let h = Harness::start().await;
+    for (subject, email) in [
+        ("staff-otp-only", "otp.only@example.org"),
+        ("staff-hwk-only", "hwk.only@example.org"),
+    ] {
+        h.user(email).await;
+        let browser = Harness::browser();
+        let response = h.sign_in(&browser, subject).await;
+        assert_eq!(response.status(), StatusCode::OK, "{subject}");
+        assert_eq!(
+            refresh_target(&response),
+            "/sign-in/two-factor",
+            "{subject}"
+        );
+        let dashboard = h.dashboard(&browser).await;
+        assert_eq!(dashboard.url().path(), "/sign-in/two-factor", "{subject}");
+    }
+}
+
+/// Issue 16, finding 11: a first sign-in linked any account by its verified address, the
+/// partnership team's and administrators' included. Accounts of the roles that see every case
+/// or run the service are not linked by an address at the provider.
+#[tokio::test]
+async fn privileged_accounts_are_not_linked_by_their_address() {
+    for role in [
+        Role::PartnershipTeam,
+        Role::Chair,
+        Role::SystemAdministrator,
+    ] {
+        let h = Harness::start().await;
+        let staff = h.user_as(STAFF_EMAIL, role).await;
+        let browser = Harness::browser();
+        let response = h.sign_in(&browser, "staff-123").await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role:?}");
+        assert_contains(
+            &response.text().await.expect("text"),
+            "account is not linked to cspr",
+        );
+        let user = h.store.user_by_id(staff).await.expect("user").expect("row");
+        assert!(user.oidc_subject.is_none(), "{role:?}");
+        assert!(
+            h.log().await.iter().any(|e| e.action == "sign-in-failed"
+                && e.detail.contains("not linked by address")),
+            "{role:?}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -43,8 +43,9 @@ const METADATA_MIN_AGE: std::time::Duration = std::time::Duration::from_secs(60)
 /// Longest wait for the provider.
 const HTTP_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Authentication methods (RFC 8176) that mean the organisation did multi-factor sign-in.
-const MFA_METHODS: [&str; 3] = ["mfa", "otp", "hwk"];
+/// Authentication methods (RFC 8176) that mean the organisation did multi-factor sign-in. Only
+/// `mfa`: `otp` (a one-time code) and `hwk` (a hardware key) are each one factor on their own.
+const MFA_METHODS: [&str; 1] = ["mfa"];
 
 /// The client built from the provider's metadata: authorization and token endpoints known.
 type Client = CoreClient<
@@ -203,7 +204,7 @@ pub struct Identity {
     pub subject: String,
     /// The email address, only when the provider says it verified it.
     pub verified_email: Option<String>,
-    /// Whether the organisation did multi-factor sign-in (`amr` has mfa, otp or hwk).
+    /// Whether the organisation did multi-factor sign-in (`amr` has `mfa`).
     pub multi_factor: bool,
 }
 
