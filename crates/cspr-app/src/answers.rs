@@ -81,6 +81,9 @@ pub enum AnswerError {
     Import(ImportError),
     /// No such request on the case.
     NoRequest,
+    /// Someone else saved the answers after the form was drawn: nothing was saved, so their
+    /// answers are not overwritten unseen.
+    Changed,
     /// The case refused, or the store failed.
     App(AppError),
 }
@@ -207,12 +210,34 @@ fn ready_to_send(
 pub async fn answer(
     app: &App,
     who: &Answerer,
-    answers: Vec<Answer>,
+    (answers, seen): (Vec<Answer>, Option<&str>),
     step: Step,
     actor: Actor,
 ) -> Result<Answered, AnswerError> {
     let request = (who.case_id(), who.kind(), who.agency());
-    take(app, request, answers, step, Responder::Agency, actor).await
+    take(
+        app,
+        request,
+        (answers, seen),
+        step,
+        Responder::Agency,
+        actor,
+    )
+    .await
+}
+
+/// A mark of the answers of a draft, for the form to carry: a save that brings back another
+/// mark than the draft's now was drawn before someone else saved ([`AnswerError::Changed`]).
+#[must_use]
+pub fn answers_mark(draft: &ContributionDraft) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for a in &draft.form.answers {
+        for part in [a.question.as_str(), a.asked.as_str(), a.answer.as_str()] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+    }
+    hasher.finalize().to_hex()[..32].to_owned()
 }
 
 /// A practitioner's answers through the link the team sent them: kept as the agency's draft,
@@ -231,7 +256,15 @@ pub async fn answer_by_link(
 ) -> Result<Answered, AnswerError> {
     let step = if send { Step::Send } else { Step::Save };
     let request = (case_id, kind, agency);
-    take(app, request, answers, step, Responder::Practitioner, actor).await
+    take(
+        app,
+        request,
+        (answers, None),
+        step,
+        Responder::Practitioner,
+        actor,
+    )
+    .await
 }
 
 /// One step on the draft of the request (case, kind, agency), answered by `by`: a practitioner
@@ -239,7 +272,7 @@ pub async fn answer_by_link(
 async fn take(
     app: &App,
     (case_id, kind, agency): (CaseId, ContributionKind, AgencyId),
-    answers: Vec<Answer>,
+    (answers, seen): (Vec<Answer>, Option<&str>),
     step: Step,
     by: Responder,
     actor: Actor,
@@ -261,6 +294,9 @@ async fn take(
                 Responder::Agency => draft_of(request),
                 Responder::Practitioner => practitioners_draft(request),
             };
+            if seen.is_some_and(|seen| seen != answers_mark(&draft)) {
+                return Ok(Err(AnswerError::Changed));
+            }
             draft.form.answers.clone_from(&answers);
             draft.form.by = by;
             let (command, done) = match &step {

@@ -2,12 +2,16 @@
 //! for the agency's own representative only; a response that lacks an answer, or a typed entry
 //! that cannot be read, writes nothing; a saved draft and a sent response are one event each.
 
+use cspr_app::App;
 use cspr_app::answers::{self, AnswerError, Answered, Lack, Step};
-use cspr_app::policy::{CaseNeed, Principal, Role, answerer, authorize_case};
+use cspr_app::policy::{Answerer, CaseNeed, Principal, Role, answerer, authorize_case};
 use cspr_app::requests::{NewRequest, request_contributions};
 use cspr_domain::case::model::{Answer, ContributionKind, ContributionStatus};
 use cspr_domain::examples::{HEALTH, PARTNERSHIP, POLICE, local_review_script};
+use cspr_domain::ids::CaseId;
 use cspr_store::Backend;
+use cspr_store::testing::TestDb;
+use time::Date;
 use time::macros::date;
 
 use super::version;
@@ -40,8 +44,9 @@ fn answered(text: &str) -> Vec<Answer> {
 
 /// The health representative answers the health summary: not the police's, not by typing
 /// another agency into the address.
-async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
-    let (_db, app) = app(backend).await;
+/// The worked example with agency summaries asked of the police and health (6 March 2025).
+async fn summaries_requested(backend: Backend) -> (TestDb, App, CaseId, Date) {
+    let (db, app) = app(backend).await;
     let case_id = case_after(&app, &local_review_script(), 5).await;
     health_representative(&app).await;
     let today = date!(2025 - 03 - 06);
@@ -53,6 +58,27 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
     request_contributions(&app, case_id, &request, actor(today))
         .await
         .expect("requested");
+    (db, app, case_id, today)
+}
+
+/// As [`summaries_requested`], with Health's representative answering.
+async fn health_summary_requested(backend: Backend) -> (TestDb, App, Answerer, Date) {
+    let (db, app, case_id, today) = summaries_requested(backend).await;
+    let own = authorize_case(
+        app.store(),
+        &representative(HEALTH),
+        case_id,
+        CaseNeed::AgencyDraft,
+        Some(HEALTH),
+    )
+    .await
+    .expect("own agency's drafts");
+    let who = answerer(&own, ContributionKind::AgencySummary).expect("answerer");
+    (db, app, who, today)
+}
+
+async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
+    let (_db, app, case_id, today) = summaries_requested(backend).await;
     let p = representative(HEALTH);
     let own = authorize_case(
         app.store(),
@@ -79,7 +105,7 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
 
     let who = answerer(&own, ContributionKind::AgencySummary).expect("answerer");
     let before = version(&app, case_id).await;
-    let refused = answers::answer(&app, &who, Vec::new(), Step::Send, actor(today)).await;
+    let refused = answers::answer(&app, &who, (Vec::new(), None), Step::Send, actor(today)).await;
     let Err(AnswerError::Incomplete { lacks, .. }) = refused else {
         panic!("an empty response is incomplete: {refused:?}");
     };
@@ -91,13 +117,20 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
     );
     let bad_entry = Step::AddEntry(vec!["someday".into(), String::new(), "Notes".into()]);
     assert!(matches!(
-        answers::answer(&app, &who, Vec::new(), bad_entry, actor(today)).await,
+        answers::answer(&app, &who, (Vec::new(), None), bad_entry, actor(today)).await,
         Err(AnswerError::Entry(_))
     ));
     assert_eq!(version(&app, case_id).await, before, "nothing written");
 
-    let seen_twice =
-        |step| answers::answer(&app, &who, answered("Seen twice."), step, actor(today));
+    let seen_twice = |step| {
+        answers::answer(
+            &app,
+            &who,
+            (answered("Seen twice."), None),
+            step,
+            actor(today),
+        )
+    };
     assert_eq!(
         seen_twice(Step::Save).await.expect("saved"),
         Answered::Saved
@@ -147,4 +180,69 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
     );
 }
 
-on_both!(a_representative_answers_for_their_own_agency_only);
+/// Issue 16, finding 6: two people with the same draft open each saved the whole draft they
+/// had read, and the second silently wiped the first's answers. A save carries the mark of the
+/// answers it was drawn from; when someone else saved meanwhile, nothing is saved and the
+/// person is told.
+async fn a_save_drawn_before_someone_elses_is_refused_not_lost(backend: Backend) {
+    let (_db, app, who, today) = health_summary_requested(backend).await;
+    let (case, _) = app.load(who.case_id()).await.expect("load");
+    let drawn = answers::answers_mark(&answers::draft_of(
+        &case.contributions[&(ContributionKind::AgencySummary, HEALTH)],
+    ));
+    // The first person saves, from the draft as drawn.
+    let first = answers::answer(
+        &app,
+        &who,
+        (answered("Seen at home."), Some(&drawn)),
+        Step::Save,
+        actor(today),
+    )
+    .await
+    .expect("saved");
+    assert_eq!(first, Answered::Saved);
+    let before = version(&app, who.case_id()).await;
+    // The second, from the same drawing: refused, nothing written, the first's answers kept.
+    let second = answers::answer(
+        &app,
+        &who,
+        (answered("Seen at clinic."), Some(&drawn)),
+        Step::Save,
+        actor(today),
+    )
+    .await;
+    assert!(matches!(second, Err(AnswerError::Changed)), "{second:?}");
+    assert_eq!(
+        version(&app, who.case_id()).await,
+        before,
+        "nothing written"
+    );
+    let (case, _) = app.load(who.case_id()).await.expect("load");
+    let draft = answers::draft_of(&case.contributions[&(ContributionKind::AgencySummary, HEALTH)]);
+    assert!(
+        draft
+            .form
+            .answers
+            .iter()
+            .all(|a| a.answer == "Seen at home.")
+    );
+    // Drawn again from the saved draft, the second person's save goes through.
+    let again = answers::answers_mark(&draft);
+    assert_eq!(
+        answers::answer(
+            &app,
+            &who,
+            (answered("Seen at clinic."), Some(&again)),
+            Step::Save,
+            actor(today),
+        )
+        .await
+        .expect("saved"),
+        Answered::Saved
+    );
+}
+
+on_both!(
+    a_representative_answers_for_their_own_agency_only,
+    a_save_drawn_before_someone_elses_is_refused_not_lost
+);

@@ -66,6 +66,8 @@ pub(super) struct RespondPage {
     pub(super) editable: bool,
     pub(super) intro: String,
     pub(super) sections: Vec<SectionView>,
+    /// The mark of the draft's answers the form was drawn from (see `answers::answers_mark`).
+    pub(super) seen: String,
     pub(super) chronology: bool,
     pub(super) entries: Vec<EntryView>,
     /// The new entry's fields as typed: (name, label, hint, value).

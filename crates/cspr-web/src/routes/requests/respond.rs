@@ -27,6 +27,9 @@ use crate::{AppState, ValidForm, WebError};
 
 pub(super) struct RespondInput {
     pub(super) answers: Option<Vec<Answer>>,
+    /// The mark of the answers the form was drawn from, to carry again (`None`: the draft's
+    /// as it is now).
+    pub(super) seen: Option<String>,
     pub(super) missing: BTreeSet<String>,
     pub(super) errors: Vec<(String, String)>,
     pub(super) new_entry: Pairs,
@@ -42,6 +45,7 @@ impl Default for RespondInput {
     fn default() -> Self {
         Self {
             answers: None,
+            seen: None,
             missing: BTreeSet::new(),
             errors: Vec::new(),
             new_entry: Vec::new(),
@@ -117,6 +121,9 @@ pub(super) async fn respond_page(
         editable,
         intro: form.intro.clone(),
         sections: sections(&form, &answers, &input.missing),
+        seen: input
+            .seen
+            .unwrap_or_else(|| cspr_app::answers::answers_mark(&draft)),
         chronology: t.kind == ContributionKind::Chronology,
         entries: draft.chronology.iter().map(entry_view).collect(),
         new_entry: ENTRY_FIELDS
@@ -196,7 +203,14 @@ pub async fn respond_submit(
         _ => Step::Save,
     };
     let actor = state.actor_for(access.principal());
-    let input = match answers::answer(&state.app(), &who, answers.clone(), step, actor).await {
+    // The mark of the answers the form was drawn from; a post without one (not from the
+    // form) is not checked.
+    let seen = get(&pairs, "seen").to_owned();
+    let posted = (
+        answers.clone(),
+        Some(seen.as_str()).filter(|s| !s.is_empty()),
+    );
+    let input = match answers::answer(&state.app(), &who, posted, step, actor).await {
         Ok(done) => {
             let done = match done {
                 Answered::Saved => "saved",
@@ -213,10 +227,17 @@ pub async fn respond_submit(
         Err(AnswerError::Incomplete { lacks, missing }) => RespondInput {
             errors: lacks.iter().map(lack_error).collect(),
             missing,
+            seen: Some(seen),
+            ..RespondInput::default()
+        },
+        // Drawn again from the draft as it is now: saving once more replaces it knowingly.
+        Err(AnswerError::Changed) => RespondInput {
+            errors: vec![answer_error(AnswerError::Changed)?],
             ..RespondInput::default()
         },
         Err(e) => RespondInput {
             errors: vec![answer_error(e)?],
+            seen: Some(seen),
             new_entry: if intent == "add-entry" {
                 pairs
             } else {
@@ -261,6 +282,10 @@ pub(crate) fn answer_error(e: AnswerError) -> Result<(String, String), WebError>
             "The response has been sent: it can be changed while it is a draft".to_owned(),
         ),
         AnswerError::NoRequest => return Err(WebError::NotFound),
+        AnswerError::Changed => (
+            String::new(),
+            "Someone else saved this response after you opened it, so your answers were not saved. Their answers are not shown here: your own are below. Check them against the saved response, then save again to replace it".to_owned(),
+        ),
         AnswerError::Import(_) => (String::new(), "The file cannot be read".to_owned()),
         AnswerError::App(e) => (String::new(), crate::refused(e)?),
     })
