@@ -8,6 +8,7 @@
 use time::Date;
 
 use crate::calendar::Calendar;
+pub use crate::calendar::Counting;
 use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
@@ -37,6 +38,8 @@ pub struct Deadline {
     pub met_on: Option<Date>,
     /// How the date was computed.
     pub explanation: String,
+    /// Which working days it is counted in: statutory (no closure days) or local.
+    pub counting: Counting,
 }
 
 /// Where a deadline stands today.
@@ -61,8 +64,12 @@ pub enum DeadlineState {
 
 impl Deadline {
     /// Where the deadline stands on `today`.
+    ///
+    /// Working days are counted as the deadline was: a statutory deadline ignores the
+    /// partnership's closure days ([`Counting`]).
     #[must_use]
     pub fn state(&self, today: Date, calendar: &Calendar) -> DeadlineState {
+        let calendar = calendar.counting(self.counting);
         match (self.kind, self.met_on) {
             (DeadlineKind::DueBy, Some(on)) => DeadlineState::Met {
                 on,
@@ -139,29 +146,33 @@ impl Builder<'_> {
         (from, from_words): (Date, &str),
         n: u32,
         met_on: Option<Date>,
-        source: &str,
+        (counting, source): (Counting, &str),
     ) {
-        let due = self.calendar.add_working_days(from, n);
-        let skipped = self.calendar.skipped_between(from, due).describe();
+        let calendar = self.calendar.counting(counting);
+        let due = calendar.add_working_days(from, n);
+        let skipped = calendar.skipped_between(from, due).describe();
         self.out.push(Deadline {
             key,
             label: label.to_owned(),
             kind: DeadlineKind::DueBy,
             due,
             met_on,
+            counting,
             explanation: format!(
-                "{}: {} from {from_words} on {}; {skipped}. {source}",
+                "{}: {} from {from_words} on {}; {skipped}{}. {source}",
                 long_date(due),
                 working_days(i64::from(n)),
-                long_date(from)
+                long_date(from),
+                counting_words(counting)
             ),
         });
     }
 
-    /// Moves a calendar date to the next working day, saying so.
-    fn roll(&self, d: Date) -> (Date, String) {
+    /// Moves a calendar date to the next working day of the `counting` calendar, saying so.
+    fn roll(&self, d: Date, counting: Counting) -> (Date, String) {
+        let calendar = self.calendar.counting(counting);
         let mut due = d;
-        while !self.calendar.is_working_day(due) {
+        while !calendar.is_working_day(due) {
             due = due.next_day().unwrap_or(due);
         }
         if due == d {
@@ -203,7 +214,10 @@ pub fn deadlines(
             (aware, "the day the local authority became aware"),
             settings.notification_working_days,
             case.notified_on,
-            "Children Act 2004 s16C; Working Together 2023 ch.5.",
+            (
+                Counting::Statutory,
+                "Children Act 2004 s16C; Working Together 2023 ch.5.",
+            ),
         );
         if let Some(notified) = case.notified_on
             && because.needs_rapid_review()
@@ -214,7 +228,10 @@ pub fn deadlines(
                 (notified, "the notification to the National Panel"),
                 settings.rapid_review_working_days,
                 case.rapid_review_submitted_on,
-                "Working Together 2023 ch.5; Panel guidance 2025 counts from the day the notification was sent.",
+                (
+                    Counting::Statutory,
+                    "Working Together 2023 ch.5; Panel guidance 2025 counts from the day the notification was sent.",
+                ),
             );
         }
     }
@@ -236,6 +253,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: r.due_on,
             met_on,
+            counting: Counting::Local,
             explanation: format!(
                 "{}: requested on {}, due {} later (local timescale set by the partnership).",
                 long_date(r.due_on),
@@ -252,6 +270,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: meeting,
             met_on: case.scoping_meeting.as_ref().map(|m| m.0),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the next scheduled review subgroup meeting after triage.",
                 long_date(meeting)
@@ -302,7 +321,7 @@ pub fn deadlines(
         let target = base
             .checked_add(time::Duration::days(stopped_days))
             .unwrap_or(base);
-        let (due, rolled) = b.roll(target);
+        let (due, rolled) = b.roll(target, Counting::Local);
         let stop_words = if stops.is_empty() {
             "no clock stops recorded".to_owned()
         } else {
@@ -314,6 +333,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due,
             met_on: case.report_sent_on,
+            counting: Counting::Local,
             explanation: format!(
                 "{}: {} from the decision on {}; {stop_words}.{rolled} Local aim, Working Together 2023 ch.5.",
                 long_date(due),
@@ -330,19 +350,22 @@ pub fn deadlines(
         );
         if publishes {
             let n = settings.publication_notice_working_days;
-            let due = calendar.add_working_days(sent, n);
+            let statutory = calendar.counting(Counting::Statutory);
+            let due = earliest_publication(sent, calendar, settings);
             b.out.push(Deadline {
                 key: "earliest-publication".into(),
                 label: "Earliest publication".into(),
                 kind: DeadlineKind::NotBefore,
                 due,
                 met_on: case.published_on,
+                counting: Counting::Statutory,
                 explanation: format!(
-                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}. Working Together 2023 ch.5.",
+                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}{}. Working Together 2023 ch.5.",
                     long_date(due),
                     working_days(i64::from(n)),
                     long_date(sent),
-                    calendar.skipped_between(sent, due).describe()
+                    statutory.skipped_between(sent, due).describe(),
+                    counting_words(Counting::Statutory)
                 ),
             });
         }
@@ -350,13 +373,14 @@ pub fn deadlines(
 
     if let Some(published) = case.published_on {
         let until = add_months(published, u32::from(settings.online_years) * 12);
-        let (due, rolled) = b.roll(until);
+        let (due, rolled) = b.roll(until, Counting::Statutory);
         b.out.push(Deadline {
             key: "online-until".into(),
             label: "Keep the report online until at least".into(),
             kind: DeadlineKind::NotBefore,
             due,
             met_on: case.unpublished_on,
+            counting: Counting::Statutory,
             explanation: format!(
                 "{}: {} after publication on {}.{rolled} Working Together 2023 ch.5.",
                 long_date(due),
@@ -373,6 +397,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: a.due_on,
             met_on: case.safety_actions_done.get(&a.action_id).copied(),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the date agreed at the rapid review.",
                 long_date(a.due_on)
@@ -387,6 +412,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: a.action.due_on,
             met_on: a.completed.as_ref().map(|c| c.0),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the date agreed in the action plan.",
                 long_date(a.action.due_on)
@@ -397,6 +423,15 @@ pub fn deadlines(
     let mut out = b.out;
     out.sort_by(|x, y| x.due.cmp(&y.due).then_with(|| x.key.cmp(&y.key)));
     out
+}
+
+/// The first day a report sent on `sent` may be published: the statutory notice of
+/// `publication_notice_working_days` (at least 7, WT2023 ch.5), counted without closure days.
+#[must_use]
+pub fn earliest_publication(sent: Date, calendar: &Calendar, settings: &Settings) -> Date {
+    calendar
+        .counting(Counting::Statutory)
+        .add_working_days(sent, settings.publication_notice_working_days)
 }
 
 /// The next deadline to meet: the earliest unmet "due by" deadline of an open case.
@@ -413,6 +448,14 @@ pub fn next_deadline(
     deadlines(case, calendar, settings, today)
         .into_iter()
         .find(|d| d.kind == DeadlineKind::DueBy && d.met_on.is_none())
+}
+
+/// How a count in working days treated closure days, for explanations.
+const fn counting_words(counting: Counting) -> &'static str {
+    match counting {
+        Counting::Statutory => " (a statutory count: closure days are working days)",
+        Counting::Local => "",
+    }
 }
 
 fn serde_key(kind: crate::case::model::ContributionKind) -> &'static str {

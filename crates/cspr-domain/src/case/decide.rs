@@ -13,7 +13,7 @@ use super::model::{
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, Counting};
 use crate::ids::UserId;
 use crate::settings::Settings;
 use crate::vocab::PersonName;
@@ -1462,10 +1462,12 @@ impl Decider<'_> {
                     ));
                 };
                 self.past("published_on", "of publication", published_on)?;
-                let earliest = self
-                    .ctx
-                    .calendar
-                    .add_working_days(sent, self.ctx.settings.publication_notice_working_days);
+                // A statutory notice period: closure days do not lengthen it.
+                let earliest = crate::deadlines::earliest_publication(
+                    sent,
+                    self.ctx.calendar,
+                    self.ctx.settings,
+                );
                 if published_on < earliest {
                     return Err(DomainError::rule(format!(
                         "The report can be published from {}: {} working days after it was sent to the National Panel and the Secretary of State on {}.",
@@ -1786,12 +1788,13 @@ impl Decider<'_> {
 }
 
 /// The first day a published report may be taken down: one year online (WT2023 ch.5), moved
-/// to the next working day when that falls on a weekend, bank holiday or closure day.
+/// to the next working day when that falls on a weekend or bank holiday. A statutory period:
+/// the partnership's closure days play no part ([`Counting::Statutory`]).
 #[must_use]
 pub fn online_until(published_on: Date, years: u8, calendar: &Calendar) -> Date {
     next_working_day(
         crate::words::add_months(published_on, u32::from(years) * 12),
-        calendar,
+        &calendar.counting(Counting::Statutory),
     )
 }
 

@@ -1,0 +1,168 @@
+//! Issue 15: the statutory rules the National Panel would hold a partnership to. Each test names
+//! its rule and where the rule comes from (`/work/shared/domain/PROCESS.md`, the Children Act
+//! 2004, SI 2018/789, Working Together 2023 ch.5 and the Panel's practice guidance).
+
+use crate::common::*;
+use cspr_domain::actions::ActionRules;
+use cspr_domain::calendar::Calendar;
+use cspr_domain::case::{Case, Command};
+use cspr_domain::deadlines::{Counting, Deadline, deadlines};
+use cspr_domain::figures::{Period, YearlyFigures};
+use time::Date;
+use time::macros::date;
+
+/// The deadline with `key`; panics listing them all when there is none.
+fn find<'a>(ds: &'a [Deadline], key: &str) -> &'a Deadline {
+    ds.iter()
+        .find(|d| d.key == key)
+        .unwrap_or_else(|| panic!("no deadline {key}: {ds:?}"))
+}
+
+/// A world whose partnership closes between Christmas and New Year 2024 (Friday 27, Monday
+/// 30 and Tuesday 31 December) and on Friday 18 July 2025.
+fn world_with_closures() -> World {
+    World {
+        calendar: Calendar::england_and_wales().with_closure_days([
+            date!(2024 - 12 - 27),
+            date!(2024 - 12 - 30),
+            date!(2024 - 12 - 31),
+            date!(2025 - 07 - 18),
+        ]),
+        ..World::default()
+    }
+}
+
+/// A death with abuse suspected, the local authority aware on `aware`, notified on `notified`.
+fn notified_over_christmas(world: &World, aware: Date, notified: Date) -> Case {
+    let script = vec![
+        (
+            notified,
+            Command::RecordSeriousIncident {
+                partnership_id: PARTNERSHIP,
+                reference: "CSPR-2024-015".into(),
+                incident: Incident {
+                    occurred_on: aware,
+                    ..incident(Harm::Death, AbuseOrNeglect::Suspected)
+                },
+                children: vec![child(false, false, AgeOrDateOfBirth::ApproximateAge(1))],
+                became_aware_on: aware,
+            },
+        ),
+        (
+            notified,
+            Command::NotifyNationalPanel {
+                notified_on: notified,
+                panel_reference: None,
+            },
+        ),
+    ];
+    run(world, &script).0
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Closure days never stretch statutory deadlines.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: statutory periods (5 working days to notify, 15 to the rapid review) count Monday to
+/// Friday, skipping England and Wales bank holidays only; a partnership's closure days lengthen
+/// local timescales, never statutory ones (PROCESS.md, "Counting and dates"; Children Act 2004
+/// s16C; WT2023 ch.5; Panel guidance 2025).
+///
+/// Given a partnership closed on 27, 30 and 31 December 2024, and a notification on Monday 16
+/// December 2024; when the deadlines are derived; then the rapid review is due on Thursday 9
+/// January 2025 (as the Panel counts), not 14 January, and says it used the statutory calendar.
+#[test]
+fn closure_days_do_not_stretch_the_rapid_review_deadline() {
+    let world = world_with_closures();
+    let case = notified_over_christmas(&world, date!(2024 - 12 - 13), date!(2024 - 12 - 16));
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2024 - 12 - 16),
+    );
+    let rr = find(&ds, "rapid-review");
+    assert_eq!(rr.due, date!(2025 - 01 - 09));
+    assert_eq!(rr.counting, Counting::Statutory);
+    assert!(
+        !rr.explanation.contains("closure days skipped") && rr.explanation.contains("statutory"),
+        "{}",
+        rr.explanation
+    );
+}
+
+/// Rule: the local authority notifies the Panel within 5 working days of becoming aware,
+/// counted without closure days (PROCESS.md, "Counting and dates" and stage 1; Children Act 2004
+/// s16C).
+///
+/// Given a partnership closed on 27, 30 and 31 December 2024 and a local authority aware on
+/// Friday 20 December 2024; when the deadlines are derived; then notification is due on
+/// Tuesday 31 December 2024 (23, 24, 27, 30, 31), a closure day, not Friday 3 January 2025.
+#[test]
+fn closure_days_do_not_stretch_the_notification_deadline() {
+    let world = world_with_closures();
+    let case = notified_over_christmas(&world, date!(2024 - 12 - 20), date!(2025 - 01 - 03));
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 01 - 03),
+    );
+    let n = find(&ds, "notification");
+    assert_eq!(n.due, date!(2024 - 12 - 31));
+    assert_eq!(n.counting, Counting::Statutory);
+    // Sent on 3 January it was late by two statutory working days (2 and 3 January).
+    assert_eq!(
+        n.state_line(date!(2025 - 01 - 06), &world.calendar),
+        "Met on 3 January 2025, 2 working days late"
+    );
+}
+
+/// Rule: the final report goes to the Panel and the Secretary of State at least 7 working days
+/// before publication, counted without closure days (PROCESS.md, "Counting and dates" and stage
+/// 11; WT2023 ch.5).
+///
+/// Given the local review script with the partnership closed on Friday 18 July 2025, the report
+/// sent on Wednesday 16 July; when the deadlines are derived; then the earliest publication is
+/// Friday 25 July 2025 (17, 18, 21-25), and the local-review aim (local) says it is local.
+#[test]
+fn closure_days_do_not_stretch_the_publication_notice() {
+    let world = world_with_closures();
+    let (case, _) = lr_until(&world, step!(Publish { .. }));
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 07 - 28),
+    );
+    let earliest = find(&ds, "earliest-publication");
+    assert_eq!(earliest.due, date!(2025 - 07 - 25));
+    assert_eq!(earliest.counting, Counting::Statutory);
+    assert_eq!(find(&ds, "local-review").counting, Counting::Local);
+    assert_eq!(
+        find(&ds, &format!("agency-summary:{POLICE}")).counting,
+        Counting::Local
+    );
+}
+
+/// Rule: as above, the 15 working days to the rapid review ignore closure days, so the yearly
+/// figures (overdue at the end of a period) follow the statutory count (PROCESS.md, "Counting
+/// and dates"; WT2023 ch.5).
+///
+/// Given a notification on 16 December 2024 with the partnership closed on 27, 30 and 31
+/// December and no rapid review sent; when the figures are computed for a period ending Friday
+/// 10 January 2025; then the rapid review counts as overdue (due 9 January).
+#[test]
+fn yearly_figures_count_statutory_deadlines_without_closure_days() {
+    let world = world_with_closures();
+    let case = notified_over_christmas(&world, date!(2024 - 12 - 13), date!(2024 - 12 - 16));
+    let period = Period::new(date!(2024 - 04 - 01), date!(2025 - 01 - 10)).expect("a period");
+    let f = YearlyFigures::compute(
+        &[case],
+        period,
+        &world.calendar,
+        &world.settings,
+        &ActionRules::default(),
+    );
+    assert_eq!(f.rapid_reviews_overdue_at_end, 1);
+}
