@@ -282,15 +282,25 @@ pub fn deadlines(
         let months = u32::from(settings.local_review_months);
         let base = add_months(*decided, months);
         // Clock stops: each stopping process from the decision (or its start) to its end (or
-        // today, while it runs). Overlapping stops count once.
+        // today, while it runs), and at the latest to the day the final report was sent: a
+        // finished review has no timescale left to extend (PROCESS.md stages 9, 11 and 14).
+        // Overlapping stops count once.
         let mut spans: Vec<(Date, Date)> = Vec::new();
         let mut stops = Vec::new();
         for p in case.parallel_processes.values().filter(|p| p.stops_clock) {
             let start = p.started_on.max(*decided);
-            let end = p.ended_on.unwrap_or(today);
+            let running_to = p.ended_on.unwrap_or(today);
+            let end = case
+                .report_sent_on
+                .map_or(running_to, |s| running_to.min(s));
             if end > start {
                 spans.push((start, end));
-                let ongoing = if p.ended_on.is_none() {
+                let cut_by_sending = case
+                    .report_sent_on
+                    .is_some_and(|sent| p.ended_on.is_none_or(|ended| ended > sent));
+                let ongoing = if cut_by_sending {
+                    ", until the report was sent"
+                } else if p.ended_on.is_none() {
                     ", still running"
                 } else {
                     ""

@@ -9,11 +9,30 @@ use proptest::prelude::*;
 use time::Date;
 use time::macros::date;
 
-/// Every command the scripts use, as a pool to draw from.
+/// Every command the scripts use, as a pool to draw from, and a few the scripts never give: a
+/// Panel that disagrees, and a clock stop that is never ended (issue 15).
 fn pool() -> Vec<(Date, Command)> {
     let mut p = local_review_script();
     p.extend(scoping_script());
     p.extend(no_further_action_script());
+    p.push((
+        date!(2025 - 04 - 10),
+        Command::RecordPanelResponse {
+            agrees: false,
+            comments: Some(text("The Panel thinks a local review is needed.")),
+            received_on: date!(2025 - 04 - 10),
+        },
+    ));
+    p.push((
+        date!(2025 - 04 - 22),
+        Command::StartParallelProcess {
+            id: cspr_domain::ids::ProcessId(id(0xF4)),
+            kind: ParallelProcessKind::PoliceInvestigation,
+            started_on: date!(2025 - 04 - 22),
+            stops_clock: true,
+            reason: text("Officers ask that witnesses are not approached."),
+        },
+    ));
     p
 }
 

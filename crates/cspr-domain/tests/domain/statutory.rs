@@ -166,3 +166,99 @@ fn yearly_figures_count_statutory_deadlines_without_closure_days() {
     );
     assert_eq!(f.rapid_reviews_overdue_at_end, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 2. A clock stop ends, at the latest, when the final report is sent.
+// ---------------------------------------------------------------------------------------------
+
+/// The local review script with the inquest never recorded as ended.
+fn inquest_never_ended() -> Vec<(Date, Command)> {
+    local_review_script()
+        .into_iter()
+        .filter(|(_, c)| !matches!(c, Command::EndParallelProcess { .. }))
+        .collect()
+}
+
+/// Rule: parallel processes may extend the local aim of six months from the decision; the
+/// extension and its reason are recorded (PROCESS.md stages 9 and 14; WT2023 ch.5). A finished
+/// review (final report sent to the Panel and the Secretary of State, stage 11) has nothing left
+/// to extend, so a stop ends at the latest on the day the report is sent.
+///
+/// Given the local review script (decided 19 March 2025, report sent 16 July 2025) whose
+/// clock-stopping inquest (from 1 May) is never recorded as ended; when the deadlines are
+/// derived in October 2025 and in 2027; then the local review deadline is the same both times:
+/// 19 September 2025 + 76 days (1 May to 16 July) = Thursday 4 December 2025, and it was met.
+#[test]
+fn an_open_clock_stop_ends_when_the_report_is_sent() {
+    let world = World::default();
+    let (case, _) = run(&world, &inquest_never_ended());
+    let due_on = |today: Date| {
+        let ds = deadlines(&case, &world.calendar, &world.settings, today);
+        find(&ds, "local-review").clone()
+    };
+    let soon = due_on(date!(2025 - 10 - 01));
+    let later = due_on(date!(2027 - 01 - 04));
+    assert_eq!(soon.due, date!(2025 - 12 - 04));
+    assert_eq!(later, soon);
+    assert!(
+        soon.explanation
+            .contains("76 days for the coroner's inquest, until the report was sent"),
+        "{}",
+        soon.explanation
+    );
+}
+
+/// Rule: as above; a stop started after the report was sent stops nothing, so the "within the
+/// extended timescale" figure does not depend on the reporting period chosen (PROCESS.md stage
+/// 14; WT2023 ch.5).
+///
+/// Given a local aim of 2 months (decided 19 March 2025, so due 19 May + 32 days of inquest =
+/// 20 June 2025), the report sent late on 16 July 2025, and a clock-stopping criminal trial
+/// started on 21 July 2025 and still running; when the figures are computed for July 2025 and
+/// for the financial year 2025-26; then the review is late (0 of 1) in both.
+#[test]
+fn a_clock_stop_after_the_report_was_sent_does_not_change_the_figures() {
+    let world = World {
+        settings: cspr_domain::settings::Settings {
+            local_review_months: 2,
+            ..settings()
+        },
+        ..World::default()
+    };
+    let mut script: Vec<_> = local_review_script()
+        .into_iter()
+        .take_while(|(_, c)| !matches!(c, Command::Publish { .. }))
+        .collect();
+    script.push((
+        date!(2025 - 07 - 21),
+        Command::StartParallelProcess {
+            id: cspr_domain::ids::ProcessId(id(0xF3)),
+            kind: ParallelProcessKind::CriminalTrial,
+            started_on: date!(2025 - 07 - 21),
+            stops_clock: true,
+            reason: text("The trial of the father begins."),
+        },
+    ));
+    let (case, _) = run(&world, &script);
+    for (from, to) in [
+        (date!(2025 - 07 - 01), date!(2025 - 07 - 31)),
+        (date!(2025 - 04 - 01), date!(2026 - 03 - 31)),
+    ] {
+        let f = YearlyFigures::compute(
+            std::slice::from_ref(&case),
+            Period::new(from, to).expect("a period"),
+            &world.calendar,
+            &world.settings,
+            &ActionRules::default(),
+        );
+        assert_eq!(f.local_reviews_completed, 1, "to {to}");
+        assert_eq!(
+            (
+                f.completed_within_extended_timescale.count,
+                f.completed_within_extended_timescale.of
+            ),
+            (0, 1),
+            "to {to}"
+        );
+    }
+}
