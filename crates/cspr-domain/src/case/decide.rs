@@ -997,6 +997,19 @@ impl Decider<'_> {
                         join_words(&missing)
                     )));
                 }
+                // The case's own order: meeting and decision, then sign-off, then submission
+                // (PROCESS.md stage 4), so timeliness cannot be back-dated.
+                if let Some((held_on, _)) = &case.rapid_review_meeting {
+                    Self::not_before("signed_on", signed_on, *held_on, "the rapid review meeting")?;
+                }
+                if let Some((_, _, _, decided_on)) = &case.decision {
+                    Self::not_before(
+                        "signed_on",
+                        signed_on,
+                        *decided_on,
+                        "the decision on a local review",
+                    )?;
+                }
                 one(Event::RapidReviewSignedOff { partner, signed_on })
             }
             Command::SubmitRapidReview { submitted_on } => {
@@ -1350,6 +1363,14 @@ impl Decider<'_> {
                         partner.label()
                     )));
                 }
+                // The case's own order: draft, then sign-off, then sending, then publication
+                // (PROCESS.md stages 10-12), so the report cannot be sent before it existed.
+                Self::not_before(
+                    "signed_on",
+                    signed_on,
+                    draft.submitted_on,
+                    "the latest draft of the report",
+                )?;
                 one(Event::ReportSignedOff { partner, signed_on })
             }
             Command::SendReport { sent_on } => {

@@ -262,3 +262,73 @@ fn a_clock_stop_after_the_report_was_sent_does_not_change_the_figures() {
         );
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 3. Dates respect the case's own order of events.
+// ---------------------------------------------------------------------------------------------
+
+/// Asserts that `result` is refused on `field` with a message holding `words`.
+#[track_caller]
+fn assert_invalid(
+    result: Result<Vec<cspr_domain::case::Event>, cspr_domain::case::DomainError>,
+    field: &str,
+    words: &str,
+) {
+    match result {
+        Err(cspr_domain::case::DomainError::Invalid { field: f, message }) => {
+            assert_eq!(f, field, "{message}");
+            assert!(message.contains(words), "{message}");
+        }
+        other => panic!("expected {field} to be refused, got {other:?}"),
+    }
+}
+
+/// Rule: the rapid review is completed, signed off by the partners and then sent to the Panel
+/// within 15 working days (PROCESS.md stage 4: the meeting, then sign-off, then the report goes
+/// to the National Panel; WT2023 ch.5). Timeliness is measured from recorded dates, so the
+/// order must hold: meeting <= sign-off <= submission.
+///
+/// Given the local review script with the rapid review meeting held on 19 March 2025; when a
+/// partner's sign-off is dated 18 March; then it is refused, so no submission can be dated
+/// before the meeting.
+#[test]
+fn a_rapid_review_cannot_be_signed_off_before_its_meeting() {
+    let world = World::default();
+    let (case, today, _) = lr_before(&world, step!(SignOffRapidReview { .. }));
+    assert_invalid(
+        world.decide(
+            &case,
+            today,
+            Command::SignOffRapidReview {
+                partner: SafeguardingPartner::LocalAuthority,
+                signed_on: date!(2025 - 03 - 18),
+            },
+        ),
+        "signed_on",
+        "the rapid review meeting (19 March 2025)",
+    );
+}
+
+/// Rule: the partners sign off the final report and then send it to the Panel and the Secretary
+/// of State (PROCESS.md stages 10-12; WT2023 ch.5): draft <= sign-off <= sent <= published.
+///
+/// Given the local review script whose only draft was submitted on 1 July 2025; when a
+/// partner's sign-off is dated 30 June 2025; then it is refused, so the report cannot be
+/// recorded as sent before its draft existed.
+#[test]
+fn a_report_cannot_be_signed_off_before_its_draft_existed() {
+    let world = World::default();
+    let (case, today, _) = lr_before(&world, step!(SignOffReport { .. }));
+    assert_invalid(
+        world.decide(
+            &case,
+            today,
+            Command::SignOffReport {
+                partner: SafeguardingPartner::LocalAuthority,
+                signed_on: date!(2025 - 06 - 30),
+            },
+        ),
+        "signed_on",
+        "the latest draft of the report (1 July 2025)",
+    );
+}
