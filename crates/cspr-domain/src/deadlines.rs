@@ -212,7 +212,7 @@ pub fn deadlines(
             "notification".into(),
             "Notify the National Panel",
             (aware, "the day the local authority became aware"),
-            settings.notification_working_days,
+            crate::settings::NOTIFICATION_WORKING_DAYS,
             case.notified_on,
             (
                 Counting::Statutory,
@@ -226,7 +226,7 @@ pub fn deadlines(
                 "rapid-review".into(),
                 "Rapid review to the National Panel",
                 (notified, "the notification to the National Panel"),
-                settings.rapid_review_working_days,
+                crate::settings::RAPID_REVIEW_WORKING_DAYS,
                 case.rapid_review_submitted_on,
                 (
                     Counting::Statutory,
@@ -359,7 +359,7 @@ pub fn deadlines(
             Some((PublicationDecision::DoNotPublish { .. }, _))
         );
         if publishes {
-            let n = settings.publication_notice_working_days;
+            let n = settings.publication_notice_days();
             let statutory = calendar.counting(Counting::Statutory);
             let due = earliest_publication(sent, calendar, settings);
             b.out.push(Deadline {
@@ -382,7 +382,7 @@ pub fn deadlines(
     }
 
     if let Some(published) = case.published_on {
-        let until = add_months(published, u32::from(settings.online_years) * 12);
+        let until = add_months(published, u32::from(settings.years_online()) * 12);
         let (due, rolled) = b.roll(until, Counting::Statutory);
         b.out.push(Deadline {
             key: "online-until".into(),
@@ -394,7 +394,7 @@ pub fn deadlines(
             explanation: format!(
                 "{}: {} after publication on {}.{rolled} Working Together 2023 ch.5.",
                 long_date(due),
-                plural(i64::from(settings.online_years), "year", "years"),
+                plural(i64::from(settings.years_online()), "year", "years"),
                 long_date(published)
             ),
         });
@@ -441,7 +441,7 @@ pub fn deadlines(
 pub fn earliest_publication(sent: Date, calendar: &Calendar, settings: &Settings) -> Date {
     calendar
         .counting(Counting::Statutory)
-        .add_working_days(sent, settings.publication_notice_working_days)
+        .add_working_days(sent, settings.publication_notice_days())
 }
 
 /// The next deadline to meet: the earliest unmet "due by" deadline of an open case.

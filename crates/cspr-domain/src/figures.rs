@@ -197,7 +197,7 @@ impl YearlyFigures {
             notifications: 0,
             rapid_review_meetings_held: 0,
             rapid_reviews_submitted: 0,
-            rapid_review_working_days: settings.rapid_review_working_days,
+            rapid_review_working_days: crate::settings::RAPID_REVIEW_WORKING_DAYS,
             rapid_reviews_on_time: Share::new(0, 0),
             rapid_reviews_overdue_at_end: 0,
             closed_at_triage: 0,

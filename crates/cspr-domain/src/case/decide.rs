@@ -1493,7 +1493,7 @@ impl Decider<'_> {
                     return Err(DomainError::rule(format!(
                         "The report can be published from {}: {} working days after it was sent to the National Panel and the Secretary of State on {}.",
                         long_date(earliest),
-                        self.ctx.settings.publication_notice_working_days,
+                        self.ctx.settings.publication_notice_days(),
                         long_date(sent)
                     )));
                 }
@@ -1518,7 +1518,7 @@ impl Decider<'_> {
                 }
                 let year = online_until(
                     published_on,
-                    self.ctx.settings.online_years,
+                    self.ctx.settings.years_online(),
                     self.ctx.calendar,
                 );
                 let until = match chosen_until {
@@ -1550,7 +1550,11 @@ impl Decider<'_> {
                 }
                 self.past("removed_on", "of removal", removed_on)?;
                 let until = case.online_until.unwrap_or_else(|| {
-                    online_until(published, self.ctx.settings.online_years, self.ctx.calendar)
+                    online_until(
+                        published,
+                        self.ctx.settings.years_online(),
+                        self.ctx.calendar,
+                    )
                 });
                 if removed_on < until {
                     return Err(DomainError::rule(format!(

@@ -332,3 +332,124 @@ fn a_report_cannot_be_signed_off_before_its_draft_existed() {
         "the latest draft of the report (1 July 2025)",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 4. Statutory minimums are floors: settings may lengthen them, never shorten them.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: statutory minimums (7 working days' notice before publication, a year online) are
+/// floors; a partnership may lengthen them, never shorten them (PROCESS.md, "Counting and
+/// dates"; WT2023 ch.5). The statutory limits (5 working days to notify, Children Act 2004 s16C;
+/// 15 to the rapid review, WT2023 ch.5) cannot be made later than the statute, nor zero.
+///
+/// Given settings asking for 0 years online, 0 or 6 working days' notice, 6 working days to
+/// notify or 16 to the rapid review; when they are checked; then each is refused on its field
+/// with the statutory figure in words; and longer minimums (2 years, 10 days) are accepted.
+#[test]
+fn settings_below_a_statutory_floor_are_refused() {
+    use cspr_domain::settings::Settings;
+    let refused = [
+        (
+            Settings {
+                online_years: 0,
+                ..settings()
+            },
+            "online_years",
+            "at least 1 year",
+        ),
+        (
+            Settings {
+                publication_notice_working_days: 0,
+                ..settings()
+            },
+            "publication_notice_working_days",
+            "at least 7 working days",
+        ),
+        (
+            Settings {
+                publication_notice_working_days: 6,
+                ..settings()
+            },
+            "publication_notice_working_days",
+            "at least 7 working days",
+        ),
+        (
+            Settings {
+                notification_working_days: 6,
+                ..settings()
+            },
+            "notification_working_days",
+            "within 5 working days",
+        ),
+        (
+            Settings {
+                rapid_review_working_days: 16,
+                ..settings()
+            },
+            "rapid_review_working_days",
+            "within 15 working days",
+        ),
+        (
+            Settings {
+                rapid_review_working_days: 0,
+                ..settings()
+            },
+            "rapid_review_working_days",
+            "within 15 working days",
+        ),
+    ];
+    for (s, field, words) in refused {
+        match s.check() {
+            Err(cspr_domain::case::DomainError::Invalid { field: f, message }) => {
+                assert_eq!(f, field, "{message}");
+                assert!(message.contains(words), "{message}");
+            }
+            other => panic!("{field}: expected a refusal, got {other:?}"),
+        }
+    }
+    let longer = Settings {
+        online_years: 2,
+        publication_notice_working_days: 10,
+        ..settings()
+    };
+    assert_eq!(longer.check(), Ok(()));
+    assert_eq!(settings().check(), Ok(()));
+}
+
+/// Rule: as above. Stored settings are read back through serde, so a stored "online for 0
+/// years" cannot come back as valid settings.
+///
+/// Given the default settings as JSON with `online_years` set to 0; when they are read; then
+/// reading fails, saying the report stays online for at least 1 year.
+#[test]
+fn stored_settings_below_a_statutory_floor_cannot_be_read() {
+    let mut json = serde_json::to_value(settings()).expect("settings serialise");
+    json["online_years"] = serde_json::json!(0);
+    let err = serde_json::from_value::<cspr_domain::settings::Settings>(json)
+        .expect_err("0 years online is refused");
+    assert!(err.to_string().contains("at least 1 year"), "{err}");
+}
+
+/// Rule: as above; the floor lives in the domain, so settings built in code that skip the
+/// check still cannot shorten the notice (PROCESS.md, "Counting and dates"; WT2023 ch.5).
+///
+/// Given settings with 0 working days' notice and the report sent on Wednesday 16 July 2025;
+/// when the deadlines are derived; then the earliest publication is still Friday 25 July 2025.
+#[test]
+fn the_publication_notice_never_falls_below_seven_working_days() {
+    let world = World {
+        settings: cspr_domain::settings::Settings {
+            publication_notice_working_days: 0,
+            ..settings()
+        },
+        ..World::default()
+    };
+    let (case, _) = lr_until(&world, step!(SendReport { .. }));
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 07 - 17),
+    );
+    assert_eq!(find(&ds, "earliest-publication").due, date!(2025 - 07 - 25));
+}
