@@ -61,7 +61,21 @@ impl CommandKind {
         use CommandKind as K;
         match self {
             K::RecordSeriousIncident => &[S::New],
-            K::NotifyNationalPanel => &[S::Incident, S::Referral, S::Triage],
+            // Every open stage: a care leaver's death may be triaged before it is notified, and
+            // the duty to notify stays (WT2023 ch.5); `decide` refuses a second notification.
+            K::NotifyNationalPanel => &[
+                S::Incident,
+                S::Referral,
+                S::Triage,
+                S::RapidReview,
+                S::Scoping,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
             K::ReceiveReferral => &[S::New, S::Incident],
             K::ApproveReferral => &[S::Referral],
             K::TriageReferral => &[S::Triage],

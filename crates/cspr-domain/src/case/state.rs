@@ -306,6 +306,13 @@ impl Case {
         self.notifiable_because.is_some()
     }
 
+    /// Whether the National Panel still has to be notified: the case came through a
+    /// notifiable incident and no notification is recorded (pages offer the notification then).
+    #[must_use]
+    pub const fn awaits_notification(&self) -> bool {
+        self.is_notified_route() && self.notified_on.is_none()
+    }
+
     /// Contribution requests of one kind.
     pub fn requests(&self, kind: ContributionKind) -> impl Iterator<Item = &ContributionRequest> {
         self.contributions.values().filter(move |r| r.kind == kind)

@@ -48,10 +48,9 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
     let after_submission = stages("decided", "action-plan");
     BTreeMap::from([
         ("record-serious-incident", vec!["new"]),
-        (
-            "notify-national-panel",
-            vec!["incident", "referral", "triage"],
-        ),
+        // Every open stage, not only before triage: a care leaver's death triaged before it was
+        // notified must still be notified (PROCESS.md stage 1; WT2023 ch.5; issue 15).
+        ("notify-national-panel", open_stages.clone()),
         ("receive-referral", vec!["new", "incident"]),
         ("approve-referral", vec!["referral"]),
         ("triage-referral", vec!["triage"]),

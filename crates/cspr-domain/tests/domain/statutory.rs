@@ -453,3 +453,84 @@ fn the_publication_notice_never_falls_below_seven_working_days() {
     );
     assert_eq!(find(&ds, "earliest-publication").due, date!(2025 - 07 - 25));
 }
+
+// ---------------------------------------------------------------------------------------------
+// 5. A care leaver's death can be notified after triage.
+// ---------------------------------------------------------------------------------------------
+
+/// A care leaver of 22 died (abuse not suspected), the local authority aware on Friday 28
+/// February 2025; the referral is received, approved and triaged with `outcome` before any
+/// notification.
+fn care_leaver_triaged(outcome: TriageOutcome) -> Vec<(Date, Command)> {
+    vec![
+        (
+            date!(2025 - 03 - 03),
+            Command::RecordSeriousIncident {
+                partnership_id: PARTNERSHIP,
+                reference: "CSPR-2025-020".into(),
+                incident: incident(Harm::Death, AbuseOrNeglect::NotSuspected),
+                children: vec![child(false, true, AgeOrDateOfBirth::ApproximateAge(22))],
+                became_aware_on: date!(2025 - 02 - 28),
+            },
+        ),
+        (
+            date!(2025 - 03 - 03),
+            Command::ReceiveReferral {
+                referral: referral(date!(2025 - 03 - 03)),
+                opening: None,
+            },
+        ),
+        (
+            date!(2025 - 03 - 03),
+            Command::ApproveReferral {
+                approver: name("Sam Subgroup"),
+                agency: POLICE,
+                approved_on: date!(2025 - 03 - 03),
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::TriageReferral {
+                outcome,
+                reasons: text("A care leaver's death: learning to be considered."),
+            },
+        ),
+    ]
+}
+
+/// Rule: deaths of care leavers up to and including age 24 are notified to the National Panel
+/// (within 5 working days of the local authority becoming aware), though they need no rapid
+/// review (PROCESS.md stage 1; WT2023 ch.5). Triage does not remove the duty to notify.
+///
+/// Given a care leaver's death triaged to no further action (and another to scoping) before
+/// the notification was recorded; when the notification is recorded on 5 March 2025; then it
+/// is accepted and the notification deadline is met.
+#[test]
+fn a_care_leavers_death_triaged_before_notification_can_still_be_notified() {
+    let world = World::default();
+    for outcome in [TriageOutcome::NoFurtherAction, TriageOutcome::Scoping] {
+        let (case, _) = run(&world, &care_leaver_triaged(outcome.clone()));
+        let events = world
+            .decide(
+                &case,
+                date!(2025 - 03 - 05),
+                Command::NotifyNationalPanel {
+                    notified_on: date!(2025 - 03 - 05),
+                    panel_reference: None,
+                },
+            )
+            .unwrap_or_else(|e| panic!("{outcome:?}: notification refused: {e}"));
+        let case = events.iter().fold(case, cspr_domain::case::apply);
+        let ds = deadlines(
+            &case,
+            &world.calendar,
+            &world.settings,
+            date!(2025 - 03 - 05),
+        );
+        assert_eq!(
+            find(&ds, "notification").met_on,
+            Some(date!(2025 - 03 - 05))
+        );
+        assert!(!ds.iter().any(|d| d.key == "rapid-review"));
+    }
+}

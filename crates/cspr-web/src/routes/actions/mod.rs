@@ -170,6 +170,11 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
     }
     let stage = ctx.case.stage;
     let in_stage = action.command.permitted_stages().contains(&stage);
+    // The notification is allowed in every open stage (a care leaver's death may be triaged
+    // first), so it is offered only while the case still awaits it.
+    let in_stage = in_stage
+        && (action.command != cspr_domain::case::CommandKind::NotifyNationalPanel
+            || ctx.case.awaits_notification());
     // A required choice with nothing to choose from cannot be answered.
     in_stage
         && (action.questions)(ctx).iter().all(|q| match &q.kind {
