@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::calendar::Calendar;
 pub use crate::calendar::Counting;
-use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome};
+use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome, TriageOutcome};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date, plural, short_day, working_days};
@@ -219,8 +219,13 @@ pub fn deadlines(
                 "Children Act 2004 s16C; Working Together 2023 ch.5.",
             ),
         );
+        let criteria_not_met = matches!(
+            case.triage,
+            Some((TriageOutcome::RapidReviewCriteriaNotMet, _, _))
+        );
         if let Some(notified) = case.notified_on
             && because.needs_rapid_review()
+            && !criteria_not_met
         {
             b.working(
                 "rapid-review".into(),

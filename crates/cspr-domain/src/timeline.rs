@@ -124,6 +124,10 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
                     "The chair decided on no further action for the referral".to_owned(),
                     Stage::Decided,
                 ),
+                TriageOutcome::RapidReviewCriteriaNotMet => (
+                    "The chair determined that the case does not meet the criteria for a rapid review".to_owned(),
+                    Stage::Decided,
+                ),
             };
             (
                 Some(*triaged_on),

@@ -323,7 +323,9 @@ pub fn notifiable_because(
     );
     let death = incident.harm == Harm::Death;
     if death && children.iter().any(|c| c.looked_after) {
-        // Children Act 2004 s16C(1)(b): a looked-after child's death is notified whatever the cause.
+        // WT2023 ch.5 (PROCESS.md stage 1 and "Counting and dates"): a looked-after child's
+        // death is notified whether or not abuse or neglect is suspected. (Not s16C(1)(b),
+        // which is about a child who dies or is seriously harmed outside England.)
         Some(NotifiableBecause::LookedAfterChildDeath)
     } else if abuse
         && children
@@ -630,6 +632,40 @@ impl Decider<'_> {
                     (TriageOutcome::RapidReview, None) => {
                         return Err(DomainError::rule(
                             "A rapid review follows a serious incident notification. For a referral that came another way, choose scoping or no further action.",
+                        ));
+                    }
+                    // WT2023 ch.5 (PROCESS.md, "Counting and dates"): a looked-after child's
+                    // death goes to a rapid review unless it is determined, with reasons, that
+                    // the case does not meet the criteria; abuse or neglect known or suspected
+                    // always meets them.
+                    (
+                        TriageOutcome::RapidReviewCriteriaNotMet,
+                        Some(NotifiableBecause::LookedAfterChildDeath),
+                    ) => {
+                        if case
+                            .incident
+                            .as_ref()
+                            .is_some_and(|i| i.abuse_or_neglect != AbuseOrNeglect::NotSuspected)
+                        {
+                            return Err(DomainError::rule(
+                                "The case meets the criteria for a rapid review: abuse or neglect is known or suspected.",
+                            ));
+                        }
+                        if case.notified_on.is_none() {
+                            return Err(DomainError::rule(
+                                "Record the notification to the National Panel first: a looked-after child's death is notified whether or not a rapid review follows.",
+                            ));
+                        }
+                        None
+                    }
+                    (TriageOutcome::RapidReviewCriteriaNotMet, _) => {
+                        return Err(DomainError::rule(
+                            "Only the death of a looked-after child where abuse or neglect is not suspected can be found not to meet the criteria for a rapid review.",
+                        ));
+                    }
+                    (_, Some(NotifiableBecause::LookedAfterChildDeath)) => {
+                        return Err(DomainError::rule(
+                            "A looked-after child's death goes to a rapid review unless it does not meet the criteria for one: then record that, with the reasons.",
                         ));
                     }
                     (_, Some(n)) if n.needs_rapid_review() => {

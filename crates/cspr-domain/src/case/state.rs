@@ -452,7 +452,9 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.stage = match outcome {
                 TriageOutcome::RapidReview => Stage::RapidReview,
                 TriageOutcome::Scoping => Stage::Scoping,
-                TriageOutcome::NoFurtherAction => Stage::Decided,
+                TriageOutcome::NoFurtherAction | TriageOutcome::RapidReviewCriteriaNotMet => {
+                    Stage::Decided
+                }
             };
         }
         Event::ContributionsRequested {

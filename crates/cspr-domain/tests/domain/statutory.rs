@@ -534,3 +534,103 @@ fn a_care_leavers_death_triaged_before_notification_can_still_be_notified() {
         assert!(!ds.iter().any(|d| d.key == "rapid-review"));
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 6. A looked-after child's death: notified always, a rapid review unless the criteria are not
+//    met (with reasons recorded).
+// ---------------------------------------------------------------------------------------------
+
+/// A looked-after child of 15 died with `abuse`; notified, referred, approved, ready to triage.
+fn looked_after_death_before_triage(world: &World, abuse: AbuseOrNeglect) -> Case {
+    let script = vec![
+        (
+            date!(2025 - 03 - 03),
+            Command::RecordSeriousIncident {
+                partnership_id: PARTNERSHIP,
+                reference: "CSPR-2025-030".into(),
+                incident: incident(Harm::Death, abuse),
+                children: vec![child(true, false, AgeOrDateOfBirth::ApproximateAge(15))],
+                became_aware_on: date!(2025 - 02 - 28),
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::NotifyNationalPanel {
+                notified_on: date!(2025 - 03 - 04),
+                panel_reference: None,
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::ReceiveReferral {
+                referral: referral(date!(2025 - 03 - 04)),
+                opening: None,
+            },
+        ),
+        (
+            date!(2025 - 03 - 04),
+            Command::ApproveReferral {
+                approver: name("Sam Subgroup"),
+                agency: POLICE,
+                approved_on: date!(2025 - 03 - 04),
+            },
+        ),
+    ];
+    run(world, &script).0
+}
+
+fn criteria_not_met() -> Command {
+    Command::TriageReferral {
+        outcome: TriageOutcome::RapidReviewCriteriaNotMet,
+        reasons: text("An expected death from a life-limiting illness; no concerns about care."),
+    }
+}
+
+/// Rule: a looked-after child's death is notified even where abuse or neglect is not
+/// suspected; a rapid review follows unless it is determined, with reasons recorded, that the
+/// case does not meet the criteria (an expected death from illness, say) (PROCESS.md,
+/// "Counting and dates"; WT2023 ch.5).
+///
+/// Given a looked-after child's death, abuse not suspected, notified on 4 March 2025; when the
+/// chair triages it as not meeting the criteria for a rapid review, with reasons; then the case
+/// is decided with that outcome and its reasons, the notification deadline stays (met), and
+/// there is no rapid review deadline.
+#[test]
+fn a_looked_after_childs_expected_death_can_be_found_not_to_meet_the_rapid_review_criteria() {
+    let world = World::default();
+    let case = looked_after_death_before_triage(&world, AbuseOrNeglect::NotSuspected);
+    let case = world.step(case, date!(2025 - 03 - 05), &criteria_not_met());
+    assert_eq!(case.stage, cspr_domain::case::Stage::Decided);
+    let (outcome, reasons, _) = case.triage.clone().expect("triaged");
+    assert_eq!(outcome, TriageOutcome::RapidReviewCriteriaNotMet);
+    assert!(reasons.as_str().contains("expected death"));
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 03 - 05),
+    );
+    assert_eq!(
+        find(&ds, "notification").met_on,
+        Some(date!(2025 - 03 - 04))
+    );
+    assert!(!ds.iter().any(|d| d.key == "rapid-review"), "{ds:?}");
+}
+
+/// Rule: as above; the exception is for deaths where abuse or neglect is not known or
+/// suspected. Where it is, the case meets the criteria of Children Act 2004 s16C(1) and a
+/// rapid review follows (PROCESS.md stages 1 and 3).
+///
+/// Given a looked-after child's death with abuse suspected, notified; when the chair triages it
+/// as not meeting the criteria; then it is refused with the reason.
+#[test]
+fn a_looked_after_childs_death_with_abuse_suspected_still_goes_to_rapid_review() {
+    let world = World::default();
+    let case = looked_after_death_before_triage(&world, AbuseOrNeglect::Suspected);
+    match world.decide(&case, date!(2025 - 03 - 05), criteria_not_met()) {
+        Err(cspr_domain::case::DomainError::Rule(message)) => {
+            assert!(message.contains("abuse or neglect"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}

@@ -335,6 +335,11 @@ pub(super) fn actions() -> Vec<Action> {
                                 .hint("A notifiable incident: 15 working days from notification"),
                             Opt::new("scoping", "Scoping at the next subgroup meeting"),
                             Opt::new("no-further-action", "No further action"),
+                            Opt::new(
+                                "rapid-review-criteria-not-met",
+                                "Does not meet the criteria for a rapid review",
+                            )
+                            .hint("A looked-after child's death where abuse or neglect is not suspected, once notified: give the reasons"),
                         ],
                     ),
                     area("reasons", "Reasons"),
