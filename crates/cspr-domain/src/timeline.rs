@@ -60,6 +60,14 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             Some(Stage::Incident),
         ),
+        Event::ReferralFoundNotifiable {
+            became_aware_on, ..
+        } => (
+            Some(*became_aware_on),
+            "The referral proved notifiable: the local authority became aware of a serious incident"
+                .to_owned(),
+            None,
+        ),
         Event::NationalPanelNotified {
             notified_on,
             panel_reference,

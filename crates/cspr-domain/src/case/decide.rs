@@ -8,8 +8,8 @@ use super::command::{Command, CommandKind};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{
-    AbuseOrNeglect, ChildDetails, ContributionKind, ContributionStatus, Harm, Incident,
-    NotifiableBecause, PublicationDecision, TriageOutcome,
+    AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Harm,
+    Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
@@ -76,6 +76,7 @@ impl CommandKind {
                 S::Publication,
                 S::ActionPlan,
             ],
+            K::FindReferralNotifiable => &[S::Referral, S::Triage],
             K::ReceiveReferral => &[S::New, S::Incident],
             K::ApproveReferral => &[S::Referral],
             K::TriageReferral => &[S::Triage],
@@ -231,6 +232,7 @@ pub const fn action_words(command: &Command) -> &'static str {
     match command {
         Command::RecordSeriousIncident { .. } => "record a serious incident",
         Command::NotifyNationalPanel { .. } => "record the notification to the National Panel",
+        Command::FindReferralNotifiable { .. } => "record that the referral is notifiable",
         Command::ReceiveReferral { .. } => "receive a referral",
         Command::ApproveReferral { .. } => "approve the referral",
         Command::TriageReferral { .. } => "triage the referral",
@@ -345,6 +347,24 @@ pub fn notifiable_because(
     } else {
         None
     }
+}
+
+/// A warning for the pages when a case is opened by referral with an incident that must be
+/// notified to the National Panel, or `None`.
+#[must_use]
+pub fn referral_opening_warning(opening: &CaseOpening) -> Option<String> {
+    let because = notifiable_because(&opening.incident, &opening.children)?;
+    let what = match because {
+        NotifiableBecause::AbuseOrNeglect => {
+            "abuse or neglect is known or suspected and a child died or was seriously harmed"
+        }
+        NotifiableBecause::LookedAfterChildDeath => "a looked-after child died",
+        NotifiableBecause::CareLeaverDeath => "a care leaver of 24 or under died",
+    };
+    Some(format!(
+        "This looks like a serious incident ({what}): the local authority must notify the National Panel within {} working days of becoming aware. Record it as a serious incident, or, once the case is open, record that the referral is notifiable.",
+        crate::settings::NOTIFICATION_WORKING_DAYS
+    ))
 }
 
 /// A date of something that has happened (`what`, e.g. "it started"): not after `today`.
@@ -542,6 +562,38 @@ impl Decider<'_> {
                 one(Event::NationalPanelNotified {
                     notified_on,
                     panel_reference,
+                })
+            }
+            Command::FindReferralNotifiable { became_aware_on } => {
+                if case.is_notified_route() {
+                    return Err(DomainError::rule(
+                        "This case is already on the notified route.",
+                    ));
+                }
+                let (Some(incident), true) = (&case.incident, case.opened_by_referral) else {
+                    return Err(DomainError::rule(
+                        "Only a case opened by a referral can prove notifiable.",
+                    ));
+                };
+                let Some(because) = notifiable_because(incident, &case.children) else {
+                    return Err(DomainError::rule(
+                        "This incident is not notifiable: abuse or neglect must be known or suspected and a child must have died or been seriously harmed (or a looked-after child or a care leaver of 24 or under have died). Correct the incident first if it has changed.",
+                    ));
+                };
+                self.past(
+                    "became_aware_on",
+                    "the local authority became aware",
+                    became_aware_on,
+                )?;
+                Self::not_before(
+                    "became_aware_on",
+                    became_aware_on,
+                    incident.occurred_on,
+                    "the incident",
+                )?;
+                one(Event::ReferralFoundNotifiable {
+                    became_aware_on,
+                    notifiable_because: because,
                 })
             }
             Command::ReceiveReferral { referral, opening } => {

@@ -35,6 +35,13 @@ pub enum Event {
         /// Why it must be notified.
         notifiable_because: NotifiableBecause,
     },
+    /// A case opened by referral proved notifiable: it is on the notified route from now on.
+    ReferralFoundNotifiable {
+        /// When the local authority became aware of the serious incident.
+        became_aware_on: Date,
+        /// Why it must be notified.
+        notifiable_because: NotifiableBecause,
+    },
     /// The National Panel was notified.
     NationalPanelNotified {
         /// When.

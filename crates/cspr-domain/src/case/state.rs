@@ -418,6 +418,13 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.notifiable_because = Some(*notifiable_because);
             case.stage = Stage::Incident;
         }
+        Event::ReferralFoundNotifiable {
+            became_aware_on,
+            notifiable_because,
+        } => {
+            case.became_aware_on = Some(*became_aware_on);
+            case.notifiable_because = Some(*notifiable_because);
+        }
         Event::NationalPanelNotified {
             notified_on,
             panel_reference,

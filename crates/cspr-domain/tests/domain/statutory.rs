@@ -634,3 +634,121 @@ fn a_looked_after_childs_death_with_abuse_suspected_still_goes_to_rapid_review()
         other => panic!("expected a refusal, got {other:?}"),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// 7. A referral that proves notifiable becomes a notification.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: the local authority notifies the National Panel of a serious incident (abuse or
+/// neglect known or suspected, and a child died or was seriously harmed) within 5 working days
+/// of becoming aware of it, whatever route it first reached the partnership by; every notified
+/// incident goes to a rapid review (PROCESS.md stages 1-3; Children Act 2004 s16C(1); WT2023
+/// ch.5).
+///
+/// Given a case opened by referral (serious harm, abuse suspected, a child of 7), approved and
+/// waiting for triage; when the team records that it proves notifiable, the local authority
+/// having become aware on Tuesday 11 March 2025; then the notification deadline runs from that
+/// day (due Tuesday 18 March 2025), the National Panel can be notified, and the case then goes
+/// to a rapid review.
+#[test]
+fn a_referral_that_proves_notifiable_becomes_a_notification() {
+    let world = World::default();
+    let (case, _, _) = sc_before(&world, step!(TriageReferral { .. }));
+    let case = world.step(
+        case,
+        date!(2025 - 03 - 12),
+        &Command::FindReferralNotifiable {
+            became_aware_on: date!(2025 - 03 - 11),
+        },
+    );
+    assert!(case.is_notified_route());
+    let ds = deadlines(
+        &case,
+        &world.calendar,
+        &world.settings,
+        date!(2025 - 03 - 12),
+    );
+    let n = find(&ds, "notification");
+    assert_eq!(n.due, date!(2025 - 03 - 18));
+    assert!(n.explanation.contains("11 March 2025"), "{}", n.explanation);
+    let case = world.step(
+        case,
+        date!(2025 - 03 - 13),
+        &Command::NotifyNationalPanel {
+            notified_on: date!(2025 - 03 - 13),
+            panel_reference: None,
+        },
+    );
+    let case = world.step(
+        case,
+        date!(2025 - 03 - 13),
+        &Command::TriageReferral {
+            outcome: TriageOutcome::RapidReview,
+            reasons: text("Notifiable: abuse suspected and serious harm."),
+        },
+    );
+    assert_eq!(case.stage, cspr_domain::case::Stage::RapidReview);
+}
+
+/// Rule: as above; only an incident that meets the criteria is notified, and the date of
+/// awareness is a date that has happened, not before the incident (PROCESS.md stage 1).
+///
+/// Given a referral whose incident is a serious harm with abuse not suspected; when the team
+/// records that it proves notifiable; then it is refused. And given a notifiable referral, an
+/// awareness date before the incident is refused.
+#[test]
+fn only_a_notifiable_referral_becomes_a_notification() {
+    let world = World::default();
+    let not_suspected = vec![(
+        date!(2025 - 03 - 03),
+        Command::ReceiveReferral {
+            referral: referral(date!(2025 - 03 - 03)),
+            opening: Some(CaseOpening {
+                incident: incident(Harm::SeriousHarm, AbuseOrNeglect::NotSuspected),
+                ..opening()
+            }),
+        },
+    )];
+    let (case, _) = run(&world, &not_suspected);
+    let refused = world.decide(
+        &case,
+        date!(2025 - 03 - 04),
+        Command::FindReferralNotifiable {
+            became_aware_on: date!(2025 - 03 - 03),
+        },
+    );
+    assert!(
+        matches!(&refused, Err(cspr_domain::case::DomainError::Rule(m)) if m.contains("not notifiable")),
+        "{refused:?}"
+    );
+    let (case, _, _) = sc_before(&world, step!(TriageReferral { .. }));
+    assert_invalid(
+        world.decide(
+            &case,
+            date!(2025 - 03 - 12),
+            Command::FindReferralNotifiable {
+                became_aware_on: date!(2025 - 02 - 26),
+            },
+        ),
+        "became_aware_on",
+        "the incident",
+    );
+}
+
+/// Rule: as above. A referral that opens a case with a notifiable incident (here serious harm
+/// with abuse suspected) should be notified, so the pages warn when it is opened.
+///
+/// Given the example opening (serious harm, abuse suspected, a child of 7); when the pages ask
+/// for a warning; then they get one saying the National Panel must be notified within 5 working
+/// days; and none for abuse not suspected.
+#[test]
+fn opening_a_case_by_referral_with_a_notifiable_incident_warns() {
+    let warning = cspr_domain::case::referral_opening_warning(&opening()).expect("a warning");
+    assert!(warning.contains("notif"), "{warning}");
+    assert!(warning.contains("5 working days"), "{warning}");
+    let quiet = CaseOpening {
+        incident: incident(Harm::SeriousHarm, AbuseOrNeglect::NotSuspected),
+        ..opening()
+    };
+    assert_eq!(cspr_domain::case::referral_opening_warning(&quiet), None);
+}

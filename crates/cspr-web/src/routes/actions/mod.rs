@@ -174,7 +174,10 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
     // first), so it is offered only while the case still awaits it.
     let in_stage = in_stage
         && (action.command != cspr_domain::case::CommandKind::NotifyNationalPanel
-            || ctx.case.awaits_notification());
+            || ctx.case.awaits_notification())
+        // Only a case opened by referral, not yet notifiable, can prove notifiable.
+        && (action.command != cspr_domain::case::CommandKind::FindReferralNotifiable
+            || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()));
     // A required choice with nothing to choose from cannot be answered.
     in_stage
         && (action.questions)(ctx).iter().all(|q| match &q.kind {

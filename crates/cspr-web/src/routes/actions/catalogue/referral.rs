@@ -283,6 +283,21 @@ pub(super) fn actions() -> Vec<Action> {
             )
         },
         a(
+            K::FindReferralNotifiable,
+            "Record that the referral is a notifiable serious incident",
+            "Save",
+            "The case is now on the notified route",
+            |_| {
+                vec![
+                    date(
+                        "became_aware_on",
+                        "Date the local authority became aware of the serious incident",
+                    )
+                    .hint("The 5 working days to notify the National Panel run from this day"),
+                ]
+            },
+        ),
+        a(
             K::NotifyNationalPanel,
             "Record the notification to the National Panel",
             "Save",
