@@ -712,10 +712,18 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             "A user's access to the case was taken away".to_owned(),
             None,
         ),
-        Event::CaseClosed { closed_on, reason } => (
+        Event::CaseClosed {
+            closed_on, reason, ..
+        } => (
             Some(*closed_on),
             format!("The case was closed: {}", excerpt(reason.as_str())),
             Some(Stage::Closed),
+        ),
+        // Where it reopens depends on the case (Decided or the action plan), not the event.
+        Event::CaseReopened { reopened_on } => (
+            Some(*reopened_on),
+            "The case was reopened: the National Panel disagreed with the decision".to_owned(),
+            None,
         ),
         e @ crate::documents::document_event!() => {
             let (date, text) = crate::documents::describe(e, agency_name);

@@ -434,6 +434,10 @@ pub enum Command {
         closed_on: Date,
         /// Why now.
         reason: NonEmptyText,
+        /// Why the case closes before the National Panel replied to its rapid review, when it
+        /// does (otherwise closing waits for the reply).
+        #[serde(default)]
+        without_panel_response: Option<NonEmptyText>,
     },
     /// Save one section of a document (a new version).
     SaveDocumentSection {

@@ -107,6 +107,7 @@ impl CommandKind {
                 S::Commissioning,
                 S::ActionPlan,
             ],
+            // Also after closure: the reply may come late, and a disagreement reopens the case.
             K::RecordPanelResponse => &[
                 S::Decided,
                 S::Commissioning,
@@ -114,6 +115,7 @@ impl CommandKind {
                 S::Drafting,
                 S::Publication,
                 S::ActionPlan,
+                S::Closed,
             ],
             K::AppointPanelMember | K::AgreeTermsOfReference | K::AppointIndependentReviewer => {
                 &[S::Commissioning, S::Evidence]
@@ -1150,11 +1152,22 @@ impl Decider<'_> {
                     submitted,
                     "the rapid review was sent",
                 )?;
-                one(Event::PanelResponded {
+                let responded = Event::PanelResponded {
                     agrees,
                     comments,
                     received_on,
-                })
+                };
+                // A disagreement that arrives after closure reopens the case, so the partners
+                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d)).
+                if case.stage == S::Closed && !agrees {
+                    return Ok(vec![
+                        responded,
+                        Event::CaseReopened {
+                            reopened_on: self.today(),
+                        },
+                    ]);
+                }
+                one(responded)
             }
             Command::AppointPanelMember {
                 member,
@@ -1797,8 +1810,44 @@ impl Decider<'_> {
                 }
                 one(Event::MembershipRevoked { user })
             }
-            Command::CloseCase { closed_on, reason } => {
+            Command::CloseCase {
+                closed_on,
+                reason,
+                without_panel_response,
+            } => {
                 self.past("closed_on", "of closure", closed_on)?;
+                // The Panel replies whether it agrees with the rapid review's decision, and may
+                // conclude a local review is more appropriate (PROCESS.md stages 4 and 6).
+                let awaiting_panel =
+                    case.rapid_review_submitted_on.is_some() && case.panel_response.is_none();
+                if awaiting_panel && without_panel_response.is_none() {
+                    return Err(DomainError::rule(
+                        "The National Panel has not replied to the rapid review yet: wait for its response (it may conclude that a local review is more appropriate), or record why the case closes without it.",
+                    ));
+                }
+                if !awaiting_panel && without_panel_response.is_some() {
+                    return Err(DomainError::invalid(
+                        "without_panel_response",
+                        "There is no reply from the National Panel to wait for: leave this empty.",
+                    ));
+                }
+                // Immediate actions to keep children safe, agreed at the rapid review, are
+                // carried out before the case closes (PROCESS.md stage 4; WT2023 ch.5).
+                let not_done = case
+                    .safety_actions
+                    .iter()
+                    .filter(|a| !case.safety_actions_done.contains_key(&a.action_id))
+                    .count();
+                if not_done > 0 {
+                    return Err(DomainError::rule(format!(
+                        "The case can close once every immediate safety action agreed at the rapid review is carried out: {} not recorded as carried out.",
+                        plural(
+                            i64::try_from(not_done).unwrap_or(i64::MAX),
+                            "immediate safety action is",
+                            "immediate safety actions are"
+                        )
+                    )));
+                }
                 if case.stage == S::ActionPlan {
                     if case.actions.is_empty() {
                         return Err(DomainError::rule(
@@ -1834,7 +1883,11 @@ impl Decider<'_> {
                         )));
                     }
                 }
-                one(Event::CaseClosed { closed_on, reason })
+                one(Event::CaseClosed {
+                    closed_on,
+                    reason,
+                    without_panel_response,
+                })
             }
         }
     }

@@ -446,6 +446,16 @@ pub enum Event {
         closed_on: Date,
         /// Why.
         reason: NonEmptyText,
+        /// Why it closed before the National Panel replied to its rapid review, when it did.
+        #[serde(default)]
+        without_panel_response: Option<NonEmptyText>,
+    },
+    /// The National Panel disagreed with the decision after the case was closed: the case is
+    /// open again (at Decided, or at the action plan when actions were agreed) so the partners
+    /// can revise the decision.
+    CaseReopened {
+        /// When.
+        reopened_on: Date,
     },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {

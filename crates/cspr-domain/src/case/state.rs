@@ -383,6 +383,16 @@ impl Case {
         self.children.clone_from(&opening.children);
     }
 
+    /// The stage a closed case reopens at: the action plan when actions were agreed (closure
+    /// came from there), else Decided.
+    fn stage_when_reopened(&self) -> Stage {
+        if self.actions.is_empty() {
+            Stage::Decided
+        } else {
+            Stage::ActionPlan
+        }
+    }
+
     /// The stage a decision leads to.
     fn stage_after_decision(&self) -> Stage {
         match self.outcome() {
@@ -826,9 +836,15 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::MembershipRevoked { user } => {
             case.members.remove(user);
         }
-        Event::CaseClosed { closed_on, reason } => {
+        Event::CaseClosed {
+            closed_on, reason, ..
+        } => {
             case.closed = Some((*closed_on, reason.clone()));
             case.stage = Stage::Closed;
+        }
+        Event::CaseReopened { .. } => {
+            case.closed = None;
+            case.stage = case.stage_when_reopened();
         }
     }
     case

@@ -474,6 +474,7 @@ fn close(on: Date) -> Command {
     Command::CloseCase {
         closed_on: on,
         reason: reasons(),
+        without_panel_response: None,
     }
 }
 
@@ -4326,6 +4327,7 @@ fn close_a_case_decided_with_no_further_action() {
         .then_events(vec![Event::CaseClosed {
             closed_on: date!(2025 - 03 - 06),
             reason: text("No further action."),
+            without_panel_response: None,
         }]);
 }
 
@@ -4338,6 +4340,7 @@ fn close_a_case_when_every_action_is_complete() {
         .then_events(vec![Event::CaseClosed {
             closed_on: date!(2025 - 09 - 30),
             reason: reasons(),
+            without_panel_response: None,
         }]);
 }
 

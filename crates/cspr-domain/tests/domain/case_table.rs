@@ -46,6 +46,9 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
     ]
     .concat();
     let after_submission = stages("decided", "action-plan");
+    // The Panel's reply may also come after closure, and a disagreement reopens the case
+    // (PROCESS.md stages 4 and 6; issue 15).
+    let panel_reply = stages("decided", "closed");
     BTreeMap::from([
         ("record-serious-incident", vec!["new"]),
         // Every open stage, not only before triage: a care leaver's death triaged before it was
@@ -81,7 +84,7 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
             "decide-on-local-review",
             [stages("rapid-review", "commissioning"), vec!["action-plan"]].concat(),
         ),
-        ("record-panel-response", after_submission.clone()),
+        ("record-panel-response", panel_reply),
         ("appoint-panel-member", vec!["commissioning", "evidence"]),
         (
             "agree-terms-of-reference",

@@ -752,3 +752,150 @@ fn opening_a_case_by_referral_with_a_notifiable_incident_warns() {
     };
     assert_eq!(cspr_domain::case::referral_opening_warning(&quiet), None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 8. Closing waits for the Panel's response and for the immediate safety actions.
+// ---------------------------------------------------------------------------------------------
+
+/// The local review script's rapid review, decided as no further action and sent to the Panel
+/// on 24 March 2025 (the case is then at Decided), with no Panel response yet. `carried_out`
+/// says whether the immediate safety action was recorded as carried out.
+fn rapid_review_sent_no_further_action(carried_out: bool) -> Vec<(Date, Command)> {
+    local_review_script()
+        .into_iter()
+        .take_while(|(_, c)| !matches!(c, Command::RecordPanelResponse { .. }))
+        .filter(|(_, c)| carried_out || !matches!(c, Command::CompleteSafetyAction { .. }))
+        .map(|(d, c)| match c {
+            Command::DecideOnLocalReview {
+                criteria,
+                reasons,
+                decided_on,
+                ..
+            } => (
+                d,
+                Command::DecideOnLocalReview {
+                    criteria,
+                    outcome: ReviewOutcome::NoFurtherAction,
+                    reasons,
+                    decided_on,
+                },
+            ),
+            other => (d, other),
+        })
+        .collect()
+}
+
+fn close(without_panel_response: Option<&str>) -> Command {
+    Command::CloseCase {
+        closed_on: date!(2025 - 04 - 01),
+        reason: text("No further action decided at the rapid review."),
+        without_panel_response: without_panel_response.map(text),
+    }
+}
+
+fn panel_response(agrees: bool) -> Command {
+    Command::RecordPanelResponse {
+        agrees,
+        comments: Some(text("The Panel's view of the decision.")),
+        received_on: date!(2025 - 04 - 10),
+    }
+}
+
+/// Rule: the rapid review goes to the National Panel, which replies whether it agrees with the
+/// decision on a local review; the Panel may conclude that a local review is more appropriate
+/// (PROCESS.md stages 4 and 6, regulation 11(d) of SI 2018/789). A case is not finished until
+/// that reply is in, unless the partnership records why it closes without it.
+///
+/// Given a rapid review decided as no further action and sent on 24 March 2025, with no reply
+/// from the Panel; when the case is closed on 1 April; then it is refused; and closing with a
+/// recorded reason to close without the reply is accepted and keeps that reason.
+#[test]
+fn a_case_cannot_close_before_the_panel_replies_without_a_reason() {
+    let world = World::default();
+    let (case, _) = run(&world, &rapid_review_sent_no_further_action(true));
+    assert_eq!(case.stage, cspr_domain::case::Stage::Decided);
+    match world.decide(&case, date!(2025 - 04 - 01), close(None)) {
+        Err(cspr_domain::case::DomainError::Rule(m)) => {
+            assert!(m.contains("National Panel"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let events = world
+        .decide(
+            &case,
+            date!(2025 - 04 - 01),
+            close(Some(
+                "The Panel said it would not reply to no-further-action decisions.",
+            )),
+        )
+        .expect("closing with a reason");
+    assert!(
+        matches!(&events[..], [cspr_domain::case::Event::CaseClosed { without_panel_response: Some(r), .. }] if r.as_str().contains("would not reply")),
+        "{events:?}"
+    );
+}
+
+/// Rule: the rapid review decides any immediate action needed to keep children safe (PROCESS.md
+/// stage 4; WT2023 ch.5). A case cannot close while such an action was never carried out.
+///
+/// Given a rapid review sent and answered by the Panel, whose immediate safety action (due 1
+/// April 2025) was never recorded as carried out; when the case is closed; then it is refused,
+/// naming the safety action.
+#[test]
+fn a_case_cannot_close_while_an_immediate_safety_action_is_not_carried_out() {
+    let world = World::default();
+    let mut script = rapid_review_sent_no_further_action(false);
+    script.push((date!(2025 - 04 - 10), panel_response(true)));
+    let (case, _) = run(&world, &script);
+    match world.decide(&case, date!(2025 - 04 - 10), close(None)) {
+        Err(cspr_domain::case::DomainError::Rule(m)) => {
+            assert!(m.contains("immediate safety action"), "{m}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+/// Rule: the Panel replies whether it agrees with the decision, and where it concludes that a
+/// local review may be more appropriate the partners decide again (PROCESS.md stages 4 and 6;
+/// SI 2018/789 reg 11(d)). A reply that arrives after closure is recorded, and a disagreement
+/// reopens the case so the decision can be revised.
+///
+/// Given a case closed on 1 April 2025 without the Panel's reply (with the reason recorded);
+/// when the Panel's reply arrives on 10 April: agreeing, then it is recorded and the case stays
+/// closed; disagreeing, then the case reopens at Decided and a revised decision for a local
+/// review moves it to commissioning.
+#[test]
+fn the_panels_reply_after_closure_is_recorded_and_a_disagreement_reopens_the_case() {
+    let world = World::default();
+    let mut script = rapid_review_sent_no_further_action(true);
+    script.push((
+        date!(2025 - 04 - 01),
+        close(Some(
+            "The reply is late; the partners will reopen if the Panel disagrees.",
+        )),
+    ));
+    let (closed, _) = run(&world, &script);
+    assert_eq!(closed.stage, cspr_domain::case::Stage::Closed);
+
+    let agreed = world.step(closed.clone(), date!(2025 - 04 - 10), &panel_response(true));
+    assert_eq!(agreed.stage, cspr_domain::case::Stage::Closed);
+    assert!(matches!(agreed.panel_response, Some((true, _, _))));
+
+    let reopened = world.step(closed, date!(2025 - 04 - 10), &panel_response(false));
+    assert_eq!(reopened.stage, cspr_domain::case::Stage::Decided);
+    assert_eq!(reopened.closed, None);
+    let revised = world.step(
+        reopened,
+        date!(2025 - 04 - 11),
+        &Command::DecideOnLocalReview {
+            criteria: LocalReviewCriteria {
+                panel_suggested_local_review: true,
+                ..Default::default()
+            },
+            outcome: ReviewOutcome::LocalReview,
+            reasons: text("The Panel concluded a local review is more appropriate."),
+            decided_on: date!(2025 - 04 - 11),
+        },
+    );
+    assert_eq!(revised.stage, cspr_domain::case::Stage::Commissioning);
+}

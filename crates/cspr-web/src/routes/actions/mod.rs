@@ -175,6 +175,11 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
     let in_stage = in_stage
         && (action.command != cspr_domain::case::CommandKind::NotifyNationalPanel
             || ctx.case.awaits_notification())
+        // The Panel's reply is recorded once, after the rapid review was sent (also on a
+        // closed case, which a disagreement reopens).
+        && (action.command != cspr_domain::case::CommandKind::RecordPanelResponse
+            || (ctx.case.rapid_review_submitted_on.is_some()
+                && ctx.case.panel_response.is_none()))
         // Only a case opened by referral, not yet notifiable, can prove notifiable.
         && (action.command != cspr_domain::case::CommandKind::FindReferralNotifiable
             || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()));
