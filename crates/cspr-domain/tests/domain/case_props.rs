@@ -10,7 +10,8 @@ use time::Date;
 use time::macros::date;
 
 /// Every command the scripts use, as a pool to draw from, and a few the scripts never give: a
-/// Panel that disagrees, and a clock stop that is never ended (issue 15).
+/// Panel that disagrees (also after a closure without its reply, which reopens the case), a
+/// referral that proves notifiable, and a clock stop that is never ended (issue 15).
 fn pool() -> Vec<(Date, Command)> {
     let mut p = local_review_script();
     p.extend(scoping_script());
@@ -21,6 +22,20 @@ fn pool() -> Vec<(Date, Command)> {
             agrees: false,
             comments: Some(text("The Panel thinks a local review is needed.")),
             received_on: date!(2025 - 04 - 10),
+        },
+    ));
+    p.push((
+        date!(2025 - 04 - 01),
+        Command::CloseCase {
+            closed_on: date!(2025 - 04 - 01),
+            reason: text("Nothing more to do."),
+            without_panel_response: Some(text("The partners reopen if the Panel disagrees.")),
+        },
+    ));
+    p.push((
+        date!(2025 - 03 - 05),
+        Command::FindReferralNotifiable {
+            became_aware_on: date!(2025 - 03 - 04),
         },
     ));
     p.push((
