@@ -403,6 +403,7 @@ pub const fn runners(kind: CommandKind) -> &'static [Role] {
         K::RecordSeriousIncident
         | K::ReceiveReferral
         | K::NotifyNationalPanel
+        | K::FindReferralNotifiable
         | K::RequestContributions
         | K::WaiveContribution
         | K::SubmitRapidReview

@@ -564,12 +564,12 @@ pub fn scan_key(review: &AnonymisationReview) -> String {
 // ------------------------------------------------------------------------------------------
 
 /// The earliest day of publication: 7 working days after the report went to the Panel and the
-/// Secretary of State (WT2023 ch.5; the notice is a setting), or `None` before it went.
+/// Secretary of State (WT2023 ch.5; the notice is a setting), or `None` before it went. A
+/// statutory count: the partnership's closure days do not lengthen it (the domain's rule).
 #[must_use]
 pub fn earliest_publication(app: &App, case: &Case) -> Option<Date> {
     case.report_sent_on.map(|sent| {
-        app.calendar()
-            .add_working_days(sent, app.settings().publication_notice_working_days)
+        cspr_domain::deadlines::earliest_publication(sent, app.calendar(), app.settings())
     })
 }
 

@@ -209,6 +209,30 @@ pub struct Calendar {
     closure_days: BTreeSet<Date>,
 }
 
+/// Which working days a period is counted in. Statutory periods (5 working days to notify the
+/// National Panel, 15 to the rapid review, 7 before publication, a year online) count Monday to
+/// Friday less England and Wales bank holidays only; a partnership's closure days lengthen local
+/// timescales alone (PROCESS.md, "Counting and dates").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Counting {
+    /// Weekends and bank holidays skipped, closure days counted as working days.
+    Statutory,
+    /// Weekends, bank holidays and the partnership's closure days skipped.
+    Local,
+}
+
+impl Counting {
+    /// "statutory" or "local".
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Statutory => "statutory",
+            Self::Local => "local",
+        }
+    }
+}
+
 /// Why a day is not a working day. A weekend takes precedence over a bank holiday, and a bank
 /// holiday over a closure day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -240,6 +264,17 @@ impl Calendar {
     pub fn with_closure_days(mut self, days: impl IntoIterator<Item = Date>) -> Self {
         self.closure_days.extend(days);
         self
+    }
+
+    /// The calendar to count with: this one for local timescales, and for statutory periods
+    /// the same calendar without its closure days.
+    #[must_use]
+    pub fn counting(&self, counting: Counting) -> Cow<'_, Self> {
+        match counting {
+            Counting::Local => Cow::Borrowed(self),
+            Counting::Statutory if self.closure_days.is_empty() => Cow::Borrowed(self),
+            Counting::Statutory => Cow::Owned(Self::england_and_wales()),
+        }
     }
 
     /// The closure days, in date order.

@@ -8,7 +8,8 @@
 use time::Date;
 
 use crate::calendar::Calendar;
-use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome};
+pub use crate::calendar::Counting;
+use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome, TriageOutcome};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date, plural, short_day, working_days};
@@ -37,6 +38,8 @@ pub struct Deadline {
     pub met_on: Option<Date>,
     /// How the date was computed.
     pub explanation: String,
+    /// Which working days it is counted in: statutory (no closure days) or local.
+    pub counting: Counting,
 }
 
 /// Where a deadline stands today.
@@ -61,8 +64,12 @@ pub enum DeadlineState {
 
 impl Deadline {
     /// Where the deadline stands on `today`.
+    ///
+    /// Working days are counted as the deadline was: a statutory deadline ignores the
+    /// partnership's closure days ([`Counting`]).
     #[must_use]
     pub fn state(&self, today: Date, calendar: &Calendar) -> DeadlineState {
+        let calendar = calendar.counting(self.counting);
         match (self.kind, self.met_on) {
             (DeadlineKind::DueBy, Some(on)) => DeadlineState::Met {
                 on,
@@ -139,29 +146,33 @@ impl Builder<'_> {
         (from, from_words): (Date, &str),
         n: u32,
         met_on: Option<Date>,
-        source: &str,
+        (counting, source): (Counting, &str),
     ) {
-        let due = self.calendar.add_working_days(from, n);
-        let skipped = self.calendar.skipped_between(from, due).describe();
+        let calendar = self.calendar.counting(counting);
+        let due = calendar.add_working_days(from, n);
+        let skipped = calendar.skipped_between(from, due).describe();
         self.out.push(Deadline {
             key,
             label: label.to_owned(),
             kind: DeadlineKind::DueBy,
             due,
             met_on,
+            counting,
             explanation: format!(
-                "{}: {} from {from_words} on {}; {skipped}. {source}",
+                "{}: {} from {from_words} on {}; {skipped}{}. {source}",
                 long_date(due),
                 working_days(i64::from(n)),
-                long_date(from)
+                long_date(from),
+                counting_words(counting)
             ),
         });
     }
 
-    /// Moves a calendar date to the next working day, saying so.
-    fn roll(&self, d: Date) -> (Date, String) {
+    /// Moves a calendar date to the next working day of the `counting` calendar, saying so.
+    fn roll(&self, d: Date, counting: Counting) -> (Date, String) {
+        let calendar = self.calendar.counting(counting);
         let mut due = d;
-        while !self.calendar.is_working_day(due) {
+        while !calendar.is_working_day(due) {
             due = due.next_day().unwrap_or(due);
         }
         if due == d {
@@ -201,20 +212,31 @@ pub fn deadlines(
             "notification".into(),
             "Notify the National Panel",
             (aware, "the day the local authority became aware"),
-            settings.notification_working_days,
+            crate::settings::NOTIFICATION_WORKING_DAYS,
             case.notified_on,
-            "Children Act 2004 s16C; Working Together 2023 ch.5.",
+            (
+                Counting::Statutory,
+                "Children Act 2004 s16C; Working Together 2023 ch.5.",
+            ),
+        );
+        let criteria_not_met = matches!(
+            case.triage,
+            Some((TriageOutcome::RapidReviewCriteriaNotMet, _, _))
         );
         if let Some(notified) = case.notified_on
             && because.needs_rapid_review()
+            && !criteria_not_met
         {
             b.working(
                 "rapid-review".into(),
                 "Rapid review to the National Panel",
                 (notified, "the notification to the National Panel"),
-                settings.rapid_review_working_days,
+                crate::settings::RAPID_REVIEW_WORKING_DAYS,
                 case.rapid_review_submitted_on,
-                "Working Together 2023 ch.5; Panel guidance 2025 counts from the day the notification was sent.",
+                (
+                    Counting::Statutory,
+                    "Working Together 2023 ch.5; Panel guidance 2025 counts from the day the notification was sent.",
+                ),
             );
         }
     }
@@ -236,6 +258,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: r.due_on,
             met_on,
+            counting: Counting::Local,
             explanation: format!(
                 "{}: requested on {}, due {} later (local timescale set by the partnership).",
                 long_date(r.due_on),
@@ -252,6 +275,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: meeting,
             met_on: case.scoping_meeting.as_ref().map(|m| m.0),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the next scheduled review subgroup meeting after triage.",
                 long_date(meeting)
@@ -263,15 +287,25 @@ pub fn deadlines(
         let months = u32::from(settings.local_review_months);
         let base = add_months(*decided, months);
         // Clock stops: each stopping process from the decision (or its start) to its end (or
-        // today, while it runs). Overlapping stops count once.
+        // today, while it runs), and at the latest to the day the final report was sent: a
+        // finished review has no timescale left to extend (PROCESS.md stages 9, 11 and 14).
+        // Overlapping stops count once.
         let mut spans: Vec<(Date, Date)> = Vec::new();
         let mut stops = Vec::new();
         for p in case.parallel_processes.values().filter(|p| p.stops_clock) {
             let start = p.started_on.max(*decided);
-            let end = p.ended_on.unwrap_or(today);
+            let running_to = p.ended_on.unwrap_or(today);
+            let end = case
+                .report_sent_on
+                .map_or(running_to, |s| running_to.min(s));
             if end > start {
                 spans.push((start, end));
-                let ongoing = if p.ended_on.is_none() {
+                let cut_by_sending = case
+                    .report_sent_on
+                    .is_some_and(|sent| p.ended_on.is_none_or(|ended| ended > sent));
+                let ongoing = if cut_by_sending {
+                    ", until the report was sent"
+                } else if p.ended_on.is_none() {
                     ", still running"
                 } else {
                     ""
@@ -302,7 +336,7 @@ pub fn deadlines(
         let target = base
             .checked_add(time::Duration::days(stopped_days))
             .unwrap_or(base);
-        let (due, rolled) = b.roll(target);
+        let (due, rolled) = b.roll(target, Counting::Local);
         let stop_words = if stops.is_empty() {
             "no clock stops recorded".to_owned()
         } else {
@@ -314,6 +348,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due,
             met_on: case.report_sent_on,
+            counting: Counting::Local,
             explanation: format!(
                 "{}: {} from the decision on {}; {stop_words}.{rolled} Local aim, Working Together 2023 ch.5.",
                 long_date(due),
@@ -329,38 +364,42 @@ pub fn deadlines(
             Some((PublicationDecision::DoNotPublish { .. }, _))
         );
         if publishes {
-            let n = settings.publication_notice_working_days;
-            let due = calendar.add_working_days(sent, n);
+            let n = settings.publication_notice_days();
+            let statutory = calendar.counting(Counting::Statutory);
+            let due = earliest_publication(sent, calendar, settings);
             b.out.push(Deadline {
                 key: "earliest-publication".into(),
                 label: "Earliest publication".into(),
                 kind: DeadlineKind::NotBefore,
                 due,
                 met_on: case.published_on,
+                counting: Counting::Statutory,
                 explanation: format!(
-                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}. Working Together 2023 ch.5.",
+                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}{}. Working Together 2023 ch.5.",
                     long_date(due),
                     working_days(i64::from(n)),
                     long_date(sent),
-                    calendar.skipped_between(sent, due).describe()
+                    statutory.skipped_between(sent, due).describe(),
+                    counting_words(Counting::Statutory)
                 ),
             });
         }
     }
 
     if let Some(published) = case.published_on {
-        let until = add_months(published, u32::from(settings.online_years) * 12);
-        let (due, rolled) = b.roll(until);
+        let until = add_months(published, u32::from(settings.years_online()) * 12);
+        let (due, rolled) = b.roll(until, Counting::Statutory);
         b.out.push(Deadline {
             key: "online-until".into(),
             label: "Keep the report online until at least".into(),
             kind: DeadlineKind::NotBefore,
             due,
             met_on: case.unpublished_on,
+            counting: Counting::Statutory,
             explanation: format!(
                 "{}: {} after publication on {}.{rolled} Working Together 2023 ch.5.",
                 long_date(due),
-                plural(i64::from(settings.online_years), "year", "years"),
+                plural(i64::from(settings.years_online()), "year", "years"),
                 long_date(published)
             ),
         });
@@ -373,6 +412,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: a.due_on,
             met_on: case.safety_actions_done.get(&a.action_id).copied(),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the date agreed at the rapid review.",
                 long_date(a.due_on)
@@ -387,6 +427,7 @@ pub fn deadlines(
             kind: DeadlineKind::DueBy,
             due: a.action.due_on,
             met_on: a.completed.as_ref().map(|c| c.0),
+            counting: Counting::Local,
             explanation: format!(
                 "{}: the date agreed in the action plan.",
                 long_date(a.action.due_on)
@@ -397,6 +438,15 @@ pub fn deadlines(
     let mut out = b.out;
     out.sort_by(|x, y| x.due.cmp(&y.due).then_with(|| x.key.cmp(&y.key)));
     out
+}
+
+/// The first day a report sent on `sent` may be published: the statutory notice of
+/// `publication_notice_working_days` (at least 7, WT2023 ch.5), counted without closure days.
+#[must_use]
+pub fn earliest_publication(sent: Date, calendar: &Calendar, settings: &Settings) -> Date {
+    calendar
+        .counting(Counting::Statutory)
+        .add_working_days(sent, settings.publication_notice_days())
 }
 
 /// The next deadline to meet: the earliest unmet "due by" deadline of an open case.
@@ -413,6 +463,14 @@ pub fn next_deadline(
     deadlines(case, calendar, settings, today)
         .into_iter()
         .find(|d| d.kind == DeadlineKind::DueBy && d.met_on.is_none())
+}
+
+/// How a count in working days treated closure days, for explanations.
+const fn counting_words(counting: Counting) -> &'static str {
+    match counting {
+        Counting::Statutory => " (a statutory count: closure days are working days)",
+        Counting::Local => "",
+    }
 }
 
 fn serde_key(kind: crate::case::model::ContributionKind) -> &'static str {

@@ -768,6 +768,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::CloseCase {
                 closed_on: date!(2025 - 09 - 30),
                 reason: text("All actions complete with evidence of impact."),
+                without_panel_response: None,
             },
         ),
         (
@@ -876,6 +877,7 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
             Command::CloseCase {
                 closed_on: date!(2025 - 06 - 30),
                 reason: text("Learning shared and embedded."),
+                without_panel_response: None,
             },
         ),
     ]);
@@ -898,6 +900,7 @@ pub fn no_further_action_script() -> Vec<(Date, Command)> {
             Command::CloseCase {
                 closed_on: date!(2025 - 03 - 06),
                 reason: text("No further action."),
+                without_panel_response: None,
             },
         ),
     ]);

@@ -147,8 +147,9 @@ pub struct YearlyFigures {
     pub rapid_reviews_on_time: Share,
     /// Rapid reviews not sent by the end of the period whose deadline had passed by then.
     pub rapid_reviews_overdue_at_end: u32,
-    /// Referrals triaged to no further action in the period (closed before any decision on a
-    /// local review, so not among `decisions`).
+    /// Referrals triaged to no further action in the period, or found not to meet the criteria
+    /// for a rapid review (closed before any decision on a local review, so not among
+    /// `decisions`).
     pub closed_at_triage: u32,
     /// Decisions on a local review dated in the period, by outcome.
     pub decisions: DecisionFigures,
@@ -197,7 +198,7 @@ impl YearlyFigures {
             notifications: 0,
             rapid_review_meetings_held: 0,
             rapid_reviews_submitted: 0,
-            rapid_review_working_days: settings.rapid_review_working_days,
+            rapid_review_working_days: crate::settings::RAPID_REVIEW_WORKING_DAYS,
             rapid_reviews_on_time: Share::new(0, 0),
             rapid_reviews_overdue_at_end: 0,
             closed_at_triage: 0,
@@ -255,7 +256,12 @@ impl YearlyFigures {
                 }
             }
 
-            if let Some((crate::case::model::TriageOutcome::NoFurtherAction, _, on)) = &case.triage
+            if let Some((
+                crate::case::model::TriageOutcome::NoFurtherAction
+                | crate::case::model::TriageOutcome::RapidReviewCriteriaNotMet,
+                _,
+                on,
+            )) = &case.triage
                 && period.contains(*on)
             {
                 f.closed_at_triage += 1;

@@ -60,6 +60,14 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             Some(Stage::Incident),
         ),
+        Event::ReferralFoundNotifiable {
+            became_aware_on, ..
+        } => (
+            Some(*became_aware_on),
+            "The referral proved notifiable: the local authority became aware of a serious incident"
+                .to_owned(),
+            None,
+        ),
         Event::NationalPanelNotified {
             notified_on,
             panel_reference,
@@ -122,6 +130,10 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
                 ),
                 TriageOutcome::NoFurtherAction => (
                     "The chair decided on no further action for the referral".to_owned(),
+                    Stage::Decided,
+                ),
+                TriageOutcome::RapidReviewCriteriaNotMet => (
+                    "The chair determined that the case does not meet the criteria for a rapid review".to_owned(),
                     Stage::Decided,
                 ),
             };
@@ -700,10 +712,18 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             "A user's access to the case was taken away".to_owned(),
             None,
         ),
-        Event::CaseClosed { closed_on, reason } => (
+        Event::CaseClosed {
+            closed_on, reason, ..
+        } => (
             Some(*closed_on),
             format!("The case was closed: {}", excerpt(reason.as_str())),
             Some(Stage::Closed),
+        ),
+        // Where it reopens depends on the case (Decided or the action plan), not the event.
+        Event::CaseReopened { reopened_on } => (
+            Some(*reopened_on),
+            "The case was reopened: the National Panel disagreed with the decision".to_owned(),
+            None,
         ),
         e @ crate::documents::document_event!() => {
             let (date, text) = crate::documents::describe(e, agency_name);

@@ -56,6 +56,14 @@ pub enum Command {
         /// The Panel's reference, when given.
         panel_reference: Option<String>,
     },
+    /// A case opened by referral proves notifiable (a serious incident: abuse or neglect known or
+    /// suspected and a child died or was seriously harmed): it joins the notified route, and the
+    /// 5 working days to notify the National Panel run from the day the local authority became
+    /// aware.
+    FindReferralNotifiable {
+        /// The day the local authority became aware of the serious incident.
+        became_aware_on: Date,
+    },
     /// Stage 2: receive a referral. A case not notified to the Panel opens with its referral.
     ReceiveReferral {
         /// The referral.
@@ -426,6 +434,10 @@ pub enum Command {
         closed_on: Date,
         /// Why now.
         reason: NonEmptyText,
+        /// Why the case closes before the National Panel replied to its rapid review, when it
+        /// does (otherwise closing waits for the reply).
+        #[serde(default)]
+        without_panel_response: Option<NonEmptyText>,
     },
     /// Save one section of a document (a new version).
     SaveDocumentSection {

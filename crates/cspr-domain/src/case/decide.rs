@@ -8,12 +8,12 @@ use super::command::{Command, CommandKind};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{
-    AbuseOrNeglect, ChildDetails, ContributionKind, ContributionStatus, Harm, Incident,
-    NotifiableBecause, PublicationDecision, TriageOutcome,
+    AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Harm,
+    Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, Counting};
 use crate::ids::UserId;
 use crate::settings::Settings;
 use crate::vocab::PersonName;
@@ -61,7 +61,22 @@ impl CommandKind {
         use CommandKind as K;
         match self {
             K::RecordSeriousIncident => &[S::New],
-            K::NotifyNationalPanel => &[S::Incident, S::Referral, S::Triage],
+            // Every open stage: a care leaver's death may be triaged before it is notified, and
+            // the duty to notify stays (WT2023 ch.5); `decide` refuses a second notification.
+            K::NotifyNationalPanel => &[
+                S::Incident,
+                S::Referral,
+                S::Triage,
+                S::RapidReview,
+                S::Scoping,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
+            K::FindReferralNotifiable => &[S::Referral, S::Triage],
             K::ReceiveReferral => &[S::New, S::Incident],
             K::ApproveReferral => &[S::Referral],
             K::TriageReferral => &[S::Triage],
@@ -92,6 +107,7 @@ impl CommandKind {
                 S::Commissioning,
                 S::ActionPlan,
             ],
+            // Also after closure: the reply may come late, and a disagreement reopens the case.
             K::RecordPanelResponse => &[
                 S::Decided,
                 S::Commissioning,
@@ -99,6 +115,7 @@ impl CommandKind {
                 S::Drafting,
                 S::Publication,
                 S::ActionPlan,
+                S::Closed,
             ],
             K::AppointPanelMember | K::AgreeTermsOfReference | K::AppointIndependentReviewer => {
                 &[S::Commissioning, S::Evidence]
@@ -217,6 +234,7 @@ pub const fn action_words(command: &Command) -> &'static str {
     match command {
         Command::RecordSeriousIncident { .. } => "record a serious incident",
         Command::NotifyNationalPanel { .. } => "record the notification to the National Panel",
+        Command::FindReferralNotifiable { .. } => "record that the referral is notifiable",
         Command::ReceiveReferral { .. } => "receive a referral",
         Command::ApproveReferral { .. } => "approve the referral",
         Command::TriageReferral { .. } => "triage the referral",
@@ -309,7 +327,9 @@ pub fn notifiable_because(
     );
     let death = incident.harm == Harm::Death;
     if death && children.iter().any(|c| c.looked_after) {
-        // Children Act 2004 s16C(1)(b): a looked-after child's death is notified whatever the cause.
+        // WT2023 ch.5 (PROCESS.md stage 1 and "Counting and dates"): a looked-after child's
+        // death is notified whether or not abuse or neglect is suspected. (Not s16C(1)(b),
+        // which is about a child who dies or is seriously harmed outside England.)
         Some(NotifiableBecause::LookedAfterChildDeath)
     } else if abuse
         && children
@@ -329,6 +349,24 @@ pub fn notifiable_because(
     } else {
         None
     }
+}
+
+/// A warning for the pages when a case is opened by referral with an incident that must be
+/// notified to the National Panel, or `None`.
+#[must_use]
+pub fn referral_opening_warning(opening: &CaseOpening) -> Option<String> {
+    let because = notifiable_because(&opening.incident, &opening.children)?;
+    let what = match because {
+        NotifiableBecause::AbuseOrNeglect => {
+            "abuse or neglect is known or suspected and a child died or was seriously harmed"
+        }
+        NotifiableBecause::LookedAfterChildDeath => "a looked-after child died",
+        NotifiableBecause::CareLeaverDeath => "a care leaver of 24 or under died",
+    };
+    Some(format!(
+        "This looks like a serious incident ({what}): the local authority must notify the National Panel within {} working days of becoming aware. Record it as a serious incident, or, once the case is open, record that the referral is notifiable.",
+        crate::settings::NOTIFICATION_WORKING_DAYS
+    ))
 }
 
 /// A date of something that has happened (`what`, e.g. "it started"): not after `today`.
@@ -528,6 +566,38 @@ impl Decider<'_> {
                     panel_reference,
                 })
             }
+            Command::FindReferralNotifiable { became_aware_on } => {
+                if case.is_notified_route() {
+                    return Err(DomainError::rule(
+                        "This case is already on the notified route.",
+                    ));
+                }
+                let (Some(incident), true) = (&case.incident, case.opened_by_referral) else {
+                    return Err(DomainError::rule(
+                        "Only a case opened by a referral can prove notifiable.",
+                    ));
+                };
+                let Some(because) = notifiable_because(incident, &case.children) else {
+                    return Err(DomainError::rule(
+                        "This incident is not notifiable: abuse or neglect must be known or suspected and a child must have died or been seriously harmed (or a looked-after child or a care leaver of 24 or under have died). Correct the incident first if it has changed.",
+                    ));
+                };
+                self.past(
+                    "became_aware_on",
+                    "the local authority became aware",
+                    became_aware_on,
+                )?;
+                Self::not_before(
+                    "became_aware_on",
+                    became_aware_on,
+                    incident.occurred_on,
+                    "the incident",
+                )?;
+                one(Event::ReferralFoundNotifiable {
+                    became_aware_on,
+                    notifiable_because: because,
+                })
+            }
             Command::ReceiveReferral { referral, opening } => {
                 self.past(
                     "referral.received_on",
@@ -616,6 +686,40 @@ impl Decider<'_> {
                     (TriageOutcome::RapidReview, None) => {
                         return Err(DomainError::rule(
                             "A rapid review follows a serious incident notification. For a referral that came another way, choose scoping or no further action.",
+                        ));
+                    }
+                    // WT2023 ch.5 (PROCESS.md, "Counting and dates"): a looked-after child's
+                    // death goes to a rapid review unless it is determined, with reasons, that
+                    // the case does not meet the criteria; abuse or neglect known or suspected
+                    // always meets them.
+                    (
+                        TriageOutcome::RapidReviewCriteriaNotMet,
+                        Some(NotifiableBecause::LookedAfterChildDeath),
+                    ) => {
+                        if case
+                            .incident
+                            .as_ref()
+                            .is_some_and(|i| i.abuse_or_neglect != AbuseOrNeglect::NotSuspected)
+                        {
+                            return Err(DomainError::rule(
+                                "The case meets the criteria for a rapid review: abuse or neglect is known or suspected.",
+                            ));
+                        }
+                        if case.notified_on.is_none() {
+                            return Err(DomainError::rule(
+                                "Record the notification to the National Panel first: a looked-after child's death is notified whether or not a rapid review follows.",
+                            ));
+                        }
+                        None
+                    }
+                    (TriageOutcome::RapidReviewCriteriaNotMet, _) => {
+                        return Err(DomainError::rule(
+                            "Only the death of a looked-after child where abuse or neglect is not suspected can be found not to meet the criteria for a rapid review.",
+                        ));
+                    }
+                    (_, Some(NotifiableBecause::LookedAfterChildDeath)) => {
+                        return Err(DomainError::rule(
+                            "A looked-after child's death goes to a rapid review unless it does not meet the criteria for one: then record that, with the reasons.",
                         ));
                     }
                     (_, Some(n)) if n.needs_rapid_review() => {
@@ -997,6 +1101,19 @@ impl Decider<'_> {
                         join_words(&missing)
                     )));
                 }
+                // The case's own order: meeting and decision, then sign-off, then submission
+                // (PROCESS.md stage 4), so timeliness cannot be back-dated.
+                if let Some((held_on, _)) = &case.rapid_review_meeting {
+                    Self::not_before("signed_on", signed_on, *held_on, "the rapid review meeting")?;
+                }
+                if let Some((_, _, _, decided_on)) = &case.decision {
+                    Self::not_before(
+                        "signed_on",
+                        signed_on,
+                        *decided_on,
+                        "the decision on a local review",
+                    )?;
+                }
                 one(Event::RapidReviewSignedOff { partner, signed_on })
             }
             Command::SubmitRapidReview { submitted_on } => {
@@ -1035,11 +1152,22 @@ impl Decider<'_> {
                     submitted,
                     "the rapid review was sent",
                 )?;
-                one(Event::PanelResponded {
+                let responded = Event::PanelResponded {
                     agrees,
                     comments,
                     received_on,
-                })
+                };
+                // A disagreement that arrives after closure reopens the case, so the partners
+                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d)).
+                if case.stage == S::Closed && !agrees {
+                    return Ok(vec![
+                        responded,
+                        Event::CaseReopened {
+                            reopened_on: self.today(),
+                        },
+                    ]);
+                }
+                one(responded)
             }
             Command::AppointPanelMember {
                 member,
@@ -1350,6 +1478,14 @@ impl Decider<'_> {
                         partner.label()
                     )));
                 }
+                // The case's own order: draft, then sign-off, then sending, then publication
+                // (PROCESS.md stages 10-12), so the report cannot be sent before it existed.
+                Self::not_before(
+                    "signed_on",
+                    signed_on,
+                    draft.submitted_on,
+                    "the latest draft of the report",
+                )?;
                 one(Event::ReportSignedOff { partner, signed_on })
             }
             Command::SendReport { sent_on } => {
@@ -1462,15 +1598,17 @@ impl Decider<'_> {
                     ));
                 };
                 self.past("published_on", "of publication", published_on)?;
-                let earliest = self
-                    .ctx
-                    .calendar
-                    .add_working_days(sent, self.ctx.settings.publication_notice_working_days);
+                // A statutory notice period: closure days do not lengthen it.
+                let earliest = crate::deadlines::earliest_publication(
+                    sent,
+                    self.ctx.calendar,
+                    self.ctx.settings,
+                );
                 if published_on < earliest {
                     return Err(DomainError::rule(format!(
                         "The report can be published from {}: {} working days after it was sent to the National Panel and the Secretary of State on {}.",
                         long_date(earliest),
-                        self.ctx.settings.publication_notice_working_days,
+                        self.ctx.settings.publication_notice_days(),
                         long_date(sent)
                     )));
                 }
@@ -1495,7 +1633,7 @@ impl Decider<'_> {
                 }
                 let year = online_until(
                     published_on,
-                    self.ctx.settings.online_years,
+                    self.ctx.settings.years_online(),
                     self.ctx.calendar,
                 );
                 let until = match chosen_until {
@@ -1527,7 +1665,11 @@ impl Decider<'_> {
                 }
                 self.past("removed_on", "of removal", removed_on)?;
                 let until = case.online_until.unwrap_or_else(|| {
-                    online_until(published, self.ctx.settings.online_years, self.ctx.calendar)
+                    online_until(
+                        published,
+                        self.ctx.settings.years_online(),
+                        self.ctx.calendar,
+                    )
                 });
                 if removed_on < until {
                     return Err(DomainError::rule(format!(
@@ -1668,8 +1810,44 @@ impl Decider<'_> {
                 }
                 one(Event::MembershipRevoked { user })
             }
-            Command::CloseCase { closed_on, reason } => {
+            Command::CloseCase {
+                closed_on,
+                reason,
+                without_panel_response,
+            } => {
                 self.past("closed_on", "of closure", closed_on)?;
+                // The Panel replies whether it agrees with the rapid review's decision, and may
+                // conclude a local review is more appropriate (PROCESS.md stages 4 and 6).
+                let awaiting_panel =
+                    case.rapid_review_submitted_on.is_some() && case.panel_response.is_none();
+                if awaiting_panel && without_panel_response.is_none() {
+                    return Err(DomainError::rule(
+                        "The National Panel has not replied to the rapid review yet: wait for its response (it may conclude that a local review is more appropriate), or record why the case closes without it.",
+                    ));
+                }
+                if !awaiting_panel && without_panel_response.is_some() {
+                    return Err(DomainError::invalid(
+                        "without_panel_response",
+                        "There is no reply from the National Panel to wait for: leave this empty.",
+                    ));
+                }
+                // Immediate actions to keep children safe, agreed at the rapid review, are
+                // carried out before the case closes (PROCESS.md stage 4; WT2023 ch.5).
+                let not_done = case
+                    .safety_actions
+                    .iter()
+                    .filter(|a| !case.safety_actions_done.contains_key(&a.action_id))
+                    .count();
+                if not_done > 0 {
+                    return Err(DomainError::rule(format!(
+                        "The case can close once every immediate safety action agreed at the rapid review is carried out: {} not recorded as carried out.",
+                        plural(
+                            i64::try_from(not_done).unwrap_or(i64::MAX),
+                            "immediate safety action is",
+                            "immediate safety actions are"
+                        )
+                    )));
+                }
                 if case.stage == S::ActionPlan {
                     if case.actions.is_empty() {
                         return Err(DomainError::rule(
@@ -1705,7 +1883,11 @@ impl Decider<'_> {
                         )));
                     }
                 }
-                one(Event::CaseClosed { closed_on, reason })
+                one(Event::CaseClosed {
+                    closed_on,
+                    reason,
+                    without_panel_response,
+                })
             }
         }
     }
@@ -1786,12 +1968,13 @@ impl Decider<'_> {
 }
 
 /// The first day a published report may be taken down: one year online (WT2023 ch.5), moved
-/// to the next working day when that falls on a weekend, bank holiday or closure day.
+/// to the next working day when that falls on a weekend or bank holiday. A statutory period:
+/// the partnership's closure days play no part ([`Counting::Statutory`]).
 #[must_use]
 pub fn online_until(published_on: Date, years: u8, calendar: &Calendar) -> Date {
     next_working_day(
         crate::words::add_months(published_on, u32::from(years) * 12),
-        calendar,
+        &calendar.counting(Counting::Statutory),
     )
 }
 

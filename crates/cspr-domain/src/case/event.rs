@@ -35,6 +35,13 @@ pub enum Event {
         /// Why it must be notified.
         notifiable_because: NotifiableBecause,
     },
+    /// A case opened by referral proved notifiable: it is on the notified route from now on.
+    ReferralFoundNotifiable {
+        /// When the local authority became aware of the serious incident.
+        became_aware_on: Date,
+        /// Why it must be notified.
+        notifiable_because: NotifiableBecause,
+    },
     /// The National Panel was notified.
     NationalPanelNotified {
         /// When.
@@ -439,6 +446,16 @@ pub enum Event {
         closed_on: Date,
         /// Why.
         reason: NonEmptyText,
+        /// Why it closed before the National Panel replied to its rapid review, when it did.
+        #[serde(default)]
+        without_panel_response: Option<NonEmptyText>,
+    },
+    /// The National Panel disagreed with the decision after the case was closed: the case is
+    /// open again (at Decided, or at the action plan when actions were agreed) so the partners
+    /// can revise the decision.
+    CaseReopened {
+        /// When.
+        reopened_on: Date,
     },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {

@@ -119,7 +119,9 @@ pub enum NotifiableBecause {
     /// Abuse or neglect known or suspected, and the child died or was seriously harmed
     /// (Children Act 2004 s16C(1)).
     AbuseOrNeglect,
-    /// The death of a looked-after child, whatever the cause (s16C(1)(b); WT2023 ch.5).
+    /// The death of a looked-after child, whatever the cause (WT2023 ch.5; PROCESS.md stage 1).
+    /// A rapid review follows unless the case is found, with reasons, not to meet the criteria
+    /// ([`TriageOutcome::RapidReviewCriteriaNotMet`]).
     LookedAfterChildDeath,
     /// The death of a care leaver up to and including age 24 (WT2023 ch.5): notified, but no
     /// rapid review is needed.
@@ -185,6 +187,11 @@ pub enum TriageOutcome {
     Scoping,
     /// No further action.
     NoFurtherAction,
+    /// A looked-after child's death, abuse or neglect not suspected, that does not meet the
+    /// criteria for a rapid review (an expected death from illness, say): determined with the
+    /// reasons recorded, after the notification, which stays required (WT2023 ch.5). The case is
+    /// decided with no review.
+    RapidReviewCriteriaNotMet,
 }
 
 /// The kinds of contribution a partnership asks agencies for.

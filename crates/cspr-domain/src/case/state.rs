@@ -306,6 +306,13 @@ impl Case {
         self.notifiable_because.is_some()
     }
 
+    /// Whether the National Panel still has to be notified: the case came through a
+    /// notifiable incident and no notification is recorded (pages offer the notification then).
+    #[must_use]
+    pub const fn awaits_notification(&self) -> bool {
+        self.is_notified_route() && self.notified_on.is_none()
+    }
+
     /// Contribution requests of one kind.
     pub fn requests(&self, kind: ContributionKind) -> impl Iterator<Item = &ContributionRequest> {
         self.contributions.values().filter(move |r| r.kind == kind)
@@ -376,6 +383,16 @@ impl Case {
         self.children.clone_from(&opening.children);
     }
 
+    /// The stage a closed case reopens at: the action plan when actions were agreed (closure
+    /// came from there), else Decided.
+    fn stage_when_reopened(&self) -> Stage {
+        if self.actions.is_empty() {
+            Stage::Decided
+        } else {
+            Stage::ActionPlan
+        }
+    }
+
     /// The stage a decision leads to.
     fn stage_after_decision(&self) -> Stage {
         match self.outcome() {
@@ -411,6 +428,13 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.notifiable_because = Some(*notifiable_because);
             case.stage = Stage::Incident;
         }
+        Event::ReferralFoundNotifiable {
+            became_aware_on,
+            notifiable_because,
+        } => {
+            case.became_aware_on = Some(*became_aware_on);
+            case.notifiable_because = Some(*notifiable_because);
+        }
         Event::NationalPanelNotified {
             notified_on,
             panel_reference,
@@ -445,7 +469,9 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.stage = match outcome {
                 TriageOutcome::RapidReview => Stage::RapidReview,
                 TriageOutcome::Scoping => Stage::Scoping,
-                TriageOutcome::NoFurtherAction => Stage::Decided,
+                TriageOutcome::NoFurtherAction | TriageOutcome::RapidReviewCriteriaNotMet => {
+                    Stage::Decided
+                }
             };
         }
         Event::ContributionsRequested {
@@ -810,9 +836,15 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::MembershipRevoked { user } => {
             case.members.remove(user);
         }
-        Event::CaseClosed { closed_on, reason } => {
+        Event::CaseClosed {
+            closed_on, reason, ..
+        } => {
             case.closed = Some((*closed_on, reason.clone()));
             case.stage = Stage::Closed;
+        }
+        Event::CaseReopened { .. } => {
+            case.closed = None;
+            case.stage = case.stage_when_reopened();
         }
     }
     case

@@ -46,12 +46,15 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
     ]
     .concat();
     let after_submission = stages("decided", "action-plan");
+    // The Panel's reply may also come after closure, and a disagreement reopens the case
+    // (PROCESS.md stages 4 and 6; issue 15).
+    let panel_reply = stages("decided", "closed");
     BTreeMap::from([
         ("record-serious-incident", vec!["new"]),
-        (
-            "notify-national-panel",
-            vec!["incident", "referral", "triage"],
-        ),
+        // Every open stage, not only before triage: a care leaver's death triaged before it was
+        // notified must still be notified (PROCESS.md stage 1; WT2023 ch.5; issue 15).
+        ("notify-national-panel", open_stages.clone()),
+        ("find-referral-notifiable", vec!["referral", "triage"]),
         ("receive-referral", vec!["new", "incident"]),
         ("approve-referral", vec!["referral"]),
         ("triage-referral", vec!["triage"]),
@@ -81,7 +84,7 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
             "decide-on-local-review",
             [stages("rapid-review", "commissioning"), vec!["action-plan"]].concat(),
         ),
-        ("record-panel-response", after_submission.clone()),
+        ("record-panel-response", panel_reply),
         ("appoint-panel-member", vec!["commissioning", "evidence"]),
         (
             "agree-terms-of-reference",
@@ -141,9 +144,14 @@ fn key(cmd: &Command) -> String {
     }
 }
 
-/// One sample of every command key, taken from the scripts.
+/// One sample of every command key, taken from the scripts, and of the commands no script
+/// gives (a referral that proves notifiable, issue 15).
 fn samples() -> BTreeMap<String, Command> {
     let mut out = BTreeMap::new();
+    let found_notifiable = Command::FindReferralNotifiable {
+        became_aware_on: time::macros::date!(2025 - 03 - 03),
+    };
+    out.insert(key(&found_notifiable), found_notifiable);
     for script in [
         local_review_script(),
         scoping_script(),
@@ -168,9 +176,10 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
         .map(|k| k.split('/').next().unwrap_or(k))
         .collect();
     commands.dedup();
-    // Every variant of `Command` (44): a new command must join a script and this table.
-    // 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents, pseudonyms).
-    assert_eq!(commands.len(), 44 + 7 + 4 + 4);
+    // Every variant of `Command` (44): a new command must join a script (or the samples) and
+    // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
+    // pseudonyms), 1 (a referral that proves notifiable).
+    assert_eq!(commands.len(), 44 + 7 + 4 + 4 + 1);
 }
 
 #[test]

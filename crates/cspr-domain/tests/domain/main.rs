@@ -19,5 +19,6 @@ mod deadlines;
 mod documents;
 mod figures;
 mod stage_awaits;
+mod statutory;
 mod timeline;
 mod vocab;

@@ -409,6 +409,7 @@ fn long_free_text_is_cut_on_a_character_boundary() {
         &Event::CaseClosed {
             closed_on: date!(2025 - 09 - 30),
             reason: text(&long),
+            without_panel_response: None,
         },
         &agency_name,
     );

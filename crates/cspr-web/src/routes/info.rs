@@ -71,7 +71,7 @@ impl Figures {
         Self {
             rapid_review: working_days(i64::from(s.rapid_review_working_days)),
             local_review: plural(i64::from(s.local_review_months), "month", "months"),
-            online: plural(i64::from(s.online_years), "year", "years"),
+            online: plural(i64::from(s.years_online()), "year", "years"),
         }
     }
 }

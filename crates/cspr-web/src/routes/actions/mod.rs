@@ -170,6 +170,19 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
     }
     let stage = ctx.case.stage;
     let in_stage = action.command.permitted_stages().contains(&stage);
+    // The notification is allowed in every open stage (a care leaver's death may be triaged
+    // first), so it is offered only while the case still awaits it.
+    let in_stage = in_stage
+        && (action.command != cspr_domain::case::CommandKind::NotifyNationalPanel
+            || ctx.case.awaits_notification())
+        // The Panel's reply is recorded once, after the rapid review was sent (also on a
+        // closed case, which a disagreement reopens).
+        && (action.command != cspr_domain::case::CommandKind::RecordPanelResponse
+            || (ctx.case.rapid_review_submitted_on.is_some()
+                && ctx.case.panel_response.is_none()))
+        // Only a case opened by referral, not yet notifiable, can prove notifiable.
+        && (action.command != cspr_domain::case::CommandKind::FindReferralNotifiable
+            || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()));
     // A required choice with nothing to choose from cannot be answered.
     in_stage
         && (action.questions)(ctx).iter().all(|q| match &q.kind {

@@ -93,6 +93,7 @@ impl CaseView {
                             | Event::ActionAgreed { .. }
                             | Event::ActionCompleted { .. }
                             | Event::CaseClosed { .. }
+                            | Event::CaseReopened { .. }
                     )
             })
             .map(|e| {

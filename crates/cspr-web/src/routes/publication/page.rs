@@ -126,7 +126,7 @@ pub(super) async fn publication_page(
             format!(
                 "{} ({} working days after it was sent)",
                 long_date(day),
-                state.app().settings().publication_notice_working_days
+                state.app().settings().publication_notice_days()
             ),
             String::new(),
             String::new(),

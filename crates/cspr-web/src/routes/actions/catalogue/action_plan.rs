@@ -173,6 +173,12 @@ pub(super) fn actions() -> Vec<Action> {
                 vec![
                     date("closed_on", "Date closed"),
                     area("reason", "Why the case can close now"),
+                    area(
+                        "without_panel_response",
+                        "Why the case closes before the National Panel replied",
+                    )
+                    .optional()
+                    .hint("Only when the Panel has not yet replied to the rapid review"),
                 ]
             },
         ),

@@ -283,6 +283,21 @@ pub(super) fn actions() -> Vec<Action> {
             )
         },
         a(
+            K::FindReferralNotifiable,
+            "Record that the referral is a notifiable serious incident",
+            "Save",
+            "The case is now on the notified route",
+            |_| {
+                vec![
+                    date(
+                        "became_aware_on",
+                        "Date the local authority became aware of the serious incident",
+                    )
+                    .hint("The 5 working days to notify the National Panel run from this day"),
+                ]
+            },
+        ),
+        a(
             K::NotifyNationalPanel,
             "Record the notification to the National Panel",
             "Save",
@@ -335,6 +350,11 @@ pub(super) fn actions() -> Vec<Action> {
                                 .hint("A notifiable incident: 15 working days from notification"),
                             Opt::new("scoping", "Scoping at the next subgroup meeting"),
                             Opt::new("no-further-action", "No further action"),
+                            Opt::new(
+                                "rapid-review-criteria-not-met",
+                                "Does not meet the criteria for a rapid review",
+                            )
+                            .hint("A looked-after child's death where abuse or neglect is not suspected, once notified: give the reasons"),
                         ],
                     ),
                     area("reasons", "Reasons"),
