@@ -242,6 +242,7 @@ async fn run_shifted(
             calendar: app.calendar(),
             settings: app.settings(),
             actor: DEMO_ACTOR,
+            acting_for: None,
         };
         match cspr_domain::case::decide(&case, cmd.clone(), &ctx) {
             Ok(events) => case = events.iter().fold(case, cspr_domain::case::apply),

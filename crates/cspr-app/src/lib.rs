@@ -336,6 +336,7 @@ impl App {
             calendar: &self.calendar,
             settings: &self.settings,
             actor: actor.user_id,
+            acting_for: actor.acting_for,
         }
     }
 

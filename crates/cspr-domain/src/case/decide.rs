@@ -30,6 +30,10 @@ pub struct Ctx<'a> {
     pub settings: &'a Settings,
     /// Who is acting.
     pub actor: UserId,
+    /// The one agency the actor acts for (an agency representative), or `None` when they act
+    /// for the partnership: a command acting for another agency is refused
+    /// ([`super::within_agency`]).
+    pub acting_for: Option<crate::ids::AgencyId>,
 }
 
 use Stage as S;
@@ -224,6 +228,7 @@ pub fn default_contribution_due(
         calendar,
         settings,
         actor: UserId::from_uuid(uuid::Uuid::nil()),
+        acting_for: None,
     };
     Decider { case, ctx: &ctx }.default_due(kind)
 }
@@ -311,6 +316,14 @@ pub fn decide(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Vec<Event>
             action: action_words(&command),
             stage: case.stage,
         });
+    }
+    if let Some(agency) = ctx.acting_for
+        && !super::within_agency(agency, case, &command)
+    {
+        return Err(DomainError::rule(format!(
+            "You can {} for your own agency only.",
+            action_words(&command)
+        )));
     }
     Decider { case, ctx }.decide(command)
 }

@@ -8,6 +8,7 @@
 #[macro_use]
 mod common;
 
+mod acting;
 mod actions;
 mod anonymisation_review;
 mod calendar;

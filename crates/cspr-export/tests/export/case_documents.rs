@@ -41,6 +41,7 @@ fn case_before(stop: impl Fn(&Command) -> bool) -> Case {
             calendar: &calendar,
             settings: &settings,
             actor: UserId(examples::id(0x99)),
+            acting_for: None,
         };
         for e in decide(&case, cmd, &ctx).expect("script step") {
             case = apply(case, &e);

@@ -35,6 +35,7 @@ impl World {
             calendar: &self.calendar,
             settings: &self.settings,
             actor: UserId(id(0x99)),
+            acting_for: None,
         }
     }
 
