@@ -123,25 +123,6 @@ fn publish(online_until: Option<Date>) -> Command {
     }
 }
 
-#[track_caller]
-fn rule(result: Result<Vec<Event>, DomainError>, words: &str) {
-    match result {
-        Err(DomainError::Rule(m)) => assert!(m.contains(words), "{m:?} lacks {words:?}"),
-        other => panic!("expected a rule saying {words:?}, got {other:?}"),
-    }
-}
-
-#[track_caller]
-fn invalid(result: Result<Vec<Event>, DomainError>, field: &str, words: &str) {
-    match result {
-        Err(DomainError::Invalid { field: f, message }) => {
-            assert_eq!(f, field, "{message}");
-            assert!(message.contains(words), "{message:?} lacks {words:?}");
-        }
-        other => panic!("expected {field} refused with {words:?}, got {other:?}"),
-    }
-}
-
 #[test]
 fn a_scan_records_its_findings_for_the_latest_version() {
     let w = World::default();

@@ -18,6 +18,12 @@ fn find<'a>(ds: &'a [Deadline], key: &str) -> &'a Deadline {
         .unwrap_or_else(|| panic!("no deadline {key}: {ds:?}"))
 }
 
+/// The case's deadline with `key` as the world counts it on `today`.
+fn deadline(world: &World, case: &Case, today: Date, key: &str) -> Deadline {
+    let ds = deadlines(case, &world.calendar, &world.settings, today);
+    find(&ds, key).clone()
+}
+
 /// A world whose partnership closes between Christmas and New Year 2024 (Friday 27, Monday
 /// 30 and Tuesday 31 December) and on Friday 18 July 2025.
 fn world_with_closures() -> World {
@@ -75,13 +81,7 @@ fn notified_over_christmas(world: &World, aware: Date, notified: Date) -> Case {
 fn closure_days_do_not_stretch_the_rapid_review_deadline() {
     let world = world_with_closures();
     let case = notified_over_christmas(&world, date!(2024 - 12 - 13), date!(2024 - 12 - 16));
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2024 - 12 - 16),
-    );
-    let rr = find(&ds, "rapid-review");
+    let rr = deadline(&world, &case, date!(2024 - 12 - 16), "rapid-review");
     assert_eq!(rr.due, date!(2025 - 01 - 09));
     assert_eq!(rr.counting, Counting::Statutory);
     assert!(
@@ -102,13 +102,7 @@ fn closure_days_do_not_stretch_the_rapid_review_deadline() {
 fn closure_days_do_not_stretch_the_notification_deadline() {
     let world = world_with_closures();
     let case = notified_over_christmas(&world, date!(2024 - 12 - 20), date!(2025 - 01 - 03));
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 01 - 03),
-    );
-    let n = find(&ds, "notification");
+    let n = deadline(&world, &case, date!(2025 - 01 - 03), "notification");
     assert_eq!(n.due, date!(2024 - 12 - 31));
     assert_eq!(n.counting, Counting::Statutory);
     // Sent on 3 January it was late by two statutory working days (2 and 3 January).
@@ -129,20 +123,14 @@ fn closure_days_do_not_stretch_the_notification_deadline() {
 fn closure_days_do_not_stretch_the_publication_notice() {
     let world = world_with_closures();
     let (case, _) = lr_until(&world, step!(Publish { .. }));
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 07 - 28),
-    );
-    let earliest = find(&ds, "earliest-publication");
+    let on = date!(2025 - 07 - 28);
+    let earliest = deadline(&world, &case, on, "earliest-publication");
     assert_eq!(earliest.due, date!(2025 - 07 - 25));
     assert_eq!(earliest.counting, Counting::Statutory);
-    assert_eq!(find(&ds, "local-review").counting, Counting::Local);
-    assert_eq!(
-        find(&ds, &format!("agency-summary:{POLICE}")).counting,
-        Counting::Local
-    );
+    let local = deadline(&world, &case, on, "local-review");
+    assert_eq!(local.counting, Counting::Local);
+    let summary = deadline(&world, &case, on, &format!("agency-summary:{POLICE}"));
+    assert_eq!(summary.counting, Counting::Local);
 }
 
 /// Rule: as above, the 15 working days to the rapid review ignore closure days, so the yearly
@@ -267,22 +255,6 @@ fn a_clock_stop_after_the_report_was_sent_does_not_change_the_figures() {
 // 3. Dates respect the case's own order of events.
 // ---------------------------------------------------------------------------------------------
 
-/// Asserts that `result` is refused on `field` with a message holding `words`.
-#[track_caller]
-fn assert_invalid(
-    result: Result<Vec<cspr_domain::case::Event>, cspr_domain::case::DomainError>,
-    field: &str,
-    words: &str,
-) {
-    match result {
-        Err(cspr_domain::case::DomainError::Invalid { field: f, message }) => {
-            assert_eq!(f, field, "{message}");
-            assert!(message.contains(words), "{message}");
-        }
-        other => panic!("expected {field} to be refused, got {other:?}"),
-    }
-}
-
 /// Rule: the rapid review is completed, signed off by the partners and then sent to the Panel
 /// within 15 working days (PROCESS.md stage 4: the meeting, then sign-off, then the report goes
 /// to the National Panel; WT2023 ch.5). Timeliness is measured from recorded dates, so the
@@ -295,7 +267,7 @@ fn assert_invalid(
 fn a_rapid_review_cannot_be_signed_off_before_its_meeting() {
     let world = World::default();
     let (case, today, _) = lr_before(&world, step!(SignOffRapidReview { .. }));
-    assert_invalid(
+    invalid(
         world.decide(
             &case,
             today,
@@ -319,7 +291,7 @@ fn a_rapid_review_cannot_be_signed_off_before_its_meeting() {
 fn a_report_cannot_be_signed_off_before_its_draft_existed() {
     let world = World::default();
     let (case, today, _) = lr_before(&world, step!(SignOffReport { .. }));
-    assert_invalid(
+    invalid(
         world.decide(
             &case,
             today,
@@ -627,12 +599,10 @@ fn a_looked_after_childs_expected_death_can_be_found_not_to_meet_the_rapid_revie
 fn a_looked_after_childs_death_with_abuse_suspected_still_goes_to_rapid_review() {
     let world = World::default();
     let case = looked_after_death_before_triage(&world, AbuseOrNeglect::Suspected);
-    match world.decide(&case, date!(2025 - 03 - 05), criteria_not_met()) {
-        Err(cspr_domain::case::DomainError::Rule(message)) => {
-            assert!(message.contains("abuse or neglect"), "{message}");
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    rule(
+        world.decide(&case, date!(2025 - 03 - 05), criteria_not_met()),
+        "abuse or neglect",
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,13 +632,7 @@ fn a_referral_that_proves_notifiable_becomes_a_notification() {
         },
     );
     assert!(case.is_notified_route());
-    let ds = deadlines(
-        &case,
-        &world.calendar,
-        &world.settings,
-        date!(2025 - 03 - 12),
-    );
-    let n = find(&ds, "notification");
+    let n = deadline(&world, &case, date!(2025 - 03 - 12), "notification");
     assert_eq!(n.due, date!(2025 - 03 - 18));
     assert!(n.explanation.contains("11 March 2025"), "{}", n.explanation);
     let case = world.step(
@@ -722,7 +686,7 @@ fn only_a_notifiable_referral_becomes_a_notification() {
         "{refused:?}"
     );
     let (case, _, _) = sc_before(&world, step!(TriageReferral { .. }));
-    assert_invalid(
+    invalid(
         world.decide(
             &case,
             date!(2025 - 03 - 12),
@@ -814,12 +778,10 @@ fn a_case_cannot_close_before_the_panel_replies_without_a_reason() {
     let world = World::default();
     let (case, _) = run(&world, &rapid_review_sent_no_further_action(true));
     assert_eq!(case.stage, cspr_domain::case::Stage::Decided);
-    match world.decide(&case, date!(2025 - 04 - 01), close(None)) {
-        Err(cspr_domain::case::DomainError::Rule(m)) => {
-            assert!(m.contains("National Panel"), "{m}");
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    rule(
+        world.decide(&case, date!(2025 - 04 - 01), close(None)),
+        "National Panel",
+    );
     let events = world
         .decide(
             &case,
@@ -847,12 +809,10 @@ fn a_case_cannot_close_while_an_immediate_safety_action_is_not_carried_out() {
     let mut script = rapid_review_sent_no_further_action(false);
     script.push((date!(2025 - 04 - 10), panel_response(true)));
     let (case, _) = run(&world, &script);
-    match world.decide(&case, date!(2025 - 04 - 10), close(None)) {
-        Err(cspr_domain::case::DomainError::Rule(m)) => {
-            assert!(m.contains("immediate safety action"), "{m}");
-        }
-        other => panic!("expected a refusal, got {other:?}"),
-    }
+    rule(
+        world.decide(&case, date!(2025 - 04 - 10), close(None)),
+        "immediate safety action",
+    );
 }
 
 /// Rule: the Panel replies whether it agrees with the decision, and where it concludes that a

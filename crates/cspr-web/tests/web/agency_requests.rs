@@ -61,6 +61,21 @@ async fn asking(reference: &str, kind: ContributionKind) -> Asking {
     }
 }
 
+/// As [`asking`], with the request made of health and the police by the team.
+async fn asked_of_health_and_police(reference: &str, kind: ContributionKind) -> Asking {
+    let asking = asking(reference, kind).await;
+    let response = asking
+        .t
+        .client(asking.team.clone())
+        .post(
+            &format!("/cases/{}/requests", asking.case),
+            &format!("kind={}&agencies={HEALTH}&agencies={POLICE}", kind.slug()),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    asking
+}
+
 const SUMMARY: &str = "q-involvement=Health+visitor+saw+the+baby+twice.&q-known-risks=New+partner+not+known.\
                        &q-worked-well=Visits+on+time.&q-early-learning=Ask+who+lives+at+home.";
 
@@ -335,22 +350,12 @@ async fn the_team_asks_agencies_answer_and_responses_are_read_side_by_side() {
 /// the case refuse it too: `cspr-app/tests/app/policy.rs`).
 #[tokio::test]
 async fn a_representative_records_contributions_for_their_own_agency_only() {
-    let Asking {
-        t,
-        case,
-        team,
-        health,
-        police,
-        ..
-    } = asking("CSPR-2025-063", ContributionKind::AgencySummary).await;
-    let (team, health, police) = (t.client(team), t.client(health), t.client(police));
-    let asked = team
-        .post(
-            &format!("/cases/{case}/requests"),
-            &format!("kind=agency-summary&agencies={HEALTH}&agencies={POLICE}"),
-        )
-        .await;
-    assert_eq!(asked.status(), StatusCode::SEE_OTHER);
+    let asked = asked_of_health_and_police("CSPR-2025-063", ContributionKind::AgencySummary).await;
+    let (t, case) = (&asked.t, asked.case);
+    let (health, police) = (
+        t.client(asked.health.clone()),
+        t.client(asked.police.clone()),
+    );
     // The police save a draft of their own.
     let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/agency-summary");
     let saved = police
@@ -409,22 +414,13 @@ async fn a_representative_records_contributions_for_their_own_agency_only() {
 
 #[tokio::test]
 async fn the_integrated_chronology_from_typed_csv_and_xlsx_entries() {
-    let Asking {
-        t,
-        case,
-        team,
-        health,
-        police,
-        ..
-    } = asking("CSPR-2025-062", ContributionKind::Chronology).await;
-    let (team, health, police) = (t.client(team), t.client(health), t.client(police));
-    let response = team
-        .post(
-            &format!("/cases/{case}/requests"),
-            &format!("kind=chronology&agencies={HEALTH}&agencies={POLICE}"),
-        )
-        .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let asked = asked_of_health_and_police("CSPR-2025-062", ContributionKind::Chronology).await;
+    let (t, case) = (&asked.t, asked.case);
+    let (team, health, police) = (
+        t.client(asked.team.clone()),
+        t.client(asked.health.clone()),
+        t.client(asked.police.clone()),
+    );
     let health_form = format!("/cases/{case}/agencies/{HEALTH}/requests/chronology");
     let police_form = format!("/cases/{case}/agencies/{POLICE}/requests/chronology");
 

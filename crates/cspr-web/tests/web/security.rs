@@ -374,10 +374,9 @@ async fn administrators_and_the_team_cannot_be_made_case_members() {
     .await;
 }
 
-#[tokio::test]
-async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
-    let (t, case) = TestApp::with_case("CSPR-2025-205").await;
-    let (rep, cookie) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
+/// Health's representative, signed in and made a member of the case for Health.
+async fn health_rep_on(t: &TestApp, case: CaseId) -> (Uuid, String) {
+    let (rep, cookie) = signed_in(t, Role::AgencyRepresentative, "rep@example.org").await;
     t.grant(
         case,
         rep,
@@ -385,6 +384,13 @@ async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
         Some(cspr_domain::examples::HEALTH),
     )
     .await;
+    (rep, cookie)
+}
+
+#[tokio::test]
+async fn agency_drafts_follow_the_agency_recorded_on_the_membership() {
+    let (t, case) = TestApp::with_case("CSPR-2025-205").await;
+    let (rep, cookie) = health_rep_on(&t, case).await;
 
     let health = format!(
         "/cases/{case}/agencies/{}/contributions",
@@ -418,14 +424,7 @@ async fn memberships_end_when_an_administrator_changes_role_or_agency() {
     let (t, case) = TestApp::with_case("CSPR-2025-206").await;
     t.agencies(&[cspr_domain::examples::HEALTH, cspr_domain::examples::POLICE])
         .await;
-    let (rep, _) = signed_in(&t, Role::AgencyRepresentative, "rep@example.org").await;
-    t.grant(
-        case,
-        rep,
-        CaseRole::AgencyRepresentative,
-        Some(cspr_domain::examples::HEALTH),
-    )
-    .await;
+    let (rep, _) = health_rep_on(&t, case).await;
     let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
     let members = |t: &TestApp| {
         let store = t.store.clone();

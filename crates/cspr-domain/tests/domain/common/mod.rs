@@ -153,3 +153,24 @@ pub fn sc_before(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date,
 pub fn sc_until(world: &World, stop: impl Fn(&Command) -> bool) -> (Case, Date) {
     case_until(world, &scoping_script(), stop)
 }
+
+/// The case refuses with a rule whose words contain `words`.
+#[track_caller]
+pub fn rule(result: Result<Vec<Event>, DomainError>, words: &str) {
+    match result {
+        Err(DomainError::Rule(m)) => assert!(m.contains(words), "{m:?} lacks {words:?}"),
+        other => panic!("expected a rule saying {words:?}, got {other:?}"),
+    }
+}
+
+/// The case refuses `field` with words containing `words`.
+#[track_caller]
+pub fn invalid(result: Result<Vec<Event>, DomainError>, field: &str, words: &str) {
+    match result {
+        Err(DomainError::Invalid { field: f, message }) => {
+            assert_eq!(f, field, "{message}");
+            assert!(message.contains(words), "{message:?} lacks {words:?}");
+        }
+        other => panic!("expected {field} refused with {words:?}, got {other:?}"),
+    }
+}
