@@ -10,7 +10,6 @@ use cspr_domain::case::Case;
 use cspr_domain::figures::{Period, YearlyFigures};
 use cspr_domain::ids::CaseId;
 use cspr_store::CaseScope;
-use uuid::Uuid;
 
 use crate::policy::{Principal, listing_scope};
 use crate::reader::{Source, load_if_readable};
@@ -82,14 +81,8 @@ pub async fn yearly_figures(
 /// An earlier case that shares themes with the one in hand.
 #[derive(Debug, Clone)]
 pub struct Earlier {
-    /// The case.
-    pub case_id: Uuid,
-    /// Its reference.
-    pub reference: String,
-    /// The year it opened.
-    pub year: i32,
-    /// Its stage in words.
-    pub stage: String,
+    /// The case as the case list has it (reference, stage, the day it opened).
+    pub case: cspr_store::CaseSummary,
     /// The themes it shares.
     pub shared: Vec<String>,
     /// The recommendations its report made (or, without a report, its agreed actions).
@@ -154,18 +147,14 @@ pub async fn earlier(
             continue;
         };
         out.push(Earlier {
-            case_id: s.case_id,
-            reference: s.reference.clone(),
-            year: s.opened_on.year(),
-            stage: s.stage_label.clone(),
+            case: s.clone(),
             shared,
             recommendations: recommendations(&case),
         });
     }
     out.sort_by(|a, b| {
-        b.year
-            .cmp(&a.year)
-            .then_with(|| b.reference.cmp(&a.reference))
+        (b.case.opened_on.year(), &b.case.reference)
+            .cmp(&(a.case.opened_on.year(), &a.case.reference))
     });
     Ok(out)
 }

@@ -256,7 +256,7 @@ fn sign_report(partner: SafeguardingPartner, on: Date) -> (Date, Command) {
 #[expect(clippy::too_many_lines, reason = "one step per line of the process")]
 pub fn local_review_script() -> Vec<(Date, Command)> {
     use ContributionKind as K;
-    vec![
+    let mut script = vec![
         (
             date!(2025 - 03 - 03),
             Command::RecordSeriousIncident {
@@ -274,21 +274,13 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 panel_reference: Some("NP-123".into()),
             },
         ),
-        (
-            date!(2025 - 03 - 05),
-            Command::ReceiveReferral {
-                referral: referral(date!(2025 - 03 - 05)),
-                opening: None,
-            },
-        ),
-        (
-            date!(2025 - 03 - 05),
-            Command::ApproveReferral {
-                approver: name("Sam Subgroup"),
-                agency: POLICE,
-                approved_on: date!(2025 - 03 - 05),
-            },
-        ),
+    ];
+    script.extend(referral_steps(
+        date!(2025 - 03 - 05),
+        None,
+        date!(2025 - 03 - 05),
+    ));
+    script.extend([
         (
             date!(2025 - 03 - 06),
             Command::TriageReferral {
@@ -778,7 +770,8 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 reason: Some(text("A year online; the learning is in the yearly report.")),
             },
         ),
-    ]
+    ]);
+    script
 }
 
 /// What the redaction engine finds in the worked example's report: the first word of its first
@@ -800,20 +793,36 @@ pub fn anonymisation_finding() -> crate::anonymisation::ScanFinding {
 /// The first steps of a case opened by a referral rather than a notification: the referral
 /// received on 3 March 2025 with what opens the case, and approved the next day.
 fn referral_received_and_approved() -> Vec<(Date, Command)> {
-    vec![
+    referral_steps(
+        date!(2025 - 03 - 03),
+        Some(opening()),
+        date!(2025 - 03 - 04),
+    )
+    .to_vec()
+}
+
+/// Two steps of a script: a referral received on `received` (with what opens the case, when
+/// it opens one) and approved by the police's subgroup member on `approved`.
+#[must_use]
+pub fn referral_steps(
+    received: Date,
+    opening: Option<CaseOpening>,
+    approved: Date,
+) -> [(Date, Command); 2] {
+    [
         (
-            date!(2025 - 03 - 03),
+            received,
             Command::ReceiveReferral {
-                referral: referral(date!(2025 - 03 - 03)),
-                opening: Some(opening()),
+                referral: referral(received),
+                opening,
             },
         ),
         (
-            date!(2025 - 03 - 04),
+            approved,
             Command::ApproveReferral {
                 approver: name("Sam Subgroup"),
                 agency: POLICE,
-                approved_on: date!(2025 - 03 - 04),
+                approved_on: approved,
             },
         ),
     ]

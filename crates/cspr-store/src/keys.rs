@@ -50,9 +50,15 @@ impl MasterKey {
 
     /// Reads the key file (64 hex digits, or 32 raw bytes), creating it with mode 0600 and a
     /// random key when it does not exist yet.
+    ///
+    /// A file that anyone but its owner may read or write is refused: the key opens every
+    /// case.
     pub fn load_or_create(path: &Path) -> Result<MasterKey, StoreError> {
         match fs::read(path) {
-            Ok(bytes) => Self::parse_file(path, bytes),
+            Ok(bytes) => {
+                check_private(path)?;
+                Self::parse_file(path, bytes)
+            }
             Err(e) if e.kind() == io::ErrorKind::NotFound => Self::create_file(path),
             Err(e) => Err(StoreError::Config(format!(
                 "The master key file {} could not be read: {e}.",
@@ -110,6 +116,30 @@ impl MasterKey {
     pub(crate) fn expose(&self) -> &[u8; 32] {
         self.0.expose_secret()
     }
+}
+
+/// Refuses a key file its group or other users may read or write.
+fn check_private(path: &Path) -> Result<(), StoreError> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = fs::metadata(path)
+        .map_err(|e| {
+            StoreError::Config(format!(
+                "The master key file {} could not be read: {e}.",
+                path.display()
+            ))
+        })?
+        .permissions()
+        .mode();
+    if mode & 0o077 == 0 {
+        return Ok(());
+    }
+    Err(StoreError::Config(format!(
+        "The master key file {} may be read or changed by other users (mode {:o}): make it \
+         private to the service's user with `chmod 600 {}`.",
+        path.display(),
+        mode & 0o777,
+        path.display()
+    )))
 }
 
 /// Reads 32 raw bytes, or 64 hex digits surrounded by optional whitespace.
@@ -318,6 +348,37 @@ mod tests {
         fs::write(&path, b"too short").unwrap();
         let err = MasterKey::load_or_create(&path).unwrap_err();
         assert!(matches!(err, StoreError::Config(_)), "{err}");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// Issue 16, finding 12: the master key file's permissions were not checked, so a key any
+    /// user of the machine could read was used as it was. A file that others may read or write
+    /// is refused, naming the fix; once private, it is read.
+    #[test]
+    fn a_key_file_others_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("cspr-key-{}", Uuid::new_v4()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("master.key");
+        fs::write(&path, format!("{}\n", "ab".repeat(32))).unwrap();
+        for mode in [0o644, 0o640, 0o604, 0o620] {
+            fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+            let err = MasterKey::load_or_create(&path).unwrap_err();
+            assert!(
+                matches!(&err, StoreError::Config(m) if m.contains("chmod 600")),
+                "{mode:o}: {err}"
+            );
+        }
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
+        assert_eq!(
+            MasterKey::load_or_create(&path).unwrap().expose(),
+            &[0xab; 32]
+        );
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o400)).unwrap();
+        assert!(
+            MasterKey::load_or_create(&path).is_ok(),
+            "read-only for its owner"
+        );
         fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -186,58 +186,45 @@ async fn a_representative_answers_for_their_own_agency_only(backend: Backend) {
 /// person is told.
 async fn a_save_drawn_before_someone_elses_is_refused_not_lost(backend: Backend) {
     let (_db, app, who, today) = health_summary_requested(backend).await;
-    let (case, _) = app.load(who.case_id()).await.expect("load");
-    let drawn = answers::answers_mark(&answers::draft_of(
-        &case.contributions[&(ContributionKind::AgencySummary, HEALTH)],
-    ));
+    let draft = async || {
+        let (case, _) = app.load(who.case_id()).await.expect("load");
+        answers::draft_of(&case.contributions[&(ContributionKind::AgencySummary, HEALTH)])
+    };
+    let (app_ref, who_ref) = (&app, &who);
+    let save = |text: &str, seen: &str| {
+        let posted = (answered(text), seen.to_owned());
+        async move {
+            let (answers, seen) = posted;
+            let answer = (answers, Some(seen.as_str()));
+            answers::answer(app_ref, who_ref, answer, Step::Save, actor(today)).await
+        }
+    };
+    let drawn = answers::answers_mark(&draft().await);
     // The first person saves, from the draft as drawn.
-    let first = answers::answer(
-        &app,
-        &who,
-        (answered("Seen at home."), Some(&drawn)),
-        Step::Save,
-        actor(today),
-    )
-    .await
-    .expect("saved");
-    assert_eq!(first, Answered::Saved);
+    assert_eq!(
+        save("Seen at home.", &drawn).await.expect("saved"),
+        Answered::Saved
+    );
     let before = version(&app, who.case_id()).await;
     // The second, from the same drawing: refused, nothing written, the first's answers kept.
-    let second = answers::answer(
-        &app,
-        &who,
-        (answered("Seen at clinic."), Some(&drawn)),
-        Step::Save,
-        actor(today),
-    )
-    .await;
+    let second = save("Seen at clinic.", &drawn).await;
     assert!(matches!(second, Err(AnswerError::Changed)), "{second:?}");
     assert_eq!(
         version(&app, who.case_id()).await,
         before,
         "nothing written"
     );
-    let (case, _) = app.load(who.case_id()).await.expect("load");
-    let draft = answers::draft_of(&case.contributions[&(ContributionKind::AgencySummary, HEALTH)]);
+    let kept = draft().await;
     assert!(
-        draft
-            .form
+        kept.form
             .answers
             .iter()
             .all(|a| a.answer == "Seen at home.")
     );
     // Drawn again from the saved draft, the second person's save goes through.
-    let again = answers::answers_mark(&draft);
+    let again = answers::answers_mark(&kept);
     assert_eq!(
-        answers::answer(
-            &app,
-            &who,
-            (answered("Seen at clinic."), Some(&again)),
-            Step::Save,
-            actor(today),
-        )
-        .await
-        .expect("saved"),
+        save("Seen at clinic.", &again).await.expect("saved"),
         Answered::Saved
     );
 }

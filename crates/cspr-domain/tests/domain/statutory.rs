@@ -7,6 +7,7 @@ use cspr_domain::actions::ActionRules;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::{Case, Command};
 use cspr_domain::deadlines::{Counting, Deadline, deadlines};
+use cspr_domain::examples::referral_steps;
 use cspr_domain::figures::{Period, YearlyFigures};
 use time::Date;
 use time::macros::date;
@@ -434,40 +435,29 @@ fn the_publication_notice_never_falls_below_seven_working_days() {
 /// February 2025; the referral is received, approved and triaged with `outcome` before any
 /// notification.
 fn care_leaver_triaged(outcome: TriageOutcome) -> Vec<(Date, Command)> {
-    vec![
-        (
-            date!(2025 - 03 - 03),
-            Command::RecordSeriousIncident {
-                partnership_id: PARTNERSHIP,
-                reference: "CSPR-2025-020".into(),
-                incident: incident(Harm::Death, AbuseOrNeglect::NotSuspected),
-                children: vec![child(false, true, AgeOrDateOfBirth::ApproximateAge(22))],
-                became_aware_on: date!(2025 - 02 - 28),
-            },
-        ),
-        (
-            date!(2025 - 03 - 03),
-            Command::ReceiveReferral {
-                referral: referral(date!(2025 - 03 - 03)),
-                opening: None,
-            },
-        ),
-        (
-            date!(2025 - 03 - 03),
-            Command::ApproveReferral {
-                approver: name("Sam Subgroup"),
-                agency: POLICE,
-                approved_on: date!(2025 - 03 - 03),
-            },
-        ),
-        (
-            date!(2025 - 03 - 04),
-            Command::TriageReferral {
-                outcome,
-                reasons: text("A care leaver's death: learning to be considered."),
-            },
-        ),
-    ]
+    let mut steps = vec![(
+        date!(2025 - 03 - 03),
+        Command::RecordSeriousIncident {
+            partnership_id: PARTNERSHIP,
+            reference: "CSPR-2025-020".into(),
+            incident: incident(Harm::Death, AbuseOrNeglect::NotSuspected),
+            children: vec![child(false, true, AgeOrDateOfBirth::ApproximateAge(22))],
+            became_aware_on: date!(2025 - 02 - 28),
+        },
+    )];
+    steps.extend(referral_steps(
+        date!(2025 - 03 - 03),
+        None,
+        date!(2025 - 03 - 03),
+    ));
+    steps.push((
+        date!(2025 - 03 - 04),
+        Command::TriageReferral {
+            outcome,
+            reasons: text("A care leaver's death: learning to be considered."),
+        },
+    ));
+    steps
 }
 
 /// Rule: deaths of care leavers up to and including age 24 are notified to the National Panel
@@ -514,7 +504,7 @@ fn a_care_leavers_death_triaged_before_notification_can_still_be_notified() {
 
 /// A looked-after child of 15 died with `abuse`; notified, referred, approved, ready to triage.
 fn looked_after_death_before_triage(world: &World, abuse: AbuseOrNeglect) -> Case {
-    let script = vec![
+    let mut script = vec![
         (
             date!(2025 - 03 - 03),
             Command::RecordSeriousIncident {
@@ -532,22 +522,12 @@ fn looked_after_death_before_triage(world: &World, abuse: AbuseOrNeglect) -> Cas
                 panel_reference: None,
             },
         ),
-        (
-            date!(2025 - 03 - 04),
-            Command::ReceiveReferral {
-                referral: referral(date!(2025 - 03 - 04)),
-                opening: None,
-            },
-        ),
-        (
-            date!(2025 - 03 - 04),
-            Command::ApproveReferral {
-                approver: name("Sam Subgroup"),
-                agency: POLICE,
-                approved_on: date!(2025 - 03 - 04),
-            },
-        ),
     ];
+    script.extend(referral_steps(
+        date!(2025 - 03 - 04),
+        None,
+        date!(2025 - 03 - 04),
+    ));
     run(world, &script).0
 }
 

@@ -378,16 +378,16 @@ async fn a_representative_records_contributions_for_their_own_agency_only() {
         "only the representative's own agency is offered"
     );
     let (before, _) = t.state.app().load(case).await.expect("case");
-    let for_police = health
-        .post(
-            &action,
-            &format!(
-                "version={}&kind=agency-summary&agency={POLICE}&{received}\
-                 &contribution.text=Recorded+by+someone+else.",
-                before.version
-            ),
-        )
-        .await;
+    // A summary recorded by health's representative for `agency`, on the form drawn at `version`.
+    let record = |agency, version: u64| {
+        let form = format!(
+            "version={version}&kind=agency-summary&agency={agency}&{received}\
+             &contribution.text=Seen+twice."
+        );
+        let (health, action) = (&health, &action);
+        async move { health.post(action, &form).await }
+    };
+    let for_police = record(POLICE, before.version).await;
     // Not an agency the form offers: refused as the form's error, nothing written.
     assert_eq!(for_police.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let (after, _) = t.state.app().load(case).await.expect("case");
@@ -399,16 +399,7 @@ async fn a_representative_records_contributions_for_their_own_agency_only() {
         cspr_domain::case::model::ContributionStatus::Requested
     ));
     // Their own agency's response goes through the same form.
-    let for_health = health
-        .post(
-            &action,
-            &format!(
-                "version={}&kind=agency-summary&agency={HEALTH}&{received}\
-                 &contribution.text=Seen+twice.",
-                after.version
-            ),
-        )
-        .await;
+    let for_health = record(HEALTH, after.version).await;
     assert_eq!(for_health.status(), StatusCode::SEE_OTHER);
 }
 
