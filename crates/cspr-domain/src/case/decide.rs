@@ -368,7 +368,22 @@ pub fn notifiable_because(
 /// notified to the National Panel, or `None`.
 #[must_use]
 pub fn referral_opening_warning(opening: &CaseOpening) -> Option<String> {
-    let because = notifiable_because(&opening.incident, &opening.children)?;
+    notifiable_warning(&opening.incident, &opening.children)
+}
+
+/// The warning for a case opened by referral whose incident looks notifiable while it is not
+/// yet on the notified route (PROCESS.md stage 1): shown on the case until the team records
+/// that the referral is notifiable, or `None`.
+#[must_use]
+pub fn unnotified_referral_warning(case: &Case) -> Option<String> {
+    if !case.opened_by_referral || case.is_notified_route() {
+        return None;
+    }
+    notifiable_warning(case.incident.as_ref()?, &case.children)
+}
+
+fn notifiable_warning(incident: &Incident, children: &[ChildDetails]) -> Option<String> {
+    let because = notifiable_because(incident, children)?;
     let what = match because {
         NotifiableBecause::AbuseOrNeglect => {
             "abuse or neglect is known or suspected and a child died or was seriously harmed"

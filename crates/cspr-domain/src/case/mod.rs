@@ -11,7 +11,10 @@ pub mod state;
 
 pub use acting::within_agency;
 pub use command::{Command, CommandKind};
-pub use decide::{Ctx, decide, notifiable_because, permitted_stages, referral_opening_warning};
+pub use decide::{
+    Ctx, decide, notifiable_because, permitted_stages, referral_opening_warning,
+    unnotified_referral_warning,
+};
 pub use error::DomainError;
 pub use event::Event;
 pub use state::{Case, Stage, apply};

@@ -204,6 +204,41 @@ async fn a_referral_that_is_scoped_and_needs_no_further_action() {
     assert!(page.matches("Not needed").count() >= 5, "{page}");
 }
 
+/// Issue 15, defect 5: a case opened by referral with serious harm and abuse suspected gave no
+/// warning that the incident must be notified to the National Panel. The case page says so
+/// (with the 5 working days) until the team records that the referral is notifiable, which
+/// the page then offers; after that the warning goes and the notification is awaited.
+#[tokio::test]
+async fn a_referral_that_looks_notifiable_warns_until_it_is_recorded_so() {
+    let (t, people) = setup().await;
+    let mut opening = crate::flows::scoping_no_further_action()[0].clone();
+    for (name, value) in &mut opening.answers {
+        if name == "opening.incident.abuse_or_neglect" {
+            *value = "suspected".to_owned();
+        }
+    }
+    let case = run(&t, &people, &[opening]).await;
+    let path = format!("/cases/{case}");
+    let page = page_as(&t, people.team, &path).await;
+    assert_contains(&page, "This looks like a serious incident");
+    assert_contains(&page, "within 5 working days");
+    assert_contains(&page, "/actions/find-referral-notifiable");
+
+    let recorded = post_as(
+        &t,
+        people.team,
+        &format!("{path}/actions/find-referral-notifiable"),
+        "version=1&became_aware_on-day=1&became_aware_on-month=8&became_aware_on-year=2025",
+    )
+    .await;
+    assert_eq!(recorded.status(), StatusCode::SEE_OTHER);
+    let page = page_as(&t, people.team, &path).await;
+    assert!(
+        !page.contains("This looks like a serious incident"),
+        "{page}"
+    );
+}
+
 async fn rapid_review_case(t: &TestApp, people: &People) -> Uuid {
     run_before(
         t,

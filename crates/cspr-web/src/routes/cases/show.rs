@@ -30,6 +30,8 @@ struct CasePage {
     reference: String,
     stage: &'static str,
     banner: Option<&'static str>,
+    /// What the team must not miss (a referral that looks notifiable), if anything.
+    warning: Option<String>,
     actions: Vec<(String, &'static str)>,
     progress: Vec<StageRow>,
     deadlines: Vec<(String, String, String)>,
@@ -291,6 +293,7 @@ pub async fn show(
         reference: access.summary().reference.clone(),
         stage: case.stage.label(),
         banner: query.done.as_deref().and_then(actions::done_text),
+        warning: cspr_domain::case::unnotified_referral_warning(case),
         actions,
         progress: progress(case),
         deadlines: view.deadlines.clone(),
