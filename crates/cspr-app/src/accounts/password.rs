@@ -70,6 +70,42 @@ pub fn dummy_verify(password: &SecretString) -> bool {
     false
 }
 
+/// Argon2 runs for tens of milliseconds and uses most of a core: never on the async workers,
+/// and at most this many at once, so a burst of sign-ins queues here instead of stalling every
+/// other request (issue 16, finding 7).
+static HASHING: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, usize::from))
+});
+
+/// Runs argon2 work on the blocking pool, one of at most [`HASHING`]'s permits at a time.
+async fn off_the_workers<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    // The semaphore is never closed, so acquiring cannot fail; if it ever did, the work still
+    // runs off the workers.
+    let _permit = HASHING.acquire().await.ok();
+    match tokio::task::spawn_blocking(work).await {
+        Ok(value) => value,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+/// [`verify_password`] on the blocking pool.
+pub async fn verify_password_off_thread(password: SecretString, hash: String) -> bool {
+    off_the_workers(move || verify_password(&password, &hash)).await
+}
+
+/// [`dummy_verify`] on the blocking pool.
+pub async fn dummy_verify_off_thread(password: SecretString) -> bool {
+    off_the_workers(move || dummy_verify(&password)).await
+}
+
+/// [`hash_password`] on the blocking pool.
+///
+/// # Errors
+/// As [`hash_password`].
+pub async fn hash_password_off_thread(password: SecretString) -> Result<String, HashError> {
+    off_the_workers(move || hash_password(&password)).await
+}
+
 /// The hash [`dummy_verify`] checks against, for tests to assert it uses the pinned
 /// parameters (so both paths cost the same).
 pub fn dummy_hash() -> &'static str {

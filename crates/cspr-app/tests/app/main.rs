@@ -245,6 +245,7 @@ macro_rules! on_both {
     };
 }
 
+mod accounts;
 mod answers;
 mod dates;
 mod policy;

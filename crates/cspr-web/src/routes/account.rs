@@ -90,11 +90,10 @@ pub async fn change_password(
         return refused("current", super::signin::wait_words(wait));
     }
     let current = SecretString::from(form.current);
-    let ok = live
-        .user
-        .password_hash
-        .as_deref()
-        .is_some_and(|h| password::verify_password(&current, h));
+    let ok = match live.user.password_hash.clone() {
+        Some(hash) => password::verify_password_off_thread(current, hash).await,
+        None => false,
+    };
     if !ok {
         state
             .store()
@@ -120,7 +119,9 @@ pub async fn change_password(
     ) {
         return refused("new", problem.to_string());
     }
-    let hash = password::hash_password(&new).map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = password::hash_password_off_thread(new)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     // Every session of this account ends first (a half-done change then signs people out, it
     // never leaves an old session alive with a new password); this browser gets a new one.
     state.store().delete_user_sessions(live.user.id).await?;

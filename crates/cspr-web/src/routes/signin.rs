@@ -225,16 +225,13 @@ pub async fn submit(
     }
     let pw = SecretString::from(form.password);
     let user = state.store().user_by_email(&email).await?;
-    let ok = match &user {
-        Some(u) if !u.disabled && u.password_hash.is_some() => u
-            .password_hash
-            .as_deref()
-            .is_some_and(|h| password::verify_password(&pw, h)),
-        _ => {
-            // Same work whether or not the account exists (ASVS 6.3.8).
-            password::dummy_verify(&pw);
-            false
-        }
+    let ok = match user.as_ref().filter(|u| !u.disabled) {
+        Some(cspr_store::UserRow {
+            password_hash: Some(hash),
+            ..
+        }) => password::verify_password_off_thread(pw, hash.clone()).await,
+        // Same work whether or not the account exists (ASVS 6.3.8).
+        _ => password::dummy_verify_off_thread(pw).await,
     };
     let Some(user) = user.filter(|_| ok) else {
         log(&state, acct, "sign-in-failed", "password", &source).await?;

@@ -168,7 +168,9 @@ pub async fn new_user_submit(
     let (Ok(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return new_user_page(&state, &p, &form, errors).await;
     };
-    let hash = password::hash_password(&pw).map_err(|e| WebError::Internal(e.to_string()))?;
+    let hash = password::hash_password_off_thread(pw)
+        .await
+        .map_err(|e| WebError::Internal(e.to_string()))?;
     let id = Uuid::new_v4();
     let created = state
         .store()
