@@ -27,18 +27,19 @@ pub(crate) fn to_case(access: &CaseAccess, rest: &str) -> axum::response::Respon
     )))
 }
 
-/// Writes a refusal to the case to the access log and answers 403 (or the store's error, when
-/// the refusal could not be written: nothing is refused silently).
-pub(crate) async fn refuse(
+/// Writes a refusal of `what` to a person (about a case, when there is one) to the access log
+/// and answers 403 (or the store's error when the refusal could not be written).
+pub(crate) async fn refuse_person(
     state: &crate::AppState,
-    access: &CaseAccess,
-    source: &crate::reader::Source,
+    principal: &Principal,
+    case_id: Option<uuid::Uuid>,
     what: &str,
+    source: &crate::reader::Source,
 ) -> crate::WebError {
     let entry = cspr_store::NewAccessEntry {
-        actor: access.principal().user_id.to_string(),
+        actor: principal.user_id.to_string(),
         action: "authorisation-refused".to_owned(),
-        case_id: Some(access.case_id().as_uuid()),
+        case_id,
         detail: what.to_owned(),
         source_ip: source.0.clone(),
         at: state.now(),
@@ -47,4 +48,16 @@ pub(crate) async fn refuse(
         Ok(()) => crate::WebError::Forbidden,
         Err(e) => crate::WebError::from(e),
     }
+}
+
+/// Writes a refusal to the case and answers 403 (or the store's error, when
+/// the refusal could not be written: nothing is refused silently).
+pub(crate) async fn refuse(
+    state: &crate::AppState,
+    access: &CaseAccess,
+    source: &crate::reader::Source,
+    what: &str,
+) -> crate::WebError {
+    let case_id = Some(access.case_id().as_uuid());
+    refuse_person(state, access.principal(), case_id, what, source).await
 }

@@ -247,10 +247,11 @@ pub async fn record(
     ValidForm(form): ValidForm<Outcome>,
 ) -> Result<Response, WebError> {
     let day = parse_day(&day)?;
+    let what = "record a meeting outcome";
     if !RECORDERS.contains(&p.role) {
-        return Err(WebError::Forbidden);
+        return Err(crate::access::refuse_person(&state, &p, Some(case_id), what, &source).await);
     }
-    let access = authorize_case(
+    let Ok(access) = authorize_case(
         state.store(),
         &p,
         CaseId::from_uuid(case_id),
@@ -258,7 +259,15 @@ pub async fn record(
         None,
     )
     .await
-    .map_err(|_| WebError::NotFound)?;
+    else {
+        // Logged like any refusal; answered as not found, so no case is confirmed to exist.
+        return Err(
+            match crate::access::refuse_person(&state, &p, Some(case_id), what, &source).await {
+                WebError::Forbidden => WebError::NotFound,
+                failed => failed,
+            },
+        );
+    };
     let (case, _) = reader::load_case(&state, &access, "record-meeting-outcome", &source).await?;
     let Some((_, scoping)) = business(&case) else {
         return Err(WebError::NotFound);

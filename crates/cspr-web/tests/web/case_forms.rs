@@ -480,10 +480,21 @@ async fn the_meeting_agenda_lists_waiting_cases_and_records_their_outcomes() {
     assert!(html.contains("Enter the reasons"));
     assert!(html.contains("Share at a briefing"));
     // A subgroup member sees the agenda but does not record.
-    let (_, member_cookie) = signed_in(&t, Role::SubgroupMember, "m@example.org").await;
+    let (member, member_cookie) = signed_in(&t, Role::SubgroupMember, "m@example.org").await;
     let decision = "notes=x&outcome=no-further-action&reasons=y";
     let r = t.post(&path, Some(&member_cookie), decision).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Issue 16, finding 10: the refusal is in the case's access log.
+    let case_id = cspr_domain::ids::CaseId::from_uuid(case);
+    assert!(
+        t.case_log(case_id)
+            .await
+            .iter()
+            .any(|e| e.actor == member.to_string()
+                && e.action == "authorisation-refused"
+                && e.detail.contains("meeting outcome")),
+        "the refusal is logged"
+    );
     let r = t
         .post(
             &path,

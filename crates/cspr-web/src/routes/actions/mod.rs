@@ -292,27 +292,6 @@ fn find_action(slug: &str, opens_case: bool) -> Result<Action, WebError> {
         .ok_or(WebError::NotFound)
 }
 
-async fn refuse(
-    state: &AppState,
-    principal: &Principal,
-    case_id: Option<Uuid>,
-    slug: &str,
-    source: &Source,
-) -> WebError {
-    let entry = cspr_store::NewAccessEntry {
-        actor: principal.user_id.to_string(),
-        action: "authorisation-refused".to_owned(),
-        case_id,
-        detail: format!("action {slug}"),
-        source_ip: source.0.clone(),
-        at: state.now(),
-    };
-    match state.store().log_access(entry).await {
-        Ok(()) => WebError::Forbidden,
-        Err(e) => WebError::from(e),
-    }
-}
-
 /// The action a form's address names, if the person may take it (a refusal is logged);
 /// `Err` with the page that takes it instead (publishing has a page of its own).
 async fn allowed(
@@ -324,7 +303,14 @@ async fn allowed(
     let action = find_action(slug, false)?;
     let p = access.principal();
     if !cspr_app::policy::may_run(p.role, action.command) {
-        return Err(refuse(state, p, Some(access.case_id().as_uuid()), slug, source).await);
+        return Err(crate::access::refuse_person(
+            state,
+            p,
+            Some(access.case_id().as_uuid()),
+            &format!("action {slug}"),
+            source,
+        )
+        .await);
     }
     if matches!(slug, "publish" | "unpublish") {
         let page = format!("/cases/{}/publication", access.case_id());
@@ -410,7 +396,14 @@ pub async fn submit(
     };
     if !cspr_app::policy::may_give(p, &case, &command) {
         let what = format!("{slug} for another agency");
-        return Err(refuse(&state, p, Some(access.case_id().as_uuid()), &what, &source).await);
+        return Err(crate::access::refuse_person(
+            &state,
+            p,
+            Some(access.case_id().as_uuid()),
+            &format!("action {what}"),
+            &source,
+        )
+        .await);
     }
     // The version the person saw: a change since then is a conflict, not an overwrite.
     let version = answers.get("version").parse::<u64>().ok();
