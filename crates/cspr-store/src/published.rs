@@ -38,7 +38,7 @@ pub struct NewPublishedReport {
     pub created_at: OffsetDateTime,
 }
 
-/// A published report, without its PDF.
+/// A published report, without its PDF (a withdrawn one keeps no PDF and no summary).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishedReport {
     /// Id.
@@ -199,7 +199,9 @@ pub(crate) async fn insert_report(
     }
 }
 
-/// Takes a case's report down inside a transaction; whether one was online.
+/// Takes a case's report down inside a transaction; whether one was online. Its PDF and
+/// summary are erased (a report is withdrawn when it may identify someone): only the record
+/// that it was published, its title and its days stay.
 pub(crate) async fn withdraw_report(
     cx: &mut Cx<'_>,
     case_id: Uuid,
@@ -207,9 +209,15 @@ pub(crate) async fn withdraw_report(
 ) -> Result<bool, StoreError> {
     let n = cx
         .execute(
-            &sql("UPDATE published_reports SET withdrawn_on = $2 \
-                 WHERE case_id = $1 AND withdrawn_on IS NULL"),
-            &[Arg::Uuid(case_id), Arg::Date(withdrawn_on)],
+            &sql(
+                "UPDATE published_reports SET withdrawn_on = $2, pdf = $3, summary = '' \
+                 WHERE case_id = $1 AND withdrawn_on IS NULL",
+            ),
+            &[
+                Arg::Uuid(case_id),
+                Arg::Date(withdrawn_on),
+                Arg::Bytes(Vec::new()),
+            ],
         )
         .await?;
     Ok(n == 1)

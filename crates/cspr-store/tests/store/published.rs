@@ -28,7 +28,8 @@ cspr_store::backend_tests! {
     async fn published_reports_are_listed_served_and_withdrawn(db) {
         let store = db.store().await;
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
-        let first = report(a, "Review: Child A", date!(2025 - 07 - 28));
+        let mut first = report(a, "Review: Child A", date!(2025 - 07 - 28));
+        first.summary = "What agencies learned from Child A's review.".to_owned();
         let second = report(b, "Review: Child B", date!(2025 - 09 - 01));
         store.publish_report(first.clone()).await.unwrap();
         store.publish_report(second.clone()).await.unwrap();
@@ -57,6 +58,16 @@ cspr_store::backend_tests! {
         assert!(store.published_pdf(PARTNERSHIP, first.id).await.unwrap().is_none());
         let kept = store.published_report_for_case(a).await.unwrap().unwrap();
         assert_eq!(kept.withdrawn_on, Some(date!(2026 - 08 - 01)));
+        // Issue 16, finding 12: a withdrawn report (it may identify someone) does not stay in
+        // the clear in the database, nor in any backup taken after: its PDF and summary are
+        // erased, and only the record that it was published and withdrawn is kept.
+        assert_eq!(kept.pdf_size, 0, "the PDF is erased");
+        assert!(kept.summary.is_empty(), "the summary is erased");
+        assert_eq!(kept.title, "Review: Child A");
+        let mut export = Vec::new();
+        store.export_canonical(&mut export).await.unwrap();
+        let export = String::from_utf8(export).unwrap();
+        assert!(!export.contains("learned from Child A"), "not in a backup either");
     }
 
     async fn bad_published_reports_are_refused(db) {
