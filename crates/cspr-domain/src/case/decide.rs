@@ -647,7 +647,9 @@ impl Decider<'_> {
                         ),
                     ));
                 }
-                if let Some(i) = referral.carers.iter().position(|p| p.addresses.is_empty()) {
+                if let Some(i) = referral.carers.iter().position(|p| {
+                    p.addresses.is_empty() || p.addresses.iter().any(|a| a.is_empty())
+                }) {
                     return Err(DomainError::invalid(
                         "referral.carers",
                         format!("Add the address of carer {}.", i + 1),
@@ -1341,6 +1343,12 @@ impl Decider<'_> {
                     ));
                 }
                 self.past("sent_on", "the information was sent", sent_on)?;
+                if sent_on > event.on {
+                    return Err(DomainError::invalid(
+                        "sent_on",
+                        "Advance information is sent before the learning event: enter a date on or before the day of the event.",
+                    ));
+                }
                 one(Event::AdvanceInformationSent { id, sent_on })
             }
             Command::RecordLearningEventNotes { id, notes } => {

@@ -62,6 +62,14 @@ pub struct Address {
     pub postcode: Option<Postcode>,
 }
 
+impl Address {
+    /// Whether it says nowhere: no line with any text, and no postcode.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.postcode.is_none() && self.lines.iter().all(|l| l.trim().is_empty())
+    }
+}
+
 /// A child the case is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChildDetails {

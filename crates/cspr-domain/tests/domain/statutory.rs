@@ -839,3 +839,57 @@ fn the_panels_reply_after_closure_is_recorded_and_a_disagreement_reopens_the_cas
     );
     assert_eq!(revised.stage, cspr_domain::case::Stage::Commissioning);
 }
+
+// ---------------------------------------------------------------------------------------------
+// 12. Smaller rules.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: advance information prepares practitioners for a learning event, so it is sent before
+/// the event, not after it (PROCESS.md stage 10, "learning events").
+///
+/// Given the worked example with its workshop on 20 May 2025 and no notes yet; when the advance
+/// information is recorded as sent on 21 May (recorded on 22 May); then it is refused; sent on
+/// the day of the event, it is accepted.
+#[test]
+fn advance_information_cannot_be_dated_after_its_learning_event() {
+    let world = World::default();
+    let (case, _, _) = lr_before(&world, step!(SendAdvanceInformation { .. }));
+    let sent = |sent_on| Command::SendAdvanceInformation {
+        id: cspr_domain::examples::EVENT1,
+        sent_on,
+    };
+    invalid(
+        world.decide(&case, date!(2025 - 05 - 22), sent(date!(2025 - 05 - 21))),
+        "sent_on",
+        "before the learning event",
+    );
+    assert!(
+        world
+            .decide(&case, date!(2025 - 05 - 22), sent(date!(2025 - 05 - 20)))
+            .is_ok()
+    );
+}
+
+/// Rule: a referral names the adults caring for the child with their addresses (PROCESS.md
+/// stage 2, the referral form). An address with no lines and no postcode is no address.
+///
+/// Given a referral whose carer's only address is blank; when it is received; then it is
+/// refused, naming the carer.
+#[test]
+fn an_empty_address_does_not_pass_the_referral_check() {
+    let world = World::default();
+    let mut referral = cspr_domain::examples::referral(date!(2025 - 03 - 03));
+    referral.carers[0].addresses = vec![cspr_domain::case::model::Address {
+        lines: vec!["  ".to_owned(), String::new()],
+        postcode: None,
+    }];
+    let command = Command::ReceiveReferral {
+        referral,
+        opening: Some(cspr_domain::examples::opening()),
+    };
+    invalid(
+        world.decide(&Case::default(), date!(2025 - 03 - 03), command),
+        "referral.carers",
+        "Add the address of carer 1",
+    );
+}
