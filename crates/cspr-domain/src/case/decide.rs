@@ -1494,6 +1494,26 @@ impl Decider<'_> {
                         "Each agency sees the draft before sign-off: ask the agencies for factual-accuracy responses first.",
                     ));
                 }
+                // Every agency involved, not just those asked so far (issue 15, item 11).
+                let asked: std::collections::BTreeSet<_> = case
+                    .requests(ContributionKind::FactualAccuracy)
+                    .map(|r| r.agency)
+                    .collect();
+                let unasked = case
+                    .involved_agencies()
+                    .iter()
+                    .filter(|a| !asked.contains(a))
+                    .count();
+                if unasked > 0 {
+                    return Err(DomainError::rule(format!(
+                        "Every agency involved sees the draft before sign-off: ask the other {} for a factual-accuracy response (or waive it with a reason).",
+                        plural(
+                            i64::try_from(unasked).unwrap_or(i64::MAX),
+                            "agency",
+                            "agencies"
+                        )
+                    )));
+                }
                 let pending = case
                     .requests(ContributionKind::FactualAccuracy)
                     .filter(|r| !r.is_settled())

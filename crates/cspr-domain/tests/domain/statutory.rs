@@ -893,3 +893,53 @@ fn an_empty_address_does_not_pass_the_referral_check() {
         "Add the address of carer 1",
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// 11. Factual accuracy from every agency involved.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: every agency involved sees the draft overview report for factual accuracy before the
+/// safeguarding partners sign it off (PROCESS.md stage 11; WT2023 ch.5).
+///
+/// Given the worked example in which only the police were asked for a factual-accuracy response
+/// (and sent it), though health and children's social care are involved; when a partner signs
+/// the report off; then it is refused, saying two more agencies must be asked.
+#[test]
+fn sign_off_needs_factual_accuracy_from_every_agency_involved() {
+    use cspr_domain::case::model::ContributionKind as K;
+    use cspr_domain::examples::{POLICE, local_review_script};
+    let world = World::default();
+    let script: Vec<(Date, Command)> = local_review_script()
+        .into_iter()
+        .filter_map(|(day, command)| match command {
+            Command::RequestContributions {
+                kind: K::FactualAccuracy,
+                due_on,
+                ..
+            } => Some((
+                day,
+                Command::RequestContributions {
+                    kind: K::FactualAccuracy,
+                    agencies: vec![POLICE],
+                    due_on,
+                },
+            )),
+            Command::ReceiveContribution {
+                kind: K::FactualAccuracy,
+                agency,
+                ..
+            }
+            | Command::WaiveContribution {
+                kind: K::FactualAccuracy,
+                agency,
+                ..
+            } if agency != POLICE => None,
+            other => Some((day, other)),
+        })
+        .collect();
+    let (case, today, sign_off) = case_before(&world, &script, step!(SignOffReport { .. }));
+    rule(
+        world.decide(&case, today, sign_off),
+        "ask the other 2 agencies",
+    );
+}
