@@ -569,6 +569,9 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
                 ("kind", "factual-accuracy"),
                 ("agencies", &p),
                 ("agencies", &h),
+                // Every agency involved sees the draft: children's social care was named in
+                // the referral.
+                ("agencies", &c),
             ],
             &[],
             "factual-accuracy",
@@ -591,6 +594,17 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
                 ("kind", "factual-accuracy"),
                 ("agency", &h),
                 ("contribution.text", "One date corrected."),
+            ],
+            &[("received_on", "2025-07-10")],
+            "factual-accuracy",
+        ),
+        step(
+            Who::Team,
+            "receive-contribution",
+            &[
+                ("kind", "factual-accuracy"),
+                ("agency", &c),
+                ("contribution.text", "No corrections."),
             ],
             &[("received_on", "2025-07-10")],
             "factual-accuracy",
