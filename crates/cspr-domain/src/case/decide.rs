@@ -67,19 +67,7 @@ impl CommandKind {
             K::RecordSeriousIncident => &[S::New],
             // Every open stage: a care leaver's death may be triaged before it is notified, and
             // the duty to notify stays (WT2023 ch.5); `decide` refuses a second notification.
-            K::NotifyNationalPanel => &[
-                S::Incident,
-                S::Referral,
-                S::Triage,
-                S::RapidReview,
-                S::Scoping,
-                S::Decided,
-                S::Commissioning,
-                S::Evidence,
-                S::Drafting,
-                S::Publication,
-                S::ActionPlan,
-            ],
+            K::NotifyNationalPanel => S::OPEN,
             K::FindReferralNotifiable => &[S::Referral, S::Triage],
             K::ReceiveReferral => &[S::New, S::Incident],
             K::ApproveReferral => &[S::Referral],
@@ -136,19 +124,7 @@ impl CommandKind {
                 S::Drafting,
                 S::Publication,
             ],
-            K::StartParallelProcess | K::EndParallelProcess => &[
-                S::Incident,
-                S::Referral,
-                S::Triage,
-                S::RapidReview,
-                S::Scoping,
-                S::Decided,
-                S::Commissioning,
-                S::Evidence,
-                S::Drafting,
-                S::Publication,
-                S::ActionPlan,
-            ],
+            K::StartParallelProcess | K::EndParallelProcess => S::OPEN,
             K::SubmitReportDraft => &[S::Evidence, S::Drafting],
             K::SignOffReport | K::SendReport => &[S::Drafting],
             K::DecidePublication => &[S::Drafting, S::Publication],
@@ -161,19 +137,7 @@ impl CommandKind {
             K::RecordActionProgress | K::CompleteAction | K::AttachActionEvidence => {
                 &[S::Publication, S::ActionPlan]
             }
-            K::TagThemes => &[
-                S::Incident,
-                S::Referral,
-                S::Triage,
-                S::RapidReview,
-                S::Scoping,
-                S::Decided,
-                S::Commissioning,
-                S::Evidence,
-                S::Drafting,
-                S::Publication,
-                S::ActionPlan,
-            ],
+            K::TagThemes => S::OPEN,
             K::RecordDissemination => &[
                 S::Decided,
                 S::Commissioning,

@@ -73,6 +73,12 @@ impl Stage {
         None => &[],
     };
 
+    /// Every stage of a case that exists and is not closed.
+    pub const OPEN: &'static [Self] = match Self::EXISTING.split_last() {
+        Some((_, rest)) => rest,
+        None => &[],
+    };
+
     /// The stage in plain words, as a page shows it.
     #[must_use]
     pub const fn label(self) -> &'static str {

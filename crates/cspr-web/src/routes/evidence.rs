@@ -29,7 +29,7 @@ use cspr_domain::case::{Case, Command};
 use cspr_domain::ids::ActionId;
 use uuid::Uuid;
 
-use crate::access::{CaseAccess, Principal};
+use crate::access::CaseAccess;
 use crate::layout::Chrome;
 use crate::reader::{self};
 use crate::{AppState, WebError};
@@ -314,10 +314,6 @@ pub(crate) fn check(upload: &Upload) -> Result<(String, &'static str), String> {
     Ok((name, media))
 }
 
-fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    state.actor_for(p)
-}
-
 /// Attaches a file of evidence to an action.
 pub async fn upload(
     OnCase(state, access, source): OnCase,
@@ -364,7 +360,7 @@ pub async fn upload(
         case_id,
         file,
         |_, blob| command(blob),
-        actor(&state, p),
+        state.actor_for(p),
     )
     .await
     {

@@ -28,7 +28,7 @@ use cspr_domain::case::{Case, Command, DomainError};
 
 use cspr_app::policy::may_publish;
 
-use crate::access::{CaseAccess, Principal};
+use crate::access::CaseAccess;
 use crate::reader::Source;
 use crate::{AppState, WebError};
 
@@ -52,10 +52,6 @@ async fn team_case(
     Ok(case)
 }
 
-fn actor(state: &AppState, p: &Principal) -> cspr_app::Actor {
-    state.actor_for(p)
-}
-
 /// Runs a command on the case as read (a change meanwhile is a conflict, told in words).
 /// `Ok(Err(message))` is a refusal to show on the page.
 async fn run(
@@ -70,7 +66,7 @@ async fn run(
             access.case_id(),
             Some(case.version),
             command,
-            actor(state, access.principal()),
+            state.actor_for(access.principal()),
         )
         .await
     {

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use cspr_app::publication::{PublicTextError, earliest_publication, knowledge, themes};
 
 use super::page::{WithdrawForm, publication_page};
-use super::{actor, refusal, team_case};
+use super::{refusal, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
@@ -236,7 +236,7 @@ pub async fn publish(
         access.case_id(),
         case.version,
         &publication,
-        actor(&state, access.principal()),
+        state.actor_for(access.principal()),
     )
     .await
     {
@@ -323,7 +323,7 @@ pub async fn withdraw(
         case.version,
         removed_on,
         reason,
-        actor(&state, access.principal()),
+        state.actor_for(access.principal()),
     )
     .await
     .map_or_else(|e| refusal(e).map(Err), |_| Ok(Ok(())))?

@@ -14,7 +14,7 @@ use uuid::Uuid;
 use cspr_app::publication::{self, Choice, ReviewError, masked, scan_key};
 
 use super::page::{Done, WithdrawForm, banner_for, publication_page};
-use super::{actor, refusal, team_case};
+use super::{refusal, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 use crate::layout::Chrome;
@@ -284,7 +284,7 @@ pub async fn decide_finding(
         },
         _ => return fail("Choose whether to accept, reject or widen the finding").await,
     };
-    let actor = actor(&state, access.principal());
+    let actor = state.actor_for(access.principal());
     let recorded = publication::review_finding(
         &state.app(),
         access.case_id(),
@@ -362,7 +362,7 @@ pub async fn accept_rest(
         &state.app(),
         access.case_id(),
         case.version,
-        actor(&state, access.principal()),
+        state.actor_for(access.principal()),
     )
     .await
     {

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use cspr_app::publication::{self, knowledge, relationship_words};
 
 use super::page::{WithdrawForm, publication_page};
-use super::{actor, refusal, run, team_case};
+use super::{refusal, run, team_case};
 use crate::access::CaseAccess;
 use crate::extract::OnCase;
 
@@ -20,7 +20,7 @@ use crate::{AppState, ValidForm, WebError};
 /// Scans the latest version of the report.
 pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     let case = team_case(&state, &access, &source, "scan-report").await?;
-    let actor = actor(&state, access.principal());
+    let actor = state.actor_for(access.principal());
     match publication::scan(&state.app(), access.case_id(), &case, actor).await {
         Ok(_) => Ok(crate::access::to_case(
             &access,
@@ -33,7 +33,7 @@ pub async fn scan(OnCase(state, access, source): OnCase) -> Result<Response, Web
 /// Scans the redacted text again for names the case records, and records what it found.
 pub async fn check(OnCase(state, access, source): OnCase) -> Result<Response, WebError> {
     let case = team_case(&state, &access, &source, "check-anonymisation").await?;
-    let actor = actor(&state, access.principal());
+    let actor = state.actor_for(access.principal());
     match publication::check(&state.app(), access.case_id(), &case, actor).await {
         Ok(found) => {
             // How many, never whose: the log holds no personal data.
