@@ -10,7 +10,6 @@ use std::collections::{BTreeMap, HashMap};
 use cspr_domain::anonymisation::{
     AnonymisationReview, FindingDecision, RemainingName, ReportPart, ScanFinding,
 };
-use cspr_domain::case::model::PublicationDecision;
 use cspr_domain::case::{Case, Command, Event};
 use cspr_domain::ids::{AgencyId, CaseId};
 use cspr_domain::report::OverviewReport;
@@ -832,13 +831,71 @@ pub struct Publication {
     pub online_until: Option<Date>,
     /// The team confirms the text passed the anonymisation review.
     pub anonymisation_reviewed: bool,
+    /// Why the partners publish while a parallel process is still running.
+    pub despite_parallel_process: Option<NonEmptyText>,
+}
+
+/// Information about the improvements, published when the partners decided not to publish the
+/// report (PROCESS.md stage 12): each recommendation of the final report with the actions
+/// agreed for it, then the actions answering none. Every text is checked for the people the
+/// case records, as the page is public.
+///
+/// # Errors
+/// [`AppError::Domain`] naming, by pseudonym, someone a text names.
+pub fn improvements(
+    case: &Case,
+    agency_name: &dyn Fn(AgencyId) -> String,
+) -> Result<cspr_store::Improvements, AppError> {
+    use cspr_store::{Improvement, ImprovementAction};
+    let known = knowledge(case);
+    let checked = |text: &str| -> Result<String, AppError> {
+        match names_in(text, &known).into_iter().next() {
+            None => Ok(text.trim().to_owned()),
+            Some(who) => Err(AppError::Domain(cspr_domain::case::DomainError::rule(
+                format!(
+                    "A recommendation or action to publish names someone the case records ({who}): reword it with the pseudonym before publishing."
+                ),
+            ))),
+        }
+    };
+    let actions_for = |rec: Option<cspr_domain::ids::RecommendationId>| {
+        case.actions
+            .values()
+            .filter(|a| a.action.recommendation == rec)
+            .map(|a| {
+                Ok(ImprovementAction {
+                    what: checked(a.action.description.as_str())?,
+                    by: agency_name(a.action.agency),
+                    due: cspr_domain::words::long_date(a.action.due_on),
+                })
+            })
+            .collect::<Result<Vec<_>, AppError>>()
+    };
+    let mut items = Vec::new();
+    if let Some(draft) = case.latest_draft() {
+        for rec in &draft.report.recommendations {
+            items.push(Improvement {
+                recommendation: checked(&rec.text)?,
+                actions: actions_for(Some(rec.id))?,
+            });
+        }
+    }
+    let others = actions_for(None)?;
+    if !others.is_empty() {
+        items.push(Improvement {
+            recommendation: String::new(),
+            actions: others,
+        });
+    }
+    Ok(cspr_store::Improvements { items })
 }
 
 /// Publishes the case's report: the case is asked first (7 working days after sending,
-/// findings reviewed, no known name left), then the public copy is made from the redacted
-/// report (when the decision was to publish the full report) and written in the same
+/// findings reviewed, no known name left), then the public copy is made (a PDF of the redacted
+/// report, or the page about the improvements when the partners decided not to publish the
+/// report) and written in the same
 /// transaction as the event, so there is never a copy without its publication or the reverse.
-/// Returns the public copy's id, when there is one.
+/// Returns the public copy's id.
 ///
 /// # Errors
 /// The case's refusal ([`AppError::Domain`]); a report already on the public page
@@ -850,12 +907,13 @@ pub async fn publish(
     expected_version: u64,
     publication: &Publication,
     actor: Actor,
-) -> Result<Option<Uuid>, AppError> {
+) -> Result<Uuid, AppError> {
     let app = services.app();
     let command = Command::Publish {
         published_on: publication.published_on,
         anonymisation_reviewed: publication.anonymisation_reviewed,
         online_until: publication.online_until,
+        despite_parallel_process: publication.despite_parallel_process.clone(),
     };
     let (case, _) = app.load(case_id).await?;
     let events = app.check_case(&case, command.clone(), actor)?;
@@ -863,24 +921,20 @@ pub async fn publish(
         Event::Published { online_until, .. } => *online_until,
         _ => None,
     });
-    let full_report = matches!(
-        case.publication_decision,
-        Some((PublicationDecision::Publish, _))
-    );
-    let copy = if full_report {
+    let agencies: HashMap<AgencyId, String> = services
+        .store()
+        .agencies(services.partnership_id().as_uuid())
+        .await?
+        .into_iter()
+        .map(|a| (AgencyId::from_uuid(a.id), a.name))
+        .collect();
+    let (pdf, improvements) = if case.publishes_full_report() {
         let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
             return Err(AppError::Internal(
                 "the case allowed publication without an anonymisation review".into(),
             ));
         };
         let report = redacted_report(&draft.report, review);
-        let agencies: HashMap<AgencyId, String> = services
-            .store()
-            .agencies(services.partnership_id().as_uuid())
-            .await?
-            .into_iter()
-            .map(|a| (AgencyId::from_uuid(a.id), a.name))
-            .collect();
         let title_page = cspr_export::TitlePage {
             title: publication.title.clone(),
             subtitle: None,
@@ -892,27 +946,34 @@ pub async fn publish(
             .await
             .map_err(|e| AppError::Internal(format!("the PDF task failed: {e}")))?
             .map_err(|e| AppError::Internal(format!("the public PDF could not be made: {e}")))?;
-        Some(NewPublishedReport {
-            id: Uuid::new_v4(),
-            partnership_id: services.partnership_id().as_uuid(),
-            case_id: case_id.as_uuid(),
-            title: publication.title.clone(),
-            summary: publication.summary.clone(),
-            themes: themes(&case),
-            published_on: publication.published_on,
-            online_until: until.unwrap_or(publication.published_on),
-            pdf,
-            created_at: actor.now,
-        })
+        (pdf, None)
     } else {
-        None
+        let name = |a: AgencyId| {
+            agencies
+                .get(&a)
+                .cloned()
+                .unwrap_or_else(|| "An agency".to_owned())
+        };
+        (Vec::new(), Some(improvements(&case, &name)?))
     };
-    let id = copy.as_ref().map(|c| c.id);
+    let copy = NewPublishedReport {
+        id: Uuid::new_v4(),
+        partnership_id: services.partnership_id().as_uuid(),
+        case_id: case_id.as_uuid(),
+        title: publication.title.clone(),
+        summary: publication.summary.clone(),
+        themes: themes(&case),
+        published_on: publication.published_on,
+        online_until: until.unwrap_or(publication.published_on),
+        pdf,
+        improvements,
+        created_at: actor.now,
+    };
+
+    let id = copy.id;
     app.transact(case_id, Some(expected_version), actor, |unit| {
         unit.run(command.clone())?;
-        if let Some(copy) = &copy {
-            unit.publish(copy.clone());
-        }
+        unit.publish(copy.clone());
         Ok(())
     })
     .await?;

@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::calendar::Calendar;
 pub use crate::calendar::Counting;
-use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome, TriageOutcome};
+use crate::case::model::{ContributionStatus, ReviewOutcome, TriageOutcome};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date, plural, short_day, working_days};
@@ -358,32 +358,28 @@ pub fn deadlines(
         });
     }
 
+    // Whatever the decision, something is published (the report or information about the
+    // improvements), and not before the notice period ends.
     if let Some(sent) = case.report_sent_on {
-        let publishes = !matches!(
-            case.publication_decision,
-            Some((PublicationDecision::DoNotPublish { .. }, _))
-        );
-        if publishes {
-            let n = settings.publication_notice_days();
-            let statutory = calendar.counting(Counting::Statutory);
-            let due = earliest_publication(sent, calendar, settings);
-            b.out.push(Deadline {
-                key: "earliest-publication".into(),
-                label: "Earliest publication".into(),
-                kind: DeadlineKind::NotBefore,
-                due,
-                met_on: case.published_on,
-                counting: Counting::Statutory,
-                explanation: format!(
-                    "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}{}. Working Together 2023 ch.5.",
-                    long_date(due),
-                    working_days(i64::from(n)),
-                    long_date(sent),
-                    statutory.skipped_between(sent, due).describe(),
-                    counting_words(Counting::Statutory)
-                ),
-            });
-        }
+        let n = settings.publication_notice_days();
+        let statutory = calendar.counting(Counting::Statutory);
+        let due = earliest_publication(sent, calendar, settings);
+        b.out.push(Deadline {
+            key: "earliest-publication".into(),
+            label: "Earliest publication".into(),
+            kind: DeadlineKind::NotBefore,
+            due,
+            met_on: case.published_on,
+            counting: Counting::Statutory,
+            explanation: format!(
+                "{}: {} after the report went to the National Panel and the Secretary of State on {}; {}{}. Working Together 2023 ch.5.",
+                long_date(due),
+                working_days(i64::from(n)),
+                long_date(sent),
+                statutory.skipped_between(sent, due).describe(),
+                counting_words(Counting::Statutory)
+            ),
+        });
     }
 
     if let Some(published) = case.published_on {

@@ -181,6 +181,7 @@ pub fn terms() -> TermsOfReference {
         family_involvement: text("Mother invited through her health visitor."),
         parallel_processes: text("Inquest to be opened."),
         publication: text("Publish, anonymised."),
+        report_due_on: Some(date!(2025 - 09 - 30)),
     }
 }
 
@@ -414,6 +415,9 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                     name: name("Indy Reviewer"),
                     user: None,
                     email: None,
+                    employer: Some(Employer::Outside {
+                        name: text("Independent Reviews Ltd"),
+                    }),
                 },
             },
         ),
@@ -692,6 +696,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 published_on: date!(2025 - 07 - 28),
                 anonymisation_reviewed: true,
                 online_until: None,
+                despite_parallel_process: None,
             },
         ),
         (

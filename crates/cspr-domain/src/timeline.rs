@@ -393,9 +393,13 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
         Event::TermsOfReferenceAgreed { terms } => (
             None,
             format!(
-                "The terms of reference were agreed, covering {} to {}",
+                "The terms of reference were agreed, covering {} to {}{}",
                 long_date(terms.period_from),
-                long_date(terms.period_to)
+                long_date(terms.period_to),
+                terms
+                    .report_due_on
+                    .map(|d| format!(", the review to report by {}", long_date(d)))
+                    .unwrap_or_default()
             ),
             None,
         ),
@@ -520,7 +524,7 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
                     "The partners decided to publish the report".to_owned()
                 }
                 PublicationDecision::DoNotPublish { reason } => format!(
-                    "The partners decided not to publish the report: {}",
+                    "The partners decided not to publish the report, and to publish information about the improvements instead: {}",
                     excerpt(reason.as_str())
                 ),
                 PublicationDecision::PublishImprovementsOnly { reason } => format!(
@@ -589,9 +593,21 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             },
             None,
         ),
-        Event::Published { published_on, .. } => (
+        Event::Published {
+            published_on,
+            despite_parallel_process,
+            ..
+        } => (
             Some(*published_on),
-            "The report was published".to_owned(),
+            despite_parallel_process.as_ref().map_or_else(
+                || "Published on the public page".to_owned(),
+                |why| {
+                    format!(
+                        "Published while a parallel process was still running: {}",
+                        excerpt(why.as_str())
+                    )
+                },
+            ),
             Some(Stage::ActionPlan),
         ),
         Event::Unpublished { removed_on, reason } => (

@@ -301,6 +301,7 @@ const TABLES: &[Table] = &[
             ("pdf", Ty::Bytes),
             ("created_at", Ty::Time),
             ("withdrawn_on", Ty::OptDate),
+            ("improvements", Ty::OptText),
         ],
         key: &["id"],
         paged: false,

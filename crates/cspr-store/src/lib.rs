@@ -34,7 +34,9 @@ pub use identity::{
 pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
 pub use links::{NewPractitionerLink, PractitionerLink};
-pub use published::{NewPublishedReport, PublishedReport};
+pub use published::{
+    Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
+};
 pub use store::Store;
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,

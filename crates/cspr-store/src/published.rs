@@ -3,6 +3,7 @@
 //! reviewed before it gets here), so nothing is sealed. A withdrawn report keeps its row and
 //! leaves the page.
 
+use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
@@ -32,10 +33,41 @@ pub struct NewPublishedReport {
     pub published_on: Date,
     /// It stays online at least until then.
     pub online_until: Date,
-    /// The PDF, its document metadata stripped.
+    /// The PDF, its document metadata stripped (empty for information about the improvements).
     pub pdf: Vec<u8>,
+    /// Information about the improvements, published instead of the report.
+    pub improvements: Option<Improvements>,
     /// When the row was written.
     pub created_at: OffsetDateTime,
+}
+
+/// Information about the improvements a review led to, published instead of its report: the
+/// report's recommendations, each with the actions agreed, in words already checked for names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Improvements {
+    /// In the report's order; actions answering no recommendation come last, under an
+    /// empty recommendation.
+    pub items: Vec<Improvement>,
+}
+
+/// One recommendation and what is being done about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Improvement {
+    /// What the review recommended (empty for actions answering no recommendation).
+    pub recommendation: String,
+    /// The actions agreed.
+    pub actions: Vec<ImprovementAction>,
+}
+
+/// One action, as the public reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImprovementAction {
+    /// What is being done.
+    pub what: String,
+    /// The agency doing it.
+    pub by: String,
+    /// By when, in words.
+    pub due: String,
 }
 
 /// A published report, without its PDF (a withdrawn one keeps no PDF and no summary).
@@ -55,22 +87,29 @@ pub struct PublishedReport {
     pub published_on: Date,
     /// Online at least until then.
     pub online_until: Date,
-    /// Size of the PDF in bytes.
+    /// Size of the PDF in bytes (0 for information about the improvements).
     pub pdf_size: u64,
+    /// Information about the improvements, when that is what was published.
+    pub improvements: Option<Improvements>,
     /// When it was taken down, if it was.
     pub withdrawn_on: Option<Date>,
 }
 
 const COLS: &str = "id, case_id, title, summary, themes, published_on, online_until, \
-                    CAST(LENGTH(pdf) AS BIGINT) AS pdf_size, withdrawn_on";
+                    CAST(LENGTH(pdf) AS BIGINT) AS pdf_size, withdrawn_on, improvements";
 
 fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
     let themes: Vec<String> = serde_json::from_str(&r.text("themes")?).map_err(|_| {
         StoreError::Corrupt("the themes of a published report are unreadable".into())
     })?;
+    let improvements = r
+        .opt_text("improvements")?
+        .map(|json| serde_json::from_str(&json))
+        .transpose()
+        .map_err(|_| StoreError::Corrupt("published improvements are unreadable".into()))?;
     Ok(read_row!(r => PublishedReport {
         id: uuid, case_id: uuid, title: text, summary: text, themes, published_on: date,
-        online_until: date, pdf_size: u64, withdrawn_on: opt_date,
+        online_until: date, pdf_size: u64, withdrawn_on: opt_date, improvements,
     }))
 }
 
@@ -114,18 +153,36 @@ impl Store {
     }
 
     /// The PDF of a report on the public page: `None` when there is no such report in the
-    /// partnership or it was withdrawn.
+    /// partnership, it was withdrawn, or it is information about the improvements (no PDF).
     pub async fn published_pdf(
         &self,
         partnership_id: Uuid,
         id: Uuid,
     ) -> Result<Option<(String, Vec<u8>)>, StoreError> {
         let q = sql("SELECT title, pdf FROM published_reports \
-                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL");
+                     WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL \
+                     AND improvements IS NULL");
         self.pool()
             .fetch_optional(&q, &[Arg::Uuid(id), Arg::Uuid(partnership_id)], |r| {
                 Ok((r.text("title")?, r.bytes("pdf")?))
             })
+            .await
+    }
+
+    /// Information about the improvements on the public page: `None` when there is no such
+    /// page in the partnership, or it was withdrawn, or it is a report (a PDF) instead.
+    pub async fn published_improvements(
+        &self,
+        partnership_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<PublishedReport>, StoreError> {
+        let q = crate::db::sql_owned(format!(
+            "SELECT {COLS} FROM published_reports \
+             WHERE id = $1 AND partnership_id = $2 AND withdrawn_on IS NULL \
+             AND improvements IS NOT NULL"
+        ));
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(id), Arg::Uuid(partnership_id)], from_row)
             .await
     }
 
@@ -149,10 +206,18 @@ pub(crate) fn check_report(report: &NewPublishedReport) -> Result<(), StoreError
             "A published report needs a title and a summary".into(),
         ));
     }
-    if !report.pdf.starts_with(b"%PDF-") || report.pdf.len() > MAX_PDF_BYTES {
-        return Err(StoreError::Invalid(
-            "A published report needs its PDF".into(),
-        ));
+    match &report.improvements {
+        None if !report.pdf.starts_with(b"%PDF-") || report.pdf.len() > MAX_PDF_BYTES => {
+            return Err(StoreError::Invalid(
+                "A published report needs its PDF".into(),
+            ));
+        }
+        Some(i) if !report.pdf.is_empty() || i.items.iter().all(|i| i.actions.is_empty()) => {
+            return Err(StoreError::Invalid(
+                "Information about the improvements has at least one action and no PDF".into(),
+            ));
+        }
+        _ => {}
     }
     if report.online_until <= report.published_on {
         return Err(StoreError::Invalid(
@@ -169,12 +234,18 @@ pub(crate) async fn insert_report(
 ) -> Result<(), StoreError> {
     let themes = serde_json::to_string(&report.themes)
         .map_err(|e| StoreError::Invalid(format!("themes: {e}")))?;
+    let improvements = report
+        .improvements
+        .as_ref()
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| StoreError::Invalid(format!("improvements: {e}")))?;
     let inserted = cx
         .execute(
             &sql(
                 "INSERT INTO published_reports (id, partnership_id, case_id, title, summary, \
-                 themes, published_on, online_until, pdf, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+                 themes, published_on, online_until, pdf, created_at, improvements) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
             ),
             &[
                 Arg::Uuid(report.id),
@@ -187,6 +258,7 @@ pub(crate) async fn insert_report(
                 Arg::Date(report.online_until),
                 Arg::Bytes(report.pdf),
                 Arg::Time(normalise_time(report.created_at)?),
+                Arg::OptText(improvements),
             ],
         )
         .await;
@@ -199,8 +271,8 @@ pub(crate) async fn insert_report(
     }
 }
 
-/// Takes a case's report down inside a transaction; whether one was online. Its PDF and
-/// summary are erased (a report is withdrawn when it may identify someone): only the record
+/// Takes a case's report down inside a transaction; whether one was online. Its PDF (or its
+/// information about the improvements) and summary are erased (a report is withdrawn when it may identify someone): only the record
 /// that it was published, its title and its days stay.
 pub(crate) async fn withdraw_report(
     cx: &mut Cx<'_>,
@@ -210,7 +282,8 @@ pub(crate) async fn withdraw_report(
     let n = cx
         .execute(
             &sql(
-                "UPDATE published_reports SET withdrawn_on = $2, pdf = $3, summary = '' \
+                "UPDATE published_reports SET withdrawn_on = $2, pdf = $3, summary = '', \
+                 improvements = NULL \
                  WHERE case_id = $1 AND withdrawn_on IS NULL",
             ),
             &[

@@ -307,6 +307,7 @@ async fn ready_to_publish(app: &App) -> Ready {
         published_on: today,
         online_until: None,
         anonymisation_reviewed: true,
+        despite_parallel_process: None,
     };
     let (case, _) = app.load(case_id).await.expect("load");
     Ready {
@@ -356,6 +357,7 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
         published_on: today,
         online_until: date!(2026 - 12 - 31),
         pdf: b"%PDF-1.7 test".to_vec(),
+        improvements: None,
         created_at: ready.now,
     };
     app.store()
@@ -390,8 +392,7 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
         actor(today),
     )
     .await
-    .expect("published")
-    .expect("a public copy");
+    .expect("published");
     let copy = public_copy(&app, case_id).await.expect("stored");
     assert_eq!(copy.id, id);
     assert!(copy.withdrawn_on.is_none());
@@ -414,7 +415,61 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     assert_eq!(copy.withdrawn_on, Some(removed_on));
 }
 
+/// Issue 15, item 10: the page about the improvements, published instead of a report, is
+/// public, so a recommendation or an action that names someone the case records is refused,
+/// saying who by pseudonym and never by name; without it, the page lists each recommendation
+/// with the actions agreed for it.
+async fn the_improvements_page_names_no_one(backend: Backend) {
+    use cspr_domain::case::model::PublicationDecision;
+    use cspr_domain::vocab::NonEmptyText;
+    let (_db, app) = app(backend).await;
+    let mut script = local_review_script();
+    for (_, c) in &mut script {
+        match c {
+            Command::DecidePublication { decision, .. } => {
+                *decision = PublicationDecision::DoNotPublish {
+                    reason: NonEmptyText::parse("It would identify a sibling.").expect("text"),
+                };
+            }
+            Command::AgreeAction { action } => {
+                action.description =
+                    NonEmptyText::parse("Visit Ada at home every week.").expect("text");
+            }
+            _ => {}
+        }
+    }
+    let at = script
+        .iter()
+        .position(|(_, c)| matches!(c, Command::Publish { .. }))
+        .expect("the script publishes");
+    let case_id = case_after(&app, &script, at).await;
+    let (mut case, _) = app.load(case_id).await.expect("load");
+    let err =
+        cspr_app::publication::improvements(&case, &|_| "Health".to_owned()).expect_err("a name");
+    let words = err.to_string();
+    assert!(words.contains("(Child A)"), "{words}");
+    assert!(!words.contains("Ada"), "{words}");
+
+    for a in case.actions.values_mut() {
+        a.action.description = NonEmptyText::parse("Train health visitors.").expect("text");
+    }
+    let page =
+        cspr_app::publication::improvements(&case, &|_| "Health".to_owned()).expect("no name");
+    assert_eq!(
+        page.items
+            .iter()
+            .map(|i| (i.recommendation.as_str(), i.actions.len()))
+            .collect::<Vec<_>>(),
+        [
+            ("Share information about new adults in the household.", 1),
+            ("Train staff on safe sleep.", 0)
+        ]
+    );
+    assert_eq!(page.items[0].actions[0].by, "Health");
+}
+
 on_both!(
+    the_improvements_page_names_no_one,
     a_meeting_outcome_is_recorded_whole_or_not_at_all,
     a_request_is_made_whole_or_not_at_all,
     accepting_the_rest_is_all_or_nothing,

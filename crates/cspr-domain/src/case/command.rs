@@ -361,6 +361,9 @@ pub enum Command {
         /// Until when it stays online at least (one year or more); a year when not given.
         #[serde(default)]
         online_until: Option<Date>,
+        /// Why the partners publish while a parallel process is still running (needed then).
+        #[serde(default)]
+        despite_parallel_process: Option<NonEmptyText>,
     },
     /// Stage 12: take the published report down.
     Unpublish {

@@ -8,8 +8,8 @@ use super::command::{Command, CommandKind};
 use super::error::DomainError;
 use super::event::Event;
 use super::model::{
-    AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Harm,
-    Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
+    AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Employer,
+    Harm, Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
@@ -1213,6 +1213,21 @@ impl Decider<'_> {
                         "Choose at least one methodology.",
                     ));
                 }
+                match terms.report_due_on {
+                    None => {
+                        return Err(DomainError::invalid(
+                            "report_due_on",
+                            "Enter the timescale: the date the review is to report by.",
+                        ));
+                    }
+                    Some(due) if due <= terms.period_to || due < self.today() => {
+                        return Err(DomainError::invalid(
+                            "report_due_on",
+                            "The review must report after the period under review ends and after today.",
+                        ));
+                    }
+                    Some(_) => {}
+                }
                 if case.panel.is_empty() {
                     return Err(DomainError::rule(
                         "The review panel sets the terms of reference: appoint at least one panel member first.",
@@ -1229,6 +1244,23 @@ impl Decider<'_> {
                     return Err(DomainError::rule(
                         "This person is recorded as involved in the case, so they cannot be its independent reviewer.",
                     ));
+                }
+                match &reviewer.employer {
+                    None => {
+                        return Err(DomainError::invalid(
+                            "employer",
+                            "Say which organisation the reviewer works for.",
+                        ));
+                    }
+                    Some(Employer::Agency { agency })
+                        if case.involved_agencies().contains(agency) =>
+                    {
+                        return Err(DomainError::invalid(
+                            "employer",
+                            "The reviewer works for an agency involved in the case, so they are not independent of it. Choose a reviewer from an organisation that was not involved.",
+                        ));
+                    }
+                    Some(_) => {}
                 }
                 self.with_commissioning_check(Event::IndependentReviewerAppointed { reviewer })
             }
@@ -1251,6 +1283,24 @@ impl Decider<'_> {
                     return Err(DomainError::rule(
                         "This practitioner sits on the review panel. A panel member must not have been involved in the case: change the panel first.",
                     ));
+                }
+                // The reviewer stays independent of everyone involved, including the
+                // practitioners found after the appointment.
+                if let Some(reviewer) = &case.reviewer {
+                    if same_name(&reviewer.name, &practitioner.name) {
+                        return Err(DomainError::rule(
+                            "This practitioner is the review's independent reviewer, who must not have been involved in the case: appoint another reviewer first.",
+                        ));
+                    }
+                    if reviewer.employer
+                        == Some(Employer::Agency {
+                            agency: practitioner.agency,
+                        })
+                    {
+                        return Err(DomainError::rule(
+                            "The independent reviewer works for this practitioner's agency, which would make the agency involved and the reviewer no longer independent: appoint a reviewer from another organisation first.",
+                        ));
+                    }
                 }
                 one(Event::PractitionerRecorded { practitioner })
             }
@@ -1601,15 +1651,31 @@ impl Decider<'_> {
                 published_on,
                 anonymisation_reviewed,
                 online_until: chosen_until,
+                despite_parallel_process,
             } => {
                 let Some((decision, _)) = &case.publication_decision else {
                     return Err(DomainError::rule(
                         "Record the partners' decision about publication first.",
                     ));
                 };
-                if let PublicationDecision::DoNotPublish { .. } = decision {
+                // Not publishing the report means publishing information about the
+                // improvements instead: its page is made from the actions agreed.
+                if !matches!(decision, PublicationDecision::Publish) && case.actions.is_empty() {
                     return Err(DomainError::rule(
-                        "The partners decided not to publish this report.",
+                        "The partners decided to publish information about the improvements instead of the report: agree at least one action first, as the page is made from the actions.",
+                    ));
+                }
+                let running: Vec<&str> = case
+                    .running_parallel_processes()
+                    .map(|p| p.kind.label())
+                    .collect();
+                if !running.is_empty() && despite_parallel_process.is_none() {
+                    return Err(DomainError::invalid(
+                        "despite_parallel_process",
+                        format!(
+                            "A parallel process is still running ({}). Say why the partners publish now rather than after it ends.",
+                            running.join(", ")
+                        ),
                     ));
                 }
                 let Some(sent) = case.report_sent_on else {
@@ -1672,6 +1738,11 @@ impl Decider<'_> {
                 one(Event::Published {
                     published_on,
                     online_until: Some(until),
+                    despite_parallel_process: if running.is_empty() {
+                        None
+                    } else {
+                        despite_parallel_process
+                    },
                 })
             }
             Command::Unpublish { removed_on, reason } => {
@@ -1684,18 +1755,16 @@ impl Decider<'_> {
                     return Err(DomainError::rule("The report has already been taken down."));
                 }
                 self.past("removed_on", "of removal", removed_on)?;
-                let until = case.online_until.unwrap_or_else(|| {
-                    online_until(
-                        published,
-                        self.ctx.settings.years_online(),
-                        self.ctx.calendar,
-                    )
-                });
-                if removed_on < until {
-                    return Err(DomainError::rule(format!(
-                        "A published report stays online for at least one year: it can be taken down from {}.",
-                        long_date(until)
-                    )));
+                // The year online is a minimum to plan for, not a lock: a report found to
+                // identify someone comes down at once, with the reason recorded.
+                if removed_on < published {
+                    return Err(DomainError::invalid(
+                        "removed_on",
+                        format!(
+                            "The report was published on {}: it cannot be taken down before then.",
+                            long_date(published)
+                        ),
+                    ));
                 }
                 if reason.is_none() {
                     return Err(DomainError::invalid(

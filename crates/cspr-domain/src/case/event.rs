@@ -373,6 +373,9 @@ pub enum Event {
         /// It stays online at least until then.
         #[serde(default)]
         online_until: Option<Date>,
+        /// Why the partners published while a parallel process was still running.
+        #[serde(default)]
+        despite_parallel_process: Option<NonEmptyText>,
     },
     /// The published report was taken down.
     Unpublished {

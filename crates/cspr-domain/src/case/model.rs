@@ -663,6 +663,10 @@ pub struct TermsOfReference {
     pub parallel_processes: NonEmptyText,
     /// Publication arrangements.
     pub publication: NonEmptyText,
+    /// The timescale: the day the review is to report by (WT2023 ch.5; PROCESS.md stage 7).
+    /// Terms agreed before it was asked for have none.
+    #[serde(default)]
+    pub report_due_on: Option<Date>,
 }
 
 /// The independent reviewer.
@@ -674,6 +678,26 @@ pub struct IndependentReviewer {
     pub user: Option<UserId>,
     /// Email.
     pub email: Option<EmailAddress>,
+    /// The organisation they work for, checked against every agency involved. Reviewers
+    /// appointed before it was asked for have none.
+    #[serde(default)]
+    pub employer: Option<Employer>,
+}
+
+/// Who employs an independent reviewer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Employer {
+    /// An organisation outside the partnership's agencies (a consultancy, a university, self-employed).
+    Outside {
+        /// Its name.
+        name: NonEmptyText,
+    },
+    /// One of the partnership's agencies: independent only while that agency is not involved.
+    Agency {
+        /// Which.
+        agency: AgencyId,
+    },
 }
 
 /// A practitioner who worked with the family.

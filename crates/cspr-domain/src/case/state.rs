@@ -220,6 +220,9 @@ pub struct Case {
     /// Why the published report was taken down.
     #[serde(default)]
     pub unpublished_because: Option<NonEmptyText>,
+    /// Why the partners published while a parallel process was still running.
+    #[serde(default)]
+    pub published_despite: Option<NonEmptyText>,
     /// The action plan.
     pub actions: BTreeMap<ActionId, ActionState>,
     /// Learning themes the case is tagged with.
@@ -288,6 +291,7 @@ impl Default for Case {
             pseudonyms: BTreeMap::new(),
             online_until: None,
             unpublished_because: None,
+            published_despite: None,
             actions: BTreeMap::new(),
             themes: std::collections::BTreeSet::new(),
             disseminations: Vec::new(),
@@ -340,6 +344,23 @@ impl Case {
     #[must_use]
     pub fn outcome(&self) -> Option<&ReviewOutcome> {
         self.decision.as_ref().map(|d| &d.1)
+    }
+
+    /// The parallel processes still running.
+    pub fn running_parallel_processes(&self) -> impl Iterator<Item = &ParallelProcess> {
+        self.parallel_processes
+            .values()
+            .filter(|p| p.ended_on.is_none())
+    }
+
+    /// Whether the partners decided to publish the report itself; otherwise what is published
+    /// is information about the improvements (PROCESS.md stage 12).
+    #[must_use]
+    pub fn publishes_full_report(&self) -> bool {
+        matches!(
+            self.publication_decision,
+            Some((PublicationDecision::Publish, _))
+        )
     }
 
     /// Every agency recorded as involved: known to the children, named in the referral,
@@ -709,14 +730,9 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         }
         Event::ReportSent { sent_on } => {
             case.report_sent_on = Some(*sent_on);
-            case.stage = if matches!(
-                case.publication_decision,
-                Some((PublicationDecision::DoNotPublish { .. }, _))
-            ) {
-                Stage::ActionPlan
-            } else {
-                Stage::Publication
-            };
+            // Whatever the decision, something is published: the report, or information
+            // about the improvements instead (PROCESS.md stage 12).
+            case.stage = Stage::Publication;
         }
         Event::PublicationDecided {
             decision,
@@ -725,11 +741,6 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         } => {
             case.publication_decision = Some((decision.clone(), *decided_on));
             case.publication_reasons.clone_from(reasons);
-            if matches!(decision, PublicationDecision::DoNotPublish { .. })
-                && case.report_sent_on.is_some()
-            {
-                case.stage = Stage::ActionPlan;
-            }
         }
         Event::PseudonymChosen { person, pseudonym } => {
             case.pseudonyms.insert(*person, pseudonym.clone());
@@ -772,9 +783,11 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::Published {
             published_on,
             online_until,
+            despite_parallel_process,
         } => {
             case.published_on = Some(*published_on);
             case.online_until = *online_until;
+            case.published_despite.clone_from(despite_parallel_process);
             case.stage = Stage::ActionPlan;
         }
         Event::Unpublished { removed_on, reason } => {

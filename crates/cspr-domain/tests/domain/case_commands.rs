@@ -361,6 +361,9 @@ fn reviewer(full_name: &str) -> IndependentReviewer {
         name: name(full_name),
         user: None,
         email: None,
+        employer: Some(Employer::Outside {
+            name: text("Independent Reviews Ltd"),
+        }),
     }
 }
 
@@ -450,6 +453,7 @@ fn publish(on: Date) -> Command {
         published_on: on,
         anonymisation_reviewed: true,
         online_until: None,
+        despite_parallel_process: None,
     }
 }
 
@@ -3779,6 +3783,7 @@ fn publish_the_report() {
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 28),
             online_until: Some(date!(2026 - 07 - 28)),
+            despite_parallel_process: None,
         }]);
 }
 
@@ -3791,6 +3796,7 @@ fn publish_on_the_seventh_working_day_after_sending() {
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 25),
             online_until: Some(date!(2026 - 07 - 27)),
+            despite_parallel_process: None,
         }]);
 }
 
@@ -3812,6 +3818,7 @@ fn publish_information_about_improvements_instead_of_the_report() {
         .then_events(vec![Event::Published {
             published_on: date!(2025 - 07 - 28),
             online_until: Some(date!(2026 - 07 - 28)),
+            despite_parallel_process: None,
         }]);
 }
 
@@ -3840,10 +3847,10 @@ fn publish_refused_without_a_publication_decision() {
 }
 
 #[test]
-fn publish_refused_when_the_partners_decided_not_to_publish() {
+fn publishing_the_improvements_refused_before_any_action_is_agreed() {
     let w = World::default();
-    // Defensive: deciding not to publish once the report is sent moves the case to its action
-    // plan, so no sequence of events holds this decision at the Publication stage.
+    // Not publishing the report means publishing information about the improvements, made
+    // from the actions agreed: none yet, nothing to publish.
     let (case, _, _) = lr_before(&w, step!(Publish { .. }));
     given(&w, case)
         .tampered(|c| {
@@ -3851,9 +3858,10 @@ fn publish_refused_when_the_partners_decided_not_to_publish() {
                 PublicationDecision::DoNotPublish { reason: reasons() },
                 date!(2025 - 07 - 17),
             ));
+            c.actions.clear();
         })
         .when(date!(2025 - 07 - 28), publish(date!(2025 - 07 - 28)))
-        .then_rule("The partners decided not to publish this report.");
+        .then_rule("agree at least one action first");
 }
 
 #[test]
@@ -3899,6 +3907,7 @@ fn publish_refused_without_the_anonymisation_review() {
                 published_on: today,
                 anonymisation_reviewed: false,
                 online_until: None,
+                despite_parallel_process: None,
             },
         )
         .then_rule(
@@ -4004,7 +4013,8 @@ fn unpublish_refused_with_a_date_in_the_future() {
 }
 
 #[test]
-fn removal_before_one_year_online_refused() {
+fn removal_before_one_year_online_is_recorded_with_its_reason() {
+    // The year online is a minimum to plan for, not a lock (issue 15, item 10).
     let w = World::default();
     let (case, _, _) = lr_before(&w, step!(Unpublish { .. }));
     given(&w, case)
@@ -4015,7 +4025,10 @@ fn removal_before_one_year_online_refused() {
                 reason: Some(reasons()),
             },
         )
-        .then_rule("A published report stays online for at least one year: it can be taken down from 28 July 2026.");
+        .then_events(vec![Event::Unpublished {
+            removed_on: date!(2026 - 07 - 27),
+            reason: Some(reasons()),
+        }]);
 }
 
 // ------------------------------------------------------------------------------------------

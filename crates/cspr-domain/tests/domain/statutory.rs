@@ -5,7 +5,7 @@
 use crate::common::*;
 use cspr_domain::actions::ActionRules;
 use cspr_domain::calendar::Calendar;
-use cspr_domain::case::{Case, Command};
+use cspr_domain::case::{Case, Command, Event, Stage};
 use cspr_domain::deadlines::{Counting, Deadline, deadlines};
 use cspr_domain::examples::referral_steps;
 use cspr_domain::figures::{Period, YearlyFigures};
@@ -160,11 +160,31 @@ fn yearly_figures_count_statutory_deadlines_without_closure_days() {
 // 2. A clock stop ends, at the latest, when the final report is sent.
 // ---------------------------------------------------------------------------------------------
 
-/// The local review script with the inquest never recorded as ended.
+/// The local review script with the inquest never recorded as ended (so the partners publish
+/// giving their reason).
 fn inquest_never_ended() -> Vec<(Date, Command)> {
     local_review_script()
         .into_iter()
         .filter(|(_, c)| !matches!(c, Command::EndParallelProcess { .. }))
+        .map(|(day, c)| match c {
+            Command::Publish {
+                published_on,
+                anonymisation_reviewed,
+                online_until,
+                ..
+            } => (
+                day,
+                Command::Publish {
+                    published_on,
+                    anonymisation_reviewed,
+                    online_until,
+                    despite_parallel_process: Some(text(
+                        "The coroner agreed the report does not prejudice the inquest.",
+                    )),
+                },
+            ),
+            other => (day, other),
+        })
         .collect()
 }
 
@@ -942,4 +962,276 @@ fn sign_off_needs_factual_accuracy_from_every_agency_involved() {
         world.decide(&case, today, sign_off),
         "ask the other 2 agencies",
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// 10. Publication rules.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: a published report stays available for at least a year (WT2023 ch.5), but that is a
+/// minimum to plan for, not a lock: a report found to identify someone is withdrawn at once,
+/// with the reason recorded (PROCESS.md stage 12; UK GDPR art. 5(1)(f)).
+///
+/// Given the worked example published on 28 July 2025; when it is taken down the next day
+/// because it identifies a sibling; then the withdrawal is recorded with its reason; and a
+/// withdrawal without a reason, or dated before publication, is still refused.
+#[test]
+fn a_published_report_can_be_withdrawn_at_once_with_a_reason() {
+    let world = World::default();
+    let (case, _) = lr_until(&world, step!(Publish { .. }));
+    let withdraw = |removed_on, reason: Option<&str>| Command::Unpublish {
+        removed_on,
+        reason: reason.map(text),
+    };
+    let events = world
+        .decide(
+            &case,
+            date!(2025 - 07 - 29),
+            withdraw(
+                date!(2025 - 07 - 29),
+                Some("A reader recognised the child's sibling."),
+            ),
+        )
+        .expect("withdrawn at once");
+    assert!(matches!(
+        events.as_slice(),
+        [Event::Unpublished { removed_on, reason: Some(_) }] if *removed_on == date!(2025 - 07 - 29)
+    ));
+    invalid(
+        world.decide(
+            &case,
+            date!(2025 - 07 - 29),
+            withdraw(date!(2025 - 07 - 29), None),
+        ),
+        "reason",
+        "Say why",
+    );
+    invalid(
+        world.decide(
+            &case,
+            date!(2025 - 07 - 29),
+            withdraw(date!(2025 - 07 - 27), Some("Identifies a sibling.")),
+        ),
+        "removed_on",
+        "published on 28 July 2025",
+    );
+}
+
+/// The worked example with the partners deciding not to publish the report.
+fn not_publishing(with_actions: bool) -> Vec<(Date, Command)> {
+    cspr_domain::examples::local_review_script()
+        .into_iter()
+        .filter_map(|(day, command)| match command {
+            Command::DecidePublication { .. } => Some((
+                day,
+                Command::DecidePublication {
+                    decision: PublicationDecision::DoNotPublish {
+                        reason: text("Publishing would harm the child's siblings."),
+                    },
+                    reasons: None,
+                },
+            )),
+            Command::AgreeAction { .. } if !with_actions => None,
+            other => Some((day, other)),
+        })
+        .collect()
+}
+
+/// Rule: where publishing the report would harm other children or it cannot be anonymised, the
+/// partners publish information about the improvements instead (PROCESS.md stage 12; WT2023
+/// ch.5).
+///
+/// Given the worked example in which the partners decided not to publish the report; when the
+/// report is sent; then the case waits for publication (of the improvements) rather than
+/// skipping it, so it cannot close first; and publication goes through once an action is
+/// agreed; without any action agreed it is refused, as the page is made from the actions.
+#[test]
+fn deciding_not_to_publish_leads_to_publishing_the_improvements() {
+    let world = World::default();
+    let (sent, today) = case_until(&world, &not_publishing(true), step!(SendReport { .. }));
+    assert_eq!(sent.stage, Stage::Publication);
+    assert!(!sent.publishes_full_report());
+    let close = Command::CloseCase {
+        closed_on: today,
+        reason: text("Done."),
+        without_panel_response: None,
+    };
+    assert!(world.decide(&sent, today, close).is_err());
+    let (case, today) = case_until(&world, &not_publishing(true), step!(Publish { .. }));
+    assert!(case.published_on.is_some(), "{today}");
+    assert_eq!(case.stage, Stage::ActionPlan);
+
+    let (case, today, publish) = case_before(&world, &not_publishing(false), step!(Publish { .. }));
+    rule(
+        world.decide(&case, today, publish),
+        "agree at least one action",
+    );
+}
+
+/// Rule: a parallel process delays publication, and the delay and its reason are recorded, not
+/// hidden (PROCESS.md stage 9); publishing while one runs is a decision the partners record
+/// with their reason (Panel practice guidance 2025, publication).
+///
+/// Given the worked example in which the inquest never ended; when the report is published
+/// without a reason; then it is refused, naming the inquest; with a reason it is published and
+/// the reason is kept on the case.
+#[test]
+fn publishing_while_a_parallel_process_runs_needs_a_recorded_reason() {
+    let world = World::default();
+    let script = inquest_never_ended();
+    let (case, today, publish) = case_before(&world, &script, step!(Publish { .. }));
+    let Command::Publish {
+        published_on,
+        anonymisation_reviewed,
+        online_until,
+        ..
+    } = publish.clone()
+    else {
+        unreachable!()
+    };
+    invalid(
+        world.decide(
+            &case,
+            today,
+            Command::Publish {
+                published_on,
+                anonymisation_reviewed,
+                online_until,
+                despite_parallel_process: None,
+            },
+        ),
+        "despite_parallel_process",
+        "coroner's inquest",
+    );
+    let case = world.step(case, today, &publish);
+    assert!(case.published_despite.is_some());
+}
+
+// ---------------------------------------------------------------------------------------------
+// 12. Terms of reference and the reviewer's independence.
+// ---------------------------------------------------------------------------------------------
+
+/// Rule: the terms of reference set the review's timescale (PROCESS.md stage 7; WT2023 ch.5).
+///
+/// Given the worked example at its terms of reference; when they are agreed without a date to
+/// report by, or with one inside the period under review; then they are refused.
+#[test]
+fn terms_of_reference_need_a_timescale() {
+    let world = World::default();
+    let (case, today, _) = lr_before(&world, step!(AgreeTermsOfReference { .. }));
+    let agree = |report_due_on| Command::AgreeTermsOfReference {
+        terms: cspr_domain::case::model::TermsOfReference {
+            report_due_on,
+            ..cspr_domain::examples::terms()
+        },
+    };
+    invalid(
+        world.decide(&case, today, agree(None)),
+        "report_due_on",
+        "Enter the timescale",
+    );
+    invalid(
+        world.decide(&case, today, agree(Some(date!(2025 - 01 - 31)))),
+        "report_due_on",
+        "after the period under review",
+    );
+    assert!(
+        world
+            .decide(&case, today, agree(Some(date!(2025 - 10 - 31))))
+            .is_ok()
+    );
+}
+
+fn reviewer(employer: Option<Employer>) -> Command {
+    Command::AppointIndependentReviewer {
+        reviewer: cspr_domain::case::model::IndependentReviewer {
+            name: name("Indy Reviewer"),
+            user: None,
+            email: None,
+            employer,
+        },
+    }
+}
+
+/// Rule: the reviewer is independent of the case: not employed by any agency involved
+/// (PROCESS.md stage 7; WT2023 ch.5), and this holds for agencies that become involved later.
+///
+/// Given the worked example at the reviewer's appointment (health is involved, probation is
+/// not); when a reviewer is appointed with no organisation, or from health; then it is refused;
+/// from probation it is accepted, and a probation practitioner recorded later is then refused.
+#[test]
+fn the_reviewer_is_independent_of_every_agency_involved_including_later_ones() {
+    use cspr_domain::examples::{HEALTH, PROBATION};
+    let world = World::default();
+    let (case, today, _) = lr_before(&world, step!(AppointIndependentReviewer { .. }));
+    invalid(
+        world.decide(&case, today, reviewer(None)),
+        "employer",
+        "which organisation",
+    );
+    invalid(
+        world.decide(
+            &case,
+            today,
+            reviewer(Some(Employer::Agency { agency: HEALTH })),
+        ),
+        "employer",
+        "not independent",
+    );
+    let case = world.step(
+        case,
+        today,
+        &reviewer(Some(Employer::Agency { agency: PROBATION })),
+    );
+    let practitioner = |agency, full_name: &str| Command::RecordPractitioner {
+        practitioner: cspr_domain::case::model::Practitioner {
+            person_id: cspr_domain::ids::PersonId(uuid::Uuid::from_u128(0xC9)),
+            name: name(full_name),
+            agency,
+            role_title: "Probation officer".into(),
+            email: None,
+        },
+    };
+    rule(
+        world.decide(&case, today, practitioner(PROBATION, "Pat Officer")),
+        "no longer independent",
+    );
+    rule(
+        world.decide(&case, today, practitioner(HEALTH, "Indy Reviewer")),
+        "independent reviewer",
+    );
+    assert!(
+        world
+            .decide(&case, today, practitioner(HEALTH, "Pat Officer"))
+            .is_ok()
+    );
+}
+
+/// Events stored before items 10 and 12 still read: no timescale, no employer, no reason for
+/// publishing during a parallel process.
+#[test]
+fn events_stored_before_the_publication_and_independence_rules_still_read() {
+    let published: Event = serde_json::from_str(
+        r#"{"event":"published","published_on":"2025-07-28","online_until":"2026-07-28"}"#,
+    )
+    .expect("old publication");
+    assert!(matches!(
+        published,
+        Event::Published {
+            despite_parallel_process: None,
+            ..
+        }
+    ));
+    let reviewer: cspr_domain::case::model::IndependentReviewer =
+        serde_json::from_str(r#"{"name":"Indy Reviewer","user":null,"email":null}"#)
+            .expect("old reviewer");
+    assert_eq!(reviewer.employer, None);
+    let mut terms = serde_json::to_value(cspr_domain::examples::terms()).expect("terms");
+    terms
+        .as_object_mut()
+        .expect("object")
+        .remove("report_due_on");
+    let terms: cspr_domain::case::model::TermsOfReference =
+        serde_json::from_value(terms).expect("old terms");
+    assert_eq!(terms.report_due_on, None);
 }

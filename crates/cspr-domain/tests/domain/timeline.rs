@@ -70,7 +70,7 @@ const LOCAL_REVIEW: &str = r#"
 24 March 2025 | The rapid review was sent to the National Panel.
 10 April 2025 | The National Panel agreed with the decision.
 - | Pat Panel (Head of inclusion, Northshire Education) was appointed to the review panel.
-- | The terms of reference were agreed, covering 1 January 2024 to 27 February 2025.
+- | The terms of reference were agreed, covering 1 January 2024 to 27 February 2025, the review to report by 30 September 2025.
 - | A user was given access to the case as an independent reviewer.
 - | A user was given access to the case as an agency representative for Northshire Health.
 - | Indy Reviewer was appointed as the independent reviewer.
@@ -115,7 +115,7 @@ const LOCAL_REVIEW: &str = r#"
 17 July 2025 | Version 4 of the report was scanned for personal data: 1 finding to review.
 17 July 2025 | Finding 1 of the anonymisation scan was accepted.
 17 July 2025 | The redacted report was checked again and names no one the case records.
-28 July 2025 | The report was published.
+28 July 2025 | Published on the public page.
 - | An action was agreed for Northshire Health, due 30 September 2025: Update the safe sleep guidance and train staff.
 15 August 2025 | Progress on an action was recorded: Guidance drafted.
 15 August 2025 | Evidence was attached to an action: guidance-draft.pdf.
@@ -351,7 +351,7 @@ fn the_routes_the_scripts_do_not_take() {
                 decided_on: date!(2025 - 07 - 15),
                 reasons: None,
             },
-            "The partners decided not to publish the report: It would identify a sibling.",
+            "The partners decided not to publish the report, and to publish information about the improvements instead: It would identify a sibling.",
         ),
         (
             Event::PublicationDecided {

@@ -267,7 +267,22 @@ pub async fn populate(store: &Store) -> (Uuid, Uuid) {
                 themes: vec!["Neglect".to_owned(), "Safe sleep".to_owned()],
                 published_on: date!(2025 - 06 - 02),
                 online_until: date!(2026 - 06 - 02),
-                pdf: b"%PDF-1.7 public".to_vec(),
+                // The second is information about the improvements: the backup keeps it too.
+                pdf: if n == 1 {
+                    b"%PDF-1.7 public".to_vec()
+                } else {
+                    Vec::new()
+                },
+                improvements: (n == 2).then(|| cspr_store::Improvements {
+                    items: vec![cspr_store::Improvement {
+                        recommendation: "Share information about new adults.".to_owned(),
+                        actions: vec![cspr_store::ImprovementAction {
+                            what: "Train health visitors.".to_owned(),
+                            by: "Northshire Health".to_owned(),
+                            due: "30 September 2025".to_owned(),
+                        }],
+                    }],
+                }),
                 created_at: T0,
             })
             .await

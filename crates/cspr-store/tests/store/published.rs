@@ -1,7 +1,7 @@
 //! Published reports on both backends: stored once per case, listed for the public page newest
 //! first without withdrawn ones, the PDF served only while online, bad rows refused.
 
-use cspr_store::{NewPublishedReport, StoreError};
+use cspr_store::{Improvement, ImprovementAction, Improvements, NewPublishedReport, StoreError};
 use time::macros::date;
 use uuid::Uuid;
 
@@ -20,11 +20,57 @@ fn report(case_id: Uuid, title: &str, published_on: time::Date) -> NewPublishedR
         published_on,
         online_until: date!(2026 - 07 - 28),
         pdf: b"%PDF-1.7 test".to_vec(),
+        improvements: None,
         created_at: T0,
     }
 }
 
+fn improvements() -> Improvements {
+    Improvements {
+        items: vec![Improvement {
+            recommendation: "Share information about new adults in the household.".to_owned(),
+            actions: vec![ImprovementAction {
+                what: "Update the safe sleep guidance and train staff.".to_owned(),
+                by: "Northshire Health".to_owned(),
+                due: "30 September 2025".to_owned(),
+            }],
+        }],
+    }
+}
+
 cspr_store::backend_tests! {
+    // Issue 15, item 10: a decision not to publish leads to information about the improvements
+    // on a public page of its own, which is served until withdrawn and then erased.
+    async fn information_about_the_improvements_is_published_and_withdrawn(db) {
+        let store = db.store().await;
+        let case = Uuid::new_v4();
+        let mut page = report(case, "Improvements after a review", date!(2025 - 07 - 28));
+        page.pdf = Vec::new();
+        page.improvements = Some(improvements());
+        store.publish_report(page.clone()).await.unwrap();
+        let listed = store.published_reports(PARTNERSHIP).await.unwrap();
+        assert_eq!(listed[0].improvements, Some(improvements()));
+        assert_eq!(listed[0].pdf_size, 0);
+        let shown = store.published_improvements(PARTNERSHIP, page.id).await.unwrap().unwrap();
+        assert_eq!(shown.improvements, Some(improvements()));
+        assert!(store.published_pdf(PARTNERSHIP, page.id).await.unwrap().is_none(), "no PDF");
+        assert!(store.published_improvements(Uuid::from_u128(0xB2), page.id).await.unwrap().is_none());
+
+        // A page with a PDF too, or with no action, is refused.
+        let mut both = report(Uuid::new_v4(), "Both", date!(2025 - 07 - 28));
+        both.improvements = Some(improvements());
+        assert!(matches!(store.publish_report(both).await, Err(StoreError::Invalid(_))));
+        let mut empty = report(Uuid::new_v4(), "Empty", date!(2025 - 07 - 28));
+        empty.pdf = Vec::new();
+        empty.improvements = Some(Improvements { items: Vec::new() });
+        assert!(matches!(store.publish_report(empty).await, Err(StoreError::Invalid(_))));
+
+        assert!(store.withdraw_published_report(case, date!(2025 - 07 - 29)).await.unwrap());
+        assert!(store.published_improvements(PARTNERSHIP, page.id).await.unwrap().is_none());
+        let kept = store.published_report_for_case(case).await.unwrap().unwrap();
+        assert_eq!(kept.improvements, None, "erased when withdrawn");
+    }
+
     async fn published_reports_are_listed_served_and_withdrawn(db) {
         let store = db.store().await;
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());

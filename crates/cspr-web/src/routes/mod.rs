@@ -178,6 +178,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases/{case_id}/report/family-comments") => post(documents::family::family),
         ("GET", "/published-reviews") => get(published::index),
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
+        ("GET", "/published-reviews/{report_id}") => get(published::improvements),
         ("GET", "/admin") => get(admin::index),
         ("GET", "/admin/users") => get(admin::users::users),
         ("GET", "/admin/users/new") => get(admin::users::new_user_form),

@@ -18,6 +18,7 @@ struct Listed {
     themes: String,
     summary: String,
     href: String,
+    /// "PDF, 120 KB" for a report; empty for a page about the improvements.
     size: String,
 }
 
@@ -50,8 +51,16 @@ pub async fn index(State(state): State<AppState>) -> Result<Response, WebError> 
             published_on: long_date(r.published_on),
             themes: r.themes.join(", "),
             summary: r.summary,
-            href: format!("/published-reviews/{}/report.pdf", r.id),
-            size: size_words(r.pdf_size),
+            href: if r.improvements.is_some() {
+                format!("/published-reviews/{}", r.id)
+            } else {
+                format!("/published-reviews/{}/report.pdf", r.id)
+            },
+            size: if r.improvements.is_some() {
+                String::new()
+            } else {
+                size_words(r.pdf_size)
+            },
         })
         .collect();
     let page = PublishedPage {
@@ -79,4 +88,40 @@ pub async fn pdf(
         "application/pdf",
         &format!("published-review-{id}.pdf"),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "pages/published_improvements.html")]
+struct ImprovementsPage {
+    chrome: Chrome,
+    title: String,
+    published_on: String,
+    summary: String,
+    themes: String,
+    items: Vec<cspr_store::Improvement>,
+}
+
+/// Information about the improvements a review led to, published instead of its report; "not
+/// found" once withdrawn, and for a report (a PDF).
+pub async fn improvements(
+    State(state): State<AppState>,
+    Path(report_id): Path<String>,
+) -> Result<Response, WebError> {
+    let id = Uuid::parse_str(&report_id).map_err(|_| WebError::NotFound)?;
+    let Some(page) = state
+        .store()
+        .published_improvements(state.config().partnership_id.as_uuid(), id)
+        .await?
+    else {
+        return Err(WebError::NotFound);
+    };
+    let view = ImprovementsPage {
+        chrome: Chrome::signed_out(&state),
+        title: page.title,
+        published_on: long_date(page.published_on),
+        summary: page.summary,
+        themes: page.themes.join(", "),
+        items: page.improvements.map(|i| i.items).unwrap_or_default(),
+    };
+    Ok(Html(view.render()?).into_response())
 }

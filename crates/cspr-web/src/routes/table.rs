@@ -212,6 +212,7 @@ pub const ROUTES: &[RouteSpec] = &[
         "/published-reviews/{report_id}/report.pdf",
         Rule::Public,
     ),
+    r("GET", "/published-reviews/{report_id}", Rule::Public),
     r("GET", "/admin", Rule::Roles(PARTNERSHIP_SETUP)),
     r("GET", "/admin/users", Rule::Roles(ACCOUNTS)),
     r("GET", "/admin/users/new", Rule::Roles(ACCOUNTS)),

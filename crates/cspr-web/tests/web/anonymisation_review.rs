@@ -595,3 +595,95 @@ async fn a_pseudonym_the_family_chose_replaces_child_a() {
     let ada = w.finding("Ada Example").await;
     assert_eq!(review.findings[ada - 1].replacement, "Poppy");
 }
+
+/// Issue 15, item 10: where the partners decide not to publish the report, they publish
+/// information about the improvements instead (PROCESS.md stage 12): a public page of its own,
+/// made from the final report's recommendations and the actions agreed, served without sign-in
+/// until it is withdrawn, which can happen at once.
+#[tokio::test]
+async fn not_publishing_the_report_publishes_information_about_the_improvements() {
+    use cspr_domain::case::model::PublicationDecision;
+    let t = TestApp::with_demo_people().await;
+    let (case, _) = t
+        .example("CSPR-2025-802")
+        .edit(|c| {
+            if let Command::DecidePublication { decision, .. } = c {
+                *decision = PublicationDecision::DoNotPublish {
+                    reason: cspr_domain::vocab::NonEmptyText::parse(
+                        "Publishing would harm the child's siblings.",
+                    )
+                    .expect("text"),
+                };
+            }
+        })
+        .before(|c| matches!(c, Command::ChoosePseudonym { .. }))
+        .await;
+    t.set_day(date!(2025 - 07 - 28));
+    let (team_id, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let form = format!("/cases/{case}/publication/publish");
+    let page = body(t.get(&form, Some(&team)).await).await;
+    assert_contains(&page, "Publish information about the improvements");
+    assert!(!page.contains("Scan the report"), "no scan needed: {page}");
+    let post = serde_urlencoded::to_string([
+        ("title", "Improvements after a review: Child A"),
+        ("summary", "What agencies are changing after the review."),
+        ("published_on-day", "28"),
+        ("published_on-month", "7"),
+        ("published_on-year", "2025"),
+        ("confirm", "anonymisation_reviewed"),
+    ])
+    .expect("form");
+    let r = t.post(&form, Some(&team), &post).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        error_summary(&body(r).await)
+    );
+
+    let list = body(t.get("/published-reviews", None).await).await;
+    assert_contains(&list, "Improvements after a review: Child A");
+    assert_contains(&list, "Read about the improvements");
+    let listed = t
+        .store
+        .published_reports(PARTNERSHIP.as_uuid())
+        .await
+        .expect("list");
+    let href = format!("/published-reviews/{}", listed[0].id);
+    assert_contains(&list, &href);
+    let r = t.get(&href, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = body(r).await;
+    for words in [
+        "Share information about new adults in the household.",
+        "Update the safe sleep guidance and train staff.",
+        "Northshire Community Health",
+        "30 September 2025",
+    ] {
+        assert_contains(&page, words);
+    }
+    assert_eq!(
+        t.status(&format!("{href}/report.pdf"), None).await,
+        StatusCode::NOT_FOUND,
+        "no PDF"
+    );
+
+    // Taken down the next day, with its reason: the page is gone.
+    t.set_day(date!(2025 - 07 - 29));
+    let team = t.session(team_id).await;
+    let r = t
+        .post(
+            &format!("/cases/{case}/publication/withdraw"),
+            Some(&team),
+            &serde_urlencoded::to_string([
+                ("removed_on-day", "29"),
+                ("removed_on-month", "7"),
+                ("removed_on-year", "2025"),
+                ("reason", "It identifies the family's home town."),
+            ])
+            .expect("form"),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(t.status(&href, None).await, StatusCode::NOT_FOUND);
+}

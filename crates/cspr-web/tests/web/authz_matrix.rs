@@ -379,6 +379,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         // Public: anyone; a report that was never published is "not found" to everyone.
         ("GET /published-reviews", public),
         ("GET /published-reviews/{report_id}/report.pdf", nobody),
+        ("GET /published-reviews/{report_id}", nobody),
         ("GET /admin", settings_people),
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),

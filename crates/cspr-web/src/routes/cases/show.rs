@@ -173,9 +173,15 @@ pub async fn show(
         .collect();
     let mut people: Vec<(String, String)> = Vec::new();
     if let Some(r) = &case.reviewer {
+        use cspr_domain::case::model::Employer;
+        let works_for = match &r.employer {
+            Some(Employer::Outside { name }) => format!(", {}", name.as_str()),
+            Some(Employer::Agency { agency }) => format!(", {}", view.agency_name(*agency)),
+            None => String::new(),
+        };
         people.push((
             r.name.as_str().to_owned(),
-            "Independent reviewer".to_owned(),
+            format!("Independent reviewer{works_for}"),
         ));
     }
     for m in &case.panel {

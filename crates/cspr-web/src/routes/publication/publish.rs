@@ -40,6 +40,8 @@ pub struct PublishForm {
     until_year: String,
     #[serde(default)]
     confirm: String,
+    #[serde(default)]
+    despite_parallel_process: String,
 }
 
 #[derive(Template)]
@@ -54,6 +56,10 @@ struct PublishPage {
     themes: String,
     earliest: String,
     blocker: String,
+    /// The parallel processes still running, in words (empty when none).
+    running: String,
+    /// Whether the report itself is published (else information about the improvements).
+    full_report: bool,
 }
 
 impl PublishPage {
@@ -81,10 +87,17 @@ async fn publish_page(
     form: PublishForm,
     errors: Vec<(&'static str, String)>,
 ) -> Result<Response, WebError> {
+    let full_report = case.publishes_full_report();
     let blocker = match (&case.anonymisation, case.latest_draft()) {
+        _ if !full_report => String::new(),
         (Some(r), Some(d)) => r.blocker(d.version).unwrap_or_default(),
         _ => "Scan the report for personal data and review what the scan finds first.".to_owned(),
     };
+    let running = case
+        .running_parallel_processes()
+        .map(|p| p.kind.label())
+        .collect::<Vec<_>>()
+        .join(", ");
     let view = PublishPage {
         chrome: Chrome::signed_in(state, access.principal(), "/cases"),
         case_id: access.case_id().as_uuid(),
@@ -102,6 +115,7 @@ async fn publish_page(
                     "summary" => "summary",
                     "online_until" => "online_until",
                     "confirm" => "confirm",
+                    "despite_parallel_process" => "despite_parallel_process",
                     _ => "published_on",
                 };
                 (key, m)
@@ -113,6 +127,8 @@ async fn publish_page(
             .map(long_date)
             .unwrap_or_default(),
         blocker,
+        running,
+        full_report,
     };
     crate::layout::render_checked(&view, &view.errors)
 }
@@ -230,6 +246,10 @@ pub async fn publish(
         published_on,
         online_until,
         anonymisation_reviewed: confirmed,
+        despite_parallel_process: cspr_domain::vocab::NonEmptyText::parse(
+            form.despite_parallel_process.trim(),
+        )
+        .ok(),
     };
     match cspr_app::publication::publish(
         state.services(),
@@ -259,10 +279,10 @@ pub async fn publish(
         }
         Err(e) => {
             let (field, message) = refusal(e)?;
-            let field = if field == Some("online_until") {
-                "online_until-day"
-            } else {
-                "published_on-day"
+            let field = match field {
+                Some("online_until") => "online_until-day",
+                Some("despite_parallel_process") => "despite_parallel_process",
+                _ => "published_on-day",
             };
             publish_page(&state, &access, &case, form, vec![(field, message)]).await
         }

@@ -388,6 +388,7 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
             &[
                 ("terms.period_from", "2024-01-01"),
                 ("terms.period_to", "2025-03-01"),
+                ("terms.report_due_on", "2025-09-30"),
             ],
             "terms of reference",
         ),
@@ -400,7 +401,11 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
         step(
             Who::Team,
             "appoint-independent-reviewer",
-            &[("reviewer.name", "Indy Reviewer")],
+            &[
+                ("reviewer.name", "Indy Reviewer"),
+                ("reviewer.employer.kind", "outside"),
+                ("reviewer.employer.name", "Independent Reviews Ltd"),
+            ],
             &[],
             "Indy Reviewer",
         ),

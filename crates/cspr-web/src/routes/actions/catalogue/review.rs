@@ -99,6 +99,8 @@ pub(super) fn actions() -> Vec<Action> {
                         "Parallel processes and how they affect the review",
                     ),
                     area("terms.publication", "Plans for publication"),
+                    date("terms.report_due_on", "Date the review reports by")
+                        .hint("The timescale: when the independent reviewer is to deliver the final report"),
                 ]
             },
         ),
@@ -107,11 +109,27 @@ pub(super) fn actions() -> Vec<Action> {
             "Appoint the independent reviewer",
             "Appoint",
             "Independent reviewer appointed",
-            |_| {
+            |ctx| {
                 vec![
                     text("reviewer.name", "Name"),
                     Q::new("reviewer.user", "", Kind::Fixed(Value::Null)),
                     text("reviewer.email", "Email address").optional(),
+                    radios(
+                        "reviewer.employer.kind",
+                        "Who does the reviewer work for?",
+                        vec![
+                            Opt::new("outside", "An organisation outside the partnership")
+                                .hint("A consultancy, a university, or self-employed")
+                                .reveals(vec![text("reviewer.employer.name", "Its name")]),
+                            Opt::new("agency", "One of the partnership's agencies")
+                                .hint("Only an agency not involved in the case")
+                                .reveals(vec![agency_select(
+                                    "reviewer.employer.agency",
+                                    "Which agency",
+                                    ctx,
+                                )]),
+                        ],
+                    ),
                 ]
             },
         ),
