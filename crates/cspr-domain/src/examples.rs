@@ -727,7 +727,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION1,
                 completed_on: date!(2025 - 09 - 15),
-                evidence_of_impact: text("Audit shows new adults recorded in 95% of cases."),
+                evidence_of_impact: Some(text("Audit shows new adults recorded in 95% of cases.")),
             },
         ),
         (
@@ -735,7 +735,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION2,
                 completed_on: date!(2025 - 09 - 16),
-                evidence_of_impact: text("Safe sleep audit improved."),
+                evidence_of_impact: Some(text("Safe sleep audit improved.")),
             },
         ),
         (
@@ -878,7 +878,7 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION1,
                 completed_on: date!(2025 - 06 - 20),
-                evidence_of_impact: text("Practitioners report using the neglect toolkit."),
+                evidence_of_impact: Some(text("Practitioners report using the neglect toolkit.")),
             },
         ),
         (

@@ -683,10 +683,13 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             action_id: _,
         } => (
             Some(*completed_on),
-            format!(
-                "An action was completed, with evidence of impact: {}",
-                excerpt(evidence_of_impact.as_str())
-            ),
+            match evidence_of_impact {
+                Some(e) => format!(
+                    "An action was completed, with evidence of impact: {}",
+                    excerpt(e.as_str())
+                ),
+                None => "An action was completed; its impact is not yet evidenced".to_owned(),
+            },
             None,
         ),
         Event::MembershipGranted {
@@ -727,6 +730,10 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
         ),
         e @ crate::documents::document_event!() => {
             let (date, text) = crate::documents::describe(e, agency_name);
+            (date, text, None)
+        }
+        e @ crate::case::paths::path_event!() => {
+            let (date, text) = crate::case::paths::describe(e);
             (date, text, None)
         }
     };

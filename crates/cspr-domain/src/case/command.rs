@@ -405,14 +405,24 @@ pub enum Command {
         /// How, when and to whom.
         dissemination: super::model::Dissemination,
     },
-    /// Stage 13: an action is complete, with evidence of its impact.
+    /// Stage 13: an action is complete, with evidence of its impact when there is some yet.
     CompleteAction {
         /// Which.
         action_id: ActionId,
         /// When.
         completed_on: Date,
+        /// The evidence of impact, when already known (else [`Command::EvidenceImpact`] later).
+        #[serde(default)]
+        evidence_of_impact: Option<NonEmptyText>,
+    },
+    /// Stage 13: the impact of a completed action is evidenced (PROCESS.md stage 13).
+    EvidenceImpact {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
         /// The evidence of impact.
-        evidence_of_impact: NonEmptyText,
+        evidence: NonEmptyText,
     },
     /// Give a user access to the case in a role.
     GrantMembership {

@@ -134,9 +134,10 @@ impl CommandKind {
             K::Publish => &[S::Publication],
             K::Unpublish => &[S::ActionPlan, S::Closed],
             K::AgreeAction => &[S::Publication, S::ActionPlan],
-            K::RecordActionProgress | K::CompleteAction | K::AttachActionEvidence => {
-                &[S::Publication, S::ActionPlan]
-            }
+            K::RecordActionProgress
+            | K::CompleteAction
+            | K::EvidenceImpact
+            | K::AttachActionEvidence => &[S::Publication, S::ActionPlan],
             K::TagThemes => S::OPEN,
             K::RecordDissemination => &[
                 S::Decided,
@@ -257,6 +258,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::TagThemes { .. } => "tag the case with learning themes",
         Command::RecordDissemination { .. } => "record how the learning was shared",
         Command::CompleteAction { .. } => "complete an action",
+        Command::EvidenceImpact { .. } => "record the evidence of an action's impact",
         Command::CloseCase { .. } => "close the case",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
@@ -491,6 +493,7 @@ impl Decider<'_> {
             | Command::ResolveSectionComment { .. }
             | Command::RecordFamilyComment { .. }
             | Command::RecordDocumentExport { .. }) => crate::documents::decide(case, c, self.ctx),
+            c @ super::paths::path_command!() => super::paths::decide(case, c, self.ctx),
             Command::RecordSeriousIncident {
                 partnership_id,
                 reference,
@@ -1874,10 +1877,12 @@ impl Decider<'_> {
                             "Agree the actions of the action plan before closing the case.",
                         ));
                     }
+                    // PROCESS.md stage 13: actions are monitored until impact is evidenced;
+                    // a completed action without evidence of impact keeps the case open.
                     let open = case
                         .actions
                         .values()
-                        .filter(|a| a.completed.is_none())
+                        .filter(|a| a.impact().is_none())
                         .count();
                     if open > 0 {
                         return Err(DomainError::rule(format!(

@@ -417,14 +417,25 @@ pub enum Event {
         /// How, when and to whom.
         dissemination: super::model::Dissemination,
     },
-    /// An action was completed with evidence of impact.
+    /// An action was completed (with evidence of impact, when given: events written before
+    /// issue 15 always have it).
     ActionCompleted {
         /// Which.
         action_id: ActionId,
         /// When.
         completed_on: Date,
         /// Evidence of impact.
-        evidence_of_impact: NonEmptyText,
+        #[serde(default)]
+        evidence_of_impact: Option<NonEmptyText>,
+    },
+    /// The impact of a completed action was evidenced.
+    ImpactEvidenced {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// The evidence.
+        evidence: NonEmptyText,
     },
     /// A user was given access to the case.
     MembershipGranted {

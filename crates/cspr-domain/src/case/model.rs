@@ -924,11 +924,31 @@ pub struct ActionState {
     pub action: PlannedAction,
     /// Progress, oldest first.
     pub progress: Vec<ActionProgress>,
-    /// Completed on, with the evidence of impact.
-    pub completed: Option<(Date, NonEmptyText)>,
+    /// Completed on, with the evidence of impact when it was given with the completion (old
+    /// state always has it: completion once required it).
+    pub completed: Option<(Date, Option<NonEmptyText>)>,
     /// Files of evidence: (the day attached, the file).
     #[serde(default)]
     pub attachments: Vec<(Date, Attachment)>,
+    /// Impact evidenced after the completion: when, and the evidence.
+    #[serde(default)]
+    pub impact_evidenced: Option<(Date, NonEmptyText)>,
+}
+
+impl ActionState {
+    /// When the action's impact was evidenced, with the evidence: with its completion, or
+    /// later ([`crate::case::Command::EvidenceImpact`]).
+    #[must_use]
+    pub fn impact(&self) -> Option<(Date, &NonEmptyText)> {
+        self.impact_evidenced
+            .as_ref()
+            .map(|(on, e)| (*on, e))
+            .or_else(|| {
+                self.completed
+                    .as_ref()
+                    .and_then(|(on, e)| e.as_ref().map(|e| (*on, e)))
+            })
+    }
 }
 
 /// The signatures a decision or report collects.

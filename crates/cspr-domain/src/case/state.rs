@@ -416,6 +416,7 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     match event {
         e @ crate::documents::document_event!() => crate::documents::apply(&mut case, e),
+        e @ super::paths::path_event!() => super::paths::apply(&mut case, e),
         Event::SeriousIncidentRecorded {
             partnership_id,
             reference,
@@ -789,6 +790,7 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                     progress: Vec::new(),
                     completed: None,
                     attachments: Vec::new(),
+                    impact_evidenced: None,
                 },
             );
         }

@@ -466,7 +466,7 @@ fn complete(action_id: cspr_domain::ids::ActionId, on: Date) -> Command {
     Command::CompleteAction {
         action_id,
         completed_on: on,
-        evidence_of_impact: text("Audit shows improvement."),
+        evidence_of_impact: Some(text("Audit shows improvement.")),
     }
 }
 
@@ -4269,7 +4269,7 @@ fn complete_an_action_with_evidence_of_impact() {
         .then_events(vec![Event::ActionCompleted {
             action_id: ACTION1,
             completed_on: date!(2025 - 09 - 15),
-            evidence_of_impact: text("Audit shows improvement."),
+            evidence_of_impact: Some(text("Audit shows improvement.")),
         }]);
 }
 

@@ -118,6 +118,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("tag-themes", open_stages),
         ("record-dissemination", after_submission.clone()),
         ("complete-action", vec!["publication", "action-plan"]),
+        // Impact is evidenced while actions are monitored (PROCESS.md stage 13; issue 15).
+        ("evidence-impact", vec!["publication", "action-plan"]),
         ("close-case", vec!["decided", "action-plan"]),
         (
             "complete-safety-action",
@@ -152,6 +154,9 @@ fn samples() -> BTreeMap<String, Command> {
         became_aware_on: time::macros::date!(2025 - 03 - 03),
     };
     out.insert(key(&found_notifiable), found_notifiable);
+    for cmd in crate::paths::samples() {
+        out.insert(key(&cmd), cmd);
+    }
     for script in [
         local_review_script(),
         scoping_script(),
@@ -178,8 +183,16 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
     commands.dedup();
     // Every variant of `Command` (44): a new command must join a script (or the samples) and
     // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
-    // pseudonyms), 1 (a referral that proves notifiable).
-    assert_eq!(commands.len(), 44 + 7 + 4 + 4 + 1);
+    // pseudonyms), 1 (a referral that proves notifiable), and the missing paths of issue 15
+    // (`crate::paths::samples`).
+    assert_eq!(
+        commands.len(),
+        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len()
+    );
+    assert_eq!(
+        commands.len(),
+        cspr_domain::case::CommandKind::all().count()
+    );
 }
 
 #[test]

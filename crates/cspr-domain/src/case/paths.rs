@@ -1,0 +1,105 @@
+//! The process's less common paths (issue 15): an action's impact evidenced after its
+//! completion, a closed case reopened, reasons for missed statutory deadlines, extensions of a
+//! local review, cross-border arrangements. Decided and applied here to keep `decide.rs` small.
+
+use super::command::Command;
+use super::decide::{Ctx, happened_by};
+use super::error::DomainError;
+use super::event::Event;
+use super::state::Case;
+use crate::words::long_date;
+
+/// The events this module applies, as a pattern for `apply`.
+macro_rules! path_event {
+    () => {
+        $crate::case::Event::ImpactEvidenced { .. }
+    };
+}
+pub(crate) use path_event;
+
+/// The commands this module decides, as a pattern for `decide`.
+macro_rules! path_command {
+    () => {
+        $crate::case::Command::EvidenceImpact { .. }
+    };
+}
+pub(crate) use path_command;
+
+/// Decides a command of this module (the stage is already checked).
+pub(crate) fn decide(
+    case: &Case,
+    command: Command,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, DomainError> {
+    match command {
+        Command::EvidenceImpact {
+            action_id,
+            on,
+            evidence,
+        } => {
+            let Some(a) = case.actions.get(&action_id) else {
+                return Err(DomainError::invalid(
+                    "action_id",
+                    "There is no such action.",
+                ));
+            };
+            // PROCESS.md stage 13: the partnership monitors actions until impact is evidenced.
+            let Some((completed_on, _)) = &a.completed else {
+                return Err(DomainError::rule(
+                    "Record the action as complete first: impact is evidenced for work done.",
+                ));
+            };
+            if a.impact().is_some() {
+                return Err(DomainError::rule(
+                    "The impact of this action is already evidenced.",
+                ));
+            }
+            happened_by("on", "impact was evidenced", on, ctx.today)?;
+            if on < *completed_on {
+                return Err(DomainError::invalid(
+                    "on",
+                    format!(
+                        "The date cannot be before the action was completed ({}).",
+                        long_date(*completed_on)
+                    ),
+                ));
+            }
+            Ok(vec![Event::ImpactEvidenced {
+                action_id,
+                on,
+                evidence,
+            }])
+        }
+        other => Err(DomainError::rule(format!(
+            "{} is not decided here.",
+            super::CommandKind::from(&other).name()
+        ))),
+    }
+}
+
+/// Applies an event of this module.
+pub(crate) fn apply(case: &mut Case, event: &Event) {
+    if let Event::ImpactEvidenced {
+        action_id,
+        on,
+        evidence,
+    } = event
+        && let Some(a) = case.actions.get_mut(action_id)
+    {
+        a.impact_evidenced = Some((*on, evidence.clone()));
+    }
+}
+
+/// An event of this module for the case's timeline: its date and a sentence.
+pub(crate) fn describe(event: &Event) -> (Option<time::Date>, String) {
+    match event {
+        Event::ImpactEvidenced { on, evidence, .. } => (
+            Some(*on),
+            format!(
+                "The impact of an action was evidenced: {}",
+                crate::timeline::excerpt(evidence.as_str())
+            ),
+        ),
+        _ => (None, String::new()),
+    }
+}
