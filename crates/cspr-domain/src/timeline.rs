@@ -723,9 +723,16 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             Some(Stage::Closed),
         ),
         // Where it reopens depends on the case (Decided or the action plan), not the event.
-        Event::CaseReopened { reopened_on } => (
+        Event::CaseReopened {
+            reopened_on,
+            reason,
+        } => (
             Some(*reopened_on),
-            "The case was reopened: the National Panel disagreed with the decision".to_owned(),
+            match reason {
+                Some(r) => format!("The case was reopened: {}", excerpt(r.as_str())),
+                None => "The case was reopened: the National Panel disagreed with the decision"
+                    .to_owned(),
+            },
             None,
         ),
         e @ crate::documents::document_event!() => {

@@ -449,6 +449,13 @@ pub enum Command {
         #[serde(default)]
         without_panel_response: Option<NonEmptyText>,
     },
+    /// Reopen a closed case: new information, a trial's outcome (issue 15).
+    ReopenCase {
+        /// When.
+        reopened_on: Date,
+        /// Why.
+        reason: NonEmptyText,
+    },
     /// Save one section of a document (a new version).
     SaveDocumentSection {
         /// Which document.

@@ -157,6 +157,7 @@ impl CommandKind {
                 S::ActionPlan,
             ],
             K::CloseCase => &[S::Decided, S::ActionPlan],
+            K::ReopenCase => &[S::Closed],
             K::SaveDocumentSection
             | K::CommentOnSection
             | K::ResolveSectionComment
@@ -260,6 +261,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::CompleteAction { .. } => "complete an action",
         Command::EvidenceImpact { .. } => "record the evidence of an action's impact",
         Command::CloseCase { .. } => "close the case",
+        Command::ReopenCase { .. } => "reopen the case",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
         Command::WithdrawRecommendation { .. } => "withdraw a recommendation",
@@ -1161,6 +1163,7 @@ impl Decider<'_> {
                         responded,
                         Event::CaseReopened {
                             reopened_on: self.today(),
+                            reason: None,
                         },
                     ]);
                 }

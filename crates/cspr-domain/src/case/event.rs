@@ -461,12 +461,16 @@ pub enum Event {
         #[serde(default)]
         without_panel_response: Option<NonEmptyText>,
     },
-    /// The National Panel disagreed with the decision after the case was closed: the case is
-    /// open again (at Decided, or at the action plan when actions were agreed) so the partners
-    /// can revise the decision.
+    /// A closed case is open again (at Decided, or at the action plan when actions were
+    /// agreed): the National Panel disagreed with the decision after the case was closed (no
+    /// reason), or the partnership reopened it with a reason (new information, a trial's
+    /// outcome).
     CaseReopened {
         /// When.
         reopened_on: Date,
+        /// Why, when the partnership reopened it (events before issue 15 have none).
+        #[serde(default)]
+        reason: Option<NonEmptyText>,
     },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {

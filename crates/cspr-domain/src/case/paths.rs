@@ -20,7 +20,7 @@ pub(crate) use path_event;
 /// The commands this module decides, as a pattern for `decide`.
 macro_rules! path_command {
     () => {
-        $crate::case::Command::EvidenceImpact { .. }
+        $crate::case::Command::EvidenceImpact { .. } | $crate::case::Command::ReopenCase { .. }
     };
 }
 pub(crate) use path_command;
@@ -68,6 +68,27 @@ pub(crate) fn decide(
                 action_id,
                 on,
                 evidence,
+            }])
+        }
+        Command::ReopenCase {
+            reopened_on,
+            reason,
+        } => {
+            happened_by("reopened_on", "of the reopening", reopened_on, ctx.today)?;
+            if let Some((closed_on, _)) = &case.closed
+                && reopened_on < *closed_on
+            {
+                return Err(DomainError::invalid(
+                    "reopened_on",
+                    format!(
+                        "The date cannot be before the case closed ({}).",
+                        long_date(*closed_on)
+                    ),
+                ));
+            }
+            Ok(vec![Event::CaseReopened {
+                reopened_on,
+                reason: Some(reason),
             }])
         }
         other => Err(DomainError::rule(format!(

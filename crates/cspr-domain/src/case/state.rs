@@ -235,6 +235,10 @@ pub struct Case {
     pub members: BTreeMap<crate::ids::UserId, super::model::Membership>,
     /// Closure date and reason.
     pub closed: Option<(Date, NonEmptyText)>,
+    /// Each reopening of the closed case: when, and why (none when the National Panel's
+    /// disagreement reopened it).
+    #[serde(default)]
+    pub reopenings: Vec<(Date, Option<NonEmptyText>)>,
     /// Events applied.
     pub version: u64,
 }
@@ -294,6 +298,7 @@ impl Default for Case {
             documents: crate::documents::Documents::default(),
             members: BTreeMap::new(),
             closed: None,
+            reopenings: Vec::new(),
             version: 0,
         }
     }
@@ -850,7 +855,11 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.closed = Some((*closed_on, reason.clone()));
             case.stage = Stage::Closed;
         }
-        Event::CaseReopened { .. } => {
+        Event::CaseReopened {
+            reopened_on,
+            reason,
+        } => {
+            case.reopenings.push((*reopened_on, reason.clone()));
             case.closed = None;
             case.stage = case.stage_when_reopened();
         }

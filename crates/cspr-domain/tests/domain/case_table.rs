@@ -121,6 +121,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         // Impact is evidenced while actions are monitored (PROCESS.md stage 13; issue 15).
         ("evidence-impact", vec!["publication", "action-plan"]),
         ("close-case", vec!["decided", "action-plan"]),
+        // A closed case reopens with a reason (issue 15).
+        ("reopen-case", vec!["closed"]),
         (
             "complete-safety-action",
             [vec!["rapid-review"], after_submission].concat(),

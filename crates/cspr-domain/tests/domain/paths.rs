@@ -12,11 +12,14 @@ use time::macros::date;
 
 /// One command of each kind this issue adds, for the transition table (`case_table.rs`).
 pub fn samples() -> Vec<Command> {
-    vec![Command::EvidenceImpact {
-        action_id: ACTION1,
-        on: date!(2025 - 09 - 15),
-        evidence: text("Audit shows the change."),
-    }]
+    vec![
+        Command::EvidenceImpact {
+            action_id: ACTION1,
+            on: date!(2025 - 09 - 15),
+            evidence: text("Audit shows the change."),
+        },
+        reopen(date!(2025 - 10 - 01)),
+    ]
 }
 
 /// Applies events to a case.
@@ -176,5 +179,93 @@ fn an_old_action_completed_event_still_reads_as_impact_evidenced() {
         )
         .status,
         ActionStatus::ImpactEvidenced
+    );
+}
+
+// ---- Item 4: reopening a closed case, with a reason ----
+
+/// The command that reopens a closed case on `on`.
+fn reopen(on: Date) -> Command {
+    Command::ReopenCase {
+        reopened_on: on,
+        reason: text("The criminal trial brought new information about the family."),
+    }
+}
+
+/// PROCESS.md stage 13 and WT2023 ch.5 (new information, a trial's outcome, can bring fresh
+/// learning after a case closed). Given a closed case whose action plan was agreed, when it is
+/// reopened with a reason, then it is open again at the action plan (as a reopening after the
+/// Panel's disagreement does), with the reason recorded.
+#[test]
+fn a_closed_case_reopens_with_a_reason_at_the_action_plan() {
+    let world = World::default();
+    let (case, _) = run(&world, &scoping_script());
+    assert_eq!(case.stage, Stage::Closed);
+    let events = world
+        .decide(&case, date!(2025 - 08 - 01), reopen(date!(2025 - 08 - 01)))
+        .expect("reopens");
+    assert_eq!(
+        events,
+        vec![Event::CaseReopened {
+            reopened_on: date!(2025 - 08 - 01),
+            reason: Some(text(
+                "The criminal trial brought new information about the family."
+            )),
+        }]
+    );
+    let case = with(case, &events);
+    assert_eq!(case.stage, Stage::ActionPlan);
+    assert_eq!(case.closed, None);
+    assert_eq!(case.reopenings.len(), 1);
+}
+
+/// Given a case closed with no further action (no actions), when it is reopened, then it
+/// returns to "decision made", as after the Panel's disagreement. A reopening cannot be dated
+/// before the closure nor in the future.
+#[test]
+fn a_case_closed_without_actions_reopens_at_the_decision() {
+    let world = World::default();
+    let (case, _) = run(&world, &no_further_action_script());
+    invalid(
+        world.decide(&case, date!(2025 - 08 - 01), reopen(date!(2025 - 03 - 05))),
+        "reopened_on",
+        "closed",
+    );
+    invalid(
+        world.decide(&case, date!(2025 - 08 - 01), reopen(date!(2025 - 08 - 02))),
+        "reopened_on",
+        "today or in the past",
+    );
+    let case = world.step(case, date!(2025 - 08 - 01), &reopen(date!(2025 - 08 - 01)));
+    assert_eq!(case.stage, Stage::Decided);
+}
+
+/// Only a closed case reopens: given an open case, when it is reopened, then it is refused at
+/// its stage.
+#[test]
+fn an_open_case_does_not_reopen() {
+    let world = World::default();
+    let (case, today) = case_at(&world, Stage::ActionPlan);
+    let err = world
+        .decide(&case, today, reopen(today))
+        .expect_err("open case");
+    assert!(
+        matches!(err, cspr_domain::case::DomainError::WrongStage { .. }),
+        "{err:?}"
+    );
+}
+
+/// Stored events: a `case-reopened` written before reopening had a reason (the Panel's
+/// disagreement) still reads, with no reason.
+#[test]
+fn an_old_case_reopened_event_still_reads() {
+    let old = serde_json::json!({ "event": "case-reopened", "reopened_on": "2025-04-10" });
+    let event: Event = serde_json::from_value(old).expect("old JSON reads");
+    assert_eq!(
+        event,
+        Event::CaseReopened {
+            reopened_on: date!(2025 - 04 - 10),
+            reason: None,
+        }
     );
 }
