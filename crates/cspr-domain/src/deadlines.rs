@@ -9,7 +9,9 @@ use time::Date;
 
 use crate::calendar::Calendar;
 pub use crate::calendar::Counting;
-use crate::case::model::{ContributionStatus, PublicationDecision, ReviewOutcome, TriageOutcome};
+use crate::case::model::{
+    ContributionStatus, LateDeadline, PublicationDecision, ReviewOutcome, TriageOutcome,
+};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date, plural, short_day, working_days};
@@ -463,6 +465,50 @@ pub fn next_deadline(
     deadlines(case, calendar, settings, today)
         .into_iter()
         .find(|d| d.kind == DeadlineKind::DueBy && d.met_on.is_none())
+}
+
+/// Whether a "due by" deadline is missed as of `today`: met after its due date, or not met
+/// and its due date has passed.
+#[must_use]
+pub fn is_missed(d: &Deadline, today: Date) -> bool {
+    d.kind == DeadlineKind::DueBy
+        && match d.met_on {
+            Some(on) => on > d.due,
+            None => today > d.due,
+        }
+}
+
+/// The statutory deadlines (notification, rapid review) and the local review's timescale that
+/// the case missed as of `today`, each with its deadline (issue 15).
+#[must_use]
+pub fn missed(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Vec<(LateDeadline, Deadline)> {
+    deadlines(case, calendar, settings, today)
+        .into_iter()
+        .filter_map(|d| {
+            let which = LateDeadline::from_key(&d.key)?;
+            is_missed(&d, today).then_some((which, d))
+        })
+        .collect()
+}
+
+/// The deadlines the case missed as of `today` with no reason recorded
+/// ([`crate::case::Command::ExplainLateness`]): a warning for the case page.
+#[must_use]
+pub fn missed_without_reason(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Vec<(LateDeadline, Deadline)> {
+    missed(case, calendar, settings, today)
+        .into_iter()
+        .filter(|(which, _)| !case.lateness_reasons.contains_key(which))
+        .collect()
 }
 
 /// How a count in working days treated closure days, for explanations.

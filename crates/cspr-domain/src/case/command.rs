@@ -449,6 +449,14 @@ pub enum Command {
         #[serde(default)]
         without_panel_response: Option<NonEmptyText>,
     },
+    /// Record why a statutory deadline (or the local review's timescale) was missed; a later
+    /// reason replaces an earlier one (issue 15).
+    ExplainLateness {
+        /// Which deadline.
+        deadline: super::model::LateDeadline,
+        /// Why it was missed.
+        reason: NonEmptyText,
+    },
     /// Reopen a closed case: new information, a trial's outcome (issue 15).
     ReopenCase {
         /// When.

@@ -158,6 +158,8 @@ impl CommandKind {
             ],
             K::CloseCase => &[S::Decided, S::ActionPlan],
             K::ReopenCase => &[S::Closed],
+            // Also once closed: the yearly report asks for the reasons of the year's delays.
+            K::ExplainLateness => S::EXISTING,
             K::SaveDocumentSection
             | K::CommentOnSection
             | K::ResolveSectionComment
@@ -262,6 +264,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::EvidenceImpact { .. } => "record the evidence of an action's impact",
         Command::CloseCase { .. } => "close the case",
         Command::ReopenCase { .. } => "reopen the case",
+        Command::ExplainLateness { .. } => "record why a deadline was missed",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
         Command::WithdrawRecommendation { .. } => "withdraw a recommendation",

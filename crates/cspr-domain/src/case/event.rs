@@ -472,6 +472,15 @@ pub enum Event {
         #[serde(default)]
         reason: Option<NonEmptyText>,
     },
+    /// Why a deadline was missed was recorded (replacing any earlier reason).
+    LatenessExplained {
+        /// Which deadline.
+        deadline: super::model::LateDeadline,
+        /// Why.
+        reason: NonEmptyText,
+        /// When the reason was recorded.
+        explained_on: Date,
+    },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {
         /// Which document.

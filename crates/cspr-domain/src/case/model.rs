@@ -964,3 +964,49 @@ pub struct ReportDraft {
     /// The report.
     pub report: OverviewReport,
 }
+
+/// A deadline whose lateness must be explained (issue 15): the statutory notification and rapid
+/// review, and the local review's timescale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LateDeadline {
+    /// The notification to the National Panel: 5 working days (Children Act 2004 s16C; WT2023
+    /// ch.5).
+    Notification,
+    /// The rapid review: 15 working days from the notification (WT2023 ch.5).
+    RapidReview,
+    /// The local review: six months from the decision, extended by clock stops and extensions
+    /// (local aim, WT2023 ch.5).
+    LocalReview,
+}
+
+impl LateDeadline {
+    /// Every one, in process order.
+    pub const ALL: [Self; 3] = [Self::Notification, Self::RapidReview, Self::LocalReview];
+
+    /// The key of its deadline in [`crate::deadlines::deadlines`].
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Notification => "notification",
+            Self::RapidReview => "rapid-review",
+            Self::LocalReview => "local-review",
+        }
+    }
+
+    /// The deadline a key names, when it is one of these.
+    #[must_use]
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.key() == key)
+    }
+
+    /// What was late, in words ("the notification to the National Panel").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Notification => "the notification to the National Panel",
+            Self::RapidReview => "the rapid review",
+            Self::LocalReview => "the local review",
+        }
+    }
+}

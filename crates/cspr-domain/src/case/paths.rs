@@ -6,13 +6,14 @@ use super::command::Command;
 use super::decide::{Ctx, happened_by};
 use super::error::DomainError;
 use super::event::Event;
+use super::model::LateDeadline;
 use super::state::Case;
 use crate::words::long_date;
 
 /// The events this module applies, as a pattern for `apply`.
 macro_rules! path_event {
     () => {
-        $crate::case::Event::ImpactEvidenced { .. }
+        $crate::case::Event::ImpactEvidenced { .. } | $crate::case::Event::LatenessExplained { .. }
     };
 }
 pub(crate) use path_event;
@@ -20,7 +21,9 @@ pub(crate) use path_event;
 /// The commands this module decides, as a pattern for `decide`.
 macro_rules! path_command {
     () => {
-        $crate::case::Command::EvidenceImpact { .. } | $crate::case::Command::ReopenCase { .. }
+        $crate::case::Command::EvidenceImpact { .. }
+            | $crate::case::Command::ReopenCase { .. }
+            | $crate::case::Command::ExplainLateness { .. }
     };
 }
 pub(crate) use path_command;
@@ -91,6 +94,39 @@ pub(crate) fn decide(
                 reason: Some(reason),
             }])
         }
+        Command::ExplainLateness { deadline, reason } => {
+            let ds = crate::deadlines::deadlines(case, ctx.calendar, ctx.settings, ctx.today);
+            let Some(d) = ds.iter().find(|d| d.key == deadline.key()) else {
+                let what = match deadline {
+                    LateDeadline::LocalReview => {
+                        "This case has no local review with a timescale running"
+                    }
+                    LateDeadline::Notification | LateDeadline::RapidReview => {
+                        "This case has no such statutory deadline of its own"
+                    }
+                };
+                return Err(DomainError::rule(format!(
+                    "{what}: there is no lateness of {} to explain.",
+                    deadline.label()
+                )));
+            };
+            if !crate::deadlines::is_missed(d, ctx.today) {
+                let words = if d.met_on.is_some() {
+                    format!("was on time (due {})", long_date(d.due))
+                } else {
+                    format!("is not due yet (due {})", long_date(d.due))
+                };
+                return Err(DomainError::rule(format!(
+                    "{} {words}: there is no lateness to explain.",
+                    upper_first(deadline.label())
+                )));
+            }
+            Ok(vec![Event::LatenessExplained {
+                deadline,
+                reason,
+                explained_on: ctx.today,
+            }])
+        }
         other => Err(DomainError::rule(format!(
             "{} is not decided here.",
             super::CommandKind::from(&other).name()
@@ -100,15 +136,29 @@ pub(crate) fn decide(
 
 /// Applies an event of this module.
 pub(crate) fn apply(case: &mut Case, event: &Event) {
-    if let Event::ImpactEvidenced {
-        action_id,
-        on,
-        evidence,
-    } = event
-        && let Some(a) = case.actions.get_mut(action_id)
-    {
-        a.impact_evidenced = Some((*on, evidence.clone()));
+    match event {
+        Event::ImpactEvidenced {
+            action_id,
+            on,
+            evidence,
+        } => {
+            if let Some(a) = case.actions.get_mut(action_id) {
+                a.impact_evidenced = Some((*on, evidence.clone()));
+            }
+        }
+        Event::LatenessExplained {
+            deadline, reason, ..
+        } => {
+            case.lateness_reasons.insert(*deadline, reason.clone());
+        }
+        _ => {}
     }
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
 }
 
 /// An event of this module for the case's timeline: its date and a sentence.
@@ -119,6 +169,18 @@ pub(crate) fn describe(event: &Event) -> (Option<time::Date>, String) {
             format!(
                 "The impact of an action was evidenced: {}",
                 crate::timeline::excerpt(evidence.as_str())
+            ),
+        ),
+        Event::LatenessExplained {
+            deadline,
+            reason,
+            explained_on,
+        } => (
+            Some(*explained_on),
+            format!(
+                "Why {} was late was recorded: {}",
+                deadline.label(),
+                crate::timeline::excerpt(reason.as_str())
             ),
         ),
         _ => (None, String::new()),

@@ -239,6 +239,9 @@ pub struct Case {
     /// disagreement reopened it).
     #[serde(default)]
     pub reopenings: Vec<(Date, Option<NonEmptyText>)>,
+    /// Why each missed deadline was missed (the latest reason recorded).
+    #[serde(default)]
+    pub lateness_reasons: BTreeMap<super::model::LateDeadline, NonEmptyText>,
     /// Events applied.
     pub version: u64,
 }
@@ -299,6 +302,7 @@ impl Default for Case {
             members: BTreeMap::new(),
             closed: None,
             reopenings: Vec::new(),
+            lateness_reasons: BTreeMap::new(),
             version: 0,
         }
     }
