@@ -335,15 +335,31 @@ pub fn deadlines(
                 plural(stopped_days, "day", "days")
             ));
         }
-        let target = base
+        let stopped = base
             .checked_add(time::Duration::days(stopped_days))
             .unwrap_or(base);
+        // Extensions for other reasons (a change of reviewer) set a later date; clock stops
+        // still running may carry the date past it (PROCESS.md stage 14; issue 15).
+        let extension = case
+            .local_review_extensions
+            .iter()
+            .max_by_key(|e| e.new_due_on)
+            .filter(|e| e.new_due_on > stopped);
+        let target = extension.map_or(stopped, |e| e.new_due_on);
         let (due, rolled) = b.roll(target, Counting::Local);
-        let stop_words = if stops.is_empty() {
+        let mut stop_words = if stops.is_empty() {
             "no clock stops recorded".to_owned()
         } else {
             format!("clock stopped {}", stops.join(", "))
         };
+        if let Some(e) = extension {
+            stop_words.push_str(&format!(
+                "; extended to {} for {} (decided on {})",
+                long_date(e.new_due_on),
+                e.reason.label(),
+                long_date(e.decided_on)
+            ));
+        }
         b.out.push(Deadline {
             key: "local-review".into(),
             label: "Complete the local review".into(),

@@ -457,6 +457,18 @@ pub enum Command {
         /// Why it was missed.
         reason: NonEmptyText,
     },
+    /// Extend a running local review's timescale for a reason other than a parallel process
+    /// (a change of reviewer), to a later date (PROCESS.md stage 14; issue 15).
+    ExtendLocalReview {
+        /// The new due date.
+        new_due_on: Date,
+        /// Why.
+        reason: super::model::ExtensionReason,
+        /// The reason explained.
+        explanation: NonEmptyText,
+        /// When the partners decided it.
+        decided_on: Date,
+    },
     /// Reopen a closed case: new information, a trial's outcome (issue 15).
     ReopenCase {
         /// When.

@@ -158,6 +158,8 @@ impl CommandKind {
             ],
             K::CloseCase => &[S::Decided, S::ActionPlan],
             K::ReopenCase => &[S::Closed],
+            // While the local review runs: decided, report not yet sent (PROCESS.md stage 14).
+            K::ExtendLocalReview => &[S::Commissioning, S::Evidence, S::Drafting],
             // Also once closed: the yearly report asks for the reasons of the year's delays.
             K::ExplainLateness => S::EXISTING,
             K::SaveDocumentSection
@@ -265,6 +267,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::CloseCase { .. } => "close the case",
         Command::ReopenCase { .. } => "reopen the case",
         Command::ExplainLateness { .. } => "record why a deadline was missed",
+        Command::ExtendLocalReview { .. } => "extend the local review's timescale",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
         Command::WithdrawRecommendation { .. } => "withdraw a recommendation",

@@ -481,6 +481,11 @@ pub enum Event {
         /// When the reason was recorded.
         explained_on: Date,
     },
+    /// A running local review's timescale was extended.
+    LocalReviewExtended {
+        /// The extension.
+        extension: super::model::LocalReviewExtension,
+    },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {
         /// Which document.

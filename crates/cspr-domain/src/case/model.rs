@@ -1010,3 +1010,37 @@ impl LateDeadline {
         }
     }
 }
+
+/// Why a local review's timescale is extended, other than a parallel process's clock stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtensionReason {
+    /// The independent reviewer changed.
+    ChangeOfReviewer,
+    /// Another reason, in the explanation.
+    Other,
+}
+
+impl ExtensionReason {
+    /// In words ("a change of reviewer").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::ChangeOfReviewer => "a change of reviewer",
+            Self::Other => "another reason",
+        }
+    }
+}
+
+/// An extension of a running local review's timescale (PROCESS.md stage 14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalReviewExtension {
+    /// The new date the review is due.
+    pub new_due_on: Date,
+    /// Why.
+    pub reason: ExtensionReason,
+    /// The reason explained.
+    pub explanation: NonEmptyText,
+    /// When the partners decided it.
+    pub decided_on: Date,
+}

@@ -6,14 +6,16 @@ use super::command::Command;
 use super::decide::{Ctx, happened_by};
 use super::error::DomainError;
 use super::event::Event;
-use super::model::LateDeadline;
+use super::model::{LateDeadline, LocalReviewExtension, ReviewOutcome};
 use super::state::Case;
 use crate::words::long_date;
 
 /// The events this module applies, as a pattern for `apply`.
 macro_rules! path_event {
     () => {
-        $crate::case::Event::ImpactEvidenced { .. } | $crate::case::Event::LatenessExplained { .. }
+        $crate::case::Event::ImpactEvidenced { .. }
+            | $crate::case::Event::LatenessExplained { .. }
+            | $crate::case::Event::LocalReviewExtended { .. }
     };
 }
 pub(crate) use path_event;
@@ -24,6 +26,7 @@ macro_rules! path_command {
         $crate::case::Command::EvidenceImpact { .. }
             | $crate::case::Command::ReopenCase { .. }
             | $crate::case::Command::ExplainLateness { .. }
+            | $crate::case::Command::ExtendLocalReview { .. }
     };
 }
 pub(crate) use path_command;
@@ -127,6 +130,53 @@ pub(crate) fn decide(
                 explained_on: ctx.today,
             }])
         }
+        Command::ExtendLocalReview {
+            new_due_on,
+            reason,
+            explanation,
+            decided_on,
+        } => {
+            let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision else {
+                return Err(DomainError::rule(
+                    "Only a local review's timescale can be extended: this case has none running.",
+                ));
+            };
+            happened_by(
+                "decided_on",
+                "of the decision to extend",
+                decided_on,
+                ctx.today,
+            )?;
+            if decided_on < *decided {
+                return Err(DomainError::invalid(
+                    "decided_on",
+                    format!(
+                        "The date cannot be before the decision on a local review ({}).",
+                        long_date(*decided)
+                    ),
+                ));
+            }
+            let ds = crate::deadlines::deadlines(case, ctx.calendar, ctx.settings, ctx.today);
+            if let Some(d) = ds.iter().find(|d| d.key == LateDeadline::LocalReview.key())
+                && new_due_on <= d.due
+            {
+                return Err(DomainError::invalid(
+                    "new_due_on",
+                    format!(
+                        "The new date must be later than the date the review is due now ({}).",
+                        long_date(d.due)
+                    ),
+                ));
+            }
+            Ok(vec![Event::LocalReviewExtended {
+                extension: LocalReviewExtension {
+                    new_due_on,
+                    reason,
+                    explanation,
+                    decided_on,
+                },
+            }])
+        }
         other => Err(DomainError::rule(format!(
             "{} is not decided here.",
             super::CommandKind::from(&other).name()
@@ -145,6 +195,9 @@ pub(crate) fn apply(case: &mut Case, event: &Event) {
             if let Some(a) = case.actions.get_mut(action_id) {
                 a.impact_evidenced = Some((*on, evidence.clone()));
             }
+        }
+        Event::LocalReviewExtended { extension } => {
+            case.local_review_extensions.push(extension.clone());
         }
         Event::LatenessExplained {
             deadline, reason, ..
@@ -181,6 +234,15 @@ pub(crate) fn describe(event: &Event) -> (Option<time::Date>, String) {
                 "Why {} was late was recorded: {}",
                 deadline.label(),
                 crate::timeline::excerpt(reason.as_str())
+            ),
+        ),
+        Event::LocalReviewExtended { extension } => (
+            Some(extension.decided_on),
+            format!(
+                "The local review was extended to {} for {}: {}",
+                long_date(extension.new_due_on),
+                extension.reason.label(),
+                crate::timeline::excerpt(extension.explanation.as_str())
             ),
         ),
         _ => (None, String::new()),

@@ -239,6 +239,9 @@ pub struct Case {
     /// disagreement reopened it).
     #[serde(default)]
     pub reopenings: Vec<(Date, Option<NonEmptyText>)>,
+    /// Extensions of the local review's timescale, oldest first.
+    #[serde(default)]
+    pub local_review_extensions: Vec<super::model::LocalReviewExtension>,
     /// Why each missed deadline was missed (the latest reason recorded).
     #[serde(default)]
     pub lateness_reasons: BTreeMap<super::model::LateDeadline, NonEmptyText>,
@@ -303,6 +306,7 @@ impl Default for Case {
             closed: None,
             reopenings: Vec::new(),
             lateness_reasons: BTreeMap::new(),
+            local_review_extensions: Vec::new(),
             version: 0,
         }
     }

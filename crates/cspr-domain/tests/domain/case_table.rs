@@ -94,6 +94,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
             "appoint-independent-reviewer",
             vec!["commissioning", "evidence"],
         ),
+        // A running local review is extended with a reason (issue 15).
+        ("extend-local-review", review.clone()),
         ("record-practitioner", review.clone()),
         ("schedule-learning-event", review.clone()),
         ("send-advance-information", review.clone()),

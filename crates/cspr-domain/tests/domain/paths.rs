@@ -7,7 +7,7 @@
 use crate::common::*;
 use cspr_domain::actions::{ActionRules, ActionStatus, status};
 use cspr_domain::case::{Case, Command, Event, Stage, apply};
-use cspr_domain::deadlines::missed_without_reason;
+use cspr_domain::deadlines::{Deadline, deadlines, missed_without_reason};
 use cspr_domain::figures::{LateReason, Period, YearlyFigures};
 use time::Date;
 use time::macros::date;
@@ -22,6 +22,7 @@ pub fn samples() -> Vec<Command> {
         },
         reopen(date!(2025 - 10 - 01)),
         explain(LateDeadline::Notification, "The duty manager was away."),
+        extend(date!(2025 - 12 - 15), date!(2025 - 10 - 01)),
     ]
 }
 
@@ -456,4 +457,132 @@ fn yearly_figures_count_late_deadlines_and_their_reasons() {
         "Reason for a late notification to the National Panel (CSPR-2025-001)".into(),
         "The referral reached us late.".into()
     )));
+}
+
+// ---- Item 2: extensions of a local review for reasons other than parallel processes ----
+
+fn extend(new_due_on: Date, decided_on: Date) -> Command {
+    Command::ExtendLocalReview {
+        new_due_on,
+        reason: ExtensionReason::ChangeOfReviewer,
+        explanation: text("The reviewer fell ill; a new reviewer started in October."),
+        decided_on,
+    }
+}
+
+/// The worked example's local review before its report is sent: decided on 19 Mar 2025, due
+/// 19 Sep + 32 days of inquest = Tue 21 Oct 2025.
+fn review_running(world: &World) -> (Case, Date) {
+    let (case, today, _) = lr_before(world, step!(SendReport { .. }));
+    (case, today)
+}
+
+/// PROCESS.md stage 14 and WT2023 ch.5: a local review aims to finish within six months;
+/// parallel processes may extend it, and so may other reasons (a change of reviewer), with
+/// the extension and its reason recorded. Given a running local review due Tue 21 Oct 2025,
+/// when it is extended to Mon 15 Dec for a change of reviewer and the report is sent on Mon 3
+/// Nov, then the `local-review` deadline is 15 Dec and met, and the yearly figure "within the
+/// extended timescale" counts it, while "within six months" does not.
+#[test]
+fn a_local_review_extended_for_a_change_of_reviewer() {
+    let world = World::default();
+    let (case, _) = review_running(&world);
+    let before = find_deadline(&world, &case, date!(2025 - 10 - 01), "local-review");
+    assert_eq!(before.due, date!(2025 - 10 - 21));
+    let case = world.step(
+        case,
+        date!(2025 - 10 - 01),
+        &extend(date!(2025 - 12 - 15), date!(2025 - 10 - 01)),
+    );
+    let after = find_deadline(&world, &case, date!(2025 - 10 - 01), "local-review");
+    assert_eq!(after.due, date!(2025 - 12 - 15));
+    assert!(
+        after.explanation.contains("change of reviewer"),
+        "{}",
+        after.explanation
+    );
+    let case = world.step(
+        case,
+        date!(2025 - 11 - 03),
+        &Command::SendReport {
+            sent_on: date!(2025 - 11 - 03),
+        },
+    );
+    let f = YearlyFigures::compute(
+        &[case],
+        Period::new(date!(2025 - 01 - 01), date!(2025 - 12 - 31)).expect("period"),
+        &world.calendar,
+        &world.settings,
+        &ActionRules::default(),
+    );
+    assert_eq!(f.completed_within_extended_timescale.count, 1);
+    assert_eq!(f.completed_within_months.count, 0);
+}
+
+/// An extension moves the date later, while the review runs: given a running review due 21
+/// Oct, an extension to 20 Oct is refused; given a sent report, an extension is refused at its
+/// stage; the decision date cannot be in the future.
+#[test]
+fn an_extension_is_later_and_while_the_review_runs() {
+    let world = World::default();
+    let (case, _) = review_running(&world);
+    invalid(
+        world.decide(
+            &case,
+            date!(2025 - 10 - 01),
+            extend(date!(2025 - 10 - 20), date!(2025 - 10 - 01)),
+        ),
+        "new_due_on",
+        "later than",
+    );
+    invalid(
+        world.decide(
+            &case,
+            date!(2025 - 10 - 01),
+            extend(date!(2025 - 12 - 15), date!(2025 - 10 - 02)),
+        ),
+        "decided_on",
+        "today or in the past",
+    );
+    let (sent, today) = lr_until(&world, step!(SendReport { .. }));
+    assert!(matches!(
+        world.decide(&sent, today, extend(date!(2025 - 12 - 15), today)),
+        Err(cspr_domain::case::DomainError::WrongStage { .. })
+    ));
+}
+
+/// Even an extended date can be missed, and then a reason is still needed (issue 15). Given a
+/// review extended to Mon 3 Nov and the report sent on Mon 10 Nov, the local review is missed
+/// without a reason.
+#[test]
+fn a_missed_extended_date_still_needs_a_reason() {
+    let world = World::default();
+    let (case, _) = review_running(&world);
+    let case = world.step(
+        case,
+        date!(2025 - 10 - 01),
+        &extend(date!(2025 - 11 - 03), date!(2025 - 10 - 01)),
+    );
+    let case = world.step(
+        case,
+        date!(2025 - 11 - 10),
+        &Command::SendReport {
+            sent_on: date!(2025 - 11 - 10),
+        },
+    );
+    let today = date!(2025 - 11 - 10);
+    assert_eq!(
+        missed_without_reason(&case, &world.calendar, &world.settings, today)
+            .iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>(),
+        vec![LateDeadline::LocalReview]
+    );
+}
+
+fn find_deadline(world: &World, case: &Case, today: Date, key: &str) -> Deadline {
+    deadlines(case, &world.calendar, &world.settings, today)
+        .into_iter()
+        .find(|d| d.key == key)
+        .unwrap_or_else(|| panic!("no {key}"))
 }
