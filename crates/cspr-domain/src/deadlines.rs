@@ -285,7 +285,11 @@ pub fn deadlines(
         });
     }
 
-    if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision {
+    // No six-month aim while the National Panel does a national review of the case: the
+    // partnership contributes to the Panel's review instead (issue 15; WT2023 ch.5).
+    if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision
+        && case.national_review_on().is_none()
+    {
         let months = u32::from(settings.local_review_months);
         let base = add_months(*decided, months);
         // Clock stops: each stopping process from the decision (or its start) to its end (or

@@ -370,7 +370,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         (
             date!(2025 - 04 - 10),
             Command::RecordPanelResponse {
-                agrees: true,
+                answer: PanelAnswer::Agrees,
                 comments: None,
                 received_on: date!(2025 - 04 - 10),
             },

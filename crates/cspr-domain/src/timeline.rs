@@ -346,26 +346,34 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             None,
         ),
-        Event::RapidReviewSubmitted { submitted_on } => (
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission,
+        } => (
             Some(*submitted_on),
-            "The rapid review was sent to the National Panel".to_owned(),
+            if *resubmission {
+                "The rapid review was sent again to the National Panel, with the information it asked for"
+            } else {
+                "The rapid review was sent to the National Panel"
+            }
+            .to_owned(),
             None,
         ),
         Event::PanelResponded {
             agrees,
+            answer,
             comments,
             received_on,
         } => {
-            let verdict = if *agrees {
-                "The National Panel agreed with the decision"
-            } else {
-                "The National Panel did not agree with the decision"
-            };
+            let verdict = format!(
+                "The National Panel {}",
+                crate::case::model::PanelAnswer::recorded(*agrees, *answer).label()
+            );
             (
                 Some(*received_on),
                 match comments {
                     Some(c) => format!("{verdict}: {}", excerpt(c.as_str())),
-                    None => verdict.to_owned(),
+                    None => verdict,
                 },
                 None,
             )

@@ -216,8 +216,8 @@ pub enum Command {
     },
     /// Stage 4: the Panel's response.
     RecordPanelResponse {
-        /// Whether the Panel agrees with the decision.
-        agrees: bool,
+        /// The Panel's answer (issue 15: agrees, disagrees, more information, national review).
+        answer: super::model::PanelAnswer,
         /// What it said.
         comments: Option<NonEmptyText>,
         /// When.

@@ -9,7 +9,7 @@ use super::error::DomainError;
 use super::event::Event;
 use super::model::{
     AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Harm,
-    Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
+    Incident, NotifiableBecause, PanelAnswer, PublicationDecision, TriageOutcome,
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
@@ -89,8 +89,17 @@ impl CommandKind {
             | K::RecordSafetyAction
             | K::RecordRapidReviewLearning
             | K::RecordInequalitiesConsideration
-            | K::SignOffRapidReview
-            | K::SubmitRapidReview => &[S::RapidReview],
+            | K::SignOffRapidReview => &[S::RapidReview],
+            // And again after the Panel asked for more information (issue 15).
+            K::SubmitRapidReview => &[
+                S::RapidReview,
+                S::Decided,
+                S::Commissioning,
+                S::Evidence,
+                S::Drafting,
+                S::Publication,
+                S::ActionPlan,
+            ],
             K::HoldScopingMeeting => &[S::Scoping],
             K::DecideOnLocalReview => &[
                 S::RapidReview,
@@ -299,6 +308,7 @@ pub fn decide(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Vec<Event>
             action_words(&command)
         )));
     }
+    super::paths::national_review_guard(case, &command)?;
     Decider { case, ctx }.decide(command)
 }
 
@@ -1046,7 +1056,11 @@ impl Decider<'_> {
                         Self::not_before("decided_on", decided_on, *held, "the scoping meeting")?;
                     }
                     _ => {
-                        let panel_disagreed = matches!(case.panel_response, Some((false, _, _)));
+                        // The Panel disagreed, or took the case as a national review (issue 15).
+                        let panel_disagreed = matches!(
+                            case.panel_answer(),
+                            Some(PanelAnswer::Disagrees | PanelAnswer::NationalReview)
+                        );
                         let nothing_started = case.panel.is_empty()
                             && case.terms_of_reference.is_none()
                             && case.reviewer.is_none()
@@ -1122,6 +1136,9 @@ impl Decider<'_> {
                 one(Event::RapidReviewSignedOff { partner, signed_on })
             }
             Command::SubmitRapidReview { submitted_on } => {
+                if case.stage != S::RapidReview {
+                    return super::paths::resubmit(case, submitted_on, self.ctx);
+                }
                 self.past("submitted_on", "of the submission", submitted_on)?;
                 let missing = unsigned(&case.rapid_review_sign_offs);
                 if !missing.is_empty() {
@@ -1133,23 +1150,50 @@ impl Decider<'_> {
                 if let Some(last) = case.rapid_review_sign_offs.values().max() {
                     Self::not_before("submitted_on", submitted_on, *last, "the last sign-off")?;
                 }
-                one(Event::RapidReviewSubmitted { submitted_on })
+                one(Event::RapidReviewSubmitted {
+                    submitted_on,
+                    resubmission: false,
+                })
             }
             Command::RecordPanelResponse {
-                agrees,
+                answer,
                 comments,
                 received_on,
             } => {
-                let Some(submitted) = case.rapid_review_submitted_on else {
+                let Some(first) = case.rapid_review_submitted_on else {
                     return Err(DomainError::rule(
                         "The National Panel responds to a submitted rapid review; this case has none.",
                     ));
                 };
-                if case.panel_response.is_some() {
+                // After a request for more information, the Panel answers the resubmission.
+                let submitted = case
+                    .rapid_review_resubmitted
+                    .last()
+                    .copied()
+                    .unwrap_or(first);
+                let answered_resubmission = match (case.panel_answer(), &case.panel_response) {
+                    (Some(PanelAnswer::MoreInformation), Some((_, _, asked_on))) => case
+                        .rapid_review_resubmitted
+                        .last()
+                        .is_some_and(|r| r >= asked_on),
+                    _ => false,
+                };
+                if case.panel_response.is_some() && !answered_resubmission {
                     return Err(DomainError::rule(
-                        "The National Panel's response has already been recorded.",
+                        if case.panel_answer() == Some(PanelAnswer::MoreInformation) {
+                            "The National Panel asked for more information: send the rapid review again before recording its new response."
+                        } else {
+                            "The National Panel's response has already been recorded."
+                        },
                     ));
                 }
+                if answer == PanelAnswer::MoreInformation && comments.is_none() {
+                    return Err(DomainError::invalid(
+                        "comments",
+                        "Say what information the National Panel asked for.",
+                    ));
+                }
+                let agrees = answer == PanelAnswer::Agrees;
                 self.past("received_on", "of the response", received_on)?;
                 Self::not_before(
                     "received_on",
@@ -1159,12 +1203,19 @@ impl Decider<'_> {
                 )?;
                 let responded = Event::PanelResponded {
                     agrees,
+                    answer: Some(answer),
                     comments,
                     received_on,
                 };
                 // A disagreement that arrives after closure reopens the case, so the partners
-                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d)).
-                if case.stage == S::Closed && !agrees {
+                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d));
+                // so does a request for more information, so the review can be sent again.
+                if case.stage == S::Closed
+                    && matches!(
+                        answer,
+                        PanelAnswer::Disagrees | PanelAnswer::MoreInformation
+                    )
+                {
                     return Ok(vec![
                         responded,
                         Event::CaseReopened {
@@ -1850,8 +1901,7 @@ impl Decider<'_> {
                 self.past("closed_on", "of closure", closed_on)?;
                 // The Panel replies whether it agrees with the rapid review's decision, and may
                 // conclude a local review is more appropriate (PROCESS.md stages 4 and 6).
-                let awaiting_panel =
-                    case.rapid_review_submitted_on.is_some() && case.panel_response.is_none();
+                let awaiting_panel = case.awaits_panel();
                 if awaiting_panel && without_panel_response.is_none() {
                     return Err(DomainError::rule(
                         "The National Panel has not replied to the rapid review yet: wait for its response (it may conclude that a local review is more appropriate), or record why the case closes without it.",

@@ -207,11 +207,22 @@ pub enum Event {
     RapidReviewSubmitted {
         /// When.
         submitted_on: Date,
+        /// Sent again after the Panel asked for more information (the first date stays the
+        /// one timeliness counts).
+        #[serde(default)]
+        resubmission: bool,
     },
     /// The Panel responded.
     PanelResponded {
-        /// Agrees with the decision.
+        /// Agrees with the decision (true exactly when `answer` is `Agrees`; the whole answer
+        /// of events written before issue 15).
         agrees: bool,
+        /// The answer; none in events written before issue 15 ([`PanelAnswer::recorded`]
+        /// reads `agrees` then).
+        ///
+        /// [`PanelAnswer::recorded`]: super::model::PanelAnswer::recorded
+        #[serde(default)]
+        answer: Option<super::model::PanelAnswer>,
         /// Comments.
         comments: Option<NonEmptyText>,
         /// When.

@@ -1044,3 +1044,42 @@ pub struct LocalReviewExtension {
     /// When the partners decided it.
     pub decided_on: Date,
 }
+
+/// The National Panel's answer to a rapid review (PROCESS.md stage 4; WT2023 ch.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PanelAnswer {
+    /// It agrees with the partners' decision.
+    Agrees,
+    /// It disagrees (its reasons in the comments): the decision may be revised.
+    Disagrees,
+    /// It asks for more information (said in the comments): the rapid review is resubmitted.
+    MoreInformation,
+    /// It takes the case as a national review: the partnership contributes, and the local
+    /// review's six-month aim no longer applies.
+    NationalReview,
+}
+
+impl PanelAnswer {
+    /// The answer an event records: its `answer`, or for events written before the Panel's
+    /// other answers, agrees or disagrees by `agrees`.
+    #[must_use]
+    pub const fn recorded(agrees: bool, answer: Option<Self>) -> Self {
+        match answer {
+            Some(a) => a,
+            None if agrees => Self::Agrees,
+            None => Self::Disagrees,
+        }
+    }
+
+    /// In words ("asked for more information").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Agrees => "agreed with the decision",
+            Self::Disagrees => "did not agree with the decision",
+            Self::MoreInformation => "asked for more information",
+            Self::NationalReview => "took the case as a national review",
+        }
+    }
+}

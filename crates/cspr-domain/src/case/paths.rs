@@ -6,7 +6,7 @@ use super::command::Command;
 use super::decide::{Ctx, happened_by};
 use super::error::DomainError;
 use super::event::Event;
-use super::model::{LateDeadline, LocalReviewExtension, ReviewOutcome};
+use super::model::{LateDeadline, LocalReviewExtension, PanelAnswer, ReviewOutcome};
 use super::state::Case;
 use crate::words::long_date;
 
@@ -247,4 +247,66 @@ pub(crate) fn describe(event: &Event) -> (Option<time::Date>, String) {
         ),
         _ => (None, String::new()),
     }
+}
+
+/// A rapid review sent again after the National Panel asked for more information (issue 15):
+/// recorded as a resubmission with its date; the first submission stays the one timeliness
+/// counts (WT2023 ch.5: 15 working days).
+pub(crate) fn resubmit(
+    case: &Case,
+    submitted_on: time::Date,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<Event>, DomainError> {
+    let asked_on = match (case.panel_answer(), &case.panel_response) {
+        (Some(PanelAnswer::MoreInformation), Some((_, _, on))) => *on,
+        _ => {
+            return Err(DomainError::rule(
+                "The rapid review has been sent to the National Panel: it is sent again only when the Panel asks for more information.",
+            ));
+        }
+    };
+    if case
+        .rapid_review_resubmitted
+        .last()
+        .is_some_and(|last| *last >= asked_on)
+    {
+        return Err(DomainError::rule(
+            "The rapid review was already sent again with the information asked for: record the National Panel's response.",
+        ));
+    }
+    happened_by("submitted_on", "of the submission", submitted_on, ctx.today)?;
+    if submitted_on < asked_on {
+        return Err(DomainError::invalid(
+            "submitted_on",
+            format!(
+                "The date cannot be before the National Panel asked for more information ({}).",
+                long_date(asked_on)
+            ),
+        ));
+    }
+    Ok(vec![Event::RapidReviewSubmitted {
+        submitted_on,
+        resubmission: true,
+    }])
+}
+
+/// While the National Panel does a national review, the partnership contributes to it and
+/// does not commission a local review alongside (issue 15; WT2023 ch.5).
+pub(crate) fn national_review_guard(case: &Case, command: &Command) -> Result<(), DomainError> {
+    let commissioning = matches!(
+        command,
+        Command::AppointPanelMember { .. }
+            | Command::AgreeTermsOfReference { .. }
+            | Command::AppointIndependentReviewer { .. }
+    );
+    if commissioning
+        && case.stage == super::Stage::Commissioning
+        && let Some(on) = case.national_review_on()
+    {
+        return Err(DomainError::rule(format!(
+            "The National Panel took this case as a national review on {}: the partnership contributes to it and does not commission a local review alongside. Revise the decision on a local review.",
+            long_date(on)
+        )));
+    }
+    Ok(())
 }

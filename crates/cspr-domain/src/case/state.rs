@@ -173,8 +173,14 @@ pub struct Case {
     pub rapid_review_sign_offs: SignOffs,
     /// When the rapid review went to the Panel.
     pub rapid_review_submitted_on: Option<Date>,
-    /// The Panel's response: agrees, comments, date.
+    /// The Panel's response: agrees, comments, date (the latest, after a resubmission).
     pub panel_response: Option<(bool, Option<NonEmptyText>, Date)>,
+    /// The Panel's answer, when recorded after issue 15 ([`Case::panel_answer`] reads it).
+    #[serde(default)]
+    pub panel_answer: Option<super::model::PanelAnswer>,
+    /// Days the rapid review was sent again after the Panel asked for more information.
+    #[serde(default)]
+    pub rapid_review_resubmitted: Vec<Date>,
     /// Review panel.
     pub panel: Vec<PanelMember>,
     /// Terms of reference.
@@ -278,6 +284,8 @@ impl Default for Case {
             rapid_review_sign_offs: SignOffs::new(),
             rapid_review_submitted_on: None,
             panel_response: None,
+            panel_answer: None,
+            rapid_review_resubmitted: Vec::new(),
             panel: Vec::new(),
             terms_of_reference: None,
             reviewer: None,
@@ -330,6 +338,37 @@ impl Case {
     #[must_use]
     pub const fn awaits_notification(&self) -> bool {
         self.is_notified_route() && self.notified_on.is_none()
+    }
+
+    /// The National Panel's answer to the rapid review, when recorded (the latest).
+    #[must_use]
+    pub fn panel_answer(&self) -> Option<super::model::PanelAnswer> {
+        let (agrees, _, _) = self.panel_response.as_ref()?;
+        Some(super::model::PanelAnswer::recorded(
+            *agrees,
+            self.panel_answer,
+        ))
+    }
+
+    /// The day the National Panel took the case as a national review, when it did: the
+    /// partnership contributes, and the local review's six-month aim no longer applies.
+    #[must_use]
+    pub fn national_review_on(&self) -> Option<Date> {
+        match (self.panel_answer(), &self.panel_response) {
+            (Some(super::model::PanelAnswer::NationalReview), Some((_, _, on))) => Some(*on),
+            _ => None,
+        }
+    }
+
+    /// Whether a reply of the National Panel to the rapid review is awaited: none yet, or it
+    /// asked for more information (answered by a resubmission, then its new reply).
+    #[must_use]
+    pub fn awaits_panel(&self) -> bool {
+        self.rapid_review_submitted_on.is_some()
+            && matches!(
+                self.panel_answer(),
+                None | Some(super::model::PanelAnswer::MoreInformation)
+            )
     }
 
     /// Contribution requests of one kind.
@@ -623,16 +662,25 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::RapidReviewSignedOff { partner, signed_on } => {
             case.rapid_review_sign_offs.insert(*partner, *signed_on);
         }
-        Event::RapidReviewSubmitted { submitted_on } => {
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission: true,
+        } => case.rapid_review_resubmitted.push(*submitted_on),
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission: false,
+        } => {
             case.rapid_review_submitted_on = Some(*submitted_on);
             case.stage = case.stage_after_decision();
         }
         Event::PanelResponded {
             agrees,
+            answer,
             comments,
             received_on,
         } => {
             case.panel_response = Some((*agrees, comments.clone(), *received_on));
+            case.panel_answer = Some(super::model::PanelAnswer::recorded(*agrees, *answer));
         }
         Event::PanelMemberAppointed { member, .. } => case.panel.push(member.clone()),
         Event::TermsOfReferenceAgreed { terms } => case.terms_of_reference = Some(terms.clone()),

@@ -334,7 +334,11 @@ fn sign_rapid_review(partner: Partner, on: Date) -> Command {
 
 fn panel_response(agrees: bool, on: Date) -> Command {
     Command::RecordPanelResponse {
-        agrees,
+        answer: if agrees {
+            PanelAnswer::Agrees
+        } else {
+            PanelAnswer::Disagrees
+        },
         comments: None,
         received_on: on,
     }
@@ -2262,6 +2266,7 @@ fn submit_the_rapid_review_to_the_national_panel() {
         .when(today, command)
         .then_events(vec![Event::RapidReviewSubmitted {
             submitted_on: date!(2025 - 03 - 24),
+            resubmission: false,
         }]);
 }
 
@@ -2269,6 +2274,7 @@ fn submit_the_rapid_review_to_the_national_panel() {
 fn submit_rapid_review_refused_once_submitted() {
     let w = World::default();
     let (case, today) = case_at(&w, Stage::Commissioning);
+    // Sent again only when the Panel asks for more information (issue 15).
     given(&w, case)
         .when(
             today,
@@ -2276,7 +2282,7 @@ fn submit_rapid_review_refused_once_submitted() {
                 submitted_on: today,
             },
         )
-        .then_wrong_stage();
+        .then_rule("it is sent again only when the Panel asks for more information");
 }
 
 #[test]
@@ -2322,6 +2328,7 @@ fn record_the_national_panels_response() {
         .when(today, command)
         .then_events(vec![Event::PanelResponded {
             agrees: true,
+            answer: Some(PanelAnswer::Agrees),
             comments: None,
             received_on: date!(2025 - 04 - 10),
         }]);

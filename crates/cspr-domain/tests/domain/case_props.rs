@@ -19,7 +19,7 @@ fn pool() -> Vec<(Date, Command)> {
     p.push((
         date!(2025 - 04 - 10),
         Command::RecordPanelResponse {
-            agrees: false,
+            answer: PanelAnswer::Disagrees,
             comments: Some(text("The Panel thinks a local review is needed.")),
             received_on: date!(2025 - 04 - 10),
         },

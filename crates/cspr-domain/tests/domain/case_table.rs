@@ -78,7 +78,11 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("record-rapid-review-learning", vec!["rapid-review"]),
         ("record-inequalities-consideration", vec!["rapid-review"]),
         ("sign-off-rapid-review", vec!["rapid-review"]),
-        ("submit-rapid-review", vec!["rapid-review"]),
+        // And again when the Panel asks for more information (issue 15).
+        (
+            "submit-rapid-review",
+            [vec!["rapid-review"], after_submission.clone()].concat(),
+        ),
         ("hold-scoping-meeting", vec!["scoping"]),
         (
             "decide-on-local-review",

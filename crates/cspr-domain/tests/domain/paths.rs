@@ -586,3 +586,180 @@ fn find_deadline(world: &World, case: &Case, today: Date, key: &str) -> Deadline
         .find(|d| d.key == key)
         .unwrap_or_else(|| panic!("no {key}"))
 }
+
+// ---- Item 3: the National Panel's other answers ----
+
+fn panel(answer: PanelAnswer, comments: Option<&str>, on: Date) -> Command {
+    Command::RecordPanelResponse {
+        answer,
+        comments: comments.map(text),
+        received_on: on,
+    }
+}
+
+/// PROCESS.md stage 4 and WT2023 ch.5: the rapid review goes to the National Panel, which
+/// replies; it may ask for more information. Given the worked example's rapid review sent on
+/// Mon 24 Mar (on time, due 25 Mar), when the Panel asks for more information on 10 Apr and
+/// the review is sent again on 17 Apr, then the resubmission is recorded with its date, the
+/// Panel's new answer can be recorded, and timeliness still counts the first submission.
+#[test]
+fn the_panel_asks_for_more_information_and_the_rapid_review_is_sent_again() {
+    let world = World::default();
+    let (case, _, _) = lr_before(&world, step!(RecordPanelResponse { .. }));
+    let on = date!(2025 - 04 - 10);
+    invalid(
+        world.decide(&case, on, panel(PanelAnswer::MoreInformation, None, on)),
+        "comments",
+        "information",
+    );
+    let case = world.step(
+        case,
+        on,
+        &panel(
+            PanelAnswer::MoreInformation,
+            Some("Please send the health visitor's chronology."),
+            on,
+        ),
+    );
+    assert!(case.awaits_panel());
+    rule(
+        world.decide(
+            &case,
+            date!(2025 - 04 - 16),
+            panel(PanelAnswer::Agrees, None, date!(2025 - 04 - 16)),
+        ),
+        "send the rapid review again",
+    );
+    let resend = Command::SubmitRapidReview {
+        submitted_on: date!(2025 - 04 - 17),
+    };
+    let events = world
+        .decide(&case, date!(2025 - 04 - 17), resend.clone())
+        .expect("sent again");
+    assert_eq!(
+        events,
+        vec![Event::RapidReviewSubmitted {
+            submitted_on: date!(2025 - 04 - 17),
+            resubmission: true,
+        }]
+    );
+    let case = with(case, &events);
+    assert_eq!(case.rapid_review_submitted_on, Some(date!(2025 - 03 - 24)));
+    assert_eq!(case.rapid_review_resubmitted, vec![date!(2025 - 04 - 17)]);
+    rule(
+        world.decide(&case, date!(2025 - 04 - 18), resend),
+        "already sent again",
+    );
+    let case = world.step(
+        case,
+        date!(2025 - 04 - 24),
+        &panel(PanelAnswer::Agrees, None, date!(2025 - 04 - 24)),
+    );
+    assert_eq!(case.panel_answer(), Some(PanelAnswer::Agrees));
+    assert!(!case.awaits_panel());
+    let f = YearlyFigures::compute(
+        &[case],
+        Period::new(date!(2025 - 01 - 01), date!(2025 - 12 - 31)).expect("period"),
+        &world.calendar,
+        &world.settings,
+        &ActionRules::default(),
+    );
+    assert_eq!(
+        (f.rapid_reviews_submitted, f.rapid_reviews_on_time.count),
+        (1, 1)
+    );
+}
+
+/// WT2023 ch.5: the National Panel may take a case as a national review. Given the worked
+/// example decided as a local review (due 19 Sep), when the Panel takes it as a national
+/// review, then the six-month local review deadline no longer applies, a local review is not
+/// commissioned alongside, the partnership keeps gathering evidence (agency reports), and the
+/// partners may revise their decision.
+#[test]
+fn the_panel_takes_the_case_as_a_national_review() {
+    let world = World::default();
+    let (case, _, _) = lr_before(&world, step!(RecordPanelResponse { .. }));
+    let on = date!(2025 - 04 - 10);
+    let case = world.step(
+        case,
+        on,
+        &panel(
+            PanelAnswer::NationalReview,
+            Some("A national review of infant deaths."),
+            on,
+        ),
+    );
+    assert_eq!(case.national_review_on(), Some(on));
+    assert!(
+        deadlines(&case, &world.calendar, &world.settings, on)
+            .iter()
+            .all(|d| d.key != "local-review")
+    );
+    rule(
+        world.decide(
+            &case,
+            on,
+            Command::AppointIndependentReviewer {
+                reviewer: independent_reviewer(),
+            },
+        ),
+        "national review",
+    );
+    let case = world.step(
+        case,
+        on,
+        &Command::RequestContributions {
+            kind: ContributionKind::AgencyReport,
+            agencies: vec![POLICE],
+            due_on: None,
+        },
+    );
+    let case = world.step(
+        case,
+        on,
+        &Command::DecideOnLocalReview {
+            criteria: LocalReviewCriteria::default(),
+            outcome: ReviewOutcome::NoFurtherAction,
+            reasons: text("The Panel's national review takes the learning forward."),
+            decided_on: on,
+        },
+    );
+    assert_eq!(case.stage, Stage::Decided);
+}
+
+/// The independent reviewer of the worked example's script.
+fn independent_reviewer() -> IndependentReviewer {
+    local_review_script()
+        .into_iter()
+        .find_map(|(_, c)| match c {
+            Command::AppointIndependentReviewer { reviewer } => Some(reviewer),
+            _ => None,
+        })
+        .expect("the script appoints a reviewer")
+}
+
+/// Stored events: a `panel-responded` written before the Panel's other answers reads
+/// `agrees: true` as agreement and `agrees: false` as disagreement; a new one reads back.
+#[test]
+fn an_old_panel_response_still_reads() {
+    for (agrees, answer) in [(true, PanelAnswer::Agrees), (false, PanelAnswer::Disagrees)] {
+        let old = serde_json::json!({
+            "event": "panel-responded",
+            "agrees": agrees,
+            "comments": null,
+            "received_on": "2025-04-10"
+        });
+        let event: Event = serde_json::from_value(old).expect("old JSON reads");
+        let case = with(Case::default(), &[event]);
+        assert_eq!(case.panel_answer(), Some(answer));
+    }
+    let new = Event::PanelResponded {
+        agrees: false,
+        answer: Some(PanelAnswer::NationalReview),
+        comments: None,
+        received_on: date!(2025 - 04 - 10),
+    };
+    let json = serde_json::to_value(&new).expect("json");
+    assert_eq!(json["answer"], "national-review");
+    assert_eq!(serde_json::from_value::<Event>(json).expect("reads"), new);
+}
