@@ -87,6 +87,7 @@ pub fn child(looked_after: bool, care_leaver: bool, age: AgeOrDateOfBirth) -> Ch
         child_protection_plan: true,
         child_in_need_plan: false,
         known_to: vec![POLICE, HEALTH, CSC],
+        harm: None,
     }
 }
 

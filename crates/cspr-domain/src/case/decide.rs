@@ -322,8 +322,9 @@ pub fn notifiable_because(
         incident.abuse_or_neglect,
         AbuseOrNeglect::Known | AbuseOrNeglect::Suspected
     );
-    let death = incident.harm == Harm::Death;
-    if death && children.iter().any(|c| c.looked_after) {
+    // Each child's own harm, or the incident's (issue 15: harm per child).
+    let died = |c: &ChildDetails| c.harm_in(incident) == Harm::Death;
+    if children.iter().any(|c| c.looked_after && died(c)) {
         // WT2023 ch.5 (PROCESS.md stage 1 and "Counting and dates"): a looked-after child's
         // death is notified whether or not abuse or neglect is suspected. (Not s16C(1)(b),
         // which is about a child who dies or is seriously harmed outside England.)
@@ -336,10 +337,9 @@ pub fn notifiable_because(
         // s16C(1): abuse or neglect of a child (under 18) known or suspected, and death or
         // serious harm.
         Some(NotifiableBecause::AbuseOrNeglect)
-    } else if death
-        && children
-            .iter()
-            .any(|c| c.care_leaver && c.age.age_on(incident.occurred_on) <= 24)
+    } else if children
+        .iter()
+        .any(|c| died(c) && c.care_leaver && c.age.age_on(incident.occurred_on) <= 24)
     {
         // WT2023 ch.5: care leavers' deaths up to and including age 24; no rapid review.
         Some(NotifiableBecause::CareLeaverDeath)

@@ -101,6 +101,18 @@ pub struct ChildDetails {
     pub child_in_need_plan: bool,
     /// Agencies that knew the child.
     pub known_to: Vec<AgencyId>,
+    /// This child's harm, where an incident harmed several children differently; none means
+    /// the incident's harm (children recorded before issue 15 have none).
+    #[serde(default)]
+    pub harm: Option<Harm>,
+}
+
+impl ChildDetails {
+    /// This child's harm: its own, or the incident's.
+    #[must_use]
+    pub fn harm_in(&self, incident: &Incident) -> Harm {
+        self.harm.unwrap_or(incident.harm)
+    }
 }
 
 /// An adult or relative recorded on a case.

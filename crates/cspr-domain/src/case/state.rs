@@ -371,6 +371,17 @@ impl Case {
             )
     }
 
+    /// A child's harm (issue 15): its own, or the incident's; `None` when the child is not one
+    /// of the case's or no incident is recorded.
+    #[must_use]
+    pub fn harm_of(&self, child: crate::ids::PersonId) -> Option<super::model::Harm> {
+        let incident = self.incident.as_ref()?;
+        self.children
+            .iter()
+            .find(|c| c.person_id == child)
+            .map(|c| c.harm_in(incident))
+    }
+
     /// Contribution requests of one kind.
     pub fn requests(&self, kind: ContributionKind) -> impl Iterator<Item = &ContributionRequest> {
         self.contributions.values().filter(move |r| r.kind == kind)

@@ -9,6 +9,7 @@ use cspr_domain::actions::{ActionRules, ActionStatus, status};
 use cspr_domain::case::{Case, Command, Event, Stage, apply};
 use cspr_domain::deadlines::{Deadline, deadlines, missed_without_reason};
 use cspr_domain::figures::{LateReason, Period, YearlyFigures};
+use cspr_domain::ids::PersonId;
 use time::Date;
 use time::macros::date;
 
@@ -762,4 +763,57 @@ fn an_old_panel_response_still_reads() {
     let json = serde_json::to_value(&new).expect("json");
     assert_eq!(json["answer"], "national-review");
     assert_eq!(serde_json::from_value::<Event>(json).expect("reads"), new);
+}
+
+// ---- Item 6: harm recorded per child ----
+
+/// PROCESS.md stage 1 (one notification per incident can name several children) and WT2023
+/// ch.5 (a looked-after child's death is notified whether or not abuse is suspected). Given an
+/// incident of serious harm to two children in which the looked-after one died, with abuse not
+/// suspected, when it is recorded, then it is notifiable because a looked-after child died, and
+/// each child shows its own harm (the other child the incident's).
+#[test]
+fn each_child_has_its_own_harm() {
+    let world = World::default();
+    let sibling = ChildDetails {
+        person_id: PersonId(id(0xC7)),
+        looked_after: false,
+        harm: None,
+        ..child(false, false, AgeOrDateOfBirth::ApproximateAge(4))
+    };
+    let died = ChildDetails {
+        harm: Some(Harm::Death),
+        ..child(true, false, AgeOrDateOfBirth::ApproximateAge(2))
+    };
+    let case = world.step(
+        Case::default(),
+        date!(2025 - 03 - 03),
+        &Command::RecordSeriousIncident {
+            partnership_id: PARTNERSHIP,
+            reference: "CSPR-2025-009".into(),
+            incident: incident(Harm::SeriousHarm, AbuseOrNeglect::NotSuspected),
+            children: vec![died, sibling],
+            became_aware_on: date!(2025 - 02 - 28),
+        },
+    );
+    assert_eq!(
+        case.notifiable_because,
+        Some(NotifiableBecause::LookedAfterChildDeath)
+    );
+    assert_eq!(case.harm_of(CHILD), Some(Harm::Death));
+    assert_eq!(case.harm_of(PersonId(id(0xC7))), Some(Harm::SeriousHarm));
+    assert_eq!(case.harm_of(PersonId(id(0xC8))), None);
+}
+
+/// Stored events: children recorded before harm per child read with none of their own, and
+/// show the incident's harm.
+#[test]
+fn an_old_child_without_harm_shows_the_incidents_harm() {
+    let mut json = serde_json::to_value(child(false, false, AgeOrDateOfBirth::ApproximateAge(0)))
+        .expect("json");
+    json.as_object_mut().expect("object").remove("harm");
+    let old: ChildDetails = serde_json::from_value(json).expect("old JSON reads");
+    assert_eq!(old.harm, None);
+    let (case, _) = run(&World::default(), &local_review_script()[..1]);
+    assert_eq!(case.harm_of(CHILD), Some(Harm::SeriousHarm));
 }
