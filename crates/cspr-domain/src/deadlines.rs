@@ -209,7 +209,13 @@ pub fn deadlines(
         out: Vec::new(),
     };
 
-    if let (Some(aware), Some(because)) = (case.became_aware_on, case.notifiable_because) {
+    // Where another partnership leads (a child from its area), the notification and the rapid
+    // review are the lead's deadlines: this partnership collaborates (issue 15; WT2023 ch.5).
+    if let (Some(aware), Some(because), None) = (
+        case.became_aware_on,
+        case.notifiable_because,
+        case.collaborates_with(),
+    ) {
         b.working(
             "notification".into(),
             "Notify the National Panel",

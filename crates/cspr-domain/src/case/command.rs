@@ -469,6 +469,11 @@ pub enum Command {
         /// When the partners decided it.
         decided_on: Date,
     },
+    /// Record a cross-border arrangement (replacing any earlier one; issue 15).
+    RecordCrossBorder {
+        /// The arrangement.
+        arrangement: super::model::CrossBorder,
+    },
     /// Reopen a closed case: new information, a trial's outcome (issue 15).
     ReopenCase {
         /// When.

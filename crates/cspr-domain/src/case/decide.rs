@@ -167,6 +167,7 @@ impl CommandKind {
             ],
             K::CloseCase => &[S::Decided, S::ActionPlan],
             K::ReopenCase => &[S::Closed],
+            K::RecordCrossBorder => S::OPEN,
             // While the local review runs: decided, report not yet sent (PROCESS.md stage 14).
             K::ExtendLocalReview => &[S::Commissioning, S::Evidence, S::Drafting],
             // Also once closed: the yearly report asks for the reasons of the year's delays.
@@ -277,6 +278,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::ReopenCase { .. } => "reopen the case",
         Command::ExplainLateness { .. } => "record why a deadline was missed",
         Command::ExtendLocalReview { .. } => "extend the local review's timescale",
+        Command::RecordCrossBorder { .. } => "record a cross-border arrangement",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
         Command::WithdrawRecommendation { .. } => "withdraw a recommendation",
@@ -327,7 +329,8 @@ pub fn notifiable_because(
     if children.iter().any(|c| c.looked_after && died(c)) {
         // WT2023 ch.5 (PROCESS.md stage 1 and "Counting and dates"): a looked-after child's
         // death is notified whether or not abuse or neglect is suspected. (Not s16C(1)(b),
-        // which is about a child who dies or is seriously harmed outside England.)
+        // which is about a child who dies or is seriously harmed outside England: the same
+        // criteria apply there, so where the harm happened plays no part here; issue 15.)
         Some(NotifiableBecause::LookedAfterChildDeath)
     } else if abuse
         && children

@@ -497,6 +497,11 @@ pub enum Event {
         /// The extension.
         extension: super::model::LocalReviewExtension,
     },
+    /// A cross-border arrangement was recorded (replacing any earlier one).
+    CrossBorderRecorded {
+        /// The arrangement.
+        arrangement: super::model::CrossBorder,
+    },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {
         /// Which document.

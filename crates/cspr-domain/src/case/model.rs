@@ -1095,3 +1095,32 @@ impl PanelAnswer {
         }
     }
 }
+
+/// Which partnership leads a cross-border case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lead {
+    /// This partnership leads; the other collaborates.
+    Us,
+    /// The other partnership leads; this one collaborates.
+    Them,
+}
+
+/// A case that crosses a border (issue 15; WT2023 ch.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CrossBorder {
+    /// The child is from another partnership's area: the partnerships agree which leads.
+    ChildFromAnotherArea {
+        /// The other partnership.
+        other_partnership: NonEmptyText,
+        /// Which leads.
+        lead: Lead,
+    },
+    /// A child normally resident in England was harmed outside England: still notifiable
+    /// (Children Act 2004 s16C(1)(b)).
+    HarmedOutsideEngland {
+        /// Where.
+        country: NonEmptyText,
+    },
+}

@@ -16,6 +16,7 @@ macro_rules! path_event {
         $crate::case::Event::ImpactEvidenced { .. }
             | $crate::case::Event::LatenessExplained { .. }
             | $crate::case::Event::LocalReviewExtended { .. }
+            | $crate::case::Event::CrossBorderRecorded { .. }
     };
 }
 pub(crate) use path_event;
@@ -27,6 +28,7 @@ macro_rules! path_command {
             | $crate::case::Command::ReopenCase { .. }
             | $crate::case::Command::ExplainLateness { .. }
             | $crate::case::Command::ExtendLocalReview { .. }
+            | $crate::case::Command::RecordCrossBorder { .. }
     };
 }
 pub(crate) use path_command;
@@ -177,6 +179,9 @@ pub(crate) fn decide(
                 },
             }])
         }
+        Command::RecordCrossBorder { arrangement } => {
+            Ok(vec![Event::CrossBorderRecorded { arrangement }])
+        }
         other => Err(DomainError::rule(format!(
             "{} is not decided here.",
             super::CommandKind::from(&other).name()
@@ -198,6 +203,9 @@ pub(crate) fn apply(case: &mut Case, event: &Event) {
         }
         Event::LocalReviewExtended { extension } => {
             case.local_review_extensions.push(extension.clone());
+        }
+        Event::CrossBorderRecorded { arrangement } => {
+            case.cross_border = Some(arrangement.clone());
         }
         Event::LatenessExplained {
             deadline, reason, ..
@@ -244,6 +252,27 @@ pub(crate) fn describe(event: &Event) -> (Option<time::Date>, String) {
                 extension.reason.label(),
                 crate::timeline::excerpt(extension.explanation.as_str())
             ),
+        ),
+        Event::CrossBorderRecorded { arrangement } => (
+            None,
+            match arrangement {
+                super::model::CrossBorder::ChildFromAnotherArea {
+                    other_partnership,
+                    lead,
+                } => format!(
+                    "The child is from another area ({}); {}",
+                    crate::timeline::excerpt(other_partnership.as_str()),
+                    match lead {
+                        super::model::Lead::Us => "this partnership leads",
+                        super::model::Lead::Them =>
+                            "that partnership leads and this one collaborates",
+                    }
+                ),
+                super::model::CrossBorder::HarmedOutsideEngland { country } => format!(
+                    "The child was harmed outside England ({})",
+                    crate::timeline::excerpt(country.as_str())
+                ),
+            },
         ),
         _ => (None, String::new()),
     }

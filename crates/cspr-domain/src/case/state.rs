@@ -245,6 +245,9 @@ pub struct Case {
     /// disagreement reopened it).
     #[serde(default)]
     pub reopenings: Vec<(Date, Option<NonEmptyText>)>,
+    /// The cross-border arrangement, when the case crosses a border.
+    #[serde(default)]
+    pub cross_border: Option<super::model::CrossBorder>,
     /// Extensions of the local review's timescale, oldest first.
     #[serde(default)]
     pub local_review_extensions: Vec<super::model::LocalReviewExtension>,
@@ -315,6 +318,7 @@ impl Default for Case {
             reopenings: Vec::new(),
             lateness_reasons: BTreeMap::new(),
             local_review_extensions: Vec::new(),
+            cross_border: None,
             version: 0,
         }
     }
@@ -380,6 +384,20 @@ impl Case {
             .iter()
             .find(|c| c.person_id == child)
             .map(|c| c.harm_in(incident))
+    }
+
+    /// The partnership that leads, when another partnership leads this case (a child from its
+    /// area): this partnership collaborates, and the statutory notification and rapid review
+    /// are the lead's, not this partnership's deadlines (issue 15; WT2023 ch.5).
+    #[must_use]
+    pub const fn collaborates_with(&self) -> Option<&NonEmptyText> {
+        match &self.cross_border {
+            Some(super::model::CrossBorder::ChildFromAnotherArea {
+                other_partnership,
+                lead: super::model::Lead::Them,
+            }) => Some(other_partnership),
+            _ => None,
+        }
     }
 
     /// Contribution requests of one kind.

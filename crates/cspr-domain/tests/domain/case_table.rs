@@ -121,6 +121,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("agree-action", vec!["publication", "action-plan"]),
         ("record-action-progress", vec!["publication", "action-plan"]),
         ("attach-action-evidence", vec!["publication", "action-plan"]),
+        // Which partnership leads, or harm outside England (issue 15).
+        ("record-cross-border", open_stages.clone()),
         ("tag-themes", open_stages),
         ("record-dissemination", after_submission.clone()),
         ("complete-action", vec!["publication", "action-plan"]),

@@ -24,6 +24,9 @@ pub fn samples() -> Vec<Command> {
         reopen(date!(2025 - 10 - 01)),
         explain(LateDeadline::Notification, "The duty manager was away."),
         extend(date!(2025 - 12 - 15), date!(2025 - 10 - 01)),
+        cross_border(CrossBorder::HarmedOutsideEngland {
+            country: text("Wales"),
+        }),
     ]
 }
 
@@ -816,4 +819,85 @@ fn an_old_child_without_harm_shows_the_incidents_harm() {
     assert_eq!(old.harm, None);
     let (case, _) = run(&World::default(), &local_review_script()[..1]);
     assert_eq!(case.harm_of(CHILD), Some(Harm::SeriousHarm));
+}
+
+// ---- Item 5: cross-border cases ----
+
+fn cross_border(arrangement: CrossBorder) -> Command {
+    Command::RecordCrossBorder { arrangement }
+}
+
+/// WT2023 ch.5: where a child from another area is harmed, the partnerships agree which leads;
+/// the statutory steps (notification, rapid review) are the lead's. Given a serious incident
+/// known on 28 Feb and not notified by 12 Mar, when it is recorded that the other partnership
+/// leads, then this partnership only collaborates: no notification or rapid review deadline of
+/// its own is reported, overdue or missed. Recording that we lead brings them back.
+#[test]
+fn another_partnership_leads_a_child_from_its_area() {
+    let world = World::default();
+    let (case, _) = run(&world, &local_review_script()[..1]);
+    let today = date!(2025 - 03 - 12);
+    let case = world.step(
+        case,
+        today,
+        &cross_border(CrossBorder::ChildFromAnotherArea {
+            other_partnership: text("Southshire Safeguarding Children Partnership"),
+            lead: Lead::Them,
+        }),
+    );
+    assert_eq!(
+        case.collaborates_with(),
+        Some(&text("Southshire Safeguarding Children Partnership"))
+    );
+    let ds = deadlines(&case, &world.calendar, &world.settings, today);
+    assert!(
+        ds.iter()
+            .all(|d| d.key != "notification" && d.key != "rapid-review")
+    );
+    assert!(missed_without_reason(&case, &world.calendar, &world.settings, today).is_empty());
+    rule(
+        world.decide(&case, today, explain(LateDeadline::Notification, "x")),
+        "no such statutory deadline",
+    );
+    let case = world.step(
+        case,
+        today,
+        &cross_border(CrossBorder::ChildFromAnotherArea {
+            other_partnership: text("Southshire Safeguarding Children Partnership"),
+            lead: Lead::Us,
+        }),
+    );
+    assert_eq!(case.collaborates_with(), None);
+    assert_eq!(
+        missed_without_reason(&case, &world.calendar, &world.settings, today)
+            .iter()
+            .map(|m| m.0)
+            .collect::<Vec<_>>(),
+        vec![LateDeadline::Notification]
+    );
+}
+
+/// Children Act 2004 s16C(1)(b) and WT2023 ch.5: a child normally resident in England who dies
+/// or is seriously harmed outside England is notifiable. Given the worked example's incident,
+/// when it is recorded as harm outside England, then the case stays on the notified route with
+/// its notification deadline, and the country is kept.
+#[test]
+fn a_child_harmed_outside_england_is_still_notifiable() {
+    let world = World::default();
+    let (case, _) = run(&world, &local_review_script()[..1]);
+    let today = date!(2025 - 03 - 03);
+    let case = world.step(
+        case,
+        today,
+        &cross_border(CrossBorder::HarmedOutsideEngland {
+            country: text("Spain"),
+        }),
+    );
+    assert!(case.is_notified_route());
+    assert!(matches!(
+        case.cross_border,
+        Some(CrossBorder::HarmedOutsideEngland { .. })
+    ));
+    let ds = deadlines(&case, &world.calendar, &world.settings, today);
+    assert!(ds.iter().any(|d| d.key == "notification"));
 }
