@@ -143,7 +143,9 @@ pub fn plan_reminders(
 
 /// Whether an action still needs work.
 fn is_open(action: &ActionRow) -> bool {
-    action.completed_on.is_none() && action.status != "complete"
+    action.completed_on.is_none()
+        && action.status != "complete"
+        && action.status != "impact-evidenced"
 }
 
 /// The representatives' reminder `today` falls in, with its working days, if any.
@@ -832,6 +834,7 @@ mod tests {
             themes: Vec::new(),
             last_progress: None,
             completed_on: None,
+            impact_evidenced_on: None,
         }
     }
 

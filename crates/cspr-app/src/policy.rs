@@ -416,7 +416,10 @@ pub const fn runners(kind: CommandKind) -> &'static [Role] {
         | K::Publish
         | K::Unpublish
         | K::RecordDissemination
-        | K::CloseCase => TEAM,
+        | K::CloseCase
+        | K::ReopenCase
+        | K::ExplainLateness
+        | K::RecordCrossBorder => TEAM,
         K::TriageReferral
         | K::HoldRapidReviewMeeting
         | K::RecordSafetyAction
@@ -424,11 +427,13 @@ pub const fn runners(kind: CommandKind) -> &'static [Role] {
         | K::RecordRapidReviewLearning
         | K::RecordInequalitiesConsideration
         | K::DecideOnLocalReview
-        | K::AgreeTermsOfReference => TEAM_CHAIR,
+        | K::AgreeTermsOfReference
+        | K::ExtendLocalReview => TEAM_CHAIR,
         K::ApproveReferral
         | K::HoldScopingMeeting
         | K::AgreeAction
         | K::CompleteAction
+        | K::EvidenceImpact
         | K::TagThemes => SUBGROUP,
         K::SignOffRapidReview | K::SignOffReport | K::DecidePublication => PARTNERS,
         K::SubmitReportDraft

@@ -89,7 +89,9 @@ pub fn projection(
             agency: a.action.agency.to_string(),
             description: a.action.description.as_str().to_owned(),
             due: Some(a.action.due_on),
-            status: if a.completed.is_some() {
+            status: if a.impact().is_some() {
+                "impact-evidenced".to_owned()
+            } else if a.completed.is_some() {
                 "complete".to_owned()
             } else if a.progress.is_empty() {
                 "agreed".to_owned()
@@ -100,6 +102,7 @@ pub fn projection(
             themes: a.action.themes.clone(),
             last_progress: a.progress.iter().map(|p| p.on).max(),
             completed_on: a.completed.as_ref().map(|c| c.0),
+            impact_evidenced_on: a.impact().map(|i| i.0),
         })
         .collect();
     // Membership is granted and revoked only by events; the read model mirrors it. A member

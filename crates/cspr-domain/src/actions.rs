@@ -6,22 +6,19 @@
 //! dated after `today` are ignored, so the same function answers "where did it stand on 31
 //! March?":
 //!
-//! 1. **Impact evidenced**: completion is recorded on or before `today`. The case model records
-//!    completion only with evidence of its impact (`CompleteAction` requires it and
-//!    [`ActionState::completed`] holds it), so every completed action has its impact evidenced.
-//! 2. **Overdue**: not completed and `today` is after the due date (calendar days).
-//! 3. **At risk**: not completed, not overdue, and either
+//! 1. **Impact evidenced**: impact is evidenced on or before `today`, with the completion
+//!    (`CompleteAction` with evidence of impact) or later (`EvidenceImpact`).
+//! 2. **Completed**: completion is recorded on or before `today`, its impact not evidenced by
+//!    then (PROCESS.md stage 13: the partnership monitors actions until impact is evidenced).
+//! 3. **Overdue**: not completed and `today` is after the due date (calendar days).
+//! 4. **At risk**: not completed, not overdue, and either
 //!    - due within [`ActionRules::due_soon_working_days`] working days (default 10) with no
 //!      progress recorded in the last [`ActionRules::recent_progress_days`] days (default 30),
 //!      none at all counting as none recent; or
 //!    - progress was recorded once but not for more than
 //!      [`ActionRules::stale_progress_days`] days (default 90), however far off the due date.
-//! 4. **Not started**: no progress recorded, and not due soon.
-//! 5. **On track**: progress recorded recently enough, and not due soon without it.
-//!
-//! [`ActionStatus::Completed`] (work done, impact not yet evidenced) is part of the scale the
-//! partnership reports on, but the case model cannot yet record a completion without evidence
-//! of impact, so [`status`] never derives it today.
+//! 5. **Not started**: no progress recorded, and not due soon.
+//! 6. **On track**: progress recorded recently enough, and not due soon without it.
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -42,8 +39,7 @@ pub enum ActionStatus {
     AtRisk,
     /// Past its due date and not completed.
     Overdue,
-    /// The work is done but its impact is not yet evidenced. The case model cannot record this
-    /// yet (completion requires evidence of impact), so [`status`] never returns it.
+    /// The work is done but its impact is not yet evidenced.
     Completed,
     /// Completed with evidence of its impact: the action can be closed.
     ImpactEvidenced,
@@ -141,31 +137,62 @@ pub fn status(
     status_on_record(
         action.action.due_on,
         last,
-        action.completed.as_ref().map(|c| c.0),
+        Completion {
+            completed_on: action.completed.as_ref().map(|c| c.0),
+            impact_evidenced_on: action.impact().map(|i| i.0),
+        },
         today,
         calendar,
         rules,
     )
 }
 
-/// Where an action stands on `today` from the three facts the derivation uses: its due date,
-/// the day of its latest progress and the day it was completed (as a read model keeps them, for
-/// the action tracker). Progress and completion dated after `today` are ignored, as in
+/// When an action was completed and when its impact was evidenced, as a read model keeps them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Completion {
+    /// The day the action was completed.
+    pub completed_on: Option<Date>,
+    /// The day its impact was evidenced (the completion day when evidence came with it).
+    pub impact_evidenced_on: Option<Date>,
+}
+
+/// Where an action stands on `today` from the facts the derivation uses: its due date, the day
+/// of its latest progress, and the days it was completed and its impact evidenced (as a read
+/// model keeps them, for the action tracker). Progress and completion dated after `today` are ignored, as in
 /// [`status`]; a `last_progress` after `today` counts as none.
 #[must_use]
 pub fn status_on_record(
     due: Date,
     last_progress: Option<Date>,
-    completed_on: Option<Date>,
+    completion: Completion,
     today: Date,
     calendar: &Calendar,
     rules: &ActionRules,
 ) -> ActionAssessment {
-    if let Some(on) = completed_on.filter(|on| *on <= today) {
-        return ActionAssessment {
-            status: ActionStatus::ImpactEvidenced,
-            reason: format!("Completed on {} with evidence of impact", long_date(on)),
-        };
+    let by_today = |d: Option<Date>| d.filter(|on| *on <= today);
+    match (
+        by_today(completion.completed_on),
+        by_today(completion.impact_evidenced_on),
+    ) {
+        (Some(done), Some(impact)) if impact == done => {
+            return ActionAssessment {
+                status: ActionStatus::ImpactEvidenced,
+                reason: format!("Completed on {} with evidence of impact", long_date(done)),
+            };
+        }
+        (_, Some(impact)) => {
+            return ActionAssessment {
+                status: ActionStatus::ImpactEvidenced,
+                reason: format!("Impact evidenced on {}", long_date(impact)),
+            };
+        }
+        (Some(done), None) => {
+            return ActionAssessment {
+                status: ActionStatus::Completed,
+                reason: format!("Completed on {}; impact not yet evidenced", long_date(done)),
+            };
+        }
+        (None, None) => {}
     }
     let last = last_progress.filter(|on| *on <= today);
     let progress_words = last.map_or_else(
@@ -321,13 +348,19 @@ mod tests {
                     if let Some(on) = done {
                         action.completed = Some((
                             on,
-                            serde_json::from_value(serde_json::json!("Audit shows it"))
-                                .expect("text"),
+                            Some(
+                                serde_json::from_value(serde_json::json!("Audit shows it"))
+                                    .expect("text"),
+                            ),
                         ));
                     }
+                    let completion = Completion {
+                        completed_on: done,
+                        impact_evidenced_on: done,
+                    };
                     assert_eq!(
                         status(&action, today, &calendar, &rules),
-                        status_on_record(due, last, done, today, &calendar, &rules),
+                        status_on_record(due, last, completion, today, &calendar, &rules),
                         "due {due}, progress {last:?}, completed {done:?}"
                     );
                 }

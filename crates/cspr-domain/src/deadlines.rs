@@ -9,7 +9,7 @@ use time::Date;
 
 use crate::calendar::Calendar;
 pub use crate::calendar::Counting;
-use crate::case::model::{ContributionStatus, ReviewOutcome, TriageOutcome};
+use crate::case::model::{ContributionStatus, LateDeadline, ReviewOutcome, TriageOutcome};
 use crate::case::{Case, Stage};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date, plural, short_day, working_days};
@@ -207,7 +207,13 @@ pub fn deadlines(
         out: Vec::new(),
     };
 
-    if let (Some(aware), Some(because)) = (case.became_aware_on, case.notifiable_because) {
+    // Where another partnership leads (a child from its area), the notification and the rapid
+    // review are the lead's deadlines: this partnership collaborates (issue 15; WT2023 ch.5).
+    if let (Some(aware), Some(because), None) = (
+        case.became_aware_on,
+        case.notifiable_because,
+        case.collaborates_with(),
+    ) {
         b.working(
             "notification".into(),
             "Notify the National Panel",
@@ -283,7 +289,11 @@ pub fn deadlines(
         });
     }
 
-    if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision {
+    // No six-month aim while the National Panel does a national review of the case: the
+    // partnership contributes to the Panel's review instead (issue 15; WT2023 ch.5).
+    if let Some((_, ReviewOutcome::LocalReview, _, decided)) = &case.decision
+        && case.national_review_on().is_none()
+    {
         let months = u32::from(settings.local_review_months);
         let base = add_months(*decided, months);
         // Clock stops: each stopping process from the decision (or its start) to its end (or
@@ -333,15 +343,31 @@ pub fn deadlines(
                 plural(stopped_days, "day", "days")
             ));
         }
-        let target = base
+        let stopped = base
             .checked_add(time::Duration::days(stopped_days))
             .unwrap_or(base);
+        // Extensions for other reasons (a change of reviewer) set a later date; clock stops
+        // still running may carry the date past it (PROCESS.md stage 14; issue 15).
+        let extension = case
+            .local_review_extensions
+            .iter()
+            .max_by_key(|e| e.new_due_on)
+            .filter(|e| e.new_due_on > stopped);
+        let target = extension.map_or(stopped, |e| e.new_due_on);
         let (due, rolled) = b.roll(target, Counting::Local);
-        let stop_words = if stops.is_empty() {
+        let mut stop_words = if stops.is_empty() {
             "no clock stops recorded".to_owned()
         } else {
             format!("clock stopped {}", stops.join(", "))
         };
+        if let Some(e) = extension {
+            stop_words.push_str(&format!(
+                "; extended to {} for {} (decided on {})",
+                long_date(e.new_due_on),
+                e.reason.label(),
+                long_date(e.decided_on)
+            ));
+        }
         b.out.push(Deadline {
             key: "local-review".into(),
             label: "Complete the local review".into(),
@@ -459,6 +485,50 @@ pub fn next_deadline(
     deadlines(case, calendar, settings, today)
         .into_iter()
         .find(|d| d.kind == DeadlineKind::DueBy && d.met_on.is_none())
+}
+
+/// Whether a "due by" deadline is missed as of `today`: met after its due date, or not met
+/// and its due date has passed.
+#[must_use]
+pub fn is_missed(d: &Deadline, today: Date) -> bool {
+    d.kind == DeadlineKind::DueBy
+        && match d.met_on {
+            Some(on) => on > d.due,
+            None => today > d.due,
+        }
+}
+
+/// The statutory deadlines (notification, rapid review) and the local review's timescale that
+/// the case missed as of `today`, each with its deadline (issue 15).
+#[must_use]
+pub fn missed(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Vec<(LateDeadline, Deadline)> {
+    deadlines(case, calendar, settings, today)
+        .into_iter()
+        .filter_map(|d| {
+            let which = LateDeadline::from_key(&d.key)?;
+            is_missed(&d, today).then_some((which, d))
+        })
+        .collect()
+}
+
+/// The deadlines the case missed as of `today` with no reason recorded
+/// ([`crate::case::Command::ExplainLateness`]): a warning for the case page.
+#[must_use]
+pub fn missed_without_reason(
+    case: &Case,
+    calendar: &Calendar,
+    settings: &Settings,
+    today: Date,
+) -> Vec<(LateDeadline, Deadline)> {
+    missed(case, calendar, settings, today)
+        .into_iter()
+        .filter(|(which, _)| !case.lateness_reasons.contains_key(which))
+        .collect()
 }
 
 /// How a count in working days treated closure days, for explanations.

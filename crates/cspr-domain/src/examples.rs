@@ -87,6 +87,7 @@ pub fn child(looked_after: bool, care_leaver: bool, age: AgeOrDateOfBirth) -> Ch
         child_protection_plan: true,
         child_in_need_plan: false,
         known_to: vec![POLICE, HEALTH, CSC],
+        harm: None,
     }
 }
 
@@ -371,7 +372,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
         (
             date!(2025 - 04 - 10),
             Command::RecordPanelResponse {
-                agrees: true,
+                answer: PanelAnswer::Agrees,
                 comments: None,
                 received_on: date!(2025 - 04 - 10),
             },
@@ -732,7 +733,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION1,
                 completed_on: date!(2025 - 09 - 15),
-                evidence_of_impact: text("Audit shows new adults recorded in 95% of cases."),
+                evidence_of_impact: Some(text("Audit shows new adults recorded in 95% of cases.")),
             },
         ),
         (
@@ -740,7 +741,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION2,
                 completed_on: date!(2025 - 09 - 16),
-                evidence_of_impact: text("Safe sleep audit improved."),
+                evidence_of_impact: Some(text("Safe sleep audit improved.")),
             },
         ),
         (
@@ -883,7 +884,7 @@ pub fn scoping_script() -> Vec<(Date, Command)> {
             Command::CompleteAction {
                 action_id: ACTION1,
                 completed_on: date!(2025 - 06 - 20),
-                evidence_of_impact: text("Practitioners report using the neglect toolkit."),
+                evidence_of_impact: Some(text("Practitioners report using the neglect toolkit.")),
             },
         ),
         (

@@ -12,9 +12,9 @@ use time::Date;
 
 use crate::actions::{self, ActionRules, ActionStatus};
 use crate::calendar::Calendar;
-use crate::case::model::ReviewOutcome;
+use crate::case::model::{LateDeadline, ReviewOutcome};
 use crate::case::{Case, DomainError};
-use crate::deadlines::{Deadline, deadlines};
+use crate::deadlines::{Deadline, deadlines, is_missed};
 use crate::settings::Settings;
 use crate::words::{add_months, long_date};
 
@@ -129,6 +129,30 @@ pub struct ThemeCount {
     pub cases: u32,
 }
 
+/// One missed deadline's reason, with its case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LateReason {
+    /// The case's reference (never a name), or its place in the list when it has none.
+    pub case: String,
+    /// Why the deadline was missed, as recorded.
+    pub reason: String,
+}
+
+/// The deadlines of one kind due in the period and missed, with their reasons (issue 15;
+/// PROCESS.md stage 14: the delay and its reason are recorded, not hidden).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LatenessFigures {
+    /// Which deadline.
+    pub deadline: LateDeadline,
+    /// Deadlines of this kind due in the period and missed as at its end: met after the due
+    /// date, or not met by the end of the period.
+    pub late: u32,
+    /// Of those, the ones with a reason recorded.
+    pub explained: u32,
+    /// The reasons, by case, in the order of the cases given.
+    pub reasons: Vec<LateReason>,
+}
+
 /// The partnership's figures for one period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct YearlyFigures {
@@ -175,6 +199,9 @@ pub struct YearlyFigures {
     pub reports_published: u32,
     /// The actions at the end of the period.
     pub actions: ActionFigures,
+    /// Per deadline (notification, rapid review, local review): how many due in the period were
+    /// missed, how many of those have a reason, and the reasons.
+    pub lateness: Vec<LatenessFigures>,
     /// Learning themes of the rapid reviews held in the period (by meeting date, or by the date
     /// sent when no meeting is recorded), each counted once per case; most frequent first,
     /// then alphabetical.
@@ -211,6 +238,15 @@ impl YearlyFigures {
             completed_within_extended_timescale: Share::new(0, 0),
             reports_published: 0,
             actions: ActionFigures::default(),
+            lateness: LateDeadline::ALL
+                .into_iter()
+                .map(|deadline| LatenessFigures {
+                    deadline,
+                    late: 0,
+                    explained: 0,
+                    reasons: Vec::new(),
+                })
+                .collect(),
             themes: Vec::new(),
         };
         let (mut rr_on_time, mut lr_months, mut lr_extended) = (0, 0, 0);
@@ -218,9 +254,27 @@ impl YearlyFigures {
         let mut themes: BTreeMap<String, u32> = BTreeMap::new();
         let to = period.to;
 
-        for case in cases {
+        for (i, case) in cases.iter().enumerate() {
             let ds = deadlines(case, calendar, settings, to);
             let find = |key: &str| ds.iter().find(|d| d.key == key);
+            for l in &mut f.lateness {
+                if let Some(d) = find(l.deadline.key())
+                    && period.contains(d.due)
+                    && is_missed(d, to)
+                {
+                    l.late += 1;
+                    if let Some(reason) = case.lateness_reasons.get(&l.deadline) {
+                        l.explained += 1;
+                        l.reasons.push(LateReason {
+                            case: case
+                                .reference
+                                .clone()
+                                .unwrap_or_else(|| format!("case {}", i + 1)),
+                            reason: reason.as_str().to_owned(),
+                        });
+                    }
+                }
+            }
 
             if period.holds(case.notified_on) {
                 f.notifications += 1;
@@ -410,12 +464,41 @@ impl YearlyFigures {
             ("Actions with impact evidenced", a.impact_evidenced),
         ];
         rows.extend(counts.map(|(k, n)| (k.to_owned(), n.to_string())));
+        for l in &self.lateness {
+            let (what, _) = late_words(l.deadline);
+            rows.push((format!("Late {what}"), l.late.to_string()));
+            rows.push((
+                format!("Late {what} with a reason"),
+                l.explained.to_string(),
+            ));
+        }
+        for l in &self.lateness {
+            let (_, one) = late_words(l.deadline);
+            rows.extend(l.reasons.iter().map(|r| {
+                (
+                    format!("Reason for a late {one} ({})", r.case),
+                    r.reason.clone(),
+                )
+            }));
+        }
         rows.extend(
             self.themes
                 .iter()
                 .map(|t| (format!("Theme: {}", t.theme), t.cases.to_string())),
         );
         rows
+    }
+}
+
+/// The late items in the plural and the singular, for the CSV rows' names.
+const fn late_words(d: LateDeadline) -> (&'static str, &'static str) {
+    match d {
+        LateDeadline::Notification => (
+            "notifications to the National Panel",
+            "notification to the National Panel",
+        ),
+        LateDeadline::RapidReview => ("rapid reviews", "rapid review"),
+        LateDeadline::LocalReview => ("local reviews", "local review"),
     }
 }
 

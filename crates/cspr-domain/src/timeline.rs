@@ -346,26 +346,34 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             None,
         ),
-        Event::RapidReviewSubmitted { submitted_on } => (
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission,
+        } => (
             Some(*submitted_on),
-            "The rapid review was sent to the National Panel".to_owned(),
+            if *resubmission {
+                "The rapid review was sent again to the National Panel, with the information it asked for"
+            } else {
+                "The rapid review was sent to the National Panel"
+            }
+            .to_owned(),
             None,
         ),
         Event::PanelResponded {
             agrees,
+            answer,
             comments,
             received_on,
         } => {
-            let verdict = if *agrees {
-                "The National Panel agreed with the decision"
-            } else {
-                "The National Panel did not agree with the decision"
-            };
+            let verdict = format!(
+                "The National Panel {}",
+                crate::case::model::PanelAnswer::recorded(*agrees, *answer).label()
+            );
             (
                 Some(*received_on),
                 match comments {
                     Some(c) => format!("{verdict}: {}", excerpt(c.as_str())),
-                    None => verdict.to_owned(),
+                    None => verdict,
                 },
                 None,
             )
@@ -699,10 +707,13 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             action_id: _,
         } => (
             Some(*completed_on),
-            format!(
-                "An action was completed, with evidence of impact: {}",
-                excerpt(evidence_of_impact.as_str())
-            ),
+            match evidence_of_impact {
+                Some(e) => format!(
+                    "An action was completed, with evidence of impact: {}",
+                    excerpt(e.as_str())
+                ),
+                None => "An action was completed; its impact is not yet evidenced".to_owned(),
+            },
             None,
         ),
         Event::MembershipGranted {
@@ -736,13 +747,24 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             Some(Stage::Closed),
         ),
         // Where it reopens depends on the case (Decided or the action plan), not the event.
-        Event::CaseReopened { reopened_on } => (
+        Event::CaseReopened {
+            reopened_on,
+            reason,
+        } => (
             Some(*reopened_on),
-            "The case was reopened: the National Panel disagreed with the decision".to_owned(),
+            match reason {
+                Some(r) => format!("The case was reopened: {}", excerpt(r.as_str())),
+                None => "The case was reopened: the National Panel disagreed with the decision"
+                    .to_owned(),
+            },
             None,
         ),
         e @ crate::documents::document_event!() => {
             let (date, text) = crate::documents::describe(e, agency_name);
+            (date, text, None)
+        }
+        e @ crate::case::paths::path_event!() => {
+            let (date, text) = crate::case::paths::describe(e);
             (date, text, None)
         }
     };

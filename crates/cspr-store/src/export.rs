@@ -159,6 +159,7 @@ const TABLES: &[Table] = &[
             ("themes", Ty::Text),
             ("last_progress", Ty::OptDate),
             ("completed_on", Ty::OptDate),
+            ("impact_evidenced_on", Ty::OptDate),
         ],
         key: &["case_id", "action_id"],
         paged: false,

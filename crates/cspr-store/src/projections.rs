@@ -26,7 +26,7 @@ macro_rules! deadline_cols {
 macro_rules! action_cols {
     () => {
         "a.case_id, a.action_id, a.recommendation, a.agency, a.description, a.due, a.status, \
-         a.owner, a.themes, a.last_progress, a.completed_on"
+         a.owner, a.themes, a.last_progress, a.completed_on, a.impact_evidenced_on"
     };
 }
 /// The scope filter on `case_summaries s`: `$1` partnership, `$2` user or NULL for the whole
@@ -170,8 +170,8 @@ pub(crate) async fn write_projection(
     for a in &p.actions {
         cx.execute(
             &sql("INSERT INTO case_actions (case_id, action_id, recommendation, agency, description, \
-                  due, status, owner, themes, last_progress, completed_on) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"),
+                  due, status, owner, themes, last_progress, completed_on, impact_evidenced_on) \
+                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"),
             &[
                 Arg::Uuid(a.case_id),
                 Arg::Uuid(a.action_id),
@@ -184,6 +184,7 @@ pub(crate) async fn write_projection(
                 Arg::Text(a.themes.join("\n")),
                 Arg::OptDate(a.last_progress),
                 Arg::OptDate(a.completed_on),
+                Arg::OptDate(a.impact_evidenced_on),
             ],
         )
         .await?;
@@ -227,7 +228,7 @@ fn action_from_row(r: &Row) -> Result<ActionRow, StoreError> {
         case_id: uuid, action_id: uuid, recommendation: text, agency: text, description: text,
         due: opt_date, status: text, owner: text,
         themes: { lines(&r.text("themes")?) },
-        last_progress: opt_date, completed_on: opt_date,
+        last_progress: opt_date, completed_on: opt_date, impact_evidenced_on: opt_date,
     }))
 }
 

@@ -153,6 +153,8 @@ pub struct ActionRow {
     pub last_progress: Option<Date>,
     /// The day it was completed.
     pub completed_on: Option<Date>,
+    /// The day its impact was evidenced.
+    pub impact_evidenced_on: Option<Date>,
 }
 
 /// A user's membership of a case.

@@ -216,8 +216,8 @@ pub enum Command {
     },
     /// Stage 4: the Panel's response.
     RecordPanelResponse {
-        /// Whether the Panel agrees with the decision.
-        agrees: bool,
+        /// The Panel's answer (issue 15: agrees, disagrees, more information, national review).
+        answer: super::model::PanelAnswer,
         /// What it said.
         comments: Option<NonEmptyText>,
         /// When.
@@ -408,14 +408,24 @@ pub enum Command {
         /// How, when and to whom.
         dissemination: super::model::Dissemination,
     },
-    /// Stage 13: an action is complete, with evidence of its impact.
+    /// Stage 13: an action is complete, with evidence of its impact when there is some yet.
     CompleteAction {
         /// Which.
         action_id: ActionId,
         /// When.
         completed_on: Date,
+        /// The evidence of impact, when already known (else [`Command::EvidenceImpact`] later).
+        #[serde(default)]
+        evidence_of_impact: Option<NonEmptyText>,
+    },
+    /// Stage 13: the impact of a completed action is evidenced (PROCESS.md stage 13).
+    EvidenceImpact {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
         /// The evidence of impact.
-        evidence_of_impact: NonEmptyText,
+        evidence: NonEmptyText,
     },
     /// Give a user access to the case in a role.
     GrantMembership {
@@ -441,6 +451,38 @@ pub enum Command {
         /// does (otherwise closing waits for the reply).
         #[serde(default)]
         without_panel_response: Option<NonEmptyText>,
+    },
+    /// Record why a statutory deadline (or the local review's timescale) was missed; a later
+    /// reason replaces an earlier one (issue 15).
+    ExplainLateness {
+        /// Which deadline.
+        deadline: super::model::LateDeadline,
+        /// Why it was missed.
+        reason: NonEmptyText,
+    },
+    /// Extend a running local review's timescale for a reason other than a parallel process
+    /// (a change of reviewer), to a later date (PROCESS.md stage 14; issue 15).
+    ExtendLocalReview {
+        /// The new due date.
+        new_due_on: Date,
+        /// Why.
+        reason: super::model::ExtensionReason,
+        /// The reason explained.
+        explanation: NonEmptyText,
+        /// When the partners decided it.
+        decided_on: Date,
+    },
+    /// Record a cross-border arrangement (replacing any earlier one; issue 15).
+    RecordCrossBorder {
+        /// The arrangement.
+        arrangement: super::model::CrossBorder,
+    },
+    /// Reopen a closed case: new information, a trial's outcome (issue 15).
+    ReopenCase {
+        /// When.
+        reopened_on: Date,
+        /// Why.
+        reason: NonEmptyText,
     },
     /// Save one section of a document (a new version).
     SaveDocumentSection {

@@ -9,7 +9,7 @@ use super::error::DomainError;
 use super::event::Event;
 use super::model::{
     AbuseOrNeglect, CaseOpening, ChildDetails, ContributionKind, ContributionStatus, Employer,
-    Harm, Incident, NotifiableBecause, PublicationDecision, TriageOutcome,
+    Harm, Incident, NotifiableBecause, PanelAnswer, PublicationDecision, TriageOutcome,
 };
 use super::state::{Case, Stage};
 use crate::agency::SafeguardingPartner;
@@ -89,8 +89,9 @@ impl CommandKind {
             | K::RecordSafetyAction
             | K::RecordRapidReviewLearning
             | K::RecordInequalitiesConsideration
-            | K::SignOffRapidReview
-            | K::SubmitRapidReview => &[S::RapidReview],
+            | K::SignOffRapidReview => &[S::RapidReview],
+            // And again after the Panel asked for more information (issue 15).
+            K::SubmitRapidReview => FROM_RAPID_REVIEW,
             K::HoldScopingMeeting => &[S::Scoping],
             K::DecideOnLocalReview => &[
                 S::RapidReview,
@@ -134,9 +135,10 @@ impl CommandKind {
             K::Publish => &[S::Publication],
             K::Unpublish => &[S::ActionPlan, S::Closed],
             K::AgreeAction => &[S::Publication, S::ActionPlan],
-            K::RecordActionProgress | K::CompleteAction | K::AttachActionEvidence => {
-                &[S::Publication, S::ActionPlan]
-            }
+            K::RecordActionProgress
+            | K::CompleteAction
+            | K::EvidenceImpact
+            | K::AttachActionEvidence => &[S::Publication, S::ActionPlan],
             K::TagThemes => S::OPEN,
             K::RecordDissemination => &[
                 S::Decided,
@@ -146,16 +148,14 @@ impl CommandKind {
                 S::Publication,
                 S::ActionPlan,
             ],
-            K::CompleteSafetyAction => &[
-                S::RapidReview,
-                S::Decided,
-                S::Commissioning,
-                S::Evidence,
-                S::Drafting,
-                S::Publication,
-                S::ActionPlan,
-            ],
+            K::CompleteSafetyAction => FROM_RAPID_REVIEW,
             K::CloseCase => &[S::Decided, S::ActionPlan],
+            K::ReopenCase => &[S::Closed],
+            K::RecordCrossBorder => S::OPEN,
+            // While the local review runs: decided, report not yet sent (PROCESS.md stage 14).
+            K::ExtendLocalReview => &[S::Commissioning, S::Evidence, S::Drafting],
+            // Also once closed: the yearly report asks for the reasons of the year's delays.
+            K::ExplainLateness => S::EXISTING,
             K::SaveDocumentSection
             | K::CommentOnSection
             | K::ResolveSectionComment
@@ -166,6 +166,18 @@ impl CommandKind {
         }
     }
 }
+
+/// The rapid review and every stage after it until the action plan, the scoping of a case
+/// that went to no rapid review aside.
+const FROM_RAPID_REVIEW: &[Stage] = &[
+    S::RapidReview,
+    S::Decided,
+    S::Commissioning,
+    S::Evidence,
+    S::Drafting,
+    S::Publication,
+    S::ActionPlan,
+];
 
 const fn contribution_stages(kind: ContributionKind) -> &'static [Stage] {
     match kind {
@@ -257,7 +269,12 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::TagThemes { .. } => "tag the case with learning themes",
         Command::RecordDissemination { .. } => "record how the learning was shared",
         Command::CompleteAction { .. } => "complete an action",
+        Command::EvidenceImpact { .. } => "record the evidence of an action's impact",
         Command::CloseCase { .. } => "close the case",
+        Command::ReopenCase { .. } => "reopen the case",
+        Command::ExplainLateness { .. } => "record why a deadline was missed",
+        Command::ExtendLocalReview { .. } => "extend the local review's timescale",
+        Command::RecordCrossBorder { .. } => "record a cross-border arrangement",
         Command::SaveDocumentSection { .. } => "save this section",
         Command::SaveRecommendation { .. } => "save a recommendation",
         Command::WithdrawRecommendation { .. } => "withdraw a recommendation",
@@ -289,6 +306,7 @@ pub fn decide(case: &Case, command: Command, ctx: &Ctx<'_>) -> Result<Vec<Event>
             action_words(&command)
         )));
     }
+    super::paths::national_review_guard(case, &command)?;
     Decider { case, ctx }.decide(command)
 }
 
@@ -302,11 +320,13 @@ pub fn notifiable_because(
         incident.abuse_or_neglect,
         AbuseOrNeglect::Known | AbuseOrNeglect::Suspected
     );
-    let death = incident.harm == Harm::Death;
-    if death && children.iter().any(|c| c.looked_after) {
+    // Each child's own harm, or the incident's (issue 15: harm per child).
+    let died = |c: &ChildDetails| c.harm_in(incident) == Harm::Death;
+    if children.iter().any(|c| c.looked_after && died(c)) {
         // WT2023 ch.5 (PROCESS.md stage 1 and "Counting and dates"): a looked-after child's
         // death is notified whether or not abuse or neglect is suspected. (Not s16C(1)(b),
-        // which is about a child who dies or is seriously harmed outside England.)
+        // which is about a child who dies or is seriously harmed outside England: the same
+        // criteria apply there, so where the harm happened plays no part here; issue 15.)
         Some(NotifiableBecause::LookedAfterChildDeath)
     } else if abuse
         && children
@@ -316,10 +336,9 @@ pub fn notifiable_because(
         // s16C(1): abuse or neglect of a child (under 18) known or suspected, and death or
         // serious harm.
         Some(NotifiableBecause::AbuseOrNeglect)
-    } else if death
-        && children
-            .iter()
-            .any(|c| c.care_leaver && c.age.age_on(incident.occurred_on) <= 24)
+    } else if children
+        .iter()
+        .any(|c| died(c) && c.care_leaver && c.age.age_on(incident.occurred_on) <= 24)
     {
         // WT2023 ch.5: care leavers' deaths up to and including age 24; no rapid review.
         Some(NotifiableBecause::CareLeaverDeath)
@@ -491,6 +510,7 @@ impl Decider<'_> {
             | Command::ResolveSectionComment { .. }
             | Command::RecordFamilyComment { .. }
             | Command::RecordDocumentExport { .. }) => crate::documents::decide(case, c, self.ctx),
+            c @ super::paths::path_command!() => super::paths::decide(case, c, self.ctx),
             Command::RecordSeriousIncident {
                 partnership_id,
                 reference,
@@ -1035,7 +1055,11 @@ impl Decider<'_> {
                         Self::not_before("decided_on", decided_on, *held, "the scoping meeting")?;
                     }
                     _ => {
-                        let panel_disagreed = matches!(case.panel_response, Some((false, _, _)));
+                        // The Panel disagreed, or took the case as a national review (issue 15).
+                        let panel_disagreed = matches!(
+                            case.panel_answer(),
+                            Some(PanelAnswer::Disagrees | PanelAnswer::NationalReview)
+                        );
                         let nothing_started = case.panel.is_empty()
                             && case.terms_of_reference.is_none()
                             && case.reviewer.is_none()
@@ -1111,6 +1135,9 @@ impl Decider<'_> {
                 one(Event::RapidReviewSignedOff { partner, signed_on })
             }
             Command::SubmitRapidReview { submitted_on } => {
+                if case.stage != S::RapidReview {
+                    return super::paths::resubmit(case, submitted_on, self.ctx);
+                }
                 self.past("submitted_on", "of the submission", submitted_on)?;
                 let missing = unsigned(&case.rapid_review_sign_offs);
                 if !missing.is_empty() {
@@ -1122,23 +1149,43 @@ impl Decider<'_> {
                 if let Some(last) = case.rapid_review_sign_offs.values().max() {
                     Self::not_before("submitted_on", submitted_on, *last, "the last sign-off")?;
                 }
-                one(Event::RapidReviewSubmitted { submitted_on })
+                one(Event::RapidReviewSubmitted {
+                    submitted_on,
+                    resubmission: false,
+                })
             }
             Command::RecordPanelResponse {
-                agrees,
+                answer,
                 comments,
                 received_on,
             } => {
-                let Some(submitted) = case.rapid_review_submitted_on else {
+                let Some(first) = case.rapid_review_submitted_on else {
                     return Err(DomainError::rule(
                         "The National Panel responds to a submitted rapid review; this case has none.",
                     ));
                 };
-                if case.panel_response.is_some() {
+                // After a request for more information, the Panel answers the resubmission.
+                let submitted = case
+                    .rapid_review_resubmitted
+                    .last()
+                    .copied()
+                    .unwrap_or(first);
+                if !case.awaits_panel_answer() {
                     return Err(DomainError::rule(
-                        "The National Panel's response has already been recorded.",
+                        if case.panel_answer() == Some(PanelAnswer::MoreInformation) {
+                            "The National Panel asked for more information: send the rapid review again before recording its new response."
+                        } else {
+                            "The National Panel's response has already been recorded."
+                        },
                     ));
                 }
+                if answer == PanelAnswer::MoreInformation && comments.is_none() {
+                    return Err(DomainError::invalid(
+                        "comments",
+                        "Say what information the National Panel asked for.",
+                    ));
+                }
+                let agrees = answer == PanelAnswer::Agrees;
                 self.past("received_on", "of the response", received_on)?;
                 Self::not_before(
                     "received_on",
@@ -1148,16 +1195,24 @@ impl Decider<'_> {
                 )?;
                 let responded = Event::PanelResponded {
                     agrees,
+                    answer: Some(answer),
                     comments,
                     received_on,
                 };
                 // A disagreement that arrives after closure reopens the case, so the partners
-                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d)).
-                if case.stage == S::Closed && !agrees {
+                // can revise the decision (PROCESS.md stages 4 and 6; SI 2018/789 reg 11(d));
+                // so does a request for more information, so the review can be sent again.
+                if case.stage == S::Closed
+                    && matches!(
+                        answer,
+                        PanelAnswer::Disagrees | PanelAnswer::MoreInformation
+                    )
+                {
                     return Ok(vec![
                         responded,
                         Event::CaseReopened {
                             reopened_on: self.today(),
+                            reason: None,
                         },
                     ]);
                 }
@@ -1907,8 +1962,7 @@ impl Decider<'_> {
                 self.past("closed_on", "of closure", closed_on)?;
                 // The Panel replies whether it agrees with the rapid review's decision, and may
                 // conclude a local review is more appropriate (PROCESS.md stages 4 and 6).
-                let awaiting_panel =
-                    case.rapid_review_submitted_on.is_some() && case.panel_response.is_none();
+                let awaiting_panel = case.awaits_panel();
                 if awaiting_panel && without_panel_response.is_none() {
                     return Err(DomainError::rule(
                         "The National Panel has not replied to the rapid review yet: wait for its response (it may conclude that a local review is more appropriate), or record why the case closes without it.",
@@ -1943,10 +1997,12 @@ impl Decider<'_> {
                             "Agree the actions of the action plan before closing the case.",
                         ));
                     }
+                    // PROCESS.md stage 13: actions are monitored until impact is evidenced;
+                    // a completed action without evidence of impact keeps the case open.
                     let open = case
                         .actions
                         .values()
-                        .filter(|a| a.completed.is_none())
+                        .filter(|a| a.impact().is_none())
                         .count();
                     if open > 0 {
                         return Err(DomainError::rule(format!(

@@ -207,11 +207,22 @@ pub enum Event {
     RapidReviewSubmitted {
         /// When.
         submitted_on: Date,
+        /// Sent again after the Panel asked for more information (the first date stays the
+        /// one timeliness counts).
+        #[serde(default)]
+        resubmission: bool,
     },
     /// The Panel responded.
     PanelResponded {
-        /// Agrees with the decision.
+        /// Agrees with the decision (true exactly when `answer` is `Agrees`; the whole answer
+        /// of events written before issue 15).
         agrees: bool,
+        /// The answer; none in events written before issue 15 ([`PanelAnswer::recorded`]
+        /// reads `agrees` then).
+        ///
+        /// [`PanelAnswer::recorded`]: super::model::PanelAnswer::recorded
+        #[serde(default)]
+        answer: Option<super::model::PanelAnswer>,
         /// Comments.
         comments: Option<NonEmptyText>,
         /// When.
@@ -420,14 +431,25 @@ pub enum Event {
         /// How, when and to whom.
         dissemination: super::model::Dissemination,
     },
-    /// An action was completed with evidence of impact.
+    /// An action was completed (with evidence of impact, when given: events written before
+    /// issue 15 always have it).
     ActionCompleted {
         /// Which.
         action_id: ActionId,
         /// When.
         completed_on: Date,
         /// Evidence of impact.
-        evidence_of_impact: NonEmptyText,
+        #[serde(default)]
+        evidence_of_impact: Option<NonEmptyText>,
+    },
+    /// The impact of a completed action was evidenced.
+    ImpactEvidenced {
+        /// Which.
+        action_id: ActionId,
+        /// When.
+        on: Date,
+        /// The evidence.
+        evidence: NonEmptyText,
     },
     /// A user was given access to the case.
     MembershipGranted {
@@ -453,12 +475,35 @@ pub enum Event {
         #[serde(default)]
         without_panel_response: Option<NonEmptyText>,
     },
-    /// The National Panel disagreed with the decision after the case was closed: the case is
-    /// open again (at Decided, or at the action plan when actions were agreed) so the partners
-    /// can revise the decision.
+    /// A closed case is open again (at Decided, or at the action plan when actions were
+    /// agreed): the National Panel disagreed with the decision after the case was closed (no
+    /// reason), or the partnership reopened it with a reason (new information, a trial's
+    /// outcome).
     CaseReopened {
         /// When.
         reopened_on: Date,
+        /// Why, when the partnership reopened it (events before issue 15 have none).
+        #[serde(default)]
+        reason: Option<NonEmptyText>,
+    },
+    /// Why a deadline was missed was recorded (replacing any earlier reason).
+    LatenessExplained {
+        /// Which deadline.
+        deadline: super::model::LateDeadline,
+        /// Why.
+        reason: NonEmptyText,
+        /// When the reason was recorded.
+        explained_on: Date,
+    },
+    /// A running local review's timescale was extended.
+    LocalReviewExtended {
+        /// The extension.
+        extension: super::model::LocalReviewExtension,
+    },
+    /// A cross-border arrangement was recorded (replacing any earlier one).
+    CrossBorderRecorded {
+        /// The arrangement.
+        arrangement: super::model::CrossBorder,
     },
     /// A section of a document was saved: a new version.
     DocumentSectionSaved {

@@ -7,6 +7,7 @@ pub mod decide;
 pub mod error;
 pub mod event;
 pub mod model;
+pub(crate) mod paths;
 pub mod state;
 
 pub use acting::within_agency;

@@ -101,6 +101,18 @@ pub struct ChildDetails {
     pub child_in_need_plan: bool,
     /// Agencies that knew the child.
     pub known_to: Vec<AgencyId>,
+    /// This child's harm, where an incident harmed several children differently; none means
+    /// the incident's harm (children recorded before issue 15 have none).
+    #[serde(default)]
+    pub harm: Option<Harm>,
+}
+
+impl ChildDetails {
+    /// This child's harm: its own, or the incident's.
+    #[must_use]
+    pub fn harm_in(&self, incident: &Incident) -> Harm {
+        self.harm.unwrap_or(incident.harm)
+    }
 }
 
 /// An adult or relative recorded on a case.
@@ -948,11 +960,31 @@ pub struct ActionState {
     pub action: PlannedAction,
     /// Progress, oldest first.
     pub progress: Vec<ActionProgress>,
-    /// Completed on, with the evidence of impact.
-    pub completed: Option<(Date, NonEmptyText)>,
+    /// Completed on, with the evidence of impact when it was given with the completion (old
+    /// state always has it: completion once required it).
+    pub completed: Option<(Date, Option<NonEmptyText>)>,
     /// Files of evidence: (the day attached, the file).
     #[serde(default)]
     pub attachments: Vec<(Date, Attachment)>,
+    /// Impact evidenced after the completion: when, and the evidence.
+    #[serde(default)]
+    pub impact_evidenced: Option<(Date, NonEmptyText)>,
+}
+
+impl ActionState {
+    /// When the action's impact was evidenced, with the evidence: with its completion, or
+    /// later ([`crate::case::Command::EvidenceImpact`]).
+    #[must_use]
+    pub fn impact(&self) -> Option<(Date, &NonEmptyText)> {
+        self.impact_evidenced
+            .as_ref()
+            .map(|(on, e)| (*on, e))
+            .or_else(|| {
+                self.completed
+                    .as_ref()
+                    .and_then(|(on, e)| e.as_ref().map(|e| (*on, e)))
+            })
+    }
 }
 
 /// The signatures a decision or report collects.
@@ -967,4 +999,152 @@ pub struct ReportDraft {
     pub submitted_on: Date,
     /// The report.
     pub report: OverviewReport,
+}
+
+/// A deadline whose lateness must be explained (issue 15): the statutory notification and rapid
+/// review, and the local review's timescale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LateDeadline {
+    /// The notification to the National Panel: 5 working days (Children Act 2004 s16C; WT2023
+    /// ch.5).
+    Notification,
+    /// The rapid review: 15 working days from the notification (WT2023 ch.5).
+    RapidReview,
+    /// The local review: six months from the decision, extended by clock stops and extensions
+    /// (local aim, WT2023 ch.5).
+    LocalReview,
+}
+
+impl LateDeadline {
+    /// Every one, in process order.
+    pub const ALL: [Self; 3] = [Self::Notification, Self::RapidReview, Self::LocalReview];
+
+    /// The key of its deadline in [`crate::deadlines::deadlines`].
+    #[must_use]
+    pub const fn key(self) -> &'static str {
+        match self {
+            Self::Notification => "notification",
+            Self::RapidReview => "rapid-review",
+            Self::LocalReview => "local-review",
+        }
+    }
+
+    /// The deadline a key names, when it is one of these.
+    #[must_use]
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.key() == key)
+    }
+
+    /// What was late, in words ("the notification to the National Panel").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Notification => "the notification to the National Panel",
+            Self::RapidReview => "the rapid review",
+            Self::LocalReview => "the local review",
+        }
+    }
+}
+
+/// Why a local review's timescale is extended, other than a parallel process's clock stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExtensionReason {
+    /// The independent reviewer changed.
+    ChangeOfReviewer,
+    /// Another reason, in the explanation.
+    Other,
+}
+
+impl ExtensionReason {
+    /// In words ("a change of reviewer").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::ChangeOfReviewer => "a change of reviewer",
+            Self::Other => "another reason",
+        }
+    }
+}
+
+/// An extension of a running local review's timescale (PROCESS.md stage 14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LocalReviewExtension {
+    /// The new date the review is due.
+    pub new_due_on: Date,
+    /// Why.
+    pub reason: ExtensionReason,
+    /// The reason explained.
+    pub explanation: NonEmptyText,
+    /// When the partners decided it.
+    pub decided_on: Date,
+}
+
+/// The National Panel's answer to a rapid review (PROCESS.md stage 4; WT2023 ch.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PanelAnswer {
+    /// It agrees with the partners' decision.
+    Agrees,
+    /// It disagrees (its reasons in the comments): the decision may be revised.
+    Disagrees,
+    /// It asks for more information (said in the comments): the rapid review is resubmitted.
+    MoreInformation,
+    /// It takes the case as a national review: the partnership contributes, and the local
+    /// review's six-month aim no longer applies.
+    NationalReview,
+}
+
+impl PanelAnswer {
+    /// The answer an event records: its `answer`, or for events written before the Panel's
+    /// other answers, agrees or disagrees by `agrees`.
+    #[must_use]
+    pub const fn recorded(agrees: bool, answer: Option<Self>) -> Self {
+        match answer {
+            Some(a) => a,
+            None if agrees => Self::Agrees,
+            None => Self::Disagrees,
+        }
+    }
+
+    /// In words ("asked for more information").
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::Agrees => "agreed with the decision",
+            Self::Disagrees => "did not agree with the decision",
+            Self::MoreInformation => "asked for more information",
+            Self::NationalReview => "took the case as a national review",
+        }
+    }
+}
+
+/// Which partnership leads a cross-border case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Lead {
+    /// This partnership leads; the other collaborates.
+    Us,
+    /// The other partnership leads; this one collaborates.
+    Them,
+}
+
+/// A case that crosses a border (issue 15; WT2023 ch.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum CrossBorder {
+    /// The child is from another partnership's area: the partnerships agree which leads.
+    ChildFromAnotherArea {
+        /// The other partnership.
+        other_partnership: NonEmptyText,
+        /// Which leads.
+        lead: Lead,
+    },
+    /// A child normally resident in England was harmed outside England: still notifiable
+    /// (Children Act 2004 s16C(1)(b)).
+    HarmedOutsideEngland {
+        /// Where.
+        country: NonEmptyText,
+    },
 }

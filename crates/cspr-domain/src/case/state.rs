@@ -173,8 +173,14 @@ pub struct Case {
     pub rapid_review_sign_offs: SignOffs,
     /// When the rapid review went to the Panel.
     pub rapid_review_submitted_on: Option<Date>,
-    /// The Panel's response: agrees, comments, date.
+    /// The Panel's response: agrees, comments, date (the latest, after a resubmission).
     pub panel_response: Option<(bool, Option<NonEmptyText>, Date)>,
+    /// The Panel's answer, when recorded after issue 15 ([`Case::panel_answer`] reads it).
+    #[serde(default)]
+    pub panel_answer: Option<super::model::PanelAnswer>,
+    /// Days the rapid review was sent again after the Panel asked for more information.
+    #[serde(default)]
+    pub rapid_review_resubmitted: Vec<Date>,
     /// Review panel.
     pub panel: Vec<PanelMember>,
     /// Terms of reference.
@@ -238,6 +244,19 @@ pub struct Case {
     pub members: BTreeMap<crate::ids::UserId, super::model::Membership>,
     /// Closure date and reason.
     pub closed: Option<(Date, NonEmptyText)>,
+    /// Each reopening of the closed case: when, and why (none when the National Panel's
+    /// disagreement reopened it).
+    #[serde(default)]
+    pub reopenings: Vec<(Date, Option<NonEmptyText>)>,
+    /// The cross-border arrangement, when the case crosses a border.
+    #[serde(default)]
+    pub cross_border: Option<super::model::CrossBorder>,
+    /// Extensions of the local review's timescale, oldest first.
+    #[serde(default)]
+    pub local_review_extensions: Vec<super::model::LocalReviewExtension>,
+    /// Why each missed deadline was missed (the latest reason recorded).
+    #[serde(default)]
+    pub lateness_reasons: BTreeMap<super::model::LateDeadline, NonEmptyText>,
     /// Events applied.
     pub version: u64,
 }
@@ -271,6 +290,8 @@ impl Default for Case {
             rapid_review_sign_offs: SignOffs::new(),
             rapid_review_submitted_on: None,
             panel_response: None,
+            panel_answer: None,
+            rapid_review_resubmitted: Vec::new(),
             panel: Vec::new(),
             terms_of_reference: None,
             reviewer: None,
@@ -298,6 +319,10 @@ impl Default for Case {
             documents: crate::documents::Documents::default(),
             members: BTreeMap::new(),
             closed: None,
+            reopenings: Vec::new(),
+            lateness_reasons: BTreeMap::new(),
+            local_review_extensions: Vec::new(),
+            cross_border: None,
             version: 0,
         }
     }
@@ -321,6 +346,83 @@ impl Case {
     #[must_use]
     pub const fn awaits_notification(&self) -> bool {
         self.is_notified_route() && self.notified_on.is_none()
+    }
+
+    /// The National Panel's answer to the rapid review, when recorded (the latest).
+    #[must_use]
+    pub fn panel_answer(&self) -> Option<super::model::PanelAnswer> {
+        let (agrees, _, _) = self.panel_response.as_ref()?;
+        Some(super::model::PanelAnswer::recorded(
+            *agrees,
+            self.panel_answer,
+        ))
+    }
+
+    /// The day the National Panel took the case as a national review, when it did: the
+    /// partnership contributes, and the local review's six-month aim no longer applies.
+    #[must_use]
+    pub fn national_review_on(&self) -> Option<Date> {
+        match (self.panel_answer(), &self.panel_response) {
+            (Some(super::model::PanelAnswer::NationalReview), Some((_, _, on))) => Some(*on),
+            _ => None,
+        }
+    }
+
+    /// Whether a reply of the National Panel to the rapid review is awaited: none yet, or it
+    /// asked for more information (answered by a resubmission, then its new reply).
+    #[must_use]
+    pub fn awaits_panel(&self) -> bool {
+        self.rapid_review_submitted_on.is_some()
+            && matches!(
+                self.panel_answer(),
+                None | Some(super::model::PanelAnswer::MoreInformation)
+            )
+    }
+
+    /// Whether the Panel asked for more information and the rapid review has not been sent
+    /// again since: the partnership owes the resubmission.
+    #[must_use]
+    pub fn awaits_resubmission(&self) -> bool {
+        match (self.panel_answer(), &self.panel_response) {
+            (Some(super::model::PanelAnswer::MoreInformation), Some((_, _, asked_on))) => self
+                .rapid_review_resubmitted
+                .last()
+                .is_none_or(|sent| sent < asked_on),
+            _ => false,
+        }
+    }
+
+    /// Whether the Panel's answer can be recorded now: the rapid review was sent, and the
+    /// Panel has not answered it, or answered with a request for more information that the
+    /// partnership has since answered by sending it again.
+    #[must_use]
+    pub fn awaits_panel_answer(&self) -> bool {
+        self.awaits_panel() && !self.awaits_resubmission()
+    }
+
+    /// A child's harm (issue 15): its own, or the incident's; `None` when the child is not one
+    /// of the case's or no incident is recorded.
+    #[must_use]
+    pub fn harm_of(&self, child: crate::ids::PersonId) -> Option<super::model::Harm> {
+        let incident = self.incident.as_ref()?;
+        self.children
+            .iter()
+            .find(|c| c.person_id == child)
+            .map(|c| c.harm_in(incident))
+    }
+
+    /// The partnership that leads, when another partnership leads this case (a child from its
+    /// area): this partnership collaborates, and the statutory notification and rapid review
+    /// are the lead's, not this partnership's deadlines (issue 15; WT2023 ch.5).
+    #[must_use]
+    pub const fn collaborates_with(&self) -> Option<&NonEmptyText> {
+        match &self.cross_border {
+            Some(super::model::CrossBorder::ChildFromAnotherArea {
+                other_partnership,
+                lead: super::model::Lead::Them,
+            }) => Some(other_partnership),
+            _ => None,
+        }
     }
 
     /// Contribution requests of one kind.
@@ -437,6 +539,7 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
     case.version += 1;
     match event {
         e @ crate::documents::document_event!() => crate::documents::apply(&mut case, e),
+        e @ super::paths::path_event!() => super::paths::apply(&mut case, e),
         Event::SeriousIncidentRecorded {
             partnership_id,
             reference,
@@ -630,16 +733,25 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
         Event::RapidReviewSignedOff { partner, signed_on } => {
             case.rapid_review_sign_offs.insert(*partner, *signed_on);
         }
-        Event::RapidReviewSubmitted { submitted_on } => {
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission: true,
+        } => case.rapid_review_resubmitted.push(*submitted_on),
+        Event::RapidReviewSubmitted {
+            submitted_on,
+            resubmission: false,
+        } => {
             case.rapid_review_submitted_on = Some(*submitted_on);
             case.stage = case.stage_after_decision();
         }
         Event::PanelResponded {
             agrees,
+            answer,
             comments,
             received_on,
         } => {
             case.panel_response = Some((*agrees, comments.clone(), *received_on));
+            case.panel_answer = Some(super::model::PanelAnswer::recorded(*agrees, *answer));
         }
         Event::PanelMemberAppointed { member, .. } => case.panel.push(member.clone()),
         Event::TermsOfReferenceAgreed { terms } => case.terms_of_reference = Some(terms.clone()),
@@ -802,6 +914,7 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                     progress: Vec::new(),
                     completed: None,
                     attachments: Vec::new(),
+                    impact_evidenced: None,
                 },
             );
         }
@@ -861,7 +974,11 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             case.closed = Some((*closed_on, reason.clone()));
             case.stage = Stage::Closed;
         }
-        Event::CaseReopened { .. } => {
+        Event::CaseReopened {
+            reopened_on,
+            reason,
+        } => {
+            case.reopenings.push((*reopened_on, reason.clone()));
             case.closed = None;
             case.stage = case.stage_when_reopened();
         }

@@ -22,8 +22,9 @@ fn state(due: Date, progress: &[Date], completed: Option<Date>) -> ActionState {
                 evidence: None,
             })
             .collect(),
-        completed: completed.map(|on| (on, text("Audit shows the change in practice."))),
+        completed: completed.map(|on| (on, Some(text("Audit shows the change in practice.")))),
         attachments: Vec::new(),
+        impact_evidenced: None,
     }
 }
 

@@ -334,7 +334,11 @@ fn sign_rapid_review(partner: Partner, on: Date) -> Command {
 
 fn panel_response(agrees: bool, on: Date) -> Command {
     Command::RecordPanelResponse {
-        agrees,
+        answer: if agrees {
+            PanelAnswer::Agrees
+        } else {
+            PanelAnswer::Disagrees
+        },
         comments: None,
         received_on: on,
     }
@@ -470,7 +474,7 @@ fn complete(action_id: cspr_domain::ids::ActionId, on: Date) -> Command {
     Command::CompleteAction {
         action_id,
         completed_on: on,
-        evidence_of_impact: text("Audit shows improvement."),
+        evidence_of_impact: Some(text("Audit shows improvement.")),
     }
 }
 
@@ -2266,6 +2270,7 @@ fn submit_the_rapid_review_to_the_national_panel() {
         .when(today, command)
         .then_events(vec![Event::RapidReviewSubmitted {
             submitted_on: date!(2025 - 03 - 24),
+            resubmission: false,
         }]);
 }
 
@@ -2273,6 +2278,7 @@ fn submit_the_rapid_review_to_the_national_panel() {
 fn submit_rapid_review_refused_once_submitted() {
     let w = World::default();
     let (case, today) = case_at(&w, Stage::Commissioning);
+    // Sent again only when the Panel asks for more information (issue 15).
     given(&w, case)
         .when(
             today,
@@ -2280,7 +2286,7 @@ fn submit_rapid_review_refused_once_submitted() {
                 submitted_on: today,
             },
         )
-        .then_wrong_stage();
+        .then_rule("it is sent again only when the Panel asks for more information");
 }
 
 #[test]
@@ -2326,6 +2332,7 @@ fn record_the_national_panels_response() {
         .when(today, command)
         .then_events(vec![Event::PanelResponded {
             agrees: true,
+            answer: Some(PanelAnswer::Agrees),
             comments: None,
             received_on: date!(2025 - 04 - 10),
         }]);
@@ -4282,7 +4289,7 @@ fn complete_an_action_with_evidence_of_impact() {
         .then_events(vec![Event::ActionCompleted {
             action_id: ACTION1,
             completed_on: date!(2025 - 09 - 15),
-            evidence_of_impact: text("Audit shows improvement."),
+            evidence_of_impact: Some(text("Audit shows improvement.")),
         }]);
 }
 

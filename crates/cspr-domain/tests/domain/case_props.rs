@@ -11,7 +11,8 @@ use time::macros::date;
 
 /// Every command the scripts use, as a pool to draw from, and a few the scripts never give: a
 /// Panel that disagrees (also after a closure without its reply, which reopens the case), a
-/// referral that proves notifiable, and a clock stop that is never ended (issue 15).
+/// referral that proves notifiable, a clock stop that is never ended, and the paths of
+/// [`extra_paths`] (issue 15).
 fn pool() -> Vec<(Date, Command)> {
     let mut p = local_review_script();
     p.extend(scoping_script());
@@ -19,7 +20,7 @@ fn pool() -> Vec<(Date, Command)> {
     p.push((
         date!(2025 - 04 - 10),
         Command::RecordPanelResponse {
-            agrees: false,
+            answer: PanelAnswer::Disagrees,
             comments: Some(text("The Panel thinks a local review is needed.")),
             received_on: date!(2025 - 04 - 10),
         },
@@ -38,6 +39,7 @@ fn pool() -> Vec<(Date, Command)> {
             became_aware_on: date!(2025 - 03 - 04),
         },
     ));
+    p.extend(extra_paths());
     p.push((
         date!(2025 - 04 - 22),
         Command::StartParallelProcess {
@@ -49,6 +51,190 @@ fn pool() -> Vec<(Date, Command)> {
         },
     ));
     p
+}
+
+/// The paths of issue 15 the scripts never take: the Panel's other answers, a resubmission, a
+/// decision not to publish, a reason for lateness, an extension, a reopening, a cross-border
+/// record, a completion without evidence of impact and its impact evidenced later.
+fn extra_paths() -> Vec<(Date, Command)> {
+    vec![
+        (
+            date!(2025 - 04 - 10),
+            Command::RecordPanelResponse {
+                answer: PanelAnswer::MoreInformation,
+                comments: Some(text("Send the health chronology.")),
+                received_on: date!(2025 - 04 - 10),
+            },
+        ),
+        (
+            date!(2025 - 04 - 10),
+            Command::RecordPanelResponse {
+                answer: PanelAnswer::NationalReview,
+                comments: None,
+                received_on: date!(2025 - 04 - 10),
+            },
+        ),
+        (
+            date!(2025 - 04 - 17),
+            Command::SubmitRapidReview {
+                submitted_on: date!(2025 - 04 - 17),
+            },
+        ),
+        (
+            date!(2025 - 07 - 15),
+            Command::DecidePublication {
+                decision: PublicationDecision::DoNotPublish {
+                    reason: text("Publication would identify the siblings."),
+                },
+                reasons: Some(text("Publication would identify the siblings.")),
+            },
+        ),
+        (
+            date!(2025 - 03 - 12),
+            Command::ExplainLateness {
+                deadline: LateDeadline::Notification,
+                reason: text("The referral reached us late."),
+            },
+        ),
+        (
+            date!(2025 - 10 - 01),
+            Command::ExtendLocalReview {
+                new_due_on: date!(2025 - 12 - 15),
+                reason: ExtensionReason::ChangeOfReviewer,
+                explanation: text("A new reviewer."),
+                decided_on: date!(2025 - 10 - 01),
+            },
+        ),
+        (
+            date!(2025 - 10 - 01),
+            Command::ReopenCase {
+                reopened_on: date!(2025 - 10 - 01),
+                reason: text("New information from the trial."),
+            },
+        ),
+        (
+            date!(2025 - 03 - 12),
+            Command::RecordCrossBorder {
+                arrangement: CrossBorder::ChildFromAnotherArea {
+                    other_partnership: text("Southshire"),
+                    lead: Lead::Them,
+                },
+            },
+        ),
+        (
+            date!(2025 - 09 - 15),
+            Command::CompleteAction {
+                action_id: ACTION1,
+                completed_on: date!(2025 - 09 - 15),
+                evidence_of_impact: None,
+            },
+        ),
+        (
+            date!(2025 - 09 - 20),
+            Command::EvidenceImpact {
+                action_id: ACTION1,
+                on: date!(2025 - 09 - 20),
+                evidence: text("Audit shows the change."),
+            },
+        ),
+    ]
+}
+
+/// The pool's command matching `pick`, with its day.
+fn from_pool(pick: impl Fn(&Command) -> bool) -> (Date, Command) {
+    pool()
+        .into_iter()
+        .find(|(_, c)| pick(c))
+        .expect("the pool has such a command")
+}
+
+/// The pool's step recording the Panel's `answer`.
+fn answer_from_pool(answer: PanelAnswer) -> (Date, Command) {
+    from_pool(|c| matches!(c, Command::RecordPanelResponse { answer: a, .. } if *a == answer))
+}
+
+/// The random scripts can reach the states the pool was extended for: each is reached by a
+/// script prefix and one command of the pool, so the extension is not vacuous (issue 15).
+#[test]
+fn the_pool_reaches_disagreement_open_clock_stops_not_publishing_and_withdrawal() {
+    let world = World::default();
+    let take =
+        |case: cspr_domain::case::Case, (day, cmd): (Date, Command)| world.step(case, day, &cmd);
+
+    // The Panel disagrees.
+    let (case, _, _) = lr_before(&world, step!(RecordPanelResponse { .. }));
+    let case = take(case, answer_from_pool(PanelAnswer::Disagrees));
+    assert_eq!(case.panel_answer(), Some(PanelAnswer::Disagrees));
+
+    // More information, then the rapid review sent again.
+    let (case, _, _) = lr_before(&world, step!(RecordPanelResponse { .. }));
+    let case = take(case, answer_from_pool(PanelAnswer::MoreInformation));
+    let case = take(
+        case,
+        from_pool(
+            |c| matches!(c, Command::SubmitRapidReview { submitted_on } if *submitted_on == date!(2025 - 04 - 17)),
+        ),
+    );
+    assert_eq!(case.rapid_review_resubmitted.len(), 1);
+
+    // A clock stop still open.
+    let (case, _, _) = lr_before(&world, step!(StartParallelProcess { .. }));
+    let case = take(
+        case,
+        from_pool(|c| matches!(c, Command::StartParallelProcess { .. })),
+    );
+    assert!(
+        case.parallel_processes
+            .values()
+            .any(|p| p.stops_clock && p.ended_on.is_none())
+    );
+
+    // A decision not to publish.
+    let (case, _, _) = lr_before(&world, step!(DecidePublication { .. }));
+    let case = take(
+        case,
+        from_pool(|c| {
+            matches!(
+                c,
+                Command::DecidePublication {
+                    decision: PublicationDecision::DoNotPublish { .. },
+                    ..
+                }
+            )
+        }),
+    );
+    assert!(matches!(
+        case.publication_decision,
+        Some((PublicationDecision::DoNotPublish { .. }, _))
+    ));
+
+    // A withdrawal: the local review script's last step is in the pool.
+    let (case, _, _) = lr_before(&world, step!(Unpublish { .. }));
+    let case = take(case, from_pool(|c| matches!(c, Command::Unpublish { .. })));
+    assert!(case.unpublished_on.is_some());
+
+    // A reopening with a reason, a completion without evidence of impact and impact later.
+    let (case, _) = run(&world, &local_review_script());
+    let case = take(case, from_pool(|c| matches!(c, Command::ReopenCase { .. })));
+    assert_eq!(case.stage, cspr_domain::case::Stage::ActionPlan);
+    let (case, _, _) = lr_before(&world, step!(CompleteAction { .. }));
+    let case = take(
+        case,
+        from_pool(|c| {
+            matches!(
+                c,
+                Command::CompleteAction {
+                    evidence_of_impact: None,
+                    ..
+                }
+            )
+        }),
+    );
+    let case = take(
+        case,
+        from_pool(|c| matches!(c, Command::EvidenceImpact { .. })),
+    );
+    assert!(case.actions[&ACTION1].impact().is_some());
 }
 
 /// A step: follow the next command of a script, or throw in any command on any day.

@@ -78,7 +78,11 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("record-rapid-review-learning", vec!["rapid-review"]),
         ("record-inequalities-consideration", vec!["rapid-review"]),
         ("sign-off-rapid-review", vec!["rapid-review"]),
-        ("submit-rapid-review", vec!["rapid-review"]),
+        // And again when the Panel asks for more information (issue 15).
+        (
+            "submit-rapid-review",
+            [vec!["rapid-review"], after_submission.clone()].concat(),
+        ),
         ("hold-scoping-meeting", vec!["scoping"]),
         (
             "decide-on-local-review",
@@ -94,6 +98,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
             "appoint-independent-reviewer",
             vec!["commissioning", "evidence"],
         ),
+        // A running local review is extended with a reason (issue 15).
+        ("extend-local-review", review.clone()),
         ("record-practitioner", review.clone()),
         ("schedule-learning-event", review.clone()),
         ("send-advance-information", review.clone()),
@@ -115,10 +121,16 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("agree-action", vec!["publication", "action-plan"]),
         ("record-action-progress", vec!["publication", "action-plan"]),
         ("attach-action-evidence", vec!["publication", "action-plan"]),
+        // Which partnership leads, or harm outside England (issue 15).
+        ("record-cross-border", open_stages.clone()),
         ("tag-themes", open_stages),
         ("record-dissemination", after_submission.clone()),
         ("complete-action", vec!["publication", "action-plan"]),
+        // Impact is evidenced while actions are monitored (PROCESS.md stage 13; issue 15).
+        ("evidence-impact", vec!["publication", "action-plan"]),
         ("close-case", vec!["decided", "action-plan"]),
+        // A closed case reopens with a reason (issue 15).
+        ("reopen-case", vec!["closed"]),
         (
             "complete-safety-action",
             [vec!["rapid-review"], after_submission].concat(),
@@ -130,6 +142,8 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("save-recommendation", vec!["evidence", "drafting"]),
         ("withdraw-recommendation", vec!["evidence", "drafting"]),
         ("record-family-comment", vec!["drafting", "publication"]),
+        // The reason for a missed deadline, also after closure, for the yearly report (issue 15).
+        ("explain-lateness", membership.clone()),
         ("grant-membership", membership.clone()),
         ("revoke-membership", membership),
     ])
@@ -152,6 +166,9 @@ fn samples() -> BTreeMap<String, Command> {
         became_aware_on: time::macros::date!(2025 - 03 - 03),
     };
     out.insert(key(&found_notifiable), found_notifiable);
+    for cmd in crate::paths::samples() {
+        out.insert(key(&cmd), cmd);
+    }
     for script in [
         local_review_script(),
         scoping_script(),
@@ -178,8 +195,16 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
     commands.dedup();
     // Every variant of `Command` (44): a new command must join a script (or the samples) and
     // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
-    // pseudonyms), 1 (a referral that proves notifiable).
-    assert_eq!(commands.len(), 44 + 7 + 4 + 4 + 1);
+    // pseudonyms), 1 (a referral that proves notifiable), and the missing paths of issue 15
+    // (`crate::paths::samples`).
+    assert_eq!(
+        commands.len(),
+        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len()
+    );
+    assert_eq!(
+        commands.len(),
+        cspr_domain::case::CommandKind::all().count()
+    );
 }
 
 #[test]

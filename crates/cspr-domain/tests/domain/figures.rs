@@ -347,6 +347,17 @@ fn calendar_year_and_csv() {
         ("Actions overdue", "2"),
         ("Actions completed", "3"),
         ("Actions with impact evidenced", "3"),
+        // D's rapid review, due 24 Jun and sent 26 Jun, is the one missed deadline due in
+        // 2025; no reason is recorded for it (issue 15).
+        ("Late notifications to the National Panel", "0"),
+        (
+            "Late notifications to the National Panel with a reason",
+            "0",
+        ),
+        ("Late rapid reviews", "1"),
+        ("Late rapid reviews with a reason", "0"),
+        ("Late local reviews", "0"),
+        ("Late local reviews with a reason", "0"),
         ("Theme: information sharing", "3"),
         ("Theme: domestic abuse", "1"),
     ]

@@ -19,6 +19,7 @@ mod case_table;
 mod deadlines;
 mod documents;
 mod figures;
+mod paths;
 mod stage_awaits;
 mod statutory;
 mod timeline;

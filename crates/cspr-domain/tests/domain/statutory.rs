@@ -759,7 +759,11 @@ fn close(without_panel_response: Option<&str>) -> Command {
 
 fn panel_response(agrees: bool) -> Command {
     Command::RecordPanelResponse {
-        agrees,
+        answer: if agrees {
+            PanelAnswer::Agrees
+        } else {
+            PanelAnswer::Disagrees
+        },
         comments: Some(text("The Panel's view of the decision.")),
         received_on: date!(2025 - 04 - 10),
     }

@@ -314,6 +314,7 @@ fn the_routes_the_scripts_do_not_take() {
         (
             Event::PanelResponded {
                 agrees: false,
+                answer: None,
                 comments: Some(text("A local review may be more appropriate")),
                 received_on: date!(2025 - 04 - 10),
             },

@@ -112,7 +112,8 @@ pub fn projection(
             owner: "Head of service".to_owned(),
             themes: vec!["information sharing".to_owned(), "escalation".to_owned()],
             last_progress: Some(date!(2025 - 08 - 01)),
-            completed_on: None,
+            completed_on: Some(date!(2025 - 08 - 20)),
+            impact_evidenced_on: None,
         }],
         members: members
             .iter()

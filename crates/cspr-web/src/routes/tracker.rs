@@ -3,7 +3,7 @@
 //! theme, status and due period, what each agency owes, and the filtered list as CSV.
 //!
 //! A row's status comes from the read model's three facts (due date, latest progress,
-//! completion) through [`cspr_domain::actions::status_on_record`], the derivation the case
+//! completion and impact) through [`cspr_domain::actions::status_on_record`], the derivation the case
 //! pages and the yearly figures use.
 
 use std::collections::BTreeMap;
@@ -201,7 +201,10 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
                 status_on_record(
                     due,
                     a.last_progress,
-                    a.completed_on,
+                    cspr_domain::actions::Completion {
+                        completed_on: a.completed_on,
+                        impact_evidenced_on: a.impact_evidenced_on,
+                    },
                     today,
                     app.calendar(),
                     &rules,
@@ -209,9 +212,13 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
             });
             let (status, reason) = match assessment {
                 Some(x) => (x.status, x.reason),
-                None if a.completed_on.is_some() => (
+                None if a.impact_evidenced_on.is_some() => (
                     ActionStatus::ImpactEvidenced,
                     "Completed with evidence of impact".to_owned(),
+                ),
+                None if a.completed_on.is_some() => (
+                    ActionStatus::Completed,
+                    "Completed; impact not evidenced yet".to_owned(),
                 ),
                 None => (ActionStatus::NotStarted, "No due date recorded".to_owned()),
             };

@@ -191,14 +191,6 @@ impl World {
     }
 }
 
-fn error_summary(html: &str) -> String {
-    let Some(at) = html.find("govuk-error-summary__list") else {
-        return String::new();
-    };
-    let end = html[at..].find("</ul>").map_or(html.len(), |e| at + e);
-    html[at..end].to_owned()
-}
-
 /// Asserts that a form was refused (422 Unprocessable Entity) with `message` in its error
 /// summary; `what` names the attempt in a failure. Returns the page.
 async fn assert_refused(r: Response<Body>, what: &str, message: &str) -> String {

@@ -2,7 +2,9 @@
 //! what a form does with bad input, a stale page, a person not allowed to act, and the case
 //! page, print views and dashboard filters that show the result.
 
-use crate::common::{TestApp, account, assert_contains, between, body, location, signed_in};
+use crate::common::{
+    TestApp, account, assert_contains, between, body, error_summary, location, signed_in,
+};
 use crate::flows::{Step, Who};
 use axum::body::Body;
 use axum::http::{Response, StatusCode};
@@ -39,16 +41,6 @@ async fn setup() -> (TestApp, People) {
 
 fn form(answers: &[(String, String)]) -> String {
     serde_urlencoded::to_string(answers).expect("encode")
-}
-
-fn error_summary(html: &str) -> String {
-    html.split("govuk-error-summary__list")
-        .nth(1)
-        .and_then(|s| s.split("</ul>").next())
-        .map_or_else(
-            || "(no error summary)".to_owned(),
-            |s| s.split_whitespace().collect::<Vec<_>>().join(" "),
-        )
 }
 
 /// A page as a person sees it.
@@ -170,10 +162,11 @@ async fn a_local_review_from_notification_to_closure() {
         page.contains("<span class=\"govuk-caption-l\">Closed</span>"),
         "stage shown"
     );
-    // A closed case's one remaining action: taking the published report down.
+    // A closed case's remaining actions: taking the published report down, and reopening it.
     let offered = between(&page, r#"id="case-actions""#, "</ul>");
-    assert_eq!(offered.matches("<li>").count(), 1, "{offered}");
+    assert_eq!(offered.matches("<li>").count(), 2, "{offered}");
     assert!(offered.contains("Take the published report down"));
+    assert!(offered.contains("Reopen the case"));
     // Every stage of a local review was passed through.
     assert_eq!(
         page.matches("Not needed").count(),
@@ -397,7 +390,7 @@ async fn people_act_only_in_their_part_and_see_what_they_can_do() {
         people.chair,
         case,
         "record-panel-response",
-        "agrees=yes",
+        "answer=agrees",
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);

@@ -29,3 +29,4 @@ mod reminders;
 mod reports;
 mod request_chasers;
 mod security;
+mod statutory_paths;

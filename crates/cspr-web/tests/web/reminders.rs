@@ -230,7 +230,7 @@ async fn completion_cancels_later_reminders() {
             Command::CompleteAction {
                 action_id: ACTION1,
                 completed_on: date!(2025 - 09 - 30),
-                evidence_of_impact: text("Audit shows safe sleep advice at every visit."),
+                evidence_of_impact: Some(text("Audit shows safe sleep advice at every visit.")),
             },
             actor(date!(2025 - 09 - 30)),
         )

@@ -175,11 +175,15 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
     let in_stage = in_stage
         && (action.command != cspr_domain::case::CommandKind::NotifyNationalPanel
             || ctx.case.awaits_notification())
-        // The Panel's reply is recorded once, after the rapid review was sent (also on a
-        // closed case, which a disagreement reopens).
+        // The Panel's reply is recorded while the case awaits it: after the rapid review was
+        // sent or sent again (also on a closed case, which a disagreement reopens).
         && (action.command != cspr_domain::case::CommandKind::RecordPanelResponse
-            || (ctx.case.rapid_review_submitted_on.is_some()
-                && ctx.case.panel_response.is_none()))
+            || ctx.case.awaits_panel_answer())
+        // After its first sending, the rapid review is sent again only when the Panel asked
+        // for more information.
+        && (action.command != cspr_domain::case::CommandKind::SubmitRapidReview
+            || ctx.case.rapid_review_submitted_on.is_none()
+            || ctx.case.awaits_resubmission())
         // Only a case opened by referral, not yet notifiable, can prove notifiable.
         && (action.command != cspr_domain::case::CommandKind::FindReferralNotifiable
             || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()));
@@ -225,6 +229,15 @@ async fn context<'a>(
         new_reference,
         role: principal.role,
         agency: principal.agency_id.map(|a| a.as_uuid()),
+        missed: cspr_domain::deadlines::missed(
+            case,
+            state.app().calendar(),
+            state.app().settings(),
+            state.today(),
+        )
+        .into_iter()
+        .map(|(which, d)| (which, cspr_domain::words::long_date(d.due)))
+        .collect(),
     })
 }
 

@@ -9,6 +9,7 @@
 pub mod access_history;
 pub mod contributions;
 pub mod dashboard;
+mod facts;
 pub mod members;
 pub mod print;
 pub mod show;
@@ -53,6 +54,12 @@ async fn case_view(
                     || d.label.clone(),
                     |a| d.label.replace("an agency", &a.name),
                 );
+            // Say which calendar a deadline was counted on (issue 15, item 1).
+            let label = if d.counting == cspr_domain::deadlines::Counting::Statutory {
+                format!("{label} (statutory)")
+            } else {
+                label
+            };
             (label, d.state_line(today, app.calendar()), d.explanation)
         })
         .collect();
@@ -94,6 +101,10 @@ impl CaseView {
                             | Event::ActionCompleted { .. }
                             | Event::CaseClosed { .. }
                             | Event::CaseReopened { .. }
+                            | Event::ImpactEvidenced { .. }
+                            | Event::LatenessExplained { .. }
+                            | Event::LocalReviewExtended { .. }
+                            | Event::CrossBorderRecorded { .. }
                     )
             })
             .map(|e| {

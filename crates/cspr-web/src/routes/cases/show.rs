@@ -31,7 +31,10 @@ struct CasePage {
     stage: &'static str,
     banner: Option<&'static str>,
     /// What the team must not miss (a referral that looks notifiable), if anything.
-    warning: Option<String>,
+    /// Things someone must act on.
+    warnings: Vec<String>,
+    /// Facts that change how the case runs: (what, the fact).
+    notes: Vec<(String, String)>,
     actions: Vec<(String, &'static str)>,
     progress: Vec<StageRow>,
     deadlines: Vec<(String, String, String)>,
@@ -65,7 +68,10 @@ pub struct ActionView {
     progress: Vec<(String, String)>,
     /// (href, file name, date)
     files: Vec<(String, String, String)>,
-    completed: Option<(String, String)>,
+    /// The day the work was done.
+    completed: Option<String>,
+    /// (the day, the evidence of impact).
+    impact: Option<(String, String)>,
     evidence_href: String,
 }
 
@@ -208,56 +214,60 @@ pub async fn show(
     let today = state.today();
     let app = state.app();
     let case_id = access.case_id();
-    let plan =
-        case.actions
-            .values()
-            .map(|a| {
-                let assessed = cspr_domain::actions::status(
-                    a,
-                    today,
-                    app.calendar(),
-                    &cspr_domain::actions::ActionRules::default(),
-                );
-                ActionView {
-                    description: a.action.description.as_str().to_owned(),
-                    agency: view.agency_name(a.action.agency),
-                    owner: a.action.owner.clone().unwrap_or_default(),
-                    measure: a.action.measure_of_success.clone().unwrap_or_default(),
-                    due: cspr_domain::words::long_date(a.action.due_on),
-                    status: assessed.status.label(),
-                    tag: status_tag(assessed.status),
-                    reason: assessed.reason,
-                    progress: a
-                        .progress
-                        .iter()
-                        .map(|pr| {
-                            (
-                                cspr_domain::words::long_date(pr.on),
-                                pr.note.as_str().to_owned(),
-                            )
-                        })
-                        .collect(),
-                    files: a
-                        .attachments
-                        .iter()
-                        .map(|(on, f)| {
-                            (
-                                format!(
-                                    "/cases/{case_id}/evidence/{}/{}",
-                                    a.action.action_id, f.blob_id
-                                ),
-                                f.file_name.clone(),
-                                cspr_domain::words::long_date(*on),
-                            )
-                        })
-                        .collect(),
-                    completed: a.completed.as_ref().map(|(on, ev)| {
-                        (cspr_domain::words::long_date(*on), ev.as_str().to_owned())
-                    }),
-                    evidence_href: format!("/cases/{case_id}/evidence/{}", a.action.action_id),
-                }
-            })
-            .collect();
+    let plan = case
+        .actions
+        .values()
+        .map(|a| {
+            let assessed = cspr_domain::actions::status(
+                a,
+                today,
+                app.calendar(),
+                &cspr_domain::actions::ActionRules::default(),
+            );
+            ActionView {
+                description: a.action.description.as_str().to_owned(),
+                agency: view.agency_name(a.action.agency),
+                owner: a.action.owner.clone().unwrap_or_default(),
+                measure: a.action.measure_of_success.clone().unwrap_or_default(),
+                due: cspr_domain::words::long_date(a.action.due_on),
+                status: assessed.status.label(),
+                tag: status_tag(assessed.status),
+                reason: assessed.reason,
+                progress: a
+                    .progress
+                    .iter()
+                    .map(|pr| {
+                        (
+                            cspr_domain::words::long_date(pr.on),
+                            pr.note.as_str().to_owned(),
+                        )
+                    })
+                    .collect(),
+                files: a
+                    .attachments
+                    .iter()
+                    .map(|(on, f)| {
+                        (
+                            format!(
+                                "/cases/{case_id}/evidence/{}/{}",
+                                a.action.action_id, f.blob_id
+                            ),
+                            f.file_name.clone(),
+                            cspr_domain::words::long_date(*on),
+                        )
+                    })
+                    .collect(),
+                completed: a
+                    .completed
+                    .as_ref()
+                    .map(|(on, _)| cspr_domain::words::long_date(*on)),
+                impact: a
+                    .impact()
+                    .map(|(on, ev)| (cspr_domain::words::long_date(on), ev.as_str().to_owned())),
+                evidence_href: format!("/cases/{case_id}/evidence/{}", a.action.action_id),
+            }
+        })
+        .collect();
     let mut themes: Vec<String> = case.themes.iter().cloned().collect();
     if let Some((_, learning_themes)) = &case.rapid_review_learning {
         themes.extend(learning_themes.iter().cloned());
@@ -299,7 +309,8 @@ pub async fn show(
         reference: access.summary().reference.clone(),
         stage: case.stage.label(),
         banner: query.done.as_deref().and_then(actions::done_text),
-        warning: cspr_domain::case::unnotified_referral_warning(case),
+        warnings: super::facts::warnings(case, app.calendar(), app.settings(), today),
+        notes: super::facts::notes(case),
         actions,
         progress: progress(case),
         deadlines: view.deadlines.clone(),

@@ -138,6 +138,17 @@ pub(super) struct View {
     pub(super) actions_chart: Option<Chart>,
     pub(super) themes: Vec<(String, u32)>,
     pub(super) themes_chart: Option<Chart>,
+    /// Deadlines missed in the period and why.
+    pub(super) lateness: Vec<Late>,
+}
+
+/// One kind of deadline missed in the period, and the reasons recorded.
+pub(super) struct Late {
+    pub(super) what: String,
+    pub(super) late: u32,
+    pub(super) explained: u32,
+    /// (case reference, reason).
+    pub(super) reasons: Vec<(String, String)>,
 }
 
 impl View {
@@ -264,7 +275,7 @@ impl View {
             ),
             extended_share: ShareBar::new(
                 "chart-local-extended",
-                "Local reviews completed within the timescale allowing for clock stops",
+                "Local reviews completed within the timescale allowing for clock stops and extensions",
                 f.completed_within_extended_timescale,
             ),
             local,
@@ -281,6 +292,23 @@ impl View {
                 &themes,
             ),
             themes,
+            lateness: f
+                .lateness
+                .iter()
+                .map(|l| {
+                    let what = l.deadline.label();
+                    Late {
+                        what: format!("{}{}", what[..1].to_uppercase(), &what[1..]),
+                        late: l.late,
+                        explained: l.explained,
+                        reasons: l
+                            .reasons
+                            .iter()
+                            .map(|r| (r.case.clone(), r.reason.clone()))
+                            .collect(),
+                    }
+                })
+                .collect(),
         }
     }
 }

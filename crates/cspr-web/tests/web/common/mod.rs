@@ -696,6 +696,17 @@ pub fn enc(s: &str) -> String {
 
 /// Asserts that `text` (a page, a file, an email) contains `needle`; a failure shows both.
 #[track_caller]
+/// The words of a page's error summary, on one line ("(no error summary)" when it has none).
+pub fn error_summary(html: &str) -> String {
+    html.split("govuk-error-summary__list")
+        .nth(1)
+        .and_then(|s| s.split("</ul>").next())
+        .map_or_else(
+            || "(no error summary)".to_owned(),
+            |s| s.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
+}
+
 pub fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "{needle:?} is not in:\n{text}");
 }

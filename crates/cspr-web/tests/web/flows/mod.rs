@@ -353,7 +353,7 @@ pub fn local_review(partner_id: &str, reviewer_id: &str) -> Vec<Step> {
         step(
             Who::Team,
             "record-panel-response",
-            &[("agrees", "yes")],
+            &[("answer", "agrees")],
             &[("received_on", "2025-04-10")],
             "Panel",
         ),

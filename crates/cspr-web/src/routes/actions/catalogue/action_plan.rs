@@ -33,6 +33,22 @@ fn action_opts(ctx: &Ctx) -> Vec<Opt> {
         .collect()
 }
 
+/// Actions completed whose impact is not evidenced yet.
+fn completed_opts(ctx: &Ctx) -> Vec<Opt> {
+    ctx.case
+        .actions
+        .values()
+        .filter(|a| a.completed.is_some() && a.impact().is_none())
+        .map(|a| {
+            Opt::new(
+                a.action.action_id.to_string(),
+                a.action.description.as_str(),
+            )
+            .hint(agency_name(ctx, a.action.agency.as_uuid()))
+        })
+        .collect()
+}
+
 fn recommendation_opts(ctx: &Ctx) -> Vec<Opt> {
     let mut opts = vec![Opt::new("", "Not from a recommendation")];
     if let Some(d) = ctx.case.latest_draft() {
@@ -102,7 +118,22 @@ pub(super) fn actions() -> Vec<Action> {
                 vec![
                     radios("action_id", "Which action?", action_opts(ctx)),
                     date("completed_on", "Date completed"),
-                    area("evidence_of_impact", "Evidence of impact")
+                    area("evidence_of_impact", "Evidence of impact (optional)")
+                        .optional()
+                        .hint("What difference the action made for children. If it is too soon to tell, leave this empty and record the impact when it is evidenced"),
+                ]
+            },
+        ),
+        a(
+            K::EvidenceImpact,
+            "Record the evidence of an action's impact",
+            "Save the evidence",
+            "Impact evidenced",
+            |ctx| {
+                vec![
+                    radios("action_id", "Which completed action?", completed_opts(ctx)),
+                    date("on", "Date evidenced"),
+                    area("evidence", "Evidence of impact")
                         .hint("What difference the action made for children"),
                 ]
             },
@@ -179,6 +210,42 @@ pub(super) fn actions() -> Vec<Action> {
                     )
                     .optional()
                     .hint("Only when the Panel has not yet replied to the rapid review"),
+                ]
+            },
+        ),
+        a(
+            K::ReopenCase,
+            "Reopen the case",
+            "Reopen the case",
+            "Case reopened",
+            |_| {
+                vec![
+                    date("reopened_on", "Date reopened"),
+                    area("reason", "Why the case is reopened")
+                        .hint("For example, new information, or the outcome of a criminal trial"),
+                ]
+            },
+        ),
+        a(
+            K::ExplainLateness,
+            "Record why a deadline was missed",
+            "Save the reason",
+            "Reason for the missed deadline recorded",
+            |ctx| {
+                vec![
+                    radios(
+                        "deadline",
+                        "Which deadline was missed?",
+                        ctx.missed
+                            .iter()
+                            .map(|(which, due)| {
+                                Opt::new(key(which), capital(which.label()))
+                                    .hint(format!("Due {due}"))
+                            })
+                            .collect(),
+                    ),
+                    area("reason", "Why it was missed")
+                        .hint("The reason is shown on the case and in the yearly figures"),
                 ]
             },
         ),

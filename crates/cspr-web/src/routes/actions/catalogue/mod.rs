@@ -39,6 +39,9 @@ pub struct Ctx<'a> {
     pub role: Role,
     /// Their agency.
     pub agency: Option<Uuid>,
+    /// The statutory deadlines (and the local review's timescale) the case missed, with the
+    /// deadline's date in words.
+    pub missed: Vec<(cspr_domain::case::model::LateDeadline, String)>,
 }
 
 /// One action.

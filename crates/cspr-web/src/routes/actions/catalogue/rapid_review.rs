@@ -210,12 +210,25 @@ pub(super) fn actions() -> Vec<Action> {
             "Panel response recorded",
             |_| {
                 vec![
-                    Q::new(
-                        "agrees",
-                        "Does the Panel agree with the decision?",
-                        Kind::YesNo,
+                    radios(
+                        "answer",
+                        "What did the Panel answer?",
+                        vec![
+                            Opt::new("agrees", "It agrees with the decision"),
+                            Opt::new("disagrees", "It disagrees with the decision")
+                                .hint("Put its reasons below; the partners may revise the decision"),
+                            Opt::new("more-information", "It asks for more information")
+                                .hint("Say what below; the rapid review is then sent again"),
+                            Opt::new(
+                                "national-review",
+                                "It takes the case as a national review",
+                            )
+                            .hint("The partnership contributes; the local review's six-month aim no longer applies"),
+                        ],
                     ),
-                    area("comments", "What the Panel said").optional(),
+                    area("comments", "What the Panel said")
+                        .optional()
+                        .hint("Needed when the Panel asks for more information"),
                     date("received_on", "Date received"),
                 ]
             },

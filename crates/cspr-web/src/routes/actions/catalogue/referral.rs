@@ -74,6 +74,18 @@ fn child_questions(ctx: &Ctx) -> Vec<Q> {
         .optional(),
     );
     qs.push(agency_checkboxes("known_to", "Agencies that knew the child", ctx).optional());
+    qs.push(
+        radios(
+            "harm",
+            "What happened to this child?",
+            vec![
+                Opt::new("death", "The child died"),
+                Opt::new("serious-harm", "The child was seriously harmed"),
+            ],
+        )
+        .optional()
+        .hint("Only when it differs from the incident as a whole, where several children were involved"),
+    );
     qs
 }
 
@@ -406,6 +418,41 @@ pub(super) fn actions() -> Vec<Action> {
                     agency_select("agency", "From which agency?", ctx),
                     area("reason", "Why is it no longer needed?"),
                 ]
+            },
+        ),
+        a(
+            K::RecordCrossBorder,
+            "Record a cross-border arrangement",
+            "Save",
+            "Cross-border arrangement recorded",
+            |_| {
+                vec![radios(
+                    "arrangement.kind",
+                    "How does the case cross a border?",
+                    vec![
+                        Opt::new(
+                            "child-from-another-area",
+                            "The child is from another partnership's area",
+                        )
+                        .reveals(vec![
+                            text("arrangement.other_partnership", "Which partnership?"),
+                            radios(
+                                "arrangement.lead",
+                                "Which partnership leads?",
+                                vec![
+                                    Opt::new("us", "This partnership leads"),
+                                    Opt::new("them", "The other partnership leads")
+                                        .hint("Its notification and rapid review deadlines are then its own"),
+                                ],
+                            ),
+                        ]),
+                        Opt::new(
+                            "harmed-outside-england",
+                            "A child normally living here was harmed outside England",
+                        )
+                        .reveals(vec![text("arrangement.country", "Where?")]),
+                    ],
+                )]
             },
         ),
     ]

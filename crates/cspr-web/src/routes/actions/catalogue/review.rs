@@ -7,7 +7,9 @@ use cspr_domain::case::CommandKind as K;
 use super::{
     Action, Ctx, a, agency_select, area, capital, date, key, radios, relationship_opts, text,
 };
-use cspr_domain::case::model::{LearningEventKind, Methodology, ParallelProcessKind};
+use cspr_domain::case::model::{
+    ExtensionReason, LearningEventKind, Methodology, ParallelProcessKind,
+};
 use serde_json::Value;
 
 fn event_opts(ctx: &Ctx, held: Option<bool>) -> Vec<Opt> {
@@ -292,6 +294,28 @@ pub(super) fn actions() -> Vec<Action> {
                 vec![
                     radios("id", "Which process?", process_opts(ctx, true)),
                     date("ended_on", "Date it ended"),
+                ]
+            },
+        ),
+        a(
+            K::ExtendLocalReview,
+            "Extend the local review's timescale",
+            "Extend",
+            "Timescale extended",
+            |_| {
+                vec![
+                    radios(
+                        "reason",
+                        "Why is more time needed?",
+                        [ExtensionReason::ChangeOfReviewer, ExtensionReason::Other]
+                            .iter()
+                            .map(|r| Opt::new(key(r), capital(r.label())))
+                            .collect(),
+                    )
+                    .hint("A parallel process that pauses the review is recorded as a parallel process instead"),
+                    area("explanation", "Explain the reason"),
+                    date("new_due_on", "The new date the review is due"),
+                    date("decided_on", "Date the partners decided"),
                 ]
             },
         ),
