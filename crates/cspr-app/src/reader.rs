@@ -86,6 +86,38 @@ pub async fn load_if_readable(
     Ok(Some(case))
 }
 
+/// Writes the look at a list of cases (the dashboard, the case list, the action tracker) to
+/// the access log before the list is shown: one entry naming every case listed by id (ids
+/// only, never a detail of the case), so a case's readers include those who saw it in a list.
+///
+/// # Errors
+/// The write failed: the caller must not show the list.
+pub async fn audit_listing(
+    services: &Services,
+    principal: &Principal,
+    action: &str,
+    case_ids: &[uuid::Uuid],
+    source: &Source,
+) -> Result<(), AppError> {
+    let mut ids: Vec<String> = case_ids.iter().map(ToString::to_string).collect();
+    ids.sort();
+    ids.dedup();
+    let detail = if ids.is_empty() {
+        "no cases listed".to_owned()
+    } else {
+        format!("{} cases listed: {}", ids.len(), ids.join(" "))
+    };
+    log_event(
+        services,
+        principal.user_id.to_string(),
+        action,
+        detail,
+        source,
+    )
+    .await
+    .inspect_err(|e| tracing::error!(error = %e, "access log write failed, listing refused"))
+}
+
 /// Writes an entry that concerns no one case (sign-in, administration, exports of lists) to
 /// the access log.
 ///

@@ -320,10 +320,15 @@ fn query(f: &Filters) -> String {
 
 /// The tracker.
 pub async fn index(
-    Signed(state, p, _): Signed,
+    Signed(state, p, source): Signed,
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, &p, &f).await?;
+    // The rows show case details: the look is written to the access log first (issue 16,
+    // finding 10).
+    let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
+    cspr_app::reader::audit_listing(state.services(), &p, "view-action-tracker", &ids, &source)
+        .await?;
     let chosen = |v: &str, picked: &str| v == picked;
     let q = query(&f);
     let page = TrackerPage {
@@ -383,18 +388,9 @@ pub async fn csv(
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, &p, &f).await?;
-    state
-        .store()
-        .log_access(cspr_store::NewAccessEntry {
-            actor: p.user_id.to_string(),
-            action: "export-action-tracker".to_owned(),
-            case_id: None,
-            detail: format!("{} actions", l.rows.len()),
-            source_ip: source.0.clone(),
-            at: state.now(),
-        })
-        .await
-        .map_err(|e| WebError::Internal(format!("access log write failed, export refused: {e}")))?;
+    let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
+    cspr_app::reader::audit_listing(state.services(), &p, "export-action-tracker", &ids, &source)
+        .await?;
     let mut out = cspr_export::csv::Csv::new().record(&[
         "Case",
         "Agency",

@@ -483,3 +483,40 @@ async fn the_tracker_exports_the_filtered_list_as_csv() {
         "the export is logged"
     );
 }
+
+/// Issue 16, finding 10: the dashboard, the case list and the action tracker show details of
+/// cases, so each look is in the access log before the page is shown, naming the cases listed
+/// by id; a person who may see none of them leaves an entry naming none.
+#[tokio::test]
+async fn the_dashboard_the_case_list_and_the_tracker_are_in_the_access_log() {
+    let w = world().await;
+    let id = w.case.to_string();
+    for (path, action) in [
+        ("/dashboard", "view-dashboard"),
+        ("/cases", "list-cases"),
+        ("/actions", "view-action-tracker"),
+    ] {
+        let before = w.t.log().await.len();
+        let r = w.t.get(path, Some(&w.team)).await;
+        assert_eq!(r.status(), StatusCode::OK, "{path}");
+        let entries = w.t.log().await;
+        let entry = entries[before..]
+            .iter()
+            .find(|e| e.action == action)
+            .unwrap_or_else(|| panic!("{path} is not logged: {:?}", &entries[before..]));
+        assert!(entry.detail.contains(&id), "{path}: {}", entry.detail);
+        assert!(!entry.detail.contains(REFERENCE), "ids only: {}", entry.detail);
+    }
+    let outsider = account(&w.t, Role::AgencyRepresentative, "other@example.org").await;
+    let outsider = w.t.session(outsider).await;
+    let before = w.t.log().await.len();
+    let _ = body(w.t.get("/actions", Some(&outsider)).await).await;
+    let entries = w.t.log().await;
+    assert!(
+        entries[before..]
+            .iter()
+            .any(|e| e.action == "view-action-tracker" && !e.detail.contains(&id)),
+        "{:?}",
+        &entries[before..]
+    );
+}

@@ -115,11 +115,23 @@ pub struct Filters {
 async fn cases_page(
     state: &AppState,
     p: &Principal,
+    source: &cspr_app::reader::Source,
     filters: &Filters,
     dashboard: bool,
 ) -> Result<Response, WebError> {
     use cspr_domain::case::Stage;
     let all = state.store().case_summaries(scope(p)).await?;
+    // The page shows details of the cases in the person's scope (their rows, and the tasks on
+    // them): the look is written to the access log first (issue 16, finding 10).
+    let ids: Vec<Uuid> = all.iter().map(|s| s.case_id).collect();
+    cspr_app::reader::audit_listing(
+        state.services(),
+        p,
+        if dashboard { "view-dashboard" } else { "list-cases" },
+        &ids,
+        source,
+    )
+    .await?;
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let agency = Uuid::parse_str(&filters.agency).ok();
     let year: Option<i32> = filters.year.parse().ok();
@@ -266,16 +278,16 @@ async fn cases_page(
 
 /// The dashboard: the person's tasks, and open cases with their next deadlines, overdue first.
 pub async fn dashboard(
-    Signed(state, p, _): Signed,
+    Signed(state, p, source): Signed,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    cases_page(&state, &p, &filters, true).await
+    cases_page(&state, &p, &source, &filters, true).await
 }
 
 /// The case list.
 pub async fn list(
-    Signed(state, p, _): Signed,
+    Signed(state, p, source): Signed,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    cases_page(&state, &p, &filters, false).await
+    cases_page(&state, &p, &source, &filters, false).await
 }
