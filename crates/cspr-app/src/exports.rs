@@ -144,13 +144,15 @@ pub async fn make(services: &Services, request: ExportRequest) -> Result<bool, S
     )
     .await?;
     let size = made.bytes.len() as u64;
+    let made_at = services.now();
     let blob_id = services
         .store()
-        .put_blob(
+        .put_expiring_blob(
             request.case_id,
             made.media_type,
             &made.file_name,
             &made.bytes,
+            Some(made_at.saturating_add(cspr_domain::documents::EXPORT_KEPT_FOR)),
         )
         .await
         .map_err(|e| e.to_string())?;
@@ -162,7 +164,7 @@ pub async fn make(services: &Services, request: ExportRequest) -> Result<bool, S
             blob_id,
             size,
             requested_by: UserId::from_uuid(request.requested_by),
-            made_at: services.now(),
+            made_at,
         },
     };
     let actor = services.actor(UserId::from_uuid(request.requested_by));

@@ -555,6 +555,11 @@ pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
         },
         ..JobRun::default()
     };
+    // Exports expire (issue 16, finding 13): their files go when their time runs out.
+    let purged = services.store().purge_expired_blobs(services.now()).await?;
+    if purged > 0 {
+        tracing::info!(files = purged, "expired exports deleted");
+    }
     let mut world: Option<World> = None;
     for _ in 0..MAX_JOBS_PER_RUN {
         let Some(job) = services

@@ -395,6 +395,25 @@ pub struct DocumentExport {
     pub made_at: OffsetDateTime,
 }
 
+/// How long an export can be downloaded after it was made: a file of a case's personal data
+/// is not kept for ever because someone once asked for it (issue 16, finding 13). Ask again
+/// for a newer one.
+pub const EXPORT_KEPT_FOR: time::Duration = time::Duration::days(7);
+
+impl DocumentExport {
+    /// When the file stops being available (and the job runner deletes it).
+    #[must_use]
+    pub fn expires_at(&self) -> OffsetDateTime {
+        self.made_at.saturating_add(EXPORT_KEPT_FOR)
+    }
+
+    /// Whether it can still be downloaded at `now`.
+    #[must_use]
+    pub fn available(&self, now: OffsetDateTime) -> bool {
+        now < self.expires_at()
+    }
+}
+
 /// Everything a case holds about its documents.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]

@@ -18,6 +18,20 @@ impl Store {
         file_name: &str,
         bytes: &[u8],
     ) -> Result<Uuid, StoreError> {
+        self.put_expiring_blob(case_id, content_type, file_name, bytes, None)
+            .await
+    }
+
+    /// [`Store::put_blob`] for a file kept until `expires_at` only (an export), after which
+    /// [`Store::purge_expired_blobs`] deletes it.
+    pub async fn put_expiring_blob(
+        &self,
+        case_id: Uuid,
+        content_type: &str,
+        file_name: &str,
+        bytes: &[u8],
+        expires_at: Option<time::OffsetDateTime>,
+    ) -> Result<Uuid, StoreError> {
         let id = Uuid::new_v4();
         let size = i64::try_from(bytes.len())
             .map_err(|_| StoreError::Invalid("the file is too large".into()))?;
@@ -27,8 +41,8 @@ impl Store {
         let sealed_name = key.seal(&blob_aad(id, case_id, "name"), file_name.as_bytes())?;
         let sealed = key.seal(&blob_aad(id, case_id, "content"), bytes)?;
         cx.execute(
-            &sql("INSERT INTO blobs (id, case_id, content_type, sealed_name, size, sealed, created_at) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7)"),
+            &sql("INSERT INTO blobs (id, case_id, content_type, sealed_name, size, sealed, created_at, \
+                  expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"),
             &[
                 Arg::Uuid(id),
                 Arg::Uuid(case_id),
@@ -37,11 +51,30 @@ impl Store {
                 Arg::I64(size),
                 Arg::Bytes(sealed),
                 Arg::Time(crate::codec::now()),
+                Arg::OptTime(
+                    expires_at
+                        .map(crate::codec::normalise_time)
+                        .transpose()?,
+                ),
             ],
         )
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Deletes every file whose time ran out by `now` (exports); returns how many.
+    pub async fn purge_expired_blobs(&self, now: time::OffsetDateTime) -> Result<u64, StoreError> {
+        let mut tx = self.pool().write().await?;
+        let n = tx
+            .cx()
+            .execute(
+                &sql("DELETE FROM blobs WHERE expires_at IS NOT NULL AND expires_at <= $1"),
+                &[Arg::Time(crate::codec::normalise_time(now)?)],
+            )
+            .await?;
+        tx.commit().await?;
+        Ok(n)
     }
 
     /// Reads and decrypts a file; `Shredded` once its case's key is destroyed.

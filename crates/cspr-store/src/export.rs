@@ -201,6 +201,7 @@ const TABLES: &[Table] = &[
             ("size", Ty::I64),
             ("sealed", Ty::Bytes),
             ("created_at", Ty::Time),
+            ("expires_at", Ty::OptTime),
         ],
         key: &["id"],
         paged: true,

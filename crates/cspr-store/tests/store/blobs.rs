@@ -7,6 +7,29 @@ use uuid::Uuid;
 use crate::{event, export_text, projection};
 
 cspr_store::backend_tests! {
+    // Issue 16, finding 13: exports expire. A file kept until a time is deleted once that time
+    // has come; files with no end (evidence) and files still in time stay.
+    async fn expired_files_are_purged_and_the_rest_stay(db) {
+        let store = db.store().await;
+        let case = Uuid::new_v4();
+        let at = time::macros::datetime!(2025-07-01 10:00 UTC);
+        let evidence = store.put_blob(case, "text/plain", "evidence.txt", b"kept").await.unwrap();
+        let old = store
+            .put_expiring_blob(case, "application/pdf", "old.pdf", b"%PDF-", Some(at))
+            .await
+            .unwrap();
+        let later = store
+            .put_expiring_blob(case, "application/pdf", "new.pdf", b"%PDF-", Some(at + time::Duration::days(7)))
+            .await
+            .unwrap();
+        assert_eq!(store.purge_expired_blobs(at - time::Duration::seconds(1)).await.unwrap(), 0);
+        assert_eq!(store.purge_expired_blobs(at).await.unwrap(), 1);
+        assert!(matches!(store.get_blob(old).await, Err(StoreError::NotFound)));
+        assert!(store.get_blob(later).await.is_ok());
+        assert!(store.get_blob(evidence).await.is_ok());
+        assert_eq!(store.purge_expired_blobs(at).await.unwrap(), 0, "once");
+    }
+
     async fn blobs_round_trip_sealed(db) {
         let store = db.store().await;
         let case = Uuid::new_v4();

@@ -505,7 +505,11 @@ async fn the_dashboard_the_case_list_and_the_tracker_are_in_the_access_log() {
             .find(|e| e.action == action)
             .unwrap_or_else(|| panic!("{path} is not logged: {:?}", &entries[before..]));
         assert!(entry.detail.contains(&id), "{path}: {}", entry.detail);
-        assert!(!entry.detail.contains(REFERENCE), "ids only: {}", entry.detail);
+        assert!(
+            !entry.detail.contains(REFERENCE),
+            "ids only: {}",
+            entry.detail
+        );
     }
     let outsider = account(&w.t, Role::AgencyRepresentative, "other@example.org").await;
     let outsider = w.t.session(outsider).await;

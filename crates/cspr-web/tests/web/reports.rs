@@ -240,6 +240,29 @@ async fn the_overview_report_is_written_compared_checked_commented_and_exported(
     let r = hc.get(&format!("{doc}/exports/{}", pdf.export_id)).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
+    // Issue 16, finding 13: exports expire. Seven days on the file is no longer offered nor
+    // served, and the job runner deletes it.
+    assert!(
+        rc.page(&doc).await.contains(&pdf.export_id.to_string()),
+        "listed while in time"
+    );
+    t.set_now(pdf.made_at + cspr_domain::documents::EXPORT_KEPT_FOR);
+    let rc = t.client(t.session(reviewer).await);
+    let page = rc.page(&doc).await;
+    assert!(
+        !page.contains(&pdf.export_id.to_string()),
+        "no longer listed"
+    );
+    let r = rc.get(&format!("{doc}/exports/{}", pdf.export_id)).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    cspr_app::jobs::run_jobs(t.state.services())
+        .await
+        .expect("jobs");
+    assert!(matches!(
+        t.store.get_blob(pdf.blob_id).await,
+        Err(cspr_store::StoreError::NotFound)
+    ));
+
     // The family's comments.
     let r = rc.post(&format!("/cases/{case}/report/family-comments"), "from=The+child%27s+mother&received-day=1&received-month=9&received-year=2025&section=overview&text=Please+say+he+loved+football.",
         )

@@ -127,7 +127,11 @@ async fn cases_page(
     cspr_app::reader::audit_listing(
         state.services(),
         p,
-        if dashboard { "view-dashboard" } else { "list-cases" },
+        if dashboard {
+            "view-dashboard"
+        } else {
+            "list-cases"
+        },
         &ids,
         source,
     )

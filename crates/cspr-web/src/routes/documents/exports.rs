@@ -74,10 +74,11 @@ pub async fn download(
         return Err(refuse(&state, &access, &source, "download a document export").await);
     }
     let (case, _) = reader::load_case(&state, &access, "download-document-export", &source).await?;
+    // An export past its time is gone, whether or not the job runner has deleted its file yet.
     let Some(export) = case
         .documents
         .export(export_id)
-        .filter(|e| e.document == kind)
+        .filter(|e| e.document == kind && e.available(state.now()))
     else {
         return Err(WebError::NotFound);
     };

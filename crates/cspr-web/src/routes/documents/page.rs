@@ -201,7 +201,7 @@ pub(super) async fn document_page(
         case.documents
             .exports
             .iter()
-            .filter(|e| e.document == kind)
+            .filter(|e| e.document == kind && e.available(state.now()))
             .rev()
             .map(|e| ExportView {
                 href: format!(
@@ -211,9 +211,10 @@ pub(super) async fn document_page(
                 ),
                 what: format!("{} ({})", e.format.label(), size_words(e.size)),
                 made: format!(
-                    "Made on {} for {}",
+                    "Made on {} for {}; available until {}",
                     when(e.made_at),
-                    names.user(Some(e.requested_by))
+                    names.user(Some(e.requested_by)),
+                    when(e.expires_at())
                 ),
             })
             .collect()
