@@ -149,7 +149,7 @@ pub async fn send_reminder(
 }
 
 /// Sends one plain-text email to one recipient.
-async fn send_plain(
+pub(crate) async fn send_plain(
     config: &MailConfig,
     to: &str,
     subject: String,

@@ -330,6 +330,7 @@ const DATA_TABLES: &[&str] = &[
     "published_reports",
     // Not exported, but a target with sessions is in use all the same.
     "sessions",
+    "activations",
 ];
 
 impl Table {

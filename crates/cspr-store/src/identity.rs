@@ -481,7 +481,7 @@ impl Store {
         };
         let q = sql(
             "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
-             last_totp_step = 0 WHERE id = $1",
+             last_totp_step = 0, totp_pending_session = NULL WHERE id = $1",
         );
         self.pool()
             .write_found(

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod access;
+mod activations;
 mod backup;
 mod blobs;
 mod codec;

@@ -64,8 +64,12 @@ async fn csrf_page(response: Response) -> Response {
 }
 
 /// The path as logged: a practitioner link's token is a secret (with the emailed code it opens
-/// a form), so it never reaches the log.
+/// a form), and so is an activation link's (it sets an account's first password), so neither
+/// reaches the log.
 fn loggable_path(path: &str) -> String {
+    if path.starts_with("/activate/") {
+        return "/activate/{token}".to_owned();
+    }
     match path.strip_prefix("/contribute/") {
         Some(rest) => match rest.split_once('/') {
             Some((_, tail)) => format!("/contribute/{{token}}/{tail}"),
@@ -183,6 +187,7 @@ mod tests {
             "/contribute/{token}/form"
         );
         assert_eq!(loggable_path("/contribute/abc123"), "/contribute/{token}");
+        assert_eq!(loggable_path("/activate/abc123"), "/activate/{token}");
         assert_eq!(loggable_path("/cases/1"), "/cases/1");
     }
 }

@@ -2,6 +2,7 @@
 //! factor (pure functions, used by sign-in on the web and by the demo accounts of the binary),
 //! and an administrator's changes to an account ([`change`]).
 
+pub mod activation;
 pub mod change;
 pub mod password;
 pub mod totp;

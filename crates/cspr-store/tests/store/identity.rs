@@ -111,6 +111,39 @@ async fn populate_identity(store: &Store) -> Uuid {
 }
 
 cspr_store::backend_tests! {
+    // Issue 16, finding 2: an activation link sets the first password once, before it
+    // expires; only the newest link works; a pending authenticator secret is read only by the
+    // session that made it.
+    async fn activation_links_are_single_use_expiring_and_replaced(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let mut u = new_user(p, "new@example.org", "New Person");
+        u.password_hash = None;
+        let id = u.id;
+        store.create_user(u, T0).await.unwrap();
+        let until = T0 + Duration::days(3);
+        store.create_activation(id, "old", T0, until).await.unwrap();
+        store.create_activation(id, "new", T0, until).await.unwrap();
+        assert_eq!(store.activation_user("old", T0).await.unwrap(), None, "replaced");
+        assert_eq!(store.activation_user("new", T0).await.unwrap(), Some(id));
+        assert_eq!(store.activation_user("new", until).await.unwrap(), None, "expired");
+        assert_eq!(store.activate("new", until, "$argon2id$hash").await.unwrap(), None);
+        assert_eq!(store.user_by_id(id).await.unwrap().unwrap().password_hash, None, "nothing set");
+        assert_eq!(store.activate("new", T0, "$argon2id$hash").await.unwrap(), Some(id));
+        assert_eq!(store.user_by_id(id).await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$hash"));
+        assert_eq!(store.activate("new", T0, "$argon2id$other").await.unwrap(), None, "once");
+        assert_eq!(store.user_by_id(id).await.unwrap().unwrap().password_hash.as_deref(), Some("$argon2id$hash"));
+
+        store.set_pending_totp_secret(id, b"0123456789abcdef0123", "session-a").await.unwrap();
+        assert!(store.pending_totp_secret(id, "session-b").await.unwrap().is_none(), "another session");
+        assert_eq!(
+            store.pending_totp_secret(id, "session-a").await.unwrap().as_deref().map(Vec::as_slice),
+            Some(&b"0123456789abcdef0123"[..])
+        );
+        store.set_totp_secret(id, Some(b"0123456789abcdef0123"), true).await.unwrap();
+        assert!(store.pending_totp_secret(id, "session-a").await.unwrap().is_none(), "no longer pending");
+    }
+
     async fn users_are_found_by_id_email_and_identity(db) {
         let store = db.store().await;
         let p = Uuid::new_v4();

@@ -12,6 +12,7 @@
 
 mod account;
 pub mod actions;
+mod activate;
 pub(crate) mod admin;
 mod cases;
 mod contribute;
@@ -185,6 +186,9 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/admin/users/new") => post(admin::users::new_user_submit),
         ("GET", "/admin/users/{user_id}") => get(admin::users::user_form),
         ("POST", "/admin/users/{user_id}") => post(admin::users::user_submit),
+        ("POST", "/admin/users/{user_id}/activation") => post(admin::users::activation_submit),
+        ("GET", "/activate/{token}") => get(activate::form),
+        ("POST", "/activate/{token}") => post(activate::submit),
         ("GET", "/admin/agencies") => get(admin::agencies::agencies),
         ("POST", "/admin/agencies") => post(admin::agencies::agency_submit),
         ("GET", "/admin/settings") => get(admin::settings::settings_form),

@@ -344,7 +344,9 @@ pub async fn two_factor_submit(
     Ok(session::redirect_with_session(landing(&user.role), &token))
 }
 
-/// The set-up page: makes a new secret (not yet active) and shows it.
+/// The set-up page: makes a fresh secret (not yet active) for this session and shows it. A
+/// secret made before, in this session or another, is never shown again (issue 16, finding
+/// 2): whoever holds a password-only session cannot read a secret someone else is setting up.
 pub async fn enrol_form(
     State(state): State<AppState>,
     Extension(live): Extension<Live>,
@@ -352,17 +354,11 @@ pub async fn enrol_form(
     if live.user.totp_enabled {
         return Ok(Redirect::to("/sign-in/two-factor").into_response());
     }
-    let secret = match state.store().totp_secret(live.user.id).await? {
-        Some(s) => s.to_vec(),
-        None => {
-            let s = totp::new_secret();
-            state
-                .store()
-                .set_totp_secret(live.user.id, Some(&s), false)
-                .await?;
-            s
-        }
-    };
+    let secret = totp::new_secret();
+    state
+        .store()
+        .set_pending_totp_secret(live.user.id, &secret, &live.session.token_hash)
+        .await?;
     let page = EnrolPage {
         chrome: Chrome::signed_out(&state),
         secret: totp::secret_base32(&secret),
@@ -379,7 +375,11 @@ pub async fn enrol_qr(
     if live.user.totp_enabled {
         return Ok(Redirect::to("/sign-in/two-factor").into_response());
     }
-    let Some(secret) = state.store().totp_secret(live.user.id).await? else {
+    let Some(secret) = state
+        .store()
+        .pending_totp_secret(live.user.id, &live.session.token_hash)
+        .await?
+    else {
         return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
     };
     let label = format!("{} ({})", state.config().partnership_name, live.user.email);
@@ -397,7 +397,11 @@ pub async fn enrol_submit(
     if user.totp_enabled {
         return Ok(Redirect::to("/sign-in/two-factor").into_response());
     }
-    let Some(secret) = state.store().totp_secret(user.id).await? else {
+    let Some(secret) = state
+        .store()
+        .pending_totp_secret(user.id, &live.session.token_hash)
+        .await?
+    else {
         return Ok(Redirect::to("/sign-in/set-up-two-factor").into_response());
     };
     let now = u64::try_from(state.now().unix_timestamp()).unwrap_or(0);

@@ -219,6 +219,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/admin/users/new", Rule::Roles(ACCOUNTS)),
     r("GET", "/admin/users/{user_id}", Rule::Roles(ACCOUNTS)),
     r("POST", "/admin/users/{user_id}", Rule::Roles(ACCOUNTS)),
+    r(
+        "POST",
+        "/admin/users/{user_id}/activation",
+        Rule::Roles(ACCOUNTS),
+    ),
+    r("GET", "/activate/{token}", Rule::Public),
+    r("POST", "/activate/{token}", Rule::Public),
     r("GET", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),
     r("POST", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),
     r("GET", "/admin/settings", Rule::Roles(SETTINGS)),

@@ -384,6 +384,10 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),
         ("POST /admin/users/new", admins),
+        ("POST /admin/users/{user_id}/activation", admins),
+        // An unknown or spent link is "not found" to everyone.
+        ("GET /activate/{token}", nobody),
+        ("POST /activate/{token}", nobody),
         ("GET /admin/users/{user_id}", admins),
         ("POST /admin/users/{user_id}", admins),
         ("GET /admin/agencies", settings_people),

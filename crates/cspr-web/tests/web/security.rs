@@ -602,3 +602,195 @@ async fn parallel_guesses_get_no_more_tries_than_serial_ones() {
         .expect("counted");
     assert!(failures.count >= 4, "{failures:?}");
 }
+
+/// The 32-byte hex token of an activation link in an email.
+fn activation_link(body: &str) -> String {
+    let at = body.find("/activate/").expect("a link in the email");
+    body[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+        .collect()
+}
+
+/// The administrator adds Jo in `role`: the account page says `words` after the link was
+/// `outcome` ("sent", "not-sent"); the account made.
+async fn add_jo(
+    t: &TestApp,
+    admin: &str,
+    role: &str,
+    outcome: &str,
+    words: &str,
+) -> cspr_store::UserRow {
+    let r = t
+        .post(
+            "/admin/users/new",
+            Some(admin),
+            &format!("name=Jo+Newcomer&email=jo%40example.org&role={role}&agency="),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
+    let to = location(&r).expect("a redirect");
+    assert!(to.ends_with(&format!("?activation={outcome}")), "{to}");
+    assert_contains(&body(t.get(&to, Some(admin)).await).await, words);
+    t.store
+        .user_by_email("jo@example.org")
+        .await
+        .expect("user")
+        .expect("made")
+}
+
+/// Issue 16, finding 2: an administrator no longer chooses a first password. The new account
+/// has none; the person gets a single-use, expiring link by email, chooses their password and
+/// goes on to set up their authenticator app; the link then works no more, and its token never
+/// reaches the access log.
+#[tokio::test]
+async fn a_new_account_is_activated_by_a_single_use_emailed_link() {
+    let mut smtp = crate::common::smtp::Smtp::start();
+    let t = TestApp::with_config(crate::common::smtp::sending(smtp.config())).await;
+    let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let page = body(t.get("/admin/users/new", Some(&admin)).await).await;
+    assert!(
+        !page.contains("name=\"password\""),
+        "no password chosen by the administrator"
+    );
+    let user = add_jo(
+        &t,
+        &admin,
+        "partnership-team",
+        "sent",
+        "An activation link was sent to jo@example.org",
+    )
+    .await;
+    assert_eq!(
+        user.password_hash, None,
+        "no password until the person chooses one"
+    );
+
+    let mail = crate::common::smtp::Mail::parse(&smtp.one_message());
+    assert_eq!(mail.to, "jo@example.org");
+    let link = activation_link(&mail.body);
+    assert_eq!(t.status(&link, None).await, StatusCode::OK);
+    // Passwords that differ, or a weak one, change nothing.
+    let r = t.post(&link, None, "new=short&confirm=other").await;
+    assert_contains(&error_summary(&body(r).await), "The passwords do not match");
+    let r = t.post(&link, None, "new=short&confirm=short").await;
+    assert_contains(&error_summary(&body(r).await), "15 characters");
+    assert!(
+        t.store
+            .user_by_id(user.id)
+            .await
+            .expect("user")
+            .expect("made")
+            .password_hash
+            .is_none()
+    );
+    let chosen = "new=tundra+pelican+marble+lantern&confirm=tundra+pelican+marble+lantern";
+    let r = t.post(&link, None, chosen).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
+    assert_eq!(
+        location(&r).expect("a redirect"),
+        "/sign-in/set-up-two-factor"
+    );
+    assert!(set_cookie(&r).is_some(), "a first-factor session starts");
+    assert!(
+        t.store
+            .user_by_id(user.id)
+            .await
+            .expect("user")
+            .expect("made")
+            .password_hash
+            .is_some()
+    );
+    // Once only.
+    assert_eq!(t.status(&link, None).await, StatusCode::NOT_FOUND);
+    let r = t.post(&link, None, chosen).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let token = link.trim_start_matches("/activate/");
+    assert!(
+        t.log().await.iter().all(|e| !e.detail.contains(token)),
+        "the token is not in the access log"
+    );
+}
+
+/// Issue 16, finding 2: with email not set up the account is made but no link goes, and the
+/// administrator is told; a link that has expired opens nothing.
+#[tokio::test]
+async fn without_email_no_link_is_sent_and_an_expired_link_opens_nothing() {
+    let t = TestApp::spawn().await;
+    let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let user = add_jo(
+        &t,
+        &admin,
+        "chair",
+        "not-sent",
+        "The activation link could not be sent",
+    )
+    .await;
+    let now = t.state.now();
+    t.store
+        .create_activation(
+            user.id,
+            &cspr_web::session::token_hash("feed"),
+            now,
+            now + time::Duration::hours(72),
+        )
+        .await
+        .expect("link");
+    assert_eq!(t.status("/activate/feed", None).await, StatusCode::OK);
+    t.set_now(now + time::Duration::hours(72));
+    assert_eq!(
+        t.status("/activate/feed", None).await,
+        StatusCode::NOT_FOUND
+    );
+}
+
+/// Issue 16, finding 2: set-up makes a fresh secret for each visit, bound to the session that
+/// made it. Someone else holding the password (another session) sees a different secret, and
+/// cannot read, nor confirm, the one being set up.
+#[tokio::test]
+async fn each_authenticator_set_up_has_its_own_secret_bound_to_its_session() {
+    let t = TestApp::spawn().await;
+    t.user(Role::PartnershipTeam)
+        .email("sam@example.org")
+        .no_second_factor()
+        .create()
+        .await;
+    let mine = password_step(&t, "sam@example.org").await;
+    let theirs = password_step(&t, "sam@example.org").await;
+    let secret_in = |html: String| -> String {
+        let at = html.find("id=\"secret\"").expect("the secret on the page");
+        html[at..]
+            .split('>')
+            .nth(1)
+            .and_then(|s| s.split('<').next())
+            .expect("text")
+            .trim()
+            .to_owned()
+    };
+    let first = secret_in(body(t.get("/sign-in/set-up-two-factor", Some(&mine)).await).await);
+    let again = secret_in(body(t.get("/sign-in/set-up-two-factor", Some(&mine)).await).await);
+    assert_ne!(first, again, "a fresh secret each time");
+    let other = secret_in(body(t.get("/sign-in/set-up-two-factor", Some(&theirs)).await).await);
+    assert_ne!(other, again, "the other session gets its own");
+    // The other session's visit replaced the pending secret: this one can no longer read or
+    // confirm the secret it was shown.
+    let r = t
+        .get("/sign-in/set-up-two-factor/qr.png", Some(&mine))
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let user = t
+        .store
+        .user_by_email("sam@example.org")
+        .await
+        .expect("user")
+        .expect("made");
+    assert!(!user.totp_enabled);
+    let r = t
+        .get("/sign-in/set-up-two-factor/qr.png", Some(&theirs))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the session that made it sees it"
+    );
+}

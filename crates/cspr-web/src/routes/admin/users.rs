@@ -6,13 +6,11 @@ use askama::Template;
 use axum::extract::Path;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::NewUser;
-use secrecy::SecretString;
 use serde::Deserialize;
 use uuid::Uuid;
 
 use super::audit;
 use crate::access::{Principal, Role};
-use crate::auth::password;
 use crate::layout::Chrome;
 use crate::routes::form::{Field, FieldKind, FormPage};
 use crate::{AppState, WebError};
@@ -99,7 +97,6 @@ pub struct NewUserForm {
     email: String,
     role: String,
     agency: String,
-    password: String,
 }
 
 async fn new_user_page(
@@ -111,7 +108,7 @@ async fn new_user_page(
     FormPage {
         chrome: Chrome::signed_in(state, p, "/admin"),
         heading: "Add a user",
-        intro: vec!["The person signs in with this email address and password, then sets up an authenticator app.".to_owned()],
+        intro: vec!["The person gets an email with a link to choose their own password and set up an authenticator app. The link works once, for 72 hours.".to_owned()],
         action: "/admin/users/new".to_owned(),
         fields: vec![
             Field::new("name", "Full name", FieldKind::Text, form.name.clone()),
@@ -119,7 +116,6 @@ async fn new_user_page(
             Field::new("role", "Role", FieldKind::Select(role_options()), form.role.clone()),
             Field::new("agency", "Agency", FieldKind::Select(agency_options(state, p).await?), form.agency.clone())
                 .hint("Needed for an agency representative"),
-            Field::new("password", "First password", FieldKind::Password, "").hint("At least 15 characters. Give it to the person in a separate message."),
         ],
         errors,
         submit: "Add user",
@@ -161,16 +157,9 @@ pub async fn new_user_submit(
             "Choose the agency this representative acts for".to_owned(),
         ));
     }
-    let pw = SecretString::from(form.password.clone());
-    if let Err(problem) = password::check_new_password(&pw, &[form.email.as_str(), name]) {
-        errors.push(("password", problem.to_string()));
-    }
     let (Ok(email), Some(role), true) = (email, role, errors.is_empty()) else {
         return new_user_page(&state, &p, &form, errors).await;
     };
-    let hash = password::hash_password_off_thread(pw)
-        .await
-        .map_err(|e| WebError::Internal(e.to_string()))?;
     let id = Uuid::new_v4();
     let created = state
         .store()
@@ -182,7 +171,8 @@ pub async fn new_user_submit(
                 display_name: name.to_owned(),
                 role: role.key().to_owned(),
                 agency_id: agency,
-                password_hash: Some(hash),
+                // The person chooses it through the activation link (issue 16, finding 2).
+                password_hash: None,
             },
             state.now(),
         )
@@ -202,7 +192,68 @@ pub async fn new_user_submit(
         &source,
     )
     .await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    let sent = send_activation(&state, &p, &source, id, email.as_str()).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?activation={sent}")).into_response())
+}
+
+/// Makes a new activation link for the account and emails it; "sent", or "not-sent" when
+/// email is not set up or failed (the account stays without a password until a link arrives).
+async fn send_activation(
+    state: &AppState,
+    p: &Principal,
+    source: &crate::reader::Source,
+    id: Uuid,
+    to: &str,
+) -> Result<&'static str, WebError> {
+    let token = crate::session::new_token();
+    let hash = crate::session::token_hash(&token);
+    let sent = match cspr_app::accounts::activation::invite(state.services(), id, to, &token, &hash)
+        .await
+    {
+        Ok(()) => true,
+        Err(cspr_app::accounts::activation::InviteError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            tracing::warn!(error = %e, "activation link not sent");
+            false
+        }
+    };
+    audit(
+        state,
+        p,
+        if sent {
+            "activation-sent"
+        } else {
+            "activation-not-sent"
+        },
+        format!("user {id}"),
+        source,
+    )
+    .await?;
+    Ok(if sent { "sent" } else { "not-sent" })
+}
+
+/// `POST /admin/users/{user_id}/activation`: a new activation link for an account that has
+/// not chosen its password yet (the old link stops working).
+pub async fn activation_submit(
+    Signed(state, p, source): Signed,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let user = account_of(&state, &p, id).await?;
+    if user.password_hash.is_some() || user.oidc_subject.is_some() {
+        return user_page(
+            &state,
+            &p,
+            id,
+            vec![(
+                "role",
+                "This person has activated their account already".to_owned(),
+            )],
+            None,
+        )
+        .await;
+    }
+    let sent = send_activation(&state, &p, &source, id, &user.email).await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?activation={sent}")).into_response())
 }
 
 /// The account form as posted.
@@ -256,17 +307,57 @@ async fn user_page(
         success,
         back: Some("/admin/users"),
         links: Vec::new(),
-        buttons: Vec::new(),
+        // Until the person has chosen a password, a new link can be sent.
+        buttons: if user.password_hash.is_none() && user.oidc_subject.is_none() {
+            vec![(
+                format!("/admin/users/{id}/activation"),
+                "Send a new activation link".to_owned(),
+            )]
+        } else {
+            Vec::new()
+        },
     }
     .render_page()
+}
+
+/// What the account page says after an activation link was asked for.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct UserQuery {
+    activation: String,
 }
 
 /// The account form.
 pub async fn user_form(
     Signed(state, p, _): Signed,
     Path(id): Path<Uuid>,
+    axum::extract::Query(q): axum::extract::Query<UserQuery>,
 ) -> Result<Response, WebError> {
-    user_page(&state, &p, id, Vec::new(), None).await
+    match q.activation.as_str() {
+        "sent" => {
+            let user = account_of(&state, &p, id).await?;
+            let words = format!(
+                "An activation link was sent to {}. It works once, for 72 hours.",
+                user.email
+            );
+            user_page(&state, &p, id, Vec::new(), Some(words)).await
+        }
+        "not-sent" => {
+            user_page(
+                &state,
+                &p,
+                id,
+                vec![(
+                    "role",
+                    "The activation link could not be sent: email is not set up or failed. Send a new link when email works."
+                        .to_owned(),
+                )],
+                None,
+            )
+            .await
+        }
+        _ => user_page(&state, &p, id, Vec::new(), None).await,
+    }
 }
 
 /// Changes an account's role, agency or status; takes effect on the person's next request.
