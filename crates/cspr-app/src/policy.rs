@@ -567,6 +567,9 @@ pub mod pages {
     pub const SETTINGS: &[Role] = &[Role::PartnershipTeam];
     /// User accounts: the system administrator.
     pub const ACCOUNTS: &[Role] = &[Role::SystemAdministrator];
+    /// Deciding requests for roles that see every case (the two-person rule): another
+    /// administrator or the partnership team (`accounts::grants::may_decide`).
+    pub const APPROVERS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
     /// The administration start page and the partnership's agencies.
     pub const PARTNERSHIP_SETUP: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
     /// The subgroup's meetings and their agendas.

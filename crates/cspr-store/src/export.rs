@@ -265,6 +265,26 @@ const TABLES: &[Table] = &[
         key: &["user_id", "code_hash"],
         paged: false,
     },
+    // Requests for roles that see every case and their decisions (the two-person rule): an
+    // audit record, kept in a restore.
+    Table {
+        name: "role_grants",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("partnership_id", Ty::Uuid),
+            ("user_id", Ty::Uuid),
+            ("role", Ty::Text),
+            ("agency_id", Ty::OptUuid),
+            ("opens_account", Ty::Bool),
+            ("requested_by", Ty::Uuid),
+            ("requested_at", Ty::Time),
+            ("decided_by", Ty::OptUuid),
+            ("decided_at", Ty::OptTime),
+            ("approved", Ty::Bool),
+        ],
+        key: &["id"],
+        paged: false,
+    },
     // Practitioner links: the durable record of who was invited to which form (the email
     // address sealed with the case key, the token as a hash). The pending code, its tries, the
     // count of codes sent and the short form session are ephemeral and left out: after a
@@ -326,6 +346,7 @@ const DATA_TABLES: &[&str] = &[
     "agencies",
     "users",
     "recovery_codes",
+    "role_grants",
     "practitioner_links",
     "published_reports",
     // Not exported, but a target with sessions is in use all the same.

@@ -281,6 +281,17 @@ fn sort_by_name<T>(items: &mut [T], name: impl Fn(&T) -> &str, id: impl Fn(&T) -
 impl Store {
     /// Creates a staff account; a taken email address (in any letter case) is `Duplicate`.
     pub async fn create_user(&self, u: NewUser, at: OffsetDateTime) -> Result<(), StoreError> {
+        self.create_user_as(u, at, false).await
+    }
+
+    /// [`Store::create_user`], shut from the start when `disabled` (an account waiting for a
+    /// second person's approval): never open for a moment.
+    pub async fn create_user_as(
+        &self,
+        u: NewUser,
+        at: OffsetDateTime,
+        disabled: bool,
+    ) -> Result<(), StoreError> {
         let email = normalise_email(&u.email)?;
         let at = normalise_time(at)?;
         let mut tx = self.pool().write().await?;
@@ -305,7 +316,7 @@ impl Store {
                     "INSERT INTO users (id, partnership_id, email, display_name, role, agency_id, \
                      password_hash, totp_wrapped_key, totp_secret, totp_enabled, last_totp_step, \
                      disabled, created_at, oidc_issuer, oidc_subject) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, FALSE, 0, FALSE, $8, NULL, NULL)"
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL, FALSE, 0, $9, $8, NULL, NULL)",
                 ),
                 &[
                     Arg::Uuid(u.id),
@@ -316,6 +327,7 @@ impl Store {
                     Arg::OptUuid(u.agency_id),
                     Arg::OptText(u.password_hash),
                     Arg::Time(at),
+                    Arg::Bool(disabled),
                 ],
             )
             .await;

@@ -13,6 +13,7 @@ mod db;
 mod error;
 mod events;
 mod export;
+mod grants;
 mod identity;
 mod jobs;
 mod keys;
@@ -29,6 +30,7 @@ pub mod testing;
 pub use backup::BackupSecret;
 pub use error::StoreError;
 pub use events::AppendExtras;
+pub use grants::RoleGrant;
 pub use identity::{
     AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRow, UserRow,
 };

@@ -4,5 +4,6 @@
 
 pub mod activation;
 pub mod change;
+pub mod grants;
 pub mod password;
 pub mod totp;

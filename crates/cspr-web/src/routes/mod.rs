@@ -187,6 +187,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/admin/users/{user_id}") => get(admin::users::user_form),
         ("POST", "/admin/users/{user_id}") => post(admin::users::user_submit),
         ("POST", "/admin/users/{user_id}/activation") => post(admin::users::activation_submit),
+        ("GET", "/admin/approvals") => get(admin::approvals::approvals_after),
+        ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::decide),
         ("GET", "/activate/{token}") => get(activate::form),
         ("POST", "/activate/{token}") => post(activate::submit),
         ("GET", "/admin/agencies") => get(admin::agencies::agencies),

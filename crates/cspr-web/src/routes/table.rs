@@ -3,7 +3,7 @@
 //! same table against its own expectations (tests/authz_matrix.rs).
 
 use cspr_app::policy::pages::{
-    ACCOUNTS, CASEWORK, FIGURES, MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
+    ACCOUNTS, APPROVERS, CASEWORK, FIGURES, MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
 };
 
 use crate::access::{CaseNeed, Rule};
@@ -223,6 +223,12 @@ pub const ROUTES: &[RouteSpec] = &[
         "POST",
         "/admin/users/{user_id}/activation",
         Rule::Roles(ACCOUNTS),
+    ),
+    r("GET", "/admin/approvals", Rule::Roles(APPROVERS)),
+    r(
+        "POST",
+        "/admin/approvals/{grant_id}",
+        Rule::Roles(APPROVERS),
     ),
     r("GET", "/activate/{token}", Rule::Public),
     r("POST", "/activate/{token}", Rule::Public),

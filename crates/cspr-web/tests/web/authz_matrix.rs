@@ -385,6 +385,8 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /admin/users/new", admins),
         ("POST /admin/users/new", admins),
         ("POST /admin/users/{user_id}/activation", admins),
+        ("GET /admin/approvals", settings_people),
+        ("POST /admin/approvals/{grant_id}", settings_people),
         // An unknown or spent link is "not found" to everyone.
         ("GET /activate/{token}", nobody),
         ("POST /activate/{token}", nobody),

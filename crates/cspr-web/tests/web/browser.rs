@@ -423,6 +423,11 @@ async fn every_page_passes_axe() {
         ("admin-admin", "/admin", "Administration"),
         ("admin-users", "/admin/users", "Users and roles"),
         ("admin-users-new", "/admin/users/new", "Add a user"),
+        (
+            "admin-approvals",
+            "/admin/approvals",
+            "Roles waiting for approval",
+        ),
     ] {
         web.goto(path).await;
         assert_eq!(web.h1().await, heading, "{path}");

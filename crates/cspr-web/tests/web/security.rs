@@ -630,7 +630,11 @@ async fn add_jo(
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
     let to = location(&r).expect("a redirect");
-    assert!(to.ends_with(&format!("?activation={outcome}")), "{to}");
+    assert!(
+        to.ends_with(&format!("?activation={outcome}"))
+            || to.ends_with(&format!("?approval={outcome}")),
+        "{to}"
+    );
     assert_contains(&body(t.get(&to, Some(admin)).await).await, words);
     t.store
         .user_by_email("jo@example.org")
@@ -656,7 +660,7 @@ async fn a_new_account_is_activated_by_a_single_use_emailed_link() {
     let user = add_jo(
         &t,
         &admin,
-        "partnership-team",
+        "subgroup-member",
         "sent",
         "An activation link was sent to jo@example.org",
     )
@@ -721,7 +725,7 @@ async fn without_email_no_link_is_sent_and_an_expired_link_opens_nothing() {
     let user = add_jo(
         &t,
         &admin,
-        "chair",
+        "subgroup-member",
         "not-sent",
         "The activation link could not be sent",
     )
@@ -792,5 +796,134 @@ async fn each_authenticator_set_up_has_its_own_secret_bound_to_its_session() {
         r.status(),
         StatusCode::OK,
         "the session that made it sees it"
+    );
+}
+
+/// Issue 16, finding 3: an administrator alone cannot reach every case by making an account
+/// of the team or the chair, or by moving one into those roles. Each waits, shut or unchanged,
+/// for a second person (not the one who asked, not the account itself); the partnership team
+/// is emailed; both people are in the access log; once approved the role applies, and a new
+/// account gets its activation link.
+#[tokio::test]
+async fn a_role_that_sees_every_case_needs_a_second_persons_approval() {
+    let mut smtp = crate::common::smtp::Smtp::start();
+    let t = TestApp::with_config(crate::common::smtp::sending(smtp.config())).await;
+    let (admin_id, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let (other_id, other) = signed_in(&t, Role::SystemAdministrator, "other@example.org").await;
+    let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let _ = smtp.new_messages();
+
+    // A new chair: made shut, no activation link yet, the team told.
+    let jo = add_jo(
+        &t,
+        &admin,
+        "chair",
+        "requested",
+        "a second person must approve it",
+    )
+    .await;
+    assert!(jo.disabled, "shut until approved");
+    let told = smtp.new_messages();
+    assert_eq!(told.len(), 1, "the one team member is told");
+    assert!(told[0].contains("team@example.org") && told[0].contains("/admin/approvals"));
+    let grants = t
+        .store
+        .pending_role_grants(cspr_domain::examples::PARTNERSHIP.as_uuid())
+        .await
+        .expect("grants");
+    assert_eq!(grants.len(), 1);
+    let path = format!("/admin/approvals/{}", grants[0].id);
+    // The one who asked cannot approve; nor may anyone else in another role.
+    let r = t.post(&path, Some(&admin), "decision=approve").await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_contains(&body(r).await, "A second person must decide");
+    assert!(
+        t.store
+            .user_by_id(jo.id)
+            .await
+            .expect("user")
+            .expect("jo")
+            .disabled
+    );
+    let (_, chair) = signed_in(&t, Role::Chair, "chair@example.org").await;
+    assert_eq!(
+        t.post(&path, Some(&chair), "decision=approve")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    // A second administrator approves: open, and the link goes.
+    let r = t.post(&path, Some(&other), "decision=approve").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
+    let jo = t.store.user_by_id(jo.id).await.expect("user").expect("jo");
+    assert!(!jo.disabled);
+    assert_eq!(jo.role, "chair");
+    let mails: Vec<String> = smtp.new_messages();
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("jo@example.org") && m.contains("/activate/")),
+        "{mails:?}"
+    );
+    let log = t.log().await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "role-grant-requested" && e.actor == admin_id.to_string())
+    );
+    assert!(
+        log.iter()
+            .any(|e| e.action == "role-grant-approved" && e.actor == other_id.to_string())
+    );
+
+    // Moving an existing account into the team waits too; the team refuses it: unchanged.
+    let rep = account(&t, Role::SubgroupMember, "sub@example.org").await;
+    let r = t
+        .post(
+            &format!("/admin/users/{rep}"),
+            Some(&admin),
+            "role=partnership-team&agency=&status=active",
+        )
+        .await;
+    assert_eq!(
+        location(&r).as_deref(),
+        Some(format!("/admin/users/{rep}?approval=requested").as_str())
+    );
+    assert_eq!(
+        t.store
+            .user_by_id(rep)
+            .await
+            .expect("user")
+            .expect("rep")
+            .role,
+        "subgroup-member"
+    );
+    let grant = t
+        .store
+        .pending_role_grants(cspr_domain::examples::PARTNERSHIP.as_uuid())
+        .await
+        .expect("grants")[0]
+        .id;
+    let r = t
+        .post(
+            &format!("/admin/approvals/{grant}"),
+            Some(&team),
+            "decision=refuse",
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.store
+            .user_by_id(rep)
+            .await
+            .expect("user")
+            .expect("rep")
+            .role,
+        "subgroup-member"
+    );
+    assert!(
+        t.log()
+            .await
+            .iter()
+            .any(|e| e.action == "role-grant-refused")
     );
 }

@@ -5,6 +5,7 @@
 //! module holds the start page and the audit entry every change writes.
 
 pub mod agencies;
+pub mod approvals;
 pub mod settings;
 pub mod users;
 
@@ -23,6 +24,7 @@ struct AdminIndex {
     chrome: Chrome,
     users: bool,
     settings: bool,
+    approvals: bool,
 }
 
 async fn audit(
@@ -41,6 +43,7 @@ pub async fn index(Signed(state, p, _): Signed) -> Result<Response, WebError> {
         chrome: Chrome::signed_in(&state, &p, "/admin"),
         users: p.role == Role::SystemAdministrator,
         settings: p.role == Role::PartnershipTeam,
+        approvals: cspr_app::accounts::grants::may_decide(p.role),
     };
     Ok(Html(page.render()?).into_response())
 }

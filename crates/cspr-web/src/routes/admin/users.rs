@@ -161,9 +161,11 @@ pub async fn new_user_submit(
         return new_user_page(&state, &p, &form, errors).await;
     };
     let id = Uuid::new_v4();
+    // A role that sees every case waits for a second person: the account is made shut.
+    let second_person = cspr_app::accounts::grants::needs_second_person(role);
     let created = state
         .store()
-        .create_user(
+        .create_user_as(
             NewUser {
                 id,
                 partnership_id: p.partnership_id.as_uuid(),
@@ -175,6 +177,7 @@ pub async fn new_user_submit(
                 password_hash: None,
             },
             state.now(),
+            second_person,
         )
         .await;
     match created {
@@ -192,13 +195,48 @@ pub async fn new_user_submit(
         &source,
     )
     .await?;
+    if second_person {
+        let user = account_of(&state, &p, id).await?;
+        ask_second_person(&state, &p, &source, &user, role, agency, true).await?;
+        return Ok(Redirect::to(&format!("/admin/users/{id}?approval=requested")).into_response());
+    }
     let sent = send_activation(&state, &p, &source, id, email.as_str()).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}?activation={sent}")).into_response())
 }
 
+/// Records a request for a role that sees every case, for a second person to decide (issue
+/// 16, finding 3), with its line in the access log.
+async fn ask_second_person(
+    state: &AppState,
+    p: &Principal,
+    source: &crate::reader::Source,
+    user: &cspr_store::UserRow,
+    role: Role,
+    agency: Option<Uuid>,
+    opens_account: bool,
+) -> Result<(), WebError> {
+    let grant = cspr_app::accounts::grants::request(
+        state.services(),
+        p,
+        user,
+        role,
+        agency.map(cspr_domain::ids::AgencyId::from_uuid),
+        opens_account,
+    )
+    .await?;
+    audit(
+        state,
+        p,
+        "role-grant-requested",
+        format!("request {grant}: user {} as {}", user.id, role.key()),
+        source,
+    )
+    .await
+}
+
 /// Makes a new activation link for the account and emails it; "sent", or "not-sent" when
 /// email is not set up or failed (the account stays without a password until a link arrives).
-async fn send_activation(
+pub(super) async fn send_activation(
     state: &AppState,
     p: &Principal,
     source: &crate::reader::Source,
@@ -239,6 +277,20 @@ pub async fn activation_submit(
     Path(id): Path<Uuid>,
 ) -> Result<Response, WebError> {
     let user = account_of(&state, &p, id).await?;
+    if user.disabled {
+        return user_page(
+            &state,
+            &p,
+            id,
+            vec![(
+                "status",
+                "This account is shut: open it (or wait for its approval) before sending a link"
+                    .to_owned(),
+            )],
+            None,
+        )
+        .await;
+    }
     if user.password_hash.is_some() || user.oidc_subject.is_some() {
         return user_page(
             &state,
@@ -325,6 +377,7 @@ async fn user_page(
 #[serde(default)]
 pub struct UserQuery {
     activation: String,
+    approval: String,
 }
 
 /// The account form.
@@ -333,6 +386,16 @@ pub async fn user_form(
     Path(id): Path<Uuid>,
     axum::extract::Query(q): axum::extract::Query<UserQuery>,
 ) -> Result<Response, WebError> {
+    if q.approval == "requested" {
+        return user_page(
+            &state,
+            &p,
+            id,
+            Vec::new(),
+            Some("This role sees every case, so a second person must approve it: the request is on the approvals page, and the partnership team has been told. Until then nothing changes.".to_owned()),
+        )
+        .await;
+    }
     match q.activation.as_str() {
         "sent" => {
             let user = account_of(&state, &p, id).await?;
@@ -417,6 +480,15 @@ pub async fn user_submit(
             None,
         )
         .await;
+    }
+    // A role that sees every case, newly given or re-opened, waits for a second person.
+    let old_role = Role::parse(&user.role);
+    if cspr_app::accounts::grants::needs_second_person(role)
+        && !disable
+        && (old_role != Some(role) || user.disabled)
+    {
+        ask_second_person(&state, &p, &source, &user, role, agency, user.disabled).await?;
+        return Ok(Redirect::to(&format!("/admin/users/{id}?approval=requested")).into_response());
     }
     let change = cspr_app::accounts::change::AccountChange {
         role,
