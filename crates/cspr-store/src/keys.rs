@@ -220,6 +220,77 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// A new random chain secret, and its wrapped form for `meta` (`chain_key`). The chains'
+    /// keys are derived from it, not from the master key directly, so a rotation of the master
+    /// key re-wraps it and every link and anchor written before stays valid.
+    pub(crate) fn new_chain_secret(&self) -> Result<(ChainKeys, Vec<u8>), StoreError> {
+        let secret = random_key();
+        let wrapped = seal_with(
+            self.kek.expose_secret(),
+            CHAIN_SECRET_AAD,
+            secret.expose_secret(),
+        )?;
+        Ok((ChainKeys::derive(secret.expose_secret()), wrapped))
+    }
+
+    /// Unwraps the chain secret read from `meta` and derives the chains' keys from it.
+    pub(crate) fn unwrap_chain_secret(&self, wrapped: &[u8]) -> Result<ChainKeys, StoreError> {
+        let mut plain =
+            open_with(self.kek.expose_secret(), CHAIN_SECRET_AAD, wrapped).map_err(|_| {
+                StoreError::Corrupt("the hash chains' key could not be unwrapped".into())
+            })?;
+        let secret = read_exact_key(&plain);
+        plain.zeroize();
+        let mut secret = secret.ok_or_else(|| {
+            StoreError::Corrupt("the hash chains' key has the wrong length".into())
+        })?;
+        let keys = ChainKeys::derive(&secret);
+        secret.zeroize();
+        Ok(keys)
+    }
+}
+
+/// Associated data of the wrapped chain secret: nothing else wrapped can stand in for it.
+const CHAIN_SECRET_AAD: &[u8] = b"cspr-chain-secret\0";
+
+/// The keys of the two hash chains, derived with HKDF-SHA256 from the chain secret, each with
+/// its own info string: one keys every link (HMAC-SHA256), the other signs anchors.
+pub(crate) struct ChainKeys {
+    link: SecretBox<[u8; 32]>,
+    anchor: SecretBox<[u8; 32]>,
+}
+
+impl fmt::Debug for ChainKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainKeys([redacted])")
+    }
+}
+
+impl ChainKeys {
+    fn derive(secret: &[u8; 32]) -> ChainKeys {
+        let hk = Hkdf::<Sha256>::new(Some(b"cspr-chains"), secret);
+        // 32 bytes is far below HKDF-SHA256's output limit, so expand cannot fail.
+        let link = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            let _ = hk.expand(b"cspr chain link hmac v1", k);
+        });
+        let anchor = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            let _ = hk.expand(b"cspr chain anchor hmac v1", k);
+        });
+        ChainKeys { link, anchor }
+    }
+
+    /// The key every chain link is an HMAC under.
+    pub(crate) fn link(&self) -> &[u8; 32] {
+        self.link.expose_secret()
+    }
+
+    /// The key anchors are signed with.
+    pub(crate) fn anchor(&self) -> &[u8; 32] {
+        self.anchor.expose_secret()
+    }
+}
+
 fn read_exact_key(bytes: &[u8]) -> Option<[u8; 32]> {
     (bytes.len() == 32).then(|| {
         let mut k = [0u8; 32];

@@ -7,6 +7,7 @@
 mod access;
 mod backup;
 mod blobs;
+mod chain;
 mod codec;
 mod db;
 mod error;
@@ -26,6 +27,7 @@ mod verify;
 pub mod testing;
 
 pub use backup::BackupSecret;
+pub use chain::{AnchoredHead, ChainAnchor};
 pub use error::StoreError;
 pub use events::AppendExtras;
 pub use identity::{
@@ -43,3 +45,4 @@ pub use types::{
     ChainBreak, DeadlineRow, ExportStats, Job, JobCounts, NewAccessEntry, NewEvent, NewJob,
     ProjectionUpdate, StoredEvent, VerifyReport,
 };
+pub use verify::AnchoredVerify;
