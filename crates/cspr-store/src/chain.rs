@@ -57,7 +57,10 @@ pub(crate) async fn chain_keys(cx: &mut Cx<'_>, keys: &Keys) -> Result<ChainKeys
         .await?
         .ok_or_else(|| {
             StoreError::Corrupt(
-                "the hash chains have no key: run `cspr migrate` to key them".into(),
+                "the hash chains have no key: if no version that keys them has opened this \
+                 database yet, run `cspr migrate`; if one has, the key was removed behind the \
+                 store's back, so restore a backup instead"
+                    .into(),
             )
         })?;
     let wrapped = hex::decode(row.text("value")?)

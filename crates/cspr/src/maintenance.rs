@@ -3,15 +3,15 @@
 
 use std::{
     env, fs,
-    io::{BufWriter, Write},
+    io::{self, BufWriter, Write},
     path::Path,
 };
 
-use cspr_store::{BackupSecret, Store, StoreError};
+use cspr_store::{BackupSecret, ChainAnchor, Store, StoreError, VerifyReport};
 use time::OffsetDateTime;
 
 use crate::{
-    cli::{BackupArgs, BackupSecretArgs},
+    cli::{BackupArgs, BackupSecretArgs, VerifyArgs},
     config::{Access, Settings},
     demo,
     exit::{Failure, Kind},
@@ -70,33 +70,163 @@ pub async fn demo_code(settings: &Settings, email: &str) -> Result<(), Failure> 
     Ok(())
 }
 
-pub async fn verify(settings: &Settings) -> Result<(), Failure> {
-    let report = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
+pub async fn verify(settings: &Settings, args: &VerifyArgs) -> Result<(), Failure> {
+    let Some(anchor_file) = &args.anchor else {
+        let report = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
+            store
+                .verify()
+                .await
+                .map_err(|e| store_failure(e, "cannot run the integrity check"))
+        })
+        .await?;
+        ensure_clean(&report)?;
+        println!("{}", verified_line(&report));
+        return Ok(());
+    };
+    let previous = read_anchor(anchor_file, args.check_only)?;
+    let checked = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
         store
-            .verify()
+            .verify_anchored(previous.as_deref())
             .await
-            .map_err(|e| store_failure(e, "cannot run the integrity check"))
+            .map_err(|e| match e {
+                StoreError::Invalid(message) => Failure::config(format!(
+                    "the anchor file {} cannot be used: {message} Nothing was checked or written.",
+                    anchor_file.display()
+                )),
+                e => store_failure(e, "cannot run the integrity check"),
+            })
     })
     .await?;
-    if !report.is_ok() {
-        // The first broken row of each chain, then whatever the database's own checks found.
-        let findings: Vec<String> = report
-            .breaks
-            .iter()
-            .map(|b| format!("first broken row: {b}"))
-            .chain(report.problems.iter().cloned())
-            .collect();
-        return Err(Failure::integrity(format!(
-            "integrity check FAILED ({} events, {} access-log entries checked): {}",
-            report.events_checked,
-            report.access_entries_checked,
-            findings.join("; ")
-        )));
+    // A failed check leaves the old anchor in place: it is the evidence.
+    ensure_clean(&checked.report)?;
+    let mut line = verified_line(&checked.report);
+    if let Some(anchor) = &checked.previous {
+        line.push_str(&format!(
+            "; the chains still hold the anchor in {} ({})",
+            anchor_file.display(),
+            describe_anchor(anchor)
+        ));
     }
+    if args.check_only {
+        println!("{line}");
+        return Ok(());
+    }
+    write_anchor(anchor_file, &checked.anchor_text)?;
     println!(
+        "{line}; new anchor written to {} ({})",
+        anchor_file.display(),
+        describe_anchor(&checked.anchor)
+    );
+    Ok(())
+}
+
+fn verified_line(report: &VerifyReport) -> String {
+    format!(
         "verified: {} events, {} access-log entries, integrity check ok",
         report.events_checked, report.access_entries_checked
-    );
+    )
+}
+
+/// Exit 3 naming the first broken row of each chain, then whatever else the checks found.
+fn ensure_clean(report: &VerifyReport) -> Result<(), Failure> {
+    if report.is_ok() {
+        return Ok(());
+    }
+    let findings: Vec<String> = report
+        .breaks
+        .iter()
+        .map(|b| format!("first broken row: {b}"))
+        .chain(report.problems.iter().cloned())
+        .collect();
+    Err(Failure::integrity(format!(
+        "integrity check FAILED ({} events, {} access-log entries checked): {}",
+        report.events_checked,
+        report.access_entries_checked,
+        findings.join("; ")
+    )))
+}
+
+fn describe_anchor(anchor: &ChainAnchor) -> String {
+    let at = anchor
+        .at
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| anchor.at.to_string());
+    format!(
+        "taken at {at}: events row {}, access-log row {}",
+        anchor.events.seq, anchor.access_log.seq
+    )
+}
+
+/// The most an anchor file may hold; one is about 300 bytes.
+const ANCHOR_MAX_BYTES: u64 = 64 * 1024;
+
+/// The previous anchor's text, or `None` when there is none yet (refused with --check-only).
+fn read_anchor(file: &Path, check_only: bool) -> Result<Option<String>, Failure> {
+    let not_anchor = || {
+        Failure::config(format!(
+            "the anchor file {} is not a cspr chain anchor; nothing was checked or written",
+            file.display()
+        ))
+    };
+    let meta = match fs::metadata(file) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if check_only {
+                return Err(Failure::config(format!(
+                    "the anchor file {} does not exist: --check-only needs one written by an \
+                     earlier `cspr verify --anchor`",
+                    file.display()
+                )));
+            }
+            return Ok(None);
+        }
+        Err(e) => {
+            return Err(Failure::from_io(
+                e,
+                format!("cannot read the anchor file {}", file.display()),
+            ));
+        }
+    };
+    if !meta.is_file() || meta.len() > ANCHOR_MAX_BYTES {
+        return Err(not_anchor());
+    }
+    let bytes = fs::read(file).map_err(|e| {
+        Failure::from_io(e, format!("cannot read the anchor file {}", file.display()))
+    })?;
+    String::from_utf8(bytes).map(Some).map_err(|_| not_anchor())
+}
+
+/// Replaces the anchor file as a whole: written beside it, flushed, then renamed over it, so a
+/// crash leaves the old anchor or the new one, never half of one.
+fn write_anchor(file: &Path, text: &str) -> Result<(), Failure> {
+    let cannot = |e| {
+        Failure::from_io(
+            e,
+            format!("cannot write the anchor file {}", file.display()),
+        )
+    };
+    let dir = file
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .map_or_else(|| "anchor".into(), |n| n.to_string_lossy().into_owned());
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let written = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temp)
+        .and_then(|mut out| {
+            out.write_all(text.as_bytes())?;
+            out.sync_all()
+        })
+        .and_then(|()| fs::rename(&temp, file))
+        .and_then(|()| fs::File::open(dir)?.sync_all());
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(cannot(e));
+    }
     Ok(())
 }
 

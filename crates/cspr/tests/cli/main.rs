@@ -4,6 +4,7 @@
 
 mod common;
 
+mod anchor;
 mod backup_restore;
 mod calendar;
 mod config_errors;
