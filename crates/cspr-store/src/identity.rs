@@ -214,7 +214,7 @@ fn i64_of(n: u64, what: &str) -> Result<i64, StoreError> {
 
 /// The id the user's TOTP data key is wrapped under: derived from the user id with its own
 /// context, so a wrapped TOTP key can never stand in for a case key (or the reverse).
-fn totp_key_id(user_id: Uuid) -> Uuid {
+pub(crate) fn totp_key_id(user_id: Uuid) -> Uuid {
     let derived = blake3::derive_key(TOTP_KEY_CONTEXT, user_id.as_bytes());
     let mut id = [0u8; 16];
     id.copy_from_slice(&derived[..16]);

@@ -249,6 +249,40 @@ impl Keys {
         secret.zeroize();
         Ok(keys)
     }
+
+    /// Re-wraps a wrapped key from this key-encryption key to `new`'s, keeping its binding
+    /// (case id, account or chain) unchanged: the key itself does not change.
+    pub(crate) fn rewrap(
+        &self,
+        new: &Keys,
+        binding: WrapBinding,
+        wrapped: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        let aad = binding.aad();
+        let mut plain = open_with(self.kek.expose_secret(), &aad, wrapped)
+            .map_err(|_| StoreError::Corrupt("a wrapped key could not be unwrapped".into()))?;
+        let out = seal_with(new.kek.expose_secret(), &aad, &plain);
+        plain.zeroize();
+        out
+    }
+}
+
+/// What a wrapped key is bound to, through the associated data of its wrapping.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum WrapBinding {
+    /// A case's data key, or an account's TOTP key (under its derived id).
+    Case(Uuid),
+    /// The hash chains' secret.
+    ChainSecret,
+}
+
+impl WrapBinding {
+    fn aad(self) -> Vec<u8> {
+        match self {
+            WrapBinding::Case(id) => wrap_aad(id),
+            WrapBinding::ChainSecret => CHAIN_SECRET_AAD.to_vec(),
+        }
+    }
 }
 
 /// Associated data of the wrapped chain secret: nothing else wrapped can stand in for it.
@@ -396,6 +430,31 @@ mod tests {
         let again = keys.unwrap_case_key(case, &wrapped).unwrap();
         assert_eq!(again.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
         assert!(keys.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
+    }
+
+    /// Issue 16, finding 12: a re-wrapped key opens with the new key-encryption key only, and
+    /// is still bound to its case.
+    #[test]
+    fn rewrapped_keys_open_with_the_new_key_only() {
+        let old = Keys::derive(&MasterKey::from_bytes([7; 32]));
+        let new = Keys::derive(&MasterKey::from_bytes([8; 32]));
+        let case = Uuid::new_v4();
+        let (key, wrapped) = old.new_case_key(case).unwrap();
+        let sealed = key.seal(&event_aad(case, 1), b"secret").unwrap();
+        let rewrapped = old.rewrap(&new, WrapBinding::Case(case), &wrapped).unwrap();
+        let again = new.unwrap_case_key(case, &rewrapped).unwrap();
+        assert_eq!(again.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
+        assert!(old.unwrap_case_key(case, &rewrapped).is_err());
+        assert!(new.unwrap_case_key(Uuid::new_v4(), &rewrapped).is_err());
+        assert!(
+            old.rewrap(&new, WrapBinding::ChainSecret, &wrapped)
+                .is_err(),
+            "a case key is not a chain secret"
+        );
+        let (_, chain) = old.new_chain_secret().unwrap();
+        let chain = old.rewrap(&new, WrapBinding::ChainSecret, &chain).unwrap();
+        assert!(new.unwrap_chain_secret(&chain).is_ok());
+        assert!(old.unwrap_chain_secret(&chain).is_err());
     }
 
     #[test]

@@ -19,6 +19,7 @@ mod keys;
 mod links;
 mod projections;
 mod published;
+mod rotate;
 mod store;
 mod types;
 mod verify;
@@ -39,6 +40,7 @@ pub use links::{NewPractitionerLink, PractitionerLink};
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
 };
+pub use rotate::RotationStats;
 pub use store::Store;
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,

@@ -35,6 +35,7 @@ mod links;
 mod open;
 mod projections;
 mod published;
+mod rotate;
 mod tamper;
 
 use cspr_store::testing::TestDb;
