@@ -483,8 +483,12 @@ impl Store {
             "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
              last_totp_step = 0 WHERE id = $1",
         );
-        self.pool()
-            .write_found(
+        let mut tx = self.pool().write().await?;
+        let mut cx = tx.cx();
+        // A key wrapped under a master key rotated away since this process started would be lost.
+        crate::chain::check_key_unchanged(&mut cx, self.keys()).await?;
+        let changed = cx
+            .execute(
                 &q,
                 &[
                     Arg::Uuid(id),
@@ -493,7 +497,11 @@ impl Store {
                     Arg::Bool(enabled),
                 ],
             )
-            .await
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
     }
 
     /// An account's TOTP secret, decrypted into a buffer wiped on drop; `None` when it has none.

@@ -101,6 +101,8 @@ cspr_store::backend_tests! {
         assert!(matches!(refused, Err(StoreError::WrongMasterKey)), "{refused:?}");
         let refused = store.log_access(crate::access("view-case", None, "late")).await;
         assert!(matches!(refused, Err(StoreError::WrongMasterKey)), "{refused:?}");
+        let refused = store.set_totp_secret(user, Some(TOTP), true).await;
+        assert!(matches!(refused, Err(StoreError::WrongMasterKey)), "{refused:?}");
         store.close().await;
 
         assert!(matches!(open_with(&db, TEST_KEY).await, Err(StoreError::WrongMasterKey)));
