@@ -34,6 +34,9 @@ pub enum Command {
     /// Check both hash chains and the database's own integrity check; with --anchor, also
     /// check the chains still hold the signed heads recorded in FILE, then record the new ones.
     Verify(VerifyArgs),
+    /// Re-wrap every case key, account key and the chains' key under a new master key, in one
+    /// transaction; the new key is read from FILE, or generated there (mode 0600) when missing.
+    RotateMasterKey(RotateArgs),
     /// Write an encrypted, consistent backup of the database to FILE.
     Backup(BackupArgs),
     /// Restore an encrypted backup into an empty database.
@@ -78,6 +81,14 @@ pub struct VerifyArgs {
     /// Only check against the existing anchor FILE; write nothing.
     #[arg(long, requires = "anchor")]
     pub check_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The new master key: 64 hex digits (or 32 raw bytes) in a file only its owner may read;
+    /// created with a random key when it does not exist. Not the current master key file.
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,5 @@
-//! The operator's one-shot commands: migrate, demo, verify, backup, restore and the canonical
-//! export that proves a restore complete.
+//! The operator's one-shot commands: migrate, demo, verify (with its anchor), rotating the
+//! master key, backup, restore and the canonical export that proves a restore complete.
 
 use std::{
     env, fs,
@@ -7,11 +7,11 @@ use std::{
     path::Path,
 };
 
-use cspr_store::{BackupSecret, ChainAnchor, Store, StoreError, VerifyReport};
+use cspr_store::{BackupSecret, ChainAnchor, MasterKey, Store, StoreError, VerifyReport};
 use time::OffsetDateTime;
 
 use crate::{
-    cli::{BackupArgs, BackupSecretArgs, VerifyArgs},
+    cli::{BackupArgs, BackupSecretArgs, RotateArgs, VerifyArgs},
     config::{Access, Settings},
     demo,
     exit::{Failure, Kind},
@@ -227,6 +227,64 @@ fn write_anchor(file: &Path, text: &str) -> Result<(), Failure> {
         let _ = fs::remove_file(&temp);
         return Err(cannot(e));
     }
+    Ok(())
+}
+
+/// Rotates the master key: the database is re-wrapped under the key in `--new-key-file` in one
+/// transaction. The configured master key file is left as it is (the operator swaps it, and
+/// keeps the old key with the backups that need it); a new key file created here is removed
+/// again when the rotation does not happen.
+pub async fn rotate_master_key(settings: &Settings, args: &RotateArgs) -> Result<(), Failure> {
+    let new_file = &args.new_key_file;
+    let current = &settings.master_key_file;
+    let same = new_file == current
+        || matches!(
+            (fs::canonicalize(new_file), fs::canonicalize(current)),
+            (Ok(a), Ok(b)) if a == b
+        );
+    if same {
+        return Err(Failure::config(format!(
+            "--new-key-file {} is the master key file in use: give the path of a new key file",
+            new_file.display()
+        )));
+    }
+    let created = !new_file.exists();
+    let new_key = MasterKey::load_or_create(new_file)
+        .map_err(|e| store_failure(e, "cannot use the new master key file"))?;
+    let rotated = with_store(settings, Access::ReadOnly, true, async |store: &Store| {
+        store.rotate_master_key(new_key).await.map_err(|e| match e {
+            StoreError::Invalid(message) => Failure::config(format!(
+                "the key in {} cannot be used: {message}",
+                new_file.display()
+            )),
+            e => store_failure(
+                e,
+                "cannot rotate the master key; the old key is still the one in use",
+            ),
+        })
+    })
+    .await;
+    let stats = match rotated {
+        Ok(stats) => stats,
+        Err(failure) => {
+            if created {
+                // Nothing was wrapped under it: leave no trace of it.
+                let _ = fs::remove_file(new_file);
+            }
+            return Err(failure);
+        }
+    };
+    println!(
+        "master key rotated: {} case keys, {} account keys and the chains' key are now wrapped \
+         by the key in {new}, and the old key no longer opens the database. Now replace the \
+         master key file with it (`mv {new} {current}`, or point master_key_file / \
+         CSPR_MASTER_KEY_FILE at it) before starting the service, and keep the old key with the \
+         backups taken before now: they need it.",
+        stats.case_keys,
+        stats.account_keys,
+        new = new_file.display(),
+        current = current.display(),
+    );
     Ok(())
 }
 

@@ -14,6 +14,7 @@ mod disk_full;
 mod export_cli;
 mod postgres;
 mod redact_cli;
+mod rotate;
 mod serve;
 mod stats;
 mod tamper;
