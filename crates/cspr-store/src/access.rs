@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use crate::codec::{AccessRowRef, access_hash, escape_log_field, normalise_time};
+use crate::codec::{AccessRowRef, LinkMac, access_hash, escape_log_field, normalise_time};
 use crate::db::{Arg, Row, read_row, select, sql};
 use crate::events::{Chain, Head, read_head, write_head};
 use crate::{AccessLogRow, NewAccessEntry, Store, StoreError};
@@ -54,8 +54,10 @@ impl Store {
         let mut tx = self.pool().write().await?;
         let mut cx = tx.cx();
         let head = read_head(&mut cx, Chain::AccessLog, true).await?;
+        let chain_keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
         let seq = head.seq + 1;
         let hash = access_hash(
+            LinkMac::Keyed(chain_keys.link()),
             &head.hash,
             &AccessRowRef {
                 seq,

@@ -1,8 +1,11 @@
 //! Byte-exact encodings shared by both backends: fixed-format times, canonical JSON, the hash
-//! chains' row encodings and the escaping of audit fields. Anything hashed or exported goes
-//! through here so SQLite and PostgreSQL produce identical bytes.
+//! chains' row encodings (HMAC-SHA256 links, and the unkeyed blake3 of rows written before the
+//! chains were keyed) and the escaping of audit fields. Anything hashed or exported goes through
+//! here so SQLite and PostgreSQL produce identical bytes.
 
+use hmac::{Hmac, Mac};
 use serde_json::Value;
+use sha2::Sha256;
 use time::format_description::FormatItem;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime, UtcOffset};
@@ -113,30 +116,96 @@ fn write_canonical(value: &Value, out: &mut String) {
     }
 }
 
-/// Feeds length-prefixed fields to a hasher so no two rows share an encoding.
-struct Fields(blake3::Hasher);
+/// How a chain link is computed: the unkeyed blake3 of databases written before the chains
+/// were keyed (kept only to check their old rows), or HMAC-SHA256 under the chain's link key.
+#[derive(Clone, Copy)]
+pub(crate) enum LinkMac<'k> {
+    /// blake3, domain `cspr-events-v1` / `cspr-access-log-v1`: anyone can recompute it.
+    Plain,
+    /// HMAC-SHA256, domain `cspr-events-v2` / `cspr-access-log-v2`: needs the link key.
+    Keyed(&'k [u8; 32]),
+}
+
+impl std::fmt::Debug for LinkMac<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            LinkMac::Plain => "LinkMac::Plain",
+            LinkMac::Keyed(_) => "LinkMac::Keyed([redacted])",
+        })
+    }
+}
+
+enum Absorb {
+    Blake3(Box<blake3::Hasher>),
+    Hmac(Box<Hmac<Sha256>>),
+}
+
+/// Feeds length-prefixed fields to a hash or MAC so no two rows share an encoding.
+pub(crate) struct Fields(Absorb);
 
 impl Fields {
-    fn new(domain: &str, prev_hash: &str) -> Fields {
-        let mut f = Fields(blake3::Hasher::new());
+    /// Unkeyed blake3 over the fields that follow.
+    fn plain(domain: &str) -> Fields {
+        let mut f = Fields(Absorb::Blake3(Box::new(blake3::Hasher::new())));
         f.bytes(domain.as_bytes());
+        f
+    }
+
+    /// HMAC-SHA256 under `key` over the fields that follow.
+    pub(crate) fn keyed(key: &[u8; 32], domain: &str) -> Fields {
+        // HMAC takes a key of any length, so this cannot fail.
+        let mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        let mut f = Fields(Absorb::Hmac(Box::new(mac)));
+        f.bytes(domain.as_bytes());
+        f
+    }
+
+    fn link(mac: LinkMac<'_>, domain_v1: &str, domain_v2: &str, prev_hash: &str) -> Fields {
+        let mut f = match mac {
+            LinkMac::Plain => Fields::plain(domain_v1),
+            LinkMac::Keyed(key) => Fields::keyed(key, domain_v2),
+        };
         f.bytes(prev_hash.as_bytes());
         f
     }
-    fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        self.0.update(&(b.len() as u64).to_le_bytes());
-        self.0.update(b);
+
+    pub(crate) fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        let len = (b.len() as u64).to_le_bytes();
+        match &mut self.0 {
+            Absorb::Blake3(h) => {
+                h.update(&len);
+                h.update(b);
+            }
+            Absorb::Hmac(m) => {
+                m.update(&len);
+                m.update(b);
+            }
+        }
         self
     }
-    fn text(&mut self, s: &str) -> &mut Self {
+    pub(crate) fn text(&mut self, s: &str) -> &mut Self {
         self.bytes(s.as_bytes())
     }
-    fn int(&mut self, n: i64) -> &mut Self {
+    pub(crate) fn int(&mut self, n: i64) -> &mut Self {
         self.bytes(&n.to_le_bytes())
     }
-    fn finish(&self) -> String {
-        self.0.finalize().to_hex().to_string()
+    /// The digest or tag, as lowercase hex (64 digits either way).
+    pub(crate) fn finish(&self) -> String {
+        match &self.0 {
+            Absorb::Blake3(h) => h.finalize().to_hex().to_string(),
+            Absorb::Hmac(m) => hex::encode(m.as_ref().clone().finalize().into_bytes()),
+        }
     }
+}
+
+/// Compares two hex tags in time independent of where they differ.
+pub(crate) fn same_tag(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The columns of an event row that its hash covers.
@@ -154,9 +223,9 @@ pub(crate) struct EventRowRef<'a> {
     pub sealed: &'a [u8],
 }
 
-/// blake3(previous hash, every column of the event row), hex.
-pub(crate) fn event_hash(prev_hash: &str, row: &EventRowRef<'_>) -> String {
-    Fields::new("cspr-events-v1", prev_hash)
+/// The link of an event row: MAC(previous link, every column of the row), hex.
+pub(crate) fn event_hash(mac: LinkMac<'_>, prev_hash: &str, row: &EventRowRef<'_>) -> String {
+    Fields::link(mac, "cspr-events-v1", "cspr-events-v2", prev_hash)
         .int(row.seq)
         .text(&row.stream_id.hyphenated().to_string())
         .int(row.version)
@@ -182,13 +251,13 @@ pub(crate) struct AccessRowRef<'a> {
     pub source_ip: &'a str,
 }
 
-/// blake3(previous hash, every column of the access-log row), hex.
-pub(crate) fn access_hash(prev_hash: &str, row: &AccessRowRef<'_>) -> String {
+/// The link of an access-log row: MAC(previous link, every column of the row), hex.
+pub(crate) fn access_hash(mac: LinkMac<'_>, prev_hash: &str, row: &AccessRowRef<'_>) -> String {
     let case = row
         .case_id
         .map(|c| c.hyphenated().to_string())
         .unwrap_or_default();
-    Fields::new("cspr-access-log-v1", prev_hash)
+    Fields::link(mac, "cspr-access-log-v1", "cspr-access-log-v2", prev_hash)
         .int(row.seq)
         .text(&fmt_time(row.at))
         .text(row.actor)

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use uuid::Uuid;
 
-use crate::codec::{EventRowRef, canonical_json, event_hash, normalise_time};
+use crate::codec::{EventRowRef, LinkMac, canonical_json, event_hash, normalise_time};
 use crate::db::{Arg, Cx, Row, Sql, read_row, select, sql, sql2};
 use crate::keys::{CaseKey, Keys, event_aad};
 use crate::projections::{check_projection, write_projection};
@@ -116,6 +116,8 @@ pub(crate) async fn case_key_for_write(
             None => Err(StoreError::Shredded),
         };
     }
+    // A key wrapped under a master key rotated away since this process started would be lost.
+    crate::chain::check_key_unchanged(cx, keys).await?;
     let (key, wrapped) = keys.new_case_key(case_id)?;
     let inserted = cx
         .execute(
@@ -348,6 +350,7 @@ impl Store {
         let mut tx = self.pool().write().await?;
         let mut cx = tx.cx();
         let mut head = read_head(&mut cx, Chain::Events, true).await?;
+        let chain_keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
         let actual = version_of(&mut cx, stream_id).await?;
         if actual != expected_version {
             return Err(StoreError::Conflict {
@@ -377,6 +380,7 @@ impl Store {
                 let seq = head.seq + 1;
                 let sealed = key.seal(&event_aad(stream_id, version), e.sealed.as_bytes())?;
                 let hash = event_hash(
+                    LinkMac::Keyed(chain_keys.link()),
                     &head.hash,
                     &EventRowRef {
                         seq,

@@ -640,6 +640,9 @@ impl Store {
         let mut header_seen = false;
         let mut end_seen = false;
         let mut key_check_seen = false;
+        // An export written before the chains were keyed has no chain key: its rows keep their
+        // unkeyed hashes, and this database's own chain key pins where they end.
+        let mut chain_key_seen = false;
         for (i, line) in input.lines().enumerate() {
             let n = i + 1;
             let line = line.map_err(read_error)?;
@@ -702,6 +705,7 @@ impl Store {
                         }
                         key_check_seen = true;
                     } else {
+                        chain_key_seen |= key == "chain_key";
                         cx.execute(
                             &sql("INSERT INTO meta (key, value) VALUES ($1, $2) \
                                   ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
@@ -751,8 +755,15 @@ impl Store {
                 "The import has no master key check value.".into(),
             ));
         }
+        let chain_keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
+        if !chain_key_seen {
+            for chain in [Chain::Events, Chain::AccessLog] {
+                let head = read_head(&mut cx, chain, true).await?;
+                crate::chain::write_boundary(&mut cx, &chain_keys, chain, &head).await?;
+            }
+        }
         for chain in [Chain::Events, Chain::AccessLog] {
-            if let (_, Some(broken)) = walk_chain(&mut cx, chain).await? {
+            if let (_, Some(broken)) = walk_chain(&mut cx, chain, &chain_keys).await? {
                 return Err(StoreError::Corrupt(format!(
                     "the imported data fails its hash chain check at {broken}"
                 )));

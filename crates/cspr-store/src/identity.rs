@@ -214,7 +214,7 @@ fn i64_of(n: u64, what: &str) -> Result<i64, StoreError> {
 
 /// The id the user's TOTP data key is wrapped under: derived from the user id with its own
 /// context, so a wrapped TOTP key can never stand in for a case key (or the reverse).
-fn totp_key_id(user_id: Uuid) -> Uuid {
+pub(crate) fn totp_key_id(user_id: Uuid) -> Uuid {
     let derived = blake3::derive_key(TOTP_KEY_CONTEXT, user_id.as_bytes());
     let mut id = [0u8; 16];
     id.copy_from_slice(&derived[..16]);
@@ -495,8 +495,12 @@ impl Store {
             "UPDATE users SET totp_wrapped_key = $2, totp_secret = $3, totp_enabled = $4, \
              last_totp_step = 0, totp_pending_session = NULL WHERE id = $1",
         );
-        self.pool()
-            .write_found(
+        let mut tx = self.pool().write().await?;
+        let mut cx = tx.cx();
+        // A key wrapped under a master key rotated away since this process started would be lost.
+        crate::chain::check_key_unchanged(&mut cx, self.keys()).await?;
+        let changed = cx
+            .execute(
                 &q,
                 &[
                     Arg::Uuid(id),
@@ -505,7 +509,11 @@ impl Store {
                     Arg::Bool(enabled),
                 ],
             )
-            .await
+            .await?;
+        if changed == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await
     }
 
     /// An account's TOTP secret, decrypted into a buffer wiped on drop; `None` when it has none.

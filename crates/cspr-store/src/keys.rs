@@ -220,6 +220,111 @@ impl Keys {
     }
 }
 
+impl Keys {
+    /// A new random chain secret, and its wrapped form for `meta` (`chain_key`). The chains'
+    /// keys are derived from it, not from the master key directly, so a rotation of the master
+    /// key re-wraps it and every link and anchor written before stays valid.
+    pub(crate) fn new_chain_secret(&self) -> Result<(ChainKeys, Vec<u8>), StoreError> {
+        let secret = random_key();
+        let wrapped = seal_with(
+            self.kek.expose_secret(),
+            CHAIN_SECRET_AAD,
+            secret.expose_secret(),
+        )?;
+        Ok((ChainKeys::derive(secret.expose_secret()), wrapped))
+    }
+
+    /// Unwraps the chain secret read from `meta` and derives the chains' keys from it.
+    pub(crate) fn unwrap_chain_secret(&self, wrapped: &[u8]) -> Result<ChainKeys, StoreError> {
+        let mut plain =
+            open_with(self.kek.expose_secret(), CHAIN_SECRET_AAD, wrapped).map_err(|_| {
+                StoreError::Corrupt("the hash chains' key could not be unwrapped".into())
+            })?;
+        let secret = read_exact_key(&plain);
+        plain.zeroize();
+        let mut secret = secret.ok_or_else(|| {
+            StoreError::Corrupt("the hash chains' key has the wrong length".into())
+        })?;
+        let keys = ChainKeys::derive(&secret);
+        secret.zeroize();
+        Ok(keys)
+    }
+
+    /// Re-wraps a wrapped key from this key-encryption key to `new`'s, keeping its binding
+    /// (case id, account or chain) unchanged: the key itself does not change.
+    pub(crate) fn rewrap(
+        &self,
+        new: &Keys,
+        binding: WrapBinding,
+        wrapped: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        let aad = binding.aad();
+        let mut plain = open_with(self.kek.expose_secret(), &aad, wrapped)
+            .map_err(|_| StoreError::Corrupt("a wrapped key could not be unwrapped".into()))?;
+        let out = seal_with(new.kek.expose_secret(), &aad, &plain);
+        plain.zeroize();
+        out
+    }
+}
+
+/// What a wrapped key is bound to, through the associated data of its wrapping.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum WrapBinding {
+    /// A case's data key, or an account's TOTP key (under its derived id).
+    Case(Uuid),
+    /// The hash chains' secret.
+    ChainSecret,
+}
+
+impl WrapBinding {
+    fn aad(self) -> Vec<u8> {
+        match self {
+            WrapBinding::Case(id) => wrap_aad(id),
+            WrapBinding::ChainSecret => CHAIN_SECRET_AAD.to_vec(),
+        }
+    }
+}
+
+/// Associated data of the wrapped chain secret: nothing else wrapped can stand in for it.
+const CHAIN_SECRET_AAD: &[u8] = b"cspr-chain-secret\0";
+
+/// The keys of the two hash chains, derived with HKDF-SHA256 from the chain secret, each with
+/// its own info string: one keys every link (HMAC-SHA256), the other signs anchors.
+pub(crate) struct ChainKeys {
+    link: SecretBox<[u8; 32]>,
+    anchor: SecretBox<[u8; 32]>,
+}
+
+impl fmt::Debug for ChainKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ChainKeys([redacted])")
+    }
+}
+
+impl ChainKeys {
+    fn derive(secret: &[u8; 32]) -> ChainKeys {
+        let hk = Hkdf::<Sha256>::new(Some(b"cspr-chains"), secret);
+        // 32 bytes is far below HKDF-SHA256's output limit, so expand cannot fail.
+        let link = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            let _ = hk.expand(b"cspr chain link hmac v1", k);
+        });
+        let anchor = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            let _ = hk.expand(b"cspr chain anchor hmac v1", k);
+        });
+        ChainKeys { link, anchor }
+    }
+
+    /// The key every chain link is an HMAC under.
+    pub(crate) fn link(&self) -> &[u8; 32] {
+        self.link.expose_secret()
+    }
+
+    /// The key anchors are signed with.
+    pub(crate) fn anchor(&self) -> &[u8; 32] {
+        self.anchor.expose_secret()
+    }
+}
+
 fn read_exact_key(bytes: &[u8]) -> Option<[u8; 32]> {
     (bytes.len() == 32).then(|| {
         let mut k = [0u8; 32];
@@ -325,6 +430,31 @@ mod tests {
         let again = keys.unwrap_case_key(case, &wrapped).unwrap();
         assert_eq!(again.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
         assert!(keys.unwrap_case_key(Uuid::new_v4(), &wrapped).is_err());
+    }
+
+    /// Issue 16, finding 12: a re-wrapped key opens with the new key-encryption key only, and
+    /// is still bound to its case.
+    #[test]
+    fn rewrapped_keys_open_with_the_new_key_only() {
+        let old = Keys::derive(&MasterKey::from_bytes([7; 32]));
+        let new = Keys::derive(&MasterKey::from_bytes([8; 32]));
+        let case = Uuid::new_v4();
+        let (key, wrapped) = old.new_case_key(case).unwrap();
+        let sealed = key.seal(&event_aad(case, 1), b"secret").unwrap();
+        let rewrapped = old.rewrap(&new, WrapBinding::Case(case), &wrapped).unwrap();
+        let again = new.unwrap_case_key(case, &rewrapped).unwrap();
+        assert_eq!(again.open(&event_aad(case, 1), &sealed).unwrap(), b"secret");
+        assert!(old.unwrap_case_key(case, &rewrapped).is_err());
+        assert!(new.unwrap_case_key(Uuid::new_v4(), &rewrapped).is_err());
+        assert!(
+            old.rewrap(&new, WrapBinding::ChainSecret, &wrapped)
+                .is_err(),
+            "a case key is not a chain secret"
+        );
+        let (_, chain) = old.new_chain_secret().unwrap();
+        let chain = old.rewrap(&new, WrapBinding::ChainSecret, &chain).unwrap();
+        assert!(new.unwrap_chain_secret(&chain).is_ok());
+        assert!(old.unwrap_chain_secret(&chain).is_err());
     }
 
     #[test]

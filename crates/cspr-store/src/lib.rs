@@ -8,6 +8,7 @@ mod access;
 mod activations;
 mod backup;
 mod blobs;
+mod chain;
 mod codec;
 mod db;
 mod error;
@@ -20,6 +21,7 @@ mod keys;
 mod links;
 mod projections;
 mod published;
+mod rotate;
 mod store;
 mod types;
 mod verify;
@@ -28,6 +30,7 @@ mod verify;
 pub mod testing;
 
 pub use backup::BackupSecret;
+pub use chain::{AnchoredHead, ChainAnchor};
 pub use error::StoreError;
 pub use events::AppendExtras;
 pub use grants::RoleGrant;
@@ -40,9 +43,11 @@ pub use links::{NewPractitionerLink, PractitionerLink};
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
 };
+pub use rotate::RotationStats;
 pub use store::Store;
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,
     ChainBreak, DeadlineRow, ExportStats, Job, JobCounts, NewAccessEntry, NewEvent, NewJob,
     ProjectionUpdate, StoredEvent, VerifyReport,
 };
+pub use verify::AnchoredVerify;

@@ -95,6 +95,8 @@ impl Store {
         drop(conn);
         // Another process may have migrated first with a different key.
         self.check_master_key().await?;
+        // The chains' key needs the master key, which SQL migrations cannot reach.
+        crate::chain::key_chains(self).await?;
         tracing::info!(backend = %self.backend(), "store schema up to date");
         Ok(())
     }

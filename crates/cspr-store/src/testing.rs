@@ -148,6 +148,61 @@ impl TestDb {
         .await;
     }
 
+    /// Recomputes every link of both chains with the unkeyed blake3 of the old format, from the
+    /// first row on, and moves both heads to match: what someone with write access to the
+    /// database, but not the master key, can do after editing rows. It uses no key material
+    /// (the store is opened only for its connection pool). Drop the append-only guards first.
+    pub async fn recompute_plain_chains(&self) {
+        use crate::codec::{GENESIS_HASH, LinkMac};
+        use crate::db::{Arg, sql, sql_owned};
+        let store = Store::open(&self.url, MasterKey::from_bytes(TEST_KEY))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut tx = store.pool().write().await.unwrap_or_else(|e| panic!("{e}"));
+        let mut cx = tx.cx();
+        for (table, cols) in [
+            ("events", crate::events::event_cols!()),
+            ("access_log", crate::access::access_cols!()),
+        ] {
+            let rows = cx
+                .fetch_all(
+                    &sql_owned(format!("SELECT {cols} FROM {table} ORDER BY seq")),
+                    &[],
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            let mut prev = GENESIS_HASH.to_owned();
+            let mut last = 0;
+            for row in &rows {
+                let seq = row.i64("seq").unwrap_or_else(|e| panic!("{e}"));
+                let hash = if table == "events" {
+                    crate::verify::recompute_event(row, LinkMac::Plain, &prev)
+                } else {
+                    crate::verify::recompute_access(row, LinkMac::Plain, &prev)
+                }
+                .unwrap_or_else(|e| panic!("{e}"));
+                cx.execute(
+                    &sql_owned(format!(
+                        "UPDATE {table} SET prev_hash = $1, hash = $2 WHERE seq = $3"
+                    )),
+                    &[Arg::Text(prev), Arg::Text(hash.clone()), Arg::I64(seq)],
+                )
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+                prev = hash;
+                last = seq;
+            }
+            cx.execute(
+                &sql("UPDATE chain_heads SET seq = $2, hash = $3 WHERE chain = $1"),
+                &[Arg::from(table), Arg::I64(last), Arg::Text(prev)],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        }
+        tx.commit().await.unwrap_or_else(|e| panic!("{e}"));
+        store.close().await;
+    }
+
     /// Runs raw SQL on a separate connection and returns the driver's result.
     pub async fn try_execute(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self.backend {

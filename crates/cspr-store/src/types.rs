@@ -297,6 +297,9 @@ pub enum BreakReason {
     Missing,
     /// The row lies beyond the recorded chain head: inserted behind the store's back.
     BeyondHead,
+    /// The keyed record of where an older database's unkeyed rows end was changed, by someone
+    /// without the key (it would have moved which rows anyone can recompute).
+    ForgedBoundary,
 }
 
 impl fmt::Display for BreakReason {
@@ -310,6 +313,9 @@ impl fmt::Display for BreakReason {
             }
             BreakReason::Missing => "the row is missing (it was deleted)",
             BreakReason::BeyondHead => "the row lies beyond the end of the chain (it was inserted)",
+            BreakReason::ForgedBoundary => {
+                "the record of where the unkeyed rows end fails its keyed check (it was changed)"
+            }
         })
     }
 }

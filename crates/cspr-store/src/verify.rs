@@ -3,18 +3,24 @@
 //! database's own checks (SQLite `integrity_check`) and cross-table consistency checks.
 
 use crate::access::access_cols;
-use crate::codec::{AccessRowRef, EventRowRef, GENESIS_HASH, access_hash, event_hash};
+use crate::chain::{Boundary, ChainAnchor, check_anchor, current_anchor, read_boundary};
+use crate::codec::{
+    AccessRowRef, EventRowRef, GENESIS_HASH, LinkMac, access_hash, event_hash, same_tag,
+};
 use crate::db::{Cx, Row, read_row, select, sql, sql2};
 use crate::events::{Chain, event_cols, read_head};
+use crate::keys::ChainKeys;
 use crate::{BreakReason, ChainBreak, Store, StoreError, VerifyReport};
 
 /// Rows read per query while walking a chain.
 const PAGE: i64 = 1_000;
 
-/// Walks one chain; returns the rows checked and the first break.
+/// Walks one chain; returns the rows checked and the first break. Rows up to the chain's
+/// recorded unkeyed boundary are checked with the old blake3, every later row with the HMAC.
 pub(crate) async fn walk_chain(
     cx: &mut Cx<'_>,
     chain: Chain,
+    keys: &ChainKeys,
 ) -> Result<(u64, Option<ChainBreak>), StoreError> {
     let head = read_head(cx, chain, false).await?;
     let page_sql = match chain {
@@ -49,6 +55,13 @@ pub(crate) async fn walk_chain(
     if stray.i64("n")? > 0 {
         return Ok((0, Some(broken(stray.i64("s")?, BreakReason::BeyondHead))));
     }
+    let (unkeyed_until, boundary_hash) = match read_boundary(cx, keys, chain).await? {
+        Boundary::None => (0, None),
+        Boundary::At { seq, hash } => (seq, Some(hash)),
+        Boundary::Forged { seq } => {
+            return Ok((0, Some(broken(seq, BreakReason::ForgedBoundary))));
+        }
+    };
 
     let mut expected = 1i64;
     let mut prev = GENESIS_HASH.to_owned();
@@ -74,12 +87,21 @@ pub(crate) async fn walk_chain(
             if row.text("prev_hash")? != prev {
                 return Ok((checked, Some(broken(seq, BreakReason::WrongPreviousHash))));
             }
+            let mac = if seq <= unkeyed_until {
+                LinkMac::Plain
+            } else {
+                LinkMac::Keyed(keys.link())
+            };
             let computed = match chain {
-                Chain::Events => recompute_event(row, &prev)?,
-                Chain::AccessLog => recompute_access(row, &prev)?,
+                Chain::Events => recompute_event(row, mac, &prev)?,
+                Chain::AccessLog => recompute_access(row, mac, &prev)?,
             };
             let stored = row.text("hash")?;
-            if computed != stored {
+            if !same_tag(&computed, &stored) {
+                return Ok((checked, Some(broken(seq, BreakReason::HashMismatch))));
+            }
+            // The last unkeyed row must be the one the keyed boundary record names.
+            if seq == unkeyed_until && boundary_hash.as_deref() != Some(stored.as_str()) {
                 return Ok((checked, Some(broken(seq, BreakReason::HashMismatch))));
             }
             prev = stored;
@@ -87,7 +109,7 @@ pub(crate) async fn walk_chain(
             checked += 1;
         }
     }
-    if expected - 1 < head.seq {
+    if expected - 1 < head.seq.max(unkeyed_until) {
         return Ok((checked, Some(broken(expected, BreakReason::Missing))));
     }
     if prev != head.hash {
@@ -97,7 +119,11 @@ pub(crate) async fn walk_chain(
     Ok((checked, None))
 }
 
-fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
+pub(crate) fn recompute_event(
+    row: &Row,
+    mac: LinkMac<'_>,
+    prev: &str,
+) -> Result<String, StoreError> {
     let [event_type, actor, plain] = row.texts(["event_type", "actor", "plain"])?;
     let sealed = row.bytes("sealed")?;
     let event = read_row!(row => EventRowRef {
@@ -105,26 +131,31 @@ fn recompute_event(row: &Row, prev: &str) -> Result<String, StoreError> {
         event_type: { &event_type }, actor: { &actor }, occurred_at: time, recorded_at: time,
         plain: { &plain }, sealed: { &sealed },
     });
-    Ok(event_hash(prev, &event))
+    Ok(event_hash(mac, prev, &event))
 }
 
-fn recompute_access(row: &Row, prev: &str) -> Result<String, StoreError> {
+pub(crate) fn recompute_access(
+    row: &Row,
+    mac: LinkMac<'_>,
+    prev: &str,
+) -> Result<String, StoreError> {
     let [actor, action, detail, source_ip] =
         row.texts(["actor", "action", "detail", "source_ip"])?;
     let entry = read_row!(row => AccessRowRef {
         seq: i64, at: time, actor: { &actor }, action: { &action }, case_id: opt_uuid,
         detail: { &detail }, source_ip: { &source_ip },
     });
-    Ok(access_hash(prev, &entry))
+    Ok(access_hash(mac, prev, &entry))
 }
 
 /// Walks both chains into a report.
 pub(crate) async fn walk_chains(
     cx: &mut Cx<'_>,
+    keys: &ChainKeys,
     report: &mut VerifyReport,
 ) -> Result<(), StoreError> {
-    let (events, events_break) = walk_chain(cx, Chain::Events).await?;
-    let (access, access_break) = walk_chain(cx, Chain::AccessLog).await?;
+    let (events, events_break) = walk_chain(cx, Chain::Events, keys).await?;
+    let (access, access_break) = walk_chain(cx, Chain::AccessLog, keys).await?;
     report.events_checked = events;
     report.access_entries_checked = access;
     report.breaks.extend(events_break);
@@ -220,6 +251,59 @@ async fn engine_checks(cx: &mut Cx<'_>, problems: &mut Vec<String>) -> Result<()
     Ok(())
 }
 
+/// What `verify` with an anchor found.
+#[derive(Debug, Clone)]
+pub struct AnchoredVerify {
+    /// The checks of [`Store::verify`], with any way the chains no longer hold the previous
+    /// anchor's rows among its problems.
+    pub report: VerifyReport,
+    /// The previous anchor, read and authenticated.
+    pub previous: Option<ChainAnchor>,
+    /// Both chains' heads in the snapshot that was checked.
+    pub anchor: ChainAnchor,
+    /// The new anchor's file contents (signed); to be written only when the report is clean.
+    pub anchor_text: String,
+}
+
+/// Every check of `verify` in one snapshot; the chains' keys when they could be read.
+async fn check_all(
+    cx: &mut Cx<'_>,
+    store: &Store,
+    report: &mut VerifyReport,
+) -> Result<Option<ChainKeys>, StoreError> {
+    let keys = match crate::chain::chain_keys(cx, store.keys()).await {
+        Ok(keys) => {
+            walk_chains(cx, &keys, report).await?;
+            Some(keys)
+        }
+        // A missing or damaged chain key is a finding, not a reason to stop checking.
+        Err(StoreError::Corrupt(problem)) => {
+            report.problems.push(problem);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    consistency_checks(cx, &mut report.problems).await?;
+    engine_checks(cx, &mut report.problems).await?;
+    Ok(keys)
+}
+
+fn log_outcome(report: &VerifyReport) {
+    if report.is_ok() {
+        tracing::info!(
+            events = report.events_checked,
+            access = report.access_entries_checked,
+            "store verified"
+        );
+    } else {
+        tracing::error!(
+            breaks = report.breaks.len(),
+            problems = report.problems.len(),
+            "store verification failed"
+        );
+    }
+}
+
 impl Store {
     /// Walks both hash chains and runs the engine's and the cross-table checks in one
     /// consistent snapshot; the report names the first broken row of each chain.
@@ -227,23 +311,39 @@ impl Store {
         let mut tx = self.pool().read().await?;
         let mut cx = tx.cx();
         let mut report = VerifyReport::default();
-        walk_chains(&mut cx, &mut report).await?;
-        consistency_checks(&mut cx, &mut report.problems).await?;
-        engine_checks(&mut cx, &mut report.problems).await?;
+        check_all(&mut cx, self, &mut report).await?;
         tx.commit().await?;
-        if report.is_ok() {
-            tracing::info!(
-                events = report.events_checked,
-                access = report.access_entries_checked,
-                "store verified"
-            );
-        } else {
-            tracing::error!(
-                breaks = report.breaks.len(),
-                problems = report.problems.len(),
-                "store verification failed"
-            );
-        }
+        log_outcome(&report);
         Ok(report)
+    }
+
+    /// [`Store::verify`], and in the same snapshot: checks that the chains still hold the rows
+    /// recorded by `previous` (the text of an earlier anchor file), and signs a new anchor of
+    /// the current heads. An anchor that is not one, was altered or belongs to another database
+    /// is refused as `Invalid` before anything is checked.
+    pub async fn verify_anchored(
+        &self,
+        previous: Option<&str>,
+    ) -> Result<AnchoredVerify, StoreError> {
+        let mut tx = self.pool().read().await?;
+        let mut cx = tx.cx();
+        let keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
+        let previous = previous
+            .map(|text| ChainAnchor::parse(text, &keys))
+            .transpose()?;
+        let mut report = VerifyReport::default();
+        check_all(&mut cx, self, &mut report).await?;
+        if let Some(anchor) = &previous {
+            check_anchor(&mut cx, anchor, &mut report.problems).await?;
+        }
+        let anchor = current_anchor(&mut cx).await?;
+        tx.commit().await?;
+        log_outcome(&report);
+        Ok(AnchoredVerify {
+            anchor_text: anchor.to_text(&keys),
+            report,
+            previous,
+            anchor,
+        })
     }
 }

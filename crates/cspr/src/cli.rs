@@ -31,8 +31,12 @@ pub enum Command {
         /// The demo account's email address, e.g. team@demo.cspr.invalid.
         email: String,
     },
-    /// Check both hash chains and the database's own integrity check.
-    Verify,
+    /// Check both hash chains and the database's own integrity check; with --anchor, also
+    /// check the chains still hold the signed heads recorded in FILE, then record the new ones.
+    Verify(VerifyArgs),
+    /// Re-wrap every case key, account key and the chains' key under a new master key, in one
+    /// transaction; the new key is read from FILE, or generated there (mode 0600) when missing.
+    RotateMasterKey(RotateArgs),
     /// Write an encrypted, consistent backup of the database to FILE.
     Backup(BackupArgs),
     /// Restore an encrypted backup into an empty database.
@@ -65,6 +69,26 @@ pub struct ServeArgs {
     /// Seed demonstration data before serving.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A signed record of both chain heads, kept away from the database: when FILE exists the
+    /// chains must still hold the heads it records (a database rolled back or rewritten before
+    /// it fails); when the check passes, FILE is replaced by the heads of now.
+    #[arg(long, value_name = "FILE")]
+    pub anchor: Option<PathBuf>,
+    /// Only check against the existing anchor FILE; write nothing.
+    #[arg(long, requires = "anchor")]
+    pub check_only: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RotateArgs {
+    /// The new master key: 64 hex digits (or 32 raw bytes) in a file only its owner may read;
+    /// created with a random key when it does not exist. Not the current master key file.
+    #[arg(long, value_name = "FILE")]
+    pub new_key_file: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -60,7 +60,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Migrate => maintenance::migrate(&settings).await,
             Command::Demo => maintenance::demo(&settings, cli.config.as_deref()).await,
             Command::DemoCode { email } => maintenance::demo_code(&settings, &email).await,
-            Command::Verify => maintenance::verify(&settings).await,
+            Command::Verify(args) => maintenance::verify(&settings, &args).await,
+            Command::RotateMasterKey(args) => {
+                maintenance::rotate_master_key(&settings, &args).await
+            }
             Command::Backup(args) => maintenance::backup(&settings, &args).await,
             Command::Restore(args) => maintenance::restore(&settings, &args).await,
             Command::ExportCanonical { file } => {

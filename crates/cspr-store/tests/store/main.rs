@@ -25,6 +25,7 @@ macro_rules! cross_backend_tests {
 mod access;
 mod backup;
 mod blobs;
+mod chain;
 mod disk;
 mod events;
 mod export;
@@ -34,6 +35,7 @@ mod links;
 mod open;
 mod projections;
 mod published;
+mod rotate;
 mod tamper;
 
 use cspr_store::testing::TestDb;

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod anchor;
 mod backup_restore;
 mod calendar;
 mod config_errors;
@@ -13,6 +14,7 @@ mod disk_full;
 mod export_cli;
 mod postgres;
 mod redact_cli;
+mod rotate;
 mod serve;
 mod stats;
 mod tamper;
