@@ -315,11 +315,16 @@ async fn take(
         if seen.is_some_and(|seen| seen != answers_mark(&draft)) {
             return Ok(Err(AnswerError::Changed));
         }
+        // A practitioner's accepted answers sent unchanged stay theirs (the consolidated page
+        // says so); once the agency changes them, they are the agency's.
+        let unchanged = draft.form.answers == answers;
         draft.form.answers.clone_from(&answers);
-        draft.form.by = if link.is_some() {
-            Responder::Practitioner
-        } else {
-            Responder::Agency
+        draft.form.by = match link {
+            Some(_) => Responder::Practitioner,
+            None if unchanged && draft.form.by == Responder::Practitioner => {
+                Responder::Practitioner
+            }
+            None => Responder::Agency,
         };
         let (command, done) = match &step {
             Step::Save => (save(kind, agency, draft, link), Answered::Saved),
