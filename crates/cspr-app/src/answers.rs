@@ -1,18 +1,20 @@
 //! Answering a request: an agency's draft (answers, files, chronology entries typed or read from
 //! an uploaded CSV or XLSX) and sending it as the agency's response. The representative answers
 //! through an [`Answerer`] the access policy made; a practitioner through the link the team
-//! sent them. Each step is decided against the case as it stands when it is written, so a save
-//! never builds on a draft someone else has changed since.
+//! sent them, into their link's own draft, and their send is a submission the agency accepts
+//! (as its draft) or declines ([`decide_submission`]; issue 16, finding 4). Each step is decided
+//! against the case as it stands when it is written, so a save never builds on a draft someone
+//! else has changed since.
 
 use std::collections::BTreeSet;
 
 use cspr_domain::case::model::{
     Answer, ChronologyEntry, Contribution, ContributionDraft, ContributionKind,
-    ContributionRequest, ContributionStatus, FormResponse, Responder, ResponseFile,
+    ContributionRequest, ContributionStatus, FormResponse, LinkSubmission, Responder, ResponseFile,
 };
 use cspr_domain::case::{Case, Command};
 use cspr_domain::forms::{self, MAX_ANSWER_CHARS};
-use cspr_domain::ids::{AgencyId, CaseId};
+use cspr_domain::ids::{AgencyId, CaseId, LinkId};
 use cspr_domain::vocab::NonEmptyText;
 use cspr_export::import::{self, ImportError};
 use uuid::Uuid;
@@ -43,6 +45,8 @@ pub enum Answered {
     EntryAdded,
     /// The response is sent.
     Sent,
+    /// A practitioner's answers are submitted, for the agency to accept or decline.
+    Submitted,
 }
 
 /// What a response still lacks before it can be sent.
@@ -84,6 +88,8 @@ pub enum AnswerError {
     /// Someone else saved the answers after the form was drawn: nothing was saved, so their
     /// answers are not overwritten unseen.
     Changed,
+    /// Declining a practitioner's answers needs a reason.
+    NoReason,
     /// The case refused, or the store failed.
     App(AppError),
 }
@@ -108,14 +114,24 @@ pub fn draft_of(r: &ContributionRequest) -> ContributionDraft {
     }
 }
 
-/// The draft a practitioner's link shows and builds on: one a practitioner saved, never the
-/// representative's own.
+/// The draft a practitioner's link shows and builds on: that link's own, never the
+/// representative's nor another link's.
 #[must_use]
-pub fn practitioners_draft(r: &ContributionRequest) -> ContributionDraft {
-    r.draft
-        .clone()
-        .filter(|d| d.form.by == Responder::Practitioner)
-        .unwrap_or_default()
+pub fn practitioners_draft(r: &ContributionRequest, link: LinkId) -> ContributionDraft {
+    r.link_drafts.get(&link).cloned().unwrap_or_default()
+}
+
+/// The practitioners' submissions on a request still waiting for the agency, oldest first.
+#[must_use]
+pub fn pending_submissions(r: &ContributionRequest) -> Vec<(LinkId, &LinkSubmission)> {
+    let mut out: Vec<_> = r
+        .submissions
+        .iter()
+        .filter(|(_, s)| s.is_pending())
+        .map(|(l, s)| (*l, s))
+        .collect();
+    out.sort_by_key(|(l, s)| (s.submitted_on, *l));
+    out
 }
 
 /// The contribution a sent response records: its answers as text (for a chronology with no
@@ -215,15 +231,7 @@ pub async fn answer(
     actor: Actor,
 ) -> Result<Answered, AnswerError> {
     let request = (who.case_id(), who.kind(), who.agency());
-    take(
-        app,
-        request,
-        (answers, seen),
-        step,
-        Responder::Agency,
-        actor,
-    )
-    .await
+    take(app, request, (answers, seen), step, By::Agency, actor).await
 }
 
 /// A mark of the answers of a draft, for the form to carry: a save that brings back another
@@ -240,13 +248,19 @@ pub fn answers_mark(draft: &ContributionDraft) -> String {
     hasher.finalize().to_hex()[..32].to_owned()
 }
 
-/// A practitioner's answers through the link the team sent them: kept as the agency's draft,
-/// or sent as its response (by the practitioner, given in the name of whoever made the link).
+/// A practitioner's answers through the link the team sent them: kept as their link's own
+/// draft, or submitted for the agency to accept or decline. The events name the link, not
+/// whoever made it; the actor's user is not used.
 ///
 /// # Errors
 /// [`AnswerError`].
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the request, the link and the answers"
+)]
 pub async fn answer_by_link(
     app: &App,
+    link: LinkId,
     case_id: CaseId,
     kind: ContributionKind,
     agency: AgencyId,
@@ -256,25 +270,26 @@ pub async fn answer_by_link(
 ) -> Result<Answered, AnswerError> {
     let step = if send { Step::Send } else { Step::Save };
     let request = (case_id, kind, agency);
-    take(
-        app,
-        request,
-        (answers, None),
-        step,
-        Responder::Practitioner,
-        actor,
-    )
-    .await
+    take(app, request, (answers, None), step, By::Link(link), actor).await
+}
+
+/// Who takes a step on a request's answers.
+#[derive(Debug, Clone, Copy)]
+enum By {
+    /// The agency: its representative or the partnership team.
+    Agency,
+    /// A practitioner, through their link.
+    Link(LinkId),
 }
 
 /// One step on the draft of the request (case, kind, agency), answered by `by`: a practitioner
-/// builds on their own draft only, never the representative's.
+/// builds on their own link's draft only, never the representative's nor another link's.
 async fn take(
     app: &App,
     (case_id, kind, agency): (CaseId, ContributionKind, AgencyId),
     (answers, seen): (Vec<Answer>, Option<&str>),
     step: Step,
-    by: Responder,
+    by: By,
     actor: Actor,
 ) -> Result<Answered, AnswerError> {
     check_lengths(&answers)?;
@@ -285,45 +300,128 @@ async fn take(
         ),
         _ => None,
     };
+    let link = match by {
+        By::Agency => None,
+        By::Link(link) => Some(link),
+    };
+    let work = |unit: &mut crate::Unit<'_>| {
+        let Some(request) = unit.case().contributions.get(&(kind, agency)) else {
+            return Ok(Err(AnswerError::NoRequest));
+        };
+        let mut draft = match link {
+            None => draft_of(request),
+            Some(link) => practitioners_draft(request, link),
+        };
+        if seen.is_some_and(|seen| seen != answers_mark(&draft)) {
+            return Ok(Err(AnswerError::Changed));
+        }
+        // A practitioner's accepted answers sent unchanged stay theirs (the consolidated page
+        // says so); once the agency changes them, they are the agency's.
+        let unchanged = draft.form.answers == answers;
+        draft.form.answers.clone_from(&answers);
+        draft.form.by = match link {
+            Some(_) => Responder::Practitioner,
+            None if unchanged && draft.form.by == Responder::Practitioner => {
+                Responder::Practitioner
+            }
+            None => Responder::Agency,
+        };
+        let (command, done) = match &step {
+            Step::Save => (save(kind, agency, draft, link), Answered::Saved),
+            Step::AddEntry(_) => {
+                draft.chronology.extend(entry.clone());
+                (save(kind, agency, draft, link), Answered::EntryAdded)
+            }
+            Step::RemoveEntry(id) => {
+                draft.chronology.retain(|e| e.detail.id != Some(*id));
+                (save(kind, agency, draft, link), Answered::Saved)
+            }
+            Step::Send => match (ready_to_send(app, kind, &draft), link) {
+                (Ok(contribution), None) => (
+                    Command::ReceiveContribution {
+                        kind,
+                        agency,
+                        received_on: actor.today,
+                        contribution,
+                    },
+                    Answered::Sent,
+                ),
+                // Issue 16, finding 4: a practitioner's send is theirs until the agency
+                // accepts it.
+                (Ok(_), Some(link)) => (
+                    Command::SubmitPractitionerAnswers {
+                        kind,
+                        agency,
+                        link,
+                        draft,
+                    },
+                    Answered::Submitted,
+                ),
+                (Err(e), _) => return Ok(Err(e)),
+            },
+        };
+        unit.run(command)?;
+        Ok(Ok(done))
+    };
+    let (outcome, _) = match by {
+        By::Agency => app.transact(case_id, None, actor, work).await?,
+        By::Link(link) => {
+            app.transact_by_link(case_id, link, agency, actor, work)
+                .await?
+        }
+    };
+    outcome
+}
+
+/// What the agency decides on a practitioner's submitted answers.
+#[derive(Debug, Clone)]
+pub enum Decision {
+    /// Take them as the agency's draft (replacing its answers; its files and entries stay),
+    /// drawn when the agency's draft had this mark ([`answers_mark`]; `None`: not checked).
+    Accept {
+        /// The mark of the agency's draft the page showed.
+        seen: Option<String>,
+    },
+    /// Decline them, with why.
+    Decline(String),
+}
+
+/// The agency's representative or the partnership team accepts or declines a practitioner's
+/// submitted answers, in one transaction. Accepting makes them the agency's draft, not its
+/// response: the agency checks and sends it as its own.
+///
+/// # Errors
+/// [`AnswerError::NoRequest`], [`AnswerError::Changed`] when the agency's draft changed since
+/// the page was drawn, [`AnswerError::NoReason`], the case's refusal, store failures.
+pub async fn decide_submission(
+    app: &App,
+    who: &Answerer,
+    link: LinkId,
+    decision: Decision,
+    actor: Actor,
+) -> Result<(), AnswerError> {
+    let (kind, agency) = (who.kind(), who.agency());
+    let command = match &decision {
+        Decision::Accept { .. } => Command::AcceptPractitionerAnswers { kind, agency, link },
+        Decision::Decline(reason) => Command::DeclinePractitionerAnswers {
+            kind,
+            agency,
+            link,
+            reason: NonEmptyText::parse(reason.trim()).map_err(|_| AnswerError::NoReason)?,
+        },
+    };
     let (outcome, _) = app
-        .transact(case_id, None, actor, |unit| {
+        .transact(who.case_id(), None, actor, |unit| {
             let Some(request) = unit.case().contributions.get(&(kind, agency)) else {
                 return Ok(Err(AnswerError::NoRequest));
             };
-            let mut draft = match by {
-                Responder::Agency => draft_of(request),
-                Responder::Practitioner => practitioners_draft(request),
-            };
-            if seen.is_some_and(|seen| seen != answers_mark(&draft)) {
+            if let Decision::Accept { seen: Some(seen) } = &decision
+                && *seen != answers_mark(&draft_of(request))
+            {
                 return Ok(Err(AnswerError::Changed));
             }
-            draft.form.answers.clone_from(&answers);
-            draft.form.by = by;
-            let (command, done) = match &step {
-                Step::Save => (save(kind, agency, draft), Answered::Saved),
-                Step::AddEntry(_) => {
-                    draft.chronology.extend(entry.clone());
-                    (save(kind, agency, draft), Answered::EntryAdded)
-                }
-                Step::RemoveEntry(id) => {
-                    draft.chronology.retain(|e| e.detail.id != Some(*id));
-                    (save(kind, agency, draft), Answered::Saved)
-                }
-                Step::Send => match ready_to_send(app, kind, &draft) {
-                    Ok(contribution) => (
-                        Command::ReceiveContribution {
-                            kind,
-                            agency,
-                            received_on: actor.today,
-                            contribution,
-                        },
-                        Answered::Sent,
-                    ),
-                    Err(e) => return Ok(Err(e)),
-                },
-            };
-            unit.run(command)?;
-            Ok(Ok(done))
+            unit.run(command.clone())?;
+            Ok(Ok(()))
         })
         .await?;
     outcome
@@ -363,7 +461,7 @@ pub async fn attach_file(
             media_type: media_type.to_owned(),
             size,
         });
-        save(kind, agency, draft)
+        save(kind, agency, draft, None)
     };
     Ok(crate::files::attach(app, who.case_id(), file, attach, actor).await?)
 }
@@ -401,17 +499,23 @@ pub async fn import_chronology(
             let added = entries.len();
             let mut draft = draft_of(request);
             draft.chronology.extend(entries);
-            unit.run(save(kind, agency, draft))?;
+            unit.run(save(kind, agency, draft, None))?;
             Ok(Ok(added))
         })
         .await?;
     outcome
 }
 
-fn save(kind: ContributionKind, agency: AgencyId, draft: ContributionDraft) -> Command {
+fn save(
+    kind: ContributionKind,
+    agency: AgencyId,
+    draft: ContributionDraft,
+    link: Option<LinkId>,
+) -> Command {
     Command::SaveContributionDraft {
         kind,
         agency,
         draft,
+        link,
     }
 }

@@ -353,6 +353,42 @@ impl App {
         case_id: CaseId,
         expected_version: Option<u64>,
         actor: Actor,
+        work: impl FnMut(&mut Unit<'_>) -> Result<T, AppError>,
+    ) -> Result<(T, u64), AppError> {
+        let by = actor.user_id.to_string();
+        self.transact_as(case_id, expected_version, actor, by, work)
+            .await
+    }
+
+    /// [`App::transact`] for a practitioner's link: its events are written as the link's
+    /// (`practitioner-link:<id>`, as in the access log), never as the team member who made it
+    /// (issue 16, finding 4). The actor's user is nobody, and it acts for `agency` alone.
+    ///
+    /// # Errors
+    /// As [`App::transact`].
+    pub async fn transact_by_link<T>(
+        &self,
+        case_id: CaseId,
+        link: cspr_domain::ids::LinkId,
+        agency: cspr_domain::ids::AgencyId,
+        actor: Actor,
+        work: impl FnMut(&mut Unit<'_>) -> Result<T, AppError>,
+    ) -> Result<(T, u64), AppError> {
+        let actor = Actor {
+            user_id: cspr_domain::ids::UserId::from_uuid(uuid::Uuid::nil()),
+            acting_for: Some(agency),
+            ..actor
+        };
+        self.transact_as(case_id, None, actor, link_actor(link), work)
+            .await
+    }
+
+    async fn transact_as<T>(
+        &self,
+        case_id: CaseId,
+        expected_version: Option<u64>,
+        actor: Actor,
+        by: String,
         mut work: impl FnMut(&mut Unit<'_>) -> Result<T, AppError>,
     ) -> Result<(T, u64), AppError> {
         let mut tries = 0;
@@ -380,6 +416,7 @@ impl App {
                 extras: AppendExtras::default(),
                 ctx: self.ctx(actor),
                 actor,
+                by: by.clone(),
             };
             let value = work(&mut unit)?;
             let Unit {
@@ -478,6 +515,8 @@ pub struct Unit<'a> {
     extras: AppendExtras,
     ctx: Ctx<'a>,
     actor: Actor,
+    /// Who the stored events name: a user's id, or a practitioner's link.
+    by: String,
 }
 
 impl Unit<'_> {
@@ -501,7 +540,8 @@ impl Unit<'_> {
         let events = decide(&self.case, command, &self.ctx)?;
         for e in &events {
             self.case = cspr_domain::case::apply(std::mem::take(&mut self.case), e);
-            self.events.push(to_new_event(e, &self.case, self.actor)?);
+            self.events
+                .push(to_new_event(e, &self.case, self.actor, &self.by)?);
         }
         self.decided += 1;
         Ok(events)
@@ -525,7 +565,13 @@ impl Unit<'_> {
 
 /// The stored form of a domain event: its name and the new stage in the clear, the event itself
 /// (which may hold personal data) sealed under the case key.
-fn to_new_event(event: &Event, after: &Case, actor: Actor) -> Result<NewEvent, AppError> {
+/// How the stored events and the access log name a practitioner's link.
+#[must_use]
+pub fn link_actor(link: cspr_domain::ids::LinkId) -> String {
+    format!("practitioner-link:{link}")
+}
+
+fn to_new_event(event: &Event, after: &Case, actor: Actor, by: &str) -> Result<NewEvent, AppError> {
     let sealed = serde_json::to_value(event).map_err(|e| AppError::Internal(e.to_string()))?;
     let event_type = sealed
         .get("event")
@@ -534,7 +580,7 @@ fn to_new_event(event: &Event, after: &Case, actor: Actor) -> Result<NewEvent, A
         .to_owned();
     Ok(NewEvent {
         event_type,
-        actor: actor.user_id.to_string(),
+        actor: by.to_owned(),
         occurred_at: actor.now,
         plain: serde_json::json!({ "stage": after.stage.key() }),
         sealed,

@@ -442,6 +442,7 @@ pub fn local_review_script() -> Vec<(Date, Command)> {
                 kind: K::Chronology,
                 agency: POLICE,
                 draft: crate::case::model::ContributionDraft::default(),
+                link: None,
             },
         ),
         receive(K::AgencyReport, POLICE, date!(2025 - 04 - 30)),

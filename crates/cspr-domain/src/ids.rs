@@ -58,4 +58,6 @@ id_type!(
     ProcessId,
     /// A practitioner learning event.
     LearningEventId,
+    /// A practitioner's link: one form of one case, for one practitioner (the store's link id).
+    LinkId,
 );

@@ -195,6 +195,7 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             kind,
             agency,
             saved_on,
+            link: None,
             ..
         } => (
             Some(*saved_on),
@@ -202,6 +203,66 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
                 "{} saved a draft of {}",
                 agency_name(*agency),
                 a_kind(*kind)
+            ),
+            None,
+        ),
+        Event::ContributionDraftSaved {
+            kind,
+            agency,
+            saved_on,
+            link: Some(link),
+            ..
+        } => (
+            Some(*saved_on),
+            format!(
+                "A practitioner (link {link}) saved a draft of {} for {}",
+                a_kind(*kind),
+                agency_name(*agency)
+            ),
+            None,
+        ),
+        Event::PractitionerAnswersSubmitted {
+            kind,
+            agency,
+            link,
+            submitted_on,
+            ..
+        } => (
+            Some(*submitted_on),
+            format!(
+                "A practitioner (link {link}) sent answers to {} for {}, for the agency to accept or decline",
+                a_kind(*kind),
+                agency_name(*agency)
+            ),
+            None,
+        ),
+        Event::PractitionerAnswersAccepted {
+            kind,
+            agency,
+            link,
+            accepted_on,
+        } => (
+            Some(*accepted_on),
+            format!(
+                "{} accepted a practitioner's answers (link {link}) as its draft of {}",
+                agency_name(*agency),
+                a_kind(*kind)
+            ),
+            None,
+        ),
+        Event::PractitionerAnswersDeclined {
+            kind,
+            agency,
+            link,
+            reason,
+            declined_on,
+        } => (
+            Some(*declined_on),
+            format!(
+                "{} declined a practitioner's answers (link {link}) to {}: {}",
+                agency_name(*agency),
+                a_kind(*kind),
+                excerpt(reason.as_str())
             ),
             None,
         ),

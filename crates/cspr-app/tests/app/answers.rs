@@ -229,7 +229,134 @@ async fn a_save_drawn_before_someone_elses_is_refused_not_lost(backend: Backend)
     );
 }
 
+/// Issue 16, finding 4: a practitioner's link saved into the agency's one draft, wiping the
+/// representative's answers, and sent it as the agency's response in the name of the team
+/// member who made the link. Now the link saves and submits into its own place, the stored
+/// events name the link, and only the agency makes the answers its draft.
+async fn a_links_answers_stay_its_own_until_the_agency_accepts_them(backend: Backend) {
+    use cspr_domain::ids::LinkId;
+    let (_db, app, who, today) = health_summary_requested(backend).await;
+    let key = (ContributionKind::AgencySummary, HEALTH);
+    let (link_a, link_b) = (
+        LinkId::from_uuid(uuid::Uuid::from_u128(0x11A)),
+        LinkId::from_uuid(uuid::Uuid::from_u128(0x11B)),
+    );
+    let case_id = who.case_id();
+    answers::answer(
+        &app,
+        &who,
+        (answered("The agency's own words."), None),
+        Step::Save,
+        actor(today),
+    )
+    .await
+    .expect("the representative saves");
+    let by_link = |link, text: &str, send| {
+        answers::answer_by_link(
+            &app,
+            link,
+            case_id,
+            key.0,
+            HEALTH,
+            answered(text),
+            send,
+            actor(today),
+        )
+    };
+    assert_eq!(
+        by_link(link_a, "Nurse A.", false).await.expect("saved"),
+        Answered::Saved
+    );
+    assert_eq!(
+        by_link(link_b, "Nurse B.", false).await.expect("saved"),
+        Answered::Saved
+    );
+    let (case, _) = app.load(case_id).await.expect("load");
+    let r = &case.contributions[&key];
+    assert_eq!(
+        answers::draft_of(r).form.answers[0].answer,
+        "The agency's own words."
+    );
+    assert_eq!(
+        answers::practitioners_draft(r, link_a).form.answers[0].answer,
+        "Nurse A."
+    );
+    assert_eq!(
+        answers::practitioners_draft(r, link_b).form.answers[0].answer,
+        "Nurse B."
+    );
+
+    // Sent by the link: submitted, not the agency's response.
+    assert_eq!(
+        by_link(link_a, "Nurse A.", true).await.expect("submitted"),
+        Answered::Submitted
+    );
+    let (case, _) = app.load(case_id).await.expect("load");
+    let r = &case.contributions[&key];
+    assert!(matches!(r.status, ContributionStatus::Requested));
+    assert_eq!(answers::pending_submissions(r).len(), 1);
+
+    // The stored events of the link's steps name the link, not a user.
+    let stored = app
+        .store()
+        .load_stream(case_id.as_uuid())
+        .await
+        .expect("stream");
+    let by_links: Vec<&str> = stored
+        .iter()
+        .filter(|e| e.actor.starts_with("practitioner-link:"))
+        .map(|e| e.actor.as_str())
+        .collect();
+    assert_eq!(
+        by_links,
+        [
+            format!("practitioner-link:{link_a}"),
+            format!("practitioner-link:{link_b}"),
+            format!("practitioner-link:{link_a}"),
+        ]
+    );
+
+    // Declining needs a reason; accepting checks the agency's draft has not changed.
+    assert!(matches!(
+        answers::decide_submission(
+            &app,
+            &who,
+            link_a,
+            answers::Decision::Decline("  ".into()),
+            actor(today)
+        )
+        .await,
+        Err(AnswerError::NoReason)
+    ));
+    let stale = answers::Decision::Accept {
+        seen: Some("not the mark".into()),
+    };
+    assert!(matches!(
+        answers::decide_submission(&app, &who, link_a, stale, actor(today)).await,
+        Err(AnswerError::Changed)
+    ));
+    let seen = Some(answers::answers_mark(&answers::draft_of(r)));
+    answers::decide_submission(
+        &app,
+        &who,
+        link_a,
+        answers::Decision::Accept { seen },
+        actor(today),
+    )
+    .await
+    .expect("accepted");
+    let (case, _) = app.load(case_id).await.expect("load");
+    let r = &case.contributions[&key];
+    assert!(
+        matches!(r.status, ContributionStatus::Requested),
+        "not sent"
+    );
+    assert_eq!(answers::draft_of(r).form.answers[0].answer, "Nurse A.");
+    assert!(answers::pending_submissions(r).is_empty());
+}
+
 on_both!(
     a_representative_answers_for_their_own_agency_only,
-    a_save_drawn_before_someone_elses_is_refused_not_lost
+    a_save_drawn_before_someone_elses_is_refused_not_lost,
+    a_links_answers_stay_its_own_until_the_agency_accepts_them
 );

@@ -19,6 +19,9 @@ impl Command {
             | Self::ReceiveContribution { agency, .. }
             | Self::WaiveContribution { agency, .. }
             | Self::SaveContributionDraft { agency, .. }
+            | Self::SubmitPractitionerAnswers { agency, .. }
+            | Self::AcceptPractitionerAnswers { agency, .. }
+            | Self::DeclinePractitionerAnswers { agency, .. }
             | Self::ReopenContribution { agency, .. } => vec![*agency],
             Self::RequestContributions { agencies, .. }
             | Self::ChangeContributionDue { agencies, .. } => agencies.clone(),

@@ -12,7 +12,7 @@ use super::model::{
     TriageOutcome,
 };
 use crate::agency::SafeguardingPartner;
-use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, ProcessId};
+use crate::ids::{ActionId, AgencyId, LearningEventId, LinkId, PartnershipId, ProcessId};
 use crate::report::OverviewReport;
 use crate::vocab::{NonEmptyText, PersonName};
 
@@ -117,7 +117,8 @@ pub enum Command {
         /// Why.
         reason: NonEmptyText,
     },
-    /// Save an agency's response so far (answers, files, chronology entries) without sending it.
+    /// Save an agency's response so far (answers, files, chronology entries) without sending it;
+    /// with a link, that practitioner's link's own draft instead of the agency's.
     SaveContributionDraft {
         /// What.
         kind: ContributionKind,
@@ -125,6 +126,42 @@ pub enum Command {
         agency: AgencyId,
         /// The response so far.
         draft: ContributionDraft,
+        /// The practitioner's link whose draft this is; `None` for the agency's own.
+        #[serde(default)]
+        link: Option<LinkId>,
+    },
+    /// A practitioner submits their link's answers: kept for the agency to accept or decline,
+    /// not the agency's response (issue 16, finding 4).
+    SubmitPractitionerAnswers {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+        /// The answers.
+        draft: ContributionDraft,
+    },
+    /// The agency (its representative or the partnership team) takes a practitioner's
+    /// submitted answers as its draft, to check and send.
+    AcceptPractitionerAnswers {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+    },
+    /// The agency declines a practitioner's submitted answers, with why.
+    DeclinePractitionerAnswers {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+        /// Why.
+        reason: NonEmptyText,
     },
     /// The partnership team reopens a sent response so the agency can change it.
     ReopenContribution {

@@ -51,6 +51,9 @@ pub fn permitted_stages(command: &Command) -> &'static [Stage] {
         | Command::ReceiveContribution { kind, .. }
         | Command::WaiveContribution { kind, .. }
         | Command::SaveContributionDraft { kind, .. }
+        | Command::SubmitPractitionerAnswers { kind, .. }
+        | Command::AcceptPractitionerAnswers { kind, .. }
+        | Command::DeclinePractitionerAnswers { kind, .. }
         | Command::ReopenContribution { kind, .. }
         | Command::ChangeContributionDue { kind, .. } => contribution_stages(*kind),
         other => CommandKind::from(other).permitted_stages(),
@@ -76,6 +79,9 @@ impl CommandKind {
             | K::ReceiveContribution
             | K::WaiveContribution
             | K::SaveContributionDraft
+            | K::SubmitPractitionerAnswers
+            | K::AcceptPractitionerAnswers
+            | K::DeclinePractitionerAnswers
             | K::ReopenContribution
             | K::ChangeContributionDue => &[
                 S::RapidReview,
@@ -223,6 +229,9 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::ReceiveContribution { .. } => "record this contribution",
         Command::WaiveContribution { .. } => "waive this contribution",
         Command::SaveContributionDraft { .. } => "save a draft of this contribution",
+        Command::SubmitPractitionerAnswers { .. } => "submit answers for this contribution",
+        Command::AcceptPractitionerAnswers { .. } => "accept a practitioner's answers",
+        Command::DeclinePractitionerAnswers { .. } => "decline a practitioner's answers",
         Command::ReopenContribution { .. } => "reopen this contribution",
         Command::ChangeContributionDue { .. } => "change when this contribution is due",
         Command::MarkKeyPracticeEpisode { .. } => "mark key practice episodes",
@@ -853,21 +862,85 @@ impl Decider<'_> {
                 kind,
                 agency,
                 draft,
+                link,
             } => {
-                self.pending_request(kind, agency)?;
-                if draft.chronology.len() > MAX_CHRONOLOGY_ENTRIES {
-                    return Err(DomainError::invalid(
-                        "chronology",
-                        format!(
-                            "A chronology can have at most {MAX_CHRONOLOGY_ENTRIES} entries from one agency."
-                        ),
-                    ));
+                let request = self.pending_request(kind, agency)?;
+                if let Some(link) = link {
+                    Self::not_submitted(request, link)?;
                 }
+                Self::within_chronology_limit(&draft)?;
                 one(Event::ContributionDraftSaved {
                     kind,
                     agency,
                     draft,
                     saved_on: self.today(),
+                    link,
+                })
+            }
+            // Issue 16, finding 4: a practitioner's answers are theirs until the agency takes
+            // them; each link submits once.
+            Command::SubmitPractitionerAnswers {
+                kind,
+                agency,
+                link,
+                draft,
+            } => {
+                let request = self.pending_request(kind, agency)?;
+                Self::not_submitted(request, link)?;
+                Self::within_chronology_limit(&draft)?;
+                if draft
+                    .form
+                    .answers
+                    .iter()
+                    .all(|a| a.answer.trim().is_empty())
+                    && draft.chronology.is_empty()
+                {
+                    return Err(DomainError::invalid(
+                        "answers",
+                        "Answer at least one question before sending.",
+                    ));
+                }
+                one(Event::PractitionerAnswersSubmitted {
+                    kind,
+                    agency,
+                    link,
+                    draft,
+                    submitted_on: self.today(),
+                })
+            }
+            Command::AcceptPractitionerAnswers { kind, agency, link } => {
+                let request = self.pending_request(kind, agency)?;
+                Self::pending_submission(request, link)?;
+                one(Event::PractitionerAnswersAccepted {
+                    kind,
+                    agency,
+                    link,
+                    accepted_on: self.today(),
+                })
+            }
+            Command::DeclinePractitionerAnswers {
+                kind,
+                agency,
+                link,
+                reason,
+            } => {
+                let request = self
+                    .case
+                    .contributions
+                    .get(&(kind, agency))
+                    .ok_or_else(|| {
+                        DomainError::rule(format!(
+                            "No {} was requested from this agency.",
+                            kind.label()
+                        ))
+                    })?;
+                Self::pending_submission(request, link)?;
+                one(Event::PractitionerAnswersDeclined {
+                    kind,
+                    agency,
+                    link,
+                    reason,
+                    declined_on: self.today(),
                 })
             }
             Command::ReopenContribution {
@@ -2059,6 +2132,47 @@ impl Decider<'_> {
                 _ => cal.add_working_days(self.today(), s.contribution_working_days),
             },
             _ => cal.add_working_days(self.today(), s.contribution_working_days),
+        }
+    }
+
+    fn within_chronology_limit(draft: &super::model::ContributionDraft) -> Result<(), DomainError> {
+        if draft.chronology.len() > MAX_CHRONOLOGY_ENTRIES {
+            return Err(DomainError::invalid(
+                "chronology",
+                format!(
+                    "A chronology can have at most {MAX_CHRONOLOGY_ENTRIES} entries from one agency."
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// A link's answers are open to change until the link submits them, once.
+    fn not_submitted(
+        request: &super::model::ContributionRequest,
+        link: crate::ids::LinkId,
+    ) -> Result<(), DomainError> {
+        if request.submissions.contains_key(&link) {
+            return Err(DomainError::rule(
+                "The answers of this link have been sent: they can no longer be changed.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The link's submission, while it waits for a decision.
+    fn pending_submission(
+        request: &super::model::ContributionRequest,
+        link: crate::ids::LinkId,
+    ) -> Result<(), DomainError> {
+        match request.submissions.get(&link) {
+            None => Err(DomainError::rule(
+                "No practitioner sent answers through this link.",
+            )),
+            Some(s) if !s.is_pending() => Err(DomainError::rule(
+                "These answers have already been accepted or declined.",
+            )),
+            Some(_) => Ok(()),
         }
     }
 

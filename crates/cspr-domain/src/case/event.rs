@@ -12,7 +12,7 @@ use super::model::{
     TermsOfReference, TriageOutcome,
 };
 use crate::agency::SafeguardingPartner;
-use crate::ids::{ActionId, AgencyId, LearningEventId, PartnershipId, PersonId, ProcessId};
+use crate::ids::{ActionId, AgencyId, LearningEventId, LinkId, PartnershipId, PersonId, ProcessId};
 use crate::report::OverviewReport;
 use crate::vocab::{NonEmptyText, PersonName};
 
@@ -117,6 +117,47 @@ pub enum Event {
         draft: ContributionDraft,
         /// When.
         saved_on: Date,
+        /// The practitioner's link that saved its own draft; `None` for the agency's draft
+        /// (and in events written before links had drafts of their own).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        link: Option<LinkId>,
+    },
+    /// A practitioner submitted their link's answers, for the agency to accept or decline.
+    PractitionerAnswersSubmitted {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+        /// The answers.
+        draft: ContributionDraft,
+        /// When.
+        submitted_on: Date,
+    },
+    /// The agency took a practitioner's answers as its draft.
+    PractitionerAnswersAccepted {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+        /// When.
+        accepted_on: Date,
+    },
+    /// The agency declined a practitioner's answers.
+    PractitionerAnswersDeclined {
+        /// What.
+        kind: ContributionKind,
+        /// For which agency.
+        agency: AgencyId,
+        /// The practitioner's link.
+        link: LinkId,
+        /// Why.
+        reason: NonEmptyText,
+        /// When.
+        declined_on: Date,
     },
     /// A sent response was reopened by the partnership team.
     ContributionReopened {

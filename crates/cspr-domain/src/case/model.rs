@@ -2,13 +2,15 @@
 //! agency contributions, the review's commissioning, evidence, report and actions. Commands and
 //! events share these types so what was asked for is exactly what is recorded.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::agency::SafeguardingPartner;
 use crate::ids::{
-    ActionId, AgencyId, LearningEventId, PartnershipId, PersonId, ProcessId, RecommendationId,
-    UserId,
+    ActionId, AgencyId, LearningEventId, LinkId, PartnershipId, PersonId, ProcessId,
+    RecommendationId, UserId,
 };
 use crate::report::OverviewReport;
 use crate::vocab::{
@@ -484,6 +486,53 @@ pub struct ContributionRequest {
     /// Times the partnership team reopened a sent response.
     #[serde(default)]
     pub reopened: u32,
+    /// Each practitioner's link's own draft, kept apart from the agency's draft and from
+    /// every other link's (issue 16, finding 4).
+    #[serde(default)]
+    pub link_drafts: BTreeMap<LinkId, ContributionDraft>,
+    /// What practitioners submitted through their links, by link: nothing of it counts as the
+    /// agency's response until the agency's representative or the partnership team accepts it.
+    #[serde(default)]
+    pub submissions: BTreeMap<LinkId, LinkSubmission>,
+}
+
+/// A practitioner's answers submitted through their link, for the agency to accept or decline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkSubmission {
+    /// When the practitioner submitted them.
+    pub submitted_on: Date,
+    /// The answers.
+    pub draft: ContributionDraft,
+    /// Whether the agency has decided on them yet.
+    pub outcome: SubmissionOutcome,
+}
+
+/// What became of a practitioner's submission.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "outcome")]
+pub enum SubmissionOutcome {
+    /// Waiting for the agency's representative or the partnership team.
+    Pending,
+    /// Taken as the agency's draft, to check and send.
+    Accepted {
+        /// When.
+        on: Date,
+    },
+    /// Not taken, with why.
+    Declined {
+        /// When.
+        on: Date,
+        /// Why.
+        reason: NonEmptyText,
+    },
+}
+
+impl LinkSubmission {
+    /// Still waiting for a decision.
+    #[must_use]
+    pub const fn is_pending(&self) -> bool {
+        matches!(self.outcome, SubmissionOutcome::Pending)
+    }
 }
 
 impl ContributionRequest {

@@ -621,6 +621,8 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                         status: ContributionStatus::Requested,
                         draft: None,
                         reopened: 0,
+                        link_drafts: std::collections::BTreeMap::new(),
+                        submissions: std::collections::BTreeMap::new(),
                     },
                 );
             }
@@ -643,10 +645,70 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
             kind,
             agency,
             draft,
+            link,
             ..
         } => {
             if let Some(r) = case.contributions.get_mut(&(*kind, *agency)) {
-                r.draft = Some(draft.clone());
+                match link {
+                    Some(link) => {
+                        r.link_drafts.insert(*link, draft.clone());
+                    }
+                    None => r.draft = Some(draft.clone()),
+                }
+            }
+        }
+        Event::PractitionerAnswersSubmitted {
+            kind,
+            agency,
+            link,
+            draft,
+            submitted_on,
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency)) {
+                r.link_drafts.remove(link);
+                r.submissions.insert(
+                    *link,
+                    super::model::LinkSubmission {
+                        submitted_on: *submitted_on,
+                        draft: draft.clone(),
+                        outcome: super::model::SubmissionOutcome::Pending,
+                    },
+                );
+            }
+        }
+        Event::PractitionerAnswersAccepted {
+            kind,
+            agency,
+            link,
+            accepted_on,
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency))
+                && let Some(s) = r.submissions.get_mut(link)
+            {
+                s.outcome = super::model::SubmissionOutcome::Accepted { on: *accepted_on };
+                // The practitioner's answers become the agency's; the agency's files and
+                // chronology entries stay with its draft.
+                let mut draft = r.draft.take().unwrap_or_default();
+                draft.form.answers.clone_from(&s.draft.form.answers);
+                draft.form.by = super::model::Responder::Practitioner;
+                draft.chronology.extend(s.draft.chronology.iter().cloned());
+                r.draft = Some(draft);
+            }
+        }
+        Event::PractitionerAnswersDeclined {
+            kind,
+            agency,
+            link,
+            reason,
+            declined_on,
+        } => {
+            if let Some(r) = case.contributions.get_mut(&(*kind, *agency))
+                && let Some(s) = r.submissions.get_mut(link)
+            {
+                s.outcome = super::model::SubmissionOutcome::Declined {
+                    on: *declined_on,
+                    reason: reason.clone(),
+                };
             }
         }
         Event::ContributionReopened { kind, agency, .. } => {

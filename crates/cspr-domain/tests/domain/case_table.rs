@@ -71,6 +71,10 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("waive-contribution/factual-accuracy", vec!["drafting"]),
         ("change-contribution-due/chronology", review.clone()),
         ("save-contribution-draft/chronology", review.clone()),
+        // A practitioner's link answers a request of its kind (issue 16, finding 4).
+        ("submit-practitioner-answers", vec!["rapid-review"]),
+        ("accept-practitioner-answers", vec!["rapid-review"]),
+        ("decline-practitioner-answers", vec!["rapid-review"]),
         ("reopen-contribution/chronology", review.clone()),
         ("mark-key-practice-episode", review.clone()),
         ("hold-rapid-review-meeting", vec!["rapid-review"]),
@@ -166,6 +170,26 @@ fn samples() -> BTreeMap<String, Command> {
         became_aware_on: time::macros::date!(2025 - 03 - 03),
     };
     out.insert(key(&found_notifiable), found_notifiable);
+    // A practitioner's link's commands (issue 16, finding 4), on an agency summary.
+    let link = cspr_domain::ids::LinkId(Uuid::from_u128(0x11A));
+    let (kind, agency) = (ContributionKind::AgencySummary, HEALTH);
+    for cmd in [
+        Command::SubmitPractitionerAnswers {
+            kind,
+            agency,
+            link,
+            draft: ContributionDraft::default(),
+        },
+        Command::AcceptPractitionerAnswers { kind, agency, link },
+        Command::DeclinePractitionerAnswers {
+            kind,
+            agency,
+            link,
+            reason: text("Answered by another."),
+        },
+    ] {
+        out.insert(key(&cmd), cmd);
+    }
     for cmd in crate::paths::samples() {
         out.insert(key(&cmd), cmd);
     }
@@ -195,11 +219,11 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
     commands.dedup();
     // Every variant of `Command` (44): a new command must join a script (or the samples) and
     // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
-    // pseudonyms), 1 (a referral that proves notifiable), and the missing paths of issue 15
-    // (`crate::paths::samples`).
+    // pseudonyms), 1 (a referral that proves notifiable), the missing paths of issue 15
+    // (`crate::paths::samples`) and 3 for practitioners' links (issue 16, finding 4).
     assert_eq!(
         commands.len(),
-        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len()
+        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len() + 3
     );
     assert_eq!(
         commands.len(),

@@ -20,6 +20,7 @@ mod deadlines;
 mod documents;
 mod figures;
 mod paths;
+mod practitioner_links;
 mod stage_awaits;
 mod statutory;
 mod timeline;

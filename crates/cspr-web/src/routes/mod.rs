@@ -112,6 +112,14 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import") => {
             post(requests::upload::import)
         }
+        (
+            "POST",
+            "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/accept",
+        ) => post(requests::submissions::accept),
+        (
+            "POST",
+            "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/decline",
+        ) => post(requests::submissions::decline),
         ("GET", "/cases/{case_id}/chronology") => get(requests::chronology::chronology_page),
         ("GET", "/cases/{case_id}/chronology.csv") => get(requests::chronology::chronology_csv),
         ("GET", "/cases/{case_id}/chronology.docx") => get(requests::chronology::chronology_docx),

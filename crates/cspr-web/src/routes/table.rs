@@ -124,6 +124,18 @@ pub const ROUTES: &[RouteSpec] = &[
         "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
         DRAFTS,
     ),
+    // Practitioners' submissions: the handler lets the team and that agency's representative
+    // decide (issue 16, finding 4).
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/accept",
+        DRAFTS,
+    ),
+    r(
+        "POST",
+        "/cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/decline",
+        DRAFTS,
+    ),
     r("GET", "/cases/{case_id}/chronology", READ),
     r("GET", "/cases/{case_id}/chronology.csv", READ),
     r("GET", "/cases/{case_id}/chronology.docx", READ),

@@ -291,6 +291,16 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
             "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}/import",
             nothing_there,
         ),
+        // A practitioner's submission (issue 16, finding 4): decided by those who answer for
+        // the agency; the matrix's link has sent nothing, so the page says so (400).
+        (
+            "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/accept",
+            agency_answer,
+        ),
+        (
+            "POST /cases/{case_id}/agencies/{agency_id}/requests/{kind}/submissions/{link_id}/decline",
+            agency_answer,
+        ),
         ("GET /cases/{case_id}/chronology", case_read),
         // One export rule (issue 16, finding 13): the chronology leaves the service only
         // with those who may export the case's documents.
@@ -503,6 +513,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{section}", "facts")
                     .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")
                     .replace("{comment_id}", "00000000-0000-0000-0000-00000000c0c0")
+                    .replace("{link_id}", "00000000-0000-0000-0000-0000000011a0")
                     .replace("{kind}", "agency-summary")
                     .replace(
                         "{action}",

@@ -201,6 +201,19 @@ async fn three_agencies_asked_two_answer_one_chased_and_the_chronology_merged() 
     web.click("button[value=send]").await;
     web.axe("practitioner done").await;
 
+    // The practitioner's answers wait for the agency (issue 16, finding 4): the team accepts
+    // them as police's draft and sends it.
+    web.sign_in(&site, TEAM, SECRET, "/dashboard").await;
+    web.goto(&format!(
+        "/cases/{case}/agencies/{POLICE}/requests/agency-summary"
+    ))
+    .await;
+    web.axe("practitioner submission").await;
+    web.click("form[action$='/accept'] button").await;
+    assert_contains(&page_text(&web).await, "are now your draft");
+    web.click("button[value=send]").await;
+    assert_contains(&page_text(&web).await, "Your response has been sent");
+
     // Children's services do not answer: overdue on the first working day after 18 March, then
     // escalated to their subgroup member three working days after.
     for day in [date!(2025 - 03 - 19), date!(2025 - 03 - 21)] {

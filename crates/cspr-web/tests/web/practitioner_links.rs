@@ -577,50 +577,101 @@ async fn without_email_set_up_the_page_says_so() {
     assert_eq!(link.code_hash, None, "no code was made");
 }
 
+/// Issue 16, finding 4: a link once saved into the agency's one draft (wiping the
+/// representative's answers) and sent it as the agency's response, in the name of the team
+/// member who made the link. Now the link has a draft of its own, its send is a submission the
+/// agency sees on its answer page and accepts (as its draft) or declines, and the stored events
+/// name the link.
 #[tokio::test]
 async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     use cspr_domain::case::model::{ContributionKind, ContributionStatus, Responder};
     use cspr_domain::examples::CSC;
+    use cspr_domain::ids::LinkId;
     let mut smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     t.agencies(&[CSC]).await;
     let (_, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
     // The example case at the rapid review: children's services' summary is still awaited.
     let case = t.case(PARTNERSHIP, "CSPR-2025-031").await;
-    let response = t
+    let key = (ContributionKind::AgencySummary, CSC);
+    let agency_page = format!("/cases/{case}/agencies/{CSC}/requests/agency-summary");
+    // The agency's own draft, before any practitioner answers.
+    let own = t
         .post(
-            &format!("/cases/{case}/practitioner-links"),
+            &agency_page,
             Some(&team),
-            &format!(
-                "email={}&form={}",
-                enc(EMAIL),
-                enc(&format!("agency-summary:{CSC}"))
-            ),
+            "intent=save&q-involvement=The+agency%27s+own+words.",
         )
         .await;
-    let page = body(response).await;
-    let at = page.find("/contribute/").expect("the link") + "/contribute/".len();
-    let token: String = page[at..].chars().take(64).collect();
+    assert_eq!(own.status(), StatusCode::SEE_OTHER);
+    let make = async |email: &str| {
+        let response = t
+            .post(
+                &format!("/cases/{case}/practitioner-links"),
+                Some(&team),
+                &format!(
+                    "email={}&form={}",
+                    enc(email),
+                    enc(&format!("agency-summary:{CSC}"))
+                ),
+            )
+            .await;
+        let page = body(response).await;
+        let at = page.find("/contribute/").expect("the link") + "/contribute/".len();
+        page[at..].chars().take(64).collect::<String>()
+    };
+    let token = make(EMAIL).await;
+    let other_token = make("alex.practitioner@nhs.example").await;
+    let link = LinkId::from_uuid(stored_link(&t, &token).await.id);
+    let other = LinkId::from_uuid(stored_link(&t, &other_token).await.id);
     let cookie = open_form(&t, &mut smtp, &token).await;
+    let other_cookie = open_form(&t, &mut smtp, &other_token).await;
 
-    // The request's questions, not the free text.
+    // The request's questions, not the free text, and nothing of the agency's draft.
     let page = body(get_form(&t, &token, &cookie).await).await;
     assert_contains(&page, "involvement with the child and family?");
     assert!(page.contains("name=\"q-known-risks\""));
     assert!(!page.contains("name=\"contribution\""));
+    assert!(
+        !page.contains("own words"),
+        "the agency's draft stays unseen"
+    );
 
-    // Saved, not sent: the draft is the practitioner's, the request still open.
+    // Saved, not sent: each link's draft is its own; the agency's is untouched.
     let saved = post_form(&t, &token, &cookie, &format!("intent=save&{INVOLVEMENT}")).await;
     assert_eq!(saved.status(), StatusCode::OK);
     assert_contains(&body(saved).await, "Your answers are saved");
+    let saved = post_form(
+        &t,
+        &other_token,
+        &other_cookie,
+        "intent=save&q-involvement=Health+visitor.",
+    )
+    .await;
+    assert_eq!(saved.status(), StatusCode::OK);
     let (loaded, _) = t.state.app().load(case).await.expect("case");
-    let r = &loaded.contributions[&(ContributionKind::AgencySummary, CSC)];
+    let r = &loaded.contributions[&key];
     assert!(matches!(r.status, ContributionStatus::Requested));
-    let draft = r.draft.as_ref().expect("draft");
-    assert_eq!(draft.form.by, Responder::Practitioner);
+    let agency_draft = r.draft.as_ref().expect("the agency's draft");
+    assert_eq!(agency_draft.form.by, Responder::Agency);
     assert_eq!(
-        draft.form.answers[0].answer,
+        agency_draft.form.answers[0].answer,
+        "The agency's own words."
+    );
+    assert_eq!(
+        r.link_drafts[&link].form.answers[0].answer,
         "School nurse saw the child weekly."
+    );
+    assert_eq!(
+        r.link_drafts[&other].form.answers[0].answer,
+        "Health visitor."
+    );
+    // Each practitioner sees their own link's draft only.
+    let page = body(get_form(&t, &other_token, &other_cookie).await).await;
+    assert!(page.contains("Health visitor."));
+    assert!(
+        !page.contains("School nurse"),
+        "another link's draft stays unseen"
     );
 
     // Sending with required answers missing: the errors, nothing sent, the link still works.
@@ -641,19 +692,47 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
     )
     .await;
     assert_eq!(sent.status(), StatusCode::OK);
+    assert_contains(&body(sent).await, "who will check them");
+    // Submitted, not the agency's response: the request is open, the agency's draft kept.
     let (loaded, _) = t.state.app().load(case).await.expect("case");
-    let ContributionStatus::Received { contribution, .. } =
-        &loaded.contributions[&(ContributionKind::AgencySummary, CSC)].status
-    else {
-        panic!("the practitioner's answers are the agency's response");
-    };
-    assert_eq!(contribution.form.by, Responder::Practitioner);
-    assert_eq!(contribution.form.answers.len(), 5);
+    let r = &loaded.contributions[&key];
     assert!(
-        contribution
-            .text
-            .as_str()
-            .contains("Share attendance sooner.")
+        matches!(r.status, ContributionStatus::Requested),
+        "a practitioner's send is not the agency's response"
+    );
+    assert_eq!(
+        r.draft.as_ref().expect("draft").form.answers[0].answer,
+        "The agency's own words."
+    );
+    assert!(r.submissions[&link].is_pending());
+
+    // The stored events of the links' steps name the links, never the team member.
+    let stored = t.store.load_stream(case.as_uuid()).await.expect("stream");
+    let link_events: Vec<(&str, &str)> = stored
+        .iter()
+        .filter(|e| e.actor.starts_with("practitioner-link:"))
+        .map(|e| (e.event_type.as_str(), e.actor.as_str()))
+        .collect();
+    let (by_link, by_other) = (
+        format!("practitioner-link:{link}"),
+        format!("practitioner-link:{other}"),
+    );
+    assert_eq!(
+        link_events,
+        [
+            ("contribution-draft-saved", by_link.as_str()),
+            ("contribution-draft-saved", by_other.as_str()),
+            ("practitioner-answers-submitted", by_link.as_str()),
+        ],
+        "{link_events:?}"
+    );
+    let log = t.case_log(case).await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "practitioner-answers-submitted"
+                && e.actor == by_link
+                && e.detail.contains(&link.to_string())),
+        "{log:?}"
     );
 
     // The link is spent: the same page as any bad link, and the refusal is logged.
@@ -666,4 +745,62 @@ async fn a_link_answers_its_agencys_open_request_with_the_requests_form() {
             .any(|e| e.action == "practitioner-link-refused" && e.detail == "link used"),
         "{log:?}"
     );
+
+    // The agency's answer page shows the submission, to accept or decline.
+    let page = body(t.get(&agency_page, Some(&team)).await).await;
+    assert_contains(&page, "Answers from practitioners");
+    assert_contains(&page, "Share attendance sooner.");
+    let submission = format!("{agency_page}/submissions/{link}");
+    assert_contains(&page, &format!("action=\"{submission}/accept\""));
+    // Declining needs a reason: the error summary, nothing changes.
+    let no_reason = t
+        .post(&format!("{submission}/decline"), Some(&team), "")
+        .await;
+    assert_eq!(no_reason.status(), StatusCode::BAD_REQUEST);
+    let page = body(no_reason).await;
+    assert_contains(&page, "govuk-error-summary");
+    assert_contains(&page, &format!("href=\"#reason-{link}\""));
+    // Accepted with a mark of an older draft: refused, nothing changes.
+    let stale = t
+        .post(&format!("{submission}/accept"), Some(&team), "seen=0123")
+        .await;
+    assert_eq!(stale.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        t.state
+            .app()
+            .load(case)
+            .await
+            .expect("case")
+            .0
+            .contributions[&key]
+            .submissions[&link]
+            .is_pending()
+    );
+    // Accepted from the page as drawn: the agency's draft, not yet sent.
+    let page = body(t.get(&agency_page, Some(&team)).await).await;
+    let at = page.find("name=\"seen\" value=\"").expect("mark") + "name=\"seen\" value=\"".len();
+    let mark: String = page[at..].chars().take_while(|c| *c != '"').collect();
+    let accepted = t
+        .post(
+            &format!("{submission}/accept"),
+            Some(&team),
+            &format!("seen={mark}"),
+        )
+        .await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    let (loaded, _) = t.state.app().load(case).await.expect("case");
+    let r = &loaded.contributions[&key];
+    assert!(
+        matches!(r.status, ContributionStatus::Requested),
+        "not sent"
+    );
+    let d = r.draft.as_ref().expect("draft");
+    assert_eq!(d.form.by, Responder::Practitioner);
+    assert!(
+        d.form
+            .answers
+            .iter()
+            .any(|a| a.answer == "Share attendance sooner.")
+    );
+    assert!(!r.submissions[&link].is_pending());
 }

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use cspr_app::answers::{self, AnswerError, Answered};
 use cspr_domain::case::model::{ContributionDraft, ContributionKind};
-use cspr_domain::ids::{AgencyId, CaseId, UserId};
+use cspr_domain::ids::{AgencyId, CaseId, LinkId, UserId};
 use cspr_store::PractitionerLink;
 use uuid::Uuid;
 
@@ -40,6 +40,8 @@ struct FormPage {
 #[template(path = "pages/contribute_done.html")]
 struct DonePage {
     chrome: Chrome,
+    /// Answers to a request, waiting for the agency to accept them (not a free text).
+    submitted: bool,
 }
 
 impl FormPage {
@@ -110,7 +112,13 @@ async fn open_request(
         .contributions
         .get(&(*kind, agency))
         .filter(|r| !r.is_settled())
-        .map(|r| (*kind, agency, answers::practitioners_draft(r))))
+        .map(|r| {
+            (
+                *kind,
+                agency,
+                answers::practitioners_draft(r, LinkId::from_uuid(link.id)),
+            )
+        }))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -242,6 +250,7 @@ pub async fn submit(
     .await?;
     let page = DonePage {
         chrome: Chrome::signed_out(&state),
+        submitted: false,
     };
     Ok(session::with_cookie(
         html(StatusCode::OK, &page)?,
@@ -249,8 +258,9 @@ pub async fn submit(
     ))
 }
 
-/// Saves the practitioner's answers as the request's draft, or sends them as the agency's
-/// response (which uses the link up).
+/// Saves the practitioner's answers as their link's own draft, or submits them for the agency
+/// to accept or decline (which uses the link up). The events name the link (issue 16,
+/// finding 4), never the team member who made it.
 #[allow(clippy::too_many_arguments)]
 async fn answer_request(
     state: &AppState,
@@ -264,11 +274,13 @@ async fn answer_request(
     let form = cspr_domain::forms::form_for(&state.app().settings().forms, kind);
     let answers = crate::routes::requests::posted_answers(&form, pairs);
     let none = std::collections::BTreeSet::new();
-    let actor = state.actor(UserId::from_uuid(link.created_by));
+    // The time of the request; no user acts (`answer_by_link` writes as the link).
+    let actor = state.actor(UserId::from_uuid(Uuid::nil()));
     let case_id = CaseId::from_uuid(link.case_id);
     let sending = pairs.iter().any(|(k, v)| k == "intent" && v == "send");
     let outcome = answers::answer_by_link(
         &state.app(),
+        LinkId::from_uuid(link.id),
         case_id,
         kind,
         agency,
@@ -278,7 +290,7 @@ async fn answer_request(
     )
     .await;
     match outcome {
-        Ok(Answered::Sent) => {}
+        Ok(Answered::Submitted | Answered::Sent) => {}
         Ok(_) => {
             log(
                 state,
@@ -309,9 +321,9 @@ async fn answer_request(
     log(
         state,
         Some(link),
-        "practitioner-contribution-sent",
+        "practitioner-answers-submitted",
         format!(
-            "link {} for {}, recorded as the agency's response",
+            "link {} for {}, waiting for the agency to accept or decline",
             link.id, link.form
         ),
         source,
@@ -319,6 +331,7 @@ async fn answer_request(
     .await?;
     let page = DonePage {
         chrome: Chrome::signed_out(state),
+        submitted: true,
     };
     Ok(session::with_cookie(
         html(StatusCode::OK, &page)?,

@@ -14,6 +14,7 @@
 //! One module per part: [`create`] (the requests of a case: asking, due dates, reopening),
 //! [`questions`] (the form as drawn and as posted, shared with practitioners' contributions),
 //! [`respond`] (the agency's answer form; the answering itself is `cspr_app::answers`),
+//! [`submissions`] (practitioners' submitted answers, accepted or declined by the agency),
 //! [`upload`] (files and chronology uploads), [`consolidated`] (sent responses side by side),
 //! [`chronology`] (the integrated chronology and its exports) and [`forms`] (the partnership's
 //! forms). This module holds what they share: posted pairs, kinds and their slugs, and running a
@@ -25,6 +26,7 @@ pub mod create;
 pub mod forms;
 pub mod questions;
 pub mod respond;
+pub mod submissions;
 pub mod upload;
 
 use axum::extract::{FromRequestParts, Path};

@@ -52,6 +52,18 @@ pub(super) fn entry_view(e: &ChronologyEntry) -> EntryView {
     }
 }
 
+/// A practitioner's submission waiting for the agency, as drawn.
+pub(super) struct SubmissionView {
+    pub(super) submitted: String,
+    pub(super) link: String,
+    /// (question as asked, answer), the answered ones only.
+    pub(super) answers: Vec<(String, String)>,
+    pub(super) accept: String,
+    pub(super) decline: String,
+    pub(super) reason_field: String,
+    pub(super) reason_error: String,
+}
+
 #[derive(Template)]
 #[template(path = "pages/request_respond.html")]
 pub(super) struct RespondPage {
@@ -64,6 +76,13 @@ pub(super) struct RespondPage {
     pub(super) sent: String,
     pub(super) reopened: bool,
     pub(super) editable: bool,
+    /// Whether the person may accept or decline practitioners' submissions (decline).
+    pub(super) may_decide: bool,
+    /// ... and accept them (the request is still open).
+    pub(super) may_accept: bool,
+    pub(super) submissions: Vec<SubmissionView>,
+    /// The mark of the agency's draft as it is now, for an accept to carry.
+    pub(super) draft_mark: String,
     pub(super) intro: String,
     pub(super) sections: Vec<SectionView>,
     /// The mark of the draft's answers the form was drawn from (see `answers::answers_mark`).

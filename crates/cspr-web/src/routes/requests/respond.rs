@@ -38,6 +38,8 @@ pub(super) struct RespondInput {
     pub(super) import_error: String,
     pub(super) import_errors: Vec<String>,
     pub(super) success: String,
+    /// The decline form of a practitioner's submission that was refused, and why.
+    pub(super) decline_error: Option<(cspr_domain::ids::LinkId, String)>,
     pub(super) status: StatusCode,
 }
 
@@ -54,6 +56,7 @@ impl Default for RespondInput {
             import_error: String::new(),
             import_errors: Vec::new(),
             success: String::new(),
+            decline_error: None,
             status: StatusCode::OK,
         }
     }
@@ -97,7 +100,38 @@ pub(super) async fn respond_page(
         }
         ContributionStatus::Requested => String::new(),
     };
-    let editable = !request.is_settled() && cspr_app::policy::may_answer_for_agency(p, t.agency);
+    let may_answer = cspr_app::policy::may_answer_for_agency(p, t.agency);
+    let editable = !request.is_settled() && may_answer;
+    let submissions = answers::pending_submissions(request)
+        .into_iter()
+        .map(|(link, s)| {
+            let base = format!(
+                "/cases/{case_id}/agencies/{}/requests/{slug}/submissions/{link}",
+                t.agency
+            );
+            super::questions::SubmissionView {
+                submitted: long_date(s.submitted_on),
+                link: link.to_string(),
+                answers: s
+                    .draft
+                    .form
+                    .answers
+                    .iter()
+                    .filter(|a| !a.answer.trim().is_empty())
+                    .map(|a| (a.asked.clone(), a.answer.clone()))
+                    .collect(),
+                accept: format!("{base}/accept"),
+                decline: format!("{base}/decline"),
+                reason_field: super::submissions::reason_field(link),
+                reason_error: input
+                    .decline_error
+                    .as_ref()
+                    .filter(|(l, _)| *l == link)
+                    .map(|(_, e)| e.clone())
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
     let files = super::attachments(case_id, t.kind, &draft.form);
     let mut errors = input.errors;
     if !input.entry_error.is_empty() {
@@ -119,6 +153,10 @@ pub(super) async fn respond_page(
         sent,
         reopened: request.reopened > 0 && !request.is_settled(),
         editable,
+        may_decide: may_answer,
+        may_accept: editable,
+        submissions,
+        draft_mark: cspr_app::answers::answers_mark(&draft),
         intro: form.intro.clone(),
         sections: sections(&form, &answers, &input.missing),
         seen: input
@@ -161,6 +199,12 @@ pub async fn respond(
         "file" => "The file is added to your draft.",
         "imported" => "The entries in the file are added to your draft.",
         "entry" => "The entry is added to your draft.",
+        "accepted" => {
+            "The practitioner's answers are now your draft. Check them, then send the response."
+        }
+        "declined" => {
+            "The practitioner's answers are declined. They are not part of your response."
+        }
         _ => "",
     };
     let input = RespondInput {
@@ -215,7 +259,7 @@ pub async fn respond_submit(
             let done = match done {
                 Answered::Saved => "saved",
                 Answered::EntryAdded => "entry",
-                Answered::Sent => "sent",
+                Answered::Sent | Answered::Submitted => "sent",
             };
             return Ok(super::upload::done(&access, &t, done));
         }
@@ -287,6 +331,10 @@ pub(crate) fn answer_error(e: AnswerError) -> Result<(String, String), WebError>
             "Someone else saved this response after you opened it, so your answers were not saved. Their answers are not shown here: your own are below. Check them against the saved response, then save again to replace it".to_owned(),
         ),
         AnswerError::Import(_) => (String::new(), "The file cannot be read".to_owned()),
+        AnswerError::NoReason => (
+            "#reason".to_owned(),
+            "Enter why you are declining these answers".to_owned(),
+        ),
         AnswerError::App(e) => (String::new(), crate::refused(e)?),
     })
 }
