@@ -51,6 +51,10 @@ pub struct WebConfig {
     /// The address people open cspr at (`https://cspr.example.org`), for links in emails;
     /// reminders are not sent without it.
     pub public_url: Option<String>,
+    /// The reverse proxies in front of cspr: a request from one of these carries the client's
+    /// address in `X-Forwarded-For`, which is then believed (issue 16, finding 7). Empty: the
+    /// connection's own address is the client's.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl WebConfig {
@@ -67,6 +71,7 @@ impl WebConfig {
             mail: None,
             oidc: None,
             public_url: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }

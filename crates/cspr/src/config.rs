@@ -65,6 +65,7 @@ pub const KEYS: &[&str] = &[
     "oidc_client_secret_file",
     "oidc_redirect_url",
     "public_url",
+    "trusted_proxies",
 ];
 
 /// Keys whose environment variable is taken exactly as written. figment reads other variables
@@ -114,6 +115,8 @@ struct RawSettings {
     oidc_redirect_url: Option<String>,
     #[serde(default, deserialize_with = "text")]
     public_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    trusted_proxies: Option<String>,
 }
 
 /// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
@@ -171,6 +174,8 @@ pub struct Settings {
     /// The address people reach this service at (`https://cspr.example.org`), for links in
     /// emails; reminders are sent only when it and email are set.
     pub public_url: Option<String>,
+    /// The reverse proxies whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Which database a URL points at. The URL itself may hold a password, so it stays secret.
@@ -408,6 +413,21 @@ impl Settings {
                 Some(url.to_owned())
             }
         };
+        let trusted_proxies = raw
+            .trusted_proxies
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .map(|a| {
+                a.parse::<std::net::IpAddr>().map_err(|_| {
+                    Failure::config(
+                        "trusted_proxies (CSPR_TRUSTED_PROXIES) must be IP addresses separated by commas, like 10.0.0.2, 10.0.0.3",
+                    )
+                })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             data_dir,
             database,
@@ -423,6 +443,7 @@ impl Settings {
             mail,
             oidc,
             public_url,
+            trusted_proxies,
         })
     }
 
@@ -889,6 +910,31 @@ mod tests {
         ] {
             let e = url(bad).unwrap_err().to_string();
             assert!(e.contains("public_url (CSPR_PUBLIC_URL)"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_refused() {
+        let proxies = |p: &str| {
+            Settings::from_raw(RawSettings {
+                trusted_proxies: Some(p.to_owned()),
+                ..RawSettings::default()
+            })
+        };
+        assert_eq!(
+            proxies(" 10.0.0.2, ::1 ").unwrap().trusted_proxies,
+            [
+                "10.0.0.2".parse::<std::net::IpAddr>().unwrap(),
+                "::1".parse().unwrap()
+            ]
+        );
+        assert!(proxies("").unwrap().trusted_proxies.is_empty());
+        for bad in ["10.0.0.0/8", "proxy.example.org", "10.0.0.2;10.0.0.3"] {
+            let e = proxies(bad).unwrap_err().to_string();
+            assert!(
+                e.contains("trusted_proxies (CSPR_TRUSTED_PROXIES)"),
+                "{bad}: {e}"
+            );
         }
     }
 

@@ -149,6 +149,7 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.mail = settings.mail.clone();
     web.oidc = settings.oidc.clone();
     web.public_url = settings.public_url.clone();
+    web.trusted_proxies = settings.trusted_proxies.clone();
     web
 }
 

@@ -17,14 +17,48 @@ use crate::reader::Source;
 use crate::session::{self, Ended};
 use crate::{AppState, WebError};
 
-/// Who the request comes from, for logs.
-pub(crate) fn source(request: &Request) -> Source {
-    Source(
-        request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
-    )
+/// Who the request comes from, for the access log and the per-address throttle: the
+/// connection's address, or, when that is one of the `trusted` proxies, the client address the
+/// proxies added to `X-Forwarded-For` (the last one not itself a trusted proxy; an address a
+/// client wrote there itself comes before the proxies' and is never believed).
+pub(crate) fn source(request: &Request, trusted: &[std::net::IpAddr]) -> Source {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let forwarded: Vec<&str> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    Source(client_address(peer, &forwarded.join(","), trusted))
+}
+
+/// The client's address from the connection's `peer` and the `X-Forwarded-For` list, given the
+/// trusted proxies; "unknown" when there is none to be had.
+#[must_use]
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    forwarded_for: &str,
+    trusted: &[std::net::IpAddr],
+) -> String {
+    let Some(peer) = peer else {
+        return "unknown".to_owned();
+    };
+    if !trusted.contains(&peer) {
+        return peer.to_string();
+    }
+    // Right to left: each trusted proxy appended the address it saw.
+    for hop in forwarded_for.rsplit(',').map(str::trim) {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) if trusted.contains(&ip) => {}
+            Ok(ip) => return ip.to_string(),
+            // Garbage where an address should be: the chain cannot be followed further.
+            Err(_) => return peer.to_string(),
+        }
+    }
+    peer.to_string()
 }
 
 fn param(params: &RawPathParams, name: &str) -> Option<Uuid> {
@@ -42,7 +76,7 @@ pub(super) async fn guard(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let src = source(&request);
+    let src = source(&request, &state.config().trusted_proxies);
     request.extensions_mut().insert(src.clone());
     if rule == Rule::Public {
         return next.run(request).await;
@@ -162,5 +196,48 @@ fn signed_out(request: &Request, ended: Ended) -> Response {
         response
     } else {
         session::with_cookie(response, &session::clear_cookie())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_address;
+    use std::net::IpAddr;
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().expect("an address")
+    }
+
+    /// Issue 16, finding 7: behind a trusted proxy each client has its own address (so its own
+    /// throttling key and access-log source); a header from anyone else, or an address a client
+    /// wrote into the header itself, is not believed.
+    #[test]
+    fn the_client_address_is_believed_from_trusted_proxies_only() {
+        let proxy = ip("10.0.0.2");
+        let trusted = [proxy, ip("10.0.0.3")];
+        // No proxy configured: the connection's address, whatever the header says.
+        assert_eq!(client_address(Some(proxy), "203.0.113.7", &[]), "10.0.0.2");
+        // A client talking directly cannot choose its address.
+        assert_eq!(
+            client_address(Some(ip("198.51.100.9")), "203.0.113.7", &trusted),
+            "198.51.100.9"
+        );
+        // Through the proxy: the address it saw.
+        assert_eq!(
+            client_address(Some(proxy), "203.0.113.7", &trusted),
+            "203.0.113.7"
+        );
+        // Two proxies deep; a forged first entry is skipped.
+        assert_eq!(
+            client_address(Some(proxy), "1.2.3.4, 203.0.113.7, 10.0.0.3", &trusted),
+            "203.0.113.7"
+        );
+        // Nothing usable in the header: the proxy's own address.
+        assert_eq!(client_address(Some(proxy), "", &trusted), "10.0.0.2");
+        assert_eq!(
+            client_address(Some(proxy), "not-an-address", &trusted),
+            "10.0.0.2"
+        );
+        assert_eq!(client_address(None, "203.0.113.7", &trusted), "unknown");
     }
 }

@@ -422,12 +422,12 @@ async fn every_page_passes_axe() {
     for (name, path, heading) in [
         ("admin-admin", "/admin", "Administration"),
         ("admin-users", "/admin/users", "Users and roles"),
-        ("admin-users-new", "/admin/users/new", "Add a user"),
         (
             "admin-approvals",
             "/admin/approvals",
             "Roles waiting for approval",
         ),
+        ("admin-users-new", "/admin/users/new", "Add a user"),
     ] {
         web.goto(path).await;
         assert_eq!(web.h1().await, heading, "{path}");
