@@ -55,6 +55,9 @@ pub struct WebConfig {
     /// address in `X-Forwarded-For`, which is then believed (issue 16, finding 7). Empty: the
     /// connection's own address is the client's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Most requests handled at once; one more is answered at once with 503 and `Retry-After`
+    /// instead of queueing (issue 16, finding 7: unauthenticated load cannot pile up).
+    pub max_concurrent_requests: usize,
 }
 
 impl WebConfig {
@@ -72,6 +75,7 @@ impl WebConfig {
             oidc: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            max_concurrent_requests: 256,
         }
     }
 }
@@ -81,6 +85,8 @@ pub use cspr_app::{Clock, Services, SystemClock};
 struct Inner {
     services: Services,
     config: WebConfig,
+    /// One permit per request in flight (`security::shed_load`).
+    in_flight: Arc<tokio::sync::Semaphore>,
 }
 
 /// Shared state of the web application: the partnership's services (every workflow goes
@@ -115,7 +121,20 @@ impl AppState {
             clock,
         )
         .with_mail(config.mail.clone(), config.public_url.clone());
-        Self(Arc::new(Inner { services, config }))
+        let in_flight = Arc::new(tokio::sync::Semaphore::new(
+            config.max_concurrent_requests.max(1),
+        ));
+        Self(Arc::new(Inner {
+            services,
+            config,
+            in_flight,
+        }))
+    }
+
+    /// The permits of the requests in flight: a test takes them to see the service shed load.
+    #[must_use]
+    pub fn in_flight(&self) -> Arc<tokio::sync::Semaphore> {
+        Arc::clone(&self.0.in_flight)
     }
 
     /// The partnership's services.

@@ -132,6 +132,25 @@ async fn limit_body(
     }
 }
 
+/// Answers at once with 503 and `Retry-After` when `max_concurrent_requests` requests are
+/// already in flight, rather than letting a burst queue up behind them (issue 16, finding 7).
+async fn shed_load(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let Ok(_permit) = state.in_flight().try_acquire_owned() else {
+        tracing::warn!("request refused: too many in flight");
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(axum::http::header::RETRY_AFTER, "5")],
+            "The service is busy. Try again in a few seconds.",
+        )
+            .into_response();
+    };
+    next.run(request).await
+}
+
 /// Wraps the routed application in the security layers.
 pub fn layers(routed: Router, state: &AppState) -> Router {
     let config = state.config();
@@ -151,6 +170,7 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .layer(middleware::from_fn(headers))
         .layer(
             TraceLayer::new_for_http()

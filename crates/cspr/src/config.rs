@@ -53,6 +53,7 @@ pub const KEYS: &[&str] = &[
     "closure_days",
     "request_timeout_secs",
     "max_body_bytes",
+    "max_concurrent_requests",
     "session_idle_minutes",
     "session_absolute_hours",
     "smtp_host",
@@ -95,6 +96,7 @@ struct RawSettings {
     closure_days: Option<Vec<String>>,
     request_timeout_secs: Option<u64>,
     max_body_bytes: Option<u64>,
+    max_concurrent_requests: Option<u64>,
     session_idle_minutes: Option<u64>,
     session_absolute_hours: Option<u64>,
     #[serde(default, deserialize_with = "text")]
@@ -162,6 +164,8 @@ pub struct Settings {
     pub closure_days: Vec<Date>,
     pub request_timeout_secs: u64,
     pub max_body_bytes: u64,
+    /// Most requests handled at once (issue 16, finding 7).
+    pub max_concurrent_requests: u64,
     /// A signed-in session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A signed-in session ends this many hours after sign-in.
@@ -369,6 +373,12 @@ impl Settings {
                 "max_body_bytes (CSPR_MAX_BODY_BYTES) must be at least 1",
             ));
         }
+        let max_concurrent_requests = raw.max_concurrent_requests.unwrap_or(256);
+        if !(1..=100_000).contains(&max_concurrent_requests) {
+            return Err(Failure::config(
+                "max_concurrent_requests (CSPR_MAX_CONCURRENT_REQUESTS) must be from 1 to 100000",
+            ));
+        }
         let session_idle_minutes = raw
             .session_idle_minutes
             .unwrap_or(DEFAULT_SESSION_IDLE_MINUTES);
@@ -438,6 +448,7 @@ impl Settings {
             closure_days,
             request_timeout_secs,
             max_body_bytes,
+            max_concurrent_requests,
             session_idle_minutes,
             session_absolute_hours,
             mail,

@@ -145,6 +145,8 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.session_absolute =
         time::Duration::hours(i64::try_from(settings.session_absolute_hours).unwrap_or(12));
     web.max_body_bytes = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
+    web.max_concurrent_requests =
+        usize::try_from(settings.max_concurrent_requests).unwrap_or(usize::MAX);
     web.request_timeout = Duration::from_secs(settings.request_timeout_secs);
     web.mail = settings.mail.clone();
     web.oidc = settings.oidc.clone();

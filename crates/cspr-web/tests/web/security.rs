@@ -927,3 +927,25 @@ async fn a_role_that_sees_every_case_needs_a_second_persons_approval() {
             .any(|e| e.action == "role-grant-refused")
     );
 }
+
+/// Issue 16, finding 7: a burst beyond `max_concurrent_requests` is answered at once with 503
+/// and `Retry-After`, with the security headers, instead of piling up behind the requests in
+/// flight; once one finishes, requests are served again.
+#[tokio::test]
+async fn requests_beyond_the_concurrency_limit_are_shed_at_once() {
+    let t = TestApp::with_config(|c| c.max_concurrent_requests = 2).await;
+    let in_flight = t.state.in_flight();
+    let first = in_flight.clone().try_acquire_owned().expect("a permit");
+    assert_eq!(t.status("/sign-in", None).await, StatusCode::OK, "one left");
+    let second = in_flight.clone().try_acquire_owned().expect("a permit");
+    let r = t.get("/sign-in", None).await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
+    assert!(r.headers().get("content-security-policy").is_some());
+    drop(second);
+    assert_eq!(t.status("/sign-in", None).await, StatusCode::OK);
+    drop(first);
+}
