@@ -168,6 +168,18 @@ pub(super) async fn guard(
             Denied::Forbidden | Denied::SignedOut => WebError::Forbidden.into_response(),
         };
     }
+    // A sensitive change needs a recent proof of who they are (ASVS 7.5.3).
+    let template = matched_route(&request);
+    if crate::routes::stepup::needed(request.method().as_str(), &template)
+        && !crate::routes::stepup::fresh(live.session.reauth_at, state.now())
+    {
+        let back = crate::routes::stepup::back_to(request.uri().path(), &template);
+        return Redirect::to(&format!(
+            "/confirm-identity?next={}",
+            crate::routes::stepup::safe_next(&back)
+        ))
+        .into_response();
+    }
     request.extensions_mut().insert(principal);
     request.extensions_mut().insert(live);
     next.run(request).await

@@ -29,6 +29,7 @@ mod publication;
 mod published;
 pub mod requests;
 mod signin;
+pub mod stepup;
 pub mod table;
 mod themes;
 mod tracker;
@@ -197,6 +198,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/admin/users/{user_id}/activation") => post(admin::users::activation_submit),
         ("GET", "/admin/approvals") => get(admin::approvals::approvals_after),
         ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::decide),
+        ("GET", "/confirm-identity") => get(stepup::form),
+        ("POST", "/confirm-identity") => post(stepup::submit),
         ("GET", "/activate/{token}") => get(activate::form),
         ("POST", "/activate/{token}") => post(activate::submit),
         ("GET", "/admin/agencies") => get(admin::agencies::agencies),

@@ -281,7 +281,11 @@ pub async fn two_factor_form(
     .into_response())
 }
 
-async fn check_code(state: &AppState, user: &UserRow, code: &str) -> Result<bool, WebError> {
+pub(crate) async fn check_code(
+    state: &AppState,
+    user: &UserRow,
+    code: &str,
+) -> Result<bool, WebError> {
     let code = code.trim();
     if code.len() > 6 || code.contains('-') {
         let used = state

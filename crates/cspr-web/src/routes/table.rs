@@ -242,6 +242,8 @@ pub const ROUTES: &[RouteSpec] = &[
         "/admin/approvals/{grant_id}",
         Rule::Roles(APPROVERS),
     ),
+    r("GET", "/confirm-identity", Rule::SignedIn),
+    r("POST", "/confirm-identity", Rule::SignedIn),
     r("GET", "/activate/{token}", Rule::Public),
     r("POST", "/activate/{token}", Rule::Public),
     r("GET", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),

@@ -398,6 +398,8 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /admin/approvals", settings_people),
         ("POST /admin/approvals/{grant_id}", settings_people),
         // An unknown or spent link is "not found" to everyone.
+        ("GET /confirm-identity", any_signed_in),
+        ("POST /confirm-identity", any_signed_in),
         ("GET /activate/{token}", nobody),
         ("POST /activate/{token}", nobody),
         ("GET /admin/users/{user_id}", admins),

@@ -65,6 +65,11 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
         ("cases", "/cases".into(), "Cases".into()),
         ("actions", "/actions".into(), "Action tracker".into()),
         (
+            "confirm-identity",
+            "/confirm-identity?next=/dashboard".into(),
+            "Confirm it is you".into(),
+        ),
+        (
             "case",
             format!("/cases/{case}"),
             format!("Case {reference}"),

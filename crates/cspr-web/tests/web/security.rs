@@ -949,3 +949,76 @@ async fn requests_beyond_the_concurrency_limit_are_shed_at_once() {
     assert_eq!(t.status("/sign-in", None).await, StatusCode::OK);
     drop(first);
 }
+
+/// Step-up re-authentication (ASVS 7.5.3; issue 16): five minutes after signing in, a sensitive
+/// change (here, adding an account) sends the person to confirm who they are, changes nothing
+/// until they do, refuses and logs a wrong password, and after the proof lets the change
+/// through and goes back to the form.
+#[tokio::test]
+async fn a_sensitive_change_needs_a_recent_proof_of_identity() {
+    let t = TestApp::spawn().await;
+    let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let add = "name=Jo+Newcomer&email=jo%40example.org&role=subgroup-member&agency=";
+    // Just signed in: through.
+    let r = t.post("/admin/users/new", Some(&admin), add).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(location(&r).expect("to").starts_with("/admin/users/"));
+    // Six minutes on: sent to confirm, nothing made.
+    t.set_now(t.state.now() + time::Duration::minutes(6));
+    let second = "name=Al+Second&email=al%40example.org&role=subgroup-member&agency=";
+    let r = t.post("/admin/users/new", Some(&admin), second).await;
+    assert_eq!(
+        location(&r).as_deref(),
+        Some("/confirm-identity?next=/admin/users/new")
+    );
+    assert!(
+        t.store
+            .user_by_email("al@example.org")
+            .await
+            .expect("user")
+            .is_none()
+    );
+    let page = body(
+        t.get("/confirm-identity?next=/admin/users/new", Some(&admin))
+            .await,
+    )
+    .await;
+    assert_contains(&page, "Confirm it is you");
+    let code = cspr_web::auth::totp::code_at(
+        &SECRET,
+        u64::try_from(t.state.now().unix_timestamp()).expect("time"),
+    );
+    let wrong = format!("password=not+my+password&code={code}");
+    let r = t
+        .post(
+            "/confirm-identity?next=/admin/users/new",
+            Some(&admin),
+            &wrong,
+        )
+        .await;
+    assert_contains(&error_summary(&body(r).await), "Enter your password");
+    assert!(t.log().await.iter().any(|e| e.action == "step-up-failed"));
+    let right = format!("password={}&code={code}", PASSWORD.replace(' ', "+"));
+    let r = t
+        .post(
+            "/confirm-identity?next=/admin/users/new",
+            Some(&admin),
+            &right,
+        )
+        .await;
+    assert_eq!(location(&r).as_deref(), Some("/admin/users/new"));
+    // Outside this site is never a place to go back to.
+    let r = t
+        .get("/confirm-identity?next=//evil.example", Some(&admin))
+        .await;
+    assert!(!body(r).await.contains("evil.example"));
+    let r = t.post("/admin/users/new", Some(&admin), second).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        t.store
+            .user_by_email("al@example.org")
+            .await
+            .expect("user")
+            .is_some()
+    );
+}

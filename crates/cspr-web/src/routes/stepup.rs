@@ -1,0 +1,231 @@
+//! Step-up re-authentication (ASVS 7.5.3; issue 16): publishing, withdrawing a report,
+//! exporting a document, making or changing an account, deciding a role request and changing
+//! a case's members need the person to have proved who they are within the last
+//! [`STEP_UP_MINUTES`] minutes. Signing in counts; otherwise the guard sends them to
+//! `/confirm-identity`, which asks again for their password and authenticator code, then back
+//! to the page they were on (what they had typed is not kept: they send it again).
+
+use axum::extract::Query;
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::auth::password;
+use crate::extract::Session;
+use crate::layout::Chrome;
+use crate::routes::form::{Field, FieldKind, FormPage};
+use crate::routes::signin::{admit, check_code, log, wait_words};
+use crate::{AppState, ValidForm, WebError};
+
+/// How recent the proof must be.
+pub const STEP_UP_MINUTES: i64 = 5;
+
+/// The changes that need a recent proof: (method, route template).
+const STEP_UP: &[(&str, &str)] = &[
+    ("POST", "/cases/{case_id}/publication/publish"),
+    ("POST", "/cases/{case_id}/publication/withdraw"),
+    ("POST", "/cases/{case_id}/documents/{document}/exports"),
+    ("POST", "/cases/{case_id}/members"),
+    ("POST", "/cases/{case_id}/members/{user_id}/remove"),
+    ("POST", "/admin/users/new"),
+    ("POST", "/admin/users/{user_id}"),
+    ("POST", "/admin/approvals/{grant_id}"),
+];
+
+/// Whether a request to this route needs a recent proof.
+#[must_use]
+pub fn needed(method: &str, template: &str) -> bool {
+    STEP_UP.iter().any(|(m, t)| *m == method && *t == template)
+}
+
+/// Whether the session's last proof is recent enough at `now`.
+#[must_use]
+pub fn fresh(reauth_at: Option<time::OffsetDateTime>, now: time::OffsetDateTime) -> bool {
+    reauth_at.is_some_and(|at| now - at <= time::Duration::minutes(STEP_UP_MINUTES))
+}
+
+/// The page to come back to after the proof: the form's own page when the route has one, else
+/// the page above it (`/cases/{id}/publication` for a withdrawal).
+#[must_use]
+pub fn back_to(path: &str, template: &str) -> String {
+    let has_page = crate::routes::ROUTES
+        .iter()
+        .any(|r| r.method == "GET" && r.path == template);
+    if has_page {
+        path.to_owned()
+    } else {
+        path.rsplit_once('/')
+            .map_or_else(|| "/".to_owned(), |(up, _)| up.to_owned())
+    }
+}
+
+/// Only a path of this site made of ids and words (`/cases/<id>/publication`): never
+/// `//host`, a scheme, a query or anything to escape.
+pub fn safe_next(next: &str) -> &str {
+    let plain = next
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '-' | '_'));
+    if plain && next.starts_with('/') && !next.starts_with("//") {
+        next
+    } else {
+        "/dashboard"
+    }
+}
+
+/// Where to go afterwards.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Next {
+    next: String,
+}
+
+/// The proof as posted.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct Proof {
+    password: String,
+    code: String,
+}
+
+fn page(
+    state: &AppState,
+    live: &crate::session::Live,
+    next: &str,
+    errors: Vec<(&'static str, String)>,
+) -> FormPage {
+    let mut fields = Vec::new();
+    if live.user.password_hash.is_some() {
+        fields.push(Field::new("password", "Password", FieldKind::Password, ""));
+    }
+    fields.push(
+        Field::new(
+            "code",
+            "Code from your authenticator app",
+            FieldKind::Text,
+            "",
+        )
+        .hint("The 6-digit code, or one of your recovery codes"),
+    );
+    FormPage {
+        chrome: Chrome::signed_out(state),
+        heading: "Confirm it is you",
+        intro: vec![format!(
+            "This change needs you to have signed in within the last {STEP_UP_MINUTES} minutes. Enter your details again, then make the change again."
+        )],
+        action: format!("/confirm-identity?next={}", safe_next(next)),
+        fields,
+        errors,
+        submit: "Continue",
+        success: None,
+        back: None,
+        links: Vec::new(),
+        buttons: Vec::new(),
+    }
+}
+
+/// The form.
+pub async fn form(
+    Session(state, live, _): Session,
+    Query(q): Query<Next>,
+) -> Result<Response, WebError> {
+    page(&state, &live, &q.next, Vec::new()).render_page()
+}
+
+/// Checks the password and the code (throttled and logged like signing in), records the proof
+/// on the session, and goes back.
+pub async fn submit(
+    Session(state, live, source): Session,
+    Query(q): Query<Next>,
+    ValidForm(form): ValidForm<Proof>,
+) -> Result<Response, WebError> {
+    let user = &live.user;
+    let key = format!("reauth:{}", user.id);
+    if let Some(wait) = admit(&state, &[&key]).await? {
+        return page(&state, &live, &q.next, vec![("code", wait_words(wait))]).render_page();
+    }
+    let password_ok = match user.password_hash.clone() {
+        Some(hash) => {
+            password::verify_password_off_thread(SecretString::from(form.password), hash).await
+        }
+        None => true,
+    };
+    // The code is checked (and its time step spent) only after a right password.
+    let ok = password_ok && user.totp_enabled && check_code(&state, user, &form.code).await?;
+    if !ok {
+        log(
+            &state,
+            user.id.to_string(),
+            "step-up-failed",
+            "password or code",
+            &source,
+        )
+        .await?;
+        return page(
+            &state,
+            &live,
+            &q.next,
+            vec![(
+                if password_ok { "code" } else { "password" },
+                "Enter your password and the code shown in your authenticator app".to_owned(),
+            )],
+        )
+        .render_page();
+    }
+    state.store().clear_login_failures(&key).await?;
+    state
+        .store()
+        .set_session_reauth(&live.session.token_hash, state.now())
+        .await?;
+    log(
+        &state,
+        user.id.to_string(),
+        "step-up",
+        "password and code",
+        &source,
+    )
+    .await?;
+    Ok(Redirect::to(safe_next(&q.next)).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_paths_are_followed_back() {
+        assert_eq!(safe_next("/cases/1/publication"), "/cases/1/publication");
+        for bad in [
+            "//evil.example",
+            "https://evil.example",
+            "\\\\evil",
+            "",
+            "/\\evil",
+        ] {
+            assert_eq!(safe_next(bad), "/dashboard", "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_withdrawal_comes_back_to_the_publication_page() {
+        assert_eq!(
+            back_to(
+                "/cases/abc/publication/withdraw",
+                "/cases/{case_id}/publication/withdraw"
+            ),
+            "/cases/abc/publication"
+        );
+        assert_eq!(
+            back_to(
+                "/cases/abc/publication/publish",
+                "/cases/{case_id}/publication/publish"
+            ),
+            "/cases/abc/publication/publish"
+        );
+        assert!(
+            STEP_UP.iter().all(|(m, t)| crate::routes::ROUTES
+                .iter()
+                .any(|r| r.method == *m && r.path == *t)),
+            "every step-up route exists"
+        );
+    }
+}
