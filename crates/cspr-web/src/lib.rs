@@ -11,6 +11,7 @@ pub mod date_input;
 pub mod download;
 mod error;
 pub mod extract;
+pub mod flood;
 pub mod layout;
 pub mod reader;
 pub mod routes;
@@ -58,6 +59,9 @@ pub struct WebConfig {
     /// Most requests handled at once; one more is answered at once with 503 and `Retry-After`
     /// instead of queueing (issue 16, finding 7: unauthenticated load cannot pile up).
     pub max_concurrent_requests: usize,
+    /// Most requests one client address may make in a minute; more get 429 (issue 16,
+    /// finding 7).
+    pub max_requests_per_minute: u32,
 }
 
 impl WebConfig {
@@ -76,6 +80,7 @@ impl WebConfig {
             public_url: None,
             trusted_proxies: Vec::new(),
             max_concurrent_requests: 256,
+            max_requests_per_minute: 1200,
         }
     }
 }
@@ -87,6 +92,8 @@ struct Inner {
     config: WebConfig,
     /// One permit per request in flight (`security::shed_load`).
     in_flight: Arc<tokio::sync::Semaphore>,
+    /// Per-address minute windows (`flood`).
+    windows: flood::Windows,
 }
 
 /// Shared state of the web application: the partnership's services (every workflow goes
@@ -128,7 +135,48 @@ impl AppState {
             services,
             config,
             in_flight,
+            windows: flood::Windows::default(),
         }))
+    }
+
+    /// The per-address minute windows.
+    #[must_use]
+    pub fn windows(&self) -> &flood::Windows {
+        &self.0.windows
+    }
+
+    /// The minute of the service's clock (for the per-address windows).
+    #[must_use]
+    pub fn minute(&self) -> i64 {
+        self.now().unix_timestamp().div_euclid(60)
+    }
+
+    /// Whether one more anonymous refusal from `source` goes to the access log: within the
+    /// address's budget it does; the first one past it is replaced by a line saying the rest
+    /// are left out this minute; after that, none is written.
+    ///
+    /// # Errors
+    /// The access-log write of the "left out" line failed.
+    pub async fn log_refusal(
+        &self,
+        source: &reader::Source,
+        entry: cspr_store::NewAccessEntry,
+    ) -> Result<(), cspr_store::StoreError> {
+        match self.windows().refusal(&source.0, self.minute()) {
+            flood::Budget::Log => self.store().log_access(entry).await,
+            flood::Budget::LogSuppressed => self
+                .store()
+                .log_access(cspr_store::NewAccessEntry {
+                    action: "refusals-left-out".to_owned(),
+                    detail: format!(
+                        "more than {} anonymous refusals from this address this minute: the rest are left out",
+                        flood::REFUSALS_LOGGED_PER_MINUTE
+                    ),
+                    ..entry
+                })
+                .await,
+            flood::Budget::Skip => Ok(()),
+        }
     }
 
     /// The permits of the requests in flight: a test takes them to see the service shed load.

@@ -151,6 +151,30 @@ async fn shed_load(
     next.run(request).await
 }
 
+/// Answers 429 with `Retry-After` when the client's address has made `max_requests_per_minute`
+/// requests this minute (issue 16, finding 7).
+async fn limit_rate(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> Response {
+    let source = crate::routes::guard::source(&request, &state.config().trusted_proxies);
+    if !state.windows().request(
+        &source.0,
+        state.minute(),
+        state.config().max_requests_per_minute,
+    ) {
+        tracing::warn!("request refused: too many from one address this minute");
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [(axum::http::header::RETRY_AFTER, "60")],
+            "Too many requests from your address. Wait a minute and try again.",
+        )
+            .into_response();
+    }
+    next.run(request).await
+}
+
 /// Wraps the routed application in the security layers.
 pub fn layers(routed: Router, state: &AppState) -> Router {
     let config = state.config();
@@ -170,6 +194,7 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
             StatusCode::SERVICE_UNAVAILABLE,
             config.request_timeout,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), limit_rate))
         .layer(middleware::from_fn_with_state(state.clone(), shed_load))
         .layer(middleware::from_fn(headers))
         .layer(

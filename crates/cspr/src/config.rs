@@ -54,6 +54,7 @@ pub const KEYS: &[&str] = &[
     "request_timeout_secs",
     "max_body_bytes",
     "max_concurrent_requests",
+    "max_requests_per_minute",
     "session_idle_minutes",
     "session_absolute_hours",
     "smtp_host",
@@ -97,6 +98,7 @@ struct RawSettings {
     request_timeout_secs: Option<u64>,
     max_body_bytes: Option<u64>,
     max_concurrent_requests: Option<u64>,
+    max_requests_per_minute: Option<u64>,
     session_idle_minutes: Option<u64>,
     session_absolute_hours: Option<u64>,
     #[serde(default, deserialize_with = "text")]
@@ -166,6 +168,8 @@ pub struct Settings {
     pub max_body_bytes: u64,
     /// Most requests handled at once (issue 16, finding 7).
     pub max_concurrent_requests: u64,
+    /// Most requests one client address may make in a minute (issue 16, finding 7).
+    pub max_requests_per_minute: u32,
     /// A signed-in session ends after this many minutes without a request.
     pub session_idle_minutes: u64,
     /// A signed-in session ends this many hours after sign-in.
@@ -379,6 +383,17 @@ impl Settings {
                 "max_concurrent_requests (CSPR_MAX_CONCURRENT_REQUESTS) must be from 1 to 100000",
             ));
         }
+        let max_requests_per_minute = raw
+            .max_requests_per_minute
+            .unwrap_or(1200)
+            .try_into()
+            .ok()
+            .filter(|n: &u32| (10..=1_000_000).contains(n))
+            .ok_or_else(|| {
+                Failure::config(
+                    "max_requests_per_minute (CSPR_MAX_REQUESTS_PER_MINUTE) must be from 10 to 1000000",
+                )
+            })?;
         let session_idle_minutes = raw
             .session_idle_minutes
             .unwrap_or(DEFAULT_SESSION_IDLE_MINUTES);
@@ -449,6 +464,7 @@ impl Settings {
             request_timeout_secs,
             max_body_bytes,
             max_concurrent_requests,
+            max_requests_per_minute,
             session_idle_minutes,
             session_absolute_hours,
             mail,

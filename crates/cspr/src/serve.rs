@@ -147,6 +147,7 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.max_body_bytes = usize::try_from(settings.max_body_bytes).unwrap_or(usize::MAX);
     web.max_concurrent_requests =
         usize::try_from(settings.max_concurrent_requests).unwrap_or(usize::MAX);
+    web.max_requests_per_minute = settings.max_requests_per_minute;
     web.request_timeout = Duration::from_secs(settings.request_timeout_secs);
     web.mail = settings.mail.clone();
     web.oidc = settings.oidc.clone();

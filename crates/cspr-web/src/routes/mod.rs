@@ -20,7 +20,7 @@ mod documents;
 mod evidence;
 mod figures;
 pub mod form;
-mod guard;
+pub(crate) mod guard;
 mod info;
 mod meetings;
 mod oidc;

@@ -114,6 +114,30 @@ fn account_key(email: &str) -> String {
     )
 }
 
+/// [`log`] for a refusal of someone not yet known: within the address's budget per minute, so a
+/// flood of wrong guesses cannot fill the single access-log chain (issue 16, finding 7).
+async fn log_anonymous(
+    state: &AppState,
+    actor: String,
+    action: &str,
+    detail: &str,
+    source: &Source,
+) -> Result<(), WebError> {
+    Ok(state
+        .log_refusal(
+            source,
+            cspr_store::NewAccessEntry {
+                actor,
+                action: action.to_owned(),
+                case_id: None,
+                detail: detail.to_owned(),
+                source_ip: source.0.clone(),
+                at: state.now(),
+            },
+        )
+        .await?)
+}
+
 fn address_key(source: &Source) -> String {
     format!("ip:{}", source.0)
 }
@@ -213,7 +237,7 @@ pub async fn submit(
     let acct = account_key(&email);
     let addr = address_key(&source);
     if let Some(wait) = admit(&state, &[&acct, &addr]).await? {
-        log(
+        log_anonymous(
             &state,
             acct.clone(),
             "sign-in-held-back",
@@ -234,7 +258,7 @@ pub async fn submit(
         _ => password::dummy_verify_off_thread(pw).await,
     };
     let Some(user) = user.filter(|_| ok) else {
-        log(&state, acct, "sign-in-failed", "password", &source).await?;
+        log_anonymous(&state, acct, "sign-in-failed", "password", &source).await?;
         return sign_in_error(
             &state,
             email,

@@ -1022,3 +1022,78 @@ async fn a_sensitive_change_needs_a_recent_proof_of_identity() {
             .is_some()
     );
 }
+
+/// A request from a client at `ip`, as `cspr serve` passes it on (with its connection's
+/// address).
+fn from(ip: &str, method: &str, path: &str, form: &str) -> Request<Body> {
+    let addr: std::net::SocketAddr = format!("{ip}:40000").parse().expect("address");
+    Request::builder()
+        .method(method)
+        .uri(path)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "same-origin")
+        .extension(axum::extract::ConnectInfo(addr))
+        .body(Body::from(form.to_owned()))
+        .expect("request")
+}
+
+/// Issue 16, finding 7: one address making more than `max_requests_per_minute` requests in a
+/// minute gets 429 with `Retry-After`; other addresses are served; the next minute it is
+/// served again.
+#[tokio::test]
+async fn one_address_past_its_requests_per_minute_gets_429() {
+    let t = TestApp::with_config(|c| c.max_requests_per_minute = 10).await;
+    for _ in 0..10 {
+        let r = t.send(from("203.0.113.5", "GET", "/sign-in", "")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let r = t.send(from("203.0.113.5", "GET", "/sign-in", "")).await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("60")
+    );
+    let r = t.send(from("203.0.113.6", "GET", "/sign-in", "")).await;
+    assert_eq!(r.status(), StatusCode::OK, "another address");
+    t.set_now(t.state.now() + time::Duration::minutes(1));
+    let r = t.send(from("203.0.113.5", "GET", "/sign-in", "")).await;
+    assert_eq!(r.status(), StatusCode::OK, "the next minute");
+}
+
+/// Issue 16, finding 7: a flood of wrong sign-ins from one address writes at most its budget of
+/// refusals to the single access-log chain in a minute, then one line saying the rest are left
+/// out, then nothing more; a sign-in from another address is still logged.
+#[tokio::test]
+async fn a_flood_of_wrong_sign_ins_cannot_fill_the_access_log() {
+    let t = TestApp::spawn().await;
+    let budget = cspr_web::flood::REFUSALS_LOGGED_PER_MINUTE as usize;
+    for n in 0..budget + 15 {
+        let form = format!("email=nobody{n}%40example.org&password=wrong+password+{n}");
+        let r = t
+            .send(from("198.51.100.7", "POST", "/sign-in", &form))
+            .await;
+        assert!(
+            r.status().is_client_error() || r.status().is_success(),
+            "{}",
+            r.status()
+        );
+    }
+    let log = t.log().await;
+    let from_flood: Vec<&str> = log
+        .iter()
+        .filter(|e| e.source_ip == "198.51.100.7")
+        .map(|e| e.action.as_str())
+        .collect();
+    assert_eq!(from_flood.len(), budget + 1, "{from_flood:?}");
+    assert_eq!(from_flood.last(), Some(&"refusals-left-out"));
+    let r = t
+        .send(from(
+            "198.51.100.8",
+            "POST",
+            "/sign-in",
+            "email=a%40example.org&password=wrong+one+here",
+        ))
+        .await;
+    assert!(r.status().is_client_error() || r.status().is_success());
+    assert!(t.log().await.iter().any(|e| e.source_ip == "198.51.100.8"));
+}

@@ -240,14 +240,32 @@ async fn live_link(
                 Some(l) if now >= l.expires_at => "expired",
                 Some(_) => "not usable",
             };
-            log(
-                state,
-                other.as_ref(),
-                "practitioner-link-refused",
-                format!("link {why}"),
-                source,
-            )
-            .await?;
+            if other.is_none() {
+                // A token that matches no link: anyone can send these, so they go to the
+                // access log within the address's budget (issue 16, finding 7).
+                state
+                    .log_refusal(
+                        source,
+                        NewAccessEntry {
+                            actor: "anonymous".to_owned(),
+                            action: "practitioner-link-refused".to_owned(),
+                            case_id: None,
+                            detail: format!("link {why}"),
+                            source_ip: source.0.clone(),
+                            at: state.now(),
+                        },
+                    )
+                    .await?;
+            } else {
+                log(
+                    state,
+                    other.as_ref(),
+                    "practitioner-link-refused",
+                    format!("link {why}"),
+                    source,
+                )
+                .await?;
+            }
             Ok(Err(not_valid(state)?))
         }
     }
