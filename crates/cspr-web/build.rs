@@ -130,6 +130,16 @@ fn install_packages_if_needed(web: &Path) -> Result<(), String> {
             )
         },
     )?;
+    // npm has just written node_modules/.package-lock.json, after cargo noted when this script
+    // started: the next cargo command would run the script again, and rebuild the crate, for
+    // nothing. Date it back to the lock file it was installed from (issue 21).
+    if let Some(when) = modified(&web.join("package-lock.json"))
+        && let Ok(installed) = fs::File::options()
+            .write(true)
+            .open(web.join("node_modules/.package-lock.json"))
+    {
+        let _ = installed.set_modified(when);
+    }
     Ok(())
 }
 
