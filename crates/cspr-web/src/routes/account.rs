@@ -36,7 +36,12 @@ fn page(
         ],
         action: "/account/password".to_owned(),
         fields: vec![
-            Field::new("current", "Current password", FieldKind::Password, ""),
+            Field::new(
+                "current",
+                "Current password",
+                FieldKind::CurrentPassword,
+                "",
+            ),
             Field::new("new", "New password", FieldKind::Password, "").hint(
                 "At least 15 characters. A few unrelated words together make a good password.",
             ),

@@ -12,8 +12,11 @@ pub enum FieldKind {
     Text,
     /// An email address.
     Email,
-    /// A password (never echoed back).
+    /// A new password (never echoed back).
     Password,
+    /// The password the person has now, re-entered (never echoed back): password managers
+    /// fill it in rather than offer a new one.
+    CurrentPassword,
     /// Several lines.
     Textarea,
     /// A choice of (value, label).
@@ -105,7 +108,7 @@ impl FormPage {
                 .iter()
                 .find(|e| e.0 == f.name)
                 .map(|e| e.1.clone());
-            if matches!(f.kind, FieldKind::Password) {
+            if matches!(f.kind, FieldKind::Password | FieldKind::CurrentPassword) {
                 f.value.clear();
             }
         }

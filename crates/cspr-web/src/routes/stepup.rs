@@ -95,7 +95,12 @@ fn page(
 ) -> FormPage {
     let mut fields = Vec::new();
     if live.user.password_hash.is_some() {
-        fields.push(Field::new("password", "Password", FieldKind::Password, ""));
+        fields.push(Field::new(
+            "password",
+            "Password",
+            FieldKind::CurrentPassword,
+            "",
+        ));
     }
     fields.push(
         Field::new(

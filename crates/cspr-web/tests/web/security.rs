@@ -984,6 +984,7 @@ async fn a_sensitive_change_needs_a_recent_proof_of_identity() {
     )
     .await;
     assert_contains(&page, "Confirm it is you");
+    assert_contains(&page, r#"autocomplete="current-password""#);
     let code = cspr_web::auth::totp::code_at(
         &SECRET,
         u64::try_from(t.state.now().unix_timestamp()).expect("time"),
