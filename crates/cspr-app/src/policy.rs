@@ -568,7 +568,7 @@ pub mod pages {
     /// User accounts: the system administrator.
     pub const ACCOUNTS: &[Role] = &[Role::SystemAdministrator];
     /// Deciding requests for roles that see every case (the two-person rule): another
-    /// administrator or the partnership team (`accounts::grants::may_decide`).
+    /// administrator or the partnership team (`accounts::grants::may_approve`).
     pub const APPROVERS: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];
     /// The administration start page and the partnership's agencies.
     pub const PARTNERSHIP_SETUP: &[Role] = &[Role::SystemAdministrator, Role::PartnershipTeam];

@@ -22,7 +22,7 @@ pub const fn needs_second_person(role: Role) -> bool {
 
 /// Whether someone in `role` may decide requests.
 #[must_use]
-pub const fn may_decide(role: Role) -> bool {
+pub const fn may_approve(role: Role) -> bool {
     matches!(role, Role::SystemAdministrator | Role::PartnershipTeam)
 }
 
@@ -136,13 +136,13 @@ pub struct Decided {
 ///
 /// # Errors
 /// [`GrantError`].
-pub async fn decide(
+pub async fn settle(
     services: &Services,
     decider: &Principal,
     grant_id: Uuid,
     approve: bool,
 ) -> Result<Decided, GrantError> {
-    if !may_decide(decider.role) {
+    if !may_approve(decider.role) {
         return Err(GrantError::NotAllowed);
     }
     let store = services.store();

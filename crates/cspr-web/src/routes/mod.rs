@@ -197,7 +197,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/admin/users/{user_id}") => post(admin::users::user_submit),
         ("POST", "/admin/users/{user_id}/activation") => post(admin::users::activation_submit),
         ("GET", "/admin/approvals") => get(admin::approvals::approvals_after),
-        ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::decide),
+        ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::record_decision),
         ("GET", "/confirm-identity") => get(stepup::form),
         ("POST", "/confirm-identity") => post(stepup::submit),
         ("GET", "/activate/{token}") => get(activate::form),

@@ -89,7 +89,7 @@ async fn page(
 }
 
 /// Approves or refuses one request.
-pub async fn decide(
+pub async fn record_decision(
     Signed(state, p, source): Signed,
     Path(grant_id): Path<Uuid>,
     ValidForm(form): ValidForm<Decision>,
@@ -107,7 +107,7 @@ pub async fn decide(
             .await;
         }
     };
-    match grants::decide(state.services(), &p, grant_id, approve).await {
+    match grants::settle(state.services(), &p, grant_id, approve).await {
         Ok(done) => {
             audit(
                 &state,

@@ -43,7 +43,7 @@ pub async fn index(Signed(state, p, _): Signed) -> Result<Response, WebError> {
         chrome: Chrome::signed_in(&state, &p, "/admin"),
         users: p.role == Role::SystemAdministrator,
         settings: p.role == Role::PartnershipTeam,
-        approvals: cspr_app::accounts::grants::may_decide(p.role),
+        approvals: cspr_app::accounts::grants::may_approve(p.role),
     };
     Ok(Html(page.render()?).into_response())
 }

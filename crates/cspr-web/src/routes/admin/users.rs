@@ -278,29 +278,22 @@ pub async fn activation_submit(
 ) -> Result<Response, WebError> {
     let user = account_of(&state, &p, id).await?;
     if user.disabled {
-        return user_page(
+        return user_error(
             &state,
             &p,
             id,
-            vec![(
-                "status",
-                "This account is shut: open it (or wait for its approval) before sending a link"
-                    .to_owned(),
-            )],
-            None,
+            "status",
+            "This account is shut: open it (or wait for its approval) before sending a link",
         )
         .await;
     }
     if user.password_hash.is_some() || user.oidc_subject.is_some() {
-        return user_page(
+        return user_error(
             &state,
             &p,
             id,
-            vec![(
-                "role",
-                "This person has activated their account already".to_owned(),
-            )],
-            None,
+            "role",
+            "This person has activated their account already",
         )
         .await;
     }
@@ -315,6 +308,17 @@ pub struct UserForm {
     role: String,
     agency: String,
     status: String,
+}
+
+/// The account page with one field's error.
+async fn user_error(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    field: &'static str,
+    message: &str,
+) -> Result<Response, WebError> {
+    user_page(state, p, id, vec![(field, message.to_owned())], None).await
 }
 
 async fn user_page(
@@ -406,18 +410,7 @@ pub async fn user_form(
             user_page(&state, &p, id, Vec::new(), Some(words)).await
         }
         "not-sent" => {
-            user_page(
-                &state,
-                &p,
-                id,
-                vec![(
-                    "role",
-                    "The activation link could not be sent: email is not set up or failed. Send a new link when email works."
-                        .to_owned(),
-                )],
-                None,
-            )
-            .await
+            user_error(&state, &p, id, "role", "The activation link could not be sent: email is not set up or failed. Send a new link when email works.",).await
         }
         _ => user_page(&state, &p, id, Vec::new(), None).await,
     }
@@ -431,26 +424,16 @@ pub async fn user_submit(
 ) -> Result<Response, WebError> {
     let user = account_of(&state, &p, id).await?;
     let Some(role) = Role::parse(&form.role) else {
-        return user_page(
-            &state,
-            &p,
-            id,
-            vec![("role", "Choose a role".to_owned())],
-            None,
-        )
-        .await;
+        return user_error(&state, &p, id, "role", "Choose a role").await;
     };
     let agency = known_agency(&state, &p, &form.agency).await?;
     if role == Role::AgencyRepresentative && agency.is_none() {
-        return user_page(
+        return user_error(
             &state,
             &p,
             id,
-            vec![(
-                "agency",
-                "Choose the agency this representative acts for".to_owned(),
-            )],
-            None,
+            "agency",
+            "Choose the agency this representative acts for",
         )
         .await;
     }
@@ -458,26 +441,23 @@ pub async fn user_submit(
         "active" => false,
         "disabled" => true,
         _ => {
-            return user_page(
+            return user_error(
                 &state,
                 &p,
                 id,
-                vec![("status", "Choose whether the account is active".to_owned())],
-                None,
+                "status",
+                "Choose whether the account is active",
             )
             .await;
         }
     };
     if id == p.user_id.as_uuid() && (disable || role != p.role) {
-        return user_page(
+        return user_error(
             &state,
             &p,
             id,
-            vec![(
-                "status",
-                "You cannot disable your own account or change your own role".to_owned(),
-            )],
-            None,
+            "status",
+            "You cannot disable your own account or change your own role",
         )
         .await;
     }

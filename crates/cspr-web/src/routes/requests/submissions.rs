@@ -52,7 +52,7 @@ pub async fn accept(
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
     let seen = Some(get(&pairs, "seen").to_owned()).filter(|s| !s.is_empty());
-    decide(on, kind, link, Decision::Accept { seen }).await
+    settle(on, kind, link, Decision::Accept { seen }).await
 }
 
 /// Declines a practitioner's answers, with the reason given.
@@ -63,10 +63,10 @@ pub async fn decline(
     ValidForm(pairs): ValidForm<Pairs>,
 ) -> Result<Response, WebError> {
     let reason = get(&pairs, &reason_field(link)).to_owned();
-    decide(on, kind, Submission(link), Decision::Decline(reason)).await
+    settle(on, kind, Submission(link), Decision::Decline(reason)).await
 }
 
-async fn decide(
+async fn settle(
     OnCase(state, access, source): OnCase,
     Kind(kind): Kind,
     Submission(link): Submission,
