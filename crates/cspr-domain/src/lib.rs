@@ -6,6 +6,7 @@
 pub mod actions;
 pub mod agency;
 pub mod anonymisation;
+pub mod briefing;
 pub mod calendar;
 pub mod case;
 pub mod chronology;

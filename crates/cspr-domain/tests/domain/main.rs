@@ -11,6 +11,7 @@ mod common;
 mod acting;
 mod actions;
 mod anonymisation_review;
+mod briefing;
 mod calendar;
 mod case_commands;
 mod case_flow;
