@@ -194,11 +194,7 @@ impl Briefing {
     pub fn outstanding(&self) -> Vec<AgencyId> {
         self.agencies
             .iter()
-            .filter(|a| {
-                self.returns
-                    .get(a)
-                    .is_none_or(|r| r.submitted_on.is_none())
-            })
+            .filter(|a| self.returns.get(a).is_none_or(|r| r.submitted_on.is_none()))
             .copied()
             .collect()
     }

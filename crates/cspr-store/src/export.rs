@@ -328,6 +328,31 @@ const TABLES: &[Table] = &[
         key: &["id"],
         paged: false,
     },
+    // The learning library: briefings (append-only events) and imported review records.
+    Table {
+        name: "briefing_events",
+        cols: &[
+            ("briefing_id", Ty::Uuid),
+            ("version", Ty::I64),
+            ("partnership_id", Ty::Uuid),
+            ("event_type", Ty::Text),
+            ("actor", Ty::Text),
+            ("recorded_at", Ty::Time),
+            ("body", Ty::Text),
+        ],
+        key: &["briefing_id", "version"],
+        paged: false,
+    },
+    Table {
+        name: "library_records",
+        cols: &[
+            ("id", Ty::Text),
+            ("record", Ty::Text),
+            ("imported_at", Ty::Time),
+        ],
+        key: &["id"],
+        paged: false,
+    },
 ];
 
 /// Tables that must be empty before an import (meta and chain_heads are seeded by migrate).
@@ -349,6 +374,8 @@ const DATA_TABLES: &[&str] = &[
     "role_grants",
     "practitioner_links",
     "published_reports",
+    "briefing_events",
+    "library_records",
     // Not exported, but a target with sessions is in use all the same.
     "sessions",
     "activations",

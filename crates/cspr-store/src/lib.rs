@@ -18,6 +18,7 @@ mod grants;
 mod identity;
 mod jobs;
 mod keys;
+mod learning;
 mod links;
 mod projections;
 mod published;
@@ -39,6 +40,7 @@ pub use identity::{
 };
 pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
+pub use learning::{BriefingEventRow, LibraryRecordRow, NewBriefingEvent};
 pub use links::{NewPractitionerLink, PractitionerLink};
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,

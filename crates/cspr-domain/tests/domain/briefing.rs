@@ -269,7 +269,10 @@ fn sending_needs_questions_agencies_and_a_future_working_day() {
         r.try_on(today, send(&[], date!(2026 - 02 - 02))),
         Err(Error::NoAgencies)
     );
-    assert_eq!(r.try_on(today, send(&[POLICE], today)), Err(Error::DueNotFuture));
+    assert_eq!(
+        r.try_on(today, send(&[POLICE], today)),
+        Err(Error::DueNotFuture)
+    );
     // 31 January 2026 is a Saturday.
     assert_eq!(
         r.try_on(today, send(&[POLICE], date!(2026 - 01 - 31))),
@@ -307,10 +310,7 @@ fn content_limits_are_checked() {
         r.try_on(today, Command::Draft { content: long }),
         Err(Error::TitleTooLong)
     );
-    assert_eq!(
-        r.try_on(today, Command::Close),
-        Err(Error::NotDrafted)
-    );
+    assert_eq!(r.try_on(today, Command::Close), Err(Error::NotDrafted));
     assert!(r.events.is_empty());
 }
 

@@ -31,6 +31,7 @@ mod events;
 mod export;
 mod identity;
 mod jobs;
+mod learning;
 mod links;
 mod open;
 mod projections;

@@ -1,0 +1,27 @@
+-- The learning library (issue 17). Thematic briefings are event streams of their own, outside
+-- the case chain: they hold no personal data (written for every practitioner to read), so their
+-- events are plain JSON, append-only like the case events.
+CREATE TABLE briefing_events (
+    briefing_id    UUID NOT NULL,
+    version        BIGINT NOT NULL CHECK (version >= 1),
+    partnership_id UUID NOT NULL,
+    event_type     TEXT NOT NULL,
+    actor          TEXT NOT NULL,
+    recorded_at    TIMESTAMPTZ NOT NULL,
+    body           TEXT NOT NULL,
+    PRIMARY KEY (briefing_id, version)
+);
+CREATE INDEX briefing_events_by_partnership ON briefing_events (partnership_id, briefing_id);
+CREATE TRIGGER briefing_events_append_only BEFORE UPDATE OR DELETE ON briefing_events
+    FOR EACH ROW EXECUTE FUNCTION cspr_append_only();
+CREATE TRIGGER briefing_events_no_truncate BEFORE TRUNCATE ON briefing_events
+    FOR EACH STATEMENT EXECUTE FUNCTION cspr_append_only();
+
+-- Review records imported into the library (the national repository's published reviews):
+-- public text only, one JSON record each, replaced when imported again under the same id.
+-- The search index is built from these and the partnerships' published reports.
+CREATE TABLE library_records (
+    id          TEXT PRIMARY KEY,
+    record      TEXT NOT NULL,
+    imported_at TIMESTAMPTZ NOT NULL
+);
