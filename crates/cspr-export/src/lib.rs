@@ -3,6 +3,7 @@
 //! HTML. The heavy typesetting crates live here alone so the rest of the workspace rebuilds
 //! without them.
 
+pub mod briefing;
 pub mod chronology;
 pub mod csv;
 pub mod documents;

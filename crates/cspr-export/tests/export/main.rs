@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod briefing;
 mod case_documents;
 mod export;
 mod files;
