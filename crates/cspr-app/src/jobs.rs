@@ -22,6 +22,7 @@ use time::{Date, Duration};
 use uuid::Uuid;
 
 use crate::Services;
+use crate::briefings::BriefingChaser;
 use crate::mail;
 use crate::policy::Role;
 pub use crate::settings::ReminderRules;
@@ -31,6 +32,9 @@ pub const REMINDER_JOB: &str = "send-action-reminder";
 
 /// The job kind of one chaser email about a request to an agency, to one person.
 pub const CHASER_JOB: &str = "send-request-chaser";
+
+/// The job kind of one chaser email about a briefing's self-assessment, to one person.
+pub const BRIEFING_CHASER_JOB: &str = "send-briefing-chaser";
 
 /// How long a worker holds a claimed job. Far above a send's worst case (a few SMTP commands of
 /// at most 10 s each), so a live worker's job is never handed to another.
@@ -172,6 +176,25 @@ fn agency_reminder(
     }
 }
 
+/// The representatives' chaser `today` falls in for an answer due on `due`, if any (requests
+/// for contributions and briefings' self-assessments alike).
+pub(crate) fn agency_reminder_kind(
+    today: Date,
+    due: Date,
+    calendar: &Calendar,
+    rules: &ReminderRules,
+) -> Option<ChaserKind> {
+    let windows = ReminderRules {
+        before_due_working_days: rules.request_before_due_working_days,
+        ..*rules
+    };
+    agency_reminder(today, due, calendar, &windows).map(|(kind, _)| match kind {
+        ReminderKind::BeforeDue => ChaserKind::BeforeDue,
+        ReminderKind::DueToday => ChaserKind::DueToday,
+        _ => ChaserKind::Overdue,
+    })
+}
+
 fn active_with(
     users: &[UserRow],
     role: Role,
@@ -183,7 +206,7 @@ fn active_with(
 }
 
 /// The agency's representatives.
-fn representatives(users: &[UserRow], agency: Uuid) -> Vec<Uuid> {
+pub(crate) fn representatives(users: &[UserRow], agency: Uuid) -> Vec<Uuid> {
     active_with(users, Role::AgencyRepresentative, Some(agency))
         .map(|u| u.id)
         .collect()
@@ -624,6 +647,23 @@ pub async fn enqueue_due(services: &Services) -> Result<u64, JobError> {
         .into_iter()
         .filter_map(|c| c.keyed(now)),
     );
+    let briefings = crate::briefings::for_planning(services)
+        .await
+        .map_err(|e| match e {
+            crate::briefings::BriefingError::Store(e) => JobError::Store(e),
+            other => JobError::Store(StoreError::Corrupt(other.to_string())),
+        })?;
+    jobs.extend(
+        crate::briefings::plan_chasers(
+            &briefings,
+            &users,
+            services.today(),
+            app.calendar(),
+            &rules,
+        )
+        .into_iter()
+        .filter_map(|c| c.keyed(now)),
+    );
     if jobs.is_empty() {
         return Ok(0);
     }
@@ -697,6 +737,10 @@ async fn run_job(
             let c = Chaser::read(job)?;
             (BackgroundJob::key(&c), c.chaser.key(), c.case_id)
         }
+        BRIEFING_CHASER_JOB => {
+            let c = BriefingChaser::read(job)?;
+            (BackgroundJob::key(&c), c.chaser.key(), c.briefing_id)
+        }
         other => return Err(format!("no worker for jobs of kind {other:?}")),
     };
     configured(services).map_err(|e| e.to_string())?;
@@ -715,7 +759,21 @@ async fn run_job(
     let Some(world) = world.as_ref() else {
         return Err("the run's data did not load".to_owned());
     };
-    let email = if job.kind == CHASER_JOB {
+    let email = if job.kind == BRIEFING_CHASER_JOB {
+        let briefings = crate::briefings::for_planning(services)
+            .await
+            .map_err(|e| e.to_string())?;
+        let (_, base) = configured(services).map_err(|e| e.to_string())?;
+        BriefingChaser::read(job).ok().and_then(|c| {
+            crate::briefings::chaser_email(
+                &c,
+                &briefings,
+                &world.users,
+                base,
+                services.partnership_name(),
+            )
+        })
+    } else if job.kind == CHASER_JOB {
         serde_json::from_value::<Chaser>(job.payload.clone())
             .ok()
             .and_then(|c| prepare_chaser(services, &c, world))

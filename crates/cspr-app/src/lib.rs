@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod answers;
+pub mod briefings;
 pub mod cases;
 mod dates;
 pub mod demo;
