@@ -17,6 +17,7 @@ pub mod exports;
 pub mod files;
 pub mod jobs;
 pub mod learning;
+pub mod library;
 pub mod mail;
 pub mod meetings;
 pub mod policy;

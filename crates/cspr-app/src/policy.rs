@@ -581,6 +581,21 @@ pub mod pages {
         Role::SubgroupMember,
         Role::SafeguardingPartner,
     ];
+    /// Thematic briefings: those who answer for the partnership's learning, and agencies'
+    /// representatives (who see only the briefings sent to their agency:
+    /// `briefings::may_read`).
+    pub const BRIEFINGS: &[Role] = &[
+        Role::PartnershipTeam,
+        Role::Chair,
+        Role::SubgroupMember,
+        Role::SafeguardingPartner,
+        Role::AgencyRepresentative,
+    ];
+    /// Writing, sending and closing briefings, and agreeing actions from the answers.
+    pub const BRIEFING_WRITERS: &[Role] = &[Role::PartnershipTeam, Role::Chair];
+    /// Answering a briefing for an agency: its representatives (their own agency only) and the
+    /// partnership team on an agency's behalf (`briefings::may_answer_for`).
+    pub const BRIEFING_ANSWERS: &[Role] = &[Role::PartnershipTeam, Role::AgencyRepresentative];
     /// The lists of cases, the action tracker, the themes and the chronology template: everyone
     /// who works on cases (not the system administrator, who sees no case).
     pub const CASEWORK: &[Role] = &[

@@ -928,7 +928,7 @@ pub async fn publish(
         .into_iter()
         .map(|a| (AgencyId::from_uuid(a.id), a.name))
         .collect();
-    let (pdf, improvements) = if case.publishes_full_report() {
+    let (pdf, improvements, body_text) = if case.publishes_full_report() {
         let (Some(review), Some(draft)) = (&case.anonymisation, case.latest_draft()) else {
             return Err(AppError::Internal(
                 "the case allowed publication without an anonymisation review".into(),
@@ -942,11 +942,12 @@ pub async fn publish(
             date: Some(publication.published_on),
         };
         let doc = cspr_export::overview_report(&report, &title_page, &agencies);
+        let text = doc.plain_text();
         let pdf = tokio::task::spawn_blocking(move || cspr_export::to_public_pdf(&doc))
             .await
             .map_err(|e| AppError::Internal(format!("the PDF task failed: {e}")))?
             .map_err(|e| AppError::Internal(format!("the public PDF could not be made: {e}")))?;
-        (pdf, None)
+        (pdf, None, Some(text))
     } else {
         let name = |a: AgencyId| {
             agencies
@@ -954,7 +955,16 @@ pub async fn publish(
                 .cloned()
                 .unwrap_or_else(|| "An agency".to_owned())
         };
-        (Vec::new(), Some(improvements(&case, &name)?))
+        let published = improvements(&case, &name)?;
+        let text = published
+            .items
+            .iter()
+            .flat_map(|i| {
+                std::iter::once(i.recommendation.clone()).chain(i.actions.iter().map(|a| a.what.clone()))
+            })
+            .collect::<Vec<_>>()
+            .join("\n\n");
+        (Vec::new(), Some(published), Some(text))
     };
     let copy = NewPublishedReport {
         id: Uuid::new_v4(),
@@ -967,6 +977,8 @@ pub async fn publish(
         online_until: until.unwrap_or(publication.published_on),
         pdf,
         improvements,
+        body_text,
+        age_group: Some(crate::library::age_group_of(&case).as_str().to_owned()),
         created_at: actor.now,
     };
 
@@ -977,32 +989,46 @@ pub async fn publish(
         Ok(())
     })
     .await?;
+    // The library finds it from now on (a failure is logged and mended by the next refresh).
+    crate::library::published(services, id).await;
     Ok(id)
 }
 
 /// Takes the published report down: recorded on the case with its reason, and off the public
-/// page in the same transaction.
+/// page in the same transaction; then out of the library's indexes.
 ///
 /// # Errors
 /// The case's refusal, a change since `expected_version`, store failures.
 pub async fn withdraw(
-    app: &App,
+    services: &Services,
     case_id: CaseId,
     expected_version: u64,
     removed_on: Date,
     reason: NonEmptyText,
     actor: Actor,
 ) -> Result<u64, AppError> {
-    app.transact(case_id, Some(expected_version), actor, |unit| {
-        unit.run(Command::Unpublish {
-            removed_on,
-            reason: Some(reason.clone()),
-        })?;
-        unit.withdraw_public_copy(removed_on);
-        Ok(())
-    })
-    .await
-    .map(|((), version)| version)
+    let online = services
+        .store()
+        .published_report_for_case(case_id.as_uuid())
+        .await?
+        .filter(|r| r.withdrawn_on.is_none())
+        .map(|r| r.id);
+    let ((), version) = services
+        .app()
+        .transact(case_id, Some(expected_version), actor, |unit| {
+            unit.run(Command::Unpublish {
+                removed_on,
+                reason: Some(reason.clone()),
+            })?;
+            unit.withdraw_public_copy(removed_on);
+            Ok(())
+        })
+        .await?;
+    // Out of the library at once: a withdrawn report may identify someone.
+    if let Some(id) = online {
+        crate::library::withdrawn(services, id).await?;
+    }
+    Ok(version)
 }
 
 #[cfg(test)]

@@ -36,6 +36,10 @@ struct Inner {
     clock: Arc<dyn Clock>,
     mail: Option<MailConfig>,
     public_url: Option<String>,
+    /// Where the library's indexes live (in memory when `None`).
+    library_dir: Option<std::path::PathBuf>,
+    /// The library's indexes, opened on first use.
+    library: tokio::sync::OnceCell<Arc<crate::library::Indexes>>,
 }
 
 /// One partnership's services (a cheap clone).
@@ -59,6 +63,23 @@ impl Services {
             clock,
             None,
             None,
+            None,
+        )
+    }
+
+    /// The same services, keeping the library's indexes under `dir` (rebuilt there from the
+    /// store when missing or behind) instead of in memory.
+    #[must_use]
+    pub fn with_library_dir(self, dir: Option<std::path::PathBuf>) -> Self {
+        let inner = &self.0;
+        Self::build(
+            inner_app(inner),
+            inner.partnership_id,
+            inner.partnership_name.clone(),
+            inner.clock.clone(),
+            inner.mail.clone(),
+            inner.public_url.clone(),
+            dir,
         )
     }
 
@@ -73,6 +94,7 @@ impl Services {
             inner.clock.clone(),
             mail,
             public_url,
+            inner.library_dir.clone(),
         )
     }
 
@@ -83,6 +105,7 @@ impl Services {
         clock: Arc<dyn Clock>,
         mail: Option<MailConfig>,
         public_url: Option<String>,
+        library_dir: Option<std::path::PathBuf>,
     ) -> Self {
         let store = app.store().clone();
         Self(Arc::new(Inner {
@@ -93,7 +116,20 @@ impl Services {
             clock,
             mail,
             public_url,
+            library_dir,
+            library: tokio::sync::OnceCell::new(),
         }))
+    }
+
+    /// Where the library's indexes live, when on disk.
+    #[must_use]
+    pub fn library_dir(&self) -> Option<&std::path::Path> {
+        self.0.library_dir.as_deref()
+    }
+
+    /// The library's indexes once opened ([`crate::library::indexes`]).
+    pub(crate) fn library_cell(&self) -> &tokio::sync::OnceCell<Arc<crate::library::Indexes>> {
+        &self.0.library
     }
 
     /// The application services (a cheap clone: the store is a pool handle).

@@ -67,6 +67,33 @@ impl Inline {
 }
 
 impl Document {
+    /// The document's words as plain text, one block a paragraph (headings, list items and
+    /// table rows each on a line of their own): what a full-text index reads.
+    #[must_use]
+    pub fn plain_text(&self) -> String {
+        let inline = |runs: &[Inline]| runs.iter().map(Inline::text).collect::<String>();
+        let mut out = String::new();
+        for block in &self.blocks {
+            match block {
+                Block::Heading { text, .. } => out.push_str(text),
+                Block::Paragraph(runs) => out.push_str(&inline(runs)),
+                Block::BulletList(items) | Block::NumberedList(items) => {
+                    let lines: Vec<String> = items.iter().map(|i| inline(i)).collect();
+                    out.push_str(&lines.join("\n"));
+                }
+                Block::Table { header, rows } => {
+                    out.push_str(&header.join(" | "));
+                    for row in rows {
+                        out.push('\n');
+                        out.push_str(&row.join(" | "));
+                    }
+                }
+            }
+            out.push_str("\n\n");
+        }
+        out.trim_end().to_owned()
+    }
+
     /// A document in British English with no body yet.
     #[must_use]
     pub fn new(title: impl Into<String>, author: impl Into<String>) -> Self {

@@ -324,6 +324,8 @@ const TABLES: &[Table] = &[
             ("created_at", Ty::Time),
             ("withdrawn_on", Ty::OptDate),
             ("improvements", Ty::OptText),
+            ("body_text", Ty::OptText),
+            ("age_group", Ty::OptText),
         ],
         key: &["id"],
         paged: false,

@@ -210,6 +210,19 @@ impl Store {
         Ok(new)
     }
 
+    /// How many records are imported and when the latest import was: it changes with every
+    /// import, so an index can tell it is behind.
+    pub async fn library_fingerprint(&self) -> Result<(u64, Option<OffsetDateTime>), StoreError> {
+        let row = self
+            .pool()
+            .fetch_one(
+                &sql("SELECT COUNT(*) AS n, MAX(imported_at) AS latest FROM library_records"),
+                &[],
+            )
+            .await?;
+        Ok((row.u64("n")?, row.opt_time("latest")?))
+    }
+
     /// Every imported library record, by id.
     pub async fn library_records(&self) -> Result<Vec<LibraryRecordRow>, StoreError> {
         self.pool()

@@ -37,6 +37,10 @@ pub struct NewPublishedReport {
     pub pdf: Vec<u8>,
     /// Information about the improvements, published instead of the report.
     pub improvements: Option<Improvements>,
+    /// The public words of what is published, for the library's full-text index.
+    pub body_text: Option<String>,
+    /// The child's age band at the incident, as the library names it (`under_1`, `various`).
+    pub age_group: Option<String>,
     /// When the row was written.
     pub created_at: OffsetDateTime,
 }
@@ -93,10 +97,12 @@ pub struct PublishedReport {
     pub improvements: Option<Improvements>,
     /// When it was taken down, if it was.
     pub withdrawn_on: Option<Date>,
+    /// The child's age band at the incident (`under_1`, `various`), when recorded.
+    pub age_group: Option<String>,
 }
 
 const COLS: &str = "id, case_id, title, summary, themes, published_on, online_until, \
-                    CAST(LENGTH(pdf) AS BIGINT) AS pdf_size, withdrawn_on, improvements";
+                    CAST(LENGTH(pdf) AS BIGINT) AS pdf_size, withdrawn_on, improvements, age_group";
 
 fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
     let themes: Vec<String> = serde_json::from_str(&r.text("themes")?).map_err(|_| {
@@ -110,6 +116,7 @@ fn from_row(r: &Row) -> Result<PublishedReport, StoreError> {
     Ok(read_row!(r => PublishedReport {
         id: uuid, case_id: uuid, title: text, summary: text, themes, published_on: date,
         online_until: date, pdf_size: u64, withdrawn_on: opt_date, improvements,
+        age_group: opt_text,
     }))
 }
 
@@ -137,6 +144,26 @@ impl Store {
         self.pool()
             .fetch_all(&q, &[Arg::Uuid(partnership_id)], from_row)
             .await
+    }
+
+    /// The public words of a report on the public page (for the library's index): `None` when
+    /// there is no such report online or it has none.
+    pub async fn published_text(
+        &self,
+        partnership_id: Uuid,
+        id: Uuid,
+    ) -> Result<Option<String>, StoreError> {
+        let q = sql(
+            "SELECT body_text FROM published_reports WHERE partnership_id = $1 AND id = $2 \
+             AND withdrawn_on IS NULL",
+        );
+        Ok(self
+            .pool()
+            .fetch_optional(&q, &[Arg::Uuid(partnership_id), Arg::Uuid(id)], |r| {
+                r.opt_text("body_text")
+            })
+            .await?
+            .flatten())
     }
 
     /// The case's published report, withdrawn or not.
@@ -244,8 +271,8 @@ pub(crate) async fn insert_report(
         .execute(
             &sql(
                 "INSERT INTO published_reports (id, partnership_id, case_id, title, summary, \
-                 themes, published_on, online_until, pdf, created_at, improvements) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                 themes, published_on, online_until, pdf, created_at, improvements, body_text, \
+                 age_group) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
             ),
             &[
                 Arg::Uuid(report.id),
@@ -259,6 +286,8 @@ pub(crate) async fn insert_report(
                 Arg::Bytes(report.pdf),
                 Arg::Time(normalise_time(report.created_at)?),
                 Arg::OptText(improvements),
+                Arg::OptText(report.body_text),
+                Arg::OptText(report.age_group),
             ],
         )
         .await;
@@ -283,7 +312,7 @@ pub(crate) async fn withdraw_report(
         .execute(
             &sql(
                 "UPDATE published_reports SET withdrawn_on = $2, pdf = $3, summary = '', \
-                 improvements = NULL \
+                 improvements = NULL, body_text = NULL \
                  WHERE case_id = $1 AND withdrawn_on IS NULL",
             ),
             &[

@@ -63,12 +63,23 @@ impl Chrome {
             nav.push(("Dashboard", "/dashboard"));
             nav.push(("Cases", "/cases"));
             nav.push(("Actions", "/actions"));
+            nav.push(("Library", "/library"));
         }
         if matches!(
             principal.role,
             Role::PartnershipTeam | Role::Chair | Role::SubgroupMember
         ) {
             nav.push(("Meetings", "/meetings"));
+        }
+        if matches!(
+            principal.role,
+            Role::PartnershipTeam
+                | Role::Chair
+                | Role::SubgroupMember
+                | Role::SafeguardingPartner
+                | Role::AgencyRepresentative
+        ) {
+            nav.push(("Briefings", "/briefings"));
         }
         if matches!(
             principal.role,

@@ -56,6 +56,8 @@ pub struct WebConfig {
     /// address in `X-Forwarded-For`, which is then believed (issue 16, finding 7). Empty: the
     /// connection's own address is the client's.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Where the learning library's indexes live (`<data_dir>/index`); in memory when `None`.
+    pub library_dir: Option<std::path::PathBuf>,
     /// Most requests handled at once; one more is answered at once with 503 and `Retry-After`
     /// instead of queueing (issue 16, finding 7: unauthenticated load cannot pile up).
     pub max_concurrent_requests: usize,
@@ -79,6 +81,7 @@ impl WebConfig {
             oidc: None,
             public_url: None,
             trusted_proxies: Vec::new(),
+            library_dir: None,
             max_concurrent_requests: 256,
             max_requests_per_minute: 1200,
         }
@@ -127,7 +130,8 @@ impl AppState {
             config.partnership_name.clone(),
             clock,
         )
-        .with_mail(config.mail.clone(), config.public_url.clone());
+        .with_mail(config.mail.clone(), config.public_url.clone())
+        .with_library_dir(config.library_dir.clone());
         let in_flight = Arc::new(tokio::sync::Semaphore::new(
             config.max_concurrent_requests.max(1),
         ));

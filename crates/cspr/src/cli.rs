@@ -50,6 +50,9 @@ pub enum Command {
     Stats(StatsArgs),
     /// One of a case's documents as PDF, DOCX or HTML (the same file as the web's export).
     Export(ExportArgs),
+    /// The learning library: import published reviews, search them, find similar ones.
+    #[command(subcommand)]
+    Library(LibraryCommand),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -69,6 +72,57 @@ pub struct ServeArgs {
     /// Seed demonstration data before serving.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LibraryCommand {
+    /// Import review records from a JSON Lines file, one review a line; records already in the
+    /// library under the same id are replaced. A file with any bad line imports nothing.
+    Import {
+        /// The JSON Lines file.
+        file: PathBuf,
+    },
+    /// Search the library.
+    Search(LibrarySearchArgs),
+    /// The reviews most like one review of the library.
+    Similar {
+        /// The review's id.
+        id: String,
+        /// Most reviews to list.
+        #[arg(long, default_value = "10", value_name = "N")]
+        limit: String,
+        /// json or text.
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Rebuild the library's index from the database.
+    Rebuild,
+}
+
+#[derive(Debug, Args)]
+pub struct LibrarySearchArgs {
+    /// What to look for: words, "a phrase", a prefix*, an abbreviation such as NAI.
+    #[arg(allow_hyphen_values = true)]
+    pub query: String,
+    /// Only reviews with this theme (repeat for several: all must match).
+    #[arg(long, value_name = "THEME")]
+    pub theme: Vec<String>,
+    /// Only reviews of this type: local_cspr, serious_case_review,
+    /// rapid_review_learning_summary or thematic.
+    #[arg(long, value_name = "TYPE")]
+    pub review_type: Option<String>,
+    /// Published in or after this year.
+    #[arg(long, value_name = "YEAR")]
+    pub from: Option<String>,
+    /// Published in or before this year.
+    #[arg(long, value_name = "YEAR")]
+    pub to: Option<String>,
+    /// Most reviews to list.
+    #[arg(long, default_value = "10", value_name = "N")]
+    pub limit: String,
+    /// json or text.
+    #[arg(long, default_value = "text")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

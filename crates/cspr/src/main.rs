@@ -10,6 +10,7 @@ mod dates;
 mod demo;
 mod exit;
 mod export;
+mod library;
 mod maintenance;
 mod partnership;
 mod redact;
@@ -72,6 +73,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::CrashWriter(args) => crash_writer::run(&settings, &args).await,
             Command::Stats(args) => stats::run(&settings, &args).await,
             Command::Export(args) => export::run(&settings, &args).await,
+            Command::Library(command) => library::run(&settings, command).await,
             Command::Calendar(_) | Command::Redact(_) => Ok(()),
         }
     })

@@ -67,6 +67,11 @@ async fn serve(
 
     let web = web_config(settings, &partnership);
     let state = AppState::new(app, web, Arc::new(SystemClock));
+    // The library's indexes: opened now (built from the store when missing or behind), so a
+    // second server on the same data directory is told at once.
+    cspr_app::library::indexes(state.services())
+        .await
+        .map_err(|e| Failure::config(format!("the library's index cannot be opened: {e}")))?;
     // Ends when this function returns, however the server stopped.
     let sweeper = Sweeper(tokio::spawn(sweep_periodically(state.clone())));
     let router = cspr_web::router(state);
@@ -133,6 +138,12 @@ async fn sweep_periodically(state: AppState) {
             ),
             Err(e) => tracing::warn!(error = %e, "running jobs failed"),
         }
+        // Records imported by `cspr library import` while the server runs join its index.
+        match cspr_app::library::refresh(state.services()).await {
+            Ok(true) => tracing::info!("the library index was rebuilt from the store"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(error = %e, "refreshing the library index failed"),
+        }
     }
 }
 
@@ -153,6 +164,7 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.oidc = settings.oidc.clone();
     web.public_url = settings.public_url.clone();
     web.trusted_proxies = settings.trusted_proxies.clone();
+    web.library_dir = Some(settings.data_dir.join("index"));
     web
 }
 

@@ -358,6 +358,8 @@ async fn a_publication_and_its_public_copy_go_together(backend: Backend) {
         online_until: date!(2026 - 12 - 31),
         pdf: b"%PDF-1.7 test".to_vec(),
         improvements: None,
+        body_text: None,
+        age_group: None,
         created_at: ready.now,
     };
     app.store()
@@ -398,11 +400,27 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     assert!(copy.withdrawn_on.is_none());
     let (case, _) = app.load(case_id).await.expect("load");
     assert_eq!(case.published_on, Some(today));
+    // Issue 17: the report joins the library and the public search at once, with its words.
+    let found = |public: bool| {
+        let services = ready.services.clone();
+        async move {
+            cspr_app::library::search(&services, &cspr_app::library::Query::text("learned"), public)
+                .await
+                .expect("search")
+                .hits
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let own = cspr_app::library::own_id(id);
+    assert_eq!(found(true).await, vec![own.clone()]);
+    assert_eq!(found(false).await, vec![own.clone()]);
 
     // A report stays online for a year at least.
     let removed_on = date!(2026 - 08 - 03);
     withdraw(
-        &app,
+        &ready.services,
         case_id,
         case.version,
         removed_on,
@@ -413,6 +431,11 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     .expect("withdrawn");
     let copy = public_copy(&app, case_id).await.expect("kept");
     assert_eq!(copy.withdrawn_on, Some(removed_on));
+    // Withdrawn: gone from both indexes at once, and from a rebuild from the store.
+    assert!(found(true).await.is_empty());
+    assert!(found(false).await.is_empty());
+    cspr_app::library::rebuild(&ready.services).await.expect("rebuild");
+    assert!(found(false).await.is_empty());
 }
 
 /// Issue 15, item 10: the page about the improvements, published instead of a report, is

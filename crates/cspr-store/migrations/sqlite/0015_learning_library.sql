@@ -25,3 +25,9 @@ CREATE TABLE library_records (
     record      TEXT NOT NULL,
     imported_at TEXT NOT NULL
 ) STRICT;
+
+-- The public text of a published report (its words, for the library's full-text index), kept
+-- with its public copy so the index can be rebuilt without reading the case.
+ALTER TABLE published_reports ADD COLUMN body_text TEXT;
+-- The age band of the child (the library's age-group facet: under_1, 1_to_4, ...).
+ALTER TABLE published_reports ADD COLUMN age_group TEXT;

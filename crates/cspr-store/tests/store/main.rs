@@ -287,6 +287,8 @@ pub async fn populate(store: &Store) -> (Uuid, Uuid) {
                         }],
                     }],
                 }),
+                body_text: Some(format!("{title}: the public words.")),
+                age_group: None,
                 created_at: T0,
             })
             .await

@@ -21,6 +21,8 @@ fn report(case_id: Uuid, title: &str, published_on: time::Date) -> NewPublishedR
         online_until: date!(2026 - 07 - 28),
         pdf: b"%PDF-1.7 test".to_vec(),
         improvements: None,
+        body_text: None,
+        age_group: None,
         created_at: T0,
     }
 }
@@ -76,6 +78,8 @@ cspr_store::backend_tests! {
         let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
         let mut first = report(a, "Review: Child A", date!(2025 - 07 - 28));
         first.summary = "What agencies learned from Child A's review.".to_owned();
+        first.body_text = Some("The public words of Child A's report.".to_owned());
+        first.age_group = Some("under_1".to_owned());
         let second = report(b, "Review: Child B", date!(2025 - 09 - 01));
         store.publish_report(first.clone()).await.unwrap();
         store.publish_report(second.clone()).await.unwrap();
@@ -95,6 +99,13 @@ cspr_store::backend_tests! {
         let (title, pdf) = store.published_pdf(PARTNERSHIP, first.id).await.unwrap().unwrap();
         assert_eq!((title.as_str(), pdf), ("Review: Child A", first.pdf.clone()));
         assert!(store.published_pdf(PARTNERSHIP, elsewhere.id).await.unwrap().is_none());
+        // The public words and the age band, for the library's index.
+        assert_eq!(listed[1].age_group.as_deref(), Some("under_1"));
+        assert_eq!(
+            store.published_text(PARTNERSHIP, first.id).await.unwrap().as_deref(),
+            Some("The public words of Child A's report.")
+        );
+        assert!(store.published_text(Uuid::from_u128(0xB2), first.id).await.unwrap().is_none());
 
         // Withdrawn: off the list, the PDF gone, the row kept with its day.
         assert!(store.withdraw_published_report(a, date!(2026 - 08 - 01)).await.unwrap());
@@ -114,6 +125,8 @@ cspr_store::backend_tests! {
         store.export_canonical(&mut export).await.unwrap();
         let export = String::from_utf8(export).unwrap();
         assert!(!export.contains("learned from Child A"), "not in a backup either");
+        assert!(!export.contains("public words of Child A"), "nor its words");
+        assert!(store.published_text(PARTNERSHIP, first.id).await.unwrap().is_none());
     }
 
     async fn bad_published_reports_are_refused(db) {

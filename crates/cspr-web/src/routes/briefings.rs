@@ -415,21 +415,19 @@ impl BriefingPage {
 }
 
 /// The reviews a briefing draws on, with their titles from the library where it has them.
-fn linked(state: &AppState, b: &Briefing) -> Vec<Linked> {
-    b.content
-        .reviews
-        .iter()
-        .map(|id| {
-            let found = cspr_app::library::record(state, id);
-            Linked {
-                id: id.clone(),
-                title: found
-                    .as_ref()
-                    .map_or_else(|| id.clone(), |r| r.title.clone()),
-                url: found.map(|r| r.url).unwrap_or_default(),
-            }
-        })
-        .collect()
+async fn linked(state: &AppState, b: &Briefing) -> Result<Vec<Linked>, WebError> {
+    let mut out = Vec::new();
+    for id in &b.content.reviews {
+        let found = cspr_app::library::record(state, id).await?;
+        out.push(Linked {
+            id: id.clone(),
+            title: found
+                .as_ref()
+                .map_or_else(|| id.clone(), |r| r.title.clone()),
+            url: found.map(|r| r.url).unwrap_or_default(),
+        });
+    }
+    Ok(out)
 }
 
 async fn page(
@@ -528,7 +526,7 @@ async fn page(
         tag: stage_tag(b.stage()),
         facts,
         body_html: richtext::to_html(&richtext::blocks(b.content.body.as_str()), 2),
-        reviews: linked(state, &b),
+        reviews: linked(state, &b).await?,
         questions,
         agencies,
         actions,
@@ -866,11 +864,9 @@ pub async fn answer(
 async fn document(state: &AppState, p: &Principal, id: Uuid) -> Result<cspr_export::Document, WebError> {
     let b = briefings::get(state, p, id).await?;
     let names = agency_names(state, p).await?;
-    let reviews: Vec<cspr_export::briefing::LinkedReview> = b
-        .content
-        .reviews
-        .iter()
-        .map(|rid| match cspr_app::library::record(state, rid) {
+    let mut reviews = Vec::new();
+    for rid in &b.content.reviews {
+        reviews.push(match cspr_app::library::record(state, rid).await? {
             Some(r) => cspr_export::briefing::LinkedReview {
                 title: r.title,
                 source: format!("{}, {}", r.partnership, r.published_on.year()),
@@ -881,8 +877,8 @@ async fn document(state: &AppState, p: &Principal, id: Uuid) -> Result<cspr_expo
                 source: "not in the library".to_owned(),
                 url: String::new(),
             },
-        })
-        .collect();
+        });
+    }
     Ok(cspr_export::briefing::document(
         &b,
         &reviews,

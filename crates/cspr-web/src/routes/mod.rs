@@ -14,6 +14,7 @@ mod account;
 pub mod actions;
 mod activate;
 pub(crate) mod admin;
+mod briefings;
 mod cases;
 mod contribute;
 mod documents;
@@ -22,6 +23,7 @@ mod figures;
 pub mod form;
 pub(crate) mod guard;
 mod info;
+mod library;
 mod meetings;
 mod oidc;
 mod public;
@@ -186,7 +188,24 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
             post(documents::recommendations::recommendation_save)
         }
         ("POST", "/cases/{case_id}/report/family-comments") => post(documents::family::family),
-        ("GET", "/published-reviews") => get(published::index),
+        ("GET", "/published-reviews") => get(library::public),
+        ("GET", "/library") => get(library::staff),
+        ("GET", "/briefings") => get(briefings::index),
+        ("GET", "/briefings/new") => get(briefings::new_form),
+        ("POST", "/briefings/new") => post(briefings::create),
+        ("GET", "/briefings/{briefing_id}") => get(briefings::show),
+        ("GET", "/briefings/{briefing_id}/edit") => get(briefings::edit_form),
+        ("POST", "/briefings/{briefing_id}/edit") => post(briefings::update),
+        ("POST", "/briefings/{briefing_id}/send") => post(briefings::send),
+        ("POST", "/briefings/{briefing_id}/actions") => post(briefings::agree_action),
+        ("POST", "/briefings/{briefing_id}/actions/{number}/complete") => {
+            post(briefings::complete_action)
+        }
+        ("POST", "/briefings/{briefing_id}/close") => post(briefings::close),
+        ("GET", "/briefings/{briefing_id}/briefing.pdf") => get(briefings::pdf),
+        ("GET", "/briefings/{briefing_id}/briefing.docx") => get(briefings::docx),
+        ("GET", "/briefings/{briefing_id}/agencies/{agency_id}") => get(briefings::answer_form),
+        ("POST", "/briefings/{briefing_id}/agencies/{agency_id}") => post(briefings::answer),
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/published-reviews/{report_id}") => get(published::improvements),
         ("GET", "/admin") => get(admin::index),

@@ -1,6 +1,7 @@
-//! The public page of published reviews: no sign-in. It reads only what was stored at
+//! A published review's public pages: no sign-in. They read only what was stored at
 //! publication (title, date, themes, summary, the PDF without document metadata), never a
-//! case; a withdrawn report is gone from the list and its PDF is no longer served.
+//! case; a withdrawn report's page and PDF are no longer served. The list is the search of
+//! `routes/library.rs`.
 
 use askama::Template;
 use axum::extract::{Path, State};
@@ -11,24 +12,6 @@ use uuid::Uuid;
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 
-/// One report in the list.
-struct Listed {
-    title: String,
-    published_on: String,
-    themes: String,
-    summary: String,
-    href: String,
-    /// "PDF, 120 KB" for a report; empty for a page about the improvements.
-    size: String,
-}
-
-#[derive(Template)]
-#[template(path = "pages/published_reviews.html")]
-struct PublishedPage {
-    chrome: Chrome,
-    reports: Vec<Listed>,
-}
-
 fn size_words(size: u64) -> String {
     const KB: u64 = 1024;
     if size >= KB * KB {
@@ -37,37 +20,6 @@ fn size_words(size: u64) -> String {
     } else {
         format!("{} KB", size.div_ceil(KB))
     }
-}
-
-/// The list of published reviews.
-pub async fn index(State(state): State<AppState>) -> Result<Response, WebError> {
-    let reports = state
-        .store()
-        .published_reports(state.config().partnership_id.as_uuid())
-        .await?
-        .into_iter()
-        .map(|r| Listed {
-            title: r.title,
-            published_on: long_date(r.published_on),
-            themes: r.themes.join(", "),
-            summary: r.summary,
-            href: if r.improvements.is_some() {
-                format!("/published-reviews/{}", r.id)
-            } else {
-                format!("/published-reviews/{}/report.pdf", r.id)
-            },
-            size: if r.improvements.is_some() {
-                String::new()
-            } else {
-                size_words(r.pdf_size)
-            },
-        })
-        .collect();
-    let page = PublishedPage {
-        chrome: Chrome::signed_out(&state),
-        reports,
-    };
-    Ok(Html(page.render()?).into_response())
 }
 
 /// A published report's PDF, as an attachment; "not found" once withdrawn.
@@ -99,22 +51,34 @@ struct ImprovementsPage {
     summary: String,
     themes: String,
     items: Vec<cspr_store::Improvement>,
+    /// For a report: its PDF's address and size words; empty for information about the
+    /// improvements.
+    download: Option<(String, String)>,
 }
 
-/// Information about the improvements a review led to, published instead of its report; "not
-/// found" once withdrawn, and for a report (a PDF).
+/// A published review's page: the report's summary with its PDF, or the information about the
+/// improvements published instead of a report; "not found" once withdrawn.
 pub async fn improvements(
     State(state): State<AppState>,
     Path(report_id): Path<String>,
 ) -> Result<Response, WebError> {
     let id = Uuid::parse_str(&report_id).map_err(|_| WebError::NotFound)?;
+    let partnership = state.config().partnership_id.as_uuid();
     let Some(page) = state
         .store()
-        .published_improvements(state.config().partnership_id.as_uuid(), id)
+        .published_reports(partnership)
         .await?
+        .into_iter()
+        .find(|r| r.id == id)
     else {
         return Err(WebError::NotFound);
     };
+    let download = page.improvements.is_none().then(|| {
+        (
+            format!("/published-reviews/{id}/report.pdf"),
+            size_words(page.pdf_size),
+        )
+    });
     let view = ImprovementsPage {
         chrome: Chrome::signed_out(&state),
         title: page.title,
@@ -122,6 +86,7 @@ pub async fn improvements(
         summary: page.summary,
         themes: page.themes.join(", "),
         items: page.improvements.map(|i| i.items).unwrap_or_default(),
+        download,
     };
     Ok(Html(view.render()?).into_response())
 }

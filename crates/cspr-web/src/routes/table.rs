@@ -3,7 +3,8 @@
 //! same table against its own expectations (tests/authz_matrix.rs).
 
 use cspr_app::policy::pages::{
-    ACCOUNTS, APPROVERS, CASEWORK, FIGURES, MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
+    ACCOUNTS, APPROVERS, BRIEFING_ANSWERS, BRIEFING_WRITERS, BRIEFINGS, CASEWORK, FIGURES,
+    MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
 };
 
 use crate::access::{CaseNeed, Rule};
@@ -219,6 +220,36 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/cases/{case_id}/report/recommendations", READ),
     r("POST", "/cases/{case_id}/report/family-comments", READ),
     r("GET", "/published-reviews", Rule::Public),
+    // The learning library and thematic briefings (issue 17). A briefing's handlers let
+    // representatives read only the briefings sent to their agency and answer only for it
+    // (cspr_app::briefings).
+    r("GET", "/library", Rule::Roles(CASEWORK)),
+    r("GET", "/briefings", Rule::Roles(BRIEFINGS)),
+    r("GET", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),
+    r("POST", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),
+    r("GET", "/briefings/{briefing_id}", Rule::Roles(BRIEFINGS)),
+    r("GET", "/briefings/{briefing_id}/edit", Rule::Roles(BRIEFING_WRITERS)),
+    r("POST", "/briefings/{briefing_id}/edit", Rule::Roles(BRIEFING_WRITERS)),
+    r("POST", "/briefings/{briefing_id}/send", Rule::Roles(BRIEFING_WRITERS)),
+    r("POST", "/briefings/{briefing_id}/actions", Rule::Roles(BRIEFING_WRITERS)),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/actions/{number}/complete",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
+    r("POST", "/briefings/{briefing_id}/close", Rule::Roles(BRIEFING_WRITERS)),
+    r("GET", "/briefings/{briefing_id}/briefing.pdf", Rule::Roles(BRIEFINGS)),
+    r("GET", "/briefings/{briefing_id}/briefing.docx", Rule::Roles(BRIEFINGS)),
+    r(
+        "GET",
+        "/briefings/{briefing_id}/agencies/{agency_id}",
+        Rule::Roles(BRIEFING_ANSWERS),
+    ),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/agencies/{agency_id}",
+        Rule::Roles(BRIEFING_ANSWERS),
+    ),
     r(
         "GET",
         "/published-reviews/{report_id}/report.pdf",

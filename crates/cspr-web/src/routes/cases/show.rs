@@ -52,6 +52,7 @@ struct CasePage {
     /// (date, how, what, reach)
     shared: Vec<(String, String, String, String)>,
     earlier: Vec<cspr_app::learning::Earlier>,
+    library: Option<LibraryView>,
 }
 
 /// One action of the plan as the case page shows it.
@@ -302,7 +303,15 @@ pub async fn show(
     } else {
         Vec::new()
     };
+    // At triage, the rapid review and scoping: the library's most similar reviews and where
+    // the case's themes recurred (criterion (b), recurrent themes).
+    let library = if cspr_app::library::weighs_learning(case.stage) {
+        Some(LibraryView::of(cspr_app::library::for_case(&state, case).await?))
+    } else {
+        None
+    };
     let page = CasePage {
+        library,
         documents: documents::links(case, access.case_id().as_uuid()),
         chrome: Chrome::signed_in(&state, p, "/cases"),
         case_id: access.case_id().as_uuid(),
@@ -326,4 +335,51 @@ pub async fn show(
         earlier,
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// What the library says about a case being weighed, as the case page shows it.
+struct LibraryView {
+    /// (title, href, source line, themes)
+    similar: Vec<(String, String, String, String)>,
+    /// (theme, reviews, by year in words)
+    recurrences: Vec<(String, u64, String)>,
+}
+
+impl LibraryView {
+    fn of(learning: cspr_app::library::CaseLearning) -> Self {
+        Self {
+            similar: learning
+                .similar
+                .into_iter()
+                .map(|h| {
+                    (
+                        h.title,
+                        h.url,
+                        format!(
+                            "{}, {} ({})",
+                            h.partnership,
+                            h.published_on.year(),
+                            h.review_type.label()
+                        ),
+                        h.themes.join(", "),
+                    )
+                })
+                .collect(),
+            recurrences: learning
+                .recurrences
+                .into_iter()
+                .map(|r| {
+                    let years = r
+                        .by_year
+                        .iter()
+                        .rev()
+                        .take(5)
+                        .map(|(y, n)| format!("{y}: {n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    (r.theme, r.reviews, years)
+                })
+                .collect(),
+        }
+    }
 }

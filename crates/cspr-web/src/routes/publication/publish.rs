@@ -338,7 +338,7 @@ pub async fn withdraw(
         return again(errors, form).await;
     };
     match cspr_app::publication::withdraw(
-        &state.app(),
+        &state,
         access.case_id(),
         case.version,
         removed_on,
