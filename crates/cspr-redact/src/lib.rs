@@ -143,6 +143,9 @@ pub struct Finding {
     pub confidence: f32,
     /// Index into `CaseKnowledge::people` when the finding is a known person or their date of birth.
     pub person: Option<usize>,
+    /// Why the finding may be wrong, for the reviewer: "known name; also a month". Set on known
+    /// names that are also ordinary words, which are findings all the same.
+    pub note: Option<&'static str>,
 }
 
 /// A detector's proposal, in bytes, before overlaps are resolved.
@@ -154,6 +157,7 @@ pub(crate) struct Candidate {
     pub reason: Reason,
     pub confidence: f32,
     pub person: Option<usize>,
+    pub note: Option<&'static str>,
 }
 
 impl Candidate {
@@ -171,6 +175,7 @@ impl Candidate {
             reason,
             confidence,
             person: None,
+            note: None,
         }
     }
 }
@@ -258,7 +263,7 @@ pub(crate) fn find_tokens(
     places::case_streets(tokens, &prepared.streets, &mut cands);
     places::organisations(text, tokens, &mut cands);
     let mut marks = vec![None; tokens.len()];
-    people::known(text, tokens, &prepared.known, &mut marks);
+    people::known(text, tokens, &prepared.known, &mut marks, &mut cands);
     people::unknown(text, tokens, &prepared.place_words, &mut marks);
     people::extend_and_propagate(text, tokens, &mut marks);
     people::emit(text, tokens, &marks, &mut cands);
@@ -447,6 +452,7 @@ fn to_findings(text: &str, chosen: Vec<Candidate>) -> Vec<Finding> {
             reason: c.reason,
             confidence: c.confidence,
             person: c.person,
+            note: c.note,
         })
         .collect()
 }

@@ -7,4 +7,5 @@
 
 mod detectors;
 mod dev_set;
+mod known_names;
 mod properties;
