@@ -268,7 +268,7 @@ pub(crate) fn find_tokens(
     people::extend_and_propagate(text, tokens, &mut marks);
     people::emit(text, tokens, &marks, &mut cands);
     places::locations(text, tokens, &prepared.places, &mut cands);
-    let protected = protected_ranges(text, tokens, &prepared.pseudonyms);
+    let protected = protected_ranges(text, tokens, &prepared.pseudonyms, &cands);
     let chosen = resolve(cands, &protected);
     to_findings(text, chosen)
 }
@@ -328,6 +328,7 @@ fn protected_ranges(
     text: &str,
     tokens: &[text::Token<'_>],
     pseudonyms: &[String],
+    cands: &[Candidate],
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for p in pseudonyms {
@@ -351,13 +352,22 @@ fn protected_ranges(
             out.push((s, e));
         }
     }
-    // "[address]", "[date]": any short bracketed text.
+    // "[address]", "[date]": any short bracketed text, unless it holds a name the case gives
+    // ("[from June]"), which is no placeholder of this engine.
     let mut from = 0;
     while let Some(k) = text[from..].find('[') {
         let s = from + k;
         match text[s..].find(']') {
             Some(e) if e <= 40 => {
-                out.push((s, s + e + 1));
+                let known = cands.iter().any(|c| {
+                    c.label == Label::Person
+                        && c.reason == Reason::CaseKnowledge
+                        && s < c.start
+                        && c.end <= s + e
+                });
+                if !known {
+                    out.push((s, s + e + 1));
+                }
                 from = s + e + 1;
             }
             _ => from = s + 1,

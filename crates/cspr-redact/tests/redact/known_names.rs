@@ -88,6 +88,7 @@ fn word_names_in_every_position_and_form_are_found() {
             "Mrs {Jones} rang. {Okafor} was at work, {Bless} said.",
             "{Patience} said {Blessing} was at work. {May} {Little} cared for them.",
             "{Junie} missed nursery. {RIVER} was upset.",
+            "Note [from {June}]: she is fine. [{Ashworth} family]",
         ],
     );
 }

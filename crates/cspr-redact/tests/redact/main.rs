@@ -7,5 +7,6 @@
 
 mod detectors;
 mod dev_set;
+mod forms;
 mod known_names;
 mod properties;
