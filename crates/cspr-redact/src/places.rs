@@ -109,9 +109,98 @@ const ORG_HEADS: &[&str] = &[
     "partners",
     "centre",
     "center",
+    "association",
+    "homes",
+    "housing",
 ];
 /// A "Centre" is an organisation only with one of these before it.
-const CENTRE_KINDS: &[&str] = &["medical", "health", "children's", "family", "community"];
+const CENTRE_KINDS: &[&str] = &[
+    "medical",
+    "health",
+    "children's",
+    "family",
+    "community",
+    "youth",
+    "resource",
+    "contact",
+];
+/// Words that say what kind of place an organisation is but not which: a name made only of
+/// them ("the Primary School", "the Medical Centre", "a Housing Association") is generic.
+const GENERIC_ORG_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "children",
+    "children's",
+    "primary",
+    "secondary",
+    "infant",
+    "infants",
+    "junior",
+    "high",
+    "special",
+    "nursery",
+    "pre-school",
+    "preschool",
+    "medical",
+    "health",
+    "family",
+    "community",
+    "youth",
+    "resource",
+    "contact",
+    "housing",
+    "general",
+    "district",
+    "local",
+    "nhs",
+    "foundation",
+    "trust",
+    "council",
+    "social",
+    "care",
+    "sure",
+    "start",
+    "day",
+    "free",
+    "grammar",
+    "sixth",
+    "form",
+    "further",
+    "education",
+    "city",
+    "county",
+    "university",
+    "teaching",
+    "dental",
+    "urgent",
+    "treatment",
+    "walk-in",
+    "gp",
+    "doctors",
+    "mental",
+    "maternity",
+    "independent",
+    "private",
+    "residential",
+    "supported",
+    "temporary",
+    "emergency",
+    "association",
+    "homes",
+    "school",
+    "academy",
+    "college",
+    "hospital",
+    "practice",
+    "surgery",
+    "clinic",
+    "centre",
+    "center",
+    "pru",
+    "partners",
+    "infirmary",
+];
 /// Place words that make a capitalised name after "in", "near", "to" a place.
 const PLACE_TAILS: &[&str] = &[
     "park", "rec", "hill", "green", "estate", "common", "heath", "fields", "end", "town", "vale",
@@ -293,8 +382,13 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         if !head.is_capitalised() || !head.has(lexicon::ORG_HEAD) || h == 0 {
             continue;
         }
-        if matches!(head.lower, "centre" | "center") && !is_in(CENTRE_KINDS, tokens[h - 1].lower) {
-            continue;
+        if matches!(head.lower, "centre" | "center") {
+            // "Children's Centre": the tokeniser leaves the possessive out of the word.
+            let kind = tokens[h - 1].lower;
+            let possessive = matches!(gap(text, tokens, h - 1), "'s " | "\u{2019}s ");
+            if !(is_in(CENTRE_KINDS, kind) || (kind == "children" && possessive)) {
+                continue;
+            }
         }
         // Skip a head followed by another head ("Centre Nursery"): the later one closes it.
         if separated_by(text, tokens, h, &[" "])
@@ -335,6 +429,13 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         if s > 0 && tokens[s - 1].text == "The" && gap(text, tokens, s - 1) == " " {
             s -= 1;
         }
+        // "the Primary School", "the Children's Centre": a kind of place, not a named one.
+        if tokens[s..=h]
+            .iter()
+            .all(|t| is_in(GENERIC_ORG_WORDS, t.lower) || t.shape == Shape::Initial)
+        {
+            continue;
+        }
         out.push(Candidate::new(
             tokens[s].start,
             head.end,
@@ -344,6 +445,7 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         ));
         found.push((s, h));
     }
+    named_after(text, tokens, out);
     short_forms(tokens, &found, out);
     // "seen at SDGH", "admitted to WRI": an unknown upper-case short form after "at" or "to".
     for i in 1..tokens.len() {
@@ -361,6 +463,52 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
                 Label::Org,
                 Reason::ShortForm,
                 0.5,
+            ));
+        }
+    }
+}
+
+/// "Homes for Northfield" (a housing provider named after its place) and "Dr Patel's practice"
+/// (a GP practice named after its doctor, in lower case).
+fn named_after(text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    for i in 0..tokens.len() {
+        let t = &tokens[i];
+        if t.text == "Homes"
+            && tokens.get(i + 1).is_some_and(|f| f.lower == "for")
+            && separated_by(text, tokens, i, &[" "])
+            && separated_by(text, tokens, i + 1, &[" "])
+            && tokens.get(i + 2).is_some_and(|x| x.shape == Shape::Cap)
+        {
+            let mut end = i + 2;
+            while end < i + 4
+                && separated_by(text, tokens, end, &[" "])
+                && tokens[end + 1].shape == Shape::Cap
+                && !tokens[end + 1].never()
+            {
+                end += 1;
+            }
+            out.push(Candidate::new(
+                t.start,
+                tokens[end].end,
+                Label::Org,
+                Reason::Pattern,
+                0.85,
+            ));
+        }
+        if matches!(t.lower, "practice" | "surgery" | "clinic")
+            && t.shape == Shape::Lower
+            && i >= 2
+            && matches!(gap_before(text, tokens, i), "'s " | "\u{2019}s ")
+            && tokens[i - 1].shape == Shape::Cap
+            && matches!(tokens[i - 2].lower, "dr" | "doctor")
+            && matches!(gap(text, tokens, i - 2), " " | ". ")
+        {
+            out.push(Candidate::new(
+                tokens[i - 2].start,
+                t.end,
+                Label::Org,
+                Reason::Pattern,
+                0.85,
             ));
         }
     }

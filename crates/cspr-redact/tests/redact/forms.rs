@@ -71,3 +71,34 @@ fn figures_that_are_not_dates_stay() {
         ],
     );
 }
+
+#[test]
+fn named_organisations_with_straight_or_curly_apostrophes() {
+    check(
+        Label::Org,
+        &[
+            "She attended {Hillside Children's Centre} and {Hillside Children\u{2019}s Centre}.",
+            "{Little Acorns Nursery} reported no concerns; later at {Greenfields Pre-School}.",
+            "He moved to {St Mary's C of E Primary School}, then {St Mary\u{2019}s C of E Primary School}.",
+            "Excluded from {Oakfield Academy}; a place at {Westbrook College} was offered.",
+            "Registered at {Riverside Medical Centre}, then {The Grange Surgery}.",
+            "Seen at {Dr Patel's practice} and at {Dr Okoro\u{2019}s surgery}.",
+            "The tenancy was with {Northgate Housing Association}, later {Homes for Northfield}.",
+            "Rehoused by {Beacon Homes} near {Brookside Health Centre}.",
+        ],
+    );
+}
+
+#[test]
+fn generic_services_are_not_organisations() {
+    check(
+        Label::Org,
+        &[
+            "The school and the GP practice shared concerns with Children's Social Care.",
+            "The police, the local authority and the NHS Foundation Trust attended.",
+            "She went to the Children's Centre, then the Primary School and the Nursery.",
+            "The Housing Association and the Medical Centre were not told.",
+            "The acute trust and the ambulance trust; the Health Centre; a Family Centre.",
+        ],
+    );
+}
