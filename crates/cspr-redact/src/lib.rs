@@ -268,9 +268,33 @@ pub(crate) fn find_tokens(
     people::extend_and_propagate(text, tokens, &mut marks);
     people::emit(text, tokens, &marks, &mut cands);
     places::locations(text, tokens, &prepared.places, &mut cands);
+    prefer_listed_places(&mut cands);
     let protected = protected_ranges(text, tokens, &prepared.pseudonyms, &cands);
     let chosen = resolve(cands, &protected);
     to_findings(text, chosen)
+}
+
+/// A town the gazetteer lists ("Barrow-in-Furness", "King's Lynn") is a place, not the guessed
+/// names of people its words could be: guesses inside it give way. Names the case gives and
+/// names after a title stay.
+fn prefer_listed_places(cands: &mut Vec<Candidate>) {
+    let places: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.label == Label::Location && c.confidence >= 0.75)
+        .map(|c| (c.start, c.end))
+        .collect();
+    if places.is_empty() {
+        return;
+    }
+    cands.retain(|c| {
+        !(c.label == Label::Person
+            && c.person.is_none()
+            && matches!(
+                c.reason,
+                Reason::NameList | Reason::Unlisted | Reason::Context | Reason::Repeated
+            )
+            && places.iter().any(|&(s, e)| s <= c.start && c.end <= e))
+    });
 }
 
 /// A date the case gives as someone's birth date is a DATE_OF_BIRTH in any spelling; so is a
@@ -422,7 +446,14 @@ fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candi
         let olds: Vec<&Candidate> = overlapping.iter().filter_map(|k| chosen.get(k)).collect();
         let lo = olds.iter().map(|o| o.start).min().unwrap_or(c.start);
         let hi = olds.iter().map(|o| o.end).max().unwrap_or(c.end);
-        if !loose(c.label) || olds.iter().any(|o| !loose(o.label)) || (c.start >= lo && c.end <= hi)
+        // A span inside one chosen span adds nothing; one that bridges two ("Bishop" and
+        // "Stortford" of "Bishop's Stortford") covers the letters between them.
+        let inside_one = olds.iter().any(|o| c.start >= o.start && c.end <= o.end);
+        let bridges = olds.len() > 1;
+        if !loose(c.label)
+            || olds.iter().any(|o| !loose(o.label))
+            || inside_one
+            || (c.start >= lo && c.end <= hi && !bridges)
         {
             continue;
         }

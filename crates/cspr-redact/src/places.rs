@@ -206,6 +206,30 @@ const PLACE_TAILS: &[&str] = &[
     "park", "rec", "hill", "green", "estate", "common", "heath", "fields", "end", "town", "vale",
     "wood", "moor", "bridge", "village", "side", "gate", "cross", "bank",
 ];
+/// Lower-case words inside the names of towns: Newcastle upon Tyne, Barrow in Furness.
+const PLACE_JOINERS: &[&str] = &["upon", "on", "under", "in", "le", "by", "next", "the", "de"];
+/// Words before "estate" that say what kind of estate, not which.
+const GENERIC_ESTATE_WORDS: &[&str] = &[
+    "housing",
+    "council",
+    "industrial",
+    "trading",
+    "business",
+    "retail",
+    "new",
+    "local",
+    "same",
+    "whole",
+    "social",
+    "private",
+    "the",
+    "an",
+    "a",
+    "large",
+    "small",
+    "this",
+    "that",
+];
 const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "to", "near", "from", "at", "around", "towards", "outside", "of",
 ];
@@ -575,19 +599,27 @@ pub(crate) fn locations(
             && is_in(PLACE_PREPOSITIONS, tokens[i - 1].lower)
             && gap_before(text, tokens, i) == " ";
         let mut matched = None;
-        // Longest first: "Great Yarmouth" before "Great".
-        for n in (1..=3).rev() {
+        // Longest first: "Newcastle upon Tyne" before "Newcastle".
+        for n in (1..=4).rev() {
             if i + n > tokens.len() {
                 continue;
             }
             let run = &tokens[i..i + n];
-            if run.iter().any(|r| r.shape != Shape::Cap)
-                || (0..n - 1).any(|k| gap(text, tokens, i + k) != " ")
-            {
+            // "Newcastle upon Tyne", "Bishop's Stortford": capitals, joined by a few lower-case
+            // words or a possessive.
+            let joined = run[n - 1].shape == Shape::Cap
+                && run[1..n.max(2) - 1]
+                    .iter()
+                    .all(|r| r.shape == Shape::Cap || is_in(PLACE_JOINERS, r.lower))
+                && (0..n - 1)
+                    .all(|k| matches!(gap(text, tokens, i + k), " " | "'s " | "\u{2019}s "));
+            if !joined {
                 continue;
             }
+            let plain = run.iter().all(|r| r.shape == Shape::Cap)
+                && (0..n - 1).all(|k| gap(text, tokens, i + k) == " ");
             // A single word's lists were looked up by the tokeniser.
-            let flags = if n == 1 {
+            let flags = if n == 1 && !t.text.contains(['-', '\'', '\u{2019}']) {
                 run[0].lex
             } else {
                 buf.clear();
@@ -596,9 +628,16 @@ pub(crate) fn locations(
                         buf.push(' ');
                     }
                     buf.push_str(r.lower);
+                    if k + 1 < n && gap(text, tokens, i + k) != " " {
+                        buf.push('s');
+                    }
                 }
-                LEXICON.flags(&buf)
+                let own = if n == 1 { run[0].lex } else { 0 };
+                own | LEXICON.flags(&lexicon::place_key(&buf))
             };
+            if !plain && flags & lexicon::PLACE == 0 {
+                continue;
+            }
             let in_case = case_places
                 .iter()
                 .any(|p| p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower));
@@ -636,10 +675,22 @@ pub(crate) fn locations(
         {
             matched = Some((2, 0.5));
         }
+        if matched.is_none() {
+            matched = estate_or_saint(text, tokens, i);
+        }
         if let Some((n, confidence)) = matched {
+            // "St Ann's": the possessive is part of the district's name.
+            let mut end = tokens[i + n - 1].end;
+            if matches!(t.lower, "st" | "saint") {
+                let g = gap(text, tokens, i + n - 1);
+                end += ["'s", "\u{2019}s"]
+                    .iter()
+                    .find(|p| g.starts_with(**p))
+                    .map_or(0, |p| p.len());
+            }
             out.push(Candidate::new(
                 t.start,
-                tokens[i + n - 1].end,
+                end,
                 Label::Location,
                 Reason::Gazetteer,
                 confidence,
@@ -649,6 +700,41 @@ pub(crate) fn locations(
             i += 1;
         }
     }
+}
+
+/// "the Meadowell estate", "Broadwater Farm Estate", "Oak Park estate": up to three capitalised
+/// words then "estate"; and "St Ann's", a district named after a saint, standing alone. The
+/// number of tokens taken and the confidence.
+fn estate_or_saint(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)> {
+    let t = &tokens[i];
+    if matches!(t.lower, "st" | "saint")
+        && matches!(gap(text, tokens, i), " " | ". ")
+        && tokens.get(i + 1).is_some_and(|x| x.shape == Shape::Cap)
+        && ["'s", "\u{2019}s"]
+            .iter()
+            .any(|p| gap(text, tokens, i + 1).starts_with(p))
+        // "St Mary's School", "St Ann's Road": a name of something else.
+        && !(matches!(gap(text, tokens, i + 1), "'s " | "\u{2019}s ")
+            && tokens.get(i + 2).is_some_and(Token::is_capitalised))
+    {
+        return Some((2, 0.6));
+    }
+    if is_in(GENERIC_ESTATE_WORDS, t.lower) {
+        return None;
+    }
+    for n in 1..=3 {
+        let last = tokens.get(i + n)?;
+        if !separated_by(text, tokens, i + n - 1, &[" "]) {
+            return None;
+        }
+        if last.lower == "estate" || last.lower == "estates" {
+            return Some((n + 1, 0.7));
+        }
+        if last.shape != Shape::Cap {
+            return None;
+        }
+    }
+    None
 }
 
 /// The place parts of the case's addresses: streets (as ADDRESS) and districts or towns (as

@@ -102,3 +102,28 @@ fn generic_services_are_not_organisations() {
         ],
     );
 }
+
+#[test]
+fn places_of_several_words_districts_and_estates() {
+    check(
+        Label::Location,
+        &[
+            "The family moved to {Newcastle upon Tyne} and then to {Stoke-on-Trent}.",
+            "Her aunt lives in {Bishop's Stortford}; his cousin in {Bishop\u{2019}s Stortford}.",
+            "They lived in {St Ann's} before moving to {Barrow-in-Furness}.",
+            "A flat on the {Meadowell estate}, then a house on {Broadwater Farm Estate}.",
+            "Friends on the {Oak Park estate} and family in {King's Lynn}.",
+        ],
+    );
+}
+
+#[test]
+fn generic_estates_stay() {
+    check(
+        Label::Location,
+        &[
+            "They lived on a housing estate, then on the council estate.",
+            "The estate agent called; the Estate was quiet.",
+        ],
+    );
+}
