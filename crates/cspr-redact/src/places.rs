@@ -334,7 +334,9 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
                 return None;
             }
             let end = street_from(text, tokens, i, true, STREET_ABBREVIATIONS)?;
-            return (end <= i + 2).then_some((end, 0.6));
+            // A message writes its street word in lower case too: "at home by Dr Khan" is a
+            // title, not "home by dr".
+            return (end <= i + 2 && tokens[end].shape == Shape::Lower).then_some((end, 0.6));
         }
         if !t.is_capitalised() {
             return None;
@@ -598,9 +600,13 @@ pub(crate) fn locations(
         let after_prep = i > 0
             && is_in(PLACE_PREPOSITIONS, tokens[i - 1].lower)
             && gap_before(text, tokens, i) == " ";
-        let mut matched = None;
+        // An estate or a saint's district first: "in Oak Park estate" is more than "Oak Park".
+        let mut matched = estate_or_saint(text, tokens, i);
         // Longest first: "Newcastle upon Tyne" before "Newcastle".
         for n in (1..=4).rev() {
+            if matched.is_some() {
+                break;
+            }
             if i + n > tokens.len() {
                 continue;
             }
@@ -674,9 +680,6 @@ pub(crate) fn locations(
             && !t.is_name()
         {
             matched = Some((2, 0.5));
-        }
-        if matched.is_none() {
-            matched = estate_or_saint(text, tokens, i);
         }
         if let Some((n, confidence)) = matched {
             // "St Ann's": the possessive is part of the district's name.

@@ -8,5 +8,7 @@
 mod detectors;
 mod dev_set;
 mod forms;
+mod generated;
+mod generator;
 mod known_names;
 mod properties;
