@@ -5,6 +5,7 @@
 //! Pure: no I/O, no async. The word lists are compiled in (see `data/README.md`).
 
 mod identifiers;
+mod jigsaw;
 mod lexicon;
 mod people;
 mod phonetic;
@@ -20,6 +21,9 @@ use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 pub use identifiers::nhs_number_is_valid;
+pub use jigsaw::{
+    JigsawRisk, QuasiIdentifier, QuasiKind, RiskLevel, jigsaw_risks, quasi_identifiers,
+};
 pub use replace::{
     DatePolicy, Policy, Redaction, Residual, ResidualKind, redact, replacement_for, residual_risks,
 };

@@ -10,5 +10,6 @@ mod dev_set;
 mod forms;
 mod generated;
 mod generator;
+mod jigsaw;
 mod known_names;
 mod properties;
