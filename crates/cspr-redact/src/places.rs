@@ -639,7 +639,13 @@ pub(crate) fn locations(
                     }
                 }
                 let own = if n == 1 { run[0].lex } else { 0 };
-                own | LEXICON.flags(&lexicon::place_key(&buf))
+                // Most runs are plain words, keyed as they are.
+                let listed = if buf.contains(['-', '\'', '\u{2019}']) {
+                    LEXICON.flags(&lexicon::place_key(&buf))
+                } else {
+                    LEXICON.flags(&buf)
+                };
+                own | listed
             };
             if !plain && flags & lexicon::PLACE == 0 {
                 continue;

@@ -7,6 +7,9 @@
 //! Shared by the `generated` test module and the `generated_set` example, which writes the
 //! paragraphs in the development set's JSON Lines form for its scorer.
 
+// Each user takes only part of it: the tests the spans, the examples the texts.
+#![allow(dead_code, reason = "shared by the tests and two examples")]
+
 use cspr_redact::{CaseKnowledge, CasePerson};
 
 /// A small fast deterministic generator (SplitMix64).
