@@ -830,7 +830,88 @@ pub(crate) fn unknown(
         }
     }
     quoted_and_speakers(text, tokens, marks);
+    beside_a_role(text, tokens, marks);
     initials(text, tokens, marks);
+}
+
+/// Nouns for what someone is, that a name stands beside: "the social worker, Gareth Thornton,",
+/// "Gareth Thornton (health visitor)".
+const ROLE_NOUNS: &[&str] = &[
+    "worker",
+    "visitor",
+    "officer",
+    "nurse",
+    "midwife",
+    "teacher",
+    "manager",
+    "practitioner",
+    "consultant",
+    "paediatrician",
+    "gp",
+    "sw",
+    "hv",
+    "dsl",
+    "senco",
+    "headteacher",
+    "neighbour",
+    "friend",
+    "advocate",
+    "counsellor",
+    "therapist",
+    "psychologist",
+    "psychiatrist",
+    "coordinator",
+    "lead",
+    "chair",
+];
+
+/// A name beside a role noun: after it ("the social worker, Gareth Thornton") or before a
+/// bracketed role ("Gareth Thornton (health visitor)"). Names in no list, or also towns
+/// (Thornton), are found this way.
+fn beside_a_role(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    let n = tokens.len();
+    let name_word = |x: &Token<'_>| {
+        x.shape == Shape::Cap
+            && namey(x)
+            && !x.never()
+            && !x.has(lexicon::ORG_HEAD)
+            && !STRONG_STREET_WORDS.contains(&x.lower)
+    };
+    for i in 1..n {
+        let prev = &tokens[i - 1];
+        let after_role = ROLE_NOUNS.contains(&prev.lower)
+            && prev.shape == Shape::Lower
+            && matches!(gap_before(text, tokens, i), " " | ", ");
+        if after_role && name_word(&tokens[i]) && !after_determiner(tokens, i) {
+            let mut j = i;
+            while j < n && j < i + 3 && name_word(&tokens[j]) {
+                mark(marks, j, None, Reason::Context, 0.7);
+                if gap(text, tokens, j) != " " {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        // "... Thornton (health visitor)": back from the bracket over up to three name words.
+        if gap(text, tokens, i - 1) == " ("
+            && (tokens[i].has(lexicon::ROLE) || ROLE_NOUNS.contains(&tokens[i].lower))
+            && name_word(prev)
+        {
+            let mut j = i - 1;
+            loop {
+                mark(marks, j, None, Reason::Context, 0.7);
+                if j == 0
+                    || j + 3 <= i
+                    || gap(text, tokens, j - 1) != " "
+                    || !name_word(&tokens[j - 1])
+                    || starts_sentence(text, tokens, j)
+                {
+                    break;
+                }
+                j -= 1;
+            }
+        }
+    }
 }
 
 /// Lower-case names in messages: a first name that is no word ("riley"), a name after "tell",

@@ -114,6 +114,17 @@ fn unknown_people_from_titles_speech_and_nicknames() {
 }
 
 #[test]
+fn names_beside_a_role_in_no_list() {
+    let c = CaseKnowledge::default();
+    let text = "Seen at home by Gareth Thornton (health visitor). The social worker, Gareth \
+                Thornton, called; the family support worker Ffion Evans-Pryce visited.";
+    assert_eq!(
+        people(text, &c),
+        ["Gareth Thornton", "Gareth Thornton", "Ffion Evans-Pryce"]
+    );
+}
+
+#[test]
 fn role_words_and_services_stay() {
     let c = case();
     let text = "Child W lived with Mother and Sibling 1. The health visitor, MASH, Early Help and \
