@@ -33,7 +33,7 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let day_name = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ ]+)?";
+    let day_name = r"(?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?[ ]+)?";
     let ord = r"[0-9]{1,2}(?:st|nd|rd|th)?";
     // A year of four digits, or two ("12 Sep 21", "Sept '19").
     let year = r"(?:[0-9]{4}|['\u{2019}]?[0-9]{2})";

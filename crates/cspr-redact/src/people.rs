@@ -643,14 +643,19 @@ pub(crate) fn known(
         if t.lower.contains('-') && hyphenated(text, tokens, i, known, marks, out) {
             continue;
         }
-        // "rileys mum": a lower-case name with a possessive s and no apostrophe.
-        if t.shape == Shape::Lower
-            && let Some(stem) = t.lower.strip_suffix('s')
+        // "rileys mum", "the Ashworths": a name with a possessive or plural s and no
+        // apostrophe. When the word or its stem is an ordinary word ("hopes", "the Lambs") it is
+        // a finding all the same, in doubt.
+        if let Some(stem) = t.lower.strip_suffix('s')
             && let Some(&(p, false)) = known.exact.get(stem)
-            && !LEXICON.is_word(stem)
-            && !word
+            && !t.never()
         {
-            mark(marks, i, Some(p), Reason::CaseKnowledge, 0.85);
+            if LEXICON.is_word(stem) || word {
+                let c = if t.shape == Shape::Lower { 0.4 } else { 0.6 };
+                mark_noted(marks, i, Some(p), Reason::CaseKnowledge, c, Some(NOTE_WORD));
+            } else {
+                mark(marks, i, Some(p), Reason::CaseKnowledge, 0.85);
+            }
             continue;
         }
         if t.shape == Shape::Upper
@@ -804,7 +809,7 @@ pub(crate) fn unknown(
         {
             // No English word and in no list: most such capitalised words are names.
             mark(marks, i, None, Reason::Unlisted, 0.55);
-        } else if (first || possessive_after(text, tokens, i))
+        } else if (first || (possessive_after(text, tokens, i) && !t.has(lexicon::ORG_HEAD)))
             && mid
             && !before_street
             && !(place && after_prep)

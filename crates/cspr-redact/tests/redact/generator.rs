@@ -503,7 +503,7 @@ pub fn paragraph(rng: &mut Rng) -> Paragraph {
     for _ in 0..sentences {
         let p = &people[rng.below(people.len())];
         let q = &people[rng.below(people.len())];
-        match rng.below(14) {
+        match rng.below(27) {
             0 => {
                 known_first(&mut w, rng, p, true);
                 w.put(" was seen at home by ");
@@ -638,6 +638,181 @@ pub fn paragraph(rng: &mut Rng) -> Paragraph {
                 w.put(" and ");
                 let (pl, form) = place(rng);
                 w.gold(&pl, Kind::Place, form);
+                w.put(". ");
+            }
+            14 => {
+                // A list of the children's names.
+                let r = &people[rng.below(people.len())];
+                w.put("The children, ");
+                w.gold(&p.first, known_kind(p.word_first), "in a list");
+                w.put(", ");
+                w.gold(&q.first, known_kind(q.word_first), "in a list");
+                w.put(" and ");
+                w.gold(&r.first, known_kind(r.word_first), "in a list");
+                w.put(", were spoken to alone. ");
+            }
+            15 => {
+                // Messages in lower case: possessive without an apostrophe, a name mid-message.
+                w.put("Text from Mother: 'is ");
+                w.gold(
+                    &p.first.to_lowercase(),
+                    known_kind(p.word_first),
+                    "lower in message",
+                );
+                w.put(" with u? ");
+                w.gold(
+                    &q.first.to_lowercase(),
+                    known_kind(q.word_first),
+                    "lower possessive",
+                );
+                w.put("s dad is here'. ");
+            }
+            16 => {
+                w.put("Re: ");
+                w.gold(
+                    &format!("{} {}", p.first, p.surname),
+                    known_kind(p.word_first || p.word_surname),
+                    "heading",
+                );
+                w.put(" (");
+                let (d, form) = date(rng);
+                w.gold(&d, Kind::Date, form);
+                w.put("). ");
+            }
+            17 => {
+                w.gold(
+                    &p.first.to_uppercase(),
+                    known_kind(p.word_first),
+                    "caps possessive",
+                );
+                w.put("'S BEDROOM was checked by ");
+                unknown_person(&mut w, rng);
+                w.put(". ");
+            }
+            18 => {
+                w.put(if rng.chance(50) { "Miss " } else { "Master " });
+                w.gold(&p.first, known_kind(p.word_first), "title first");
+                w.put(" and the ");
+                w.gold(
+                    &format!("{}s", p.surname),
+                    known_kind(p.word_surname),
+                    "plural family",
+                );
+                w.put(" were offered support. ");
+            }
+            19 => {
+                // A month that is also a known name: a finding in doubt.
+                let lower = p.first.to_lowercase();
+                if matches!(lower.as_str(), "may" | "june" | "april") {
+                    w.put("The review period began in ");
+                    w.other(&p.first, true);
+                    w.put(". ");
+                } else {
+                    w.put("\"");
+                    w.gold(&p.first, known_kind(p.word_first), "quoted speech");
+                    w.put(", come here,\" said ");
+                    unknown_person(&mut w, rng);
+                    w.put(". ");
+                }
+            }
+            20 => {
+                let (o, form) = organisation(rng);
+                w.put("Staff at ");
+                w.gold(&o, Kind::Org, form);
+                w.put(" said ");
+                w.gold(&p.first, known_kind(p.word_first), "first");
+                w.put(" was withdrawn between ");
+                let day = 1 + rng.below(20);
+                w.gold(
+                    &format!(
+                        "{day} and {} {} {}",
+                        day + 3,
+                        MONTHS[rng.below(12)],
+                        2010 + rng.below(14)
+                    ),
+                    Kind::Date,
+                    "between range",
+                );
+                w.put(". ");
+            }
+            21 => {
+                let days = [
+                    "Mon", "Tue", "Tues", "Wed", "Thu", "Thurs", "Fri", "Sat", "Sun",
+                ];
+                w.put("Seen ");
+                w.gold(
+                    &format!(
+                        "{} {} {} {}",
+                        rng.pick(&days),
+                        ordinal(1 + rng.below(28)),
+                        if rng.chance(50) {
+                            "Sept."
+                        } else {
+                            SHORT_MONTHS[rng.below(12)]
+                        },
+                        2010 + rng.below(14)
+                    ),
+                    Kind::Date,
+                    "short day name",
+                );
+                w.put(" and again on ");
+                w.gold(
+                    &format!(
+                        "{}.{}.{}",
+                        1 + rng.below(28),
+                        1 + rng.below(12),
+                        10 + rng.below(14)
+                    ),
+                    Kind::Date,
+                    "d.m.yy",
+                );
+                w.put(". ");
+            }
+            22 => {
+                let towns = [
+                    "Newcastle-upon-Tyne",
+                    "Stratford-upon-Avon",
+                    "Weston-super-Mare",
+                    "Ashton-under-Lyne",
+                    "Bury St Edmunds",
+                    "Sutton Coldfield",
+                    "Kings Lynn",
+                ];
+                w.put("Her grandmother lives in ");
+                w.gold(*rng.pick(&towns), Kind::Place, "town");
+                w.put(", near ");
+                let (pl, form) = place(rng);
+                w.gold(&pl, Kind::Place, form);
+                w.put(". ");
+            }
+            23 => {
+                let (o, form) = organisation(rng);
+                w.gold(&o, Kind::Org, form);
+                w.put(if rng.chance(50) { "'s" } else { "\u{2019}s" });
+                w.put(" records show that ");
+                w.gold(
+                    &p.surname.to_uppercase(),
+                    known_kind(p.word_surname),
+                    "caps surname",
+                );
+                w.put(", ");
+                w.gold(&p.first, known_kind(p.word_first), "surname forename");
+                w.put(" was absent. ");
+            }
+            24 => {
+                w.put("She said ");
+                w.gold(&p.first, known_kind(p.word_first), "before a verb");
+                w.put(" and ");
+                w.gold(&q.first, known_kind(q.word_first), "before a verb");
+                w.put(" had been fighting. ");
+            }
+            25 => {
+                w.put("Contact took place at ");
+                let stem = rng.pick(ORG_STEMS);
+                let kind = rng.pick(&["Family Centre", "Health Centre", "Community Centre"]);
+                w.gold(&format!("{stem} {kind}"), Kind::Org, "centre");
+                w.put(" with ");
+                w.gold(&p.first, known_kind(p.word_first), "first");
                 w.put(". ");
             }
             _ => {
