@@ -779,7 +779,8 @@ pub fn paragraph(rng: &mut Rng) -> Paragraph {
                     "Kings Lynn",
                 ];
                 w.put("Her grandmother lives in ");
-                w.gold(*rng.pick(&towns), Kind::Place, "town");
+                let town: &str = rng.pick(&towns);
+                w.gold(town, Kind::Place, "town");
                 w.put(", near ");
                 let (pl, form) = place(rng);
                 w.gold(&pl, Kind::Place, form);
