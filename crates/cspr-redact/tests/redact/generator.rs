@@ -779,7 +779,7 @@ pub fn paragraph(rng: &mut Rng) -> Paragraph {
                     "Kings Lynn",
                 ];
                 w.put("Her grandmother lives in ");
-                let town: &str = rng.pick(&towns);
+                let town: &str = towns[rng.below(towns.len())];
                 w.gold(town, Kind::Place, "town");
                 w.put(", near ");
                 let (pl, form) = place(rng);
