@@ -274,7 +274,22 @@ pub(crate) fn find_tokens(
     places::locations(text, tokens, &prepared.places, &mut cands);
     prefer_listed_places(&mut cands);
     let protected = protected_ranges(text, tokens, &prepared.pseudonyms, &cands);
-    let chosen = resolve(cands, &protected);
+    // Known names a date swallows ("June 2021" in a case with a June), to say so on the date.
+    let known_names: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.label == Label::Person && c.person.is_some())
+        .map(|c| (c.start, c.end))
+        .collect();
+    let mut chosen = resolve(cands, &protected);
+    if !known_names.is_empty() {
+        for c in &mut chosen {
+            if matches!(c.label, Label::Date | Label::DateOfBirth)
+                && known_names.iter().any(|&(s, e)| s < c.end && c.start < e)
+            {
+                c.note = Some(people::NOTE_IN_DATE);
+            }
+        }
+    }
     to_findings(text, chosen)
 }
 

@@ -484,6 +484,8 @@ pub(crate) const NOTE_START: &str =
     "known name; also an ordinary word, here at the start of a sentence";
 pub(crate) const NOTE_ROLE: &str = "known name; also a role, title or common word";
 pub(crate) const NOTE_ACRONYM: &str = "known name; also an abbreviation";
+/// On a date, not a name: the reviewer who keeps the month keeps the name's word.
+pub(crate) const NOTE_IN_DATE: &str = "date; a known name is also this month's name";
 
 const MONTHS: &[&str] = &[
     "january",

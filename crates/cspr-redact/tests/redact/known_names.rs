@@ -129,6 +129,12 @@ fn a_known_name_inside_a_date_is_covered() {
     let findings = find(&text, &case);
     for (s, e) in spans {
         assert!(covered(&text, &findings, s, e), "{:?}", &text[s..e]);
+        // The date says it holds a known name, so the reviewer who keeps the month knows.
+        let f = findings
+            .iter()
+            .find(|f| f.byte_start <= s && e <= f.byte_end)
+            .expect("a finding");
+        assert!(f.note.is_some_and(|n| n.contains("known name")), "{f:?}");
     }
 }
 
