@@ -33,10 +33,18 @@ static PHONE: LazyLock<Regex> = LazyLock::new(|| {
 const MONTH: &str = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
 
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    let day_name = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?[ ]+)?";
+    let day_name = r"(?:(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day|Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)\.?,?[ ]+)?";
     let ord = r"[0-9]{1,2}(?:st|nd|rd|th)?";
+    // A year of four digits, or two ("12 Sep 21", "Sept '19").
+    let year = r"(?:[0-9]{4}|['\u{2019}]?[0-9]{2})";
     re(&format!(
-        r"(?-u:\b)(?:{day_name}{ord}(?:[ ]+of)?[ ]+{MONTH},?[ ]+[0-9]{{4}}|{day_name}{MONTH}[ ]+{ord},?[ ]+[0-9]{{4}}|{MONTH}[ ]+[0-9]{{4}}|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}}))(?-u:\b)"
+        r"(?-u:\b)(?:{day_name}{ord}(?:[ ]+of)?[ ]+{MONTH}(?:,?[ ]+{year})?|{day_name}{MONTH}[ ]+{ord}(?:,?[ ]+[0-9]{{4}})?|{MONTH}[ ]+(?:[0-9]{{4}}|['\u{{2019}}][0-9]{{2}})|[0-9]{{1,2}}-{MONTH}-(?:[0-9]{{4}}|[0-9]{{2}})|{MONTH}-[0-9]{{2}}|[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|[0-9]{{1,2}}[./\-][0-9]{{1,2}}[./\-](?:[0-9]{{4}}|[0-9]{{2}})|(?:0?[1-9]|1[0-2])/(?:19|20)[0-9]{{2}})(?-u:\b)"
+    ))
+});
+/// The start of a range before a date: "12-" or "12 to " (days), "September to " (months).
+static RANGE_START: LazyLock<Regex> = LazyLock::new(|| {
+    re(&format!(
+        r"(?-u:\b)(?:[0-9]{{1,2}}(?:st|nd|rd|th)?|{MONTH})[ ]?(?:-|\u{{2013}}|\u{{2014}}|[ ]to[ ]|[ ]and[ ]|[ ]&[ ])[ ]?$"
     ))
 });
 /// Words just before a date that make it a date of birth.
@@ -184,29 +192,48 @@ fn phones(text: &str, out: &mut Vec<Candidate>) {
 }
 
 fn dates(text: &str, out: &mut Vec<Candidate>) {
+    // Where the last date taken ends: a range's start never reaches back into it.
+    let mut last_end = 0;
     for m in DATE.find_iter(text) {
         let s = m.as_str();
-        if s.as_bytes()[0].is_ascii_digit() && !s.contains(' ') && !numeric_date_is_valid(s) {
+        let numeric = s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'/' | b'.' | b'-'));
+        if numeric
+            && s.bytes().filter(|b| !b.is_ascii_digit()).count() == 2
+            && !numeric_date_is_valid(s)
+        {
             continue;
         }
         // A trailing ".5" or "/3" means this is part of a longer figure, not a date.
         let after = &text[m.end()..];
-        if after.starts_with(['/', '-']) && after[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        if after.starts_with(['/', '-', '.'])
+            && after[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             continue;
         }
-        let before = &text[floor_char(text, m.start().saturating_sub(24))..m.start()];
+        // "2021/0456", "3.12.5": a figure before the match, not a date.
+        if text[..m.start()].ends_with(['/', '.'])
+            && text[..m.start()].len() > 1
+            && text[..m.start() - 1].ends_with(|c: char| c.is_ascii_digit())
+        {
+            continue;
+        }
+        // A range takes in its first day or month: "12-14 September 2021", "March to May 2021".
+        let window = floor_char(text, m.start().saturating_sub(20));
+        let start = RANGE_START
+            .find(&text[window..m.start()])
+            .map(|r| window + r.start())
+            .filter(|&r| !numeric && r >= last_end)
+            .unwrap_or(m.start());
+        last_end = m.end();
+        let before = &text[floor_char(text, start.saturating_sub(24))..start];
         let label = if BIRTH_CUE.is_match(before) {
             Label::DateOfBirth
         } else {
             Label::Date
         };
-        out.push(Candidate::new(
-            m.start(),
-            m.end(),
-            label,
-            Reason::Pattern,
-            0.9,
-        ));
+        out.push(Candidate::new(start, m.end(), label, Reason::Pattern, 0.9));
     }
 }
 
@@ -258,12 +285,17 @@ pub(crate) fn parse_full_date(s: &str) -> Option<(u32, u32, u32)> {
     let mut day = None;
     let mut month = None;
     let mut year = None;
-    for w in words {
+    for w in words.iter().flat_map(|w| w.split('-')) {
+        let quoted = w.starts_with(['\'', '\u{2019}']);
+        let w = w.trim_start_matches(['\'', '\u{2019}']);
         let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() {
             let n: u32 = digits.parse().ok()?;
             if digits.len() == 4 {
                 year = Some(n);
+            } else if quoted || (month.is_some() && day.is_some() && digits.len() == 2) {
+                // "12 Sep 21", "Sept '19": a two-digit year after the month.
+                year = Some(expand_year(n));
             } else {
                 day = Some(n);
             }
@@ -318,12 +350,30 @@ pub(crate) fn month_and_year(s: &str) -> Option<(u32, u32)> {
     }
     let mut month = None;
     let mut year = None;
-    for w in s.split_whitespace() {
+    for w in s.split([' ', '-', '/', '\u{2013}', '\u{2014}']) {
+        let quoted = w.starts_with(['\'', '\u{2019}']);
+        let w = w
+            .trim_start_matches(['\'', '\u{2019}'])
+            .trim_end_matches(',');
         if w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit()) {
             year = w.parse().ok();
+        } else if (quoted || month.is_some())
+            && w.len() == 2
+            && w.bytes().all(|b| b.is_ascii_digit())
+        {
+            year = w.parse().ok().map(expand_year);
         } else if let Some(m) = month_number(w) {
             month = Some(m);
         }
+    }
+    // "09/2021": month and year in figures.
+    if month.is_none()
+        && let Some((m, y)) = s.split_once('/')
+        && let (Ok(m), Ok(y)) = (m.parse::<u32>(), y.parse::<u32>())
+        && (1..=12).contains(&m)
+        && y >= 1900
+    {
+        return Some((m, y));
     }
     Some((month?, year?))
 }
@@ -403,5 +453,17 @@ mod tests {
         assert_eq!(parse_full_date("1977-04-20"), Some((20, 4, 1977)));
         assert_eq!(parse_full_date("20th of April 1977"), Some((20, 4, 1977)));
         assert_eq!(parse_full_date("7/5/71"), Some((7, 5, 1971)));
+        assert_eq!(parse_full_date("12 Sep 21"), Some((12, 9, 2021)));
+        assert_eq!(parse_full_date("12-Sep-21"), Some((12, 9, 2021)));
+        assert_eq!(parse_full_date("12th Sept '21"), Some((12, 9, 2021)));
+    }
+
+    #[test]
+    fn month_and_year_of_short_forms() {
+        assert_eq!(month_and_year("Sept '19"), Some((9, 2019)));
+        assert_eq!(month_and_year("Sep-21"), Some((9, 2021)));
+        assert_eq!(month_and_year("09/2021"), Some((9, 2021)));
+        assert_eq!(month_and_year("12-14 September 2021"), Some((9, 2021)));
+        assert_eq!(month_and_year("12th of September"), None);
     }
 }

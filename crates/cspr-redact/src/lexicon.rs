@@ -31,6 +31,25 @@ pub(crate) const ORG_HEAD: u16 = 1 << 12;
 /// A street or building word.
 pub(crate) const STREET: u16 = 1 << 13;
 
+/// A place name as the gazetteer is keyed: lower case, hyphens as spaces, no apostrophes.
+pub(crate) fn place_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for w in name
+        .split(|c: char| c.is_whitespace() || c == '-')
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(
+            w.chars()
+                .filter(|c| !matches!(c, '\'' | '\u{2019}'))
+                .flat_map(char::to_lowercase),
+        );
+    }
+    out
+}
+
 /// Every list, keyed by lower-case text: one map from a word to the lists it is in, so a token
 /// costs one lookup however many lists the detectors ask about.
 #[derive(Debug)]
@@ -65,6 +84,13 @@ impl Lexicon {
         add(&mut flags, FIRST_NAMES, FIRST);
         add(&mut flags, SURNAMES, SURNAME);
         add(&mut flags, GB_PLACES, PLACE);
+        // Places are also looked up written as the text may write them: "Stoke-on-Trent" as
+        // "stoke on trent", "King's Lynn" as "kings lynn", and "Basford, Stoke-on-Trent" by part.
+        for line in GB_PLACES.lines().map(str::trim).filter(|l| !l.is_empty()) {
+            for part in std::iter::once(line).chain(line.split(", ")) {
+                *flags.entry(place_key(part).into_boxed_str()).or_default() |= PLACE;
+            }
+        }
         add(&mut flags, PROPER_NOUNS, PROPER);
         for w in crate::people::never_a_name_words() {
             *flags.entry(Box::from(w)).or_default() |= NEVER;
@@ -112,6 +138,14 @@ mod tests {
         assert!(LEXICON.is_word("hope"));
         assert!(!LEXICON.is_word("gemma"));
         assert!(LEXICON.flags("rochdale") & super::PLACE != 0);
+        for place in [
+            "bishops stortford",
+            "stoke on trent",
+            "kings lynn",
+            "newcastle upon tyne",
+        ] {
+            assert!(LEXICON.flags(place) & super::PLACE != 0, "{place}");
+        }
         assert!(LEXICON.flags("mother") & super::NEVER != 0);
         assert!(LEXICON.nick_variants("anthony").iter().any(|n| n == "tony"));
         assert!(LEXICON.nick_variants("tony").iter().any(|n| n == "anthony"));

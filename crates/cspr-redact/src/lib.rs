@@ -5,6 +5,7 @@
 //! Pure: no I/O, no async. The word lists are compiled in (see `data/README.md`).
 
 mod identifiers;
+mod jigsaw;
 mod lexicon;
 mod people;
 mod phonetic;
@@ -20,6 +21,9 @@ use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 pub use identifiers::nhs_number_is_valid;
+pub use jigsaw::{
+    JigsawRisk, QuasiIdentifier, QuasiKind, RiskLevel, jigsaw_risks, quasi_identifiers,
+};
 pub use replace::{
     DatePolicy, Policy, Redaction, Residual, ResidualKind, redact, replacement_for, residual_risks,
 };
@@ -143,6 +147,9 @@ pub struct Finding {
     pub confidence: f32,
     /// Index into `CaseKnowledge::people` when the finding is a known person or their date of birth.
     pub person: Option<usize>,
+    /// Why the finding may be wrong, for the reviewer: "known name; also a month". Set on known
+    /// names that are also ordinary words, which are findings all the same.
+    pub note: Option<&'static str>,
 }
 
 /// A detector's proposal, in bytes, before overlaps are resolved.
@@ -154,6 +161,7 @@ pub(crate) struct Candidate {
     pub reason: Reason,
     pub confidence: f32,
     pub person: Option<usize>,
+    pub note: Option<&'static str>,
 }
 
 impl Candidate {
@@ -171,6 +179,7 @@ impl Candidate {
             reason,
             confidence,
             person: None,
+            note: None,
         }
     }
 }
@@ -258,14 +267,53 @@ pub(crate) fn find_tokens(
     places::case_streets(tokens, &prepared.streets, &mut cands);
     places::organisations(text, tokens, &mut cands);
     let mut marks = vec![None; tokens.len()];
-    people::known(text, tokens, &prepared.known, &mut marks);
+    people::known(text, tokens, &prepared.known, &mut marks, &mut cands);
     people::unknown(text, tokens, &prepared.place_words, &mut marks);
     people::extend_and_propagate(text, tokens, &mut marks);
     people::emit(text, tokens, &marks, &mut cands);
     places::locations(text, tokens, &prepared.places, &mut cands);
-    let protected = protected_ranges(text, tokens, &prepared.pseudonyms);
-    let chosen = resolve(cands, &protected);
+    prefer_listed_places(&mut cands);
+    let protected = protected_ranges(text, tokens, &prepared.pseudonyms, &cands);
+    // Known names a date swallows ("June 2021" in a case with a June), to say so on the date.
+    let known_names: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.label == Label::Person && c.person.is_some())
+        .map(|c| (c.start, c.end))
+        .collect();
+    let mut chosen = resolve(cands, &protected);
+    if !known_names.is_empty() {
+        for c in &mut chosen {
+            if matches!(c.label, Label::Date | Label::DateOfBirth)
+                && known_names.iter().any(|&(s, e)| s < c.end && c.start < e)
+            {
+                c.note = Some(people::NOTE_IN_DATE);
+            }
+        }
+    }
     to_findings(text, chosen)
+}
+
+/// A town the gazetteer lists ("Barrow-in-Furness", "King's Lynn") is a place, not the guessed
+/// names of people its words could be: guesses inside it give way. Names the case gives and
+/// names after a title stay.
+fn prefer_listed_places(cands: &mut Vec<Candidate>) {
+    let places: Vec<(usize, usize)> = cands
+        .iter()
+        .filter(|c| c.label == Label::Location && c.confidence >= 0.75)
+        .map(|c| (c.start, c.end))
+        .collect();
+    if places.is_empty() {
+        return;
+    }
+    cands.retain(|c| {
+        !(c.label == Label::Person
+            && c.person.is_none()
+            && matches!(
+                c.reason,
+                Reason::NameList | Reason::Unlisted | Reason::Context | Reason::Repeated
+            )
+            && places.iter().any(|&(s, e)| s <= c.start && c.end <= e))
+    });
 }
 
 /// A date the case gives as someone's birth date is a DATE_OF_BIRTH in any spelling; so is a
@@ -323,6 +371,7 @@ fn protected_ranges(
     text: &str,
     tokens: &[text::Token<'_>],
     pseudonyms: &[String],
+    cands: &[Candidate],
 ) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for p in pseudonyms {
@@ -346,13 +395,22 @@ fn protected_ranges(
             out.push((s, e));
         }
     }
-    // "[address]", "[date]": any short bracketed text.
+    // "[address]", "[date]": any short bracketed text, unless it holds a name the case gives
+    // ("[from June]"), which is no placeholder of this engine.
     let mut from = 0;
     while let Some(k) = text[from..].find('[') {
         let s = from + k;
         match text[s..].find(']') {
             Some(e) if e <= 40 => {
-                out.push((s, s + e + 1));
+                let known = cands.iter().any(|c| {
+                    c.label == Label::Person
+                        && c.reason == Reason::CaseKnowledge
+                        && s < c.start
+                        && c.end <= s + e
+                });
+                if !known {
+                    out.push((s, s + e + 1));
+                }
                 from = s + e + 1;
             }
             _ => from = s + 1,
@@ -407,7 +465,14 @@ fn resolve(mut cands: Vec<Candidate>, protected: &[(usize, usize)]) -> Vec<Candi
         let olds: Vec<&Candidate> = overlapping.iter().filter_map(|k| chosen.get(k)).collect();
         let lo = olds.iter().map(|o| o.start).min().unwrap_or(c.start);
         let hi = olds.iter().map(|o| o.end).max().unwrap_or(c.end);
-        if !loose(c.label) || olds.iter().any(|o| !loose(o.label)) || (c.start >= lo && c.end <= hi)
+        // A span inside one chosen span adds nothing; one that bridges two ("Bishop" and
+        // "Stortford" of "Bishop's Stortford") covers the letters between them.
+        let inside_one = olds.iter().any(|o| c.start >= o.start && c.end <= o.end);
+        let bridges = olds.len() > 1;
+        if !loose(c.label)
+            || olds.iter().any(|o| !loose(o.label))
+            || inside_one
+            || (c.start >= lo && c.end <= hi && !bridges)
         {
             continue;
         }
@@ -447,6 +512,7 @@ fn to_findings(text: &str, chosen: Vec<Candidate>) -> Vec<Finding> {
             reason: c.reason,
             confidence: c.confidence,
             person: c.person,
+            note: c.note,
         })
         .collect()
 }

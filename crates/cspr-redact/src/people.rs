@@ -327,6 +327,9 @@ pub(crate) struct Known {
     parts: Vec<(Vec<u8>, [u8; 4], usize)>,
     /// Initials of full names ("gw" for Gemma White).
     initials: HashMap<String, usize>,
+    /// Parts that more than one person gives ("Bailey" of a father and his son): which of them
+    /// a mention means is told by the words beside it.
+    shared: HashSet<String>,
 }
 
 impl Known {
@@ -355,11 +358,24 @@ impl Known {
                     }
                     _ => None,
                 };
-                for part in parts {
+                // "Smith-Jones" is also "Smith" and "Jones": either may be written alone.
+                let pieces: Vec<String> = parts
+                    .iter()
+                    .filter(|p| p.contains('-'))
+                    .flat_map(|p| p.split('-'))
+                    .filter(|s| s.chars().count() >= 2)
+                    .map(str::to_string)
+                    .collect();
+                for part in parts.into_iter().chain(pieces) {
                     // A part already listed ("Rose" of two sisters) matches as that one did.
-                    if known.exact.contains_key(part.as_str()) {
-                        if known.exact[part.as_str()].1 {
-                            // Listed only as a nickname so far: now a part too, for near spellings.
+                    if let Some(entry) = known.exact.get_mut(part.as_str()) {
+                        if entry.0 != p && !entry.1 {
+                            known.shared.insert(part.clone());
+                        }
+                        if entry.1 {
+                            // Listed only as a nickname so far: now a name the case gives, and a
+                            // part for near spellings.
+                            *entry = (p, false);
                             push_part(&mut known.parts, &part, p);
                         }
                         continue;
@@ -429,19 +445,154 @@ pub(crate) struct Mark {
     pub person: Option<usize>,
     pub reason: Reason,
     pub confidence: f32,
+    /// Why a known name may be an ordinary word here ("known name; also a month").
+    pub note: Option<&'static str>,
+    /// A name part several of the case's people give: it joins a neighbouring name of any of them.
+    pub shared: bool,
 }
 
 fn mark(marks: &mut [Option<Mark>], i: usize, person: Option<usize>, reason: Reason, c: f32) {
+    mark_noted(marks, i, person, reason, c, None);
+}
+
+fn mark_noted(
+    marks: &mut [Option<Mark>],
+    i: usize,
+    person: Option<usize>,
+    reason: Reason,
+    c: f32,
+    note: Option<&'static str>,
+) {
     match &mut marks[i] {
-        Some(m) if m.confidence >= c => {}
+        // A name the case knows outranks a guess, whatever the guess's confidence.
+        Some(m) if m.confidence >= c && (m.person.is_some() || person.is_none()) => {}
         slot => {
             *slot = Some(Mark {
                 person,
                 reason,
                 confidence: c,
+                note,
+                shared: false,
             });
         }
     }
+}
+
+pub(crate) const NOTE_MONTH: &str = "known name; also a month";
+pub(crate) const NOTE_WORD: &str = "known name; also an ordinary word";
+pub(crate) const NOTE_START: &str =
+    "known name; also an ordinary word, here at the start of a sentence";
+pub(crate) const NOTE_ROLE: &str = "known name; also a role, title or common word";
+pub(crate) const NOTE_ACRONYM: &str = "known name; also an abbreviation";
+/// On a date, not a name: the reviewer who keeps the month keeps the name's word.
+pub(crate) const NOTE_IN_DATE: &str = "date; a known name is also this month's name";
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// How sure a name the case gives is a name here, and why it may not be: a known name is always
+/// a finding, but "there was hope" or "in June" is one the reviewer may reject.
+fn known_confidence(text: &str, tokens: &[Token<'_>], i: usize) -> (f32, Option<&'static str>) {
+    let t = &tokens[i];
+    let word = t.is_word();
+    let lower = t.shape == Shape::Lower;
+    if t.shape == Shape::Upper && t.has(lexicon::ACRONYM) {
+        return (0.5, Some(NOTE_ACRONYM));
+    }
+    if lower && word {
+        return (0.4, Some(NOTE_WORD));
+    }
+    if MONTHS.contains(&t.lower) {
+        // "June 2021", "3 June": the month of a date.
+        let dated = tokens.get(i + 1).is_some_and(|x| x.shape == Shape::Digit)
+            || i.checked_sub(1)
+                .is_some_and(|p| tokens[p].shape == Shape::Digit);
+        return (if dated { 0.3 } else { 0.5 }, Some(NOTE_MONTH));
+    }
+    if t.never() {
+        return (0.5, Some(NOTE_ROLE));
+    }
+    if !word {
+        return (if lower { 0.85 } else { 0.95 }, None);
+    }
+    if after_determiner(tokens, i) {
+        (0.5, Some(NOTE_WORD))
+    } else if t.shape == Shape::Upper {
+        (0.7, Some(NOTE_WORD))
+    } else if starts_sentence(text, tokens, i) {
+        (0.7, Some(NOTE_START))
+    } else {
+        // A capitalised word mid-sentence: English capitalises no ordinary word there.
+        (0.9, None)
+    }
+}
+
+/// "June-Marie", "the Hope-family", "Mrs Smith-Brown": a hyphenated word some of whose pieces
+/// are names the case gives. The whole word is the name when its other pieces could be names
+/// too; otherwise each known piece is a finding of its own.
+fn hyphenated(
+    text: &str,
+    tokens: &[Token<'_>],
+    i: usize,
+    known: &Known,
+    marks: &mut [Option<Mark>],
+    out: &mut Vec<Candidate>,
+) -> bool {
+    let t = &tokens[i];
+    let mut hits = Vec::new();
+    let mut all_namey = true;
+    let mut at = t.start;
+    for piece in t.text.split('-') {
+        let (s, e) = (at, at + piece.len());
+        at = e + 1;
+        if piece.is_empty() {
+            continue;
+        }
+        let lower = piece.to_lowercase();
+        match known.exact.get(lower.as_str()) {
+            Some(&(p, false)) => hits.push((s, e, p, LEXICON.is_word(&lower))),
+            _ => {
+                let flags = LEXICON.flags(&lower);
+                let name = flags & (lexicon::FIRST | lexicon::SURNAME) != 0;
+                let capital = piece.chars().next().is_some_and(char::is_uppercase);
+                all_namey &= capital && (name || flags & lexicon::WORD == 0);
+            }
+        }
+    }
+    let Some(&(_, _, p, _)) = hits.first() else {
+        return false;
+    };
+    if all_namey && t.is_capitalised() {
+        let (c, note) = known_confidence(text, tokens, i);
+        let note = note.filter(|_| c < 0.9);
+        mark_noted(marks, i, Some(p), Reason::CaseKnowledge, c.max(0.85), note);
+        return true;
+    }
+    for (s, e, p, word) in hits {
+        let mut c = Candidate::new(
+            s,
+            e,
+            Label::Person,
+            Reason::CaseKnowledge,
+            if word { 0.5 } else { 0.85 },
+        );
+        c.person = Some(p);
+        c.note = word.then_some(NOTE_WORD);
+        out.push(c);
+    }
+    true
 }
 
 /// "the Moses basket", "a little hope": a lower-case determiner before the word.
@@ -452,7 +603,13 @@ fn after_determiner(tokens: &[Token<'_>], i: usize) -> bool {
 }
 
 /// Names and near spellings of the people the case lists.
-pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut [Option<Mark>]) {
+pub(crate) fn known(
+    text: &str,
+    tokens: &[Token<'_>],
+    known: &Known,
+    marks: &mut [Option<Mark>],
+    out: &mut Vec<Candidate>,
+) {
     if known.exact.is_empty() {
         return;
     }
@@ -462,6 +619,15 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
         }
         let word = t.is_word();
         if let Some(&(p, from_nick)) = known.exact.get(t.lower) {
+            // A name the case gives is a finding wherever it stands; only how sure it is varies.
+            if !from_nick {
+                let (c, note) = known_confidence(text, tokens, i);
+                mark_noted(marks, i, Some(p), Reason::CaseKnowledge, c, note);
+                if let Some(m) = &mut marks[i] {
+                    m.shared = known.shared.contains(t.lower);
+                }
+                continue;
+            }
             let accept = match t.shape {
                 Shape::Cap | Shape::Upper => {
                     !(word
@@ -476,14 +642,22 @@ pub(crate) fn known(text: &str, tokens: &[Token<'_>], known: &Known, marks: &mut
                 continue;
             }
         }
-        // "rileys mum": a lower-case name with a possessive s and no apostrophe.
-        if t.shape == Shape::Lower
-            && let Some(stem) = t.lower.strip_suffix('s')
+        if t.lower.contains('-') && hyphenated(text, tokens, i, known, marks, out) {
+            continue;
+        }
+        // "rileys mum", "the Ashworths": a name with a possessive or plural s and no
+        // apostrophe. When the word or its stem is an ordinary word ("hopes", "the Lambs") it is
+        // a finding all the same, in doubt.
+        if let Some(stem) = t.lower.strip_suffix('s')
             && let Some(&(p, false)) = known.exact.get(stem)
-            && !LEXICON.is_word(stem)
-            && !word
+            && !t.never()
         {
-            mark(marks, i, Some(p), Reason::CaseKnowledge, 0.85);
+            if LEXICON.is_word(stem) || word {
+                let c = if t.shape == Shape::Lower { 0.4 } else { 0.6 };
+                mark_noted(marks, i, Some(p), Reason::CaseKnowledge, c, Some(NOTE_WORD));
+            } else {
+                mark(marks, i, Some(p), Reason::CaseKnowledge, 0.85);
+            }
             continue;
         }
         if t.shape == Shape::Upper
@@ -637,7 +811,7 @@ pub(crate) fn unknown(
         {
             // No English word and in no list: most such capitalised words are names.
             mark(marks, i, None, Reason::Unlisted, 0.55);
-        } else if (first || possessive_after(text, tokens, i))
+        } else if (first || (possessive_after(text, tokens, i) && !t.has(lexicon::ORG_HEAD)))
             && mid
             && !before_street
             && !(place && after_prep)
@@ -663,7 +837,88 @@ pub(crate) fn unknown(
         }
     }
     quoted_and_speakers(text, tokens, marks);
+    beside_a_role(text, tokens, marks);
     initials(text, tokens, marks);
+}
+
+/// Nouns for what someone is, that a name stands beside: "the social worker, Gareth Thornton,",
+/// "Gareth Thornton (health visitor)".
+const ROLE_NOUNS: &[&str] = &[
+    "worker",
+    "visitor",
+    "officer",
+    "nurse",
+    "midwife",
+    "teacher",
+    "manager",
+    "practitioner",
+    "consultant",
+    "paediatrician",
+    "gp",
+    "sw",
+    "hv",
+    "dsl",
+    "senco",
+    "headteacher",
+    "neighbour",
+    "friend",
+    "advocate",
+    "counsellor",
+    "therapist",
+    "psychologist",
+    "psychiatrist",
+    "coordinator",
+    "lead",
+    "chair",
+];
+
+/// A name beside a role noun: after it ("the social worker, Gareth Thornton") or before a
+/// bracketed role ("Gareth Thornton (health visitor)"). Names in no list, or also towns
+/// (Thornton), are found this way.
+fn beside_a_role(text: &str, tokens: &[Token<'_>], marks: &mut [Option<Mark>]) {
+    let n = tokens.len();
+    let name_word = |x: &Token<'_>| {
+        x.shape == Shape::Cap
+            && namey(x)
+            && !x.never()
+            && !x.has(lexicon::ORG_HEAD)
+            && !STRONG_STREET_WORDS.contains(&x.lower)
+    };
+    for i in 1..n {
+        let prev = &tokens[i - 1];
+        let after_role = ROLE_NOUNS.contains(&prev.lower)
+            && prev.shape == Shape::Lower
+            && matches!(gap_before(text, tokens, i), " " | ", ");
+        if after_role && name_word(&tokens[i]) && !after_determiner(tokens, i) {
+            let mut j = i;
+            while j < n && j < i + 3 && name_word(&tokens[j]) {
+                mark(marks, j, None, Reason::Context, 0.7);
+                if gap(text, tokens, j) != " " {
+                    break;
+                }
+                j += 1;
+            }
+        }
+        // "... Thornton (health visitor)": back from the bracket over up to three name words.
+        if gap(text, tokens, i - 1) == " ("
+            && (tokens[i].has(lexicon::ROLE) || ROLE_NOUNS.contains(&tokens[i].lower))
+            && name_word(prev)
+        {
+            let mut j = i - 1;
+            loop {
+                mark(marks, j, None, Reason::Context, 0.7);
+                if j == 0
+                    || j + 3 <= i
+                    || gap(text, tokens, j - 1) != " "
+                    || !name_word(&tokens[j - 1])
+                    || starts_sentence(text, tokens, j)
+                {
+                    break;
+                }
+                j -= 1;
+            }
+        }
+    }
 }
 
 /// Lower-case names in messages: a first name that is no word ("riley"), a name after "tell",
@@ -828,6 +1083,8 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
                 person: None,
                 reason: Reason::Initials,
                 confidence: 0.6,
+                note: None,
+                shared: false,
             });
         }
     }
@@ -865,6 +1122,8 @@ pub(crate) fn extend_and_propagate(text: &str, tokens: &[Token<'_>], marks: &mut
                 person: None,
                 reason: Reason::Repeated,
                 confidence: 0.5,
+                note: None,
+                shared: false,
             });
         }
     }
@@ -885,19 +1144,29 @@ pub(crate) fn emit(
         };
         let mut j = i;
         let mut conf = m.confidence;
+        // The run is in doubt only if every token of it is.
+        let mut note = m.note;
         while j + 1 < tokens.len() {
             let Some(next) = marks[j + 1] else { break };
             let g = gap(text, tokens, j);
-            let same = next.person == m.person || next.person.is_none() || m.person.is_none();
+            let same = next.person == m.person
+                || next.person.is_none()
+                || m.person.is_none()
+                || next.shared
+                || (i..=j).all(|k| marks[k].is_some_and(|m| m.shared));
             let surname_forename = g == ", " && tokens[j].shape == Shape::Upper && j == i;
             let initial_dot = tokens[j].shape == Shape::Initial && matches!(g, "." | ". ");
             if !same || !(matches!(g, " " | "-") || initial_dot || surname_forename) {
                 break;
             }
             conf = conf.max(next.confidence);
+            note = note.and(next.note);
             j += 1;
         }
-        let person = (i..=j).find_map(|k| marks[k].and_then(|m| m.person));
+        // The person of a part only one person gives, else of any part.
+        let person = (i..=j)
+            .find_map(|k| marks[k].filter(|m| !m.shared).and_then(|m| m.person))
+            .or_else(|| (i..=j).find_map(|k| marks[k].and_then(|m| m.person)));
         let mut c = Candidate::new(
             tokens[i].start,
             tokens[j].end,
@@ -906,6 +1175,7 @@ pub(crate) fn emit(
             conf,
         );
         c.person = person;
+        c.note = note;
         out.push(c);
         i = j + 1;
     }

@@ -109,13 +109,126 @@ const ORG_HEADS: &[&str] = &[
     "partners",
     "centre",
     "center",
+    "association",
+    "homes",
+    "housing",
 ];
 /// A "Centre" is an organisation only with one of these before it.
-const CENTRE_KINDS: &[&str] = &["medical", "health", "children's", "family", "community"];
+const CENTRE_KINDS: &[&str] = &[
+    "medical",
+    "health",
+    "children's",
+    "family",
+    "community",
+    "youth",
+    "resource",
+    "contact",
+];
+/// Words that say what kind of place an organisation is but not which: a name made only of
+/// them ("the Primary School", "the Medical Centre", "a Housing Association") is generic.
+const GENERIC_ORG_WORDS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "children",
+    "children's",
+    "primary",
+    "secondary",
+    "infant",
+    "infants",
+    "junior",
+    "high",
+    "special",
+    "nursery",
+    "pre-school",
+    "preschool",
+    "medical",
+    "health",
+    "family",
+    "community",
+    "youth",
+    "resource",
+    "contact",
+    "housing",
+    "general",
+    "district",
+    "local",
+    "nhs",
+    "foundation",
+    "trust",
+    "council",
+    "social",
+    "care",
+    "sure",
+    "start",
+    "day",
+    "free",
+    "grammar",
+    "sixth",
+    "form",
+    "further",
+    "education",
+    "city",
+    "county",
+    "university",
+    "teaching",
+    "dental",
+    "urgent",
+    "treatment",
+    "walk-in",
+    "gp",
+    "doctors",
+    "mental",
+    "maternity",
+    "independent",
+    "private",
+    "residential",
+    "supported",
+    "temporary",
+    "emergency",
+    "association",
+    "homes",
+    "school",
+    "academy",
+    "college",
+    "hospital",
+    "practice",
+    "surgery",
+    "clinic",
+    "centre",
+    "center",
+    "pru",
+    "partners",
+    "infirmary",
+];
 /// Place words that make a capitalised name after "in", "near", "to" a place.
 const PLACE_TAILS: &[&str] = &[
     "park", "rec", "hill", "green", "estate", "common", "heath", "fields", "end", "town", "vale",
     "wood", "moor", "bridge", "village", "side", "gate", "cross", "bank",
+];
+/// Lower-case words inside the names of towns: Newcastle upon Tyne, Barrow in Furness.
+const PLACE_JOINERS: &[&str] = &["upon", "on", "under", "in", "le", "by", "next", "the", "de"];
+/// Words before "estate" that say what kind of estate, not which.
+const GENERIC_ESTATE_WORDS: &[&str] = &[
+    "housing",
+    "council",
+    "industrial",
+    "trading",
+    "business",
+    "retail",
+    "new",
+    "local",
+    "same",
+    "whole",
+    "social",
+    "private",
+    "the",
+    "an",
+    "a",
+    "large",
+    "small",
+    "this",
+    "that",
 ];
 const PLACE_PREPOSITIONS: &[&str] = &[
     "in", "to", "near", "from", "at", "around", "towards", "outside", "of",
@@ -221,7 +334,9 @@ fn address_at(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)
                 return None;
             }
             let end = street_from(text, tokens, i, true, STREET_ABBREVIATIONS)?;
-            return (end <= i + 2).then_some((end, 0.6));
+            // A message writes its street word in lower case too: "at home by Dr Khan" is a
+            // title, not "home by dr".
+            return (end <= i + 2 && tokens[end].shape == Shape::Lower).then_some((end, 0.6));
         }
         if !t.is_capitalised() {
             return None;
@@ -293,8 +408,13 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         if !head.is_capitalised() || !head.has(lexicon::ORG_HEAD) || h == 0 {
             continue;
         }
-        if matches!(head.lower, "centre" | "center") && !is_in(CENTRE_KINDS, tokens[h - 1].lower) {
-            continue;
+        if matches!(head.lower, "centre" | "center") {
+            // "Children's Centre": the tokeniser leaves the possessive out of the word.
+            let kind = tokens[h - 1].lower;
+            let possessive = matches!(gap(text, tokens, h - 1), "'s " | "\u{2019}s ");
+            if !(is_in(CENTRE_KINDS, kind) || (kind == "children" && possessive)) {
+                continue;
+            }
         }
         // Skip a head followed by another head ("Centre Nursery"): the later one closes it.
         if separated_by(text, tokens, h, &[" "])
@@ -335,6 +455,13 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         if s > 0 && tokens[s - 1].text == "The" && gap(text, tokens, s - 1) == " " {
             s -= 1;
         }
+        // "the Primary School", "the Children's Centre": a kind of place, not a named one.
+        if tokens[s..=h]
+            .iter()
+            .all(|t| is_in(GENERIC_ORG_WORDS, t.lower) || t.shape == Shape::Initial)
+        {
+            continue;
+        }
         out.push(Candidate::new(
             tokens[s].start,
             head.end,
@@ -344,6 +471,7 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
         ));
         found.push((s, h));
     }
+    named_after(text, tokens, out);
     short_forms(tokens, &found, out);
     // "seen at SDGH", "admitted to WRI": an unknown upper-case short form after "at" or "to".
     for i in 1..tokens.len() {
@@ -361,6 +489,52 @@ pub(crate) fn organisations(text: &str, tokens: &[Token<'_>], out: &mut Vec<Cand
                 Label::Org,
                 Reason::ShortForm,
                 0.5,
+            ));
+        }
+    }
+}
+
+/// "Homes for Northfield" (a housing provider named after its place) and "Dr Patel's practice"
+/// (a GP practice named after its doctor, in lower case).
+fn named_after(text: &str, tokens: &[Token<'_>], out: &mut Vec<Candidate>) {
+    for i in 0..tokens.len() {
+        let t = &tokens[i];
+        if t.text == "Homes"
+            && tokens.get(i + 1).is_some_and(|f| f.lower == "for")
+            && separated_by(text, tokens, i, &[" "])
+            && separated_by(text, tokens, i + 1, &[" "])
+            && tokens.get(i + 2).is_some_and(|x| x.shape == Shape::Cap)
+        {
+            let mut end = i + 2;
+            while end < i + 4
+                && separated_by(text, tokens, end, &[" "])
+                && tokens[end + 1].shape == Shape::Cap
+                && !tokens[end + 1].never()
+            {
+                end += 1;
+            }
+            out.push(Candidate::new(
+                t.start,
+                tokens[end].end,
+                Label::Org,
+                Reason::Pattern,
+                0.85,
+            ));
+        }
+        if matches!(t.lower, "practice" | "surgery" | "clinic")
+            && t.shape == Shape::Lower
+            && i >= 2
+            && matches!(gap_before(text, tokens, i), "'s " | "\u{2019}s ")
+            && tokens[i - 1].shape == Shape::Cap
+            && matches!(tokens[i - 2].lower, "dr" | "doctor")
+            && matches!(gap(text, tokens, i - 2), " " | ". ")
+        {
+            out.push(Candidate::new(
+                tokens[i - 2].start,
+                t.end,
+                Label::Org,
+                Reason::Pattern,
+                0.85,
             ));
         }
     }
@@ -426,20 +600,32 @@ pub(crate) fn locations(
         let after_prep = i > 0
             && is_in(PLACE_PREPOSITIONS, tokens[i - 1].lower)
             && gap_before(text, tokens, i) == " ";
-        let mut matched = None;
-        // Longest first: "Great Yarmouth" before "Great".
-        for n in (1..=3).rev() {
+        // An estate or a saint's district first: "in Oak Park estate" is more than "Oak Park".
+        let mut matched = estate_or_saint(text, tokens, i);
+        // Longest first: "Newcastle upon Tyne" before "Newcastle".
+        for n in (1..=4).rev() {
+            if matched.is_some() {
+                break;
+            }
             if i + n > tokens.len() {
                 continue;
             }
             let run = &tokens[i..i + n];
-            if run.iter().any(|r| r.shape != Shape::Cap)
-                || (0..n - 1).any(|k| gap(text, tokens, i + k) != " ")
-            {
+            // "Newcastle upon Tyne", "Bishop's Stortford": capitals, joined by a few lower-case
+            // words or a possessive.
+            let joined = run[n - 1].shape == Shape::Cap
+                && run[1..n.max(2) - 1]
+                    .iter()
+                    .all(|r| r.shape == Shape::Cap || is_in(PLACE_JOINERS, r.lower))
+                && (0..n - 1)
+                    .all(|k| matches!(gap(text, tokens, i + k), " " | "'s " | "\u{2019}s "));
+            if !joined {
                 continue;
             }
+            let plain = run.iter().all(|r| r.shape == Shape::Cap)
+                && (0..n - 1).all(|k| gap(text, tokens, i + k) == " ");
             // A single word's lists were looked up by the tokeniser.
-            let flags = if n == 1 {
+            let flags = if n == 1 && !t.text.contains(['-', '\'', '\u{2019}']) {
                 run[0].lex
             } else {
                 buf.clear();
@@ -448,9 +634,22 @@ pub(crate) fn locations(
                         buf.push(' ');
                     }
                     buf.push_str(r.lower);
+                    if k + 1 < n && gap(text, tokens, i + k) != " " {
+                        buf.push('s');
+                    }
                 }
-                LEXICON.flags(&buf)
+                let own = if n == 1 { run[0].lex } else { 0 };
+                // Most runs are plain words, keyed as they are.
+                let listed = if buf.contains(['-', '\'', '\u{2019}']) {
+                    LEXICON.flags(&lexicon::place_key(&buf))
+                } else {
+                    LEXICON.flags(&buf)
+                };
+                own | listed
             };
+            if !plain && flags & lexicon::PLACE == 0 {
+                continue;
+            }
             let in_case = case_places
                 .iter()
                 .any(|p| p.len() == n && p.iter().zip(run).all(|(a, b)| *a == b.lower));
@@ -489,9 +688,18 @@ pub(crate) fn locations(
             matched = Some((2, 0.5));
         }
         if let Some((n, confidence)) = matched {
+            // "St Ann's": the possessive is part of the district's name.
+            let mut end = tokens[i + n - 1].end;
+            if matches!(t.lower, "st" | "saint") {
+                let g = gap(text, tokens, i + n - 1);
+                end += ["'s", "\u{2019}s"]
+                    .iter()
+                    .find(|p| g.starts_with(**p))
+                    .map_or(0, |p| p.len());
+            }
             out.push(Candidate::new(
                 t.start,
-                tokens[i + n - 1].end,
+                end,
                 Label::Location,
                 Reason::Gazetteer,
                 confidence,
@@ -501,6 +709,41 @@ pub(crate) fn locations(
             i += 1;
         }
     }
+}
+
+/// "the Meadowell estate", "Broadwater Farm Estate", "Oak Park estate": up to three capitalised
+/// words then "estate"; and "St Ann's", a district named after a saint, standing alone. The
+/// number of tokens taken and the confidence.
+fn estate_or_saint(text: &str, tokens: &[Token<'_>], i: usize) -> Option<(usize, f32)> {
+    let t = &tokens[i];
+    if matches!(t.lower, "st" | "saint")
+        && matches!(gap(text, tokens, i), " " | ". ")
+        && tokens.get(i + 1).is_some_and(|x| x.shape == Shape::Cap)
+        && ["'s", "\u{2019}s"]
+            .iter()
+            .any(|p| gap(text, tokens, i + 1).starts_with(p))
+        // "St Mary's School", "St Ann's Road": a name of something else.
+        && !(matches!(gap(text, tokens, i + 1), "'s " | "\u{2019}s ")
+            && tokens.get(i + 2).is_some_and(Token::is_capitalised))
+    {
+        return Some((2, 0.6));
+    }
+    if is_in(GENERIC_ESTATE_WORDS, t.lower) {
+        return None;
+    }
+    for n in 1..=3 {
+        let last = tokens.get(i + n)?;
+        if !separated_by(text, tokens, i + n - 1, &[" "]) {
+            return None;
+        }
+        if last.lower == "estate" || last.lower == "estates" {
+            return Some((n + 1, 0.7));
+        }
+        if last.shape != Shape::Cap {
+            return None;
+        }
+    }
+    None
 }
 
 /// The place parts of the case's addresses: streets (as ADDRESS) and districts or towns (as

@@ -211,6 +211,9 @@ fn org_kind(name: &str) -> &'static str {
         "[school]"
     } else if lower.contains("hospital") || lower.contains("infirmary") {
         "[hospital]"
+    } else if lower.contains("housing") || lower.starts_with("homes ") || lower.ends_with(" homes")
+    {
+        "[housing provider]"
     } else if lower.contains("practice")
         || lower.contains("surgery")
         || lower.contains("medical")
@@ -340,7 +343,14 @@ mod tests {
             ]
             .map(String::from),
         );
-        for org in ["Nursery", "School", "Hospital", "Surgery", "Trust"] {
+        for org in [
+            "Nursery",
+            "School",
+            "Hospital",
+            "Surgery",
+            "Trust",
+            "Northgate Housing",
+        ] {
             forms.push(org_kind(org).into());
         }
         forms.extend((1..=12).map(|m| format!("{} 2019", month_name(m))));

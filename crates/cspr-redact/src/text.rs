@@ -131,8 +131,9 @@ fn spans(text: &str, buffer: &mut String) -> Vec<Span> {
                 let mut after = text[i + len..].chars();
                 let next = after.next();
                 // `'s` followed by a non-letter is a possessive: it ends the word and is skipped.
+                // "JUNE'S" too: a word in capitals writes its possessive in capitals.
                 let possessive = is_apostrophe(c)
-                    && next == Some('s')
+                    && (next == Some('s') || (next == Some('S') && !stats.lower_after_first))
                     && !after.next().is_some_and(char::is_alphanumeric);
                 if possessive {
                     i += len + 1;
@@ -309,11 +310,23 @@ mod tests {
     #[test]
     fn possessives_split_and_inner_apostrophes_join() {
         let mut buffer = String::new();
-        let toks = tokenize("Gemma's flat; O'Brien and Mary-Jane, nan's", &mut buffer);
+        let toks = tokenize(
+            "Gemma's flat; O'Brien and Mary-Jane, nan's, JUNE'S room",
+            &mut buffer,
+        );
         let words: Vec<&str> = toks.iter().map(|t| t.text).collect();
         assert_eq!(
             words,
-            ["Gemma", "flat", "O'Brien", "and", "Mary-Jane", "nan"]
+            [
+                "Gemma",
+                "flat",
+                "O'Brien",
+                "and",
+                "Mary-Jane",
+                "nan",
+                "JUNE",
+                "room"
+            ]
         );
     }
 

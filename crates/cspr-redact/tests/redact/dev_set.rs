@@ -1,10 +1,16 @@
 //! The redaction development set through the engine, scored as its scorer does (leak-free
 //! recall: every letter and digit of a gold span covered by some finding; precision: findings
 //! that touch a gold span). The floors are the figures reached, so a regression fails.
+//!
+//! Issue 19 made every use of a name the case knows a finding, ordinary-word uses included ("a
+//! car jack" in a case with a Jack), with a note saying why it is in doubt. Those findings touch
+//! no gold span, so precision is given twice: over all findings (the issue's floor, 95%) and over
+//! the findings not in doubt (the floor held before, 99.5%).
 
 use std::collections::BTreeMap;
 
-use cspr_redact::records::{Record, predict};
+use cspr_redact::records::Record;
+use cspr_redact::{CaseKnowledge, find};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -47,22 +53,26 @@ fn development_set_figures_stay_above_their_floors() {
         .unwrap_or_else(|e| panic!("the development set is needed at {path}: {e}"));
     let mut by_label: BTreeMap<String, Tally> = BTreeMap::new();
     let (mut predicted, mut touching) = (0usize, 0usize);
+    let (mut sure, mut sure_touching) = (0usize, 0usize);
+    let empty = CaseKnowledge::default();
     for line in data.lines().filter(|l| !l.trim().is_empty()) {
         let record: Record = serde_json::from_str(line).expect("record");
         let gold: Gold = serde_json::from_str(line).expect("gold");
         assert_eq!(record.id, gold.id);
         let chars: Vec<char> = gold.text.chars().collect();
         let mut covered = vec![false; chars.len()];
-        let spans = predict(&record).spans;
-        for s in &spans {
+        let findings = find(&record.text, record.case.as_ref().unwrap_or(&empty));
+        for s in &findings {
             covered[s.start..s.end].iter_mut().for_each(|c| *c = true);
             predicted += 1;
+            sure += usize::from(s.note.is_none());
             if gold
                 .spans
                 .iter()
                 .any(|g| s.start < g.end && g.start < s.end)
             {
                 touching += 1;
+                sure_touching += usize::from(s.note.is_none());
             }
         }
         for g in &gold.spans {
@@ -103,7 +113,10 @@ fn development_set_figures_stay_above_their_floors() {
     for (label, t) in &by_label {
         report.push_str(&format!("{label}: {:.1}% of {}\n", t.pct(), t.n));
     }
-    report.push_str(&format!("precision: {precision:.1}%\n"));
+    let sure_precision = 100.0 * sure_touching as f64 / sure.max(1) as f64;
+    report.push_str(&format!(
+        "precision: {precision:.1}% of {predicted} findings; {sure_precision:.1}% of the {sure} not in doubt\n"
+    ));
     for (label, floor) in floors {
         let got = by_label.get(label).map_or(0.0, Tally::pct);
         assert!(
@@ -111,5 +124,10 @@ fn development_set_figures_stay_above_their_floors() {
             "{label} leak-free recall {got:.1}% < {floor}%\n{report}"
         );
     }
-    assert!(precision >= 99.5, "precision {precision:.1}%\n{report}");
+    assert!(precision >= 95.0, "precision {precision:.1}%\n{report}");
+    assert!(
+        sure_precision >= 99.5,
+        "precision of findings not in doubt {sure_precision:.1}%\n{report}"
+    );
+    println!("{report}");
 }

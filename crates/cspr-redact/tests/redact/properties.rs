@@ -1,7 +1,7 @@
 //! Properties that hold for any text: no panic, offsets on character boundaries and in step
 //! with each other, findings sorted and apart, and redacting twice changes nothing more.
 
-use cspr_redact::{CaseKnowledge, CasePerson, Policy, find, redact};
+use cspr_redact::{CaseKnowledge, CasePerson, Policy, find, jigsaw_risks, redact};
 use proptest::prelude::*;
 
 /// Fragments that exercise the detectors: names, titles, roles, places, numbers, punctuation.
@@ -71,6 +71,29 @@ const FRAGMENTS: &[&str] = &[
     "riley",
     "Ogunleye",
     "[address]",
+    // Issue 19's forms: word names, hyphens, capitals' possessives, estates, ranges, jigsaw.
+    "June",
+    "june",
+    "Hope-Marie",
+    "-",
+    "’S",
+    "'S",
+    "estate",
+    "upon",
+    "Tyne",
+    "Sept",
+    "'19",
+    "12-14",
+    "Tues",
+    "Homes",
+    "for",
+    "Children",
+    "Centre",
+    "Year 9",
+    "aged 2 years",
+    "house fire",
+    "a vet",
+    "summer 2020",
 ];
 
 fn case() -> CaseKnowledge {
@@ -78,7 +101,7 @@ fn case() -> CaseKnowledge {
         people: vec![CasePerson {
             role: "mother".into(),
             name: "Gemma Rose White".into(),
-            aliases: vec!["Gem".into()],
+            aliases: vec!["Gem".into(), "June Hope-Marie White".into()],
             dob: Some("1984-04-26".into()),
             addresses: vec!["12 Peel Road, Bloomfield, Rochdale OL1 1AA".into()],
         }],
@@ -110,6 +133,13 @@ fn check(text: &str) {
         last_end = f.byte_end;
         assert_eq!(text[..f.byte_start].chars().count(), f.start);
         assert_eq!(text[..f.byte_end].chars().count(), f.end);
+    }
+    for r in jigsaw_risks(text) {
+        for q in &r.items {
+            assert!(text.is_char_boundary(q.byte_start) && q.byte_start < q.byte_end);
+            assert_eq!(&text[q.byte_start..q.byte_end], q.text);
+            assert_eq!(text[..q.byte_start].chars().count(), q.start);
+        }
     }
     let once = redact(text, &case, Policy::default());
     let twice = redact(&once.text, &case, Policy::default());
