@@ -111,6 +111,24 @@ fn figures_people(role: Role, rel: Rel) -> Expect {
     );
     signed(rel).unwrap_or(allow_if(allowed))
 }
+/// Thematic briefings' list: the partnership's learning roles and agencies' representatives
+/// (who see the briefings sent to their agency: tests/web/briefings.rs).
+fn briefing_readers(role: Role, rel: Rel) -> Expect {
+    let allowed = matches!(
+        role,
+        Role::PartnershipTeam
+            | Role::Chair
+            | Role::SubgroupMember
+            | Role::SafeguardingPartner
+            | Role::AgencyRepresentative
+    );
+    signed(rel).unwrap_or(allow_if(allowed))
+}
+/// Writing briefings: the team and the chair.
+fn briefing_writers(role: Role, rel: Rel) -> Expect {
+    let allowed = matches!(role, Role::PartnershipTeam | Role::Chair);
+    signed(rel).unwrap_or(allow_if(allowed))
+}
 fn nobody(_: Role, _: Rel) -> Expect {
     Deny
 }
@@ -390,6 +408,26 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /published-reviews", public),
         ("GET /published-reviews/{report_id}/report.pdf", nobody),
         ("GET /published-reviews/{report_id}", nobody),
+        ("GET /library", casework),
+        ("GET /briefings", briefing_readers),
+        ("GET /briefings/new", briefing_writers),
+        ("POST /briefings/new", briefing_writers),
+        // A briefing that does not exist is "not found" to everyone signed in; who may do what
+        // with one that does is tests/web/briefings.rs.
+        ("GET /briefings/{briefing_id}", nothing_there),
+        ("GET /briefings/{briefing_id}/edit", nothing_there),
+        ("POST /briefings/{briefing_id}/edit", nothing_there),
+        ("POST /briefings/{briefing_id}/send", nothing_there),
+        ("POST /briefings/{briefing_id}/actions", nothing_there),
+        (
+            "POST /briefings/{briefing_id}/actions/{number}/complete",
+            nothing_there,
+        ),
+        ("POST /briefings/{briefing_id}/close", nothing_there),
+        ("GET /briefings/{briefing_id}/briefing.pdf", nothing_there),
+        ("GET /briefings/{briefing_id}/briefing.docx", nothing_there),
+        ("GET /briefings/{briefing_id}/agencies/{agency_id}", nothing_there),
+        ("POST /briefings/{briefing_id}/agencies/{agency_id}", nothing_there),
         ("GET /admin", settings_people),
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),
@@ -511,6 +549,8 @@ async fn every_role_every_route_every_relation() {
                     .replace("{action_id}", "00000000-0000-0000-0000-00000000abcd")
                     .replace("{blob_id}", "00000000-0000-0000-0000-00000000b10b")
                     .replace("{report_id}", "00000000-0000-0000-0000-00000000beef")
+                    .replace("{briefing_id}", "00000000-0000-0000-0000-0000000b1ef0")
+                    .replace("{number}", "1")
                     .replace("{document}", "rapid-review")
                     .replace("{section}", "facts")
                     .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")

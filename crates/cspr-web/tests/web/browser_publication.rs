@@ -183,7 +183,7 @@ async fn the_team_reviews_the_findings_and_is_refused_publication_before_7_worki
     web.goto("/").await;
     web.click("footer a[href='/published-reviews']").await;
     assert_eq!(web.h1().await, "Published reviews");
-    let listed = web.text("#published-reports").await;
+    let listed = web.text("#results").await;
     assert_contains(&listed, "Child Safeguarding Practice Review: Child A");
     assert_contains(&listed, "Published 25 July 2025");
     assert!(!listed.contains("Example"), "no name on the public page");
