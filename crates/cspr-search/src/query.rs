@@ -21,6 +21,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
+use crate::guard::Guarded;
 use crate::analysis::{stemmed_analyzer, unstemmed_analyzer, words};
 use crate::record::{AgeGroup, ReviewType, normalise_theme};
 use crate::schema::{Fields, text_fields};
@@ -373,7 +374,10 @@ pub(crate) fn text_query(fields: &Fields, parsed: &Parsed, any: bool) -> Box<dyn
         clauses.push((occur, concept_query(fields, concept)));
     }
     for concept in &parsed.excluded {
-        clauses.push((Occur::MustNot, concept_query(fields, concept)));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(Guarded(concept_query(fields, concept))),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
 }
