@@ -17,7 +17,7 @@ use tantivy::{
 use crate::analysis;
 use crate::facets::{FacetCounter, Facets, Want};
 use crate::query::{
-    Dimension, MAX_LIMIT, Query, filter_query, full_query, parse, text_query,
+    Dimension, MAX_LIMIT, Query, expand_typos, filter_query, full_query, parse, text_query,
 };
 use crate::record::{ReviewRecord, ReviewType};
 use crate::schema::{Fields, build_schema};
@@ -225,10 +225,12 @@ impl Library {
         records
             .iter()
             .map(|r| {
-                r.clone().validated().map_err(|reason| SearchError::Invalid {
-                    id: r.id.clone(),
-                    reason,
-                })
+                r.clone()
+                    .validated()
+                    .map_err(|reason| SearchError::Invalid {
+                        id: r.id.clone(),
+                        reason,
+                    })
             })
             .collect()
     }
@@ -383,14 +385,18 @@ impl Library {
     /// The index fails.
     pub fn search(&self, q: &Query) -> Result<Results, SearchError> {
         let searcher = self.reader.searcher();
-        let parsed = parse(&q.text);
+        let mut parsed = parse(&q.text);
+        expand_typos(&searcher, &self.fields, &mut parsed)?;
         let limit = q.limit.min(MAX_LIMIT);
         let offset = q.offset.min(1_000_000);
         let filters = filter_query(&self.fields, q, None);
 
         let mut any = false;
         let (total, docs, mut facets) = loop {
-            let query = full_query(text_query(&self.fields, &parsed, any), filters.as_ref().map(|f| f.box_clone()));
+            let query = full_query(
+                text_query(&self.fields, &parsed, any),
+                filters.as_ref().map(|f| f.box_clone()),
+            );
             let counter = FacetCounter { want: Want::ALL };
             let (total, docs, facets) = if parsed.is_listing() {
                 let top = TopDocs::with_limit(limit.max(1))
@@ -400,7 +406,9 @@ impl Library {
                 let docs: Vec<(f32, DocAddress)> = top.into_iter().map(|(_, a)| (0.0, a)).collect();
                 (total, docs, facets)
             } else {
-                let top = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score();
+                let top = TopDocs::with_limit(limit.max(1))
+                    .and_offset(offset)
+                    .order_by_score();
                 searcher.search(&query, &(Count, top, counter))?
             };
             // When nothing has every word, settle for any of them.
@@ -416,7 +424,10 @@ impl Library {
         for (dimension, set) in [
             (Dimension::ReviewType, !q.review_types.is_empty()),
             (Dimension::AgeGroup, !q.age_groups.is_empty()),
-            (Dimension::Year, q.from_year.is_some() || q.to_year.is_some()),
+            (
+                Dimension::Year,
+                q.from_year.is_some() || q.to_year.is_some(),
+            ),
         ] {
             if !set {
                 continue;
@@ -499,7 +510,10 @@ impl Library {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let themes: Vec<String> = themes.iter().map(|t| crate::record::normalise_theme(t)).collect();
+        let themes: Vec<String> = themes
+            .iter()
+            .map(|t| crate::record::normalise_theme(t))
+            .collect();
         let theme_text = themes.join("\n");
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         if !text.trim().is_empty() || !theme_text.is_empty() {
@@ -527,7 +541,10 @@ impl Library {
             );
             clauses.push((
                 Occur::Should,
-                Box::new(tantivy::query::ConstScoreQuery::new(Box::new(q), SHARED_THEME_WEIGHT)),
+                Box::new(tantivy::query::ConstScoreQuery::new(
+                    Box::new(q),
+                    SHARED_THEME_WEIGHT,
+                )),
             ));
         }
         if clauses.is_empty() {

@@ -13,16 +13,16 @@
 use std::collections::HashSet;
 use std::ops::Bound;
 
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
-use crate::guard::Guarded;
 use crate::analysis::{stemmed_analyzer, unstemmed_analyzer, words};
+use crate::guard::Guarded;
 use crate::record::{AgeGroup, ReviewType, normalise_theme};
 use crate::schema::{Fields, text_fields};
 use crate::synonyms::synonyms;
@@ -36,7 +36,7 @@ pub const MAX_LIMIT: usize = 100;
 /// Words shorter than this are matched exactly, never within a typo.
 const FUZZY_MIN_CHARS: usize = 5;
 /// How much a match within one typo counts, against the field's weight for an exact match.
-const FUZZY_WEIGHT: f32 = 0.4;
+const FUZZY_WEIGHT: f32 = 0.25;
 /// How much a prefix match counts, against the field's weight.
 const PREFIX_WEIGHT: f32 = 1.0;
 
@@ -90,8 +90,14 @@ impl Query {
 /// One thing the reader asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Concept {
-    /// A word: its stem, and its unstemmed form (for the typo rule's length).
-    Word { stem: String, raw: String, optional: bool },
+    /// A word: its stem, its unstemmed form, whether it may be missing (a common word), and
+    /// the stems of the library's words one typo from it (filled in by [`expand_typos`]).
+    Word {
+        stem: String,
+        raw: String,
+        optional: bool,
+        near: Vec<String>,
+    },
     /// A word ending in `*`.
     Prefix { stem: String, raw: String },
     /// Words that must come together.
@@ -124,9 +130,9 @@ impl Parsed {
 /// Common words that never have to match (they only add to the score).
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
-    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these",
-    "they", "this", "to", "was", "were", "which", "who", "will", "with", "what", "when", "where",
-    "how", "about",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these", "they",
+    "this", "to", "was", "were", "which", "who", "will", "with", "what", "when", "where", "how",
+    "about",
 ];
 
 /// The common words, for the similarity query to skip.
@@ -151,8 +157,14 @@ struct Analysers {
 
 impl Analysers {
     fn unit(&mut self, text: &str, quoted: bool, prefix: bool, negated: bool) -> Option<Unit> {
-        let stems: Vec<String> = words(&mut self.stemmed, text).into_iter().map(|w| w.term).collect();
-        let raws: Vec<String> = words(&mut self.unstemmed, text).into_iter().map(|w| w.term).collect();
+        let stems: Vec<String> = words(&mut self.stemmed, text)
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
+        let raws: Vec<String> = words(&mut self.unstemmed, text)
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
         if stems.is_empty() || stems.len() != raws.len() {
             return None;
         }
@@ -248,6 +260,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                     stem: unit.stems[0].clone(),
                     raw: unit.raws[0].clone(),
                     optional: false,
+                    near: Vec::new(),
                 },
                 None => Concept::Phrase {
                     stems: unit.stems.clone(),
@@ -290,6 +303,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 stem: unit.stems[0].clone(),
                 raw: unit.raws[0].clone(),
                 optional: STOPWORDS.contains(&unit.raws[0].as_str()),
+                near: Vec::new(),
             }
         };
         target.push(concept);
@@ -298,6 +312,77 @@ pub(crate) fn parse(text: &str) -> Parsed {
     parsed.concepts.truncate(MAX_CONCEPTS);
     parsed.excluded.truncate(MAX_CONCEPTS);
     parsed
+}
+
+/// Most words one typo away taken from the library for one reader word.
+const MAX_NEAR: usize = 8;
+
+/// Finds, for each reader word of five letters or more, the words of the library's titles,
+/// themes and summaries one typo away, and records their stems, so that they are searched
+/// with full BM25 ranking (weighted below the word as typed) and not only as a constant-score
+/// fuzzy match.
+pub(crate) fn expand_typos(
+    searcher: &Searcher,
+    fields: &Fields,
+    parsed: &mut Parsed,
+) -> tantivy::Result<()> {
+    let mut analyzer = stemmed_analyzer();
+    for concept in &mut parsed.concepts {
+        let Concept::Word {
+            stem,
+            raw,
+            optional: false,
+            near,
+        } = concept
+        else {
+            continue;
+        };
+        if raw.chars().count() < FUZZY_MIN_CHARS {
+            continue;
+        }
+        // Unstemmed words of titles, themes and summaries one typo from the word as typed
+        // (catches typos in endings), then stems of every text field one typo from its stem.
+        let mut found: Vec<String> = Vec::new();
+        for word in near_terms(searcher, fields.words, raw, MAX_NEAR)? {
+            found.extend(words(&mut analyzer, &word).into_iter().map(|w| w.term));
+        }
+        for (field, _) in text_fields(fields) {
+            found.extend(near_terms(searcher, field, stem, MAX_NEAR)?);
+        }
+        for term in found {
+            if term != *stem && !near.contains(&term) && near.len() < MAX_NEAR {
+                near.push(term);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Terms of a field one edit from `text` (other than `text`), at most `max`.
+fn near_terms(
+    searcher: &Searcher,
+    field: Field,
+    text: &str,
+    max: usize,
+) -> tantivy::Result<Vec<String>> {
+    let query = FuzzyTermQuery::new(Term::from_field_text(field, text), 1, true);
+    let mut found: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().search(query.automaton()?).into_stream()?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if term != text && !found.iter().any(|f| f == term) {
+                found.push(term.to_owned());
+                if found.len() >= max {
+                    return Ok(found);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn TantivyQuery> {
@@ -329,11 +414,13 @@ pub(crate) fn concept_query(fields: &Fields, concept: &Concept) -> Box<dyn Tanti
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for (field, weight) in text_fields(fields) {
         match concept {
-            Concept::Word { stem, raw, .. } => {
+            Concept::Word { stem, near, .. } => {
                 clauses.push((Occur::Should, boosted(term_query(field, stem), weight)));
-                if raw.chars().count() >= FUZZY_MIN_CHARS {
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, stem), 1, true);
-                    clauses.push((Occur::Should, boosted(Box::new(fuzzy), weight * FUZZY_WEIGHT)));
+                for other in near {
+                    clauses.push((
+                        Occur::Should,
+                        boosted(term_query(field, other), weight * FUZZY_WEIGHT),
+                    ));
                 }
             }
             Concept::Prefix { stem, raw } => {
@@ -345,7 +432,10 @@ pub(crate) fn concept_query(fields: &Fields, concept: &Concept) -> Box<dyn Tanti
                 for start in starts {
                     let prefix =
                         FuzzyTermQuery::new_prefix(Term::from_field_text(field, start), 0, false);
-                    clauses.push((Occur::Should, boosted(Box::new(prefix), weight * PREFIX_WEIGHT)));
+                    clauses.push((
+                        Occur::Should,
+                        boosted(Box::new(prefix), weight * PREFIX_WEIGHT),
+                    ));
                 }
             }
             Concept::Phrase { stems } => {
@@ -497,7 +587,15 @@ mod tests {
 
     #[test]
     fn bad_syntax_degrades() {
-        for text in ["\"unbalanced quote", "AND OR NOT", "---", "***", "\"\"", "-\"", "*"] {
+        for text in [
+            "\"unbalanced quote",
+            "AND OR NOT",
+            "---",
+            "***",
+            "\"\"",
+            "-\"",
+            "*",
+        ] {
             let _ = parse(text);
         }
         assert!(parse("\"unbalanced quote").concepts.len() == 2);

@@ -32,6 +32,7 @@ pub(crate) struct Highlighter {
     stems: HashSet<String>,
     prefixes: Vec<String>,
     fuzzy: Vec<String>,
+    fuzzy_raw: Vec<String>,
 }
 
 impl Highlighter {
@@ -39,11 +40,18 @@ impl Highlighter {
         let mut h = Highlighter::default();
         for concept in &parsed.concepts {
             match concept {
-                Concept::Word { stem, raw, optional } => {
+                Concept::Word {
+                    stem,
+                    raw,
+                    optional,
+                    near,
+                } => {
                     if !optional {
                         h.stems.insert(stem.clone());
+                        h.stems.extend(near.iter().cloned());
                         if raw.chars().count() >= 5 {
                             h.fuzzy.push(stem.clone());
+                            h.fuzzy_raw.push(raw.clone());
                         }
                     }
                 }
@@ -66,10 +74,15 @@ impl Highlighter {
         self.stems.is_empty() && self.prefixes.is_empty()
     }
 
-    fn matches(&self, stem: &str) -> bool {
+    /// Whether a word of the text (its stem and as written) matched.
+    fn matches(&self, stem: &str, written: &str) -> bool {
         self.stems.contains(stem)
             || self.prefixes.iter().any(|p| stem.starts_with(p.as_str()))
             || self.fuzzy.iter().any(|f| within_one_edit(f, stem))
+            || (!self.fuzzy_raw.is_empty() && {
+                let written = written.to_lowercase();
+                self.fuzzy_raw.iter().any(|f| within_one_edit(f, &written))
+            })
     }
 
     /// The best passage of the summary or the text (the summary on a tie).
@@ -98,7 +111,7 @@ impl Highlighter {
         let mut analyzer = stemmed_analyzer();
         let tokens = words(&mut analyzer, source);
         let hits: Vec<usize> = (0..tokens.len())
-            .filter(|&i| self.matches(&tokens[i].term))
+            .filter(|&i| self.matches(&tokens[i].term, &source[tokens[i].from..tokens[i].to]))
             .collect();
         let mut best: Option<(usize, usize, usize)> = None; // (score, first hit, end)
         for (k, &first) in hits.iter().enumerate() {
@@ -237,7 +250,10 @@ mod tests {
     #[test]
     fn highlights_matched_words() {
         let h = Highlighter::new(&parse("missed appointments"));
-        let s = h.snippet("The family missed several appointments with the health visitor.", None);
+        let s = h.snippet(
+            "The family missed several appointments with the health visitor.",
+            None,
+        );
         let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
         assert_eq!(marked, ["missed", "appointments"]);
     }

@@ -31,6 +31,10 @@ impl Rng {
         &items[self.below(items.len())]
     }
 
+    pub fn sentence(&mut self, items: &[&'static str]) -> &'static str {
+        items[self.below(items.len())]
+    }
+
     pub fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
@@ -50,7 +54,11 @@ use AgeGroup::*;
 pub const THEMES: &[Theme] = &[
     Theme {
         name: "neglect",
-        titles: &["Neglect over many years", "Chronic neglect in a large family", "Cumulative harm from neglect"],
+        titles: &[
+            "Neglect over many years",
+            "Chronic neglect in a large family",
+            "Cumulative harm from neglect",
+        ],
         sentences: &[
             "Home conditions were poor and the children were often hungry when they arrived at school.",
             "Concerns about neglect were raised by the school over several years without a strategy discussion.",
@@ -62,7 +70,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "non-accidental injury",
-        titles: &["Serious non-accidental injury to an infant", "Fractures in a young baby", "Inflicted injury in the first months"],
+        titles: &[
+            "Serious non-accidental injury to an infant",
+            "Fractures in a young baby",
+            "Inflicted injury in the first months",
+        ],
         sentences: &[
             "The baby was admitted to hospital with rib fractures and a subdural haematoma.",
             "A skeletal survey found healing fractures of different ages, consistent with non-accidental injury.",
@@ -74,7 +86,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "domestic abuse",
-        titles: &["Domestic abuse and coercive control", "Living with domestic abuse", "A mother and children at risk from a partner"],
+        titles: &[
+            "Domestic abuse and coercive control",
+            "Living with domestic abuse",
+            "A mother and children at risk from a partner",
+        ],
         sentences: &[
             "Police were called to the home eleven times in two years after incidents of domestic abuse.",
             "The mother disclosed coercive control to her midwife but the disclosure was not shared.",
@@ -86,7 +102,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "sudden unexpected death in infancy",
-        titles: &["The sudden unexpected death of an infant", "An infant death after unsafe sleep", "Safer sleep and an infant death"],
+        titles: &[
+            "The sudden unexpected death of an infant",
+            "An infant death after unsafe sleep",
+            "Safer sleep and an infant death",
+        ],
         sentences: &[
             "The baby died while co-sleeping on a sofa with a parent who had been drinking alcohol.",
             "Safer sleep advice was given at birth but not repeated when the family circumstances changed.",
@@ -98,7 +118,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "child sexual exploitation",
-        titles: &["Sexual exploitation of a teenage girl", "Grooming and sexual exploitation", "A young person exploited by older men"],
+        titles: &[
+            "Sexual exploitation of a teenage girl",
+            "Grooming and sexual exploitation",
+            "A young person exploited by older men",
+        ],
         sentences: &[
             "The young person was groomed online and then sexually exploited by a group of older men.",
             "Episodes of going missing from home were not linked to the risk of sexual exploitation.",
@@ -110,7 +134,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "child criminal exploitation",
-        titles: &["Criminal exploitation and county lines", "A boy drawn into drug dealing", "Exploited by an organised crime group"],
+        titles: &[
+            "Criminal exploitation and county lines",
+            "A boy drawn into drug dealing",
+            "Exploited by an organised crime group",
+        ],
         sentences: &[
             "He was found carrying drugs a long way from home and had been exploited through county lines.",
             "An organized crime group used the boy to move drugs and cash between towns.",
@@ -122,7 +150,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "parental mental health",
-        titles: &["A mother's mental health and her children's safety", "Parental mental illness", "When a parent's mental health deteriorates"],
+        titles: &[
+            "A mother's mental health and her children's safety",
+            "Parental mental illness",
+            "When a parent's mental health deteriorates",
+        ],
         sentences: &[
             "The mother's mental health declined after the birth and she stopped taking her medication.",
             "Adult mental health services did not ask about the children when the father was discharged.",
@@ -134,7 +166,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "missed appointments",
-        titles: &["A child who was not brought to appointments", "Missed health appointments and lost sight of a child", "Was not brought"],
+        titles: &[
+            "A child who was not brought to appointments",
+            "Missed health appointments and lost sight of a child",
+            "Was not brought",
+        ],
         sentences: &[
             "The child was not brought to six hospital appointments and the clinic discharged him back to the GP.",
             "Missed appointments were recorded as did not attend instead of recognising that the child was not brought.",
@@ -146,7 +182,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "suicide and self-harm",
-        titles: &["The suicide of a young person", "Self-harm and suicidal thoughts in adolescence", "A teenager's death by suicide"],
+        titles: &[
+            "The suicide of a young person",
+            "Self-harm and suicidal thoughts in adolescence",
+            "A teenager's death by suicide",
+        ],
         sentences: &[
             "She had self-harmed for a year and was on the waiting list for CAMHS when she died.",
             "The referral to child and adolescent mental health services was declined as not meeting the threshold.",
@@ -158,7 +198,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "bruising in non-mobile babies",
-        titles: &["Bruising to a baby who was not yet mobile", "A bruise on a non-mobile infant", "Bruising protocol not followed"],
+        titles: &[
+            "Bruising to a baby who was not yet mobile",
+            "A bruise on a non-mobile infant",
+            "Bruising protocol not followed",
+        ],
         sentences: &[
             "A small bruise on the baby's cheek was seen by the GP but no paediatric assessment was arranged.",
             "The bruising protocol for non-mobile babies was not followed by the out of hours service.",
@@ -170,7 +214,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "harmful sexual behaviour",
-        titles: &["Harmful sexual behaviour between siblings", "A child displaying harmful sexual behaviour", "Sexualised behaviour at school"],
+        titles: &[
+            "Harmful sexual behaviour between siblings",
+            "A child displaying harmful sexual behaviour",
+            "Sexualised behaviour at school",
+        ],
         sentences: &[
             "The older brother's harmful sexual behaviour towards his sister was not assessed.",
             "Staff saw the sexualised behaviour at school as curiosity and did not consult safeguarding leads.",
@@ -182,7 +230,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "fabricated or induced illness",
-        titles: &["Fabricated or induced illness in a young child", "Perplexing presentations and many hospital visits", "A child made to appear ill"],
+        titles: &[
+            "Fabricated or induced illness in a young child",
+            "Perplexing presentations and many hospital visits",
+            "A child made to appear ill",
+        ],
         sentences: &[
             "The child had more than forty hospital visits for symptoms that were never confirmed by tests.",
             "Doctors in three hospitals did not share their concerns about fabricated illness.",
@@ -194,7 +246,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "female genital mutilation",
-        titles: &["A girl at risk of female genital mutilation", "FGM and a planned trip abroad", "Protecting a girl from FGM"],
+        titles: &[
+            "A girl at risk of female genital mutilation",
+            "FGM and a planned trip abroad",
+            "Protecting a girl from FGM",
+        ],
         sentences: &[
             "The girl told a teacher she was going abroad for a special ceremony in the summer holidays.",
             "A female genital mutilation protection order was not sought in time.",
@@ -205,7 +261,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "elective home education",
-        titles: &["A child withdrawn from school to be home educated", "Elective home education and invisibility", "Out of sight after leaving school"],
+        titles: &[
+            "A child withdrawn from school to be home educated",
+            "Elective home education and invisibility",
+            "Out of sight after leaving school",
+        ],
         sentences: &[
             "The child was withdrawn from school to be home educated shortly after a referral about bruising.",
             "The local authority had no way to see the child once home education began.",
@@ -216,7 +276,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "allegations against professionals",
-        titles: &["Allegations against a member of staff", "A professional who harmed children", "Managing allegations about a carer"],
+        titles: &[
+            "Allegations against a member of staff",
+            "A professional who harmed children",
+            "Managing allegations about a carer",
+        ],
         sentences: &[
             "Concerns about the coach were not referred to the LADO because they were thought to be minor.",
             "The local authority designated officer was told about the allegation weeks after it was made.",
@@ -227,7 +291,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "radicalisation",
-        titles: &["A young person drawn towards extremism", "Radicalisation online", "Prevent and a teenager at risk"],
+        titles: &[
+            "A young person drawn towards extremism",
+            "Radicalisation online",
+            "Prevent and a teenager at risk",
+        ],
         sentences: &[
             "He spent long hours on extremist forums and was radicalised online over several months.",
             "The Prevent referral was closed without a multi-agency discussion.",
@@ -238,7 +306,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "housing and homelessness",
-        titles: &["A family moving between temporary homes", "Homelessness and a child's safety", "Temporary accommodation and lost records"],
+        titles: &[
+            "A family moving between temporary homes",
+            "Homelessness and a child's safety",
+            "Temporary accommodation and lost records",
+        ],
         sentences: &[
             "The family moved between five temporary addresses in two years and records did not follow them.",
             "Homeless families placed out of area lost contact with their health visitor and GP.",
@@ -249,7 +321,11 @@ pub const THEMES: &[Theme] = &[
     },
     Theme {
         name: "substance misuse",
-        titles: &["Parental drug and alcohol use", "Parental substance misuse and neglect", "Alcohol, drugs and a young family"],
+        titles: &[
+            "Parental drug and alcohol use",
+            "Parental substance misuse and neglect",
+            "Alcohol, drugs and a young family",
+        ],
         sentences: &[
             "Both parents used heroin and the children were left alone while they bought drugs.",
             "Drug and alcohol services did not know the father lived with young children.",
@@ -339,7 +415,7 @@ pub struct Options {
 
 fn sentences(rng: &mut Rng, theme: &Theme, n: usize, out: &mut Vec<&'static str>) {
     for _ in 0..n {
-        out.push(*rng.pick(theme.sentences));
+        out.push(rng.sentence(theme.sentences));
     }
 }
 
@@ -364,7 +440,7 @@ pub fn generate(options: &Options) -> Vec<Generated> {
         for &o in &others {
             sentences(&mut rng, &THEMES[o], 1, &mut summary_parts);
         }
-        summary_parts.push(*rng.pick(GENERIC));
+        summary_parts.push(rng.sentence(GENERIC));
         summary_parts.dedup();
         let summary = summary_parts.join(" ");
         let text = if rng.chance(options.text_percent) {
@@ -372,12 +448,12 @@ pub fn generate(options: &Options) -> Vec<Generated> {
             let mut parts: Vec<&str> = Vec::new();
             while words < options.text_words {
                 let s: &str = match rng.below(10) {
-                    0..=3 => *rng.pick(theme.sentences),
+                    0..=3 => rng.sentence(theme.sentences),
                     4 if !others.is_empty() => {
                         let other = *rng.pick(&others);
-                        *rng.pick(THEMES[other].sentences)
+                        rng.sentence(THEMES[other].sentences)
                     }
-                    _ => *rng.pick(GENERIC),
+                    _ => rng.sentence(GENERIC),
                 };
                 words += s.split_whitespace().count();
                 parts.push(s);

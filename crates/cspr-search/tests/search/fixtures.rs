@@ -6,7 +6,15 @@ pub fn date(y: i32, m: u8, d: u8) -> time::Date {
     time::Date::from_calendar_date(y, time::Month::try_from(m).expect("month"), d).expect("date")
 }
 
-pub fn record(id: &str, title: &str, themes: &[&str], review_type: ReviewType, age: AgeGroup, year: i32, summary: &str) -> ReviewRecord {
+pub fn record(
+    id: &str,
+    title: &str,
+    themes: &[&str],
+    review_type: ReviewType,
+    age: AgeGroup,
+    year: i32,
+    summary: &str,
+) -> ReviewRecord {
     ReviewRecord {
         id: id.to_owned(),
         title: title.to_owned(),
@@ -38,14 +46,78 @@ pub fn small_set() -> Vec<ReviewRecord> {
     use AgeGroup::*;
     use ReviewType::*;
     vec![
-        record("a", "Child A: a toddler living with neglect", &["neglect", "domestic abuse"], LocalCspr, From1To4, 2019, "Neglect and domestic abuse at home were known to several agencies."),
-        record("b", "Child B: school concerns", &["neglect"], SeriousCaseReview, From5To10, 2017, "The school raised concerns about neglect for many years."),
-        record("c", "Baby C: a mother at risk", &["domestic abuse"], LocalCspr, Under1, 2021, "The mother disclosed domestic abuse to her midwife."),
-        record("d", "Child D: parental drug use", &["neglect", "substance misuse"], LocalCspr, From1To4, 2021, "Parental drug use led to neglect of a young child."),
-        record("e", "Young person E: exploitation", &["child sexual exploitation"], Thematic, From11To15, 2022, "Several girls were groomed and exploited by older men."),
-        record("f", "Baby F: an infant death", &["neglect", "domestic abuse", "substance misuse"], RapidReviewLearningSummary, Under1, 2023, "An infant died after co-sleeping with a parent who had been drinking."),
-        record("g", "Young person G: suicide", &["suicide and self-harm"], LocalCspr, From16To17, 2020, "A young person died by suicide while waiting for support from CAMHS."),
-        record("h", "Child H: violence at home", &["domestic abuse", "substance misuse"], SeriousCaseReview, From5To10, 2016, "Alcohol misuse and violence between the adults harmed the children."),
+        record(
+            "a",
+            "Child A: a toddler living with neglect",
+            &["neglect", "domestic abuse"],
+            LocalCspr,
+            From1To4,
+            2019,
+            "Neglect and domestic abuse at home were known to several agencies.",
+        ),
+        record(
+            "b",
+            "Child B: school concerns",
+            &["neglect"],
+            SeriousCaseReview,
+            From5To10,
+            2017,
+            "The school raised concerns about neglect for many years.",
+        ),
+        record(
+            "c",
+            "Baby C: a mother at risk",
+            &["domestic abuse"],
+            LocalCspr,
+            Under1,
+            2021,
+            "The mother disclosed domestic abuse to her midwife.",
+        ),
+        record(
+            "d",
+            "Child D: parental drug use",
+            &["neglect", "substance misuse"],
+            LocalCspr,
+            From1To4,
+            2021,
+            "Parental drug use led to neglect of a young child.",
+        ),
+        record(
+            "e",
+            "Young person E: exploitation",
+            &["child sexual exploitation"],
+            Thematic,
+            From11To15,
+            2022,
+            "Several girls were groomed and exploited by older men.",
+        ),
+        record(
+            "f",
+            "Baby F: an infant death",
+            &["neglect", "domestic abuse", "substance misuse"],
+            RapidReviewLearningSummary,
+            Under1,
+            2023,
+            "An infant died after co-sleeping with a parent who had been drinking.",
+        ),
+        record(
+            "g",
+            "Young person G: suicide",
+            &["suicide and self-harm"],
+            LocalCspr,
+            From16To17,
+            2020,
+            "A young person died by suicide while waiting for support from CAMHS.",
+        ),
+        record(
+            "h",
+            "Child H: violence at home",
+            &["domestic abuse", "substance misuse"],
+            SeriousCaseReview,
+            From5To10,
+            2016,
+            "Alcohol misuse and violence between the adults harmed the children.",
+        ),
     ]
 }
 

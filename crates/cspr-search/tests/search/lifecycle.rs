@@ -13,7 +13,12 @@ fn library_can_be_shared_between_threads() {
     let handles: Vec<_> = (0..4)
         .map(|_| {
             let library = library.clone();
-            std::thread::spawn(move || library.search(&Query::text("neglect")).expect("search").total)
+            std::thread::spawn(move || {
+                library
+                    .search(&Query::text("neglect"))
+                    .expect("search")
+                    .total
+            })
         })
         .collect();
     for h in handles {
@@ -31,28 +36,63 @@ fn upsert_is_idempotent_by_id() {
     records[0].title = "Child A: an updated title about hoarding".into();
     library.upsert(&records[..1]).expect("update");
     assert_eq!(library.len().expect("len"), 8);
-    assert_eq!(library.get("a").expect("get").expect("there").title, records[0].title);
-    assert_eq!(ids(&library.search(&Query::text("hoarding")).expect("search").hits), ["a"]);
-    assert_eq!(library.search(&Query::text("toddler")).expect("search").total, 0);
+    assert_eq!(
+        library.get("a").expect("get").expect("there").title,
+        records[0].title
+    );
+    assert_eq!(
+        ids(&library
+            .search(&Query::text("hoarding"))
+            .expect("search")
+            .hits),
+        ["a"]
+    );
+    assert_eq!(
+        library
+            .search(&Query::text("toddler"))
+            .expect("search")
+            .total,
+        0
+    );
     // The same id twice in one batch: the later wins.
     let mut twice = vec![records[1].clone(), records[1].clone()];
     twice[1].title = "Child B: second version".into();
     library.upsert(&twice).expect("upsert");
     assert_eq!(library.len().expect("len"), 8);
-    assert_eq!(library.get("b").expect("get").expect("there").title, "Child B: second version");
+    assert_eq!(
+        library.get("b").expect("get").expect("there").title,
+        "Child B: second version"
+    );
 }
 
 #[test]
 fn remove_is_visible_at_once() {
     let library = crate::fixtures::small_library();
-    assert_eq!(library.search(&Query::text("exploited")).expect("search").total, 1);
+    assert_eq!(
+        library
+            .search(&Query::text("exploited"))
+            .expect("search")
+            .total,
+        1
+    );
     assert!(library.remove("e").expect("remove"));
-    assert_eq!(library.search(&Query::text("exploited")).expect("search").total, 0);
+    assert_eq!(
+        library
+            .search(&Query::text("exploited"))
+            .expect("search")
+            .total,
+        0
+    );
     assert_eq!(library.get("e").expect("get"), None);
     assert!(!library.remove("e").expect("remove again"));
     assert!(!library.remove("never-there").expect("remove unknown"));
     assert_eq!(library.len().expect("len"), 7);
-    assert!(!library.themes().expect("themes").contains_key("child sexual exploitation"));
+    assert!(
+        !library
+            .themes()
+            .expect("themes")
+            .contains_key("child sexual exploitation")
+    );
 }
 
 #[test]
@@ -95,7 +135,13 @@ fn reopening_a_directory_finds_the_same_reviews_and_a_deleted_one_rebuilds() {
         let library = Library::open(&path).expect("reopen");
         assert_eq!(library.len().expect("len"), 7);
         assert_eq!(library.get("a").expect("get"), Some(small_set()[0].clone()));
-        assert_eq!(library.search(&Query::text("midwife")).expect("search").total, 1);
+        assert_eq!(
+            library
+                .search(&Query::text("midwife"))
+                .expect("search")
+                .total,
+            1
+        );
     }
     std::fs::remove_dir_all(&path).expect("delete");
     let library = Library::open(&path).expect("recreate");

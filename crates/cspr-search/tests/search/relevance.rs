@@ -17,32 +17,88 @@ const QUERIES: &[(&str, &[&str], &str)] = &[
     ("neglect", &["neglect"], "word"),
     ("NAI", &["non-accidental injury"], "abbreviation"),
     ("domestic violence", &["domestic abuse"], "synonym"),
-    ("SUDI", &["sudden unexpected death in infancy"], "abbreviation"),
+    (
+        "SUDI",
+        &["sudden unexpected death in infancy"],
+        "abbreviation",
+    ),
     ("CSE", &["child sexual exploitation"], "abbreviation"),
     ("county lines", &["child criminal exploitation"], "words"),
     ("did not attend", &["missed appointments"], "synonym"),
-    ("pediatrician", &["bruising in non-mobile babies"], "spelling"),
-    ("harmful sexual behavior", &["harmful sexual behaviour"], "spelling"),
+    (
+        "pediatrician",
+        &["bruising in non-mobile babies"],
+        "spelling",
+    ),
+    (
+        "harmful sexual behavior",
+        &["harmful sexual behaviour"],
+        "spelling",
+    ),
     ("neglcet", &["neglect"], "typo"),
-    ("exploitaton", &["child sexual exploitation", "child criminal exploitation"], "typo"),
-    ("exploit*", &["child sexual exploitation", "child criminal exploitation"], "prefix"),
-    ("\"missed appointments\"", &["missed appointments"], "phrase"),
+    (
+        "exploitaton",
+        &["child sexual exploitation", "child criminal exploitation"],
+        "typo",
+    ),
+    (
+        "exploit*",
+        &["child sexual exploitation", "child criminal exploitation"],
+        "prefix",
+    ),
+    (
+        "\"missed appointments\"",
+        &["missed appointments"],
+        "phrase",
+    ),
     ("radicalization", &["radicalisation"], "spelling"),
-    ("parental mental health", &["parental mental health"], "words"),
+    (
+        "parental mental health",
+        &["parental mental health"],
+        "words",
+    ),
     ("CAMHS", &["suicide and self-harm"], "abbreviation"),
-    ("fabricated illness", &["fabricated or induced illness"], "words"),
-    ("co-sleeping alcohol", &["sudden unexpected death in infancy"], "words"),
+    (
+        "fabricated illness",
+        &["fabricated or induced illness"],
+        "words",
+    ),
+    (
+        "co-sleeping alcohol",
+        &["sudden unexpected death in infancy"],
+        "words",
+    ),
     ("home educated", &["elective home education"], "synonym"),
-    ("LADO", &["allegations against professionals"], "abbreviation"),
+    (
+        "LADO",
+        &["allegations against professionals"],
+        "abbreviation",
+    ),
     ("hematoma", &["non-accidental injury"], "spelling"),
     ("FGM", &["female genital mutilation"], "abbreviation"),
     ("homeless*", &["housing and homelessness"], "prefix"),
     ("drug and alcohol misuse", &["substance misuse"], "synonym"),
-    ("safer sleep", &["sudden unexpected death in infancy"], "words"),
+    (
+        "safer sleep",
+        &["sudden unexpected death in infancy"],
+        "words",
+    ),
     ("grooming", &["child sexual exploitation"], "word"),
-    ("temporary accomodation", &["housing and homelessness"], "typo"),
-    ("organised crime", &["child criminal exploitation"], "spelling"),
-    ("\"safer sleep\" advice", &["sudden unexpected death in infancy"], "phrase"),
+    (
+        "temporary accomodation",
+        &["housing and homelessness"],
+        "typo",
+    ),
+    (
+        "organised crime",
+        &["child criminal exploitation"],
+        "spelling",
+    ),
+    (
+        "\"safer sleep\" advice",
+        &["sudden unexpected death in infancy"],
+        "phrase",
+    ),
     ("radicalis*", &["radicalisation"], "prefix"),
 ];
 
@@ -55,7 +111,12 @@ fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
 
 #[test]
 fn recall_and_ndcg_at_10() {
-    let generated = generate(&Options { count: 400, seed: 42, text_percent: 30, text_words: 300 });
+    let generated = generate(&Options {
+        count: 400,
+        seed: 42,
+        text_percent: 30,
+        text_words: 300,
+    });
     let library = Library::in_memory().expect("library");
     let records: Vec<_> = generated.iter().map(|g| g.record.clone()).collect();
     library.upsert(&records).expect("upsert");
@@ -80,12 +141,19 @@ fn recall_and_ndcg_at_10() {
             .collect();
         let main_count = gain.values().filter(|&&g| g == 2).count();
         let results = library.search(&Query::text(*text)).expect("search");
-        let top: Vec<u32> = results.hits.iter().map(|h| gain.get(h.id.as_str()).copied().unwrap_or(0)).collect();
+        let top: Vec<u32> = results
+            .hits
+            .iter()
+            .map(|h| gain.get(h.id.as_str()).copied().unwrap_or(0))
+            .collect();
         let recall = top.iter().filter(|&&g| g == 2).count() as f64 / main_count.min(10) as f64;
         let mut ideal: Vec<u32> = gain.values().copied().collect();
         ideal.sort_unstable_by(|a, b| b.cmp(a));
         let ndcg = dcg(top.iter().copied()) / dcg(ideal.into_iter().take(10));
-        println!("{kind:>12} {text:<28} total {:>4}  recall@10 {recall:.2}  nDCG@10 {ndcg:.2}", results.total);
+        println!(
+            "{kind:>12} {text:<28} total {:>4}  recall@10 {recall:.2}  nDCG@10 {ndcg:.2}",
+            results.total
+        );
         recall_sum += recall;
         ndcg_sum += ndcg;
         let entry = by_kind.entry(kind).or_default();
@@ -98,18 +166,26 @@ fn recall_and_ndcg_at_10() {
     let mut kinds: Vec<_> = by_kind.into_iter().collect();
     kinds.sort_by_key(|(k, _)| *k);
     for (kind, (r, d, c)) in kinds {
-        println!("{kind:>12}: recall@10 {:.3}  nDCG@10 {:.3}  ({c} queries)", r / c as f64, d / c as f64);
+        println!(
+            "{kind:>12}: recall@10 {:.3}  nDCG@10 {:.3}  ({c} queries)",
+            r / c as f64,
+            d / c as f64
+        );
     }
-    println!("mean over {} queries: recall@10 {recall:.3}  nDCG@10 {ndcg:.3}", QUERIES.len());
-    assert!(recall >= 0.9, "recall@10 {recall:.3}");
-    assert!(ndcg >= 0.8, "nDCG@10 {ndcg:.3}");
+    println!(
+        "mean over {} queries: recall@10 {recall:.3}  nDCG@10 {ndcg:.3}",
+        QUERIES.len()
+    );
+    assert!(recall >= 0.95, "recall@10 {recall:.3}");
+    assert!(ndcg >= 0.95, "nDCG@10 {ndcg:.3}");
 }
 
 #[test]
 fn a_typo_ranks_below_the_exact_word() {
     let library = Library::in_memory().expect("library");
     let mut records = crate::fixtures::small_set();
-    records[6].summary = "A young person waited for support; the school noted neglcet in the file.".into();
+    records[6].summary =
+        "A young person waited for support; the school noted neglcet in the file.".into();
     library.upsert(&records).expect("upsert");
     let r = library.search(&Query::text("neglcet")).expect("search");
     // The one review with the misspelling itself comes first, then the ones with the word.
@@ -122,11 +198,37 @@ fn a_typo_ranks_below_the_exact_word() {
 fn title_and_themes_outrank_body_text() {
     use cspr_search::{AgeGroup::*, ReviewType::*};
     let library = Library::in_memory().expect("library");
-    let mut in_body = crate::fixtures::record("body", "Child X: a family review", &["information sharing"], LocalCspr, From1To4, 2020, "Agencies did not share what they knew.");
+    let mut in_body = crate::fixtures::record(
+        "body",
+        "Child X: a family review",
+        &["information sharing"],
+        LocalCspr,
+        From1To4,
+        2020,
+        "Agencies did not share what they knew.",
+    );
     in_body.text = Some("Later in the report: hoarding was found in one room of the house.".into());
-    let in_summary = crate::fixtures::record("summary", "Child Y: a family review", &["information sharing"], LocalCspr, From1To4, 2020, "The house showed signs of hoarding.");
-    let in_title = crate::fixtures::record("title", "Child Z: hoarding", &["information sharing"], LocalCspr, From1To4, 2020, "Agencies did not share what they knew.");
-    library.upsert(&[in_body, in_summary, in_title]).expect("upsert");
+    let in_summary = crate::fixtures::record(
+        "summary",
+        "Child Y: a family review",
+        &["information sharing"],
+        LocalCspr,
+        From1To4,
+        2020,
+        "The house showed signs of hoarding.",
+    );
+    let in_title = crate::fixtures::record(
+        "title",
+        "Child Z: hoarding",
+        &["information sharing"],
+        LocalCspr,
+        From1To4,
+        2020,
+        "Agencies did not share what they knew.",
+    );
+    library
+        .upsert(&[in_body, in_summary, in_title])
+        .expect("upsert");
     let r = library.search(&Query::text("hoarding")).expect("search");
     assert_eq!(crate::fixtures::ids(&r.hits), ["title", "summary", "body"]);
     let h = &r.hits[2].snippet;

@@ -8,12 +8,19 @@ use proptest::prelude::*;
 static LIBRARY: LazyLock<Library> = LazyLock::new(crate::fixtures::small_library);
 
 fn search_ok(text: &str) {
-    let q = Query { text: text.to_owned(), limit: 5, ..Query::default() };
+    let q = Query {
+        text: text.to_owned(),
+        limit: 5,
+        ..Query::default()
+    };
     let r = LIBRARY.search(&q).expect("search never fails on input");
     assert!(r.hits.len() <= 5);
     for hit in &r.hits {
         for range in &hit.snippet.highlights {
-            assert!(hit.snippet.text.get(range.clone()).is_some(), "highlight on char boundaries");
+            assert!(
+                hit.snippet.text.get(range.clone()).is_some(),
+                "highlight on char boundaries"
+            );
         }
     }
 }
@@ -21,10 +28,45 @@ fn search_ok(text: &str) {
 #[test]
 fn awkward_inputs() {
     for text in [
-        "\"", "\"\"", "\"missed appointments", "neglect\"", "*", "**", "-", "--", "-*", "NOT", "AND OR NOT",
-        "a*", "(neglect", "neglect)", "title:neglect", "neglect^2", "neglect~", "+neglect", "\\", "&&", "||",
-        "\u{0}", "🙂 neglect", "ǅ", "ß*", "- \"\" -", "-neglect", "NOT neglect", "the", "the of and",
-        "\"the\"", "a&e", "-c-C", "neglect -c-C", "-\"c c\"", "NOT \"c c\"", "A&E", "İstanbul", "\u{feff}neglect",
+        "\"",
+        "\"\"",
+        "\"missed appointments",
+        "neglect\"",
+        "*",
+        "**",
+        "-",
+        "--",
+        "-*",
+        "NOT",
+        "AND OR NOT",
+        "a*",
+        "(neglect",
+        "neglect)",
+        "title:neglect",
+        "neglect^2",
+        "neglect~",
+        "+neglect",
+        "\\",
+        "&&",
+        "||",
+        "\u{0}",
+        "🙂 neglect",
+        "ǅ",
+        "ß*",
+        "- \"\" -",
+        "-neglect",
+        "NOT neglect",
+        "the",
+        "the of and",
+        "\"the\"",
+        "a&e",
+        "-c-C",
+        "neglect -c-C",
+        "-\"c c\"",
+        "NOT \"c c\"",
+        "A&E",
+        "İstanbul",
+        "\u{feff}neglect",
     ] {
         search_ok(text);
     }
