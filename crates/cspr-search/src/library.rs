@@ -17,7 +17,8 @@ use tantivy::{
 use crate::analysis;
 use crate::facets::{FacetCounter, Facets, Want};
 use crate::query::{
-    Dimension, MAX_LIMIT, Query, expand_typos, filter_query, full_query, parse, text_query,
+    Dimension, MAX_LIMIT, MAX_OFFSET, Query, expand_typos, filter_query, full_query, parse,
+    text_query,
 };
 use crate::record::{ReviewRecord, ReviewType};
 use crate::schema::{Fields, build_schema};
@@ -235,7 +236,9 @@ impl Library {
             .collect()
     }
 
-    /// Adds reviews, replacing any with the same id, in one commit.
+    /// Adds reviews, replacing any with the same id (the last wins if an id repeats), in one
+    /// commit; searches see them when this returns. Records are validated as an import is
+    /// ([`ReviewRecord::validated`]) and stored with their themes normalised.
     ///
     /// # Errors
     /// A record breaks the import rules (nothing is written), or the index fails.
@@ -281,9 +284,8 @@ impl Library {
                     .fields
                     .document(record)
                     .map_err(|e| SearchError::Stored(e.to_string()))?;
-                if !clear {
-                    writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
-                }
+                // Also when clearing: a repeated id in one batch keeps its last record.
+                writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
                 writer.add_document(doc)?;
                 if (n + 1) % PROGRESS_EVERY == 0 {
                     progress(n + 1);
@@ -388,7 +390,7 @@ impl Library {
         let mut parsed = parse(&q.text);
         expand_typos(&searcher, &self.fields, &mut parsed)?;
         let limit = q.limit.min(MAX_LIMIT);
-        let offset = q.offset.min(1_000_000);
+        let offset = q.offset.min(MAX_OFFSET);
         let filters = filter_query(&self.fields, q, None);
 
         let mut any = false;
@@ -418,7 +420,11 @@ impl Library {
             }
             break (total, docs, facets);
         };
-        let docs = if limit == 0 { Vec::new() } else { docs };
+        let docs = if limit == 0 || q.offset > MAX_OFFSET {
+            Vec::new()
+        } else {
+            docs
+        };
 
         // The "any of" facets count as if their own filter were not set.
         for (dimension, set) in [

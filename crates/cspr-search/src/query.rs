@@ -31,6 +31,8 @@ use crate::synonyms::synonyms;
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and phrases read from one text; the rest are ignored.
 pub const MAX_CONCEPTS: usize = 16;
+/// Deepest offset served; later pages are empty.
+pub const MAX_OFFSET: usize = 10_000;
 /// Most results on one page.
 pub const MAX_LIMIT: usize = 100;
 /// Words shorter than this are matched exactly, never within a typo.
@@ -55,7 +57,7 @@ pub struct Query {
     pub from_year: Option<i32>,
     /// Published in or before this year.
     pub to_year: Option<i32>,
-    /// How many results to skip (for later pages).
+    /// How many results to skip (for later pages), at most [`MAX_OFFSET`].
     pub offset: usize,
     /// How many results to return, at most [`MAX_LIMIT`].
     pub limit: usize,

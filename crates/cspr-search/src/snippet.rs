@@ -1,11 +1,14 @@
 //! Snippets: the best short passage of a review's summary or text, with the matched words.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::{stemmed_analyzer, words};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{stemmed_analyzer, unstemmed_analyzer, words};
 use crate::query::{Concept, Parsed};
 use crate::synonyms::synonyms;
 
@@ -27,17 +30,35 @@ pub struct Snippet {
 }
 
 /// What counts as a match, from the reader's query.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Highlighter {
     stems: HashSet<String>,
     prefixes: Vec<String>,
     fuzzy: Vec<String>,
     fuzzy_raw: Vec<String>,
+    /// How many distinct matched words a passage needs before the full text is not read.
+    wanted: usize,
+    /// Words already judged, as written (folded, lower case), with their stem if they match:
+    /// each distinct word is stemmed once per search.
+    seen: RefCell<HashMap<String, Option<String>>>,
+    analysers: RefCell<Option<(TextAnalyzer, TextAnalyzer)>>,
+}
+
+impl std::fmt::Debug for Highlighter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Highlighter")
+            .field("stems", &self.stems)
+            .field("prefixes", &self.prefixes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Highlighter {
     pub(crate) fn new(parsed: &Parsed) -> Highlighter {
-        let mut h = Highlighter::default();
+        let mut h = Highlighter {
+            wanted: parsed.required_count().max(1),
+            ..Highlighter::default()
+        };
         for concept in &parsed.concepts {
             match concept {
                 Concept::Word {
@@ -74,15 +95,34 @@ impl Highlighter {
         self.stems.is_empty() && self.prefixes.is_empty()
     }
 
-    /// Whether a word of the text (its stem and as written) matched.
+    /// Whether a word of the text (its stem and as written, folded) matched.
     fn matches(&self, stem: &str, written: &str) -> bool {
         self.stems.contains(stem)
-            || self.prefixes.iter().any(|p| stem.starts_with(p.as_str()))
+            || self
+                .prefixes
+                .iter()
+                .any(|p| stem.starts_with(p.as_str()) || written.starts_with(p.as_str()))
             || self.fuzzy.iter().any(|f| within_one_edit(f, stem))
-            || (!self.fuzzy_raw.is_empty() && {
-                let written = written.to_lowercase();
-                self.fuzzy_raw.iter().any(|f| within_one_edit(f, &written))
-            })
+            || self.fuzzy_raw.iter().any(|f| within_one_edit(f, written))
+    }
+
+    /// The stem of a word as written if it matched, judged once per distinct word.
+    fn judge(&self, written: &str) -> Option<String> {
+        if let Some(known) = self.seen.borrow().get(written) {
+            return known.clone();
+        }
+        let mut analysers = self.analysers.borrow_mut();
+        let (stemmed, _) =
+            analysers.get_or_insert_with(|| (stemmed_analyzer(), unstemmed_analyzer()));
+        let stem = words(stemmed, written)
+            .into_iter()
+            .next()
+            .map_or_else(|| written.to_owned(), |w| w.term);
+        let verdict = self.matches(&stem, written).then_some(stem);
+        self.seen
+            .borrow_mut()
+            .insert(written.to_owned(), verdict.clone());
+        verdict
     }
 
     /// The best passage of the summary or the text (the summary on a tie).
@@ -91,7 +131,9 @@ impl Highlighter {
             return lead(summary);
         }
         let mut best = self.best_window(summary);
-        if let Some(text) = text {
+        // The full text is read only when the summary lacks some of the words asked for.
+        let enough = best.as_ref().is_some_and(|b| b.0 / 100 >= self.wanted);
+        if let Some(text) = text.filter(|_| !enough) {
             let text = cut(text, TEXT_SCAN);
             if let Some(candidate) = self.best_window(text)
                 && best.as_ref().is_none_or(|b| candidate.0 > b.0)
@@ -108,22 +150,31 @@ impl Highlighter {
     /// The highest scoring window of `source` and its score: distinct matched words first,
     /// then how many matches.
     fn best_window(&self, source: &str) -> Option<(usize, Snippet)> {
-        let mut analyzer = stemmed_analyzer();
-        let tokens = words(&mut analyzer, source);
-        let hits: Vec<usize> = (0..tokens.len())
-            .filter(|&i| self.matches(&tokens[i].term, &source[tokens[i].from..tokens[i].to]))
-            .collect();
+        let tokens = {
+            let mut analysers = self.analysers.borrow_mut();
+            let (_, unstemmed) =
+                analysers.get_or_insert_with(|| (stemmed_analyzer(), unstemmed_analyzer()));
+            words(unstemmed, source)
+        };
+        let mut stems: Vec<String> = Vec::new();
+        let mut hits: Vec<usize> = Vec::new();
+        for (i, token) in tokens.iter().enumerate() {
+            if let Some(stem) = self.judge(&token.term) {
+                hits.push(i);
+                stems.push(stem);
+            }
+        }
         let mut best: Option<(usize, usize, usize)> = None; // (score, first hit, end)
         for (k, &first) in hits.iter().enumerate() {
             let start = tokens[first].from;
             let mut distinct = HashSet::new();
             let mut count = 0;
             let mut end = tokens[first].to;
-            for &h in &hits[k..] {
+            for (&h, stem) in hits[k..].iter().zip(&stems[k..]) {
                 if tokens[h].to > start + SNIPPET_LEN - LEAD {
                     break;
                 }
-                distinct.insert(tokens[h].term.as_str());
+                distinct.insert(stem.as_str());
                 count += 1;
                 end = tokens[h].to;
             }
@@ -211,12 +262,23 @@ fn cut(text: &str, max: usize) -> &str {
 /// Whether two words are at most one edit apart (insertion, deletion, substitution, or a
 /// swap of two neighbouring letters).
 pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        one_edit(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        one_edit(&a, &b)
+    }
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a.len().abs_diff(b.len()) > 1 {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if prefix == a.len() && prefix == b.len() {
         return true;
     }
