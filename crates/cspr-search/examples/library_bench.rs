@@ -6,7 +6,9 @@
 //!
 //! Options: `--records N` (10000), `--text-percent P` (30: the share of records with a full
 //! text), `--text-words W` (3000), `--searches N` (1000), `--similar N` (500), `--limit N`
-//! (10, hits per search page), `--dir PATH`
+//! (10, hits per search page), `--noise-percent P` (50: the share of full-text sentences of
+//! made-up words from a large vocabulary, so the index has realistic numbers of terms),
+//! `--dir PATH`
 //! (a fresh directory under the system's temporary directory, removed afterwards).
 
 #[path = "../tests/search/corpus.rs"]
@@ -58,6 +60,7 @@ struct Args {
     records: usize,
     text_percent: u64,
     text_words: usize,
+    noise_percent: u64,
     searches: usize,
     similar: usize,
     limit: usize,
@@ -69,6 +72,7 @@ fn args() -> Result<Args, Box<dyn Error>> {
         records: 10_000,
         text_percent: 30,
         text_words: 3_000,
+        noise_percent: 50,
         searches: 1_000,
         similar: 500,
         limit: 10,
@@ -81,6 +85,7 @@ fn args() -> Result<Args, Box<dyn Error>> {
             "--records" => a.records = value.parse()?,
             "--text-percent" => a.text_percent = value.parse()?,
             "--text-words" => a.text_words = value.parse()?,
+            "--noise-percent" => a.noise_percent = value.parse()?,
             "--searches" => a.searches = value.parse()?,
             "--similar" => a.similar = value.parse()?,
             "--limit" => a.limit = value.parse()?,
@@ -146,6 +151,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         seed: 2026,
         text_percent: a.text_percent,
         text_words: a.text_words,
+        noise_percent: a.noise_percent,
     });
     let records: Vec<_> = generated.into_iter().map(|g| g.record).collect();
     let with_text = records.iter().filter(|r| r.text.is_some()).count();
@@ -181,8 +187,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut rng = Rng::new(7);
     let mut times = Vec::with_capacity(a.searches);
     let mut total_hits = 0usize;
+    let mut by_text: std::collections::BTreeMap<&str, Vec<Duration>> = Default::default();
     for _ in 0..a.searches {
-        let mut q = Query::text(*rng.pick(TEXTS));
+        let text = *rng.pick(TEXTS);
+        let mut q = Query::text(text);
         q.limit = a.limit;
         if rng.chance(30) {
             q.themes = vec![rng.pick(THEMES).name.to_owned()];
@@ -204,9 +212,26 @@ fn main() -> Result<(), Box<dyn Error>> {
         let t = Instant::now();
         let r = library.search(&q)?;
         times.push(t.elapsed());
+        by_text.entry(text).or_default().push(t.elapsed());
         total_hits += r.total;
     }
     report("search (with facets and snippets)", times);
+    let mut slowest: Vec<(Duration, &str)> = by_text
+        .iter()
+        .map(|(text, t)| {
+            (
+                t.iter().sum::<Duration>() / u32::try_from(t.len()).unwrap_or(1),
+                *text,
+            )
+        })
+        .collect();
+    slowest.sort_unstable_by(|a, b| b.cmp(a));
+    for (mean, text) in slowest.iter().take(5) {
+        println!(
+            "  slowest on average: {text:?} {:.2} ms",
+            mean.as_secs_f64() * 1e3
+        );
+    }
     println!(
         "  mean matching reviews per search: {}",
         total_hits / a.searches.max(1)

@@ -44,7 +44,7 @@ pub enum SearchError {
     #[error("search index directory: {0}")]
     Directory(String),
     /// The index on disk was written with other fields; rebuild it (delete the directory).
-    #[error("the search index on disk has an unexpected layout (missing field {0}); rebuild it")]
+    #[error("the search index on disk has another layout ({0}); delete it and rebuild")]
     Layout(String),
     /// A record given to `upsert` or `replace_all` breaks the import rules.
     #[error("record {id:?}: {reason}")]
@@ -193,6 +193,11 @@ impl Library {
     }
 
     fn with_index(index: Index) -> Result<Library, SearchError> {
+        if index.schema() != build_schema() {
+            return Err(SearchError::Layout(
+                "its fields differ from this version's".to_owned(),
+            ));
+        }
         let fields = Fields::from_schema(&index.schema()).map_err(SearchError::Layout)?;
         analysis::register(index.tokenizers());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));

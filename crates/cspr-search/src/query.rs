@@ -316,13 +316,19 @@ pub(crate) fn parse(text: &str) -> Parsed {
     parsed
 }
 
+/// Above how many matches (summed over the text fields) a word is not looked up for typos:
+/// one review in two hundred, and never fewer than five.
+fn common_threshold(num_docs: u64) -> u64 {
+    (num_docs / 200).max(5)
+}
+
 /// Most words one typo away taken from the library for one reader word.
 const MAX_NEAR: usize = 8;
 
-/// Finds, for each reader word of five letters or more, the words of the library's titles,
-/// themes and summaries one typo away, and records their stems, so that they are searched
-/// with full BM25 ranking (weighted below the word as typed) and not only as a constant-score
-/// fuzzy match.
+/// Finds, for each reader word of five letters or more that is rare in the library, the
+/// library's words one typo away, and records their stems, so that they are searched with
+/// full BM25 ranking, weighted below the word as typed. A word found in more than
+/// [`common_threshold`] field matches is taken as correctly spelt and not expanded.
 pub(crate) fn expand_typos(
     searcher: &Searcher,
     fields: &Fields,
@@ -340,6 +346,15 @@ pub(crate) fn expand_typos(
             continue;
         };
         if raw.chars().count() < FUZZY_MIN_CHARS {
+            continue;
+        }
+        // A word already in many reviews is taken as spelt as meant: looking for its
+        // neighbours costs time and mostly finds other real words.
+        let mut frequency = 0;
+        for (field, _) in text_fields(fields) {
+            frequency += searcher.doc_freq(&Term::from_field_text(field, stem))?;
+        }
+        if frequency > common_threshold(searcher.num_docs()) {
             continue;
         }
         // Unstemmed words of titles, themes and summaries one typo from the word as typed

@@ -95,7 +95,11 @@ pub(crate) fn build_schema() -> Schema {
 impl Fields {
     /// The fields of a schema, or the name of the first one missing.
     pub(crate) fn from_schema(schema: &Schema) -> Result<Fields, String> {
-        let get = |name: &str| schema.get_field(name).map_err(|_| name.to_owned());
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("no field {name}"))
+        };
         Ok(Fields {
             id: get(ID)?,
             record: get(RECORD)?,

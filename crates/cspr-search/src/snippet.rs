@@ -17,7 +17,7 @@ const SNIPPET_LEN: usize = 200;
 /// Context kept before the first highlighted word, in bytes at most.
 const LEAD: usize = 50;
 /// How much of a long full text is read for a snippet, in bytes.
-const TEXT_SCAN: usize = 64 * 1024;
+const TEXT_SCAN: usize = 32 * 1024;
 
 /// A short passage of plain text and the byte ranges in it of the words that matched. The
 /// text is not escaped: whoever renders it escapes it.
@@ -41,7 +41,10 @@ pub(crate) struct Highlighter {
     /// Words already judged, as written (folded, lower case), with their stem if they match:
     /// each distinct word is stemmed once per search.
     seen: RefCell<HashMap<String, Option<String>>>,
-    analysers: RefCell<Option<(TextAnalyzer, TextAnalyzer)>>,
+    /// Stems one word.
+    stemmer: RefCell<TextAnalyzer>,
+    /// Splits a text into folded, lower-case words.
+    splitter: RefCell<TextAnalyzer>,
 }
 
 impl std::fmt::Debug for Highlighter {
@@ -57,6 +60,8 @@ impl Highlighter {
     pub(crate) fn new(parsed: &Parsed) -> Highlighter {
         let mut h = Highlighter {
             wanted: parsed.required_count().max(1),
+            stemmer: RefCell::new(stemmed_analyzer()),
+            splitter: RefCell::new(unstemmed_analyzer()),
             ..Highlighter::default()
         };
         for concept in &parsed.concepts {
@@ -111,10 +116,7 @@ impl Highlighter {
         if let Some(known) = self.seen.borrow().get(written) {
             return known.clone();
         }
-        let mut analysers = self.analysers.borrow_mut();
-        let (stemmed, _) =
-            analysers.get_or_insert_with(|| (stemmed_analyzer(), unstemmed_analyzer()));
-        let stem = words(stemmed, written)
+        let stem = words(&mut self.stemmer.borrow_mut(), written)
             .into_iter()
             .next()
             .map_or_else(|| written.to_owned(), |w| w.term);
@@ -150,33 +152,54 @@ impl Highlighter {
     /// The highest scoring window of `source` and its score: distinct matched words first,
     /// then how many matches.
     fn best_window(&self, source: &str) -> Option<(usize, Snippet)> {
-        let tokens = {
-            let mut analysers = self.analysers.borrow_mut();
-            let (_, unstemmed) =
-                analysers.get_or_insert_with(|| (stemmed_analyzer(), unstemmed_analyzer()));
-            words(unstemmed, source)
-        };
+        // Word positions, and which words matched with their stems; no word is copied.
+        let mut tokens: Vec<Range<usize>> = Vec::new();
         let mut stems: Vec<String> = Vec::new();
         let mut hits: Vec<usize> = Vec::new();
-        for (i, token) in tokens.iter().enumerate() {
-            if let Some(stem) = self.judge(&token.term) {
-                hits.push(i);
-                stems.push(stem);
+        {
+            let mut splitter = self.splitter.borrow_mut();
+            let mut stream = splitter.token_stream(source);
+            // Once a window holds every word asked for, read on only to the window's end.
+            let mut stop_after: Option<usize> = None;
+            while stream.advance() {
+                let token = stream.token();
+                if stop_after.is_some_and(|limit| token.offset_from > limit) {
+                    break;
+                }
+                tokens.push(token.offset_from..token.offset_to);
+                if stop_after.is_some() {
+                    continue;
+                }
+                if let Some(stem) = self.judge(&token.text) {
+                    hits.push(tokens.len() - 1);
+                    stems.push(stem);
+                    let window_start = token.offset_to.saturating_sub(SNIPPET_LEN - LEAD);
+                    let mut distinct = HashSet::new();
+                    for (&h, stem) in hits.iter().zip(&stems).rev() {
+                        if tokens[h].start < window_start {
+                            break;
+                        }
+                        distinct.insert(stem.as_str());
+                    }
+                    if distinct.len() >= self.wanted {
+                        stop_after = Some(window_start + SNIPPET_LEN + LEAD);
+                    }
+                }
             }
         }
         let mut best: Option<(usize, usize, usize)> = None; // (score, first hit, end)
         for (k, &first) in hits.iter().enumerate() {
-            let start = tokens[first].from;
+            let start = tokens[first].start;
             let mut distinct = HashSet::new();
             let mut count = 0;
-            let mut end = tokens[first].to;
+            let mut end = tokens[first].end;
             for (&h, stem) in hits[k..].iter().zip(&stems[k..]) {
-                if tokens[h].to > start + SNIPPET_LEN - LEAD {
+                if tokens[h].end > start + SNIPPET_LEN - LEAD {
                     break;
                 }
                 distinct.insert(stem.as_str());
                 count += 1;
-                end = tokens[h].to;
+                end = tokens[h].end;
             }
             let score = distinct.len() * 100 + count;
             if best.is_none_or(|b| score > b.0) {
@@ -185,28 +208,28 @@ impl Highlighter {
         }
         let (score, first, last_end) = best?;
         // Start a little before the first match, at a word; the sentence start if near.
-        let first_from = tokens[first].from;
+        let first_from = tokens[first].start;
         let mut from = first_from;
         for t in tokens[..first].iter().rev() {
-            if first_from - t.from > LEAD {
+            if first_from - t.start > LEAD {
                 break;
             }
-            from = t.from;
-            if source[..t.from].trim_end().ends_with(['.', '!', '?']) {
+            from = t.start;
+            if source[..t.start].trim_end().ends_with(['.', '!', '?']) {
                 break;
             }
         }
         let mut to = last_end.max(from);
         let after = to;
-        for t in tokens.iter().filter(|t| t.from >= after) {
-            if t.to > from + SNIPPET_LEN {
+        for t in tokens.iter().filter(|t| t.start >= after) {
+            if t.end > from + SNIPPET_LEN {
                 break;
             }
-            to = t.to;
+            to = t.end;
         }
         let ranges: Vec<Range<usize>> = hits
             .iter()
-            .map(|&h| tokens[h].from..tokens[h].to)
+            .map(|&h| tokens[h].start..tokens[h].end)
             .filter(|r| r.start >= from && r.end <= to)
             .collect();
         Some((score, cut_out(source, from, to, &ranges)))

@@ -411,6 +411,43 @@ pub struct Options {
     pub text_percent: u64,
     /// Words of full text, roughly.
     pub text_words: usize,
+    /// Percentage of full-text sentences made of made-up words drawn from a large vocabulary
+    /// with a Zipf-like law, so that the index holds as many distinct terms as real reports do
+    /// (the sentence banks alone repeat too much to size an index honestly).
+    pub noise_percent: u64,
+}
+
+const SYLLABLES: &[&str] = &[
+    "ba", "ke", "lo", "mi", "nu", "pra", "sto", "vel", "dor", "quin", "tas", "ely", "rom", "fen",
+    "gar", "hul", "jis", "wex", "zan", "cor", "bri", "sal", "ton", "mer", "pid", "ux", "ol", "ar",
+];
+
+/// A made-up word of the noise vocabulary, from its rank.
+fn noise_word(rank: u64) -> String {
+    let mut word = String::new();
+    let mut n = rank;
+    loop {
+        word.push_str(SYLLABLES[(n % SYLLABLES.len() as u64) as usize]);
+        n /= SYLLABLES.len() as u64;
+        if n == 0 {
+            break;
+        }
+    }
+    word
+}
+
+/// A sentence of made-up words, ranks drawn log-uniformly below 200,000 (roughly Zipf).
+fn noise_sentence(rng: &mut Rng) -> String {
+    let len = 8 + rng.below(10);
+    let mut words = Vec::with_capacity(len);
+    for _ in 0..len {
+        let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let rank = (200_000f64.powf(u)) as u64;
+        words.push(noise_word(rank));
+    }
+    let mut sentence = words.join(" ");
+    sentence.push('.');
+    sentence
 }
 
 fn sentences(rng: &mut Rng, theme: &Theme, n: usize, out: &mut Vec<&'static str>) {
@@ -445,8 +482,14 @@ pub fn generate(options: &Options) -> Vec<Generated> {
         let summary = summary_parts.join(" ");
         let text = if rng.chance(options.text_percent) {
             let mut words = 0;
-            let mut parts: Vec<&str> = Vec::new();
+            let mut parts: Vec<String> = Vec::new();
             while words < options.text_words {
+                if options.noise_percent > 0 && rng.chance(options.noise_percent) {
+                    let s = noise_sentence(&mut rng);
+                    words += s.split_whitespace().count();
+                    parts.push(s);
+                    continue;
+                }
                 let s: &str = match rng.below(10) {
                     0..=3 => rng.sentence(theme.sentences),
                     4 if !others.is_empty() => {
@@ -456,7 +499,7 @@ pub fn generate(options: &Options) -> Vec<Generated> {
                     _ => rng.sentence(GENERIC),
                 };
                 words += s.split_whitespace().count();
-                parts.push(s);
+                parts.push(s.to_owned());
             }
             Some(parts.join(" "))
         } else {

@@ -102,6 +102,10 @@ const QUERIES: &[(&str, &[&str], &str)] = &[
     ("radicalis*", &["radicalisation"], "prefix"),
 ];
 
+/// Floors just below the means measured when this test was written (see the report it prints).
+const RECALL_FLOOR: f64 = 0.95;
+const NDCG_FLOOR: f64 = 0.97;
+
 fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
     gains
         .enumerate()
@@ -109,18 +113,18 @@ fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
         .sum()
 }
 
-#[test]
-fn recall_and_ndcg_at_10() {
+/// Mean recall@10 and nDCG@10 over the queries on one generated library, by kind of query.
+fn evaluate(seed: u64) -> (f64, f64, HashMap<&'static str, (f64, f64, usize)>) {
     let generated = generate(&Options {
         count: 400,
-        seed: 42,
+        seed,
         text_percent: 30,
         text_words: 300,
+        noise_percent: 0,
     });
     let library = Library::in_memory().expect("library");
     let records: Vec<_> = generated.iter().map(|g| g.record.clone()).collect();
     library.upsert(&records).expect("upsert");
-    assert_eq!(THEMES.len(), 18);
 
     let mut recall_sum = 0.0;
     let mut ndcg_sum = 0.0;
@@ -151,7 +155,7 @@ fn recall_and_ndcg_at_10() {
         ideal.sort_unstable_by(|a, b| b.cmp(a));
         let ndcg = dcg(top.iter().copied()) / dcg(ideal.into_iter().take(10));
         println!(
-            "{kind:>12} {text:<28} total {:>4}  recall@10 {recall:.2}  nDCG@10 {ndcg:.2}",
+            "seed {seed:>3} {kind:>12} {text:<28} total {:>4}  recall@10 {recall:.2}  nDCG@10 {ndcg:.2}",
             results.total
         );
         recall_sum += recall;
@@ -162,22 +166,44 @@ fn recall_and_ndcg_at_10() {
         entry.2 += 1;
     }
     let n = QUERIES.len() as f64;
-    let (recall, ndcg) = (recall_sum / n, ndcg_sum / n);
+    (recall_sum / n, ndcg_sum / n, by_kind)
+}
+
+#[test]
+fn recall_and_ndcg_at_10() {
+    assert_eq!(THEMES.len(), 18);
+    let seeds = [42, 1, 2026];
+    let mut recall = 0.0;
+    let mut ndcg = 0.0;
+    let mut by_kind: HashMap<&str, (f64, f64, usize)> = HashMap::new();
+    for seed in seeds {
+        let (r, d, kinds) = evaluate(seed);
+        println!("seed {seed}: recall@10 {r:.3}  nDCG@10 {d:.3}");
+        recall += r / seeds.len() as f64;
+        ndcg += d / seeds.len() as f64;
+        for (kind, (kr, kd, kc)) in kinds {
+            let entry = by_kind.entry(kind).or_default();
+            entry.0 += kr;
+            entry.1 += kd;
+            entry.2 += kc;
+        }
+    }
     let mut kinds: Vec<_> = by_kind.into_iter().collect();
     kinds.sort_by_key(|(k, _)| *k);
     for (kind, (r, d, c)) in kinds {
         println!(
-            "{kind:>12}: recall@10 {:.3}  nDCG@10 {:.3}  ({c} queries)",
+            "{kind:>12}: recall@10 {:.3}  nDCG@10 {:.3}  ({c} query runs)",
             r / c as f64,
             d / c as f64
         );
     }
     println!(
-        "mean over {} queries: recall@10 {recall:.3}  nDCG@10 {ndcg:.3}",
-        QUERIES.len()
+        "mean over {} queries and {} libraries: recall@10 {recall:.3}  nDCG@10 {ndcg:.3}",
+        QUERIES.len(),
+        seeds.len()
     );
-    assert!(recall >= 0.95, "recall@10 {recall:.3}");
-    assert!(ndcg >= 0.95, "nDCG@10 {ndcg:.3}");
+    assert!(recall >= RECALL_FLOOR, "recall@10 {recall:.3}");
+    assert!(ndcg >= NDCG_FLOOR, "nDCG@10 {ndcg:.3}");
 }
 
 #[test]
