@@ -113,8 +113,11 @@ fn dcg(gains: impl Iterator<Item = u32>) -> f64 {
         .sum()
 }
 
+/// Sums of recall@10 and nDCG@10, and how many queries, per kind of query.
+type ByKind = HashMap<&'static str, (f64, f64, usize)>;
+
 /// Mean recall@10 and nDCG@10 over the queries on one generated library, by kind of query.
-fn evaluate(seed: u64) -> (f64, f64, HashMap<&'static str, (f64, f64, usize)>) {
+fn evaluate(seed: u64) -> (f64, f64, ByKind) {
     let generated = generate(&Options {
         count: 400,
         seed,
@@ -128,7 +131,7 @@ fn evaluate(seed: u64) -> (f64, f64, HashMap<&'static str, (f64, f64, usize)>) {
 
     let mut recall_sum = 0.0;
     let mut ndcg_sum = 0.0;
-    let mut by_kind: HashMap<&str, (f64, f64, usize)> = HashMap::new();
+    let mut by_kind: ByKind = HashMap::new();
     for (text, themes, kind) in QUERIES {
         let wanted: Vec<usize> = themes.iter().map(|t| theme_index(t)).collect();
         let gain: HashMap<&str, u32> = generated
@@ -175,7 +178,7 @@ fn recall_and_ndcg_at_10() {
     let seeds = [42, 1, 2026];
     let mut recall = 0.0;
     let mut ndcg = 0.0;
-    let mut by_kind: HashMap<&str, (f64, f64, usize)> = HashMap::new();
+    let mut by_kind: ByKind = HashMap::new();
     for seed in seeds {
         let (r, d, kinds) = evaluate(seed);
         println!("seed {seed}: recall@10 {r:.3}  nDCG@10 {d:.3}");
