@@ -250,6 +250,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     report("similar (10 per review)", times);
 
     drop(library);
+    println!(
+        "index size on disk at the end (background merges settled): {:.1} MiB",
+        dir_size(&dir)? as f64 / 1_048_576.0
+    );
     if remove_after {
         std::fs::remove_dir_all(&dir)?;
     }

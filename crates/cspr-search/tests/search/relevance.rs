@@ -263,3 +263,61 @@ fn title_and_themes_outrank_body_text() {
     let h = &r.hits[2].snippet;
     assert_eq!(&h.text[h.highlights[0].clone()], "hoarding");
 }
+
+#[test]
+fn spellings_and_synonyms_work_both_ways() {
+    use cspr_search::{AgeGroup::*, ReviewType::*};
+    let r = |id: &str, summary: &str| {
+        crate::fixtures::record(id, "Child", &["x"], LocalCspr, From1To4, 2020, summary)
+    };
+    let library = Library::in_memory().expect("library");
+    library
+        .upsert(&[
+            r(
+                "us",
+                "The pediatric team and the organization recognized the behavior.",
+            ),
+            r(
+                "uk",
+                "The paediatric team and the organisation recognised the behaviour.",
+            ),
+            r("abbr", "The baby had an NAI and was seen in A&E by the GP."),
+            r(
+                "long",
+                "A non-accidental injury was found in the emergency department.",
+            ),
+            r("other", "Nothing relevant here."),
+        ])
+        .expect("upsert");
+    let found = |text: &str| {
+        let mut ids: Vec<String> = library
+            .search(&Query::text(text))
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    for text in [
+        "pediatric",
+        "paediatric",
+        "organization",
+        "organisations",
+        "recognise",
+        "behavior",
+    ] {
+        assert_eq!(found(text), ["uk", "us"], "{text}");
+    }
+    for text in [
+        "NAI",
+        "non-accidental injury",
+        "\"non accidental injury\"",
+        "A&E",
+        "emergency department",
+    ] {
+        assert_eq!(found(text), ["abbr", "long"], "{text}");
+    }
+    assert_eq!(found("general practitioner"), ["abbr"]);
+}
