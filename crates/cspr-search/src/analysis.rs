@@ -103,7 +103,9 @@ static SPELLING: LazyLock<Spelling> =
 
 fn start_slot(word: &[u8]) -> Option<usize> {
     match word {
-        [a, b, c, ..] if a.is_ascii_lowercase() && b.is_ascii_lowercase() && c.is_ascii_lowercase() => {
+        [a, b, c, ..]
+            if a.is_ascii_lowercase() && b.is_ascii_lowercase() && c.is_ascii_lowercase() =>
+        {
             Some(usize::from(a - b'a') * 676 + usize::from(b - b'a') * 26 + usize::from(c - b'a'))
         }
         _ => None,
@@ -269,7 +271,15 @@ mod tests {
         for (variant, kept) in pairs {
             assert_eq!(fold_spelling(variant).as_deref(), Some(kept), "{variant}");
         }
-        for same in ["size", "prize", "seize", "laboratory", "behaviour", "citizen", "a"] {
+        for same in [
+            "size",
+            "prize",
+            "seize",
+            "laboratory",
+            "behaviour",
+            "citizen",
+            "a",
+        ] {
             assert_eq!(fold_spelling(same), None, "{same}");
         }
     }
@@ -277,8 +287,14 @@ mod tests {
     #[test]
     fn analysers_stem_after_folding() {
         let mut a = stemmed_analyzer();
-        let us: Vec<String> = words(&mut a, "Behaviors organized").into_iter().map(|w| w.term).collect();
-        let uk: Vec<String> = words(&mut a, "behaviours organised").into_iter().map(|w| w.term).collect();
+        let us: Vec<String> = words(&mut a, "Behaviors organized")
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
+        let uk: Vec<String> = words(&mut a, "behaviours organised")
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
         assert_eq!(us, uk);
     }
 }

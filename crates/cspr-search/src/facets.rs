@@ -148,12 +148,16 @@ impl SegmentCollector for SegmentFacetCounter {
             *self.years.entry(year).or_default() += 1;
         }
         if let Some(code) = self.review_type.as_ref().and_then(|c| c.first(doc))
-            && let Some(count) = usize::try_from(code).ok().and_then(|i| self.review_types.get_mut(i))
+            && let Some(count) = usize::try_from(code)
+                .ok()
+                .and_then(|i| self.review_types.get_mut(i))
         {
             *count += 1;
         }
         if let Some(code) = self.age_group.as_ref().and_then(|c| c.first(doc))
-            && let Some(count) = usize::try_from(code).ok().and_then(|i| self.age_groups.get_mut(i))
+            && let Some(count) = usize::try_from(code)
+                .ok()
+                .and_then(|i| self.age_groups.get_mut(i))
         {
             *count += 1;
         }

@@ -19,6 +19,7 @@
 
 mod analysis;
 mod facets;
+mod guard;
 mod jsonl;
 mod library;
 pub mod query;

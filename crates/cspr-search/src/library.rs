@@ -17,7 +17,8 @@ use tantivy::{
 use crate::analysis;
 use crate::facets::{FacetCounter, Facets, Want};
 use crate::query::{
-    Dimension, MAX_LIMIT, Query, filter_query, full_query, parse, text_query,
+    Dimension, MAX_LIMIT, MAX_OFFSET, Query, expand_typos, filter_query, full_query, parse,
+    text_query,
 };
 use crate::record::{ReviewRecord, ReviewType};
 use crate::schema::{Fields, build_schema};
@@ -43,7 +44,7 @@ pub enum SearchError {
     #[error("search index directory: {0}")]
     Directory(String),
     /// The index on disk was written with other fields; rebuild it (delete the directory).
-    #[error("the search index on disk has an unexpected layout (missing field {0}); rebuild it")]
+    #[error("the search index on disk has another layout ({0}); delete it and rebuild")]
     Layout(String),
     /// A record given to `upsert` or `replace_all` breaks the import rules.
     #[error("record {id:?}: {reason}")]
@@ -192,6 +193,11 @@ impl Library {
     }
 
     fn with_index(index: Index) -> Result<Library, SearchError> {
+        if index.schema() != build_schema() {
+            return Err(SearchError::Layout(
+                "its fields differ from this version's".to_owned(),
+            ));
+        }
         let fields = Fields::from_schema(&index.schema()).map_err(SearchError::Layout)?;
         analysis::register(index.tokenizers());
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
@@ -225,15 +231,19 @@ impl Library {
         records
             .iter()
             .map(|r| {
-                r.clone().validated().map_err(|reason| SearchError::Invalid {
-                    id: r.id.clone(),
-                    reason,
-                })
+                r.clone()
+                    .validated()
+                    .map_err(|reason| SearchError::Invalid {
+                        id: r.id.clone(),
+                        reason,
+                    })
             })
             .collect()
     }
 
-    /// Adds reviews, replacing any with the same id, in one commit.
+    /// Adds reviews, replacing any with the same id (the last wins if an id repeats), in one
+    /// commit; searches see them when this returns. Records are validated as an import is
+    /// ([`ReviewRecord::validated`]) and stored with their themes normalised.
     ///
     /// # Errors
     /// A record breaks the import rules (nothing is written), or the index fails.
@@ -279,9 +289,8 @@ impl Library {
                     .fields
                     .document(record)
                     .map_err(|e| SearchError::Stored(e.to_string()))?;
-                if !clear {
-                    writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
-                }
+                // Also when clearing: a repeated id in one batch keeps its last record.
+                writer.delete_term(Term::from_field_text(self.fields.id, &record.id));
                 writer.add_document(doc)?;
                 if (n + 1) % PROGRESS_EVERY == 0 {
                     progress(n + 1);
@@ -383,14 +392,18 @@ impl Library {
     /// The index fails.
     pub fn search(&self, q: &Query) -> Result<Results, SearchError> {
         let searcher = self.reader.searcher();
-        let parsed = parse(&q.text);
+        let mut parsed = parse(&q.text);
+        expand_typos(&searcher, &self.fields, &mut parsed)?;
         let limit = q.limit.min(MAX_LIMIT);
-        let offset = q.offset.min(1_000_000);
+        let offset = q.offset.min(MAX_OFFSET);
         let filters = filter_query(&self.fields, q, None);
 
         let mut any = false;
         let (total, docs, mut facets) = loop {
-            let query = full_query(text_query(&self.fields, &parsed, any), filters.as_ref().map(|f| f.box_clone()));
+            let query = full_query(
+                text_query(&self.fields, &parsed, any),
+                filters.as_ref().map(|f| f.box_clone()),
+            );
             let counter = FacetCounter { want: Want::ALL };
             let (total, docs, facets) = if parsed.is_listing() {
                 let top = TopDocs::with_limit(limit.max(1))
@@ -400,7 +413,9 @@ impl Library {
                 let docs: Vec<(f32, DocAddress)> = top.into_iter().map(|(_, a)| (0.0, a)).collect();
                 (total, docs, facets)
             } else {
-                let top = TopDocs::with_limit(limit.max(1)).and_offset(offset).order_by_score();
+                let top = TopDocs::with_limit(limit.max(1))
+                    .and_offset(offset)
+                    .order_by_score();
                 searcher.search(&query, &(Count, top, counter))?
             };
             // When nothing has every word, settle for any of them.
@@ -410,13 +425,20 @@ impl Library {
             }
             break (total, docs, facets);
         };
-        let docs = if limit == 0 { Vec::new() } else { docs };
+        let docs = if limit == 0 || q.offset > MAX_OFFSET {
+            Vec::new()
+        } else {
+            docs
+        };
 
         // The "any of" facets count as if their own filter were not set.
         for (dimension, set) in [
             (Dimension::ReviewType, !q.review_types.is_empty()),
             (Dimension::AgeGroup, !q.age_groups.is_empty()),
-            (Dimension::Year, q.from_year.is_some() || q.to_year.is_some()),
+            (
+                Dimension::Year,
+                q.from_year.is_some() || q.to_year.is_some(),
+            ),
         ] {
             if !set {
                 continue;
@@ -499,7 +521,10 @@ impl Library {
             return Ok(Vec::new());
         }
         let searcher = self.reader.searcher();
-        let themes: Vec<String> = themes.iter().map(|t| crate::record::normalise_theme(t)).collect();
+        let themes: Vec<String> = themes
+            .iter()
+            .map(|t| crate::record::normalise_theme(t))
+            .collect();
         let theme_text = themes.join("\n");
         let mut clauses: Vec<(Occur, Box<dyn tantivy::query::Query>)> = Vec::new();
         if !text.trim().is_empty() || !theme_text.is_empty() {
@@ -527,7 +552,10 @@ impl Library {
             );
             clauses.push((
                 Occur::Should,
-                Box::new(tantivy::query::ConstScoreQuery::new(Box::new(q), SHARED_THEME_WEIGHT)),
+                Box::new(tantivy::query::ConstScoreQuery::new(
+                    Box::new(q),
+                    SHARED_THEME_WEIGHT,
+                )),
             ));
         }
         if clauses.is_empty() {

@@ -13,15 +13,16 @@
 use std::collections::HashSet;
 use std::ops::Bound;
 
-use tantivy::Term;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query as TantivyQuery, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{Searcher, Term};
 
 use crate::analysis::{stemmed_analyzer, unstemmed_analyzer, words};
+use crate::guard::Guarded;
 use crate::record::{AgeGroup, ReviewType, normalise_theme};
 use crate::schema::{Fields, text_fields};
 use crate::synonyms::synonyms;
@@ -30,12 +31,14 @@ use crate::synonyms::synonyms;
 pub const MAX_QUERY_CHARS: usize = 500;
 /// Most terms and phrases read from one text; the rest are ignored.
 pub const MAX_CONCEPTS: usize = 16;
+/// Deepest offset served; later pages are empty.
+pub const MAX_OFFSET: usize = 10_000;
 /// Most results on one page.
 pub const MAX_LIMIT: usize = 100;
 /// Words shorter than this are matched exactly, never within a typo.
 const FUZZY_MIN_CHARS: usize = 5;
 /// How much a match within one typo counts, against the field's weight for an exact match.
-const FUZZY_WEIGHT: f32 = 0.4;
+const FUZZY_WEIGHT: f32 = 0.25;
 /// How much a prefix match counts, against the field's weight.
 const PREFIX_WEIGHT: f32 = 1.0;
 
@@ -54,7 +57,7 @@ pub struct Query {
     pub from_year: Option<i32>,
     /// Published in or before this year.
     pub to_year: Option<i32>,
-    /// How many results to skip (for later pages).
+    /// How many results to skip (for later pages), at most [`MAX_OFFSET`].
     pub offset: usize,
     /// How many results to return, at most [`MAX_LIMIT`].
     pub limit: usize,
@@ -89,8 +92,14 @@ impl Query {
 /// One thing the reader asked for.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Concept {
-    /// A word: its stem, and its unstemmed form (for the typo rule's length).
-    Word { stem: String, raw: String, optional: bool },
+    /// A word: its stem, its unstemmed form, whether it may be missing (a common word), and
+    /// the stems of the library's words one typo from it (filled in by [`expand_typos`]).
+    Word {
+        stem: String,
+        raw: String,
+        optional: bool,
+        near: Vec<String>,
+    },
     /// A word ending in `*`.
     Prefix { stem: String, raw: String },
     /// Words that must come together.
@@ -123,9 +132,9 @@ impl Parsed {
 /// Common words that never have to match (they only add to the score).
 const STOPWORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "has", "have", "in",
-    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these",
-    "they", "this", "to", "was", "were", "which", "who", "will", "with", "what", "when", "where",
-    "how", "about",
+    "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "there", "these", "they",
+    "this", "to", "was", "were", "which", "who", "will", "with", "what", "when", "where", "how",
+    "about",
 ];
 
 /// The common words, for the similarity query to skip.
@@ -150,8 +159,14 @@ struct Analysers {
 
 impl Analysers {
     fn unit(&mut self, text: &str, quoted: bool, prefix: bool, negated: bool) -> Option<Unit> {
-        let stems: Vec<String> = words(&mut self.stemmed, text).into_iter().map(|w| w.term).collect();
-        let raws: Vec<String> = words(&mut self.unstemmed, text).into_iter().map(|w| w.term).collect();
+        let stems: Vec<String> = words(&mut self.stemmed, text)
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
+        let raws: Vec<String> = words(&mut self.unstemmed, text)
+            .into_iter()
+            .map(|w| w.term)
+            .collect();
         if stems.is_empty() || stems.len() != raws.len() {
             return None;
         }
@@ -247,6 +262,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                     stem: unit.stems[0].clone(),
                     raw: unit.raws[0].clone(),
                     optional: false,
+                    near: Vec::new(),
                 },
                 None => Concept::Phrase {
                     stems: unit.stems.clone(),
@@ -289,6 +305,7 @@ pub(crate) fn parse(text: &str) -> Parsed {
                 stem: unit.stems[0].clone(),
                 raw: unit.raws[0].clone(),
                 optional: STOPWORDS.contains(&unit.raws[0].as_str()),
+                near: Vec::new(),
             }
         };
         target.push(concept);
@@ -297,6 +314,92 @@ pub(crate) fn parse(text: &str) -> Parsed {
     parsed.concepts.truncate(MAX_CONCEPTS);
     parsed.excluded.truncate(MAX_CONCEPTS);
     parsed
+}
+
+/// Above how many matches (summed over the text fields) a word is not looked up for typos:
+/// one review in two hundred, and never fewer than five.
+fn common_threshold(num_docs: u64) -> u64 {
+    (num_docs / 200).max(5)
+}
+
+/// Most words one typo away taken from the library for one reader word.
+const MAX_NEAR: usize = 8;
+
+/// Finds, for each reader word of five letters or more that is rare in the library, the
+/// library's words one typo away, and records their stems, so that they are searched with
+/// full BM25 ranking, weighted below the word as typed. A word found in more than
+/// [`common_threshold`] field matches is taken as correctly spelt and not expanded.
+pub(crate) fn expand_typos(
+    searcher: &Searcher,
+    fields: &Fields,
+    parsed: &mut Parsed,
+) -> tantivy::Result<()> {
+    let mut analyzer = stemmed_analyzer();
+    for concept in &mut parsed.concepts {
+        let Concept::Word {
+            stem,
+            raw,
+            optional: false,
+            near,
+        } = concept
+        else {
+            continue;
+        };
+        if raw.chars().count() < FUZZY_MIN_CHARS {
+            continue;
+        }
+        // A word already in many reviews is taken as spelt as meant: looking for its
+        // neighbours costs time and mostly finds other real words.
+        let mut frequency = 0;
+        for (field, _) in text_fields(fields) {
+            frequency += searcher.doc_freq(&Term::from_field_text(field, stem))?;
+        }
+        if frequency > common_threshold(searcher.num_docs()) {
+            continue;
+        }
+        // Unstemmed words of titles, themes and summaries one typo from the word as typed
+        // (catches typos in endings), then stems of every text field one typo from its stem.
+        let mut found: Vec<String> = Vec::new();
+        for word in near_terms(searcher, fields.words, raw, MAX_NEAR)? {
+            found.extend(words(&mut analyzer, &word).into_iter().map(|w| w.term));
+        }
+        for (field, _) in text_fields(fields) {
+            found.extend(near_terms(searcher, field, stem, MAX_NEAR)?);
+        }
+        for term in found {
+            if term != *stem && !near.contains(&term) && near.len() < MAX_NEAR {
+                near.push(term);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Terms of a field one edit from `text` (other than `text`), at most `max`.
+fn near_terms(
+    searcher: &Searcher,
+    field: Field,
+    text: &str,
+    max: usize,
+) -> tantivy::Result<Vec<String>> {
+    let query = FuzzyTermQuery::new(Term::from_field_text(field, text), 1, true);
+    let mut found: Vec<String> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(field)?;
+        let mut stream = inverted.terms().search(query.automaton()?).into_stream()?;
+        while stream.advance() {
+            let Ok(term) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if term != text && !found.iter().any(|f| f == term) {
+                found.push(term.to_owned());
+                if found.len() >= max {
+                    return Ok(found);
+                }
+            }
+        }
+    }
+    Ok(found)
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn TantivyQuery> {
@@ -328,11 +431,13 @@ pub(crate) fn concept_query(fields: &Fields, concept: &Concept) -> Box<dyn Tanti
     let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = Vec::new();
     for (field, weight) in text_fields(fields) {
         match concept {
-            Concept::Word { stem, raw, .. } => {
+            Concept::Word { stem, near, .. } => {
                 clauses.push((Occur::Should, boosted(term_query(field, stem), weight)));
-                if raw.chars().count() >= FUZZY_MIN_CHARS {
-                    let fuzzy = FuzzyTermQuery::new(Term::from_field_text(field, stem), 1, true);
-                    clauses.push((Occur::Should, boosted(Box::new(fuzzy), weight * FUZZY_WEIGHT)));
+                for other in near {
+                    clauses.push((
+                        Occur::Should,
+                        boosted(term_query(field, other), weight * FUZZY_WEIGHT),
+                    ));
                 }
             }
             Concept::Prefix { stem, raw } => {
@@ -344,7 +449,10 @@ pub(crate) fn concept_query(fields: &Fields, concept: &Concept) -> Box<dyn Tanti
                 for start in starts {
                     let prefix =
                         FuzzyTermQuery::new_prefix(Term::from_field_text(field, start), 0, false);
-                    clauses.push((Occur::Should, boosted(Box::new(prefix), weight * PREFIX_WEIGHT)));
+                    clauses.push((
+                        Occur::Should,
+                        boosted(Box::new(prefix), weight * PREFIX_WEIGHT),
+                    ));
                 }
             }
             Concept::Phrase { stems } => {
@@ -373,7 +481,10 @@ pub(crate) fn text_query(fields: &Fields, parsed: &Parsed, any: bool) -> Box<dyn
         clauses.push((occur, concept_query(fields, concept)));
     }
     for concept in &parsed.excluded {
-        clauses.push((Occur::MustNot, concept_query(fields, concept)));
+        clauses.push((
+            Occur::MustNot,
+            Box::new(Guarded(concept_query(fields, concept))),
+        ));
     }
     Box::new(BooleanQuery::new(clauses))
 }
@@ -493,7 +604,15 @@ mod tests {
 
     #[test]
     fn bad_syntax_degrades() {
-        for text in ["\"unbalanced quote", "AND OR NOT", "---", "***", "\"\"", "-\"", "*"] {
+        for text in [
+            "\"unbalanced quote",
+            "AND OR NOT",
+            "---",
+            "***",
+            "\"\"",
+            "-\"",
+            "*",
+        ] {
             let _ = parse(text);
         }
         assert!(parse("\"unbalanced quote").concepts.len() == 2);

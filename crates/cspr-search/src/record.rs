@@ -52,9 +52,7 @@ pub struct ReviewRecord {
 }
 
 /// The kind of review, as the national panel's guidance names them.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewType {
     /// A local child safeguarding practice review (since 2018).
@@ -144,9 +142,7 @@ impl FromStr for ReviewType {
 
 /// The age of the child at the time of the incident, in the bands the national panel reports
 /// use. A closed enum rather than a free string so that facets and filters cannot drift apart.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum AgeGroup {
     /// Before birth (`unborn`).
     #[serde(rename = "unborn")]
@@ -316,7 +312,10 @@ fn check_text(field: &str, value: &str, max: usize, required: bool) -> Result<()
     if value.len() > max {
         return Err(format!("{field}: longer than {max} bytes"));
     }
-    if value.chars().any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r') {
+    if value
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
+    {
         return Err(format!("{field}: contains control characters"));
     }
     Ok(())
@@ -331,7 +330,9 @@ fn check_list<'a>(field: &str, items: &'a [String]) -> Result<&'a [String], Stri
             return Err(format!("{field}: an entry is empty"));
         }
         if item.len() > MAX_LIST_ITEM {
-            return Err(format!("{field}: an entry is longer than {MAX_LIST_ITEM} bytes"));
+            return Err(format!(
+                "{field}: an entry is longer than {MAX_LIST_ITEM} bytes"
+            ));
         }
         if item.chars().any(char::is_control) {
             return Err(format!("{field}: an entry contains control characters"));

@@ -5,7 +5,7 @@ use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, Schema, TextFieldIndexing, TextOptions,
 };
 
-use crate::analysis::STEMMED;
+use crate::analysis::{STEMMED, UNSTEMMED};
 use crate::record::ReviewRecord;
 
 /// Field names, fixed: an index written with other names is refused on open.
@@ -16,6 +16,7 @@ pub(crate) const THEMES_TEXT: &str = "themes_text";
 pub(crate) const SUMMARY: &str = "summary";
 pub(crate) const BODY: &str = "body";
 pub(crate) const THEME: &str = "theme";
+pub(crate) const WORDS: &str = "words";
 pub(crate) const REVIEW_TYPE: &str = "review_type";
 pub(crate) const AGE_GROUP: &str = "age_group";
 pub(crate) const YEAR: &str = "year";
@@ -32,6 +33,9 @@ pub(crate) struct Fields {
     pub themes_text: Field,
     pub summary: Field,
     pub body: Field,
+    /// Title, themes and summary unstemmed, for typo matching: a typo in a word's ending
+    /// ("exploitaton") is one edit from the word but far from its stem.
+    pub words: Field,
     /// Each normalised theme as one term, for filters and facet counts.
     pub theme: Field,
     pub review_type: Field,
@@ -72,6 +76,15 @@ pub(crate) fn build_schema() -> Schema {
     b.add_text_field(SUMMARY, text.clone());
     b.add_text_field(BODY, text);
     b.add_text_field(THEME, keyword.set_fast("raw"));
+    b.add_text_field(
+        WORDS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(UNSTEMMED)
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        ),
+    );
     b.add_u64_field(REVIEW_TYPE, INDEXED | FAST);
     b.add_u64_field(AGE_GROUP, INDEXED | FAST);
     b.add_i64_field(YEAR, INDEXED | FAST);
@@ -82,7 +95,11 @@ pub(crate) fn build_schema() -> Schema {
 impl Fields {
     /// The fields of a schema, or the name of the first one missing.
     pub(crate) fn from_schema(schema: &Schema) -> Result<Fields, String> {
-        let get = |name: &str| schema.get_field(name).map_err(|_| name.to_owned());
+        let get = |name: &str| {
+            schema
+                .get_field(name)
+                .map_err(|_| format!("no field {name}"))
+        };
         Ok(Fields {
             id: get(ID)?,
             record: get(RECORD)?,
@@ -91,6 +108,7 @@ impl Fields {
             summary: get(SUMMARY)?,
             body: get(BODY)?,
             theme: get(THEME)?,
+            words: get(WORDS)?,
             review_type: get(REVIEW_TYPE)?,
             age_group: get(AGE_GROUP)?,
             year: get(YEAR)?,
@@ -99,23 +117,32 @@ impl Fields {
     }
 
     /// The document for a validated record.
-    pub(crate) fn document(&self, record: &ReviewRecord) -> Result<TantivyDocument, serde_json::Error> {
+    pub(crate) fn document(
+        &self,
+        record: &ReviewRecord,
+    ) -> Result<TantivyDocument, serde_json::Error> {
         let mut doc = TantivyDocument::default();
         doc.add_text(self.id, &record.id);
         doc.add_bytes(self.record, &serde_json::to_vec(record)?);
         doc.add_text(self.title, &record.title);
+        doc.add_text(self.words, &record.title);
         for theme in &record.themes {
             doc.add_text(self.themes_text, theme);
             doc.add_text(self.theme, theme);
+            doc.add_text(self.words, theme);
         }
         doc.add_text(self.summary, &record.summary);
+        doc.add_text(self.words, &record.summary);
         if let Some(text) = &record.text {
             doc.add_text(self.body, text);
         }
         doc.add_u64(self.review_type, record.review_type.code());
         doc.add_u64(self.age_group, record.age_group.code());
         doc.add_i64(self.year, i64::from(record.published_on.year()));
-        doc.add_i64(self.published, i64::from(record.published_on.to_julian_day()));
+        doc.add_i64(
+            self.published,
+            i64::from(record.published_on.to_julian_day()),
+        );
         Ok(doc)
     }
 }

@@ -1,11 +1,14 @@
 //! Snippets: the best short passage of a review's summary or text, with the matched words.
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::analysis::{stemmed_analyzer, words};
+use tantivy::tokenizer::TextAnalyzer;
+
+use crate::analysis::{stemmed_analyzer, unstemmed_analyzer, words};
 use crate::query::{Concept, Parsed};
 use crate::synonyms::synonyms;
 
@@ -14,7 +17,7 @@ const SNIPPET_LEN: usize = 200;
 /// Context kept before the first highlighted word, in bytes at most.
 const LEAD: usize = 50;
 /// How much of a long full text is read for a snippet, in bytes.
-const TEXT_SCAN: usize = 64 * 1024;
+const TEXT_SCAN: usize = 32 * 1024;
 
 /// A short passage of plain text and the byte ranges in it of the words that matched. The
 /// text is not escaped: whoever renders it escapes it.
@@ -27,23 +30,54 @@ pub struct Snippet {
 }
 
 /// What counts as a match, from the reader's query.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub(crate) struct Highlighter {
     stems: HashSet<String>,
     prefixes: Vec<String>,
     fuzzy: Vec<String>,
+    fuzzy_raw: Vec<String>,
+    /// How many distinct matched words a passage needs before the full text is not read.
+    wanted: usize,
+    /// Words already judged, as written (folded, lower case), with their stem if they match:
+    /// each distinct word is stemmed once per search.
+    seen: RefCell<HashMap<String, Option<String>>>,
+    /// Stems one word.
+    stemmer: RefCell<TextAnalyzer>,
+    /// Splits a text into folded, lower-case words.
+    splitter: RefCell<TextAnalyzer>,
+}
+
+impl std::fmt::Debug for Highlighter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Highlighter")
+            .field("stems", &self.stems)
+            .field("prefixes", &self.prefixes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Highlighter {
     pub(crate) fn new(parsed: &Parsed) -> Highlighter {
-        let mut h = Highlighter::default();
+        let mut h = Highlighter {
+            wanted: parsed.required_count().max(1),
+            stemmer: RefCell::new(stemmed_analyzer()),
+            splitter: RefCell::new(unstemmed_analyzer()),
+            ..Highlighter::default()
+        };
         for concept in &parsed.concepts {
             match concept {
-                Concept::Word { stem, raw, optional } => {
+                Concept::Word {
+                    stem,
+                    raw,
+                    optional,
+                    near,
+                } => {
                     if !optional {
                         h.stems.insert(stem.clone());
+                        h.stems.extend(near.iter().cloned());
                         if raw.chars().count() >= 5 {
                             h.fuzzy.push(stem.clone());
+                            h.fuzzy_raw.push(raw.clone());
                         }
                     }
                 }
@@ -66,10 +100,31 @@ impl Highlighter {
         self.stems.is_empty() && self.prefixes.is_empty()
     }
 
-    fn matches(&self, stem: &str) -> bool {
+    /// Whether a word of the text (its stem and as written, folded) matched.
+    fn matches(&self, stem: &str, written: &str) -> bool {
         self.stems.contains(stem)
-            || self.prefixes.iter().any(|p| stem.starts_with(p.as_str()))
+            || self
+                .prefixes
+                .iter()
+                .any(|p| stem.starts_with(p.as_str()) || written.starts_with(p.as_str()))
             || self.fuzzy.iter().any(|f| within_one_edit(f, stem))
+            || self.fuzzy_raw.iter().any(|f| within_one_edit(f, written))
+    }
+
+    /// The stem of a word as written if it matched, judged once per distinct word.
+    fn judge(&self, written: &str) -> Option<String> {
+        if let Some(known) = self.seen.borrow().get(written) {
+            return known.clone();
+        }
+        let stem = words(&mut self.stemmer.borrow_mut(), written)
+            .into_iter()
+            .next()
+            .map_or_else(|| written.to_owned(), |w| w.term);
+        let verdict = self.matches(&stem, written).then_some(stem);
+        self.seen
+            .borrow_mut()
+            .insert(written.to_owned(), verdict.clone());
+        verdict
     }
 
     /// The best passage of the summary or the text (the summary on a tie).
@@ -78,7 +133,9 @@ impl Highlighter {
             return lead(summary);
         }
         let mut best = self.best_window(summary);
-        if let Some(text) = text {
+        // The full text is read only when the summary lacks some of the words asked for.
+        let enough = best.as_ref().is_some_and(|b| b.0 / 100 >= self.wanted);
+        if let Some(text) = text.filter(|_| !enough) {
             let text = cut(text, TEXT_SCAN);
             if let Some(candidate) = self.best_window(text)
                 && best.as_ref().is_none_or(|b| candidate.0 > b.0)
@@ -95,24 +152,54 @@ impl Highlighter {
     /// The highest scoring window of `source` and its score: distinct matched words first,
     /// then how many matches.
     fn best_window(&self, source: &str) -> Option<(usize, Snippet)> {
-        let mut analyzer = stemmed_analyzer();
-        let tokens = words(&mut analyzer, source);
-        let hits: Vec<usize> = (0..tokens.len())
-            .filter(|&i| self.matches(&tokens[i].term))
-            .collect();
-        let mut best: Option<(usize, usize, usize)> = None; // (score, first hit, end)
-        for (k, &first) in hits.iter().enumerate() {
-            let start = tokens[first].from;
-            let mut distinct = HashSet::new();
-            let mut count = 0;
-            let mut end = tokens[first].to;
-            for &h in &hits[k..] {
-                if tokens[h].to > start + SNIPPET_LEN - LEAD {
+        // Word positions, and which words matched with their stems; no word is copied.
+        let mut tokens: Vec<Range<usize>> = Vec::new();
+        let mut stems: Vec<String> = Vec::new();
+        let mut hits: Vec<usize> = Vec::new();
+        {
+            let mut splitter = self.splitter.borrow_mut();
+            let mut stream = splitter.token_stream(source);
+            // Once a window holds every word asked for, read on only to the window's end.
+            let mut stop_after: Option<usize> = None;
+            while stream.advance() {
+                let token = stream.token();
+                if stop_after.is_some_and(|limit| token.offset_from > limit) {
                     break;
                 }
-                distinct.insert(tokens[h].term.as_str());
+                tokens.push(token.offset_from..token.offset_to);
+                if stop_after.is_some() {
+                    continue;
+                }
+                if let Some(stem) = self.judge(&token.text) {
+                    hits.push(tokens.len() - 1);
+                    stems.push(stem);
+                    let window_start = token.offset_to.saturating_sub(SNIPPET_LEN - LEAD);
+                    let mut distinct = HashSet::new();
+                    for (&h, stem) in hits.iter().zip(&stems).rev() {
+                        if tokens[h].start < window_start {
+                            break;
+                        }
+                        distinct.insert(stem.as_str());
+                    }
+                    if distinct.len() >= self.wanted {
+                        stop_after = Some(window_start + SNIPPET_LEN + LEAD);
+                    }
+                }
+            }
+        }
+        let mut best: Option<(usize, usize, usize)> = None; // (score, first hit, end)
+        for (k, &first) in hits.iter().enumerate() {
+            let start = tokens[first].start;
+            let mut distinct = HashSet::new();
+            let mut count = 0;
+            let mut end = tokens[first].end;
+            for (&h, stem) in hits[k..].iter().zip(&stems[k..]) {
+                if tokens[h].end > start + SNIPPET_LEN - LEAD {
+                    break;
+                }
+                distinct.insert(stem.as_str());
                 count += 1;
-                end = tokens[h].to;
+                end = tokens[h].end;
             }
             let score = distinct.len() * 100 + count;
             if best.is_none_or(|b| score > b.0) {
@@ -121,28 +208,28 @@ impl Highlighter {
         }
         let (score, first, last_end) = best?;
         // Start a little before the first match, at a word; the sentence start if near.
-        let first_from = tokens[first].from;
+        let first_from = tokens[first].start;
         let mut from = first_from;
         for t in tokens[..first].iter().rev() {
-            if first_from - t.from > LEAD {
+            if first_from - t.start > LEAD {
                 break;
             }
-            from = t.from;
-            if source[..t.from].trim_end().ends_with(['.', '!', '?']) {
+            from = t.start;
+            if source[..t.start].trim_end().ends_with(['.', '!', '?']) {
                 break;
             }
         }
         let mut to = last_end.max(from);
         let after = to;
-        for t in tokens.iter().filter(|t| t.from >= after) {
-            if t.to > from + SNIPPET_LEN {
+        for t in tokens.iter().filter(|t| t.start >= after) {
+            if t.end > from + SNIPPET_LEN {
                 break;
             }
-            to = t.to;
+            to = t.end;
         }
         let ranges: Vec<Range<usize>> = hits
             .iter()
-            .map(|&h| tokens[h].from..tokens[h].to)
+            .map(|&h| tokens[h].start..tokens[h].end)
             .filter(|r| r.start >= from && r.end <= to)
             .collect();
         Some((score, cut_out(source, from, to, &ranges)))
@@ -198,12 +285,23 @@ fn cut(text: &str, max: usize) -> &str {
 /// Whether two words are at most one edit apart (insertion, deletion, substitution, or a
 /// swap of two neighbouring letters).
 pub(crate) fn within_one_edit(a: &str, b: &str) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 4 {
+        return false;
+    }
+    if a.is_ascii() && b.is_ascii() {
+        one_edit(a.as_bytes(), b.as_bytes())
+    } else {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        one_edit(&a, &b)
+    }
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     if a.len().abs_diff(b.len()) > 1 {
         return false;
     }
-    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if prefix == a.len() && prefix == b.len() {
         return true;
     }
@@ -237,7 +335,10 @@ mod tests {
     #[test]
     fn highlights_matched_words() {
         let h = Highlighter::new(&parse("missed appointments"));
-        let s = h.snippet("The family missed several appointments with the health visitor.", None);
+        let s = h.snippet(
+            "The family missed several appointments with the health visitor.",
+            None,
+        );
         let marked: Vec<&str> = s.highlights.iter().map(|r| &s.text[r.clone()]).collect();
         assert_eq!(marked, ["missed", "appointments"]);
     }

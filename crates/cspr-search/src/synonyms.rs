@@ -55,7 +55,7 @@ impl Synonyms {
             }
         }
         for entries in by_first.values_mut() {
-            entries.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            entries.sort_by_key(|entry| std::cmp::Reverse(entry.0.len()));
         }
         Synonyms { groups, by_first }
     }
