@@ -272,17 +272,15 @@ pub fn plan_chasers(
         for agency in b.outstanding() {
             let agency = agency.as_uuid();
             let mut push = |chaser: ChaserKind| {
-                out.extend(
-                    representatives(users, agency)
-                        .into_iter()
-                        .map(|recipient| BriefingChaser {
-                            briefing_id: *id,
-                            agency,
-                            chaser,
-                            due,
-                            recipient,
-                        }),
-                );
+                out.extend(representatives(users, agency).into_iter().map(|recipient| {
+                    BriefingChaser {
+                        briefing_id: *id,
+                        agency,
+                        chaser,
+                        due,
+                        recipient,
+                    }
+                }));
             };
             if rules.request_email {
                 push(ChaserKind::Requested);

@@ -16,10 +16,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cspr_domain::case::Stage;
+use cspr_search::Library;
 pub use cspr_search::{
     AgeGroup, Hit, LineError, Query, Results, ReviewRecord, ReviewType, SearchError, parse_jsonl,
 };
-use cspr_search::Library;
 use uuid::Uuid;
 
 use crate::{AppError, Services};
@@ -305,7 +305,11 @@ pub async fn import(
 /// Index failures.
 pub async fn search(services: &Services, query: &Query, public: bool) -> Result<Results, AppError> {
     let indexes = indexes(services).await?;
-    let index = if public { &indexes.public } else { &indexes.library };
+    let index = if public {
+        &indexes.public
+    } else {
+        &indexes.library
+    };
     Ok(index.search(query)?)
 }
 

@@ -280,7 +280,11 @@ pub fn scan_report(report: &OverviewReport, known: &CaseKnowledge) -> Vec<ScanFi
                 start,
                 end: u32::try_from(f.end).unwrap_or(u32::MAX),
                 label: f.label.as_str().to_owned(),
-                reason: reason_name(f.reason),
+                // A finding in doubt carries its note for the reviewer: "reason|note".
+                reason: match f.note {
+                    Some(note) => format!("{}|{note}", reason_name(f.reason)),
+                    None => reason_name(f.reason),
+                },
                 confidence,
                 known_person: f.person.is_some(),
                 replacement,
@@ -420,6 +424,12 @@ pub fn names_left(
                 continue;
             };
             if !matches!(f.label, Label::Person | Label::DateOfBirth) {
+                continue;
+            }
+            // A known name used as an ordinary word ("health visitors" when a practitioner is
+            // called Visitor) is put before the reviewer in the scan, in doubt, with its note;
+            // one the reviewer kept as a word must not stop publication here.
+            if f.note.is_some() {
                 continue;
             }
             // A name in two spans ("Beth" "Example") is one name, whose first name says whose.
@@ -787,6 +797,17 @@ pub enum PublicTextError {
 fn names_in(text: &str, known: &CaseKnowledge) -> Vec<String> {
     let mut out: Vec<String> = cspr_redact::find(text, known)
         .into_iter()
+        // A known name the engine doubts, written in lower case ("health visitors" when a
+        // practitioner is called Visitor), is the ordinary word: no one reviews these texts
+        // finding by finding, and refusing it would leave nothing to reword. Capitalised, it
+        // is refused like any name ("in June 2021" when a child is called June).
+        .filter(|f| {
+            f.note.is_none()
+                || text
+                    .get(f.byte_start..f.byte_end)
+                    .and_then(|w| w.chars().next())
+                    .is_none_or(char::is_uppercase)
+        })
         .filter_map(|f| f.person.and_then(|p| known.people.get(p)))
         .filter_map(|p| known.pseudonyms.get(&p.name).cloned())
         .collect();
@@ -960,7 +981,8 @@ pub async fn publish(
             .items
             .iter()
             .flat_map(|i| {
-                std::iter::once(i.recommendation.clone()).chain(i.actions.iter().map(|a| a.what.clone()))
+                std::iter::once(i.recommendation.clone())
+                    .chain(i.actions.iter().map(|a| a.what.clone()))
             })
             .collect::<Vec<_>>()
             .join("\n\n");

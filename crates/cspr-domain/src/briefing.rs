@@ -342,8 +342,9 @@ pub enum Event {
     AnswersSaved {
         /// The agency.
         agency: AgencyId,
-        /// The answers given this time.
-        answers: BTreeMap<u32, Answer>,
+        /// The answers given this time, by question number (a list of pairs: JSON objects
+        /// with number keys do not read back inside a tagged event).
+        answers: Vec<(u32, Answer)>,
     },
     /// An agency submitted its return.
     Submitted {
@@ -559,7 +560,10 @@ pub fn decide(b: Option<&Briefing>, command: Command, ctx: &Ctx<'_>) -> Result<V
             {
                 return Err(Error::NoSuchQuestion(*n));
             }
-            Event::AnswersSaved { agency, answers }
+            Event::AnswersSaved {
+                agency,
+                answers: answers.into_iter().collect(),
+            }
         }
         Command::Submit { agency } => {
             let b = open(b)?;

@@ -66,9 +66,10 @@ fn year(flag: &str, text: Option<&str>) -> Result<Option<i32>, Failure> {
 fn query(args: &LibrarySearchArgs) -> Result<(Query, Format), Failure> {
     let review_types = match &args.review_type {
         None => Vec::new(),
-        Some(t) => vec![t.parse::<ReviewType>().map_err(|e| {
-            Failure::config(format!("--review-type: {e}"))
-        })?],
+        Some(t) => vec![
+            t.parse::<ReviewType>()
+                .map_err(|e| Failure::config(format!("--review-type: {e}")))?,
+        ],
     };
     let from_year = year("--from", args.from.as_deref())?;
     let to_year = year("--to", args.to.as_deref())?;
@@ -97,7 +98,10 @@ fn query(args: &LibrarySearchArgs) -> Result<(Query, Format), Failure> {
 fn app_failure(e: cspr_app::AppError, doing: &str) -> Failure {
     match e {
         cspr_app::AppError::Store(e) => crate::store::store_failure(e, doing),
-        other => Failure::new(Kind::Failed, anyhow::Error::new(other).context(doing.to_owned())),
+        other => Failure::new(
+            Kind::Failed,
+            anyhow::Error::new(other).context(doing.to_owned()),
+        ),
     }
 }
 
@@ -160,7 +164,11 @@ pub async fn run(settings: &Settings, command: LibraryCommand) -> Result<(), Fai
             }
             Ok(())
         }
-        LibraryCommand::Similar { id, limit: n, format: f } => {
+        LibraryCommand::Similar {
+            id,
+            limit: n,
+            format: f,
+        } => {
             let (n, format) = (limit(&n)?, format(&f)?);
             let hits = with_store(settings, Access::ReadOnly, false, async |store: &Store| {
                 let services = open(store, settings).await?;
@@ -194,7 +202,9 @@ pub async fn run(settings: &Settings, command: LibraryCommand) -> Result<(), Fai
                     })
                 })
                 .await?;
-            eprintln!("the library's index holds {library} reviews ({public} of the partnership's own on the public page)");
+            eprintln!(
+                "the library's index holds {library} reviews ({public} of the partnership's own on the public page)"
+            );
             Ok(())
         }
     }

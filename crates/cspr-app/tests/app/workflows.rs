@@ -404,13 +404,17 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     let found = |public: bool| {
         let services = ready.services.clone();
         async move {
-            cspr_app::library::search(&services, &cspr_app::library::Query::text("learned"), public)
-                .await
-                .expect("search")
-                .hits
-                .into_iter()
-                .map(|h| h.id)
-                .collect::<Vec<_>>()
+            cspr_app::library::search(
+                &services,
+                &cspr_app::library::Query::text("learned"),
+                public,
+            )
+            .await
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect::<Vec<_>>()
         }
     };
     let own = cspr_app::library::own_id(id);
@@ -434,7 +438,9 @@ async fn publishing_then_withdrawing_moves_the_public_copy(backend: Backend) {
     // Withdrawn: gone from both indexes at once, and from a rebuild from the store.
     assert!(found(true).await.is_empty());
     assert!(found(false).await.is_empty());
-    cspr_app::library::rebuild(&ready.services).await.expect("rebuild");
+    cspr_app::library::rebuild(&ready.services)
+        .await
+        .expect("rebuild");
     assert!(found(false).await.is_empty());
 }
 

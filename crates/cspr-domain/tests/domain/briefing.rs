@@ -315,6 +315,24 @@ fn content_limits_are_checked() {
 }
 
 #[test]
+fn every_event_of_a_briefing_reads_back_from_its_json() {
+    let mut r = sent();
+    r.on(
+        date!(2026 - 01 - 10),
+        Command::SaveAnswers {
+            agency: POLICE,
+            answers: answers(&[(1, Rating::InPlace, "Yes"), (2, Rating::NotInPlace, "No")]),
+        },
+    );
+    r.on(date!(2026 - 01 - 10), Command::Submit { agency: POLICE });
+    for event in &r.events {
+        let json = serde_json::to_string(event).expect("json");
+        let back: Event = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{json}: {e}"));
+        assert_eq!(&back, event);
+    }
+}
+
+#[test]
 fn briefing_events_keep_their_stored_shape() {
     let event = Event::Submitted {
         agency: POLICE,

@@ -223,7 +223,10 @@ pub async fn edit_form(
 }
 
 /// Reads the typed briefing: its content and questions, or the errors.
-fn parse_briefing(form: &BriefingForm, questions_open: bool) -> Result<(Content, Vec<NonEmptyText>), Errors> {
+fn parse_briefing(
+    form: &BriefingForm,
+    questions_open: bool,
+) -> Result<(Content, Vec<NonEmptyText>), Errors> {
     let mut errors = Vec::new();
     let title = NonEmptyText::parse(&form.title);
     if title.is_err() {
@@ -235,7 +238,12 @@ fn parse_briefing(form: &BriefingForm, questions_open: bool) -> Result<(Content,
         errors.push(("#body".to_owned(), "Enter the briefing".to_owned()));
     }
     let mut reviews = Vec::new();
-    for line in form.reviews.lines().map(str::trim).filter(|l| !l.is_empty()) {
+    for line in form
+        .reviews
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+    {
         if line.chars().count() > 200 || line.chars().any(char::is_control) {
             errors.push((
                 "#reviews".to_owned(),
@@ -249,7 +257,12 @@ fn parse_briefing(form: &BriefingForm, questions_open: bool) -> Result<(Content,
     }
     let mut questions = Vec::new();
     if questions_open {
-        for line in form.questions.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        for line in form
+            .questions
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+        {
             match NonEmptyText::parse(line) {
                 Ok(q) => questions.push(q),
                 Err(e) => {
@@ -291,12 +304,34 @@ pub async fn create(
         Ok(id) => id,
         Err(e) => {
             let message = refused(e)?;
-            return edit_page(&state, &p, None, form, true, vec![("#title".to_owned(), message)]);
+            return edit_page(
+                &state,
+                &p,
+                None,
+                form,
+                true,
+                vec![("#title".to_owned(), message)],
+            );
         }
     };
-    if let Err(e) = briefings::run(&state, &p, Some(id), None, Command::SetQuestions { questions }).await {
+    if let Err(e) = briefings::run(
+        &state,
+        &p,
+        Some(id),
+        None,
+        Command::SetQuestions { questions },
+    )
+    .await
+    {
         let message = refused(e)?;
-        return edit_page(&state, &p, Some(id), form, true, vec![("#questions".to_owned(), message)]);
+        return edit_page(
+            &state,
+            &p,
+            Some(id),
+            form,
+            true,
+            vec![("#questions".to_owned(), message)],
+        );
     }
     Ok(Redirect::to(&format!("/briefings/{id}")).into_response())
 }
@@ -316,18 +351,38 @@ pub async fn update(
     let mut version = form.version;
     if let Err(e) = briefings::run(&state, &p, Some(id), version, Command::Edit { content }).await {
         let message = refused(e)?;
-        return edit_page(&state, &p, Some(id), form, open, vec![("#title".to_owned(), message)]);
+        return edit_page(
+            &state,
+            &p,
+            Some(id),
+            form,
+            open,
+            vec![("#title".to_owned(), message)],
+        );
     }
     version = version.map(|v| v + 1);
     let asked: Vec<&str> = b.questions.iter().map(|q| q.text.as_str()).collect();
     let typed: Vec<&str> = questions.iter().map(NonEmptyText::as_str).collect();
-    if open && asked != typed {
-        if let Err(e) =
-            briefings::run(&state, &p, Some(id), version, Command::SetQuestions { questions }).await
-        {
-            let message = refused(e)?;
-            return edit_page(&state, &p, Some(id), form, open, vec![("#questions".to_owned(), message)]);
-        }
+    if open
+        && asked != typed
+        && let Err(e) = briefings::run(
+            &state,
+            &p,
+            Some(id),
+            version,
+            Command::SetQuestions { questions },
+        )
+        .await
+    {
+        let message = refused(e)?;
+        return edit_page(
+            &state,
+            &p,
+            Some(id),
+            form,
+            open,
+            vec![("#questions".to_owned(), message)],
+        );
     }
     Ok(Redirect::to(&format!("/briefings/{id}")).into_response())
 }
@@ -580,12 +635,18 @@ pub async fn send(
         .collect();
     let known = agency_names(&state, &p).await?;
     if agencies.is_empty() || agencies.iter().any(|a| !known.contains_key(&a.as_uuid())) {
-        errors.push(("#agencies".to_owned(), "Select the agencies to ask".to_owned()));
+        errors.push((
+            "#agencies".to_owned(),
+            "Select the agencies to ask".to_owned(),
+        ));
     }
     let due = match crate::date_input::parse(&form.day, &form.month, &form.year) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
-            errors.push(("#due".to_owned(), "Enter the date the answers are due".to_owned()));
+            errors.push((
+                "#due".to_owned(),
+                "Enter the date the answers are due".to_owned(),
+            ));
             None
         }
         Err(problem) => {
@@ -596,12 +657,32 @@ pub async fn send(
     let (Some(due_on), true) = (due, errors.is_empty()) else {
         return page(&state, &p, id, form, errors, None).await;
     };
-    match briefings::run(&state, &p, Some(id), form.version, Command::Send { agencies, due_on }).await {
+    match briefings::run(
+        &state,
+        &p,
+        Some(id),
+        form.version,
+        Command::Send { agencies, due_on },
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=sent")).into_response()),
         Err(e) => {
             let message = refused(e)?;
-            let anchor = if message.contains("due date") { "#due" } else { "#agencies" };
-            page(&state, &p, id, form, vec![(anchor.to_owned(), message)], None).await
+            let anchor = if message.contains("due date") {
+                "#due"
+            } else {
+                "#agencies"
+            };
+            page(
+                &state,
+                &p,
+                id,
+                form,
+                vec![(anchor.to_owned(), message)],
+                None,
+            )
+            .await
         }
     }
 }
@@ -664,7 +745,15 @@ pub async fn agree_action(
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=action")).into_response()),
         Err(e) => {
             let message = refused(e)?;
-            page(&state, &p, id, SendForm::default(), vec![(anchor("description"), message)], None).await
+            page(
+                &state,
+                &p,
+                id,
+                SendForm::default(),
+                vec![(anchor("description"), message)],
+                None,
+            )
+            .await
         }
     }
 }
@@ -674,11 +763,27 @@ pub async fn complete_action(
     Signed(state, p, _): Signed,
     Path((id, number)): Path<(Uuid, u32)>,
 ) -> Result<Response, WebError> {
-    match briefings::run(&state, &p, Some(id), None, Command::CompleteAction { number }).await {
+    match briefings::run(
+        &state,
+        &p,
+        Some(id),
+        None,
+        Command::CompleteAction { number },
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=completed")).into_response()),
         Err(e) => {
             let message = refused(e)?;
-            page(&state, &p, id, SendForm::default(), vec![(String::new(), message)], None).await
+            page(
+                &state,
+                &p,
+                id,
+                SendForm::default(),
+                vec![(String::new(), message)],
+                None,
+            )
+            .await
         }
     }
 }
@@ -700,7 +805,15 @@ pub async fn close(
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=closed")).into_response()),
         Err(e) => {
             let message = refused(e)?;
-            page(&state, &p, id, SendForm::default(), vec![(String::new(), message)], None).await
+            page(
+                &state,
+                &p,
+                id,
+                SendForm::default(),
+                vec![(String::new(), message)],
+                None,
+            )
+            .await
         }
     }
 }
@@ -757,11 +870,19 @@ async fn answer_page(
         .map(|q| {
             let stored = saved.and_then(|r| r.answers.get(&q.number));
             let rating = typed
-                .map(|t| t.get(&format!("rating-{}", q.number)).cloned().unwrap_or_default())
+                .map(|t| {
+                    t.get(&format!("rating-{}", q.number))
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .or_else(|| stored.map(|a| a.rating.key().to_owned()))
                 .unwrap_or_default();
             let evidence = typed
-                .map(|t| t.get(&format!("evidence-{}", q.number)).cloned().unwrap_or_default())
+                .map(|t| {
+                    t.get(&format!("evidence-{}", q.number))
+                        .cloned()
+                        .unwrap_or_default()
+                })
                 .or_else(|| stored.map(|a| a.evidence.as_str().to_owned()))
                 .unwrap_or_default();
             AnswerItem {
@@ -801,7 +922,16 @@ pub async fn answer_form(
     axum::extract::Query(done): axum::extract::Query<Done>,
 ) -> Result<Response, WebError> {
     let banner = (done.done == "saved").then_some("Your answers have been saved");
-    answer_page(&state, &p, id, AgencyId::from_uuid(agency), None, Vec::new(), banner).await
+    answer_page(
+        &state,
+        &p,
+        id,
+        AgencyId::from_uuid(agency),
+        None,
+        Vec::new(),
+        banner,
+    )
+    .await
 }
 
 /// Saves an agency's answers, and submits them when asked.
@@ -812,6 +942,10 @@ pub async fn answer(
 ) -> Result<Response, WebError> {
     let agency = AgencyId::from_uuid(agency);
     let b = briefings::get(&state, &p, id).await?;
+    // As the form: another agency's answers are not there for this person.
+    if !b.agencies.contains(&agency) || !briefings::may_answer_for(&p, agency) {
+        return Err(WebError::NotFound);
+    }
     let submit = form.get("submit").is_some_and(|v| v == "yes");
     let version = form.get("version").and_then(|v| v.parse::<u64>().ok());
     let mut errors = Vec::new();
@@ -821,7 +955,9 @@ pub async fn answer(
         let rating = form
             .get(&format!("rating-{n}"))
             .and_then(|r| Rating::from_key(r));
-        let evidence = form.get(&format!("evidence-{n}")).map_or("", String::as_str);
+        let evidence = form
+            .get(&format!("evidence-{n}"))
+            .map_or("", String::as_str);
         match (rating, NonEmptyText::parse(evidence)) {
             (Some(rating), Ok(evidence)) => {
                 answers.insert(n, Answer { rating, evidence });
@@ -829,7 +965,7 @@ pub async fn answer(
             (None, Err(_)) if !submit => {}
             (None, _) => errors.push((
                 format!("#rating-{n}"),
-                format!("Select how far question {n}'s practice is in place"),
+                format!("Select how far the practice of question {n} is in place"),
             )),
             (Some(_), Err(_)) => errors.push((
                 format!("#evidence-{n}"),
@@ -838,30 +974,64 @@ pub async fn answer(
         }
     }
     if answers.is_empty() && errors.is_empty() {
-        errors.push(("#rating-1".to_owned(), "Answer at least one question".to_owned()));
+        errors.push((
+            "#rating-1".to_owned(),
+            "Answer at least one question".to_owned(),
+        ));
     }
     if !errors.is_empty() {
         return answer_page(&state, &p, id, agency, Some(&form), errors, None).await;
     }
-    if let Err(e) =
-        briefings::run(&state, &p, Some(id), version, Command::SaveAnswers { agency, answers }).await
+    if let Err(e) = briefings::run(
+        &state,
+        &p,
+        Some(id),
+        version,
+        Command::SaveAnswers { agency, answers },
+    )
+    .await
     {
         let message = refused(e)?;
-        return answer_page(&state, &p, id, agency, Some(&form), vec![(String::new(), message)], None)
-            .await;
+        return answer_page(
+            &state,
+            &p,
+            id,
+            agency,
+            Some(&form),
+            vec![(String::new(), message)],
+            None,
+        )
+        .await;
     }
     if submit {
-        if let Err(e) = briefings::run(&state, &p, Some(id), None, Command::Submit { agency }).await {
+        if let Err(e) = briefings::run(&state, &p, Some(id), None, Command::Submit { agency }).await
+        {
             let message = refused(e)?;
-            return answer_page(&state, &p, id, agency, None, vec![(String::new(), message)], None)
-                .await;
+            return answer_page(
+                &state,
+                &p,
+                id,
+                agency,
+                None,
+                vec![(String::new(), message)],
+                None,
+            )
+            .await;
         }
         return Ok(Redirect::to(&format!("/briefings/{id}?done=submitted")).into_response());
     }
-    Ok(Redirect::to(&format!("/briefings/{id}/agencies/{}?done=saved", agency.as_uuid())).into_response())
+    Ok(Redirect::to(&format!(
+        "/briefings/{id}/agencies/{}?done=saved",
+        agency.as_uuid()
+    ))
+    .into_response())
 }
 
-async fn document(state: &AppState, p: &Principal, id: Uuid) -> Result<cspr_export::Document, WebError> {
+async fn document(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+) -> Result<cspr_export::Document, WebError> {
     let b = briefings::get(state, p, id).await?;
     let names = agency_names(state, p).await?;
     let mut reviews = Vec::new();

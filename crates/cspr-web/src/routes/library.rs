@@ -101,7 +101,9 @@ fn snippet_html(s: &cspr_app::library::Hit) -> String {
         out.push_str("</mark>");
         at = r.end;
     }
-    out.push_str(&cspr_export::escape_html(text.get(at..).unwrap_or_default()));
+    out.push_str(&cspr_export::escape_html(
+        text.get(at..).unwrap_or_default(),
+    ));
     out
 }
 
@@ -222,7 +224,11 @@ async fn render(
     public: bool,
     form: SearchForm,
 ) -> Result<Response, WebError> {
-    let path = if public { "/published-reviews" } else { "/library" };
+    let path = if public {
+        "/published-reviews"
+    } else {
+        "/library"
+    };
     let mut errors = Vec::new();
     let from_year = year("from", &form.from, &mut errors);
     let to_year = year("to", &form.to, &mut errors);
@@ -267,7 +273,9 @@ async fn render(
     }
     let types = ReviewType::ALL
         .iter()
-        .filter(|t| !public || **t == ReviewType::LocalCspr || results.facets.review_type.contains_key(*t))
+        .filter(|t| {
+            !public || **t == ReviewType::LocalCspr || results.facets.review_type.contains_key(*t)
+        })
         .map(|t| {
             let n = results.facets.review_type.get(t).copied().unwrap_or(0);
             (
@@ -292,11 +300,17 @@ async fn render(
         .collect();
     let mut chosen = Vec::new();
     for t in &form.theme {
-        chosen.push((format!("Theme: {t}"), href(path, &form, Some(("theme", t)), None)));
+        chosen.push((
+            format!("Theme: {t}"),
+            href(path, &form, Some(("theme", t)), None),
+        ));
     }
     for t in &form.review_type {
         if let Ok(rt) = t.parse::<ReviewType>() {
-            chosen.push((rt.label().to_owned(), href(path, &form, Some(("type", t)), None)));
+            chosen.push((
+                rt.label().to_owned(),
+                href(path, &form, Some(("type", t)), None),
+            ));
         }
     }
     for a in &form.age {
@@ -308,10 +322,16 @@ async fn render(
         }
     }
     if let Some(y) = from_year {
-        chosen.push((format!("From {y}"), href(path, &form, Some(("from", &form.from)), None)));
+        chosen.push((
+            format!("From {y}"),
+            href(path, &form, Some(("from", &form.from)), None),
+        ));
     }
     if let Some(y) = to_year {
-        chosen.push((format!("To {y}"), href(path, &form, Some(("to", &form.to)), None)));
+        chosen.push((
+            format!("To {y}"),
+            href(path, &form, Some(("to", &form.to)), None),
+        ));
     }
     let count = results.total.div_ceil(PAGE_SIZE).max(1);
     let first = if results.hits.is_empty() {

@@ -228,18 +228,46 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),
     r("POST", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),
     r("GET", "/briefings/{briefing_id}", Rule::Roles(BRIEFINGS)),
-    r("GET", "/briefings/{briefing_id}/edit", Rule::Roles(BRIEFING_WRITERS)),
-    r("POST", "/briefings/{briefing_id}/edit", Rule::Roles(BRIEFING_WRITERS)),
-    r("POST", "/briefings/{briefing_id}/send", Rule::Roles(BRIEFING_WRITERS)),
-    r("POST", "/briefings/{briefing_id}/actions", Rule::Roles(BRIEFING_WRITERS)),
+    r(
+        "GET",
+        "/briefings/{briefing_id}/edit",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/edit",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/send",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/actions",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
     r(
         "POST",
         "/briefings/{briefing_id}/actions/{number}/complete",
         Rule::Roles(BRIEFING_WRITERS),
     ),
-    r("POST", "/briefings/{briefing_id}/close", Rule::Roles(BRIEFING_WRITERS)),
-    r("GET", "/briefings/{briefing_id}/briefing.pdf", Rule::Roles(BRIEFINGS)),
-    r("GET", "/briefings/{briefing_id}/briefing.docx", Rule::Roles(BRIEFINGS)),
+    r(
+        "POST",
+        "/briefings/{briefing_id}/close",
+        Rule::Roles(BRIEFING_WRITERS),
+    ),
+    r(
+        "GET",
+        "/briefings/{briefing_id}/briefing.pdf",
+        Rule::Roles(BRIEFINGS),
+    ),
+    r(
+        "GET",
+        "/briefings/{briefing_id}/briefing.docx",
+        Rule::Roles(BRIEFINGS),
+    ),
     r(
         "GET",
         "/briefings/{briefing_id}/agencies/{agency_id}",

@@ -467,7 +467,10 @@ async fn publication_waits_7_working_days_then_the_public_page_lists_the_report(
     );
     assert!(!html.contains("Example"), "no name on the public page");
     // The result leads to the review's page, and that to its PDF.
-    let at = html.find("href=\"/published-reviews/").expect("result link") + 6;
+    let at = html
+        .find("href=\"/published-reviews/")
+        .expect("result link")
+        + 6;
     let href: String = html[at..].chars().take_while(|c| *c != '"').collect();
     let page = body(w.t.get(&href, None).await).await;
     assert_contains(&page, "Download the report");

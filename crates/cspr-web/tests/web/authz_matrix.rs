@@ -426,8 +426,14 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /briefings/{briefing_id}/close", nothing_there),
         ("GET /briefings/{briefing_id}/briefing.pdf", nothing_there),
         ("GET /briefings/{briefing_id}/briefing.docx", nothing_there),
-        ("GET /briefings/{briefing_id}/agencies/{agency_id}", nothing_there),
-        ("POST /briefings/{briefing_id}/agencies/{agency_id}", nothing_there),
+        (
+            "GET /briefings/{briefing_id}/agencies/{agency_id}",
+            nothing_there,
+        ),
+        (
+            "POST /briefings/{briefing_id}/agencies/{agency_id}",
+            nothing_there,
+        ),
         ("GET /admin", settings_people),
         ("GET /admin/users", admins),
         ("GET /admin/users/new", admins),

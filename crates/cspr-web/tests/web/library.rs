@@ -15,15 +15,26 @@ fn record(n: usize, title: &str, themes: &[&str], summary: &str) -> ReviewRecord
     ReviewRecord {
         id: format!("ncr-{n:04}"),
         title: title.to_owned(),
-        partnership: if n % 2 == 0 { "Westshire SCP" } else { "Eastshire SCP" }.to_owned(),
-        published_on: date!(2019 - 01 - 15).replace_year(2019 + i32::try_from(n % 5).expect("year")).expect("date"),
-        review_type: if n % 3 == 0 {
+        partnership: if n.is_multiple_of(2) {
+            "Westshire SCP"
+        } else {
+            "Eastshire SCP"
+        }
+        .to_owned(),
+        published_on: date!(2019 - 01 - 15)
+            .replace_year(2019 + i32::try_from(n % 5).expect("year"))
+            .expect("date"),
+        review_type: if n.is_multiple_of(3) {
             ReviewType::SeriousCaseReview
         } else {
             ReviewType::LocalCspr
         },
         themes: themes.iter().map(|t| (*t).to_owned()).collect(),
-        age_group: if n % 2 == 0 { AgeGroup::Under1 } else { AgeGroup::From11To15 },
+        age_group: if n.is_multiple_of(2) {
+            AgeGroup::Under1
+        } else {
+            AgeGroup::From11To15
+        },
         agencies: vec!["Health".to_owned(), "Police".to_owned()],
         summary: summary.to_owned(),
         url: format!("https://reviews.example.org/{n}"),
@@ -119,7 +130,7 @@ async fn a_case_in_its_rapid_review_shows_similar_reviews_and_where_its_themes_r
                 .expect("text");
             }
         })
-        .before(|c| matches!(c, Command::HoldRapidReviewMeeting { .. }))
+        .before(|c| matches!(c, Command::DecideOnLocalReview { .. }))
         .await;
     let before = cspr_app::library::search(
         t.state.services(),
@@ -135,7 +146,9 @@ async fn a_case_in_its_rapid_review_shows_similar_reviews_and_where_its_themes_r
     assert_contains(section, "Similar reviews in the library");
     let first = between(section, "id=\"similar-reviews\"", "</ol>");
     assert_contains(first, "bruising in a non-mobile infant");
-    assert_contains(section, "themes recurred");
+    let recurred = between(section, "id=\"theme-recurrence\"", "</table>");
+    assert_contains(recurred, "information sharing");
+    assert_contains(recurred, ">24<");
     // Nothing of the case was written to the index.
     let after = cspr_app::library::search(
         t.state.services(),

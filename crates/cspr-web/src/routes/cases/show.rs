@@ -306,7 +306,9 @@ pub async fn show(
     // At triage, the rapid review and scoping: the library's most similar reviews and where
     // the case's themes recurred (criterion (b), recurrent themes).
     let library = if cspr_app::library::weighs_learning(case.stage) {
-        Some(LibraryView::of(cspr_app::library::for_case(&state, case).await?))
+        Some(LibraryView::of(
+            cspr_app::library::for_case(&state, case).await?,
+        ))
     } else {
         None
     };

@@ -29,7 +29,7 @@ struct FindingView {
     found: String,
     after: String,
     what: String,
-    why: &'static str,
+    why: String,
     confidence: u8,
     replacement: String,
     status: &'static str,
@@ -75,7 +75,16 @@ fn label_words(label: &str, known: bool) -> String {
     what.to_owned()
 }
 
-fn reason_words(reason: &str) -> &'static str {
+/// Why the engine found it, in words, with the engine's doubt when it has one ("known name;
+/// also a month").
+fn reason_words(reason: &str) -> String {
+    match reason.split_once('|') {
+        Some((base, note)) => format!("{}. In doubt: {note}", base_reason_words(base)),
+        None => base_reason_words(reason).to_owned(),
+    }
+}
+
+fn base_reason_words(reason: &str) -> &'static str {
     match reason {
         "case_knowledge" => "A name, date of birth or address the case records",
         "near_spelling" => "A spelling close to a name the case records",
