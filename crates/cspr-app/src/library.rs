@@ -299,6 +299,37 @@ pub async fn import(
     })
 }
 
+/// How many generated reviews the demonstration library holds.
+pub const DEMO_REVIEWS: usize = 300;
+
+/// Fills an empty library with [`DEMO_REVIEWS`] generated, entirely synthetic reviews
+/// (`cspr_search::sample`) for a demonstration; returns how many were stored (none when the
+/// library already holds records). The indexes take them when next opened or refreshed.
+///
+/// # Errors
+/// Store failures.
+pub async fn seed_demo(store: &cspr_store::Store) -> Result<usize, AppError> {
+    if store.library_fingerprint().await?.0 > 0 {
+        return Ok(0);
+    }
+    let generated = cspr_search::sample::generate(&cspr_search::sample::Options {
+        count: DEMO_REVIEWS,
+        seed: 2026,
+        text_percent: 25,
+        text_words: 800,
+        noise_percent: 0,
+    });
+    let rows = generated
+        .into_iter()
+        .map(|g| {
+            serde_json::to_string(&g.record)
+                .map(|json| (g.record.id.clone(), json))
+                .map_err(|e| AppError::Internal(format!("a demo review: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(store.import_library_records(&rows).await?)
+}
+
 /// Searches the library (staff) or the public index.
 ///
 /// # Errors

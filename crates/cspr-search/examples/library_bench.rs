@@ -11,8 +11,7 @@
 //! `--dir PATH`
 //! (a fresh directory under the system's temporary directory, removed afterwards).
 
-#[path = "../tests/search/corpus.rs"]
-mod corpus;
+use cspr_search::sample as corpus;
 
 use std::error::Error;
 use std::path::{Path, PathBuf};

@@ -24,6 +24,7 @@ mod jsonl;
 mod library;
 pub mod query;
 pub mod record;
+pub mod sample;
 mod schema;
 mod snippet;
 mod synonyms;

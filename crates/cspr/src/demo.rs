@@ -51,6 +51,8 @@ pub struct Seeded {
     pub new_accounts: Vec<String>,
     /// The password of the accounts made by this run.
     pub password: SecretString,
+    /// Generated reviews put in the learning library by this run.
+    pub library: usize,
 }
 
 /// Seeds the demo cases (unless the partnership has cases) and the demo accounts (those that
@@ -99,12 +101,16 @@ pub async fn seed(
         .map(|account| account.email.to_lowercase())
         .filter(|email| !had.contains(email))
         .collect();
+    let library = cspr_app::library::seed_demo(store)
+        .await
+        .map_err(|e| app_failure(e, "cannot seed the demo library"))?;
     Ok(Seeded {
         cases,
         cases_seeded,
         accounts,
         new_accounts,
         password,
+        library,
     })
 }
 
@@ -132,6 +138,14 @@ pub fn report(
     let width = seeded.cases.iter().map(|c| c.0.len()).max().unwrap_or(0);
     for (reference, stage) in &seeded.cases {
         let _ = writeln!(out, "  {reference:<width$}  {stage}");
+    }
+    if seeded.library > 0 {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{} generated reviews put in the learning library (/library): synthetic, none real.",
+            seeded.library
+        );
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Demo accounts, one for each role:");

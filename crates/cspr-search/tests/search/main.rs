@@ -1,6 +1,6 @@
 //! The search engine's tests, one binary.
 
-mod corpus;
+use cspr_search::sample as corpus;
 mod facets;
 mod fixtures;
 mod import;

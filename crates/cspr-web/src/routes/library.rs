@@ -199,6 +199,16 @@ fn page_links(path: &str, form: &SearchForm, current: usize, count: usize) -> Ve
     out
 }
 
+/// Where a result leads: for staff, the review's page in the library (which links out); for
+/// the public, the partnership's own review page.
+fn result_href(hit: &Hit, public: bool) -> String {
+    if public {
+        hit.url.clone()
+    } else {
+        format!("/library/{}", urlencode(&hit.id).replace('+', "%20"))
+    }
+}
+
 fn shown(hit: &Hit, public: bool) -> Shown {
     let mut meta = format!(
         "{} · {} · published {}",
@@ -211,7 +221,7 @@ fn shown(hit: &Hit, public: bool) -> Shown {
     }
     Shown {
         title: hit.title.clone(),
-        href: hit.url.clone(),
+        href: result_href(hit, public),
         meta,
         themes: hit.themes.join(", "),
         snippet_html: snippet_html(hit),
@@ -405,4 +415,83 @@ pub async fn staff(
 ) -> Result<Response, WebError> {
     let chrome = Chrome::signed_in(&state, &p, "/library");
     render(&state, chrome, false, form).await
+}
+
+#[derive(Template)]
+#[template(path = "pages/library_record.html")]
+struct RecordPage {
+    chrome: Chrome,
+    title: String,
+    facts: Vec<(&'static str, String)>,
+    summary: String,
+    /// The first paragraphs of the full text, when the library holds it.
+    text: Vec<String>,
+    /// Where the review is published, outside the library.
+    read_at: String,
+    /// (title, href, source)
+    similar: Vec<(String, String, String)>,
+}
+
+/// Paragraphs of a full text shown on a review's page.
+const TEXT_PARAGRAPHS: usize = 6;
+
+/// One review of the library: what it is, its summary, the start of its text, where to read
+/// it, and the reviews most like it.
+pub async fn record(
+    Signed(state, p, _): Signed,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Response, WebError> {
+    let Some(r) = library::record(&state, &id).await? else {
+        return Err(WebError::NotFound);
+    };
+    let similar = library::similar(&state, &r.id, 5)
+        .await?
+        .iter()
+        .map(|h| {
+            (
+                h.title.clone(),
+                result_href(h, false),
+                format!("{}, {}", h.partnership, h.published_on.year()),
+            )
+        })
+        .collect();
+    let mut facts = vec![
+        ("Published by", r.partnership.clone()),
+        ("Published", long_date(r.published_on)),
+        ("Type of review", r.review_type.label().to_owned()),
+        ("Age of the child", r.age_group.label().to_owned()),
+    ];
+    if !r.themes.is_empty() {
+        facts.push(("Themes", r.themes.join(", ")));
+    }
+    if !r.agencies.is_empty() {
+        facts.push(("Agencies involved", r.agencies.join(", ")));
+    }
+    let text = r
+        .text
+        .as_deref()
+        .map(|t| {
+            t.split("\n\n")
+                .map(str::trim)
+                .filter(|p| !p.is_empty())
+                .take(TEXT_PARAGRAPHS)
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default();
+    let read_at = if r.url.starts_with("/library/") {
+        String::new()
+    } else {
+        r.url.clone()
+    };
+    let page = RecordPage {
+        chrome: Chrome::signed_in(&state, &p, "/library"),
+        title: r.title,
+        facts,
+        summary: r.summary,
+        text,
+        read_at,
+        similar,
+    };
+    Ok(Html(page.render()?).into_response())
 }

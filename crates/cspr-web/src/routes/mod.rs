@@ -190,6 +190,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases/{case_id}/report/family-comments") => post(documents::family::family),
         ("GET", "/published-reviews") => get(library::public),
         ("GET", "/library") => get(library::staff),
+        ("GET", "/library/{record_id}") => get(library::record),
         ("GET", "/briefings") => get(briefings::index),
         ("GET", "/briefings/new") => get(briefings::new_form),
         ("POST", "/briefings/new") => post(briefings::create),

@@ -224,6 +224,7 @@ pub const ROUTES: &[RouteSpec] = &[
     // representatives read only the briefings sent to their agency and answer only for it
     // (cspr_app::briefings).
     r("GET", "/library", Rule::Roles(CASEWORK)),
+    r("GET", "/library/{record_id}", Rule::Roles(CASEWORK)),
     r("GET", "/briefings", Rule::Roles(BRIEFINGS)),
     r("GET", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),
     r("POST", "/briefings/new", Rule::Roles(BRIEFING_WRITERS)),

@@ -409,6 +409,8 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /published-reviews/{report_id}/report.pdf", nobody),
         ("GET /published-reviews/{report_id}", nobody),
         ("GET /library", casework),
+        // A review that is not in the library is "not found".
+        ("GET /library/{record_id}", nothing_there),
         ("GET /briefings", briefing_readers),
         ("GET /briefings/new", briefing_writers),
         ("POST /briefings/new", briefing_writers),
@@ -557,6 +559,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{report_id}", "00000000-0000-0000-0000-00000000beef")
                     .replace("{briefing_id}", "00000000-0000-0000-0000-0000000b1ef0")
                     .replace("{number}", "1")
+                    .replace("{record_id}", "no-such-review")
                     .replace("{document}", "rapid-review")
                     .replace("{section}", "facts")
                     .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")

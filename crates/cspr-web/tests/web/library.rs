@@ -109,6 +109,16 @@ async fn staff_search_the_library_with_filters_snippets_and_pages() {
     assert_contains(&error_summary(&html), "Enter the year from as 4 numbers");
     assert_contains(&html, "30 reviews found");
 
+    // A review's own page: what it is, and the reviews like it; an unknown one is not found.
+    let html = staff.page("/library/ncr-0025").await;
+    assert_contains(&html, "Baby B25: bruising in a non-mobile infant");
+    assert_contains(&html, "https://reviews.example.org/25");
+    assert_contains(between(&html, "id=\"similar-reviews\"", "</ul>"), "Baby B");
+    assert_eq!(
+        staff.get("/library/ncr-9999").await.status(),
+        StatusCode::NOT_FOUND
+    );
+
     // Signed out, the library is not there; the public search holds none of the national set.
     assert!(is_redirect(t.get("/library", None).await.status()));
     let html = body(t.get("/published-reviews?q=neglect", None).await).await;

@@ -16,6 +16,7 @@ mod authz_matrix;
 mod briefings;
 mod browser;
 mod browser_flows;
+mod browser_library;
 mod browser_publication;
 mod browser_reports;
 mod browser_requests;

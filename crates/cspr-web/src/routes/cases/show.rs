@@ -356,7 +356,7 @@ impl LibraryView {
                 .map(|h| {
                     (
                         h.title,
-                        h.url,
+                        format!("/library/{}", h.id),
                         format!(
                             "{}, {} ({})",
                             h.partnership,

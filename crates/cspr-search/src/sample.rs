@@ -1,10 +1,9 @@
 //! A deterministic generator of realistic, entirely synthetic review records, with the ground
 //! truth (each record's main and other themes) needed to judge relevance. Every sentence here
-//! was written for these tests. Shared with the benchmark example through `#[path]`.
+//! was written for this project. The relevance tests, the benchmark and the demonstration data
+//! (`cspr serve --demo`) use it; nothing here is a real review.
 
-#![allow(dead_code)]
-
-use cspr_search::{AgeGroup, ReviewRecord, ReviewType};
+use crate::{AgeGroup, ReviewRecord, ReviewType};
 
 /// SplitMix64: small, fast and the same on every platform.
 #[derive(Debug, Clone)]
@@ -15,7 +14,7 @@ impl Rng {
         Rng(seed)
     }
 
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -24,7 +23,7 @@ impl Rng {
     }
 
     pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
@@ -36,12 +35,13 @@ impl Rng {
     }
 
     pub fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+        self.next_u64() % 100 < percent
     }
 }
 
 /// A theme: its name, title phrases, sentences for summaries and reports, and the ages it
 /// usually concerns.
+#[derive(Debug)]
 pub struct Theme {
     pub name: &'static str,
     pub titles: &'static [&'static str],
@@ -395,6 +395,7 @@ const REVIEW_TYPES: &[ReviewType] = &[
 ];
 
 /// A generated record and the truth about it.
+#[derive(Debug)]
 pub struct Generated {
     pub record: ReviewRecord,
     /// Index into [`THEMES`] of its main theme.
@@ -404,6 +405,7 @@ pub struct Generated {
 }
 
 /// Options for [`generate`].
+#[derive(Debug, Clone, Copy)]
 pub struct Options {
     pub count: usize,
     pub seed: u64,
@@ -441,7 +443,7 @@ fn noise_sentence(rng: &mut Rng) -> String {
     let len = 8 + rng.below(10);
     let mut words = Vec::with_capacity(len);
     for _ in 0..len {
-        let u = (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+        let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
         let rank = (200_000f64.powf(u)) as u64;
         words.push(noise_word(rank));
     }
