@@ -12,6 +12,7 @@ mod crash;
 mod demo;
 mod disk_full;
 mod export_cli;
+mod library_cli;
 mod postgres;
 mod redact_cli;
 mod rotate;
