@@ -218,6 +218,52 @@ pub async fn run(
     Ok(id)
 }
 
+/// An action agreed from a briefing, as the action tracker lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrackedAction {
+    /// The briefing.
+    pub briefing_id: Uuid,
+    /// Its title.
+    pub briefing: String,
+    /// The action.
+    pub action: cspr_domain::briefing::BriefingAction,
+    /// Past its due date and not completed.
+    pub overdue: bool,
+}
+
+/// The actions agreed from the briefings the person may read, open ones first, soonest due
+/// first (the action tracker's section on briefings).
+///
+/// # Errors
+/// Store failures, an unreadable event.
+pub async fn tracked_actions(
+    services: &Services,
+    p: &Principal,
+) -> Result<Vec<TrackedAction>, BriefingError> {
+    let today = services.today();
+    let mut out: Vec<TrackedAction> = list(services, p)
+        .await?
+        .into_iter()
+        .flat_map(|(id, b)| {
+            let title = b.content.title.as_str().to_owned();
+            b.actions.into_iter().map(move |action| TrackedAction {
+                briefing_id: id,
+                briefing: title.clone(),
+                overdue: action.completed_on.is_none() && action.due < today,
+                action,
+            })
+        })
+        .collect();
+    out.sort_by_key(|a| {
+        (
+            a.action.completed_on.is_some(),
+            a.action.due,
+            a.action.number,
+        )
+    });
+    Ok(out)
+}
+
 /// One chaser email about a briefing's self-assessment, to one representative of one agency:
 /// the job's payload. Ids and dates only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

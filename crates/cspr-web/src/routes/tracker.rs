@@ -121,6 +121,9 @@ struct TrackerPage {
     to_error: String,
     filtered: bool,
     csv_href: String,
+    /// Actions agreed from thematic briefings: (briefing id, briefing, agency, action, due,
+    /// status, tag class).
+    briefing_actions: Vec<(Uuid, String, String, String, String, String, &'static str)>,
 }
 
 /// A day typed in three boxes: `Ok(None)` when all are empty.
@@ -331,7 +334,39 @@ pub async fn index(
         .await?;
     let chosen = |v: &str, picked: &str| v == picked;
     let q = query(&f);
+    let briefing_actions = match cspr_app::briefings::tracked_actions(&state, &p).await {
+        Ok(actions) => actions
+            .into_iter()
+            .map(|a| {
+                let agency = l
+                    .agencies
+                    .iter()
+                    .find(|x| x.id == a.action.agency.as_uuid())
+                    .map_or_else(|| "An agency".to_owned(), |x| x.name.clone());
+                let (status, tag) = match (a.action.completed_on, a.overdue) {
+                    (Some(on), _) => (
+                        format!("Completed {}", cspr_domain::words::long_date(on)),
+                        "govuk-tag--green",
+                    ),
+                    (None, true) => ("Overdue".to_owned(), "govuk-tag--red"),
+                    (None, false) => ("Open".to_owned(), "govuk-tag--light-blue"),
+                };
+                (
+                    a.briefing_id,
+                    a.briefing,
+                    agency,
+                    a.action.description.as_str().to_owned(),
+                    cspr_domain::words::long_date(a.action.due),
+                    status,
+                    tag,
+                )
+            })
+            .collect(),
+        Err(cspr_app::briefings::BriefingError::Store(e)) => return Err(e.into()),
+        Err(other) => return Err(WebError::Internal(other.to_string())),
+    };
     let page = TrackerPage {
+        briefing_actions,
         chrome: Chrome::signed_in(&state, &p, "/actions"),
         owed: owed(&l.rows),
         total: l.rows.len(),

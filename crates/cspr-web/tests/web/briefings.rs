@@ -215,6 +215,13 @@ async fn a_briefing_is_sent_answered_by_each_agency_summarised_and_acted_on() {
         )
         .await;
     assert!(is_redirect(agreed.status()));
+    // On the action tracker, with the case actions, in a section of its own.
+    let tracker = team.page("/actions").await;
+    let section = between(&tracker, "id=\"briefing-actions\"", "</table>");
+    assert_contains(section, "Audit the bruising protocol every quarter");
+    assert_contains(section, "Northshire Community Health");
+    assert_contains(section, "30 June 2026");
+    assert_contains(section, ">Open<");
     let done = team
         .post(&format!("/briefings/{id}/actions/1/complete"), "")
         .await;
@@ -222,6 +229,14 @@ async fn a_briefing_is_sent_answered_by_each_agency_summarised_and_acted_on() {
     let page = team.page(&format!("/briefings/{id}")).await;
     assert_contains(&page, "Audit the bruising protocol every quarter");
     assert_contains(&page, "Completed 17 March 2026");
+    assert_contains(
+        between(
+            &team.page("/actions").await,
+            "id=\"briefing-actions\"",
+            "</table>",
+        ),
+        "Completed 17 March 2026",
+    );
 
     // The briefing as PDF and DOCX.
     let pdf = team.get(&format!("/briefings/{id}/briefing.pdf")).await;
