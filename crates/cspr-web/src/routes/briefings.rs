@@ -159,6 +159,8 @@ struct EditPage {
     /// The questions can still change (not sent).
     questions_open: bool,
     errors: Errors,
+    /// The rich-text editor's script (the document pages' own).
+    editor_src: &'static str,
 }
 
 impl EditPage {
@@ -189,6 +191,10 @@ fn edit_page(
         form,
         questions_open,
         errors,
+        editor_src: crate::assets::all()
+            .iter()
+            .find(|a| a.name == "report-editor.js")
+            .map_or("", |a| a.path),
     };
     Ok((status(&page.errors), Html(page.render()?)).into_response())
 }

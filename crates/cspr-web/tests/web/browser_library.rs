@@ -191,19 +191,27 @@ async fn a_briefing_is_sent_to_two_agencies_answered_and_summarised() {
         .await;
     web.fill("#title", "Bruising in babies who are not yet mobile")
         .await;
-    web.fill(
-        "#body",
-        "Bruising in a baby who cannot move is rarely accidental.\n\nRefer every time.",
-    )
-    .await;
+    // The briefing is rich text: the section editor of the documents, typed into as a person
+    // would.
+    let typed = web
+        .js(
+            "const e = document.getElementById('body-editor'); if (!e) return false; e.focus();
+             document.execCommand('selectAll');
+             document.execCommand('insertHTML', false, '<p>Bruising in a baby who cannot move is rarely accidental.</p><ul><li>Refer every time.</li></ul>');
+             return true;",
+        )
+        .await;
+    assert_eq!(typed.as_bool(), Some(true), "the editor is on the page");
     web.fill(
         "#questions",
         "Do staff know the bruising protocol?\nIs the protocol audited?",
     )
     .await;
     web.axe("start a briefing").await;
-    web.click("main form button.govuk-button").await;
+    web.click("main form button[type=submit].govuk-button")
+        .await;
     assert_eq!(web.h1().await, "Bruising in babies who are not yet mobile");
+    assert_contains(&web.text("#briefing-body li").await, "Refer every time.");
     let briefing = web.path().await;
 
     for agency in [HEALTH, POLICE] {
