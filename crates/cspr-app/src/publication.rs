@@ -382,9 +382,144 @@ pub fn redacted_parts(
             pos = e;
         }
         redacted.extend(&chars[pos.min(chars.len())..]);
-        out.insert(part, redacted);
+        out.insert(part, generalise(&redacted, &review.generalised));
     }
     out
+}
+
+/// A redacted text with the details the team generalised put in their general words
+/// (wherever the text has them: a detail's key is the same for the same words).
+#[must_use]
+pub fn generalise(text: &str, generalised: &BTreeMap<String, String>) -> String {
+    if generalised.is_empty() {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    let mut items = cspr_redact::quasi_identifiers(text);
+    items.sort_by_key(|q| std::cmp::Reverse(q.byte_start));
+    let mut until = usize::MAX;
+    for q in items {
+        let Some(to) = generalised.get(&q.key) else {
+            continue;
+        };
+        if q.byte_end > until
+            || !out.is_char_boundary(q.byte_start)
+            || !out.is_char_boundary(q.byte_end)
+        {
+            continue;
+        }
+        out.replace_range(q.byte_start..q.byte_end, to);
+        until = q.byte_start;
+    }
+    out
+}
+
+/// One detail of a jigsaw risk, as the publication page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JigsawDetail {
+    /// Its key (to generalise it).
+    pub key: String,
+    /// What kind of detail.
+    pub kind: &'static str,
+    /// Its words in the redacted report.
+    pub text: String,
+    /// More general words the engine suggests.
+    pub suggestion: String,
+}
+
+/// A combination of details left in the redacted report that could identify the family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JigsawItem {
+    /// Its key (to keep it).
+    pub key: String,
+    /// The part of the report.
+    pub part: String,
+    /// High, medium or low.
+    pub level: cspr_redact::RiskLevel,
+    /// Why these details together are a risk.
+    pub reason: String,
+    /// The details.
+    pub details: Vec<JigsawDetail>,
+    /// The team kept it.
+    pub accepted: bool,
+}
+
+impl JigsawItem {
+    /// A high risk neither kept nor broken up by a generalisation: publication waits for it.
+    #[must_use]
+    pub fn blocks(&self) -> bool {
+        self.level == cspr_redact::RiskLevel::High && !self.accepted
+    }
+}
+
+fn kind_words(kind: cspr_redact::QuasiKind) -> &'static str {
+    use cspr_redact::QuasiKind as Q;
+    match kind {
+        Q::ExactAge => "An exact age",
+        Q::SchoolYear => "A school year",
+        Q::MonthAndYear => "A month and year",
+        Q::SeasonAndYear => "A season and year",
+        Q::Place => "A place",
+        Q::SmallPlace => "A small place",
+        Q::UnusualEvent => "An unusual event",
+        _ => "A detail",
+    }
+}
+
+/// The jigsaw check of the report as it would be published (redacted, generalised): every
+/// combination of details that could identify the family, highest risk first. A generalised
+/// detail is no longer in the text, so the combinations it broke are gone.
+#[must_use]
+pub fn jigsaw(report: &OverviewReport, review: &AnonymisationReview) -> Vec<JigsawItem> {
+    let mut out = Vec::new();
+    for (part, text) in redacted_parts(report, review) {
+        for r in cspr_redact::jigsaw_risks(&masked(&text)) {
+            out.push(JigsawItem {
+                accepted: review.accepted_risks.contains(&r.key),
+                key: r.key,
+                part: part.label(),
+                level: r.level,
+                reason: r.reason,
+                details: r
+                    .items
+                    .into_iter()
+                    .map(|q| JigsawDetail {
+                        key: q.key,
+                        kind: kind_words(q.kind),
+                        text: q.text,
+                        suggestion: q.suggestion,
+                    })
+                    .collect(),
+            });
+        }
+    }
+    out.sort_by_key(|i| std::cmp::Reverse(i.level));
+    out
+}
+
+/// Records the team's decision on a jigsaw risk (keep it) or a detail (generalise it), against
+/// the case version the page showed.
+///
+/// # Errors
+/// The case's refusal, a change since `expected_version`, store failures.
+pub async fn decide_jigsaw(
+    app: &App,
+    case_id: CaseId,
+    expected_version: u64,
+    key: &str,
+    decision: cspr_domain::anonymisation::JigsawDecision,
+    actor: Actor,
+) -> Result<u64, AppError> {
+    app.execute(
+        case_id,
+        Some(expected_version),
+        Command::DecideJigsawRisk {
+            key: key.to_owned(),
+            decision,
+        },
+        actor,
+    )
+    .await
 }
 
 /// The report as it will be published: every part redacted.
@@ -955,6 +1090,20 @@ pub async fn publish(
                 "the case allowed publication without an anonymisation review".into(),
             ));
         };
+        // Issue 19: a combination of details that could identify the family is kept or broken
+        // up (a detail generalised) before the report goes out.
+        let open = jigsaw(&draft.report, review)
+            .iter()
+            .filter(|i| i.blocks())
+            .count();
+        if open > 0 {
+            return Err(AppError::Domain(cspr_domain::case::DomainError::rule(
+                format!(
+                    "{open} combination{} of details could identify the family: keep each, or put one of its details in more general words, before publishing.",
+                    if open == 1 { "" } else { "s" }
+                ),
+            )));
+        }
         let report = redacted_report(&draft.report, review);
         let title_page = cspr_export::TitlePage {
             title: publication.title.clone(),

@@ -113,6 +113,24 @@ pub enum FindingDecision {
     },
 }
 
+/// What the partnership team decided about a detail, or a combination of details, that could
+/// identify the family once put together (the jigsaw check of the redacted text, issue 19).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "kebab-case")]
+pub enum JigsawDecision {
+    /// Keep the combination as it is: it does not identify the family (the risk's key).
+    AcceptRisk,
+    /// Replace a detail, wherever the redacted report has it, with more general words (the
+    /// detail's key), such as "a toddler" for "aged 2 years 3 months".
+    Generalise {
+        /// The words that replace it.
+        to: String,
+    },
+}
+
+/// Most characters of a jigsaw key or of the words that generalise a detail.
+pub const MAX_JIGSAW_TEXT: usize = 200;
+
 /// A name of a person the case records that is still in the redacted text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RemainingName {
@@ -156,6 +174,12 @@ pub struct AnonymisationReview {
     /// A pseudonym changed after the scan: its replacements are out of date.
     #[serde(default)]
     pub stale: bool,
+    /// Combinations of details the team kept, by the jigsaw risk's key.
+    #[serde(default)]
+    pub accepted_risks: std::collections::BTreeSet<String>,
+    /// Details generalised in the redacted report: the detail's key and the words put instead.
+    #[serde(default)]
+    pub generalised: BTreeMap<String, String>,
 }
 
 impl AnonymisationReview {
@@ -170,6 +194,8 @@ impl AnonymisationReview {
             reviews: 0,
             check: None,
             stale: false,
+            accepted_risks: std::collections::BTreeSet::new(),
+            generalised: BTreeMap::new(),
         }
     }
 

@@ -642,6 +642,23 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             ),
             None,
         ),
+        // The timeline never repeats the detail: it may be what identifies the family.
+        Event::JigsawRiskDecided {
+            decision,
+            decided_on,
+            ..
+        } => (
+            Some(*decided_on),
+            match decision {
+                crate::anonymisation::JigsawDecision::AcceptRisk => {
+                    "A combination of details in the redacted report was kept".to_owned()
+                }
+                crate::anonymisation::JigsawDecision::Generalise { .. } => {
+                    "A detail of the redacted report was put in more general words".to_owned()
+                }
+            },
+            None,
+        ),
         Event::AnonymisationChecked {
             checked_on,
             remaining,

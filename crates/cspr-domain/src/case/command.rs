@@ -384,6 +384,14 @@ pub enum Command {
         /// Accept, reject or widen.
         decision: crate::anonymisation::FindingDecision,
     },
+    /// Stage 12: the partnership team's decision on a detail, or a combination of details, of
+    /// the redacted report that could identify the family once put together.
+    DecideJigsawRisk {
+        /// The risk's key (to keep a combination) or the detail's key (to generalise it).
+        key: String,
+        /// Keep the combination, or generalise the detail.
+        decision: crate::anonymisation::JigsawDecision,
+    },
     /// Stage 12: the redacted text after the review, scanned again for known names.
     CheckAnonymisation {
         /// Names of known people still in the redacted text (where and whose, never the name).

@@ -135,9 +135,11 @@ impl CommandKind {
             K::SubmitReportDraft => &[S::Evidence, S::Drafting],
             K::SignOffReport | K::SendReport => &[S::Drafting],
             K::DecidePublication => &[S::Drafting, S::Publication],
-            K::ScanReport | K::ChoosePseudonym | K::ReviewFinding | K::CheckAnonymisation => {
-                &[S::Drafting, S::Publication]
-            }
+            K::ScanReport
+            | K::ChoosePseudonym
+            | K::ReviewFinding
+            | K::DecideJigsawRisk
+            | K::CheckAnonymisation => &[S::Drafting, S::Publication],
             K::Publish => &[S::Publication],
             K::Unpublish => &[S::ActionPlan, S::Closed],
             K::AgreeAction => &[S::Publication, S::ActionPlan],
@@ -269,6 +271,7 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::ScanReport { .. } => "scan the report for personal data",
         Command::ChoosePseudonym { .. } => "choose a pseudonym",
         Command::ReviewFinding { .. } => "review a finding of the anonymisation scan",
+        Command::DecideJigsawRisk { .. } => "decide about details that could identify the family",
         Command::CheckAnonymisation { .. } => "check the redacted report for names",
         Command::Publish { .. } => "publish",
         Command::Unpublish { .. } => "take the published report down",
@@ -1753,6 +1756,42 @@ impl Decider<'_> {
                     finding,
                     decision,
                     reviewed_on: self.today(),
+                })
+            }
+            Command::DecideJigsawRisk { key, decision } => {
+                let (review, _) = current_review(case)?;
+                let key = key.trim().to_owned();
+                if key.is_empty() || key.chars().count() > crate::anonymisation::MAX_JIGSAW_TEXT {
+                    return Err(DomainError::rule("Choose a detail of the report."));
+                }
+                if let crate::anonymisation::JigsawDecision::Generalise { to } = &decision {
+                    let words = to.trim();
+                    if words.is_empty() {
+                        return Err(DomainError::rule(
+                            "Enter the words that replace the detail.",
+                        ));
+                    }
+                    if words.chars().count() > crate::anonymisation::MAX_JIGSAW_TEXT
+                        || words.contains(['\0', '\n', '\r'])
+                    {
+                        return Err(DomainError::rule(
+                            "The words that replace a detail must be one short line.",
+                        ));
+                    }
+                }
+                let decision = match decision {
+                    crate::anonymisation::JigsawDecision::Generalise { to } => {
+                        crate::anonymisation::JigsawDecision::Generalise {
+                            to: to.trim().to_owned(),
+                        }
+                    }
+                    other => other,
+                };
+                one(Event::JigsawRiskDecided {
+                    version: review.version,
+                    key,
+                    decision,
+                    decided_on: self.today(),
                 })
             }
             Command::CheckAnonymisation { remaining } => {

@@ -409,6 +409,17 @@ pub enum Event {
         /// When.
         reviewed_on: Date,
     },
+    /// The partnership team decided about a jigsaw risk (kept) or a detail (generalised).
+    JigsawRiskDecided {
+        /// The report version of the scan.
+        version: u32,
+        /// The risk's or the detail's key.
+        key: String,
+        /// What was decided.
+        decision: crate::anonymisation::JigsawDecision,
+        /// When.
+        decided_on: Date,
+    },
     /// The redacted text was scanned again for known names.
     AnonymisationChecked {
         /// The report version.

@@ -941,6 +941,18 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
                 review.reviews += 1;
             }
         }
+        Event::JigsawRiskDecided { key, decision, .. } => {
+            if let Some(review) = case.anonymisation.as_mut() {
+                match decision {
+                    crate::anonymisation::JigsawDecision::AcceptRisk => {
+                        review.accepted_risks.insert(key.clone());
+                    }
+                    crate::anonymisation::JigsawDecision::Generalise { to } => {
+                        review.generalised.insert(key.clone(), to.clone());
+                    }
+                }
+            }
+        }
         Event::AnonymisationChecked {
             checked_on,
             remaining,

@@ -149,6 +149,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
             post(publication::review::decide_finding)
         }
         ("POST", "/cases/{case_id}/publication/check") => post(publication::scan::check),
+        ("POST", "/cases/{case_id}/publication/jigsaw") => post(publication::scan::jigsaw),
         ("POST", "/cases/{case_id}/publication/accept-rest") => {
             post(publication::review::accept_rest)
         }

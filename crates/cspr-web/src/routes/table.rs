@@ -174,6 +174,7 @@ pub const ROUTES: &[RouteSpec] = &[
         READ,
     ),
     r("POST", "/cases/{case_id}/publication/check", READ),
+    r("POST", "/cases/{case_id}/publication/jigsaw", READ),
     r("POST", "/cases/{case_id}/publication/accept-rest", READ),
     r("POST", "/cases/{case_id}/publication/pseudonyms", READ),
     r("GET", "/cases/{case_id}/publication/publish", READ),

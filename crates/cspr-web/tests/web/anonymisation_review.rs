@@ -687,3 +687,122 @@ async fn not_publishing_the_report_publishes_information_about_the_improvements(
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     assert_eq!(t.status(&href, None).await, StatusCode::NOT_FOUND);
 }
+
+/// Issue 19, item 5: details that could identify the family together (an exact age, a house
+/// fire, a month and year, a small village) are listed on the publication page with suggested
+/// general words; publication waits until each high risk is kept or broken up; a detail put in
+/// general words is replaced in the published report.
+#[tokio::test]
+async fn a_jigsaw_of_details_is_kept_or_generalised_before_publication() {
+    let t = TestApp::with_demo_people().await;
+    let (case, _) = t
+        .example("CSPR-2025-803")
+        .edit(overview(
+            "Ada Example was aged 2 years 3 months when she died in a house fire in March 2021, in a small village where few families lived.",
+        ))
+        .before(|c| matches!(c, Command::ScanReport { .. }))
+        .await;
+    t.set_day(date!(2025 - 07 - 17));
+    let (team_id, team) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let chair_id = account(&t, Role::Chair, "chair@example.org").await;
+    let mut w = World {
+        t,
+        case,
+        team_id,
+        chair_id,
+        team,
+        chair: String::new(),
+    };
+    w.scan().await;
+    w.accept_rest().await;
+    let page = w.check().await;
+    let section = between(
+        &page,
+        "id=\"jigsaw\"",
+        "<h2 class=\"govuk-heading-m\">Publish</h2>",
+    );
+    assert_contains(section, "High risk");
+    assert_contains(section, "aged 2 years 3 months");
+    assert_contains(section, "value=\"a toddler\"");
+
+    w.day(date!(2025 - 07 - 28)).await;
+    let r = w
+        .publish(date!(2025 - 07 - 28), Some(date!(2026 - 12 - 31)))
+        .await;
+    assert_refused(
+        r,
+        "publishing with a high jigsaw risk",
+        "could identify the family",
+    )
+    .await;
+
+    // The age put in general words; every high risk left kept as it is.
+    let blocking = |case: &Case| {
+        let review = case.anonymisation.as_ref().expect("scanned");
+        let draft = case.latest_draft().expect("draft");
+        cspr_app::publication::jigsaw(&draft.report, review)
+            .into_iter()
+            .filter(cspr_app::publication::JigsawItem::blocks)
+            .collect::<Vec<_>>()
+    };
+    let items = blocking(&w.case().await);
+    let age = items
+        .iter()
+        .flat_map(|i| i.details.iter())
+        .find(|d| d.text.contains("2 years 3 months"))
+        .expect("the age is a detail of a high risk")
+        .clone();
+    let r = w
+        .post(
+            "/jigsaw",
+            &[
+                ("key", age.key.as_str()),
+                ("action", "generalise"),
+                ("to", "a toddler"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
+    let bad = w
+        .post(
+            "/jigsaw",
+            &[
+                ("key", age.key.as_str()),
+                ("action", "generalise"),
+                ("to", " "),
+            ],
+        )
+        .await;
+    assert_refused(
+        bad,
+        "blank words",
+        "Enter the words that replace the detail",
+    )
+    .await;
+    for _ in 0..10 {
+        let left = blocking(&w.case().await);
+        let Some(item) = left.first() else { break };
+        let r = w
+            .post("/jigsaw", &[("key", item.key.as_str()), ("action", "keep")])
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", body(r).await);
+    }
+    assert!(blocking(&w.case().await).is_empty());
+
+    let r = w
+        .publish(date!(2025 - 07 - 28), Some(date!(2026 - 12 - 31)))
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        error_summary(&body(r).await)
+    );
+    let case = w.case().await;
+    let review = case.anonymisation.as_ref().expect("scanned");
+    let published =
+        cspr_app::publication::redacted_report(&case.latest_draft().expect("draft").report, review);
+    let overview = published.section(Section::Overview);
+    assert_contains(overview, "a toddler");
+    assert_lacks(overview, "2 years 3 months");
+}

@@ -359,6 +359,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
             nothing_there,
         ),
         ("POST /cases/{case_id}/publication/check", case_team),
+        ("POST /cases/{case_id}/publication/jigsaw", case_team),
         ("POST /cases/{case_id}/publication/accept-rest", case_team),
         ("POST /cases/{case_id}/publication/pseudonyms", case_team),
         ("GET /cases/{case_id}/publication/publish", case_team),

@@ -10,7 +10,9 @@ use cspr_domain::words::long_date;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use cspr_app::publication::{Risk, earliest_publication, redacted_parts, residual};
+use cspr_app::publication::{
+    JigsawItem, Risk, earliest_publication, jigsaw, redacted_parts, residual,
+};
 
 use super::scan::pseudonym_choices;
 use super::team_case;
@@ -41,6 +43,10 @@ struct PublicationPage {
     /// Who the check found, by role.
     names_left: Vec<String>,
     risks: Vec<Risk>,
+    /// Combinations of details that could identify the family (high and medium risks).
+    jigsaw: Vec<JigsawItem>,
+    /// The case's version, for the jigsaw decisions.
+    case_version: u64,
     published: Option<(String, String)>,
     public_href: String,
     withdrawn: Option<String>,
@@ -166,8 +172,19 @@ pub(super) async fn publication_page(
         }
         _ => (String::new(), Vec::new(), Vec::new()),
     };
+    let jigsaw_items = match (review, draft) {
+        (Some(r), Some(d)) if case.published_on.is_none() && r.version == d.version => {
+            jigsaw(&d.report, r)
+                .into_iter()
+                .filter(|i| i.level != cspr_redact::RiskLevel::Low)
+                .collect()
+        }
+        _ => Vec::new(),
+    };
     let published_row = state.store().published_report_for_case(case_id).await?;
     let view = PublicationPage {
+        jigsaw: jigsaw_items,
+        case_version: case.version,
         chrome: Chrome::signed_in(state, access.principal(), "/cases"),
         case_id,
         reference: access.summary().reference.clone(),
@@ -239,6 +256,7 @@ pub(super) fn banner_for(done: &str) -> Option<String> {
             "reviewed" => "Every finding is reviewed: check the redacted text",
             "pseudonym" => "The pseudonym is saved: scan the report again to use it",
             "checked" => "The redacted text was checked again",
+            "jigsaw" => "Your decision on the details is saved",
             "published" => "The report is published",
             "withdrawn" => "The report was taken down from the public page",
             _ => return None,

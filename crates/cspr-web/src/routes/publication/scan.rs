@@ -44,6 +44,50 @@ pub async fn check(OnCase(state, access, source): OnCase) -> Result<Response, We
     }
 }
 
+/// A decision on the jigsaw check: keep a combination, or put a detail in general words.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct JigsawForm {
+    key: String,
+    /// "keep" or "generalise".
+    action: String,
+    to: String,
+    version: Option<u64>,
+}
+
+/// Records the team's decision on a combination of details (keep it) or on one detail (put
+/// it in more general words, wherever the redacted report has it).
+pub async fn jigsaw(
+    OnCase(state, access, source): OnCase,
+    crate::ValidForm(form): crate::ValidForm<JigsawForm>,
+) -> Result<Response, WebError> {
+    let case = team_case(&state, &access, &source, "decide-jigsaw-risk").await?;
+    let decision = match form.action.as_str() {
+        "keep" => cspr_domain::anonymisation::JigsawDecision::AcceptRisk,
+        "generalise" => cspr_domain::anonymisation::JigsawDecision::Generalise {
+            to: form.to.clone(),
+        },
+        _ => return Err(WebError::BadRequest),
+    };
+    let actor = state.actor_for(access.principal());
+    match publication::decide_jigsaw(
+        &state.app(),
+        access.case_id(),
+        form.version.unwrap_or(case.version),
+        &form.key,
+        decision,
+        actor,
+    )
+    .await
+    {
+        Ok(_) => Ok(crate::access::to_case(
+            &access,
+            "publication?done=jigsaw#jigsaw",
+        )),
+        Err(e) => page_error(&state, &access, &case, "#jigsaw", e).await,
+    }
+}
+
 /// The publication page with the refusal of an action at `href`.
 async fn page_error(
     state: &AppState,
