@@ -509,3 +509,61 @@ fn a_pseudonym_chosen_after_the_scan_needs_a_new_scan() {
     let case = cleared(&w, &case);
     assert!(w.decide(&case, PUBLISH_DAY, publish(None)).is_ok());
 }
+
+/// Issue 19: a combination of details is kept by its key, a detail generalised with its words;
+/// both are recorded on the review, and bad keys or words are refused.
+#[test]
+fn jigsaw_decisions_keep_a_combination_or_generalise_a_detail() {
+    use cspr_domain::anonymisation::JigsawDecision;
+    let w = World::default();
+    let (case, _) = before_scan(&w);
+    let case = given(&w, &case, &[scan(&case, two_findings())]);
+    let decide = |key: &str, decision: JigsawDecision| {
+        (
+            DAY,
+            Command::DecideJigsawRisk {
+                key: key.to_owned(),
+                decision,
+            },
+        )
+    };
+    rule(
+        when(&w, &case, decide(" ", JigsawDecision::AcceptRisk)),
+        "Choose a detail",
+    );
+    rule(
+        when(
+            &w,
+            &case,
+            decide("qi-1", JigsawDecision::Generalise { to: "  ".into() }),
+        ),
+        "Enter the words that replace the detail",
+    );
+    rule(
+        when(
+            &w,
+            &case,
+            decide("qi-1", JigsawDecision::Generalise { to: "a\nb".into() }),
+        ),
+        "one short line",
+    );
+    let case = given(
+        &w,
+        &case,
+        &[
+            decide("jr-1", JigsawDecision::AcceptRisk),
+            decide(
+                "qi-1",
+                JigsawDecision::Generalise {
+                    to: " a toddler ".into(),
+                },
+            ),
+        ],
+    );
+    let review = case.anonymisation.as_ref().expect("review");
+    assert!(review.accepted_risks.contains("jr-1"));
+    assert_eq!(
+        review.generalised.get("qi-1").map(String::as_str),
+        Some("a toddler")
+    );
+}

@@ -119,6 +119,7 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("scan-report", vec!["drafting", "publication"]),
         ("choose-pseudonym", vec!["drafting", "publication"]),
         ("review-finding", vec!["drafting", "publication"]),
+        ("decide-jigsaw-risk", vec!["drafting", "publication"]),
         ("check-anonymisation", vec!["drafting", "publication"]),
         ("publish", vec!["publication"]),
         ("unpublish", vec!["action-plan", "closed"]),
@@ -170,6 +171,12 @@ fn samples() -> BTreeMap<String, Command> {
         became_aware_on: time::macros::date!(2025 - 03 - 03),
     };
     out.insert(key(&found_notifiable), found_notifiable);
+    // The jigsaw check's decision (issue 19), which no script needs.
+    let jigsaw = Command::DecideJigsawRisk {
+        key: "jr-sample".to_owned(),
+        decision: cspr_domain::anonymisation::JigsawDecision::AcceptRisk,
+    };
+    out.insert(key(&jigsaw), jigsaw);
     // A practitioner's link's commands (issue 16, finding 4), on an agency summary.
     let link = cspr_domain::ids::LinkId(Uuid::from_u128(0x11A));
     let (kind, agency) = (ContributionKind::AgencySummary, HEALTH);
@@ -220,10 +227,11 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
     // Every variant of `Command` (44): a new command must join a script (or the samples) and
     // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
     // pseudonyms), 1 (a referral that proves notifiable), the missing paths of issue 15
-    // (`crate::paths::samples`) and 3 for practitioners' links (issue 16, finding 4).
+    // (`crate::paths::samples`), 3 for practitioners' links (issue 16, finding 4) and 1 for the
+    // jigsaw check (issue 19).
     assert_eq!(
         commands.len(),
-        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len() + 3
+        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len() + 3 + 1
     );
     assert_eq!(
         commands.len(),
