@@ -223,6 +223,18 @@ impl Store {
         Ok((row.u64("n")?, row.opt_time("latest")?))
     }
 
+    /// How many rows each hash chain holds: (events, access log).
+    pub async fn chain_lengths(&self) -> Result<(u64, u64), StoreError> {
+        let rows = self
+            .pool()
+            .fetch_all(&sql("SELECT chain, seq FROM chain_heads"), &[], |r| {
+                Ok((r.text("chain")?, r.u64("seq")?))
+            })
+            .await?;
+        let of = |name: &str| rows.iter().find(|(c, _)| c == name).map_or(0, |(_, n)| *n);
+        Ok((of("events"), of("access_log")))
+    }
+
     /// Every imported library record, by id.
     pub async fn library_records(&self) -> Result<Vec<LibraryRecordRow>, StoreError> {
         self.pool()

@@ -13,6 +13,7 @@ mod error;
 pub mod extract;
 pub mod flood;
 pub mod layout;
+pub mod metrics;
 pub mod reader;
 pub mod routes;
 mod security;
@@ -58,6 +59,9 @@ pub struct WebConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Where the learning library's indexes live (`<data_dir>/index`); in memory when `None`.
     pub library_dir: Option<std::path::PathBuf>,
+    /// A bearer token that lets a monitoring system read `/metrics` from another machine (the
+    /// machine itself always may); `None`: loopback only.
+    pub metrics_token: Option<String>,
     /// Most requests handled at once; one more is answered at once with 503 and `Retry-After`
     /// instead of queueing (issue 16, finding 7: unauthenticated load cannot pile up).
     pub max_concurrent_requests: usize,
@@ -82,6 +86,7 @@ impl WebConfig {
             public_url: None,
             trusted_proxies: Vec::new(),
             library_dir: None,
+            metrics_token: None,
             max_concurrent_requests: 256,
             max_requests_per_minute: 1200,
         }
@@ -97,6 +102,8 @@ struct Inner {
     in_flight: Arc<tokio::sync::Semaphore>,
     /// Per-address minute windows (`flood`).
     windows: flood::Windows,
+    /// What `/metrics` reports.
+    metrics: Arc<metrics::Metrics>,
 }
 
 /// Shared state of the web application: the partnership's services (every workflow goes
@@ -140,7 +147,14 @@ impl AppState {
             config,
             in_flight,
             windows: flood::Windows::default(),
+            metrics: Arc::new(metrics::Metrics::default()),
         }))
+    }
+
+    /// The service's metrics (`GET /metrics`).
+    #[must_use]
+    pub fn metrics(&self) -> Arc<metrics::Metrics> {
+        Arc::clone(&self.0.metrics)
     }
 
     /// The per-address minute windows.

@@ -203,7 +203,12 @@ pub fn layers(routed: Router, state: &AppState) -> Router {
                 .make_span_with(|req: &Request<axum::body::Body>| {
                 // Method and route template only: paths are ids, never personal data, but the
                 // query string is left out all the same.
-                tracing::info_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()))
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default();
+                tracing::info_span!("request", request_id = %id, method = %req.method(), path = %loggable_path(req.uri().path()))
             }),
         )
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

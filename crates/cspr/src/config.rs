@@ -68,12 +68,14 @@ pub const KEYS: &[&str] = &[
     "oidc_redirect_url",
     "public_url",
     "trusted_proxies",
+    "metrics_token",
+    "log_format",
 ];
 
 /// Keys whose environment variable is taken exactly as written. figment reads other variables
 /// as TOML-like values (`0123` becomes the number 123, `"x"` loses its quotes), which would
 /// quietly change an opaque identifier or a secret.
-const VERBATIM_ENV_KEYS: &[&str] = &["oidc_client_id", "oidc_client_secret"];
+const VERBATIM_ENV_KEYS: &[&str] = &["oidc_client_id", "oidc_client_secret", "metrics_token"];
 
 pub const DEFAULT_SMTP_PORT: u16 = 587;
 pub const DEFAULT_SMTP_TLS: bool = true;
@@ -121,6 +123,10 @@ struct RawSettings {
     public_url: Option<String>,
     #[serde(default, deserialize_with = "text")]
     trusted_proxies: Option<String>,
+    #[serde(default, deserialize_with = "secret_text")]
+    metrics_token: Option<SecretString>,
+    #[serde(default, deserialize_with = "text")]
+    log_format: Option<String>,
 }
 
 /// Environment variables arrive untyped and figment guesses their type, so `CSPR_PARTNERSHIP_NAME=2024`
@@ -184,6 +190,10 @@ pub struct Settings {
     pub public_url: Option<String>,
     /// The reverse proxies whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// The bearer token a monitoring system gives to read `/metrics` from another machine.
+    pub metrics_token: Option<SecretString>,
+    /// Logs as JSON lines (for a log collector) instead of text.
+    pub log_json: bool,
 }
 
 /// Which database a URL points at. The URL itself may hold a password, so it stays secret.
@@ -453,7 +463,26 @@ impl Settings {
                 })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let log_json = match raw.log_format.as_deref().map(str::trim) {
+            None | Some("" | "text") => false,
+            Some("json") => true,
+            Some(_) => {
+                return Err(Failure::config(
+                    "log_format (CSPR_LOG_FORMAT) must be text or json",
+                ));
+            }
+        };
+        let metrics_token = match raw.metrics_token {
+            Some(t) if t.expose_secret().trim().len() < 16 => {
+                return Err(Failure::config(
+                    "metrics_token (CSPR_METRICS_TOKEN) must be at least 16 characters",
+                ));
+            }
+            other => other,
+        };
         Ok(Self {
+            metrics_token,
+            log_json,
             data_dir,
             database,
             master_key_file,
@@ -963,6 +992,31 @@ mod tests {
                 "{bad}: {e}"
             );
         }
+    }
+
+    #[test]
+    fn log_format_and_metrics_token_are_checked() {
+        let with = |format: Option<&str>, token: Option<&str>| {
+            Settings::from_raw(RawSettings {
+                log_format: format.map(str::to_owned),
+                metrics_token: token.map(|t| SecretString::from(t.to_owned())),
+                ..RawSettings::default()
+            })
+        };
+        assert!(!with(None, None).unwrap().log_json);
+        assert!(with(Some("json"), None).unwrap().log_json);
+        assert!(!with(Some("text"), None).unwrap().log_json);
+        let e = with(Some("xml"), None).unwrap_err().to_string();
+        assert!(e.contains("log_format (CSPR_LOG_FORMAT)"), "{e}");
+        let e = with(None, Some("short")).unwrap_err().to_string();
+        assert!(e.contains("at least 16 characters"), "{e}");
+        let ok = with(None, Some("a-long-monitoring-token")).unwrap();
+        assert_eq!(
+            ok.metrics_token
+                .as_ref()
+                .map(|t| t.expose_secret().to_owned()),
+            Some("a-long-monitoring-token".to_owned())
+        );
     }
 
     #[test]

@@ -84,10 +84,17 @@ fn run(cli: Cli) -> Result<(), Failure> {
 fn init_logging(settings: &Settings, serving: bool) {
     let filter =
         EnvFilter::try_new(settings.log_filter(serving)).unwrap_or_else(|_| EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_target(false)
-        .try_init();
+        .with_target(false);
+    // JSON lines for a log collector: each line carries its request's span (request id,
+    // method, route), never personal data.
+    let _ = if settings.log_json {
+        builder.json().with_current_span(true).try_init()
+    } else {
+        builder
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init()
+    };
 }

@@ -165,6 +165,10 @@ fn web_config(settings: &Settings, partnership: &partnership::Partnership) -> We
     web.public_url = settings.public_url.clone();
     web.trusted_proxies = settings.trusted_proxies.clone();
     web.library_dir = Some(settings.data_dir.join("index"));
+    web.metrics_token = settings
+        .metrics_token
+        .as_ref()
+        .map(|t| secrecy::ExposeSecret::expose_secret(t).trim().to_owned());
     web
 }
 

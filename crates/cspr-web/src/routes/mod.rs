@@ -48,6 +48,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
     Some(match (method, path) {
         ("GET", "/") => get(public::start),
         ("GET", "/health") => get(public::health),
+        ("GET", "/health/live") => get(public::live),
+        ("GET", "/metrics") => get(crate::metrics::serve),
         ("GET", "/assets/{file}") => get(crate::assets::serve),
         ("GET", "/accessibility") => get(public::accessibility),
         ("GET", "/privacy") => get(public::privacy),
@@ -241,10 +243,16 @@ pub fn build(state: AppState) -> Router {
         let Some(h) = handler(spec.method, spec.path) else {
             panic!("route {} {} has no handler", spec.method, spec.path);
         };
-        let guarded = h.route_layer(middleware::from_fn_with_state(
-            (state.clone(), spec.rule),
-            guard::guard,
-        ));
+        // Timed and counted outside the guard, so refusals count too.
+        let guarded = h
+            .route_layer(middleware::from_fn_with_state(
+                (state.clone(), spec.rule),
+                guard::guard,
+            ))
+            .route_layer(middleware::from_fn_with_state(
+                state.clone(),
+                crate::metrics::track,
+            ));
         router = router.route(spec.path, guarded);
     }
     router.with_state(state)

@@ -75,6 +75,12 @@ pub async fn privacy(State(state): State<AppState>) -> Result<Response, WebError
 }
 
 /// Health check: the database answers.
+/// Liveness: the process is up and answering; nothing else is asked (a load balancer restarts
+/// a server that fails this, and takes one that fails `/health` out of rotation).
+pub async fn live() -> Response {
+    Json(serde_json::json!({ "status": "live" })).into_response()
+}
+
 pub async fn health(State(state): State<AppState>) -> Response {
     // One indexed look-up: cheap enough to call every few seconds.
     match state.store().stream_version(uuid::Uuid::nil()).await {

@@ -123,6 +123,7 @@ async fn log_anonymous(
     detail: &str,
     source: &Source,
 ) -> Result<(), WebError> {
+    state.metrics().sign_in_failed();
     Ok(state
         .log_refusal(
             source,
@@ -345,6 +346,7 @@ pub async fn two_factor_submit(
         return Ok(Html(page.render()?).into_response());
     }
     if !check_code(&state, user, &form.code).await? {
+        state.metrics().sign_in_failed();
         log(
             &state,
             user.id.to_string(),

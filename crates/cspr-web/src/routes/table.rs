@@ -37,6 +37,11 @@ const fn r(method: &'static str, path: &'static str, rule: Rule) -> RouteSpec {
 pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/", Rule::Public),
     r("GET", "/health", Rule::Public),
+    // Liveness: the process answers (no database round trip; `/health` is readiness).
+    r("GET", "/health/live", Rule::Public),
+    // The handler serves the machine itself, or a request with the metrics token; anyone else
+    // is told there is no such page.
+    r("GET", "/metrics", Rule::Public),
     r("GET", "/assets/{file}", Rule::Public),
     r("GET", "/accessibility", Rule::Public),
     r("GET", "/privacy", Rule::Public),

@@ -407,6 +407,9 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ),
         // Public: anyone; a report that was never published is "not found" to everyone.
         ("GET /published-reviews", public),
+        ("GET /health/live", public),
+        // Served to the machine itself or with the token: these requests are neither.
+        ("GET /metrics", nobody),
         ("GET /published-reviews/{report_id}/report.pdf", nobody),
         ("GET /published-reviews/{report_id}", nobody),
         ("GET /library", casework),

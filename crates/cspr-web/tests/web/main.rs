@@ -26,6 +26,7 @@ mod figures_page;
 mod govuk_fixtures;
 mod info_pages;
 mod library;
+mod metrics;
 mod oidc;
 mod practitioner_links;
 mod reminders;
