@@ -92,8 +92,11 @@ pub enum Ended {
     Disabled,
 }
 
+/// How often a session's last use is written down: the idle limit counts from the last write.
+pub const TOUCH_EVERY: time::Duration = time::Duration::minutes(1);
+
 /// Loads the request's session, ending it when it has expired or its user is disabled, and
-/// marks it as used now.
+/// marks it as used now (at most once every [`TOUCH_EVERY`]).
 ///
 /// # Errors
 /// Store failures.
@@ -130,7 +133,11 @@ pub async fn load(
         store.delete_user_sessions(user.id).await?;
         return Ok(Err(Ended::Disabled));
     }
-    store.touch_session(&hash, now).await?;
+    // At most once a minute (issue 20): a page read is not a database write each time. The
+    // idle limit is then kept to within a minute.
+    if now - session.last_seen_at >= TOUCH_EVERY {
+        store.touch_session(&hash, now).await?;
+    }
     Ok(Ok(Live { session, user }))
 }
 

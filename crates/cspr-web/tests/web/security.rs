@@ -166,6 +166,37 @@ async fn sessions_end_after_30_idle_minutes_and_after_12_hours() {
     assert_redirects(&t, "/dashboard", Some(&cookie), "/sign-in?ended=timeout").await;
 }
 
+/// Issue 20: a session's last use is written at most once a minute, so reading pages is not a
+/// database write each time; the idle limit still holds to the minute.
+#[tokio::test]
+async fn a_session_is_touched_at_most_once_a_minute() {
+    let t = TestApp::spawn().await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "touch@example.org").await;
+    let hash = cspr_web::session::token_hash(
+        cookie
+            .split(';')
+            .next()
+            .and_then(|c| c.split_once('='))
+            .map(|(_, v)| v)
+            .expect("token"),
+    );
+    let seen = || async {
+        t.store
+            .session(&hash)
+            .await
+            .expect("read")
+            .expect("session")
+            .last_seen_at
+    };
+    let first = seen().await;
+    t.advance(time::Duration::seconds(30));
+    assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
+    assert_eq!(seen().await, first, "not written within the minute");
+    t.advance(time::Duration::seconds(31));
+    assert_status(&t, "/dashboard", Some(&cookie), StatusCode::OK).await;
+    assert_eq!(seen().await, t.now(), "written once the minute has passed");
+}
+
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_change_nothing() {
     let t = TestApp::spawn().await;
