@@ -123,7 +123,18 @@ pub async fn get(services: &Services, p: &Principal, id: Uuid) -> Result<Briefin
     if !may_read(p, &b) {
         return Err(BriefingError::NotFound);
     }
-    Ok(b)
+    Ok(as_seen_by(p, b))
+}
+
+/// The briefing as the person sees it: an agency's representative sees their own agency's
+/// answers and actions only, never another agency's self-assessment.
+fn as_seen_by(p: &Principal, mut b: Briefing) -> Briefing {
+    if p.role == Role::AgencyRepresentative {
+        let own = p.agency_id;
+        b.returns.retain(|a, _| Some(*a) == own);
+        b.actions.retain(|a| Some(a.agency) == own);
+    }
+    b
 }
 
 async fn all(services: &Services) -> Result<Vec<(Uuid, Briefing)>, BriefingError> {
@@ -155,6 +166,7 @@ pub async fn list(
         .await?
         .into_iter()
         .filter(|(_, b)| may_read(p, b))
+        .map(|(id, b)| (id, as_seen_by(p, b)))
         .collect())
 }
 

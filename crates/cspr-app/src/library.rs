@@ -40,17 +40,38 @@ pub struct Indexes {
     dir: Option<PathBuf>,
 }
 
+/// Opens an index; one of another layout (an older version's) is derived data: it is deleted
+/// and made afresh, to be rebuilt from the store. A lock held by another process is an error.
+fn open_or_reset(dir: &Path) -> Result<Library, AppError> {
+    match Library::open(dir) {
+        Err(SearchError::Layout(why)) => {
+            tracing::warn!(%why, "the library index has another layout: it is rebuilt");
+            std::fs::remove_dir_all(dir)
+                .map_err(|e| AppError::Internal(format!("cannot reset the index: {e}")))?;
+            Ok(Library::open(dir)?)
+        }
+        other => Ok(other?),
+    }
+}
+
 /// The file beside the indexes naming what they were built from.
 const SOURCE_FILE: &str = "built-from";
 
 impl Indexes {
     fn open(dir: Option<&Path>) -> Result<Indexes, AppError> {
         let (library, public, source) = match dir {
-            Some(dir) => (
-                Library::open(&dir.join("library"))?,
-                Library::open(&dir.join("public"))?,
-                std::fs::read_to_string(dir.join(SOURCE_FILE)).unwrap_or_default(),
-            ),
+            Some(dir) => {
+                let library = open_or_reset(&dir.join("library"))?;
+                let public = open_or_reset(&dir.join("public"))?;
+                // An index emptied behind our back (its directory deleted) is rebuilt even if
+                // the marker beside it survived.
+                let source = if library.is_empty()? {
+                    String::new()
+                } else {
+                    std::fs::read_to_string(dir.join(SOURCE_FILE)).unwrap_or_default()
+                };
+                (library, public, source)
+            }
             None => (Library::in_memory()?, Library::in_memory()?, String::new()),
         };
         Ok(Indexes {
@@ -146,6 +167,24 @@ async fn fingerprint(services: &Services) -> Result<String, AppError> {
         latest.map(|t| t.unix_timestamp_nanos()).unwrap_or_default(),
         own.join(",")
     ))
+}
+
+/// The imported records' part of a fingerprint.
+fn records_part(fingerprint: &str) -> &str {
+    fingerprint.split(";own=").next().unwrap_or_default()
+}
+
+/// After a change to the partnership's own reports was put in the indexes: the new fingerprint
+/// is recorded, unless records were imported meanwhile by another process, which only a
+/// rebuild puts in (recording it would hide them).
+async fn own_changed(services: &Services, indexes: &Arc<Indexes>) -> Result<(), AppError> {
+    let now = fingerprint(services).await?;
+    if records_part(&indexes.source()) == records_part(&now) {
+        indexes.set_source(&now);
+        Ok(())
+    } else {
+        build(services, indexes, &now).await.map(|_| ())
+    }
 }
 
 /// The partnership's own published reports as library records.
@@ -371,8 +410,7 @@ pub async fn published(services: &Services, report_id: Uuid) {
         };
         indexes.library.upsert(std::slice::from_ref(&record))?;
         indexes.public.upsert(std::slice::from_ref(&record))?;
-        indexes.set_source(&fingerprint(services).await?);
-        Ok(())
+        own_changed(services, &indexes).await
     }
     .await;
     if let Err(e) = result {
@@ -380,17 +418,21 @@ pub async fn published(services: &Services, report_id: Uuid) {
     }
 }
 
-/// Takes a withdrawn report out of both indexes at once (after the withdrawal is written).
-///
-/// # Errors
-/// Index failures: the caller reports them, as a withdrawn report still found would be wrong.
-pub async fn withdrawn(services: &Services, report_id: Uuid) -> Result<(), AppError> {
-    let indexes = indexes(services).await?;
-    let id = own_id(report_id);
-    indexes.library.remove(&id)?;
-    indexes.public.remove(&id)?;
-    indexes.set_source(&fingerprint(services).await?);
-    Ok(())
+/// Takes a withdrawn report out of both indexes at once (after the withdrawal is written). A
+/// failure is logged as an error: the withdrawal stands, and the next refresh (every few
+/// minutes) rebuilds the indexes without the report.
+pub async fn withdrawn(services: &Services, report_id: Uuid) {
+    let result = async {
+        let indexes = indexes(services).await?;
+        let id = own_id(report_id);
+        indexes.library.remove(&id)?;
+        indexes.public.remove(&id)?;
+        own_changed(services, &indexes).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!(error = %e, "a withdrawn report is still in the library index until the next refresh");
+    }
 }
 
 /// The age band of a case's child at the incident, as the library files it: several children

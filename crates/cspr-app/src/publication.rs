@@ -395,7 +395,11 @@ pub fn generalise(text: &str, generalised: &BTreeMap<String, String>) -> String 
         return text.to_owned();
     }
     let mut out = text.to_owned();
-    let mut items = cspr_redact::quasi_identifiers(text);
+    // Found in the text with its markup masked (as the jigsaw check reads it: the tags are
+    // spaces, byte for byte), replaced in the stored text; the words are escaped, as the
+    // stored text may be rich text.
+    let rich = cspr_export::richtext::is_html(text);
+    let mut items = cspr_redact::quasi_identifiers(&masked(text));
     items.sort_by_key(|q| std::cmp::Reverse(q.byte_start));
     let mut until = usize::MAX;
     for q in items {
@@ -408,7 +412,12 @@ pub fn generalise(text: &str, generalised: &BTreeMap<String, String>) -> String 
         {
             continue;
         }
-        out.replace_range(q.byte_start..q.byte_end, to);
+        let words = if rich {
+            cspr_export::escape_html(to)
+        } else {
+            to.clone()
+        };
+        out.replace_range(q.byte_start..q.byte_end, &words);
         until = q.byte_start;
     }
     out
@@ -1197,13 +1206,46 @@ pub async fn withdraw(
         .await?;
     // Out of the library at once: a withdrawn report may identify someone.
     if let Some(id) = online {
-        crate::library::withdrawn(services, id).await?;
+        crate::library::withdrawn(services, id).await;
     }
     Ok(version)
 }
 
 #[cfg(test)]
 mod tests {
+    /// Issue 19: a detail is found in rich text as the jigsaw check finds it (markup masked)
+    /// and replaced in the stored text, its words escaped.
+    #[test]
+    fn a_generalised_detail_is_replaced_in_rich_text() {
+        let html = "<p>She was aged <strong>2 years 3 months</strong> at the time.</p>";
+        let found = cspr_redact::quasi_identifiers(&masked(html));
+        let age = found
+            .iter()
+            .find(|q| q.kind == cspr_redact::QuasiKind::ExactAge)
+            .expect("the age is found through the markup");
+        let out = generalise(
+            html,
+            &BTreeMap::from([(age.key.clone(), "a <toddler>".to_owned())]),
+        );
+        assert!(out.contains("a &lt;toddler&gt;"), "{out}");
+        assert!(!out.contains("3 months"), "{out}");
+        assert!(out.starts_with("<p>She was "), "{out}");
+        // Plain text is not escaped.
+        let plain = "She was aged 2 years 3 months at the time.";
+        let key = cspr_redact::quasi_identifiers(plain)
+            .into_iter()
+            .find(|q| q.kind == cspr_redact::QuasiKind::ExactAge)
+            .expect("age")
+            .key;
+        assert_eq!(
+            generalise(
+                plain,
+                &BTreeMap::from([(key, "a toddler & more".to_owned())])
+            ),
+            "She was a toddler & more at the time."
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -399,6 +399,8 @@ pub enum Error {
     NotDrafted,
     #[error("The title must be {MAX_TITLE_CHARS} characters or fewer")]
     TitleTooLong,
+    #[error("The title must be one line")]
+    TitleNotOneLine,
     #[error("A briefing can link at most {MAX_REVIEWS} reviews")]
     TooManyReviews,
     #[error("A review is linked twice")]
@@ -453,6 +455,10 @@ pub struct Ctx<'a> {
 fn check_content(c: &Content) -> Result<(), Error> {
     if c.title.as_str().chars().count() > MAX_TITLE_CHARS {
         return Err(Error::TitleTooLong);
+    }
+    // The title goes into email subjects.
+    if c.title.as_str().chars().any(char::is_control) {
+        return Err(Error::TitleNotOneLine);
     }
     if c.reviews.len() > MAX_REVIEWS {
         return Err(Error::TooManyReviews);

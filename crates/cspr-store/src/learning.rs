@@ -112,23 +112,36 @@ impl Store {
         let mut version = actual;
         for e in events {
             version += 1;
-            cx.execute(
-                &crate::db::sql_owned(format!(
-                    "INSERT INTO briefing_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-                )),
-                &[
-                    Arg::Uuid(briefing_id),
-                    Arg::I64(i64::try_from(version).map_err(|_| {
-                        StoreError::Invalid("a version number is out of range".into())
-                    })?),
-                    Arg::Uuid(partnership_id),
-                    Arg::Text(e.event_type),
-                    Arg::Text(e.actor),
-                    Arg::Time(at),
-                    Arg::Text(canonical_json(&e.body)),
-                ],
-            )
-            .await?;
+            let inserted = cx
+                .execute(
+                    &crate::db::sql_owned(format!(
+                        "INSERT INTO briefing_events ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+                    )),
+                    &[
+                        Arg::Uuid(briefing_id),
+                        Arg::I64(i64::try_from(version).map_err(|_| {
+                            StoreError::Invalid("a version number is out of range".into())
+                        })?),
+                        Arg::Uuid(partnership_id),
+                        Arg::Text(e.event_type),
+                        Arg::Text(e.actor),
+                        Arg::Time(at),
+                        Arg::Text(canonical_json(&e.body)),
+                    ],
+                )
+                .await;
+            match inserted {
+                // Another writer took this version between the read and the insert (PostgreSQL
+                // does not queue writers as SQLite does): the same answer as a stale version.
+                Err(e) if e.is_unique_violation() => {
+                    return Err(StoreError::Conflict {
+                        expected: expected_version,
+                        actual: expected_version + 1,
+                    });
+                }
+                Err(e) => return Err(e),
+                Ok(_) => {}
+            }
         }
         insert_jobs(&mut cx, &jobs).await?;
         tx.commit().await?;

@@ -2,8 +2,9 @@
 //! format. Requests by method, route template and status class with their latency; the job
 //! outbox's depth and failures; the length of both hash chains; refused sign-ins; the library
 //! index. No personal data: labels are route templates (`/cases/{case_id}`), never paths, and
-//! counts. Served only to the machine itself (loopback) or to a request with the
-//! `metrics_token` as a bearer token; anyone else is told there is no such page.
+//! counts. Served only to the machine itself (loopback, and not forwarded by a proxy) or to a
+//! request with the `metrics_token` as a bearer token; anyone else is told there is no such
+//! page.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -158,9 +159,14 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 
 /// Whether this request may read the metrics: from the machine itself, or with the token.
 fn allowed(state: &AppState, request_headers: &HeaderMap, client: &str) -> bool {
-    let local = client
-        .parse::<std::net::IpAddr>()
-        .is_ok_and(|a| a.is_loopback());
+    // Behind a reverse proxy on the same machine every request comes from loopback: a request
+    // the proxy forwarded (it says so in a header) is not the machine itself.
+    let proxied = request_headers.contains_key("x-forwarded-for")
+        || request_headers.contains_key(header::FORWARDED);
+    let local = !proxied
+        && client
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_loopback());
     let token = state
         .config()
         .metrics_token

@@ -639,8 +639,15 @@ pub async fn send(
         .filter_map(|a| Uuid::parse_str(a).ok())
         .map(AgencyId::from_uuid)
         .collect();
-    let known = agency_names(&state, &p).await?;
-    if agencies.is_empty() || agencies.iter().any(|a| !known.contains_key(&a.as_uuid())) {
+    let active: std::collections::HashSet<Uuid> = state
+        .store()
+        .agencies(p.partnership_id.as_uuid())
+        .await?
+        .into_iter()
+        .filter(|a| a.active)
+        .map(|a| a.id)
+        .collect();
+    if agencies.is_empty() || agencies.iter().any(|a| !active.contains(&a.as_uuid())) {
         errors.push((
             "#agencies".to_owned(),
             "Select the agencies to ask".to_owned(),
@@ -697,6 +704,7 @@ pub async fn send(
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct ActionForm {
+    version: Option<u64>,
     question: u32,
     agency: String,
     description: String,
@@ -747,7 +755,7 @@ pub async fn agree_action(
         description,
         due,
     };
-    match briefings::run(&state, &p, Some(id), None, command).await {
+    match briefings::run(&state, &p, Some(id), form.version, command).await {
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=action")).into_response()),
         Err(e) => {
             let message = refused(e)?;
@@ -842,7 +850,6 @@ struct AnswerPage {
     agency: String,
     title: String,
     due: String,
-    version: u64,
     items: Vec<AnswerItem>,
     submitted: String,
     errors: Errors,
@@ -909,7 +916,6 @@ async fn answer_page(
         agency: name_of(&names, agency),
         title: b.content.title.as_str().to_owned(),
         due: b.due_on.map(long_date).unwrap_or_default(),
-        version: b.version,
         items,
         submitted: saved
             .and_then(|r| r.submitted_on)
@@ -953,7 +959,9 @@ pub async fn answer(
         return Err(WebError::NotFound);
     }
     let submit = form.get("submit").is_some_and(|v| v == "yes");
-    let version = form.get("version").and_then(|v| v.parse::<u64>().ok());
+    // No version: each agency's answers are its own and merge, so another agency saving at the
+    // same time is no conflict.
+    let version = None;
     let mut errors = Vec::new();
     let mut answers = BTreeMap::new();
     for q in &b.questions {

@@ -105,7 +105,7 @@ async fn a_briefing_is_sent_answered_by_each_agency_summarised_and_acted_on() {
 
     // Health's representative sees the briefing, answers for health only.
     t.set_now(on(date!(2026 - 03 - 05), 10));
-    let (_, health) = signed_in_rep(&t, HEALTH, "answer@health.example").await;
+    let (health_id, health) = signed_in_rep(&t, HEALTH, "answer@health.example").await;
     let health = t.client(health);
     assert_contains(&health.page("/briefings").await, "Bruising in babies");
     let answer_path = format!("/briefings/{id}/agencies/{HEALTH}");
@@ -237,6 +237,27 @@ async fn a_briefing_is_sent_answered_by_each_agency_summarised_and_acted_on() {
         ),
         "Completed 17 March 2026",
     );
+
+    // The team may answer on an agency's behalf; a representative never sees another
+    // agency's self-assessment.
+    let on_behalf = team
+        .post(
+            &format!("/briefings/{id}/agencies/{POLICE}"),
+            &format!(
+                "rating-1=in-place&evidence-1={}&rating-2=in-place&evidence-2=Audited&submit=yes",
+                enc("Police evidence kept apart")
+            ),
+        )
+        .await;
+    assert!(is_redirect(on_behalf.status()));
+    assert_contains(
+        &team.page(&format!("/briefings/{id}")).await,
+        "Police evidence kept apart",
+    );
+    let health = t.client(t.session(health_id).await);
+    let seen = health.page(&format!("/briefings/{id}")).await;
+    assert_contains(&seen, "Health visitors trained; GPs not yet");
+    assert_lacks(&seen, "Police evidence kept apart");
 
     // The briefing as PDF and DOCX.
     let pdf = team.get(&format!("/briefings/{id}/briefing.pdf")).await;

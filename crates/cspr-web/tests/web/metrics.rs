@@ -63,6 +63,13 @@ async fn metrics_count_by_route_template_and_only_the_machine_or_the_token_reads
     assert_lacks(&text, &case.to_string());
     assert_lacks(&text, "team@example.org");
 
+    // Forwarded by a proxy on the same machine: not the machine itself.
+    let mut proxied = from("127.0.0.1", "/metrics", None);
+    proxied
+        .headers_mut()
+        .insert("x-forwarded-for", "198.51.100.7".parse().expect("header"));
+    assert_eq!(t.send(proxied).await.status(), StatusCode::NOT_FOUND);
+
     // From elsewhere: only with the token.
     assert_eq!(
         t.send(from("203.0.113.9", "/metrics", None)).await.status(),
