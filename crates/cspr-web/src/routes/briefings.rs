@@ -465,6 +465,8 @@ struct BriefingPage {
     /// Every agency of the partnership, for sending: (id, name, hint, checked).
     all_agencies: Vec<(String, String, &'static str, bool)>,
     send: SendForm,
+    /// The action form as typed, when it came back with errors.
+    action: Option<ActionForm>,
     errors: Errors,
     banner: Option<&'static str>,
 }
@@ -472,6 +474,24 @@ struct BriefingPage {
 impl BriefingPage {
     fn error(&self, field: &str) -> String {
         error_of(&self.errors, field)
+    }
+
+    /// The action form of question `number` as typed, when it came back with errors.
+    fn typed_action(&self, number: &u32) -> Option<&ActionForm> {
+        self.action.as_ref().filter(|a| a.question == *number)
+    }
+
+    /// One field of that form as typed, or nothing.
+    fn typed(&self, number: &u32, field: &str) -> String {
+        self.typed_action(number)
+            .map(|a| match field {
+                "agency" => a.agency.clone(),
+                "description" => a.description.clone(),
+                "day" => a.day.clone(),
+                "month" => a.month.clone(),
+                _ => a.year.clone(),
+            })
+            .unwrap_or_default()
     }
 }
 
@@ -496,6 +516,19 @@ async fn page(
     p: &Principal,
     id: Uuid,
     send: SendForm,
+    errors: Errors,
+    banner: Option<&'static str>,
+) -> Result<Response, WebError> {
+    page_with(state, p, id, send, None, errors, banner).await
+}
+
+/// [`page`] with the action form as typed.
+async fn page_with(
+    state: &AppState,
+    p: &Principal,
+    id: Uuid,
+    send: SendForm,
+    action: Option<ActionForm>,
     errors: Errors,
     banner: Option<&'static str>,
 ) -> Result<Response, WebError> {
@@ -596,6 +629,7 @@ async fn page(
         is_open: b.stage() != Stage::Closed,
         all_agencies,
         send,
+        action,
         errors,
         banner,
     };
@@ -747,7 +781,16 @@ pub async fn agree_action(
     let (Some(agency), Ok(description), Some(due), true) =
         (agency, description, due, errors.is_empty())
     else {
-        return page(&state, &p, id, SendForm::default(), errors, None).await;
+        return page_with(
+            &state,
+            &p,
+            id,
+            SendForm::default(),
+            Some(form),
+            errors,
+            None,
+        )
+        .await;
     };
     let command = Command::AgreeAction {
         question: q,
@@ -759,12 +802,14 @@ pub async fn agree_action(
         Ok(_) => Ok(Redirect::to(&format!("/briefings/{id}?done=action")).into_response()),
         Err(e) => {
             let message = refused(e)?;
-            page(
+            let errors = vec![(anchor("description"), message)];
+            page_with(
                 &state,
                 &p,
                 id,
                 SendForm::default(),
-                vec![(anchor("description"), message)],
+                Some(form),
+                errors,
                 None,
             )
             .await

@@ -189,9 +189,25 @@ async fn a_briefing_is_sent_answered_by_each_agency_summarised_and_acted_on() {
         )
         .await;
     assert_eq!(bad_action.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let summary = error_summary(&body(bad_action).await);
+    let html = body(bad_action).await;
+    let summary = error_summary(&html);
     assert_contains(&summary, "Enter the action");
     assert_contains(&summary, "Enter the date the action is due");
+    // The form comes back open, its error beside the field.
+    assert_contains(&html, "<details class=\"govuk-details\" open>");
+    assert_contains(&html, "id=\"q2-description-error\"");
+    // What was typed stays.
+    let half = team
+        .post(
+            &format!("/briefings/{id}/actions"),
+            &format!("question=2&agency={HEALTH}&description=Audit+it&due-day=31&due-month=2&due-year=2026"),
+        )
+        .await;
+    assert_eq!(half.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = body(half).await;
+    assert_contains(&html, ">Audit it</textarea>");
+    assert_contains(&html, "value=\"31\"");
+    assert_contains(&error_summary(&html), "The due date must be a real date");
     let from_police = team
         .post(
             &format!("/briefings/{id}/actions"),
