@@ -14,6 +14,7 @@ pub mod extract;
 pub mod flood;
 pub mod layout;
 pub mod metrics;
+pub mod paging;
 pub mod reader;
 pub mod routes;
 mod security;

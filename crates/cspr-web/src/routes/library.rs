@@ -47,9 +47,6 @@ struct Shown {
     snippet_html: String,
 }
 
-/// A page link of the pagination: (number, href, current); `None` is an ellipsis.
-type PageLink = Option<(usize, String, bool)>;
-
 #[derive(Template)]
 #[template(path = "pages/library.html")]
 struct SearchPage {
@@ -71,9 +68,7 @@ struct SearchPage {
     first: usize,
     last: usize,
     results: Vec<Shown>,
-    pages: Vec<PageLink>,
-    prev: String,
-    next: String,
+    pages: crate::paging::Pages,
     errors: Vec<(String, String)>,
 }
 
@@ -178,22 +173,6 @@ fn urlencode(v: &str) -> String {
             }
             b' ' => out.push('+'),
             other => out.push_str(&format!("%{other:02X}")),
-        }
-    }
-    out
-}
-
-/// Page numbers around the current one: first, last, and two either side.
-fn page_links(path: &str, form: &SearchForm, current: usize, count: usize) -> Vec<PageLink> {
-    let mut out = Vec::new();
-    let mut last_shown = 0;
-    for n in 1..=count {
-        if n == 1 || n == count || n.abs_diff(current) <= 2 {
-            if last_shown + 1 < n {
-                out.push(None);
-            }
-            out.push(Some((n, href(path, form, None, Some(n)), n == current)));
-            last_shown = n;
         }
     }
     out
@@ -343,7 +322,6 @@ async fn render(
             href(path, &form, Some(("to", &form.to)), None),
         ));
     }
-    let count = results.total.div_ceil(PAGE_SIZE).max(1);
     let first = if results.hits.is_empty() {
         0
     } else {
@@ -374,21 +352,9 @@ async fn render(
         first,
         last,
         results: results.hits.iter().map(|h| shown(h, public)).collect(),
-        pages: if count > 1 {
-            page_links(path, &form, page, count)
-        } else {
-            Vec::new()
-        },
-        prev: if page > 1 {
-            href(path, &form, None, Some(page - 1))
-        } else {
-            String::new()
-        },
-        next: if page < count {
-            href(path, &form, None, Some(page + 1))
-        } else {
-            String::new()
-        },
+        pages: crate::paging::pages(results.total, PAGE_SIZE, page, |n| {
+            href(path, &form, None, Some(n))
+        }),
         errors,
     };
     let status = if view.errors.is_empty() {

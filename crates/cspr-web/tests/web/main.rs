@@ -28,6 +28,7 @@ mod info_pages;
 mod library;
 mod metrics;
 mod oidc;
+mod paging;
 mod practitioner_links;
 mod reminders;
 mod reports;

@@ -25,6 +25,7 @@ pub struct CaseRow {
 
 /// One task: (href, what, case reference, when, overdue).
 pub struct Task {
+    case_id: Uuid,
     href: String,
     what: String,
     reference: String,
@@ -46,6 +47,14 @@ struct CasesPage {
     years: Vec<(String, String, bool)>,
     filtered: bool,
     can_open: bool,
+    /// How many cases match, and which of them this page shows ("1 to 25").
+    total: usize,
+    shown: String,
+    pages: crate::paging::Pages,
+    /// How many tasks there are, which this page shows, and their pages.
+    task_total: usize,
+    task_shown: String,
+    task_pages: crate::paging::Pages,
 }
 
 /// "Due in 3 working days (Fri 14 Mar)", "Due today", "Overdue by 2 working days".
@@ -110,6 +119,52 @@ pub struct Filters {
     stage: String,
     agency: String,
     year: String,
+    /// The page of cases.
+    page: Option<usize>,
+    /// The page of tasks.
+    tasks: Option<usize>,
+}
+
+/// Cases or tasks on one page of the dashboard (issue 20: the page stays small whatever the
+/// number of cases).
+pub const PAGE_SIZE: usize = 25;
+
+/// The address of the list with these filters, at these pages.
+fn list_href(action: &str, f: &Filters, page: usize, tasks: usize) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    for (k, v) in [
+        ("stage", &f.stage),
+        ("agency", &f.agency),
+        ("year", &f.year),
+    ] {
+        if !v.is_empty() {
+            pairs.push(format!(
+                "{k}={}",
+                v.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "")
+            ));
+        }
+    }
+    if page > 1 {
+        pairs.push(format!("page={page}"));
+    }
+    if tasks > 1 {
+        pairs.push(format!("tasks={tasks}"));
+    }
+    if pairs.is_empty() {
+        action.to_owned()
+    } else {
+        format!("{action}?{}", pairs.join("&"))
+    }
+}
+
+/// "1 to 25" of a page.
+fn shown_words(total: usize, page: usize) -> String {
+    if total == 0 {
+        return String::new();
+    }
+    let first = (page - 1) * PAGE_SIZE + 1;
+    let last = (page * PAGE_SIZE).min(total);
+    format!("{first} to {last}")
 }
 
 async fn cases_page(
@@ -121,21 +176,6 @@ async fn cases_page(
 ) -> Result<Response, WebError> {
     use cspr_domain::case::Stage;
     let all = state.store().case_summaries(scope(p)).await?;
-    // The page shows details of the cases in the person's scope (their rows, and the tasks on
-    // them): the look is written to the access log first (issue 16, finding 10).
-    let ids: Vec<Uuid> = all.iter().map(|s| s.case_id).collect();
-    cspr_app::reader::audit_listing(
-        state.services(),
-        p,
-        if dashboard {
-            "view-dashboard"
-        } else {
-            "list-cases"
-        },
-        &ids,
-        source,
-    )
-    .await?;
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let agency = Uuid::parse_str(&filters.agency).ok();
     let year: Option<i32> = filters.year.parse().ok();
@@ -161,6 +201,7 @@ async fn cases_page(
                 (
                     s.next_deadline,
                     Task {
+                        case_id: s.case_id,
                         href: format!("/cases/{}", s.case_id),
                         what: s.next_deadline_label.clone().unwrap_or_else(|| {
                             format!("Move on from {}", s.stage_label.to_lowercase())
@@ -193,6 +234,7 @@ async fn cases_page(
                     tasks.push((
                         a.due,
                         Task {
+                            case_id: a.case_id,
                             href: format!("/cases/{}/actions/record-action-progress", a.case_id),
                             what: format!("Action: {}", a.description),
                             reference,
@@ -221,6 +263,7 @@ async fn cases_page(
                 tasks.push((
                     Some(d.due),
                     Task {
+                        case_id: d.case_id,
                         href: format!(
                             "/cases/{}/agencies/{own}/requests/{}",
                             d.case_id,
@@ -240,11 +283,59 @@ async fn cases_page(
                 .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
                 .then_with(|| a.0.cmp(&b.0))
         });
-        Some(tasks.into_iter().map(|t| t.1).collect())
+        Some(tasks.into_iter().map(|t| t.1).collect::<Vec<Task>>())
     } else {
         None
     };
+    let action = if dashboard { "/dashboard" } else { "/cases" };
+    let all_rows = rows(state, &summaries);
+    let total = all_rows.len();
+    let page_no = crate::paging::current(filters.page, total, PAGE_SIZE);
+    let task_total = tasks.as_ref().map_or(0, Vec::len);
+    let task_no = crate::paging::current(filters.tasks, task_total, PAGE_SIZE);
+    let cases: Vec<CaseRow> = all_rows
+        .into_iter()
+        .skip((page_no - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
+    let tasks: Option<Vec<Task>> = tasks.map(|t| {
+        t.into_iter()
+            .skip((task_no - 1) * PAGE_SIZE)
+            .take(PAGE_SIZE)
+            .collect()
+    });
+    // The page shows details of the cases on it (their rows, and the tasks on them): the look
+    // is written to the access log first (issue 16, finding 10), those cases only.
+    let ids: Vec<Uuid> = cases
+        .iter()
+        .map(|c| c.case_id)
+        .chain(tasks.iter().flatten().map(|t| t.case_id))
+        .collect();
+    cspr_app::reader::audit_listing(
+        state.services(),
+        p,
+        if dashboard {
+            "view-dashboard"
+        } else {
+            "list-cases"
+        },
+        &ids,
+        source,
+    )
+    .await?;
+    let pages = crate::paging::pages(total, PAGE_SIZE, page_no, |n| {
+        list_href(action, filters, n, task_no)
+    });
+    let task_pages = crate::paging::pages(task_total, PAGE_SIZE, task_no, |n| {
+        list_href(action, filters, page_no, n)
+    });
     let page = CasesPage {
+        total,
+        shown: shown_words(total, page_no),
+        pages,
+        task_total,
+        task_shown: shown_words(task_total, task_no),
+        task_pages,
         chrome: Chrome::signed_in(state, p, if dashboard { "/dashboard" } else { "/cases" }),
         heading: if dashboard { "Dashboard" } else { "Cases" },
         caption: if dashboard {
@@ -252,9 +343,9 @@ async fn cases_page(
         } else {
             "Open cases you can see"
         },
-        action: if dashboard { "/dashboard" } else { "/cases" },
+        action,
         tasks,
-        cases: rows(state, &summaries),
+        cases,
         stages: Stage::ALL
             .iter()
             .filter(|s| !matches!(s, Stage::New | Stage::Closed))

@@ -1,0 +1,89 @@
+//! Issue 20, paging: the dashboard and the case list show 25 cases (and 25 tasks) a page with
+//! GOV.UK pagination, whatever the number of cases, so the dashboard of 1,000 open cases stays
+//! under 60 KiB; only the cases on the page are written to the access log as looked at.
+
+use crate::common::*;
+use axum::http::StatusCode;
+use cspr_domain::examples::PARTNERSHIP;
+use cspr_store::{CaseSummary, ProjectionUpdate};
+use cspr_web::access::Role;
+use time::macros::date;
+use uuid::Uuid;
+
+/// 1,000 open cases in the read model, each with a deadline, as many cases would leave it.
+async fn thousand_cases(t: &TestApp) {
+    for n in 0..1000u32 {
+        let due = date!(2025 - 01 - 06) + time::Duration::days(i64::from(n % 300));
+        t.store
+            .replace_projection(ProjectionUpdate {
+                summary: CaseSummary {
+                    case_id: Uuid::from_u128(0xCA5E_0000 + u128::from(n)),
+                    partnership_id: PARTNERSHIP.as_uuid(),
+                    reference: format!("CSPR-2025-{n:04}"),
+                    stage: "rapid-review".to_owned(),
+                    stage_label: "Rapid review".to_owned(),
+                    next_deadline: Some(due),
+                    next_deadline_label: Some("Hold the rapid review meeting".to_owned()),
+                    opened_on: date!(2025 - 01 - 02),
+                    updated_at: t.now(),
+                    closed: false,
+                    agencies: Vec::new(),
+                    themes: Vec::new(),
+                },
+                deadlines: Vec::new(),
+                actions: Vec::new(),
+                members: Vec::new(),
+            })
+            .await
+            .expect("projection");
+    }
+}
+
+#[tokio::test]
+async fn the_dashboard_of_a_thousand_cases_is_paged_and_small() {
+    let t = TestApp::spawn().await;
+    thousand_cases(&t).await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let r = t.get("/dashboard", Some(&cookie)).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = body(r).await;
+    eprintln!("the dashboard of 1,000 open cases: {} bytes", html.len());
+    assert!(
+        html.len() < 60 * 1024,
+        "the dashboard is {} bytes",
+        html.len()
+    );
+    assert_contains(&html, "1000 tasks: 1 to 25 shown");
+    assert_contains(&html, ": 1 to 25 of 1000");
+    assert_contains(&html, "aria-label=\"Pages of cases\"");
+    assert_contains(&html, "href=\"/dashboard?page=40\"");
+    // Only the cases on the page are written to the access log as looked at.
+    let entry = t
+        .log()
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.action == "view-dashboard")
+        .expect("logged");
+    assert!(
+        entry.detail.starts_with("25 cases listed"),
+        "{}",
+        entry.detail
+    );
+
+    // The last page; a page past the end is the last one.
+    let last = t.page("/cases?page=40", Some(&cookie)).await;
+    assert_contains(&last, ": 976 to 1000 of 1000");
+    let past = t.page("/cases?page=999", Some(&cookie)).await;
+    assert_contains(&past, ": 976 to 1000 of 1000");
+    // Filters stay in the page links.
+    let filtered = t
+        .page("/cases?stage=rapid-review&page=2", Some(&cookie))
+        .await;
+    assert_contains(&filtered, "href=\"/cases?stage=rapid-review&#38;page=3\"");
+    // Not a number: refused as unreadable, nothing else.
+    assert_eq!(
+        t.get("/cases?page=two", Some(&cookie)).await.status(),
+        StatusCode::BAD_REQUEST
+    );
+}
