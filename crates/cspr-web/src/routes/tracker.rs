@@ -45,7 +45,13 @@ pub struct Filters {
     to_month: String,
     #[serde(default, rename = "to-year")]
     to_year: String,
+    /// The page of actions.
+    #[serde(default)]
+    page: Option<usize>,
 }
+
+/// Actions on one page of the tracker (issue 20).
+pub const PAGE_SIZE: usize = 50;
 
 /// The due periods offered: (value, words).
 const PERIODS: [(&str, &str); 2] = [
@@ -109,6 +115,9 @@ struct TrackerPage {
     rows: Vec<Row>,
     owed: Vec<Owed>,
     total: usize,
+    /// ": 1 to 50 shown" when the actions take more than a page.
+    shown: String,
+    pages: crate::paging::Pages,
     /// (value, words, selected)
     agencies: Vec<(String, String, bool)>,
     themes: Vec<(String, String, bool)>,
@@ -327,8 +336,18 @@ pub async fn index(
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, &p, &f).await?;
+    // 50 actions a page (issue 20); the totals above the table count them all.
+    let total = l.rows.len();
+    let page_no = crate::paging::current(f.page, total, PAGE_SIZE);
+    let owed_all = owed(&l.rows);
+    let mut l = l;
+    l.rows = std::mem::take(&mut l.rows)
+        .into_iter()
+        .skip((page_no - 1) * PAGE_SIZE)
+        .take(PAGE_SIZE)
+        .collect();
     // The rows show case details: the look is written to the access log first (issue 16,
-    // finding 10).
+    // finding 10), for the rows on the page.
     let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
     cspr_app::reader::audit_listing(state.services(), &p, "view-action-tracker", &ids, &source)
         .await?;
@@ -368,8 +387,23 @@ pub async fn index(
     let page = TrackerPage {
         briefing_actions,
         chrome: Chrome::signed_in(&state, &p, "/actions"),
-        owed: owed(&l.rows),
-        total: l.rows.len(),
+        owed: owed_all,
+        total,
+        shown: if total > PAGE_SIZE {
+            let first = (page_no - 1) * PAGE_SIZE + 1;
+            format!(": {first} to {} shown", (page_no * PAGE_SIZE).min(total))
+        } else {
+            String::new()
+        },
+        pages: crate::paging::pages(total, PAGE_SIZE, page_no, |n| {
+            let q = query(&f);
+            match (q.is_empty(), n) {
+                (true, 1) => "/actions".to_owned(),
+                (true, n) => format!("/actions?page={n}"),
+                (false, 1) => format!("/actions?{q}"),
+                (false, n) => format!("/actions?{q}&page={n}"),
+            }
+        }),
         agencies: l
             .agencies
             .iter()

@@ -31,7 +31,25 @@ async fn thousand_cases(t: &TestApp) {
                     themes: Vec::new(),
                 },
                 deadlines: Vec::new(),
-                actions: Vec::new(),
+                // The first 120 cases have an action each.
+                actions: if n < 120 {
+                    vec![cspr_store::ActionRow {
+                        case_id: Uuid::from_u128(0xCA5E_0000 + u128::from(n)),
+                        action_id: Uuid::from_u128(0xAC70_0000 + u128::from(n)),
+                        recommendation: String::new(),
+                        agency: Uuid::from_u128(0xA1).to_string(),
+                        description: format!("Action {n:03}"),
+                        due: Some(due),
+                        status: "not-started".to_owned(),
+                        owner: String::new(),
+                        themes: Vec::new(),
+                        last_progress: None,
+                        completed_on: None,
+                        impact_evidenced_on: None,
+                    }]
+                } else {
+                    Vec::new()
+                },
                 members: Vec::new(),
             })
             .await
@@ -85,5 +103,29 @@ async fn the_dashboard_of_a_thousand_cases_is_paged_and_small() {
     assert_eq!(
         t.get("/cases?page=two", Some(&cookie)).await.status(),
         StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
+async fn the_action_tracker_shows_fifty_actions_a_page() {
+    let t = TestApp::spawn().await;
+    thousand_cases(&t).await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let html = t.page("/actions", Some(&cookie)).await;
+    assert_contains(&html, "120 actions, soonest due first: 1 to 50 shown");
+    assert_contains(&html, "aria-label=\"Pages of actions\"");
+    let last = t.page("/actions?page=3", Some(&cookie)).await;
+    assert_contains(&last, "101 to 120 shown");
+    let entry = t
+        .log()
+        .await
+        .into_iter()
+        .rev()
+        .find(|e| e.action == "view-action-tracker")
+        .expect("logged");
+    assert!(
+        entry.detail.starts_with("20 cases listed"),
+        "{}",
+        entry.detail
     );
 }
