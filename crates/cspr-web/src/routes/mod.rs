@@ -4,7 +4,7 @@
 //! against its own expectations (tests/authz_matrix.rs).
 //!
 //! Route modules by resource; the order in which they use one another (none uses one that uses
-//! it back): `form`, `tracker` and `themes` use no route module (what a person may list is the
+//! it back): `form`, `tracker` and `themes` use no route module (`briefings` none either) (what a person may list is the
 //! policy's `listing_scope`); `evidence` uses `tracker`; `requests` uses `evidence`, `tracker`
 //! and `form`; `contribute` uses `requests`; `cases` uses `requests`, `actions`, `themes` and
 //! `documents`; `meetings` uses `cases`; `account` uses `form` and `signin`; `oidc` uses
@@ -195,21 +195,25 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/library") => get(library::staff),
         ("GET", "/library/{record_id}") => get(library::record),
         ("GET", "/briefings") => get(briefings::index),
-        ("GET", "/briefings/new") => get(briefings::new_form),
-        ("POST", "/briefings/new") => post(briefings::create),
-        ("GET", "/briefings/{briefing_id}") => get(briefings::show),
-        ("GET", "/briefings/{briefing_id}/edit") => get(briefings::edit_form),
-        ("POST", "/briefings/{briefing_id}/edit") => post(briefings::update),
-        ("POST", "/briefings/{briefing_id}/send") => post(briefings::send),
-        ("POST", "/briefings/{briefing_id}/actions") => post(briefings::agree_action),
+        ("GET", "/briefings/new") => get(briefings::edit::new_form),
+        ("POST", "/briefings/new") => post(briefings::edit::create),
+        ("GET", "/briefings/{briefing_id}") => get(briefings::page::show),
+        ("GET", "/briefings/{briefing_id}/edit") => get(briefings::edit::edit_form),
+        ("POST", "/briefings/{briefing_id}/edit") => post(briefings::edit::update),
+        ("POST", "/briefings/{briefing_id}/send") => post(briefings::page::send),
+        ("POST", "/briefings/{briefing_id}/actions") => post(briefings::page::agree_action),
         ("POST", "/briefings/{briefing_id}/actions/{number}/complete") => {
-            post(briefings::complete_action)
+            post(briefings::page::complete_action)
         }
-        ("POST", "/briefings/{briefing_id}/close") => post(briefings::close),
-        ("GET", "/briefings/{briefing_id}/briefing.pdf") => get(briefings::pdf),
-        ("GET", "/briefings/{briefing_id}/briefing.docx") => get(briefings::docx),
-        ("GET", "/briefings/{briefing_id}/agencies/{agency_id}") => get(briefings::answer_form),
-        ("POST", "/briefings/{briefing_id}/agencies/{agency_id}") => post(briefings::answer),
+        ("POST", "/briefings/{briefing_id}/close") => post(briefings::page::close),
+        ("GET", "/briefings/{briefing_id}/briefing.pdf") => get(briefings::files::pdf),
+        ("GET", "/briefings/{briefing_id}/briefing.docx") => get(briefings::files::docx),
+        ("GET", "/briefings/{briefing_id}/agencies/{agency_id}") => {
+            get(briefings::answers::answer_form)
+        }
+        ("POST", "/briefings/{briefing_id}/agencies/{agency_id}") => {
+            post(briefings::answers::answer)
+        }
         ("GET", "/published-reviews/{report_id}/report.pdf") => get(published::pdf),
         ("GET", "/published-reviews/{report_id}") => get(published::improvements),
         ("GET", "/admin") => get(admin::index),
