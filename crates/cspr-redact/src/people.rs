@@ -221,19 +221,8 @@ const FUNCTION_WORDS: &[&str] = &[
     "as",
 ];
 
-const MONTHS_AND_DAYS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
+/// Days and feasts that are calendar words beside the months ([`MONTHS`]).
+const DAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -246,7 +235,7 @@ const MONTHS_AND_DAYS: &[&str] = &[
 ];
 
 pub(crate) fn is_calendar_word(lower: &str) -> bool {
-    MONTHS_AND_DAYS.contains(&lower)
+    MONTHS.contains(&lower) || DAYS.contains(&lower)
 }
 
 /// Record-keeping words the dictionary lacks.
@@ -309,7 +298,8 @@ pub(crate) fn never_a_name_words() -> impl Iterator<Item = &'static str> {
         FUNCTION_WORDS,
         ROLE_WORDS,
         ACRONYMS,
-        MONTHS_AND_DAYS,
+        MONTHS,
+        DAYS,
         TITLES,
     ]
     .into_iter()
