@@ -2,6 +2,9 @@
 //! on its own chain; control characters in its fields are escaped so no entry can forge another
 //! (ASVS 16.4.1). A failed write is an error for the caller, so the read it records fails too.
 
+use std::sync::Arc;
+
+use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::codec::{AccessRowRef, LinkMac, access_hash, escape_log_field, normalise_time};
@@ -37,58 +40,189 @@ fn access_from_row(r: &Row) -> Result<AccessLogRow, StoreError> {
     }))
 }
 
-impl Store {
-    /// Appends an entry to the access log (control characters in its text are escaped).
-    pub async fn log_access(&self, entry: NewAccessEntry) -> Result<(), StoreError> {
-        let at = normalise_time(entry.at)?;
-        let actor = clean(&entry.actor);
-        let action = clean(&entry.action);
-        let detail = clean(&entry.detail);
-        let source_ip = clean(&entry.source_ip);
-        if action.is_empty() {
+/// The most entries one commit writes; more wait for the next.
+const MAX_BATCH: usize = 512;
+
+/// Group commit of the access log. Every read is written to the log before it is shown, and
+/// each write is a transaction that extends the chain; one per request would make concurrent
+/// readers queue on the database's write lock. Instead an entry joins a queue, and whoever holds
+/// the committer's lock writes everything queued in one transaction, then answers each waiting
+/// request with that transaction's result: a read is shown only after its own batch committed,
+/// and a batch that fails fails every read in it.
+pub(crate) struct AccessBatcher {
+    queue: std::sync::Mutex<Vec<Waiting>>,
+    committer: Arc<tokio::sync::Mutex<()>>,
+}
+
+struct Waiting {
+    row: CleanEntry,
+    answer: oneshot::Sender<Result<(), StoreError>>,
+}
+
+/// An entry with its fields escaped and cut, ready to be chained.
+struct CleanEntry {
+    at: time::OffsetDateTime,
+    actor: String,
+    action: String,
+    case_id: Option<Uuid>,
+    detail: String,
+    source_ip: String,
+}
+
+impl CleanEntry {
+    fn new(entry: NewAccessEntry) -> Result<CleanEntry, StoreError> {
+        let row = CleanEntry {
+            at: normalise_time(entry.at)?,
+            actor: clean(&entry.actor),
+            action: clean(&entry.action),
+            case_id: entry.case_id,
+            detail: clean(&entry.detail),
+            source_ip: clean(&entry.source_ip),
+        };
+        if row.action.is_empty() {
             return Err(StoreError::Invalid(
                 "an access-log entry needs an action".into(),
             ));
         }
+        Ok(row)
+    }
+}
 
+impl AccessBatcher {
+    pub(crate) fn new() -> AccessBatcher {
+        AccessBatcher {
+            queue: std::sync::Mutex::new(Vec::new()),
+            committer: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Waiting>> {
+        // A panic while the queue was held cannot leave it half-changed (push and drain only).
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// What each request of a failed batch is told: the committer's error where it can be shared,
+/// otherwise that the log is unavailable (the read is refused either way).
+fn shared_error(error: &StoreError) -> StoreError {
+    match error {
+        StoreError::DiskFull => StoreError::DiskFull,
+        StoreError::WrongMasterKey => StoreError::WrongMasterKey,
+        StoreError::Corrupt(m) => StoreError::Corrupt(m.clone()),
+        StoreError::Invalid(m) => StoreError::Invalid(m.clone()),
+        StoreError::Crypto(m) => StoreError::Crypto(m.clone()),
+        other => StoreError::Unavailable(format!("the access log could not be written: {other}")),
+    }
+}
+
+fn abandoned() -> StoreError {
+    StoreError::Unavailable("the access-log write was abandoned before it committed".into())
+}
+
+impl Store {
+    /// Appends an entry to the access log (control characters in its text are escaped), and
+    /// returns once the batch holding it has committed: with the batch's error if it failed.
+    pub async fn log_access(&self, entry: NewAccessEntry) -> Result<(), StoreError> {
+        let row = CleanEntry::new(entry)?;
+        let (answer, mut answered) = oneshot::channel();
+        self.access_batcher().queue().push(Waiting { row, answer });
+        loop {
+            let turn = Arc::clone(&self.access_batcher().committer)
+                .lock_owned()
+                .await;
+            // A committer answers its whole batch before it lets the lock go, so holding the
+            // lock, this entry is either answered or still queued.
+            match answered.try_recv() {
+                Ok(result) => return result,
+                Err(oneshot::error::TryRecvError::Closed) => return Err(abandoned()),
+                Err(oneshot::error::TryRecvError::Empty) => {}
+            }
+            let batch: Vec<Waiting> = {
+                let mut queue = self.access_batcher().queue();
+                let n = queue.len().min(MAX_BATCH);
+                queue.drain(..n).collect()
+            };
+            // The batch is written by a task of its own, holding the lock, so a request that
+            // goes away mid-commit (its client hung up) does not abandon the others' entries.
+            let store = self.clone();
+            let commit = tokio::spawn(async move {
+                let (rows, answers): (Vec<CleanEntry>, Vec<_>) =
+                    batch.into_iter().map(|w| (w.row, w.answer)).unzip();
+                let result = store.write_access_batch(&rows).await;
+                if let Err(e) = &result {
+                    tracing::error!(error = %e, entries = rows.len(), "access-log batch failed");
+                }
+                for answer in answers {
+                    let _ = answer.send(result.as_ref().map(|_| ()).map_err(shared_error));
+                }
+                drop(turn);
+            });
+            if commit.await.is_err() {
+                return Err(abandoned());
+            }
+        }
+    }
+
+    /// Holds the access log's committer, so entries queue until the guard is dropped (tests
+    /// use it to build a batch of a known size).
+    #[cfg(feature = "testing")]
+    pub async fn hold_access_log(&self) -> tokio::sync::OwnedMutexGuard<()> {
+        Arc::clone(&self.access_batcher().committer)
+            .lock_owned()
+            .await
+    }
+
+    /// How many entries wait for the next access-log commit (tests).
+    #[cfg(feature = "testing")]
+    pub fn queued_access_entries(&self) -> usize {
+        self.access_batcher().queue().len()
+    }
+
+    /// Writes `rows` to the chain in one transaction.
+    async fn write_access_batch(&self, rows: &[CleanEntry]) -> Result<(), StoreError> {
         let mut tx = self.pool().write().await?;
         let mut cx = tx.cx();
-        let head = read_head(&mut cx, Chain::AccessLog, true).await?;
+        let mut head = read_head(&mut cx, Chain::AccessLog, true).await?;
         let chain_keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
-        let seq = head.seq + 1;
-        let hash = access_hash(
-            LinkMac::Keyed(chain_keys.link()),
-            &head.hash,
-            &AccessRowRef {
-                seq,
-                at,
-                actor: &actor,
-                action: &action,
-                case_id: entry.case_id,
-                detail: &detail,
-                source_ip: &source_ip,
-            },
-        );
-        cx.execute(
-            &sql(concat!(
-                "INSERT INTO access_log (",
-                access_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            )),
-            &[
-                Arg::I64(seq),
-                Arg::Time(at),
-                Arg::Text(actor),
-                Arg::Text(action),
-                Arg::OptUuid(entry.case_id),
-                Arg::Text(detail),
-                Arg::Text(source_ip),
-                Arg::Text(head.hash),
-                Arg::Text(hash.clone()),
-            ],
-        )
-        .await?;
-        write_head(&mut cx, Chain::AccessLog, &Head { seq, hash }).await?;
+        for row in rows {
+            let seq = head.seq + 1;
+            let hash = access_hash(
+                LinkMac::Keyed(chain_keys.link()),
+                &head.hash,
+                &AccessRowRef {
+                    seq,
+                    at: row.at,
+                    actor: &row.actor,
+                    action: &row.action,
+                    case_id: row.case_id,
+                    detail: &row.detail,
+                    source_ip: &row.source_ip,
+                },
+            );
+            cx.execute(
+                &sql(concat!(
+                    "INSERT INTO access_log (",
+                    access_cols!(),
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+                )),
+                &[
+                    Arg::I64(seq),
+                    Arg::Time(row.at),
+                    Arg::Text(row.actor.clone()),
+                    Arg::Text(row.action.clone()),
+                    Arg::OptUuid(row.case_id),
+                    Arg::Text(row.detail.clone()),
+                    Arg::Text(row.source_ip.clone()),
+                    Arg::Text(std::mem::take(&mut head.hash)),
+                    Arg::Text(hash.clone()),
+                ],
+            )
+            .await?;
+            head = Head { seq, hash };
+        }
+        write_head(&mut cx, Chain::AccessLog, &head).await?;
         tx.commit().await
     }
 

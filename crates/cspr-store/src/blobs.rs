@@ -118,7 +118,7 @@ impl Store {
             .await?;
         tracing::info!(case = %case_id, "case key destroyed (crypto-shredded)");
         // Best effort: push the old key bytes out of the WAL (SQLite) or dead tuples (PostgreSQL).
-        let mut conn = self.pool().conn().await?;
+        let mut conn = self.pool().write_conn().await?;
         let flushed = conn
             .cx()
             .execute_script(&sql2(

@@ -187,8 +187,16 @@ fn pg_args(args: &[Arg]) -> Result<PgArguments, StoreError> {
 /// The connection pool of one backend.
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    Sqlite(SqlitePools),
     Postgres(PgPool),
+}
+
+/// SQLite's connections: a pool of readers and a pool of one writer (the same single
+/// connection for an in-memory database).
+#[derive(Debug, Clone)]
+pub(crate) struct SqlitePools {
+    pub(crate) read: SqlitePool,
+    pub(crate) write: SqlitePool,
 }
 
 impl Pool {
@@ -196,7 +204,7 @@ impl Pool {
     /// writers queue on the busy timeout instead of failing to upgrade a read lock.
     pub(crate) async fn write(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Sqlite(p) => Tx::Sqlite(p.write.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Pg(p.begin().await?),
         })
     }
@@ -204,7 +212,7 @@ impl Pool {
     /// A read-only transaction that sees one consistent snapshot for all its statements.
     pub(crate) async fn read(&self) -> Result<Tx, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Sqlite(p) => Tx::Sqlite(p.read.begin().await?),
             Pool::Postgres(p) => Tx::Pg(
                 p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                     .await?,
@@ -212,10 +220,18 @@ impl Pool {
         })
     }
 
-    /// One pooled connection, in autocommit mode.
+    /// One pooled connection for reading, in autocommit mode.
     pub(crate) async fn conn(&self) -> Result<Conn, StoreError> {
         Ok(match self {
-            Pool::Sqlite(p) => Conn::Sqlite(p.acquire().await?),
+            Pool::Sqlite(p) => Conn::Sqlite(p.read.acquire().await?),
+            Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
+        })
+    }
+
+    /// The connection for a single-statement write in autocommit mode (SQLite's one writer).
+    pub(crate) async fn write_conn(&self) -> Result<Conn, StoreError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Conn::Sqlite(p.write.acquire().await?),
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
         })
     }

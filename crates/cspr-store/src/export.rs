@@ -806,6 +806,8 @@ impl Store {
             )
             .await?;
         }
+        // The read models came in as rows: listings kept in memory are stale.
+        crate::projections::bump_projection_version(&mut cx).await?;
         tx.commit().await?;
         tracing::info!(rows = rows_seen, "canonical import committed");
         Ok(())

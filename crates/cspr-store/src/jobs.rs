@@ -40,7 +40,7 @@ impl Store {
     ) -> Result<Option<Job>, StoreError> {
         let now = normalise_time(now)?;
         let until = normalise_time(now + lease)?;
-        let mut conn = self.pool().conn().await?;
+        let mut conn = self.pool().write_conn().await?;
         let row = conn
             .cx()
             .fetch_optional(
@@ -76,7 +76,7 @@ impl Store {
 
     /// Marks a claimed job done.
     pub async fn complete_job(&self, id: i64) -> Result<(), StoreError> {
-        let mut conn = self.pool().conn().await?;
+        let mut conn = self.pool().write_conn().await?;
         let changed = conn
             .cx()
             .execute(

@@ -2,7 +2,8 @@
 //! replaced as a whole; every listing is scoped inside its SQL query by partnership and, for
 //! members, by a semi-join on `case_members`, so unscoped rows never leave the database.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use uuid::Uuid;
 
@@ -104,11 +105,13 @@ pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Replaces a case's projection rows inside the caller's transaction.
+/// Replaces a case's projection rows inside the caller's transaction, and moves the read
+/// models' version on (so every process's kept listings are read again).
 pub(crate) async fn write_projection(
     cx: &mut Cx<'_>,
     p: &ProjectionUpdate,
 ) -> Result<(), StoreError> {
+    bump_projection_version(cx).await?;
     let s = &p.summary;
     cx.execute(
         &sql(
@@ -268,7 +271,85 @@ fn sort_actions(rows: &mut [ActionRow]) {
     });
 }
 
+/// Moves the read models' version on, inside the caller's transaction.
+pub(crate) async fn bump_projection_version(cx: &mut Cx<'_>) -> Result<(), StoreError> {
+    cx.execute(
+        &sql("UPDATE projection_version SET version = version + 1 WHERE id = 1"),
+        &[],
+    )
+    .await?;
+    Ok(())
+}
+
+/// A listing of case summaries with the read models' version it was read at.
+type Kept = (i64, Arc<Vec<CaseSummary>>);
+
+/// The case listings a process keeps.
+#[derive(Default)]
+pub(crate) struct SummaryCache {
+    kept: std::sync::Mutex<HashMap<CaseScope, Kept>>,
+}
+
+/// The most listings kept (one per partnership, and one per member who lists their cases).
+const KEPT_LISTINGS: usize = 256;
+
+impl SummaryCache {
+    fn get(&self, scope: CaseScope, version: i64) -> Option<Arc<Vec<CaseSummary>>> {
+        let kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        kept.get(&scope)
+            .filter(|(v, _)| *v == version)
+            .map(|(_, list)| Arc::clone(list))
+    }
+
+    fn put(&self, scope: CaseScope, version: i64, list: Arc<Vec<CaseSummary>>) {
+        let mut kept = self
+            .kept
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if kept.len() >= KEPT_LISTINGS && !kept.contains_key(&scope) {
+            kept.clear();
+        }
+        // Never replace a listing with one read at an older version.
+        if kept.get(&scope).is_none_or(|(v, _)| *v <= version) {
+            kept.insert(scope, (version, list));
+        }
+    }
+}
+
 impl Store {
+    /// The read models' version: moved on by every write of a case's projection.
+    pub async fn projection_version(&self) -> Result<i64, StoreError> {
+        self.pool()
+            .fetch_one(
+                &sql("SELECT version FROM projection_version WHERE id = 1"),
+                &[],
+            )
+            .await?
+            .i64("version")
+    }
+
+    /// [`Store::case_summaries`], served from a listing this process keeps while the read
+    /// models' version has not moved on since it was read: one indexed read instead of every
+    /// summary (the dashboard, the case list and the tracker list a partnership's cases on
+    /// every view). Shared, not copied.
+    pub async fn case_summaries_kept(
+        &self,
+        scope: CaseScope,
+    ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
+        // The version is read first: a write between the two reads leaves a listing newer than
+        // its version, which the next read replaces; never an older one.
+        let version = self.projection_version().await?;
+        if let Some(list) = self.summary_cache().get(scope, version) {
+            return Ok(list);
+        }
+        let list = Arc::new(self.case_summaries(scope).await?);
+        self.summary_cache().put(scope, version, Arc::clone(&list));
+        Ok(list)
+    }
+
     /// Replaces one case's projection outside an append (projection rebuilds).
     pub async fn replace_projection(&self, update: ProjectionUpdate) -> Result<(), StoreError> {
         check_projection(&update)?;

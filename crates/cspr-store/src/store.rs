@@ -11,7 +11,7 @@ use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
-use crate::db::{Arg, Cx, Pool, sql, sql2};
+use crate::db::{Arg, Cx, Pool, SqlitePools, sql, sql2};
 use crate::keys::{Keys, MasterKey};
 use crate::{Backend, StoreError};
 
@@ -22,6 +22,9 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long a caller waits for a free pooled connection.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connections that read a SQLite database at once (besides its one writer).
+const SQLITE_READERS: u32 = 8;
 
 const BAD_URL: &str =
     "The database URL is not valid: use sqlite://PATH/TO/cspr.db or postgres://USER@HOST/DATABASE.";
@@ -35,6 +38,8 @@ pub struct Store {
 struct Inner {
     pool: Pool,
     keys: Keys,
+    access: crate::access::AccessBatcher,
+    summaries: crate::projections::SummaryCache,
 }
 
 impl fmt::Debug for Store {
@@ -71,6 +76,8 @@ impl Store {
             inner: Arc::new(Inner {
                 pool,
                 keys: Keys::derive(&master_key),
+                access: crate::access::AccessBatcher::new(),
+                summaries: crate::projections::SummaryCache::default(),
             }),
         };
         store.check_master_key().await?;
@@ -82,10 +89,10 @@ impl Store {
     pub async fn migrate(&self) -> Result<(), StoreError> {
         self.check_master_key().await?;
         match self.pool() {
-            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await?,
+            Pool::Sqlite(p) => SQLITE_MIGRATIONS.run(&p.write).await?,
             Pool::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await?,
         }
-        let mut conn = self.pool().conn().await?;
+        let mut conn = self.pool().write_conn().await?;
         conn.cx()
             .execute(
                 &sql("INSERT INTO meta (key, value) VALUES ('key_check', $1) ON CONFLICT (key) DO NOTHING"),
@@ -112,7 +119,10 @@ impl Store {
     /// Closes every pooled connection (SQLite checkpoints its WAL); clones stop working.
     pub async fn close(&self) {
         match self.pool() {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite(p) => {
+                p.read.close().await;
+                p.write.close().await;
+            }
             Pool::Postgres(p) => p.close().await,
         }
     }
@@ -123,6 +133,14 @@ impl Store {
 
     pub(crate) fn keys(&self) -> &Keys {
         &self.inner.keys
+    }
+
+    pub(crate) fn access_batcher(&self) -> &crate::access::AccessBatcher {
+        &self.inner.access
+    }
+
+    pub(crate) fn summary_cache(&self) -> &crate::projections::SummaryCache {
+        &self.inner.summaries
     }
 
     /// Fails with `WrongMasterKey` when the database holds another key's check value.
@@ -162,7 +180,7 @@ pub(crate) async fn table_exists(cx: &mut Cx<'_>, name: &str) -> Result<bool, St
 async fn open_sqlite(
     url: &str,
     extra_pragmas: &[(&'static str, String)],
-) -> Result<sqlx::SqlitePool, StoreError> {
+) -> Result<SqlitePools, StoreError> {
     let options =
         SqliteConnectOptions::from_str(url).map_err(|_| StoreError::Config(BAD_URL.into()))?;
     let file = options.get_filename().to_path_buf();
@@ -193,35 +211,55 @@ async fn open_sqlite(
         .busy_timeout(SQLITE_BUSY_TIMEOUT)
         // Freed pages are zeroed, so shredded keys do not linger in the file.
         .pragma("secure_delete", "ON");
-    let pool = if in_memory {
-        // An in-memory database lives as long as one connection to it: keep exactly one.
-        SqlitePoolOptions::new()
+    let connect = |pool: SqlitePoolOptions, options: SqliteConnectOptions| {
+        let file = file.clone();
+        async move {
+            pool.acquire_timeout(ACQUIRE_TIMEOUT)
+                // When SQLite rolls a transaction back by itself (disk full, I/O error) the
+                // driver's own ROLLBACK fails and it goes on believing the connection is inside
+                // a transaction. Such a connection is closed on release instead of poisoning
+                // the pool.
+                .after_release(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.ping().await?;
+                        Ok(!conn.is_in_transaction())
+                    })
+                })
+                .connect_with(options)
+                .await
+                .map_err(|e| match StoreError::from(e) {
+                    StoreError::Database(e) => StoreError::Config(format!(
+                        "The SQLite database {} could not be opened: {e}.",
+                        file.display()
+                    )),
+                    other => other,
+                })
+        }
+    };
+    if in_memory {
+        // An in-memory database lives as long as one connection to it: keep exactly one, for
+        // reading and writing.
+        let one = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)
             .idle_timeout(None)
-            .max_lifetime(None)
-    } else {
-        SqlitePoolOptions::new().max_connections(8)
-    };
-    pool.acquire_timeout(ACQUIRE_TIMEOUT)
-        // When SQLite rolls a transaction back by itself (disk full, I/O error) the driver's
-        // own ROLLBACK fails and it goes on believing the connection is inside a transaction.
-        // Such a connection is closed on release instead of poisoning the pool.
-        .after_release(|conn, _meta| {
-            Box::pin(async move {
-                conn.ping().await?;
-                Ok(!conn.is_in_transaction())
-            })
-        })
-        .connect_with(options)
-        .await
-        .map_err(|e| match StoreError::from(e) {
-            StoreError::Database(e) => StoreError::Config(format!(
-                "The SQLite database {} could not be opened: {e}.",
-                file.display()
-            )),
-            other => other,
-        })
+            .max_lifetime(None);
+        let pool = connect(one, options).await?;
+        return Ok(SqlitePools {
+            read: pool.clone(),
+            write: pool,
+        });
+    }
+    // SQLite has one writer at a time. Writers take their turn in a pool of one connection,
+    // queued in order in the process, instead of each holding a connection and polling on the
+    // busy timeout; readers have a pool of their own and never wait for a writer (WAL).
+    let write = connect(SqlitePoolOptions::new().max_connections(1), options.clone()).await?;
+    let read = connect(
+        SqlitePoolOptions::new().max_connections(SQLITE_READERS),
+        options,
+    )
+    .await?;
+    Ok(SqlitePools { read, write })
 }
 
 async fn open_postgres(url: &str) -> Result<sqlx::PgPool, StoreError> {

@@ -167,7 +167,7 @@ pub struct CaseMember {
 }
 
 /// Which cases a listing may show; applied inside the SQL query.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CaseScope {
     /// Every case of the partnership (partnership team, chair).
     Partnership(Uuid),

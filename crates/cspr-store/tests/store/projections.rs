@@ -7,6 +7,41 @@ use uuid::Uuid;
 use crate::{event, projection};
 
 cspr_store::backend_tests! {
+    // Issue 20: a listing kept in memory is served only while the read models' version stands;
+    // any write of a projection, by this process or another on the same database, moves it on.
+    async fn a_kept_listing_lasts_only_while_no_projection_is_written(db) {
+        let store = db.store().await;
+        let other_process = db.store().await;
+        let p = Uuid::new_v4();
+        let scope = CaseScope::Partnership(p);
+        let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+        store.append(a, p, 0, vec![event("Opened", 1)], Some(projection(a, p, "A", &[])), vec![]).await.unwrap();
+        let v1 = store.projection_version().await.unwrap();
+
+        let first = store.case_summaries_kept(scope).await.unwrap();
+        let again = store.case_summaries_kept(scope).await.unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "read again with nothing written");
+        assert_eq!(*first, store.case_summaries(scope).await.unwrap());
+
+        // An append elsewhere, through another handle on the database.
+        other_process.append(b, p, 0, vec![event("Opened", 1)], Some(projection(b, p, "B", &[])), vec![]).await.unwrap();
+        assert!(store.projection_version().await.unwrap() > v1);
+        let after_append = store.case_summaries_kept(scope).await.unwrap();
+        assert_eq!(after_append.len(), 2);
+
+        // A rebuild's replacement, with no event.
+        let mut closed = projection(a, p, "A", &[]);
+        closed.summary.closed = true;
+        other_process.replace_projection(closed).await.unwrap();
+        let after_rebuild = store.case_summaries_kept(scope).await.unwrap();
+        assert!(after_rebuild.iter().any(|s| s.case_id == a && s.closed));
+
+        // Scopes are kept apart.
+        let member = CaseScope::Member { partnership_id: p, user_id: Uuid::new_v4() };
+        assert!(store.case_summaries_kept(member).await.unwrap().is_empty());
+        assert_eq!(store.case_summaries_kept(scope).await.unwrap().len(), 2);
+    }
+
     async fn listings_are_scoped_by_partnership_and_membership(db) {
         let store = db.store().await;
         let (p1, p2) = (Uuid::new_v4(), Uuid::new_v4());
