@@ -21,19 +21,23 @@ pub struct DemoCase {
     pub stage: Stage,
 }
 
+/// How many cases [`seed`] makes: one of every stage.
+pub const STAGES: u32 = 12;
+
 /// The user the demo's events are recorded against.
 pub const DEMO_ACTOR: UserId = UserId(Uuid::from_u128(0xDE40));
 
 type Script = Vec<(Date, Command)>;
 
 /// Settings for a demo partnership: the default timescales and a review subgroup meeting on the
-/// second Thursday of every month, from a year before `today` to a year after.
+/// second Thursday of every month, from four years before `today` (the demo's history spans
+/// three) to a year after.
 #[must_use]
 pub fn settings(today: Date) -> cspr_domain::settings::Settings {
     let mut meetings = Vec::new();
     let mut month_start =
-        Date::from_calendar_date(today.year() - 1, today.month(), 1).unwrap_or(today);
-    for _ in 0..25 {
+        Date::from_calendar_date(today.year() - 4, today.month(), 1).unwrap_or(today);
+    for _ in 0..61 {
         let mut d = month_start;
         let mut thursdays = 0;
         while thursdays < 2 {
@@ -141,19 +145,22 @@ fn plans() -> Vec<(Stage, Script, usize)> {
     ]
 }
 
-/// Moves every date in a command by `days` (dates travel as "YYYY-MM-DD" strings in JSON) and
-/// gives the case its own reference.
+/// Moves every date in a command by `days` (dates travel as "YYYY-MM-DD" strings in JSON, and
+/// times as such a date, a space and the time of day) and gives the case its own reference.
 fn shifted(cmd: &Command, days: i64, reference: &str) -> Result<Command, AppError> {
     fn walk(v: &mut serde_json::Value, days: i64, reference: &str) {
         match v {
             serde_json::Value::String(s) => {
                 let format = time::macros::format_description!("[year]-[month]-[day]");
-                if s.len() == 10
-                    && let Ok(d) = Date::parse(s, format)
+                let is_time =
+                    s.len() > 11 && s.as_bytes()[10] == b' ' && s.as_bytes()[11].is_ascii_digit();
+                if (s.len() == 10 || is_time)
+                    && let Some(day) = s.get(..10)
+                    && let Ok(d) = Date::parse(day, format)
                     && let Some(moved) = d.checked_add(Duration::days(days))
                     && let Ok(text) = moved.format(format)
                 {
-                    *s = text;
+                    s.replace_range(..10, &text);
                 }
             }
             serde_json::Value::Array(items) => {
@@ -181,15 +188,54 @@ fn shifted(cmd: &Command, days: i64, reference: &str) -> Result<Command, AppErro
 /// # Errors
 /// Store errors; a script that no week's shift can run (a bug in the examples).
 pub async fn seed(app: &App, today: Date) -> Result<Vec<DemoCase>, AppError> {
-    let mut made = Vec::new();
-    for (n, (stage, script, steps)) in plans().into_iter().enumerate() {
-        let steps = &script[..steps];
-        let Some(last) = steps.last().map(|s| s.0) else {
+    seed_cases(app, today, plans().len(), |_| {}).await
+}
+
+/// How far back, in weeks, the demo's extra cases are spread: three reporting years.
+const SPREAD_WEEKS: i64 = 156;
+
+/// Seeds `n` cases: one of every stage first (as [`seed`]), then more of every stage in turn,
+/// each ending a different number of weeks before `today`, spread over three years, so a large
+/// demonstration (`cspr demo --cases N`) has a history as well as a workload. `progress` is
+/// told each case made.
+///
+/// # Errors
+/// Store errors; a script that no week's shift can run (a bug in the examples).
+pub async fn seed_cases(
+    app: &App,
+    today: Date,
+    n: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<Vec<DemoCase>, AppError> {
+    let plans = plans();
+    let mut made = Vec::with_capacity(n);
+    let mut per_year: std::collections::BTreeMap<i32, u32> = std::collections::BTreeMap::new();
+    for i in 0..n {
+        let (stage, script, steps) = &plans[i % plans.len()];
+        let steps = &script[..*steps];
+        let (Some(first), Some(last)) = (steps.first().map(|s| s.0), steps.last().map(|s| s.0))
+        else {
             continue;
         };
-        let reference = format!("CSPR-{}-{:03}", today.year(), n + 1);
-        // End a day or two before today, on the same weekday as in the script.
-        let base_weeks = (today - last).whole_days().div_euclid(7);
+        // The first round ends a day or two before today; later rounds further back, a
+        // different week for each case.
+        let round = i64::try_from(i / plans.len()).unwrap_or(0);
+        let spread = if round == 0 {
+            0
+        } else {
+            (round * 7 + i64::try_from(i % plans.len()).unwrap_or(0) * 11) % SPREAD_WEEKS
+        };
+        let base_weeks = (today - last).whole_days().div_euclid(7) - spread;
+        // The first round is numbered in this year, as the partnership's live cases are; the
+        // others in the year they opened.
+        let year = if round == 0 {
+            today.year()
+        } else {
+            first.saturating_add(Duration::weeks(base_weeks)).year()
+        };
+        let number = per_year.entry(year).or_default();
+        *number += 1;
+        let reference = format!("CSPR-{year}-{number:03}");
         let mut seeded = None;
         for back in 0..12 {
             let days = (base_weeks - back) * 7;
@@ -208,8 +254,9 @@ pub async fn seed(app: &App, today: Date) -> Result<Vec<DemoCase>, AppError> {
         made.push(DemoCase {
             case_id,
             reference,
-            stage,
+            stage: *stage,
         });
+        progress(i + 1);
     }
     Ok(made)
 }

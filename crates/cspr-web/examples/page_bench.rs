@@ -1,19 +1,21 @@
-//! Page-speed benchmark (issue 5): the dashboard with 1,000 cases and the case page of a case
-//! with 1,000 events, served by the real router on loopback.
+//! Page-speed benchmark (issues 5 and 20): the dashboard, a case page of 1,000 events, the
+//! action tracker and a public page, served by the real router on loopback.
 //!
 //! Seeds a fresh SQLite store (in a temporary directory) with the demo agencies and accounts,
-//! 1,000 cases spread over every stage (prefixes of the domain's example scripts) and one case
-//! with at least 1,000 events; signs the partnership team's demo account in; then measures
+//! `BENCH_CASES` cases (default 1,000) made as `cspr demo --cases N` makes them (every stage in
+//! turn, over three years) and one case with at least 1,000 events; signs the partnership
+//! team's demo account in; then measures
 //!
-//! 1. the store reads the two pages rest on, on their own (where the time goes);
+//! 1. the store reads the pages rest on, on their own (where the time goes);
 //! 2. server time in-process: `router.oneshot(request)` timed around each request, body read,
-//!    in wall time and in CPU time of all the process's threads; a 12-event case page,
-//!    `/account` and `/health` alongside, for the fixed costs;
-//! 3. `wrk --latency` on loopback, one connection (no queueing) then four.
+//!    in wall time and in CPU time of all the process's threads; a small case page, `/account`
+//!    and `/health` alongside, for the fixed costs;
+//! 3. `wrk --latency` on loopback at each number of connections in `BENCH_CONNS` (default
+//!    "1,8").
 //!
 //! Run with `cargo run --release -p cspr-web --example page_bench` (needs `wrk` on the PATH
-//! for part 3; without it, part 3 only says so). Figures: docs/PERFORMANCE.md, "Page speed". `BENCH_SECONDS` sets each wrk run's length
-//! (default 10).
+//! for part 3; without it, part 3 only says so). Figures: docs/PERFORMANCE.md, "Page speed".
+//! `BENCH_SECONDS` sets each wrk run's length (default 10).
 #![allow(
     clippy::print_stdout,
     reason = "a benchmark reports on standard output"
@@ -30,9 +32,7 @@ use cspr_app::App;
 use cspr_domain::calendar::Calendar;
 use cspr_domain::case::Command;
 use cspr_domain::case::model::{CaseRole, FamilyContact};
-use cspr_domain::examples::{
-    PARTNERSHIP, local_review_script, name, no_further_action_script, scoping_script, text,
-};
+use cspr_domain::examples::{PARTNERSHIP, local_review_script, name, text};
 use cspr_domain::ids::{CaseId, UserId};
 use cspr_domain::vocab::Relationship;
 use cspr_store::testing::TestDb;
@@ -47,7 +47,7 @@ mod bench;
 
 use bench::{BenchClock, Result};
 
-/// Cases on the dashboard.
+/// Cases on the dashboard, unless `BENCH_CASES` says otherwise.
 const CASES: usize = 1000;
 /// Events in the big case's stream, at least.
 const BIG_EVENTS: u64 = 1000;
@@ -85,21 +85,6 @@ async fn run(app: &App, steps: &[(Date, Command)], reference: &str) -> Result<Ca
         .await?;
     }
     Ok(case_id)
-}
-
-/// Every prefix of every example script: cases at every stage, a few of them closed.
-fn plans() -> Vec<Vec<(Date, Command)>> {
-    let mut plans = Vec::new();
-    for script in [
-        local_review_script(),
-        scoping_script(),
-        no_further_action_script(),
-    ] {
-        for n in 1..=script.len() {
-            plans.push(script[..n].to_vec());
-        }
-    }
-    plans
 }
 
 /// One case at the evidence stage, then family contacts and grants and revocations of access
@@ -317,18 +302,17 @@ async fn main() -> Result<()> {
     )
     .await?;
 
+    let cases: usize = env_or("BENCH_CASES", CASES);
     let seeding = Instant::now();
-    let plans = plans();
-    let mut small = None;
-    for i in 0..CASES - 1 {
-        let plan = &plans[i % plans.len()];
-        let case_id = run(&app, plan, &format!("BENCH-{i:04}")).await?;
-        // A case at the rapid-review stage with a dozen events: the case page's fixed cost.
-        if plan.len() == 12 && small.is_none() {
-            small = Some(case_id);
-        }
-    }
-    let small = small.ok_or("no small case")?;
+    let made =
+        cspr_app::demo::seed_cases(&app, START.date(), cases.saturating_sub(1), |_| {}).await?;
+    // A case at the rapid-review stage: the case page's fixed cost.
+    let small = made
+        .iter()
+        .find(|c| c.stage == cspr_domain::case::Stage::RapidReview)
+        .map(|c| c.case_id)
+        .ok_or("no case at the rapid review")?;
+    let small_events = store.stream_version(small.as_uuid()).await?;
     let (big, events) = big_case(&app).await?;
     let summaries = store
         .case_summaries(CaseScope::Partnership(PARTNERSHIP.as_uuid()))
@@ -339,11 +323,7 @@ async fn main() -> Result<()> {
         summaries.len(),
         seeding.elapsed().as_secs_f64()
     );
-    let small_stage = summaries
-        .iter()
-        .find(|s| s.case_id == small.as_uuid())
-        .map_or_else(String::new, |s| s.stage_label.clone());
-    println!("small case {small}: 12 events, stage {small_stage}");
+    println!("small case {small}: {small_events} events, stage Rapid review");
 
     let state = AppState::new(
         app.clone(),
@@ -357,12 +337,18 @@ async fn main() -> Result<()> {
 
     // Where the time goes: the reads each page makes, outside the router.
     let mut reads = Vec::new();
+    let mut kept = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
         store
             .case_summaries(CaseScope::Partnership(PARTNERSHIP.as_uuid()))
             .await?;
         let summaries_time = t.elapsed();
+        let t = Instant::now();
+        store
+            .case_summaries_kept(CaseScope::Partnership(PARTNERSHIP.as_uuid()))
+            .await?;
+        kept.push(t.elapsed());
         let t = Instant::now();
         let stream = store.load_stream(big.as_uuid()).await?;
         let stream_time = t.elapsed();
@@ -379,6 +365,8 @@ async fn main() -> Result<()> {
     };
     println!("\nreads outside the router (50 each; load {}):", load());
     println!("  store.case_summaries (all cases) {}", col(|r| r.0));
+    kept.sort_unstable();
+    println!("  store.case_summaries_kept        {}", summary(&kept));
     println!("  store.load_stream (big case)     {}", col(|r| r.1));
     println!("  app.load (decode + replay)       {}", col(|r| r.2));
 
@@ -390,6 +378,8 @@ async fn main() -> Result<()> {
         ("GET /dashboard", "/dashboard"),
         ("GET /cases/{big}", case_path.as_str()),
         ("GET /cases/{small}", small_path.as_str()),
+        ("GET /actions", "/actions"),
+        ("GET /published-reviews", "/published-reviews"),
         ("GET /account", "/account"),
         ("GET /health", "/health"),
     ] {
@@ -413,15 +403,22 @@ async fn main() -> Result<()> {
     let addr = listener.local_addr()?;
     let service = router.into_make_service_with_connect_info::<SocketAddr>();
     let server = tokio::spawn(async move { axum::serve(listener, service).await });
-    let secs: u64 = std::env::var("BENCH_SECONDS")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(10);
+    let secs: u64 = env_or("BENCH_SECONDS", 10);
+    let conns: Vec<u32> = std::env::var("BENCH_CONNS")
+        .unwrap_or_else(|_| "1,8".to_owned())
+        .split(',')
+        .filter_map(|n| n.trim().parse().ok())
+        .collect();
     let lua = db_dir_file("wrk-report.lua")?;
     std::fs::write(lua.path(), WRK_LUA)?;
     println!("\nwrk on loopback (http://{addr}), {secs} s each:");
-    for conns in [1, 4] {
-        for path in ["/dashboard", case_path.as_str()] {
+    for conns in conns {
+        for path in [
+            "/dashboard",
+            case_path.as_str(),
+            "/actions",
+            "/published-reviews",
+        ] {
             wrk(
                 lua.path(),
                 &format!("http://{addr}{path}"),
@@ -434,6 +431,14 @@ async fn main() -> Result<()> {
     }
     server.abort();
     Ok(())
+}
+
+/// A number from the environment, or `default`.
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.trim().parse().ok())
+        .unwrap_or(default)
 }
 
 /// A temporary file for wrk's script (removed on drop).

@@ -25,7 +25,7 @@ pub enum Command {
     /// Apply database migrations and exit.
     Migrate,
     /// Seed synthetic cases and one account for each role, for a demonstration (safe to repeat).
-    Demo,
+    Demo(DemoArgs),
     /// Print the current authenticator code of a demo account (made by `demo`), for signing in.
     DemoCode {
         /// The demo account's email address, e.g. team@demo.cspr.invalid.
@@ -72,6 +72,14 @@ pub struct ServeArgs {
     /// Seed demonstration data before serving.
     #[arg(long)]
     pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// How many cases to seed (one of every stage first, then more of each, spread over three
+    /// years), for trying the service or measuring it at scale.
+    #[arg(long, value_name = "N", default_value_t = cspr_app::demo::STAGES, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub cases: u32,
 }
 
 #[derive(Debug, Subcommand)]

@@ -35,6 +35,9 @@ fn words() -> Vec<&'static str> {
     WORDS.lines().filter(|w| !w.is_empty()).collect()
 }
 
+/// The most cases the report lists one by one; beyond it, it counts them by stage.
+const LISTED_CASES: usize = 40;
+
 /// The shortest demo password made.
 const MIN_PASSWORD_CHARS: usize = 20;
 
@@ -55,13 +58,14 @@ pub struct Seeded {
     pub library: usize,
 }
 
-/// Seeds the demo cases (unless the partnership has cases) and the demo accounts (those that
-/// do not exist yet).
+/// Seeds `cases` demo cases (unless the partnership has cases) and the demo accounts (those
+/// that do not exist yet). A progress bar shows on a terminal.
 pub async fn seed(
     store: &Store,
     app: &App,
     partnership: &Partnership,
     now: OffsetDateTime,
+    cases: usize,
 ) -> Result<Seeded, Failure> {
     let existing = store
         .case_summaries(CaseScope::Partnership(partnership.id.as_uuid()))
@@ -69,9 +73,16 @@ pub async fn seed(
         .map_err(|e| store_failure(e, "cannot list the partnership's cases"))?;
     let cases_seeded = existing.is_empty();
     let mut cases: Vec<(String, String)> = if cases_seeded {
-        cspr_app::demo::seed(app, cspr_app::date_in_england(now))
-            .await
-            .map_err(|e| app_failure(e, "cannot seed the demo cases"))?
+        let bar = crate::progress::Progress::new(
+            cases,
+            "seeding {bar:40} {pos}/{len} cases",
+            cases > cspr_app::demo::STAGES as usize,
+        );
+        let made =
+            cspr_app::demo::seed_cases(app, cspr_app::date_in_england(now), cases, bar.updater())
+                .await;
+        bar.finish();
+        made.map_err(|e| app_failure(e, "cannot seed the demo cases"))?
             .into_iter()
             .map(|case| (case.reference, case.stage.label().to_owned()))
             .collect()
@@ -135,9 +146,24 @@ pub fn report(
             ", already there (not seeded again)"
         }
     );
-    let width = seeded.cases.iter().map(|c| c.0.len()).max().unwrap_or(0);
-    for (reference, stage) in &seeded.cases {
-        let _ = writeln!(out, "  {reference:<width$}  {stage}");
+    if seeded.cases.len() > LISTED_CASES {
+        // Too many to list: how many stand at each stage.
+        let mut by_stage: Vec<(&str, usize)> = Vec::new();
+        for (_, stage) in &seeded.cases {
+            match by_stage.iter_mut().find(|(s, _)| *s == stage.as_str()) {
+                Some((_, n)) => *n += 1,
+                None => by_stage.push((stage, 1)),
+            }
+        }
+        let width = by_stage.iter().map(|s| s.0.len()).max().unwrap_or(0);
+        for (stage, n) in by_stage {
+            let _ = writeln!(out, "  {stage:<width$}  {n}");
+        }
+    } else {
+        let width = seeded.cases.iter().map(|c| c.0.len()).max().unwrap_or(0);
+        for (reference, stage) in &seeded.cases {
+            let _ = writeln!(out, "  {reference:<width$}  {stage}");
+        }
     }
     if seeded.library > 0 {
         let _ = writeln!(out);

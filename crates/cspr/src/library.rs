@@ -4,7 +4,6 @@
 //! directory follows. While `cspr serve` holds that index, a search here builds its own copy in
 //! memory from the database, and an import is picked up by the server within minutes.
 
-use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -252,29 +251,16 @@ async fn import(settings: &Settings, file: &Path) -> Result<(), Failure> {
         )));
     }
     let total = records.len();
-    let bar = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new(u64::try_from(total).unwrap_or(u64::MAX));
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("indexing {bar:40} {pos}/{len} reviews")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-        );
-        bar
-    });
-    let shown = bar.clone();
+    let bar = crate::progress::Progress::new(total, "indexing {bar:40} {pos}/{len} reviews", true);
+    let shown = bar.updater();
     let outcome = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
         let services = services(store, settings, false).await?;
-        library::import(&services, records, move |n| {
-            if let Some(bar) = &shown {
-                bar.set_position(u64::try_from(n).unwrap_or(u64::MAX));
-            }
-        })
-        .await
-        .map_err(|e| app_failure(e, "cannot import the reviews"))
+        library::import(&services, records, shown)
+            .await
+            .map_err(|e| app_failure(e, "cannot import the reviews"))
     })
     .await?;
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    bar.finish();
     eprintln!(
         "imported {total} reviews: {} new, {} replaced{}",
         outcome.new,

@@ -13,6 +13,7 @@ mod export;
 mod library;
 mod maintenance;
 mod partnership;
+mod progress;
 mod redact;
 mod serve;
 mod stats;
@@ -59,7 +60,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         match cli.command {
             Command::Serve(args) => serve::run(settings, args, cli.config.as_deref()).await,
             Command::Migrate => maintenance::migrate(&settings).await,
-            Command::Demo => maintenance::demo(&settings, cli.config.as_deref()).await,
+            Command::Demo(args) => maintenance::demo(&settings, cli.config.as_deref(), &args).await,
             Command::DemoCode { email } => maintenance::demo_code(&settings, &email).await,
             Command::Verify(args) => maintenance::verify(&settings, &args).await,
             Command::RotateMasterKey(args) => {

@@ -30,12 +30,17 @@ pub async fn migrate(settings: &Settings) -> Result<(), Failure> {
 
 /// Seeds the demo partnership's cases and accounts (creating the partnership and its settings
 /// when the database has none), then says how to start the service and sign in.
-pub async fn demo(settings: &Settings, config: Option<&Path>) -> Result<(), Failure> {
+pub async fn demo(
+    settings: &Settings,
+    config: Option<&Path>,
+    args: &crate::cli::DemoArgs,
+) -> Result<(), Failure> {
     let (seeded, name) = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
         let now = OffsetDateTime::now_utc();
         let partnership = partnership::resolve(store, settings, true).await?;
         let app = partnership::app(store, settings, &partnership, true, now).await?;
-        let seeded = demo::seed(store, &app, &partnership, now).await?;
+        let cases = usize::try_from(args.cases).unwrap_or(usize::MAX);
+        let seeded = demo::seed(store, &app, &partnership, now, cases).await?;
         Ok((seeded, partnership.name))
     })
     .await?;

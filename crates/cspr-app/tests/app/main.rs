@@ -172,14 +172,20 @@ async fn a_stale_version_is_a_conflict(backend: Backend) {
     assert_eq!(version(&app, case_id).await, 1);
 }
 
-async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backend) {
-    let today = date!(2026 - 11 - 25);
+/// An application on a fresh database with the demo's settings for `today`.
+async fn demo_app(backend: Backend, today: time::Date) -> (TestDb, App) {
     let db = TestDb::new(backend).await;
     let app = App::new(
         db.store().await,
         Calendar::england_and_wales(),
         cspr_app::demo::settings(today),
     );
+    (db, app)
+}
+
+async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backend) {
+    let today = date!(2026 - 11 - 25);
+    let (_db, app) = demo_app(backend, today).await;
     let made = cspr_app::demo::seed(&app, today).await.expect("demo");
     let stages: Vec<Stage> = made.iter().map(|c| c.stage).collect();
     let expected: Vec<Stage> = Stage::ALL
@@ -188,6 +194,7 @@ async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backen
         .filter(|s| *s != Stage::New)
         .collect();
     assert_eq!(stages, expected);
+    assert_eq!(made.len(), cspr_app::demo::STAGES as usize);
     for c in &made {
         let (case, _) = app.load(c.case_id).await.expect("load");
         assert_eq!(case.stage, c.stage, "{}", c.reference);
@@ -204,6 +211,49 @@ async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backen
         .await
         .expect("rebuild");
     assert_eq!(rebuilt, made.len());
+}
+
+/// `cspr demo --cases N`: N cases, every stage in turn, each with its own reference, spread
+/// over three years before today, none dated after it.
+async fn demo_seeds_many_cases_over_three_years(backend: Backend) {
+    let today = date!(2026 - 11 - 25);
+    let (_db, app) = demo_app(backend, today).await;
+    let mut told = Vec::new();
+    let made = cspr_app::demo::seed_cases(&app, today, 40, |n| told.push(n))
+        .await
+        .expect("demo");
+    assert_eq!(made.len(), 40);
+    assert_eq!(told, (1..=40).collect::<Vec<_>>());
+    let per_stage = |stage| made.iter().filter(|c| c.stage == stage).count();
+    assert!(per_stage(Stage::Incident) >= 3 && per_stage(Stage::Closed) >= 3);
+    let mut references: Vec<&str> = made.iter().map(|c| c.reference.as_str()).collect();
+    references.sort_unstable();
+    references.dedup();
+    assert_eq!(references.len(), 40, "references repeat");
+    let summaries = app
+        .store()
+        .case_summaries(cspr_store::CaseScope::Partnership(PARTNERSHIP.as_uuid()))
+        .await
+        .expect("list");
+    assert_eq!(summaries.len(), 40);
+    let opened: Vec<time::Date> = summaries.iter().map(|s| s.opened_on).collect();
+    assert!(opened.iter().all(|d| *d <= today));
+    let earliest = opened.iter().min().copied().expect("cases");
+    assert!(
+        (today - earliest).whole_days() > 365,
+        "the history starts on {earliest}"
+    );
+    // A later case's reference carries the year it opened.
+    for s in &summaries {
+        let year = s.reference.split('-').nth(1).expect("year");
+        let opened_year = s.opened_on.year();
+        assert!(
+            year == opened_year.to_string() || year == today.year().to_string(),
+            "{} opened {}",
+            s.reference,
+            s.opened_on
+        );
+    }
 }
 
 /// A decoded case kept in memory is served only while its stream has not moved on, and never
@@ -257,5 +307,6 @@ on_both!(
     a_refused_command_writes_nothing,
     a_stale_version_is_a_conflict,
     demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them,
+    demo_seeds_many_cases_over_three_years,
     a_kept_copy_never_outlives_a_change_or_a_shred
 );

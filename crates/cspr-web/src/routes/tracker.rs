@@ -162,10 +162,10 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
     let actions = state.store().actions(scope).await?;
     let references: BTreeMap<Uuid, String> = state
         .store()
-        .case_summaries(scope)
+        .case_summaries_kept(scope)
         .await?
-        .into_iter()
-        .map(|s| (s.case_id, s.reference))
+        .iter()
+        .map(|s| (s.case_id, s.reference.clone()))
         .collect();
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let app = state.app();

@@ -129,3 +129,58 @@ async fn the_action_tracker_shows_fifty_actions_a_page() {
         entry.detail
     );
 }
+
+/// How many timeline entries a case page shows.
+fn timeline_items(html: &str) -> usize {
+    html.matches("class=\"moj-timeline__item\"").count()
+}
+
+#[tokio::test]
+async fn the_case_timeline_shows_the_latest_entries_and_pages_of_earlier_ones() {
+    let t = TestApp::spawn().await;
+    let case = t.example("CSPR-2025-900").steps(usize::MAX).await;
+    let total = usize::try_from(t.store.stream_version(case.as_uuid()).await.unwrap()).unwrap();
+    assert!(total > 50, "the worked example has {total} events");
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "team@example.org").await;
+    let href = format!("/cases/{}", case.as_uuid());
+
+    let first = t.page(&href, Some(&cookie)).await;
+    assert_eq!(timeline_items(&first), 25);
+    assert_contains(
+        &first,
+        &format!("Entries 1 to 25 of {total}, newest first."),
+    );
+    assert_contains(&first, "aria-label=\"Pages of the timeline\"");
+    assert_contains(&first, &format!("href=\"{href}?events=2#timeline\""));
+    // The oldest entry, the incident's record, is not on the first page.
+    let oldest = "became aware of a serious incident";
+    assert!(!first.contains(oldest), "the oldest entry on page 1");
+
+    let last_page = total.div_ceil(25);
+    let last = t
+        .page(&format!("{href}?events={last_page}"), Some(&cookie))
+        .await;
+    assert_eq!(timeline_items(&last), total - (last_page - 1) * 25);
+    assert_contains(&last, oldest);
+    assert_contains(
+        &last,
+        &format!("Entries {} to {total} of {total}", (last_page - 1) * 25 + 1),
+    );
+    // A page past the end shows the last one; not a number is refused.
+    let past = t.page(&format!("{href}?events=999"), Some(&cookie)).await;
+    assert_eq!(timeline_items(&past), timeline_items(&last));
+    assert_eq!(
+        t.get(&format!("{href}?events=many"), Some(&cookie))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
+    // Each page is a read of the case, written to the access log.
+    let views = t
+        .case_log(case)
+        .await
+        .into_iter()
+        .filter(|e| e.action == "view-case")
+        .count();
+    assert_eq!(views, 3);
+}

@@ -48,3 +48,28 @@ fn demo_twice_seeds_once() {
     let code = sandbox.ok(&["demo-code", "Admin@Demo.CSPR.invalid"]);
     assert_eq!(code.trim().len(), 6, "{code}");
 }
+
+/// `cspr demo --cases N` seeds N cases for trying the service at scale, and counts them by
+/// stage instead of listing each; a number out of range is refused and writes nothing.
+#[test]
+fn demo_with_a_number_of_cases_seeds_that_many() {
+    let sandbox = Sandbox::new();
+    for bad in ["0", "many", "100001"] {
+        let refused = sandbox.run(&["demo", "--cases", bad]);
+        assert_eq!(refused.status.code(), Some(2), "--cases {bad}");
+    }
+    assert!(
+        !sandbox.db_path().exists(),
+        "a refused command made the database"
+    );
+    let out = sandbox.ok(&["demo", "--cases", "60"]);
+    assert!(out.contains("60 cases, seeded now"), "{out}");
+    // Counted by stage: twelve stages, five cases each.
+    assert!(case_lines(&out).is_empty(), "{out}");
+    assert!(
+        out.contains("  Rapid review") && out.contains("  5\n"),
+        "{out}"
+    );
+    let again = sandbox.ok(&["demo", "--cases", "60"]);
+    assert!(again.contains("60 cases, already there"), "{again}");
+}

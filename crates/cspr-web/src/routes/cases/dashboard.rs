@@ -74,7 +74,7 @@ fn due_words(state: &AppState, due: time::Date) -> (String, bool) {
     (line, n < 0)
 }
 
-fn rows(state: &AppState, summaries: &[CaseSummary]) -> Vec<CaseRow> {
+fn rows(state: &AppState, summaries: &[&CaseSummary]) -> Vec<CaseRow> {
     let mut rows: Vec<(bool, Option<time::Date>, CaseRow)> = summaries
         .iter()
         .filter(|s| !s.closed)
@@ -175,16 +175,15 @@ async fn cases_page(
     dashboard: bool,
 ) -> Result<Response, WebError> {
     use cspr_domain::case::Stage;
-    let all = state.store().case_summaries(scope(p)).await?;
+    let all = state.store().case_summaries_kept(scope(p)).await?;
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let agency = Uuid::parse_str(&filters.agency).ok();
     let year: Option<i32> = filters.year.parse().ok();
-    let summaries: Vec<CaseSummary> = all
+    let summaries: Vec<&CaseSummary> = all
         .iter()
         .filter(|s| filters.stage.is_empty() || s.stage == filters.stage)
         .filter(|s| agency.is_none_or(|a| s.agencies.contains(&a)))
         .filter(|s| year.is_none_or(|y| s.opened_on.year() == y))
-        .cloned()
         .collect();
     let mut years: Vec<i32> = all.iter().map(|s| s.opened_on.year()).collect();
     years.sort_unstable();

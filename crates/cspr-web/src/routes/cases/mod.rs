@@ -79,10 +79,32 @@ impl CaseView {
             .map_or_else(|| "An agency".to_owned(), |a| a.name.clone())
     }
 
+    /// One timeline entry: (date, sentence).
+    fn entry(&self, event: &cspr_domain::case::Event) -> (String, String) {
+        let entry = cspr_domain::timeline::describe(event, &|a| self.agency_name(a));
+        (
+            entry
+                .date
+                .map_or_else(String::new, cspr_domain::words::long_date),
+            entry.text,
+        )
+    }
+
+    /// Page `page` (from 1) of the timeline at `size` entries a page, newest first; only the
+    /// entries shown are described.
+    fn latest(&self, page: usize, size: usize) -> Vec<(String, String)> {
+        self.events
+            .iter()
+            .rev()
+            .skip(page.saturating_sub(1) * size)
+            .take(size)
+            .map(|e| self.entry(e))
+            .collect()
+    }
+
     /// (date, sentence) in event order.
     fn timeline(&self, decisions_only: bool) -> Vec<(String, String)> {
         use cspr_domain::case::Event;
-        let name = |a| self.agency_name(a);
         self.events
             .iter()
             .filter(|e| {
@@ -107,15 +129,7 @@ impl CaseView {
                             | Event::CrossBorderRecorded { .. }
                     )
             })
-            .map(|e| {
-                let entry = cspr_domain::timeline::describe(e, &name);
-                (
-                    entry
-                        .date
-                        .map_or_else(String::new, cspr_domain::words::long_date),
-                    entry.text,
-                )
-            })
+            .map(|e| self.entry(e))
             .collect()
     }
 }

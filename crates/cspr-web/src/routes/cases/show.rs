@@ -38,8 +38,14 @@ struct CasePage {
     actions: Vec<(String, &'static str)>,
     progress: Vec<StageRow>,
     deadlines: Vec<(String, String, String)>,
-    /// (date, text), newest first.
+    /// (date, text), newest first: one page of the timeline.
     timeline: Vec<(String, String)>,
+    /// How many timeline entries there are in all.
+    timeline_total: usize,
+    /// The first entry shown, counted from the newest (1 on the first page).
+    timeline_from: usize,
+    /// The timeline's pages ("earlier events").
+    timeline_pages: crate::paging::Pages,
     children: Vec<(String, String)>,
     agencies: Vec<String>,
     /// (what, since, until or "Continuing", pauses the review)
@@ -140,7 +146,12 @@ pub fn progress(case: &cspr_domain::case::Case) -> Vec<StageRow> {
 #[serde(default)]
 pub struct CaseQuery {
     done: Option<String>,
+    /// The page of the timeline (1, the newest entries, when absent).
+    events: Option<usize>,
 }
+
+/// Timeline entries a page: the latest show first, earlier ones on further pages.
+pub const TIMELINE_PAGE: usize = 25;
 
 /// The case page.
 pub async fn show(
@@ -150,8 +161,13 @@ pub async fn show(
     let view = case_view(&state, &access, &source, "view-case").await?;
     let p = access.principal();
     let case = &view.case;
-    let mut timeline = view.timeline(false);
-    timeline.reverse();
+    let timeline_total = view.events.len();
+    let timeline_page = crate::paging::current(query.events, timeline_total, TIMELINE_PAGE);
+    let timeline = view.latest(timeline_page, TIMELINE_PAGE);
+    let case_href = format!("/cases/{}", access.case_id().as_uuid());
+    let timeline_pages = crate::paging::pages(timeline_total, TIMELINE_PAGE, timeline_page, |n| {
+        format!("{case_href}?events={n}#timeline")
+    });
     let children = case
         .children
         .iter()
@@ -326,6 +342,9 @@ pub async fn show(
         progress: progress(case),
         deadlines: view.deadlines.clone(),
         timeline,
+        timeline_total,
+        timeline_from: (timeline_page - 1) * TIMELINE_PAGE + 1,
+        timeline_pages,
         children,
         agencies,
         processes,
