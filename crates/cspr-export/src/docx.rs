@@ -117,7 +117,8 @@ fn toc_style(level: usize) -> Style {
     style
 }
 
-fn styles(docx: Docx) -> Docx {
+/// Our styles (the chronology shares them).
+pub(crate) fn styles(docx: Docx) -> Docx {
     docx.default_fonts(fonts())
         .default_size(22)
         .add_style(
@@ -260,7 +261,8 @@ fn runs(mut p: Paragraph, parts: &[Inline]) -> Paragraph {
     p
 }
 
-fn footer(title: &str) -> Footer {
+/// "title — Page X of Y" (the chronology shares it).
+pub(crate) fn footer(title: &str) -> Footer {
     let field = |instr: InstrText| {
         Run::new()
             .add_field_char(FieldCharType::Begin, false)

@@ -1,4 +1,4 @@
-//! The DOCX exports, opened as a person would open them: LibreOffice Writer (Debian's
+//! Every DOCX the crate makes, opened as a person would open it: LibreOffice Writer (Debian's
 //! libreoffice-writer-nogui) turns each into a PDF and poppler reads that back. The contents list
 //! the headings, never field code; the headings carry the numbers the PDF export gives them; the
 //! title's lines do not overlap; the first page is drawn. Without LibreOffice these tests fail,
@@ -17,6 +17,7 @@ use super::files::{artefacts, assert_in_order, flat, poppler};
 use cspr_domain::case::Command as CaseCommand;
 use cspr_domain::documents::{DocumentKind, ExportFormat};
 use cspr_domain::report::Section;
+use cspr_export::chronology::{self, Entry};
 use cspr_export::documents::{case_document, render, title_page};
 use cspr_export::{Block, Document};
 use time::macros::date;
@@ -356,4 +357,54 @@ fn a_briefing_opens_in_libreoffice_with_numbered_contents() {
         PARTNERSHIP,
     );
     check_document(&doc, "briefing", 3..=4, 2);
+}
+
+#[test]
+fn the_integrated_chronology_opens_in_libreoffice() {
+    let agencies = [
+        "Northshire Police",
+        "Northshire Integrated Care Board",
+        "Northshire Children's Social Care",
+        "Riverside Primary School",
+    ];
+    let rows: Vec<(String, String)> = (0..60)
+        .map(|i| {
+            (
+                format!("2024-{:02}-{:02}", 1 + i / 28, 1 + i % 28),
+                format!(
+                    "Entry {i}: a home visit; the baby was seen asleep in the cot and the mother \
+                     said the family would move to a new address within the month."
+                ),
+            )
+        })
+        .collect();
+    let entries: Vec<Entry<'_>> = rows
+        .iter()
+        .enumerate()
+        .map(|(i, (date, what))| Entry {
+            date,
+            time: if i % 3 == 0 { "14:30" } else { "" },
+            agency: agencies[i % agencies.len()],
+            what,
+            who: "Health visitor, mother",
+            source: "Case notes",
+            significance: "First sign of a planned move.",
+            analysis: "Nobody asked where the family would go.",
+            key: i % 10 == 0,
+        })
+        .collect();
+    let docx = chronology::to_docx("CSPR-2025-001", &entries).expect("docx");
+    let pdf = libreoffice_pdf(&docx, "chronology");
+    let dates: Vec<String> = rows.iter().map(|(d, _)| d.clone()).collect();
+    let text = assert_text(&pdf, &dates);
+    assert!(
+        text.starts_with("Integrated chronology: case CSPR-2025-001"),
+        "{text}"
+    );
+    // About nine entries a page, in landscape.
+    let count = page_count(&pdf);
+    assert!((5..=9).contains(&count), "chronology: {count} pages");
+    assert!(text.contains("Page 2 of"), "footer: {text}");
+    assert_title_lines_apart(&pdf, "Integrated chronology: case CSPR-2025-001", 1);
+    assert_first_page_drawn(&pdf, "chronology");
 }
