@@ -2,9 +2,10 @@
 # What the tests need, installed when missing (scripts/test.sh and .ci/run call it first):
 # Debian packages (the PostgreSQL server binaries for the store's PostgreSQL runs, Chromium and
 # chromedriver for the browser tests, poppler-utils and Liberation fonts for the PDF tests,
-# Node.js and npm), aiosmtpd from PyPI for the email tests, and the web front end's npm
-# packages. As root it installs what is missing; otherwise it prints the one command to run and
-# fails. apt-get update runs at most once, and only if something has to be installed.
+# LibreOffice Writer for the tests that open every DOCX export, Node.js and npm), aiosmtpd from
+# PyPI for the email tests, and the web front end's npm packages. As root it installs what is
+# missing; otherwise it prints the one command to run and fails. apt-get update runs at most
+# once, and only if something has to be installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
@@ -19,6 +20,7 @@ command -v npm >/dev/null 2>&1 || missing+=(npm)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
 [[ -f /usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf ]] ||
     missing+=(fonts-liberation2)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 
 if ((${#missing[@]} > 0)); then
     if ((EUID != 0)); then

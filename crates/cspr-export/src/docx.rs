@@ -1,19 +1,21 @@
 //! DOCX through docx-rs, with styles we define ourselves so Word and LibreOffice see real
-//! headings: Title, Heading 1 to 3 with outline levels (navigation pane, table of contents),
-//! Normal in Arial 11pt. A title page, a table of contents field and "Page X of Y" footers.
+//! headings: Title, Heading 1 to 3 with outline levels (navigation pane, table of contents) and
+//! Word numbering (1, 1.1, 1.1.1, as the PDF numbers them), Normal in Arial 11pt. A title page,
+//! a table of contents field and "Page X of Y" footers.
 //!
-//! The table of contents is a TOC field whose entries are written from the headings, so
-//! LibreOffice shows them as they are; the field is marked dirty, so Word refills it, page
+//! The table of contents is a TOC field whose result we write ourselves: one entry per heading,
+//! numbered and linked to it, so LibreOffice shows the headings as they are (without page
+//! numbers, which only a layout knows); the field is marked dirty, so Word refills it, page
 //! numbers included, when it opens the file (it asks first).
 
 use std::io::Cursor;
 
 use docx_rs::{
-    AbstractNumbering, BreakType, Docx, FieldCharType, Footer, IndentLevel, InstrNUMPAGES,
-    InstrPAGE, InstrText, Level, LevelJc, LevelOverride, LevelSuffixType, LevelText, LineSpacing,
-    NumberFormat, Numbering, NumberingId, PageMargin, Paragraph, Run, RunFonts, Shading,
-    SpecialIndentType, Start, Style, StyleType, Table, TableCell, TableOfContents, TableRow,
-    WidthType,
+    AbstractNumbering, BreakType, Docx, FieldCharType, Footer, Hyperlink, HyperlinkType,
+    IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText, InstrToC, Level, LevelJc, LevelOverride,
+    LevelSuffixType, LevelText, LineSpacing, LineSpacingType, NumberFormat, Numbering, NumberingId,
+    PageMargin, Paragraph, Run, RunFonts, Shading, SpecialIndentType, Start, Style, StyleType, Tab,
+    TabLeaderType, TabValueType, Table, TableCell, TableRow, WidthType,
 };
 
 use crate::ExportError;
@@ -32,9 +34,13 @@ const MARGIN: i32 = 1_417;
 const MARGIN_BOTTOM: i32 = 1_701;
 const TEXT_WIDTH: usize = 9_072;
 
-const HEADING_NUMBERING: usize = 1;
+// docx-rs always writes an abstract numbering 1 and a numbering 1 of its own: ours start at 2.
 const BULLET_NUMBERING: usize = 2;
 const DECIMAL_ABSTRACT: usize = 3;
+const HEADING_NUMBERING: usize = 4;
+/// The space each heading level gives its number ("1", "1.1", "1.1.1"), in twips; the heading's
+/// text starts after it, and so does a wrapped second line.
+const NUMBER_WIDTH: [i32; 3] = [567, 709, 851];
 /// Each numbered list gets its own numbering instance from here on, so each starts at 1.
 const FIRST_LIST_NUMBERING: usize = 10;
 
@@ -44,6 +50,14 @@ fn fonts() -> RunFonts {
         .hi_ansi(FONT)
         .cs(FONT)
         .east_asia(FONT)
+}
+
+/// Line spacing as a multiple of single spacing (240 = single). The rule is written out: without
+/// it LibreOffice takes the height as exact, and a line of large text overlaps the next.
+fn proportional(line: i32) -> LineSpacing {
+    LineSpacing::new()
+        .line(line)
+        .line_rule(LineSpacingType::Auto)
 }
 
 fn heading_style(level: usize, size_half_points: usize, before: u32) -> Style {
@@ -57,7 +71,7 @@ fn heading_style(level: usize, size_half_points: usize, before: u32) -> Style {
         .size(size_half_points)
         .color(INK)
         .fonts(fonts())
-        .line_spacing(LineSpacing::new().before(before).after(120))
+        .line_spacing(proportional(240).before(before).after(120))
         // Word counts outline levels from 0.
         .outline_lvl(level - 1);
     style.paragraph_property = style
@@ -71,8 +85,11 @@ fn heading_style(level: usize, size_half_points: usize, before: u32) -> Style {
     style
 }
 
+/// A contents entry: its number hangs in the space the heading gives it, one step in per
+/// level; the page number Word adds sits at the right margin after dots.
 fn toc_style(level: usize) -> Style {
-    let indent = i32::try_from((level - 1) * 440).unwrap_or(0);
+    let step = i32::try_from((level - 1) * 284).unwrap_or(0);
+    let number = NUMBER_WIDTH[level - 1];
     let mut style = Style::new(format!("ToC{level}"), StyleType::Paragraph)
         .name(format!("toc {level}"))
         .based_on("Normal")
@@ -85,11 +102,23 @@ fn toc_style(level: usize) -> Style {
         );
     style.paragraph_property = style
         .paragraph_property
-        .indent(Some(indent), None, None, None);
+        .indent(
+            Some(step + number),
+            Some(SpecialIndentType::Hanging(number)),
+            None,
+            None,
+        )
+        .add_tab(
+            Tab::new()
+                .val(TabValueType::Right)
+                .leader(TabLeaderType::Dot)
+                .pos(TEXT_WIDTH),
+        );
     style
 }
 
-fn styles(docx: Docx) -> Docx {
+/// Our styles (the chronology shares them).
+pub(crate) fn styles(docx: Docx) -> Docx {
     docx.default_fonts(fonts())
         .default_size(22)
         .add_style(
@@ -98,7 +127,7 @@ fn styles(docx: Docx) -> Docx {
                 .q_format(true)
                 .fonts(fonts())
                 .size(22)
-                .line_spacing(LineSpacing::new().after(160).line(276)),
+                .line_spacing(proportional(276).after(160)),
         )
         .add_style(
             Style::new("Title", StyleType::Paragraph)
@@ -110,7 +139,9 @@ fn styles(docx: Docx) -> Docx {
                 .bold()
                 .size(52)
                 .color(INK)
-                .line_spacing(LineSpacing::new().before(0).after(240).line(240)),
+                // 1.2 lines: the glyphs of one line (ascent and descent, 1.3 em in Liberation
+                // Sans) stay clear of the next line's.
+                .line_spacing(proportional(288).before(0).after(240)),
         )
         .add_style(
             Style::new("Subtitle", StyleType::Paragraph)
@@ -158,12 +189,13 @@ fn styles(docx: Docx) -> Docx {
             Style::new("TableText", StyleType::Paragraph)
                 .name("Table Text")
                 .based_on("Normal")
-                .line_spacing(LineSpacing::new().before(40).after(40).line(240)),
+                .line_spacing(proportional(240).before(40).after(40)),
         )
 }
 
 fn numberings(docx: Docx) -> Docx {
-    let heading = (0..3).fold(AbstractNumbering::new(HEADING_NUMBERING), |a, i| {
+    // 1, 1.1, 1.1.1: each level linked to its heading style, as Word links them.
+    let mut heading = (0..3).fold(AbstractNumbering::new(HEADING_NUMBERING), |a, i| {
         let text = (1..=i + 1)
             .map(|n| format!("%{n}"))
             .collect::<Vec<_>>()
@@ -178,9 +210,16 @@ fn numberings(docx: Docx) -> Docx {
             )
             .paragraph_style(format!("Heading{}", i + 1))
             .suffix(LevelSuffixType::Tab)
-            .indent(Some(720), Some(SpecialIndentType::Hanging(720)), None, None),
+            .indent(
+                Some(NUMBER_WIDTH[i]),
+                Some(SpecialIndentType::Hanging(NUMBER_WIDTH[i])),
+                None,
+                None,
+            ),
         )
     });
+    // Without it Word may take the list for a one-level one.
+    heading.multi_level_type = Some("multilevel".to_owned());
     // A list's three nesting levels, each indented a further quarter inch.
     let list = |id: usize, format: &str, text: fn(usize) -> String| {
         (0..3).fold(AbstractNumbering::new(id), |a, i| {
@@ -222,7 +261,8 @@ fn runs(mut p: Paragraph, parts: &[Inline]) -> Paragraph {
     p
 }
 
-fn footer(title: &str) -> Footer {
+/// "title — Page X of Y" (the chronology shares it).
+pub(crate) fn footer(title: &str) -> Footer {
     let field = |instr: InstrText| {
         Run::new()
             .add_field_char(FieldCharType::Begin, false)
@@ -348,6 +388,99 @@ fn patch(part: &mut Vec<u8>, f: impl FnOnce(String) -> String) {
     };
 }
 
+/// A heading as the contents list it.
+struct Heading {
+    /// 1 to 3.
+    level: usize,
+    /// "1", "1.1", "1.1.1": what Word's numbering shows before the heading.
+    number: String,
+    text: String,
+    /// Its bookmark's id, counted from 1.
+    id: usize,
+}
+
+impl Heading {
+    /// Word names the bookmarks of its contents entries `_Toc…`; the underscore hides them from
+    /// the bookmark list.
+    fn bookmark(&self) -> String {
+        format!("_Toc{:08}", self.id)
+    }
+}
+
+/// The headings of the body, numbered as the heading numbering counts them (levels never skip
+/// in normalised blocks).
+fn headings(blocks: &[Block]) -> Vec<Heading> {
+    let mut counters = [0usize; 3];
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, text } => Some((usize::from(*level).clamp(1, 3), text)),
+            _ => None,
+        })
+        .enumerate()
+        .map(|(i, (level, text))| {
+            counters[level - 1] += 1;
+            counters[level..].fill(0);
+            Heading {
+                level,
+                number: counters[..level]
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join("."),
+                text: text.clone(),
+                id: i + 1,
+            }
+        })
+        .collect()
+}
+
+/// The contents: a TOC field over heading levels 1 to 3 whose result is one paragraph per
+/// heading (its number, a tab, its text, linked to its bookmark). Each field character has a
+/// run of its own, as Word writes them, and the field ends in the last entry. Marked dirty, so
+/// Word rebuilds it with page numbers when it opens the file.
+fn contents(headings: &[Heading]) -> Vec<Paragraph> {
+    let field = |kind| Run::new().add_field_char(kind, false);
+    let begin = [
+        Run::new().add_field_char(FieldCharType::Begin, true),
+        Run::new().add_instr_text(InstrText::TOC(
+            InstrToC::new()
+                .heading_styles_range(1, 3)
+                .hyperlink()
+                .hide_tab_and_page_numbers_in_webview()
+                .use_applied_paragraph_line_level(),
+        )),
+        field(FieldCharType::Separate),
+    ];
+    if headings.is_empty() {
+        let p = begin
+            .into_iter()
+            .fold(Paragraph::new().style("ToC1"), Paragraph::add_run);
+        return vec![p.add_run(field(FieldCharType::End))];
+    }
+    let last = headings.len() - 1;
+    headings
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let mut p = Paragraph::new().style(&format!("ToC{}", h.level));
+            if i == 0 {
+                p = begin.clone().into_iter().fold(p, Paragraph::add_run);
+            }
+            p = p.add_hyperlink(
+                Hyperlink::new(h.bookmark(), HyperlinkType::Anchor)
+                    .add_run(Run::new().add_text(&h.number))
+                    .add_run(Run::new().add_tab())
+                    .add_run(Run::new().add_text(&h.text)),
+            );
+            if i == last {
+                p = p.add_run(field(FieldCharType::End));
+            }
+            p
+        })
+        .collect()
+}
+
 /// The document as a DOCX file.
 ///
 /// # Errors
@@ -404,31 +537,33 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, ExportError> {
     docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
 
     // Contents.
-    let mut toc = TableOfContents::new()
-        .heading_styles_range(1, 3)
-        .alias("Table of contents")
-        .hyperlink()
-        .auto()
-        .dirty()
-        .add_before_paragraph(
-            Paragraph::new()
-                .style("TOCHeading")
-                .add_run(Run::new().add_text("Contents")),
-        );
-    toc.page_ref_placeholder = Some(String::new());
-    docx = docx
-        .add_table_of_contents(toc)
-        .add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
+    let blocks = doc.normalised_blocks();
+    let headings = headings(&blocks);
+    docx = docx.add_paragraph(
+        Paragraph::new()
+            .style("TOCHeading")
+            .add_run(Run::new().add_text("Contents")),
+    );
+    for entry in contents(&headings) {
+        docx = docx.add_paragraph(entry);
+    }
+    docx = docx.add_paragraph(Paragraph::new().add_run(Run::new().add_break(BreakType::Page)));
 
     let mut next_list = FIRST_LIST_NUMBERING;
-    for block in doc.normalised_blocks() {
+    let mut next_heading = headings.iter();
+    for block in blocks {
         match block {
             Block::Heading { level, text } => {
-                docx = docx.add_paragraph(
-                    Paragraph::new()
-                        .style(&format!("Heading{level}"))
-                        .add_run(Run::new().add_text(text)),
-                );
+                let p = Paragraph::new().style(&format!("Heading{level}"));
+                let run = Run::new().add_text(text);
+                // The contents entry links to the heading through its bookmark.
+                docx = docx.add_paragraph(match next_heading.next() {
+                    Some(h) => p
+                        .add_bookmark_start(h.id, h.bookmark())
+                        .add_run(run)
+                        .add_bookmark_end(h.id),
+                    None => p.add_run(run),
+                });
             }
             Block::Paragraph(parts) => docx = docx.add_paragraph(runs(Paragraph::new(), &parts)),
             Block::BulletList(items) => {
@@ -461,6 +596,9 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, ExportError> {
         }
     }
 
+    // The headings are numbered through their styles alone, which docx-rs does not see: it
+    // links the numbering part only for numbered paragraphs.
+    docx.document_rels.has_numberings = true;
     let mut xml = docx.build();
     xml.doc_props.core = core_properties(doc);
     // The language of the text, for spelling and for screen readers.
@@ -475,11 +613,6 @@ pub fn to_docx(doc: &Document) -> Result<Vec<u8>, ExportError> {
             &format!("{lang}</w:rPr></w:rPrDefault>"),
             1,
         )
-    });
-    // docx-rs puts the contents' page-number tab stop at 80000 twips, far off the page; put it
-    // at the right margin, where Word's own contents put it.
-    patch(&mut xml.document, |document| {
-        document.replace("w:pos=\"80000\"", &format!("w:pos=\"{TEXT_WIDTH}\""))
     });
     let mut out = Cursor::new(Vec::new());
     xml.pack(&mut out)

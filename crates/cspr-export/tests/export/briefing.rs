@@ -15,7 +15,7 @@ fn t(s: &str) -> NonEmptyText {
     NonEmptyText::parse(s).expect("text")
 }
 
-fn briefing() -> Briefing {
+pub(super) fn briefing() -> Briefing {
     let calendar = examples::calendar();
     let mut events = Vec::new();
     let mut run = |today, cmd| {
@@ -93,7 +93,7 @@ fn briefing() -> Briefing {
     replay(&events).expect("briefing")
 }
 
-fn name(a: AgencyId) -> String {
+pub(super) fn name(a: AgencyId) -> String {
     if a == POLICE {
         "Northshire Police"
     } else {

@@ -15,7 +15,7 @@ use cspr_domain::ids::{AgencyId, UserId};
 use cspr_export::documents::{case_document, file_name, render, title_page};
 use time::macros::date;
 
-fn names() -> HashMap<AgencyId, String> {
+pub(super) fn names() -> HashMap<AgencyId, String> {
     [
         (POLICE, "Northshire Police"),
         (HEALTH, "Northshire Integrated Care Board"),
@@ -28,7 +28,7 @@ fn names() -> HashMap<AgencyId, String> {
 }
 
 /// The worked example case, run up to (not including) the first step `stop` picks.
-fn case_before(stop: impl Fn(&Command) -> bool) -> Case {
+pub(super) fn case_before(stop: impl Fn(&Command) -> bool) -> Case {
     let calendar = examples::calendar();
     let settings = examples::settings();
     let mut case = Case::default();

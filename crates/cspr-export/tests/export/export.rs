@@ -176,7 +176,9 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
         "six sections, in order, as Heading 1"
     );
     assert!(paras.iter().any(|(s, _)| s == "Title"), "title paragraph");
-    // The contents: a TOC field over heading levels 1-3 with an entry per section.
+    // The contents: a TOC field over heading levels 1-3 with an entry per section, numbered as
+    // the sections are, each linked to its heading's bookmark; no nested content control
+    // (LibreOffice shows the field code when there is one).
     assert!(
         document.contains("TOC \\o &quot;1-3&quot;") || document.contains("TOC \\o \"1-3\""),
         "TOC field"
@@ -187,10 +189,49 @@ fn docx_has_heading_styles_contents_footer_and_properties() {
         .map(|(_, t)| t.as_str())
         .filter(|t| !t.is_empty())
         .collect();
-    assert_eq!(toc_entries, headings(), "contents entries");
+    let numbered: Vec<String> = headings()
+        .iter()
+        .enumerate()
+        .map(|(i, h)| format!("{}{h}", i + 1))
+        .collect();
+    assert_eq!(
+        toc_entries, numbered,
+        "contents entries: number, then heading"
+    );
+    assert!(!document.contains("<w:sdt"), "no content control");
     assert!(
-        !document.contains("w:pos=\"80000\""),
-        "contents tab stop on the page"
+        document.contains("<w:hyperlink w:anchor=\"_Toc00000001\"")
+            && document.contains("<w:bookmarkStart w:id=\"1\" w:name=\"_Toc00000001\""),
+        "entries linked to their headings"
+    );
+    // The headings are numbered by Word's numbering: a multi-level list of our own (docx-rs
+    // has numbering 1), its levels linked to the heading styles, the part linked to the
+    // document even though no paragraph but a heading is numbered.
+    let rels = unzip(&docx, "word/_rels/document.xml.rels");
+    assert!(rels.contains("Target=\"numbering.xml\""), "{rels}");
+    let numbering = unzip(&docx, "word/numbering.xml");
+    let heading_list = numbering
+        .split("<w:abstractNum ")
+        .find(|a| a.contains("<w:pStyle w:val=\"Heading1\""))
+        .expect("heading numbering");
+    assert!(
+        !heading_list.starts_with("w:abstractNumId=\"1\""),
+        "{heading_list}"
+    );
+    assert!(heading_list.contains("multilevel"), "{heading_list}");
+    for (level, text) in [("Heading2", "%1.%2"), ("Heading3", "%1.%2.%3")] {
+        assert!(heading_list.contains(&format!("<w:lvlText w:val=\"{text}\"")));
+        assert!(heading_list.contains(&format!("<w:pStyle w:val=\"{level}\"")));
+    }
+    // Every line height is a multiple of single spacing: LibreOffice takes a bare w:line as an
+    // exact height.
+    assert!(
+        styles
+            .split("<w:spacing ")
+            .skip(1)
+            .map(|s| s.split("/>").next().unwrap_or_default())
+            .all(|attrs| !attrs.contains("w:line=\"") || attrs.contains("w:lineRule=\"auto\"")),
+        "line rule"
     );
     // Lists and the recommendations table.
     assert!(document.contains("<w:numId w:val=\"2\""), "bullets");

@@ -9,6 +9,7 @@ mod briefing;
 mod case_documents;
 mod export;
 mod files;
+mod libreoffice;
 mod props;
 mod public_pdf;
 mod richtext;
