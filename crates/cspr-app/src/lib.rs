@@ -101,8 +101,10 @@ pub struct Actor {
 #[derive(Debug, Clone)]
 pub struct App {
     store: Store,
-    calendar: Calendar,
-    settings: Settings,
+    // Shared, so a copy of the application (one per request, `Services::app`) costs two
+    // reference counts, not a copy of the settings' lists.
+    calendar: Arc<Calendar>,
+    settings: Arc<Settings>,
     cache: Arc<Mutex<LoadCache>>,
     fault: Option<Fault>,
 }
@@ -144,8 +146,8 @@ impl App {
     pub fn new(store: Store, calendar: Calendar, settings: Settings) -> Self {
         Self {
             store,
-            calendar,
-            settings,
+            calendar: Arc::new(calendar),
+            settings: Arc::new(settings),
             cache: Arc::default(),
             fault: None,
         }
@@ -216,13 +218,13 @@ impl App {
 
     /// The working-day calendar.
     #[must_use]
-    pub const fn calendar(&self) -> &Calendar {
+    pub fn calendar(&self) -> &Calendar {
         &self.calendar
     }
 
     /// The settings.
     #[must_use]
-    pub const fn settings(&self) -> &Settings {
+    pub fn settings(&self) -> &Settings {
         &self.settings
     }
 

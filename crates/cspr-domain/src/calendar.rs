@@ -351,9 +351,26 @@ impl Calendar {
     /// Working days in (from, to], for from <= to: weekdays less the bank holidays and closure
     /// days that fall on them, without visiting each day.
     fn count_after_until(&self, from: Date, to: Date) -> i64 {
-        let skipped = self.skipped_between(from, to);
+        if to <= from {
+            return 0;
+        }
+        // As `skipped_between` counts them, without gathering them: a list of every case
+        // counts this for each row.
         let not_weekend = weekdays_through(to) - weekdays_through(from);
-        let other = skipped.bank_holidays.len() + skipped.closure_days.len();
+        let mut cache = YearCache::default();
+        let mut other = 0usize;
+        for year in from.year()..=to.year() {
+            other += cache
+                .year(year)
+                .iter()
+                .filter(|h| h.date > from && h.date <= to && !is_weekend(h.date))
+                .count();
+        }
+        other += self
+            .closure_days
+            .range(after_until(from, to))
+            .filter(|&&d| !is_weekend(d) && cache.on(d).is_none())
+            .count();
         not_weekend - i64::try_from(other).unwrap_or(i64::MAX)
     }
 

@@ -281,20 +281,28 @@ pub(crate) async fn bump_projection_version(cx: &mut Cx<'_>) -> Result<(), Store
     Ok(())
 }
 
-/// A listing of case summaries with the read models' version it was read at.
-type Kept = (i64, Arc<Vec<CaseSummary>>);
+/// A listing with the read models' version it was read at.
+type Kept<T> = (i64, Arc<Vec<T>>);
 
-/// The case listings a process keeps.
-#[derive(Default)]
-pub(crate) struct SummaryCache {
-    kept: std::sync::Mutex<HashMap<CaseScope, Kept>>,
+/// The listings of one kind (case summaries, actions) a process keeps, by scope.
+pub(crate) struct ListingCache<T> {
+    kept: std::sync::Mutex<HashMap<CaseScope, Kept<T>>>,
 }
 
-/// The most listings kept (one per partnership, and one per member who lists their cases).
+impl<T> Default for ListingCache<T> {
+    fn default() -> Self {
+        ListingCache {
+            kept: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// The most listings kept of each kind (one per partnership, and one per member who lists
+/// their cases).
 const KEPT_LISTINGS: usize = 256;
 
-impl SummaryCache {
-    fn get(&self, scope: CaseScope, version: i64) -> Option<Arc<Vec<CaseSummary>>> {
+impl<T> ListingCache<T> {
+    fn get(&self, scope: CaseScope, version: i64) -> Option<Arc<Vec<T>>> {
         let kept = self
             .kept
             .lock()
@@ -304,7 +312,7 @@ impl SummaryCache {
             .map(|(_, list)| Arc::clone(list))
     }
 
-    fn put(&self, scope: CaseScope, version: i64, list: Arc<Vec<CaseSummary>>) {
+    fn put(&self, scope: CaseScope, version: i64, list: Arc<Vec<T>>) {
         let mut kept = self
             .kept
             .lock()
@@ -317,6 +325,13 @@ impl SummaryCache {
             kept.insert(scope, (version, list));
         }
     }
+}
+
+/// The listings kept in memory: case summaries and actions.
+#[derive(Default)]
+pub(crate) struct KeptListings {
+    summaries: ListingCache<CaseSummary>,
+    actions: ListingCache<ActionRow>,
 }
 
 impl Store {
@@ -339,14 +354,34 @@ impl Store {
         &self,
         scope: CaseScope,
     ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
+        let read = self.case_summaries(scope);
+        self.kept(&self.kept_listings().summaries, scope, read)
+            .await
+    }
+
+    /// [`Store::actions`], kept in memory as [`Store::case_summaries_kept`] keeps listings (the
+    /// action tracker reads every action in scope on every view).
+    pub async fn actions_kept(&self, scope: CaseScope) -> Result<Arc<Vec<ActionRow>>, StoreError> {
+        let read = self.actions(scope);
+        self.kept(&self.kept_listings().actions, scope, read).await
+    }
+
+    /// The listing kept in `cache` for `scope` at the current version, or `read` (which runs
+    /// only when awaited) kept at it.
+    async fn kept<T>(
+        &self,
+        cache: &ListingCache<T>,
+        scope: CaseScope,
+        read: impl Future<Output = Result<Vec<T>, StoreError>>,
+    ) -> Result<Arc<Vec<T>>, StoreError> {
         // The version is read first: a write between the two reads leaves a listing newer than
         // its version, which the next read replaces; never an older one.
         let version = self.projection_version().await?;
-        if let Some(list) = self.summary_cache().get(scope, version) {
+        if let Some(list) = cache.get(scope, version) {
             return Ok(list);
         }
-        let list = Arc::new(self.case_summaries(scope).await?);
-        self.summary_cache().put(scope, version, Arc::clone(&list));
+        let list = Arc::new(read.await?);
+        cache.put(scope, version, Arc::clone(&list));
         Ok(list)
     }
 

@@ -39,7 +39,7 @@ struct Inner {
     pool: Pool,
     keys: Keys,
     access: crate::access::AccessBatcher,
-    summaries: crate::projections::SummaryCache,
+    listings: crate::projections::KeptListings,
 }
 
 impl fmt::Debug for Store {
@@ -77,7 +77,7 @@ impl Store {
                 pool,
                 keys: Keys::derive(&master_key),
                 access: crate::access::AccessBatcher::new(),
-                summaries: crate::projections::SummaryCache::default(),
+                listings: crate::projections::KeptListings::default(),
             }),
         };
         store.check_master_key().await?;
@@ -139,8 +139,8 @@ impl Store {
         &self.inner.access
     }
 
-    pub(crate) fn summary_cache(&self) -> &crate::projections::SummaryCache {
-        &self.inner.summaries
+    pub(crate) fn kept_listings(&self) -> &crate::projections::KeptListings {
+        &self.inner.listings
     }
 
     /// Fails with `WrongMasterKey` when the database holds another key's check value.

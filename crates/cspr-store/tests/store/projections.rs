@@ -22,12 +22,16 @@ cspr_store::backend_tests! {
         let again = store.case_summaries_kept(scope).await.unwrap();
         assert!(std::sync::Arc::ptr_eq(&first, &again), "read again with nothing written");
         assert_eq!(*first, store.case_summaries(scope).await.unwrap());
+        let actions = store.actions_kept(scope).await.unwrap();
+        assert!(std::sync::Arc::ptr_eq(&actions, &store.actions_kept(scope).await.unwrap()));
+        assert_eq!(actions.len(), 1);
 
         // An append elsewhere, through another handle on the database.
         other_process.append(b, p, 0, vec![event("Opened", 1)], Some(projection(b, p, "B", &[])), vec![]).await.unwrap();
         assert!(store.projection_version().await.unwrap() > v1);
         let after_append = store.case_summaries_kept(scope).await.unwrap();
         assert_eq!(after_append.len(), 2);
+        assert_eq!(store.actions_kept(scope).await.unwrap().len(), 2);
 
         // A rebuild's replacement, with no event.
         let mut closed = projection(a, p, "A", &[]);

@@ -159,7 +159,7 @@ fn may_upload(p: &Principal, agency: &str) -> bool {
 
 async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
     let scope = cspr_app::policy::listing_scope(p);
-    let actions = state.store().actions(scope).await?;
+    let actions = state.store().actions_kept(scope).await?;
     let references: BTreeMap<Uuid, String> = state
         .store()
         .case_summaries_kept(scope)
@@ -204,8 +204,13 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
     all_themes.sort();
     all_themes.dedup();
 
+    // An action names its agency by id: each agency's id as text, once.
+    let agency_names: BTreeMap<String, &str> = agencies
+        .iter()
+        .map(|g| (g.id.to_string(), g.name.as_str()))
+        .collect();
     let rows = actions
-        .into_iter()
+        .iter()
         .filter_map(|a| {
             // A case outside the person's scope never shows, whatever the read model holds.
             let reference = references.get(&a.case_id)?.clone();
@@ -234,22 +239,21 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
                 ),
                 None => (ActionStatus::NotStarted, "No due date recorded".to_owned()),
             };
-            let agency = agencies
-                .iter()
-                .find(|g| g.id.to_string() == a.agency)
-                .map_or_else(|| "An agency".to_owned(), |g| g.name.clone());
+            let agency = agency_names
+                .get(&a.agency)
+                .map_or_else(|| "An agency".to_owned(), |name| (*name).to_owned());
             Some(Row {
                 case_id: a.case_id,
                 action_id: a.action_id,
                 reference,
                 can_upload: may_upload(p, &a.agency) && status.is_open(),
-                agency_id: a.agency,
+                agency_id: a.agency.clone(),
                 agency,
-                description: a.description,
+                description: a.description.clone(),
                 owner: if a.owner.trim().is_empty() {
                     "Not recorded".to_owned()
                 } else {
-                    a.owner
+                    a.owner.clone()
                 },
                 due: a.due,
                 due_text: a
@@ -257,7 +261,7 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
                     .map_or_else(|| "Not set".to_owned(), cspr_domain::words::long_date),
                 status,
                 reason,
-                themes: a.themes,
+                themes: a.themes.clone(),
                 last_progress: a.last_progress,
                 completed_on: a.completed_on,
             })

@@ -29,6 +29,7 @@ pub struct Task {
     href: String,
     what: String,
     reference: String,
+    /// When it is due, in words: drawn only for the tasks of the page shown.
     when: String,
     overdue: bool,
 }
@@ -58,50 +59,57 @@ struct CasesPage {
 }
 
 /// "Due in 3 working days (Fri 14 Mar)", "Due today", "Overdue by 2 working days".
-fn due_words(state: &AppState, due: time::Date) -> (String, bool) {
-    let n = state
-        .app()
-        .calendar()
-        .working_days_between(state.today(), due);
-    let words = cspr_domain::words::working_days(n.abs());
-    let line = if n < 0 {
-        format!("Overdue by {words}")
-    } else if n == 0 {
-        "Due today".to_owned()
-    } else {
-        format!("Due in {words} ({})", cspr_domain::words::short_day(due))
-    };
-    (line, n < 0)
+/// The "due in / overdue" wording of one page, counted on the partnership's calendar from
+/// today (read once for the page, not once a row).
+struct Due {
+    app: cspr_app::App,
+    today: time::Date,
 }
 
-fn rows(state: &AppState, summaries: &[&CaseSummary]) -> Vec<CaseRow> {
-    let mut rows: Vec<(bool, Option<time::Date>, CaseRow)> = summaries
+impl Due {
+    fn of(state: &AppState) -> Due {
+        Due {
+            app: state.app(),
+            today: state.today(),
+        }
+    }
+
+    /// Whether `due` has passed (counted in working days, as the words are).
+    fn overdue(&self, due: time::Date) -> bool {
+        self.app.calendar().working_days_between(self.today, due) < 0
+    }
+
+    /// (the words, whether it is overdue).
+    fn words(&self, due: time::Date) -> (String, bool) {
+        let n = self.app.calendar().working_days_between(self.today, due);
+        let words = cspr_domain::words::working_days(n.abs());
+        let line = if n < 0 {
+            format!("Overdue by {words}")
+        } else if n == 0 {
+            "Due today".to_owned()
+        } else {
+            format!("Due in {words} ({})", cspr_domain::words::short_day(due))
+        };
+        (line, n < 0)
+    }
+}
+
+/// The open cases in the order the list shows them: overdue first, then by the next
+/// deadline, cases without one last. Only the cases of the page shown are then drawn
+/// ([`row`]).
+fn ordered<'s>(due: &Due, summaries: &[&'s CaseSummary]) -> Vec<&'s CaseSummary> {
+    let mut keyed: Vec<(bool, Option<time::Date>, &CaseSummary)> = summaries
         .iter()
         .filter(|s| !s.closed)
         .map(|s| {
-            let deadline = s.next_deadline.map(|due| {
-                let (line, overdue) = due_words(state, due);
-                (
-                    s.next_deadline_label.clone().unwrap_or_default(),
-                    line,
-                    overdue,
-                )
-            });
-            let overdue = deadline.as_ref().is_some_and(|d| d.2);
             (
-                overdue,
+                s.next_deadline.is_some_and(|d| due.overdue(d)),
                 s.next_deadline,
-                CaseRow {
-                    case_id: s.case_id,
-                    reference: s.reference.clone(),
-                    stage: s.stage_label.clone(),
-                    deadline,
-                },
+                *s,
             )
         })
         .collect();
-    // Overdue first, then by the next deadline, cases without one last.
-    rows.sort_by(|a, b| {
+    keyed.sort_by(|a, b| {
         b.0.cmp(&a.0).then_with(|| match (a.1, b.1) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
@@ -109,7 +117,24 @@ fn rows(state: &AppState, summaries: &[&CaseSummary]) -> Vec<CaseRow> {
             (None, None) => std::cmp::Ordering::Equal,
         })
     });
-    rows.into_iter().map(|r| r.2).collect()
+    keyed.into_iter().map(|k| k.2).collect()
+}
+
+/// One case's row of the list.
+fn row(due: &Due, s: &CaseSummary) -> CaseRow {
+    CaseRow {
+        case_id: s.case_id,
+        reference: s.reference.clone(),
+        stage: s.stage_label.clone(),
+        deadline: s.next_deadline.map(|d| {
+            let (line, overdue) = due.words(d);
+            (
+                s.next_deadline_label.clone().unwrap_or_default(),
+                line,
+                overdue,
+            )
+        }),
+    }
 }
 
 /// The dashboard's and the case list's filters.
@@ -179,6 +204,7 @@ async fn cases_page(
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let agency = Uuid::parse_str(&filters.agency).ok();
     let year: Option<i32> = filters.year.parse().ok();
+    let due = Due::of(state);
     let summaries: Vec<&CaseSummary> = all
         .iter()
         .filter(|s| filters.stage.is_empty() || s.stage == filters.stage)
@@ -194,9 +220,10 @@ async fn cases_page(
             .iter()
             .filter(|s| !s.closed && cspr_app::policy::moves_case_on(p.role, &s.stage))
             .map(|s| {
-                let (when, overdue) = s
-                    .next_deadline
-                    .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                let (when, overdue) = s.next_deadline.map_or_else(
+                    || (String::new(), false),
+                    |d| (String::new(), due.overdue(d)),
+                );
                 (
                     s.next_deadline,
                     Task {
@@ -227,9 +254,10 @@ async fn cases_page(
                         .find(|s| s.case_id == a.case_id)
                         .map(|s| s.reference.clone());
                     let Some(reference) = reference else { continue };
-                    let (when, overdue) = a
-                        .due
-                        .map_or_else(|| (String::new(), false), |d| due_words(state, d));
+                    let (when, overdue) = a.due.map_or_else(
+                        || (String::new(), false),
+                        |d| (String::new(), due.overdue(d)),
+                    );
                     tasks.push((
                         a.due,
                         Task {
@@ -258,7 +286,7 @@ async fn cases_page(
                 else {
                     continue;
                 };
-                let (when, overdue) = due_words(state, d.due);
+                let (when, overdue) = (String::new(), due.overdue(d.due));
                 tasks.push((
                     Some(d.due),
                     Task {
@@ -282,12 +310,12 @@ async fn cases_page(
                 .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
                 .then_with(|| a.0.cmp(&b.0))
         });
-        Some(tasks.into_iter().map(|t| t.1).collect::<Vec<Task>>())
+        Some(tasks)
     } else {
         None
     };
     let action = if dashboard { "/dashboard" } else { "/cases" };
-    let all_rows = rows(state, &summaries);
+    let all_rows = ordered(&due, &summaries);
     let total = all_rows.len();
     let page_no = crate::paging::current(filters.page, total, PAGE_SIZE);
     let task_total = tasks.as_ref().map_or(0, Vec::len);
@@ -296,11 +324,18 @@ async fn cases_page(
         .into_iter()
         .skip((page_no - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
+        .map(|s| row(&due, s))
         .collect();
     let tasks: Option<Vec<Task>> = tasks.map(|t| {
         t.into_iter()
             .skip((task_no - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
+            .map(|(d, mut task)| {
+                if let Some(d) = d {
+                    task.when = due.words(d).0;
+                }
+                task
+            })
             .collect()
     });
     // The page shows details of the cases on it (their rows, and the tasks on them): the look
