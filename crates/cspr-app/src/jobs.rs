@@ -514,8 +514,6 @@ pub struct JobRun {
     pub skipped: u64,
     /// Jobs that failed and wait for a retry (or were parked as dead).
     pub failed: u64,
-    /// Daily retention runs done (`crate::retention`).
-    pub retention_runs: u64,
 }
 
 /// A kind of background job on the outbox: a stable kind name, a payload of ids and dates
@@ -585,9 +583,8 @@ pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
     if purged > 0 {
         tracing::info!(files = purged, "expired exports deleted");
     }
-    // Once a day, the retention schedule (keyed by the day, so planning again adds nothing;
-    // counted apart from the emails).
-    crate::retention::enqueue_daily(services).await?;
+    // Once a day, the retention schedule (not an email: it goes through no outbox job).
+    crate::retention::run_daily(services).await;
     let mut world: Option<World> = None;
     for _ in 0..MAX_JOBS_PER_RUN {
         let Some(job) = services
@@ -597,9 +594,7 @@ pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
         else {
             break;
         };
-        let retention = job.kind == crate::retention::RETENTION_JOB;
         match run_job(services, &job, &mut world).await {
-            Ok(_) if retention => run.retention_runs += 1,
             Ok(JobOutcome::Done) => run.sent += 1,
             Ok(JobOutcome::Skipped) => run.skipped += 1,
             Err(why) => {
@@ -734,9 +729,6 @@ async fn run_job(
 ) -> Result<JobOutcome, String> {
     if job.kind == crate::exports::ExportRequest::KIND {
         return crate::exports::run_job(services, job).await;
-    }
-    if job.kind == crate::retention::RETENTION_JOB {
-        return crate::retention::run_job(services, job).await;
     }
     let (key, label, case_id) = match job.kind.as_str() {
         REMINDER_JOB => {

@@ -7,20 +7,16 @@
 
 use cspr_domain::retention::{CaseRetention, Retention, case_retention};
 use cspr_domain::words::long_date;
-use cspr_store::{JobOutcome, NewAccessEntry, OldAccessEntries};
-use serde::{Deserialize, Serialize};
+use cspr_store::{NewAccessEntry, OldAccessEntries};
 use time::{Date, OffsetDateTime, Time};
 use uuid::Uuid;
 
-use crate::jobs::BackgroundJob;
 use crate::{Actor, App, AppError, Services};
 
 /// The access-log action of an erasure's audit record.
 pub const ERASED: &str = "retention-erased";
 /// Who the audit record names as acting: the retention run, not a person.
 pub const ACTOR: &str = "retention-run";
-/// The job kind of the daily run.
-pub const RETENTION_JOB: &str = "retention-run";
 
 /// What kind of record an erasure was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -311,58 +307,51 @@ fn system_actor(now: OffsetDateTime, today: Date) -> Actor {
     }
 }
 
-/// The daily run, as a job on the outbox: one a day, keyed by the day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DailyRun {
-    /// The day it is for.
-    pub day: Date,
+/// The key that records the day's run as done (in the outbox's `job_keys`, with no job).
+#[must_use]
+pub fn daily_key(day: Date) -> String {
+    format!("retention/{day}")
 }
 
-impl BackgroundJob for DailyRun {
-    const KIND: &'static str = RETENTION_JOB;
-    fn key(&self) -> String {
-        format!("retention/{}", self.day)
+/// The daily run, called on every sweep of the job runner ([`crate::jobs::run_jobs`]): the
+/// first sweep of a day runs the schedule and records the day as done; later sweeps that day
+/// do nothing. A failed run is logged and tried again at the next sweep (a run is idempotent:
+/// two processes running it the same day erase each record once). Returns the report of a run
+/// made, `None` when today's run was done already or failed.
+pub async fn run_daily(services: &Services) -> Option<RetentionReport> {
+    let key = daily_key(services.today());
+    let store = services.store();
+    match store.job_key_done(&key).await {
+        Ok(false) => {}
+        Ok(true) => return None,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not tell whether today's retention run was done");
+            return None;
+        }
     }
-}
-
-/// Enqueues today's run unless it was enqueued already; whether it was.
-///
-/// # Errors
-/// Store failures.
-pub async fn enqueue_daily(services: &Services) -> Result<u64, cspr_store::StoreError> {
-    let job = DailyRun {
-        day: services.today(),
-    };
-    services
-        .store()
-        .enqueue_keyed_jobs(job.keyed(services.now()).into_iter().collect())
-        .await
-}
-
-/// Runs a claimed daily job and completes it under its key.
-///
-/// # Errors
-/// Why it failed, for the outbox to retry.
-pub async fn run_job(services: &Services, job: &cspr_store::Job) -> Result<JobOutcome, String> {
-    let daily = DailyRun::read(job)?;
-    let report = run(
+    let ran = run(
         &services.app(),
         services.partnership_id().as_uuid(),
         services.now(),
         false,
         "daily job",
     )
-    .await
-    .map_err(|e| format!("the retention run failed: {e}"))?;
-    tracing::info!(
-        erased = report.erased.len(),
-        held = report.held.len(),
-        "retention run"
-    );
-    services
-        .store()
-        .complete_keyed_job(job.id, &daily.key(), JobOutcome::Done, services.now())
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(JobOutcome::Done)
+    .await;
+    match ran {
+        Ok(report) => {
+            tracing::info!(
+                erased = report.erased.len(),
+                held = report.held.len(),
+                "retention run"
+            );
+            if let Err(e) = store.mark_key_done(&key).await {
+                tracing::warn!(error = %e, "today's retention run was not recorded as done; it runs again at the next sweep");
+            }
+            Some(report)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the retention run failed; it is tried again at the next sweep");
+            None
+        }
+    }
 }

@@ -141,7 +141,6 @@ async fn sweep_periodically(state: AppState) {
                 sent = run.sent,
                 skipped = run.skipped,
                 failed = run.failed,
-                retention_runs = run.retention_runs,
                 "ran jobs"
             ),
             Err(e) => tracing::warn!(error = %e, "running jobs failed"),
