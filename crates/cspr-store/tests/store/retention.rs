@@ -8,7 +8,8 @@ use time::macros::{date, datetime};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
-use crate::{access, event, export_text, imported, projection};
+use crate::published::report;
+use crate::{T0, access, event, export_text, imported, projection};
 
 fn audit(case_id: Option<Uuid>, detail: &str) -> NewAccessEntry {
     NewAccessEntry {
@@ -52,7 +53,60 @@ async fn logged_at(store: &Store, at: OffsetDateTime, n: usize) {
     }
 }
 
+fn link(case_id: Uuid, token_hash: &str, expires_in_days: i64) -> cspr_store::NewPractitionerLink {
+    cspr_store::NewPractitionerLink {
+        id: Uuid::new_v4(),
+        token_hash: token_hash.to_owned(),
+        partnership_id: Uuid::from_u128(0xB1),
+        case_id,
+        form: "scoping-form".to_owned(),
+        email: "sam.practitioner@nhs.example".to_owned(),
+        created_by: Uuid::from_u128(0x7EA),
+        created_at: T0,
+        expires_at: T0 + time::Duration::days(expires_in_days),
+    }
+}
+
 cspr_store::backend_tests! {
+    async fn closed_links_past_their_period_go_with_their_audit_record(db) {
+        let store = db.store().await;
+        let case = Uuid::new_v4();
+        let old = link(case, "old", 14);
+        let recent = link(case, "recent", 60);
+        store.create_link(old.clone()).await.unwrap();
+        store.create_link(recent.clone()).await.unwrap();
+        let partnership = Uuid::from_u128(0xB1);
+        let before = T0 + time::Duration::days(30);
+        let due = store.links_closed_before(partnership, before).await.unwrap();
+        assert_eq!(due.iter().map(|r| r.id).collect::<Vec<_>>(), vec![old.id]);
+        assert!(store.erase_link(old.id, before, audit(Some(case), "link")).await.unwrap());
+        assert!(store.link_by_token_hash("old").await.unwrap().is_none(), "the record and its address are gone");
+        assert!(store.link_by_token_hash("recent").await.unwrap().is_some());
+        assert!(!store.erase_link(recent.id, before, audit(Some(case), "x")).await.unwrap(), "not closed before");
+        let log = store.access_log_for_case(case).await.unwrap();
+        assert_eq!(log.len(), 1, "one audit record, for the one erasure");
+        assert_eq!(log[0].detail, "link");
+    }
+
+    async fn withdrawn_reports_past_their_period_go(db) {
+        let store = db.store().await;
+        let (withdrawn, online) = (Uuid::new_v4(), Uuid::new_v4());
+        store.publish_report(report(withdrawn, "Child A", date!(2025 - 07 - 28))).await.unwrap();
+        store.publish_report(report(online, "Child B", date!(2025 - 07 - 28))).await.unwrap();
+        assert!(store.withdraw_published_report(withdrawn, date!(2025 - 09 - 01)).await.unwrap());
+        let partnership = Uuid::from_u128(0xB1);
+        assert!(store.reports_withdrawn_before(partnership, date!(2025 - 09 - 01)).await.unwrap().is_empty());
+        let due = store.reports_withdrawn_before(partnership, date!(2025 - 09 - 02)).await.unwrap();
+        assert_eq!(due.iter().map(|r| r.case_id).collect::<Vec<_>>(), vec![withdrawn]);
+        assert!(store
+            .erase_withdrawn_report(due[0].id, date!(2025 - 09 - 02), audit(Some(withdrawn), "report"))
+            .await
+            .unwrap());
+        assert!(store.published_report_for_case(withdrawn).await.unwrap().is_none());
+        assert!(store.published_report_for_case(online).await.unwrap().is_some(), "a report online is kept");
+        assert_eq!(store.access_log_for_case(withdrawn).await.unwrap().len(), 1);
+    }
+
     async fn a_case_is_erased_with_its_audit_record(db) {
         let store = db.store().await;
         let case = closed_case(&store, false).await;
