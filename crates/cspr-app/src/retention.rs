@@ -182,53 +182,74 @@ async fn erase_records(
         long_date(schedule.links_erased_before(today)),
         schedule.practitioner_link_days
     );
-    for link in store
+    let links = store
         .links_closed_before(partnership_id, links_before)
-        .await?
-    {
-        let done = dry_run
-            || store
-                .erase_link(
-                    link.id,
-                    links_before,
-                    audit(
-                        Kind::PractitionerLink,
-                        Some(link.case_id),
-                        format!("link {}; {link_why}", link.id),
-                    ),
-                )
-                .await?;
-        if done {
-            report.one(Kind::PractitionerLink, link.case_id, None, &link_why);
-        }
-    }
+        .await?;
     let reports_before = schedule.withdrawn_reports_erased_before(today);
     let report_why = format!(
         "published report withdrawn before {}: kept {} after withdrawal",
         long_date(reports_before),
         years(schedule.withdrawn_report_years)
     );
-    for withdrawn in store
+    let reports = store
         .reports_withdrawn_before(partnership_id, reports_before)
-        .await?
-    {
-        let done = dry_run
-            || store
-                .erase_withdrawn_report(
-                    withdrawn.id,
-                    reports_before,
-                    audit(
-                        Kind::WithdrawnReport,
-                        Some(withdrawn.case_id),
-                        format!("report {}; {report_why}", withdrawn.id),
-                    ),
-                )
-                .await?;
-        if done {
-            report.one(Kind::WithdrawnReport, withdrawn.case_id, None, &report_why);
+        .await?;
+    for (kind, records, why, cutoff) in [
+        (
+            Kind::PractitionerLink,
+            links,
+            link_why,
+            Cutoff::Closed(links_before),
+        ),
+        (
+            Kind::WithdrawnReport,
+            reports,
+            report_why,
+            Cutoff::Withdrawn(reports_before),
+        ),
+    ] {
+        for record in records {
+            let entry = audit(
+                kind,
+                Some(record.case_id),
+                format!("{} {}; {why}", cutoff.noun(), record.id),
+            );
+            if dry_run || cutoff.erase(store, record.id, entry).await? {
+                report.one(kind, record.case_id, None, &why);
+            }
         }
     }
     Ok(())
+}
+
+/// What makes a record past its period, and so how it is erased.
+#[derive(Debug, Clone, Copy)]
+enum Cutoff {
+    /// A practitioner link that closed before this moment.
+    Closed(OffsetDateTime),
+    /// A report withdrawn before this day.
+    Withdrawn(Date),
+}
+
+impl Cutoff {
+    const fn noun(self) -> &'static str {
+        match self {
+            Self::Closed(_) => "link",
+            Self::Withdrawn(_) => "report",
+        }
+    }
+
+    async fn erase(
+        self,
+        store: &cspr_store::Store,
+        id: Uuid,
+        audit: NewAccessEntry,
+    ) -> Result<bool, cspr_store::StoreError> {
+        match self {
+            Self::Closed(before) => store.erase_link(id, before, audit).await,
+            Self::Withdrawn(before) => store.erase_withdrawn_report(id, before, audit).await,
+        }
+    }
 }
 
 /// Access-log entries past their period, from the start of the log.

@@ -291,7 +291,106 @@ async fn the_daily_job_runs_once_a_day(backend: Backend) {
     );
 }
 
+/// A practitioner link that expired on 17 March 2025 and a report withdrawn on 1 September
+/// 2025: with the defaults (90 days, 1 year) the link goes from 16 June 2025 and the report
+/// from 2 September 2026, each with its audit record; a report online stays.
+async fn links_and_withdrawn_reports_go_after_their_periods(backend: Backend) {
+    let (_db, app) = app(backend).await;
+    let case_id = closed_case(&app).await.as_uuid();
+    let store = app.store();
+    let link = cspr_store::NewPractitionerLink {
+        id: Uuid::new_v4(),
+        token_hash: "token".to_owned(),
+        partnership_id: PARTNERSHIP.as_uuid(),
+        case_id,
+        form: "scoping-form".to_owned(),
+        email: "sam@nhs.example".to_owned(),
+        created_by: Uuid::from_u128(7),
+        created_at: datetime!(2025-03-03 09:00 UTC),
+        expires_at: datetime!(2025-03-17 09:00 UTC),
+    };
+    store.create_link(link.clone()).await.expect("link");
+    let report = |case_id| cspr_store::NewPublishedReport {
+        id: Uuid::new_v4(),
+        partnership_id: PARTNERSHIP.as_uuid(),
+        case_id,
+        title: "Child Safeguarding Practice Review: Child A".to_owned(),
+        summary: "How agencies worked together.".to_owned(),
+        themes: Vec::new(),
+        published_on: date!(2025 - 07 - 28),
+        online_until: date!(2026 - 07 - 28),
+        pdf: b"%PDF-1.7 test".to_vec(),
+        improvements: None,
+        body_text: None,
+        age_group: None,
+        created_at: datetime!(2025-07-28 09:00 UTC),
+    };
+    let online = Uuid::new_v4();
+    let withdrawn = report(case_id);
+    let withdrawn_id = withdrawn.id;
+    store.publish_report(withdrawn).await.expect("published");
+    store
+        .publish_report(report(online))
+        .await
+        .expect("published");
+    store
+        .withdraw_published_report(case_id, date!(2025 - 09 - 01))
+        .await
+        .expect("withdrawn");
+    let kinds = |r: &RetentionReport| r.erased.iter().map(|e| e.kind).collect::<Vec<_>>();
+
+    let early = retain(&app, date!(2025 - 06 - 15), false).await;
+    assert!(kinds(&early).is_empty(), "{early:?}");
+    let links = retain(&app, date!(2025 - 06 - 16), false).await;
+    assert_eq!(kinds(&links), vec![Kind::PractitionerLink]);
+    assert!(
+        store
+            .link_by_token_hash("token")
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert!(kinds(&retain(&app, date!(2026 - 09 - 01), false).await).is_empty());
+    let reports = retain(&app, date!(2026 - 09 - 02), false).await;
+    assert_eq!(kinds(&reports), vec![Kind::WithdrawnReport]);
+    assert!(
+        store
+            .published_report_for_case(case_id)
+            .await
+            .expect("read")
+            .is_none()
+    );
+    assert!(
+        store
+            .published_report_for_case(online)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    let details: Vec<String> = store
+        .access_log_for_case(case_id)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|e| e.action == ERASED)
+        .map(|e| e.detail)
+        .collect();
+    assert_eq!(
+        details,
+        vec![
+            format!(
+                "practitioner-link: link {}; practitioner link closed before 18 March 2025: kept 90 days after it closes",
+                link.id
+            ),
+            format!(
+                "withdrawn-report: report {withdrawn_id}; published report withdrawn before 2 September 2025: kept 1 year after withdrawal"
+            ),
+        ]
+    );
+}
+
 on_both!(
+    links_and_withdrawn_reports_go_after_their_periods,
     kept_to_the_last_day_and_erased_the_day_after,
     a_legal_hold_keeps_a_case_until_it_is_lifted,
     a_dry_run_lists_what_would_go_and_changes_nothing,
