@@ -583,6 +583,8 @@ pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
     if purged > 0 {
         tracing::info!(files = purged, "expired exports deleted");
     }
+    // Once a day, the retention schedule (not an email: it goes through no outbox job).
+    crate::retention::run_daily(services).await;
     let mut world: Option<World> = None;
     for _ in 0..MAX_JOBS_PER_RUN {
         let Some(job) = services

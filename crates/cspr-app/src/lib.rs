@@ -25,6 +25,7 @@ mod projection;
 pub mod publication;
 pub mod reader;
 pub mod requests;
+pub mod retention;
 mod services;
 pub mod settings;
 
@@ -170,6 +171,24 @@ impl App {
         self.store.shred_case(case_id.as_uuid()).await?;
         self.forget(case_id);
         Ok(())
+    }
+
+    /// Erases a closed case at the end of its retention period if it is still due
+    /// ([`Store::erase_case`]), and forgets any decoded copy in memory; whether it was erased.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn erase_case(
+        &self,
+        case_id: uuid::Uuid,
+        closed_on: Date,
+        audit: cspr_store::NewAccessEntry,
+    ) -> Result<bool, AppError> {
+        let case_id_typed = CaseId::from_uuid(case_id);
+        self.forget(case_id_typed);
+        let erased = self.store.erase_case(case_id, closed_on, audit).await?;
+        self.forget(case_id_typed);
+        Ok(erased)
     }
 
     fn forget(&self, case_id: CaseId) {

@@ -419,7 +419,9 @@ pub const fn runners(kind: CommandKind) -> &'static [Role] {
         | K::CloseCase
         | K::ReopenCase
         | K::ExplainLateness
-        | K::RecordCrossBorder => TEAM,
+        | K::RecordCrossBorder
+        | K::PlaceLegalHold
+        | K::LiftLegalHold => TEAM,
         K::TriageReferral
         | K::HoldRapidReviewMeeting
         | K::RecordSafetyAction

@@ -36,6 +36,8 @@ pub fn projection(
         opened_on,
         updated_at: actor.now,
         closed: case.closed.is_some(),
+        closed_on: case.closed.as_ref().map(|(on, _)| *on),
+        legal_hold: case.legal_hold.is_some(),
         agencies: case
             .involved_agencies()
             .into_iter()

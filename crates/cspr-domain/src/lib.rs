@@ -17,6 +17,7 @@ pub mod figures;
 pub mod forms;
 pub mod ids;
 pub mod report;
+pub mod retention;
 pub mod settings;
 pub mod timeline;
 pub mod vocab;

@@ -58,6 +58,9 @@ pub struct Settings {
     /// [`crate::forms::default_forms`].
     #[serde(default = "crate::forms::default_forms")]
     pub forms: Vec<crate::forms::FormDefinition>,
+    /// How long each kind of record is kept (the partnership's retention schedule).
+    #[serde(default)]
+    pub retention: crate::retention::Retention,
 }
 
 /// [`Settings`] as read, before [`Settings::check`].
@@ -75,6 +78,8 @@ struct UncheckedSettings {
     themes: Vec<String>,
     #[serde(default = "crate::forms::default_forms")]
     forms: Vec<crate::forms::FormDefinition>,
+    #[serde(default)]
+    retention: crate::retention::Retention,
 }
 
 impl TryFrom<UncheckedSettings> for Settings {
@@ -92,6 +97,7 @@ impl TryFrom<UncheckedSettings> for Settings {
             subgroup_meetings: u.subgroup_meetings,
             themes: u.themes,
             forms: u.forms,
+            retention: u.retention,
         };
         settings.check()?;
         Ok(settings)
@@ -146,6 +152,7 @@ impl Default for Settings {
             subgroup_meetings: Vec::new(),
             themes: default_themes(),
             forms: crate::forms::default_forms(),
+            retention: crate::retention::Retention::default(),
         }
     }
 }
@@ -157,9 +164,12 @@ impl Settings {
     /// ([`NOTIFICATION_WORKING_DAYS`], [`RAPID_REVIEW_WORKING_DAYS`]). Minimums are floors: a
     /// partnership may lengthen them, never shorten them (PROCESS.md, "Counting and dates").
     ///
+    /// Also refuses a retention period out of its range ([`crate::retention::Retention::check`]).
+    ///
     /// # Errors
     /// [`DomainError::Invalid`] on the first field at fault, citing the rule.
     pub fn check(&self) -> Result<(), DomainError> {
+        self.retention.check()?;
         if self.notification_working_days != NOTIFICATION_WORKING_DAYS {
             return Err(DomainError::invalid(
                 "notification_working_days",

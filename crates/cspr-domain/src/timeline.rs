@@ -845,6 +845,10 @@ pub fn describe(event: &Event, agency_name: &dyn Fn(AgencyId) -> String) -> Entr
             let (date, text) = crate::case::paths::describe(e);
             (date, text, None)
         }
+        e @ (Event::LegalHoldPlaced { .. } | Event::LegalHoldLifted { .. }) => {
+            let (date, text) = crate::case::holds::describe(e);
+            (date, text, None)
+        }
     };
     Entry {
         date,

@@ -183,46 +183,7 @@ impl Store {
     /// Writes `rows` to the chain in one transaction.
     async fn write_access_batch(&self, rows: &[CleanEntry]) -> Result<(), StoreError> {
         let mut tx = self.pool().write().await?;
-        let mut cx = tx.cx();
-        let mut head = read_head(&mut cx, Chain::AccessLog, true).await?;
-        let chain_keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
-        for row in rows {
-            let seq = head.seq + 1;
-            let hash = access_hash(
-                LinkMac::Keyed(chain_keys.link()),
-                &head.hash,
-                &AccessRowRef {
-                    seq,
-                    at: row.at,
-                    actor: &row.actor,
-                    action: &row.action,
-                    case_id: row.case_id,
-                    detail: &row.detail,
-                    source_ip: &row.source_ip,
-                },
-            );
-            cx.execute(
-                &sql(concat!(
-                    "INSERT INTO access_log (",
-                    access_cols!(),
-                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-                )),
-                &[
-                    Arg::I64(seq),
-                    Arg::Time(row.at),
-                    Arg::Text(row.actor.clone()),
-                    Arg::Text(row.action.clone()),
-                    Arg::OptUuid(row.case_id),
-                    Arg::Text(row.detail.clone()),
-                    Arg::Text(row.source_ip.clone()),
-                    Arg::Text(std::mem::take(&mut head.hash)),
-                    Arg::Text(hash.clone()),
-                ],
-            )
-            .await?;
-            head = Head { seq, hash };
-        }
-        write_head(&mut cx, Chain::AccessLog, &head).await?;
+        chain_entries(&mut tx.cx(), self.keys(), rows).await?;
         tx.commit().await
     }
 
@@ -258,4 +219,64 @@ impl Store {
             )
             .await
     }
+}
+
+/// Appends entries to the access-log chain inside the caller's transaction (the retention run
+/// writes its audit record in the transaction of the erasure it records).
+pub(crate) async fn append_entries(
+    cx: &mut crate::db::Cx<'_>,
+    keys: &crate::keys::Keys,
+    entries: Vec<NewAccessEntry>,
+) -> Result<(), StoreError> {
+    let rows = entries
+        .into_iter()
+        .map(CleanEntry::new)
+        .collect::<Result<Vec<_>, _>>()?;
+    chain_entries(cx, keys, &rows).await
+}
+
+async fn chain_entries(
+    cx: &mut crate::db::Cx<'_>,
+    keys: &crate::keys::Keys,
+    rows: &[CleanEntry],
+) -> Result<(), StoreError> {
+    let mut head = read_head(cx, Chain::AccessLog, true).await?;
+    let chain_keys = crate::chain::chain_keys(cx, keys).await?;
+    for row in rows {
+        let seq = head.seq + 1;
+        let hash = access_hash(
+            LinkMac::Keyed(chain_keys.link()),
+            &head.hash,
+            &AccessRowRef {
+                seq,
+                at: row.at,
+                actor: &row.actor,
+                action: &row.action,
+                case_id: row.case_id,
+                detail: &row.detail,
+                source_ip: &row.source_ip,
+            },
+        );
+        cx.execute(
+            &sql(concat!(
+                "INSERT INTO access_log (",
+                access_cols!(),
+                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+            )),
+            &[
+                Arg::I64(seq),
+                Arg::Time(row.at),
+                Arg::Text(row.actor.clone()),
+                Arg::Text(row.action.clone()),
+                Arg::OptUuid(row.case_id),
+                Arg::Text(row.detail.clone()),
+                Arg::Text(row.source_ip.clone()),
+                Arg::Text(std::mem::take(&mut head.hash)),
+                Arg::Text(hash.clone()),
+            ],
+        )
+        .await?;
+        head = Head { seq, hash };
+    }
+    write_head(cx, Chain::AccessLog, &head).await
 }

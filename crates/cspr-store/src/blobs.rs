@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use crate::db::{Arg, sql, sql2};
+use crate::db::{Arg, sql};
 use crate::events::case_key_for_write;
 use crate::keys::blob_aad;
 use crate::{Blob, Store, StoreError};
@@ -117,18 +117,7 @@ impl Store {
             .write_found(&q, &[Arg::Uuid(case_id), Arg::Time(crate::codec::now())])
             .await?;
         tracing::info!(case = %case_id, "case key destroyed (crypto-shredded)");
-        // Best effort: push the old key bytes out of the WAL (SQLite) or dead tuples (PostgreSQL).
-        let mut conn = self.pool().write_conn().await?;
-        let flushed = conn
-            .cx()
-            .execute_script(&sql2(
-                "PRAGMA wal_checkpoint(TRUNCATE)",
-                "VACUUM FULL case_keys",
-            ))
-            .await;
-        if let Err(e) = flushed {
-            tracing::warn!(error = %e, "could not compact after shredding; old key bytes may linger until the next checkpoint or vacuum");
-        }
+        self.flush_shredded_keys().await;
         Ok(())
     }
 }

@@ -23,8 +23,29 @@ const CHAIN_KEY: &str = "chain_key";
 const ANCHOR_FORMAT: &str = "cspr-chain-anchor";
 const ANCHOR_VERSION: i64 = 1;
 
-fn boundary_key(chain: Chain) -> String {
-    format!("chain_unkeyed_until:{}", chain.name())
+/// The two keyed records a chain may have in `meta`: where its unkeyed rows end, and where the
+/// retention run erased it up to (the rows up to that one are gone; the next row links to the
+/// hash recorded there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mark {
+    Unkeyed,
+    Pruned,
+}
+
+impl Mark {
+    fn key(self, chain: Chain) -> String {
+        match self {
+            Mark::Unkeyed => format!("chain_unkeyed_until:{}", chain.name()),
+            Mark::Pruned => format!("chain_pruned_until:{}", chain.name()),
+        }
+    }
+
+    const fn domain(self) -> &'static str {
+        match self {
+            Mark::Unkeyed => "cspr-chain-unkeyed-until-v1",
+            Mark::Pruned => "cspr-chain-pruned-until-v1",
+        }
+    }
 }
 
 /// Fails with `WrongMasterKey` when the database's key check is no longer this process's key
@@ -123,15 +144,35 @@ pub(crate) async fn write_boundary(
     chain: Chain,
     head: &Head,
 ) -> Result<(), StoreError> {
+    write_mark(cx, keys, chain, Mark::Unkeyed, head).await
+}
+
+/// Records `row` as the last row of `chain` the retention run erased (nothing for row 0).
+pub(crate) async fn write_pruned(
+    cx: &mut Cx<'_>,
+    keys: &ChainKeys,
+    chain: Chain,
+    row: &Head,
+) -> Result<(), StoreError> {
+    write_mark(cx, keys, chain, Mark::Pruned, row).await
+}
+
+async fn write_mark(
+    cx: &mut Cx<'_>,
+    keys: &ChainKeys,
+    chain: Chain,
+    mark: Mark,
+    head: &Head,
+) -> Result<(), StoreError> {
     if head.seq == 0 {
         return Ok(());
     }
-    let tag = boundary_tag(keys, chain, head.seq, &head.hash);
+    let tag = mark_tag(keys, chain, mark, head.seq, &head.hash);
     cx.execute(
         &sql("INSERT INTO meta (key, value) VALUES ($1, $2) \
               ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
         &[
-            Arg::Text(boundary_key(chain)),
+            Arg::Text(mark.key(chain)),
             Arg::Text(format!("{} {} {tag}", head.seq, head.hash)),
         ],
     )
@@ -139,8 +180,8 @@ pub(crate) async fn write_boundary(
     Ok(())
 }
 
-fn boundary_tag(keys: &ChainKeys, chain: Chain, seq: i64, hash: &str) -> String {
-    Fields::keyed(keys.link(), "cspr-chain-unkeyed-until-v1")
+fn mark_tag(keys: &ChainKeys, chain: Chain, mark: Mark, seq: i64, hash: &str) -> String {
+    Fields::keyed(keys.link(), mark.domain())
         .text(chain.name())
         .int(seq)
         .text(hash)
@@ -164,10 +205,28 @@ pub(crate) async fn read_boundary(
     keys: &ChainKeys,
     chain: Chain,
 ) -> Result<Boundary, StoreError> {
+    read_mark(cx, keys, chain, Mark::Unkeyed).await
+}
+
+/// Reads and authenticates where the retention run erased a chain up to.
+pub(crate) async fn read_pruned(
+    cx: &mut Cx<'_>,
+    keys: &ChainKeys,
+    chain: Chain,
+) -> Result<Boundary, StoreError> {
+    read_mark(cx, keys, chain, Mark::Pruned).await
+}
+
+async fn read_mark(
+    cx: &mut Cx<'_>,
+    keys: &ChainKeys,
+    chain: Chain,
+    mark: Mark,
+) -> Result<Boundary, StoreError> {
     let Some(row) = cx
         .fetch_optional(
             &sql("SELECT value FROM meta WHERE key = $1"),
-            &[Arg::Text(boundary_key(chain))],
+            &[Arg::Text(mark.key(chain))],
         )
         .await?
     else {
@@ -178,7 +237,7 @@ pub(crate) async fn read_boundary(
     let seq = parts.first().and_then(|s| s.parse::<i64>().ok());
     Ok(match (seq, parts.as_slice()) {
         (Some(seq), [_, hash, tag])
-            if seq > 0 && same_tag(tag, &boundary_tag(keys, chain, seq, hash)) =>
+            if seq > 0 && same_tag(tag, &mark_tag(keys, chain, mark, seq, hash)) =>
         {
             Boundary::At {
                 seq,
@@ -310,6 +369,7 @@ pub(crate) async fn current_anchor(cx: &mut Cx<'_>) -> Result<ChainAnchor, Store
 /// matching row proves the whole chain up to it is the one anchored.
 pub(crate) async fn check_anchor(
     cx: &mut Cx<'_>,
+    keys: &ChainKeys,
     anchor: &ChainAnchor,
     problems: &mut Vec<String>,
 ) -> Result<(), StoreError> {
@@ -319,8 +379,20 @@ pub(crate) async fn check_anchor(
         (Chain::AccessLog, &anchor.access_log),
     ] {
         let name = chain.name();
+        // Rows the retention run erased are vouched for by its keyed record: an anchored row
+        // below it is gone by design; the record's own row keeps its hash there.
+        let pruned = match read_pruned(cx, keys, chain).await? {
+            Boundary::At { seq, hash } => Some((seq, hash)),
+            Boundary::None | Boundary::Forged { .. } => None,
+        };
         let stored = if head.seq == 0 {
             Some(GENESIS_HASH.to_owned())
+        } else if let Some((seq, hash)) = pruned.filter(|(seq, _)| head.seq <= *seq) {
+            Some(if head.seq == seq {
+                hash
+            } else {
+                head.hash.clone()
+            })
         } else {
             let q = match chain {
                 Chain::Events => sql("SELECT hash FROM events WHERE seq = $1"),

@@ -127,6 +127,8 @@ const TABLES: &[Table] = &[
             ("closed", Ty::Bool),
             ("agencies", Ty::Text),
             ("themes", Ty::Text),
+            ("closed_on", Ty::OptDate),
+            ("legal_hold", Ty::Bool),
         ],
         key: &["case_id"],
         paged: false,

@@ -287,6 +287,19 @@ impl Store {
         Ok(done.unwrap_or(false))
     }
 
+    /// Records work done under `key` with no job behind it (the daily retention run): from now
+    /// on [`Store::job_key_done`] says so. Returns whether the key was new.
+    pub async fn mark_key_done(&self, key: &str) -> Result<bool, StoreError> {
+        let now = crate::codec::now();
+        let q = sql("INSERT INTO job_keys (key, created_at, done_at, outcome) \
+                     VALUES ($1, $2, $2, 'done') ON CONFLICT (key) DO NOTHING");
+        Ok(self
+            .pool()
+            .write_one(&q, &[Arg::Text(key.to_owned()), Arg::Time(now)])
+            .await?
+            == 1)
+    }
+
     /// Marks a claimed job done and its key's work finished with `outcome`, in one transaction:
     /// after this, neither the job nor any other under the key acts again.
     pub async fn complete_keyed_job(

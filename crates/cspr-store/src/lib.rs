@@ -22,6 +22,7 @@ mod learning;
 mod links;
 mod projections;
 mod published;
+mod retention;
 mod rotate;
 mod store;
 mod types;
@@ -45,6 +46,7 @@ pub use links::{NewPractitionerLink, PractitionerLink};
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
 };
+pub use retention::{OldAccessEntries, RetainedRecord, RetentionCase};
 pub use rotate::RotationStats;
 pub use store::Store;
 pub use types::{

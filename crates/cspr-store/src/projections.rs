@@ -16,7 +16,8 @@ use crate::{
 macro_rules! summary_cols {
     () => {
         "s.case_id, s.partnership_id, s.reference, s.stage, s.stage_label, s.next_deadline, \
-         s.next_deadline_label, s.opened_on, s.updated_at, s.closed, s.agencies, s.themes"
+         s.next_deadline_label, s.opened_on, s.updated_at, s.closed, s.agencies, s.themes, \
+         s.closed_on, s.legal_hold"
     };
 }
 macro_rules! deadline_cols {
@@ -66,6 +67,9 @@ fn scope_args(scope: CaseScope) -> [Arg; 2] {
 pub(crate) fn check_projection(p: &ProjectionUpdate) -> Result<(), StoreError> {
     let case = p.summary.case_id;
     check_date(p.summary.opened_on)?;
+    if let Some(d) = p.summary.closed_on {
+        check_date(d)?;
+    }
     if let Some(d) = p.summary.next_deadline {
         check_date(d)?;
     }
@@ -116,14 +120,16 @@ pub(crate) async fn write_projection(
     cx.execute(
         &sql(
             "INSERT INTO case_summaries (case_id, partnership_id, reference, stage, stage_label, \
-              next_deadline, next_deadline_label, opened_on, updated_at, closed, agencies, themes) \
-              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+              next_deadline, next_deadline_label, opened_on, updated_at, closed, agencies, themes, \
+              closed_on, legal_hold) \
+              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
               ON CONFLICT (case_id) DO UPDATE SET partnership_id = excluded.partnership_id, \
               reference = excluded.reference, stage = excluded.stage, \
               stage_label = excluded.stage_label, next_deadline = excluded.next_deadline, \
               next_deadline_label = excluded.next_deadline_label, opened_on = excluded.opened_on, \
               updated_at = excluded.updated_at, closed = excluded.closed, \
-              agencies = excluded.agencies, themes = excluded.themes",
+              agencies = excluded.agencies, themes = excluded.themes, \
+              closed_on = excluded.closed_on, legal_hold = excluded.legal_hold",
         ),
         &[
             Arg::Uuid(s.case_id),
@@ -144,6 +150,8 @@ pub(crate) async fn write_projection(
                     .join(" "),
             ),
             Arg::Text(s.themes.join("\n")),
+            Arg::OptDate(s.closed_on),
+            Arg::Bool(s.legal_hold),
         ],
     )
     .await?;
@@ -213,7 +221,7 @@ fn summary_from_row(r: &Row) -> Result<CaseSummary, StoreError> {
     Ok(read_row!(r => CaseSummary {
         case_id: uuid, partnership_id: uuid, reference: text, stage: text, stage_label: text,
         next_deadline: opt_date, next_deadline_label: opt_text, opened_on: date,
-        updated_at: time, closed: bool,
+        updated_at: time, closed: bool, closed_on: opt_date, legal_hold: bool,
         themes: { lines(&r.text("themes")?) },
         agencies: { agency_ids(&r.text("agencies")?)? },
     }))

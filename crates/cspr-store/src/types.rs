@@ -103,6 +103,10 @@ pub struct CaseSummary {
     pub updated_at: OffsetDateTime,
     /// Whether the case is closed.
     pub closed: bool,
+    /// The day it closed (`None` while open, or for a row written before retention knew it).
+    pub closed_on: Option<Date>,
+    /// Whether a legal hold keeps it from erasure.
+    pub legal_hold: bool,
     /// The agencies involved in the case.
     pub agencies: Vec<Uuid>,
     /// The case's learning themes.

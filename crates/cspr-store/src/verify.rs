@@ -3,7 +3,9 @@
 //! database's own checks (SQLite `integrity_check`) and cross-table consistency checks.
 
 use crate::access::access_cols;
-use crate::chain::{Boundary, ChainAnchor, check_anchor, current_anchor, read_boundary};
+use crate::chain::{
+    Boundary, ChainAnchor, check_anchor, current_anchor, read_boundary, read_pruned,
+};
 use crate::codec::{
     AccessRowRef, EventRowRef, GENESIS_HASH, LinkMac, access_hash, event_hash, same_tag,
 };
@@ -63,8 +65,29 @@ pub(crate) async fn walk_chain(
         }
     };
 
-    let mut expected = 1i64;
-    let mut prev = GENESIS_HASH.to_owned();
+    // Rows the retention run erased: the walk starts after them, from the hash its keyed record
+    // holds; a row left at or below that record was put back behind the store's back.
+    let (mut expected, mut prev) = match read_pruned(cx, keys, chain).await? {
+        Boundary::None => (1i64, GENESIS_HASH.to_owned()),
+        Boundary::At { seq, hash } => (seq + 1, hash),
+        Boundary::Forged { seq } => {
+            return Ok((0, Some(broken(seq, BreakReason::ForgedBoundary))));
+        }
+    };
+    if expected > 1 {
+        let q = match chain {
+            Chain::Events => {
+                sql("SELECT COALESCE(MIN(seq), 0) AS s, COUNT(*) AS n FROM events WHERE seq < $1")
+            }
+            Chain::AccessLog => sql(
+                "SELECT COALESCE(MIN(seq), 0) AS s, COUNT(*) AS n FROM access_log WHERE seq < $1",
+            ),
+        };
+        let row = cx.fetch_one(&q, &[crate::db::Arg::I64(expected)]).await?;
+        if row.i64("n")? > 0 {
+            return Ok((0, Some(broken(row.i64("s")?, BreakReason::BeyondHead))));
+        }
+    }
     let mut checked = 0u64;
     loop {
         let rows = cx
@@ -102,6 +125,7 @@ pub(crate) async fn walk_chain(
             }
             // The last unkeyed row must be the one the keyed boundary record names.
             if seq == unkeyed_until && boundary_hash.as_deref() != Some(stored.as_str()) {
+                // (When the retention run erased that row, its own keyed record vouches instead.)
                 return Ok((checked, Some(broken(seq, BreakReason::HashMismatch))));
             }
             prev = stored;
@@ -334,7 +358,7 @@ impl Store {
         let mut report = VerifyReport::default();
         check_all(&mut cx, self, &mut report).await?;
         if let Some(anchor) = &previous {
-            check_anchor(&mut cx, anchor, &mut report.problems).await?;
+            check_anchor(&mut cx, &keys, anchor, &mut report.problems).await?;
         }
         let anchor = current_anchor(&mut cx).await?;
         tx.commit().await?;

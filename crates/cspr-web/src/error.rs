@@ -24,6 +24,10 @@ pub enum WebError {
     /// The disk is full: nothing was written.
     #[error("disk full")]
     DiskFull,
+    /// The case's personal data was erased at the end of its retention period (its key is
+    /// destroyed): a page says so instead of failing.
+    #[error("erased")]
+    Erased,
     /// Anything else (detail for the log only).
     #[error("internal error: {0}")]
     Internal(String),
@@ -34,6 +38,7 @@ impl From<cspr_store::StoreError> for WebError {
         match e {
             cspr_store::StoreError::DiskFull => Self::DiskFull,
             cspr_store::StoreError::NotFound => Self::NotFound,
+            cspr_store::StoreError::Shredded => Self::Erased,
             other => Self::Internal(other.to_string()),
         }
     }
@@ -121,6 +126,11 @@ impl IntoResponse for WebError {
                 StatusCode::BAD_REQUEST,
                 "Sorry, that could not be read",
                 "Go back to the form and try again. Nothing was saved.",
+            ),
+            Self::Erased => (
+                StatusCode::GONE,
+                "This case's personal data has been erased",
+                "The case passed the end of its retention period and its records were erased under the partnership's retention schedule. Only its reference and stage are kept.",
             ),
             Self::DiskFull => {
                 tracing::error!("disk full: request refused, nothing written");

@@ -53,6 +53,9 @@ pub enum Command {
     /// The learning library: import published reviews, search them, find similar ones.
     #[command(subcommand)]
     Library(LibraryCommand),
+    /// The partnership's retention schedule: erase what has expired.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -80,6 +83,21 @@ pub struct DemoArgs {
     /// years), for trying the service or measuring it at scale.
     #[arg(long, value_name = "N", default_value_t = cspr_app::demo::STAGES, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub cases: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Crypto-shred closed cases past their retention period (unless a legal hold keeps them)
+    /// and delete closed practitioner links, withdrawn reports and access-log entries past
+    /// theirs; each erasure is written to the access log. The server does this once a day.
+    Run(RetentionRunArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RetentionRunArgs {
+    /// List what would be erased, and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -15,6 +15,7 @@ mod maintenance;
 mod partnership;
 mod progress;
 mod redact;
+mod retention;
 mod serve;
 mod stats;
 mod store;
@@ -75,6 +76,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Stats(args) => stats::run(&settings, &args).await,
             Command::Export(args) => export::run(&settings, &args).await,
             Command::Library(command) => library::run(&settings, command).await,
+            Command::Retention(cli::RetentionCommand::Run(args)) => {
+                retention::run(&settings, &args).await
+            }
             Command::Calendar(_) | Command::Redact(_) => Ok(()),
         }
     })

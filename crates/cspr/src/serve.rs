@@ -133,8 +133,8 @@ async fn sweep_periodically(state: AppState) {
             ),
             Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
         }
-        // Exports left unfinished, and reminders and chasers when email is set up (counts
-        // only in the log; jobs log their own failures).
+        // Exports left unfinished, the daily retention run, and reminders and chasers when
+        // email is set up (counts only in the log; jobs log their own failures).
         match cspr_app::jobs::run_jobs(state.services()).await {
             Ok(run) => tracing::debug!(
                 enqueued = run.enqueued,

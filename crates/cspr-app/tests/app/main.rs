@@ -300,6 +300,7 @@ mod answers;
 mod dates;
 mod policy;
 mod public_text;
+mod retention;
 mod workflows;
 
 on_both!(

@@ -578,6 +578,17 @@ pub enum Command {
         /// The export.
         export: crate::documents::DocumentExport,
     },
+    /// Keep the case from erasure, whatever its retention period, while litigation, an inquest
+    /// or a later review needs it.
+    PlaceLegalHold {
+        /// Why.
+        reason: NonEmptyText,
+    },
+    /// End the case's legal hold: its retention period applies again.
+    LiftLegalHold {
+        /// Why.
+        reason: NonEmptyText,
+    },
 }
 
 impl CommandKind {

@@ -171,6 +171,8 @@ impl CommandKind {
             K::SaveRecommendation | K::WithdrawRecommendation => &[S::Evidence, S::Drafting],
             K::RecordFamilyComment => &[S::Drafting, S::Publication],
             K::GrantMembership | K::RevokeMembership => S::EXISTING,
+            // Open or closed: a claim or an inquest may come years after closure.
+            K::PlaceLegalHold | K::LiftLegalHold => S::EXISTING,
         }
     }
 }
@@ -296,6 +298,8 @@ pub const fn action_words(command: &Command) -> &'static str {
         Command::RecordDocumentExport { .. } => "record an export",
         Command::GrantMembership { .. } => "give someone access to the case",
         Command::RevokeMembership { .. } => "take someone's access to the case away",
+        Command::PlaceLegalHold { .. } => "place a legal hold on the case",
+        Command::LiftLegalHold { .. } => "lift the case's legal hold",
     }
 }
 
@@ -523,6 +527,9 @@ impl Decider<'_> {
             | Command::RecordFamilyComment { .. }
             | Command::RecordDocumentExport { .. }) => crate::documents::decide(case, c, self.ctx),
             c @ super::paths::path_command!() => super::paths::decide(case, c, self.ctx),
+            c @ (Command::PlaceLegalHold { .. } | Command::LiftLegalHold { .. }) => {
+                super::holds::decide(case, c, self.ctx.today)
+            }
             Command::RecordSeriousIncident {
                 partnership_id,
                 reference,

@@ -610,4 +610,18 @@ pub enum Event {
         /// The export.
         export: crate::documents::DocumentExport,
     },
+    /// A legal hold was placed on the case: it is not erased while the hold lasts.
+    LegalHoldPlaced {
+        /// Why.
+        reason: NonEmptyText,
+        /// When.
+        placed_on: Date,
+    },
+    /// The case's legal hold was lifted.
+    LegalHoldLifted {
+        /// Why.
+        reason: NonEmptyText,
+        /// When.
+        lifted_on: Date,
+    },
 }

@@ -6,6 +6,7 @@ pub mod command;
 pub mod decide;
 pub mod error;
 pub mod event;
+pub mod holds;
 pub mod model;
 pub(crate) mod paths;
 pub mod state;

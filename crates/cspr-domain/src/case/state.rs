@@ -257,6 +257,9 @@ pub struct Case {
     /// Why each missed deadline was missed (the latest reason recorded).
     #[serde(default)]
     pub lateness_reasons: BTreeMap<super::model::LateDeadline, NonEmptyText>,
+    /// The legal hold that keeps the case from erasure, while there is one.
+    #[serde(default)]
+    pub legal_hold: Option<super::holds::LegalHold>,
     /// Events applied.
     pub version: u64,
 }
@@ -321,6 +324,7 @@ impl Default for Case {
             closed: None,
             reopenings: Vec::new(),
             lateness_reasons: BTreeMap::new(),
+            legal_hold: None,
             local_review_extensions: Vec::new(),
             cross_border: None,
             version: 0,
@@ -540,6 +544,9 @@ pub fn apply(mut case: Case, event: &Event) -> Case {
     match event {
         e @ crate::documents::document_event!() => crate::documents::apply(&mut case, e),
         e @ super::paths::path_event!() => super::paths::apply(&mut case, e),
+        e @ (Event::LegalHoldPlaced { .. } | Event::LegalHoldLifted { .. }) => {
+            super::holds::apply(&mut case, e);
+        }
         Event::SeriousIncidentRecorded {
             partnership_id,
             reference,

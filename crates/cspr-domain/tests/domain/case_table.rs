@@ -149,6 +149,9 @@ fn expected_table() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("record-family-comment", vec!["drafting", "publication"]),
         // The reason for a missed deadline, also after closure, for the yearly report (issue 15).
         ("explain-lateness", membership.clone()),
+        // A legal hold, on a case that exists, open or closed (retention and erasure).
+        ("place-legal-hold", membership.clone()),
+        ("lift-legal-hold", membership.clone()),
         ("grant-membership", membership.clone()),
         ("revoke-membership", membership),
     ])
@@ -197,7 +200,10 @@ fn samples() -> BTreeMap<String, Command> {
     ] {
         out.insert(key(&cmd), cmd);
     }
-    for cmd in crate::paths::samples() {
+    for cmd in crate::paths::samples()
+        .into_iter()
+        .chain(crate::legal_holds::samples())
+    {
         out.insert(key(&cmd), cmd);
     }
     for script in [
@@ -228,10 +234,17 @@ fn the_table_names_every_command_the_scripts_use_and_no_other() {
     // this table. 44, then 7 (anonymisation review), 4 (requests to agencies), 4 (documents,
     // pseudonyms), 1 (a referral that proves notifiable), the missing paths of issue 15
     // (`crate::paths::samples`), 3 for practitioners' links (issue 16, finding 4) and 1 for the
-    // jigsaw check (issue 19).
+    // jigsaw check (issue 19), and legal holds (`crate::legal_holds::samples`).
     assert_eq!(
         commands.len(),
-        44 + 7 + 4 + 4 + 1 + crate::paths::samples().len() + 3 + 1
+        44 + 7
+            + 4
+            + 4
+            + 1
+            + crate::paths::samples().len()
+            + 3
+            + 1
+            + crate::legal_holds::samples().len()
     );
     assert_eq!(
         commands.len(),

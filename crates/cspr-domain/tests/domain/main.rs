@@ -20,6 +20,7 @@ mod case_table;
 mod deadlines;
 mod documents;
 mod figures;
+mod legal_holds;
 mod paths;
 mod practitioner_links;
 mod stage_awaits;

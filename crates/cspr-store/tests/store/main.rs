@@ -36,6 +36,7 @@ mod links;
 mod open;
 mod projections;
 mod published;
+mod retention;
 mod rotate;
 mod tamper;
 
@@ -81,6 +82,8 @@ pub fn summary(
         opened_on,
         updated_at: T0,
         closed: false,
+        closed_on: None,
+        legal_hold: false,
         agencies: vec![Uuid::from_u128(0xa1)],
         themes: vec!["neglect".to_owned()],
     }

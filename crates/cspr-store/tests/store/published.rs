@@ -9,7 +9,7 @@ use crate::T0;
 
 const PARTNERSHIP: Uuid = Uuid::from_u128(0xB1);
 
-fn report(case_id: Uuid, title: &str, published_on: time::Date) -> NewPublishedReport {
+pub(crate) fn report(case_id: Uuid, title: &str, published_on: time::Date) -> NewPublishedReport {
     NewPublishedReport {
         id: Uuid::new_v4(),
         partnership_id: PARTNERSHIP,

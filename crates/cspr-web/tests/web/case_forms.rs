@@ -162,11 +162,13 @@ async fn a_local_review_from_notification_to_closure() {
         page.contains("<span class=\"govuk-caption-l\">Closed</span>"),
         "stage shown"
     );
-    // A closed case's remaining actions: taking the published report down, and reopening it.
+    // A closed case's remaining actions: taking the published report down, reopening it, and
+    // keeping it from erasure with a legal hold.
     let offered = between(&page, r#"id="case-actions""#, "</ul>");
-    assert_eq!(offered.matches("<li>").count(), 2, "{offered}");
+    assert_eq!(offered.matches("<li>").count(), 3, "{offered}");
     assert!(offered.contains("Take the published report down"));
     assert!(offered.contains("Reopen the case"));
+    assert!(offered.contains("Place a legal hold"));
     // Every stage of a local review was passed through.
     assert_eq!(
         page.matches("Not needed").count(),

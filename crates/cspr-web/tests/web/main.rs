@@ -33,5 +33,6 @@ mod practitioner_links;
 mod reminders;
 mod reports;
 mod request_chasers;
+mod retention;
 mod security;
 mod statutory_paths;

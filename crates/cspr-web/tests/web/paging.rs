@@ -27,6 +27,8 @@ async fn thousand_cases(t: &TestApp) {
                     opened_on: date!(2025 - 01 - 02),
                     updated_at: t.now(),
                     closed: false,
+                    closed_on: None,
+                    legal_hold: false,
                     agencies: Vec::new(),
                     themes: Vec::new(),
                 },

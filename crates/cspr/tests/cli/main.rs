@@ -15,6 +15,7 @@ mod export_cli;
 mod library_cli;
 mod postgres;
 mod redact_cli;
+mod retention_cli;
 mod rotate;
 mod serve;
 mod stats;

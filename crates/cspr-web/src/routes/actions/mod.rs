@@ -186,7 +186,12 @@ pub fn available(action: &Action, ctx: &Ctx) -> bool {
             || ctx.case.awaits_resubmission())
         // Only a case opened by referral, not yet notifiable, can prove notifiable.
         && (action.command != cspr_domain::case::CommandKind::FindReferralNotifiable
-            || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()));
+            || (ctx.case.opened_by_referral && !ctx.case.is_notified_route()))
+        // A legal hold is placed on a case without one, and lifted from a case with one.
+        && (action.command != cspr_domain::case::CommandKind::PlaceLegalHold
+            || ctx.case.legal_hold.is_none())
+        && (action.command != cspr_domain::case::CommandKind::LiftLegalHold
+            || ctx.case.legal_hold.is_some());
     // A required choice with nothing to choose from cannot be answered.
     in_stage
         && (action.questions)(ctx).iter().all(|q| match &q.kind {

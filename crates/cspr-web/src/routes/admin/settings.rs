@@ -51,6 +51,14 @@ fn settings_page(
                 .hint("From 1 to 30."),
             Field::new("themes", "Learning themes", FieldKind::Textarea, form.themes.clone())
                 .hint("One theme a line. Cases, recommendations and actions are tagged with these; removing one here leaves it on the cases that have it."),
+            Field::new("case_years", "Years a case's records are kept after it closes", FieldKind::Text, form.case_years.clone())
+                .hint("From 1 to 99 (default 7). Then its personal data is erased, unless a legal hold keeps it. Erasure cannot be undone."),
+            Field::new("access_log_years", "Years the access log is kept", FieldKind::Text, form.access_log_years.clone())
+                .hint("From 1 to 99 (default 7). Older entries are erased; the log still verifies."),
+            Field::new("withdrawn_report_years", "Years the record of a withdrawn report is kept after withdrawal", FieldKind::Text, form.withdrawn_report_years.clone())
+                .hint("From 1 to 99 (default 1). Reports online are kept while they are online."),
+            Field::new("link_days", "Days a practitioner link's record is kept after it is used or expires", FieldKind::Text, form.link_days.clone())
+                .hint("From 1 to 3650 (default 90). It holds the practitioner's email address."),
         ],
         errors,
         submit: "Save settings",
@@ -75,6 +83,10 @@ pub struct SettingsForm {
     escalate_days: String,
     request_remind_days: String,
     request_escalate_days: String,
+    case_years: String,
+    access_log_years: String,
+    withdrawn_report_years: String,
+    link_days: String,
 }
 
 /// The settings.
@@ -90,6 +102,14 @@ pub async fn settings_form(Signed(state, p, _): Signed) -> Result<Response, WebE
         escalate_days: String::new(),
         request_remind_days: String::new(),
         request_escalate_days: String::new(),
+        case_years: app
+            .settings()
+            .retention
+            .case_years_after_closure
+            .to_string(),
+        access_log_years: app.settings().retention.access_log_years.to_string(),
+        withdrawn_report_years: app.settings().retention.withdrawn_report_years.to_string(),
+        link_days: app.settings().retention.practitioner_link_days.to_string(),
     };
     let rules = crate::jobs::ReminderRules::from_settings(
         state
@@ -128,15 +148,62 @@ fn parse_dates(text: &str) -> Result<Vec<time::Date>, String> {
 
 /// A number of working days typed in a box: a whole number from `low` to `high`, or `default`
 /// when the box is left empty (where there is one).
-fn working_days(text: &str, default: Option<u32>, (low, high): (u32, u32)) -> Result<u32, String> {
+fn working_days(text: &str, default: Option<u32>, range: (u32, u32)) -> Result<u32, String> {
+    whole(text, default, range, "working days")
+}
+
+/// A whole number of `unit` typed in a box, from `low` to `high`, or `default` when empty.
+fn whole<T>(text: &str, default: Option<T>, (low, high): (T, T), unit: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
     let text = text.trim();
-    let days = if text.is_empty() {
+    let n = if text.is_empty() {
         default
     } else {
-        text.parse::<u32>().ok()
+        text.parse::<T>().ok()
     };
-    days.filter(|d| (low..=high).contains(d))
-        .ok_or_else(|| format!("Enter a whole number of working days from {low} to {high}"))
+    n.filter(|d| (low..=high).contains(d))
+        .ok_or_else(|| format!("Enter a whole number of {unit} from {low} to {high}"))
+}
+
+/// The retention schedule as typed (empty boxes: the defaults); each box's own error.
+fn retention(
+    form: &SettingsForm,
+    errors: &mut Vec<(&'static str, String)>,
+) -> Option<cspr_domain::retention::Retention> {
+    use cspr_domain::retention::{LINK_DAYS, Retention, YEARS};
+    let d = Retention::default();
+    let mut years = |field: &'static str, text: &str, default: u8| {
+        whole(text, Some(default), YEARS, "years")
+            .map_err(|m| errors.push((field, m)))
+            .ok()
+    };
+    let case = years("case_years", &form.case_years, d.case_years_after_closure);
+    let log = years(
+        "access_log_years",
+        &form.access_log_years,
+        d.access_log_years,
+    );
+    let withdrawn = years(
+        "withdrawn_report_years",
+        &form.withdrawn_report_years,
+        d.withdrawn_report_years,
+    );
+    let links = whole(
+        &form.link_days,
+        Some(d.practitioner_link_days),
+        LINK_DAYS,
+        "days",
+    )
+    .map_err(|m| errors.push(("link_days", m)))
+    .ok();
+    Some(Retention {
+        case_years_after_closure: case?,
+        access_log_years: log?,
+        withdrawn_report_years: withdrawn?,
+        practitioner_link_days: links?,
+    })
 }
 
 /// Saves the settings; deadlines of every case are recomputed.
@@ -192,13 +259,23 @@ pub async fn settings_submit(
     } else if themes.is_empty() {
         errors.push(("themes", "Enter at least one learning theme".to_owned()));
     }
-    let (Some(summary_day), Some(contribution_days), Some(closure), Some(meetings), true) = (
+    let retention = retention(&form, &mut errors);
+    let (
+        Some(summary_day),
+        Some(contribution_days),
+        Some(closure),
+        Some(meetings),
+        Some(retention),
+        true,
+    ) = (
         summary_day,
         contribution_days,
         closure,
         meetings,
+        retention,
         errors.is_empty(),
-    ) else {
+    )
+    else {
         return settings_page(&state, &p, &form, errors, None);
     };
     let app = state.app();
@@ -207,6 +284,7 @@ pub async fn settings_submit(
         contribution_working_days: contribution_days,
         subgroup_meetings: meetings,
         themes,
+        retention,
         ..app.settings().clone()
     };
     let stored = cspr_app::settings::StoredSettings {

@@ -242,7 +242,7 @@ pub fn stored_events(sandbox: &Sandbox) -> Vec<cspr_store::StoredEvent> {
 }
 
 /// Runs `work` on the sandbox's store, opened with its master key, on a runtime of its own.
-fn with_store<T, F>(sandbox: &Sandbox, work: impl FnOnce(cspr_store::Store) -> F) -> T
+pub fn with_store<T, F>(sandbox: &Sandbox, work: impl FnOnce(cspr_store::Store) -> F) -> T
 where
     F: std::future::Future<Output = T>,
 {

@@ -249,5 +249,28 @@ pub(super) fn actions() -> Vec<Action> {
                 ]
             },
         ),
+        a(
+            K::PlaceLegalHold,
+            "Place a legal hold",
+            "Place the legal hold",
+            "Legal hold placed: the case will not be erased while it lasts",
+            |_| {
+                vec![area("reason", "Why the case must be kept").hint(
+                    "For example, a civil claim, an inquest or a later review. Do not name anyone.",
+                )]
+            },
+        ),
+        a(
+            K::LiftLegalHold,
+            "Lift the legal hold",
+            "Lift the legal hold",
+            "Legal hold lifted: the retention schedule applies again",
+            |_| {
+                vec![
+                    area("reason", "Why the case no longer needs to be kept")
+                        .hint("Once lifted, a closed case past its retention period is erased at the next daily run."),
+                ]
+            },
+        ),
     ]
 }
