@@ -128,23 +128,25 @@ async fn the_page_shows_the_figures_tables_and_charts_and_audits_each_case() {
 }
 
 #[tokio::test]
-async fn the_default_period_is_the_last_financial_year() {
+/// Issue 21: the page opens on the reporting year the partnership is working in (1 April 2025
+/// to 31 March 2026 on 1 September 2025), not the last one, which the demo leaves empty.
+async fn the_default_period_is_the_current_reporting_year() {
     let s = site().await;
     let (_, cookie) = s.signed_in(Role::Chair, "c@example.org").await;
     let response = s.t.get("/figures", Some(&cookie)).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = body(response).await;
     assert!(
-        text(&html).contains("Figures for 1 April 2024 to 31 March 2025"),
+        text(&html).contains("Figures for 1 April 2025 to 31 March 2026"),
         "{html}"
     );
     for (name, value) in [
         ("from-day", "1"),
         ("from-month", "4"),
-        ("from-year", "2024"),
+        ("from-year", "2025"),
         ("to-day", "31"),
         ("to-month", "3"),
-        ("to-year", "2025"),
+        ("to-year", "2026"),
     ] {
         assert!(
             html.contains(&format!(r#"name="{name}" type="text" value="{value}""#)),

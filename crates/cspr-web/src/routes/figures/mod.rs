@@ -74,7 +74,7 @@ async fn figures_asked(
     Ok((asked, f))
 }
 
-/// The figures page: the form for the period, then the figures (the last financial year when
+/// The figures page: the form for the period, then the figures (the current reporting year when
 /// no period is asked for). A period that cannot be read shows the errors and reads no case.
 pub async fn index(
     Signed(state, p, source): Signed,

@@ -1,4 +1,4 @@
-//! The period of the figures: the last complete financial year unless another is asked for,
+//! The period of the figures: the reporting year today falls in unless another is asked for,
 //! read from links (`from`/`to`) or from the two GOV.UK date inputs, with the errors in the
 //! pattern's words.
 
@@ -119,12 +119,13 @@ fn read_date(
     }
 }
 
-/// The last complete financial year (1 April to 31 March) that ended before `today`.
-fn last_financial_year(today: Date) -> Period {
+/// The reporting year (1 April to 31 March) that `today` falls in: the year the partnership is
+/// working in, which its figures page opens on.
+fn current_financial_year(today: Date) -> Period {
     let end_year = if today.month() >= Month::April {
-        today.year()
+        today.year() + 1
     } else {
-        today.year() - 1
+        today.year()
     };
     let from = Date::from_calendar_date(end_year - 1, Month::April, 1).unwrap_or(today);
     let to = Date::from_calendar_date(end_year, Month::March, 31).unwrap_or(today);
@@ -141,7 +142,7 @@ pub(super) struct Asked {
 
 pub(super) fn asked(query: &PeriodQuery, today: Date) -> Asked {
     if query.is_empty() {
-        let period = last_financial_year(today);
+        let period = current_financial_year(today);
         return Asked {
             from: DateBoxes::of(period.from),
             to: DateBoxes::of(period.to),
@@ -212,21 +213,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_default_is_the_last_complete_financial_year() {
-        let p = last_financial_year(date!(2025 - 09 - 01));
+    fn the_default_is_the_reporting_year_today_falls_in() {
+        let p = current_financial_year(date!(2025 - 09 - 01));
+        assert_eq!(
+            (p.from, p.to),
+            (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
+        );
+        let p = current_financial_year(date!(2025 - 03 - 31));
         assert_eq!(
             (p.from, p.to),
             (date!(2024 - 04 - 01), date!(2025 - 03 - 31))
         );
-        let p = last_financial_year(date!(2025 - 03 - 31));
+        let p = current_financial_year(date!(2025 - 04 - 01));
         assert_eq!(
             (p.from, p.to),
-            (date!(2023 - 04 - 01), date!(2024 - 03 - 31))
-        );
-        let p = last_financial_year(date!(2025 - 04 - 01));
-        assert_eq!(
-            (p.from, p.to),
-            (date!(2024 - 04 - 01), date!(2025 - 03 - 31))
+            (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
         );
     }
 
