@@ -338,6 +338,26 @@ impl Calendar {
         at
     }
 
+    /// The last working day on or before `day` (`day` itself when it is one). A date is past
+    /// due on `day`, with a working day gone since it, exactly when it falls before this one:
+    /// lists of many deadlines order them with one comparison each.
+    #[must_use]
+    pub fn last_working_day_on_or_before(&self, day: Date) -> Date {
+        let mut at = day;
+        // Non-working days come in short runs; the bound keeps a calendar of nothing but
+        // closure days from looping.
+        for _ in 0..3660 {
+            if self.is_working_day(at) {
+                return at;
+            }
+            match at.previous_day() {
+                Some(before) => at = before,
+                None => return at,
+            }
+        }
+        at
+    }
+
     /// Working days in (from, to] when to >= from; minus the count in (to, from] otherwise.
     #[must_use]
     pub fn working_days_between(&self, from: Date, to: Date) -> i64 {

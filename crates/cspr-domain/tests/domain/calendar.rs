@@ -457,6 +457,14 @@ proptest! {
         prop_assert_eq!(cal.working_days_between(d, cal.add_working_days(d, n)), i64::from(n));
     }
 
+    // The dashboard's ordering (issue 20): past due, in working days, is one comparison.
+    #[test]
+    fn past_due_is_before_the_last_working_day(cal in a_calendar(), today in a_date(), due in a_date()) {
+        let last = cal.last_working_day_on_or_before(today);
+        prop_assert!(last <= today);
+        prop_assert_eq!(cal.working_days_between(today, due) < 0, due < last, "today {} due {} last {}", today, due, last);
+    }
+
     #[test]
     fn working_days_between_is_antisymmetric(cal in a_calendar(), a in a_date(), b in a_date()) {
         prop_assert_eq!(cal.working_days_between(a, b), -cal.working_days_between(b, a));

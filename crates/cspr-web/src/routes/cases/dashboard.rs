@@ -64,19 +64,27 @@ struct CasesPage {
 struct Due {
     app: cspr_app::App,
     today: time::Date,
+    /// The last working day on or before today: a date is overdue when it falls before it
+    /// (there is a working day after it, up to today), so ordering thousands of cases is one
+    /// comparison each.
+    last_working_day: time::Date,
 }
 
 impl Due {
     fn of(state: &AppState) -> Due {
+        let app = state.app();
+        let today = state.today();
+        let last_working_day = app.calendar().last_working_day_on_or_before(today);
         Due {
-            app: state.app(),
-            today: state.today(),
+            app,
+            today,
+            last_working_day,
         }
     }
 
-    /// Whether `due` has passed (counted in working days, as the words are).
+    /// Whether `due` has passed: a working day has come and gone since it (as the words count).
     fn overdue(&self, due: time::Date) -> bool {
-        self.app.calendar().working_days_between(self.today, due) < 0
+        due < self.last_working_day
     }
 
     /// (the words, whether it is overdue).
