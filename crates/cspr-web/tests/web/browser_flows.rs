@@ -218,7 +218,19 @@ async fn a_notified_incident_goes_through_a_local_review_to_closure() {
     assert_eq!(web.h1().await, "Case CSPR-2025-001");
     let progress = web.text("#progress").await;
     assert!(progress.contains("Rapid review") && progress.contains("Action plan"));
-    let timeline = web.text("#timeline").await;
+    // The timeline shows its latest entries first; the earliest are on its later pages,
+    // reached by its "Next" link.
+    let mut timeline = web.text("#timeline").await;
+    for _ in 0..20 {
+        let next = web
+            .find_all("nav[aria-label='Pages of the timeline'] a[rel='next']")
+            .await;
+        let Some(next) = next.into_iter().next() else {
+            break;
+        };
+        next.click().await.expect("the timeline's next page");
+        timeline.push_str(&web.text("#timeline").await);
+    }
     for phrase in [
         "became aware of a serious incident",
         "hold a local review",
