@@ -370,6 +370,7 @@ async fn main() -> Result<()> {
     println!("  store.load_stream (big case)     {}", col(|r| r.1));
     println!("  app.load (decode + replay)       {}", col(|r| r.2));
 
+    let requests: usize = env_or("BENCH_REQUESTS", ONESHOT);
     // BENCH_PAGES: only the in-process pages whose label holds one of these words.
     let pages: Vec<String> = std::env::var("BENCH_PAGES")
         .unwrap_or_default()
@@ -378,7 +379,7 @@ async fn main() -> Result<()> {
         .map(|p| p.trim().to_owned())
         .collect();
     println!(
-        "\nin-process, router.oneshot, {ONESHOT} requests each after 20 to warm up \
+        "\nin-process, router.oneshot, {requests} requests each after 20 to warm up \
          (wall time, then CPU time of all threads):"
     );
     for (label, path) in [
@@ -395,7 +396,7 @@ async fn main() -> Result<()> {
         }
         oneshot(&router, path, &cookie, 20).await?;
         let before = load();
-        let t = oneshot(&router, path, &cookie, env_or("BENCH_REQUESTS", ONESHOT)).await?;
+        let t = oneshot(&router, path, &cookie, requests).await?;
         println!(
             "  {label:<19} wall {}\n  {:<19} cpu  {}\n  {:<19} {} KiB, {} links to cases, {} <li>; load {before} -> {}",
             summary(&t.wall),

@@ -160,12 +160,10 @@ fn may_upload(p: &Principal, agency: &str) -> bool {
 async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
     let scope = cspr_app::policy::listing_scope(p);
     let actions = state.store().actions_kept(scope).await?;
-    let references: BTreeMap<Uuid, String> = state
-        .store()
-        .case_summaries_kept(scope)
-        .await?
+    let summaries = state.store().case_summaries_kept(scope).await?;
+    let references: BTreeMap<Uuid, &str> = summaries
         .iter()
-        .map(|s| (s.case_id, s.reference.clone()))
+        .map(|s| (s.case_id, s.reference.as_str()))
         .collect();
     let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
     let app = state.app();
@@ -213,7 +211,7 @@ async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing
         .iter()
         .filter_map(|a| {
             // A case outside the person's scope never shows, whatever the read model holds.
-            let reference = references.get(&a.case_id)?.clone();
+            let reference = (*references.get(&a.case_id)?).to_owned();
             let assessment = a.due.map(|due| {
                 status_on_record(
                     due,
