@@ -8,7 +8,6 @@ use axum::http::HeaderMap;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Response};
 use cspr_store::{NewSession, SessionRow, UserRow};
-use rand::RngCore;
 use time::OffsetDateTime;
 
 use crate::AppState;
@@ -16,19 +15,7 @@ use crate::AppState;
 /// The session cookie's name: the `__Host-` prefix pins it to this host, path / and Secure.
 pub const COOKIE_NAME: &str = "__Host-cspr-session";
 
-/// A new random token (hex of 32 bytes).
-#[must_use]
-pub fn new_token() -> String {
-    let mut bytes = [0u8; 32];
-    rand::rng().fill_bytes(&mut bytes);
-    hex::encode(bytes)
-}
-
-/// The stored form of a token.
-#[must_use]
-pub fn token_hash(token: &str) -> String {
-    blake3::hash(token.as_bytes()).to_hex().to_string()
-}
+pub use cspr_app::accounts::tokens::{new_token, token_hash};
 
 /// The token the request carries, if any.
 #[must_use]

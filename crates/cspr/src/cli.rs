@@ -56,6 +56,9 @@ pub enum Command {
     /// The partnership's retention schedule: erase what has expired.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// The first administrator of a new installation, made at the command line.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -83,6 +86,29 @@ pub struct DemoArgs {
     /// years), for trying the service or measuring it at scale.
     #[arg(long, value_name = "N", default_value_t = cspr_app::demo::STAGES, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub cases: u32,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Make the partnership's first administrator and print a one-time activation link
+    /// (72 hours), through which the person chooses a password and sets up their authenticator.
+    /// Refused once the partnership has an administrator: further accounts are made on
+    /// Administration > Users.
+    Create {
+        /// The person's work email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// The person's full name.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+    },
+    /// Print a new activation link for an administrator made by `cspr admin create` who has not
+    /// activated their account yet (the first link expired or was lost).
+    Link {
+        /// The account's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -2,6 +2,7 @@
 //! the web layer together, and runs one subcommand. Every failure ends as one line on stderr and an
 //! exit code from [`exit::Kind`].
 
+mod admin;
 mod calendar;
 mod cli;
 mod config;
@@ -76,6 +77,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Stats(args) => stats::run(&settings, &args).await,
             Command::Export(args) => export::run(&settings, &args).await,
             Command::Library(command) => library::run(&settings, command).await,
+            Command::Admin(command) => admin::run(&settings, command).await,
             Command::Retention(cli::RetentionCommand::Run(args)) => {
                 retention::run(&settings, &args).await
             }

@@ -6,4 +6,5 @@ pub mod activation;
 pub mod change;
 pub mod grants;
 pub mod password;
+pub mod tokens;
 pub mod totp;

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod admin_cli;
 mod anchor;
 mod backup_restore;
 mod calendar;

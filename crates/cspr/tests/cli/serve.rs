@@ -17,15 +17,15 @@ use crate::common::{Sandbox, one_error_line};
 
 /// A response read off the wire: status line and headers (lower-cased names), then the body.
 #[derive(Debug)]
-struct Reply {
-    status: u16,
+pub(crate) struct Reply {
+    pub(crate) status: u16,
     head: String,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Reply {
     /// The first value of a header, by lower-case name.
-    fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.head.lines().skip(1).find_map(|line| {
             let (key, value) = line.split_once(':')?;
             key.trim()
@@ -35,7 +35,7 @@ impl Reply {
     }
 
     /// The session token from a `Set-Cookie` header, if the reply set one.
-    fn session_cookie(&self) -> Option<String> {
+    pub(crate) fn session_cookie(&self) -> Option<String> {
         self.head.lines().skip(1).find_map(|line| {
             let (key, value) = line.split_once(':')?;
             if !key.trim().eq_ignore_ascii_case("set-cookie") {
@@ -48,7 +48,13 @@ impl Reply {
     }
 }
 
-fn request(address: &str, method: &str, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+pub(crate) fn request(
+    address: &str,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    form: &str,
+) -> Reply {
     let mut stream = TcpStream::connect(address).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
@@ -90,7 +96,7 @@ fn get(address: &str, path: &str) -> Reply {
 
 /// Starts `cspr serve` on a free port; returns the child, everything it printed before the
 /// `open http://...` line, and the address it listens on.
-fn start(sandbox: &Sandbox, extra: &[&str]) -> (Child, Vec<String>, String) {
+pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> (Child, Vec<String>, String) {
     let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
     args.extend_from_slice(extra);
     let mut child = sandbox
@@ -124,7 +130,7 @@ fn start(sandbox: &Sandbox, extra: &[&str]) -> (Child, Vec<String>, String) {
 }
 
 /// Sends SIGTERM and waits for a clean exit; returns what the server logged.
-fn stop(mut child: Child) -> String {
+pub(crate) fn stop(mut child: Child) -> String {
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
