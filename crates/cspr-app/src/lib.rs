@@ -28,6 +28,7 @@ pub mod requests;
 pub mod retention;
 mod services;
 pub mod settings;
+pub mod subject_access;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

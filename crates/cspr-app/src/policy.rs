@@ -565,6 +565,8 @@ pub mod pages {
     /// Opening a case (a serious incident or a referral): the partnership team, who alone give
     /// the first command of a case (see [`super::runners`]).
     pub const OPEN_CASES: &[Role] = &[Role::PartnershipTeam];
+    /// Subject access requests: searching every case for a named person.
+    pub const SUBJECT_ACCESS: &[Role] = &[Role::PartnershipTeam];
     /// The partnership's settings and its forms for agencies.
     pub const SETTINGS: &[Role] = &[Role::PartnershipTeam];
     /// User accounts: the system administrator.

@@ -19,6 +19,7 @@ pub mod ids;
 pub mod report;
 pub mod retention;
 pub mod settings;
+pub mod subject_access;
 pub mod timeline;
 pub mod vocab;
 pub mod words;

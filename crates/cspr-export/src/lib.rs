@@ -14,6 +14,7 @@ pub mod model;
 mod pdf;
 pub mod report;
 pub mod richtext;
+pub mod subject_access;
 
 pub use docx::to_docx;
 pub use html::{escape as escape_html, to_html};

@@ -301,6 +301,7 @@ mod dates;
 mod policy;
 mod public_text;
 mod retention;
+mod subject_access;
 mod workflows;
 
 on_both!(

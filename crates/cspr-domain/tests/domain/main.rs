@@ -25,5 +25,6 @@ mod paths;
 mod practitioner_links;
 mod stage_awaits;
 mod statutory;
+mod subject_access;
 mod timeline;
 mod vocab;
