@@ -32,6 +32,7 @@ mod published;
 pub mod requests;
 mod signin;
 pub mod stepup;
+mod subject_access;
 pub mod table;
 mod themes;
 mod tracker;
@@ -136,6 +137,9 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/actions") => get(tracker::index),
         ("GET", "/actions.csv") => get(tracker::csv),
         ("GET", "/themes") => get(themes::index),
+        ("GET", "/subject-access") => get(subject_access::form),
+        ("POST", "/subject-access") => post(subject_access::search),
+        ("POST", "/subject-access/export") => post(subject_access::export),
         ("GET", "/figures") => get(figures::index),
         ("GET", "/figures.csv") => get(figures::csv),
         ("GET", "/cases/{case_id}/evidence/{action_id}") => get(evidence::form),

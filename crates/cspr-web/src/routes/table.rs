@@ -4,7 +4,7 @@
 
 use cspr_app::policy::pages::{
     ACCOUNTS, APPROVERS, BRIEFING_ANSWERS, BRIEFING_WRITERS, BRIEFINGS, CASEWORK, FIGURES,
-    MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS,
+    MEETINGS, OPEN_CASES, PARTNERSHIP_SETUP, SETTINGS, SUBJECT_ACCESS,
 };
 
 use crate::access::{CaseNeed, Rule};
@@ -153,6 +153,14 @@ pub const ROUTES: &[RouteSpec] = &[
     r("GET", "/actions", Rule::Roles(CASEWORK)),
     r("GET", "/actions.csv", Rule::Roles(CASEWORK)),
     r("GET", "/themes", Rule::Roles(CASEWORK)),
+    // Subject access requests: searching every case for a named person.
+    r("GET", "/subject-access", Rule::Roles(SUBJECT_ACCESS)),
+    r("POST", "/subject-access", Rule::Roles(SUBJECT_ACCESS)),
+    r(
+        "POST",
+        "/subject-access/export",
+        Rule::Roles(SUBJECT_ACCESS),
+    ),
     r("GET", "/figures", Rule::Roles(FIGURES)),
     r("GET", "/figures.csv", Rule::Roles(FIGURES)),
     r("GET", "/cases/{case_id}/evidence/{action_id}", READ),

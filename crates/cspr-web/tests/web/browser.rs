@@ -93,6 +93,11 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
         ),
         ("account", "/account".into(), "Your account".into()),
         ("figures", "/figures".into(), "Yearly figures".into()),
+        (
+            "subject-access",
+            "/subject-access".into(),
+            "Subject access request".into(),
+        ),
     ]
 }
 
@@ -418,6 +423,26 @@ async fn every_page_passes_axe() {
         web.axe(name).await;
         web.screenshot(name).await;
     }
+    // A subject access search: the name is posted, so the address stays bare; the results pass
+    // axe too.
+    web.goto("/subject-access").await;
+    web.fill("#reference", "SAR-2026-001").await;
+    web.fill("#name", "Ada Example").await;
+    web.click("form[action='/subject-access'] button").await;
+    assert_eq!(web.path().await, "/subject-access");
+    assert!(
+        !web.js("return location.href")
+            .await
+            .to_string()
+            .contains("Ada")
+    );
+    assert_eq!(
+        web.text("#results").await,
+        "1 case holds information about this person"
+    );
+    assert!(web.text("#found").await.contains("Child"));
+    web.axe("subject-access-results").await;
+    web.screenshot("subject-access-results").await;
     sign_out(&web).await;
 
     // A system administrator's pages.

@@ -36,3 +36,4 @@ mod request_chasers;
 mod retention;
 mod security;
 mod statutory_paths;
+mod subject_access;

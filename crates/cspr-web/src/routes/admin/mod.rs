@@ -25,6 +25,7 @@ struct AdminIndex {
     users: bool,
     settings: bool,
     approvals: bool,
+    subject_access: bool,
 }
 
 async fn audit(
@@ -44,6 +45,7 @@ pub async fn index(Signed(state, p, _): Signed) -> Result<Response, WebError> {
         users: p.role == Role::SystemAdministrator,
         settings: p.role == Role::PartnershipTeam,
         approvals: cspr_app::accounts::grants::may_approve(p.role),
+        subject_access: cspr_app::subject_access::may_search(&p),
     };
     Ok(Html(page.render()?).into_response())
 }
