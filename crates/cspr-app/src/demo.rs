@@ -1,6 +1,8 @@
 //! Demo data: realistic synthetic cases at every stage of the process, dated so that their
 //! deadlines are live today. Built from the example scripts of `cspr_domain::examples`, moved in
-//! whole weeks (so weekdays stay weekdays) until every step is accepted. Every name is invented.
+//! whole weeks (so weekdays stay weekdays) until every step is accepted, with the text and the
+//! family name of [`crate::demo_content`]. Every name is invented. A case that reaches
+//! publication is published through the publication workflow, so the public page lists it.
 
 use cspr_domain::case::{Command, Stage};
 use cspr_domain::examples::{local_review_script, no_further_action_script, scoping_script};
@@ -240,7 +242,11 @@ pub async fn seed_cases(
         for back in 0..12 {
             let days = (base_weeks - back) * 7;
             let case_id = CaseId::from_uuid(Uuid::new_v4());
-            if run_shifted(app, case_id, steps, days, &reference, today).await? {
+            let family = Family {
+                reference: &reference,
+                surname: &crate::demo_content::surname(i),
+            };
+            if run_shifted(app, case_id, steps, days, &family, today).await? {
                 seeded = Some(case_id);
                 break;
             }
@@ -261,6 +267,22 @@ pub async fn seed_cases(
     Ok(made)
 }
 
+/// A demonstration case's own reference and family name.
+struct Family<'a> {
+    reference: &'a str,
+    surname: &'a str,
+}
+
+/// A clock stopped at one moment: the demo publishes as of the step's day.
+#[derive(Debug)]
+struct At(OffsetDateTime);
+
+impl crate::Clock for At {
+    fn now(&self) -> OffsetDateTime {
+        self.0
+    }
+}
+
 /// Runs the steps moved by `days`; false when the process refused a step (a moved date hit a
 /// bank holiday, say), in which case nothing was written and the caller tries another week.
 async fn run_shifted(
@@ -268,9 +290,10 @@ async fn run_shifted(
     case_id: CaseId,
     steps: &[(Date, Command)],
     days: i64,
-    reference: &str,
+    family: &Family<'_>,
     today: Date,
 ) -> Result<bool, AppError> {
+    let reference = family.reference;
     let mut moved = Vec::with_capacity(steps.len());
     for (day, cmd) in steps {
         let Some(day) = day.checked_add(Duration::days(days)) else {
@@ -279,7 +302,9 @@ async fn run_shifted(
         if day > today {
             return Ok(false);
         }
-        moved.push((day, shifted(cmd, days, reference)?));
+        let cmd = crate::demo_content::enrich(cmd, family.surname)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        moved.push((day, shifted(&cmd, days, reference)?));
     }
     // Dry run in memory first, so a refused step writes nothing.
     let mut case = cspr_domain::case::Case::default();
@@ -329,9 +354,72 @@ async fn run_shifted(
             // The worked example records an export of a file it does not have: the demo
             // leaves it out (exports are made on the document pages).
             Command::RecordDocumentExport { .. } => continue,
+            // Published as the team publishes: with its public copy and its PDF.
+            Command::Publish {
+                published_on,
+                anonymisation_reviewed,
+                online_until,
+                despite_parallel_process,
+            } => {
+                publish(
+                    app,
+                    case_id,
+                    crate::publication::Publication {
+                        title: format!(
+                            "Child Safeguarding Practice Review: Child A, {}",
+                            published_on.year()
+                        ),
+                        summary: PUBLIC_SUMMARY.to_owned(),
+                        published_on,
+                        online_until,
+                        anonymisation_reviewed,
+                        despite_parallel_process,
+                    },
+                    actor,
+                )
+                .await?;
+                continue;
+            }
             other => other,
         };
         app.execute(case_id, None, cmd, actor).await?;
     }
     Ok(true)
+}
+
+/// What the public list of reviews says of a demonstration review.
+const PUBLIC_SUMMARY: &str = "A baby was seriously injured by her mother's new partner. Three \
+    agencies each knew part of the picture about him; the review asks every agency to find out, \
+    record and share who lives in and visits a baby's home.";
+
+/// Publishes a demonstration case through the publication workflow (its public copy and PDF),
+/// as its partnership.
+async fn publish(
+    app: &App,
+    case_id: CaseId,
+    publication: crate::publication::Publication,
+    actor: Actor,
+) -> Result<(), AppError> {
+    let (case, _) = app.load(case_id).await?;
+    let partnership = case
+        .partnership_id
+        .ok_or_else(|| AppError::Internal("a demo case without a partnership".into()))?;
+    let name = app
+        .store()
+        .partnerships()
+        .await?
+        .into_iter()
+        .find(|p| p.id == partnership.as_uuid())
+        .map_or_else(
+            || "Safeguarding Children Partnership".to_owned(),
+            |p| p.name,
+        );
+    let services = crate::Services::new(
+        app.clone(),
+        partnership,
+        name,
+        std::sync::Arc::new(At(actor.now)),
+    );
+    crate::publication::publish(&services, case_id, case.version, &publication, actor).await?;
+    Ok(())
 }

@@ -12,6 +12,7 @@ pub mod cases;
 mod dates;
 pub mod demo;
 pub mod demo_accounts;
+pub mod demo_content;
 pub mod documents;
 pub mod exports;
 pub mod files;

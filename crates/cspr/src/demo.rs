@@ -67,6 +67,25 @@ pub async fn seed(
     now: OffsetDateTime,
     cases: usize,
 ) -> Result<Seeded, Failure> {
+    // The agencies first: a case published while seeding names them in its public copy.
+    let had: Vec<String> = store
+        .users(partnership.id.as_uuid())
+        .await
+        .map_err(|e| store_failure(e, "cannot list the partnership's accounts"))?
+        .into_iter()
+        .map(|user| user.email.to_lowercase())
+        .filter(|email| cspr_app::demo_accounts::is_demo_email(email))
+        .collect();
+    let password = new_password()?;
+    let accounts =
+        cspr_app::demo_accounts::seed(store, partnership.id, password.expose_secret(), now)
+            .await
+            .map_err(|e| store_failure(e, "cannot create the demo accounts"))?;
+    let new_accounts = accounts
+        .iter()
+        .map(|account| account.email.to_lowercase())
+        .filter(|email| !had.contains(email))
+        .collect();
     let existing = store
         .case_summaries(CaseScope::Partnership(partnership.id.as_uuid()))
         .await
@@ -94,24 +113,6 @@ pub async fn seed(
     };
     cases.sort();
 
-    let had: Vec<String> = store
-        .users(partnership.id.as_uuid())
-        .await
-        .map_err(|e| store_failure(e, "cannot list the partnership's accounts"))?
-        .into_iter()
-        .map(|user| user.email.to_lowercase())
-        .filter(|email| cspr_app::demo_accounts::is_demo_email(email))
-        .collect();
-    let password = new_password()?;
-    let accounts =
-        cspr_app::demo_accounts::seed(store, partnership.id, password.expose_secret(), now)
-            .await
-            .map_err(|e| store_failure(e, "cannot create the demo accounts"))?;
-    let new_accounts = accounts
-        .iter()
-        .map(|account| account.email.to_lowercase())
-        .filter(|email| !had.contains(email))
-        .collect();
     let library = cspr_app::library::seed_demo(store)
         .await
         .map_err(|e| app_failure(e, "cannot seed the demo library"))?;

@@ -195,11 +195,44 @@ async fn demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them(backend: Backen
         .collect();
     assert_eq!(stages, expected);
     assert_eq!(made.len(), cspr_app::demo::STAGES as usize);
+    let mut children = std::collections::BTreeSet::new();
     for c in &made {
-        let (case, _) = app.load(c.case_id).await.expect("load");
+        let (case, events) = app.load(c.case_id).await.expect("load");
         assert_eq!(case.stage, c.stage, "{}", c.reference);
         assert_eq!(case.reference.as_deref(), Some(c.reference.as_str()));
+        children.insert(case.children[0].name.as_str().to_owned());
+        // The demonstration's words, not the worked example's placeholders.
+        let json = serde_json::to_string(&events).expect("json");
+        for placeholder in [
+            "Text of ",
+            "Our involvement with the family.",
+            "Home visit.",
+        ] {
+            assert!(
+                !json.contains(placeholder),
+                "{} says {placeholder}",
+                c.reference
+            );
+        }
     }
+    assert_eq!(children.len(), made.len(), "every family has its own name");
+    // The case at the action plan was published with its public copy.
+    let action_plan = made
+        .iter()
+        .find(|c| c.stage == Stage::ActionPlan)
+        .expect("an action plan");
+    let copy = app
+        .store()
+        .published_report_for_case(action_plan.case_id.as_uuid())
+        .await
+        .expect("read")
+        .expect("a public copy");
+    assert!(copy.pdf_size > 1000, "{copy:?}");
+    assert!(copy.withdrawn_on.is_none());
+    assert!(
+        copy.summary
+            .contains("who lives in and visits a baby's home")
+    );
     let summaries = app
         .store()
         .case_summaries(cspr_store::CaseScope::Partnership(PARTNERSHIP.as_uuid()))
