@@ -238,31 +238,104 @@ pub async fn seed_cases(
         let number = per_year.entry(year).or_default();
         *number += 1;
         let reference = format!("CSPR-{year}-{number:03}");
-        let mut seeded = None;
-        for back in 0..12 {
-            let days = (base_weeks - back) * 7;
-            let case_id = CaseId::from_uuid(Uuid::new_v4());
-            let family = Family {
-                reference: &reference,
-                surname: &crate::demo_content::surname(i),
-            };
-            if run_shifted(app, case_id, steps, days, &family, today).await? {
-                seeded = Some(case_id);
-                break;
-            }
-        }
-        let Some(case_id) = seeded else {
-            return Err(AppError::Internal(format!(
-                "the demo case for {} could not be seeded",
-                stage.label()
-            )));
-        };
+        let case_id = seed_one(app, steps, base_weeks, &reference, i, today)
+            .await?
+            .ok_or_else(|| {
+                AppError::Internal(format!(
+                    "the demo case for {} could not be seeded",
+                    stage.label()
+                ))
+            })?;
         made.push(DemoCase {
             case_id,
             reference,
             stage: *stage,
         });
         progress(i + 1);
+    }
+    Ok(made)
+}
+
+/// Seeds one case: the steps moved by `base_weeks` weeks, or up to eleven weeks earlier when a
+/// moved date makes a step refused. `None` when no week works.
+async fn seed_one(
+    app: &App,
+    steps: &[(Date, Command)],
+    base_weeks: i64,
+    reference: &str,
+    family: usize,
+    today: Date,
+) -> Result<Option<CaseId>, AppError> {
+    let surname = crate::demo_content::surname(family);
+    let family = Family {
+        reference,
+        surname: &surname,
+    };
+    for back in 0..12 {
+        let days = (base_weeks - back) * 7;
+        let case_id = CaseId::from_uuid(Uuid::new_v4());
+        if run_shifted(app, case_id, steps, days, &family, today).await? {
+            return Ok(Some(case_id));
+        }
+    }
+    Ok(None)
+}
+
+/// How many earlier, closed cases [`seed_history`] makes.
+pub const HISTORY: usize = 6;
+
+/// Earlier cases, so the figures have years to compare: in each of the two years before
+/// `today`, a local review carried through to closure (published on the way), a referral closed
+/// after scoping, and one closed at triage, each with its own family. Returned oldest first.
+///
+/// # Errors
+/// Store errors; a script that no week's shift can run (a bug in the examples).
+pub async fn seed_history(app: &App, today: Date) -> Result<Vec<DemoCase>, AppError> {
+    let local = local_review_script();
+    let closed_at = local
+        .iter()
+        .position(|(_, c)| matches!(c, Command::CloseCase { .. }))
+        .map_or(local.len(), |i| i + 1);
+    let scripts: [(Script, usize); 3] = [
+        (local.clone(), closed_at),
+        (scoping_script(), scoping_script().len()),
+        (no_further_action_script(), no_further_action_script().len()),
+    ];
+    let mut per_year: std::collections::BTreeMap<i32, u32> = std::collections::BTreeMap::new();
+    per_year.insert(today.year(), STAGES);
+    let mut made = Vec::with_capacity(HISTORY);
+    for (n, years_back) in [2i64, 2, 2, 1, 1, 1].into_iter().enumerate() {
+        let (script, steps) = &scripts[n % scripts.len()];
+        let steps = &script[..*steps];
+        let (Some(first), Some(last)) = (steps.first().map(|s| s.0), steps.last().map(|s| s.0))
+        else {
+            continue;
+        };
+        // Each opens in the summer of its reporting year, a few weeks apart.
+        let this_year = cspr_domain::figures::Period::reporting_year(today).from;
+        let opens = Date::from_calendar_date(
+            this_year.year() - i32::try_from(years_back).unwrap_or(1),
+            time::Month::July,
+            1,
+        )
+        .unwrap_or(this_year)
+        .saturating_add(Duration::weeks(i64::try_from(n % 3).unwrap_or(0) * 3));
+        let base_weeks = (opens - first).whole_days().div_euclid(7);
+        if last.saturating_add(Duration::weeks(base_weeks)) > today {
+            continue;
+        }
+        let year = first.saturating_add(Duration::weeks(base_weeks)).year();
+        let number = per_year.entry(year).or_default();
+        *number += 1;
+        let reference = format!("CSPR-{year}-{number:03}");
+        let case_id = seed_one(app, steps, base_weeks, &reference, 100 + n, today)
+            .await?
+            .ok_or_else(|| AppError::Internal("an earlier demo case could not be seeded".into()))?;
+        made.push(DemoCase {
+            case_id,
+            reference,
+            stage: Stage::Closed,
+        });
     }
     Ok(made)
 }

@@ -25,7 +25,13 @@ pub struct Figures {
     /// How many cases the partnership has (more than `counted` for a role that sees only the
     /// cases it is a member of).
     pub all: usize,
+    /// The same figures for each of the [`TREND_YEARS`] reporting years up to the one the
+    /// period ends in, oldest first: timeliness year on year.
+    pub trend: Vec<YearlyFigures>,
 }
+
+/// How many reporting years the figures page compares.
+pub const TREND_YEARS: usize = 3;
 
 impl Figures {
     /// The figures as (figure, value) rows for a CSV, saying so when not every case counted.
@@ -64,17 +70,19 @@ pub async fn yearly_figures(
         }
     }
     let app = services.app();
-    let figures = YearlyFigures::compute(
-        &cases,
-        period,
-        app.calendar(),
-        app.settings(),
-        &ActionRules::default(),
-    );
+    let rules = ActionRules::default();
+    let compute =
+        |period| YearlyFigures::compute(&cases, period, app.calendar(), app.settings(), &rules);
+    let figures = compute(period);
+    let trend = Period::reporting_years_to(period.to, TREND_YEARS)
+        .into_iter()
+        .map(compute)
+        .collect();
     Ok(Figures {
         figures,
         counted: cases.len(),
         all: summaries.len(),
+        trend,
     })
 }
 

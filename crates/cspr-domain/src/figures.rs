@@ -55,6 +55,42 @@ impl Period {
     fn holds(self, d: Option<Date>) -> bool {
         d.is_some_and(|d| self.contains(d))
     }
+
+    /// The reporting year (1 April to 31 March, as partnerships report) that `day` falls in.
+    #[must_use]
+    pub fn reporting_year(day: Date) -> Self {
+        let end_year = if day.month() >= time::Month::April {
+            day.year() + 1
+        } else {
+            day.year()
+        };
+        let from = Date::from_calendar_date(end_year - 1, time::Month::April, 1).unwrap_or(day);
+        let to = Date::from_calendar_date(end_year, time::Month::March, 31).unwrap_or(day);
+        Self { from, to }
+    }
+
+    /// The `n` reporting years up to and including the one `day` falls in, oldest first.
+    #[must_use]
+    pub fn reporting_years_to(day: Date, n: usize) -> Vec<Self> {
+        let mut years = Vec::with_capacity(n);
+        let mut year = Self::reporting_year(day);
+        for _ in 0..n {
+            years.push(year);
+            year = Self::reporting_year(year.from.previous_day().unwrap_or(year.from));
+        }
+        years.reverse();
+        years
+    }
+
+    /// "2025 to 2026" for a reporting year; the two dates otherwise.
+    #[must_use]
+    pub fn words(self) -> String {
+        if self == Self::reporting_year(self.from) {
+            format!("{} to {}", self.from.year(), self.to.year())
+        } else {
+            format!("{} to {}", long_date(self.from), long_date(self.to))
+        }
+    }
 }
 
 /// How many of how many, with the percentage to one decimal place (half up); no percentage

@@ -83,9 +83,10 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct DemoArgs {
     /// How many cases to seed (one of every stage first, then more of each, spread over three
-    /// years), for trying the service or measuring it at scale.
-    #[arg(long, value_name = "N", default_value_t = cspr_app::demo::STAGES, value_parser = clap::value_parser!(u32).range(1..=100_000))]
-    pub cases: u32,
+    /// years), for trying the service or measuring it at scale. Without it: one of every stage
+    /// and six earlier closed cases, so the figures compare three years.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub cases: Option<u32>,
 }
 
 #[derive(Debug, Subcommand)]

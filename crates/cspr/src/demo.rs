@@ -46,6 +46,9 @@ const MIN_PASSWORD_CHARS: usize = 20;
 pub struct Seeded {
     /// Every case of the partnership: reference and stage, by reference.
     pub cases: Vec<(String, String)>,
+    /// Earlier cases seeded with the default demonstration, closed in the two years before:
+    /// reference and stage.
+    pub history: Vec<(String, String)>,
     /// Whether the cases were seeded by this run (false: they were there already).
     pub cases_seeded: bool,
     /// Every demo account.
@@ -58,15 +61,28 @@ pub struct Seeded {
     pub library: usize,
 }
 
-/// Seeds `cases` demo cases (unless the partnership has cases) and the demo accounts (those
-/// that do not exist yet). A progress bar shows on a terminal.
+/// How many demo cases to seed.
+#[derive(Debug, Clone, Copy)]
+pub enum Cases {
+    /// One of every stage, and the earlier closed cases that give the figures a history.
+    Default,
+    /// Exactly this many (`cspr demo --cases N`).
+    Exactly(usize),
+}
+
+/// Seeds demo cases (unless the partnership has cases) and the demo accounts (those that do not
+/// exist yet). A progress bar shows on a terminal.
 pub async fn seed(
     store: &Store,
     app: &App,
     partnership: &Partnership,
     now: OffsetDateTime,
-    cases: usize,
+    asked: Cases,
 ) -> Result<Seeded, Failure> {
+    let cases = match asked {
+        Cases::Default => cspr_app::demo::STAGES as usize,
+        Cases::Exactly(n) => n,
+    };
     // The agencies first: a case published while seeding names them in its public copy.
     let had: Vec<String> = store
         .users(partnership.id.as_uuid())
@@ -112,12 +128,24 @@ pub async fn seed(
             .collect()
     };
     cases.sort();
+    // The default demonstration also has a history, so the figures have years to compare.
+    let history = if cases_seeded && matches!(asked, Cases::Default) {
+        cspr_app::demo::seed_history(app, cspr_app::date_in_england(now))
+            .await
+            .map_err(|e| app_failure(e, "cannot seed the earlier demo cases"))?
+            .into_iter()
+            .map(|case| (case.reference, case.stage.label().to_owned()))
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let library = cspr_app::library::seed_demo(store)
         .await
         .map_err(|e| app_failure(e, "cannot seed the demo library"))?;
     Ok(Seeded {
         cases,
+        history,
         cases_seeded,
         accounts,
         new_accounts,
@@ -163,6 +191,18 @@ pub fn report(
     } else {
         let width = seeded.cases.iter().map(|c| c.0.len()).max().unwrap_or(0);
         for (reference, stage) in &seeded.cases {
+            let _ = writeln!(out, "  {reference:<width$}  {stage}");
+        }
+    }
+    if !seeded.history.is_empty() {
+        let _ = writeln!(out);
+        let _ = writeln!(
+            out,
+            "{} earlier cases, closed in the two years before, so the figures compare years:",
+            seeded.history.len()
+        );
+        let width = seeded.history.iter().map(|c| c.0.len()).max().unwrap_or(0);
+        for (reference, stage) in &seeded.history {
             let _ = writeln!(out, "  {reference:<width$}  {stage}");
         }
     }

@@ -39,7 +39,9 @@ pub async fn demo(
         let now = OffsetDateTime::now_utc();
         let partnership = partnership::resolve(store, settings, true).await?;
         let app = partnership::app(store, settings, &partnership, true, now).await?;
-        let cases = usize::try_from(args.cases).unwrap_or(usize::MAX);
+        let cases = args.cases.map_or(demo::Cases::Default, |n| {
+            demo::Cases::Exactly(usize::try_from(n).unwrap_or(usize::MAX))
+        });
         let seeded = demo::seed(store, &app, &partnership, now, cases).await?;
         Ok((seeded, partnership.name))
     })

@@ -60,14 +60,7 @@ async fn serve(
     let partnership = partnership::resolve(store, settings, args.demo).await?;
     let app = partnership::app(store, settings, &partnership, args.demo, now).await?;
     if args.demo {
-        let seeded = demo::seed(
-            store,
-            &app,
-            &partnership,
-            now,
-            cspr_app::demo::STAGES as usize,
-        )
-        .await?;
+        let seeded = demo::seed(store, &app, &partnership, now, demo::Cases::Default).await?;
         // Ends with a blank line; the address follows below once the service is up.
         print!("{}", demo::report(&seeded, &partnership.name, config, ""));
     }

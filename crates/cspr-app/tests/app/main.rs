@@ -321,6 +321,46 @@ async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     );
 }
 
+/// The demonstration's earlier cases: three closed in each of the two reporting years before
+/// today, each with its own family, the local reviews among them published.
+async fn demo_history_closes_cases_in_the_two_years_before(backend: Backend) {
+    let today = date!(2026 - 12 - 07);
+    let (_db, app) = demo_app(backend, today).await;
+    let made = cspr_app::demo::seed_history(&app, today)
+        .await
+        .expect("history");
+    assert_eq!(made.len(), cspr_app::demo::HISTORY);
+    let mut opened_in = Vec::new();
+    for c in &made {
+        let (case, _) = app.load(c.case_id).await.expect("load");
+        assert_eq!(case.stage, Stage::Closed, "{}", c.reference);
+        let summary = app
+            .store()
+            .case_summary(c.case_id.as_uuid())
+            .await
+            .expect("read")
+            .expect("listed");
+        opened_in.push(cspr_domain::figures::Period::reporting_year(summary.opened_on).words());
+    }
+    assert_eq!(
+        opened_in,
+        [
+            "2024 to 2025",
+            "2024 to 2025",
+            "2024 to 2025",
+            "2025 to 2026",
+            "2025 to 2026",
+            "2025 to 2026"
+        ]
+    );
+    let published = app
+        .store()
+        .published_reports(PARTNERSHIP.as_uuid())
+        .await
+        .expect("published");
+    assert_eq!(published.len(), 2, "one local review a year");
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name(cspr_store::Backend::Sqlite).await } )* }
@@ -343,5 +383,6 @@ on_both!(
     a_stale_version_is_a_conflict,
     demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them,
     demo_seeds_many_cases_over_three_years,
+    demo_history_closes_cases_in_the_two_years_before,
     a_kept_copy_never_outlives_a_change_or_a_shred
 );

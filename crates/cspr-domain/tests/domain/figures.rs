@@ -537,3 +537,30 @@ fn no_cases_no_figures() {
             .any(|(k, v)| k == "Median days from decision to report sent" && v.is_empty())
     );
 }
+
+#[test]
+fn reporting_years_run_from_april_to_march() {
+    let p = Period::reporting_year(date!(2025 - 09 - 01));
+    assert_eq!(
+        (p.from, p.to),
+        (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
+    );
+    let p = Period::reporting_year(date!(2025 - 03 - 31));
+    assert_eq!(
+        (p.from, p.to),
+        (date!(2024 - 04 - 01), date!(2025 - 03 - 31))
+    );
+    let p = Period::reporting_year(date!(2025 - 04 - 01));
+    assert_eq!(
+        (p.from, p.to),
+        (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
+    );
+    assert_eq!(p.words(), "2025 to 2026");
+    let odd = Period::new(date!(2025 - 04 - 02), date!(2026 - 03 - 31)).expect("period");
+    assert_eq!(odd.words(), "2 April 2025 to 31 March 2026");
+    let three: Vec<String> = Period::reporting_years_to(date!(2026 - 12 - 07), 3)
+        .into_iter()
+        .map(Period::words)
+        .collect();
+    assert_eq!(three, ["2024 to 2025", "2025 to 2026", "2026 to 2027"]);
+}

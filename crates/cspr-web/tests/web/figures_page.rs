@@ -127,6 +127,34 @@ async fn the_page_shows_the_figures_tables_and_charts_and_audits_each_case() {
     }
 }
 
+/// Issue 21: timeliness year on year. With the demonstration's earlier cases (one notified in
+/// each of the two reporting years before; one of the twelve was notified in March 2025, so in
+/// 2024 to 2025 as well), the page compares three reporting years in a table and in charts.
+#[tokio::test]
+async fn the_page_compares_three_reporting_years() {
+    let s = site().await;
+    let history = cspr_app::demo::seed_history(&s.t.state.app(), crate::common::START.date())
+        .await
+        .expect("history");
+    assert_eq!(history.len(), cspr_app::demo::HISTORY);
+    let (_, cookie) = s.signed_in(Role::PartnershipTeam, "t@example.org").await;
+    let html = s.html("/figures", &cookie).await;
+    let words = text(&html);
+    assert!(words.contains("Timeliness year on year"), "{words}");
+    let trend = &html[html.find(r#"id="trend""#).expect("the table")..];
+    let trend = &trend[..trend.find("</table>").expect("its end")];
+    let years: Vec<&str> = ["2023 to 2024", "2024 to 2025", "2025 to 2026"]
+        .into_iter()
+        .filter(|y| trend.contains(&format!(r#"scope="row" class="govuk-table__header">{y}<"#)))
+        .collect();
+    assert_eq!(years.len(), 3, "{trend}");
+    assert!(
+        html.contains(r#"<desc id="chart-trend-notified-desc">2023 to 2024: 1; 2024 to 2025: 2; 2025 to 2026: 8."#),
+        "{html}"
+    );
+    assert!(html.contains(r#"id="chart-trend-rapid-title""#));
+}
+
 #[tokio::test]
 /// Issue 21: the page opens on the reporting year the partnership is working in (1 April 2025
 /// to 31 March 2026 on 1 September 2025), not the last one, which the demo leaves empty.

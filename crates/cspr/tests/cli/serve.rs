@@ -280,12 +280,13 @@ fn serve_demo_prints_every_role_and_a_demo_account_can_sign_in() {
         "{text}"
     );
 
-    // One case at each of the twelve stages, with its reference.
+    // One case at each of the twelve stages, with its reference, then six earlier ones.
     let cases: Vec<&String> = printed
         .iter()
         .filter(|l| l.trim_start().starts_with("CSPR-"))
         .collect();
-    assert_eq!(cases.len(), 12, "{text}");
+    assert_eq!(cases.len(), 18, "{text}");
+    assert!(text.contains("6 earlier cases"), "{text}");
 
     // A code for a demo account, and for nothing else.
     let code = sandbox.ok(&["demo-code", "team@demo.cspr.invalid"]);

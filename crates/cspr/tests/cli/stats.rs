@@ -1,6 +1,7 @@
-//! `cspr stats` through the real binary, on a data directory seeded by `cspr demo`.
+//! `cspr stats` through the real binary, on a data directory seeded by `cspr demo --cases 12`.
 //!
-//! The demo (`cspr_app::demo`) seeds twelve cases, one at each stage, from the example scripts
+//! That demo (`cspr_app::demo`) seeds twelve cases, one at each stage (without the default
+//! demonstration's earlier closed cases), from the example scripts
 //! moved in whole weeks to end just before today. Over a period from 2000 to 2099 every dated
 //! step of every case is in the period, whatever today is, so the figures are these:
 //!
@@ -32,7 +33,7 @@ const WIDE: [&str; 4] = ["--from", "2000-01-01", "--to", "2099-12-31"];
 
 fn demo() -> Sandbox {
     let sandbox = Sandbox::new();
-    sandbox.ok(&["demo"]);
+    sandbox.ok(&["demo", "--cases", "12"]);
     sandbox
 }
 

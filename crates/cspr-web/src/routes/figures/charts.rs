@@ -37,13 +37,30 @@ pub(super) struct Chart {
     pub(super) desc: String,
     pub(super) height: u32,
     pub(super) bars: Vec<Bar>,
+    /// After each number: "%" for percentages.
+    pub(super) suffix: &'static str,
 }
 
 impl Chart {
     /// The chart of `rows`; none when every number is 0 (the table says so as well).
     fn new(id: &'static str, title: &str, rows: &[(String, u32)]) -> Option<Self> {
         let max = rows.iter().map(|r| r.1).max().unwrap_or(0);
-        if max == 0 {
+        Self::scaled(id, title, rows, max, "")
+    }
+
+    /// A chart of percentages: each bar's length out of 100; none when every one is 0.
+    fn percentages(id: &'static str, title: &str, rows: &[(String, u32)]) -> Option<Self> {
+        Self::scaled(id, title, rows, 100, "%")
+    }
+
+    fn scaled(
+        id: &'static str,
+        title: &str,
+        rows: &[(String, u32)],
+        max: u32,
+        suffix: &'static str,
+    ) -> Option<Self> {
+        if rows.iter().all(|r| r.1 == 0) {
             return None;
         }
         let bars = rows
@@ -51,7 +68,7 @@ impl Chart {
             .zip(0u32..)
             .map(|((label, value), i)| {
                 let top = i * ROW_HEIGHT;
-                let width = value * BAR_MAX / max;
+                let width = (*value).min(max) * BAR_MAX / max;
                 Bar {
                     label: label.clone(),
                     value: *value,
@@ -65,7 +82,7 @@ impl Chart {
             .collect();
         let desc = rows
             .iter()
-            .map(|(label, value)| format!("{label}: {value}"))
+            .map(|(label, value)| format!("{label}: {value}{suffix}"))
             .collect::<Vec<_>>()
             .join("; ");
         Some(Self {
@@ -77,6 +94,7 @@ impl Chart {
                 .saturating_mul(ROW_HEIGHT)
                 + 8,
             bars,
+            suffix,
         })
     }
 }
@@ -140,6 +158,84 @@ pub(super) struct View {
     pub(super) themes_chart: Option<Chart>,
     /// Deadlines missed in the period and why.
     pub(super) lateness: Vec<Late>,
+    /// Year on year: the reporting years compared, oldest first.
+    pub(super) trend: Vec<TrendRow>,
+    /// Timeliness year on year, as charts.
+    pub(super) trend_charts: Vec<Chart>,
+}
+
+/// One reporting year of the year-on-year table.
+pub(super) struct TrendRow {
+    pub(super) year: String,
+    pub(super) notifications: u32,
+    pub(super) rapid_on_time: String,
+    pub(super) completed: u32,
+    pub(super) within_months: String,
+    pub(super) published: u32,
+}
+
+/// A share's rounded percentage for a chart, with its words: "2024 to 2025: 4 of 5".
+fn trend_bar(year: &str, share: Share, none: &str) -> (String, u32) {
+    share.percent.map_or_else(
+        || (format!("{year}: {none}"), 0),
+        |p| {
+            let whole = format!("{p:.0}").parse().unwrap_or(0);
+            (format!("{year}: {} of {}", share.count, share.of), whole)
+        },
+    )
+}
+
+fn trend(years: &[YearlyFigures], rr_days: u32, months: u8) -> (Vec<TrendRow>, Vec<Chart>) {
+    let rows = years
+        .iter()
+        .map(|f| TrendRow {
+            year: f.period.words(),
+            notifications: f.notifications,
+            rapid_on_time: share_words(f.rapid_reviews_on_time, "None sent"),
+            completed: f.local_reviews_completed,
+            within_months: share_words(f.completed_within_months, "None completed"),
+            published: f.reports_published,
+        })
+        .collect();
+    let on_time: Vec<(String, u32)> = years
+        .iter()
+        .map(|f| trend_bar(&f.period.words(), f.rapid_reviews_on_time, "none sent"))
+        .collect();
+    let within: Vec<(String, u32)> = years
+        .iter()
+        .map(|f| {
+            trend_bar(
+                &f.period.words(),
+                f.completed_within_months,
+                "none completed",
+            )
+        })
+        .collect();
+    let notified: Vec<(String, u32)> = years
+        .iter()
+        .map(|f| (f.period.words(), f.notifications))
+        .collect();
+    let charts = [
+        Chart::percentages(
+            "chart-trend-rapid",
+            &format!("Rapid reviews sent within {rr_days} working days, by reporting year"),
+            &on_time,
+        ),
+        Chart::percentages(
+            "chart-trend-local",
+            &format!("Local reviews completed within {months} months, by reporting year"),
+            &within,
+        ),
+        Chart::new(
+            "chart-trend-notified",
+            "Serious incidents notified to the National Panel, by reporting year",
+            &notified,
+        ),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    (rows, charts)
 }
 
 /// One kind of deadline missed in the period, and the reasons recorded.
@@ -152,8 +248,15 @@ pub(super) struct Late {
 }
 
 impl View {
-    pub(super) fn new(f: &YearlyFigures, counted: usize, all: usize) -> Self {
+    pub(super) fn new(
+        f: &YearlyFigures,
+        years: &[YearlyFigures],
+        counted: usize,
+        all: usize,
+    ) -> Self {
         let (from, to) = (f.period.from, f.period.to);
+        let (trend, trend_charts) =
+            trend(years, f.rapid_review_working_days, f.local_review_months);
         let rr_days = f.rapid_review_working_days;
         let rapid = vec![
             row(
@@ -245,6 +348,8 @@ impl View {
             .map(|t| (t.theme.clone(), t.cases))
             .collect();
         Self {
+            trend,
+            trend_charts,
             period_words: format!("{} to {}", long_date(from), long_date(to)),
             csv_href: format!("/figures.csv?from={from}&to={to}"),
             counted,

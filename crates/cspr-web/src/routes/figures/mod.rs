@@ -81,7 +81,7 @@ pub async fn index(
     Query(query): Query<PeriodQuery>,
 ) -> Result<Response, Response> {
     let (asked, f) = figures_asked(&state, &p, &source, &query).await?;
-    let view = View::new(&f.figures, f.counted, f.all);
+    let view = View::new(&f.figures, &f.trend, f.counted, f.all);
     Ok(page(&state, &p, asked, Some(view)).into_response())
 }
 

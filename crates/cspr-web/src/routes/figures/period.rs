@@ -5,7 +5,7 @@
 use cspr_domain::figures::Period;
 use cspr_domain::words::long_date;
 use serde::Deserialize;
-use time::{Date, Month};
+use time::Date;
 
 /// The period asked for: `from`/`to` as YYYY-MM-DD (links, the CSV), or the boxes of the two
 /// GOV.UK date inputs (the form). The boxes win when any of them is there.
@@ -119,19 +119,6 @@ fn read_date(
     }
 }
 
-/// The reporting year (1 April to 31 March) that `today` falls in: the year the partnership is
-/// working in, which its figures page opens on.
-fn current_financial_year(today: Date) -> Period {
-    let end_year = if today.month() >= Month::April {
-        today.year() + 1
-    } else {
-        today.year()
-    };
-    let from = Date::from_calendar_date(end_year - 1, Month::April, 1).unwrap_or(today);
-    let to = Date::from_calendar_date(end_year, Month::March, 31).unwrap_or(today);
-    Period { from, to }
-}
-
 /// The period asked for, or the form as typed with its errors.
 pub(super) struct Asked {
     pub(super) from: DateBoxes,
@@ -142,7 +129,7 @@ pub(super) struct Asked {
 
 pub(super) fn asked(query: &PeriodQuery, today: Date) -> Asked {
     if query.is_empty() {
-        let period = current_financial_year(today);
+        let period = Period::reporting_year(today);
         return Asked {
             from: DateBoxes::of(period.from),
             to: DateBoxes::of(period.to),
@@ -211,25 +198,6 @@ mod tests {
     use time::macros::date;
 
     use super::*;
-
-    #[test]
-    fn the_default_is_the_reporting_year_today_falls_in() {
-        let p = current_financial_year(date!(2025 - 09 - 01));
-        assert_eq!(
-            (p.from, p.to),
-            (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
-        );
-        let p = current_financial_year(date!(2025 - 03 - 31));
-        assert_eq!(
-            (p.from, p.to),
-            (date!(2024 - 04 - 01), date!(2025 - 03 - 31))
-        );
-        let p = current_financial_year(date!(2025 - 04 - 01));
-        assert_eq!(
-            (p.from, p.to),
-            (date!(2025 - 04 - 01), date!(2026 - 03 - 31))
-        );
-    }
 
     #[test]
     fn dates_are_read_in_the_govuk_words() {
