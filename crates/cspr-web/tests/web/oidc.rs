@@ -69,6 +69,18 @@ fn install_provider() {
     });
 }
 
+/// The Node.js the provider runs on: the 22 LTS binary its npm packages bring (oidc-provider 9
+/// needs newer Node.js than Debian 12's 18), or the machine's own where that package does not
+/// install (not Linux on x86-64).
+fn provider_node() -> PathBuf {
+    let local = fixture().join("node_modules/.bin/node");
+    if local.is_file() {
+        local
+    } else {
+        PathBuf::from("node")
+    }
+}
+
 /// The node process of the provider; killed when dropped.
 struct Provider {
     child: Child,
@@ -85,7 +97,7 @@ impl Drop for Provider {
 fn start_provider(redirect_uri: &str) -> Provider {
     install_provider();
     let port = free_port();
-    let mut child = Command::new("node")
+    let mut child = Command::new(provider_node())
         .arg("server.js")
         .arg(port.to_string())
         .args([CLIENT_ID, CLIENT_SECRET, redirect_uri])
