@@ -73,6 +73,9 @@ async fn serve(
         .await
         .map_err(|e| Failure::config(format!("the library's index cannot be opened: {e}")))?;
     // Ends when this function returns, however the server stopped.
+    // The first sweep of sessions before the service listens, so it is done (and logged) however
+    // soon the service is stopped; the jobs follow in the background.
+    sweep_sessions(&state).await;
     let sweeper = Sweeper(tokio::spawn(sweep_periodically(state.clone())));
     let router = cspr_web::router(state);
     println!("cspr is running for {}", partnership.name);
@@ -109,6 +112,18 @@ impl Drop for Sweeper {
     }
 }
 
+/// Deletes expired sessions and old sign-in failure counters, logging the counts.
+async fn sweep_sessions(state: &AppState) {
+    match state.sweep().await {
+        Ok((sessions, login_failure_counters)) => tracing::debug!(
+            sessions,
+            login_failure_counters,
+            "swept expired sessions and old sign-in failure counters"
+        ),
+        Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
+    }
+}
+
 /// Deletes expired sessions and old sign-in failure counters, and runs the job outbox
 /// (exports; reminders when email and the public address are set up), at start and every
 /// [`SWEEP_EVERY`] after. Logs only counts, and the store's error (the deletions take nothing
@@ -116,15 +131,12 @@ impl Drop for Sweeper {
 async fn sweep_periodically(state: AppState) {
     let mut ticks = tokio::time::interval(SWEEP_EVERY);
     ticks.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    // The first tick is at once: the sessions were swept just before the service listened.
+    let mut swept_at_start = true;
     loop {
         ticks.tick().await;
-        match state.sweep().await {
-            Ok((sessions, login_failure_counters)) => tracing::debug!(
-                sessions,
-                login_failure_counters,
-                "swept expired sessions and old sign-in failure counters"
-            ),
-            Err(e) => tracing::warn!(error = %e, "sweeping expired sessions failed"),
+        if !std::mem::take(&mut swept_at_start) {
+            sweep_sessions(&state).await;
         }
         // Exports left unfinished, the daily retention run, and reminders and chasers when
         // email is set up (counts only in the log; jobs log their own failures).
