@@ -266,15 +266,17 @@ async fn seed_one(
     family: usize,
     today: Date,
 ) -> Result<Option<CaseId>, AppError> {
+    // The family's name and the demonstration's text, once for every week tried.
     let surname = crate::demo_content::surname(family);
-    let family = Family {
-        reference,
-        surname: &surname,
-    };
+    let steps = steps
+        .iter()
+        .map(|(day, cmd)| Ok((*day, crate::demo_content::enrich(cmd, &surname)?)))
+        .collect::<Result<Vec<_>, serde_json::Error>>()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
     for back in 0..12 {
         let days = (base_weeks - back) * 7;
         let case_id = CaseId::from_uuid(Uuid::new_v4());
-        if run_shifted(app, case_id, steps, days, &family, today).await? {
+        if run_shifted(app, case_id, &steps, days, reference, today).await? {
             return Ok(Some(case_id));
         }
     }
@@ -304,6 +306,7 @@ pub async fn seed_history(app: &App, today: Date) -> Result<Vec<DemoCase>, AppEr
     let mut per_year: std::collections::BTreeMap<i32, u32> = std::collections::BTreeMap::new();
     per_year.insert(today.year(), STAGES);
     let mut made = Vec::with_capacity(HISTORY);
+    let this_year = cspr_domain::figures::Period::reporting_year(today).from;
     for (n, years_back) in [2i64, 2, 2, 1, 1, 1].into_iter().enumerate() {
         let (script, steps) = &scripts[n % scripts.len()];
         let steps = &script[..*steps];
@@ -312,7 +315,6 @@ pub async fn seed_history(app: &App, today: Date) -> Result<Vec<DemoCase>, AppEr
             continue;
         };
         // Each opens in the summer of its reporting year, a few weeks apart.
-        let this_year = cspr_domain::figures::Period::reporting_year(today).from;
         let opens = Date::from_calendar_date(
             this_year.year() - i32::try_from(years_back).unwrap_or(1),
             time::Month::July,
@@ -340,12 +342,6 @@ pub async fn seed_history(app: &App, today: Date) -> Result<Vec<DemoCase>, AppEr
     Ok(made)
 }
 
-/// A demonstration case's own reference and family name.
-struct Family<'a> {
-    reference: &'a str,
-    surname: &'a str,
-}
-
 /// A clock stopped at one moment: the demo publishes as of the step's day.
 #[derive(Debug)]
 struct At(OffsetDateTime);
@@ -363,10 +359,9 @@ async fn run_shifted(
     case_id: CaseId,
     steps: &[(Date, Command)],
     days: i64,
-    family: &Family<'_>,
+    reference: &str,
     today: Date,
 ) -> Result<bool, AppError> {
-    let reference = family.reference;
     let mut moved = Vec::with_capacity(steps.len());
     for (day, cmd) in steps {
         let Some(day) = day.checked_add(Duration::days(days)) else {
@@ -375,9 +370,7 @@ async fn run_shifted(
         if day > today {
             return Ok(false);
         }
-        let cmd = crate::demo_content::enrich(cmd, family.surname)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        moved.push((day, shifted(&cmd, days, reference)?));
+        moved.push((day, shifted(cmd, days, reference)?));
     }
     // Dry run in memory first, so a refused step writes nothing.
     let mut case = cspr_domain::case::Case::default();

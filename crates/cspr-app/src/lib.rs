@@ -265,22 +265,7 @@ impl App {
             return Err(AppError::NotFound);
         }
         let stored_version = stored.last().map_or(0, |s| s.version);
-        let events = stored
-            .into_iter()
-            .map(|s| {
-                let sealed = s.sealed.ok_or(AppError::Store(StoreError::Shredded))?;
-                // serde's message can quote the (decrypted, personal) value: keep only where.
-                serde_json::from_value::<Event>(sealed).map_err(|e| {
-                    AppError::Corrupt(format!(
-                        "event {} of its stream does not match the event format ({:?} at line {}, column {})",
-                        s.version,
-                        e.classify(),
-                        e.line(),
-                        e.column()
-                    ))
-                })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = decode_events(&stored)?;
         let case = Case::replay(&events);
         self.remember(case_id, stored_version, &case, &events);
         Ok((case, events))
@@ -610,4 +595,31 @@ fn to_new_event(event: &Event, after: &Case, actor: Actor, by: &str) -> Result<N
         plain: serde_json::json!({ "stage": after.stage.key() }),
         sealed,
     })
+}
+
+/// A stream's events decoded from their stored (decrypted) form, oldest first.
+///
+/// # Errors
+/// [`StoreError::Shredded`] for an erased case; [`AppError::Corrupt`] for an event that does
+/// not match the event format (saying where, never quoting the personal value serde would).
+pub(crate) fn decode_events(stored: &[cspr_store::StoredEvent]) -> Result<Vec<Event>, AppError> {
+    use serde::Deserialize as _;
+    stored
+        .iter()
+        .map(|s| {
+            let sealed = s
+                .sealed
+                .as_ref()
+                .ok_or(AppError::Store(StoreError::Shredded))?;
+            Event::deserialize(sealed).map_err(|e| {
+                AppError::Corrupt(format!(
+                    "event {} of its stream does not match the event format ({:?} at line {}, column {})",
+                    s.version,
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                ))
+            })
+        })
+        .collect()
 }

@@ -1,8 +1,8 @@
 //! Subject access requests (UK GDPR article 15): the partnership team searches every case of
 //! the partnership for a named person and exports what is held about them as one PDF with its
-//! list of sources. Every case searched is read through the access log (`subject-access-search`),
-//! each case exported is logged again (`subject-access-export`), and one entry records the
-//! request's reference and counts. The log holds the team's reference for the request, never
+//! list of sources. Every case searched is read through the access log (`subject-access-search`);
+//! an export reads only the cases the team chose from the search's list, each logged as
+//! `subject-access-export`; and one entry records the request's reference and counts. The log holds the team's reference for the request, never
 //! the name searched for. The matching rules are the domain's
 //! ([`cspr_domain::subject_access`]).
 
@@ -131,7 +131,7 @@ pub async fn search(
     request: &SubjectAccessRequest,
     source: &Source,
 ) -> Result<SubjectAccessReport, SubjectAccessError> {
-    let report = search_as(services, p, request, source, "subject-access-search").await?;
+    let report = search_as(services, p, request, source, "subject-access-search", None).await?;
     log_event(
         services,
         p.user_id.to_string(),
@@ -154,6 +154,7 @@ async fn search_as(
     request: &SubjectAccessRequest,
     source: &Source,
     action: &str,
+    chosen: Option<&[Uuid]>,
 ) -> Result<SubjectAccessReport, SubjectAccessError> {
     if !may_search(p) {
         return Err(SubjectAccessError::Forbidden);
@@ -172,24 +173,53 @@ async fn search_as(
         cases_searched: 0,
         cases: Vec::new(),
     };
-    for s in &summaries {
-        let case =
-            match crate::reader::load_if_readable(services, p, s.case_id, action, source).await {
-                Ok(Some(case)) => case,
-                Ok(None) | Err(AppError::Store(StoreError::Shredded)) => continue,
-                Err(e) => return Err(e.into()),
-            };
+    // Erased cases hold nothing: they are neither read nor counted.
+    let erased: std::collections::BTreeSet<Uuid> = store
+        .retention_cases(p.partnership_id.as_uuid())
+        .await
+        .map_err(AppError::Store)?
+        .into_iter()
+        .filter(|c| c.shredded)
+        .map(|c| c.case_id)
+        .collect();
+    for s in summaries.iter().filter(|s| !erased.contains(&s.case_id)) {
+        let Ok(access) = crate::policy::authorize_case(
+            store,
+            p,
+            CaseId::from_uuid(s.case_id),
+            crate::policy::CaseNeed::Read,
+            None,
+        )
+        .await
+        else {
+            continue;
+        };
+        // An export reads only the cases chosen from the search's list (the others count as
+        // searched, as they were).
+        if chosen.is_some_and(|c| !c.contains(&s.case_id)) {
+            report.cases_searched += 1;
+            continue;
+        }
+        crate::reader::audit(services, &access, action, source).await?;
+        // Read once: the events' stored form gives the passages with their dates, and decoded,
+        // the case's records.
         let stored = store
             .load_stream(s.case_id)
             .await
             .map_err(AppError::Store)?;
+        let events = match crate::decode_events(&stored) {
+            Ok(events) if !events.is_empty() => events,
+            Ok(_) | Err(AppError::Store(StoreError::Shredded)) => continue,
+            Err(e) => return Err(e.into()),
+        };
         report.cases_searched += 1;
-        let events = stored.iter().filter_map(|e| {
+        let case = cspr_domain::case::Case::replay(&events);
+        let passages = stored.iter().filter_map(|e| {
             let value = e.sealed.as_ref()?;
             let on = crate::date_in_england(e.occurred_at);
             Some((e.version, e.event_type.as_str(), on, value))
         });
-        let found = findings(s.case_id, &case, events, &request.query);
+        let found = findings(s.case_id, &case, passages, &request.query);
         if !found.is_empty() {
             report.cases.push(found);
         }
@@ -197,9 +227,9 @@ async fn search_as(
     Ok(report)
 }
 
-/// The PDF of what the chosen cases (of those that hold something) hold about the person,
-/// after searching again; each case exported is logged (`subject-access-export`), then the
-/// request's reference with the counts.
+/// The PDF of what the chosen cases hold about the person: only those are read, each logged
+/// (`subject-access-export`), then the request's reference with the counts. The PDF counts
+/// every case searched, as the search did.
 ///
 /// # Errors
 /// [`SubjectAccessError::Forbidden`]; [`SubjectAccessError::Invalid`] when no case is chosen;
@@ -217,20 +247,15 @@ pub async fn export(
             "Choose at least one case to export".to_owned(),
         )]));
     }
-    let mut report = search_as(services, p, request, source, "subject-access-search").await?;
-    report.cases.retain(|c| chosen.contains(&c.case_id));
-    for case in &report.cases {
-        let access = crate::policy::authorize_case(
-            services.store(),
-            p,
-            CaseId::from_uuid(case.case_id),
-            crate::policy::CaseNeed::Read,
-            None,
-        )
-        .await
-        .map_err(|_| SubjectAccessError::Forbidden)?;
-        crate::reader::audit(services, &access, "subject-access-export", source).await?;
-    }
+    let report = search_as(
+        services,
+        p,
+        request,
+        source,
+        "subject-access-export",
+        Some(chosen),
+    )
+    .await?;
     log_event(
         services,
         p.user_id.to_string(),

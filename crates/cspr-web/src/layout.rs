@@ -158,3 +158,13 @@ pub fn render_checked<T>(
         axum::http::StatusCode::UNPROCESSABLE_ENTITY,
     )
 }
+
+/// The message of a form's error for the field `field`, or nothing: errors are kept as
+/// ("#field", message), the error summary's link and its words.
+#[must_use]
+pub fn error_for(errors: &[(String, String)], field: &str) -> String {
+    errors
+        .iter()
+        .find(|(f, _)| f.strip_prefix('#') == Some(field))
+        .map_or_else(String::new, |(_, m)| m.clone())
+}

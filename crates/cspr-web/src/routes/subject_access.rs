@@ -82,11 +82,7 @@ impl RequestForm {
     }
 
     fn error_for(&self, errors: &[(String, String)], field: &str) -> String {
-        errors
-            .iter()
-            .find(|(f, _)| f.trim_start_matches('#') == field)
-            .map(|(_, m)| m.clone())
-            .unwrap_or_default()
+        crate::layout::error_for(errors, field)
     }
 }
 

@@ -243,8 +243,7 @@ pub(super) async fn send_activation(
     id: Uuid,
     to: &str,
 ) -> Result<&'static str, WebError> {
-    let token = crate::session::new_token();
-    let hash = crate::session::token_hash(&token);
+    let (token, hash) = cspr_app::accounts::activation::new_token();
     let sent = match cspr_app::accounts::activation::invite(state.services(), id, to, &token, &hash)
         .await
     {

@@ -52,10 +52,7 @@ pub struct RecommendationForm {
 
 impl RecommendationForm {
     fn error_for(&self, errors: &[(String, String)], field: &str) -> String {
-        errors
-            .iter()
-            .find(|e| e.0 == format!("#{field}"))
-            .map_or_else(String::new, |e| e.1.clone())
+        crate::layout::error_for(errors, field)
     }
 }
 
