@@ -121,16 +121,17 @@ pub fn parse_form(kind: ContributionKind, text: &str) -> Result<FormDefinition, 
         if line.is_empty() {
             continue;
         }
-        let (mark, rest) = line.split_at(1);
-        let rest = rest.trim();
+        let mut chars = line.chars();
+        let mark = chars.next();
+        let rest = chars.as_str().trim();
         match mark {
-            "!" => {
+            Some('!') => {
                 if !form.intro.is_empty() {
                     form.intro.push('\n');
                 }
                 form.intro.push_str(rest);
             }
-            "#" => {
+            Some('#') => {
                 if rest.is_empty() {
                     return Err((n, "A section needs a heading after the #".to_owned()));
                 }
@@ -140,7 +141,7 @@ pub fn parse_form(kind: ContributionKind, text: &str) -> Result<FormDefinition, 
                     questions: Vec::new(),
                 });
             }
-            ">" => {
+            Some('>') => {
                 let Some(section) = form.sections.last_mut() else {
                     return Err((n, "Guidance must follow a section heading (#)".to_owned()));
                 };
@@ -149,7 +150,7 @@ pub fn parse_form(kind: ContributionKind, text: &str) -> Result<FormDefinition, 
                 }
                 section.guidance.push_str(rest);
             }
-            "-" | "~" => {
+            Some('-' | '~') => {
                 let Some(section) = form.sections.last_mut() else {
                     return Err((n, "A question must follow a section heading (#)".to_owned()));
                 };
@@ -183,7 +184,7 @@ pub fn parse_form(kind: ContributionKind, text: &str) -> Result<FormDefinition, 
                     id,
                     text: question.to_owned(),
                     hint: hint.to_owned(),
-                    required: mark == "-",
+                    required: mark == Some('-'),
                 });
             }
             _ => {
@@ -194,6 +195,13 @@ pub fn parse_form(kind: ContributionKind, text: &str) -> Result<FormDefinition, 
                 ));
             }
         }
+    }
+    // A bare "!" or ">" at the end adds no line (found by the fuzz target `form_definition`:
+    // the form written out again lost it, so it did not read back as the same form).
+    let trim = |t: &mut String| t.truncate(t.trim_end_matches('\n').len());
+    trim(&mut form.intro);
+    for s in &mut form.sections {
+        trim(&mut s.guidance);
     }
     if form.sections.iter().all(|s| s.questions.is_empty()) && kind != ContributionKind::Chronology
     {
@@ -433,6 +441,33 @@ pub fn answers_text(answers: &[Answer]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the fuzz target `form_definition`: a bare "!" (or ">") as the last line of the
+    /// introduction (or guidance) left a line break that writing the form out dropped, so the
+    /// form did not read back as itself.
+    #[test]
+    fn a_form_reads_back_as_itself_after_bare_marks() {
+        let k = ContributionKind::AgencyReport;
+        let form = parse_form(k, "! Intro\n!\n# S\n> Guide\n>\n- [a] One").expect("ok");
+        assert_eq!(form.intro, "Intro");
+        assert_eq!(form.sections[0].guidance, "Guide");
+        assert_eq!(parse_form(k, &form.to_text()), Ok(form));
+    }
+
+    /// Found by the fuzz target `form_definition` (issue 16, finding 5): a line starting with a
+    /// letter of more than one byte ("ң") split the line inside the letter and panicked. It is
+    /// a line with an unknown mark, numbered.
+    #[test]
+    fn a_line_starting_with_any_letter_is_a_reason_not_a_panic() {
+        for text in ["ң", "# S\n- [a] One\nébauche", "# S\n\u{1F600} x"] {
+            let (line, why) =
+                parse_form(ContributionKind::AgencyReport, text).expect_err("an error");
+            assert!(
+                line >= 1 && why.starts_with("Start the line with"),
+                "{line} {why}"
+            );
+        }
+    }
 
     #[test]
     fn every_kind_has_a_default_form_that_round_trips_through_its_text() {

@@ -13,7 +13,7 @@ use cspr_domain::ids::AgencyId;
 
 use crate::model::{Block, Document, Inline};
 use crate::report::{TitlePage, overview_report};
-use crate::{ExportError, richtext};
+use crate::richtext;
 
 /// A section as the document shows it now: its rich text (what was saved, or the case's
 /// records drawn as markup here, every text escaped), and where it came from.
@@ -155,8 +155,9 @@ pub fn case_document(
 /// The document in a format's bytes.
 ///
 /// # Errors
-/// [`ExportError`] when typesetting or packaging fails.
-pub fn render(doc: &Document, format: ExportFormat) -> Result<Vec<u8>, ExportError> {
+/// [`ExportError`](crate::ExportError) when typesetting or packaging fails.
+#[cfg(feature = "typeset")]
+pub fn render(doc: &Document, format: ExportFormat) -> Result<Vec<u8>, crate::ExportError> {
     match format {
         ExportFormat::Pdf => crate::to_pdf(doc),
         ExportFormat::Docx => crate::to_docx(doc),

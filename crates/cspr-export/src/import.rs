@@ -49,7 +49,7 @@ pub fn read_chronology(
     }
     let rows = match ext.as_str() {
         "csv" => csv_rows(bytes)?,
-        "xlsx" => xlsx_rows(bytes)?,
+        "xlsx" => xlsx_rows_caught(bytes)?,
         _ => {
             return Err(ImportError::File(
                 "The selected file must be a CSV or an Excel workbook (.xlsx)".to_owned(),
@@ -168,6 +168,94 @@ fn xlsx_within_limits(bytes: &[u8]) -> Result<(), ImportError> {
         )
         .map_err(|_| not_a_workbook())?;
         left = left.checked_sub(unpacked).ok_or_else(too_big)?;
+    }
+    Ok(())
+}
+
+/// [`xlsx_rows`], with a panic inside calamine taken as a file that is not a workbook. calamine
+/// trusts some of a workbook's indexes: a shared-string cell naming a string the workbook does
+/// not have made it index past its table and panic (found by the fuzz target
+/// `chronology_xlsx`, issue 16, finding 5). An upload must get an answer the person can act on,
+/// never a failed request, whatever else a crafted file may reach in it.
+fn xlsx_rows_caught(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, ImportError> {
+    shared_strings_resolve(bytes)?;
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| xlsx_rows(bytes)))
+        .unwrap_or_else(|_| Err(not_a_workbook()))
+}
+
+/// Refuses a workbook with a shared-string cell naming a string its table does not hold, before
+/// calamine sees it (calamine reads an unreadable index as 0, so a workbook without strings and
+/// such a cell is refused too). Conservative: an index written with character references is
+/// refused, and one with spaces is read both trimmed and not.
+fn shared_strings_resolve(bytes: &[u8]) -> Result<(), ImportError> {
+    use quick_xml::events::Event;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| not_a_workbook())?;
+    let mut buf = Vec::new();
+    let mut strings = 0usize;
+    if let Ok(part) = zip.by_name("xl/sharedStrings.xml") {
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if e.local_name().into_inner() == "si" => strings += 1,
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(_) => return Err(not_a_workbook()),
+            }
+            buf.clear();
+        }
+    }
+    let sheets: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .filter(|n| n.starts_with("xl/worksheets/") && n.ends_with(".xml"))
+        .map(|n| n.into_owned())
+        .collect();
+    let dangling = || {
+        ImportError::File(
+        "The workbook refers to text it does not hold: open it in your spreadsheet program, save it again and try again".to_owned(),
+    )
+    };
+    for name in sheets {
+        let part = zip.by_name(&name).map_err(|_| not_a_workbook())?;
+        let mut xml = quick_xml::Reader::from_reader(std::io::BufReader::new(part));
+        // In a shared-string cell; in its value, with the value's bytes so far.
+        let (mut in_cell, mut value) = (false, None::<String>);
+        loop {
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e)) if e.local_name().into_inner() == "c" => {
+                    in_cell = e
+                        .try_get_attribute("t")
+                        .ok()
+                        .flatten()
+                        .is_some_and(|t| t.value.as_ref() == "s");
+                }
+                Ok(Event::Start(e)) if in_cell && e.local_name().into_inner() == "v" => {
+                    value = Some(String::new());
+                }
+                Ok(Event::Text(t)) => {
+                    if let Some(v) = value.as_mut() {
+                        v.push_str(t.as_ref());
+                    }
+                }
+                Ok(Event::GeneralRef(_)) if value.is_some() => return Err(dangling()),
+                Ok(Event::End(e)) if value.is_some() && e.local_name().into_inner() == "v" => {
+                    let raw = value.take().unwrap_or_default();
+                    let index = raw
+                        .trim()
+                        .parse::<usize>()
+                        .or_else(|_| raw.parse::<usize>())
+                        .unwrap_or(0);
+                    if index >= strings {
+                        return Err(dangling());
+                    }
+                }
+                Ok(Event::End(e)) if e.local_name().into_inner() == "c" => in_cell = false,
+                Ok(Event::Eof) => break,
+                Ok(_) => {}
+                Err(_) => return Err(not_a_workbook()),
+            }
+            buf.clear();
+        }
     }
     Ok(())
 }
@@ -345,6 +433,37 @@ mod tests {
             matches!(&err, ImportError::File(m) if m.contains("too big when unpacked")),
             "{err:?}"
         );
+    }
+
+    /// Found by the fuzz target `chronology_xlsx` (issue 16, finding 5): a cell of shared-string
+    /// type whose index names no shared string (here the workbook has none) made calamine
+    /// index past its table and panic. It is refused as a file that is not a workbook.
+    #[test]
+    fn a_shared_string_the_workbook_lacks_is_refused_not_a_panic() {
+        for index in ["0", "7", "99999999999999999999"] {
+            let sheet = format!(r#"<row r="1"><c r="A1" t="s"><v>{index}</v></c></row>"#);
+            let err = read_chronology("c.xlsx", &testing::workbook(&sheet, &[]), false)
+                .expect_err("refused");
+            assert!(
+                matches!(&err, ImportError::File(m) if m.contains("refers to text it does not hold")),
+                "{err:?}"
+            );
+        }
+        // With a table of two strings, indexes 0 and 1 read as their text; 2 is refused.
+        let strings: &[u8] = br#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2"><si><t>2024-03-05</t></si><si><t>Home visit.</t></si></sst>"#;
+        let cells = |last: &str| {
+            format!(
+                r#"<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" t="inlineStr"><is><t>Notes</t></is></c><c r="D1" t="s"><v>{last}</v></c></row>"#
+            )
+        };
+        let good = testing::workbook(&cells("1"), &[("xl/sharedStrings.xml", strings)]);
+        let entries = read_chronology("c.xlsx", &good, false).expect("reads");
+        assert_eq!(entries[0].what.as_str(), "Home visit.");
+        let bad = testing::workbook(&cells("2"), &[("xl/sharedStrings.xml", strings)]);
+        assert!(matches!(
+            read_chronology("c.xlsx", &bad, false),
+            Err(ImportError::File(m)) if m.contains("refers to text")
+        ));
     }
 
     /// Cells are read where they stand: a chronology that starts in column B keeps its columns.

@@ -226,7 +226,8 @@ fn clean_inlines(inlines: &[Inline]) -> Vec<Inline> {
 /// Splits a section's plain text into blocks: a blank line ends a paragraph, lines starting
 /// "- " (or "* ") form a bulleted list, lines starting "1. " (any number) a numbered list.
 /// Lines of one paragraph are joined with a space. Everything else is literal text: no
-/// markup of any kind is interpreted.
+/// markup of any kind is interpreted. Control characters are dropped ([`clean`]) and each
+/// run of spaces is one space.
 #[must_use]
 pub fn text_blocks(text: &str) -> Vec<Block> {
     enum Open {
@@ -250,7 +251,10 @@ pub fn text_blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
     let mut open = Open::None;
     for raw in text.lines() {
-        let line = raw.trim();
+        // Without control characters first (a line of nothing else is a blank line), and with
+        // each run of spaces one space, as HTML and PDF show it.
+        let cleaned = clean(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+        let line = cleaned.as_str();
         if line.is_empty() {
             close(std::mem::replace(&mut open, Open::None), &mut out);
             continue;
@@ -312,6 +316,40 @@ mod tests {
 
     fn text(s: &str) -> Vec<Inline> {
         vec![Inline::Text(s.to_owned())]
+    }
+
+    /// Found by the fuzz target `rich_text`: a line of control characters only (here NULs) was
+    /// kept as a line of its paragraph, so the paragraph began with a space once they were
+    /// dropped, and sanitising the result again changed it. Control characters go first; such
+    /// a line is a blank line.
+    #[test]
+    fn a_line_of_control_characters_is_a_blank_line() {
+        assert_eq!(
+            text_blocks("First.\n\u{0}\u{0}\u{7}\nSecond \u{0}part."),
+            vec![
+                Block::Paragraph(text("First.")),
+                Block::Paragraph(text("Second part.")),
+            ]
+        );
+        let once = crate::richtext::sanitise("a\n\n\u{0}\u{0}\nso on");
+        assert_eq!(crate::richtext::sanitise(&once), once);
+    }
+
+    /// Found by the fuzz target `rich_text`: "-h  bullet" kept its two spaces as plain text but
+    /// lost one when the stored rich text was read again (HTML shows a run of spaces as one),
+    /// so a section saved twice changed. Runs of spaces and tabs are one space, as every
+    /// format shows them.
+    #[test]
+    fn runs_of_spaces_are_one_space() {
+        assert_eq!(
+            text_blocks("two  spaces,\ta tab\n-  item"),
+            vec![
+                Block::Paragraph(text("two spaces, a tab")),
+                Block::BulletList(vec![text("item")]),
+            ]
+        );
+        let once = crate::richtext::sanitise("First.\n\n-h  bullet\n- a & so on");
+        assert_eq!(crate::richtext::sanitise(&once), once);
     }
 
     #[test]

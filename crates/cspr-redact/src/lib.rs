@@ -12,6 +12,8 @@ mod phonetic;
 mod places;
 pub mod records;
 mod replace;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod text;
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -120,3 +120,34 @@ fn stored_plain_text_is_never_read_as_markup() {
     // Typed input with tags is read as markup (the form says so); without, as text.
     assert_eq!(sanitise("5 < 6"), "<p>5 &lt; 6</p>");
 }
+
+/// Inputs the fuzz target `rich_text` found (issue 16, finding 5) where sanitising what
+/// sanitising gave changed it, so a section saved twice showed a change nobody made: an empty
+/// paragraph written as `<p></p>` and dropped when read again; a line of control characters;
+/// a run of spaces.
+#[test]
+fn sanitising_the_canonical_form_changes_nothing() {
+    for input in [
+        "ary</1. onevild A</a>.</p>\0\0\0\0\0\0\0\u{3}<ul><lirst paragraph.\n\n- arar one\n\
+         777777777777777777777772. &2\0\0\0 so on",
+        "<p>one</p><p>\u{7}</p><ul><li> </li></ul><h2>\0</h2>",
+        "First paragraph.\n\n- a bullet\n\0\0\0\0\n\nso on",
+        "First.\n\n-h  bullet\n- a & so on",
+        "First paragraph.\n\u{0}- a\"bullet\n- another\n\n1. one\n2. vu\n:- aN+t0h\n\n\
+         .eu\0\0\0e\0ld \u{8}</aw5\u{7f}  <[6 s\u{7}o&o n",
+        "<h2>aw \u{0} Child A</h2><td>x  \u{a0} y</td>",
+        "<ul><li><strong> The</strong> <em>end </em></li><li><b>\u{0}</b> x</li></ul>",
+        "<b>\n\0\0\0s\u{f}\0r</strong> saw <a \0\0\0\u{3}-\0anh0rmS>mS><>Theh <",
+        "<p>a <b> b </b> <i> c</i> </p>",
+        "<ul><li><b>The </b><strong>The end</strong></li></ul>",
+        "<ul><li>2 The <strong>heal2</strong> <strong>T</strong></li></ul>",
+        "<table><tr><th> a </th></tr><tr><td>b<br> </td></tr></table>",
+    ] {
+        let once = sanitise(input);
+        assert_eq!(sanitise(&once), once, "{input:?}");
+        assert!(
+            !once.contains("<p></p>") && !once.contains("<li></li>"),
+            "{once}"
+        );
+    }
+}

@@ -1,7 +1,8 @@
 //! Properties that hold for any text: no panic, offsets on character boundaries and in step
-//! with each other, findings sorted and apart, and redacting twice changes nothing more.
+//! with each other, findings sorted and apart, and redacting twice changes nothing more
+//! (`cspr_redact::testing::check`, which the fuzz target `redaction` runs too).
 
-use cspr_redact::{CaseKnowledge, CasePerson, Policy, find, jigsaw_risks, redact};
+use cspr_redact::testing::check;
 use proptest::prelude::*;
 
 /// Fragments that exercise the detectors: names, titles, roles, places, numbers, punctuation.
@@ -96,21 +97,6 @@ const FRAGMENTS: &[&str] = &[
     "summer 2020",
 ];
 
-fn case() -> CaseKnowledge {
-    CaseKnowledge {
-        people: vec![CasePerson {
-            role: "mother".into(),
-            name: "Gemma Rose White".into(),
-            aliases: vec!["Gem".into(), "June Hope-Marie White".into()],
-            dob: Some("1984-04-26".into()),
-            addresses: vec!["12 Peel Road, Bloomfield, Rochdale OL1 1AA".into()],
-        }],
-        pseudonyms: [("Gemma Rose White".to_string(), "Mother".to_string())]
-            .into_iter()
-            .collect(),
-    }
-}
-
 fn fragment_text() -> impl Strategy<Value = String> {
     prop::collection::vec(
         (
@@ -120,30 +106,6 @@ fn fragment_text() -> impl Strategy<Value = String> {
         0..40,
     )
     .prop_map(|parts| parts.into_iter().map(|(a, b)| format!("{a}{b}")).collect())
-}
-
-fn check(text: &str) {
-    let case = case();
-    let findings = find(text, &case);
-    let mut last_end = 0;
-    for f in &findings {
-        assert!(text.is_char_boundary(f.byte_start) && text.is_char_boundary(f.byte_end));
-        assert!(f.byte_start < f.byte_end, "{f:?}");
-        assert!(f.byte_start >= last_end, "sorted and apart: {findings:?}");
-        last_end = f.byte_end;
-        assert_eq!(text[..f.byte_start].chars().count(), f.start);
-        assert_eq!(text[..f.byte_end].chars().count(), f.end);
-    }
-    for r in jigsaw_risks(text) {
-        for q in &r.items {
-            assert!(text.is_char_boundary(q.byte_start) && q.byte_start < q.byte_end);
-            assert_eq!(&text[q.byte_start..q.byte_end], q.text);
-            assert_eq!(text[..q.byte_start].chars().count(), q.start);
-        }
-    }
-    let once = redact(text, &case, Policy::default());
-    let twice = redact(&once.text, &case, Policy::default());
-    assert_eq!(once.text, twice.text, "redacting again changed the text");
 }
 
 proptest! {
