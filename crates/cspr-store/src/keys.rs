@@ -289,10 +289,13 @@ impl WrapBinding {
 const CHAIN_SECRET_AAD: &[u8] = b"cspr-chain-secret\0";
 
 /// The keys of the two hash chains, derived with HKDF-SHA256 from the chain secret, each with
-/// its own info string: one keys every link (HMAC-SHA256), the other signs anchors.
+/// its own info string: one keys every link (HMAC-SHA256), one signs anchors, and one keys the
+/// pseudonyms of typed identifiers (the chain secret is random, wrapped by the key-encryption
+/// key and kept through a master-key rotation, so a pseudonym stays the same across one).
 pub(crate) struct ChainKeys {
     link: SecretBox<[u8; 32]>,
     anchor: SecretBox<[u8; 32]>,
+    pseudonym: SecretBox<[u8; 32]>,
 }
 
 impl fmt::Debug for ChainKeys {
@@ -311,7 +314,19 @@ impl ChainKeys {
         let anchor = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
             let _ = hk.expand(b"cspr chain anchor hmac v1", k);
         });
-        ChainKeys { link, anchor }
+        let pseudonym = SecretBox::init_with_mut(|k: &mut [u8; 32]| {
+            let _ = hk.expand(b"cspr pseudonym blake3 v1", k);
+        });
+        ChainKeys {
+            link,
+            anchor,
+            pseudonym,
+        }
+    }
+
+    /// The key of the pseudonyms of identifiers people type (`Store::pseudonym`).
+    pub(crate) fn pseudonym(&self) -> &[u8; 32] {
+        self.pseudonym.expose_secret()
     }
 
     /// The key every chain link is an HMAC under.

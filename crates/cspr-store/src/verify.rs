@@ -341,6 +341,23 @@ impl Store {
         Ok(report)
     }
 
+    /// A keyed pseudonym of an identifier someone typed (the address of a sign-in, for its
+    /// throttling counter and the access log): blake3 keyed with a key derived from the chains'
+    /// secret, so someone holding the database but not the master key file cannot test a known
+    /// address against it, and the same address gives the same pseudonym in this database
+    /// (issue 16; docs/SECURITY.md, section 5).
+    ///
+    /// # Errors
+    /// A database failure, or `WrongMasterKey` after a rotation elsewhere.
+    pub async fn pseudonym(&self, value: &str) -> Result<String, StoreError> {
+        let mut tx = self.pool().read().await?;
+        let mut cx = tx.cx();
+        let keys = crate::chain::chain_keys(&mut cx, self.keys()).await?;
+        Ok(blake3::keyed_hash(keys.pseudonym(), value.as_bytes())
+            .to_hex()
+            .to_string())
+    }
+
     /// [`Store::verify`], and in the same snapshot: checks that the chains still hold the rows
     /// recorded by `previous` (the text of an earlier anchor file), and signs a new anchor of
     /// the current heads. An anchor that is not one, was altered or belongs to another database

@@ -83,6 +83,25 @@ async fn inject_failure_at_the_key_check(db: &TestDb) {
 }
 
 cspr_store::backend_tests! {
+    // The pseudonym of a typed address (failed sign-ins are counted and logged under it) is
+    // keyed: not the plain blake3 anyone holding the database could recompute from a known
+    // address, different in another database, and the same after a master-key rotation, so
+    // the access log's entries for one address still match.
+    async fn pseudonyms_are_keyed_per_database_and_kept_through_a_rotation(db) {
+        let store = db.store().await;
+        let p = store.pseudonym("jo@example.org").await.unwrap();
+        assert_eq!(p.len(), 64);
+        assert_eq!(p, store.pseudonym("jo@example.org").await.unwrap());
+        assert_ne!(p, blake3::hash(b"jo@example.org").to_hex().to_string());
+        assert_ne!(p, store.pseudonym("jo@example.net").await.unwrap());
+        let other = TestDb::new(db.backend()).await;
+        assert_ne!(p, other.store().await.pseudonym("jo@example.org").await.unwrap());
+        store.rotate_master_key(MasterKey::from_bytes(NEW_KEY)).await.unwrap();
+        store.close().await;
+        let rotated = open_with(&db, NEW_KEY).await.unwrap();
+        assert_eq!(p, rotated.pseudonym("jo@example.org").await.unwrap());
+    }
+
     async fn after_rotation_everything_opens_with_the_new_key_only(db) {
         let (store, live, user, anchor) = sealed_store(&db).await;
         let stats = store

@@ -105,13 +105,16 @@ pub(crate) async fn log(
     Ok(crate::reader::log_event(state, actor, action, detail.to_owned(), source).await?)
 }
 
-/// The account key for throttling: a hash of the address typed, so failures are counted for
-/// addresses that have no account too (no enumeration) and no address is stored.
-fn account_key(email: &str) -> String {
-    format!(
-        "acct:{}",
-        blake3::hash(email.trim().to_lowercase().as_bytes()).to_hex()
-    )
+/// The account key for throttling and the access log: the store's keyed pseudonym of the
+/// address typed, so failures are counted for addresses that have no account too (no
+/// enumeration), no address is stored, and someone holding the database without the master key
+/// file cannot recognise a known address by hashing it.
+async fn account_key(state: &AppState, email: &str) -> Result<String, WebError> {
+    let pseudonym = state
+        .store()
+        .pseudonym(&email.trim().to_lowercase())
+        .await?;
+    Ok(format!("acct:{pseudonym}"))
 }
 
 /// [`log`] for a refusal of someone not yet known: within the address's budget per minute, so a
@@ -235,7 +238,7 @@ pub async fn submit(
             "Enter your email address and password".to_owned(),
         );
     }
-    let acct = account_key(&email);
+    let acct = account_key(&state, &email).await?;
     let addr = address_key(&source);
     if let Some(wait) = admit(&state, &[&acct, &addr]).await? {
         log_anonymous(
