@@ -231,6 +231,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::record_decision),
         ("GET", "/confirm-identity") => get(stepup::form),
         ("POST", "/confirm-identity") => post(stepup::submit),
+        ("GET", "/confirm-identity/organisation") => get(stepup::with_organisation),
         ("GET", "/activate/{token}") => get(activate::form),
         ("POST", "/activate/{token}") => post(activate::submit),
         ("GET", "/admin/agencies") => get(admin::agencies::agencies),

@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use cspr_store::{StoreError, UserRow};
 
-use crate::auth::oidc::{CallbackParams, Identity, OidcError};
+use crate::auth::oidc::{CallbackParams, Identity, OidcError, Purpose};
 use crate::extract::Visit;
 use crate::layout::Chrome;
 use crate::session;
@@ -55,7 +55,7 @@ struct OidcPage {
     chrome: Chrome,
     title: &'static str,
     paragraphs: &'static [&'static str],
-    next: Option<&'static str>,
+    next: Option<String>,
     links: &'static [(&'static str, &'static str)],
 }
 
@@ -109,7 +109,7 @@ fn not_offered(state: &AppState) -> Result<Response, WebError> {
     )
 }
 
-fn pending_cookie(id: &str) -> String {
+pub(crate) fn pending_cookie(id: &str) -> String {
     format!(
         "{PENDING_COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
         crate::auth::oidc::PENDING_TTL.whole_seconds()
@@ -136,7 +136,7 @@ pub async fn start(Visit(state, source): Visit) -> Result<Response, WebError> {
     let Some(oidc) = state.config().oidc.clone() else {
         return not_offered(&state);
     };
-    match oidc.start(state.now(), &source.0).await {
+    match oidc.start(state.now(), &source.0, Purpose::SignIn).await {
         Ok(started) => Ok(session::with_cookie(
             Redirect::to(started.authorize_url.as_str()).into_response(),
             &pending_cookie(&started.id),
@@ -209,7 +209,18 @@ pub async fn callback(
         .finish(pending_id(&headers).as_deref(), params, state.now())
         .await
     {
-        Ok(who) => who,
+        Ok((who, Purpose::SignIn)) => who,
+        Ok((
+            who,
+            Purpose::StepUp {
+                user_id,
+                session,
+                next,
+            },
+        )) => {
+            let response = step_up(&state, &source, &who, user_id, &session, &next).await?;
+            return Ok(session::with_cookie(response, &clear));
+        }
         Err(e) => {
             tracing::warn!(error = %e, "OpenID Connect sign-in failed");
             log(
@@ -286,15 +297,96 @@ pub async fn callback(
             } else {
                 &["Next, enter the code from your authenticator app."]
             },
-            next: Some(next),
+            next: Some(next.to_owned()),
             links: &[],
         },
     )?;
+    moves_on(&mut response, next)?;
+    let response = session::with_cookie(response, &clear);
+    Ok(session::with_cookie(response, &session::set_cookie(&token)))
+}
+
+/// The page moves on to `next` by itself (see the module's notes on SameSite=Strict).
+fn moves_on(response: &mut Response, next: &str) -> Result<(), WebError> {
     response.headers_mut().insert(
         REFRESH,
         HeaderValue::from_str(&format!("0; url={next}"))
             .map_err(|e| WebError::Internal(e.to_string()))?,
     );
-    let response = session::with_cookie(response, &clear);
-    Ok(session::with_cookie(response, &session::set_cookie(&token)))
+    Ok(())
+}
+
+/// Finishes a proof of identity through the organisation (step-up, `routes/stepup.rs`): it
+/// counts only if the provider's identity is the one linked to the account that asked, the
+/// organisation says it did multi-factor sign-in, and that sign-in happened within the step-up
+/// window (`auth_time`). Then the session that asked (found by its token's hash: the session
+/// cookie does not come back from another site) holds the proof, and the person goes back.
+async fn step_up(
+    state: &AppState,
+    source: &crate::reader::Source,
+    who: &Identity,
+    user_id: uuid::Uuid,
+    session_hash: &str,
+    next: &str,
+) -> Result<Response, WebError> {
+    let now = state.now();
+    let linked = state
+        .store()
+        .user_by_oidc(&who.issuer, &who.subject)
+        .await?;
+    let refusal = if !linked.is_some_and(|u| u.id == user_id && !u.disabled) {
+        Some("another identity")
+    } else if !who.multi_factor {
+        Some("first factor only")
+    } else if !who.auth_time.is_some_and(|at| {
+        at <= now + time::Duration::minutes(1) && super::stepup::fresh(Some(at), now)
+    }) {
+        Some("not a fresh sign-in")
+    } else {
+        None
+    };
+    let next = super::stepup::safe_next(next).to_owned();
+    if let Some(why) = refusal {
+        log(
+            state,
+            user_id.to_string(),
+            "step-up-failed",
+            &via_oidc(why),
+            source,
+        )
+        .await?;
+        return page(
+            StatusCode::FORBIDDEN,
+            OidcPage {
+                chrome: Chrome::signed_out(state),
+                title: "Sorry, we could not confirm it is you",
+                paragraphs: &[
+                    "Your organisation's sign-in was not a fresh one with its multi-factor check, or it was for someone else. Try again, signing in as yourself.",
+                ],
+                next: None,
+                links: &[("/dashboard", "Go back to your dashboard")],
+            },
+        );
+    }
+    state.store().set_session_reauth(session_hash, now).await?;
+    log(
+        state,
+        user_id.to_string(),
+        "step-up",
+        &via_oidc("organisation's multi-factor"),
+        source,
+    )
+    .await?;
+    let mut response = page(
+        StatusCode::OK,
+        OidcPage {
+            chrome: Chrome::signed_out(state),
+            title: "Your organisation has confirmed who you are",
+            paragraphs: &["Make the change again."],
+            next: Some(next.clone()),
+            links: &[],
+        },
+    )?;
+    moves_on(&mut response, &next)?;
+    Ok(response)
 }

@@ -3,13 +3,16 @@
 //! a case's members need the person to have proved who they are within the last
 //! [`STEP_UP_MINUTES`] minutes. Signing in counts; otherwise the guard sends them to
 //! `/confirm-identity`, which asks again for their password and authenticator code, then back
-//! to the page they were on (what they had typed is not kept: they send it again).
+//! to the page they were on (what they had typed is not kept: they send it again). An account
+//! linked to the organisation's sign-in may instead sign in there afresh
+//! (`/confirm-identity/organisation`, finished by `routes/oidc.rs`).
 
 use axum::extract::Query;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::auth::oidc::Purpose;
 use crate::auth::password;
 use crate::extract::Session;
 use crate::layout::Chrome;
@@ -123,8 +126,65 @@ fn page(
         submit: "Continue",
         success: None,
         back: None,
-        links: Vec::new(),
+        links: organisation_link(state, live, next),
         buttons: Vec::new(),
+    }
+}
+
+/// For an account linked to the organisation's sign-in, the other way to give the proof: a
+/// fresh sign-in there (the only way for someone without a password or an authenticator).
+fn organisation_link(
+    state: &AppState,
+    live: &crate::session::Live,
+    next: &str,
+) -> Vec<(String, String)> {
+    if state.config().oidc.is_some() && live.user.oidc_subject.is_some() {
+        vec![(
+            format!("/confirm-identity/organisation?next={}", safe_next(next)),
+            "Confirm it is you with your organisation's account instead".to_owned(),
+        )]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Sends the person to their organisation's provider for a fresh sign-in; the callback
+/// (`routes/oidc.rs`) records the proof on this session when it is theirs, multi-factor and
+/// fresh. Only for an account linked to the organisation's sign-in.
+pub async fn with_organisation(
+    Session(state, live, source): Session,
+    Query(q): Query<Next>,
+) -> Result<Response, WebError> {
+    let oidc = state.config().oidc.clone();
+    let Some(oidc) = oidc.filter(|_| live.user.oidc_subject.is_some()) else {
+        return Ok(
+            Redirect::to(&format!("/confirm-identity?next={}", safe_next(&q.next))).into_response(),
+        );
+    };
+    let purpose = Purpose::StepUp {
+        user_id: live.user.id,
+        session: live.session.token_hash.clone(),
+        next: safe_next(&q.next).to_owned(),
+    };
+    match oidc.start(state.now(), &source.0, purpose).await {
+        Ok(started) => Ok(crate::session::with_cookie(
+            Redirect::to(started.authorize_url.as_str()).into_response(),
+            &crate::routes::oidc::pending_cookie(&started.id),
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e, "OpenID Connect step-up could not start");
+            page(
+                &state,
+                &live,
+                &q.next,
+                vec![(
+                    "code",
+                    "Your organisation's sign-in is not available now: enter your password and code"
+                        .to_owned(),
+                )],
+            )
+            .render_page()
+        }
     }
 }
 

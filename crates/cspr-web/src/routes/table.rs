@@ -318,6 +318,7 @@ pub const ROUTES: &[RouteSpec] = &[
     ),
     r("GET", "/confirm-identity", Rule::SignedIn),
     r("POST", "/confirm-identity", Rule::SignedIn),
+    r("GET", "/confirm-identity/organisation", Rule::SignedIn),
     r("GET", "/activate/{token}", Rule::Public),
     r("POST", "/activate/{token}", Rule::Public),
     r("GET", "/admin/agencies", Rule::Roles(PARTNERSHIP_SETUP)),

@@ -453,6 +453,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         // An unknown or spent link is "not found" to everyone.
         ("GET /confirm-identity", any_signed_in),
         ("POST /confirm-identity", any_signed_in),
+        ("GET /confirm-identity/organisation", any_signed_in),
         ("GET /activate/{token}", nobody),
         ("POST /activate/{token}", nobody),
         ("GET /admin/users/{user_id}", admins),

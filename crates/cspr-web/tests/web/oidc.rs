@@ -18,6 +18,10 @@ use cspr_store::Store;
 use cspr_store::testing::TestDb;
 
 use crate::common::{NewPerson, assert_contains, free_port};
+
+/// Proving again who one is through the organisation (step-up).
+#[path = "oidc_step_up.rs"]
+mod step_up;
 use cspr_web::access::Role;
 use cspr_web::auth::oidc::OidcConfig;
 use cspr_web::{AppState, Clock, SystemClock, WebConfig};
@@ -252,8 +256,18 @@ impl Harness {
     /// Starts at cspr, signs in at the provider as `login`, consents, and returns the callback
     /// URL the provider sends the browser back to.
     async fn to_callback(&self, browser: &reqwest::Client, login: &str) -> String {
+        self.to_callback_from(browser, "/sign-in/oidc", login).await
+    }
+
+    /// [`Self::to_callback`] from another of cspr's pages that starts a flow at the provider.
+    async fn to_callback_from(
+        &self,
+        browser: &reqwest::Client,
+        start: &str,
+        login: &str,
+    ) -> String {
         let mut response = browser
-            .get(format!("{}/sign-in/oidc", self.base))
+            .get(format!("{}{start}", self.base))
             .send()
             .await
             .expect("start");

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::PoisonError;
 
-use openidconnect::core::{CoreAuthenticationFlow, CoreIdTokenClaims};
+use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreIdTokenClaims};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClaimsVerificationError, CsrfToken, Nonce,
     OAuth2TokenResponse, PkceCodeChallenge, Scope, TokenResponse,
@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use super::{
     CallbackParams, Client, Identity, MFA_METHODS, OidcConfig, OidcError, PENDING_MAX,
-    PENDING_PER_SOURCE, PENDING_TTL, Pending, Started, error_chain, one_line,
+    PENDING_PER_SOURCE, PENDING_TTL, Pending, Purpose, Started, error_chain, one_line,
 };
 
 impl OidcConfig {
@@ -22,18 +22,29 @@ impl OidcConfig {
     ///
     /// # Errors
     /// The provider cannot be discovered.
-    pub async fn start(&self, now: OffsetDateTime, source: &str) -> Result<Started, OidcError> {
+    pub async fn start(
+        &self,
+        now: OffsetDateTime,
+        source: &str,
+        purpose: Purpose,
+    ) -> Result<Started, OidcError> {
         let client = self.client(false).await?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (authorize_url, state, nonce) = client
+        let mut request = client
             .authorize_url(
                 CoreAuthenticationFlow::AuthorizationCode,
                 CsrfToken::new_random,
                 Nonce::new_random,
             )
             .add_scope(Scope::new("email".to_owned()))
-            .set_pkce_challenge(challenge)
-            .url();
+            .set_pkce_challenge(challenge);
+        if matches!(purpose, Purpose::StepUp { .. }) {
+            // A proof must be a fresh sign-in at the provider, not its session's memory.
+            request = request
+                .add_prompt(CoreAuthPrompt::Login)
+                .set_max_age(std::time::Duration::ZERO);
+        }
+        let (authorize_url, state, nonce) = request.url();
         let id = crate::session::new_token();
         self.keep(
             id.clone(),
@@ -43,6 +54,7 @@ impl OidcConfig {
                 verifier,
                 created: now,
                 source: source.to_owned(),
+                purpose,
             },
         );
         Ok(Started { id, authorize_url })
@@ -97,7 +109,7 @@ impl OidcConfig {
         pending_id: Option<&str>,
         params: CallbackParams,
         now: OffsetDateTime,
-    ) -> Result<Identity, OidcError> {
+    ) -> Result<(Identity, Purpose), OidcError> {
         let pending = pending_id
             .and_then(|id| self.take(id, now))
             .ok_or(OidcError::NoPending)?;
@@ -154,7 +166,7 @@ impl OidcConfig {
             }
             Ok(identity(claims))
         };
-        match verify(&client) {
+        let identity = match verify(&client) {
             Ok(identity) => Ok(identity),
             Err(ClaimsVerificationError::SignatureVerification(first)) => {
                 // Perhaps the provider rotated its keys: fetch them again, once.
@@ -164,7 +176,8 @@ impl OidcConfig {
                 })
             }
             Err(e) => Err(OidcError::IdToken(one_line(&e.to_string()))),
-        }
+        }?;
+        Ok((identity, pending.purpose))
     }
 }
 
@@ -177,11 +190,15 @@ fn identity(claims: &CoreIdTokenClaims) -> Identity {
     let multi_factor = claims
         .auth_method_refs()
         .is_some_and(|amr| amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())));
+    let auth_time = claims
+        .auth_time()
+        .and_then(|t| OffsetDateTime::from_unix_timestamp(t.timestamp()).ok());
     Identity {
         issuer: claims.issuer().as_str().to_owned(),
         subject: claims.subject().as_str().to_owned(),
         verified_email,
         multi_factor,
+        auth_time,
     }
 }
 
@@ -198,6 +215,7 @@ mod tests {
             verifier: PkceCodeChallenge::new_random_sha256().1,
             created,
             source: source.to_owned(),
+            purpose: Purpose::SignIn,
         }
     }
 

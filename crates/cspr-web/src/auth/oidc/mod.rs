@@ -138,6 +138,26 @@ struct Pending {
     verifier: PkceCodeVerifier,
     created: OffsetDateTime,
     source: String,
+    purpose: Purpose,
+}
+
+/// What a flow at the provider is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Purpose {
+    /// Signing in.
+    SignIn,
+    /// Proving again who is signed in before a sensitive change (step-up, ASVS 7.5.3): the
+    /// account, its session (the hash of the session's token, never the token) and the page to
+    /// go back to. The provider is asked to sign the person in afresh (`prompt=login`,
+    /// `max_age=0`).
+    StepUp {
+        /// The account signed in.
+        user_id: uuid::Uuid,
+        /// The hash of the session's token.
+        session: String,
+        /// A plain path of this site.
+        next: String,
+    },
 }
 
 struct Discovered {
@@ -206,6 +226,8 @@ pub struct Identity {
     pub verified_email: Option<String>,
     /// Whether the organisation did multi-factor sign-in (`amr` has `mfa`).
     pub multi_factor: bool,
+    /// When the person last signed in at the provider (`auth_time`), if it says.
+    pub auth_time: Option<OffsetDateTime>,
 }
 
 impl Identity {
@@ -226,6 +248,7 @@ impl fmt::Debug for Identity {
             .field("who", &self.pseudonym())
             .field("has_verified_email", &self.verified_email.is_some())
             .field("multi_factor", &self.multi_factor)
+            .field("auth_time", &self.auth_time)
             .finish()
     }
 }
