@@ -66,6 +66,7 @@ pub const KEYS: &[&str] = &[
     "oidc_client_secret",
     "oidc_client_secret_file",
     "oidc_redirect_url",
+    "oidc_mfa_acr",
     "public_url",
     "trusted_proxies",
     "metrics_token",
@@ -119,6 +120,8 @@ struct RawSettings {
     oidc_client_secret_file: Option<String>,
     #[serde(default, deserialize_with = "text")]
     oidc_redirect_url: Option<String>,
+    #[serde(default, deserialize_with = "text")]
+    oidc_mfa_acr: Option<String>,
     #[serde(default, deserialize_with = "text")]
     public_url: Option<String>,
     #[serde(default, deserialize_with = "text")]
@@ -709,7 +712,13 @@ fn oidc_config(raw: &RawSettings) -> Result<Option<OidcConfig>, Failure> {
         )));
     }
     let has_secret = secret.is_some() || secret_file.is_some();
-    if issuer.is_none() && client_id.is_none() && redirect.is_none() && !has_secret {
+    let mfa_acr = given(raw.oidc_mfa_acr.as_ref());
+    if issuer.is_none()
+        && client_id.is_none()
+        && redirect.is_none()
+        && !has_secret
+        && mfa_acr.is_none()
+    {
         return Ok(None);
     }
     let missing: Vec<String> = [
@@ -747,7 +756,7 @@ fn oidc_config(raw: &RawSettings) -> Result<Option<OidcConfig>, Failure> {
             }
         };
     OidcConfig::new(issuer, client_id, secret, redirect)
-        .map(Some)
+        .map(|c| Some(c.with_mfa_acr(mfa_acr)))
         .map_err(|e| {
             Failure::config(format!(
                 "{e}; see oidc_issuer_url (CSPR_OIDC_ISSUER_URL) and oidc_redirect_url \

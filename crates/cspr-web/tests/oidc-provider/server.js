@@ -17,6 +17,9 @@ const ACCOUNTS = {
   // One factor each, whatever its kind: a one-time code alone, a hardware key alone.
   'staff-otp-only': { email: 'otp.only@example.org', email_verified: true, amr: ['otp'] },
   'staff-hwk-only': { email: 'hwk.only@example.org', email_verified: true, amr: ['hwk'] },
+  // The organisation's multi-factor said in `acr` (issue 16, finding 11), and another class.
+  'staff-acr': { email: 'acr.user@example.org', email_verified: true, amr: ['pwd'], acr: 'urn:cspr:test:mfa' },
+  'staff-other-acr': { email: 'acr.other@example.org', email_verified: true, amr: ['pwd'], acr: 'urn:cspr:test:pwd' },
   // Claims the address of a cspr account without the organisation having verified it.
   'staff-unverified': { email: 'oidc.user@example.org', email_verified: false, amr: ['pwd', 'mfa'] },
 };
@@ -31,8 +34,9 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     grant_types: ['authorization_code'],
     response_types: ['code'],
   }],
-  // `amr` with the subject, so the ID token says how the person signed in.
-  claims: { openid: ['sub', 'amr'], email: ['email', 'email_verified'] },
+  // `amr` and `acr` with the subject, so the ID token says how the person signed in.
+  claims: { openid: ['sub', 'amr', 'acr'], email: ['email', 'email_verified'] },
+  acrValues: ['urn:cspr:test:mfa', 'urn:cspr:test:pwd'],
   // Put the scope's claims in the ID token (cspr reads only the ID token).
   conformIdTokenClaims: false,
   cookies: { keys: ['cspr-test-only-cookie-key'] },
@@ -49,7 +53,11 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
 const interactionFinished = provider.interactionFinished.bind(provider);
 provider.interactionFinished = (req, res, result, options) => {
   if (result.login) {
-    result.login.amr = account(result.login.accountId).amr;
+    const { amr, acr } = account(result.login.accountId);
+    result.login.amr = amr;
+    if (acr) {
+      result.login.acr = acr;
+    }
   }
   return interactionFinished(req, res, result, options);
 };

@@ -22,6 +22,10 @@ use crate::common::{NewPerson, assert_contains, free_port};
 /// Proving again who one is through the organisation (step-up).
 #[path = "oidc_step_up.rs"]
 mod step_up;
+
+/// The organisation's multi-factor said by `acr` instead of `amr`.
+#[path = "oidc_acr.rs"]
+mod acr;
 use cspr_web::access::Role;
 use cspr_web::auth::oidc::OidcConfig;
 use cspr_web::{AppState, Clock, SystemClock, WebConfig};
@@ -175,6 +179,11 @@ impl Harness {
     }
 
     async fn start_with_clock(clock: Arc<dyn Clock>) -> Self {
+        Self::start_with(clock, None).await
+    }
+
+    /// With `mfa_acr`: the `acr` that counts as the organisation's multi-factor.
+    async fn start_with(clock: Arc<dyn Clock>, mfa_acr: Option<&str>) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -198,7 +207,8 @@ impl Harness {
                 SecretString::from(CLIENT_SECRET.to_owned()),
                 &redirect,
             )
-            .expect("OpenID Connect settings"),
+            .expect("OpenID Connect settings")
+            .with_mfa_acr(mfa_acr),
         );
         let state = AppState::new(app, config, clock);
         let router = cspr_web::router(state);

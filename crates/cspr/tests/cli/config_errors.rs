@@ -238,6 +238,15 @@ fn incomplete_oidc_settings_name_what_is_missing() {
         !sandbox.data_dir().exists(),
         "the data directory was created"
     );
+
+    // The multi-factor class (issue 16, finding 11) alone is no provider.
+    let mut sandbox = Sandbox::new();
+    sandbox.set("CSPR_OIDC_MFA_ACR", "urn:example:mfa");
+    let line = one_error_line(&sandbox.run(&["migrate"]), 2);
+    assert!(
+        line.contains("oidc_issuer_url (CSPR_OIDC_ISSUER_URL)"),
+        "{line}"
+    );
 }
 
 #[test]

@@ -38,6 +38,9 @@ impl OidcConfig {
             )
             .add_scope(Scope::new("email".to_owned()))
             .set_pkce_challenge(challenge);
+        if let Some(acr) = &self.mfa_acr {
+            request = request.add_extra_param("acr_values", acr.clone());
+        }
         if matches!(purpose, Purpose::StepUp { .. }) {
             // A proof must be a fresh sign-in at the provider, not its session's memory.
             request = request
@@ -164,7 +167,7 @@ impl OidcConfig {
                     ));
                 }
             }
-            Ok(identity(claims))
+            Ok(identity(claims, self.mfa_acr.as_deref()))
         };
         let identity = match verify(&client) {
             Ok(identity) => Ok(identity),
@@ -181,7 +184,7 @@ impl OidcConfig {
     }
 }
 
-fn identity(claims: &CoreIdTokenClaims) -> Identity {
+fn identity(claims: &CoreIdTokenClaims, mfa_acr: Option<&str>) -> Identity {
     let verified_email = claims
         .email()
         .filter(|_| claims.email_verified() == Some(true))
@@ -189,7 +192,12 @@ fn identity(claims: &CoreIdTokenClaims) -> Identity {
         .filter(|e| !e.is_empty());
     let multi_factor = claims
         .auth_method_refs()
-        .is_some_and(|amr| amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())));
+        .is_some_and(|amr| amr.iter().any(|m| MFA_METHODS.contains(&m.as_str())))
+        || mfa_acr.is_some_and(|want| {
+            claims
+                .auth_context_ref()
+                .is_some_and(|acr| acr.as_str() == want)
+        });
     let auth_time = claims
         .auth_time()
         .and_then(|t| OffsetDateTime::from_unix_timestamp(t.timestamp()).ok());
