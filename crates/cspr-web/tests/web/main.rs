@@ -17,6 +17,7 @@ mod briefings;
 mod browser;
 mod browser_flows;
 mod browser_library;
+mod browser_practitioner;
 mod browser_publication;
 mod browser_reports;
 mod browser_requests;

@@ -25,7 +25,7 @@ const NOT_VALID: &str = "This link has expired or is not valid";
 const INVOLVEMENT: &str = "q-involvement=School+nurse+saw+the+child+weekly.";
 
 /// The code in an email.
-fn code_in(message: &str) -> String {
+pub(crate) fn code_in(message: &str) -> String {
     let text = message.replace("=\r\n", "").replace("=\n", "");
     let marker = "Your code to open the form is ";
     let at = text.find(marker).expect("the code sentence") + marker.len();
@@ -135,16 +135,16 @@ async fn case_and_team(t: &TestApp, reference: &str) -> (CaseId, String) {
 
 /// An application with email through a real SMTP server, a case at the rapid review, the team
 /// signed in and one link made by the team to [`EMAIL`].
-struct Linked {
-    smtp: Smtp,
-    t: TestApp,
+pub(crate) struct Linked {
+    pub(crate) smtp: Smtp,
+    pub(crate) t: TestApp,
     case: CaseId,
     team: String,
-    token: String,
+    pub(crate) token: String,
 }
 
 /// See [`Linked`]; `reference` is the case's.
-async fn linked(reference: &str) -> Linked {
+pub(crate) async fn linked(reference: &str) -> Linked {
     let smtp = Smtp::start();
     let t = app_with(Some(smtp.config())).await;
     let (case, team) = case_and_team(&t, reference).await;
