@@ -437,7 +437,8 @@ mod tests {
 
     /// Found by the fuzz target `chronology_xlsx` (issue 16, finding 5): a cell of shared-string
     /// type whose index names no shared string (here the workbook has none) made calamine
-    /// index past its table and panic. It is refused as a file that is not a workbook.
+    /// index past its table and panic. It is refused before calamine reads it, with words the
+    /// person can act on.
     #[test]
     fn a_shared_string_the_workbook_lacks_is_refused_not_a_panic() {
         for index in ["0", "7", "99999999999999999999"] {

@@ -109,7 +109,16 @@ fn not_offered(state: &AppState) -> Result<Response, WebError> {
     )
 }
 
-pub(crate) fn pending_cookie(id: &str) -> String {
+/// Sends the browser to the provider with the cookie holding the flow's id (a sign-in, or a
+/// step-up started by `routes/stepup.rs`).
+pub(crate) fn to_provider(started: &crate::auth::oidc::Started) -> Response {
+    session::with_cookie(
+        Redirect::to(started.authorize_url.as_str()).into_response(),
+        &pending_cookie(&started.id),
+    )
+}
+
+fn pending_cookie(id: &str) -> String {
     format!(
         "{PENDING_COOKIE}={id}; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age={}",
         crate::auth::oidc::PENDING_TTL.whole_seconds()
@@ -137,10 +146,7 @@ pub async fn start(Visit(state, source): Visit) -> Result<Response, WebError> {
         return not_offered(&state);
     };
     match oidc.start(state.now(), &source.0, Purpose::SignIn).await {
-        Ok(started) => Ok(session::with_cookie(
-            Redirect::to(started.authorize_url.as_str()).into_response(),
-            &pending_cookie(&started.id),
-        )),
+        Ok(started) => Ok(to_provider(&started)),
         Err(e) => {
             tracing::warn!(error = %e, "OpenID Connect sign-in could not start");
             problem(&state, StatusCode::BAD_GATEWAY)

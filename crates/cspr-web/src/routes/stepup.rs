@@ -167,10 +167,7 @@ pub async fn with_organisation(
         next: safe_next(&q.next).to_owned(),
     };
     match oidc.start(state.now(), &source.0, purpose).await {
-        Ok(started) => Ok(crate::session::with_cookie(
-            Redirect::to(started.authorize_url.as_str()).into_response(),
-            &crate::routes::oidc::pending_cookie(&started.id),
-        )),
+        Ok(started) => Ok(crate::routes::oidc::to_provider(&started)),
         Err(e) => {
             tracing::warn!(error = %e, "OpenID Connect step-up could not start");
             page(
