@@ -237,6 +237,43 @@ fn dates(text: &str, out: &mut Vec<Candidate>) {
     }
 }
 
+/// Whether what comes before `at` would join a month and year written there into a longer
+/// date: a day ("2 ", "2nd of "), or the start of a range ("12-", "March to "). A date kept as
+/// its month and year is then written as "[date]" instead: "2 6/1984" must not become
+/// "2 June 1984", a full date the text never gave (which a second redaction would then shorten
+/// again).
+pub(crate) fn joins_a_date_before(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    let window = floor_char(text, at.saturating_sub(20));
+    if RANGE_START.is_match(&text[window..at]) {
+        return true;
+    }
+    // A day: digits, an ordinal's letters, " of", then spaces (as many as the pattern takes).
+    let mut rest = before.trim_end_matches(' ');
+    if rest.len() == before.len() {
+        return false;
+    }
+    if let Some(day) = rest.strip_suffix("of")
+        && day.ends_with(' ')
+    {
+        rest = day.trim_end_matches(' ');
+    }
+    for ordinal in ["st", "nd", "rd", "th"] {
+        if let Some(day) = rest.strip_suffix(ordinal)
+            && day.ends_with(|c: char| c.is_ascii_digit())
+        {
+            rest = day;
+            break;
+        }
+    }
+    let digits = rest.len() - rest.trim_end_matches(|c: char| c.is_ascii_digit()).len();
+    let word_before = rest[..rest.len() - digits]
+        .bytes()
+        .next_back()
+        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'_');
+    (1..=2).contains(&digits) && !word_before
+}
+
 pub(crate) fn floor_char(text: &str, mut at: usize) -> usize {
     while !text.is_char_boundary(at) {
         at -= 1;
@@ -456,6 +493,24 @@ mod tests {
         assert_eq!(parse_full_date("12 Sep 21"), Some((12, 9, 2021)));
         assert_eq!(parse_full_date("12-Sep-21"), Some((12, 9, 2021)));
         assert_eq!(parse_full_date("12th Sept '21"), Some((12, 9, 2021)));
+    }
+
+    #[test]
+    fn a_day_or_a_range_start_before_joins_a_date() {
+        let joins = |text: &str| joins_a_date_before(text, text.len());
+        for yes in [
+            "aei/2 ",
+            "2              ",
+            "on the 2nd of ",
+            "76 ",
+            "12-",
+            "March to ",
+        ] {
+            assert!(joins(yes), "{yes:?}");
+        }
+        for no in ["", "2", "in ", "room 101 ", "OL1A1A , x ", "a2 ", "Monday "] {
+            assert!(!joins(no), "{no:?}");
+        }
     }
 
     #[test]

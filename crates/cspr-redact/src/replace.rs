@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::identifiers::{month_and_year, month_name};
+use crate::identifiers::{joins_a_date_before, month_and_year, month_name};
 use crate::lexicon;
 use crate::text::{Shape, Token, tokenize};
 use crate::{CaseKnowledge, Finding, Label, Prepared, find_prepared, find_tokens};
@@ -162,10 +162,12 @@ fn replacement(
         Label::Date => match policy.dates {
             DatePolicy::Keep => original.into(),
             DatePolicy::Remove => "[date]".into(),
-            DatePolicy::MonthAndYear => month_and_year(original).map_or_else(
-                || "[date]".into(),
-                |(m, y)| format!("{} {y}", month_name(m)),
-            ),
+            DatePolicy::MonthAndYear => match month_and_year(original) {
+                Some((m, y)) if !joins_a_date_before(text, *start) => {
+                    format!("{} {y}", month_name(m))
+                }
+                _ => "[date]".into(),
+            },
         },
         Label::Address => "[address]".into(),
         Label::Postcode => "[postcode]".into(),

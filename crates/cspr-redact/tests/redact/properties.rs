@@ -121,3 +121,33 @@ proptest! {
         check(&text);
     }
 }
+
+/// Texts the fuzz target `redaction` found where a second redaction changed the text: a number
+/// before a date kept as its month and year read, once redacted, as the date's day
+/// ("2 6/1984" became "2 June 1984", then "June 1984").
+#[test]
+fn a_number_before_a_date_does_not_become_its_day() {
+    for text in [
+        "aei/2              0 6  0 6/1984.eH r   ley, \u{4}Une 0",
+        "Seen on 2 6/1984 at home.",
+        "Rochdale OL1A1A , 76 4/1894 then",
+        "the 3rd of 2021-09-03",
+        "March to 09/2021",
+        "Between 4 and 6/1984",
+    ] {
+        check(text);
+    }
+    let case = cspr_redact::testing::case();
+    let once = cspr_redact::redact(
+        "Seen on 2 6/1984 at home.",
+        &case,
+        cspr_redact::Policy::default(),
+    );
+    assert_eq!(once.text, "Seen on 2 [date] at home.");
+    let plain = cspr_redact::redact(
+        "Seen in 6/1984 at home.",
+        &case,
+        cspr_redact::Policy::default(),
+    );
+    assert_eq!(plain.text, "Seen in June 1984 at home.");
+}
