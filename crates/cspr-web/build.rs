@@ -105,6 +105,11 @@ fn run() -> Result<(), String> {
         name: "report-editor.js".into(),
         bytes: read(&web.join("js/report-editor.js"))?,
     });
+    // Passkeys' ceremonies (auth/passkey.rs), loaded on the pages that offer one.
+    built.push(Built {
+        name: "passkey.js".into(),
+        bytes: read(&web.join("js/passkey.js"))?,
+    });
 
     write_table(&out_dir, &built)
 }

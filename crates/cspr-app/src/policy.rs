@@ -63,6 +63,16 @@ impl Role {
         }
     }
 
+    /// Whether the partnership's "passkeys only" setting (`Settings::require_passkeys`) binds
+    /// this role: the roles that see every case or change accounts (issue 16).
+    #[must_use]
+    pub const fn signs_in_with_passkey_when_required(self) -> bool {
+        matches!(
+            self,
+            Self::PartnershipTeam | Self::Chair | Self::SystemAdministrator
+        )
+    }
+
     /// Plain words.
     #[must_use]
     pub const fn label(self) -> &'static str {

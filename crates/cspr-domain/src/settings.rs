@@ -61,6 +61,10 @@ pub struct Settings {
     /// How long each kind of record is kept (the partnership's retention schedule).
     #[serde(default)]
     pub retention: crate::retention::Retention,
+    /// Local: the partnership team, chairs and administrators sign in with a passkey only (a
+    /// phishing-resistant sign-in, issue 16); off until the partnership turns it on.
+    #[serde(default)]
+    pub require_passkeys: bool,
 }
 
 /// [`Settings`] as read, before [`Settings::check`].
@@ -80,6 +84,8 @@ struct UncheckedSettings {
     forms: Vec<crate::forms::FormDefinition>,
     #[serde(default)]
     retention: crate::retention::Retention,
+    #[serde(default)]
+    require_passkeys: bool,
 }
 
 impl TryFrom<UncheckedSettings> for Settings {
@@ -98,6 +104,7 @@ impl TryFrom<UncheckedSettings> for Settings {
             themes: u.themes,
             forms: u.forms,
             retention: u.retention,
+            require_passkeys: u.require_passkeys,
         };
         settings.check()?;
         Ok(settings)
@@ -153,6 +160,7 @@ impl Default for Settings {
             themes: default_themes(),
             forms: crate::forms::default_forms(),
             retention: crate::retention::Retention::default(),
+            require_passkeys: false,
         }
     }
 }

@@ -267,6 +267,21 @@ const TABLES: &[Table] = &[
         key: &["user_id", "code_hash"],
         paged: false,
     },
+    // Registered passkeys: public records, kept in a restore so nobody must register again.
+    Table {
+        name: "passkeys",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("user_id", Ty::Uuid),
+            ("credential_id", Ty::Text),
+            ("name", Ty::Text),
+            ("credential", Ty::Text),
+            ("created_at", Ty::Time),
+            ("last_used_at", Ty::OptTime),
+        ],
+        key: &["id"],
+        paged: false,
+    },
     // Requests for roles that see every case and their decisions (the two-person rule): an
     // audit record, kept in a restore.
     Table {
@@ -375,6 +390,7 @@ const DATA_TABLES: &[&str] = &[
     "agencies",
     "users",
     "recovery_codes",
+    "passkeys",
     "role_grants",
     "practitioner_links",
     "published_reports",

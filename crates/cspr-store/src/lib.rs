@@ -20,6 +20,7 @@ mod jobs;
 mod keys;
 mod learning;
 mod links;
+mod passkeys;
 mod projections;
 mod published;
 mod retention;
@@ -43,6 +44,7 @@ pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
 pub use learning::{BriefingEventRow, LibraryRecordRow, NewBriefingEvent};
 pub use links::{NewPractitionerLink, PractitionerLink};
+pub use passkeys::PasskeyRow;
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
 };

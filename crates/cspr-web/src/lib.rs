@@ -105,6 +105,8 @@ struct Inner {
     windows: flood::Windows,
     /// What `/metrics` reports.
     metrics: Arc<metrics::Metrics>,
+    /// The passkeys' relying party, when `public_url` names the site by a domain.
+    passkeys: Option<auth::passkey::RelyingParty>,
 }
 
 /// Shared state of the web application: the partnership's services (every workflow goes
@@ -143,7 +145,12 @@ impl AppState {
         let in_flight = Arc::new(tokio::sync::Semaphore::new(
             config.max_concurrent_requests.max(1),
         ));
+        let passkeys = config
+            .public_url
+            .as_deref()
+            .and_then(|url| auth::passkey::RelyingParty::for_site(url, &config.partnership_name));
         Self(Arc::new(Inner {
+            passkeys,
             services,
             config,
             in_flight,
@@ -156,6 +163,13 @@ impl AppState {
     #[must_use]
     pub fn metrics(&self) -> Arc<metrics::Metrics> {
         Arc::clone(&self.0.metrics)
+    }
+
+    /// The passkeys' relying party; `None` when passkeys cannot be offered (no `public_url`,
+    /// or one without a domain name).
+    #[must_use]
+    pub fn passkeys(&self) -> Option<&auth::passkey::RelyingParty> {
+        self.0.passkeys.as_ref()
     }
 
     /// The per-address minute windows.

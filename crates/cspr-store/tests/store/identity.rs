@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use cspr_store::{
-    AgencyRow, Backend, NewSession, NewUser, PartnershipRow, Store, StoreError, UserRow,
+    AgencyRow, Backend, NewSession, NewUser, PartnershipRow, PasskeyRow, Store, StoreError, UserRow,
 };
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -39,6 +39,18 @@ fn session(token_hash: &str, user_id: Uuid, at: OffsetDateTime) -> NewSession {
         last_seen_at: at,
         mfa_done: false,
         reauth_at: None,
+    }
+}
+
+fn passkey(user_id: Uuid, credential_id: &str, name: &str, at: OffsetDateTime) -> PasskeyRow {
+    PasskeyRow {
+        id: Uuid::new_v4(),
+        user_id,
+        credential_id: credential_id.to_owned(),
+        name: name.to_owned(),
+        credential: format!("{{\"cred\":\"{credential_id}\",\"counter\":0}}"),
+        created_at: at,
+        last_used_at: None,
     }
 }
 
@@ -97,6 +109,10 @@ async fn populate_identity(store: &Store) -> Uuid {
     assert!(store.set_last_totp_step(chair, 58_000_000).await.unwrap());
     store
         .replace_recovery_codes(chair, &["h1".into(), "h2".into(), "h3".into()])
+        .await
+        .unwrap();
+    store
+        .add_passkey(&passkey(chair, "Y3JlZC0x", "Work laptop", T0))
         .await
         .unwrap();
     store
@@ -274,6 +290,42 @@ cspr_store::backend_tests! {
         store.create_session(session("second", jo, now)).await.unwrap();
         assert_eq!(store.delete_user_sessions(jo).await.unwrap(), 2);
         assert!(store.session("fresh").await.unwrap().is_none());
+    }
+
+    // Passkeys (issue 16): several per account, each credential registered once across every
+    // account, a use moves the record on, and one person cannot remove another's.
+    async fn passkeys_are_registered_used_and_removed(db) {
+        let store = db.store().await;
+        let p = Uuid::new_v4();
+        let jo = add_user(&store, p, "jo@example.org", "Jo").await;
+        let kim = add_user(&store, p, "kim@example.org", "Kim").await;
+        assert!(!store.has_passkey(jo).await.unwrap());
+        let laptop = passkey(jo, "Y3JlZC0x", "Work laptop", T0);
+        let phone = passkey(jo, "Y3JlZC0y", "Phone", T0 + Duration::minutes(1));
+        store.add_passkey(&laptop).await.unwrap();
+        store.add_passkey(&phone).await.unwrap();
+        assert!(store.has_passkey(jo).await.unwrap());
+        let names: Vec<String> = store.passkeys(jo).await.unwrap().into_iter().map(|k| k.name).collect();
+        assert_eq!(names, ["Work laptop", "Phone"]);
+
+        // The same authenticator credential for another account: refused, nothing stored.
+        let again = passkey(kim, "Y3JlZC0x", "Stolen", T0);
+        assert!(matches!(store.add_passkey(&again).await, Err(StoreError::Duplicate(_))));
+        assert!(store.passkeys(kim).await.unwrap().is_empty());
+        assert_eq!(store.passkey_by_credential("Y3JlZC0x").await.unwrap().unwrap().user_id, jo);
+        assert!(store.passkey_by_credential("bm9uZQ").await.unwrap().is_none());
+
+        let later = T0 + Duration::hours(2);
+        assert!(store.passkey_used(laptop.id, "{\"counter\":7}", later).await.unwrap());
+        let used = store.passkey_by_credential("Y3JlZC0x").await.unwrap().unwrap();
+        assert_eq!((used.credential.as_str(), used.last_used_at), ("{\"counter\":7}", Some(later)));
+
+        assert!(!store.remove_passkey(kim, laptop.id).await.unwrap(), "not Kim's to remove");
+        assert!(store.remove_passkey(jo, laptop.id).await.unwrap());
+        assert!(!store.remove_passkey(jo, laptop.id).await.unwrap());
+        assert!(!store.passkey_used(laptop.id, "{}", later).await.unwrap());
+        assert_eq!(store.remove_passkeys(jo).await.unwrap(), 1);
+        assert!(!store.has_passkey(jo).await.unwrap());
     }
 
     async fn recovery_codes_work_once(db) {
@@ -465,7 +517,9 @@ cspr_store::backend_tests! {
         let store = db.store().await;
         let chair = populate_identity(&store).await;
         let export = export_text(&store).await;
-        for table in ["partnerships", "partnership_settings", "agencies", "users", "recovery_codes"] {
+        for table in [
+            "partnerships", "partnership_settings", "agencies", "users", "recovery_codes", "passkeys",
+        ] {
             assert!(export.contains(&format!("\"table\":\"{table}\"")), "{table} missing");
         }
         assert!(!export.contains("\"table\":\"sessions\""));
@@ -494,6 +548,9 @@ async fn round_trip_with_identity(from: Backend, to: Backend) {
     assert_eq!(secret.as_slice(), b"12345678901234567890");
     assert!(!target.set_last_totp_step(chair, 58_000_000).await.unwrap());
     assert!(target.use_recovery_code(chair, "h2").await.unwrap());
+    let keys = target.passkeys(chair).await.unwrap();
+    assert_eq!(keys, source.passkeys(chair).await.unwrap());
+    assert_eq!(keys[0].name, "Work laptop");
     assert!(target.session("s1").await.unwrap().is_none());
     assert!(
         target

@@ -5,5 +5,7 @@
 pub use cspr_app::accounts::{password, totp};
 
 pub mod oidc;
+pub mod passkey;
+pub mod pending;
 pub mod recovery;
 pub mod throttle;

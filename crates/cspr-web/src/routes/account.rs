@@ -51,7 +51,10 @@ fn page(
         submit: "Change password",
         success,
         back: None,
-        links: Vec::new(),
+        links: vec![(
+            "/account/passkeys".to_owned(),
+            "Passkeys: sign in with your device's screen lock or a security key".to_owned(),
+        )],
         buttons: vec![(
             "/sign-out-everywhere".to_owned(),
             "Sign out on every device".to_owned(),

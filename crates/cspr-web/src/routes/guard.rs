@@ -112,6 +112,19 @@ pub(super) async fn guard(
         }
         return WebError::Forbidden.into_response();
     };
+    // With the partnership's "passkeys only" setting, someone it binds who has no passkey yet
+    // adds one before anything else (issue 16).
+    let template = matched_route(&request);
+    let enrolling = ["/account", "/confirm-identity", "/sign-out"]
+        .iter()
+        .any(|p| template.starts_with(p));
+    if !enrolling {
+        match crate::routes::passkeys::must_add_one(&state, &live, role).await {
+            Ok(true) => return Redirect::to("/account/passkeys?required=1").into_response(),
+            Ok(false) => {}
+            Err(e) => return WebError::from(e).into_response(),
+        }
+    }
     let principal = Principal {
         user_id: UserId::from_uuid(live.user.id),
         partnership_id: PartnershipId::from_uuid(live.user.partnership_id),
@@ -169,7 +182,6 @@ pub(super) async fn guard(
         };
     }
     // A sensitive change needs a recent proof of who they are (ASVS 7.5.3).
-    let template = matched_route(&request);
     if crate::routes::stepup::needed(request.method().as_str(), &template)
         && !crate::routes::stepup::fresh(live.session.reauth_at, state.now())
     {

@@ -26,6 +26,7 @@ mod info;
 mod library;
 mod meetings;
 mod oidc;
+pub mod passkeys;
 mod public;
 mod publication;
 mod published;
@@ -227,11 +228,23 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/admin/users/{user_id}") => get(admin::users::user_form),
         ("POST", "/admin/users/{user_id}") => post(admin::users::user_submit),
         ("POST", "/admin/users/{user_id}/activation") => post(admin::users::activation_submit),
+        ("POST", "/admin/users/{user_id}/passkeys/remove") => {
+            post(admin::users::passkeys_remove_submit)
+        }
         ("GET", "/admin/approvals") => get(admin::approvals::approvals_after),
         ("POST", "/admin/approvals/{grant_id}") => post(admin::approvals::record_decision),
         ("GET", "/confirm-identity") => get(stepup::form),
         ("POST", "/confirm-identity") => post(stepup::submit),
         ("GET", "/confirm-identity/organisation") => get(stepup::with_organisation),
+        ("GET", "/account/passkeys") => get(passkeys::page),
+        ("POST", "/account/passkeys/options") => post(passkeys::register_options),
+        ("POST", "/account/passkeys") => post(passkeys::register),
+        ("POST", "/account/passkeys/{passkey_id}/remove") => post(passkeys::remove),
+        ("POST", "/sign-in/passkey/options") => post(passkeys::sign_in_options),
+        ("POST", "/sign-in/passkey") => post(passkeys::sign_in),
+        ("GET", "/confirm-identity/passkey") => get(passkeys::confirm_page),
+        ("POST", "/confirm-identity/passkey/options") => post(passkeys::confirm_options),
+        ("POST", "/confirm-identity/passkey") => post(passkeys::confirm),
         ("GET", "/activate/{token}") => get(activate::form),
         ("POST", "/activate/{token}") => post(activate::submit),
         ("GET", "/admin/agencies") => get(admin::agencies::agencies),

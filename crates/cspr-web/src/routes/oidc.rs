@@ -272,6 +272,22 @@ pub async fn callback(
             return Ok(session::with_cookie(not_linked(&state)?, &clear));
         }
     };
+    if crate::routes::signin::passkey_only(&state, &user).await? {
+        log(
+            &state,
+            user.id.to_string(),
+            "sign-in-refused",
+            &via_oidc("passkey required"),
+            &source,
+        )
+        .await?;
+        let page = crate::routes::signin::sign_in_error(
+            &state,
+            String::new(),
+            crate::routes::signin::PASSKEY_ONLY.to_owned(),
+        )?;
+        return Ok(session::with_cookie(page, &clear));
+    }
     log(
         &state,
         user.id.to_string(),

@@ -32,6 +32,10 @@ struct SignInPage {
     email: String,
     notice: Option<&'static str>,
     oidc: bool,
+    /// Whether passkeys are offered (the site has a domain name).
+    passkeys: bool,
+    /// Where passkey.js is served.
+    script: &'static str,
 }
 
 #[derive(Template)]
@@ -209,17 +213,25 @@ pub async fn form(
         email: String::new(),
         notice,
         oidc: state.config().oidc.is_some(),
+        passkeys: state.passkeys().is_some(),
+        script: crate::routes::passkeys::script(),
     };
     Ok(Html(page.render()?).into_response())
 }
 
-fn sign_in_error(state: &AppState, email: String, message: String) -> Result<Response, WebError> {
+pub(crate) fn sign_in_error(
+    state: &AppState,
+    email: String,
+    message: String,
+) -> Result<Response, WebError> {
     let page = SignInPage {
         chrome: Chrome::signed_out(state),
         errors: vec![("#email", message)],
         email,
         notice: None,
         oidc: state.config().oidc.is_some(),
+        passkeys: state.passkeys().is_some(),
+        script: crate::routes::passkeys::script(),
     };
     Ok((axum::http::StatusCode::OK, Html(page.render()?)).into_response())
 }
@@ -271,6 +283,17 @@ pub async fn submit(
     };
     state.store().clear_login_failures(&acct).await?;
     state.store().forgive_login_failure(&addr).await?;
+    if passkey_only(&state, &user).await? {
+        log(
+            &state,
+            user.id.to_string(),
+            "sign-in-refused",
+            "passkey required",
+            &source,
+        )
+        .await?;
+        return sign_in_error(&state, email, PASSKEY_ONLY.to_owned());
+    }
     log(
         &state,
         user.id.to_string(),
@@ -286,6 +309,21 @@ pub async fn submit(
         "/sign-in/set-up-two-factor"
     };
     Ok(session::redirect_with_session(next, &token))
+}
+
+/// What someone bound by the "passkeys only" setting is told when they try another way.
+pub(crate) const PASSKEY_ONLY: &str =
+    "Your partnership asks you to sign in with your passkey: use Sign in with a passkey";
+
+/// Whether this account must sign in with its passkey: the partnership's setting binds its
+/// role and it has one (with none yet, it signs in as before and is then asked to add one).
+pub(crate) async fn passkey_only(state: &AppState, user: &UserRow) -> Result<bool, WebError> {
+    match Role::parse(&user.role) {
+        Some(role) if crate::routes::passkeys::bound(state, role) => {
+            Ok(state.store().has_passkey(user.id).await?)
+        }
+        _ => Ok(false),
+    }
 }
 
 /// The code page.

@@ -33,6 +33,12 @@ const STEP_UP: &[(&str, &str)] = &[
     ("POST", "/admin/users/new"),
     ("POST", "/admin/users/{user_id}"),
     ("POST", "/admin/approvals/{grant_id}"),
+    // A passkey is a way to sign in: adding or removing one is a change to the account's
+    // factors (issue 16).
+    ("POST", "/account/passkeys/options"),
+    ("POST", "/account/passkeys"),
+    ("POST", "/account/passkeys/{passkey_id}/remove"),
+    ("POST", "/admin/users/{user_id}/passkeys/remove"),
 ];
 
 /// Whether a request to this route needs a recent proof.
@@ -48,17 +54,24 @@ pub fn fresh(reauth_at: Option<time::OffsetDateTime>, now: time::OffsetDateTime)
 }
 
 /// The page to come back to after the proof: the form's own page when the route has one, else
-/// the page above it (`/cases/{id}/publication` for a withdrawal).
+/// the nearest page above it (`/cases/{id}/publication` for a withdrawal, `/account/passkeys`
+/// for removing one of them).
 #[must_use]
 pub fn back_to(path: &str, template: &str) -> String {
-    let has_page = crate::routes::ROUTES
-        .iter()
-        .any(|r| r.method == "GET" && r.path == template);
-    if has_page {
-        path.to_owned()
-    } else {
-        path.rsplit_once('/')
-            .map_or_else(|| "/".to_owned(), |(up, _)| up.to_owned())
+    let (mut path, mut template) = (path, template);
+    loop {
+        let has_page = crate::routes::ROUTES
+            .iter()
+            .any(|r| r.method == "GET" && r.path == template);
+        if has_page {
+            return path.to_owned();
+        }
+        match (path.rsplit_once('/'), template.rsplit_once('/')) {
+            (Some((up, _)), Some((up_template, _))) if !up.is_empty() => {
+                (path, template) = (up, up_template);
+            }
+            _ => return "/".to_owned(),
+        }
     }
 }
 
@@ -90,12 +103,22 @@ pub struct Proof {
     code: String,
 }
 
-fn page(
+async fn page(
     state: &AppState,
     live: &crate::session::Live,
     next: &str,
     errors: Vec<(&'static str, String)>,
-) -> FormPage {
+) -> Result<FormPage, WebError> {
+    let mut links = organisation_link(state, live, next);
+    if state.passkeys().is_some() && state.store().has_passkey(live.user.id).await? {
+        links.insert(
+            0,
+            (
+                format!("/confirm-identity/passkey?next={}", safe_next(next)),
+                "Confirm it is you with a passkey instead".to_owned(),
+            ),
+        );
+    }
     let mut fields = Vec::new();
     if live.user.password_hash.is_some() {
         fields.push(Field::new(
@@ -114,7 +137,7 @@ fn page(
         )
         .hint("The 6-digit code, or one of your recovery codes"),
     );
-    FormPage {
+    Ok(FormPage {
         chrome: Chrome::signed_out(state),
         heading: "Confirm it is you",
         intro: vec![format!(
@@ -126,9 +149,9 @@ fn page(
         submit: "Continue",
         success: None,
         back: None,
-        links: organisation_link(state, live, next),
+        links,
         buttons: Vec::new(),
-    }
+    })
 }
 
 /// For an account linked to the organisation's sign-in, the other way to give the proof: a
@@ -180,6 +203,7 @@ pub async fn with_organisation(
                         .to_owned(),
                 )],
             )
+            .await?
             .render_page()
         }
     }
@@ -190,7 +214,9 @@ pub async fn form(
     Session(state, live, _): Session,
     Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
-    page(&state, &live, &q.next, Vec::new()).render_page()
+    page(&state, &live, &q.next, Vec::new())
+        .await?
+        .render_page()
 }
 
 /// Checks the password and the code (throttled and logged like signing in), records the proof
@@ -203,7 +229,9 @@ pub async fn submit(
     let user = &live.user;
     let key = format!("reauth:{}", user.id);
     if let Some(wait) = admit(&state, &[&key]).await? {
-        return page(&state, &live, &q.next, vec![("code", wait_words(wait))]).render_page();
+        return page(&state, &live, &q.next, vec![("code", wait_words(wait))])
+            .await?
+            .render_page();
     }
     let password_ok = match user.password_hash.clone() {
         Some(hash) => {
@@ -231,6 +259,7 @@ pub async fn submit(
                 "Enter your password and the code shown in your authenticator app".to_owned(),
             )],
         )
+        .await?
         .render_page();
     }
     state.store().clear_login_failures(&key).await?;
@@ -282,6 +311,20 @@ mod tests {
                 "/cases/{case_id}/publication/publish"
             ),
             "/cases/abc/publication/publish"
+        );
+        assert_eq!(
+            back_to(
+                "/account/passkeys/abc/remove",
+                "/account/passkeys/{passkey_id}/remove"
+            ),
+            "/account/passkeys"
+        );
+        assert_eq!(
+            back_to(
+                "/admin/users/abc/passkeys/remove",
+                "/admin/users/{user_id}/passkeys/remove"
+            ),
+            "/admin/users/abc"
         );
         assert!(
             STEP_UP.iter().all(|(m, t)| crate::routes::ROUTES

@@ -68,6 +68,20 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/sign-out-everywhere", Rule::SignedIn),
     r("GET", "/account", Rule::SignedIn),
     r("POST", "/account/password", Rule::SignedIn),
+    // Passkeys (issue 16): the account's own, and the ceremonies' JSON (routes/passkeys.rs).
+    r("GET", "/account/passkeys", Rule::SignedIn),
+    r("POST", "/account/passkeys/options", Rule::SignedIn),
+    r("POST", "/account/passkeys", Rule::SignedIn),
+    r(
+        "POST",
+        "/account/passkeys/{passkey_id}/remove",
+        Rule::SignedIn,
+    ),
+    r("POST", "/sign-in/passkey/options", Rule::Public),
+    r("POST", "/sign-in/passkey", Rule::Public),
+    r("GET", "/confirm-identity/passkey", Rule::SignedIn),
+    r("POST", "/confirm-identity/passkey/options", Rule::SignedIn),
+    r("POST", "/confirm-identity/passkey", Rule::SignedIn),
     r("GET", "/dashboard", Rule::Roles(CASEWORK)),
     r("GET", "/cases", Rule::Roles(CASEWORK)),
     r("GET", "/cases/new/{action}", Rule::Roles(OPEN_CASES)),
@@ -308,6 +322,12 @@ pub const ROUTES: &[RouteSpec] = &[
     r(
         "POST",
         "/admin/users/{user_id}/activation",
+        Rule::Roles(ACCOUNTS),
+    ),
+    // A lost or stolen device: the person's passkeys go (routes/admin/users.rs).
+    r(
+        "POST",
+        "/admin/users/{user_id}/passkeys/remove",
         Rule::Roles(ACCOUNTS),
     ),
     r("GET", "/admin/approvals", Rule::Roles(APPROVERS)),

@@ -253,6 +253,17 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /sign-out-everywhere", any_signed_in),
         ("GET /account", any_signed_in),
         ("POST /account/password", any_signed_in),
+        // Passkeys: the account's own (an unknown one is not found to anyone), and the
+        // ceremonies (an empty post is answered by the handler as a bad request).
+        ("GET /account/passkeys", any_signed_in),
+        ("POST /account/passkeys/options", any_signed_in),
+        ("POST /account/passkeys", any_signed_in),
+        ("POST /account/passkeys/{passkey_id}/remove", nothing_there),
+        ("POST /sign-in/passkey/options", public),
+        ("POST /sign-in/passkey", public),
+        ("GET /confirm-identity/passkey", any_signed_in),
+        ("POST /confirm-identity/passkey/options", any_signed_in),
+        ("POST /confirm-identity/passkey", any_signed_in),
         ("GET /dashboard", casework),
         ("GET /cases", casework),
         ("GET /cases/new/{action}", team_only),
@@ -448,6 +459,7 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("GET /admin/users/new", admins),
         ("POST /admin/users/new", admins),
         ("POST /admin/users/{user_id}/activation", admins),
+        ("POST /admin/users/{user_id}/passkeys/remove", admins),
         ("GET /admin/approvals", settings_people),
         ("POST /admin/approvals/{grant_id}", settings_people),
         // An unknown or spent link is "not found" to everyone.
@@ -503,7 +515,8 @@ async fn grant_as_role(
 
 #[tokio::test]
 async fn every_role_every_route_every_relation() {
-    let t = TestApp::spawn().await;
+    // A site with a domain name, so that passkeys are offered and their routes answer.
+    let t = TestApp::with_config(|c| c.public_url = Some("https://cspr.example.org".into())).await;
     let expectations = expectations();
     for spec in ROUTES {
         let key = format!("{} {}", spec.method, spec.path);
@@ -573,6 +586,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0")
                     .replace("{comment_id}", "00000000-0000-0000-0000-00000000c0c0")
                     .replace("{link_id}", "00000000-0000-0000-0000-0000000011a0")
+                    .replace("{passkey_id}", "00000000-0000-0000-0000-0000000ba55e")
                     .replace("{kind}", "agency-summary")
                     .replace(
                         "{action}",

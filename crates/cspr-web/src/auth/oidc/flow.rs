@@ -1,9 +1,6 @@
 //! The sign-in flow: starting it (state, nonce, PKCE), keeping what it needs for ten minutes,
 //! and finishing it (the token exchange and the checks of the ID token).
 
-use std::collections::HashMap;
-use std::sync::PoisonError;
-
 use openidconnect::core::{CoreAuthPrompt, CoreAuthenticationFlow, CoreIdTokenClaims};
 use openidconnect::{
     AccessTokenHash, AuthorizationCode, ClaimsVerificationError, CsrfToken, Nonce,
@@ -12,8 +9,8 @@ use openidconnect::{
 use time::OffsetDateTime;
 
 use super::{
-    CallbackParams, Client, Identity, MFA_METHODS, OidcConfig, OidcError, PENDING_MAX,
-    PENDING_PER_SOURCE, PENDING_TTL, Pending, Purpose, Started, error_chain, one_line,
+    CallbackParams, Client, Identity, MFA_METHODS, OidcConfig, OidcError, Pending, Purpose,
+    Started, error_chain, one_line,
 };
 
 impl OidcConfig {
@@ -49,56 +46,14 @@ impl OidcConfig {
         }
         let (authorize_url, state, nonce) = request.url();
         let id = crate::session::new_token();
-        self.keep(
-            id.clone(),
-            Pending {
-                state,
-                nonce,
-                verifier,
-                created: now,
-                source: source.to_owned(),
-                purpose,
-            },
-        );
-        Ok(Started { id, authorize_url })
-    }
-
-    fn keep(&self, id: String, pending: Pending) {
-        let now = pending.created;
-        let mut map = self
-            .shared
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        map.retain(|_, p| p.created + PENDING_TTL > now);
-        let oldest = |map: &HashMap<String, Pending>, source: Option<&str>| {
-            map.iter()
-                .filter(|(_, p)| source.is_none_or(|s| p.source == s))
-                .min_by_key(|(_, p)| p.created)
-                .map(|(k, _)| k.clone())
+        let pending = Pending {
+            state,
+            nonce,
+            verifier,
+            purpose,
         };
-        let from_source = map.values().filter(|p| p.source == pending.source).count();
-        if from_source >= PENDING_PER_SOURCE
-            && let Some(k) = oldest(&map, Some(&pending.source))
-        {
-            map.remove(&k);
-        }
-        if map.len() >= PENDING_MAX
-            && let Some(k) = oldest(&map, None)
-        {
-            map.remove(&k);
-        }
-        map.insert(id, pending);
-    }
-
-    /// Takes a sign-in in progress (once: a second callback finds nothing).
-    fn take(&self, id: &str, now: OffsetDateTime) -> Option<Pending> {
-        self.shared
-            .pending
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id)
-            .filter(|p| p.created + PENDING_TTL > now)
+        self.shared.pending.keep(id.clone(), pending, source, now);
+        Ok(Started { id, authorize_url })
     }
 
     /// Finishes a sign-in when the provider sends the browser back: checks the state against
@@ -114,7 +69,7 @@ impl OidcConfig {
         now: OffsetDateTime,
     ) -> Result<(Identity, Purpose), OidcError> {
         let pending = pending_id
-            .and_then(|id| self.take(id, now))
+            .and_then(|id| self.shared.pending.take(id, now))
             .ok_or(OidcError::NoPending)?;
         if let Some(error) = params.error {
             return Err(OidcError::Refused(one_line(&error)));
@@ -216,13 +171,11 @@ mod tests {
 
     use time::Duration;
 
-    fn pending(source: &str, created: OffsetDateTime) -> Pending {
+    fn pending() -> Pending {
         Pending {
             state: CsrfToken::new_random(),
             nonce: Nonce::new_random(),
             verifier: PkceCodeChallenge::new_random_sha256().1,
-            created,
-            source: source.to_owned(),
             purpose: Purpose::SignIn,
         }
     }
@@ -230,30 +183,29 @@ mod tests {
     #[test]
     fn pending_sign_ins_expire_are_single_use_and_bounded_per_address() {
         let c = crate::auth::oidc::tests::example_config();
+        let kept = &c.shared.pending;
         let t0 = time::macros::datetime!(2025-09-01 09:00 UTC);
-        c.keep("a".into(), pending("1.2.3.4", t0));
-        assert!(c.take("a", t0 + Duration::minutes(9)).is_some());
+        kept.keep("a".into(), pending(), "1.2.3.4", t0);
+        assert!(kept.take("a", t0 + Duration::minutes(9)).is_some());
         assert!(
-            c.take("a", t0 + Duration::minutes(9)).is_none(),
+            kept.take("a", t0 + Duration::minutes(9)).is_none(),
             "used once"
         );
-        c.keep("b".into(), pending("1.2.3.4", t0));
-        assert!(c.take("b", t0 + Duration::minutes(10)).is_none(), "expired");
-        for i in 0..=PENDING_PER_SOURCE {
-            c.keep(
-                format!("x{i}"),
-                pending(
-                    "5.6.7.8",
-                    t0 + Duration::seconds(i64::try_from(i).unwrap_or(0)),
-                ),
-            );
-        }
-        c.keep("other".into(), pending("9.9.9.9", t0));
+        kept.keep("b".into(), pending(), "1.2.3.4", t0);
         assert!(
-            c.take("x0", t0).is_none(),
+            kept.take("b", t0 + Duration::minutes(10)).is_none(),
+            "expired"
+        );
+        for i in 0..=crate::auth::oidc::PENDING_PER_SOURCE {
+            let at = t0 + Duration::seconds(i64::try_from(i).unwrap_or(0));
+            kept.keep(format!("x{i}"), pending(), "5.6.7.8", at);
+        }
+        kept.keep("other".into(), pending(), "9.9.9.9", t0);
+        assert!(
+            kept.take("x0", t0).is_none(),
             "the address's oldest went first"
         );
-        assert!(c.take("x1", t0 + Duration::minutes(1)).is_some());
-        assert!(c.take("other", t0).is_some());
+        assert!(kept.take("x1", t0 + Duration::minutes(1)).is_some());
+        assert!(kept.take("other", t0).is_some());
     }
 }

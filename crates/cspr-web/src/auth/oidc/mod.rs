@@ -16,9 +16,8 @@
 
 mod flow;
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
 use openidconnect::core::{CoreClient, CoreProviderMetadata};
@@ -136,8 +135,6 @@ struct Pending {
     state: CsrfToken,
     nonce: Nonce,
     verifier: PkceCodeVerifier,
-    created: OffsetDateTime,
-    source: String,
     purpose: Purpose,
 }
 
@@ -168,7 +165,7 @@ struct Discovered {
 struct Shared {
     http: reqwest::Client,
     discovered: RwLock<Option<Discovered>>,
-    pending: Mutex<HashMap<String, Pending>>,
+    pending: crate::auth::pending::Ceremonies<Pending>,
 }
 
 /// An organisation's OpenID Provider and cspr's registration with it. Clones share the
@@ -305,7 +302,11 @@ impl OidcConfig {
             shared: Arc::new(Shared {
                 http,
                 discovered: RwLock::new(None),
-                pending: Mutex::new(HashMap::new()),
+                pending: crate::auth::pending::Ceremonies::new(
+                    PENDING_TTL,
+                    PENDING_PER_SOURCE,
+                    PENDING_MAX,
+                ),
             }),
         })
     }

@@ -59,6 +59,11 @@ fn settings_page(
                 .hint("From 1 to 99 (default 1). Reports online are kept while they are online."),
             Field::new("link_days", "Days a practitioner link's record is kept after it is used or expires", FieldKind::Text, form.link_days.clone())
                 .hint("From 1 to 3650 (default 90). It holds the practitioner's email address."),
+            Field::new("passkeys", "How the partnership team, chairs and administrators sign in", FieldKind::Select(vec![
+                ("any".to_owned(), "Password and code, or a passkey".to_owned()),
+                ("required".to_owned(), "A passkey only".to_owned()),
+            ]), form.passkeys.clone())
+                .hint("A passkey cannot be used by a site that imitates this one. With \"A passkey only\", someone without one adds one at their next sign-in."),
         ],
         errors,
         submit: "Save settings",
@@ -87,6 +92,7 @@ pub struct SettingsForm {
     access_log_years: String,
     withdrawn_report_years: String,
     link_days: String,
+    passkeys: String,
 }
 
 /// The settings.
@@ -110,6 +116,12 @@ pub async fn settings_form(Signed(state, p, _): Signed) -> Result<Response, WebE
         access_log_years: app.settings().retention.access_log_years.to_string(),
         withdrawn_report_years: app.settings().retention.withdrawn_report_years.to_string(),
         link_days: app.settings().retention.practitioner_link_days.to_string(),
+        passkeys: if app.settings().require_passkeys {
+            "required"
+        } else {
+            "any"
+        }
+        .to_owned(),
     };
     let rules = crate::jobs::ReminderRules::from_settings(
         state
@@ -259,6 +271,23 @@ pub async fn settings_submit(
     } else if themes.is_empty() {
         errors.push(("themes", "Enter at least one learning theme".to_owned()));
     }
+    let require_passkeys = match form.passkeys.as_str() {
+        "required" if state.passkeys().is_none() => {
+            errors.push(("passkeys", "Passkeys are not available on this service: its web address (public_url) must be set to its domain first".to_owned()));
+            None
+        }
+        "required" => Some(true),
+        "any" => Some(false),
+        // Not sent (a form from before the setting existed): as it is.
+        "" => Some(state.app().settings().require_passkeys),
+        _ => {
+            errors.push((
+                "passkeys",
+                "Choose how the partnership team, chairs and administrators sign in".to_owned(),
+            ));
+            None
+        }
+    };
     let retention = retention(&form, &mut errors);
     let (
         Some(summary_day),
@@ -266,6 +295,7 @@ pub async fn settings_submit(
         Some(closure),
         Some(meetings),
         Some(retention),
+        Some(require_passkeys),
         true,
     ) = (
         summary_day,
@@ -273,6 +303,7 @@ pub async fn settings_submit(
         closure,
         meetings,
         retention,
+        require_passkeys,
         errors.is_empty(),
     )
     else {
@@ -285,6 +316,7 @@ pub async fn settings_submit(
         subgroup_meetings: meetings,
         themes,
         retention,
+        require_passkeys,
         ..app.settings().clone()
     };
     let stored = cspr_app::settings::StoredSettings {

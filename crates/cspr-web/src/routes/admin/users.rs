@@ -362,17 +362,51 @@ async fn user_page(
         success,
         back: Some("/admin/users"),
         links: Vec::new(),
-        // Until the person has chosen a password, a new link can be sent.
-        buttons: if user.password_hash.is_none() && user.oidc_subject.is_none() {
-            vec![(
-                format!("/admin/users/{id}/activation"),
-                "Send a new activation link".to_owned(),
-            )]
-        } else {
-            Vec::new()
-        },
+        buttons: account_buttons(state, &user).await?,
     }
     .render_page()
+}
+
+/// Until the person has chosen a password, a new link can be sent; while they have passkeys,
+/// these can be removed (a lost or stolen device).
+async fn account_buttons(
+    state: &AppState,
+    user: &cspr_store::UserRow,
+) -> Result<Vec<(String, String)>, WebError> {
+    let id = user.id;
+    let mut buttons = Vec::new();
+    if user.password_hash.is_none() && user.oidc_subject.is_none() {
+        buttons.push((
+            format!("/admin/users/{id}/activation"),
+            "Send a new activation link".to_owned(),
+        ));
+    }
+    if state.store().has_passkey(id).await? {
+        buttons.push((
+            format!("/admin/users/{id}/passkeys/remove"),
+            "Remove their passkeys (a lost or stolen device)".to_owned(),
+        ));
+    }
+    Ok(buttons)
+}
+
+/// Removes every passkey of an account (step-up first): the person signs in with their
+/// password and code again, and can add a passkey.
+pub async fn passkeys_remove_submit(
+    Signed(state, p, source): Signed,
+    Path(id): Path<Uuid>,
+) -> Result<Response, WebError> {
+    let user = account_of(&state, &p, id).await?;
+    let removed = state.store().remove_passkeys(user.id).await?;
+    audit(
+        &state,
+        &p,
+        "passkeys-removed",
+        format!("{removed} passkeys of account {id}"),
+        &source,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/admin/users/{id}?passkeys=removed")).into_response())
 }
 
 /// What the account page says after an activation link was asked for.
@@ -381,6 +415,7 @@ async fn user_page(
 pub struct UserQuery {
     activation: String,
     approval: String,
+    passkeys: String,
 }
 
 /// The account form.
@@ -398,6 +433,10 @@ pub async fn user_form(
             Some("This role sees every case, so a second person must approve it: the request is on the approvals page, and the partnership team has been told. Until then nothing changes.".to_owned()),
         )
         .await;
+    }
+    if q.passkeys == "removed" {
+        let words = "Their passkeys are removed: they sign in with their password and code, and can add a passkey again.";
+        return user_page(&state, &p, id, Vec::new(), Some(words.to_owned())).await;
     }
     match q.activation.as_str() {
         "sent" => {

@@ -193,7 +193,12 @@ pub struct Server {
 impl Server {
     /// Serves the router on 127.0.0.1:0 in a task of the test's runtime.
     pub async fn start(router: axum::Router) -> Self {
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        Self::start_at(router, 0).await
+    }
+
+    /// Serves the router on 127.0.0.1:`port` (0: any free port).
+    pub async fn start_at(router: axum::Router, port: u16) -> Self {
+        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
             .await
             .unwrap_or_else(|e| panic!("cannot bind the app's port: {e}"));
         let addr = listener
