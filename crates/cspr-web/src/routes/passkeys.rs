@@ -339,7 +339,11 @@ const NOT_SIGNED_IN: &str =
     "That passkey did not sign you in. Try again, or sign in with your email address and password.";
 
 /// Finishes a sign-in with a passkey: a full session (the passkey is both factors).
-pub async fn sign_in(Visit(state, source): Visit, body: Bytes) -> Result<Response, WebError> {
+pub async fn sign_in(
+    Visit(state, source): Visit,
+    headers: axum::http::HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
     let Some(rp) = state.passkeys() else {
         return Ok(not_offered());
     };
@@ -363,8 +367,9 @@ pub async fn sign_in(Visit(state, source): Visit, body: Bytes) -> Result<Respons
         &source,
     )
     .await?;
-    let replaces = None;
-    let token = session::start(&state, &user, true, replaces).await?;
+    // A session this browser had (part-way through signing in, say) is replaced.
+    let replaces = session::token_from(&headers).map(|t| session::token_hash(&t));
+    let token = session::start(&state, &user, true, replaces.as_deref()).await?;
     let response = answer(StatusCode::OK, &json!({ "redirect": landing(&user.role) }));
     Ok(session::with_cookie(response, &session::set_cookie(&token)))
 }

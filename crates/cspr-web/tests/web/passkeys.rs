@@ -212,8 +212,17 @@ async fn a_passkey_is_registered_named_and_signs_in() {
             && e.detail.starts_with("passkey")),
         "the sign-in is in the access log"
     );
+    // The one used says so; the other does not (both were added at the same moment).
     let used = t.store.passkeys(jo).await.expect("passkeys");
-    assert!(used[0].last_used_at.is_some() && used[1].last_used_at.is_none());
+    let last_used = |name: &str| {
+        used.iter()
+            .find(|k| k.name == name)
+            .map(|k| k.last_used_at.is_some())
+    };
+    assert_eq!(
+        (last_used("Work laptop"), last_used("Phone")),
+        (Some(true), Some(false))
+    );
 }
 
 #[tokio::test]
@@ -595,5 +604,48 @@ async fn no_passkeys_where_the_site_has_no_domain_name() {
     assert_contains(
         &t.page("/sign-in", None).await,
         "data-cspr-passkey=\"sign-in\"",
+    );
+}
+
+/// A passkey's record as this version stores it (`webauthn-rs` 0.6), recorded once from the
+/// software authenticator's key of seed 3: people's passkeys must keep working after an
+/// upgrade, so a change to the library's record format fails here first.
+const RECORDED: &str = include_str!("passkeys/record-webauthn-rs-0.6.json");
+
+#[tokio::test]
+async fn a_recorded_passkey_still_signs_in_and_replaces_the_browsers_session() {
+    let t = app().await;
+    let jo = crate::common::account(&t, Role::Chair, "jo@example.org").await;
+    let mut key = SoftKey::new(3, ORIGIN, RP_ID);
+    key.user_handle = jo.as_bytes().to_vec();
+    key.counter = 2;
+    let row = cspr_store::PasskeyRow {
+        id: uuid::Uuid::new_v4(),
+        user_id: jo,
+        credential_id: "AwYJDA8SFRgbHiEkJyotMDM2OTw_QkVIS05RVFdaXWA".to_owned(),
+        name: "Recorded".to_owned(),
+        credential: RECORDED.trim().to_owned(),
+        created_at: t.now(),
+        last_used_at: None,
+    };
+    t.store.add_passkey(&row).await.expect("stored");
+
+    // The session this browser had before is replaced, not left behind.
+    let first_factor = crate::common::session(&t.store, jo, t.now()).await;
+    let (ceremony, options) = sign_in_options(&t).await;
+    let body = json!({ "ceremony": ceremony, "credential": key.get(&options) });
+    let response = post_json(&t, "/sign-in/passkey", Some(&first_factor), &body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let old = t.get("/account", Some(&first_factor)).await;
+    assert!(
+        location(&old).is_some_and(|l| l.starts_with("/sign-in")),
+        "the old session ended"
+    );
+    // Its counter (1 when recorded) moved on to the answer's.
+    let stored = t.store.passkeys(jo).await.expect("passkeys");
+    assert!(
+        stored[0].credential.contains("\"counter\":2"),
+        "{}",
+        stored[0].credential
     );
 }
