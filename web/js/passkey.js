@@ -90,22 +90,39 @@ const assert = async (options) => {
 
 const start = (block) => {
   const button = block.querySelector('button')
+  const form = block.querySelector('form')
   const error = block.querySelector('.govuk-error-message')
   const nameInput = block.querySelector('input[name="name"]')
   const group = block.querySelector('.govuk-form-group')
   const kind = block.dataset.csprPasskey
+  const title = document.title
 
+  // The GOV.UK error pattern: the message by the field (named by it for screen readers), the
+  // field marked, "Error: " before the page's title, and the focus on the message.
   const show = (message) => {
     error.lastChild.textContent = ` ${message}`
     error.hidden = false
     if (group) group.classList.add('govuk-form-group--error')
-    if (nameInput) nameInput.classList.add('govuk-input--error')
+    if (nameInput) {
+      nameInput.classList.add('govuk-input--error')
+      nameInput.setAttribute('aria-describedby', `${nameInput.dataset.hint} ${error.id}`)
+    }
+    document.title = `Error: ${title}`
     error.focus()
   }
-
-  button.addEventListener('click', async (event) => {
-    event.preventDefault()
+  const clear = () => {
     error.hidden = true
+    if (group) group.classList.remove('govuk-form-group--error')
+    if (nameInput) {
+      nameInput.classList.remove('govuk-input--error')
+      nameInput.setAttribute('aria-describedby', nameInput.dataset.hint)
+    }
+    document.title = title
+  }
+
+  const run = async (event) => {
+    event.preventDefault()
+    clear()
     button.disabled = true
     try {
       const body = nameInput ? { name: nameInput.value } : {}
@@ -127,7 +144,13 @@ const start = (block) => {
     } finally {
       button.disabled = false
     }
-  })
+  }
+  // A form (the name of a new passkey) goes on Enter as well as on its button.
+  if (form) {
+    form.addEventListener('submit', run)
+  } else {
+    button.addEventListener('click', run)
+  }
   block.hidden = false
 }
 

@@ -676,6 +676,20 @@ impl Store {
         self.pool().write_one(&q, &[Arg::Uuid(user_id)]).await
     }
 
+    /// Ends every session of an account but one (by its token's hash): after a change to how
+    /// the account signs in, only the browser that made it stays signed in; returns how many
+    /// ended.
+    pub async fn delete_other_sessions(
+        &self,
+        user_id: Uuid,
+        keep_token_hash: &str,
+    ) -> Result<u64, StoreError> {
+        let q = sql("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2");
+        self.pool()
+            .write_one(&q, &[Arg::Uuid(user_id), Arg::from(keep_token_hash)])
+            .await
+    }
+
     /// Ends sessions idle since before `idle_before` or begun before `created_before`
     /// (ASVS 7.3.1, 7.3.2); returns how many.
     pub async fn delete_expired_sessions(

@@ -118,20 +118,25 @@ impl Store {
             .await
     }
 
-    /// Records a use of a passkey: its updated record (the signature counter moves on) and
-    /// when. False when it has been removed meanwhile.
+    /// Records a use of a passkey: its record moved on (the signature counter) and when, only
+    /// if the record is still the one the use was checked against. False when it has been
+    /// removed or another use moved it on meanwhile (two answers at once cannot both count,
+    /// nor move the counter back).
     pub async fn passkey_used(
         &self,
         id: Uuid,
+        checked_against: &str,
         credential: &str,
         at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let changed = self
             .pool()
             .write_one(
-                &sql("UPDATE passkeys SET credential = $2, last_used_at = $3 WHERE id = $1"),
+                &sql("UPDATE passkeys SET credential = $3, last_used_at = $4 \
+                      WHERE id = $1 AND credential = $2"),
                 &[
                     Arg::Uuid(id),
+                    Arg::from(checked_against),
                     Arg::from(credential),
                     Arg::Time(normalise_time(at)?),
                 ],

@@ -17,6 +17,27 @@ use crate::{
 };
 
 pub async fn run(settings: &Settings, command: AdminCommand) -> Result<(), Failure> {
+    if let AdminCommand::RemovePasskeys { email } = &command {
+        let removed = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
+            let partnership = partnership::resolve(store, settings, false).await?;
+            cspr_app::accounts::activation::remove_passkeys(
+                store,
+                partnership.id.as_uuid(),
+                email,
+                OffsetDateTime::now_utc(),
+            )
+            .await
+            .map_err(|e| match e {
+                OperatorError::Store(e) => store_failure(e, "cannot remove the passkeys"),
+                other => Failure::config(other.to_string()),
+            })
+        })
+        .await?;
+        println!(
+            "Removed {removed} passkeys and signed the account out everywhere: it signs in with its password and code again."
+        );
+        return Ok(());
+    }
     let link = with_store(settings, Access::ReadWrite, true, async |store: &Store| {
         let now = OffsetDateTime::now_utc();
         let partnership = partnership::resolve(store, settings, false).await?;
@@ -30,6 +51,7 @@ pub async fn run(settings: &Settings, command: AdminCommand) -> Result<(), Failu
                 cspr_app::accounts::activation::renew_administrator_link(store, id, email, now)
                     .await
             }
+            AdminCommand::RemovePasskeys { .. } => unreachable!("handled above"),
         };
         made.map_err(|e| match e {
             OperatorError::Store(e) => store_failure(e, "cannot make the account"),

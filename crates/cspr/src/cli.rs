@@ -110,6 +110,15 @@ pub enum AdminCommand {
         #[arg(long, value_name = "EMAIL")]
         email: String,
     },
+    /// Remove every passkey of an account and sign it out everywhere, when no administrator can
+    /// do it on the pages (every administrator's device lost, or the service moved to another
+    /// domain with "A passkey only" on). The person signs in with their password and code
+    /// again, then adds a passkey.
+    RemovePasskeys {
+        /// The account's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -217,6 +217,40 @@ pub async fn renew_administrator_link(
     issue(store, user.id, now).await
 }
 
+/// `cspr admin remove-passkeys`: the operator's answer when someone cannot use their passkey
+/// and no administrator can sign in to remove it (every administrator's device lost, or the
+/// service moved to another domain with "A passkey only" on). Removes every passkey of the
+/// account and ends its sessions; it signs in with its password and code again. Returns how
+/// many passkeys went. Written to the access log as `cspr-admin`.
+///
+/// # Errors
+/// [`OperatorError::NoSuchAccount`] (also for another partnership's account); store failures.
+pub async fn remove_passkeys(
+    store: &cspr_store::Store,
+    partnership_id: Uuid,
+    email: &str,
+    now: time::OffsetDateTime,
+) -> Result<u64, OperatorError> {
+    let user = store
+        .user_by_email(email)
+        .await?
+        .filter(|u| u.partnership_id == partnership_id)
+        .ok_or_else(|| OperatorError::NoSuchAccount(email.trim().to_owned()))?;
+    let removed = store.remove_passkeys(user.id).await?;
+    let ended = store.delete_user_sessions(user.id).await?;
+    operator_audit(
+        store,
+        "passkeys-removed",
+        format!(
+            "{removed} passkeys of user {}; {ended} sessions ended",
+            user.id
+        ),
+        now,
+    )
+    .await?;
+    Ok(removed)
+}
+
 async fn issue(
     store: &cspr_store::Store,
     user_id: Uuid,

@@ -316,14 +316,22 @@ cspr_store::backend_tests! {
         assert!(store.passkey_by_credential("bm9uZQ").await.unwrap().is_none());
 
         let later = T0 + Duration::hours(2);
-        assert!(store.passkey_used(laptop.id, "{\"counter\":7}", later).await.unwrap());
+        assert!(
+            !store.passkey_used(laptop.id, "{\"stale\":1}", "{\"counter\":7}", later).await.unwrap(),
+            "checked against a record that is no longer stored: not counted"
+        );
+        assert!(store.passkey_used(laptop.id, &laptop.credential, "{\"counter\":7}", later).await.unwrap());
+        assert!(
+            !store.passkey_used(laptop.id, &laptop.credential, "{\"counter\":8}", later).await.unwrap(),
+            "a second use checked against the same record: not counted"
+        );
         let used = store.passkey_by_credential("Y3JlZC0x").await.unwrap().unwrap();
         assert_eq!((used.credential.as_str(), used.last_used_at), ("{\"counter\":7}", Some(later)));
 
         assert!(!store.remove_passkey(kim, laptop.id).await.unwrap(), "not Kim's to remove");
         assert!(store.remove_passkey(jo, laptop.id).await.unwrap());
         assert!(!store.remove_passkey(jo, laptop.id).await.unwrap());
-        assert!(!store.passkey_used(laptop.id, "{}", later).await.unwrap());
+        assert!(!store.passkey_used(laptop.id, "{\"counter\":7}", "{}", later).await.unwrap());
         assert_eq!(store.remove_passkeys(jo).await.unwrap(), 1);
         assert!(!store.has_passkey(jo).await.unwrap());
     }

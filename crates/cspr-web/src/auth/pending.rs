@@ -46,6 +46,8 @@ impl<T> Ceremonies<T> {
 
     /// Keeps `value` under `id`, started at `now` by `source`; what has expired goes first.
     pub fn keep(&self, id: String, value: T, source: &str, now: OffsetDateTime) {
+        let key = source_key(source);
+        let source = key.as_str();
         let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
         map.retain(|_, e| e.created + self.ttl > now);
         let oldest = |map: &HashMap<String, Entry<T>>, source: Option<&str>| {
@@ -85,9 +87,44 @@ impl<T> Ceremonies<T> {
     }
 }
 
+/// Whose share an entry counts against: the client's address, or for IPv6 its /64 (one
+/// network's hosts, which one machine can take many addresses from).
+fn source_key(address: &str) -> String {
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+            }
+        },
+        _ => address.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_ipv6_network_counts_as_one_source() {
+        assert_eq!(source_key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+        assert_eq!(source_key("2001:db8:1:2:bbbb::9"), "2001:db8:1:2::/64");
+        assert_eq!(source_key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(source_key("192.0.2.7"), "192.0.2.7");
+        assert_eq!(source_key("unknown"), "unknown");
+        let t0 = OffsetDateTime::UNIX_EPOCH;
+        let p = Ceremonies::new(Duration::minutes(5), 2, 100);
+        for i in 0..3 {
+            p.keep(
+                format!("k{i}"),
+                i,
+                &format!("2001:db8::{i}"),
+                t0 + Duration::seconds(i),
+            );
+        }
+        assert_eq!(p.take("k0", t0), None, "the network's oldest went");
+    }
 
     #[test]
     fn entries_expire_are_taken_once_and_are_bounded_per_address_and_in_all() {

@@ -59,6 +59,8 @@ struct ConfirmPage {
     chrome: Chrome,
     next: String,
     script: &'static str,
+    /// Whether the password and code may give the proof instead.
+    other_ways: bool,
 }
 
 /// Where passkey.js is served.
@@ -83,9 +85,11 @@ fn refusal(status: StatusCode, message: &str) -> Response {
     answer(status, &json!({ "message": message }))
 }
 
+/// 409, not 404: the service's error page replaces every 404's body, and the page's script
+/// shows this message.
 fn not_offered() -> Response {
     refusal(
-        StatusCode::NOT_FOUND,
+        StatusCode::CONFLICT,
         "Passkeys are not available on this service.",
     )
 }
@@ -308,11 +312,17 @@ pub async fn remove(
     {
         return Err(WebError::NotFound);
     }
+    // A passkey that went with a lost device may have signed someone in elsewhere: every
+    // other session of the account ends; this browser stays signed in.
+    let ended = state
+        .store()
+        .delete_other_sessions(live.user.id, &live.session.token_hash)
+        .await?;
     log(
         &state,
         live.user.id.to_string(),
         "passkey-removed",
-        &format!("passkey {passkey_id}"),
+        &format!("passkey {passkey_id}; {ended} other sessions ended"),
         &source,
     )
     .await?;
@@ -404,7 +414,11 @@ async fn verified_sign_in(
     else {
         return Ok(None);
     };
-    if !state.store().passkey_used(row.id, &record, now).await? {
+    if !state
+        .store()
+        .passkey_used(row.id, &row.credential, &record, now)
+        .await?
+    {
         return Ok(None);
     }
     Ok(Some((user, row.id)))
@@ -436,13 +450,14 @@ pub struct Next {
 
 /// The page that confirms who you are with a passkey.
 pub async fn confirm_page(
-    Session(state, _live, _): Session,
+    Session(state, live, _): Session,
     Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
     let page = ConfirmPage {
         chrome: Chrome::signed_out(&state),
         next: safe_next(&q.next).to_owned(),
         script: script(),
+        other_ways: !crate::routes::signin::passkey_only(&state, &live.user).await?,
     };
     Ok(axum::response::Html(page.render()?).into_response())
 }
@@ -513,7 +528,16 @@ pub async fn confirm(
         )
         .ok()
     });
-    let (Some(row), Some(record)) = (row, record) else {
+    let counted = match (&row, &record) {
+        (Some(row), Some(record)) => {
+            state
+                .store()
+                .passkey_used(row.id, &row.credential, record, now)
+                .await?
+        }
+        _ => false,
+    };
+    let (Some(row), Some(_), true) = (row, record, counted) else {
         log(
             &state,
             live.user.id.to_string(),
@@ -527,7 +551,6 @@ pub async fn confirm(
             "That passkey did not confirm it is you. Try again, or use your password and code.",
         ));
     };
-    state.store().passkey_used(row.id, &record, now).await?;
     state.store().clear_login_failures(&key).await?;
     state
         .store()

@@ -178,6 +178,9 @@ pub async fn with_organisation(
     Session(state, live, source): Session,
     Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
+    if let Some(to_passkey) = passkey_only(&state, &live, &q.next).await? {
+        return Ok(to_passkey);
+    }
     let oidc = state.config().oidc.clone();
     let Some(oidc) = oidc.filter(|_| live.user.oidc_subject.is_some()) else {
         return Ok(
@@ -209,11 +212,33 @@ pub async fn with_organisation(
     }
 }
 
+/// Someone who must sign in with their passkey gives the proof with it too, never with the
+/// password, a code or the organisation's sign-in (which a phishing site could collect): they
+/// are sent to `/confirm-identity/passkey`.
+async fn passkey_only(
+    state: &AppState,
+    live: &crate::session::Live,
+    next: &str,
+) -> Result<Option<Response>, WebError> {
+    Ok(crate::routes::signin::passkey_only(state, &live.user)
+        .await?
+        .then(|| {
+            Redirect::to(&format!(
+                "/confirm-identity/passkey?next={}",
+                safe_next(next)
+            ))
+            .into_response()
+        }))
+}
+
 /// The form.
 pub async fn form(
     Session(state, live, _): Session,
     Query(q): Query<Next>,
 ) -> Result<Response, WebError> {
+    if let Some(to_passkey) = passkey_only(&state, &live, &q.next).await? {
+        return Ok(to_passkey);
+    }
     page(&state, &live, &q.next, Vec::new())
         .await?
         .render_page()
@@ -226,6 +251,9 @@ pub async fn submit(
     Query(q): Query<Next>,
     ValidForm(form): ValidForm<Proof>,
 ) -> Result<Response, WebError> {
+    if let Some(to_passkey) = passkey_only(&state, &live, &q.next).await? {
+        return Ok(to_passkey);
+    }
     let user = &live.user;
     let key = format!("reauth:{}", user.id);
     if let Some(wait) = admit(&state, &[&key]).await? {

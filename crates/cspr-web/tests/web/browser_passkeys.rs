@@ -97,6 +97,16 @@ async fn a_passkey_is_added_and_signs_in_in_chromium() {
             .unwrap_or_default()
             .contains("Enter a name")
     );
+    assert!(
+        web.title().await.starts_with("Error: "),
+        "the title says so"
+    );
+    assert!(
+        web.attr("#passkey-name", "aria-describedby")
+            .await
+            .contains("passkey-error"),
+        "the field names its error"
+    );
     web.axe("passkeys-error").await;
 
     web.fill("#passkey-name", "This laptop").await;

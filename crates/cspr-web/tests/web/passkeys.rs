@@ -318,6 +318,43 @@ async fn a_wrong_answer_signs_no_one_in() {
     assert!(refusals >= 8, "every refusal is logged: {refusals}");
 }
 
+/// Most synced passkeys keep no signature counter (always 0): then only the ceremony's
+/// single use stops a replayed answer.
+#[tokio::test]
+async fn a_passkey_without_a_counter_is_still_used_once_per_answer() {
+    let t = app().await;
+    let (_, cookie) = signed_in(&t, Role::Chair, "jo@example.org").await;
+    let mut key = SoftKey::new(17, ORIGIN, RP_ID);
+    key.no_counter = true;
+    key.counter = 0;
+    assert_eq!(
+        register(&t, &cookie, &mut key, "Synced").await.0,
+        StatusCode::OK
+    );
+    let (ceremony, options) = sign_in_options(&t).await;
+    let answer = key.get(&options);
+    assert_eq!(
+        sign_in_with(&t, &ceremony, answer.clone()).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sign_in_with(&t, &ceremony, answer.clone()).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the same answer again"
+    );
+    let (ceremony, _) = sign_in_options(&t).await;
+    assert_eq!(
+        sign_in_with(&t, &ceremony, answer).await.0,
+        StatusCode::UNAUTHORIZED,
+        "an old answer to a new ceremony"
+    );
+    assert_eq!(
+        sign_in(&t, &mut key).await.0,
+        StatusCode::OK,
+        "a new answer"
+    );
+}
+
 #[tokio::test]
 async fn adding_and_removing_need_a_recent_proof_and_the_owner() {
     let t = app().await;
@@ -465,6 +502,7 @@ async fn adding_and_removing_need_a_recent_proof_and_the_owner() {
         )
         .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    let elsewhere = crate::common::session(&t.store, jo, t.now()).await;
     let response = t
         .post(&format!("/account/passkeys/{id}/remove"), Some(&cookie), "")
         .await;
@@ -473,6 +511,34 @@ async fn adding_and_removing_need_a_recent_proof_and_the_owner() {
         Some("/account/passkeys?removed=1")
     );
     assert!(t.store.passkeys(jo).await.expect("passkeys").is_empty());
+    // The device may be lost: Jo's other sessions end; this browser stays signed in.
+    assert_eq!(t.status("/account", Some(&cookie)).await, StatusCode::OK);
+    assert_ne!(t.status("/account", Some(&elsewhere)).await, StatusCode::OK);
+
+    // An administrator removes the passkeys of someone who lost their device: they are signed
+    // out everywhere.
+    let mut again = SoftKey::new(14, ORIGIN, RP_ID);
+    assert_eq!(
+        register(&t, &cookie, &mut again, "Phone").await.0,
+        StatusCode::OK
+    );
+    let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
+    let page = t.page(&format!("/admin/users/{jo}"), Some(&admin)).await;
+    assert_contains(&page, &format!("/admin/users/{jo}/passkeys/remove"));
+    let response = t
+        .post(
+            &format!("/admin/users/{jo}/passkeys/remove"),
+            Some(&admin),
+            "",
+        )
+        .await;
+    assert_eq!(
+        location(&response).as_deref(),
+        Some(format!("/admin/users/{jo}?passkeys=removed").as_str())
+    );
+    assert!(t.store.passkeys(jo).await.expect("passkeys").is_empty());
+    assert_ne!(t.status("/account", Some(&cookie)).await, StatusCode::OK);
+    assert!(t.log().await.iter().any(|e| e.action == "passkeys-removed"));
     assert!(
         t.log()
             .await
@@ -517,6 +583,27 @@ async fn the_partnership_can_require_passkeys_of_the_team_chairs_and_administrat
         "sign in with your passkey",
     );
     assert_eq!(sign_in(&t, &mut key).await.0, StatusCode::OK);
+    // Nor do they give the step-up's proof: only the passkey does.
+    let to_passkey = Some("/confirm-identity/passkey?next=/account/passkeys");
+    let asked = t
+        .get("/confirm-identity?next=/account/passkeys", Some(&cookie))
+        .await;
+    assert_eq!(location(&asked).as_deref(), to_passkey);
+    let code = t
+        .post(
+            "/confirm-identity?next=/account/passkeys",
+            Some(&cookie),
+            &format!("password={}&code=000000", enc(PASSWORD)),
+        )
+        .await;
+    assert_eq!(location(&code).as_deref(), to_passkey);
+    let page = t
+        .page(
+            "/confirm-identity/passkey?next=/account/passkeys",
+            Some(&cookie),
+        )
+        .await;
+    assert_lacks(&page, "Use your password and code instead");
     assert!(
         t.log()
             .await
@@ -592,8 +679,12 @@ async fn no_passkeys_where_the_site_has_no_domain_name() {
     ] {
         let t = TestApp::with_config(|c| c.public_url = url.map(str::to_owned)).await;
         assert_lacks(&t.page("/sign-in", None).await, "data-cspr-passkey");
-        let (status, _) = call(&t, "/sign-in/passkey/options", None, json!({})).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{url:?}");
+        let (status, refused) = call(&t, "/sign-in/passkey/options", None, json!({})).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{url:?}");
+        assert_contains(
+            refused["message"].as_str().unwrap_or_default(),
+            "not available on this service",
+        );
         let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "jo@example.org").await;
         assert_contains(
             &t.page("/account/passkeys", Some(&cookie)).await,
@@ -601,9 +692,18 @@ async fn no_passkeys_where_the_site_has_no_domain_name() {
         );
     }
     let t = app().await;
-    assert_contains(
-        &t.page("/sign-in", None).await,
-        "data-cspr-passkey=\"sign-in\"",
+    let page = t.page("/sign-in", None).await;
+    assert_contains(&page, "data-cspr-passkey=\"sign-in\"");
+    assert_eq!(
+        crate::common::between(&page, "<title>", "</title>").trim(),
+        format!("Sign in – {}", crate::common::PARTNERSHIP_NAME),
+        "the page's script stays out of its title"
+    );
+    assert_eq!(
+        page.matches("<script type=\"module\" src=\"/assets/passkey-")
+            .count(),
+        1,
+        "the script is loaded once"
     );
 }
 

@@ -191,3 +191,58 @@ fn log_length(sandbox: &Sandbox) -> usize {
         n
     })
 }
+
+/// `cspr admin remove-passkeys`: when nobody can sign in to remove a lost device's passkeys,
+/// the operator removes them; the account is signed out everywhere; an unknown address is
+/// refused with one line and nothing changes.
+#[test]
+fn the_operator_removes_an_accounts_passkeys() {
+    let sandbox = Sandbox::new();
+    sandbox.ok(&[
+        "admin",
+        "create",
+        "--email",
+        "ada@example.org",
+        "--name",
+        "Ada Admin",
+    ]);
+    let ada = with_store(&sandbox, |store| async move {
+        let ada = store
+            .user_by_email("ada@example.org")
+            .await
+            .expect("read")
+            .expect("ada");
+        store
+            .add_passkey(&cspr_store::PasskeyRow {
+                id: uuid::Uuid::new_v4(),
+                user_id: ada.id,
+                credential_id: "bG9zdA".into(),
+                name: "Lost phone".into(),
+                credential: "{}".into(),
+                created_at: time::OffsetDateTime::now_utc(),
+                last_used_at: None,
+            })
+            .await
+            .expect("passkey");
+        store.close().await;
+        ada.id
+    });
+    let refused = sandbox.run(&["admin", "remove-passkeys", "--email", "nobody@example.org"]);
+    let line = one_error_line(&refused, 2);
+    assert!(line.contains("no account has the address"), "{line}");
+
+    let out = sandbox.ok(&["admin", "remove-passkeys", "--email", "ADA@example.org"]);
+    assert!(out.starts_with("Removed 1 passkeys"), "{out}");
+    let (left, log) = with_store(&sandbox, |store| async move {
+        let left = store.passkeys(ada).await.expect("passkeys").len();
+        let log = store.read_access_log(0, 1000).await.expect("log");
+        store.close().await;
+        (left, log)
+    });
+    assert_eq!(left, 0);
+    assert!(
+        log.iter()
+            .any(|e| e.actor == "cspr-admin" && e.action == "passkeys-removed"),
+        "the removal is in the access log"
+    );
+}

@@ -398,11 +398,13 @@ pub async fn passkeys_remove_submit(
 ) -> Result<Response, WebError> {
     let user = account_of(&state, &p, id).await?;
     let removed = state.store().remove_passkeys(user.id).await?;
+    // Whoever holds the lost device may be signed in with it: the person's sessions end.
+    let ended = state.store().delete_user_sessions(user.id).await?;
     audit(
         &state,
         &p,
         "passkeys-removed",
-        format!("{removed} passkeys of account {id}"),
+        format!("{removed} passkeys of account {id}; {ended} sessions ended"),
         &source,
     )
     .await?;
@@ -435,7 +437,7 @@ pub async fn user_form(
         .await;
     }
     if q.passkeys == "removed" {
-        let words = "Their passkeys are removed: they sign in with their password and code, and can add a passkey again.";
+        let words = "Their passkeys are removed and they are signed out everywhere: they sign in with their password and code, and can add a passkey again.";
         return user_page(&state, &p, id, Vec::new(), Some(words.to_owned())).await;
     }
     match q.activation.as_str() {

@@ -26,6 +26,9 @@ pub struct SoftKey {
     pub rp_id: String,
     /// Whether the authenticator says it verified the user (PIN, biometric).
     pub user_verified: bool,
+    /// An authenticator that keeps no signature counter (most synced passkeys): every answer
+    /// says 0.
+    pub no_counter: bool,
 }
 
 fn cbor_head(out: &mut Vec<u8>, major: u8, len: usize) {
@@ -84,6 +87,7 @@ impl SoftKey {
             origin: origin.to_owned(),
             rp_id: rp_id.to_owned(),
             user_verified: true,
+            no_counter: false,
         }
     }
 
@@ -179,7 +183,9 @@ impl SoftKey {
     /// A credential as the browser's script sends it, with the authenticator's `response`; the
     /// counter moves on.
     fn answer(&mut self, response: Value) -> Value {
-        self.counter += 1;
+        if !self.no_counter {
+            self.counter += 1;
+        }
         json!({
             "id": B64.encode(&self.id),
             "rawId": B64.encode(&self.id),
