@@ -184,6 +184,16 @@ impl Harness {
 
     /// With `mfa_acr`: the `acr` that counts as the organisation's multi-factor.
     async fn start_with(clock: Arc<dyn Clock>, mfa_acr: Option<&str>) -> Self {
+        Self::start_configured(clock, mfa_acr, false).await
+    }
+
+    /// With `passkeys_only`: the partnership's "A passkey only" setting on, on a site that
+    /// offers passkeys.
+    async fn start_configured(
+        clock: Arc<dyn Clock>,
+        mfa_acr: Option<&str>,
+        passkeys_only: bool,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -193,11 +203,9 @@ impl Harness {
         let db = TestDb::sqlite().await;
         let store = db.store().await;
         let today = OffsetDateTime::now_utc().date();
-        let app = App::new(
-            store.clone(),
-            Calendar::england_and_wales(),
-            cspr_app::demo::settings(today),
-        );
+        let mut settings = cspr_app::demo::settings(today);
+        settings.require_passkeys = passkeys_only;
+        let app = App::new(store.clone(), Calendar::england_and_wales(), settings);
         let mut config =
             WebConfig::new(PARTNERSHIP, "Northshire Safeguarding Children Partnership");
         config.oidc = Some(
@@ -210,6 +218,7 @@ impl Harness {
             .expect("OpenID Connect settings")
             .with_mfa_acr(mfa_acr),
         );
+        config.public_url = Some(base.replace("127.0.0.1", "localhost"));
         let state = AppState::new(app, config, clock);
         let router = cspr_web::router(state);
         tokio::spawn(async move {
@@ -563,6 +572,55 @@ async fn privileged_accounts_are_not_linked_by_their_address() {
             "{role:?}"
         );
     }
+}
+
+/// With "A passkey only", a team member who has a passkey is not signed in by their
+/// organisation's account (a phishing site could relay that sign-in); one who has none yet is,
+/// and is then asked to add one.
+#[tokio::test]
+async fn a_passkey_only_account_with_a_passkey_is_not_signed_in_by_its_organisation() {
+    let h = Harness::start_configured(Arc::new(SystemClock), None, true).await;
+    let staff = h.user_as(STAFF_EMAIL, Role::PartnershipTeam).await;
+    h.store
+        .link_oidc(staff, &h.issuer, "staff-123")
+        .await
+        .expect("link");
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(refresh_target(&response), "/dashboard");
+    assert_eq!(
+        h.dashboard(&browser).await.url().path(),
+        "/account/passkeys",
+        "asked to add a passkey first"
+    );
+
+    h.store
+        .add_passkey(&cspr_store::PasskeyRow {
+            id: Uuid::new_v4(),
+            user_id: staff,
+            credential_id: "a2V5".into(),
+            name: "Laptop".into(),
+            credential: "{}".into(),
+            created_at: OffsetDateTime::now_utc(),
+            last_used_at: None,
+        })
+        .await
+        .expect("passkey");
+    let browser = Harness::browser();
+    let response = h.sign_in(&browser, "staff-123").await;
+    assert_no_session(&response);
+    assert_contains(
+        &response.text().await.expect("text"),
+        "sign in with your passkey",
+    );
+    assert_eq!(h.dashboard(&browser).await.url().path(), "/sign-in");
+    assert!(
+        h.log()
+            .await
+            .iter()
+            .any(|e| e.action == "sign-in-refused" && e.actor == staff.to_string())
+    );
 }
 
 #[tokio::test]
