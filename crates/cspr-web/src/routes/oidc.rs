@@ -261,14 +261,19 @@ pub async fn callback(
             user
         }
         Err((why, account)) => {
-            log(
-                &state,
-                account.unwrap_or_else(|| who.pseudonym()),
-                "sign-in-failed",
-                &via_oidc(why),
-                &source,
-            )
-            .await?;
+            // No account: the identity under the store's keyed pseudonym, which someone holding
+            // the database without the master key cannot recompute from an issuer and subject.
+            let actor = match account {
+                Some(account) => account,
+                None => format!(
+                    "oidc:{}",
+                    state
+                        .store()
+                        .pseudonym(&format!("oidc\0{}\0{}", who.issuer, who.subject))
+                        .await?
+                ),
+            };
+            log(&state, actor, "sign-in-failed", &via_oidc(why), &source).await?;
             return Ok(session::with_cookie(not_linked(&state)?, &clear));
         }
     };

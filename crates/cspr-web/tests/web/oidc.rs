@@ -709,6 +709,24 @@ async fn an_unknown_account_is_not_linked_and_none_is_made() {
             .all(|e| e.actor.starts_with("oidc:") && !e.actor.contains("stranger")),
         "{failed:?}"
     );
+    // The pseudonym is keyed (`Store::pseudonym`): not a plain hash of issuer and subject that
+    // someone holding the database could recompute for a known identity.
+    let plain = |subject: &str| {
+        let mut hash = blake3::Hasher::new();
+        hash.update(h.issuer.as_bytes());
+        hash.update(b"\0");
+        hash.update(subject.as_bytes());
+        format!("oidc:{}", hash.finalize().to_hex())
+    };
+    for (entry, subject) in failed.iter().zip(["stranger", "staff-unverified"]) {
+        let keyed = h
+            .store
+            .pseudonym(&format!("oidc\0{}\0{subject}", h.issuer))
+            .await
+            .expect("pseudonym");
+        assert_ne!(entry.actor, plain(subject));
+        assert_eq!(entry.actor, format!("oidc:{keyed}"));
+    }
 }
 
 #[tokio::test]

@@ -232,22 +232,12 @@ pub struct Identity {
     pub auth_time: Option<OffsetDateTime>,
 }
 
-impl Identity {
-    /// A stable pseudonym of the identity for logs: blake3 of issuer and subject.
-    #[must_use]
-    pub fn pseudonym(&self) -> String {
-        let mut h = blake3::Hasher::new();
-        h.update(self.issuer.as_bytes());
-        h.update(b"\0");
-        h.update(self.subject.as_bytes());
-        format!("oidc:{}", h.finalize().to_hex())
-    }
-}
+impl Identity {}
 
 impl fmt::Debug for Identity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Identity")
-            .field("who", &self.pseudonym())
+            .field("who", &"[identity]")
             .field("has_verified_email", &self.verified_email.is_some())
             .field("multi_factor", &self.multi_factor)
             .field("auth_time", &self.auth_time)
