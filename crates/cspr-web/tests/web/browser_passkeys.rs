@@ -130,6 +130,7 @@ async fn a_passkey_is_added_and_signs_in_in_chromium() {
     web.client().delete_all_cookies().await.expect("cookies");
     web.goto("/sign-in").await;
     web.axe("sign-in-with-passkey").await;
+    web.screenshot("sign-in-with-passkey").await;
     web.click("[data-cspr-passkey='sign-in'] button").await;
     assert_eq!(web.path().await, "/dashboard");
     assert!(
