@@ -35,6 +35,16 @@ pub fn js_src() -> &'static str {
     JS_SRC
 }
 
+/// Where a page's own script (`report-editor.js`, `passkey.js`) is served, by its name before
+/// hashing; empty when there is none of that name (the page then loads none).
+#[must_use]
+pub fn script_src(name: &str) -> &'static str {
+    ASSETS
+        .iter()
+        .find(|asset| asset.name == name)
+        .map_or("", |asset| asset.path)
+}
+
 /// Where the favicon (cspr's own, not GOV.UK's) is served.
 #[must_use]
 pub fn favicon_href() -> &'static str {

@@ -24,9 +24,8 @@ use crate::access::Principal;
 use crate::auth::passkey::{PasskeyError, RelyingParty, read_record};
 use crate::extract::{Session, Visit};
 use crate::layout::Chrome;
-use crate::reader::Source;
-use crate::routes::signin::{admit, landing, log, wait_words};
-use crate::routes::stepup::{fresh, safe_next};
+use crate::routes::signin::{address_key, admit, landing, log, log_anonymous, wait_words};
+use crate::routes::stepup::{Next, fresh, safe_next};
 use crate::session::{self, Live};
 use crate::{AppState, WebError};
 
@@ -65,10 +64,7 @@ struct ConfirmPage {
 
 /// Where passkey.js is served.
 pub(crate) fn script() -> &'static str {
-    crate::assets::all()
-        .iter()
-        .find(|a| a.name == "passkey.js")
-        .map_or("", |a| a.path)
+    crate::assets::script_src("passkey.js")
 }
 
 fn when(at: OffsetDateTime) -> String {
@@ -360,12 +356,12 @@ pub async fn sign_in(
     let Ok(finish) = serde_json::from_slice::<Finish<PublicKeyCredential>>(&body) else {
         return Ok(bad_request());
     };
-    let address = format!("ip:{}", source.0);
+    let address = address_key(&source);
     if let Some(wait) = admit(&state, &[&address]).await? {
         return Ok(refusal(StatusCode::TOO_MANY_REQUESTS, &wait_words(wait)));
     }
     let Some((user, key)) = verified_sign_in(&state, rp, &finish).await? else {
-        refused(&state, &source).await?;
+        log_anonymous(&state, address, "sign-in-failed", "passkey", &source).await?;
         return Ok(refusal(StatusCode::UNAUTHORIZED, NOT_SIGNED_IN));
     };
     state.store().forgive_login_failure(&address).await?;
@@ -422,30 +418,6 @@ async fn verified_sign_in(
         return Ok(None);
     }
     Ok(Some((user, row.id)))
-}
-
-async fn refused(state: &AppState, source: &Source) -> Result<(), WebError> {
-    state.metrics().sign_in_failed();
-    Ok(state
-        .log_refusal(
-            source,
-            cspr_store::NewAccessEntry {
-                actor: format!("ip:{}", source.0),
-                action: "sign-in-failed".to_owned(),
-                case_id: None,
-                detail: "passkey".to_owned(),
-                source_ip: source.0.clone(),
-                at: state.now(),
-            },
-        )
-        .await?)
-}
-
-/// Where to go after confirming.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Next {
-    next: String,
 }
 
 /// The page that confirms who you are with a passkey.

@@ -123,7 +123,7 @@ async fn account_key(state: &AppState, email: &str) -> Result<String, WebError> 
 
 /// [`log`] for a refusal of someone not yet known: within the address's budget per minute, so a
 /// flood of wrong guesses cannot fill the single access-log chain (issue 16, finding 7).
-async fn log_anonymous(
+pub(crate) async fn log_anonymous(
     state: &AppState,
     actor: String,
     action: &str,
@@ -146,7 +146,7 @@ async fn log_anonymous(
         .await?)
 }
 
-fn address_key(source: &Source) -> String {
+pub(crate) fn address_key(source: &Source) -> String {
     format!("ip:{}", source.0)
 }
 

@@ -92,7 +92,7 @@ pub fn safe_next(next: &str) -> &str {
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct Next {
-    next: String,
+    pub(crate) next: String,
 }
 
 /// The proof as posted.

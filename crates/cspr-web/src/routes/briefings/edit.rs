@@ -70,10 +70,7 @@ fn edit_page(
         form,
         questions_open,
         errors,
-        editor_src: crate::assets::all()
-            .iter()
-            .find(|a| a.name == "report-editor.js")
-            .map_or("", |a| a.path),
+        editor_src: crate::assets::script_src("report-editor.js"),
     };
     Ok((status(&page.errors), Html(page.render()?)).into_response())
 }

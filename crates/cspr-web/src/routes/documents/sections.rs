@@ -174,10 +174,7 @@ async fn section_page(
         threads,
         errors,
         comment_text,
-        editor_src: crate::assets::all()
-            .iter()
-            .find(|a| a.name == "report-editor.js")
-            .map_or("", |a| a.path),
+        editor_src: crate::assets::script_src("report-editor.js"),
     };
     crate::layout::render_checked(&view, &view.errors)
 }
