@@ -134,9 +134,12 @@ struct LoadCache {
 struct Cached {
     version: u64,
     at: Instant,
-    case: Case,
+    case: Arc<Case>,
     events: Arc<Vec<Event>>,
 }
+
+/// A decoded case and its events, shared with the process's cache of decoded cases.
+pub type SharedCase = (Arc<Case>, Arc<Vec<Event>>);
 
 /// How long a decoded case may be served from memory.
 pub const CACHE_TTL: Duration = Duration::from_secs(60);
@@ -199,14 +202,14 @@ impl App {
         }
     }
 
-    fn cached(&self, case_id: CaseId, version: u64) -> Option<(Case, Vec<Event>)> {
+    fn cached(&self, case_id: CaseId, version: u64) -> Option<SharedCase> {
         let cache = self.cache.lock().ok()?;
         let hit = cache.entries.get(&case_id)?;
         (hit.version == version && hit.at.elapsed() < CACHE_TTL)
-            .then(|| (hit.case.clone(), hit.events.as_ref().clone()))
+            .then(|| (Arc::clone(&hit.case), Arc::clone(&hit.events)))
     }
 
-    fn remember(&self, case_id: CaseId, version: u64, case: &Case, events: &[Event]) {
+    fn remember(&self, case_id: CaseId, version: u64, case: &Arc<Case>, events: &Arc<Vec<Event>>) {
         let Ok(mut cache) = self.cache.lock() else {
             return;
         };
@@ -225,8 +228,8 @@ impl App {
             Cached {
                 version,
                 at: Instant::now(),
-                case: case.clone(),
-                events: Arc::new(events.to_vec()),
+                case: Arc::clone(case),
+                events: Arc::clone(events),
             },
         );
     }
@@ -254,6 +257,16 @@ impl App {
     /// # Errors
     /// [`AppError::NotFound`] for a case with no events; store and decoding errors.
     pub async fn load(&self, case_id: CaseId) -> Result<(Case, Vec<Event>), AppError> {
+        let (case, events) = self.load_shared(case_id).await?;
+        Ok((Arc::unwrap_or_clone(case), Arc::unwrap_or_clone(events)))
+    }
+
+    /// [`App::load`] without a copy: the decoded case as this process keeps it, shared (a page
+    /// that only reads the case need not copy a thousand events; issue 20).
+    ///
+    /// # Errors
+    /// As [`App::load`].
+    pub async fn load_shared(&self, case_id: CaseId) -> Result<SharedCase, AppError> {
         let version = self.store.stream_version(case_id.as_uuid()).await?;
         if version > 0
             && let Some(hit) = self.cached(case_id, version)
@@ -265,8 +278,8 @@ impl App {
             return Err(AppError::NotFound);
         }
         let stored_version = stored.last().map_or(0, |s| s.version);
-        let events = decode_events(&stored)?;
-        let case = Case::replay(&events);
+        let events = Arc::new(decode_events(&stored)?);
+        let case = Arc::new(Case::replay(events.iter()));
         self.remember(case_id, stored_version, &case, &events);
         Ok((case, events))
     }

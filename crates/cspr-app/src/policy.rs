@@ -249,20 +249,24 @@ pub async fn authorize_case(
     need: CaseNeed,
     agency: Option<AgencyId>,
 ) -> Result<CaseAccess, Denied> {
-    let summary = store
-        .case_summary(case_id.as_uuid())
+    let (summary, roles) = store
+        .case_summary_for(case_id.as_uuid(), principal.user_id.as_uuid())
         .await
         .map_err(|_| Denied::Forbidden)?
         .ok_or(Denied::NotFound)?;
-    let members = store
-        .case_members(case_id.as_uuid())
-        .await
-        .map_err(|_| Denied::Forbidden)?;
-    let membership = members
-        .iter()
-        .find(|m| m.user_id == principal.user_id.as_uuid());
+    // Someone holding more than one role on a case is judged by the first (as they sort).
+    let membership = roles.into_iter().next().map(|role| CaseMember {
+        user_id: principal.user_id.as_uuid(),
+        role,
+    });
     let case_partnership = PartnershipId::from_uuid(summary.partnership_id);
-    if allows(principal, case_partnership, membership, need, agency) {
+    if allows(
+        principal,
+        case_partnership,
+        membership.as_ref(),
+        need,
+        agency,
+    ) {
         Ok(CaseAccess {
             case_id,
             need,

@@ -58,6 +58,20 @@ pub async fn load_case(
     services.app().load(access.case_id()).await
 }
 
+/// [`load_case`] without a copy of the case (pages that only show it).
+///
+/// # Errors
+/// As [`load_case`].
+pub async fn load_case_shared(
+    services: &Services,
+    access: &CaseAccess,
+    action: &str,
+    source: &Source,
+) -> Result<crate::SharedCase, AppError> {
+    audit(services, access, action, source).await?;
+    services.app().load_shared(access.case_id()).await
+}
+
 /// Reads a listed case for work that goes through many (figures, agendas, themes): `None`
 /// when the person may not read it (a listing can hold cases of the partnership they are not a
 /// member of), the case otherwise, its read written to the access log first.

@@ -8,8 +8,8 @@ use tokio::sync::oneshot;
 use uuid::Uuid;
 
 use crate::codec::{AccessRowRef, LinkMac, access_hash, escape_log_field, normalise_time};
-use crate::db::{Arg, Row, read_row, select, sql};
-use crate::events::{Chain, Head, read_head, write_head};
+use crate::db::{Arg, Row, read_row, select};
+use crate::events::{Chain, Head, write_head};
 use crate::{AccessLogRow, NewAccessEntry, Store, StoreError};
 
 macro_rules! access_cols {
@@ -42,6 +42,10 @@ fn access_from_row(r: &Row) -> Result<AccessLogRow, StoreError> {
 
 /// The most entries one commit writes; more wait for the next.
 const MAX_BATCH: usize = 512;
+
+/// The most entries one `INSERT` carries (nine parameters each, well within either backend's
+/// limit on a statement's parameters).
+const ROWS_PER_INSERT: usize = 64;
 
 /// Group commit of the access log. Every read is written to the log before it is shown, and
 /// each write is a transaction that extends the chain; one per request would make concurrent
@@ -240,30 +244,41 @@ async fn chain_entries(
     keys: &crate::keys::Keys,
     rows: &[CleanEntry],
 ) -> Result<(), StoreError> {
-    let mut head = read_head(cx, Chain::AccessLog, true).await?;
-    let chain_keys = crate::chain::chain_keys(cx, keys).await?;
-    for row in rows {
-        let seq = head.seq + 1;
-        let hash = access_hash(
-            LinkMac::Keyed(chain_keys.link()),
-            &head.hash,
-            &AccessRowRef {
-                seq,
-                at: row.at,
-                actor: &row.actor,
-                action: &row.action,
-                case_id: row.case_id,
-                detail: &row.detail,
-                source_ip: &row.source_ip,
-            },
-        );
-        cx.execute(
-            &sql(concat!(
-                "INSERT INTO access_log (",
-                access_cols!(),
-                ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
-            )),
-            &[
+    let (mut head, chain_keys) = crate::chain::head_and_keys(cx, keys, Chain::AccessLog).await?;
+    // A batch goes in as a few multi-row statements, not one statement an entry: each
+    // statement is a round trip to the database (issue 20).
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut args = Vec::with_capacity(chunk.len() * 9);
+        let mut values = Vec::with_capacity(chunk.len());
+        for row in chunk {
+            let seq = head.seq + 1;
+            let hash = access_hash(
+                LinkMac::Keyed(chain_keys.link()),
+                &head.hash,
+                &AccessRowRef {
+                    seq,
+                    at: row.at,
+                    actor: &row.actor,
+                    action: &row.action,
+                    case_id: row.case_id,
+                    detail: &row.detail,
+                    source_ip: &row.source_ip,
+                },
+            );
+            let first = args.len() + 1;
+            values.push(format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                first,
+                first + 1,
+                first + 2,
+                first + 3,
+                first + 4,
+                first + 5,
+                first + 6,
+                first + 7,
+                first + 8
+            ));
+            args.extend([
                 Arg::I64(seq),
                 Arg::Time(row.at),
                 Arg::Text(row.actor.clone()),
@@ -273,10 +288,15 @@ async fn chain_entries(
                 Arg::Text(row.source_ip.clone()),
                 Arg::Text(std::mem::take(&mut head.hash)),
                 Arg::Text(hash.clone()),
-            ],
-        )
-        .await?;
-        head = Head { seq, hash };
+            ]);
+            head = Head { seq, hash };
+        }
+        let insert = crate::db::sql_owned(format!(
+            "INSERT INTO access_log ({}) VALUES {}",
+            access_cols!(),
+            values.join(", ")
+        ));
+        cx.execute(&insert, &args).await?;
     }
     write_head(cx, Chain::AccessLog, &head).await
 }

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use crate::codec::{Fields, GENESIS_HASH, canonical_json, fmt_time, parse_time, same_tag};
 use crate::db::{Arg, Cx, sql, sql2};
-use crate::events::{Chain, Head, read_head};
+use crate::events::{Chain, Head, missing_head, read_head};
 use crate::keys::{ChainKeys, Keys};
 use crate::{Store, StoreError};
 
@@ -70,21 +70,60 @@ pub(crate) async fn check_key_unchanged(cx: &mut Cx<'_>, keys: &Keys) -> Result<
 /// The chains' keys, unwrapped from `meta`. A process whose master key was rotated away gets
 /// `WrongMasterKey`, so it writes nothing more under the old key.
 pub(crate) async fn chain_keys(cx: &mut Cx<'_>, keys: &Keys) -> Result<ChainKeys, StoreError> {
-    let row = cx
+    let wrapped = cx
         .fetch_optional(
             &sql("SELECT value FROM meta WHERE key = $1"),
             &[Arg::from(CHAIN_KEY)],
         )
         .await?
-        .ok_or_else(|| {
-            StoreError::Corrupt(
-                "the hash chains have no key: if no version that keys them has opened this \
-                 database yet, run `cspr migrate`; if one has, the key was removed behind the \
-                 store's back, so restore a backup instead"
-                    .into(),
-            )
-        })?;
-    let wrapped = hex::decode(row.text("value")?)
+        .map(|row| row.text("value"))
+        .transpose()?;
+    unwrap_chain_keys(cx, keys, wrapped).await
+}
+
+/// A chain's head, locked for writing as [`read_head`] locks it, and the chains' keys as
+/// [`chain_keys`] gives them, in one statement: the access log reads both for every batch it
+/// writes (issue 20).
+pub(crate) async fn head_and_keys(
+    cx: &mut Cx<'_>,
+    keys: &Keys,
+    chain: Chain,
+) -> Result<(Head, ChainKeys), StoreError> {
+    let row = cx
+        .fetch_optional(
+            &sql2(
+                "SELECT seq, hash, (SELECT value FROM meta WHERE key = $2) AS chain_key \
+                 FROM chain_heads WHERE chain = $1",
+                "SELECT seq, hash, (SELECT value FROM meta WHERE key = $2) AS chain_key \
+                 FROM chain_heads WHERE chain = $1 FOR UPDATE",
+            ),
+            &[Arg::from(chain.name()), Arg::from(CHAIN_KEY)],
+        )
+        .await?
+        .ok_or_else(|| missing_head(chain))?;
+    let head = Head {
+        seq: row.i64("seq")?,
+        hash: row.text("hash")?,
+    };
+    let wrapped = row.opt_text("chain_key")?;
+    Ok((head, unwrap_chain_keys(cx, keys, wrapped).await?))
+}
+
+/// Unwraps the chains' keys from `meta`'s value (`None`: the row is missing).
+async fn unwrap_chain_keys(
+    cx: &mut Cx<'_>,
+    keys: &Keys,
+    wrapped: Option<String>,
+) -> Result<ChainKeys, StoreError> {
+    let wrapped = wrapped.ok_or_else(|| {
+        StoreError::Corrupt(
+            "the hash chains have no key: if no version that keys them has opened this \
+             database yet, run `cspr migrate`; if one has, the key was removed behind the \
+             store's back, so restore a backup instead"
+                .into(),
+        )
+    })?;
+    let wrapped = hex::decode(wrapped)
         .map_err(|_| StoreError::Corrupt("the hash chains' key is not readable".into()))?;
     match keys.unwrap_chain_secret(&wrapped) {
         Ok(k) => Ok(k),

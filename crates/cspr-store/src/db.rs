@@ -3,6 +3,7 @@
 //! [`Arg`] and [`Row`], which store ids, times and dates natively on PostgreSQL and as text on SQLite.
 
 use std::convert::identity;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::Row as _;
 use sqlx::pool::PoolConnection;
@@ -17,6 +18,49 @@ use uuid::Uuid;
 
 use crate::StoreError;
 use crate::codec::{fmt_date, fmt_time, parse_date, parse_time};
+
+/// How many times this process has asked a database for something, since it started: for
+/// benchmarks, which divide by the requests they made (issue 20: every one is a hand-off to the
+/// driver, and on SQLite a wake-up of its worker thread).
+static ACQUIRES: AtomicU64 = AtomicU64::new(0);
+static TRANSACTIONS: AtomicU64 = AtomicU64::new(0);
+static STATEMENTS: AtomicU64 = AtomicU64::new(0);
+
+/// Counts of the process's use of its databases (see [`db_counts`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DbCounts {
+    /// Connections taken from a pool (a transaction's included).
+    pub acquires: u64,
+    /// Transactions begun.
+    pub transactions: u64,
+    /// Statements run (not counting a transaction's begin and commit).
+    pub statements: u64,
+}
+
+impl std::ops::Sub for DbCounts {
+    type Output = DbCounts;
+    fn sub(self, before: DbCounts) -> DbCounts {
+        DbCounts {
+            acquires: self.acquires.saturating_sub(before.acquires),
+            transactions: self.transactions.saturating_sub(before.transactions),
+            statements: self.statements.saturating_sub(before.statements),
+        }
+    }
+}
+
+/// What this process has asked of its databases so far, over every store it opened.
+#[must_use]
+pub fn db_counts() -> DbCounts {
+    DbCounts {
+        acquires: ACQUIRES.load(Ordering::Relaxed),
+        transactions: TRANSACTIONS.load(Ordering::Relaxed),
+        statements: STATEMENTS.load(Ordering::Relaxed),
+    }
+}
+
+fn count(counter: &AtomicU64) {
+    counter.fetch_add(1, Ordering::Relaxed);
+}
 
 /// A statement, with its text for each backend.
 #[derive(Debug, Clone)]
@@ -203,6 +247,8 @@ impl Pool {
     /// A write transaction. SQLite takes the write lock at once (`BEGIN IMMEDIATE`), so two
     /// writers queue on the busy timeout instead of failing to upgrade a read lock.
     pub(crate) async fn write(&self) -> Result<Tx, StoreError> {
+        count(&ACQUIRES);
+        count(&TRANSACTIONS);
         Ok(match self {
             Pool::Sqlite(p) => Tx::Sqlite(p.write.begin_with("BEGIN IMMEDIATE").await?),
             Pool::Postgres(p) => Tx::Pg(p.begin().await?),
@@ -211,6 +257,8 @@ impl Pool {
 
     /// A read-only transaction that sees one consistent snapshot for all its statements.
     pub(crate) async fn read(&self) -> Result<Tx, StoreError> {
+        count(&ACQUIRES);
+        count(&TRANSACTIONS);
         Ok(match self {
             Pool::Sqlite(p) => Tx::Sqlite(p.read.begin().await?),
             Pool::Postgres(p) => Tx::Pg(
@@ -222,6 +270,7 @@ impl Pool {
 
     /// One pooled connection for reading, in autocommit mode.
     pub(crate) async fn conn(&self) -> Result<Conn, StoreError> {
+        count(&ACQUIRES);
         Ok(match self {
             Pool::Sqlite(p) => Conn::Sqlite(p.read.acquire().await?),
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
@@ -230,6 +279,7 @@ impl Pool {
 
     /// The connection for a single-statement write in autocommit mode (SQLite's one writer).
     pub(crate) async fn write_conn(&self) -> Result<Conn, StoreError> {
+        count(&ACQUIRES);
         Ok(match self {
             Pool::Sqlite(p) => Conn::Sqlite(p.write.acquire().await?),
             Pool::Postgres(p) => Conn::Pg(p.acquire().await?),
@@ -340,7 +390,8 @@ impl Conn {
 /// Prepares `$q` with `$args` bound for the backend of `$cx` and evaluates `$run` with the
 /// query and the connection: the one place that picks a statement's text per backend.
 macro_rules! with_query {
-    ($cx:expr, $q:expr, $args:expr, |$query:ident, $conn:ident| $run:expr) => {
+    ($cx:expr, $q:expr, $args:expr, |$query:ident, $conn:ident| $run:expr) => {{
+        count(&STATEMENTS);
         match $cx {
             Cx::Sqlite(c) => {
                 let $query = sqlx::query_with(sql_text(&$q.sqlite), sqlite_args($args)?);
@@ -353,7 +404,7 @@ macro_rules! with_query {
                 $run
             }
         }
-    };
+    }};
 }
 
 /// A borrowed connection of either backend.

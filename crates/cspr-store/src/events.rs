@@ -76,13 +76,16 @@ pub(crate) async fn read_head(
     let row = cx
         .fetch_optional(&q, &[Arg::from(chain.name())])
         .await?
-        .ok_or_else(|| {
-            StoreError::Corrupt(format!("the {} chain head is missing", chain.name()))
-        })?;
+        .ok_or_else(|| missing_head(chain))?;
     Ok(Head {
         seq: row.i64("seq")?,
         hash: row.text("hash")?,
     })
+}
+
+/// The error for a chain whose head row is gone.
+pub(crate) fn missing_head(chain: Chain) -> StoreError {
+    StoreError::Corrupt(format!("the {} chain head is missing", chain.name()))
 }
 
 /// Moves a chain head to its new last row.

@@ -239,10 +239,21 @@ fn user_from_row(r: &Row) -> Result<UserRow, StoreError> {
 }
 
 fn session_from_row(r: &Row) -> Result<SessionRow, StoreError> {
-    Ok(read_row!(r => SessionRow {
-        token_hash: text, user_id: uuid, created_at: time, last_seen_at: time, mfa_done: bool,
-        reauth_at: opt_time,
-    }))
+    session_from_columns(r, "")
+}
+
+/// A session from a row whose session columns carry `prefix` before their names (a join with
+/// `users`, which has columns of the same names).
+fn session_from_columns(r: &Row, prefix: &str) -> Result<SessionRow, StoreError> {
+    let col = |name: &str| format!("{prefix}{name}");
+    Ok(SessionRow {
+        token_hash: r.text(&col("token_hash"))?,
+        user_id: r.uuid(&col("user_id"))?,
+        created_at: r.time(&col("created_at"))?,
+        last_seen_at: r.time(&col("last_seen_at"))?,
+        mfa_done: r.bool(&col("mfa_done"))?,
+        reauth_at: r.opt_time(&col("reauth_at"))?,
+    })
 }
 
 fn agency_from_row(r: &Row) -> Result<AgencyRow, StoreError> {
@@ -636,6 +647,36 @@ impl Store {
         let q = select!(session_cols!(), " FROM sessions WHERE token_hash = $1");
         self.pool()
             .fetch_optional(&q, &[Arg::from(token_hash)], session_from_row)
+            .await
+    }
+
+    /// A session by the hash of its token, with its account (`None` when the account is
+    /// gone): what every signed-in request reads first, in one statement (issue 20).
+    pub async fn session_with_user(
+        &self,
+        token_hash: &str,
+    ) -> Result<Option<(SessionRow, Option<UserRow>)>, StoreError> {
+        // The account's columns as `user_cols!` names them; the session's under `s_` names
+        // where the two tables share one. `user_from_row` reads them by name, so a column
+        // missing here fails every sign-in test rather than passing unseen.
+        let q = sql(concat!(
+            "SELECT s.token_hash AS s_token_hash, s.user_id AS s_user_id, ",
+            "s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at, ",
+            "s.mfa_done AS s_mfa_done, s.reauth_at AS s_reauth_at, ",
+            "u.id, u.partnership_id, u.email, u.display_name, u.role, u.agency_id, ",
+            "u.password_hash, u.totp_enabled, u.last_totp_step, u.disabled, u.created_at, ",
+            "u.oidc_issuer, u.oidc_subject ",
+            "FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
+        ));
+        self.pool()
+            .fetch_optional(&q, &[Arg::from(token_hash)], |r| {
+                let session = session_from_columns(r, "s_")?;
+                let user = match r.opt_uuid("id")? {
+                    Some(_) => Some(user_from_row(r)?),
+                    None => None,
+                };
+                Ok((session, user))
+            })
             .await
     }
 

@@ -34,6 +34,7 @@ pub mod testing;
 
 pub use backup::BackupSecret;
 pub use chain::{AnchoredHead, ChainAnchor};
+pub use db::{DbCounts, db_counts};
 pub use error::StoreError;
 pub use events::AppendExtras;
 pub use grants::RoleGrant;

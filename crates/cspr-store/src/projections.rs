@@ -448,6 +448,39 @@ impl Store {
             .await
     }
 
+    /// One case's summary with the roles `user_id` holds on it (none when not a member): what
+    /// deciding whether someone may open the case needs, in one statement (issue 20).
+    pub async fn case_summary_for(
+        &self,
+        case_id: Uuid,
+        user_id: Uuid,
+    ) -> Result<Option<(CaseSummary, Vec<String>)>, StoreError> {
+        let q = select!(
+            summary_cols!(),
+            ", m.role AS member_role FROM case_summaries s \
+             LEFT JOIN case_members m ON m.case_id = s.case_id AND m.user_id = $2 \
+             WHERE s.case_id = $1"
+        );
+        let mut conn = self.pool().conn().await?;
+        let rows = conn
+            .cx()
+            .fetch_all(&q, &[Arg::Uuid(case_id), Arg::Uuid(user_id)])
+            .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let summary = summary_from_row(first)?;
+        let mut roles = rows
+            .iter()
+            .map(|r| r.opt_text("member_role"))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>();
+        roles.sort();
+        Ok(Some((summary, roles)))
+    }
+
     /// Who is a member of a case, and as what.
     pub async fn case_members(&self, case_id: Uuid) -> Result<Vec<CaseMember>, StoreError> {
         let q = sql("SELECT user_id, role FROM case_members WHERE case_id = $1");

@@ -52,6 +52,8 @@ const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Connections that read a SQLite database at once (besides its one writer).
 const SQLITE_READERS: u32 = 8;
+/// How long a PostgreSQL connection may sit in the pool before it is pinged before use.
+const PG_IDLE_BEFORE_PING: Duration = Duration::from_secs(30);
 
 const BAD_URL: &str =
     "The database URL is not valid: use sqlite://PATH/TO/cspr.db or postgres://USER@HOST/DATABASE.";
@@ -242,12 +244,20 @@ async fn open_sqlite(
         let file = file.clone();
         async move {
             pool.acquire_timeout(ACQUIRE_TIMEOUT)
+                // The connection is a thread in this process with the file open: there is no
+                // peer that could have gone away, so it is not pinged before each use (a ping is
+                // a round trip to that thread, and a page makes several reads; issue 20).
+                .test_before_acquire(false)
                 // When SQLite rolls a transaction back by itself (disk full, I/O error) the
                 // driver's own ROLLBACK fails and it goes on believing the connection is inside
                 // a transaction. Such a connection is closed on release instead of poisoning
-                // the pool.
+                // the pool. Only a connection released inside a transaction can be one: the ping
+                // lets the rollback its transaction queued on drop run first.
                 .after_release(|conn, _meta| {
                     Box::pin(async move {
+                        if !conn.is_in_transaction() {
+                            return Ok(true);
+                        }
                         conn.ping().await?;
                         Ok(!conn.is_in_transaction())
                     })
@@ -295,6 +305,18 @@ async fn open_postgres(url: &str) -> Result<sqlx::PgPool, StoreError> {
     PgPoolOptions::new()
         .max_connections(10)
         .acquire_timeout(ACQUIRE_TIMEOUT)
+        // sqlx tests every connection as it goes back to the pool; one that then sat idle for
+        // a while (the server may have closed it) is tested again before use, but one used a
+        // moment ago is not pinged before every read (issue 20).
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PG_IDLE_BEFORE_PING {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect_with(options)
         .await
         .map_err(|e| match StoreError::from(e) {

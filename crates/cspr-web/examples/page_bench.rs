@@ -199,6 +199,8 @@ struct Timed {
     cpu: Vec<Duration>,
     /// The last response's body.
     body: String,
+    /// What the requests asked of the database, in all.
+    db: cspr_store::DbCounts,
 }
 
 /// Times `n` requests through the router in-process, one at a time.
@@ -207,6 +209,7 @@ async fn oneshot(router: &axum::Router, path: &str, cookie: &str, n: usize) -> R
     let mut wall = Vec::with_capacity(n);
     let mut cpu = Vec::with_capacity(n);
     let mut body = String::new();
+    let db_before = cspr_store::db_counts();
     for _ in 0..n {
         let mut req = Request::get(path)
             .header("cookie", cookie)
@@ -226,9 +229,15 @@ async fn oneshot(router: &axum::Router, path: &str, cookie: &str, n: usize) -> R
         }
         body = String::from_utf8_lossy(&bytes).into_owned();
     }
+    let db = cspr_store::db_counts() - db_before;
     wall.sort_unstable();
     cpu.sort_unstable();
-    Ok(Timed { wall, cpu, body })
+    Ok(Timed {
+        wall,
+        cpu,
+        body,
+        db,
+    })
 }
 
 /// wrk's report, with a Lua `done` hook printing p50/p90/p99/max in milliseconds.
@@ -408,6 +417,15 @@ async fn main() -> Result<()> {
             t.body.matches("<li").count(),
             load()
         );
+        #[allow(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+        let per = |n: u64| n as f64 / requests as f64;
+        println!(
+            "  {:<19} per request: {:.2} connections, {:.2} transactions, {:.2} statements",
+            "",
+            per(t.db.acquires),
+            per(t.db.transactions),
+            per(t.db.statements)
+        );
     }
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -424,11 +442,14 @@ async fn main() -> Result<()> {
     std::fs::write(lua.path(), WRK_LUA)?;
     println!("\nwrk on loopback (http://{addr}), {secs} s each:");
     for conns in conns {
+        // `/health/live` answers without the database or a template: the ceiling the
+        // server's own layers (HTTP, security headers, request ids, tracing) set.
         for path in [
             "/dashboard",
             case_path.as_str(),
             "/actions",
             "/published-reviews",
+            "/health/live",
         ] {
             wrk(
                 lua.path(),

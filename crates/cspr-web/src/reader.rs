@@ -2,4 +2,6 @@
 //! of a case is written to the access log first, and a failed write refuses the read. The web
 //! names it here for its handlers.
 
-pub use cspr_app::reader::{Source, audit, load_case, load_if_readable, log_event};
+pub use cspr_app::reader::{
+    Source, audit, load_case, load_case_shared, load_if_readable, log_event,
+};

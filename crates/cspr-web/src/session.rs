@@ -96,7 +96,7 @@ pub async fn load(
     };
     let hash = token_hash(&token);
     let store = state.store();
-    let Some(session) = store.session(&hash).await? else {
+    let Some((session, user)) = store.session_with_user(&hash).await? else {
         return Ok(Err(Ended::None));
     };
     let now = state.now();
@@ -112,7 +112,7 @@ pub async fn load(
         store.delete_session(&hash).await?;
         return Ok(Err(why));
     }
-    let Some(user) = store.user_by_id(session.user_id).await? else {
+    let Some(user) = user else {
         store.delete_session(&hash).await?;
         return Ok(Err(Ended::None));
     };

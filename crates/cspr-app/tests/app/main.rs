@@ -299,6 +299,12 @@ async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     // Loaded again: the same case.
     let (again, _) = app.load(case_id).await.expect("load");
     assert_eq!(again, first);
+    // A page that only reads it shares the kept copy instead of copying it (issue 20).
+    let (shared, shared_events) = app.load_shared(case_id).await.expect("load");
+    let (shared_again, _) = app.load_shared(case_id).await.expect("load");
+    assert_eq!((*shared).clone(), first);
+    assert_eq!(shared_events.len(), 1);
+    assert!(std::sync::Arc::ptr_eq(&shared, &shared_again));
     // Another App on the same store (another process) changes the case: this one sees it.
     let other = App::new(
         app.store().clone(),
@@ -312,6 +318,8 @@ async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     let (moved, events) = app.load(case_id).await.expect("load");
     assert_eq!((moved.version, events.len()), (2, 2));
     assert!(moved.notified_on.is_some());
+    let (shared_moved, _) = app.load_shared(case_id).await.expect("load");
+    assert_eq!(shared_moved.version, 2);
     // Shredded: nothing of it is served from memory.
     app.shred_case(case_id).await.expect("shred");
     let err = app.load(case_id).await.expect_err("shredded");

@@ -53,6 +53,33 @@ cspr_store::backend_tests! {
         assert_eq!(report.access_entries_checked, 40);
     }
 
+    // A batch larger than one statement carries goes in as several statements, in order, in
+    // the one transaction; the chain runs on across them.
+    async fn a_large_batch_is_chained_across_statements(db) {
+        let store = db.store().await;
+        let case = Uuid::new_v4();
+        store.log_access(access("view-case", Some(case), "first")).await.unwrap();
+        let held = store.hold_access_log().await;
+        let writers = spawn_writers(&store, case, 150, |i| format!("n={i}"));
+        wait_for_queue(&store, 150).await;
+        drop(held);
+        for writer in writers {
+            writer.await.unwrap().unwrap();
+        }
+        store.log_access(access("view-case", Some(case), "last")).await.unwrap();
+        let rows = store.read_access_log(0, 200).await.unwrap();
+        assert_eq!(rows.iter().map(|r| r.seq).collect::<Vec<_>>(), (1..=152).collect::<Vec<_>>());
+        assert_eq!((rows[0].detail.as_str(), rows[151].detail.as_str()), ("first", "last"));
+        let mut details: Vec<&str> = rows[1..151].iter().map(|r| r.detail.as_str()).collect();
+        details.sort_unstable();
+        let mut expected: Vec<String> = (0..150).map(|i| format!("n={i}")).collect();
+        expected.sort_unstable();
+        assert_eq!(details, expected);
+        let report = store.verify().await.unwrap();
+        assert!(report.is_ok(), "{report}");
+        assert_eq!(report.access_entries_checked, 152);
+    }
+
     // The test: a batch that fails fails every read in it, and writes none of them;
     // the next batch goes on from the same head.
     async fn a_failed_batch_fails_every_read_in_it(db) {

@@ -80,6 +80,17 @@ cspr_store::backend_tests! {
         assert_eq!(store.actions(member(p1, bob)).await.unwrap()[0].case_id, b);
         assert!(store.actions(member(p2, bob)).await.unwrap().is_empty());
         assert_eq!(store.case_members(a).await.unwrap().len(), 2);
+
+        // What the access check reads, in one statement (issue 20): the summary, and the roles
+        // the person holds on the case, sorted; none for someone who is not a member.
+        let (summary, roles) = store.case_summary_for(a, alice).await.unwrap().unwrap();
+        assert_eq!(Some(summary), store.case_summary(a).await.unwrap());
+        assert_eq!(roles, ["agency-rep", "reviewer"]);
+        let (summary, roles) = store.case_summary_for(a, carol).await.unwrap().unwrap();
+        assert_eq!(summary.reference, "P1-A");
+        assert!(roles.is_empty());
+        assert_eq!(store.case_summary_for(b, bob).await.unwrap().unwrap().1, ["reviewer"]);
+        assert!(store.case_summary_for(Uuid::new_v4(), alice).await.unwrap().is_none());
     }
 
     async fn replace_projection_swaps_the_whole_read_model(db) {

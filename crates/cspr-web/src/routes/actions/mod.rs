@@ -205,15 +205,26 @@ async fn context<'a>(
     principal: &Principal,
     case: &'a Case,
 ) -> Result<Ctx<'a>, WebError> {
-    // Someone who acts for one agency is offered that agency alone.
-    let acting_for = cspr_app::policy::acting_for(principal);
     let agencies = state
         .store()
         .agencies(principal.partnership_id.as_uuid())
-        .await?
-        .into_iter()
+        .await?;
+    context_with(state, principal, case, &agencies).await
+}
+
+/// [`context`] with the partnership's agencies already read (the case page has them).
+async fn context_with<'a>(
+    state: &AppState,
+    principal: &Principal,
+    case: &'a Case,
+    agencies: &[cspr_store::AgencyRow],
+) -> Result<Ctx<'a>, WebError> {
+    // Someone who acts for one agency is offered that agency alone.
+    let acting_for = cspr_app::policy::acting_for(principal);
+    let agencies = agencies
+        .iter()
         .filter(|a| acting_for.is_none_or(|own| own.as_uuid() == a.id))
-        .map(|a| (a.id, a.name))
+        .map(|a| (a.id, a.name.clone()))
         .collect();
     // Only a form that opens a case needs the next reference (it reads every case summary).
     let new_reference = if case.version == 0 {
@@ -485,17 +496,19 @@ pub async fn new_submit(
     }
 }
 
-/// The actions a person can take on a case now: (href, title).
+/// The actions a person can take on a case now: (href, title), given the partnership's
+/// agencies.
 pub async fn offered(
     state: &AppState,
     principal: &Principal,
     case: &Case,
     case_id: CaseId,
+    agencies: &[cspr_store::AgencyRow],
 ) -> Result<Vec<(String, &'static str)>, WebError> {
     if principal.role == Role::SystemAdministrator {
         return Ok(Vec::new());
     }
-    let ctx = context(state, principal, case).await?;
+    let ctx = context_with(state, principal, case, agencies).await?;
     Ok(catalogue::all()
         .into_iter()
         .filter(|a| available(a, &ctx))

@@ -34,6 +34,67 @@ pub struct Task {
     overdue: bool,
 }
 
+/// What a task is about, borrowed from the listings it was found in.
+enum TaskOf<'a> {
+    /// Moving a case on to its next deadline.
+    Case(&'a CaseSummary),
+    /// An agency's open action, on the case listed.
+    Action(&'a cspr_store::ActionRow, &'a CaseSummary),
+    /// A request to the agency, on the case listed.
+    Request(
+        Uuid,
+        cspr_domain::case::model::ContributionKind,
+        &'a CaseSummary,
+    ),
+}
+
+/// A task as it is ordered: when it is due, and what it is about.
+struct TaskKey<'a> {
+    due: Option<time::Date>,
+    overdue: bool,
+    of: TaskOf<'a>,
+}
+
+impl TaskKey<'_> {
+    /// The task as its row shows it.
+    fn task(&self, due: &Due, agency: Option<cspr_domain::ids::AgencyId>) -> Task {
+        let (case_id, href, what, summary) = match self.of {
+            TaskOf::Case(s) => (
+                s.case_id,
+                format!("/cases/{}", s.case_id),
+                s.next_deadline_label
+                    .clone()
+                    .unwrap_or_else(|| format!("Move on from {}", s.stage_label.to_lowercase())),
+                s,
+            ),
+            TaskOf::Action(a, s) => (
+                a.case_id,
+                format!("/cases/{}/actions/record-action-progress", a.case_id),
+                format!("Action: {}", a.description),
+                s,
+            ),
+            TaskOf::Request(case_id, kind, s) => (
+                case_id,
+                format!(
+                    "/cases/{case_id}/agencies/{}/requests/{}",
+                    agency.map(|a| a.to_string()).unwrap_or_default(),
+                    kind.slug()
+                ),
+                format!("Request: {}", kind.label()),
+                s,
+            ),
+        };
+        Task {
+            case_id,
+            href,
+            what,
+            reference: summary.reference.clone(),
+            when: self.due.map(|d| due.words(d).0).unwrap_or_default(),
+            overdue: self.overdue,
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "pages/dashboard.html")]
 struct CasesPage {
@@ -223,100 +284,64 @@ async fn cases_page(
     years.sort_unstable();
     years.dedup();
     years.reverse();
+    // The person's tasks, as keys to order them by; only the page shown is drawn (issue 20:
+    // the dashboard orders hundreds of tasks and shows 25).
+    let mut own_actions = Vec::new();
+    let mut own_requests = Vec::new();
     let tasks = if dashboard {
-        let mut tasks: Vec<(Option<time::Date>, Task)> = summaries
+        let mut tasks: Vec<TaskKey<'_>> = summaries
             .iter()
             .filter(|s| !s.closed && cspr_app::policy::moves_case_on(p.role, &s.stage))
-            .map(|s| {
-                let (when, overdue) = s.next_deadline.map_or_else(
-                    || (String::new(), false),
-                    |d| (String::new(), due.overdue(d)),
-                );
-                (
-                    s.next_deadline,
-                    Task {
-                        case_id: s.case_id,
-                        href: format!("/cases/{}", s.case_id),
-                        what: s.next_deadline_label.clone().unwrap_or_else(|| {
-                            format!("Move on from {}", s.stage_label.to_lowercase())
-                        }),
-                        reference: s.reference.clone(),
-                        when,
-                        overdue,
-                    },
-                )
+            .map(|s| TaskKey {
+                due: s.next_deadline,
+                overdue: s.next_deadline.is_some_and(|d| due.overdue(d)),
+                of: TaskOf::Case(s),
             })
             .collect();
-        // An agency's open actions are its representative's tasks.
+        // An agency's open actions, and the requests to it, are its representatives' tasks
+        // (routes/requests/).
         if p.role == Role::AgencyRepresentative
             && let Some(own) = p.agency_id
         {
-            {
-                let own = own.to_string();
-                for a in state.store().actions(scope(p)).await? {
-                    if a.agency != own || a.status == "complete" {
-                        continue;
-                    }
-                    let reference = summaries
-                        .iter()
-                        .find(|s| s.case_id == a.case_id)
-                        .map(|s| s.reference.clone());
-                    let Some(reference) = reference else { continue };
-                    let (when, overdue) = a.due.map_or_else(
-                        || (String::new(), false),
-                        |d| (String::new(), due.overdue(d)),
-                    );
-                    tasks.push((
-                        a.due,
-                        Task {
-                            case_id: a.case_id,
-                            href: format!("/cases/{}/actions/record-action-progress", a.case_id),
-                            what: format!("Action: {}", a.description),
-                            reference,
-                            when,
-                            overdue,
-                        },
-                    ));
-                }
-            }
+            let own_text = own.to_string();
+            own_actions = state.store().actions(scope(p)).await?;
+            own_actions.retain(|a| a.agency == own_text && a.status != "complete");
+            own_requests = state
+                .store()
+                .all_deadlines(scope(p))
+                .await?
+                .into_iter()
+                .filter_map(|d| requests::open_request_of(&d, own).map(|kind| (d, kind)))
+                .collect();
         }
-        // Requests to the agency are its representatives' tasks (routes/requests/).
-        if p.role == Role::AgencyRepresentative
-            && let Some(own) = p.agency_id
-        {
-            for d in state.store().all_deadlines(scope(p)).await? {
-                let Some(kind) = requests::open_request_of(&d, own) else {
-                    continue;
-                };
-                let Some(s) = summaries
-                    .iter()
-                    .find(|s| s.case_id == d.case_id && !s.closed)
-                else {
-                    continue;
-                };
-                let (when, overdue) = (String::new(), due.overdue(d.due));
-                tasks.push((
-                    Some(d.due),
-                    Task {
-                        case_id: d.case_id,
-                        href: format!(
-                            "/cases/{}/agencies/{own}/requests/{}",
-                            d.case_id,
-                            kind.slug()
-                        ),
-                        what: format!("Request: {}", kind.label()),
-                        reference: s.reference.clone(),
-                        when,
-                        overdue,
-                    },
-                ));
-            }
+        for a in &own_actions {
+            let Some(s) = summaries.iter().find(|s| s.case_id == a.case_id) else {
+                continue;
+            };
+            tasks.push(TaskKey {
+                due: a.due,
+                overdue: a.due.is_some_and(|d| due.overdue(d)),
+                of: TaskOf::Action(a, s),
+            });
+        }
+        for (d, kind) in &own_requests {
+            let Some(s) = summaries
+                .iter()
+                .find(|s| s.case_id == d.case_id && !s.closed)
+            else {
+                continue;
+            };
+            tasks.push(TaskKey {
+                due: Some(d.due),
+                overdue: due.overdue(d.due),
+                of: TaskOf::Request(d.case_id, *kind, s),
+            });
         }
         tasks.sort_by(|a, b| {
-            b.1.overdue
-                .cmp(&a.1.overdue)
-                .then_with(|| a.0.is_none().cmp(&b.0.is_none()))
-                .then_with(|| a.0.cmp(&b.0))
+            b.overdue
+                .cmp(&a.overdue)
+                .then_with(|| a.due.is_none().cmp(&b.due.is_none()))
+                .then_with(|| a.due.cmp(&b.due))
         });
         Some(tasks)
     } else {
@@ -335,15 +360,10 @@ async fn cases_page(
         .map(|s| row(&due, s))
         .collect();
     let tasks: Option<Vec<Task>> = tasks.map(|t| {
-        t.into_iter()
+        t.iter()
             .skip((task_no - 1) * PAGE_SIZE)
             .take(PAGE_SIZE)
-            .map(|(d, mut task)| {
-                if let Some(d) = d {
-                    task.when = due.words(d).0;
-                }
-                task
-            })
+            .map(|key| key.task(&due, p.agency_id))
             .collect()
     });
     // The page shows details of the cases on it (their rows, and the tasks on them): the look

@@ -22,8 +22,8 @@ use crate::{AppState, WebError};
 
 /// What the case page and its print views need, read once.
 struct CaseView {
-    case: cspr_domain::case::Case,
-    events: Vec<cspr_domain::case::Event>,
+    case: std::sync::Arc<cspr_domain::case::Case>,
+    events: std::sync::Arc<Vec<cspr_domain::case::Event>>,
     agencies: Vec<cspr_store::AgencyRow>,
     deadlines: Vec<(String, String, String)>,
 }
@@ -34,7 +34,7 @@ async fn case_view(
     source: &Source,
     action: &str,
 ) -> Result<CaseView, WebError> {
-    let (case, events) = reader::load_case(state, access, action, source).await?;
+    let (case, events) = reader::load_case_shared(state, access, action, source).await?;
     let app = state.app();
     let today = state.today();
     let agencies = state

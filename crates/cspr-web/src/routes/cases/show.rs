@@ -219,7 +219,7 @@ pub async fn show(
             format!("{}, {}", pr.role_title, view.agency_name(pr.agency)),
         ));
     }
-    let mut actions = actions::offered(&state, p, case, access.case_id()).await?;
+    let mut actions = actions::offered(&state, p, case, access.case_id(), &view.agencies).await?;
     // The anonymisation review can start once there is a report (routes/publication/).
     let publication = format!("/cases/{}/publication", access.case_id());
     if p.role == crate::access::Role::PartnershipTeam
