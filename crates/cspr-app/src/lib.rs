@@ -268,6 +268,20 @@ impl App {
     /// As [`App::load`].
     pub async fn load_shared(&self, case_id: CaseId) -> Result<SharedCase, AppError> {
         let version = self.store.stream_version(case_id.as_uuid()).await?;
+        self.load_shared_at(case_id, version).await
+    }
+
+    /// [`App::load_shared`] given the stream's version, read by the caller already (the access
+    /// check reads it with the case's summary): the copy kept at that version, or the stream
+    /// read now.
+    ///
+    /// # Errors
+    /// As [`App::load`].
+    pub async fn load_shared_at(
+        &self,
+        case_id: CaseId,
+        version: u64,
+    ) -> Result<SharedCase, AppError> {
         if version > 0
             && let Some(hit) = self.cached(case_id, version)
         {

@@ -170,9 +170,17 @@ pub struct CaseAccess {
     agency: Option<AgencyId>,
     principal: Principal,
     summary: CaseSummary,
+    stream_version: u64,
 }
 
 impl CaseAccess {
+    /// The version of the case's stream when access was granted: a decoded case kept in
+    /// memory at it can be served without reading the version again.
+    #[must_use]
+    pub const fn stream_version(&self) -> u64 {
+        self.stream_version
+    }
+
     /// The case.
     #[must_use]
     pub const fn case_id(&self) -> CaseId {
@@ -249,7 +257,11 @@ pub async fn authorize_case(
     need: CaseNeed,
     agency: Option<AgencyId>,
 ) -> Result<CaseAccess, Denied> {
-    let (summary, roles) = store
+    let cspr_store::CaseRead {
+        summary,
+        roles,
+        stream_version,
+    } = store
         .case_summary_for(case_id.as_uuid(), principal.user_id.as_uuid())
         .await
         .map_err(|_| Denied::Forbidden)?
@@ -273,6 +285,7 @@ pub async fn authorize_case(
             agency,
             principal: principal.clone(),
             summary,
+            stream_version,
         })
     } else if principal.partnership_id != case_partnership {
         // Another partnership's case: do not confirm it exists.

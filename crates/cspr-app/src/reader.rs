@@ -69,7 +69,10 @@ pub async fn load_case_shared(
     source: &Source,
 ) -> Result<crate::SharedCase, AppError> {
     audit(services, access, action, source).await?;
-    services.app().load_shared(access.case_id()).await
+    services
+        .app()
+        .load_shared_at(access.case_id(), access.stream_version())
+        .await
 }
 
 /// Reads a listed case for work that goes through many (figures, agendas, themes): `None`

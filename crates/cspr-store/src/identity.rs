@@ -128,6 +128,17 @@ pub struct NewSession {
     pub reauth_at: Option<OffsetDateTime>,
 }
 
+/// What a signed-in request reads first ([`Store::session_with_user`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRead {
+    /// The session.
+    pub session: SessionRow,
+    /// Its account; `None` when the account is gone.
+    pub user: Option<UserRow>,
+    /// The read models' version when the session was read.
+    pub read_models: i64,
+}
+
 /// A session as stored; the same fields as [`NewSession`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionRow {
@@ -650,12 +661,14 @@ impl Store {
             .await
     }
 
-    /// A session by the hash of its token, with its account (`None` when the account is
-    /// gone): what every signed-in request reads first, in one statement (issue 20).
+    /// A session by the hash of its token, with its account (`None` when the account is gone)
+    /// and the read models' version: what every signed-in request reads first, in one
+    /// statement (issue 20). The request's listings are then those kept at that version
+    /// ([`Store::case_summaries_kept_at`]), with no read of their own.
     pub async fn session_with_user(
         &self,
         token_hash: &str,
-    ) -> Result<Option<(SessionRow, Option<UserRow>)>, StoreError> {
+    ) -> Result<Option<SessionRead>, StoreError> {
         // The account's columns as `user_cols!` names them; the session's under `s_` names
         // where the two tables share one. `user_from_row` reads them by name, so a column
         // missing here fails every sign-in test rather than passing unseen.
@@ -665,17 +678,20 @@ impl Store {
             "s.mfa_done AS s_mfa_done, s.reauth_at AS s_reauth_at, ",
             "u.id, u.partnership_id, u.email, u.display_name, u.role, u.agency_id, ",
             "u.password_hash, u.totp_enabled, u.last_totp_step, u.disabled, u.created_at, ",
-            "u.oidc_issuer, u.oidc_subject ",
+            "u.oidc_issuer, u.oidc_subject, ",
+            "(SELECT version FROM projection_version WHERE id = 1) AS read_models ",
             "FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ));
         self.pool()
             .fetch_optional(&q, &[Arg::from(token_hash)], |r| {
-                let session = session_from_columns(r, "s_")?;
-                let user = match r.opt_uuid("id")? {
-                    Some(_) => Some(user_from_row(r)?),
-                    None => None,
-                };
-                Ok((session, user))
+                Ok(SessionRead {
+                    session: session_from_columns(r, "s_")?,
+                    user: match r.opt_uuid("id")? {
+                        Some(_) => Some(user_from_row(r)?),
+                        None => None,
+                    },
+                    read_models: r.i64("read_models")?,
+                })
             })
             .await
     }
@@ -852,6 +868,8 @@ impl Store {
             ],
         )
         .await?;
+        // Agencies are kept in memory with the listings (`Store::agencies_kept_at`).
+        crate::projections::bump_projection_version(&mut cx).await?;
         tx.commit().await
     }
 

@@ -39,13 +39,14 @@ pub use error::StoreError;
 pub use events::AppendExtras;
 pub use grants::RoleGrant;
 pub use identity::{
-    AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRow, UserRow,
+    AgencyRow, LoginFailures, NewSession, NewUser, PartnershipRow, SessionRead, SessionRow, UserRow,
 };
 pub use jobs::{JOB_MAX_ATTEMPTS, JobOutcome, job_backoff};
 pub use keys::MasterKey;
 pub use learning::{BriefingEventRow, LibraryRecordRow, NewBriefingEvent};
 pub use links::{NewPractitionerLink, PractitionerLink};
 pub use passkeys::PasskeyRow;
+pub use projections::CaseRead;
 pub use published::{
     Improvement, ImprovementAction, Improvements, NewPublishedReport, PublishedReport,
 };

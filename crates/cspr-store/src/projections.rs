@@ -335,11 +335,42 @@ impl<T> ListingCache<T> {
     }
 }
 
-/// The listings kept in memory: case summaries and actions.
+/// A case as its access check reads it ([`Store::case_summary_for`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CaseRead {
+    /// The case's summary.
+    pub summary: CaseSummary,
+    /// The roles the person holds on the case, sorted; empty when not a member.
+    pub roles: Vec<String>,
+    /// The version of the case's stream (0 before its first event).
+    pub stream_version: u64,
+}
+
+/// The listing kept in `cache` for `scope` at `version`, or `read` (which runs only when
+/// awaited) kept at it. `version` must have been read before `read` runs: a write between the
+/// two leaves a listing newer than its version, which the next read replaces; never an older
+/// one.
+async fn kept_at<T>(
+    cache: &ListingCache<T>,
+    scope: CaseScope,
+    version: i64,
+    read: impl Future<Output = Result<Vec<T>, StoreError>>,
+) -> Result<Arc<Vec<T>>, StoreError> {
+    if let Some(list) = cache.get(scope, version) {
+        return Ok(list);
+    }
+    let list = Arc::new(read.await?);
+    cache.put(scope, version, Arc::clone(&list));
+    Ok(list)
+}
+
+/// The listings kept in memory: case summaries and actions by scope, and agencies by
+/// partnership (kept under `CaseScope::Partnership`; a change to an agency moves the version on).
 #[derive(Default)]
 pub(crate) struct KeptListings {
     summaries: ListingCache<CaseSummary>,
     actions: ListingCache<ActionRow>,
+    agencies: ListingCache<crate::AgencyRow>,
 }
 
 impl Store {
@@ -362,35 +393,48 @@ impl Store {
         &self,
         scope: CaseScope,
     ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
+        let version = self.projection_version().await?;
+        self.case_summaries_kept_at(scope, version).await
+    }
+
+    /// [`Store::case_summaries_kept`] at a version the caller read already (a signed-in
+    /// request reads it with its session, [`Store::session_with_user`]).
+    pub async fn case_summaries_kept_at(
+        &self,
+        scope: CaseScope,
+        version: i64,
+    ) -> Result<Arc<Vec<CaseSummary>>, StoreError> {
         let read = self.case_summaries(scope);
-        self.kept(&self.kept_listings().summaries, scope, read)
-            .await
+        kept_at(&self.kept_listings().summaries, scope, version, read).await
     }
 
     /// [`Store::actions`], kept in memory as [`Store::case_summaries_kept`] keeps listings (the
     /// action tracker reads every action in scope on every view).
     pub async fn actions_kept(&self, scope: CaseScope) -> Result<Arc<Vec<ActionRow>>, StoreError> {
-        let read = self.actions(scope);
-        self.kept(&self.kept_listings().actions, scope, read).await
+        let version = self.projection_version().await?;
+        self.actions_kept_at(scope, version).await
     }
 
-    /// The listing kept in `cache` for `scope` at the current version, or `read` (which runs
-    /// only when awaited) kept at it.
-    async fn kept<T>(
+    /// [`Store::actions_kept`] at a version the caller read already.
+    pub async fn actions_kept_at(
         &self,
-        cache: &ListingCache<T>,
         scope: CaseScope,
-        read: impl Future<Output = Result<Vec<T>, StoreError>>,
-    ) -> Result<Arc<Vec<T>>, StoreError> {
-        // The version is read first: a write between the two reads leaves a listing newer than
-        // its version, which the next read replaces; never an older one.
-        let version = self.projection_version().await?;
-        if let Some(list) = cache.get(scope, version) {
-            return Ok(list);
-        }
-        let list = Arc::new(read.await?);
-        cache.put(scope, version, Arc::clone(&list));
-        Ok(list)
+        version: i64,
+    ) -> Result<Arc<Vec<ActionRow>>, StoreError> {
+        let read = self.actions(scope);
+        kept_at(&self.kept_listings().actions, scope, version, read).await
+    }
+
+    /// [`Store::agencies`], kept in memory at a version of the read models the caller read
+    /// already (every change to an agency moves the version on).
+    pub async fn agencies_kept_at(
+        &self,
+        partnership_id: Uuid,
+        version: i64,
+    ) -> Result<Arc<Vec<crate::AgencyRow>>, StoreError> {
+        let read = self.agencies(partnership_id);
+        let scope = CaseScope::Partnership(partnership_id);
+        kept_at(&self.kept_listings().agencies, scope, version, read).await
     }
 
     /// Replaces one case's projection outside an append (projection rebuilds).
@@ -448,16 +492,20 @@ impl Store {
             .await
     }
 
-    /// One case's summary with the roles `user_id` holds on it (none when not a member): what
-    /// deciding whether someone may open the case needs, in one statement (issue 20).
+    /// One case's summary, the roles `user_id` holds on it (none when not a member) and its
+    /// stream's version: what deciding whether someone may open the case, and then finding the
+    /// decoded case kept in memory, need, in one statement (issue 20).
     pub async fn case_summary_for(
         &self,
         case_id: Uuid,
         user_id: Uuid,
-    ) -> Result<Option<(CaseSummary, Vec<String>)>, StoreError> {
+    ) -> Result<Option<CaseRead>, StoreError> {
         let q = select!(
             summary_cols!(),
-            ", m.role AS member_role FROM case_summaries s \
+            ", m.role AS member_role, \
+             (SELECT COALESCE(MAX(e.version), 0) FROM events e WHERE e.stream_id = s.case_id) \
+             AS stream_version \
+             FROM case_summaries s \
              LEFT JOIN case_members m ON m.case_id = s.case_id AND m.user_id = $2 \
              WHERE s.case_id = $1"
         );
@@ -469,7 +517,6 @@ impl Store {
         let Some(first) = rows.first() else {
             return Ok(None);
         };
-        let summary = summary_from_row(first)?;
         let mut roles = rows
             .iter()
             .map(|r| r.opt_text("member_role"))
@@ -478,7 +525,11 @@ impl Store {
             .flatten()
             .collect::<Vec<_>>();
         roles.sort();
-        Ok(Some((summary, roles)))
+        Ok(Some(CaseRead {
+            summary: summary_from_row(first)?,
+            roles,
+            stream_version: first.u64("stream_version")?,
+        }))
     }
 
     /// Who is a member of a case, and as what.

@@ -64,3 +64,21 @@ from_guard! {
     Session(Live, Source);
     Visit(Source);
 }
+
+/// The read models' version the request's session was read with (issue 20): a page that shows
+/// listings (the dashboard, the case list, the tracker, a case's agencies) shows those kept at
+/// it, with no read of its own. Handlers take it as `ReadModels(version): ReadModels`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReadModels(pub i64);
+
+impl FromRequestParts<AppState> for ReadModels {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &AppState) -> Result<Self, WebError> {
+        parts
+            .extensions
+            .get::<Live>()
+            .map(|live| ReadModels(live.read_models))
+            .ok_or_else(|| WebError::Internal("Live missing: the route has no guard".into()))
+    }
+}

@@ -64,6 +64,9 @@ pub struct Live {
     pub session: SessionRow,
     /// Its user.
     pub user: UserRow,
+    /// The read models' version, read with the session: the listings this request shows are
+    /// those kept at it (`Store::case_summaries_kept_at`).
+    pub read_models: i64,
 }
 
 /// Why there is no live session.
@@ -96,7 +99,12 @@ pub async fn load(
     };
     let hash = token_hash(&token);
     let store = state.store();
-    let Some((session, user)) = store.session_with_user(&hash).await? else {
+    let Some(cspr_store::SessionRead {
+        session,
+        user,
+        read_models,
+    }) = store.session_with_user(&hash).await?
+    else {
         return Ok(Err(Ended::None));
     };
     let now = state.now();
@@ -125,7 +133,11 @@ pub async fn load(
     if now - session.last_seen_at >= TOUCH_EVERY {
         store.touch_session(&hash, now).await?;
     }
-    Ok(Ok(Live { session, user }))
+    Ok(Ok(Live {
+        session,
+        user,
+        read_models,
+    }))
 }
 
 /// Starts a session for a user (after the first factor, or again after the second): a new

@@ -305,6 +305,9 @@ async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     assert_eq!((*shared).clone(), first);
     assert_eq!(shared_events.len(), 1);
     assert!(std::sync::Arc::ptr_eq(&shared, &shared_again));
+    // Given the version the access check read, the kept copy at it, with no read of its own.
+    let (at_version, _) = app.load_shared_at(case_id, 1).await.expect("load");
+    assert!(std::sync::Arc::ptr_eq(&shared, &at_version));
     // Another App on the same store (another process) changes the case: this one sees it.
     let other = App::new(
         app.store().clone(),

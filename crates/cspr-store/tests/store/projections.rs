@@ -46,6 +46,36 @@ cspr_store::backend_tests! {
         assert_eq!(store.case_summaries_kept(scope).await.unwrap().len(), 2);
     }
 
+    // A partnership's agencies are kept with the listings: a change to one, by any process,
+    // moves the read models' version on, so the next request reads them again.
+    async fn kept_agencies_follow_every_change(db) {
+        let store = db.store().await;
+        let other_process = db.store().await;
+        let p = Uuid::new_v4();
+        let agency = |name: &str| cspr_store::AgencyRow {
+            id: Uuid::from_u128(7),
+            partnership_id: p,
+            kind: "health".into(),
+            name: name.into(),
+            active: true,
+        };
+        store.upsert_agency(agency("Northshire NHS")).await.unwrap();
+        let v1 = store.projection_version().await.unwrap();
+        let first = store.agencies_kept_at(p, v1).await.unwrap();
+        assert_eq!(first.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Northshire NHS"]);
+        assert!(std::sync::Arc::ptr_eq(&first, &store.agencies_kept_at(p, v1).await.unwrap()));
+
+        other_process.upsert_agency(agency("Northshire Health")).await.unwrap();
+        let v2 = store.projection_version().await.unwrap();
+        assert!(v2 > v1, "an agency's change moves the version on");
+        let renamed = store.agencies_kept_at(p, v2).await.unwrap();
+        assert_eq!(renamed.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(), ["Northshire Health"]);
+        // Another partnership's agencies are kept apart.
+        assert!(store.agencies_kept_at(Uuid::new_v4(), v2).await.unwrap().is_empty());
+        // Asked again at the same version: the same list, not read again.
+        assert!(std::sync::Arc::ptr_eq(&renamed, &store.agencies_kept_at(p, v2).await.unwrap()));
+    }
+
     async fn listings_are_scoped_by_partnership_and_membership(db) {
         let store = db.store().await;
         let (p1, p2) = (Uuid::new_v4(), Uuid::new_v4());
@@ -83,13 +113,16 @@ cspr_store::backend_tests! {
 
         // What the access check reads, in one statement (issue 20): the summary, and the roles
         // the person holds on the case, sorted; none for someone who is not a member.
-        let (summary, roles) = store.case_summary_for(a, alice).await.unwrap().unwrap();
-        assert_eq!(Some(summary), store.case_summary(a).await.unwrap());
-        assert_eq!(roles, ["agency-rep", "reviewer"]);
-        let (summary, roles) = store.case_summary_for(a, carol).await.unwrap().unwrap();
-        assert_eq!(summary.reference, "P1-A");
-        assert!(roles.is_empty());
-        assert_eq!(store.case_summary_for(b, bob).await.unwrap().unwrap().1, ["reviewer"]);
+        // With them, the stream's version, for the decoded case kept in memory.
+        let read = store.case_summary_for(a, alice).await.unwrap().unwrap();
+        assert_eq!(Some(read.summary), store.case_summary(a).await.unwrap());
+        assert_eq!(read.roles, ["agency-rep", "reviewer"]);
+        assert_eq!(read.stream_version, 1);
+        assert_eq!(read.stream_version, store.stream_version(a).await.unwrap());
+        let read = store.case_summary_for(a, carol).await.unwrap().unwrap();
+        assert_eq!(read.summary.reference, "P1-A");
+        assert!(read.roles.is_empty());
+        assert_eq!(store.case_summary_for(b, bob).await.unwrap().unwrap().roles, ["reviewer"]);
         assert!(store.case_summary_for(Uuid::new_v4(), alice).await.unwrap().is_none());
     }
 

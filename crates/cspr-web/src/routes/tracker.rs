@@ -17,7 +17,7 @@ use time::Date;
 use uuid::Uuid;
 
 use crate::access::Principal;
-use crate::extract::Signed;
+use crate::extract::{ReadModels, Signed};
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
 
@@ -145,7 +145,7 @@ fn typed_date(day: &str, month: &str, year: &str, what: &str) -> Result<Option<D
 struct Listing {
     rows: Vec<Row>,
     all_themes: Vec<String>,
-    agencies: Vec<cspr_store::AgencyRow>,
+    agencies: std::sync::Arc<Vec<cspr_store::AgencyRow>>,
     errors: Vec<(String, String)>,
     from_error: String,
     to_error: String,
@@ -157,15 +157,22 @@ fn may_upload(p: &Principal, agency: &str) -> bool {
     })
 }
 
-async fn listing(state: &AppState, p: &Principal, f: &Filters) -> Result<Listing, WebError> {
+async fn listing(
+    state: &AppState,
+    (p, ReadModels(version)): (&Principal, ReadModels),
+    f: &Filters,
+) -> Result<Listing, WebError> {
     let scope = cspr_app::policy::listing_scope(p);
-    let actions = state.store().actions_kept(scope).await?;
-    let summaries = state.store().case_summaries_kept(scope).await?;
+    let actions = state.store().actions_kept_at(scope, version).await?;
+    let summaries = state.store().case_summaries_kept_at(scope, version).await?;
     let references: BTreeMap<Uuid, &str> = summaries
         .iter()
         .map(|s| (s.case_id, s.reference.as_str()))
         .collect();
-    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    let agencies = state
+        .store()
+        .agencies_kept_at(p.partnership_id.as_uuid(), version)
+        .await?;
     let app = state.app();
     let today = state.today();
     let rules = ActionRules::default();
@@ -335,9 +342,10 @@ fn query(f: &Filters) -> String {
 /// The tracker.
 pub async fn index(
     Signed(state, p, source): Signed,
+    read_models: ReadModels,
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
-    let l = listing(&state, &p, &f).await?;
+    let l = listing(&state, (&p, read_models), &f).await?;
     // 50 actions a page (issue 20); the totals above the table count them all.
     let total = l.rows.len();
     let page_no = crate::paging::current(f.page, total, PAGE_SIZE);
@@ -456,9 +464,10 @@ fn iso(d: Option<Date>) -> String {
 /// The filtered tracker as CSV. The export is written to the access log.
 pub async fn csv(
     Signed(state, p, source): Signed,
+    read_models: ReadModels,
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
-    let l = listing(&state, &p, &f).await?;
+    let l = listing(&state, (&p, read_models), &f).await?;
     let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
     cspr_app::reader::audit_listing(state.services(), &p, "export-action-tracker", &ids, &source)
         .await?;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::access::{Principal, Role};
-use crate::extract::Signed;
+use crate::extract::{ReadModels, Signed};
 use crate::layout::Chrome;
 use crate::routes::requests;
 use crate::{AppState, WebError};
@@ -163,30 +163,31 @@ impl Due {
     }
 }
 
-/// The open cases in the order the list shows them: overdue first, then by the next
-/// deadline, cases without one last. Only the cases of the page shown are then drawn
+/// The open cases of page `page` in the order the list shows them: overdue first, then by
+/// the next deadline, cases without one last. Only the cases of the page shown are then drawn
 /// ([`row`]).
-fn ordered<'s>(due: &Due, summaries: &[&'s CaseSummary]) -> Vec<&'s CaseSummary> {
-    let mut keyed: Vec<(bool, Option<time::Date>, &CaseSummary)> = summaries
-        .iter()
-        .filter(|s| !s.closed)
+fn ordered_page<'s>(due: &Due, open: Vec<&'s CaseSummary>, page: usize) -> Vec<&'s CaseSummary> {
+    let keyed: Vec<(bool, Option<time::Date>, &CaseSummary)> = open
+        .into_iter()
         .map(|s| {
             (
                 s.next_deadline.is_some_and(|d| due.overdue(d)),
                 s.next_deadline,
-                *s,
+                s,
             )
         })
         .collect();
-    keyed.sort_by(|a, b| {
+    crate::paging::page_sorted_by(keyed, page, PAGE_SIZE, |a, b| {
         b.0.cmp(&a.0).then_with(|| match (a.1, b.1) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => std::cmp::Ordering::Less,
             (None, Some(_)) => std::cmp::Ordering::Greater,
             (None, None) => std::cmp::Ordering::Equal,
         })
-    });
-    keyed.into_iter().map(|k| k.2).collect()
+    })
+    .into_iter()
+    .map(|k| k.2)
+    .collect()
 }
 
 /// One case's row of the list.
@@ -263,14 +264,20 @@ fn shown_words(total: usize, page: usize) -> String {
 
 async fn cases_page(
     state: &AppState,
-    p: &Principal,
+    (p, ReadModels(version)): (&Principal, ReadModels),
     source: &cspr_app::reader::Source,
     filters: &Filters,
     dashboard: bool,
 ) -> Result<Response, WebError> {
     use cspr_domain::case::Stage;
-    let all = state.store().case_summaries_kept(scope(p)).await?;
-    let agencies = state.store().agencies(p.partnership_id.as_uuid()).await?;
+    let all = state
+        .store()
+        .case_summaries_kept_at(scope(p), version)
+        .await?;
+    let agencies = state
+        .store()
+        .agencies_kept_at(p.partnership_id.as_uuid(), version)
+        .await?;
     let agency = Uuid::parse_str(&filters.agency).ok();
     let year: Option<i32> = filters.year.parse().ok();
     let due = Due::of(state);
@@ -337,34 +344,31 @@ async fn cases_page(
                 of: TaskOf::Request(d.case_id, *kind, s),
             });
         }
-        tasks.sort_by(|a, b| {
-            b.overdue
-                .cmp(&a.overdue)
-                .then_with(|| a.due.is_none().cmp(&b.due.is_none()))
-                .then_with(|| a.due.cmp(&b.due))
-        });
         Some(tasks)
     } else {
         None
     };
     let action = if dashboard { "/dashboard" } else { "/cases" };
-    let all_rows = ordered(&due, &summaries);
-    let total = all_rows.len();
+    let open_cases: Vec<&CaseSummary> = summaries.iter().copied().filter(|s| !s.closed).collect();
+    let total = open_cases.len();
     let page_no = crate::paging::current(filters.page, total, PAGE_SIZE);
     let task_total = tasks.as_ref().map_or(0, Vec::len);
     let task_no = crate::paging::current(filters.tasks, task_total, PAGE_SIZE);
-    let cases: Vec<CaseRow> = all_rows
+    let cases: Vec<CaseRow> = ordered_page(&due, open_cases, page_no)
         .into_iter()
-        .skip((page_no - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
         .map(|s| row(&due, s))
         .collect();
     let tasks: Option<Vec<Task>> = tasks.map(|t| {
-        t.iter()
-            .skip((task_no - 1) * PAGE_SIZE)
-            .take(PAGE_SIZE)
-            .map(|key| key.task(&due, p.agency_id))
-            .collect()
+        // Overdue first, then by when they are due, those without a date last.
+        crate::paging::page_sorted_by(t, task_no, PAGE_SIZE, |a, b| {
+            b.overdue
+                .cmp(&a.overdue)
+                .then_with(|| a.due.is_none().cmp(&b.due.is_none()))
+                .then_with(|| a.due.cmp(&b.due))
+        })
+        .iter()
+        .map(|key| key.task(&due, p.agency_id))
+        .collect()
     });
     // The page shows details of the cases on it (their rows, and the tasks on them): the look
     // is written to the access log first (issue 16, finding 10), those cases only.
@@ -436,15 +440,17 @@ async fn cases_page(
 /// The dashboard: the person's tasks, and open cases with their next deadlines, overdue first.
 pub async fn dashboard(
     Signed(state, p, source): Signed,
+    read_models: ReadModels,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    cases_page(&state, &p, &source, &filters, true).await
+    cases_page(&state, (&p, read_models), &source, &filters, true).await
 }
 
 /// The case list.
 pub async fn list(
     Signed(state, p, source): Signed,
+    read_models: ReadModels,
     axum::extract::Query(filters): axum::extract::Query<Filters>,
 ) -> Result<Response, WebError> {
-    cases_page(&state, &p, &source, &filters, false).await
+    cases_page(&state, (&p, read_models), &source, &filters, false).await
 }

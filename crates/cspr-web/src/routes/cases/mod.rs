@@ -17,6 +17,7 @@ pub mod show;
 use uuid::Uuid;
 
 use crate::access::CaseAccess;
+use crate::extract::ReadModels;
 use crate::reader::{self, Source};
 use crate::{AppState, WebError};
 
@@ -24,13 +25,13 @@ use crate::{AppState, WebError};
 struct CaseView {
     case: std::sync::Arc<cspr_domain::case::Case>,
     events: std::sync::Arc<Vec<cspr_domain::case::Event>>,
-    agencies: Vec<cspr_store::AgencyRow>,
+    agencies: std::sync::Arc<Vec<cspr_store::AgencyRow>>,
     deadlines: Vec<(String, String, String)>,
 }
 
 async fn case_view(
     state: &AppState,
-    access: &CaseAccess,
+    (access, ReadModels(version)): (&CaseAccess, ReadModels),
     source: &Source,
     action: &str,
 ) -> Result<CaseView, WebError> {
@@ -39,7 +40,7 @@ async fn case_view(
     let today = state.today();
     let agencies = state
         .store()
-        .agencies(access.principal().partnership_id.as_uuid())
+        .agencies_kept_at(access.principal().partnership_id.as_uuid(), version)
         .await?;
     let deadlines = cspr_domain::deadlines::deadlines(&case, app.calendar(), app.settings(), today)
         .into_iter()

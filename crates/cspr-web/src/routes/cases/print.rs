@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::case_view;
 use crate::WebError;
-use crate::extract::OnCase;
+use crate::extract::{OnCase, ReadModels};
 use crate::layout::Chrome;
 
 #[derive(Template)]
@@ -33,10 +33,11 @@ pub struct PrintQuery {
 /// A print view: the case summary, or the chronology of decisions.
 pub async fn print(
     OnCase(state, access, source): OnCase,
+    read_models: ReadModels,
     axum::extract::Query(query): axum::extract::Query<PrintQuery>,
 ) -> Result<Response, WebError> {
     let decisions_only = query.view.as_deref() == Some("decisions");
-    let view = case_view(&state, &access, &source, "print-case").await?;
+    let view = case_view(&state, (&access, read_models), &source, "print-case").await?;
     let case = &view.case;
     let mut summary = vec![("Stage".to_owned(), case.stage.label().to_owned())];
     if let Some(i) = &case.incident {

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::case_view;
 use crate::WebError;
 use crate::access::Role;
-use crate::extract::OnCase;
+use crate::extract::{OnCase, ReadModels};
 use crate::layout::Chrome;
 use crate::routes::{actions, documents};
 
@@ -156,9 +156,10 @@ pub const TIMELINE_PAGE: usize = 25;
 /// The case page.
 pub async fn show(
     OnCase(state, access, source): OnCase,
+    read_models: ReadModels,
     axum::extract::Query(query): axum::extract::Query<CaseQuery>,
 ) -> Result<Response, WebError> {
-    let view = case_view(&state, &access, &source, "view-case").await?;
+    let view = case_view(&state, (&access, read_models), &source, "view-case").await?;
     let p = access.principal();
     let case = &view.case;
     let timeline_total = view.events.len();
