@@ -72,12 +72,12 @@ pub fn page_sorted_by<T>(
 ) -> Vec<T> {
     let end = page.saturating_mul(size).min(items.len());
     let start = page.saturating_sub(1).saturating_mul(size).min(end);
-    let mut indexed: Vec<(usize, T)> = items.into_iter().enumerate().collect();
-    // The index breaks ties, so the order is total and an unstable sort keeps the stable one's.
-    let mut by = |a: &(usize, T), b: &(usize, T)| cmp(&a.1, &b.1).then(a.0.cmp(&b.0));
     if end == 0 {
         return Vec::new();
     }
+    let mut indexed: Vec<(usize, T)> = items.into_iter().enumerate().collect();
+    // The index breaks ties, so the order is total and an unstable sort keeps the stable one's.
+    let mut by = |a: &(usize, T), b: &(usize, T)| cmp(&a.1, &b.1).then(a.0.cmp(&b.0));
     if end < indexed.len() {
         indexed.select_nth_unstable_by(end - 1, &mut by);
         indexed.truncate(end);
