@@ -63,6 +63,12 @@ async fn json_of(response: Response<Body>) -> (StatusCode, Value) {
 }
 
 /// Registers a passkey named `name` for the signed-in `cookie`; returns the finishing answer.
+/// [`register`], which must succeed.
+async fn registered(t: &TestApp, cookie: &str, key: &mut SoftKey, name: &str) {
+    let (status, body) = register(t, cookie, key, name).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
 async fn register(t: &TestApp, cookie: &str, key: &mut SoftKey, name: &str) -> (StatusCode, Value) {
     let (status, started) = call(
         t,
@@ -157,10 +163,7 @@ async fn a_passkey_is_registered_named_and_signs_in() {
     );
     // A second, excluded from the first's ceremony; names are the person's own.
     let mut phone = SoftKey::new(5, ORIGIN, RP_ID);
-    assert_eq!(
-        register(&t, &cookie, &mut phone, "Phone").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut phone, "Phone").await;
     let (status, refused) = call(
         &t,
         "/account/passkeys/options",
@@ -230,10 +233,7 @@ async fn a_wrong_answer_signs_no_one_in() {
     let t = app().await;
     let (jo, cookie) = signed_in(&t, Role::Chair, "jo@example.org").await;
     let mut key = SoftKey::new(7, ORIGIN, RP_ID);
-    assert_eq!(
-        register(&t, &cookie, &mut key, "Laptop").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut key, "Laptop").await;
 
     // Replayed: the same answer to the same ceremony a second time.
     let (ceremony, options) = sign_in_options(&t).await;
@@ -327,10 +327,7 @@ async fn a_passkey_without_a_counter_is_still_used_once_per_answer() {
     let mut key = SoftKey::new(17, ORIGIN, RP_ID);
     key.no_counter = true;
     key.counter = 0;
-    assert_eq!(
-        register(&t, &cookie, &mut key, "Synced").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut key, "Synced").await;
     let (ceremony, options) = sign_in_options(&t).await;
     let answer = key.get(&options);
     assert_eq!(
@@ -396,10 +393,7 @@ async fn adding_and_removing_need_a_recent_proof_and_the_owner() {
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(t.store.passkeys(jo).await.expect("passkeys").is_empty());
     let mut key = SoftKey::new(12, ORIGIN, RP_ID);
-    assert_eq!(
-        register(&t, &cookie, &mut key, "Laptop").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut key, "Laptop").await;
     let id = t.store.passkeys(jo).await.expect("passkeys")[0].id;
 
     // Six minutes on: the proof is stale; the page asks for it, the changes are sent to it.
@@ -518,10 +512,7 @@ async fn adding_and_removing_need_a_recent_proof_and_the_owner() {
     // An administrator removes the passkeys of someone who lost their device: they are signed
     // out everywhere.
     let mut again = SoftKey::new(14, ORIGIN, RP_ID);
-    assert_eq!(
-        register(&t, &cookie, &mut again, "Phone").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut again, "Phone").await;
     let (_, admin) = signed_in(&t, Role::SystemAdministrator, "admin@example.org").await;
     let page = t.page(&format!("/admin/users/{jo}"), Some(&admin)).await;
     assert_contains(&page, &format!("/admin/users/{jo}/passkeys/remove"));
@@ -562,10 +553,7 @@ async fn the_partnership_can_require_passkeys_of_the_team_chairs_and_administrat
     let page = t.page("/account/passkeys?required=1", Some(&cookie)).await;
     assert_contains(&page, "passkeys-required");
     let mut key = SoftKey::new(13, ORIGIN, RP_ID);
-    assert_eq!(
-        register(&t, &cookie, &mut key, "Laptop").await.0,
-        StatusCode::OK
-    );
+    registered(&t, &cookie, &mut key, "Laptop").await;
     assert_eq!(t.status("/dashboard", Some(&cookie)).await, StatusCode::OK);
 
     // With one: the password no longer signs them in (nor reaches the code); the passkey does.
