@@ -570,6 +570,11 @@ impl BackgroundJob for Chaser {
 /// # Errors
 /// Store failures.
 pub async fn run_jobs(services: &Services) -> Result<JobRun, JobError> {
+    // Settings saved on another server since this one last looked (issue 18).
+    services.refresh_settings().await.map_err(|e| match e {
+        crate::AppError::Store(e) => JobError::Store(e),
+        other => JobError::Store(StoreError::Corrupt(other.to_string())),
+    })?;
     let mut run = JobRun {
         enqueued: match enqueue_due(services).await {
             Ok(n) => n,

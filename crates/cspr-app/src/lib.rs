@@ -122,9 +122,9 @@ pub enum Fault {
 }
 
 /// Cases recently loaded, decoded: a page of a case with a long history is read from here when
-/// the stream has not moved on since (checked with one indexed query on every load). Entries
-/// live at most [`CACHE_TTL`], so a case shredded by another process stops being served from
-/// memory within that time; [`App::shred_case`] evicts at once.
+/// the stream has not moved on since and its key still stands (checked with one indexed query
+/// on every load, or with the access check), so a case shredded by another process is never
+/// served from memory (issue 18). Entries live at most [`CACHE_TTL`] besides.
 #[derive(Debug, Default)]
 struct LoadCache {
     entries: HashMap<CaseId, Cached>,
@@ -196,7 +196,7 @@ impl App {
         Ok(erased)
     }
 
-    fn forget(&self, case_id: CaseId) {
+    pub(crate) fn forget(&self, case_id: CaseId) {
         if let Ok(mut cache) = self.cache.lock() {
             cache.entries.remove(&case_id);
         }
@@ -267,7 +267,12 @@ impl App {
     /// # Errors
     /// As [`App::load`].
     pub async fn load_shared(&self, case_id: CaseId) -> Result<SharedCase, AppError> {
-        let version = self.store.stream_version(case_id.as_uuid()).await?;
+        let (version, shredded) = self.store.stream_state(case_id.as_uuid()).await?;
+        if shredded {
+            // Shredded, perhaps by another process: its kept copy goes too (issue 18).
+            self.forget(case_id);
+            return Err(AppError::Store(StoreError::Shredded));
+        }
         self.load_shared_at(case_id, version).await
     }
 

@@ -152,16 +152,13 @@ async fn blocking<T: Send + 'static>(
 
 /// What the library is built from, in a line: the imported records' count and latest import,
 /// and the partnership's published reports. Changes whenever an import, a publication or a
-/// withdrawal does.
+/// withdrawal does, on any server. One statement.
 async fn fingerprint(services: &Services) -> Result<String, AppError> {
-    let store = services.store();
-    let (count, latest) = store.library_fingerprint().await?;
-    let own: Vec<String> = store
-        .published_reports(services.partnership_id().as_uuid())
-        .await?
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect();
+    let (count, latest, own) = services
+        .store()
+        .library_source(services.partnership_id().as_uuid())
+        .await?;
+    let own: Vec<String> = own.iter().map(Uuid::to_string).collect();
     Ok(format!(
         "records={count};latest={};own={}",
         latest.map(|t| t.unix_timestamp_nanos()).unwrap_or_default(),
@@ -265,13 +262,21 @@ pub async fn rebuild(services: &Services) -> Result<(usize, usize), AppError> {
 /// # Errors
 /// Store or index failures.
 pub async fn refresh(services: &Services) -> Result<bool, AppError> {
+    current(services).await.map(|(_, rebuilt)| rebuilt)
+}
+
+/// The indexes, brought up to date first if the store's library changed since they were
+/// built: by another server's publication, withdrawal or import (issue 18), so a report
+/// withdrawn on one server is found on none. One statement when nothing changed. Whether they
+/// were rebuilt.
+async fn current(services: &Services) -> Result<(Arc<Indexes>, bool), AppError> {
     let indexes = indexes(services).await?;
     let source = fingerprint(services).await?;
     if indexes.source() == source {
-        return Ok(false);
+        return Ok((indexes, false));
     }
     build(services, &indexes, &source).await?;
-    Ok(true)
+    Ok((indexes, true))
 }
 
 /// What an import did.
@@ -374,7 +379,7 @@ pub async fn seed_demo(store: &cspr_store::Store) -> Result<usize, AppError> {
 /// # Errors
 /// Index failures.
 pub async fn search(services: &Services, query: &Query, public: bool) -> Result<Results, AppError> {
-    let indexes = indexes(services).await?;
+    let (indexes, _) = current(services).await?;
     let index = if public {
         &indexes.public
     } else {
@@ -388,7 +393,7 @@ pub async fn search(services: &Services, query: &Query, public: bool) -> Result<
 /// # Errors
 /// Index failures.
 pub async fn record(services: &Services, id: &str) -> Result<Option<ReviewRecord>, AppError> {
-    Ok(indexes(services).await?.library.get(id)?)
+    Ok(current(services).await?.0.library.get(id)?)
 }
 
 /// The reviews most like one review of the library.
@@ -396,7 +401,7 @@ pub async fn record(services: &Services, id: &str) -> Result<Option<ReviewRecord
 /// # Errors
 /// Index failures.
 pub async fn similar(services: &Services, id: &str, limit: usize) -> Result<Vec<Hit>, AppError> {
-    Ok(indexes(services).await?.library.similar(id, limit)?)
+    Ok(current(services).await?.0.library.similar(id, limit)?)
 }
 
 /// Puts a newly published report of the partnership in both indexes (after the publication

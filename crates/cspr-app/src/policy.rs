@@ -171,9 +171,17 @@ pub struct CaseAccess {
     principal: Principal,
     summary: CaseSummary,
     stream_version: u64,
+    shredded: bool,
 }
 
 impl CaseAccess {
+    /// Whether the case's key had been destroyed when access was granted (then nothing of it
+    /// is served from memory).
+    #[must_use]
+    pub const fn shredded(&self) -> bool {
+        self.shredded
+    }
+
     /// The version of the case's stream when access was granted: a decoded case kept in
     /// memory at it can be served without reading the version again.
     #[must_use]
@@ -261,6 +269,7 @@ pub async fn authorize_case(
         summary,
         roles,
         stream_version,
+        shredded,
     } = store
         .case_summary_for(case_id.as_uuid(), principal.user_id.as_uuid())
         .await
@@ -286,6 +295,7 @@ pub async fn authorize_case(
             principal: principal.clone(),
             summary,
             stream_version,
+            shredded,
         })
     } else if principal.partnership_id != case_partnership {
         // Another partnership's case: do not confirm it exists.

@@ -69,9 +69,13 @@ pub async fn load_case_shared(
     source: &Source,
 ) -> Result<crate::SharedCase, AppError> {
     audit(services, access, action, source).await?;
-    services
-        .app()
-        .load_shared_at(access.case_id(), access.stream_version())
+    let app = services.app();
+    if access.shredded() {
+        // Shredded, perhaps by another server: its kept copy goes too.
+        app.forget(access.case_id());
+        return Err(AppError::Store(cspr_store::StoreError::Shredded));
+    }
+    app.load_shared_at(access.case_id(), access.stream_version())
         .await
 }
 

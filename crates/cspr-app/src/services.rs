@@ -2,6 +2,7 @@
 //! the partnership, the clock, and how email goes out. The web's state and the binary's
 //! commands each hold one; jobs and exports take it instead of anything of the web.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use cspr_domain::ids::PartnershipId;
@@ -30,6 +31,9 @@ impl Clock for SystemClock {
 #[derive(Debug)]
 struct Inner {
     app: RwLock<App>,
+    /// The version of the saved settings `app` was made from (0: none saved, or not yet
+    /// compared with the store; [`Services::settings_at`]).
+    settings_version: AtomicI64,
     store: Store,
     partnership_id: PartnershipId,
     partnership_name: String,
@@ -110,6 +114,7 @@ impl Services {
         let store = app.store().clone();
         Self(Arc::new(Inner {
             app: RwLock::new(app),
+            settings_version: AtomicI64::new(0),
             store,
             partnership_id,
             partnership_name,
@@ -144,6 +149,59 @@ impl Services {
             Ok(mut slot) => *slot = app,
             Err(poisoned) => *poisoned.into_inner() = app,
         }
+    }
+
+    /// Serves from now on with the saved settings of `version` (which a save returned).
+    pub fn replace_app_at(&self, app: App, version: i64) {
+        self.replace_app(app);
+        self.0.settings_version.store(version, Ordering::Release);
+    }
+
+    /// Makes sure these services run with the partnership's saved settings of `version`, the
+    /// one the store holds now (read with a signed-in request's session): when another server
+    /// saved newer settings, they are read and taken up before this request acts (issue 18).
+    /// Nothing is read when the version is the one already served.
+    ///
+    /// # Errors
+    /// Store failures; saved settings that cannot be read.
+    pub async fn settings_at(&self, version: i64) -> Result<(), crate::AppError> {
+        if self.0.settings_version.load(Ordering::Acquire) == version {
+            return Ok(());
+        }
+        let partnership = self.0.partnership_id.as_uuid();
+        match self
+            .0
+            .store
+            .partnership_settings_versioned(partnership)
+            .await?
+        {
+            Some((value, now)) => {
+                let stored: crate::settings::StoredSettings = serde_json::from_value(value)
+                    .map_err(|e| {
+                        crate::AppError::Corrupt(format!(
+                            "the partnership's saved settings cannot be read: {e}"
+                        ))
+                    })?;
+                self.replace_app_at(stored.app(&self.0.store), now);
+                tracing::debug!(version = now, "settings saved elsewhere taken up");
+            }
+            // None saved: what the server started with stands.
+            None => self.0.settings_version.store(0, Ordering::Release),
+        }
+        Ok(())
+    }
+
+    /// [`Services::settings_at`] the version the store holds now (before jobs run).
+    ///
+    /// # Errors
+    /// As [`Services::settings_at`].
+    pub async fn refresh_settings(&self) -> Result<(), crate::AppError> {
+        let version = self
+            .0
+            .store
+            .partnership_settings_version(self.0.partnership_id.as_uuid())
+            .await?;
+        self.settings_at(version).await
     }
 
     /// The store.

@@ -73,12 +73,12 @@ pub async fn save(
     actor: Actor,
 ) -> Result<App, AppError> {
     let value = serde_json::to_value(stored).map_err(|e| AppError::Internal(e.to_string()))?;
-    services
+    let version = services
         .store()
         .save_partnership_settings(services.partnership_id().as_uuid(), &value, actor.now)
         .await?;
     let app = stored.app(services.store());
-    services.replace_app(app.clone());
+    services.replace_app_at(app.clone(), version);
     app.rebuild_projections(actor).await?;
     Ok(app)
 }

@@ -473,6 +473,23 @@ impl Store {
         version_of(&mut conn.cx(), stream_id).await
     }
 
+    /// A stream's version, and whether its case's key has been destroyed (by this process or
+    /// another), in one statement: what a decoded copy kept in memory is checked against.
+    pub async fn stream_state(&self, stream_id: Uuid) -> Result<(u64, bool), StoreError> {
+        let row = self
+            .pool()
+            .fetch_one(
+                &sql(
+                    "SELECT COALESCE((SELECT MAX(version) FROM events WHERE stream_id = $1), 0) \
+                      AS v, EXISTS (SELECT 1 FROM case_keys WHERE case_id = $1 \
+                      AND wrapped_key IS NULL) AS shredded",
+                ),
+                &[Arg::Uuid(stream_id)],
+            )
+            .await?;
+        Ok((row.u64("v")?, row.bool("shredded")?))
+    }
+
     /// Up to `limit` events after global position `after_seq`, in global order (for rebuilds).
     pub async fn read_all(
         &self,

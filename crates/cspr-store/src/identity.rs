@@ -137,6 +137,9 @@ pub struct SessionRead {
     pub user: Option<UserRow>,
     /// The read models' version when the session was read.
     pub read_models: i64,
+    /// The version of the account's partnership's saved settings (0: none saved;
+    /// [`Store::partnership_settings_versioned`]).
+    pub settings: i64,
 }
 
 /// A session as stored; the same fields as [`NewSession`].
@@ -679,7 +682,9 @@ impl Store {
             "u.id, u.partnership_id, u.email, u.display_name, u.role, u.agency_id, ",
             "u.password_hash, u.totp_enabled, u.last_totp_step, u.disabled, u.created_at, ",
             "u.oidc_issuer, u.oidc_subject, ",
-            "(SELECT version FROM projection_version WHERE id = 1) AS read_models ",
+            "(SELECT version FROM projection_version WHERE id = 1) AS read_models, ",
+            "COALESCE((SELECT ps.version FROM partnership_settings ps ",
+            "WHERE ps.partnership_id = u.partnership_id), 0) AS settings ",
             "FROM sessions s LEFT JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1"
         ));
         self.pool()
@@ -691,6 +696,7 @@ impl Store {
                         None => None,
                     },
                     read_models: r.i64("read_models")?,
+                    settings: r.i64("settings")?,
                 })
             })
             .await
@@ -902,25 +908,57 @@ impl Store {
             .await
     }
 
-    /// Saves a partnership's settings document (replacing the last one).
+    /// A partnership's settings document with its version, which every save moves on.
+    pub async fn partnership_settings_versioned(
+        &self,
+        partnership_id: Uuid,
+    ) -> Result<Option<(Value, i64)>, StoreError> {
+        let q = sql("SELECT settings, version FROM partnership_settings WHERE partnership_id = $1");
+        self.pool()
+            .fetch_optional(&q, &[Arg::Uuid(partnership_id)], |row| {
+                let value = serde_json::from_str(&row.text("settings")?).map_err(|_| {
+                    StoreError::Corrupt("a partnership's settings are not JSON".into())
+                })?;
+                Ok((value, row.i64("version")?))
+            })
+            .await
+    }
+
+    /// The version of a partnership's saved settings; 0 when it has saved none.
+    pub async fn partnership_settings_version(
+        &self,
+        partnership_id: Uuid,
+    ) -> Result<i64, StoreError> {
+        let q = sql("SELECT COALESCE((SELECT version FROM partnership_settings \
+             WHERE partnership_id = $1), 0) AS version");
+        self.pool()
+            .fetch_one(&q, &[Arg::Uuid(partnership_id)])
+            .await?
+            .i64("version")
+    }
+
+    /// Saves a partnership's settings document (replacing the last one); returns its new
+    /// version.
     pub async fn save_partnership_settings(
         &self,
         partnership_id: Uuid,
         settings: &Value,
         at: OffsetDateTime,
-    ) -> Result<(), StoreError> {
+    ) -> Result<i64, StoreError> {
         if !settings.is_object() {
             return Err(StoreError::Invalid(
                 "a partnership's settings must be a JSON object".into(),
             ));
         }
         let q = sql(
-            "INSERT INTO partnership_settings (partnership_id, settings, updated_at) \
-             VALUES ($1, $2, $3) ON CONFLICT (partnership_id) DO UPDATE SET \
-             settings = excluded.settings, updated_at = excluded.updated_at",
+            "INSERT INTO partnership_settings (partnership_id, settings, updated_at, version) \
+             VALUES ($1, $2, $3, 1) ON CONFLICT (partnership_id) DO UPDATE SET \
+             settings = excluded.settings, updated_at = excluded.updated_at, \
+             version = partnership_settings.version + 1 RETURNING version",
         );
-        self.pool()
-            .write_one(
+        let mut conn = self.pool().write_conn().await?;
+        conn.cx()
+            .fetch_one(
                 &q,
                 &[
                     Arg::Uuid(partnership_id),
@@ -928,8 +966,8 @@ impl Store {
                     Arg::Time(normalise_time(at)?),
                 ],
             )
-            .await?;
-        Ok(())
+            .await?
+            .i64("version")
     }
 
     /// One partnership.

@@ -189,6 +189,21 @@ impl Keys {
         keys
     }
 
+    /// Seals a short-lived value kept outside any case (a sign-in ceremony in progress) under
+    /// the key-encryption key; `aad` names what it is and binds it to its row.
+    pub(crate) fn seal_transient(
+        &self,
+        aad: &[u8],
+        plaintext: &[u8],
+    ) -> Result<Vec<u8>, StoreError> {
+        seal_with(self.kek.expose_secret(), aad, plaintext)
+    }
+
+    /// Opens a value sealed by [`Keys::seal_transient`] with the same `aad`.
+    pub(crate) fn open_transient(&self, aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, StoreError> {
+        open_with(self.kek.expose_secret(), aad, sealed)
+    }
+
     /// A value that identifies the master key without revealing it; stored in `meta`.
     pub(crate) fn check_value(&self) -> &str {
         &self.check

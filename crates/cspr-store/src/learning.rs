@@ -236,6 +236,33 @@ impl Store {
         Ok((row.u64("n")?, row.opt_time("latest")?))
     }
 
+    /// What the library's indexes are built from, read in one statement: the imported
+    /// records' count and latest import, and the ids of the partnership's reports online, in
+    /// id order. Any import, publication or withdrawal changes it (issue 18: a server compares
+    /// it before each search, so one server's change is searched on every server at once).
+    pub async fn library_source(
+        &self,
+        partnership_id: Uuid,
+    ) -> Result<(u64, Option<OffsetDateTime>, Vec<Uuid>), StoreError> {
+        let rows = self
+            .pool()
+            .fetch_all(
+                &sql("SELECT (SELECT COUNT(*) FROM library_records) AS n, \
+                      (SELECT MAX(imported_at) FROM library_records) AS latest, r.id \
+                      FROM (SELECT 1 AS one) o LEFT JOIN published_reports r \
+                      ON r.partnership_id = $1 AND r.withdrawn_on IS NULL ORDER BY r.id"),
+                &[Arg::Uuid(partnership_id)],
+                |r| Ok((r.u64("n")?, r.opt_time("latest")?, r.opt_uuid("id")?)),
+            )
+            .await?;
+        let (n, latest) = rows.first().map_or((0, None), |(n, l, _)| (*n, *l));
+        Ok((
+            n,
+            latest,
+            rows.into_iter().filter_map(|(_, _, id)| id).collect(),
+        ))
+    }
+
     /// How many rows each hash chain holds: (events, access log).
     pub async fn chain_lengths(&self) -> Result<(u64, u64), StoreError> {
         let rows = self

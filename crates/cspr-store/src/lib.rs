@@ -8,6 +8,7 @@ mod access;
 mod activations;
 mod backup;
 mod blobs;
+mod ceremonies;
 mod chain;
 mod codec;
 mod db;
@@ -33,6 +34,7 @@ mod verify;
 pub mod testing;
 
 pub use backup::BackupSecret;
+pub use ceremonies::NewCeremony;
 pub use chain::{AnchoredHead, ChainAnchor};
 pub use db::{DbCounts, db_counts};
 pub use error::StoreError;
@@ -52,7 +54,7 @@ pub use published::{
 };
 pub use retention::{OldAccessEntries, RetainedRecord, RetentionCase};
 pub use rotate::RotationStats;
-pub use store::Store;
+pub use store::{StartupLock, Store};
 pub use types::{
     AccessLogRow, ActionRow, Backend, Blob, BreakReason, CaseMember, CaseScope, CaseSummary,
     ChainBreak, DeadlineRow, ExportStats, Job, JobCounts, NewAccessEntry, NewEvent, NewJob,

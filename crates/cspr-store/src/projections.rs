@@ -344,6 +344,9 @@ pub struct CaseRead {
     pub roles: Vec<String>,
     /// The version of the case's stream (0 before its first event).
     pub stream_version: u64,
+    /// Whether its key has been destroyed: a decoded copy kept in memory, by any process,
+    /// must not be served (issue 18).
+    pub shredded: bool,
 }
 
 /// The listing kept in `cache` for `scope` at `version`, or `read` (which runs only when
@@ -504,7 +507,9 @@ impl Store {
             summary_cols!(),
             ", m.role AS member_role, \
              (SELECT COALESCE(MAX(e.version), 0) FROM events e WHERE e.stream_id = s.case_id) \
-             AS stream_version \
+             AS stream_version, \
+             EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = s.case_id \
+             AND k.wrapped_key IS NULL) AS shredded \
              FROM case_summaries s \
              LEFT JOIN case_members m ON m.case_id = s.case_id AND m.user_id = $2 \
              WHERE s.case_id = $1"
@@ -529,6 +534,7 @@ impl Store {
             summary: summary_from_row(first)?,
             roles,
             stream_version: first.u64("stream_version")?,
+            shredded: first.bool("shredded")?,
         }))
     }
 

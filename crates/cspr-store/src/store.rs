@@ -137,6 +137,29 @@ impl Store {
         Ok(())
     }
 
+    /// Holds the database's start-up lock until [`StartupLock::release`]: a server or command
+    /// takes it before it migrates, creates or finds the partnership and seeds anything, so
+    /// several servers started at once on one PostgreSQL database do that one after another
+    /// (issue 18). On PostgreSQL it is a session-level advisory lock on a connection of its
+    /// own, outside the pool, so it goes with that connection if the process dies or the lock
+    /// is dropped unreleased. On SQLite, which serves one process, it holds nothing.
+    ///
+    /// # Errors
+    /// The database cannot be reached.
+    pub async fn startup_lock(&self) -> Result<StartupLock, StoreError> {
+        match self.pool() {
+            Pool::Sqlite(_) => Ok(StartupLock(None)),
+            Pool::Postgres(p) => {
+                let mut conn = p.acquire().await?.detach();
+                sqlx::query("SELECT pg_advisory_lock($1)")
+                    .bind(STARTUP_LOCK_KEY)
+                    .execute(&mut conn)
+                    .await?;
+                Ok(StartupLock(Some(conn)))
+            }
+        }
+    }
+
     /// Which database this store runs on.
     pub fn backend(&self) -> Backend {
         match self.pool() {
@@ -188,6 +211,37 @@ impl Store {
             }
             _ => Ok(()),
         }
+    }
+}
+
+/// The key of the start-up advisory lock: "cspr" and "startup" in ASCII, distinct from the key
+/// sqlx's migrator locks (derived from the database's name).
+const STARTUP_LOCK_KEY: i64 = 0x6373_7072_7374_7274;
+
+/// The start-up lock, while held ([`Store::startup_lock`]).
+#[derive(Debug)]
+#[must_use = "the lock is held until released"]
+pub struct StartupLock(Option<sqlx::PgConnection>);
+
+impl StartupLock {
+    /// Whether another process may start now (on PostgreSQL it waited for this one).
+    pub fn is_held(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// Lets the next process start: unlocks and closes the lock's connection.
+    ///
+    /// # Errors
+    /// The connection failed; closing it released the lock all the same.
+    pub async fn release(self) -> Result<(), StoreError> {
+        if let Some(mut conn) = self.0 {
+            sqlx::query("SELECT pg_advisory_unlock($1)")
+                .bind(STARTUP_LOCK_KEY)
+                .execute(&mut conn)
+                .await?;
+            conn.close().await?;
+        }
+        Ok(())
     }
 }
 

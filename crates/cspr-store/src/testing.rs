@@ -203,6 +203,32 @@ impl TestDb {
         store.close().await;
     }
 
+    /// The first column of every row a raw query returns, as bytes (to look at what is stored
+    /// as it is stored); panics on failure.
+    pub async fn query_bytes(&self, sql: &str) -> Vec<Vec<u8>> {
+        let rows = match self.backend {
+            Backend::Sqlite => {
+                let options = sqlx::sqlite::SqliteConnectOptions::from_str(&self.url)
+                    .unwrap_or_else(|e| panic!("bad test URL: {e}"));
+                let mut conn = sqlx::SqliteConnection::connect_with(&options)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_all(&mut conn)
+                    .await
+            }
+            Backend::Postgres => {
+                let mut conn = sqlx::PgConnection::connect(&self.url)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(sql.to_owned()))
+                    .fetch_all(&mut conn)
+                    .await
+            }
+        };
+        rows.unwrap_or_else(|e| panic!("test SQL failed: {e}\n{sql}"))
+    }
+
     /// Runs raw SQL on a separate connection and returns the driver's result.
     pub async fn try_execute(&self, sql: &str) -> Result<(), sqlx::Error> {
         match self.backend {
@@ -401,4 +427,97 @@ macro_rules! backend_tests {
             )*
         }
     };
+}
+
+/// A real SMTP server on loopback for the email tests of every crate: aiosmtpd writing each
+/// message it accepts into a Maildir. Needs python3 with aiosmtpd (`python3 -m pip install
+/// aiosmtpd`; .ci/run installs it): a missing tool fails the test, it is never skipped.
+/// Stopped when dropped.
+#[derive(Debug)]
+pub struct SmtpSink {
+    child: Child,
+    /// The port it listens on (127.0.0.1).
+    pub port: u16,
+    maildir: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl SmtpSink {
+    /// Starts a server on `port` and waits until it listens.
+    ///
+    /// # Panics
+    /// When aiosmtpd is missing or does not start.
+    #[must_use]
+    pub fn start_on(port: u16) -> Self {
+        let have = Command::new("python3")
+            .args(["-c", "import aiosmtpd"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        assert!(
+            have.is_ok_and(|s| s.success()),
+            "these tests need python3 with aiosmtpd: run `python3 -m pip install aiosmtpd` \
+             (.ci/run installs it)"
+        );
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+        let maildir = dir.path().join("maildir");
+        let mut child = Command::new("python3")
+            .args(["-m", "aiosmtpd", "-n", "-l"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-c", "aiosmtpd.handlers.Mailbox"])
+            .arg(&maildir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("start aiosmtpd: {e}"));
+        let started = std::time::Instant::now();
+        while !(std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && maildir.join("new").is_dir())
+        {
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("aiosmtpd ended at start: {status}");
+            }
+            assert!(
+                started.elapsed() < std::time::Duration::from_secs(20),
+                "aiosmtpd did not start listening on 127.0.0.1:{port}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        Self {
+            child,
+            port,
+            maildir,
+            _dir: dir,
+        }
+    }
+
+    /// The messages delivered so far: (file name, raw text), in file-name order.
+    ///
+    /// # Panics
+    /// When the Maildir cannot be read.
+    #[must_use]
+    pub fn messages(&self) -> Vec<(String, String)> {
+        let new = self.maildir.join("new");
+        let mut names: Vec<String> = std::fs::read_dir(&new)
+            .unwrap_or_else(|e| panic!("maildir: {e}"))
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+            .into_iter()
+            .map(|name| {
+                let raw = std::fs::read(new.join(&name)).unwrap_or_else(|e| panic!("message: {e}"));
+                (name, String::from_utf8_lossy(&raw).into_owned())
+            })
+            .collect()
+    }
 }

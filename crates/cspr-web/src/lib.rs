@@ -145,10 +145,13 @@ impl AppState {
         let in_flight = Arc::new(tokio::sync::Semaphore::new(
             config.max_concurrent_requests.max(1),
         ));
-        let passkeys = config
-            .public_url
-            .as_deref()
-            .and_then(|url| auth::passkey::RelyingParty::for_site(url, &config.partnership_name));
+        let passkeys = config.public_url.as_deref().and_then(|url| {
+            auth::passkey::RelyingParty::for_site(
+                url,
+                &config.partnership_name,
+                services.store().clone(),
+            )
+        });
         Self(Arc::new(Inner {
             passkeys,
             services,
@@ -232,8 +235,8 @@ impl AppState {
 }
 
 impl AppState {
-    /// Deletes sessions past their idle or absolute limit and sign-in failure counters older
-    /// than an hour. `cspr serve` runs it every few minutes; the checks on each request do not
+    /// Deletes sessions past their idle or absolute limit, sign-in failure counters older
+    /// than an hour and sign-in ceremonies past their time. `cspr serve` runs it every few minutes; the checks on each request do not
     /// depend on it.
     ///
     /// # Errors
@@ -251,6 +254,11 @@ impl AppState {
             .store()
             .delete_stale_login_failures(now - time::Duration::hours(1))
             .await?;
+        // Sign-ins and passkey ceremonies started and never finished (issue 18).
+        let ceremonies = self.store().purge_expired_ceremonies(now).await?;
+        if ceremonies > 0 {
+            tracing::debug!(ceremonies, "swept unfinished sign-in ceremonies");
+        }
         Ok((sessions, counters))
     }
 }

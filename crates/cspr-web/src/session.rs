@@ -103,6 +103,7 @@ pub async fn load(
         session,
         user,
         read_models,
+        settings,
     }) = store.session_with_user(&hash).await?
     else {
         return Ok(Err(Ended::None));
@@ -128,6 +129,15 @@ pub async fn load(
         store.delete_user_sessions(user.id).await?;
         return Ok(Err(Ended::Disabled));
     }
+    // Settings saved on another server are taken up before this request acts (issue 18).
+    state
+        .services()
+        .settings_at(settings)
+        .await
+        .map_err(|e| match e {
+            cspr_app::AppError::Store(e) => e,
+            other => cspr_store::StoreError::Corrupt(other.to_string()),
+        })?;
     // At most once a minute (issue 20): a page read is not a database write each time. The
     // idle limit is then kept to within a minute.
     if now - session.last_seen_at >= TOUCH_EVERY {

@@ -71,8 +71,22 @@ pub enum Cases {
 }
 
 /// Seeds demo cases (unless the partnership has cases) and the demo accounts (those that do not
-/// exist yet). A progress bar shows on a terminal.
+/// exist yet). A progress bar shows on a terminal. Under the database's start-up lock, so two
+/// servers started with `--demo` at once on one database seed it once.
 pub async fn seed(
+    store: &Store,
+    app: &App,
+    partnership: &Partnership,
+    now: OffsetDateTime,
+    asked: Cases,
+) -> Result<Seeded, Failure> {
+    crate::store::under_startup_lock(store, async || {
+        seed_unlocked(store, app, partnership, now, asked).await
+    })
+    .await
+}
+
+async fn seed_unlocked(
     store: &Store,
     app: &App,
     partnership: &Partnership,

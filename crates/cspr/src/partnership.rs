@@ -49,7 +49,20 @@ pub async fn served(store: &Store, without: &str) -> Result<Partnership, Failure
 
 /// Finds the database's one partnership, or creates it when there is none. With `demo` a new
 /// partnership takes the id the example cases belong to, and an existing one must have it.
+/// Under the database's start-up lock, so servers started at once on one database create one
+/// partnership between them.
 pub async fn resolve(
+    store: &Store,
+    settings: &Settings,
+    demo: bool,
+) -> Result<Partnership, Failure> {
+    crate::store::under_startup_lock(store, async || {
+        resolve_unlocked(store, settings, demo).await
+    })
+    .await
+}
+
+async fn resolve_unlocked(
     store: &Store,
     settings: &Settings,
     demo: bool,

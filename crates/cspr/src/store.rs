@@ -82,6 +82,23 @@ pub async fn with_store<T>(
     result
 }
 
+/// Runs `work` holding the database's start-up lock (`Store::startup_lock`), so servers
+/// started at once on one PostgreSQL database do it one after another.
+pub async fn under_startup_lock<T>(
+    store: &Store,
+    work: impl AsyncFnOnce() -> Result<T, Failure>,
+) -> Result<T, Failure> {
+    let lock = store
+        .startup_lock()
+        .await
+        .map_err(|e| store_failure(e, "cannot take the start-up lock"))?;
+    let done = work().await;
+    lock.release()
+        .await
+        .map_err(|e| store_failure(e, "cannot release the start-up lock"))?;
+    done
+}
+
 /// Applies any migrations not yet applied.
 pub async fn migrate(store: &Store) -> Result<(), Failure> {
     store

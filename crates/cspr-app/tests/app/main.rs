@@ -323,12 +323,26 @@ async fn a_kept_copy_never_outlives_a_change_or_a_shred(backend: Backend) {
     assert!(moved.notified_on.is_some());
     let (shared_moved, _) = app.load_shared(case_id).await.expect("load");
     assert_eq!(shared_moved.version, 2);
-    // Shredded: nothing of it is served from memory.
-    app.shred_case(case_id).await.expect("shred");
+    // Shredded by another process (issue 18): nothing of it is served from this one's memory,
+    // though it keeps a copy at the stream's version.
+    assert!(app.load_shared_at(case_id, 2).await.is_ok());
+    other.shred_case(case_id).await.expect("shred");
     let err = app.load(case_id).await.expect_err("shredded");
     assert!(
         matches!(err, AppError::Store(cspr_store::StoreError::Shredded)),
         "{err:?}"
+    );
+    let err = app.load_shared(case_id).await.expect_err("shredded");
+    assert!(
+        matches!(err, AppError::Store(cspr_store::StoreError::Shredded)),
+        "{err:?}"
+    );
+    assert_eq!(
+        app.store()
+            .stream_state(case_id.as_uuid())
+            .await
+            .expect("state"),
+        (2, true)
     );
 }
 
@@ -372,6 +386,79 @@ async fn demo_history_closes_cases_in_the_two_years_before(backend: Backend) {
     assert_eq!(published.len(), 2, "one local review a year");
 }
 
+/// Two servers on one database (issue 18): settings saved through one are taken up by the
+/// other at the version the store holds, and not read again while that version stands.
+async fn settings_saved_on_one_server_reach_another(backend: Backend) {
+    use cspr_app::{Services, SystemClock, settings::StoredSettings};
+    let (_db, app) = app(backend).await;
+    let store = app.store().clone();
+    let first = Services::new(
+        app.clone(),
+        PARTNERSHIP,
+        "Northshire",
+        std::sync::Arc::new(SystemClock),
+    );
+    let second = Services::new(
+        App::new(store.clone(), Calendar::england_and_wales(), settings()),
+        PARTNERSHIP,
+        "Northshire",
+        std::sync::Arc::new(SystemClock),
+    );
+    // Nothing saved yet: version 0, and each keeps what it started with.
+    assert_eq!(
+        store
+            .partnership_settings_version(PARTNERSHIP.as_uuid())
+            .await
+            .expect("version"),
+        0
+    );
+    second.settings_at(0).await.expect("nothing to read");
+    assert_eq!(
+        second.app().settings().contribution_working_days,
+        settings().contribution_working_days
+    );
+
+    let closure = date!(2025 - 03 - 14);
+    let mut changed = StoredSettings::with_closure_days(
+        Settings {
+            contribution_working_days: 12,
+            ..settings()
+        },
+        vec![closure],
+    );
+    cspr_app::settings::save(&first, &changed, actor(date!(2025 - 03 - 03)))
+        .await
+        .expect("saved");
+    let version = store
+        .partnership_settings_version(PARTNERSHIP.as_uuid())
+        .await
+        .expect("version");
+    assert_eq!(version, 1);
+    assert_eq!(first.app().settings().contribution_working_days, 12);
+    // The other server still runs with what it had until it meets the new version...
+    assert_eq!(
+        second.app().settings().contribution_working_days,
+        settings().contribution_working_days
+    );
+    second.settings_at(version).await.expect("taken up");
+    assert_eq!(second.app().settings().contribution_working_days, 12);
+    assert!(!second.app().calendar().is_working_day(closure));
+    // ...and a second save reaches it through the store's version before its jobs run.
+    changed.settings.contribution_working_days = 15;
+    cspr_app::settings::save(&first, &changed, actor(date!(2025 - 03 - 03)))
+        .await
+        .expect("saved");
+    assert_eq!(
+        store
+            .partnership_settings_version(PARTNERSHIP.as_uuid())
+            .await
+            .expect("version"),
+        2
+    );
+    second.refresh_settings().await.expect("refreshed");
+    assert_eq!(second.app().settings().contribution_working_days, 15);
+}
+
 macro_rules! on_both {
     ($($name:ident),*) => {
         mod sqlite { $( #[tokio::test] async fn $name() { super::$name(cspr_store::Backend::Sqlite).await } )* }
@@ -395,5 +482,6 @@ on_both!(
     demo_seeds_a_case_at_every_stage_and_rebuild_keeps_them,
     demo_seeds_many_cases_over_three_years,
     demo_history_closes_cases_in_the_two_years_before,
-    a_kept_copy_never_outlives_a_change_or_a_shred
+    a_kept_copy_never_outlives_a_change_or_a_shred,
+    settings_saved_on_one_server_reach_another
 );

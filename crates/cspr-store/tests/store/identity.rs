@@ -263,6 +263,22 @@ cspr_store::backend_tests! {
         assert!(read.user.is_some());
         assert_eq!(read.read_models, store.projection_version().await.unwrap());
         assert!(store.session_with_user("hash-b").await.unwrap().is_none());
+        // And the version of the account's partnership's settings (issue 18): 0 before any
+        // save, then each save's, so another server knows its settings are behind.
+        assert_eq!(read.settings, 0);
+        let saved = store.save_partnership_settings(p, &serde_json::json!({"a": 1}), T0).await.unwrap();
+        assert_eq!(saved, 1);
+        let saved = store.save_partnership_settings(p, &serde_json::json!({"a": 2}), T0).await.unwrap();
+        assert_eq!(saved, 2);
+        assert_eq!(store.session_with_user("hash-a").await.unwrap().unwrap().settings, 2);
+        assert_eq!(
+            store.partnership_settings_versioned(p).await.unwrap(),
+            Some((serde_json::json!({"a": 2}), 2))
+        );
+        assert_eq!(store.partnership_settings_version(Uuid::new_v4()).await.unwrap(), 0);
+        // Another partnership's save does not move this one's.
+        store.save_partnership_settings(Uuid::new_v4(), &serde_json::json!({}), T0).await.unwrap();
+        assert_eq!(store.session_with_user("hash-a").await.unwrap().unwrap().settings, 2);
         // A token hash is unique.
         assert!(store.create_session(s).await.is_err());
 

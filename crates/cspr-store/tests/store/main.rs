@@ -25,6 +25,7 @@ macro_rules! cross_backend_tests {
 mod access;
 mod backup;
 mod blobs;
+mod ceremonies;
 mod chain;
 mod disk;
 mod events;

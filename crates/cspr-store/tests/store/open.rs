@@ -70,6 +70,41 @@ cspr_store::backend_tests! {
         assert_eq!(store.load_stream(case).await.unwrap().len(), 1);
     }
 
+    async fn the_startup_lock_lets_one_process_start_at_a_time(db) {
+        let first_store = db.store().await;
+        let second_store = db.store().await;
+        let first = first_store.startup_lock().await.unwrap();
+        if db.backend() == Backend::Sqlite {
+            // One process serves a SQLite file: nothing is held, nothing waits.
+            assert!(!first.is_held());
+            let second = second_store.startup_lock().await.unwrap();
+            assert!(!second.is_held());
+            first.release().await.unwrap();
+            second.release().await.unwrap();
+            return;
+        }
+        assert!(first.is_held());
+        // Another process (another pool) waits while it is held...
+        let waiting = tokio::spawn(async move { second_store.startup_lock().await });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!waiting.is_finished(), "a second start did not wait for the first");
+        // ...and starts once it is released.
+        first.release().await.unwrap();
+        let second = tokio::time::timeout(std::time::Duration::from_secs(10), waiting)
+            .await
+            .expect("the second start went on after the release")
+            .unwrap()
+            .unwrap();
+        assert!(second.is_held());
+        // A lock dropped unreleased (a process that failed) goes with its connection.
+        drop(second);
+        let third = tokio::time::timeout(std::time::Duration::from_secs(10), first_store.startup_lock())
+            .await
+            .expect("a dropped lock was let go")
+            .unwrap();
+        third.release().await.unwrap();
+    }
+
     async fn migrate_with_a_wrong_key_writes_nothing(db) {
         let _first = db.store().await;
         let err = db.store_with_key(MasterKey::from_bytes([1; 32])).await.unwrap_err();

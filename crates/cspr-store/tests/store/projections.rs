@@ -124,6 +124,15 @@ cspr_store::backend_tests! {
         assert!(read.roles.is_empty());
         assert_eq!(store.case_summary_for(b, bob).await.unwrap().unwrap().roles, ["reviewer"]);
         assert!(store.case_summary_for(Uuid::new_v4(), alice).await.unwrap().is_none());
+        // And whether its key has been destroyed (issue 18: no process serves a kept copy of
+        // a case another has shredded); the same from `stream_state`.
+        assert!(!read.shredded);
+        assert_eq!(store.stream_state(a).await.unwrap(), (1, false));
+        store.shred_case(a).await.unwrap();
+        assert!(store.case_summary_for(a, alice).await.unwrap().unwrap().shredded);
+        assert!(!store.case_summary_for(b, bob).await.unwrap().unwrap().shredded);
+        assert_eq!(store.stream_state(a).await.unwrap(), (1, true));
+        assert_eq!(store.stream_state(Uuid::new_v4()).await.unwrap(), (0, false));
     }
 
     async fn replace_projection_swaps_the_whole_read_model(db) {

@@ -10,8 +10,9 @@
 //!
 //! User verification (the device's PIN or biometric) is required every time, so a passkey is
 //! two factors in one and is bound to this site's domain: a look-alike site cannot use it.
-//! What a ceremony needs to finish is kept here, on the server, for [`PENDING_TTL`], under a
-//! random id the page sends back; it is used once.
+//! What a ceremony needs to finish is kept on the server, in the store (sealed, so any server
+//! may finish it; issue 18), for [`PENDING_TTL`], under a random id the page sends back; it is
+//! used once.
 
 use std::sync::Arc;
 
@@ -47,9 +48,13 @@ pub enum PasskeyError {
     /// The options could not be made.
     #[error("the passkey options could not be made")]
     Options,
+    /// The ceremony could not be kept or read (the database failed).
+    #[error("the passkey ceremony could not be kept or read")]
+    Unavailable,
 }
 
 /// What one ceremony needs to finish.
+#[derive(serde::Serialize, serde::Deserialize)]
 enum Ceremony {
     Register {
         user_id: Uuid,
@@ -73,6 +78,7 @@ enum Ceremony {
 pub struct RelyingParty {
     webauthn: Arc<Webauthn>,
     pending: Arc<Ceremonies<Ceremony>>,
+    store: cspr_store::Store,
 }
 
 impl std::fmt::Debug for RelyingParty {
@@ -124,7 +130,7 @@ impl RelyingParty {
     /// name (an IP address: WebAuthn binds credentials to a domain, so passkeys are not
     /// offered), or is not https (http only on `localhost`, a secure context to browsers).
     #[must_use]
-    pub fn for_site(public_url: &str, name: &str) -> Option<Self> {
+    pub fn for_site(public_url: &str, name: &str, store: cspr_store::Store) -> Option<Self> {
         let origin = Url::parse(public_url).ok()?;
         let domain = origin.domain()?.to_owned();
         if origin.scheme() != "https" && domain != "localhost" {
@@ -138,28 +144,46 @@ impl RelyingParty {
         Some(Self {
             webauthn: Arc::new(webauthn),
             pending: Arc::new(Ceremonies::new(
+                "passkey",
                 PENDING_TTL,
                 PENDING_PER_SOURCE,
                 PENDING_MAX,
             )),
+            store,
         })
     }
 
-    fn keep(&self, ceremony: Ceremony, source: &str, now: OffsetDateTime) -> String {
+    async fn keep(
+        &self,
+        ceremony: Ceremony,
+        source: &str,
+        now: OffsetDateTime,
+    ) -> Result<String, PasskeyError> {
         let id = crate::session::new_token();
-        self.pending.keep(id.clone(), ceremony, source, now);
-        id
+        self.pending
+            .keep(&self.store, &id, &ceremony, source, now)
+            .await
+            .map_err(unavailable)?;
+        Ok(id)
+    }
+
+    async fn take(&self, id: &str, now: OffsetDateTime) -> Result<Ceremony, PasskeyError> {
+        self.pending
+            .take(&self.store, id, now)
+            .await
+            .map_err(unavailable)?
+            .ok_or(PasskeyError::NoCeremony)
     }
 
     /// The ceremony under `id`, if it is one started by this account in this session.
-    fn take_own(
+    async fn take_own(
         &self,
         id: &str,
         user_id: Uuid,
         session: &str,
         now: OffsetDateTime,
     ) -> Result<Ceremony, PasskeyError> {
-        let ceremony = self.pending.take(id, now).ok_or(PasskeyError::NoCeremony)?;
+        let ceremony = self.take(id, now).await?;
         let (owner, started_in) = match &ceremony {
             Ceremony::Register {
                 user_id, session, ..
@@ -184,7 +208,7 @@ impl RelyingParty {
     /// # Errors
     /// [`PasskeyError::Options`].
     #[expect(clippy::too_many_arguments, reason = "one ceremony's inputs")]
-    pub fn start_registration(
+    pub async fn start_registration(
         &self,
         user_id: Uuid,
         email: &str,
@@ -211,7 +235,7 @@ impl RelyingParty {
             state,
         };
         Ok(Started {
-            id: self.keep(ceremony, source, now),
+            id: self.keep(ceremony, source, now).await?,
             options,
         })
     }
@@ -220,7 +244,7 @@ impl RelyingParty {
     ///
     /// # Errors
     /// [`PasskeyError::NoCeremony`], [`PasskeyError::Refused`].
-    pub fn finish_registration(
+    pub async fn finish_registration(
         &self,
         id: &str,
         user_id: Uuid,
@@ -228,7 +252,8 @@ impl RelyingParty {
         answer: &RegisterPublicKeyCredential,
         now: OffsetDateTime,
     ) -> Result<Registered, PasskeyError> {
-        let Ceremony::Register { name, state, .. } = self.take_own(id, user_id, session, now)?
+        let Ceremony::Register { name, state, .. } =
+            self.take_own(id, user_id, session, now).await?
         else {
             return Err(PasskeyError::NoCeremony);
         };
@@ -248,7 +273,7 @@ impl RelyingParty {
     ///
     /// # Errors
     /// [`PasskeyError::Options`].
-    pub fn start_sign_in(
+    pub async fn start_sign_in(
         &self,
         source: &str,
         now: OffsetDateTime,
@@ -262,7 +287,7 @@ impl RelyingParty {
         options.mediation = None;
         let ceremony = Ceremony::SignIn { state };
         Ok(Started {
-            id: self.keep(ceremony, source, now),
+            id: self.keep(ceremony, source, now).await?,
             options,
         })
     }
@@ -284,14 +309,14 @@ impl RelyingParty {
     /// # Errors
     /// [`PasskeyError::NoCeremony`], [`PasskeyError::Refused`] (a record that does not read
     /// counts as a refusal).
-    pub fn finish_sign_in(
+    pub async fn finish_sign_in(
         &self,
         id: &str,
         answer: &PublicKeyCredential,
         record: &str,
         now: OffsetDateTime,
     ) -> Result<String, PasskeyError> {
-        let Some(Ceremony::SignIn { state }) = self.pending.take(id, now) else {
+        let Ceremony::SignIn { state } = self.take(id, now).await? else {
             return Err(PasskeyError::NoCeremony);
         };
         let mut passkey = read_record(record).ok_or(PasskeyError::Refused)?;
@@ -307,7 +332,7 @@ impl RelyingParty {
     ///
     /// # Errors
     /// [`PasskeyError::Options`] (also when the account has none).
-    pub fn start_confirm(
+    pub async fn start_confirm(
         &self,
         user_id: Uuid,
         session: &str,
@@ -325,7 +350,7 @@ impl RelyingParty {
             state,
         };
         Ok(Started {
-            id: self.keep(ceremony, source, now),
+            id: self.keep(ceremony, source, now).await?,
             options,
         })
     }
@@ -335,7 +360,7 @@ impl RelyingParty {
     ///
     /// # Errors
     /// [`PasskeyError::NoCeremony`], [`PasskeyError::Refused`].
-    pub fn finish_confirm(
+    pub async fn finish_confirm(
         &self,
         id: &str,
         user_id: Uuid,
@@ -344,7 +369,8 @@ impl RelyingParty {
         record: &str,
         now: OffsetDateTime,
     ) -> Result<String, PasskeyError> {
-        let Ceremony::Confirm { state, .. } = self.take_own(id, user_id, session, now)? else {
+        let Ceremony::Confirm { state, .. } = self.take_own(id, user_id, session, now).await?
+        else {
             return Err(PasskeyError::NoCeremony);
         };
         let mut passkey = read_record(record).ok_or(PasskeyError::Refused)?;
@@ -358,6 +384,13 @@ impl RelyingParty {
         moved_on(&mut passkey, &result)?;
         write_record(&passkey)
     }
+}
+
+/// A store failure while keeping or reading a ceremony: logged (the store's error names no
+/// person), answered as unavailable.
+fn unavailable(e: cspr_store::StoreError) -> PasskeyError {
+    tracing::warn!(error = %e, "a passkey ceremony could not be kept or read");
+    PasskeyError::Unavailable
 }
 
 /// Moves the record on (its signature counter and backup flags). `webauthn-rs` has already

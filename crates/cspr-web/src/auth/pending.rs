@@ -1,89 +1,95 @@
-//! Sign-in ceremonies in progress, kept in the process's memory until they finish: an OpenID
-//! Connect sign-in (state, nonce, PKCE verifier) or a passkey ceremony (the challenge and what
-//! must be checked against it). Each is kept under a random id for a limited time and taken
-//! once. The store is bounded: past its size the oldest go, and one client address cannot hold
-//! more than its share, so a flood of starts pushes out its own oldest, not everyone's.
+//! Sign-in ceremonies in progress until they finish: an OpenID Connect sign-in (state, nonce,
+//! PKCE verifier) or a passkey ceremony (the challenge and what must be checked against it).
+//! Kept in the store (`Store::keep_ceremony`), not this process's memory, so the browser's
+//! return may reach any server behind a load balancer (issue 18). Each is kept under a random
+//! id for a limited time, sealed, and taken once. The store bounds them: past its size the
+//! oldest go, and one client address cannot hold more than its share, so a flood of starts
+//! pushes out its own oldest, not everyone's.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::marker::PhantomData;
 
+use cspr_store::{NewCeremony, Store, StoreError};
+use serde::{Serialize, de::DeserializeOwned};
 use time::{Duration, OffsetDateTime};
-
-struct Entry<T> {
-    value: T,
-    created: OffsetDateTime,
-    source: String,
-}
+use zeroize::Zeroizing;
 
 /// Ceremonies in progress of one kind.
 pub struct Ceremonies<T> {
+    kind: &'static str,
     ttl: Duration,
     per_source: usize,
     max: usize,
-    map: Mutex<HashMap<String, Entry<T>>>,
+    of: PhantomData<fn() -> T>,
 }
 
 impl<T> std::fmt::Debug for Ceremonies<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Ceremonies")
+            .field("kind", &self.kind)
             .field("ttl", &self.ttl)
             .finish_non_exhaustive()
     }
 }
 
-impl<T> Ceremonies<T> {
-    /// A store whose entries last `ttl`, at most `per_source` per client address and `max` in
-    /// all.
+impl<T: Serialize + DeserializeOwned> Ceremonies<T> {
+    /// Ceremonies of `kind`, each lasting `ttl`, at most `per_source` per client address and
+    /// `max` in all.
     #[must_use]
-    pub fn new(ttl: Duration, per_source: usize, max: usize) -> Self {
+    pub fn new(kind: &'static str, ttl: Duration, per_source: usize, max: usize) -> Self {
         Self {
+            kind,
             ttl,
             per_source: per_source.max(1),
             max: max.max(1),
-            map: Mutex::new(HashMap::new()),
+            of: PhantomData,
         }
     }
 
-    /// Keeps `value` under `id`, started at `now` by `source`; what has expired goes first.
-    pub fn keep(&self, id: String, value: T, source: &str, now: OffsetDateTime) {
-        let key = source_key(source);
-        let source = key.as_str();
-        let mut map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
-        map.retain(|_, e| e.created + self.ttl > now);
-        let oldest = |map: &HashMap<String, Entry<T>>, source: Option<&str>| {
-            map.iter()
-                .filter(|(_, e)| source.is_none_or(|s| e.source == s))
-                .min_by_key(|(_, e)| e.created)
-                .map(|(k, _)| k.clone())
-        };
-        if map.values().filter(|e| e.source == source).count() >= self.per_source
-            && let Some(k) = oldest(&map, Some(source))
-        {
-            map.remove(&k);
-        }
-        if map.len() >= self.max
-            && let Some(k) = oldest(&map, None)
-        {
-            map.remove(&k);
-        }
-        map.insert(
-            id,
-            Entry {
-                value,
-                created: now,
-                source: source.to_owned(),
-            },
+    /// Keeps `value` under `id`, started at `now` by `source`.
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn keep(
+        &self,
+        store: &Store,
+        id: &str,
+        value: &T,
+        source: &str,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        let bytes = Zeroizing::new(
+            serde_json::to_vec(value).map_err(|e| StoreError::Invalid(e.to_string()))?,
         );
+        store
+            .keep_ceremony(NewCeremony {
+                kind: self.kind,
+                id,
+                source: &source_key(source),
+                value: &bytes,
+                now,
+                ttl: self.ttl,
+                per_source: self.per_source,
+                max: self.max,
+            })
+            .await
     }
 
-    /// Takes what is kept under `id`, once: `None` if there is nothing or it has expired.
-    pub fn take(&self, id: &str, now: OffsetDateTime) -> Option<T> {
-        self.map
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(id)
-            .filter(|e| e.created + self.ttl > now)
-            .map(|e| e.value)
+    /// Takes what is kept under `id`, once: `None` if there is nothing, it has expired, or it
+    /// no longer reads (kept by another version of cspr).
+    ///
+    /// # Errors
+    /// Store failures.
+    pub async fn take(
+        &self,
+        store: &Store,
+        id: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<T>, StoreError> {
+        let Some(bytes) = store.take_ceremony(self.kind, id, now).await? else {
+            return Ok(None);
+        };
+        let bytes = Zeroizing::new(bytes);
+        Ok(serde_json::from_slice(&bytes).ok())
     }
 }
 
@@ -113,42 +119,35 @@ mod tests {
         assert_eq!(source_key("::ffff:192.0.2.7"), "192.0.2.7");
         assert_eq!(source_key("192.0.2.7"), "192.0.2.7");
         assert_eq!(source_key("unknown"), "unknown");
-        let t0 = OffsetDateTime::UNIX_EPOCH;
-        let p = Ceremonies::new(Duration::minutes(5), 2, 100);
-        for i in 0..3 {
-            p.keep(
-                format!("k{i}"),
-                i,
-                &format!("2001:db8::{i}"),
-                t0 + Duration::seconds(i),
-            );
-        }
-        assert_eq!(p.take("k0", t0), None, "the network's oldest went");
     }
 
-    #[test]
-    fn entries_expire_are_taken_once_and_are_bounded_per_address_and_in_all() {
+    #[tokio::test]
+    async fn one_network_holds_its_share_and_a_value_comes_back_once() {
+        let db = cspr_store::testing::TestDb::sqlite().await;
+        let store = db.store().await;
         let t0 = OffsetDateTime::UNIX_EPOCH;
-        let p = Ceremonies::new(Duration::minutes(5), 2, 3);
-        p.keep("a".into(), 1, "1.2.3.4", t0);
-        assert_eq!(p.take("a", t0 + Duration::minutes(5)), None, "expired");
-        p.keep("a".into(), 1, "1.2.3.4", t0);
-        assert_eq!(p.take("a", t0), Some(1));
-        assert_eq!(p.take("a", t0), None, "taken once");
-
-        // A third from one address pushes out its own oldest.
-        p.keep("b".into(), 2, "1.2.3.4", t0);
-        p.keep("c".into(), 3, "1.2.3.4", t0 + Duration::seconds(1));
-        p.keep("d".into(), 4, "1.2.3.4", t0 + Duration::seconds(2));
-        assert_eq!(p.take("b", t0 + Duration::seconds(3)), None);
-        // Past the whole store's size, the oldest of anyone's goes.
-        p.keep("e".into(), 5, "9.9.9.9", t0 + Duration::seconds(3));
-        p.keep("f".into(), 6, "8.8.8.8", t0 + Duration::seconds(4));
-        let now = t0 + Duration::seconds(5);
-        assert_eq!(p.take("c", now), None);
+        let p: Ceremonies<u32> = Ceremonies::new("test", Duration::minutes(5), 2, 100);
+        for i in 0..3_u32 {
+            let at = t0 + Duration::seconds(i64::from(i));
+            p.keep(&store, &format!("k{i}"), &i, &format!("2001:db8::{i}"), at)
+                .await
+                .expect("kept");
+        }
+        let now = t0 + Duration::seconds(3);
         assert_eq!(
-            ["d", "e", "f"].map(|k| p.take(k, now)),
-            [Some(4), Some(5), Some(6)]
+            p.take(&store, "k0", now).await.expect("read"),
+            None,
+            "the network's oldest went"
         );
+        assert_eq!(p.take(&store, "k2", now).await.expect("read"), Some(2));
+        assert_eq!(
+            p.take(&store, "k2", now).await.expect("read"),
+            None,
+            "taken once"
+        );
+        // Another kind never takes it.
+        let other: Ceremonies<u32> = Ceremonies::new("other", Duration::minutes(5), 2, 100);
+        assert_eq!(other.take(&store, "k1", now).await.expect("read"), None);
+        assert_eq!(p.take(&store, "k1", now).await.expect("read"), Some(1));
     }
 }

@@ -145,7 +145,10 @@ pub async fn start(Visit(state, source): Visit) -> Result<Response, WebError> {
     let Some(oidc) = state.config().oidc.clone() else {
         return not_offered(&state);
     };
-    match oidc.start(state.now(), &source.0, Purpose::SignIn).await {
+    match oidc
+        .start(state.store(), state.now(), &source.0, Purpose::SignIn)
+        .await
+    {
         Ok(started) => Ok(to_provider(&started)),
         Err(e) => {
             tracing::warn!(error = %e, "OpenID Connect sign-in could not start");
@@ -212,7 +215,12 @@ pub async fn callback(
     let clear = clear_pending_cookie();
     let params = query.map(|Query(q)| q).unwrap_or_default();
     let who = match oidc
-        .finish(pending_id(&headers).as_deref(), params, state.now())
+        .finish(
+            state.store(),
+            pending_id(&headers).as_deref(),
+            params,
+            state.now(),
+        )
         .await
     {
         Ok((who, Purpose::SignIn)) => who,

@@ -197,16 +197,19 @@ pub async fn register_options(
         ));
     }
     let passkeys: Vec<_> = existing.into_iter().map(|(k, _)| k).collect();
-    match rp.start_registration(
-        live.user.id,
-        &live.user.email,
-        &live.user.display_name,
-        &passkeys,
-        &live.session.token_hash,
-        name,
-        &source.0,
-        state.now(),
-    ) {
+    match rp
+        .start_registration(
+            live.user.id,
+            &live.user.email,
+            &live.user.display_name,
+            &passkeys,
+            &live.session.token_hash,
+            name,
+            &source.0,
+            state.now(),
+        )
+        .await
+    {
         Ok(started) => Ok(answer(
             StatusCode::OK,
             &json!({ "ceremony": started.id, "options": started.options }),
@@ -240,13 +243,16 @@ pub async fn register(
     let Ok(finish) = serde_json::from_slice::<Finish<RegisterPublicKeyCredential>>(&body) else {
         return Ok(bad_request());
     };
-    let registered = match rp.finish_registration(
-        &finish.ceremony,
-        live.user.id,
-        &live.session.token_hash,
-        &finish.credential,
-        state.now(),
-    ) {
+    let registered = match rp
+        .finish_registration(
+            &finish.ceremony,
+            live.user.id,
+            &live.session.token_hash,
+            &finish.credential,
+            state.now(),
+        )
+        .await
+    {
         Ok(r) => r,
         Err(e) => {
             log(
@@ -330,7 +336,7 @@ pub async fn sign_in_options(Visit(state, source): Visit) -> Result<Response, We
     let Some(rp) = state.passkeys() else {
         return Ok(not_offered());
     };
-    match rp.start_sign_in(&source.0, state.now()) {
+    match rp.start_sign_in(&source.0, state.now()).await {
         Ok(started) => Ok(answer(
             StatusCode::OK,
             &json!({ "ceremony": started.id, "options": started.options }),
@@ -406,7 +412,9 @@ async fn verified_sign_in(
         return Ok(None);
     };
     let now = state.now();
-    let Ok(record) = rp.finish_sign_in(&finish.ceremony, &finish.credential, &row.credential, now)
+    let Ok(record) = rp
+        .finish_sign_in(&finish.ceremony, &finish.credential, &row.credential, now)
+        .await
     else {
         return Ok(None);
     };
@@ -450,13 +458,16 @@ pub async fn confirm_options(Session(state, live, source): Session) -> Result<Re
             "You have no passkey. Confirm it is you with your password and code.",
         ));
     }
-    match rp.start_confirm(
-        live.user.id,
-        &live.session.token_hash,
-        &passkeys,
-        &source.0,
-        state.now(),
-    ) {
+    match rp
+        .start_confirm(
+            live.user.id,
+            &live.session.token_hash,
+            &passkeys,
+            &source.0,
+            state.now(),
+        )
+        .await
+    {
         Ok(started) => Ok(answer(
             StatusCode::OK,
             &json!({ "ceremony": started.id, "options": started.options }),
@@ -489,17 +500,20 @@ pub async fn confirm(
         .await?
         .filter(|k| k.user_id == live.user.id);
     let now = state.now();
-    let record = row.as_ref().and_then(|row| {
-        rp.finish_confirm(
-            &finish.ceremony,
-            live.user.id,
-            &live.session.token_hash,
-            &finish.credential,
-            &row.credential,
-            now,
-        )
-        .ok()
-    });
+    let record = match row.as_ref() {
+        Some(row) => rp
+            .finish_confirm(
+                &finish.ceremony,
+                live.user.id,
+                &live.session.token_hash,
+                &finish.credential,
+                &row.credential,
+                now,
+            )
+            .await
+            .ok(),
+        None => None,
+    };
     let counted = match (&row, &record) {
         (Some(row), Some(record)) => {
             state

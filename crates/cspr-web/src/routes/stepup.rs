@@ -192,7 +192,10 @@ pub async fn with_organisation(
         session: live.session.token_hash.clone(),
         next: safe_next(&q.next).to_owned(),
     };
-    match oidc.start(state.now(), &source.0, purpose).await {
+    match oidc
+        .start(state.store(), state.now(), &source.0, purpose)
+        .await
+    {
         Ok(started) => Ok(crate::routes::oidc::to_provider(&started)),
         Err(e) => {
             tracing::warn!(error = %e, "OpenID Connect step-up could not start");

@@ -544,6 +544,21 @@ async fn a_withdrawn_report_leaves_the_public_page() {
     assert_eq!(listed.len(), 1);
     let pdf = format!("/published-reviews/{}/report.pdf", listed[0].id);
 
+    // Another server over the same database (issue 18) lists it too, from its own index.
+    let other = cspr_web::router(w.t.state_with(|_| {}));
+    let public_list = |router: axum::Router| async move {
+        use tower::ServiceExt as _;
+        let request = axum::http::Request::get("/published-reviews")
+            .body(axum::body::Body::empty())
+            .expect("request");
+        body(router.oneshot(request).await.expect("response")).await
+    };
+    assert!(
+        !public_list(other.clone())
+            .await
+            .contains("No reviews found")
+    );
+
     w.day(date!(2026 - 07 - 28)).await;
     let version = w.case().await.version;
     let r = w.withdraw("  ").await;
@@ -561,6 +576,8 @@ async fn a_withdrawn_report_leaves_the_public_page() {
     assert_contains(&html, "No reviews found");
     assert!(!html.contains("Child A"));
     assert_eq!(w.t.status(&pdf, None).await, StatusCode::NOT_FOUND);
+    // Taken down on every server at once, not at the other's next refresh.
+    assert_contains(&public_list(other).await, "No reviews found");
     let (_, page) = w.get("").await;
     assert_contains(&page, "Taken down on 28 July 2026: A year online");
 }

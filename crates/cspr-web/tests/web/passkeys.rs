@@ -737,3 +737,37 @@ async fn a_recorded_passkey_still_signs_in_and_replaces_the_browsers_session() {
         stored[0].credential
     );
 }
+
+/// Several servers (issue 18): a ceremony started on one server is finished by another over
+/// the same database (no sticky sessions behind a load balancer), once.
+#[tokio::test]
+async fn a_ceremony_started_on_one_server_finishes_on_another() {
+    use tower::ServiceExt as _;
+    let t = app().await;
+    let (_, cookie) = signed_in(&t, Role::PartnershipTeam, "jo@example.org").await;
+    let mut key = SoftKey::new(11, ORIGIN, RP_ID);
+    registered(&t, &cookie, &mut key, "Work laptop").await;
+    let other = cspr_web::router(t.state_with(|c| c.public_url = Some(ORIGIN.to_owned())));
+    let on_other = |body: Value| {
+        let other = other.clone();
+        async move {
+            let request = Request::post("/sign-in/passkey")
+                .header("content-type", "application/json")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(body.to_string()))
+                .expect("request");
+            json_of(other.oneshot(request).await.expect("response")).await
+        }
+    };
+    let (ceremony, options) = sign_in_options(&t).await;
+    let credential = key.get(&options);
+    let answer = json!({ "ceremony": ceremony, "credential": credential });
+    let (status, done) = on_other(answer.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{done}");
+    assert_eq!(done["redirect"], "/dashboard", "{done}");
+    // Taken once: the same answer again, on either server, signs no one in.
+    let (status, again) = on_other(answer.clone()).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{again}");
+    let (status, _, cookie) = sign_in_with(&t, &ceremony, credential).await;
+    assert_eq!((status, cookie), (StatusCode::UNAUTHORIZED, None));
+}

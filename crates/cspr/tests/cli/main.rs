@@ -19,5 +19,6 @@ mod redact_cli;
 mod retention_cli;
 mod rotate;
 mod serve;
+mod servers;
 mod stats;
 mod tamper;

@@ -317,7 +317,7 @@ fn serve_demo_prints_every_role_and_a_demo_account_can_sign_in() {
 
 /// Signs in through the pages: password, then the second factor from `cspr demo-code`.
 /// Returns the signed-in session cookie.
-fn sign_in(sandbox: &Sandbox, address: &str, email: &str, password: &str) -> String {
+pub(crate) fn sign_in(sandbox: &Sandbox, address: &str, email: &str, password: &str) -> String {
     let form = format!("email={}&password={}", email.replace('@', "%40"), password);
     let first = request(address, "POST", "/sign-in", None, &form);
     assert_eq!(first.status, 303, "{first:?}");

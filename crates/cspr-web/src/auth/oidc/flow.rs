@@ -21,6 +21,7 @@ impl OidcConfig {
     /// The provider cannot be discovered.
     pub async fn start(
         &self,
+        store: &cspr_store::Store,
         now: OffsetDateTime,
         source: &str,
         purpose: Purpose,
@@ -52,7 +53,11 @@ impl OidcConfig {
             verifier,
             purpose,
         };
-        self.shared.pending.keep(id.clone(), pending, source, now);
+        self.shared
+            .pending
+            .keep(store, &id, &pending, source, now)
+            .await
+            .map_err(|e| OidcError::Store(e.to_string()))?;
         Ok(Started { id, authorize_url })
     }
 
@@ -64,12 +69,20 @@ impl OidcConfig {
     /// Any failed step; the sign-in in progress is used up whatever happens.
     pub async fn finish(
         &self,
+        store: &cspr_store::Store,
         pending_id: Option<&str>,
         params: CallbackParams,
         now: OffsetDateTime,
     ) -> Result<(Identity, Purpose), OidcError> {
-        let pending = pending_id
-            .and_then(|id| self.shared.pending.take(id, now))
+        let Some(id) = pending_id else {
+            return Err(OidcError::NoPending);
+        };
+        let pending = self
+            .shared
+            .pending
+            .take(store, id, now)
+            .await
+            .map_err(|e| OidcError::Store(e.to_string()))?
             .ok_or(OidcError::NoPending)?;
         if let Some(error) = params.error {
             return Err(OidcError::Refused(one_line(&error)));
@@ -180,32 +193,47 @@ mod tests {
         }
     }
 
-    #[test]
-    fn pending_sign_ins_expire_are_single_use_and_bounded_per_address() {
+    #[tokio::test]
+    async fn pending_sign_ins_come_back_whole_once_expire_and_are_bounded_per_address() {
+        let db = cspr_store::testing::TestDb::sqlite().await;
+        let store = db.store().await;
         let c = crate::auth::oidc::tests::example_config();
         let kept = &c.shared.pending;
         let t0 = time::macros::datetime!(2025-09-01 09:00 UTC);
-        kept.keep("a".into(), pending(), "1.2.3.4", t0);
-        assert!(kept.take("a", t0 + Duration::minutes(9)).is_some());
-        assert!(
-            kept.take("a", t0 + Duration::minutes(9)).is_none(),
-            "used once"
-        );
-        kept.keep("b".into(), pending(), "1.2.3.4", t0);
-        assert!(
-            kept.take("b", t0 + Duration::minutes(10)).is_none(),
-            "expired"
-        );
+        let first = pending();
+        kept.keep(&store, "a", &first, "1.2.3.4", t0)
+            .await
+            .expect("kept");
+        let back = kept
+            .take(&store, "a", t0 + Duration::minutes(9))
+            .await
+            .expect("read")
+            .expect("kept for ten minutes");
+        // What finishing needs comes back as it was kept.
+        assert_eq!(back.state.secret(), first.state.secret());
+        assert_eq!(back.nonce.secret(), first.nonce.secret());
+        assert_eq!(back.verifier.secret(), first.verifier.secret());
+        assert_eq!(back.purpose, Purpose::SignIn);
+        let take = |id: &'static str, at| {
+            let store = store.clone();
+            async move { kept.take(&store, id, at).await.expect("read").is_some() }
+        };
+        assert!(!take("a", t0 + Duration::minutes(9)).await, "used once");
+        kept.keep(&store, "b", &pending(), "1.2.3.4", t0)
+            .await
+            .expect("kept");
+        assert!(!take("b", t0 + Duration::minutes(10)).await, "expired");
         for i in 0..=crate::auth::oidc::PENDING_PER_SOURCE {
             let at = t0 + Duration::seconds(i64::try_from(i).unwrap_or(0));
-            kept.keep(format!("x{i}"), pending(), "5.6.7.8", at);
+            kept.keep(&store, &format!("x{i}"), &pending(), "5.6.7.8", at)
+                .await
+                .expect("kept");
         }
-        kept.keep("other".into(), pending(), "9.9.9.9", t0);
-        assert!(
-            kept.take("x0", t0).is_none(),
-            "the address's oldest went first"
-        );
-        assert!(kept.take("x1", t0 + Duration::minutes(1)).is_some());
-        assert!(kept.take("other", t0).is_some());
+        kept.keep(&store, "other", &pending(), "9.9.9.9", t0)
+            .await
+            .expect("kept");
+        assert!(!take("x0", t0).await, "the address's oldest went first");
+        assert!(take("x1", t0 + Duration::minutes(1)).await);
+        assert!(take("other", t0).await);
     }
 }

@@ -88,6 +88,9 @@ pub enum OidcError {
     /// The ID token is missing or did not verify.
     #[error("ID token refused: {0}")]
     IdToken(String),
+    /// The sign-in in progress could not be kept or read (the database failed).
+    #[error("the sign-in in progress could not be kept or read: {0}")]
+    Store(String),
 }
 
 impl OidcError {
@@ -104,6 +107,7 @@ impl OidcError {
             Self::NoCode => "no code",
             Self::Exchange(_) => "token exchange failed",
             Self::IdToken(_) => "ID token refused",
+            Self::Store(_) => "database unavailable",
         }
     }
 }
@@ -130,7 +134,8 @@ fn is_loopback(url: &Url) -> bool {
     }
 }
 
-/// What finishing a sign-in needs, kept on the server.
+/// What finishing a sign-in needs, kept on the server (in the store, sealed).
+#[derive(serde::Serialize, serde::Deserialize)]
 struct Pending {
     state: CsrfToken,
     nonce: Nonce,
@@ -139,7 +144,7 @@ struct Pending {
 }
 
 /// What a flow at the provider is for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Purpose {
     /// Signing in.
     SignIn,
@@ -293,6 +298,7 @@ impl OidcConfig {
                 http,
                 discovered: RwLock::new(None),
                 pending: crate::auth::pending::Ceremonies::new(
+                    "oidc",
                     PENDING_TTL,
                     PENDING_PER_SOURCE,
                     PENDING_MAX,

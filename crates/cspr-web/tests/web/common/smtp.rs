@@ -1,14 +1,12 @@
 //! A real SMTP server on loopback for the email tests: aiosmtpd writing every message to a
-//! Maildir the test reads. Needs python3 with aiosmtpd (`python3 -m pip install aiosmtpd`;
-//! .ci/run installs it). A missing tool fails the test: it is never skipped.
+//! Maildir the test reads (`cspr_store::testing::SmtpSink`). A missing tool fails the test: it
+//! is never skipped.
 
 use std::collections::BTreeSet;
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration as StdDuration, Instant};
 
 use cspr_domain::examples::{HEALTH, POLICE};
+use cspr_store::testing::SmtpSink;
 use cspr_web::WebConfig;
 use cspr_web::access::Role;
 use cspr_web::mail::MailConfig;
@@ -16,21 +14,12 @@ use uuid::Uuid;
 
 use super::{TestApp, free_port};
 
-/// A running aiosmtpd and the messages already read from it.
+/// A running aiosmtpd (`cspr_store::testing::SmtpSink`) and the messages already read from it.
 pub struct Smtp {
-    child: Child,
+    sink: SmtpSink,
     /// The port it listens on (127.0.0.1).
     pub port: u16,
-    maildir: PathBuf,
-    _dir: tempfile::TempDir,
     seen: BTreeSet<String>,
-}
-
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Email settings that send to 127.0.0.1:`port` without TLS.
@@ -51,44 +40,9 @@ impl Smtp {
 
     /// Starts a server on `port` (a test that stops the server starts another on the same port).
     pub fn start_on(port: u16) -> Self {
-        let have = Command::new("python3")
-            .args(["-c", "import aiosmtpd"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        assert!(
-            have.is_ok_and(|s| s.success()),
-            "these tests need python3 with aiosmtpd: run `python3 -m pip install aiosmtpd` \
-             (.ci/run installs it)"
-        );
-        let dir = tempfile::tempdir().expect("temp dir");
-        let maildir = dir.path().join("maildir");
-        let mut child = Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l"])
-            .arg(format!("127.0.0.1:{port}"))
-            .args(["-c", "aiosmtpd.handlers.Mailbox"])
-            .arg(&maildir)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start aiosmtpd");
-        let started = Instant::now();
-        while !(TcpStream::connect(("127.0.0.1", port)).is_ok() && maildir.join("new").is_dir()) {
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("aiosmtpd ended at start: {status}");
-            }
-            assert!(
-                started.elapsed() < StdDuration::from_secs(20),
-                "aiosmtpd did not start listening on 127.0.0.1:{port}"
-            );
-            std::thread::sleep(StdDuration::from_millis(50));
-        }
         Self {
-            child,
+            sink: SmtpSink::start_on(port),
             port,
-            maildir,
-            _dir: dir,
             seen: BTreeSet::new(),
         }
     }
@@ -100,20 +54,12 @@ impl Smtp {
 
     /// Messages delivered since the last call, as raw text, in delivery-name order.
     pub fn new_messages(&mut self) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut names: Vec<_> = std::fs::read_dir(self.maildir.join("new"))
-            .expect("maildir")
-            .filter_map(Result::ok)
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .collect();
-        names.sort();
-        for name in names {
-            if self.seen.insert(name.clone()) {
-                let raw = std::fs::read(self.maildir.join("new").join(&name)).expect("message");
-                out.push(String::from_utf8_lossy(&raw).into_owned());
-            }
-        }
-        out
+        self.sink
+            .messages()
+            .into_iter()
+            .filter(|(name, _)| self.seen.insert(name.clone()))
+            .map(|(_, text)| text)
+            .collect()
     }
 
     /// The one message delivered since the last call (waiting briefly for it).
