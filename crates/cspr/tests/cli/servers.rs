@@ -84,13 +84,44 @@ fn server(keys: &Sandbox, smtp: &SmtpSink) -> Sandbox {
 }
 
 /// A server started: the child, what it printed before its address, and the address.
-type Running = (Child, Vec<String>, String);
+struct Running {
+    child: Option<Child>,
+    printed: Vec<String>,
+    address: String,
+}
+
+impl From<(Child, Vec<String>, String)> for Running {
+    fn from((child, printed, address): (Child, Vec<String>, String)) -> Self {
+        Self {
+            child: Some(child),
+            printed,
+            address,
+        }
+    }
+}
+
+impl Running {
+    /// Stops the server as `serve::stop` does; what it logged.
+    fn stop(mut self) -> String {
+        stop(self.child.take().expect("running"))
+    }
+}
+
+/// A test that fails before stopping its servers does not leave them running.
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(child) = self.child.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
 
 /// Starts a server on each sandbox at the same moment.
 fn start_together(one: &Sandbox, two: &Sandbox, extra: &[&str]) -> (Running, Running) {
     std::thread::scope(|s| {
-        let a = s.spawn(|| start(one, extra));
-        let b = s.spawn(|| start(two, extra));
+        let a = s.spawn(|| Running::from(start(one, extra)));
+        let b = s.spawn(|| Running::from(start(two, extra)));
         (
             a.join().expect("first server"),
             b.join().expect("second server"),
@@ -122,12 +153,12 @@ fn two_servers_started_at_once_seed_once_and_share_sessions() {
     let smtp = smtp();
     let (one, two) = (server(&keys, &smtp), server(&keys, &smtp));
     // Both start at once on the empty database.
-    let ((child_one, printed_one, address_one), (child_two, printed_two, address_two)) =
-        start_together(&one, &two, &["--demo"]);
+    let (server_one, server_two) = start_together(&one, &two, &["--demo"]);
 
     // One partnership, seeded once: one server made the accounts and printed their password,
     // the other found them.
-    let made: Vec<&Vec<String>> = [&printed_one, &printed_two]
+    let (printed_one, printed_two) = (&server_one.printed, &server_two.printed);
+    let made: Vec<&Vec<String>> = [printed_one, printed_two]
         .into_iter()
         .filter(|p| {
             p.iter()
@@ -161,13 +192,18 @@ fn two_servers_started_at_once_seed_once_and_share_sessions() {
     );
 
     // A session started on one server is good on the other, and ends on both.
-    let cookie = sign_in(&one, &address_one, "team@demo.cspr.invalid", &password);
-    let dashboard = request(&address_two, "GET", "/dashboard", Some(&cookie), "");
+    let cookie = sign_in(
+        &one,
+        &server_one.address,
+        "team@demo.cspr.invalid",
+        &password,
+    );
+    let dashboard = request(&server_two.address, "GET", "/dashboard", Some(&cookie), "");
     assert_eq!(dashboard.status, 200, "{dashboard:?}");
     assert!(dashboard.body.contains("CSPR-"), "{}", dashboard.body);
     jobs_worked_through(&keys);
-    stop(child_one);
-    stop(child_two);
+    server_one.stop();
+    server_two.stop();
     let verified = one.ok(&["verify"]);
     assert!(verified.contains("integrity check ok"), "{verified}");
     drop(db);
@@ -180,9 +216,9 @@ fn two_servers_work_through_a_burst_of_jobs_each_once() {
     let (one, two) = (server(&keys, &smtp), server(&keys, &smtp));
     // Enough open cases that their deadlines give a burst of reminders and chasers.
     one.ok(&["demo", "--cases", &BURST_CASES.to_string()]);
-    let ((child_one, _, _), (child_two, _, _)) = start_together(&one, &two, &[]);
+    let (server_one, server_two) = start_together(&one, &two, &[]);
     let counts = jobs_worked_through(&keys);
-    let (log_one, log_two) = (stop(child_one), stop(child_two));
+    let (log_one, log_two) = (server_one.stop(), server_two.stop());
     let sent = ran(&log_one, "sent") + ran(&log_two, "sent");
     let skipped = ran(&log_one, "skipped") + ran(&log_two, "skipped");
     let failed = ran(&log_one, "failed") + ran(&log_two, "failed");
