@@ -153,6 +153,8 @@ struct Harness {
     store: Store,
     base: String,
     issuer: String,
+    /// What the server was started with, for a second server over the same database.
+    started: (App, WebConfig, Arc<dyn Clock>),
 }
 
 /// The system clock moved by a fixed amount (for an expired ID token).
@@ -163,6 +165,23 @@ impl Clock for ShiftedClock {
     fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + self.0
     }
+}
+
+/// Serves cspr on `listener`, in the background.
+fn serve(
+    listener: tokio::net::TcpListener,
+    (app, config, clock): &(App, WebConfig, Arc<dyn Clock>),
+) {
+    let state = AppState::new(app.clone(), config.clone(), Arc::clone(clock));
+    let router = cspr_web::router(state);
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .expect("serve");
+    });
 }
 
 impl Harness {
@@ -219,23 +238,27 @@ impl Harness {
             .with_mfa_acr(mfa_acr),
         );
         config.public_url = Some(base.replace("127.0.0.1", "localhost"));
-        let state = AppState::new(app, config, clock);
-        let router = cspr_web::router(state);
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                router.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .expect("serve");
-        });
+        let started = (app, config, clock);
+        serve(listener, &started);
         Self {
             issuer: provider.issuer.clone(),
             _provider: provider,
             _db: db,
             store,
             base,
+            started,
         }
+    }
+
+    /// Another server over the same database with the same settings (behind one load
+    /// balancer, issue 18); its address.
+    async fn second_server(&self) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("address"));
+        serve(listener, &self.started);
+        base
     }
 
     /// A partnership-team account with no password (it signs in only through its organisation)
@@ -507,6 +530,37 @@ async fn signs_in_with_the_organisations_account_and_its_multi_factor() {
             "{text}"
         );
     }
+}
+
+/// Several servers (issue 18): a sign-in started on one server is finished by another over the
+/// same database (the provider sends the browser back through the load balancer to whichever
+/// server it picks); the session then opens pages on both.
+#[tokio::test]
+async fn a_sign_in_started_on_one_server_finishes_on_another() {
+    let h = Harness::start().await;
+    h.user(STAFF_EMAIL).await;
+    let other = h.second_server().await;
+    let browser = Harness::browser();
+    let callback = h.to_callback(&browser, "staff-123").await;
+    let on_other = callback.replacen(&h.base, &other, 1);
+    assert_ne!(on_other, callback);
+    let response = browser.get(&on_other).send().await.expect("callback");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(refresh_target(&response), "/dashboard");
+    assert_eq!(h.dashboard(&browser).await.status(), StatusCode::OK);
+    let there = browser
+        .get(format!("{other}/dashboard"))
+        .send()
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        (there.status(), there.url().path()),
+        (StatusCode::OK, "/dashboard")
+    );
+    // Coming back again, to the first server, signs no one in (the store's own tests show a
+    // sign-in in progress is taken once, whichever server asks).
+    let again = browser.get(&callback).send().await.expect("callback");
+    assert_no_session(&again);
 }
 
 #[tokio::test]

@@ -94,17 +94,33 @@ fn get(address: &str, path: &str) -> Reply {
     request(address, "GET", path, None, "")
 }
 
-/// Starts `cspr serve` on a free port; returns the child, everything it printed before the
+/// A running `cspr serve`, killed when dropped unless [`stop`]ped first: a test that fails
+/// midway leaves no server behind.
+pub(crate) struct Server(Option<Child>);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(child) = self.0.as_mut() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Starts `cspr serve` on a free port; returns the server, everything it printed before the
 /// `open http://...` line, and the address it listens on.
-pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> (Child, Vec<String>, String) {
+pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> (Server, Vec<String>, String) {
     let mut args = vec!["serve", "--listen", "127.0.0.1:0"];
     args.extend_from_slice(extra);
-    let mut child = sandbox
-        .command(&args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn cspr serve");
+    let mut server = Server(Some(
+        sandbox
+            .command(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn cspr serve"),
+    ));
+    let child = server.0.as_mut().expect("started");
     let stdout: ChildStdout = child.stdout.take().expect("piped stdout");
     let mut lines = BufReader::new(stdout).lines();
     let mut printed = Vec::new();
@@ -126,11 +142,12 @@ pub(crate) fn start(sandbox: &Sandbox, extra: &[&str]) -> (Child, Vec<String>, S
     };
     // Keep draining stdout so the server never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
-    (child, printed, address)
+    (server, printed, address)
 }
 
 /// Sends SIGTERM and waits for a clean exit; returns what the server logged.
-pub(crate) fn stop(mut child: Child) -> String {
+pub(crate) fn stop(mut server: Server) -> String {
+    let mut child = server.0.take().expect("running");
     let status = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

@@ -7,12 +7,11 @@
 
 use std::{
     fs,
-    process::Child,
     time::{Duration, Instant},
 };
 
 use crate::common::{Sandbox, with_store};
-use crate::serve::{request, sign_in, start, stop};
+use crate::serve::{Server, request, sign_in, start, stop};
 use cspr_store::testing::{SmtpSink, TestDb};
 
 /// aiosmtpd on a free port (`SmtpSink`).
@@ -85,15 +84,15 @@ fn server(keys: &Sandbox, smtp: &SmtpSink) -> Sandbox {
 
 /// A server started: the child, what it printed before its address, and the address.
 struct Running {
-    child: Option<Child>,
+    server: Server,
     printed: Vec<String>,
     address: String,
 }
 
-impl From<(Child, Vec<String>, String)> for Running {
-    fn from((child, printed, address): (Child, Vec<String>, String)) -> Self {
+impl From<(Server, Vec<String>, String)> for Running {
+    fn from((server, printed, address): (Server, Vec<String>, String)) -> Self {
         Self {
-            child: Some(child),
+            server,
             printed,
             address,
         }
@@ -102,18 +101,8 @@ impl From<(Child, Vec<String>, String)> for Running {
 
 impl Running {
     /// Stops the server as `serve::stop` does; what it logged.
-    fn stop(mut self) -> String {
-        stop(self.child.take().expect("running"))
-    }
-}
-
-/// A test that fails before stopping its servers does not leave them running.
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(child) = self.child.as_mut() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
+    fn stop(self) -> String {
+        stop(self.server)
     }
 }
 
