@@ -2,7 +2,7 @@
 //! the partnership, the clock, and how email goes out. The web's state and the binary's
 //! commands each hold one; jobs and exports take it instead of anything of the web.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use cspr_domain::ids::PartnershipId;
@@ -34,6 +34,8 @@ struct Inner {
     /// The version of the saved settings `app` was made from (0: none saved, or not yet
     /// compared with the store; [`Services::settings_at`]).
     settings_version: AtomicI64,
+    /// Moves on whenever `app` is replaced ([`Services::app_generation`]).
+    generation: AtomicU64,
     store: Store,
     partnership_id: PartnershipId,
     partnership_name: String,
@@ -115,6 +117,7 @@ impl Services {
         Self(Arc::new(Inner {
             app: RwLock::new(app),
             settings_version: AtomicI64::new(0),
+            generation: AtomicU64::new(0),
             store,
             partnership_id,
             partnership_name,
@@ -149,6 +152,14 @@ impl Services {
             Ok(mut slot) => *slot = app,
             Err(poisoned) => *poisoned.into_inner() = app,
         }
+        self.0.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// How many times the application services were replaced: what is worked out from their
+    /// calendar and settings (the tracker's statuses) is kept only while this stands.
+    #[must_use]
+    pub fn app_generation(&self) -> u64 {
+        self.0.generation.load(Ordering::Acquire)
     }
 
     /// Serves from now on with the saved settings of `version` (which a save returned).

@@ -103,6 +103,8 @@ struct Inner {
     in_flight: Arc<tokio::sync::Semaphore>,
     /// Per-address minute windows (`flood`).
     windows: flood::Windows,
+    /// The action tracker's assessed rows by scope (`routes::tracker::KeptRows`).
+    tracker: routes::tracker::KeptRows,
     /// What `/metrics` reports.
     metrics: Arc<metrics::Metrics>,
     /// The passkeys' relying party, when `public_url` names the site by a domain.
@@ -158,6 +160,7 @@ impl AppState {
             config,
             in_flight,
             windows: flood::Windows::default(),
+            tracker: routes::tracker::KeptRows::default(),
             metrics: Arc::new(metrics::Metrics::default()),
         }))
     }
@@ -173,6 +176,11 @@ impl AppState {
     #[must_use]
     pub fn passkeys(&self) -> Option<&auth::passkey::RelyingParty> {
         self.0.passkeys.as_ref()
+    }
+
+    /// The action tracker's assessed rows, kept by scope.
+    pub(crate) fn tracker_rows(&self) -> &routes::tracker::KeptRows {
+        &self.0.tracker
     }
 
     /// The per-address minute windows.

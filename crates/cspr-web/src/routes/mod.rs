@@ -36,7 +36,7 @@ pub mod stepup;
 mod subject_access;
 pub mod table;
 mod themes;
-mod tracker;
+pub(crate) mod tracker;
 
 use axum::Router;
 use axum::middleware;

@@ -6,7 +6,8 @@
 //! completion and impact) through [`cspr_domain::actions::status_on_record`], the derivation the case
 //! pages and the yearly figures use.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use askama::Template;
 use axum::extract::Query;
@@ -20,6 +21,7 @@ use crate::access::Principal;
 use crate::extract::{ReadModels, Signed};
 use crate::layout::Chrome;
 use crate::{AppState, WebError};
+use cspr_store::CaseScope;
 
 /// The tracker's filters, from the query string (the CSV takes the same).
 #[derive(Debug, Default, Clone, Deserialize)]
@@ -60,6 +62,7 @@ const PERIODS: [(&str, &str); 2] = [
 ];
 
 /// One action as the tracker shows it.
+#[derive(Clone)]
 pub struct Row {
     case_id: Uuid,
     action_id: Uuid,
@@ -143,12 +146,63 @@ fn typed_date(day: &str, month: &str, year: &str, what: &str) -> Result<Option<D
 
 /// Everything the page and the CSV need, filtered.
 struct Listing {
-    rows: Vec<Row>,
-    all_themes: Vec<String>,
+    /// Every action of the scope, assessed (kept while nothing it rests on moves).
+    all: Arc<Assessed>,
+    /// Those the filters keep, by index into `all.rows`.
+    shown: Vec<usize>,
     agencies: std::sync::Arc<Vec<cspr_store::AgencyRow>>,
     errors: Vec<(String, String)>,
     from_error: String,
     to_error: String,
+}
+
+impl Listing {
+    /// The rows the filters keep.
+    fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.shown.iter().map(|&i| &self.all.rows[i])
+    }
+}
+
+/// Every action of one listing scope with its status worked out, and the themes among them.
+pub struct Assessed {
+    rows: Vec<Row>,
+    all_themes: Vec<String>,
+}
+
+/// What an assessment rests on: the read models' version (actions, cases, agencies), the day,
+/// and the application's generation (its calendar: `Services::app_generation`).
+type Stamp = (i64, Date, u64);
+
+/// The assessed rows of each scope, kept at their stamp (issue 20: the tracker worked out every
+/// action's status on each view). Listing scopes are the partnership's and each member's, so
+/// their number is bounded by the people; past [`KEPT_SCOPES`] the map starts again.
+#[derive(Default)]
+pub struct KeptRows(Mutex<HashMap<CaseScope, (Stamp, Arc<Assessed>)>>);
+
+const KEPT_SCOPES: usize = 256;
+
+impl KeptRows {
+    fn get(&self, scope: CaseScope, stamp: Stamp) -> Option<Arc<Assessed>> {
+        let kept = self.0.lock().ok()?;
+        kept.get(&scope)
+            .filter(|(at, _)| *at == stamp)
+            .map(|(_, rows)| Arc::clone(rows))
+    }
+
+    fn keep(&self, scope: CaseScope, stamp: Stamp, rows: &Arc<Assessed>) {
+        if let Ok(mut kept) = self.0.lock() {
+            if kept.len() >= KEPT_SCOPES && !kept.contains_key(&scope) {
+                kept.clear();
+            }
+            kept.insert(scope, (stamp, Arc::clone(rows)));
+        }
+    }
+}
+
+impl std::fmt::Debug for KeptRows {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeptRows").finish_non_exhaustive()
+    }
 }
 
 fn may_upload(p: &Principal, agency: &str) -> bool {
@@ -163,19 +217,20 @@ async fn listing(
     f: &Filters,
 ) -> Result<Listing, WebError> {
     let scope = cspr_app::policy::listing_scope(p);
-    let actions = state.store().actions_kept_at(scope, version).await?;
-    let summaries = state.store().case_summaries_kept_at(scope, version).await?;
-    let references: BTreeMap<Uuid, &str> = summaries
-        .iter()
-        .map(|s| (s.case_id, s.reference.as_str()))
-        .collect();
     let agencies = state
         .store()
         .agencies_kept_at(p.partnership_id.as_uuid(), version)
         .await?;
-    let app = state.app();
     let today = state.today();
-    let rules = ActionRules::default();
+    let stamp = (version, today, state.services().app_generation());
+    let all = match state.tracker_rows().get(scope, stamp) {
+        Some(all) => all,
+        None => {
+            let all = Arc::new(assess(state, scope, version, &agencies, today).await?);
+            state.tracker_rows().keep(scope, stamp, &all);
+            all
+        }
+    };
 
     let mut errors = Vec::new();
     let from =
@@ -204,11 +259,54 @@ async fn listing(
     };
     let (from_error, to_error) = (error_for("#from-day"), error_for("#to-day"));
     let in_30_days = today.saturating_add(time::Duration::days(30));
+    let shown = all
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| f.agency.is_empty() || r.agency_id == f.agency)
+        .filter(|(_, r)| f.theme.is_empty() || r.themes.contains(&f.theme))
+        .filter(|(_, r)| f.status.is_empty() || r.status.key() == f.status)
+        .filter(|(_, r)| match f.due.as_str() {
+            "overdue" => r.status == ActionStatus::Overdue,
+            "next-30-days" => {
+                r.status.is_open() && r.due.is_some_and(|d| d >= today && d <= in_30_days)
+            }
+            _ => true,
+        })
+        .filter(|(_, r)| from.is_none_or(|a| r.due.is_some_and(|d| d >= a)))
+        .filter(|(_, r)| to.is_none_or(|b| r.due.is_some_and(|d| d <= b)))
+        .map(|(i, _)| i)
+        .collect();
+    Ok(Listing {
+        all,
+        shown,
+        agencies,
+        errors,
+        from_error,
+        to_error,
+    })
+}
 
+/// Every action of `scope` with its status and the reason for it on `today`, as the read
+/// models stand at `version`; whether the person may upload evidence is left for the page.
+async fn assess(
+    state: &AppState,
+    scope: CaseScope,
+    version: i64,
+    agencies: &[cspr_store::AgencyRow],
+    today: Date,
+) -> Result<Assessed, WebError> {
+    let actions = state.store().actions_kept_at(scope, version).await?;
+    let summaries = state.store().case_summaries_kept_at(scope, version).await?;
+    let references: BTreeMap<Uuid, &str> = summaries
+        .iter()
+        .map(|s| (s.case_id, s.reference.as_str()))
+        .collect();
+    let app = state.app();
+    let rules = ActionRules::default();
     let mut all_themes: Vec<String> = actions.iter().flat_map(|a| a.themes.clone()).collect();
     all_themes.sort();
     all_themes.dedup();
-
     // An action names its agency by id: each agency's id as text, once.
     let agency_names: BTreeMap<String, &str> = agencies
         .iter()
@@ -251,7 +349,7 @@ async fn listing(
                 case_id: a.case_id,
                 action_id: a.action_id,
                 reference,
-                can_upload: may_upload(p, &a.agency) && status.is_open(),
+                can_upload: false,
                 agency_id: a.agency.clone(),
                 agency,
                 description: a.description.clone(),
@@ -271,31 +369,12 @@ async fn listing(
                 completed_on: a.completed_on,
             })
         })
-        .filter(|r| f.agency.is_empty() || r.agency_id == f.agency)
-        .filter(|r| f.theme.is_empty() || r.themes.contains(&f.theme))
-        .filter(|r| f.status.is_empty() || r.status.key() == f.status)
-        .filter(|r| match f.due.as_str() {
-            "overdue" => r.status == ActionStatus::Overdue,
-            "next-30-days" => {
-                r.status.is_open() && r.due.is_some_and(|d| d >= today && d <= in_30_days)
-            }
-            _ => true,
-        })
-        .filter(|r| from.is_none_or(|a| r.due.is_some_and(|d| d >= a)))
-        .filter(|r| to.is_none_or(|b| r.due.is_some_and(|d| d <= b)))
         .collect();
-    Ok(Listing {
-        rows,
-        all_themes,
-        agencies,
-        errors,
-        from_error,
-        to_error,
-    })
+    Ok(Assessed { rows, all_themes })
 }
 
 /// What each agency owes among the rows, by agency name.
-fn owed(rows: &[Row]) -> Vec<Owed> {
+fn owed<'a>(rows: impl Iterator<Item = &'a Row>) -> Vec<Owed> {
     let mut by: BTreeMap<&str, Owed> = BTreeMap::new();
     for r in rows {
         let o = by.entry(r.agency.as_str()).or_insert_with(|| Owed {
@@ -347,18 +426,21 @@ pub async fn index(
 ) -> Result<Response, WebError> {
     let l = listing(&state, (&p, read_models), &f).await?;
     // 50 actions a page (issue 20); the totals above the table count them all.
-    let total = l.rows.len();
+    let total = l.shown.len();
     let page_no = crate::paging::current(f.page, total, PAGE_SIZE);
-    let owed_all = owed(&l.rows);
-    let mut l = l;
-    l.rows = std::mem::take(&mut l.rows)
-        .into_iter()
+    let owed_all = owed(l.rows());
+    let rows: Vec<Row> = l
+        .rows()
         .skip((page_no - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
+        .map(|r| Row {
+            can_upload: may_upload(&p, &r.agency_id) && r.status.is_open(),
+            ..r.clone()
+        })
         .collect();
     // The rows show case details: the look is written to the access log first (issue 16,
     // finding 10), for the rows on the page.
-    let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.case_id).collect();
     cspr_app::reader::audit_listing(state.services(), &p, "view-action-tracker", &ids, &source)
         .await?;
     let chosen = |v: &str, picked: &str| v == picked;
@@ -424,6 +506,7 @@ pub async fn index(
             })
             .collect(),
         themes: l
+            .all
             .all_themes
             .iter()
             .map(|t| (t.clone(), t.clone(), chosen(t, &f.theme)))
@@ -448,7 +531,7 @@ pub async fn index(
         } else {
             format!("/actions.csv?{q}")
         },
-        rows: l.rows,
+        rows,
         errors: l.errors,
         from_error: l.from_error,
         to_error: l.to_error,
@@ -468,7 +551,7 @@ pub async fn csv(
     Query(f): Query<Filters>,
 ) -> Result<Response, WebError> {
     let l = listing(&state, (&p, read_models), &f).await?;
-    let ids: Vec<Uuid> = l.rows.iter().map(|r| r.case_id).collect();
+    let ids: Vec<Uuid> = l.rows().map(|r| r.case_id).collect();
     cspr_app::reader::audit_listing(state.services(), &p, "export-action-tracker", &ids, &source)
         .await?;
     let mut out = cspr_export::csv::Csv::new().record(&[
@@ -483,7 +566,7 @@ pub async fn csv(
         "Last progress",
         "Completed",
     ]);
-    for r in &l.rows {
+    for r in l.rows() {
         let cells = [
             r.reference.clone(),
             r.agency.clone(),

@@ -409,6 +409,23 @@ async fn the_tracker_shows_each_action_with_its_status_and_filters() {
         .map(|s| s.split('<').next().unwrap_or_default())
         .collect();
     assert_eq!(numbers, ["1", "1", "0"], "open, overdue, at risk: {owed}");
+
+    // The statuses are kept between views (issue 20) only while the read models, the day and
+    // the calendar stand: with every day since the due date closed, none of it counts.
+    assert_lacks(&html, "Overdue: was due");
+    let mut closed = Vec::new();
+    let mut day = date!(2025 - 10 - 01);
+    while day <= w.t.now().date() {
+        closed.push(day);
+        day = day.next_day().expect("a day");
+    }
+    let settings = w.t.state.app().settings().clone();
+    w.t.state.replace_app(cspr_app::App::new(
+        w.t.store.clone(),
+        cspr_domain::calendar::Calendar::england_and_wales().with_closure_days(closed),
+        settings,
+    ));
+    assert_contains(&page(format!("agency={health}")).await, "Overdue: was due");
 }
 
 #[tokio::test]
