@@ -5,6 +5,7 @@
 pub mod activation;
 pub mod change;
 pub mod grants;
+pub mod notices;
 pub mod password;
 pub mod tokens;
 pub mod totp;

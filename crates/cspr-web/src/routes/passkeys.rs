@@ -296,6 +296,12 @@ pub async fn register(
         &source,
     )
     .await?;
+    cspr_app::accounts::notices::tell(
+        state.services(),
+        &live.user.email,
+        cspr_app::accounts::notices::Change::PasskeyAdded,
+    )
+    .await;
     Ok(answer(
         StatusCode::OK,
         &json!({ "redirect": "/account/passkeys?added=1" }),
@@ -328,6 +334,12 @@ pub async fn remove(
         &source,
     )
     .await?;
+    cspr_app::accounts::notices::tell(
+        state.services(),
+        &live.user.email,
+        cspr_app::accounts::notices::Change::PasskeyRemoved,
+    )
+    .await;
     Ok(Redirect::to("/account/passkeys?removed=1").into_response())
 }
 

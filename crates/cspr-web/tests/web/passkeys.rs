@@ -126,6 +126,19 @@ fn require_passkeys(t: &TestApp, on: bool) {
         .replace_app(App::new(t.store.clone(), calendar, settings));
 }
 
+/// The account's first passkey removed by its owner, in a session with a fresh proof.
+async fn remove_first(t: &TestApp, user: uuid::Uuid) {
+    let id = t.store.passkeys(user).await.expect("passkeys")[0].id;
+    let fresh = crate::common::session(&t.store, user, t.now()).await;
+    let removed = t
+        .post(&format!("/account/passkeys/{id}/remove"), Some(&fresh), "")
+        .await;
+    assert_eq!(
+        location(&removed).as_deref(),
+        Some("/account/passkeys?removed=1")
+    );
+}
+
 const NOT_SIGNED_IN: &str = "That passkey did not sign you in";
 
 #[tokio::test]
@@ -298,15 +311,7 @@ async fn a_wrong_answer_signs_no_one_in() {
     assert_eq!(sign_in(&t, &mut key).await.0, StatusCode::UNAUTHORIZED);
     t.store.set_user_disabled(jo, false).await.expect("enable");
     // Nor once the passkey is removed.
-    let id = t.store.passkeys(jo).await.expect("passkeys")[0].id;
-    let fresh = crate::common::session(&t.store, jo, t.now()).await;
-    let removed = t
-        .post(&format!("/account/passkeys/{id}/remove"), Some(&fresh), "")
-        .await;
-    assert_eq!(
-        location(&removed).as_deref(),
-        Some("/account/passkeys?removed=1")
-    );
+    remove_first(&t, jo).await;
     wait();
     assert_eq!(sign_in(&t, &mut key).await.0, StatusCode::UNAUTHORIZED);
     let refusals = t
@@ -770,4 +775,30 @@ async fn a_ceremony_started_on_one_server_finishes_on_another() {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{again}");
     let (status, _, cookie) = sign_in_with(&t, &ceremony, credential).await;
     assert_eq!((status, cookie), (StatusCode::UNAUTHORIZED, None));
+}
+
+/// ASVS 6.3.7: the person is told by email when a passkey is added to their account or
+/// removed from it (the email names no passkey).
+#[tokio::test]
+async fn the_person_is_told_when_a_passkey_is_added_or_removed() {
+    let mut smtp = crate::common::smtp::Smtp::start();
+    let mail = smtp.config();
+    let t = TestApp::with_config(|c| {
+        c.public_url = Some(ORIGIN.to_owned());
+        c.mail = Some(mail);
+    })
+    .await;
+    let (jo, cookie) = signed_in(&t, Role::PartnershipTeam, "jo@example.org").await;
+    let mut key = SoftKey::new(13, ORIGIN, RP_ID);
+    registered(&t, &cookie, &mut key, "Work laptop").await;
+    let added = smtp.one_message();
+    assert_contains(&added, "jo@example.org");
+    assert_contains(&added, "A passkey was added to your account");
+    assert_contains(&added, "https://cspr.example.org/account/passkeys");
+    assert_lacks(&added, "Work laptop");
+
+    remove_first(&t, jo).await;
+    let gone = smtp.one_message();
+    assert_contains(&gone, "jo@example.org");
+    assert_contains(&gone, "A passkey was removed from your account");
 }

@@ -408,6 +408,14 @@ pub async fn passkeys_remove_submit(
         &source,
     )
     .await?;
+    if removed > 0 {
+        cspr_app::accounts::notices::tell(
+            state.services(),
+            &user.email,
+            cspr_app::accounts::notices::Change::PasskeysRemoved,
+        )
+        .await;
+    }
     Ok(Redirect::to(&format!("/admin/users/{id}?passkeys=removed")).into_response())
 }
 
