@@ -522,7 +522,8 @@ pub async fn for_case(
         text.push_str(notes.as_str());
     }
     let themes = crate::publication::themes(case);
-    let indexes = indexes(services).await?;
+    // Brought up to date like a search: a report withdrawn on another server is not offered.
+    let (indexes, _) = current(services).await?;
     let similar = indexes.library.similar_to(&text, &themes, 5)?;
     let mut recurrences = Vec::new();
     for theme in &themes {
