@@ -3,7 +3,7 @@
 # Debian packages (the PostgreSQL server binaries for the store's PostgreSQL runs, Chromium and
 # chromedriver for the browser tests, poppler-utils and Liberation fonts for the PDF tests,
 # LibreOffice Writer for the tests that open every DOCX export, Node.js and npm), aiosmtpd from
-# PyPI for the email tests, and the web front end's npm packages. As root it installs what is
+# PyPI for the email tests, schemathesis from PyPI for the API's test, and the web front end's npm packages. As root it installs what is
 # missing; otherwise it prints the one command to run and fails. apt-get update runs at most
 # once, and only if something has to be installed.
 set -euo pipefail
@@ -50,6 +50,19 @@ if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
             apt-get install -y -qq --no-install-recommends python3-aiosmtpd </dev/null >/dev/null
     fi
 fi
+
+# The API's test runs schemathesis (PyPI) against a live server, generating requests from the
+# API's own OpenAPI description (crates/cspr/tests/cli/api_cli.rs).
+if ! command -v schemathesis >/dev/null 2>&1; then
+    if ((EUID != 0)) && ! python3 -m pip install --quiet --user 'schemathesis>=4.32,<5' </dev/null; then
+        echo "The API tests need schemathesis: python3 -m pip install 'schemathesis>=4.32,<5'" >&2
+        exit 1
+    elif ((EUID == 0)); then
+        echo "==> installing schemathesis (PyPI) for the API tests"
+        python3 -m pip install --quiet 'schemathesis>=4.32,<5' </dev/null
+    fi
+fi
+command -v schemathesis >/dev/null 2>&1 || { echo "schemathesis is still missing after install" >&2; exit 1; }
 
 # The web front end's npm packages (the cspr-web build script also installs them when missing).
 if [[ -f web/package.json && ! -d web/node_modules ]]; then

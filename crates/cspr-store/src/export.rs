@@ -282,6 +282,39 @@ const TABLES: &[Table] = &[
         key: &["id"],
         paged: false,
     },
+    // The JSON API's clients and tokens (issue 18): hashes only, kept in a restore so the
+    // integrations that hold them go on working, as passkeys are kept.
+    Table {
+        name: "api_clients",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("user_id", Ty::Uuid),
+            ("label", Ty::Text),
+            ("secret_hash", Ty::Text),
+            ("created_at", Ty::Time),
+            ("revoked_at", Ty::OptTime),
+        ],
+        key: &["id"],
+        paged: false,
+    },
+    Table {
+        name: "api_tokens",
+        cols: &[
+            ("id", Ty::Uuid),
+            ("user_id", Ty::Uuid),
+            ("partnership_id", Ty::Uuid),
+            ("kind", Ty::Text),
+            ("client_id", Ty::OptUuid),
+            ("label", Ty::Text),
+            ("token_hash", Ty::Text),
+            ("created_at", Ty::Time),
+            ("expires_at", Ty::Time),
+            ("revoked_at", Ty::OptTime),
+            ("last_used_at", Ty::OptTime),
+        ],
+        key: &["id"],
+        paged: false,
+    },
     // Requests for roles that see every case and their decisions (the two-person rule): an
     // audit record, kept in a restore.
     Table {
@@ -391,6 +424,8 @@ const DATA_TABLES: &[&str] = &[
     "users",
     "recovery_codes",
     "passkeys",
+    "api_clients",
+    "api_tokens",
     "role_grants",
     "practitioner_links",
     "published_reports",

@@ -26,6 +26,11 @@ macro_rules! user_cols {
          last_totp_step, disabled, created_at, oidc_issuer, oidc_subject"
     };
 }
+/// The account's columns under the alias `u`, for statements that join an account to what
+/// signs in as it (sessions, API tokens).
+pub(crate) const USER_COLS_U: &str = "u.id, u.partnership_id, u.email, u.display_name, u.role, \
+    u.agency_id, u.password_hash, u.totp_enabled, u.last_totp_step, u.disabled, u.created_at, \
+    u.oidc_issuer, u.oidc_subject";
 macro_rules! session_cols {
     () => {
         "token_hash, user_id, created_at, last_seen_at, mfa_done, reauth_at"
@@ -242,7 +247,7 @@ fn totp_aad(user_id: Uuid) -> Vec<u8> {
     aad
 }
 
-fn user_from_row(r: &Row) -> Result<UserRow, StoreError> {
+pub(crate) fn user_from_row(r: &Row) -> Result<UserRow, StoreError> {
     Ok(read_row!(r => UserRow {
         id: uuid, partnership_id: uuid, email: text, display_name: text, role: text,
         agency_id: opt_uuid, password_hash: opt_text, totp_enabled: bool,

@@ -6,6 +6,7 @@
 
 mod access;
 mod activations;
+mod api_tokens;
 mod backup;
 mod blobs;
 mod ceremonies;
@@ -33,6 +34,7 @@ mod verify;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use api_tokens::{ApiClientRow, ApiTokenKind, ApiTokenRead, ApiTokenRow};
 pub use backup::BackupSecret;
 pub use ceremonies::NewCeremony;
 pub use chain::{AnchoredHead, ChainAnchor};

@@ -164,6 +164,14 @@ pub async fn render(
     response: Response,
 ) -> Response {
     let status = response.status();
+    // The API's problems (`api::problem`) are answers of their own, in JSON.
+    if response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"))
+    {
+        return response;
+    }
     let words = response
         .extensions()
         .get::<ErrorWords>()

@@ -5,6 +5,7 @@
 
 pub mod access;
 pub mod act;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod date_input;
@@ -274,6 +275,9 @@ impl AppState {
 /// The whole application: every route of the table behind its access rule, then the
 /// security layers.
 pub fn router(state: AppState) -> Router {
-    let routed = routes::build(state.clone());
+    let routed = routes::build(state.clone()).nest(
+        api::PREFIX,
+        api::router(state.clone()).with_state(state.clone()),
+    );
     security::layers(routed, &state)
 }

@@ -59,6 +59,12 @@ pub enum Command {
     /// The first administrator of a new installation, made at the command line.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Personal access tokens of the JSON API (`/api/v1`).
+    #[command(subcommand)]
+    ApiToken(ApiTokenCommand),
+    /// OAuth 2 clients of the JSON API: system integrations that act as one account.
+    #[command(subcommand)]
+    ApiClient(ApiClientCommand),
     /// Write the canonical export of every event to FILE (used to compare a restore).
     #[command(hide = true)]
     ExportCanonical {
@@ -118,6 +124,53 @@ pub enum AdminCommand {
         /// The account's email address.
         #[arg(long, value_name = "EMAIL")]
         email: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiTokenCommand {
+    /// Make a personal access token that acts as the account, in its partnership and role,
+    /// and print it once (only its hash is kept). The person is told by email when email is
+    /// set up, and can revoke it on their account page.
+    Create {
+        /// The account's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// What the token is for ("Case management system").
+        #[arg(long, value_name = "LABEL")]
+        label: String,
+        /// How many days it lasts (1 to 366).
+        #[arg(long, value_name = "DAYS", default_value_t = cspr_app::accounts::api::DEFAULT_DAYS)]
+        days: i64,
+    },
+    /// Revoke one of an account's tokens (its id is on the account page).
+    Revoke {
+        /// The account's email address.
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// The token's id.
+        #[arg(long, value_name = "ID")]
+        id: uuid::Uuid,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiClientCommand {
+    /// Make a client that acts as the account and print its id and secret once: the client
+    /// trades them at POST /api/v1/oauth/token for an access token that lasts an hour.
+    Create {
+        /// The account's email address (a service account with the role the system needs).
+        #[arg(long, value_name = "EMAIL")]
+        email: String,
+        /// What the system is ("Police case system").
+        #[arg(long, value_name = "LABEL")]
+        label: String,
+    },
+    /// Revoke a client: its access tokens stop working at once.
+    Revoke {
+        /// The client id.
+        #[arg(long, value_name = "ID")]
+        id: uuid::Uuid,
     },
 }
 

@@ -3,6 +3,7 @@
 //! exit code from [`exit::Kind`].
 
 mod admin;
+mod api;
 mod calendar;
 mod cli;
 mod config;
@@ -78,6 +79,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             Command::Export(args) => export::run(&settings, &args).await,
             Command::Library(command) => library::run(&settings, command).await,
             Command::Admin(command) => admin::run(&settings, command).await,
+            Command::ApiToken(command) => api::token(&settings, command).await,
+            Command::ApiClient(command) => api::client(&settings, command).await,
             Command::Retention(cli::RetentionCommand::Run(args)) => {
                 retention::run(&settings, &args).await
             }

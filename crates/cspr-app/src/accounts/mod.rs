@@ -3,6 +3,7 @@
 //! and an administrator's changes to an account ([`change`]).
 
 pub mod activation;
+pub mod api;
 pub mod change;
 pub mod grants;
 pub mod notices;

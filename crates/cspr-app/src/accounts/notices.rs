@@ -1,5 +1,6 @@
 //! Telling a person by email when the ways they sign in change (ASVS 6.3.7): a passkey added
-//! to their account or removed from it. Best effort, after the change is written: without email
+//! to their account or removed from it, an access token
+//! of the API made for it. Best effort, after the change is written: without email
 //! set up, or when the mail server fails, the change stands and the failure is logged (with no
 //! address). The email names no passkey and links only to the account page.
 
@@ -14,6 +15,10 @@ pub enum Change {
     PasskeyRemoved,
     /// Every passkey was removed, by an administrator or the operator.
     PasskeysRemoved,
+    /// A personal access token of the JSON API was made for the account.
+    ApiTokenCreated,
+    /// A client of the JSON API was made that acts as the account.
+    ApiClientCreated,
 }
 
 impl Change {
@@ -32,6 +37,25 @@ impl Change {
                 "Every passkey of your account was removed, and you were signed out everywhere. \
                  You sign in with your password and code again.",
             ),
+            Self::ApiTokenCreated => (
+                "An access token was made for your account",
+                "A personal access token was made for your account: a system holding it can \
+                 use cspr's API as you. You can revoke it on your account page.",
+            ),
+            Self::ApiClientCreated => (
+                "A system was allowed to act as your account",
+                "A client of cspr's API was made that acts as your account: the system holding \
+                 its secret can use cspr as you.",
+            ),
+        }
+    }
+
+    fn page(self) -> &'static str {
+        match self {
+            Self::PasskeyAdded | Self::PasskeyRemoved | Self::PasskeysRemoved => {
+                "See your passkeys: /account/passkeys"
+            }
+            Self::ApiTokenCreated | Self::ApiClientCreated => "See your account: /account",
         }
     }
 }
@@ -43,10 +67,11 @@ pub async fn tell(services: &Services, to: &str, change: Change) {
     };
     let (subject, what) = change.words();
     let see = services.public_url().map_or_else(String::new, |base| {
-        format!(
-            "\nSee your passkeys: {}/account/passkeys\n",
-            base.trim_end_matches('/')
-        )
+        let (words, path) = change
+            .page()
+            .split_once(": ")
+            .unwrap_or(("See", "/account"));
+        format!("\n{words}: {}{path}\n", base.trim_end_matches('/'))
     });
     let body = format!(
         "{what}\n{see}\nIf this was not you, tell the partnership's business manager or system \

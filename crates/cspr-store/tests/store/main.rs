@@ -23,6 +23,7 @@ macro_rules! cross_backend_tests {
 }
 
 mod access;
+mod api_tokens;
 mod backup;
 mod blobs;
 mod ceremonies;

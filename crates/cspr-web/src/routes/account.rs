@@ -51,10 +51,16 @@ fn page(
         submit: "Change password",
         success,
         back: None,
-        links: vec![(
-            "/account/passkeys".to_owned(),
-            "Passkeys: sign in with your device's screen lock or a security key".to_owned(),
-        )],
+        links: vec![
+            (
+                "/account/passkeys".to_owned(),
+                "Passkeys: sign in with your device's screen lock or a security key".to_owned(),
+            ),
+            (
+                "/account/api-tokens".to_owned(),
+                "Access tokens: systems that use the API as you".to_owned(),
+            ),
+        ],
         buttons: vec![(
             "/sign-out-everywhere".to_owned(),
             "Sign out on every device".to_owned(),

@@ -133,47 +133,18 @@ pub(super) async fn guard(
         display_name: live.user.display_name.clone(),
         session: session::token_hash(&session::token_from(request.headers()).unwrap_or_default()),
     };
-    let outcome = match rule {
-        Rule::Public | Rule::FirstFactor | Rule::SignedIn => Ok(()),
-        Rule::Roles(roles) => {
-            if roles.contains(&role) && principal.partnership_id == state.config().partnership_id {
-                Ok(())
-            } else {
-                Err(Denied::Forbidden)
-            }
+    let outcome = match check_rule(&state, &principal, rule, &params).await {
+        Ok(Some(access)) => {
+            request.extensions_mut().insert(access);
+            Ok(())
         }
-        Rule::Case(need) => {
-            let Some(case_id) = param(&params, "case_id") else {
-                return WebError::NotFound.into_response();
-            };
-            let agency = param(&params, "agency_id").map(AgencyId::from_uuid);
-            match authorize_case(
-                state.store(),
-                &principal,
-                CaseId::from_uuid(case_id),
-                need,
-                agency,
-            )
-            .await
-            {
-                Ok(access) => {
-                    request.extensions_mut().insert(access);
-                    Ok(())
-                }
-                Err(d) => Err(d),
-            }
-        }
+        Ok(None) => Ok(()),
+        Err(NoCase) => return WebError::NotFound.into_response(),
+        Err(Refused(d)) => Err(d),
     };
     if let Err(denied) = outcome {
-        let entry = NewAccessEntry {
-            actor: principal.user_id.to_string(),
-            action: "authorisation-refused".to_owned(),
-            case_id: param(&params, "case_id"),
-            detail: format!("{} {}", request.method(), matched_route(&request)),
-            source_ip: src.0,
-            at: state.now(),
-        };
-        if let Err(e) = state.store().log_access(entry).await {
+        let detail = format!("{} {}", request.method(), matched_route(&request));
+        if let Err(e) = log_refusal(&state, &principal, &params, detail, &src).await {
             return WebError::from(e).into_response();
         }
         return match denied {
@@ -195,6 +166,72 @@ pub(super) async fn guard(
     request.extensions_mut().insert(principal);
     request.extensions_mut().insert(live);
     next.run(request).await
+}
+
+/// Why a rule was not passed.
+pub(crate) enum Refusal {
+    /// The path names no case (or not as an id).
+    NoCase,
+    /// The policy refused.
+    Refused(Denied),
+}
+use Refusal::{NoCase, Refused};
+
+/// Judges a signed-in person (or an API token's) against a route's rule: the case capability
+/// for a case route, nothing more for the others. One judgement for the pages and the API.
+pub(crate) async fn check_rule(
+    state: &AppState,
+    principal: &Principal,
+    rule: Rule,
+    params: &RawPathParams,
+) -> Result<Option<crate::access::CaseAccess>, Refusal> {
+    match rule {
+        Rule::Public | Rule::FirstFactor | Rule::SignedIn => Ok(None),
+        Rule::Roles(roles) => {
+            if roles.contains(&principal.role)
+                && principal.partnership_id == state.config().partnership_id
+            {
+                Ok(None)
+            } else {
+                Err(Refused(Denied::Forbidden))
+            }
+        }
+        Rule::Case(need) => {
+            let case_id = param(params, "case_id").ok_or(NoCase)?;
+            let agency = param(params, "agency_id").map(AgencyId::from_uuid);
+            authorize_case(
+                state.store(),
+                principal,
+                CaseId::from_uuid(case_id),
+                need,
+                agency,
+            )
+            .await
+            .map(Some)
+            .map_err(Refused)
+        }
+    }
+}
+
+/// Writes a refusal of a signed-in person (or an API token's) to the access log.
+pub(crate) async fn log_refusal(
+    state: &AppState,
+    principal: &Principal,
+    params: &RawPathParams,
+    detail: String,
+    src: &Source,
+) -> Result<(), cspr_store::StoreError> {
+    state
+        .store()
+        .log_access(NewAccessEntry {
+            actor: principal.user_id.to_string(),
+            action: "authorisation-refused".to_owned(),
+            case_id: param(params, "case_id"),
+            detail,
+            source_ip: src.0.clone(),
+            at: state.now(),
+        })
+        .await
 }
 
 fn matched_route(request: &Request) -> String {

@@ -14,6 +14,7 @@ mod account;
 pub mod actions;
 mod activate;
 pub(crate) mod admin;
+mod api_tokens;
 mod briefings;
 mod cases;
 mod contribute;
@@ -74,6 +75,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/sign-out-everywhere") => post(signin::sign_out_everywhere),
         ("GET", "/account") => get(account::page_handler),
         ("POST", "/account/password") => post(account::change_password),
+        ("GET", "/account/api-tokens") => get(api_tokens::page),
+        ("POST", "/account/api-tokens/{token_id}/revoke") => post(api_tokens::revoke),
         ("GET", "/dashboard") => get(cases::dashboard::dashboard),
         ("GET", "/cases") => get(cases::dashboard::list),
         ("GET", "/cases/new/{action}") => get(actions::new_form),

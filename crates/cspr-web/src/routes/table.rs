@@ -68,6 +68,13 @@ pub const ROUTES: &[RouteSpec] = &[
     r("POST", "/sign-out-everywhere", Rule::SignedIn),
     r("GET", "/account", Rule::SignedIn),
     r("POST", "/account/password", Rule::SignedIn),
+    // The JSON API's access tokens of the account (issue 18, routes/api_tokens.rs).
+    r("GET", "/account/api-tokens", Rule::SignedIn),
+    r(
+        "POST",
+        "/account/api-tokens/{token_id}/revoke",
+        Rule::SignedIn,
+    ),
     // Passkeys (issue 16): the account's own, and the ceremonies' JSON (routes/passkeys.rs).
     r("GET", "/account/passkeys", Rule::SignedIn),
     r("POST", "/account/passkeys/options", Rule::SignedIn),

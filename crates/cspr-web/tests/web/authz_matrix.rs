@@ -253,6 +253,8 @@ fn expectations() -> BTreeMap<&'static str, Policy> {
         ("POST /sign-out-everywhere", any_signed_in),
         ("GET /account", any_signed_in),
         ("POST /account/password", any_signed_in),
+        ("GET /account/api-tokens", any_signed_in),
+        ("POST /account/api-tokens/{token_id}/revoke", nothing_there),
         // Passkeys: the account's own (an unknown one is not found to anyone), and the
         // ceremonies (an empty post is answered by the handler as a bad request).
         ("GET /account/passkeys", any_signed_in),
@@ -587,6 +589,7 @@ async fn every_role_every_route_every_relation() {
                     .replace("{comment_id}", "00000000-0000-0000-0000-00000000c0c0")
                     .replace("{link_id}", "00000000-0000-0000-0000-0000000011a0")
                     .replace("{passkey_id}", "00000000-0000-0000-0000-0000000ba55e")
+                    .replace("{token_id}", "00000000-0000-0000-0000-00000000a0a1")
                     .replace("{kind}", "agency-summary")
                     .replace(
                         "{action}",

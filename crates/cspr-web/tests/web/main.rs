@@ -11,6 +11,7 @@ mod flows;
 
 mod agency_requests;
 mod anonymisation_review;
+mod api;
 mod auth;
 mod authz_matrix;
 mod briefings;

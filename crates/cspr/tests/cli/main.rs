@@ -6,6 +6,7 @@ mod common;
 
 mod admin_cli;
 mod anchor;
+mod api_cli;
 mod backup_restore;
 mod calendar;
 mod config_errors;

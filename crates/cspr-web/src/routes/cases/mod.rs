@@ -14,8 +14,6 @@ pub mod members;
 pub mod print;
 pub mod show;
 
-use uuid::Uuid;
-
 use crate::access::CaseAccess;
 use crate::extract::ReadModels;
 use crate::reader::{self, Source};
@@ -45,16 +43,7 @@ async fn case_view(
     let deadlines = cspr_domain::deadlines::deadlines(&case, app.calendar(), app.settings(), today)
         .into_iter()
         .map(|d| {
-            // "agency-summary:<agency id>": name the agency the domain knows only by id.
-            let label = d
-                .key
-                .split_once(':')
-                .and_then(|(_, id)| Uuid::parse_str(id).ok())
-                .and_then(|id| agencies.iter().find(|a| a.id == id))
-                .map_or_else(
-                    || d.label.clone(),
-                    |a| d.label.replace("an agency", &a.name),
-                );
+            let label = cspr_app::cases::deadline_label(&d, &agencies);
             // Say which calendar a deadline was counted on (issue 15, item 1).
             let label = if d.counting == cspr_domain::deadlines::Counting::Statutory {
                 format!("{label} (statutory)")
