@@ -585,3 +585,72 @@ mod tests {
         assert_eq!(window(0, 1, 25), 0..0);
     }
 }
+
+/// One request to one agency for a contribution, and where it stands (not its content).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RequestItem {
+    /// What was asked for (`agency-summary`, `scoping-form`, `agency-report`, `chronology`,
+    /// `factual-accuracy`).
+    pub kind: String,
+    /// From which agency.
+    pub agency_id: Uuid,
+    /// The agency's name.
+    pub agency: String,
+    /// When it was asked for.
+    pub requested_on: Date,
+    /// When it is due.
+    pub due_on: Date,
+    /// `requested`, `received` or `waived`.
+    pub status: String,
+    /// When it was received.
+    pub received_on: Option<Date>,
+    /// Whether the agency has a response saved but not sent.
+    pub draft_saved: bool,
+}
+
+/// The case's requests for contributions, by kind then agency. Its read is written to the
+/// access log first. Contributions arrive with the `receive-contribution` command.
+#[utoipa::path(get, path = "/cases/{case_id}/requests", tag = "cases",
+    params(("case_id" = Uuid, Path, description = "The case")),
+    responses((status = 200, body = Vec<RequestItem>), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 410, body = Problem)),
+    security(("bearer" = [])))]
+pub async fn requests(
+    ApiCase(state, access, source): ApiCase,
+) -> Result<axum::Json<Vec<RequestItem>>, Problem> {
+    use cspr_domain::case::model::ContributionStatus;
+    let (case, _) = reader::load_case_shared(&state, &access, "api-view-requests", &source).await?;
+    let agencies = state
+        .store()
+        .agencies_kept_at(
+            access.principal().partnership_id.as_uuid(),
+            state.store().projection_version().await?,
+        )
+        .await?;
+    let items = case
+        .contributions
+        .values()
+        .map(|r| {
+            let (status, received_on) = match &r.status {
+                ContributionStatus::Requested => ("requested", None),
+                ContributionStatus::Received { on, .. } => ("received", Some(*on)),
+                ContributionStatus::Waived { .. } => ("waived", None),
+            };
+            RequestItem {
+                kind: r.kind.slug().to_owned(),
+                agency_id: r.agency.as_uuid(),
+                agency: agencies
+                    .iter()
+                    .find(|a| a.id == r.agency.as_uuid())
+                    .map_or_else(|| "An agency".to_owned(), |a| a.name.clone()),
+                requested_on: r.requested_on,
+                due_on: r.due_on,
+                status: status.to_owned(),
+                received_on,
+                draft_saved: r.draft.is_some(),
+            }
+        })
+        .collect();
+    Ok(axum::Json(items))
+}

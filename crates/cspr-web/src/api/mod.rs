@@ -65,6 +65,7 @@ pub const ROUTES: &[ApiRoute] = &[
     r("GET", "/cases/{case_id}", READ),
     r("GET", "/cases/{case_id}/timeline", READ),
     r("GET", "/cases/{case_id}/deadlines", READ),
+    r("GET", "/cases/{case_id}/requests", READ),
     r("POST", "/cases/{case_id}/commands", READ),
     r(
         "GET",
@@ -94,6 +95,7 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}") => get(cases::read),
         ("GET", "/cases/{case_id}/timeline") => get(cases::timeline),
         ("GET", "/cases/{case_id}/deadlines") => get(cases::deadlines),
+        ("GET", "/cases/{case_id}/requests") => get(cases::requests),
         ("POST", "/cases/{case_id}/commands") => post(cases::command),
         ("GET", "/actions") => get(work::actions),
         ("GET", "/figures") => get(work::figures),

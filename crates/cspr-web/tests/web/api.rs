@@ -162,6 +162,32 @@ async fn a_token_reads_the_cases_its_person_may_see_and_every_read_is_logged() {
         .collect();
     assert!(keys.contains(&"rapid-review"), "{keys:?}");
 
+    // The requests for contributions, as the case holds them (status, not content).
+    let (status, requests) = get(&t, &format!("/api/v1/cases/{case}/requests"), &tok).await;
+    assert_eq!(status, StatusCode::OK, "{requests}");
+    let (held, _) = t.state.app().load(case).await.expect("case");
+    let listed = requests.as_array().expect("list");
+    assert_eq!(listed.len(), held.contributions.len());
+    assert!(
+        !listed.is_empty(),
+        "the example asks agencies for summaries by the rapid review"
+    );
+    for (item, request) in listed.iter().zip(held.contributions.values()) {
+        assert_eq!(item["kind"], request.kind.slug());
+        assert_eq!(item["agency_id"], request.agency.as_uuid().to_string());
+        assert!(
+            ["requested", "received", "waived"]
+                .contains(&item["status"].as_str().unwrap_or_default())
+        );
+        assert!(item.get("contribution").is_none(), "no content in the list");
+    }
+    assert!(
+        t.case_log(case)
+            .await
+            .iter()
+            .any(|e| e.action == "api-view-requests")
+    );
+
     // Someone who sees only the cases they are members of: none listed, the case refused.
     let (reviewer, rtok) = token(&t, Role::IndependentReviewer, "reviewer@example.org").await;
     let (_, theirs) = get(&t, "/api/v1/cases", &rtok).await;
