@@ -9,6 +9,7 @@
 pub mod cases;
 pub mod docs;
 pub mod problem;
+pub mod progress;
 pub mod token;
 pub mod work;
 
@@ -94,8 +95,8 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("POST", "/cases") => post(cases::open),
         ("GET", "/cases/{case_id}") => get(cases::read),
         ("GET", "/cases/{case_id}/timeline") => get(cases::timeline),
-        ("GET", "/cases/{case_id}/deadlines") => get(cases::deadlines),
-        ("GET", "/cases/{case_id}/requests") => get(cases::requests),
+        ("GET", "/cases/{case_id}/deadlines") => get(progress::deadlines),
+        ("GET", "/cases/{case_id}/requests") => get(progress::requests),
         ("POST", "/cases/{case_id}/commands") => post(cases::command),
         ("GET", "/actions") => get(work::actions),
         ("GET", "/figures") => get(work::figures),
