@@ -92,6 +92,11 @@ fn team_pages(case: CaseId, reference: &str) -> Vec<(&'static str, String, Strin
             "Partnership settings".into(),
         ),
         ("account", "/account".into(), "Your account".into()),
+        (
+            "api-tokens",
+            "/account/api-tokens".into(),
+            "Access tokens".into(),
+        ),
         ("figures", "/figures".into(), "Yearly figures".into()),
         (
             "subject-access",
@@ -122,6 +127,15 @@ async fn seeded_site() -> (Site, CaseId) {
     ])
     .await;
     let case = site.app.case(PARTNERSHIP, REFERENCE).await;
+    // A token of the API, so that the access tokens page shows its table.
+    cspr_app::accounts::api::issue(
+        &site.app.state,
+        "jordan.lee@northshire.example",
+        "Case management system",
+        30,
+    )
+    .await
+    .expect("a token");
     (site, case)
 }
 
