@@ -239,3 +239,43 @@ pub fn made_words(at: OffsetDateTime) -> String {
         at.minute()
     )
 }
+
+/// A made export of one of a case's documents, for someone who may read the case and export
+/// its documents: the file as it was made, its read of the case written to the access log
+/// first. `None` when there is no such export of that document (never made, another
+/// document's, past [`cspr_domain::documents::EXPORT_KEPT_FOR`], or its file erased). The pages'
+/// download and the API's both fetch here.
+///
+/// # Errors
+/// The audit write or a store read failed.
+pub async fn fetch(
+    services: &Services,
+    access: &crate::policy::CaseAccess,
+    document: DocumentKind,
+    export_id: Uuid,
+    action: &str,
+    source: &crate::reader::Source,
+) -> Result<Option<Produced>, crate::AppError> {
+    let (case, _) = crate::reader::load_case(services, access, action, source).await?;
+    // An export past its time is gone, whether or not the job runner has deleted its file yet.
+    let Some(export) = case
+        .documents
+        .export(export_id)
+        .filter(|e| e.document == document && e.available(services.now()))
+    else {
+        return Ok(None);
+    };
+    let blob = match services.store().get_blob(export.blob_id).await {
+        Ok(blob) => blob,
+        Err(StoreError::Shredded | StoreError::NotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    if blob.case_id != access.case_id().as_uuid() {
+        return Ok(None);
+    }
+    Ok(Some(Produced {
+        bytes: blob.bytes,
+        file_name: cspr_export::documents::file_name(&case, document, export.format),
+        media_type: export.format.media_type(),
+    }))
+}

@@ -6,7 +6,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::server::Server;
 use utoipa::{Modify, OpenApi, ToSchema};
 
-use super::{cases, problem, progress, token, work};
+use super::{cases, documents, problem, progress, token, work};
 
 struct Security;
 
@@ -74,10 +74,10 @@ pub(crate) fn grant_schema() -> utoipa::openapi::schema::Object {
     info(title = "cspr API", version = "1",
         description = "Child Safeguarding Practice Reviews: cases, their timelines, deadlines and commands, actions, figures and the learning library, under the same access policy as the pages. Errors are RFC 9457 problem details with a stable code (GET /problems)."),
     paths(cases::me, cases::list, cases::open, cases::read, cases::timeline, progress::deadlines, progress::requests,
-        cases::command, work::actions, work::figures, work::library, token::token, problems),
+        cases::command, documents::export, documents::exports, documents::download, work::actions, work::figures, work::library, token::token, problems),
     components(schemas(problem::Problem, cases::Me, cases::CaseItem, cases::CasePage, cases::CaseRead,
         cases::TimelineEntry, cases::TimelinePage, progress::DeadlineItem, progress::RequestItem, cases::CommandBody,
-        cases::Given, work::ActionItem, work::ActionPage, work::Figure, work::FiguresBody,
+        cases::Given, documents::ExportAsked, documents::ExportItem, documents::ExportQueued, work::ActionItem, work::ActionPage, work::Figure, work::FiguresBody,
         work::Review, work::LibraryPage, token::TokenForm, token::TokenBody, Code)),
     modifiers(&Security),
 )]

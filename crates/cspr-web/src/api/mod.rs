@@ -8,6 +8,7 @@
 
 pub mod cases;
 pub mod docs;
+pub mod documents;
 pub mod problem;
 pub mod progress;
 pub mod token;
@@ -69,6 +70,17 @@ pub const ROUTES: &[ApiRoute] = &[
     r("GET", "/cases/{case_id}/requests", READ),
     r("POST", "/cases/{case_id}/commands", READ),
     r(
+        "POST",
+        "/cases/{case_id}/documents/{document}/exports",
+        READ,
+    ),
+    r("GET", "/cases/{case_id}/documents/{document}/exports", READ),
+    r(
+        "GET",
+        "/cases/{case_id}/documents/{document}/exports/{export_id}",
+        READ,
+    ),
+    r(
         "GET",
         "/actions",
         Rule::Roles(cspr_app::policy::pages::CASEWORK),
@@ -98,6 +110,11 @@ fn handler(method: &str, path: &str) -> Option<MethodRouter<AppState>> {
         ("GET", "/cases/{case_id}/deadlines") => get(progress::deadlines),
         ("GET", "/cases/{case_id}/requests") => get(progress::requests),
         ("POST", "/cases/{case_id}/commands") => post(cases::command),
+        ("POST", "/cases/{case_id}/documents/{document}/exports") => post(documents::export),
+        ("GET", "/cases/{case_id}/documents/{document}/exports") => get(documents::exports),
+        ("GET", "/cases/{case_id}/documents/{document}/exports/{export_id}") => {
+            get(documents::download)
+        }
         ("GET", "/actions") => get(work::actions),
         ("GET", "/figures") => get(work::figures),
         ("GET", "/library") => get(work::library),

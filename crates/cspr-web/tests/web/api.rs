@@ -748,11 +748,15 @@ async fn every_api_route_keeps_to_its_rule_for_every_role_and_partnership() {
             continue;
         }
         let path = |case: uuid::Uuid| {
-            format!(
-                "/api/v1{}",
-                route.path.replace("{case_id}", &case.to_string())
-            )
+            let p = route
+                .path
+                .replace("{case_id}", &case.to_string())
+                .replace("{document}", "rapid-review")
+                .replace("{export_id}", "00000000-0000-0000-0000-00000000e0e0");
+            format!("/api/v1{p}")
         };
+        // A route to one thing under the case (an export) answers "not found" to those let in.
+        let missing_is_allowed = route.path.contains("{export_id}");
         let body = (route.method == "POST").then(|| json!({"command": "no-such-command"}));
         let headers: &[(&str, &str)] = &[("if-match", "*")];
         let r = call(
@@ -789,7 +793,15 @@ async fn every_api_route_keeps_to_its_rule_for_every_role_and_partnership() {
                 }
                 _ => true,
             };
-            if allowed {
+            if allowed && missing_is_allowed {
+                assert_eq!(
+                    status,
+                    StatusCode::NOT_FOUND,
+                    "{} {} for {role:?}",
+                    route.method,
+                    route.path
+                );
+            } else if allowed {
                 assert!(
                     !matches!(
                         status,
@@ -920,4 +932,137 @@ async fn a_person_sees_their_tokens_and_revokes_one_on_their_account() {
             .iter()
             .any(|e| e.action == "api-token-revoked" && e.actor == jo.to_string())
     );
+}
+
+#[tokio::test]
+async fn a_document_is_exported_listed_and_downloaded_by_whoever_may_export() {
+    let t = TestApp::spawn().await;
+    let case = t.case(PARTNERSHIP, "CSPR-2025-001").await;
+    let (_, tok) = token(&t, Role::PartnershipTeam, "team@example.org").await;
+    let base = format!("/api/v1/cases/{case}/documents/rapid-review/exports");
+
+    let (s, p) = json_of(
+        call(
+            &t,
+            "POST",
+            &base,
+            Some(&tok),
+            &[],
+            Some(json!({"format": "odt"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        (s, problem_code(&p)),
+        (StatusCode::BAD_REQUEST, "bad-request")
+    );
+    let other = format!("/api/v1/cases/{case}/documents/no-such-document/exports");
+    let (s, _) = json_of(
+        call(
+            &t,
+            "POST",
+            &other,
+            Some(&tok),
+            &[],
+            Some(json!({"format": "pdf"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (s, queued) = json_of(
+        call(
+            &t,
+            "POST",
+            &base,
+            Some(&tok),
+            &[],
+            Some(json!({"format": "pdf"})),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{queued}");
+    let export_id = queued["export_id"].as_str().expect("id").to_owned();
+    // Not made yet: not listed, not found.
+    let (_, listed) = get(&t, &base, &tok).await;
+    assert_eq!(listed.as_array().map(Vec::len), Some(0));
+    assert_eq!(
+        call(
+            &t,
+            "GET",
+            &format!("{base}/{export_id}"),
+            Some(&tok),
+            &[],
+            None
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+
+    assert_eq!(
+        cspr_app::exports::run_due_exports_for_tests(&t.state)
+            .await
+            .expect("jobs"),
+        1
+    );
+    let (_, listed) = get(&t, &base, &tok).await;
+    assert_eq!(listed[0]["export_id"], export_id);
+    assert_eq!(listed[0]["format"], "pdf");
+    let r = call(
+        &t,
+        "GET",
+        &format!("{base}/{export_id}"),
+        Some(&tok),
+        &[],
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(body(r).await.starts_with("%PDF"), "a PDF");
+    assert!(
+        t.case_log(case)
+            .await
+            .iter()
+            .any(|e| e.action == "api-download-document-export")
+    );
+
+    // An agency representative on the case may read it but not export its documents.
+    let (rep, rep_tok) = token(&t, Role::AgencyRepresentative, "rep@example.org").await;
+    t.grant(
+        case,
+        rep,
+        cspr_domain::case::model::CaseRole::AgencyRepresentative,
+        Some(HEALTH),
+    )
+    .await;
+    assert_eq!(
+        call(
+            &t,
+            "GET",
+            &format!("/api/v1/cases/{case}"),
+            Some(&rep_tok),
+            &[],
+            None
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
+    for (method, path, body) in [
+        ("POST", base.clone(), Some(json!({"format": "pdf"}))),
+        ("GET", base.clone(), None),
+        ("GET", format!("{base}/{export_id}"), None),
+    ] {
+        let (s, p) = json_of(call(&t, method, &path, Some(&rep_tok), &[], body).await).await;
+        assert_eq!(
+            (s, problem_code(&p)),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{method} {path}"
+        );
+    }
 }

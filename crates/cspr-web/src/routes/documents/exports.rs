@@ -11,7 +11,6 @@ use super::page::document_page;
 use super::{FamilyForm, document_of, kind_of, may_export};
 use crate::access::refuse;
 use crate::extract::OnCase;
-use crate::reader::{self};
 use crate::{ValidForm, WebError};
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,30 +72,21 @@ pub async fn download(
     if !may_export(access.principal()) {
         return Err(refuse(&state, &access, &source, "download a document export").await);
     }
-    let (case, _) = reader::load_case(&state, &access, "download-document-export", &source).await?;
-    // An export past its time is gone, whether or not the job runner has deleted its file yet.
-    let Some(export) = case
-        .documents
-        .export(export_id)
-        .filter(|e| e.document == kind && e.available(state.now()))
+    let Some(file) = crate::exports::fetch(
+        &state,
+        &access,
+        kind,
+        export_id,
+        "download-document-export",
+        &source,
+    )
+    .await?
     else {
         return Err(WebError::NotFound);
     };
-    let blob = state
-        .store()
-        .get_blob(export.blob_id)
-        .await
-        .map_err(|e| match e {
-            cspr_store::StoreError::Shredded => WebError::NotFound,
-            other => WebError::from(other),
-        })?;
-    if blob.case_id != access.case_id().as_uuid() {
-        return Err(WebError::NotFound);
-    }
-    let name = cspr_export::documents::file_name(&case, kind, export.format);
     Ok(crate::download::file(
-        blob.bytes,
-        export.format.media_type(),
-        &name,
+        file.bytes,
+        file.media_type,
+        &file.file_name,
     ))
 }
