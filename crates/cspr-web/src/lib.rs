@@ -245,7 +245,7 @@ impl AppState {
 
 impl AppState {
     /// Deletes sessions past their idle or absolute limit, sign-in failure counters older
-    /// than an hour and sign-in ceremonies past their time. `cspr serve` runs it every few minutes; the checks on each request do not
+    /// than an hour, sign-in ceremonies past their time and API tokens a month past their expiry. `cspr serve` runs it every few minutes; the checks on each request do not
     /// depend on it.
     ///
     /// # Errors
@@ -267,6 +267,15 @@ impl AppState {
         let ceremonies = self.store().purge_expired_ceremonies(now).await?;
         if ceremonies > 0 {
             tracing::debug!(ceremonies, "swept unfinished sign-in ceremonies");
+        }
+        // API tokens a month past their expiry: long enough for their person to see on the
+        // account page that one ran out (issue 18).
+        let tokens = self
+            .store()
+            .purge_expired_api_tokens(now - time::Duration::days(30))
+            .await?;
+        if tokens > 0 {
+            tracing::debug!(tokens, "swept expired API tokens");
         }
         Ok((sessions, counters))
     }

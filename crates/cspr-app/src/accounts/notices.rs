@@ -50,12 +50,15 @@ impl Change {
         }
     }
 
-    fn page(self) -> &'static str {
+    /// Where the person sees what changed: the words of the link and the path.
+    fn page(self) -> (&'static str, &'static str) {
         match self {
             Self::PasskeyAdded | Self::PasskeyRemoved | Self::PasskeysRemoved => {
-                "See your passkeys: /account/passkeys"
+                ("See your passkeys", "/account/passkeys")
             }
-            Self::ApiTokenCreated | Self::ApiClientCreated => "See your account: /account",
+            Self::ApiTokenCreated | Self::ApiClientCreated => {
+                ("See your access tokens", "/account/api-tokens")
+            }
         }
     }
 }
@@ -67,10 +70,7 @@ pub async fn tell(services: &Services, to: &str, change: Change) {
     };
     let (subject, what) = change.words();
     let see = services.public_url().map_or_else(String::new, |base| {
-        let (words, path) = change
-            .page()
-            .split_once(": ")
-            .unwrap_or(("See", "/account"));
+        let (words, path) = change.page();
         format!("\n{words}: {}{path}\n", base.trim_end_matches('/'))
     });
     let body = format!(

@@ -222,7 +222,7 @@ fn etag(version: u64) -> HeaderValue {
         (status = 400, body = Problem), (status = 401, body = Problem), (status = 403, body = Problem),
         (status = 404, body = Problem), (status = 410, body = Problem)),
     security(("bearer" = [])))]
-pub async fn read(ApiCase(state, access, source): ApiCase) -> Result<Response, Problem> {
+pub async fn read(ApiCase(state, access, source, _): ApiCase) -> Result<Response, Problem> {
     reader::load_case_shared(&state, &access, "api-view-case", &source).await?;
     let version = access.stream_version();
     let body = CaseRead {
@@ -276,19 +276,13 @@ pub struct PageQuery {
         (status = 410, body = Problem)),
     security(("bearer" = [])))]
 pub async fn timeline(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, read_models): ApiCase,
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> Result<axum::Json<TimelinePage>, Problem> {
     let (page, per_page) = paging(q.page, q.per_page)?;
     let (_, events) =
         reader::load_case_shared(&state, &access, "api-view-timeline", &source).await?;
-    let agencies = state
-        .store()
-        .agencies_kept_at(
-            access.principal().partnership_id.as_uuid(),
-            state.store().projection_version().await?,
-        )
-        .await?;
+    let agencies = super::agencies(&state, &access, read_models).await?;
     let name = |id: cspr_domain::ids::AgencyId| {
         agencies
             .iter()
@@ -401,7 +395,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<u64>, Problem> {
         (status = 428, body = Problem)),
     security(("bearer" = [])))]
 pub async fn command(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, _): ApiCase,
     headers: HeaderMap,
     ApiJson(body): ApiJson,
 ) -> Result<Response, Problem> {

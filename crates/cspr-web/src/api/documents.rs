@@ -82,7 +82,7 @@ async fn exportable(
         (status = 422, body = Problem)),
     security(("bearer" = [])))]
 pub async fn export(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, _): ApiCase,
     Path((_, slug)): Path<(Uuid, String)>,
     ApiJson(body): ApiJson,
 ) -> Result<Response, Problem> {
@@ -122,7 +122,7 @@ pub async fn export(
         (status = 410, body = Problem)),
     security(("bearer" = [])))]
 pub async fn exports(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, _): ApiCase,
     Path((_, slug)): Path<(Uuid, String)>,
 ) -> Result<axum::Json<Vec<ExportItem>>, Problem> {
     let kind = exportable(&state, &access, &source, &slug).await?;
@@ -159,7 +159,7 @@ pub async fn exports(
         (status = 404, body = Problem), (status = 410, body = Problem)),
     security(("bearer" = [])))]
 pub async fn download(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, _): ApiCase,
     Path((_, slug, export_id)): Path<(Uuid, String, String)>,
 ) -> Result<Response, Problem> {
     let kind = exportable(&state, &access, &source, &slug).await?;

@@ -242,9 +242,10 @@ impl FromRequestParts<AppState> for ApiCall {
     }
 }
 
-/// A request on a case the caller may read: the state, the case capability and the source.
+/// A request on a case the caller may read: the state, the case capability, the source and
+/// the read models' version read with the token (what the partnership's agencies are kept at).
 #[derive(Debug)]
-pub struct ApiCase(pub AppState, pub CaseAccess, pub Source);
+pub struct ApiCase(pub AppState, pub CaseAccess, pub Source, pub i64);
 
 impl FromRequestParts<AppState> for ApiCase {
     type Rejection = Problem;
@@ -255,13 +256,31 @@ impl FromRequestParts<AppState> for ApiCase {
             .get::<CaseAccess>()
             .cloned()
             .ok_or_else(|| Problem::new("not-found"))?;
+        let read_models = parts
+            .extensions
+            .get::<Caller>()
+            .map(|c| c.read_models)
+            .ok_or_else(|| Problem::new("unauthenticated"))?;
         let source = parts
             .extensions
             .get::<Source>()
             .cloned()
             .unwrap_or_else(|| Source("unknown".to_owned()));
-        Ok(Self(state.clone(), access, source))
+        Ok(Self(state.clone(), access, source, read_models))
     }
+}
+
+/// The partnership's agencies (their names), kept at the version the request read with its
+/// token: no further read of the database while nothing changed.
+pub(crate) async fn agencies(
+    state: &AppState,
+    access: &CaseAccess,
+    read_models: i64,
+) -> Result<std::sync::Arc<Vec<cspr_store::AgencyRow>>, Problem> {
+    Ok(state
+        .store()
+        .agencies_kept_at(access.principal().partnership_id.as_uuid(), read_models)
+        .await?)
 }
 
 /// A query string read into `T`, or a `bad-request` problem saying which part is wrong.

@@ -38,19 +38,13 @@ pub struct DeadlineItem {
         (status = 410, body = Problem)),
     security(("bearer" = [])))]
 pub async fn deadlines(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, read_models): ApiCase,
 ) -> Result<axum::Json<Vec<DeadlineItem>>, Problem> {
     let (case, _) =
         reader::load_case_shared(&state, &access, "api-view-deadlines", &source).await?;
     let app = state.app();
     let today = state.today();
-    let agencies = state
-        .store()
-        .agencies_kept_at(
-            access.principal().partnership_id.as_uuid(),
-            state.store().projection_version().await?,
-        )
-        .await?;
+    let agencies = super::agencies(&state, &access, read_models).await?;
     let items = cspr_domain::deadlines::deadlines(&case, app.calendar(), app.settings(), today)
         .into_iter()
         .map(|d| {
@@ -105,17 +99,11 @@ pub struct RequestItem {
         (status = 410, body = Problem)),
     security(("bearer" = [])))]
 pub async fn requests(
-    ApiCase(state, access, source): ApiCase,
+    ApiCase(state, access, source, read_models): ApiCase,
 ) -> Result<axum::Json<Vec<RequestItem>>, Problem> {
     use cspr_domain::case::model::ContributionStatus;
     let (case, _) = reader::load_case_shared(&state, &access, "api-view-requests", &source).await?;
-    let agencies = state
-        .store()
-        .agencies_kept_at(
-            access.principal().partnership_id.as_uuid(),
-            state.store().projection_version().await?,
-        )
-        .await?;
+    let agencies = super::agencies(&state, &access, read_models).await?;
     let items = case
         .contributions
         .values()

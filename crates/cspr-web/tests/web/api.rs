@@ -230,7 +230,7 @@ async fn tokens_that_do_not_stand_are_all_refused_alike() {
     assert!(refused(&r));
 
     // Revoked by its person: refused from then on.
-    let (_, other) = token(&t, Role::Chair, "chair@example.org").await;
+    let (chair, other) = token(&t, Role::Chair, "chair@example.org").await;
     assert_eq!(
         call(&t, "GET", "/api/v1/me", Some(&tok), &[], None)
             .await
@@ -260,6 +260,19 @@ async fn tokens_that_do_not_stand_are_all_refused_alike() {
     assert!(refused(
         &call(&t, "GET", "/api/v1/me", Some(&other), &[], None).await
     ));
+
+    // A month past its expiry, the sweep deletes it (until then its person sees it ran out).
+    let chair = cspr_domain::ids::UserId::from_uuid(chair);
+    t.state.sweep().await.expect("sweep");
+    assert_eq!(api::tokens(&t.state, chair).await.expect("tokens").len(), 1);
+    t.advance(time::Duration::days(31));
+    t.state.sweep().await.expect("sweep");
+    assert!(
+        api::tokens(&t.state, chair)
+            .await
+            .expect("tokens")
+            .is_empty()
+    );
 
     // A disabled account's token: refused.
     let (sam, sam_tok) = token(&t, Role::Chair, "sam@example.org").await;
